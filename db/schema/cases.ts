@@ -1,0 +1,128 @@
+import { bigserial, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, fen, id, instant, updatedAt } from './common';
+import { rounds } from './rounds';
+import { enterprises } from './enterprises';
+import { catalogueEntries } from './catalogue';
+import { insurers } from './insurers';
+import { users } from './accounts';
+
+export interface MaterialBody { name: string; specification: string; batchNo: string }
+export interface UserUnitBody { name: string; uscc: string; notAffiliate: boolean; notTrader: boolean }
+export interface ContractBody { number: string; signedOn: string; quantity: string; unit: string; deliveredOn: string }
+export interface PolicyBody { number: string; startsOn: string; endsOn: string; premiumInvoiceNo: string; paidOn: string }
+export interface PersistedSnapshot { value: unknown; context: unknown }
+
+export const cases = pgTable(
+  'cases',
+  {
+    id: id(),
+    // human-facing number, e.g. ZJ2026-000042; also the deterministic tie-breaker of §6
+    number: text('number').notNull(),
+    roundId: uuid('round_id').notNull().references(() => rounds.id),
+    enterpriseId: uuid('enterprise_id').notNull().references(() => enterprises.id),
+    // the firm's city when the case was opened: jurisdiction of municipal reviewers
+    city: text('city').notNull(),
+    catalogueEntryId: uuid('catalogue_entry_id').notNull().references(() => catalogueEntries.id),
+    renewalOf: uuid('renewal_of'),
+    material: jsonb('material').$type<Partial<MaterialBody>>().notNull().default({}),
+    userUnit: jsonb('user_unit').$type<Partial<UserUnitBody>>().notNull().default({}),
+    contract: jsonb('contract').$type<Partial<ContractBody>>().notNull().default({}),
+    contractAmountFen: fen('contract_amount_fen'),
+    policy: jsonb('policy').$type<Partial<PolicyBody>>().notNull().default({}),
+    insurerId: uuid('insurer_id').references(() => insurers.id),
+    liabilityLimitFen: fen('liability_limit_fen'),
+    premiumFen: fen('premium_fen'),
+    // workflow: the persisted XState snapshot, its machine version, and a flat state path for lists
+    state: text('state').notNull(),
+    machineVersion: text('machine_version').notNull(),
+    snapshot: jsonb('snapshot').$type<PersistedSnapshot>().notNull(),
+    version: integer('version').notNull().default(1),
+    subsidyFen: fen('subsidy_fen'),
+    subsidyDerivation: jsonb('subsidy_derivation'),
+    createdBy: uuid('created_by').notNull().references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    submittedAt: instant('submitted_at'),
+  },
+  (t) => [
+    uniqueIndex('cases_number_key').on(t.number),
+    index('cases_enterprise_idx').on(t.enterpriseId, t.createdAt, t.id),
+    index('cases_city_state_idx').on(t.city, t.state, t.createdAt, t.id),
+    index('cases_state_idx').on(t.state, t.createdAt, t.id),
+    index('cases_round_idx').on(t.roundId),
+  ],
+);
+
+// Append-only: a trigger (migration 0001) refuses UPDATE and DELETE; rows are hash-chained per case.
+export const caseHistory = pgTable(
+  'case_history',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    caseId: uuid('case_id').notNull().references(() => cases.id),
+    seq: integer('seq').notNull(),
+    eventType: text('event_type').notNull(),
+    actorId: uuid('actor_id'),
+    actorRole: text('actor_role'),
+    at: instant('at').notNull(),
+    requestId: text('request_id'),
+    stateBefore: text('state_before'),
+    stateAfter: text('state_after').notNull(),
+    payload: jsonb('payload').notNull(),
+    machineVersion: text('machine_version').notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [uniqueIndex('case_history_case_seq_key').on(t.caseId, t.seq)],
+);
+
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    userId: uuid('user_id').notNull(),
+    key: text('key').notNull(),
+    // the same key with a different request is a client bug: refused, not replayed
+    requestHash: text('request_hash').notNull(),
+    status: integer('status').notNull(),
+    body: jsonb('body').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('idempotency_keys_user_key').on(t.userId, t.key)],
+);
+
+export const caseCounters = pgTable('case_counters', {
+  year: integer('year').primaryKey(),
+  last: integer('last').notNull(),
+});
+
+
+export const documentTypes = [
+  'business_license',
+  'sales_contract',
+  'sales_invoice',
+  'insurance_policy',
+  'premium_invoice',
+  'premium_payment_proof',
+  'test_report',
+  'user_confirmation',
+  'integrity_pledge',
+  'other',
+] as const;
+export type DocumentType = (typeof documentTypes)[number];
+
+// Files are content-addressed under DATA_DIR; a new upload of a type is a new version, old ones stay.
+export const documents = pgTable(
+  'documents',
+  {
+    id: id(),
+    caseId: uuid('case_id').notNull().references(() => cases.id),
+    type: text('type', { enum: documentTypes }).notNull(),
+    version: integer('version').notNull(),
+    fileName: text('file_name').notNull(),
+    mediaType: text('media_type').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    sha256: text('sha256').notNull(),
+    uploadedBy: uuid('uploaded_by').notNull().references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('documents_case_type_version_key').on(t.caseId, t.type, t.version), index('documents_case_idx').on(t.caseId)],
+);

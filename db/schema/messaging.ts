@@ -1,0 +1,59 @@
+import { bigserial, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { createdAt, id, instant } from './common';
+import { users } from './accounts';
+import { cases } from './cases';
+
+// Effects written in the case's transaction; the relay moves them to BullMQ (SPEC §8).
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    topic: text('topic').notNull(),
+    payload: jsonb('payload').notNull(),
+    createdAt: createdAt(),
+    enqueuedAt: instant('enqueued_at'),
+  },
+  (t) => [index('outbox_pending_idx').on(t.id).where(sql`enqueued_at is null`)],
+);
+
+export const deliveryStatuses = ['pending', 'sending', 'sent', 'failed'] as const;
+
+export const emailDeliveries = pgTable(
+  'email_deliveries',
+  {
+    id: id(),
+    // stable across retries, so a duplicate send is recognisable by the receiver
+    messageId: text('message_id').notNull(),
+    caseId: uuid('case_id').references(() => cases.id),
+    recipientUserId: uuid('recipient_user_id').references(() => users.id),
+    toAddress: text('to_address').notNull(),
+    template: text('template').notNull(),
+    data: jsonb('data').$type<Record<string, string>>().notNull(),
+    status: text('status', { enum: deliveryStatuses }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    subject: text('subject'),
+    // a claim older than the lease is taken over: the sender died after claiming (SPEC §9)
+    claimedAt: instant('claimed_at'),
+    sentAt: instant('sent_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('email_deliveries_message_id_key').on(t.messageId), index('email_deliveries_case_idx').on(t.caseId)],
+);
+
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: id(),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    caseId: uuid('case_id').references(() => cases.id),
+    template: text('template').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    data: jsonb('data').$type<Record<string, string>>().notNull(),
+    createdAt: createdAt(),
+    readAt: instant('read_at'),
+  },
+  (t) => [index('notifications_user_idx').on(t.userId, t.createdAt)],
+);

@@ -1,0 +1,29 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+export default tseslint.config(
+  { ignores: ['node_modules', 'data', 'db/migrations', 'coverage'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-non-null-assertion': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-syntax': ['error', { selector: "MemberExpression[object.name='process'][property.name='env']", message: 'Read configuration through server/env.ts.' }],
+    },
+  },
+  {
+    // Route files stay thin: they validate, call a service verb and map errors (docs/adr/0001).
+    files: ['server/http/routes/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/db/client', 'drizzle-orm', 'postgres'], message: 'Routes call services; services own the database.' }] }],
+    },
+  },
+  {
+    files: ['server/env.ts', 'test/**/*.ts', 'bench/**/*.ts', 'drizzle.config.ts', 'vitest.config.ts', 'seeds/**/*.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+);

@@ -1,0 +1,101 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { count } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { calendarDays, calendarYears, catalogueEditions, catalogueEntries, enterprises, insurers, users } from '../db/schema';
+import type { Role } from '../db/schema/accounts';
+import { parseCsv } from '../server/catalogue/parse';
+import { officialOverrides } from '../server/calendar/official';
+import { demoFirms } from './data/firms';
+import { makeRound, passwordHashFor } from './factories';
+
+const demoInsurers = [
+  { code: 'PICC', name: '中国人民财产保险股份有限公司' },
+  { code: 'PINGAN', name: '中国平安财产保险股份有限公司' },
+  { code: 'CPIC', name: '中国太平洋财产保险股份有限公司' },
+];
+
+/** True when the database has no users yet: `npm start` seeds only then. */
+export async function isEmpty(db: Db): Promise<boolean> {
+  const [row] = await db.select({ n: count() }).from(users);
+  return (row?.n ?? 0) === 0;
+}
+
+/** Loads the State Council working-day schedule for every year the calendar package knows. */
+export async function seedCalendar(db: Db): Promise<void> {
+  const { rows, years } = officialOverrides(2004, 2030);
+  await db.insert(calendarYears).values(years.map((year) => ({ year, published: true }))).onConflictDoNothing();
+  for (let i = 0; i < rows.length; i += 500) {
+    await db
+      .insert(calendarDays)
+      .values(rows.slice(i, i + 500).map((r) => ({ date: r.date, kind: r.kind, name: r.name, source: 'official' as const })))
+      .onConflictDoNothing();
+  }
+}
+
+export async function seedDemo(db: Db, password: string): Promise<void> {
+  await seedCalendar(db);
+  const insurerRows = await db.insert(insurers).values(demoInsurers).returning();
+  const edition = await seedEdition(db);
+  await makeRound(db, {
+    name: '2026年度重点新材料首批次应用保险补偿申报',
+    year: 2026,
+    editionId: edition.id,
+    opensAt: new Date('2026-03-01T00:00:00+08:00'),
+    closesAt: new Date('2026-12-31T17:00:00+08:00'),
+    insuranceStartsOn: '2025-09-01',
+    insuranceEndsOn: '2026-12-31',
+    insurerIds: insurerRows.map((i) => i.id),
+  });
+  const firmRows = await db.insert(enterprises).values(demoFirms.map(({ key: _key, ...f }) => f)).returning();
+  const firmId = (uscc: string | undefined) => firmRows.find((f) => f.uscc === uscc)?.id ?? null;
+  const hash = await passwordHashFor(password);
+  const picc = insurerRows.find((i) => i.code === 'PICC')?.id ?? null;
+  const account = (email: string, name: string, roles: Role[], extra: Partial<typeof users.$inferInsert> = {}) => ({ email, name, roles, passwordHash: hash, ...extra });
+  await db.insert(users).values([
+    account('admin@demo.local', '系统管理员', ['admin']),
+    account('firm@demo.local', '杭州企业申报员', ['firm'], { enterpriseId: firmId(demoFirms.find((f) => f.key === 'hz')?.uscc) }),
+    account('firm2@demo.local', '宁波企业申报员', ['firm'], { enterpriseId: firmId(demoFirms.find((f) => f.key === 'nb')?.uscc) }),
+    account('municipal.hz@demo.local', '杭州市经信局初审员', ['municipal'], { city: '330100' }),
+    account('municipal.nb@demo.local', '宁波市经信局初审员', ['municipal'], { city: '330200' }),
+    account('provincial@demo.local', '省经信厅复审员', ['provincial']),
+    account('provincial2@demo.local', '省经信厅复审员（二）', ['provincial']),
+    account('expert1@demo.local', '评审专家一', ['expert']),
+    account('expert2@demo.local', '评审专家二', ['expert']),
+    account('expert3@demo.local', '评审专家三', ['expert']),
+    account('insurer.picc@demo.local', '人保财险核保员', ['insurer'], { insurerId: picc }),
+    account('finance1@demo.local', '财务人员一', ['finance']),
+    account('finance2@demo.local', '财务人员二', ['finance']),
+  ]);
+}
+
+async function seedEdition(db: Db) {
+  const file = fileURLToPath(new URL('./data/catalogue-demo.csv', import.meta.url));
+  const parsed = await parseCsv(await readFile(file));
+  const [edition] = await db
+    .insert(catalogueEditions)
+    .values({
+      year: 2026,
+      docNumber: '浙经信材料〔2026〕演示号',
+      title: parsed.title ?? '浙江省重点新材料首批次应用示范指导目录（2026年版，演示数据）',
+      status: 'published',
+      effectiveOn: '2026-09-05',
+      isDemo: true,
+      publishedAt: new Date('2026-09-05T00:00:00+08:00'),
+    })
+    .returning();
+  if (!edition) throw new Error('edition insert returned nothing');
+  await db.insert(catalogueEntries).values(
+    parsed.entries.map((e) => ({
+      editionId: edition.id,
+      seq: e.seq,
+      name: e.name,
+      requirements: e.requirements,
+      applicationField: e.applicationField,
+      topCategory: e.topCategory,
+      majorCategory: e.majorCategory,
+      subCategory: e.subCategory,
+    })),
+  );
+  return edition;
+}

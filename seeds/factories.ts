@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import type { DbOrTx } from '../db/client';
+import { catalogueEditions, catalogueEntries, enterprises, insurers, rounds, users } from '../db/schema';
+import type { Role } from '../db/schema/accounts';
+import { defaultClockLengths } from '../server/engine/clock-kinds';
+import { makeUscc, USCC_ALPHABET } from '../server/domain/uscc';
+import { hashPassword } from '../server/auth/password';
+
+// Factories shared by the demo seed and the tests: every test makes its own rows with them.
+
+export const REQUIRED_DOCUMENTS = [
+  'business_license',
+  'sales_contract',
+  'sales_invoice',
+  'insurance_policy',
+  'premium_invoice',
+  'premium_payment_proof',
+  'test_report',
+  'user_confirmation',
+  'integrity_pledge',
+] as const;
+
+export const defaultRubric = {
+  criteria: [
+    { key: 'innovation', label: '技术先进性 / innovation', maxPoints: 30, weight: 1 },
+    { key: 'firstBatch', label: '首批次应用属性 / first-batch use', maxPoints: 30, weight: 1 },
+    { key: 'market', label: '市场与产业带动 / market impact', maxPoints: 20, weight: 1 },
+    { key: 'risk', label: '风险保障合理性 / risk cover', maxPoints: 20, weight: 1 },
+  ],
+  passMark: 60,
+};
+
+/** A fresh, valid USCC for a firm in `city` (random body, computed check character). */
+export function randomUscc(city = '330100'): string {
+  let body = '';
+  for (let i = 0; i < 9; i++) body += USCC_ALPHABET[Math.floor(Math.random() * USCC_ALPHABET.length)] ?? '0';
+  return makeUscc(`91${city}${body}`);
+}
+
+let cachedHash: { password: string; hash: Promise<string> } | null = null;
+/** scrypt is slow on purpose; factories hash each distinct password once per process. */
+export function passwordHashFor(password: string): Promise<string> {
+  if (cachedHash?.password !== password) cachedHash = { password, hash: hashPassword(password) };
+  return cachedHash.hash;
+}
+
+export async function makeEnterprise(db: DbOrTx, over: Partial<typeof enterprises.$inferInsert> = {}) {
+  const city = over.city ?? '330100';
+  const [row] = await db
+    .insert(enterprises)
+    .values({
+      name: `测试新材料有限公司-${randomUUID().slice(0, 8)}`,
+      uscc: randomUscc(city),
+      city,
+      address: '杭州市滨江区测试路 1 号',
+      contactName: '测试联系人',
+      contactPhone: '13800000000',
+      contactEmail: 'contact@example.test',
+      bankName: '中国工商银行杭州分行',
+      bankAccount: '1202000000000000001',
+      ...over,
+    })
+    .returning();
+  if (!row) throw new Error('enterprise insert returned nothing');
+  return row;
+}
+
+export async function makeUser(db: DbOrTx, over: Partial<typeof users.$inferInsert> & { roles: Role[]; password?: string }) {
+  const { password = 'Test-password-1', ...rest } = over;
+  const [row] = await db
+    .insert(users)
+    .values({ email: `${randomUUID()}@example.test`, name: '测试用户', passwordHash: await passwordHashFor(password), ...rest })
+    .returning();
+  if (!row) throw new Error('user insert returned nothing');
+  return row;
+}
+
+export async function makeInsurer(db: DbOrTx, over: Partial<typeof insurers.$inferInsert> = {}) {
+  const [row] = await db.insert(insurers).values({ name: '测试财产保险股份有限公司', code: `T${randomUUID().slice(0, 8)}`, ...over }).returning();
+  if (!row) throw new Error('insurer insert returned nothing');
+  return row;
+}
+
+export async function makeEdition(db: DbOrTx, entries: { name: string; requirements?: string; applicationField?: string; topCategory?: string }[], over: Partial<typeof catalogueEditions.$inferInsert> = {}) {
+  const [edition] = await db
+    .insert(catalogueEditions)
+    .values({ year: 2026, docNumber: `测试〔2026〕${randomUUID().slice(0, 4)}号`, title: '测试目录', status: 'published', effectiveOn: '2026-09-05', ...over })
+    .returning();
+  if (!edition) throw new Error('edition insert returned nothing');
+  const rows = entries.length
+    ? await db
+        .insert(catalogueEntries)
+        .values(entries.map((e, i) => ({ editionId: edition.id, seq: i + 1, requirements: '', applicationField: '', topCategory: '关键战略材料', ...e })))
+        .returning()
+    : [];
+  return { edition, entries: rows };
+}
+
+export async function makeRound(db: DbOrTx, over: Partial<typeof rounds.$inferInsert> & { editionId: string }) {
+  const [row] = await db
+    .insert(rounds)
+    .values({
+      name: `测试批次-${randomUUID().slice(0, 6)}`,
+      year: 2026,
+      opensAt: new Date('2026-01-01T00:00:00+08:00'),
+      closesAt: new Date('2027-12-31T23:59:59+08:00'),
+      insuranceStartsOn: '2025-09-01',
+      insuranceEndsOn: '2027-12-31',
+      requiredDocuments: [...REQUIRED_DOCUMENTS],
+      clockLengths: defaultClockLengths,
+      rubric: defaultRubric,
+      ...over,
+    })
+    .returning();
+  if (!row) throw new Error('round insert returned nothing');
+  return row;
+}

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import { initialTransition } from 'xstate';
+import { caseCounters, cases, catalogueEntries, enterprises, rounds } from '../../db/schema';
+import { CASE_MACHINE_VERSION, caseMachine } from '../../workflows/case/registry';
+import { primaryState } from '../../workflows/case/state';
+import type { ServiceContext } from '../context';
+import { forbidden, unprocessable, type FieldError } from '../errors';
+import { appendHistory } from '../engine/history';
+import type { Tx } from '../../db/client';
+import type { CaseCreate } from './body';
+import { bodyToColumns } from './body-columns';
+import { getCase } from './get';
+import { auditPayload } from './audit-payload';
+
+/** A firm opens a draft application for one policy year (SPEC §3, §7). */
+export async function createCase(ctx: ServiceContext, body: CaseCreate) {
+  const { user, app } = ctx;
+  if (!user.roles.includes('firm') || !user.enterpriseId) throw forbidden('only staff of a registered firm can open an application');
+  const enterpriseId = user.enterpriseId;
+  const id = randomUUID();
+  await app.db.transaction(async (tx) => {
+    const [firm] = await tx.select().from(enterprises).where(eq(enterprises.id, enterpriseId));
+    if (!firm) throw forbidden('your account is not linked to a firm');
+    const [round] = await tx.select().from(rounds).where(eq(rounds.id, body.roundId));
+    const problems: FieldError[] = [];
+    if (!round) problems.push({ path: 'roundId', message: 'no such round', messageZh: '申报批次不存在', code: 'case.round_unknown' });
+    const [entry] = round
+      ? await tx.select({ id: catalogueEntries.id }).from(catalogueEntries).where(and(eq(catalogueEntries.id, body.catalogueEntryId), eq(catalogueEntries.editionId, round.editionId)))
+      : [];
+    if (round && !entry) {
+      problems.push({ path: 'catalogueEntryId', message: "the entry is not in the round's catalogue edition", messageZh: '该材料不在本批次适用的目录版本中', code: 'case.entry_not_in_edition' });
+    }
+    if (!round || problems.length > 0) throw unprocessable('the application cannot be opened', problems);
+    const now = app.clock.now();
+    const [snapshot] = initialTransition(caseMachine, { caseId: id });
+    const state = primaryState(snapshot.value);
+    await tx.insert(cases).values({
+      id,
+      number: await nextCaseNumber(tx, round.year),
+      enterpriseId,
+      city: firm.city,
+      roundId: round.id,
+      catalogueEntryId: body.catalogueEntryId,
+      ...bodyToColumns(body, null),
+      state,
+      machineVersion: CASE_MACHINE_VERSION,
+      snapshot: { value: snapshot.value, context: snapshot.context },
+      createdBy: user.id,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await appendHistory(tx, {
+      caseId: id,
+      eventType: 'CREATE',
+      actorId: user.id,
+      actorRole: 'firm',
+      at: now,
+      requestId: ctx.requestId,
+      stateBefore: null,
+      stateAfter: state,
+      payload: auditPayload(body),
+      machineVersion: CASE_MACHINE_VERSION,
+    });
+  });
+  return getCase(ctx, id);
+}
+
+// ZJ2026-000042: per-year sequence under a row lock, so numbers are gapless and unique.
+async function nextCaseNumber(tx: Tx, year: number): Promise<string> {
+  const [row] = await tx
+    .insert(caseCounters)
+    .values({ year, last: 1 })
+    .onConflictDoUpdate({ target: caseCounters.year, set: { last: sql`${caseCounters.last} + 1` } })
+    .returning();
+  return `ZJ${year}-${String(row?.last ?? 1).padStart(6, '0')}`;
+}

@@ -1,0 +1,37 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { cases, clocks, rounds } from '../../db/schema';
+import { allowedEvents, canSee } from '../../workflows/case/permissions';
+import type { ServiceContext } from '../context';
+import { notFound } from '../errors';
+import { caseFacts, machineFor } from '../engine/transition';
+import type { DbOrTx } from '../../db/client';
+import { caseView } from './present';
+import type { CaseRow } from '../engine/scope';
+
+/** Loads a case the caller may see, or answers 404 — never 403, so ids cannot be probed. */
+export async function loadVisibleCase(ctx: ServiceContext, id: string, db: DbOrTx = ctx.app.db) {
+  const [row] = await db.select().from(cases).where(eq(cases.id, id));
+  if (!row) throw notFound('case');
+  const facts = await caseFacts(db as Parameters<typeof caseFacts>[0], row);
+  if (!canSee(ctx.user, facts)) throw notFound('case');
+  return { row, facts };
+}
+
+export async function getCase(ctx: ServiceContext, id: string) {
+  const { row, facts } = await loadVisibleCase(ctx, id);
+  return presentCase(ctx, row, facts);
+}
+
+export async function presentCase(ctx: ServiceContext, row: CaseRow, facts: Awaited<ReturnType<typeof loadVisibleCase>>['facts']) {
+  const db = ctx.app.db;
+  const [round] = await db.select().from(rounds).where(eq(rounds.id, row.roundId));
+  if (!round) throw new Error(`case ${row.id} has no round`);
+  const clockRows = await db
+    .select()
+    .from(clocks)
+    .where(and(eq(clocks.caseId, row.id), inArray(clocks.status, ['running', 'paused', 'expired'])))
+    .orderBy(asc(clocks.startedAt));
+  const snapshot = machineFor(row).resolveState(row.snapshot as Parameters<ReturnType<typeof machineFor>['resolveState']>[0]);
+  const allowed = allowedEvents(snapshot, ctx.user, facts, ctx.app.clock.now().toISOString());
+  return caseView(row, round, allowed, clockRows);
+}

@@ -1,0 +1,72 @@
+import type { clocks } from '../../db/schema';
+import type { CaseRow, RoundRow } from '../engine/scope';
+import { formatYuan } from '../domain/money';
+import { premiumRateAboveCap } from '../domain/subsidy';
+import type { CaseEventType } from '../../workflows/case/types';
+
+type ClockRow = typeof clocks.$inferSelect;
+const yuan = (fen: bigint | null) => (fen === null ? undefined : formatYuan(fen));
+
+export interface Warning {
+  code: string;
+  message: string;
+  messageZh: string;
+}
+
+/** A premium rate above the cap does not block submission; reviewers see it flagged (SPEC §5). */
+export function warningsFor(row: CaseRow, round: RoundRow): Warning[] {
+  const out: Warning[] = [];
+  if (row.premiumFen !== null && row.liabilityLimitFen !== null && row.liabilityLimitFen > 0n) {
+    const params = {
+      rateBp: round.rateBp,
+      premiumRateCapBp: round.premiumRateCapBp,
+      limitMultiple: round.limitMultiple,
+      absoluteLimitFen: round.absoluteLimitFen,
+    };
+    const inputs = { contractFen: row.contractAmountFen ?? 0n, liabilityLimitFen: row.liabilityLimitFen, premiumFen: row.premiumFen };
+    if (premiumRateAboveCap(inputs, params)) {
+      out.push({
+        code: 'premium_rate_above_cap',
+        message: `the premium rate is above the subsidised cap of ${(round.premiumRateCapBp ?? 0) / 100} %; the subsidy will be capped`,
+        messageZh: `保险费率高于 ${(round.premiumRateCapBp ?? 0) / 100}% 的补贴上限，补贴将按上限计算`,
+      });
+    }
+  }
+  return out;
+}
+
+export function caseView(row: CaseRow, round: RoundRow, allowedEvents: CaseEventType[], clockRows: ClockRow[]) {
+  return {
+    id: row.id,
+    number: row.number,
+    state: row.state,
+    stateValue: (row.snapshot as { value: unknown }).value,
+    version: row.version,
+    allowedEvents,
+    warnings: warningsFor(row, round),
+    clocks: clockRows.map((c) => ({
+      kind: c.kind,
+      status: c.status,
+      dueOn: c.dueOn,
+      dueAt: c.dueAt.toISOString(),
+      provisional: c.provisional,
+      overdue: c.overdue,
+      remainingWorkingDays: c.remainingWorkingDays,
+    })),
+    enterpriseId: row.enterpriseId,
+    city: row.city,
+    roundId: row.roundId,
+    catalogueEntryId: row.catalogueEntryId,
+    renewalOf: row.renewalOf,
+    material: row.material,
+    userUnit: row.userUnit,
+    contract: { ...row.contract, amount: yuan(row.contractAmountFen) },
+    policy: { ...row.policy, insurerId: row.insurerId ?? undefined, liabilityLimit: yuan(row.liabilityLimitFen), premium: yuan(row.premiumFen) },
+    subsidy: row.subsidyFen === null ? null : { amount: formatYuan(row.subsidyFen), derivation: row.subsidyDerivation },
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    submittedAt: row.submittedAt?.toISOString() ?? null,
+  };
+}
+
+export type CaseView = ReturnType<typeof caseView>;

@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import { and, eq } from 'drizzle-orm';
+import { cases, idempotencyKeys } from '../../db/schema';
+import { allowedEvents } from '../../workflows/case/permissions';
+import type { CaseEvent } from '../../workflows/case/types';
+import type { ServiceContext } from '../context';
+import { notFound, unprocessable } from '../errors';
+import { applyEvent } from '../engine/transition';
+import type { EventBody } from './body';
+import { submissionProblems } from './rules';
+
+export interface EventOptions {
+  ifMatch?: number;
+  idempotencyKey?: string;
+}
+
+export interface EventResult {
+  status: number;
+  body: { id: string; state: string; version: number; allowedEvents: string[] };
+  replayed: boolean;
+}
+
+/**
+ * POST /cases/:id/events. With an Idempotency-Key the first answer is stored in the same
+ * transaction as the event, so a retry replays it instead of acting twice.
+ */
+export async function sendCaseEvent(ctx: ServiceContext, caseId: string, body: EventBody, opts: EventOptions): Promise<EventResult> {
+  const requestHash = createHash('sha256').update(canonicalize({ caseId, body }) ?? '').digest('hex');
+  return ctx.app.db.transaction(async (tx) => {
+    // the case row lock serialises retries of one key, so the second sees the first's answer
+    const [locked] = await tx.select({ id: cases.id }).from(cases).where(eq(cases.id, caseId)).for('update');
+    if (!locked) throw notFound('case');
+    if (opts.idempotencyKey) {
+      const [seen] = await tx
+        .select()
+        .from(idempotencyKeys)
+        .where(and(eq(idempotencyKeys.userId, ctx.user.id), eq(idempotencyKeys.key, opts.idempotencyKey)));
+      if (seen) {
+        if (seen.requestHash !== requestHash) {
+          throw unprocessable('this Idempotency-Key was already used for a different request', [
+            { path: 'header.Idempotency-Key', message: 'use a new key for a new request' },
+          ]);
+        }
+        return { status: seen.status, body: seen.body as EventResult['body'], replayed: true };
+      }
+    }
+    const now = ctx.app.clock.now();
+    const event = { ...body, meta: { at: now.toISOString(), actorId: ctx.user.id, role: 'firm' } } as CaseEvent;
+    const validate = body.type === 'SUBMIT' || body.type === 'RESUBMIT' ? submissionProblems(now) : undefined;
+    const { row, snapshot, facts } = await applyEvent(tx, ctx.app, { caseId, event, user: ctx.user, requestId: ctx.requestId, ifMatch: opts.ifMatch, validate });
+    const result = {
+      id: row.id,
+      state: row.state,
+      version: row.version,
+      allowedEvents: allowedEvents(snapshot, ctx.user, facts, now.toISOString()),
+    };
+    if (opts.idempotencyKey) {
+      await tx.insert(idempotencyKeys).values({ userId: ctx.user.id, key: opts.idempotencyKey, requestHash, status: 200, body: result, createdAt: now });
+    }
+    return { status: 200, body: result, replayed: false };
+  });
+}

@@ -1,0 +1,108 @@
+import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { clockEvents, clocks, outbox, timers } from '../../db/schema';
+import type { ClockKind } from '../../workflows/case/types';
+import { addWorkingDays, endOfShanghaiDay, shanghaiDate, subtractWorkingDays, workingDaysBetween } from '../calendar/workdays';
+import { clockKinds } from './clock-kinds';
+import type { EffectScope } from './scope';
+
+type ClockRow = typeof clocks.$inferSelect;
+
+// Reminders go out at 09:00 Shanghai time on their working day, not at midnight.
+const morningOf = (date: string) => new Date(`${date}T09:00:00+08:00`);
+
+export async function startClock(s: EffectScope, kind: ClockKind): Promise<void> {
+  const length = clockKinds[kind].length(s.round.clockLengths);
+  const due = addWorkingDays(shanghaiDate(s.now), length, s.calendar);
+  const [clock] = await s.tx
+    .insert(clocks)
+    .values({
+      caseId: s.caseRow.id,
+      kind,
+      status: 'running',
+      lengthWorkingDays: length,
+      startedAt: s.now,
+      dueOn: due.date,
+      dueAt: endOfShanghaiDay(due.date),
+      provisional: due.provisional,
+    })
+    .returning();
+  if (!clock) throw new Error('clock insert returned nothing');
+  await logClock(s, clock.id, 'start', { dueOn: due.date, lengthWorkingDays: length, provisional: due.provisional });
+  await armTimers(s, clock);
+}
+
+export async function pauseClock(s: EffectScope, kind: ClockKind): Promise<void> {
+  const clock = await latest(s, kind, 'running');
+  if (!clock) return;
+  const remaining = workingDaysBetween(shanghaiDate(s.now), clock.dueOn, s.calendar);
+  await s.tx.update(clocks).set({ status: 'paused', remainingWorkingDays: remaining }).where(eq(clocks.id, clock.id));
+  await cancelTimers(s, clock.id);
+  await logClock(s, clock.id, 'pause', { remainingWorkingDays: remaining });
+}
+
+export async function resumeClock(s: EffectScope, kind: ClockKind): Promise<void> {
+  const clock = await latest(s, kind, 'paused');
+  if (!clock) return;
+  // a reviewer always gets at least one working day back (SPEC §4)
+  const days = Math.max(1, clock.remainingWorkingDays ?? 1);
+  const due = addWorkingDays(shanghaiDate(s.now), days, s.calendar);
+  const [resumed] = await s.tx
+    .update(clocks)
+    .set({ status: 'running', dueOn: due.date, dueAt: endOfShanghaiDay(due.date), provisional: due.provisional, remainingWorkingDays: null })
+    .where(eq(clocks.id, clock.id))
+    .returning();
+  if (!resumed) return;
+  await logClock(s, clock.id, 'resume', { dueOn: due.date, workingDays: days });
+  await armTimers(s, resumed);
+}
+
+export async function stopClock(s: EffectScope, kind: ClockKind): Promise<void> {
+  const open = await s.tx
+    .select()
+    .from(clocks)
+    .where(and(eq(clocks.caseId, s.caseRow.id), eq(clocks.kind, kind), inArray(clocks.status, ['running', 'paused'])));
+  for (const clock of open) {
+    await s.tx.update(clocks).set({ status: 'stopped' }).where(eq(clocks.id, clock.id));
+    await cancelTimers(s, clock.id);
+    await logClock(s, clock.id, 'stop', {});
+  }
+}
+
+async function latest(s: EffectScope, kind: ClockKind, status: ClockRow['status']): Promise<ClockRow | undefined> {
+  const [row] = await s.tx
+    .select()
+    .from(clocks)
+    .where(and(eq(clocks.caseId, s.caseRow.id), eq(clocks.kind, kind), eq(clocks.status, status)))
+    .orderBy(desc(clocks.startedAt))
+    .limit(1);
+  return row;
+}
+
+async function armTimers(s: EffectScope, clock: ClockRow): Promise<void> {
+  const spec = clockKinds[clock.kind as ClockKind];
+  const planned = [
+    { purpose: 'expiry' as const, fireAt: clock.dueAt, data: {} },
+    ...spec.reminders.map((n) => ({
+      purpose: 'reminder' as const,
+      fireAt: morningOf(subtractWorkingDays(clock.dueOn, n, s.calendar).date),
+      data: { workingDaysBefore: n },
+    })),
+  ].filter((t) => t.fireAt > s.now);
+  if (planned.length === 0) return;
+  const rows = await s.tx
+    .insert(timers)
+    .values(planned.map((t) => ({ ...t, clockId: clock.id, caseId: s.caseRow.id })))
+    .returning({ id: timers.id, fireAt: timers.fireAt });
+  await s.tx.insert(outbox).values(rows.map((t) => ({ topic: 'timer', payload: { timerId: t.id, fireAt: t.fireAt.toISOString() } })));
+}
+
+async function cancelTimers(s: EffectScope, clockId: string): Promise<void> {
+  await s.tx
+    .update(timers)
+    .set({ cancelledAt: s.now })
+    .where(and(eq(timers.clockId, clockId), isNull(timers.firedAt), isNull(timers.cancelledAt)));
+}
+
+async function logClock(s: EffectScope, clockId: string, kind: typeof clockEvents.$inferInsert.kind, data: Record<string, unknown>) {
+  await s.tx.insert(clockEvents).values({ clockId, kind, at: s.now, data });
+}

@@ -1,0 +1,55 @@
+import { eq } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { emailDeliveries, enterprises, notifications, outbox } from '../../db/schema';
+import type { RecipientGroup } from '../../workflows/case/types';
+import { render, isTemplateName, type CaseVars } from '../mail/templates';
+import { resolveRecipients } from './recipients';
+import type { EffectScope } from './scope';
+
+export interface NotifyParams {
+  template: string;
+  to: readonly RecipientGroup[];
+  reason?: string;
+  dueOn?: string;
+}
+
+/** Writes the in-app notification, one email delivery per person, and the outbox rows that send them. */
+export async function notify(s: EffectScope, p: NotifyParams): Promise<void> {
+  if (!isTemplateName(p.template)) throw new Error(`unknown email template ${p.template}`);
+  const recipients = await resolveRecipients(s, p.to);
+  if (recipients.length === 0) return;
+  const data = await caseVarsFor(s, p);
+  const rendered = render(p.template, data);
+  const deliveries = recipients.map((r) => {
+    const id = randomUUID();
+    return {
+      id,
+      messageId: `<${id}@firstbatch.local>`,
+      caseId: s.caseRow.id,
+      recipientUserId: r.id,
+      toAddress: r.email,
+      template: p.template,
+      data,
+      subject: rendered.subject,
+      createdAt: s.now,
+    };
+  });
+  await s.tx.insert(emailDeliveries).values(deliveries);
+  await s.tx.insert(notifications).values(
+    recipients.map((r) => ({ userId: r.id, caseId: s.caseRow.id, template: p.template, title: rendered.titleZh, body: rendered.bodyZh, data, createdAt: s.now })),
+  );
+  await s.tx.insert(outbox).values(deliveries.map((d) => ({ topic: 'email', payload: { deliveryId: d.id }, createdAt: s.now })));
+}
+
+async function caseVarsFor(s: EffectScope, p: NotifyParams): Promise<CaseVars> {
+  const [firm] = await s.tx.select({ name: enterprises.name }).from(enterprises).where(eq(enterprises.id, s.caseRow.enterpriseId));
+  const base = s.app.env.PUBLIC_URL ?? `http://localhost:${s.app.env.PORT}`;
+  return {
+    caseNumber: s.caseRow.number,
+    firmName: firm?.name ?? '',
+    materialName: s.caseRow.material.name ?? '',
+    link: `${base}/cases/${s.caseRow.id}`,
+    reason: p.reason ?? '',
+    dueOn: p.dueOn ?? '',
+  };
+}

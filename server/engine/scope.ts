@@ -1,0 +1,18 @@
+import type { Tx } from '../../db/client';
+import type { cases, rounds } from '../../db/schema';
+import type { AppContext } from '../context';
+import type { CalendarData } from '../calendar/workdays';
+
+export type CaseRow = typeof cases.$inferSelect;
+export type RoundRow = typeof rounds.$inferSelect;
+
+/** What an effect may touch: the case's own transaction, and facts read once for the transition. */
+export interface EffectScope {
+  tx: Tx;
+  app: AppContext;
+  caseRow: CaseRow;
+  round: RoundRow;
+  now: Date;
+  calendar: CalendarData;
+  actorId: string | null;
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+// The only reader of process.env. Defaults are SPEC §8's, so a developer machine needs none of them.
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/firstbatch'),
+  REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+  SMTP_URL: z.url().default('smtp://127.0.0.1:1025'),
+  MAIL_FROM: z.string().default('浙江省新材料首批次保险补偿 <noreply@firstbatch.local>'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DEMO_PASSWORD: z.string().min(8).default('Demo-2026!'),
+  PUBLIC_URL: z.url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  // in-process workers by default; `npm run worker` runs them on their own
+  RUN_WORKERS: z.enum(['inline', 'none']).default('inline'),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
+  SEED_ALLOW_REMOTE: z.enum(['0', '1']).default('0'),
+  QUEUE_PREFIX: z.string().default('{firstbatch}'),
+});
+
+export type Env = z.infer<typeof schema>;
+
+function load(): Env {
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    // Name the variable, never its value: values may be secrets.
+    const names = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    console.error(`Invalid configuration — ${names.join('; ')}`);
+    process.exit(1);
+  }
+  return parsed.data;
+}
+
+export const env: Env = load();
+export const isProduction = env.NODE_ENV === 'production';

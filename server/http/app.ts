@@ -1,0 +1,49 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import cookieParser from 'cookie-parser';
+import { pinoHttp } from 'pino-http';
+import { randomUUID } from 'node:crypto';
+import swaggerUi from 'swagger-ui-express';
+import type { AppContext } from '../context';
+import './express-augment';
+import { errorHandler, sendProblem } from './problem';
+import { sessionMiddleware } from './session';
+import { apiRouter } from './routes';
+import { openapiDocument } from './openapi';
+import { healthRouter } from './routes/health';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,100}$/;
+
+/** Builds the Express app without listening, so tests can drive it directly. */
+export function buildApp(app: AppContext): Express {
+  const server = express();
+  server.disable('x-powered-by');
+  server.set('trust proxy', 'loopback');
+  server.use(
+    pinoHttp({
+      logger: app.log,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    }),
+  );
+  server.use(helmet());
+  server.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  server.use(cookieParser());
+  server.use(healthRouter(app));
+
+  const api = apiRouter(app);
+  server.get('/openapi.json', (_req, res) => {
+    res.json(openapiDocument());
+  });
+  // Swagger UI needs its own inline styles; the relaxed policy applies to /docs only.
+  server.use('/docs', helmet({ contentSecurityPolicy: false }), swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/openapi.json' } }));
+  server.use('/api/v1', sessionMiddleware(app), api);
+  server.use((req, res) => sendProblem(req, res, 404, `no route for ${req.method} ${req.path}`));
+  server.use(errorHandler(app.log));
+  return server;
+}

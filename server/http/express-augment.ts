@@ -1,0 +1,20 @@
+import type { User } from '../context';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** the signed-in user, set by the session middleware */
+      user?: User;
+    }
+  }
+}
+
+declare module 'http' {
+  interface IncomingMessage {
+    /** request id, set by pino-http (from X-Request-Id when the caller sent a sane one) */
+    id: string | number | object;
+  }
+}
+
+export {};

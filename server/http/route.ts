@@ -1,0 +1,113 @@
+import type { Request, RequestHandler, Response, Router } from 'express';
+import { z } from 'zod';
+import type { RouteConfig } from '@asteasolutions/zod-to-openapi';
+import type { AppContext, ServiceContext, User } from '../context';
+import { badRequest, unauthenticated } from '../errors';
+import { zodErrors, problemSchema } from './problem';
+import { registry } from './openapi';
+
+type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
+
+export interface Reply {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface HandlerInput<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  req: Request;
+  res: Response;
+  app: AppContext;
+  /** present when the route needs a signed-in user */
+  ctx: ServiceContext;
+}
+
+export interface RouteDef<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+  method: Method;
+  path: string;
+  summary: string;
+  tags: string[];
+  auth: 'public' | 'user';
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** responses documented in the OpenAPI document; problems (4xx) are added from `errors` */
+  ok: { status: number; description: string; schema?: z.ZodType };
+  errors?: number[];
+  /** extra middleware before validation, e.g. a multipart parser */
+  before?: RequestHandler[];
+  handler: (input: HandlerInput<z.output<P>, z.output<Q>, z.output<B>>) => Promise<unknown>;
+}
+
+type Empty = z.ZodObject;
+
+/**
+ * One definition gives both the Express route (validated by its zod schemas) and its OpenAPI
+ * entry, so the document cannot drift from what the server accepts.
+ */
+export function mount<P extends z.ZodType = Empty, Q extends z.ZodType = Empty, B extends z.ZodType = Empty>(
+  router: Router,
+  app: AppContext,
+  def: RouteDef<P, Q, B>,
+): void {
+  registry.registerPath(openapiEntry(def));
+  const handler: RequestHandler = async (req, res) => {
+    const user = req.user;
+    if (def.auth === 'user' && !user) throw unauthenticated();
+    const params = parse(def.params, req.params, 'params');
+    const query = parse(def.query, req.query, 'query');
+    const body = parse(def.body, req.body ?? {}, 'body');
+    const ctx = { app, user: user as User, requestId: String(req.id) };
+    const result = await def.handler({ params, query, body, req, res, app, ctx } as HandlerInput<z.output<P>, z.output<Q>, z.output<B>>);
+    if (res.headersSent) return;
+    const reply = isReply(result) ? result : { body: result };
+    for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
+    res.status(reply.status ?? def.ok.status);
+    if (reply.body === undefined) res.end();
+    else res.json(reply.body);
+  };
+  router[def.method](def.path, ...(def.before ?? []), handler);
+}
+
+function parse(schema: z.ZodType | undefined, value: unknown, where: string) {
+  if (!schema) return {};
+  const r = schema.safeParse(value);
+  if (!r.success) throw badRequest(`the request ${where} is invalid`, zodErrors(r.error, where === 'body' ? '' : where));
+  return r.data;
+}
+
+const REPLY = Symbol('reply');
+export function reply(r: Reply): Reply {
+  return Object.assign(r, { [REPLY]: true });
+}
+function isReply(x: unknown): x is Reply {
+  return typeof x === 'object' && x !== null && REPLY in x;
+}
+
+function openapiEntry(def: RouteDef<z.ZodType, z.ZodType, z.ZodType>): RouteConfig {
+  const errors = [...new Set([400, ...(def.auth === 'user' ? [401] : []), ...(def.errors ?? [])])];
+  return {
+    method: def.method,
+    path: def.path.replace(/:([A-Za-z]+)/g, '{$1}'),
+    summary: def.summary,
+    tags: def.tags,
+    ...(def.auth === 'user' ? { security: [{ bearer: [] }, { cookie: [] }] } : {}),
+    request: {
+      ...(def.params ? { params: def.params as z.ZodObject } : {}),
+      ...(def.query ? { query: def.query as z.ZodObject } : {}),
+      ...(def.body ? { body: { content: { 'application/json': { schema: def.body } } } } : {}),
+    },
+    responses: {
+      [def.ok.status]: {
+        description: def.ok.description,
+        ...(def.ok.schema ? { content: { 'application/json': { schema: def.ok.schema } } } : {}),
+      },
+      ...Object.fromEntries(
+        errors.map((s) => [s, { description: 'problem', content: { 'application/problem+json': { schema: problemSchema } } }]),
+      ),
+    },
+  };
+}

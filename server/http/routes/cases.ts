@@ -1,0 +1,115 @@
+import type { Router } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../../context';
+import { badRequest } from '../../errors';
+import { caseCreateSchema, casePatchSchema, eventBodySchema } from '../../cases/body';
+import { createCase } from '../../cases/create';
+import { getCase } from '../../cases/get';
+import { listCases, listQuerySchema } from '../../cases/list';
+import { updateCase } from '../../cases/update';
+import { sendCaseEvent } from '../../cases/send-event';
+import { caseHistoryOf } from '../../audit/verify';
+import { mount, reply } from '../route';
+
+const idParams = z.object({ id: z.uuid({ error: 'not a case id' }) });
+
+/** `If-Match: 7` or `If-Match: "7"` — the case version the caller last saw. */
+function ifMatchOf(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
+  if (!m?.[1]) throw badRequest('If-Match must be the case version, e.g. 3 or "3"', [{ path: 'header.If-Match', message: 'not a version number' }]);
+  return Number(m[1]);
+}
+
+function idempotencyKeyOf(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,200}$/.test(header)) {
+    throw badRequest('Idempotency-Key must be 1–200 visible ASCII characters', [{ path: 'header.Idempotency-Key', message: 'invalid key' }]);
+  }
+  return header;
+}
+
+export function caseRoutes(router: Router, app: AppContext) {
+  mount(router, app, {
+    method: 'post',
+    path: '/cases',
+    summary: 'Open a draft application',
+    tags: ['cases'],
+    auth: 'user',
+    body: caseCreateSchema,
+    ok: { status: 201, description: 'the new draft' },
+    errors: [403, 422],
+    handler: async ({ ctx, body }) => {
+      const view = await createCase(ctx, body);
+      return reply({ status: 201, body: view, headers: { Location: `/api/v1/cases/${view.id}`, ETag: `"${view.version}"` } });
+    },
+  });
+  mount(router, app, {
+    method: 'get',
+    path: '/cases',
+    summary: 'Cases the caller may see, newest first',
+    tags: ['cases'],
+    auth: 'user',
+    query: listQuerySchema,
+    ok: { status: 200, description: 'a page of cases and the cursor of the next' },
+    handler: async ({ ctx, query }) => listCases(ctx, query),
+  });
+  mount(router, app, {
+    method: 'get',
+    path: '/cases/:id',
+    summary: 'One case, with the events the caller may send now',
+    tags: ['cases'],
+    auth: 'user',
+    params: idParams,
+    ok: { status: 200, description: 'the case' },
+    errors: [404],
+    handler: async ({ ctx, params }) => {
+      const view = await getCase(ctx, params.id);
+      return reply({ body: view, headers: { ETag: `"${view.version}"` } });
+    },
+  });
+  mount(router, app, {
+    method: 'patch',
+    path: '/cases/:id',
+    summary: 'Edit a draft or an application returned for revision',
+    tags: ['cases'],
+    auth: 'user',
+    params: idParams,
+    body: casePatchSchema,
+    ok: { status: 200, description: 'the edited case' },
+    errors: [403, 404, 409],
+    handler: async ({ ctx, params, body, req }) => {
+      const view = await updateCase(ctx, params.id, body, ifMatchOf(req.get('if-match')));
+      return reply({ body: view, headers: { ETag: `"${view.version}"` } });
+    },
+  });
+  mount(router, app, {
+    method: 'post',
+    path: '/cases/:id/events',
+    summary: 'Send a workflow event (submit, approve, return, …)',
+    tags: ['cases'],
+    auth: 'user',
+    params: idParams,
+    body: eventBodySchema,
+    ok: { status: 200, description: 'the new state, version and allowed events' },
+    errors: [403, 404, 409, 422],
+    handler: async ({ ctx, params, body, req }) => {
+      const r = await sendCaseEvent(ctx, params.id, body, {
+        ifMatch: ifMatchOf(req.get('if-match')),
+        idempotencyKey: idempotencyKeyOf(req.get('idempotency-key')),
+      });
+      return reply({ status: r.status, body: r.body, headers: { ETag: `"${r.body.version}"`, ...(r.replayed ? { 'Idempotent-Replayed': 'true' } : {}) } });
+    },
+  });
+  mount(router, app, {
+    method: 'get',
+    path: '/cases/:id/history',
+    summary: 'Every accepted event of the case, oldest first',
+    tags: ['cases'],
+    auth: 'user',
+    params: idParams,
+    ok: { status: 200, description: 'the history' },
+    errors: [404],
+    handler: async ({ ctx, params }) => caseHistoryOf(ctx, params.id),
+  });
+}

@@ -1,0 +1,91 @@
+import type { Router } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../../context';
+import { cities } from '../../domain/cities';
+import { listInsurers, listPublishedEditions, listRounds } from '../../reference/list';
+import { verifyCaseHistory } from '../../audit/verify';
+import { clockMoveSchema, moveClock, readClock } from '../../admin/clock';
+import { listNotifications } from '../../notifications/list';
+import { mount } from '../route';
+
+export function miscRoutes(router: Router, app: AppContext) {
+  mount(router, app, {
+    method: 'get',
+    path: '/cities',
+    summary: 'The cities of the province (GB/T 2260 codes)',
+    tags: ['reference'],
+    auth: 'public',
+    ok: { status: 200, description: 'cities' },
+    handler: async () => ({ items: cities }),
+  });
+  mount(router, app, {
+    method: 'get',
+    path: '/rounds',
+    summary: 'Application rounds and their rule parameters',
+    tags: ['reference'],
+    auth: 'user',
+    ok: { status: 200, description: 'rounds' },
+    handler: async () => ({ items: await listRounds(app) }),
+  });
+  mount(router, app, {
+    method: 'get',
+    path: '/insurers',
+    summary: 'Insurers known to the programme',
+    tags: ['reference'],
+    auth: 'user',
+    ok: { status: 200, description: 'insurers' },
+    handler: async () => ({ items: await listInsurers(app) }),
+  });
+  mount(router, app, {
+    method: 'get',
+    path: '/catalogue/editions',
+    summary: 'Published catalogue editions',
+    tags: ['catalogue'],
+    auth: 'public',
+    ok: { status: 200, description: 'editions' },
+    handler: async () => ({ items: await listPublishedEditions(app) }),
+  });
+  mount(router, app, {
+    method: 'get',
+    path: '/audit/verify',
+    summary: "Check a case's hash-chained history",
+    tags: ['audit'],
+    auth: 'user',
+    query: z.strictObject({ caseId: z.uuid() }),
+    ok: { status: 200, description: 'whether the chain is intact, and where it breaks' },
+    errors: [403, 404],
+    handler: async ({ ctx, query }) => verifyCaseHistory(ctx, query.caseId),
+  });
+  mount(router, app, {
+    method: 'get',
+    path: '/notifications',
+    summary: 'My in-app notifications, newest first',
+    tags: ['notifications'],
+    auth: 'user',
+    ok: { status: 200, description: 'notifications' },
+    handler: async ({ ctx }) => listNotifications(ctx),
+  });
+  if (app.env.NODE_ENV !== 'production') {
+    mount(router, app, {
+      method: 'get',
+      path: '/admin/clock',
+      summary: 'Read the settable clock (not in production)',
+      tags: ['admin'],
+      auth: 'user',
+      ok: { status: 200, description: 'the current instant of the system clock' },
+      errors: [403],
+      handler: async ({ ctx }) => readClock(ctx),
+    });
+    mount(router, app, {
+      method: 'post',
+      path: '/admin/clock',
+      summary: 'Move the settable clock forward (not in production)',
+      tags: ['admin'],
+      auth: 'user',
+      body: clockMoveSchema,
+      ok: { status: 200, description: 'the new instant' },
+      errors: [403],
+      handler: async ({ ctx, body }) => moveClock(ctx, body),
+    });
+  }
+}

@@ -1,0 +1,145 @@
+// One template per event, Chinese first with English below (SPEC §7, "Email"). Placeholders are
+// `{{name}}`; checkTemplates() runs at start-up and refuses any placeholder a template does not declare.
+
+export interface Bilingual {
+  zh: string;
+  en: string;
+}
+
+export interface Template {
+  subject: Bilingual;
+  body: Bilingual;
+}
+
+/** Every case notification is rendered with these values (reason and dueOn may be empty). */
+export const caseVars = ['caseNumber', 'firmName', 'materialName', 'link', 'reason', 'dueOn'] as const;
+export type CaseVars = Record<(typeof caseVars)[number], string>;
+
+const footer: Bilingual = {
+  zh: '\n\n查看申请：{{link}}\n（本邮件由系统自动发送，请勿直接回复。）',
+  en: '\n\nOpen the application: {{link}}\n(This message was sent automatically; please do not reply.)',
+};
+
+const t = (subject: Bilingual, body: Bilingual): Template => ({
+  subject,
+  body: { zh: body.zh + footer.zh, en: body.en + footer.en },
+});
+
+export const templates = {
+  'case.submitted': t(
+    { zh: '申请 {{caseNumber}} 已提交，等待市级初审', en: 'Application {{caseNumber}} submitted for municipal review' },
+    {
+      zh: '{{firmName}} 的首批次应用保险补偿申请 {{caseNumber}}（{{materialName}}）已提交，进入市经信局初审。初审期限：{{dueOn}}。',
+      en: 'The first-batch insurance compensation application {{caseNumber}} of {{firmName}} ({{materialName}}) was submitted and awaits municipal review, due {{dueOn}}.',
+    },
+  ),
+  'case.resubmitted': t(
+    { zh: '申请 {{caseNumber}} 已补正并重新提交', en: 'Application {{caseNumber}} resubmitted after revision' },
+    {
+      zh: '{{firmName}} 已对申请 {{caseNumber}}（{{materialName}}）补正材料并重新提交，请继续审核。',
+      en: '{{firmName}} has revised application {{caseNumber}} ({{materialName}}) and resubmitted it for review.',
+    },
+  ),
+  'case.municipalApproved': t(
+    { zh: '申请 {{caseNumber}} 已通过市级初审', en: 'Application {{caseNumber}} passed municipal review' },
+    {
+      zh: '申请 {{caseNumber}}（{{firmName}}，{{materialName}}）已通过市经信局初审，进入省经信厅复审。复审期限：{{dueOn}}。',
+      en: 'Application {{caseNumber}} ({{firmName}}, {{materialName}}) passed municipal review and moves to provincial review, due {{dueOn}}.',
+    },
+  ),
+  'case.provincialApproved': t(
+    { zh: '申请 {{caseNumber}} 已通过省级复审', en: 'Application {{caseNumber}} passed provincial review' },
+    {
+      zh: '申请 {{caseNumber}}（{{materialName}}）已通过省经信厅复审，进入专家评审。',
+      en: 'Application {{caseNumber}} ({{materialName}}) passed provincial review and moves to expert review.',
+    },
+  ),
+  'case.returned': t(
+    { zh: '申请 {{caseNumber}} 需要补正', en: 'Application {{caseNumber}} returned for revision' },
+    {
+      zh: '申请 {{caseNumber}}（{{materialName}}）被退回补正，原因：{{reason}}\n请在 {{dueOn}} 前补正并重新提交，逾期申请将失效。',
+      en: 'Application {{caseNumber}} ({{materialName}}) was returned for revision: {{reason}}\nPlease revise and resubmit by {{dueOn}}; after that the application lapses.',
+    },
+  ),
+  'case.rejected': t(
+    { zh: '申请 {{caseNumber}} 未获通过', en: 'Application {{caseNumber}} rejected' },
+    {
+      zh: '很遗憾，申请 {{caseNumber}}（{{materialName}}）未获通过。原因：{{reason}}',
+      en: 'Application {{caseNumber}} ({{materialName}}) was rejected. Reason: {{reason}}',
+    },
+  ),
+  'case.withdrawn': t(
+    { zh: '申请 {{caseNumber}} 已撤回', en: 'Application {{caseNumber}} withdrawn' },
+    {
+      zh: '{{firmName}} 已撤回申请 {{caseNumber}}（{{materialName}}）。原因：{{reason}}',
+      en: '{{firmName}} withdrew application {{caseNumber}} ({{materialName}}). Reason: {{reason}}',
+    },
+  ),
+  'case.lapsed': t(
+    { zh: '申请 {{caseNumber}} 因逾期未补正已失效', en: 'Application {{caseNumber}} lapsed' },
+    {
+      zh: '申请 {{caseNumber}}（{{materialName}}）未在补正期限内重新提交，已失效。',
+      en: 'Application {{caseNumber}} ({{materialName}}) was not resubmitted within the revision period and has lapsed.',
+    },
+  ),
+  'case.policyVerified': t(
+    { zh: '申请 {{caseNumber}} 的保单已核验', en: 'Policy of application {{caseNumber}} verified' },
+    {
+      zh: '保险公司已核验申请 {{caseNumber}}（{{materialName}}）的保单和保费发票。',
+      en: 'The insurer verified the policy and premium receipt of application {{caseNumber}} ({{materialName}}).',
+    },
+  ),
+  'case.policyMismatch': t(
+    { zh: '申请 {{caseNumber}} 的保单信息不一致', en: 'Policy of application {{caseNumber}} does not match' },
+    {
+      zh: '保险公司核验申请 {{caseNumber}}（{{materialName}}）时发现保单信息不一致：{{reason}}',
+      en: 'The insurer found that the policy data of application {{caseNumber}} ({{materialName}}) does not match: {{reason}}',
+    },
+  ),
+  'clock.reminder': t(
+    { zh: '提醒：申请 {{caseNumber}} 将于 {{dueOn}} 到期', en: 'Reminder: application {{caseNumber}} is due {{dueOn}}' },
+    {
+      zh: '申请 {{caseNumber}}（{{firmName}}，{{materialName}}）的{{reason}}期限为 {{dueOn}}，请及时处理。',
+      en: 'The {{reason}} deadline of application {{caseNumber}} ({{firmName}}, {{materialName}}) is {{dueOn}}.',
+    },
+  ),
+  'clock.overdue': t(
+    { zh: '督办：申请 {{caseNumber}} 已超期', en: 'Overdue: application {{caseNumber}}' },
+    {
+      zh: '申请 {{caseNumber}}（{{firmName}}，{{materialName}}）的{{reason}}已于 {{dueOn}} 超期，请督办。',
+      en: 'The {{reason}} of application {{caseNumber}} ({{firmName}}, {{materialName}}) became overdue on {{dueOn}}.',
+    },
+  ),
+} satisfies Record<string, Template>;
+
+export type TemplateName = keyof typeof templates;
+
+export function isTemplateName(name: string): name is TemplateName {
+  return Object.hasOwn(templates, name);
+}
+
+const placeholders = (text: string) => [...text.matchAll(/\{\{\s*([^}\s]+)\s*\}\}/g)].map((m) => m[1] ?? '');
+
+/** Fails the start when a template uses a placeholder nobody fills in. */
+export function checkTemplates(): void {
+  const known = new Set<string>(caseVars);
+  const problems: string[] = [];
+  for (const [name, tpl] of Object.entries(templates)) {
+    for (const text of [tpl.subject.zh, tpl.subject.en, tpl.body.zh, tpl.body.en]) {
+      for (const p of placeholders(text)) if (!known.has(p)) problems.push(`${name}: unknown placeholder {{${p}}}`);
+    }
+  }
+  if (problems.length > 0) throw new Error(`email templates are broken — ${problems.join('; ')}`);
+}
+
+const fill = (text: string, data: Record<string, string>) => text.replace(/\{\{\s*([^}\s]+)\s*\}\}/g, (_, k: string) => data[k] ?? '');
+
+export function render(name: TemplateName, data: Record<string, string>) {
+  const tpl = templates[name];
+  return {
+    subject: `${fill(tpl.subject.zh, data)} / ${fill(tpl.subject.en, data)}`,
+    titleZh: fill(tpl.subject.zh, data),
+    bodyZh: fill(tpl.body.zh, data),
+    text: `${fill(tpl.body.zh, data)}\n\n————————\n\n${fill(tpl.body.en, data)}`,
+  };
+}

@@ -1,0 +1,48 @@
+import type { Server } from 'node:http';
+import { env } from './env';
+import { logger } from './logger';
+import { checkPostgres, checkRedis } from './preflight';
+import { ensureDatabase, migrateDatabase } from '../db/migrate';
+import { createAppContext } from './runtime';
+import { buildApp } from './http/app';
+import { startWorkers, type Workers } from './jobs/workers';
+import { checkTemplates } from './mail/templates';
+import { isEmpty, seedDemo } from '../seeds/demo';
+import { assertSeedAllowed } from '../seeds/guard';
+import { onShutdown } from './shutdown';
+
+// `npm start`: one command from an empty machine with Postgres and Redis to a running system.
+checkTemplates();
+for (const problem of [await checkPostgres(env), await checkRedis(env)]) {
+  if (problem) {
+    console.error(problem);
+    process.exit(1);
+  }
+}
+if (await ensureDatabase(env.DATABASE_URL)) logger.info('created the database');
+await migrateDatabase(env.DATABASE_URL);
+
+const { app, close } = await createAppContext(env);
+let seeded = false;
+if (env.NODE_ENV !== 'production' && (await isEmpty(app.db))) {
+  assertSeedAllowed(env);
+  await seedDemo(app.db, env.DEMO_PASSWORD);
+  seeded = true;
+}
+
+const workers: Workers | null = env.RUN_WORKERS === 'inline' ? await startWorkers(app) : null;
+const server: Server = buildApp(app).listen(env.PORT, () => {
+  const url = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+  console.log(`首批次应用保险补偿 is running at ${url} (API ${url}/api/v1, docs ${url}/docs)`);
+  if (env.NODE_ENV !== 'production') {
+    console.log(`${seeded ? 'Demo data loaded. ' : ''}Demo accounts (firm@demo.local, municipal.hz@demo.local, …) use the password: ${env.DEMO_PASSWORD}`);
+  }
+  if (!workers) console.log('Workers are not running in this process; start them with `npm run worker`.');
+});
+
+onShutdown(logger, env.SHUTDOWN_GRACE_MS, async () => {
+  // stop taking requests and let in-flight ones finish, then let jobs finish
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await workers?.close();
+  await close();
+});

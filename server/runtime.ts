@@ -1,0 +1,33 @@
+import { connect } from '../db/client';
+import type { Env } from './env';
+import { logger as rootLogger } from './logger';
+import { SettableClock, systemClock } from './clock';
+import { CalendarStore } from './calendar/store';
+import { createQueues, producerConnection } from './jobs/queues';
+import type { AppContext } from './context';
+
+/** Builds the process-wide context; `close` releases every connection it opened. */
+export async function createAppContext(env: Env, options: { poolSize?: number } = {}) {
+  const database = connect(env.DATABASE_URL, { max: options.poolSize ?? 10 });
+  const redis = producerConnection(env.REDIS_URL);
+  const queues = createQueues(redis, env.QUEUE_PREFIX);
+  // In production the clock is the machine's and cannot be moved (SPEC §8).
+  const clock = env.NODE_ENV === 'production' ? systemClock : new SettableClock(database.db);
+  if (clock instanceof SettableClock) await clock.refresh();
+  const app: AppContext = {
+    env,
+    log: rootLogger,
+    database,
+    db: database.db,
+    redis,
+    queues,
+    clock,
+    calendar: new CalendarStore(database.db),
+  };
+  const close = async () => {
+    await queues.close();
+    redis.disconnect();
+    await database.close();
+  };
+  return { app, close };
+}

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/app';
+import { makeWorld, type World } from '../support/world';
+
+let t: TestApp;
+let w: World;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  w = await makeWorld(t.app.db, t.api);
+});
+afterAll(async () => t.close());
+
+describe('municipal review of a submitted case', () => {
+  it('moves a submitted case to provincial review when the city reviewer approves', async () => {
+    const id = await w.submittedCase();
+    const before = await t.api.get<{ allowedEvents: string[]; version: number }>(`/cases/${id}`, w.tokens.municipal);
+    expect(before.body.allowedEvents).toEqual(['APPROVE', 'RETURN', 'REJECT']);
+    const res = await t.api.post(`/cases/${id}/events`, { type: 'APPROVE' }, w.tokens.municipal, { 'If-Match': `"${before.body.version}"` });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ state: 'provincial', version: before.body.version + 1 });
+  });
+
+  it('returns 404 to a reviewer of another city', async () => {
+    const id = await w.submittedCase();
+    expect((await t.api.get(`/cases/${id}`, w.tokens.otherMunicipal)).status).toBe(404);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'APPROVE' }, w.tokens.otherMunicipal)).status).toBe(404);
+  });
+
+  it('sends a returned case back to the municipal stage on resubmission', async () => {
+    const id = await w.submittedCase();
+    const ret = await t.api.post(`/cases/${id}/events`, { type: 'RETURN', reasons: [{ path: 'contract.amount', message: '合同金额与发票不一致' }] }, w.tokens.municipal);
+    expect(ret.body).toMatchObject({ state: 'revision', allowedEvents: [] });
+    const firmView = await t.api.get<{ allowedEvents: string[]; clocks: { kind: string; status: string }[] }>(`/cases/${id}`, w.tokens.firm);
+    expect([...firmView.body.allowedEvents].sort()).toEqual(['RESUBMIT', 'WITHDRAW']);
+    expect(firmView.body.clocks.map((c) => [c.kind, c.status])).toEqual([
+      ['municipalReview', 'paused'],
+      ['revision', 'running'],
+    ]);
+    const again = await t.api.post(`/cases/${id}/events`, { type: 'RESUBMIT' }, w.tokens.firm);
+    expect(again.body).toMatchObject({ state: 'municipal' });
+  });
+
+  it('ends the case as rejected when the reviewer rejects it', async () => {
+    const id = await w.submittedCase();
+    const res = await t.api.post(`/cases/${id}/events`, { type: 'REJECT', reason: '不属于目录范围' }, w.tokens.municipal);
+    expect(res.body).toMatchObject({ state: 'rejected', allowedEvents: [] });
+  });
+
+  it('lets the firm withdraw a case under review', async () => {
+    const id = await w.submittedCase();
+    const res = await t.api.post(`/cases/${id}/events`, { type: 'WITHDRAW', reason: '合同取消' }, w.tokens.firm);
+    expect(res.body).toMatchObject({ state: 'withdrawn' });
+  });
+});

@@ -1,0 +1,73 @@
+import type { Db } from '../../db/client';
+import { makeEdition, makeEnterprise, makeInsurer, makeRound, makeUser, randomUscc } from '../../seeds/factories';
+import type { Api } from './http';
+
+/**
+ * A small programme of one test's own: an edition, an open round, an insurer, a Hangzhou firm and
+ * a Ningbo firm, and one signed-in person per role. Nothing is shared between tests.
+ */
+export async function makeWorld(db: Db, api: Api) {
+  const insurer = await makeInsurer(db);
+  const otherInsurer = await makeInsurer(db);
+  const { edition, entries } = await makeEdition(db, [
+    { name: '低缺陷高平坦度大尺寸半导体硅晶圆', requirements: '直径300 mm，局部平整度≤20 nm' },
+    { name: '超纯氨', requirements: '纯度≥99.99999%' },
+  ]);
+  const round = await makeRound(db, { editionId: edition.id, insurerIds: [insurer.id, otherInsurer.id] });
+  const firm = await makeEnterprise(db, { city: '330100' });
+  const otherFirm = await makeEnterprise(db, { city: '330200' });
+  const people = {
+    firm: await makeUser(db, { roles: ['firm'], enterpriseId: firm.id }),
+    otherFirm: await makeUser(db, { roles: ['firm'], enterpriseId: otherFirm.id }),
+    municipal: await makeUser(db, { roles: ['municipal'], city: '330100' }),
+    municipal2: await makeUser(db, { roles: ['municipal'], city: '330100' }),
+    otherMunicipal: await makeUser(db, { roles: ['municipal'], city: '330200' }),
+    provincial: await makeUser(db, { roles: ['provincial'] }),
+    expert: await makeUser(db, { roles: ['expert'] }),
+    insurer: await makeUser(db, { roles: ['insurer'], insurerId: insurer.id }),
+    otherInsurer: await makeUser(db, { roles: ['insurer'], insurerId: otherInsurer.id }),
+    finance: await makeUser(db, { roles: ['finance'] }),
+    admin: await makeUser(db, { roles: ['admin'] }),
+  };
+  const tokens = Object.fromEntries(
+    await Promise.all(Object.entries(people).map(async ([k, u]) => [k, await api.login(u.email)] as const)),
+  ) as Record<keyof typeof people, string>;
+  const entry = entries[0];
+  if (!entry) throw new Error('edition has no entries');
+
+  /** A complete application body (SPEC §7) for this world's round, entry and insurer. */
+  const caseBody = (over: Record<string, unknown> = {}) => ({
+    roundId: round.id,
+    catalogueEntryId: entry.id,
+    material: { name: '低缺陷高平坦度大尺寸半导体硅晶圆', specification: '300 mm, P型', batchNo: 'B2026-001' },
+    userUnit: { name: '测试用户单位有限公司', uscc: randomUscc('330200'), notAffiliate: true, notTrader: true },
+    contract: { number: 'HT-2026-018', signedOn: '2026-03-01', amount: '10000000.00', quantity: '20000', unit: '片', deliveredOn: '2026-04-01' },
+    policy: {
+      insurerId: insurer.id,
+      number: `PICC-2026-${Math.floor(Math.random() * 1e6)}`,
+      liabilityLimit: '60000000.00',
+      premium: '1500000.00',
+      startsOn: '2026-04-01',
+      endsOn: '2027-03-31',
+      premiumInvoiceNo: 'FP-0001',
+      paidOn: '2026-03-25',
+    },
+    ...over,
+  });
+
+  async function createCase(over: Record<string, unknown> = {}): Promise<string> {
+    const res = await api.post<{ id: string }>('/cases', caseBody(over), tokens.firm);
+    if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.id;
+  }
+
+  async function submittedCase(over: Record<string, unknown> = {}): Promise<string> {
+    const id = await createCase(over);
+    const res = await api.post(`/cases/${id}/events`, { type: 'SUBMIT' }, tokens.firm);
+    if (res.status !== 200) throw new Error(`submit failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return id;
+  }
+
+  return { insurer, otherInsurer, edition, entries, entry, round, firm, otherFirm, people, tokens, caseBody, createCase, submittedCase };
+}
+export type World = Awaited<ReturnType<typeof makeWorld>>;

@@ -1,0 +1,182 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import ExcelJS from 'exceljs';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { hasBlockingErrors, parseCsv, parseEditionFile, parseRows, parseXlsx, type ParseResult } from '../../server/catalogue/parse';
+
+const path = (relative: string): string => fileURLToPath(new URL(relative, import.meta.url));
+const SMALL_CSV = path('../fixtures/catalogue/small.csv');
+const DEMO_CSV = path('../../seeds/data/catalogue-demo.csv');
+const DEMO_XLSX = path('../../seeds/data/catalogue-demo.xlsx');
+
+const codes = (result: ParseResult): string[] => result.errors.map((e) => `${e.rowNumber}:${e.code}`);
+const seqs = (result: ParseResult): number[] => result.entries.map((e) => e.seq);
+
+// The XLSX twin of small.csv, laid out like the official files: single-text rows merged across
+// to column D from the cell that holds the text, 序号 as numbers, one name in rich text.
+async function smallXlsx(): Promise<Buffer> {
+  const rows: string[][] = parse(await readFile(SMALL_CSV), { relax_column_count: true, skip_empty_lines: false });
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('目录');
+  rows.forEach((cells, index) => {
+    const rowNumber = index + 1;
+    const filled = cells.filter((c) => c !== '');
+    if (filled.length === 1) {
+      const col = cells.findIndex((c) => c !== '') + 1;
+      sheet.getCell(rowNumber, col).value = filled[0] ?? null;
+      sheet.mergeCells(rowNumber, col, rowNumber, 4);
+      return;
+    }
+    cells.forEach((text, i) => {
+      if (text !== '') sheet.getCell(rowNumber, i + 1).value = i === 0 && /^\d+$/.test(text) ? Number(text) : text;
+    });
+  });
+  sheet.getCell('B7').value = { richText: [{ text: '正畸模型', font: { bold: true } }, { text: '树脂' }] };
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+describe('catalogue edition files', () => {
+  it('keeps the hierarchy of top, major and sub categories', async () => {
+    const result = await parseCsv(await readFile(SMALL_CSV));
+    const pathOf = (seq: number) => {
+      const entry = result.entries.find((e) => e.seq === seq);
+      return [entry?.topCategory, entry?.majorCategory, entry?.subCategory];
+    };
+    expect(pathOf(1)).toEqual(['先进基础材料', '先进化工材料', '高性能树脂']);
+    expect(pathOf(3)).toEqual(['先进基础材料', '先进化工材料', '膜材料']);
+    expect(pathOf(4)).toEqual(['关键战略材料', '电子化学品', null]);
+    expect(result.categories).toEqual([
+      { top: '先进基础材料', major: null, sub: null },
+      { top: '先进基础材料', major: '先进化工材料', sub: null },
+      { top: '先进基础材料', major: '先进化工材料', sub: '高性能树脂' },
+      { top: '先进基础材料', major: '先进化工材料', sub: '膜材料' },
+      { top: '关键战略材料', major: null, sub: null },
+      { top: '关键战略材料', major: '电子化学品', sub: null },
+    ]);
+  });
+
+  it('skips blank lines and title rows, keeping spreadsheet row numbers', async () => {
+    const result = await parseCsv(await readFile(SMALL_CSV));
+    expect(result.title).toBe('重点新材料首批次应用示范指导目录（测试夹具）');
+    expect(result.entries.map((e) => e.rowNumber)).toEqual([7, 8, 10, 14, 16]);
+    expect(result.entries[2]?.requirements).toBe('透光率≥92%\n雾度≤0.5%');
+  });
+
+  it('reports a malformed row with its row number and keeps parsing', async () => {
+    const result = await parseCsv(await readFile(SMALL_CSV));
+    expect(codes(result)).toEqual(['15:catalogue.extra_cells']);
+    expect(seqs(result)).toEqual([1, 2, 3, 4, 6]);
+    expect(hasBlockingErrors(result)).toBe(true);
+  });
+
+  it('reads the XLSX twin of a CSV (merged category rows, numeric 序号, rich text) to the same result', async () => {
+    const fromCsv = await parseCsv(await readFile(SMALL_CSV));
+    const fromXlsx = await parseXlsx(await smallXlsx());
+    expect(fromXlsx).toEqual(fromCsv);
+  });
+
+  it('parses the demo CSV and XLSX to the same 40+ entries under all three top categories', async () => {
+    const csv = await parseEditionFile(await readFile(DEMO_CSV), 'catalogue-demo.csv');
+    const xlsx = await parseEditionFile(await readFile(DEMO_XLSX), 'catalogue-demo.xlsx');
+    expect(csv.errors).toEqual([]);
+    expect(csv.entries.length).toBeGreaterThanOrEqual(40);
+    expect(xlsx).toEqual(csv);
+    expect(csv.title).toContain('演示数据');
+    expect(new Set(csv.entries.map((e) => e.topCategory))).toEqual(new Set(['先进基础材料', '关键战略材料', '前沿新材料']));
+    const names = csv.entries.map((e) => e.name);
+    expect(names).toEqual(expect.arrayContaining(['9,9-二[(4-羟乙氧基)苯基]芴（BPEF）', '高离子电导率β"-Al2O3电解质材料', '超纯氨']));
+    expect(seqs(csv)).toEqual(csv.entries.map((_, i) => i + 1));
+  });
+
+  it('handles a UTF-8 byte order mark and GB18030-encoded files', async () => {
+    const plain = await readFile(SMALL_CSV);
+    const withBom = await parseCsv(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), plain]));
+    expect(withBom).toEqual(await parseCsv(plain));
+    const gb = await parseCsv(await readFile(path('../fixtures/catalogue/small-gb18030.csv')));
+    expect(gb.errors).toEqual([]);
+    expect(gb.entries.map((e) => [e.name, e.majorCategory])).toEqual([['正畸模型树脂', '先进化工材料'], ['超纯氨', '先进化工材料']]);
+  });
+
+  it('detects XLSX by content even when named .csv, and refuses legacy .xls', async () => {
+    const xlsx = await parseEditionFile(await smallXlsx(), 'catalogue.csv', 'text/csv');
+    expect(seqs(xlsx)).toEqual([1, 2, 3, 4, 6]);
+    const csvNamedXlsx = await parseEditionFile(await readFile(SMALL_CSV), 'catalogue.xlsx');
+    expect(seqs(csvNamedXlsx)).toEqual([1, 2, 3, 4, 6]);
+    const xls = await parseEditionFile(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), 'old.xls');
+    expect(codes(xls)).toEqual(['0:catalogue.unsupported_format']);
+  });
+});
+
+const HEADER = ['序号', '材料名称', '性能要求', '应用领域'];
+const entry = (seq: string, name: string): string[] => [seq, name, '纯度≥99.9%', '集成电路'];
+
+describe('catalogue rows', () => {
+  it('reports each bad entry with its row and column and keeps the good ones', () => {
+    const result = parseRows([
+      HEADER,
+      ['先进基础材料', null, null, null],
+      entry('1', '超纯氨'),
+      entry('2', ''),
+      entry('x', '超纯四氯化硅'),
+      entry('0', '电子级氢氟酸'),
+      entry('1', '集成电路用抛光液'),
+      entry('3', '长'.repeat(201)),
+      entry('4', '光刻胶'),
+    ]);
+    expect(seqs(result)).toEqual([1, 4]);
+    expect(result.errors.map((e) => [e.rowNumber, e.column, e.code])).toEqual([
+      [4, '材料名称', 'catalogue.missing_name'],
+      [5, '序号', 'catalogue.invalid_seq'],
+      [6, '序号', 'catalogue.invalid_seq'],
+      [7, '序号', 'catalogue.duplicate_seq'],
+      [8, '材料名称', 'catalogue.name_too_long'],
+    ]);
+  });
+
+  it('keeps entries that precede every category with empty categories and one warning', () => {
+    const result = parseRows([HEADER, entry('1', '超纯氨'), entry('2', '光刻胶'), ['关键战略材料'], entry('3', '电子气体')]);
+    expect(result.entries.map((e) => e.topCategory)).toEqual([null, null, '关键战略材料']);
+    expect(result.errors.map((e) => [e.rowNumber, e.code, e.severity])).toEqual([[2, 'catalogue.entry_without_category', 'warning']]);
+    expect(hasBlockingErrors(result)).toBe(false);
+  });
+
+  it('reads the numbering one level deeper when the top category is numbered too', () => {
+    const result = parseRows([
+      HEADER,
+      ['三、前沿新材料'],
+      ['（一）石墨烯材料'],
+      ['1．导热材料'],
+      entry('1', '石墨烯导热膜'),
+      ['（二）增材制造材料'],
+      entry('2', '医用增材制造钛合金粉末'),
+    ]);
+    expect(result.entries.map((e) => [e.topCategory, e.majorCategory, e.subCategory])).toEqual([
+      ['前沿新材料', '石墨烯材料', '导热材料'],
+      ['前沿新材料', '增材制造材料', null],
+    ]);
+  });
+
+  it('joins a numbering in the 序号 column with the name beside it into one category', () => {
+    const result = parseRows([HEADER, ['', '先进基础材料'], ['一', '先进化工材料'], ['（一）', '高性能树脂'], entry('1', '正畸模型树脂')]);
+    expect(result.entries[0]).toMatchObject({ topCategory: '先进基础材料', majorCategory: '先进化工材料', subCategory: '高性能树脂' });
+  });
+
+  it('reports a missing header and still reads the rows in the official column order', () => {
+    const result = parseRows([['某目录'], ['先进基础材料'], ['一、先进化工材料'], entry('1', '超纯氨')]);
+    expect(codes(result)).toEqual(['0:catalogue.missing_header']);
+    expect(result.title).toBe('某目录');
+    expect(result.entries[0]).toMatchObject({ seq: 1, name: '超纯氨', majorCategory: '先进化工材料' });
+  });
+
+  it('shares a 应用领域 merged down over several entries with each of them', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('目录');
+    sheet.addRows([HEADER, ['先进基础材料'], [1, '超纯氨', '纯度≥99.99999%', 'LED外延'], [2, '超纯四氯化硅', '纯度≥99.9999%']]);
+    sheet.mergeCells('A2:D2');
+    sheet.mergeCells('D3:D4');
+    const result = await parseXlsx(Buffer.from(await workbook.xlsx.writeBuffer()));
+    expect(result.entries.map((e) => e.applicationField)).toEqual(['LED外延', 'LED外延']);
+    expect(result.errors).toEqual([]);
+  });
+});

@@ -1,0 +1,29 @@
+import { caseSetup } from './setup';
+
+// The insurer's region runs beside the review: it checks the policy and the premium receipt.
+export const insurance = caseSetup.createStateConfig({
+  initial: 'pendingVerification',
+  states: {
+    pendingVerification: {
+      meta: { may: { VERIFY_POLICY: ['insurer'], POLICY_MISMATCH: ['insurer'] } },
+      on: {
+        VERIFY_POLICY: {
+          target: 'verified',
+          actions: [
+            caseSetup.assign({ policyVerified: true }),
+            { type: 'notify', params: { template: 'case.policyVerified', to: ['firm'] } },
+          ],
+        },
+        POLICY_MISMATCH: {
+          target: 'mismatch',
+          actions: [{ type: 'notify', params: { template: 'case.policyMismatch', to: ['firm', 'provincialReviewers'] } }],
+        },
+      },
+    },
+    // the firm corrects the policy data through a reviewer's RETURN and its RESUBMIT
+    mismatch: {
+      on: { RESUBMIT: { target: 'pendingVerification' } },
+    },
+    verified: {},
+  },
+});

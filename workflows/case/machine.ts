@@ -1,0 +1,58 @@
+import { caseSetup } from './setup';
+import { draft } from './draft';
+import { municipal } from './municipal';
+import { provincial } from './provincial';
+import { revision } from './revision';
+import { insurance } from './insurance';
+
+/** Bumped whenever a change would read an old snapshot differently; old versions stay registered. */
+export const CASE_MACHINE_VERSION = 'case@1';
+
+export const caseMachine = caseSetup.createMachine({
+  id: 'case',
+  initial: 'draft',
+  context: ({ input }) => ({
+    caseId: input.caseId,
+    decisions: [],
+    returnedFrom: null,
+    policyVerified: false,
+    submissions: 0,
+  }),
+  states: {
+    draft,
+    inReview: {
+      type: 'parallel',
+      // WITHDRAW works until a decision
+      meta: { may: { WITHDRAW: ['firm'] } },
+      on: {
+        WITHDRAW: {
+          target: 'withdrawn',
+          actions: [
+            { type: 'stopClock', params: { kind: 'municipalReview' } },
+            { type: 'stopClock', params: { kind: 'provincialReview' } },
+            { type: 'stopClock', params: { kind: 'revision' } },
+            { type: 'notify', params: { template: 'case.withdrawn', to: ['firm', 'municipalReviewers'] } },
+          ],
+        },
+      },
+      states: {
+        review: {
+          initial: 'municipal',
+          states: {
+            municipal,
+            provincial,
+            revision,
+            // expert review, notice and approval arrive with the next stages
+            expert: {},
+          },
+        },
+        insurance,
+      },
+    },
+    withdrawn: { type: 'final' },
+    rejected: { type: 'final' },
+    lapsed: { type: 'final' },
+  },
+});
+
+export type CaseMachine = typeof caseMachine;

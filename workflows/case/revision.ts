@@ -1,0 +1,35 @@
+import { caseSetup } from './setup';
+
+// 补正: the firm corrects the application; the returning reviewer's clock waits, paused.
+export const revision = caseSetup.createStateConfig({
+  meta: { may: { RESUBMIT: ['firm'], DEADLINE_EXPIRED: ['system'] } },
+  on: {
+    RESUBMIT: [
+      {
+        guard: { type: 'returnedBy', params: { stage: 'municipal' } },
+        target: 'municipal',
+        actions: [
+          caseSetup.assign({ returnedFrom: null, submissions: ({ context }) => context.submissions + 1 }),
+          { type: 'stopClock', params: { kind: 'revision' } },
+          { type: 'resumeClock', params: { kind: 'municipalReview' } },
+          { type: 'notify', params: { template: 'case.resubmitted', to: ['firm', 'municipalReviewers'] } },
+        ],
+      },
+      {
+        guard: { type: 'returnedBy', params: { stage: 'provincial' } },
+        target: 'provincial',
+        actions: [
+          caseSetup.assign({ returnedFrom: null, submissions: ({ context }) => context.submissions + 1 }),
+          { type: 'stopClock', params: { kind: 'revision' } },
+          { type: 'resumeClock', params: { kind: 'provincialReview' } },
+          { type: 'notify', params: { template: 'case.resubmitted', to: ['firm', 'provincialReviewers'] } },
+        ],
+      },
+    ],
+    DEADLINE_EXPIRED: {
+      guard: ({ event }) => event.clock === 'revision',
+      target: '#case.lapsed',
+      actions: [{ type: 'notify', params: { template: 'case.lapsed', to: ['firm'] } }],
+    },
+  },
+});

@@ -1,0 +1,55 @@
+import type { Role } from '../../db/schema/accounts';
+
+export type ClockKind = 'municipalReview' | 'revision' | 'provincialReview';
+export type ReviewStage = 'municipal' | 'provincial';
+/** Recipients are named by their relation to the case; the effect executor resolves them to people. */
+export type RecipientGroup = 'firm' | 'municipalReviewers' | 'provincialReviewers' | 'insurer';
+export type ActorRole = Role | 'system';
+
+/** Time and the actor travel inside the event: the machine never reads a clock or a database. */
+export interface EventMeta {
+  at: string;
+  actorId: string | null;
+  role: ActorRole;
+}
+
+export interface Reason {
+  path?: string;
+  message: string;
+}
+
+export type CaseEvent =
+  | { type: 'SUBMIT'; meta: EventMeta }
+  | { type: 'RESUBMIT'; meta: EventMeta }
+  | { type: 'WITHDRAW'; reason: string; meta: EventMeta }
+  | { type: 'APPROVE'; comment?: string; meta: EventMeta }
+  | { type: 'RETURN'; reasons: Reason[]; meta: EventMeta }
+  | { type: 'REJECT'; reason: string; meta: EventMeta }
+  | { type: 'VERIFY_POLICY'; meta: EventMeta }
+  | { type: 'POLICY_MISMATCH'; reason: string; meta: EventMeta }
+  | { type: 'DEADLINE_EXPIRED'; clock: ClockKind; meta: EventMeta };
+
+export type CaseEventType = CaseEvent['type'];
+
+export interface Decision {
+  stage: ReviewStage;
+  actorId: string;
+  decision: 'APPROVE' | 'RETURN' | 'REJECT';
+  at: string;
+}
+
+export interface CaseContext {
+  caseId: string;
+  decisions: Decision[];
+  /** The review stage that returned the case, where RESUBMIT sends it back to. */
+  returnedFrom: ReviewStage | null;
+  policyVerified: boolean;
+  submissions: number;
+}
+
+export interface CaseInput {
+  caseId: string;
+}
+
+/** Who may send an event in a state: declared on the state node as `meta.may`, enforced in permissions.ts. */
+export type Permits = Partial<Record<CaseEventType, readonly ActorRole[]>>;
