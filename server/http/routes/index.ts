@@ -3,11 +3,19 @@ import type { AppContext } from '../../context';
 import { authRoutes } from './auth';
 import { caseRoutes } from './cases';
 import { miscRoutes } from './misc';
+import { enterprisesRoutes } from './enterprises';
+import { catalogueRoutes } from './catalogue';
+import { roundsRoutes } from './rounds';
+import { documentsRoutes } from './documents';
 
 export function apiRouter(app: AppContext): Router {
   const router = Router();
   authRoutes(router, app);
+  enterprisesRoutes(router, app);
+  catalogueRoutes(router, app);
+  roundsRoutes(router, app);
   caseRoutes(router, app);
+  documentsRoutes(router, app);
   miscRoutes(router, app);
   return router;
 }

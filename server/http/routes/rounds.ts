@@ -1,0 +1,6 @@
+import type { Router } from 'express';
+import type { AppContext } from '../../context';
+
+export function roundsRoutes(_router: Router, _app: AppContext): void {
+  // routes of this area are mounted here
+}
