@@ -70,14 +70,24 @@ export function permitsOf(snapshot: Snapshot): Permits {
 
 export function authorise(snapshot: Snapshot, actor: Actor, facts: CaseFacts, type: CaseEventType): Decision {
   const permitted = permitsOf(snapshot)[type];
-  if (!permitted) return { ok: false, kind: 'not_now' };
-  const roles = actor.roles.filter((r) => permitted.includes(r) && seesAs(r, actor, facts));
+  const roles = actor.roles.filter((r) => permitted?.includes(r) && seesAs(r, actor, facts));
   const role = roles[0];
   if (!role) {
+    // 409 for "not in this state" (someone else moved the case on); 403 only for "never your event"
+    if (!permitted || actor.roles.some((r) => everPermitted(snapshot, type, r))) return { ok: false, kind: 'not_now' };
     return { ok: false, kind: 'forbidden', reason: { zh: '您的角色无权执行此操作', en: 'your role may not do this' } };
   }
   const conflict = fourEyes(snapshot, actor, facts, role);
   return conflict ? { ok: false, kind: 'forbidden', reason: conflict } : { ok: true, role };
+}
+
+type StateNodeLike = { meta?: { may?: Permits }; states: Record<string, StateNodeLike> };
+
+/** Whether some state of the chart lets `role` send `type`. */
+function everPermitted(snapshot: Snapshot, type: CaseEventType, role: Role): boolean {
+  const walk = (node: StateNodeLike): boolean =>
+    Boolean(node.meta?.may?.[type]?.includes(role)) || Object.values(node.states).some(walk);
+  return walk(snapshot.machine.root as unknown as StateNodeLike);
 }
 
 function fourEyes(snapshot: Snapshot, actor: Actor, facts: CaseFacts, role: Role): Message | null {

@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { count, eq, sql } from 'drizzle-orm';
+import { caseHistory, cases } from '../../db/schema';
+import { executeEffects, UnknownEffectError } from '../../server/engine/effects';
+import { startTestApp, type TestApp } from '../support/app';
+import { makeWorld, type World } from '../support/world';
+
+let t: TestApp;
+let w: World;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  w = await makeWorld(t.app.db, t.api);
+});
+afterAll(async () => t.close());
+
+const historyCount = async (caseId: string) =>
+  (await t.app.db.select({ n: count() }).from(caseHistory).where(eq(caseHistory.caseId, caseId)))[0]?.n ?? 0;
+
+describe('one event, one transaction', () => {
+  it('accepts exactly one of 20 concurrent conflicting decisions and answers the others 409', async () => {
+    const id = await w.submittedCase();
+    const before = await historyCount(id);
+    const decisions = Array.from({ length: 20 }, (_, i) =>
+      t.api.post(`/cases/${id}/events`, i % 2 ? { type: 'APPROVE' } : { type: 'REJECT', reason: '材料不符' }, i % 4 < 2 ? w.tokens.municipal : w.tokens.municipal2),
+    );
+    const answers = await Promise.all(decisions);
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(19);
+    expect(await historyCount(id)).toBe(before + 1);
+  });
+
+  it('refuses a stale If-Match version with 409 and the current version', async () => {
+    const id = await w.submittedCase();
+    const res = await t.api.post(`/cases/${id}/events`, { type: 'APPROVE' }, w.tokens.municipal, { 'If-Match': '1' });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ currentVersion: 2 });
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('accepts If-Match as a bare or a quoted version and refuses anything else with 400', async () => {
+    const id = await w.submittedCase();
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'APPROVE' }, w.tokens.municipal, { 'If-Match': 'abc' })).status).toBe(400);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'APPROVE' }, w.tokens.municipal, { 'If-Match': '2' })).status).toBe(200);
+  });
+
+  it('refuses an event the current state does not take with 409 and writes nothing', async () => {
+    const id = await w.submittedCase();
+    const before = await historyCount(id);
+    const res = await t.api.post(`/cases/${id}/events`, { type: 'SUBMIT' }, w.tokens.firm);
+    expect(res.status).toBe(409);
+    expect(await historyCount(id)).toBe(before);
+  });
+
+  it('explains a guard refusal with 422 and its reason', async () => {
+    const id = await w.submittedCase();
+    await t.api.post(`/cases/${id}/events`, { type: 'APPROVE' }, w.tokens.municipal);
+    const res = await t.api.post<{ errors: { code: string }[] }>(`/cases/${id}/events`, { type: 'APPROVE' }, w.tokens.provincial);
+    expect(res.status).toBe(422);
+    expect(res.body.errors.map((e) => e.code)).toEqual(['guard.policyVerified']);
+  });
+});
+
+describe('Idempotency-Key', () => {
+  it('replays the first answer to a retried request without a second history row', async () => {
+    const id = await w.submittedCase();
+    const headers = { 'Idempotency-Key': `approve-${id}` };
+    const first = await t.api.post(`/cases/${id}/events`, { type: 'APPROVE' }, w.tokens.municipal, headers);
+    const rows = await historyCount(id);
+    const second = await t.api.post(`/cases/${id}/events`, { type: 'APPROVE' }, w.tokens.municipal, headers);
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(200);
+    expect(second.body).toEqual(first.body);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(await historyCount(id)).toBe(rows);
+  });
+
+  it('refuses a key reused for a different request with 422', async () => {
+    const id = await w.submittedCase();
+    const headers = { 'Idempotency-Key': `reuse-${id}` };
+    await t.api.post(`/cases/${id}/events`, { type: 'RETURN', reasons: [{ message: '缺少发票' }] }, w.tokens.municipal, headers);
+    const res = await t.api.post(`/cases/${id}/events`, { type: 'REJECT', reason: 'x' }, w.tokens.municipal, headers);
+    expect(res.status).toBe(422);
+  });
+});
+
+describe('case history', () => {
+  it('verifies an untouched chain and detects a tampered row', async () => {
+    const id = await w.submittedCase();
+    await t.api.post(`/cases/${id}/events`, { type: 'APPROVE', comment: '材料齐全' }, w.tokens.municipal);
+    const ok = await t.api.get(`/audit/verify?caseId=${id}`, w.tokens.provincial);
+    expect(ok.body).toMatchObject({ valid: true, firstBrokenSeq: null });
+    // an intruder with superuser rights switches the trigger off for their session and edits a row
+    await t.app.db.transaction(async (tx) => {
+      await tx.execute(sql`set local session_replication_role = replica`);
+      await tx.execute(sql`update case_history set payload = '{"comment":"改过的意见"}'::jsonb where case_id = ${id} and event_type = 'APPROVE'`);
+    });
+    const broken = await t.api.get<{ valid: boolean; firstBrokenSeq: number }>(`/audit/verify?caseId=${id}`, w.tokens.provincial);
+    expect(broken.body.valid).toBe(false);
+    expect(broken.body.firstBrokenSeq).toBeGreaterThan(1);
+  });
+
+  it('is append-only: the database refuses UPDATE and DELETE', async () => {
+    const id = await w.submittedCase();
+    const refused = { cause: { message: expect.stringMatching(/append-only/) } };
+    await expect(t.app.db.execute(sql`update case_history set actor_role = 'admin' where case_id = ${id}`)).rejects.toMatchObject(refused);
+    await expect(t.app.db.execute(sql`delete from case_history where case_id = ${id}`)).rejects.toMatchObject(refused);
+    expect(await historyCount(id)).toBeGreaterThanOrEqual(2);
+  });
+
+  it('records actor, role, request id, states and payload of each event', async () => {
+    const id = await w.submittedCase();
+    await t.api.post(`/cases/${id}/events`, { type: 'RETURN', reasons: [{ path: 'policy.number', message: '保单号有误' }] }, w.tokens.municipal, { 'X-Request-Id': 'req-return-0001' });
+    const res = await t.api.get<{ items: Record<string, unknown>[] }>(`/cases/${id}/history`, w.tokens.firm);
+    expect(res.body.items.at(-1)).toMatchObject({
+      eventType: 'RETURN',
+      actorId: w.people.municipal.id,
+      actorRole: 'municipal',
+      requestId: 'req-return-0001',
+      stateBefore: 'municipal',
+      stateAfter: 'revision',
+      payload: { reasons: [{ path: 'policy.number', message: '保单号有误' }] },
+    });
+  });
+});
+
+describe('effects', () => {
+  it('fails the whole transaction when an action has no executor', async () => {
+    const id = await w.createCase();
+    const [row] = await t.app.db.select().from(cases).where(eq(cases.id, id));
+    if (!row) throw new Error('case missing');
+    const attempt = t.app.db.transaction(async (tx) => {
+      const scope = { tx, app: t.app, caseRow: row, round: w.round, now: new Date(), calendar: await t.app.calendar.get(), actorId: null };
+      await executeEffects(scope, [{ type: 'notify', params: { template: 'case.submitted', to: ['firm'] } }, { type: 'launchRocket' }], {
+        type: 'SUBMIT',
+        meta: { at: new Date().toISOString(), actorId: null, role: 'system' },
+      });
+    });
+    await expect(attempt).rejects.toBeInstanceOf(UnknownEffectError);
+    // the notify before it was rolled back with it (other files may add rows meanwhile: compare this case's rows)
+    const mine = await t.app.db.execute(sql`select count(*)::int as n from email_deliveries where case_id = ${id}`);
+    expect((mine as unknown as { n: number }[])[0]?.n).toBe(0);
+  });
+});
