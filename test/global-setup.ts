@@ -1,17 +1,21 @@
 import { ensureDatabase, migrateDatabase } from '../db/migrate';
 import { connect } from '../db/client';
 import { seedCalendar } from '../seeds/demo';
+import { databaseUrl, TEMPLATE_DB, TEST_DB } from './support/databases';
 
-// Once per run: a migrated test database with the working-day calendar (reference data, read only).
-// Every test makes its own business rows with the factories in seeds/factories.ts.
+// Once per run: the shared test database and a template for files that need a database of their
+// own (test/support/databases.ts), both migrated and holding the working-day calendar (reference
+// data). Nothing is dropped here, so several runs on one machine do not disturb each other.
 export default async function setup(): Promise<void> {
-  const url = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/firstbatch_test';
-  await ensureDatabase(url);
-  await migrateDatabase(url);
-  const database = connect(url, { max: 1 });
-  try {
-    await seedCalendar(database.db);
-  } finally {
-    await database.close();
+  for (const name of [TEST_DB, TEMPLATE_DB]) {
+    const url = databaseUrl(name);
+    await ensureDatabase(url);
+    await migrateDatabase(url);
+    const database = connect(url, { max: 1 });
+    try {
+      await seedCalendar(database.db);
+    } finally {
+      await database.close();
+    }
   }
 }

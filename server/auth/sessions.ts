@@ -4,6 +4,11 @@ import type { AppContext, User } from '../context';
 import { loginAttempts, sessions, users } from '../../db/schema';
 import { tooManyRequests, unauthenticated } from '../errors';
 import { decoyHash, verifyPassword } from './password';
+import { systemClock } from '../clock';
+
+// Sessions and sign-in throttling run on the machine's clock, not the settable one: moving the
+// demo clock a month ahead must not sign everybody out.
+const wall = systemClock;
 
 const SESSION_DAYS = 7;
 const FAILURE_WINDOW_MS = 15 * 60_000;
@@ -12,7 +17,7 @@ const MAX_FAILURES = 5;
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export async function login(app: AppContext, email: string, password: string, ip: string | null) {
-  const now = app.clock.now();
+  const now = wall.now();
   const since = new Date(now.getTime() - FAILURE_WINDOW_MS);
   const [recent] = await app.db
     .select({ n: count() })
@@ -34,7 +39,7 @@ export async function login(app: AppContext, email: string, password: string, ip
 export async function logout(app: AppContext, token: string): Promise<void> {
   await app.db
     .update(sessions)
-    .set({ revokedAt: app.clock.now() })
+    .set({ revokedAt: wall.now() })
     .where(and(eq(sessions.tokenHash, hashToken(token)), isNull(sessions.revokedAt)));
 }
 
@@ -43,7 +48,7 @@ export async function authenticate(app: AppContext, token: string): Promise<User
     .select({ user: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, hashToken(token)), isNull(sessions.revokedAt), gt(sessions.expiresAt, app.clock.now())));
+    .where(and(eq(sessions.tokenHash, hashToken(token)), isNull(sessions.revokedAt), gt(sessions.expiresAt, wall.now())));
   return row && row.user.active ? toUser(row.user) : null;
 }
 

@@ -7,6 +7,7 @@ import { buildApp } from '../../server/http/app';
 import { startWorkers, type Workers } from '../../server/jobs/workers';
 import type { AppContext } from '../../server/context';
 import { Api } from './http';
+import { cloneDatabase } from './databases';
 
 export interface TestApp {
   app: AppContext;
@@ -20,9 +21,12 @@ export interface TestApp {
  * The real app on an ephemeral port, against the real Postgres and Redis. Each call gets its own
  * queue prefix, so parallel test files never consume each other's jobs.
  */
-export async function startTestApp(options: { workers?: boolean; smtpUrl?: string } = {}): Promise<TestApp> {
+export async function startTestApp(options: { workers?: boolean; smtpUrl?: string; ownDatabase?: boolean } = {}): Promise<TestApp> {
+  // a relay takes every outbox row it finds: files that run workers get a database of their own
+  const own = options.workers || options.ownDatabase ? await cloneDatabase() : null;
   const testEnv = {
     ...env,
+    ...(own ? { DATABASE_URL: own.url } : {}),
     QUEUE_PREFIX: `{t-${randomUUID().slice(0, 8)}}`,
     ...(options.smtpUrl ? { SMTP_URL: options.smtpUrl } : {}),
   };
@@ -43,6 +47,7 @@ export async function startTestApp(options: { workers?: boolean; smtpUrl?: strin
       await app.queues.notifications.obliterate({ force: true }).catch(() => undefined);
       await app.queues.deadlines.obliterate({ force: true }).catch(() => undefined);
       await close();
+      await own?.drop();
     },
   };
 }

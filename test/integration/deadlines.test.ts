@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq } from 'drizzle-orm';
+import { clockEvents, clocks, emailDeliveries } from '../../db/schema';
+import { startTestApp, type TestApp } from '../support/app';
+import { startSmtpSink, type SmtpSink } from '../support/smtp';
+import { makeWorld, type World } from '../support/world';
+
+let smtp: SmtpSink;
+let t: TestApp;
+let w: World;
+
+beforeAll(async () => {
+  smtp = await startSmtpSink();
+  t = await startTestApp({ workers: true, smtpUrl: smtp.url });
+  w = await makeWorld(t.app.db, t.api);
+});
+afterAll(async () => {
+  await t.close();
+  await smtp.close();
+});
+
+describe('deadlines on the settable clock', () => {
+  it('lapses a case whose revision period ran out, within seconds of moving the clock', async () => {
+    const id = await w.submittedCase();
+    await t.api.post(`/cases/${id}/events`, { type: 'RETURN', reasons: [{ message: '请补充检测报告' }] }, w.tokens.municipal);
+    const view = await t.api.get<{ clocks: { kind: string; dueAt: string }[] }>(`/cases/${id}`, w.tokens.firm);
+    const revision = view.body.clocks.find((c) => c.kind === 'revision');
+    expect(revision).toBeDefined();
+    const moved = await t.api.post('/admin/clock', { set: new Date(Date.parse(revision?.dueAt ?? '') + 60_000).toISOString() }, w.tokens.admin);
+    expect(moved.status).toBe(200);
+    await expect.poll(async () => (await t.api.get<{ state: string }>(`/cases/${id}`, w.tokens.firm)).body.state, { timeout: 10_000 }).toBe('lapsed');
+    const [expired] = await t.app.db.select().from(clocks).where(and(eq(clocks.caseId, id), eq(clocks.kind, 'revision')));
+    expect(expired?.status).toBe('expired');
+    const kinds = (await t.app.db.select().from(clockEvents).where(eq(clockEvents.clockId, expired?.id ?? ''))).map((e) => e.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['start', 'remind', 'expire']));
+    await smtp.waitFor((m) => m.to.includes(w.people.firm.email) && m.subject.includes('已失效'));
+    const history = await t.api.get<{ items: { eventType: string; actorRole: string }[] }>(`/cases/${id}/history`, w.tokens.firm);
+    expect(history.body.items.at(-1)).toMatchObject({ eventType: 'DEADLINE_EXPIRED', actorRole: 'system' });
+  });
+
+  it('marks an overdue municipal review and escalates it to provincial reviewers', async () => {
+    const id = await w.submittedCase();
+    const [clock] = await t.app.db.select().from(clocks).where(and(eq(clocks.caseId, id), eq(clocks.kind, 'municipalReview')));
+    await t.api.post('/admin/clock', { set: new Date((clock?.dueAt.getTime() ?? 0) + 60_000).toISOString() }, w.tokens.admin);
+    await expect.poll(async () => (await t.app.db.select().from(clocks).where(eq(clocks.id, clock?.id ?? ''))).at(0)?.overdue, { timeout: 10_000 }).toBe(true);
+    const escalations = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.caseId, id), eq(emailDeliveries.template, 'clock.overdue')));
+    expect(escalations.map((e) => e.toAddress)).toContain(w.people.provincial.email);
+    // overdue is not a decision: the case is still with the city reviewer
+    expect((await t.api.get<{ state: string }>(`/cases/${id}`, w.tokens.municipal)).body.state).toBe('municipal');
+  });
+
+  it('resumes a returned review with the working days it had left', async () => {
+    const id = await w.submittedCase();
+    const [before] = await t.app.db.select().from(clocks).where(and(eq(clocks.caseId, id), eq(clocks.kind, 'municipalReview')));
+    await t.api.post(`/cases/${id}/events`, { type: 'RETURN', reasons: [{ message: '补充材料' }] }, w.tokens.municipal);
+    const [paused] = await t.app.db.select().from(clocks).where(eq(clocks.id, before?.id ?? ''));
+    expect(paused?.status).toBe('paused');
+    expect(paused?.remainingWorkingDays).toBeGreaterThanOrEqual(1);
+    await t.api.post(`/cases/${id}/events`, { type: 'RESUBMIT' }, w.tokens.firm);
+    const [resumed] = await t.app.db.select().from(clocks).where(eq(clocks.id, before?.id ?? ''));
+    expect(resumed?.status).toBe('running');
+    const kinds = (await t.app.db.select().from(clockEvents).where(eq(clockEvents.clockId, before?.id ?? ''))).map((e) => e.kind);
+    expect(kinds).toEqual(['start', 'pause', 'resume']);
+  });
+});
+
+describe('GET|POST /admin/clock', () => {
+  it('lets an administrator read the clock', async () => {
+    const res = await t.api.get<{ now: string }>('/admin/clock', w.tokens.admin);
+    expect(res.status).toBe(200);
+    expect(Date.parse(res.body.now)).not.toBeNaN();
+  });
+
+  it('refuses every other role with 403 and anonymous callers with 401', async () => {
+    for (const role of ['firm', 'municipal', 'provincial', 'expert', 'insurer', 'finance'] as const) {
+      expect((await t.api.post('/admin/clock', { advance: 'P1D' }, w.tokens[role])).status).toBe(403);
+      expect((await t.api.get('/admin/clock', w.tokens[role])).status).toBe(403);
+    }
+    expect((await t.api.post('/admin/clock', { advance: 'P1D' })).status).toBe(401);
+  });
+
+  it('refuses a malformed move, a calendar-month duration and a move backwards with 400', async () => {
+    expect((await t.api.post('/admin/clock', { advance: 'three days' }, w.tokens.admin)).status).toBe(400);
+    expect((await t.api.post('/admin/clock', { advance: 'P1M' }, w.tokens.admin)).status).toBe(400);
+    expect((await t.api.post('/admin/clock', { set: '2020-01-01T00:00:00+08:00' }, w.tokens.admin)).status).toBe(400);
+    expect((await t.api.post('/admin/clock', { advance: 'P1D', set: '2030-01-01T00:00:00+08:00' }, w.tokens.admin)).status).toBe(400);
+  });
+});

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq, isNull } from 'drizzle-orm';
+import { Worker } from 'bullmq';
+import nodemailer from 'nodemailer';
+import { emailDeliveries, outbox } from '../../db/schema';
+import { relayOnce } from '../../server/jobs/relay';
+import { sendDelivery } from '../../server/mail/send';
+import { QUEUE_NAMES, workerConnection } from '../../server/jobs/queues';
+import { startTestApp, type TestApp } from '../support/app';
+import { startSmtpSink, type SmtpSink } from '../support/smtp';
+import { makeWorld, type World } from '../support/world';
+
+describe('email through the outbox, with workers running', () => {
+  let smtp: SmtpSink;
+  let t: TestApp;
+  let w: World;
+  beforeAll(async () => {
+    smtp = await startSmtpSink();
+    t = await startTestApp({ workers: true, smtpUrl: smtp.url });
+    w = await makeWorld(t.app.db, t.api);
+  });
+  afterAll(async () => {
+    await t.close();
+    await smtp.close();
+  });
+
+  it('delivers the submission email to the firm and the city reviewers with the delivery Message-ID', async () => {
+    const id = await w.submittedCase();
+    const deliveries = await t.app.db.select().from(emailDeliveries).where(eq(emailDeliveries.caseId, id));
+    const toFirm = deliveries.find((d) => d.toAddress === w.people.firm.email);
+    expect(toFirm?.template).toBe('case.submitted');
+    expect(deliveries.map((d) => d.toAddress).sort()).toEqual([w.people.firm.email, w.people.municipal.email, w.people.municipal2.email].sort());
+    const mail = await smtp.waitFor((m) => m.to.includes(w.people.firm.email) && m.messageId === toFirm?.messageId);
+    expect(mail.subject).toContain('已提交');
+    expect(mail.text).toContain(`/cases/${id}`);
+    await expect.poll(async () => (await t.app.db.select().from(emailDeliveries).where(eq(emailDeliveries.id, toFirm?.id ?? ''))).at(0)?.status).toBe('sent');
+  });
+
+  it('shows the in-app notification to the city reviewer', async () => {
+    const id = await w.submittedCase();
+    const res = await t.api.get<{ items: { caseId: string; template: string }[] }>('/notifications', w.tokens.municipal);
+    expect(res.body.items).toContainEqual(expect.objectContaining({ caseId: id, template: 'case.submitted' }));
+  });
+});
+
+describe('a relay that dies between enqueue and marking', () => {
+  let smtp: SmtpSink;
+  let t: TestApp;
+  let w: World;
+  beforeAll(async () => {
+    smtp = await startSmtpSink();
+    t = await startTestApp({ ownDatabase: true, smtpUrl: smtp.url });
+    w = await makeWorld(t.app.db, t.api);
+  });
+  afterAll(async () => {
+    await t.close();
+    await smtp.close();
+  });
+
+  it('still sends exactly one email per delivery when run again', async () => {
+    const id = await w.submittedCase();
+    const crash = new Error('relay killed');
+    await expect(relayOnce(t.app, { afterEnqueue: () => Promise.reject(crash) })).rejects.toBe(crash);
+    const pending = await t.app.db.select().from(outbox).where(isNull(outbox.enqueuedAt));
+    expect(pending.length).toBeGreaterThan(0);
+    expect(await relayOnce(t.app)).toBe(pending.length);
+
+    const transport = nodemailer.createTransport(t.app.env.SMTP_URL);
+    const connection = workerConnection(t.app.env.REDIS_URL);
+    const worker = new Worker(QUEUE_NAMES.notifications, (job) => sendDelivery(t.app, transport, String(job.data.deliveryId), false), {
+      connection,
+      prefix: t.app.env.QUEUE_PREFIX,
+    });
+    try {
+      const deliveries = await t.app.db.select().from(emailDeliveries).where(eq(emailDeliveries.caseId, id));
+      await expect
+        .poll(async () => (await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.caseId, id), eq(emailDeliveries.status, 'sent')))).length, { timeout: 15_000 })
+        .toBe(deliveries.length);
+      // give a duplicate job time to show itself, then count what the SMTP server received
+      await new Promise((r) => setTimeout(r, 500));
+      for (const d of deliveries) expect(smtp.messages.filter((m) => m.messageId === d.messageId)).toHaveLength(1);
+      // a consumer handed the same delivery again re-checks Postgres and does not send
+      expect(await sendDelivery(t.app, transport, deliveries[0]?.id ?? '', false)).toBe('skipped');
+    } finally {
+      await worker.close();
+      connection.disconnect();
+      transport.close();
+    }
+  });
+});
