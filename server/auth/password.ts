@@ -14,10 +14,11 @@ function derive(password: string, salt: Buffer, opts: ScryptOptions): Promise<Bu
   });
 }
 
-export async function hashPassword(password: string): Promise<string> {
+/** `cost` lowers N for throw-away test accounts only; stored hashes carry their own parameters. */
+export async function hashPassword(password: string, cost: number = N): Promise<string> {
   const salt = randomBytes(16);
-  const key = await derive(password, salt, { N, r: R, p: P });
-  return ['scrypt', N, R, P, salt.toString('base64'), key.toString('base64')].join('$');
+  const key = await derive(password, salt, { N: cost, r: R, p: P });
+  return ['scrypt', cost, R, P, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {

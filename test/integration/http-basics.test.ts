@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/app';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => t.close());
+
+describe('HTTP basics', () => {
+  it('answers /healthz and /readyz with Postgres and Redis checked', async () => {
+    expect((await t.api.get('/healthz')).body).toEqual({ status: 'ok' });
+    expect((await t.api.get('/readyz')).body).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok' } });
+  });
+
+  it('gives every response a request id, echoing a sane one the caller sent', async () => {
+    const res = await t.api.get('/healthz', undefined, { 'X-Request-Id': 'caller-chosen-id-1' });
+    expect(res.headers.get('x-request-id')).toBe('caller-chosen-id-1');
+    const fresh = await t.api.get('/healthz', undefined, { 'X-Request-Id': 'bad id with spaces' });
+    expect(fresh.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('sets security headers (helmet)', async () => {
+    const res = await t.api.get('/healthz');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(res.headers.get('x-powered-by')).toBeNull();
+  });
+
+  it('answers an unknown route with a 404 problem', async () => {
+    const res = await t.api.get('/api/v1/nothing-here');
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.body).toMatchObject({ type: '/problems/not-found', title: 'Not found', status: 404 });
+    expect(typeof res.body.requestId).toBe('string');
+  });
+
+  it('answers malformed JSON with a 400 problem, not a 500', async () => {
+    const res = await t.api.request('POST', '/auth/login', { raw: '{"email": ', headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ status: 400, detail: 'the request body is not valid JSON' });
+  });
+
+  it('serves the OpenAPI 3.1 document generated from the request schemas, and renders it at /docs', async () => {
+    const doc = await t.api.get<{ openapi: string; paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } }>('/openapi.json');
+    expect(doc.body.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/auth/login', '/cases', '/cases/{id}', '/cases/{id}/events', '/audit/verify']));
+    const events = doc.body.paths['/cases/{id}/events']?.post as { requestBody: unknown };
+    expect(JSON.stringify(events.requestBody)).toContain('#/components/schemas/CaseEvent');
+    expect(JSON.stringify(doc.body.components.schemas.CaseEvent)).toContain('RETURN');
+    const docs = await fetch(`${t.url}/docs/`);
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toContain('swagger');
+  });
+});
