@@ -25,6 +25,10 @@ export async function checkPostgres(env: Env): Promise<string | null> {
 
 export async function checkRedis(env: Env): Promise<string | null> {
   const redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3000, retryStrategy: () => null });
+  let cause: Error | null = null;
+  redis.on('error', (err: Error) => {
+    cause = err;
+  });
   try {
     await redis.connect();
     await redis.ping();
@@ -34,7 +38,7 @@ export async function checkRedis(env: Env): Promise<string | null> {
     }
     return null;
   } catch (err) {
-    return `Cannot reach Redis at ${safeUrl(env.REDIS_URL)} (${(err as Error).message}) — start it (\`docker compose up -d redis\`, or \`redis-server --daemonize yes\`) or set REDIS_URL.`;
+    return `Cannot reach Redis at ${safeUrl(env.REDIS_URL)} (${(cause ?? (err as Error)).message}) — start it (\`docker compose up -d redis\`, or \`redis-server --daemonize yes\`) or set REDIS_URL.`;
   } finally {
     redis.disconnect();
   }
