@@ -1,6 +1,50 @@
 import type { Router } from 'express';
+import { z } from 'zod';
 import type { AppContext } from '../../context';
+import { registerEnterprise } from '../../enterprises/register';
+import { getEnterprise } from '../../enterprises/get';
+import { updateEnterprise } from '../../enterprises/update';
+import { enterprisePatchSchema, enterpriseSchema, registeredSchema, registerSchema } from '../../enterprises/schema';
+import { mount, reply } from '../route';
 
-export function enterprisesRoutes(_router: Router, _app: AppContext): void {
-  // routes of this area are mounted here
+const idParams = z.object({ id: z.uuid({ error: 'not an enterprise id' }) });
+
+export function enterprisesRoutes(router: Router, app: AppContext): void {
+  mount(router, app, {
+    method: 'post',
+    path: '/enterprises/register',
+    summary: 'Register a material firm and its first user',
+    tags: ['enterprises'],
+    auth: 'public',
+    body: registerSchema,
+    ok: { status: 201, description: 'the firm and its first user, who can now sign in', schema: registeredSchema },
+    errors: [409, 422],
+    handler: async ({ body }) => {
+      const created = await registerEnterprise(app, body);
+      return reply({ status: 201, body: created, headers: { Location: `/api/v1/enterprises/${created.enterprise.id}` } });
+    },
+  });
+  mount(router, app, {
+    method: 'get',
+    path: '/enterprises/:id',
+    summary: "A firm's profile, with what is still missing for SUBMIT",
+    tags: ['enterprises'],
+    auth: 'user',
+    params: idParams,
+    ok: { status: 200, description: 'the profile', schema: enterpriseSchema },
+    errors: [404],
+    handler: async ({ ctx, params }) => getEnterprise(ctx, params.id),
+  });
+  mount(router, app, {
+    method: 'patch',
+    path: '/enterprises/:id',
+    summary: "Edit the firm's own profile (not its USCC or city)",
+    tags: ['enterprises'],
+    auth: 'user',
+    params: idParams,
+    body: enterprisePatchSchema,
+    ok: { status: 200, description: 'the edited profile', schema: enterpriseSchema },
+    errors: [403, 404, 422],
+    handler: async ({ ctx, params, body }) => updateEnterprise(ctx, params.id, body),
+  });
 }

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { isCityCode } from '../domain/cities';
+
+// Shapes of SPEC §7's registration body and of the profile edit. Shape errors (a JSON number for a
+// text, an unknown key, a city that is not one of the 11) answer 400 here; the rules that need a
+// reason in Chinese and English (USCC check character, password policy, affiliations) are checked
+// by the service and answer 422 with every reason at once.
+
+const text = (max: number) => z.string().trim().max(max, `at most ${max} characters`);
+const required = (max: number) => text(max).min(1, 'required');
+
+// Not validated here: checkUscc reports length, case and check character with its own messages.
+const usccText = z.string().trim().max(64, 'a USCC has 18 characters');
+
+const city = z.string().refine(isCityCode, {
+  error: 'must be the GB/T 2260 code of one of the 11 cities (330100 杭州市 … 331100 丽水市)',
+});
+
+const phone = z
+  .string()
+  .trim()
+  .regex(/^\+?\d[\d\s()-]{3,28}\d$/, 'must be a telephone number, e.g. 13800000000 or 0571-87654321');
+
+// Corporate accounts are all digits (12–25 in practice); spaces are refused rather than guessed at.
+const bankAccount = z
+  .string()
+  .trim()
+  .regex(/^\d{6,40}$/, 'must be the account number, digits only, without spaces');
+
+const affiliations = z.array(usccText).max(200, 'at most 200 affiliated firms');
+
+const editable = {
+  name: required(200),
+  address: required(500),
+  contactName: required(100),
+  contactPhone: phone,
+  contactEmail: z.email('must be an email address').max(254),
+  bankName: required(200),
+  bankAccount,
+  affiliations,
+};
+
+export const registerSchema = z
+  .strictObject({
+    enterprise: z.strictObject({
+      ...editable,
+      uscc: usccText,
+      city,
+      // the bank can follow later: an incomplete profile only blocks SUBMIT (SPEC §5)
+      bankName: editable.bankName.optional(),
+      bankAccount: editable.bankAccount.optional(),
+      affiliations: affiliations.default([]),
+    }),
+    user: z.strictObject({
+      email: z.email('must be an email address').max(254),
+      // the policy (length, character classes) is checked by the service with reasons
+      password: z.string().max(1000, 'too long'),
+      name: required(100),
+    }),
+  })
+  .meta({ id: 'EnterpriseRegistration' });
+
+// Fixed at registration: the USCC is the firm's identity and the city decides who reviews it.
+const fixed = (what: string) =>
+  z.unknown().refine(() => false, { error: `${what} cannot be changed by the firm; ask the provincial department to correct it` })
+    .optional()
+    .meta({ description: `${what}: fixed at registration; sending it is refused (400)` });
+
+export const enterprisePatchSchema = z
+  .strictObject(editable)
+  .partial()
+  .extend({ uscc: fixed('the unified social credit code'), city: fixed('the city') })
+  .meta({ id: 'EnterprisePatch' });
+
+export const enterpriseSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    uscc: z.string(),
+    city: z.string(),
+    cityName: z.string().nullable(),
+    address: z.string(),
+    contactName: z.string(),
+    contactPhone: z.string(),
+    contactEmail: z.string(),
+    bankName: z.string(),
+    bankAccount: z.string(),
+    affiliations: z.array(z.string()),
+    bannedUntil: z.string().nullable(),
+    profileComplete: z.boolean(),
+    missing: z.array(z.string()),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Enterprise' });
+
+export const registeredSchema = z.object({
+  enterprise: enterpriseSchema,
+  user: z.object({ id: z.uuid(), email: z.string(), name: z.string(), roles: z.array(z.string()), enterpriseId: z.uuid() }),
+});
+
+export type Registration = z.output<typeof registerSchema>;
+export type EnterprisePatch = z.output<typeof enterprisePatchSchema>;
+export type EnterpriseView = z.output<typeof enterpriseSchema>;
