@@ -41,6 +41,8 @@ export const conflict = (message: string, extra: Record<string, unknown> = {}) =
 export const unprocessable = (message: string, errors: FieldError[]) => new AppError('unprocessable', message, errors);
 export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
   new AppError('too_many_requests', message, [], { retryAfterSeconds });
+export const payloadTooLarge = (message: string, errors: FieldError[] = []) => new AppError('payload_too_large', message, errors);
+export const unsupportedMediaType = (message: string, errors: FieldError[] = []) => new AppError('unsupported_media_type', message, errors);
 export const unavailable = (message: string) => new AppError('unavailable', message);
 
 export const statusOf: Record<Kind, number> = {

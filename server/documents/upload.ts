@@ -1,6 +1,6 @@
 import { and, eq, max } from 'drizzle-orm';
 import { z } from 'zod';
-import { documents, documentTypes } from '../../db/schema';
+import { cases, documents, documentTypes } from '../../db/schema';
 import type { ServiceContext } from '../context';
 import { badRequest } from '../errors';
 import { appendHistory } from '../engine/history';
@@ -47,6 +47,8 @@ async function record(ctx: ServiceContext, caseId: string, type: DocumentType, f
       .values({ caseId, type, version, fileName: file.fileName, mediaType: file.mediaType, sizeBytes: file.sizeBytes, sha256: file.sha256, uploadedBy: ctx.user.id, createdAt: now })
       .returning();
     if (!row) throw new Error('document insert returned nothing');
+    // a new document changes what a reviewer would approve: If-Match on SUBMIT must see it
+    await tx.update(cases).set({ version: locked.version + 1, updatedAt: now }).where(eq(cases.id, caseId));
     await appendHistory(tx, {
       caseId,
       eventType: 'DOCUMENT_UPLOADED',

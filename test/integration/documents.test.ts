@@ -107,6 +107,14 @@ describe('uploading a document', () => {
     expect(res.json).toMatchObject({ mediaType, version: 1, fileName: o.fileName });
   });
 
+  it('moves the case to a new version, so a SUBMIT with the old If-Match sees the change', async () => {
+    const id = await w.createCase();
+    const before = await t.api.get<{ version: number }>(`/cases/${id}`, w.tokens.firm);
+    await uploaded(id);
+    const after = await t.api.get<{ version: number }>(`/cases/${id}`, w.tokens.firm);
+    expect(after.body.version).toBe(before.body.version + 1);
+  });
+
   it('accepts a file of exactly 20 MB', async () => {
     const id = await w.createCase();
     const bytes = Buffer.concat([pdfBytes(), Buffer.alloc(20 * MB - pdfBytes().length, 0x20)]);
