@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context';
 import { cities } from '../../domain/cities';
-import { listInsurers, listPublishedEditions, listRounds } from '../../reference/list';
+import { listPublishedEditions } from '../../reference/list';
 import { verifyCaseHistory } from '../../audit/verify';
 import { clockMoveSchema, moveClock, readClock } from '../../admin/clock';
 import { listNotifications } from '../../notifications/list';
@@ -17,24 +17,6 @@ export function miscRoutes(router: Router, app: AppContext) {
     auth: 'public',
     ok: { status: 200, description: 'cities' },
     handler: async () => ({ items: cities }),
-  });
-  mount(router, app, {
-    method: 'get',
-    path: '/rounds',
-    summary: 'Application rounds and their rule parameters',
-    tags: ['reference'],
-    auth: 'user',
-    ok: { status: 200, description: 'rounds' },
-    handler: async () => ({ items: await listRounds(app) }),
-  });
-  mount(router, app, {
-    method: 'get',
-    path: '/insurers',
-    summary: 'Insurers known to the programme',
-    tags: ['reference'],
-    auth: 'user',
-    ok: { status: 200, description: 'insurers' },
-    handler: async () => ({ items: await listInsurers(app) }),
   });
   mount(router, app, {
     method: 'get',

@@ -1,6 +1,92 @@
 import type { Router } from 'express';
+import { z } from 'zod';
 import type { AppContext } from '../../context';
+import { roundCreateSchema, roundPatchSchema } from '../../rounds/schema';
+import { createRound } from '../../rounds/create';
+import { updateRound } from '../../rounds/update';
+import { getRound, listRoundChanges, listRounds } from '../../rounds/list';
+import { createInsurer, insurerCreateSchema } from '../../insurers/create';
+import { listInsurers } from '../../insurers/list';
+import { mount, reply } from '../route';
 
-export function roundsRoutes(_router: Router, _app: AppContext): void {
-  // routes of this area are mounted here
+const idParams = z.object({ id: z.uuid({ error: 'not a round id' }) });
+
+export function roundsRoutes(router: Router, app: AppContext): void {
+  mount(router, app, {
+    method: 'get',
+    path: '/rounds',
+    summary: 'Application rounds and their rule parameters, latest opening first',
+    tags: ['rounds'],
+    auth: 'user',
+    ok: { status: 200, description: 'rounds' },
+    handler: async ({ ctx }) => listRounds(ctx),
+  });
+  mount(router, app, {
+    method: 'get',
+    path: '/rounds/:id',
+    summary: 'One round and its rule parameters',
+    tags: ['rounds'],
+    auth: 'user',
+    params: idParams,
+    ok: { status: 200, description: 'the round' },
+    errors: [404],
+    handler: async ({ ctx, params }) => getRound(ctx, params.id),
+  });
+  mount(router, app, {
+    method: 'post',
+    path: '/rounds',
+    summary: 'Open a round (admin); parameters left out take the SPEC defaults',
+    tags: ['rounds'],
+    auth: 'user',
+    body: roundCreateSchema,
+    ok: { status: 201, description: 'the new round' },
+    errors: [403, 422],
+    handler: async ({ ctx, body }) => {
+      const view = await createRound(ctx, body);
+      return reply({ status: 201, body: view, headers: { Location: `/api/v1/rounds/${view.id}` } });
+    },
+  });
+  mount(router, app, {
+    method: 'patch',
+    path: '/rounds/:id',
+    summary: 'Change a round (admin); after submissions, rule changes need a reason and are versioned',
+    tags: ['rounds'],
+    auth: 'user',
+    params: idParams,
+    body: roundPatchSchema,
+    ok: { status: 200, description: 'the changed round' },
+    errors: [403, 404, 409, 422],
+    handler: async ({ ctx, params, body }) => updateRound(ctx, params.id, body),
+  });
+  mount(router, app, {
+    method: 'get',
+    path: '/rounds/:id/changes',
+    summary: "A round's recorded rule changes, oldest first (admin, provincial)",
+    tags: ['rounds'],
+    auth: 'user',
+    params: idParams,
+    ok: { status: 200, description: 'changes with before/after values and reasons' },
+    errors: [403, 404],
+    handler: async ({ ctx, params }) => listRoundChanges(ctx, params.id),
+  });
+  mount(router, app, {
+    method: 'get',
+    path: '/insurers',
+    summary: 'Insurers known to the programme',
+    tags: ['insurers'],
+    auth: 'user',
+    ok: { status: 200, description: 'insurers' },
+    handler: async ({ ctx }) => listInsurers(ctx),
+  });
+  mount(router, app, {
+    method: 'post',
+    path: '/insurers',
+    summary: 'Add an insurer (admin)',
+    tags: ['insurers'],
+    auth: 'user',
+    body: insurerCreateSchema,
+    ok: { status: 201, description: 'the new insurer' },
+    errors: [403, 409],
+    handler: async ({ ctx, body }) => reply({ status: 201, body: await createInsurer(ctx, body) }),
+  });
 }
