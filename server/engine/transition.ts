@@ -44,7 +44,8 @@ export async function applyEvent(tx: Tx, app: AppContext, input: ApplyInput) {
   const snapshot = machine.resolveState(row.snapshot as Parameters<Machine['resolveState']>[0]);
   const role = authoriseActor(snapshot, input, facts, row.state);
 
-  const [round] = await tx.select().from(rounds).where(eq(rounds.id, row.roundId));
+  // FOR SHARE: a round edit committing meanwhile cannot miss that this case is being submitted
+  const [round] = await tx.select().from(rounds).where(eq(rounds.id, row.roundId)).for('share');
   if (!round) throw new Error(`case ${row.id} points at a missing round`);
   const problems = input.validate ? await input.validate(tx, row, round) : [];
   if (problems.length > 0) throw unprocessable('the application cannot be submitted yet', problems);
@@ -71,7 +72,9 @@ export async function applyEvent(tx: Tx, app: AppContext, input: ApplyInput) {
     .where(eq(cases.id, row.id))
     .returning();
   if (!updated) throw new Error('case row vanished under its lock');
-  const { meta: _meta, type: _type, ...payload } = event;
+  const { meta: _meta, type: _type, ...fields } = event;
+  // which version of the round's rules a submission was checked against, for auditors
+  const payload = event.type === 'SUBMIT' || event.type === 'RESUBMIT' ? { ...fields, roundParamsVersion: round.paramsVersion } : fields;
   await appendHistory(tx, {
     caseId: row.id,
     eventType: event.type,

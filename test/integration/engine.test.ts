@@ -123,6 +123,12 @@ describe('case history', () => {
       payload: { reasons: [{ path: 'policy.number', message: '保单号有误' }] },
     });
   });
+
+  it("records which version of the round's rules a submission was checked against", async () => {
+    const id = await w.submittedCase();
+    const res = await t.api.get<{ items: { eventType: string; payload: Record<string, unknown> }[] }>(`/cases/${id}/history`, w.tokens.firm);
+    expect(res.body.items.find((e) => e.eventType === 'SUBMIT')?.payload).toEqual({ roundParamsVersion: w.round.paramsVersion });
+  });
 });
 
 describe('effects', () => {
