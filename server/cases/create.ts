@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { initialTransition } from 'xstate';
-import { caseCounters, cases, catalogueEntries, enterprises, rounds } from '../../db/schema';
+import { caseCounters, cases, enterprises } from '../../db/schema';
 import { CASE_MACHINE_VERSION, caseMachine } from '../../workflows/case/registry';
 import { primaryState } from '../../workflows/case/state';
 import type { ServiceContext } from '../context';
-import { forbidden, unprocessable, type FieldError } from '../errors';
+import { forbidden, unprocessable } from '../errors';
 import { appendHistory } from '../engine/history';
 import type { Tx } from '../../db/client';
 import type { CaseCreate } from './body';
 import { bodyToColumns } from './body-columns';
 import { getCase } from './get';
 import { auditPayload } from './audit-payload';
+import { checkRenewalOf, checkRoundEntry } from './references';
 
 /** A firm opens a draft application for one policy year (SPEC §3, §7). */
 export async function createCase(ctx: ServiceContext, body: CaseCreate) {
@@ -22,15 +23,8 @@ export async function createCase(ctx: ServiceContext, body: CaseCreate) {
   await app.db.transaction(async (tx) => {
     const [firm] = await tx.select().from(enterprises).where(eq(enterprises.id, enterpriseId));
     if (!firm) throw forbidden('your account is not linked to a firm');
-    const [round] = await tx.select().from(rounds).where(eq(rounds.id, body.roundId));
-    const problems: FieldError[] = [];
-    if (!round) problems.push({ path: 'roundId', message: 'no such round', messageZh: '申报批次不存在', code: 'case.round_unknown' });
-    const [entry] = round
-      ? await tx.select({ id: catalogueEntries.id }).from(catalogueEntries).where(and(eq(catalogueEntries.id, body.catalogueEntryId), eq(catalogueEntries.editionId, round.editionId)))
-      : [];
-    if (round && !entry) {
-      problems.push({ path: 'catalogueEntryId', message: "the entry is not in the round's catalogue edition", messageZh: '该材料不在本批次适用的目录版本中', code: 'case.entry_not_in_edition' });
-    }
+    const { round, problems } = await checkRoundEntry(tx, body.roundId, body.catalogueEntryId);
+    problems.push(...(await checkRenewalOf(tx, enterpriseId, body.renewalOf)));
     if (!round || problems.length > 0) throw unprocessable('the application cannot be opened', problems);
     const now = app.clock.now();
     const [snapshot] = initialTransition(caseMachine, { caseId: id });

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { cases } from '../../db/schema';
 import type { ServiceContext } from '../context';
@@ -15,16 +15,20 @@ export const listQuerySchema = z.strictObject({
 });
 export type ListQuery = z.output<typeof listQuerySchema>;
 
+// The cursor carries created_at to the microsecond, as Postgres stores it: a JavaScript Date
+// keeps only milliseconds, and a rounded cursor would skip or repeat rows created within one.
 interface Cursor {
   t: string;
   id: string;
 }
+const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const encode = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
 function decode(s: string): Cursor {
   try {
-    const c = JSON.parse(Buffer.from(s, 'base64url').toString()) as Cursor;
-    if (typeof c.t !== 'string' || typeof c.id !== 'string' || Number.isNaN(Date.parse(c.t))) throw new Error('shape');
-    return c;
+    const c = JSON.parse(Buffer.from(s, 'base64url').toString()) as Partial<Cursor> | null;
+    if (typeof c?.t !== 'string' || typeof c.id !== 'string' || !CURSOR_TIME.test(c.t) || !UUID.test(c.id) || Number.isNaN(Date.parse(c.t))) throw new Error('shape');
+    return { t: c.t, id: c.id };
   } catch {
     throw badRequest('the cursor is not one this server gave out', [{ path: 'query.cursor', message: 'invalid cursor' }]);
   }
@@ -38,8 +42,8 @@ export async function listCases(ctx: ServiceContext, q: ListQuery) {
   if (q.city) where.push(eq(cases.city, q.city));
   if (q.cursor) {
     const c = decode(q.cursor);
-    const t = new Date(c.t);
-    where.push(or(lt(cases.createdAt, t), and(eq(cases.createdAt, t), lt(cases.id, c.id))));
+    // a row comparison walks the (…, created_at, id) indexes in one range scan
+    where.push(sql`(${cases.createdAt}, ${cases.id}) < (${c.t}::timestamptz, ${c.id}::uuid)`);
   }
   const rows = await ctx.app.db
     .select({
@@ -54,6 +58,7 @@ export async function listCases(ctx: ServiceContext, q: ListQuery) {
       contractAmountFen: cases.contractAmountFen,
       createdAt: cases.createdAt,
       submittedAt: cases.submittedAt,
+      cursorTime: sql<string>`to_char(${cases.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
     })
     .from(cases)
     .where(and(...where))
@@ -62,13 +67,13 @@ export async function listCases(ctx: ServiceContext, q: ListQuery) {
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
   return {
-    items: page.map(({ contractAmountFen, material, createdAt, submittedAt, ...r }) => ({
+    items: page.map(({ contractAmountFen, material, createdAt, submittedAt, cursorTime: _cursorTime, ...r }) => ({
       ...r,
       materialName: material.name ?? null,
       contractAmount: contractAmountFen === null ? null : formatYuan(contractAmountFen),
       createdAt: createdAt.toISOString(),
       submittedAt: submittedAt?.toISOString() ?? null,
     })),
-    nextCursor: rows.length > q.limit && last ? encode({ t: last.createdAt.toISOString(), id: last.id }) : null,
+    nextCursor: rows.length > q.limit && last ? encode({ t: last.cursorTime, id: last.id }) : null,
   };
 }

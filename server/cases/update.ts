@@ -1,12 +1,15 @@
 import { eq } from 'drizzle-orm';
+import type { Tx } from '../../db/client';
 import { cases } from '../../db/schema';
 import type { ServiceContext } from '../context';
-import { conflict, forbidden } from '../errors';
+import { conflict, forbidden, unprocessable, type FieldError } from '../errors';
 import { appendHistory } from '../engine/history';
+import type { CaseRow } from '../engine/scope';
 import type { CasePatch } from './body';
 import { bodyToColumns } from './body-columns';
 import { getCase, loadVisibleCase } from './get';
 import { auditPayload } from './audit-payload';
+import { checkRenewalOf, checkRoundEntry } from './references';
 
 const EDITABLE = new Set(['draft', 'revision']);
 
@@ -24,6 +27,8 @@ export async function updateCase(ctx: ServiceContext, id: string, patch: CasePat
     if (patch.roundId !== undefined && patch.roundId !== locked.roundId && locked.state !== 'draft') {
       throw conflict('the round of a submitted application cannot change');
     }
+    const problems = await patchProblems(tx, locked, patch);
+    if (problems.length > 0) throw unprocessable('the change cannot be saved', problems);
     const now = ctx.app.clock.now();
     await tx
       .update(cases)
@@ -43,4 +48,15 @@ export async function updateCase(ctx: ServiceContext, id: string, patch: CasePat
     });
   });
   return getCase(ctx, id);
+}
+
+/** A new round or entry must still fit together; a new renewal link must be the firm's own case. */
+async function patchProblems(tx: Tx, locked: CaseRow, patch: CasePatch): Promise<FieldError[]> {
+  const problems: FieldError[] = [];
+  if (patch.roundId !== undefined || patch.catalogueEntryId !== undefined) {
+    const checked = await checkRoundEntry(tx, patch.roundId ?? locked.roundId, patch.catalogueEntryId ?? locked.catalogueEntryId);
+    problems.push(...checked.problems);
+  }
+  problems.push(...(await checkRenewalOf(tx, locked.enterpriseId, patch.renewalOf, locked.id)));
+  return problems;
 }

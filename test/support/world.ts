@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client';
-import { makeEdition, makeEnterprise, makeInsurer, makeRound, makeUser, randomUscc } from '../../seeds/factories';
+import type { DocumentType, enterprises } from '../../db/schema';
+import { attachRequiredDocuments, makeEdition, makeEnterprise, makeInsurer, makeRound, makeUser, randomUscc, REQUIRED_DOCUMENTS } from '../../seeds/factories';
 import type { Api } from './http';
 
 /**
@@ -61,13 +62,27 @@ export async function makeWorld(db: Db, api: Api) {
     return res.body.id;
   }
 
+  /** Document rows for the firm's case (every required type unless told); no files behind them. */
+  async function attachDocuments(caseId: string, types: readonly DocumentType[] = REQUIRED_DOCUMENTS): Promise<void> {
+    await attachRequiredDocuments(db, caseId, people.firm.id, types);
+  }
+
+  /** A complete draft (documents included) that passes every SUBMIT rule of SPEC §5, then submitted. */
   async function submittedCase(over: Record<string, unknown> = {}): Promise<string> {
     const id = await createCase(over);
+    await attachDocuments(id);
     const res = await api.post(`/cases/${id}/events`, { type: 'SUBMIT' }, tokens.firm);
     if (res.status !== 200) throw new Error(`submit failed: ${res.status} ${JSON.stringify(res.body)}`);
     return id;
   }
 
-  return { insurer, otherInsurer, edition, entries, entry, round, firm, otherFirm, people, tokens, caseBody, createCase, submittedCase };
+  /** Another firm of this test's own (e.g. banned, or with affiliations), with a signed-in user. */
+  async function makeFirm(over: Partial<typeof enterprises.$inferInsert> = {}) {
+    const enterprise = await makeEnterprise(db, { city: '330100', ...over });
+    const user = await makeUser(db, { roles: ['firm'], enterpriseId: enterprise.id });
+    return { enterprise, user, token: await api.login(user.email) };
+  }
+
+  return { insurer, otherInsurer, edition, entries, entry, round, firm, otherFirm, people, tokens, caseBody, createCase, attachDocuments, submittedCase, makeFirm };
 }
 export type World = Awaited<ReturnType<typeof makeWorld>>;

@@ -1,0 +1,58 @@
+import type { enterprises, catalogueEntries } from '../../../db/schema';
+import type { FieldError } from '../../errors';
+import type { CaseRow, RoundRow } from '../../engine/scope';
+import { formatYuan } from '../../domain/money';
+
+export type EnterpriseRow = typeof enterprises.$inferSelect;
+export type EntryRow = typeof catalogueEntries.$inferSelect;
+
+/** The previous year's application a renewal points at, as far as the rules need it. */
+export interface LinkedCase {
+  id: string;
+  number: string;
+  enterpriseId: string;
+  catalogueEntryId: string;
+  state: string;
+  submittedAt: Date | null;
+  roundYear: number;
+}
+
+export interface RenewalFacts {
+  /** null when `renewalOf` names no case */
+  previous: LinkedCase | null;
+  /** this case plus every case reached through `renewalOf`, counted up to maxYears + 1 */
+  chainLength: number;
+}
+
+/** Everything the §5 rules look at, read once inside the SUBMIT transaction. */
+export interface SubmissionFacts {
+  row: CaseRow;
+  round: RoundRow;
+  now: Date;
+  firm: EnterpriseRow;
+  /** the case's entry when it belongs to the round's edition, else null */
+  entry: EntryRow | null;
+  documentTypes: ReadonlySet<string>;
+  duplicate: { number: string } | null;
+  renewal: RenewalFacts | null;
+}
+
+export type Rule = (f: SubmissionFacts) => FieldError | FieldError[] | null;
+
+export const problem = (code: string, path: string, message: string, messageZh: string): FieldError => ({ code, path, message, messageZh });
+
+/** 15000000n → "150,000.00": amounts a person reads in a message, grouped by thousands. */
+export function yuanText(fen: bigint): string {
+  const [whole = '0', cents = '00'] = formatYuan(fen).split('.');
+  return `${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${cents}`;
+}
+
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+
+/** An instant as Beijing time, "2026-12-31 23:59": windows are announced in local time. */
+export function beijingTime(instant: Date): string {
+  return new Date(instant.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** States that end an application without a subsidy: such a case neither duplicates nor renews. */
+export const DEAD_STATES: readonly string[] = ['withdrawn', 'rejected', 'lapsed'];
