@@ -34,6 +34,8 @@ export interface RouteDef<P extends z.ZodType, Q extends z.ZodType, B extends z.
   params?: P;
   query?: Q;
   body?: B;
+  /** a multipart/form-data body, parsed by a `before` middleware: documented here, validated by the handler */
+  form?: z.ZodObject;
   /** responses documented in the OpenAPI document; problems (4xx) are added from `errors` */
   ok: { status: number; description: string; schema?: z.ZodType };
   errors?: number[];
@@ -99,6 +101,7 @@ function openapiEntry(def: RouteDef<z.ZodType, z.ZodType, z.ZodType>): RouteConf
       ...(def.params ? { params: def.params as z.ZodObject } : {}),
       ...(def.query ? { query: def.query as z.ZodObject } : {}),
       ...(def.body ? { body: { content: { 'application/json': { schema: def.body } } } } : {}),
+      ...(def.form ? { body: { required: true, content: { 'multipart/form-data': { schema: def.form } } } } : {}),
     },
     responses: {
       [def.ok.status]: {

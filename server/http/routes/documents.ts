@@ -1,5 +1,6 @@
 import type { RequestHandler, Router } from 'express';
 import { z } from 'zod';
+import { documentTypes } from '../../../db/schema/cases';
 import type { AppContext } from '../../context';
 import { badRequest, unauthenticated } from '../../errors';
 import { assertMayUpload } from '../../documents/access';
@@ -35,6 +36,10 @@ export function documentsRoutes(router: Router, app: AppContext): void {
     ok: { status: 201, description: 'the stored document, a new version when the type already had one' },
     errors: [403, 404, 409, 413, 415],
     before: [uploadGuard(app), ...receiveUpload(app)],
+    form: z.object({
+      type: z.enum(documentTypes),
+      file: z.string().meta({ format: 'binary', description: 'PDF, JPEG, PNG or OFD, at most 20 MB; the type is decided from the content' }),
+    }),
     handler: async ({ ctx, params, req }) => {
       const doc = await uploadDocument(ctx, params.id, receivedUpload(req));
       return reply({ status: 201, body: doc, headers: { Location: doc.href } });

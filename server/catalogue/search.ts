@@ -1,0 +1,94 @@
+import { and, asc, desc, eq, gt, or, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { catalogueEditions, catalogueEntries } from '../../db/schema';
+import type { AppContext, User } from '../context';
+import { badRequest, notFound } from '../errors';
+import { isAdmin } from './access';
+import { editionSummary } from './edition-view';
+
+export const searchQuerySchema = z.strictObject({
+  edition: z.uuid({ error: 'not a catalogue edition id' }).optional(),
+  q: z.string().max(100, 'at most 100 characters').optional(),
+  category: z.string().max(100, 'at most 100 characters').optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type SearchQuery = z.output<typeof searchQuerySchema>;
+
+interface Cursor {
+  e: string;
+  s: number;
+}
+const encode = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+function decode(s: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(s, 'base64url').toString()) as Cursor;
+    if (!z.uuid().safeParse(c.e).success || !Number.isInteger(c.s)) throw new Error('shape');
+    return c;
+  } catch {
+    throw badRequest('the cursor is not one this server gave out', [{ path: 'query.cursor', message: 'invalid cursor' }]);
+  }
+}
+
+/** LIKE treats % and _ as wildcards and \ as their escape: a search for "5%" means the text "5%". */
+const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+// The exact expression of catalogue_entries_search_idx (pg_trgm GIN), so the planner can use it.
+const searchText = sql`(${catalogueEntries.name} || ' ' || ${catalogueEntries.requirements} || ' ' || ${catalogueEntries.applicationField})`;
+
+async function resolveEdition(app: AppContext, viewer: User | undefined, id: string | undefined) {
+  if (id !== undefined) {
+    const [edition] = await app.db.select().from(catalogueEditions).where(eq(catalogueEditions.id, id));
+    if (!edition || (edition.status === 'draft' && !isAdmin(viewer))) throw notFound('catalogue edition');
+    return edition;
+  }
+  const [current] = await app.db
+    .select()
+    .from(catalogueEditions)
+    .where(eq(catalogueEditions.status, 'published'))
+    .orderBy(sql`${catalogueEditions.publishedAt} desc nulls last`, desc(catalogueEditions.createdAt))
+    .limit(1);
+  if (!current) throw notFound('published catalogue edition');
+  return current;
+}
+
+/** Public catalogue search, in 序号 order, keyset-paginated on seq within one edition. */
+export async function searchEntries(app: AppContext, viewer: User | undefined, query: SearchQuery) {
+  const cursor = query.cursor === undefined ? undefined : decode(query.cursor);
+  if (cursor && query.edition !== undefined && cursor.e !== query.edition) {
+    throw badRequest('the cursor belongs to another edition', [{ path: 'query.cursor', message: 'cursor and edition disagree' }]);
+  }
+  // A cursor pins its edition, so publishing a new one mid-scroll does not mix two catalogues.
+  const edition = await resolveEdition(app, viewer, query.edition ?? cursor?.e);
+  const where: SQL[] = [eq(catalogueEntries.editionId, edition.id)];
+  const q = query.q?.trim() ?? '';
+  if (q.length > 0) where.push(sql`${searchText} ILIKE ${likePattern(q)}`);
+  const category = query.category?.trim() ?? '';
+  if (category.length > 0) {
+    const inCategory = or(eq(catalogueEntries.topCategory, category), eq(catalogueEntries.majorCategory, category), eq(catalogueEntries.subCategory, category));
+    if (inCategory) where.push(inCategory);
+  }
+  if (cursor) where.push(gt(catalogueEntries.seq, cursor.s));
+  const rows = await app.db
+    .select({
+      id: catalogueEntries.id,
+      seq: catalogueEntries.seq,
+      name: catalogueEntries.name,
+      requirements: catalogueEntries.requirements,
+      applicationField: catalogueEntries.applicationField,
+      topCategory: catalogueEntries.topCategory,
+      majorCategory: catalogueEntries.majorCategory,
+      subCategory: catalogueEntries.subCategory,
+    })
+    .from(catalogueEntries)
+    .where(and(...where))
+    .orderBy(asc(catalogueEntries.seq))
+    .limit(query.limit + 1);
+  const items = rows.slice(0, query.limit);
+  const last = items.at(-1);
+  return {
+    edition: editionSummary(edition),
+    items,
+    nextCursor: rows.length > query.limit && last ? encode({ e: edition.id, s: last.seq }) : null,
+  };
+}
