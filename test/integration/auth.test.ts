@@ -25,7 +25,7 @@ describe('POST /auth/login', () => {
   it('answers 401 for a wrong password and for an unknown email, with the same words', async () => {
     const user = await makeUser(t.app.db, { roles: ['provincial'] });
     const wrong = await t.api.post('/auth/login', { email: user.email, password: 'not-the-password' });
-    const unknown = await t.api.post('/auth/login', { email: 'nobody@example.test', password: 'whatever-1' });
+    const unknown = await t.api.post('/auth/login', { email: `nobody-${user.id}@example.test`, password: 'whatever-1' });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(wrong.body.detail).toBe(unknown.body.detail);
