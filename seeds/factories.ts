@@ -6,30 +6,12 @@ import type { Role } from '../db/schema/accounts';
 import { defaultClockLengths } from '../server/engine/clock-kinds';
 import { makeUscc, USCC_ALPHABET } from '../server/domain/uscc';
 import { hashPassword } from '../server/auth/password';
+import { DEFAULT_REQUIRED_DOCUMENTS, DEFAULT_RUBRIC } from '../server/rounds/columns';
 
 // Factories shared by the demo seed and the tests: every test makes its own rows with them.
 
-export const REQUIRED_DOCUMENTS = [
-  'business_license',
-  'sales_contract',
-  'sales_invoice',
-  'insurance_policy',
-  'premium_invoice',
-  'premium_payment_proof',
-  'test_report',
-  'user_confirmation',
-  'integrity_pledge',
-] as const;
-
-export const defaultRubric = {
-  criteria: [
-    { key: 'innovation', label: '技术先进性 / innovation', maxPoints: 30, weight: 1 },
-    { key: 'firstBatch', label: '首批次应用属性 / first-batch use', maxPoints: 30, weight: 1 },
-    { key: 'market', label: '市场与产业带动 / market impact', maxPoints: 20, weight: 1 },
-    { key: 'risk', label: '风险保障合理性 / risk cover', maxPoints: 20, weight: 1 },
-  ],
-  passMark: 60,
-};
+export const REQUIRED_DOCUMENTS = DEFAULT_REQUIRED_DOCUMENTS;
+export const defaultRubric = DEFAULT_RUBRIC;
 
 /** A fresh, valid USCC for a firm in `city` (random body, computed check character). */
 export function randomUscc(city = '330100'): string {

@@ -1,6 +1,6 @@
-import { date, pgTable, text, uniqueIndex, index } from 'drizzle-orm/pg-core';
+import { date, index, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
-import { createdAt, id, updatedAt } from './common';
+import { createdAt, id, instant, updatedAt } from './common';
 
 export const enterprises = pgTable(
   'enterprises',
@@ -22,4 +22,19 @@ export const enterprises = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [uniqueIndex('enterprises_uscc_key').on(t.uscc), index('enterprises_city_idx').on(t.city)],
+);
+
+// Profile edits are evidence too: the bank account decides where a subsidy is paid.
+export const enterpriseChanges = pgTable(
+  'enterprise_changes',
+  {
+    id: id(),
+    enterpriseId: uuid('enterprise_id').notNull().references(() => enterprises.id),
+    changedBy: uuid('changed_by').notNull(),
+    requestId: text('request_id'),
+    before: jsonb('before').$type<Record<string, unknown>>().notNull(),
+    after: jsonb('after').$type<Record<string, unknown>>().notNull(),
+    at: instant('at').notNull(),
+  },
+  (t) => [index('enterprise_changes_enterprise_idx').on(t.enterpriseId, t.at)],
 );

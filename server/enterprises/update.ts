@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { enterprises } from '../../db/schema';
+import { enterpriseChanges, enterprises } from '../../db/schema';
 import type { ServiceContext } from '../context';
 import { forbidden, unprocessable } from '../errors';
 import { loadVisibleEnterprise } from './get';
@@ -28,9 +28,18 @@ export async function updateEnterprise(ctx: ServiceContext, id: string, patch: E
       .where(eq(enterprises.id, id))
       .returning();
     if (!updated) throw new Error('enterprise vanished under its row lock');
+    const changed = (Object.keys(changes) as (keyof typeof changes)[]).filter((k) => JSON.stringify(firm[k]) !== JSON.stringify(updated[k]));
+    if (changed.length > 0) {
+      await tx.insert(enterpriseChanges).values({
+        enterpriseId: id,
+        changedBy: ctx.user.id,
+        requestId: ctx.requestId,
+        before: Object.fromEntries(changed.map((k) => [k, firm[k]])),
+        after: Object.fromEntries(changed.map((k) => [k, updated[k]])),
+        at: ctx.app.clock.now(),
+      });
+    }
     return updated;
   });
-  // No audit table for firms yet; the bank account decides where subsidies go, so at least log who changed what.
-  ctx.app.log.info({ requestId: ctx.requestId, userId: ctx.user.id, enterpriseId: id, fields: Object.keys(changes) }, 'enterprise profile edited');
   return enterpriseView(row);
 }

@@ -1,6 +1,6 @@
 import type { rounds } from '../../db/schema';
 import type { ClockLengths, Rubric } from '../../db/schema/rounds';
-import type { DocumentType } from '../../db/schema/cases';
+import { documentTypes, type DocumentType } from '../../db/schema/cases';
 import { defaultClockLengths } from '../engine/clock-kinds';
 import type { RoundPatch } from './schema';
 
@@ -8,18 +8,8 @@ export type RoundRow = typeof rounds.$inferSelect;
 /** What an administrator sets: every column but identity, timestamps and the params version. */
 export type RoundColumns = Omit<typeof rounds.$inferInsert, 'id' | 'createdAt' | 'updatedAt' | 'paramsVersion'>;
 
-// SPEC §3: the document types a submission needs unless the round says otherwise.
-export const DEFAULT_REQUIRED_DOCUMENTS: DocumentType[] = [
-  'business_license',
-  'sales_contract',
-  'sales_invoice',
-  'insurance_policy',
-  'premium_invoice',
-  'premium_payment_proof',
-  'test_report',
-  'user_confirmation',
-  'integrity_pledge',
-];
+// SPEC §3: every listed document type but 'other' is needed unless the round says otherwise.
+export const DEFAULT_REQUIRED_DOCUMENTS: DocumentType[] = documentTypes.filter((t) => t !== 'other');
 
 export const DEFAULT_RUBRIC: Rubric = {
   criteria: [

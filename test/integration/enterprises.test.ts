@@ -317,6 +317,21 @@ describe('PATCH /enterprises/:id', () => {
     expect((await t.api.get(`/enterprises/${firm.id}`, token)).body).toMatchObject(change);
   });
 
+  it('keeps who changed the bank account, when, and what it was before', async () => {
+    const { firm, token } = await ownFirm();
+    await t.api.patch(`/enterprises/${firm.id}`, { bankAccount: '6222000000000000001', address: firm.address }, token, { 'X-Request-Id': 'bank-change-0001' });
+    const res = await t.api.get<{ items: { before: object; after: object; requestId: string }[] }>(`/enterprises/${firm.id}/changes`, token);
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([
+      expect.objectContaining({ before: { bankAccount: firm.bankAccount }, after: { bankAccount: '6222000000000000001' }, requestId: 'bank-change-0001' }),
+    ]);
+    expect((await t.api.get(`/enterprises/${firm.id}/changes`, w.tokens.provincial)).status).toBe(200);
+    for (const role of ['otherFirm', 'otherMunicipal', 'expert', 'insurer', 'finance', 'admin'] as const) {
+      expect((await t.api.get(`/enterprises/${firm.id}/changes`, w.tokens[role])).status, role).toBe(404);
+    }
+    expect((await t.api.get(`/enterprises/${firm.id}/changes`)).status).toBe(401);
+  });
+
   it.each([
     ['uscc', () => randomUscc()],
     ['city', () => '330200'],

@@ -4,6 +4,7 @@ import type { AppContext } from '../../context';
 import { registerEnterprise } from '../../enterprises/register';
 import { getEnterprise } from '../../enterprises/get';
 import { updateEnterprise } from '../../enterprises/update';
+import { listEnterpriseChanges } from '../../enterprises/changes';
 import { enterprisePatchSchema, enterpriseSchema, registeredSchema, registerSchema } from '../../enterprises/schema';
 import { mount, reply } from '../route';
 
@@ -46,5 +47,16 @@ export function enterprisesRoutes(router: Router, app: AppContext): void {
     ok: { status: 200, description: 'the edited profile', schema: enterpriseSchema },
     errors: [403, 404, 422],
     handler: async ({ ctx, params, body }) => updateEnterprise(ctx, params.id, body),
+  });
+  mount(router, app, {
+    method: 'get',
+    path: '/enterprises/:id/changes',
+    summary: 'Profile edits of a firm, newest first (who, when, before and after)',
+    tags: ['enterprises'],
+    auth: 'user',
+    params: idParams,
+    ok: { status: 200, description: 'the changes' },
+    errors: [404],
+    handler: async ({ ctx, params }) => listEnterpriseChanges(ctx, params.id),
   });
 }
