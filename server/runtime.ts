@@ -11,6 +11,18 @@ export async function createAppContext(env: Env, options: { poolSize?: number } 
   const database = connect(env.DATABASE_URL, { max: options.poolSize ?? 10 });
   const redis = producerConnection(env.REDIS_URL);
   const queues = createQueues(redis, env.QUEUE_PREFIX);
+  // Redis may go away for a while: say so once per outage instead of crashing or flooding the log
+  // (transitions do not need it; the outbox waits in Postgres).
+  let redisDown = false;
+  redis.on('error', (err: Error) => {
+    if (!redisDown) rootLogger.warn({ err: err.message }, 'Redis unavailable; effects wait in the outbox');
+    redisDown = true;
+  });
+  redis.on('ready', () => {
+    if (redisDown) rootLogger.info('Redis is back');
+    redisDown = false;
+  });
+  for (const q of [queues.notifications, queues.deadlines]) q.on('error', () => undefined);
   // In production the clock is the machine's and cannot be moved (SPEC §8).
   const clock = env.NODE_ENV === 'production' ? systemClock : new SettableClock(database.db);
   if (clock instanceof SettableClock) await clock.refresh();

@@ -35,6 +35,7 @@ function pooled(url: string): string {
 export async function startWorkers(app: AppContext, options: { relayIdleMs?: number } = {}): Promise<Workers> {
   const transport = nodemailer.createTransport(pooled(app.env.SMTP_URL));
   const connection = workerConnection(app.env.REDIS_URL);
+  connection.on('error', () => undefined); // reported by the producer connection and the workers' own 'error' events
   const common = { connection, prefix: app.env.QUEUE_PREFIX };
 
   const notifications = new Worker(
