@@ -12,7 +12,7 @@ import type { CaseRow } from '../engine/scope';
 export async function loadVisibleCase(ctx: ServiceContext, id: string, db: DbOrTx = ctx.app.db) {
   const [row] = await db.select().from(cases).where(eq(cases.id, id));
   if (!row) throw notFound('case');
-  const facts = await caseFacts(db as Parameters<typeof caseFacts>[0], row);
+  const facts = await caseFacts(db, row);
   if (!canSee(ctx.user, facts)) throw notFound('case');
   return { row, facts };
 }

@@ -1,6 +1,6 @@
 import { getNextTransitions, transition } from 'xstate';
 import { eq } from 'drizzle-orm';
-import type { Tx } from '../../db/client';
+import type { DbOrTx, Tx } from '../../db/client';
 import { cases, enterprises, rounds } from '../../db/schema';
 import { caseMachines } from '../../workflows/case/registry';
 import { authorise, canSee, type CaseFacts } from '../../workflows/case/permissions';
@@ -123,7 +123,7 @@ function guardRefusal(snapshot: ReturnType<Machine['resolveState']>, event: Case
   return unprocessable(`${event.type} was refused`, reasons);
 }
 
-export async function caseFacts(tx: Tx, row: CaseRow): Promise<CaseFacts> {
+export async function caseFacts(tx: DbOrTx, row: CaseRow): Promise<CaseFacts> {
   const [firm] = await tx
     .select({ uscc: enterprises.uscc, affiliations: enterprises.affiliations })
     .from(enterprises)

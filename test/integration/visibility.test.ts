@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, inArray } from 'drizzle-orm';
+import { cases } from '../../db/schema';
+import { canSee } from '../../workflows/case/permissions';
+import { visibleCases } from '../../server/cases/visibility';
+import { caseFacts } from '../../server/engine/transition';
+import { toUser } from '../../server/auth/sessions';
+import { makeUser } from '../../seeds/factories';
+import { startTestApp, type TestApp } from '../support/app';
+import { makeWorld, type World } from '../support/world';
+
+let t: TestApp;
+let w: World;
+beforeAll(async () => {
+  t = await startTestApp();
+  w = await makeWorld(t.app.db, t.api);
+});
+afterAll(async () => t.close());
+
+describe('list visibility', () => {
+  it('agrees with the per-case rule (canSee) for every role, on drafts and submitted cases', async () => {
+    const ids = [await w.createCase(), await w.submittedCase(), await w.submittedCase({ policy: { ...w.caseBody().policy, insurerId: w.otherInsurer.id } })];
+    const both = await makeUser(t.app.db, { roles: ['municipal', 'insurer'], city: '330200', insurerId: w.insurer.id });
+    const people = [...Object.values(w.people), both];
+    const rows = await t.app.db.select().from(cases).where(inArray(cases.id, ids));
+    for (const person of people) {
+      const user = toUser(person);
+      const listed = await t.app.db.select({ id: cases.id }).from(cases).where(and(inArray(cases.id, ids), visibleCases(user)));
+      const expected = [];
+      for (const row of rows) if (canSee(user, await caseFacts(t.app.db, row))) expected.push(row.id);
+      expect(listed.map((r) => r.id).sort(), person.email).toEqual(expected.sort());
+    }
+    expect(rows).toHaveLength(3);
+  });
+});
