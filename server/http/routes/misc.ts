@@ -6,6 +6,7 @@ import { listPublishedEditions } from '../../reference/list';
 import { verifyCaseHistory } from '../../audit/verify';
 import { clockMoveSchema, moveClock, readClock } from '../../admin/clock';
 import { listNotifications } from '../../notifications/list';
+import { listTasks, tasksQuerySchema } from '../../tasks/list';
 import { mount } from '../route';
 
 export function miscRoutes(router: Router, app: AppContext) {
@@ -37,6 +38,16 @@ export function miscRoutes(router: Router, app: AppContext) {
     ok: { status: 200, description: 'whether the chain is intact, and where it breaks' },
     errors: [403, 404],
     handler: async ({ ctx, query }) => verifyCaseHistory(ctx, query.caseId),
+  });
+  mount(router, app, {
+    method: 'get',
+    path: '/tasks',
+    summary: 'My inbox: cases waiting for me, soonest deadline first, overdue ones marked',
+    tags: ['cases'],
+    auth: 'user',
+    query: tasksQuerySchema,
+    ok: { status: 200, description: 'a page of tasks and the cursor of the next' },
+    handler: async ({ ctx, query }) => listTasks(ctx, query),
   });
   mount(router, app, {
     method: 'get',

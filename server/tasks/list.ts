@@ -1,0 +1,111 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import type { ServiceContext, User } from '../context';
+import { badRequest } from '../errors';
+
+export const tasksQuerySchema = z.strictObject({
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+// What each role has to do, and the clock that says by when (SPEC §2, §4). A case appears in
+// an inbox while its state waits for that role; the case page then offers the buttons.
+interface Waiting {
+  when: SQL;
+  task: string;
+  clock: string | null;
+}
+
+function waitingFor(user: User): Waiting[] {
+  const out: Waiting[] = [];
+  for (const role of user.roles) {
+    if (role === 'firm' && user.enterpriseId) {
+      out.push({ when: sql`(c.enterprise_id = ${user.enterpriseId} and c.state = 'draft')`, task: 'complete and submit the application', clock: null });
+      out.push({ when: sql`(c.enterprise_id = ${user.enterpriseId} and c.state = 'revision')`, task: 'revise and resubmit', clock: 'revision' });
+    }
+    if (role === 'municipal' && user.city) out.push({ when: sql`(c.city = ${user.city} and c.state = 'municipal')`, task: 'municipal review', clock: 'municipalReview' });
+    if (role === 'provincial') out.push({ when: sql`(c.state = 'provincial')`, task: 'provincial review', clock: 'provincialReview' });
+    if (role === 'insurer' && user.insurerId) {
+      out.push({
+        when: sql`(c.insurer_id = ${user.insurerId} and c.snapshot->'value'->'inReview'->>'insurance' = 'pendingVerification')`,
+        task: 'verify the policy',
+        clock: null,
+      });
+    }
+  }
+  return out;
+}
+
+const NO_DUE = '9999-12-31T00:00:00.000Z';
+interface Cursor {
+  due: string;
+  id: string;
+}
+function decode(s: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(s, 'base64url').toString()) as Partial<Cursor>;
+    if (typeof c.due !== 'string' || Number.isNaN(Date.parse(c.due)) || typeof c.id !== 'string' || !/^[0-9a-f-]{36}$/.test(c.id)) throw new Error('shape');
+    return { due: c.due, id: c.id };
+  } catch {
+    throw badRequest('the cursor is not one this server gave out', [{ path: 'query.cursor', message: 'invalid cursor' }]);
+  }
+}
+
+interface TaskRow extends Record<string, unknown> {
+  id: string;
+  number: string;
+  state: string;
+  task: string;
+  material_name: string | null;
+  firm_name: string;
+  kind: string | null;
+  due_on: string | null;
+  due_at: Date | null;
+  sort_due: Date;
+  overdue: boolean | null;
+  provisional: boolean | null;
+  status: string | null;
+}
+
+/** GET /tasks: my inbox, soonest deadline first, overdue ones marked. */
+export async function listTasks(ctx: ServiceContext, q: z.output<typeof tasksQuerySchema>) {
+  const waiting = waitingFor(ctx.user);
+  if (waiting.length === 0) return { items: [], nextCursor: null };
+  // a person with several roles sees each case once, under the first task that applies
+  const task = sql`case ${sql.join(waiting.map((w) => sql`when ${w.when} then ${w.task}`), sql` `)} end`;
+  const clock = sql`case ${sql.join(waiting.map((w) => sql`when ${w.when} then ${w.clock}`), sql` `)} end`;
+  const after = q.cursor ? decode(q.cursor) : null;
+  const rows = (await ctx.app.db.execute(sql`
+    select c.id, c.number, c.state, ${task} as task,
+           c.material->>'name' as material_name, e.name as firm_name,
+           k.kind, k.due_on, k.due_at, coalesce(k.due_at, ${NO_DUE}::timestamptz) as sort_due, k.overdue, k.provisional, k.status
+    from cases c
+    join enterprises e on e.id = c.enterprise_id
+    left join lateral (
+      select kind, due_on, due_at, overdue, provisional, status from clocks
+      where case_id = c.id and status in ('running', 'paused', 'expired')
+        and kind = ${clock}
+      order by started_at desc limit 1
+    ) k on true
+    where (${sql.join(waiting.map((w) => w.when), sql` or `)})
+      ${after ? sql`and (coalesce(k.due_at, ${NO_DUE}::timestamptz), c.id) > (${after.due}::timestamptz, ${after.id}::uuid)` : sql``}
+    order by sort_due, c.id
+    limit ${q.limit + 1}`)) as unknown as TaskRow[];
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((r) => ({
+      caseId: r.id,
+      number: r.number,
+      state: r.state,
+      task: r.task,
+      materialName: r.material_name,
+      firmName: r.firm_name,
+      due: r.kind ? { kind: r.kind, dueOn: r.due_on, dueAt: toIso(r.due_at), overdue: Boolean(r.overdue), provisional: Boolean(r.provisional), status: r.status } : null,
+    })),
+    nextCursor: rows.length > q.limit && last ? Buffer.from(JSON.stringify({ due: toIso(last.sort_due), id: last.id })).toString('base64url') : null,
+  };
+}
+
+const toIso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+

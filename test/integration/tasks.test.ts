@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sweepDue } from '../../server/engine/timers';
+import { SettableClock } from '../../server/clock';
+import { startTestApp, type TestApp } from '../support/app';
+import { makeWorld, type World } from '../support/world';
+
+interface Task {
+  caseId: string;
+  state: string;
+  task: string;
+  due: { kind: string; dueAt: string; overdue: boolean } | null;
+}
+interface Page {
+  items: Task[];
+  nextCursor: string | null;
+}
+
+let t: TestApp;
+let w: World;
+beforeAll(async () => {
+  // its own database: the inbox of a provincial reviewer covers every case
+  t = await startTestApp({ ownDatabase: true });
+  w = await makeWorld(t.app.db, t.api);
+});
+afterAll(async () => t.close());
+
+const inbox = async (token: string, query = '') => (await t.api.get<Page>(`/tasks${query}`, token)).body;
+
+describe('GET /tasks', () => {
+  it("puts a submitted case in its city reviewers' inbox with the review deadline, and nowhere else in the city", async () => {
+    const id = await w.submittedCase();
+    const mine = await inbox(w.tokens.municipal);
+    expect(mine.items).toContainEqual(expect.objectContaining({ caseId: id, state: 'municipal', task: 'municipal review', due: expect.objectContaining({ kind: 'municipalReview', overdue: false }) }));
+    expect((await inbox(w.tokens.otherMunicipal)).items.map((i) => i.caseId)).not.toContain(id);
+    expect((await inbox(w.tokens.provincial)).items.map((i) => i.caseId)).not.toContain(id);
+    expect((await inbox(w.tokens.insurer)).items).toContainEqual(expect.objectContaining({ caseId: id, task: 'verify the policy' }));
+    expect((await inbox(w.tokens.otherInsurer)).items.map((i) => i.caseId)).not.toContain(id);
+  });
+
+  it('gives the firm its drafts and its returned applications with the revision deadline', async () => {
+    const draft = await w.createCase();
+    const returned = await w.submittedCase();
+    await t.api.post(`/cases/${returned}/events`, { type: 'RETURN', reasons: [{ message: '补充发票' }] }, w.tokens.municipal);
+    const items = (await inbox(w.tokens.firm)).items;
+    expect(items).toContainEqual(expect.objectContaining({ caseId: draft, state: 'draft', due: null }));
+    expect(items).toContainEqual(expect.objectContaining({ caseId: returned, state: 'revision', due: expect.objectContaining({ kind: 'revision' }) }));
+    // deadlines first, undated drafts last
+    expect(items.findIndex((i) => i.caseId === returned)).toBeLessThan(items.findIndex((i) => i.caseId === draft));
+    expect((await inbox(w.tokens.otherFirm)).items.map((i) => i.caseId)).not.toContain(draft);
+  });
+
+  it('moves the case to the provincial inbox once the city approves', async () => {
+    const id = await w.submittedCase();
+    await t.api.post(`/cases/${id}/events`, { type: 'APPROVE' }, w.tokens.municipal);
+    expect((await inbox(w.tokens.municipal)).items.map((i) => i.caseId)).not.toContain(id);
+    expect((await inbox(w.tokens.provincial)).items).toContainEqual(expect.objectContaining({ caseId: id, due: expect.objectContaining({ kind: 'provincialReview' }) }));
+  });
+
+  it('marks a review overdue once its deadline has passed', async () => {
+    const id = await w.submittedCase();
+    const due = (await inbox(w.tokens.municipal)).items.find((i) => i.caseId === id)?.due?.dueAt ?? '';
+    if (!(t.app.clock instanceof SettableClock)) throw new Error('the test clock is not settable');
+    await t.app.clock.set(new Date(Date.parse(due) + 60_000));
+    await sweepDue(t.app);
+    expect((await inbox(w.tokens.municipal)).items.find((i) => i.caseId === id)?.due).toMatchObject({ overdue: true });
+  });
+
+  it('pages through the inbox with a cursor, without gaps or repeats', async () => {
+    for (let i = 0; i < 3; i++) await w.createCase();
+    const all = (await inbox(w.tokens.firm, '?limit=100')).items.map((i) => i.caseId);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Page = await inbox(w.tokens.firm, `?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...page.items.map((i) => i.caseId));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(all);
+    expect((await t.api.get('/tasks?cursor=garbage', w.tokens.firm)).status).toBe(400);
+  });
+
+  it('is empty for roles with nothing to do here, and needs a sign-in', async () => {
+    for (const role of ['admin', 'finance', 'expert'] as const) expect((await inbox(w.tokens[role])).items, role).toEqual([]);
+    expect((await t.api.get('/tasks')).status).toBe(401);
+  });
+});
