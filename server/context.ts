@@ -6,6 +6,7 @@ import type { Clock } from './clock';
 import type { Queues } from './jobs/queues';
 import type { CalendarStore } from './calendar/store';
 import type { Actor } from '../workflows/case/permissions';
+import type { Metrics } from './metrics';
 
 /** Everything a process holds once: built by main.ts / worker.ts, and by the tests. */
 export interface AppContext {
@@ -17,6 +18,7 @@ export interface AppContext {
   queues: Queues;
   clock: Clock;
   calendar: CalendarStore;
+  metrics: Metrics;
 }
 
 export interface User extends Actor {

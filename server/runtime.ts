@@ -5,6 +5,7 @@ import { SettableClock, systemClock } from './clock';
 import { CalendarStore } from './calendar/store';
 import { createQueues, producerConnection } from './jobs/queues';
 import type { AppContext } from './context';
+import { createMetrics } from './metrics';
 
 /** Builds the process-wide context; `close` releases every connection it opened. */
 export async function createAppContext(env: Env, options: { poolSize?: number } = {}) {
@@ -35,6 +36,7 @@ export async function createAppContext(env: Env, options: { poolSize?: number } 
     queues,
     clock,
     calendar: new CalendarStore(database.db),
+    metrics: createMetrics(database.db),
   };
   const close = async () => {
     await queues.close();

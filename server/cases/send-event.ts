@@ -5,7 +5,7 @@ import { cases, idempotencyKeys } from '../../db/schema';
 import { allowedEvents } from '../../workflows/case/permissions';
 import type { CaseEvent } from '../../workflows/case/types';
 import type { ServiceContext } from '../context';
-import { notFound, unprocessable } from '../errors';
+import { AppError, notFound, unprocessable } from '../errors';
 import { applyEvent } from '../engine/transition';
 import type { EventBody } from './body';
 import { submissionProblems } from './rules';
@@ -27,6 +27,17 @@ export interface EventResult {
  */
 export async function sendCaseEvent(ctx: ServiceContext, caseId: string, body: EventBody, opts: EventOptions): Promise<EventResult> {
   const requestHash = createHash('sha256').update(canonicalize({ caseId, body }) ?? '').digest('hex');
+  try {
+    const result = await inTransaction(ctx, caseId, body, opts, requestHash);
+    ctx.app.metrics.transitions.inc({ event: body.type, outcome: result.replayed ? 'replayed' : 'accepted' });
+    return result;
+  } catch (err) {
+    ctx.app.metrics.transitions.inc({ event: body.type, outcome: err instanceof AppError ? err.kind : 'error' });
+    throw err;
+  }
+}
+
+function inTransaction(ctx: ServiceContext, caseId: string, body: EventBody, opts: EventOptions, requestHash: string): Promise<EventResult> {
   return ctx.app.db.transaction(async (tx) => {
     // the case row lock serialises retries of one key, so the second sees the first's answer
     const [locked] = await tx.select({ id: cases.id }).from(cases).where(eq(cases.id, caseId)).for('update');

@@ -11,6 +11,7 @@ import { sessionMiddleware } from './session';
 import { apiRouter } from './routes';
 import { openapiDocument } from './openapi';
 import { healthRouter } from './routes/health';
+import { httpMetrics, metricsEndpoint } from './metrics';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,100}$/;
 
@@ -31,10 +32,12 @@ export function buildApp(app: AppContext): Express {
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
     }),
   );
+  server.use(httpMetrics(app));
   server.use(helmet());
   server.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   server.use(cookieParser());
   server.use(healthRouter(app));
+  server.get('/metrics', metricsEndpoint(app));
 
   const api = apiRouter(app);
   server.get('/openapi.json', (_req, res) => {

@@ -46,8 +46,10 @@ export async function sendDelivery(app: AppContext, transport: Transporter, deli
       .update(emailDeliveries)
       .set({ status: finalAttempt ? 'failed' : 'pending', claimedAt: null, lastError: String(err).slice(0, 500) })
       .where(eq(emailDeliveries.id, deliveryId));
+    app.metrics.emails.inc({ outcome: finalAttempt ? 'failed' : 'retry' });
     throw err;
   }
   await app.db.update(emailDeliveries).set({ status: 'sent', sentAt: app.clock.now(), lastError: null }).where(eq(emailDeliveries.id, deliveryId));
+  app.metrics.emails.inc({ outcome: 'sent' });
   return 'sent';
 }

@@ -52,4 +52,25 @@ describe('HTTP basics', () => {
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain('swagger');
   });
+
+  it('serves Prometheus metrics to a local scraper, with request timings by route pattern', async () => {
+    await t.api.get('/healthz');
+    const res = await fetch(`${t.url}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const text = await res.text();
+    expect(text).toContain('firstbatch_http_request_duration_seconds_bucket');
+    expect(text).toMatch(/firstbatch_outbox_pending \d+/);
+    expect(text).toContain('process_cpu_seconds_total');
+  });
+
+  it('refuses /metrics without the token when one is configured', async () => {
+    t.app.env.METRICS_TOKEN = 'a-metrics-token-of-32-characters';
+    try {
+      expect((await fetch(`${t.url}/metrics`)).status).toBe(404);
+      expect((await fetch(`${t.url}/metrics`, { headers: { authorization: 'Bearer a-metrics-token-of-32-characters' } })).status).toBe(200);
+    } finally {
+      t.app.env.METRICS_TOKEN = undefined;
+    }
+  });
 });

@@ -1,0 +1,30 @@
+import type { RequestHandler } from 'express';
+import { timingSafeEqual } from 'node:crypto';
+import type { AppContext } from '../context';
+import { sendProblem } from './problem';
+
+/** Times every request under its route pattern (not its URL, which would explode the labels). */
+export function httpMetrics(app: AppContext): RequestHandler {
+  return (req, res, next) => {
+    const end = app.metrics.httpDuration.startTimer({ method: req.method });
+    res.on('finish', () => {
+      const pattern = (req.route as { path?: string } | undefined)?.path;
+      end({ route: pattern ? `${req.baseUrl}${pattern}` : 'unmatched', status: String(res.statusCode) });
+    });
+    next();
+  };
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+export function metricsEndpoint(app: AppContext): RequestHandler {
+  return async (req, res) => {
+    const token = app.env.METRICS_TOKEN;
+    const given = req.get('authorization')?.replace(/^Bearer /, '') ?? '';
+    const allowed = token
+      ? given.length === token.length && timingSafeEqual(Buffer.from(given), Buffer.from(token))
+      : LOOPBACK.has(req.socket.remoteAddress ?? '');
+    if (!allowed) return sendProblem(req, res, 404, `no route for ${req.method} ${req.path}`);
+    res.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics());
+  };
+}
