@@ -18,6 +18,10 @@ export const clocks = pgTable(
     startedAt: instant('started_at').notNull(),
     dueOn: date('due_on', { mode: 'string' }).notNull(),
     dueAt: instant('due_at').notNull(),
+    // the due date is `countedDays` working days after `countedFrom`: kept so that a corrected
+    // calendar (a year's schedule loaded later) can recompute it
+    countedFrom: date('counted_from', { mode: 'string' }),
+    countedDays: integer('counted_days'),
     // working days left when paused, resumed with at least 1
     remainingWorkingDays: integer('remaining_working_days'),
     provisional: boolean('provisional').notNull().default(false),

@@ -12,7 +12,8 @@ const morningOf = (date: string) => new Date(`${date}T09:00:00+08:00`);
 
 export async function startClock(s: EffectScope, kind: ClockKind): Promise<void> {
   const length = clockKinds[kind].length(s.round.clockLengths);
-  const due = addWorkingDays(shanghaiDate(s.now), length, s.calendar);
+  const from = shanghaiDate(s.now);
+  const due = addWorkingDays(from, length, s.calendar);
   const [clock] = await s.tx
     .insert(clocks)
     .values({
@@ -20,6 +21,8 @@ export async function startClock(s: EffectScope, kind: ClockKind): Promise<void>
       kind,
       status: 'running',
       lengthWorkingDays: length,
+      countedFrom: from,
+      countedDays: length,
       startedAt: s.now,
       dueOn: due.date,
       dueAt: endOfShanghaiDay(due.date),
@@ -45,10 +48,11 @@ export async function resumeClock(s: EffectScope, kind: ClockKind): Promise<void
   if (!clock) return;
   // a reviewer always gets at least one working day back (SPEC §4)
   const days = Math.max(1, clock.remainingWorkingDays ?? 1);
-  const due = addWorkingDays(shanghaiDate(s.now), days, s.calendar);
+  const from = shanghaiDate(s.now);
+  const due = addWorkingDays(from, days, s.calendar);
   const [resumed] = await s.tx
     .update(clocks)
-    .set({ status: 'running', dueOn: due.date, dueAt: endOfShanghaiDay(due.date), provisional: due.provisional, remainingWorkingDays: null })
+    .set({ status: 'running', countedFrom: from, countedDays: days, dueOn: due.date, dueAt: endOfShanghaiDay(due.date), provisional: due.provisional, remainingWorkingDays: null })
     .where(eq(clocks.id, clock.id))
     .returning();
   if (!resumed) return;
@@ -78,7 +82,7 @@ async function latest(s: EffectScope, kind: ClockKind, status: ClockRow['status'
   return row;
 }
 
-async function armTimers(s: EffectScope, clock: ClockRow): Promise<void> {
+export async function armTimers(s: EffectScope, clock: ClockRow): Promise<void> {
   const spec = clockKinds[clock.kind as ClockKind];
   const planned = [
     { purpose: 'expiry' as const, fireAt: clock.dueAt, data: {} },
@@ -96,7 +100,7 @@ async function armTimers(s: EffectScope, clock: ClockRow): Promise<void> {
   await s.tx.insert(outbox).values(rows.map((t) => ({ topic: 'timer', payload: { timerId: t.id, fireAt: t.fireAt.toISOString() } })));
 }
 
-async function cancelTimers(s: EffectScope, clockId: string): Promise<void> {
+export async function cancelTimers(s: EffectScope, clockId: string): Promise<void> {
   await s.tx
     .update(timers)
     .set({ cancelledAt: s.now })
