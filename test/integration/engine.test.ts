@@ -31,6 +31,16 @@ describe('one event, one transaction', () => {
     expect(await historyCount(id)).toBe(before + 1);
   });
 
+  it('lets only one of two duplicate applications submitted at the same instant through', async () => {
+    const body = w.caseBody();
+    const [a, b] = [await w.createCase(body), await w.createCase(body)];
+    await w.attachDocuments(a);
+    await w.attachDocuments(b);
+    const answers = await Promise.all([a, b].map((id) => t.api.post<{ errors?: { code: string }[] }>(`/cases/${id}/events`, { type: 'SUBMIT' }, w.tokens.firm)));
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 422]);
+    expect(answers.find((r) => r.status === 422)?.body.errors?.map((e) => e.code)).toEqual(['case.duplicate']);
+  });
+
   it('refuses a stale If-Match version with 409 and the current version', async () => {
     const id = await w.submittedCase();
     const res = await t.api.post(`/cases/${id}/events`, { type: 'APPROVE' }, w.tokens.municipal, { 'If-Match': '1' });
