@@ -44,9 +44,16 @@ export function zodErrors(error: z.ZodError, prefix: string): FieldError[] {
 }
 
 /** Postgres down or unreachable: 503, and the process recovers by itself when it returns. */
+const DRIVER_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED']);
 function isDatabaseUnavailable(err: unknown): boolean {
-  const code = (err as { code?: string } | null)?.code ?? (err as { cause?: { code?: string } } | null)?.cause?.code;
-  return ['ECONNREFUSED', 'ECONNRESET', 'CONNECT_TIMEOUT', '57P01', '57P03', '53300'].includes(code ?? '');
+  const codes = [(err as { code?: unknown } | null)?.code, (err as { cause?: { code?: unknown } } | null)?.cause?.code];
+  return codes.some(
+    (code) =>
+      typeof code === 'string' &&
+      // SQLSTATE classes 08 (connection), 53 (resources), 57P (operator intervention), and a
+      // database that refuses connections for now (55000 from ALTER DATABASE … ALLOW_CONNECTIONS)
+      (DRIVER_CODES.has(code) || /^(08|53)/.test(code) || code.startsWith('57P') || code === '55000'),
+  );
 }
 
 export function errorHandler(log: Logger) {
