@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/app';
+import { makeWorld, type World } from '../support/world';
+
+let t: TestApp;
+let w: World;
+beforeAll(async () => {
+  t = await startTestApp();
+  w = await makeWorld(t.app.db, t.api);
+});
+afterAll(async () => t.close());
+
+const garbage: unknown[] = [
+  null,
+  [],
+  'text',
+  42,
+  { type: 1 },
+  { type: 'SUBMIT', extra: { deeply: { nested: [1, 2, { x: null }] } } },
+  { roundId: 'x'.repeat(10_000) },
+  { contract: { amount: 1e308 }, policy: { premium: '-1' } },
+  { enterprise: null, user: [] },
+  { __proto__: { admin: true }, constructor: { prototype: { polluted: true } } },
+  { days: [{ date: '2027-02-30', kind: 'holiday' }], published: 'yes' },
+  { advance: 'P99999999999D' },
+];
+
+describe('bad input anywhere', () => {
+  it('never answers a documented route with a 5xx, whatever the body, id or role', async () => {
+    const doc = await t.api.get<{ paths: Record<string, Record<string, unknown>> }>('/openapi.json');
+    const failures: string[] = [];
+    const tokens = [w.tokens.firm, w.tokens.admin, w.tokens.provincial];
+    const caseId = await w.createCase();
+    for (const [template, methods] of Object.entries(doc.body.paths)) {
+      for (const method of Object.keys(methods)) {
+        for (const id of ['not-an-id', '00000000-0000-4000-8000-000000000000', caseId]) {
+          const path = template.replace(/\{[^}]+\}/g, id);
+          for (const token of tokens) {
+            const bodies = method === 'get' ? [undefined] : garbage;
+            for (const body of bodies) {
+              const res = await t.api.request(method.toUpperCase(), path, { token, ...(body === undefined ? {} : { body }) });
+              if (res.status >= 500) failures.push(`${method.toUpperCase()} ${path} ${JSON.stringify(body)?.slice(0, 60)} → ${res.status}`);
+            }
+          }
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
+});
