@@ -1,8 +1,9 @@
 // Statutory holidays of the national holiday law (全国年节及纪念日放假办法, as amended 2024), used
-// for years whose State Council schedule is not yet published (SPEC §4). Weekend days are listed too;
-// the yearly make-up arrangements (调休) and compensatory weekdays are not predictable, so they
-// are left out and such results are marked provisional by the caller.
-import { addCalendarDays, isoDate } from './dates.js';
+// for years whose State Council schedule is not yet published (SPEC §4). Weekend days are listed
+// too, and so are the weekdays the law gives in lieu of them (补假, 第六条). The yearly make-up
+// arrangements (调休) are not predictable, so they are left out and such results are marked
+// provisional by the caller.
+import { addCalendarDays, isoDate, isWeekend } from './dates.js';
 import { qingmingDate, solarFromLunar } from './chinese-days.js';
 import type { DayOverride, IsoDate } from './types.js';
 
@@ -43,5 +44,21 @@ export function statutoryHolidays(year: number): DayOverride[] {
       byDate.set(date, { date, kind: 'holiday', name });
     }
   }
+  addDaysInLieu(byDate);
   return [...byDate.values()].sort((a, b) => (a.date < b.date ? -1 : 1));
+}
+
+// 《全国年节及纪念日放假办法》第六条: "全体公民放假的假日，如果适逢周六、周日，应当在工作日补假。"
+// Kept simple: each festival day on a weekend gives the next weekday that is not already off,
+// taken in date order, so a festival of two weekend days gives two weekdays (国庆 Sat–Mon in
+// 2033 gives Tue and Wed). The State Council's schedule may place them otherwise; until it is
+// loaded the result is provisional anyway.
+function addDaysInLieu(byDate: Map<IsoDate, DayOverride>): void {
+  const festivalDays = [...byDate.values()].sort((a, b) => (a.date < b.date ? -1 : 1));
+  for (const day of festivalDays) {
+    if (!isWeekend(day.date)) continue;
+    let date = addCalendarDays(day.date, 1);
+    while (isWeekend(date) || byDate.has(date)) date = addCalendarDays(date, 1);
+    byDate.set(date, { date, kind: 'holiday', name: `${day.name ?? ''}补假` });
+  }
 }

@@ -2,9 +2,11 @@ import type { Db } from '../../db/client';
 import { calendarDays, calendarYears } from '../../db/schema';
 import { calendarFrom, type CalendarData } from './workdays';
 
-const TTL_MS = 60_000;
+// A few hundred rows: reloading them every few seconds is cheap, and a correction made through
+// another process reaches this one within that time.
+const TTL_MS = 5_000;
 
-/** The working-day table is small and changes rarely: each process keeps a copy for a minute. */
+/** The working-day table is small and changes rarely: each process keeps a copy for a few seconds. */
 export class CalendarStore {
   private cached: { data: CalendarData; loadedAt: number } | null = null;
   constructor(private readonly db: Db) {}

@@ -2,6 +2,7 @@ import { and, asc, eq, gt, isNull, lte } from 'drizzle-orm';
 import { cases, clockEvents, clocks, rounds, timers } from '../../db/schema';
 import type { ClockKind } from '../../workflows/case/types';
 import type { AppContext } from '../context';
+import type { Tx } from '../../db/client';
 import { AppError } from '../errors';
 import { clockKinds } from './clock-kinds';
 import { notify } from './notify';
@@ -21,6 +22,10 @@ const clockLabels: Record<ClockKind, string> = {
 export async function fireTimer(app: AppContext, timerId: string): Promise<boolean> {
   return app.db.transaction(async (tx) => {
     const now = app.clock.now();
+    const [armed] = await tx.select({ caseId: timers.caseId }).from(timers).where(eq(timers.id, timerId));
+    if (!armed) return false;
+    // Case first, then timer: the order a transition takes them in, so the two never deadlock.
+    const [caseRow] = await tx.select().from(cases).where(eq(cases.id, armed.caseId)).for('update');
     const [timer] = await tx
       .select()
       .from(timers)
@@ -29,7 +34,6 @@ export async function fireTimer(app: AppContext, timerId: string): Promise<boole
     if (!timer) return false;
     await tx.update(timers).set({ firedAt: now }).where(eq(timers.id, timer.id));
     const [clock] = await tx.select().from(clocks).where(eq(clocks.id, timer.clockId));
-    const [caseRow] = await tx.select().from(cases).where(eq(cases.id, timer.caseId));
     const [round] = caseRow ? await tx.select().from(rounds).where(eq(rounds.id, caseRow.roundId)) : [];
     if (!clock || !caseRow || !round || clock.status !== 'running') return true;
     const kind = clock.kind as ClockKind;
@@ -51,7 +55,7 @@ export async function fireTimer(app: AppContext, timerId: string): Promise<boole
   });
 }
 
-async function expireCase(app: AppContext, tx: Parameters<Parameters<AppContext['db']['transaction']>[0]>[0], caseId: string, kind: ClockKind, now: Date) {
+async function expireCase(app: AppContext, tx: Tx, caseId: string, kind: ClockKind, now: Date) {
   try {
     // a savepoint: a case that has moved on refuses the event without spoiling the timer's transaction
     await tx.transaction((sp) =>

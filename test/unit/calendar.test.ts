@@ -34,6 +34,10 @@ function inTimeZone<T>(tz: string, run: () => T): T {
   }
 }
 
+function isWeekendDate(date: string): boolean {
+  return new Date(`${date}T00:00:00Z`).getUTCDay() % 6 === 0;
+}
+
 function holidayDates(year: number, name: string): string[] {
   return statutoryHolidays(year)
     .filter((row) => row.name?.split('、').includes(name))
@@ -131,8 +135,9 @@ describe('statutory fallback for unpublished years', () => {
     expect(statutoryHolidays(2031).find((row) => row.date === '2031-10-01')?.name).toBe('中秋、国庆节');
   });
 
-  it('marks a deadline across 2031 春节 provisional and skips the holiday', () => {
-    expect(addWorkingDays('2031-01-21', 1, noOfficialData)).toEqual({ date: '2031-01-27', provisional: true });
+  it('marks a deadline across 2031 春节 provisional and skips the holiday and its day in lieu', () => {
+    // 初三 falls on Saturday 2031-01-25, so Monday 01-27 is the 补假 day (第六条)
+    expect(addWorkingDays('2031-01-21', 1, noOfficialData)).toEqual({ date: '2031-01-28', provisional: true });
   });
 
   it('adds no make-up working days, so a weekend stays rest', () => {
@@ -149,6 +154,51 @@ describe('statutory fallback for unpublished years', () => {
     const cal = calendarFrom([{ date: '2031-01-22', kind: 'workday', name: 'draft' }], []);
     expect(cal.overrides.size).toBe(0);
     expect(isWorkingDay('2031-01-22', cal)).toBe(false);
+  });
+});
+
+describe('days in lieu (补假) of the statutory fallback', () => {
+  const weekdaysOff = (year: number) => statutoryHolidays(year).filter((row) => !isWeekendDate(row.date));
+
+  it('gives Monday 2028-01-03 off when 元旦 falls on Saturday', () => {
+    expect(statutoryHolidays(2028).slice(0, 2)).toEqual([
+      { date: '2028-01-01', kind: 'holiday', name: '元旦' },
+      { date: '2028-01-03', kind: 'holiday', name: '元旦补假' },
+    ]);
+    expect(addWorkingDays('2027-12-31', 1, noOfficialData)).toEqual({ date: '2028-01-04', provisional: true });
+  });
+
+  it('gives one weekday per weekend day of a festival, after the festival, in date order', () => {
+    // 国庆 2033 runs Sat–Mon: Saturday and Sunday give Tuesday and Wednesday
+    expect(holidayDates(2033, '国庆节补假')).toEqual(['2033-10-04', '2033-10-05']);
+    // 春节 2027 runs Fri–Mon (除夕 to 初三): its weekend gives Tuesday and Wednesday
+    expect(holidayDates(2027, '春节补假')).toEqual(['2027-02-09', '2027-02-10']);
+  });
+
+  it('gives nothing in lieu for a festival whose days all fall on weekdays', () => {
+    // 2031: 元旦 on Wednesday, 中秋 and 国庆 Wednesday to Friday
+    expect(holidayDates(2031, '元旦补假')).toEqual([]);
+    expect(holidayDates(2031, '国庆节补假')).toEqual([]);
+    expect(statutoryHolidays(2031).filter((row) => row.date >= '2031-10-01' && row.date <= '2031-10-31').map((row) => row.date)).toEqual([
+      '2031-10-01', '2031-10-02', '2031-10-03',
+    ]);
+  });
+
+  it('never gives a day in lieu on a weekend or on a day already off', () => {
+    for (let year = 2027; year <= 2060; year++) {
+      const rows = statutoryHolidays(year);
+      expect(new Set(rows.map((row) => row.date)).size).toBe(rows.length);
+      expect(rows.filter((row) => row.name?.endsWith('补假')).every((row) => !isWeekendDate(row.date))).toBe(true);
+    }
+  });
+
+  it('gives off only weekdays that the State Council also gave off in 2022, 补假 included', () => {
+    const official = officialCalendar(2022, 2022);
+    expect(weekdaysOff(2022).map((row) => row.date)).toEqual([
+      '2022-01-03', '2022-01-31', '2022-02-01', '2022-02-02', '2022-02-03', '2022-04-05',
+      '2022-05-02', '2022-05-03', '2022-06-03', '2022-09-12', '2022-10-03', '2022-10-04', '2022-10-05',
+    ]);
+    expect(weekdaysOff(2022).every((row) => !isWorkingDay(row.date, official))).toBe(true);
   });
 });
 

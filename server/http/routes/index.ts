@@ -7,6 +7,7 @@ import { enterprisesRoutes } from './enterprises';
 import { catalogueRoutes } from './catalogue';
 import { roundsRoutes } from './rounds';
 import { documentsRoutes } from './documents';
+import { calendarRoutes } from './calendar';
 
 export function apiRouter(app: AppContext): Router {
   const router = Router();
@@ -16,6 +17,7 @@ export function apiRouter(app: AppContext): Router {
   roundsRoutes(router, app);
   caseRoutes(router, app);
   documentsRoutes(router, app);
+  calendarRoutes(router, app);
   miscRoutes(router, app);
   return router;
 }

@@ -1,0 +1,30 @@
+import type { Router } from 'express';
+import type { AppContext } from '../../context';
+import { calendarYearBody, calendarYearParams, readCalendarYear, replaceCalendarYear } from '../../calendar/admin';
+import { mount } from '../route';
+
+export function calendarRoutes(router: Router, app: AppContext): void {
+  mount(router, app, {
+    method: 'get',
+    path: '/admin/calendar/:year',
+    summary: "A year's working-day schedule: weekdays off and weekend days worked (admin, provincial)",
+    tags: ['admin'],
+    auth: 'user',
+    params: calendarYearParams,
+    ok: { status: 200, description: 'the year, whether its schedule is published, and its days' },
+    errors: [403],
+    handler: async ({ ctx, params }) => readCalendarYear(ctx, params.year),
+  });
+  mount(router, app, {
+    method: 'put',
+    path: '/admin/calendar/:year',
+    summary: "Replace a year's working-day schedule (admin); running deadlines it moves are recounted and re-armed",
+    tags: ['admin'],
+    auth: 'user',
+    params: calendarYearParams,
+    body: calendarYearBody,
+    ok: { status: 200, description: 'the stored schedule, the deadlines that moved, and who changed it' },
+    errors: [403, 422],
+    handler: async ({ ctx, params, body }) => replaceCalendarYear(ctx, params.year, body),
+  });
+}

@@ -1,0 +1,276 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, asc, desc, eq, isNotNull, isNull } from 'drizzle-orm';
+import { calendarChanges, clockEvents, clocks, timers } from '../../db/schema';
+import type { SettableClock } from '../../server/clock';
+import { defaultClockLengths } from '../../server/engine/clock-kinds';
+import { fireTimer } from '../../server/engine/timers';
+import { makeRound } from '../../seeds/factories';
+import { startTestApp, type TestApp } from '../support/app';
+import { makeWorld, type World } from '../support/world';
+
+// This file rewrites calendar rows of 2027, which no other file relies on, in a database of its own.
+let t: TestApp;
+let w: World;
+
+beforeAll(async () => {
+  t = await startTestApp({ ownDatabase: true });
+  w = await makeWorld(t.app.db, t.api);
+});
+afterAll(async () => t.close());
+
+interface Day {
+  date: string;
+  kind: 'holiday' | 'workday';
+  name?: string | null;
+  source?: string;
+}
+interface YearAnswer {
+  year: number;
+  published: boolean;
+  days: Day[];
+  recomputed: { clockId: string; caseId: string; kind: string; from: string; to: string; provisional: boolean }[];
+  changedBy: { id: string };
+  errors?: { path: string; code: string; messageZh?: string }[];
+}
+
+const day = (date: string, kind: Day['kind'], name: string): Day => ({ date, kind, name });
+const holidays = (name: string, ...dates: string[]) => dates.map((d) => day(d, 'holiday', name));
+const worked = (name: string, ...dates: string[]) => dates.map((d) => day(d, 'workday', name));
+
+// Made up for the test (the State Council had not published 2027), shaped like the real ones: only
+// weekdays off and weekend days worked are listed, e.g. 春节 from 除夕 Fri 5 Feb to Sat 13 Feb with
+// Sunday 31 Jan and Saturday 20 Feb worked.
+const schedule2027: Day[] = [
+  ...holidays('元旦', '2027-01-01'),
+  ...worked('春节', '2027-01-31', '2027-02-20'),
+  ...holidays('春节', '2027-02-05', '2027-02-08', '2027-02-09', '2027-02-10', '2027-02-11', '2027-02-12'),
+  ...holidays('清明', '2027-04-05'),
+  ...worked('劳动节', '2027-04-25', '2027-05-08'),
+  ...holidays('劳动节', '2027-05-03', '2027-05-04', '2027-05-05'),
+  ...holidays('端午', '2027-06-09'),
+  ...holidays('中秋', '2027-09-15'),
+  ...worked('国庆节', '2027-09-26', '2027-10-09'),
+  ...holidays('国庆节', '2027-10-01', '2027-10-04', '2027-10-05', '2027-10-06', '2027-10-07'),
+].sort((a, b) => (a.date < b.date ? -1 : 1));
+
+const setNow = (iso: string) => (t.app.clock as SettableClock).set(new Date(iso));
+const put = (year: number | string, body: unknown, token?: string) => t.api.request<YearAnswer>('PUT', `/admin/calendar/${year}`, { token, body });
+const unpublish2027 = async () => expect((await put(2027, { published: false, days: [] }, w.tokens.admin)).status).toBe(200);
+
+async function clockOf(caseId: string, kind: string) {
+  const [row] = await t.app.db.select().from(clocks).where(and(eq(clocks.caseId, caseId), eq(clocks.kind, kind)));
+  if (!row) throw new Error(`case ${caseId} has no ${kind} clock`);
+  return row;
+}
+const armed = (clockId: string) =>
+  t.app.db.select().from(timers).where(and(eq(timers.clockId, clockId), isNull(timers.firedAt), isNull(timers.cancelledAt))).orderBy(asc(timers.fireAt));
+const recomputeEvents = (clockId: string) => t.app.db.select().from(clockEvents).where(and(eq(clockEvents.clockId, clockId), eq(clockEvents.kind, 'recompute')));
+
+describe('PUT /admin/calendar/:year recounting running deadlines', () => {
+  it('turns a provisional review running over 春节 2027 into a final, recounted deadline with re-armed timers', async () => {
+    await unpublish2027();
+    const long = await makeRound(t.app.db, { editionId: w.edition.id, insurerIds: [w.insurer.id], clockLengths: { ...defaultClockLengths, municipalReviewWorkingDays: 30 } });
+    await setNow('2026-12-24T10:00:00+08:00');
+    const longId = await w.submittedCase({ roundId: long.id });
+    const shortId = await w.submittedCase();
+    const before = await clockOf(longId, 'municipalReview');
+    // the statutory fallback: 除夕 to 初三, and Tue–Wed in lieu of the weekend (补假)
+    expect(before).toMatchObject({ dueOn: '2027-02-11', provisional: true, countedFrom: '2026-12-24', countedDays: 30 });
+    const oldTimers = await armed(before.id);
+    expect(oldTimers.length).toBe(2);
+
+    const res = await put(2027, { published: true, days: schedule2027 }, w.tokens.admin);
+    expect(res.status).toBe(200);
+    const short = await clockOf(shortId, 'municipalReview');
+    expect(res.body.recomputed).toEqual(
+      expect.arrayContaining([
+        { clockId: before.id, caseId: longId, kind: 'municipalReview', from: '2027-02-11', to: '2027-02-04', provisional: false },
+        { clockId: short.id, caseId: shortId, kind: 'municipalReview', from: '2027-01-08', to: '2027-01-08', provisional: false },
+      ]),
+    );
+    // Sunday 31 Jan is worked, so the 30th working day comes before the holiday
+    const after = await clockOf(longId, 'municipalReview');
+    expect(after).toMatchObject({ status: 'running', dueOn: '2027-02-04', provisional: false });
+    expect(after.dueAt.toISOString()).toBe('2027-02-04T15:59:59.000Z');
+    expect(short.provisional).toBe(false);
+    const cancelled = await t.app.db.select().from(timers).where(and(eq(timers.clockId, before.id), isNotNull(timers.cancelledAt)));
+    expect(cancelled.map((x) => x.id).sort()).toEqual(oldTimers.map((x) => x.id).sort());
+    expect((await armed(before.id)).map((x) => [x.purpose, x.fireAt.toISOString()])).toEqual([
+      ['reminder', '2027-02-02T01:00:00.000Z'],
+      ['expiry', '2027-02-04T15:59:59.000Z'],
+    ]);
+    expect((await recomputeEvents(before.id)).map((e) => e.data)).toEqual([{ from: '2027-02-11', to: '2027-02-04', provisional: false }]);
+    const view = await t.api.get<{ clocks: { kind: string; dueOn: string; provisional: boolean }[] }>(`/cases/${longId}`, w.tokens.firm);
+    expect(view.body.clocks).toEqual([expect.objectContaining({ kind: 'municipalReview', dueOn: '2027-02-04', provisional: false })]);
+    const [change] = await t.app.db.select().from(calendarChanges).where(eq(calendarChanges.year, 2027)).orderBy(desc(calendarChanges.at)).limit(1);
+    expect(change).toMatchObject({ changedBy: w.people.admin.id, before: { published: false }, after: { published: true } });
+    expect(change?.recomputedClockIds).toEqual(expect.arrayContaining([before.id, short.id]));
+  });
+
+  it('recounts a running revision and leaves the paused review with its remaining days', async () => {
+    await unpublish2027();
+    await setNow('2026-12-24T10:00:00+08:00');
+    const id = await w.submittedCase();
+    const ret = await t.api.post(`/cases/${id}/events`, { type: 'RETURN', reasons: [{ message: '请补充检测报告' }] }, w.tokens.municipal);
+    expect(ret.status).toBe(200);
+    const paused = await clockOf(id, 'municipalReview');
+    expect(paused.status).toBe('paused');
+    const revision = await clockOf(id, 'revision');
+    expect(revision).toMatchObject({ dueOn: '2027-01-08', provisional: true });
+
+    const res = await put(2027, { published: true, days: schedule2027 }, w.tokens.admin);
+    const mine = res.body.recomputed.filter((r) => r.caseId === id);
+    expect(mine).toEqual([{ clockId: revision.id, caseId: id, kind: 'revision', from: '2027-01-08', to: '2027-01-08', provisional: false }]);
+    expect(await clockOf(id, 'municipalReview')).toEqual(paused);
+    expect(await recomputeEvents(paused.id)).toEqual([]);
+    expect((await armed(revision.id)).map((x) => x.purpose)).toEqual(['reminder', 'reminder', 'expiry']);
+  });
+
+  it('leaves a clock counted entirely within published 2026 untouched', async () => {
+    await unpublish2027();
+    await setNow('2026-06-01T10:00:00+08:00');
+    const id = await w.submittedCase();
+    const before = await clockOf(id, 'municipalReview');
+    expect(before).toMatchObject({ dueOn: '2026-06-15', provisional: false });
+    const timersBefore = await armed(before.id);
+
+    const res = await put(2027, { published: true, days: schedule2027 }, w.tokens.admin);
+    expect(res.status).toBe(200);
+    expect(res.body.recomputed.map((r) => r.caseId)).not.toContain(id);
+    expect(await clockOf(id, 'municipalReview')).toEqual(before);
+    expect(await armed(before.id)).toEqual(timersBefore);
+    expect(await recomputeEvents(before.id)).toEqual([]);
+  });
+
+  it('recounts a clock written before counted_from existed from its start, and fills the columns in', async () => {
+    await unpublish2027();
+    const long = await makeRound(t.app.db, { editionId: w.edition.id, insurerIds: [w.insurer.id], clockLengths: { ...defaultClockLengths, municipalReviewWorkingDays: 30 } });
+    await setNow('2026-12-24T10:00:00+08:00');
+    const id = await w.submittedCase({ roundId: long.id });
+    const legacy = await clockOf(id, 'municipalReview');
+    await t.app.db.update(clocks).set({ countedFrom: null, countedDays: null }).where(eq(clocks.id, legacy.id));
+    const res = await put(2027, { published: true, days: schedule2027 }, w.tokens.admin);
+    expect(res.body.recomputed).toContainEqual({ clockId: legacy.id, caseId: id, kind: 'municipalReview', from: '2027-02-11', to: '2027-02-04', provisional: false });
+    expect(await clockOf(id, 'municipalReview')).toMatchObject({ dueOn: '2027-02-04', countedFrom: '2026-12-24', countedDays: 30 });
+  });
+
+  it('recounts a legacy clock that was resumed from its resumption, not from its start', async () => {
+    await unpublish2027();
+    await setNow('2026-12-21T10:00:00+08:00');
+    const id = await w.submittedCase();
+    await t.api.post(`/cases/${id}/events`, { type: 'RETURN', reasons: [{ message: '补充材料' }] }, w.tokens.municipal);
+    await setNow('2026-12-28T10:00:00+08:00');
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'RESUBMIT' }, w.tokens.firm)).status).toBe(200);
+    const resumed = await clockOf(id, 'municipalReview');
+    // 10 working days given back on Monday 28 Dec; counting from the start (21 Dec) would give 5 Jan
+    expect(resumed).toMatchObject({ status: 'running', dueOn: '2027-01-12', provisional: true });
+    await t.app.db.update(clocks).set({ countedFrom: null, countedDays: null }).where(eq(clocks.id, resumed.id));
+    const res = await put(2027, { published: true, days: schedule2027 }, w.tokens.admin);
+    expect(res.body.recomputed).toContainEqual({ clockId: resumed.id, caseId: id, kind: 'municipalReview', from: '2027-01-12', to: '2027-01-12', provisional: false });
+    expect(await clockOf(id, 'municipalReview')).toMatchObject({ countedFrom: '2026-12-28', countedDays: 10 });
+  });
+
+  it('recounts nothing when the same schedule is loaded twice', async () => {
+    expect((await put(2027, { published: true, days: schedule2027 }, w.tokens.admin)).status).toBe(200);
+    const again = await put(2027, { published: true, days: schedule2027 }, w.tokens.admin);
+    expect(again.status).toBe(200);
+    expect(again.body.recomputed).toEqual([]);
+  });
+
+  it('expires at once a review whose recounted deadline has already passed', async () => {
+    await unpublish2027();
+    await setNow('2027-03-01T10:00:00+08:00');
+    const id = await w.submittedCase();
+    const before = await clockOf(id, 'municipalReview');
+    expect(before).toMatchObject({ dueOn: '2027-03-15', provisional: true });
+    await setNow('2027-03-15T10:00:00+08:00');
+    // two Saturdays worked bring the 10th working day back to Friday 12 March
+    const days = [...schedule2027, ...worked('调休', '2027-03-06', '2027-03-13')].sort((a, b) => (a.date < b.date ? -1 : 1));
+    const res = await put(2027, { published: true, days }, w.tokens.admin);
+    expect(res.body.recomputed).toContainEqual({ clockId: before.id, caseId: id, kind: 'municipalReview', from: '2027-03-15', to: '2027-03-12', provisional: false });
+    const [expiry, ...others] = await armed(before.id);
+    expect(others).toEqual([]);
+    expect(expiry?.purpose).toBe('expiry');
+    expect(await fireTimer(t.app, expiry?.id ?? '')).toBe(true);
+    expect(await clockOf(id, 'municipalReview')).toMatchObject({ status: 'expired', overdue: true });
+  });
+});
+
+describe('PUT /admin/calendar/:year storing the schedule', () => {
+  it("replaces the year's rows and flag, marks them as the administrator's and names who changed them", async () => {
+    const res = await put(2027, { published: true, days: schedule2027 }, w.tokens.admin);
+    expect(res.body).toMatchObject({ year: 2027, published: true, changedBy: { id: w.people.admin.id } });
+    expect(res.body.days).toEqual(schedule2027.map((d) => ({ ...d, source: 'admin' })));
+    const smaller = await put(2027, { published: false, days: [{ date: '2027-01-01', kind: 'holiday' }] }, w.tokens.admin);
+    expect(smaller.status).toBe(200);
+    const read = await t.api.get<YearAnswer>('/admin/calendar/2027', w.tokens.admin);
+    expect(read.body).toEqual({ year: 2027, published: false, days: [{ date: '2027-01-01', kind: 'holiday', name: null, source: 'admin' }] });
+  });
+
+  it('refuses pointless, duplicate and out-of-year days with 422 and every reason, and changes nothing', async () => {
+    await put(2027, { published: true, days: schedule2027 }, w.tokens.admin);
+    const bad = [
+      day('2027-01-01', 'holiday', '元旦'),
+      day('2027-01-04', 'workday', '周一'), // a Monday is worked anyway
+      day('2026-12-31', 'holiday', '跨年'),
+      day('2027-01-02', 'holiday', '元旦'), // a Saturday is off anyway
+      day('2027-01-01', 'holiday', '元旦'),
+    ];
+    const res = await put(2027, { published: true, days: bad }, w.tokens.admin);
+    expect(res.status).toBe(422);
+    expect(res.body.errors?.map((e) => [e.path, e.code])).toEqual([
+      ['days.1.kind', 'calendar.pointless_workday'],
+      ['days.2.date', 'calendar.other_year'],
+      ['days.3.kind', 'calendar.pointless_holiday'],
+      ['days.4.date', 'calendar.duplicate'],
+    ]);
+    expect(res.body.errors?.every((e) => (e.messageZh ?? '').length > 0)).toBe(true);
+    const read = await t.api.get<YearAnswer>('/admin/calendar/2027', w.tokens.admin);
+    expect(read.body).toMatchObject({ published: true, days: schedule2027.map((d) => ({ ...d, source: 'admin' })) });
+  });
+
+  it('refuses a malformed body or a year outside 2000–2100 with 400', async () => {
+    const ok = { published: true, days: [] };
+    for (const year of ['1999', '2101', '27', 'next']) {
+      const res = await put(year, ok, w.tokens.admin);
+      expect(res.status).toBe(400);
+      expect(res.body.errors?.[0]?.path).toBe('params.year');
+    }
+    expect((await put(2027, { days: [] }, w.tokens.admin)).status).toBe(400);
+    expect((await put(2027, { ...ok, days: [{ date: '2027-02-30', kind: 'holiday' }] }, w.tokens.admin)).status).toBe(400);
+    expect((await put(2027, { ...ok, days: [{ date: '2027-02-08', kind: 'vacation' }] }, w.tokens.admin)).status).toBe(400);
+    expect((await put(2027, { ...ok, days: [{ date: '2027-02-08', kind: 'holiday', extra: 1 }] }, w.tokens.admin)).status).toBe(400);
+    const tooMany = Array.from({ length: 101 }, () => day('2027-02-08', 'holiday', '春节'));
+    expect((await put(2027, { ...ok, days: tooMany }, w.tokens.admin)).status).toBe(400);
+  });
+});
+
+describe('access to the calendar', () => {
+  it('shows an administrator and a provincial reviewer the official 2026 schedule', async () => {
+    for (const token of [w.tokens.admin, w.tokens.provincial]) {
+      const res = await t.api.get<YearAnswer>('/admin/calendar/2026', token);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ year: 2026, published: true });
+      expect(res.body.days).toContainEqual({ date: '2026-10-10', kind: 'workday', name: '国庆节', source: 'official' });
+    }
+    expect((await t.api.get<YearAnswer>('/admin/calendar/2090', w.tokens.admin)).body).toEqual({ year: 2090, published: false, days: [] });
+  });
+
+  it('refuses reading to every other role with 403 and to anonymous callers with 401', async () => {
+    for (const role of ['firm', 'municipal', 'expert', 'insurer', 'finance'] as const) {
+      expect((await t.api.get('/admin/calendar/2026', w.tokens[role])).status).toBe(403);
+    }
+    expect((await t.api.get('/admin/calendar/2026')).status).toBe(401);
+  });
+
+  it('refuses changes to every role but admin with 403, to anonymous callers with 401, and keeps the year', async () => {
+    const before = await t.api.get<YearAnswer>('/admin/calendar/2028', w.tokens.admin);
+    const body = { published: true, days: [day('2028-01-03', 'holiday', '元旦')] };
+    for (const role of ['firm', 'otherFirm', 'municipal', 'provincial', 'expert', 'insurer', 'finance'] as const) {
+      expect((await put(2028, body, w.tokens[role])).status).toBe(403);
+    }
+    expect((await put(2028, body)).status).toBe(401);
+    expect((await t.api.get<YearAnswer>('/admin/calendar/2028', w.tokens.admin)).body).toEqual(before.body);
+    expect(before.body).toEqual({ year: 2028, published: false, days: [] });
+  });
+});
