@@ -1,6 +1,7 @@
 import postgres from 'postgres';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import * as schema from './schema';
+import { preparing } from './prepared';
 
 export type Db = PostgresJsDatabase<typeof schema>;
 // A transaction handle is usable wherever a Db is: services take either.
@@ -21,6 +22,6 @@ export function connect(url: string, options: { max?: number } = {}): Database {
     // bigint columns come back as JavaScript bigint, never as lossy numbers
     types: { bigint: postgres.BigInt },
   });
-  const db = drizzle(sql, { schema });
+  const db = drizzle(preparing(sql), { schema });
   return { db, sql, close: () => sql.end({ timeout: 5 }) };
 }

@@ -1,4 +1,5 @@
 import { bigserial, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import { createdAt, fen, id, instant, updatedAt } from './common';
 import { rounds } from './rounds';
 import { enterprises } from './enterprises';
@@ -50,6 +51,10 @@ export const cases = pgTable(
     index('cases_city_state_idx').on(t.city, t.state, t.createdAt, t.id),
     index('cases_state_idx').on(t.state, t.createdAt, t.id),
     index('cases_round_idx').on(t.roundId),
+    // reviewers' lists: submitted cases, newest first, by city / all / by insurer (bench/list.ts)
+    index('cases_submitted_city_idx').on(t.city, t.createdAt, t.id).where(sql`submitted_at is not null`),
+    index('cases_submitted_idx').on(t.createdAt, t.id).where(sql`submitted_at is not null`),
+    index('cases_submitted_insurer_idx').on(t.insurerId, t.createdAt, t.id).where(sql`submitted_at is not null`),
   ],
 );
 

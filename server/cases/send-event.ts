@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { and, eq } from 'drizzle-orm';
-import { cases, idempotencyKeys } from '../../db/schema';
+import { idempotencyKeys } from '../../db/schema';
 import { allowedEvents } from '../../workflows/case/permissions';
 import type { CaseEvent } from '../../workflows/case/types';
 import type { ServiceContext } from '../context';
-import { AppError, notFound, unprocessable } from '../errors';
-import { applyEvent } from '../engine/transition';
+import { AppError, unprocessable } from '../errors';
+import { applyEvent, lockCase } from '../engine/transition';
 import type { EventBody } from './body';
 import { submissionProblems } from './rules';
 
@@ -40,8 +40,7 @@ export async function sendCaseEvent(ctx: ServiceContext, caseId: string, body: E
 function inTransaction(ctx: ServiceContext, caseId: string, body: EventBody, opts: EventOptions, requestHash: string): Promise<EventResult> {
   return ctx.app.db.transaction(async (tx) => {
     // the case row lock serialises retries of one key, so the second sees the first's answer
-    const [locked] = await tx.select({ id: cases.id }).from(cases).where(eq(cases.id, caseId)).for('update');
-    if (!locked) throw notFound('case');
+    const locked = await lockCase(tx, caseId);
     if (opts.idempotencyKey) {
       const [seen] = await tx
         .select()
@@ -59,7 +58,7 @@ function inTransaction(ctx: ServiceContext, caseId: string, body: EventBody, opt
     const now = ctx.app.clock.now();
     const event = { ...body, meta: { at: now.toISOString(), actorId: ctx.user.id, role: 'firm' } } as CaseEvent;
     const validate = body.type === 'SUBMIT' || body.type === 'RESUBMIT' ? submissionProblems(now) : undefined;
-    const { row, snapshot, facts } = await applyEvent(tx, ctx.app, { caseId, event, user: ctx.user, requestId: ctx.requestId, ifMatch: opts.ifMatch, validate });
+    const { row, snapshot, facts } = await applyEvent(tx, ctx.app, { caseId, locked, event, user: ctx.user, requestId: ctx.requestId, ifMatch: opts.ifMatch, validate });
     const result = {
       id: row.id,
       state: row.state,

@@ -30,6 +30,7 @@ export async function startClock(s: EffectScope, kind: ClockKind): Promise<void>
     })
     .returning();
   if (!clock) throw new Error('clock insert returned nothing');
+  s.dueOn = due.date;
   await logClock(s, clock.id, 'start', { dueOn: due.date, lengthWorkingDays: length, provisional: due.provisional });
   await armTimers(s, clock);
 }
@@ -56,6 +57,7 @@ export async function resumeClock(s: EffectScope, kind: ClockKind): Promise<void
     .where(eq(clocks.id, clock.id))
     .returning();
   if (!resumed) return;
+  s.dueOn = due.date;
   await logClock(s, clock.id, 'resume', { dueOn: due.date, workingDays: days });
   await armTimers(s, resumed);
 }

@@ -57,6 +57,7 @@ function reasonOf(event: CaseEvent): string {
 }
 
 async function nextDue(s: EffectScope): Promise<string> {
+  if (s.dueOn) return s.dueOn;
   const [c] = await s.tx
     .select({ dueOn: clocks.dueOn })
     .from(clocks)

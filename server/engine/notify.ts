@@ -1,6 +1,5 @@
-import { eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import { emailDeliveries, enterprises, notifications, outbox } from '../../db/schema';
+import { emailDeliveries, notifications, outbox } from '../../db/schema';
 import type { RecipientGroup } from '../../workflows/case/types';
 import { render, isTemplateName, type CaseVars } from '../mail/templates';
 import { resolveRecipients } from './recipients';
@@ -18,7 +17,7 @@ export async function notify(s: EffectScope, p: NotifyParams): Promise<void> {
   if (!isTemplateName(p.template)) throw new Error(`unknown email template ${p.template}`);
   const recipients = await resolveRecipients(s, p.to);
   if (recipients.length === 0) return;
-  const data = await caseVarsFor(s, p);
+  const data = caseVarsFor(s, p);
   const rendered = render(p.template, data);
   const deliveries = recipients.map((r) => {
     const id = randomUUID();
@@ -41,12 +40,11 @@ export async function notify(s: EffectScope, p: NotifyParams): Promise<void> {
   await s.tx.insert(outbox).values(deliveries.map((d) => ({ topic: 'email', payload: { deliveryId: d.id }, createdAt: s.now })));
 }
 
-async function caseVarsFor(s: EffectScope, p: NotifyParams): Promise<CaseVars> {
-  const [firm] = await s.tx.select({ name: enterprises.name }).from(enterprises).where(eq(enterprises.id, s.caseRow.enterpriseId));
+function caseVarsFor(s: EffectScope, p: NotifyParams): CaseVars {
   const base = s.app.env.PUBLIC_URL ?? `http://localhost:${s.app.env.PORT}`;
   return {
     caseNumber: s.caseRow.number,
-    firmName: firm?.name ?? '',
+    firmName: s.firmName,
     materialName: s.caseRow.material.name ?? '',
     link: `${base}/cases/${s.caseRow.id}`,
     reason: p.reason ?? '',

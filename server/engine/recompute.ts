@@ -70,7 +70,8 @@ export async function recomputeClocks(tx: Tx, app: AppContext, input: RecomputeI
       const caseRow = caseRows.find((c) => c.id === clock.caseId);
       const round = roundRows.find((r) => r.id === caseRow?.roundId);
       if (!caseRow || !round) continue;
-      const scope: EffectScope = { tx, app, caseRow, round, now: input.now, calendar, actorId: input.actorId };
+      // a recount sends no email, so the firm's name is not needed
+      const scope: EffectScope = { tx, app, caseRow, round, now: input.now, calendar, actorId: input.actorId, firmName: '' };
       const result = await recomputeOne(scope, clock);
       if (result) done.push(result);
     }

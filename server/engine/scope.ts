@@ -15,4 +15,8 @@ export interface EffectScope {
   now: Date;
   calendar: CalendarData;
   actorId: string | null;
+  /** read with the case lock, for the email texts */
+  firmName: string;
+  /** the due date of the clock this transition started or resumed, for the email texts */
+  dueOn?: string;
 }

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, isNull, lte } from 'drizzle-orm';
-import { cases, clockEvents, clocks, rounds, timers } from '../../db/schema';
+import { clockEvents, clocks, rounds, timers } from '../../db/schema';
 import type { ClockKind } from '../../workflows/case/types';
 import type { AppContext } from '../context';
 import type { Tx } from '../../db/client';
@@ -7,7 +7,7 @@ import { AppError } from '../errors';
 import { clockKinds } from './clock-kinds';
 import { notify } from './notify';
 import type { EffectScope } from './scope';
-import { applyEvent } from './transition';
+import { applyEvent, lockCase, type LockedCase } from './transition';
 
 const clockLabels: Record<ClockKind, string> = {
   municipalReview: '市级初审 (municipal review)',
@@ -25,7 +25,8 @@ export async function fireTimer(app: AppContext, timerId: string): Promise<boole
     const [armed] = await tx.select({ caseId: timers.caseId }).from(timers).where(eq(timers.id, timerId));
     if (!armed) return false;
     // Case first, then timer: the order a transition takes them in, so the two never deadlock.
-    const [caseRow] = await tx.select().from(cases).where(eq(cases.id, armed.caseId)).for('update');
+    const locked = await lockCase(tx, armed.caseId);
+    const caseRow = locked.row;
     const [timer] = await tx
       .select()
       .from(timers)
@@ -34,11 +35,11 @@ export async function fireTimer(app: AppContext, timerId: string): Promise<boole
     if (!timer) return false;
     await tx.update(timers).set({ firedAt: now }).where(eq(timers.id, timer.id));
     const [clock] = await tx.select().from(clocks).where(eq(clocks.id, timer.clockId));
-    const [round] = caseRow ? await tx.select().from(rounds).where(eq(rounds.id, caseRow.roundId)) : [];
-    if (!clock || !caseRow || !round || clock.status !== 'running') return true;
+    const [round] = await tx.select().from(rounds).where(eq(rounds.id, caseRow.roundId));
+    if (!clock || !round || clock.status !== 'running') return true;
     const kind = clock.kind as ClockKind;
     const spec = clockKinds[kind];
-    const scope: EffectScope = { tx, app, caseRow, round, now, calendar: await app.calendar.get(), actorId: null };
+    const scope: EffectScope = { tx, app, caseRow, round, now, calendar: await app.calendar.get(), actorId: null, firmName: locked.firmName };
     if (timer.purpose === 'reminder') {
       await tx.insert(clockEvents).values({ clockId: clock.id, kind: 'remind', at: now, data: timer.data });
       await notify(scope, { template: 'clock.reminder', to: spec.remind, reason: clockLabels[kind], dueOn: clock.dueOn });
@@ -50,17 +51,19 @@ export async function fireTimer(app: AppContext, timerId: string): Promise<boole
       await notify(scope, { template: 'clock.overdue', to: spec.escalate, reason: clockLabels[kind], dueOn: clock.dueOn });
       return true;
     }
-    await expireCase(app, tx, caseRow.id, kind, now);
+    await expireCase(app, tx, locked, kind, now);
     return true;
   });
 }
 
-async function expireCase(app: AppContext, tx: Tx, caseId: string, kind: ClockKind, now: Date) {
+async function expireCase(app: AppContext, tx: Tx, locked: LockedCase, kind: ClockKind, now: Date) {
+  const caseId = locked.row.id;
   try {
     // a savepoint: a case that has moved on refuses the event without spoiling the timer's transaction
     await tx.transaction((sp) =>
       applyEvent(sp, app, {
         caseId,
+        locked,
         user: null,
         requestId: null,
         event: { type: 'DEADLINE_EXPIRED', clock: kind, meta: { at: now.toISOString(), actorId: null, role: 'system' } },

@@ -20,6 +20,8 @@ export interface ApplyInput {
   user: User | null;
   requestId: string | null;
   ifMatch?: number;
+  /** the case as the caller already locked it (lockCase), to save a second round trip */
+  locked?: LockedCase;
   /** business rules checked before the machine sees the event (SUBMIT's §5 list) */
   validate?: (tx: Tx, row: CaseRow, round: RoundRow) => Promise<FieldError[]>;
 }
@@ -31,9 +33,7 @@ type Machine = (typeof caseMachines)[string];
  * transition, refuse a no-op, then write snapshot, version, history and effects — all or nothing.
  */
 export async function applyEvent(tx: Tx, app: AppContext, input: ApplyInput) {
-  const [row] = await tx.select().from(cases).where(eq(cases.id, input.caseId)).for('update');
-  if (!row) throw notFound('case');
-  const facts = await caseFacts(tx, row);
+  const { row, facts, firmName } = input.locked ?? (await lockCase(tx, input.caseId));
   if (input.user && !canSee(input.user, facts)) throw notFound('case');
   if (input.ifMatch !== undefined && input.ifMatch !== row.version) {
     throw conflict(`the case has changed: you sent version ${input.ifMatch}, it is now at ${row.version}; reload and try again`, {
@@ -55,7 +55,7 @@ export async function applyEvent(tx: Tx, app: AppContext, input: ApplyInput) {
   if (next === snapshot) throw guardRefusal(snapshot, event);
 
   const now = new Date(event.meta.at);
-  const scope: EffectScope = { tx, app, caseRow: row, round, now, calendar: await app.calendar.get(), actorId: event.meta.actorId };
+  const scope: EffectScope = { tx, app, caseRow: row, round, now, calendar: await app.calendar.get(), actorId: event.meta.actorId, firmName };
   await executeEffects(scope, actions, event);
 
   const state = primaryState(next.value);
@@ -123,20 +123,42 @@ function guardRefusal(snapshot: ReturnType<Machine['resolveState']>, event: Case
   return unprocessable(`${event.type} was refused`, reasons);
 }
 
-export async function caseFacts(tx: DbOrTx, row: CaseRow): Promise<CaseFacts> {
-  const [firm] = await tx
-    .select({ uscc: enterprises.uscc, affiliations: enterprises.affiliations })
-    .from(enterprises)
-    .where(eq(enterprises.id, row.enterpriseId));
+export interface LockedCase {
+  row: CaseRow;
+  facts: CaseFacts;
+  firmName: string;
+}
+
+/** Locks the case row (FOR UPDATE OF cases) and reads its firm in the same statement. */
+export async function lockCase(tx: Tx, caseId: string): Promise<LockedCase> {
+  const [found] = await tx
+    .select({ row: cases, uscc: enterprises.uscc, affiliations: enterprises.affiliations, firmName: enterprises.name })
+    .from(cases)
+    .innerJoin(enterprises, eq(enterprises.id, cases.enterpriseId))
+    .where(eq(cases.id, caseId))
+    .for('update', { of: cases });
+  if (!found) throw notFound('case');
+  return { row: found.row, facts: factsOf(found.row, found.uscc, found.affiliations), firmName: found.firmName };
+}
+
+function factsOf(row: CaseRow, uscc: string, affiliations: string[]): CaseFacts {
   return {
     enterpriseId: row.enterpriseId,
-    enterpriseUscc: firm?.uscc ?? '',
-    enterpriseAffiliations: firm?.affiliations ?? [],
+    enterpriseUscc: uscc,
+    enterpriseAffiliations: affiliations,
     city: row.city,
     insurerId: row.insurerId,
     submitted: row.submittedAt !== null,
     assignedExpertIds: [],
   };
+}
+
+export async function caseFacts(tx: DbOrTx, row: CaseRow): Promise<CaseFacts> {
+  const [firm] = await tx
+    .select({ uscc: enterprises.uscc, affiliations: enterprises.affiliations })
+    .from(enterprises)
+    .where(eq(enterprises.id, row.enterpriseId));
+  return factsOf(row, firm?.uscc ?? '', firm?.affiliations ?? []);
 }
 
 function guardName(guard: unknown): string {

@@ -1,0 +1,3 @@
+CREATE INDEX "cases_submitted_city_idx" ON "cases" USING btree ("city","created_at","id") WHERE submitted_at is not null;--> statement-breakpoint
+CREATE INDEX "cases_submitted_idx" ON "cases" USING btree ("created_at","id") WHERE submitted_at is not null;--> statement-breakpoint
+CREATE INDEX "cases_submitted_insurer_idx" ON "cases" USING btree ("insurer_id","created_at","id") WHERE submitted_at is not null;
