@@ -6,6 +6,9 @@ import { createAppContext } from './runtime';
 import { startWorkers } from './jobs/workers';
 import { checkTemplates } from './mail/templates';
 import { onShutdown } from './shutdown';
+import { writeFile } from 'node:fs/promises';
+import { startLoop } from './jobs/loop';
+import { HEARTBEAT_FILE } from './jobs/heartbeat';
 
 // `npm run worker`: the outbox relay and the BullMQ workers, without HTTP. Run any number.
 checkTemplates();
@@ -20,7 +23,10 @@ await migrateDatabase(env.DATABASE_URL);
 const { app, close } = await createAppContext(env);
 const workers = await startWorkers(app);
 logger.info('workers running: outbox relay, notifications, deadlines');
+// A worker serves no HTTP: its container health check reads this file's age instead.
+const heartbeat = startLoop('heartbeat', logger, async () => (await writeFile(HEARTBEAT_FILE, new Date().toISOString()), 0), 10_000);
 onShutdown(logger, env.SHUTDOWN_GRACE_MS, async () => {
+  await heartbeat.stop();
   await workers.close();
   await close();
 });
