@@ -17,6 +17,8 @@ const schema = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
   SEED_ALLOW_REMOTE: z.enum(['0', '1']).default('0'),
   QUEUE_PREFIX: z.string().default('{firstbatch}'),
+  // public registration per client address and hour (each one hashes a password on purpose slowly)
+  REGISTRATIONS_PER_HOUR: z.coerce.number().int().positive().default(20),
   // GET /metrics: with a token, Prometheus sends it as a bearer; without one, only loopback may scrape
   METRICS_TOKEN: z.string().min(16).optional(),
 });

@@ -21,7 +21,9 @@ export interface TestApp {
  * The real app on an ephemeral port, against the real Postgres and Redis. Each call gets its own
  * queue prefix, so parallel test files never consume each other's jobs.
  */
-export async function startTestApp(options: { workers?: boolean; smtpUrl?: string; redisUrl?: string; ownDatabase?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { workers?: boolean; smtpUrl?: string; redisUrl?: string; ownDatabase?: boolean; env?: Partial<typeof env> } = {},
+): Promise<TestApp> {
   // a relay takes every outbox row it finds: files that run workers get a database of their own
   const own = options.workers || options.ownDatabase ? await cloneDatabase() : null;
   const testEnv = {
@@ -30,6 +32,7 @@ export async function startTestApp(options: { workers?: boolean; smtpUrl?: strin
     QUEUE_PREFIX: `{t-${randomUUID().slice(0, 8)}}`,
     ...(options.smtpUrl ? { SMTP_URL: options.smtpUrl } : {}),
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+    ...options.env,
   };
   const { app, close } = await createAppContext(testEnv, { poolSize: 30 });
   const server: Server = buildApp(app).listen(0, '127.0.0.1');

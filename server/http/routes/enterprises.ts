@@ -7,6 +7,7 @@ import { updateEnterprise } from '../../enterprises/update';
 import { listEnterpriseChanges } from '../../enterprises/changes';
 import { enterprisePatchSchema, enterpriseSchema, registeredSchema, registerSchema } from '../../enterprises/schema';
 import { mount, reply } from '../route';
+import { throttle } from '../throttle';
 
 const idParams = z.object({ id: z.uuid({ error: 'not an enterprise id' }) });
 
@@ -18,8 +19,9 @@ export function enterprisesRoutes(router: Router, app: AppContext): void {
     tags: ['enterprises'],
     auth: 'public',
     body: registerSchema,
+    before: [throttle(app, 'register', app.env.REGISTRATIONS_PER_HOUR, 3600)],
     ok: { status: 201, description: 'the firm and its first user, who can now sign in', schema: registeredSchema },
-    errors: [409, 422],
+    errors: [409, 422, 429],
     handler: async ({ body }) => {
       const created = await registerEnterprise(app, body);
       return reply({ status: 201, body: created, headers: { Location: `/api/v1/enterprises/${created.enterprise.id}` } });

@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUscc } from '../../seeds/factories';
+import { startTestApp, type TestApp } from '../support/app';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp({ env: { REGISTRATIONS_PER_HOUR: 3 } });
+});
+afterAll(async () => t.close());
+
+const registration = () => ({
+  enterprise: {
+    name: '限流测试新材料有限公司',
+    uscc: randomUscc('330300'),
+    city: '330300',
+    address: '温州市鹿城区测试路 8 号',
+    contactName: '陈工',
+    contactPhone: '0577-88888888',
+    contactEmail: 'chen@firm.test',
+    bankName: '中国银行温州分行',
+    bankAccount: '3560000000000001',
+    affiliations: [],
+  },
+  user: { email: `${randomUUID()}@firm.test`, password: 'Throttle-2026-test', name: '陈经理' },
+});
+
+describe('POST /enterprises/register throttling', () => {
+  it('answers 429 with Retry-After once an address has used its hourly registrations, before any work', async () => {
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await t.api.post('/enterprises/register', registration())).status);
+    expect(statuses).toEqual([201, 201, 201]);
+    const refused = await t.api.post('/enterprises/register', registration());
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(3000);
+    // a malformed body counts too: the throttle runs before validation
+    expect((await t.api.post('/enterprises/register', { nonsense: true })).status).toBe(429);
+  });
+});
