@@ -14,6 +14,7 @@ export default defineConfig({
       DATA_DIR: './data/test',
       // test files register dozens of firms from 127.0.0.1; the throttle has a test of its own
       REGISTRATIONS_PER_HOUR: '100000',
+      LOGINS_PER_MINUTE: '100000',
     },
   },
 });

@@ -86,7 +86,7 @@ export interface BenchApp {
 
 /** The real app (createAppContext + buildApp) on an ephemeral port, with its own queue prefix. */
 export async function startBenchApp(config: BenchConfig, databaseUrl: string, over: Partial<Env> = {}): Promise<BenchApp> {
-  const benchEnv: Env = { ...env, DATABASE_URL: databaseUrl, QUEUE_PREFIX: `{bench-${randomUUID().slice(0, 8)}}`, ...over };
+  const benchEnv: Env = { ...env, DATABASE_URL: databaseUrl, QUEUE_PREFIX: `{bench-${randomUUID().slice(0, 8)}}`, LOGINS_PER_MINUTE: 100_000, REGISTRATIONS_PER_HOUR: 100_000, ...over };
   const { app, close } = await createAppContext(benchEnv, { poolSize: 20 });
   // request logs at info would measure the terminal, not the app
   app.log.level = config.BENCH_LOG_LEVEL;

@@ -19,6 +19,8 @@ const schema = z.object({
   QUEUE_PREFIX: z.string().default('{firstbatch}'),
   // public registration per client address and hour (each one hashes a password on purpose slowly)
   REGISTRATIONS_PER_HOUR: z.coerce.number().int().positive().default(20),
+  // sign-in attempts per client address and minute, against password spraying across accounts
+  LOGINS_PER_MINUTE: z.coerce.number().int().positive().default(30),
   // GET /metrics: with a token, Prometheus sends it as a bearer; without one, only loopback may scrape
   METRICS_TOKEN: z.string().min(16).optional(),
 });

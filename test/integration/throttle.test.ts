@@ -5,7 +5,7 @@ import { startTestApp, type TestApp } from '../support/app';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp({ env: { REGISTRATIONS_PER_HOUR: 3 } });
+  t = await startTestApp({ env: { REGISTRATIONS_PER_HOUR: 3, LOGINS_PER_MINUTE: 4 } });
 });
 afterAll(async () => t.close());
 
@@ -35,5 +35,13 @@ describe('POST /enterprises/register throttling', () => {
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(3000);
     // a malformed body counts too: the throttle runs before validation
     expect((await t.api.post('/enterprises/register', { nonsense: true })).status).toBe(429);
+  });
+});
+
+describe('POST /auth/login throttling', () => {
+  it('answers 429 to an address that tries too many sign-ins in a minute, whichever accounts it tries', async () => {
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await t.api.post('/auth/login', { email: `spray-${i}-${randomUUID()}@example.test`, password: 'guess-1' })).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 429]);
   });
 });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context';
 import { login, logout } from '../../auth/sessions';
 import { mount, reply } from '../route';
+import { throttle } from '../throttle';
 import { SESSION_COOKIE, tokenOf } from '../session';
 
 const userSchema = z
@@ -35,6 +36,7 @@ export function authRoutes(router: Router, app: AppContext) {
     tags: ['auth'],
     auth: 'public',
     body: z.strictObject({ email: z.email().max(254), password: z.string().min(1).max(200) }),
+    before: [throttle(app, 'login', app.env.LOGINS_PER_MINUTE, 60)],
     ok: { status: 200, description: 'a session token, also set as an httpOnly cookie', schema: z.object({ token: z.string(), user: userSchema }) },
     errors: [401, 429],
     handler: async ({ body, req, res }) => {
