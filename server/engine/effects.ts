@@ -1,34 +1,42 @@
-import type { CaseEvent, ClockKind, RecipientGroup } from '../../workflows/case/types';
+import { and, desc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { clocks } from '../../db/schema';
+import type { CaseEvent } from '../../workflows/case/types';
 import { pauseClock, resumeClock, startClock, stopClock } from './clocks';
 import { notify } from './notify';
 import type { EffectScope } from './scope';
-import { and, desc, eq } from 'drizzle-orm';
-import { clocks } from '../../db/schema';
 
 export interface EffectAction {
   type: string;
   params?: unknown;
 }
 
-type Handler = (s: EffectScope, params: Record<string, unknown>, event: CaseEvent) => Promise<void>;
+const clockParams = z.strictObject({ kind: z.enum(['municipalReview', 'revision', 'provincialReview']) });
+const notifyParams = z.strictObject({
+  template: z.string(),
+  to: z.array(z.enum(['firm', 'municipalReviewers', 'provincialReviewers', 'insurer'])).min(1),
+});
 
-const kindOf = (p: Record<string, unknown>) => p.kind as ClockKind;
+interface Executor<P> {
+  params: z.ZodType<P>;
+  run: (s: EffectScope, params: P, event: CaseEvent) => Promise<void>;
+}
+const executor = <P>(params: z.ZodType<P>, run: Executor<P>['run']): Executor<unknown> => ({
+  params,
+  run: run as Executor<unknown>['run'],
+});
 
-// The whitelist: an action the executor does not know fails the transaction rather than being
-// silently dropped — a machine that names an effect nobody performs is a bug.
-const handlers: Record<string, Handler> = {
-  startClock: (s, p) => startClock(s, kindOf(p)),
-  pauseClock: (s, p) => pauseClock(s, kindOf(p)),
-  resumeClock: (s, p) => resumeClock(s, kindOf(p)),
-  stopClock: (s, p) => stopClock(s, kindOf(p)),
-  notify: async (s, p, event) => {
-    await notify(s, {
-      template: String(p.template),
-      to: p.to as RecipientGroup[],
-      reason: reasonOf(event),
-      dueOn: await nextDue(s),
-    });
-  },
+// The whitelist: an action the executor does not know, or whose parameters it does not expect,
+// fails the transaction rather than being silently dropped — a machine that names an effect
+// nobody performs is a bug.
+const executors: Record<string, Executor<unknown>> = {
+  startClock: executor(clockParams, (s, p) => startClock(s, p.kind)),
+  pauseClock: executor(clockParams, (s, p) => pauseClock(s, p.kind)),
+  resumeClock: executor(clockParams, (s, p) => resumeClock(s, p.kind)),
+  stopClock: executor(clockParams, (s, p) => stopClock(s, p.kind)),
+  notify: executor(notifyParams, async (s, p, event) => {
+    await notify(s, { template: p.template, to: p.to, reason: reasonOf(event), dueOn: await nextDue(s) });
+  }),
 };
 
 export class UnknownEffectError extends Error {}
@@ -37,9 +45,11 @@ export async function executeEffects(s: EffectScope, actions: readonly EffectAct
   // clocks first, so that notifications can quote the new due date
   const ordered = [...actions].sort((a, b) => Number(a.type === 'notify') - Number(b.type === 'notify'));
   for (const action of ordered) {
-    const handler = Object.hasOwn(handlers, action.type) ? handlers[action.type] : undefined;
-    if (!handler) throw new UnknownEffectError(`effect "${action.type}" has no executor`);
-    await handler(s, (action.params ?? {}) as Record<string, unknown>, event);
+    const exec = Object.hasOwn(executors, action.type) ? executors[action.type] : undefined;
+    if (!exec) throw new UnknownEffectError(`effect "${action.type}" has no executor`);
+    const params = exec.params.safeParse(action.params ?? {});
+    if (!params.success) throw new UnknownEffectError(`effect "${action.type}" has unexpected parameters: ${params.error.message}`);
+    await exec.run(s, params.data, event);
   }
 }
 

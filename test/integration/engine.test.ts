@@ -142,6 +142,20 @@ describe('case history', () => {
 });
 
 describe('effects', () => {
+  it('fails the transaction when an effect comes with parameters its executor does not expect', async () => {
+    const id = await w.createCase();
+    const [row] = await t.app.db.select().from(cases).where(eq(cases.id, id));
+    if (!row) throw new Error('case missing');
+    const attempt = t.app.db.transaction(async (tx) => {
+      const scope = { tx, app: t.app, caseRow: row, round: w.round, now: new Date(), calendar: await t.app.calendar.get(), actorId: null, firmName: w.firm.name };
+      await executeEffects(scope, [{ type: 'startClock', params: { kind: 'coffeeBreak' } }], { type: 'SUBMIT', meta: { at: new Date().toISOString(), actorId: null, role: 'system' } });
+    });
+    await expect(attempt).rejects.toThrow(/unexpected parameters/);
+    const mine = await t.app.db.execute(sql`select count(*)::int as n from clocks where case_id = ${id}`);
+    expect((mine as unknown as { n: number }[])[0]?.n).toBe(0);
+  });
+
+
   it('fails the whole transaction when an action has no executor', async () => {
     const id = await w.createCase();
     const [row] = await t.app.db.select().from(cases).where(eq(cases.id, id));
