@@ -1,7 +1,8 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { clocks } from '../../db/schema';
-import type { CaseEvent } from '../../workflows/case/types';
+import type { CaseEvent, ClockKind } from '../../workflows/case/types';
+import { clockKinds } from './clock-kinds';
 import { pauseClock, resumeClock, startClock, stopClock } from './clocks';
 import { notify } from './notify';
 import type { EffectScope } from './scope';
@@ -11,7 +12,7 @@ export interface EffectAction {
   params?: unknown;
 }
 
-const clockParams = z.strictObject({ kind: z.enum(['municipalReview', 'revision', 'provincialReview']) });
+const clockParams = z.strictObject({ kind: z.enum(Object.keys(clockKinds) as [ClockKind, ...ClockKind[]]) });
 const notifyParams = z.strictObject({
   template: z.string(),
   to: z.array(z.enum(['firm', 'municipalReviewers', 'provincialReviewers', 'insurer'])).min(1),
