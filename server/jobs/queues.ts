@@ -28,8 +28,8 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
   const notifications = new Queue(QUEUE_NAMES.notifications, {
     ...common,
     defaultJobOptions: {
-      // 2 s doubling: the last of 12 tries comes about two hours after the first
-      attempts: 12,
+      // 2 s doubling: the 12 retries after the first try span 2 × (2^12 − 1) s, about two and a quarter hours
+      attempts: 13,
       backoff: { type: 'exponential', delay: 2_000 },
       removeOnComplete: { age: 24 * 3600, count: 10_000 },
       removeOnFail: { age: 7 * 24 * 3600 },
