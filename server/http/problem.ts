@@ -39,8 +39,21 @@ export function sendProblem(req: Request, res: Response, status: number, detail:
     .json({ type: `/problems/${slug}`, title: titles[status] ?? 'Error', status, detail, requestId: String(req.id ?? ''), ...(errors ? { errors } : {}), ...extra });
 }
 
+const zh = z.locales.zhCN();
+
+/** Chinese words for a validation issue from zod's own zh-CN locale (the English may be ours). */
+function chinese(issue: z.core.$ZodIssue): string | undefined {
+  const said = zh.localeError(issue as Parameters<typeof zh.localeError>[0]);
+  return typeof said === 'string' ? said : said?.message;
+}
+
 export function zodErrors(error: z.ZodError, prefix: string): FieldError[] {
-  return error.issues.map((i) => ({ path: [prefix, ...i.path.map(String)].filter(Boolean).join('.'), message: i.message, code: i.code }));
+  return error.issues.map((i) => ({
+    path: [prefix, ...i.path.map(String)].filter(Boolean).join('.'),
+    message: i.message,
+    messageZh: chinese(i),
+    code: i.code,
+  }));
 }
 
 /** Postgres down or unreachable: 503, and the process recovers by itself when it returns. */

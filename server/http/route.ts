@@ -76,7 +76,8 @@ export function mount<P extends z.ZodType = Empty, Q extends z.ZodType = Empty, 
 
 function parse(schema: z.ZodType | undefined, value: unknown, where: string) {
   if (!schema) return {};
-  const r = schema.safeParse(value);
+  // reportInput: the Chinese message says what was received instead of the expected type
+  const r = schema.safeParse(value, { reportInput: true });
   if (!r.success) throw badRequest(`the request ${where} is invalid`, zodErrors(r.error, where === 'body' ? '' : where));
   return r.data;
 }

@@ -35,6 +35,17 @@ describe('HTTP basics', () => {
     expect(typeof res.body.requestId).toBe('string');
   });
 
+  it('names each invalid field of a body in English and in Chinese', async () => {
+    const res = await t.api.post<{ errors: { path: string; message: string; messageZh: string }[] }>('/auth/login', { email: 42, password: 'x', extra: true });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: 'email', messageZh: '无效输入：期望 string，实际接收 数字' }),
+        expect.objectContaining({ messageZh: expect.stringContaining('extra') }),
+      ]),
+    );
+  });
+
   it('answers malformed JSON with a 400 problem, not a 500', async () => {
     const res = await t.api.request('POST', '/auth/login', { raw: '{"email": ', headers: { 'content-type': 'application/json' } });
     expect(res.status).toBe(400);
