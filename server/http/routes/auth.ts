@@ -6,7 +6,7 @@ import { mount, reply } from '../route';
 import { throttle } from '../throttle';
 import { SESSION_COOKIE, tokenOf } from '../session';
 
-const userSchema = z
+export const userSchema = z
   .object({
     id: z.uuid(),
     email: z.string(),

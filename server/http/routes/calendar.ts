@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import type { AppContext } from '../../context';
 import { calendarYearBody, calendarYearParams, readCalendarYear, replaceCalendarYear } from '../../calendar/admin';
+import { calendarYearReplacedSchema, calendarYearViewSchema } from '../../calendar/admin-schema';
 import { mount } from '../route';
 
 export function calendarRoutes(router: Router, app: AppContext): void {
@@ -11,7 +12,7 @@ export function calendarRoutes(router: Router, app: AppContext): void {
     tags: ['admin'],
     auth: 'user',
     params: calendarYearParams,
-    ok: { status: 200, description: 'the year, whether its schedule is published, and its days' },
+    ok: { status: 200, description: 'the year, whether its schedule is published, and its days', schema: calendarYearViewSchema },
     errors: [403],
     handler: async ({ ctx, params }) => readCalendarYear(ctx, params.year),
   });
@@ -23,7 +24,7 @@ export function calendarRoutes(router: Router, app: AppContext): void {
     auth: 'user',
     params: calendarYearParams,
     body: calendarYearBody,
-    ok: { status: 200, description: 'the stored schedule, the deadlines that moved, and who changed it' },
+    ok: { status: 200, description: 'the stored schedule, the deadlines that moved, and who changed it', schema: calendarYearReplacedSchema },
     errors: [403, 422],
     handler: async ({ ctx, params, body }) => replaceCalendarYear(ctx, params.year, body),
   });

@@ -9,6 +9,9 @@ import { listCases, listQuerySchema } from '../../cases/list';
 import { updateCase } from '../../cases/update';
 import { sendCaseEvent } from '../../cases/send-event';
 import { caseHistoryOf } from '../../audit/verify';
+import { caseHistorySchema } from '../../audit/schema';
+import { caseListSchema } from '../../cases/list-schema';
+import { caseEventResultSchema, caseViewSchema } from '../../cases/view-schema';
 import { mount, reply } from '../route';
 
 const idParams = z.object({ id: z.uuid({ error: 'not a case id' }) });
@@ -37,7 +40,7 @@ export function caseRoutes(router: Router, app: AppContext) {
     tags: ['cases'],
     auth: 'user',
     body: caseCreateSchema,
-    ok: { status: 201, description: 'the new draft' },
+    ok: { status: 201, description: 'the new draft', schema: caseViewSchema },
     errors: [403, 422],
     handler: async ({ ctx, body }) => {
       const view = await createCase(ctx, body);
@@ -51,7 +54,7 @@ export function caseRoutes(router: Router, app: AppContext) {
     tags: ['cases'],
     auth: 'user',
     query: listQuerySchema,
-    ok: { status: 200, description: 'a page of cases and the cursor of the next' },
+    ok: { status: 200, description: 'a page of cases and the cursor of the next', schema: caseListSchema },
     handler: async ({ ctx, query }) => listCases(ctx, query),
   });
   mount(router, app, {
@@ -61,7 +64,7 @@ export function caseRoutes(router: Router, app: AppContext) {
     tags: ['cases'],
     auth: 'user',
     params: idParams,
-    ok: { status: 200, description: 'the case' },
+    ok: { status: 200, description: 'the case', schema: caseViewSchema },
     errors: [404],
     handler: async ({ ctx, params }) => {
       const view = await getCase(ctx, params.id);
@@ -76,7 +79,7 @@ export function caseRoutes(router: Router, app: AppContext) {
     auth: 'user',
     params: idParams,
     body: casePatchSchema,
-    ok: { status: 200, description: 'the edited case' },
+    ok: { status: 200, description: 'the edited case', schema: caseViewSchema },
     errors: [403, 404, 409],
     handler: async ({ ctx, params, body, req }) => {
       const view = await updateCase(ctx, params.id, body, ifMatchOf(req.get('if-match')));
@@ -91,7 +94,7 @@ export function caseRoutes(router: Router, app: AppContext) {
     auth: 'user',
     params: idParams,
     body: eventBodySchema,
-    ok: { status: 200, description: 'the new state, version and allowed events' },
+    ok: { status: 200, description: 'the new state, version and allowed events', schema: caseEventResultSchema },
     errors: [403, 404, 409, 422],
     handler: async ({ ctx, params, body, req }) => {
       const r = await sendCaseEvent(ctx, params.id, body, {
@@ -108,7 +111,7 @@ export function caseRoutes(router: Router, app: AppContext) {
     tags: ['cases'],
     auth: 'user',
     params: idParams,
-    ok: { status: 200, description: 'the history' },
+    ok: { status: 200, description: 'the history', schema: caseHistorySchema },
     errors: [404],
     handler: async ({ ctx, params }) => caseHistoryOf(ctx, params.id),
   });

@@ -7,6 +7,7 @@ import { readImportInput } from '../../catalogue/import-input';
 import { publishEdition } from '../../catalogue/publish';
 import { searchEntries, searchQuerySchema } from '../../catalogue/search';
 import { editionUpload } from '../../catalogue/upload';
+import { editionViewSchema, entryPageSchema, importedEditionSchema, publishedEditionSchema } from '../../catalogue/view-schema';
 import { mount, reply } from '../route';
 
 const idParams = z.object({ id: z.uuid({ error: 'not a catalogue edition id' }) });
@@ -31,7 +32,7 @@ export function catalogueRoutes(router: Router, app: AppContext): void {
     query: importQuery,
     before: editionUpload,
     form: importForm,
-    ok: { status: 201, description: 'the new draft edition with its category counts (200 with a preview on dryRun)' },
+    ok: { status: 201, description: 'the new draft edition with its category counts (on dryRun: 200 with a preview — title, isDemo, entryCount, categories, the first 50 entries, errors and warnings — and nothing written)', schema: importedEditionSchema },
     errors: [403, 413, 415, 422],
     handler: async ({ ctx, query, req }) => {
       const input = readImportInput(req.file, req.body);
@@ -47,7 +48,7 @@ export function catalogueRoutes(router: Router, app: AppContext): void {
     tags: ['catalogue'],
     auth: 'public',
     params: idParams,
-    ok: { status: 200, description: 'the edition, its entry count and entries per category' },
+    ok: { status: 200, description: 'the edition, its entry count and entries per category', schema: editionViewSchema },
     errors: [404],
     handler: async ({ app: a, req, params }) => getEdition(a, req.user, params.id),
   });
@@ -58,7 +59,7 @@ export function catalogueRoutes(router: Router, app: AppContext): void {
     tags: ['catalogue'],
     auth: 'user',
     params: idParams,
-    ok: { status: 200, description: 'the published edition and the ids it superseded' },
+    ok: { status: 200, description: 'the published edition and the ids it superseded', schema: publishedEditionSchema },
     errors: [403, 404, 409],
     handler: async ({ ctx, params }) => publishEdition(ctx, params.id),
   });
@@ -69,7 +70,7 @@ export function catalogueRoutes(router: Router, app: AppContext): void {
     tags: ['catalogue'],
     auth: 'public',
     query: searchQuerySchema,
-    ok: { status: 200, description: 'a page of entries and the cursor of the next' },
+    ok: { status: 200, description: 'a page of entries and the cursor of the next', schema: entryPageSchema },
     errors: [404],
     handler: async ({ app: a, req, query }) => searchEntries(a, req.user, query),
   });

@@ -8,6 +8,7 @@ import { openDocument, sendDocument } from '../../documents/download';
 import { listDocuments } from '../../documents/list';
 import { receiveUpload, receivedUpload } from '../../documents/multipart';
 import { uploadDocument } from '../../documents/upload';
+import { documentListSchema, documentViewSchema } from '../../documents/view-schema';
 import { zodErrors } from '../problem';
 import { mount, reply } from '../route';
 
@@ -33,7 +34,7 @@ export function documentsRoutes(router: Router, app: AppContext): void {
     tags: ['documents'],
     auth: 'user',
     params: caseParams,
-    ok: { status: 201, description: 'the stored document, a new version when the type already had one' },
+    ok: { status: 201, description: 'the stored document, a new version when the type already had one', schema: documentViewSchema },
     errors: [403, 404, 409, 413, 415],
     before: [uploadGuard(app), ...receiveUpload(app)],
     form: z.object({
@@ -52,7 +53,7 @@ export function documentsRoutes(router: Router, app: AppContext): void {
     tags: ['documents'],
     auth: 'user',
     params: caseParams,
-    ok: { status: 200, description: 'the documents' },
+    ok: { status: 200, description: 'the documents', schema: documentListSchema },
     errors: [404],
     handler: async ({ ctx, params }) => listDocuments(ctx, params.id),
   });

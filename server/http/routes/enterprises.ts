@@ -5,6 +5,7 @@ import { registerEnterprise } from '../../enterprises/register';
 import { getEnterprise } from '../../enterprises/get';
 import { updateEnterprise } from '../../enterprises/update';
 import { listEnterpriseChanges } from '../../enterprises/changes';
+import { enterpriseChangesSchema } from '../../enterprises/changes-schema';
 import { enterprisePatchSchema, enterpriseSchema, registeredSchema, registerSchema } from '../../enterprises/schema';
 import { mount, reply } from '../route';
 import { throttle } from '../throttle';
@@ -57,7 +58,7 @@ export function enterprisesRoutes(router: Router, app: AppContext): void {
     tags: ['enterprises'],
     auth: 'user',
     params: idParams,
-    ok: { status: 200, description: 'the changes' },
+    ok: { status: 200, description: 'the changes', schema: enterpriseChangesSchema },
     errors: [404],
     handler: async ({ ctx, params }) => listEnterpriseChanges(ctx, params.id),
   });

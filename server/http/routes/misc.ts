@@ -7,6 +7,12 @@ import { verifyCaseHistory } from '../../audit/verify';
 import { clockMoveSchema, moveClock, readClock } from '../../admin/clock';
 import { listNotifications } from '../../notifications/list';
 import { listTasks, tasksQuerySchema } from '../../tasks/list';
+import { clockMovedSchema, clockReadSchema } from '../../admin/clock-schema';
+import { chainReportSchema } from '../../audit/schema';
+import { publishedEditionListSchema } from '../../catalogue/view-schema';
+import { notificationListSchema } from '../../notifications/schema';
+import { cityListSchema } from '../../reference/schema';
+import { taskListSchema } from '../../tasks/schema';
 import { mount } from '../route';
 
 export function miscRoutes(router: Router, app: AppContext) {
@@ -16,7 +22,7 @@ export function miscRoutes(router: Router, app: AppContext) {
     summary: 'The cities of the province (GB/T 2260 codes)',
     tags: ['reference'],
     auth: 'public',
-    ok: { status: 200, description: 'cities' },
+    ok: { status: 200, description: 'cities', schema: cityListSchema },
     handler: async () => ({ items: cities }),
   });
   mount(router, app, {
@@ -25,7 +31,7 @@ export function miscRoutes(router: Router, app: AppContext) {
     summary: 'Published catalogue editions',
     tags: ['catalogue'],
     auth: 'public',
-    ok: { status: 200, description: 'editions' },
+    ok: { status: 200, description: 'editions', schema: publishedEditionListSchema },
     handler: async () => ({ items: await listPublishedEditions(app) }),
   });
   mount(router, app, {
@@ -35,7 +41,7 @@ export function miscRoutes(router: Router, app: AppContext) {
     tags: ['audit'],
     auth: 'user',
     query: z.strictObject({ caseId: z.uuid() }),
-    ok: { status: 200, description: 'whether the chain is intact, and where it breaks' },
+    ok: { status: 200, description: 'whether the chain is intact, and where it breaks', schema: chainReportSchema },
     errors: [403, 404],
     handler: async ({ ctx, query }) => verifyCaseHistory(ctx, query.caseId),
   });
@@ -46,7 +52,7 @@ export function miscRoutes(router: Router, app: AppContext) {
     tags: ['cases'],
     auth: 'user',
     query: tasksQuerySchema,
-    ok: { status: 200, description: 'a page of tasks and the cursor of the next' },
+    ok: { status: 200, description: 'a page of tasks and the cursor of the next', schema: taskListSchema },
     handler: async ({ ctx, query }) => listTasks(ctx, query),
   });
   mount(router, app, {
@@ -55,7 +61,7 @@ export function miscRoutes(router: Router, app: AppContext) {
     summary: 'My in-app notifications, newest first',
     tags: ['notifications'],
     auth: 'user',
-    ok: { status: 200, description: 'notifications' },
+    ok: { status: 200, description: 'notifications', schema: notificationListSchema },
     handler: async ({ ctx }) => listNotifications(ctx),
   });
   if (app.env.NODE_ENV !== 'production') {
@@ -65,7 +71,7 @@ export function miscRoutes(router: Router, app: AppContext) {
       summary: 'Read the settable clock (not in production)',
       tags: ['admin'],
       auth: 'user',
-      ok: { status: 200, description: 'the current instant of the system clock' },
+      ok: { status: 200, description: 'the current instant of the system clock', schema: clockReadSchema },
       errors: [403],
       handler: async ({ ctx }) => readClock(ctx),
     });
@@ -76,7 +82,7 @@ export function miscRoutes(router: Router, app: AppContext) {
       tags: ['admin'],
       auth: 'user',
       body: clockMoveSchema,
-      ok: { status: 200, description: 'the new instant' },
+      ok: { status: 200, description: 'the new instant', schema: clockMovedSchema },
       errors: [403],
       handler: async ({ ctx, body }) => moveClock(ctx, body),
     });

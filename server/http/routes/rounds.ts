@@ -7,6 +7,8 @@ import { updateRound } from '../../rounds/update';
 import { getRound, listRoundChanges, listRounds } from '../../rounds/list';
 import { createInsurer, insurerCreateSchema } from '../../insurers/create';
 import { listInsurers } from '../../insurers/list';
+import { roundChangesSchema, roundListSchema, roundViewSchema } from '../../rounds/view-schema';
+import { insurerListSchema, insurerSchema } from '../../insurers/schema';
 import { mount, reply } from '../route';
 
 const idParams = z.object({ id: z.uuid({ error: 'not a round id' }) });
@@ -18,7 +20,7 @@ export function roundsRoutes(router: Router, app: AppContext): void {
     summary: 'Application rounds and their rule parameters, latest opening first',
     tags: ['rounds'],
     auth: 'user',
-    ok: { status: 200, description: 'rounds' },
+    ok: { status: 200, description: 'rounds', schema: roundListSchema },
     handler: async ({ ctx }) => listRounds(ctx),
   });
   mount(router, app, {
@@ -28,7 +30,7 @@ export function roundsRoutes(router: Router, app: AppContext): void {
     tags: ['rounds'],
     auth: 'user',
     params: idParams,
-    ok: { status: 200, description: 'the round' },
+    ok: { status: 200, description: 'the round', schema: roundViewSchema },
     errors: [404],
     handler: async ({ ctx, params }) => getRound(ctx, params.id),
   });
@@ -39,7 +41,7 @@ export function roundsRoutes(router: Router, app: AppContext): void {
     tags: ['rounds'],
     auth: 'user',
     body: roundCreateSchema,
-    ok: { status: 201, description: 'the new round' },
+    ok: { status: 201, description: 'the new round', schema: roundViewSchema },
     errors: [403, 422],
     handler: async ({ ctx, body }) => {
       const view = await createRound(ctx, body);
@@ -54,7 +56,7 @@ export function roundsRoutes(router: Router, app: AppContext): void {
     auth: 'user',
     params: idParams,
     body: roundPatchSchema,
-    ok: { status: 200, description: 'the changed round' },
+    ok: { status: 200, description: 'the changed round', schema: roundViewSchema },
     errors: [403, 404, 409, 422],
     handler: async ({ ctx, params, body }) => updateRound(ctx, params.id, body),
   });
@@ -65,7 +67,7 @@ export function roundsRoutes(router: Router, app: AppContext): void {
     tags: ['rounds'],
     auth: 'user',
     params: idParams,
-    ok: { status: 200, description: 'changes with before/after values and reasons' },
+    ok: { status: 200, description: 'changes with before/after values and reasons', schema: roundChangesSchema },
     errors: [403, 404],
     handler: async ({ ctx, params }) => listRoundChanges(ctx, params.id),
   });
@@ -75,7 +77,7 @@ export function roundsRoutes(router: Router, app: AppContext): void {
     summary: 'Insurers known to the programme',
     tags: ['insurers'],
     auth: 'user',
-    ok: { status: 200, description: 'insurers' },
+    ok: { status: 200, description: 'insurers', schema: insurerListSchema },
     handler: async ({ ctx }) => listInsurers(ctx),
   });
   mount(router, app, {
@@ -85,7 +87,7 @@ export function roundsRoutes(router: Router, app: AppContext): void {
     tags: ['insurers'],
     auth: 'user',
     body: insurerCreateSchema,
-    ok: { status: 201, description: 'the new insurer' },
+    ok: { status: 201, description: 'the new insurer', schema: insurerSchema },
     errors: [403, 409],
     handler: async ({ ctx, body }) => reply({ status: 201, body: await createInsurer(ctx, body) }),
   });

@@ -1,0 +1,30 @@
+// Answers of GET /cases/:id/history and GET /audit/verify (verify.ts), for the OpenAPI document.
+import { z } from 'zod';
+import { idOut, instantOut } from '../domain/formats';
+
+const historyEntrySchema = z
+  .strictObject({
+    seq: z.int().meta({ description: '1, 2, 3, … within the case' }),
+    eventType: z.string().meta({ description: 'CREATE, EDIT, DOCUMENT_UPLOADED, or a workflow event (SUBMIT, APPROVE, …)', example: 'SUBMIT' }),
+    actorId: idOut('who did it; null for the system').nullable(),
+    actorRole: z.string().nullable().meta({ description: 'the role they acted in (firm, municipal, …, system)' }),
+    at: instantOut('when'),
+    requestId: z.string().nullable().meta({ description: 'the request that did it, to match the logs' }),
+    stateBefore: z.string().nullable().meta({ description: 'null for the entry that opened the case' }),
+    stateAfter: z.string(),
+    payload: z.record(z.string(), z.unknown()).meta({ description: 'what the event carried: edited fields, reasons, comments (money as yuan strings)' }),
+    hash: z.string().meta({ description: 'SHA-256 of this entry and the previous hash, hex' }),
+  })
+  .meta({ id: 'CaseHistoryEntry' });
+
+export const caseHistorySchema = z.strictObject({ items: z.array(historyEntrySchema).meta({ description: 'oldest first' }) }).meta({ id: 'CaseHistory' });
+
+export const chainReportSchema = z
+  .strictObject({
+    caseId: idOut('the case'),
+    valid: z.boolean().meta({ description: 'every entry links to the one before and matches its hash' }),
+    entries: z.int().meta({ description: 'entries checked' }),
+    firstBrokenSeq: z.int().nullable().meta({ description: 'the first entry that does not check out; null when valid' }),
+    problem: z.string().nullable().meta({ description: 'what is wrong with it; null when valid' }),
+  })
+  .meta({ id: 'ChainReport' });

@@ -1,0 +1,24 @@
+// The answer of GET /cases (list.ts `listCases`), for the OpenAPI document.
+import { z } from 'zod';
+import { idOut, instantOut, nextCursorOut, yuanOut } from '../domain/formats';
+import { stateSchema } from './view-schema';
+
+const caseListItemSchema = z
+  .strictObject({
+    id: idOut('the case'),
+    number: z.string().meta({ example: 'ZJ2026-000042' }),
+    state: stateSchema,
+    version: z.int(),
+    city: z.string().meta({ description: 'GB/T 2260 city code', example: '330100' }),
+    roundId: idOut('the application round'),
+    enterpriseId: idOut('the applicant firm'),
+    materialName: z.string().nullable().meta({ description: 'material.name, null while the draft has none' }),
+    contractAmount: yuanOut('contract amount').nullable(),
+    createdAt: instantOut('opened'),
+    submittedAt: instantOut('first submitted').nullable(),
+  })
+  .meta({ id: 'CaseListItem' });
+
+export const caseListSchema = z
+  .strictObject({ items: z.array(caseListItemSchema).meta({ description: 'newest first' }), nextCursor: nextCursorOut })
+  .meta({ id: 'CaseList' });

@@ -1,0 +1,31 @@
+// The answer of GET /tasks (list.ts `listTasks`), for the OpenAPI document.
+import { z } from 'zod';
+import { clockStatuses } from '../../db/schema/clocks';
+import { dateOut, idOut, instantOut, nextCursorOut } from '../domain/formats';
+
+const dueSchema = z
+  .strictObject({
+    kind: z.string().meta({ description: 'the deadline: revision, municipalReview or provincialReview' }),
+    dueOn: dateOut('the last working day, Asia/Shanghai'),
+    dueAt: instantOut('the end of dueOn in Asia/Shanghai'),
+    overdue: z.boolean(),
+    provisional: z.boolean().meta({ description: "the count crosses a year whose official schedule is not published yet" }),
+    status: z.enum(clockStatuses).meta({ description: 'running, paused or expired' }),
+  })
+  .meta({ id: 'TaskDue' });
+
+const taskSchema = z
+  .strictObject({
+    caseId: idOut('the case'),
+    number: z.string().meta({ example: 'ZJ2026-000042' }),
+    state: z.string(),
+    task: z.string().meta({ description: 'what the caller has to do', example: 'municipal review' }),
+    materialName: z.string().nullable(),
+    firmName: z.string(),
+    due: dueSchema.nullable().meta({ description: 'the deadline of the task; null when the task has none (a draft, a policy to verify)' }),
+  })
+  .meta({ id: 'Task' });
+
+export const taskListSchema = z
+  .strictObject({ items: z.array(taskSchema).meta({ description: 'soonest deadline first, tasks without one last' }), nextCursor: nextCursorOut })
+  .meta({ id: 'TaskList' });
