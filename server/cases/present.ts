@@ -5,7 +5,8 @@ import { premiumRateAboveCap } from '../domain/subsidy';
 import type { CaseEventType } from '../../workflows/case/types';
 
 type ClockRow = typeof clocks.$inferSelect;
-const yuan = (fen: bigint | null) => (fen === null ? undefined : formatYuan(fen));
+// money the firm has not entered yet is null, present in every answer, like the other lists' nulls
+const yuan = (fen: bigint | null) => (fen === null ? null : formatYuan(fen));
 
 export interface Warning {
   code: string;
@@ -61,7 +62,7 @@ export function caseView(row: CaseRow, round: RoundRow, allowedEvents: CaseEvent
     material: row.material,
     userUnit: row.userUnit,
     contract: { ...row.contract, amount: yuan(row.contractAmountFen) },
-    policy: { ...row.policy, insurerId: row.insurerId ?? undefined, liabilityLimit: yuan(row.liabilityLimitFen), premium: yuan(row.premiumFen) },
+    policy: { ...row.policy, insurerId: row.insurerId, liabilityLimit: yuan(row.liabilityLimitFen), premium: yuan(row.premiumFen) },
     subsidy: row.subsidyFen === null ? null : { amount: formatYuan(row.subsidyFen), derivation: row.subsidyDerivation },
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

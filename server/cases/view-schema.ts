@@ -71,24 +71,26 @@ export const caseViewSchema = z
       .strictObject({
         number: text('contract number'),
         signedOn: dateOut('signing date'),
-        amount: yuanOut('contract amount'),
         quantity: z.string().meta({ description: 'quantity as a decimal string', example: '20000' }),
         unit: text('unit of the quantity'),
         deliveredOn: dateOut('delivery date'),
       })
-      .partial(),
+      .partial()
+      .extend({ amount: yuanOut('contract amount').nullable() }),
     policy: z
       .strictObject({
-        insurerId: idOut('the insurer'),
         number: text('policy number'),
-        liabilityLimit: yuanOut('liability limit'),
-        premium: yuanOut('premium of the insured year'),
         startsOn: dateOut('cover starts'),
         endsOn: dateOut('cover ends'),
         premiumInvoiceNo: text('premium invoice number'),
         paidOn: dateOut('premium paid on'),
       })
-      .partial(),
+      .partial()
+      .extend({
+        insurerId: idOut('the insurer').nullable(),
+        liabilityLimit: yuanOut('liability limit').nullable(),
+        premium: yuanOut('premium of the insured year').nullable(),
+      }),
     subsidy: z
       .strictObject({ amount: yuanOut('the subsidy'), derivation: subsidyDerivationSchema.nullable() })
       .nullable()

@@ -52,4 +52,11 @@ describe('municipal review of a submitted case', () => {
     const res = await t.api.post(`/cases/${id}/events`, { type: 'WITHDRAW', reason: '合同取消' }, w.tokens.firm);
     expect(res.body).toMatchObject({ state: 'withdrawn' });
   });
+
+  it('shows money and an insurer the firm has not entered yet as null', async () => {
+    const res = await t.api.post<{ contract: Record<string, unknown>; policy: Record<string, unknown> }>('/cases', { roundId: w.round.id, catalogueEntryId: w.entry.id }, w.tokens.firm);
+    expect(res.status).toBe(201);
+    expect(res.body.contract).toEqual({ amount: null });
+    expect(res.body.policy).toEqual({ insurerId: null, liabilityLimit: null, premium: null });
+  });
 });
