@@ -38,6 +38,8 @@ export interface RouteDef<P extends z.ZodType, Q extends z.ZodType, B extends z.
   form?: z.ZodObject;
   /** responses documented in the OpenAPI document; problems (4xx) are added from `errors` */
   ok: { status: number; description: string; schema?: z.ZodType };
+  /** other success answers of the same route, e.g. 200 for a dry run beside 201 */
+  alsoOk?: { status: number; description: string; schema: z.ZodType }[];
   errors?: number[];
   /** extra middleware before validation, e.g. a multipart parser */
   before?: RequestHandler[];
@@ -109,6 +111,7 @@ function openapiEntry(def: RouteDef<z.ZodType, z.ZodType, z.ZodType>): RouteConf
         description: def.ok.description,
         ...(def.ok.schema ? { content: { 'application/json': { schema: def.ok.schema } } } : {}),
       },
+      ...Object.fromEntries((def.alsoOk ?? []).map((o) => [o.status, { description: o.description, content: { 'application/json': { schema: o.schema } } }])),
       ...Object.fromEntries(
         errors.map((s) => [s, { description: 'problem', content: { 'application/problem+json': { schema: problemSchema } } }]),
       ),

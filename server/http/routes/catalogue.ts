@@ -7,7 +7,7 @@ import { readImportInput } from '../../catalogue/import-input';
 import { publishEdition } from '../../catalogue/publish';
 import { searchEntries, searchQuerySchema } from '../../catalogue/search';
 import { editionUpload } from '../../catalogue/upload';
-import { editionViewSchema, entryPageSchema, importedEditionSchema, publishedEditionSchema } from '../../catalogue/view-schema';
+import { editionPreviewSchema, editionViewSchema, entryPageSchema, importedEditionSchema, publishedEditionSchema } from '../../catalogue/view-schema';
 import { mount, reply } from '../route';
 
 const idParams = z.object({ id: z.uuid({ error: 'not a catalogue edition id' }) });
@@ -32,7 +32,8 @@ export function catalogueRoutes(router: Router, app: AppContext): void {
     query: importQuery,
     before: editionUpload,
     form: importForm,
-    ok: { status: 201, description: 'the new draft edition with its category counts (on dryRun: 200 with a preview — title, isDemo, entryCount, categories, the first 50 entries, errors and warnings — and nothing written)', schema: importedEditionSchema },
+    ok: { status: 201, description: 'the new draft edition with its category counts', schema: importedEditionSchema },
+    alsoOk: [{ status: 200, description: 'with ?dryRun=true: a preview (title, entry count, categories, the first 50 entries, errors and warnings); nothing is written', schema: editionPreviewSchema }],
     errors: [403, 413, 415, 422],
     handler: async ({ ctx, query, req }) => {
       const input = readImportInput(req.file, req.body);
