@@ -45,6 +45,8 @@ export const rounds = pgTable(
     clockLengths: jsonb('clock_lengths').$type<ClockLengths>().notNull(),
     rubric: jsonb('rubric').$type<Rubric>(),
     paramsVersion: integer('params_version').notNull().default(1),
+    // the "closes in 3 days" reminder to firms with drafts went out (SPEC §4, round closing)
+    closingReminderSentAt: instant('closing_reminder_sent_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

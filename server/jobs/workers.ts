@@ -5,6 +5,7 @@ import { sendDelivery } from '../mail/send';
 import { fireTimer, rearmSoon, sweepDue } from '../engine/timers';
 import { QUEUE_NAMES, workerConnection } from './queues';
 import { relayOnce } from './relay';
+import { remindRoundsClosing } from '../rounds/closing-reminder';
 import { startLoop, type Loop } from './loop';
 
 export interface Workers {
@@ -49,7 +50,7 @@ export async function startWorkers(app: AppContext, options: { relayIdleMs?: num
     QUEUE_NAMES.deadlines,
     dispatch({
       timer: (job) => fireTimer(app, String(job.data.timerId)),
-      sweep: async () => ({ fired: await sweepDue(app), rearmed: await rearmSoon(app) }),
+      sweep: async () => ({ fired: await sweepDue(app), rearmed: await rearmSoon(app), roundReminders: await remindRoundsClosing(app) }),
     }),
     { ...common, concurrency: 5 },
   );

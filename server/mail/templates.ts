@@ -9,20 +9,27 @@ export interface Bilingual {
 export interface Template {
   subject: Bilingual;
   body: Bilingual;
+  /** the placeholders it may use */
+  vars: readonly string[];
 }
 
 /** Every case notification is rendered with these values (reason and dueOn may be empty). */
 export const caseVars = ['caseNumber', 'firmName', 'materialName', 'link', 'reason', 'dueOn'] as const;
 export type CaseVars = Record<(typeof caseVars)[number], string>;
 
+/** A round's reminders (not about one case) are rendered with these. */
+export const roundVars = ['roundName', 'closesAt', 'draftCount', 'link'] as const;
+export type RoundVars = Record<(typeof roundVars)[number], string>;
+
 const footer: Bilingual = {
   zh: '\n\n查看申请：{{link}}\n（本邮件由系统自动发送，请勿直接回复。）',
   en: '\n\nOpen the application: {{link}}\n(This message was sent automatically; please do not reply.)',
 };
 
-const t = (subject: Bilingual, body: Bilingual): Template => ({
+const t = (subject: Bilingual, body: Bilingual, vars: readonly string[] = caseVars): Template => ({
   subject,
   body: { zh: body.zh + footer.zh, en: body.en + footer.en },
+  vars,
 });
 
 export const templates = {
@@ -110,6 +117,14 @@ export const templates = {
       en: 'The {{reason}} of application {{caseNumber}} ({{firmName}}, {{materialName}}) became overdue on {{dueOn}}.',
     },
   ),
+  'round.closing': t(
+    { zh: '提醒：{{roundName}} 将于 {{closesAt}} 截止申报', en: 'Reminder: {{roundName}} closes on {{closesAt}}' },
+    {
+      zh: '贵企业在“{{roundName}}”中尚有 {{draftCount}} 份申请未提交。本批次将于北京时间 {{closesAt}} 截止申报，截止后不能再提交。',
+      en: 'Your firm has {{draftCount}} unsubmitted application(s) in "{{roundName}}". The round closes at {{closesAt}} (Beijing time); after that they can no longer be submitted.',
+    },
+    roundVars,
+  ),
 } satisfies Record<string, Template>;
 
 export type TemplateName = keyof typeof templates;
@@ -121,10 +136,10 @@ export function isTemplateName(name: string): name is TemplateName {
 const placeholders = (text: string) => [...text.matchAll(/\{\{\s*([^}\s]+)\s*\}\}/g)].map((m) => m[1] ?? '');
 
 /** Fails the start when a template uses a placeholder nobody fills in. */
-export function checkTemplates(): void {
-  const known = new Set<string>(caseVars);
+export function checkTemplates(all: Record<string, Template> = templates): void {
   const problems: string[] = [];
-  for (const [name, tpl] of Object.entries(templates)) {
+  for (const [name, tpl] of Object.entries(all)) {
+    const known = new Set<string>(tpl.vars);
     for (const text of [tpl.subject.zh, tpl.subject.en, tpl.body.zh, tpl.body.en]) {
       for (const p of placeholders(text)) if (!known.has(p)) problems.push(`${name}: unknown placeholder {{${p}}}`);
     }

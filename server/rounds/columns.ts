@@ -6,7 +6,7 @@ import type { RoundPatch } from './schema';
 
 export type RoundRow = typeof rounds.$inferSelect;
 /** What an administrator sets: every column but identity, timestamps and the params version. */
-export type RoundColumns = Omit<typeof rounds.$inferInsert, 'id' | 'createdAt' | 'updatedAt' | 'paramsVersion'>;
+export type RoundColumns = Omit<typeof rounds.$inferInsert, 'id' | 'createdAt' | 'updatedAt' | 'paramsVersion' | 'closingReminderSentAt'>;
 
 // SPEC §3: every listed document type but 'other' is needed unless the round says otherwise.
 export const DEFAULT_REQUIRED_DOCUMENTS: DocumentType[] = documentTypes.filter((t) => t !== 'other');

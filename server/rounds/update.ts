@@ -46,7 +46,8 @@ export async function updateRound(ctx: ServiceContext, id: string, patch: RoundP
     const paramsVersion = current.paramsVersion + (recorded ? 1 : 0);
     const [updated] = await tx
       .update(rounds)
-      .set({ ...columns, paramsVersion, updatedAt: now })
+      // a new closing time deserves its own "closes in 3 days" reminder
+      .set({ ...columns, paramsVersion, updatedAt: now, ...(columns.closesAt && columns.closesAt.getTime() !== current.closesAt.getTime() ? { closingReminderSentAt: null } : {}) })
       .where(eq(rounds.id, id))
       .returning();
     if (!updated) throw new Error('round vanished');
