@@ -1,5 +1,7 @@
 import { ensureDatabase, migrateDatabase } from '../db/migrate';
 import { connect } from '../db/client';
+import { eq } from 'drizzle-orm';
+import { settings } from '../db/schema';
 import { seedCalendar } from '../seeds/demo';
 import { databaseUrl, TEMPLATE_DB, TEST_DB } from './support/databases';
 
@@ -14,6 +16,8 @@ export default async function setup(): Promise<void> {
     const database = connect(url, { max: 1 });
     try {
       await seedCalendar(database.db);
+      // the shared clock runs on real time; files that move it use a database of their own
+      await database.db.delete(settings).where(eq(settings.key, 'clock.offsetMs'));
     } finally {
       await database.close();
     }

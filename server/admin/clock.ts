@@ -14,6 +14,8 @@ function settable(ctx: ServiceContext): SettableClock {
   return ctx.app.clock;
 }
 
+const MAX_ADVANCE_MS = 3650 * 86_400_000;
+
 // Days, hours, minutes and seconds only: months and years have no fixed length.
 function durationMs(iso: string): number {
   const m = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(iso);
@@ -33,6 +35,8 @@ export async function moveClock(ctx: ServiceContext, move: z.output<typeof clock
   const clock = settable(ctx);
   if ('advance' in move) {
     const ms = durationMs(move.advance);
+    // a demo clock needs years at most; beyond that dates stop being dates
+    if (ms > MAX_ADVANCE_MS) throw badRequest('the clock moves at most ten years at a time', [{ path: 'advance', message: 'at most P3650D' }]);
     await clock.advance(ms);
   } else {
     const target = new Date(move.set);

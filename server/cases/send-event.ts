@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { idempotencyKeys } from '../../db/schema';
-import { allowedEvents } from '../../workflows/case/permissions';
+import { allowedEvents, canSee } from '../../workflows/case/permissions';
 import type { CaseEvent } from '../../workflows/case/types';
 import type { ServiceContext } from '../context';
-import { AppError, unprocessable } from '../errors';
+import { AppError, notFound, unprocessable } from '../errors';
 import { applyEvent, lockCase } from '../engine/transition';
 import type { EventBody } from './body';
 import { submissionProblems } from './rules';
@@ -39,9 +39,12 @@ export async function sendCaseEvent(ctx: ServiceContext, caseId: string, body: E
 
 function inTransaction(ctx: ServiceContext, caseId: string, body: EventBody, opts: EventOptions, requestHash: string): Promise<EventResult> {
   return ctx.app.db.transaction(async (tx) => {
-    // the case row lock serialises retries of one key, so the second sees the first's answer
     const locked = await lockCase(tx, caseId);
+    // before anything else answers: a case the caller may not see must look like no case at all
+    if (!canSee(ctx.user, locked.facts)) throw notFound('case');
     if (opts.idempotencyKey) {
+      // one key, one request at a time, even when a client reuses it on two cases at once
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`idempotency:${ctx.user.id}:${opts.idempotencyKey}`}))`);
       const [seen] = await tx
         .select()
         .from(idempotencyKeys)

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import swaggerUi from 'swagger-ui-express';
 import type { AppContext } from '../context';
 import './express-augment';
-import { errorHandler, sendProblem } from './problem';
+import { errorHandler, refuseUnstorableText, sendProblem } from './problem';
 import { sessionMiddleware } from './session';
 import { apiRouter } from './routes';
 import { openapiDocument } from './openapi';
@@ -34,7 +34,7 @@ export function buildApp(app: AppContext): Express {
   );
   server.use(httpMetrics(app));
   server.use(helmet());
-  server.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  server.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'], reviver: refuseUnstorableText }));
   server.use(cookieParser());
   server.use(healthRouter(app));
   server.get('/metrics', metricsEndpoint(app));

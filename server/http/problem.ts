@@ -20,6 +20,19 @@ const titles: Record<number, string> = {
   503: 'Service unavailable',
 };
 
+export const UNSTORABLE = 'the request body holds text that cannot be stored';
+// NUL, and UTF-16 surrogates without their pair: Postgres refuses the first, hashing the second
+// eslint-disable-next-line no-control-regex -- NUL is exactly what is refused
+const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** JSON.parse reviver: refuses such text at the door, naming where it was. */
+export function refuseUnstorableText(key: string, value: unknown): unknown {
+  if ((typeof value === 'string' && UNSTORABLE_TEXT.test(value)) || UNSTORABLE_TEXT.test(key)) {
+    throw new Error(`${UNSTORABLE} (a NUL character or a broken surrogate pair) at "${key}"`);
+  }
+  return value;
+}
+
 export const problemSchema = z
   .object({
     type: z.string(),
@@ -69,6 +82,12 @@ function isDatabaseUnavailable(err: unknown): boolean {
   );
 }
 
+/** SQLSTATE class 22 (data exception): text with NUL, an unpaired surrogate, a number out of range. */
+function isUnstorableValue(err: unknown): boolean {
+  const code = (err as { cause?: { code?: unknown } } | null)?.cause?.code ?? (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('22');
+}
+
 export function errorHandler(log: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) return;
@@ -79,9 +98,15 @@ export function errorHandler(log: Logger) {
     }
     const status = (err as { status?: number; type?: string }).status;
     const bodyType = (err as { type?: string }).type;
-    if (bodyType === 'entity.parse.failed') return sendProblem(req, res, 400, 'the request body is not valid JSON');
+    if (bodyType === 'entity.parse.failed') {
+      const message = (err as Error).message;
+      return sendProblem(req, res, 400, message.startsWith(UNSTORABLE) ? message : 'the request body is not valid JSON');
+    }
     if (bodyType === 'entity.too.large') return sendProblem(req, res, 413, 'the request body is too large');
     if (typeof status === 'number' && status >= 400 && status < 500) return sendProblem(req, res, status, titles[status] ?? 'bad request');
+    if (isUnstorableValue(err)) {
+      return sendProblem(req, res, 400, 'the request holds a value the database cannot store, such as a NUL character or a broken surrogate pair');
+    }
     if (isDatabaseUnavailable(err)) {
       log.warn({ err, requestId: req.id }, 'database unavailable');
       res.setHeader('Retry-After', '5');

@@ -95,6 +95,24 @@ describe('Idempotency-Key', () => {
   });
 });
 
+describe('Idempotency-Key, misused', () => {
+  it('answers 404, not 422, for a case the caller cannot see, even with a key already used', async () => {
+    const mine = await w.submittedCase();
+    const headers = { 'Idempotency-Key': `probe-${mine}` };
+    await t.api.post(`/cases/${mine}/events`, { type: 'APPROVE' }, w.tokens.municipal, headers);
+    const otherCity = await w.makeFirm({ city: '330200' });
+    const hidden = (await t.api.post<{ id: string }>('/cases', w.caseBody(), otherCity.token)).body.id;
+    expect((await t.api.post(`/cases/${hidden}/events`, { type: 'APPROVE' }, w.tokens.municipal, headers)).status).toBe(404);
+  });
+
+  it('lets one of two cases win when a client sends one key for both at once', async () => {
+    const [a, b] = [await w.submittedCase(), await w.submittedCase()];
+    const headers = { 'Idempotency-Key': `twice-${a}` };
+    const answers = await Promise.all([a, b].map((id) => t.api.post(`/cases/${id}/events`, { type: 'APPROVE' }, w.tokens.municipal, headers)));
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 422]);
+  });
+});
+
 describe('case history', () => {
   it('verifies an untouched chain and detects a tampered row', async () => {
     const id = await w.submittedCase();
