@@ -3,7 +3,11 @@ import { yuanString } from '../domain/money';
 
 // The case body of SPEC §7. Drafts may be incomplete (SUBMIT checks completeness, §5), but
 // whatever is sent must be well-formed: money as yuan strings, dates as YYYY-MM-DD, no unknown keys.
-const isoDate = z.iso.date({ error: 'must be a date as YYYY-MM-DD' });
+// Business dates of this programme lie between its start and the end of the century; anything
+// else is a typing error (and years 0–99 would confuse date arithmetic).
+const isoDate = z.iso
+  .date({ error: 'must be a date as YYYY-MM-DD' })
+  .refine((d) => d >= '1990-01-01' && d <= '2100-12-31', 'must lie between 1990-01-01 and 2100-12-31');
 const text = (max: number) => z.string().trim().max(max);
 const decimal = z.string().regex(/^\d{1,12}(\.\d{1,4})?$/, 'must be a decimal number as a string, e.g. "20000"');
 

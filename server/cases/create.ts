@@ -13,6 +13,7 @@ import { bodyToColumns } from './body-columns';
 import { getCase } from './get';
 import { auditPayload } from './audit-payload';
 import { checkRenewalOf, checkRoundEntry } from './references';
+import { checkInsurer } from './insurer-check';
 
 /** A firm opens a draft application for one policy year (SPEC §3, §7). */
 export async function createCase(ctx: ServiceContext, body: CaseCreate) {
@@ -24,7 +25,7 @@ export async function createCase(ctx: ServiceContext, body: CaseCreate) {
     const [firm] = await tx.select().from(enterprises).where(eq(enterprises.id, enterpriseId));
     if (!firm) throw forbidden('your account is not linked to a firm');
     const { round, problems } = await checkRoundEntry(tx, body.roundId, body.catalogueEntryId);
-    problems.push(...(await checkRenewalOf(tx, enterpriseId, body.renewalOf)));
+    problems.push(...(await checkRenewalOf(tx, enterpriseId, body.renewalOf)), ...(await checkInsurer(tx, body.policy?.insurerId)));
     if (!round || problems.length > 0) throw unprocessable('the application cannot be opened', problems);
     const now = app.clock.now();
     const [snapshot] = initialTransition(caseMachine, { caseId: id });

@@ -9,6 +9,7 @@ import { AppError, notFound, unprocessable } from '../errors';
 import { applyEvent, lockCase } from '../engine/transition';
 import type { EventBody } from './body';
 import { submissionProblems } from './rules';
+import { duplicateRace } from './duplicate';
 
 export interface EventOptions {
   ifMatch?: number;
@@ -73,20 +74,4 @@ function inTransaction(ctx: ServiceContext, caseId: string, body: EventBody, opt
     }
     return { status: 200, body: result, replayed: false };
   });
-}
-
-/** Two duplicate applications submitted at the same instant: the unique index lets one through. */
-function duplicateRace(err: unknown): never {
-  const cause = (err as { cause?: { code?: string; constraint_name?: string } }).cause;
-  if (cause?.code === '23505' && cause.constraint_name === 'cases_live_duplicate_key') {
-    throw unprocessable('the application cannot be submitted yet', [
-      {
-        path: 'policy.number',
-        code: 'case.duplicate',
-        message: 'another live application of your firm has the same catalogue entry, user unit and policy number',
-        messageZh: '贵企业已有相同目录材料、用户单位和保单号的在办申请',
-      },
-    ]);
-  }
-  throw err;
 }

@@ -10,6 +10,8 @@ import { bodyToColumns } from './body-columns';
 import { getCase, loadVisibleCase } from './get';
 import { auditPayload } from './audit-payload';
 import { checkRenewalOf, checkRoundEntry } from './references';
+import { checkInsurer } from './insurer-check';
+import { duplicateRace } from './duplicate';
 
 const EDITABLE = new Set(['draft', 'revision']);
 
@@ -46,7 +48,7 @@ export async function updateCase(ctx: ServiceContext, id: string, patch: CasePat
       payload: auditPayload(patch),
       machineVersion: locked.machineVersion,
     });
-  });
+  }).catch(duplicateRace);
   return getCase(ctx, id);
 }
 
@@ -57,6 +59,6 @@ async function patchProblems(tx: Tx, locked: CaseRow, patch: CasePatch): Promise
     const checked = await checkRoundEntry(tx, patch.roundId ?? locked.roundId, patch.catalogueEntryId ?? locked.catalogueEntryId);
     problems.push(...checked.problems);
   }
-  problems.push(...(await checkRenewalOf(tx, locked.enterpriseId, patch.renewalOf, locked.id)));
+  problems.push(...(await checkRenewalOf(tx, locked.enterpriseId, patch.renewalOf, locked.id)), ...(await checkInsurer(tx, patch.policy?.insurerId)));
   return problems;
 }
