@@ -6,6 +6,7 @@ import { CalendarStore } from './calendar/store';
 import { createQueues, producerConnection } from './jobs/queues';
 import type { AppContext } from './context';
 import { createMetrics } from './metrics';
+import { startLoop } from './jobs/loop';
 
 /** Builds the process-wide context; `close` releases every connection it opened. */
 export async function createAppContext(env: Env, options: { poolSize?: number } = {}) {
@@ -27,6 +28,8 @@ export async function createAppContext(env: Env, options: { poolSize?: number } 
   // In production the clock is the machine's and cannot be moved (SPEC §8).
   const clock = env.NODE_ENV === 'production' ? systemClock : new SettableClock(database.db);
   if (clock instanceof SettableClock) await clock.refresh();
+  // every process, server or worker, follows a move of the shared demo clock within 2 s
+  const clockLoop = clock instanceof SettableClock ? startLoop('clock refresh', rootLogger, async () => (await clock.refresh(), 0), 2_000) : null;
   const app: AppContext = {
     env,
     log: rootLogger,
@@ -39,6 +42,7 @@ export async function createAppContext(env: Env, options: { poolSize?: number } 
     metrics: createMetrics(database.db),
   };
   const close = async () => {
+    await clockLoop?.stop();
     await queues.close();
     redis.disconnect();
     await database.close();

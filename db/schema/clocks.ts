@@ -57,5 +57,9 @@ export const timers = pgTable(
     firedAt: instant('fired_at'),
     cancelledAt: instant('cancelled_at'),
   },
-  (t) => [index('timers_due_idx').on(t.fireAt).where(sql`fired_at is null and cancelled_at is null`)],
+  (t) => [
+    index('timers_due_idx').on(t.fireAt).where(sql`fired_at is null and cancelled_at is null`),
+    // cancelling a clock's armed timers happens inside every decision's transaction
+    index('timers_armed_clock_idx').on(t.clockId).where(sql`fired_at is null and cancelled_at is null`),
+  ],
 );

@@ -23,7 +23,8 @@ export function metricsEndpoint(app: AppContext): RequestHandler {
     const given = req.get('authorization')?.replace(/^Bearer /, '') ?? '';
     const allowed = token
       ? given.length === token.length && timingSafeEqual(Buffer.from(given), Buffer.from(token))
-      : LOOPBACK.has(req.socket.remoteAddress ?? '');
+      : // req.ip, not the socket: behind a reverse proxy on this host every socket is loopback
+        LOOPBACK.has(req.ip ?? '');
     if (!allowed) return sendProblem(req, res, 404, `no route for ${req.method} ${req.path}`);
     res.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics());
   };

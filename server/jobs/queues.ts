@@ -19,7 +19,8 @@ export function workerConnection(url: string): Redis {
  * Postgres and the relay tries again, so nothing waits in process memory.
  */
 export function producerConnection(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+  // commandTimeout: a Redis that hangs must not hold the relay's transaction open
+  return new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false, commandTimeout: 5_000 });
 }
 
 // The prefix is hash-tagged ({…}) so that every key of a queue lands on one Redis Cluster slot.

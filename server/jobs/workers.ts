@@ -5,6 +5,7 @@ import { sendDelivery } from '../mail/send';
 import { fireTimer, rearmSoon, sweepDue } from '../engine/timers';
 import { QUEUE_NAMES, workerConnection } from './queues';
 import { relayOnce } from './relay';
+import { SettableClock } from '../clock';
 import { remindRoundsClosing } from '../rounds/closing-reminder';
 import { startLoop, type Loop } from './loop';
 
@@ -50,7 +51,11 @@ export async function startWorkers(app: AppContext, options: { relayIdleMs?: num
     QUEUE_NAMES.deadlines,
     dispatch({
       timer: (job) => fireTimer(app, String(job.data.timerId)),
-      sweep: async () => ({ fired: await sweepDue(app), rearmed: await rearmSoon(app), roundReminders: await remindRoundsClosing(app) }),
+      sweep: async () => {
+        // a sweep asked for right after the demo clock moved must see the new time
+        if (app.clock instanceof SettableClock) await app.clock.refresh();
+        return { fired: await sweepDue(app), rearmed: await rearmSoon(app), roundReminders: await remindRoundsClosing(app) };
+      },
     }),
     { ...common, concurrency: 5 },
   );
@@ -61,8 +66,6 @@ export async function startWorkers(app: AppContext, options: { relayIdleMs?: num
   await app.queues.deadlines.upsertJobScheduler('sweep', { every: SWEEP_EVERY_MS }, { name: 'sweep' });
 
   const loops: Loop[] = [startLoop('outbox relay', app.log, () => relayOnce(app), options.relayIdleMs ?? 250)];
-  const refresh = (app.clock as { refresh?: () => Promise<void> }).refresh;
-  if (refresh) loops.push(startLoop('clock refresh', app.log, async () => (await refresh.call(app.clock), 0), 2_000));
 
   return {
     close: async () => {

@@ -1,0 +1,1 @@
+CREATE INDEX "timers_armed_clock_idx" ON "timers" USING btree ("clock_id") WHERE fired_at is null and cancelled_at is null;
