@@ -232,13 +232,91 @@ describe('several broken rules', () => {
 });
 
 describe('renewals (at most the round maximum of policy years, SPEC §1)', () => {
-  /** A submitted application of an earlier year's round, optionally renewing `renewalOf`. */
-  async function earlierYear(year: number, renewalOf: string | null = null, over: Over = {}) {
+  /** A draft in a fresh round of `year`, optionally renewing `renewalOf`. */
+  async function draftIn(year: number, renewalOf: string | null = null, over: Over = {}) {
     const round = await makeRound(t.app.db, { year, editionId: w.edition.id, insurerIds: [w.insurer.id] });
-    const id = await draft({ roundId: round.id, renewalOf, ...over });
+    return draft({ roundId: round.id, renewalOf, ...over });
+  }
+
+  /** A submitted application of a given year's round, optionally renewing `renewalOf`. */
+  async function earlierYear(year: number, renewalOf: string | null = null, over: Over = {}) {
+    const id = await draftIn(year, renewalOf, over);
     await expectSubmitted(id);
     return id;
   }
+
+  const withdraw = async (id: string) => expect((await t.api.post(`/cases/${id}/events`, { type: 'WITHDRAW', reason: '撤回' }, w.tokens.firm)).status).toBe(200);
+  const numberOf = async (id: string) => (await t.app.db.select({ number: cases.number }).from(cases).where(eq(cases.id, id)))[0]?.number;
+
+  it('refuses the fourth policy year when every renewal links to the first application', async () => {
+    const first = await earlierYear(2026);
+    await earlierYear(2027, first);
+    await earlierYear(2028, first);
+    const fourth = await draftIn(2029, first);
+    const [problem] = await expectRefused(fourth, ['renewal.chain_too_long @ renewalOf']);
+    expect(problem?.message).toContain('policy year 4');
+  });
+
+  it('accepts a chain linked year to year up to the third year and refuses the fourth', async () => {
+    const y2026 = await earlierYear(2026);
+    const y2027 = await earlierYear(2027, y2026);
+    const y2028 = await earlierYear(2028, y2027);
+    await expectRefused(await draftIn(2029, y2028), ['renewal.chain_too_long @ renewalOf']);
+  });
+
+  it('counts a chain that mixes links to the first and to the previous year', async () => {
+    const first = await earlierYear(2026);
+    const y2027 = await earlierYear(2027, first);
+    await earlierYear(2028, y2027);
+    await expectRefused(await draftIn(2029, first), ['renewal.chain_too_long @ renewalOf']);
+  });
+
+  it('refuses a second live renewal for the same policy year, naming the first', async () => {
+    const first = await earlierYear(2026);
+    const waiting = await draftIn(2027, first);
+    const taken = await earlierYear(2027, first);
+    const [problem] = await expectRefused(waiting, ['renewal.year_taken @ renewalOf']);
+    expect(problem?.message).toContain(await numberOf(taken));
+  });
+
+  it('frees the year and the place of a withdrawn renewal', async () => {
+    const first = await earlierYear(2026);
+    const y2027 = await earlierYear(2027, first);
+    await earlierYear(2028, first);
+    await withdraw(y2027);
+    await earlierYear(2027, first);
+    await expectRefused(await draftIn(2029, first), ['renewal.chain_too_long @ renewalOf']);
+  });
+
+  it('frees a place when the first application is withdrawn', async () => {
+    const first = await earlierYear(2025);
+    const y2026 = await earlierYear(2026, first);
+    await earlierYear(2027, y2026);
+    await withdraw(first);
+    await earlierYear(2028, y2026);
+  });
+
+  describe('in a later round on a newer catalogue edition', () => {
+    async function renewOnNewEdition(name: string) {
+      const { entries: [old] } = await makeEdition(t.app.db, [{ name: 'PTFE 微孔膜' }], { year: 2025 });
+      const { entries: [renamed] } = await makeEdition(t.app.db, [{ name }], { year: 2026 });
+      if (!old || !renamed) throw new Error('no entry');
+      const oldRound = await makeRound(t.app.db, { year: 2026, editionId: old.editionId, insurerIds: [w.insurer.id] });
+      const first = await draft({ roundId: oldRound.id, catalogueEntryId: old.id });
+      await expectSubmitted(first);
+      const round = await makeRound(t.app.db, { year: 2027, editionId: renamed.editionId, insurerIds: [w.insurer.id] });
+      return draft({ roundId: round.id, catalogueEntryId: renamed.id, renewalOf: first });
+    }
+
+    it('accepts a renewal whose entry has the same material name, up to width and spaces', async () => {
+      await expectSubmitted(await renewOnNewEdition(' ＰＴＦＥ 微孔膜 '));
+    });
+
+    it('refuses a renewal whose entry names another material', async () => {
+      const [problem] = await expectRefused(await renewOnNewEdition('超纯氨'), ['renewal.other_entry @ renewalOf']);
+      expect(problem?.message).toContain('PTFE 微孔膜');
+    });
+  });
 
   it('accepts the third policy year of a product and refuses the fourth', async () => {
     const y2024 = await earlierYear(2024);
@@ -262,7 +340,7 @@ describe('renewals (at most the round maximum of policy years, SPEC §1)', () =>
 
   it('refuses a renewal of a withdrawn application', async () => {
     const previous = await earlierYear(2025);
-    expect((await t.api.post(`/cases/${previous}/events`, { type: 'WITHDRAW', reason: '撤回' }, w.tokens.firm)).status).toBe(200);
+    await withdraw(previous);
     await expectRefused(await draft({ renewalOf: previous }), ['renewal.previous_not_accepted @ renewalOf']);
   });
 

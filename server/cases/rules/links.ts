@@ -1,4 +1,5 @@
-import { DEAD_STATES, problem, type Rule, type SubmissionFacts } from './problem';
+import { problem, type Rule } from './problem';
+import { renewalRules } from './renewal';
 
 // SPEC §5: what the case must have around it — its documents, no live twin, a sound renewal chain.
 
@@ -33,57 +34,4 @@ const notDuplicate: Rule = ({ duplicate, row }) =>
       )
     : null;
 
-const renewalLink: Rule = ({ renewal, row }) => {
-  const previous = renewal?.previous;
-  if (!renewal) return null;
-  if (!previous || previous.enterpriseId !== row.enterpriseId) {
-    return problem('renewal.not_found', 'renewalOf', "the previous year's application is not one of this firm's applications", '所续保的上一年度申请不存在或不属于本企业');
-  }
-  if (previous.catalogueEntryId !== row.catalogueEntryId) {
-    return problem(
-      'renewal.other_entry',
-      'renewalOf',
-      `the previous year's application ${previous.number} is for another catalogue entry; a renewal continues the same material`,
-      `上一年度申请 ${previous.number} 的目录条目与本申请不同，续保须为同一材料`,
-    );
-  }
-  // Should be "approved or beyond"; approval arrives with the later review stages, so until then
-  // any submitted application that has not ended without a subsidy counts.
-  if (previous.submittedAt === null || DEAD_STATES.includes(previous.state)) {
-    return problem(
-      'renewal.previous_not_accepted',
-      'renewalOf',
-      `the previous year's application ${previous.number} is ${previous.state}; only an accepted application can be renewed`,
-      `上一年度申请 ${previous.number} 当前状态为 ${previous.state}，只有已受理的申请可以续保`,
-    );
-  }
-  return null;
-};
-
-/** The link itself is sound (renewal.not_found otherwise): only then do its year and length mean anything. */
-const ownLink = ({ renewal, row }: SubmissionFacts) => (renewal?.previous?.enterpriseId === row.enterpriseId ? renewal.previous : null);
-
-const renewalYear: Rule = (facts) => {
-  const previous = ownLink(facts);
-  if (!previous || previous.roundYear < facts.round.year) return null;
-  return problem(
-    'renewal.not_previous_year',
-    'renewalOf',
-    `the previous application ${previous.number} belongs to the ${previous.roundYear} round; a renewal links to an earlier year's application`,
-    `所续保的申请 ${previous.number} 属于 ${previous.roundYear} 年度批次，续保须关联以前年度的申请`,
-  );
-};
-
-// At most 3 policy years per product (policy), each year a new application linked to the first.
-const chainLength: Rule = (facts) => {
-  const { renewal, round } = facts;
-  if (!ownLink(facts) || !renewal || renewal.chainLength <= round.maxYears) return null;
-  return problem(
-    'renewal.chain_too_long',
-    'renewalOf',
-    `this would be policy year ${renewal.chainLength} of the product; the round subsidises at most ${round.maxYears} years`,
-    `本申请将是该产品的第 ${renewal.chainLength} 个保险年度，本批次最多补偿 ${round.maxYears} 个年度`,
-  );
-};
-
-export const linkRules: Rule[] = [documentsPresent, notDuplicate, renewalLink, renewalYear, chainLength];
+export const linkRules: Rule[] = [documentsPresent, notDuplicate, ...renewalRules];

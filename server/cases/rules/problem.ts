@@ -12,6 +12,8 @@ export interface LinkedCase {
   number: string;
   enterpriseId: string;
   catalogueEntryId: string;
+  /** the material's name in its own edition: editions are annual, each with new entry ids */
+  entryName: string;
   state: string;
   submittedAt: Date | null;
   roundYear: number;
@@ -20,8 +22,16 @@ export interface LinkedCase {
 export interface RenewalFacts {
   /** null when `renewalOf` names no case */
   previous: LinkedCase | null;
-  /** this case plus every case reached through `renewalOf`, counted up to maxYears + 1 */
-  chainLength: number;
+  /** this case's own entry name, whatever edition the entry is in */
+  entryName: string | null;
+  /** the other submitted, not ended cases of the product's chain (see renewal-chain.ts) */
+  liveMembers: ChainMember[];
+}
+
+export interface ChainMember {
+  id: string;
+  number: string;
+  roundYear: number;
 }
 
 /** Everything the §5 rules look at, read once inside the SUBMIT transaction. */
