@@ -36,10 +36,16 @@ export const emailDeliveries = pgTable(
     subject: text('subject'),
     // a claim older than the lease is taken over: the sender died after claiming (SPEC §9)
     claimedAt: instant('claimed_at'),
+    // when the queue should have tried again: a pending row long past it lost its job (SPEC §9)
+    nextAttemptAt: instant('next_attempt_at').notNull().defaultNow(),
     sentAt: instant('sent_at'),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('email_deliveries_message_id_key').on(t.messageId), index('email_deliveries_case_idx').on(t.caseId)],
+  (t) => [
+    uniqueIndex('email_deliveries_message_id_key').on(t.messageId),
+    index('email_deliveries_case_idx').on(t.caseId),
+    index('email_deliveries_unsent_idx').on(t.nextAttemptAt).where(sql`status in ('pending', 'sending')`),
+  ],
 );
 
 export const notifications = pgTable(

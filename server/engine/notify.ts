@@ -31,6 +31,7 @@ export async function notify(s: EffectScope, p: NotifyParams): Promise<void> {
       data,
       subject: rendered.subject,
       createdAt: s.now,
+      nextAttemptAt: s.now,
     };
   });
   await s.tx.insert(emailDeliveries).values(deliveries);

@@ -2,6 +2,7 @@ import { Worker, type Job } from 'bullmq';
 import nodemailer from 'nodemailer';
 import type { AppContext } from '../context';
 import { sendDelivery } from '../mail/send';
+import { requeueStuckDeliveries } from '../mail/requeue';
 import { fireTimer, rearmSoon, sweepDue } from '../engine/timers';
 import { QUEUE_NAMES, workerConnection } from './queues';
 import { relayOnce } from './relay';
@@ -43,7 +44,7 @@ export async function startWorkers(app: AppContext, options: { relayIdleMs?: num
   const notifications = new Worker(
     QUEUE_NAMES.notifications,
     dispatch({
-      send: (job) => sendDelivery(app, transport, String(job.data.deliveryId), job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
+      send: (job) => sendDelivery(app, transport, String(job.data.deliveryId), job.attemptsMade + 1 >= (job.opts.attempts ?? 1), job.attemptsMade),
     }),
     { ...common, concurrency: 20 },
   );
@@ -54,7 +55,12 @@ export async function startWorkers(app: AppContext, options: { relayIdleMs?: num
       sweep: async () => {
         // a sweep asked for right after the demo clock moved must see the new time
         if (app.clock instanceof SettableClock) await app.clock.refresh();
-        return { fired: await sweepDue(app), rearmed: await rearmSoon(app), roundReminders: await remindRoundsClosing(app) };
+        return {
+          fired: await sweepDue(app),
+          rearmed: await rearmSoon(app),
+          roundReminders: await remindRoundsClosing(app),
+          requeuedEmails: await requeueStuckDeliveries(app),
+        };
       },
     }),
     { ...common, concurrency: 5 },

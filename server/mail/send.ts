@@ -5,7 +5,7 @@ import type { AppContext } from '../context';
 import { isTemplateName, render } from './templates';
 
 // A claim older than this is presumed dead (its sender crashed) and may be taken over.
-const CLAIM_LEASE_MS = 5 * 60_000;
+export const CLAIM_LEASE_MS = 5 * 60_000;
 
 export type SendOutcome = 'sent' | 'skipped';
 
@@ -14,7 +14,10 @@ export type SendOutcome = 'sent' | 'skipped';
  * holding duplicate jobs never both send; only a sender that dies between SMTP acceptance and
  * marking the row can cause a second send — with the same Message-ID (SPEC §9).
  */
-export async function sendDelivery(app: AppContext, transport: Transporter, deliveryId: string, finalAttempt: boolean): Promise<SendOutcome> {
+// The notifications queue's backoff (server/jobs/queues.ts): 2 s, doubling per failed try.
+const retryDelayMs = (failedTries: number) => 2_000 * 2 ** Math.max(0, failedTries - 1);
+
+export async function sendDelivery(app: AppContext, transport: Transporter, deliveryId: string, finalAttempt: boolean, failedTries = 0): Promise<SendOutcome> {
   const now = app.clock.now();
   const [claimed] = await app.db
     .update(emailDeliveries)
@@ -44,7 +47,12 @@ export async function sendDelivery(app: AppContext, transport: Transporter, deli
   } catch (err) {
     await app.db
       .update(emailDeliveries)
-      .set({ status: finalAttempt ? 'failed' : 'pending', claimedAt: null, lastError: String(err).slice(0, 500) })
+      .set({
+        status: finalAttempt ? 'failed' : 'pending',
+        claimedAt: null,
+        lastError: String(err).slice(0, 500),
+        nextAttemptAt: new Date(app.clock.now().getTime() + retryDelayMs(failedTries + 1)),
+      })
       .where(eq(emailDeliveries.id, deliveryId));
     app.metrics.emails.inc({ outcome: finalAttempt ? 'failed' : 'retry' });
     throw err;

@@ -42,7 +42,7 @@ export async function remindRoundsClosing(app: AppContext): Promise<number> {
         };
         const message = render('round.closing', data);
         const id = randomUUID();
-        await tx.insert(emailDeliveries).values({ id, messageId: `<${id}@firstbatch.local>`, recipientUserId: r.user_id, toAddress: r.email, template: 'round.closing', data, subject: message.subject, createdAt: now });
+        await tx.insert(emailDeliveries).values({ id, messageId: `<${id}@firstbatch.local>`, recipientUserId: r.user_id, toAddress: r.email, template: 'round.closing', data, subject: message.subject, createdAt: now, nextAttemptAt: now });
         await tx.insert(notifications).values({ userId: r.user_id, template: 'round.closing', title: message.titleZh, body: message.bodyZh, data, createdAt: now });
         await tx.insert(outbox).values({ topic: 'email', payload: { deliveryId: id }, createdAt: now });
         told++;

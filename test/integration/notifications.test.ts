@@ -5,6 +5,7 @@ import nodemailer from 'nodemailer';
 import { emailDeliveries, outbox } from '../../db/schema';
 import { relayOnce } from '../../server/jobs/relay';
 import { sendDelivery } from '../../server/mail/send';
+import { requeueStuckDeliveries } from '../../server/mail/requeue';
 import { QUEUE_NAMES, workerConnection } from '../../server/jobs/queues';
 import { startTestApp, type TestApp } from '../support/app';
 import { startSmtpSink, type SmtpSink } from '../support/smtp';
@@ -86,5 +87,38 @@ describe('a relay that dies between enqueue and marking', () => {
       connection.disconnect();
       transport.close();
     }
+  });
+});
+
+describe('a sender that dies after claiming a delivery', () => {
+  let smtp: SmtpSink;
+  let t: TestApp;
+  let w: World;
+  beforeAll(async () => {
+    smtp = await startSmtpSink();
+    t = await startTestApp({ workers: true, smtpUrl: smtp.url });
+    w = await makeWorld(t.app.db, t.api);
+  });
+  afterAll(async () => {
+    await t.close();
+    await smtp.close();
+  });
+
+  it('has its delivery queued again by the sweep once the claim is stale, and sent once', async () => {
+    const id = await w.submittedCase();
+    const deliveries = await t.app.db.select().from(emailDeliveries).where(eq(emailDeliveries.caseId, id));
+    // wait for the normal sends, then pretend one of them died after its claim, before SMTP
+    for (const d of deliveries) await smtp.waitFor((m) => m.messageId === d.messageId);
+    const victim = deliveries[0];
+    if (!victim) throw new Error('no delivery');
+    await t.app.db
+      .update(emailDeliveries)
+      .set({ status: 'sending', claimedAt: new Date(t.app.clock.now().getTime() - 6 * 60_000) })
+      .where(eq(emailDeliveries.id, victim.id));
+    expect(await requeueStuckDeliveries(t.app)).toBe(1);
+    await expect.poll(() => smtp.messages.filter((m) => m.messageId === victim.messageId).length, { timeout: 15_000 }).toBe(2);
+    await expect.poll(async () => (await t.app.db.select().from(emailDeliveries).where(eq(emailDeliveries.id, victim.id)))[0]?.status).toBe('sent');
+    // once sent it is not picked up again
+    expect(await requeueStuckDeliveries(t.app)).toBe(0);
   });
 });

@@ -1,0 +1,2 @@
+ALTER TABLE "email_deliveries" ADD COLUMN "next_attempt_at" timestamp with time zone DEFAULT now() NOT NULL;--> statement-breakpoint
+CREATE INDEX "email_deliveries_unsent_idx" ON "email_deliveries" USING btree ("next_attempt_at") WHERE status in ('pending', 'sending');
