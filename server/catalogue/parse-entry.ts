@@ -1,5 +1,5 @@
 import { rowErrors } from './parse-errors';
-import { cellAt, isPositiveInteger, type Columns } from './parse-layout';
+import { cellAt, isPositiveInteger, MAX_SEQ, type Columns } from './parse-layout';
 import type { RowError } from './parse-types';
 
 export const MAX_NAME_LENGTH = 200;
@@ -26,6 +26,11 @@ function cleanName(text: string): string {
   return text.replace(CJK_BREAK, '').replace(/\s+/g, ' ').trim();
 }
 
+function seqError(seqText: string, rowNumber: number): RowError {
+  const tooLarge = /^\d+$/.test(seqText) && Number(seqText) > MAX_SEQ;
+  return tooLarge ? rowErrors.seqTooLarge(rowNumber, seqText, MAX_SEQ) : rowErrors.invalidSeq(rowNumber, seqText);
+}
+
 export function readEntry(cells: readonly string[], cols: Columns, rowNumber: number): EntryRead {
   // Past the header's width, a value right next to the last column means the row slid sideways,
   // so none of its cells can be trusted; stray notes further out are only ignored.
@@ -35,7 +40,7 @@ export function readEntry(cells: readonly string[], cols: Columns, rowNumber: nu
   const errors: RowError[] = [];
   const seqText = cellAt(cells, cols.seq);
   const seq = isPositiveInteger(seqText) ? Number(seqText) : null;
-  if (seq === null) errors.push(rowErrors.invalidSeq(rowNumber, seqText));
+  if (seq === null) errors.push(seqError(seqText, rowNumber));
   const name = cleanName(cellAt(cells, cols.name));
   if (name === '') errors.push(rowErrors.missingName(rowNumber));
   if ([...name].length > MAX_NAME_LENGTH) errors.push(rowErrors.nameTooLong(rowNumber, MAX_NAME_LENGTH));

@@ -21,6 +21,11 @@ export const fileErrors = {
     }),
   unreadable: (detail: string): RowError =>
     make('unreadable_file', 'error', 0, { zh: `文件无法读取：${detail}`, en: `The file cannot be read: ${detail}` }),
+  tooLargeUnpacked: (detail: string): RowError =>
+    make('file_too_large_unpacked', 'error', 0, {
+      zh: `工作簿解压后过大或压缩比异常（${detail}），解压后不得超过 50 MB`,
+      en: `The workbook unpacks too large or is compressed suspiciously well (${detail}); at most 50 MB unpacked`,
+    }),
   noWorksheet: (): RowError => make('no_worksheet', 'error', 0, { zh: '工作簿中没有工作表', en: 'The workbook has no worksheet' }),
   csvSyntax: (rowNumber: number, detail: string): RowError =>
     make('csv_syntax', 'error', rowNumber, { zh: `CSV 格式错误：${detail}`, en: `CSV syntax error: ${detail}` }),
@@ -41,6 +46,11 @@ export const rowErrors = {
     make('invalid_seq', 'error', row, {
       zh: value === '' ? '缺少序号' : `序号“${value}”不是正整数`,
       en: value === '' ? 'The sequence number (序号) is missing' : `The sequence number (序号) “${value}” is not a positive integer`,
+    }, COLUMN.seq),
+  seqTooLarge: (row: number, value: string, max: number): RowError =>
+    make('invalid_seq', 'error', row, {
+      zh: `序号“${value}”超过上限 ${max}`,
+      en: `The sequence number (序号) “${value}” is above the maximum ${max}`,
     }, COLUMN.seq),
   duplicateSeq: (row: number, seq: number, firstRow: number): RowError =>
     make('duplicate_seq', 'error', row, {

@@ -17,10 +17,18 @@ export type RowKind =
   | { kind: 'category'; text: string }
   | { kind: 'entry' };
 
-/** Trims, unifies line breaks and turns the no-break and ideographic spaces Excel keeps into plain ones. */
+// Full-width digits and letters (序号 '１２', '１．高性能树脂', 'ＫｒＦ') fold to ASCII, as NFKC
+// would. NFKC itself is not applied: it also rewrites the content of 性能要求 and names
+// (10⁻⁴ → 10-4, m² → m2, ℃ → °C, （BPEF） → (BPEF), ① → 1), changing what they say. The
+// numbering patterns already accept full-width punctuation.
+const FULL_WIDTH_ALNUM = /[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]/g;
+const foldWidth = (char: string): string => char.normalize('NFKC');
+
+/** Trims, unifies line breaks, folds full-width digits and letters, and turns the no-break and ideographic spaces Excel keeps into plain ones. */
 export function normaliseCell(value: string | null | undefined): string {
   if (value === null || value === undefined) return '';
   return value
+    .replace(FULL_WIDTH_ALNUM, foldWidth)
     .replace(/\r\n?/g, '\n')
     .replace(/[\u00a0\u3000\ufeff]/g, ' ')
     .split('\n')
@@ -44,8 +52,11 @@ export function readHeader(cells: readonly string[]): Columns | null {
   return { seq, name, requirements: requirements === -1 ? null : requirements, field: field === -1 ? null : field, width };
 }
 
+/** catalogue_entries.seq is a Postgres integer. */
+export const MAX_SEQ = 2147483647;
+
 export function isPositiveInteger(text: string): boolean {
-  return /^\d+$/.test(text) && Number(text) > 0 && Number.isSafeInteger(Number(text));
+  return /^\d+$/.test(text) && Number(text) > 0 && Number(text) <= MAX_SEQ;
 }
 
 export function cellAt(cells: readonly string[], index: number | null): string {

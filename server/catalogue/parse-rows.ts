@@ -1,4 +1,5 @@
 import { applyCategoryRow, INITIAL_CATEGORY_STATE, type CategoryState } from './parse-categories';
+import { continueEntry, readContinuation } from './parse-continuation';
 import { readEntry } from './parse-entry';
 import { COLUMN, fileErrors, rowErrors } from './parse-errors';
 import { classifyRow, firstDataRow, normaliseCell, OFFICIAL_COLUMNS, readHeader, type Columns } from './parse-layout';
@@ -12,13 +13,15 @@ interface Walk {
   categories: CategoryPath[];
   seqRows: Map<number, number>;
   warned: Set<'uncategorised' | 'noTop'>;
+  /** The entry a continuation row would extend; 'failed' when that row was refused (already reported). */
+  previous: ParsedEntry | 'failed' | null;
 }
 
 /**
  * The format-independent core: rows as the spreadsheet shows them (index 0 = row 1), cells as
  * text. Every problem is reported with its row and parsing goes on, so one upload shows all.
  */
-export function parseRows(rows: (string | null)[][]): ParseResult {
+export function parseRows(rows: (string | null)[][], mergedDown: readonly (readonly boolean[])[] = []): ParseResult {
   const cells = rows.map((row) => row.map(normaliseCell));
   const headerIndex = cells.findIndex((row) => readHeader(row) !== null);
   const walk: Walk = {
@@ -29,6 +32,7 @@ export function parseRows(rows: (string | null)[][]): ParseResult {
     categories: [],
     seqRows: new Map(),
     warned: new Set(),
+    previous: null,
   };
   let start: number;
   if (headerIndex === -1) {
@@ -39,7 +43,7 @@ export function parseRows(rows: (string | null)[][]): ParseResult {
     start = headerIndex + 1;
     checkHeaderColumns(walk, headerIndex + 1);
   }
-  cells.slice(start).forEach((row, offset) => walkRow(walk, row, start + offset + 1));
+  cells.slice(start).forEach((row, offset) => walkRow(walk, row, start + offset + 1, mergedDown[start + offset] ?? []));
   if (walk.entries.length === 0 && !walk.errors.some((e) => e.severity === 'error')) {
     walk.errors.push(fileErrors.noEntries());
   }
@@ -56,10 +60,17 @@ function checkHeaderColumns(walk: Walk, rowNumber: number): void {
   if (walk.cols.field === null) walk.errors.push(fileErrors.missingColumn(rowNumber, COLUMN.field));
 }
 
-function walkRow(walk: Walk, cells: string[], rowNumber: number): void {
+function walkRow(walk: Walk, cells: string[], rowNumber: number, copies: readonly boolean[]): void {
   const row = classifyRow(cells, walk.cols);
-  if (row.kind === 'category') walkCategory(walk, row.text, rowNumber);
-  else if (row.kind === 'entry') walkEntry(walk, cells, rowNumber);
+  if (row.kind === 'category') {
+    walk.previous = null;
+    walkCategory(walk, row.text, rowNumber);
+  } else if (row.kind === 'entry') {
+    const { previous } = walk;
+    const more = previous === null ? null : readContinuation(cells, walk.cols, copies);
+    if (more === null) walkEntry(walk, cells, rowNumber);
+    else if (previous !== null && previous !== 'failed') walk.errors = continueEntry(previous, more, walk.errors);
+  }
 }
 
 function walkCategory(walk: Walk, text: string, rowNumber: number): void {
@@ -78,6 +89,7 @@ function walkCategory(walk: Walk, text: string, rowNumber: number): void {
 
 function walkEntry(walk: Walk, cells: string[], rowNumber: number): void {
   const read = readEntry(cells, walk.cols, rowNumber);
+  walk.previous = 'failed';
   walk.errors.push(...read.errors);
   if (read.seq !== null) {
     const firstRow = walk.seqRows.get(read.seq);
@@ -94,7 +106,9 @@ function walkEntry(walk: Walk, cells: string[], rowNumber: number): void {
     walk.warned.add('uncategorised');
     walk.errors.push(rowErrors.entryWithoutCategory(rowNumber));
   }
-  walk.entries.push({ rowNumber, ...read.fields, topCategory: top, majorCategory: major, subCategory: sub });
+  const entry = { rowNumber, ...read.fields, topCategory: top, majorCategory: major, subCategory: sub };
+  walk.entries.push(entry);
+  walk.previous = entry;
 }
 
 function titleOf(preamble: readonly string[][]): string | null {

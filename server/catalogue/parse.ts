@@ -5,6 +5,7 @@ import { fileErrors } from './parse-errors';
 import { decodeText, readCsvRows } from './parse-csv';
 import { parseRows } from './parse-rows';
 import { readXlsxRows } from './parse-xlsx';
+import { checkZipBudget } from './zip-guard';
 import type { ParseResult, RowError } from './parse-types';
 
 export type { CategoryPath, ParsedEntry, ParseResult, RowError, Severity } from './parse-types';
@@ -22,8 +23,11 @@ export async function parseCsv(buf: Buffer): Promise<ParseResult> {
 
 /** First worksheet only: the official files carry the catalogue on one sheet. */
 export async function parseXlsx(buf: Buffer): Promise<ParseResult> {
+  // Before exceljs sees the bytes: it would inflate every part into memory, however large.
+  const zip = checkZipBudget(buf);
+  if (!zip.ok) return failed(zip.reason === 'too_large' ? fileErrors.tooLargeUnpacked(zip.detail) : fileErrors.unreadable(zip.detail));
   const read = await readXlsxRows(buf);
-  if (read.ok) return parseRows(read.rows);
+  if (read.ok) return parseRows(read.rows, read.mergedDown);
   return failed(read.reason === 'no_worksheet' ? fileErrors.noWorksheet() : fileErrors.unreadable(read.detail));
 }
 

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
+import { deflateRawSync } from 'node:zlib';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogueEditions } from '../../db/schema';
@@ -83,6 +84,30 @@ async function publishedDemo(): Promise<string> {
   return id;
 }
 
+// A 60 KB workbook whose only part is 60 MB of zeros, declared in its central directory as 3.9 GB.
+function zipBomb(): Buffer {
+  const name = Buffer.from('xl/worksheets/sheet1.xml');
+  const data = deflateRawSync(Buffer.alloc(60 * 1024 * 1024));
+  const header = (size: number, signature: number, at: { method: number; sizes: number; nameLength: number }) => {
+    const buf = Buffer.alloc(size);
+    buf.writeUInt32LE(signature, 0);
+    buf.writeUInt16LE(8, at.method);
+    buf.writeUInt32LE(data.length, at.sizes);
+    buf.writeUInt32LE(3_900_000_000, at.sizes + 4);
+    buf.writeUInt16LE(name.length, at.nameLength);
+    return buf;
+  };
+  const local = header(30, 0x04034b50, { method: 8, sizes: 18, nameLength: 26 });
+  const central = header(46, 0x02014b50, { method: 10, sizes: 20, nameLength: 28 });
+  const eocd = Buffer.alloc(22);
+  eocd.writeUInt32LE(0x06054b50, 0);
+  eocd.writeUInt16LE(1, 8);
+  eocd.writeUInt16LE(1, 10);
+  eocd.writeUInt32LE(central.length + name.length, 12);
+  eocd.writeUInt32LE(local.length + name.length + data.length, 16);
+  return Buffer.concat([local, name, data, central, name, eocd]);
+}
+
 const editionsNumbered = (doc: string) => t.app.db.select().from(catalogueEditions).where(eq(catalogueEditions.docNumber, doc));
 
 describe('importing a catalogue edition', () => {
@@ -145,6 +170,19 @@ describe('importing a catalogue edition', () => {
     const res = await upload(w.tokens.admin, { bytes: xls, name: 'old.xls', type: 'application/vnd.ms-excel' }, fieldsOf());
     expect(res.status).toBe(422);
     expect(res.body.errors).toEqual([expect.objectContaining({ path: 'file', code: 'catalogue.unsupported_format' })]);
+  });
+
+  it('refuses with 422 a workbook that would unpack to gigabytes, and keeps answering', async () => {
+    const fields = fieldsOf();
+    const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    const res = await upload(w.tokens.admin, { bytes: zipBomb(), name: 'bomb.xlsx', type: xlsx }, fields);
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([expect.objectContaining({ path: 'file', code: 'catalogue.file_too_large_unpacked' })]);
+    expect(res.body.errors?.[0]?.messageZh).toContain('50 MB');
+    expect(await editionsNumbered(fields.docNumber)).toEqual([]);
+    const after = await upload(w.tokens.admin, { bytes: Buffer.from(CLEAN_CSV), name: 'clean.csv' }, fieldsOf(), '?dryRun=true');
+    expect(after.status).toBe(200);
+    expect(after.body.entryCount).toBe(2);
   });
 
   it('takes the title typed in, and marks the edition as demo only when the title says 演示', async () => {

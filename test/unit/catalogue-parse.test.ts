@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
@@ -178,5 +179,137 @@ describe('catalogue rows', () => {
     const result = await parseXlsx(Buffer.from(await workbook.xlsx.writeBuffer()));
     expect(result.entries.map((e) => e.applicationField)).toEqual(['LED外延', 'LED外延']);
     expect(result.errors).toEqual([]);
+  });
+});
+
+// One deflated part of zeros (~1000:1) whose central directory declares `declared` bytes.
+function zipBomb(zeros: number, declared: number): Buffer {
+  const name = Buffer.from('xl/worksheets/sheet1.xml');
+  const data = deflateRawSync(Buffer.alloc(zeros));
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(8, 8);
+  local.writeUInt32LE(data.length, 18);
+  local.writeUInt32LE(declared, 22);
+  local.writeUInt16LE(name.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(8, 10);
+  central.writeUInt32LE(data.length, 20);
+  central.writeUInt32LE(declared, 24);
+  central.writeUInt16LE(name.length, 28);
+  const eocd = Buffer.alloc(22);
+  eocd.writeUInt32LE(0x06054b50, 0);
+  eocd.writeUInt16LE(1, 8);
+  eocd.writeUInt16LE(1, 10);
+  eocd.writeUInt32LE(central.length + name.length, 12);
+  eocd.writeUInt32LE(local.length + name.length + data.length, 16);
+  return Buffer.concat([local, name, data, central, name, eocd]);
+}
+
+describe('workbooks that unpack too large', () => {
+  const MB = 1024 * 1024;
+
+  it('refuses a workbook whose central directory declares a 3.9 GB sheet, before exceljs reads it', async () => {
+    const started = Date.now();
+    const result = await parseEditionFile(zipBomb(60 * MB, 3_900_000_000), 'bomb.xlsx');
+    expect(codes(result)).toEqual(['0:catalogue.file_too_large_unpacked']);
+    expect(result.errors[0]?.message.zh).toContain('50 MB');
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('refuses a part compressed more than 200:1 even under the 50 MB budget', async () => {
+    const result = await parseXlsx(zipBomb(10 * MB, 10 * MB));
+    expect(codes(result)).toEqual(['0:catalogue.file_too_large_unpacked']);
+    expect(result.errors[0]?.message.en).toMatch(/sheet1\.xml is compressed \d+:1/);
+  });
+
+  it('refuses a part that inflates past the size its central directory declares', async () => {
+    const result = await parseXlsx(zipBomb(60 * MB, 2 * MB));
+    expect(codes(result)).toEqual(['0:catalogue.file_too_large_unpacked']);
+    expect(result.errors[0]?.message.en).toContain('more than its declared');
+  });
+
+  it('refuses a ZIP whose central directory cannot be read', async () => {
+    const truncated = zipBomb(1024, 1024).subarray(0, 60);
+    const result = await parseEditionFile(truncated, 'broken.xlsx');
+    expect(codes(result)).toEqual(['0:catalogue.unreadable_file']);
+    expect(result.errors[0]?.message.en).toContain('central directory');
+  });
+});
+
+describe('entries spanning several rows', () => {
+  it('appends CSV rows with an empty 序号 and 材料名称 to the entry above', async () => {
+    const csv = [
+      HEADER.join(','),
+      '先进基础材料,,,',
+      '1,超纯氨,纯度≥99.99999%,集成电路',
+      ',,金属杂质≤100ppt,LED外延',
+      ',,颗粒≤5个/mL,',
+      '2,KrF光刻胶,,集成电路',
+      ',,分辨率≤0.15μm,',
+      ',KrF光刻胶,感度≤30mJ/cm²,集成电路',
+      '关键战略材料,,,',
+      ',,孤立的要求,集成电路',
+    ].join('\n');
+    const result = await parseCsv(Buffer.from(csv));
+    expect(result.entries.map((e) => [e.seq, e.requirements, e.applicationField])).toEqual([
+      [1, '纯度≥99.99999%\n金属杂质≤100ppt\n颗粒≤5个/mL', '集成电路\nLED外延'],
+      [2, '分辨率≤0.15μm', '集成电路'],
+    ]);
+    expect(codes(result)).toEqual(['8:catalogue.invalid_seq', '10:catalogue.invalid_seq', '10:catalogue.missing_name']);
+  });
+
+  it('reads 序号 and 材料名称 merged down in XLSX as one entry, and still reports a 序号 typed twice', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('目录');
+    sheet.addRows([
+      HEADER,
+      ['先进基础材料'],
+      [1, '超纯氨', '纯度≥99.99999%', '集成电路'],
+      [null, null, '金属杂质≤100ppt'],
+      [null, null, '颗粒≤5个/mL'],
+      [2, 'KrF光刻胶', '分辨率≤0.15μm', '集成电路'],
+      [null, null, '感度≤30mJ/cm²', '平板显示'],
+      [2, 'KrF光刻胶', '分辨率≤0.13μm', '集成电路'],
+    ]);
+    sheet.mergeCells('A2:D2');
+    for (const range of ['A3:A5', 'B3:B5', 'D3:D5', 'A6:A7', 'B6:B7']) sheet.mergeCells(range);
+    const result = await parseXlsx(Buffer.from(await workbook.xlsx.writeBuffer()));
+    expect(result.entries.map((e) => [e.rowNumber, e.seq, e.name, e.requirements, e.applicationField])).toEqual([
+      [3, 1, '超纯氨', '纯度≥99.99999%\n金属杂质≤100ppt\n颗粒≤5个/mL', '集成电路'],
+      [6, 2, 'KrF光刻胶', '分辨率≤0.15μm\n感度≤30mJ/cm²', '集成电路\n平板显示'],
+    ]);
+    expect(codes(result)).toEqual(['8:catalogue.duplicate_seq']);
+  });
+});
+
+describe('full-width characters and 序号 range', () => {
+  it('reads full-width digits and letters as ASCII, keeping full-width punctuation and symbols in the text', () => {
+    const result = parseRows([
+      HEADER,
+      ['先进基础材料'],
+      ['一、先进化工材料'],
+      ['１．高性能树脂'],
+      ['１２', 'ＫｒＦ光刻胶（高感度）', '体积电阻率≥1.0×10¹⁶Ω·m，耐温200℃', '集成电路'],
+    ]);
+    expect(result.errors).toEqual([]);
+    expect(result.entries).toEqual([expect.objectContaining({
+      seq: 12,
+      name: 'KrF光刻胶（高感度）',
+      requirements: '体积电阻率≥1.0×10¹⁶Ω·m，耐温200℃',
+      subCategory: '高性能树脂',
+    })]);
+    expect(result.categories.at(-1)).toEqual({ top: '先进基础材料', major: '先进化工材料', sub: '高性能树脂' });
+  });
+
+  it('refuses a 序号 above the integer column\'s 2147483647 on its row', () => {
+    const result = parseRows([HEADER, ['先进基础材料'], entry('2147483647', '超纯氨'), entry('2147483648', '光刻胶'), entry('99999999999999999999', '电子气体')]);
+    expect(seqs(result)).toEqual([2147483647]);
+    expect(result.errors.map((e) => [e.rowNumber, e.column, e.code])).toEqual([
+      [4, '序号', 'catalogue.invalid_seq'],
+      [5, '序号', 'catalogue.invalid_seq'],
+    ]);
+    expect(result.errors[0]?.message.zh).toContain('2147483647');
   });
 });
