@@ -10,6 +10,9 @@ import { applyEvent, lockCase } from '../engine/transition';
 import type { EventBody } from './body';
 import { submissionProblems } from './rules';
 import { duplicateRace } from './duplicate';
+import { policyChangedSinceVerification, policyFingerprint } from './policy-fingerprint';
+import type { Tx } from '../../db/client';
+import type { CaseRow } from '../engine/scope';
 
 export interface EventOptions {
   ifMatch?: number;
@@ -60,18 +63,26 @@ function inTransaction(ctx: ServiceContext, caseId: string, body: EventBody, opt
       }
     }
     const now = ctx.app.clock.now();
-    const event = { ...body, meta: { at: now.toISOString(), actorId: ctx.user.id, role: 'firm' } } as CaseEvent;
+    const facts = await policyFacts(tx, locked.row, body);
+    const event = { ...body, ...facts, meta: { at: now.toISOString(), actorId: ctx.user.id, role: 'firm' } } as CaseEvent;
     const validate = body.type === 'SUBMIT' || body.type === 'RESUBMIT' ? submissionProblems(now) : undefined;
-    const { row, snapshot, facts } = await applyEvent(tx, ctx.app, { caseId, locked, event, user: ctx.user, requestId: ctx.requestId, ifMatch: opts.ifMatch, validate });
+    const { row, snapshot, facts: caseFacts } = await applyEvent(tx, ctx.app, { caseId, locked, event, user: ctx.user, requestId: ctx.requestId, ifMatch: opts.ifMatch, validate });
     const result = {
       id: row.id,
       state: row.state,
       version: row.version,
-      allowedEvents: allowedEvents(snapshot, ctx.user, facts, now.toISOString()),
+      allowedEvents: allowedEvents(snapshot, ctx.user, caseFacts, now.toISOString()),
     };
     if (opts.idempotencyKey) {
       await tx.insert(idempotencyKeys).values({ userId: ctx.user.id, key: opts.idempotencyKey, requestHash, status: 200, body: result, createdAt: now });
     }
     return { status: 200, body: result, replayed: false };
   });
+}
+
+/** Facts about the policy that only the database knows, for the insurance region of the machine. */
+async function policyFacts(tx: Tx, row: CaseRow, body: EventBody): Promise<Record<string, unknown>> {
+  if (body.type === 'VERIFY_POLICY') return { policyFingerprint: await policyFingerprint(tx, row) };
+  if (body.type === 'RESUBMIT') return { policyChanged: await policyChangedSinceVerification(tx, row) };
+  return {};
 }

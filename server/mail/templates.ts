@@ -103,6 +103,13 @@ export const templates = {
       en: 'The insurer found that the policy data of application {{caseNumber}} ({{materialName}}) does not match: {{reason}}',
     },
   ),
+  'case.policyChanged': t(
+    { zh: '申请 {{caseNumber}} 的保单信息已变更，请重新核验', en: 'Policy of application {{caseNumber}} changed: please verify again' },
+    {
+      zh: '{{firmName}} 在补正申请 {{caseNumber}}（{{materialName}}）时修改了保单信息或保单材料，原核验结果失效，请重新核验。',
+      en: '{{firmName}} changed the policy data or documents of application {{caseNumber}} ({{materialName}}) while revising it; the earlier verification no longer holds. Please verify again.',
+    },
+  ),
   'clock.reminder': t(
     { zh: '提醒：申请 {{caseNumber}} 将于 {{dueOn}} 到期', en: 'Reminder: application {{caseNumber}} is due {{dueOn}}' },
     {

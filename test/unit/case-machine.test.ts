@@ -33,8 +33,9 @@ describe('case machine structure', () => {
     for (const node of allNodes(caseMachine.root)) {
       const may = (node.meta as { may?: Record<string, unknown> } | undefined)?.may ?? {};
       for (const type of Object.keys(node.config.on ?? {})) {
-        // the insurance region's mismatch state follows the review region's RESUBMIT
-        if (!(type in may) && node.id !== 'case.inReview.insurance.mismatch') undeclared.push(`${node.id}:${type}`);
+        // the insurance region's mismatch and verified states follow the review region's RESUBMIT
+        const follows = node.id === 'case.inReview.insurance.mismatch' || node.id === 'case.inReview.insurance.verified';
+        if (!(type in may) && !follows) undeclared.push(`${node.id}:${type}`);
       }
     }
     expect(undeclared).toEqual([]);
@@ -100,6 +101,20 @@ describe('case machine transitions', () => {
     const [verified] = transition(caseMachine, base, { type: 'VERIFY_POLICY', meta: meta('insurer') });
     const [approved] = transition(caseMachine, verified, { type: 'APPROVE', meta: meta('provincial') });
     expect(approved.value).toMatchObject({ inReview: { review: 'expert', insurance: 'verified' } });
+  });
+
+  it('sends a verified policy back to the insurer when a resubmission changed it', () => {
+    const returned = run([
+      { type: 'SUBMIT', meta: meta('firm') },
+      { type: 'VERIFY_POLICY', policyFingerprint: 'abc', meta: meta('insurer') },
+      { type: 'RETURN', reasons: [{ message: 'x' }], meta: meta('municipal') },
+    ]).snapshot;
+    const [kept] = transition(caseMachine, returned, { type: 'RESUBMIT', policyChanged: false, meta: meta('firm') });
+    expect(kept.value).toMatchObject({ inReview: { insurance: 'verified' } });
+    const [again, actions] = transition(caseMachine, returned, { type: 'RESUBMIT', policyChanged: true, meta: meta('firm') });
+    expect(again.value).toEqual({ inReview: { review: 'municipal', insurance: 'pendingVerification' } });
+    expect(again.context.policyVerified).toBe(false);
+    expect(actions).toContainEqual(expect.objectContaining({ type: 'notify', params: { template: 'case.policyChanged', to: ['insurer'] } }));
   });
 
   it('lapses a case whose revision deadline expired, and ignores other clocks expiring', () => {

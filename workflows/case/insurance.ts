@@ -24,6 +24,18 @@ export const insurance = caseSetup.createStateConfig({
     mismatch: {
       on: { RESUBMIT: { target: 'pendingVerification' } },
     },
-    verified: {},
+    // a verification holds for the policy that was verified: edited in revision, it is checked again
+    verified: {
+      on: {
+        RESUBMIT: {
+          guard: ({ event }) => event.policyChanged === true,
+          target: 'pendingVerification',
+          actions: [
+            caseSetup.assign({ policyVerified: false }),
+            { type: 'notify', params: { template: 'case.policyChanged', to: ['insurer'] } },
+          ],
+        },
+      },
+    },
   },
 });

@@ -20,12 +20,14 @@ export interface Reason {
 
 export type CaseEvent =
   | { type: 'SUBMIT'; meta: EventMeta }
-  | { type: 'RESUBMIT'; meta: EventMeta }
+  /** policyChanged: the policy or its documents differ from what the insurer verified (a fact the service looks up) */
+  | { type: 'RESUBMIT'; policyChanged?: boolean; meta: EventMeta }
   | { type: 'WITHDRAW'; reason: string; meta: EventMeta }
   | { type: 'APPROVE'; comment?: string; meta: EventMeta }
   | { type: 'RETURN'; reasons: Reason[]; meta: EventMeta }
   | { type: 'REJECT'; reason: string; meta: EventMeta }
-  | { type: 'VERIFY_POLICY'; meta: EventMeta }
+  /** policyFingerprint: what was verified, kept in the history so that a later change shows */
+  | { type: 'VERIFY_POLICY'; policyFingerprint?: string; meta: EventMeta }
   | { type: 'POLICY_MISMATCH'; reason: string; meta: EventMeta }
   | { type: 'DEADLINE_EXPIRED'; clock: ClockKind; meta: EventMeta };
 

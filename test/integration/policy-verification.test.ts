@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/app';
+import { makeWorld, type World } from '../support/world';
+
+let t: TestApp;
+let w: World;
+beforeAll(async () => {
+  t = await startTestApp();
+  w = await makeWorld(t.app.db, t.api);
+});
+afterAll(async () => t.close());
+
+/** Submitted, verified by the insurer, approved by the city, returned by the province. */
+async function verifiedThenReturned(): Promise<string> {
+  const id = await w.submittedCase();
+  expect((await t.api.post(`/cases/${id}/events`, { type: 'VERIFY_POLICY' }, w.tokens.insurer)).status).toBe(200);
+  expect((await t.api.post(`/cases/${id}/events`, { type: 'APPROVE' }, w.tokens.municipal)).status).toBe(200);
+  expect((await t.api.post(`/cases/${id}/events`, { type: 'RETURN', reasons: [{ message: '请补充用户单位证明' }] }, w.tokens.provincial)).status).toBe(200);
+  return id;
+}
+
+describe("the insurer's verification", () => {
+  it('still holds after a revision that left the policy alone', async () => {
+    const id = await verifiedThenReturned();
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'RESUBMIT' }, w.tokens.firm)).status).toBe(200);
+    const approved = await t.api.post(`/cases/${id}/events`, { type: 'APPROVE' }, w.tokens.provincial);
+    expect(approved.status).toBe(200);
+  });
+
+  it('must be given again when the firm changed the premium during the revision', async () => {
+    const id = await verifiedThenReturned();
+    expect((await t.api.patch(`/cases/${id}`, { policy: { premium: '1800000.00' } }, w.tokens.firm)).status).toBe(200);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'RESUBMIT' }, w.tokens.firm)).status).toBe(200);
+    const refused = await t.api.post<{ errors: { code: string }[] }>(`/cases/${id}/events`, { type: 'APPROVE' }, w.tokens.provincial);
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors.map((e) => e.code)).toEqual(['guard.policyVerified']);
+    const insurerView = await t.api.get<{ allowedEvents: string[] }>(`/cases/${id}`, w.tokens.insurer);
+    expect(insurerView.body.allowedEvents).toEqual(['VERIFY_POLICY', 'POLICY_MISMATCH']);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'VERIFY_POLICY' }, w.tokens.insurer)).status).toBe(200);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'APPROVE' }, w.tokens.provincial)).status).toBe(200);
+  });
+
+  it('records what was verified, and that the policy changed, in the history', async () => {
+    const id = await verifiedThenReturned();
+    await t.api.patch(`/cases/${id}`, { policy: { number: 'PICC-2026-CHANGED' } }, w.tokens.firm);
+    await t.api.post(`/cases/${id}/events`, { type: 'RESUBMIT' }, w.tokens.firm);
+    const history = await t.api.get<{ items: { eventType: string; payload: Record<string, unknown> }[] }>(`/cases/${id}/history`, w.tokens.firm);
+    expect(history.body.items.find((e) => e.eventType === 'VERIFY_POLICY')?.payload.policyFingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(history.body.items.at(-1)).toMatchObject({ eventType: 'RESUBMIT', payload: expect.objectContaining({ policyChanged: true }) });
+  });
+});
