@@ -36,16 +36,17 @@ export async function startClock(s: EffectScope, kind: ClockKind): Promise<void>
 }
 
 export async function pauseClock(s: EffectScope, kind: ClockKind): Promise<void> {
-  const clock = await latest(s, kind, 'running');
+  // an overdue review is paused too, with nothing left: its resumption still gives one day
+  const clock = await latest(s, kind, ['running', 'expired']);
   if (!clock) return;
-  const remaining = workingDaysBetween(shanghaiDate(s.now), clock.dueOn, s.calendar);
+  const remaining = clock.status === 'expired' ? 0 : workingDaysBetween(shanghaiDate(s.now), clock.dueOn, s.calendar);
   await s.tx.update(clocks).set({ status: 'paused', remainingWorkingDays: remaining }).where(eq(clocks.id, clock.id));
   await cancelTimers(s, clock.id);
   await logClock(s, clock.id, 'pause', { remainingWorkingDays: remaining });
 }
 
 export async function resumeClock(s: EffectScope, kind: ClockKind): Promise<void> {
-  const clock = await latest(s, kind, 'paused');
+  const clock = await latest(s, kind, ['paused']);
   if (!clock) return;
   // a reviewer always gets at least one working day back (SPEC §4)
   const days = Math.max(1, clock.remainingWorkingDays ?? 1);
@@ -53,7 +54,16 @@ export async function resumeClock(s: EffectScope, kind: ClockKind): Promise<void
   const due = addWorkingDays(from, days, s.calendar);
   const [resumed] = await s.tx
     .update(clocks)
-    .set({ status: 'running', countedFrom: from, countedDays: days, dueOn: due.date, dueAt: endOfShanghaiDay(due.date), provisional: due.provisional, remainingWorkingDays: null })
+    .set({
+      status: 'running',
+      overdue: false,
+      countedFrom: from,
+      countedDays: days,
+      dueOn: due.date,
+      dueAt: endOfShanghaiDay(due.date),
+      provisional: due.provisional,
+      remainingWorkingDays: null,
+    })
     .where(eq(clocks.id, clock.id))
     .returning();
   if (!resumed) return;
@@ -74,11 +84,11 @@ export async function stopClock(s: EffectScope, kind: ClockKind): Promise<void> 
   }
 }
 
-async function latest(s: EffectScope, kind: ClockKind, status: ClockRow['status']): Promise<ClockRow | undefined> {
+async function latest(s: EffectScope, kind: ClockKind, statuses: ClockRow['status'][]): Promise<ClockRow | undefined> {
   const [row] = await s.tx
     .select()
     .from(clocks)
-    .where(and(eq(clocks.caseId, s.caseRow.id), eq(clocks.kind, kind), eq(clocks.status, status)))
+    .where(and(eq(clocks.caseId, s.caseRow.id), eq(clocks.kind, kind), inArray(clocks.status, statuses)))
     .orderBy(desc(clocks.startedAt))
     .limit(1);
   return row;

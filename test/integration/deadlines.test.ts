@@ -36,6 +36,23 @@ describe('deadlines on the settable clock', () => {
     await smtp.waitFor((m) => m.to.includes(w.people.firm.email) && m.subject.includes('已失效'));
     const history = await t.api.get<{ items: { eventType: string; actorRole: string }[] }>(`/cases/${id}/history`, w.tokens.firm);
     expect(history.body.items.at(-1)).toMatchObject({ eventType: 'DEADLINE_EXPIRED', actorRole: 'system' });
+    // the reviewer's clock, paused while the firm revised, ends with the case
+    const [review] = await t.app.db.select().from(clocks).where(and(eq(clocks.caseId, id), eq(clocks.kind, 'municipalReview')));
+    expect(review?.status).toBe('stopped');
+  });
+
+  it('gives an overdue review that was returned and resubmitted at least one more working day', async () => {
+    const id = await w.submittedCase();
+    const [clock] = await t.app.db.select().from(clocks).where(and(eq(clocks.caseId, id), eq(clocks.kind, 'municipalReview')));
+    await t.api.post('/admin/clock', { set: new Date((clock?.dueAt.getTime() ?? 0) + 60_000).toISOString() }, w.tokens.admin);
+    await expect.poll(async () => (await t.app.db.select().from(clocks).where(eq(clocks.id, clock?.id ?? ''))).at(0)?.status, { timeout: 10_000 }).toBe('expired');
+    await t.api.post(`/cases/${id}/events`, { type: 'RETURN', reasons: [{ message: '补充材料' }] }, w.tokens.municipal);
+    const [paused] = await t.app.db.select().from(clocks).where(eq(clocks.id, clock?.id ?? ''));
+    expect(paused).toMatchObject({ status: 'paused', remainingWorkingDays: 0 });
+    await t.api.post(`/cases/${id}/events`, { type: 'RESUBMIT' }, w.tokens.firm);
+    const [resumed] = await t.app.db.select().from(clocks).where(eq(clocks.id, clock?.id ?? ''));
+    expect(resumed).toMatchObject({ status: 'running', overdue: false, countedDays: 1 });
+    expect(resumed?.dueAt.getTime()).toBeGreaterThan(t.app.clock.now().getTime());
   });
 
   it('marks an overdue municipal review and escalates it to provincial reviewers', async () => {

@@ -29,7 +29,12 @@ export const revision = caseSetup.createStateConfig({
     DEADLINE_EXPIRED: {
       guard: ({ event }) => event.clock === 'revision',
       target: '#case.lapsed',
-      actions: [{ type: 'notify', params: { template: 'case.lapsed', to: ['firm'] } }],
+      actions: [
+        // the reviewer's paused clock ends with the case
+        { type: 'stopClock', params: { kind: 'municipalReview' } },
+        { type: 'stopClock', params: { kind: 'provincialReview' } },
+        { type: 'notify', params: { template: 'case.lapsed', to: ['firm'] } },
+      ],
     },
   },
 });
