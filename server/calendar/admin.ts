@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
 import { calendarChanges, calendarDays, calendarYears } from '../../db/schema';
-import type { ServiceContext } from '../context';
+import type { AppContext, ServiceContext } from '../context';
 import { forbidden, unprocessable, type FieldError } from '../errors';
 import { recomputeClocks } from '../engine/recompute';
 import { isWeekend } from './dates';
@@ -130,10 +130,36 @@ export async function replaceCalendarYear(ctx: ServiceContext, year: number, bod
     }),
   );
   ctx.app.calendar.invalidate();
+  await scheduleSecondPass(ctx, year);
   const changedBy = { id: ctx.user.id, name: ctx.user.name, email: ctx.user.email };
   ctx.app.log.info(
     { year, published: body.published, days: body.days.length, recomputed: result.recomputed.map((r) => r.clockId), changedBy: changedBy.id, requestId: ctx.requestId },
     'working-day calendar year replaced',
   );
   return { ...result, changedBy, changedAt: now.toISOString() };
+}
+
+// Other processes keep their calendar for up to 5 s, and a transition that began before this edit
+// may commit after the recount read the clocks: either can leave a deadline counted on the old
+// calendar. A second recount a little later catches those (recounting is idempotent).
+const SECOND_PASS_DELAY_MS = 15_000;
+
+async function scheduleSecondPass(ctx: ServiceContext, year: number): Promise<void> {
+  try {
+    await ctx.app.queues.deadlines.add('recount', { year }, { jobId: `recount-${year}-${Date.now()}`, delay: SECOND_PASS_DELAY_MS });
+  } catch (err) {
+    ctx.app.log.warn({ err, year }, 'could not schedule the second recount of the calendar year');
+  }
+}
+
+/** The deadlines worker's `recount` job: recount a year's running deadlines on the current calendar. */
+export async function recountYear(app: AppContext, year: number): Promise<number> {
+  const recomputed = await retryOnDeadlock(() =>
+    app.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext('firstbatch.calendar'))`);
+      return recomputeClocks(tx, app, { year, now: app.clock.now(), actorId: null });
+    }),
+  );
+  if (recomputed.length > 0) app.log.info({ year, recomputed: recomputed.map((r) => r.clockId) }, 'second recount moved deadlines');
+  return recomputed.length;
 }

@@ -7,6 +7,7 @@ import { fireTimer, rearmSoon, sweepDue } from '../engine/timers';
 import { QUEUE_NAMES, workerConnection } from './queues';
 import { relayOnce } from './relay';
 import { SettableClock } from '../clock';
+import { recountYear } from '../calendar/admin';
 import { remindRoundsClosing } from '../rounds/closing-reminder';
 import { startLoop, type Loop } from './loop';
 
@@ -52,6 +53,7 @@ export async function startWorkers(app: AppContext, options: { relayIdleMs?: num
     QUEUE_NAMES.deadlines,
     dispatch({
       timer: (job) => fireTimer(app, String(job.data.timerId)),
+      recount: (job) => recountYear(app, Number(job.data.year)),
       sweep: async () => {
         // a sweep asked for right after the demo clock moved must see the new time
         if (app.clock instanceof SettableClock) await app.clock.refresh();

@@ -4,6 +4,7 @@ import { calendarChanges, clockEvents, clocks, timers } from '../../db/schema';
 import type { SettableClock } from '../../server/clock';
 import { defaultClockLengths } from '../../server/engine/clock-kinds';
 import { fireTimer } from '../../server/engine/timers';
+import { recountYear } from '../../server/calendar/admin';
 import { makeRound } from '../../seeds/factories';
 import { startTestApp, type TestApp } from '../support/app';
 import { makeWorld, type World } from '../support/world';
@@ -168,6 +169,18 @@ describe('PUT /admin/calendar/:year recounting running deadlines', () => {
     const res = await put(2027, { published: true, days: schedule2027 }, w.tokens.admin);
     expect(res.body.recomputed).toContainEqual({ clockId: resumed.id, caseId: id, kind: 'municipalReview', from: '2027-01-12', to: '2027-01-12', provisional: false });
     expect(await clockOf(id, 'municipalReview')).toMatchObject({ countedFrom: '2026-12-28', countedDays: 10 });
+  });
+
+  it('puts right, in its second pass, a deadline counted on a stale calendar after the edit', async () => {
+    await unpublish2027();
+    await setNow('2026-12-24T10:00:00+08:00');
+    const id = await w.submittedCase();
+    expect((await put(2027, { published: true, days: schedule2027 }, w.tokens.admin)).status).toBe(200);
+    const right = await clockOf(id, 'municipalReview');
+    // as if another process, still holding the old calendar, had counted it just after the edit
+    await t.app.db.update(clocks).set({ dueOn: '2027-01-11', provisional: true }).where(eq(clocks.id, right.id));
+    expect(await recountYear(t.app, 2027)).toBe(1);
+    expect(await clockOf(id, 'municipalReview')).toMatchObject({ dueOn: right.dueOn, provisional: false });
   });
 
   it('recounts nothing when the same schedule is loaded twice', async () => {
