@@ -23,7 +23,8 @@ const encode = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url
 function decode(s: string): Cursor {
   try {
     const c = JSON.parse(Buffer.from(s, 'base64url').toString()) as Cursor;
-    if (!z.uuid().safeParse(c.e).success || !Number.isInteger(c.s)) throw new Error('shape');
+    // s is a 序号: an integer column, so anything beyond its range is not a cursor we gave out
+    if (!z.uuid().safeParse(c.e).success || !Number.isInteger(c.s) || c.s < 0 || c.s > 2_147_483_647) throw new Error('shape');
     return c;
   } catch {
     throw badRequest('the cursor is not one this server gave out', [{ path: 'query.cursor', message: 'invalid cursor' }]);

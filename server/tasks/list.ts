@@ -44,7 +44,9 @@ interface Cursor {
 function decode(s: string): Cursor {
   try {
     const c = JSON.parse(Buffer.from(s, 'base64url').toString()) as Partial<Cursor>;
-    if (typeof c.due !== 'string' || Number.isNaN(Date.parse(c.due)) || typeof c.id !== 'string' || !/^[0-9a-f-]{36}$/.test(c.id)) throw new Error('shape');
+    const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+    if (typeof c.due !== 'string' || !iso.test(c.due) || Number.isNaN(Date.parse(c.due)) || typeof c.id !== 'string' || !uuid.test(c.id)) throw new Error('shape');
     return { due: c.due, id: c.id };
   } catch {
     throw badRequest('the cursor is not one this server gave out', [{ path: 'query.cursor', message: 'invalid cursor' }]);

@@ -77,6 +77,9 @@ describe('GET /tasks', () => {
     } while (cursor);
     expect(seen).toEqual(all);
     expect((await t.api.get('/tasks?cursor=garbage', w.tokens.firm)).status).toBe(400);
+    const forged = (c: object) => Buffer.from(JSON.stringify(c)).toString('base64url');
+    expect((await t.api.get(`/tasks?cursor=${forged({ due: '1', id: w.firm.id })}`, w.tokens.firm)).status).toBe(400);
+    expect((await t.api.get(`/tasks?cursor=${forged({ due: '2026-01-01T00:00:00.000Z', id: '-'.repeat(36) })}`, w.tokens.firm)).status).toBe(400);
   });
 
   it('is empty for roles with nothing to do here, and needs a sign-in', async () => {
