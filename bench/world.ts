@@ -1,5 +1,5 @@
 import type { Db } from '../db/client';
-import { attachRequiredDocuments, makeEdition, makeEnterprise, makeInsurer, makeRound, makeUser, passwordHashFor, randomUscc } from '../seeds/factories';
+import { attachRequiredDocuments, makeEdition, makeEnterprise, makeInsurer, makeRound, makeUser, passwordHashFor, completeCaseBody } from '../seeds/factories';
 import type { Role } from '../db/schema/accounts';
 import { Api } from '../test/support/http';
 
@@ -41,23 +41,7 @@ export async function makeBenchWorld(db: Db, baseUrl: string) {
   const reviewerIn = (city: string) => person(['municipal'], { city });
 
   /** A complete application body (SPEC §7) that passes every SUBMIT rule of §5. */
-  const caseBody = () => ({
-    roundId: round.id,
-    catalogueEntryId: entry.id,
-    material: { name: '低缺陷高平坦度大尺寸半导体硅晶圆', specification: '300 mm, P型', batchNo: 'B2026-001' },
-    userUnit: { name: '基准测试用户单位有限公司', uscc: randomUscc('330200'), notAffiliate: true, notTrader: true },
-    contract: { number: 'HT-2026-018', signedOn: '2026-03-01', amount: '10000000.00', quantity: '20000', unit: '片', deliveredOn: '2026-04-01' },
-    policy: {
-      insurerId: insurer.id,
-      number: `PICC-2026-${Math.floor(Math.random() * 1e9)}`,
-      liabilityLimit: '60000000.00',
-      premium: '1500000.00',
-      startsOn: '2026-04-01',
-      endsOn: '2027-03-31',
-      premiumInvoiceNo: 'FP-0001',
-      paidOn: '2026-03-25',
-    },
-  });
+  const caseBody = () => completeCaseBody({ roundId: round.id, catalogueEntryId: entry.id, insurerId: insurer.id });
 
   /** A draft opened through POST /cases, with every required document attached (as world.ts does). */
   async function draftCase(firm: Person): Promise<{ id: string; version: number }> {

@@ -132,3 +132,24 @@ export async function attachRequiredDocuments(db: DbOrTx, caseId: string, upload
   }
   return rows;
 }
+
+/** A complete application body (SPEC §7) that passes every SUBMIT rule of §5 in a factory round. */
+export function completeCaseBody(ids: { roundId: string; catalogueEntryId: string; insurerId: string }) {
+  return {
+    roundId: ids.roundId,
+    catalogueEntryId: ids.catalogueEntryId,
+    material: { name: '低缺陷高平坦度大尺寸半导体硅晶圆', specification: '300 mm, P型', batchNo: 'B2026-001' },
+    userUnit: { name: '测试用户单位有限公司', uscc: randomUscc('330200'), notAffiliate: true, notTrader: true },
+    contract: { number: 'HT-2026-018', signedOn: '2026-03-01', amount: '10000000.00', quantity: '20000', unit: '片', deliveredOn: '2026-04-01' },
+    policy: {
+      insurerId: ids.insurerId,
+      number: `PICC-2026-${randomUUID().slice(0, 12)}`,
+      liabilityLimit: '60000000.00',
+      premium: '1500000.00',
+      startsOn: '2026-04-01',
+      endsOn: '2027-03-31',
+      premiumInvoiceNo: 'FP-0001',
+      paidOn: '2026-03-25',
+    },
+  };
+}

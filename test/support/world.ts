@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client';
 import type { DocumentType, enterprises } from '../../db/schema';
-import { attachRequiredDocuments, makeEdition, makeEnterprise, makeInsurer, makeRound, makeUser, randomUscc, REQUIRED_DOCUMENTS } from '../../seeds/factories';
+import { attachRequiredDocuments, makeEdition, makeEnterprise, makeInsurer, makeRound, makeUser, REQUIRED_DOCUMENTS, completeCaseBody } from '../../seeds/factories';
 import type { Api } from './http';
 
 /**
@@ -38,21 +38,7 @@ export async function makeWorld(db: Db, api: Api) {
 
   /** A complete application body (SPEC §7) for this world's round, entry and insurer. */
   const caseBody = (over: Record<string, unknown> = {}) => ({
-    roundId: round.id,
-    catalogueEntryId: entry.id,
-    material: { name: '低缺陷高平坦度大尺寸半导体硅晶圆', specification: '300 mm, P型', batchNo: 'B2026-001' },
-    userUnit: { name: '测试用户单位有限公司', uscc: randomUscc('330200'), notAffiliate: true, notTrader: true },
-    contract: { number: 'HT-2026-018', signedOn: '2026-03-01', amount: '10000000.00', quantity: '20000', unit: '片', deliveredOn: '2026-04-01' },
-    policy: {
-      insurerId: insurer.id,
-      number: `PICC-2026-${Math.floor(Math.random() * 1e6)}`,
-      liabilityLimit: '60000000.00',
-      premium: '1500000.00',
-      startsOn: '2026-04-01',
-      endsOn: '2027-03-31',
-      premiumInvoiceNo: 'FP-0001',
-      paidOn: '2026-03-25',
-    },
+    ...completeCaseBody({ roundId: round.id, catalogueEntryId: entry.id, insurerId: insurer.id }),
     ...over,
   });
 
