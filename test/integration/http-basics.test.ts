@@ -27,6 +27,14 @@ describe('HTTP basics', () => {
     expect(res.headers.get('x-powered-by')).toBeNull();
   });
 
+  it('lists the eleven cities of the province to anyone, with their GB/T 2260 codes', async () => {
+    const res = await t.api.get<{ items: { code: string; name: string }[] }>('/cities');
+    expect(res.status).toBe(200);
+    expect(res.body.items).toHaveLength(11);
+    expect(res.body.items[0]).toMatchObject({ code: '330100', name: '杭州市' });
+    expect(res.body.items.at(-1)).toMatchObject({ code: '331100', name: '丽水市' });
+  });
+
   it('answers an unknown route with a 404 problem', async () => {
     const res = await t.api.get('/api/v1/nothing-here');
     expect(res.status).toBe(404);

@@ -37,10 +37,15 @@ describe('email through the outbox, with workers running', () => {
     await expect.poll(async () => (await t.app.db.select().from(emailDeliveries).where(eq(emailDeliveries.id, toFirm?.id ?? ''))).at(0)?.status).toBe('sent');
   });
 
-  it('shows the in-app notification to the city reviewer', async () => {
+  it('shows the in-app notification to the city reviewer, and to nobody it was not meant for', async () => {
     const id = await w.submittedCase();
     const res = await t.api.get<{ items: { caseId: string; template: string }[] }>('/notifications', w.tokens.municipal);
     expect(res.body.items).toContainEqual(expect.objectContaining({ caseId: id, template: 'case.submitted' }));
+    for (const role of ['otherFirm', 'otherMunicipal', 'insurer', 'admin', 'finance'] as const) {
+      const other = await t.api.get<{ items: { caseId: string }[] }>('/notifications', w.tokens[role]);
+      expect(other.body.items.map((n) => n.caseId), role).not.toContain(id);
+    }
+    expect((await t.api.get('/notifications')).status).toBe(401);
   });
 });
 
