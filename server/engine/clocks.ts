@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
-import { clockEvents, clocks, outbox, timers } from '../../db/schema';
+import { clockEvents, clocks, timers } from '../../db/schema';
+import { writeClockEvent, writeOutbox } from './pending';
 import type { ClockKind } from '../../workflows/case/types';
 import { addWorkingDays, endOfShanghaiDay, shanghaiDate, subtractWorkingDays, workingDaysBetween } from '../calendar/workdays';
 import { clockKinds } from './clock-kinds';
@@ -109,7 +110,7 @@ export async function armTimers(s: EffectScope, clock: ClockRow): Promise<void> 
     .insert(timers)
     .values(planned.map((t) => ({ ...t, clockId: clock.id, caseId: s.caseRow.id })))
     .returning({ id: timers.id, fireAt: timers.fireAt });
-  await s.tx.insert(outbox).values(rows.map((t) => ({ topic: 'timer', payload: { timerId: t.id, fireAt: t.fireAt.toISOString() } })));
+  await writeOutbox(s, rows.map((t) => ({ topic: 'timer', payload: { timerId: t.id, fireAt: t.fireAt.toISOString() } })));
 }
 
 export async function cancelTimers(s: EffectScope, clockId: string): Promise<void> {
@@ -120,5 +121,5 @@ export async function cancelTimers(s: EffectScope, clockId: string): Promise<voi
 }
 
 async function logClock(s: EffectScope, clockId: string, kind: typeof clockEvents.$inferInsert.kind, data: Record<string, unknown>) {
-  await s.tx.insert(clockEvents).values({ clockId, kind, at: s.now, data });
+  await writeClockEvent(s, { clockId, kind, at: s.now, data });
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { emailDeliveries, notifications, outbox } from '../../db/schema';
+import { emailDeliveries, notifications } from '../../db/schema';
+import { writeOutbox } from './pending';
 import type { RecipientGroup } from '../../workflows/case/types';
 import { render, isTemplateName, type CaseVars } from '../mail/templates';
 import { resolveRecipients } from './recipients';
@@ -38,7 +39,7 @@ export async function notify(s: EffectScope, p: NotifyParams): Promise<void> {
   await s.tx.insert(notifications).values(
     recipients.map((r) => ({ userId: r.id, caseId: s.caseRow.id, template: p.template, title: rendered.titleZh, body: rendered.bodyZh, data, createdAt: s.now })),
   );
-  await s.tx.insert(outbox).values(deliveries.map((d) => ({ topic: 'email', payload: { deliveryId: d.id }, createdAt: s.now })));
+  await writeOutbox(s, deliveries.map((d) => ({ topic: 'email', payload: { deliveryId: d.id }, createdAt: s.now })));
 }
 
 function caseVarsFor(s: EffectScope, p: NotifyParams): CaseVars {

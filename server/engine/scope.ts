@@ -2,6 +2,7 @@ import type { Tx } from '../../db/client';
 import type { cases, rounds } from '../../db/schema';
 import type { AppContext } from '../context';
 import type { CalendarData } from '../calendar/workdays';
+import type { PendingWrites } from './pending';
 
 export type CaseRow = typeof cases.$inferSelect;
 export type RoundRow = typeof rounds.$inferSelect;
@@ -19,4 +20,6 @@ export interface EffectScope {
   firmName: string;
   /** the due date of the clock this transition started or resumed, for the email texts */
   dueOn?: string;
+  /** inside a transition: clock events and outbox rows written together at the end */
+  pending?: PendingWrites;
 }

@@ -10,6 +10,7 @@ import type { CaseEvent } from '../../workflows/case/types';
 import type { AppContext, User } from '../context';
 import { AppError, conflict, forbidden, notFound, unprocessable, type FieldError } from '../errors';
 import { executeEffects } from './effects';
+import { PendingWrites } from './pending';
 import { appendHistory } from './history';
 import type { CaseRow, EffectScope, RoundRow } from './scope';
 
@@ -55,8 +56,10 @@ export async function applyEvent(tx: Tx, app: AppContext, input: ApplyInput) {
   if (next === snapshot) throw guardRefusal(snapshot, event);
 
   const now = new Date(event.meta.at);
-  const scope: EffectScope = { tx, app, caseRow: row, round, now, calendar: await app.calendar.get(), actorId: event.meta.actorId, firmName };
+  const pending = new PendingWrites();
+  const scope: EffectScope = { tx, app, caseRow: row, round, now, calendar: await app.calendar.get(), actorId: event.meta.actorId, firmName, pending };
   await executeEffects(scope, actions, event);
+  await pending.flush(tx);
 
   const state = primaryState(next.value);
   const persisted = { value: next.value, context: next.context };
