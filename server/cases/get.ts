@@ -1,18 +1,16 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { cases, clocks, rounds } from '../../db/schema';
+import { clocks, rounds } from '../../db/schema';
 import { allowedEvents, canSee } from '../../workflows/case/permissions';
 import type { ServiceContext } from '../context';
 import { notFound } from '../errors';
-import { caseFacts, machineFor } from '../engine/transition';
+import { machineFor, readCase } from '../engine/transition';
 import type { DbOrTx } from '../../db/client';
 import { caseView } from './present';
 import type { CaseRow } from '../engine/scope';
 
 /** Loads a case the caller may see, or answers 404 — never 403, so ids cannot be probed. */
-export async function loadVisibleCase(ctx: ServiceContext, id: string, db: DbOrTx = ctx.app.db) {
-  const [row] = await db.select().from(cases).where(eq(cases.id, id));
-  if (!row) throw notFound('case');
-  const facts = await caseFacts(db, row);
+export async function loadVisibleCase(ctx: ServiceContext, id: string, db: DbOrTx = ctx.app.db, lock = false) {
+  const { row, facts } = await readCase(db, id, lock);
   if (!canSee(ctx.user, facts)) throw notFound('case');
   return { row, facts };
 }

@@ -18,10 +18,8 @@ const EDITABLE = new Set(['draft', 'revision']);
 /** The firm edits its application while it is a draft or returned for revision (SPEC §7). */
 export async function updateCase(ctx: ServiceContext, id: string, patch: CasePatch, ifMatch?: number) {
   await ctx.app.db.transaction(async (tx) => {
-    const { row } = await loadVisibleCase(ctx, id, tx);
-    const [locked] = await tx.select().from(cases).where(eq(cases.id, id)).for('update');
-    if (!locked) throw new Error('case vanished');
-    if (!ctx.user.roles.includes('firm') || ctx.user.enterpriseId !== row.enterpriseId) throw forbidden('only the applicant firm may edit its application');
+    const { row: locked } = await loadVisibleCase(ctx, id, tx, true);
+    if (!ctx.user.roles.includes('firm') || ctx.user.enterpriseId !== locked.enterpriseId) throw forbidden('only the applicant firm may edit its application');
     if (!EDITABLE.has(locked.state)) throw conflict(`the application cannot be edited while it is ${locked.state}`);
     if (ifMatch !== undefined && ifMatch !== locked.version) {
       throw conflict(`the case has changed: you sent version ${ifMatch}, it is now at ${locked.version}`, { currentVersion: locked.version });

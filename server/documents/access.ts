@@ -1,6 +1,4 @@
-import { eq } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../db/client';
-import { cases } from '../../db/schema';
 import type { ServiceContext } from '../context';
 import { conflict, forbidden } from '../errors';
 import { loadVisibleCase } from '../cases/get';
@@ -29,9 +27,7 @@ export async function assertMayUpload(ctx: ServiceContext, caseId: string, db: D
 
 /** Locks the case row so that versions and history sequence numbers cannot race. */
 export async function lockForUpload(ctx: ServiceContext, caseId: string, tx: Tx): Promise<CaseRow> {
-  await loadVisibleCase(ctx, caseId, tx);
-  const [locked] = await tx.select().from(cases).where(eq(cases.id, caseId)).for('update');
-  if (!locked) throw new Error('case vanished');
+  const { row: locked } = await loadVisibleCase(ctx, caseId, tx, true);
   checkUploader(ctx, locked);
   return locked;
 }

@@ -132,17 +132,19 @@ export interface LockedCase {
   firmName: string;
 }
 
-/** Locks the case row (FOR UPDATE OF cases) and reads its firm in the same statement. */
-export async function lockCase(tx: Tx, caseId: string): Promise<LockedCase> {
-  const [found] = await tx
+/** Reads the case and its firm in one statement; `lock` takes the case row FOR UPDATE. */
+export async function readCase(db: DbOrTx, caseId: string, lock: boolean): Promise<LockedCase> {
+  const query = db
     .select({ row: cases, uscc: enterprises.uscc, affiliations: enterprises.affiliations, firmName: enterprises.name })
     .from(cases)
     .innerJoin(enterprises, eq(enterprises.id, cases.enterpriseId))
-    .where(eq(cases.id, caseId))
-    .for('update', { of: cases });
+    .where(eq(cases.id, caseId));
+  const [found] = lock ? await query.for('update', { of: cases }) : await query;
   if (!found) throw notFound('case');
   return { row: found.row, facts: factsOf(found.row, found.uscc, found.affiliations), firmName: found.firmName };
 }
+
+export const lockCase = (tx: Tx, caseId: string) => readCase(tx, caseId, true);
 
 function factsOf(row: CaseRow, uscc: string, affiliations: string[]): CaseFacts {
   return {
@@ -156,13 +158,6 @@ function factsOf(row: CaseRow, uscc: string, affiliations: string[]): CaseFacts 
   };
 }
 
-export async function caseFacts(tx: DbOrTx, row: CaseRow): Promise<CaseFacts> {
-  const [firm] = await tx
-    .select({ uscc: enterprises.uscc, affiliations: enterprises.affiliations })
-    .from(enterprises)
-    .where(eq(enterprises.id, row.enterpriseId));
-  return factsOf(row, firm?.uscc ?? '', firm?.affiliations ?? []);
-}
 
 function guardName(guard: unknown): string {
   if (typeof guard === 'string') return guard;

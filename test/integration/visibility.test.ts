@@ -3,7 +3,7 @@ import { and, inArray } from 'drizzle-orm';
 import { cases } from '../../db/schema';
 import { canSee } from '../../workflows/case/permissions';
 import { visibleCases } from '../../server/cases/visibility';
-import { caseFacts } from '../../server/engine/transition';
+import { readCase } from '../../server/engine/transition';
 import { toUser } from '../../server/auth/sessions';
 import { makeUser } from '../../seeds/factories';
 import { startTestApp, type TestApp } from '../support/app';
@@ -27,7 +27,7 @@ describe('list visibility', () => {
       const user = toUser(person);
       const listed = await t.app.db.select({ id: cases.id }).from(cases).where(and(inArray(cases.id, ids), visibleCases(user)));
       const expected = [];
-      for (const row of rows) if (canSee(user, await caseFacts(t.app.db, row))) expected.push(row.id);
+      for (const row of rows) if (canSee(user, (await readCase(t.app.db, row.id, false)).facts)) expected.push(row.id);
       expect(listed.map((r) => r.id).sort(), person.email).toEqual(expected.sort());
     }
     expect(rows).toHaveLength(3);
