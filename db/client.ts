@@ -14,11 +14,20 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export function connect(url: string, options: { max?: number } = {}): Database {
+// A request's statements take milliseconds; one that runs for half a minute, or a transaction left
+// idle, is a bug or an overload. Either costs that request an error, never the pool (SPEC §9).
+const STATEMENT_TIMEOUT_MS = 30_000;
+const IDLE_IN_TRANSACTION_TIMEOUT_MS = 15_000;
+
+export function connect(url: string, options: { max?: number; statementTimeoutMs?: number } = {}): Database {
   const sql = postgres(url, {
     max: options.max ?? 10,
     onnotice: () => undefined,
     connect_timeout: 5,
+    connection: {
+      statement_timeout: options.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS,
+      idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    },
     // bigint columns come back as JavaScript bigint, never as lossy numbers
     types: { bigint: postgres.BigInt },
   });

@@ -38,7 +38,7 @@ export async function createAppContext(env: Env, options: { poolSize?: number } 
     redis,
     queues,
     clock,
-    calendar: new CalendarStore(database.db),
+    calendar: new CalendarStore(),
     metrics: createMetrics(database.db),
   };
   const close = async () => {

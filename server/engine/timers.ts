@@ -39,7 +39,7 @@ export async function fireTimer(app: AppContext, timerId: string): Promise<boole
     if (!clock || !round || clock.status !== 'running') return true;
     const kind = clock.kind as ClockKind;
     const spec = clockKinds[kind];
-    const scope: EffectScope = { tx, app, caseRow, round, now, calendar: await app.calendar.get(), actorId: null, firmName: locked.firmName };
+    const scope: EffectScope = { tx, app, caseRow, round, now, calendar: await app.calendar.get(tx), actorId: null, firmName: locked.firmName };
     if (timer.purpose === 'reminder') {
       await tx.insert(clockEvents).values({ clockId: clock.id, kind: 'remind', at: now, data: timer.data });
       await notify(scope, { template: 'clock.reminder', to: spec.remind, reason: clockLabels[kind], dueOn: clock.dueOn });

@@ -57,7 +57,7 @@ export async function applyEvent(tx: Tx, app: AppContext, input: ApplyInput) {
 
   const now = new Date(event.meta.at);
   const pending = new PendingWrites();
-  const scope: EffectScope = { tx, app, caseRow: row, round, now, calendar: await app.calendar.get(), actorId: event.meta.actorId, firmName, pending };
+  const scope: EffectScope = { tx, app, caseRow: row, round, now, calendar: await app.calendar.get(tx), actorId: event.meta.actorId, firmName, pending };
   await executeEffects(scope, actions, event);
   await pending.flush(tx);
 

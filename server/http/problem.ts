@@ -77,8 +77,9 @@ function isDatabaseUnavailable(err: unknown): boolean {
     (code) =>
       typeof code === 'string' &&
       // SQLSTATE classes 08 (connection), 53 (resources), 57P (operator intervention), and a
-      // database that refuses connections for now (55000 from ALTER DATABASE … ALLOW_CONNECTIONS)
-      (DRIVER_CODES.has(code) || /^(08|53)/.test(code) || code.startsWith('57P') || code === '55000'),
+      // database that refuses connections for now (55000 from ALTER DATABASE … ALLOW_CONNECTIONS),
+      // and a statement cancelled by the statement timeout (57014) under overload
+      (DRIVER_CODES.has(code) || /^(08|53)/.test(code) || code.startsWith('57P') || code === '55000' || code === '57014'),
   );
 }
 

@@ -165,7 +165,7 @@ describe('effects', () => {
     const [row] = await t.app.db.select().from(cases).where(eq(cases.id, id));
     if (!row) throw new Error('case missing');
     const attempt = t.app.db.transaction(async (tx) => {
-      const scope = { tx, app: t.app, caseRow: row, round: w.round, now: new Date(), calendar: await t.app.calendar.get(), actorId: null, firmName: w.firm.name };
+      const scope = { tx, app: t.app, caseRow: row, round: w.round, now: new Date(), calendar: await t.app.calendar.get(tx), actorId: null, firmName: w.firm.name };
       await executeEffects(scope, [{ type: 'startClock', params: { kind: 'coffeeBreak' } }], { type: 'SUBMIT', meta: { at: new Date().toISOString(), actorId: null, role: 'system' } });
     });
     await expect(attempt).rejects.toThrow(/unexpected parameters/);
@@ -179,7 +179,7 @@ describe('effects', () => {
     const [row] = await t.app.db.select().from(cases).where(eq(cases.id, id));
     if (!row) throw new Error('case missing');
     const attempt = t.app.db.transaction(async (tx) => {
-      const scope = { tx, app: t.app, caseRow: row, round: w.round, now: new Date(), calendar: await t.app.calendar.get(), actorId: null, firmName: w.firm.name };
+      const scope = { tx, app: t.app, caseRow: row, round: w.round, now: new Date(), calendar: await t.app.calendar.get(tx), actorId: null, firmName: w.firm.name };
       await executeEffects(scope, [{ type: 'notify', params: { template: 'case.submitted', to: ['firm'] } }, { type: 'launchRocket' }], {
         type: 'SUBMIT',
         meta: { at: new Date().toISOString(), actorId: null, role: 'system' },

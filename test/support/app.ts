@@ -22,7 +22,7 @@ export interface TestApp {
  * queue prefix, so parallel test files never consume each other's jobs.
  */
 export async function startTestApp(
-  options: { workers?: boolean; smtpUrl?: string; redisUrl?: string; ownDatabase?: boolean; env?: Partial<typeof env> } = {},
+  options: { workers?: boolean; smtpUrl?: string; redisUrl?: string; ownDatabase?: boolean; poolSize?: number; env?: Partial<typeof env> } = {},
 ): Promise<TestApp> {
   // a relay takes every outbox row it finds: files that run workers get a database of their own
   const own = options.workers || options.ownDatabase ? await cloneDatabase() : null;
@@ -34,7 +34,7 @@ export async function startTestApp(
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     ...options.env,
   };
-  const { app, close } = await createAppContext(testEnv, { poolSize: 30 });
+  const { app, close } = await createAppContext(testEnv, { poolSize: options.poolSize ?? 30 });
   const server: Server = buildApp(app).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { SecondConnectionError } from '../../db/prepared';
+import { startTestApp, type TestApp } from '../support/app';
+import { makeWorld, type World } from '../support/world';
+
+// SPEC §9: any number of concurrent requests never exhausts the pool into a hang. The app here
+// has a pool of 3, and every burst is larger than that.
+const POOL = 3;
+let t: TestApp;
+let w: World;
+
+beforeAll(async () => {
+  t = await startTestApp({ poolSize: POOL });
+  w = await makeWorld(t.app.db, t.api);
+});
+afterAll(async () => t.close());
+
+async function returnedCase(): Promise<string> {
+  const id = await w.submittedCase();
+  const res = await t.api.post(`/cases/${id}/events`, { type: 'RETURN', reasons: [{ message: '请补充检测报告' }] }, w.tokens.municipal);
+  if (res.status !== 200) throw new Error(`return failed: ${res.status}`);
+  return id;
+}
+
+/** drizzle wraps a driver's error in its own, with the driver's as the cause */
+function rootCause(err: unknown): unknown {
+  let e = err;
+  while (e instanceof Error && e.cause !== undefined) e = e.cause;
+  return e;
+}
+
+describe('the connection pool under a burst', () => {
+  it('answers every one of 4× the pool size concurrent RESUBMITs with a cold working-day calendar', async () => {
+    const ids = [];
+    for (let i = 0; i < POOL * 4; i++) ids.push(await returnedCase());
+    // the calendar's cache refreshes inside the transactions the burst opens
+    t.app.calendar.invalidate();
+    const answers = await Promise.all(ids.map((id) => t.api.post<{ state: string }>(`/cases/${id}/events`, { type: 'RESUBMIT' }, w.tokens.firm)));
+    expect(answers.map((a) => a.status)).toEqual(ids.map(() => 200));
+    expect(answers.map((a) => a.body.state)).toEqual(ids.map(() => 'municipal'));
+    expect((await t.api.get('/readyz')).status).toBe(200);
+  });
+
+  it('refuses, at once, a query that asks the pool for a second connection inside a transaction', async () => {
+    const attempt = t.app.db.transaction(async () => t.app.db.execute(sql`select 1`));
+    expect(rootCause(await attempt.catch((e: unknown) => e))).toBeInstanceOf(SecondConnectionError);
+    const nested = t.app.db.transaction(async () => t.app.db.transaction(async (inner) => inner.execute(sql`select 1`)));
+    expect(rootCause(await nested.catch((e: unknown) => e))).toBeInstanceOf(SecondConnectionError);
+    // the transaction's own handle, savepoints included, is fine
+    const fine = await t.app.db.transaction(async (tx) => tx.transaction(async (sp) => sp.execute(sql`select 1 as one`)));
+    expect(fine[0]).toEqual({ one: 1 });
+  });
+
+  it('cancels a statement that outlives the statement timeout instead of holding its connection', async () => {
+    const [row] = await t.app.db.execute<{ statement_timeout: string; idle_in_transaction_session_timeout: string }>(
+      sql`select current_setting('statement_timeout') as statement_timeout, current_setting('idle_in_transaction_session_timeout') as idle_in_transaction_session_timeout`,
+    );
+    expect(row).toEqual({ statement_timeout: '30s', idle_in_transaction_session_timeout: '15s' });
+  });
+});
