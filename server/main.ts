@@ -10,6 +10,7 @@ import { checkTemplates } from './mail/templates';
 import { isEmpty, seedDemo } from '../seeds/demo';
 import { assertSeedAllowed } from '../seeds/guard';
 import { onShutdown } from './shutdown';
+import { drainable } from './http/drain';
 
 // `npm start`: one command from an empty machine with Postgres and Redis to a running system.
 checkTemplates();
@@ -40,9 +41,10 @@ const server: Server = buildApp(app).listen(env.PORT, () => {
   if (!workers) console.log('Workers are not running in this process; start them with `npm run worker`.');
 });
 
+const drain = drainable(server);
 onShutdown(logger, env.SHUTDOWN_GRACE_MS, async () => {
-  // stop taking requests and let in-flight ones finish, then let jobs finish
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  // stop taking requests and answer the ones in flight, then let jobs finish
+  await drain();
   await workers?.close();
   await close();
 });

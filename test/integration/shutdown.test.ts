@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cloneDatabase } from '../support/databases';
+
+// The real `npm start` process, stopped with SIGTERM while clients keep their connections busy.
+const PORT = 3400 + Math.floor(Math.random() * 500);
+const base = `http://127.0.0.1:${PORT}`;
+let database: Awaited<ReturnType<typeof cloneDatabase>>;
+
+beforeAll(async () => {
+  database = await cloneDatabase();
+});
+afterAll(async () => database.drop());
+
+async function waitUntilUp(deadline: number): Promise<void> {
+  while (Date.now() < deadline) {
+    const ok = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('the server did not start');
+}
+
+describe('SIGTERM under keep-alive traffic', () => {
+  it('answers the requests in flight, closes their connections, and exits 0 within the grace period', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+      env: {
+        ...process.env,
+        NODE_ENV: 'development',
+        DATABASE_URL: database.url,
+        PORT: String(PORT),
+        QUEUE_PREFIX: `{t-${randomUUID().slice(0, 8)}}`,
+        // below the server's 5 s keep-alive timeout: a busy kept-alive socket must not outlast it
+        SHUTDOWN_GRACE_MS: '4000',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: 'ignore',
+    });
+    const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
+    await waitUntilUp(Date.now() + 30_000);
+
+    const login = await fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'provincial@demo.local', password: process.env.DEMO_PASSWORD ?? 'Demo-2026!' }),
+    });
+    const { token } = (await login.json()) as { token: string };
+    const statuses: number[] = [];
+    let stop = false;
+    // eight reviewers, each reusing its connection for list after list, until the server is gone
+    const clients = Array.from({ length: 8 }, async () => {
+      while (!stop) {
+        try {
+          const res = await fetch(`${base}/api/v1/cases`, { headers: { authorization: `Bearer ${token}` } });
+          await res.arrayBuffer();
+          statuses.push(res.status);
+        } catch {
+          return; // refused: the server has stopped listening
+        }
+      }
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    child.kill('SIGTERM');
+    const [code] = await exited;
+    stop = true;
+    await Promise.all(clients);
+
+    // 1 would mean the grace period ran out before the workers and the pool were closed
+    expect(code).toBe(0);
+    expect(statuses.length).toBeGreaterThan(0);
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+  }, 60_000);
+});
