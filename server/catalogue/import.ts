@@ -4,7 +4,8 @@ import { unprocessable, type FieldError } from '../errors';
 import { requireAdmin } from './access';
 import { editionView } from './edition-view';
 import type { ImportInput } from './import-input';
-import { hasBlockingErrors, parseEditionFile, type ParseResult, type RowError } from './parse';
+import { hasBlockingErrors, type ParseResult, type RowError } from './parse';
+import { parseEditionFileOffThread } from './parse-off-thread';
 
 const PREVIEW_ENTRIES = 50;
 // Postgres allows 65,535 bind parameters per statement; 8 columns × 1,000 rows stays well below.
@@ -38,7 +39,7 @@ const isDemoTitle = (title: string, parsed: ParseResult) => title.includes('演�
 /** `?dryRun=true`: what the import would create, and every problem found, with nothing written. */
 export async function previewEdition(ctx: ServiceContext, input: ImportInput) {
   requireAdmin(ctx.user, 'import catalogue editions');
-  const parsed = await parseEditionFile(input.file.buffer, input.file.originalname, input.file.mimetype);
+  const parsed = await parseEditionFileOffThread(input.file.buffer, input.file.originalname, input.file.mimetype);
   const title = titleOf(input, parsed);
   return {
     title,
@@ -54,7 +55,7 @@ export async function previewEdition(ctx: ServiceContext, input: ImportInput) {
 /** A file with any blocking error is refused whole: a catalogue with holes is worse than none. */
 export async function importEdition(ctx: ServiceContext, input: ImportInput) {
   requireAdmin(ctx.user, 'import catalogue editions');
-  const parsed = await parseEditionFile(input.file.buffer, input.file.originalname, input.file.mimetype);
+  const parsed = await parseEditionFileOffThread(input.file.buffer, input.file.originalname, input.file.mimetype);
   if (hasBlockingErrors(parsed)) {
     const errors = issues(parsed, 'error');
     throw unprocessable(`the file has ${errors.length} error(s); nothing was imported`, errors);

@@ -23,8 +23,8 @@ export const fileErrors = {
     make('unreadable_file', 'error', 0, { zh: `文件无法读取：${detail}`, en: `The file cannot be read: ${detail}` }),
   tooLargeUnpacked: (detail: string): RowError =>
     make('file_too_large_unpacked', 'error', 0, {
-      zh: `工作簿解压后过大或压缩比异常（${detail}），解压后不得超过 50 MB`,
-      en: `The workbook unpacks too large or is compressed suspiciously well (${detail}); at most 50 MB unpacked`,
+      zh: `工作簿解压后过大或压缩比异常（${detail}），解压后合计不得超过 24 MB，单个工作表不得超过 8 MB`,
+      en: `The workbook unpacks too large or is compressed suspiciously well (${detail}); at most 24 MB unpacked, 8 MB per sheet`,
     }),
   noWorksheet: (): RowError => make('no_worksheet', 'error', 0, { zh: '工作簿中没有工作表', en: 'The workbook has no worksheet' }),
   csvSyntax: (rowNumber: number, detail: string): RowError =>

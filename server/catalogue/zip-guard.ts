@@ -7,7 +7,10 @@ import { inflateRawSync } from 'node:zlib';
 // its declared size: the real bytes cannot outgrow what the budget allowed.
 // (server/documents/zip.ts reads names from a file handle only; sizes need this reader.)
 
-export const MAX_UNPACKED_BYTES = 50 * 1024 * 1024;
+// exceljs holds a sheet as objects about fifteen times the size of its XML: a 45 MB sheet took
+// 740 MB. The largest official edition (2025, 445 entries) is well under 1 MB of sheet XML.
+export const MAX_UNPACKED_BYTES = 24 * 1024 * 1024;
+export const MAX_PART_BYTES = 8 * 1024 * 1024;
 export const MAX_COMPRESSION_RATIO = 200;
 // Below this, a high ratio is a short repetitive part (styles, empty rows), not a bomb.
 const RATIO_FLOOR_BYTES = 1024 * 1024;
@@ -44,6 +47,7 @@ export function checkZipBudget(buf: Buffer): ZipVerdict {
   for (const entry of entries) {
     total += entry.uncompressed;
     if (total > MAX_UNPACKED_BYTES) return tooLarge(`more than ${MAX_UNPACKED_BYTES / 1024 / 1024} MB unpacked`);
+    if (entry.uncompressed > MAX_PART_BYTES) return tooLarge(`${entry.name} unpacks to more than ${MAX_PART_BYTES / 1024 / 1024} MB`);
     const ratio = entry.uncompressed / Math.max(entry.compressed, 1);
     if (entry.uncompressed >= RATIO_FLOOR_BYTES && ratio > MAX_COMPRESSION_RATIO) {
       return tooLarge(`${entry.name} is compressed ${Math.round(ratio)}:1`);

@@ -178,7 +178,7 @@ describe('importing a catalogue edition', () => {
     const res = await upload(w.tokens.admin, { bytes: zipBomb(), name: 'bomb.xlsx', type: xlsx }, fields);
     expect(res.status).toBe(422);
     expect(res.body.errors).toEqual([expect.objectContaining({ path: 'file', code: 'catalogue.file_too_large_unpacked' })]);
-    expect(res.body.errors?.[0]?.messageZh).toContain('50 MB');
+    expect(res.body.errors?.[0]?.messageZh).toContain('24 MB');
     expect(await editionsNumbered(fields.docNumber)).toEqual([]);
     const after = await upload(w.tokens.admin, { bytes: Buffer.from(CLEAN_CSV), name: 'clean.csv' }, fieldsOf(), '?dryRun=true');
     expect(after.status).toBe(200);

@@ -184,8 +184,12 @@ describe('catalogue rows', () => {
 
 // One deflated part of zeros (~1000:1) whose central directory declares `declared` bytes.
 function zipBomb(zeros: number, declared: number): Buffer {
+  return zipOfOnePart(Buffer.alloc(zeros), declared);
+}
+
+function zipOfOnePart(raw: Buffer, declared: number): Buffer {
   const name = Buffer.from('xl/worksheets/sheet1.xml');
-  const data = deflateRawSync(Buffer.alloc(zeros));
+  const data = deflateRawSync(raw);
   const local = Buffer.alloc(30);
   local.writeUInt32LE(0x04034b50, 0);
   local.writeUInt16LE(8, 8);
@@ -214,12 +218,20 @@ describe('workbooks that unpack too large', () => {
     const started = Date.now();
     const result = await parseEditionFile(zipBomb(60 * MB, 3_900_000_000), 'bomb.xlsx');
     expect(codes(result)).toEqual(['0:catalogue.file_too_large_unpacked']);
-    expect(result.errors[0]?.message.zh).toContain('50 MB');
+    expect(result.errors[0]?.message.zh).toContain('24 MB');
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
-  it('refuses a part compressed more than 200:1 even under the 50 MB budget', async () => {
-    const result = await parseXlsx(zipBomb(10 * MB, 10 * MB));
+  it('refuses a sheet that unpacks past 8 MB even when it compresses no better than text does', async () => {
+    // 9 MB of varied digits: about 2:1, far from any bomb ratio, but too much for exceljs's objects
+    const digits = Buffer.from(Array.from({ length: 9 * MB }, (_, i) => 48 + ((i * 7919) % 97) % 10));
+    const result = await parseXlsx(zipOfOnePart(digits, digits.length));
+    expect(codes(result)).toEqual(['0:catalogue.file_too_large_unpacked']);
+    expect(result.errors[0]?.message.en).toContain('sheet1.xml unpacks to more than 8 MB');
+  });
+
+  it('refuses a part compressed more than 200:1 even under the 24 MB budget', async () => {
+    const result = await parseXlsx(zipBomb(7 * MB, 7 * MB));
     expect(codes(result)).toEqual(['0:catalogue.file_too_large_unpacked']);
     expect(result.errors[0]?.message.en).toMatch(/sheet1\.xml is compressed \d+:1/);
   });
