@@ -1,5 +1,5 @@
 # One image for both processes: `npm start` (HTTP API + pages) and `npm run worker`.
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=development
 COPY package.json package-lock.json ./
