@@ -1,6 +1,5 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import cookieParser from 'cookie-parser';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import swaggerUi from 'swagger-ui-express';
@@ -35,7 +34,6 @@ export function buildApp(app: AppContext): Express {
   server.use(httpMetrics(app));
   server.use(helmet());
   server.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'], reviver: refuseUnstorableText }));
-  server.use(cookieParser());
   server.use(healthRouter(app));
   server.get('/metrics', metricsEndpoint(app));
 
