@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { enterprises, users } from '../../db/schema';
-import type { Tx } from '../../db/client';
+import type { DbOrTx } from '../../db/client';
 import type { AppContext } from '../context';
 import { AppError, unprocessable, type FieldError } from '../errors';
 import { hashPassword } from '../auth/password';
@@ -33,7 +33,9 @@ export async function registerEnterprise(app: AppContext, body: Registration) {
     ...passwordProblems('user.password', user.password, user.email),
   ];
   if (problems.length > 0) throw unprocessable('the registration cannot be accepted', problems);
-  // scrypt is slow on purpose: hash before the transaction so that no row lock waits on it
+  // scrypt is slow on purpose: refuse what a lookup can refuse first, and hash before the
+  // transaction so that no row lock waits on it (the transaction looks again, for a race)
+  await refuseTaken(app.db, firm.uscc, user.email);
   const passwordHash = await hashPassword(user.password);
   const now = app.clock.now();
   try {
@@ -59,7 +61,7 @@ export async function registerEnterprise(app: AppContext, body: Registration) {
   }
 }
 
-async function refuseTaken(tx: Tx, uscc: string, email: string) {
+async function refuseTaken(tx: DbOrTx, uscc: string, email: string) {
   const [firm] = await tx.select({ id: enterprises.id }).from(enterprises).where(eq(enterprises.uscc, uscc));
   const [account] = await tx.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = lower(${email})`);
   const taken = [...(firm ? [USCC_TAKEN] : []), ...(account ? [EMAIL_TAKEN] : [])];
