@@ -160,6 +160,12 @@ describe('POST /enterprises/register', () => {
     expect(res.body.errors).toEqual([{ path: 'user.password', code, message: expect.any(String), messageZh: expect.any(String) }]);
   });
 
+  it.each(['Password12', 'Qwerty1234', 'iloveyou12', 'QWERTYUIOP1'])('refuses the common password %s, with the reason', async (password) => {
+    const res = await register(registration({ user: { password } }));
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([{ path: 'user.password', code: 'password.common', message: expect.any(String), messageZh: expect.any(String) }]);
+  });
+
   it('refuses a password built from the email address', async () => {
     const res = await register(registration({ user: { email: 'wangjingli@firm.test', password: 'Wangjingli-2026' } }));
     expect(res.status).toBe(422);
