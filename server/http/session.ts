@@ -22,6 +22,19 @@ export function tokenOf(req: Request): string | null {
   return sessionCookieOf(req);
 }
 
+// answers that may hold one person's data: a shared cache must not keep them, nor a browser's disk
+const PERSONAL_PATHS = ['/api/v1/auth/', '/api/v1/enterprises/register'];
+
+/** `Cache-Control: no-store` on every answer to a request with credentials, valid or not, and on sign-in. */
+export function noStoreForCredentials(): RequestHandler {
+  return (req, res, next) => {
+    if (req.headers.authorization !== undefined || sessionCookieOf(req) || PERSONAL_PATHS.some((p) => req.path.startsWith(p))) {
+      res.setHeader('Cache-Control', 'no-store');
+    }
+    next();
+  };
+}
+
 /** Attaches the signed-in user when a valid token came; routes decide whether one is required. */
 export function sessionMiddleware(app: AppContext): RequestHandler {
   return async (req, _res, next) => {

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeUser } from '../../seeds/factories';
 import { startTestApp, type TestApp } from '../support/app';
 import { makeWorld, type World } from '../support/world';
+import { download, upload } from '../fixtures/documents/client';
+import { pdfBytes } from '../fixtures/documents/files';
 
 let t: TestApp;
 let w: World;
@@ -110,5 +112,25 @@ describe('cookies and headers', () => {
     } finally {
       t.app.env.METRICS_TOKEN = undefined;
     }
+  });
+
+  it('answers with Cache-Control: no-store to every request with a session or bearer token, and on every /auth answer', async () => {
+    const token = w.tokens.firm;
+    const caseId = await w.createCase();
+    const stored = await upload(t.url, caseId, token, { type: 'sales_contract', fileName: '合同.pdf', bytes: pdfBytes('no-store'), contentType: 'application/pdf' });
+    const answers = {
+      me: await send('GET', '/api/v1/me', { authorization: `Bearer ${token}` }),
+      meByCookie: await send('GET', '/api/v1/me', { cookie: `fb_session=${token}` }),
+      cases: await send('GET', '/api/v1/cases', { authorization: `Bearer ${token}` }),
+      publicWithToken: await send('GET', '/api/v1/cities', { authorization: `Bearer ${token}` }),
+      deniedToken: await send('GET', '/api/v1/me', { authorization: 'Bearer made-up' }),
+      notFound: await send('GET', `/api/v1/cases/${caseId}x`, { authorization: `Bearer ${token}` }),
+      login: await send('POST', '/api/v1/auth/login', {}, JSON.stringify({ email: w.people.expert.email, password: 'Test-password-1' })),
+      failedLogin: await send('POST', '/api/v1/auth/login', {}, JSON.stringify({ email: w.people.expert.email, password: 'Not-the-password-1' })),
+      badLogin: await send('POST', '/api/v1/auth/login', {}, '{'),
+      document: { status: 200, headers: { 'cache-control': (await download(t.url, String(stored.json?.href), token)).headers.get('cache-control') ?? undefined } },
+    };
+    const cacheControl = Object.fromEntries(Object.entries(answers).map(([k, r]) => [k, r.headers['cache-control']]));
+    expect(cacheControl).toEqual(Object.fromEntries(Object.keys(answers).map((k) => [k, 'no-store'])));
   });
 });
