@@ -21,7 +21,7 @@ afterAll(async () => t.close());
 function send(method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
   const url = new URL(path, t.url);
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) } }, (res) => {
+    const req = request(url, { method, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers } }, (res) => {
       res.resume();
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
     });
@@ -71,7 +71,11 @@ describe('cookies and headers', () => {
       { 'accept-language': '\u00e9;q=abc, *;q=2, zh-CN;q=' },
       { 'accept-language': 'x'.repeat(8000) },
       { 'x-request-id': '\u00e9'.repeat(200) },
+      { 'x-forwarded-for': '\u00e9\u00ff, ::::, 999.1.1.1' },
+      { 'x-forwarded-for': Array.from({ length: 500 }, (_, i) => `10.0.${i % 250}.${i % 200}`).join(', ') },
       { 'content-type': 'application/json; charset=\u00e9' },
+      { 'content-type': 'application/json; charset=utf-16' },
+      { 'content-type': 'multipart/form-data; boundary=' },
       { 'x-huge': 'h'.repeat(20_000) },
     ];
     const routes: [string, string, string | undefined][] = [
@@ -81,6 +85,7 @@ describe('cookies and headers', () => {
       ['GET', `/api/v1/cases/${caseId}`, undefined],
       ['PATCH', `/api/v1/cases/${caseId}`, JSON.stringify({ material: { batchNo: 'B-odd' } })],
       ['POST', `/api/v1/cases/${caseId}/events`, JSON.stringify({ type: 'WITHDRAW', reason: 'odd headers' })],
+      ['POST', `/api/v1/cases/${caseId}/documents`, '--x\r\n'],
       ['POST', '/api/v1/auth/login', JSON.stringify({ email: 'nobody@example.test', password: 'Whatever-2026' })],
       ['GET', '/metrics', undefined],
       ['GET', '/openapi.json', undefined],
