@@ -57,7 +57,8 @@ describe('password hashing', () => {
     expect(await Promise.all(logins)).toEqual(Array.from({ length: 20 }, () => 401));
     expect(answeredBeforeDownload).toBeLessThan(10);
     expect(hashing.maxRunning).toBeLessThanOrEqual(MAX_CONCURRENT_HASHES);
-  });
+    // 20 full-cost hashes, two at a time, on a machine shared with other test files
+  }, 60_000);
 
   it('answers a registration of a firm already registered with 409 without hashing the password', async () => {
     const before = hashing.started;
