@@ -38,3 +38,39 @@ export const enterpriseChanges = pgTable(
   },
   (t) => [index('enterprise_changes_enterprise_idx').on(t.enterpriseId, t.at)],
 );
+
+/**
+ * A self-registration waiting for its first user to confirm the email address (SPEC §7). Nothing
+ * else exists until then: neither the firm, whose USCC stays free, nor the account, so that the
+ * registration answer and what follows it say nothing about which emails have accounts.
+ */
+export const enterpriseRegistrations = pgTable(
+  'enterprise_registrations',
+  {
+    id: id(),
+    // sha256 of the emailed token: the table alone confirms nothing
+    tokenHash: text('token_hash').notNull(),
+    email: text('email').notNull(),
+    userName: text('user_name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    enterprise: jsonb('enterprise').$type<RegisteredFirm>().notNull(),
+    createdAt: createdAt(),
+    expiresAt: instant('expires_at').notNull(),
+    confirmedAt: instant('confirmed_at'),
+  },
+  (t) => [uniqueIndex('enterprise_registrations_token_key').on(t.tokenHash)],
+);
+
+/** The firm as registered, before it is a row of `enterprises`. */
+export interface RegisteredFirm {
+  name: string;
+  uscc: string;
+  city: string;
+  address: string;
+  contactName: string;
+  contactPhone: string;
+  contactEmail: string;
+  bankName?: string;
+  bankAccount?: string;
+  affiliations: string[];
+}

@@ -6,12 +6,46 @@ const R = 8;
 const P = 1;
 const KEYLEN = 32;
 
+/**
+ * scrypt runs on libuv's thread pool, the same few threads that serve every file read and write
+ * (document downloads and uploads, imports). Unbounded, a burst of sign-ins queues dozens of
+ * 128 MiB derivations ahead of them and file I/O waits seconds. At most this many derivations run
+ * at once (about one per core: they are CPU-bound); the rest wait here, in JavaScript, where they
+ * hold no thread. The pool itself is sized by UV_THREADPOOL_SIZE in the start scripts (README).
+ */
+export const MAX_CONCURRENT_HASHES = 2;
+
+/** How hashing went in this process (read by the tests). */
+export const hashing = { started: 0, running: 0, waiting: 0, maxRunning: 0 };
+
+const queue: (() => void)[] = [];
+
+async function bounded<T>(work: () => Promise<T>): Promise<T> {
+  if (hashing.running < MAX_CONCURRENT_HASHES) hashing.running++;
+  else {
+    // a finishing derivation hands its slot straight to the next in line, so none can jump ahead
+    hashing.waiting++;
+    await new Promise<void>((resolve) => queue.push(resolve));
+    hashing.waiting--;
+  }
+  hashing.started++;
+  hashing.maxRunning = Math.max(hashing.maxRunning, hashing.running);
+  try {
+    return await work();
+  } finally {
+    const next = queue.shift();
+    if (next) next();
+    else hashing.running--;
+  }
+}
+
 function derive(password: string, salt: Buffer, opts: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFKC'), salt, KEYLEN, { ...opts, maxmem: 256 * 1024 * 1024 }, (err, key) =>
-      err ? reject(err) : resolve(key),
-    );
-  });
+  return bounded(
+    () =>
+      new Promise((resolve, reject) => {
+        scrypt(password.normalize('NFKC'), salt, KEYLEN, { ...opts, maxmem: 256 * 1024 * 1024 }, (err, key) => (err ? reject(err) : resolve(key)));
+      }),
+  );
 }
 
 /** `cost` lowers N for throw-away test accounts only; stored hashes carry their own parameters. */

@@ -35,7 +35,8 @@ export async function sendDocument(req: Request, res: Response, { doc, file }: O
   res.setHeader('Content-Disposition', contentDisposition(doc.fileName));
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
-  res.setHeader('Cache-Control', 'private, no-cache');
+  // a case's files are one firm's business: no cache keeps them (a client's own copy may still revalidate by ETag)
+  res.setHeader('Cache-Control', 'no-store');
   res.setHeader('ETag', `"${doc.sha256}"`);
   if (req.fresh) {
     await file.close();

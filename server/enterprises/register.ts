@@ -1,30 +1,26 @@
-import { eq, sql } from 'drizzle-orm';
-import { enterprises, users } from '../../db/schema';
-import type { Tx } from '../../db/client';
+import { createHash, randomBytes } from 'node:crypto';
+import { enterpriseRegistrations } from '../../db/schema';
 import type { AppContext } from '../context';
-import { AppError, unprocessable, type FieldError } from '../errors';
+import { unprocessable } from '../errors';
 import { hashPassword } from '../auth/password';
+import { systemClock } from '../clock';
+import { enqueueEmail } from '../mail/enqueue';
 import { affiliationProblems, usccProblems } from './rules';
 import { passwordProblems } from './password-policy';
-import { enterpriseView } from './present';
+import { accountOf, conflictOn, firmRegistered, USCC_TAKEN } from './taken';
 import type { Registration } from './schema';
 
-const USCC_TAKEN: FieldError = {
-  path: 'enterprise.uscc',
-  code: 'enterprise.uscc_taken',
-  message: 'a firm with this unified social credit code is already registered; ask its staff or the provincial department for an account',
-  messageZh: '该统一社会信用代码的企业已注册，请联系本企业已有账号人员或省经信厅开通账号',
-};
-const EMAIL_TAKEN: FieldError = {
-  path: 'user.email',
-  code: 'user.email_taken',
-  message: 'this email address already has an account; sign in instead',
-  messageZh: '该邮箱已注册账号，请直接登录',
-};
-// the unique indexes of db/schema, so a race lost to a parallel registration still answers 409
-const TAKEN_BY_CONSTRAINT: Record<string, FieldError> = { enterprises_uscc_key: USCC_TAKEN, users_email_key: EMAIL_TAKEN };
+// Links run on the machine's clock, like sessions: moving the demo clock must not expire them.
+const CONFIRM_HOURS = 72;
+const beijing = (d: Date) => d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+export const hashRegistrationToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-/** A firm registers itself and its first user, who can then sign in (SPEC §2, §7). */
+/**
+ * A firm registers itself and its first user (SPEC §2, §7), in two steps so that the answer never
+ * tells whether an email address has an account: here every acceptable registration answers
+ * alike, and the mailbox learns the rest — a confirmation link when the address is free (nothing
+ * is created before it is used), a notice to the owner when it already has an account.
+ */
 export async function registerEnterprise(app: AppContext, body: Registration) {
   const { enterprise: firm, user } = body;
   const problems = [
@@ -33,47 +29,25 @@ export async function registerEnterprise(app: AppContext, body: Registration) {
     ...passwordProblems('user.password', user.password, user.email),
   ];
   if (problems.length > 0) throw unprocessable('the registration cannot be accepted', problems);
-  // scrypt is slow on purpose: hash before the transaction so that no row lock waits on it
+  // a registered firm is public knowledge; refused before the slow hash, whatever the email
+  if (await firmRegistered(app.db, firm.uscc)) throw conflictOn([USCC_TAKEN]);
+  // hashed for a taken email too, so that both answers take as long
   const passwordHash = await hashPassword(user.password);
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(systemClock.now().getTime() + CONFIRM_HOURS * 3_600_000);
+  const base = app.env.PUBLIC_URL ?? `http://localhost:${app.env.PORT}`;
   const now = app.clock.now();
-  try {
-    return await app.db.transaction(async (tx) => {
-      await refuseTaken(tx, firm.uscc, user.email);
-      const [row] = await tx
-        .insert(enterprises)
-        .values({ ...firm, bankName: firm.bankName ?? '', bankAccount: firm.bankAccount ?? '', createdAt: now, updatedAt: now })
-        .returning();
-      if (!row) throw new Error('enterprise insert returned nothing');
-      const [account] = await tx
-        .insert(users)
-        .values({ email: user.email, name: user.name, passwordHash, roles: ['firm'], enterpriseId: row.id, createdAt: now })
-        .returning();
-      if (!account) throw new Error('user insert returned nothing');
-      const { id, email, name, roles } = account;
-      return { enterprise: enterpriseView(row), user: { id, email, name, roles: [...roles], enterpriseId: row.id } };
-    });
-  } catch (err) {
-    const taken = TAKEN_BY_CONSTRAINT[violatedUniqueConstraint(err) ?? ''];
-    if (taken) throw conflictOn([taken]);
-    throw err;
-  }
-}
-
-async function refuseTaken(tx: Tx, uscc: string, email: string) {
-  const [firm] = await tx.select({ id: enterprises.id }).from(enterprises).where(eq(enterprises.uscc, uscc));
-  const [account] = await tx.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = lower(${email})`);
-  const taken = [...(firm ? [USCC_TAKEN] : []), ...(account ? [EMAIL_TAKEN] : [])];
-  if (taken.length > 0) throw conflictOn(taken);
-}
-
-const conflictOn = (errors: FieldError[]) => new AppError('conflict', `already registered: ${errors.map((e) => e.path).join(', ')}`, errors);
-
-/** drizzle wraps the driver's error; Postgres names the unique index that refused the row. */
-function violatedUniqueConstraint(err: unknown): string | undefined {
-  let e: unknown = err;
-  for (let depth = 0; depth < 5 && e && typeof e === 'object'; depth++, e = (e as { cause?: unknown }).cause) {
-    const { code, constraint_name } = e as { code?: string; constraint_name?: string };
-    if (code === '23505') return constraint_name;
-  }
-  return undefined;
+  await app.db.transaction(async (tx) => {
+    const owner = await accountOf(tx, user.email);
+    if (owner) {
+      const data = { uscc: firm.uscc, link: `${base}/login`, confirmBy: '' };
+      await enqueueEmail(tx, { to: owner.email, recipientUserId: owner.id, template: 'registration.emailTaken', data, now });
+      return;
+    }
+    await tx.insert(enterpriseRegistrations).values({ tokenHash: hashRegistrationToken(token), email: user.email, userName: user.name, passwordHash, enterprise: firm, expiresAt });
+    // the delivery keeps the link until it is sent: the outbox renders mail when it sends it
+    const data = { uscc: firm.uscc, link: `${base}/register/confirm?token=${token}`, confirmBy: beijing(expiresAt) };
+    await enqueueEmail(tx, { to: user.email, template: 'registration.confirm', data, now });
+  });
+  return { email: user.email, confirmBy: expiresAt.toISOString() };
 }

@@ -99,6 +99,17 @@ export const registeredSchema = z.object({
   user: z.object({ id: z.uuid(), email: z.string(), name: z.string(), roles: z.array(z.string()), enterpriseId: z.uuid() }),
 });
 
+export const registrationPendingSchema = z
+  .object({
+    email: z.string().meta({ description: 'where the next step was sent' }),
+    confirmBy: z.string().meta({ description: 'when a confirmation link sent now stops working' }),
+  })
+  .meta({ id: 'RegistrationPending' });
+
+export const registrationConfirmationSchema = z
+  .strictObject({ token: z.string().min(1).max(200).meta({ description: 'the token of the emailed link' }) })
+  .meta({ id: 'RegistrationConfirmation' });
+
 export type Registration = z.output<typeof registerSchema>;
 export type EnterprisePatch = z.output<typeof enterprisePatchSchema>;
 export type EnterpriseView = z.output<typeof enterpriseSchema>;

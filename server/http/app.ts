@@ -1,13 +1,12 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import cookieParser from 'cookie-parser';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import swaggerUi from 'swagger-ui-express';
 import type { AppContext } from '../context';
 import './express-augment';
 import { errorHandler, refuseUnstorableText, sendProblem } from './problem';
-import { sessionMiddleware } from './session';
+import { noStoreForCredentials, sessionMiddleware } from './session';
 import { apiRouter } from './routes';
 import { openapiDocument } from './openapi';
 import { healthRouter } from './routes/health';
@@ -34,8 +33,8 @@ export function buildApp(app: AppContext): Express {
   );
   server.use(httpMetrics(app));
   server.use(helmet());
+  server.use(noStoreForCredentials());
   server.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'], reviver: refuseUnstorableText }));
-  server.use(cookieParser());
   server.use(healthRouter(app));
   server.get('/metrics', metricsEndpoint(app));
 

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AppContext } from '../context';
 import { sendProblem } from './problem';
 
@@ -15,6 +15,11 @@ export function httpMetrics(app: AppContext): RequestHandler {
   };
 }
 
+// Digests have one length whatever was sent: comparing them neither throws on a bearer whose
+// bytes differ in number from its characters (non-ASCII) nor tells how long the token is.
+const digest = (text: string) => createHash('sha256').update(text).digest();
+const sameSecret = (given: string, secret: string) => timingSafeEqual(digest(given), digest(secret));
+
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 export function metricsEndpoint(app: AppContext): RequestHandler {
@@ -22,7 +27,7 @@ export function metricsEndpoint(app: AppContext): RequestHandler {
     const token = app.env.METRICS_TOKEN;
     const given = req.get('authorization')?.replace(/^Bearer /, '') ?? '';
     const allowed = token
-      ? given.length === token.length && timingSafeEqual(Buffer.from(given), Buffer.from(token))
+      ? sameSecret(given, token)
       : // req.ip, not the socket: behind a reverse proxy on this host every socket is loopback
         LOOPBACK.has(req.ip ?? '');
     if (!allowed) return sendProblem(req, res, 404, `no route for ${req.method} ${req.path}`);

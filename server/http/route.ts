@@ -29,6 +29,8 @@ export interface RouteDef<P extends z.ZodType, Q extends z.ZodType, B extends z.
   method: Method;
   path: string;
   summary: string;
+  /** the longer story for the OpenAPI document, where a route's behaviour needs one */
+  description?: string;
   tags: string[];
   auth: 'public' | 'user';
   params?: P;
@@ -98,6 +100,7 @@ function openapiEntry(def: RouteDef<z.ZodType, z.ZodType, z.ZodType>): RouteConf
     method: def.method,
     path: def.path.replace(/:([A-Za-z]+)/g, '{$1}'),
     summary: def.summary,
+    ...(def.description ? { description: def.description } : {}),
     tags: def.tags,
     ...(def.auth === 'user' ? { security: [{ bearer: [] }, { cookie: [] }] } : {}),
     request: {

@@ -1,14 +1,38 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
+import { parseCookie } from 'cookie';
 import type { AppContext } from '../context';
 import { authenticate } from '../auth/sessions';
 
 export const SESSION_COOKIE = 'fb_session';
 
-export function tokenOf(req: Parameters<RequestHandler>[0]): string | null {
+/**
+ * The session cookie exactly as sent. The cookie header is parsed here rather than by a cookie
+ * middleware: cookie-parser turns a value starting with `j:` into a JSON object, so a client could
+ * hand the session lookup an object or a number instead of a token.
+ */
+export function sessionCookieOf(req: Request): string | null {
+  const header = req.headers.cookie;
+  if (!header) return null;
+  return parseCookie(header)[SESSION_COOKIE] || null;
+}
+
+export function tokenOf(req: Request): string | null {
   const header = req.get('authorization');
   if (header?.startsWith('Bearer ')) return header.slice(7).trim() || null;
-  const cookie = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
-  return cookie ?? null;
+  return sessionCookieOf(req);
+}
+
+// answers that may hold one person's data: a shared cache must not keep them, nor a browser's disk
+const PERSONAL_PATHS = ['/api/v1/auth/', '/api/v1/enterprises/register'];
+
+/** `Cache-Control: no-store` on every answer to a request with credentials, valid or not, and on sign-in. */
+export function noStoreForCredentials(): RequestHandler {
+  return (req, res, next) => {
+    if (req.headers.authorization !== undefined || sessionCookieOf(req) || PERSONAL_PATHS.some((p) => req.path.startsWith(p))) {
+      res.setHeader('Cache-Control', 'no-store');
+    }
+    next();
+  };
 }
 
 /** Attaches the signed-in user when a valid token came; routes decide whether one is required. */

@@ -21,6 +21,17 @@ export type CaseVars = Record<(typeof caseVars)[number], string>;
 export const roundVars = ['roundName', 'closesAt', 'draftCount', 'link'] as const;
 export type RoundVars = Record<(typeof roundVars)[number], string>;
 
+/** A self-registration's emails. Nothing the registrant typed freely is echoed to a mailbox. */
+export const registrationVars = ['uscc', 'link', 'confirmBy'] as const;
+export type RegistrationVars = Record<(typeof registrationVars)[number], string>;
+
+const automatic: Bilingual = { zh: '\n（本邮件由系统自动发送，请勿直接回复。）', en: '\n(This message was sent automatically; please do not reply.)' };
+const own = (subject: Bilingual, body: Bilingual): Template => ({
+  subject,
+  body: { zh: body.zh + automatic.zh, en: body.en + automatic.en },
+  vars: registrationVars,
+});
+
 const footer: Bilingual = {
   zh: '\n\n查看申请：{{link}}\n（本邮件由系统自动发送，请勿直接回复。）',
   en: '\n\nOpen the application: {{link}}\n(This message was sent automatically; please do not reply.)',
@@ -131,6 +142,20 @@ export const templates = {
       en: 'Your firm has {{draftCount}} unsubmitted application(s) in "{{roundName}}". The round closes at {{closesAt}} (Beijing time); after that they can no longer be submitted.',
     },
     roundVars,
+  ),
+  'registration.confirm': own(
+    { zh: '请确认企业注册（统一社会信用代码 {{uscc}}）', en: 'Confirm the registration of your firm ({{uscc}})' },
+    {
+      zh: '有人以本邮箱为首个账号，申请在新材料首批次应用保险补偿系统注册统一社会信用代码为 {{uscc}} 的企业。如是您本人操作，请在北京时间 {{confirmBy}} 前打开以下链接完成注册：\n{{link}}\n如非本人操作，请忽略本邮件，系统不会创建任何账号。',
+      en: 'Someone asked to register the firm with unified social credit code {{uscc}} on the first-batch insurance compensation system, with this email address as its first account. If that was you, open this link before {{confirmBy}} (Beijing time) to finish:\n{{link}}\nIf it was not you, ignore this message: no account is created.',
+    },
+  ),
+  'registration.emailTaken': own(
+    { zh: '有人尝试用您的邮箱注册企业', en: 'Someone tried to register a firm with your email address' },
+    {
+      zh: '有人以本邮箱申请注册统一社会信用代码为 {{uscc}} 的企业。本邮箱已有账号，因此未创建新账号。如是您本人操作，请直接登录：{{link}}\n如非本人操作，请忽略本邮件，您的账号未受影响。',
+      en: 'Someone asked to register the firm with unified social credit code {{uscc}} with this email address. It already has an account, so no new one was created. If that was you, sign in instead: {{link}}\nIf it was not you, ignore this message; your account is unchanged.',
+    },
   ),
 } satisfies Record<string, Template>;
 

@@ -3,6 +3,8 @@ import { makeEnterprise, makeUser } from '../../seeds/factories';
 import { startTestApp, type TestApp } from '../support/app';
 
 let t: TestApp;
+// the app trusts a loopback proxy, so a test can speak for any client address
+const from = (address: string) => ({ 'X-Forwarded-For': address });
 beforeAll(async () => {
   t = await startTestApp();
 });
@@ -31,12 +33,46 @@ describe('POST /auth/login', () => {
     expect(wrong.body.detail).toBe(unknown.body.detail);
   });
 
-  it('answers 429 with Retry-After after repeated failed sign-ins, even with the right password', async () => {
+  it('answers 429 with Retry-After to an address after its repeated failed sign-ins, even with the right password', async () => {
     const user = await makeUser(t.app.db, { roles: ['finance'] });
     for (let i = 0; i < 5; i++) expect((await t.api.post('/auth/login', { email: user.email, password: `wrong-${i}` })).status).toBe(401);
     const blocked = await t.api.post('/auth/login', { email: user.email, password: 'Test-password-1' });
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('counts every one of 60 concurrent wrong passwords: 5 are checked, the others refused', async () => {
+    const user = await makeUser(t.app.db, { roles: ['provincial'] });
+    const burst = await Promise.all(Array.from({ length: 60 }, (_, i) => t.api.post('/auth/login', { email: user.email, password: `wrong-${i}` })));
+    const statuses = burst.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(55);
+    expect(burst.filter((r) => r.status === 429).every((r) => Number(r.headers.get('retry-after')) > 0)).toBe(true);
+  });
+
+  it("does not let a stranger's failures lock the owner out", async () => {
+    const user = await makeUser(t.app.db, { roles: ['admin'] });
+    for (let i = 0; i < 5; i++) expect((await t.api.post('/auth/login', { email: user.email, password: `guess-${i}` }, undefined, from('203.0.113.7'))).status).toBe(401);
+    expect((await t.api.post('/auth/login', { email: user.email, password: 'guess-5' }, undefined, from('203.0.113.7'))).status).toBe(429);
+    expect((await t.api.post('/auth/login', { email: user.email, password: 'Test-password-1' }, undefined, from('198.51.100.20'))).status).toBe(200);
+  });
+
+  it('stops guessing spread over many addresses, yet lets the owner in from a clean one', async () => {
+    const user = await makeUser(t.app.db, { roles: ['finance'] });
+    const guess = (address: string, i: number) => t.api.post('/auth/login', { email: user.email, password: `spread-${i}` }, undefined, from(address));
+    // 10 addresses × 5 failures reach the account's ceiling of 50
+    const spread = await Promise.all(
+      Array.from({ length: 10 }, async (_, a) => {
+        const statuses = [];
+        for (let i = 0; i < 5; i++) statuses.push((await guess(`203.0.113.${a + 1}`, i)).status);
+        return statuses;
+      }),
+    );
+    expect(spread.flat().filter((s) => s !== 401)).toEqual([]);
+    // a new address gets one try; having failed, it meets the ceiling at once instead of after five
+    expect((await guess('203.0.113.100', 0)).status).toBe(401);
+    expect((await guess('203.0.113.100', 1)).status).toBe(429);
+    expect((await t.api.post('/auth/login', { email: user.email, password: 'Test-password-1' }, undefined, from('198.51.100.30'))).status).toBe(200);
   });
 
   it('refuses a malformed body with 400 and the reasons', async () => {

@@ -6,6 +6,7 @@ import { makeUscc } from '../../server/domain/uscc';
 import { makeEnterprise, makeUser, randomUscc } from '../../seeds/factories';
 import { startTestApp, type TestApp } from '../support/app';
 import { makeWorld, type World } from '../support/world';
+import { confirmationTokensFor, emailsTo } from '../support/registration';
 
 let t: TestApp;
 let w: World;
@@ -56,6 +57,9 @@ function registration(over: { enterprise?: Record<string, unknown>; user?: Recor
 }
 
 const register = (body: unknown) => t.api.post<Problem & Record<string, unknown>>('/enterprises/register', body);
+const confirm = (token: string | undefined) =>
+  t.api.post<Problem & { enterprise: Profile; user: { id: string; roles: string[]; enterpriseId: string; email: string } }>('/enterprises/register/confirm', { token });
+const withoutRequestId = ({ requestId: _id, ...rest }: Record<string, unknown>) => rest;
 const firmsWith = (uscc: string) => t.app.db.select().from(enterprises).where(eq(enterprises.uscc, uscc));
 const accountsWith = (email: string) => t.app.db.select().from(users).where(sql`lower(${users.email}) = lower(${email})`);
 
@@ -65,27 +69,46 @@ function withWrongCheck(code: string): string {
 }
 
 describe('POST /enterprises/register', () => {
-  it('creates the firm and its first user, who can sign in and read the firm', async () => {
+  it('creates nothing until the emailed link is used; then the firm and its first user, who can sign in and read the firm', async () => {
     const body = registration({ enterprise: { uscc: LETTERED, affiliations: [randomUscc('330200')] } });
-    const res = await t.api.post<{ enterprise: Profile; user: { id: string; roles: string[]; enterpriseId: string; email: string } }>('/enterprises/register', body);
+    const accepted = await register(body);
+    expect(accepted.status).toBe(202);
+    expect(accepted.body).toEqual({ email: body.user.email, confirmBy: expect.any(String) });
+    expect(await firmsWith(LETTERED)).toEqual([]);
+    expect(await accountsWith(body.user.email)).toEqual([]);
+    expect((await t.api.post('/auth/login', { email: body.user.email, password: PASSWORD })).status).toBe(401);
+
+    const [token] = await confirmationTokensFor(t.app.db, body.user.email);
+    const res = await confirm(token);
     expect(res.status).toBe(201);
     expect(res.headers.get('location')).toBe(`/api/v1/enterprises/${res.body.enterprise.id}`);
     expect(res.body.enterprise).toMatchObject({ uscc: LETTERED, city: '330100', affiliations: body.enterprise.affiliations, bannedUntil: null, profileComplete: true, missing: [] });
     expect(res.body.user).toMatchObject({ email: body.user.email, roles: ['firm'], enterpriseId: res.body.enterprise.id });
     expect(res.body.user).not.toHaveProperty('passwordHash');
 
-    const token = await t.api.login(body.user.email.toUpperCase(), PASSWORD);
-    const me = await t.api.get('/me', token);
+    const me = await t.api.get('/me', await t.api.login(body.user.email.toUpperCase(), PASSWORD));
     expect(me.body).toMatchObject({ id: res.body.user.id, roles: ['firm'], enterpriseId: res.body.enterprise.id });
-    const own = await t.api.get<Profile>(`/enterprises/${res.body.enterprise.id}`, token);
+    const own = await t.api.get<Profile>(`/enterprises/${res.body.enterprise.id}`, await t.api.login(body.user.email, PASSWORD));
     expect(own.status).toBe(200);
     expect(own.body.uscc).toBe(LETTERED);
+  });
+
+  it('accepts a confirmation link once only, and not a made-up one', async () => {
+    const body = registration();
+    expect((await register(body)).status).toBe(202);
+    const [token] = await confirmationTokensFor(t.app.db, body.user.email);
+    expect((await confirm(token)).status).toBe(201);
+    expect((await confirm(token)).status).toBe(404);
+    expect((await confirm('made-up-token')).status).toBe(404);
+    expect((await t.api.post('/enterprises/register/confirm', {})).status).toBe(400);
   });
 
   it('accepts a firm without bank details and reports its profile incomplete', async () => {
     const { enterprise, user } = registration();
     const { bankName: _n, bankAccount: _a, ...rest } = enterprise;
-    const res = await t.api.post<{ enterprise: Profile }>('/enterprises/register', { enterprise: rest, user });
+    expect((await register({ enterprise: rest, user })).status).toBe(202);
+    const [token] = await confirmationTokensFor(t.app.db, user.email);
+    const res = await confirm(token);
     expect(res.status).toBe(201);
     expect(res.body.enterprise).toMatchObject({ profileComplete: false, missing: ['bankName', 'bankAccount'] });
   });
@@ -160,6 +183,12 @@ describe('POST /enterprises/register', () => {
     expect(res.body.errors).toEqual([{ path: 'user.password', code, message: expect.any(String), messageZh: expect.any(String) }]);
   });
 
+  it.each(['Password12', 'Qwerty1234', 'iloveyou12', 'QWERTYUIOP1'])('refuses the common password %s, with the reason', async (password) => {
+    const res = await register(registration({ user: { password } }));
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([{ path: 'user.password', code: 'password.common', message: expect.any(String), messageZh: expect.any(String) }]);
+  });
+
   it('refuses a password built from the email address', async () => {
     const res = await register(registration({ user: { email: 'wangjingli@firm.test', password: 'Wangjingli-2026' } }));
     expect(res.status).toBe(422);
@@ -172,24 +201,60 @@ describe('POST /enterprises/register', () => {
     expect(res.status).toBe(409);
     expect(res.body.errors).toEqual([expect.objectContaining({ path: 'enterprise.uscc', code: 'enterprise.uscc_taken', messageZh: expect.any(String) })]);
     expect(await accountsWith(body.user.email)).toEqual([]);
+    expect(await emailsTo(t.app.db, body.user.email)).toEqual([]);
   });
 
-  it('answers 409 naming user.email for an email already in use in any letter case, and creates no firm', async () => {
-    const body = registration({ user: { email: w.people.firm.email.toUpperCase() } });
-    const res = await register(body);
-    expect(res.status).toBe(409);
-    expect(res.body.errors).toEqual([expect.objectContaining({ path: 'user.email', code: 'user.email_taken' })]);
-    expect(await firmsWith(body.enterprise.uscc)).toEqual([]);
+  it("answers a registered firm's USCC the same whether the email is a staff member's or free", async () => {
+    const staff = await makeUser(t.app.db, { roles: ['provincial'] });
+    const probe = await register(registration({ enterprise: { uscc: w.firm.uscc }, user: { email: staff.email } }));
+    const free = await register(registration({ enterprise: { uscc: w.firm.uscc } }));
+    expect(probe.status).toBe(409);
+    expect(withoutRequestId(probe.body)).toEqual(withoutRequestId(free.body));
   });
 
-  it('keeps no firm of a registration that loses a race for the same email', async () => {
+  it('answers an email that already has an account exactly like a free one, creates nothing, and tells its owner by email', async () => {
+    const staff = await makeUser(t.app.db, { roles: ['admin'] });
+    const taken = registration({ user: { email: staff.email.toUpperCase() } });
+    const free = registration();
+    const [takenRes, freeRes] = [await register(taken), await register(free)];
+    expect([takenRes.status, freeRes.status]).toEqual([202, 202]);
+    expect(Object.keys(takenRes.body).sort()).toEqual(Object.keys(freeRes.body).sort());
+    expect(takenRes.body.email).toBe(taken.user.email);
+    expect(await firmsWith(taken.enterprise.uscc)).toEqual([]);
+    expect(await accountsWith(staff.email)).toHaveLength(1);
+    // the owner gets a notice, and no link that could create a second account
+    expect(await emailsTo(t.app.db, staff.email)).toEqual(['registration.emailTaken']);
+    expect(await emailsTo(t.app.db, taken.user.email)).toEqual([]);
+    expect(await confirmationTokensFor(t.app.db, free.user.email)).toHaveLength(1);
+    // the registrant's password does not sign in to the owner's account
+    expect((await t.api.post('/auth/login', { email: staff.email, password: PASSWORD })).status).toBe(401);
+  });
+
+  it('keeps no firm of a confirmation that loses a race for the same email, and names the email only then', async () => {
     const email = `${randomUUID()}@firm.test`;
     const bodies = [registration({ user: { email } }), registration({ user: { email: email.toUpperCase() } })];
-    const results = await Promise.all(bodies.map(register));
+    for (const body of bodies) expect((await register(body)).status).toBe(202);
+    const tokens = [...(await confirmationTokensFor(t.app.db, email)), ...(await confirmationTokensFor(t.app.db, email.toUpperCase()))];
+    expect(tokens).toHaveLength(2);
+    const results = await Promise.all(tokens.map((token) => confirm(token)));
     expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
-    const loser = bodies[results.findIndex((r) => r.status === 409)];
-    expect(await firmsWith(loser?.enterprise.uscc ?? '')).toEqual([]);
+    expect(results.find((r) => r.status === 409)?.body.errors).toEqual([expect.objectContaining({ path: 'user.email', code: 'user.email_taken' })]);
+    const firms = await Promise.all(bodies.map((b) => firmsWith(b.enterprise.uscc)));
+    expect(firms.map((f) => f.length).sort()).toEqual([0, 1]);
     expect(await accountsWith(email)).toHaveLength(1);
+  });
+
+  it('answers 409 to a confirmation whose firm was registered meanwhile', async () => {
+    const uscc = randomUscc();
+    const [first, second] = [registration({ enterprise: { uscc } }), registration({ enterprise: { uscc } })];
+    for (const body of [first, second]) expect((await register(body)).status).toBe(202);
+    const [a] = await confirmationTokensFor(t.app.db, first.user.email);
+    const [b] = await confirmationTokensFor(t.app.db, second.user.email);
+    expect((await confirm(a)).status).toBe(201);
+    const late = await confirm(b);
+    expect(late.status).toBe(409);
+    expect(late.body.errors).toEqual([expect.objectContaining({ path: 'enterprise.uscc', code: 'enterprise.uscc_taken' })]);
+    expect(await accountsWith(second.user.email)).toEqual([]);
   });
 
   it.each(['330000', '110100', '3301', ''])('refuses the city code "%s" with 400 naming enterprise.city', async (city) => {
@@ -230,6 +295,8 @@ describe('POST /enterprises/register', () => {
   it('documents the routes in the OpenAPI document', async () => {
     const doc = await t.api.get<{ paths: Record<string, Record<string, unknown>> }>('/openapi.json');
     expect(Object.keys(doc.body.paths['/enterprises/register'] ?? {})).toEqual(['post']);
+    expect(Object.keys(doc.body.paths['/enterprises/register/confirm'] ?? {})).toEqual(['post']);
+    expect(JSON.stringify(doc.body.paths['/enterprises/register'])).toContain('never tells whether the email address already has an account');
     expect(Object.keys(doc.body.paths['/enterprises/{id}'] ?? {}).sort()).toEqual(['get', 'patch']);
   });
 

@@ -17,7 +17,7 @@ import {
 } from '../../server/catalogue/view-schema';
 import { documentListSchema, documentViewSchema } from '../../server/documents/view-schema';
 import { enterpriseChangesSchema } from '../../server/enterprises/changes-schema';
-import { enterpriseSchema, registeredSchema } from '../../server/enterprises/schema';
+import { enterpriseSchema, registeredSchema, registrationPendingSchema } from '../../server/enterprises/schema';
 import { userSchema } from '../../server/http/routes/auth';
 import { insurerListSchema, insurerSchema } from '../../server/insurers/schema';
 import { notificationListSchema } from '../../server/notifications/schema';
@@ -30,6 +30,7 @@ import { pdfBytes } from '../fixtures/documents/files';
 import { startTestApp, type TestApp } from '../support/app';
 import type { ApiResponse } from '../support/http';
 import { makeWorld, type World } from '../support/world';
+import { confirmationTokensFor } from '../support/registration';
 
 // Responses are not validated at run time: this file drives real requests and parses each answer
 // with the schema the OpenAPI document publishes for it. The schemas are strict, so a field a
@@ -101,7 +102,9 @@ describe('real answers match their documented schemas', () => {
       enterprise: { name: '示例新材料有限公司', uscc: randomUscc('330100'), city: '330100', address: '杭州市西湖区', contactName: '张三', contactPhone: '13800000000', contactEmail: `${randomUUID()}@example.com` },
       user: { email: `${randomUUID()}@example.com`, password: 'Test-password-1', name: '张三' },
     };
-    conforms(await t.api.post('/enterprises/register', registration), 201, registeredStrict, 'POST /enterprises/register');
+    conforms(await t.api.post('/enterprises/register', registration), 202, z.strictObject(registrationPendingSchema.shape), 'POST /enterprises/register', registrationPendingSchema);
+    const [token] = await confirmationTokensFor(t.app.db, registration.user.email);
+    conforms(await t.api.post('/enterprises/register/confirm', { token }), 201, registeredStrict, 'POST /enterprises/register/confirm');
   });
 
   it('answers the case, document, history and inbox routes as documented, from a draft to a case in review', async () => {

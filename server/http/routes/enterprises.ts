@@ -2,11 +2,12 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context';
 import { registerEnterprise } from '../../enterprises/register';
+import { confirmRegistration } from '../../enterprises/confirm';
 import { getEnterprise } from '../../enterprises/get';
 import { updateEnterprise } from '../../enterprises/update';
 import { listEnterpriseChanges } from '../../enterprises/changes';
 import { enterpriseChangesSchema } from '../../enterprises/changes-schema';
-import { enterprisePatchSchema, enterpriseSchema, registeredSchema, registerSchema } from '../../enterprises/schema';
+import { enterprisePatchSchema, enterpriseSchema, registeredSchema, registerSchema, registrationConfirmationSchema, registrationPendingSchema } from '../../enterprises/schema';
 import { mount, reply } from '../route';
 import { throttle } from '../throttle';
 
@@ -16,15 +17,36 @@ export function enterprisesRoutes(router: Router, app: AppContext): void {
   mount(router, app, {
     method: 'post',
     path: '/enterprises/register',
-    summary: 'Register a material firm and its first user',
+    summary: 'Register a material firm and its first user; the user confirms by email',
+    description: [
+      'The answer never tells whether the email address already has an account.',
+      'A registration that passes its checks answers 202 whether or not the address is taken, and the rest goes by email:',
+      'a free address receives a link (valid 72 hours) whose token `POST /enterprises/register/confirm` takes to create the firm and its first user;',
+      'an address that already has an account receives a notice instead, and nothing is created.',
+      'Until the link is used nothing exists: the account cannot sign in and the USCC stays free.',
+      'A USCC already registered answers 409 `enterprise.uscc_taken` whatever the email (firms are public knowledge, accounts are not).',
+    ].join(' '),
     tags: ['enterprises'],
     auth: 'public',
     body: registerSchema,
     before: [throttle(app, 'register', app.env.REGISTRATIONS_PER_HOUR, 3600)],
-    ok: { status: 201, description: 'the firm and its first user, who can now sign in', schema: registeredSchema },
+    ok: { status: 202, description: 'accepted; the next step was sent to the email address', schema: registrationPendingSchema },
     errors: [409, 422, 429],
+    handler: async ({ body }) => registerEnterprise(app, body),
+  });
+  mount(router, app, {
+    method: 'post',
+    path: '/enterprises/register/confirm',
+    summary: 'Confirm a registration with the token of its emailed link: creates the firm and its first user',
+    description:
+      'Works once, within 72 hours of the registration (404 after). 409 when the firm or the email address was registered meanwhile; only here, to the holder of the link, is the email named.',
+    tags: ['enterprises'],
+    auth: 'public',
+    body: registrationConfirmationSchema,
+    ok: { status: 201, description: 'the firm and its first user, who can now sign in', schema: registeredSchema },
+    errors: [404, 409],
     handler: async ({ body }) => {
-      const created = await registerEnterprise(app, body);
+      const created = await confirmRegistration(app, body.token);
       return reply({ status: 201, body: created, headers: { Location: `/api/v1/enterprises/${created.enterprise.id}` } });
     },
   });

@@ -1,0 +1,66 @@
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type IRateLimiterStoreOptions } from 'rate-limiter-flexible';
+import type { AppContext } from '../context';
+import { tooManyRequests } from '../errors';
+
+// Failed sign-ins are counted per account *and* client address: a stranger who guesses at a known
+// staff account locks out only their own address, never the owner signing in from elsewhere.
+export const FAILURES_PER_ADDRESS = 5;
+export const FAILURE_WINDOW_SECONDS = 15 * 60;
+// Guessing spread over many addresses meets a ceiling per account; it stops only clients that have
+// already failed on the account, so the owner signing in from a clean address still gets in.
+export const FAILURES_PER_ACCOUNT = 50;
+
+interface Limiters {
+  perAddress: RateLimiterRedis;
+  perAccount: RateLimiterRedis;
+}
+
+const built = new WeakMap<AppContext, Limiters>();
+
+/** Counted in Redis so that every server process shares one count; a memory stand-in while it is away. */
+function limitersOf(app: AppContext): Limiters {
+  let limiters = built.get(app);
+  if (!limiters) {
+    const make = (name: string, points: number) => {
+      const options = { points, duration: FAILURE_WINDOW_SECONDS, keyPrefix: `${app.env.QUEUE_PREFIX}:login:${name}` };
+      const store: IRateLimiterStoreOptions = { ...options, storeClient: app.redis, insuranceLimiter: new RateLimiterMemory(options) };
+      return new RateLimiterRedis(store);
+    };
+    limiters = { perAddress: make('address', FAILURES_PER_ADDRESS), perAccount: make('account', FAILURES_PER_ACCOUNT) };
+    built.set(app, limiters);
+  }
+  return limiters;
+}
+
+function refused(rejection: unknown, words: string): never {
+  if (!(rejection instanceof RateLimiterRes)) throw rejection;
+  const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+  throw tooManyRequests(`${words}; try again in ${Math.ceil(seconds / 60)} minutes`, seconds);
+}
+
+export interface AdmittedSignIn {
+  /** The password was right: the attempt was no failure after all. */
+  succeeded(): Promise<void>;
+}
+
+/**
+ * Counts a sign-in attempt as a failure *before* the password is checked, with one atomic
+ * increment in Redis: of any number of concurrent attempts exactly the allowed number get a
+ * password check, and the rest are refused without one. A right password takes the count back.
+ */
+export async function admitSignIn(app: AppContext, email: string, ip: string | null): Promise<AdmittedSignIn> {
+  const { perAddress, perAccount } = limitersOf(app);
+  const account = email.toLowerCase();
+  const pair = `${account}|${ip ?? 'unknown'}`;
+  const mine = await perAddress.consume(pair).catch((r: unknown) => refused(r, 'too many failed sign-ins for this account from your address'));
+  await perAccount.consume(account).catch((r: unknown) => {
+    // more than this attempt on the count: the client has failed here already (or is racing itself)
+    if (!(r instanceof RateLimiterRes) || mine.consumedPoints > 1) refused(r, 'too many failed sign-ins for this account');
+  });
+  return {
+    succeeded: async () => {
+      await perAddress.delete(pair);
+      await perAccount.reward(account, 1);
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashing, MAX_CONCURRENT_HASHES } from '../../server/auth/password';
+import { startTestApp, type TestApp } from '../support/app';
+import { makeWorld, type World } from '../support/world';
+import { download, upload } from '../fixtures/documents/client';
+import { pdfBytes } from '../fixtures/documents/files';
+
+// The app runs in this process, so the password module's counters are the server's own.
+let t: TestApp;
+let w: World;
+beforeAll(async () => {
+  t = await startTestApp();
+  w = await makeWorld(t.app.db, t.api);
+});
+afterAll(async () => t.close());
+
+const registration = (uscc: string) => ({
+  enterprise: {
+    name: '哈希测试新材料有限公司',
+    uscc,
+    city: '330100',
+    address: '杭州市滨江区测试路 9 号',
+    contactName: '赵工',
+    contactPhone: '0571-88888888',
+    contactEmail: 'zhao@firm.test',
+    affiliations: [],
+  },
+  user: { email: `${randomUUID()}@firm.test`, password: 'Hashing-2026-test', name: '赵经理' },
+});
+
+describe('password hashing', () => {
+  it('serves a document download while 20 failed sign-ins wait for the hash, and runs at most the bound at once', async () => {
+    const caseId = await w.createCase();
+    // large enough to need many reads, each of which goes through the thread pool that scrypt uses
+    const bytes = Buffer.concat([pdfBytes('read while hashing'), Buffer.alloc(2 * 1024 * 1024, 0x20)]);
+    const stored = await upload(t.url, caseId, w.tokens.firm, { type: 'sales_contract', fileName: '合同.pdf', bytes, contentType: 'application/pdf' });
+    expect(stored.status).toBe(201);
+    const href = String(stored.json?.href);
+
+    hashing.maxRunning = 0;
+    let answered = 0;
+    // unknown emails: each is checked against the decoy hash at full cost
+    const logins = Array.from({ length: 20 }, (_, i) =>
+      t.api.post('/auth/login', { email: `nobody-${i}-${randomUUID()}@example.test`, password: 'Wrong-password-1' }).then((r) => {
+        answered++;
+        return r.status;
+      }),
+    );
+    // every sign-in has reached its hash once the first one is answered
+    await Promise.race(logins);
+    const file = await download(t.url, href, w.tokens.firm);
+    const answeredBeforeDownload = answered;
+
+    expect(file.status).toBe(200);
+    expect(file.bytes.equals(bytes)).toBe(true);
+    expect(await Promise.all(logins)).toEqual(Array.from({ length: 20 }, () => 401));
+    expect(answeredBeforeDownload).toBeLessThan(10);
+    expect(hashing.maxRunning).toBeLessThanOrEqual(MAX_CONCURRENT_HASHES);
+    // 20 full-cost hashes, two at a time, on a machine shared with other test files
+  }, 60_000);
+
+  it('answers a registration of a firm already registered with 409 without hashing the password', async () => {
+    const before = hashing.started;
+    const res = await t.api.post('/enterprises/register', registration(w.firm.uscc));
+    expect(res.status).toBe(409);
+    expect(hashing.started).toBe(before);
+  });
+});
