@@ -2,9 +2,10 @@ import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
 import type { RouteConfig } from '@asteasolutions/zod-to-openapi';
 import type { AppContext, ServiceContext, User } from '../context';
-import { badRequest, unauthenticated } from '../errors';
+import { badRequest } from '../errors';
 import { zodErrors, problemSchema } from './problem';
 import { registry } from './openapi';
+import { gate, type Role } from './roles';
 
 type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 
@@ -31,6 +32,13 @@ export interface RouteDef<P extends z.ZodType, Q extends z.ZodType, B extends z.
   summary: string;
   tags: string[];
   auth: 'public' | 'user';
+  /** the roles that may use the route at all (SPEC §2), checked before the request is read */
+  roles?: readonly Role[];
+  /**
+   * Whether the caller may act on what the params name (e.g. 404 for a case it may not see, 403
+   * for one it may only read), checked before the query and the body are read.
+   */
+  authorize?: (input: { ctx: ServiceContext; params: z.output<P> }) => Promise<unknown>;
   params?: P;
   query?: Q;
   body?: B;
@@ -59,12 +67,11 @@ export function mount<P extends z.ZodType = Empty, Q extends z.ZodType = Empty, 
 ): void {
   registry.registerPath(openapiEntry(def));
   const handler: RequestHandler = async (req, res) => {
-    const user = req.user;
-    if (def.auth === 'user' && !user) throw unauthenticated();
     const params = parse(def.params, req.params, 'params');
+    const ctx = { app, user: req.user as User, requestId: String(req.id) };
+    await def.authorize?.({ ctx, params: params as z.output<P> });
     const query = parse(def.query, req.query, 'query');
     const body = parse(def.body, req.body ?? {}, 'body');
-    const ctx = { app, user: user as User, requestId: String(req.id) };
     const result = await def.handler({ params, query, body, req, res, app, ctx } as HandlerInput<z.output<P>, z.output<Q>, z.output<B>>);
     if (res.headersSent) return;
     const reply = isReply(result) ? result : { body: result };
@@ -73,7 +80,7 @@ export function mount<P extends z.ZodType = Empty, Q extends z.ZodType = Empty, 
     if (reply.body === undefined) res.end();
     else res.json(reply.body);
   };
-  router[def.method](def.path, ...(def.before ?? []), handler);
+  router[def.method](def.path, gate(def.auth, def.roles), ...(def.before ?? []), handler);
 }
 
 function parse(schema: z.ZodType | undefined, value: unknown, where: string) {
@@ -93,11 +100,12 @@ function isReply(x: unknown): x is Reply {
 }
 
 function openapiEntry(def: RouteDef<z.ZodType, z.ZodType, z.ZodType>): RouteConfig {
-  const errors = [...new Set([400, ...(def.auth === 'user' ? [401] : []), ...(def.errors ?? [])])];
+  const errors = [...new Set([400, ...(def.auth === 'user' ? [401] : []), ...(def.roles ? [403] : []), ...(def.errors ?? [])])].sort();
   return {
     method: def.method,
     path: def.path.replace(/:([A-Za-z]+)/g, '{$1}'),
     summary: def.summary,
+    ...(def.roles ? { description: `Roles: ${def.roles.join(', ')}.` } : {}),
     tags: def.tags,
     ...(def.auth === 'user' ? { security: [{ bearer: [] }, { cookie: [] }] } : {}),
     request: {

@@ -6,7 +6,7 @@ import { caseCreateSchema, casePatchSchema, eventBodySchema } from '../../cases/
 import { createCase } from '../../cases/create';
 import { getCase } from '../../cases/get';
 import { listCases, listQuerySchema } from '../../cases/list';
-import { updateCase } from '../../cases/update';
+import { assertMayEditCase, updateCase } from '../../cases/update';
 import { sendCaseEvent } from '../../cases/send-event';
 import { caseHistoryOf } from '../../audit/verify';
 import { caseHistorySchema } from '../../audit/schema';
@@ -39,6 +39,7 @@ export function caseRoutes(router: Router, app: AppContext) {
     summary: 'Open a draft application',
     tags: ['cases'],
     auth: 'user',
+    roles: ['firm'],
     body: caseCreateSchema,
     ok: { status: 201, description: 'the new draft', schema: caseViewSchema },
     errors: [403, 422],
@@ -78,6 +79,7 @@ export function caseRoutes(router: Router, app: AppContext) {
     tags: ['cases'],
     auth: 'user',
     params: idParams,
+    authorize: ({ ctx, params }) => assertMayEditCase(ctx, params.id),
     body: casePatchSchema,
     ok: { status: 200, description: 'the edited case', schema: caseViewSchema },
     errors: [403, 404, 409],

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context';
 import { registerEnterprise } from '../../enterprises/register';
 import { getEnterprise } from '../../enterprises/get';
-import { updateEnterprise } from '../../enterprises/update';
+import { assertMayEditEnterprise, updateEnterprise } from '../../enterprises/update';
 import { listEnterpriseChanges } from '../../enterprises/changes';
 import { enterpriseChangesSchema } from '../../enterprises/changes-schema';
 import { enterprisePatchSchema, enterpriseSchema, registeredSchema, registerSchema } from '../../enterprises/schema';
@@ -46,6 +46,7 @@ export function enterprisesRoutes(router: Router, app: AppContext): void {
     tags: ['enterprises'],
     auth: 'user',
     params: idParams,
+    authorize: ({ ctx, params }) => assertMayEditEnterprise(ctx, params.id),
     body: enterprisePatchSchema,
     ok: { status: 200, description: 'the edited profile', schema: enterpriseSchema },
     errors: [403, 404, 422],
