@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { eq } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../db/client';
 import { cases } from '../../db/schema';
@@ -33,12 +34,15 @@ export async function updateCase(ctx: ServiceContext, id: string, patch: CasePat
     if (patch.roundId !== undefined && patch.roundId !== locked.roundId && locked.state !== 'draft') {
       throw conflict('the round of a submitted application cannot change');
     }
+    const columns = bodyToColumns(patch, locked);
+    // nothing to change (`{}`, or what is stored already): no new version, no history row
+    if (Object.entries(columns).every(([k, v]) => isDeepStrictEqual(v, locked[k as keyof CaseRow]))) return;
     const problems = await patchProblems(tx, locked, patch);
     if (problems.length > 0) throw unprocessable('the change cannot be saved', problems);
     const now = ctx.app.clock.now();
     await tx
       .update(cases)
-      .set({ ...bodyToColumns(patch, locked), version: locked.version + 1, updatedAt: now })
+      .set({ ...columns, version: locked.version + 1, updatedAt: now })
       .where(eq(cases.id, id));
     await appendHistory(tx, {
       caseId: id,
