@@ -42,7 +42,7 @@ export function miscRoutes(router: Router, app: AppContext) {
     auth: 'user',
     query: z.strictObject({ caseId: z.uuid() }),
     ok: { status: 200, description: 'whether the chain is intact, and where it breaks', schema: chainReportSchema },
-    errors: [403, 404],
+    errors: [404],
     handler: async ({ ctx, query }) => verifyCaseHistory(ctx, query.caseId),
   });
   mount(router, app, {
