@@ -29,6 +29,8 @@ export interface HandlerInput<P, Q, B> {
 export interface RouteDef<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
   method: Method;
   path: string;
+  /** the operation's name for clients and generated SDKs: camelCase, unique, never renamed */
+  operationId: string;
   summary: string;
   tags: string[];
   auth: 'public' | 'user';
@@ -65,6 +67,7 @@ export function mount<P extends z.ZodType = Empty, Q extends z.ZodType = Empty, 
   app: AppContext,
   def: RouteDef<P, Q, B>,
 ): void {
+  claimOperationId(router, def.operationId);
   registry.registerPath(openapiEntry(def));
   const handler: RequestHandler = async (req, res) => {
     const params = parse(def.params, req.params, 'params');
@@ -81,6 +84,17 @@ export function mount<P extends z.ZodType = Empty, Q extends z.ZodType = Empty, 
     else res.json(reply.body);
   };
   router[def.method](def.path, gate(def.auth, def.roles), ...(def.before ?? []), handler);
+}
+
+const OPERATION_ID = /^[a-z][A-Za-z0-9]*$/;
+const operationIds = new WeakMap<Router, Set<string>>();
+
+/** A second route with a taken or malformed operationId stops the server at start-up. */
+function claimOperationId(router: Router, operationId: string): void {
+  if (!OPERATION_ID.test(operationId)) throw new Error(`operationId ${operationId} is not camelCase`);
+  const taken = operationIds.get(router) ?? new Set<string>();
+  if (taken.has(operationId)) throw new Error(`operationId ${operationId} is used twice`);
+  operationIds.set(router, taken.add(operationId));
 }
 
 function parse(schema: z.ZodType | undefined, value: unknown, where: string) {
@@ -104,10 +118,12 @@ function openapiEntry(def: RouteDef<z.ZodType, z.ZodType, z.ZodType>): RouteConf
   return {
     method: def.method,
     path: def.path.replace(/:([A-Za-z]+)/g, '{$1}'),
+    operationId: def.operationId,
     summary: def.summary,
     ...(def.roles ? { description: `Roles: ${def.roles.join(', ')}.` } : {}),
     tags: def.tags,
-    ...(def.auth === 'user' ? { security: [{ bearer: [] }, { cookie: [] }] } : {}),
+    // a public operation says so: no session needed, whatever a document-wide default may become
+    security: def.auth === 'user' ? [{ bearer: [] }, { cookie: [] }] : [],
     request: {
       ...(def.params ? { params: def.params as z.ZodObject } : {}),
       ...(def.query ? { query: def.query as z.ZodObject } : {}),

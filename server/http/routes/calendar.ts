@@ -8,6 +8,7 @@ export function calendarRoutes(router: Router, app: AppContext): void {
   mount(router, app, {
     method: 'get',
     path: '/admin/calendar/:year',
+    operationId: 'getCalendarYear',
     summary: "A year's working-day schedule: weekdays off and weekend days worked (admin, provincial)",
     tags: ['admin'],
     auth: 'user',
@@ -20,6 +21,7 @@ export function calendarRoutes(router: Router, app: AppContext): void {
   mount(router, app, {
     method: 'put',
     path: '/admin/calendar/:year',
+    operationId: 'replaceCalendarYear',
     summary: "Replace a year's working-day schedule (admin); running deadlines it moves are recounted and re-armed",
     tags: ['admin'],
     auth: 'user',

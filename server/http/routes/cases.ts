@@ -36,6 +36,7 @@ export function caseRoutes(router: Router, app: AppContext) {
   mount(router, app, {
     method: 'post',
     path: '/cases',
+    operationId: 'createCase',
     summary: 'Open a draft application',
     tags: ['cases'],
     auth: 'user',
@@ -51,6 +52,7 @@ export function caseRoutes(router: Router, app: AppContext) {
   mount(router, app, {
     method: 'get',
     path: '/cases',
+    operationId: 'listCases',
     summary: 'Cases the caller may see, newest first',
     tags: ['cases'],
     auth: 'user',
@@ -61,6 +63,7 @@ export function caseRoutes(router: Router, app: AppContext) {
   mount(router, app, {
     method: 'get',
     path: '/cases/:id',
+    operationId: 'getCase',
     summary: 'One case, with the events the caller may send now',
     tags: ['cases'],
     auth: 'user',
@@ -75,6 +78,7 @@ export function caseRoutes(router: Router, app: AppContext) {
   mount(router, app, {
     method: 'patch',
     path: '/cases/:id',
+    operationId: 'updateCase',
     summary: 'Edit a draft or an application returned for revision',
     tags: ['cases'],
     auth: 'user',
@@ -91,6 +95,7 @@ export function caseRoutes(router: Router, app: AppContext) {
   mount(router, app, {
     method: 'post',
     path: '/cases/:id/events',
+    operationId: 'sendCaseEvent',
     summary: 'Send a workflow event (submit, approve, return, …)',
     tags: ['cases'],
     auth: 'user',
@@ -109,6 +114,7 @@ export function caseRoutes(router: Router, app: AppContext) {
   mount(router, app, {
     method: 'get',
     path: '/cases/:id/history',
+    operationId: 'getCaseHistory',
     summary: 'Every accepted event of the case, oldest first',
     tags: ['cases'],
     auth: 'user',

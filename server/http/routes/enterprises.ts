@@ -16,6 +16,7 @@ export function enterprisesRoutes(router: Router, app: AppContext): void {
   mount(router, app, {
     method: 'post',
     path: '/enterprises/register',
+    operationId: 'registerEnterprise',
     summary: 'Register a material firm and its first user',
     tags: ['enterprises'],
     auth: 'public',
@@ -31,6 +32,7 @@ export function enterprisesRoutes(router: Router, app: AppContext): void {
   mount(router, app, {
     method: 'get',
     path: '/enterprises/:id',
+    operationId: 'getEnterprise',
     summary: "A firm's profile, with what is still missing for SUBMIT",
     tags: ['enterprises'],
     auth: 'user',
@@ -42,6 +44,7 @@ export function enterprisesRoutes(router: Router, app: AppContext): void {
   mount(router, app, {
     method: 'patch',
     path: '/enterprises/:id',
+    operationId: 'updateEnterprise',
     summary: "Edit the firm's own profile (not its USCC or city)",
     tags: ['enterprises'],
     auth: 'user',
@@ -55,6 +58,7 @@ export function enterprisesRoutes(router: Router, app: AppContext): void {
   mount(router, app, {
     method: 'get',
     path: '/enterprises/:id/changes',
+    operationId: 'listEnterpriseChanges',
     summary: 'Profile edits of a firm, newest first (who, when, before and after)',
     tags: ['enterprises'],
     auth: 'user',

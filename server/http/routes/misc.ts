@@ -19,6 +19,7 @@ export function miscRoutes(router: Router, app: AppContext) {
   mount(router, app, {
     method: 'get',
     path: '/cities',
+    operationId: 'listCities',
     summary: 'The cities of the province (GB/T 2260 codes)',
     tags: ['reference'],
     auth: 'public',
@@ -28,6 +29,7 @@ export function miscRoutes(router: Router, app: AppContext) {
   mount(router, app, {
     method: 'get',
     path: '/catalogue/editions',
+    operationId: 'listCatalogueEditions',
     summary: 'Published catalogue editions',
     tags: ['catalogue'],
     auth: 'public',
@@ -37,6 +39,7 @@ export function miscRoutes(router: Router, app: AppContext) {
   mount(router, app, {
     method: 'get',
     path: '/audit/verify',
+    operationId: 'verifyCaseHistory',
     summary: "Check a case's hash-chained history",
     tags: ['audit'],
     auth: 'user',
@@ -48,6 +51,7 @@ export function miscRoutes(router: Router, app: AppContext) {
   mount(router, app, {
     method: 'get',
     path: '/tasks',
+    operationId: 'listTasks',
     summary: 'My inbox: cases waiting for me, soonest deadline first, overdue ones marked',
     tags: ['cases'],
     auth: 'user',
@@ -58,6 +62,7 @@ export function miscRoutes(router: Router, app: AppContext) {
   mount(router, app, {
     method: 'get',
     path: '/notifications',
+    operationId: 'listNotifications',
     summary: 'My in-app notifications, newest first',
     tags: ['notifications'],
     auth: 'user',
@@ -68,6 +73,7 @@ export function miscRoutes(router: Router, app: AppContext) {
     mount(router, app, {
       method: 'get',
       path: '/admin/clock',
+      operationId: 'getClock',
       summary: 'Read the settable clock (not in production)',
       tags: ['admin'],
       auth: 'user',
@@ -79,6 +85,7 @@ export function miscRoutes(router: Router, app: AppContext) {
     mount(router, app, {
       method: 'post',
       path: '/admin/clock',
+      operationId: 'moveClock',
       summary: 'Move the settable clock forward (not in production)',
       tags: ['admin'],
       auth: 'user',

@@ -17,6 +17,7 @@ export function roundsRoutes(router: Router, app: AppContext): void {
   mount(router, app, {
     method: 'get',
     path: '/rounds',
+    operationId: 'listRounds',
     summary: 'Application rounds and their rule parameters, latest opening first',
     tags: ['rounds'],
     auth: 'user',
@@ -26,6 +27,7 @@ export function roundsRoutes(router: Router, app: AppContext): void {
   mount(router, app, {
     method: 'get',
     path: '/rounds/:id',
+    operationId: 'getRound',
     summary: 'One round and its rule parameters',
     tags: ['rounds'],
     auth: 'user',
@@ -37,6 +39,7 @@ export function roundsRoutes(router: Router, app: AppContext): void {
   mount(router, app, {
     method: 'post',
     path: '/rounds',
+    operationId: 'createRound',
     summary: 'Open a round (admin); parameters left out take the SPEC defaults',
     tags: ['rounds'],
     auth: 'user',
@@ -52,6 +55,7 @@ export function roundsRoutes(router: Router, app: AppContext): void {
   mount(router, app, {
     method: 'patch',
     path: '/rounds/:id',
+    operationId: 'updateRound',
     summary: 'Change a round (admin); after submissions, rule changes need a reason and are versioned',
     tags: ['rounds'],
     auth: 'user',
@@ -65,6 +69,7 @@ export function roundsRoutes(router: Router, app: AppContext): void {
   mount(router, app, {
     method: 'get',
     path: '/rounds/:id/changes',
+    operationId: 'listRoundChanges',
     summary: "A round's recorded rule changes, oldest first (admin, provincial)",
     tags: ['rounds'],
     auth: 'user',
@@ -77,6 +82,7 @@ export function roundsRoutes(router: Router, app: AppContext): void {
   mount(router, app, {
     method: 'get',
     path: '/insurers',
+    operationId: 'listInsurers',
     summary: 'Insurers known to the programme',
     tags: ['insurers'],
     auth: 'user',
@@ -86,6 +92,7 @@ export function roundsRoutes(router: Router, app: AppContext): void {
   mount(router, app, {
     method: 'post',
     path: '/insurers',
+    operationId: 'createInsurer',
     summary: 'Add an insurer (admin)',
     tags: ['insurers'],
     auth: 'user',
