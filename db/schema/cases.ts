@@ -6,6 +6,7 @@ import { enterprises } from './enterprises';
 import { catalogueEntries } from './catalogue';
 import { insurers } from './insurers';
 import { users } from './accounts';
+import { policyNumberKeySql } from './policy-number-key';
 
 export interface MaterialBody { name: string; specification: string; batchNo: string }
 export interface UserUnitBody { name: string; uscc: string; notAffiliate: boolean; notTrader: boolean }
@@ -30,6 +31,8 @@ export const cases = pgTable(
     contract: jsonb('contract').$type<Partial<ContractBody>>().notNull().default({}),
     contractAmountFen: fen('contract_amount_fen'),
     policy: jsonb('policy').$type<Partial<PolicyBody>>().notNull().default({}),
+    // the policy number as SPEC §5 compares it (policy-number-key.ts); written by PostgreSQL only
+    policyNumberKey: text('policy_number_key').generatedAlwaysAs(policyNumberKeySql),
     insurerId: uuid('insurer_id').references(() => insurers.id),
     liabilityLimitFen: fen('liability_limit_fen'),
     premiumFen: fen('premium_fen'),
@@ -55,6 +58,11 @@ export const cases = pgTable(
     index('cases_submitted_city_idx').on(t.city, t.createdAt, t.id).where(sql`submitted_at is not null`),
     index('cases_submitted_idx').on(t.createdAt, t.id).where(sql`submitted_at is not null`),
     index('cases_submitted_insurer_idx').on(t.insurerId, t.createdAt, t.id).where(sql`submitted_at is not null`),
+    // SPEC §5 "not a duplicate": the submission rule reads this, and it settles two duplicate
+    // submissions racing each other (each holds only its own case's row lock)
+    uniqueIndex('cases_live_duplicate_key')
+      .on(t.enterpriseId, t.catalogueEntryId, sql`btrim(${t.userUnit}->>'uscc')`, t.policyNumberKey)
+      .where(sql`${t.submittedAt} is not null and ${t.state} not in ('withdrawn', 'rejected', 'lapsed')`),
   ],
 );
 

@@ -1,4 +1,5 @@
 import { pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import { createdAt, id } from './common';
 
 export const insurers = pgTable(
@@ -9,5 +10,6 @@ export const insurers = pgTable(
     code: text('code').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('insurers_code_key').on(t.code)],
+  // `PICC` and `picc` are one insurer: codes are unique whatever their letter case
+  (t) => [uniqueIndex('insurers_code_key').on(sql`lower(${t.code})`)],
 );

@@ -1,9 +1,10 @@
 import { unprocessable } from '../errors';
 
 /**
- * The unique index cases_live_duplicate_key (migration 0004) refused a second live application of
- * one firm for the same entry, user unit and policy number: two submissions racing, or an edit of
- * a returned case into a copy of a live one. Either way it is the §5 duplicate rule, not a 500.
+ * The unique index cases_live_duplicate_key (db/schema/cases.ts) refused a second live application
+ * of one firm for the same entry, user unit and policy number (its normalised key): two
+ * submissions racing, or an edit of a returned case into a copy of a live one. Either way it is
+ * the §5 duplicate rule, not a 500.
  */
 export function duplicateRace(err: unknown): never {
 

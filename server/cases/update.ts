@@ -1,5 +1,6 @@
+import { isDeepStrictEqual } from 'node:util';
 import { eq } from 'drizzle-orm';
-import type { Tx } from '../../db/client';
+import type { DbOrTx, Tx } from '../../db/client';
 import { cases } from '../../db/schema';
 import type { ServiceContext } from '../context';
 import { conflict, forbidden, unprocessable, type FieldError } from '../errors';
@@ -15,11 +16,17 @@ import { duplicateRace } from './duplicate';
 
 const EDITABLE = new Set(['draft', 'revision']);
 
+/** Only the applicant firm edits its application: 404 to those who may not see it, 403 to the others. */
+export async function assertMayEditCase(ctx: ServiceContext, id: string, db: DbOrTx = ctx.app.db, lock = false) {
+  const found = await loadVisibleCase(ctx, id, db, lock);
+  if (!ctx.user.roles.includes('firm') || ctx.user.enterpriseId !== found.row.enterpriseId) throw forbidden('only the applicant firm may edit its application');
+  return found;
+}
+
 /** The firm edits its application while it is a draft or returned for revision (SPEC §7). */
 export async function updateCase(ctx: ServiceContext, id: string, patch: CasePatch, ifMatch?: number) {
   await ctx.app.db.transaction(async (tx) => {
-    const { row: locked } = await loadVisibleCase(ctx, id, tx, true);
-    if (!ctx.user.roles.includes('firm') || ctx.user.enterpriseId !== locked.enterpriseId) throw forbidden('only the applicant firm may edit its application');
+    const { row: locked } = await assertMayEditCase(ctx, id, tx, true);
     if (!EDITABLE.has(locked.state)) throw conflict(`the application cannot be edited while it is ${locked.state}`);
     if (ifMatch !== undefined && ifMatch !== locked.version) {
       throw conflict(`the case has changed: you sent version ${ifMatch}, it is now at ${locked.version}`, { currentVersion: locked.version });
@@ -27,12 +34,15 @@ export async function updateCase(ctx: ServiceContext, id: string, patch: CasePat
     if (patch.roundId !== undefined && patch.roundId !== locked.roundId && locked.state !== 'draft') {
       throw conflict('the round of a submitted application cannot change');
     }
+    const columns = bodyToColumns(patch, locked);
+    // nothing to change (`{}`, or what is stored already): no new version, no history row
+    if (Object.entries(columns).every(([k, v]) => isDeepStrictEqual(v, locked[k as keyof CaseRow]))) return;
     const problems = await patchProblems(tx, locked, patch);
     if (problems.length > 0) throw unprocessable('the change cannot be saved', problems);
     const now = ctx.app.clock.now();
     await tx
       .update(cases)
-      .set({ ...bodyToColumns(patch, locked), version: locked.version + 1, updatedAt: now })
+      .set({ ...columns, version: locked.version + 1, updatedAt: now })
       .where(eq(cases.id, id));
     await appendHistory(tx, {
       caseId: id,

@@ -1,7 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import { AppError, badRequest } from '../errors';
-import { requireAdmin } from './access';
 
 export const MAX_EDITION_FILE_BYTES = 10 * 1024 * 1024;
 // room for the multipart framing and the form fields around a file of the maximum size
@@ -37,12 +36,11 @@ function uploadError(err: unknown): unknown {
 }
 
 /**
- * Who may upload is decided before the body is read, so that an anonymous 10 MB upload costs
- * nothing; then the body must be multipart/form-data, parsed with the limits above.
+ * Runs after the route's role check (route.ts), so that an anonymous 10 MB upload costs nothing;
+ * the body must be multipart/form-data, parsed with the limits above.
  */
 export const editionUpload: RequestHandler[] = [
   (req: Request, res: Response, next: NextFunction) => {
-    requireAdmin(req.user, 'import catalogue editions');
     if (!req.is('multipart/form-data')) {
       throw new AppError('unsupported_media_type', 'send the edition as multipart/form-data with a "file" part (CSV or XLSX) and the fields year, docNumber, effectiveOn');
     }

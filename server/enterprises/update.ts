@@ -6,6 +6,14 @@ import { loadVisibleEnterprise } from './get';
 import { enterpriseView } from './present';
 import { affiliationProblems } from './rules';
 import type { EnterprisePatch } from './schema';
+import type { DbOrTx } from '../../db/client';
+
+/** Only the firm's own staff edit its profile: 404 to those who may not see it, 403 to the others. */
+export async function assertMayEditEnterprise(ctx: ServiceContext, id: string, db: DbOrTx = ctx.app.db, lock = false) {
+  const firm = await loadVisibleEnterprise(ctx, id, db, lock);
+  if (!ctx.user.roles.includes('firm') || ctx.user.enterpriseId !== firm.id) throw forbidden("only the firm's own staff may edit its profile");
+  return firm;
+}
 
 /**
  * The firm's own staff edit its profile (SPEC §3). The USCC and the city are refused by the
@@ -14,10 +22,7 @@ import type { EnterprisePatch } from './schema';
 export async function updateEnterprise(ctx: ServiceContext, id: string, patch: EnterprisePatch) {
   const { uscc: _uscc, city: _city, ...changes } = patch;
   const row = await ctx.app.db.transaction(async (tx) => {
-    const firm = await loadVisibleEnterprise(ctx, id, tx, true);
-    if (!ctx.user.roles.includes('firm') || ctx.user.enterpriseId !== firm.id) {
-      throw forbidden("only the firm's own staff may edit its profile");
-    }
+    const firm = await assertMayEditEnterprise(ctx, id, tx, true);
     if (changes.affiliations) {
       const problems = affiliationProblems('affiliations', changes.affiliations, firm.uscc);
       if (problems.length > 0) throw unprocessable('the profile cannot be changed', problems);

@@ -2,9 +2,10 @@ import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
 import type { RouteConfig } from '@asteasolutions/zod-to-openapi';
 import type { AppContext, ServiceContext, User } from '../context';
-import { badRequest, unauthenticated } from '../errors';
+import { badRequest } from '../errors';
 import { zodErrors, problemSchema } from './problem';
 import { registry } from './openapi';
+import { gate, type Role } from './roles';
 
 type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 
@@ -28,11 +29,20 @@ export interface HandlerInput<P, Q, B> {
 export interface RouteDef<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
   method: Method;
   path: string;
+  /** the operation's name for clients and generated SDKs: camelCase, unique, never renamed */
+  operationId: string;
   summary: string;
   /** the longer story for the OpenAPI document, where a route's behaviour needs one */
   description?: string;
   tags: string[];
   auth: 'public' | 'user';
+  /** the roles that may use the route at all (SPEC §2), checked before the request is read */
+  roles?: readonly Role[];
+  /**
+   * Whether the caller may act on what the params name (e.g. 404 for a case it may not see, 403
+   * for one it may only read), checked before the query and the body are read.
+   */
+  authorize?: (input: { ctx: ServiceContext; params: z.output<P> }) => Promise<unknown>;
   params?: P;
   query?: Q;
   body?: B;
@@ -59,14 +69,14 @@ export function mount<P extends z.ZodType = Empty, Q extends z.ZodType = Empty, 
   app: AppContext,
   def: RouteDef<P, Q, B>,
 ): void {
+  claimOperationId(router, def.operationId);
   registry.registerPath(openapiEntry(def));
   const handler: RequestHandler = async (req, res) => {
-    const user = req.user;
-    if (def.auth === 'user' && !user) throw unauthenticated();
     const params = parse(def.params, req.params, 'params');
+    const ctx = { app, user: req.user as User, requestId: String(req.id) };
+    await def.authorize?.({ ctx, params: params as z.output<P> });
     const query = parse(def.query, req.query, 'query');
     const body = parse(def.body, req.body ?? {}, 'body');
-    const ctx = { app, user: user as User, requestId: String(req.id) };
     const result = await def.handler({ params, query, body, req, res, app, ctx } as HandlerInput<z.output<P>, z.output<Q>, z.output<B>>);
     if (res.headersSent) return;
     const reply = isReply(result) ? result : { body: result };
@@ -75,7 +85,18 @@ export function mount<P extends z.ZodType = Empty, Q extends z.ZodType = Empty, 
     if (reply.body === undefined) res.end();
     else res.json(reply.body);
   };
-  router[def.method](def.path, ...(def.before ?? []), handler);
+  router[def.method](def.path, gate(def.auth, def.roles), ...(def.before ?? []), handler);
+}
+
+const OPERATION_ID = /^[a-z][A-Za-z0-9]*$/;
+const operationIds = new WeakMap<Router, Set<string>>();
+
+/** A second route with a taken or malformed operationId stops the server at start-up. */
+function claimOperationId(router: Router, operationId: string): void {
+  if (!OPERATION_ID.test(operationId)) throw new Error(`operationId ${operationId} is not camelCase`);
+  const taken = operationIds.get(router) ?? new Set<string>();
+  if (taken.has(operationId)) throw new Error(`operationId ${operationId} is used twice`);
+  operationIds.set(router, taken.add(operationId));
 }
 
 function parse(schema: z.ZodType | undefined, value: unknown, where: string) {
@@ -95,14 +116,16 @@ function isReply(x: unknown): x is Reply {
 }
 
 function openapiEntry(def: RouteDef<z.ZodType, z.ZodType, z.ZodType>): RouteConfig {
-  const errors = [...new Set([400, ...(def.auth === 'user' ? [401] : []), ...(def.errors ?? [])])];
+  const errors = [...new Set([400, ...(def.auth === 'user' ? [401] : []), ...(def.roles ? [403] : []), ...(def.errors ?? [])])].sort();
   return {
     method: def.method,
     path: def.path.replace(/:([A-Za-z]+)/g, '{$1}'),
+    operationId: def.operationId,
     summary: def.summary,
-    ...(def.description ? { description: def.description } : {}),
+    ...describe(def),
     tags: def.tags,
-    ...(def.auth === 'user' ? { security: [{ bearer: [] }, { cookie: [] }] } : {}),
+    // a public operation says so: no session needed, whatever a document-wide default may become
+    security: def.auth === 'user' ? [{ bearer: [] }, { cookie: [] }] : [],
     request: {
       ...(def.params ? { params: def.params as z.ZodObject } : {}),
       ...(def.query ? { query: def.query as z.ZodObject } : {}),
@@ -120,4 +143,10 @@ function openapiEntry(def: RouteDef<z.ZodType, z.ZodType, z.ZodType>): RouteConf
       ),
     },
   };
+}
+
+/** The operation's description: who may call it, then its own story where it has one. */
+function describe(def: RouteDef<z.ZodType, z.ZodType, z.ZodType>): { description?: string } {
+  const parts = [def.roles ? `Roles: ${def.roles.join(', ')}.` : '', def.description ?? ''].filter(Boolean);
+  return parts.length > 0 ? { description: parts.join(' ') } : {};
 }

@@ -6,7 +6,7 @@ export const insurerSchema = z
   .strictObject({
     id: idOut('the insurer'),
     name: z.string().meta({ example: '中国人民财产保险股份有限公司' }),
-    code: z.string().meta({ description: 'short unique code', example: 'PICC' }),
+    code: z.string().meta({ description: 'short code, unique whatever its letter case', example: 'PICC' }),
   })
   .meta({ id: 'Insurer' });
 

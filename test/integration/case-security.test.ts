@@ -114,7 +114,14 @@ describe('GET /audit/verify', () => {
       expect((await t.api.get(`/audit/verify?caseId=${submittedId}`, w.tokens[role])).body, role).toMatchObject({ valid: true });
     }
     expect((await t.api.get(`/audit/verify?caseId=${submittedId}`, w.tokens.otherFirm)).status).toBe(404);
-    expect((await t.api.get(`/audit/verify?caseId=${submittedId}`, w.tokens.admin)).status).toBe(403);
     expect((await t.api.get('/audit/verify?caseId=nope', w.tokens.provincial)).status).toBe(400);
+  });
+
+  it('answers an administrator, who reads no case files, 404 for a case and for an unknown id alike', async () => {
+    for (const id of [submittedId, draftId, '00000000-0000-4000-8000-000000000000']) {
+      const res = await t.api.get(`/audit/verify?caseId=${id}`, w.tokens.admin);
+      expect(res.status, id).toBe(404);
+      expect(res.body).toMatchObject({ detail: 'case not found' });
+    }
   });
 });

@@ -50,6 +50,20 @@ describe('POST /cases', () => {
     expect([...res.body.allowedEvents].sort()).toEqual(['SUBMIT', 'WITHDRAW']);
   });
 
+  it('changes nothing for an empty PATCH, or one repeating what is stored: same case, same version, no history row', async () => {
+    const id = await w.createCase();
+    const before = await t.api.get<CaseView>(`/cases/${id}`, w.tokens.firm);
+    const historyLength = async () => (await t.api.get<{ items: unknown[] }>(`/cases/${id}/history`, w.tokens.firm)).body.items.length;
+    const rows = await historyLength();
+    for (const patch of [{}, { material: {} }, { contract: { unit: '片', amount: '10000000.00' } }, { roundId: w.round.id }]) {
+      const res = await t.api.patch<CaseView>(`/cases/${id}`, patch, w.tokens.firm, { 'If-Match': '1' });
+      expect(res.status, JSON.stringify(patch)).toBe(200);
+      expect(res.headers.get('etag')).toBe('"1"');
+      expect(res.body).toEqual(before.body);
+    }
+    expect(await historyLength()).toBe(rows);
+  });
+
   it('refuses money sent as a JSON number with 400 naming the field', async () => {
     const res = await t.api.post('/cases', w.caseBody({ contract: { amount: 10000000 } }), w.tokens.firm);
     expect(res.status).toBe(400);

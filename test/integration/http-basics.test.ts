@@ -72,6 +72,24 @@ describe('HTTP basics', () => {
     expect(await docs.text()).toContain('swagger');
   });
 
+  it('names every operation with a unique camelCase operationId, and marks exactly the public ones security: []', async () => {
+    type Operation = { operationId?: string; security?: unknown[] };
+    const doc = await t.api.get<{ paths: Record<string, Record<string, Operation>> }>('/openapi.json');
+    const operations = Object.entries(doc.body.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ method, path, op })));
+    const ids = operations.map(({ op }) => op.operationId ?? '');
+    expect(ids.filter((id) => !/^[a-z][A-Za-z0-9]*$/.test(id))).toEqual([]);
+    expect(new Set(ids).size).toBe(ids.length);
+    // the names clients generate code from never change
+    const named = (method: string, path: string) => doc.body.paths[path]?.[method]?.operationId;
+    expect([named('post', '/auth/login'), named('post', '/cases/{id}/events'), named('get', '/catalogue/entries')]).toEqual(['login', 'sendCaseEvent', 'searchCatalogueEntries']);
+    for (const { method, path, op } of operations) {
+      expect(Array.isArray(op.security), `${method} ${path}`).toBe(true);
+      // what the document says is what an anonymous caller meets
+      const anonymous = await t.api.request(method.toUpperCase(), path.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000'));
+      expect(anonymous.status === 401, `${method} ${path} → ${anonymous.status}`).toBe((op.security ?? []).length > 0);
+    }
+  });
+
   it('serves Prometheus metrics to a local scraper, with request timings by route pattern', async () => {
     await t.api.get('/healthz');
     const res = await fetch(`${t.url}/metrics`);

@@ -283,6 +283,23 @@ describe('insurers', () => {
     expect(res.status).toBe(409);
   });
 
+  it('refuses a code that differs from a known one only in letter case with 409 and the reason', async () => {
+    const code = `Picc${randomUUID().slice(0, 6)}`;
+    expect((await t.api.post('/insurers', { name: '中国人民财产保险股份有限公司', code }, w.tokens.admin)).status).toBe(201);
+    for (const variant of [code.toUpperCase(), code.toLowerCase()]) {
+      const res = await t.api.post<Problem & { errors: { code: string; messageZh: string }[] }>('/insurers', { name: '另一家', code: variant }, w.tokens.admin);
+      expect(res.status, variant).toBe(409);
+      expect(res.body.errors).toEqual([expect.objectContaining({ path: 'code', code: 'insurer.code_taken', message: `an insurer with code ${code} already exists` })]);
+      expect(res.body.errors[0]?.messageZh).toContain(code);
+    }
+  });
+
+  it('lets one of two codes differing in case, added at the same instant, through and answers the other 409', async () => {
+    const code = `ab${randomUUID().slice(0, 6)}`;
+    const answers = await Promise.all([code, code.toUpperCase()].map((c) => t.api.post('/insurers', { name: '同时新增', code: c }, w.tokens.admin)));
+    expect(answers.map((r) => r.status).sort()).toEqual([201, 409]);
+  });
+
   it('refuses a malformed body with 400 naming the field', async () => {
     const res = await t.api.post('/insurers', { name: '', code: 'a b' }, w.tokens.admin);
     expect(res.status).toBe(400);

@@ -26,13 +26,14 @@ export async function loadFacts(tx: Tx, row: CaseRow, round: RoundRow, now: Date
 }
 
 /**
- * A live twin: same firm, entry, user unit and policy number. Drafts do not count — two drafts
- * would otherwise block each other's submission; the second SUBMIT is the one refused.
+ * A live twin: same firm, entry, user unit and policy number, the number compared by its
+ * normalised key (db/schema/policy-number-key.ts) exactly as the unique index
+ * cases_live_duplicate_key compares it. Drafts do not count — two drafts would otherwise block
+ * each other's submission; the second SUBMIT is the one refused.
  */
 async function findDuplicate(tx: Tx, row: CaseRow): Promise<{ number: string } | null> {
   const uscc = row.userUnit.uscc?.trim();
-  const policyNumber = row.policy.number?.trim();
-  if (!uscc || !policyNumber) return null;
+  if (!uscc || !row.policyNumberKey) return null;
   const [twin] = await tx
     .select({ number: cases.number })
     .from(cases)
@@ -41,8 +42,8 @@ async function findDuplicate(tx: Tx, row: CaseRow): Promise<{ number: string } |
         eq(cases.enterpriseId, row.enterpriseId),
         ne(cases.id, row.id),
         eq(cases.catalogueEntryId, row.catalogueEntryId),
-        eq(sql`${cases.userUnit}->>'uscc'`, uscc),
-        eq(sql`${cases.policy}->>'number'`, policyNumber),
+        eq(sql`btrim(${cases.userUnit}->>'uscc')`, uscc),
+        eq(cases.policyNumberKey, row.policyNumberKey),
         isNotNull(cases.submittedAt),
         notInArray(cases.state, [...DEAD_STATES]),
       ),

@@ -32,6 +32,7 @@ export function authRoutes(router: Router, app: AppContext) {
   mount(router, app, {
     method: 'post',
     path: '/auth/login',
+    operationId: 'login',
     summary: 'Sign in with email and password',
     tags: ['auth'],
     auth: 'public',
@@ -54,6 +55,7 @@ export function authRoutes(router: Router, app: AppContext) {
   mount(router, app, {
     method: 'post',
     path: '/auth/logout',
+    operationId: 'logout',
     summary: 'Revoke the current session',
     tags: ['auth'],
     auth: 'user',
@@ -68,6 +70,7 @@ export function authRoutes(router: Router, app: AppContext) {
   mount(router, app, {
     method: 'get',
     path: '/me',
+    operationId: 'getMe',
     summary: 'The signed-in user, with roles and jurisdiction',
     tags: ['auth'],
     auth: 'user',

@@ -6,7 +6,7 @@ import { caseCreateSchema, casePatchSchema, eventBodySchema } from '../../cases/
 import { createCase } from '../../cases/create';
 import { getCase } from '../../cases/get';
 import { listCases, listQuerySchema } from '../../cases/list';
-import { updateCase } from '../../cases/update';
+import { assertMayEditCase, updateCase } from '../../cases/update';
 import { sendCaseEvent } from '../../cases/send-event';
 import { caseHistoryOf } from '../../audit/verify';
 import { caseHistorySchema } from '../../audit/schema';
@@ -36,9 +36,11 @@ export function caseRoutes(router: Router, app: AppContext) {
   mount(router, app, {
     method: 'post',
     path: '/cases',
+    operationId: 'createCase',
     summary: 'Open a draft application',
     tags: ['cases'],
     auth: 'user',
+    roles: ['firm'],
     body: caseCreateSchema,
     ok: { status: 201, description: 'the new draft', schema: caseViewSchema },
     errors: [403, 422],
@@ -50,6 +52,7 @@ export function caseRoutes(router: Router, app: AppContext) {
   mount(router, app, {
     method: 'get',
     path: '/cases',
+    operationId: 'listCases',
     summary: 'Cases the caller may see, newest first',
     tags: ['cases'],
     auth: 'user',
@@ -60,6 +63,7 @@ export function caseRoutes(router: Router, app: AppContext) {
   mount(router, app, {
     method: 'get',
     path: '/cases/:id',
+    operationId: 'getCase',
     summary: 'One case, with the events the caller may send now',
     tags: ['cases'],
     auth: 'user',
@@ -74,10 +78,12 @@ export function caseRoutes(router: Router, app: AppContext) {
   mount(router, app, {
     method: 'patch',
     path: '/cases/:id',
+    operationId: 'updateCase',
     summary: 'Edit a draft or an application returned for revision',
     tags: ['cases'],
     auth: 'user',
     params: idParams,
+    authorize: ({ ctx, params }) => assertMayEditCase(ctx, params.id),
     body: casePatchSchema,
     ok: { status: 200, description: 'the edited case', schema: caseViewSchema },
     errors: [403, 404, 409],
@@ -89,6 +95,7 @@ export function caseRoutes(router: Router, app: AppContext) {
   mount(router, app, {
     method: 'post',
     path: '/cases/:id/events',
+    operationId: 'sendCaseEvent',
     summary: 'Send a workflow event (submit, approve, return, …)',
     tags: ['cases'],
     auth: 'user',
@@ -107,6 +114,7 @@ export function caseRoutes(router: Router, app: AppContext) {
   mount(router, app, {
     method: 'get',
     path: '/cases/:id/history',
+    operationId: 'getCaseHistory',
     summary: 'Every accepted event of the case, oldest first',
     tags: ['cases'],
     auth: 'user',

@@ -26,9 +26,11 @@ export function catalogueRoutes(router: Router, app: AppContext): void {
   mount(router, app, {
     method: 'post',
     path: '/catalogue/editions',
+    operationId: 'importCatalogueEdition',
     summary: 'Import a catalogue edition as a draft (multipart CSV or XLSX); ?dryRun=true previews it and writes nothing',
     tags: ['catalogue'],
     auth: 'user',
+    roles: ['admin'],
     query: importQuery,
     before: editionUpload,
     form: importForm,
@@ -45,6 +47,7 @@ export function catalogueRoutes(router: Router, app: AppContext): void {
   mount(router, app, {
     method: 'get',
     path: '/catalogue/editions/:id',
+    operationId: 'getCatalogueEdition',
     summary: 'One catalogue edition with its category tree (drafts to administrators only)',
     tags: ['catalogue'],
     auth: 'public',
@@ -56,9 +59,11 @@ export function catalogueRoutes(router: Router, app: AppContext): void {
   mount(router, app, {
     method: 'post',
     path: '/catalogue/editions/:id/publish',
+    operationId: 'publishCatalogueEdition',
     summary: 'Publish a draft edition; the edition published before it becomes superseded',
     tags: ['catalogue'],
     auth: 'user',
+    roles: ['admin'],
     params: idParams,
     ok: { status: 200, description: 'the published edition and the ids it superseded', schema: publishedEditionSchema },
     errors: [403, 404, 409],
@@ -67,6 +72,7 @@ export function catalogueRoutes(router: Router, app: AppContext): void {
   mount(router, app, {
     method: 'get',
     path: '/catalogue/entries',
+    operationId: 'searchCatalogueEntries',
     summary: 'Search the catalogue (default: the published edition) by text and category, in 序号 order',
     tags: ['catalogue'],
     auth: 'public',

@@ -30,6 +30,7 @@ export function documentsRoutes(router: Router, app: AppContext): void {
   mount(router, app, {
     method: 'post',
     path: '/cases/:id/documents',
+    operationId: 'uploadDocument',
     summary: 'Upload a document (multipart/form-data: type, file — PDF, JPEG, PNG or OFD, at most 20 MB)',
     tags: ['documents'],
     auth: 'user',
@@ -49,6 +50,7 @@ export function documentsRoutes(router: Router, app: AppContext): void {
   mount(router, app, {
     method: 'get',
     path: '/cases/:id/documents',
+    operationId: 'listDocuments',
     summary: "The case's documents: every version, and the latest of each type",
     tags: ['documents'],
     auth: 'user',
@@ -60,6 +62,7 @@ export function documentsRoutes(router: Router, app: AppContext): void {
   mount(router, app, {
     method: 'get',
     path: '/cases/:id/documents/:docId',
+    operationId: 'downloadDocument',
     summary: 'Download one version of a document',
     tags: ['documents'],
     auth: 'user',

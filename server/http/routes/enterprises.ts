@@ -4,7 +4,7 @@ import type { AppContext } from '../../context';
 import { registerEnterprise } from '../../enterprises/register';
 import { confirmRegistration } from '../../enterprises/confirm';
 import { getEnterprise } from '../../enterprises/get';
-import { updateEnterprise } from '../../enterprises/update';
+import { assertMayEditEnterprise, updateEnterprise } from '../../enterprises/update';
 import { listEnterpriseChanges } from '../../enterprises/changes';
 import { enterpriseChangesSchema } from '../../enterprises/changes-schema';
 import { enterprisePatchSchema, enterpriseSchema, registeredSchema, registerSchema, registrationConfirmationSchema, registrationPendingSchema } from '../../enterprises/schema';
@@ -17,6 +17,7 @@ export function enterprisesRoutes(router: Router, app: AppContext): void {
   mount(router, app, {
     method: 'post',
     path: '/enterprises/register',
+    operationId: 'registerEnterprise',
     summary: 'Register a material firm and its first user; the user confirms by email',
     description: [
       'The answer never tells whether the email address already has an account.',
@@ -37,6 +38,7 @@ export function enterprisesRoutes(router: Router, app: AppContext): void {
   mount(router, app, {
     method: 'post',
     path: '/enterprises/register/confirm',
+    operationId: 'confirmEnterpriseRegistration',
     summary: 'Confirm a registration with the token of its emailed link: creates the firm and its first user',
     description:
       'Works once, within 72 hours of the registration (404 after). 409 when the firm or the email address was registered meanwhile; only here, to the holder of the link, is the email named.',
@@ -53,6 +55,7 @@ export function enterprisesRoutes(router: Router, app: AppContext): void {
   mount(router, app, {
     method: 'get',
     path: '/enterprises/:id',
+    operationId: 'getEnterprise',
     summary: "A firm's profile, with what is still missing for SUBMIT",
     tags: ['enterprises'],
     auth: 'user',
@@ -64,10 +67,12 @@ export function enterprisesRoutes(router: Router, app: AppContext): void {
   mount(router, app, {
     method: 'patch',
     path: '/enterprises/:id',
+    operationId: 'updateEnterprise',
     summary: "Edit the firm's own profile (not its USCC or city)",
     tags: ['enterprises'],
     auth: 'user',
     params: idParams,
+    authorize: ({ ctx, params }) => assertMayEditEnterprise(ctx, params.id),
     body: enterprisePatchSchema,
     ok: { status: 200, description: 'the edited profile', schema: enterpriseSchema },
     errors: [403, 404, 422],
@@ -76,6 +81,7 @@ export function enterprisesRoutes(router: Router, app: AppContext): void {
   mount(router, app, {
     method: 'get',
     path: '/enterprises/:id/changes',
+    operationId: 'listEnterpriseChanges',
     summary: 'Profile edits of a firm, newest first (who, when, before and after)',
     tags: ['enterprises'],
     auth: 'user',

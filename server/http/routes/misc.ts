@@ -19,6 +19,7 @@ export function miscRoutes(router: Router, app: AppContext) {
   mount(router, app, {
     method: 'get',
     path: '/cities',
+    operationId: 'listCities',
     summary: 'The cities of the province (GB/T 2260 codes)',
     tags: ['reference'],
     auth: 'public',
@@ -28,6 +29,7 @@ export function miscRoutes(router: Router, app: AppContext) {
   mount(router, app, {
     method: 'get',
     path: '/catalogue/editions',
+    operationId: 'listCatalogueEditions',
     summary: 'Published catalogue editions',
     tags: ['catalogue'],
     auth: 'public',
@@ -37,17 +39,19 @@ export function miscRoutes(router: Router, app: AppContext) {
   mount(router, app, {
     method: 'get',
     path: '/audit/verify',
+    operationId: 'verifyCaseHistory',
     summary: "Check a case's hash-chained history",
     tags: ['audit'],
     auth: 'user',
     query: z.strictObject({ caseId: z.uuid() }),
     ok: { status: 200, description: 'whether the chain is intact, and where it breaks', schema: chainReportSchema },
-    errors: [403, 404],
+    errors: [404],
     handler: async ({ ctx, query }) => verifyCaseHistory(ctx, query.caseId),
   });
   mount(router, app, {
     method: 'get',
     path: '/tasks',
+    operationId: 'listTasks',
     summary: 'My inbox: cases waiting for me, soonest deadline first, overdue ones marked',
     tags: ['cases'],
     auth: 'user',
@@ -58,6 +62,7 @@ export function miscRoutes(router: Router, app: AppContext) {
   mount(router, app, {
     method: 'get',
     path: '/notifications',
+    operationId: 'listNotifications',
     summary: 'My in-app notifications, newest first',
     tags: ['notifications'],
     auth: 'user',
@@ -68,9 +73,11 @@ export function miscRoutes(router: Router, app: AppContext) {
     mount(router, app, {
       method: 'get',
       path: '/admin/clock',
+      operationId: 'getClock',
       summary: 'Read the settable clock (not in production)',
       tags: ['admin'],
       auth: 'user',
+      roles: ['admin'],
       ok: { status: 200, description: 'the current instant of the system clock', schema: clockReadSchema },
       errors: [403],
       handler: async ({ ctx }) => readClock(ctx),
@@ -78,9 +85,11 @@ export function miscRoutes(router: Router, app: AppContext) {
     mount(router, app, {
       method: 'post',
       path: '/admin/clock',
+      operationId: 'moveClock',
       summary: 'Move the settable clock forward (not in production)',
       tags: ['admin'],
       auth: 'user',
+      roles: ['admin'],
       body: clockMoveSchema,
       ok: { status: 200, description: 'the new instant', schema: clockMovedSchema },
       errors: [403],

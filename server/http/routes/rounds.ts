@@ -17,6 +17,7 @@ export function roundsRoutes(router: Router, app: AppContext): void {
   mount(router, app, {
     method: 'get',
     path: '/rounds',
+    operationId: 'listRounds',
     summary: 'Application rounds and their rule parameters, latest opening first',
     tags: ['rounds'],
     auth: 'user',
@@ -26,6 +27,7 @@ export function roundsRoutes(router: Router, app: AppContext): void {
   mount(router, app, {
     method: 'get',
     path: '/rounds/:id',
+    operationId: 'getRound',
     summary: 'One round and its rule parameters',
     tags: ['rounds'],
     auth: 'user',
@@ -37,9 +39,11 @@ export function roundsRoutes(router: Router, app: AppContext): void {
   mount(router, app, {
     method: 'post',
     path: '/rounds',
+    operationId: 'createRound',
     summary: 'Open a round (admin); parameters left out take the SPEC defaults',
     tags: ['rounds'],
     auth: 'user',
+    roles: ['admin'],
     body: roundCreateSchema,
     ok: { status: 201, description: 'the new round', schema: roundViewSchema },
     errors: [403, 422],
@@ -51,9 +55,11 @@ export function roundsRoutes(router: Router, app: AppContext): void {
   mount(router, app, {
     method: 'patch',
     path: '/rounds/:id',
+    operationId: 'updateRound',
     summary: 'Change a round (admin); after submissions, rule changes need a reason and are versioned',
     tags: ['rounds'],
     auth: 'user',
+    roles: ['admin'],
     params: idParams,
     body: roundPatchSchema,
     ok: { status: 200, description: 'the changed round', schema: roundViewSchema },
@@ -63,9 +69,11 @@ export function roundsRoutes(router: Router, app: AppContext): void {
   mount(router, app, {
     method: 'get',
     path: '/rounds/:id/changes',
+    operationId: 'listRoundChanges',
     summary: "A round's recorded rule changes, oldest first (admin, provincial)",
     tags: ['rounds'],
     auth: 'user',
+    roles: ['admin', 'provincial'],
     params: idParams,
     ok: { status: 200, description: 'changes with before/after values and reasons', schema: roundChangesSchema },
     errors: [403, 404],
@@ -74,6 +82,7 @@ export function roundsRoutes(router: Router, app: AppContext): void {
   mount(router, app, {
     method: 'get',
     path: '/insurers',
+    operationId: 'listInsurers',
     summary: 'Insurers known to the programme',
     tags: ['insurers'],
     auth: 'user',
@@ -83,9 +92,11 @@ export function roundsRoutes(router: Router, app: AppContext): void {
   mount(router, app, {
     method: 'post',
     path: '/insurers',
+    operationId: 'createInsurer',
     summary: 'Add an insurer (admin)',
     tags: ['insurers'],
     auth: 'user',
+    roles: ['admin'],
     body: insurerCreateSchema,
     ok: { status: 201, description: 'the new insurer', schema: insurerSchema },
     errors: [403, 409],

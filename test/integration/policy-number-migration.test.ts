@@ -1,0 +1,91 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import postgres from 'postgres';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import { migrate } from 'drizzle-orm/postgres-js/migrator';
+import { ensureDatabase, migrateDatabase } from '../../db/migrate';
+import { databaseUrl, TEST_DB } from '../support/databases';
+
+// Cases written before the policy number was normalised: migrated to the version before it, given
+// rows, then migrated to the end, as a deployment would.
+const MIGRATIONS = fileURLToPath(new URL('../../db/migrations', import.meta.url));
+const KEYED = '0010_cases_policy_number_key';
+
+interface Journal {
+  entries: { tag: string }[];
+}
+
+/** A migrations folder that stops just before `tag`. */
+async function migrationsBefore(tag: string): Promise<string> {
+  const journal = JSON.parse(await readFile(join(MIGRATIONS, 'meta/_journal.json'), 'utf8')) as Journal;
+  const at = journal.entries.findIndex((e) => e.tag === tag);
+  expect(at).toBeGreaterThan(0);
+  const entries = journal.entries.slice(0, at);
+  const dir = await mkdtemp(join(tmpdir(), 'migrations-'));
+  await mkdir(join(dir, 'meta'));
+  await writeFile(join(dir, 'meta/_journal.json'), JSON.stringify({ ...journal, entries }));
+  for (const e of entries) await copyFile(join(MIGRATIONS, `${e.tag}.sql`), join(dir, `${e.tag}.sql`));
+  return dir;
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+/** A database at the version before KEYED, holding `rows` as cases (foreign keys not enforced). */
+async function databaseWith(rows: { number: string; policyNumber: string; state: string; submitted: boolean; firm?: string }[]) {
+  const name = `${TEST_DB}_m${randomUUID().replace(/-/g, '').slice(0, 10)}`;
+  const url = databaseUrl(name);
+  await ensureDatabase(url);
+  const sql = postgres(url, { max: 1, onnotice: () => undefined });
+  const folder = await migrationsBefore(KEYED);
+  cleanups.push(async () => {
+    await sql.end();
+    await rm(folder, { recursive: true });
+    const admin = postgres(databaseUrl('postgres'), { max: 1, onnotice: () => undefined });
+    await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    await admin.end();
+  });
+  await migrate(drizzle(sql), { migrationsFolder: folder });
+  const [firm, round, entry, user] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+  await sql.begin(async (tx) => {
+    await tx`set local session_replication_role = replica`;
+    for (const r of rows) {
+      await tx`insert into cases (number, round_id, enterprise_id, city, catalogue_entry_id, user_unit, policy, state, machine_version, snapshot, created_by, submitted_at)
+        values (${r.number}, ${round}, ${r.firm ?? firm}, '330100', ${entry}, ${JSON.stringify({ uscc: '91330100MA2B0000XX' })}::jsonb, ${JSON.stringify({ number: r.policyNumber })}::jsonb,
+                ${r.state}, 'v1', '{}'::jsonb, ${user}, case when ${r.submitted} then now() end)`;
+    }
+  });
+  return { url, sql };
+}
+
+describe('the migration to normalised policy numbers', () => {
+  it('gives every existing case its key, and lets the index hold drafts, dead cases and other firms', async () => {
+    const { url, sql } = await databaseWith([
+      { number: 'ZJ2026-000001', policyNumber: 'PICC-2026-1', state: 'municipal', submitted: true },
+      { number: 'ZJ2026-000002', policyNumber: 'picc－2026－1', state: 'withdrawn', submitted: true },
+      { number: 'ZJ2026-000003', policyNumber: 'PICC 2026 1', state: 'draft', submitted: false },
+      { number: 'ZJ2026-000004', policyNumber: '\u200BPICC-2026-1', state: 'municipal', submitted: true, firm: randomUUID() },
+      { number: 'ZJ2026-000005', policyNumber: 'PICC-2026-2', state: 'provincial', submitted: true },
+    ]);
+    await migrateDatabase(url);
+    const keys = await sql<{ number: string; key: string | null }[]>`select number, policy_number_key as key from cases order by number`;
+    expect(keys.map((k) => k.key)).toEqual(['picc20261', 'picc20261', 'picc20261', 'picc20261', 'picc20262']);
+  });
+
+  it('stops, naming them, at live applications that were two spellings of one policy', async () => {
+    const { url, sql } = await databaseWith([
+      { number: 'ZJ2026-000011', policyNumber: 'PICC-2026-1', state: 'municipal', submitted: true },
+      { number: 'ZJ2026-000012', policyNumber: 'picc－2026－1', state: 'expert', submitted: true },
+    ]);
+    await expect(migrateDatabase(url)).rejects.toMatchObject({ cause: { message: 'live applications for one policy (SPEC 5): ZJ2026-000011, ZJ2026-000012' } });
+    // one transaction: nothing of the migration is left half done
+    const [column] = await sql`select 1 from information_schema.columns where table_name = 'cases' and column_name = 'policy_number_key'`;
+    expect(column).toBeUndefined();
+  });
+});
