@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ServiceContext } from '../context';
 import { SettableClock } from '../clock';
+import { bullJob } from '../jobs/registry';
 import { badRequest, forbidden, notFound } from '../errors';
 
 export const clockMoveSchema = z.union([
@@ -44,7 +45,8 @@ export async function moveClock(ctx: ServiceContext, move: z.output<typeof clock
     await clock.set(target);
   }
   try {
-    await ctx.app.queues.deadlines.add('sweep', {}, { jobId: `sweep-now-${Date.now()}` });
+    const { name, data, opts } = bullJob('sweep', { requestedAt: Date.now() }, ctx.app.clock.now());
+    await ctx.app.queues.deadlines.add(name, data, opts);
   } catch (err) {
     // the minute's sweep still fires them; moving the clock must not fail for want of Redis
     ctx.app.log.warn({ err }, 'could not trigger an immediate sweep');

@@ -9,6 +9,7 @@ import type { AppContext, ServiceContext } from '../context';
 import { forbidden, unprocessable, type FieldError } from '../errors';
 import { recomputeClocks } from '../engine/recompute';
 import { isWeekend } from './dates';
+import { bullJob } from '../jobs/registry';
 
 // Real schedules list about thirty days; the bound also keeps any rest run far below the
 // 366-day limit of the counting code.
@@ -146,7 +147,8 @@ const SECOND_PASS_DELAY_MS = 15_000;
 
 async function scheduleSecondPass(ctx: ServiceContext, year: number): Promise<void> {
   try {
-    await ctx.app.queues.deadlines.add('recount', { year }, { jobId: `recount-${year}-${Date.now()}`, delay: SECOND_PASS_DELAY_MS });
+    const { name, data, opts } = bullJob('recount', { year, requestedAt: Date.now() }, ctx.app.clock.now());
+    await ctx.app.queues.deadlines.add(name, data, { ...opts, delay: SECOND_PASS_DELAY_MS });
   } catch (err) {
     ctx.app.log.warn({ err, year }, 'could not schedule the second recount of the calendar year');
   }

@@ -1,6 +1,7 @@
 import type { Tx } from '../../db/client';
 import { clockEvents, outbox } from '../../db/schema';
 import type { EffectScope } from './scope';
+import type { OutboxMessage } from '../jobs/registry';
 
 type ClockEventRow = typeof clockEvents.$inferInsert;
 type OutboxRow = typeof outbox.$inferInsert;
@@ -32,7 +33,8 @@ export async function writeClockEvent(s: EffectScope, row: ClockEventRow): Promi
   else await s.tx.insert(clockEvents).values(row);
 }
 
-export async function writeOutbox(s: EffectScope, rows: OutboxRow[]): Promise<void> {
+/** Rows are typed by the job registry: a topic nobody handles, or a payload of the wrong shape, does not compile. */
+export async function writeOutbox(s: EffectScope, rows: (OutboxMessage & { createdAt?: Date })[]): Promise<void> {
   if (rows.length === 0) return;
   if (s.pending) for (const row of rows) s.pending.add('outbox', row);
   else await s.tx.insert(outbox).values(rows);

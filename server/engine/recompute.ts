@@ -8,6 +8,7 @@ import type { AppContext } from '../context';
 import { addWorkingDays, calendarFrom, endOfShanghaiDay, shanghaiDate, type CalendarData } from '../calendar/workdays';
 import { armTimers, cancelTimers } from './clocks';
 import type { EffectScope } from './scope';
+import type { OutboxMessage } from '../jobs/registry';
 
 type ClockRow = typeof clocks.$inferSelect;
 
@@ -121,5 +122,5 @@ async function armExpiryNow(s: EffectScope, clock: ClockRow): Promise<void> {
     .insert(timers)
     .values({ clockId: clock.id, caseId: clock.caseId, purpose: 'expiry', fireAt: s.now, data: {} })
     .returning({ id: timers.id, fireAt: timers.fireAt });
-  if (timer) await s.tx.insert(outbox).values({ topic: 'timer', payload: { timerId: timer.id, fireAt: timer.fireAt.toISOString() } });
+  if (timer) await s.tx.insert(outbox).values({ topic: 'timer', payload: { timerId: timer.id, fireAt: timer.fireAt.toISOString() } } satisfies OutboxMessage);
 }

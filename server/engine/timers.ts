@@ -8,6 +8,7 @@ import { clockKinds } from './clock-kinds';
 import { notify } from './notify';
 import type { EffectScope } from './scope';
 import { applyEvent, lockCase, type LockedCase } from './transition';
+import { bullJob } from '../jobs/registry';
 
 const clockLabels: Record<ClockKind, string> = {
   municipalReview: '市级初审 (municipal review)',
@@ -96,8 +97,6 @@ export async function rearmSoon(app: AppContext, horizonMs = 3_600_000): Promise
     .from(timers)
     .where(and(isNull(timers.firedAt), isNull(timers.cancelledAt), gt(timers.fireAt, now), lte(timers.fireAt, new Date(now.getTime() + horizonMs))));
   if (soon.length === 0) return 0;
-  await app.queues.deadlines.addBulk(
-    soon.map((t) => ({ name: 'timer', data: { timerId: t.id }, opts: { jobId: `timer-${t.id}`, delay: t.fireAt.getTime() - now.getTime() } })),
-  );
+  await app.queues.deadlines.addBulk(soon.map((t) => bullJob('timer', { timerId: t.id, fireAt: t.fireAt.toISOString() }, now)));
   return soon.length;
 }

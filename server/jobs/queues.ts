@@ -2,6 +2,7 @@ import { Queue, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 
 export const QUEUE_NAMES = { notifications: 'notifications', deadlines: 'deadlines' } as const;
+export type QueueName = keyof typeof QUEUE_NAMES;
 
 export interface Queues {
   notifications: Queue;

@@ -1,14 +1,8 @@
 import { asc, inArray, isNull } from 'drizzle-orm';
 import { outbox } from '../../db/schema';
 import type { AppContext } from '../context';
-
-interface EmailPayload {
-  deliveryId: string;
-}
-interface TimerPayload {
-  timerId: string;
-  fireAt: string;
-}
+import type { QueueName } from './queues';
+import { bullJob, jobForTopic, jobs, type JobName, type PayloadOf } from './registry';
 
 export interface RelayOptions {
   limit?: number;
@@ -20,6 +14,7 @@ export interface RelayOptions {
  * Moves pending outbox rows to BullMQ. Rows are locked with SKIP LOCKED so that any number of
  * relays can run; job ids are derived from the row's subject, so a relay that dies after enqueueing
  * and before marking re-adds the same ids, which BullMQ ignores — and consumers re-check Postgres.
+ * A row whose topic or payload the job registry does not know fails the whole batch, loudly.
  */
 export async function relayOnce(app: AppContext, options: RelayOptions = {}): Promise<number> {
   return app.db.transaction(async (tx) => {
@@ -32,22 +27,16 @@ export async function relayOnce(app: AppContext, options: RelayOptions = {}): Pr
       .for('update', { skipLocked: true });
     if (rows.length === 0) return 0;
     const now = app.clock.now();
-    const emails = rows.filter((r) => r.topic === 'email').map((r) => r.payload as EmailPayload);
-    const timers = rows.filter((r) => r.topic === 'timer').map((r) => r.payload as TimerPayload);
-    if (emails.length > 0) {
-      await app.queues.notifications.addBulk(
-        emails.map((p) => ({ name: 'send', data: p, opts: { jobId: `email-${p.deliveryId}` } })),
-      );
+    const byQueue = new Map<QueueName, ReturnType<typeof bullJob>[]>();
+    for (const row of rows) {
+      const name = jobForTopic(row.topic);
+      if (!name) throw new Error(`outbox row ${row.id} has topic "${row.topic}", which no job handles`);
+      const payload = jobs[name].payload.safeParse(row.payload);
+      if (!payload.success) throw new Error(`outbox row ${row.id} (${row.topic}) has an unexpected payload: ${payload.error.message}`);
+      const queue = jobs[name].queue;
+      byQueue.set(queue, [...(byQueue.get(queue) ?? []), bullJob(name as JobName, payload.data as PayloadOf<JobName>, now)]);
     }
-    if (timers.length > 0) {
-      await app.queues.deadlines.addBulk(
-        timers.map((p) => ({
-          name: 'timer',
-          data: { timerId: p.timerId },
-          opts: { jobId: `timer-${p.timerId}`, delay: Math.max(0, new Date(p.fireAt).getTime() - now.getTime()) },
-        })),
-      );
-    }
+    for (const [queue, list] of byQueue) await app.queues[queue].addBulk(list);
     await options.afterEnqueue?.();
     await tx.update(outbox).set({ enqueuedAt: now }).where(inArray(outbox.id, rows.map((r) => r.id)));
     return rows.length;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Tx } from '../../db/client';
 import { emailDeliveries, outbox } from '../../db/schema';
 import { render, type TemplateName } from './templates';
+import type { OutboxMessage } from '../jobs/registry';
 
 export interface EmailToSend {
   to: string;
@@ -30,5 +31,5 @@ export async function enqueueEmail(tx: Tx, e: EmailToSend): Promise<void> {
     createdAt: e.now,
     nextAttemptAt: e.now,
   });
-  await tx.insert(outbox).values({ topic: 'email', payload: { deliveryId: id }, createdAt: e.now });
+  await tx.insert(outbox).values({ topic: 'email', payload: { deliveryId: id }, createdAt: e.now } satisfies OutboxMessage & { createdAt: Date });
 }

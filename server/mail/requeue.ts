@@ -2,6 +2,7 @@ import { and, eq, lt, or } from 'drizzle-orm';
 import { emailDeliveries } from '../../db/schema';
 import type { AppContext } from '../context';
 import { CLAIM_LEASE_MS } from './send';
+import { bullJob } from '../jobs/registry';
 
 // A queued retry may run a little late; only rows well past their time count as lost.
 const GRACE_MS = 10 * 60_000;
@@ -25,6 +26,6 @@ export async function requeueStuckDeliveries(app: AppContext, limit = 500): Prom
     .limit(limit);
   if (stuck.length === 0) return 0;
   // a new job id per try: the first job, completed long ago, must not swallow this one
-  await app.queues.notifications.addBulk(stuck.map((d) => ({ name: 'send', data: { deliveryId: d.id }, opts: { jobId: `email-${d.id}-retry${d.attempts}` } })));
+  await app.queues.notifications.addBulk(stuck.map((d) => bullJob('send', { deliveryId: d.id }, new Date(now), `-retry${d.attempts}`)));
   return stuck.length;
 }

@@ -3,6 +3,7 @@ import { and, eq, gt, isNull, lte, sql } from 'drizzle-orm';
 import { emailDeliveries, notifications, outbox, rounds } from '../../db/schema';
 import type { AppContext } from '../context';
 import { render, type RoundVars } from '../mail/templates';
+import type { OutboxMessage } from '../jobs/registry';
 
 const LEAD_MS = 3 * 24 * 3_600_000;
 const beijing = (d: Date) => d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
@@ -44,7 +45,7 @@ export async function remindRoundsClosing(app: AppContext): Promise<number> {
         const id = randomUUID();
         await tx.insert(emailDeliveries).values({ id, messageId: `<${id}@firstbatch.local>`, recipientUserId: r.user_id, toAddress: r.email, template: 'round.closing', data, subject: message.subject, createdAt: now, nextAttemptAt: now });
         await tx.insert(notifications).values({ userId: r.user_id, template: 'round.closing', title: message.titleZh, body: message.bodyZh, data, createdAt: now });
-        await tx.insert(outbox).values({ topic: 'email', payload: { deliveryId: id }, createdAt: now });
+        await tx.insert(outbox).values({ topic: 'email', payload: { deliveryId: id }, createdAt: now } satisfies OutboxMessage & { createdAt: Date });
         told++;
       }
       await tx.update(rounds).set({ closingReminderSentAt: now }).where(eq(rounds.id, round.id));
