@@ -5,6 +5,7 @@ import type { CaseEvent, ClockKind } from '../../workflows/case/types';
 import { clockKinds } from './clock-kinds';
 import { pauseClock, resumeClock, startClock, stopClock } from './clocks';
 import { notify } from './notify';
+import { templates, type TemplateName } from '../mail/templates';
 import type { EffectScope } from './scope';
 
 export interface EffectAction {
@@ -14,7 +15,7 @@ export interface EffectAction {
 
 const clockParams = z.strictObject({ kind: z.enum(Object.keys(clockKinds) as [ClockKind, ...ClockKind[]]) });
 const notifyParams = z.strictObject({
-  template: z.string(),
+  template: z.enum(Object.keys(templates) as [TemplateName, ...TemplateName[]]),
   to: z.array(z.enum(['firm', 'municipalReviewers', 'provincialReviewers', 'insurer'])).min(1),
 });
 

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { emailDeliveries, notifications } from '../../db/schema';
 import { writeOutbox } from './pending';
 import type { RecipientGroup } from '../../workflows/case/types';
-import { render, isTemplateName, type CaseVars } from '../mail/templates';
+import { render, isTemplateName, type CaseVars, type TemplateName } from '../mail/templates';
 import { resolveRecipients } from './recipients';
 import type { EffectScope } from './scope';
 
 export interface NotifyParams {
-  template: string;
+  template: TemplateName;
   to: readonly RecipientGroup[];
   reason?: string;
   dueOn?: string;

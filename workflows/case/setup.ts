@@ -1,4 +1,5 @@
 import { setup } from 'xstate';
+import type { TemplateName } from '../../server/mail/templates';
 import type { CaseContext, CaseEvent, CaseInput, ClockKind, RecipientGroup, ReviewStage } from './types';
 
 // Effects are named here and executed outside the machine, in the case's transaction
@@ -10,7 +11,7 @@ export const caseSetup = setup({
     input: {} as CaseInput,
   },
   actions: {
-    notify: (_: unknown, _params: { template: string; to: RecipientGroup[] }) => undefined,
+    notify: (_: unknown, _params: { template: TemplateName; to: RecipientGroup[] }) => undefined,
     startClock: (_: unknown, _params: { kind: ClockKind }) => undefined,
     pauseClock: (_: unknown, _params: { kind: ClockKind }) => undefined,
     resumeClock: (_: unknown, _params: { kind: ClockKind }) => undefined,
