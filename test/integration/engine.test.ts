@@ -160,34 +160,42 @@ describe('case history', () => {
 });
 
 describe('effects', () => {
-  it('fails the transaction when an effect comes with parameters its executor does not expect', async () => {
-    const id = await w.createCase();
+  const countOf = async (table: 'clocks' | 'email_deliveries', id: string) =>
+    ((await t.app.db.execute(sql`select count(*)::int as n from ${sql.identifier(table)} where case_id = ${id}`)) as unknown as { n: number }[])[0]?.n;
+
+  // Each test writes a row through a valid effect first and sees it inside the transaction, so
+  // that only a rollback can make it vanish afterwards.
+  async function failAfterWriting(id: string, failing: { type: string; params?: unknown }) {
     const [row] = await t.app.db.select().from(cases).where(eq(cases.id, id));
     if (!row) throw new Error('case missing');
+    const event = { type: 'SUBMIT', meta: { at: new Date().toISOString(), actorId: null, role: 'system' } } as const;
+    let writtenInside = { clocks: 0, deliveries: 0 };
     const attempt = t.app.db.transaction(async (tx) => {
       const scope = { tx, app: t.app, caseRow: row, round: w.round, now: new Date(), calendar: await t.app.calendar.get(tx), actorId: null, firmName: w.firm.name };
-      await executeEffects(scope, [{ type: 'startClock', params: { kind: 'coffeeBreak' } }], { type: 'SUBMIT', meta: { at: new Date().toISOString(), actorId: null, role: 'system' } });
+      await executeEffects(scope, [{ type: 'startClock', params: { kind: 'municipalReview' } }, { type: 'notify', params: { template: 'case.submitted', to: ['firm'] } }], event);
+      const n = async (table: 'clocks' | 'email_deliveries') =>
+        ((await tx.execute(sql`select count(*)::int as n from ${sql.identifier(table)} where case_id = ${id}`)) as unknown as { n: number }[])[0]?.n ?? 0;
+      writtenInside = { clocks: await n('clocks'), deliveries: await n('email_deliveries') };
+      await executeEffects(scope, [failing], event);
     });
+    return { attempt, inside: () => writtenInside };
+  }
+
+  it('fails the transaction, and rolls back what earlier effects wrote, when an effect has parameters its executor does not expect', async () => {
+    const id = await w.createCase();
+    const { attempt, inside } = await failAfterWriting(id, { type: 'startClock', params: { kind: 'coffeeBreak' } });
     await expect(attempt).rejects.toThrow(/unexpected parameters/);
-    const mine = await t.app.db.execute(sql`select count(*)::int as n from clocks where case_id = ${id}`);
-    expect((mine as unknown as { n: number }[])[0]?.n).toBe(0);
+    expect(inside()).toEqual({ clocks: 1, deliveries: 1 });
+    expect(await countOf('clocks', id)).toBe(0);
+    expect(await countOf('email_deliveries', id)).toBe(0);
   });
 
-
-  it('fails the whole transaction when an action has no executor', async () => {
+  it('fails the whole transaction, and rolls back what earlier effects wrote, when an action has no executor', async () => {
     const id = await w.createCase();
-    const [row] = await t.app.db.select().from(cases).where(eq(cases.id, id));
-    if (!row) throw new Error('case missing');
-    const attempt = t.app.db.transaction(async (tx) => {
-      const scope = { tx, app: t.app, caseRow: row, round: w.round, now: new Date(), calendar: await t.app.calendar.get(tx), actorId: null, firmName: w.firm.name };
-      await executeEffects(scope, [{ type: 'notify', params: { template: 'case.submitted', to: ['firm'] } }, { type: 'launchRocket' }], {
-        type: 'SUBMIT',
-        meta: { at: new Date().toISOString(), actorId: null, role: 'system' },
-      });
-    });
+    const { attempt, inside } = await failAfterWriting(id, { type: 'launchRocket' });
     await expect(attempt).rejects.toBeInstanceOf(UnknownEffectError);
-    // the notify before it was rolled back with it (other files may add rows meanwhile: compare this case's rows)
-    const mine = await t.app.db.execute(sql`select count(*)::int as n from email_deliveries where case_id = ${id}`);
-    expect((mine as unknown as { n: number }[])[0]?.n).toBe(0);
+    expect(inside()).toEqual({ clocks: 1, deliveries: 1 });
+    expect(await countOf('clocks', id)).toBe(0);
+    expect(await countOf('email_deliveries', id)).toBe(0);
   });
 });
