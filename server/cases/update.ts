@@ -13,8 +13,9 @@ import { auditPayload } from './audit-payload';
 import { checkRenewalOf, checkRoundEntry } from './references';
 import { checkInsurer } from './insurer-check';
 import { duplicateRace } from './duplicate';
+import { statesWhereFirmMay } from '../../workflows/case/chart';
 
-const EDITABLE = new Set(['draft', 'revision']);
+const EDITABLE = statesWhereFirmMay('edit');
 
 /** Only the applicant firm edits its application: 404 to those who may not see it, 403 to the others. */
 export async function assertMayEditCase(ctx: ServiceContext, id: string, db: DbOrTx = ctx.app.db, lock = false) {

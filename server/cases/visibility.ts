@@ -1,27 +1,30 @@
 import { and, eq, isNotNull, or, sql, type SQL } from 'drizzle-orm';
 import { cases } from '../../db/schema';
 import type { User } from '../context';
+import type { Role } from '../../db/schema/accounts';
 
 /**
  * The SQL twin of `canSee` in workflows/case/permissions.ts, for lists: the same rule per role.
  * test/integration/visibility.test.ts checks the two agree.
  */
 export function visibleCases(user: User): SQL {
-  const submitted = isNotNull(cases.submittedAt);
-  const parts: (SQL | undefined)[] = user.roles.map((role) => {
-    switch (role) {
-      case 'firm':
-        return user.enterpriseId ? eq(cases.enterpriseId, user.enterpriseId) : undefined;
-      case 'municipal':
-        return user.city ? and(submitted, eq(cases.city, user.city)) : undefined;
-      case 'provincial':
-        return submitted;
-      case 'insurer':
-        return user.insurerId ? and(submitted, eq(cases.insurerId, user.insurerId)) : undefined;
-      default:
-        return undefined;
-    }
-  });
-  const defined = parts.filter((p): p is SQL => p !== undefined);
+  const defined = user.roles.map((role) => visibleAs(role, user)).filter((p): p is SQL => p !== undefined);
   return defined.length > 0 ? (or(...defined) ?? sql`false`) : sql`false`;
+}
+
+/** The cases `user` sees in one of its roles; undefined when that role sees none. */
+export function visibleAs(role: Role, user: User): SQL | undefined {
+  const submitted = isNotNull(cases.submittedAt);
+  switch (role) {
+    case 'firm':
+      return user.enterpriseId ? eq(cases.enterpriseId, user.enterpriseId) : undefined;
+    case 'municipal':
+      return user.city ? and(submitted, eq(cases.city, user.city)) : undefined;
+    case 'provincial':
+      return submitted;
+    case 'insurer':
+      return user.insurerId ? and(submitted, eq(cases.insurerId, user.insurerId)) : undefined;
+    default:
+      return undefined;
+  }
 }

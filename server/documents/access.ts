@@ -3,16 +3,17 @@ import type { ServiceContext } from '../context';
 import { conflict, forbidden } from '../errors';
 import { loadVisibleCase } from '../cases/get';
 import type { CaseRow } from '../engine/scope';
+import { statesWhereFirmMay } from '../../workflows/case/chart';
 
 // Like editing (server/cases/update.ts): documents change only while the firm holds the pen.
-const UPLOADABLE = new Set(['draft', 'revision']);
+const UPLOADABLE = statesWhereFirmMay('upload');
 
 function checkUploader(ctx: ServiceContext, row: CaseRow): void {
   if (!ctx.user.roles.includes('firm') || ctx.user.enterpriseId !== row.enterpriseId) {
     throw forbidden('only the applicant firm may upload documents to its application');
   }
   if (!UPLOADABLE.has(row.state)) {
-    throw conflict(`documents can be uploaded only while the application is a draft or returned for revision; it is ${row.state}`);
+    throw conflict(`documents can be uploaded only while the application is ${[...UPLOADABLE].join(' or ')}; it is ${row.state}`);
   }
 }
 

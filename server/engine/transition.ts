@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../db/client';
 import { cases, enterprises, rounds } from '../../db/schema';
 import { caseMachines } from '../../workflows/case/registry';
-import { authorise, canSee, type CaseFacts } from '../../workflows/case/permissions';
+import { authorise, canSee, permitsOf, type CaseFacts } from '../../workflows/case/permissions';
 import { guardReasons } from '../../workflows/case/setup';
 import { primaryState } from '../../workflows/case/state';
 import type { CaseEvent } from '../../workflows/case/types';
@@ -102,10 +102,7 @@ export function machineFor(row: CaseRow): Machine {
 function authoriseActor(snapshot: ReturnType<Machine['resolveState']>, input: ApplyInput, facts: CaseFacts, state: string) {
   const type = input.event.type;
   if (!input.user) {
-    const permitted = Object.values(snapshot.getMeta() as Record<string, { may?: Record<string, string[]> }>).some((m) =>
-      m.may?.[type]?.includes('system'),
-    );
-    if (!permitted) throw conflict(`${type} is not possible while the case is ${state}`);
+    if (!permitsOf(snapshot)[type]?.includes('system')) throw conflict(`${type} is not possible while the case is ${state}`);
     return 'system' as const;
   }
   const decision = authorise(snapshot, input.user, facts, type);

@@ -2,38 +2,40 @@ import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { ServiceContext, User } from '../context';
 import { badRequest } from '../errors';
+import { cases } from '../../db/schema';
+import { inboxTasks } from '../../workflows/case/chart';
+import { visibleAs } from '../cases/visibility';
 
 export const tasksQuerySchema = z.strictObject({
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
 
-// What each role has to do, and the clock that says by when (SPEC §2, §4). A case appears in
-// an inbox while its state waits for that role; the case page then offers the buttons.
+// What each role has to do, and the clock that says by when (SPEC §2, §4): declared as `task` on
+// the states of the chart (workflows/case/chart.ts). A case is in an inbox while its state waits
+// for one of the person's roles, within that role's jurisdiction; the case page offers the buttons.
 interface Waiting {
   when: SQL;
   task: string;
+  taskZh: string;
   clock: string | null;
 }
 
+/** Where a state lives in the row: the indexed state column, or the snapshot for a parallel region. */
+function inState(path: readonly string[], primary: string | null): SQL {
+  if (primary !== null) return sql`${cases.state} = ${primary}`;
+  const region = `{${path.slice(0, -1).join(',')}}`;
+  return sql`(${cases.snapshot}->'value') #>> ${region}::text[] = ${path.at(-1)}`;
+}
+
 function waitingFor(user: User): Waiting[] {
-  const out: Waiting[] = [];
-  for (const role of user.roles) {
-    if (role === 'firm' && user.enterpriseId) {
-      out.push({ when: sql`(c.enterprise_id = ${user.enterpriseId} and c.state = 'draft')`, task: 'complete and submit the application', clock: null });
-      out.push({ when: sql`(c.enterprise_id = ${user.enterpriseId} and c.state = 'revision')`, task: 'revise and resubmit', clock: 'revision' });
-    }
-    if (role === 'municipal' && user.city) out.push({ when: sql`(c.city = ${user.city} and c.state = 'municipal')`, task: 'municipal review', clock: 'municipalReview' });
-    if (role === 'provincial') out.push({ when: sql`(c.state = 'provincial')`, task: 'provincial review', clock: 'provincialReview' });
-    if (role === 'insurer' && user.insurerId) {
-      out.push({
-        when: sql`(c.insurer_id = ${user.insurerId} and c.snapshot->'value'->'inReview'->>'insurance' = 'pendingVerification')`,
-        task: 'verify the policy',
-        clock: null,
-      });
-    }
-  }
-  return out;
+  return user.roles.flatMap((role) => {
+    const jurisdiction = visibleAs(role, user);
+    if (!jurisdiction) return [];
+    return inboxTasks
+      .filter((t) => t.role === role)
+      .map((t) => ({ when: sql`(${jurisdiction} and ${inState(t.path, t.primary)})`, task: t.label.en, taskZh: t.label.zh, clock: t.urgentBy ?? null }));
+  });
 }
 
 const NO_DUE = '9999-12-31T00:00:00.000Z';
@@ -58,6 +60,7 @@ interface TaskRow extends Record<string, unknown> {
   number: string;
   state: string;
   task: string;
+  task_zh: string;
   material_name: string | null;
   firm_name: string;
   kind: string | null;
@@ -75,23 +78,24 @@ export async function listTasks(ctx: ServiceContext, q: z.output<typeof tasksQue
   if (waiting.length === 0) return { items: [], nextCursor: null };
   // a person with several roles sees each case once, under the first task that applies
   const task = sql`case ${sql.join(waiting.map((w) => sql`when ${w.when} then ${w.task}`), sql` `)} end`;
+  const taskZh = sql`case ${sql.join(waiting.map((w) => sql`when ${w.when} then ${w.taskZh}`), sql` `)} end`;
   const clock = sql`case ${sql.join(waiting.map((w) => sql`when ${w.when} then ${w.clock}`), sql` `)} end`;
   const after = q.cursor ? decode(q.cursor) : null;
   const rows = (await ctx.app.db.execute(sql`
-    select c.id, c.number, c.state, ${task} as task,
-           c.material->>'name' as material_name, e.name as firm_name,
+    select cases.id, cases.number, cases.state, ${task} as task, ${taskZh} as task_zh,
+           cases.material->>'name' as material_name, e.name as firm_name,
            k.kind, k.due_on, k.due_at, coalesce(k.due_at, ${NO_DUE}::timestamptz) as sort_due, k.overdue, k.provisional, k.status
-    from cases c
-    join enterprises e on e.id = c.enterprise_id
+    from cases
+    join enterprises e on e.id = cases.enterprise_id
     left join lateral (
       select kind, due_on, due_at, overdue, provisional, status from clocks
-      where case_id = c.id and status in ('running', 'paused', 'expired')
+      where case_id = cases.id and status in ('running', 'paused', 'expired')
         and kind = ${clock}
       order by started_at desc limit 1
     ) k on true
     where (${sql.join(waiting.map((w) => w.when), sql` or `)})
-      ${after ? sql`and (coalesce(k.due_at, ${NO_DUE}::timestamptz), c.id) > (${after.due}::timestamptz, ${after.id}::uuid)` : sql``}
-    order by sort_due, c.id
+      ${after ? sql`and (coalesce(k.due_at, ${NO_DUE}::timestamptz), cases.id) > (${after.due}::timestamptz, ${after.id}::uuid)` : sql``}
+    order by sort_due, cases.id
     limit ${q.limit + 1}`)) as unknown as TaskRow[];
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
@@ -101,6 +105,7 @@ export async function listTasks(ctx: ServiceContext, q: z.output<typeof tasksQue
       number: r.number,
       state: r.state,
       task: r.task,
+      taskZh: r.task_zh,
       materialName: r.material_name,
       firmName: r.firm_name,
       due: r.kind ? { kind: r.kind, dueOn: r.due_on, dueAt: toIso(r.due_at), overdue: Boolean(r.overdue), provisional: Boolean(r.provisional), status: r.status } : null,

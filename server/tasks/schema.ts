@@ -20,6 +20,7 @@ const taskSchema = z
     number: z.string().meta({ example: 'ZJ2026-000042' }),
     state: z.string(),
     task: z.string().meta({ description: 'what the caller has to do', example: 'municipal review' }),
+    taskZh: z.string().meta({ description: '待办事项', example: '市级初审' }),
     materialName: z.string().nullable(),
     firmName: z.string(),
     due: dueSchema.nullable().meta({ description: 'the deadline of the task; null when the task has none (a draft, a policy to verify)' }),

@@ -1,7 +1,11 @@
 import { caseSetup } from './setup';
 
 export const draft = caseSetup.createStateConfig({
-  meta: { may: { SUBMIT: ['firm'], WITHDRAW: ['firm'] } },
+  meta: {
+    may: { SUBMIT: ['firm'], WITHDRAW: ['firm'] },
+    can: ['edit', 'upload'],
+    task: { role: 'firm', label: { zh: '完善并提交申请', en: 'complete and submit the application' } },
+  },
   on: {
     SUBMIT: {
       target: 'inReview',

@@ -5,7 +5,10 @@ export const insurance = caseSetup.createStateConfig({
   initial: 'pendingVerification',
   states: {
     pendingVerification: {
-      meta: { may: { VERIFY_POLICY: ['insurer'], POLICY_MISMATCH: ['insurer'] } },
+      meta: {
+        may: { VERIFY_POLICY: ['insurer'], POLICY_MISMATCH: ['insurer'] },
+        task: { role: 'insurer', label: { zh: '核验保单', en: 'verify the policy' } },
+      },
       on: {
         VERIFY_POLICY: {
           target: 'verified',

@@ -49,9 +49,9 @@ export const caseMachine = caseSetup.createMachine({
         insurance,
       },
     },
-    withdrawn: { type: 'final' },
-    rejected: { type: 'final' },
-    lapsed: { type: 'final' },
+    withdrawn: { type: 'final', meta: { dead: true } },
+    rejected: { type: 'final', meta: { dead: true } },
+    lapsed: { type: 'final', meta: { dead: true } },
   },
 });
 

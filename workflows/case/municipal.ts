@@ -2,7 +2,10 @@ import { caseSetup, recordDecision } from './setup';
 
 // 市经信局初审: the city bureau's preliminary review.
 export const municipal = caseSetup.createStateConfig({
-  meta: { may: { APPROVE: ['municipal'], RETURN: ['municipal'], REJECT: ['municipal'] } },
+  meta: {
+    may: { APPROVE: ['municipal'], RETURN: ['municipal'], REJECT: ['municipal'] },
+    task: { role: 'municipal', label: { zh: '市级初审', en: 'municipal review' }, urgentBy: 'municipalReview' },
+  },
   on: {
     APPROVE: {
       target: 'provincial',

@@ -60,7 +60,7 @@ function seesAs(role: Role, actor: Actor, facts: CaseFacts): boolean {
 
 export function permitsOf(snapshot: Snapshot): Permits {
   const merged: Permits = {};
-  for (const meta of Object.values(snapshot.getMeta() as Record<string, { may?: Permits } | undefined>)) {
+  for (const meta of Object.values(snapshot.getMeta())) {
     for (const [type, roles] of Object.entries(meta?.may ?? {})) {
       merged[type as CaseEventType] = [...(merged[type as CaseEventType] ?? []), ...(roles ?? [])];
     }

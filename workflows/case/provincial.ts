@@ -2,7 +2,10 @@ import { caseSetup, recordDecision } from './setup';
 
 // 省经信厅复审: approval needs the insurer's verification of the policy first.
 export const provincial = caseSetup.createStateConfig({
-  meta: { may: { APPROVE: ['provincial'], RETURN: ['provincial'], REJECT: ['provincial'] } },
+  meta: {
+    may: { APPROVE: ['provincial'], RETURN: ['provincial'], REJECT: ['provincial'] },
+    task: { role: 'provincial', label: { zh: '省级复审', en: 'provincial review' }, urgentBy: 'provincialReview' },
+  },
   on: {
     APPROVE: {
       guard: 'policyVerified',

@@ -2,7 +2,11 @@ import { caseSetup } from './setup';
 
 // 补正: the firm corrects the application; the returning reviewer's clock waits, paused.
 export const revision = caseSetup.createStateConfig({
-  meta: { may: { RESUBMIT: ['firm'], DEADLINE_EXPIRED: ['system'] } },
+  meta: {
+    may: { RESUBMIT: ['firm'], DEADLINE_EXPIRED: ['system'] },
+    can: ['edit', 'upload'],
+    task: { role: 'firm', label: { zh: '补正后重新提交', en: 'revise and resubmit' }, urgentBy: 'revision' },
+  },
   on: {
     RESUBMIT: [
       {

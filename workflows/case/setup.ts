@@ -1,6 +1,6 @@
 import { setup } from 'xstate';
 import type { TemplateName } from '../../server/mail/templates';
-import type { CaseContext, CaseEvent, CaseInput, ClockKind, RecipientGroup, ReviewStage } from './types';
+import type { CaseContext, CaseEvent, CaseInput, CaseStateMeta, ClockKind, RecipientGroup, ReviewStage } from './types';
 
 // Effects are named here and executed outside the machine, in the case's transaction
 // (server/engine/effects.ts). Their bodies stay empty on purpose: `transition()` only lists them.
@@ -9,6 +9,7 @@ export const caseSetup = setup({
     context: {} as CaseContext,
     events: {} as CaseEvent,
     input: {} as CaseInput,
+    meta: {} as CaseStateMeta,
   },
   actions: {
     notify: (_: unknown, _params: { template: TemplateName; to: RecipientGroup[] }) => undefined,

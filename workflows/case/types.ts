@@ -55,3 +55,24 @@ export interface CaseInput {
 
 /** Who may send an event in a state: declared on the state node as `meta.may`, enforced in permissions.ts. */
 export type Permits = Partial<Record<CaseEventType, readonly ActorRole[]>>;
+
+/** What the applicant firm may do to its application body while the case is in a state. */
+export type Capability = 'edit' | 'upload';
+
+export interface Label {
+  zh: string;
+  en: string;
+}
+
+/**
+ * The typed meta of every state node (`setup({ types: { meta } })`): the one place that says who
+ * may act now. permissions.ts, the inbox, editing, uploads and the duplicate rule all read it.
+ */
+export interface CaseStateMeta {
+  may?: Permits;
+  can?: readonly Capability[];
+  /** the inbox task of the role that acts here, and the clock that makes it urgent */
+  task?: { role: Role; label: Label; urgentBy?: ClockKind };
+  /** an application that ended here no longer counts as live (duplicates, renewal chains) */
+  dead?: true;
+}

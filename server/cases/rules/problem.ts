@@ -65,4 +65,4 @@ export function beijingTime(instant: Date): string {
 }
 
 /** States that end an application without a subsidy: such a case neither duplicates nor renews. */
-export const DEAD_STATES: readonly string[] = ['withdrawn', 'rejected', 'lapsed'];
+export { DEAD_STATES } from '../../../workflows/case/chart';

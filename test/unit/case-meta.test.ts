@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { chartStates, DEAD_STATES, inboxTasks, primaryOfPath, statesWhereFirmMay } from '../../workflows/case/chart';
+import { clockKinds } from '../../server/engine/clock-kinds';
+
+// The typed meta on the chart is the one source of "who may act now"; these are its invariants.
+describe('the case chart\'s state meta', () => {
+  it('gives the lists the rest of the system reads', () => {
+    expect([...statesWhereFirmMay('edit')].sort()).toEqual(['draft', 'revision']);
+    expect([...statesWhereFirmMay('upload')].sort()).toEqual(['draft', 'revision']);
+    expect([...DEAD_STATES].sort()).toEqual(['lapsed', 'rejected', 'withdrawn']);
+    expect(inboxTasks.map((t) => `${t.role}:${t.path.join('.')}:${t.urgentBy ?? '-'}`).sort()).toEqual([
+      'firm:draft:-',
+      'firm:inReview.review.revision:revision',
+      'insurer:inReview.insurance.pendingVerification:-',
+      'municipal:inReview.review.municipal:municipalReview',
+      'provincial:inReview.review.provincial:provincialReview',
+    ]);
+  });
+
+  it('puts a case in an inbox only where that role may send an event', () => {
+    for (const task of inboxTasks) {
+      const state = chartStates.find((s) => s.path.join('.') === task.path.join('.'));
+      const roles = Object.values(state?.meta.may ?? {}).flat();
+      expect(roles, task.path.join('.')).toContain(task.role);
+    }
+  });
+
+  it('marks dead only final states, and makes every urgent clock a known kind', () => {
+    for (const s of chartStates.filter((c) => c.meta.dead)) expect(s.path).toHaveLength(1);
+    for (const t of inboxTasks) if (t.urgentBy) expect(Object.keys(clockKinds)).toContain(t.urgentBy);
+  });
+
+  it('names the primary state of a path as the state column holds it', () => {
+    expect(primaryOfPath(['draft'])).toBe('draft');
+    expect(primaryOfPath(['inReview', 'review', 'municipal'])).toBe('municipal');
+    expect(primaryOfPath(['inReview', 'review'])).toBeNull();
+    expect(primaryOfPath(['inReview', 'insurance', 'verified'])).toBeNull();
+  });
+});

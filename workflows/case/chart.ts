@@ -1,0 +1,49 @@
+import type { Capability, CaseStateMeta } from './types';
+import { caseMachines } from './registry';
+
+// Reads the typed meta of every state node of every registered machine version, so that lists of
+// state names — who may edit, which states are dead, what lands in whose inbox — exist only as
+// declarations on the chart.
+
+export interface ChartState {
+  path: readonly string[];
+  /** the one word the `cases.state` column holds for this node, when it is one (state.ts) */
+  primary: string | null;
+  meta: CaseStateMeta;
+}
+
+interface NodeLike {
+  path: string[];
+  meta?: CaseStateMeta;
+  states: Record<string, NodeLike>;
+}
+
+/** Mirrors primaryState(): a top-level state, or a stage of the review region. */
+export function primaryOfPath(path: readonly string[]): string | null {
+  if (path.length === 1) return path[0] ?? null;
+  if (path[0] === 'inReview' && path[1] === 'review' && path.length >= 3) return path[2] ?? null;
+  return null;
+}
+
+function walk(node: NodeLike, out: ChartState[]): void {
+  if (node.path.length > 0) out.push({ path: node.path, primary: primaryOfPath(node.path), meta: node.meta ?? {} });
+  for (const child of Object.values(node.states)) walk(child, out);
+}
+
+export const chartStates: readonly ChartState[] = (() => {
+  const out: ChartState[] = [];
+  for (const machine of Object.values(caseMachines)) walk(machine.root as unknown as NodeLike, out);
+  return out;
+})();
+
+const primaries = (pick: (m: CaseStateMeta) => boolean): ReadonlySet<string> =>
+  new Set(chartStates.filter((s) => pick(s.meta) && s.primary !== null).map((s) => s.primary as string));
+
+/** States in which the firm may do `capability` to its application. */
+export const statesWhereFirmMay = (capability: Capability): ReadonlySet<string> => primaries((m) => m.can?.includes(capability) ?? false);
+
+/** Applications that ended in these states no longer count as live. */
+export const DEAD_STATES: readonly string[] = [...primaries((m) => m.dead === true)];
+
+/** Inbox tasks, one per state that declares one, with the path the task's state lives at. */
+export const inboxTasks = chartStates.flatMap((s) => (s.meta.task ? [{ ...s.meta.task, path: s.path, primary: s.primary }] : []));
