@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { yuanString } from '../domain/money';
+import { CASE_EVENT_TYPES, caseEvents, type CaseEventType, type PayloadOf } from '../../workflows/case/events';
 
 // The case body of SPEC §7. Drafts may be incomplete (SUBMIT checks completeness, §5), but
 // whatever is sent must be well-formed: money as yuan strings, dates as YYYY-MM-DD, no unknown keys.
@@ -48,20 +49,12 @@ export const casePatchSchema = caseCreateSchema.partial().meta({ id: 'CasePatch'
 export type CaseCreate = z.output<typeof caseCreateSchema>;
 export type CasePatch = z.output<typeof casePatchSchema>;
 
-const reason = z.strictObject({ path: z.string().max(200).optional(), message: z.string().trim().min(1).max(2000) });
-const required = (what: string) => z.string().trim().min(1, `${what} is required`).max(2000);
+type Sendable = { [K in CaseEventType]: (typeof caseEvents)[K] extends { systemOnly: true } ? never : K }[CaseEventType];
+/** What a person sends to POST /cases/:id/events: every event of the chart but the system's own. */
+export type EventBody = { [K in Sendable]: { type: K } & PayloadOf<K> }[Sendable];
 
-export const eventBodySchema = z
-  .discriminatedUnion('type', [
-    z.strictObject({ type: z.literal('SUBMIT') }),
-    z.strictObject({ type: z.literal('RESUBMIT') }),
-    z.strictObject({ type: z.literal('WITHDRAW'), reason: required('reason') }),
-    z.strictObject({ type: z.literal('APPROVE'), comment: z.string().max(2000).optional() }),
-    z.strictObject({ type: z.literal('RETURN'), reasons: z.array(reason).min(1, 'give at least one reason').max(50) }),
-    z.strictObject({ type: z.literal('REJECT'), reason: required('reason') }),
-    z.strictObject({ type: z.literal('VERIFY_POLICY') }),
-    z.strictObject({ type: z.literal('POLICY_MISMATCH'), reason: required('reason') }),
-  ])
-  .meta({ id: 'CaseEvent' });
+const sendable = CASE_EVENT_TYPES.filter((t): t is Sendable => !('systemOnly' in caseEvents[t]));
+const [first, ...rest] = sendable.map((t) => z.strictObject({ type: z.literal(t), ...caseEvents[t].payload }));
+if (!first) throw new Error('the case workflow has no event a person may send');
 
-export type EventBody = z.output<typeof eventBodySchema>;
+export const eventBodySchema = (z.discriminatedUnion('type', [first, ...rest]) as unknown as z.ZodType<EventBody>).meta({ id: 'CaseEvent' });

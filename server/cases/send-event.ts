@@ -10,9 +10,8 @@ import { applyEvent, lockCase } from '../engine/transition';
 import type { EventBody } from './body';
 import { submissionProblems } from './rules';
 import { duplicateRace } from './duplicate';
-import { policyChangedSinceVerification, policyFingerprint } from './policy-fingerprint';
-import type { Tx } from '../../db/client';
-import type { CaseRow } from '../engine/scope';
+import { eventFacts } from './event-facts';
+import { caseEvents } from '../../workflows/case/events';
 
 export interface EventOptions {
   ifMatch?: number;
@@ -63,9 +62,9 @@ function inTransaction(ctx: ServiceContext, caseId: string, body: EventBody, opt
       }
     }
     const now = ctx.app.clock.now();
-    const facts = await policyFacts(tx, locked.row, body);
+    const facts = await eventFacts(tx, locked.row, body.type);
     const event = { ...body, ...facts, meta: { at: now.toISOString(), actorId: ctx.user.id, role: 'firm' } } as CaseEvent;
-    const validate = body.type === 'SUBMIT' || body.type === 'RESUBMIT' ? submissionProblems(now) : undefined;
+    const validate = 'submission' in caseEvents[body.type] ? submissionProblems(now) : undefined;
     const { row, snapshot, facts: caseFacts } = await applyEvent(tx, ctx.app, { caseId, locked, event, user: ctx.user, requestId: ctx.requestId, ifMatch: opts.ifMatch, validate });
     const result = {
       id: row.id,
@@ -78,11 +77,4 @@ function inTransaction(ctx: ServiceContext, caseId: string, body: EventBody, opt
     }
     return { status: 200, body: result, replayed: false };
   });
-}
-
-/** Facts about the policy that only the database knows, for the insurance region of the machine. */
-async function policyFacts(tx: Tx, row: CaseRow, body: EventBody): Promise<Record<string, unknown>> {
-  if (body.type === 'VERIFY_POLICY') return { policyFingerprint: await policyFingerprint(tx, row) };
-  if (body.type === 'RESUBMIT') return { policyChanged: await policyChangedSinceVerification(tx, row) };
-  return {};
 }

@@ -4,14 +4,10 @@ import { z } from 'zod';
 import { clockStatuses } from '../../db/schema/clocks';
 import { dateOut, idOut, instantOut, yuanOut } from '../domain/formats';
 import { subsidyDerivationSchema } from '../domain/subsidy-schema';
-import type { CaseEventType } from '../../workflows/case/types';
-
-const EVENT_TYPES = ['SUBMIT', 'RESUBMIT', 'WITHDRAW', 'APPROVE', 'RETURN', 'REJECT', 'VERIFY_POLICY', 'POLICY_MISMATCH', 'DEADLINE_EXPIRED'] as const;
-// fails to compile when the workflow gains an event this list does not name
-const _everyEvent: [Exclude<CaseEventType, (typeof EVENT_TYPES)[number]>] extends [never] ? true : never = true;
+import { CASE_EVENT_TYPES } from '../../workflows/case/events';
 
 export const allowedEventsSchema = z
-  .array(z.enum(EVENT_TYPES))
+  .array(z.enum(CASE_EVENT_TYPES))
   .meta({ description: 'events the caller may send now and the workflow would accept: the buttons a UI shows' });
 
 export const stateSchema = z.string().meta({ description: 'the review stage while in review, the top-level state otherwise (draft, municipal, revision, …)', example: 'municipal' });

@@ -5,6 +5,7 @@ import type { CaseEvent, ClockKind } from '../../workflows/case/types';
 import { clockKinds } from './clock-kinds';
 import { pauseClock, resumeClock, startClock, stopClock } from './clocks';
 import { notify } from './notify';
+import { reasonOf } from '../../workflows/case/events';
 import { templates, type TemplateName } from '../mail/templates';
 import type { EffectScope } from './scope';
 
@@ -37,7 +38,7 @@ const executors: Record<string, Executor<unknown>> = {
   resumeClock: executor(clockParams, (s, p) => resumeClock(s, p.kind)),
   stopClock: executor(clockParams, (s, p) => stopClock(s, p.kind)),
   notify: executor(notifyParams, async (s, p, event) => {
-    await notify(s, { template: p.template, to: p.to, reason: reasonOf(event), dueOn: await nextDue(s) });
+    await notify(s, { template: p.template, to: p.to, reason: reasonOf(event.type, event), dueOn: await nextDue(s) });
   }),
 };
 
@@ -52,19 +53,6 @@ export async function executeEffects(s: EffectScope, actions: readonly EffectAct
     const params = exec.params.safeParse(action.params ?? {});
     if (!params.success) throw new UnknownEffectError(`effect "${action.type}" has unexpected parameters: ${params.error.message}`);
     await exec.run(s, params.data, event);
-  }
-}
-
-function reasonOf(event: CaseEvent): string {
-  switch (event.type) {
-    case 'RETURN':
-      return event.reasons.map((r) => (r.path ? `${r.path}: ${r.message}` : r.message)).join('；');
-    case 'REJECT':
-    case 'WITHDRAW':
-    case 'POLICY_MISMATCH':
-      return event.reason;
-    default:
-      return '';
   }
 }
 

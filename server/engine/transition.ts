@@ -7,6 +7,7 @@ import { authorise, canSee, permitsOf, type CaseFacts } from '../../workflows/ca
 import { guardReasons } from '../../workflows/case/setup';
 import { primaryState } from '../../workflows/case/state';
 import type { CaseEvent } from '../../workflows/case/types';
+import { caseEvents } from '../../workflows/case/events';
 import type { AppContext, User } from '../context';
 import { AppError, conflict, forbidden, notFound, unprocessable, type FieldError } from '../errors';
 import { executeEffects } from './effects';
@@ -77,7 +78,7 @@ export async function applyEvent(tx: Tx, app: AppContext, input: ApplyInput) {
   if (!updated) throw new Error('case row vanished under its lock');
   const { meta: _meta, type: _type, ...fields } = event;
   // which version of the round's rules a submission was checked against, for auditors
-  const payload = event.type === 'SUBMIT' || event.type === 'RESUBMIT' ? { ...fields, roundParamsVersion: round.paramsVersion } : fields;
+  const payload = 'submission' in caseEvents[event.type] ? { ...fields, roundParamsVersion: round.paramsVersion } : fields;
   await appendHistory(tx, {
     caseId: row.id,
     eventType: event.type,

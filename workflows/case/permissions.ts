@@ -122,17 +122,7 @@ export function allowedEvents(snapshot: Snapshot, actor: Actor, facts: CaseFacts
   return out;
 }
 
+// `can` evaluates guards, which read the context and the facts, never a person's payload
 function probe(type: CaseEventType, meta: CaseEvent['meta']): CaseEvent {
-  switch (type) {
-    case 'RETURN':
-      return { type, reasons: [], meta };
-    case 'WITHDRAW':
-    case 'REJECT':
-    case 'POLICY_MISMATCH':
-      return { type, reason: '', meta };
-    case 'DEADLINE_EXPIRED':
-      return { type, clock: 'revision', meta };
-    default:
-      return { type, meta };
-  }
+  return { type, meta } as CaseEvent;
 }

@@ -1,4 +1,7 @@
 import type { Role } from '../../db/schema/accounts';
+import type { CaseEventOf, CaseEventType } from './events';
+
+export type { CaseEventType } from './events';
 
 export type ClockKind = 'municipalReview' | 'revision' | 'provincialReview';
 export type ReviewStage = 'municipal' | 'provincial';
@@ -18,20 +21,9 @@ export interface Reason {
   message: string;
 }
 
-export type CaseEvent =
-  | { type: 'SUBMIT'; meta: EventMeta }
-  /** policyChanged: the policy or its documents differ from what the insurer verified (a fact the service looks up) */
-  | { type: 'RESUBMIT'; policyChanged?: boolean; meta: EventMeta }
-  | { type: 'WITHDRAW'; reason: string; meta: EventMeta }
-  | { type: 'APPROVE'; comment?: string; meta: EventMeta }
-  | { type: 'RETURN'; reasons: Reason[]; meta: EventMeta }
-  | { type: 'REJECT'; reason: string; meta: EventMeta }
-  /** policyFingerprint: what was verified, kept in the history so that a later change shows */
-  | { type: 'VERIFY_POLICY'; policyFingerprint?: string; meta: EventMeta }
-  | { type: 'POLICY_MISMATCH'; reason: string; meta: EventMeta }
-  | { type: 'DEADLINE_EXPIRED'; clock: ClockKind; meta: EventMeta };
+/** The union of every event of the chart, derived from their definitions (events.ts). */
+export type CaseEvent = { [K in CaseEventType]: CaseEventOf<K, EventMeta> }[CaseEventType];
 
-export type CaseEventType = CaseEvent['type'];
 
 export interface Decision {
   stage: ReviewStage;

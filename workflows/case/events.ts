@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import type { ClockKind } from './types';
+
+// Every event of the case workflow, defined once: what a person sends (`payload`), the facts the
+// service adds because only the database knows them (`facts`), whether nobody but the system may
+// send it, and the words for emails. The TypeScript event union (types.ts), the HTTP request
+// schema and its OpenAPI entry (server/cases/body.ts) are derived from here; the service's fact
+// loaders (server/cases/event-facts.ts) are typed against it.
+
+const reason = z.strictObject({ path: z.string().max(200).optional(), message: z.string().trim().min(1).max(2000) });
+const required = (what: string) => z.string().trim().min(1, `${what} is required`).max(2000);
+const clockKind = z.enum(['municipalReview', 'revision', 'provincialReview'] as const satisfies readonly ClockKind[]);
+
+interface EventDefinition<P extends z.ZodRawShape, F extends z.ZodRawShape> {
+  payload: P;
+  facts?: F;
+  /** only the system (a deadline) sends it: not part of the HTTP request schema */
+  systemOnly?: true;
+  /** checked like a submission (SPEC §5) before the machine sees it */
+  submission?: true;
+  /** the words an email quotes as the reason */
+  reason?: (event: z.output<z.ZodObject<P>>) => string;
+}
+const event = <P extends z.ZodRawShape, F extends z.ZodRawShape = Record<never, never>>(d: EventDefinition<P, F>) => d;
+
+export const caseEvents = {
+  SUBMIT: event({ payload: {}, submission: true }),
+  RESUBMIT: event({
+    payload: {},
+    submission: true,
+    // the policy or its documents differ from what the insurer verified
+    facts: { policyChanged: z.boolean().optional() },
+  }),
+  WITHDRAW: event({ payload: { reason: required('reason') }, reason: (e) => e.reason }),
+  APPROVE: event({ payload: { comment: z.string().max(2000).optional() } }),
+  RETURN: event({
+    payload: { reasons: z.array(reason).min(1, 'give at least one reason').max(50) },
+    reason: (e) => e.reasons.map((r) => (r.path ? `${r.path}: ${r.message}` : r.message)).join('；'),
+  }),
+  REJECT: event({ payload: { reason: required('reason') }, reason: (e) => e.reason }),
+  // what was verified, kept in the history so that a later change shows
+  VERIFY_POLICY: event({ payload: {}, facts: { policyFingerprint: z.string().optional() } }),
+  POLICY_MISMATCH: event({ payload: { reason: required('reason') }, reason: (e) => e.reason }),
+  DEADLINE_EXPIRED: event({ payload: { clock: clockKind }, systemOnly: true }),
+} as const;
+
+type Defs = typeof caseEvents;
+export type CaseEventType = keyof Defs;
+type Empty = Record<never, never>;
+// zod types an object of no keys as a record of `never`s, which would swallow `type` and `meta`
+type Output<S extends z.ZodRawShape> = [keyof S] extends [never] ? Empty : z.output<z.ZodObject<S>>;
+type FactsShape<K extends CaseEventType> = Defs[K] extends EventDefinition<infer _P, infer F> ? F : Empty;
+export type FactsOf<K extends CaseEventType> = Output<FactsShape<K>>;
+export type PayloadOf<K extends CaseEventType> = Output<Defs[K]['payload']>;
+/** An event as the machine receives it: its payload, the facts the service looked up, and meta. */
+export type CaseEventOf<K extends CaseEventType, M> = { type: K } & PayloadOf<K> & Partial<FactsOf<K>> & { meta: M };
+
+/** Events that need a fact the service looks up before the machine sees them. */
+export type EventsWithFacts = { [K in CaseEventType]: [keyof FactsShape<K>] extends [never] ? never : K }[CaseEventType];
+
+export const CASE_EVENT_TYPES = Object.keys(caseEvents) as [CaseEventType, ...CaseEventType[]];
+
+/** The words an email quotes as the reason for an event, if it has any. */
+export function reasonOf(type: CaseEventType, payload: Record<string, unknown>): string {
+  const def: { reason?: (e: never) => string } = caseEvents[type];
+  return def.reason ? def.reason(payload as never) : '';
+}
