@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cloneDatabase } from '../support/databases';
 
-// The real `npm start` process, stopped with SIGTERM while clients keep their connections busy.
+// The real `npm start` — npm, then tsx, then node — stopped with SIGTERM sent to npm, as Docker and
+// process managers do, while clients keep their connections busy.
 const PORT = 3400 + Math.floor(Math.random() * 500);
 const base = `http://127.0.0.1:${PORT}`;
 let database: Awaited<ReturnType<typeof cloneDatabase>>;
@@ -25,7 +26,7 @@ async function waitUntilUp(deadline: number): Promise<void> {
 
 describe('SIGTERM under keep-alive traffic', () => {
   it('answers the requests in flight, closes their connections, and exits 0 within the grace period', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    const child = spawn('npm', ['start'], {
       env: {
         ...process.env,
         NODE_ENV: 'development',
@@ -48,6 +49,8 @@ describe('SIGTERM under keep-alive traffic', () => {
     });
     const { token } = (await login.json()) as { token: string };
     const statuses: number[] = [];
+    const closedAfterStop: string[] = [];
+    let signalled = false;
     let stop = false;
     // eight reviewers, each reusing its connection for list after list, until the server is gone
     const clients = Array.from({ length: 8 }, async () => {
@@ -56,12 +59,14 @@ describe('SIGTERM under keep-alive traffic', () => {
           const res = await fetch(`${base}/api/v1/cases`, { headers: { authorization: `Bearer ${token}` } });
           await res.arrayBuffer();
           statuses.push(res.status);
+          if (signalled && res.headers.get('connection') === 'close') closedAfterStop.push(res.url);
         } catch {
           return; // refused: the server has stopped listening
         }
       }
     });
     await new Promise((r) => setTimeout(r, 500));
+    signalled = true;
     child.kill('SIGTERM');
     const [code] = await exited;
     stop = true;
@@ -71,5 +76,9 @@ describe('SIGTERM under keep-alive traffic', () => {
     expect(code).toBe(0);
     expect(statuses.length).toBeGreaterThan(0);
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    // the answers in flight when the signal came told their clients not to reuse the connection
+    expect(closedAfterStop.length).toBeGreaterThan(0);
+    // nothing is left listening: npm passed the signal on instead of leaving node orphaned
+    expect(await fetch(`${base}/healthz`).then(() => 'up', () => 'down')).toBe('down');
   }, 60_000);
 });
