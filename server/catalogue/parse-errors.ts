@@ -19,6 +19,11 @@ export const fileErrors = {
       zh: `不支持的文件格式（${what}），请上传 XLSX 或 CSV`,
       en: `Unsupported file format (${what}); upload XLSX or CSV`,
     }),
+  tooManyEntries: (found: number, max: number): RowError =>
+    make('too_many_entries', 'error', 0, {
+      zh: `文件含 ${found} 个条目，超过上限 ${max} 个（最大的官方目录为 445 个）`,
+      en: `The file holds ${found} entries, more than the ${max} allowed (the largest official edition has 445)`,
+    }),
   unreadable: (detail: string): RowError =>
     make('unreadable_file', 'error', 0, { zh: `文件无法读取：${detail}`, en: `The file cannot be read: ${detail}` }),
   tooLargeUnpacked: (detail: string): RowError =>

@@ -47,10 +47,14 @@ export function detectFormat(buf: Buffer, filename: string, contentType?: string
   return 'csv';
 }
 
+// The largest official edition (Zhejiang 2025) has 445 entries; ten times that is still an edition,
+// beyond it a mistake or an attack, and a single import must stay a few quick inserts.
+export const MAX_ENTRIES = 5_000;
+
 export async function parseEditionFile(buf: Buffer, filename: string, contentType?: string): Promise<ParseResult> {
   if (buf.length === 0) return failed(fileErrors.empty());
   const format = detectFormat(buf, filename, contentType);
-  if (format === 'xlsx') return parseXlsx(buf);
-  if (format === 'csv') return parseCsv(buf);
-  return failed(fileErrors.unsupported(format.unsupported));
+  if (typeof format !== 'string') return failed(fileErrors.unsupported(format.unsupported));
+  const parsed = format === 'xlsx' ? await parseXlsx(buf) : await parseCsv(buf);
+  return parsed.entries.length > MAX_ENTRIES ? failed(fileErrors.tooManyEntries(parsed.entries.length, MAX_ENTRIES)) : parsed;
 }
