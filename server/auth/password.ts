@@ -1,4 +1,6 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import pLimit from 'p-limit';
+import { AppError } from '../errors';
 
 // scrypt with OWASP's minimum cost (N=2^17, r=8, p=1); parameters travel with the hash so they can grow.
 const N = 2 ** 17;
@@ -14,29 +16,27 @@ const KEYLEN = 32;
  * hold no thread. The pool itself is sized by UV_THREADPOOL_SIZE in the start scripts (README).
  */
 export const MAX_CONCURRENT_HASHES = 2;
+/**
+ * Beyond this many waiting, a new sign-in is turned away at once (503, retry shortly) instead of
+ * queueing behind a flood for tens of seconds: about two seconds of work at most waits here.
+ */
+export const MAX_WAITING_HASHES = 32;
 
 /** How hashing went in this process (read by the tests). */
-export const hashing = { started: 0, running: 0, waiting: 0, maxRunning: 0 };
+export const hashing = { started: 0, refused: 0, maxRunning: 0 };
 
-const queue: (() => void)[] = [];
+const limit = pLimit(MAX_CONCURRENT_HASHES);
 
 async function bounded<T>(work: () => Promise<T>): Promise<T> {
-  if (hashing.running < MAX_CONCURRENT_HASHES) hashing.running++;
-  else {
-    // a finishing derivation hands its slot straight to the next in line, so none can jump ahead
-    hashing.waiting++;
-    await new Promise<void>((resolve) => queue.push(resolve));
-    hashing.waiting--;
+  if (limit.pendingCount >= MAX_WAITING_HASHES) {
+    hashing.refused++;
+    throw new AppError('unavailable', 'too many sign-ins are being checked at this moment; try again in a few seconds', [], { retryAfterSeconds: 2 });
   }
-  hashing.started++;
-  hashing.maxRunning = Math.max(hashing.maxRunning, hashing.running);
-  try {
-    return await work();
-  } finally {
-    const next = queue.shift();
-    if (next) next();
-    else hashing.running--;
-  }
+  return limit(async () => {
+    hashing.started++;
+    hashing.maxRunning = Math.max(hashing.maxRunning, limit.activeCount);
+    return work();
+  });
 }
 
 function derive(password: string, salt: Buffer, opts: ScryptOptions): Promise<Buffer> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashing, MAX_CONCURRENT_HASHES } from '../../server/auth/password';
+import { hashing, MAX_CONCURRENT_HASHES, MAX_WAITING_HASHES } from '../../server/auth/password';
 import { startTestApp, type TestApp } from '../support/app';
 import { makeWorld, type World } from '../support/world';
 import { download, upload } from '../fixtures/documents/client';
@@ -58,6 +58,22 @@ describe('password hashing', () => {
     expect(answeredBeforeDownload).toBeLessThan(10);
     expect(hashing.maxRunning).toBeLessThanOrEqual(MAX_CONCURRENT_HASHES);
     // 20 full-cost hashes, two at a time, on a machine shared with other test files
+  }, 60_000);
+
+  it('turns sign-ins away with 503 and Retry-After, at once, beyond the hashes that may wait', async () => {
+    const refusedBefore = hashing.refused;
+    const burst = MAX_CONCURRENT_HASHES + MAX_WAITING_HASHES + 40;
+    // each from an address and for an account of its own: no throttle stands in the way
+    const answers = await Promise.all(
+      Array.from({ length: burst }, (_, i) =>
+        t.api.post('/auth/login', { email: `flood-${i}-${randomUUID()}@example.test`, password: 'Wrong-password-1' }, undefined, { 'X-Forwarded-For': `198.51.100.${i + 1}` }),
+      ),
+    );
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s !== 401 && s !== 503)).toEqual([]);
+    expect(statuses.filter((s) => s === 503).length).toBeGreaterThan(0);
+    expect(hashing.refused - refusedBefore).toBe(statuses.filter((s) => s === 503).length);
+    expect(answers.find((a) => a.status === 503)?.headers.get('retry-after')).toBe('2');
   }, 60_000);
 
   it('answers a registration of a firm already registered with 409 without hashing the password', async () => {
