@@ -16,6 +16,11 @@ function settable(ctx: ServiceContext): SettableClock {
 }
 
 const MAX_ADVANCE_MS = 3650 * 86_400_000;
+// Business dates of the programme end with 2100 (server/cases/body.ts), and deadlines count weeks
+// past the clock: beyond this the working-day calendar and the date columns stop making sense.
+const LATEST = new Date('2099-01-01T00:00:00+08:00');
+const tooLate = (path: string) =>
+  badRequest('the clock cannot move past 2099-01-01, where the programme\'s dates end', [{ path, message: 'must stay before 2099-01-01T00:00:00+08:00' }]);
 
 // Days, hours, minutes and seconds only: months and years have no fixed length.
 function durationMs(iso: string): number {
@@ -38,10 +43,12 @@ export async function moveClock(ctx: ServiceContext, move: z.output<typeof clock
     const ms = durationMs(move.advance);
     // a demo clock needs years at most; beyond that dates stop being dates
     if (ms > MAX_ADVANCE_MS) throw badRequest('the clock moves at most ten years at a time', [{ path: 'advance', message: 'at most P3650D' }]);
+    if (clock.now().getTime() + ms >= LATEST.getTime()) throw tooLate('advance');
     await clock.advance(ms);
   } else {
     const target = new Date(move.set);
     if (target.getTime() < clock.now().getTime()) throw badRequest('the clock only moves forward', [{ path: 'set', message: 'must not be earlier than the current clock' }]);
+    if (target.getTime() >= LATEST.getTime()) throw tooLate('set');
     await clock.set(target);
   }
   try {

@@ -102,4 +102,17 @@ describe('GET|POST /admin/clock', () => {
     expect((await t.api.post('/admin/clock', { set: '2020-01-01T00:00:00+08:00' }, w.tokens.admin)).status).toBe(400);
     expect((await t.api.post('/admin/clock', { advance: 'P1D', set: '2030-01-01T00:00:00+08:00' }, w.tokens.admin)).status).toBe(400);
   });
+
+  it('refuses to move the clock past where the programme\'s dates end, by a set or by advances, and stays where it was', async () => {
+    const before = (await t.api.get<{ now: string }>('/admin/clock', w.tokens.admin)).body.now;
+    const set = await t.api.post<{ errors: { path: string }[] }>('/admin/clock', { set: '9999-12-31T23:59:59Z' }, w.tokens.admin);
+    expect(set.status).toBe(400);
+    expect(set.body.errors.map((e) => e.path)).toEqual(['set']);
+    const years = Math.ceil((Date.parse('2099-01-01T00:00:00+08:00') - Date.parse(before)) / (365 * 86_400_000));
+    const tries = [];
+    for (let i = 0; i < years / 10 + 1; i++) tries.push((await t.api.post('/admin/clock', { advance: 'P3650D' }, w.tokens.admin)).status);
+    expect(tries.at(-1)).toBe(400);
+    const now = (await t.api.get<{ now: string }>('/admin/clock', w.tokens.admin)).body.now;
+    expect(Date.parse(now)).toBeLessThan(Date.parse('2099-01-01T00:00:00+08:00'));
+  });
 });
