@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
@@ -13,6 +13,21 @@ import { healthRouter } from './routes/health';
 import { httpMetrics, metricsEndpoint } from './metrics';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,100}$/;
+
+/**
+ * A body that cannot be read is kept on the request instead of answered at once: an anonymous
+ * caller learns 401, a wrong role 403, an invisible case 404 — and only then what is wrong with the
+ * body (server/http/route.ts).
+ */
+function deferredBodyErrors(parse: RequestHandler): RequestHandler {
+  return (req, res, next) =>
+    parse(req, res, (err?: unknown) => {
+      if (err === undefined || err === null) return next();
+      req.bodyError = err;
+      req.body = undefined;
+      next();
+    });
+}
 
 /** Builds the Express app without listening, so tests can drive it directly. */
 export function buildApp(app: AppContext): Express {
@@ -34,7 +49,7 @@ export function buildApp(app: AppContext): Express {
   server.use(httpMetrics(app));
   server.use(helmet());
   server.use(noStoreForCredentials());
-  server.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'], reviver: refuseUnstorableText }));
+  server.use(deferredBodyErrors(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'], reviver: refuseUnstorableText })));
   server.use(healthRouter(app));
   server.get('/metrics', metricsEndpoint(app));
 

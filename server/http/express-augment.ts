@@ -6,6 +6,8 @@ declare global {
     interface Request {
       /** the signed-in user, set by the session middleware */
       user?: User;
+      /** a body that could not be read (bad JSON, too large), answered only after who is asking is settled */
+      bodyError?: unknown;
     }
   }
 }

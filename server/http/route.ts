@@ -75,6 +75,7 @@ export function mount<P extends z.ZodType = Empty, Q extends z.ZodType = Empty, 
     const params = parse(def.params, req.params, 'params');
     const ctx = { app, user: req.user as User, requestId: String(req.id) };
     await def.authorize?.({ ctx, params: params as z.output<P> });
+    if (req.bodyError !== undefined) throw req.bodyError;
     const query = parse(def.query, req.query, 'query');
     const body = parse(def.body, req.body ?? {}, 'body');
     const result = await def.handler({ params, query, body, req, res, app, ctx } as HandlerInput<z.output<P>, z.output<Q>, z.output<B>>);

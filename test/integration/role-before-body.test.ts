@@ -60,6 +60,17 @@ describe('the role before the body', () => {
     }
   });
 
+  it('answers a body that is not even JSON only after who is asking is settled', async () => {
+    const broken = (method: string, path: string, token?: string) =>
+      t.api.request(method, path, { token, raw: '{"name": ', headers: { 'content-type': 'application/json' } }).then((r) => r.status);
+    expect(await broken('POST', '/insurers')).toBe(401);
+    expect(await broken('POST', '/insurers', w.tokens.firm)).toBe(403);
+    expect(await broken('PATCH', `/cases/${returned}`, w.tokens.otherFirm)).toBe(404);
+    expect(await broken('POST', '/insurers', w.tokens.admin)).toBe(400);
+    expect(await broken('PATCH', `/cases/${returned}`, w.tokens.firm)).toBe(400);
+    expect(await broken('POST', '/auth/login')).toBe(400);
+  });
+
   it('says in both languages which roles may', async () => {
     const res = await t.api.post<{ errors: { code: string; message: string; messageZh: string }[] }>('/insurers', GARBAGE, w.tokens.firm);
     expect(res.body.errors).toEqual([{ path: 'role', code: 'role.forbidden', message: 'only these roles may do this: admin', messageZh: '只有以下角色可以执行此操作：管理员' }]);
