@@ -1,8 +1,8 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { clocks } from '../../db/schema';
-import type { CaseEvent, ClockKind } from '../../workflows/case/types';
-import { clockKinds } from './clock-kinds';
+import type { CaseEvent } from '../../workflows/case/types';
+import { CLOCK_KINDS } from '../../workflows/case/clocks';
 import { pauseClock, resumeClock, startClock, stopClock } from './clocks';
 import { notify } from './notify';
 import { reasonOf } from '../../workflows/case/events';
@@ -14,7 +14,7 @@ export interface EffectAction {
   params?: unknown;
 }
 
-const clockParams = z.strictObject({ kind: z.enum(Object.keys(clockKinds) as [ClockKind, ...ClockKind[]]) });
+const clockParams = z.strictObject({ kind: z.enum(CLOCK_KINDS) });
 const notifyParams = z.strictObject({
   template: z.enum(Object.keys(templates) as [TemplateName, ...TemplateName[]]),
   to: z.array(z.enum(['firm', 'municipalReviewers', 'provincialReviewers', 'insurer'])).min(1),

@@ -10,11 +10,7 @@ import type { EffectScope } from './scope';
 import { applyEvent, lockCase, type LockedCase } from './transition';
 import { bullJob } from '../jobs/registry';
 
-const clockLabels: Record<ClockKind, string> = {
-  municipalReview: '市级初审 (municipal review)',
-  revision: '补正 (revision)',
-  provincialReview: '省级复审 (provincial review)',
-};
+const labelOf = (kind: ClockKind) => `${clockKinds[kind].label.zh} (${clockKinds[kind].label.en})`;
 
 /**
  * Fires one timer if it is due and still armed. Safe to call any number of times from any
@@ -43,13 +39,13 @@ export async function fireTimer(app: AppContext, timerId: string): Promise<boole
     const scope: EffectScope = { tx, app, caseRow, round, now, calendar: await app.calendar.get(tx), actorId: null, firmName: locked.firmName };
     if (timer.purpose === 'reminder') {
       await tx.insert(clockEvents).values({ clockId: clock.id, kind: 'remind', at: now, data: timer.data });
-      await notify(scope, { template: 'clock.reminder', to: spec.remind, reason: clockLabels[kind], dueOn: clock.dueOn });
+      await notify(scope, { template: 'clock.reminder', to: spec.remind, reason: labelOf(kind), dueOn: clock.dueOn });
       return true;
     }
     await tx.update(clocks).set({ status: 'expired', overdue: true }).where(eq(clocks.id, clock.id));
     await tx.insert(clockEvents).values({ clockId: clock.id, kind: 'expire', at: now, data: {} });
     if (spec.onExpiry === 'overdue') {
-      await notify(scope, { template: 'clock.overdue', to: spec.escalate, reason: clockLabels[kind], dueOn: clock.dueOn });
+      await notify(scope, { template: 'clock.overdue', to: spec.escalate, reason: labelOf(kind), dueOn: clock.dueOn });
       return true;
     }
     await expireCase(app, tx, locked, kind, now);

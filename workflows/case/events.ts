@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ClockKind } from './types';
+import { CLOCK_KINDS } from './clocks';
 
 // Every event of the case workflow, defined once: what a person sends (`payload`), the facts the
 // service adds because only the database knows them (`facts`), whether nobody but the system may
@@ -9,7 +9,7 @@ import type { ClockKind } from './types';
 
 const reason = z.strictObject({ path: z.string().max(200).optional(), message: z.string().trim().min(1).max(2000) });
 const required = (what: string) => z.string().trim().min(1, `${what} is required`).max(2000);
-const clockKind = z.enum(['municipalReview', 'revision', 'provincialReview'] as const satisfies readonly ClockKind[]);
+const clockKind = z.enum(CLOCK_KINDS);
 
 interface EventDefinition<P extends z.ZodRawShape, F extends z.ZodRawShape> {
   payload: P;

@@ -3,7 +3,8 @@ import type { CaseEventOf, CaseEventType } from './events';
 
 export type { CaseEventType } from './events';
 
-export type ClockKind = 'municipalReview' | 'revision' | 'provincialReview';
+export type { ClockKind } from './clocks';
+import type { ClockKind } from './clocks';
 export type ReviewStage = 'municipal' | 'provincial';
 /** Recipients are named by their relation to the case; the effect executor resolves them to people. */
 export type RecipientGroup = 'firm' | 'municipalReviewers' | 'provincialReviewers' | 'insurer';
