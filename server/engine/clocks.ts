@@ -12,13 +12,13 @@ type ClockRow = typeof clocks.$inferSelect;
 const morningOf = (date: string) => new Date(`${date}T09:00:00+08:00`);
 
 export async function startClock(s: EffectScope, kind: ClockKind): Promise<void> {
-  const length = clockKinds[kind].length(s.round.clockLengths);
+  const length = clockKinds[kind].length(s.clockLengths);
   const from = shanghaiDate(s.now);
   const due = addWorkingDays(from, length, s.calendar);
   const [clock] = await s.tx
     .insert(clocks)
     .values({
-      caseId: s.caseRow.id,
+      caseId: s.owner.id,
       kind,
       status: 'running',
       lengthWorkingDays: length,
@@ -77,7 +77,7 @@ export async function stopClock(s: EffectScope, kind: ClockKind): Promise<void> 
   const open = await s.tx
     .select()
     .from(clocks)
-    .where(and(eq(clocks.caseId, s.caseRow.id), eq(clocks.kind, kind), inArray(clocks.status, ['running', 'paused'])));
+    .where(and(eq(clocks.caseId, s.owner.id), eq(clocks.kind, kind), inArray(clocks.status, ['running', 'paused'])));
   for (const clock of open) {
     await s.tx.update(clocks).set({ status: 'stopped' }).where(eq(clocks.id, clock.id));
     await cancelTimers(s, clock.id);
@@ -89,7 +89,7 @@ async function latest(s: EffectScope, kind: ClockKind, statuses: ClockRow['statu
   const [row] = await s.tx
     .select()
     .from(clocks)
-    .where(and(eq(clocks.caseId, s.caseRow.id), eq(clocks.kind, kind), inArray(clocks.status, statuses)))
+    .where(and(eq(clocks.caseId, s.owner.id), eq(clocks.kind, kind), inArray(clocks.status, statuses)))
     .orderBy(desc(clocks.startedAt))
     .limit(1);
   return row;
@@ -108,7 +108,7 @@ export async function armTimers(s: EffectScope, clock: ClockRow): Promise<void> 
   if (planned.length === 0) return;
   const rows = await s.tx
     .insert(timers)
-    .values(planned.map((t) => ({ ...t, clockId: clock.id, caseId: s.caseRow.id })))
+    .values(planned.map((t) => ({ ...t, clockId: clock.id, caseId: s.owner.id })))
     .returning({ id: timers.id, fireAt: timers.fireAt });
   await writeOutbox(s, rows.map((t) => ({ topic: 'timer', payload: { timerId: t.id, fireAt: t.fireAt.toISOString() } })));
 }

@@ -25,7 +25,7 @@ export async function notify(s: EffectScope, p: NotifyParams): Promise<void> {
     return {
       id,
       messageId: `<${id}@firstbatch.local>`,
-      caseId: s.caseRow.id,
+      caseId: s.owner.id,
       recipientUserId: r.id,
       toAddress: r.email,
       template: p.template,
@@ -37,19 +37,12 @@ export async function notify(s: EffectScope, p: NotifyParams): Promise<void> {
   });
   await s.tx.insert(emailDeliveries).values(deliveries);
   await s.tx.insert(notifications).values(
-    recipients.map((r) => ({ userId: r.id, caseId: s.caseRow.id, template: p.template, title: rendered.titleZh, body: rendered.bodyZh, data, createdAt: s.now })),
+    recipients.map((r) => ({ userId: r.id, caseId: s.owner.id, template: p.template, title: rendered.titleZh, body: rendered.bodyZh, data, createdAt: s.now })),
   );
   await writeOutbox(s, deliveries.map((d) => ({ topic: 'email', payload: { deliveryId: d.id }, createdAt: s.now })));
 }
 
 function caseVarsFor(s: EffectScope, p: NotifyParams): CaseVars {
-  const base = s.app.env.PUBLIC_URL ?? `http://localhost:${s.app.env.PORT}`;
-  return {
-    caseNumber: s.caseRow.number,
-    firmName: s.firmName,
-    materialName: s.caseRow.material.name ?? '',
-    link: `${base}/cases/${s.caseRow.id}`,
-    reason: p.reason ?? '',
-    dueOn: p.dueOn ?? '',
-  };
+  const { caseNumber = '', firmName = '', materialName = '', link = '' } = s.mailVars;
+  return { caseNumber, firmName, materialName, link, reason: p.reason ?? '', dueOn: p.dueOn ?? '' };
 }

@@ -8,6 +8,7 @@ import type { AppContext } from '../context';
 import { addWorkingDays, calendarFrom, endOfShanghaiDay, shanghaiDate, type CalendarData } from '../calendar/workdays';
 import { armTimers, cancelTimers } from './clocks';
 import type { EffectScope } from './scope';
+import { caseScope } from '../cases/scope';
 import type { OutboxMessage } from '../jobs/registry';
 
 type ClockRow = typeof clocks.$inferSelect;
@@ -72,7 +73,7 @@ export async function recomputeClocks(tx: Tx, app: AppContext, input: RecomputeI
       const round = roundRows.find((r) => r.id === caseRow?.roundId);
       if (!caseRow || !round) continue;
       // a recount sends no email, so the firm's name is not needed
-      const scope: EffectScope = { tx, app, caseRow, round, now: input.now, calendar, actorId: input.actorId, firmName: '' };
+      const scope = caseScope({ tx, app, row: caseRow, round, now: input.now, calendar, actorId: input.actorId, firmName: '' });
       const result = await recomputeOne(scope, clock);
       if (result) done.push(result);
     }

@@ -1,23 +1,38 @@
+import type { SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
 import type { cases, rounds } from '../../db/schema';
+import type { ClockLengths } from '../../db/schema/rounds';
 import type { AppContext } from '../context';
 import type { CalendarData } from '../calendar/workdays';
+import type { RecipientGroup } from '../../workflows/case/types';
 import type { PendingWrites } from './pending';
 
 export type CaseRow = typeof cases.$inferSelect;
 export type RoundRow = typeof rounds.$inferSelect;
 
-/** What an effect may touch: the case's own transaction, and facts read once for the transition. */
+/** What the engine's rows (clocks, timers, deliveries, notifications) belong to. */
+export interface Owner {
+  kind: 'case';
+  id: string;
+}
+
+/**
+ * What an effect may touch: the transition's own transaction, and what its workflow says about the
+ * owner — where clock lengths come from, who a recipient group is, the words for emails. Effects
+ * know no workflow's tables; the workflow builds this (server/cases/scope.ts for a case).
+ */
 export interface EffectScope {
   tx: Tx;
   app: AppContext;
-  caseRow: CaseRow;
-  round: RoundRow;
+  owner: Owner;
   now: Date;
   calendar: CalendarData;
   actorId: string | null;
-  /** read with the case lock, for the email texts */
-  firmName: string;
+  clockLengths: ClockLengths;
+  /** who a recipient group is, as a condition on `users` */
+  recipients: (group: RecipientGroup) => SQL;
+  /** the owner's words for an email (number, names, link) */
+  mailVars: Record<string, string>;
   /** the due date of the clock this transition started or resumed, for the email texts */
   dueOn?: string;
   /** inside a transition: clock events and outbox rows written together at the end */

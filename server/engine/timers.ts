@@ -6,7 +6,7 @@ import type { Tx } from '../../db/client';
 import { AppError } from '../errors';
 import { clockKinds } from './clock-kinds';
 import { notify } from './notify';
-import type { EffectScope } from './scope';
+import { caseScope } from '../cases/scope';
 import { applyEvent, lockCase, type LockedCase } from './transition';
 import { bullJob } from '../jobs/registry';
 
@@ -36,7 +36,7 @@ export async function fireTimer(app: AppContext, timerId: string): Promise<boole
     if (!clock || !round || clock.status !== 'running') return true;
     const kind = clock.kind as ClockKind;
     const spec = clockKinds[kind];
-    const scope: EffectScope = { tx, app, caseRow, round, now, calendar: await app.calendar.get(tx), actorId: null, firmName: locked.firmName };
+    const scope = caseScope({ tx, app, row: caseRow, round, now, calendar: await app.calendar.get(tx), actorId: null, firmName: locked.firmName });
     if (timer.purpose === 'reminder') {
       await tx.insert(clockEvents).values({ clockId: clock.id, kind: 'remind', at: now, data: timer.data });
       await notify(scope, { template: 'clock.reminder', to: spec.remind, reason: labelOf(kind), dueOn: clock.dueOn });

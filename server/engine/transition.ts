@@ -13,7 +13,8 @@ import { AppError, conflict, forbidden, notFound, unprocessable, type FieldError
 import { executeEffects } from './effects';
 import { PendingWrites } from './pending';
 import { appendHistory } from './history';
-import type { CaseRow, EffectScope, RoundRow } from './scope';
+import type { CaseRow, RoundRow } from './scope';
+import { caseScope } from '../cases/scope';
 
 export interface ApplyInput {
   caseId: string;
@@ -58,7 +59,7 @@ export async function applyEvent(tx: Tx, app: AppContext, input: ApplyInput) {
 
   const now = new Date(event.meta.at);
   const pending = new PendingWrites();
-  const scope: EffectScope = { tx, app, caseRow: row, round, now, calendar: await app.calendar.get(tx), actorId: event.meta.actorId, firmName, pending };
+  const scope = caseScope({ tx, app, row, round, now, calendar: await app.calendar.get(tx), actorId: event.meta.actorId, firmName, pending });
   await executeEffects(scope, actions, event);
   await pending.flush(tx);
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, eq, sql } from 'drizzle-orm';
 import { caseHistory, cases } from '../../db/schema';
 import { executeEffects, UnknownEffectError } from '../../server/engine/effects';
+import { caseScope } from '../../server/cases/scope';
 import { startTestApp, type TestApp } from '../support/app';
 import { makeWorld, type World } from '../support/world';
 
@@ -171,7 +172,7 @@ describe('effects', () => {
     const event = { type: 'SUBMIT', meta: { at: new Date().toISOString(), actorId: null, role: 'system' } } as const;
     let writtenInside = { clocks: 0, deliveries: 0 };
     const attempt = t.app.db.transaction(async (tx) => {
-      const scope = { tx, app: t.app, caseRow: row, round: w.round, now: new Date(), calendar: await t.app.calendar.get(tx), actorId: null, firmName: w.firm.name };
+      const scope = caseScope({ tx, app: t.app, row, round: w.round, now: new Date(), calendar: await t.app.calendar.get(tx), actorId: null, firmName: w.firm.name });
       await executeEffects(scope, [{ type: 'startClock', params: { kind: 'municipalReview' } }, { type: 'notify', params: { template: 'case.submitted', to: ['firm'] } }], event);
       const n = async (table: 'clocks' | 'email_deliveries') =>
         ((await tx.execute(sql`select count(*)::int as n from ${sql.identifier(table)} where case_id = ${id}`)) as unknown as { n: number }[])[0]?.n ?? 0;
