@@ -107,6 +107,16 @@ describe('sessions', () => {
     expect(viaCookie.status).toBe(200);
   });
 
+  it('reads the bearer scheme in any letter case, as HTTP auth schemes are', async () => {
+    const user = await makeUser(t.app.db, { roles: ['expert'] });
+    const token = await t.api.login(user.email);
+    for (const scheme of ['bearer', 'BEARER', 'BeArEr']) {
+      const res = await t.api.request('GET', '/me', { headers: { authorization: `${scheme} ${token}` } });
+      expect(res.status, scheme).toBe(200);
+    }
+    expect((await t.api.request('GET', '/me', { headers: { authorization: `Basic ${token}` } })).status).toBe(401);
+  });
+
   it('revokes the session on logout', async () => {
     const user = await makeUser(t.app.db, { roles: ['expert'] });
     const token = await t.api.login(user.email);
