@@ -8,7 +8,7 @@ import { sql, type SQL } from 'drizzle-orm';
 // Steps: NFKC (full-width letters, digits and dashes become ASCII), lower case (ICU, whatever the
 // database's own collation), then every character below removed. Whitespace and dashes both
 // vanish rather than becoming one separator: `PICC2026-1` is then the same policy as well.
-// Character lists are Unicode 16 properties, checked against Node's own tables in
+// Character lists are Unicode 17 properties, checked exhaustively against Node's own tables in
 // test/integration/policy-number-key.test.ts.
 
 /** White_Space. */
@@ -21,11 +21,15 @@ const INVISIBLE = [
   String.raw`\U000110BD\U000110CD\U00013430-\U0001343F\U0001BCA0-\U0001BCA3\U0001D173-\U0001D17A\U000E0000-\U000E0FFF`,
 ].join('');
 
-/** General category Pd (dash punctuation), and the minus signs typed in their place. */
-const DASHES = [
-  String.raw`\u002D\u058A\u05BE\u1400\u1806\u2010-\u2015\u2E17\u2E1A\u2E3A\u2E3B\u2E40\u2E5D\u301C\u3030\u30A0`,
-  String.raw`\uFE31\uFE32\uFE58\uFE63\uFF0D\U00010D6E\U00010EAD`,
-  String.raw`\u02D7\u2212\u2796`,
+/**
+ * The Dash property: all of general category Pd (dash punctuation) and the dashes filed under other
+ * categories, the minus signs and U+2053 SWUNG DASH `⁓`; then the look-alikes typed in their place,
+ * U+02D7 MODIFIER LETTER MINUS SIGN and U+2796 HEAVY MINUS SIGN.
+ */
+export const DASHES = [
+  String.raw`\u002D\u058A\u05BE\u1400\u1806\u2010-\u2015\u2053\u207B\u208B\u2212\u2E17\u2E1A\u2E3A\u2E3B\u2E40\u2E5D`,
+  String.raw`\u301C\u3030\u30A0\uFE31\uFE32\uFE58\uFE63\uFF0D\U00010D6E\U00010EAD`,
+  String.raw`\u02D7\u2796`,
 ].join('');
 
 /** The SQL of the key of the policy number held in the `policy` jsonb column; NULL when nothing is left. */

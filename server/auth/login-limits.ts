@@ -1,9 +1,11 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type IRateLimiterStoreOptions } from 'rate-limiter-flexible';
 import type { AppContext } from '../context';
 import { tooManyRequests } from '../errors';
+import { clientGroupOf } from './client-group';
 
-// Failed sign-ins are counted per account *and* client address: a stranger who guesses at a known
-// staff account locks out only their own address, never the owner signing in from elsewhere.
+// Failed sign-ins are counted per account *and* client address (an IPv6 /64 counting as one): a
+// stranger who guesses at a known staff account locks out only their own address, never the owner
+// signing in from elsewhere.
 export const FAILURES_PER_ADDRESS = 5;
 export const FAILURE_WINDOW_SECONDS = 15 * 60;
 // Guessing spread over many addresses meets a ceiling per account; it stops only clients that have
@@ -51,7 +53,7 @@ export interface AdmittedSignIn {
 export async function admitSignIn(app: AppContext, email: string, ip: string | null): Promise<AdmittedSignIn> {
   const { perAddress, perAccount } = limitersOf(app);
   const account = email.toLowerCase();
-  const pair = `${account}|${ip ?? 'unknown'}`;
+  const pair = `${account}|${clientGroupOf(ip)}`;
   const mine = await perAddress.consume(pair).catch((r: unknown) => refused(r, 'too many failed sign-ins for this account from your address'));
   await perAccount.consume(account).catch((r: unknown) => {
     // more than this attempt on the count: the client has failed here already (or is racing itself)

@@ -1,15 +1,13 @@
-import { dictionary } from '@zxcvbn-ts/language-common';
 import type { FieldError } from '../errors';
+import { weaknessOf } from './password-strength';
 
 // Length first (NIST SP 800-63B), plus cheap guards against the commonest weak shapes: a password
-// of a single character class ("aaaaaaaaaa", "1234567890"), one built from the email, or one on a
-// list of passwords that leaks show people actually use.
+// of a single character class ("aaaaaaaaaa", "1234567890") or one built from the email. What
+// passes them meets a guessing estimator (zxcvbn), which knows the passwords leaks show people
+// use, their l33t spellings, keyboard patterns, dates and names.
 export const MIN_PASSWORD_LENGTH = 10;
 // POST /auth/login accepts at most 200 characters; a longer password could never sign in.
 export const MAX_PASSWORD_LENGTH = 200;
-
-// zxcvbn-ts's list of the most common passwords, in lower case; shorter ones fail on length anyway
-const COMMON = new Set(dictionary['passwords-common'].filter((p) => [...p].length >= MIN_PASSWORD_LENGTH));
 
 const CLASSES = [/\p{Ll}/u, /\p{Lu}/u, /\p{Nd}/u, /[^\p{Ll}\p{Lu}\p{Nd}]/u];
 
@@ -36,8 +34,9 @@ export function passwordProblems(path: string, password: string, email: string):
   if (lower === email.toLowerCase() || (local.length >= 4 && lower.includes(local))) {
     problems.push(problem(path, 'password.contains_email', 'do not build the password from your email address', '密码不能包含邮箱地址'));
   }
-  if (COMMON.has(lower)) {
-    problems.push(problem(path, 'password.common', 'this is one of the most common passwords; choose one nobody would guess', '该密码属于最常见的弱密码，请另选一个'));
-  }
+  // one reason at a time: the estimate is for a password that keeps the rules above
+  if (problems.length > 0) return problems;
+  const weakness = weaknessOf(normalised);
+  if (weakness) problems.push(problem(path, weakness.common ? 'password.common' : 'password.guessable', weakness.en, weakness.zh));
   return problems;
 }

@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AppContext } from '../context';
 import { sendProblem } from './problem';
+import { bearerOf } from './session';
 
 /** Times every request under its route pattern (not its URL, which would explode the labels). */
 export function httpMetrics(app: AppContext): RequestHandler {
@@ -25,7 +26,7 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 export function metricsEndpoint(app: AppContext): RequestHandler {
   return async (req, res) => {
     const token = app.env.METRICS_TOKEN;
-    const given = req.get('authorization')?.replace(/^Bearer /, '') ?? '';
+    const given = bearerOf(req) ?? '';
     const allowed = token
       ? sameSecret(given, token)
       : // req.ip, not the socket: behind a reverse proxy on this host every socket is loopback

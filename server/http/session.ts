@@ -16,10 +16,16 @@ export function sessionCookieOf(req: Request): string | null {
   return parseCookie(header)[SESSION_COOKIE] || null;
 }
 
+// Auth schemes are case-insensitive (RFC 9110 §11.1): `bearer x` is the same credential as `Bearer x`.
+const BEARER = /^bearer[ \t]+(\S+)[ \t]*$/i;
+
+/** The token of an `Authorization: Bearer …` header, or null when the request has none. */
+export function bearerOf(req: Request): string | null {
+  return BEARER.exec(req.get('authorization') ?? '')?.[1] ?? null;
+}
+
 export function tokenOf(req: Request): string | null {
-  const header = req.get('authorization');
-  if (header?.startsWith('Bearer ')) return header.slice(7).trim() || null;
-  return sessionCookieOf(req);
+  return bearerOf(req) ?? sessionCookieOf(req);
 }
 
 // answers that may hold one person's data: a shared cache must not keep them, nor a browser's disk

@@ -75,6 +75,22 @@ describe('POST /auth/login', () => {
     expect((await t.api.post('/auth/login', { email: user.email, password: 'Test-password-1' }, undefined, from('198.51.100.30'))).status).toBe(200);
   });
 
+  it('counts the addresses of one IPv6 /64 as one client, and a different /64 as another', async () => {
+    const user = await makeUser(t.app.db, { roles: ['finance'] });
+    const guess = (address: string, i: number) => t.api.post('/auth/login', { email: user.email, password: `v6-${i}` }, undefined, from(address));
+    const statuses = [];
+    for (let i = 1; i <= 8; i++) statuses.push((await guess(`2001:db8:1:2::${i}`, i)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
+    expect((await guess('2001:db8:1:2:ffff:ffff:ffff:ffff', 9)).status).toBe(429);
+    expect((await t.api.post('/auth/login', { email: user.email, password: 'Test-password-1' }, undefined, from('2001:db8:1:3::1'))).status).toBe(200);
+  });
+
+  it('counts an IPv4-mapped IPv6 address as the IPv4 address it carries', async () => {
+    const user = await makeUser(t.app.db, { roles: ['finance'] });
+    for (let i = 0; i < 5; i++) expect((await t.api.post('/auth/login', { email: user.email, password: `m-${i}` }, undefined, from('198.51.100.77'))).status).toBe(401);
+    expect((await t.api.post('/auth/login', { email: user.email, password: 'm-5' }, undefined, from('::ffff:198.51.100.77'))).status).toBe(429);
+  });
+
   it('refuses a malformed body with 400 and the reasons', async () => {
     const res = await t.api.post<{ errors: { path: string }[] }>('/auth/login', { email: 'not-an-email', password: 12 });
     expect(res.status).toBe(400);
@@ -89,6 +105,16 @@ describe('sessions', () => {
     expect((await t.api.get('/me', token)).body).toMatchObject({ id: user.id, roles: ['municipal'], city: '330300' });
     const viaCookie = await t.api.request('GET', '/me', { headers: { cookie: `fb_session=${token}` } });
     expect(viaCookie.status).toBe(200);
+  });
+
+  it('reads the bearer scheme in any letter case, as HTTP auth schemes are', async () => {
+    const user = await makeUser(t.app.db, { roles: ['expert'] });
+    const token = await t.api.login(user.email);
+    for (const scheme of ['bearer', 'BEARER', 'BeArEr']) {
+      const res = await t.api.request('GET', '/me', { headers: { authorization: `${scheme} ${token}` } });
+      expect(res.status, scheme).toBe(200);
+    }
+    expect((await t.api.request('GET', '/me', { headers: { authorization: `Basic ${token}` } })).status).toBe(401);
   });
 
   it('revokes the session on logout', async () => {

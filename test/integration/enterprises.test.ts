@@ -183,10 +183,17 @@ describe('POST /enterprises/register', () => {
     expect(res.body.errors).toEqual([{ path: 'user.password', code, message: expect.any(String), messageZh: expect.any(String) }]);
   });
 
-  it.each(['Password12', 'Qwerty1234', 'iloveyou12', 'QWERTYUIOP1'])('refuses the common password %s, with the reason', async (password) => {
+  // Woaini1314: "I love you for a lifetime", among the commonest passwords in leaks of Chinese sites
+  it.each(['Password12', 'Qwerty1234', 'iloveyou12', 'QWERTYUIOP1', 'Woaini1314', 'P@ssw0rd123'])('refuses the common password %s, with the reason', async (password) => {
     const res = await register(registration({ user: { password } }));
     expect(res.status).toBe(422);
     expect(res.body.errors).toEqual([{ path: 'user.password', code: 'password.common', message: expect.any(String), messageZh: expect.any(String) }]);
+  });
+
+  it.each(['January2026', 'Hangzhou2026', '2026-06-30Ab'])('refuses the easily guessed password %s, with the reason in both languages', async (password) => {
+    const res = await register(registration({ user: { password } }));
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([{ path: 'user.password', code: 'password.guessable', message: expect.stringContaining('guess'), messageZh: expect.stringContaining('猜') }]);
   });
 
   it('refuses a password built from the email address', async () => {

@@ -106,6 +106,10 @@ describe('HTTP basics', () => {
     try {
       expect((await fetch(`${t.url}/metrics`)).status).toBe(404);
       expect((await fetch(`${t.url}/metrics`, { headers: { authorization: 'Bearer a-metrics-token-of-32-characters' } })).status).toBe(200);
+      // auth schemes are case-insensitive (RFC 9110 §11.1); a token without the scheme is no bearer
+      expect((await fetch(`${t.url}/metrics`, { headers: { authorization: 'bearer a-metrics-token-of-32-characters' } })).status).toBe(200);
+      expect((await fetch(`${t.url}/metrics`, { headers: { authorization: 'BEARER a-metrics-token-of-32-characters' } })).status).toBe(200);
+      expect((await fetch(`${t.url}/metrics`, { headers: { authorization: 'a-metrics-token-of-32-characters' } })).status).toBe(404);
     } finally {
       t.app.env.METRICS_TOKEN = undefined;
     }

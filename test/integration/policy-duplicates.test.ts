@@ -32,6 +32,7 @@ const VARIANTS: [string, (n: string) => string][] = [
   ['in mixed case with full-width digits', (n) => `PiCc-${fullWidth('2026')}-${fullWidth(n)}`],
   ['with non-breaking and ideographic spaces for dashes', (n) => `PICC\u00A02026\u3000${n}`],
   ['with minus signs', (n) => `PICC\u22122026\u2212${n}`],
+  ['with swung dashes', (n) => `PICC\u20532026\u2053${n}`],
   ['with a hyphen, an em dash, a soft hyphen and a byte-order mark', (n) => `PI\u00ADCC\u20102026\u2014\uFEFF${n}`],
 ];
 

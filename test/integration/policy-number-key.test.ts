@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { connect } from '../../db/client';
-import { policyNumberKeySql } from '../../db/schema/policy-number-key';
+import { DASHES, policyNumberKeySql } from '../../db/schema/policy-number-key';
 
 // The key is defined once, in SQL (db/schema/policy-number-key.ts); its character lists are typed
 // by hand, so they are checked here against the Unicode properties of Node's own tables.
@@ -17,25 +17,37 @@ async function keysOf(numbers: string[]): Promise<(string | null)[]> {
   return [...rows].map((r) => r.key);
 }
 
-const IGNORED = /[\p{White_Space}\p{Default_Ignorable_Code_Point}\p{Cf}\p{Pd}\u2212\u02D7\u2796]/u;
+// Dash holds all of Pd and the minus signs and swung dash besides; U+02D7 and U+2796 are minus
+// look-alikes typed in their place.
+const IGNORED = /[\p{White_Space}\p{Default_Ignorable_Code_Point}\p{Cf}\p{Dash}\u02D7\u2796]/u;
 
-function ignoredCharacters(): string[] {
+function characters(wanted: (c: string) => boolean): string[] {
   const out: string[] = [];
   for (let cp = 1; cp <= 0x10ffff; cp++) {
     if (cp >= 0xd800 && cp <= 0xdfff) continue;
     const c = String.fromCodePoint(cp);
-    if (IGNORED.test(c)) out.push(c);
+    if (wanted(c)) out.push(c);
   }
   return out;
 }
+const ignoredCharacters = () => characters((c) => IGNORED.test(c));
+const hex = (c: string) => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()}`;
+const codePoints = (wanted: (c: string) => boolean) => characters(wanted).map(hex);
 
 describe('the normalised policy number', () => {
   it('drops every whitespace, invisible and dash character Unicode knows, wherever it stands', async () => {
     const chars = ignoredCharacters();
     expect(chars.length).toBeGreaterThan(4000);
     const keys = await keysOf(chars.map((c) => `${c}P${c}1${c}`));
-    const kept = chars.filter((_, i) => keys[i] !== 'p1').map((c) => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()}`);
+    const kept = chars.filter((_, i) => keys[i] !== 'p1').map(hex);
     expect(kept).toEqual([]);
+  });
+
+  it('lists every Dash character itself, not only those that NFKC turns into a listed one', () => {
+    // the SQL class as a JavaScript one: \UXXXXXXXX is PostgreSQL's spelling of \u{XXXXXXXX}
+    const listed = new RegExp(`[${DASHES.replace(/\\U([0-9A-F]{8})/g, '\\u{$1}')}]`, 'u');
+    const missing = codePoints((c) => /\p{Dash}/u.test(c) && !listed.test(c));
+    expect(missing).toEqual([]);
   });
 
   it('folds full-width forms and case, and keeps every other character', async () => {

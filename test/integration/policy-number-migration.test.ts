@@ -14,6 +14,7 @@ import { databaseUrl, TEST_DB } from '../support/databases';
 // rows, then migrated to the end, as a deployment would.
 const MIGRATIONS = fileURLToPath(new URL('../../db/migrations', import.meta.url));
 const KEYED = '0010_cases_policy_number_key';
+const EVERY_DASH = '0013_policy_number_key_dashes';
 
 interface Journal {
   entries: { tag: string }[];
@@ -37,13 +38,13 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-/** A database at the version before KEYED, holding `rows` as cases (foreign keys not enforced). */
-async function databaseWith(rows: { number: string; policyNumber: string; state: string; submitted: boolean; firm?: string }[]) {
+/** A database at the version before `tag`, holding `rows` as cases (foreign keys not enforced). */
+async function databaseWith(rows: { number: string; policyNumber: string; state: string; submitted: boolean; firm?: string }[], tag = KEYED) {
   const name = `${TEST_DB}_m${randomUUID().replace(/-/g, '').slice(0, 10)}`;
   const url = databaseUrl(name);
   await ensureDatabase(url);
   const sql = postgres(url, { max: 1, onnotice: () => undefined });
-  const folder = await migrationsBefore(KEYED);
+  const folder = await migrationsBefore(tag);
   cleanups.push(async () => {
     await sql.end();
     await rm(folder, { recursive: true });
@@ -87,5 +88,40 @@ describe('the migration to normalised policy numbers', () => {
     // one transaction: nothing of the migration is left half done
     const [column] = await sql`select 1 from information_schema.columns where table_name = 'cases' and column_name = 'policy_number_key'`;
     expect(column).toBeUndefined();
+  });
+});
+
+describe('the migration to keys without any Dash character', () => {
+  it('computes every existing key anew, swung dashes and superscript minus signs dropped', async () => {
+    const { url, sql } = await databaseWith(
+      [
+        { number: 'ZJ2026-000021', policyNumber: 'PICC\u20532026\u20531', state: 'municipal', submitted: true },
+        { number: 'ZJ2026-000022', policyNumber: 'PICC\u207B2026\u208B2', state: 'expert', submitted: true },
+        { number: 'ZJ2026-000023', policyNumber: 'PICC-2026-3', state: 'draft', submitted: false },
+      ],
+      EVERY_DASH,
+    );
+    const [before] = await sql<{ key: string }[]>`select policy_number_key as key from cases where number = 'ZJ2026-000021'`;
+    expect(before?.key).toBe('picc\u20532026\u20531');
+    await migrateDatabase(url);
+    const keys = await sql<{ key: string | null }[]>`select policy_number_key as key from cases order by number`;
+    expect(keys.map((k) => k.key)).toEqual(['picc20261', 'picc20262', 'picc20263']);
+    const [index] = await sql`select 1 from pg_indexes where tablename = 'cases' and indexname = 'cases_live_duplicate_key'`;
+    expect(index).toBeDefined();
+  });
+
+  it('stops, naming them, at live applications that the new key makes one policy, and leaves the old key', async () => {
+    const { url, sql } = await databaseWith(
+      [
+        { number: 'ZJ2026-000031', policyNumber: 'PICC-2026-1', state: 'municipal', submitted: true },
+        { number: 'ZJ2026-000032', policyNumber: 'PICC\u20532026\u20531', state: 'provincial', submitted: true },
+      ],
+      EVERY_DASH,
+    );
+    await expect(migrateDatabase(url)).rejects.toMatchObject({ cause: { message: 'live applications for one policy (SPEC 5): ZJ2026-000031, ZJ2026-000032' } });
+    const keys = await sql<{ key: string | null }[]>`select policy_number_key as key from cases order by number`;
+    expect(keys.map((k) => k.key)).toEqual(['picc20261', 'picc\u20532026\u20531']);
+    const [index] = await sql`select 1 from pg_indexes where tablename = 'cases' and indexname = 'cases_live_duplicate_key'`;
+    expect(index).toBeDefined();
   });
 });

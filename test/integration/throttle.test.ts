@@ -36,12 +36,29 @@ describe('POST /enterprises/register throttling', () => {
     // a malformed body counts too: the throttle runs before validation
     expect((await t.api.post('/enterprises/register', { nonsense: true })).status).toBe(429);
   });
+
+  it('gives one IPv6 /64 one budget, however many of its addresses it uses', async () => {
+    const from = (address: string) => ({ 'X-Forwarded-For': address });
+    const statuses = [];
+    for (let i = 1; i <= 4; i++) statuses.push((await t.api.post('/enterprises/register', registration(), undefined, from(`2001:db8:7:7::${i}`))).status);
+    expect(statuses).toEqual([202, 202, 202, 429]);
+    expect((await t.api.post('/enterprises/register', registration(), undefined, from('2001:db8:7:8::1'))).status).toBe(202);
+  });
 });
 
 describe('POST /auth/login throttling', () => {
   it('answers 429 to an address that tries too many sign-ins in a minute, whichever accounts it tries', async () => {
     const statuses = [];
     for (let i = 0; i < 5; i++) statuses.push((await t.api.post('/auth/login', { email: `spray-${i}-${randomUUID()}@example.test`, password: 'guess-1' })).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 429]);
+  });
+
+  it('answers 429 to a /64 that spreads its sign-ins over many IPv6 addresses', async () => {
+    const statuses = [];
+    for (let i = 1; i <= 5; i++) {
+      const headers = { 'X-Forwarded-For': `2001:db8:9:9::${i}` };
+      statuses.push((await t.api.post('/auth/login', { email: `spray-${i}-${randomUUID()}@example.test`, password: 'guess-1' }, undefined, headers)).status);
+    }
     expect(statuses).toEqual([401, 401, 401, 401, 429]);
   });
 });
