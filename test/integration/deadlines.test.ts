@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq } from 'drizzle-orm';
-import { clockEvents, clocks, emailDeliveries } from '../../db/schema';
+import { and, eq, isNull } from 'drizzle-orm';
+import { clockEvents, clocks, emailDeliveries, outbox } from '../../db/schema';
 import { addCalendarDays, addWorkingDays, endOfShanghaiDay } from '../../server/calendar/workdays';
 import { startTestApp, type TestApp } from '../support/app';
 import { startSmtpSink, type SmtpSink } from '../support/smtp';
@@ -27,6 +27,9 @@ describe('deadlines on the settable clock', () => {
     const view = await t.api.get<{ clocks: { kind: string; dueAt: string }[] }>(`/cases/${id}`, w.tokens.firm);
     const revision = view.body.clocks.find((c) => c.kind === 'revision');
     expect(revision).toBeDefined();
+    // the relay queues each timer with a delay from "now": queued after the move, the expiry and the
+    // reminders would all be due at once and race; queued before it, the sweep fires them in order
+    await expect.poll(async () => (await t.app.db.select().from(outbox).where(isNull(outbox.enqueuedAt))).length, { timeout: 10_000 }).toBe(0);
     const moved = await t.api.post('/admin/clock', { set: new Date(Date.parse(revision?.dueAt ?? '') + 60_000).toISOString() }, w.tokens.admin);
     expect(moved.status).toBe(200);
     await expect.poll(async () => (await t.api.get<{ state: string }>(`/cases/${id}`, w.tokens.firm)).body.state, { timeout: 10_000 }).toBe('lapsed');
