@@ -19,7 +19,7 @@ const WORKDAYS: Listing = schedule.workdays;
 const ALWAYS_REQUIRED = ['元旦', '春节', '劳动节', '国庆节'];
 const REQUIRED_FROM_2008 = ['清明', '端午'];
 
-function chineseName(entry: string): string | null {
+export function chineseName(entry: string): string | null {
   const parts = entry.split(',');
   return parts.length >= 3 ? (parts.at(-2) ?? null) : null;
 }
@@ -36,7 +36,7 @@ function festivalsByYear(): Map<number, Set<string>> {
   return byYear;
 }
 
-function isComplete(year: number, festivals: ReadonlySet<string> | undefined): boolean {
+export function isComplete(year: number, festivals: ReadonlySet<string> | undefined): boolean {
   const required = year >= 2008 ? [...ALWAYS_REQUIRED, ...REQUIRED_FROM_2008] : ALWAYS_REQUIRED;
   return festivals !== undefined && required.every((name) => festivals.has(name));
 }

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { sessions, users } from '../../db/schema';
 import { makeEnterprise, makeUser } from '../../seeds/factories';
 import { startTestApp, type TestApp } from '../support/app';
 
@@ -128,6 +130,25 @@ describe('sessions', () => {
     expect((await t.api.get('/me')).status).toBe(401);
     expect((await t.api.get('/me', 'made-up-token')).status).toBe(401);
     expect((await t.api.post('/auth/logout', {})).status).toBe(401);
+  });
+
+  it('answers 401 to a token whose session has expired', async () => {
+    const user = await makeUser(t.app.db, { roles: ['provincial'] });
+    const token = await t.api.login(user.email);
+    expect((await t.api.get('/me', token)).status).toBe(200);
+    // a second before now on the machine's clock: sessions do not follow the settable one
+    await t.app.db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.userId, user.id));
+    expect((await t.api.get('/me', token)).status).toBe(401);
+    expect((await t.api.get('/cases', token)).status).toBe(401);
+  });
+
+  it('stops honouring the tokens a user already holds once the account is deactivated', async () => {
+    const user = await makeUser(t.app.db, { roles: ['municipal'], city: '330100' });
+    const token = await t.api.login(user.email);
+    expect((await t.api.get('/me', token)).status).toBe(200);
+    await t.app.db.update(users).set({ active: false }).where(eq(users.id, user.id));
+    expect((await t.api.get('/me', token)).status).toBe(401);
+    expect((await t.api.get('/cases', token)).status).toBe(401);
   });
 
   it('refuses a deactivated account', async () => {

@@ -82,6 +82,18 @@ describe('who may send which event', () => {
     expect(res.body.detail).toContain('related');
   });
 
+  it('refuses a city reviewer who works for the applicant firm, naming the reason', async () => {
+    const staff = await makeUser(t.app.db, { roles: ['firm', 'municipal'], city: '330100', enterpriseId: w.firm.id });
+    const token = await t.api.login(staff.email);
+    const id = await w.submittedCase();
+    const view = await t.api.get<{ allowedEvents: string[] }>(`/cases/${id}`, token);
+    expect(view.body.allowedEvents).toEqual(['WITHDRAW']);
+    const res = await t.api.post<{ detail: string }>(`/cases/${id}/events`, { type: 'APPROVE' }, token);
+    expect(res.status).toBe(403);
+    expect(res.body.detail).toBe('you are related to the applicant firm and must recuse yourself (您与申报企业存在关联，须回避)');
+    expect((await t.api.get<{ state: string; version: number }>(`/cases/${id}`, token)).body).toMatchObject({ state: 'municipal', version: 2 });
+  });
+
   it('refuses one person deciding both the municipal and the provincial stage', async () => {
     const both = await makeUser(t.app.db, { roles: ['municipal', 'provincial'], city: '330100' });
     const token = await t.api.login(both.email);

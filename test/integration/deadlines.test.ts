@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq } from 'drizzle-orm';
-import { clockEvents, clocks, emailDeliveries } from '../../db/schema';
+import { and, eq, isNull } from 'drizzle-orm';
+import { clockEvents, clocks, emailDeliveries, outbox } from '../../db/schema';
+import { addCalendarDays, addWorkingDays, endOfShanghaiDay } from '../../server/calendar/workdays';
 import { startTestApp, type TestApp } from '../support/app';
 import { startSmtpSink, type SmtpSink } from '../support/smtp';
 import { makeWorld, type World } from '../support/world';
@@ -26,6 +27,9 @@ describe('deadlines on the settable clock', () => {
     const view = await t.api.get<{ clocks: { kind: string; dueAt: string }[] }>(`/cases/${id}`, w.tokens.firm);
     const revision = view.body.clocks.find((c) => c.kind === 'revision');
     expect(revision).toBeDefined();
+    // the relay queues each timer with a delay from "now": queued after the move, the expiry and the
+    // reminders would all be due at once and race; queued before it, the sweep fires them in order
+    await expect.poll(async () => (await t.app.db.select().from(outbox).where(isNull(outbox.enqueuedAt))).length, { timeout: 10_000 }).toBe(0);
     const moved = await t.api.post('/admin/clock', { set: new Date(Date.parse(revision?.dueAt ?? '') + 60_000).toISOString() }, w.tokens.admin);
     expect(moved.status).toBe(200);
     await expect.poll(async () => (await t.api.get<{ state: string }>(`/cases/${id}`, w.tokens.firm)).body.state, { timeout: 10_000 }).toBe('lapsed');
@@ -71,13 +75,48 @@ describe('deadlines on the settable clock', () => {
     const [before] = await t.app.db.select().from(clocks).where(and(eq(clocks.caseId, id), eq(clocks.kind, 'municipalReview')));
     await t.api.post(`/cases/${id}/events`, { type: 'RETURN', reasons: [{ message: '补充材料' }] }, w.tokens.municipal);
     const [paused] = await t.app.db.select().from(clocks).where(eq(clocks.id, before?.id ?? ''));
-    expect(paused?.status).toBe('paused');
-    expect(paused?.remainingWorkingDays).toBeGreaterThanOrEqual(1);
+    // returned the day it came in: every working day of the review is still to come
+    expect(paused).toMatchObject({ status: 'paused', remainingWorkingDays: w.round.clockLengths.municipalReviewWorkingDays });
     await t.api.post(`/cases/${id}/events`, { type: 'RESUBMIT' }, w.tokens.firm);
     const [resumed] = await t.app.db.select().from(clocks).where(eq(clocks.id, before?.id ?? ''));
     expect(resumed?.status).toBe('running');
     const kinds = (await t.app.db.select().from(clockEvents).where(eq(clockEvents.clockId, before?.id ?? ''))).map((e) => e.kind);
     expect(kinds).toEqual(['start', 'pause', 'resume']);
+  });
+});
+
+describe('a review paused after some of its days were used', () => {
+  const at10 = (date: string) => new Date(`${date}T10:00:00+08:00`).toISOString();
+  const reviewClock = async (caseId: string) => {
+    const [clock] = await t.app.db.select().from(clocks).where(and(eq(clocks.caseId, caseId), eq(clocks.kind, 'municipalReview')));
+    if (!clock) throw new Error('no municipal review clock');
+    return clock;
+  };
+
+  it('keeps exactly the working days not yet used, and counts them again from the resubmission', async () => {
+    const id = await w.submittedCase();
+    const started = await reviewClock(id);
+    const length = w.round.clockLengths.municipalReviewWorkingDays;
+    expect(started).toMatchObject({ status: 'running', lengthWorkingDays: length, countedDays: length });
+    const calendar = await t.app.calendar.get(t.app.db);
+    const submittedOn = started.countedFrom ?? '';
+
+    // three working days of the review pass before the city reviewer returns the case
+    const returnedOn = addWorkingDays(submittedOn, 3, calendar).date;
+    expect((await t.api.post('/admin/clock', { set: at10(returnedOn) }, w.tokens.admin)).status).toBe(200);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'RETURN', reasons: [{ message: '补充材料' }] }, w.tokens.municipal)).status).toBe(200);
+    expect(await reviewClock(id)).toMatchObject({ status: 'paused', remainingWorkingDays: length - 3 });
+
+    // the firm takes its time; the review's remaining days start again from the resubmission
+    const resubmittedOn = addCalendarDays(returnedOn, 6);
+    expect((await t.api.post('/admin/clock', { set: at10(resubmittedOn) }, w.tokens.admin)).status).toBe(200);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'RESUBMIT' }, w.tokens.firm)).status).toBe(200);
+    const dueOn = addWorkingDays(resubmittedOn, length - 3, calendar).date;
+    const resumed = await reviewClock(id);
+    expect(resumed).toMatchObject({ status: 'running', countedFrom: resubmittedOn, countedDays: length - 3, dueOn, remainingWorkingDays: null });
+    expect(resumed.dueAt.toISOString()).toBe(endOfShanghaiDay(dueOn).toISOString());
+    const resume = (await t.app.db.select().from(clockEvents).where(eq(clockEvents.clockId, started.id))).find((e) => e.kind === 'resume');
+    expect(resume?.data).toEqual({ dueOn, workingDays: length - 3 });
   });
 });
 

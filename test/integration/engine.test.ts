@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { count, eq, sql } from 'drizzle-orm';
+import { and, count, eq, sql } from 'drizzle-orm';
+import type { Tx } from '../../db/client';
 import { caseHistory, cases } from '../../db/schema';
 import { executeEffects, UnknownEffectError } from '../../server/engine/effects';
 import { caseScope } from '../../server/cases/scope';
+import { entryHash } from '../../server/engine/history';
 import { startTestApp, type TestApp } from '../support/app';
 import { makeWorld, type World } from '../support/world';
 
@@ -48,6 +50,14 @@ describe('one event, one transaction', () => {
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ currentVersion: 2 });
     expect(res.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('refuses an If-Match version ahead of the case with 409, as it refuses one behind', async () => {
+    const id = await w.submittedCase();
+    const res = await t.api.post(`/cases/${id}/events`, { type: 'APPROVE' }, w.tokens.municipal, { 'If-Match': '3' });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ currentVersion: 2 });
+    expect((await t.api.get<{ state: string; version: number }>(`/cases/${id}`, w.tokens.municipal)).body).toMatchObject({ state: 'municipal', version: 2 });
   });
 
   it('accepts If-Match as a bare or a quoted version and refuses anything else with 400', async () => {
@@ -114,20 +124,46 @@ describe('Idempotency-Key, misused', () => {
   });
 });
 
+/** An intruder with superuser rights switches the append-only trigger off for their session. */
+const asIntruder = (edit: (tx: Tx) => Promise<unknown>) =>
+  t.app.db.transaction(async (tx) => {
+    await tx.execute(sql`set local session_replication_role = replica`);
+    await edit(tx);
+  });
+
+const verify = (caseId: string) =>
+  t.api.get<{ valid: boolean; firstBrokenSeq: number | null; problem: string | null }>(`/audit/verify?caseId=${caseId}`, w.tokens.provincial);
+
 describe('case history', () => {
   it('verifies an untouched chain and detects a tampered row', async () => {
     const id = await w.submittedCase();
     await t.api.post(`/cases/${id}/events`, { type: 'APPROVE', comment: '材料齐全' }, w.tokens.municipal);
     const ok = await t.api.get(`/audit/verify?caseId=${id}`, w.tokens.provincial);
     expect(ok.body).toMatchObject({ valid: true, firstBrokenSeq: null });
-    // an intruder with superuser rights switches the trigger off for their session and edits a row
-    await t.app.db.transaction(async (tx) => {
-      await tx.execute(sql`set local session_replication_role = replica`);
-      await tx.execute(sql`update case_history set payload = '{"comment":"改过的意见"}'::jsonb where case_id = ${id} and event_type = 'APPROVE'`);
+    await asIntruder((tx) => tx.execute(sql`update case_history set payload = '{"comment":"改过的意见"}'::jsonb where case_id = ${id} and event_type = 'APPROVE'`));
+    // rows: 1 created, 2 SUBMIT, 3 APPROVE
+    expect((await verify(id)).body).toMatchObject({ valid: false, firstBrokenSeq: 3, problem: 'entry content does not match its hash' });
+  });
+
+  it('detects an edited first entry, the creation of the case', async () => {
+    const id = await w.submittedCase();
+    await asIntruder((tx) => tx.execute(sql`update case_history set actor_role = 'provincial' where case_id = ${id} and seq = 1`));
+    expect((await verify(id)).body).toMatchObject({ valid: false, firstBrokenSeq: 1, problem: 'entry content does not match its hash' });
+  });
+
+  it('detects an edited middle entry even when its hash is recomputed and its successor re-linked', async () => {
+    const id = await w.submittedCase();
+    await t.api.post(`/cases/${id}/events`, { type: 'APPROVE', comment: '材料齐全' }, w.tokens.municipal);
+    const [row] = await t.app.db.select().from(caseHistory).where(and(eq(caseHistory.caseId, id), eq(caseHistory.seq, 2)));
+    if (!row) throw new Error('no second history row');
+    const { id: _id, seq, prevHash, hash: _hash, ...entry } = row;
+    const forged = entryHash(prevHash, seq, { ...entry, actorRole: 'provincial' });
+    await asIntruder(async (tx) => {
+      await tx.execute(sql`update case_history set actor_role = 'provincial', hash = ${forged} where case_id = ${id} and seq = 2`);
+      await tx.execute(sql`update case_history set prev_hash = ${forged} where case_id = ${id} and seq = 3`);
     });
-    const broken = await t.api.get<{ valid: boolean; firstBrokenSeq: number }>(`/audit/verify?caseId=${id}`, w.tokens.provincial);
-    expect(broken.body.valid).toBe(false);
-    expect(broken.body.firstBrokenSeq).toBeGreaterThan(1);
+    // row 2 now agrees with itself; only row 3's hash, which covers the link, betrays the edit
+    expect((await verify(id)).body).toMatchObject({ valid: false, firstBrokenSeq: 3, problem: 'entry content does not match its hash' });
   });
 
   it('is append-only: the database refuses UPDATE and DELETE', async () => {

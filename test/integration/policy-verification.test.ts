@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app';
+import { upload } from '../fixtures/documents/client';
+import { pdfBytes } from '../fixtures/documents/files';
 import { makeWorld, type World } from '../support/world';
 
 let t: TestApp;
@@ -36,6 +38,20 @@ describe("the insurer's verification", () => {
     expect(refused.body.errors.map((e) => e.code)).toEqual(['guard.policyVerified']);
     const insurerView = await t.api.get<{ allowedEvents: string[] }>(`/cases/${id}`, w.tokens.insurer);
     expect(insurerView.body.allowedEvents).toEqual(['VERIFY_POLICY', 'POLICY_MISMATCH']);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'VERIFY_POLICY' }, w.tokens.insurer)).status).toBe(200);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'APPROVE' }, w.tokens.provincial)).status).toBe(200);
+  });
+
+  it('must be given again when the firm uploaded a new version of the policy document', async () => {
+    const id = await verifiedThenReturned();
+    const replaced = await upload(t.url, id, w.tokens.firm, { type: 'insurance_policy', fileName: '保单-更正.pdf', bytes: pdfBytes(`corrected policy ${id}`), contentType: 'application/pdf' });
+    expect(replaced.status).toBe(201);
+    expect(replaced.json).toMatchObject({ type: 'insurance_policy', version: 2 });
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'RESUBMIT' }, w.tokens.firm)).status).toBe(200);
+    const refused = await t.api.post<{ errors: { code: string }[] }>(`/cases/${id}/events`, { type: 'APPROVE' }, w.tokens.provincial);
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors.map((e) => e.code)).toEqual(['guard.policyVerified']);
+    // verified again, it is the new version the insurer vouches for
     expect((await t.api.post(`/cases/${id}/events`, { type: 'VERIFY_POLICY' }, w.tokens.insurer)).status).toBe(200);
     expect((await t.api.post(`/cases/${id}/events`, { type: 'APPROVE' }, w.tokens.provincial)).status).toBe(200);
   });

@@ -9,26 +9,37 @@ export interface ReceivedMail {
   text: string;
 }
 
+export interface SinkOptions {
+  /**
+   * Runs after a message's DATA arrived and before the server answers it: the sender waits while
+   * this is pending, and gets an SMTP 550 if it throws.
+   */
+  beforeAccept?: (mail: ReceivedMail) => Promise<void>;
+}
+
 /** A real SMTP server in the test process: the mailer is never mocked. */
-export async function startSmtpSink() {
+export async function startSmtpSink(options: SinkOptions = {}) {
   const messages: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
     onData(stream, session, callback) {
-      simpleParser(stream).then(
-        (mail) => {
-          messages.push({
+      simpleParser(stream)
+        .then(async (parsed) => {
+          const mail = {
             to: session.envelope.rcptTo.map((r) => r.address),
-            messageId: mail.messageId ?? '',
-            subject: mail.subject ?? '',
-            text: mail.text ?? '',
-          });
-          callback();
-        },
-        (err: Error) => callback(err),
-      );
+            messageId: parsed.messageId ?? '',
+            subject: parsed.subject ?? '',
+            text: parsed.text ?? '',
+          };
+          await options.beforeAccept?.(mail);
+          messages.push(mail);
+        })
+        .then(
+          () => callback(),
+          (err: Error) => callback(Object.assign(err, { responseCode: 550 })),
+        );
     },
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

@@ -56,6 +56,27 @@ describe('who may send what', () => {
     expect(allowedEvents(submitted(), related, facts, at)).toEqual([]);
   });
 
+  it('refuses a reviewer who is staff of the applicant firm, and still lets them act for the firm', () => {
+    const staff = actor({ roles: ['firm', 'municipal'], city: '330100', enterpriseId: 'firm-hz' });
+    expect(authorise(submitted(), staff, facts, 'APPROVE')).toEqual({
+      ok: false,
+      kind: 'forbidden',
+      reason: { zh: '您与申报企业存在关联，须回避', en: 'you are related to the applicant firm and must recuse yourself' },
+    });
+    expect(authorise(submitted(), staff, facts, 'WITHDRAW')).toEqual({ ok: true, role: 'firm' });
+    expect(allowedEvents(submitted(), staff, facts, at)).toEqual(['WITHDRAW']);
+    // staff of another firm in the same city are not related to this one
+    expect(authorise(submitted(), { ...staff, enterpriseId: 'firm-nb' }, facts, 'APPROVE')).toEqual({ ok: true, role: 'municipal' });
+  });
+
+  it('refuses a reviewer whose affiliations include the applicant firm itself', () => {
+    const related = actor({ roles: ['provincial'], affiliations: [facts.enterpriseUscc] });
+    const [atProvincial] = transition(caseMachine, submitted(), { type: 'APPROVE', meta: { at, actorId: 'm1', role: 'municipal' } });
+    const [verified] = transition(caseMachine, atProvincial, { type: 'VERIFY_POLICY', meta: { at, actorId: 'ins', role: 'insurer' } });
+    expect(authorise(verified, related, facts, 'APPROVE')).toMatchObject({ ok: false, kind: 'forbidden' });
+    expect(authorise(verified, actor({ roles: ['provincial'], affiliations: ['91330300MA2BBBBBB2'] }), facts, 'APPROVE')).toEqual({ ok: true, role: 'provincial' });
+  });
+
   it('refuses a second decision by the person who decided the municipal stage', () => {
     const both = actor({ id: 'same', roles: ['municipal', 'provincial'], city: '330100' });
     const [atProvincial] = transition(caseMachine, submitted(), { type: 'APPROVE', meta: { at, actorId: 'same', role: 'municipal' } });
