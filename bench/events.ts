@@ -10,7 +10,7 @@ import { makeBenchWorld } from './world';
 
 async function counts(bench: BenchApp): Promise<Record<string, number>> {
   const [row] = await bench.app.database.sql<Record<string, string>[]>`
-    select (select count(*) from case_history) as history, (select count(*) from outbox) as outbox, (select count(*) from timers) as timers,
+    select (select count(*) from history) as history, (select count(*) from outbox) as outbox, (select count(*) from timers) as timers,
            (select count(*) from email_deliveries) as deliveries, (select count(*) from clock_events) as "clockEvents"`;
   return Object.fromEntries(Object.entries(row ?? {}).map(([k, v]) => [k, Number(v)]));
 }

@@ -34,25 +34,25 @@ export async function seedTimers(world: BenchWorld, sql: postgres.Sql, due: numb
       join cases t on t.id = ${template}
       returning id, number
     ), k as (
-      insert into clocks (case_id, kind, status, length_working_days, started_at, due_on, due_at)
-      select id, 'municipalReview', 'running', 10, now() - interval '20 days', (now() + interval '2 days')::date, now() + interval '2 days'
+      insert into clocks (owner_kind, owner_id, kind, status, length_working_days, started_at, due_on, due_at)
+      select 'case', id, 'municipalReview', 'running', 10, now() - interval '20 days', (now() + interval '2 days')::date, now() + interval '2 days'
       from c
-      returning id, case_id
+      returning id, owner_id
     )
-    insert into timers (clock_id, case_id, purpose, fire_at, data)
-    select k.id, k.case_id, case when row_number() over () % 2 = 0 then 'reminder' else 'expiry' end,
+    insert into timers (clock_id, owner_kind, owner_id, purpose, fire_at, data)
+    select k.id, 'case', k.owner_id, case when row_number() over () % 2 = 0 then 'reminder' else 'expiry' end,
       now() - make_interval(secs => 1 + abs(hashtext(k.id::text)) % 3600), '{}'
     from k`;
-  const clocksOf = sql`(select id, case_id, row_number() over (order by id) as r from clocks where case_id <> ${template}) k`;
+  const clocksOf = sql`(select id, owner_id, row_number() over (order by id) as r from clocks where owner_id <> ${template}) k`;
   await sql`
-    insert into timers (clock_id, case_id, purpose, fire_at, data)
-    select k.id, k.case_id, case when s % 2 = 0 then 'reminder' else 'expiry' end,
+    insert into timers (clock_id, owner_kind, owner_id, purpose, fire_at, data)
+    select k.id, 'case', k.owner_id, case when s % 2 = 0 then 'reminder' else 'expiry' end,
       now() + make_interval(secs => 600 + abs(hashint4(s)) % (30 * 86400)), '{}'
     from generate_series(1, ${pending}::int) s
     join ${clocksOf} on k.r = 1 + s % ${due}`;
   await sql`
-    insert into timers (clock_id, case_id, purpose, fire_at, data, fired_at, cancelled_at)
-    select k.id, k.case_id, 'reminder', now() - make_interval(secs => abs(hashint4(s)) % (300 * 86400)), '{}',
+    insert into timers (clock_id, owner_kind, owner_id, purpose, fire_at, data, fired_at, cancelled_at)
+    select k.id, 'case', k.owner_id, 'reminder', now() - make_interval(secs => abs(hashint4(s)) % (300 * 86400)), '{}',
       case when s % 2 = 0 then now() - interval '1 day' end, case when s % 2 = 1 then now() - interval '1 day' end
     from generate_series(1, ${pending}::int) s
     join ${clocksOf} on k.r = 1 + s % ${due}`;

@@ -1,4 +1,4 @@
-import { bigserial, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { createdAt, fen, id, instant, updatedAt } from './common';
 import { rounds } from './rounds';
@@ -64,28 +64,6 @@ export const cases = pgTable(
       .on(t.enterpriseId, t.catalogueEntryId, sql`btrim(${t.userUnit}->>'uscc')`, t.policyNumberKey)
       .where(sql`${t.submittedAt} is not null and ${t.state} not in ('withdrawn', 'rejected', 'lapsed')`),
   ],
-);
-
-// Append-only: a trigger (migration 0001) refuses UPDATE and DELETE; rows are hash-chained per case.
-export const caseHistory = pgTable(
-  'case_history',
-  {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
-    caseId: uuid('case_id').notNull().references(() => cases.id),
-    seq: integer('seq').notNull(),
-    eventType: text('event_type').notNull(),
-    actorId: uuid('actor_id'),
-    actorRole: text('actor_role'),
-    at: instant('at').notNull(),
-    requestId: text('request_id'),
-    stateBefore: text('state_before'),
-    stateAfter: text('state_after').notNull(),
-    payload: jsonb('payload').notNull(),
-    machineVersion: text('machine_version').notNull(),
-    prevHash: text('prev_hash').notNull(),
-    hash: text('hash').notNull(),
-  },
-  (t) => [uniqueIndex('case_history_case_seq_key').on(t.caseId, t.seq)],
 );
 
 export const idempotencyKeys = pgTable(

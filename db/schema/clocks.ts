@@ -1,7 +1,7 @@
 import { bigserial, boolean, date, index, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { createdAt, id, instant } from './common';
-import { cases } from './cases';
+import { ownerId, ownerKind } from './owners';
 
 export const clockStatuses = ['running', 'paused', 'stopped', 'expired'] as const;
 export type ClockStatus = (typeof clockStatuses)[number];
@@ -11,7 +11,8 @@ export const clocks = pgTable(
   'clocks',
   {
     id: id(),
-    caseId: uuid('case_id').notNull().references(() => cases.id),
+    ownerKind: ownerKind().notNull(),
+    ownerId: ownerId().notNull(),
     kind: text('kind').notNull(),
     status: text('status', { enum: clockStatuses }).notNull(),
     lengthWorkingDays: integer('length_working_days'),
@@ -28,7 +29,7 @@ export const clocks = pgTable(
     overdue: boolean('overdue').notNull().default(false),
     createdAt: createdAt(),
   },
-  (t) => [index('clocks_case_kind_idx').on(t.caseId, t.kind)],
+  (t) => [index('clocks_owner_kind_idx').on(t.ownerId, t.kind)],
 );
 
 export const clockEvents = pgTable(
@@ -50,7 +51,8 @@ export const timers = pgTable(
   {
     id: id(),
     clockId: uuid('clock_id').notNull().references(() => clocks.id),
-    caseId: uuid('case_id').notNull().references(() => cases.id),
+    ownerKind: ownerKind().notNull(),
+    ownerId: ownerId().notNull(),
     purpose: text('purpose', { enum: timerPurposes }).notNull(),
     fireAt: instant('fire_at').notNull(),
     data: jsonb('data').$type<{ workingDaysBefore?: number }>().notNull().default({}),

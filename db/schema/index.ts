@@ -4,6 +4,8 @@ export * from './insurers';
 export * from './catalogue';
 export * from './rounds';
 export * from './cases';
+export * from './owners';
+export * from './history';
 export * from './clocks';
 export * from './messaging';
 export * from './system';

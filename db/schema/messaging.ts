@@ -2,7 +2,7 @@ import { bigserial, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } fr
 import { sql } from 'drizzle-orm';
 import { createdAt, id, instant } from './common';
 import { users } from './accounts';
-import { cases } from './cases';
+import { ownerId, ownerKind } from './owners';
 
 // Effects written in the case's transaction; the relay moves them to BullMQ (SPEC §8).
 export const outbox = pgTable(
@@ -25,7 +25,8 @@ export const emailDeliveries = pgTable(
     id: id(),
     // stable across retries, so a duplicate send is recognisable by the receiver
     messageId: text('message_id').notNull(),
-    caseId: uuid('case_id').references(() => cases.id),
+    ownerKind: ownerKind(),
+    ownerId: ownerId(),
     recipientUserId: uuid('recipient_user_id').references(() => users.id),
     toAddress: text('to_address').notNull(),
     template: text('template').notNull(),
@@ -43,7 +44,7 @@ export const emailDeliveries = pgTable(
   },
   (t) => [
     uniqueIndex('email_deliveries_message_id_key').on(t.messageId),
-    index('email_deliveries_case_idx').on(t.caseId),
+    index('email_deliveries_owner_idx').on(t.ownerId),
     index('email_deliveries_unsent_idx').on(t.nextAttemptAt).where(sql`status in ('pending', 'sending')`),
   ],
 );
@@ -53,7 +54,8 @@ export const notifications = pgTable(
   {
     id: id(),
     userId: uuid('user_id').notNull().references(() => users.id),
-    caseId: uuid('case_id').references(() => cases.id),
+    ownerKind: ownerKind(),
+    ownerId: ownerId(),
     template: text('template').notNull(),
     title: text('title').notNull(),
     body: text('body').notNull(),

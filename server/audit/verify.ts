@@ -1,8 +1,8 @@
 import type { ServiceContext } from '../context';
 import { verifyChain } from '../engine/history';
 import { loadVisibleCase } from '../cases/get';
-import { caseHistory } from '../../db/schema';
-import { asc, eq } from 'drizzle-orm';
+import { history } from '../../db/schema';
+import { and, asc, eq } from 'drizzle-orm';
 
 /**
  * Reviewers and the firm itself may check that a case's history has not been altered. Others,
@@ -10,12 +10,12 @@ import { asc, eq } from 'drizzle-orm';
  */
 export async function verifyCaseHistory(ctx: ServiceContext, caseId: string) {
   await loadVisibleCase(ctx, caseId);
-  return verifyChain(ctx.app.db, caseId);
+  return { caseId, ...(await verifyChain(ctx.app.db, 'case', caseId)) };
 }
 
 export async function caseHistoryOf(ctx: ServiceContext, caseId: string) {
   await loadVisibleCase(ctx, caseId);
-  const rows = await ctx.app.db.select().from(caseHistory).where(eq(caseHistory.caseId, caseId)).orderBy(asc(caseHistory.seq));
+  const rows = await ctx.app.db.select().from(history).where(and(eq(history.ownerKind, 'case'), eq(history.ownerId, caseId))).orderBy(asc(history.seq));
   return {
     items: rows.map((r) => ({
       seq: r.seq,

@@ -46,7 +46,8 @@ export async function createCase(ctx: ServiceContext, body: CaseCreate) {
       updatedAt: now,
     });
     await appendHistory(tx, {
-      caseId: id,
+      ownerKind: 'case',
+      ownerId: id,
       eventType: 'CREATE',
       actorId: user.id,
       actorRole: 'firm',

@@ -27,7 +27,7 @@ export async function presentCase(ctx: ServiceContext, row: CaseRow, facts: Awai
   const clockRows = await db
     .select()
     .from(clocks)
-    .where(and(eq(clocks.caseId, row.id), inArray(clocks.status, ['running', 'paused', 'expired'])))
+    .where(and(eq(clocks.ownerId, row.id), inArray(clocks.status, ['running', 'paused', 'expired'])))
     .orderBy(asc(clocks.startedAt));
   const snapshot = machineFor(row).resolveState(row.snapshot as Parameters<ReturnType<typeof machineFor>['resolveState']>[0]);
   const allowed = allowedEvents(snapshot, ctx.user, facts, ctx.app.clock.now().toISOString());

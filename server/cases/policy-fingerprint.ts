@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
-import { caseHistory, documents } from '../../db/schema';
+import { history, documents } from '../../db/schema';
 import type { CaseRow } from '../engine/scope';
 
 // What the insurer vouches for: the policy's data and the documents that prove it.
@@ -27,10 +27,10 @@ export async function policyFingerprint(tx: Tx, row: CaseRow): Promise<string> {
 /** Whether the policy differs from the one the insurer last verified (false if never verified). */
 export async function policyChangedSinceVerification(tx: Tx, row: CaseRow): Promise<boolean> {
   const [verified] = await tx
-    .select({ fingerprint: sql<string | null>`${caseHistory.payload}->>'policyFingerprint'` })
-    .from(caseHistory)
-    .where(and(eq(caseHistory.caseId, row.id), eq(caseHistory.eventType, 'VERIFY_POLICY')))
-    .orderBy(desc(caseHistory.seq))
+    .select({ fingerprint: sql<string | null>`${history.payload}->>'policyFingerprint'` })
+    .from(history)
+    .where(and(eq(history.ownerId, row.id), eq(history.eventType, 'VERIFY_POLICY')))
+    .orderBy(desc(history.seq))
     .limit(1);
   if (!verified?.fingerprint) return false;
   return verified.fingerprint !== (await policyFingerprint(tx, row));

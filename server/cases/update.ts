@@ -46,7 +46,8 @@ export async function updateCase(ctx: ServiceContext, id: string, patch: CasePat
       .set({ ...columns, version: locked.version + 1, updatedAt: now })
       .where(eq(cases.id, id));
     await appendHistory(tx, {
-      caseId: id,
+      ownerKind: 'case',
+      ownerId: id,
       eventType: 'EDIT',
       actorId: ctx.user.id,
       actorRole: 'firm',

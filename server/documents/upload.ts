@@ -50,7 +50,8 @@ async function record(ctx: ServiceContext, caseId: string, type: DocumentType, f
     // a new document changes what a reviewer would approve: If-Match on SUBMIT must see it
     await tx.update(cases).set({ version: locked.version + 1, updatedAt: now }).where(eq(cases.id, caseId));
     await appendHistory(tx, {
-      caseId,
+      ownerKind: 'case',
+      ownerId: caseId,
       eventType: 'DOCUMENT_UPLOADED',
       actorId: ctx.user.id,
       actorRole: 'firm',

@@ -18,7 +18,8 @@ export async function startClock(s: EffectScope, kind: ClockKind): Promise<void>
   const [clock] = await s.tx
     .insert(clocks)
     .values({
-      caseId: s.owner.id,
+      ownerKind: s.owner.kind,
+      ownerId: s.owner.id,
       kind,
       status: 'running',
       lengthWorkingDays: length,
@@ -77,7 +78,7 @@ export async function stopClock(s: EffectScope, kind: ClockKind): Promise<void> 
   const open = await s.tx
     .select()
     .from(clocks)
-    .where(and(eq(clocks.caseId, s.owner.id), eq(clocks.kind, kind), inArray(clocks.status, ['running', 'paused'])));
+    .where(and(eq(clocks.ownerId, s.owner.id), eq(clocks.kind, kind), inArray(clocks.status, ['running', 'paused'])));
   for (const clock of open) {
     await s.tx.update(clocks).set({ status: 'stopped' }).where(eq(clocks.id, clock.id));
     await cancelTimers(s, clock.id);
@@ -89,7 +90,7 @@ async function latest(s: EffectScope, kind: ClockKind, statuses: ClockRow['statu
   const [row] = await s.tx
     .select()
     .from(clocks)
-    .where(and(eq(clocks.caseId, s.owner.id), eq(clocks.kind, kind), inArray(clocks.status, statuses)))
+    .where(and(eq(clocks.ownerId, s.owner.id), eq(clocks.kind, kind), inArray(clocks.status, statuses)))
     .orderBy(desc(clocks.startedAt))
     .limit(1);
   return row;
@@ -108,7 +109,7 @@ export async function armTimers(s: EffectScope, clock: ClockRow): Promise<void> 
   if (planned.length === 0) return;
   const rows = await s.tx
     .insert(timers)
-    .values(planned.map((t) => ({ ...t, clockId: clock.id, caseId: s.owner.id })))
+    .values(planned.map((t) => ({ ...t, clockId: clock.id, ownerKind: s.owner.kind, ownerId: s.owner.id })))
     .returning({ id: timers.id, fireAt: timers.fireAt });
   await writeOutbox(s, rows.map((t) => ({ topic: 'timer', payload: { timerId: t.id, fireAt: t.fireAt.toISOString() } })));
 }

@@ -61,7 +61,7 @@ async function nextDue(s: EffectScope): Promise<string> {
   const [c] = await s.tx
     .select({ dueOn: clocks.dueOn })
     .from(clocks)
-    .where(and(eq(clocks.caseId, s.owner.id), eq(clocks.status, 'running')))
+    .where(and(eq(clocks.ownerId, s.owner.id), eq(clocks.status, 'running')))
     .orderBy(desc(clocks.startedAt))
     .limit(1);
   return c?.dueOn ?? '';

@@ -25,7 +25,8 @@ export async function notify(s: EffectScope, p: NotifyParams): Promise<void> {
     return {
       id,
       messageId: `<${id}@firstbatch.local>`,
-      caseId: s.owner.id,
+      ownerKind: s.owner.kind,
+      ownerId: s.owner.id,
       recipientUserId: r.id,
       toAddress: r.email,
       template: p.template,
@@ -37,7 +38,7 @@ export async function notify(s: EffectScope, p: NotifyParams): Promise<void> {
   });
   await s.tx.insert(emailDeliveries).values(deliveries);
   await s.tx.insert(notifications).values(
-    recipients.map((r) => ({ userId: r.id, caseId: s.owner.id, template: p.template, title: rendered.titleZh, body: rendered.bodyZh, data, createdAt: s.now })),
+    recipients.map((r) => ({ userId: r.id, ownerKind: s.owner.kind, ownerId: s.owner.id, template: p.template, title: rendered.titleZh, body: rendered.bodyZh, data, createdAt: s.now })),
   );
   await writeOutbox(s, deliveries.map((d) => ({ topic: 'email', payload: { deliveryId: d.id }, createdAt: s.now })));
 }

@@ -57,7 +57,7 @@ function affectedBy(year: number) {
 export async function recomputeClocks(tx: Tx, app: AppContext, input: RecomputeInput): Promise<Recomputed[]> {
   const calendar = await calendarIn(tx);
   const affected = affectedBy(input.year);
-  const candidates = await tx.selectDistinct({ caseId: clocks.caseId }).from(clocks).where(affected);
+  const candidates = await tx.selectDistinct({ caseId: clocks.ownerId }).from(clocks).where(affected);
   const caseIds = candidates.map((c) => c.caseId).sort();
   const done: Recomputed[] = [];
   for (let i = 0; i < caseIds.length; i += CHUNK) {
@@ -67,9 +67,9 @@ export async function recomputeClocks(tx: Tx, app: AppContext, input: RecomputeI
     const caseRows = await tx.select().from(cases).where(inArray(cases.id, chunk)).orderBy(asc(cases.id)).for('update');
     const roundRows = await tx.select().from(rounds).where(inArray(rounds.id, [...new Set(caseRows.map((c) => c.roundId))]));
     // re-read under the case locks: a clock may have paused or stopped since the first look
-    const running = await tx.select().from(clocks).where(and(affected, inArray(clocks.caseId, chunk))).orderBy(asc(clocks.id)).for('update');
+    const running = await tx.select().from(clocks).where(and(affected, inArray(clocks.ownerId, chunk))).orderBy(asc(clocks.id)).for('update');
     for (const clock of running) {
-      const caseRow = caseRows.find((c) => c.id === clock.caseId);
+      const caseRow = caseRows.find((c) => c.id === clock.ownerId);
       const round = roundRows.find((r) => r.id === caseRow?.roundId);
       if (!caseRow || !round) continue;
       // a recount sends no email, so the firm's name is not needed
@@ -100,7 +100,7 @@ async function recomputeOne(s: EffectScope, clock: ClockRow): Promise<Recomputed
   // armTimers skips instants already past: a deadline moved into the past must still expire
   if (updated.dueAt <= s.now) await armExpiryNow(s, updated);
   await s.tx.insert(clockEvents).values({ clockId: clock.id, kind: 'recompute', at: s.now, data: { from: clock.dueOn, to: due.date, provisional: due.provisional } });
-  return { clockId: clock.id, caseId: clock.caseId, kind: clock.kind, from: clock.dueOn, to: due.date, provisional: due.provisional };
+  return { clockId: clock.id, caseId: clock.ownerId, kind: clock.kind, from: clock.dueOn, to: due.date, provisional: due.provisional };
 }
 
 // Rows written before counted_from existed: a resumed clock counts from its resumption (its
@@ -121,7 +121,7 @@ async function countingOf(tx: Tx, clock: ClockRow): Promise<{ from: string; days
 async function armExpiryNow(s: EffectScope, clock: ClockRow): Promise<void> {
   const [timer] = await s.tx
     .insert(timers)
-    .values({ clockId: clock.id, caseId: clock.caseId, purpose: 'expiry', fireAt: s.now, data: {} })
+    .values({ clockId: clock.id, ownerKind: clock.ownerKind, ownerId: clock.ownerId, purpose: 'expiry', fireAt: s.now, data: {} })
     .returning({ id: timers.id, fireAt: timers.fireAt });
   if (timer) await s.tx.insert(outbox).values({ topic: 'timer', payload: { timerId: timer.id, fireAt: timer.fireAt.toISOString() } } satisfies OutboxMessage);
 }

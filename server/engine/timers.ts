@@ -19,7 +19,7 @@ const labelOf = (kind: ClockKind) => `${clockKinds[kind].label.zh} (${clockKinds
 export async function fireTimer(app: AppContext, timerId: string): Promise<boolean> {
   return app.db.transaction(async (tx) => {
     const now = app.clock.now();
-    const [armed] = await tx.select({ caseId: timers.caseId }).from(timers).where(eq(timers.id, timerId));
+    const [armed] = await tx.select({ caseId: timers.ownerId }).from(timers).where(eq(timers.id, timerId));
     if (!armed) return false;
     // Case first, then timer: the order a transition takes them in, so the two never deadlock.
     const locked = await lockCase(tx, armed.caseId);

@@ -81,7 +81,8 @@ export async function applyEvent(tx: Tx, app: AppContext, input: ApplyInput) {
   // which version of the round's rules a submission was checked against, for auditors
   const payload = 'submission' in caseEvents[event.type] ? { ...fields, roundParamsVersion: round.paramsVersion } : fields;
   await appendHistory(tx, {
-    caseId: row.id,
+    ownerKind: 'case',
+    ownerId: row.id,
     eventType: event.type,
     actorId: event.meta.actorId,
     actorRole: role,

@@ -12,7 +12,7 @@ export async function listNotifications(ctx: ServiceContext) {
   return {
     items: rows.map((n) => ({
       id: n.id,
-      caseId: n.caseId,
+      caseId: n.ownerKind === 'case' ? n.ownerId : null,
       template: n.template,
       title: n.title,
       body: n.body,

@@ -89,7 +89,7 @@ export async function listTasks(ctx: ServiceContext, q: z.output<typeof tasksQue
     join enterprises e on e.id = cases.enterprise_id
     left join lateral (
       select kind, due_on, due_at, overdue, provisional, status from clocks
-      where case_id = cases.id and status in ('running', 'paused', 'expired')
+      where owner_id = cases.id and status in ('running', 'paused', 'expired')
         and kind = ${clock}
       order by started_at desc limit 1
     ) k on true

@@ -59,7 +59,7 @@ const put = (year: number | string, body: unknown, token?: string) => t.api.requ
 const unpublish2027 = async () => expect((await put(2027, { published: false, days: [] }, w.tokens.admin)).status).toBe(200);
 
 async function clockOf(caseId: string, kind: string) {
-  const [row] = await t.app.db.select().from(clocks).where(and(eq(clocks.caseId, caseId), eq(clocks.kind, kind)));
+  const [row] = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, caseId), eq(clocks.kind, kind)));
   if (!row) throw new Error(`case ${caseId} has no ${kind} clock`);
   return row;
 }

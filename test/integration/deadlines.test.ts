@@ -33,7 +33,7 @@ describe('deadlines on the settable clock', () => {
     const moved = await t.api.post('/admin/clock', { set: new Date(Date.parse(revision?.dueAt ?? '') + 60_000).toISOString() }, w.tokens.admin);
     expect(moved.status).toBe(200);
     await expect.poll(async () => (await t.api.get<{ state: string }>(`/cases/${id}`, w.tokens.firm)).body.state, { timeout: 10_000 }).toBe('lapsed');
-    const [expired] = await t.app.db.select().from(clocks).where(and(eq(clocks.caseId, id), eq(clocks.kind, 'revision')));
+    const [expired] = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, id), eq(clocks.kind, 'revision')));
     expect(expired?.status).toBe('expired');
     const kinds = (await t.app.db.select().from(clockEvents).where(eq(clockEvents.clockId, expired?.id ?? ''))).map((e) => e.kind);
     expect(kinds).toEqual(expect.arrayContaining(['start', 'remind', 'expire']));
@@ -41,13 +41,13 @@ describe('deadlines on the settable clock', () => {
     const history = await t.api.get<{ items: { eventType: string; actorRole: string }[] }>(`/cases/${id}/history`, w.tokens.firm);
     expect(history.body.items.at(-1)).toMatchObject({ eventType: 'DEADLINE_EXPIRED', actorRole: 'system' });
     // the reviewer's clock, paused while the firm revised, ends with the case
-    const [review] = await t.app.db.select().from(clocks).where(and(eq(clocks.caseId, id), eq(clocks.kind, 'municipalReview')));
+    const [review] = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, id), eq(clocks.kind, 'municipalReview')));
     expect(review?.status).toBe('stopped');
   });
 
   it('gives an overdue review that was returned and resubmitted at least one more working day', async () => {
     const id = await w.submittedCase();
-    const [clock] = await t.app.db.select().from(clocks).where(and(eq(clocks.caseId, id), eq(clocks.kind, 'municipalReview')));
+    const [clock] = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, id), eq(clocks.kind, 'municipalReview')));
     await t.api.post('/admin/clock', { set: new Date((clock?.dueAt.getTime() ?? 0) + 60_000).toISOString() }, w.tokens.admin);
     await expect.poll(async () => (await t.app.db.select().from(clocks).where(eq(clocks.id, clock?.id ?? ''))).at(0)?.status, { timeout: 10_000 }).toBe('expired');
     await t.api.post(`/cases/${id}/events`, { type: 'RETURN', reasons: [{ message: '补充材料' }] }, w.tokens.municipal);
@@ -61,10 +61,10 @@ describe('deadlines on the settable clock', () => {
 
   it('marks an overdue municipal review and escalates it to provincial reviewers', async () => {
     const id = await w.submittedCase();
-    const [clock] = await t.app.db.select().from(clocks).where(and(eq(clocks.caseId, id), eq(clocks.kind, 'municipalReview')));
+    const [clock] = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, id), eq(clocks.kind, 'municipalReview')));
     await t.api.post('/admin/clock', { set: new Date((clock?.dueAt.getTime() ?? 0) + 60_000).toISOString() }, w.tokens.admin);
     await expect.poll(async () => (await t.app.db.select().from(clocks).where(eq(clocks.id, clock?.id ?? ''))).at(0)?.overdue, { timeout: 10_000 }).toBe(true);
-    const escalations = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.caseId, id), eq(emailDeliveries.template, 'clock.overdue')));
+    const escalations = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerId, id), eq(emailDeliveries.template, 'clock.overdue')));
     expect(escalations.map((e) => e.toAddress)).toContain(w.people.provincial.email);
     // overdue is not a decision: the case is still with the city reviewer
     expect((await t.api.get<{ state: string }>(`/cases/${id}`, w.tokens.municipal)).body.state).toBe('municipal');
@@ -72,7 +72,7 @@ describe('deadlines on the settable clock', () => {
 
   it('resumes a returned review with the working days it had left', async () => {
     const id = await w.submittedCase();
-    const [before] = await t.app.db.select().from(clocks).where(and(eq(clocks.caseId, id), eq(clocks.kind, 'municipalReview')));
+    const [before] = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, id), eq(clocks.kind, 'municipalReview')));
     await t.api.post(`/cases/${id}/events`, { type: 'RETURN', reasons: [{ message: '补充材料' }] }, w.tokens.municipal);
     const [paused] = await t.app.db.select().from(clocks).where(eq(clocks.id, before?.id ?? ''));
     // returned the day it came in: every working day of the review is still to come
@@ -88,7 +88,7 @@ describe('deadlines on the settable clock', () => {
 describe('a review paused after some of its days were used', () => {
   const at10 = (date: string) => new Date(`${date}T10:00:00+08:00`).toISOString();
   const reviewClock = async (caseId: string) => {
-    const [clock] = await t.app.db.select().from(clocks).where(and(eq(clocks.caseId, caseId), eq(clocks.kind, 'municipalReview')));
+    const [clock] = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, caseId), eq(clocks.kind, 'municipalReview')));
     if (!clock) throw new Error('no municipal review clock');
     return clock;
   };

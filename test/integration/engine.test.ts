@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, count, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
-import { caseHistory, cases } from '../../db/schema';
+import { history, cases } from '../../db/schema';
 import { executeEffects, UnknownEffectError } from '../../server/engine/effects';
 import { caseScope } from '../../server/cases/scope';
 import { entryHash } from '../../server/engine/history';
@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 const historyCount = async (caseId: string) =>
-  (await t.app.db.select({ n: count() }).from(caseHistory).where(eq(caseHistory.caseId, caseId)))[0]?.n ?? 0;
+  (await t.app.db.select({ n: count() }).from(history).where(eq(history.ownerId, caseId)))[0]?.n ?? 0;
 
 describe('one event, one transaction', () => {
   it('accepts exactly one of 20 concurrent conflicting decisions and answers the others 409', async () => {
@@ -140,27 +140,27 @@ describe('case history', () => {
     await t.api.post(`/cases/${id}/events`, { type: 'APPROVE', comment: '材料齐全' }, w.tokens.municipal);
     const ok = await t.api.get(`/audit/verify?caseId=${id}`, w.tokens.provincial);
     expect(ok.body).toMatchObject({ valid: true, firstBrokenSeq: null });
-    await asIntruder((tx) => tx.execute(sql`update case_history set payload = '{"comment":"改过的意见"}'::jsonb where case_id = ${id} and event_type = 'APPROVE'`));
+    await asIntruder((tx) => tx.execute(sql`update history set payload = '{"comment":"改过的意见"}'::jsonb where owner_id = ${id} and event_type = 'APPROVE'`));
     // rows: 1 created, 2 SUBMIT, 3 APPROVE
     expect((await verify(id)).body).toMatchObject({ valid: false, firstBrokenSeq: 3, problem: 'entry content does not match its hash' });
   });
 
   it('detects an edited first entry, the creation of the case', async () => {
     const id = await w.submittedCase();
-    await asIntruder((tx) => tx.execute(sql`update case_history set actor_role = 'provincial' where case_id = ${id} and seq = 1`));
+    await asIntruder((tx) => tx.execute(sql`update history set actor_role = 'provincial' where owner_id = ${id} and seq = 1`));
     expect((await verify(id)).body).toMatchObject({ valid: false, firstBrokenSeq: 1, problem: 'entry content does not match its hash' });
   });
 
   it('detects an edited middle entry even when its hash is recomputed and its successor re-linked', async () => {
     const id = await w.submittedCase();
     await t.api.post(`/cases/${id}/events`, { type: 'APPROVE', comment: '材料齐全' }, w.tokens.municipal);
-    const [row] = await t.app.db.select().from(caseHistory).where(and(eq(caseHistory.caseId, id), eq(caseHistory.seq, 2)));
+    const [row] = await t.app.db.select().from(history).where(and(eq(history.ownerId, id), eq(history.seq, 2)));
     if (!row) throw new Error('no second history row');
     const { id: _id, seq, prevHash, hash: _hash, ...entry } = row;
     const forged = entryHash(prevHash, seq, { ...entry, actorRole: 'provincial' });
     await asIntruder(async (tx) => {
-      await tx.execute(sql`update case_history set actor_role = 'provincial', hash = ${forged} where case_id = ${id} and seq = 2`);
-      await tx.execute(sql`update case_history set prev_hash = ${forged} where case_id = ${id} and seq = 3`);
+      await tx.execute(sql`update history set actor_role = 'provincial', hash = ${forged} where owner_id = ${id} and seq = 2`);
+      await tx.execute(sql`update history set prev_hash = ${forged} where owner_id = ${id} and seq = 3`);
     });
     // row 2 now agrees with itself; only row 3's hash, which covers the link, betrays the edit
     expect((await verify(id)).body).toMatchObject({ valid: false, firstBrokenSeq: 3, problem: 'entry content does not match its hash' });
@@ -169,8 +169,8 @@ describe('case history', () => {
   it('is append-only: the database refuses UPDATE and DELETE', async () => {
     const id = await w.submittedCase();
     const refused = { cause: { message: expect.stringMatching(/append-only/) } };
-    await expect(t.app.db.execute(sql`update case_history set actor_role = 'admin' where case_id = ${id}`)).rejects.toMatchObject(refused);
-    await expect(t.app.db.execute(sql`delete from case_history where case_id = ${id}`)).rejects.toMatchObject(refused);
+    await expect(t.app.db.execute(sql`update history set actor_role = 'admin' where owner_id = ${id}`)).rejects.toMatchObject(refused);
+    await expect(t.app.db.execute(sql`delete from history where owner_id = ${id}`)).rejects.toMatchObject(refused);
     expect(await historyCount(id)).toBeGreaterThanOrEqual(2);
   });
 
@@ -198,7 +198,7 @@ describe('case history', () => {
 
 describe('effects', () => {
   const countOf = async (table: 'clocks' | 'email_deliveries', id: string) =>
-    ((await t.app.db.execute(sql`select count(*)::int as n from ${sql.identifier(table)} where case_id = ${id}`)) as unknown as { n: number }[])[0]?.n;
+    ((await t.app.db.execute(sql`select count(*)::int as n from ${sql.identifier(table)} where owner_id = ${id}`)) as unknown as { n: number }[])[0]?.n;
 
   // Each test writes a row through a valid effect first and sees it inside the transaction, so
   // that only a rollback can make it vanish afterwards.
@@ -211,7 +211,7 @@ describe('effects', () => {
       const scope = caseScope({ tx, app: t.app, row, round: w.round, now: new Date(), calendar: await t.app.calendar.get(tx), actorId: null, firmName: w.firm.name });
       await executeEffects(scope, [{ type: 'startClock', params: { kind: 'municipalReview' } }, { type: 'notify', params: { template: 'case.submitted', to: ['firm'] } }], event);
       const n = async (table: 'clocks' | 'email_deliveries') =>
-        ((await tx.execute(sql`select count(*)::int as n from ${sql.identifier(table)} where case_id = ${id}`)) as unknown as { n: number }[])[0]?.n ?? 0;
+        ((await tx.execute(sql`select count(*)::int as n from ${sql.identifier(table)} where owner_id = ${id}`)) as unknown as { n: number }[])[0]?.n ?? 0;
       writtenInside = { clocks: await n('clocks'), deliveries: await n('email_deliveries') };
       await executeEffects(scope, [failing], event);
     });

@@ -19,7 +19,7 @@ afterAll(async () => t.close());
 
 async function deliveryToFirm(): Promise<typeof emailDeliveries.$inferSelect> {
   const id = await w.submittedCase();
-  const [row] = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.caseId, id), eq(emailDeliveries.toAddress, w.people.firm.email)));
+  const [row] = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerId, id), eq(emailDeliveries.toAddress, w.people.firm.email)));
   if (!row) throw new Error('no delivery to the firm');
   expect(row.status).toBe('pending');
   return row;

@@ -27,7 +27,7 @@ describe('email through the outbox, with workers running', () => {
 
   it('delivers the submission email to the firm and the city reviewers with the delivery Message-ID', async () => {
     const id = await w.submittedCase();
-    const deliveries = await t.app.db.select().from(emailDeliveries).where(eq(emailDeliveries.caseId, id));
+    const deliveries = await t.app.db.select().from(emailDeliveries).where(eq(emailDeliveries.ownerId, id));
     const toFirm = deliveries.find((d) => d.toAddress === w.people.firm.email);
     expect(toFirm?.template).toBe('case.submitted');
     expect(deliveries.map((d) => d.toAddress).sort()).toEqual([w.people.firm.email, w.people.municipal.email, w.people.municipal2.email].sort());
@@ -78,9 +78,9 @@ describe('a relay that dies between enqueue and marking', () => {
       prefix: t.app.env.QUEUE_PREFIX,
     });
     try {
-      const deliveries = await t.app.db.select().from(emailDeliveries).where(eq(emailDeliveries.caseId, id));
+      const deliveries = await t.app.db.select().from(emailDeliveries).where(eq(emailDeliveries.ownerId, id));
       await expect
-        .poll(async () => (await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.caseId, id), eq(emailDeliveries.status, 'sent')))).length, { timeout: 15_000 })
+        .poll(async () => (await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerId, id), eq(emailDeliveries.status, 'sent')))).length, { timeout: 15_000 })
         .toBe(deliveries.length);
       // give a duplicate job time to show itself, then count what the SMTP server received
       await new Promise((r) => setTimeout(r, 500));
@@ -111,7 +111,7 @@ describe('a sender that dies after claiming a delivery', () => {
 
   it('has its delivery queued again by the sweep once the claim is stale, and sent once', async () => {
     const id = await w.submittedCase();
-    const deliveries = await t.app.db.select().from(emailDeliveries).where(eq(emailDeliveries.caseId, id));
+    const deliveries = await t.app.db.select().from(emailDeliveries).where(eq(emailDeliveries.ownerId, id));
     // wait for the normal sends, then pretend one of them died after its claim, before SMTP
     for (const d of deliveries) await smtp.waitFor((m) => m.messageId === d.messageId);
     const victim = deliveries[0];

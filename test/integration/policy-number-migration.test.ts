@@ -1,37 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rm } from 'node:fs/promises';
 import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import { ensureDatabase, migrateDatabase } from '../../db/migrate';
 import { databaseUrl, TEST_DB } from '../support/databases';
+import { migrationsBefore } from '../support/migrations';
 
 // Cases written before the policy number was normalised: migrated to the version before it, given
 // rows, then migrated to the end, as a deployment would.
-const MIGRATIONS = fileURLToPath(new URL('../../db/migrations', import.meta.url));
 const KEYED = '0010_cases_policy_number_key';
 const EVERY_DASH = '0013_policy_number_key_dashes';
-
-interface Journal {
-  entries: { tag: string }[];
-}
-
-/** A migrations folder that stops just before `tag`. */
-async function migrationsBefore(tag: string): Promise<string> {
-  const journal = JSON.parse(await readFile(join(MIGRATIONS, 'meta/_journal.json'), 'utf8')) as Journal;
-  const at = journal.entries.findIndex((e) => e.tag === tag);
-  expect(at).toBeGreaterThan(0);
-  const entries = journal.entries.slice(0, at);
-  const dir = await mkdtemp(join(tmpdir(), 'migrations-'));
-  await mkdir(join(dir, 'meta'));
-  await writeFile(join(dir, 'meta/_journal.json'), JSON.stringify({ ...journal, entries }));
-  for (const e of entries) await copyFile(join(MIGRATIONS, `${e.tag}.sql`), join(dir, `${e.tag}.sql`));
-  return dir;
-}
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

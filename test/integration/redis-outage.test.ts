@@ -51,7 +51,7 @@ describe('with Redis down', () => {
     expect(ready.body).toMatchObject({ checks: { postgres: 'ok', redis: 'unavailable' } });
 
     await startRedis();
-    const deliveries = await t.app.db.select().from(emailDeliveries).where(eq(emailDeliveries.caseId, id));
+    const deliveries = await t.app.db.select().from(emailDeliveries).where(eq(emailDeliveries.ownerId, id));
     expect(deliveries.length).toBeGreaterThan(0);
     for (const d of deliveries) await smtp.waitFor((m) => m.messageId === d.messageId, 40_000);
   }, 60_000);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { entryHash, GENESIS_HASH, type HistoryEntry } from '../../server/engine/history';
 
 const entry: HistoryEntry = {
-  caseId: '3f1c2a4e-0b6d-4c8e-9a71-5d2e8f0c1b7a',
+  ownerKind: 'case',
+  ownerId: '3f1c2a4e-0b6d-4c8e-9a71-5d2e8f0c1b7a',
   eventType: 'SUBMIT',
   actorId: '8e2d4c6a-1f3b-4a5d-b7c9-0e1f2a3b4c5d',
   actorRole: 'firm',
@@ -28,7 +29,7 @@ describe('the history hash', () => {
     expect(entryHash(GENESIS_HASH, 2, entry)).not.toBe(base);
     expect(entryHash(previous, 3, entry)).not.toBe(base);
     const edits: Partial<HistoryEntry>[] = [
-      { caseId: '3f1c2a4e-0b6d-4c8e-9a71-5d2e8f0c1b7b' },
+      { ownerId: '3f1c2a4e-0b6d-4c8e-9a71-5d2e8f0c1b7b' },
       { eventType: 'WITHDRAW' },
       { actorId: null },
       { actorRole: 'admin' },
