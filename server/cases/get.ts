@@ -3,7 +3,10 @@ import { clocks, rounds } from '../../db/schema';
 import { allowedEvents, canSee } from '../../workflows/case/permissions';
 import type { ServiceContext } from '../context';
 import { notFound } from '../errors';
-import { machineFor, readCase } from '../engine/transition';
+import { machineOf } from '../engine/transition';
+import { readCase } from './workflow';
+import { caseMachines } from '../../workflows/case/registry';
+import type { CaseMachine } from '../../workflows/case/machine';
 import type { DbOrTx } from '../../db/client';
 import { caseView } from './present';
 import type { CaseRow } from '../engine/scope';
@@ -29,7 +32,8 @@ export async function presentCase(ctx: ServiceContext, row: CaseRow, facts: Awai
     .from(clocks)
     .where(and(eq(clocks.ownerId, row.id), inArray(clocks.status, ['running', 'paused', 'expired'])))
     .orderBy(asc(clocks.startedAt));
-  const snapshot = machineFor(row).resolveState(row.snapshot as Parameters<ReturnType<typeof machineFor>['resolveState']>[0]);
+  const machine = machineOf({ machines: caseMachines }, row) as CaseMachine;
+  const snapshot = machine.resolveState(row.snapshot as Parameters<CaseMachine['resolveState']>[0]);
   const allowed = allowedEvents(snapshot, ctx.user, facts, ctx.app.clock.now().toISOString());
   return caseView(row, round, allowed, clockRows);
 }

@@ -6,12 +6,11 @@ import { allowedEvents, canSee } from '../../workflows/case/permissions';
 import type { CaseEvent } from '../../workflows/case/types';
 import type { ServiceContext } from '../context';
 import { AppError, notFound, unprocessable } from '../errors';
-import { applyEvent, lockCase } from '../engine/transition';
+import { applyEvent } from '../engine/transition';
+import { caseWorkflow, readCase } from './workflow';
 import type { EventBody } from './body';
-import { submissionProblems } from './rules';
 import { duplicateRace } from './duplicate';
 import { eventFacts } from './event-facts';
-import { caseEvents } from '../../workflows/case/events';
 
 export interface EventOptions {
   ifMatch?: number;
@@ -42,7 +41,7 @@ export async function sendCaseEvent(ctx: ServiceContext, caseId: string, body: E
 
 function inTransaction(ctx: ServiceContext, caseId: string, body: EventBody, opts: EventOptions, requestHash: string): Promise<EventResult> {
   return ctx.app.db.transaction(async (tx) => {
-    const locked = await lockCase(tx, caseId);
+    const locked = await readCase(tx, caseId, true);
     // before anything else answers: a case the caller may not see must look like no case at all
     if (!canSee(ctx.user, locked.facts)) throw notFound('case');
     if (opts.idempotencyKey) {
@@ -64,8 +63,7 @@ function inTransaction(ctx: ServiceContext, caseId: string, body: EventBody, opt
     const now = ctx.app.clock.now();
     const facts = await eventFacts(tx, locked.row, body.type);
     const event = { ...body, ...facts, meta: { at: now.toISOString(), actorId: ctx.user.id, role: 'firm' } } as CaseEvent;
-    const validate = 'submission' in caseEvents[body.type] ? submissionProblems(now) : undefined;
-    const { row, snapshot, facts: caseFacts } = await applyEvent(tx, ctx.app, { caseId, locked, event, user: ctx.user, requestId: ctx.requestId, ifMatch: opts.ifMatch, validate });
+    const { row, snapshot, facts: caseFacts } = await applyEvent(tx, ctx.app, caseWorkflow(ctx.app), { id: caseId, locked, event, user: ctx.user, requestId: ctx.requestId, ifMatch: opts.ifMatch });
     const result = {
       id: row.id,
       state: row.state,

@@ -1,11 +1,9 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { clocks } from '../../db/schema';
-import type { CaseEvent } from '../../workflows/case/types';
 import { CLOCK_KINDS } from '../../workflows/case/clocks';
 import { pauseClock, resumeClock, startClock, stopClock } from './clocks';
 import { notify } from './notify';
-import { reasonOf } from '../../workflows/case/events';
 import { templates, type TemplateName } from '../mail/templates';
 import type { EffectScope } from './scope';
 
@@ -22,7 +20,7 @@ const notifyParams = z.strictObject({
 
 interface Executor<P> {
   params: z.ZodType<P>;
-  run: (s: EffectScope, params: P, event: CaseEvent) => Promise<void>;
+  run: (s: EffectScope, params: P) => Promise<void>;
 }
 const executor = <P>(params: z.ZodType<P>, run: Executor<P>['run']): Executor<unknown> => ({
   params,
@@ -37,14 +35,14 @@ const executors: Record<string, Executor<unknown>> = {
   pauseClock: executor(clockParams, (s, p) => pauseClock(s, p.kind)),
   resumeClock: executor(clockParams, (s, p) => resumeClock(s, p.kind)),
   stopClock: executor(clockParams, (s, p) => stopClock(s, p.kind)),
-  notify: executor(notifyParams, async (s, p, event) => {
-    await notify(s, { template: p.template, to: p.to, reason: reasonOf(event.type, event), dueOn: await nextDue(s) });
+  notify: executor(notifyParams, async (s, p) => {
+    await notify(s, { template: p.template, to: p.to, reason: s.reason ?? '', dueOn: await nextDue(s) });
   }),
 };
 
 export class UnknownEffectError extends Error {}
 
-export async function executeEffects(s: EffectScope, actions: readonly EffectAction[], event: CaseEvent): Promise<void> {
+export async function executeEffects(s: EffectScope, actions: readonly EffectAction[]): Promise<void> {
   // clocks first, so that notifications can quote the new due date
   const ordered = [...actions].sort((a, b) => Number(a.type === 'notify') - Number(b.type === 'notify'));
   for (const action of ordered) {
@@ -52,7 +50,7 @@ export async function executeEffects(s: EffectScope, actions: readonly EffectAct
     if (!exec) throw new UnknownEffectError(`effect "${action.type}" has no executor`);
     const params = exec.params.safeParse(action.params ?? {});
     if (!params.success) throw new UnknownEffectError(`effect "${action.type}" has unexpected parameters: ${params.error.message}`);
-    await exec.run(s, params.data, event);
+    await exec.run(s, params.data);
   }
 }
 

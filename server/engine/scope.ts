@@ -31,6 +31,8 @@ export interface EffectScope {
   clockLengths: ClockLengths;
   /** who a recipient group is, as a condition on `users` */
   recipients: (group: RecipientGroup) => SQL;
+  /** the event's reason in words, quoted by its emails */
+  reason?: string;
   /** the owner's words for an email (number, names, link) */
   mailVars: Record<string, string>;
   /** the due date of the clock this transition started or resumed, for the email texts */

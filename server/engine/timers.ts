@@ -7,7 +7,8 @@ import { AppError } from '../errors';
 import { clockKinds } from './clock-kinds';
 import { notify } from './notify';
 import { caseScope } from '../cases/scope';
-import { applyEvent, lockCase, type LockedCase } from './transition';
+import { applyEvent } from './transition';
+import { caseWorkflow, readCase, type LoadedCase } from '../cases/workflow';
 import { bullJob } from '../jobs/registry';
 
 const labelOf = (kind: ClockKind) => `${clockKinds[kind].label.zh} (${clockKinds[kind].label.en})`;
@@ -22,7 +23,7 @@ export async function fireTimer(app: AppContext, timerId: string): Promise<boole
     const [armed] = await tx.select({ caseId: timers.ownerId }).from(timers).where(eq(timers.id, timerId));
     if (!armed) return false;
     // Case first, then timer: the order a transition takes them in, so the two never deadlock.
-    const locked = await lockCase(tx, armed.caseId);
+    const locked = await readCase(tx, armed.caseId, true);
     const caseRow = locked.row;
     const [timer] = await tx
       .select()
@@ -36,7 +37,7 @@ export async function fireTimer(app: AppContext, timerId: string): Promise<boole
     if (!clock || !round || clock.status !== 'running') return true;
     const kind = clock.kind as ClockKind;
     const spec = clockKinds[kind];
-    const scope = caseScope({ tx, app, row: caseRow, round, now, calendar: await app.calendar.get(tx), actorId: null, firmName: locked.firmName });
+    const scope = caseScope({ tx, app, row: caseRow, round, now, calendar: await app.calendar.get(tx), actorId: null, firmName: locked.facts.firmName });
     if (timer.purpose === 'reminder') {
       await tx.insert(clockEvents).values({ clockId: clock.id, kind: 'remind', at: now, data: timer.data });
       await notify(scope, { template: 'clock.reminder', to: spec.remind, reason: labelOf(kind), dueOn: clock.dueOn });
@@ -53,13 +54,13 @@ export async function fireTimer(app: AppContext, timerId: string): Promise<boole
   });
 }
 
-async function expireCase(app: AppContext, tx: Tx, locked: LockedCase, kind: ClockKind, now: Date) {
+async function expireCase(app: AppContext, tx: Tx, locked: LoadedCase, kind: ClockKind, now: Date) {
   const caseId = locked.row.id;
   try {
     // a savepoint: a case that has moved on refuses the event without spoiling the timer's transaction
     await tx.transaction((sp) =>
-      applyEvent(sp, app, {
-        caseId,
+      applyEvent(sp, app, caseWorkflow(app), {
+        id: caseId,
         locked,
         user: null,
         requestId: null,

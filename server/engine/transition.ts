@@ -1,87 +1,64 @@
-import { getNextTransitions, transition } from 'xstate';
-import { eq } from 'drizzle-orm';
-import type { DbOrTx, Tx } from '../../db/client';
-import { cases, enterprises, rounds } from '../../db/schema';
-import { caseMachines } from '../../workflows/case/registry';
-import { authorise, canSee, permitsOf, type CaseFacts } from '../../workflows/case/permissions';
-import { guardReasons } from '../../workflows/case/setup';
-import { primaryState } from '../../workflows/case/state';
-import type { CaseEvent } from '../../workflows/case/types';
-import { caseEvents } from '../../workflows/case/events';
+import { getNextTransitions, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
+import type { Tx } from '../../db/client';
 import type { AppContext, User } from '../context';
-import { AppError, conflict, forbidden, notFound, unprocessable, type FieldError } from '../errors';
+import { AppError, conflict, forbidden, notFound, unprocessable } from '../errors';
 import { executeEffects } from './effects';
 import { PendingWrites } from './pending';
 import { appendHistory } from './history';
-import type { CaseRow, RoundRow } from './scope';
-import { caseScope } from '../cases/scope';
+import type { EngineEvent, Loaded, WorkflowDefinition, WorkflowRow } from './workflow';
 
-export interface ApplyInput {
-  caseId: string;
-  event: CaseEvent;
+export interface ApplyInput<Row extends WorkflowRow, Facts, Event extends EngineEvent> {
+  id: string;
+  event: Event;
   /** null for the system (deadline sweep) */
   user: User | null;
   requestId: string | null;
   ifMatch?: number;
-  /** the case as the caller already locked it (lockCase), to save a second round trip */
-  locked?: LockedCase;
-  /** business rules checked before the machine sees the event (SUBMIT's §5 list) */
-  validate?: (tx: Tx, row: CaseRow, round: RoundRow) => Promise<FieldError[]>;
+  /** the row as the caller already locked it (definition.load with lock), to save a round trip */
+  locked?: Loaded<Row, Facts>;
 }
 
-type Machine = (typeof caseMachines)[string];
-
 /**
- * One event, one transaction (SPEC §8): lock the case, restore its snapshot, take XState's pure
- * transition, refuse a no-op, then write snapshot, version, history and effects — all or nothing.
+ * One event, one transaction (SPEC §8), for any workflow: lock the row, restore its snapshot,
+ * authorise, run the event's checks, take XState's pure transition, refuse a no-op, then write
+ * effects, snapshot, version and history — all or nothing. The only caller of `transition()`.
  */
-export async function applyEvent(tx: Tx, app: AppContext, input: ApplyInput) {
-  const { row, facts, firmName } = input.locked ?? (await lockCase(tx, input.caseId));
-  if (input.user && !canSee(input.user, facts)) throw notFound('case');
+export async function applyEvent<Row extends WorkflowRow, Facts, Event extends EngineEvent>(
+  tx: Tx,
+  app: AppContext,
+  def: WorkflowDefinition<Row, Facts, Event>,
+  input: ApplyInput<Row, Facts, Event>,
+) {
+  const loaded = input.locked ?? (await def.load(tx, input.id, true));
+  const { row, facts } = loaded;
+  if (input.user && !def.canSee(input.user, facts)) throw notFound(def.noun);
   if (input.ifMatch !== undefined && input.ifMatch !== row.version) {
-    throw conflict(`the case has changed: you sent version ${input.ifMatch}, it is now at ${row.version}; reload and try again`, {
+    throw conflict(`the ${def.noun} has changed: you sent version ${input.ifMatch}, it is now at ${row.version}; reload and try again`, {
       currentVersion: row.version,
     });
   }
-  const machine = machineFor(row);
-  const snapshot = machine.resolveState(row.snapshot as Parameters<Machine['resolveState']>[0]);
-  const role = authoriseActor(snapshot, input, facts, row.state);
+  const machine = machineOf(def, row);
+  const snapshot = machine.resolveState(row.snapshot as Parameters<AnyStateMachine['resolveState']>[0]);
+  const role = authoriseActor(def, snapshot, input, facts, row.state);
 
-  // FOR SHARE: a round edit committing meanwhile cannot miss that this case is being submitted
-  const [round] = await tx.select().from(rounds).where(eq(rounds.id, row.roundId)).for('share');
-  if (!round) throw new Error(`case ${row.id} points at a missing round`);
-  const problems = input.validate ? await input.validate(tx, row, round) : [];
-  if (problems.length > 0) throw unprocessable('the application cannot be submitted yet', problems);
+  const now = new Date(input.event.meta.at);
+  const prepared = await def.prepare(tx, loaded, input.event, now);
+  const problems = prepared.validate ? await prepared.validate(tx) : [];
+  if (problems.length > 0) throw unprocessable(`the ${def.noun} cannot be submitted yet`, problems);
 
-  const event = { ...input.event, meta: { ...input.event.meta, role } } as CaseEvent;
+  const event = { ...input.event, meta: { ...input.event.meta, role } };
   const [next, actions] = transition(machine, snapshot, event);
-  if (next === snapshot) throw guardRefusal(snapshot, event);
+  if (next === snapshot) throw guardRefusal(def, snapshot, event);
 
-  const now = new Date(event.meta.at);
   const pending = new PendingWrites();
-  const scope = caseScope({ tx, app, row, round, now, calendar: await app.calendar.get(tx), actorId: event.meta.actorId, firmName, pending });
-  await executeEffects(scope, actions, event);
+  await executeEffects({ ...prepared.scope, pending }, actions);
   await pending.flush(tx);
 
-  const state = primaryState(next.value);
-  const persisted = { value: next.value, context: next.context };
-  const [updated] = await tx
-    .update(cases)
-    .set({
-      snapshot: persisted,
-      state,
-      version: row.version + 1,
-      updatedAt: now,
-      ...(event.type === 'SUBMIT' ? { submittedAt: now } : {}),
-    })
-    .where(eq(cases.id, row.id))
-    .returning();
-  if (!updated) throw new Error('case row vanished under its lock');
+  const state = def.primaryState(next.value);
+  const updated = await def.persist(tx, row, { value: next.value, context: next.context, state }, event, now);
   const { meta: _meta, type: _type, ...fields } = event;
-  // which version of the round's rules a submission was checked against, for auditors
-  const payload = 'submission' in caseEvents[event.type] ? { ...fields, roundParamsVersion: round.paramsVersion } : fields;
   await appendHistory(tx, {
-    ownerKind: 'case',
+    ownerKind: def.kind,
     ownerId: row.id,
     eventType: event.type,
     actorId: event.meta.actorId,
@@ -90,74 +67,52 @@ export async function applyEvent(tx: Tx, app: AppContext, input: ApplyInput) {
     requestId: input.requestId,
     stateBefore: row.state,
     stateAfter: state,
-    payload,
+    payload: { ...fields, ...prepared.historyExtra },
     machineVersion: row.machineVersion,
   });
   return { row: updated, snapshot: next, facts };
 }
 
-export function machineFor(row: CaseRow): Machine {
-  const machine = caseMachines[row.machineVersion];
+/** The machine a row started on (SPEC §8): it finishes on that version. */
+export function machineOf(def: { machines: Readonly<Record<string, AnyStateMachine>> }, row: WorkflowRow): AnyStateMachine {
+  const machine = Object.hasOwn(def.machines, row.machineVersion) ? def.machines[row.machineVersion] : undefined;
   if (!machine) throw new Error(`no machine registered for ${row.machineVersion}`);
   return machine;
 }
 
-function authoriseActor(snapshot: ReturnType<Machine['resolveState']>, input: ApplyInput, facts: CaseFacts, state: string) {
+function authoriseActor<Row extends WorkflowRow, Facts, Event extends EngineEvent>(
+  def: WorkflowDefinition<Row, Facts, Event>,
+  snapshot: AnyMachineSnapshot,
+  input: ApplyInput<Row, Facts, Event>,
+  facts: Facts,
+  state: string,
+): string {
   const type = input.event.type;
   if (!input.user) {
-    if (!permitsOf(snapshot)[type]?.includes('system')) throw conflict(`${type} is not possible while the case is ${state}`);
-    return 'system' as const;
+    if (!def.systemMay(snapshot, type)) throw conflict(`${type} is not possible while the ${def.noun} is ${state}`);
+    return 'system';
   }
-  const decision = authorise(snapshot, input.user, facts, type);
+  const decision = def.authorise(snapshot, input.user, facts, type);
   if (decision.ok) return decision.role;
-  if (decision.kind === 'not_now') throw conflict(`${type} is not possible while the case is ${state}`);
+  if (decision.kind === 'not_now') throw conflict(`${type} is not possible while the ${def.noun} is ${state}`);
   throw forbidden(`${decision.reason.en} (${decision.reason.zh})`);
 }
 
-function guardRefusal(snapshot: ReturnType<Machine['resolveState']>, event: CaseEvent): AppError {
+function guardRefusal<Row extends WorkflowRow, Facts, Event extends EngineEvent>(
+  def: WorkflowDefinition<Row, Facts, Event>,
+  snapshot: AnyMachineSnapshot,
+  event: EngineEvent,
+): AppError {
   const guards = getNextTransitions(snapshot)
     .filter((t) => t.eventType === event.type && t.guard)
     .map((t) => guardName(t.guard));
   const reasons = guards.flatMap((g) => {
-    const r = guardReasons[g];
+    const r = Object.hasOwn(def.guardReasons, g) ? def.guardReasons[g] : undefined;
     return r ? [{ path: '', message: r.en, messageZh: r.zh, code: `guard.${g}` }] : [];
   });
-  if (reasons.length === 0) return conflict(`${event.type} changes nothing in the case's current state`);
+  if (reasons.length === 0) return conflict(`${event.type} changes nothing in the ${def.noun}'s current state`);
   return unprocessable(`${event.type} was refused`, reasons);
 }
-
-export interface LockedCase {
-  row: CaseRow;
-  facts: CaseFacts;
-  firmName: string;
-}
-
-/** Reads the case and its firm in one statement; `lock` takes the case row FOR UPDATE. */
-export async function readCase(db: DbOrTx, caseId: string, lock: boolean): Promise<LockedCase> {
-  const query = db
-    .select({ row: cases, uscc: enterprises.uscc, affiliations: enterprises.affiliations, firmName: enterprises.name })
-    .from(cases)
-    .innerJoin(enterprises, eq(enterprises.id, cases.enterpriseId))
-    .where(eq(cases.id, caseId));
-  const [found] = lock ? await query.for('update', { of: cases }) : await query;
-  if (!found) throw notFound('case');
-  return { row: found.row, facts: factsOf(found.row, found.uscc, found.affiliations), firmName: found.firmName };
-}
-
-export const lockCase = (tx: Tx, caseId: string) => readCase(tx, caseId, true);
-
-function factsOf(row: CaseRow, uscc: string, affiliations: string[]): CaseFacts {
-  return {
-    enterpriseId: row.enterpriseId,
-    enterpriseUscc: uscc,
-    enterpriseAffiliations: affiliations,
-    city: row.city,
-    insurerId: row.insurerId,
-    submitted: row.submittedAt !== null,
-    assignedExpertIds: [],
-  };
-}
-
 
 function guardName(guard: unknown): string {
   if (typeof guard === 'string') return guard;

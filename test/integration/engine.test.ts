@@ -205,15 +205,14 @@ describe('effects', () => {
   async function failAfterWriting(id: string, failing: { type: string; params?: unknown }) {
     const [row] = await t.app.db.select().from(cases).where(eq(cases.id, id));
     if (!row) throw new Error('case missing');
-    const event = { type: 'SUBMIT', meta: { at: new Date().toISOString(), actorId: null, role: 'system' } } as const;
     let writtenInside = { clocks: 0, deliveries: 0 };
     const attempt = t.app.db.transaction(async (tx) => {
       const scope = caseScope({ tx, app: t.app, row, round: w.round, now: new Date(), calendar: await t.app.calendar.get(tx), actorId: null, firmName: w.firm.name });
-      await executeEffects(scope, [{ type: 'startClock', params: { kind: 'municipalReview' } }, { type: 'notify', params: { template: 'case.submitted', to: ['firm'] } }], event);
+      await executeEffects(scope, [{ type: 'startClock', params: { kind: 'municipalReview' } }, { type: 'notify', params: { template: 'case.submitted', to: ['firm'] } }]);
       const n = async (table: 'clocks' | 'email_deliveries') =>
         ((await tx.execute(sql`select count(*)::int as n from ${sql.identifier(table)} where owner_id = ${id}`)) as unknown as { n: number }[])[0]?.n ?? 0;
       writtenInside = { clocks: await n('clocks'), deliveries: await n('email_deliveries') };
-      await executeEffects(scope, [failing], event);
+      await executeEffects(scope, [failing]);
     });
     return { attempt, inside: () => writtenInside };
   }

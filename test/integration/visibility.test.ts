@@ -3,7 +3,7 @@ import { and, inArray } from 'drizzle-orm';
 import { cases } from '../../db/schema';
 import { canSee } from '../../workflows/case/permissions';
 import { visibleCases } from '../../server/cases/visibility';
-import { readCase } from '../../server/engine/transition';
+import { readCase } from '../../server/cases/workflow';
 import { toUser } from '../../server/auth/sessions';
 import { makeUser } from '../../seeds/factories';
 import { startTestApp, type TestApp } from '../support/app';

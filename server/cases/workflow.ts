@@ -1,0 +1,95 @@
+import { eq } from 'drizzle-orm';
+import type { AnyMachineSnapshot } from 'xstate';
+import type { DbOrTx } from '../../db/client';
+import { cases, enterprises, rounds } from '../../db/schema';
+import { caseMachines } from '../../workflows/case/registry';
+import { authorise, canSee, permitsOf, type CaseFacts } from '../../workflows/case/permissions';
+import { guardReasons } from '../../workflows/case/setup';
+import { primaryState } from '../../workflows/case/state';
+import { caseEvents, reasonOf } from '../../workflows/case/events';
+import type { CaseEvent } from '../../workflows/case/types';
+import type { CaseMachine } from '../../workflows/case/machine';
+import { notFound } from '../errors';
+import type { AppContext } from '../context';
+import type { CaseRow } from '../engine/scope';
+import type { Loaded, WorkflowDefinition } from '../engine/workflow';
+import { caseScope } from './scope';
+import { submissionProblems } from './rules';
+
+export interface CaseFactsWithName extends CaseFacts {
+  /** read with the case lock, for the email texts */
+  firmName: string;
+}
+export type LoadedCase = Loaded<CaseRow, CaseFactsWithName>;
+
+type CaseSnapshot = ReturnType<CaseMachine['resolveState']>;
+
+/** Reads the case and its firm in one statement; `lock` takes the case row FOR UPDATE. */
+export async function readCase(db: DbOrTx, caseId: string, lock: boolean): Promise<LoadedCase> {
+  const query = db
+    .select({ row: cases, uscc: enterprises.uscc, affiliations: enterprises.affiliations, firmName: enterprises.name })
+    .from(cases)
+    .innerJoin(enterprises, eq(enterprises.id, cases.enterpriseId))
+    .where(eq(cases.id, caseId));
+  const [found] = lock ? await query.for('update', { of: cases }) : await query;
+  if (!found) throw notFound('case');
+  const row = found.row;
+  return {
+    row,
+    facts: {
+      enterpriseId: row.enterpriseId,
+      enterpriseUscc: found.uscc,
+      enterpriseAffiliations: found.affiliations,
+      city: row.city,
+      insurerId: row.insurerId,
+      submitted: row.submittedAt !== null,
+      assignedExpertIds: [],
+      firmName: found.firmName,
+    },
+  };
+}
+
+/** The case workflow as the engine runs it (SPEC §4). */
+export function caseWorkflow(app: AppContext): WorkflowDefinition<CaseRow, CaseFactsWithName, CaseEvent> {
+  return {
+    kind: 'case',
+    noun: 'case',
+    machines: caseMachines,
+    load: readCase,
+    canSee,
+    authorise: (snapshot, user, facts, type) => authorise(snapshot as CaseSnapshot, user, facts, type),
+    systemMay: (snapshot: AnyMachineSnapshot, type) => permitsOf(snapshot as CaseSnapshot)[type]?.includes('system') ?? false,
+    guardReasons,
+    primaryState,
+    prepare: async (tx, { row, facts }, event, now) => {
+      // FOR SHARE: a round edit committing meanwhile cannot miss that this case is being submitted
+      const [round] = await tx.select().from(rounds).where(eq(rounds.id, row.roundId)).for('share');
+      if (!round) throw new Error(`case ${row.id} points at a missing round`);
+      const submission = 'submission' in caseEvents[event.type];
+      return {
+        scope: {
+          ...caseScope({ tx, app, row, round, now, calendar: await app.calendar.get(tx), actorId: event.meta.actorId, firmName: facts.firmName }),
+          reason: reasonOf(event.type, event),
+        },
+        ...(submission ? { validate: (t) => submissionProblems(now)(t, row, round) } : {}),
+        // which version of the round's rules a submission was checked against, for auditors
+        ...(submission ? { historyExtra: { roundParamsVersion: round.paramsVersion } } : {}),
+      };
+    },
+    persist: async (tx, row, next, event, now) => {
+      const [updated] = await tx
+        .update(cases)
+        .set({
+          snapshot: { value: next.value, context: next.context },
+          state: next.state,
+          version: row.version + 1,
+          updatedAt: now,
+          ...(event.type === 'SUBMIT' ? { submittedAt: now } : {}),
+        })
+        .where(eq(cases.id, row.id))
+        .returning();
+      if (!updated) throw new Error('case row vanished under its lock');
+      return updated;
+    },
+  };
+}
