@@ -17,25 +17,37 @@ const KEYLEN = 32;
  */
 export const MAX_CONCURRENT_HASHES = 2;
 /**
- * Beyond this many waiting, a new sign-in is turned away at once (503, retry shortly) instead of
- * queueing behind a flood for tens of seconds: about two seconds of work at most waits here.
+ * A new sign-in is turned away at once (503, retry shortly) when the derivations already waiting
+ * would keep it longer than this, instead of queueing behind a flood for tens of seconds. The wait
+ * is estimated from how long derivations take here lately (0.3–0.5 s at full cost on a loaded
+ * two-core machine), so the queue is as long as the machine can clear in that time.
  */
-export const MAX_WAITING_HASHES = 32;
+export const MAX_WAIT_MS = 3_000;
 
 /** How hashing went in this process (read by the tests). */
-export const hashing = { started: 0, refused: 0, maxRunning: 0 };
+export const hashing = { started: 0, refused: 0, maxRunning: 0, recentMs: 0 };
 
 const limit = pLimit(MAX_CONCURRENT_HASHES);
 
+/** The expected wait of a derivation queued now, in milliseconds. */
+export const expectedWaitMs = () => (limit.pendingCount * hashing.recentMs) / MAX_CONCURRENT_HASHES;
+
 async function bounded<T>(work: () => Promise<T>): Promise<T> {
-  if (limit.pendingCount >= MAX_WAITING_HASHES) {
+  if (expectedWaitMs() > MAX_WAIT_MS) {
     hashing.refused++;
     throw new AppError('unavailable', 'too many sign-ins are being checked at this moment; try again in a few seconds', [], { retryAfterSeconds: 2 });
   }
   return limit(async () => {
     hashing.started++;
     hashing.maxRunning = Math.max(hashing.maxRunning, limit.activeCount);
-    return work();
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      // a moving average: a change of load shows within a few derivations
+      const took = performance.now() - started;
+      hashing.recentMs = hashing.recentMs === 0 ? took : 0.8 * hashing.recentMs + 0.2 * took;
+    }
   });
 }
 

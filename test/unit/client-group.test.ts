@@ -25,9 +25,17 @@ describe('clientGroupOf', () => {
     expect(clientGroupOf('::1')).toBe('::/64');
   });
 
-  it('answers one shared group for a missing or unreadable address', () => {
+  it('answers one group for a missing address, and keeps unreadable ones apart from each other', () => {
     expect(clientGroupOf(undefined)).toBe('unknown');
     expect(clientGroupOf(null)).toBe('unknown');
-    expect(clientGroupOf('not-an-address')).toBe('unknown');
+    expect(clientGroupOf('not-an-address')).toBe('raw:not-an-address');
+    expect(clientGroupOf('not-an-address')).not.toBe(clientGroupOf('another-one'));
+  });
+
+  it('ignores the port a proxy may forward with the address', () => {
+    expect(clientGroupOf('10.62.1.1:40001')).toBe('10.62.1.1');
+    expect(clientGroupOf('10.62.1.1:40001')).not.toBe(clientGroupOf('10.62.200.200:5555'));
+    expect(clientGroupOf('[2001:db8:1:2::1]:443')).toBe('2001:db8:1:2::/64');
+    expect(clientGroupOf('[::ffff:203.0.113.7]')).toBe('203.0.113.7');
   });
 });
