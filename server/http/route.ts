@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
 import type { RouteConfig } from '@asteasolutions/zod-to-openapi';
 import type { AppContext, ServiceContext, User } from '../context';
-import { badRequest } from '../errors';
+import { badRequest, unsupportedMediaType } from '../errors';
 import { zodErrors, problemSchema } from './problem';
 import { registry } from './openapi';
 import { gate, type Role } from './roles';
@@ -76,6 +76,10 @@ export function mount<P extends z.ZodType = Empty, Q extends z.ZodType = Empty, 
     const ctx = { app, user: req.user as User, requestId: String(req.id) };
     await def.authorize?.({ ctx, params: params as z.output<P> });
     if (req.bodyError !== undefined) throw req.bodyError;
+    // a JSON route read nothing from another type of body: answering as if it were empty would hide that
+    if (def.body && hasBody(req) && !req.is(['application/json', 'application/*+json'])) {
+      throw unsupportedMediaType('send the body as application/json', [{ path: 'header.Content-Type', message: 'must be application/json' }]);
+    }
     const query = parse(def.query, req.query, 'query');
     const body = parse(def.body, req.body ?? {}, 'body');
     const result = await def.handler({ params, query, body, req, res, app, ctx } as HandlerInput<z.output<P>, z.output<Q>, z.output<B>>);
@@ -150,4 +154,9 @@ function openapiEntry(def: RouteDef<z.ZodType, z.ZodType, z.ZodType>): RouteConf
 function describe(def: RouteDef<z.ZodType, z.ZodType, z.ZodType>): { description?: string } {
   const parts = [def.roles ? `Roles: ${def.roles.join(', ')}.` : '', def.description ?? ''].filter(Boolean);
   return parts.length > 0 ? { description: parts.join(' ') } : {};
+}
+
+function hasBody(req: Request): boolean {
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
 }

@@ -71,6 +71,14 @@ describe('the role before the body', () => {
     expect(await broken('POST', '/auth/login')).toBe(400);
   });
 
+  it('answers 415, not an unchanged 200, to a body of another type sent to a JSON route', async () => {
+    const sent = await t.api.request('PATCH', `/cases/${returned}`, { token: w.tokens.firm, raw: '{"material":{"name":"x"}}', headers: { 'content-type': 'text/plain' } });
+    expect(sent.status).toBe(415);
+    const form = await t.api.request('POST', '/insurers', { token: w.tokens.admin, raw: 'name=x&code=y', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(form.status).toBe(415);
+    expect((await t.api.request('PATCH', `/cases/${returned}`, { token: w.tokens.otherFirm, raw: 'x', headers: { 'content-type': 'text/plain' } })).status).toBe(404);
+  });
+
   it('says in both languages which roles may', async () => {
     const res = await t.api.post<{ errors: { code: string; message: string; messageZh: string }[] }>('/insurers', GARBAGE, w.tokens.firm);
     expect(res.body.errors).toEqual([{ path: 'role', code: 'role.forbidden', message: 'only these roles may do this: admin', messageZh: '只有以下角色可以执行此操作：管理员' }]);
