@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import { initialTransition } from 'xstate';
 import { caseCounters, cases, enterprises } from '../../db/schema';
-import { CASE_MACHINE_VERSION, caseMachine } from '../../workflows/case/registry';
+import { CASE_MACHINE_VERSION, caseMachines } from '../../workflows/case/registry';
+import type { CaseMachine } from '../../workflows/case/machine';
+import { initialState } from '../engine/transition';
 import { primaryState } from '../../workflows/case/state';
 import type { ServiceContext } from '../context';
 import { forbidden, unprocessable } from '../errors';
@@ -28,8 +29,7 @@ export async function createCase(ctx: ServiceContext, body: CaseCreate) {
     problems.push(...(await checkRenewalOf(tx, enterpriseId, body.renewalOf)), ...(await checkInsurer(tx, body.policy?.insurerId)));
     if (!round || problems.length > 0) throw unprocessable('the application cannot be opened', problems);
     const now = app.clock.now();
-    const [snapshot] = initialTransition(caseMachine, { caseId: id });
-    const state = primaryState(snapshot.value);
+    const { snapshot, state } = initialState<CaseMachine>({ machines: caseMachines, primaryState }, CASE_MACHINE_VERSION, { caseId: id });
     await tx.insert(cases).values({
       id,
       number: await nextCaseNumber(tx, round.year),
@@ -40,7 +40,7 @@ export async function createCase(ctx: ServiceContext, body: CaseCreate) {
       ...bodyToColumns(body, null),
       state,
       machineVersion: CASE_MACHINE_VERSION,
-      snapshot: { value: snapshot.value, context: snapshot.context },
+      snapshot,
       createdBy: user.id,
       createdAt: now,
       updatedAt: now,

@@ -1,6 +1,6 @@
 import type { SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
-import type { cases, rounds } from '../../db/schema';
+import type { cases, OwnerKind, rounds } from '../../db/schema';
 import type { ClockLengths } from '../../db/schema/rounds';
 import type { AppContext } from '../context';
 import type { CalendarData } from '../calendar/workdays';
@@ -12,7 +12,7 @@ export type RoundRow = typeof rounds.$inferSelect;
 
 /** What the engine's rows (clocks, timers, deliveries, notifications) belong to. */
 export interface Owner {
-  kind: 'case';
+  kind: OwnerKind;
   id: string;
 }
 

@@ -1,4 +1,4 @@
-import { getNextTransitions, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
+import { getNextTransitions, initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine, type InputFrom, type StateValue } from 'xstate';
 import type { Tx } from '../../db/client';
 import type { AppContext, User } from '../context';
 import { AppError, conflict, forbidden, notFound, unprocessable } from '../errors';
@@ -73,8 +73,22 @@ export async function applyEvent<Row extends WorkflowRow, Facts, Event extends E
   return { row: updated, snapshot: next, facts };
 }
 
+/**
+ * The first snapshot of a new row, on the definition's current machine: what its row stores, the
+ * primary state lists filter on, and the machine version it will finish on.
+ */
+export function initialState<M extends AnyStateMachine>(
+  def: { machines: Readonly<Record<string, AnyStateMachine>>; primaryState(value: StateValue): string },
+  version: string,
+  input: InputFrom<M>,
+) {
+  const machine = machineOf(def, { machineVersion: version });
+  const [snapshot] = initialTransition(machine, input);
+  return { snapshot: { value: snapshot.value, context: snapshot.context as unknown }, state: def.primaryState(snapshot.value), machineVersion: version };
+}
+
 /** The machine a row started on (SPEC §8): it finishes on that version. */
-export function machineOf(def: { machines: Readonly<Record<string, AnyStateMachine>> }, row: WorkflowRow): AnyStateMachine {
+export function machineOf(def: { machines: Readonly<Record<string, AnyStateMachine>> }, row: Pick<WorkflowRow, 'machineVersion'>): AnyStateMachine {
   const machine = Object.hasOwn(def.machines, row.machineVersion) ? def.machines[row.machineVersion] : undefined;
   if (!machine) throw new Error(`no machine registered for ${row.machineVersion}`);
   return machine;
