@@ -11,7 +11,8 @@ type ClockRow = typeof clocks.$inferSelect;
 // Reminders go out at 09:00 Shanghai time on their working day, not at midnight.
 const morningOf = (date: string) => new Date(`${date}T09:00:00+08:00`);
 
-export async function startClock(s: EffectScope, kind: ClockKind): Promise<void> {
+/** Starts a clock; answers its due date, which this transition's emails quote. */
+export async function startClock(s: EffectScope, kind: ClockKind): Promise<string> {
   const length = clockKinds[kind].length(s.clockLengths);
   const from = shanghaiDate(s.now);
   const due = addWorkingDays(from, length, s.calendar);
@@ -32,9 +33,9 @@ export async function startClock(s: EffectScope, kind: ClockKind): Promise<void>
     })
     .returning();
   if (!clock) throw new Error('clock insert returned nothing');
-  s.dueOn = due.date;
   await logClock(s, clock.id, 'start', { dueOn: due.date, lengthWorkingDays: length, provisional: due.provisional });
   await armTimers(s, clock);
+  return due.date;
 }
 
 export async function pauseClock(s: EffectScope, kind: ClockKind): Promise<void> {
@@ -47,9 +48,10 @@ export async function pauseClock(s: EffectScope, kind: ClockKind): Promise<void>
   await logClock(s, clock.id, 'pause', { remainingWorkingDays: remaining });
 }
 
-export async function resumeClock(s: EffectScope, kind: ClockKind): Promise<void> {
+/** Resumes a paused clock; answers its new due date, or nothing when none was paused. */
+export async function resumeClock(s: EffectScope, kind: ClockKind): Promise<string | undefined> {
   const clock = await latest(s, kind, ['paused']);
-  if (!clock) return;
+  if (!clock) return undefined;
   // a reviewer always gets at least one working day back (SPEC §4)
   const days = Math.max(1, clock.remainingWorkingDays ?? 1);
   const from = shanghaiDate(s.now);
@@ -68,10 +70,10 @@ export async function resumeClock(s: EffectScope, kind: ClockKind): Promise<void
     })
     .where(eq(clocks.id, clock.id))
     .returning();
-  if (!resumed) return;
-  s.dueOn = due.date;
+  if (!resumed) return undefined;
   await logClock(s, clock.id, 'resume', { dueOn: due.date, workingDays: days });
   await armTimers(s, resumed);
+  return due.date;
 }
 
 export async function stopClock(s: EffectScope, kind: ClockKind): Promise<void> {

@@ -18,11 +18,22 @@ const notifyParams = z.strictObject({
   to: z.array(z.enum(['firm', 'municipalReviewers', 'provincialReviewers', 'insurer'])).min(1),
 });
 
-interface Executor<P> {
-  params: z.ZodType<P>;
-  run: (s: EffectScope, params: P) => Promise<void>;
+/** What the clock effects of a transition settled, for the messages that follow them. */
+interface Settled {
+  /** the due date of the clock this transition started or resumed */
+  dueOn?: string;
 }
-const executor = <P>(params: z.ZodType<P>, run: Executor<P>['run']): Executor<unknown> => ({
+
+// Two explicit phases, declared per executor: clocks change state first, in the machine's order;
+// messages then quote what the clocks settled. Nothing depends on how actions happen to be listed.
+type Phase = 'clock' | 'message';
+interface Executor<P> {
+  phase: Phase;
+  params: z.ZodType<P>;
+  run: (s: EffectScope, params: P, settled: Settled) => Promise<Settled | void>;
+}
+const executor = <P>(phase: Phase, params: z.ZodType<P>, run: Executor<P>['run']): Executor<unknown> => ({
+  phase,
   params,
   run: run as Executor<unknown>['run'],
 });
@@ -31,31 +42,39 @@ const executor = <P>(params: z.ZodType<P>, run: Executor<P>['run']): Executor<un
 // fails the transaction rather than being silently dropped — a machine that names an effect
 // nobody performs is a bug.
 const executors: Record<string, Executor<unknown>> = {
-  startClock: executor(clockParams, (s, p) => startClock(s, p.kind)),
-  pauseClock: executor(clockParams, (s, p) => pauseClock(s, p.kind)),
-  resumeClock: executor(clockParams, (s, p) => resumeClock(s, p.kind)),
-  stopClock: executor(clockParams, (s, p) => stopClock(s, p.kind)),
-  notify: executor(notifyParams, async (s, p) => {
-    await notify(s, { template: p.template, to: p.to, reason: s.reason ?? '', dueOn: await nextDue(s) });
+  startClock: executor('clock', clockParams, async (s, p) => ({ dueOn: await startClock(s, p.kind) })),
+  pauseClock: executor('clock', clockParams, (s, p) => pauseClock(s, p.kind)),
+  resumeClock: executor('clock', clockParams, async (s, p) => {
+    const dueOn = await resumeClock(s, p.kind);
+    return dueOn ? { dueOn } : undefined;
+  }),
+  stopClock: executor('clock', clockParams, (s, p) => stopClock(s, p.kind)),
+  notify: executor('message', notifyParams, async (s, p, settled) => {
+    await notify(s, { template: p.template, to: p.to, reason: s.reason ?? '', dueOn: settled.dueOn ?? (await runningDue(s)) });
   }),
 };
 
 export class UnknownEffectError extends Error {}
 
 export async function executeEffects(s: EffectScope, actions: readonly EffectAction[]): Promise<void> {
-  // clocks first, so that notifications can quote the new due date
-  const ordered = [...actions].sort((a, b) => Number(a.type === 'notify') - Number(b.type === 'notify'));
-  for (const action of ordered) {
+  // every action is checked before any runs: a bad one anywhere fails the transaction up front
+  const planned = actions.map((action) => {
     const exec = Object.hasOwn(executors, action.type) ? executors[action.type] : undefined;
     if (!exec) throw new UnknownEffectError(`effect "${action.type}" has no executor`);
     const params = exec.params.safeParse(action.params ?? {});
     if (!params.success) throw new UnknownEffectError(`effect "${action.type}" has unexpected parameters: ${params.error.message}`);
-    await exec.run(s, params.data);
+    return { exec, params: params.data };
+  });
+  let settled: Settled = {};
+  for (const phase of ['clock', 'message'] as const) {
+    for (const { exec, params } of planned.filter((p) => p.exec.phase === phase)) {
+      settled = { ...settled, ...((await exec.run(s, params, settled)) ?? {}) };
+    }
   }
 }
 
-async function nextDue(s: EffectScope): Promise<string> {
-  if (s.dueOn) return s.dueOn;
+/** A message sent without a clock of its own quotes the owner's running deadline, if any. */
+async function runningDue(s: EffectScope): Promise<string> {
   const [c] = await s.tx
     .select({ dueOn: clocks.dueOn })
     .from(clocks)

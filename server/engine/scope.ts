@@ -35,8 +35,6 @@ export interface EffectScope {
   reason?: string;
   /** the owner's words for an email (number, names, link) */
   mailVars: Record<string, string>;
-  /** the due date of the clock this transition started or resumed, for the email texts */
-  dueOn?: string;
   /** inside a transition: clock events and outbox rows written together at the end */
   pending?: PendingWrites;
 }

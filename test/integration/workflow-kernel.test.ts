@@ -32,9 +32,10 @@ const demoMachine = setup({
       on: {
         OPEN: {
           target: 'open',
+          // the email is listed first and still quotes the deadline the clock gets
           actions: [
-            { type: 'startClock', params: { kind: 'revision' } },
             { type: 'notify', params: { template: 'case.submitted', to: ['firm'] } },
+            { type: 'startClock', params: { kind: 'revision' } },
           ],
         },
       },
@@ -130,6 +131,7 @@ describe('a new workflow given only as a definition', () => {
     expect(clock).toMatchObject({ ownerKind: 'notice', kind: 'revision', status: 'running' });
     const mails = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerKind, 'notice'), eq(emailDeliveries.ownerId, id)));
     expect(mails.map((m) => m.toAddress)).toEqual([w.people.provincial.email]);
+    expect(mails[0]?.data.dueOn).toBe(clock?.dueOn);
 
     await expect(send(id, 'CLOSE', 'firm')).rejects.toMatchObject({ kind: 'not_found' });
     expect((await send(id, 'CLOSE')).row).toMatchObject({ state: 'closed', version: 3 });
