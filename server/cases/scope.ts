@@ -6,6 +6,7 @@ import type { CalendarData } from '../calendar/workdays';
 import type { RecipientGroup } from '../../workflows/case/types';
 import type { CaseRow, EffectScope, RoundRow } from '../engine/scope';
 import type { PendingWrites } from '../engine/pending';
+import { caseClocks } from '../../workflows/case/clocks';
 
 export interface CaseScopeInput {
   tx: Tx;
@@ -32,6 +33,7 @@ export function caseScope(i: CaseScopeInput): EffectScope {
     actorId: i.actorId,
     pending: i.pending,
     clockLengths: i.round.clockLengths,
+    clocks: caseClocks,
     recipients: (group) => caseRecipients(i.row, group),
     mailVars: { caseNumber: i.row.number, firmName: i.firmName, materialName: i.row.material.name ?? '', link: `${base}/cases/${i.row.id}` },
   };

@@ -7,7 +7,8 @@ import { authorise, canSee, permitsOf, type CaseFacts } from '../../workflows/ca
 import { guardReasons } from '../../workflows/case/setup';
 import { primaryState } from '../../workflows/case/state';
 import { caseEvents, reasonOf } from '../../workflows/case/events';
-import type { CaseEvent } from '../../workflows/case/types';
+import type { CaseEvent, ClockKind } from '../../workflows/case/types';
+import { caseClocks } from '../../workflows/case/clocks';
 import type { CaseMachine } from '../../workflows/case/machine';
 import { notFound } from '../errors';
 import type { AppContext } from '../context';
@@ -55,12 +56,19 @@ export function caseWorkflow(app: AppContext): WorkflowDefinition<CaseRow, CaseF
     kind: 'case',
     noun: 'case',
     machines: caseMachines,
+    clocks: caseClocks,
     load: readCase,
     canSee,
     authorise: (snapshot, user, facts, type) => authorise(snapshot as CaseSnapshot, user, facts, type),
     systemMay: (snapshot: AnyMachineSnapshot, type) => permitsOf(snapshot as CaseSnapshot)[type]?.includes('system') ?? false,
     guardReasons,
     primaryState,
+    effectScope: async (tx, { row, facts }, now, actorId) => {
+      const [round] = await tx.select().from(rounds).where(eq(rounds.id, row.roundId));
+      if (!round) throw new Error(`case ${row.id} points at a missing round`);
+      return caseScope({ tx, app, row, round, now, calendar: await app.calendar.get(tx), actorId, firmName: facts.firmName });
+    },
+    expiryEvent: (kind, meta) => ({ type: 'DEADLINE_EXPIRED', clock: kind as ClockKind, meta: { ...meta, role: 'system' } }),
     prepare: async (tx, { row, facts }, event, now) => {
       // FOR SHARE: a round edit committing meanwhile cannot miss that this case is being submitted
       const [round] = await tx.select().from(rounds).where(eq(rounds.id, row.roundId)).for('share');

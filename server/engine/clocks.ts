@@ -1,9 +1,8 @@
 import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import { clockEvents, clocks, timers } from '../../db/schema';
 import { writeClockEvent, writeOutbox } from './pending';
-import type { ClockKind } from '../../workflows/case/types';
 import { addWorkingDays, endOfShanghaiDay, shanghaiDate, subtractWorkingDays, workingDaysBetween } from '../calendar/workdays';
-import { clockKinds } from './clock-kinds';
+import type { ClockKindSpec } from '../../workflows/case/clocks';
 import type { EffectScope } from './scope';
 
 type ClockRow = typeof clocks.$inferSelect;
@@ -12,8 +11,8 @@ type ClockRow = typeof clocks.$inferSelect;
 const morningOf = (date: string) => new Date(`${date}T09:00:00+08:00`);
 
 /** Starts a clock; answers its due date, which this transition's emails quote. */
-export async function startClock(s: EffectScope, kind: ClockKind): Promise<string> {
-  const length = clockKinds[kind].length(s.clockLengths);
+export async function startClock(s: EffectScope, kind: string): Promise<string> {
+  const length = specOf(s, kind).length(s.clockLengths);
   const from = shanghaiDate(s.now);
   const due = addWorkingDays(from, length, s.calendar);
   const [clock] = await s.tx
@@ -38,7 +37,7 @@ export async function startClock(s: EffectScope, kind: ClockKind): Promise<strin
   return due.date;
 }
 
-export async function pauseClock(s: EffectScope, kind: ClockKind): Promise<void> {
+export async function pauseClock(s: EffectScope, kind: string): Promise<void> {
   // an overdue review is paused too, with nothing left: its resumption still gives one day
   const clock = await latest(s, kind, ['running', 'expired']);
   if (!clock) return;
@@ -49,7 +48,7 @@ export async function pauseClock(s: EffectScope, kind: ClockKind): Promise<void>
 }
 
 /** Resumes a paused clock; answers its new due date, or nothing when none was paused. */
-export async function resumeClock(s: EffectScope, kind: ClockKind): Promise<string | undefined> {
+export async function resumeClock(s: EffectScope, kind: string): Promise<string | undefined> {
   const clock = await latest(s, kind, ['paused']);
   if (!clock) return undefined;
   // a reviewer always gets at least one working day back (SPEC §4)
@@ -76,7 +75,7 @@ export async function resumeClock(s: EffectScope, kind: ClockKind): Promise<stri
   return due.date;
 }
 
-export async function stopClock(s: EffectScope, kind: ClockKind): Promise<void> {
+export async function stopClock(s: EffectScope, kind: string): Promise<void> {
   const open = await s.tx
     .select()
     .from(clocks)
@@ -88,7 +87,7 @@ export async function stopClock(s: EffectScope, kind: ClockKind): Promise<void> 
   }
 }
 
-async function latest(s: EffectScope, kind: ClockKind, statuses: ClockRow['status'][]): Promise<ClockRow | undefined> {
+async function latest(s: EffectScope, kind: string, statuses: ClockRow['status'][]): Promise<ClockRow | undefined> {
   const [row] = await s.tx
     .select()
     .from(clocks)
@@ -99,7 +98,7 @@ async function latest(s: EffectScope, kind: ClockKind, statuses: ClockRow['statu
 }
 
 export async function armTimers(s: EffectScope, clock: ClockRow): Promise<void> {
-  const spec = clockKinds[clock.kind as ClockKind];
+  const spec = specOf(s, clock.kind);
   const planned = [
     { purpose: 'expiry' as const, fireAt: clock.dueAt, data: {} },
     ...spec.reminders.map((n) => ({
@@ -125,4 +124,11 @@ export async function cancelTimers(s: EffectScope, clockId: string): Promise<voi
 
 async function logClock(s: EffectScope, clockId: string, kind: typeof clockEvents.$inferInsert.kind, data: Record<string, unknown>) {
   await writeClockEvent(s, { clockId, kind, at: s.now, data });
+}
+
+/** A kind the owner's workflow does not declare fails the transaction: a machine naming it is a bug. */
+export function specOf(s: EffectScope, kind: string): ClockKindSpec {
+  const spec = Object.hasOwn(s.clocks, kind) ? s.clocks[kind] : undefined;
+  if (!spec) throw new Error(`the ${s.owner.kind} workflow has no clock of kind ${kind}`);
+  return spec;
 }

@@ -1,7 +1,6 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { clocks } from '../../db/schema';
-import { CLOCK_KINDS } from '../../workflows/case/clocks';
 import { pauseClock, resumeClock, startClock, stopClock } from './clocks';
 import { notify } from './notify';
 import { templates, type TemplateName } from '../mail/templates';
@@ -12,7 +11,8 @@ export interface EffectAction {
   params?: unknown;
 }
 
-const clockParams = z.strictObject({ kind: z.enum(CLOCK_KINDS) });
+// the kinds are the owner's workflow's own (EffectScope.clocks), checked when the effects are planned
+const clockParams = z.strictObject({ kind: z.string().min(1) });
 const notifyParams = z.strictObject({
   template: z.enum(Object.keys(templates) as [TemplateName, ...TemplateName[]]),
   to: z.array(z.enum(['firm', 'municipalReviewers', 'provincialReviewers', 'insurer'])).min(1),
@@ -63,6 +63,10 @@ export async function executeEffects(s: EffectScope, actions: readonly EffectAct
     if (!exec) throw new UnknownEffectError(`effect "${action.type}" has no executor`);
     const params = exec.params.safeParse(action.params ?? {});
     if (!params.success) throw new UnknownEffectError(`effect "${action.type}" has unexpected parameters: ${params.error.message}`);
+    const kind = exec.phase === 'clock' ? (params.data as { kind: string }).kind : null;
+    if (kind !== null && !Object.hasOwn(s.clocks, kind)) {
+      throw new UnknownEffectError(`effect "${action.type}" has unexpected parameters: the ${s.owner.kind} workflow has no clock of kind ${kind}`);
+    }
     return { exec, params: params.data };
   });
   let settled: Settled = {};

@@ -56,7 +56,8 @@ function affectedBy(year: number) {
  */
 export async function recomputeClocks(tx: Tx, app: AppContext, input: RecomputeInput): Promise<Recomputed[]> {
   const calendar = await calendarIn(tx);
-  const affected = affectedBy(input.year);
+  // cases only so far: the other owners' workflows bring their own scope when they arrive (ADR 0003)
+  const affected = and(eq(clocks.ownerKind, 'case'), affectedBy(input.year));
   const candidates = await tx.selectDistinct({ caseId: clocks.ownerId }).from(clocks).where(affected);
   const caseIds = candidates.map((c) => c.caseId).sort();
   const done: Recomputed[] = [];

@@ -6,6 +6,7 @@ import type { AppContext } from '../context';
 import type { CalendarData } from '../calendar/workdays';
 import type { RecipientGroup } from '../../workflows/case/types';
 import type { PendingWrites } from './pending';
+import type { ClockKindSpec } from '../../workflows/case/clocks';
 
 export type CaseRow = typeof cases.$inferSelect;
 export type RoundRow = typeof rounds.$inferSelect;
@@ -29,6 +30,8 @@ export interface EffectScope {
   calendar: CalendarData;
   actorId: string | null;
   clockLengths: ClockLengths;
+  /** the owner's workflow's deadlines, by kind */
+  clocks: Readonly<Record<string, ClockKindSpec>>;
   /** who a recipient group is, as a condition on `users` */
   recipients: (group: RecipientGroup) => SQL;
   /** the event's reason in words, quoted by its emails */

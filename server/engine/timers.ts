@@ -1,30 +1,29 @@
 import { and, asc, eq, gt, isNull, lte } from 'drizzle-orm';
-import { clockEvents, clocks, rounds, timers } from '../../db/schema';
-import type { ClockKind } from '../../workflows/case/types';
+import { clockEvents, clocks, timers } from '../../db/schema';
 import type { AppContext } from '../context';
 import type { Tx } from '../../db/client';
 import { AppError } from '../errors';
-import { clockKinds } from './clock-kinds';
 import { notify } from './notify';
-import { caseScope } from '../cases/scope';
 import { applyEvent } from './transition';
-import { caseWorkflow, readCase, type LoadedCase } from '../cases/workflow';
 import { bullJob } from '../jobs/registry';
+import { workflowFor } from '../workflows';
+import type { Loaded, WorkflowRow } from './workflow';
+import type { ClockKindSpec } from '../../workflows/case/clocks';
 
-const labelOf = (kind: ClockKind) => `${clockKinds[kind].label.zh} (${clockKinds[kind].label.en})`;
+const labelOf = (spec: ClockKindSpec) => `${spec.label.zh} (${spec.label.en})`;
 
 /**
- * Fires one timer if it is due and still armed. Safe to call any number of times from any
- * process: the row lock (SKIP LOCKED) and `fired_at` make the second call a no-op.
+ * Fires one timer if it is due and still armed, for whatever owns it. Safe to call any number of
+ * times from any process: the row lock (SKIP LOCKED) and `fired_at` make the second call a no-op.
  */
 export async function fireTimer(app: AppContext, timerId: string): Promise<boolean> {
   return app.db.transaction(async (tx) => {
     const now = app.clock.now();
-    const [armed] = await tx.select({ caseId: timers.ownerId }).from(timers).where(eq(timers.id, timerId));
+    const [armed] = await tx.select({ ownerKind: timers.ownerKind, ownerId: timers.ownerId }).from(timers).where(eq(timers.id, timerId));
     if (!armed) return false;
-    // Case first, then timer: the order a transition takes them in, so the two never deadlock.
-    const locked = await readCase(tx, armed.caseId, true);
-    const caseRow = locked.row;
+    const workflow = workflowFor(app, armed.ownerKind);
+    // Owner first, then timer: the order a transition takes them in, so the two never deadlock.
+    const loaded = await workflow.load(tx, armed.ownerId, true);
     const [timer] = await tx
       .select()
       .from(timers)
@@ -33,43 +32,42 @@ export async function fireTimer(app: AppContext, timerId: string): Promise<boole
     if (!timer) return false;
     await tx.update(timers).set({ firedAt: now }).where(eq(timers.id, timer.id));
     const [clock] = await tx.select().from(clocks).where(eq(clocks.id, timer.clockId));
-    const [round] = await tx.select().from(rounds).where(eq(rounds.id, caseRow.roundId));
-    if (!clock || !round || clock.status !== 'running') return true;
-    const kind = clock.kind as ClockKind;
-    const spec = clockKinds[kind];
-    const scope = caseScope({ tx, app, row: caseRow, round, now, calendar: await app.calendar.get(tx), actorId: null, firmName: locked.facts.firmName });
+    if (!clock || clock.status !== 'running') return true;
+    const spec = Object.hasOwn(workflow.clocks, clock.kind) ? workflow.clocks[clock.kind] : undefined;
+    if (!spec) throw new Error(`clock ${clock.id} is of kind ${clock.kind}, which its ${armed.ownerKind} workflow does not declare`);
+    const scope = await workflow.effectScope(tx, loaded, now, null);
     if (timer.purpose === 'reminder') {
       await tx.insert(clockEvents).values({ clockId: clock.id, kind: 'remind', at: now, data: timer.data });
-      await notify(scope, { template: 'clock.reminder', to: spec.remind, reason: labelOf(kind), dueOn: clock.dueOn });
+      await notify(scope, { template: 'clock.reminder', to: spec.remind, reason: labelOf(spec), dueOn: clock.dueOn });
       return true;
     }
     await tx.update(clocks).set({ status: 'expired', overdue: true }).where(eq(clocks.id, clock.id));
     await tx.insert(clockEvents).values({ clockId: clock.id, kind: 'expire', at: now, data: {} });
     if (spec.onExpiry === 'overdue') {
-      await notify(scope, { template: 'clock.overdue', to: spec.escalate, reason: labelOf(kind), dueOn: clock.dueOn });
+      await notify(scope, { template: 'clock.overdue', to: spec.escalate, reason: labelOf(spec), dueOn: clock.dueOn });
       return true;
     }
-    await expireCase(app, tx, locked, kind, now);
+    await expire(app, tx, armed.ownerKind, loaded, clock.kind, now);
     return true;
   });
 }
 
-async function expireCase(app: AppContext, tx: Tx, locked: LoadedCase, kind: ClockKind, now: Date) {
-  const caseId = locked.row.id;
+async function expire(app: AppContext, tx: Tx, ownerKind: Parameters<typeof workflowFor>[1], locked: Loaded<WorkflowRow, unknown>, kind: string, now: Date) {
+  const workflow = workflowFor(app, ownerKind);
   try {
-    // a savepoint: a case that has moved on refuses the event without spoiling the timer's transaction
+    // a savepoint: an owner that has moved on refuses the event without spoiling the timer's transaction
     await tx.transaction((sp) =>
-      applyEvent(sp, app, caseWorkflow(app), {
-        id: caseId,
+      applyEvent(sp, app, workflow, {
+        id: locked.row.id,
         locked,
         user: null,
         requestId: null,
-        event: { type: 'DEADLINE_EXPIRED', clock: kind, meta: { at: now.toISOString(), actorId: null, role: 'system' } },
+        event: workflow.expiryEvent(kind, { at: now.toISOString(), actorId: null, role: 'system' }),
       }),
     );
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
-    app.log.info({ caseId, kind, reason: err.message }, 'expired clock no longer applies to the case');
+    app.log.info({ ownerKind, ownerId: locked.row.id, kind, reason: err.message }, 'expired clock no longer applies to its owner');
   }
 }
 

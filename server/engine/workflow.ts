@@ -4,6 +4,7 @@ import type { OwnerKind } from '../../db/schema';
 import type { User } from '../context';
 import type { FieldError } from '../errors';
 import type { EffectScope } from './scope';
+import type { ClockKindSpec } from '../../workflows/case/clocks';
 
 /** The columns the engine reads and writes on any workflow's row. */
 export interface WorkflowRow {
@@ -37,6 +38,8 @@ export interface WorkflowDefinition<Row extends WorkflowRow, Facts, Event extend
   /** the word for it in answers: "case not found", "the case has changed" */
   noun: string;
   machines: Readonly<Record<string, AnyStateMachine>>;
+  /** its deadlines, by kind: length, reminders, what expiry does */
+  clocks: Readonly<Record<string, ClockKindSpec>>;
   /** one statement; FOR UPDATE of the row when `lock` */
   load(db: DbOrTx, id: string, lock: boolean): Promise<Loaded<Row, Facts>>;
   canSee(user: User, facts: Facts): boolean;
@@ -45,6 +48,10 @@ export interface WorkflowDefinition<Row extends WorkflowRow, Facts, Event extend
   systemMay(snapshot: AnyMachineSnapshot, type: Event['type']): boolean;
   /** words for a refused guard */
   guardReasons: Readonly<Record<string, { zh: string; en: string }>>;
+  /** what effects outside a transition (a timer firing) need to know of the owner */
+  effectScope(tx: Tx, loaded: Loaded<Row, Facts>, now: Date, actorId: string | null): Promise<Omit<EffectScope, 'pending'>>;
+  /** the event that tells the machine a clock of `kind` expired */
+  expiryEvent(kind: string, meta: EngineEvent['meta']): Event;
   /** reads what the transition needs besides the row (taking its locks) and builds the effects' scope */
   prepare(tx: Tx, loaded: Loaded<Row, Facts>, event: Event, now: Date): Promise<Prepared>;
   /** the one word lists filter on */

@@ -1,14 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { setup, type StateValue } from 'xstate';
 import type { DbOrTx } from '../../db/client';
-import { clocks, emailDeliveries, users } from '../../db/schema';
+import { clocks, emailDeliveries, history, timers, users } from '../../db/schema';
+import { fireTimer } from '../../server/engine/timers';
+import { registerWorkflow, type AnyWorkflow } from '../../server/workflows';
 import { defaultClockLengths } from '../../server/engine/clock-kinds';
 import { applyEvent, initialState } from '../../server/engine/transition';
 import { verifyChain } from '../../server/engine/history';
 import type { WorkflowDefinition } from '../../server/engine/workflow';
 import type { TemplateName } from '../../server/mail/templates';
 import type { ClockKind, EventMeta, RecipientGroup } from '../../workflows/case/types';
+import { caseClocks } from '../../workflows/case/clocks';
 import { notFound } from '../../server/errors';
 import { startTestApp, type TestApp } from '../support/app';
 import { makeWorld, type World } from '../support/world';
@@ -55,12 +58,17 @@ interface DemoRow {
 
 let t: TestApp;
 let w: World;
+let unregister: () => void;
 beforeAll(async () => {
   t = await startTestApp({ ownDatabase: true });
   w = await makeWorld(t.app.db, t.api);
+  unregister = registerWorkflow('notice', () => demo() as unknown as AnyWorkflow);
   await t.app.db.execute(sql`create table demo_items (id uuid primary key, version int not null, machine_version text not null, state text not null, snapshot jsonb not null)`);
 });
-afterAll(async () => t.close());
+afterAll(async () => {
+  unregister();
+  await t.close();
+});
 
 async function load(db: DbOrTx, id: string, lock: boolean) {
   const rows = (await db.execute(sql`select id, version, machine_version, state, snapshot from demo_items where id = ${id} ${lock ? sql`for update` : sql``}`)) as unknown as {
@@ -79,13 +87,17 @@ const demo = (): WorkflowDefinition<DemoRow, Record<string, never>, DemoEvent> =
   kind: 'notice',
   noun: 'notice',
   machines: { 'demo@1': demoMachine },
+  clocks: { revision: caseClocks.revision },
   load,
   canSee: (user) => user.roles.includes('provincial'),
   authorise: (_snapshot, user) =>
     user.roles.includes('provincial') ? { ok: true, role: 'provincial' } : { ok: false, kind: 'forbidden', reason: { zh: '仅省级', en: 'provincial only' } },
-  systemMay: () => false,
+  // its deadline closes it
+  systemMay: (_snapshot, type) => type === 'CLOSE',
   guardReasons: {},
   primaryState: (value: StateValue) => String(value),
+  expiryEvent: (_kind, meta) => ({ type: 'CLOSE', meta: { ...meta, role: 'system' } }),
+  effectScope: async (tx, loaded, now, actorId) => (await demo().prepare(tx, loaded, { type: 'OPEN', meta: { at: now.toISOString(), actorId, role: 'system' } }, now)).scope,
   prepare: async (tx, { row }, event, now) => ({
     scope: {
       tx,
@@ -95,6 +107,7 @@ const demo = (): WorkflowDefinition<DemoRow, Record<string, never>, DemoEvent> =
       calendar: await t.app.calendar.get(tx),
       actorId: event.meta.actorId,
       clockLengths: defaultClockLengths,
+      clocks: { revision: caseClocks.revision },
       // the demo's one recipient: the provincial reviewer of this world
       recipients: (group) => (group === 'firm' ? eq(users.id, w.people.provincial.id) : sql`false`),
       mailVars: { caseNumber: 'GS-DEMO-1', firmName: '', materialName: '公示', link: '' },
@@ -141,5 +154,17 @@ describe('a new workflow given only as a definition', () => {
 
     expect(await verifyChain(t.app.db, 'notice', id)).toEqual({ valid: true, entries: 2, firstBrokenSeq: null, problem: null });
     expect(await verifyChain(t.app.db, 'case', id)).toMatchObject({ entries: 0 });
+  });
+
+  it('is closed by its own deadline through the same sweep as a case', async () => {
+    const id = await newItem();
+    await send(id, 'OPEN');
+    const [expiry] = await t.app.db.select().from(timers).where(and(eq(timers.ownerId, id), eq(timers.purpose, 'expiry')));
+    if (!expiry) throw new Error('no expiry timer armed');
+    await t.app.db.update(timers).set({ fireAt: new Date(t.app.clock.now().getTime() - 1000) }).where(eq(timers.id, expiry.id));
+    expect(await fireTimer(t.app, expiry.id)).toBe(true);
+    const [last] = await t.app.db.select().from(history).where(eq(history.ownerId, id)).orderBy(desc(history.seq)).limit(1);
+    expect(last).toMatchObject({ ownerKind: 'notice', eventType: 'CLOSE', actorRole: 'system', stateAfter: 'closed' });
+    expect(await fireTimer(t.app, expiry.id)).toBe(false);
   });
 });
