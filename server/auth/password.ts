@@ -25,19 +25,23 @@ export const MAX_CONCURRENT_HASHES = 2;
 export const MAX_WAIT_MS = 3_000;
 
 /** How hashing went in this process (read by the tests). */
-export const hashing = { started: 0, refused: 0, maxRunning: 0, recentMs: 0 };
+export const hashing = { started: 0, refused: 0, maxRunning: 0 };
 
 const limit = pLimit(MAX_CONCURRENT_HASHES);
+// recent duration per cost parameter (stored hashes carry their own, and the cost of a derivation
+// is what it takes), and the estimated work of the derivations waiting now
+const recentMs = new Map<number, number>();
+let waitingMs = 0;
 
-/** The expected wait of a derivation queued now, in milliseconds. */
-export const expectedWaitMs = () => (limit.pendingCount * hashing.recentMs) / MAX_CONCURRENT_HASHES;
-
-async function bounded<T>(work: () => Promise<T>): Promise<T> {
-  if (expectedWaitMs() > MAX_WAIT_MS) {
+async function bounded<T>(cost: number, work: () => Promise<T>): Promise<T> {
+  const estimate = recentMs.get(cost) ?? 0;
+  if (waitingMs / MAX_CONCURRENT_HASHES > MAX_WAIT_MS) {
     hashing.refused++;
     throw new AppError('unavailable', 'too many sign-ins are being checked at this moment; try again in a few seconds', [], { retryAfterSeconds: 2 });
   }
+  waitingMs += estimate;
   return limit(async () => {
+    waitingMs -= estimate;
     hashing.started++;
     hashing.maxRunning = Math.max(hashing.maxRunning, limit.activeCount);
     const started = performance.now();
@@ -46,13 +50,15 @@ async function bounded<T>(work: () => Promise<T>): Promise<T> {
     } finally {
       // a moving average: a change of load shows within a few derivations
       const took = performance.now() - started;
-      hashing.recentMs = hashing.recentMs === 0 ? took : 0.8 * hashing.recentMs + 0.2 * took;
+      const before = recentMs.get(cost);
+      recentMs.set(cost, before === undefined ? took : 0.8 * before + 0.2 * took);
     }
   });
 }
 
 function derive(password: string, salt: Buffer, opts: ScryptOptions): Promise<Buffer> {
   return bounded(
+    opts.N ?? N,
     () =>
       new Promise((resolve, reject) => {
         scrypt(password.normalize('NFKC'), salt, KEYLEN, { ...opts, maxmem: 256 * 1024 * 1024 }, (err, key) => (err ? reject(err) : resolve(key)));
