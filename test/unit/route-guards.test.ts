@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Router } from 'express';
+import type { AddressInfo } from 'node:net';
+import express, { Router, type ErrorRequestHandler } from 'express';
+import { z } from 'zod';
+import { AppError, notFound, statusOf } from '../../server/errors';
 import type { AppContext } from '../../server/context';
 import { mount } from '../../server/http/route';
 import { duplicateRace } from '../../server/cases/duplicate';
@@ -20,6 +23,37 @@ describe('mount', () => {
     });
     mount(router, app, def('/probe-one'));
     expect(() => mount(router, app, def('/probe-two'))).toThrow('operationId probeTwiceNamed is used twice');
+  });
+});
+
+describe('a route that authorizes what its params name', () => {
+  it('answers 404 for a resource the caller may not see before it reads a bad query', async () => {
+    const router = Router();
+    mount(router, {} as AppContext, {
+      method: 'get',
+      path: '/hidden/:id',
+      operationId: 'probeHiddenWithQuery',
+      summary: 'probe',
+      tags: ['probe'],
+      auth: 'public',
+      params: z.object({ id: z.string() }),
+      authorize: () => Promise.reject(notFound('thing')),
+      query: z.object({ limit: z.coerce.number().int() }),
+      ok: { status: 204, description: 'nothing' },
+      handler: async () => undefined,
+    });
+    const toStatus: ErrorRequestHandler = (err, _req, res, _next) => {
+      res.status(err instanceof AppError ? statusOf[err.kind] : 500).end();
+    };
+    const server = express().use(router).use(toStatus).listen(0, '127.0.0.1');
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const res = await fetch(`http://127.0.0.1:${port}/hidden/x?limit=lots`);
+      expect(res.status).toBe(404);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
 
