@@ -132,6 +132,22 @@ describe('sessions', () => {
     expect((await t.api.post('/auth/logout', {})).status).toBe(401);
   });
 
+  it('keeps a session for seven days from sign-in', async () => {
+    const user = await makeUser(t.app.db, { roles: ['expert'] });
+    const before = Date.now();
+    const token = await t.api.login(user.email);
+    const [row] = await t.app.db.select().from(sessions).where(eq(sessions.userId, user.id));
+    const week = 7 * 86_400_000;
+    expect(Math.abs((row?.expiresAt.getTime() ?? 0) - (before + week))).toBeLessThan(60_000);
+    // as if signed in six days ago: still a day to go
+    const sixDays = 6 * 86_400_000;
+    await t.app.db
+      .update(sessions)
+      .set({ createdAt: new Date(before - sixDays), expiresAt: new Date((row?.expiresAt.getTime() ?? 0) - sixDays) })
+      .where(eq(sessions.userId, user.id));
+    expect((await t.api.get('/me', token)).status).toBe(200);
+  });
+
   it('answers 401 to a token whose session has expired', async () => {
     const user = await makeUser(t.app.db, { roles: ['provincial'] });
     const token = await t.api.login(user.email);

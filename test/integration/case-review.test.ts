@@ -60,3 +60,17 @@ describe('municipal review of a submitted case', () => {
     expect(res.body.policy).toEqual({ insurerId: null, liabilityLimit: null, premium: null });
   });
 });
+
+describe('events only the system sends', () => {
+  it('refuses DEADLINE_EXPIRED from a user with 400 and leaves it out of the documented CaseEvent', async () => {
+    const id = await w.submittedCase();
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'RETURN', reasons: [{ message: '补正' }] }, w.tokens.municipal)).status).toBe(200);
+    const res = await t.api.post(`/cases/${id}/events`, { type: 'DEADLINE_EXPIRED', clock: 'revision' }, w.tokens.firm);
+    expect(res.status).toBe(400);
+    expect((await t.api.get<{ state: string }>(`/cases/${id}`, w.tokens.firm)).body.state).toBe('revision');
+    const doc = await t.api.get<{ components: { schemas: Record<string, unknown> } }>('/openapi.json');
+    const documented = JSON.stringify(doc.body.components.schemas.CaseEvent);
+    expect(documented).toContain('SUBMIT');
+    expect(documented).not.toContain('DEADLINE_EXPIRED');
+  });
+});

@@ -168,6 +168,8 @@ describe('PATCH /cases/:id', () => {
   it('refuses a stale If-Match and an application under review with 409', async () => {
     const id = await w.createCase();
     expect((await t.api.patch(`/cases/${id}`, { material: { batchNo: 'B2' } }, w.tokens.firm, { 'If-Match': '7' })).status).toBe(409);
+    // an empty change is still checked against the version the client saw
+    expect((await t.api.patch(`/cases/${id}`, {}, w.tokens.firm, { 'If-Match': '7' })).status).toBe(409);
     const submitted = await w.submittedCase();
     expect((await t.api.patch(`/cases/${submitted}`, { material: { batchNo: 'B2' } }, w.tokens.firm)).status).toBe(409);
   });

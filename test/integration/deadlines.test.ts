@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, isNull } from 'drizzle-orm';
-import { clockEvents, clocks, emailDeliveries, outbox } from '../../db/schema';
+import { clockEvents, clocks, emailDeliveries, outbox, timers } from '../../db/schema';
 import { addCalendarDays, addWorkingDays, endOfShanghaiDay } from '../../server/calendar/workdays';
 import { startTestApp, type TestApp } from '../support/app';
 import { startSmtpSink, type SmtpSink } from '../support/smtp';
@@ -43,6 +43,18 @@ describe('deadlines on the settable clock', () => {
     // the reviewer's clock, paused while the firm revised, ends with the case
     const [review] = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, id), eq(clocks.kind, 'municipalReview')));
     expect(review?.status).toBe('stopped');
+  });
+
+  it("disarms a paused clock's timers when the case is returned on its third day", async () => {
+    const id = await w.submittedCase();
+    const [clock] = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, id), eq(clocks.kind, 'municipalReview')));
+    const armed = () => t.app.db.select().from(timers).where(and(eq(timers.clockId, clock?.id ?? ''), isNull(timers.firedAt), isNull(timers.cancelledAt)));
+    expect((await armed()).length).toBeGreaterThan(0);
+    expect((await t.api.post('/admin/clock', { advance: 'P3D' }, w.tokens.admin)).status).toBe(200);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'RETURN', reasons: [{ message: '补充材料' }] }, w.tokens.municipal)).status).toBe(200);
+    const [paused] = await t.app.db.select().from(clocks).where(eq(clocks.id, clock?.id ?? ''));
+    expect(paused?.status).toBe('paused');
+    expect(await armed()).toEqual([]);
   });
 
   it('gives an overdue review that was returned and resubmitted at least one more working day', async () => {
@@ -151,6 +163,10 @@ describe('GET|POST /admin/clock', () => {
     const tries = [];
     for (let i = 0; i < years / 10 + 1; i++) tries.push((await t.api.post('/admin/clock', { advance: 'P3650D' }, w.tokens.admin)).status);
     expect(tries.at(-1)).toBe(400);
+    // a whole ten years at a time is allowed: advances succeed until the end is near, then every one is refused
+    const refusedFrom = tries.indexOf(400);
+    expect(refusedFrom).toBeGreaterThanOrEqual(Math.floor(years / 10) - 1);
+    expect(tries).toEqual([...Array<number>(refusedFrom).fill(200), ...Array<number>(tries.length - refusedFrom).fill(400)]);
     const now = (await t.api.get<{ now: string }>('/admin/clock', w.tokens.admin)).body.now;
     expect(Date.parse(now)).toBeLessThan(Date.parse('2099-01-01T00:00:00+08:00'));
   });

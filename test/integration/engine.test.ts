@@ -166,6 +166,13 @@ describe('case history', () => {
     expect((await verify(id)).body).toMatchObject({ valid: false, firstBrokenSeq: 3, problem: 'entry content does not match its hash' });
   });
 
+  it('detects an entry whose link to the previous one was changed, and nothing else', async () => {
+    const id = await w.submittedCase();
+    await t.api.post(`/cases/${id}/events`, { type: 'APPROVE', comment: '材料齐全' }, w.tokens.municipal);
+    await asIntruder((tx) => tx.execute(sql`update history set prev_hash = ${'0'.repeat(64)} where owner_id = ${id} and seq = 3`));
+    expect((await verify(id)).body).toMatchObject({ valid: false, firstBrokenSeq: 3, problem: 'link to the previous entry does not match' });
+  });
+
   it('is append-only: the database refuses UPDATE and DELETE', async () => {
     const id = await w.submittedCase();
     const refused = { cause: { message: expect.stringMatching(/append-only/) } };

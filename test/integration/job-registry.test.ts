@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
-import { outbox } from '../../db/schema';
+import { randomUUID } from 'node:crypto';
+import { and, eq, isNull } from 'drizzle-orm';
+import { emailDeliveries, outbox } from '../../db/schema';
 import { relayOnce } from '../../server/jobs/relay';
+import { bullJob } from '../../server/jobs/registry';
 import { startWorkers } from '../../server/jobs/workers';
 import { startTestApp, type TestApp } from '../support/app';
+import { startSmtpSink, type SmtpSink } from '../support/smtp';
+import { makeWorld } from '../support/world';
 
 // The relay takes every pending outbox row it finds: a database of this file's own.
 let t: TestApp;
@@ -39,6 +43,58 @@ describe('the job registry', () => {
       expect(a?.attemptsMade).toBe(1);
       expect(b?.failedReason).toMatch(/job timer has an unexpected payload/);
       expect(b?.attemptsMade).toBe(1);
+    } finally {
+      await workers.close();
+    }
+  });
+
+  it('fails, without retrying, a known job put on a queue that does not run it', async () => {
+    const workers = await startWorkers(t.app, { relayIdleMs: 50 });
+    try {
+      const stray = await t.app.queues.deadlines.add('send', { deliveryId: randomUUID() }, { attempts: 3 });
+      await expect.poll(async () => stray.getState(), { timeout: 10_000 }).toMatch(/^(failed|completed)$/);
+      expect(await stray.getState()).toBe('failed');
+      const failed = await t.app.queues.deadlines.getJob(stray.id ?? '');
+      expect(failed?.failedReason).toBe('no handler for job send on queue deadlines');
+      expect(failed?.attemptsMade).toBe(1);
+    } finally {
+      await workers.close();
+    }
+  });
+});
+
+describe('an email refused on every try, through the real worker', () => {
+  let sink: SmtpSink;
+  let app: TestApp;
+  beforeAll(async () => {
+    sink = await startSmtpSink({ beforeAccept: () => Promise.reject(new Error('mailbox unavailable')) });
+    app = await startTestApp({ ownDatabase: true, smtpUrl: sink.url });
+  });
+  afterAll(async () => {
+    await app.close();
+    await sink.close();
+  });
+
+  it("is pending after its first try and failed after its last, the queue's attempts in all", async () => {
+    const w = await makeWorld(app.app.db, app.api);
+    const caseId = await w.submittedCase();
+    // this test enqueues the one job itself, with two tries a moment apart: the relay must not add the outbox's own
+    await app.app.db.update(outbox).set({ enqueuedAt: new Date() }).where(isNull(outbox.enqueuedAt));
+    const [delivery] = await app.app.db
+      .select()
+      .from(emailDeliveries)
+      .where(and(eq(emailDeliveries.ownerId, caseId), eq(emailDeliveries.toAddress, w.people.firm.email)));
+    const row = async () => (await app.app.db.select().from(emailDeliveries).where(eq(emailDeliveries.id, delivery?.id ?? '')))[0];
+    const workers = await startWorkers(app.app, { relayIdleMs: 50 });
+    try {
+      const spec = bullJob('send', { deliveryId: delivery?.id ?? '' }, app.app.clock.now(), '-twice');
+      const job = await app.app.queues.notifications.add(spec.name, spec.data, { ...spec.opts, attempts: 2, backoff: { type: 'fixed', delay: 1_500 } });
+      // between the tries: refused once, waiting for the retry
+      await expect.poll(row, { timeout: 10_000, interval: 20 }).toMatchObject({ status: 'pending', attempts: 1 });
+      await expect.poll(async () => job.getState(), { timeout: 10_000 }).toBe('failed');
+      expect(await row()).toMatchObject({ status: 'failed', attempts: 2 });
+      expect((await app.app.queues.notifications.getJob(job.id ?? ''))?.attemptsMade).toBe(2);
+      expect(sink.messages).toEqual([]);
     } finally {
       await workers.close();
     }

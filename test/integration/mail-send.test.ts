@@ -67,6 +67,33 @@ describe('sending one delivery', () => {
     expect(sent?.sentAt).toBeInstanceOf(Date);
   });
 
+  it('skips a delivery another sender claimed moments ago, so the recipient gets it once', async () => {
+    const delivery = await deliveryToFirm();
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let arrived = false;
+    await withSink(
+      async () => {
+        // only the first message is held; a second one, were it sent, would go straight through
+        if (arrived) return;
+        arrived = true;
+        await released;
+      },
+      async (sink, transport) => {
+        const first = sendDelivery(t.app, transport, delivery.id, false);
+        try {
+          await expect.poll(() => arrived, { timeout: 10_000 }).toBe(true);
+          expect(await sendDelivery(t.app, transport, delivery.id, false)).toBe('skipped');
+        } finally {
+          release();
+        }
+        expect(await first).toBe('sent');
+        expect(sink.messages.map((m) => m.messageId)).toEqual([delivery.messageId]);
+      },
+    );
+    expect(await rowOf(delivery.id)).toMatchObject({ status: 'sent', attempts: 1 });
+  });
+
   it('leaves a refused delivery pending for a retry, and sends it on the retry', async () => {
     const delivery = await deliveryToFirm();
     const before = t.app.clock.now().getTime();

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, isNull } from 'drizzle-orm';
 import { Worker } from 'bullmq';
 import nodemailer from 'nodemailer';
-import { emailDeliveries, outbox } from '../../db/schema';
+import { emailDeliveries, outbox, users } from '../../db/schema';
+import { makeUser } from '../../seeds/factories';
 import { relayOnce } from '../../server/jobs/relay';
 import { sendDelivery } from '../../server/mail/send';
 import { requeueStuckDeliveries } from '../../server/mail/requeue';
@@ -46,6 +47,35 @@ describe('email through the outbox, with workers running', () => {
       expect(other.body.items.map((n) => n.caseId), role).not.toContain(id);
     }
     expect((await t.api.get('/notifications')).status).toBe(401);
+  });
+});
+
+describe('who an event writes to, and what it says', () => {
+  let t: TestApp;
+  let w: World;
+  beforeAll(async () => {
+    t = await startTestApp();
+    w = await makeWorld(t.app.db, t.api);
+  });
+  afterAll(async () => t.close());
+  const deliveriesOf = (caseId: string) => t.app.db.select().from(emailDeliveries).where(eq(emailDeliveries.ownerId, caseId));
+
+  it('quotes the reason of a withdrawal in its email', async () => {
+    const id = await w.submittedCase();
+    const reason = `产品已停产，撤回申请 ${id.slice(0, 8)}`;
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'WITHDRAW', reason }, w.tokens.firm)).status).toBe(200);
+    const withdrawn = (await deliveriesOf(id)).filter((d) => d.template === 'case.withdrawn');
+    expect(withdrawn.length).toBeGreaterThan(0);
+    for (const d of withdrawn) expect(JSON.stringify(d.data), d.toAddress).toContain(reason);
+  });
+
+  it('writes to no deactivated city reviewer', async () => {
+    const gone = await makeUser(t.app.db, { roles: ['municipal'], city: '330100' });
+    await t.app.db.update(users).set({ active: false }).where(eq(users.id, gone.id));
+    const id = await w.submittedCase();
+    const to = (await deliveriesOf(id)).map((d) => d.toAddress);
+    expect(to).toContain(w.people.municipal.email);
+    expect(to).not.toContain(gone.email);
   });
 });
 

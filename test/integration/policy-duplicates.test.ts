@@ -4,6 +4,7 @@ import { eq, sql } from 'drizzle-orm';
 import { cases } from '../../db/schema';
 import { startTestApp, type TestApp } from '../support/app';
 import { makeWorld, type World } from '../support/world';
+import { attachRequiredDocuments } from '../../seeds/factories';
 
 let t: TestApp;
 let w: World;
@@ -107,5 +108,29 @@ describe('the database refuses what the rule might miss', () => {
       .set({ policy: sql`jsonb_set(${cases.policy}, '{number}', ${JSON.stringify(`\u200Bpicc\u20132026\u2013${n}`)}::jsonb)` })
       .where(eq(cases.id, second));
     await expect(write).rejects.toMatchObject({ cause: { code: '23505', constraint_name: 'cases_live_duplicate_key' } });
+  });
+});
+
+describe('what the duplicate rule compares (SPEC §5)', () => {
+  it("does not let another firm's live case with the same entry, user unit and policy number block this firm's SUBMIT", async () => {
+    const body = w.caseBody(withPolicy(`PICC-2026-${number()}`));
+    const other = await w.makeFirm();
+    const created = await t.api.post<{ id: string }>('/cases', body, other.token);
+    expect(created.status).toBe(201);
+    await attachRequiredDocuments(t.app.db, created.body.id, other.user.id);
+    const theirs = await t.api.post(`/cases/${created.body.id}/events`, { type: 'SUBMIT' }, other.token);
+    expect(theirs.status).toBe(200);
+    const res = await submit(await draft(body));
+    expect(res.status).toBe(200);
+  });
+
+  it('accepts the same policy number for a different user unit', async () => {
+    const policyNumber = `PICC-2026-${number()}`;
+    const first = w.caseBody().userUnit;
+    const second = w.caseBody().userUnit;
+    expect(second.uscc).not.toBe(first.uscc);
+    await w.submittedCase(withPolicy(policyNumber, first));
+    const res = await submit(await draft(withPolicy(policyNumber, second)));
+    expect(res.status).toBe(200);
   });
 });

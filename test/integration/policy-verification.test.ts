@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq } from 'drizzle-orm';
+import { emailDeliveries } from '../../db/schema';
 import { startTestApp, type TestApp } from '../support/app';
 import { upload } from '../fixtures/documents/client';
 import { pdfBytes } from '../fixtures/documents/files';
@@ -54,6 +56,18 @@ describe("the insurer's verification", () => {
     // verified again, it is the new version the insurer vouches for
     expect((await t.api.post(`/cases/${id}/events`, { type: 'VERIFY_POLICY' }, w.tokens.insurer)).status).toBe(200);
     expect((await t.api.post(`/cases/${id}/events`, { type: 'APPROVE' }, w.tokens.provincial)).status).toBe(200);
+  });
+
+  it("tells the case's insurer that the policy changed", async () => {
+    const id = await verifiedThenReturned();
+    const replaced = await upload(t.url, id, w.tokens.firm, { type: 'insurance_policy', fileName: '保单-更正.pdf', bytes: pdfBytes(`changed policy ${id}`), contentType: 'application/pdf' });
+    expect(replaced.status).toBe(201);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'RESUBMIT' }, w.tokens.firm)).status).toBe(200);
+    const told = await t.app.db
+      .select({ to: emailDeliveries.toAddress })
+      .from(emailDeliveries)
+      .where(and(eq(emailDeliveries.ownerId, id), eq(emailDeliveries.template, 'case.policyChanged')));
+    expect(told.map((d) => d.to)).toEqual([w.people.insurer.email]);
   });
 
   it('records what was verified, and that the policy changed, in the history', async () => {

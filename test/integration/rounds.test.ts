@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from '../support/app';
 import { makeWorld, type World } from '../support/world';
-import { defaultRubric, makeEdition, makeInsurer, REQUIRED_DOCUMENTS } from '../../seeds/factories';
+import { defaultRubric, makeEdition, makeInsurer, makeUser, REQUIRED_DOCUMENTS } from '../../seeds/factories';
 import { defaultClockLengths } from '../../server/engine/clock-kinds';
 
 let t: TestApp;
@@ -275,6 +275,13 @@ describe('insurers', () => {
     const list = await t.api.get<{ items: { code: string }[] }>('/insurers', w.tokens.firm);
     expect(list.status).toBe(200);
     expect(list.body.items.map((i) => i.code)).toContain(code);
+  });
+
+  it('lets a user holding one allowed role among others add an insurer', async () => {
+    const both = await makeUser(t.app.db, { roles: ['firm', 'admin'], enterpriseId: w.firm.id });
+    const token = await t.api.login(both.email);
+    const res = await t.api.post('/insurers', { name: '中国人寿财产保险股份有限公司', code: `CLPC${randomUUID().slice(0, 6)}` }, token);
+    expect(res.status).toBe(201);
   });
 
   it('refuses a duplicate code with 409', async () => {
