@@ -40,7 +40,9 @@ describe('POST /auth/login', () => {
     for (let i = 0; i < 5; i++) expect((await t.api.post('/auth/login', { email: user.email, password: `wrong-${i}` })).status).toBe(401);
     const blocked = await t.api.post('/auth/login', { email: user.email, password: 'Test-password-1' });
     expect(blocked.status).toBe(429);
-    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    // seconds, not minutes: the lock lasts the rest of the 15-minute window
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThanOrEqual(600);
+    expect(Number(blocked.headers.get('retry-after'))).toBeLessThanOrEqual(900);
   });
 
   it('counts every one of 60 concurrent wrong passwords: 5 are checked, the others refused', async () => {

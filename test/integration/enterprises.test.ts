@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enterprises, users } from '../../db/schema';
+import { enterpriseRegistrations, enterprises, users } from '../../db/schema';
 import { makeUscc } from '../../server/domain/uscc';
 import { makeEnterprise, makeUser, randomUscc } from '../../seeds/factories';
 import { startTestApp, type TestApp } from '../support/app';
@@ -101,6 +101,21 @@ describe('POST /enterprises/register', () => {
     expect((await confirm(token)).status).toBe(404);
     expect((await confirm('made-up-token')).status).toBe(404);
     expect((await t.api.post('/enterprises/register/confirm', {})).status).toBe(400);
+  });
+
+  it('gives 72 hours to confirm, and refuses a link whose time has run out', async () => {
+    const body = registration();
+    const accepted = await register(body);
+    expect(accepted.status).toBe(202);
+    const ahead = Date.parse(String(accepted.body.confirmBy)) - Date.now();
+    expect(Math.abs(ahead - 72 * 3_600_000)).toBeLessThan(60_000);
+    const [token] = await confirmationTokensFor(t.app.db, body.user.email);
+    await t.app.db
+      .update(enterpriseRegistrations)
+      .set({ expiresAt: new Date(Date.now() - 60_000) })
+      .where(eq(enterpriseRegistrations.email, body.user.email));
+    expect((await confirm(token)).status).toBe(404);
+    expect(await accountsWith(body.user.email)).toEqual([]);
   });
 
   it('accepts a firm without bank details and reports its profile incomplete', async () => {

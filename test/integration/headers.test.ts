@@ -138,4 +138,16 @@ describe('cookies and headers', () => {
     const cacheControl = Object.fromEntries(Object.entries(answers).map(([k, r]) => [k, r.headers['cache-control']]));
     expect(cacheControl).toEqual(Object.fromEntries(Object.keys(answers).map((k) => [k, 'no-store'])));
   });
+
+  it('answers a registration with Cache-Control: no-store, whatever its outcome', async () => {
+    const res = await send('POST', '/api/v1/enterprises/register', {}, JSON.stringify({ nonsense: true }));
+    expect(res.status).toBe(400);
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+
+  it('hides /metrics from a remote client that reaches it through the local proxy', async () => {
+    expect(t.app.env.METRICS_TOKEN).toBeFalsy();
+    expect((await send('GET', '/metrics', {})).status).toBe(200);
+    expect((await send('GET', '/metrics', { 'x-forwarded-for': '203.0.113.9' })).status).toBe(404);
+  });
 });

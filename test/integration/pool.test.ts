@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import { connect } from '../../db/client';
+import { env } from '../../server/env';
 import { SecondConnectionError } from '../../db/prepared';
 import { startTestApp, type TestApp } from '../support/app';
 import { makeWorld, type World } from '../support/world';
@@ -31,6 +34,22 @@ function rootCause(err: unknown): unknown {
 }
 
 describe('the connection pool under a burst', () => {
+  it(`opens no more than the ${POOL} connections it was given, however many queries wait`, async () => {
+    const marker = `pool-size-probe-${randomUUID()}`;
+    const probe = sql.raw(`select pg_sleep(0.5) /* ${marker} */`);
+    const sleeps = Promise.all(Array.from({ length: POOL + 2 }, () => t.app.db.execute(probe)));
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    // counted over a connection of its own: the pool's are all asleep
+    const observer = connect(env.DATABASE_URL, { max: 1 });
+    try {
+      const [row] = await observer.sql<{ sleeping: number }[]>`select count(*)::int as sleeping from pg_stat_activity where state = 'active' and query like ${`%${marker}%`} and pid <> pg_backend_pid()`;
+      expect(row?.sleeping).toBe(POOL);
+    } finally {
+      await sleeps;
+      await observer.close();
+    }
+  });
+
   it('answers every one of 4× the pool size concurrent RESUBMITs with a cold working-day calendar', async () => {
     const ids = [];
     for (let i = 0; i < POOL * 4; i++) ids.push(await returnedCase());

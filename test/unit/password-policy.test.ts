@@ -36,4 +36,8 @@ describe('the password policy', () => {
     expect(codesOf('abcdefghijklmn')).toEqual(['password.one_class']);
     expect(codesOf('Chenwei-2026', 'chenwei@firm.test')).toEqual(['password.contains_email']);
   });
+
+  it('judges the password after NFKC, as it is hashed: full-width Ｐａｓｓｗｏｒｄ１２ is Password12', () => {
+    expect(codesOf('Ｐａｓｓｗｏｒｄ１２')).toEqual(['password.common']);
+  });
 });
