@@ -15,13 +15,7 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 /** Submitted, verified by the insurer, approved by the city, returned by the province. */
-async function verifiedThenReturned(): Promise<string> {
-  const id = await w.submittedCase();
-  expect((await t.api.post(`/cases/${id}/events`, { type: 'VERIFY_POLICY' }, w.tokens.insurer)).status).toBe(200);
-  expect((await t.api.post(`/cases/${id}/events`, { type: 'APPROVE' }, w.tokens.municipal)).status).toBe(200);
-  expect((await t.api.post(`/cases/${id}/events`, { type: 'RETURN', reasons: [{ message: '请补充用户单位证明' }] }, w.tokens.provincial)).status).toBe(200);
-  return id;
-}
+const verifiedThenReturned = () => w.caseIn('provincialRevision');
 
 describe("the insurer's verification", () => {
   it('still holds after a revision that left the policy alone', async () => {

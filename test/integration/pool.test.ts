@@ -19,12 +19,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-async function returnedCase(): Promise<string> {
-  const id = await w.submittedCase();
-  const res = await t.api.post(`/cases/${id}/events`, { type: 'RETURN', reasons: [{ message: '请补充检测报告' }] }, w.tokens.municipal);
-  if (res.status !== 200) throw new Error(`return failed: ${res.status}`);
-  return id;
-}
+const returnedCase = () => w.caseIn('revision');
 
 /** drizzle wraps a driver's error in its own, with the driver's as the cause */
 function rootCause(err: unknown): unknown {

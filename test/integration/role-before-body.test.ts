@@ -8,8 +8,7 @@ let returned: string;
 beforeAll(async () => {
   t = await startTestApp();
   w = await makeWorld(t.app.db, t.api);
-  returned = await w.submittedCase();
-  await t.api.post(`/cases/${returned}/events`, { type: 'RETURN', reasons: [{ message: '补正' }] }, w.tokens.municipal);
+  returned = await w.caseIn('revision');
 });
 afterAll(async () => t.close());
 

@@ -3,6 +3,30 @@ import type { DocumentType, enterprises } from '../../db/schema';
 import { attachRequiredDocuments, makeEdition, makeEnterprise, makeInsurer, makeRound, makeUser, REQUIRED_DOCUMENTS, completeCaseBody } from '../../seeds/factories';
 import type { Api } from './http';
 
+type Person = 'municipal' | 'provincial' | 'insurer';
+const returnFor = { type: 'RETURN', reasons: [{ message: '请补充检测报告' }] };
+/** The steps after SUBMIT that lead to each state (the insurer verifies first where approval needs it). */
+const STEPS = {
+  municipal: [],
+  revision: [[returnFor, 'municipal']],
+  provincial: [[{ type: 'APPROVE' }, 'municipal']],
+  verifiedProvincial: [
+    [{ type: 'VERIFY_POLICY' }, 'insurer'],
+    [{ type: 'APPROVE' }, 'municipal'],
+  ],
+  provincialRevision: [
+    [{ type: 'VERIFY_POLICY' }, 'insurer'],
+    [{ type: 'APPROVE' }, 'municipal'],
+    [returnFor, 'provincial'],
+  ],
+  expert: [
+    [{ type: 'VERIFY_POLICY' }, 'insurer'],
+    [{ type: 'APPROVE' }, 'municipal'],
+    [{ type: 'APPROVE' }, 'provincial'],
+  ],
+} as const satisfies Record<string, readonly (readonly [{ type: string }, Person])[]>;
+export type CaseStep = 'draft' | keyof typeof STEPS;
+
 /**
  * A small programme of one test's own: an edition, an open round, an insurer, a Hangzhou firm and
  * a Ningbo firm, and one signed-in person per role. Nothing is shared between tests.
@@ -62,6 +86,24 @@ export async function makeWorld(db: Db, api: Api) {
     return id;
   }
 
+  /**
+   * A case brought to a named state through the API, as the people of this world act — so that a
+   * test starts where it means to and no file walks the same path again.
+   */
+  async function caseIn(state: CaseStep, over: Record<string, unknown> = {}): Promise<string> {
+    if (state === 'draft') {
+      const id = await createCase(over);
+      await attachDocuments(id);
+      return id;
+    }
+    const id = await submittedCase(over);
+    for (const [event, who] of STEPS[state]) {
+      const res = await api.post(`/cases/${id}/events`, event, tokens[who]);
+      if (res.status !== 200) throw new Error(`${event.type} towards ${state} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    }
+    return id;
+  }
+
   /** Another firm of this test's own (e.g. banned, or with affiliations), with a signed-in user. */
   async function makeFirm(over: Partial<typeof enterprises.$inferInsert> = {}) {
     const enterprise = await makeEnterprise(db, { city: '330100', ...over });
@@ -69,6 +111,6 @@ export async function makeWorld(db: Db, api: Api) {
     return { enterprise, user, token: await api.login(user.email) };
   }
 
-  return { insurer, otherInsurer, edition, entries, entry, round, firm, otherFirm, people, tokens, caseBody, createCase, attachDocuments, submittedCase, makeFirm };
+  return { insurer, otherInsurer, edition, entries, entry, round, firm, otherFirm, people, tokens, caseBody, createCase, attachDocuments, submittedCase, caseIn, makeFirm };
 }
 export type World = Awaited<ReturnType<typeof makeWorld>>;

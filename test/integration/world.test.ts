@@ -1,0 +1,32 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/app';
+import { makeWorld, type CaseStep, type World } from '../support/world';
+
+let t: TestApp;
+let w: World;
+beforeAll(async () => {
+  t = await startTestApp();
+  w = await makeWorld(t.app.db, t.api);
+});
+afterAll(async () => t.close());
+
+// The test helper that brings a case to a named state must land exactly there, or every test
+// that starts from it starts somewhere else.
+describe('world.caseIn', () => {
+  const expected: [CaseStep, string, string][] = [
+    ['draft', 'draft', 'draft'],
+    ['municipal', 'municipal', 'pendingVerification'],
+    ['revision', 'revision', 'pendingVerification'],
+    ['provincial', 'provincial', 'pendingVerification'],
+    ['verifiedProvincial', 'provincial', 'verified'],
+    ['provincialRevision', 'revision', 'verified'],
+    ['expert', 'expert', 'verified'],
+  ];
+  for (const [step, state, insurance] of expected) {
+    it(`brings a case to ${step}`, async () => {
+      const id = await w.caseIn(step);
+      const [row] = await t.app.database.sql`select state, snapshot->'value'->'inReview'->>'insurance' as insurance from cases where id = ${id}`;
+      expect([row?.state, row?.insurance ?? 'draft']).toEqual([state, insurance]);
+    });
+  }
+});
