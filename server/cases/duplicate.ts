@@ -1,4 +1,5 @@
 import { unprocessable } from '../errors';
+import { violatedUniqueIndex } from '../../db/errors';
 
 /**
  * The unique index cases_live_duplicate_key (db/schema/cases.ts) refused a second live application
@@ -7,9 +8,7 @@ import { unprocessable } from '../errors';
  * the §5 duplicate rule, not a 500.
  */
 export function duplicateRace(err: unknown): never {
-
-  const cause = (err as { cause?: { code?: string; constraint_name?: string } }).cause;
-  if (cause?.code === '23505' && cause.constraint_name === 'cases_live_duplicate_key') {
+  if (violatedUniqueIndex(err) === 'cases_live_duplicate_key') {
     throw unprocessable('the application cannot be submitted yet', [
       {
         path: 'policy.number',

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { enterprises, users } from '../../db/schema';
 import type { DbOrTx } from '../../db/client';
 import { AppError, type FieldError } from '../errors';
+import { violatedUniqueIndex } from '../../db/errors';
 
 export const USCC_TAKEN: FieldError = {
   path: 'enterprise.uscc',
@@ -33,12 +34,7 @@ export async function accountOf(db: DbOrTx, email: string): Promise<{ id: string
 
 /** The 409 a unique index gave, or undefined for any other error. */
 export function takenByConstraint(err: unknown): AppError | undefined {
-  let e: unknown = err;
-  // drizzle wraps the driver's error; Postgres names the unique index that refused the row
-  for (let depth = 0; depth < 5 && e && typeof e === 'object'; depth++, e = (e as { cause?: unknown }).cause) {
-    const { code, constraint_name } = e as { code?: string; constraint_name?: string };
-    const taken = code === '23505' ? TAKEN_BY_CONSTRAINT[constraint_name ?? ''] : undefined;
-    if (taken) return conflictOn([taken]);
-  }
-  return undefined;
+  const index = violatedUniqueIndex(err);
+  const taken = index !== undefined && Object.hasOwn(TAKEN_BY_CONSTRAINT, index) ? TAKEN_BY_CONSTRAINT[index] : undefined;
+  return taken ? conflictOn([taken]) : undefined;
 }

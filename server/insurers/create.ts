@@ -5,6 +5,7 @@ import type { Db } from '../../db/client';
 import type { ServiceContext } from '../context';
 import { AppError } from '../errors';
 import { requireAdmin } from '../rounds/access';
+import { violatedUniqueIndex } from '../../db/errors';
 
 export const insurerCreateSchema = z
   .strictObject({
@@ -46,12 +47,7 @@ export async function createInsurer(ctx: ServiceContext, body: InsurerCreate) {
     });
   } catch (err) {
     // two administrators adding the same code at once: the unique index decides
-    if (isUniqueViolation(err)) throw await takenBy(ctx.app.db, body.code);
+    if (violatedUniqueIndex(err) !== undefined) throw await takenBy(ctx.app.db, body.code);
     throw err;
   }
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const code = (err as { code?: string } | null)?.code ?? (err as { cause?: { code?: string } } | null)?.cause?.code;
-  return code === '23505';
 }
