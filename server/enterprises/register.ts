@@ -5,6 +5,7 @@ import { unprocessable } from '../errors';
 import { hashPassword } from '../auth/password';
 import { systemClock } from '../clock';
 import { enqueueEmail } from '../mail/enqueue';
+import { mailTime } from '../mail/templates';
 import { affiliationProblems, usccProblems } from './rules';
 import { passwordProblems } from './password-policy';
 import { accountOf, conflictOn, firmRegistered, USCC_TAKEN } from './taken';
@@ -12,7 +13,6 @@ import type { Registration } from './schema';
 
 // Links run on the machine's clock, like sessions: moving the demo clock must not expire them.
 const CONFIRM_HOURS = 72;
-const beijing = (d: Date) => d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
 export const hashRegistrationToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /**
@@ -46,7 +46,7 @@ export async function registerEnterprise(app: AppContext, body: Registration) {
     }
     await tx.insert(enterpriseRegistrations).values({ tokenHash: hashRegistrationToken(token), email: user.email, userName: user.name, passwordHash, enterprise: firm, expiresAt });
     // the delivery keeps the link until it is sent: the outbox renders mail when it sends it
-    const data = { uscc: firm.uscc, link: `${base}/register/confirm?token=${token}`, confirmBy: beijing(expiresAt) };
+    const data = { uscc: firm.uscc, link: `${base}/register/confirm?token=${token}`, confirmBy: mailTime(expiresAt) };
     await enqueueEmail(tx, { to: user.email, template: 'registration.confirm', data, now });
   });
   return { email: user.email, confirmBy: expiresAt.toISOString() };

@@ -190,3 +190,6 @@ export function render(name: TemplateName, data: Record<string, string>) {
     text: `${fill(tpl.body.zh, data)}\n\n————————\n\n${fill(tpl.body.en, data)}`,
   };
 }
+
+/** An instant as emails show it: Beijing time, in the Chinese style. */
+export const mailTime = (d: Date) => d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });

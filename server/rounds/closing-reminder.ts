@@ -1,12 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { and, eq, gt, isNull, lte, sql } from 'drizzle-orm';
-import { emailDeliveries, notifications, outbox, rounds } from '../../db/schema';
+import { rounds } from '../../db/schema';
 import type { AppContext } from '../context';
-import { render, type RoundVars } from '../mail/templates';
-import type { OutboxMessage } from '../jobs/registry';
+import { mailTime, type RoundVars } from '../mail/templates';
+import { enqueueEmail } from '../mail/enqueue';
 
 const LEAD_MS = 3 * 24 * 3_600_000;
-const beijing = (d: Date) => d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
 
 interface Recipient extends Record<string, unknown> {
   user_id: string;
@@ -37,15 +35,12 @@ export async function remindRoundsClosing(app: AppContext): Promise<number> {
       for (const r of recipients) {
         const data: RoundVars = {
           roundName: round.name,
-          closesAt: beijing(round.closesAt),
+          closesAt: mailTime(round.closesAt),
           draftCount: String(r.drafts),
           link: `${app.env.PUBLIC_URL ?? `http://localhost:${app.env.PORT}`}/cases?state=draft&roundId=${round.id}`,
         };
-        const message = render('round.closing', data);
-        const id = randomUUID();
-        await tx.insert(emailDeliveries).values({ id, messageId: `<${id}@firstbatch.local>`, recipientUserId: r.user_id, toAddress: r.email, template: 'round.closing', data, subject: message.subject, createdAt: now, nextAttemptAt: now });
-        await tx.insert(notifications).values({ userId: r.user_id, template: 'round.closing', title: message.titleZh, body: message.bodyZh, data, createdAt: now });
-        await tx.insert(outbox).values({ topic: 'email', payload: { deliveryId: id }, createdAt: now } satisfies OutboxMessage & { createdAt: Date });
+        const owner = { kind: 'round', id: round.id } as const;
+        await enqueueEmail(tx, { to: r.email, recipientUserId: r.user_id, template: 'round.closing', data, now, owner, inApp: true });
         told++;
       }
       await tx.update(rounds).set({ closingReminderSentAt: now }).where(eq(rounds.id, round.id));

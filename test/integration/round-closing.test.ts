@@ -32,6 +32,8 @@ describe('the round-closing reminder (3 days before closesAt, to firms with draf
     expect(sent).toHaveLength(1);
     expect(sent[0]?.data).toMatchObject({ roundName: round.name, draftCount: '2' });
     expect(sent[0]?.subject).toContain('截止申报');
+    // the reminder belongs to its round, like a case's emails belong to their case
+    expect(sent[0]).toMatchObject({ ownerKind: 'round', ownerId: round.id });
     expect(await remindersFor(w.people.otherFirm.email)).toHaveLength(0);
     const inbox = await t.api.get<{ items: { template: string }[] }>('/notifications', w.tokens.firm);
     expect(inbox.body.items.map((n) => n.template)).toContain('round.closing');
