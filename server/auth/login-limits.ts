@@ -1,6 +1,6 @@
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type IRateLimiterStoreOptions } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterRedis } from 'rate-limiter-flexible';
 import type { AppContext } from '../context';
-import { tooManyRequests } from '../errors';
+import { refusedBy, sharedLimiter } from '../http/throttle';
 import { clientGroupOf } from './client-group';
 
 // Failed sign-ins are counted per account *and* client address (an IPv6 /64 counting as one): a
@@ -23,22 +23,16 @@ const built = new WeakMap<AppContext, Limiters>();
 function limitersOf(app: AppContext): Limiters {
   let limiters = built.get(app);
   if (!limiters) {
-    const make = (name: string, points: number) => {
-      const options = { points, duration: FAILURE_WINDOW_SECONDS, keyPrefix: `${app.env.QUEUE_PREFIX}:login:${name}` };
-      const store: IRateLimiterStoreOptions = { ...options, storeClient: app.redis, insuranceLimiter: new RateLimiterMemory(options) };
-      return new RateLimiterRedis(store);
+    limiters = {
+      perAddress: sharedLimiter(app, 'login:address', FAILURES_PER_ADDRESS, FAILURE_WINDOW_SECONDS),
+      perAccount: sharedLimiter(app, 'login:account', FAILURES_PER_ACCOUNT, FAILURE_WINDOW_SECONDS),
     };
-    limiters = { perAddress: make('address', FAILURES_PER_ADDRESS), perAccount: make('account', FAILURES_PER_ACCOUNT) };
     built.set(app, limiters);
   }
   return limiters;
 }
 
-function refused(rejection: unknown, words: string): never {
-  if (!(rejection instanceof RateLimiterRes)) throw rejection;
-  const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-  throw tooManyRequests(`${words}; try again in ${Math.ceil(seconds / 60)} minutes`, seconds);
-}
+const refused = (rejection: unknown, words: string): never => refusedBy(rejection, (s) => `${words}; try again in ${Math.ceil(s / 60)} minutes`);
 
 export interface AdmittedSignIn {
   /** The password was right: the attempt was no failure after all. */

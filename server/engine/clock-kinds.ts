@@ -1,7 +1,7 @@
 import type { ClockLengths } from '../../db/schema/rounds';
 
-// The kinds themselves are declared by the workflow (workflows/case/clocks.ts).
-export { caseClocks as clockKinds, type ClockKindSpec } from '../../workflows/case/clocks';
+// The kinds themselves are declared by each workflow (workflows/case/clocks.ts); a round sets
+// their lengths, starting from these.
 
 export const defaultClockLengths: ClockLengths = {
   municipalReviewWorkingDays: 10,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chartStates, DEAD_STATES, inboxTasks, primaryOfPath, statesWhereFirmMay } from '../../workflows/case/chart';
-import { clockKinds } from '../../server/engine/clock-kinds';
+import { caseClocks } from '../../workflows/case/clocks';
 
 // The typed meta on the chart is the one source of "who may act now"; these are its invariants.
 describe('the case chart\'s state meta', () => {
@@ -27,7 +27,7 @@ describe('the case chart\'s state meta', () => {
 
   it('marks dead only final states, and makes every urgent clock a known kind', () => {
     for (const s of chartStates.filter((c) => c.meta.dead)) expect(s.path).toHaveLength(1);
-    for (const t of inboxTasks) if (t.urgentBy) expect(Object.keys(clockKinds)).toContain(t.urgentBy);
+    for (const t of inboxTasks) if (t.urgentBy) expect(Object.keys(caseClocks)).toContain(t.urgentBy);
   });
 
   it('names the primary state of a path as the state column holds it', () => {
