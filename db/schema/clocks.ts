@@ -2,6 +2,9 @@ import { bigserial, boolean, date, index, integer, jsonb, pgTable, text, uuid } 
 import { sql } from 'drizzle-orm';
 import { createdAt, id, instant } from './common';
 import { ownerId, ownerKind } from './owners';
+import { users } from './accounts';
+
+export const clockUnits = ['workingDays', 'calendarDays', 'fixedDate'] as const;
 
 export const clockStatuses = ['running', 'paused', 'stopped', 'expired'] as const;
 export type ClockStatus = (typeof clockStatuses)[number];
@@ -14,6 +17,10 @@ export const clocks = pgTable(
     ownerKind: ownerKind().notNull(),
     ownerId: ownerId().notNull(),
     kind: text('kind').notNull(),
+    // how due_on is counted (workflows/kernel/clock-spec.ts): only working-day counts follow a calendar correction
+    unit: text('unit', { enum: clockUnits }).notNull().default('workingDays'),
+    // the person whose own deadline it is (an expert's assignment), for a kind counted per assignee
+    assigneeId: uuid('assignee_id').references(() => users.id),
     status: text('status', { enum: clockStatuses }).notNull(),
     lengthWorkingDays: integer('length_working_days'),
     startedAt: instant('started_at').notNull(),
@@ -23,7 +30,7 @@ export const clocks = pgTable(
     // calendar (a year's schedule loaded later) can recompute it
     countedFrom: date('counted_from', { mode: 'string' }),
     countedDays: integer('counted_days'),
-    // working days left when paused, resumed with at least 1
+    // days left (in the clock's unit) when paused, resumed with at least 1
     remainingWorkingDays: integer('remaining_working_days'),
     provisional: boolean('provisional').notNull().default(false),
     overdue: boolean('overdue').notNull().default(false),

@@ -1,4 +1,4 @@
-import { bigserial, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { createdAt, id, instant } from './common';
 import { users } from './accounts';
@@ -64,4 +64,22 @@ export const notifications = pgTable(
     readAt: instant('read_at'),
   },
   (t) => [index('notifications_user_idx').on(t.userId, t.createdAt)],
+);
+
+// An event one aggregate sent another through the outbox (a notice closing tells its cases), as
+// each receiver took it: delivered at most once per receiver however often the job runs.
+export const eventReceipts = pgTable(
+  'event_receipts',
+  {
+    eventId: uuid('event_id').notNull(),
+    ownerKind: ownerKind().notNull(),
+    ownerId: ownerId().notNull(),
+    senderKind: ownerKind('sender_kind').notNull(),
+    senderId: ownerId('sender_id').notNull(),
+    eventType: text('event_type').notNull(),
+    // 'applied', or why the receiver refused it (it had moved on)
+    outcome: text('outcome').notNull(),
+    receivedAt: instant('received_at').notNull(),
+  },
+  (t) => [primaryKey({ name: 'event_receipts_pkey', columns: [t.eventId, t.ownerId] }), index('event_receipts_owner_idx').on(t.ownerId)],
 );

@@ -7,5 +7,5 @@ import { text, uuid } from 'drizzle-orm/pg-core';
 export const ownerKinds = ['case', 'notice', 'batch', 'claim', 'round'] as const;
 export type OwnerKind = (typeof ownerKinds)[number];
 
-export const ownerKind = () => text('owner_kind', { enum: ownerKinds });
-export const ownerId = () => uuid('owner_id');
+export const ownerKind = (name = 'owner_kind') => text(name, { enum: ownerKinds });
+export const ownerId = (name = 'owner_id') => uuid(name);

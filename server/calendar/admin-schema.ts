@@ -1,5 +1,6 @@
 // The answers of GET and PUT /admin/calendar/:year (admin.ts), for the OpenAPI document.
 import { z } from 'zod';
+import { ownerKinds } from '../../db/schema/owners';
 import { dateOut, idOut, instantOut } from '../domain/formats';
 
 const yearShape = {
@@ -26,7 +27,9 @@ export const calendarYearReplacedSchema = z
       .array(
         z.strictObject({
           clockId: idOut('the deadline'),
-          caseId: idOut('its case'),
+          ownerKind: z.enum(ownerKinds).meta({ description: 'what the deadline belongs to: a case, a notice, a batch, a claim' }),
+          ownerId: idOut('its owner'),
+          caseId: idOut('its case, when a case owns it').optional(),
           kind: z.string(),
           from: dateOut('due date before'),
           to: dateOut('due date now'),

@@ -3,7 +3,7 @@ import type { Tx } from '../../db/client';
 import { users } from '../../db/schema';
 import type { AppContext } from '../context';
 import type { CalendarData } from '../calendar/workdays';
-import type { RecipientGroup } from '../../workflows/case/types';
+import { RECIPIENT_GROUPS, type RecipientGroup } from '../../workflows/case/types';
 import type { CaseRow, EffectScope, RoundRow } from '../engine/scope';
 import type { PendingWrites } from '../engine/pending';
 import { caseClocks } from '../../workflows/case/clocks';
@@ -34,15 +34,18 @@ export function caseScope(i: CaseScopeInput): EffectScope {
     pending: i.pending,
     clockLengths: i.round.clockLengths,
     clocks: caseClocks,
-    recipients: (group) => caseRecipients(i.row, group),
+    groups: RECIPIENT_GROUPS,
+    recipients: (group, about) => caseRecipients(i.row, asGroup(group), about?.assigneeId ?? null),
     mailVars: { caseNumber: i.row.number, firmName: i.firmName, materialName: i.row.material.name ?? '', link: `${base}/cases/${i.row.id}` },
   };
 }
 
 // Recipients are resolved inside the transition's transaction, so they are the people in office
 // when the event happened, and the delivery rows record exactly who was told.
-function caseRecipients(c: CaseRow, group: RecipientGroup): SQL {
+function caseRecipients(c: CaseRow, group: RecipientGroup, assigneeId: string | null): SQL {
   switch (group) {
+    case 'assignee':
+      return assigneeId ? eq(users.id, assigneeId) : sql`false`;
     case 'firm':
       return and(eq(users.enterpriseId, c.enterpriseId), arrayContains(users.roles, ['firm'])) ?? sql`false`;
     case 'municipalReviewers':
@@ -57,4 +60,10 @@ function caseRecipients(c: CaseRow, group: RecipientGroup): SQL {
       throw new Error(`no recipients defined for group ${String(unknown)}`);
     }
   }
+}
+
+function asGroup(group: string): RecipientGroup {
+  const known = RECIPIENT_GROUPS.find((g) => g === group);
+  if (!known) throw new Error(`no recipients defined for group ${group}`);
+  return known;
 }

@@ -1,29 +1,40 @@
 import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import { clockEvents, clocks, timers } from '../../db/schema';
 import { writeClockEvent, writeOutbox } from './pending';
-import { addWorkingDays, endOfShanghaiDay, shanghaiDate, subtractWorkingDays, workingDaysBetween } from '../calendar/workdays';
-import type { ClockKindSpec } from '../../workflows/case/clocks';
+import { endOfShanghaiDay, shanghaiDate } from '../calendar/workdays';
+import { countBack, countForward, daysLeft } from './counting';
+import type { ClockKindSpec } from '../../workflows/kernel/clock-spec';
 import type { EffectScope } from './scope';
 
 type ClockRow = typeof clocks.$inferSelect;
 
-// Reminders go out at 09:00 Shanghai time on their working day, not at midnight.
+/** Which clock an effect means: its kind, the assignee of a per-assignee kind, a fixed date's day. */
+export interface ClockRef {
+  kind: string;
+  assignee?: string;
+  dueOn?: string;
+}
+
+// Reminders go out at 09:00 Shanghai time on their day, not at midnight.
 const morningOf = (date: string) => new Date(`${date}T09:00:00+08:00`);
 
 /** Starts a clock; answers its due date, which this transition's emails quote. */
-export async function startClock(s: EffectScope, kind: string): Promise<string> {
-  const length = specOf(s, kind).length(s.clockLengths);
+export async function startClock(s: EffectScope, ref: ClockRef): Promise<string> {
+  const spec = specOf(s, ref.kind);
   const from = shanghaiDate(s.now);
-  const due = addWorkingDays(from, length, s.calendar);
+  const length = spec.unit === 'fixedDate' ? null : spec.length(s.clockLengths);
+  const due = length === null ? { date: fixedDue(ref), provisional: false } : countForward(spec.unit, from, length, s.calendar);
   const [clock] = await s.tx
     .insert(clocks)
     .values({
       ownerKind: s.owner.kind,
       ownerId: s.owner.id,
-      kind,
+      kind: ref.kind,
+      unit: spec.unit,
+      assigneeId: ref.assignee ?? null,
       status: 'running',
-      lengthWorkingDays: length,
-      countedFrom: from,
+      lengthWorkingDays: spec.unit === 'workingDays' ? length : null,
+      countedFrom: length === null ? null : from,
       countedDays: length,
       startedAt: s.now,
       dueOn: due.date,
@@ -32,69 +43,82 @@ export async function startClock(s: EffectScope, kind: string): Promise<string> 
     })
     .returning();
   if (!clock) throw new Error('clock insert returned nothing');
-  await logClock(s, clock.id, 'start', { dueOn: due.date, lengthWorkingDays: length, provisional: due.provisional });
+  await logClock(s, clock.id, 'start', { dueOn: due.date, length, unit: spec.unit, ...(ref.assignee ? { assignee: ref.assignee } : {}), provisional: due.provisional });
   await armTimers(s, clock);
   return due.date;
 }
 
-export async function pauseClock(s: EffectScope, kind: string): Promise<void> {
+export async function pauseClock(s: EffectScope, ref: ClockRef): Promise<void> {
   // an overdue review is paused too, with nothing left: its resumption still gives one day
-  const clock = await latest(s, kind, ['running', 'expired']);
-  if (!clock) return;
-  const remaining = clock.status === 'expired' ? 0 : workingDaysBetween(shanghaiDate(s.now), clock.dueOn, s.calendar);
-  await s.tx.update(clocks).set({ status: 'paused', remainingWorkingDays: remaining }).where(eq(clocks.id, clock.id));
-  await cancelTimers(s, clock.id);
-  await logClock(s, clock.id, 'pause', { remainingWorkingDays: remaining });
+  for (const clock of await latest(s, ref, ['running', 'expired'])) {
+    const remaining = clock.status === 'expired' ? 0 : daysLeft(clock.unit, shanghaiDate(s.now), clock.dueOn, s.calendar);
+    await s.tx.update(clocks).set({ status: 'paused', remainingWorkingDays: remaining }).where(eq(clocks.id, clock.id));
+    await cancelTimers(s, clock.id);
+    await logClock(s, clock.id, 'pause', { remainingDays: remaining });
+  }
 }
 
-/** Resumes a paused clock; answers its new due date, or nothing when none was paused. */
-export async function resumeClock(s: EffectScope, kind: string): Promise<string | undefined> {
-  const clock = await latest(s, kind, ['paused']);
-  if (!clock) return undefined;
-  // a reviewer always gets at least one working day back (SPEC §4)
-  const days = Math.max(1, clock.remainingWorkingDays ?? 1);
-  const from = shanghaiDate(s.now);
-  const due = addWorkingDays(from, days, s.calendar);
-  const [resumed] = await s.tx
-    .update(clocks)
-    .set({
-      status: 'running',
-      overdue: false,
-      countedFrom: from,
-      countedDays: days,
-      dueOn: due.date,
-      dueAt: endOfShanghaiDay(due.date),
-      provisional: due.provisional,
-      remainingWorkingDays: null,
-    })
-    .where(eq(clocks.id, clock.id))
-    .returning();
-  if (!resumed) return undefined;
-  await logClock(s, clock.id, 'resume', { dueOn: due.date, workingDays: days });
-  await armTimers(s, resumed);
-  return due.date;
+/** Resumes paused clocks; answers the new due date, or nothing when none was paused. */
+export async function resumeClock(s: EffectScope, ref: ClockRef): Promise<string | undefined> {
+  let dueOn: string | undefined;
+  for (const clock of await latest(s, ref, ['paused'])) {
+    // a reviewer always gets at least one day back (SPEC §4)
+    const days = Math.max(1, clock.remainingWorkingDays ?? 1);
+    const from = shanghaiDate(s.now);
+    const due = countForward(clock.unit, from, days, s.calendar);
+    const [resumed] = await s.tx
+      .update(clocks)
+      .set({
+        status: 'running',
+        overdue: false,
+        countedFrom: from,
+        countedDays: days,
+        dueOn: due.date,
+        dueAt: endOfShanghaiDay(due.date),
+        provisional: due.provisional,
+        remainingWorkingDays: null,
+      })
+      .where(eq(clocks.id, clock.id))
+      .returning();
+    if (!resumed) continue;
+    await logClock(s, clock.id, 'resume', { dueOn: due.date, workingDays: days });
+    await armTimers(s, resumed);
+    dueOn = due.date;
+  }
+  return dueOn;
 }
 
-export async function stopClock(s: EffectScope, kind: string): Promise<void> {
+/** Stops the open clocks of a kind: of one assignee when named, else every one of the kind. */
+export async function stopClock(s: EffectScope, ref: ClockRef): Promise<void> {
   const open = await s.tx
     .select()
     .from(clocks)
-    .where(and(eq(clocks.ownerId, s.owner.id), eq(clocks.kind, kind), inArray(clocks.status, ['running', 'paused'])));
+    .where(and(eq(clocks.ownerId, s.owner.id), eq(clocks.kind, ref.kind), inArray(clocks.status, ['running', 'paused', 'expired']), assigneeIs(ref)));
   for (const clock of open) {
+    // an expired clock of one assignee (an overdue expert) is closed when the assignment ends
+    if (clock.status === 'expired' && !ref.assignee) continue;
     await s.tx.update(clocks).set({ status: 'stopped' }).where(eq(clocks.id, clock.id));
     await cancelTimers(s, clock.id);
     await logClock(s, clock.id, 'stop', {});
   }
 }
 
-async function latest(s: EffectScope, kind: string, statuses: ClockRow['status'][]): Promise<ClockRow | undefined> {
-  const [row] = await s.tx
+const assigneeIs = (ref: ClockRef) => (ref.assignee ? eq(clocks.assigneeId, ref.assignee) : undefined);
+
+/** The most recent clock of the kind in one of the statuses, one per assignee. */
+async function latest(s: EffectScope, ref: ClockRef, statuses: ClockRow['status'][]): Promise<ClockRow[]> {
+  const rows = await s.tx
     .select()
     .from(clocks)
-    .where(and(eq(clocks.ownerId, s.owner.id), eq(clocks.kind, kind), inArray(clocks.status, statuses)))
-    .orderBy(desc(clocks.startedAt))
-    .limit(1);
-  return row;
+    .where(and(eq(clocks.ownerId, s.owner.id), eq(clocks.kind, ref.kind), inArray(clocks.status, statuses), assigneeIs(ref)))
+    .orderBy(desc(clocks.startedAt), desc(clocks.id));
+  const seen = new Set<string | null>();
+  return rows.filter((r) => !seen.has(r.assigneeId) && Boolean(seen.add(r.assigneeId)));
+}
+
+function fixedDue(ref: ClockRef): string {
+  if (!ref.dueOn) throw new Error(`clock ${ref.kind} is counted to a fixed date, and none was given`);
+  return ref.dueOn;
 }
 
 export async function armTimers(s: EffectScope, clock: ClockRow): Promise<void> {
@@ -103,7 +127,7 @@ export async function armTimers(s: EffectScope, clock: ClockRow): Promise<void> 
     { purpose: 'expiry' as const, fireAt: clock.dueAt, data: {} },
     ...spec.reminders.map((n) => ({
       purpose: 'reminder' as const,
-      fireAt: morningOf(subtractWorkingDays(clock.dueOn, n, s.calendar).date),
+      fireAt: morningOf(countBack(clock.unit, clock.dueOn, n, s.calendar)),
       data: { workingDaysBefore: n },
     })),
   ].filter((t) => t.fireAt > s.now);
@@ -127,7 +151,7 @@ async function logClock(s: EffectScope, clockId: string, kind: typeof clockEvent
 }
 
 /** A kind the owner's workflow does not declare fails the transaction: a machine naming it is a bug. */
-export function specOf(s: EffectScope, kind: string): ClockKindSpec {
+export function specOf(s: Pick<EffectScope, 'clocks' | 'owner'>, kind: string): ClockKindSpec {
   const spec = Object.hasOwn(s.clocks, kind) ? s.clocks[kind] : undefined;
   if (!spec) throw new Error(`the ${s.owner.kind} workflow has no clock of kind ${kind}`);
   return spec;

@@ -1,9 +1,12 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { clocks } from '../../db/schema';
-import { pauseClock, resumeClock, startClock, stopClock } from './clocks';
+import { randomUUID } from 'node:crypto';
+import { pauseClock, resumeClock, specOf, startClock, stopClock, type ClockRef } from './clocks';
 import { notify } from './notify';
 import { templates, type TemplateName } from '../mail/templates';
+import { ownerKinds } from '../../db/schema/owners';
+import { writeOutbox } from './pending';
 import type { EffectScope } from './scope';
 
 export interface EffectAction {
@@ -11,12 +14,20 @@ export interface EffectAction {
   params?: unknown;
 }
 
-// the kinds are the owner's workflow's own (EffectScope.clocks), checked when the effects are planned
-const clockParams = z.strictObject({ kind: z.string().min(1) });
+// the kinds and groups are the owner's workflow's own (EffectScope.clocks, .groups), checked when
+// the effects are planned
+const clockParams = z.strictObject({ kind: z.string().min(1), assignee: z.uuid().optional(), dueOn: z.iso.date().optional() });
 const notifyParams = z.strictObject({
   template: z.enum(Object.keys(templates) as [TemplateName, ...TemplateName[]]),
-  to: z.array(z.enum(['firm', 'municipalReviewers', 'provincialReviewers', 'insurer'])).min(1),
+  to: z.array(z.string().min(1)).min(1),
 });
+// an event for other aggregates (a notice closing tells each member case), sent through the outbox
+const emitParams = z.strictObject({
+  kind: z.enum(ownerKinds),
+  ids: z.array(z.uuid()).min(1).max(5000),
+  event: z.looseObject({ type: z.string().regex(/^[A-Z][A-Z_]*$/) }),
+});
+export type EmitParams = z.output<typeof emitParams>;
 
 /** What the clock effects of a transition settled, for the messages that follow them. */
 interface Settled {
@@ -42,15 +53,21 @@ const executor = <P>(phase: Phase, params: z.ZodType<P>, run: Executor<P>['run']
 // fails the transaction rather than being silently dropped — a machine that names an effect
 // nobody performs is a bug.
 const executors: Record<string, Executor<unknown>> = {
-  startClock: executor('clock', clockParams, async (s, p) => ({ dueOn: await startClock(s, p.kind) })),
-  pauseClock: executor('clock', clockParams, (s, p) => pauseClock(s, p.kind)),
+  startClock: executor('clock', clockParams, async (s, p) => ({ dueOn: await startClock(s, p) })),
+  pauseClock: executor('clock', clockParams, (s, p) => pauseClock(s, p)),
   resumeClock: executor('clock', clockParams, async (s, p) => {
-    const dueOn = await resumeClock(s, p.kind);
+    const dueOn = await resumeClock(s, p);
     return dueOn ? { dueOn } : undefined;
   }),
-  stopClock: executor('clock', clockParams, (s, p) => stopClock(s, p.kind)),
+  stopClock: executor('clock', clockParams, (s, p) => stopClock(s, p)),
   notify: executor('message', notifyParams, async (s, p, settled) => {
     await notify(s, { template: p.template, to: p.to, reason: s.reason ?? '', dueOn: settled.dueOn ?? (await runningDue(s)) });
+  }),
+  emit: executor('message', emitParams, async (s, p) => {
+    const { type, ...fields } = p.event;
+    await writeOutbox(s, [
+      { topic: 'event', payload: { eventId: randomUUID(), from: s.owner, to: { kind: p.kind, ids: [...new Set(p.ids)].sort() }, event: { ...fields, type } } },
+    ]);
   }),
 };
 
@@ -63,10 +80,8 @@ export async function executeEffects(s: EffectScope, actions: readonly EffectAct
     if (!exec) throw new UnknownEffectError(`effect "${action.type}" has no executor`);
     const params = exec.params.safeParse(action.params ?? {});
     if (!params.success) throw new UnknownEffectError(`effect "${action.type}" has unexpected parameters: ${params.error.message}`);
-    const kind = exec.phase === 'clock' ? (params.data as { kind: string }).kind : null;
-    if (kind !== null && !Object.hasOwn(s.clocks, kind)) {
-      throw new UnknownEffectError(`effect "${action.type}" has unexpected parameters: the ${s.owner.kind} workflow has no clock of kind ${kind}`);
-    }
+    const problem = exec.phase === 'clock' ? clockProblem(s, action.type, params.data as ClockRef) : groupProblem(s, action.type, params.data);
+    if (problem) throw new UnknownEffectError(`effect "${action.type}" has unexpected parameters: ${problem}`);
     return { exec, params: params.data };
   });
   let settled: Settled = {};
@@ -75,6 +90,22 @@ export async function executeEffects(s: EffectScope, actions: readonly EffectAct
       settled = { ...settled, ...((await exec.run(s, params, settled)) ?? {}) };
     }
   }
+}
+
+function clockProblem(s: EffectScope, type: string, ref: ClockRef): string | null {
+  if (!Object.hasOwn(s.clocks, ref.kind)) return `the ${s.owner.kind} workflow has no clock of kind ${ref.kind}`;
+  const spec = specOf(s, ref.kind);
+  // stopping a per-assignee kind without naming one stops them all, as the stage ends
+  if (spec.perAssignee && !ref.assignee && type !== 'stopClock') return `clock ${ref.kind} runs per assignee, and none was named`;
+  if (!spec.perAssignee && ref.assignee) return `clock ${ref.kind} has no assignee`;
+  if (type === 'startClock' && (spec.unit === 'fixedDate') !== Boolean(ref.dueOn)) return `clock ${ref.kind} ${spec.unit === 'fixedDate' ? 'needs' : 'takes no'} due date`;
+  return null;
+}
+
+function groupProblem(s: EffectScope, type: string, params: unknown): string | null {
+  if (type !== 'notify') return null;
+  const unknown = (params as { to: string[] }).to.filter((g) => !s.groups.includes(g));
+  return unknown.length > 0 ? `the ${s.owner.kind} workflow has no recipient group ${unknown.join(', ')}` : null;
 }
 
 /** A message sent without a clock of its own quotes the owner's running deadline, if any. */

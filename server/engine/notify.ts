@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { emailDeliveries, notifications } from '../../db/schema';
 import { writeOutbox } from './pending';
-import type { RecipientGroup } from '../../workflows/case/types';
 import { render, isTemplateName, type CaseVars, type TemplateName } from '../mail/templates';
 import { resolveRecipients } from './recipients';
 import type { EffectScope } from './scope';
 
 export interface NotifyParams {
   template: TemplateName;
-  to: readonly RecipientGroup[];
+  to: readonly string[];
+  /** the assignee whose clock the message is about, for the `assignee` group */
+  assigneeId?: string | null;
   reason?: string;
   dueOn?: string;
 }
@@ -16,7 +17,7 @@ export interface NotifyParams {
 /** Writes the in-app notification, one email delivery per person, and the outbox rows that send them. */
 export async function notify(s: EffectScope, p: NotifyParams): Promise<void> {
   if (!isTemplateName(p.template)) throw new Error(`unknown email template ${p.template}`);
-  const recipients = await resolveRecipients(s, p.to);
+  const recipients = await resolveRecipients(s, p.to, { assigneeId: p.assigneeId });
   if (recipients.length === 0) return;
   const data = caseVarsFor(s, p);
   const rendered = render(p.template, data);

@@ -1,6 +1,5 @@
 import { and, eq } from 'drizzle-orm';
 import { users } from '../../db/schema';
-import type { RecipientGroup } from '../../workflows/case/types';
 import type { EffectScope } from './scope';
 
 export interface Recipient {
@@ -9,10 +8,10 @@ export interface Recipient {
 }
 
 /** The active people of the groups, each once, as the owner's workflow defines the groups. */
-export async function resolveRecipients(s: EffectScope, groups: readonly RecipientGroup[]): Promise<Recipient[]> {
+export async function resolveRecipients(s: EffectScope, groups: readonly string[], about?: { assigneeId?: string | null }): Promise<Recipient[]> {
   const found = new Map<string, Recipient>();
   for (const group of groups) {
-    for (const r of await s.tx.select({ id: users.id, email: users.email }).from(users).where(and(eq(users.active, true), s.recipients(group)))) {
+    for (const r of await s.tx.select({ id: users.id, email: users.email }).from(users).where(and(eq(users.active, true), s.recipients(group, about)))) {
       found.set(r.id, r);
     }
   }

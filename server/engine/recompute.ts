@@ -1,21 +1,25 @@
 // Running deadlines follow the calendar they were counted on. When an administrator loads or
 // corrects a year's schedule, every running clock whose count could cross that year — and every
 // provisional one — is counted again on the new calendar (SPEC §4, "Clocks", last paragraph).
-import { and, asc, desc, eq, gte, inArray, isNull, lte, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNull, lte, or } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
-import { calendarDays, calendarYears, cases, clockEvents, clocks, outbox, rounds, timers } from '../../db/schema';
+import { calendarDays, calendarYears, clockEvents, clocks, outbox, timers } from '../../db/schema';
 import type { AppContext } from '../context';
 import { addWorkingDays, calendarFrom, endOfShanghaiDay, shanghaiDate, type CalendarData } from '../calendar/workdays';
 import { armTimers, cancelTimers } from './clocks';
 import type { EffectScope } from './scope';
-import { caseScope } from '../cases/scope';
+import { workflowFor } from '../workflows';
 import type { OutboxMessage } from '../jobs/registry';
+import type { OwnerKind } from '../../db/schema';
 
 type ClockRow = typeof clocks.$inferSelect;
 
 export interface Recomputed {
   clockId: string;
-  caseId: string;
+  ownerKind: OwnerKind;
+  ownerId: string;
+  /** kept for clients that read it before other owners had deadlines */
+  caseId?: string;
   kind: string;
   from: string;
   to: string;
@@ -28,9 +32,6 @@ export interface RecomputeInput {
   now: Date;
   actorId: string | null;
 }
-
-// Bounds the size of each `in (…)` list; all locks are still held to the end of the transaction.
-const CHUNK = 500;
 
 /** The calendar as this transaction sees it; the per-process cache may still hold the old schedule. */
 export async function calendarIn(tx: Tx): Promise<CalendarData> {
@@ -52,29 +53,26 @@ function affectedBy(year: number) {
 
 /**
  * Recounts the affected clocks inside the caller's transaction, re-arming the timers of those that
- * moved. Paused clocks keep their remaining working days and are counted again on resumption.
+ * moved, whatever owns them. Paused clocks keep their remaining days and are counted again on
+ * resumption; calendar-day and fixed-date clocks do not depend on the calendar.
  */
 export async function recomputeClocks(tx: Tx, app: AppContext, input: RecomputeInput): Promise<Recomputed[]> {
   const calendar = await calendarIn(tx);
-  // cases only so far: the other owners' workflows bring their own scope when they arrive (ADR 0003)
-  const affected = and(eq(clocks.ownerKind, 'case'), affectedBy(input.year));
-  const candidates = await tx.selectDistinct({ caseId: clocks.ownerId }).from(clocks).where(affected);
-  const caseIds = candidates.map((c) => c.caseId).sort();
+  const affected = and(eq(clocks.unit, 'workingDays'), affectedBy(input.year));
+  const candidates = await tx.selectDistinct({ ownerKind: clocks.ownerKind, ownerId: clocks.ownerId }).from(clocks).where(affected);
+  // Owners first, one at a time in id order, as a transition locks them (owner, clocks, timers):
+  // inserting a timer takes a key-share lock on its owner, which would otherwise deadlock.
+  const owners = candidates.sort((a, b) => (a.ownerId < b.ownerId ? -1 : a.ownerId > b.ownerId ? 1 : 0));
   const done: Recomputed[] = [];
-  for (let i = 0; i < caseIds.length; i += CHUNK) {
-    const chunk = caseIds.slice(i, i + CHUNK);
-    // Case rows first, in id order, as a transition locks them (case, clocks, timers): inserting a
-    // timer takes a key-share lock on its case, which would otherwise deadlock with a transition.
-    const caseRows = await tx.select().from(cases).where(inArray(cases.id, chunk)).orderBy(asc(cases.id)).for('update');
-    const roundRows = await tx.select().from(rounds).where(inArray(rounds.id, [...new Set(caseRows.map((c) => c.roundId))]));
-    // re-read under the case locks: a clock may have paused or stopped since the first look
-    const running = await tx.select().from(clocks).where(and(affected, inArray(clocks.ownerId, chunk))).orderBy(asc(clocks.id)).for('update');
+  for (const owner of owners) {
+    const workflow = workflowFor(app, owner.ownerKind);
+    const loaded = await workflow.load(tx, owner.ownerId, true);
+    // re-read under the owner's lock: a clock may have paused or stopped since the first look
+    const running = await tx.select().from(clocks).where(and(affected, eq(clocks.ownerId, owner.ownerId))).orderBy(asc(clocks.id)).for('update');
+    if (running.length === 0) continue;
+    // the calendar as this transaction sees it, not the per-process cache; a recount sends no email
+    const scope = { ...(await workflow.effectScope(tx, loaded, input.now, input.actorId)), calendar };
     for (const clock of running) {
-      const caseRow = caseRows.find((c) => c.id === clock.ownerId);
-      const round = roundRows.find((r) => r.id === caseRow?.roundId);
-      if (!caseRow || !round) continue;
-      // a recount sends no email, so the firm's name is not needed
-      const scope = caseScope({ tx, app, row: caseRow, round, now: input.now, calendar, actorId: input.actorId, firmName: '' });
       const result = await recomputeOne(scope, clock);
       if (result) done.push(result);
     }
@@ -101,7 +99,7 @@ async function recomputeOne(s: EffectScope, clock: ClockRow): Promise<Recomputed
   // armTimers skips instants already past: a deadline moved into the past must still expire
   if (updated.dueAt <= s.now) await armExpiryNow(s, updated);
   await s.tx.insert(clockEvents).values({ clockId: clock.id, kind: 'recompute', at: s.now, data: { from: clock.dueOn, to: due.date, provisional: due.provisional } });
-  return { clockId: clock.id, caseId: clock.ownerId, kind: clock.kind, from: clock.dueOn, to: due.date, provisional: due.provisional };
+  return { clockId: clock.id, ownerKind: clock.ownerKind, ownerId: clock.ownerId, ...(clock.ownerKind === 'case' ? { caseId: clock.ownerId } : {}), kind: clock.kind, from: clock.dueOn, to: due.date, provisional: due.provisional };
 }
 
 // Rows written before counted_from existed: a resumed clock counts from its resumption (its

@@ -4,9 +4,8 @@ import type { cases, OwnerKind, rounds } from '../../db/schema';
 import type { ClockLengths } from '../../db/schema/rounds';
 import type { AppContext } from '../context';
 import type { CalendarData } from '../calendar/workdays';
-import type { RecipientGroup } from '../../workflows/case/types';
 import type { PendingWrites } from './pending';
-import type { ClockKindSpec } from '../../workflows/case/clocks';
+import type { ClockKindSpec } from '../../workflows/kernel/clock-spec';
 
 export type CaseRow = typeof cases.$inferSelect;
 export type RoundRow = typeof rounds.$inferSelect;
@@ -32,8 +31,13 @@ export interface EffectScope {
   clockLengths: ClockLengths;
   /** the owner's workflow's deadlines, by kind */
   clocks: Readonly<Record<string, ClockKindSpec>>;
-  /** who a recipient group is, as a condition on `users` */
-  recipients: (group: RecipientGroup) => SQL;
+  /** the recipient groups the owner's workflow knows; an effect naming another fails the transaction */
+  groups: readonly string[];
+  /**
+   * who a recipient group is, as a condition on `users`; `about` names the assignee of the clock a
+   * reminder concerns (an expert's own deadline)
+   */
+  recipients: (group: string, about?: { assigneeId?: string | null }) => SQL;
   /** the event's reason in words, quoted by its emails */
   reason?: string;
   /** the owner's words for an email (number, names, link) */

@@ -4,7 +4,7 @@ import type { OwnerKind } from '../../db/schema';
 import type { User } from '../context';
 import type { FieldError } from '../errors';
 import type { EffectScope } from './scope';
-import type { ClockKindSpec } from '../../workflows/case/clocks';
+import type { ClockKindSpec } from '../../workflows/kernel/clock-spec';
 
 /** The columns the engine reads and writes on any workflow's row. */
 export interface WorkflowRow {

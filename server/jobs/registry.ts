@@ -5,6 +5,7 @@ import type { AppContext } from '../context';
 import { sendDelivery } from '../mail/send';
 import { requeueStuckDeliveries } from '../mail/requeue';
 import { fireTimer, rearmSoon, sweepDue } from '../engine/timers';
+import { deliverEvent, deliveryPayload } from '../engine/deliver';
 import { recountYear } from '../calendar/admin';
 import { remindRoundsClosing } from '../rounds/closing-reminder';
 import { SettableClock } from '../clock';
@@ -45,6 +46,13 @@ export const jobs = {
     delayMs: (p, now) => Math.max(0, new Date(p.fireAt).getTime() - now.getTime()),
     handle: ({ app }, p) => fireTimer(app, p.timerId),
   }),
+  // an event one aggregate emitted for others, e.g. NOTICE_CLOSED to each case of a notice
+  deliver: job({
+    queue: 'deadlines',
+    payload: deliveryPayload,
+    jobId: (p) => `event-${p.eventId}`,
+    handle: ({ app }, p) => deliverEvent(app, p),
+  }),
   recount: job({
     queue: 'deadlines',
     payload: z.strictObject({ year: z.number().int(), requestedAt: z.number().int() }),
@@ -72,7 +80,7 @@ export type JobName = keyof typeof jobs;
 export type PayloadOf<N extends JobName> = z.output<(typeof jobs)[N]['payload']>;
 
 /** Jobs that leave through the outbox, written in a transaction: the row's topic names the job. */
-export const outboxTopics = { email: 'send', timer: 'timer' } as const satisfies Record<string, JobName>;
+export const outboxTopics = { email: 'send', timer: 'timer', event: 'deliver' } as const satisfies Record<string, JobName>;
 type Topic = keyof typeof outboxTopics;
 
 /** An outbox row as writers build it: a topic the registry knows, with its payload's type. */

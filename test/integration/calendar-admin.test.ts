@@ -29,7 +29,7 @@ interface YearAnswer {
   year: number;
   published: boolean;
   days: Day[];
-  recomputed: { clockId: string; caseId: string; kind: string; from: string; to: string; provisional: boolean }[];
+  recomputed: { clockId: string; ownerKind: string; ownerId: string; caseId?: string; kind: string; from: string; to: string; provisional: boolean }[];
   changedBy: { id: string };
   errors?: { path: string; code: string; messageZh?: string }[];
 }
@@ -85,8 +85,8 @@ describe('PUT /admin/calendar/:year recounting running deadlines', () => {
     const short = await clockOf(shortId, 'municipalReview');
     expect(res.body.recomputed).toEqual(
       expect.arrayContaining([
-        { clockId: before.id, caseId: longId, kind: 'municipalReview', from: '2027-02-11', to: '2027-02-04', provisional: false },
-        { clockId: short.id, caseId: shortId, kind: 'municipalReview', from: '2027-01-08', to: '2027-01-08', provisional: false },
+        { clockId: before.id, ownerKind: 'case', ownerId: longId, caseId: longId, kind: 'municipalReview', from: '2027-02-11', to: '2027-02-04', provisional: false },
+        { clockId: short.id, ownerKind: 'case', ownerId: shortId, caseId: shortId, kind: 'municipalReview', from: '2027-01-08', to: '2027-01-08', provisional: false },
       ]),
     );
     // Sunday 31 Jan is worked, so the 30th working day comes before the holiday
@@ -121,7 +121,7 @@ describe('PUT /admin/calendar/:year recounting running deadlines', () => {
 
     const res = await put(2027, { published: true, days: schedule2027 }, w.tokens.admin);
     const mine = res.body.recomputed.filter((r) => r.caseId === id);
-    expect(mine).toEqual([{ clockId: revision.id, caseId: id, kind: 'revision', from: '2027-01-08', to: '2027-01-08', provisional: false }]);
+    expect(mine).toEqual([{ clockId: revision.id, ownerKind: 'case', ownerId: id, caseId: id, kind: 'revision', from: '2027-01-08', to: '2027-01-08', provisional: false }]);
     expect(await clockOf(id, 'municipalReview')).toEqual(paused);
     expect(await recomputeEvents(paused.id)).toEqual([]);
     expect((await armed(revision.id)).map((x) => x.purpose)).toEqual(['reminder', 'reminder', 'expiry']);
@@ -151,7 +151,7 @@ describe('PUT /admin/calendar/:year recounting running deadlines', () => {
     const legacy = await clockOf(id, 'municipalReview');
     await t.app.db.update(clocks).set({ countedFrom: null, countedDays: null }).where(eq(clocks.id, legacy.id));
     const res = await put(2027, { published: true, days: schedule2027 }, w.tokens.admin);
-    expect(res.body.recomputed).toContainEqual({ clockId: legacy.id, caseId: id, kind: 'municipalReview', from: '2027-02-11', to: '2027-02-04', provisional: false });
+    expect(res.body.recomputed).toContainEqual({ clockId: legacy.id, ownerKind: 'case', ownerId: id, caseId: id, kind: 'municipalReview', from: '2027-02-11', to: '2027-02-04', provisional: false });
     expect(await clockOf(id, 'municipalReview')).toMatchObject({ dueOn: '2027-02-04', countedFrom: '2026-12-24', countedDays: 30 });
   });
 
@@ -167,7 +167,7 @@ describe('PUT /admin/calendar/:year recounting running deadlines', () => {
     expect(resumed).toMatchObject({ status: 'running', dueOn: '2027-01-12', provisional: true });
     await t.app.db.update(clocks).set({ countedFrom: null, countedDays: null }).where(eq(clocks.id, resumed.id));
     const res = await put(2027, { published: true, days: schedule2027 }, w.tokens.admin);
-    expect(res.body.recomputed).toContainEqual({ clockId: resumed.id, caseId: id, kind: 'municipalReview', from: '2027-01-12', to: '2027-01-12', provisional: false });
+    expect(res.body.recomputed).toContainEqual({ clockId: resumed.id, ownerKind: 'case', ownerId: id, caseId: id, kind: 'municipalReview', from: '2027-01-12', to: '2027-01-12', provisional: false });
     expect(await clockOf(id, 'municipalReview')).toMatchObject({ countedFrom: '2026-12-28', countedDays: 10 });
   });
 
@@ -200,7 +200,7 @@ describe('PUT /admin/calendar/:year recounting running deadlines', () => {
     // two Saturdays worked bring the 10th working day back to Friday 12 March
     const days = [...schedule2027, ...worked('调休', '2027-03-06', '2027-03-13')].sort((a, b) => (a.date < b.date ? -1 : 1));
     const res = await put(2027, { published: true, days }, w.tokens.admin);
-    expect(res.body.recomputed).toContainEqual({ clockId: before.id, caseId: id, kind: 'municipalReview', from: '2027-03-15', to: '2027-03-12', provisional: false });
+    expect(res.body.recomputed).toContainEqual({ clockId: before.id, ownerKind: 'case', ownerId: id, caseId: id, kind: 'municipalReview', from: '2027-03-15', to: '2027-03-12', provisional: false });
     const [expiry, ...others] = await armed(before.id);
     expect(others).toEqual([]);
     expect(expiry?.purpose).toBe('expiry');

@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { setup, type StateValue } from 'xstate';
 import type { DbOrTx } from '../../db/client';
-import { clocks, emailDeliveries, history, timers, users } from '../../db/schema';
+import { calendarDays, clocks, emailDeliveries, eventReceipts, history, outbox, timers, users } from '../../db/schema';
+import { deliverEvent, deliveryPayload } from '../../server/engine/deliver';
+import { executeEffects } from '../../server/engine/effects';
+import { recomputeClocks } from '../../server/engine/recompute';
 import { fireTimer } from '../../server/engine/timers';
 import { registerWorkflow, type AnyWorkflow } from '../../server/workflows';
 import { defaultClockLengths } from '../../server/engine/clock-kinds';
@@ -10,7 +13,8 @@ import { applyEvent, initialState } from '../../server/engine/transition';
 import { verifyChain } from '../../server/engine/history';
 import type { WorkflowDefinition } from '../../server/engine/workflow';
 import type { TemplateName } from '../../server/mail/templates';
-import type { ClockKind, EventMeta, RecipientGroup } from '../../workflows/case/types';
+import type { EventMeta, RecipientGroup } from '../../workflows/case/types';
+import type { ClockKindSpec } from '../../workflows/kernel/clock-spec';
 import { caseClocks } from '../../workflows/case/clocks';
 import { notFound } from '../../server/errors';
 import { startTestApp, type TestApp } from '../support/app';
@@ -18,18 +22,21 @@ import { makeWorld, type World } from '../support/world';
 
 // A workflow of the tests' own — two steps, one clock, one email — run by the engine from nothing
 // but its definition: the kernel needs no code of its own for a new aggregate (ADR 0003).
-type DemoEvent = { type: 'OPEN' | 'CLOSE'; meta: EventMeta };
-const demoMachine = setup({
-  types: { context: {} as { id: string }, events: {} as DemoEvent, input: {} as { id: string } },
+type DemoEvent = { type: 'OPEN'; assignees?: string[]; meta: EventMeta } | { type: 'CLOSE' | 'PEER_CLOSED'; meta: EventMeta };
+type DemoClock = 'revision' | 'perAssignee';
+const demoSetup = setup({
+  types: { context: {} as { id: string; peers: string[] }, events: {} as DemoEvent, input: {} as { id: string; peers?: string[] } },
   actions: {
-    startClock: (_: unknown, _p: { kind: ClockKind }) => undefined,
-    stopClock: (_: unknown, _p: { kind: ClockKind }) => undefined,
+    startClock: (_: unknown, _p: { kind: DemoClock; assignee?: string }) => undefined,
+    stopClock: (_: unknown, _p: { kind: DemoClock }) => undefined,
     notify: (_: unknown, _p: { template: TemplateName; to: RecipientGroup[] }) => undefined,
+    emit: (_: unknown, _p: { kind: 'notice'; ids: string[]; event: { type: string; note: string } }) => undefined,
   },
-}).createMachine({
+});
+const demoMachine = demoSetup.createMachine({
   id: 'demo',
   initial: 'pending',
-  context: ({ input }) => ({ id: input.id }),
+  context: ({ input }) => ({ id: input.id, peers: input.peers ?? [] }),
   states: {
     pending: {
       on: {
@@ -39,14 +46,46 @@ const demoMachine = setup({
           actions: [
             { type: 'notify', params: { template: 'case.submitted', to: ['firm'] } },
             { type: 'startClock', params: { kind: 'revision' } },
+            // one clock per assignee, from the event
+            demoSetup.enqueueActions(({ event, enqueue }) => {
+              if (event.type !== 'OPEN') return;
+              for (const assignee of event.assignees ?? []) enqueue({ type: 'startClock', params: { kind: 'perAssignee', assignee } });
+            }),
           ],
         },
       },
     },
-    open: { on: { CLOSE: { target: 'closed', actions: [{ type: 'stopClock', params: { kind: 'revision' } }] } } },
+    open: {
+      on: {
+        CLOSE: {
+          target: 'closed',
+          actions: [
+            { type: 'stopClock', params: { kind: 'revision' } },
+            { type: 'stopClock', params: { kind: 'perAssignee' } },
+            demoSetup.enqueueActions(({ context, enqueue }) => {
+              if (context.peers.length > 0) enqueue({ type: 'emit', params: { kind: 'notice', ids: context.peers, event: { type: 'PEER_CLOSED', note: 'closed' } } });
+            }),
+          ],
+        },
+        PEER_CLOSED: { target: 'closedByPeer' },
+      },
+    },
     closed: { type: 'final' },
+    closedByPeer: { type: 'final' },
   },
 });
+
+const perAssignee: ClockKindSpec<RecipientGroup> = {
+  label: { zh: '个人期限', en: 'own deadline' },
+  unit: 'workingDays',
+  length: () => 3,
+  perAssignee: true,
+  reminders: [1],
+  remind: ['assignee'],
+  onExpiry: 'overdue',
+  escalate: ['firm'],
+};
+const demoClocks = { revision: caseClocks.revision, perAssignee };
 
 interface DemoRow {
   id: string;
@@ -87,13 +126,13 @@ const demo = (): WorkflowDefinition<DemoRow, Record<string, never>, DemoEvent> =
   kind: 'notice',
   noun: 'notice',
   machines: { 'demo@1': demoMachine },
-  clocks: { revision: caseClocks.revision },
+  clocks: demoClocks,
   load,
   canSee: (user) => user.roles.includes('provincial'),
   authorise: (_snapshot, user) =>
     user.roles.includes('provincial') ? { ok: true, role: 'provincial' } : { ok: false, kind: 'forbidden', reason: { zh: '仅省级', en: 'provincial only' } },
   // its deadline closes it
-  systemMay: (_snapshot, type) => type === 'CLOSE',
+  systemMay: (_snapshot, type) => type === 'CLOSE' || type === 'PEER_CLOSED',
   guardReasons: {},
   primaryState: (value: StateValue) => String(value),
   expiryEvent: (_kind, meta) => ({ type: 'CLOSE', meta: { ...meta, role: 'system' } }),
@@ -107,9 +146,11 @@ const demo = (): WorkflowDefinition<DemoRow, Record<string, never>, DemoEvent> =
       calendar: await t.app.calendar.get(tx),
       actorId: event.meta.actorId,
       clockLengths: defaultClockLengths,
-      clocks: { revision: caseClocks.revision },
-      // the demo's one recipient: the provincial reviewer of this world
-      recipients: (group) => (group === 'firm' ? eq(users.id, w.people.provincial.id) : sql`false`),
+      clocks: demoClocks,
+      groups: ['firm', 'assignee'],
+      // the demo's one recipient: the provincial reviewer of this world; and an assignee, themself
+      recipients: (group, about) =>
+        group === 'firm' ? eq(users.id, w.people.provincial.id) : group === 'assignee' && about?.assigneeId ? eq(users.id, about.assigneeId) : sql`false`,
       mailVars: { caseNumber: 'GS-DEMO-1', firmName: '', materialName: '公示', link: '' },
     },
   }),
@@ -119,20 +160,19 @@ const demo = (): WorkflowDefinition<DemoRow, Record<string, never>, DemoEvent> =
   },
 });
 
-async function newItem(): Promise<string> {
-  const id = crypto.randomUUID();
-  const first = initialState(demo(), 'demo@1', { id });
+async function newItem(peers: string[] = [], id = crypto.randomUUID()): Promise<string> {
+  const first = initialState(demo(), 'demo@1', { id, peers });
   await t.app.db.execute(sql`insert into demo_items values (${id}, 1, ${first.machineVersion}, ${first.state}, ${JSON.stringify(first.snapshot)}::jsonb)`);
   return id;
 }
 
-const send = (id: string, type: DemoEvent['type'], who: 'provincial' | 'firm' = 'provincial') =>
+const send = (id: string, type: DemoEvent['type'], who: 'provincial' | 'firm' = 'provincial', extra: { assignees?: string[] } = {}) =>
   t.app.db.transaction((tx) =>
     applyEvent(tx, t.app, demo(), {
       id,
       user: { ...w.people[who], affiliations: [] },
       requestId: null,
-      event: { type, meta: { at: t.app.clock.now().toISOString(), actorId: w.people[who].id, role: 'provincial' } },
+      event: { type, ...extra, meta: { at: t.app.clock.now().toISOString(), actorId: w.people[who].id, role: 'provincial' } } as DemoEvent,
     }),
   );
 
@@ -166,5 +206,102 @@ describe('a new workflow given only as a definition', () => {
     const [last] = await t.app.db.select().from(history).where(eq(history.ownerId, id)).orderBy(desc(history.seq)).limit(1);
     expect(last).toMatchObject({ ownerKind: 'notice', eventType: 'CLOSE', actorRole: 'system', stateAfter: 'closed' });
     expect(await fireTimer(t.app, expiry.id)).toBe(false);
+  });
+});
+
+describe('clocks per assignee', () => {
+  it('keeps one clock per assignee, reminds only that person, and stops them all with the stage', async () => {
+    const id = await newItem();
+    const experts = [w.people.expert.id, w.people.finance.id];
+    await send(id, 'OPEN', 'provincial', { assignees: experts });
+    const own = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, id), eq(clocks.kind, 'perAssignee')));
+    expect(own.map((c) => c.assigneeId).sort()).toEqual([...experts].sort());
+    expect(own.every((c) => c.status === 'running' && c.unit === 'workingDays')).toBe(true);
+
+    const first = own.find((c) => c.assigneeId === w.people.expert.id);
+    const [reminder] = await t.app.db.select().from(timers).where(and(eq(timers.clockId, first?.id ?? ''), eq(timers.purpose, 'reminder')));
+    if (!reminder) throw new Error('no reminder armed');
+    await t.app.db.update(timers).set({ fireAt: new Date(t.app.clock.now().getTime() - 1000) }).where(eq(timers.id, reminder.id));
+    expect(await fireTimer(t.app, reminder.id)).toBe(true);
+    const reminded = await t.app.db
+      .select()
+      .from(emailDeliveries)
+      .where(and(eq(emailDeliveries.ownerId, id), eq(emailDeliveries.template, 'clock.reminder')));
+    expect(reminded.map((m) => m.toAddress)).toEqual([w.people.expert.email]);
+
+    await send(id, 'CLOSE');
+    const after = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, id), eq(clocks.kind, 'perAssignee')));
+    expect(after.map((c) => c.status)).toEqual(['stopped', 'stopped']);
+  });
+
+  it('refuses a per-assignee clock without its assignee, an assignee on another kind, and an unknown recipient group', async () => {
+    const id = await newItem();
+    const scope = await t.app.db.transaction(async (tx) => {
+      const loaded = await load(tx, id, true);
+      const { scope } = await demo().prepare(tx, loaded, { type: 'OPEN', meta: { at: t.app.clock.now().toISOString(), actorId: null, role: 'system' } }, t.app.clock.now());
+      const attempts = [
+        [{ type: 'startClock', params: { kind: 'perAssignee' } }],
+        [{ type: 'startClock', params: { kind: 'revision', assignee: w.people.expert.id } }],
+        [{ type: 'notify', params: { template: 'case.submitted', to: ['everyone'] } }],
+      ];
+      const outcomes = [];
+      for (const actions of attempts) outcomes.push(await tx.transaction((sp) => executeEffects({ ...scope, tx: sp }, actions)).then(() => 'ran', (e: Error) => e.message));
+      return outcomes;
+    });
+    expect(scope).toEqual([
+      expect.stringContaining('runs per assignee, and none was named'),
+      expect.stringContaining('clock revision has no assignee'),
+      expect.stringContaining('no recipient group everyone'),
+    ]);
+  });
+});
+
+describe('events one aggregate emits to others', () => {
+  it('reaches each receiver once, in one delivery, and records a receiver that had moved on', async () => {
+    const open = await newItem();
+    const pending = await newItem();
+    await send(open, 'OPEN');
+    const sender = await newItem([pending, open]);
+    await send(sender, 'OPEN');
+    await send(sender, 'CLOSE');
+
+    const rows = await t.app.db.select().from(outbox).where(eq(outbox.topic, 'event'));
+    const mine = rows.map((r) => deliveryPayload.parse(r.payload)).filter((p) => p.from.id === sender);
+    expect(mine).toHaveLength(1);
+    const message = mine[0];
+    if (!message) throw new Error('no event emitted');
+    expect(message).toMatchObject({ from: { kind: 'notice', id: sender }, to: { kind: 'notice', ids: [open, pending].sort() }, event: { type: 'PEER_CLOSED', note: 'closed' } });
+
+    expect(await deliverEvent(t.app, message)).toEqual({ applied: 1, refused: 1 });
+    const [moved] = await t.app.db.select().from(history).where(eq(history.ownerId, open)).orderBy(desc(history.seq)).limit(1);
+    expect(moved).toMatchObject({ eventType: 'PEER_CLOSED', actorRole: 'system', actorId: null, stateAfter: 'closedByPeer', requestId: `event:${message.eventId}` });
+    expect(moved?.payload).toMatchObject({ note: 'closed', from: { kind: 'notice', id: sender } });
+    const receipts = await t.app.db.select().from(eventReceipts).where(eq(eventReceipts.eventId, message.eventId));
+    expect(Object.fromEntries(receipts.map((r) => [r.ownerId, r.outcome.split(':')[0]]))).toEqual({ [open]: 'applied', [pending]: 'refused' });
+
+    // the job runs again (a worker died before acknowledging it): nothing happens twice
+    expect(await deliverEvent(t.app, message)).toEqual({ applied: 0, refused: 0 });
+    const entries = await t.app.db.select().from(history).where(eq(history.ownerId, open));
+    expect(entries.map((e) => e.eventType)).toEqual(['OPEN', 'PEER_CLOSED']);
+    expect((await load(t.app.db, pending, false)).row.state).toBe('pending');
+  });
+});
+
+describe('a calendar correction', () => {
+  it('recounts the running working-day deadlines of any owner, not only of cases', async () => {
+    const id = await newItem();
+    await send(id, 'OPEN');
+    const [clock] = await t.app.db.select().from(clocks).where(eq(clocks.ownerId, id));
+    if (!clock) throw new Error('no clock started');
+    const moved = await t.app.db.transaction(async (tx) => {
+      // its due day becomes a holiday: the deadline moves to the next working day
+      await tx.insert(calendarDays).values({ date: clock.dueOn, kind: 'holiday', name: '测试', source: 'admin' });
+      return recomputeClocks(tx, t.app, { year: Number(clock.dueOn.slice(0, 4)), now: t.app.clock.now(), actorId: null });
+    });
+    const mine = moved.filter((r) => r.ownerId === id);
+    expect(mine).toEqual([expect.objectContaining({ clockId: clock.id, ownerKind: 'notice', from: clock.dueOn })]);
+    expect((mine[0]?.to ?? '') > clock.dueOn).toBe(true);
+    expect(mine[0]).not.toHaveProperty('caseId');
+    await t.app.db.delete(calendarDays).where(eq(calendarDays.date, clock.dueOn));
   });
 });

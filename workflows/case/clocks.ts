@@ -1,17 +1,5 @@
-import type { ClockLengths } from '../../db/schema/rounds';
-import type { Label, RecipientGroup } from './types';
-
-export interface ClockKindSpec {
-  label: Label;
-  /** working days, from the round's rules */
-  length: (l: ClockLengths) => number;
-  /** working days before the due date at which a reminder goes out */
-  reminders: readonly number[];
-  remind: readonly RecipientGroup[];
-  /** 'event': expiry sends DEADLINE_EXPIRED to the case; 'overdue': marks it and escalates */
-  onExpiry: 'event' | 'overdue';
-  escalate: readonly RecipientGroup[];
-}
+import type { ClockKindSpec } from '../kernel/clock-spec';
+import type { RecipientGroup } from './types';
 
 // SPEC §4, "Clocks": every deadline of a case, declared once — its name, its length per round,
 // its reminders and what its expiry does. The kind names, the effect schema and the email words
@@ -19,6 +7,7 @@ export interface ClockKindSpec {
 export const caseClocks = {
   municipalReview: {
     label: { zh: '市级初审', en: 'municipal review' },
+    unit: 'workingDays',
     length: (l) => l.municipalReviewWorkingDays,
     reminders: [2],
     remind: ['municipalReviewers'],
@@ -27,6 +16,7 @@ export const caseClocks = {
   },
   revision: {
     label: { zh: '补正', en: 'revision' },
+    unit: 'workingDays',
     length: (l) => l.revisionWorkingDays,
     reminders: [3, 1],
     remind: ['firm'],
@@ -35,13 +25,34 @@ export const caseClocks = {
   },
   provincialReview: {
     label: { zh: '省级复审', en: 'provincial review' },
+    unit: 'workingDays',
     length: (l) => l.provincialReviewWorkingDays,
     reminders: [2],
     remind: ['provincialReviewers'],
     onExpiry: 'overdue',
     escalate: ['provincialReviewers'],
   },
-} as const satisfies Record<string, ClockKindSpec>;
+  // each expert's own 7 working days: overdue marks the assignment, the provincial reviewer may replace them
+  expertReview: {
+    label: { zh: '专家评审', en: 'expert review' },
+    unit: 'workingDays',
+    length: (l) => l.expertReviewWorkingDays,
+    perAssignee: true,
+    reminders: [2],
+    remind: ['assignee'],
+    onExpiry: 'overdue',
+    escalate: ['provincialReviewers'],
+  },
+  objection: {
+    label: { zh: '异议处理', en: 'objection resolution' },
+    unit: 'workingDays',
+    length: (l) => l.objectionWorkingDays,
+    reminders: [2],
+    remind: ['provincialReviewers'],
+    onExpiry: 'overdue',
+    escalate: ['provincialReviewers'],
+  },
+} as const satisfies Record<string, ClockKindSpec<RecipientGroup>>;
 
 export type ClockKind = keyof typeof caseClocks;
 export const CLOCK_KINDS = Object.keys(caseClocks) as [ClockKind, ...ClockKind[]];

@@ -7,7 +7,9 @@ export type { ClockKind } from './clocks';
 import type { ClockKind } from './clocks';
 export type ReviewStage = 'municipal' | 'provincial';
 /** Recipients are named by their relation to the case; the effect executor resolves them to people. */
-export type RecipientGroup = 'firm' | 'municipalReviewers' | 'provincialReviewers' | 'insurer';
+export const RECIPIENT_GROUPS = ['firm', 'municipalReviewers', 'provincialReviewers', 'insurer', 'assignee'] as const;
+/** `assignee`: the person whose own clock a reminder is about (an expert's assignment). */
+export type RecipientGroup = (typeof RECIPIENT_GROUPS)[number];
 export type ActorRole = Role | 'system';
 
 /** Time and the actor travel inside the event: the machine never reads a clock or a database. */
@@ -52,10 +54,8 @@ export type Permits = Partial<Record<CaseEventType, readonly ActorRole[]>>;
 /** What the applicant firm may do to its application body while the case is in a state. */
 export type Capability = 'edit' | 'upload';
 
-export interface Label {
-  zh: string;
-  en: string;
-}
+export type { Label } from '../kernel/clock-spec';
+import type { Label } from '../kernel/clock-spec';
 
 /**
  * The typed meta of every state node (`setup({ types: { meta } })`): the one place that says who
