@@ -54,6 +54,8 @@ export const cases = pgTable(
     index('cases_city_state_idx').on(t.city, t.state, t.createdAt, t.id),
     index('cases_state_idx').on(t.state, t.createdAt, t.id),
     index('cases_round_idx').on(t.roundId),
+    // an expert's cases: the assignments in the snapshot's context (server/cases/visibility.ts)
+    index('cases_experts_idx').using('gin', sql`(${t.snapshot}->'context'->'experts') jsonb_path_ops`),
     // reviewers' lists: submitted cases, newest first, by city / all / by insurer (bench/list.ts)
     index('cases_submitted_city_idx').on(t.city, t.createdAt, t.id).where(sql`submitted_at is not null`),
     index('cases_submitted_idx').on(t.createdAt, t.id).where(sql`submitted_at is not null`),

@@ -44,6 +44,8 @@ export const rounds = pgTable(
     requiredDocuments: text('required_documents').array().notNull(),
     clockLengths: jsonb('clock_lengths').$type<ClockLengths>().notNull(),
     rubric: jsonb('rubric').$type<Rubric>(),
+    // experts whose scores decide a case (SPEC §4: default 3)
+    expertQuorum: integer('expert_quorum').notNull().default(3),
     paramsVersion: integer('params_version').notNull().default(1),
     // the "closes in 3 days" reminder to firms with drafts went out (SPEC §4, round closing)
     closingReminderSentAt: instant('closing_reminder_sent_at'),

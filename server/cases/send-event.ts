@@ -61,7 +61,7 @@ function inTransaction(ctx: ServiceContext, caseId: string, body: EventBody, opt
       }
     }
     const now = ctx.app.clock.now();
-    const facts = await eventFacts(tx, locked.row, body.type);
+    const facts = await eventFacts(tx, locked.row, body);
     const event = { ...body, ...facts, meta: { at: now.toISOString(), actorId: ctx.user.id, role: 'firm' } } as CaseEvent;
     const { row, snapshot, facts: caseFacts } = await applyEvent(tx, ctx.app, caseWorkflow(ctx.app), { id: caseId, locked, event, user: ctx.user, requestId: ctx.requestId, ifMatch: opts.ifMatch });
     const result = {

@@ -24,6 +24,9 @@ export function visibleAs(role: Role, user: User): SQL | undefined {
       return submitted;
     case 'insurer':
       return user.insurerId ? and(submitted, eq(cases.insurerId, user.insurerId)) : undefined;
+    case 'expert':
+      // the twin of assignedExperts() (server/cases/workflow.ts): an assignment still held
+      return or(...(['assigned', 'accepted', 'scored'] as const).map((status) => sql`${cases.snapshot}->'context'->'experts' @> ${JSON.stringify([{ expertId: user.id, status }])}::jsonb`));
     default:
       return undefined;
   }

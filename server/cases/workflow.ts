@@ -7,7 +7,8 @@ import { authorise, canSee, permitsOf, type CaseFacts } from '../../workflows/ca
 import { guardReasons } from '../../workflows/case/setup';
 import { primaryState } from '../../workflows/case/state';
 import { caseEvents, reasonOf } from '../../workflows/case/events';
-import type { CaseEvent, ClockKind } from '../../workflows/case/types';
+import type { AssignmentStatus, CaseContext, CaseEvent, ClockKind } from '../../workflows/case/types';
+import { scoreProblems } from '../../workflows/case/scoring';
 import { caseClocks } from '../../workflows/case/clocks';
 import type { CaseMachine } from '../../workflows/case/machine';
 import { notFound } from '../errors';
@@ -44,11 +45,18 @@ export async function readCase(db: DbOrTx, caseId: string, lock: boolean): Promi
       city: row.city,
       insurerId: row.insurerId,
       submitted: row.submittedAt !== null,
-      assignedExpertIds: [],
+      assignedExpertIds: assignedExperts(row.snapshot),
       firmName: found.firmName,
     },
   };
 }
+
+/** Experts who hold an assignment on the case: they see it (a declined or replaced one no longer does). */
+export function assignedExperts(snapshot: unknown): string[] {
+  const experts = (snapshot as { context?: Partial<CaseContext> } | null)?.context?.experts ?? [];
+  return experts.filter((a) => SEEING.includes(a.status)).map((a) => a.expertId);
+}
+const SEEING: readonly AssignmentStatus[] = ['assigned', 'accepted', 'scored'];
 
 /** The case workflow as the engine runs it (SPEC §4). */
 export function caseWorkflow(app: AppContext): WorkflowDefinition<CaseRow, CaseFactsWithName, CaseEvent> {
@@ -80,6 +88,8 @@ export function caseWorkflow(app: AppContext): WorkflowDefinition<CaseRow, CaseF
           reason: reasonOf(event.type, event),
         },
         ...(submission ? { validate: (t) => submissionProblems(now)(t, row, round) } : {}),
+        // a score is checked against the rubric frozen at assignment, every criterion named
+        ...(event.type === 'SCORE' ? { validate: async () => scoreCheck(row.snapshot, event.scores), invalid: 'the scores do not fit the rubric' } : {}),
         // which version of the round's rules a submission was checked against, for auditors
         ...(submission ? { historyExtra: { roundParamsVersion: round.paramsVersion } } : {}),
       };
@@ -100,4 +110,9 @@ export function caseWorkflow(app: AppContext): WorkflowDefinition<CaseRow, CaseF
       return updated;
     },
   };
+}
+
+function scoreCheck(snapshot: unknown, scores: Record<string, number>) {
+  const review = (snapshot as { context?: Partial<CaseContext> } | null)?.context?.expertReview;
+  return review ? scoreProblems(review.rubric, scores) : [];
 }

@@ -44,7 +44,7 @@ export async function applyEvent<Row extends WorkflowRow, Facts, Event extends E
   const now = new Date(input.event.meta.at);
   const prepared = await def.prepare(tx, loaded, input.event, now);
   const problems = prepared.validate ? await prepared.validate(tx) : [];
-  if (problems.length > 0) throw unprocessable(`the ${def.noun} cannot be submitted yet`, problems);
+  if (problems.length > 0) throw unprocessable(prepared.invalid ?? `the ${def.noun} cannot be submitted yet`, problems);
 
   const event = { ...input.event, meta: { ...input.event.meta, role } };
   const [next, actions] = transition(machine, snapshot, event);

@@ -121,6 +121,27 @@ export const templates = {
       en: '{{firmName}} changed the policy data or documents of application {{caseNumber}} ({{materialName}}) while revising it; the earlier verification no longer holds. Please verify again.',
     },
   ),
+  'expert.assigned': t(
+    { zh: '请评审申请 {{caseNumber}}', en: 'You are asked to review application {{caseNumber}}' },
+    {
+      zh: '您被指派评审 {{firmName}} 的申请 {{caseNumber}}（{{materialName}}）。请先接受或谢绝（如有利益冲突请声明），接受后按评分标准打分。评审期限：{{dueOn}}。',
+      en: 'You have been assigned to review application {{caseNumber}} of {{firmName}} ({{materialName}}). Accept or decline it first (declare any conflict of interest), then score it against the rubric. Due {{dueOn}}.',
+    },
+  ),
+  'expert.declined': t(
+    { zh: '专家谢绝评审申请 {{caseNumber}}', en: 'An expert declined application {{caseNumber}}' },
+    {
+      zh: '一位专家谢绝了申请 {{caseNumber}}（{{materialName}}）的评审：{{reason}}。请指派其他专家。',
+      en: 'An expert declined to review application {{caseNumber}} ({{materialName}}): {{reason}}. Please assign another expert.',
+    },
+  ),
+  'case.expertPassed': t(
+    { zh: '申请 {{caseNumber}} 通过专家评审，等待公示', en: 'Application {{caseNumber}} passed the expert review and awaits the public notice' },
+    {
+      zh: '{{firmName}} 的申请 {{caseNumber}}（{{materialName}}）已通过专家评审，将列入公示。',
+      en: 'Application {{caseNumber}} of {{firmName}} ({{materialName}}) passed the expert review and will be listed in the public notice.',
+    },
+  ),
   'clock.reminder': t(
     { zh: '提醒：申请 {{caseNumber}} 将于 {{dueOn}} 到期', en: 'Reminder: application {{caseNumber}} is due {{dueOn}}' },
     {

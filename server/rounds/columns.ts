@@ -37,6 +37,7 @@ export const ROUND_DEFAULTS = {
   requiredDocuments: DEFAULT_REQUIRED_DOCUMENTS,
   clockLengths: defaultClockLengths,
   rubric: DEFAULT_RUBRIC,
+  expertQuorum: 3,
 } satisfies Partial<RoundColumns>;
 
 type Fields = Omit<RoundPatch, 'reason'>;

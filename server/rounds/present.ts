@@ -39,6 +39,7 @@ export function roundFields(r: Omit<RoundRow, 'id' | 'paramsVersion' | 'createdA
     requiredDocuments: r.requiredDocuments,
     clockLengths: orderedClockLengths(r.clockLengths),
     rubric: r.rubric,
+    expertQuorum: r.expertQuorum,
   };
 }
 

@@ -75,6 +75,7 @@ const parameters = {
   requiredDocuments: z.array(z.enum(documentTypes)).max(documentTypes.length).meta({ description: 'document types required for SUBMIT; default the nine of SPEC §3' }),
   clockLengths: clockLengthsSchema,
   rubric: rubricSchema,
+  expertQuorum: z.int().min(1).max(15).meta({ description: 'experts whose scores decide a case; default 3' }),
 };
 
 export const roundCreateSchema = z.strictObject({ ...identity, ...z.object(parameters).partial().shape }).meta({ id: 'RoundCreate' });

@@ -43,6 +43,7 @@ export const roundFieldsShape = {
   requiredDocuments: z.array(z.enum(documentTypes)).meta({ description: 'document types required for SUBMIT' }),
   clockLengths: clockLengthsSchema,
   rubric: rubricSchema.nullable().meta({ description: 'expert scoring rubric' }),
+  expertQuorum: z.int().meta({ description: 'experts whose scores decide a case' }),
 };
 
 export const roundViewSchema = z

@@ -32,7 +32,7 @@ function step(history: CaseEvent[], event: CaseEvent) {
 
 const notify = (template: string, ...to: string[]) => ({ type: 'notify', params: { template, to } });
 const clock = (type: string, kind: string) => ({ type, params: { kind } });
-const review = (stage: string, insurance = 'pendingVerification') => ({ inReview: { review: stage, insurance } });
+const review = (stage: string | Record<string, string>, insurance = 'pendingVerification') => ({ inReview: { review: stage, insurance } });
 
 describe('the case chart, transition by transition', () => {
   it('SUBMIT from draft: municipal review, its clock, the firm and city told', () => {
@@ -79,7 +79,7 @@ describe('the case chart, transition by transition', () => {
   it('provincial APPROVE once verified, RETURN and REJECT', () => {
     expect(step([SUBMIT, M_APPROVE], { type: 'APPROVE', meta: meta('provincial') }).unchanged).toBe(true);
     expect(step([SUBMIT, M_APPROVE, VERIFY], { type: 'APPROVE', meta: meta('provincial') })).toMatchObject({
-      value: review('expert', 'verified'),
+      value: review({ expert: 'assigning' }, 'verified'),
       effects: [clock('stopClock', 'provincialReview'), notify('case.provincialApproved', 'firm')],
       context: { decisions: [{ stage: 'municipal' }, { stage: 'provincial', actorId: 'provincial-1', decision: 'APPROVE' }] },
     });
@@ -177,7 +177,12 @@ describe('who may send what, state by state (the meta.may of the chart)', () => 
   });
 
   it('explains the policy-verified guard in both languages', () => {
-    expect(guardReasons).toEqual({ policyVerified: { zh: '保险公司尚未核验保单和保费发票', en: 'the insurer has not yet verified the policy and premium receipt' } });
+    expect(Object.keys(guardReasons).sort()).toEqual(['acceptedByMe', 'assignedToMe', 'enoughExperts', 'openForMe', 'policyVerified', 'replacesOpenAssignment']);
+    expect(guardReasons.policyVerified).toEqual({ zh: '保险公司尚未核验保单和保费发票', en: 'the insurer has not yet verified the policy and premium receipt' });
+    for (const [name, words] of Object.entries(guardReasons)) {
+      expect(words.zh, name).toMatch(/[\u4e00-\u9fff]/);
+      expect(words.en, name).toMatch(/^[a-z]/);
+    }
   });
 });
 
@@ -194,7 +199,7 @@ describe('the state a list filters on', () => {
 
 describe('the machine registry', () => {
   it('serves the current chart under its version', () => {
-    expect(CASE_MACHINE_VERSION).toBe('case@1');
-    expect(caseMachines).toEqual({ 'case@1': caseMachine });
+    expect(CASE_MACHINE_VERSION).toBe('case@2');
+    expect(caseMachines).toEqual({ 'case@2': caseMachine });
   });
 });

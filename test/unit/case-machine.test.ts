@@ -42,15 +42,22 @@ describe('case machine structure', () => {
   });
 
   // Cases finish on the version they started with: a change that alters this shape needs a new version.
-  const golden = JSON.parse(readFileSync(new URL('./golden/case@1.revision.json', import.meta.url), 'utf8'));
+  const golden = JSON.parse(readFileSync(new URL('./golden/case@2.revision.json', import.meta.url), 'utf8'));
+  const retired = JSON.parse(readFileSync(new URL('./golden/case@1.revision.json', import.meta.url), 'utf8'));
 
   it('keeps the persisted shape of its version (golden snapshot)', () => {
     const { snapshot } = run([
       { type: 'SUBMIT', meta: meta('firm') },
       { type: 'RETURN', reasons: [{ path: 'contract.amount', message: '金额不符' }], meta: meta('municipal') },
     ]);
-    expect(CASE_MACHINE_VERSION).toBe('case@1');
+    expect(CASE_MACHINE_VERSION).toBe('case@2');
     expect({ value: snapshot.value, context: snapshot.context }).toEqual(golden);
+  });
+
+  it('reads a retired case@1 snapshot as migration 0016 leaves it: the two new context fields added, nothing else', () => {
+    const migrated = { ...retired, context: { ...retired.context, experts: [], expertReview: null } };
+    expect(migrated).toEqual(golden);
+    expect(caseMachine.resolveState(migrated).value).toEqual(retired.value);
   });
 
   it('continues a golden snapshot of its version', () => {
@@ -100,7 +107,7 @@ describe('case machine transitions', () => {
     expect(refused).toBe(base);
     const [verified] = transition(caseMachine, base, { type: 'VERIFY_POLICY', meta: meta('insurer') });
     const [approved] = transition(caseMachine, verified, { type: 'APPROVE', meta: meta('provincial') });
-    expect(approved.value).toMatchObject({ inReview: { review: 'expert', insurance: 'verified' } });
+    expect(approved.value).toEqual({ inReview: { review: { expert: 'assigning' }, insurance: 'verified' } });
   });
 
   it('sends a verified policy back to the insurer when a resubmission changed it', () => {

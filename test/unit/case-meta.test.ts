@@ -9,16 +9,20 @@ describe('the case chart\'s state meta', () => {
     expect([...statesWhereFirmMay('upload')].sort()).toEqual(['draft', 'revision']);
     expect([...DEAD_STATES].sort()).toEqual(['lapsed', 'rejected', 'withdrawn']);
     expect(inboxTasks.map((t) => `${t.role}:${t.path.join('.')}:${t.urgentBy ?? '-'}`).sort()).toEqual([
+      'expert:inReview.review.expert.reviewing:expertReview',
       'firm:draft:-',
       'firm:inReview.review.revision:revision',
       'insurer:inReview.insurance.pendingVerification:-',
       'municipal:inReview.review.municipal:municipalReview',
+      'provincial:inReview.review.awaitingNotice:-',
+      'provincial:inReview.review.expert.assigning:-',
       'provincial:inReview.review.provincial:provincialReview',
     ]);
+    expect(inboxTasks.filter((t) => t.via).map((t) => t.path.join('.'))).toEqual(['inReview.review.awaitingNotice']);
   });
 
-  it('puts a case in an inbox only where that role may send an event', () => {
-    for (const task of inboxTasks) {
+  it('puts a case in an inbox only where that role may send an event, or acts on another aggregate for it', () => {
+    for (const task of inboxTasks.filter((t) => t.via === undefined)) {
       const state = chartStates.find((s) => s.path.join('.') === task.path.join('.'));
       const roles = Object.values(state?.meta.may ?? {}).flat();
       expect(roles, task.path.join('.')).toContain(task.role);

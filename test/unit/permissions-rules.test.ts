@@ -81,7 +81,7 @@ describe('four eyes across stages', () => {
   it('applies to the city stage as well: a provincial decision bars the same person there', () => {
     const provincialFirst = caseMachine.resolveState({
       value: { inReview: { review: 'municipal', insurance: 'pendingVerification' } },
-      context: { caseId: 'c', decisions: [{ stage: 'provincial', actorId: 'same', decision: 'RETURN', at: '2026-05-06T10:00:00.000Z' }], returnedFrom: null, policyVerified: false, submissions: 2 },
+      context: { caseId: 'c', experts: [], expertReview: null, decisions: [{ stage: 'provincial', actorId: 'same', decision: 'RETURN', at: '2026-05-06T10:00:00.000Z' }], returnedFrom: null, policyVerified: false, submissions: 2 },
     });
     expect(authorise(provincialFirst, actor({ id: 'same', roles: ['municipal'], city: '330100' }), facts, 'APPROVE')).toMatchObject({ ok: false, kind: 'forbidden' });
   });

@@ -10,6 +10,11 @@ import { CLOCK_KINDS } from './clocks';
 const reason = z.strictObject({ path: z.string().max(200).optional(), message: z.string().trim().min(1).max(2000) });
 const required = (what: string) => z.string().trim().min(1, `${what} is required`).max(2000);
 const clockKind = z.enum(CLOCK_KINDS);
+const candidate = z.strictObject({ expertId: z.uuid(), conflict: z.string().nullable() });
+const rubric = z.strictObject({
+  criteria: z.array(z.strictObject({ key: z.string(), label: z.string(), maxPoints: z.int(), weight: z.number() })),
+  passMark: z.number(),
+});
 
 interface EventDefinition<P extends z.ZodRawShape, F extends z.ZodRawShape> {
   payload: P;
@@ -42,6 +47,37 @@ export const caseEvents = {
   VERIFY_POLICY: event({ payload: {}, facts: { policyFingerprint: z.string().optional() } }),
   POLICY_MISMATCH: event({ payload: { reason: required('reason') }, reason: (e) => e.reason }),
   DEADLINE_EXPIRED: event({ payload: { clock: clockKind }, systemOnly: true }),
+
+  // expert review (SPEC §4): the provincial reviewer assigns, each expert accepts or declines, then scores
+  ASSIGN_EXPERTS: event({
+    payload: {
+      expertIds: z.array(z.uuid()).min(1, 'name at least one expert').max(20),
+      // an expert who declined, is overdue or has a conflict, taken off the case
+      replaces: z.uuid().optional(),
+    },
+    // who each named expert is to this case, and the round's rubric and quorum, frozen at assignment
+    facts: { candidates: z.array(candidate), rubric: rubric, quorum: z.int().min(1) },
+  }),
+  ACCEPT_ASSIGNMENT: event({ payload: {} }),
+  DECLINE_ASSIGNMENT: event({
+    payload: { reason: required('reason'), conflictOfInterest: z.boolean().default(false) },
+    reason: (e) => e.reason,
+  }),
+  SCORE: event({
+    payload: {
+      scores: z.record(z.string().max(40), z.int('points must be a whole number').min(0, 'points cannot be negative')),
+      opinion: required('opinion'),
+    },
+  }),
+
+  // the public notice (公示) and objections to it; the notice and objection services send these
+  NOTICE_OPENED: event({ payload: { noticeId: z.uuid() }, systemOnly: true }),
+  NOTICE_CLOSED: event({ payload: { noticeId: z.uuid() }, systemOnly: true }),
+  OBJECTION: event({ payload: { objectionId: z.uuid() }, systemOnly: true }),
+  RESOLVE_OBJECTION: event({
+    payload: { objectionId: z.uuid(), outcome: z.enum(['upheld', 'dismissed']), reason: required('reason') },
+    reason: (e) => e.reason,
+  }),
 } as const;
 
 type Defs = typeof caseEvents;

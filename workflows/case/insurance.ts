@@ -27,8 +27,10 @@ export const insurance = caseSetup.createStateConfig({
     mismatch: {
       on: { RESUBMIT: { target: 'pendingVerification' } },
     },
-    // a verification holds for the policy that was verified: edited in revision, it is checked again
+    // a verification holds for the policy that was verified: edited in revision, it is checked again.
+    // Final, so that the case is approved once the review region is done too (machine.ts onDone).
     verified: {
+      type: 'final',
       on: {
         RESUBMIT: {
           guard: ({ event }) => event.policyChanged === true,

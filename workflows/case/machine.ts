@@ -4,15 +4,19 @@ import { municipal } from './municipal';
 import { provincial } from './provincial';
 import { revision } from './revision';
 import { insurance } from './insurance';
+import { expert } from './expert';
+import { awaitingNotice, notice, objection, reviewApproved } from './notice';
 
 /** Bumped whenever a change would read an old snapshot differently; old versions stay registered. */
-export const CASE_MACHINE_VERSION = 'case@1';
+export const CASE_MACHINE_VERSION = 'case@2';
 
 export const caseMachine = caseSetup.createMachine({
   id: 'case',
   initial: 'draft',
   context: ({ input }) => ({
     caseId: input.caseId,
+    experts: [],
+    expertReview: null,
     decisions: [],
     returnedFrom: null,
     policyVerified: false,
@@ -22,6 +26,8 @@ export const caseMachine = caseSetup.createMachine({
     draft,
     inReview: {
       type: 'parallel',
+      // approved when the review region reaches reviewApproved and the insurance region verified
+      onDone: { target: 'approved' },
       // WITHDRAW works until a decision
       meta: { may: { WITHDRAW: ['firm'] } },
       on: {
@@ -42,13 +48,18 @@ export const caseMachine = caseSetup.createMachine({
             municipal,
             provincial,
             revision,
-            // expert review, notice and approval arrive with the next stages
-            expert: {},
+            expert,
+            awaitingNotice,
+            notice,
+            objection,
+            reviewApproved,
           },
         },
         insurance,
       },
     },
+    // the subsidy stage (SPEC §4, §6) starts here
+    approved: {},
     withdrawn: { type: 'final', meta: { dead: true } },
     rejected: { type: 'final', meta: { dead: true } },
     lapsed: { type: 'final', meta: { dead: true } },

@@ -1,5 +1,7 @@
 import { setup } from 'xstate';
 import type { TemplateName } from '../../server/mail/templates';
+import type { OwnerKind } from '../../db/schema/owners';
+import { expertGuards } from './expert-guards';
 import type { CaseContext, CaseEvent, CaseInput, CaseStateMeta, ClockKind, RecipientGroup, ReviewStage } from './types';
 
 // Effects are named here and executed outside the machine, in the case's transaction
@@ -12,15 +14,17 @@ export const caseSetup = setup({
     meta: {} as CaseStateMeta,
   },
   actions: {
-    notify: (_: unknown, _params: { template: TemplateName; to: RecipientGroup[] }) => undefined,
-    startClock: (_: unknown, _params: { kind: ClockKind }) => undefined,
-    pauseClock: (_: unknown, _params: { kind: ClockKind }) => undefined,
-    resumeClock: (_: unknown, _params: { kind: ClockKind }) => undefined,
-    stopClock: (_: unknown, _params: { kind: ClockKind }) => undefined,
+    notify: (_: unknown, _params: { template: TemplateName; to: RecipientGroup[]; assignee?: string }) => undefined,
+    startClock: (_: unknown, _params: { kind: ClockKind; assignee?: string }) => undefined,
+    pauseClock: (_: unknown, _params: { kind: ClockKind; assignee?: string }) => undefined,
+    resumeClock: (_: unknown, _params: { kind: ClockKind; assignee?: string }) => undefined,
+    stopClock: (_: unknown, _params: { kind: ClockKind; assignee?: string }) => undefined,
+    emit: (_: unknown, _params: { kind: OwnerKind; ids: string[]; event: { type: string } & Record<string, unknown> }) => undefined,
   },
   guards: {
     policyVerified: ({ context }) => context.policyVerified,
     returnedBy: ({ context }, params: { stage: ReviewStage }) => context.returnedFrom === params.stage,
+    ...expertGuards,
   },
 });
 
@@ -36,4 +40,12 @@ export const recordDecision = (stage: ReviewStage) =>
 /** Words for a refused guard, shown to the person who pressed the button. */
 export const guardReasons: Record<string, { zh: string; en: string }> = {
   policyVerified: { zh: '保险公司尚未核验保单和保费发票', en: 'the insurer has not yet verified the policy and premium receipt' },
+  enoughExperts: {
+    zh: '无利益冲突的专家人数不足本批次规定的评审人数，或所选专家已在评审本申请',
+    en: 'fewer experts without a conflict of interest than the round requires, or they already review this case',
+  },
+  replacesOpenAssignment: { zh: '被替换的专家须为尚未打分的专家，且须指派新的无利益冲突专家', en: 'only an expert who has not scored can be replaced, by a new expert without a conflict of interest' },
+  assignedToMe: { zh: '您没有待接受的评审任务', en: 'you have no assignment waiting for your acceptance' },
+  acceptedByMe: { zh: '请先接受评审任务；已打分或已谢绝的不能再打分', en: 'accept the assignment first; once scored or declined you cannot score' },
+  openForMe: { zh: '您没有可谢绝的评审任务', en: 'you have no open assignment to decline' },
 };

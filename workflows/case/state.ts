@@ -10,6 +10,9 @@ export function primaryState(value: StateValue): string {
   if (inReview && typeof inReview === 'object') {
     const review = inReview.review;
     if (typeof review === 'string') return review;
+    // a stage with steps of its own (expert: assigning, reviewing) is listed as the stage
+    const [stage] = review && typeof review === 'object' ? Object.keys(review) : [];
+    if (stage) return stage;
   }
   const [top] = Object.keys(value);
   return top ?? 'unknown';

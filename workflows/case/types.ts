@@ -1,4 +1,5 @@
 import type { Role } from '../../db/schema/accounts';
+import type { Rubric } from '../../db/schema/rounds';
 import type { CaseEventOf, CaseEventType } from './events';
 
 export type { CaseEventType } from './events';
@@ -35,8 +36,28 @@ export interface Decision {
   at: string;
 }
 
+export type AssignmentStatus = 'assigned' | 'accepted' | 'declined' | 'replaced' | 'scored';
+
+/** One expert on one case (SPEC §2, §4): the machine's record; the service projects it for lists. */
+export interface Assignment {
+  expertId: string;
+  status: AssignmentStatus;
+  /** a declared conflict of interest, or one the system detected at assignment: blocks scoring */
+  conflict: 'declared' | 'detected' | null;
+  /** why it was declined, or what the detected conflict is */
+  note: string | null;
+  scores: Record<string, number> | null;
+  opinion: string | null;
+  assignedAt: string;
+  /** when it last changed: accepted, declined, replaced or scored */
+  at: string;
+}
+
 export interface CaseContext {
   caseId: string;
+  experts: Assignment[];
+  /** the round's rubric and quorum as they were when the experts were first assigned */
+  expertReview: { rubric: Rubric; quorum: number } | null;
   decisions: Decision[];
   /** The review stage that returned the case, where RESUBMIT sends it back to. */
   returnedFrom: ReviewStage | null;
@@ -64,8 +85,11 @@ import type { Label } from '../kernel/clock-spec';
 export interface CaseStateMeta {
   may?: Permits;
   can?: readonly Capability[];
-  /** the inbox task of the role that acts here, and the clock that makes it urgent */
-  task?: { role: Role; label: Label; urgentBy?: ClockKind };
+  /**
+   * the inbox task of the role that acts here, and the clock that makes it urgent; `via` when the
+   * step is taken on another aggregate (a notice is published for the case), not by a case event
+   */
+  task?: { role: Role; label: Label; urgentBy?: ClockKind; via?: 'notice' };
   /** an application that ended here no longer counts as live (duplicates, renewal chains) */
   dead?: true;
 }

@@ -33,6 +33,7 @@ export function roundRow(over: Partial<RoundRow> = {}): RoundRow {
     absoluteLimitFen: 50_000_000_000n,
     minContractFen: 20_000_000n,
     maxYears: 3,
+    expertQuorum: 3,
     perFirmCapFen: null,
     budgetFen: null,
     excludedCategories: [],

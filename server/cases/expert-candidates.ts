@@ -1,0 +1,41 @@
+import { and, arrayContains, eq, inArray } from 'drizzle-orm';
+import type { Tx } from '../../db/client';
+import { enterprises, rounds, users } from '../../db/schema';
+import type { FactsOf, PayloadOf } from '../../workflows/case/events';
+import type { CaseRow } from '../engine/scope';
+import { unprocessable } from '../errors';
+
+/**
+ * What ASSIGN_EXPERTS needs that only the database knows: that each named person is an active
+ * expert, any conflict of interest the system can see (SPEC §2: the expert is affiliated with the
+ * firm or with the user unit), and the round's rubric and quorum, frozen into the case.
+ */
+export async function expertCandidates(tx: Tx, row: CaseRow, payload: PayloadOf<'ASSIGN_EXPERTS'>): Promise<FactsOf<'ASSIGN_EXPERTS'>> {
+  const ids = payload.expertIds;
+  const found = await tx
+    .select({ id: users.id, affiliations: users.affiliations })
+    .from(users)
+    .where(and(inArray(users.id, ids), eq(users.active, true), arrayContains(users.roles, ['expert'])));
+  const problems = ids.flatMap((id, i) => [
+    ...(ids.indexOf(id) < i ? [{ path: `expertIds.${i}`, message: 'this expert is named twice', messageZh: '该专家重复' }] : []),
+    ...(found.some((f) => f.id === id) ? [] : [{ path: `expertIds.${i}`, message: 'no active expert has this id', messageZh: '没有该在职专家' }]),
+  ]);
+  if (payload.replaces !== undefined && ids.includes(payload.replaces)) {
+    problems.push({ path: 'replaces', message: 'an expert cannot replace themself', messageZh: '不能以同一专家替换自己' });
+  }
+  if (problems.length > 0) throw unprocessable('the experts cannot be assigned', problems);
+
+  const [firm] = await tx.select({ uscc: enterprises.uscc, affiliations: enterprises.affiliations }).from(enterprises).where(eq(enterprises.id, row.enterpriseId));
+  const [round] = await tx.select({ rubric: rounds.rubric, quorum: rounds.expertQuorum }).from(rounds).where(eq(rounds.id, row.roundId));
+  if (!firm || !round) throw new Error(`case ${row.id} points at a missing firm or round`);
+  if (!round.rubric) throw unprocessable('the round has no scoring rubric', [{ path: 'expertIds', message: 'an administrator must set the round rubric first', messageZh: '请管理员先设置本批次的评分标准' }]);
+  const related = new Set([firm.uscc, row.userUnit.uscc ?? '', ...firm.affiliations].filter((u) => u !== ''));
+  return {
+    candidates: ids.map((id) => {
+      const hit = found.find((f) => f.id === id)?.affiliations.find((u) => related.has(u));
+      return { expertId: id, conflict: hit ? `affiliated with ${hit} (与 ${hit} 存在关联)` : null };
+    }),
+    rubric: round.rubric,
+    quorum: round.quorum,
+  };
+}

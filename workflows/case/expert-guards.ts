@@ -1,0 +1,55 @@
+import { meanPasses } from './scoring';
+import type { Assignment, AssignmentStatus, CaseContext, CaseEvent } from './types';
+
+// The expert stage's guards and the record they read (expert.ts draws the stage), apart from the
+// machine's setup so that setup.ts can name them.
+
+type Ev<T extends CaseEvent['type']> = Extract<CaseEvent, { type: T }>;
+export const OPEN: readonly AssignmentStatus[] = ['assigned', 'accepted'];
+
+export const mine = (context: CaseContext, actorId: string | null) => context.experts.find((a) => a.expertId === actorId && a.status !== 'replaced' && a.status !== 'declined');
+export const scored = (context: CaseContext) => context.experts.filter((a) => a.status === 'scored');
+
+/** The assignments ASSIGN_EXPERTS adds: a detected conflict is recorded, and the expert cannot take it up. */
+export function added(context: CaseContext, event: Ev<'ASSIGN_EXPERTS'>): Assignment[] {
+  const at = event.meta.at;
+  return (event.candidates ?? [])
+    .filter((c) => !context.experts.some((a) => a.expertId === c.expertId && a.status !== 'replaced'))
+    .map((c) => ({
+      expertId: c.expertId,
+      status: c.conflict ? 'declined' : 'assigned',
+      conflict: c.conflict ? 'detected' : null,
+      note: c.conflict,
+      scores: null,
+      opinion: null,
+      assignedAt: at,
+      at,
+    }));
+}
+
+/** The scores there will be once this one is in. */
+function scoresWith(context: CaseContext, event: CaseEvent): Record<string, number>[] {
+  const own = event.type === 'SCORE' ? [event.scores] : [];
+  return [...scored(context).map((a) => a.scores ?? {}), ...own];
+}
+
+export const expertGuards = {
+  /** at least the quorum of experts without a conflict, none of them already on the case */
+  enoughExperts: ({ context, event }: { context: CaseContext; event: CaseEvent }) => {
+    if (event.type !== 'ASSIGN_EXPERTS' || !event.quorum) return false;
+    const fresh = added(context, event).filter((a) => a.status === 'assigned').length;
+    return fresh > 0 && fresh + context.experts.filter((a) => OPEN.includes(a.status) || a.status === 'scored').length >= event.quorum;
+  },
+  replacesOpenAssignment: ({ context, event }: { context: CaseContext; event: CaseEvent }) => {
+    if (event.type !== 'ASSIGN_EXPERTS') return false;
+    const replaced = event.replaces ? context.experts.find((a) => a.expertId === event.replaces && a.status !== 'replaced' && a.status !== 'scored') : undefined;
+    return (event.replaces === undefined || replaced !== undefined) && added(context, event).some((a) => a.status === 'assigned');
+  },
+  assignedToMe: ({ context, event }: { context: CaseContext; event: CaseEvent }) => mine(context, event.meta.actorId)?.status === 'assigned',
+  acceptedByMe: ({ context, event }: { context: CaseContext; event: CaseEvent }) => mine(context, event.meta.actorId)?.status === 'accepted',
+  openForMe: ({ context, event }: { context: CaseContext; event: CaseEvent }) => OPEN.includes(mine(context, event.meta.actorId)?.status ?? 'replaced'),
+  quorumReached: ({ context, event }: { context: CaseContext; event: CaseEvent }) => scoresWith(context, event).length >= (context.expertReview?.quorum ?? Infinity),
+  meanPasses: ({ context, event }: { context: CaseContext; event: CaseEvent }) =>
+    context.expertReview !== null && meanPasses(context.expertReview.rubric, scoresWith(context, event)),
+};
+

@@ -1,0 +1,45 @@
+import type { Rubric } from '../../db/schema/rounds';
+
+// An expert's score is Σ points × weight over the rubric's criteria; the case passes when the
+// mean of the quorum's scores reaches the pass mark (server/rounds/rules.ts bounds the mark).
+// Weights may be decimals (1.5): they are counted in millionths, so the comparison is exact.
+
+const SCALE = 1_000_000n;
+const scaled = (x: number) => BigInt(Math.round(x * Number(SCALE)));
+
+function scaledTotal(rubric: Rubric, scores: Readonly<Record<string, number>>): bigint {
+  return rubric.criteria.reduce((sum, c) => sum + BigInt(scores[c.key] ?? 0) * scaled(c.weight), 0n);
+}
+
+/** Σ points × weight, for showing (rounded to two decimals). */
+export function scoreOf(rubric: Rubric, scores: Readonly<Record<string, number>>): number {
+  return Math.round(Number((scaledTotal(rubric, scores) * 100n) / SCALE)) / 100;
+}
+
+/** Whether the mean of these experts' scores reaches the pass mark: Σ totals ≥ mark × n, exactly. */
+export function meanPasses(rubric: Rubric, all: readonly Readonly<Record<string, number>>[]): boolean {
+  const sum = all.reduce((s, scores) => s + scaledTotal(rubric, scores), 0n);
+  return sum >= scaled(rubric.passMark) * BigInt(all.length);
+}
+
+export interface ScoreProblem {
+  path: string;
+  message: string;
+  messageZh: string;
+}
+
+/** Every criterion scored, none above its maximum, nothing else: each problem named. */
+export function scoreProblems(rubric: Rubric, scores: Readonly<Record<string, number>>): ScoreProblem[] {
+  const out: ScoreProblem[] = [];
+  for (const c of rubric.criteria) {
+    const points = scores[c.key];
+    if (points === undefined) out.push({ path: `scores.${c.key}`, message: `${c.label}: a score is required`, messageZh: `${c.label}：请打分` });
+    else if (points > c.maxPoints) {
+      out.push({ path: `scores.${c.key}`, message: `${c.label}: at most ${c.maxPoints} points`, messageZh: `${c.label}：最高 ${c.maxPoints} 分` });
+    }
+  }
+  for (const key of Object.keys(scores)) {
+    if (!rubric.criteria.some((c) => c.key === key)) out.push({ path: `scores.${key}`, message: `${key} is not a criterion of the round's rubric`, messageZh: `${key} 不是本批次评分标准的指标` });
+  }
+  return out;
+}
