@@ -35,5 +35,5 @@ export async function presentCase(ctx: ServiceContext, row: CaseRow, facts: Awai
   const machine = machineOf({ machines: caseMachines }, row) as CaseMachine;
   const snapshot = machine.resolveState(row.snapshot as Parameters<CaseMachine['resolveState']>[0]);
   const allowed = allowedEvents(snapshot, ctx.user, facts, ctx.app.clock.now().toISOString());
-  return caseView(row, round, allowed, clockRows);
+  return caseView(row, round, allowed, clockRows, ctx.user);
 }

@@ -2,7 +2,9 @@ import type { clocks } from '../../db/schema';
 import type { CaseRow, RoundRow } from '../engine/scope';
 import { formatYuan } from '../domain/money';
 import { premiumRateAboveCap } from '../domain/subsidy';
-import type { CaseEventType } from '../../workflows/case/types';
+import type { CaseContext, CaseEventType } from '../../workflows/case/types';
+import type { User } from '../context';
+import { expertsView } from './experts-view';
 
 type ClockRow = typeof clocks.$inferSelect;
 // money the firm has not entered yet is null, present in every answer, like the other lists' nulls
@@ -36,7 +38,8 @@ export function warningsFor(row: CaseRow, round: RoundRow): Warning[] {
   return out;
 }
 
-export function caseView(row: CaseRow, round: RoundRow, allowedEvents: CaseEventType[], clockRows: ClockRow[]) {
+export function caseView(row: CaseRow, round: RoundRow, allowedEvents: CaseEventType[], clockRows: ClockRow[], viewer: User) {
+  const context = (row.snapshot as { context?: Partial<CaseContext> }).context ?? {};
   return {
     id: row.id,
     number: row.number,
@@ -53,7 +56,10 @@ export function caseView(row: CaseRow, round: RoundRow, allowedEvents: CaseEvent
       provisional: c.provisional,
       overdue: c.overdue,
       remainingWorkingDays: c.remainingWorkingDays,
+      // whose own deadline it is, to the provincial reviewer and to that person only
+      assigneeId: c.assigneeId !== null && (viewer.roles.includes('provincial') || c.assigneeId === viewer.id) ? c.assigneeId : null,
     })),
+    experts: expertsView(context, viewer),
     enterpriseId: row.enterpriseId,
     city: row.city,
     roundId: row.roundId,

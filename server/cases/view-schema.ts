@@ -2,6 +2,7 @@
 // result of an event (send-event.ts). Change a presenter and its schema here together.
 import { z } from 'zod';
 import { clockStatuses } from '../../db/schema/clocks';
+import { assignmentViewSchema } from './experts-view';
 import { dateOut, idOut, instantOut, yuanOut } from '../domain/formats';
 import { subsidyDerivationSchema } from '../domain/subsidy-schema';
 import { CASE_EVENT_TYPES } from '../../workflows/case/events';
@@ -29,6 +30,7 @@ const clockSchema = z
     provisional: z.boolean().meta({ description: "true while the count crosses a year whose official schedule is not published; the date may still move" }),
     overdue: z.boolean().meta({ description: 'the deadline has passed' }),
     remainingWorkingDays: z.int().nullable().meta({ description: 'working days left when paused; null otherwise' }),
+    assigneeId: idOut('the person whose own deadline it is (an expert), shown to provincial reviewers and that person').nullable(),
   })
   .meta({ id: 'CaseClock' });
 
@@ -46,6 +48,7 @@ export const caseViewSchema = z
     allowedEvents: allowedEventsSchema,
     warnings: z.array(warningSchema),
     clocks: z.array(clockSchema).meta({ description: 'running, paused and expired deadlines, oldest first' }),
+    experts: z.array(assignmentViewSchema).meta({ description: 'expert assignments: all to provincial reviewers; to an expert their own, and the others\' scores once theirs is in; empty for everyone else' }),
     enterpriseId: idOut('the applicant firm'),
     city: z.string().meta({ description: "GB/T 2260 code of the firm's city when the case was opened", example: '330100' }),
     roundId: idOut('the application round'),

@@ -2,6 +2,7 @@ import { and, eq, isNotNull, or, sql, type SQL } from 'drizzle-orm';
 import { cases } from '../../db/schema';
 import type { User } from '../context';
 import type { Role } from '../../db/schema/accounts';
+import type { AssignmentStatus } from '../../workflows/case/types';
 
 /**
  * The SQL twin of `canSee` in workflows/case/permissions.ts, for lists: the same rule per role.
@@ -26,8 +27,15 @@ export function visibleAs(role: Role, user: User): SQL | undefined {
       return user.insurerId ? and(submitted, eq(cases.insurerId, user.insurerId)) : undefined;
     case 'expert':
       // the twin of assignedExperts() (server/cases/workflow.ts): an assignment still held
-      return or(...(['assigned', 'accepted', 'scored'] as const).map((status) => sql`${cases.snapshot}->'context'->'experts' @> ${JSON.stringify([{ expertId: user.id, status }])}::jsonb`));
+      return holdsAssignment(user, ['assigned', 'accepted', 'scored']);
     default:
       return undefined;
   }
+}
+
+/** Cases where `user` holds an expert assignment in one of the statuses (GIN index cases_experts_idx). */
+export function holdsAssignment(user: User, statuses: readonly AssignmentStatus[]): SQL {
+  return (
+    or(...statuses.map((status) => sql`${cases.snapshot}->'context'->'experts' @> ${JSON.stringify([{ expertId: user.id, status }])}::jsonb`)) ?? sql`false`
+  );
 }

@@ -4,7 +4,7 @@ import type { ServiceContext, User } from '../context';
 import { badRequest } from '../errors';
 import { cases } from '../../db/schema';
 import { inboxTasks } from '../../workflows/case/chart';
-import { visibleAs } from '../cases/visibility';
+import { holdsAssignment, visibleAs } from '../cases/visibility';
 
 export const tasksQuerySchema = z.strictObject({
   cursor: z.string().max(200).optional(),
@@ -30,7 +30,8 @@ function inState(path: readonly string[], primary: string | null): SQL {
 
 function waitingFor(user: User): Waiting[] {
   return user.roles.flatMap((role) => {
-    const jurisdiction = visibleAs(role, user);
+    // an expert's task is their own open assignment, not every case they were assigned to
+    const jurisdiction = role === 'expert' ? holdsAssignment(user, ['assigned', 'accepted']) : visibleAs(role, user);
     if (!jurisdiction) return [];
     return inboxTasks
       .filter((t) => t.role === role)
@@ -91,6 +92,8 @@ export async function listTasks(ctx: ServiceContext, q: z.output<typeof tasksQue
       select kind, due_on, due_at, overdue, provisional, status from clocks
       where owner_id = cases.id and status in ('running', 'paused', 'expired')
         and kind = ${clock}
+        -- a clock per assignee (an expert's own) is the task of that person only
+        and (assignee_id is null or assignee_id = ${ctx.user.id})
       order by started_at desc limit 1
     ) k on true
     where (${sql.join(waiting.map((w) => w.when), sql` or `)})

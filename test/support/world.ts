@@ -25,7 +25,12 @@ const STEPS = {
     [{ type: 'APPROVE' }, 'provincial'],
   ],
 } as const satisfies Record<string, readonly (readonly [{ type: string }, Person])[]>;
-export type CaseStep = 'draft' | keyof typeof STEPS;
+export type CaseStep = 'draft' | keyof typeof STEPS | 'awaitingNotice';
+
+/** Points per criterion of the default rubric (seeds: 30/30/20/20, pass mark 60): 80, a pass. */
+export const PASSING_SCORES = { innovation: 25, firstBatch: 25, market: 15, risk: 15 };
+/** 40 points: below the pass mark. */
+export const FAILING_SCORES = { innovation: 10, firstBatch: 10, market: 10, risk: 10 };
 
 /**
  * A small programme of one test's own: an edition, an open round, an insurer, a Hangzhou firm and
@@ -97,11 +102,41 @@ export async function makeWorld(db: Db, api: Api) {
       return id;
     }
     const id = await submittedCase(over);
-    for (const [event, who] of STEPS[state]) {
+    for (const [event, who] of STEPS[state === 'awaitingNotice' ? 'expert' : state]) {
       const res = await api.post(`/cases/${id}/events`, event, tokens[who]);
       if (res.status !== 200) throw new Error(`${event.type} towards ${state} failed: ${res.status} ${JSON.stringify(res.body)}`);
     }
+    if (state === 'awaitingNotice') await expertsScore(id, PASSING_SCORES);
     return id;
+  }
+
+  /** Experts of this test's own, signed in (the round's quorum is 3 by default). */
+  async function makeExperts(n = 3, over: { affiliations?: string[] } = {}) {
+    // one after another: sign-ins are hashed a few at a time (server/auth/password.ts)
+    const out = [];
+    for (let i = 0; i < n; i++) {
+      const user = await makeUser(db, { roles: ['expert'], ...over });
+      out.push({ user, token: await api.login(user.email) });
+    }
+    return out;
+  }
+
+  /** A case in expert review assigned to a fresh panel, each expert accepting and giving `scores`. */
+  async function expertsScore(id: string, scores: Record<string, number>) {
+    const panel = await makeExperts();
+    type Step = [string, { type: string } & Record<string, unknown>];
+    const steps: Step[] = [
+      [tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) }],
+      ...panel.flatMap((e): Step[] => [
+        [e.token, { type: 'ACCEPT_ASSIGNMENT' }],
+        [e.token, { type: 'SCORE', scores, opinion: '材料性能达到目录要求' }],
+      ]),
+    ];
+    for (const [token, event] of steps) {
+      const res = await api.post(`/cases/${id}/events`, event, token);
+      if (res.status !== 200) throw new Error(`${event.type} in expert review failed: ${res.status} ${JSON.stringify(res.body)}`);
+    }
+    return panel;
   }
 
   /** Another firm of this test's own (e.g. banned, or with affiliations), with a signed-in user. */
@@ -111,6 +146,6 @@ export async function makeWorld(db: Db, api: Api) {
     return { enterprise, user, token: await api.login(user.email) };
   }
 
-  return { insurer, otherInsurer, edition, entries, entry, round, firm, otherFirm, people, tokens, caseBody, createCase, attachDocuments, submittedCase, caseIn, makeFirm };
+  return { insurer, otherInsurer, edition, entries, entry, round, firm, otherFirm, people, tokens, caseBody, createCase, attachDocuments, submittedCase, caseIn, makeFirm, makeExperts, expertsScore };
 }
 export type World = Awaited<ReturnType<typeof makeWorld>>;

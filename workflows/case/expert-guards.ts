@@ -29,19 +29,23 @@ export function added(context: CaseContext, event: Ev<'ASSIGN_EXPERTS'>): Assign
 
 /** The scores there will be once this one is in. */
 function scoresWith(context: CaseContext, event: CaseEvent): Record<string, number>[] {
-  const own = event.type === 'SCORE' ? [event.scores] : [];
+  // the buttons' probe carries no scores: it counts as not reaching the quorum
+  const own = event.type === 'SCORE' && event.scores ? [event.scores] : [];
   return [...scored(context).map((a) => a.scores ?? {}), ...own];
 }
 
 export const expertGuards = {
   /** at least the quorum of experts without a conflict, none of them already on the case */
   enoughExperts: ({ context, event }: { context: CaseContext; event: CaseEvent }) => {
-    if (event.type !== 'ASSIGN_EXPERTS' || !event.quorum) return false;
+    if (event.type !== 'ASSIGN_EXPERTS') return false;
+    // the buttons' probe carries no payload (permissions.ts allowedEvents): the real one decides
+    if (event.candidates === undefined || event.quorum === undefined) return true;
     const fresh = added(context, event).filter((a) => a.status === 'assigned').length;
     return fresh > 0 && fresh + context.experts.filter((a) => OPEN.includes(a.status) || a.status === 'scored').length >= event.quorum;
   },
   replacesOpenAssignment: ({ context, event }: { context: CaseContext; event: CaseEvent }) => {
     if (event.type !== 'ASSIGN_EXPERTS') return false;
+    if (event.candidates === undefined) return true;
     const replaced = event.replaces ? context.experts.find((a) => a.expertId === event.replaces && a.status !== 'replaced' && a.status !== 'scored') : undefined;
     return (event.replaces === undefined || replaced !== undefined) && added(context, event).some((a) => a.status === 'assigned');
   },

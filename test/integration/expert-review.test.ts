@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq } from 'drizzle-orm';
+import { clocks, emailDeliveries } from '../../db/schema';
+import { startTestApp, type TestApp } from '../support/app';
+import { FAILING_SCORES, makeWorld, PASSING_SCORES, type World } from '../support/world';
+
+let t: TestApp;
+let w: World;
+beforeAll(async () => {
+  t = await startTestApp();
+  w = await makeWorld(t.app.db, t.api);
+});
+afterAll(async () => t.close());
+
+interface CaseAnswer {
+  state: string;
+  allowedEvents: string[];
+  experts: { expertId: string | null; mine: boolean; status: string; conflict: string | null; note: string | null; scores: Record<string, number> | null; total: number | null }[];
+  clocks: { kind: string; status: string; assigneeId: string | null }[];
+}
+const send = (id: string, token: string, body: Record<string, unknown>) => t.api.post<Record<string, unknown>>(`/cases/${id}/events`, body, token);
+const view = async (id: string, token: string) => (await t.api.get<CaseAnswer>(`/cases/${id}`, token)).body;
+
+describe('expert review', () => {
+  it('assigns a panel, gives each expert a clock and an email of their own, and lets only them see the case', async () => {
+    const id = await w.caseIn('expert');
+    const panel = await w.makeExperts();
+    const [outsider] = await w.makeExperts(1);
+    expect((await view(id, w.tokens.provincial)).allowedEvents).toEqual(['ASSIGN_EXPERTS']);
+    const res = await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ state: 'expert' });
+
+    const own = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, id), eq(clocks.kind, 'expertReview')));
+    expect(own.map((c) => c.assigneeId).sort()).toEqual(panel.map((e) => e.user.id).sort());
+    const mails = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerId, id), eq(emailDeliveries.template, 'expert.assigned')));
+    expect(mails.map((m) => m.toAddress).sort()).toEqual(panel.map((e) => e.user.email).sort());
+    expect(mails[0]?.data.dueOn).toBe(own[0]?.dueOn);
+
+    const first = panel[0];
+    if (!first || !outsider) throw new Error('no experts');
+    const seen = await view(id, first.token);
+    expect(seen.allowedEvents.sort()).toEqual(['ACCEPT_ASSIGNMENT', 'DECLINE_ASSIGNMENT']);
+    expect(seen.experts.filter((e) => e.mine)).toHaveLength(1);
+    expect(seen.experts.filter((e) => !e.mine).every((e) => e.expertId === null)).toBe(true);
+    expect(seen.clocks.filter((c) => c.kind === 'expertReview').map((c) => c.assigneeId).filter((a) => a !== null)).toEqual([first.user.id]);
+    expect((await t.api.get(`/cases/${id}`, outsider.token)).status).toBe(404);
+    expect((await send(id, outsider.token, { type: 'ACCEPT_ASSIGNMENT' })).status).toBe(404);
+    expect((await view(id, w.tokens.firm)).experts).toEqual([]);
+
+    const inbox = await t.api.get<{ items: { caseId: string; task: string; due: { kind: string } | null }[] }>('/tasks', first.token);
+    expect(inbox.body.items.filter((i) => i.caseId === id)).toEqual([expect.objectContaining({ task: 'expert review', due: expect.objectContaining({ kind: 'expertReview' }) })]);
+    expect((await t.api.get<{ items: { caseId: string }[] }>('/tasks', outsider.token)).body.items.map((i) => i.caseId)).not.toContain(id);
+  });
+
+  it("moves the case to awaiting the notice when the quorum's mean reaches the pass mark, and hides scores until one's own is in", async () => {
+    const id = await w.caseIn('expert');
+    const panel = await w.makeExperts();
+    await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) });
+    const [a, b, c] = panel;
+    if (!a || !b || !c) throw new Error('no panel');
+    for (const e of panel) expect((await send(id, e.token, { type: 'ACCEPT_ASSIGNMENT' })).status).toBe(200);
+    expect((await send(id, a.token, { type: 'SCORE', scores: PASSING_SCORES, opinion: '先进' })).body).toMatchObject({ state: 'expert' });
+
+    // b has not scored: a's points stay hidden from b; a sees what it gave
+    expect((await view(id, b.token)).experts.every((e) => e.scores === null)).toBe(true);
+    expect((await view(id, a.token)).experts.find((e) => e.mine)).toMatchObject({ status: 'scored', scores: PASSING_SCORES, total: 80 });
+    expect((await send(id, b.token, { type: 'SCORE', scores: FAILING_SCORES, opinion: '一般' })).body).toMatchObject({ state: 'expert' });
+    // now b's own is in, it sees a's
+    expect((await view(id, b.token)).experts.filter((e) => !e.mine && e.scores !== null)).toHaveLength(1);
+
+    // mean of 80, 40 and 60 is exactly the pass mark of 60
+    const done = await send(id, c.token, { type: 'SCORE', scores: { innovation: 20, firstBatch: 20, market: 10, risk: 10 }, opinion: '及格' });
+    expect(done.body).toMatchObject({ state: 'awaitingNotice' });
+    const after = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, id), eq(clocks.kind, 'expertReview')));
+    expect(after.map((x) => x.status)).toEqual(['stopped', 'stopped', 'stopped']);
+    const provincialView = await view(id, w.tokens.provincial);
+    expect(provincialView.experts.map((e) => e.total).sort()).toEqual([40, 60, 80]);
+  });
+
+  it('rejects the case when the mean falls short of the pass mark', async () => {
+    const id = await w.caseIn('expert');
+    await w.expertsScore(id, { innovation: 18, firstBatch: 18, market: 11, risk: 12 });
+    expect((await view(id, w.tokens.provincial)).state).toBe('rejected');
+    const told = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerId, id), eq(emailDeliveries.template, 'case.rejected')));
+    expect(told.map((m) => m.toAddress)).toEqual([w.people.firm.email]);
+  });
+
+  it('refuses a score before acceptance, and one that misses, exceeds or invents a criterion, naming each', async () => {
+    const id = await w.caseIn('expert');
+    const [e] = await w.makeExperts(3).then(async (panel) => {
+      await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((x) => x.user.id) });
+      return panel;
+    });
+    if (!e) throw new Error('no expert');
+    const early = await send(id, e.token, { type: 'SCORE', scores: PASSING_SCORES, opinion: '好' });
+    expect(early.status).toBe(422);
+    expect(early.body).toMatchObject({ errors: [expect.objectContaining({ code: 'guard.acceptedByMe' })] });
+    await send(id, e.token, { type: 'ACCEPT_ASSIGNMENT' });
+    const bad = await send(id, e.token, { type: 'SCORE', scores: { innovation: 31, firstBatch: 10, market: 10, beauty: 5 }, opinion: '好' });
+    expect(bad.status).toBe(422);
+    expect((bad.body.errors as { path: string }[]).map((x) => x.path).sort()).toEqual(['scores.beauty', 'scores.innovation', 'scores.risk']);
+    const malformed = await send(id, e.token, { type: 'SCORE', scores: { innovation: 2.5 }, opinion: '' });
+    expect(malformed.status).toBe(400);
+    expect((await view(id, w.tokens.provincial)).experts.every((x) => x.status !== 'scored')).toBe(true);
+  });
+
+  it('records a conflict it detects, keeps that expert from the case, and refuses a panel below the quorum', async () => {
+    const id = await w.caseIn('expert');
+    const clean = await w.makeExperts(2);
+    const [conflicted] = await w.makeExperts(1, { affiliations: [w.firm.uscc] });
+    if (!conflicted) throw new Error('no expert');
+    const ids = [...clean.map((e) => e.user.id), conflicted.user.id];
+    const short = await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: ids });
+    expect(short.status).toBe(422);
+    expect(short.body).toMatchObject({ errors: [expect.objectContaining({ code: 'guard.enoughExperts' })] });
+
+    const [third] = await w.makeExperts(1);
+    if (!third) throw new Error('no expert');
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [...ids, third.user.id] })).status).toBe(200);
+    const record = (await view(id, w.tokens.provincial)).experts.find((e) => e.expertId === conflicted.user.id);
+    expect(record).toMatchObject({ status: 'declined', conflict: 'detected', note: expect.stringContaining(w.firm.uscc) });
+    expect((await t.api.get(`/cases/${id}`, conflicted.token)).status).toBe(404);
+  });
+
+  it('lets the provincial reviewer replace an expert who declined, and the replaced one loses the case', async () => {
+    const id = await w.caseIn('expert');
+    const panel = await w.makeExperts();
+    await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) });
+    const [leaving] = panel;
+    if (!leaving) throw new Error('no expert');
+    const declined = await send(id, leaving.token, { type: 'DECLINE_ASSIGNMENT', reason: '本人曾为该企业提供咨询', conflictOfInterest: true });
+    expect(declined.status).toBe(200);
+    expect((await view(id, w.tokens.provincial)).experts.find((e) => e.expertId === leaving.user.id)).toMatchObject({ status: 'declined', conflict: 'declared' });
+    const [stopped] = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, id), eq(clocks.assigneeId, leaving.user.id)));
+    expect(stopped?.status).toBe('stopped');
+
+    const [fresh] = await w.makeExperts(1);
+    if (!fresh) throw new Error('no expert');
+    const replaced = await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [fresh.user.id], replaces: leaving.user.id });
+    expect(replaced.status).toBe(200);
+    const statuses = Object.fromEntries((await view(id, w.tokens.provincial)).experts.map((e) => [e.expertId, e.status]));
+    expect(statuses).toMatchObject({ [leaving.user.id]: 'replaced', [fresh.user.id]: 'assigned' });
+    expect((await t.api.get(`/cases/${id}`, leaving.token)).status).toBe(404);
+    // the same expert cannot be put on twice
+    const again = await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [fresh.user.id] });
+    expect(again.status).toBe(422);
+  });
+
+  it('names an unknown or duplicated expert, and refuses assignment to every other role', async () => {
+    const id = await w.caseIn('expert');
+    const bogus = await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [w.people.finance.id, w.people.finance.id] });
+    expect(bogus.status).toBe(422);
+    expect((bogus.body.errors as { path: string }[]).map((e) => e.path)).toEqual(['expertIds.0', 'expertIds.1', 'expertIds.1']);
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [] })).status).toBe(400);
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: ['not-a-uuid'] })).status).toBe(400);
+    const panel = await w.makeExperts();
+    const body = { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) };
+    for (const who of ['firm', 'municipal', 'insurer'] as const) expect((await send(id, w.tokens[who], body)).status, who).toBe(403);
+    for (const who of ['otherFirm', 'otherMunicipal', 'otherInsurer', 'expert', 'finance', 'admin'] as const) expect((await send(id, w.tokens[who], body)).status, who).toBe(404);
+    expect((await t.api.post(`/cases/${id}/events`, body)).status).toBe(401);
+    expect((await view(id, w.tokens.provincial)).state).toBe('expert');
+  });
+});
