@@ -1,5 +1,5 @@
 import { and, arrayContains, eq, inArray } from 'drizzle-orm';
-import type { Tx } from '../../db/client';
+import type { DbOrTx, Tx } from '../../db/client';
 import { enterprises, rounds, users } from '../../db/schema';
 import type { FactsOf, PayloadOf } from '../../workflows/case/events';
 import type { CaseRow } from '../engine/scope';
@@ -25,17 +25,29 @@ export async function expertCandidates(tx: Tx, row: CaseRow, payload: PayloadOf<
   }
   if (problems.length > 0) throw unprocessable('the experts cannot be assigned', problems);
 
-  const [firm] = await tx.select({ uscc: enterprises.uscc, affiliations: enterprises.affiliations }).from(enterprises).where(eq(enterprises.id, row.enterpriseId));
+  const related = await relatedTo(tx, row);
   const [round] = await tx.select({ rubric: rounds.rubric, quorum: rounds.expertQuorum }).from(rounds).where(eq(rounds.id, row.roundId));
-  if (!firm || !round) throw new Error(`case ${row.id} points at a missing firm or round`);
+  if (!round) throw new Error(`case ${row.id} points at a missing round`);
   if (!round.rubric) throw unprocessable('the round has no scoring rubric', [{ path: 'expertIds', message: 'an administrator must set the round rubric first', messageZh: '请管理员先设置本批次的评分标准' }]);
-  const related = new Set([firm.uscc, row.userUnit.uscc ?? '', ...firm.affiliations].filter((u) => u !== ''));
   return {
     candidates: ids.map((id) => {
-      const hit = found.find((f) => f.id === id)?.affiliations.find((u) => related.has(u));
-      return { expertId: id, conflict: hit ? `affiliated with ${hit} (与 ${hit} 存在关联)` : null };
+      const expert = found.find((f) => f.id === id);
+      return { expertId: id, conflict: expert ? conflictOf(expert, related) : null };
     }),
     rubric: round.rubric,
     quorum: round.quorum,
   };
+}
+
+/** The USCCs an expert must have nothing to do with on this case: the firm's, its affiliates', the user unit's. */
+export async function relatedTo(db: DbOrTx, row: CaseRow): Promise<ReadonlySet<string>> {
+  const [firm] = await db.select({ uscc: enterprises.uscc, affiliations: enterprises.affiliations }).from(enterprises).where(eq(enterprises.id, row.enterpriseId));
+  if (!firm) throw new Error(`case ${row.id} points at a missing firm`);
+  return new Set([firm.uscc, row.userUnit.uscc ?? '', ...firm.affiliations].filter((u) => u !== ''));
+}
+
+/** The conflict of interest the system sees (SPEC §2), in both languages, or null. */
+export function conflictOf(expert: { affiliations: readonly string[] }, related: ReadonlySet<string>): string | null {
+  const hit = expert.affiliations.find((u) => related.has(u));
+  return hit ? `affiliated with ${hit} (与 ${hit} 存在关联)` : null;
 }

@@ -162,3 +162,27 @@ describe('expert review', () => {
     expect((await view(id, w.tokens.provincial)).state).toBe('expert');
   });
 });
+
+describe('GET /experts', () => {
+  it('lists active experts for the provincial reviewer, marking a conflict of interest on the case named', async () => {
+    const id = await w.caseIn('expert');
+    const [clean] = await w.makeExperts(1);
+    const [conflicted] = await w.makeExperts(1, { affiliations: [w.firm.uscc] });
+    if (!clean || !conflicted) throw new Error('no experts');
+    const res = await t.api.get<{ items: { id: string; conflict: string | null }[] }>(`/experts?caseId=${id}`, w.tokens.provincial);
+    expect(res.status).toBe(200);
+    const byId = Object.fromEntries(res.body.items.map((e) => [e.id, e.conflict]));
+    expect(byId[clean.user.id]).toBeNull();
+    expect(byId[conflicted.user.id]).toContain(w.firm.uscc);
+    expect(res.body.items.map((e) => e.id)).not.toContain(w.people.finance.id);
+    const found = await t.api.get<{ items: { id: string }[] }>(`/experts?q=${encodeURIComponent(clean.user.email)}`, w.tokens.provincial);
+    expect(found.body.items.map((e) => e.id)).toEqual([clean.user.id]);
+  });
+
+  it('answers 404 for a case it cannot find, 400 for a malformed one, 403 to every other role and 401 to strangers', async () => {
+    expect((await t.api.get(`/experts?caseId=${crypto.randomUUID()}`, w.tokens.provincial)).status).toBe(404);
+    expect((await t.api.get('/experts?caseId=nope', w.tokens.provincial)).status).toBe(400);
+    for (const who of ['firm', 'municipal', 'expert', 'insurer', 'finance', 'admin'] as const) expect((await t.api.get('/experts', w.tokens[who])).status, who).toBe(403);
+    expect((await t.api.get('/experts')).status).toBe(401);
+  });
+});

@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import { z } from 'zod';
+import { expertListSchema, expertsQuerySchema, listExperts } from '../../experts/list';
 import type { AppContext } from '../../context';
 import { cities } from '../../domain/cities';
 import { listPublishedEditions } from '../../reference/list';
@@ -47,6 +48,19 @@ export function miscRoutes(router: Router, app: AppContext) {
     ok: { status: 200, description: 'whether the chain is intact, and where it breaks', schema: chainReportSchema },
     errors: [404],
     handler: async ({ ctx, query }) => verifyCaseHistory(ctx, query.caseId),
+  });
+  mount(router, app, {
+    method: 'get',
+    path: '/experts',
+    operationId: 'listExperts',
+    summary: 'Active experts to assign, with any conflict of interest on a case',
+    tags: ['cases'],
+    auth: 'user',
+    roles: ['provincial'],
+    query: expertsQuerySchema,
+    ok: { status: 200, description: 'experts, by name (at most 200; narrow with q)', schema: expertListSchema },
+    errors: [404],
+    handler: async ({ ctx, query }) => listExperts(ctx, query),
   });
   mount(router, app, {
     method: 'get',
