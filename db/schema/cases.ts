@@ -1,11 +1,11 @@
-import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { createdAt, fen, id, instant, updatedAt } from './common';
 import { rounds } from './rounds';
 import { enterprises } from './enterprises';
 import { catalogueEntries } from './catalogue';
 import { insurers } from './insurers';
-import { users } from './accounts';
+import { users, type Role } from './accounts';
 import { policyNumberKeySql } from './policy-number-key';
 
 export interface MaterialBody { name: string; specification: string; batchNo: string }
@@ -118,4 +118,23 @@ export const documents = pgTable(
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('documents_case_type_version_key').on(t.caseId, t.type, t.version), index('documents_case_idx').on(t.caseId)],
+);
+
+// A reviewer taking a task from the shared inbox of their role (SPEC §2): the others see who has
+// it. One claim per case and role; the case workflow drops it when the case leaves the task's state.
+export const taskClaims = pgTable(
+  'task_claims',
+  {
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    role: text('role').$type<Role>().notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    // the chart path of the task's state (workflows/case/chart.ts), e.g. inReview.review.municipal
+    task: text('task').notNull(),
+    claimedAt: instant('claimed_at').notNull(),
+  },
+  (t) => [primaryKey({ name: 'task_claims_pkey', columns: [t.caseId, t.role] }), index('task_claims_user_idx').on(t.userId)],
 );

@@ -1,7 +1,8 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, notInArray } from 'drizzle-orm';
 import type { AnyMachineSnapshot } from 'xstate';
 import type { DbOrTx } from '../../db/client';
-import { cases, enterprises, rounds } from '../../db/schema';
+import { cases, enterprises, rounds, taskClaims } from '../../db/schema';
+import { activePaths } from '../../workflows/case/chart';
 import { caseMachines } from '../../workflows/case/registry';
 import { authorise, canSee, permitsOf, type CaseFacts } from '../../workflows/case/permissions';
 import { guardReasons } from '../../workflows/case/setup';
@@ -107,6 +108,8 @@ export function caseWorkflow(app: AppContext): WorkflowDefinition<CaseRow, CaseF
         .where(eq(cases.id, row.id))
         .returning();
       if (!updated) throw new Error('case row vanished under its lock');
+      // a task taken from a shared inbox is given back when the case leaves the task's state
+      await tx.delete(taskClaims).where(and(eq(taskClaims.caseId, row.id), notInArray(taskClaims.task, activePaths(next.value))));
       return updated;
     },
   };

@@ -5,6 +5,8 @@ import { badRequest } from '../errors';
 import { cases } from '../../db/schema';
 import { inboxTasks } from '../../workflows/case/chart';
 import { holdsAssignment, visibleAs } from '../cases/visibility';
+import type { Role } from '../../db/schema/accounts';
+import { shanghaiDate, workingDaysBetween } from '../calendar/workdays';
 
 export const tasksQuerySchema = z.strictObject({
   cursor: z.string().max(200).optional(),
@@ -14,8 +16,11 @@ export const tasksQuerySchema = z.strictObject({
 // What each role has to do, and the clock that says by when (SPEC §2, §4): declared as `task` on
 // the states of the chart (workflows/case/chart.ts). A case is in an inbox while its state waits
 // for one of the person's roles, within that role's jurisdiction; the case page offers the buttons.
-interface Waiting {
+export interface Waiting {
   when: SQL;
+  role: Role;
+  /** the chart path of the state the task waits in */
+  path: string;
   task: string;
   taskZh: string;
   clock: string | null;
@@ -28,14 +33,14 @@ function inState(path: readonly string[], primary: string | null): SQL {
   return sql`(${cases.snapshot}->'value') #>> ${region}::text[] = ${path.at(-1)}`;
 }
 
-function waitingFor(user: User): Waiting[] {
+export function waitingFor(user: User): Waiting[] {
   return user.roles.flatMap((role) => {
     // an expert's task is their own open assignment, not every case they were assigned to
     const jurisdiction = role === 'expert' ? holdsAssignment(user, ['assigned', 'accepted']) : visibleAs(role, user);
     if (!jurisdiction) return [];
     return inboxTasks
       .filter((t) => t.role === role)
-      .map((t) => ({ when: sql`(${jurisdiction} and ${inState(t.path, t.primary)})`, task: t.label.en, taskZh: t.label.zh, clock: t.urgentBy ?? null }));
+      .map((t) => ({ when: sql`(${jurisdiction} and ${inState(t.path, t.primary)})`, role, path: t.path.join('.'), task: t.label.en, taskZh: t.label.zh, clock: t.urgentBy ?? null }));
   });
 }
 
@@ -71,6 +76,9 @@ interface TaskRow extends Record<string, unknown> {
   overdue: boolean | null;
   provisional: boolean | null;
   status: string | null;
+  claimed_by: string | null;
+  claimed_by_name: string | null;
+  claimed_at: Date | null;
 }
 
 /** GET /tasks: my inbox, soonest deadline first, overdue ones marked. */
@@ -81,13 +89,17 @@ export async function listTasks(ctx: ServiceContext, q: z.output<typeof tasksQue
   const task = sql`case ${sql.join(waiting.map((w) => sql`when ${w.when} then ${w.task}`), sql` `)} end`;
   const taskZh = sql`case ${sql.join(waiting.map((w) => sql`when ${w.when} then ${w.taskZh}`), sql` `)} end`;
   const clock = sql`case ${sql.join(waiting.map((w) => sql`when ${w.when} then ${w.clock}`), sql` `)} end`;
+  const role = taskRole(waiting);
   const after = q.cursor ? decode(q.cursor) : null;
   const rows = (await ctx.app.db.execute(sql`
     select cases.id, cases.number, cases.state, ${task} as task, ${taskZh} as task_zh,
            cases.material->>'name' as material_name, e.name as firm_name,
-           k.kind, k.due_on, k.due_at, coalesce(k.due_at, ${NO_DUE}::timestamptz) as sort_due, k.overdue, k.provisional, k.status
+           k.kind, k.due_on, k.due_at, coalesce(k.due_at, ${NO_DUE}::timestamptz) as sort_due, k.overdue, k.provisional, k.status,
+           claim.user_id as claimed_by, claimer.name as claimed_by_name, claim.claimed_at
     from cases
     join enterprises e on e.id = cases.enterprise_id
+    left join task_claims claim on claim.case_id = cases.id and claim.role = ${role}
+    left join users claimer on claimer.id = claim.user_id
     left join lateral (
       select kind, due_on, due_at, overdue, provisional, status from clocks
       where owner_id = cases.id and status in ('running', 'paused', 'expired')
@@ -101,6 +113,8 @@ export async function listTasks(ctx: ServiceContext, q: z.output<typeof tasksQue
     order by sort_due, cases.id
     limit ${q.limit + 1}`)) as unknown as TaskRow[];
   const page = rows.slice(0, q.limit);
+  const calendar = await ctx.app.calendar.get(ctx.app.db);
+  const today = shanghaiDate(ctx.app.clock.now());
   const last = page.at(-1);
   return {
     items: page.map((r) => ({
@@ -111,7 +125,18 @@ export async function listTasks(ctx: ServiceContext, q: z.output<typeof tasksQue
       taskZh: r.task_zh,
       materialName: r.material_name,
       firmName: r.firm_name,
-      due: r.kind ? { kind: r.kind, dueOn: r.due_on, dueAt: toIso(r.due_at), overdue: Boolean(r.overdue), provisional: Boolean(r.provisional), status: r.status } : null,
+      due: r.kind && r.due_on
+        ? {
+            kind: r.kind,
+            dueOn: r.due_on,
+            dueAt: toIso(r.due_at),
+            overdue: Boolean(r.overdue),
+            provisional: Boolean(r.provisional),
+            status: r.status,
+            remainingWorkingDays: workingDaysBetween(today, r.due_on, calendar),
+          }
+        : null,
+      claimedBy: r.claimed_by ? { id: r.claimed_by, name: r.claimed_by_name ?? '', at: toIso(r.claimed_at), mine: r.claimed_by === ctx.user.id } : null,
     })),
     nextCursor: rows.length > q.limit && last ? Buffer.from(JSON.stringify({ due: toIso(last.sort_due), id: last.id })).toString('base64url') : null,
   };
@@ -119,3 +144,13 @@ export async function listTasks(ctx: ServiceContext, q: z.output<typeof tasksQue
 
 const toIso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
+
+/** Which of the person's roles a case waits for, as SQL over the same conditions as the inbox. */
+export function taskRole(waiting: readonly Waiting[]): SQL {
+  return sql`case ${sql.join(waiting.map((w) => sql`when ${w.when} then ${w.role}`), sql` `)} end`;
+}
+
+/** The chart path of the task a case waits in for the person, as SQL over the inbox conditions. */
+export function taskPath(waiting: readonly Waiting[]): SQL {
+  return sql`case ${sql.join(waiting.map((w) => sql`when ${w.when} then ${w.path}`), sql` `)} end`;
+}

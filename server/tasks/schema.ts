@@ -11,8 +11,18 @@ const dueSchema = z
     overdue: z.boolean(),
     provisional: z.boolean().meta({ description: "the count crosses a year whose official schedule is not published yet" }),
     status: z.enum(clockStatuses).meta({ description: 'running, paused or expired' }),
+    remainingWorkingDays: z.int().meta({ description: 'working days from today to dueOn; 0 on the day and once it has passed' }),
   })
   .meta({ id: 'TaskDue' });
+
+export const claimSchema = z
+  .strictObject({
+    id: idOut('the person holding the task'),
+    name: z.string(),
+    at: instantOut('when they took it'),
+    mine: z.boolean().meta({ description: 'the caller holds it' }),
+  })
+  .meta({ id: 'TaskClaim' });
 
 const taskSchema = z
   .strictObject({
@@ -24,9 +34,14 @@ const taskSchema = z
     materialName: z.string().nullable(),
     firmName: z.string(),
     due: dueSchema.nullable().meta({ description: 'the deadline of the task; null when the task has none (a draft, a policy to verify)' }),
+    claimedBy: claimSchema.nullable().meta({ description: 'who took this task from the shared inbox; null when nobody has' }),
   })
   .meta({ id: 'Task' });
 
 export const taskListSchema = z
   .strictObject({ items: z.array(taskSchema).meta({ description: 'soonest deadline first, tasks without one last' }), nextCursor: nextCursorOut })
   .meta({ id: 'TaskList' });
+
+export const taskClaimedSchema = z
+  .strictObject({ caseId: idOut('the case'), role: z.string().meta({ description: 'the role whose task it is' }), claimedBy: claimSchema })
+  .meta({ id: 'TaskClaimed' });

@@ -39,6 +39,9 @@ export class Api {
   patch<T = Json>(path: string, body: unknown, token?: string, headers?: Record<string, string>) {
     return this.request<T>('PATCH', path, { token, body, headers });
   }
+  delete<T = Json>(path: string, token?: string, headers?: Record<string, string>) {
+    return this.request<T>('DELETE', path, { token, headers });
+  }
 
   async login(email: string, password = 'Test-password-1'): Promise<string> {
     const res = await this.post<{ token: string }>('/auth/login', { email, password });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chartStates, DEAD_STATES, inboxTasks, primaryOfPath, statesWhereFirmMay } from '../../workflows/case/chart';
+import { activePaths, chartStates, DEAD_STATES, inboxTasks, primaryOfPath, statesWhereFirmMay } from '../../workflows/case/chart';
 import { caseClocks } from '../../workflows/case/clocks';
 
 // The typed meta on the chart is the one source of "who may act now"; these are its invariants.
@@ -39,5 +39,19 @@ describe('the case chart\'s state meta', () => {
     expect(primaryOfPath(['inReview', 'review', 'municipal'])).toBe('municipal');
     expect(primaryOfPath(['inReview', 'review'])).toBeNull();
     expect(primaryOfPath(['inReview', 'insurance', 'verified'])).toBeNull();
+  });
+});
+
+describe('the paths a state value is in', () => {
+  it('lists every node of every region, so a claim on a task is dropped exactly when its state is left', () => {
+    expect(activePaths({ inReview: { review: { expert: 'reviewing' }, insurance: 'verified' } }).sort()).toEqual([
+      'inReview',
+      'inReview.insurance',
+      'inReview.insurance.verified',
+      'inReview.review',
+      'inReview.review.expert',
+      'inReview.review.expert.reviewing',
+    ]);
+    expect(activePaths('draft')).toEqual(['draft']);
   });
 });

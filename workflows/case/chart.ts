@@ -1,3 +1,4 @@
+import type { StateValue } from 'xstate';
 import type { Capability, CaseStateMeta } from './types';
 import { caseMachines } from './registry';
 
@@ -47,3 +48,9 @@ export const DEAD_STATES: readonly string[] = [...primaries((m) => m.dead === tr
 
 /** Inbox tasks, one per state that declares one, with the path the task's state lives at. */
 export const inboxTasks = chartStates.flatMap((s) => (s.meta.task ? [{ ...s.meta.task, path: s.path, primary: s.primary }] : []));
+
+/** Every state node a state value is in, as dotted chart paths (inReview, inReview.review, …). */
+export function activePaths(value: StateValue, prefix: readonly string[] = []): string[] {
+  if (typeof value === 'string') return [[...prefix, value].join('.')];
+  return Object.entries(value).flatMap(([key, child]) => [[...prefix, key].join('.'), ...(child === undefined ? [] : activePaths(child, [...prefix, key]))]);
+}

@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import { z } from 'zod';
+import { claimTask, releaseTask } from '../../tasks/claim';
 import { expertListSchema, expertsQuerySchema, listExperts } from '../../experts/list';
 import type { AppContext } from '../../context';
 import { cities } from '../../domain/cities';
@@ -13,8 +14,8 @@ import { chainReportSchema } from '../../audit/schema';
 import { publishedEditionListSchema } from '../../catalogue/view-schema';
 import { notificationListSchema } from '../../notifications/schema';
 import { cityListSchema } from '../../reference/schema';
-import { taskListSchema } from '../../tasks/schema';
-import { mount } from '../route';
+import { taskClaimedSchema, taskListSchema } from '../../tasks/schema';
+import { mount, reply } from '../route';
 
 export function miscRoutes(router: Router, app: AppContext) {
   mount(router, app, {
@@ -72,6 +73,38 @@ export function miscRoutes(router: Router, app: AppContext) {
     query: tasksQuerySchema,
     ok: { status: 200, description: 'a page of tasks and the cursor of the next', schema: taskListSchema },
     handler: async ({ ctx, query }) => listTasks(ctx, query),
+  });
+  const claimParams = z.strictObject({ caseId: z.uuid({ error: 'not a case id' }) });
+  // reviewers who share an inbox (one city's, the province's, one insurer's) take and give back tasks
+  const claimers = ['municipal', 'provincial', 'insurer', 'finance'] as const;
+  mount(router, app, {
+    method: 'post',
+    path: '/tasks/:caseId/claim',
+    operationId: 'claimTask',
+    summary: 'Take a case from the shared inbox, so the others see who has it',
+    tags: ['cases'],
+    auth: 'user',
+    roles: claimers,
+    params: claimParams,
+    ok: { status: 200, description: 'the task is yours', schema: taskClaimedSchema },
+    errors: [404, 409],
+    handler: async ({ ctx, params }) => claimTask(ctx, params.caseId),
+  });
+  mount(router, app, {
+    method: 'delete',
+    path: '/tasks/:caseId/claim',
+    operationId: 'releaseTask',
+    summary: 'Give back a task you took',
+    tags: ['cases'],
+    auth: 'user',
+    roles: claimers,
+    params: claimParams,
+    ok: { status: 204, description: 'released' },
+    errors: [404],
+    handler: async ({ ctx, params }) => {
+      await releaseTask(ctx, params.caseId);
+      return reply({ status: 204 });
+    },
   });
   mount(router, app, {
     method: 'get',

@@ -1,0 +1,51 @@
+import { and, eq, or, sql } from 'drizzle-orm';
+import { taskClaims, users } from '../../db/schema';
+import type { ServiceContext } from '../context';
+import { conflict, notFound } from '../errors';
+import { loadVisibleCase } from '../cases/get';
+import { taskPath, taskRole, waitingFor } from './list';
+
+/**
+ * POST /tasks/:caseId/claim: the caller takes a case waiting in their inbox, so that the other
+ * reviewers of the same role see who has it. Taking it again is a no-op; taking one somebody else
+ * holds is refused with their name. The case row is locked, so two claims never both win.
+ */
+export async function claimTask(ctx: ServiceContext, caseId: string) {
+  return ctx.app.db.transaction(async (tx) => {
+    const waiting = waitingFor(ctx.user);
+    const rows = waiting.length
+      ? ((await tx.execute(sql`select cases.id, ${taskPath(waiting)} as task, ${taskRole(waiting)} as role from cases
+          where cases.id = ${caseId} and (${or(...waiting.map((w) => w.when))}) for update of cases`)) as unknown as { task: string; role: string }[])
+      : [];
+    const waitingCase = rows[0];
+    if (!waitingCase) {
+      await loadVisibleCase(ctx, caseId, tx);
+      throw conflict('this case is not waiting for you now; nothing to take');
+    }
+    const role = waitingCase.role as (typeof taskClaims.$inferSelect)['role'];
+    const [held] = await tx
+      .select({ userId: taskClaims.userId, name: users.name })
+      .from(taskClaims)
+      .innerJoin(users, eq(users.id, taskClaims.userId))
+      .where(and(eq(taskClaims.caseId, caseId), eq(taskClaims.role, role)));
+    if (held && held.userId !== ctx.user.id) {
+      throw conflict(`${held.name} has taken this task; ask them to release it`, { claimedBy: { id: held.userId, name: held.name } });
+    }
+    const claimedAt = ctx.app.clock.now();
+    await tx
+      .insert(taskClaims)
+      .values({ caseId, role, userId: ctx.user.id, task: waitingCase.task, claimedAt })
+      .onConflictDoUpdate({ target: [taskClaims.caseId, taskClaims.role], set: { userId: ctx.user.id, task: waitingCase.task, claimedAt } });
+    return { caseId, role, claimedBy: { id: ctx.user.id, name: ctx.user.name, at: claimedAt.toISOString(), mine: true } };
+  });
+}
+
+/** DELETE /tasks/:caseId/claim: the caller gives back a task they hold. */
+export async function releaseTask(ctx: ServiceContext, caseId: string): Promise<void> {
+  await loadVisibleCase(ctx, caseId);
+  const released = await ctx.app.db
+    .delete(taskClaims)
+    .where(and(eq(taskClaims.caseId, caseId), eq(taskClaims.userId, ctx.user.id)))
+    .returning({ caseId: taskClaims.caseId });
+  if (released.length === 0) throw notFound('task claim');
+}

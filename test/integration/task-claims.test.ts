@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/app';
+import { makeWorld, type World } from '../support/world';
+
+interface Task {
+  caseId: string;
+  due: { kind: string; dueOn: string; remainingWorkingDays: number } | null;
+  claimedBy: { id: string; name: string; mine: boolean } | null;
+}
+
+let t: TestApp;
+let w: World;
+beforeAll(async () => {
+  t = await startTestApp();
+  w = await makeWorld(t.app.db, t.api);
+});
+afterAll(async () => t.close());
+
+const taskOf = async (token: string, id: string) => (await t.api.get<{ items: Task[] }>('/tasks?limit=100', token)).body.items.find((i) => i.caseId === id);
+
+describe('taking tasks from a shared inbox', () => {
+  it('shows the other reviewers of the city who has taken a case, until it is given back', async () => {
+    const id = await w.submittedCase();
+    const res = await t.api.post<{ role: string; claimedBy: { id: string } }>(`/tasks/${id}/claim`, {}, w.tokens.municipal);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ role: 'municipal', claimedBy: { id: w.people.municipal.id } });
+    expect((await taskOf(w.tokens.municipal, id))?.claimedBy).toMatchObject({ id: w.people.municipal.id, mine: true });
+    expect((await taskOf(w.tokens.municipal2, id))?.claimedBy).toMatchObject({ id: w.people.municipal.id, name: w.people.municipal.name, mine: false });
+    // the insurer's task on the same case is a task of its own
+    expect((await taskOf(w.tokens.insurer, id))?.claimedBy).toBeNull();
+
+    const taken = await t.api.post<{ detail: string; claimedBy: { id: string } }>(`/tasks/${id}/claim`, {}, w.tokens.municipal2);
+    expect(taken.status).toBe(409);
+    expect(taken.body.claimedBy.id).toBe(w.people.municipal.id);
+    // taking it again is no change
+    expect((await t.api.post(`/tasks/${id}/claim`, {}, w.tokens.municipal)).status).toBe(200);
+
+    expect((await t.api.delete(`/tasks/${id}/claim`, w.tokens.municipal)).status).toBe(204);
+    expect((await taskOf(w.tokens.municipal2, id))?.claimedBy).toBeNull();
+    expect((await t.api.delete(`/tasks/${id}/claim`, w.tokens.municipal)).status).toBe(404);
+    expect((await t.api.post(`/tasks/${id}/claim`, {}, w.tokens.municipal2)).status).toBe(200);
+  });
+
+  it('lets exactly one of two reviewers taking the same case at once have it', async () => {
+    const id = await w.submittedCase();
+    const answers = await Promise.all([w.tokens.municipal, w.tokens.municipal2].map((tok) => t.api.post(`/tasks/${id}/claim`, {}, tok)));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+  });
+
+  it('lets a claim lapse when the case moves on to another state', async () => {
+    const id = await w.caseIn('revision');
+    await t.api.post(`/cases/${id}/events`, { type: 'RESUBMIT' }, w.tokens.firm);
+    await t.api.post(`/tasks/${id}/claim`, {}, w.tokens.municipal);
+    await t.api.post(`/cases/${id}/events`, { type: 'RETURN', reasons: [{ message: '再补' }] }, w.tokens.municipal2);
+    await t.api.post(`/cases/${id}/events`, { type: 'RESUBMIT' }, w.tokens.firm);
+    // back in municipal review, but the earlier claim was made in the state before the return
+    expect((await taskOf(w.tokens.municipal2, id))?.claimedBy).toBeNull();
+  });
+
+  it('shows the working days left to the due date', async () => {
+    const id = await w.submittedCase();
+    const task = await taskOf(w.tokens.municipal, id);
+    expect(task?.due).toMatchObject({ kind: 'municipalReview', remainingWorkingDays: 10 });
+  });
+
+  it('answers 409 for a case not waiting for the caller, 404 for one it cannot see, and refuses other roles', async () => {
+    const id = await w.submittedCase();
+    expect((await t.api.post(`/tasks/${id}/claim`, {}, w.tokens.provincial)).status).toBe(409);
+    expect((await t.api.post(`/tasks/${id}/claim`, {}, w.tokens.otherMunicipal)).status).toBe(404);
+    expect((await t.api.post(`/tasks/${crypto.randomUUID()}/claim`, {}, w.tokens.municipal)).status).toBe(404);
+    expect((await t.api.post('/tasks/nope/claim', {}, w.tokens.municipal)).status).toBe(400);
+    for (const who of ['firm', 'expert', 'admin'] as const) expect((await t.api.post(`/tasks/${id}/claim`, {}, w.tokens[who])).status, who).toBe(403);
+    expect((await t.api.post(`/tasks/${id}/claim`, {})).status).toBe(401);
+    expect((await t.api.delete(`/tasks/${id}/claim`, w.tokens.firm)).status).toBe(403);
+  });
+});
