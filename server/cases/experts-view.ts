@@ -18,13 +18,14 @@ export const assignmentViewSchema = z
     scores: z.record(z.string(), z.int()).nullable().meta({ description: 'points per rubric criterion; hidden until the caller may see them' }),
     total: z.number().nullable().meta({ description: 'Σ points × weight' }),
     opinion: z.string().nullable(),
+    overdue: z.boolean().meta({ description: "the expert's own deadline has passed without a score: the provincial reviewer may replace them" }),
     assignedAt: instantOut('when assigned'),
   })
   .meta({ id: 'ExpertAssignment' });
 
 export type AssignmentView = z.output<typeof assignmentViewSchema>;
 
-export function expertsView(context: Partial<CaseContext>, user: User): AssignmentView[] {
+export function expertsView(context: Partial<CaseContext>, user: User, overdue: ReadonlySet<string> = new Set()): AssignmentView[] {
   const experts = context.experts ?? [];
   const rubric = context.expertReview?.rubric;
   const provincial = user.roles.includes('provincial');
@@ -44,6 +45,7 @@ export function expertsView(context: Partial<CaseContext>, user: User): Assignme
       scores: scoresShown ? a.scores : null,
       total: scoresShown && a.scores && rubric ? scoreOf(rubric, a.scores) : null,
       opinion: scoresShown ? a.opinion : null,
+      overdue: full && (a.status === 'assigned' || a.status === 'accepted') && overdue.has(a.expertId),
       assignedAt: a.assignedAt,
     };
   });

@@ -59,7 +59,7 @@ export function caseView(row: CaseRow, round: RoundRow, allowedEvents: CaseEvent
       // whose own deadline it is, to the provincial reviewer and to that person only
       assigneeId: c.assigneeId !== null && (viewer.roles.includes('provincial') || c.assigneeId === viewer.id) ? c.assigneeId : null,
     })),
-    experts: expertsView(context, viewer),
+    experts: expertsView(context, viewer, new Set(clockRows.filter((c) => c.overdue && c.assigneeId).map((c) => c.assigneeId ?? ''))),
     enterpriseId: row.enterpriseId,
     city: row.city,
     roundId: row.roundId,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { clocks, emailDeliveries } from '../../db/schema';
+import { clocks, emailDeliveries, timers } from '../../db/schema';
+import { fireTimer } from '../../server/engine/timers';
 import { startTestApp, type TestApp } from '../support/app';
 import { FAILING_SCORES, makeWorld, PASSING_SCORES, type World } from '../support/world';
 
@@ -15,7 +16,7 @@ afterAll(async () => t.close());
 interface CaseAnswer {
   state: string;
   allowedEvents: string[];
-  experts: { expertId: string | null; mine: boolean; status: string; conflict: string | null; note: string | null; scores: Record<string, number> | null; total: number | null }[];
+  experts: { expertId: string | null; mine: boolean; status: string; conflict: string | null; note: string | null; scores: Record<string, number> | null; total: number | null; overdue: boolean }[];
   clocks: { kind: string; status: string; assigneeId: string | null }[];
 }
 const send = (id: string, token: string, body: Record<string, unknown>) => t.api.post<Record<string, unknown>>(`/cases/${id}/events`, body, token);
@@ -184,5 +185,30 @@ describe('GET /experts', () => {
     expect((await t.api.get('/experts?caseId=nope', w.tokens.provincial)).status).toBe(400);
     for (const who of ['firm', 'municipal', 'expert', 'insurer', 'finance', 'admin'] as const) expect((await t.api.get('/experts', w.tokens[who])).status, who).toBe(403);
     expect((await t.api.get('/experts')).status).toBe(401);
+  });
+});
+
+describe('an expert past their own deadline', () => {
+  it('is marked overdue to the provincial reviewer, who is told and may replace them', async () => {
+    const id = await w.caseIn('expert');
+    const panel = await w.makeExperts();
+    await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) });
+    const [late] = panel;
+    if (!late) throw new Error('no expert');
+    const [clock] = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, id), eq(clocks.assigneeId, late.user.id)));
+    const [expiry] = await t.app.db.select().from(timers).where(and(eq(timers.clockId, clock?.id ?? ''), eq(timers.purpose, 'expiry')));
+    if (!expiry) throw new Error('no expiry armed');
+    await t.app.db.update(timers).set({ fireAt: new Date(t.app.clock.now().getTime() - 1000) }).where(eq(timers.id, expiry.id));
+    expect(await fireTimer(t.app, expiry.id)).toBe(true);
+
+    const experts = (await view(id, w.tokens.provincial)).experts;
+    expect(experts.filter((e) => e.overdue).map((e) => e.expertId)).toEqual([late.user.id]);
+    const escalated = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerId, id), eq(emailDeliveries.template, 'clock.overdue')));
+    expect(escalated.map((m) => m.toAddress)).toContain(w.people.provincial.email);
+    const [fresh] = await w.makeExperts(1);
+    if (!fresh) throw new Error('no expert');
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [fresh.user.id], replaces: late.user.id })).status).toBe(200);
+    const [closed] = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, id), eq(clocks.assigneeId, late.user.id)));
+    expect(closed?.status).toBe('stopped');
   });
 });
