@@ -15,18 +15,23 @@ export interface Reply {
   headers?: Record<string, string>;
 }
 
-export interface HandlerInput<P, Q, B> {
+/** Who asks a public route: anyone, signed in or not. */
+export interface PublicContext extends Omit<ServiceContext, 'user'> {
+  user: User | null;
+}
+
+export interface HandlerInput<P, Q, B, C = ServiceContext> {
   params: P;
   query: Q;
   body: B;
   req: Request;
   res: Response;
   app: AppContext;
-  /** present when the route needs a signed-in user */
-  ctx: ServiceContext;
+  /** the caller: a `ServiceContext` on a user route, a `PublicContext` (user or null) on a public one */
+  ctx: C;
 }
 
-export interface RouteDef<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+interface RouteBase<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
   method: Method;
   path: string;
   /** the operation's name for clients and generated SDKs: camelCase, unique, never renamed */
@@ -35,14 +40,8 @@ export interface RouteDef<P extends z.ZodType, Q extends z.ZodType, B extends z.
   /** the longer story for the OpenAPI document, where a route's behaviour needs one */
   description?: string;
   tags: string[];
-  auth: 'public' | 'user';
   /** the roles that may use the route at all (SPEC §2), checked before the request is read */
   roles?: readonly Role[];
-  /**
-   * Whether the caller may act on what the params name (e.g. 404 for a case it may not see, 403
-   * for one it may only read), checked before the query and the body are read.
-   */
-  authorize?: (input: { ctx: ServiceContext; params: z.output<P> }) => Promise<unknown>;
   params?: P;
   query?: Q;
   body?: B;
@@ -55,8 +54,28 @@ export interface RouteDef<P extends z.ZodType, Q extends z.ZodType, B extends z.
   errors?: number[];
   /** extra middleware before validation, e.g. a multipart parser */
   before?: RequestHandler[];
-  handler: (input: HandlerInput<z.output<P>, z.output<Q>, z.output<B>>) => Promise<unknown>;
 }
+
+/** What a route's caller is, and what its `authorize` and `handler` are given for it. */
+interface Served<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, C> {
+  /**
+   * Whether the caller may act on what the params name (e.g. 404 for a case it may not see, 403
+   * for one it may only read), checked before the query and the body are read.
+   */
+  authorize?: (input: { ctx: C; params: z.output<P> }) => Promise<unknown>;
+  handler: (input: HandlerInput<z.output<P>, z.output<Q>, z.output<B>, C>) => Promise<unknown>;
+}
+
+export interface PublicRouteDef<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> extends RouteBase<P, Q, B>, Served<P, Q, B, PublicContext> {
+  auth: 'public';
+}
+
+export interface UserRouteDef<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> extends RouteBase<P, Q, B>, Served<P, Q, B, ServiceContext> {
+  auth: 'user';
+}
+
+/** A public route's handler sees `ctx.user` as `User | null`; only a user route's may take it as given. */
+export type RouteDef<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> = PublicRouteDef<P, Q, B> | UserRouteDef<P, Q, B>;
 
 type Empty = z.ZodObject;
 
@@ -72,17 +91,11 @@ export function mount<P extends z.ZodType = Empty, Q extends z.ZodType = Empty, 
   claimOperationId(router, def.operationId);
   registry.registerPath(openapiEntry(def));
   const handler: RequestHandler = async (req, res) => {
-    const params = parse(def.params, req.params, 'params');
-    const ctx = { app, user: req.user as User, requestId: String(req.id) };
-    await def.authorize?.({ ctx, params: params as z.output<P> });
-    if (req.bodyError !== undefined) throw req.bodyError;
-    // a JSON route read nothing from another type of body: answering as if it were empty would hide that
-    if (def.body && hasBody(req) && !req.is(['application/json', 'application/*+json'])) {
-      throw unsupportedMediaType('send the body as application/json', [{ path: 'header.Content-Type', message: 'must be application/json' }]);
-    }
-    const query = parse(def.query, req.query, 'query');
-    const body = parse(def.body, req.body ?? {}, 'body');
-    const result = await def.handler({ params, query, body, req, res, app, ctx } as HandlerInput<z.output<P>, z.output<Q>, z.output<B>>);
+    const requestId = String(req.id);
+    const result =
+      def.auth === 'user'
+        ? await serve(def, { app, user: signedIn(req, def.operationId), requestId }, req, res, app)
+        : await serve(def, { app, user: req.user ?? null, requestId }, req, res, app);
     if (res.headersSent) return;
     const reply = isReply(result) ? result : { body: result };
     for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
@@ -91,6 +104,35 @@ export function mount<P extends z.ZodType = Empty, Q extends z.ZodType = Empty, 
     else res.json(reply.body);
   };
   router[def.method](def.path, gate(def.auth, def.roles), ...(def.before ?? []), handler);
+}
+
+/**
+ * gate() turned away anonymous callers of a user route before this runs: a user route reached
+ * without a user is a bug on our side, answered 500 rather than served to nobody.
+ */
+function signedIn(req: Request, operationId: string): User {
+  if (!req.user) throw new Error(`${operationId} is a user route but was reached without a signed-in user`);
+  return req.user;
+}
+
+/** Reads the request in the order refusals are owed (who, then what the params name, then the body) and runs the handler. */
+async function serve<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, C>(
+  def: RouteBase<P, Q, B> & Served<P, Q, B, C>,
+  ctx: C,
+  req: Request,
+  res: Response,
+  app: AppContext,
+): Promise<unknown> {
+  const params = parse(def.params, req.params, 'params') as z.output<P>;
+  await def.authorize?.({ ctx, params });
+  if (req.bodyError !== undefined) throw req.bodyError;
+  // a JSON route read nothing from another type of body: answering as if it were empty would hide that
+  if (def.body && hasBody(req) && !req.is(['application/json', 'application/*+json'])) {
+    throw unsupportedMediaType('send the body as application/json', [{ path: 'header.Content-Type', message: 'must be application/json' }]);
+  }
+  const query = parse(def.query, req.query, 'query') as z.output<Q>;
+  const body = parse(def.body, req.body ?? {}, 'body') as z.output<B>;
+  return def.handler({ params, query, body, req, res, app, ctx });
 }
 
 const OPERATION_ID = /^[a-z][A-Za-z0-9]*$/;
