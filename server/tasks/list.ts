@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ServiceContext, User } from '../context';
 import { badRequest } from '../errors';
 import { cases } from '../../db/schema';
+import type { ClockStatus } from '../../db/schema/clocks';
 import { inboxTasks } from '../../workflows/case/chart';
 import { visibleAs } from '../cases/visibility';
 
@@ -55,7 +56,7 @@ function decode(s: string): Cursor {
   }
 }
 
-interface TaskRow extends Record<string, unknown> {
+interface TaskRowBase extends Record<string, unknown> {
   id: string;
   number: string;
   state: string;
@@ -63,14 +64,12 @@ interface TaskRow extends Record<string, unknown> {
   task_zh: string;
   material_name: string | null;
   firm_name: string;
-  kind: string | null;
-  due_on: string | null;
-  due_at: Date | null;
   sort_due: Date;
-  overdue: boolean | null;
-  provisional: boolean | null;
-  status: string | null;
 }
+// the clock columns come from a left join: all null when the task has no running clock, all set (they are not null in clocks) when it has one
+type TaskRow =
+  | (TaskRowBase & { kind: null; due_on: null; due_at: null; overdue: null; provisional: null; status: null })
+  | (TaskRowBase & { kind: string; due_on: string; due_at: Date; overdue: boolean; provisional: boolean; status: ClockStatus });
 
 /** GET /tasks: my inbox, soonest deadline first, overdue ones marked. */
 export async function listTasks(ctx: ServiceContext, q: z.output<typeof tasksQuerySchema>) {
@@ -108,7 +107,7 @@ export async function listTasks(ctx: ServiceContext, q: z.output<typeof tasksQue
       taskZh: r.task_zh,
       materialName: r.material_name,
       firmName: r.firm_name,
-      due: r.kind ? { kind: r.kind, dueOn: r.due_on, dueAt: toIso(r.due_at), overdue: Boolean(r.overdue), provisional: Boolean(r.provisional), status: r.status } : null,
+      due: r.kind ? { kind: r.kind, dueOn: r.due_on, dueAt: new Date(r.due_at).toISOString(), overdue: Boolean(r.overdue), provisional: Boolean(r.provisional), status: r.status } : null,
     })),
     nextCursor: rows.length > q.limit && last ? Buffer.from(JSON.stringify({ due: toIso(last.sort_due), id: last.id })).toString('base64url') : null,
   };

@@ -32,9 +32,10 @@ import type { ApiResponse } from '../support/http';
 import { makeWorld, type World } from '../support/world';
 import { confirmationTokensFor } from '../support/registration';
 
-// Responses are not validated at run time: this file drives real requests and parses each answer
-// with the schema the OpenAPI document publishes for it. The schemas are strict, so a field a
-// presenter gains without its schema fails here.
+// In the test app every answer is parsed with its route's schema (CHECK_RESPONSES, route.ts), so a
+// mismatch anywhere is a 500. This file adds what that check cannot see: that the OpenAPI document
+// publishes the schema for each status, and closed copies of the open schemas (auth, enterprises),
+// so a field a presenter gains without its schema fails here.
 
 interface Operation {
   responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;

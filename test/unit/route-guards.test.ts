@@ -4,13 +4,18 @@ import express, { Router, type ErrorRequestHandler, type RequestHandler } from '
 import { z } from 'zod';
 import { AppError, notFound, statusOf } from '../../server/errors';
 import type { AppContext, User } from '../../server/context';
-import { mount, type PublicRouteDef, type UserRouteDef } from '../../server/http/route';
+import { env } from '../../server/env';
+import { mount, reply, type CallerOf } from '../../server/http/route';
 import { duplicateRace } from '../../server/cases/duplicate';
+
+// mount() reads nothing of the app but its env until a request comes
+const app = { env } as AppContext;
+const checked = { env: { ...env, CHECK_RESPONSES: '1' } } as AppContext;
+const unchecked = { env: { ...env, CHECK_RESPONSES: '0' } } as AppContext;
 
 describe('mount', () => {
   it('refuses a second route with the same operationId at start-up', () => {
     const router = Router();
-    const app = {} as AppContext;
     const def = (path: string) => ({
       method: 'get' as const,
       path,
@@ -29,7 +34,7 @@ describe('mount', () => {
 describe('a route that authorizes what its params name', () => {
   it('answers 404 for a resource the caller may not see before it reads a bad query', async () => {
     const router = Router();
-    mount(router, {} as AppContext, {
+    mount(router, app, {
       method: 'get',
       path: '/hidden/:id',
       operationId: 'probeHiddenWithQuery',
@@ -77,12 +82,12 @@ const someone: User = { id: '00000000-0000-4000-8000-000000000001', email: 'a@ex
 
 describe('the caller a route is given', () => {
   it('is User | null on a public route and User on a user route', () => {
-    expectTypeOf<Parameters<PublicRouteDef<z.ZodObject, z.ZodObject, z.ZodObject>['handler']>[0]['ctx']['user']>().toEqualTypeOf<User | null>();
-    expectTypeOf<Parameters<UserRouteDef<z.ZodObject, z.ZodObject, z.ZodObject>['handler']>[0]['ctx']['user']>().toEqualTypeOf<User>();
+    expectTypeOf<CallerOf<'public'>['user']>().toEqualTypeOf<User | null>();
+    expectTypeOf<CallerOf<'user'>['user']>().toEqualTypeOf<User>();
   });
 
   it('does not let a public handler read the user without a null check', () => {
-    mount(Router(), {} as AppContext, {
+    mount(Router(), app, {
       method: 'get',
       path: '/probe',
       operationId: 'probePublicUser',
@@ -101,7 +106,7 @@ describe('the caller a route is given', () => {
   it('answers 500 and never runs the handler when a user route is reached without a user', async () => {
     const router = Router();
     let ran = false;
-    mount(router, {} as AppContext, {
+    mount(router, app, {
       method: 'get',
       path: '/mine',
       operationId: 'probeLostUser',
@@ -118,6 +123,73 @@ describe('the caller a route is given', () => {
     const signIn: RequestHandler = (req, _res, next) => ((req.user = someone), next());
     expect(await answerOf(router, '/mine', [signIn])).toBe(500);
     expect(ran).toBe(false);
+  });
+});
+
+const thing = z.strictObject({ id: z.string() });
+const preview = z.strictObject({ rows: z.int() });
+
+/** A route documenting 201 with `thing` and 200 with `preview`, answering what `answer` returns. */
+function probe(appContext: AppContext, answer: (dryRun: boolean) => unknown): Router {
+  const router = Router();
+  mount(router, appContext, {
+    method: 'get',
+    path: '/thing',
+    operationId: 'probeAnswer',
+    summary: 'probe',
+    tags: ['probe'],
+    auth: 'public',
+    query: z.object({ dryRun: z.enum(['true', 'false']).optional() }),
+    ok: { status: 201, description: 'a thing', schema: thing },
+    alsoOk: [{ status: 200, description: 'a preview', schema: preview }],
+    // the cast stands for a handler whose types lie, e.g. a cast of a jsonb column
+    handler: async ({ query }) => answer(query.dryRun === 'true') as z.input<typeof thing>,
+  });
+  return router;
+}
+
+describe("a route's answer", () => {
+  it('must have the shape its documented schema gives, for ok and for each alsoOk status', () => {
+    const def = {
+      method: 'get',
+      path: '/typed',
+      summary: 'probe',
+      tags: ['probe'] as string[],
+      auth: 'public',
+      ok: { status: 201, description: 'a thing', schema: thing },
+      alsoOk: [{ status: 200, description: 'a preview', schema: preview }],
+    } as const;
+    const router = Router();
+    mount(router, app, { ...def, operationId: 'probeTypedOk', handler: async () => ({ id: 'x' }) });
+    mount(router, app, { ...def, operationId: 'probeTypedReply', handler: async () => reply({ status: 201, body: { id: 'x' }, headers: { Location: '/x' } }) });
+    mount(router, app, { ...def, operationId: 'probeTypedAlso', handler: async () => reply({ status: 200, body: { rows: 3 } }) });
+    // @ts-expect-error a body without the schema's fields
+    mount(router, app, { ...def, operationId: 'probeWrongBody', handler: async () => ({ name: 'x' }) });
+    // @ts-expect-error the 200 answer's body is a preview, not a thing
+    mount(router, app, { ...def, operationId: 'probeWrongAlso', handler: async () => reply({ status: 200, body: { id: 'x' } }) });
+    // @ts-expect-error 202 is not documented
+    mount(router, app, { ...def, operationId: 'probeWrongStatus', handler: async () => reply({ status: 202, body: { id: 'x' } }) });
+    // @ts-expect-error a documented body cannot be left out
+    mount(router, app, { ...def, operationId: 'probeNoBody', handler: async () => reply({ status: 201 }) });
+  });
+
+  it('is answered as the handler made it when it matches its schema', async () => {
+    expect(await answerOf(probe(checked, (dryRun) => (dryRun ? reply({ status: 200, body: { rows: 1 } }) : { id: 'x' })), '/thing')).toBe(201);
+    expect(await answerOf(probe(checked, (dryRun) => (dryRun ? reply({ status: 200, body: { rows: 1 } }) : { id: 'x' })), '/thing?dryRun=true')).toBe(200);
+  });
+
+  it('answers 500 when checked and the body does not parse with the schema of its status', async () => {
+    expect(await answerOf(probe(checked, () => ({ id: 'x', extra: 1 })), '/thing')).toBe(500);
+    expect(await answerOf(probe(checked, () => reply({ status: 200, body: { id: 'x' } })), '/thing')).toBe(500);
+    expect(await answerOf(probe(checked, () => undefined), '/thing')).toBe(500);
+  });
+
+  it('answers 500 when checked and the status is not documented', async () => {
+    expect(await answerOf(probe(checked, () => reply({ status: 202, body: { id: 'x' } })), '/thing')).toBe(500);
+  });
+
+  it('is not checked unless CHECK_RESPONSES is on: production pays no parse per answer', async () => {
+    expect(await answerOf(probe(unchecked, () => ({ id: 'x', extra: 1 })), '/thing')).toBe(201);
   });
 });
 
