@@ -23,6 +23,8 @@ const schema = z.object({
   LOGINS_PER_MINUTE: z.coerce.number().int().positive().default(30),
   // GET /metrics: with a token, Prometheus sends it as a bearer; without one, only loopback may scrape
   METRICS_TOKEN: z.string().min(16).optional(),
+  // tests: every answer is parsed with the schema its route documents, a mismatch answers 500 (a parse per answer, never in production)
+  CHECK_RESPONSES: z.enum(['0', '1']).default('0'),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -1,5 +1,6 @@
 import { index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
+import type { StateValue } from 'xstate';
 import { createdAt, fen, id, instant, updatedAt } from './common';
 import { rounds } from './rounds';
 import { enterprises } from './enterprises';
@@ -12,7 +13,7 @@ export interface MaterialBody { name: string; specification: string; batchNo: st
 export interface UserUnitBody { name: string; uscc: string; notAffiliate: boolean; notTrader: boolean }
 export interface ContractBody { number: string; signedOn: string; quantity: string; unit: string; deliveredOn: string }
 export interface PolicyBody { number: string; startsOn: string; endsOn: string; premiumInvoiceNo: string; paidOn: string }
-export interface PersistedSnapshot { value: unknown; context: unknown }
+export interface PersistedSnapshot { value: StateValue; context: unknown }
 
 export const cases = pgTable(
   'cases',

@@ -17,7 +17,7 @@ export const history = pgTable(
     requestId: text('request_id'),
     stateBefore: text('state_before'),
     stateAfter: text('state_after').notNull(),
-    payload: jsonb('payload').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
     machineVersion: text('machine_version').notNull(),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),

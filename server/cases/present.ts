@@ -1,7 +1,7 @@
 import type { clocks } from '../../db/schema';
 import type { CaseRow, RoundRow } from '../engine/scope';
 import { formatYuan } from '../domain/money';
-import { premiumRateAboveCap } from '../domain/subsidy';
+import { premiumRateAboveCap, type SubsidyDerivationJson } from '../domain/subsidy';
 import type { CaseContext, CaseEventType } from '../../workflows/case/types';
 import type { User } from '../context';
 import { expertsView } from './experts-view';
@@ -44,7 +44,7 @@ export function caseView(row: CaseRow, round: RoundRow, allowedEvents: CaseEvent
     id: row.id,
     number: row.number,
     state: row.state,
-    stateValue: (row.snapshot as { value: unknown }).value,
+    stateValue: row.snapshot.value,
     version: row.version,
     allowedEvents,
     warnings: warningsFor(row, round),
@@ -69,7 +69,8 @@ export function caseView(row: CaseRow, round: RoundRow, allowedEvents: CaseEvent
     userUnit: row.userUnit,
     contract: { ...row.contract, amount: yuan(row.contractAmountFen) },
     policy: { ...row.policy, insurerId: row.insurerId, liabilityLimit: yuan(row.liabilityLimitFen), premium: yuan(row.premiumFen) },
-    subsidy: row.subsidyFen === null ? null : { amount: formatYuan(row.subsidyFen), derivation: row.subsidyDerivation },
+    // the column holds what toDerivationJson made of the computation, or nothing
+    subsidy: row.subsidyFen === null ? null : { amount: formatYuan(row.subsidyFen), derivation: row.subsidyDerivation as SubsidyDerivationJson | null },
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     submittedAt: row.submittedAt?.toISOString() ?? null,

@@ -3,7 +3,7 @@ import canonicalize from 'canonicalize';
 import { and, eq, sql } from 'drizzle-orm';
 import { idempotencyKeys } from '../../db/schema';
 import { allowedEvents, canSee } from '../../workflows/case/permissions';
-import type { CaseEvent } from '../../workflows/case/types';
+import type { CaseEvent, CaseEventType } from '../../workflows/case/types';
 import type { ServiceContext } from '../context';
 import { AppError, notFound, unprocessable } from '../errors';
 import { applyEvent } from '../engine/transition';
@@ -19,7 +19,7 @@ export interface EventOptions {
 
 export interface EventResult {
   status: number;
-  body: { id: string; state: string; version: number; allowedEvents: string[] };
+  body: { id: string; state: string; version: number; allowedEvents: CaseEventType[] };
   replayed: boolean;
 }
 

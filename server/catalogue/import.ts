@@ -12,6 +12,8 @@ const PREVIEW_ENTRIES = 50;
 const INSERT_CHUNK = 1000;
 
 export interface FileIssue extends FieldError {
+  code: string;
+  messageZh: string;
   rowNumber: number;
   column?: string;
 }

@@ -37,7 +37,7 @@ const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 // The exact expression of catalogue_entries_search_idx (pg_trgm GIN), so the planner can use it.
 const searchText = sql`(${catalogueEntries.name} || ' ' || ${catalogueEntries.requirements} || ' ' || ${catalogueEntries.applicationField})`;
 
-async function resolveEdition(app: AppContext, viewer: User | undefined, id: string | undefined) {
+async function resolveEdition(app: AppContext, viewer: User | null, id: string | undefined) {
   if (id !== undefined) {
     const [edition] = await app.db.select().from(catalogueEditions).where(eq(catalogueEditions.id, id));
     if (!edition || (edition.status === 'draft' && !isAdmin(viewer))) throw notFound('catalogue edition');
@@ -54,7 +54,7 @@ async function resolveEdition(app: AppContext, viewer: User | undefined, id: str
 }
 
 /** Public catalogue search, in 序号 order, keyset-paginated on seq within one edition. */
-export async function searchEntries(app: AppContext, viewer: User | undefined, query: SearchQuery) {
+export async function searchEntries(app: AppContext, viewer: User | null, query: SearchQuery) {
   const cursor = query.cursor === undefined ? undefined : decode(query.cursor);
   if (cursor && query.edition !== undefined && cursor.e !== query.edition) {
     throw badRequest('the cursor belongs to another edition', [{ path: 'query.cursor', message: 'cursor and edition disagree' }]);

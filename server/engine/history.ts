@@ -16,7 +16,7 @@ export interface HistoryEntry {
   requestId: string | null;
   stateBefore: string | null;
   stateAfter: string;
-  payload: unknown;
+  payload: Record<string, unknown>;
   machineVersion: string;
 }
 

@@ -2,7 +2,7 @@ import { asc, desc, eq } from 'drizzle-orm';
 import { roundChanges, rounds, users } from '../../db/schema';
 import type { ServiceContext } from '../context';
 import { forbidden, notFound } from '../errors';
-import { roundView } from './present';
+import { roundView, type RoundFields } from './present';
 
 // Rounds are a handful a year, so the list is not paginated.
 export async function listRounds(ctx: ServiceContext) {
@@ -33,8 +33,9 @@ export async function listRoundChanges(ctx: ServiceContext, id: string) {
       paramsVersion: change.paramsVersion,
       changedBy: { id: change.changedBy, name: byName },
       reason: change.reason,
-      before: change.before,
-      after: change.after,
+      // written by update.ts only: the changed keys of roundFields before and after
+      before: change.before as Partial<RoundFields>,
+      after: change.after as Partial<RoundFields>,
       at: change.createdAt.toISOString(),
     })),
   };

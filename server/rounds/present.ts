@@ -1,3 +1,4 @@
+import type { DocumentType } from '../../db/schema/cases';
 import type { ClockLengths } from '../../db/schema/rounds';
 import { formatYuan } from '../domain/money';
 import type { RoundRow } from './columns';
@@ -36,7 +37,8 @@ export function roundFields(r: Omit<RoundRow, 'id' | 'paramsVersion' | 'createdA
     budget: yuan(r.budgetFen),
     excludedCategories: r.excludedCategories,
     excludedEntryIds: r.excludedEntryIds,
-    requiredDocuments: r.requiredDocuments,
+    // the column is open text; rounds are written only through roundCreateSchema and roundPatchSchema, which take document types
+    requiredDocuments: r.requiredDocuments as DocumentType[],
     clockLengths: orderedClockLengths(r.clockLengths),
     rubric: r.rubric,
     expertQuorum: r.expertQuorum,

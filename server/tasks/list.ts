@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ServiceContext, User } from '../context';
 import { badRequest } from '../errors';
 import { cases } from '../../db/schema';
+import type { ClockStatus } from '../../db/schema/clocks';
 import { inboxTasks } from '../../workflows/case/chart';
 import { holdsAssignment, visibleAs } from '../cases/visibility';
 import type { Role } from '../../db/schema/accounts';
@@ -61,7 +62,7 @@ function decode(s: string): Cursor {
   }
 }
 
-interface TaskRow extends Record<string, unknown> {
+interface TaskRowBase extends Record<string, unknown> {
   id: string;
   number: string;
   state: string;
@@ -69,17 +70,15 @@ interface TaskRow extends Record<string, unknown> {
   task_zh: string;
   material_name: string | null;
   firm_name: string;
-  kind: string | null;
-  due_on: string | null;
-  due_at: Date | null;
   sort_due: Date;
-  overdue: boolean | null;
-  provisional: boolean | null;
-  status: string | null;
   claimed_by: string | null;
   claimed_by_name: string | null;
   claimed_at: Date | null;
 }
+// the clock columns come from a left join: all null when the task has no running clock, all set (they are not null in clocks) when it has one
+type TaskRow =
+  | (TaskRowBase & { kind: null; due_on: null; due_at: null; overdue: null; provisional: null; status: null })
+  | (TaskRowBase & { kind: string; due_on: string; due_at: Date; overdue: boolean; provisional: boolean; status: ClockStatus });
 
 /** GET /tasks: my inbox, soonest deadline first, overdue ones marked. */
 export async function listTasks(ctx: ServiceContext, q: z.output<typeof tasksQuerySchema>) {
@@ -125,18 +124,18 @@ export async function listTasks(ctx: ServiceContext, q: z.output<typeof tasksQue
       taskZh: r.task_zh,
       materialName: r.material_name,
       firmName: r.firm_name,
-      due: r.kind && r.due_on
+      due: r.kind
         ? {
             kind: r.kind,
             dueOn: r.due_on,
-            dueAt: toIso(r.due_at),
+            dueAt: new Date(r.due_at).toISOString(),
             overdue: Boolean(r.overdue),
             provisional: Boolean(r.provisional),
             status: r.status,
             remainingWorkingDays: workingDaysBetween(today, r.due_on, calendar),
           }
         : null,
-      claimedBy: r.claimed_by ? { id: r.claimed_by, name: r.claimed_by_name ?? '', at: toIso(r.claimed_at), mine: r.claimed_by === ctx.user.id } : null,
+      claimedBy: r.claimed_by ? { id: r.claimed_by, name: r.claimed_by_name ?? '', at: new Date(r.claimed_at ?? 0).toISOString(), mine: r.claimed_by === ctx.user.id } : null,
     })),
     nextCursor: rows.length > q.limit && last ? Buffer.from(JSON.stringify({ due: toIso(last.sort_due), id: last.id })).toString('base64url') : null,
   };

@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { sessions, users } from '../../db/schema';
 import { makeEnterprise, makeUser } from '../../seeds/factories';
-import { startTestApp, type TestApp } from '../support/app';
+import { useTestApp } from '../support/use-app';
 
-let t: TestApp;
+const { t } = useTestApp({ world: false });
 // the app trusts a loopback proxy, so a test can speak for any client address
 const from = (address: string) => ({ 'X-Forwarded-For': address });
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => t.close());
 
 describe('POST /auth/login', () => {
   it('signs in with email and password and returns a token and the user', async () => {

@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app';
-import { makeWorld, type World } from '../support/world';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/use-app';
 
-let t: TestApp;
-let w: World;
-beforeAll(async () => {
-  // its own database: the sweep below also moves the settable clock, which lives in the database
-  t = await startTestApp({ ownDatabase: true });
-  w = await makeWorld(t.app.db, t.api);
-});
-afterAll(async () => t.close());
+// its own database: the sweep below also moves the settable clock, which lives in the database
+const { t, w } = useTestApp({ ownDatabase: true });
 
 const garbage: unknown[] = [
   null,

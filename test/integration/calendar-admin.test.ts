@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { and, asc, desc, eq, isNotNull, isNull } from 'drizzle-orm';
 import { calendarChanges, clockEvents, clocks, timers } from '../../db/schema';
 import type { SettableClock } from '../../server/clock';
@@ -6,18 +6,10 @@ import { defaultClockLengths } from '../../server/engine/clock-kinds';
 import { fireTimer } from '../../server/engine/timers';
 import { recountYear } from '../../server/calendar/admin';
 import { makeRound } from '../../seeds/factories';
-import { startTestApp, type TestApp } from '../support/app';
-import { makeWorld, type World } from '../support/world';
+import { useTestApp } from '../support/use-app';
 
 // This file rewrites calendar rows of 2027, which no other file relies on, in a database of its own.
-let t: TestApp;
-let w: World;
-
-beforeAll(async () => {
-  t = await startTestApp({ ownDatabase: true });
-  w = await makeWorld(t.app.db, t.api);
-});
-afterAll(async () => t.close());
+const { t, w } = useTestApp({ ownDatabase: true });
 
 interface Day {
   date: string;

@@ -1,20 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { makeUser } from '../../seeds/factories';
-import { startTestApp, type TestApp } from '../support/app';
-import { makeWorld, type World } from '../support/world';
+import { useTestApp } from '../support/use-app';
 
-let t: TestApp;
-let w: World;
+const { t, w } = useTestApp();
 let draftId: string;
 let submittedId: string;
 
 beforeAll(async () => {
-  t = await startTestApp();
-  w = await makeWorld(t.app.db, t.api);
   draftId = await w.createCase();
   submittedId = await w.submittedCase();
 });
-afterAll(async () => t.close());
 
 describe('who may open an application', () => {
   it('refuses every role but firm staff with 403, and anonymous callers with 401', async () => {

@@ -1,20 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { attachRequiredDocuments, makeEdition, makeRound } from '../../seeds/factories';
-import { startTestApp, type TestApp } from '../support/app';
-import { makeWorld, type World } from '../support/world';
+import { useTestApp } from '../support/use-app';
 
-let t: TestApp;
-let w: World;
+const { t, w } = useTestApp();
 let foreignEntryId: string;
 
 beforeAll(async () => {
-  t = await startTestApp();
-  w = await makeWorld(t.app.db, t.api);
   const { entries } = await makeEdition(t.app.db, [{ name: '钨丝金刚石切割线' }]);
   foreignEntryId = entries[0]?.id ?? '';
 });
-afterAll(async () => t.close());
 
 interface Problem {
   path: string;

@@ -3,31 +3,26 @@ import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { catalogueEditions } from '../../db/schema';
 import { parseEditionFile, type ParsedEntry } from '../../server/catalogue/parse';
-import { startTestApp, type TestApp } from '../support/app';
-import { makeWorld, type World } from '../support/world';
+import { useTestApp } from '../support/use-app';
 
 const path = (relative: string): string => fileURLToPath(new URL(relative, import.meta.url));
 const DEMO_CSV = path('../../seeds/data/catalogue-demo.csv');
 const DEMO_XLSX = path('../../seeds/data/catalogue-demo.xlsx');
 const SMALL_CSV = path('../fixtures/catalogue/small.csv');
 
-let t: TestApp;
-let w: World;
+const { t, w } = useTestApp();
 let demoCsv: Buffer;
 let demoXlsx: Buffer;
 let demoEntries: ParsedEntry[];
 
 beforeAll(async () => {
-  t = await startTestApp();
-  w = await makeWorld(t.app.db, t.api);
   demoCsv = await readFile(DEMO_CSV);
   demoXlsx = await readFile(DEMO_XLSX);
   demoEntries = (await parseEditionFile(demoCsv, 'catalogue-demo.csv')).entries;
 });
-afterAll(async () => t.close());
 
 interface Upload {
   bytes: Buffer;

@@ -2,23 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, isNull } from 'drizzle-orm';
 import { clockEvents, clocks, emailDeliveries, outbox, timers } from '../../db/schema';
 import { addCalendarDays, addWorkingDays, endOfShanghaiDay } from '../../server/calendar/workdays';
-import { startTestApp, type TestApp } from '../support/app';
 import { startSmtpSink, type SmtpSink } from '../support/smtp';
-import { makeWorld, type World } from '../support/world';
+import { useTestApp } from '../support/use-app';
 
 let smtp: SmtpSink;
-let t: TestApp;
-let w: World;
-
 beforeAll(async () => {
   smtp = await startSmtpSink();
-  t = await startTestApp({ workers: true, smtpUrl: smtp.url });
-  w = await makeWorld(t.app.db, t.api);
 });
-afterAll(async () => {
-  await t.close();
-  await smtp.close();
-});
+afterAll(async () => smtp.close());
+const { t, w } = useTestApp(() => ({ workers: true, smtpUrl: smtp.url }));
 
 describe('deadlines on the settable clock', () => {
   it('lapses a case whose revision period ran out, within seconds of moving the clock', async () => {

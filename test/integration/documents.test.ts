@@ -8,27 +8,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documents } from '../../db/schema';
 import { REQUIRED_DOCUMENTS } from '../../seeds/factories';
 import { latestDocumentTypes } from '../../server/documents/list';
-import { startTestApp, type TestApp } from '../support/app';
-import { makeWorld, type World } from '../support/world';
+import { useTestApp } from '../support/use-app';
 import { announceLargeBody, download, streamEndlessly, upload, type UploadOptions } from '../fixtures/documents/client';
 import { jpegBytes, ofdBytes, pdfBytes, pngBytes, zipBytes } from '../fixtures/documents/files';
 
-let t: TestApp;
-let w: World;
+// This file's own DATA_DIR, so that "nothing was stored" can be checked against the whole tree
+// while other test files upload in parallel.
 let dataDir: string;
-
 beforeAll(async () => {
-  t = await startTestApp();
-  // This file's own DATA_DIR, so that "nothing was stored" can be checked against the whole tree
-  // while other test files upload in parallel. The app reads it per request.
   dataDir = await mkdtemp(join(tmpdir(), 'fb-documents-'));
-  t.app.env.DATA_DIR = dataDir;
-  w = await makeWorld(t.app.db, t.api);
 });
-afterAll(async () => {
-  await t.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(async () => rm(dataDir, { recursive: true, force: true }));
+const { t, w } = useTestApp(() => ({ env: { DATA_DIR: dataDir } }));
 
 const MB = 1024 * 1024;
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');

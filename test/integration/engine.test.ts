@@ -1,21 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { and, count, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
 import { history, cases } from '../../db/schema';
 import { executeEffects, UnknownEffectError } from '../../server/engine/effects';
 import { caseScope } from '../../server/cases/scope';
 import { entryHash } from '../../server/engine/history';
-import { startTestApp, type TestApp } from '../support/app';
-import { makeWorld, type World } from '../support/world';
+import { useTestApp } from '../support/use-app';
 
-let t: TestApp;
-let w: World;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  w = await makeWorld(t.app.db, t.api);
-});
-afterAll(async () => t.close());
+const { t, w } = useTestApp();
 
 const historyCount = async (caseId: string) =>
   (await t.app.db.select({ n: count() }).from(history).where(eq(history.ownerId, caseId)))[0]?.n ?? 0;

@@ -1,21 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { enterpriseRegistrations, enterprises, users } from '../../db/schema';
 import { makeUscc } from '../../server/domain/uscc';
 import { makeEnterprise, makeUser, randomUscc } from '../../seeds/factories';
-import { startTestApp, type TestApp } from '../support/app';
-import { makeWorld, type World } from '../support/world';
+import { useTestApp } from '../support/use-app';
 import { confirmationTokensFor, emailsTo } from '../support/registration';
 
-let t: TestApp;
-let w: World;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  w = await makeWorld(t.app.db, t.api);
-});
-afterAll(async () => t.close());
+const { t, w } = useTestApp();
 
 interface Problem {
   status: number;

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { clocks, emailDeliveries, timers } from '../../db/schema';
 import { fireTimer } from '../../server/engine/timers';
-import { startTestApp, type TestApp } from '../support/app';
-import { FAILING_SCORES, makeWorld, PASSING_SCORES, type World } from '../support/world';
+import { useTestApp } from '../support/use-app';
+import { FAILING_SCORES, PASSING_SCORES } from '../support/world';
 
-let t: TestApp;
-let w: World;
-beforeAll(async () => {
-  t = await startTestApp();
-  w = await makeWorld(t.app.db, t.api);
-});
-afterAll(async () => t.close());
+const { t, w } = useTestApp();
 
 interface CaseAnswer {
   state: string;

@@ -1,18 +1,11 @@
 import { request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeUser } from '../../seeds/factories';
-import { startTestApp, type TestApp } from '../support/app';
-import { makeWorld, type World } from '../support/world';
+import { useTestApp } from '../support/use-app';
 import { download, upload } from '../fixtures/documents/client';
 import { pdfBytes } from '../fixtures/documents/files';
 
-let t: TestApp;
-let w: World;
-beforeAll(async () => {
-  t = await startTestApp();
-  w = await makeWorld(t.app.db, t.api);
-});
-afterAll(async () => t.close());
+const { t, w } = useTestApp();
 
 /**
  * node:http rather than fetch: fetch refuses some header values, and these tests need the exact

@@ -6,16 +6,12 @@ import { relayOnce } from '../../server/jobs/relay';
 import { bullJob } from '../../server/jobs/registry';
 import { startWorkers } from '../../server/jobs/workers';
 import { startTestApp, type TestApp } from '../support/app';
+import { useTestApp } from '../support/use-app';
 import { startSmtpSink, type SmtpSink } from '../support/smtp';
 import { makeWorld } from '../support/world';
 
 // The relay takes every pending outbox row it finds: a database of this file's own.
-let t: TestApp;
-
-beforeAll(async () => {
-  t = await startTestApp({ ownDatabase: true });
-});
-afterAll(async () => t.close());
+const { t } = useTestApp({ ownDatabase: true, world: false });
 
 describe('the job registry', () => {
   it('refuses to relay an outbox row whose topic no job handles, and leaves it pending', async () => {

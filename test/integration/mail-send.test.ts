@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { emailDeliveries } from '../../db/schema';
 import { sendDelivery } from '../../server/mail/send';
-import { startTestApp, type TestApp } from '../support/app';
+import { useTestApp } from '../support/use-app';
 import { startSmtpSink, type ReceivedMail, type SmtpSink } from '../support/smtp';
-import { makeWorld, type World } from '../support/world';
 
 // No workers here: this file calls the sender itself, one delivery at a time, against sinks that
 // hold or refuse the message.
-let t: TestApp;
-let w: World;
-beforeAll(async () => {
-  t = await startTestApp();
-  w = await makeWorld(t.app.db, t.api);
-});
-afterAll(async () => t.close());
+const { t, w } = useTestApp();
 
 async function deliveryToFirm(): Promise<typeof emailDeliveries.$inferSelect> {
   const id = await w.submittedCase();

@@ -8,23 +8,16 @@ import { relayOnce } from '../../server/jobs/relay';
 import { sendDelivery } from '../../server/mail/send';
 import { requeueStuckDeliveries } from '../../server/mail/requeue';
 import { QUEUE_NAMES, workerConnection } from '../../server/jobs/queues';
-import { startTestApp, type TestApp } from '../support/app';
 import { startSmtpSink, type SmtpSink } from '../support/smtp';
-import { makeWorld, type World } from '../support/world';
+import { useTestApp } from '../support/use-app';
 
 describe('email through the outbox, with workers running', () => {
   let smtp: SmtpSink;
-  let t: TestApp;
-  let w: World;
   beforeAll(async () => {
     smtp = await startSmtpSink();
-    t = await startTestApp({ workers: true, smtpUrl: smtp.url });
-    w = await makeWorld(t.app.db, t.api);
   });
-  afterAll(async () => {
-    await t.close();
-    await smtp.close();
-  });
+  afterAll(async () => smtp.close());
+  const { t, w } = useTestApp(() => ({ workers: true, smtpUrl: smtp.url }));
 
   it('delivers the submission email to the firm and the city reviewers with the delivery Message-ID', async () => {
     const id = await w.submittedCase();
@@ -51,13 +44,7 @@ describe('email through the outbox, with workers running', () => {
 });
 
 describe('who an event writes to, and what it says', () => {
-  let t: TestApp;
-  let w: World;
-  beforeAll(async () => {
-    t = await startTestApp();
-    w = await makeWorld(t.app.db, t.api);
-  });
-  afterAll(async () => t.close());
+  const { t, w } = useTestApp();
   const deliveriesOf = (caseId: string) => t.app.db.select().from(emailDeliveries).where(eq(emailDeliveries.ownerId, caseId));
 
   it('quotes the reason of a withdrawal in its email', async () => {
@@ -81,17 +68,11 @@ describe('who an event writes to, and what it says', () => {
 
 describe('a relay that dies between enqueue and marking', () => {
   let smtp: SmtpSink;
-  let t: TestApp;
-  let w: World;
   beforeAll(async () => {
     smtp = await startSmtpSink();
-    t = await startTestApp({ ownDatabase: true, smtpUrl: smtp.url });
-    w = await makeWorld(t.app.db, t.api);
   });
-  afterAll(async () => {
-    await t.close();
-    await smtp.close();
-  });
+  afterAll(async () => smtp.close());
+  const { t, w } = useTestApp(() => ({ ownDatabase: true, smtpUrl: smtp.url }));
 
   it('still sends exactly one email per delivery when run again', async () => {
     const id = await w.submittedCase();
@@ -127,17 +108,11 @@ describe('a relay that dies between enqueue and marking', () => {
 
 describe('a sender that dies after claiming a delivery', () => {
   let smtp: SmtpSink;
-  let t: TestApp;
-  let w: World;
   beforeAll(async () => {
     smtp = await startSmtpSink();
-    t = await startTestApp({ workers: true, smtpUrl: smtp.url });
-    w = await makeWorld(t.app.db, t.api);
   });
-  afterAll(async () => {
-    await t.close();
-    await smtp.close();
-  });
+  afterAll(async () => smtp.close());
+  const { t, w } = useTestApp(() => ({ workers: true, smtpUrl: smtp.url }));
 
   it('has its delivery queued again by the sweep once the claim is stale, and sent once', async () => {
     const id = await w.submittedCase();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { clockMovedSchema, clockReadSchema } from '../../server/admin/clock-schema';
 import { caseHistorySchema, chainReportSchema } from '../../server/audit/schema';
@@ -27,14 +27,14 @@ import { taskListSchema } from '../../server/tasks/schema';
 import { randomUscc } from '../../seeds/factories';
 import { upload } from '../fixtures/documents/client';
 import { pdfBytes } from '../fixtures/documents/files';
-import { startTestApp, type TestApp } from '../support/app';
+import { useTestApp } from '../support/use-app';
 import type { ApiResponse } from '../support/http';
-import { makeWorld, type World } from '../support/world';
 import { confirmationTokensFor } from '../support/registration';
 
-// Responses are not validated at run time: this file drives real requests and parses each answer
-// with the schema the OpenAPI document publishes for it. The schemas are strict, so a field a
-// presenter gains without its schema fails here.
+// In the test app every answer is parsed with its route's schema (CHECK_RESPONSES, route.ts), so a
+// mismatch anywhere is a 500. This file adds what that check cannot see: that the OpenAPI document
+// publishes the schema for each status, and closed copies of the open schemas (auth, enterprises),
+// so a field a presenter gains without its schema fails here.
 
 interface Operation {
   responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
@@ -43,17 +43,13 @@ interface OpenApiDoc {
   paths: Record<string, Record<string, Operation>>;
 }
 
-let t: TestApp;
-let w: World;
+// a database of its own: this file publishes an edition, replaces a calendar year and moves the clock
+const { t, w } = useTestApp({ ownDatabase: true });
 let doc: OpenApiDoc;
 
 beforeAll(async () => {
-  // a database of its own: this file publishes an edition, replaces a calendar year and moves the clock
-  t = await startTestApp({ ownDatabase: true });
-  w = await makeWorld(t.app.db, t.api);
   doc = (await t.api.get<OpenApiDoc>('/openapi.json')).body;
 });
-afterAll(async () => t.close());
 
 // the schemas of auth.ts and enterprises/schema.ts are open objects; checked closed here
 const meStrict = z.strictObject(userSchema.shape);

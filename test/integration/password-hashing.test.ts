@@ -1,19 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashing, MAX_CONCURRENT_HASHES } from '../../server/auth/password';
-import { startTestApp, type TestApp } from '../support/app';
-import { makeWorld, type World } from '../support/world';
+import { useTestApp } from '../support/use-app';
 import { download, upload } from '../fixtures/documents/client';
 import { pdfBytes } from '../fixtures/documents/files';
 
 // The app runs in this process, so the password module's counters are the server's own.
-let t: TestApp;
-let w: World;
-beforeAll(async () => {
-  t = await startTestApp();
-  w = await makeWorld(t.app.db, t.api);
-});
-afterAll(async () => t.close());
+const { t, w } = useTestApp();
 
 const registration = (uscc: string) => ({
   enterprise: {

@@ -1,18 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { randomInt } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { cases } from '../../db/schema';
-import { startTestApp, type TestApp } from '../support/app';
-import { makeWorld, type World } from '../support/world';
+import { useTestApp } from '../support/use-app';
 import { attachRequiredDocuments } from '../../seeds/factories';
 
-let t: TestApp;
-let w: World;
-beforeAll(async () => {
-  t = await startTestApp();
-  w = await makeWorld(t.app.db, t.api);
-});
-afterAll(async () => t.close());
+const { t, w } = useTestApp();
 
 interface Problem {
   errors?: { code?: string; path: string; message: string; messageZh?: string }[];

@@ -1,18 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { emailDeliveries } from '../../db/schema';
-import { startTestApp, type TestApp } from '../support/app';
+import { useTestApp } from '../support/use-app';
 import { upload } from '../fixtures/documents/client';
 import { pdfBytes } from '../fixtures/documents/files';
-import { makeWorld, type World } from '../support/world';
 
-let t: TestApp;
-let w: World;
-beforeAll(async () => {
-  t = await startTestApp();
-  w = await makeWorld(t.app.db, t.api);
-});
-afterAll(async () => t.close());
+const { t, w } = useTestApp();
 
 /** Submitted, verified by the insurer, approved by the city, returned by the province. */
 const verifiedThenReturned = () => w.caseIn('provincialRevision');

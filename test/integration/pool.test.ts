@@ -1,23 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { connect } from '../../db/client';
 import { env } from '../../server/env';
 import { SecondConnectionError } from '../../db/prepared';
-import { startTestApp, type TestApp } from '../support/app';
-import { makeWorld, type World } from '../support/world';
+import { useTestApp } from '../support/use-app';
 
 // SPEC §9: any number of concurrent requests never exhausts the pool into a hang. The app here
 // has a pool of 3, and every burst is larger than that.
 const POOL = 3;
-let t: TestApp;
-let w: World;
-
-beforeAll(async () => {
-  t = await startTestApp({ poolSize: POOL });
-  w = await makeWorld(t.app.db, t.api);
-});
-afterAll(async () => t.close());
+const { t, w } = useTestApp({ poolSize: POOL });
 
 const returnedCase = () => w.caseIn('revision');
 

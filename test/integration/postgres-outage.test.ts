@@ -1,24 +1,19 @@
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app';
 import { databaseUrl } from '../support/databases';
-import { makeWorld, type World } from '../support/world';
+import { useTestApp } from '../support/use-app';
 
-let t: TestApp;
-let w: World;
+const { t, w } = useTestApp({ ownDatabase: true });
 let admin: postgres.Sql;
 let name: string;
 
 beforeAll(async () => {
-  t = await startTestApp({ ownDatabase: true });
-  w = await makeWorld(t.app.db, t.api);
   name = new URL(t.app.env.DATABASE_URL).pathname.slice(1);
   admin = postgres(databaseUrl('postgres'), { max: 1, onnotice: () => undefined });
 });
 afterAll(async () => {
   await admin.unsafe(`alter database "${name}" allow_connections true`);
   await admin.end();
-  await t.close();
 });
 
 describe('with Postgres unreachable', () => {

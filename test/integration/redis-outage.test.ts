@@ -3,9 +3,8 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { emailDeliveries } from '../../db/schema';
-import { startTestApp, type TestApp } from '../support/app';
 import { startSmtpSink, type SmtpSink } from '../support/smtp';
-import { makeWorld, type World } from '../support/world';
+import { useTestApp } from '../support/use-app';
 
 // A Redis of this file's own, so that it can be stopped and started again (SPEC §9: Redis down).
 const PORT = 6300 + Math.floor(Math.random() * 80);
@@ -25,20 +24,15 @@ async function stopRedis(): Promise<void> {
 }
 
 let smtp: SmtpSink;
-let t: TestApp;
-let w: World;
-
 beforeAll(async () => {
   await startRedis();
   smtp = await startSmtpSink();
-  t = await startTestApp({ workers: true, smtpUrl: smtp.url, redisUrl: `redis://127.0.0.1:${PORT}` });
-  w = await makeWorld(t.app.db, t.api);
 });
 afterAll(async () => {
-  await t.close();
   await smtp.close();
   await stopRedis();
 });
+const { t, w } = useTestApp(() => ({ workers: true, smtpUrl: smtp.url, redisUrl: `redis://127.0.0.1:${PORT}` }));
 
 describe('with Redis down', () => {
   it('still accepts transitions, reports not ready, and delivers the emails once Redis is back', async () => {

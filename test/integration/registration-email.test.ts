@@ -1,20 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeUser, randomUscc } from '../../seeds/factories';
-import { startTestApp, type TestApp } from '../support/app';
+import { useTestApp } from '../support/use-app';
 import { startSmtpSink, type SmtpSink } from '../support/smtp';
 
 // The mailbox is where a registration goes on: through the outbox, the mail worker and real SMTP.
 let smtp: SmtpSink;
-let t: TestApp;
 beforeAll(async () => {
   smtp = await startSmtpSink();
-  t = await startTestApp({ workers: true, smtpUrl: smtp.url });
 });
-afterAll(async () => {
-  await t.close();
-  await smtp.close();
-});
+afterAll(async () => smtp.close());
+const { t } = useTestApp(() => ({ workers: true, smtpUrl: smtp.url, world: false }));
 
 const PASSWORD = 'Mailbox-2026-wafer';
 const registration = (email: string) => ({

@@ -1,16 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app';
-import { makeWorld, type World } from '../support/world';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/use-app';
+import { type World } from '../support/world';
 
-let t: TestApp;
-let w: World;
+const { t, w } = useTestApp();
 let returned: string;
+
 beforeAll(async () => {
-  t = await startTestApp();
-  w = await makeWorld(t.app.db, t.api);
   returned = await w.caseIn('revision');
 });
-afterAll(async () => t.close());
 
 const GARBAGE = { nonsense: ['x'], name: 42 };
 type Who = keyof World['tokens'];

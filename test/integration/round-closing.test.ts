@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { emailDeliveries } from '../../db/schema';
 import { makeRound } from '../../seeds/factories';
 import { remindRoundsClosing } from '../../server/rounds/closing-reminder';
-import { startTestApp, type TestApp } from '../support/app';
-import { makeWorld, type World } from '../support/world';
+import { useTestApp } from '../support/use-app';
 
-let t: TestApp;
-let w: World;
-beforeAll(async () => {
-  // its own database: the reminder looks at every round
-  t = await startTestApp({ ownDatabase: true });
-  w = await makeWorld(t.app.db, t.api);
-});
-afterAll(async () => t.close());
+// its own database: the reminder looks at every round
+const { t, w } = useTestApp({ ownDatabase: true });
 
 const inDays = (days: number) => new Date(t.app.clock.now().getTime() + days * 86_400_000);
 const remindersFor = (email: string) =>

@@ -1,18 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { startTestApp, type TestApp } from '../support/app';
-import { makeWorld, type World } from '../support/world';
+import { useTestApp } from '../support/use-app';
 import { defaultRubric, makeEdition, makeInsurer, makeUser, REQUIRED_DOCUMENTS } from '../../seeds/factories';
 import { defaultClockLengths } from '../../server/engine/clock-kinds';
 
-let t: TestApp;
-let w: World;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  w = await makeWorld(t.app.db, t.api);
-});
-afterAll(async () => t.close());
+const { t, w } = useTestApp();
 
 type Problem = { status: number; detail: string; errors?: { path: string; message: string }[] };
 type Round = Record<string, unknown> & { id: string; paramsVersion: number };

@@ -1,21 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { cases, rounds } from '../../db/schema';
 import { attachRequiredDocuments, makeEdition, makeInsurer, makeRound, randomUscc } from '../../seeds/factories';
 import { addCalendarDays, shanghaiDate } from '../../server/calendar/dates';
-import { startTestApp, type TestApp } from '../support/app';
-import { makeWorld, type World } from '../support/world';
+import { useTestApp } from '../support/use-app';
 
-let t: TestApp;
-let w: World;
+const { t, w } = useTestApp();
 let unlistedInsurerId: string;
 
 beforeAll(async () => {
-  t = await startTestApp();
-  w = await makeWorld(t.app.db, t.api);
   unlistedInsurerId = (await makeInsurer(t.app.db)).id;
 });
-afterAll(async () => t.close());
 
 interface Problem {
   code: string;

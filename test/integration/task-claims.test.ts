@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app';
-import { makeWorld, type World } from '../support/world';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/use-app';
 
 interface Task {
   caseId: string;
@@ -8,13 +7,7 @@ interface Task {
   claimedBy: { id: string; name: string; mine: boolean } | null;
 }
 
-let t: TestApp;
-let w: World;
-beforeAll(async () => {
-  t = await startTestApp();
-  w = await makeWorld(t.app.db, t.api);
-});
-afterAll(async () => t.close());
+const { t, w } = useTestApp();
 
 const taskOf = async (token: string, id: string) => (await t.api.get<{ items: Task[] }>('/tasks?limit=100', token)).body.items.find((i) => i.caseId === id);
 

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sweepDue } from '../../server/engine/timers';
 import { SettableClock } from '../../server/clock';
-import { startTestApp, type TestApp } from '../support/app';
-import { makeWorld, type World } from '../support/world';
+import { useTestApp } from '../support/use-app';
 
 interface Task {
   caseId: string;
@@ -15,14 +14,8 @@ interface Page {
   nextCursor: string | null;
 }
 
-let t: TestApp;
-let w: World;
-beforeAll(async () => {
-  // its own database: the inbox of a provincial reviewer covers every case
-  t = await startTestApp({ ownDatabase: true });
-  w = await makeWorld(t.app.db, t.api);
-});
-afterAll(async () => t.close());
+// its own database: the inbox of a provincial reviewer covers every case
+const { t, w } = useTestApp({ ownDatabase: true });
 
 const inbox = async (token: string, query = '') => (await t.api.get<Page>(`/tasks${query}`, token)).body;
 

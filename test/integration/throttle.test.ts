@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomUscc } from '../../seeds/factories';
-import { startTestApp, type TestApp } from '../support/app';
+import { useTestApp } from '../support/use-app';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({ env: { REGISTRATIONS_PER_HOUR: 3, LOGINS_PER_MINUTE: 4 } });
-});
-afterAll(async () => t.close());
+const { t } = useTestApp({ env: { REGISTRATIONS_PER_HOUR: 3, LOGINS_PER_MINUTE: 4 }, world: false });
 
 const registration = () => ({
   enterprise: {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { and, inArray } from 'drizzle-orm';
 import { cases } from '../../db/schema';
 import { canSee } from '../../workflows/case/permissions';
@@ -6,16 +6,9 @@ import { visibleCases } from '../../server/cases/visibility';
 import { readCase } from '../../server/cases/workflow';
 import { toUser } from '../../server/auth/sessions';
 import { makeUser } from '../../seeds/factories';
-import { startTestApp, type TestApp } from '../support/app';
-import { makeWorld, type World } from '../support/world';
+import { useTestApp } from '../support/use-app';
 
-let t: TestApp;
-let w: World;
-beforeAll(async () => {
-  t = await startTestApp();
-  w = await makeWorld(t.app.db, t.api);
-});
-afterAll(async () => t.close());
+const { t, w } = useTestApp();
 
 describe('list visibility', () => {
   it('agrees with the per-case rule (canSee) for every role, on drafts and submitted cases', async () => {

@@ -17,8 +17,7 @@ import type { EventMeta, RecipientGroup } from '../../workflows/case/types';
 import type { ClockKindSpec } from '../../workflows/kernel/clock-spec';
 import { caseClocks } from '../../workflows/case/clocks';
 import { notFound } from '../../server/errors';
-import { startTestApp, type TestApp } from '../support/app';
-import { makeWorld, type World } from '../support/world';
+import { useTestApp } from '../support/use-app';
 
 // A workflow of the tests' own — two steps, one clock, one email — run by the engine from nothing
 // but its definition: the kernel needs no code of its own for a new aggregate (ADR 0003).
@@ -95,19 +94,13 @@ interface DemoRow {
   snapshot: unknown;
 }
 
-let t: TestApp;
-let w: World;
+const { t, w } = useTestApp({ ownDatabase: true });
 let unregister: () => void;
 beforeAll(async () => {
-  t = await startTestApp({ ownDatabase: true });
-  w = await makeWorld(t.app.db, t.api);
   unregister = registerWorkflow('notice', () => demo() as unknown as AnyWorkflow);
   await t.app.db.execute(sql`create table demo_items (id uuid primary key, version int not null, machine_version text not null, state text not null, snapshot jsonb not null)`);
 });
-afterAll(async () => {
-  unregister();
-  await t.close();
-});
+afterAll(() => unregister());
 
 async function load(db: DbOrTx, id: string, lock: boolean) {
   const rows = (await db.execute(sql`select id, version, machine_version, state, snapshot from demo_items where id = ${id} ${lock ? sql`for update` : sql``}`)) as unknown as {

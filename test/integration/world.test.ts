@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app';
-import { makeWorld, type CaseStep, type World } from '../support/world';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/use-app';
+import { type CaseStep } from '../support/world';
 
-let t: TestApp;
-let w: World;
-beforeAll(async () => {
-  t = await startTestApp();
-  w = await makeWorld(t.app.db, t.api);
-});
-afterAll(async () => t.close());
+const { t, w } = useTestApp();
 
 // The test helper that brings a case to a named state must land exactly there, or every test
 // that starts from it starts somewhere else.

@@ -30,6 +30,8 @@ export async function startTestApp(
     ...env,
     ...(own ? { DATABASE_URL: own.url } : {}),
     QUEUE_PREFIX: `{t-${randomUUID().slice(0, 8)}}`,
+    // every answer is parsed with the schema its route documents: a mismatch is a 500 the test sees
+    CHECK_RESPONSES: '1' as const,
     ...(options.smtpUrl ? { SMTP_URL: options.smtpUrl } : {}),
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     ...options.env,

@@ -108,7 +108,7 @@ export function caseRoutes(router: Router, app: AppContext) {
         ifMatch: ifMatchOf(req.get('if-match')),
         idempotencyKey: idempotencyKeyOf(req.get('idempotency-key')),
       });
-      return reply({ status: r.status, body: r.body, headers: { ETag: `"${r.body.version}"`, ...(r.replayed ? { 'Idempotent-Replayed': 'true' } : {}) } });
+      return reply({ body: r.body, headers: { ETag: `"${r.body.version}"`, ...(r.replayed ? { 'Idempotent-Replayed': 'true' } : {}) } });
     },
   });
   mount(router, app, {

@@ -54,7 +54,7 @@ export function catalogueRoutes(router: Router, app: AppContext): void {
     params: idParams,
     ok: { status: 200, description: 'the edition, its entry count and entries per category', schema: editionViewSchema },
     errors: [404],
-    handler: async ({ app: a, req, params }) => getEdition(a, req.user, params.id),
+    handler: async ({ ctx, params }) => getEdition(ctx.app, ctx.user, params.id),
   });
   mount(router, app, {
     method: 'post',
@@ -79,6 +79,6 @@ export function catalogueRoutes(router: Router, app: AppContext): void {
     query: searchQuerySchema,
     ok: { status: 200, description: 'a page of entries and the cursor of the next', schema: entryPageSchema },
     errors: [404],
-    handler: async ({ app: a, req, query }) => searchEntries(a, req.user, query),
+    handler: async ({ ctx, query }) => searchEntries(ctx.app, ctx.user, query),
   });
 }

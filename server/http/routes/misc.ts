@@ -26,7 +26,7 @@ export function miscRoutes(router: Router, app: AppContext) {
     tags: ['reference'],
     auth: 'public',
     ok: { status: 200, description: 'cities', schema: cityListSchema },
-    handler: async () => ({ items: cities }),
+    handler: async () => ({ items: [...cities] }),
   });
   mount(router, app, {
     method: 'get',
