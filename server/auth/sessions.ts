@@ -56,6 +56,7 @@ export function toUser(u: typeof users.$inferSelect): User {
     city: u.city,
     enterpriseId: u.enterpriseId,
     insurerId: u.insurerId,
-    affiliations: u.affiliations,
+    // an expert's organisation counts among their relations, like a declared affiliation (SPEC §7)
+    affiliations: u.organisationUscc && !u.affiliations.includes(u.organisationUscc) ? [u.organisationUscc, ...u.affiliations] : u.affiliations,
   };
 }
