@@ -301,6 +301,17 @@ describe('PATCH /admin/users/:id', () => {
     expect(own.body.email).toBe(body.email.toUpperCase());
   });
 
+  it('sends the invitation of an account not yet activated to its corrected address, and the link sent to the old one dies', async () => {
+    const { body } = await create({ roles: ['finance'] });
+    const [old] = await invitationTokensFor(t.app.db, body.email);
+    const corrected = email();
+    expect((await patch(body.id, { email: corrected })).status).toBe(200);
+    expect((await t.api.post(`/auth/invitations/${old}`, { password: PASSWORD })).status).toBe(410);
+    const [fresh] = await invitationTokensFor(t.app.db, corrected);
+    expect((await t.api.post(`/auth/invitations/${fresh}`, { password: PASSWORD })).status).toBe(200);
+    expect((await t.api.post('/auth/login', { email: corrected, password: PASSWORD })).status).toBe(200);
+  });
+
   it("changes a firm user's name or active flag, never their role or scope", async () => {
     const { user } = await w.makeFirm();
     const res = await patch(user.id, { roles: ['provincial'], affiliations: [] });

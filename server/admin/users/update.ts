@@ -8,7 +8,7 @@ import { accountOf } from '../../enterprises/taken';
 import { emailTaken, loadUser, requireUserAdmin, takenEmailOf } from './access';
 import { assertAdminsRemain, assertNotSelfLockout, lockAdmins } from './admins';
 import { diff, recordUserChange } from './changes';
-import { revokePendingInvitations } from './invite';
+import { issueInvitation, revokePendingInvitations } from './invite';
 import { RECORDED, shapeOf, userView, type Recorded, type UserRow } from './present';
 import { accountProblems } from './rules';
 import type { UserPatch } from './schema';
@@ -48,6 +48,8 @@ export async function updateUser(ctx: ServiceContext, id: string, patch: UserPat
       const [updated] = await tx.update(users).set(Object.fromEntries(RECORDED.map((k) => [k, after[k]]))).where(eq(users.id, id)).returning();
       if (!updated) throw new Error('user vanished under its row lock');
       if (before.active && !after.active) await endAccess(tx, updated);
+      // a link mailed to a mistyped address must not open the account: the invitation follows the address
+      else if (updated.email !== before.email && updated.active && updated.passwordHash === null) await issueInvitation(tx, ctx, updated);
       await recordUserChange(tx, { userId: id, changedBy: ctx.user.id, requestId: ctx.requestId, before: change.before, after: change.after, at: now });
       return userView(updated);
     });

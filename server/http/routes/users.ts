@@ -78,6 +78,7 @@ export function usersRoutes(router: Router, app: AppContext): void {
     description: [
       'The scope rules of `POST /admin/users` hold for the account as it would be after the change; send `null` to remove a scope the new roles do not take.',
       '`active: false` ends every session of the user at once.',
+      'A new `email` for an account not yet activated gets a new invitation; the link sent to the old address stops working.',
       'Nobody deactivates themselves or removes their own administrator role (422), and the last active administrator stays one (409).',
       "A firm user's roles and scope are fixed; only name, email and active change.",
     ].join(' '),
