@@ -6,6 +6,7 @@ import { calendarDays, calendarYears, catalogueEditions, catalogueEntries, enter
 import type { Role } from '../db/schema/accounts';
 import { parseCsv } from '../server/catalogue/parse';
 import { officialOverrides } from '../server/calendar/official';
+import { makeUscc } from '../server/domain/uscc';
 import { demoFirms } from './data/firms';
 import { makeRound, passwordHashFor } from './factories';
 
@@ -60,9 +61,10 @@ export async function seedDemo(db: Db, password: string): Promise<void> {
     account('municipal.nb@demo.local', '宁波市经信局初审员', ['municipal'], { city: '330200' }),
     account('provincial@demo.local', '省经信厅复审员', ['provincial']),
     account('provincial2@demo.local', '省经信厅复审员（二）', ['provincial']),
-    account('expert1@demo.local', '评审专家一', ['expert']),
-    account('expert2@demo.local', '评审专家二', ['expert']),
-    account('expert3@demo.local', '评审专家三', ['expert']),
+    // an expert's organisation is required with the role (SPEC §7); public institutions' codes start 12
+    account('expert1@demo.local', '评审专家一', ['expert'], { organisationUscc: makeUscc('12330000MB1D7E2F5'), organisationName: '浙江省新材料产业研究院（演示）' }),
+    account('expert2@demo.local', '评审专家二', ['expert'], { organisationUscc: makeUscc('12330100MB0X3Y8K6'), organisationName: '杭州材料科学研究所（演示）' }),
+    account('expert3@demo.local', '评审专家三', ['expert'], { organisationUscc: makeUscc('12330200MB2G4H9J1'), organisationName: '宁波先进材料检测中心（演示）' }),
     account('insurer.picc@demo.local', '人保财险核保员', ['insurer'], { insurerId: picc }),
     account('finance1@demo.local', '财务人员一', ['finance']),
     account('finance2@demo.local', '财务人员二', ['finance']),

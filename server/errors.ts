@@ -14,6 +14,7 @@ type Kind =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  | 'gone'
   | 'precondition_required'
   | 'payload_too_large'
   | 'unsupported_media_type'
@@ -51,6 +52,7 @@ export const statusOf: Record<Kind, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  gone: 410,
   precondition_required: 428,
   payload_too_large: 413,
   unsupported_media_type: 415,

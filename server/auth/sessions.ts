@@ -19,7 +19,9 @@ export async function login(app: AppContext, email: string, password: string, ip
   const now = wall.now();
   const attempt = await admitSignIn(app, email, ip);
   const [user] = await app.db.select().from(users).where(sql`lower(${users.email}) = lower(${email})`);
-  const ok = user?.active ? await verifyPassword(password, user.passwordHash) : await verifyPassword(password, await decoyHash).then(() => false);
+  // a deactivated account, and an invited one without a password yet, cannot sign in
+  const hash = user?.active ? user.passwordHash : null;
+  const ok = hash !== null ? await verifyPassword(password, hash) : await verifyPassword(password, await decoyHash).then(() => false);
   await app.db.insert(loginAttempts).values({ email, ip, succeeded: ok, at: now });
   if (!ok || !user) throw unauthenticated('email or password is wrong');
   await attempt.succeeded();
@@ -54,6 +56,7 @@ export function toUser(u: typeof users.$inferSelect): User {
     city: u.city,
     enterpriseId: u.enterpriseId,
     insurerId: u.insurerId,
-    affiliations: u.affiliations,
+    // an expert's organisation counts among their relations, like a declared affiliation (SPEC §7)
+    affiliations: u.organisationUscc && !u.affiliations.includes(u.organisationUscc) ? [u.organisationUscc, ...u.affiliations] : u.affiliations,
   };
 }

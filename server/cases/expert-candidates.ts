@@ -7,13 +7,14 @@ import { unprocessable } from '../errors';
 
 /**
  * What ASSIGN_EXPERTS needs that only the database knows: that each named person is an active
- * expert, any conflict of interest the system can see (SPEC §2: the expert is affiliated with the
- * firm or with the user unit), and the round's rubric and quorum, frozen into the case.
+ * expert, any conflict of interest the system can see (SPEC §2: the expert's organisation is, or
+ * the expert is affiliated with, the firm, one of its affiliates or the user unit), and the round's
+ * rubric and quorum, frozen into the case.
  */
 export async function expertCandidates(tx: Tx, row: CaseRow, payload: PayloadOf<'ASSIGN_EXPERTS'>): Promise<FactsOf<'ASSIGN_EXPERTS'>> {
   const ids = payload.expertIds;
   const found = await tx
-    .select({ id: users.id, affiliations: users.affiliations })
+    .select({ id: users.id, affiliations: users.affiliations, organisationUscc: users.organisationUscc })
     .from(users)
     .where(and(inArray(users.id, ids), eq(users.active, true), arrayContains(users.roles, ['expert'])));
   const problems = ids.flatMap((id, i) => [
@@ -46,8 +47,9 @@ export async function relatedTo(db: DbOrTx, row: CaseRow): Promise<ReadonlySet<s
   return new Set([firm.uscc, row.userUnit.uscc ?? '', ...firm.affiliations].filter((u) => u !== ''));
 }
 
-/** The conflict of interest the system sees (SPEC §2), in both languages, or null. */
-export function conflictOf(expert: { affiliations: readonly string[] }, related: ReadonlySet<string>): string | null {
+/** The conflict of interest the system sees (SPEC §2: the expert's organisation or an affiliation), in both languages, or null. */
+export function conflictOf(expert: { affiliations: readonly string[]; organisationUscc: string | null }, related: ReadonlySet<string>): string | null {
+  if (expert.organisationUscc && related.has(expert.organisationUscc)) return `works for ${expert.organisationUscc} (任职于 ${expert.organisationUscc})`;
   const hit = expert.affiliations.find((u) => related.has(u));
   return hit ? `affiliated with ${hit} (与 ${hit} 存在关联)` : null;
 }

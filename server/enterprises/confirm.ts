@@ -2,9 +2,8 @@ import { and, eq, gt, isNull } from 'drizzle-orm';
 import { enterpriseRegistrations, enterprises, users } from '../../db/schema';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
-import { systemClock } from '../clock';
 import { enterpriseView } from './present';
-import { hashRegistrationToken } from './register';
+import { hashLinkToken, linkClock } from '../auth/emailed-link';
 import { accountOf, conflictOn, EMAIL_TAKEN, firmRegistered, takenByConstraint, USCC_TAKEN } from './taken';
 
 /**
@@ -19,7 +18,7 @@ export async function confirmRegistration(app: AppContext, token: string) {
       const [pending] = await tx
         .select()
         .from(enterpriseRegistrations)
-        .where(and(eq(enterpriseRegistrations.tokenHash, hashRegistrationToken(token)), isNull(enterpriseRegistrations.confirmedAt), gt(enterpriseRegistrations.expiresAt, systemClock.now())))
+        .where(and(eq(enterpriseRegistrations.tokenHash, hashLinkToken(token)), isNull(enterpriseRegistrations.confirmedAt), gt(enterpriseRegistrations.expiresAt, linkClock.now())))
         .for('update');
       if (!pending) throw new AppError('not_found', 'this confirmation link is unknown, already used or expired; register again');
       const { enterprise: firm } = pending;
@@ -35,7 +34,7 @@ export async function confirmRegistration(app: AppContext, token: string) {
         .values({ email: pending.email, name: pending.userName, passwordHash: pending.passwordHash, roles: ['firm'], enterpriseId: row.id, createdAt: now })
         .returning();
       if (!account) throw new Error('user insert returned nothing');
-      await tx.update(enterpriseRegistrations).set({ confirmedAt: systemClock.now() }).where(eq(enterpriseRegistrations.id, pending.id));
+      await tx.update(enterpriseRegistrations).set({ confirmedAt: linkClock.now() }).where(eq(enterpriseRegistrations.id, pending.id));
       const { id, email, name, roles } = account;
       return { enterprise: enterpriseView(row), user: { id, email, name, roles: [...roles], enterpriseId: row.id } };
     });

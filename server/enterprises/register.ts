@@ -1,19 +1,14 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { enterpriseRegistrations } from '../../db/schema';
 import type { AppContext } from '../context';
 import { unprocessable } from '../errors';
 import { hashPassword } from '../auth/password';
-import { systemClock } from '../clock';
+import { newEmailedLink, publicUrl } from '../auth/emailed-link';
 import { enqueueEmail } from '../mail/enqueue';
 import { mailTime } from '../mail/templates';
 import { affiliationProblems, usccProblems } from './rules';
 import { passwordProblems } from './password-policy';
 import { accountOf, conflictOn, firmRegistered, USCC_TAKEN } from './taken';
 import type { Registration } from './schema';
-
-// Links run on the machine's clock, like sessions: moving the demo clock must not expire them.
-const CONFIRM_HOURS = 72;
-export const hashRegistrationToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /**
  * A firm registers itself and its first user (SPEC §2, §7), in two steps so that the answer never
@@ -33,20 +28,18 @@ export async function registerEnterprise(app: AppContext, body: Registration) {
   if (await firmRegistered(app.db, firm.uscc)) throw conflictOn([USCC_TAKEN]);
   // hashed for a taken email too, so that both answers take as long
   const passwordHash = await hashPassword(user.password);
-  const token = randomBytes(32).toString('base64url');
-  const expiresAt = new Date(systemClock.now().getTime() + CONFIRM_HOURS * 3_600_000);
-  const base = app.env.PUBLIC_URL ?? `http://localhost:${app.env.PORT}`;
+  const { tokenHash, url, expiresAt } = newEmailedLink(app.env, '/register/confirm');
   const now = app.clock.now();
   await app.db.transaction(async (tx) => {
     const owner = await accountOf(tx, user.email);
     if (owner) {
-      const data = { uscc: firm.uscc, link: `${base}/login`, confirmBy: '' };
+      const data = { uscc: firm.uscc, link: publicUrl(app.env, '/login'), confirmBy: '' };
       await enqueueEmail(tx, { to: owner.email, recipientUserId: owner.id, template: 'registration.emailTaken', data, now });
       return;
     }
-    await tx.insert(enterpriseRegistrations).values({ tokenHash: hashRegistrationToken(token), email: user.email, userName: user.name, passwordHash, enterprise: firm, expiresAt });
+    await tx.insert(enterpriseRegistrations).values({ tokenHash, email: user.email, userName: user.name, passwordHash, enterprise: firm, expiresAt });
     // the delivery keeps the link until it is sent: the outbox renders mail when it sends it
-    const data = { uscc: firm.uscc, link: `${base}/register/confirm?token=${token}`, confirmBy: mailTime(expiresAt) };
+    const data = { uscc: firm.uscc, link: url, confirmBy: mailTime(expiresAt) };
     await enqueueEmail(tx, { to: user.email, template: 'registration.confirm', data, now });
   });
   return { email: user.email, confirmBy: expiresAt.toISOString() };

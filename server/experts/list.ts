@@ -18,6 +18,7 @@ export const expertListSchema = z
         id: idOut('the expert'),
         name: z.string(),
         email: z.string(),
+        organisation: z.string().nullable().meta({ description: 'the organisation the expert works for' }),
         conflict: z.string().nullable().meta({ description: 'with caseId: the conflict of interest the system sees, else null' }),
       }),
     ),
@@ -31,10 +32,10 @@ export async function listExperts(ctx: ServiceContext, q: z.output<typeof expert
   const related = q.caseId ? await relatedTo(ctx.app.db, (await loadVisibleCase(ctx, q.caseId)).row) : null;
   const text = q.q ? `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
   const rows = await ctx.app.db
-    .select({ id: users.id, name: users.name, email: users.email, affiliations: users.affiliations })
+    .select({ id: users.id, name: users.name, email: users.email, affiliations: users.affiliations, organisationUscc: users.organisationUscc, organisationName: users.organisationName })
     .from(users)
     .where(and(eq(users.active, true), arrayContains(users.roles, ['expert']), text ? or(ilike(users.name, text), ilike(users.email, text)) : sql`true`))
     .orderBy(asc(users.name), asc(users.id))
     .limit(LIMIT);
-  return { items: rows.map((r) => ({ id: r.id, name: r.name, email: r.email, conflict: related ? conflictOf(r, related) : null })) };
+  return { items: rows.map((r) => ({ id: r.id, name: r.name, email: r.email, organisation: r.organisationName, conflict: related ? conflictOf(r, related) : null })) };
 }

@@ -1,18 +1,9 @@
 import type { RequestHandler } from 'express';
 import type { User } from '../context';
 import { AppError, unauthenticated } from '../errors';
+import { roleNames } from '../domain/roles';
 
 export type Role = User['roles'][number];
-
-const ROLE_ZH: Record<Role, string> = {
-  firm: '企业',
-  municipal: '市级审核',
-  provincial: '省级审核',
-  expert: '专家',
-  insurer: '保险公司',
-  finance: '财务',
-  admin: '管理员',
-};
 
 /**
  * Who is asking, settled before anything of the request is read (the first middleware of a
@@ -25,7 +16,7 @@ export function gate(auth: 'public' | 'user', roles: readonly Role[] | undefined
     if (roles && !req.user?.roles.some((r) => roles.includes(r))) {
       const message = `only these roles may do this: ${roles.join(', ')}`;
       throw new AppError('forbidden', message, [
-        { path: 'role', code: 'role.forbidden', message, messageZh: `只有以下角色可以执行此操作：${roles.map((r) => ROLE_ZH[r]).join('、')}` },
+        { path: 'role', code: 'role.forbidden', message, messageZh: `只有以下角色可以执行此操作：${roles.map((r) => roleNames[r].zh).join('、')}` },
       ]);
     }
     next();

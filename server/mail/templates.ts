@@ -25,11 +25,15 @@ export type RoundVars = Record<(typeof roundVars)[number], string>;
 export const registrationVars = ['uscc', 'link', 'confirmBy'] as const;
 export type RegistrationVars = Record<(typeof registrationVars)[number], string>;
 
+/** A staff member's invitation: their name and roles as the administrator entered them. */
+export const invitationVars = ['name', 'roleNames', 'link', 'acceptBy'] as const;
+export type InvitationVars = Record<(typeof invitationVars)[number], string>;
+
 const automatic: Bilingual = { zh: '\n（本邮件由系统自动发送，请勿直接回复。）', en: '\n(This message was sent automatically; please do not reply.)' };
-const own = (subject: Bilingual, body: Bilingual): Template => ({
+const own = (subject: Bilingual, body: Bilingual, vars: readonly string[] = registrationVars): Template => ({
   subject,
   body: { zh: body.zh + automatic.zh, en: body.en + automatic.en },
-  vars: registrationVars,
+  vars,
 });
 
 const footer: Bilingual = {
@@ -177,6 +181,14 @@ export const templates = {
       zh: '有人以本邮箱申请注册统一社会信用代码为 {{uscc}} 的企业。本邮箱已有账号，因此未创建新账号。如是您本人操作，请直接登录：{{link}}\n如非本人操作，请忽略本邮件，您的账号未受影响。',
       en: 'Someone asked to register the firm with unified social credit code {{uscc}} with this email address. It already has an account, so no new one was created. If that was you, sign in instead: {{link}}\nIf it was not you, ignore this message; your account is unchanged.',
     },
+  ),
+  'user.invitation': own(
+    { zh: '邀请您使用新材料首批次应用保险补偿系统', en: 'You are invited to the first-batch insurance compensation system' },
+    {
+      zh: '{{name}}，您好：\n系统管理员已为您开通新材料首批次应用保险补偿系统账号，角色：{{roleNames}}。请在北京时间 {{acceptBy}} 前打开以下链接设置密码，链接仅可使用一次：\n{{link}}\n链接过期后，请联系系统管理员重新发送邀请。如您不认识本系统，请忽略本邮件。',
+      en: 'Dear {{name}},\nan administrator opened an account for you on the first-batch insurance compensation system, as {{roleNames}}. Open this link before {{acceptBy}} (Beijing time) to set your password; it works once:\n{{link}}\nOnce it has expired, ask the administrator to send a new invitation. If you do not know this system, ignore this message.',
+    },
+    invitationVars,
   ),
 } satisfies Record<string, Template>;
 

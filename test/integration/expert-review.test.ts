@@ -163,12 +163,14 @@ describe('GET /experts', () => {
     const id = await w.caseIn('expert');
     const [clean] = await w.makeExperts(1);
     const [conflicted] = await w.makeExperts(1, { affiliations: [w.firm.uscc] });
-    if (!clean || !conflicted) throw new Error('no experts');
+    const [employee] = await w.makeExperts(1, { organisationUscc: w.firm.uscc, organisationName: '申报企业' });
+    if (!clean || !conflicted || !employee) throw new Error('no experts');
     const res = await t.api.get<{ items: { id: string; conflict: string | null }[] }>(`/experts?caseId=${id}`, w.tokens.provincial);
     expect(res.status).toBe(200);
     const byId = Object.fromEntries(res.body.items.map((e) => [e.id, e.conflict]));
     expect(byId[clean.user.id]).toBeNull();
     expect(byId[conflicted.user.id]).toContain(w.firm.uscc);
+    expect(byId[employee.user.id]).toMatch(/^works for/);
     expect(res.body.items.map((e) => e.id)).not.toContain(w.people.finance.id);
     const found = await t.api.get<{ items: { id: string }[] }>(`/experts?q=${encodeURIComponent(clean.user.email)}`, w.tokens.provincial);
     expect(found.body.items.map((e) => e.id)).toEqual([clean.user.id]);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { clockMovedSchema, clockReadSchema } from '../../server/admin/clock-schema';
+import { invitationAcceptedSchema, invitationSentSchema, userDetailSchema, userListSchema, userViewSchema } from '../../server/admin/users/schema';
 import { caseHistorySchema, chainReportSchema } from '../../server/audit/schema';
 import { calendarYearReplacedSchema, calendarYearViewSchema } from '../../server/calendar/admin-schema';
 import { isWeekend } from '../../server/calendar/dates';
@@ -29,7 +30,7 @@ import { upload } from '../fixtures/documents/client';
 import { pdfBytes } from '../fixtures/documents/files';
 import { useTestApp } from '../support/use-app';
 import type { ApiResponse } from '../support/http';
-import { confirmationTokensFor } from '../support/registration';
+import { confirmationTokensFor, invitationTokensFor } from '../support/registration';
 
 // In the test app every answer is parsed with its route's schema (CHECK_RESPONSES, route.ts), so a
 // mismatch anywhere is a 500. This file adds what that check cannot see: that the OpenAPI document
@@ -149,6 +150,24 @@ describe('real answers match their documented schemas', () => {
     const changes = await t.api.get<{ items: unknown[] }>(`/enterprises/${w.firm.id}/changes`, w.tokens.firm);
     conforms(changes, 200, enterpriseChangesSchema, 'GET /enterprises/{id}/changes');
     expect(changes.body.items).toHaveLength(1);
+  });
+
+  it('answers the staff account routes as documented, from an invitation to an edited account', async () => {
+    const body = { email: `${randomUUID()}@staff.test`, name: '赵专家', roles: ['expert'], organisationUscc: randomUscc('330100'), organisationName: '浙江省新材料研究院' };
+    const created = await t.api.post<{ id: string }>('/admin/users', body, w.tokens.admin);
+    conforms(created, 201, userViewSchema, 'POST /admin/users');
+    const id = created.body.id;
+    conforms(await t.api.post(`/admin/users/${id}/invitation`, {}, w.tokens.admin), 202, invitationSentSchema, 'POST /admin/users/{id}/invitation');
+    const [, token] = await invitationTokensFor(t.app.db, body.email);
+    conforms(await t.api.post(`/auth/invitations/${token}`, { password: 'Staff-2026-wafer' }), 200, invitationAcceptedSchema, 'POST /auth/invitations/{token}');
+    conforms(await t.api.patch(`/admin/users/${id}`, { affiliations: [randomUscc('330200')] }, w.tokens.admin), 200, userViewSchema, 'PATCH /admin/users/{id}');
+    const shown = await t.api.get<{ changes: unknown[]; invitation: unknown }>(`/admin/users/${id}`, w.tokens.admin);
+    conforms(shown, 200, userDetailSchema, 'GET /admin/users/{id}');
+    expect(shown.body.changes).toHaveLength(3);
+    conforms(await t.api.get(`/admin/users/${w.people.firm.id}`, w.tokens.admin), 200, userDetailSchema, 'GET /admin/users/{id}');
+    const page = await t.api.get('/admin/users?limit=1', w.tokens.admin);
+    conforms(page, 200, userListSchema, 'GET /admin/users');
+    expect(page.body.nextCursor).toEqual(expect.any(String));
   });
 
   it('answers the round and insurer routes as documented, including a recorded rule change', async () => {
