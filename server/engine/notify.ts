@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { emailDeliveries, notifications } from '../../db/schema';
 import { writeOutbox } from './pending';
-import { render, isTemplateName, type CaseVars, type TemplateName } from '../mail/templates';
+import { isTemplateName, type CaseVars, type TemplateName } from '../mail/templates';
+import { enqueueEmails } from '../mail/enqueue';
 import { resolveRecipients } from './recipients';
 import type { EffectScope } from './scope';
 
@@ -18,30 +17,12 @@ export interface NotifyParams {
 export async function notify(s: EffectScope, p: NotifyParams): Promise<void> {
   if (!isTemplateName(p.template)) throw new Error(`unknown email template ${p.template}`);
   const recipients = await resolveRecipients(s, p.to, { assigneeId: p.assigneeId });
-  if (recipients.length === 0) return;
   const data = caseVarsFor(s, p);
-  const rendered = render(p.template, data);
-  const deliveries = recipients.map((r) => {
-    const id = randomUUID();
-    return {
-      id,
-      messageId: `<${id}@firstbatch.local>`,
-      ownerKind: s.owner.kind,
-      ownerId: s.owner.id,
-      recipientUserId: r.id,
-      toAddress: r.email,
-      template: p.template,
-      data,
-      subject: rendered.subject,
-      createdAt: s.now,
-      nextAttemptAt: s.now,
-    };
-  });
-  await s.tx.insert(emailDeliveries).values(deliveries);
-  await s.tx.insert(notifications).values(
-    recipients.map((r) => ({ userId: r.id, ownerKind: s.owner.kind, ownerId: s.owner.id, template: p.template, title: rendered.titleZh, body: rendered.bodyZh, data, createdAt: s.now })),
+  await enqueueEmails(
+    s.tx,
+    recipients.map((r) => ({ to: r.email, recipientUserId: r.id, template: p.template, data, now: s.now, owner: s.owner, inApp: true })),
+    (rows) => writeOutbox(s, rows),
   );
-  await writeOutbox(s, deliveries.map((d) => ({ topic: 'email', payload: { deliveryId: d.id }, createdAt: s.now })));
 }
 
 function caseVarsFor(s: EffectScope, p: NotifyParams): CaseVars {

@@ -18,28 +18,44 @@ export interface EmailToSend {
 }
 
 /**
- * One email outside a workflow transition: its delivery row (and in-app notification) and the
- * outbox row that sends it, in the caller's transaction, so that it leaves exactly when what it
- * tells of is committed.
+ * Emails: their delivery rows (and in-app notifications) and the outbox rows that send them, in the
+ * caller's transaction, so that they leave exactly when what they tell of is committed. The one
+ * writer of emails: a transition's `notify` hands its outbox rows to the transition's pending
+ * writes through `outboxWriter`; everything else writes them at once.
  */
-export async function enqueueEmail(tx: Tx, e: EmailToSend): Promise<void> {
-  const id = randomUUID();
-  const rendered = render(e.template, e.data);
-  const owner = e.owner ? { ownerKind: e.owner.kind, ownerId: e.owner.id } : {};
-  await tx.insert(emailDeliveries).values({
-    id,
-    messageId: `<${id}@firstbatch.local>`,
-    recipientUserId: e.recipientUserId ?? null,
-    toAddress: e.to,
-    template: e.template,
-    data: e.data,
-    subject: rendered.subject,
-    createdAt: e.now,
-    nextAttemptAt: e.now,
-    ...owner,
-  });
-  if (e.inApp && e.recipientUserId) {
-    await tx.insert(notifications).values({ userId: e.recipientUserId, template: e.template, title: rendered.titleZh, body: rendered.bodyZh, data: e.data, createdAt: e.now, ...owner });
+export async function enqueueEmails(
+  tx: Tx,
+  emails: readonly EmailToSend[],
+  outboxWriter: (rows: (OutboxMessage & { createdAt: Date })[]) => Promise<void> = async (rows) => {
+    await tx.insert(outbox).values(rows);
+  },
+): Promise<void> {
+  if (emails.length === 0) return;
+  const rows = emails.map((e) => ({ e, id: randomUUID(), rendered: render(e.template, e.data), owner: e.owner ? { ownerKind: e.owner.kind, ownerId: e.owner.id } : {} }));
+  await tx.insert(emailDeliveries).values(
+    rows.map(({ e, id, rendered, owner }) => ({
+      id,
+      messageId: `<${id}@firstbatch.local>`,
+      recipientUserId: e.recipientUserId ?? null,
+      toAddress: e.to,
+      template: e.template,
+      data: e.data,
+      subject: rendered.subject,
+      createdAt: e.now,
+      nextAttemptAt: e.now,
+      ...owner,
+    })),
+  );
+  const inApp = rows.filter(({ e }) => e.inApp && e.recipientUserId);
+  if (inApp.length > 0) {
+    await tx.insert(notifications).values(
+      inApp.map(({ e, rendered, owner }) => ({ userId: e.recipientUserId ?? '', template: e.template, title: rendered.titleZh, body: rendered.bodyZh, data: e.data, createdAt: e.now, ...owner })),
+    );
   }
-  await tx.insert(outbox).values({ topic: 'email', payload: { deliveryId: id }, createdAt: e.now } satisfies OutboxMessage & { createdAt: Date });
+  await outboxWriter(rows.map(({ e, id }) => ({ topic: 'email', payload: { deliveryId: id }, createdAt: e.now })));
+}
+
+/** One email outside a workflow transition. */
+export function enqueueEmail(tx: Tx, e: EmailToSend): Promise<void> {
+  return enqueueEmails(tx, [e]);
 }
