@@ -1,21 +1,23 @@
 import { env } from '../server/env';
-import { connect } from '../db/client';
 import { ensureDatabase, migrateDatabase } from '../db/migrate';
+import { createAppContext } from '../server/runtime';
 import { assertSeedAllowed } from './guard';
 import { isEmpty, seedDemo } from './demo';
+import { seedDemoCases } from './demo-cases';
 
-// `npm run seed`: migrate, then load the demo data into an empty database.
+// `npm run seed`: migrate, then load the demo data, with its applications, into an empty database.
 assertSeedAllowed(env);
 await ensureDatabase(env.DATABASE_URL);
 await migrateDatabase(env.DATABASE_URL);
-const database = connect(env.DATABASE_URL, { max: 2 });
+const { app, close } = await createAppContext(env, { poolSize: 4 });
 try {
-  if (await isEmpty(database.db)) {
-    await seedDemo(database.db, env.DEMO_PASSWORD);
-    console.log(`demo data loaded; demo accounts use the password ${env.DEMO_PASSWORD}`);
+  if (await isEmpty(app.db)) {
+    await seedDemo(app.db, env.DEMO_PASSWORD);
+    const cases = await seedDemoCases(app);
+    console.log(`demo data loaded with ${cases} applications; demo accounts use the password ${env.DEMO_PASSWORD}`);
   } else {
     console.log('the database already has users; demo data not loaded');
   }
 } finally {
-  await database.close();
+  await close();
 }

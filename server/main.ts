@@ -8,6 +8,7 @@ import { buildApp } from './http/app';
 import { startWorkers, type Workers } from './jobs/workers';
 import { checkTemplates } from './mail/templates';
 import { isEmpty, seedDemo } from '../seeds/demo';
+import { seedDemoCases } from '../seeds/demo-cases';
 import { assertSeedAllowed } from '../seeds/guard';
 import { onShutdown } from './shutdown';
 import { drainable } from './http/drain';
@@ -28,6 +29,7 @@ let seeded = false;
 if (env.NODE_ENV !== 'production' && (await isEmpty(app.db))) {
   assertSeedAllowed(env);
   await seedDemo(app.db, env.DEMO_PASSWORD);
+  await seedDemoCases(app);
   seeded = true;
 }
 

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { asc, eq, inArray } from 'drizzle-orm';
+import { catalogueEntries, rounds, users } from '../db/schema';
+import type { AppContext, ServiceContext } from '../server/context';
+import { toUser } from '../server/auth/sessions';
+import { SettableClock } from '../server/clock';
+import { createCase } from '../server/cases/create';
+import { sendCaseEvent } from '../server/cases/send-event';
+import { caseCreateSchema, eventBodySchema } from '../server/cases/body';
+import type { DocumentType } from '../db/schema';
+import { demoUserUnits } from './data/firms';
+import { attachRequiredDocuments, completeCaseBody } from './factories';
+
+// A first visit has something to show (SPEC §10): a dozen applications spread over the states of
+// the chart, each driven there through the same services the API calls, as the demo accounts act,
+// so their history, clocks, emails and inboxes are those of real work — not snapshots written in.
+
+type Who = 'firm' | 'firm2' | 'municipal.hz' | 'municipal.nb' | 'provincial' | 'provincial2' | 'insurer.picc' | 'expert1' | 'expert2' | 'expert3';
+type Step = readonly [Who, Record<string, unknown>];
+
+const returned = { type: 'RETURN', reasons: [{ path: 'documents.test_report', message: '检测报告缺少第三方检测机构盖章页，请补充' }] };
+const score = (points: [number, number, number, number]) => ({
+  type: 'SCORE',
+  scores: { innovation: points[0], firstBatch: points[1], market: points[2], risk: points[3] },
+  opinion: '材料性能指标达到目录要求，首批次应用场景明确。',
+});
+const toExperts: Step[] = [
+  ['insurer.picc', { type: 'VERIFY_POLICY' }],
+  ['municipal.hz', { type: 'APPROVE', comment: '材料齐全，同意报送省厅' }],
+  ['provincial', { type: 'APPROVE', comment: '同意进入专家评审' }],
+];
+const panel = (ids: Record<string, string>) => ['provincial', { type: 'ASSIGN_EXPERTS', expertIds: ['expert1', 'expert2', 'expert3'].map((e) => ids[e]) }] as const;
+
+/** Each demo application: whose it is, what it is, and the events that bring it where it stays. */
+function plans(ids: Record<string, string>): { firm: 'firm' | 'firm2'; material: string; steps: Step[]; submit: boolean }[] {
+  const accepted: Step[] = [panel(ids), ['expert1', { type: 'ACCEPT_ASSIGNMENT' }], ['expert2', { type: 'ACCEPT_ASSIGNMENT' }], ['expert3', { type: 'ACCEPT_ASSIGNMENT' }]];
+  return [
+    { firm: 'firm', material: '12英寸硅抛光片', submit: false, steps: [] },
+    { firm: 'firm2', material: '高性能烧结钕铁硼永磁体', submit: false, steps: [] },
+    { firm: 'firm', material: '电子级多晶硅', submit: true, steps: [] },
+    { firm: 'firm2', material: '高矫顽力钐钴磁体', submit: true, steps: [['insurer.picc', { type: 'VERIFY_POLICY' }]] },
+    { firm: 'firm', material: '半导体用高纯石英坩埚', submit: true, steps: [['municipal.hz', returned]] },
+    { firm: 'firm', material: '碳化硅单晶衬底', submit: true, steps: toExperts.slice(0, 2) },
+    { firm: 'firm', material: '光刻胶用高纯树脂', submit: true, steps: [...toExperts] },
+    { firm: 'firm', material: '氮化镓外延片', submit: true, steps: [...toExperts, panel(ids), ['expert1', { type: 'ACCEPT_ASSIGNMENT' }]] },
+    { firm: 'firm', material: '高纯溅射靶材', submit: true, steps: [...toExperts, ...accepted, ['expert1', score([25, 26, 16, 15])], ['expert2', score([24, 25, 15, 16])], ['expert3', score([26, 24, 17, 15])]] },
+    { firm: 'firm', material: '电子特气三氟化氮', submit: true, steps: [...toExperts, ...accepted, ['expert1', score([12, 10, 8, 9])], ['expert2', score([14, 12, 9, 8])], ['expert3', score([10, 11, 7, 9])]] },
+    { firm: 'firm', material: '低温共烧陶瓷生瓷带', submit: true, steps: [['municipal.hz', { type: 'REJECT', reason: '所申报材料不属于本年度目录范围' }]] },
+    { firm: 'firm', material: '柔性显示用聚酰亚胺薄膜', submit: true, steps: [['firm', { type: 'WITHDRAW', reason: '保单信息有误，撤回后重新申报' }]] },
+  ];
+}
+
+export async function seedDemoCases(app: AppContext): Promise<number> {
+  const people = await app.db.select().from(users).where(inArray(users.email, WHO.map((w) => `${w}@demo.local`)));
+  const ctxOf = (who: Who): ServiceContext => {
+    const row = people.find((p) => p.email === `${who}@demo.local`);
+    if (!row) throw new Error(`demo account ${who}@demo.local is missing`);
+    return { app, user: toUser(row), requestId: `seed-${randomUUID()}` };
+  };
+  const ids = Object.fromEntries(WHO.map((w) => [w, ctxOf(w).user.id]));
+  const [round] = await app.db.select().from(rounds).orderBy(asc(rounds.opensAt)).limit(1);
+  if (!round) throw new Error('the demo round is missing');
+  const entries = await app.db.select({ id: catalogueEntries.id }).from(catalogueEntries).where(eq(catalogueEntries.editionId, round.editionId)).orderBy(asc(catalogueEntries.seq)).limit(20);
+  // after the demo round has closed, the demo clock goes back into it: the applications are filed then
+  const now = app.clock.now();
+  if ((now < round.opensAt || now >= round.closesAt) && app.clock instanceof SettableClock) {
+    await app.clock.set(new Date(round.opensAt.getTime() + 100 * 86_400_000));
+  }
+  const insurerId = round.insurerIds[0];
+  if (!insurerId || entries.length === 0) throw new Error('the demo round has no insurer or no entries');
+  let made = 0;
+  for (const [i, plan] of plans(ids).entries()) {
+    const firm = ctxOf(plan.firm);
+    const entry = entries[i % entries.length];
+    const unit = demoUserUnits[i % demoUserUnits.length];
+    if (!entry || !unit) continue;
+    const body = completeCaseBody({ roundId: round.id, catalogueEntryId: entry.id, insurerId });
+    const created = await createCase(
+      firm,
+      caseCreateSchema.parse({
+        ...body,
+        material: { ...body.material, name: plan.material },
+        userUnit: { name: unit.name, uscc: unit.uscc, notAffiliate: true, notTrader: true },
+        policy: { ...body.policy, number: `PICC-DEMO-2026-${String(i + 1).padStart(4, '0')}` },
+      }),
+    );
+    await attachRequiredDocuments(app.db, created.id, firm.user.id, round.requiredDocuments as DocumentType[]);
+    const steps: Step[] = plan.submit ? [[plan.firm, { type: 'SUBMIT' }], ...plan.steps] : plan.steps;
+    for (const [who, event] of steps) await sendCaseEvent(ctxOf(who), created.id, eventBodySchema.parse(event), {});
+    made++;
+  }
+  return made;
+}
+
+const WHO: readonly Who[] = ['firm', 'firm2', 'municipal.hz', 'municipal.nb', 'provincial', 'provincial2', 'insurer.picc', 'expert1', 'expert2', 'expert3'];

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { seedDemo } from '../../seeds/demo';
+import { seedDemoCases } from '../../seeds/demo-cases';
+import { useTestApp } from '../support/use-app';
+
+const { t } = useTestApp({ ownDatabase: true, world: false });
+
+describe('the demo data of a first start', () => {
+  it('files a dozen applications through the engine, spread over the chart, so every reviewer has work on first sign-in', async () => {
+    await seedDemo(t.app.db, 'Demo-password-1');
+    expect(await seedDemoCases(t.app)).toBe(12);
+    const states = (await t.app.db.execute(sql`select state, count(*)::int as n from cases group by state order by state`)) as unknown as { state: string; n: number }[];
+    expect(Object.fromEntries(states.map((s) => [s.state, s.n]))).toEqual({
+      awaitingNotice: 1,
+      draft: 2,
+      expert: 2,
+      municipal: 2,
+      provincial: 1,
+      rejected: 2,
+      revision: 1,
+      withdrawn: 1,
+    });
+    // every step went through the services: each application has its history
+    const [chained] = (await t.app.db.execute(sql`select count(distinct owner_id)::int as n from history where owner_kind = 'case'`)) as unknown as { n: number }[];
+    expect(chained?.n).toBe(12);
+
+    for (const email of ['firm@demo.local', 'firm2@demo.local', 'municipal.hz@demo.local', 'municipal.nb@demo.local', 'provincial@demo.local', 'insurer.picc@demo.local', 'expert1@demo.local']) {
+      const token = await t.api.login(email, 'Demo-password-1');
+      const inbox = await t.api.get<{ items: unknown[] }>('/tasks', token);
+      expect(inbox.body.items.length, email).toBeGreaterThan(0);
+    }
+    // a dozen applications, each through a dozen statements per step, and seven sign-ins
+  }, 120_000);
+});
