@@ -8,6 +8,7 @@ const caseListItemSchema = z
     id: idOut('the case'),
     number: z.string().meta({ example: 'ZJ2026-000042' }),
     state: stateSchema,
+    insurance: z.enum(['pendingVerification', 'mismatch', 'verified']).nullable().meta({ description: "the insurance region's state while the case is in review; null otherwise" }),
     version: z.int(),
     city: z.string().meta({ description: 'GB/T 2260 city code', example: '330100' }),
     roundId: idOut('the application round'),

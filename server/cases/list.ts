@@ -1,4 +1,4 @@
-import { and, desc, eq, type SQL } from 'drizzle-orm';
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { cases } from '../../db/schema';
 import type { ServiceContext } from '../context';
@@ -6,8 +6,13 @@ import { afterCursor, cursorTime, encodeCursor } from '../domain/keyset';
 import { formatYuan } from '../domain/money';
 import { visibleCases } from './visibility';
 
+// the insurance region runs beside the review (SPEC §4): a case is approved when both are done
+export const INSURANCE_STATES = ['pendingVerification', 'mismatch', 'verified'] as const;
+const insuranceState = sql<(typeof INSURANCE_STATES)[number] | null>`${cases.snapshot}->'value'->'inReview'->>'insurance'`;
+
 export const listQuerySchema = z.strictObject({
   state: z.string().max(40).optional(),
+  insurance: z.enum(INSURANCE_STATES).optional().meta({ description: "the insurance region's state, for cases in review" }),
   roundId: z.uuid().optional(),
   city: z.string().regex(/^\d{6}$/, 'a GB/T 2260 city code, e.g. 330100').optional(),
   cursor: z.string().max(200).optional(),
@@ -19,6 +24,7 @@ export type ListQuery = z.output<typeof listQuerySchema>;
 export async function listCases(ctx: ServiceContext, q: ListQuery) {
   const where: (SQL | undefined)[] = [visibleCases(ctx.user)];
   if (q.state) where.push(eq(cases.state, q.state));
+  if (q.insurance) where.push(sql`${insuranceState} = ${q.insurance}`);
   if (q.roundId) where.push(eq(cases.roundId, q.roundId));
   if (q.city) where.push(eq(cases.city, q.city));
   if (q.cursor) where.push(afterCursor(q.cursor, cases.createdAt, cases.id));
@@ -27,6 +33,7 @@ export async function listCases(ctx: ServiceContext, q: ListQuery) {
       id: cases.id,
       number: cases.number,
       state: cases.state,
+      insurance: insuranceState,
       version: cases.version,
       city: cases.city,
       roundId: cases.roundId,
