@@ -22,7 +22,7 @@ export const roundVars = ['roundName', 'closesAt', 'draftCount', 'link'] as cons
 export type RoundVars = Record<(typeof roundVars)[number], string>;
 
 /** A public notice's own emails (not about one case). */
-export const noticeVars = ['noticeNumber', 'caseCount', 'link', 'dueOn'] as const;
+export const noticeVars = ['noticeNumber', 'caseCount', 'link', 'dueOn', 'closesOn'] as const;
 
 /**
  * The outcome of an objection, to the person who filed it: they have no account and no link to
@@ -177,8 +177,8 @@ export const templates = {
   'notice.closed': t(
     { zh: '公示 {{noticeNumber}} 已期满', en: 'Public notice {{noticeNumber}} has ended' },
     {
-      zh: '公示 {{noticeNumber}}（共 {{caseCount}} 项申请）已于 {{dueOn}} 期满。',
-      en: 'Public notice {{noticeNumber}} ({{caseCount}} application(s)) ended on {{dueOn}}.',
+      zh: '公示 {{noticeNumber}}（共 {{caseCount}} 项申请）已于 {{closesOn}} 期满。',
+      en: 'Public notice {{noticeNumber}} ({{caseCount}} application(s)) ended on {{closesOn}}.',
     },
     noticeVars,
   ),
