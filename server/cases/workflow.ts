@@ -17,6 +17,7 @@ import type { CaseRow } from '../engine/scope';
 import type { Loaded, WorkflowDefinition } from '../engine/workflow';
 import { caseScope } from './scope';
 import { submissionProblems } from './rules';
+import { recordResolution } from '../notices/resolve-objection';
 
 export interface CaseFactsWithName extends CaseFacts {
   /** read with the case lock, for the email texts */
@@ -107,6 +108,8 @@ export function caseWorkflow(app: AppContext): WorkflowDefinition<CaseRow, CaseF
         .where(eq(cases.id, row.id))
         .returning();
       if (!updated) throw new Error('case row vanished under its lock');
+      // the objection row follows what the machine decided, in the same transaction
+      if (event.type === 'RESOLVE_OBJECTION') await recordResolution(tx, updated, event, now);
       return updated;
     },
   };

@@ -8,6 +8,7 @@ import { catalogueRoutes } from './catalogue';
 import { roundsRoutes } from './rounds';
 import { documentsRoutes } from './documents';
 import { calendarRoutes } from './calendar';
+import { noticesRoutes } from './notices';
 
 export function apiRouter(app: AppContext): Router {
   const router = Router();
@@ -18,6 +19,7 @@ export function apiRouter(app: AppContext): Router {
   caseRoutes(router, app);
   documentsRoutes(router, app);
   calendarRoutes(router, app);
+  noticesRoutes(router, app);
   miscRoutes(router, app);
   return router;
 }
