@@ -25,7 +25,9 @@ const STEPS = {
     [{ type: 'APPROVE' }, 'provincial'],
   ],
 } as const satisfies Record<string, readonly (readonly [{ type: string }, Person])[]>;
-export type CaseStep = 'draft' | keyof typeof STEPS;
+export type CaseStep = 'draft' | keyof typeof STEPS | 'awaitingNotice';
+/** Full marks on every criterion of the factory rubric: the mean passes. */
+const PASSING = { scores: { innovation: 30, firstBatch: 30, market: 20, risk: 20 }, opinion: '技术先进，符合首批次要求' };
 
 /**
  * A small programme of one test's own: an edition, an open round, an insurer, a Hangzhou firm and
@@ -97,11 +99,29 @@ export async function makeWorld(db: Db, api: Api) {
       return id;
     }
     const id = await submittedCase(over);
-    for (const [event, who] of STEPS[state]) {
-      const res = await api.post(`/cases/${id}/events`, event, tokens[who]);
+    const send = async (event: { type: string }, token: string) => {
+      const res = await api.post(`/cases/${id}/events`, event, token);
       if (res.status !== 200) throw new Error(`${event.type} towards ${state} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    };
+    for (const [event, who] of STEPS[state === 'awaitingNotice' ? 'expert' : state]) await send(event, tokens[who]);
+    if (state === 'awaitingNotice') {
+      // the round's quorum of experts each accepts and scores full marks
+      const panel = await expertPanel();
+      await send({ type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.id) } as { type: string }, tokens.provincial);
+      for (const e of panel) await send({ type: 'ACCEPT_ASSIGNMENT' }, e.token);
+      for (const e of panel) await send({ type: 'SCORE', ...PASSING } as { type: string }, e.token);
     }
     return id;
+  }
+
+  let panel: Promise<{ id: string; token: string }[]> | null = null;
+  /** The expert of this world and two more, signed in once, for as many cases as a test needs. */
+  function expertPanel() {
+    panel ??= (async () => {
+      const more = [await makeUser(db, { roles: ['expert'] }), await makeUser(db, { roles: ['expert'] })];
+      return [{ id: people.expert.id, token: tokens.expert }, ...(await Promise.all(more.map(async (u) => ({ id: u.id, token: await api.login(u.email) }))))];
+    })();
+    return panel;
   }
 
   /** Another firm of this test's own (e.g. banned, or with affiliations), with a signed-in user. */
