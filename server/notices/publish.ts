@@ -94,7 +94,7 @@ async function checkMembers(tx: Tx, caseIds: readonly string[]): Promise<string>
     if (row.state !== 'awaitingNotice') {
       return [{ path, code: 'notice.notAwaiting', message: `case ${id} is ${row.state}, not awaiting the public notice`, messageZh: `申请 ${id} 当前状态为 ${row.state}，不在待公示状态` }];
     }
-    if (row.roundId !== roundId) return [{ path, code: 'notice.otherRound', message: `case ${id} belongs to another round than the first case`, messageZh: `申请 ${id} 与第一项申请不属于同一申报批次` }];
+    if (row.roundId !== roundId) return [{ path, code: 'notice.otherRound', message: `case ${id} belongs to another round than the others named: a notice lists the cases of one round`, messageZh: `申请 ${id} 与其他申请不属于同一申报批次，一次公示只列同一批次的申请` }];
     return [];
   });
   if (problems.length > 0) throw unprocessable('the notice cannot be published', problems);

@@ -6,6 +6,7 @@ import { fireTimer } from '../../server/engine/timers';
 import { SettableClock } from '../../server/clock';
 import { startTestApp, type TestApp } from '../support/app';
 import { makeWorld, type World } from '../support/world';
+import { makeRound } from '../../seeds/factories';
 
 // The public notice (公示, SPEC §4): published by a provincial reviewer, read by anyone, closed by
 // its own deadline, which tells each member case. Time moves here, so the file has its own database.
@@ -80,6 +81,24 @@ describe('POST /notices', () => {
     ]);
     expect(res.body.errors[1]?.messageZh).toContain(first.number);
     expect(await stateOf(ready)).toBe('awaitingNotice');
+  });
+
+  it('puts a case on one notice when two publications race for it', async () => {
+    const id = await w.caseIn('awaitingNotice');
+    const answers = await Promise.all([0, 1].map(() => t.api.post<{ errors?: { code: string }[] }>('/notices', { caseIds: [id] }, w.tokens.provincial)));
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 422]);
+    expect(answers.find((a) => a.status === 422)?.body.errors?.[0]?.code).toBe('notice.onOpenNotice');
+    const opened = await t.app.db.select().from(history).where(and(eq(history.ownerId, id), eq(history.eventType, 'NOTICE_OPENED')));
+    expect(opened).toHaveLength(1);
+  });
+
+  it('keeps one round to a notice', async () => {
+    const other = await makeRound(t.app.db, { editionId: w.edition.id, insurerIds: [w.insurer.id] });
+    const here = await w.caseIn('awaitingNotice');
+    const there = await w.caseIn('awaitingNotice', { roundId: other.id });
+    const res = await t.api.post<{ errors: { code: string }[] }>('/notices', { caseIds: [here, there] }, w.tokens.provincial);
+    expect(res.status).toBe(422);
+    expect(res.body.errors.map((e) => e.code)).toEqual(['notice.otherRound']);
   });
 
   it('refuses malformed bodies with reasons', async () => {
