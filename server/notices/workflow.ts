@@ -27,7 +27,7 @@ function permits(snapshot: AnyMachineSnapshot, type: string): readonly string[] 
 }
 
 // Provincial reviewers publish notices and read their history; the public reads them through
-// routes of their own that show no personal data (server/notices/public.ts).
+// routes of their own that show no personal data (server/notices/list-public.ts, get-public.ts).
 const seesNotices = (user: User) => user.roles.includes('provincial');
 
 /** The public notice as the engine runs it (SPEC §4: notices "have small machines of their own"). */
