@@ -14,7 +14,7 @@ let w: World;
 let smtp: SmtpSink;
 beforeAll(async () => {
   smtp = await startSmtpSink();
-  t = await startTestApp({ env: { OBJECTIONS_PER_HOUR: 1000 } });
+  t = await startTestApp();
   w = await makeWorld(t.app.db, t.api);
 });
 afterAll(async () => {
