@@ -15,6 +15,7 @@ export default defineConfig({
       // test files register dozens of firms from 127.0.0.1; the throttle has a test of its own
       REGISTRATIONS_PER_HOUR: '100000',
       LOGINS_PER_MINUTE: '100000',
+      OBJECTIONS_PER_HOUR: '100000',
     },
   },
 });

@@ -2,13 +2,17 @@ import type { OwnerKind } from '../db/schema';
 import type { AppContext } from './context';
 import type { EngineEvent, WorkflowDefinition, WorkflowRow } from './engine/workflow';
 import { caseWorkflow } from './cases/workflow';
+import { noticeWorkflow } from './notices/workflow';
 
 // Every workflow the engine runs, by the owner kind of its rows: what the deadline sweep and,
-// later, events sent between aggregates look up. Notices, batches and claims join here.
+// events sent between aggregates look up. Batches and claims join here.
 export type AnyWorkflow = WorkflowDefinition<WorkflowRow, unknown, EngineEvent>;
 type Make = (app: AppContext) => AnyWorkflow;
 
-const workflows = new Map<OwnerKind, Make>([['case', (app) => caseWorkflow(app) as unknown as AnyWorkflow]]);
+const workflows = new Map<OwnerKind, Make>([
+  ['case', (app) => caseWorkflow(app) as unknown as AnyWorkflow],
+  ['notice', (app) => noticeWorkflow(app) as unknown as AnyWorkflow],
+]);
 
 /** Adds a workflow for an owner kind; a kind registered twice is a start-up error, not a silent override. */
 export function registerWorkflow(kind: OwnerKind, make: Make): () => void {

@@ -9,3 +9,4 @@ export * from './history';
 export * from './clocks';
 export * from './messaging';
 export * from './system';
+export * from './notices';

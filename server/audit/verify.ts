@@ -3,6 +3,9 @@ import { verifyChain } from '../engine/history';
 import { loadVisibleCase } from '../cases/get';
 import { history } from '../../db/schema';
 import { and, asc, eq } from 'drizzle-orm';
+import type { OwnerKind } from '../../db/schema';
+import { readNotice } from '../notices/workflow';
+import { notFound } from '../errors';
 
 /**
  * Reviewers and the firm itself may check that a case's history has not been altered. Others,
@@ -13,9 +16,30 @@ export async function verifyCaseHistory(ctx: ServiceContext, caseId: string) {
   return { caseId, ...(await verifyChain(ctx.app.db, 'case', caseId)) };
 }
 
+/** A notice's chain: provincial reviewers, who publish notices, check it; others get 404. */
+export async function verifyNoticeHistory(ctx: ServiceContext, noticeId: string) {
+  await loadVisibleNotice(ctx, noticeId);
+  return { noticeId, ...(await verifyChain(ctx.app.db, 'notice', noticeId)) };
+}
+
 export async function caseHistoryOf(ctx: ServiceContext, caseId: string) {
   await loadVisibleCase(ctx, caseId);
-  const rows = await ctx.app.db.select().from(history).where(and(eq(history.ownerKind, 'case'), eq(history.ownerId, caseId))).orderBy(asc(history.seq));
+  return historyOf(ctx, 'case', caseId);
+}
+
+/** GET /notices/:id/history: its publication and its closing, oldest first. */
+export async function noticeHistoryOf(ctx: ServiceContext, noticeId: string) {
+  await loadVisibleNotice(ctx, noticeId);
+  return historyOf(ctx, 'notice', noticeId);
+}
+
+async function loadVisibleNotice(ctx: ServiceContext, noticeId: string) {
+  const { row } = await readNotice(ctx.app.db, noticeId, false);
+  if (!ctx.user.roles.includes('provincial') || row.state === 'new') throw notFound('notice');
+}
+
+async function historyOf(ctx: ServiceContext, kind: OwnerKind, id: string) {
+  const rows = await ctx.app.db.select().from(history).where(and(eq(history.ownerKind, kind), eq(history.ownerId, id))).orderBy(asc(history.seq));
   return {
     items: rows.map((r) => ({
       seq: r.seq,

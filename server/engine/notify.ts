@@ -25,7 +25,8 @@ export async function notify(s: EffectScope, p: NotifyParams): Promise<void> {
   );
 }
 
-function caseVarsFor(s: EffectScope, p: NotifyParams): CaseVars {
+// an owner's own words (a notice's number) travel beside the case words its templates may use
+function caseVarsFor(s: EffectScope, p: NotifyParams): CaseVars & Record<string, string> {
   const { caseNumber = '', firmName = '', materialName = '', link = '' } = s.mailVars;
-  return { caseNumber, firmName, materialName, link, reason: p.reason ?? '', dueOn: p.dueOn ?? '' };
+  return { ...s.mailVars, caseNumber, firmName, materialName, link, reason: p.reason ?? '', dueOn: p.dueOn ?? '' };
 }

@@ -21,6 +21,16 @@ export type CaseVars = Record<(typeof caseVars)[number], string>;
 export const roundVars = ['roundName', 'closesAt', 'draftCount', 'link'] as const;
 export type RoundVars = Record<(typeof roundVars)[number], string>;
 
+/** A public notice's own emails (not about one case). */
+export const noticeVars = ['noticeNumber', 'caseCount', 'link', 'dueOn', 'closesOn'] as const;
+
+/**
+ * The outcome of an objection, to the person who filed it: they have no account and no link to
+ * follow, and what the reviewer wrote is the answer.
+ */
+export const objectionVars = ['noticeNumber', 'caseNumber', 'materialName', 'outcomeZh', 'outcomeEn', 'reason'] as const;
+export type ObjectionVars = Record<(typeof objectionVars)[number], string>;
+
 /** A self-registration's emails. Nothing the registrant typed freely is echoed to a mailbox. */
 export const registrationVars = ['uscc', 'link', 'confirmBy'] as const;
 export type RegistrationVars = Record<(typeof registrationVars)[number], string>;
@@ -146,6 +156,36 @@ export const templates = {
       en: 'Application {{caseNumber}} of {{firmName}} ({{materialName}}) passed the expert review and will be listed in the public notice.',
     },
   ),
+  'case.noticePassed': t(
+    { zh: '申请 {{caseNumber}} 公示期满，已通过审核', en: 'Application {{caseNumber}} passed the public notice' },
+    {
+      zh: '申请 {{caseNumber}}（{{firmName}}，{{materialName}}）公示期满，无待处理异议，已通过审核。',
+      en: 'The public notice of application {{caseNumber}} ({{firmName}}, {{materialName}}) has ended with no objection open: the review is passed.',
+    },
+  ),
+  'case.objection': t(
+    { zh: '公示异议：申请 {{caseNumber}}', en: 'Objection to application {{caseNumber}}' },
+    {
+      zh: '公示中的申请 {{caseNumber}}（{{firmName}}，{{materialName}}）收到异议，请在 {{dueOn}} 前核实处理。',
+      en: 'An objection was filed against application {{caseNumber}} ({{firmName}}, {{materialName}}) on public notice. Please resolve it by {{dueOn}}.',
+    },
+  ),
+  'notice.published': t(
+    { zh: '公示 {{noticeNumber}} 已发布', en: 'Public notice {{noticeNumber}} published' },
+    {
+      zh: '公示 {{noticeNumber}}（共 {{caseCount}} 项申请）已发布，公示期至 {{dueOn}}。公示期内任何单位和个人均可提出异议。',
+      en: 'Public notice {{noticeNumber}} ({{caseCount}} application(s)) was published and runs until {{dueOn}}. Anyone may object during the notice period.',
+    },
+    noticeVars,
+  ),
+  'notice.closed': t(
+    { zh: '公示 {{noticeNumber}} 已期满', en: 'Public notice {{noticeNumber}} has ended' },
+    {
+      zh: '公示 {{noticeNumber}}（共 {{caseCount}} 项申请）已于 {{closesOn}} 期满。',
+      en: 'Public notice {{noticeNumber}} ({{caseCount}} application(s)) ended on {{closesOn}}.',
+    },
+    noticeVars,
+  ),
   'clock.reminder': t(
     { zh: '提醒：申请 {{caseNumber}} 将于 {{dueOn}} 到期', en: 'Reminder: application {{caseNumber}} is due {{dueOn}}' },
     {
@@ -168,6 +208,14 @@ export const templates = {
     },
     roundVars,
   ),
+  'objection.resolved': {
+    subject: { zh: '您对公示 {{noticeNumber}} 提出的异议已处理', en: 'Your objection to public notice {{noticeNumber}} has been resolved' },
+    body: {
+      zh: '您对公示 {{noticeNumber}} 中申请 {{caseNumber}}（{{materialName}}）提出的异议已处理，结果：{{outcomeZh}}。\n说明：{{reason}}' + automatic.zh,
+      en: 'Your objection to application {{caseNumber}} ({{materialName}}) on public notice {{noticeNumber}} has been resolved: {{outcomeEn}}.\nExplanation: {{reason}}' + automatic.en,
+    },
+    vars: objectionVars,
+  },
   'registration.confirm': own(
     { zh: '请确认企业注册（统一社会信用代码 {{uscc}}）', en: 'Confirm the registration of your firm ({{uscc}})' },
     {

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { clockMovedSchema, clockReadSchema } from '../../server/admin/clock-schema';
 import { invitationAcceptedSchema, invitationSentSchema, userDetailSchema, userListSchema, userViewSchema } from '../../server/admin/users/schema';
-import { caseHistorySchema, chainReportSchema } from '../../server/audit/schema';
+import { caseHistorySchema, chainReportSchema, noticeHistorySchema } from '../../server/audit/schema';
 import { calendarYearReplacedSchema, calendarYearViewSchema } from '../../server/calendar/admin-schema';
 import { isWeekend } from '../../server/calendar/dates';
 import { caseListSchema } from '../../server/cases/list-schema';
@@ -22,6 +22,7 @@ import { enterpriseSchema, registeredSchema, registrationPendingSchema } from '.
 import { userSchema } from '../../server/http/routes/auth';
 import { insurerListSchema, insurerSchema } from '../../server/insurers/schema';
 import { notificationListSchema } from '../../server/notifications/schema';
+import { noticeViewSchema, objectionReceiptSchema, publicNoticeListSchema, publicNoticeSchema } from '../../server/notices/view-schema';
 import { cityListSchema } from '../../server/reference/schema';
 import { roundChangesSchema, roundListSchema, roundViewSchema } from '../../server/rounds/view-schema';
 import { taskListSchema } from '../../server/tasks/schema';
@@ -215,6 +216,18 @@ describe('real answers match their documented schemas', () => {
 
     conforms(await t.api.get('/admin/clock', w.tokens.admin), 200, clockReadSchema, 'GET /admin/clock');
     conforms(await t.api.post('/admin/clock', { advance: 'PT1M' }, w.tokens.admin), 200, clockMovedSchema, 'POST /admin/clock');
+  });
+
+  it('answers the notice routes as documented, from publication to an objection', async () => {
+    const caseId = await w.caseIn('awaitingNotice');
+    const published = await t.api.post<{ id: string }>('/notices', { caseIds: [caseId] }, w.tokens.provincial);
+    conforms(published, 201, noticeViewSchema, 'POST /notices');
+    const id = published.body.id;
+    conforms(await t.api.get('/public/notices'), 200, publicNoticeListSchema, 'GET /public/notices');
+    conforms(await t.api.get(`/public/notices/${id}`), 200, publicNoticeSchema, 'GET /public/notices/{id}');
+    conforms(await t.api.post(`/public/notices/${id}/objections`, { caseId, name: '赵六', reason: '这是一条足够长的异议理由' }), 201, objectionReceiptSchema, 'POST /public/notices/{id}/objections');
+    conforms(await t.api.get(`/notices/${id}/history`, w.tokens.provincial), 200, noticeHistorySchema, 'GET /notices/{id}/history');
+    conforms(await t.api.get(`/audit/verify?noticeId=${id}`, w.tokens.provincial), 200, chainReportSchema, 'GET /audit/verify');
   });
 
   it('answers the reference and catalogue routes as documented, from a previewed import to a published edition', async () => {

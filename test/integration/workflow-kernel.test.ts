@@ -29,7 +29,7 @@ const demoSetup = setup({
     startClock: (_: unknown, _p: { kind: DemoClock; assignee?: string }) => undefined,
     stopClock: (_: unknown, _p: { kind: DemoClock }) => undefined,
     notify: (_: unknown, _p: { template: TemplateName; to: RecipientGroup[] }) => undefined,
-    emit: (_: unknown, _p: { kind: 'notice'; ids: string[]; event: { type: string; note: string } }) => undefined,
+    emit: (_: unknown, _p: { kind: 'claim'; ids: string[]; event: { type: string; note: string } }) => undefined,
   },
 });
 const demoMachine = demoSetup.createMachine({
@@ -62,7 +62,7 @@ const demoMachine = demoSetup.createMachine({
             { type: 'stopClock', params: { kind: 'revision' } },
             { type: 'stopClock', params: { kind: 'perAssignee' } },
             demoSetup.enqueueActions(({ context, enqueue }) => {
-              if (context.peers.length > 0) enqueue({ type: 'emit', params: { kind: 'notice', ids: context.peers, event: { type: 'PEER_CLOSED', note: 'closed' } } });
+              if (context.peers.length > 0) enqueue({ type: 'emit', params: { kind: 'claim', ids: context.peers, event: { type: 'PEER_CLOSED', note: 'closed' } } });
             }),
           ],
         },
@@ -97,7 +97,7 @@ interface DemoRow {
 const { t, w } = useTestApp({ ownDatabase: true });
 let unregister: () => void;
 beforeAll(async () => {
-  unregister = registerWorkflow('notice', () => demo() as unknown as AnyWorkflow);
+  unregister = registerWorkflow('claim', () => demo() as unknown as AnyWorkflow);
   await t.app.db.execute(sql`create table demo_items (id uuid primary key, version int not null, machine_version text not null, state text not null, snapshot jsonb not null)`);
 });
 afterAll(() => unregister());
@@ -111,13 +111,13 @@ async function load(db: DbOrTx, id: string, lock: boolean) {
     snapshot: unknown;
   }[];
   const r = rows[0];
-  if (!r) throw notFound('notice');
+  if (!r) throw notFound('claim');
   return { row: { id: r.id, version: r.version, machineVersion: r.machine_version, state: r.state, snapshot: r.snapshot }, facts: {} };
 }
 
 const demo = (): WorkflowDefinition<DemoRow, Record<string, never>, DemoEvent> => ({
-  kind: 'notice',
-  noun: 'notice',
+  kind: 'claim',
+  noun: 'claim',
   machines: { 'demo@1': demoMachine },
   clocks: demoClocks,
   load,
@@ -134,7 +134,7 @@ const demo = (): WorkflowDefinition<DemoRow, Record<string, never>, DemoEvent> =
     scope: {
       tx,
       app: t.app,
-      owner: { kind: 'notice', id: row.id },
+      owner: { kind: 'claim', id: row.id },
       now,
       calendar: await t.app.calendar.get(tx),
       actorId: event.meta.actorId,
@@ -174,8 +174,8 @@ describe('a new workflow given only as a definition', () => {
     const id = await newItem();
     expect((await send(id, 'OPEN')).row).toMatchObject({ state: 'open', version: 2 });
     const [clock] = await t.app.db.select().from(clocks).where(eq(clocks.ownerId, id));
-    expect(clock).toMatchObject({ ownerKind: 'notice', kind: 'revision', status: 'running' });
-    const mails = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerKind, 'notice'), eq(emailDeliveries.ownerId, id)));
+    expect(clock).toMatchObject({ ownerKind: 'claim', kind: 'revision', status: 'running' });
+    const mails = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerKind, 'claim'), eq(emailDeliveries.ownerId, id)));
     expect(mails.map((m) => m.toAddress)).toEqual([w.people.provincial.email]);
     expect(mails[0]?.data.dueOn).toBe(clock?.dueOn);
 
@@ -185,7 +185,7 @@ describe('a new workflow given only as a definition', () => {
     expect(stopped?.status).toBe('stopped');
     await expect(send(id, 'CLOSE')).rejects.toMatchObject({ kind: 'conflict' });
 
-    expect(await verifyChain(t.app.db, 'notice', id)).toEqual({ valid: true, entries: 2, firstBrokenSeq: null, problem: null });
+    expect(await verifyChain(t.app.db, 'claim', id)).toEqual({ valid: true, entries: 2, firstBrokenSeq: null, problem: null });
     expect(await verifyChain(t.app.db, 'case', id)).toMatchObject({ entries: 0 });
   });
 
@@ -197,7 +197,7 @@ describe('a new workflow given only as a definition', () => {
     await t.app.db.update(timers).set({ fireAt: new Date(t.app.clock.now().getTime() - 1000) }).where(eq(timers.id, expiry.id));
     expect(await fireTimer(t.app, expiry.id)).toBe(true);
     const [last] = await t.app.db.select().from(history).where(eq(history.ownerId, id)).orderBy(desc(history.seq)).limit(1);
-    expect(last).toMatchObject({ ownerKind: 'notice', eventType: 'CLOSE', actorRole: 'system', stateAfter: 'closed' });
+    expect(last).toMatchObject({ ownerKind: 'claim', eventType: 'CLOSE', actorRole: 'system', stateAfter: 'closed' });
     expect(await fireTimer(t.app, expiry.id)).toBe(false);
   });
 });
@@ -263,12 +263,12 @@ describe('events one aggregate emits to others', () => {
     expect(mine).toHaveLength(1);
     const message = mine[0];
     if (!message) throw new Error('no event emitted');
-    expect(message).toMatchObject({ from: { kind: 'notice', id: sender }, to: { kind: 'notice', ids: [open, pending].sort() }, event: { type: 'PEER_CLOSED', note: 'closed' } });
+    expect(message).toMatchObject({ from: { kind: 'claim', id: sender }, to: { kind: 'claim', ids: [open, pending].sort() }, event: { type: 'PEER_CLOSED', note: 'closed' } });
 
     expect(await deliverEvent(t.app, message)).toEqual({ applied: 1, refused: 1 });
     const [moved] = await t.app.db.select().from(history).where(eq(history.ownerId, open)).orderBy(desc(history.seq)).limit(1);
     expect(moved).toMatchObject({ eventType: 'PEER_CLOSED', actorRole: 'system', actorId: null, stateAfter: 'closedByPeer', requestId: `event:${message.eventId}` });
-    expect(moved?.payload).toMatchObject({ note: 'closed', from: { kind: 'notice', id: sender } });
+    expect(moved?.payload).toMatchObject({ note: 'closed', from: { kind: 'claim', id: sender } });
     const receipts = await t.app.db.select().from(eventReceipts).where(eq(eventReceipts.eventId, message.eventId));
     expect(Object.fromEntries(receipts.map((r) => [r.ownerId, r.outcome.split(':')[0]]))).toEqual({ [open]: 'applied', [pending]: 'refused' });
 
@@ -292,7 +292,7 @@ describe('a calendar correction', () => {
       return recomputeClocks(tx, t.app, { year: Number(clock.dueOn.slice(0, 4)), now: t.app.clock.now(), actorId: null });
     });
     const mine = moved.filter((r) => r.ownerId === id);
-    expect(mine).toEqual([expect.objectContaining({ clockId: clock.id, ownerKind: 'notice', from: clock.dueOn })]);
+    expect(mine).toEqual([expect.objectContaining({ clockId: clock.id, ownerKind: 'claim', from: clock.dueOn })]);
     expect((mine[0]?.to ?? '') > clock.dueOn).toBe(true);
     expect(mine[0]).not.toHaveProperty('caseId');
     await t.app.db.delete(calendarDays).where(eq(calendarDays.date, clock.dueOn));

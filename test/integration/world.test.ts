@@ -15,6 +15,7 @@ describe('world.caseIn', () => {
     ['verifiedProvincial', 'provincial', 'verified'],
     ['provincialRevision', 'revision', 'verified'],
     ['expert', 'expert', 'verified'],
+    ['awaitingNotice', 'awaitingNotice', 'verified'],
   ];
   for (const [step, state, insurance] of expected) {
     it(`brings a case to ${step}`, async () => {

@@ -106,7 +106,7 @@ export async function makeWorld(db: Db, api: Api) {
       const res = await api.post(`/cases/${id}/events`, event, tokens[who]);
       if (res.status !== 200) throw new Error(`${event.type} towards ${state} failed: ${res.status} ${JSON.stringify(res.body)}`);
     }
-    if (state === 'awaitingNotice') await expertsScore(id, PASSING_SCORES);
+    if (state === 'awaitingNotice') await expertsScore(id, PASSING_SCORES, await (defaultPanel ??= makeExperts()));
     return id;
   }
 
@@ -121,9 +121,12 @@ export async function makeWorld(db: Db, api: Api) {
     return out;
   }
 
-  /** A case in expert review assigned to a fresh panel, each expert accepting and giving `scores`. */
-  async function expertsScore(id: string, scores: Record<string, number>) {
-    const panel = await makeExperts();
+  // one panel, signed in once, for every case a test brings past expert review
+  let defaultPanel: Promise<Awaited<ReturnType<typeof makeExperts>>> | null = null;
+
+  /** A case in expert review assigned to a panel (a fresh one unless given), each expert accepting and giving `scores`. */
+  async function expertsScore(id: string, scores: Record<string, number>, given?: Awaited<ReturnType<typeof makeExperts>>) {
+    const panel = given ?? (await makeExperts());
     type Step = [string, { type: string } & Record<string, unknown>];
     const steps: Step[] = [
       [tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) }],

@@ -52,6 +52,7 @@ describe('the case chart, transition by transition', () => {
         clock('stopClock', 'municipalReview'),
         clock('stopClock', 'provincialReview'),
         clock('stopClock', 'revision'),
+        clock('stopClock', 'objection'),
         notify('case.withdrawn', 'firm', 'municipalReviewers'),
       ],
     });
@@ -177,7 +178,16 @@ describe('who may send what, state by state (the meta.may of the chart)', () => 
   });
 
   it('explains the policy-verified guard in both languages', () => {
-    expect(Object.keys(guardReasons).sort()).toEqual(['acceptedByMe', 'assignedToMe', 'enoughExperts', 'openForMe', 'policyVerified', 'replacesOpenAssignment']);
+    expect(Object.keys(guardReasons).sort()).toEqual([
+      'acceptedByMe',
+      'assignedToMe',
+      'enoughExperts',
+      'fromItsNotice',
+      'namesOpenObjection',
+      'openForMe',
+      'policyVerified',
+      'replacesOpenAssignment',
+    ]);
     expect(guardReasons.policyVerified).toEqual({ zh: '保险公司尚未核验保单和保费发票', en: 'the insurer has not yet verified the policy and premium receipt' });
     for (const [name, words] of Object.entries(guardReasons)) {
       expect(words.zh, name).toMatch(/[\u4e00-\u9fff]/);

@@ -16,6 +16,7 @@ describe('the case chart\'s state meta', () => {
       'municipal:inReview.review.municipal:municipalReview',
       'provincial:inReview.review.awaitingNotice:-',
       'provincial:inReview.review.expert.assigning:-',
+      'provincial:inReview.review.objection:objection',
       'provincial:inReview.review.provincial:provincialReview',
     ]);
     expect(inboxTasks.filter((t) => t.via).map((t) => t.path.join('.'))).toEqual(['inReview.review.awaitingNotice']);

@@ -37,6 +37,7 @@ export const caseMachine = caseSetup.createMachine({
             { type: 'stopClock', params: { kind: 'municipalReview' } },
             { type: 'stopClock', params: { kind: 'provincialReview' } },
             { type: 'stopClock', params: { kind: 'revision' } },
+            { type: 'stopClock', params: { kind: 'objection' } },
             { type: 'notify', params: { template: 'case.withdrawn', to: ['firm', 'municipalReviewers'] } },
           ],
         },

@@ -2,6 +2,7 @@ import { setup } from 'xstate';
 import type { TemplateName } from '../../server/mail/templates';
 import type { OwnerKind } from '../../db/schema/owners';
 import { expertGuards } from './expert-guards';
+import { noticeGuards } from './notice-guards';
 import type { CaseContext, CaseEvent, CaseInput, CaseStateMeta, ClockKind, RecipientGroup, ReviewStage } from './types';
 
 // Effects are named here and executed outside the machine, in the case's transaction
@@ -25,6 +26,7 @@ export const caseSetup = setup({
     policyVerified: ({ context }) => context.policyVerified,
     returnedBy: ({ context }, params: { stage: ReviewStage }) => context.returnedFrom === params.stage,
     ...expertGuards,
+    ...noticeGuards,
   },
 });
 
@@ -48,4 +50,6 @@ export const guardReasons: Record<string, { zh: string; en: string }> = {
   assignedToMe: { zh: '您没有待接受的评审任务', en: 'you have no assignment waiting for your acceptance' },
   acceptedByMe: { zh: '请先接受评审任务；已打分或已谢绝的不能再打分', en: 'accept the assignment first; once scored or declined you cannot score' },
   openForMe: { zh: '您没有可谢绝的评审任务', en: 'you have no open assignment to decline' },
+  fromItsNotice: { zh: '该申请不在此公示中', en: 'the case is not on this notice' },
+  namesOpenObjection: { zh: '该申请没有此项待处理的异议', en: 'the case has no open objection with this id' },
 };

@@ -63,6 +63,17 @@ export interface CaseContext {
   returnedFrom: ReviewStage | null;
   policyVerified: boolean;
   submissions: number;
+  /**
+   * the public notice the case is on (SPEC §4): whether its period has ended, and the objections
+   * still open. Absent until a notice opens, so that earlier snapshots of case@2 read unchanged.
+   */
+  notice?: NoticeRecord;
+}
+
+export interface NoticeRecord {
+  id: string;
+  ended: boolean;
+  openObjections: string[];
 }
 
 export interface CaseInput {

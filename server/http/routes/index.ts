@@ -9,6 +9,7 @@ import { roundsRoutes } from './rounds';
 import { documentsRoutes } from './documents';
 import { calendarRoutes } from './calendar';
 import { usersRoutes } from './users';
+import { noticesRoutes } from './notices';
 
 export function apiRouter(app: AppContext): Router {
   const router = Router();
@@ -20,6 +21,7 @@ export function apiRouter(app: AppContext): Router {
   documentsRoutes(router, app);
   calendarRoutes(router, app);
   usersRoutes(router, app);
+  noticesRoutes(router, app);
   miscRoutes(router, app);
   return router;
 }

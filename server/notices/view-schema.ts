@@ -1,0 +1,64 @@
+// The answers of the notice routes, for the OpenAPI document (present.ts, public.ts write them).
+// The public answers carry no personal data: no contact names, emails, phones or bank accounts.
+import { z } from 'zod';
+import { dateOut, idOut, instantOut, nextCursorOut, yuanOut } from '../domain/formats';
+
+const numberOut = z.string().meta({ description: 'human-facing number, per year', example: 'GS2026-001' });
+const stateOut = z.enum(['open', 'closed']).meta({ description: 'open during its period, closed after it' });
+const period = {
+  startsOn: dateOut('the first working day of the notice period (the working day after publication)'),
+  endsOn: dateOut('its last working day; objections are accepted until 23:59:59 Beijing time that day'),
+};
+
+export const noticeViewSchema = z
+  .strictObject({
+    id: idOut('the notice'),
+    number: numberOut,
+    state: z.string().meta({ description: 'open or closed' }),
+    version: z.int(),
+    roundId: idOut('the round of its cases'),
+    openedAt: instantOut('when it was published'),
+    ...period,
+    closedAt: instantOut('when its period ended').nullable(),
+    caseIds: z.array(idOut('a member case')).meta({ description: 'its cases, in id order' }),
+  })
+  .meta({ id: 'Notice' });
+
+const publicCaseSchema = z
+  .strictObject({
+    caseId: idOut('the case, to name in an objection'),
+    caseNumber: z.string().meta({ example: 'ZJ2026-000042' }),
+    firmName: z.string().meta({ description: 'the applicant firm' }),
+    materialName: z.string().meta({ description: 'the material as the firm named it' }),
+    catalogueEntry: z.strictObject({ seq: z.int().meta({ description: '序号 in the catalogue edition' }), name: z.string() }),
+    proposedSubsidy: yuanOut('the subsidy proposed, once computed').nullable(),
+    underObjection: z.boolean().meta({ description: 'an objection against it is being examined' }),
+  })
+  .meta({ id: 'PublicNoticeCase' });
+
+const publicNoticeFields = {
+  id: idOut('the notice'),
+  number: numberOut,
+  state: stateOut,
+  publishedAt: instantOut('when it was published'),
+  ...period,
+};
+
+export const publicNoticeListSchema = z
+  .strictObject({
+    items: z.array(z.strictObject({ ...publicNoticeFields, caseCount: z.int() }).meta({ id: 'PublicNoticeSummary' })).meta({ description: 'newest first' }),
+    nextCursor: nextCursorOut,
+  })
+  .meta({ id: 'PublicNoticeList' });
+
+export const publicNoticeSchema = z.strictObject({ ...publicNoticeFields, cases: z.array(publicCaseSchema) }).meta({ id: 'PublicNotice' });
+
+export const objectionReceiptSchema = z
+  .strictObject({
+    id: idOut('the objection'),
+    noticeId: idOut('the notice'),
+    caseId: idOut('the case objected to'),
+    status: z.literal('open'),
+    receivedAt: instantOut('when it was received'),
+  })
+  .meta({ id: 'ObjectionReceipt' });

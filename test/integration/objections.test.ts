@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq } from 'drizzle-orm';
+import nodemailer from 'nodemailer';
+import { clocks, emailDeliveries, objections } from '../../db/schema';
+import { sendDelivery } from '../../server/mail/send';
+import { startTestApp, type TestApp } from '../support/app';
+import { startSmtpSink, type SmtpSink } from '../support/smtp';
+import { makeWorld, type World } from '../support/world';
+
+// Objections to a public notice (SPEC §4): anyone files one without an account; it holds the case
+// until a provincial reviewer resolves every objection open on it.
+let t: TestApp;
+let w: World;
+let smtp: SmtpSink;
+beforeAll(async () => {
+  smtp = await startSmtpSink();
+  t = await startTestApp();
+  w = await makeWorld(t.app.db, t.api);
+});
+afterAll(async () => {
+  await t.close();
+  await smtp.close();
+});
+
+async function onNotice(): Promise<{ noticeId: string; number: string; caseId: string }> {
+  const caseId = await w.caseIn('awaitingNotice');
+  const res = await t.api.post<{ id: string; number: string }>('/notices', { caseIds: [caseId] }, w.tokens.provincial);
+  if (res.status !== 201) throw new Error(`publish failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { noticeId: res.body.id, number: res.body.number, caseId };
+}
+
+async function object(noticeId: string, caseId: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const res = await t.api.post<{ id: string }>(`/public/notices/${noticeId}/objections`, { caseId, name: '赵六', reason: '该材料在申报前已批量供货，不属首批次', ...extra });
+  if (res.status !== 201) throw new Error(`objection failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.id;
+}
+
+const resolve = (caseId: string, objectionId: string, outcome: 'upheld' | 'dismissed', token = w.tokens.provincial) =>
+  t.api.post<{ state: string; allowedEvents: string[]; errors?: { code: string }[] }>(`/cases/${caseId}/events`, { type: 'RESOLVE_OBJECTION', objectionId, outcome, reason: '经核实，情况属实' }, token);
+const stateOf = async (id: string) => (await t.api.get<{ state: string; allowedEvents: string[] }>(`/cases/${id}`, w.tokens.provincial)).body;
+
+describe('filing an objection', () => {
+  it('holds the case: the objection clock starts, provincial reviewers are told, and it lands in their inbox', async () => {
+    const { noticeId, caseId } = await onNotice();
+    const res = await t.api.post<{ id: string; status: string; caseId: string }>(`/public/notices/${noticeId}/objections`, {
+      caseId,
+      name: '赵六',
+      contact: '13912345678',
+      reason: '该材料在申报前已批量供货，不属首批次',
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ status: 'open', caseId, noticeId });
+    expect(await stateOf(caseId)).toMatchObject({ state: 'objection', allowedEvents: ['RESOLVE_OBJECTION'] });
+    const [row] = await t.app.db.select().from(objections).where(eq(objections.id, res.body.id));
+    expect(row).toMatchObject({ noticeId, caseId, name: '赵六', contact: '13912345678', status: 'open' });
+    const [clock] = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, caseId), eq(clocks.kind, 'objection')));
+    expect(clock).toMatchObject({ status: 'running', countedDays: 10 });
+    const told = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerId, caseId), eq(emailDeliveries.template, 'case.objection')));
+    expect(told.map((m) => m.toAddress)).toContain(w.people.provincial.email);
+    expect(told.map((m) => m.toAddress)).not.toContain(w.people.firm.email);
+
+    const inbox = await t.api.get<{ items: { caseId: string; task: string; due: { kind: string; dueOn: string } | null }[] }>('/tasks?limit=100', w.tokens.provincial);
+    expect(inbox.body.items.find((i) => i.caseId === caseId)).toMatchObject({ task: 'resolve the objection', due: { kind: 'objection', dueOn: clock?.dueOn } });
+  });
+
+  it('refuses bad input with reasons in both languages', async () => {
+    const { noticeId, caseId } = await onNotice();
+    const cases: [Record<string, unknown>, string][] = [
+      [{ caseId, name: '赵六', reason: '太短了' }, 'reason'],
+      [{ caseId, name: '', reason: '这是一条足够长的异议理由' }, 'name'],
+      [{ caseId, name: '赵六', contact: 'not a contact', reason: '这是一条足够长的异议理由' }, 'contact'],
+      [{ caseId: 'nope', name: '赵六', reason: '这是一条足够长的异议理由' }, 'caseId'],
+      [{ name: '赵六', reason: '这是一条足够长的异议理由' }, 'caseId'],
+    ];
+    for (const [body, path] of cases) {
+      const res = await t.api.post<{ errors: { path: string; message: string; messageZh: string }[] }>(`/public/notices/${noticeId}/objections`, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      const error = res.body.errors.find((e) => e.path === path);
+      expect(error?.message, path).toBeTruthy();
+      expect(error?.messageZh, path).toMatch(/[\u4e00-\u9fff]/);
+    }
+    expect((await stateOf(caseId)).state).toBe('notice');
+  });
+
+  it('is taken only for a member case of a notice that exists', async () => {
+    const { noticeId } = await onNotice();
+    const other = await onNotice();
+    const res = await t.api.post<{ errors: { code: string }[] }>(`/public/notices/${noticeId}/objections`, { caseId: other.caseId, name: '赵六', reason: '这是一条足够长的异议理由' });
+    expect(res.status).toBe(422);
+    expect(res.body.errors[0]?.code).toBe('objection.notMember');
+    expect((await t.api.post(`/public/notices/${crypto.randomUUID()}/objections`, { caseId: other.caseId, name: '赵六', reason: '这是一条足够长的异议理由' })).status).toBe(404);
+  });
+});
+
+describe('resolving objections', () => {
+  it('puts the case back on notice when the objection is dismissed before the period ends', async () => {
+    const { noticeId, caseId } = await onNotice();
+    const objectionId = await object(noticeId, caseId);
+    const res = await resolve(caseId, objectionId, 'dismissed');
+    expect(res.status).toBe(200);
+    expect(res.body.state).toBe('notice');
+    const [row] = await t.app.db.select().from(objections).where(eq(objections.id, objectionId));
+    expect(row).toMatchObject({ status: 'dismissed', resolutionReason: '经核实，情况属实', resolvedBy: w.people.provincial.id });
+    const [clock] = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, caseId), eq(clocks.kind, 'objection')));
+    expect(clock?.status).toBe('stopped');
+    expect((await t.api.get<{ cases: { underObjection: boolean }[] }>(`/public/notices/${noticeId}`)).body.cases[0]?.underObjection).toBe(false);
+  });
+
+  it('rejects the case when an objection is upheld, and tells the firm', async () => {
+    const { noticeId, caseId } = await onNotice();
+    const objectionId = await object(noticeId, caseId);
+    const res = await resolve(caseId, objectionId, 'upheld');
+    expect(res.status).toBe(200);
+    expect(res.body.state).toBe('rejected');
+    expect((await t.app.db.select().from(objections).where(eq(objections.id, objectionId)))[0]?.status).toBe('upheld');
+    const [clock] = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, caseId), eq(clocks.kind, 'objection')));
+    expect(clock?.status).toBe('stopped');
+    const told = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerId, caseId), eq(emailDeliveries.template, 'case.rejected')));
+    expect(told.map((m) => m.toAddress)).toEqual([w.people.firm.email]);
+    // a decided case takes no further objection
+    const late = await t.api.post<{ errors: { code: string }[] }>(`/public/notices/${noticeId}/objections`, { caseId, name: '赵六', reason: '这是一条足够长的异议理由' });
+    expect(late.status).toBe(422);
+    expect(late.body.errors[0]?.code).toBe('objection.caseDecided');
+  });
+
+  it('keeps the case held until the last of several objections is resolved', async () => {
+    const { noticeId, caseId } = await onNotice();
+    const first = await object(noticeId, caseId);
+    const second = await object(noticeId, caseId, { name: '孙七' });
+    expect((await resolve(caseId, first, 'dismissed')).body.state).toBe('objection');
+    // one resolution per objection
+    const again = await resolve(caseId, first, 'dismissed');
+    expect(again.status).toBe(422);
+    expect(again.body.errors?.[0]?.code).toBe('guard.namesOpenObjection');
+    expect((await resolve(caseId, second, 'dismissed')).body.state).toBe('notice');
+  });
+
+  it('is for provincial reviewers: the firm and the municipal reviewer are refused, an unknown objection is named', async () => {
+    const { noticeId, caseId } = await onNotice();
+    const objectionId = await object(noticeId, caseId);
+    expect((await resolve(caseId, objectionId, 'dismissed', w.tokens.firm)).status).toBe(403);
+    expect((await resolve(caseId, objectionId, 'dismissed', w.tokens.municipal)).status).toBe(403);
+    expect((await resolve(caseId, objectionId, 'dismissed', w.tokens.otherFirm)).status).toBe(404);
+    expect((await resolve(caseId, objectionId, 'dismissed', w.tokens.finance)).status).toBe(404);
+    const unknown = await resolve(caseId, crypto.randomUUID(), 'dismissed');
+    expect(unknown.status).toBe(422);
+    expect((await stateOf(caseId)).state).toBe('objection');
+    expect((await t.app.db.select().from(objections).where(eq(objections.id, objectionId)))[0]?.status).toBe('open');
+  });
+
+  it('emails the outcome to an objector who left an email address, and to nobody for a phone number', async () => {
+    const { noticeId, number, caseId } = await onNotice();
+    const address = `objector-${crypto.randomUUID().slice(0, 8)}@example.test`;
+    const byMail = await object(noticeId, caseId, { contact: address });
+    const byPhone = await object(noticeId, caseId, { contact: '+86 139 1234 5678' });
+    await resolve(caseId, byPhone, 'dismissed');
+    await resolve(caseId, byMail, 'dismissed');
+    const mails = await t.app.db.select().from(emailDeliveries).where(eq(emailDeliveries.template, 'objection.resolved'));
+    const mine = mails.filter((m) => m.ownerId === noticeId);
+    expect(mine.map((m) => m.toAddress)).toEqual([address]);
+    const delivery = mine[0];
+    if (!delivery) throw new Error('no delivery');
+    expect(delivery).toMatchObject({ ownerKind: 'notice', recipientUserId: null });
+
+    const transport = nodemailer.createTransport(smtp.url);
+    try {
+      expect(await sendDelivery(t.app, transport, delivery.id, true)).toBe('sent');
+    } finally {
+      transport.close();
+    }
+    const mail = await smtp.waitFor((m) => m.to.includes(address));
+    expect(mail.subject).toContain(number);
+    expect(mail.text).toContain('异议不成立');
+    expect(mail.text).toContain('the objection was dismissed');
+    expect(mail.text).toContain('经核实，情况属实');
+  });
+});
+
+describe('the objection throttle', () => {
+  it('answers 429 with Retry-After once an address has used its budget', async () => {
+    const tight = await startTestApp({ env: { DATABASE_URL: t.app.env.DATABASE_URL, OBJECTIONS_PER_HOUR: 2 } });
+    try {
+      const { noticeId, caseId } = await onNotice();
+      const body = { caseId, name: '赵六', reason: '这是一条足够长的异议理由' };
+      expect((await tight.api.post(`/public/notices/${noticeId}/objections`, body)).status).toBe(201);
+      // bad input spends the budget too: the throttle answers before the body is read
+      expect((await tight.api.post(`/public/notices/${noticeId}/objections`, { ...body, reason: '短' })).status).toBe(400);
+      const refused = await tight.api.post(`/public/notices/${noticeId}/objections`, body);
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await t.app.db.select().from(objections).where(eq(objections.caseId, caseId))).length).toBe(1);
+    } finally {
+      await tight.close();
+    }
+  });
+});
