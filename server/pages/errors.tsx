@@ -40,7 +40,7 @@ export function pageErrors(log: Logger) {
     if (res.headersSent || !res.locals.page) return;
     const p = pageOf(res);
     if (err instanceof AppError) {
-      if (err.kind === 'unauthenticated' && req.method === 'GET') return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+      if (err.kind === 'unauthenticated') return res.redirect(303, `/login?next=${encodeURIComponent(req.method === 'GET' ? req.originalUrl : '/')}`);
       if (err.kind === 'not_found') return notFoundPage(res);
       if (err.kind === 'too_many_requests') {
         res.setHeader('Retry-After', String(err.extra.retryAfterSeconds ?? 60));

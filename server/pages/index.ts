@@ -8,6 +8,10 @@ import { notFoundPage, pageErrors } from './errors';
 import { loginPages } from './login';
 import { langPages } from './lang';
 import { dashboardPage } from './dashboard';
+import { cataloguePage } from './catalogue';
+import { casesPage } from './cases';
+import { inboxPage } from './inbox';
+import { casePage } from './case';
 
 // Paths the API, its documents and the operators' probes own: the pages never answer them.
 const NOT_PAGES = /^\/(api|docs|openapi\.json|healthz|readyz|metrics)(\/|$)/;
@@ -48,6 +52,10 @@ export function pagesRouter(app: AppContext): RequestHandler {
   loginPages(router, app);
   langPages(router, app);
   dashboardPage(router);
+  cataloguePage(router, app);
+  casesPage(router);
+  inboxPage(router);
+  casePage(router);
   router.use((_req, res) => notFoundPage(res));
   router.use(pageErrors(app.log));
   return (req, res, next) => (NOT_PAGES.test(req.path) ? next() : router(req, res, next));

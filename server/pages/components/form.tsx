@@ -21,11 +21,13 @@ interface FieldProps {
   required?: boolean;
   multiline?: boolean;
   hint?: string;
+  /** keeps ids unique where several forms on a page have a field of the same name */
+  idPrefix?: string;
 }
 
 /** A labelled field with its problems right beside it, tied to it for screen readers. */
-export function Field({ p, name, label, errors, type = 'text', value = '', autocomplete, required, multiline, hint }: FieldProps) {
-  const id = `f-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+export function Field({ p, name, label, errors, type = 'text', value = '', autocomplete, required, multiline, hint, idPrefix = 'f' }: FieldProps) {
+  const id = `${idPrefix}-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
   const mine = errorsAt(errors, name);
   const described = [hint ? `${id}-hint` : '', mine.length ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   const common = { id, name, required, 'aria-invalid': mine.length ? 'true' : undefined, 'aria-describedby': described };

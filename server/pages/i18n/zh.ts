@@ -1,6 +1,7 @@
 // The Chinese words of the pages: the catalogue every other language is typed against (en.ts).
 // Domain words that the workflow chart declares (task and clock names) come from the chart.
 import type { CaseEventType } from '../../../workflows/case/types';
+import type { DocumentType } from '../../../db/schema';
 
 export const zh = {
   lang: { htmlLang: 'zh-CN', other: 'en', switchTo: 'English', switchLabel: '切换语言' },
@@ -53,7 +54,7 @@ export const zh = {
     edition: '目录版本',
     allEditions: '全部已发布版本',
     search: '查询',
-    results: (n: number) => `共 ${n} 条结果`,
+    results: (n: number) => `本页 ${n} 条`,
     empty: '没有符合条件的条目。请换一个关键词，或清空关键词查看全部条目。',
     noEditions: '尚未发布任何目录版本。',
     seq: '序号',
@@ -115,6 +116,7 @@ export const zh = {
     decisions: '办理',
     noDecisions: '您目前无需对此申请进行操作。',
     reason: '理由',
+    reasons: '退回理由',
     comment: '意见（选填）',
     send: (label: string) => `确认：${label}`,
     done: '已办理。',
@@ -141,6 +143,21 @@ export const zh = {
     rejected: '未通过',
     lapsed: '已失效',
   } as Record<string, string>,
+  // the history's own entries beside the workflow's events
+  historyKinds: { CREATE: '创建申请', EDIT: '修改申请', DOCUMENT_UPLOADED: '上传材料' } as Record<string, string>,
+  docTypes: {
+    business_license: '营业执照',
+    sales_contract: '销售合同',
+    sales_invoice: '销售发票',
+    insurance_policy: '保险单',
+    premium_invoice: '保费发票',
+    premium_payment_proof: '保费支付凭证',
+    test_report: '检测报告',
+    user_confirmation: '用户单位确认函',
+    integrity_pledge: '诚信承诺书',
+    other: '其他材料',
+  } satisfies Record<DocumentType, string>,
+  actions: { stale: '此申请刚被他人更新。请查看最新状态后再办理。', reasonsHint: '每行一条理由。', system: '系统' },
   inbox: {
     title: '待办',
     task: '事项',
