@@ -43,7 +43,7 @@ function DecisionForm({ p, caseId, version, type, attempt }: { p: PageCtx; caseI
   const labels: Record<FieldName, string> = { reason: c.reason, reasons: c.reasons, comment: c.comment };
   const fields = fieldsOf(type) as FieldName[];
   return (
-    <form method="post" action={`/cases/${caseId}/events`} class="decision" aria-labelledby={`d-${type}`}>
+    <form method="post" action={`/cases/${caseId}/events`} class="decision" aria-labelledby={`d-${type}`} novalidate>
       <h3 id={`d-${type}`} safe>{p.t.events[type]}</h3>
       <CsrfField p={p} />
       <input type="hidden" name="type" value={type} />
