@@ -4,15 +4,16 @@ import { assetUrl } from './assets';
 import { navFor } from './nav';
 import { CsrfField } from './components/form';
 
-// htmx may neither inject its indicator styles nor evaluate code: the CSP allows only our files.
-const HTMX_CONFIG = JSON.stringify({ includeIndicatorStyles: false, allowEval: false, allowScriptTags: false });
+// htmx may neither inject its indicator styles nor evaluate code (the CSP allows only our files),
+// nor keep copies of pages, which carry form tokens, in localStorage for the back button.
+const HTMX_CONFIG = JSON.stringify({ includeIndicatorStyles: false, allowEval: false, allowScriptTags: false, historyCacheSize: 0 });
 
 function LangSwitch({ p }: { p: PageCtx }) {
   return (
     <form method="post" action="/lang" class="lang">
       <CsrfField p={p} />
       <input type="hidden" name="lang" value={p.t.lang.other} />
-      <input type="hidden" name="back" value={p.path} />
+      <input type="hidden" name="back" value={p.url} />
       <button type="submit" aria-label={p.t.lang.switchLabel} lang={p.t.lang.other === 'zh' ? 'zh-CN' : 'en'} safe>
         {p.t.lang.switchTo}
       </button>

@@ -12,16 +12,29 @@ export interface PageCtx {
   user: User | null;
   csrf: string;
   path: string;
+  /** the path with its query, to come back to after a form such as the language switch */
+  url: string;
   requestId: string;
 }
 
 export function pageContext(app: AppContext): RequestHandler {
   return (req, res, next) => {
     const locale = localeOf(req);
-    const ctx: PageCtx = { app, locale, t: messagesFor(locale), user: req.user ?? null, csrf: csrfTokenFor(app, req, res), path: req.path, requestId: String(req.id) };
+    const ctx: PageCtx = { app, locale, t: messagesFor(locale), user: req.user ?? null, csrf: csrfTokenFor(app, req, res), path: req.path, url: returnUrlOf(req), requestId: String(req.id) };
     res.locals.page = ctx;
     next();
   };
+}
+
+/** Where "back" is: this page for a GET; for a form's answer, the page the form was on. */
+function returnUrlOf(req: Request): string {
+  if (req.method === 'GET') return req.originalUrl;
+  try {
+    const from = new URL(req.get('referer') ?? '');
+    return from.host === req.get('host') ? `${from.pathname}${from.search}` : '/';
+  } catch {
+    return '/';
+  }
 }
 
 export const pageOf = (res: Response): PageCtx => res.locals.page as PageCtx;

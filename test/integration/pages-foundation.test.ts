@@ -132,6 +132,14 @@ describe('language switch', () => {
     expect((await b.get('/no-such-page')).text).toContain('Page not found');
   });
 
+  it('comes back to the same search after switching', async () => {
+    const b = browser();
+    const page = await b.get('/catalogue?q=%E6%B0%A8');
+    expect(page.text).toContain('name="back" value="/catalogue?q=%E6%B0%A8"');
+    const res = await b.post('/lang', { _csrf: PageClient.csrfOf(page.text), lang: 'en', back: '/catalogue?q=%E6%B0%A8' });
+    expect(res.headers.get('location')).toBe('/catalogue?q=%E6%B0%A8');
+  });
+
   it('refuses a switch without a token and never sends anyone to another site', async () => {
     const b = browser();
     const page = await b.get('/login');
