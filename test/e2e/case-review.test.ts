@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app';
 import { makeWorld, type World } from '../support/world';
-import { consoleErrors, expectAccessible, fitsWidth, launch, openPage, signIn } from '../support/browser';
+import { consoleErrors, descriptionOf, expectAccessible, fitsWidth, launch, openPage, signIn } from '../support/browser';
 
 let t: TestApp;
 let w: World;
 let browser: Browser;
 beforeAll(async () => {
-  t = await startTestApp();
+  // a database of its own: the inbox of a city's reviewer lists every case of that city
+  t = await startTestApp({ ownDatabase: true });
   w = await makeWorld(t.app.db, t.api);
   browser = await launch();
 });
@@ -32,7 +33,9 @@ describe('reviewing a case, in a browser', { timeout: 120_000 }, () => {
 
     const form = page.getByRole('form', { name: '退回补正' });
     await form.getByRole('button').click();
-    await expect.poll(() => page.getByRole('form', { name: '退回补正' }).locator('.error').count()).toBe(1);
+    // the reason sits beside the field and is its accessible description
+    await expect.poll(() => page.getByLabel('退回理由').getAttribute('aria-invalid')).toBe('true');
+    expect(await descriptionOf(page, '退回理由')).not.toBe('');
     await expectAccessible(page);
     await page.getByLabel('退回理由').fill('检测报告缺少签章\n请补充用户单位确认函');
     await page.getByRole('form', { name: '退回补正' }).getByRole('button').click();

@@ -13,7 +13,8 @@ const signedIn = async (email: string) => {
   return b;
 };
 beforeAll(async () => {
-  t = await startTestApp();
+  // a database of its own: the inbox of a city's reviewer lists every case of that city
+  t = await startTestApp({ ownDatabase: true });
   w = await makeWorld(t.app.db, t.api);
 });
 afterAll(async () => t.close());

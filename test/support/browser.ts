@@ -42,3 +42,10 @@ export async function expectAccessible(page: Page): Promise<void> {
 
 /** The page needs no sideways scrolling (evaluated in the page: these files have no DOM types). */
 export const fitsWidth = (page: Page) => page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth');
+
+/** The accessible description of a labelled field: the words a screen reader reads after its name. */
+export async function descriptionOf(page: Page, label: string): Promise<string> {
+  const ids = (await page.getByLabel(label).getAttribute('aria-describedby')) ?? '';
+  const parts = await Promise.all(ids.split(/\s+/).filter(Boolean).map((id) => page.evaluate<string>(`document.getElementById(${JSON.stringify(id)})?.textContent ?? ''`)));
+  return parts.join(' ').trim();
+}
