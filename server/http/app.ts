@@ -11,6 +11,8 @@ import { apiRouter } from './routes';
 import { openapiDocument } from './openapi';
 import { healthRouter } from './routes/health';
 import { httpMetrics, metricsEndpoint } from './metrics';
+import { pagesRouter } from '../pages';
+import { assetsRouter } from '../pages/assets';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,100}$/;
 
@@ -48,6 +50,8 @@ export function buildApp(app: AppContext): Express {
   );
   server.use(httpMetrics(app));
   server.use(helmet());
+  // before no-store: the files are the same for everyone and their URLs change with their content
+  server.use(assetsRouter());
   server.use(noStoreForCredentials());
   server.use(deferredBodyErrors(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'], reviver: refuseUnstorableText })));
   server.use(healthRouter(app));
@@ -60,6 +64,7 @@ export function buildApp(app: AppContext): Express {
   // Swagger UI needs its own inline styles; the relaxed policy applies to /docs only.
   server.use('/docs', helmet({ contentSecurityPolicy: false }), swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/openapi.json' } }));
   server.use('/api/v1', sessionMiddleware(app), api);
+  server.use(pagesRouter(app));
   server.use((req, res) => sendProblem(req, res, 404, `no route for ${req.method} ${req.path}`));
   server.use(errorHandler(app.log));
   return server;

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { parseCookie } from 'cookie';
 import type { AppContext } from '../context';
 import { authenticate } from '../auth/sessions';
@@ -48,4 +48,15 @@ export function sessionMiddleware(app: AppContext): RequestHandler {
     if (token) req.user = (await authenticate(app, token)) ?? undefined;
     next();
   };
+}
+
+/** The session as an httpOnly SameSite cookie, for the API's sign-in and the sign-in page alike. */
+export function setSessionCookie(app: AppContext, res: Response, session: { token: string; expiresAt: Date }): void {
+  res.cookie(SESSION_COOKIE, session.token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: app.env.NODE_ENV === 'production',
+    expires: session.expiresAt,
+    path: '/',
+  });
 }

@@ -4,7 +4,8 @@ import type { AppContext } from '../../context';
 import { login, logout } from '../../auth/sessions';
 import { mount, reply } from '../route';
 import { throttle } from '../throttle';
-import { SESSION_COOKIE, tokenOf } from '../session';
+import { SESSION_COOKIE, setSessionCookie, tokenOf } from '../session';
+import { loginBodySchema } from '../../auth/login-schema';
 
 export const userSchema = z
   .object({
@@ -36,19 +37,13 @@ export function authRoutes(router: Router, app: AppContext) {
     summary: 'Sign in with email and password',
     tags: ['auth'],
     auth: 'public',
-    body: z.strictObject({ email: z.email().max(254), password: z.string().min(1).max(200) }),
+    body: loginBodySchema,
     before: [throttle(app, 'login', app.env.LOGINS_PER_MINUTE, 60)],
     ok: { status: 200, description: 'a session token, also set as an httpOnly cookie', schema: z.object({ token: z.string(), user: userSchema }) },
     errors: [401, 429],
     handler: async ({ body, req, res }) => {
       const session = await login(app, body.email, body.password, req.ip ?? null);
-      res.cookie(SESSION_COOKIE, session.token, {
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: app.env.NODE_ENV === 'production',
-        expires: session.expiresAt,
-        path: '/',
-      });
+      setSessionCookie(app, res, session);
       return { token: session.token, user: me(session.user) };
     },
   });

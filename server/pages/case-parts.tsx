@@ -1,0 +1,122 @@
+import type { CaseView } from '../cases/present';
+import type { DocumentList } from '../documents/list';
+import { cityByCode } from '../domain/cities';
+import { caseClocks } from '../../workflows/case/clocks';
+import { Overdue } from './components/badge';
+import { date, instant, yuan } from './format';
+import type { PageCtx } from './page';
+
+function Row({ label, value, num }: { label: string; value: string | null | undefined; num?: boolean }) {
+  return (
+    <>
+      <dt safe>{label}</dt>
+      <dd class={num ? 'num' : undefined} safe>{value ?? '—'}</dd>
+    </>
+  );
+}
+
+export function Summary({ p, view }: { p: PageCtx; view: CaseView }) {
+  const c = p.t.casePage;
+  const city = cityByCode(view.city);
+  const period = view.policy.startsOn ? `${date(view.policy.startsOn, p.locale)} – ${date(view.policy.endsOn, p.locale)}` : c.notGiven;
+  return (
+    <section aria-labelledby="summary">
+      <h2 id="summary" safe>{c.summary}</h2>
+      <dl class="summary">
+        <Row label={c.firmCity} value={city ? (p.locale === 'zh' ? city.name : city.nameEn) : view.city} />
+        <Row label={c.material} value={view.material.name ?? c.notGiven} />
+        <Row label={c.specification} value={view.material.specification ?? c.notGiven} />
+        <Row label={c.batchNo} value={view.material.batchNo ?? c.notGiven} />
+        <Row label={c.userUnit} value={view.userUnit.name ?? c.notGiven} />
+        <Row label={c.contractNo} value={view.contract.number ?? c.notGiven} />
+        <Row label={c.signedOn} value={date(view.contract.signedOn, p.locale)} />
+        <Row label={c.contractAmount} value={yuan(view.contract.amount)} num />
+        <Row label={c.policyNo} value={view.policy.number ?? c.notGiven} />
+        <Row label={c.policyPeriod} value={period} />
+        <Row label={c.liabilityLimit} value={yuan(view.policy.liabilityLimit)} num />
+        <Row label={c.premium} value={yuan(view.policy.premium)} num />
+        {view.subsidy ? <Row label={c.subsidy} value={yuan(view.subsidy.amount)} num /> : ''}
+      </dl>
+      {view.warnings.length ? (
+        <div class="problems" role="note">
+          <strong safe>{c.warnings}</strong>
+          <ul>
+            {view.warnings.map((w) => (
+              <li safe>{p.locale === 'zh' ? w.messageZh : w.message}</li>
+            ))}
+          </ul>
+        </div>
+      ) : (
+        ''
+      )}
+    </section>
+  );
+}
+
+export function Documents({ p, docs }: { p: PageCtx; docs: DocumentList }) {
+  const c = p.t.casePage;
+  return (
+    <section aria-labelledby="documents">
+      <h2 id="documents" safe>{c.documents}</h2>
+      {docs.items.length === 0 ? (
+        <p class="empty" safe>{c.noDocuments}</p>
+      ) : (
+        <div class="table-wrap">
+          <table class="stack">
+            <thead>
+              <tr>
+                <th scope="col" safe>{c.docType}</th>
+                <th scope="col" safe>{c.docName}</th>
+                <th scope="col" class="num" safe>{c.docVersion}</th>
+                <th scope="col" safe>{c.docUploaded}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {docs.items.map((d) => (
+                <tr>
+                  <td data-label={c.docType} safe>{p.t.docTypes[d.type]}</td>
+                  <td data-label={c.docName}>
+                    <a href={d.href} safe>{d.fileName}</a>
+                  </td>
+                  <td data-label={c.docVersion} class="num">{d.version}</td>
+                  <td data-label={c.docUploaded} safe>{instant(d.createdAt, p.locale)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function Clocks({ p, view }: { p: PageCtx; view: CaseView }) {
+  const c = p.t.casePage;
+  const label = (kind: string) => (kind in caseClocks ? caseClocks[kind as keyof typeof caseClocks].label[p.locale] : kind);
+  return (
+    <section aria-labelledby="clocks">
+      <h2 id="clocks" safe>{c.clocks}</h2>
+      {view.clocks.length === 0 ? (
+        <p class="empty" safe>{c.noClocks}</p>
+      ) : (
+        <ul>
+          {view.clocks.map((k) => (
+            <li>
+              <strong safe>{label(k.kind)}</strong>
+              <span safe>{` · ${c.dueOn} ${date(k.dueOn, p.locale)}${k.provisional ? ` (${c.provisional})` : ''} · `}</span>
+              <span safe>{k.status === 'paused' ? c.paused(k.remainingWorkingDays) : c.running}</span>
+              {k.overdue || k.status === 'expired' ? (
+                <>
+                  {' '}
+                  <Overdue p={p} />
+                </>
+              ) : (
+                ''
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,83 @@
+import type { Response, Router } from 'express';
+import { z } from 'zod';
+import { getCase } from '../cases/get';
+import { sendCaseEvent } from '../cases/send-event';
+import { eventBodySchema } from '../cases/body';
+import { listDocuments } from '../documents/list';
+import { caseHistoryOf } from '../audit/verify';
+import { AppError, notFound } from '../errors';
+import { zodErrors } from '../http/problem';
+import { CASE_EVENT_TYPES, type CaseEventType } from '../../workflows/case/events';
+import { Layout } from './layout';
+import { StateBadge } from './components/badge';
+import { Clocks, Documents, Summary } from './case-parts';
+import { Timeline } from './timeline';
+import { Decisions, eventBodyFrom, toField, type Attempt } from './decisions';
+import { requireCsrf } from './csrf';
+import { nextStep } from './next-step';
+import { field, pageOf, render, serviceOf } from './page';
+
+const caseId = z.uuid();
+const isEventType = (s: unknown): s is CaseEventType => (CASE_EVENT_TYPES as readonly unknown[]).includes(s);
+
+/** A case id that is not one answers the 404 page, like a case the person may not see. */
+function idOf(raw: string | string[] | undefined): string {
+  const parsed = caseId.safeParse(raw);
+  if (!parsed.success) throw notFound('case');
+  return parsed.data;
+}
+
+async function showCase(res: Response, id: string, attempt: Attempt | null, status = 200, done: CaseEventType | null = null) {
+  const p = pageOf(res);
+  const ctx = serviceOf(p);
+  // the services answer 404 for a case the person may not see: the 404 page, as in the API
+  const view = await getCase(ctx, id);
+  const [docs, history] = await Promise.all([listDocuments(ctx, id), caseHistoryOf(ctx, id)]);
+  const next = nextStep(view.state, p.locale, p.t);
+  await render(
+    res,
+    <Layout p={p} title={view.number}>
+      <p>
+        <StateBadge p={p} state={view.state} />
+        {next ? <span safe>{` ${p.t.cases.next}：${next}`}</span> : ''}
+      </p>
+      {done ? <p role="status" class="done" safe>{`${p.t.casePage.done} ${p.t.events[done]}`}</p> : ''}
+      <Decisions p={p} caseId={id} version={view.version} allowed={view.allowedEvents} attempt={attempt} />
+      <Summary p={p} view={view} />
+      <Clocks p={p} view={view} />
+      <Documents p={p} docs={docs} />
+      <Timeline p={p} items={history.items} />
+    </Layout>,
+    status,
+  );
+}
+
+/** The case page (GET /api/v1/cases/:id, its documents and history) and its decision forms. */
+export function casePage(router: Router) {
+  router.get('/cases/:id', async (req, res) => {
+    const done = isEventType(req.query.done) ? req.query.done : null;
+    await showCase(res, idOf(req.params.id), null, 200, done);
+  });
+
+  // the same event as POST /api/v1/cases/:id/events: its schema, its service, its refusals
+  router.post('/cases/:id/events', requireCsrf(), async (req, res) => {
+    const p = pageOf(res);
+    const id = idOf(req.params.id);
+    const ctx = serviceOf(p);
+    const type = field(req, 'type');
+    if (!isEventType(type)) throw notFound('case event');
+    const values = { reason: field(req, 'reason'), reasons: field(req, 'reasons'), comment: field(req, 'comment') };
+    const parsed = eventBodySchema.safeParse(eventBodyFrom(req, type), { reportInput: true });
+    if (!parsed.success) return showCase(res, id, { type, values, errors: toField(zodErrors(parsed.error, '')) }, 400);
+    const version = /^\d{1,9}$/.test(field(req, 'version')) ? Number(field(req, 'version')) : undefined;
+    const key = field(req, 'key');
+    try {
+      await sendCaseEvent(ctx, id, parsed.data, { ifMatch: version, idempotencyKey: /^[\x21-\x7e]{1,200}$/.test(key) ? key : undefined });
+    } catch (err) {
+      if (!(err instanceof AppError) || err.kind === 'not_found' || err.kind === 'unauthenticated') throw err;
+      const errors = err.kind === 'conflict' ? [{ path: 'form', message: p.t.actions.stale }] : err.errors.length ? toField(err.errors) : [{ path: 'form', message: err.message }];
+      return showCase(res, id, { type, values, errors }, err.kind === 'conflict' ? 409 : err.kind === 'forbidden' ? 403 : 422);
+    }
+    res.redirect(303, `/cases/${id}?done=${type}`);
+  });
+}

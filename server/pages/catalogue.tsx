@@ -1,0 +1,96 @@
+import type { Router } from 'express';
+import type { AppContext } from '../context';
+import { AppError, type FieldError } from '../errors';
+import { searchEntries, searchQuerySchema } from '../catalogue/search';
+import { listPublishedEditions } from '../reference/list';
+import { zodErrors } from '../http/problem';
+import { Layout } from './layout';
+import { Field, FormProblems } from './components/form';
+import { filled, NextPage } from './components/pager';
+import { pageOf, render, type PageCtx } from './page';
+
+type Result = Awaited<ReturnType<typeof searchEntries>>;
+type Edition = Awaited<ReturnType<typeof listPublishedEditions>>[number];
+
+function Results({ p, result, query }: { p: PageCtx; result: Result | null; query: Record<string, string> }) {
+  if (!result) return <p class="empty" id="results" safe>{p.t.catalogue.noEditions}</p>;
+  if (result.items.length === 0) return <p class="empty" id="results" safe>{p.t.catalogue.empty}</p>;
+  const c = p.t.catalogue;
+  return (
+    <div id="results">
+      <p role="status" safe>{`${result.edition.docNumber} · ${c.results(result.items.length)}`}</p>
+      <div class="table-wrap">
+        <table class="stack">
+          <thead>
+            <tr>
+              <th scope="col" class="num" safe>{c.seq}</th>
+              <th scope="col" safe>{c.name}</th>
+              <th scope="col" safe>{c.requirements}</th>
+              <th scope="col" safe>{c.field}</th>
+              <th scope="col" safe>{c.category}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {result.items.map((e) => (
+              <tr>
+                <td class="num" data-label={c.seq}>{e.seq}</td>
+                <td data-label={c.name} safe>{e.name}</td>
+                <td data-label={c.requirements} safe>{e.requirements}</td>
+                <td data-label={c.field} safe>{e.applicationField}</td>
+                <td data-label={c.category} safe>{[e.majorCategory, e.subCategory].filter(Boolean).join(' / ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <NextPage path="/catalogue" query={{ q: query.q, edition: result.edition.id }} cursor={result.nextCursor} label={c.more} />
+    </div>
+  );
+}
+
+function CataloguePage({ p, editions, result, query, errors }: { p: PageCtx; editions: Edition[]; result: Result | null; query: Record<string, string>; errors: FieldError[] }) {
+  const c = p.t.catalogue;
+  return (
+    <Layout p={p} title={c.title}>
+      <p safe>{c.intro}</p>
+      {/* htmx swaps only the results while typing; without it the form is an ordinary GET */}
+      <form method="get" action="/catalogue" class="search" role="search" hx-get="/catalogue" hx-target="#results" hx-select="#results" hx-swap="outerHTML" hx-push-url="true" hx-trigger="input changed delay:400ms from:#f-q, change from:#f-edition, submit">
+        <FormProblems p={p} errors={errors} fields={['q']} />
+        <Field p={p} name="q" type="search" label={c.q} hint={c.qHint} value={query.q ?? ''} errors={errors} />
+        <div class="field">
+          <label for="f-edition" safe>{c.edition}</label>
+          <select id="f-edition" name="edition">
+            <option value="" safe>{c.allEditions}</option>
+            {editions.map((e) => (
+              <option value={e.id} selected={e.id === query.edition} safe>{`${e.year} · ${e.docNumber}`}</option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" class="primary" safe>{c.search}</button>
+      </form>
+      <Results p={p} result={result} query={query} />
+    </Layout>
+  );
+}
+
+/** The public catalogue search: GET /api/v1/catalogue/entries's schema and service, no sign-in. */
+export function cataloguePage(router: Router, app: AppContext) {
+  router.get('/catalogue', async (req, res) => {
+    const p = pageOf(res);
+    const query = filled(req.query);
+    const editions = await listPublishedEditions(app);
+    const parsed = searchQuerySchema.safeParse(query, { reportInput: true });
+    if (!parsed.success) {
+      const errors = zodErrors(parsed.error, '');
+      return render(res, <CataloguePage p={p} editions={editions} result={null} query={query} errors={errors} />, 400);
+    }
+    let result: Result | null = null;
+    try {
+      result = await searchEntries(app, p.user ?? null, parsed.data);
+    } catch (err) {
+      // no published edition yet is an empty state, not an error
+      if (!(err instanceof AppError) || err.kind !== 'not_found' || parsed.data.edition !== undefined) throw err;
+    }
+    await render(res, <CataloguePage p={p} editions={editions} result={result} query={query} errors={[]} />);
+  });
+}

@@ -1,0 +1,19 @@
+import type { PageCtx } from '../page';
+
+/** A case's state as a badge, worded from the catalogue (the raw name where it has none yet). */
+export function StateBadge({ p, state }: { p: PageCtx; state: string }) {
+  const label = p.t.states[state] ?? state;
+  return (
+    <span class={`badge state-${state.replace(/[^A-Za-z]/g, '')}`} safe>
+      {label}
+    </span>
+  );
+}
+
+export function Overdue({ p }: { p: PageCtx }) {
+  return (
+    <span class="badge overdue" safe>
+      {p.t.casePage.overdue}
+    </span>
+  );
+}

@@ -1,0 +1,79 @@
+import type { FieldError } from '../../errors';
+import { CSRF_FIELD } from '../csrf';
+import { problemText, type PageCtx } from '../page';
+
+export function CsrfField({ p }: { p: PageCtx }) {
+  return <input type="hidden" name={CSRF_FIELD} value={p.csrf} />;
+}
+
+/** The problems of one field, as the service worded them. */
+export const errorsAt = (errors: readonly FieldError[], path: string) => errors.filter((e) => e.path === path);
+
+interface FieldProps {
+  p: PageCtx;
+  /** the service's path of the value, which is also the form field's name */
+  name: string;
+  label: string;
+  errors: readonly FieldError[];
+  type?: string;
+  value?: string;
+  autocomplete?: string;
+  required?: boolean;
+  multiline?: boolean;
+  hint?: string;
+  /** keeps ids unique where several forms on a page have a field of the same name */
+  idPrefix?: string;
+}
+
+/** A labelled field with its problems right beside it, tied to it for screen readers. */
+export function Field({ p, name, label, errors, type = 'text', value = '', autocomplete, required, multiline, hint, idPrefix = 'f' }: FieldProps) {
+  const id = `${idPrefix}-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+  const mine = errorsAt(errors, name);
+  const described = [hint ? `${id}-hint` : '', mine.length ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  const common = { id, name, required, 'aria-invalid': mine.length ? 'true' : undefined, 'aria-describedby': described };
+  return (
+    <div class={mine.length ? 'field invalid' : 'field'}>
+      <label for={id} safe>
+        {label}
+      </label>
+      {hint ? (
+        <p class="hint" id={`${id}-hint`} safe>
+          {hint}
+        </p>
+      ) : (
+        ''
+      )}
+      {mine.length ? (
+        <p class="error" id={`${id}-error`}>
+          {mine.map((e) => (
+            <span safe>{problemText(e, p.locale)}</span>
+          ))}
+        </p>
+      ) : (
+        ''
+      )}
+      {multiline ? (
+        <textarea {...common} rows="3" safe>
+          {value}
+        </textarea>
+      ) : (
+        <input {...common} type={type} value={value} autocomplete={autocomplete} />
+      )}
+    </div>
+  );
+}
+
+/** Problems that belong to no field of the form, at its top. */
+export function FormProblems({ p, errors, fields }: { p: PageCtx; errors: readonly FieldError[]; fields: readonly string[] }) {
+  const loose = errors.filter((e) => !fields.includes(e.path));
+  if (loose.length === 0) return '';
+  return (
+    <div class="problems" role="alert">
+      <ul>
+        {loose.map((e) => (
+          <li safe>{problemText(e, p.locale)}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}

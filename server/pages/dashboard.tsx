@@ -1,0 +1,60 @@
+import type { Router } from 'express';
+import { listCases } from '../cases/list';
+import { listTasks } from '../tasks/list';
+import { Layout } from './layout';
+import { CaseTable } from './cases';
+import { TaskTable } from './inbox';
+import { CASE_ROLES, hasAny, INBOX_ROLES } from './nav';
+import { pageOf, render, serviceOf } from './page';
+
+const FEW = 5;
+
+/** After sign-in: what waits for this person, by role, with the way to the full lists. */
+export function dashboardPage(router: Router) {
+  router.get('/', async (_req, res) => {
+    const p = pageOf(res);
+    const ctx = serviceOf(p);
+    const roles = ctx.user.roles;
+    const d = p.t.dashboard;
+    const tasks = await listTasks(ctx, { limit: FEW });
+    const isFirm = hasAny(roles, ['firm']);
+    const recent = isFirm ? await listCases(ctx, { limit: FEW }) : null;
+    await render(
+      res,
+      <Layout p={p} title={d.title}>
+        <p class="lead" safe>{d.welcome(ctx.user.name)}</p>
+        <p>
+          <span safe>{`${d.yourRoles}：`}</span>
+          <span safe>{roles.map((r) => p.t.roles[r]).join('、')}</span>
+        </p>
+        {hasAny(roles, CASE_ROLES) ? (
+          <section aria-labelledby="todo">
+            <h2 id="todo" safe>{d.todo}</h2>
+            {tasks.items.length === 0 ? <p class="empty" safe>{d.noTodo}</p> : <TaskTable p={p} items={tasks.items} />}
+            {hasAny(roles, INBOX_ROLES) ? (
+              <p>
+                <a href="/inbox" safe>{d.openInbox}</a>
+              </p>
+            ) : (
+              ''
+            )}
+          </section>
+        ) : (
+          ''
+        )}
+        {recent ? (
+          <section aria-labelledby="recent">
+            <h2 id="recent" safe>{d.recentCases}</h2>
+            {recent.items.length === 0 ? <p class="empty" safe>{d.noCasesFirm}</p> : <CaseTable p={p} items={recent.items} />}
+            <p>
+              <a href="/cases" safe>{d.openCases}</a>
+            </p>
+          </section>
+        ) : (
+          ''
+        )}
+        {hasAny(roles, ['admin']) ? <p class="empty" safe>{d.adminNote}</p> : ''}
+      </Layout>,
+    );
+  });
+}

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import type { Request } from 'express';
+import type { FieldError } from '../errors';
+import { caseEvents, type CaseEventType } from '../../workflows/case/events';
+import { CsrfField, Field, FormProblems } from './components/form';
+import { field, type PageCtx } from './page';
+
+// The decision forms of a case page, generated from the events the service allows the person now
+// (`allowedEvents`) and from each event's payload definition (workflows/case/events.ts): a field for
+// each word the event carries, required where the event requires it.
+const FIELDS = ['reason', 'reasons', 'comment'] as const;
+type FieldName = (typeof FIELDS)[number];
+
+const payloadOf = (type: CaseEventType): Record<string, { isOptional(): boolean }> => caseEvents[type].payload;
+const fieldsOf = (type: CaseEventType): string[] => Object.keys(payloadOf(type));
+/** Only events whose every field a page knows how to ask for get a form. */
+const formable = (type: CaseEventType) => fieldsOf(type).every((k) => (FIELDS as readonly string[]).includes(k));
+
+/** The event body a decision form sends, in the API's shape; the API's schema then checks it. */
+export function eventBodyFrom(req: Request, type: CaseEventType): Record<string, unknown> {
+  const body: Record<string, unknown> = { type };
+  for (const key of fieldsOf(type)) {
+    const text = field(req, key);
+    if (key === 'reasons') body.reasons = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).map((message) => ({ message }));
+    else if (text.trim() !== '' || !payloadOf(type)[key]?.isOptional()) body[key] = text;
+  }
+  return body;
+}
+
+/** A problem of `reasons.0.message` belongs to the `reasons` field. */
+export const toField = (errors: FieldError[]): FieldError[] => errors.map((e) => ({ ...e, path: e.path.split('.')[0] ?? e.path }));
+
+export interface Attempt {
+  type: string;
+  errors: FieldError[];
+  values: Record<string, string>;
+}
+
+function DecisionForm({ p, caseId, version, type, attempt }: { p: PageCtx; caseId: string; version: number; type: CaseEventType; attempt: Attempt | null }) {
+  const c = p.t.casePage;
+  const mine = attempt?.type === type ? attempt : null;
+  const errors = mine?.errors ?? [];
+  const labels: Record<FieldName, string> = { reason: c.reason, reasons: c.reasons, comment: c.comment };
+  const fields = fieldsOf(type) as FieldName[];
+  return (
+    <form method="post" action={`/cases/${caseId}/events`} class="decision" aria-labelledby={`d-${type}`} novalidate>
+      <h3 id={`d-${type}`} safe>{p.t.events[type]}</h3>
+      <CsrfField p={p} />
+      <input type="hidden" name="type" value={type} />
+      <input type="hidden" name="version" value={String(version)} />
+      <input type="hidden" name="key" value={randomUUID()} />
+      <FormProblems p={p} errors={errors} fields={fields} />
+      {fields.map((name) => (
+        <Field
+          p={p}
+          idPrefix={`d-${type}`}
+          name={name}
+          label={labels[name]}
+          errors={errors}
+          value={mine?.values[name] ?? ''}
+          required={!payloadOf(type)[name]?.isOptional()}
+          hint={name === 'reasons' ? p.t.actions.reasonsHint : undefined}
+          multiline
+        />
+      ))}
+      <button type="submit" class={type === 'REJECT' || type === 'WITHDRAW' ? 'danger' : 'primary'} safe>{c.send(p.t.events[type])}</button>
+    </form>
+  );
+}
+
+export function Decisions({ p, caseId, version, allowed, attempt }: { p: PageCtx; caseId: string; version: number; allowed: readonly CaseEventType[]; attempt: Attempt | null }) {
+  const forms = allowed.filter(formable);
+  return (
+    <section aria-labelledby="decisions">
+      <h2 id="decisions" safe>{p.t.casePage.decisions}</h2>
+      {forms.length === 0 ? <p class="empty" safe>{p.t.casePage.noDecisions}</p> : ''}
+      {forms.map((type) => (
+        <DecisionForm p={p} caseId={caseId} version={version} type={type} attempt={attempt} />
+      ))}
+    </section>
+  );
+}

@@ -1,0 +1,28 @@
+import type { Locale } from './i18n';
+
+// Display only: amounts arrive as the API's yuan strings ("1500000.00") and stay strings, never floats.
+
+/** "1500000.00" → "1,500,000.00". */
+export function yuan(amount: string | null | undefined): string {
+  if (amount === null || amount === undefined) return '—';
+  const [whole = '0', cents = '00'] = amount.split('.');
+  return `${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${cents}`;
+}
+
+/** A business date (YYYY-MM-DD): 2026年3月1日 in Chinese, 2026-03-01 in English. */
+export function date(iso: string | null | undefined, locale: Locale): string {
+  if (!iso) return '—';
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!m) return iso;
+  return locale === 'zh' ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : iso;
+}
+
+const clock = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false });
+const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** An instant, in Beijing time: 2026年3月1日 14:05. */
+export function instant(iso: string | Date | null | undefined, locale: Locale): string {
+  if (!iso) return '—';
+  const at = typeof iso === 'string' ? new Date(iso) : iso;
+  return `${date(day.format(at), locale)} ${clock.format(at)}`;
+}

@@ -1,0 +1,62 @@
+import express, { Router, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import type { AppContext } from '../context';
+import { authenticate } from '../auth/sessions';
+import { sessionCookieOf } from '../http/session';
+import { pageContext } from './page';
+import { notFoundPage, pageErrors } from './errors';
+import { loginPages } from './login';
+import { langPages } from './lang';
+import { dashboardPage } from './dashboard';
+import { cataloguePage } from './catalogue';
+import { casesPage } from './cases';
+import { inboxPage } from './inbox';
+import { casePage } from './case';
+
+// Paths the API, its documents and the operators' probes own: the pages never answer them.
+const NOT_PAGES = /^\/(api|docs|openapi\.json|healthz|readyz|metrics)(\/|$)/;
+
+/** Pages sign in with the session cookie only: a bearer token is the API's. */
+function cookieSession(app: AppContext): RequestHandler {
+  return async (req, _res, next) => {
+    const token = sessionCookieOf(req);
+    if (token) req.user = (await authenticate(app, token)) ?? undefined;
+    next();
+  };
+}
+
+// Scripts and styles from this origin only; no inline code, no framing, forms post only here.
+const csp = (app: AppContext) =>
+  helmet.contentSecurityPolicy({
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      scriptSrcAttr: ["'none'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:'],
+      fontSrc: ["'self'"],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      ...(app.env.NODE_ENV === 'production' ? { upgradeInsecureRequests: [] } : {}),
+    },
+  });
+
+/** The server-rendered pages (SPEC §7 "Web pages"), answering every path the API does not own. */
+export function pagesRouter(app: AppContext): RequestHandler {
+  const router = Router();
+  router.use(csp(app), express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }), cookieSession(app), pageContext(app));
+  loginPages(router, app);
+  langPages(router, app);
+  dashboardPage(router);
+  cataloguePage(router, app);
+  casesPage(router);
+  inboxPage(router);
+  casePage(router);
+  router.use((_req, res) => notFoundPage(res));
+  router.use(pageErrors(app.log));
+  return (req, res, next) => (NOT_PAGES.test(req.path) ? next() : router(req, res, next));
+}

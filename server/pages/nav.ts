@@ -1,0 +1,25 @@
+import type { Role } from '../http/roles';
+import type { Messages } from './i18n';
+
+/** The roles whose people have an inbox of cases waiting for them (SPEC §7 "Web pages"). */
+export const INBOX_ROLES: readonly Role[] = ['municipal', 'provincial', 'expert', 'insurer', 'finance'];
+/** The roles that act on cases and so have a case list. */
+export const CASE_ROLES: readonly Role[] = ['firm', ...INBOX_ROLES];
+
+export const hasAny = (roles: readonly Role[] | undefined, wanted: readonly Role[]) => (roles ?? []).some((r) => wanted.includes(r));
+
+export interface NavItem {
+  href: string;
+  label: string;
+}
+
+/** The links of the header, by the roles of who is signed in. */
+export function navFor(t: Messages, roles: readonly Role[] | null): NavItem[] {
+  if (!roles) return [{ href: '/catalogue', label: t.nav.catalogue }];
+  return [
+    { href: '/', label: t.nav.home },
+    ...(hasAny(roles, INBOX_ROLES) ? [{ href: '/inbox', label: t.nav.inbox }] : []),
+    ...(hasAny(roles, CASE_ROLES) ? [{ href: '/cases', label: t.nav.cases }] : []),
+    { href: '/catalogue', label: t.nav.catalogue },
+  ];
+}

@@ -1,0 +1,68 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { AppContext, ServiceContext, User } from '../context';
+import { unauthenticated, type FieldError } from '../errors';
+import { csrfTokenFor } from './csrf';
+import { localeOf, messagesFor, type Locale, type Messages } from './i18n';
+
+/** What every page and its layout know about the request. */
+export interface PageCtx {
+  app: AppContext;
+  locale: Locale;
+  t: Messages;
+  user: User | null;
+  csrf: string;
+  path: string;
+  /** the path with its query, to come back to after a form such as the language switch */
+  url: string;
+  requestId: string;
+}
+
+export function pageContext(app: AppContext): RequestHandler {
+  return (req, res, next) => {
+    const locale = localeOf(req);
+    const ctx: PageCtx = { app, locale, t: messagesFor(locale), user: req.user ?? null, csrf: csrfTokenFor(app, req, res), path: req.path, url: returnUrlOf(req), requestId: String(req.id) };
+    res.locals.page = ctx;
+    next();
+  };
+}
+
+/** Where "back" is: this page for a GET; for a form's answer, the page the form was on. */
+function returnUrlOf(req: Request): string {
+  if (req.method === 'GET') return req.originalUrl;
+  try {
+    const from = new URL(req.get('referer') ?? '');
+    return from.host === req.get('host') ? `${from.pathname}${from.search}` : '/';
+  } catch {
+    return '/';
+  }
+}
+
+export const pageOf = (res: Response): PageCtx => res.locals.page as PageCtx;
+
+/** The service context of the signed-in person; a visitor is sent to sign in (pages/errors.tsx). */
+export function serviceOf(p: PageCtx): ServiceContext {
+  if (!p.user) throw unauthenticated();
+  return { app: p.app, user: p.user, requestId: p.requestId };
+}
+
+/** Sends a whole page: personal and form-bearing, so never stored by a cache. */
+export async function render(res: Response, html: JSX.Element, status = 200): Promise<void> {
+  const body = await html;
+  res.status(status).setHeader('Cache-Control', 'no-store');
+  res.type('html').send(`<!doctype html>${body}`);
+}
+
+/** A field's problem in the page's language: the service's Chinese words when it gave them. */
+export const problemText = (e: FieldError, locale: Locale): string => (locale === 'zh' ? (e.messageZh ?? e.message) : e.message);
+
+/** A form value as one string (a repeated field keeps its first value). */
+export function field(req: Request, name: string): string {
+  const v: unknown = (req.body as Record<string, unknown> | undefined)?.[name];
+  const one = Array.isArray(v) ? v[0] : v;
+  return typeof one === 'string' ? one : '';
+}
+
+/** A same-site path to go back to after a form, never another origin. */
+export function localPath(s: string, fallback = '/'): string {
+  return /^\/(?![/\\])[^\s]*$/.test(s) ? s : fallback;
+}

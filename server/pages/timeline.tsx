@@ -1,0 +1,41 @@
+import type { caseHistoryOf } from '../audit/verify';
+import { StateBadge } from './components/badge';
+import { instant } from './format';
+import type { PageCtx } from './page';
+
+type History = Awaited<ReturnType<typeof caseHistoryOf>>['items'];
+
+/** The words an entry carried: a reason, the reasons of a return, a comment. */
+function saidIn(payload: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const key of ['reason', 'comment'] as const) if (typeof payload[key] === 'string') out.push(payload[key]);
+  if (Array.isArray(payload.reasons)) for (const r of payload.reasons as { message?: unknown }[]) if (typeof r.message === 'string') out.push(r.message);
+  return out;
+}
+
+export function Timeline({ p, items }: { p: PageCtx; items: History }) {
+  const c = p.t.casePage;
+  const what = (type: string) => p.t.historyKinds[type] ?? (type in p.t.events ? p.t.events[type as keyof typeof p.t.events] : type);
+  const who = (role: string | null) => (role && role in p.t.roles ? p.t.roles[role as keyof typeof p.t.roles] : p.t.actions.system);
+  return (
+    <section aria-labelledby="timeline">
+      <h2 id="timeline" safe>{c.timeline}</h2>
+      {items.length === 0 ? (
+        <p class="empty" safe>{c.noHistory}</p>
+      ) : (
+        <ol class="timeline">
+          {[...items].reverse().map((h) => (
+            <li>
+              <strong safe>{what(h.eventType)}</strong> <StateBadge p={p} state={h.stateAfter} />
+              <br />
+              <span class="muted" safe>{`${instant(h.at, p.locale)} · ${c.by(who(h.actorRole))}`}</span>
+              {saidIn((h.payload ?? {}) as Record<string, unknown>).map((s) => (
+                <p safe>{s}</p>
+              ))}
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { startTestApp, type TestApp } from '../support/app';
+import { makeWorld, type World } from '../support/world';
+import { consoleErrors, descriptionOf, expectAccessible, fitsWidth, launch, openPage, signIn } from '../support/browser';
+
+let t: TestApp;
+let w: World;
+let browser: Browser;
+beforeAll(async () => {
+  // a database of its own: the inbox of a city's reviewer lists every case of that city
+  t = await startTestApp({ ownDatabase: true });
+  w = await makeWorld(t.app.db, t.api);
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+describe('reviewing a case, in a browser', { timeout: 120_000 }, () => {
+  it('takes a municipal reviewer from the inbox to the case and returns it with reasons', async () => {
+    const id = await w.caseIn('municipal');
+    const number = (await t.api.get<{ number: string }>(`/cases/${id}`, w.tokens.municipal)).body.number;
+    const page = await openPage(browser, t.url);
+    await signIn(page, w.people.municipal.email);
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '待办' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('待办');
+    await expectAccessible(page);
+    await page.getByRole('link', { name: number }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(number);
+    await expectAccessible(page);
+
+    const form = page.getByRole('form', { name: '退回补正' });
+    await form.getByRole('button').click();
+    // the reason sits beside the field and is its accessible description
+    await expect.poll(() => page.getByLabel('退回理由').getAttribute('aria-invalid')).toBe('true');
+    expect(await descriptionOf(page, '退回理由')).not.toBe('');
+    await expectAccessible(page);
+    await page.getByLabel('退回理由').fill('检测报告缺少签章\n请补充用户单位确认函');
+    await page.getByRole('form', { name: '退回补正' }).getByRole('button').click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('退回补正');
+    await expect.poll(() => page.getByText('请补充用户单位确认函').count()).toBe(1);
+    expect((await t.api.get<{ state: string }>(`/cases/${id}`, w.tokens.municipal)).body.state).toBe('revision');
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it("shows the firm its cases and a case's timeline on a phone, accessibly", async () => {
+    const id = await w.caseIn('revision');
+    const page = await openPage(browser, t.url, { phone: true });
+    await signIn(page, w.people.firm.email);
+    await expectAccessible(page);
+    await page.goto('/cases');
+    await expect.poll(() => page.getByText('待补正').count()).toBeGreaterThan(0);
+    expect(await fitsWidth(page)).toBe(true);
+    await expectAccessible(page);
+    await page.goto(`/cases/${id}`);
+    await expect.poll(() => page.getByRole('heading', { name: '办理记录' }).count()).toBe(1);
+    await expect.poll(() => page.getByRole('button', { name: '确认：重新提交' }).count()).toBe(1);
+    expect(await fitsWidth(page)).toBe(true);
+    await expectAccessible(page);
+  });
+
+  it("answers the 404 page for another firm's case and the 403 page for a firm's inbox", async () => {
+    const id = await w.caseIn('draft');
+    const page = await openPage(browser, t.url);
+    await signIn(page, w.people.otherFirm.email);
+    expect((await page.goto(`/cases/${id}`))?.status()).toBe(404);
+    await expectAccessible(page);
+    expect((await page.goto('/inbox'))?.status()).toBe(403);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('无权访问');
+    await expectAccessible(page);
+  });
+});

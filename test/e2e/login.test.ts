@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { startTestApp, type TestApp } from '../support/app';
+import { makeWorld, type World } from '../support/world';
+import { consoleErrors, descriptionOf, expectAccessible, fitsWidth, launch, openPage, signIn } from '../support/browser';
+
+let t: TestApp;
+let w: World;
+let browser: Browser;
+beforeAll(async () => {
+  t = await startTestApp();
+  w = await makeWorld(t.app.db, t.api);
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+describe('signing in, in a browser', { timeout: 90_000 }, () => {
+  it('signs in with the keyboard alone and lands on the dashboard', async () => {
+    const page = await openPage(browser, t.url);
+    await page.goto('/login');
+    await expectAccessible(page);
+    await page.keyboard.press('Tab');
+    await expect.poll(() => page.evaluate<string | null>('document.activeElement?.textContent ?? null')).toBe('跳到正文');
+    await page.getByLabel('邮箱').focus();
+    await page.keyboard.type(w.people.firm.email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Test-password-1');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${t.url}/`);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('工作台');
+    await expect.poll(() => page.getByText(w.people.firm.name).count()).toBeGreaterThan(0);
+    await expectAccessible(page);
+  });
+
+  it('shows the reason next to the field, and the wrong-password message, accessibly', async () => {
+    const page = await openPage(browser, t.url);
+    await page.goto('/login');
+    await page.getByLabel('邮箱').fill('nobody');
+    await page.getByLabel('密码').fill('x');
+    await page.getByRole('button', { name: '登录' }).click();
+    await expect.poll(() => page.getByLabel('邮箱').getAttribute('aria-invalid')).toBe('true');
+    expect(await descriptionOf(page, '邮箱')).not.toBe('');
+    await expectAccessible(page);
+    await page.getByLabel('邮箱').fill(w.people.firm.email);
+    await page.getByLabel('密码').fill('wrong-password');
+    await page.getByRole('button', { name: '登录' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('邮箱或密码错误');
+  });
+
+  it('switches to English and stays English after signing in and out', async () => {
+    const page = await openPage(browser, t.url);
+    await page.goto('/login');
+    await page.getByRole('button', { name: '切换语言' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Sign in');
+    await page.getByLabel('Email').fill(w.people.municipal.email);
+    await page.getByLabel('Password').fill('Test-password-1');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Dashboard');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Sign in');
+    expect(await page.evaluate<string>('document.documentElement.lang')).toBe('en');
+  });
+
+  it('fits a phone screen without sideways scrolling and shows the 404 page', async () => {
+    const page = await openPage(browser, t.url, { phone: true });
+    await signIn(page, w.people.provincial.email);
+    expect(await fitsWidth(page)).toBe(true);
+    const res = await page.goto('/no-such-page');
+    expect(res?.status()).toBe(404);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('页面不存在');
+    await expectAccessible(page);
+  });
+
+  it('loads its stylesheet and htmx without any console error (the CSP refuses nothing)', async () => {
+    const page = await openPage(browser, t.url);
+    page.on('requestfailed', (r) => consoleErrors.push(`failed: ${r.url()}`));
+    await page.goto('/login');
+    expect(await page.evaluate<string>("getComputedStyle(document.querySelector('header')).display")).toBe('flex');
+    expect(await page.evaluate<string>('typeof window.htmx')).toBe('object');
+    expect(consoleErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { clocks } from '../../db/schema';
+import { startTestApp, type TestApp } from '../support/app';
+import { makeWorld, type World } from '../support/world';
+import { PageClient } from '../support/pages';
+
+let t: TestApp;
+let w: World;
+const signedIn = async (email: string) => {
+  const b = new PageClient(t.url);
+  await b.signIn(email);
+  return b;
+};
+beforeAll(async () => {
+  // a database of its own: the inbox of a city's reviewer lists every case of that city
+  t = await startTestApp({ ownDatabase: true });
+  w = await makeWorld(t.app.db, t.api);
+});
+afterAll(async () => t.close());
+
+const stateOf = async (id: string) => (await t.api.get<{ state: string }>(`/cases/${id}`, w.tokens.firm)).body.state;
+
+describe('case list page', () => {
+  it("lists the firm's own cases with a state badge, the next step and the amount in yuan", async () => {
+    const id = await w.caseIn('draft');
+    const page = await (await signedIn(w.people.firm.email)).get('/cases');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`href="/cases/${id}"`);
+    expect(page.text).toContain('<span class="badge state-draft">草稿</span>');
+    expect(page.text).toContain('完善并提交申请（申报企业）');
+    expect(page.text).toContain('class="num">10,000,000.00</td>');
+  });
+
+  it("does not list another firm's cases", async () => {
+    const id = await w.caseIn('draft');
+    const page = await (await signedIn(w.people.otherFirm.email)).get('/cases');
+    expect(page.text).not.toContain(id);
+  });
+
+  it('is refused to an administrator, who acts on no case', async () => {
+    expect((await (await signedIn(w.people.admin.email)).get('/cases')).status).toBe(403);
+  });
+});
+
+describe('inbox page', () => {
+  it('lists the municipal reviewer\'s cases with due dates in Chinese, overdue ones marked, and a firm name escaped', async () => {
+    const hostile = await w.makeFirm({ name: '<script>alert("x")</script>新材料' });
+    const res = await t.api.post<{ id: string }>('/cases', w.caseBody(), hostile.token);
+    await w.attachDocuments(res.body.id);
+    expect((await t.api.post(`/cases/${res.body.id}/events`, { type: 'SUBMIT' }, hostile.token)).status).toBe(200);
+    await t.app.db.update(clocks).set({ overdue: true }).where(eq(clocks.ownerId, res.body.id));
+    const page = await (await signedIn(w.people.municipal.email)).get('/inbox');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('&lt;script>alert(&#34;x&#34;)&lt;/script>新材料');
+    expect(page.text).not.toContain('<script>alert');
+    expect(page.text).toMatch(/\d{4}年\d{1,2}月\d{1,2}日/);
+    expect(page.text).toContain('<span class="badge overdue">已逾期</span>');
+  });
+
+  it('says what happens next when the inbox is empty', async () => {
+    const page = await (await signedIn(w.people.finance.email)).get('/inbox');
+    expect(page.text).toContain('目前没有待办事项');
+  });
+
+  it('refuses a firm with the 403 page', async () => {
+    const page = await (await signedIn(w.people.firm.email)).get('/inbox');
+    expect(page.status).toBe(403);
+    expect(page.text).toContain('无权访问');
+  });
+});
+
+describe('case page', () => {
+  it("answers the 404 page for another firm's case, and for an id that is none", async () => {
+    const id = await w.caseIn('draft');
+    const other = await signedIn(w.people.otherFirm.email);
+    expect((await other.get(`/cases/${id}`)).status).toBe(404);
+    expect((await other.get('/cases/not-an-id')).status).toBe(404);
+    expect((await (await signedIn(w.people.otherMunicipal.email)).get(`/cases/${id}`)).status).toBe(404);
+  });
+
+  it('sends a visitor to sign in', async () => {
+    const id = await w.caseIn('draft');
+    const res = await new PageClient(t.url).get(`/cases/${id}`);
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/login?next=${encodeURIComponent(`/cases/${id}`)}`);
+  });
+
+  it('shows the summary, documents, clocks, history and the decisions the reviewer may take', async () => {
+    const id = await w.caseIn('municipal');
+    const page = await (await signedIn(w.people.municipal.email)).get(`/cases/${id}`);
+    expect(page.status).toBe(200);
+    for (const words of ['低缺陷高平坦度大尺寸半导体硅晶圆', '营业执照', '市级初审', '提交申请', '审核通过', '退回补正', '不予通过']) expect(page.text).toContain(words);
+    expect(page.text).toContain('<label for="d-REJECT-reason">理由</label>');
+    expect(page.text).toContain('<label for="d-RETURN-reasons">退回理由</label>');
+  });
+
+  it("puts the API's reason next to an empty reason field, and changes nothing", async () => {
+    const id = await w.caseIn('municipal');
+    const b = await signedIn(w.people.municipal.email);
+    const page = await b.get(`/cases/${id}`);
+    const res = await b.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf(page.text), type: 'REJECT', reason: '  ', version: '1' });
+    expect(res.status).toBe(400);
+    expect(res.text).toMatch(/id="d-REJECT-reason-error"><span>[^<]+<\/span>/);
+    expect(await stateOf(id)).toBe('municipal');
+  });
+
+  it('returns a case for revision through the form, and the history shows the reason', async () => {
+    const id = await w.caseIn('municipal');
+    const b = await signedIn(w.people.municipal.email);
+    const page = await b.get(`/cases/${id}`);
+    const version = /name="version" value="(\d+)"/.exec(page.text)?.[1] ?? '';
+    const res = await b.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf(page.text), type: 'RETURN', reasons: '检测报告缺少签章\n合同金额与发票不符', version });
+    expect(res.status).toBe(303);
+    expect(await stateOf(id)).toBe('revision');
+    const after = await b.get(res.headers.get('location') ?? '');
+    expect(after.text).toContain('合同金额与发票不符');
+    expect(after.text).toContain('<span class="badge state-revision">待补正</span>');
+  });
+
+  it('refuses a decision without the form token, 403, and changes nothing', async () => {
+    const id = await w.caseIn('municipal');
+    const b = await signedIn(w.people.municipal.email);
+    expect((await b.post(`/cases/${id}/events`, { type: 'APPROVE' })).status).toBe(403);
+    expect(await stateOf(id)).toBe('municipal');
+  });
+
+  it('says the case has moved on when the form was for an older version', async () => {
+    const id = await w.caseIn('municipal');
+    const b = await signedIn(w.people.municipal.email);
+    const page = await b.get(`/cases/${id}`);
+    const res = await b.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf(page.text), type: 'APPROVE', version: '0' });
+    expect(res.status).toBe(409);
+    expect(res.text).toContain('此申请刚被他人更新');
+  });
+
+  it("shows the service's reasons when a firm submits an incomplete draft", async () => {
+    const id = await w.createCase();
+    const b = await signedIn(w.people.firm.email);
+    const page = await b.get(`/cases/${id}`);
+    expect(page.text).toContain('尚未上传任何材料');
+    const res = await b.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf(page.text), type: 'SUBMIT' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('<div class="problems" role="alert">');
+    expect(await stateOf(id)).toBe('draft');
+  });
+
+  it('offers a firm no reviewer decision, and refuses one it posts anyway', async () => {
+    const id = await w.caseIn('municipal');
+    const b = await signedIn(w.people.firm.email);
+    const page = await b.get(`/cases/${id}`);
+    expect(page.text).not.toContain('审核通过');
+    const res = await b.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf(page.text), type: 'APPROVE' });
+    expect(res.status).not.toBe(303);
+    expect(await stateOf(id)).toBe('municipal');
+  });
+});

@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/app';
+import { makeWorld, type World } from '../support/world';
+import { PageClient } from '../support/pages';
+
+let t: TestApp;
+let w: World;
+beforeAll(async () => {
+  t = await startTestApp();
+  w = await makeWorld(t.app.db, t.api);
+});
+afterAll(async () => t.close());
+
+const browser = () => new PageClient(t.url);
+
+describe('sign-in page', () => {
+  it('is Chinese by default, with a labelled field per input and a form token', async () => {
+    const page = await browser().get('/login');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.text).toMatch(/^<!doctype html><html lang="zh-CN">/);
+    expect(page.text).toContain('<label for="f-email">邮箱</label>');
+    expect(page.text).toContain('<label for="f-password">密码</label>');
+    expect(PageClient.csrfOf(page.text)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(page.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('allows scripts and styles from this site only', async () => {
+    const csp = (await browser().get('/login')).headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('https:');
+  });
+
+  it('signs in with the right password and shows the dashboard with the session in an httpOnly SameSite cookie', async () => {
+    const b = browser();
+    const page = await b.get('/login');
+    const res = await b.post('/login', { _csrf: PageClient.csrfOf(page.text), email: w.people.firm.email, password: 'Test-password-1', next: '/' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/');
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('fb_session='));
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    const home = await b.get('/');
+    expect(home.status).toBe(200);
+    expect(home.text).toContain(w.people.firm.name);
+  });
+
+  it('says the email or password is wrong, next to the form, and keeps the email typed', async () => {
+    const b = browser();
+    const page = await b.get('/login');
+    const res = await b.post('/login', { _csrf: PageClient.csrfOf(page.text), email: w.people.firm.email, password: 'not-the-password' });
+    expect(res.status).toBe(401);
+    expect(res.text).toContain('邮箱或密码错误');
+    expect(res.text).toContain(`value="${w.people.firm.email}"`);
+    expect(res.headers.getSetCookie().some((c) => c.startsWith('fb_session='))).toBe(false);
+  });
+
+  it('puts the validation reason of the API beside the email field', async () => {
+    const b = browser();
+    const page = await b.get('/login');
+    const res = await b.post('/login', { _csrf: PageClient.csrfOf(page.text), email: 'not-an-email', password: 'x' });
+    expect(res.status).toBe(400);
+    expect(res.text).toMatch(/<p class="error" id="f-email-error"><span>[^<]+<\/span><\/p>/);
+    expect(res.text).toContain('aria-describedby="f-email-error"');
+  });
+
+  it('sends a visitor of a signed-in page to sign in, and back afterwards', async () => {
+    const b = browser();
+    const res = await b.get('/');
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/login?next=%2F');
+  });
+
+  it('signs out, ending the session', async () => {
+    const b = browser();
+    await b.signIn(w.people.municipal.email);
+    const token = b.cookies.get('fb_session');
+    const home = await b.get('/');
+    const res = await b.post('/logout', { _csrf: PageClient.csrfOf(home.text) });
+    expect(res.status).toBe(303);
+    expect((await t.api.get('/me', token)).status).toBe(401);
+    expect((await b.get('/')).status).toBe(303);
+  });
+});
+
+describe('form tokens (CSRF)', () => {
+  it('refuses a sign-in without a token, 403', async () => {
+    const b = browser();
+    await b.get('/login');
+    const res = await b.post('/login', { email: w.people.firm.email, password: 'Test-password-1' });
+    expect(res.status).toBe(403);
+    expect(res.text).toContain('表单已失效或来源不明');
+    expect(res.headers.getSetCookie().some((c) => c.startsWith('fb_session='))).toBe(false);
+  });
+
+  it("refuses a token of another browser's page, 403", async () => {
+    const other = await browser().get('/login');
+    const b = browser();
+    await b.get('/login');
+    const res = await b.post('/login', { _csrf: PageClient.csrfOf(other.text), email: w.people.firm.email, password: 'Test-password-1' });
+    expect(res.status).toBe(403);
+  });
+
+  it('refuses a sign-out with a wrong token, and the session lives on', async () => {
+    const b = browser();
+    await b.signIn(w.people.provincial.email);
+    const res = await b.post('/logout', { _csrf: 'x'.repeat(43) });
+    expect(res.status).toBe(403);
+    expect((await b.get('/')).status).toBe(200);
+  });
+
+  it('binds the token to the session: the pre-sign-in token no longer works once signed in', async () => {
+    const b = browser();
+    const before = PageClient.csrfOf((await b.get('/login')).text);
+    await b.post('/login', { _csrf: before, email: w.people.finance.email, password: 'Test-password-1' });
+    expect((await b.post('/logout', { _csrf: before })).status).toBe(403);
+  });
+});
+
+describe('language switch', () => {
+  it('switches to English and the choice sticks across pages', async () => {
+    const b = browser();
+    const page = await b.get('/login');
+    const res = await b.post('/lang', { _csrf: PageClient.csrfOf(page.text), lang: 'en', back: '/login' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/login');
+    const again = await b.get('/login');
+    expect(again.text).toContain('<html lang="en">');
+    expect(again.text).toContain('<label for="f-email">Email</label>');
+    expect((await b.get('/no-such-page')).text).toContain('Page not found');
+  });
+
+  it('comes back to the same search after switching', async () => {
+    const b = browser();
+    const page = await b.get('/catalogue?q=%E6%B0%A8');
+    expect(page.text).toContain('name="back" value="/catalogue?q=%E6%B0%A8"');
+    const res = await b.post('/lang', { _csrf: PageClient.csrfOf(page.text), lang: 'en', back: '/catalogue?q=%E6%B0%A8' });
+    expect(res.headers.get('location')).toBe('/catalogue?q=%E6%B0%A8');
+  });
+
+  it('refuses a switch without a token and never sends anyone to another site', async () => {
+    const b = browser();
+    const page = await b.get('/login');
+    expect((await b.post('/lang', { lang: 'en', back: '/login' })).status).toBe(403);
+    const away = await b.post('/lang', { _csrf: PageClient.csrfOf(page.text), lang: 'en', back: '//evil.example/' });
+    expect(away.headers.get('location')).toBe('/');
+  });
+});
+
+describe('not found and files', () => {
+  it('answers an unknown page with the 404 page in the same layout', async () => {
+    const res = await browser().get('/no-such-page');
+    expect(res.status).toBe(404);
+    expect(res.text).toContain('页面不存在');
+    expect(res.text).toContain('浙江省重点新材料首批次应用保险补偿');
+  });
+
+  it('leaves the API its problem answers', async () => {
+    const res = await t.api.get('/api/v1/no-such-route');
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+  });
+
+  it('serves the stylesheet and htmx under content-hashed names, cached for a year', async () => {
+    const page = await browser().get('/login');
+    const urls = [...page.text.matchAll(/(?:href|src)="(\/assets\/[^"]+)"/g)].map((m) => m[1] ?? '');
+    expect(urls).toHaveLength(2);
+    for (const url of urls) {
+      expect(url).toMatch(/^\/assets\/(app|htmx)\.[0-9a-f]{16}\.(css|js)$/);
+      const res = await fetch(`${t.url}${url}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    }
+    expect((await fetch(`${t.url}/assets/app.0000000000000000.css`)).status).toBe(404);
+  });
+});
