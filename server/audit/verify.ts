@@ -6,6 +6,8 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { OwnerKind } from '../../db/schema';
 import { readNotice } from '../notices/workflow';
 import { notFound } from '../errors';
+import { historyFor } from '../cases/history-view';
+import type { CaseContext } from '../../workflows/case/types';
 
 /**
  * Reviewers and the firm itself may check that a case's history has not been altered. Others,
@@ -23,8 +25,10 @@ export async function verifyNoticeHistory(ctx: ServiceContext, noticeId: string)
 }
 
 export async function caseHistoryOf(ctx: ServiceContext, caseId: string) {
-  await loadVisibleCase(ctx, caseId);
-  return historyOf(ctx, 'case', caseId);
+  const { row } = await loadVisibleCase(ctx, caseId);
+  const { items } = await historyOf(ctx, 'case', caseId);
+  const context = (row.snapshot as { context?: Partial<CaseContext> }).context ?? {};
+  return { items: historyFor(items, context, ctx.user) };
 }
 
 /** GET /notices/:id/history: its publication and its closing, oldest first. */

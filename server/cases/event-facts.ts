@@ -6,13 +6,13 @@ import { policyChangedSinceVerification, policyFingerprint } from './policy-fing
 
 // The facts an event carries because only the database knows them (workflows/case/events.ts
 // declares which). An event that declares facts without a loader here fails to compile.
-const loaders: { [K in EventsWithFacts]: (tx: Tx, row: CaseRow, payload: PayloadOf<K>) => Promise<FactsOf<K>> } = {
+const loaders: { [K in EventsWithFacts]: (tx: Tx, row: CaseRow, event: PayloadOf<K> & { meta: { actorId: string | null } }) => Promise<FactsOf<K>> } = {
   RESUBMIT: async (tx, row) => ({ policyChanged: await policyChangedSinceVerification(tx, row) }),
   VERIFY_POLICY: async (tx, row) => ({ policyFingerprint: await policyFingerprint(tx, row) }),
   ASSIGN_EXPERTS: expertCandidates,
 };
 
-export async function eventFacts(tx: Tx, row: CaseRow, body: { type: string }): Promise<Record<string, unknown>> {
-  const load = Object.hasOwn(loaders, body.type) ? (loaders[body.type as EventsWithFacts] as (tx: Tx, row: CaseRow, payload: unknown) => Promise<Record<string, unknown>>) : undefined;
-  return load ? load(tx, row, body) : {};
+export async function eventFacts(tx: Tx, row: CaseRow, event: { type: string; meta: { actorId: string | null } }): Promise<Record<string, unknown>> {
+  const load = Object.hasOwn(loaders, event.type) ? (loaders[event.type as EventsWithFacts] as (tx: Tx, row: CaseRow, event: unknown) => Promise<Record<string, unknown>>) : undefined;
+  return load ? load(tx, row, event) : {};
 }

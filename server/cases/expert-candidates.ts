@@ -1,6 +1,7 @@
 import { and, arrayContains, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../db/client';
-import { enterprises, rounds, users } from '../../db/schema';
+import { clocks, enterprises, rounds, users } from '../../db/schema';
+import type { CaseContext } from '../../workflows/case/types';
 import type { FactsOf, PayloadOf } from '../../workflows/case/events';
 import type { CaseRow } from '../engine/scope';
 import { unprocessable } from '../errors';
@@ -11,7 +12,7 @@ import { unprocessable } from '../errors';
  * the expert is affiliated with, the firm, one of its affiliates or the user unit), and the round's
  * rubric and quorum, frozen into the case.
  */
-export async function expertCandidates(tx: Tx, row: CaseRow, payload: PayloadOf<'ASSIGN_EXPERTS'>): Promise<FactsOf<'ASSIGN_EXPERTS'>> {
+export async function expertCandidates(tx: Tx, row: CaseRow, payload: PayloadOf<'ASSIGN_EXPERTS'> & { meta: { actorId: string | null } }): Promise<FactsOf<'ASSIGN_EXPERTS'>> {
   const ids = payload.expertIds;
   const found = await tx
     .select({ id: users.id, affiliations: users.affiliations, organisationUscc: users.organisationUscc })
@@ -30,13 +31,22 @@ export async function expertCandidates(tx: Tx, row: CaseRow, payload: PayloadOf<
   const [round] = await tx.select({ rubric: rounds.rubric, quorum: rounds.expertQuorum }).from(rounds).where(eq(rounds.id, row.roundId));
   if (!round) throw new Error(`case ${row.id} points at a missing round`);
   if (!round.rubric) throw unprocessable('the round has no scoring rubric', [{ path: 'expertIds', message: 'an administrator must set the round rubric first', messageZh: '请管理员先设置本批次的评分标准' }]);
+  // four eyes (SPEC §2): whoever decided this case, or assigns its experts, cannot also score it
+  const context = (row.snapshot as { context?: Partial<CaseContext> }).context ?? {};
+  const reviewers = new Set([...(context.decisions ?? []).map((d) => d.actorId), ...(payload.meta.actorId ? [payload.meta.actorId] : [])]);
+  const overdue = await tx
+    .select({ assigneeId: clocks.assigneeId })
+    .from(clocks)
+    .where(and(eq(clocks.ownerId, row.id), eq(clocks.kind, 'expertReview'), eq(clocks.overdue, true), inArray(clocks.status, ['expired', 'running'])));
   return {
     candidates: ids.map((id) => {
       const expert = found.find((f) => f.id === id);
-      return { expertId: id, conflict: expert ? conflictOf(expert, related) : null };
+      const reviewed = reviewers.has(id) ? 'took part in the review of this case (已参与本申请的审核)' : null;
+      return { expertId: id, conflict: reviewed ?? (expert ? conflictOf(expert, related) : null) };
     }),
     rubric: round.rubric,
     quorum: round.quorum,
+    overdue: overdue.flatMap((o) => (o.assigneeId ? [o.assigneeId] : [])),
   };
 }
 

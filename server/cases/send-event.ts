@@ -10,7 +10,6 @@ import { applyEvent } from '../engine/transition';
 import { caseWorkflow, readCase } from './workflow';
 import type { EventBody } from './body';
 import { duplicateRace } from './duplicate';
-import { eventFacts } from './event-facts';
 
 export interface EventOptions {
   ifMatch?: number;
@@ -61,8 +60,8 @@ function inTransaction(ctx: ServiceContext, caseId: string, body: EventBody, opt
       }
     }
     const now = ctx.app.clock.now();
-    const facts = await eventFacts(tx, locked.row, body);
-    const event = { ...body, ...facts, meta: { at: now.toISOString(), actorId: ctx.user.id, role: 'firm' } } as CaseEvent;
+    // the facts the event needs are read by the workflow once the sender is authorised
+    const event = { ...body, meta: { at: now.toISOString(), actorId: ctx.user.id, role: 'firm' } } as CaseEvent;
     const { row, snapshot, facts: caseFacts } = await applyEvent(tx, ctx.app, caseWorkflow(ctx.app), { id: caseId, locked, event, user: ctx.user, requestId: ctx.requestId, ifMatch: opts.ifMatch });
     const result = {
       id: row.id,

@@ -18,6 +18,7 @@ import type { CaseRow } from '../engine/scope';
 import type { Loaded, WorkflowDefinition } from '../engine/workflow';
 import { caseScope } from './scope';
 import { submissionProblems } from './rules';
+import { eventFacts } from './event-facts';
 import { recordResolution } from '../notices/resolve-objection';
 
 export interface CaseFactsWithName extends CaseFacts {
@@ -85,6 +86,7 @@ export function caseWorkflow(app: AppContext): WorkflowDefinition<CaseRow, CaseF
       if (!round) throw new Error(`case ${row.id} points at a missing round`);
       const submission = 'submission' in caseEvents[event.type];
       return {
+        facts: await eventFacts(tx, row, event),
         scope: {
           ...caseScope({ tx, app, row, round, now, calendar: await app.calendar.get(tx), actorId: event.meta.actorId, firmName: facts.firmName }),
           reason: reasonOf(event.type, event),

@@ -46,7 +46,7 @@ export async function applyEvent<Row extends WorkflowRow, Facts, Event extends E
   const problems = prepared.validate ? await prepared.validate(tx) : [];
   if (problems.length > 0) throw unprocessable(prepared.invalid ?? `the ${def.noun} cannot be submitted yet`, problems);
 
-  const event = { ...input.event, meta: { ...input.event.meta, role } };
+  const event = { ...input.event, ...prepared.facts, meta: { ...input.event.meta, role } };
   const [next, actions] = transition(machine, snapshot, event);
   if (next === snapshot) throw guardRefusal(def, snapshot, event);
 

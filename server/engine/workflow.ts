@@ -64,6 +64,8 @@ export interface Prepared {
   scope: Omit<EffectScope, 'pending'>;
   /** checks that must pass before the machine sees the event (SUBMIT's §5 list) */
   validate?: (tx: Tx) => Promise<FieldError[]>;
+  /** what only the database knows about the event (e.g. the policy fingerprint), read once the sender is authorised */
+  facts?: Record<string, unknown>;
   /** what a refusal by `validate` is called; by default "the case cannot be submitted yet" */
   invalid?: string;
   /** what the history entry records besides the event's own fields */

@@ -29,8 +29,10 @@ export interface Waiting {
 
 /** Where a state lives in the row: the indexed state column, or the snapshot for a parallel region. */
 function inState(path: readonly string[], primary: string | null): SQL {
-  if (primary !== null) return sql`${cases.state} = ${primary}`;
   const region = `{${path.slice(0, -1).join(',')}}`;
+  // a step inside a stage (expert: assigning, reviewing) is the stage's column and the step's value
+  if (primary !== null && path.at(-2) === primary) return sql`(${cases.state} = ${primary} and (${cases.snapshot}->'value') #>> ${region}::text[] = ${path.at(-1)})`;
+  if (primary !== null) return sql`${cases.state} = ${primary}`;
   return sql`(${cases.snapshot}->'value') #>> ${region}::text[] = ${path.at(-1)}`;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { clocks, emailDeliveries, timers } from '../../db/schema';
+import { clocks, emailDeliveries, timers, users } from '../../db/schema';
 import { fireTimer } from '../../server/engine/timers';
 import { useTestApp } from '../support/use-app';
 import { FAILING_SCORES, PASSING_SCORES } from '../support/world';
@@ -165,13 +165,16 @@ describe('GET /experts', () => {
     const [conflicted] = await w.makeExperts(1, { affiliations: [w.firm.uscc] });
     const [employee] = await w.makeExperts(1, { organisationUscc: w.firm.uscc, organisationName: '申报企业' });
     if (!clean || !conflicted || !employee) throw new Error('no experts');
-    const res = await t.api.get<{ items: { id: string; conflict: string | null }[] }>(`/experts?caseId=${id}`, w.tokens.provincial);
+    // narrowed by email: the test database holds every file's experts
+    const lookup = async (email: string) => t.api.get<{ items: { id: string; conflict: string | null }[] }>(`/experts?caseId=${id}&q=${encodeURIComponent(email)}`, w.tokens.provincial);
+    const res = await lookup(clean.user.email);
     expect(res.status).toBe(200);
-    const byId = Object.fromEntries(res.body.items.map((e) => [e.id, e.conflict]));
+    const listed = [res, await lookup(conflicted.user.email), await lookup(employee.user.email)].flatMap((r) => r.body.items);
+    const byId = Object.fromEntries(listed.map((e) => [e.id, e.conflict]));
     expect(byId[clean.user.id]).toBeNull();
     expect(byId[conflicted.user.id]).toContain(w.firm.uscc);
     expect(byId[employee.user.id]).toMatch(/^works for/);
-    expect(res.body.items.map((e) => e.id)).not.toContain(w.people.finance.id);
+    expect((await lookup(w.people.finance.email)).body.items).toEqual([]);
     const found = await t.api.get<{ items: { id: string }[] }>(`/experts?q=${encodeURIComponent(clean.user.email)}`, w.tokens.provincial);
     expect(found.body.items.map((e) => e.id)).toEqual([clean.user.id]);
   });
@@ -206,5 +209,72 @@ describe('an expert past their own deadline', () => {
     expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [fresh.user.id], replaces: late.user.id })).status).toBe(200);
     const [closed] = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, id), eq(clocks.assigneeId, late.user.id)));
     expect(closed?.status).toBe('stopped');
+  });
+});
+
+describe('what the review tells and to whom (found by probing from outside)', () => {
+  it("keeps the experts' names, scores and reasons out of the history for anyone the case page would not show them to", async () => {
+    const id = await w.caseIn('expert');
+    const panel = await w.makeExperts();
+    const [a, b] = panel;
+    if (!a || !b) throw new Error('no panel');
+    await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) });
+    for (const e of [a, b]) await send(id, e.token, { type: 'ACCEPT_ASSIGNMENT' });
+    await send(id, a.token, { type: 'SCORE', scores: PASSING_SCORES, opinion: '专家甲的意见' });
+    type Entry = { eventType: string; actorId: string | null; payload: Record<string, unknown> };
+    const historyAs = async (token: string) => (await t.api.get<{ items: Entry[] }>(`/cases/${id}/history`, token)).body.items;
+    const leaks = (items: Entry[]) => JSON.stringify(items.filter((e) => ['ASSIGN_EXPERTS', 'ACCEPT_ASSIGNMENT', 'SCORE'].includes(e.eventType)));
+
+    const beforeOwn = leaks(await historyAs(b.token));
+    expect(beforeOwn).not.toContain('专家甲的意见');
+    expect(beforeOwn).not.toContain(a.user.id);
+    const firmSees = leaks(await historyAs(w.tokens.firm));
+    for (const e of panel) expect(firmSees).not.toContain(e.user.id);
+    expect(firmSees).not.toContain('专家甲的意见');
+    expect(leaks(await historyAs(w.tokens.provincial))).toContain('专家甲的意见');
+
+    await send(id, b.token, { type: 'SCORE', scores: PASSING_SCORES, opinion: '专家乙的意见' });
+    const afterOwn = leaks(await historyAs(b.token));
+    expect(afterOwn).toContain('专家甲的意见');
+    expect(afterOwn).not.toContain(a.user.id);
+  });
+
+  it('does not let a reviewer who decided the case score it, nor an expert on its panel decide it', async () => {
+    const id = await w.caseIn('verifiedProvincial');
+    const both = await w.makeExperts(1);
+    const person = both[0];
+    if (!person) throw new Error('no expert');
+    await t.app.db.update(users).set({ roles: ['provincial', 'expert'] }).where(eq(users.id, person.user.id));
+    expect((await send(id, person.token, { type: 'APPROVE' })).status).toBe(200);
+    const clean = await w.makeExperts(2);
+    const assigned = await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [person.user.id, ...clean.map((e) => e.user.id)] });
+    expect(assigned.status).toBe(422);
+    expect(assigned.body).toMatchObject({ errors: [expect.objectContaining({ code: 'guard.enoughExperts' })] });
+  });
+
+  it("puts a case under review in the provincial inbox only while its experts are to be assigned", async () => {
+    const id = await w.caseIn('expert');
+    const taskOf = async () => (await t.api.get<{ items: { caseId: string; task: string }[] }>('/tasks?limit=100', w.tokens.provincial)).body.items.find((i) => i.caseId === id);
+    expect((await taskOf())?.task).toBe('assign experts');
+    const panel = await w.makeExperts();
+    await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) });
+    expect(await taskOf()).toBeUndefined();
+    expect((await t.api.post(`/tasks/${id}/claim`, {}, w.tokens.provincial)).status).toBe(409);
+  });
+
+  it('refuses a stranger to the event before looking at the experts it names, and a replacement of nobody or of an expert on time', async () => {
+    const id = await w.caseIn('expert');
+    expect((await send(id, w.tokens.firm, { type: 'ASSIGN_EXPERTS', expertIds: [crypto.randomUUID()] })).status).toBe(403);
+    const panel = await w.makeExperts();
+    const ids = panel.map((e) => e.user.id);
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: ids, replaces: crypto.randomUUID() })).status).toBe(422);
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: ids })).status).toBe(200);
+    const [onTime] = panel;
+    if (!onTime) throw new Error('no expert');
+    await send(id, onTime.token, { type: 'ACCEPT_ASSIGNMENT' });
+    const [other] = await w.makeExperts(1);
+    const refused = await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [other?.user.id], replaces: onTime.user.id });
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({ errors: [expect.objectContaining({ code: 'guard.replacesOpenAssignment' })] });
   });
 });

@@ -56,7 +56,8 @@ export const caseEvents = {
       replaces: z.uuid().optional(),
     },
     // who each named expert is to this case, and the round's rubric and quorum, frozen at assignment
-    facts: { candidates: z.array(candidate), rubric: rubric, quorum: z.int().min(1) },
+    // and the experts whose own deadline has passed, who may be replaced like one who declined
+    facts: { candidates: z.array(candidate), rubric: rubric, quorum: z.int().min(1), overdue: z.array(z.uuid()) },
   }),
   ACCEPT_ASSIGNMENT: event({ payload: {} }),
   DECLINE_ASSIGNMENT: event({

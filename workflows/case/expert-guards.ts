@@ -40,13 +40,17 @@ export const expertGuards = {
     if (event.type !== 'ASSIGN_EXPERTS') return false;
     // the buttons' probe carries no payload (permissions.ts allowedEvents): the real one decides
     if (event.candidates === undefined || event.quorum === undefined) return true;
+    // there is nobody to replace before the first panel
+    if (event.replaces !== undefined) return false;
     const fresh = added(context, event).filter((a) => a.status === 'assigned').length;
     return fresh > 0 && fresh + context.experts.filter((a) => OPEN.includes(a.status) || a.status === 'scored').length >= event.quorum;
   },
   replacesOpenAssignment: ({ context, event }: { context: CaseContext; event: CaseEvent }) => {
     if (event.type !== 'ASSIGN_EXPERTS') return false;
     if (event.candidates === undefined) return true;
-    const replaced = event.replaces ? context.experts.find((a) => a.expertId === event.replaces && a.status !== 'replaced' && a.status !== 'scored') : undefined;
+    // only an expert who declined (or has a conflict) or is past their own deadline (SPEC §4)
+    const replaceable = (a: Assignment) => a.status === 'declined' || ((a.status === 'assigned' || a.status === 'accepted') && (event.overdue ?? []).includes(a.expertId));
+    const replaced = event.replaces ? context.experts.find((a) => a.expertId === event.replaces && replaceable(a)) : undefined;
     return (event.replaces === undefined || replaced !== undefined) && added(context, event).some((a) => a.status === 'assigned');
   },
   assignedToMe: ({ context, event }: { context: CaseContext; event: CaseEvent }) => mine(context, event.meta.actorId)?.status === 'assigned',

@@ -98,6 +98,12 @@ function fourEyes(snapshot: Snapshot, actor: Actor, facts: CaseFacts, role: Role
       facts.enterpriseAffiliations.some((uscc) => actor.affiliations.includes(uscc));
     if (related) return { zh: '您与申报企业存在关联，须回避', en: 'you are related to the applicant firm and must recuse yourself' };
   }
+  // one person, one part in a case: a reviewer who decided it does not score it, and the reverse
+  const onPanel = snapshot.context.experts.some((a) => a.expertId === actor.id && a.status !== 'replaced' && a.status !== 'declined');
+  const decided = snapshot.context.decisions.some((d) => d.actorId === actor.id);
+  if ((role === 'expert' && decided) || ((role === 'municipal' || role === 'provincial') && onPanel)) {
+    return { zh: '同一人不得在同一申请上既作审核决定又担任评审专家', en: 'you cannot both decide this case as a reviewer and score it as an expert' };
+  }
   const stage = decisionStage[role];
   if (stage) {
     const other = snapshot.context.decisions.find((d) => d.actorId === actor.id && d.stage !== stage);

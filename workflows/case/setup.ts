@@ -46,7 +46,10 @@ export const guardReasons: Record<string, { zh: string; en: string }> = {
     zh: '无利益冲突的专家人数不足本批次规定的评审人数，或所选专家已在评审本申请',
     en: 'fewer experts without a conflict of interest than the round requires, or they already review this case',
   },
-  replacesOpenAssignment: { zh: '被替换的专家须为尚未打分的专家，且须指派新的无利益冲突专家', en: 'only an expert who has not scored can be replaced, by a new expert without a conflict of interest' },
+  replacesOpenAssignment: {
+    zh: '只能替换已谢绝或评审超期的专家，且须指派新的无利益冲突专家',
+    en: 'only an expert who declined or is past their deadline can be replaced, by a new expert without a conflict of interest',
+  },
   assignedToMe: { zh: '您没有待接受的评审任务', en: 'you have no assignment waiting for your acceptance' },
   acceptedByMe: { zh: '请先接受评审任务；已打分或已谢绝的不能再打分', en: 'accept the assignment first; once scored or declined you cannot score' },
   openForMe: { zh: '您没有可谢绝的评审任务', en: 'you have no open assignment to decline' },

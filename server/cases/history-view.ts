@@ -1,0 +1,26 @@
+import type { User } from '../context';
+import type { CaseContext } from '../../workflows/case/types';
+
+// The history of a case says who did what; for the expert review it must say no more than the case
+// page does (experts-view.ts): the provincial reviewer reads it whole; an expert reads their own
+// entries, and the other experts' scores, without their names, once their own score is in; every
+// other reader sees that the steps happened, not who the experts are or what they wrote.
+
+const EXPERT_EVENTS = new Set(['ASSIGN_EXPERTS', 'ACCEPT_ASSIGNMENT', 'DECLINE_ASSIGNMENT', 'SCORE']);
+
+interface Entry {
+  eventType: string;
+  actorId: string | null;
+  payload: unknown;
+}
+
+export function historyFor<E extends Entry>(entries: readonly E[], context: Partial<CaseContext>, viewer: User): E[] {
+  if (viewer.roles.includes('provincial')) return [...entries];
+  const ownScoreIn = (context.experts ?? []).some((a) => a.expertId === viewer.id && a.status === 'scored');
+  return entries.map((e) => {
+    if (!EXPERT_EVENTS.has(e.eventType) || (e.actorId === viewer.id && e.eventType !== 'ASSIGN_EXPERTS')) return e;
+    if (e.eventType === 'ASSIGN_EXPERTS') return { ...e, payload: {} };
+    if (e.eventType === 'SCORE' && ownScoreIn) return { ...e, actorId: null };
+    return { ...e, actorId: null, payload: {} };
+  });
+}
