@@ -20,7 +20,7 @@ export async function claimTask(ctx: ServiceContext, caseId: string) {
     const waitingCase = rows[0];
     if (!waitingCase) {
       await loadVisibleCase(ctx, caseId, tx);
-      throw conflict('this case is not waiting for you now; nothing to take');
+      throw conflict('this case is not waiting for you now; nothing to take (此申请当前不在您的待办中)');
     }
     const role = waitingCase.role as (typeof taskClaims.$inferSelect)['role'];
     const [held] = await tx
@@ -29,7 +29,7 @@ export async function claimTask(ctx: ServiceContext, caseId: string) {
       .innerJoin(users, eq(users.id, taskClaims.userId))
       .where(and(eq(taskClaims.caseId, caseId), eq(taskClaims.role, role)));
     if (held && held.userId !== ctx.user.id) {
-      throw conflict(`${held.name} has taken this task; ask them to release it`, { claimedBy: { id: held.userId, name: held.name } });
+      throw conflict(`${held.name} has taken this task; ask them to release it (${held.name} 已领取此任务，请其先释放)`, { claimedBy: { id: held.userId, name: held.name } });
     }
     const claimedAt = ctx.app.clock.now();
     await tx
