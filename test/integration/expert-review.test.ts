@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { clocks, emailDeliveries, timers } from '../../db/schema';
+import { clocks, emailDeliveries, timers, users } from '../../db/schema';
+import { makeUser } from '../../seeds/factories';
 import { fireTimer } from '../../server/engine/timers';
 import { useTestApp } from '../support/use-app';
 import { FAILING_SCORES, PASSING_SCORES } from '../support/world';
@@ -161,17 +162,23 @@ describe('expert review', () => {
 describe('GET /experts', () => {
   it('lists active experts for the provincial reviewer, marking a conflict of interest on the case named', async () => {
     const id = await w.caseIn('expert');
-    const [clean] = await w.makeExperts(1);
-    const [conflicted] = await w.makeExperts(1, { affiliations: [w.firm.uscc] });
-    const [employee] = await w.makeExperts(1, { organisationUscc: w.firm.uscc, organisationName: '申报企业' });
-    if (!clean || !conflicted || !employee) throw new Error('no experts');
-    const res = await t.api.get<{ items: { id: string; conflict: string | null }[] }>(`/experts?caseId=${id}`, w.tokens.provincial);
+    // a name of this test's own: the shared database holds every earlier run's experts, and a page holds 200
+    const name = `专家 ${crypto.randomUUID()}`;
+    const [clean] = await w.makeExperts(1, { name });
+    const [conflicted] = await w.makeExperts(1, { name, affiliations: [w.firm.uscc] });
+    const [employee] = await w.makeExperts(1, { name, organisationUscc: w.firm.uscc, organisationName: '申报企业' });
+    const [retired] = await w.makeExperts(1, { name });
+    if (!clean || !conflicted || !employee || !retired) throw new Error('no experts');
+    await t.app.db.update(users).set({ active: false }).where(eq(users.id, retired.user.id));
+    const staff = await makeUser(t.app.db, { roles: ['finance'], name });
+    const res = await t.api.get<{ items: { id: string; conflict: string | null }[] }>(`/experts?caseId=${id}&q=${encodeURIComponent(name)}`, w.tokens.provincial);
     expect(res.status).toBe(200);
     const byId = Object.fromEntries(res.body.items.map((e) => [e.id, e.conflict]));
+    expect(Object.keys(byId).sort()).toEqual([clean.user.id, conflicted.user.id, employee.user.id].sort());
     expect(byId[clean.user.id]).toBeNull();
     expect(byId[conflicted.user.id]).toContain(w.firm.uscc);
     expect(byId[employee.user.id]).toMatch(/^works for/);
-    expect(res.body.items.map((e) => e.id)).not.toContain(w.people.finance.id);
+    expect(res.body.items.map((e) => e.id)).not.toContain(staff.id);
     const found = await t.api.get<{ items: { id: string }[] }>(`/experts?q=${encodeURIComponent(clean.user.email)}`, w.tokens.provincial);
     expect(found.body.items.map((e) => e.id)).toEqual([clean.user.id]);
   });
