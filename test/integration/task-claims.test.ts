@@ -27,6 +27,9 @@ describe('taking tasks from a shared inbox', () => {
     expect(taken.body.claimedBy.id).toBe(w.people.municipal.id);
     // taking it again is no change
     expect((await t.api.post(`/tasks/${id}/claim`, {}, w.tokens.municipal)).status).toBe(200);
+    // only its holder gives a task back
+    expect((await t.api.delete(`/tasks/${id}/claim`, w.tokens.municipal2)).status).toBe(404);
+    expect((await taskOf(w.tokens.municipal2, id))?.claimedBy).toMatchObject({ id: w.people.municipal.id, mine: false });
 
     expect((await t.api.delete(`/tasks/${id}/claim`, w.tokens.municipal)).status).toBe(204);
     expect((await taskOf(w.tokens.municipal2, id))?.claimedBy).toBeNull();
