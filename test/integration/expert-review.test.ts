@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { clocks, emailDeliveries, timers, users } from '../../db/schema';
+import { cases, clocks, emailDeliveries, timers, users } from '../../db/schema';
+import { makeUser } from '../../seeds/factories';
 import { fireTimer } from '../../server/engine/timers';
 import { useTestApp } from '../support/use-app';
 import { FAILING_SCORES, PASSING_SCORES } from '../support/world';
@@ -140,6 +141,55 @@ describe('expert review', () => {
     // the same expert cannot be put on twice
     const again = await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [fresh.user.id] });
     expect(again.status).toBe(422);
+    // nor replace themself
+    const self = await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [fresh.user.id], replaces: fresh.user.id });
+    expect(self.status).toBe(422);
+    expect(self.body.errors).toEqual([expect.objectContaining({ path: 'replaces', messageZh: expect.any(String) })]);
+  });
+
+  it("stops only the own clock of an expert who declines or scores, drops the case from their inbox, and keeps a scored one on the panel", async () => {
+    const id = await w.caseIn('expert');
+    const panel = await w.makeExperts();
+    await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) });
+    const [declining, scoring, waiting] = panel;
+    if (!declining || !scoring || !waiting) throw new Error('no panel');
+    expect((await send(id, declining.token, { type: 'DECLINE_ASSIGNMENT', reason: '时间冲突', conflictOfInterest: false })).status).toBe(200);
+    expect((await send(id, scoring.token, { type: 'ACCEPT_ASSIGNMENT' })).status).toBe(200);
+    expect((await send(id, scoring.token, { type: 'SCORE', scores: PASSING_SCORES, opinion: '好' })).body).toMatchObject({ state: 'expert' });
+
+    const own = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, id), eq(clocks.kind, 'expertReview')));
+    expect(Object.fromEntries(own.map((c) => [c.assigneeId, c.status]))).toEqual({ [declining.user.id]: 'stopped', [scoring.user.id]: 'stopped', [waiting.user.id]: 'running' });
+    const inbox = async (token: string) => (await t.api.get<{ items: { caseId: string }[] }>('/tasks?limit=100', token)).body.items.map((i) => i.caseId);
+    // the one who scored still sees the case, but has nothing more to do on it
+    expect((await t.api.get(`/cases/${id}`, scoring.token)).status).toBe(200);
+    expect(await inbox(scoring.token)).not.toContain(id);
+    expect(await inbox(waiting.token)).toContain(id);
+
+    const [fresh] = await w.makeExperts(1);
+    if (!fresh) throw new Error('no expert');
+    const replacing = await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [fresh.user.id], replaces: scoring.user.id });
+    expect(replacing.status).toBe(422);
+    expect(replacing.body).toMatchObject({ errors: [expect.objectContaining({ code: 'guard.replacesOpenAssignment' })] });
+    expect((await view(id, w.tokens.provincial)).experts.find((e) => e.expertId === scoring.user.id)).toMatchObject({ status: 'scored', scores: PASSING_SCORES });
+  });
+
+  it('lets an expert who was replaced be assigned again, and judges them by their new assignment', async () => {
+    const id = await w.caseIn('expert');
+    const panel = await w.makeExperts();
+    await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) });
+    const [back, other] = panel;
+    const [stand] = await w.makeExperts(1);
+    if (!back || !other || !stand) throw new Error('no panel');
+    await send(id, back.token, { type: 'DECLINE_ASSIGNMENT', reason: '出差' });
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [stand.user.id], replaces: back.user.id })).status).toBe(200);
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [back.user.id] })).status).toBe(200);
+    for (const e of [other, back]) {
+      expect((await send(id, e.token, { type: 'ACCEPT_ASSIGNMENT' })).status).toBe(200);
+      expect((await send(id, e.token, { type: 'SCORE', scores: PASSING_SCORES, opinion: '好' })).status).toBe(200);
+    }
+    // their score is in, so they see the other's
+    const seen = (await view(id, back.token)).experts;
+    expect(seen.filter((e) => !e.mine && e.status === 'scored').map((e) => e.scores)).toEqual([PASSING_SCORES]);
   });
 
   it('names an unknown or duplicated expert, and refuses assignment to every other role', async () => {
@@ -161,20 +211,28 @@ describe('expert review', () => {
 describe('GET /experts', () => {
   it('lists active experts for the provincial reviewer, marking a conflict of interest on the case named', async () => {
     const id = await w.caseIn('expert');
-    const [clean] = await w.makeExperts(1);
-    const [conflicted] = await w.makeExperts(1, { affiliations: [w.firm.uscc] });
-    const [employee] = await w.makeExperts(1, { organisationUscc: w.firm.uscc, organisationName: '申报企业' });
-    if (!clean || !conflicted || !employee) throw new Error('no experts');
-    // narrowed by email: the test database holds every file's experts
-    const lookup = async (email: string) => t.api.get<{ items: { id: string; conflict: string | null }[] }>(`/experts?caseId=${id}&q=${encodeURIComponent(email)}`, w.tokens.provincial);
-    const res = await lookup(clean.user.email);
+    // a name of this test's own: the shared database holds every earlier run's experts, and a page holds 200
+    const name = `专家 ${crypto.randomUUID()}`;
+    const [clean] = await w.makeExperts(1, { name });
+    const [conflicted] = await w.makeExperts(1, { name, affiliations: [w.firm.uscc] });
+    const [employee] = await w.makeExperts(1, { name, organisationUscc: w.firm.uscc, organisationName: '申报企业' });
+    const [retired] = await w.makeExperts(1, { name });
+    const [unit] = await t.app.db.select({ userUnit: cases.userUnit }).from(cases).where(eq(cases.id, id));
+    const unitUscc = unit?.userUnit.uscc ?? '';
+    const [user] = await w.makeExperts(1, { name, affiliations: [unitUscc] });
+    if (!clean || !conflicted || !employee || !retired || !user) throw new Error('no experts');
+    await t.app.db.update(users).set({ active: false }).where(eq(users.id, retired.user.id));
+    const staff = await makeUser(t.app.db, { roles: ['finance'], name });
+    const res = await t.api.get<{ items: { id: string; conflict: string | null }[] }>(`/experts?caseId=${id}&q=${encodeURIComponent(name)}`, w.tokens.provincial);
     expect(res.status).toBe(200);
-    const listed = [res, await lookup(conflicted.user.email), await lookup(employee.user.email)].flatMap((r) => r.body.items);
-    const byId = Object.fromEntries(listed.map((e) => [e.id, e.conflict]));
+    const byId = Object.fromEntries(res.body.items.map((e) => [e.id, e.conflict]));
+    expect(Object.keys(byId).sort()).toEqual([clean.user.id, conflicted.user.id, employee.user.id, user.user.id].sort());
+    // the user unit, the firm's customer, counts as much as the firm
+    expect(byId[user.user.id]).toContain(unitUscc);
     expect(byId[clean.user.id]).toBeNull();
     expect(byId[conflicted.user.id]).toContain(w.firm.uscc);
     expect(byId[employee.user.id]).toMatch(/^works for/);
-    expect((await lookup(w.people.finance.email)).body.items).toEqual([]);
+    expect(res.body.items.map((e) => e.id)).not.toContain(staff.id);
     const found = await t.api.get<{ items: { id: string }[] }>(`/experts?q=${encodeURIComponent(clean.user.email)}`, w.tokens.provincial);
     expect(found.body.items.map((e) => e.id)).toEqual([clean.user.id]);
   });
@@ -192,16 +250,23 @@ describe('an expert past their own deadline', () => {
     const id = await w.caseIn('expert');
     const panel = await w.makeExperts();
     await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) });
-    const [late] = panel;
-    if (!late) throw new Error('no expert');
-    const [clock] = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, id), eq(clocks.assigneeId, late.user.id)));
-    const [expiry] = await t.app.db.select().from(timers).where(and(eq(timers.clockId, clock?.id ?? ''), eq(timers.purpose, 'expiry')));
-    if (!expiry) throw new Error('no expiry armed');
-    await t.app.db.update(timers).set({ fireAt: new Date(t.app.clock.now().getTime() - 1000) }).where(eq(timers.id, expiry.id));
-    expect(await fireTimer(t.app, expiry.id)).toBe(true);
+    const [late, slow, punctual] = panel;
+    if (!late || !slow || !punctual) throw new Error('no expert');
+    // one never answered, one accepted and then let the deadline pass
+    expect((await send(id, slow.token, { type: 'ACCEPT_ASSIGNMENT' })).status).toBe(200);
+    for (const e of [late, slow]) {
+      const [clock] = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, id), eq(clocks.assigneeId, e.user.id)));
+      const [expiry] = await t.app.db.select().from(timers).where(and(eq(timers.clockId, clock?.id ?? ''), eq(timers.purpose, 'expiry')));
+      if (!expiry) throw new Error('no expiry armed');
+      await t.app.db.update(timers).set({ fireAt: new Date(t.app.clock.now().getTime() - 1000) }).where(eq(timers.id, expiry.id));
+      expect(await fireTimer(t.app, expiry.id)).toBe(true);
+    }
 
     const experts = (await view(id, w.tokens.provincial)).experts;
-    expect(experts.filter((e) => e.overdue).map((e) => e.expertId)).toEqual([late.user.id]);
+    expect(experts.filter((e) => e.overdue).map((e) => e.expertId).sort()).toEqual([late.user.id, slow.user.id].sort());
+    // each sees their own lateness; another expert sees nobody's
+    expect((await view(id, late.token)).experts.filter((e) => e.overdue)).toEqual([expect.objectContaining({ mine: true })]);
+    expect((await view(id, punctual.token)).experts.filter((e) => e.overdue)).toEqual([]);
     const escalated = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerId, id), eq(emailDeliveries.template, 'clock.overdue')));
     expect(escalated.map((m) => m.toAddress)).toContain(w.people.provincial.email);
     const [fresh] = await w.makeExperts(1);

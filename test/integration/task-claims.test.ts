@@ -7,7 +7,8 @@ interface Task {
   claimedBy: { id: string; name: string; mine: boolean } | null;
 }
 
-const { t, w } = useTestApp();
+// its own database: a city reviewer's inbox holds every case of the city
+const { t, w } = useTestApp({ ownDatabase: true });
 
 const taskOf = async (token: string, id: string) => (await t.api.get<{ items: Task[] }>('/tasks?limit=100', token)).body.items.find((i) => i.caseId === id);
 
@@ -27,6 +28,9 @@ describe('taking tasks from a shared inbox', () => {
     expect(taken.body.claimedBy.id).toBe(w.people.municipal.id);
     // taking it again is no change
     expect((await t.api.post(`/tasks/${id}/claim`, {}, w.tokens.municipal)).status).toBe(200);
+    // only its holder gives a task back
+    expect((await t.api.delete(`/tasks/${id}/claim`, w.tokens.municipal2)).status).toBe(404);
+    expect((await taskOf(w.tokens.municipal2, id))?.claimedBy).toMatchObject({ id: w.people.municipal.id, mine: false });
 
     expect((await t.api.delete(`/tasks/${id}/claim`, w.tokens.municipal)).status).toBe(204);
     expect((await taskOf(w.tokens.municipal2, id))?.claimedBy).toBeNull();

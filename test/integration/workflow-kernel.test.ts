@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { setup, type StateValue } from 'xstate';
-import type { DbOrTx } from '../../db/client';
+import type { DbOrTx, Tx } from '../../db/client';
 import { calendarDays, clocks, emailDeliveries, eventReceipts, history, outbox, timers, users } from '../../db/schema';
 import { deliverEvent, deliveryPayload } from '../../server/engine/deliver';
 import { executeEffects } from '../../server/engine/effects';
@@ -17,6 +17,7 @@ import type { EventMeta, RecipientGroup } from '../../workflows/case/types';
 import type { ClockKindSpec } from '../../workflows/kernel/clock-spec';
 import { caseClocks } from '../../workflows/case/clocks';
 import { notFound } from '../../server/errors';
+import { addCalendarDays, shanghaiDate } from '../../server/calendar/workdays';
 import { useTestApp } from '../support/use-app';
 
 // A workflow of the tests' own — two steps, one clock, one email — run by the engine from nothing
@@ -84,7 +85,18 @@ const perAssignee: ClockKindSpec<RecipientGroup> = {
   onExpiry: 'overdue',
   escalate: ['firm'],
 };
-const demoClocks = { revision: caseClocks.revision, perAssignee };
+// kinds no transition of the demo starts, for the engine's own rules: counted in calendar days, or to a date named when started
+const calendar: ClockKindSpec<RecipientGroup> = {
+  label: { zh: '公示期', en: 'publicity period' },
+  unit: 'calendarDays',
+  length: () => 10,
+  reminders: [2],
+  remind: ['firm'],
+  onExpiry: 'event',
+  escalate: [],
+};
+const fixed: ClockKindSpec<RecipientGroup> = { ...calendar, label: { zh: '截止日', en: 'closing day' }, unit: 'fixedDate', length: () => 0 };
+const demoClocks = { revision: caseClocks.revision, perAssignee, calendar, fixed };
 
 interface DemoRow {
   id: string;
@@ -153,6 +165,14 @@ const demo = (): WorkflowDefinition<DemoRow, Record<string, never>, DemoEvent> =
   },
 });
 
+/** Runs effects in a transition's scope on the demo item, at `later` ms past now. */
+async function runEffects(tx: Tx, id: string, actions: { type: string; params?: unknown }[], later = 0) {
+  const now = new Date(t.app.clock.now().getTime() + later);
+  const { scope } = await demo().prepare(tx, await load(tx, id, true), { type: 'OPEN', meta: { at: now.toISOString(), actorId: null, role: 'system' } }, now);
+  await executeEffects(scope, actions);
+}
+const clocksOf = (id: string, kind: string) => t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, id), eq(clocks.kind, kind))).orderBy(asc(clocks.startedAt));
+
 async function newItem(peers: string[] = [], id = crypto.randomUUID()): Promise<string> {
   const first = initialState(demo(), 'demo@1', { id, peers });
   await t.app.db.execute(sql`insert into demo_items values (${id}, 1, ${first.machineVersion}, ${first.state}, ${JSON.stringify(first.snapshot)}::jsonb)`);
@@ -187,6 +207,27 @@ describe('a new workflow given only as a definition', () => {
 
     expect(await verifyChain(t.app.db, 'claim', id)).toEqual({ valid: true, entries: 2, firstBrokenSeq: null, problem: null });
     expect(await verifyChain(t.app.db, 'case', id)).toMatchObject({ entries: 0 });
+  });
+
+  it("writes a transition's outbox rows, its emails' and its timers', in one statement", async () => {
+    const id = await newItem();
+    // a statement-level trigger counts the inserts into the outbox (this file's database is its own)
+    await t.app.db.execute(sql`create table outbox_inserts (n int not null)`);
+    await t.app.db.execute(sql`create function count_outbox_insert() returns trigger language plpgsql as $$ begin insert into outbox_inserts values (1); return null; end $$`);
+    await t.app.db.execute(sql`create trigger outbox_insert_count after insert on outbox for each statement execute function count_outbox_insert()`);
+    try {
+      await send(id, 'OPEN', 'provincial', { assignees: [w.people.expert.id] });
+      const [{ n } = { n: 0 }] = (await t.app.db.execute(sql`select count(*)::int as n from outbox_inserts`)) as unknown as { n: number }[];
+      expect(n).toBe(1);
+      const mails = await t.app.db.select().from(emailDeliveries).where(eq(emailDeliveries.ownerId, id));
+      const sent = await t.app.db.select().from(outbox).where(eq(outbox.topic, 'email'));
+      expect(sent.map((r) => (r.payload as { deliveryId: string }).deliveryId)).toEqual(expect.arrayContaining(mails.map((m) => m.id)));
+      expect(mails).toHaveLength(1);
+    } finally {
+      await t.app.db.execute(sql`drop trigger outbox_insert_count on outbox`);
+      await t.app.db.execute(sql`drop function count_outbox_insert()`);
+      await t.app.db.execute(sql`drop table outbox_inserts`);
+    }
   });
 
   it('is closed by its own deadline through the same sweep as a case', async () => {
@@ -236,6 +277,8 @@ describe('clocks per assignee', () => {
         [{ type: 'startClock', params: { kind: 'perAssignee' } }],
         [{ type: 'startClock', params: { kind: 'revision', assignee: w.people.expert.id } }],
         [{ type: 'notify', params: { template: 'case.submitted', to: ['everyone'] } }],
+        [{ type: 'startClock', params: { kind: 'fixed' } }],
+        [{ type: 'startClock', params: { kind: 'revision', dueOn: '2026-12-31' } }],
       ];
       const outcomes = [];
       for (const actions of attempts) outcomes.push(await tx.transaction((sp) => executeEffects({ ...scope, tx: sp }, actions)).then(() => 'ran', (e: Error) => e.message));
@@ -245,7 +288,51 @@ describe('clocks per assignee', () => {
       expect.stringContaining('runs per assignee, and none was named'),
       expect.stringContaining('clock revision has no assignee'),
       expect.stringContaining('no recipient group everyone'),
+      expect.stringContaining('clock fixed needs due date'),
+      expect.stringContaining('clock revision takes no due date'),
     ]);
+  });
+
+  it("pauses, resumes and stops only the named assignee's clock", async () => {
+    const id = await newItem();
+    const [x, y] = [w.people.expert.id, w.people.finance.id];
+    await send(id, 'OPEN', 'provincial', { assignees: [x, y] });
+    const statuses = async () => Object.fromEntries((await clocksOf(id, 'perAssignee')).map((c) => [c.assigneeId, c.status]));
+    await t.app.db.transaction((tx) => runEffects(tx, id, [{ type: 'pauseClock', params: { kind: 'perAssignee', assignee: x } }]));
+    expect(await statuses()).toEqual({ [x]: 'paused', [y]: 'running' });
+    await t.app.db.transaction((tx) => runEffects(tx, id, [{ type: 'pauseClock', params: { kind: 'perAssignee', assignee: y } }]));
+    await t.app.db.transaction((tx) => runEffects(tx, id, [{ type: 'resumeClock', params: { kind: 'perAssignee', assignee: x } }]));
+    expect(await statuses()).toEqual({ [x]: 'running', [y]: 'paused' });
+    await t.app.db.transaction((tx) => runEffects(tx, id, [{ type: 'stopClock', params: { kind: 'perAssignee', assignee: x } }]));
+    expect(await statuses()).toEqual({ [x]: 'stopped', [y]: 'paused' });
+  });
+});
+
+describe('clocks of one kind', () => {
+  it('resumes only the latest paused clock of the kind, not one left paused before it', async () => {
+    const id = await newItem();
+    await t.app.db.transaction((tx) => runEffects(tx, id, [{ type: 'startClock', params: { kind: 'calendar' } }, { type: 'pauseClock', params: { kind: 'calendar' } }]));
+    await t.app.db.transaction((tx) => runEffects(tx, id, [{ type: 'startClock', params: { kind: 'calendar' } }, { type: 'pauseClock', params: { kind: 'calendar' } }], 60_000));
+    await t.app.db.transaction((tx) => runEffects(tx, id, [{ type: 'resumeClock', params: { kind: 'calendar' } }], 120_000));
+    expect((await clocksOf(id, 'calendar')).map((c) => c.status)).toEqual(['paused', 'running']);
+  });
+
+  it('counts a calendar-day clock in calendar days and a fixed-date one to the day it was given', async () => {
+    const id = await newItem();
+    const today = shanghaiDate(t.app.clock.now());
+    await t.app.db.transaction((tx) =>
+      runEffects(tx, id, [
+        { type: 'startClock', params: { kind: 'calendar' } },
+        { type: 'startClock', params: { kind: 'fixed', dueOn: '2030-06-28' } },
+      ]),
+    );
+    const [counted] = await clocksOf(id, 'calendar');
+    expect(counted).toMatchObject({ unit: 'calendarDays', dueOn: addCalendarDays(today, 10), countedFrom: today, countedDays: 10, provisional: false, lengthWorkingDays: null });
+    const [dated] = await clocksOf(id, 'fixed');
+    expect(dated).toMatchObject({ unit: 'fixedDate', dueOn: '2030-06-28', countedFrom: null, countedDays: null, provisional: false });
+    const reminders = await t.app.db.select().from(timers).where(and(eq(timers.clockId, dated?.id ?? ''), eq(timers.purpose, 'reminder')));
+    // two calendar days before, at 09:00 Shanghai time
+    expect(reminders.map((r) => r.fireAt.toISOString())).toEqual(['2030-06-26T01:00:00.000Z']);
   });
 });
 
@@ -286,6 +373,9 @@ describe('a calendar correction', () => {
     await send(id, 'OPEN');
     const [clock] = await t.app.db.select().from(clocks).where(eq(clocks.ownerId, id));
     if (!clock) throw new Error('no clock started');
+    // a calendar-day clock beside it does not depend on the working-day calendar
+    await t.app.db.transaction((tx) => runEffects(tx, id, [{ type: 'startClock', params: { kind: 'calendar' } }]));
+    const [plain] = await clocksOf(id, 'calendar');
     const moved = await t.app.db.transaction(async (tx) => {
       // its due day becomes a holiday: the deadline moves to the next working day
       await tx.insert(calendarDays).values({ date: clock.dueOn, kind: 'holiday', name: '测试', source: 'admin' });
@@ -295,6 +385,7 @@ describe('a calendar correction', () => {
     expect(mine).toEqual([expect.objectContaining({ clockId: clock.id, ownerKind: 'claim', from: clock.dueOn })]);
     expect((mine[0]?.to ?? '') > clock.dueOn).toBe(true);
     expect(mine[0]).not.toHaveProperty('caseId');
+    expect((await clocksOf(id, 'calendar'))[0]?.dueOn).toBe(plain?.dueOn);
     await t.app.db.delete(calendarDays).where(eq(calendarDays.date, clock.dueOn));
   });
 });

@@ -111,7 +111,7 @@ export async function makeWorld(db: Db, api: Api) {
   }
 
   /** Experts of this test's own, signed in (the round's quorum is 3 by default). */
-  async function makeExperts(n = 3, over: { affiliations?: string[]; organisationUscc?: string; organisationName?: string } = {}) {
+  async function makeExperts(n = 3, over: { name?: string; affiliations?: string[]; organisationUscc?: string; organisationName?: string } = {}) {
     // one after another: sign-ins are hashed a few at a time (server/auth/password.ts)
     const out = [];
     for (let i = 0; i < n; i++) {

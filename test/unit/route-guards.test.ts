@@ -186,6 +186,8 @@ describe("a route's answer", () => {
 
   it('answers 500 when checked and the status is not documented', async () => {
     expect(await answerOf(probe(checked, () => reply({ status: 202, body: { id: 'x' } })), '/thing')).toBe(500);
+    // nor without a body: no undocumented status gets through, whatever it carries
+    expect(await answerOf(probe(checked, () => reply({ status: 202 })), '/thing')).toBe(500);
   });
 
   it('is not checked unless CHECK_RESPONSES is on: production pays no parse per answer', async () => {

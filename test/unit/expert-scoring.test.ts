@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { meanPasses, scoreOf, scoreProblems } from '../../workflows/case/scoring';
+import type { Rubric } from '../../db/schema/rounds';
+
+// An expert's score is Σ points × weight; the case passes when the mean of the quorum's scores
+// reaches the pass mark, compared exactly even with decimal weights (SPEC §4, expert review).
+const rubric: Rubric = {
+  criteria: [
+    { key: 'a', label: 'A', maxPoints: 10, weight: 1.5 },
+    { key: 'b', label: 'B', maxPoints: 30, weight: 0.1 },
+  ],
+  passMark: 10.3,
+};
+
+describe('scoring against a weighted rubric', () => {
+  it('weighs each criterion: Σ points × weight', () => {
+    expect(scoreOf(rubric, { a: 2, b: 10 })).toBe(4);
+    expect(scoreOf(rubric, { a: 10, b: 30 })).toBe(18);
+    // the weights decide: 12 points unweighted, 4 weighted, below the mark
+    expect(meanPasses(rubric, [{ a: 2, b: 10 }])).toBe(false);
+    // 7 points unweighted, 10.5 weighted, above it
+    expect(meanPasses(rubric, [{ a: 7, b: 0 }])).toBe(true);
+  });
+
+  it('passes a mean exactly at the mark and fails one a tenth below it, decimal weights and all', () => {
+    // 6 × 1.5 + 13 × 0.1 is 10.3 exactly, though 13 × 0.1 is not in floating point
+    expect(meanPasses(rubric, [{ a: 6, b: 13 }])).toBe(true);
+    expect(meanPasses(rubric, [{ a: 6, b: 12 }])).toBe(false);
+    // the mean of 10.8 and 9.8 is the mark
+    expect(meanPasses(rubric, [{ a: 7, b: 3 }, { a: 5, b: 23 }])).toBe(true);
+    expect(meanPasses(rubric, [{ a: 7, b: 3 }, { a: 5, b: 22 }])).toBe(false);
+  });
+
+  it('takes a criterion scored at its maximum, and names one above it, one missing and one unknown', () => {
+    expect(scoreProblems(rubric, { a: 10, b: 30 })).toEqual([]);
+    expect(scoreProblems(rubric, { a: 0, b: 0 })).toEqual([]);
+    expect(scoreProblems(rubric, { a: 11, c: 1 }).map((p) => p.path)).toEqual(['scores.a', 'scores.b', 'scores.c']);
+  });
+});
