@@ -7,7 +7,7 @@ import type { OwnerKind } from '../../db/schema';
 import { readNotice } from '../notices/workflow';
 import { notFound } from '../errors';
 import { historyFor } from '../cases/history-view';
-import type { CaseContext } from '../../workflows/case/types';
+import { contextOf } from '../../workflows/case/expert-guards';
 
 /**
  * Reviewers and the firm itself may check that a case's history has not been altered. Others,
@@ -27,8 +27,7 @@ export async function verifyNoticeHistory(ctx: ServiceContext, noticeId: string)
 export async function caseHistoryOf(ctx: ServiceContext, caseId: string) {
   const { row } = await loadVisibleCase(ctx, caseId);
   const { items } = await historyOf(ctx, 'case', caseId);
-  const context = (row.snapshot as { context?: Partial<CaseContext> }).context ?? {};
-  return { items: historyFor(items, context, ctx.user) };
+  return { items: historyFor(items, contextOf(row.snapshot), ctx.user) };
 }
 
 /** GET /notices/:id/history: its publication and its closing, oldest first. */

@@ -1,7 +1,7 @@
 import { and, arrayContains, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../db/client';
 import { clocks, enterprises, rounds, users } from '../../db/schema';
-import type { CaseContext } from '../../workflows/case/types';
+import { contextOf } from '../../workflows/case/expert-guards';
 import type { FactsOf, PayloadOf } from '../../workflows/case/events';
 import type { CaseRow } from '../engine/scope';
 import { unprocessable } from '../errors';
@@ -32,7 +32,7 @@ export async function expertCandidates(tx: Tx, row: CaseRow, payload: PayloadOf<
   if (!round) throw new Error(`case ${row.id} points at a missing round`);
   if (!round.rubric) throw unprocessable('the round has no scoring rubric', [{ path: 'expertIds', message: 'an administrator must set the round rubric first', messageZh: '请管理员先设置本批次的评分标准' }]);
   // four eyes (SPEC §2): whoever decided this case, or assigns its experts, cannot also score it
-  const context = (row.snapshot as { context?: Partial<CaseContext> }).context ?? {};
+  const context = contextOf(row.snapshot);
   const reviewers = new Set([...(context.decisions ?? []).map((d) => d.actorId), ...(payload.meta.actorId ? [payload.meta.actorId] : [])]);
   const overdue = await tx
     .select({ assigneeId: clocks.assigneeId })

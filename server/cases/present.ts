@@ -2,7 +2,8 @@ import type { clocks } from '../../db/schema';
 import type { CaseRow, RoundRow } from '../engine/scope';
 import { formatYuan } from '../domain/money';
 import { premiumRateAboveCap, type SubsidyDerivationJson } from '../domain/subsidy';
-import type { CaseContext, CaseEventType } from '../../workflows/case/types';
+import type { CaseEventType } from '../../workflows/case/types';
+import { contextOf } from '../../workflows/case/expert-guards';
 import type { User } from '../context';
 import { expertsView } from './experts-view';
 
@@ -39,7 +40,7 @@ export function warningsFor(row: CaseRow, round: RoundRow): Warning[] {
 }
 
 export function caseView(row: CaseRow, round: RoundRow, allowedEvents: CaseEventType[], clockRows: ClockRow[], viewer: User) {
-  const context = (row.snapshot as { context?: Partial<CaseContext> }).context ?? {};
+  const context = contextOf(row.snapshot);
   return {
     id: row.id,
     number: row.number,

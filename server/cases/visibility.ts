@@ -3,6 +3,7 @@ import { cases } from '../../db/schema';
 import type { User } from '../context';
 import type { Role } from '../../db/schema/accounts';
 import type { AssignmentStatus } from '../../workflows/case/types';
+import { SEEING } from '../../workflows/case/expert-guards';
 
 /**
  * The SQL twin of `canSee` in workflows/case/permissions.ts, for lists: the same rule per role.
@@ -27,7 +28,7 @@ export function visibleAs(role: Role, user: User): SQL | undefined {
       return user.insurerId ? and(submitted, eq(cases.insurerId, user.insurerId)) : undefined;
     case 'expert':
       // the twin of assignedExperts() (server/cases/workflow.ts): an assignment still held
-      return holdsAssignment(user, ['assigned', 'accepted', 'scored']);
+      return holdsAssignment(user, SEEING);
     default:
       return undefined;
   }

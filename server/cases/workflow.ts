@@ -8,7 +8,8 @@ import { authorise, canSee, permitsOf, type CaseFacts } from '../../workflows/ca
 import { guardReasons } from '../../workflows/case/setup';
 import { primaryState } from '../../workflows/case/state';
 import { caseEvents, reasonOf } from '../../workflows/case/events';
-import type { AssignmentStatus, CaseContext, CaseEvent, ClockKind } from '../../workflows/case/types';
+import type { CaseEvent, ClockKind } from '../../workflows/case/types';
+import { contextOf, SEEING } from '../../workflows/case/expert-guards';
 import { scoreProblems } from '../../workflows/case/scoring';
 import { caseClocks } from '../../workflows/case/clocks';
 import type { CaseMachine } from '../../workflows/case/machine';
@@ -56,10 +57,8 @@ export async function readCase(db: DbOrTx, caseId: string, lock: boolean): Promi
 
 /** Experts who hold an assignment on the case: they see it (a declined or replaced one no longer does). */
 export function assignedExperts(snapshot: unknown): string[] {
-  const experts = (snapshot as { context?: Partial<CaseContext> } | null)?.context?.experts ?? [];
-  return experts.filter((a) => SEEING.includes(a.status)).map((a) => a.expertId);
+  return (contextOf(snapshot).experts ?? []).filter((a) => SEEING.includes(a.status)).map((a) => a.expertId);
 }
-const SEEING: readonly AssignmentStatus[] = ['assigned', 'accepted', 'scored'];
 
 /** The case workflow as the engine runs it (SPEC §4). */
 export function caseWorkflow(app: AppContext): WorkflowDefinition<CaseRow, CaseFactsWithName, CaseEvent> {
@@ -121,6 +120,6 @@ export function caseWorkflow(app: AppContext): WorkflowDefinition<CaseRow, CaseF
 }
 
 function scoreCheck(snapshot: unknown, scores: Record<string, number>) {
-  const review = (snapshot as { context?: Partial<CaseContext> } | null)?.context?.expertReview;
+  const review = contextOf(snapshot).expertReview;
   return review ? scoreProblems(review.rubric, scores) : [];
 }

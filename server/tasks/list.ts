@@ -6,6 +6,7 @@ import { cases } from '../../db/schema';
 import type { ClockStatus } from '../../db/schema/clocks';
 import { inboxTasks } from '../../workflows/case/chart';
 import { holdsAssignment, visibleAs } from '../cases/visibility';
+import { OPEN } from '../../workflows/case/expert-guards';
 import type { Role } from '../../db/schema/accounts';
 import { shanghaiDate, workingDaysBetween } from '../calendar/workdays';
 
@@ -39,7 +40,7 @@ function inState(path: readonly string[], primary: string | null): SQL {
 export function waitingFor(user: User): Waiting[] {
   return user.roles.flatMap((role) => {
     // an expert's task is their own open assignment, not every case they were assigned to
-    const jurisdiction = role === 'expert' ? holdsAssignment(user, ['assigned', 'accepted']) : visibleAs(role, user);
+    const jurisdiction = role === 'expert' ? holdsAssignment(user, OPEN) : visibleAs(role, user);
     if (!jurisdiction) return [];
     return inboxTasks
       .filter((t) => t.role === role)
@@ -87,9 +88,9 @@ export async function listTasks(ctx: ServiceContext, q: z.output<typeof tasksQue
   const waiting = waitingFor(ctx.user);
   if (waiting.length === 0) return { items: [], nextCursor: null };
   // a person with several roles sees each case once, under the first task that applies
-  const task = sql`case ${sql.join(waiting.map((w) => sql`when ${w.when} then ${w.task}`), sql` `)} end`;
-  const taskZh = sql`case ${sql.join(waiting.map((w) => sql`when ${w.when} then ${w.taskZh}`), sql` `)} end`;
-  const clock = sql`case ${sql.join(waiting.map((w) => sql`when ${w.when} then ${w.clock}`), sql` `)} end`;
+  const task = firstOf(waiting, (w) => w.task);
+  const taskZh = firstOf(waiting, (w) => w.taskZh);
+  const clock = firstOf(waiting, (w) => w.clock);
   const role = taskRole(waiting);
   const after = q.cursor ? decode(q.cursor) : null;
   const rows = (await ctx.app.db.execute(sql`
@@ -146,12 +147,17 @@ export async function listTasks(ctx: ServiceContext, q: z.output<typeof tasksQue
 const toIso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
 
+/** A value of the first task that applies to the row, as SQL over the inbox's conditions. */
+function firstOf(waiting: readonly Waiting[], value: (w: Waiting) => string | null): SQL {
+  return sql`case ${sql.join(waiting.map((w) => sql`when ${w.when} then ${value(w)}`), sql` `)} end`;
+}
+
 /** Which of the person's roles a case waits for, as SQL over the same conditions as the inbox. */
 export function taskRole(waiting: readonly Waiting[]): SQL {
-  return sql`case ${sql.join(waiting.map((w) => sql`when ${w.when} then ${w.role}`), sql` `)} end`;
+  return firstOf(waiting, (w) => w.role);
 }
 
 /** The chart path of the task a case waits in for the person, as SQL over the inbox conditions. */
 export function taskPath(waiting: readonly Waiting[]): SQL {
-  return sql`case ${sql.join(waiting.map((w) => sql`when ${w.when} then ${w.path}`), sql` `)} end`;
+  return firstOf(waiting, (w) => w.path);
 }

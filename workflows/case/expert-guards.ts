@@ -6,6 +6,13 @@ import type { Assignment, AssignmentStatus, CaseContext, CaseEvent } from './typ
 
 type Ev<T extends CaseEvent['type']> = Extract<CaseEvent, { type: T }>;
 export const OPEN: readonly AssignmentStatus[] = ['assigned', 'accepted'];
+/** An expert sees a case while they hold one of these (a declined or replaced one no longer does). */
+export const SEEING: readonly AssignmentStatus[] = [...OPEN, 'scored'];
+
+/** The machine's context as a stored snapshot holds it, for readers outside the machine. */
+export function contextOf(snapshot: unknown): Partial<CaseContext> {
+  return (snapshot as { context?: Partial<CaseContext> } | null)?.context ?? {};
+}
 
 export const mine = (context: CaseContext, actorId: string | null) => context.experts.find((a) => a.expertId === actorId && a.status !== 'replaced' && a.status !== 'declined');
 export const scored = (context: CaseContext) => context.experts.filter((a) => a.status === 'scored');
