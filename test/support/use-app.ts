@@ -21,7 +21,7 @@ export function useTestApp(setUp: SetUp | (() => SetUp) = {}): { t: TestApp; w: 
   beforeAll(async () => {
     const { world: wanted = true, ...options } = typeof setUp === 'function' ? setUp() : setUp;
     app = await startTestApp(options);
-    if (wanted) world = await makeWorld(app.app.db, app.api);
+    if (wanted) world = await makeWorld(app.app.db, app.api, app.app);
   });
   afterAll(async () => app?.close());
   return { t: standIn('t', () => app), w: standIn('w (a file set up with world: false has none)', () => world) };

@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/client';
+import type { AppContext } from '../../server/context';
+import { deliverEvent } from '../../server/engine/deliver';
 import type { DocumentType, enterprises } from '../../db/schema';
 import { attachRequiredDocuments, makeEdition, makeEnterprise, makeInsurer, makeRound, makeUser, REQUIRED_DOCUMENTS, completeCaseBody } from '../../seeds/factories';
 import type { Api } from './http';
@@ -25,7 +28,7 @@ const STEPS = {
     [{ type: 'APPROVE' }, 'provincial'],
   ],
 } as const satisfies Record<string, readonly (readonly [{ type: string }, Person])[]>;
-export type CaseStep = 'draft' | keyof typeof STEPS | 'awaitingNotice';
+export type CaseStep = 'draft' | keyof typeof STEPS | 'awaitingNotice' | 'approved';
 
 /** Points per criterion of the default rubric (seeds: 30/30/20/20, pass mark 60): 80, a pass. */
 export const PASSING_SCORES = { innovation: 25, firstBatch: 25, market: 15, risk: 15 };
@@ -36,7 +39,7 @@ export const FAILING_SCORES = { innovation: 10, firstBatch: 10, market: 10, risk
  * A small programme of one test's own: an edition, an open round, an insurer, a Hangzhou firm and
  * a Ningbo firm, and one signed-in person per role. Nothing is shared between tests.
  */
-export async function makeWorld(db: Db, api: Api) {
+export async function makeWorld(db: Db, api: Api, app?: AppContext) {
   const insurer = await makeInsurer(db);
   const otherInsurer = await makeInsurer(db);
   const { edition, entries } = await makeEdition(db, [
@@ -102,12 +105,33 @@ export async function makeWorld(db: Db, api: Api) {
       return id;
     }
     const id = await submittedCase(over);
-    for (const [event, who] of STEPS[state === 'awaitingNotice' ? 'expert' : state]) {
+    const pastExperts = state === 'awaitingNotice' || state === 'approved';
+    for (const [event, who] of STEPS[pastExperts ? 'expert' : state]) {
       const res = await api.post(`/cases/${id}/events`, event, tokens[who]);
       if (res.status !== 200) throw new Error(`${event.type} towards ${state} failed: ${res.status} ${JSON.stringify(res.body)}`);
     }
-    if (state === 'awaitingNotice') await expertsScore(id, PASSING_SCORES, await (defaultPanel ??= makeExperts()));
+    if (pastExperts) await expertsScore(id, PASSING_SCORES, await (defaultPanel ??= makeExperts()));
+    if (state === 'approved') await noticePassed(id);
     return id;
+  }
+
+  /**
+   * A case awaiting its notice published on one of its own and the notice closed, as its expiry
+   * would close it: the notice's NOTICE_CLOSED delivered to the case through the engine, without
+   * moving the app's clock (other tests of the file share it).
+   */
+  async function noticePassed(id: string): Promise<void> {
+    if (!app) throw new Error('a world made without its app cannot close notices: pass the AppContext to makeWorld');
+    const published = await api.post<{ id: string }>('/notices', { caseIds: [id] }, tokens.provincial);
+    if (published.status !== 201) throw new Error(`publishing a notice failed: ${published.status} ${JSON.stringify(published.body)}`);
+    const noticeId = published.body.id;
+    const outcome = await deliverEvent(app, {
+      eventId: randomUUID(),
+      from: { kind: 'notice', id: noticeId },
+      to: { kind: 'case', ids: [id] },
+      event: { type: 'NOTICE_CLOSED', noticeId },
+    });
+    if (outcome.applied !== 1) throw new Error(`NOTICE_CLOSED was refused by case ${id}`);
   }
 
   /** Experts of this test's own, signed in (the round's quorum is 3 by default). */
