@@ -10,6 +10,7 @@ import { checkTemplates } from './mail/templates';
 import { isEmpty, seedDemo } from '../seeds/demo';
 import { seedDemoCases } from '../seeds/demo-cases';
 import { assertSeedAllowed } from '../seeds/guard';
+import { calculateMissingSubsidies } from './cases/subsidy';
 import { onShutdown } from './shutdown';
 import { drainable } from './http/drain';
 
@@ -33,6 +34,8 @@ if (env.NODE_ENV !== 'production' && (await isEmpty(app.db))) {
   seeded = true;
 }
 
+// cases approved before the subsidy was calculated on approval get their figure once
+await calculateMissingSubsidies(app);
 const workers: Workers | null = env.RUN_WORKERS === 'inline' ? await startWorkers(app) : null;
 const server: Server = buildApp(app).listen(env.PORT, () => {
   const url = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;

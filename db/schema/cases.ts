@@ -44,6 +44,9 @@ export const cases = pgTable(
     version: integer('version').notNull().default(1),
     subsidyFen: fen('subsidy_fen'),
     subsidyDerivation: jsonb('subsidy_derivation'),
+    // when the case entered `approved`: finance sees it from then on, and the per-firm cap and the
+    // pro-rata reduction go in this order (SPEC §6)
+    approvedAt: instant('approved_at'),
     createdBy: uuid('created_by').notNull().references(() => users.id),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -55,6 +58,7 @@ export const cases = pgTable(
     index('cases_city_state_idx').on(t.city, t.state, t.createdAt, t.id),
     index('cases_state_idx').on(t.state, t.createdAt, t.id),
     index('cases_round_idx').on(t.roundId),
+    index('cases_approved_idx').on(t.roundId, t.approvedAt, t.number).where(sql`approved_at is not null`),
     // an expert's cases: the assignments in the snapshot's context (server/cases/visibility.ts)
     index('cases_experts_idx').using('gin', sql`(${t.snapshot}->'context'->'experts') jsonb_path_ops`),
     // reviewers' lists: submitted cases, newest first, by city / all / by insurer (bench/list.ts)

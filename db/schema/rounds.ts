@@ -37,6 +37,8 @@ export const rounds = pgTable(
     absoluteLimitFen: fen('absolute_limit_fen').default(sql`50000000000`),
     minContractFen: fen('min_contract_fen').notNull().default(sql`20000000`),
     maxYears: integer('max_years').notNull().default(3),
+    // a firm found to have cheated is barred for this many years from the recovery's start (SPEC §1)
+    banYears: integer('ban_years').notNull().default(3),
     perFirmCapFen: fen('per_firm_cap_fen'),
     budgetFen: fen('budget_fen'),
     excludedCategories: text('excluded_categories').array().notNull().default(sql`'{}'`),

@@ -7,7 +7,8 @@ import { policyChangedSinceVerification, policyFingerprint } from './policy-fing
 // The facts an event carries because only the database knows them (workflows/case/events.ts
 // declares which). An event that declares facts without a loader here fails to compile.
 const loaders: { [K in EventsWithFacts]: (tx: Tx, row: CaseRow, event: PayloadOf<K> & { meta: { actorId: string | null } }) => Promise<FactsOf<K>> } = {
-  RESUBMIT: async (tx, row) => ({ policyChanged: await policyChangedSinceVerification(tx, row) }),
+  SUBMIT: async (_tx, row) => ({ policyEndsOn: row.policy.endsOn ?? null }),
+  RESUBMIT: async (tx, row) => ({ policyChanged: await policyChangedSinceVerification(tx, row), policyEndsOn: row.policy.endsOn ?? null }),
   VERIFY_POLICY: async (tx, row) => ({ policyFingerprint: await policyFingerprint(tx, row) }),
   ASSIGN_EXPERTS: expertCandidates,
 };

@@ -52,6 +52,8 @@ function caseRecipients(c: CaseRow, group: RecipientGroup, assigneeId: string | 
       return and(eq(users.city, c.city), arrayContains(users.roles, ['municipal'])) ?? sql`false`;
     case 'provincialReviewers':
       return arrayContains(users.roles, ['provincial']);
+    case 'finance':
+      return arrayContains(users.roles, ['finance']);
     case 'insurer':
       return c.insurerId ? (and(eq(users.insurerId, c.insurerId), arrayContains(users.roles, ['insurer'])) ?? sql`false`) : sql`false`;
     default: {

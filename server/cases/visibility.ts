@@ -26,6 +26,8 @@ export function visibleAs(role: Role, user: User): SQL | undefined {
       return submitted;
     case 'insurer':
       return user.insurerId ? and(submitted, eq(cases.insurerId, user.insurerId)) : undefined;
+    case 'finance':
+      return isNotNull(cases.approvedAt);
     case 'expert':
       // the twin of assignedExperts() (server/cases/workflow.ts): an assignment still held
       return holdsAssignment(user, SEEING);

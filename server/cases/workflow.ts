@@ -1,6 +1,6 @@
 import { and, eq, notInArray } from 'drizzle-orm';
 import type { AnyMachineSnapshot } from 'xstate';
-import type { DbOrTx } from '../../db/client';
+import type { DbOrTx, Tx } from '../../db/client';
 import { cases, enterprises, rounds, taskClaims } from '../../db/schema';
 import { activePaths } from '../../workflows/case/chart';
 import { caseMachines } from '../../workflows/case/registry';
@@ -21,6 +21,7 @@ import { caseScope } from './scope';
 import { submissionProblems } from './rules';
 import { eventFacts } from './event-facts';
 import { recordResolution } from '../notices/resolve-objection';
+import { isApproved, recordRecovery, recoveredProblems, subsidyOnApproval } from './subsidy';
 
 export interface CaseFactsWithName extends CaseFacts {
   /** read with the case lock, for the email texts */
@@ -50,6 +51,7 @@ export async function readCase(db: DbOrTx, caseId: string, lock: boolean): Promi
       insurerId: row.insurerId,
       submitted: row.submittedAt !== null,
       assignedExpertIds: assignedExperts(row.snapshot),
+      approved: row.approvedAt !== null,
       firmName: found.firmName,
     },
   };
@@ -93,11 +95,17 @@ export function caseWorkflow(app: AppContext): WorkflowDefinition<CaseRow, CaseF
         ...(submission ? { validate: (t) => submissionProblems(now)(t, row, round) } : {}),
         // a score is checked against the rubric frozen at assignment, every criterion named
         ...(event.type === 'SCORE' ? { validate: async () => scoreCheck(row.snapshot, event.scores), invalid: 'the scores do not fit the rubric' } : {}),
+        ...(event.type === 'RECOVERED' ? { validate: async () => recoveredProblems(row, event.amount), invalid: 'the recovered amount is not acceptable' } : {}),
         // which version of the round's rules a submission was checked against, for auditors
         ...(submission ? { historyExtra: { roundParamsVersion: round.paramsVersion } } : {}),
       };
     },
     persist: async (tx, row, next, event, now) => {
+      // the money stage's figures and rows are written with the transition that decided them
+      const entersApproval = isApproved(next.value) && !isApproved(row.snapshot.value);
+      const money = entersApproval || event.type === 'START_RECOVERY' || event.type === 'RECOVERED' ? await roundOf(tx, row) : null;
+      const subsidy = entersApproval && money ? await subsidyOnApproval(tx, row, money, now) : {};
+      if (money) await recordRecovery(tx, row, money, event, now);
       const [updated] = await tx
         .update(cases)
         .set({
@@ -106,6 +114,7 @@ export function caseWorkflow(app: AppContext): WorkflowDefinition<CaseRow, CaseF
           version: row.version + 1,
           updatedAt: now,
           ...(event.type === 'SUBMIT' ? { submittedAt: now } : {}),
+          ...subsidy,
         })
         .where(eq(cases.id, row.id))
         .returning();
@@ -117,6 +126,12 @@ export function caseWorkflow(app: AppContext): WorkflowDefinition<CaseRow, CaseF
       return updated;
     },
   };
+}
+
+async function roundOf(tx: Tx, row: CaseRow) {
+  const [round] = await tx.select().from(rounds).where(eq(rounds.id, row.roundId));
+  if (!round) throw new Error(`case ${row.id} points at a missing round`);
+  return round;
 }
 
 function scoreCheck(snapshot: unknown, scores: Record<string, number>) {

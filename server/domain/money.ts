@@ -43,6 +43,9 @@ export const yuanString = yuanText
   .meta({ description: 'Amount in yuan, as a string with at most two decimals', example: '1500000.00' })
   .transform(parseYuan);
 
+/** Request field kept as the yuan string it was sent as (an event payload stays JSON in the history). */
+export const yuanPlain = yuanText.meta({ description: 'Amount in yuan, as a string with at most two decimals', example: '1500000.00' });
+
 /** Response field: what formatYuan produces (always two decimals); for OpenAPI response schemas. */
 export const yuanStringOut = z
   .string()

@@ -163,6 +163,48 @@ export const templates = {
       en: 'The public notice of application {{caseNumber}} ({{firmName}}, {{materialName}}) has ended with no objection open: the review is passed.',
     },
   ),
+  'case.approved': t(
+    { zh: '申请 {{caseNumber}} 已批准，补偿金额已核定', en: 'Application {{caseNumber}} approved, subsidy calculated' },
+    {
+      zh: '{{firmName}} 的申请 {{caseNumber}}（{{materialName}}）已批准，保费补偿金额已按本批次规则核定，计算过程可在系统中查看：{{link}}',
+      en: 'Application {{caseNumber}} of {{firmName}} ({{materialName}}) is approved; its premium subsidy has been calculated under the round rules. The derivation is shown at {{link}}',
+    },
+  ),
+  'case.subsidyReduced': t(
+    { zh: '申请 {{caseNumber}} 的补偿金额已按比例核减', en: 'The subsidy of application {{caseNumber}} was reduced pro rata' },
+    {
+      zh: '因本批次核准补偿总额超出预算，申请 {{caseNumber}}（{{materialName}}）的补偿金额已按比例核减，详见：{{link}}',
+      en: 'The approved subsidies of the round exceed its budget: the subsidy of application {{caseNumber}} ({{materialName}}) was reduced pro rata. Details: {{link}}',
+    },
+  ),
+  'case.paid': t(
+    { zh: '申请 {{caseNumber}} 的补偿资金已拨付', en: 'The subsidy of application {{caseNumber}} has been paid' },
+    {
+      zh: '{{firmName}} 的申请 {{caseNumber}}（{{materialName}}）的保费补偿资金已拨付，请查收。详见：{{link}}',
+      en: 'The premium subsidy of application {{caseNumber}} of {{firmName}} ({{materialName}}) has been paid. Details: {{link}}',
+    },
+  ),
+  'case.paymentFailed': t(
+    { zh: '申请 {{caseNumber}} 的补偿资金拨付失败', en: 'The subsidy payment of application {{caseNumber}} failed' },
+    {
+      zh: '申请 {{caseNumber}}（{{firmName}}，{{materialName}}）的补偿资金拨付失败：{{reason}}。请企业核对收款账户，财务人员将重新纳入拨付批次。',
+      en: 'The subsidy payment of application {{caseNumber}} ({{firmName}}, {{materialName}}) failed: {{reason}}. The firm should check its bank account; finance will put the case into a new batch.',
+    },
+  ),
+  'case.recoveryStarted': t(
+    { zh: '申请 {{caseNumber}} 的补偿资金启动追回', en: 'Recovery started for application {{caseNumber}}' },
+    {
+      zh: '申请 {{caseNumber}}（{{firmName}}，{{materialName}}）的补偿资金已启动追回，原因：{{reason}}。企业在禁止期内不得申报。',
+      en: 'A recovery of the subsidy of application {{caseNumber}} ({{firmName}}, {{materialName}}) has started. Reason: {{reason}}. The firm may not apply during its ban.',
+    },
+  ),
+  'case.recovered': t(
+    { zh: '申请 {{caseNumber}} 的补偿资金已追回', en: 'The subsidy of application {{caseNumber}} has been recovered' },
+    {
+      zh: '申请 {{caseNumber}}（{{firmName}}，{{materialName}}）的补偿资金追回已登记完毕。',
+      en: 'The recovery of the subsidy of application {{caseNumber}} ({{firmName}}, {{materialName}}) has been recorded.',
+    },
+  ),
   'case.objection': t(
     { zh: '公示异议：申请 {{caseNumber}}', en: 'Objection to application {{caseNumber}}' },
     {

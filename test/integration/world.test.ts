@@ -16,7 +16,7 @@ describe('world.caseIn', () => {
     ['provincialRevision', 'revision', 'verified'],
     ['expert', 'expert', 'verified'],
     ['awaitingNotice', 'awaitingNotice', 'verified'],
-    ['approved', 'approved', 'draft'],
+    ['approved', 'calculated', 'draft'],
   ];
   for (const [step, state, insurance] of expected) {
     it(`brings a case to ${step}`, async () => {

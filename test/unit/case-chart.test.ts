@@ -182,6 +182,7 @@ describe('who may send what, state by state (the meta.may of the chart)', () => 
       'acceptedByMe',
       'assignedToMe',
       'enoughExperts',
+      'fromItsBatch',
       'fromItsNotice',
       'namesOpenObjection',
       'openForMe',
@@ -209,7 +210,7 @@ describe('the state a list filters on', () => {
 
 describe('the machine registry', () => {
   it('serves the current chart under its version', () => {
-    expect(CASE_MACHINE_VERSION).toBe('case@2');
-    expect(caseMachines).toEqual({ 'case@2': caseMachine });
+    expect(CASE_MACHINE_VERSION).toBe('case@3');
+    expect(caseMachines).toEqual({ 'case@3': caseMachine });
   });
 });

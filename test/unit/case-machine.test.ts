@@ -42,22 +42,28 @@ describe('case machine structure', () => {
   });
 
   // Cases finish on the version they started with: a change that alters this shape needs a new version.
-  const golden = JSON.parse(readFileSync(new URL('./golden/case@2.revision.json', import.meta.url), 'utf8'));
+  const golden = JSON.parse(readFileSync(new URL('./golden/case@3.revision.json', import.meta.url), 'utf8'));
+  const retired2 = JSON.parse(readFileSync(new URL('./golden/case@2.revision.json', import.meta.url), 'utf8'));
   const retired = JSON.parse(readFileSync(new URL('./golden/case@1.revision.json', import.meta.url), 'utf8'));
 
   it('keeps the persisted shape of its version (golden snapshot)', () => {
     const { snapshot } = run([
-      { type: 'SUBMIT', meta: meta('firm') },
+      { type: 'SUBMIT', policyEndsOn: '2027-03-31', meta: meta('firm') },
       { type: 'RETURN', reasons: [{ path: 'contract.amount', message: '金额不符' }], meta: meta('municipal') },
     ]);
-    expect(CASE_MACHINE_VERSION).toBe('case@2');
+    expect(CASE_MACHINE_VERSION).toBe('case@3');
     expect({ value: snapshot.value, context: snapshot.context }).toEqual(golden);
   });
 
   it('reads a retired case@1 snapshot as migration 0016 leaves it: the two new context fields added, nothing else', () => {
     const migrated = { ...retired, context: { ...retired.context, experts: [], expertReview: null } };
+    expect(migrated).toEqual(retired2);
+  });
+
+  it('reads a retired case@2 snapshot as migration 0020 leaves it: the policy end and the batch added, nothing else', () => {
+    const migrated = { ...retired2, context: { ...retired2.context, policyEndsOn: '2027-03-31', batchId: null } };
     expect(migrated).toEqual(golden);
-    expect(caseMachine.resolveState(migrated).value).toEqual(retired.value);
+    expect(caseMachine.resolveState(migrated).value).toEqual(retired2.value);
   });
 
   it('continues a golden snapshot of its version', () => {

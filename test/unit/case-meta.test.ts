@@ -10,6 +10,8 @@ describe('the case chart\'s state meta', () => {
     expect([...DEAD_STATES].sort()).toEqual(['lapsed', 'rejected', 'withdrawn']);
     expect(inboxTasks.map((t) => `${t.role}:${t.path.join('.')}:${t.urgentBy ?? '-'}`).sort()).toEqual([
       'expert:inReview.review.expert.reviewing:expertReview',
+      'finance:approved.calculated:-',
+      'finance:recovery:-',
       'firm:draft:-',
       'firm:inReview.review.revision:revision',
       'insurer:inReview.insurance.pendingVerification:-',
@@ -19,7 +21,7 @@ describe('the case chart\'s state meta', () => {
       'provincial:inReview.review.objection:objection',
       'provincial:inReview.review.provincial:provincialReview',
     ]);
-    expect(inboxTasks.filter((t) => t.via).map((t) => t.path.join('.'))).toEqual(['inReview.review.awaitingNotice']);
+    expect(inboxTasks.filter((t) => t.via).map((t) => t.path.join('.'))).toEqual(['inReview.review.awaitingNotice', 'approved.calculated']);
   });
 
   it('puts a case in an inbox only where that role may send an event, or acts on another aggregate for it', () => {

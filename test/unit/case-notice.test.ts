@@ -43,8 +43,12 @@ describe('the public notice on the case chart', () => {
 
   it('passes the review when its own notice closes, and the case is approved with the policy verified', () => {
     const { snapshot, effects } = run([opened, closed]);
-    expect(snapshot.value).toBe('approved');
-    expect(effects).toEqual([{ type: 'notify', params: { template: 'case.noticePassed', to: ['firm'] } }]);
+    expect(snapshot.value).toEqual({ approved: 'calculated' });
+    // entering approved tells the firm and finance; no renewal clock for a context without the policy end
+    expect(effects).toEqual([
+      { type: 'notify', params: { template: 'case.noticePassed', to: ['firm'] } },
+      { type: 'notify', params: { template: 'case.approved', to: ['firm', 'finance'] } },
+    ]);
   });
 
   it('waits in reviewApproved for the insurer when the policy is not yet verified', () => {
@@ -53,7 +57,7 @@ describe('the public notice on the case chart', () => {
     const [passed] = transition(caseMachine, onNotice, closed);
     expect(passed.value).toEqual({ inReview: { review: 'reviewApproved', insurance: 'pendingVerification' } });
     const [verified] = transition(caseMachine, passed, { type: 'VERIFY_POLICY', meta: { ...provincial, role: 'insurer' } });
-    expect(verified.value).toBe('approved');
+    expect(verified.value).toEqual({ approved: 'calculated' });
   });
 
   it("ignores another notice's closing", () => {
@@ -84,10 +88,11 @@ describe('the public notice on the case chart', () => {
     expect(held.review).toBe('objection');
     expect(held.snapshot.context.notice?.ended).toBe(true);
     const { snapshot, effects } = run([opened, objection(O1), closed, resolve(O1, 'dismissed')]);
-    expect(snapshot.value).toBe('approved');
+    expect(snapshot.value).toEqual({ approved: 'calculated' });
     expect(effects).toEqual([
       { type: 'stopClock', params: { kind: 'objection' } },
       { type: 'notify', params: { template: 'case.noticePassed', to: ['firm'] } },
+      { type: 'notify', params: { template: 'case.approved', to: ['firm', 'finance'] } },
     ]);
   });
 
@@ -117,7 +122,7 @@ describe('the public notice on the case chart', () => {
 
   it('offers the provincial reviewer RESOLVE_OBJECTION while an objection is open', () => {
     const actor = { id: 'provincial-1', roles: ['provincial' as const], city: null, enterpriseId: null, insurerId: null, affiliations: [] };
-    const facts = { enterpriseId: 'f', enterpriseUscc: 'u', enterpriseAffiliations: [], city: '330100', insurerId: null, submitted: true, assignedExpertIds: [] };
+    const facts = { enterpriseId: 'f', enterpriseUscc: 'u', enterpriseAffiliations: [], city: '330100', insurerId: null, submitted: true, assignedExpertIds: [], approved: false };
     expect(allowedEvents(run([opened, objection(O1)]).snapshot, actor, facts, at)).toEqual(['RESOLVE_OBJECTION']);
     expect(allowedEvents(run([opened]).snapshot, actor, facts, at)).toEqual([]);
   });

@@ -14,6 +14,7 @@ const facts: CaseFacts = {
   insurerId: 'picc',
   submitted: true,
   assignedExpertIds: ['expert-1'],
+  approved: false,
 };
 const actor = (over: Partial<Actor>): Actor => ({ id: 'u', roles: [], city: null, enterpriseId: null, insurerId: null, affiliations: [], ...over });
 const meta = (role: EventMeta['role'], actorId: string): EventMeta => ({ at: '2026-05-06T10:00:00.000Z', actorId, role });

@@ -11,6 +11,7 @@ const facts: CaseFacts = {
   insurerId: 'picc',
   submitted: true,
   assignedExpertIds: [],
+  approved: false,
 };
 const actor = (over: Partial<Actor>): Actor => ({ id: 'u', roles: [], city: null, enterpriseId: null, insurerId: null, affiliations: [], ...over });
 const at = '2026-05-06T10:00:00.000Z';

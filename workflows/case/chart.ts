@@ -19,10 +19,11 @@ interface NodeLike {
   states: Record<string, NodeLike>;
 }
 
-/** Mirrors primaryState(): a top-level state, or a stage of the review region. */
+/** Mirrors primaryState(): a top-level state, a stage of the review region, or a step of the money stage. */
 export function primaryOfPath(path: readonly string[]): string | null {
   if (path.length === 1) return path[0] ?? null;
   if (path[0] === 'inReview' && path[1] === 'review' && path.length >= 3) return path[2] ?? null;
+  if (path[0] === 'approved' && path.length === 2) return path[1] ?? null;
   return null;
 }
 

@@ -52,6 +52,16 @@ export const caseClocks = {
     onExpiry: 'overdue',
     escalate: ['provincialReviewers'],
   },
+  // the policy's end (SPEC §4): the firm is reminded 30 days before to renew; nothing happens at the end
+  policyEnd: {
+    label: { zh: '保单到期', en: 'policy end' },
+    unit: 'fixedDate',
+    length: () => 0,
+    reminders: [30],
+    remind: ['firm'],
+    onExpiry: 'overdue',
+    escalate: [],
+  },
 } as const satisfies Record<string, ClockKindSpec<RecipientGroup>>;
 
 export type ClockKind = keyof typeof caseClocks;

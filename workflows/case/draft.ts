@@ -10,7 +10,7 @@ export const draft = caseSetup.createStateConfig({
     SUBMIT: {
       target: 'inReview',
       actions: [
-        caseSetup.assign({ submissions: ({ context }) => context.submissions + 1 }),
+        caseSetup.assign({ submissions: ({ context }) => context.submissions + 1, policyEndsOn: ({ event }) => ('policyEndsOn' in event ? (event.policyEndsOn ?? null) : null) }),
         { type: 'startClock', params: { kind: 'municipalReview' } },
         { type: 'notify', params: { template: 'case.submitted', to: ['firm', 'municipalReviewers'] } },
       ],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CLOCK_KINDS } from './clocks';
+import { yuanPlain } from '../../server/domain/money';
 
 // Every event of the case workflow, defined once: what a person sends (`payload`), the facts the
 // service adds because only the database knows them (`facts`), whether nobody but the system may
@@ -29,12 +30,13 @@ interface EventDefinition<P extends z.ZodRawShape, F extends z.ZodRawShape> {
 const event = <P extends z.ZodRawShape, F extends z.ZodRawShape = Record<never, never>>(d: EventDefinition<P, F>) => d;
 
 export const caseEvents = {
-  SUBMIT: event({ payload: {}, submission: true }),
+  // the policy's end date travels with a submission: the renewal reminder of an approved case counts to it
+  SUBMIT: event({ payload: {}, submission: true, facts: { policyEndsOn: z.iso.date().nullable().optional() } }),
   RESUBMIT: event({
     payload: {},
     submission: true,
     // the policy or its documents differ from what the insurer verified
-    facts: { policyChanged: z.boolean().optional() },
+    facts: { policyChanged: z.boolean().optional(), policyEndsOn: z.iso.date().nullable().optional() },
   }),
   WITHDRAW: event({ payload: { reason: required('reason') }, reason: (e) => e.reason }),
   APPROVE: event({ payload: { comment: z.string().max(2000).optional() } }),
@@ -78,6 +80,23 @@ export const caseEvents = {
   RESOLVE_OBJECTION: event({
     payload: { objectionId: z.uuid(), outcome: z.enum(['upheld', 'dismissed']), reason: required('reason') },
     reason: (e) => e.reason,
+  }),
+
+  // the money stage (SPEC §4, §6): a disbursement batch sends these to each of its cases
+  BATCHED: event({ payload: { batchId: z.uuid() }, systemOnly: true }),
+  UNBATCHED: event({ payload: { batchId: z.uuid() }, systemOnly: true }),
+  BATCH_APPROVED: event({ payload: { batchId: z.uuid() }, systemOnly: true }),
+  PAID: event({ payload: { batchId: z.uuid(), paymentId: z.string().min(1), reference: z.string().min(1), paidOn: z.iso.date() }, systemOnly: true }),
+  PAYMENT_FAILED: event({ payload: { batchId: z.uuid(), paymentId: z.string().min(1), failure: z.string().min(1) }, systemOnly: true, reason: (e) => e.failure }),
+  // a pro-rata reduction approved by a second finance user (server/rounds/pro-rata.ts)
+  SUBSIDY_REDUCED: event({ payload: { proposalId: z.uuid(), before: z.string(), after: z.string() }, systemOnly: true }),
+  // 追回 (SPEC §1): fraud found on a paid case; the firm is barred for the round's ban period
+  START_RECOVERY: event({ payload: { reason: required('reason') }, reason: (e) => e.reason }),
+  RECOVERED: event({
+    payload: {
+      amount: yuanPlain.refine((s) => /[1-9]/.test(s), 'the amount recovered must be more than zero'),
+      reference: z.string().trim().min(1, 'the bank reference is required').max(200),
+    },
   }),
 } as const;
 

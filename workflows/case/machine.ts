@@ -6,9 +6,10 @@ import { revision } from './revision';
 import { insurance } from './insurance';
 import { expert } from './expert';
 import { awaitingNotice, notice, objection, reviewApproved } from './notice';
+import { approved, recovery } from './subsidy';
 
 /** Bumped whenever a change would read an old snapshot differently; old versions stay registered. */
-export const CASE_MACHINE_VERSION = 'case@2';
+export const CASE_MACHINE_VERSION = 'case@3';
 
 export const caseMachine = caseSetup.createMachine({
   id: 'case',
@@ -21,6 +22,8 @@ export const caseMachine = caseSetup.createMachine({
     returnedFrom: null,
     policyVerified: false,
     submissions: 0,
+    policyEndsOn: null,
+    batchId: null,
   }),
   states: {
     draft,
@@ -59,8 +62,10 @@ export const caseMachine = caseSetup.createMachine({
         insurance,
       },
     },
-    // the subsidy stage (SPEC §4, §6) starts here
-    approved: {},
+    // the subsidy stage (SPEC §4, §6): calculated, batched, paymentApproved, paid
+    approved,
+    recovery,
+    recovered: { type: 'final' },
     withdrawn: { type: 'final', meta: { dead: true } },
     rejected: { type: 'final', meta: { dead: true } },
     lapsed: { type: 'final', meta: { dead: true } },

@@ -23,6 +23,8 @@ export interface CaseFacts {
   insurerId: string | null;
   submitted: boolean;
   assignedExpertIds: readonly string[];
+  /** the case entered `approved`: finance sees it and its money from then on */
+  approved: boolean;
 }
 
 export type Message = { zh: string; en: string };
@@ -53,6 +55,7 @@ function seesAs(role: Role, actor: Actor, facts: CaseFacts): boolean {
     case 'expert':
       return facts.assignedExpertIds.includes(actor.id);
     case 'finance':
+      return facts.approved;
     case 'admin':
       return false;
   }

@@ -13,7 +13,7 @@ export const revision = caseSetup.createStateConfig({
         guard: { type: 'returnedBy', params: { stage: 'municipal' } },
         target: 'municipal',
         actions: [
-          caseSetup.assign({ returnedFrom: null, submissions: ({ context }) => context.submissions + 1 }),
+          caseSetup.assign({ returnedFrom: null, submissions: ({ context }) => context.submissions + 1, policyEndsOn: ({ context, event }) => ('policyEndsOn' in event && event.policyEndsOn !== undefined ? event.policyEndsOn : (context.policyEndsOn ?? null)) }),
           { type: 'stopClock', params: { kind: 'revision' } },
           { type: 'resumeClock', params: { kind: 'municipalReview' } },
           { type: 'notify', params: { template: 'case.resubmitted', to: ['firm', 'municipalReviewers'] } },
@@ -23,7 +23,7 @@ export const revision = caseSetup.createStateConfig({
         guard: { type: 'returnedBy', params: { stage: 'provincial' } },
         target: 'provincial',
         actions: [
-          caseSetup.assign({ returnedFrom: null, submissions: ({ context }) => context.submissions + 1 }),
+          caseSetup.assign({ returnedFrom: null, submissions: ({ context }) => context.submissions + 1, policyEndsOn: ({ context, event }) => ('policyEndsOn' in event && event.policyEndsOn !== undefined ? event.policyEndsOn : (context.policyEndsOn ?? null)) }),
           { type: 'stopClock', params: { kind: 'revision' } },
           { type: 'resumeClock', params: { kind: 'provincialReview' } },
           { type: 'notify', params: { template: 'case.resubmitted', to: ['firm', 'provincialReviewers'] } },

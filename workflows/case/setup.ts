@@ -16,7 +16,7 @@ export const caseSetup = setup({
   },
   actions: {
     notify: (_: unknown, _params: { template: TemplateName; to: RecipientGroup[]; assignee?: string }) => undefined,
-    startClock: (_: unknown, _params: { kind: ClockKind; assignee?: string }) => undefined,
+    startClock: (_: unknown, _params: { kind: ClockKind; assignee?: string; dueOn?: string }) => undefined,
     pauseClock: (_: unknown, _params: { kind: ClockKind; assignee?: string }) => undefined,
     resumeClock: (_: unknown, _params: { kind: ClockKind; assignee?: string }) => undefined,
     stopClock: (_: unknown, _params: { kind: ClockKind; assignee?: string }) => undefined,
@@ -25,6 +25,8 @@ export const caseSetup = setup({
   guards: {
     policyVerified: ({ context }) => context.policyVerified,
     returnedBy: ({ context }, params: { stage: ReviewStage }) => context.returnedFrom === params.stage,
+    // a batch's event moves only the case that batch holds (a stale delivery from an earlier batch is refused)
+    fromItsBatch: ({ context, event }) => 'batchId' in event && context.batchId === event.batchId,
     ...expertGuards,
     ...noticeGuards,
   },
@@ -54,5 +56,6 @@ export const guardReasons: Record<string, { zh: string; en: string }> = {
   acceptedByMe: { zh: '请先接受评审任务；已打分或已谢绝的不能再打分', en: 'accept the assignment first; once scored or declined you cannot score' },
   openForMe: { zh: '您没有可谢绝的评审任务', en: 'you have no open assignment to decline' },
   fromItsNotice: { zh: '该申请不在此公示中', en: 'the case is not on this notice' },
+  fromItsBatch: { zh: '该申请不在此拨付批次中', en: 'the case is not in this disbursement batch' },
   namesOpenObjection: { zh: '该申请没有此项待处理的异议', en: 'the case has no open objection with this id' },
 };

@@ -14,6 +14,9 @@ export function primaryState(value: StateValue): string {
     const [stage] = review && typeof review === 'object' ? Object.keys(review) : [];
     if (stage) return stage;
   }
+  // the money stage is listed by its step: calculated, batched, paymentApproved, paid
+  const approved = value.approved;
+  if (typeof approved === 'string') return approved;
   const [top] = Object.keys(value);
   return top ?? 'unknown';
 }

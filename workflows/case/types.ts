@@ -8,7 +8,7 @@ export type { ClockKind } from './clocks';
 import type { ClockKind } from './clocks';
 export type ReviewStage = 'municipal' | 'provincial';
 /** Recipients are named by their relation to the case; the effect executor resolves them to people. */
-export const RECIPIENT_GROUPS = ['firm', 'municipalReviewers', 'provincialReviewers', 'insurer', 'assignee'] as const;
+export const RECIPIENT_GROUPS = ['firm', 'municipalReviewers', 'provincialReviewers', 'insurer', 'finance', 'assignee'] as const;
 /** `assignee`: the person whose own clock a reminder is about (an expert's assignment). */
 export type RecipientGroup = (typeof RECIPIENT_GROUPS)[number];
 export type ActorRole = Role | 'system';
@@ -68,6 +68,10 @@ export interface CaseContext {
    * still open. Absent until a notice opens, so that earlier snapshots of case@2 read unchanged.
    */
   notice?: NoticeRecord;
+  /** the policy's end date, recorded at submission: the renewal reminder counts to it (absent before case@3) */
+  policyEndsOn?: string | null;
+  /** the disbursement batch that holds the case now, if any: only its events move the case */
+  batchId?: string | null;
 }
 
 export interface NoticeRecord {
@@ -100,7 +104,7 @@ export interface CaseStateMeta {
    * the inbox task of the role that acts here, and the clock that makes it urgent; `via` when the
    * step is taken on another aggregate (a notice is published for the case), not by a case event
    */
-  task?: { role: Role; label: Label; urgentBy?: ClockKind; via?: 'notice' };
+  task?: { role: Role; label: Label; urgentBy?: ClockKind; via?: 'notice' | 'batch' };
   /** an application that ended here no longer counts as live (duplicates, renewal chains) */
   dead?: true;
 }

@@ -13,6 +13,7 @@ import { caseHistorySchema } from '../../audit/schema';
 import { caseListSchema } from '../../cases/list-schema';
 import { caseEventResultSchema, caseViewSchema } from '../../cases/view-schema';
 import { mount, reply } from '../route';
+import { caseSubsidyOf, subsidyViewSchema } from '../../cases/subsidy-view';
 
 const idParams = z.object({ id: z.uuid({ error: 'not a case id' }) });
 
@@ -122,5 +123,18 @@ export function caseRoutes(router: Router, app: AppContext) {
     ok: { status: 200, description: 'the history', schema: caseHistorySchema },
     errors: [404],
     handler: async ({ ctx, params }) => caseHistoryOf(ctx, params.id),
+  });
+  mount(router, app, {
+    method: 'get',
+    path: '/cases/:id/subsidy',
+    operationId: 'getCaseSubsidy',
+    summary: 'The subsidy of an approved case: the current amount, its derivation in figures and words, and every adjustment',
+    tags: ['cases'],
+    auth: 'user',
+    roles: ['firm', 'municipal', 'provincial', 'finance'],
+    params: idParams,
+    ok: { status: 200, description: 'the subsidy', schema: subsidyViewSchema },
+    errors: [403, 404],
+    handler: async ({ ctx, params }) => caseSubsidyOf(ctx, params.id),
   });
 }

@@ -139,6 +139,14 @@ export const zh = {
     NOTICE_CLOSED: '公示期满',
     OBJECTION: '收到异议',
     RESOLVE_OBJECTION: '处理异议',
+    BATCHED: '纳入拨付批次',
+    UNBATCHED: '移出拨付批次',
+    BATCH_APPROVED: '拨付批次获批',
+    PAID: '补偿资金已拨付',
+    PAYMENT_FAILED: '拨付失败',
+    SUBSIDY_REDUCED: '按比例核减',
+    START_RECOVERY: '启动追回',
+    RECOVERED: '登记追回款项',
   } satisfies Record<CaseEventType, string>,
   // the states a case can be in, as its badge reads; test/unit/page-messages.test.ts checks the chart's are all here
   states: {
@@ -155,6 +163,12 @@ export const zh = {
     objection: '异议处理中',
     reviewApproved: '评审通过',
     approved: '已批准',
+    calculated: '补偿已核定',
+    batched: '已纳入拨付批次',
+    paymentApproved: '拨付已批准',
+    paid: '已拨付',
+    recovery: '追回中',
+    recovered: '已追回',
   } as Record<string, string>,
   // the history's own entries beside the workflow's events
   historyKinds: { CREATE: '创建申请', EDIT: '修改申请', DOCUMENT_UPLOADED: '上传材料' } as Record<string, string>,

@@ -1,0 +1,271 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { and, eq } from 'drizzle-orm';
+import { cases, clocks, emailDeliveries, enterprises, history, recoveries, rounds, subsidyAdjustments, timers } from '../../db/schema';
+import { deliverEvent } from '../../server/engine/deliver';
+import { computeSubsidy } from '../../server/domain/subsidy';
+import { parseYuan } from '../../server/domain/money';
+import { shanghaiDate } from '../../server/calendar/dates';
+import { useTestApp } from '../support/use-app';
+import { makeWorld } from '../support/world';
+
+const { t, w } = useTestApp();
+
+interface Subsidy {
+  amount: string;
+  calculated: string;
+  state: string;
+  derivation: { subsidy: string; flags: string[]; ruleVersion: string; inputs: Record<string, string>; params: Record<string, unknown> };
+  adjustments: { kind: string; before: string; after: string; basis: Record<string, string> }[];
+  steps: { key: string; zh: string; en: string; amount: string | null }[];
+  recovery: { reason: string; bannedUntil: string; amount: string | null; reference: string | null } | null;
+}
+
+/** A case approved with the contract amount, liability limit and premium given (yuan strings). */
+async function approvedWith(contract: string, limit: string, premium: string, world = w): Promise<string> {
+  const body = world.caseBody();
+  return world.caseIn('approved', { contract: { ...body.contract, amount: contract }, policy: { ...body.policy, liabilityLimit: limit, premium } });
+}
+
+const subsidyOf = (id: string, token = w.tokens.firm) => t.api.get<Subsidy>(`/cases/${id}/subsidy`, token);
+const caseOf = (id: string) => t.api.get<{ state: string; allowedEvents: string[] }>(`/cases/${id}`, w.tokens.provincial);
+
+/** An event a disbursement batch sends its case, delivered through the engine as the outbox would. */
+async function fromBatch(caseId: string, batchId: string, event: { type: string } & Record<string, unknown>) {
+  return deliverEvent(t.app, { eventId: randomUUID(), from: { kind: 'batch', id: batchId }, to: { kind: 'case', ids: [caseId] }, event });
+}
+
+/** A case approved and paid through a batch of its own. */
+async function paidCase(): Promise<{ id: string; batchId: string }> {
+  const id = await w.caseIn('approved');
+  const batchId = randomUUID();
+  expect(await fromBatch(id, batchId, { type: 'BATCHED', batchId })).toEqual({ applied: 1, refused: 0 });
+  expect(await fromBatch(id, batchId, { type: 'BATCH_APPROVED', batchId })).toEqual({ applied: 1, refused: 0 });
+  expect(await fromBatch(id, batchId, { type: 'PAID', batchId, paymentId: `P-${id.slice(0, 8)}`, reference: 'BANK-REF-1', paidOn: '2026-12-01' })).toEqual({ applied: 1, refused: 0 });
+  return { id, batchId };
+}
+
+describe('the subsidy calculated on approval (SPEC §6)', () => {
+  it('computes worked example 1 through the whole workflow: 1,000,000.00 yuan, the limit capped by 5 × the contract', async () => {
+    const id = await approvedWith('10000000.00', '60000000.00', '1500000.00');
+    expect((await caseOf(id)).body.state).toBe('calculated');
+    const res = await subsidyOf(id);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ amount: '1000000.00', calculated: '1000000.00', state: 'calculated', adjustments: [], recovery: null });
+    expect(res.body.derivation).toMatchObject({ subsidy: '1000000.00', ruleVersion: 'spec-6/v1', flags: ['limit_capped_by_multiple'] });
+    expect(res.body.steps.map((s) => [s.key, s.amount])).toEqual([
+      ['contract', '10000000.00'],
+      ['liabilityLimit', '60000000.00'],
+      ['premium', '1500000.00'],
+      ['subsidisedLimit', '50000000.00'],
+      ['premiumShare', '1250000.00'],
+      ['rateCap', '1500000.00'],
+      ['eligiblePremium', '1250000.00'],
+      ['subsidy', '1000000.00'],
+      ['current', '1000000.00'],
+    ]);
+    expect(res.body.steps.find((s) => s.key === 'subsidy')?.zh).toBe('补偿金额 S = 80% × E，计至分，舍去分以下部分');
+  });
+
+  it('computes worked example 2: a 4.5 % rate is capped at 3 %, 24,000.00 yuan, and flagged', async () => {
+    const id = await approvedWith('300000.00', '1000000.00', '45000.00');
+    const res = await subsidyOf(id);
+    expect(res.body).toMatchObject({ amount: '24000.00' });
+    expect(res.body.derivation.flags).toEqual(['premium_rate_above_cap']);
+    expect(res.body.steps.find((s) => s.key === 'rateCap')).toMatchObject({ amount: '30000.00', zh: '费率上限对应保费 3% × L′（保单费率超过上限，按上限计）' });
+  });
+
+  it('stores a derivation that recomputes to the same fen from its own inputs and parameters', async () => {
+    const id = await approvedWith('1234567.89', '3333333.33', '77777.77');
+    const [row] = await t.app.db.select().from(cases).where(eq(cases.id, id));
+    const d = (await subsidyOf(id)).body.derivation;
+    const again = computeSubsidy(
+      { contractFen: parseYuan(d.inputs.contract ?? ''), liabilityLimitFen: parseYuan(d.inputs.liabilityLimit ?? ''), premiumFen: parseYuan(d.inputs.premium ?? '') },
+      { rateBp: 8000, premiumRateCapBp: 300, limitMultiple: 5, absoluteLimitFen: 50_000_000_000n },
+    );
+    expect(again.subsidyFen).toBe(row?.subsidyFen);
+    expect(d.params).toEqual({ rateBp: 8000, premiumRateCapBp: 300, limitMultiple: 5, absoluteLimit: '500000000.00' });
+    expect(row?.approvedAt).toBeInstanceOf(Date);
+  });
+
+  it('starts the policy-end clock at the policy end date, reminding the firm 30 days before', async () => {
+    const id = await w.caseIn('approved');
+    const [clock] = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, id), eq(clocks.kind, 'policyEnd')));
+    expect(clock).toMatchObject({ status: 'running', dueOn: '2027-03-31' });
+    const reminders = await t.app.db.select().from(timers).where(and(eq(timers.ownerId, id), eq(timers.purpose, 'reminder')));
+    expect(reminders.map((r) => shanghaiDate(r.fireAt))).toContain('2027-03-01');
+  });
+
+  it('tells the firm and finance that the case is approved, nobody else', async () => {
+    const id = await w.caseIn('approved');
+    const mails = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerId, id), eq(emailDeliveries.template, 'case.approved')));
+    const finance = await t.app.database.sql<{ email: string }[]>`select email from users where 'finance' = any(roles) and active`;
+    expect(mails.map((m) => m.toAddress).sort()).toEqual([w.people.firm.email, ...finance.map((f) => f.email)].sort());
+  });
+});
+
+describe('who sees the subsidy', () => {
+  it('shows it to the firm, its reviewers and finance; refuses insurer, expert and admin; hides it from others', async () => {
+    const id = await w.caseIn('approved');
+    for (const who of ['firm', 'municipal', 'provincial', 'finance'] as const) {
+      expect((await subsidyOf(id, w.tokens[who])).status, who).toBe(200);
+    }
+    for (const who of ['insurer', 'admin'] as const) expect((await subsidyOf(id, w.tokens[who])).status, who).toBe(403);
+    const [expert] = await w.makeExperts(1);
+    expect((await subsidyOf(id, expert?.token)).status).toBe(403);
+    expect((await subsidyOf(id, w.tokens.otherFirm)).status).toBe(404);
+    expect((await t.api.get(`/cases/${id}/subsidy`)).status).toBe(401);
+    expect((await subsidyOf(randomUUID())).status).toBe(404);
+    expect((await subsidyOf('not-an-id')).status).toBe(400);
+  });
+
+  it('has none before approval: 404 with the reason', async () => {
+    const id = await w.caseIn('awaitingNotice');
+    const res = await t.api.get<{ detail: string }>(`/cases/${id}/subsidy`, w.tokens.provincial);
+    expect(res.status).toBe(404);
+    expect(res.body.detail).toContain('calculated when the case is approved');
+  });
+
+  it('lets finance see approved cases and only those', async () => {
+    const approved = await w.caseIn('approved');
+    const pending = await w.caseIn('awaitingNotice');
+    expect((await t.api.get(`/cases/${approved}`, w.tokens.finance)).status).toBe(200);
+    expect((await t.api.get(`/cases/${pending}`, w.tokens.finance)).status).toBe(404);
+    const list = await t.api.get<{ items: { id: string }[] }>('/cases?limit=100&state=calculated', w.tokens.finance);
+    expect(list.body.items.map((c) => c.id)).toContain(approved);
+    const all = await t.api.get<{ items: { id: string }[] }>('/cases?limit=100', w.tokens.finance);
+    expect(all.body.items.map((c) => c.id)).not.toContain(pending);
+  });
+});
+
+describe('the per-firm cap (SPEC §6)', () => {
+  it('trims S in approval order so that the firm never passes the cap, and records the step', async () => {
+    const own = await makeWorld(t.app.db, t.api, t.app);
+    await t.app.db.update(rounds).set({ perFirmCapFen: 150_000_000n }).where(eq(rounds.id, own.round.id));
+    const first = await approvedWith('10000000.00', '60000000.00', '1500000.00', own);
+    const second = await approvedWith('10000000.00', '60000000.00', '1500000.00', own);
+    const third = await approvedWith('10000000.00', '60000000.00', '1500000.00', own);
+    const [a, b, c] = await Promise.all([first, second, third].map(async (id) => (await subsidyOf(id, own.tokens.firm)).body));
+    expect([a?.amount, b?.amount, c?.amount]).toEqual(['1000000.00', '500000.00', '0.00']);
+    expect(b?.adjustments).toEqual([
+      expect.objectContaining({ kind: 'perFirmCap', before: '1000000.00', after: '500000.00', basis: { cap: '1500000.00', grantedBefore: '1000000.00' } }),
+    ]);
+    expect(b?.steps.at(-2)).toMatchObject({ key: 'perFirmCap', amount: '500000.00' });
+    expect(a?.adjustments).toEqual([]);
+    // the cap is the firm's in this round: the world's other round-mates are untouched
+    expect((await subsidyOf(await approvedWith('10000000.00', '60000000.00', '1500000.00'))).body.amount).toBe('1000000.00');
+    const rows = await t.app.db.select().from(subsidyAdjustments).where(eq(subsidyAdjustments.caseId, third));
+    expect(rows).toMatchObject([{ kind: 'perFirmCap', beforeFen: 100_000_000n, afterFen: 0n }]);
+  });
+});
+
+describe('payment through a batch, as the batch tells the case', () => {
+  it('moves batched → paymentApproved → paid, each event only from the batch that holds the case', async () => {
+    const id = await w.caseIn('approved');
+    const batchId = randomUUID();
+    const stranger = randomUUID();
+    expect(await fromBatch(id, batchId, { type: 'BATCHED', batchId })).toEqual({ applied: 1, refused: 0 });
+    expect((await caseOf(id)).body.state).toBe('batched');
+    expect(await fromBatch(id, stranger, { type: 'BATCH_APPROVED', batchId: stranger })).toEqual({ applied: 0, refused: 1 });
+    expect(await fromBatch(id, batchId, { type: 'BATCH_APPROVED', batchId })).toEqual({ applied: 1, refused: 0 });
+    expect((await caseOf(id)).body.state).toBe('paymentApproved');
+    expect(await fromBatch(id, batchId, { type: 'PAID', batchId, paymentId: 'P-1', reference: 'REF-1', paidOn: '2026-12-01' })).toEqual({ applied: 1, refused: 0 });
+    expect((await caseOf(id)).body.state).toBe('paid');
+  });
+
+  it('goes back to calculated when the payment fails, free to be batched again, and tells the firm why', async () => {
+    const id = await w.caseIn('approved');
+    const batchId = randomUUID();
+    await fromBatch(id, batchId, { type: 'BATCHED', batchId });
+    await fromBatch(id, batchId, { type: 'BATCH_APPROVED', batchId });
+    expect(await fromBatch(id, batchId, { type: 'PAYMENT_FAILED', batchId, paymentId: 'P-2', failure: '账户已销户' })).toEqual({ applied: 1, refused: 0 });
+    expect((await caseOf(id)).body.state).toBe('calculated');
+    const mail = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerId, id), eq(emailDeliveries.template, 'case.paymentFailed')));
+    expect(mail.map((m) => m.toAddress)).toContain(w.people.firm.email);
+    const again = randomUUID();
+    expect(await fromBatch(id, again, { type: 'BATCHED', batchId: again })).toEqual({ applied: 1, refused: 0 });
+    // the old batch no longer moves it
+    expect(await fromBatch(id, batchId, { type: 'UNBATCHED', batchId })).toEqual({ applied: 0, refused: 1 });
+    expect(await fromBatch(id, again, { type: 'UNBATCHED', batchId: again })).toEqual({ applied: 1, refused: 0 });
+    expect((await caseOf(id)).body.state).toBe('calculated');
+  });
+
+  it('refuses a person sending a batch event', async () => {
+    const id = await w.caseIn('approved');
+    for (const who of ['finance', 'provincial'] as const) {
+      const res = await t.api.post(`/cases/${id}/events`, { type: 'BATCHED', batchId: randomUUID() }, w.tokens[who]);
+      expect(res.status, who).toBe(400);
+    }
+  });
+});
+
+describe('recovery (SPEC §1, §4)', () => {
+  it('is started by the provincial reviewer on a paid case, bars the firm for three years, and ends recovered when finance records it', async () => {
+    const own = await makeWorld(t.app.db, t.api, t.app);
+    const body = own.caseBody();
+    const id = await own.caseIn('approved');
+    const batchId = randomUUID();
+    for (const event of [
+      { type: 'BATCHED', batchId },
+      { type: 'BATCH_APPROVED', batchId },
+      { type: 'PAID', batchId, paymentId: 'P-9', reference: 'REF-9', paidOn: '2026-12-01' },
+    ]) {
+      expect(await deliverEvent(t.app, { eventId: randomUUID(), from: { kind: 'batch', id: batchId }, to: { kind: 'case', ids: [id] }, event })).toEqual({ applied: 1, refused: 0 });
+    }
+    for (const who of ['municipal', 'finance', 'firm', 'insurer'] as const) {
+      const refused = await t.api.post(`/cases/${id}/events`, { type: 'START_RECOVERY', reason: '伪造保费发票' }, own.tokens[who]);
+      expect([403, 404], who).toContain(refused.status);
+    }
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'START_RECOVERY' }, own.tokens.provincial)).status).toBe(400);
+    const started = await t.api.post<{ state: string; allowedEvents: string[] }>(`/cases/${id}/events`, { type: 'START_RECOVERY', reason: '伪造保费发票' }, own.tokens.provincial);
+    expect(started.status).toBe(200);
+    expect(started.body.state).toBe('recovery');
+
+    const today = shanghaiDate(t.app.clock.now());
+    const banned = `${Number(today.slice(0, 4)) + 3}${today.slice(4)}`;
+    const [firm] = await t.app.db.select().from(enterprises).where(eq(enterprises.id, own.firm.id));
+    expect(firm?.bannedUntil).toBe(banned.endsWith('02-29') ? banned.replace('02-29', '02-28') : banned);
+
+    // the ban refuses the firm's next submission
+    const next = await own.createCase({ policy: { ...body.policy, number: `PICC-NEXT-${randomUUID().slice(0, 6)}` } });
+    await own.attachDocuments(next);
+    const refused = await t.api.post<{ errors: { code?: string }[] }>(`/cases/${next}/events`, { type: 'SUBMIT' }, own.tokens.firm);
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors.map((e) => e.code)).toContain('firm.banned');
+
+    // finance records the money back: never more than was paid, never nothing
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'RECOVERED', amount: '1000000.01', reference: 'BACK-1' }, own.tokens.finance)).status).toBe(422);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'RECOVERED', amount: '0.00', reference: 'BACK-1' }, own.tokens.finance)).status).toBe(400);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'RECOVERED', amount: 1000000, reference: 'BACK-1' }, own.tokens.finance)).status).toBe(400);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'RECOVERED', amount: '1000000.00', reference: 'BACK-1' }, own.tokens.provincial)).status).toBe(403);
+    const done = await t.api.post<{ state: string }>(`/cases/${id}/events`, { type: 'RECOVERED', amount: '1000000.00', reference: 'BACK-1' }, own.tokens.finance);
+    expect(done.status).toBe(200);
+    expect(done.body.state).toBe('recovered');
+
+    const view = await t.api.get<Subsidy>(`/cases/${id}/subsidy`, own.tokens.firm);
+    expect(view.body.recovery).toMatchObject({ reason: '伪造保费发票', amount: '1000000.00', reference: 'BACK-1' });
+    const [row] = await t.app.db.select().from(recoveries).where(eq(recoveries.caseId, id));
+    expect(row).toMatchObject({ amountFen: 100_000_000n, reference: 'BACK-1' });
+    const events = (await t.app.db.select().from(history).where(eq(history.ownerId, id)).orderBy(history.seq)).map((h) => h.eventType);
+    expect(events.slice(-5)).toEqual(['BATCHED', 'BATCH_APPROVED', 'PAID', 'START_RECOVERY', 'RECOVERED']);
+    expect((await t.api.get(`/audit/verify?caseId=${id}`, own.tokens.provincial)).body).toMatchObject({ valid: true, firstBrokenSeq: null });
+  });
+
+  it('cannot start on a case not yet paid', async () => {
+    const id = await w.caseIn('approved');
+    const res = await t.api.post(`/cases/${id}/events`, { type: 'START_RECOVERY', reason: '虚假申报' }, w.tokens.provincial);
+    expect(res.status).toBe(409);
+  });
+
+  it('keeps a longer ban already set', async () => {
+    const { id } = await paidCase();
+    await t.app.db.update(enterprises).set({ bannedUntil: '2099-01-01' }).where(eq(enterprises.id, w.firm.id));
+    try {
+      expect((await t.api.post(`/cases/${id}/events`, { type: 'START_RECOVERY', reason: '虚假申报' }, w.tokens.provincial)).status).toBe(200);
+      const [firm] = await t.app.db.select().from(enterprises).where(eq(enterprises.id, w.firm.id));
+      expect(firm?.bannedUntil).toBe('2099-01-01');
+    } finally {
+      await t.app.db.update(enterprises).set({ bannedUntil: null }).where(eq(enterprises.id, w.firm.id));
+    }
+  });
+});
