@@ -6,6 +6,7 @@ import { deliverEvent } from '../../server/engine/deliver';
 import { computeSubsidy } from '../../server/domain/subsidy';
 import { parseYuan } from '../../server/domain/money';
 import { shanghaiDate } from '../../server/calendar/dates';
+import { calculateMissingSubsidies } from '../../server/cases/subsidy';
 import { useTestApp } from '../support/use-app';
 import { makeWorld } from '../support/world';
 
@@ -86,6 +87,14 @@ describe('the subsidy calculated on approval (SPEC §6)', () => {
     expect(again.subsidyFen).toBe(row?.subsidyFen);
     expect(d.params).toEqual({ rateBp: 8000, premiumRateCapBp: 300, limitMultiple: 5, absoluteLimit: '500000000.00' });
     expect(row?.approvedAt).toBeInstanceOf(Date);
+  });
+
+  it('calculates at start-up the subsidy of a case approved before the money stage existed', async () => {
+    const id = await w.caseIn('approved');
+    await t.app.db.update(cases).set({ subsidyFen: null, subsidyDerivation: null }).where(eq(cases.id, id));
+    expect(await calculateMissingSubsidies(t.app)).toBeGreaterThanOrEqual(1);
+    expect((await subsidyOf(id)).body).toMatchObject({ amount: '1000000.00', derivation: { subsidy: '1000000.00' } });
+    expect(await calculateMissingSubsidies(t.app)).toBe(0);
   });
 
   it('starts the policy-end clock at the policy end date, reminding the firm 30 days before', async () => {
