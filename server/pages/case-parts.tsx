@@ -1,4 +1,5 @@
 import type { CaseView } from '../cases/present';
+import type { SubsidyView } from '../cases/subsidy-view';
 import type { DocumentList } from '../documents/list';
 import { cityByCode } from '../domain/cities';
 import { caseClocks } from '../../workflows/case/clocks';
@@ -49,6 +50,35 @@ export function Summary({ p, view }: { p: PageCtx; view: CaseView }) {
       ) : (
         ''
       )}
+    </section>
+  );
+}
+
+/** The subsidy in words, step by step (SPEC §6: shown to the firm and to auditors). */
+export function SubsidyPart({ p, view }: { p: PageCtx; view: SubsidyView }) {
+  const c = p.t.casePage;
+  return (
+    <section aria-labelledby="subsidy">
+      <h2 id="subsidy" safe>{c.subsidyTitle}</h2>
+      <table aria-labelledby="subsidy">
+        <thead>
+          <tr>
+            <th scope="col" safe>{c.subsidyStep}</th>
+            <th scope="col" class="num" safe>{c.subsidyAmount}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {view.steps.map((s) => (
+            <tr class={s.key === 'current' ? 'total' : undefined}>
+              <td safe>{p.locale === 'zh' ? s.zh : s.en}</td>
+              <td class="num" safe>{yuan(s.amount)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p class="hint" safe>{c.subsidyRule(view.derivation.ruleVersion)}</p>
+      {view.recovery ? <p role="note" safe>{c.recovery(view.recovery.reason, date(view.recovery.bannedUntil, p.locale))}</p> : ''}
+      {view.recovery?.amount ? <p safe>{c.recovered(yuan(view.recovery.amount), view.recovery.reference ?? '')}</p> : ''}
     </section>
   );
 }

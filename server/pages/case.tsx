@@ -10,7 +10,8 @@ import { zodErrors } from '../http/problem';
 import { CASE_EVENT_TYPES, type CaseEventType } from '../../workflows/case/events';
 import { Layout } from './layout';
 import { StateBadge } from './components/badge';
-import { Clocks, Documents, Summary } from './case-parts';
+import { Clocks, Documents, SubsidyPart, Summary } from './case-parts';
+import { caseSubsidyOf, type SubsidyView } from '../cases/subsidy-view';
 import { Timeline } from './timeline';
 import { Decisions, eventBodyFrom, toField, type Attempt } from './decisions';
 import { requireCsrf } from './csrf';
@@ -32,7 +33,7 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
   const ctx = serviceOf(p);
   // the services answer 404 for a case the person may not see: the 404 page, as in the API
   const view = await getCase(ctx, id);
-  const [docs, history] = await Promise.all([listDocuments(ctx, id), caseHistoryOf(ctx, id)]);
+  const [docs, history, subsidy] = await Promise.all([listDocuments(ctx, id), caseHistoryOf(ctx, id), subsidyFor(ctx, id, view.subsidy !== null)]);
   const next = nextStep(view.state, p.locale, p.t);
   await render(
     res,
@@ -44,12 +45,19 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
       {done ? <p role="status" class="done" safe>{`${p.t.casePage.done} ${p.t.events[done]}`}</p> : ''}
       <Decisions p={p} caseId={id} version={view.version} allowed={view.allowedEvents} attempt={attempt} />
       <Summary p={p} view={view} />
+      {subsidy ? <SubsidyPart p={p} view={subsidy} /> : ''}
       <Clocks p={p} view={view} />
       <Documents p={p} docs={docs} />
       <Timeline p={p} items={history.items} />
     </Layout>,
     status,
   );
+}
+
+/** The subsidy and its derivation, for those who may read it (the same service as GET /cases/:id/subsidy). */
+async function subsidyFor(ctx: ReturnType<typeof serviceOf>, id: string, calculated: boolean): Promise<SubsidyView | null> {
+  if (!calculated || !ctx.user.roles.some((r) => r === 'firm' || r === 'municipal' || r === 'provincial' || r === 'finance')) return null;
+  return caseSubsidyOf(ctx, id);
 }
 
 /** The case page (GET /api/v1/cases/:id, its documents and history) and its decision forms. */
@@ -66,7 +74,7 @@ export function casePage(router: Router) {
     const ctx = serviceOf(p);
     const type = field(req, 'type');
     if (!isEventType(type)) throw notFound('case event');
-    const values = { reason: field(req, 'reason'), reasons: field(req, 'reasons'), comment: field(req, 'comment') };
+    const values = { reason: field(req, 'reason'), reasons: field(req, 'reasons'), comment: field(req, 'comment'), amount: field(req, 'amount'), reference: field(req, 'reference') };
     const parsed = eventBodySchema.safeParse(eventBodyFrom(req, type), { reportInput: true });
     if (!parsed.success) return showCase(res, id, { type, values, errors: toField(zodErrors(parsed.error, '')) }, 400);
     const version = /^\d{1,9}$/.test(field(req, 'version')) ? Number(field(req, 'version')) : undefined;

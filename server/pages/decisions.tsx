@@ -8,7 +8,8 @@ import { field, type PageCtx } from './page';
 // The decision forms of a case page, generated from the events the service allows the person now
 // (`allowedEvents`) and from each event's payload definition (workflows/case/events.ts): a field for
 // each word the event carries, required where the event requires it.
-const FIELDS = ['reason', 'reasons', 'comment'] as const;
+const FIELDS = ['reason', 'reasons', 'comment', 'amount', 'reference'] as const;
+const LINES: readonly FieldName[] = ['reason', 'reasons', 'comment'];
 type FieldName = (typeof FIELDS)[number];
 
 const payloadOf = (type: CaseEventType): Record<string, { isOptional(): boolean }> => caseEvents[type].payload;
@@ -40,7 +41,7 @@ function DecisionForm({ p, caseId, version, type, attempt }: { p: PageCtx; caseI
   const c = p.t.casePage;
   const mine = attempt?.type === type ? attempt : null;
   const errors = mine?.errors ?? [];
-  const labels: Record<FieldName, string> = { reason: c.reason, reasons: c.reasons, comment: c.comment };
+  const labels: Record<FieldName, string> = { reason: c.reason, reasons: c.reasons, comment: c.comment, amount: c.amount, reference: c.reference };
   const fields = fieldsOf(type) as FieldName[];
   return (
     <form method="post" action={`/cases/${caseId}/events`} class="decision" aria-labelledby={`d-${type}`} novalidate>
@@ -60,7 +61,7 @@ function DecisionForm({ p, caseId, version, type, attempt }: { p: PageCtx; caseI
           value={mine?.values[name] ?? ''}
           required={!payloadOf(type)[name]?.isOptional()}
           hint={name === 'reasons' ? p.t.actions.reasonsHint : undefined}
-          multiline
+          multiline={LINES.includes(name)}
         />
       ))}
       <button type="submit" class={type === 'REJECT' || type === 'WITHDRAW' ? 'danger' : 'primary'} safe>{c.send(p.t.events[type])}</button>

@@ -10,7 +10,7 @@ let browser: Browser;
 beforeAll(async () => {
   // a database of its own: the inbox of a city's reviewer lists every case of that city
   t = await startTestApp({ ownDatabase: true });
-  w = await makeWorld(t.app.db, t.api);
+  w = await makeWorld(t.app.db, t.api, t.app);
   browser = await launch();
 });
 afterAll(async () => {

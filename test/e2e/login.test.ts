@@ -9,7 +9,7 @@ let w: World;
 let browser: Browser;
 beforeAll(async () => {
   t = await startTestApp();
-  w = await makeWorld(t.app.db, t.api);
+  w = await makeWorld(t.app.db, t.api, t.app);
   browser = await launch();
 });
 afterAll(async () => {

@@ -12,7 +12,7 @@ let t: TestApp;
 let w: World;
 beforeAll(async () => {
   t = await startTestApp({ ownDatabase: true });
-  w = await makeWorld(t.app.db, t.api);
+  w = await makeWorld(t.app.db, t.api, t.app);
 });
 afterAll(async () => t.close());
 

@@ -72,7 +72,7 @@ describe('an email refused on every try, through the real worker', () => {
   });
 
   it("is pending after its first try and failed after its last, the queue's attempts in all", async () => {
-    const w = await makeWorld(app.app.db, app.api);
+    const w = await makeWorld(app.app.db, app.api, app.app);
     const caseId = await w.submittedCase();
     // this test enqueues the one job itself, with two tries a moment apart: the relay must not add the outbox's own
     await app.app.db.update(outbox).set({ enqueuedAt: new Date() }).where(isNull(outbox.enqueuedAt));

@@ -15,7 +15,7 @@ let smtp: SmtpSink;
 beforeAll(async () => {
   smtp = await startSmtpSink();
   t = await startTestApp();
-  w = await makeWorld(t.app.db, t.api);
+  w = await makeWorld(t.app.db, t.api, t.app);
 });
 afterAll(async () => {
   await t.close();

@@ -15,7 +15,7 @@ const signedIn = async (email: string) => {
 beforeAll(async () => {
   // a database of its own: the inbox of a city's reviewer lists every case of that city
   t = await startTestApp({ ownDatabase: true });
-  w = await makeWorld(t.app.db, t.api);
+  w = await makeWorld(t.app.db, t.api, t.app);
 });
 afterAll(async () => t.close());
 
@@ -153,5 +153,26 @@ describe('case page', () => {
     const res = await b.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf(page.text), type: 'APPROVE' });
     expect(res.status).not.toBe(303);
     expect(await stateOf(id)).toBe('municipal');
+  });
+});
+
+describe('the subsidy on the case page', () => {
+  it('shows the firm its subsidy step by step in Chinese', async () => {
+    const id = await w.caseIn('approved');
+    const firm = await signedIn(w.people.firm.email);
+    const page = await firm.get(`/cases/${id}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<h2 id="subsidy">保费补偿</h2>');
+    expect(page.text).toContain('补偿金额 S = 80% × E，计至分，舍去分以下部分');
+    expect(page.text).toContain('class="num">1,000,000.00</td>');
+    expect(page.text).toContain('计算规则版本：spec-6/v1');
+  });
+
+  it('shows finance the subsidy, and the insurer none of it', async () => {
+    const id = await w.caseIn('approved');
+    expect((await (await signedIn(w.people.finance.email)).get(`/cases/${id}`)).text).toContain('<h2 id="subsidy">');
+    const insurer = await (await signedIn(w.people.insurer.email)).get(`/cases/${id}`);
+    expect(insurer.status).toBe(200);
+    expect(insurer.text).not.toContain('<h2 id="subsidy">');
   });
 });

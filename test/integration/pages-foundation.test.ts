@@ -7,7 +7,7 @@ let t: TestApp;
 let w: World;
 beforeAll(async () => {
   t = await startTestApp();
-  w = await makeWorld(t.app.db, t.api);
+  w = await makeWorld(t.app.db, t.api, t.app);
 });
 afterAll(async () => t.close());
 
