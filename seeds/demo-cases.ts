@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { asc, eq, inArray } from 'drizzle-orm';
-import { catalogueEntries, rounds, users } from '../db/schema';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { catalogueEntries, notices, outbox, rounds, users } from '../db/schema';
+import { publishNotice } from '../server/notices/publish';
+import { fileObjection, objectionSchema } from '../server/notices/file-objection';
+import { sweepDue } from '../server/engine/timers';
+import { deliverEvent, deliveryPayload } from '../server/engine/deliver';
 import type { AppContext, ServiceContext } from '../server/context';
 import { toUser } from '../server/auth/sessions';
 import { SettableClock } from '../server/clock';
@@ -32,8 +36,10 @@ const toExperts: Step[] = [
 const panel = (ids: Record<string, string>) => ['provincial', { type: 'ASSIGN_EXPERTS', expertIds: ['expert1', 'expert2', 'expert3'].map((e) => ids[e]) }] as const;
 
 /** Each demo application: whose it is, what it is, and the events that bring it where it stays. */
-function plans(ids: Record<string, string>): { firm: 'firm' | 'firm2'; material: string; steps: Step[]; submit: boolean }[] {
+type Plan = { firm: 'firm' | 'firm2'; material: string; steps: Step[]; submit: boolean; notice?: 'closed' | 'open' };
+function plans(ids: Record<string, string>): Plan[] {
   const accepted: Step[] = [panel(ids), ['expert1', { type: 'ACCEPT_ASSIGNMENT' }], ['expert2', { type: 'ACCEPT_ASSIGNMENT' }], ['expert3', { type: 'ACCEPT_ASSIGNMENT' }]];
+  const passed: Step[] = [...toExperts, ...accepted, ['expert1', score([25, 26, 16, 15])], ['expert2', score([24, 25, 15, 16])], ['expert3', score([26, 24, 17, 15])]];
   return [
     { firm: 'firm', material: '12英寸硅抛光片', submit: false, steps: [] },
     { firm: 'firm2', material: '高性能烧结钕铁硼永磁体', submit: false, steps: [] },
@@ -47,6 +53,10 @@ function plans(ids: Record<string, string>): { firm: 'firm' | 'firm2'; material:
     { firm: 'firm', material: '电子特气三氟化氮', submit: true, steps: [...toExperts, ...accepted, ['expert1', score([12, 10, 8, 9])], ['expert2', score([14, 12, 9, 8])], ['expert3', score([10, 11, 7, 9])]] },
     { firm: 'firm', material: '低温共烧陶瓷生瓷带', submit: true, steps: [['municipal.hz', { type: 'REJECT', reason: '所申报材料不属于本年度目录范围' }]] },
     { firm: 'firm', material: '柔性显示用聚酰亚胺薄膜', submit: true, steps: [['firm', { type: 'WITHDRAW', reason: '保单信息有误，撤回后重新申报' }]] },
+    // through the public notice: two approved when its period ends, one on a notice still open
+    { firm: 'firm', material: '高纯电子级氢氟酸', submit: true, steps: passed, notice: 'closed' },
+    { firm: 'firm', material: '超高分子量聚乙烯纤维', submit: true, steps: passed, notice: 'closed' },
+    { firm: 'firm', material: '石墨烯导热膜', submit: true, steps: passed, notice: 'open' },
   ];
 }
 
@@ -69,6 +79,7 @@ export async function seedDemoCases(app: AppContext): Promise<number> {
   const insurerId = round.insurerIds[0];
   if (!insurerId || entries.length === 0) throw new Error('the demo round has no insurer or no entries');
   let made = 0;
+  const onNotice: Record<'closed' | 'open', string[]> = { closed: [], open: [] };
   for (const [i, plan] of plans(ids).entries()) {
     const firm = ctxOf(plan.firm);
     const entry = entries[i % entries.length];
@@ -87,9 +98,43 @@ export async function seedDemoCases(app: AppContext): Promise<number> {
     await attachRequiredDocuments(app.db, created.id, firm.user.id, round.requiredDocuments as DocumentType[]);
     const steps: Step[] = plan.submit ? [[plan.firm, { type: 'SUBMIT' }], ...plan.steps] : plan.steps;
     for (const [who, event] of steps) await sendCaseEvent(ctxOf(who), created.id, eventBodySchema.parse(event), {});
+    if (plan.notice) onNotice[plan.notice].push(created.id);
     made++;
   }
+  await runNotices(app, ctxOf('provincial'), onNotice);
   return made;
+}
+
+/**
+ * The public notice as it runs: one published and left to end under the demo clock — its expiry
+ * fires, and its closing reaches each case as the worker would hand it over, approving them — and
+ * one published afterwards and still open, with an objection from the public on it.
+ */
+async function runNotices(app: AppContext, provincial: ServiceContext, onNotice: Record<'closed' | 'open', string[]>): Promise<void> {
+  if (!(app.clock instanceof SettableClock)) return;
+  if (onNotice.closed.length > 0) {
+    const closing = await publishNotice(provincial, { caseIds: onNotice.closed });
+    for (let day = 0; day < 30; day++) {
+      const [notice] = await app.db.select({ state: notices.state }).from(notices).where(eq(notices.id, closing.id));
+      if (notice?.state === 'closed') break;
+      await app.clock.advance(86_400_000);
+      await sweepDue(app);
+    }
+    const emitted = await app.db.select().from(outbox).where(and(eq(outbox.topic, 'event'), sql`${outbox.payload}->'from'->>'id' = ${closing.id}`));
+    for (const row of emitted) await deliverEvent(app, deliveryPayload.parse(row.payload));
+  }
+  if (onNotice.open.length > 0) {
+    const open = await publishNotice(provincial, { caseIds: onNotice.open });
+    const [first] = onNotice.open;
+    if (first) {
+      await fileObjection(
+        app,
+        open.id,
+        objectionSchema.parse({ caseId: first, name: '张明', contact: 'zhang.ming@example.com', reason: '该材料已在省外批量供货多年，不属于首批次应用，请核查销售记录。' }),
+        `seed-${randomUUID()}`,
+      );
+    }
+  }
 }
 
 const WHO: readonly Who[] = ['firm', 'firm2', 'municipal.hz', 'municipal.nb', 'provincial', 'provincial2', 'insurer.picc', 'expert1', 'expert2', 'expert3'];

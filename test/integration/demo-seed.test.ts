@@ -9,13 +9,15 @@ const { t } = useTestApp({ ownDatabase: true, world: false });
 describe('the demo data of a first start', () => {
   it('files a dozen applications through the engine, spread over the chart, so every reviewer has work on first sign-in', async () => {
     await seedDemo(t.app.db, 'Demo-password-1');
-    expect(await seedDemoCases(t.app)).toBe(12);
+    expect(await seedDemoCases(t.app)).toBe(15);
     const states = (await t.app.db.execute(sql`select state, count(*)::int as n from cases group by state order by state`)) as unknown as { state: string; n: number }[];
     expect(Object.fromEntries(states.map((s) => [s.state, s.n]))).toEqual({
       awaitingNotice: 1,
+      calculated: 2,
       draft: 2,
       expert: 2,
       municipal: 2,
+      objection: 1,
       provincial: 1,
       rejected: 2,
       revision: 1,
@@ -23,9 +25,12 @@ describe('the demo data of a first start', () => {
     });
     // every step went through the services: each application has its history
     const [chained] = (await t.app.db.execute(sql`select count(distinct owner_id)::int as n from history where owner_kind = 'case'`)) as unknown as { n: number }[];
-    expect(chained?.n).toBe(12);
+    expect(chained?.n).toBe(15);
+    // the public sees one notice ended and one open, without an account
+    const pub = await t.api.get<{ items: { state: string }[] }>('/public/notices');
+    expect(pub.body.items.map((n) => n.state).sort()).toEqual(['closed', 'open']);
 
-    for (const email of ['firm@demo.local', 'firm2@demo.local', 'municipal.hz@demo.local', 'municipal.nb@demo.local', 'provincial@demo.local', 'insurer.picc@demo.local', 'expert1@demo.local']) {
+    for (const email of ['firm@demo.local', 'firm2@demo.local', 'municipal.hz@demo.local', 'municipal.nb@demo.local', 'provincial@demo.local', 'insurer.picc@demo.local', 'expert1@demo.local', 'finance1@demo.local']) {
       const token = await t.api.login(email, 'Demo-password-1');
       const inbox = await t.api.get<{ items: unknown[] }>('/tasks', token);
       expect(inbox.body.items.length, email).toBeGreaterThan(0);
