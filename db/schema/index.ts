@@ -10,3 +10,4 @@ export * from './clocks';
 export * from './messaging';
 export * from './system';
 export * from './notices';
+export * from './claims';
