@@ -4,6 +4,7 @@ import { emailDeliveries, notifications } from '../../db/schema';
 import { addCalendarDays, shanghaiDate } from '../../server/calendar/workdays';
 import { PASSING_SCORES } from '../support/world';
 import { useTestApp } from '../support/use-app';
+import { PageClient } from '../support/pages';
 
 // Claims (理赔, SPEC §4, §7): the firm reports a loss under the policy of its approved case; the
 // policy's insurer pays or denies it. A workflow of its own, run by the engine.
@@ -354,6 +355,72 @@ describe('claim documents', () => {
     expect((await decide(claim.id, DENY)).status).toBe(200);
     expect((await uploadTo(claim.id, w.tokens.firm, pdf('late'))).status).toBe(409);
     expect((await t.api.get<{ items: unknown[] }>(`/claims/${claim.id}/documents`, w.tokens.firm)).body.items).toEqual([]);
+  });
+});
+
+describe('the insurer’s inbox', () => {
+  interface Task {
+    caseId: string;
+    claimId: string | null;
+    number: string;
+    task: string;
+    taskZh: string;
+  }
+  async function inbox(token: string): Promise<Task[]> {
+    const out: Task[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 50; page++) {
+      const res: { body: { items: Task[]; nextCursor: string | null } } = await t.api.get(`/tasks?limit=100${cursor ? `&cursor=${cursor}` : ''}`, token);
+      out.push(...res.body.items);
+      cursor = res.body.nextCursor;
+      if (!cursor) return out;
+    }
+    throw new Error('the inbox did not end');
+  }
+
+  it('lists the claims to decide beside the policies to verify, until they are decided', async () => {
+    const caseId = await approvedCase();
+    const claim = await reported(caseId);
+    const toVerify = await w.caseIn('municipal');
+    const mine = await inbox(w.tokens.insurer);
+    expect(mine.filter((i) => i.claimId === claim.id)).toEqual([
+      expect.objectContaining({ caseId, claimId: claim.id, number: claim.number, task: 'decide the claim', taskZh: '理赔决定' }),
+    ]);
+    expect(mine.find((i) => i.caseId === toVerify)).toMatchObject({ claimId: null });
+    expect((await inbox(w.tokens.otherInsurer)).some((i) => i.claimId === claim.id)).toBe(false);
+    expect((await inbox(w.tokens.firm)).some((i) => i.claimId !== null)).toBe(false);
+    expect((await inbox(w.tokens.provincial)).some((i) => i.claimId !== null)).toBe(false);
+
+    await decide(claim.id, PAY);
+    expect((await inbox(w.tokens.insurer)).some((i) => i.claimId === claim.id)).toBe(false);
+  });
+
+  it('shows the claim on the insurer’s inbox page, in Chinese, with the way to its case', async () => {
+    const caseId = await approvedCase();
+    const claim = await reported(caseId);
+    const browser = new PageClient(t.url);
+    await browser.signIn(w.people.insurer.email);
+    const page = await browser.get('/inbox');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`<a href="/cases/${caseId}">${claim.number}</a>`);
+    expect(page.text).toContain('理赔决定');
+    expect(page.text).toContain('<span class="badge state-reported">待理赔决定</span>');
+  });
+
+  it('pages through claims and cases together, each once', async () => {
+    const claims = [await reported(await approvedCase()), await reported(await approvedCase())];
+    const all = await inbox(w.tokens.insurer);
+    const ids = all.map((i) => i.claimId ?? i.caseId);
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 200; page++) {
+      const res: { body: { items: Task[]; nextCursor: string | null } } = await t.api.get(`/tasks?limit=1${cursor ? `&cursor=${cursor}` : ''}`, w.tokens.insurer);
+      paged.push(...res.body.items.map((i) => i.claimId ?? i.caseId));
+      cursor = res.body.nextCursor;
+      if (!cursor) break;
+    }
+    expect(paged).toEqual(ids);
+    for (const c of claims) expect(ids).toContain(c.id);
   });
 });
 

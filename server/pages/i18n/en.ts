@@ -152,6 +152,7 @@ export const en: Messages = {
     objection: 'Objection open',
     reviewApproved: 'Review passed',
     approved: 'Approved',
+    reported: 'Claim to decide',
   },
   historyKinds: { CREATE: 'Application opened', EDIT: 'Application edited', DOCUMENT_UPLOADED: 'Document uploaded' },
   docTypes: {

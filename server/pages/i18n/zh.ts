@@ -155,6 +155,8 @@ export const zh = {
     objection: '异议处理中',
     reviewApproved: '评审通过',
     approved: '已批准',
+    // a claim waiting for the insurer's decision, as the inbox lists it
+    reported: '待理赔决定',
   } as Record<string, string>,
   // the history's own entries beside the workflow's events
   historyKinds: { CREATE: '创建申请', EDIT: '修改申请', DOCUMENT_UPLOADED: '上传材料' } as Record<string, string>,
