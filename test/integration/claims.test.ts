@@ -175,8 +175,9 @@ describe('POST /cases/:id/claims', () => {
       expect((await report(caseId, {}, w.tokens[role])).status, role).toBe(403);
     }
     expect((await report(caseId, {}, w.tokens.otherFirm)).status).toBe(404);
-    // the case is hidden before the body is read
+    // who is asking is settled before what is asked
     expect((await report(caseId, { amount: 1 }, w.tokens.otherFirm)).status).toBe(404);
+    expect((await report(caseId, { amount: 1 }, w.tokens.municipal)).status).toBe(403);
     expect((await report(crypto.randomUUID())).status).toBe(404);
     expect((await report('nope')).status).toBe(400);
     expect((await t.api.post(`/cases/${caseId}/claims`, { occurredOn: today, kind: 'quality', amount: '1.00', description: '匿名报案测试' })).status).toBe(401);
@@ -269,8 +270,9 @@ describe('POST /claims/:id/events', () => {
       expect((await decide(claim.id, PAY, w.tokens[role])).status, role).toBe(403);
     }
     expect((await decide(claim.id, PAY, w.tokens.otherInsurer)).status).toBe(404);
-    // hidden before the body is read
+    // who is asking is settled before what is asked
     expect((await decide(claim.id, { type: 'nope' }, w.tokens.otherInsurer)).status).toBe(404);
+    expect((await decide(claim.id, { type: 'nope' }, w.tokens.firm)).status).toBe(403);
     expect((await decide(crypto.randomUUID(), PAY)).status).toBe(404);
     expect((await t.api.post(`/claims/${claim.id}/events`, PAY)).status).toBe(401);
     expect(await historyOf(claim.id)).toHaveLength(1);
