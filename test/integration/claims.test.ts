@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { emailDeliveries, notifications } from '../../db/schema';
 import { addCalendarDays, shanghaiDate } from '../../server/calendar/workdays';
+import { render, type TemplateName } from '../../server/mail/templates';
 import { PASSING_SCORES } from '../support/world';
 import { useTestApp } from '../support/use-app';
 import { PageClient } from '../support/pages';
@@ -203,6 +204,10 @@ describe('POST /claims/:id/events', () => {
     const mails = (await mailsOf(claim.id)).filter((m) => m.template !== 'claim.reported');
     expect(mails.map((m) => [m.template, m.toAddress])).toEqual([['claim.paid', w.people.firm.email]]);
     expect(mails[0]?.data).toMatchObject({ paidAmount: '100000.00', reference: PAY.reference, amount: '120000.50' });
+    // what the mail worker sends from the row: every word filled in, Chinese first
+    const text = render(mails[0]?.template as TemplateName, mails[0]?.data ?? {}).text;
+    expect(text).toMatch(new RegExp(`赔付金额 100000\\.00 元[\\s\\S]*${PAY.reference}[\\s\\S]*100000\\.00 yuan paid`));
+    expect(text).not.toMatch(/\{\{|undefined/);
     const verified = await t.api.get(`/audit/verify?claimId=${claim.id}`, w.tokens.firm);
     expect(verified.body).toEqual({ claimId: claim.id, valid: true, entries: 2, firstBrokenSeq: null, problem: null });
   });
