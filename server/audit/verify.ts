@@ -5,6 +5,7 @@ import { history } from '../../db/schema';
 import { and, asc, eq } from 'drizzle-orm';
 import type { OwnerKind } from '../../db/schema';
 import { readNotice } from '../notices/workflow';
+import { loadVisibleClaim } from '../claims/get';
 import { notFound } from '../errors';
 import { historyFor } from '../cases/history-view';
 import { contextOf } from '../../workflows/case/expert-guards';
@@ -24,6 +25,12 @@ export async function verifyNoticeHistory(ctx: ServiceContext, noticeId: string)
   return { noticeId, ...(await verifyChain(ctx.app.db, 'notice', noticeId)) };
 }
 
+/** A claim's chain: whoever sees the claim (its firm, the policy's insurer, the reviewers); others get 404. */
+export async function verifyClaimHistory(ctx: ServiceContext, claimId: string) {
+  await loadVisibleClaim(ctx, claimId);
+  return { claimId, ...(await verifyChain(ctx.app.db, 'claim', claimId)) };
+}
+
 export async function caseHistoryOf(ctx: ServiceContext, caseId: string) {
   const { row } = await loadVisibleCase(ctx, caseId);
   const { items } = await historyOf(ctx, 'case', caseId);
@@ -34,6 +41,12 @@ export async function caseHistoryOf(ctx: ServiceContext, caseId: string) {
 export async function noticeHistoryOf(ctx: ServiceContext, noticeId: string) {
   await loadVisibleNotice(ctx, noticeId);
   return historyOf(ctx, 'notice', noticeId);
+}
+
+/** GET /claims/:id/history: its report, its documents and its decision, oldest first. */
+export async function claimHistoryOf(ctx: ServiceContext, claimId: string) {
+  await loadVisibleClaim(ctx, claimId);
+  return historyOf(ctx, 'claim', claimId);
 }
 
 async function loadVisibleNotice(ctx: ServiceContext, noticeId: string) {

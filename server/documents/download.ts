@@ -10,7 +10,8 @@ import { documentView, type DocumentView } from './present';
 import { blobPath } from './storage';
 
 export interface OpenedDocument {
-  doc: DocumentView;
+  /** what the answer's headers need of any stored file, a case's or a claim's */
+  doc: Pick<DocumentView, 'mediaType' | 'fileName' | 'sha256' | 'sizeBytes'>;
   file: FileHandle;
 }
 

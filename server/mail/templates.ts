@@ -24,6 +24,23 @@ export type RoundVars = Record<(typeof roundVars)[number], string>;
 /** A public notice's own emails (not about one case). */
 export const noticeVars = ['noticeNumber', 'caseCount', 'link', 'dueOn', 'closesOn'] as const;
 
+/** A claim's emails: the claim and its case, what was claimed, and what the insurer decided. */
+export const claimVars = [
+  'claimNumber',
+  'caseNumber',
+  'firmName',
+  'materialName',
+  'kindZh',
+  'kindEn',
+  'occurredOn',
+  'amount',
+  'paidAmount',
+  'reference',
+  'link',
+  'reason',
+  'dueOn',
+] as const;
+
 /**
  * The outcome of an objection, to the person who filed it: they have no account and no link to
  * follow, and what the reviewer wrote is the answer.
@@ -227,6 +244,30 @@ export const templates = {
       en: 'Public notice {{noticeNumber}} ({{caseCount}} application(s)) ended on {{closesOn}}.',
     },
     noticeVars,
+  ),
+  'claim.reported': t(
+    { zh: '理赔报案：申请 {{caseNumber}} 的保单（{{claimNumber}}）', en: 'Claim {{claimNumber}} reported under the policy of application {{caseNumber}}' },
+    {
+      zh: '{{firmName}} 就申请 {{caseNumber}}（{{materialName}}）的首批次应用保险保单报告了{{kindZh}}理赔 {{claimNumber}}：出险日期 {{occurredOn}}，索赔金额 {{amount}} 元。请核定并作出赔付或拒赔决定。',
+      en: '{{firmName}} reported the {{kindEn}} claim {{claimNumber}} under the first-batch insurance policy of application {{caseNumber}} ({{materialName}}): loss on {{occurredOn}}, {{amount}} yuan claimed. Please pay or deny it.',
+    },
+    claimVars,
+  ),
+  'claim.paid': t(
+    { zh: '理赔 {{claimNumber}} 已赔付', en: 'Claim {{claimNumber}} paid' },
+    {
+      zh: '保险公司已就申请 {{caseNumber}}（{{materialName}}）的理赔 {{claimNumber}} 作出赔付决定：赔付金额 {{paidAmount}} 元（索赔金额 {{amount}} 元），支付凭证号 {{reference}}。',
+      en: 'The insurer decided to pay claim {{claimNumber}} under application {{caseNumber}} ({{materialName}}): {{paidAmount}} yuan paid ({{amount}} yuan claimed), reference {{reference}}.',
+    },
+    claimVars,
+  ),
+  'claim.denied': t(
+    { zh: '理赔 {{claimNumber}} 未获赔付', en: 'Claim {{claimNumber}} denied' },
+    {
+      zh: '保险公司拒绝了申请 {{caseNumber}}（{{materialName}}）的理赔 {{claimNumber}}（索赔金额 {{amount}} 元）。原因：{{reason}}',
+      en: 'The insurer denied claim {{claimNumber}} under application {{caseNumber}} ({{materialName}}; {{amount}} yuan claimed). Reason: {{reason}}',
+    },
+    claimVars,
   ),
   'clock.reminder': t(
     { zh: '提醒：申请 {{caseNumber}} 将于 {{dueOn}} 到期', en: 'Reminder: application {{caseNumber}} is due {{dueOn}}' },

@@ -9,6 +9,7 @@ import { holdsAssignment, visibleAs } from '../cases/visibility';
 import { OPEN } from '../../workflows/case/expert-guards';
 import type { Role } from '../../db/schema/accounts';
 import { shanghaiDate, workingDaysBetween } from '../calendar/workdays';
+import { claimTaskRows } from './claims';
 
 export const tasksQuerySchema = z.strictObject({
   cursor: z.string().max(200).optional(),
@@ -66,7 +67,10 @@ function decode(s: string): Cursor {
 }
 
 interface TaskRowBase extends Record<string, unknown> {
+  /** the task's own id, the cursor's: the case's, or the claim's for a claim to decide */
   id: string;
+  case_id: string;
+  claim_id: string | null;
   number: string;
   state: string;
   task: string;
@@ -83,44 +87,26 @@ type TaskRow =
   | (TaskRowBase & { kind: null; due_on: null; due_at: null; overdue: null; provisional: null; status: null })
   | (TaskRowBase & { kind: string; due_on: string; due_at: Date; overdue: boolean; provisional: boolean; status: ClockStatus });
 
-/** GET /tasks: my inbox, soonest deadline first, overdue ones marked. */
+/** GET /tasks: my inbox, soonest deadline first, overdue ones marked; cases, and claims to decide. */
 export async function listTasks(ctx: ServiceContext, q: z.output<typeof tasksQuerySchema>) {
   const waiting = waitingFor(ctx.user);
-  if (waiting.length === 0) return { items: [], nextCursor: null };
-  // a person with several roles sees each case once, under the first task that applies
-  const task = firstOf(waiting, (w) => w.task);
-  const taskZh = firstOf(waiting, (w) => w.taskZh);
-  const clock = firstOf(waiting, (w) => w.clock);
-  const role = taskRole(waiting);
   const after = q.cursor ? decode(q.cursor) : null;
-  const rows = (await ctx.app.db.execute(sql`
-    select cases.id, cases.number, cases.state, ${task} as task, ${taskZh} as task_zh,
-           cases.material->>'name' as material_name, e.name as firm_name,
-           k.kind, k.due_on, k.due_at, coalesce(k.due_at, ${NO_DUE}::timestamptz) as sort_due, k.overdue, k.provisional, k.status,
-           claim.user_id as claimed_by, claimer.name as claimed_by_name, claim.claimed_at
-    from cases
-    join enterprises e on e.id = cases.enterprise_id
-    left join task_claims claim on claim.case_id = cases.id and claim.role = ${role}
-    left join users claimer on claimer.id = claim.user_id
-    left join lateral (
-      select kind, due_on, due_at, overdue, provisional, status from clocks
-      where owner_id = cases.id and status in ('running', 'paused', 'expired')
-        and kind = ${clock}
-        -- a clock per assignee (an expert's own) is the task of that person only
-        and (assignee_id is null or assignee_id = ${ctx.user.id})
-      order by started_at desc limit 1
-    ) k on true
-    where (${sql.join(waiting.map((w) => w.when), sql` or `)})
-      ${after ? sql`and (coalesce(k.due_at, ${NO_DUE}::timestamptz), cases.id) > (${after.due}::timestamptz, ${after.id}::uuid)` : sql``}
-    order by sort_due, cases.id
-    limit ${q.limit + 1}`)) as unknown as TaskRow[];
+  const claimRows = claimTaskRows(ctx.user, after, NO_DUE, q.limit + 1);
+  const sources = [...(waiting.length > 0 ? [caseTaskRows(ctx, waiting, after, q.limit + 1)] : []), ...(claimRows ? [claimRows] : [])];
+  const [first, ...others] = sources;
+  if (!first) return { items: [], nextCursor: null };
+  // each source brings its first page in the inbox's order; the union keeps the first of them all
+  const query =
+    others.length === 0 ? first : sql`select * from (${sql.join(sources.map((s) => sql`(${s})`), sql` union all `)}) tasks order by sort_due, id limit ${q.limit + 1}`;
+  const rows = (await ctx.app.db.execute(query)) as unknown as TaskRow[];
   const page = rows.slice(0, q.limit);
   const calendar = await ctx.app.calendar.get(ctx.app.db);
   const today = shanghaiDate(ctx.app.clock.now());
   const last = page.at(-1);
   return {
     items: page.map((r) => ({
-      caseId: r.id,
+      caseId: r.case_id,
+      claimId: r.claim_id,
       number: r.number,
       state: r.state,
       task: r.task,
@@ -145,6 +131,36 @@ export async function listTasks(ctx: ServiceContext, q: z.output<typeof tasksQue
 }
 
 const toIso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+
+/** The cases waiting for the person, in the inbox's order, after the cursor. */
+function caseTaskRows(ctx: ServiceContext, waiting: readonly Waiting[], after: Cursor | null, limit: number): SQL {
+  // a person with several roles sees each case once, under the first task that applies
+  const task = firstOf(waiting, (w) => w.task);
+  const taskZh = firstOf(waiting, (w) => w.taskZh);
+  const clock = firstOf(waiting, (w) => w.clock);
+  const role = taskRole(waiting);
+  return sql`
+    select cases.id, cases.id as case_id, null::uuid as claim_id, cases.number, cases.state, ${task} as task, ${taskZh} as task_zh,
+           cases.material->>'name' as material_name, e.name as firm_name,
+           k.kind, k.due_on, k.due_at, coalesce(k.due_at, ${NO_DUE}::timestamptz) as sort_due, k.overdue, k.provisional, k.status,
+           claim.user_id as claimed_by, claimer.name as claimed_by_name, claim.claimed_at
+    from cases
+    join enterprises e on e.id = cases.enterprise_id
+    left join task_claims claim on claim.case_id = cases.id and claim.role = ${role}
+    left join users claimer on claimer.id = claim.user_id
+    left join lateral (
+      select kind, due_on, due_at, overdue, provisional, status from clocks
+      where owner_id = cases.id and status in ('running', 'paused', 'expired')
+        and kind = ${clock}
+        -- a clock per assignee (an expert's own) is the task of that person only
+        and (assignee_id is null or assignee_id = ${ctx.user.id})
+      order by started_at desc limit 1
+    ) k on true
+    where (${sql.join(waiting.map((w) => w.when), sql` or `)})
+      ${after ? sql`and (coalesce(k.due_at, ${NO_DUE}::timestamptz), cases.id) > (${after.due}::timestamptz, ${after.id}::uuid)` : sql``}
+    order by sort_due, cases.id
+    limit ${limit}`;
+}
 
 
 /** A value of the first task that applies to the row, as SQL over the inbox's conditions. */

@@ -26,8 +26,9 @@ export const claimSchema = z
 
 const taskSchema = z
   .strictObject({
-    caseId: idOut('the case'),
-    number: z.string().meta({ example: 'ZJ2026-000042' }),
+    caseId: idOut('the case, or the case of the claim'),
+    claimId: idOut('the claim to decide, for a claim task').nullable().meta({ description: 'null for a case task' }),
+    number: z.string().meta({ description: 'the case number, or the claim number for a claim task', example: 'ZJ2026-000042' }),
     state: z.string(),
     task: z.string().meta({ description: 'what the caller has to do', example: 'municipal review' }),
     taskZh: z.string().meta({ description: '待办事项', example: '市级初审' }),

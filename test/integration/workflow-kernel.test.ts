@@ -30,7 +30,7 @@ const demoSetup = setup({
     startClock: (_: unknown, _p: { kind: DemoClock; assignee?: string }) => undefined,
     stopClock: (_: unknown, _p: { kind: DemoClock }) => undefined,
     notify: (_: unknown, _p: { template: TemplateName; to: RecipientGroup[] }) => undefined,
-    emit: (_: unknown, _p: { kind: 'claim'; ids: string[]; event: { type: string; note: string } }) => undefined,
+    emit: (_: unknown, _p: { kind: 'round'; ids: string[]; event: { type: string; note: string } }) => undefined,
   },
 });
 const demoMachine = demoSetup.createMachine({
@@ -63,7 +63,7 @@ const demoMachine = demoSetup.createMachine({
             { type: 'stopClock', params: { kind: 'revision' } },
             { type: 'stopClock', params: { kind: 'perAssignee' } },
             demoSetup.enqueueActions(({ context, enqueue }) => {
-              if (context.peers.length > 0) enqueue({ type: 'emit', params: { kind: 'claim', ids: context.peers, event: { type: 'PEER_CLOSED', note: 'closed' } } });
+              if (context.peers.length > 0) enqueue({ type: 'emit', params: { kind: 'round', ids: context.peers, event: { type: 'PEER_CLOSED', note: 'closed' } } });
             }),
           ],
         },
@@ -108,8 +108,10 @@ interface DemoRow {
 
 const { t, w } = useTestApp({ ownDatabase: true });
 let unregister: () => void;
+// registered under the round owner kind, which no workflow of the product runs (rounds have clocks
+// and emails of their own but no chart), so the demo takes no real workflow's place
 beforeAll(async () => {
-  unregister = registerWorkflow('claim', () => demo() as unknown as AnyWorkflow);
+  unregister = registerWorkflow('round', () => demo() as unknown as AnyWorkflow);
   await t.app.db.execute(sql`create table demo_items (id uuid primary key, version int not null, machine_version text not null, state text not null, snapshot jsonb not null)`);
 });
 afterAll(() => unregister());
@@ -123,13 +125,13 @@ async function load(db: DbOrTx, id: string, lock: boolean) {
     snapshot: unknown;
   }[];
   const r = rows[0];
-  if (!r) throw notFound('claim');
+  if (!r) throw notFound('demo item');
   return { row: { id: r.id, version: r.version, machineVersion: r.machine_version, state: r.state, snapshot: r.snapshot }, facts: {} };
 }
 
 const demo = (): WorkflowDefinition<DemoRow, Record<string, never>, DemoEvent> => ({
-  kind: 'claim',
-  noun: 'claim',
+  kind: 'round',
+  noun: 'demo item',
   machines: { 'demo@1': demoMachine },
   clocks: demoClocks,
   load,
@@ -146,7 +148,7 @@ const demo = (): WorkflowDefinition<DemoRow, Record<string, never>, DemoEvent> =
     scope: {
       tx,
       app: t.app,
-      owner: { kind: 'claim', id: row.id },
+      owner: { kind: 'round', id: row.id },
       now,
       calendar: await t.app.calendar.get(tx),
       actorId: event.meta.actorId,
@@ -194,8 +196,8 @@ describe('a new workflow given only as a definition', () => {
     const id = await newItem();
     expect((await send(id, 'OPEN')).row).toMatchObject({ state: 'open', version: 2 });
     const [clock] = await t.app.db.select().from(clocks).where(eq(clocks.ownerId, id));
-    expect(clock).toMatchObject({ ownerKind: 'claim', kind: 'revision', status: 'running' });
-    const mails = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerKind, 'claim'), eq(emailDeliveries.ownerId, id)));
+    expect(clock).toMatchObject({ ownerKind: 'round', kind: 'revision', status: 'running' });
+    const mails = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerKind, 'round'), eq(emailDeliveries.ownerId, id)));
     expect(mails.map((m) => m.toAddress)).toEqual([w.people.provincial.email]);
     expect(mails[0]?.data.dueOn).toBe(clock?.dueOn);
 
@@ -205,7 +207,7 @@ describe('a new workflow given only as a definition', () => {
     expect(stopped?.status).toBe('stopped');
     await expect(send(id, 'CLOSE')).rejects.toMatchObject({ kind: 'conflict' });
 
-    expect(await verifyChain(t.app.db, 'claim', id)).toEqual({ valid: true, entries: 2, firstBrokenSeq: null, problem: null });
+    expect(await verifyChain(t.app.db, 'round', id)).toEqual({ valid: true, entries: 2, firstBrokenSeq: null, problem: null });
     expect(await verifyChain(t.app.db, 'case', id)).toMatchObject({ entries: 0 });
   });
 
@@ -238,7 +240,7 @@ describe('a new workflow given only as a definition', () => {
     await t.app.db.update(timers).set({ fireAt: new Date(t.app.clock.now().getTime() - 1000) }).where(eq(timers.id, expiry.id));
     expect(await fireTimer(t.app, expiry.id)).toBe(true);
     const [last] = await t.app.db.select().from(history).where(eq(history.ownerId, id)).orderBy(desc(history.seq)).limit(1);
-    expect(last).toMatchObject({ ownerKind: 'claim', eventType: 'CLOSE', actorRole: 'system', stateAfter: 'closed' });
+    expect(last).toMatchObject({ ownerKind: 'round', eventType: 'CLOSE', actorRole: 'system', stateAfter: 'closed' });
     expect(await fireTimer(t.app, expiry.id)).toBe(false);
   });
 });
@@ -350,12 +352,12 @@ describe('events one aggregate emits to others', () => {
     expect(mine).toHaveLength(1);
     const message = mine[0];
     if (!message) throw new Error('no event emitted');
-    expect(message).toMatchObject({ from: { kind: 'claim', id: sender }, to: { kind: 'claim', ids: [open, pending].sort() }, event: { type: 'PEER_CLOSED', note: 'closed' } });
+    expect(message).toMatchObject({ from: { kind: 'round', id: sender }, to: { kind: 'round', ids: [open, pending].sort() }, event: { type: 'PEER_CLOSED', note: 'closed' } });
 
     expect(await deliverEvent(t.app, message)).toEqual({ applied: 1, refused: 1 });
     const [moved] = await t.app.db.select().from(history).where(eq(history.ownerId, open)).orderBy(desc(history.seq)).limit(1);
     expect(moved).toMatchObject({ eventType: 'PEER_CLOSED', actorRole: 'system', actorId: null, stateAfter: 'closedByPeer', requestId: `event:${message.eventId}` });
-    expect(moved?.payload).toMatchObject({ note: 'closed', from: { kind: 'claim', id: sender } });
+    expect(moved?.payload).toMatchObject({ note: 'closed', from: { kind: 'round', id: sender } });
     const receipts = await t.app.db.select().from(eventReceipts).where(eq(eventReceipts.eventId, message.eventId));
     expect(Object.fromEntries(receipts.map((r) => [r.ownerId, r.outcome.split(':')[0]]))).toEqual({ [open]: 'applied', [pending]: 'refused' });
 
@@ -382,7 +384,7 @@ describe('a calendar correction', () => {
       return recomputeClocks(tx, t.app, { year: Number(clock.dueOn.slice(0, 4)), now: t.app.clock.now(), actorId: null });
     });
     const mine = moved.filter((r) => r.ownerId === id);
-    expect(mine).toEqual([expect.objectContaining({ clockId: clock.id, ownerKind: 'claim', from: clock.dueOn })]);
+    expect(mine).toEqual([expect.objectContaining({ clockId: clock.id, ownerKind: 'round', from: clock.dueOn })]);
     expect((mine[0]?.to ?? '') > clock.dueOn).toBe(true);
     expect(mine[0]).not.toHaveProperty('caseId');
     expect((await clocksOf(id, 'calendar'))[0]?.dueOn).toBe(plain?.dueOn);

@@ -174,6 +174,7 @@ export const en: Messages = {
     paid: 'Paid',
     recovery: 'Under recovery',
     recovered: 'Recovered',
+    reported: 'Claim to decide',
   },
   historyKinds: { CREATE: 'Application opened', EDIT: 'Application edited', DOCUMENT_UPLOADED: 'Document uploaded' },
   docTypes: {

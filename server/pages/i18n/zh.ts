@@ -177,6 +177,8 @@ export const zh = {
     paid: '已拨付',
     recovery: '追回中',
     recovered: '已追回',
+    // a claim waiting for the insurer's decision, as the inbox lists it
+    reported: '待理赔决定',
   } as Record<string, string>,
   // the history's own entries beside the workflow's events
   historyKinds: { CREATE: '创建申请', EDIT: '修改申请', DOCUMENT_UPLOADED: '上传材料' } as Record<string, string>,

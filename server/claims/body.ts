@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { yuanString } from '../domain/money';
+import { CLAIM_KINDS } from '../../workflows/claim/machine';
+
+// The bodies of SPEC §7: POST /cases/:id/claims {occurredOn, kind, amount, description}, and the
+// claim events PAY {amount, reference} and DENY {reason}. Money is a yuan string (a JSON number
+// is refused) and more than nothing; the paid amount may differ from the claimed one.
+const positiveYuan = yuanString.refine((fen) => fen > 0n, 'must be more than 0.00 yuan');
+const isoDate = z.iso
+  .date({ error: 'must be a date as YYYY-MM-DD' })
+  .refine((d) => d >= '1990-01-01' && d <= '2100-12-31', 'must lie between 1990-01-01 and 2100-12-31');
+
+export const reportClaimSchema = z
+  .strictObject({
+    occurredOn: isoDate.meta({ description: 'the day of the loss (Beijing date): inside the policy period, not in the future' }),
+    kind: z.enum(CLAIM_KINDS).meta({ description: 'quality risk (replacement or return) or liability risk (the user’s loss, injury or death)' }),
+    amount: positiveYuan.meta({ description: 'the amount claimed, in yuan', example: '120000.00' }),
+    description: z.string().trim().min(5, 'describe the loss in at least 5 characters').max(4000, 'at most 4000 characters'),
+  })
+  .meta({ id: 'ClaimReport' });
+export type ReportClaim = z.output<typeof reportClaimSchema>;
+
+export const claimEventSchema = z
+  .discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('PAY'),
+      amount: positiveYuan.meta({ description: 'the amount paid, in yuan; may differ from the amount claimed', example: '100000.00' }),
+      reference: z.string().trim().min(1, 'the payment reference is required').max(200),
+    }),
+    z.strictObject({ type: z.literal('DENY'), reason: z.string().trim().min(1, 'the reason is required').max(2000) }),
+  ])
+  .meta({ id: 'ClaimEvent' });
+export type ClaimEventBody = z.output<typeof claimEventSchema>;
