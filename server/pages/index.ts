@@ -12,6 +12,7 @@ import { cataloguePage } from './catalogue';
 import { casesPage } from './cases';
 import { inboxPage } from './inbox';
 import { casePage } from './case';
+import { noticePages } from './notices';
 
 // Paths the API, its documents and the operators' probes own: the pages never answer them.
 const NOT_PAGES = /^\/(api|docs|openapi\.json|healthz|readyz|metrics)(\/|$)/;
@@ -56,6 +57,7 @@ export function pagesRouter(app: AppContext): RequestHandler {
   casesPage(router);
   inboxPage(router);
   casePage(router);
+  noticePages(router, app);
   router.use((_req, res) => notFoundPage(res));
   router.use(pageErrors(app.log));
   return (req, res, next) => (NOT_PAGES.test(req.path) ? next() : router(req, res, next));

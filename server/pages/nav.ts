@@ -15,11 +15,12 @@ export interface NavItem {
 
 /** The links of the header, by the roles of who is signed in. */
 export function navFor(t: Messages, roles: readonly Role[] | null): NavItem[] {
-  if (!roles) return [{ href: '/catalogue', label: t.nav.catalogue }];
+  if (!roles) return [{ href: '/catalogue', label: t.nav.catalogue }, { href: '/notices', label: t.nav.notices }];
   return [
     { href: '/', label: t.nav.home },
     ...(hasAny(roles, INBOX_ROLES) ? [{ href: '/inbox', label: t.nav.inbox }] : []),
     ...(hasAny(roles, CASE_ROLES) ? [{ href: '/cases', label: t.nav.cases }] : []),
     { href: '/catalogue', label: t.nav.catalogue },
+    { href: '/notices', label: t.nav.notices },
   ];
 }

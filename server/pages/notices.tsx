@@ -1,0 +1,179 @@
+import type { Request, Response, Router } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../context';
+import { AppError, notFound, type FieldError } from '../errors';
+import { listPublicNotices, publicNoticesQuerySchema } from '../notices/list-public';
+import { getPublicNotice } from '../notices/get-public';
+import { fileObjection, objectionSchema } from '../notices/file-objection';
+import { zodErrors } from '../http/problem';
+import { throttle } from '../http/throttle';
+import { Layout } from './layout';
+import { CsrfField, Field, FormProblems } from './components/form';
+import { filled, NextPage } from './components/pager';
+import { requireCsrf } from './csrf';
+import { date, yuan } from './format';
+import { field, pageOf, render, type PageCtx } from './page';
+
+// The public notice (公示, SPEC §4, §7 "Web pages"): anyone, without an account, reads the notices
+// and objects to a case on an open one — the same services, schema and throttle as the API.
+
+type Notice = Awaited<ReturnType<typeof getPublicNotice>>;
+type NoticeList = Awaited<ReturnType<typeof listPublicNotices>>;
+
+const noticeId = z.uuid();
+function idOf(raw: string | string[] | undefined): string {
+  const parsed = noticeId.safeParse(raw);
+  if (!parsed.success) throw notFound('notice');
+  return parsed.data;
+}
+
+function StateTag({ p, state }: { p: PageCtx; state: string }) {
+  return <span class={`badge state-${state === 'open' ? 'notice' : 'closed'}`} safe>{state === 'open' ? p.t.notices.open : p.t.notices.closed}</span>;
+}
+
+function NoticeListPage({ p, list }: { p: PageCtx; list: NoticeList }) {
+  const n = p.t.notices;
+  return (
+    <Layout p={p} title={n.title}>
+      <p safe>{n.intro}</p>
+      {list.items.length === 0 ? (
+        <p class="empty" safe>{n.empty}</p>
+      ) : (
+        <div class="table-wrap">
+          <table class="stack">
+            <thead>
+              <tr>
+                <th scope="col" safe>{n.number}</th>
+                <th scope="col" safe>{n.state}</th>
+                <th scope="col" safe>{n.period}</th>
+                <th scope="col" class="num" safe>{n.caseCount}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.items.map((item) => (
+                <tr>
+                  <td data-label={n.number}>
+                    <a href={`/notices/${item.id}`} safe>{item.number}</a>
+                  </td>
+                  <td data-label={n.state}>
+                    <StateTag p={p} state={item.state} />
+                  </td>
+                  <td data-label={n.period} safe>{`${date(item.startsOn, p.locale)} – ${date(item.endsOn, p.locale)}`}</td>
+                  <td data-label={n.caseCount} class="num">{item.caseCount}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <NextPage path="/notices" query={{}} cursor={list.nextCursor} label={p.t.catalogue.more} />
+    </Layout>
+  );
+}
+
+interface ObjectionAttempt {
+  values: Record<string, string>;
+  errors: FieldError[];
+}
+
+function ObjectionForm({ p, notice, attempt }: { p: PageCtx; notice: Notice; attempt: ObjectionAttempt | null }) {
+  const n = p.t.notices;
+  const errors = attempt?.errors ?? [];
+  const values = attempt?.values ?? {};
+  return (
+    <form method="post" action={`/notices/${notice.id}/objections`} class="decision" aria-labelledby="objection" novalidate>
+      <h2 id="objection" safe>{n.objectTitle}</h2>
+      <p class="hint" safe>{n.objectIntro(date(notice.endsOn, p.locale))}</p>
+      <CsrfField p={p} />
+      <FormProblems p={p} errors={errors} fields={['caseId', 'name', 'contact', 'reason']} />
+      <div class={errors.some((e) => e.path === 'caseId') ? 'field invalid' : 'field'}>
+        <label for="o-caseId" safe>{n.caseToObject}</label>
+        <select id="o-caseId" name="caseId" required>
+          {notice.cases.map((c) => (
+            <option value={c.caseId} selected={values.caseId === c.caseId} safe>{`${c.caseNumber} · ${c.firmName} · ${c.materialName}`}</option>
+          ))}
+        </select>
+      </div>
+      <Field p={p} idPrefix="o" name="name" label={n.name} errors={errors} value={values.name ?? ''} required autocomplete="name" />
+      <Field p={p} idPrefix="o" name="contact" label={n.contact} hint={n.contactHint} errors={errors} value={values.contact ?? ''} autocomplete="email" />
+      <Field p={p} idPrefix="o" name="reason" label={n.reason} hint={n.reasonHint} errors={errors} value={values.reason ?? ''} required multiline />
+      <button type="submit" class="primary" safe>{n.submit}</button>
+    </form>
+  );
+}
+
+function NoticePage({ p, notice, attempt, filed }: { p: PageCtx; notice: Notice; attempt: ObjectionAttempt | null; filed: boolean }) {
+  const n = p.t.notices;
+  return (
+    <Layout p={p} title={`${n.title} ${notice.number}`}>
+      <p>
+        <StateTag p={p} state={notice.state} /> <span safe>{`${n.period}：${date(notice.startsOn, p.locale)} – ${date(notice.endsOn, p.locale)}`}</span>
+      </p>
+      {filed ? <p role="status" class="done" safe>{n.filed}</p> : ''}
+      <div class="table-wrap">
+        <table class="stack">
+          <thead>
+            <tr>
+              <th scope="col" safe>{n.caseNumber}</th>
+              <th scope="col" safe>{n.firm}</th>
+              <th scope="col" safe>{n.material}</th>
+              <th scope="col" safe>{n.entry}</th>
+              <th scope="col" class="num" safe>{n.subsidy}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {notice.cases.map((c) => (
+              <tr>
+                <td data-label={n.caseNumber} safe>{c.caseNumber}</td>
+                <td data-label={n.firm} safe>{c.firmName}</td>
+                <td data-label={n.material}>
+                  <span safe>{c.materialName}</span>
+                  {c.underObjection ? <span class="badge state-objection" safe>{` ${n.underObjection}`}</span> : ''}
+                </td>
+                <td data-label={n.entry} safe>{`${c.catalogueEntry.seq}. ${c.catalogueEntry.name}`}</td>
+                <td data-label={n.subsidy} class="num" safe>{yuan(c.proposedSubsidy)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {notice.state === 'open' ? <ObjectionForm p={p} notice={notice} attempt={attempt} /> : <p class="empty" safe>{n.ended}</p>}
+    </Layout>
+  );
+}
+
+const objectionValues = (req: Request) => ({ caseId: field(req, 'caseId'), name: field(req, 'name'), contact: field(req, 'contact'), reason: field(req, 'reason') });
+
+async function showNotice(res: Response, app: AppContext, id: string, attempt: ObjectionAttempt | null, status = 200, filed = false) {
+  const p = pageOf(res);
+  await render(res, <NoticePage p={p} notice={await getPublicNotice(app, id)} attempt={attempt} filed={filed} />, status);
+}
+
+/** GET /notices, /notices/:id and the objection form: the public side of the notice. */
+export function noticePages(router: Router, app: AppContext) {
+  router.get('/notices', async (req, res) => {
+    const parsed = publicNoticesQuerySchema.safeParse(filled(req.query));
+    // a cursor that is not one shows the first page rather than an error page
+    const list = await listPublicNotices(app, parsed.success ? parsed.data : publicNoticesQuerySchema.parse({}));
+    await render(res, <NoticeListPage p={pageOf(res)} list={list} />);
+  });
+
+  router.get('/notices/:id', async (req, res) => {
+    await showNotice(res, app, idOf(req.params.id), null, 200, req.query.filed === '1');
+  });
+
+  router.post('/notices/:id/objections', requireCsrf(), throttle(app, 'objection', app.env.OBJECTIONS_PER_HOUR, 3600), async (req, res) => {
+    const id = idOf(req.params.id);
+    const values = objectionValues(req);
+    const body = { caseId: values.caseId, name: values.name, reason: values.reason, ...(values.contact.trim() ? { contact: values.contact } : {}) };
+    const parsed = objectionSchema.safeParse(body, { reportInput: true });
+    if (!parsed.success) return showNotice(res, app, id, { values, errors: zodErrors(parsed.error, '') }, 400);
+    try {
+      await fileObjection(app, id, parsed.data, pageOf(res).requestId);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.kind === 'not_found') throw err;
+      return showNotice(res, app, id, { values, errors: err.errors.length ? err.errors : [{ path: 'form', message: err.message }] }, err.kind === 'conflict' ? 409 : 422);
+    }
+    res.redirect(303, `/notices/${id}?filed=1`);
+  });
+}
