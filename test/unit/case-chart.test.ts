@@ -185,6 +185,7 @@ describe('who may send what, state by state (the meta.may of the chart)', () => 
       'fromItsBatch',
       'fromItsNotice',
       'namesOpenObjection',
+      'newReduction',
       'openForMe',
       'policyVerified',
       'replacesOpenAssignment',

@@ -88,7 +88,7 @@ export const caseEvents = {
   BATCH_APPROVED: event({ payload: { batchId: z.uuid() }, systemOnly: true }),
   PAID: event({ payload: { batchId: z.uuid(), paymentId: z.string().min(1), reference: z.string().min(1), paidOn: z.iso.date() }, systemOnly: true }),
   PAYMENT_FAILED: event({ payload: { batchId: z.uuid(), paymentId: z.string().min(1), failure: z.string().min(1) }, systemOnly: true, reason: (e) => e.failure }),
-  // a pro-rata reduction approved by a second finance user (server/rounds/pro-rata.ts)
+  // a pro-rata reduction approved by a second finance user (server/pro-rata/approve.ts)
   SUBSIDY_REDUCED: event({ payload: { proposalId: z.uuid(), before: z.string(), after: z.string() }, systemOnly: true }),
   // 追回 (SPEC §1): fraud found on a paid case; the firm is barred for the round's ban period
   START_RECOVERY: event({ payload: { reason: required('reason') }, reason: (e) => e.reason }),

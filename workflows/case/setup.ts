@@ -27,6 +27,8 @@ export const caseSetup = setup({
     returnedBy: ({ context }, params: { stage: ReviewStage }) => context.returnedFrom === params.stage,
     // a batch's event moves only the case that batch holds (a stale delivery from an earlier batch is refused)
     fromItsBatch: ({ context, event }) => 'batchId' in event && context.batchId === event.batchId,
+    // an approved proposal reduces a case once
+    newReduction: ({ context, event }) => event.type === 'SUBSIDY_REDUCED' && !(context.reductions ?? []).includes(event.proposalId),
     ...expertGuards,
     ...noticeGuards,
   },
@@ -57,5 +59,6 @@ export const guardReasons: Record<string, { zh: string; en: string }> = {
   openForMe: { zh: '您没有可谢绝的评审任务', en: 'you have no open assignment to decline' },
   fromItsNotice: { zh: '该申请不在此公示中', en: 'the case is not on this notice' },
   fromItsBatch: { zh: '该申请不在此拨付批次中', en: 'the case is not in this disbursement batch' },
+  newReduction: { zh: '该申请已按此核减方案核减', en: 'the subsidy was already reduced by this proposal' },
   namesOpenObjection: { zh: '该申请没有此项待处理的异议', en: 'the case has no open objection with this id' },
 };

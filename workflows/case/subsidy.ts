@@ -8,6 +8,11 @@ import { caseSetup } from './setup';
 
 const toBatch = caseSetup.assign({ batchId: ({ event }) => (event.type === 'BATCHED' ? event.batchId : null) });
 const offBatch = caseSetup.assign({ batchId: null });
+// the record makes the step a change of the snapshot (the engine refuses a no-op) and lets a second
+// delivery of the same approved proposal be refused
+const recordReduction = caseSetup.assign({
+  reductions: ({ context, event }) => (event.type === 'SUBSIDY_REDUCED' ? [...(context.reductions ?? []), event.proposalId] : (context.reductions ?? [])),
+});
 
 export const approved = caseSetup.createStateConfig({
   initial: 'calculated',
@@ -25,7 +30,10 @@ export const approved = caseSetup.createStateConfig({
       on: {
         BATCHED: { target: 'batched', actions: toBatch },
         // 按比例核减, approved by a second finance user: the amount is the service's, the record the history's
-        SUBSIDY_REDUCED: { actions: { type: 'notify', params: { template: 'case.subsidyReduced', to: ['firm'] } } },
+        SUBSIDY_REDUCED: {
+          guard: 'newReduction',
+          actions: [recordReduction, { type: 'notify', params: { template: 'case.subsidyReduced', to: ['firm'] } }],
+        },
       },
     },
     batched: {

@@ -72,6 +72,8 @@ export interface CaseContext {
   policyEndsOn?: string | null;
   /** the disbursement batch that holds the case now, if any: only its events move the case */
   batchId?: string | null;
+  /** the pro-rata proposals (按比例核减) that reduced the subsidy, oldest first (absent until the first) */
+  reductions?: string[];
 }
 
 export interface NoticeRecord {

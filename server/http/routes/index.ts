@@ -11,6 +11,7 @@ import { calendarRoutes } from './calendar';
 import { usersRoutes } from './users';
 import { noticesRoutes } from './notices';
 import { claimsRoutes } from './claims';
+import { proRataRoutes } from './pro-rata';
 
 export function apiRouter(app: AppContext): Router {
   const router = Router();
@@ -24,6 +25,7 @@ export function apiRouter(app: AppContext): Router {
   usersRoutes(router, app);
   noticesRoutes(router, app);
   claimsRoutes(router, app);
+  proRataRoutes(router, app);
   miscRoutes(router, app);
   return router;
 }
