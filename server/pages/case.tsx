@@ -13,6 +13,8 @@ import { StateBadge } from './components/badge';
 import { Clocks, Documents, SubsidyPart, Summary } from './case-parts';
 import { caseSubsidyOf, type SubsidyView } from '../cases/subsidy-view';
 import { Timeline } from './timeline';
+import { chartStates } from '../../workflows/case/chart';
+import { claimForms, claimsFor, ClaimsPart, type ClaimAttempt } from './claims';
 import { Decisions, eventBodyFrom, toField, type Attempt } from './decisions';
 import { requireCsrf } from './csrf';
 import { nextStep } from './next-step';
@@ -28,12 +30,15 @@ function idOf(raw: string | string[] | undefined): string {
   return parsed.data;
 }
 
-async function showCase(res: Response, id: string, attempt: Attempt | null, status = 200, done: CaseEventType | null = null) {
+const MONEY_STAGE: ReadonlySet<string> = new Set(chartStates.filter((s) => s.path[0] === 'approved' && s.primary !== null).map((s) => s.primary as string));
+
+async function showCase(res: Response, id: string, attempt: Attempt | null, status = 200, done: CaseEventType | null = null, claimAttempt: ClaimAttempt | null = null) {
   const p = pageOf(res);
   const ctx = serviceOf(p);
   // the services answer 404 for a case the person may not see: the 404 page, as in the API
   const view = await getCase(ctx, id);
-  const [docs, history, subsidy] = await Promise.all([listDocuments(ctx, id), caseHistoryOf(ctx, id), subsidyFor(ctx, id, view.subsidy !== null)]);
+  const [docs, history, subsidy, claims] = await Promise.all([listDocuments(ctx, id), caseHistoryOf(ctx, id), subsidyFor(ctx, id, view.subsidy !== null), claimsFor(ctx, id)]);
+  const mayReport = (p.user?.roles.includes('firm') ?? false) && MONEY_STAGE.has(view.state);
   const next = nextStep(view.state, p.locale, p.t);
   await render(
     res,
@@ -46,6 +51,7 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
       <Decisions p={p} caseId={id} version={view.version} allowed={view.allowedEvents} attempt={attempt} />
       <Summary p={p} view={view} />
       {subsidy ? <SubsidyPart p={p} view={subsidy} /> : ''}
+      {claims !== null && (claims.length > 0 || mayReport) ? <ClaimsPart p={p} caseId={id} claims={claims} mayReport={mayReport} attempt={claimAttempt} /> : ''}
       <Clocks p={p} view={view} />
       <Documents p={p} docs={docs} />
       <Timeline p={p} items={history.items} />
@@ -66,6 +72,8 @@ export function casePage(router: Router) {
     const done = isEventType(req.query.done) ? req.query.done : null;
     await showCase(res, idOf(req.params.id), null, 200, done);
   });
+
+  claimForms(router, (res, caseId, attempt, status) => showCase(res, caseId, null, status, null, attempt));
 
   // the same event as POST /api/v1/cases/:id/events: its schema, its service, its refusals
   router.post('/cases/:id/events', requireCsrf(), async (req, res) => {
