@@ -13,6 +13,7 @@ import { casesPage } from './cases';
 import { inboxPage } from './inbox';
 import { casePage } from './case';
 import { noticePages } from './notices';
+import { moneyPages } from './money';
 
 // Paths the API, its documents and the operators' probes own: the pages never answer them.
 const NOT_PAGES = /^\/(api|docs|openapi\.json|healthz|readyz|metrics)(\/|$)/;
@@ -58,6 +59,7 @@ export function pagesRouter(app: AppContext): RequestHandler {
   inboxPage(router);
   casePage(router);
   noticePages(router, app);
+  moneyPages(router);
   router.use((_req, res) => notFoundPage(res));
   router.use(pageErrors(app.log));
   return (req, res, next) => (NOT_PAGES.test(req.path) ? next() : router(req, res, next));

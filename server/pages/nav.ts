@@ -20,6 +20,7 @@ export function navFor(t: Messages, roles: readonly Role[] | null): NavItem[] {
     { href: '/', label: t.nav.home },
     ...(hasAny(roles, INBOX_ROLES) ? [{ href: '/inbox', label: t.nav.inbox }] : []),
     ...(hasAny(roles, CASE_ROLES) ? [{ href: '/cases', label: t.nav.cases }] : []),
+    ...(hasAny(roles, ['finance', 'provincial']) ? [{ href: '/money', label: t.nav.money }] : []),
     { href: '/catalogue', label: t.nav.catalogue },
     { href: '/notices', label: t.nav.notices },
   ];

@@ -1,0 +1,209 @@
+import type { Response, Router } from 'express';
+import { asc } from 'drizzle-orm';
+import { z } from 'zod';
+import { rounds } from '../../db/schema';
+import { AppError, forbidden, notFound, type FieldError } from '../errors';
+import { formatYuan } from '../domain/money';
+import { roundFigures } from '../pro-rata/figures';
+import { proposeProRata } from '../pro-rata/propose';
+import { approveProRata } from '../pro-rata/approve';
+import { getProRata } from '../pro-rata/get';
+import type { ProRataProposalView } from '../pro-rata/view-schema';
+import { Layout } from './layout';
+import { CsrfField, FormProblems } from './components/form';
+import { requireCsrf } from './csrf';
+import { instant, yuan } from './format';
+import { pageOf, render, serviceOf, type PageCtx } from './page';
+
+// Finance's money page (SPEC §6, §7): each round's approved subsidies against its budget, and the
+// pro-rata reduction (按比例核减) proposed by one finance user and applied by another — the same
+// services as POST /rounds/:id/pro-rata and …/approve.
+
+const READERS = ['finance', 'provincial'] as const;
+const uuid = z.uuid();
+const idOf = (raw: unknown, what: string) => {
+  const parsed = uuid.safeParse(raw);
+  if (!parsed.success) throw notFound(what);
+  return parsed.data;
+};
+
+interface RoundLine {
+  id: string;
+  name: string;
+  budget: string | null;
+  committed: string;
+  available: string | null;
+  total: string;
+  calculated: number;
+  overBudget: boolean;
+}
+
+async function roundLines(p: PageCtx): Promise<RoundLine[]> {
+  const all = await p.app.db.select({ id: rounds.id, name: rounds.name, budgetFen: rounds.budgetFen }).from(rounds).orderBy(asc(rounds.opensAt));
+  return p.app.db.transaction(async (tx) =>
+    Promise.all(
+      all.map(async (r) => {
+        const f = await roundFigures(tx, r.id, r.budgetFen ?? 0n, false);
+        return {
+          id: r.id,
+          name: r.name,
+          budget: r.budgetFen === null ? null : formatYuan(r.budgetFen),
+          committed: formatYuan(f.committedFen),
+          available: r.budgetFen === null ? null : formatYuan(f.availableFen),
+          total: formatYuan(f.totalFen),
+          calculated: f.lines.length,
+          overBudget: r.budgetFen !== null && f.totalFen > f.availableFen,
+        };
+      }),
+    ),
+  );
+}
+
+function MoneyPage({ p, lines, errors }: { p: PageCtx; lines: RoundLine[]; errors: FieldError[] }) {
+  const m = p.t.money;
+  const finance = p.user?.roles.includes('finance') ?? false;
+  return (
+    <Layout p={p} title={m.title}>
+      <p safe>{m.intro}</p>
+      <FormProblems p={p} errors={errors} fields={[]} />
+      {lines.length === 0 ? (
+        <p class="empty" safe>{m.empty}</p>
+      ) : (
+        <div class="table-wrap">
+          <table class="stack">
+            <thead>
+              <tr>
+                <th scope="col" safe>{m.round}</th>
+                <th scope="col" class="num" safe>{m.budget}</th>
+                <th scope="col" class="num" safe>{m.committed}</th>
+                <th scope="col" class="num" safe>{m.available}</th>
+                <th scope="col" class="num" safe>{m.total}</th>
+                <th scope="col" safe>{m.action}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {lines.map((l) => (
+                <tr>
+                  <td data-label={m.round} safe>{l.name}</td>
+                  <td data-label={m.budget} class="num" safe>{l.budget === null ? m.noBudget : yuan(l.budget)}</td>
+                  <td data-label={m.committed} class="num" safe>{yuan(l.committed)}</td>
+                  <td data-label={m.available} class="num" safe>{l.available === null ? '—' : yuan(l.available)}</td>
+                  <td data-label={m.total} class="num" safe>{`${yuan(l.total)}（${m.cases(l.calculated)}）`}</td>
+                  <td data-label={m.action}>
+                    {finance && l.overBudget ? (
+                      <form method="post" action={`/money/rounds/${l.id}/pro-rata`}>
+                        <CsrfField p={p} />
+                        <button type="submit" class="primary" safe>{m.propose}</button>
+                      </form>
+                    ) : (
+                      <span safe>{l.overBudget ? m.overBudget : m.withinBudget}</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Layout>
+  );
+}
+
+function ProposalPage({ p, proposal, errors, done }: { p: PageCtx; proposal: ProRataProposalView; errors: FieldError[]; done: boolean }) {
+  const m = p.t.money;
+  const mayApprove = proposal.status === 'open' && (p.user?.roles.includes('finance') ?? false) && p.user?.id !== proposal.proposedBy;
+  return (
+    <Layout p={p} title={m.proposalTitle}>
+      <p safe>{m.proposalFigures(yuan(proposal.budget), yuan(proposal.committed), yuan(proposal.available), yuan(proposal.total))}</p>
+      <p safe>{`${m.status}：${m.statuses[proposal.status]} · ${m.proposedAt(instant(proposal.proposedAt, p.locale))}`}</p>
+      {done ? <p role="status" class="done" safe>{m.applied}</p> : ''}
+      <FormProblems p={p} errors={errors} fields={[]} />
+      <div class="table-wrap">
+        <table class="stack">
+          <thead>
+            <tr>
+              <th scope="col" safe>{m.caseNumber}</th>
+              <th scope="col" class="num" safe>{m.before}</th>
+              <th scope="col" class="num" safe>{m.after}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {proposal.cases.map((c) => (
+              <tr>
+                <td data-label={m.caseNumber}>
+                  <a href={`/cases/${c.caseId}`} safe>{c.caseNumber}</a>
+                </td>
+                <td data-label={m.before} class="num" safe>{yuan(c.before)}</td>
+                <td data-label={m.after} class="num" safe>{yuan(c.after)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {mayApprove ? (
+        <form method="post" action={`/money/rounds/${proposal.roundId}/pro-rata/${proposal.id}/approve`} class="decision">
+          <CsrfField p={p} />
+          <button type="submit" class="primary" safe>{m.approve}</button>
+        </form>
+      ) : proposal.status === 'open' ? (
+        <p class="hint" safe>{m.fourEyes}</p>
+      ) : (
+        ''
+      )}
+    </Layout>
+  );
+}
+
+function readable(p: PageCtx) {
+  if (!p.user) throw new AppError('unauthenticated', 'sign in first');
+  if (!p.user.roles.some((r) => (READERS as readonly string[]).includes(r))) throw forbidden('only finance staff and provincial reviewers see the money of a round');
+}
+
+const problemsOf = (err: unknown): FieldError[] => {
+  if (!(err instanceof AppError) || err.kind === 'not_found' || err.kind === 'unauthenticated') throw err;
+  return err.errors.length ? err.errors : [{ path: 'form', message: err.message }];
+};
+const statusOf = (err: unknown) => (err instanceof AppError ? ({ forbidden: 403, conflict: 409 } as Record<string, number>)[err.kind] ?? 422 : 500);
+
+async function showProposal(res: Response, roundId: string, proposalId: string, errors: FieldError[], status = 200, done = false) {
+  const p = pageOf(res);
+  await render(res, <ProposalPage p={p} proposal={await getProRata(serviceOf(p), roundId, proposalId)} errors={errors} done={done} />, status);
+}
+
+export function moneyPages(router: Router) {
+  router.get('/money', async (_req, res) => {
+    const p = pageOf(res);
+    readable(p);
+    await render(res, <MoneyPage p={p} lines={await roundLines(p)} errors={[]} />);
+  });
+
+  router.post('/money/rounds/:id/pro-rata', requireCsrf(), async (req, res) => {
+    const p = pageOf(res);
+    readable(p);
+    const roundId = idOf(req.params.id, 'round');
+    try {
+      const proposal = await proposeProRata(serviceOf(p), roundId);
+      res.redirect(303, `/money/rounds/${roundId}/pro-rata/${proposal.id}`);
+    } catch (err) {
+      const errors = problemsOf(err);
+      await render(res, <MoneyPage p={p} lines={await roundLines(p)} errors={errors} />, statusOf(err));
+    }
+  });
+
+  router.get('/money/rounds/:id/pro-rata/:proposalId', async (req, res) => {
+    readable(pageOf(res));
+    await showProposal(res, idOf(req.params.id, 'round'), idOf(req.params.proposalId, 'proposal'), [], 200, req.query.done === '1');
+  });
+
+  router.post('/money/rounds/:id/pro-rata/:proposalId/approve', requireCsrf(), async (req, res) => {
+    const p = pageOf(res);
+    readable(p);
+    const [roundId, proposalId] = [idOf(req.params.id, 'round'), idOf(req.params.proposalId, 'proposal')];
+    try {
+      await approveProRata(serviceOf(p), roundId, proposalId);
+    } catch (err) {
+      return showProposal(res, roundId, proposalId, problemsOf(err), statusOf(err));
+    }
+    res.redirect(303, `/money/rounds/${roundId}/pro-rata/${proposalId}?done=1`);
+  });
+}
