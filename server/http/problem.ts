@@ -45,6 +45,8 @@ const zh = z.locales.zhCN();
 
 /** Chinese words for a validation issue from zod's own zh-CN locale (the English may be ours). */
 function chinese(issue: z.core.$ZodIssue): string | undefined {
+  // a refinement that has its own Chinese words (server/domain/text.ts) says them
+  if (issue.code === 'custom' && typeof issue.params?.messageZh === 'string') return issue.params.messageZh;
   const said = zh.localeError(issue as Parameters<typeof zh.localeError>[0]);
   return typeof said === 'string' ? said : said?.message;
 }

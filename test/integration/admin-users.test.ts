@@ -173,6 +173,19 @@ describe('POST /admin/users', () => {
       expect((await create(body)).status, JSON.stringify(body)).toBe(400);
     }
   });
+
+  it('refuses a name or an organisation that shows nothing: zero-width, bidi marks, fillers', async () => {
+    for (const name of ['\u200b', '\u200b\u200d\ufeff', '\u202e\u2066', '\u3164', '\u0301']) {
+      const res = await create({ name, roles: ['provincial'] });
+      expect(res.status, JSON.stringify(name)).toBe(400);
+      expect(res.body.errors?.find((e) => e.path === 'name')?.messageZh, JSON.stringify(name)).toMatch(/[\u4e00-\u9fff]/);
+    }
+    const org = await create({ roles: ['expert'], organisationUscc: randomUscc('330100'), organisationName: '\u200b\u200b' });
+    expect(org.status).toBe(400);
+    const fine = await create({ name: '\u200b李\u200d四', roles: ['provincial'] });
+    expect(fine.status).toBe(201);
+    expect((await patch(fine.body.id, { name: '\u2060' })).status).toBe(400);
+  });
 });
 
 describe('GET /admin/users', () => {
@@ -217,6 +230,7 @@ describe('GET /admin/users', () => {
       expect((await t.api.get(`/admin/users?${q}`, w.tokens.admin)).status, q).toBe(400);
     }
   });
+
 });
 
 describe('PATCH /admin/users/:id', () => {

@@ -82,6 +82,26 @@ describe('filing an objection', () => {
     expect((await stateOf(caseId)).state).toBe('notice');
   });
 
+  it('refuses a name or a reason that shows nothing, counting only the characters a reader sees', async () => {
+    const { noticeId, caseId } = await onNotice();
+    const reason = '这是一条足够长的异议理由';
+    const cases: [Record<string, unknown>, string][] = [
+      [{ caseId, name: '\u200b', reason }, 'name'],
+      [{ caseId, name: '\u200c\u200d\u2060\ufeff', reason }, 'name'],
+      [{ caseId, name: '\u202e\u202d', reason }, 'name'],
+      [{ caseId, name: '\u3164', reason }, 'name'],
+      [{ caseId, name: '\u0301', reason }, 'name'],
+      [{ caseId, name: '赵六', reason: '\u200b'.repeat(12) }, 'reason'],
+      [{ caseId, name: '赵六', reason: `太短${'\u200b'.repeat(10)}` }, 'reason'],
+    ];
+    for (const [body, path] of cases) {
+      const res = await t.api.post<{ errors: { path: string; messageZh: string }[] }>(`/public/notices/${noticeId}/objections`, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.errors.find((e) => e.path === path)?.messageZh, JSON.stringify(body)).toMatch(/[\u4e00-\u9fff]/);
+    }
+    expect((await stateOf(caseId)).state).toBe('notice');
+  });
+
   it('is taken only for a member case of a notice that exists', async () => {
     const { noticeId } = await onNotice();
     const other = await onNotice();
