@@ -231,6 +231,15 @@ describe('GET /admin/users', () => {
     }
   });
 
+  it('calls a cursor with a date no calendar has (30 February, hour 24) one it did not give out', async () => {
+    const id = randomUUID();
+    for (const at of ['2026-02-30T00:00:00.000000Z', '2026-02-29T12:00:00.000000Z', '2026-01-01T24:00:00.000000Z', '0000-01-01T00:00:00.000000Z']) {
+      const cursor = Buffer.from(JSON.stringify({ t: at, id })).toString('base64url');
+      const res = await t.api.get<{ detail: string; errors: { path: string }[] }>(`/admin/users?cursor=${cursor}`, w.tokens.admin);
+      expect(res.status, at).toBe(400);
+      expect(res.body, at).toMatchObject({ detail: 'the cursor is not one this server gave out', errors: [{ path: 'query.cursor' }] });
+    }
+  });
 });
 
 describe('PATCH /admin/users/:id', () => {
