@@ -7,6 +7,7 @@ import { notFound, unprocessable } from '../errors';
 import { applyEvent } from '../engine/transition';
 import { caseWorkflow } from '../cases/workflow';
 import { visibleText } from '../domain/text';
+import { tellObjector } from './resolve-objection';
 
 const PHONE = /^\+?[0-9][0-9 -]{5,19}$/;
 
@@ -58,6 +59,7 @@ export async function fileObjection(app: AppContext, noticeId: string, input: z.
     if (!row) throw new Error('objection insert returned nothing');
     const event = { type: 'OBJECTION', objectionId: row.id, meta: { at: now.toISOString(), actorId: null, role: 'system' } } satisfies CaseEvent;
     await applyEvent(tx, app, cw, { id: input.caseId, locked, user: null, requestId, event });
+    await tellObjector(tx, row, locked.row, 'objection.received', { outcomeZh: '', outcomeEn: '', reason: '' }, now);
     return { id: row.id, noticeId, caseId: input.caseId, status: 'open' as const, receivedAt: now.toISOString() };
   });
 }

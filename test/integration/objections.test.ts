@@ -196,6 +196,68 @@ describe('resolving objections', () => {
   });
 });
 
+describe('objections a decision leaves without a subject', () => {
+  const deliveriesTo = (address: string) => t.app.db.select().from(emailDeliveries).where(eq(emailDeliveries.toAddress, address));
+
+  it('closes the other open objections as moot when one is upheld, recording why, and tells each objector who left an email address', async () => {
+    const { noticeId, caseId } = await onNotice();
+    const address = `moot-${crypto.randomUUID().slice(0, 8)}@example.test`;
+    const upheld = await object(noticeId, caseId);
+    const byMail = await object(noticeId, caseId, { name: '孙七', contact: address });
+    const byPhone = await object(noticeId, caseId, { name: '周八', contact: '13912345678' });
+    expect((await resolve(caseId, upheld, 'upheld')).body.state).toBe('rejected');
+    const rows = await t.app.db.select().from(objections).where(eq(objections.caseId, caseId));
+    expect(rows.find((r) => r.id === upheld)?.status).toBe('upheld');
+    for (const id of [byMail, byPhone]) {
+      expect(rows.find((r) => r.id === id), id).toMatchObject({ status: 'moot', resolvedBy: w.people.provincial.id, resolvedAt: expect.any(Date), resolutionReason: expect.stringContaining('another objection') });
+    }
+    const told = (await deliveriesTo(address)).filter((m) => m.template === 'objection.closed');
+    expect(told).toHaveLength(1);
+    expect(told[0]?.subject).toMatch(/异议.*objection/);
+    expect(await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.toAddress, '13912345678')))).toEqual([]);
+  });
+
+  it('closes every open objection as moot when the firm withdraws the case under objection', async () => {
+    const { noticeId, caseId } = await onNotice();
+    const address = `withdrawn-${crypto.randomUUID().slice(0, 8)}@example.test`;
+    const first = await object(noticeId, caseId, { contact: address });
+    const second = await object(noticeId, caseId, { name: '孙七' });
+    const withdrawn = await t.api.post<{ state: string }>(`/cases/${caseId}/events`, { type: 'WITHDRAW', reason: '企业决定撤回申请' }, w.tokens.firm);
+    expect(withdrawn.body.state).toBe('withdrawn');
+    const rows = await t.app.db.select().from(objections).where(eq(objections.caseId, caseId));
+    expect(rows.map((r) => [r.id, r.status]).sort()).toEqual([[first, 'moot'], [second, 'moot']].sort());
+    expect(rows.every((r) => r.resolutionReason?.includes('withdrew'))).toBe(true);
+    expect((await deliveriesTo(address)).map((m) => m.template).sort()).toEqual(['objection.closed', 'objection.received']);
+  });
+});
+
+describe('the receipt of an objection', () => {
+  it('is emailed in Chinese and English to an objector who left an email address, echoing nothing they typed', async () => {
+    const { noticeId, number, caseId } = await onNotice();
+    const address = `receipt-${crypto.randomUUID().slice(0, 8)}@example.test`;
+    const name = `名字${crypto.randomUUID().slice(0, 6)}`;
+    await object(noticeId, caseId, { contact: address, name });
+    await object(noticeId, caseId, { contact: '+86 139 1234 5678' });
+    const mails = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerId, noticeId), eq(emailDeliveries.template, 'objection.received')));
+    expect(mails.map((m) => m.toAddress)).toEqual([address]);
+    const delivery = mails[0];
+    if (!delivery) throw new Error('no delivery');
+    const transport = nodemailer.createTransport(smtp.url);
+    try {
+      expect(await sendDelivery(t.app, transport, delivery.id, true)).toBe('sent');
+    } finally {
+      transport.close();
+    }
+    const mail = await smtp.waitFor((m) => m.to.includes(address));
+    expect(mail.subject).toContain(number);
+    expect(mail.text).toContain('已收到');
+    expect(mail.text).toContain('has been received');
+    // anyone may type any address into the form: the mail carries no text of theirs
+    expect(mail.text).not.toContain(name);
+    expect(mail.text).not.toContain('不属首批次');
+  });
+});
+
 describe('the objection throttle', () => {
   it('answers 429 with Retry-After once an address has used its budget', async () => {
     const tight = await startTestApp({ env: { DATABASE_URL: t.app.env.DATABASE_URL, OBJECTIONS_PER_HOUR: 2 } });
