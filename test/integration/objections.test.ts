@@ -196,6 +196,38 @@ describe('resolving objections', () => {
   });
 });
 
+describe('GET /cases/:id/objections', () => {
+  interface Listed {
+    items: { id: string; noticeNumber: string; name: string; contact: string | null; reason: string; status: string; resolution: { reason: string; by: string | null } | null }[];
+  }
+  it('shows the provincial reviewer what each objection says and who filed it, and how it was resolved', async () => {
+    const { noticeId, number, caseId } = await onNotice();
+    const first = await object(noticeId, caseId, { contact: 'zhao@example.test' });
+    const second = await object(noticeId, caseId, { name: '孙七', reason: '用户单位实为申报企业的关联企业' });
+    await resolve(caseId, first, 'dismissed');
+    const res = await t.api.get<Listed>(`/cases/${caseId}/objections`, w.tokens.provincial);
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([
+      expect.objectContaining({ id: first, noticeNumber: number, name: '赵六', contact: 'zhao@example.test', reason: '该材料在申报前已批量供货，不属首批次', status: 'dismissed', resolution: expect.objectContaining({ reason: '经核实，情况属实', by: w.people.provincial.id }) }),
+      expect.objectContaining({ id: second, name: '孙七', contact: null, reason: '用户单位实为申报企业的关联企业', status: 'open', resolution: null }),
+    ]);
+  });
+
+  it('answers 404 for a case the reviewer cannot see, 400 for a malformed id, 403 to every other role and 401 to strangers', async () => {
+    const { noticeId, caseId } = await onNotice();
+    await object(noticeId, caseId);
+    expect((await t.api.get(`/cases/${crypto.randomUUID()}/objections`, w.tokens.provincial)).status).toBe(404);
+    expect((await t.api.get(`/cases/${await w.createCase()}/objections`, w.tokens.provincial)).status).toBe(404);
+    expect((await t.api.get('/cases/nope/objections', w.tokens.provincial)).status).toBe(400);
+    for (const role of ['firm', 'otherFirm', 'municipal', 'insurer', 'finance', 'admin', 'expert'] as const) {
+      const res = await t.api.get(`/cases/${caseId}/objections`, w.tokens[role]);
+      expect(res.status, role).toBe(403);
+      expect(JSON.stringify(res.body), role).not.toContain('赵六');
+    }
+    expect((await t.api.get(`/cases/${caseId}/objections`)).status).toBe(401);
+  });
+});
+
 describe('objections a decision leaves without a subject', () => {
   const deliveriesTo = (address: string) => t.app.db.select().from(emailDeliveries).where(eq(emailDeliveries.toAddress, address));
 
