@@ -45,7 +45,8 @@ export const noticeCounters = pgTable('notice_counters', {
   last: integer('last').notNull(),
 });
 
-export const objectionStatuses = ['open', 'upheld', 'dismissed'] as const;
+// moot: the case was decided otherwise while it was open (another objection upheld, the firm withdrew)
+export const objectionStatuses = ['open', 'upheld', 'dismissed', 'moot'] as const;
 export type ObjectionStatus = (typeof objectionStatuses)[number];
 
 // Filed by anyone, without an account, against one member case of an open notice. The contact is

@@ -20,8 +20,8 @@ import type { Loaded, WorkflowDefinition } from '../engine/workflow';
 import { caseScope } from './scope';
 import { submissionProblems } from './rules';
 import { eventFacts } from './event-facts';
-import { recordResolution } from '../notices/resolve-objection';
 import { isApproved, recordRecovery, recoveredProblems, subsidyOnApproval } from './subsidy';
+import { objectionsFollow } from '../notices/resolve-objection';
 
 export interface CaseFactsWithName extends CaseFacts {
   /** read with the case lock, for the email texts */
@@ -121,8 +121,8 @@ export function caseWorkflow(app: AppContext): WorkflowDefinition<CaseRow, CaseF
       if (!updated) throw new Error('case row vanished under its lock');
       // a task taken from a shared inbox is given back when the case leaves the task's state
       await tx.delete(taskClaims).where(and(eq(taskClaims.caseId, row.id), notInArray(taskClaims.task, activePaths(next.value))));
-      // the objection row follows what the machine decided, in the same transaction
-      if (event.type === 'RESOLVE_OBJECTION') await recordResolution(tx, updated, event, now);
+      // the objection rows follow what the machine decided, in the same transaction
+      await objectionsFollow(tx, row.state, updated, event, now);
       return updated;
     },
   };

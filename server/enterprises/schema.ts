@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { isCityCode } from '../domain/cities';
+import { visibleText } from '../domain/text';
 
 // Shapes of SPEC §7's registration body and of the profile edit. Shape errors (a JSON number for a
 // text, an unknown key, a city that is not one of the 11) answer 400 here; the rules that need a
 // reason in Chinese and English (USCC check character, password policy, affiliations) are checked
 // by the service and answer 422 with every reason at once.
 
-const text = (max: number) => z.string().trim().max(max, `at most ${max} characters`);
-const required = (max: number) => text(max).min(1, 'required');
+const required = (max: number) => visibleText(1, max, 'required', '必填，且须有可见的文字');
 
 // Not validated here: checkUscc reports length, case and check character with its own messages.
 const usccText = z.string().trim().max(64, 'a USCC has 18 characters');

@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import swaggerUi from 'swagger-ui-express';
 import type { AppContext } from '../context';
 import './express-augment';
-import { errorHandler, refuseUnstorableText, sendProblem } from './problem';
+import { errorHandler, sendProblem } from './problem';
+import { jsonBody } from './json-body';
 import { noStoreForCredentials, sessionMiddleware } from './session';
 import { apiRouter } from './routes';
 import { openapiDocument } from './openapi';
@@ -53,7 +54,7 @@ export function buildApp(app: AppContext): Express {
   // before no-store: the files are the same for everyone and their URLs change with their content
   server.use(assetsRouter());
   server.use(noStoreForCredentials());
-  server.use(deferredBodyErrors(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'], reviver: refuseUnstorableText })));
+  server.use(deferredBodyErrors(jsonBody()));
   server.use(healthRouter(app));
   server.get('/metrics', metricsEndpoint(app));
 

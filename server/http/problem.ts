@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
 import { AppError, statusOf, type FieldError } from '../errors';
 import type { Logger } from '../logger';
+import { BODY_REFUSALS } from './json-body';
 
 // RFC 9457 problem details, built in this one place.
 const titles: Record<number, string> = {
@@ -20,19 +21,6 @@ const titles: Record<number, string> = {
   500: 'Internal server error',
   503: 'Service unavailable',
 };
-
-export const UNSTORABLE = 'the request body holds text that cannot be stored';
-// NUL, and UTF-16 surrogates without their pair: Postgres refuses the first, hashing the second
-// eslint-disable-next-line no-control-regex -- NUL is exactly what is refused
-const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/** JSON.parse reviver: refuses such text at the door, naming where it was. */
-export function refuseUnstorableText(key: string, value: unknown): unknown {
-  if ((typeof value === 'string' && UNSTORABLE_TEXT.test(value)) || UNSTORABLE_TEXT.test(key)) {
-    throw new Error(`${UNSTORABLE} (a NUL character or a broken surrogate pair) at "${key}"`);
-  }
-  return value;
-}
 
 export const problemSchema = z
   .object({
@@ -57,6 +45,8 @@ const zh = z.locales.zhCN();
 
 /** Chinese words for a validation issue from zod's own zh-CN locale (the English may be ours). */
 function chinese(issue: z.core.$ZodIssue): string | undefined {
+  // a refinement that has its own Chinese words (server/domain/text.ts) says them
+  if (issue.code === 'custom' && typeof issue.params?.messageZh === 'string') return issue.params.messageZh;
   const said = zh.localeError(issue as Parameters<typeof zh.localeError>[0]);
   return typeof said === 'string' ? said : said?.message;
 }
@@ -102,7 +92,7 @@ export function errorHandler(log: Logger) {
     const bodyType = (err as { type?: string }).type;
     if (bodyType === 'entity.parse.failed') {
       const message = (err as Error).message;
-      return sendProblem(req, res, 400, message.startsWith(UNSTORABLE) ? message : 'the request body is not valid JSON');
+      return sendProblem(req, res, 400, BODY_REFUSALS.some((words) => message.startsWith(words)) ? message : 'the request body is not valid JSON');
     }
     if (bodyType === 'entity.too.large') return sendProblem(req, res, 413, 'the request body is too large');
     if (typeof status === 'number' && status >= 400 && status < 500) return sendProblem(req, res, status, titles[status] ?? 'bad request');

@@ -299,6 +299,22 @@ export const templates = {
     },
     vars: objectionVars,
   },
+  'objection.received': {
+    subject: { zh: '您对公示 {{noticeNumber}} 提出的异议已收到', en: 'Your objection to public notice {{noticeNumber}} has been received' },
+    body: {
+      zh: '您对公示 {{noticeNumber}} 中申请 {{caseNumber}}（{{materialName}}）提出的异议已收到。省经信厅核查后，将把处理结果发送到本邮箱。' + automatic.zh,
+      en: 'Your objection to application {{caseNumber}} ({{materialName}}) on public notice {{noticeNumber}} has been received. Once the provincial department has examined it, the outcome is sent to this address.' + automatic.en,
+    },
+    vars: objectionVars,
+  },
+  'objection.closed': {
+    subject: { zh: '您对公示 {{noticeNumber}} 提出的异议已终结', en: 'Your objection to public notice {{noticeNumber}} is closed' },
+    body: {
+      zh: '您对公示 {{noticeNumber}} 中申请 {{caseNumber}}（{{materialName}}）提出的异议无需再处理：{{outcomeZh}}。' + automatic.zh,
+      en: 'Your objection to application {{caseNumber}} ({{materialName}}) on public notice {{noticeNumber}} needs no further examination: {{outcomeEn}}.' + automatic.en,
+    },
+    vars: objectionVars,
+  },
   'registration.confirm': own(
     { zh: '请确认企业注册（统一社会信用代码 {{uscc}}）', en: 'Confirm the registration of your firm ({{uscc}})' },
     {

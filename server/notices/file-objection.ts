@@ -6,19 +6,21 @@ import type { AppContext } from '../context';
 import { notFound, unprocessable } from '../errors';
 import { applyEvent } from '../engine/transition';
 import { caseWorkflow } from '../cases/workflow';
+import { visibleText } from '../domain/text';
+import { tellObjector } from './resolve-objection';
 
 const PHONE = /^\+?[0-9][0-9 -]{5,19}$/;
 
 export const objectionSchema = z.strictObject({
   caseId: z.uuid({ error: 'not a case id' }),
-  name: z.string().trim().min(1, 'your name (or your organisation’s) is required').max(100),
+  name: visibleText(1, 100, 'your name (or your organisation’s) is required', '请填写您（或您所在单位）的名称'),
   contact: z
     .string()
     .trim()
     .max(200)
     .refine((c) => z.email().safeParse(c).success || PHONE.test(c), 'give an email address or a phone number')
     .optional(),
-  reason: z.string().trim().min(10, 'say in at least 10 characters what is wrong').max(5000),
+  reason: visibleText(10, 5000, 'say in at least 10 characters what is wrong', '请用至少 10 个字说明异议的理由'),
 });
 
 /**
@@ -57,6 +59,7 @@ export async function fileObjection(app: AppContext, noticeId: string, input: z.
     if (!row) throw new Error('objection insert returned nothing');
     const event = { type: 'OBJECTION', objectionId: row.id, meta: { at: now.toISOString(), actorId: null, role: 'system' } } satisfies CaseEvent;
     await applyEvent(tx, app, cw, { id: input.caseId, locked, user: null, requestId, event });
+    await tellObjector(tx, row, locked.row, 'objection.received', { outcomeZh: '', outcomeEn: '', reason: '' }, now);
     return { id: row.id, noticeId, caseId: input.caseId, status: 'open' as const, receivedAt: now.toISOString() };
   });
 }

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppContext } from '../context';
 import { badRequest } from '../errors';
+import { isCalendarInstant, UUID } from '../domain/keyset';
 import { endsOn, summary, type NoticeRowOut } from './public-columns';
 
 export const publicNoticesQuerySchema = z.strictObject({
@@ -31,8 +32,8 @@ export async function listPublicNotices(app: AppContext, q: z.output<typeof publ
 function decode(s: string): { at: string; id: string } {
   try {
     const c = JSON.parse(Buffer.from(s, 'base64url').toString()) as { at?: unknown; id?: unknown };
-    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-    if (typeof c.at !== 'string' || Number.isNaN(Date.parse(c.at)) || typeof c.id !== 'string' || !uuid.test(c.id)) throw new Error('shape');
+    // the instant as toISOString() writes it, and a real one: Date.parse takes "March 7" and 30 February
+    if (typeof c.at !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(c.at) || !isCalendarInstant(c.at) || typeof c.id !== 'string' || !UUID.test(c.id)) throw new Error('shape');
     return { at: c.at, id: c.id };
   } catch {
     throw badRequest('the cursor is not one this server gave out', [{ path: 'query.cursor', message: 'invalid cursor', messageZh: '无效的分页游标' }]);

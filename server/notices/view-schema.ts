@@ -2,6 +2,7 @@
 // The public answers carry no personal data: no contact names, emails, phones or bank accounts.
 import { z } from 'zod';
 import { dateOut, idOut, instantOut, nextCursorOut, yuanOut } from '../domain/formats';
+import { objectionStatuses } from '../../db/schema/notices';
 
 const numberOut = z.string().meta({ description: 'human-facing number, per year', example: 'GS2026-001' });
 const stateOut = z.enum(['open', 'closed']).meta({ description: 'open during its period, closed after it' });
@@ -62,3 +63,29 @@ export const objectionReceiptSchema = z
     receivedAt: instantOut('when it was received'),
   })
   .meta({ id: 'ObjectionReceipt' });
+
+// what the provincial reviewer reads of the objections to a case: personal data, never public
+export const objectionListSchema = z
+  .strictObject({
+    items: z
+      .array(
+        z
+          .strictObject({
+            id: idOut('the objection, to name in RESOLVE_OBJECTION'),
+            noticeId: idOut('the notice it was filed on'),
+            noticeNumber: numberOut,
+            name: z.string().meta({ description: 'who objected, as they gave it' }),
+            contact: z.string().nullable().meta({ description: 'their email address or phone number, if they gave one' }),
+            reason: z.string(),
+            status: z.enum(objectionStatuses).meta({ description: 'open until resolved; moot when the case was decided otherwise while it was open' }),
+            receivedAt: instantOut('when it was filed'),
+            resolution: z
+              .strictObject({ reason: z.string(), by: idOut('who resolved it').nullable(), at: instantOut('when') })
+              .nullable()
+              .meta({ description: 'null while open' }),
+          })
+          .meta({ id: 'Objection' }),
+      )
+      .meta({ description: 'oldest first' }),
+  })
+  .meta({ id: 'ObjectionList' });

@@ -6,6 +6,7 @@ import { sessionCookieOf } from '../http/session';
 import { pageContext } from './page';
 import { notFoundPage, pageErrors } from './errors';
 import { loginPages } from './login';
+import { invitationPages } from './invitation';
 import { langPages } from './lang';
 import { dashboardPage } from './dashboard';
 import { cataloguePage } from './catalogue';
@@ -52,6 +53,7 @@ export function pagesRouter(app: AppContext): RequestHandler {
   const router = Router();
   router.use(csp(app), express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }), cookieSession(app), pageContext(app));
   loginPages(router, app);
+  invitationPages(router, app);
   langPages(router, app);
   dashboardPage(router);
   cataloguePage(router, app);

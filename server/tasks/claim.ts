@@ -1,5 +1,6 @@
 import { and, eq, or, sql } from 'drizzle-orm';
 import { taskClaims, users } from '../../db/schema';
+import type { Tx } from '../../db/client';
 import type { ServiceContext } from '../context';
 import { conflict, notFound } from '../errors';
 import { loadVisibleCase } from '../cases/get';
@@ -38,6 +39,14 @@ export async function claimTask(ctx: ServiceContext, caseId: string) {
       .onConflictDoUpdate({ target: [taskClaims.caseId, taskClaims.role], set: { userId: ctx.user.id, task: waitingCase.task, claimedAt } });
     return { caseId, role, claimedBy: { id: ctx.user.id, name: ctx.user.name, at: claimedAt.toISOString(), mine: true } };
   });
+}
+
+/**
+ * Gives back every task a person holds: when they are deactivated or their roles or scope change,
+ * the others of the shared inbox would otherwise be refused the case by a claim nobody can release.
+ */
+export async function releaseTasksOf(tx: Tx, userId: string): Promise<void> {
+  await tx.delete(taskClaims).where(eq(taskClaims.userId, userId));
 }
 
 /** DELETE /tasks/:caseId/claim: the caller gives back a task they hold. */

@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { ServiceContext, User } from '../context';
 import { badRequest } from '../errors';
+import { isCalendarInstant, UUID } from '../domain/keyset';
 import { cases } from '../../db/schema';
 import type { ClockStatus } from '../../db/schema/clocks';
 import { inboxTasks } from '../../workflows/case/chart';
@@ -58,11 +59,10 @@ function decode(s: string): Cursor {
   try {
     const c = JSON.parse(Buffer.from(s, 'base64url').toString()) as Partial<Cursor>;
     const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-    if (typeof c.due !== 'string' || !iso.test(c.due) || Number.isNaN(Date.parse(c.due)) || typeof c.id !== 'string' || !uuid.test(c.id)) throw new Error('shape');
+    if (typeof c.due !== 'string' || !iso.test(c.due) || !isCalendarInstant(c.due) || typeof c.id !== 'string' || !UUID.test(c.id)) throw new Error('shape');
     return { due: c.due, id: c.id };
   } catch {
-    throw badRequest('the cursor is not one this server gave out', [{ path: 'query.cursor', message: 'invalid cursor' }]);
+    throw badRequest('the cursor is not one this server gave out', [{ path: 'query.cursor', message: 'invalid cursor', messageZh: '分页游标无效' }]);
   }
 }
 

@@ -173,6 +173,19 @@ describe('POST /admin/users', () => {
       expect((await create(body)).status, JSON.stringify(body)).toBe(400);
     }
   });
+
+  it('refuses a name or an organisation that shows nothing: zero-width, bidi marks, fillers', async () => {
+    for (const name of ['\u200b', '\u200b\u200d\ufeff', '\u202e\u2066', '\u3164', '\u0301']) {
+      const res = await create({ name, roles: ['provincial'] });
+      expect(res.status, JSON.stringify(name)).toBe(400);
+      expect(res.body.errors?.find((e) => e.path === 'name')?.messageZh, JSON.stringify(name)).toMatch(/[\u4e00-\u9fff]/);
+    }
+    const org = await create({ roles: ['expert'], organisationUscc: randomUscc('330100'), organisationName: '\u200b\u200b' });
+    expect(org.status).toBe(400);
+    const fine = await create({ name: '\u200b李\u200d四', roles: ['provincial'] });
+    expect(fine.status).toBe(201);
+    expect((await patch(fine.body.id, { name: '\u2060' })).status).toBe(400);
+  });
 });
 
 describe('GET /admin/users', () => {
@@ -215,6 +228,16 @@ describe('GET /admin/users', () => {
   it('answers 400 to a cursor it did not give out, a limit above 100 and an unknown role or filter', async () => {
     for (const q of ['cursor=bm90LWEtY3Vyc29y', 'limit=101', 'role=boss', 'active=yes', 'colour=red']) {
       expect((await t.api.get(`/admin/users?${q}`, w.tokens.admin)).status, q).toBe(400);
+    }
+  });
+
+  it('calls a cursor with a date no calendar has (30 February, hour 24) one it did not give out', async () => {
+    const id = randomUUID();
+    for (const at of ['2026-02-30T00:00:00.000000Z', '2026-02-29T12:00:00.000000Z', '2026-01-01T24:00:00.000000Z', '0000-01-01T00:00:00.000000Z']) {
+      const cursor = Buffer.from(JSON.stringify({ t: at, id })).toString('base64url');
+      const res = await t.api.get<{ detail: string; errors: { path: string }[] }>(`/admin/users?cursor=${cursor}`, w.tokens.admin);
+      expect(res.status, at).toBe(400);
+      expect(res.body, at).toMatchObject({ detail: 'the cursor is not one this server gave out', errors: [{ path: 'query.cursor' }] });
     }
   });
 });

@@ -101,6 +101,24 @@ describe('expert review', () => {
     expect((await view(id, w.tokens.provincial)).experts.every((x) => x.status !== 'scored')).toBe(true);
   });
 
+  it('refuses a score that carries a __proto__ criterion instead of dropping it', async () => {
+    const id = await w.caseIn('expert');
+    const [e] = await w.makeExperts(3).then(async (panel) => {
+      await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((x) => x.user.id) });
+      return panel;
+    });
+    if (!e) throw new Error('no expert');
+    await send(id, e.token, { type: 'ACCEPT_ASSIGNMENT' });
+    // JSON.parse makes __proto__ an own key; schemas that build a new object skip it without a word
+    for (const value of ['5', '{"x":1}']) {
+      const raw = `{"type":"SCORE","scores":{"innovation":25,"firstBatch":25,"market":15,"risk":15,"__proto__":${value}},"opinion":"好"}`;
+      const res = await t.api.request<{ detail: string }>('POST', `/cases/${id}/events`, { token: e.token, raw, headers: { 'content-type': 'application/json' } });
+      expect(res.status, value).toBe(400);
+      expect(res.body.detail).toContain('__proto__');
+    }
+    expect((await view(id, w.tokens.provincial)).experts.every((x) => x.status !== 'scored')).toBe(true);
+  });
+
   it('records a conflict it detects, keeps that expert from the case, and refuses a panel below the quorum', async () => {
     const id = await w.caseIn('expert');
     const clean = await w.makeExperts(2);

@@ -150,6 +150,13 @@ describe('the public notice pages', () => {
     expect((await t.api.get(`/public/notices/${crypto.randomUUID()}`)).status).toBe(404);
     expect((await t.api.get('/public/notices/nope')).status).toBe(400);
     expect((await t.api.get('/public/notices?cursor=nope')).status).toBe(400);
+    // dates no calendar has, and dates in words, are no cursor this server gave out
+    for (const at of ['2026-02-30T00:00:00.000Z', '2026-01-01', 'March 7, 2026', '0000-01-01T00:00:00.000Z']) {
+      const cursor = Buffer.from(JSON.stringify({ at, id: crypto.randomUUID() })).toString('base64url');
+      const res = await t.api.get<{ detail: string }>(`/public/notices?cursor=${cursor}`);
+      expect(res.status, at).toBe(400);
+      expect(res.body.detail, at).toBe('the cursor is not one this server gave out');
+    }
   });
 
   it('pages through the notices newest first', async () => {

@@ -82,6 +82,26 @@ describe('filing an objection', () => {
     expect((await stateOf(caseId)).state).toBe('notice');
   });
 
+  it('refuses a name or a reason that shows nothing, counting only the characters a reader sees', async () => {
+    const { noticeId, caseId } = await onNotice();
+    const reason = '这是一条足够长的异议理由';
+    const cases: [Record<string, unknown>, string][] = [
+      [{ caseId, name: '\u200b', reason }, 'name'],
+      [{ caseId, name: '\u200c\u200d\u2060\ufeff', reason }, 'name'],
+      [{ caseId, name: '\u202e\u202d', reason }, 'name'],
+      [{ caseId, name: '\u3164', reason }, 'name'],
+      [{ caseId, name: '\u0301', reason }, 'name'],
+      [{ caseId, name: '赵六', reason: '\u200b'.repeat(12) }, 'reason'],
+      [{ caseId, name: '赵六', reason: `太短${'\u200b'.repeat(10)}` }, 'reason'],
+    ];
+    for (const [body, path] of cases) {
+      const res = await t.api.post<{ errors: { path: string; messageZh: string }[] }>(`/public/notices/${noticeId}/objections`, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.errors.find((e) => e.path === path)?.messageZh, JSON.stringify(body)).toMatch(/[\u4e00-\u9fff]/);
+    }
+    expect((await stateOf(caseId)).state).toBe('notice');
+  });
+
   it('is taken only for a member case of a notice that exists', async () => {
     const { noticeId } = await onNotice();
     const other = await onNotice();
@@ -173,6 +193,100 @@ describe('resolving objections', () => {
     expect(mail.text).toContain('异议不成立');
     expect(mail.text).toContain('the objection was dismissed');
     expect(mail.text).toContain('经核实，情况属实');
+  });
+});
+
+describe('GET /cases/:id/objections', () => {
+  interface Listed {
+    items: { id: string; noticeNumber: string; name: string; contact: string | null; reason: string; status: string; resolution: { reason: string; by: string | null } | null }[];
+  }
+  it('shows the provincial reviewer what each objection says and who filed it, and how it was resolved', async () => {
+    const { noticeId, number, caseId } = await onNotice();
+    const first = await object(noticeId, caseId, { contact: 'zhao@example.test' });
+    const second = await object(noticeId, caseId, { name: '孙七', reason: '用户单位实为申报企业的关联企业' });
+    await resolve(caseId, first, 'dismissed');
+    const res = await t.api.get<Listed>(`/cases/${caseId}/objections`, w.tokens.provincial);
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([
+      expect.objectContaining({ id: first, noticeNumber: number, name: '赵六', contact: 'zhao@example.test', reason: '该材料在申报前已批量供货，不属首批次', status: 'dismissed', resolution: expect.objectContaining({ reason: '经核实，情况属实', by: w.people.provincial.id }) }),
+      expect.objectContaining({ id: second, name: '孙七', contact: null, reason: '用户单位实为申报企业的关联企业', status: 'open', resolution: null }),
+    ]);
+  });
+
+  it('answers 404 for a case the reviewer cannot see, 400 for a malformed id, 403 to every other role and 401 to strangers', async () => {
+    const { noticeId, caseId } = await onNotice();
+    await object(noticeId, caseId);
+    expect((await t.api.get(`/cases/${crypto.randomUUID()}/objections`, w.tokens.provincial)).status).toBe(404);
+    expect((await t.api.get(`/cases/${await w.createCase()}/objections`, w.tokens.provincial)).status).toBe(404);
+    expect((await t.api.get('/cases/nope/objections', w.tokens.provincial)).status).toBe(400);
+    for (const role of ['firm', 'otherFirm', 'municipal', 'insurer', 'finance', 'admin', 'expert'] as const) {
+      const res = await t.api.get(`/cases/${caseId}/objections`, w.tokens[role]);
+      expect(res.status, role).toBe(403);
+      expect(JSON.stringify(res.body), role).not.toContain('赵六');
+    }
+    expect((await t.api.get(`/cases/${caseId}/objections`)).status).toBe(401);
+  });
+});
+
+describe('objections a decision leaves without a subject', () => {
+  const deliveriesTo = (address: string) => t.app.db.select().from(emailDeliveries).where(eq(emailDeliveries.toAddress, address));
+
+  it('closes the other open objections as moot when one is upheld, recording why, and tells each objector who left an email address', async () => {
+    const { noticeId, caseId } = await onNotice();
+    const address = `moot-${crypto.randomUUID().slice(0, 8)}@example.test`;
+    const upheld = await object(noticeId, caseId);
+    const byMail = await object(noticeId, caseId, { name: '孙七', contact: address });
+    const byPhone = await object(noticeId, caseId, { name: '周八', contact: '13912345678' });
+    expect((await resolve(caseId, upheld, 'upheld')).body.state).toBe('rejected');
+    const rows = await t.app.db.select().from(objections).where(eq(objections.caseId, caseId));
+    expect(rows.find((r) => r.id === upheld)?.status).toBe('upheld');
+    for (const id of [byMail, byPhone]) {
+      expect(rows.find((r) => r.id === id), id).toMatchObject({ status: 'moot', resolvedBy: w.people.provincial.id, resolvedAt: expect.any(Date), resolutionReason: expect.stringContaining('another objection') });
+    }
+    const told = (await deliveriesTo(address)).filter((m) => m.template === 'objection.closed');
+    expect(told).toHaveLength(1);
+    expect(told[0]?.subject).toMatch(/异议.*objection/);
+    expect(await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.toAddress, '13912345678')))).toEqual([]);
+  });
+
+  it('closes every open objection as moot when the firm withdraws the case under objection', async () => {
+    const { noticeId, caseId } = await onNotice();
+    const address = `withdrawn-${crypto.randomUUID().slice(0, 8)}@example.test`;
+    const first = await object(noticeId, caseId, { contact: address });
+    const second = await object(noticeId, caseId, { name: '孙七' });
+    const withdrawn = await t.api.post<{ state: string }>(`/cases/${caseId}/events`, { type: 'WITHDRAW', reason: '企业决定撤回申请' }, w.tokens.firm);
+    expect(withdrawn.body.state).toBe('withdrawn');
+    const rows = await t.app.db.select().from(objections).where(eq(objections.caseId, caseId));
+    expect(rows.map((r) => [r.id, r.status]).sort()).toEqual([[first, 'moot'], [second, 'moot']].sort());
+    expect(rows.every((r) => r.resolutionReason?.includes('withdrew'))).toBe(true);
+    expect((await deliveriesTo(address)).map((m) => m.template).sort()).toEqual(['objection.closed', 'objection.received']);
+  });
+});
+
+describe('the receipt of an objection', () => {
+  it('is emailed in Chinese and English to an objector who left an email address, echoing nothing they typed', async () => {
+    const { noticeId, number, caseId } = await onNotice();
+    const address = `receipt-${crypto.randomUUID().slice(0, 8)}@example.test`;
+    const name = `名字${crypto.randomUUID().slice(0, 6)}`;
+    await object(noticeId, caseId, { contact: address, name });
+    await object(noticeId, caseId, { contact: '+86 139 1234 5678' });
+    const mails = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerId, noticeId), eq(emailDeliveries.template, 'objection.received')));
+    expect(mails.map((m) => m.toAddress)).toEqual([address]);
+    const delivery = mails[0];
+    if (!delivery) throw new Error('no delivery');
+    const transport = nodemailer.createTransport(smtp.url);
+    try {
+      expect(await sendDelivery(t.app, transport, delivery.id, true)).toBe('sent');
+    } finally {
+      transport.close();
+    }
+    const mail = await smtp.waitFor((m) => m.to.includes(address));
+    expect(mail.subject).toContain(number);
+    expect(mail.text).toContain('已收到');
+    expect(mail.text).toContain('has been received');
+    // anyone may type any address into the form: the mail carries no text of theirs
+    expect(mail.text).not.toContain(name);
+    expect(mail.text).not.toContain('不属首批次');
   });
 });
 

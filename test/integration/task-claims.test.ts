@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { makeUser } from '../../seeds/factories';
 import { useTestApp } from '../support/use-app';
 
 interface Task {
@@ -52,6 +53,18 @@ describe('taking tasks from a shared inbox', () => {
     await t.api.post(`/cases/${id}/events`, { type: 'RESUBMIT' }, w.tokens.firm);
     // back in municipal review, but the earlier claim was made in the state before the return
     expect((await taskOf(w.tokens.municipal2, id))?.claimedBy).toBeNull();
+  });
+
+  it('gives back the tasks of a reviewer who is deactivated or moved to another city, so the others can take them', async () => {
+    const ids = [await w.submittedCase(), await w.submittedCase()];
+    for (const [i, change] of [{ active: false }, { city: '330200' }].entries()) {
+      const id = ids[i] ?? '';
+      const leaving = await makeUser(t.app.db, { roles: ['municipal'], city: '330100', name: '调离的初审员' });
+      expect((await t.api.post(`/tasks/${id}/claim`, {}, await t.api.login(leaving.email))).status).toBe(200);
+      expect((await t.api.patch(`/admin/users/${leaving.id}`, change, w.tokens.admin)).status).toBe(200);
+      expect((await taskOf(w.tokens.municipal2, id))?.claimedBy, JSON.stringify(change)).toBeNull();
+      expect((await t.api.post(`/tasks/${id}/claim`, {}, w.tokens.municipal2)).status, JSON.stringify(change)).toBe(200);
+    }
   });
 
   it('shows the working days left to the due date', async () => {

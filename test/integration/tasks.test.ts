@@ -73,6 +73,12 @@ describe('GET /tasks', () => {
     const forged = (c: object) => Buffer.from(JSON.stringify(c)).toString('base64url');
     expect((await t.api.get(`/tasks?cursor=${forged({ due: '1', id: w.firm.id })}`, w.tokens.firm)).status).toBe(400);
     expect((await t.api.get(`/tasks?cursor=${forged({ due: '2026-01-01T00:00:00.000Z', id: '-'.repeat(36) })}`, w.tokens.firm)).status).toBe(400);
+    // a date no calendar has is a cursor this server never gave out, not text it cannot store
+    for (const due of ['2026-02-30T00:00:00.000Z', '2026-04-31T08:00:00.000Z', '0000-01-01T00:00:00.000Z']) {
+      const res = await t.api.get<{ detail: string; errors: { path: string }[] }>(`/tasks?cursor=${forged({ due, id: w.firm.id })}`, w.tokens.firm);
+      expect(res.status, due).toBe(400);
+      expect(res.body, due).toMatchObject({ detail: 'the cursor is not one this server gave out', errors: [{ path: 'query.cursor' }] });
+    }
   });
 
   it('is empty for roles with nothing to do here, and needs a sign-in', async () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CLOCK_KINDS } from './clocks';
 import { yuanPlain } from '../../server/domain/money';
+import { visibleText } from '../../server/domain/text';
 
 // Every event of the case workflow, defined once: what a person sends (`payload`), the facts the
 // service adds because only the database knows them (`facts`), whether nobody but the system may
@@ -8,8 +9,9 @@ import { yuanPlain } from '../../server/domain/money';
 // schema and its OpenAPI entry (server/cases/body.ts) are derived from here; the service's fact
 // loaders (server/cases/event-facts.ts) are typed against it.
 
-const reason = z.strictObject({ path: z.string().max(200).optional(), message: z.string().trim().min(1).max(2000) });
-const required = (what: string) => z.string().trim().min(1, `${what} is required`).max(2000);
+const reason = z.strictObject({ path: z.string().max(200).optional(), message: visibleText(1, 2000, 'say what is to be corrected', '请说明需要补正的内容') });
+// a text of zero-width characters says nothing: it is refused like an empty one
+const required = (what: string, zh: string) => visibleText(1, 2000, `${what} is required`, `请填写${zh}`);
 const clockKind = z.enum(CLOCK_KINDS);
 const candidate = z.strictObject({ expertId: z.uuid(), conflict: z.string().nullable() });
 const rubric = z.strictObject({
@@ -38,16 +40,16 @@ export const caseEvents = {
     // the policy or its documents differ from what the insurer verified
     facts: { policyChanged: z.boolean().optional(), policyEndsOn: z.iso.date().nullable().optional() },
   }),
-  WITHDRAW: event({ payload: { reason: required('reason') }, reason: (e) => e.reason }),
+  WITHDRAW: event({ payload: { reason: required('reason', '理由') }, reason: (e) => e.reason }),
   APPROVE: event({ payload: { comment: z.string().max(2000).optional() } }),
   RETURN: event({
     payload: { reasons: z.array(reason).min(1, 'give at least one reason').max(50) },
     reason: (e) => e.reasons.map((r) => (r.path ? `${r.path}: ${r.message}` : r.message)).join('；'),
   }),
-  REJECT: event({ payload: { reason: required('reason') }, reason: (e) => e.reason }),
+  REJECT: event({ payload: { reason: required('reason', '理由') }, reason: (e) => e.reason }),
   // what was verified, kept in the history so that a later change shows
   VERIFY_POLICY: event({ payload: {}, facts: { policyFingerprint: z.string().optional() } }),
-  POLICY_MISMATCH: event({ payload: { reason: required('reason') }, reason: (e) => e.reason }),
+  POLICY_MISMATCH: event({ payload: { reason: required('reason', '理由') }, reason: (e) => e.reason }),
   DEADLINE_EXPIRED: event({ payload: { clock: clockKind }, systemOnly: true }),
 
   // expert review (SPEC §4): the provincial reviewer assigns, each expert accepts or declines, then scores
@@ -63,13 +65,13 @@ export const caseEvents = {
   }),
   ACCEPT_ASSIGNMENT: event({ payload: {} }),
   DECLINE_ASSIGNMENT: event({
-    payload: { reason: required('reason'), conflictOfInterest: z.boolean().default(false) },
+    payload: { reason: required('reason', '理由'), conflictOfInterest: z.boolean().default(false) },
     reason: (e) => e.reason,
   }),
   SCORE: event({
     payload: {
       scores: z.record(z.string().max(40), z.int('points must be a whole number').min(0, 'points cannot be negative')),
-      opinion: required('opinion'),
+      opinion: required('opinion', '评审意见'),
     },
   }),
 
@@ -78,7 +80,7 @@ export const caseEvents = {
   NOTICE_CLOSED: event({ payload: { noticeId: z.uuid() }, systemOnly: true }),
   OBJECTION: event({ payload: { objectionId: z.uuid() }, systemOnly: true }),
   RESOLVE_OBJECTION: event({
-    payload: { objectionId: z.uuid(), outcome: z.enum(['upheld', 'dismissed']), reason: required('reason') },
+    payload: { objectionId: z.uuid(), outcome: z.enum(['upheld', 'dismissed']), reason: required('reason', '理由') },
     reason: (e) => e.reason,
   }),
 
@@ -91,7 +93,7 @@ export const caseEvents = {
   // a pro-rata reduction approved by a second finance user (server/pro-rata/approve.ts)
   SUBSIDY_REDUCED: event({ payload: { proposalId: z.uuid(), before: z.string(), after: z.string() }, systemOnly: true }),
   // 追回 (SPEC §1): fraud found on a paid case; the firm is barred for the round's ban period
-  START_RECOVERY: event({ payload: { reason: required('reason') }, reason: (e) => e.reason }),
+  START_RECOVERY: event({ payload: { reason: required('reason', '理由') }, reason: (e) => e.reason }),
   RECOVERED: event({
     payload: {
       amount: yuanPlain.refine((s) => /[1-9]/.test(s), 'the amount recovered must be more than zero'),

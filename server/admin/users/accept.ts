@@ -28,6 +28,12 @@ function refuseDead(invitation: Invitation, active: boolean): void {
   if (invitation.expiresAt <= linkClock.now()) throw gone('this invitation link has expired (links work for 72 hours); ask your administrator to send a new one');
 }
 
+/** Whom a link that still works invites (the invitation page greets them); 404 or 410 as below. */
+export async function invitedBy(app: AppContext, token: string): Promise<{ email: string; name: string }> {
+  const { user } = await usableInvitation(app.db, token, false);
+  return { email: user.email, name: user.name };
+}
+
 /**
  * The invited staff member sets a password from the emailed link (SPEC §7), which activates the
  * account: it can sign in from now on, and the link never works again.

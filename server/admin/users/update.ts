@@ -11,6 +11,7 @@ import { diff, recordUserChange } from './changes';
 import { issueInvitation, revokePendingInvitations } from './invite';
 import { RECORDED, shapeOf, userView, type Recorded, type UserRow } from './present';
 import { accountProblems } from './rules';
+import { releaseTasksOf } from '../../tasks/claim';
 import type { UserPatch } from './schema';
 
 // A firm's account belongs to its firm (SPEC §3): its role and firm are fixed at registration.
@@ -47,6 +48,7 @@ export async function updateUser(ctx: ServiceContext, id: string, patch: UserPat
       const now = ctx.app.clock.now();
       const [updated] = await tx.update(users).set(Object.fromEntries(RECORDED.map((k) => [k, after[k]]))).where(eq(users.id, id)).returning();
       if (!updated) throw new Error('user vanished under its row lock');
+      if (!after.active || ['roles', 'city', 'insurerId'].some((k) => k in change.after)) await releaseTasksOf(tx, id);
       if (before.active && !after.active) await endAccess(tx, updated);
       // a link mailed to a mistyped address must not open the account: the invitation follows the address
       else if (updated.email !== before.email && updated.active && updated.passwordHash === null) await issueInvitation(tx, ctx, updated);

@@ -7,7 +7,8 @@ import { getPublicNotice } from '../../notices/get-public';
 import { fileObjection, objectionSchema } from '../../notices/file-objection';
 import { noticeHistoryOf } from '../../audit/verify';
 import { noticeHistorySchema } from '../../audit/schema';
-import { noticeViewSchema, objectionReceiptSchema, publicNoticeListSchema, publicNoticeSchema } from '../../notices/view-schema';
+import { listObjections } from '../../notices/list-objections';
+import { noticeViewSchema, objectionListSchema, objectionReceiptSchema, publicNoticeListSchema, publicNoticeSchema } from '../../notices/view-schema';
 import { throttle } from '../throttle';
 import { mount, reply } from '../route';
 
@@ -44,6 +45,20 @@ export function noticesRoutes(router: Router, app: AppContext) {
     ok: { status: 200, description: 'the history', schema: noticeHistorySchema },
     errors: [404],
     handler: async ({ ctx, params }) => noticeHistoryOf(ctx, params.id),
+  });
+  mount(router, app, {
+    method: 'get',
+    path: '/cases/:id/objections',
+    operationId: 'listCaseObjections',
+    summary: 'The objections filed against a case, with who filed them and their contact, oldest first',
+    description: 'Personal data: for provincial reviewers, who resolve objections; 404 for a case they cannot see.',
+    tags: ['notices'],
+    auth: 'user',
+    roles: ['provincial'],
+    params: z.object({ id: z.uuid({ error: 'not a case id' }) }),
+    ok: { status: 200, description: 'the objections', schema: objectionListSchema },
+    errors: [404],
+    handler: async ({ ctx, params }) => listObjections(ctx, params.id),
   });
   mount(router, app, {
     method: 'get',

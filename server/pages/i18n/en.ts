@@ -18,6 +18,18 @@ export const en: Messages = {
     wrong: 'The email or password is wrong',
     throttled: 'Too many attempts; try again later',
   },
+  invitation: {
+    title: 'Set your password',
+    intro: (name, email) => `Dear ${name}, set the password of the account ${email}. It needs at least 10 characters; then you can sign in.`,
+    password: 'New password',
+    submit: 'Set password',
+    doneTitle: 'Password set',
+    done: 'Your account is active: sign in with the password you have just set.',
+    signIn: 'Go to sign-in',
+    unknown: 'This invitation link is not valid. Use the link of the latest invitation email.',
+    gone: 'This invitation link no longer works (it was used, replaced by a newer invitation, the account was deactivated, or it is older than 72 hours). If you have not set a password yet, ask your administrator to send a new invitation.',
+    busy: 'The system is busy; try again in a few seconds.',
+  },
   form: { errorSummary: 'Please correct the following:', required: '(required)', optional: '(optional)' },
   csrf: { title: 'This form has expired', body: 'The form has expired or did not come from this site. Go back, reload the page and try again.' },
   errors: {

@@ -20,6 +20,18 @@ export const zh = {
     wrong: '邮箱或密码错误',
     throttled: '尝试次数过多，请稍后再试',
   },
+  invitation: {
+    title: '设置密码',
+    intro: (name: string, email: string) => `${name}，您好：请为账号 ${email} 设置密码。密码至少 10 个字符，设置后即可登录。`,
+    password: '新密码',
+    submit: '设置密码',
+    doneTitle: '密码已设置',
+    done: '您的账号已启用，请用刚设置的密码登录。',
+    signIn: '前往登录',
+    unknown: '此邀请链接无效。请使用最新一封邀请邮件中的链接。',
+    gone: '此邀请链接已失效（已使用、已被新的邀请替代、账号已停用，或已超过 72 小时）。如尚未设置密码，请联系系统管理员重新发送邀请。',
+    busy: '系统正忙，请稍等几秒后重试。',
+  },
   form: { errorSummary: '请更正以下问题：', required: '（必填）', optional: '（选填）' },
   csrf: { title: '请求已过期', body: '此表单已失效或来源不明。请返回上一页刷新后重试。' },
   errors: {

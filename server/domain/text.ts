@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+// Characters that put nothing on the page: controls and format characters (the zero-width space
+// and joiners, bidi marks, the BOM), white space of every kind, combining marks with nothing to
+// sit on, and the Hangul and Braille fillers — letters and symbols that draw nothing.
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Z}\p{M}\s\u115f\u1160\u3164\uffa0\u2800]/gu;
+
+/** How many characters of the text a reader sees. */
+export const visibleLength = (text: string): number => [...text.replace(INVISIBLE, '')].length;
+
+/**
+ * Trimmed text of at most `max` characters, at least `min` of them visible: a name of zero-width
+ * spaces is no name, and ten of them are no reason. `messageZh` travels with the issue
+ * (server/http/problem.ts zodErrors), since zod's own Chinese can only say "invalid input".
+ */
+export function visibleText(min: number, max: number, message: string, messageZh: string) {
+  return z
+    .string()
+    .trim()
+    .min(min, message)
+    .max(max, `at most ${max} characters`)
+    .refine((s) => s.length < min || visibleLength(s) >= min, { message, params: { messageZh } });
+}

@@ -1,0 +1,95 @@
+import express, { type RequestHandler } from 'express';
+
+// What the JSON body parser refuses before any schema reads the body. Each refusal is a 400 whose
+// detail begins with one of these words, which the error handler (problem.ts) passes on as they are.
+const UNSTORABLE = 'the request body holds text that cannot be stored';
+const PROTO = 'the request body holds a "__proto__" key';
+const TWICE = 'the request body names the key';
+export const BODY_REFUSALS = [UNSTORABLE, PROTO, TWICE] as const;
+
+// NUL, and UTF-16 surrogates without their pair: Postgres refuses the first, hashing the second
+// eslint-disable-next-line no-control-regex -- NUL is exactly what is refused
+const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** JSON.parse reviver: refuses such text and such keys at the door, naming where they were. */
+function reviver(key: string, value: unknown): unknown {
+  if ((typeof value === 'string' && UNSTORABLE_TEXT.test(value)) || UNSTORABLE_TEXT.test(key)) {
+    throw new Error(`${UNSTORABLE} (a NUL character or a broken surrogate pair) at "${key.slice(0, 100)}"`);
+  }
+  // JSON.parse makes it an own key, and a schema that builds a new object (a record of scores)
+  // skips it without a word: the sender would believe it was read
+  if (key === '__proto__') throw new Error(`${PROTO}, which no field of this API has`);
+  return value;
+}
+
+/**
+ * The first key that one object of this JSON text names twice (escapes decoded), or undefined —
+ * also for text that is not JSON, which the parser then refuses in its own words.
+ */
+export function duplicateKey(text: string): string | undefined {
+  // a set of keys per open object, null per open array
+  const open: (Set<string> | null)[] = [];
+  let keyNext = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      const end = closingQuote(text, i);
+      if (end < 0) return undefined;
+      const keys = open.at(-1);
+      if (keys && keyNext) {
+        const key = parsedString(text.slice(i, end + 1));
+        if (key === undefined) return undefined;
+        if (keys.has(key)) return key;
+        keys.add(key);
+        keyNext = false;
+      }
+      i = end;
+    } else if (c === '{' || c === '[') {
+      open.push(c === '{' ? new Set() : null);
+      keyNext = c === '{';
+    } else if (c === '}' || c === ']') {
+      open.pop();
+      keyNext = false;
+    } else if (c === ',') {
+      keyNext = open.at(-1) instanceof Set;
+    }
+  }
+  return undefined;
+}
+
+function closingQuote(text: string, start: number): number {
+  for (let j = start + 1; j < text.length; j++) {
+    if (text[j] === '\\') j++;
+    else if (text[j] === '"') return j;
+  }
+  return -1;
+}
+
+function parsedString(token: string): string | undefined {
+  try {
+    return JSON.parse(token) as string;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * body-parser's verify hook. Parsers disagree on which of two equal keys wins (JSON.parse keeps
+ * the last), so a proxy, a log or a second reader could see another request than the one served.
+ */
+function refuseDuplicateKeys(_req: unknown, _res: unknown, buf: Buffer, encoding: string | null): void {
+  let text: string;
+  try {
+    text = new TextDecoder(encoding ?? 'utf-8').decode(buf);
+  } catch {
+    return;
+  }
+  const key = duplicateKey(text);
+  if (key !== undefined) {
+    throw Object.assign(new Error(`${TWICE} "${key.slice(0, 100)}" twice in one object; send each key once`), { status: 400, type: 'entity.parse.failed' });
+  }
+}
+
+/** The JSON body parser of the API. */
+export const jsonBody = (): RequestHandler =>
+  express.json({ limit: '1mb', type: ['application/json', 'application/*+json'], reviver, verify: refuseDuplicateKeys });
