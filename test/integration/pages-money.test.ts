@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { rounds } from '../../db/schema';
+import { makeUser } from '../../seeds/factories';
+import { useTestApp } from '../support/use-app';
+import { PageClient } from '../support/pages';
+
+// The money page: a round over its budget, the reduction proposed by one finance user in the
+// browser's forms and approved by another — the pro-rata services underneath.
+const { t, w } = useTestApp({ ownDatabase: true });
+
+const signedIn = async (email: string) => {
+  const b = new PageClient(t.url);
+  await b.signIn(email);
+  return b;
+};
+
+describe('the money page', () => {
+  it('shows a round over budget, takes a proposal from one finance user and its approval from another', async () => {
+    const ids = [await w.caseIn('approved'), await w.caseIn('approved')];
+    await t.app.db.update(rounds).set({ budgetFen: 150_000_000n }).where(eq(rounds.id, w.round.id));
+    const first = await signedIn(w.people.finance.email);
+    const page = await first.get('/money');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('1,500,000.00');
+    expect(page.text).toContain('提出按比例核减方案');
+
+    const proposed = await first.post(`/money/rounds/${w.round.id}/pro-rata`, { _csrf: PageClient.csrfOf(page.text) });
+    expect(proposed.status).toBe(303);
+    const location = proposed.headers.get('location') ?? '';
+    const own = await first.get(location);
+    expect(own.text).toContain('方案须由另一名财务人员审核。');
+    expect(own.text).toContain('class="num">750,000.00</td>');
+
+    const second = await makeUser(t.app.db, { roles: ['finance'] });
+    const other = await signedIn(second.email);
+    const view = await other.get(location);
+    const approved = await other.post(`${location}/approve`, { _csrf: PageClient.csrfOf(view.text) });
+    expect(approved.status).toBe(303);
+    expect((await other.get(`${location}?done=1`)).text).toContain('方案已生效');
+    for (const id of ids) {
+      expect((await t.api.get<{ amount: string }>(`/cases/${id}/subsidy`, w.tokens.firm)).body.amount).toBe('750000.00');
+    }
+  });
+
+  it('is refused to the firm, the municipal reviewer and the insurer', async () => {
+    for (const who of ['firm', 'municipal', 'insurer'] as const) {
+      expect((await (await signedIn(w.people[who].email)).get('/money')).status, who).toBe(403);
+    }
+  });
+});
