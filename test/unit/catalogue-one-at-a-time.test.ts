@@ -53,8 +53,12 @@ describe('reading edition files off the main thread', () => {
     expect(perReader).toBeGreaterThan(0);
     const pair = await sampled(() => Promise.all([parseEditionFileOffThread(buf, 'a.xlsx'), parseEditionFileOffThread(buf, 'b.xlsx')]));
     expect(pair.result.map((r) => r.entries.length)).toEqual([3_000, 3_000]);
-    expect(pair.extra.filter((n) => n >= perReader).length).toBeGreaterThan(20);
-    // one reader hands over to the next within a few milliseconds: a sample or two may catch both
-    expect(pair.extra.filter((n) => n > perReader).length).toBeLessThanOrEqual(3);
-  });
+    const reading = pair.extra.filter((n) => n >= perReader).length;
+    expect(reading).toBeGreaterThan(20);
+    // one reader hands over to the next: the samples that catch both are the few around the
+    // handover (more on a loaded machine, where a worker takes longer to exit), never the bulk
+    // that two readers running side by side would show
+    expect(pair.extra.filter((n) => n > perReader).length).toBeLessThanOrEqual(Math.max(3, Math.floor(reading * 0.15)));
+    // four reads of 3,000 rows: slow on a loaded machine, and what is measured here is not time
+  }, 120_000);
 });
