@@ -11,3 +11,4 @@ export * from './messaging';
 export * from './system';
 export * from './notices';
 export * from './money';
+export * from './batches';
