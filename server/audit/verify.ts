@@ -8,6 +8,7 @@ import { readNotice } from '../notices/workflow';
 import { notFound } from '../errors';
 import { historyFor } from '../cases/history-view';
 import { contextOf } from '../../workflows/case/expert-guards';
+import { loadVisibleBatch } from '../batches/get';
 
 /**
  * Reviewers and the firm itself may check that a case's history has not been altered. Others,
@@ -22,6 +23,18 @@ export async function verifyCaseHistory(ctx: ServiceContext, caseId: string) {
 export async function verifyNoticeHistory(ctx: ServiceContext, noticeId: string) {
   await loadVisibleNotice(ctx, noticeId);
   return { noticeId, ...(await verifyChain(ctx.app.db, 'notice', noticeId)) };
+}
+
+/** A disbursement batch's chain: finance and provincial reviewers check it; others get 404. */
+export async function verifyBatchHistory(ctx: ServiceContext, batchId: string) {
+  await loadVisibleBatch(ctx, batchId);
+  return { batchId, ...(await verifyChain(ctx.app.db, 'batch', batchId)) };
+}
+
+/** GET /disbursements/:id/history: its creation, submission, approval, returns and each settlement, oldest first. */
+export async function batchHistoryOf(ctx: ServiceContext, batchId: string) {
+  await loadVisibleBatch(ctx, batchId);
+  return historyOf(ctx, 'batch', batchId);
 }
 
 export async function caseHistoryOf(ctx: ServiceContext, caseId: string) {

@@ -5,7 +5,7 @@ import { expertListSchema, expertsQuerySchema, listExperts } from '../../experts
 import type { AppContext } from '../../context';
 import { cities } from '../../domain/cities';
 import { listPublishedEditions } from '../../reference/list';
-import { verifyCaseHistory, verifyNoticeHistory } from '../../audit/verify';
+import { verifyBatchHistory, verifyCaseHistory, verifyNoticeHistory } from '../../audit/verify';
 import { clockMoveSchema, moveClock, readClock } from '../../admin/clock';
 import { listNotifications } from '../../notifications/list';
 import { listTasks, tasksQuerySchema } from '../../tasks/list';
@@ -42,16 +42,21 @@ export function miscRoutes(router: Router, app: AppContext) {
     method: 'get',
     path: '/audit/verify',
     operationId: 'verifyCaseHistory',
-    summary: "Check a case's or a public notice's hash-chained history",
-    description: 'Name exactly one of caseId and noticeId. A notice is checked by provincial reviewers; to anyone else it answers 404.',
+    summary: "Check a case's, a public notice's or a disbursement batch's hash-chained history",
+    description:
+      'Name exactly one of caseId, noticeId and batchId. A notice is checked by provincial reviewers, a batch by finance and provincial reviewers; to anyone else they answer 404.',
     tags: ['audit'],
     auth: 'user',
     query: z
-      .strictObject({ caseId: z.uuid().optional(), noticeId: z.uuid().optional() })
-      .refine((q) => (q.caseId === undefined) !== (q.noticeId === undefined), 'name exactly one of caseId and noticeId'),
+      .strictObject({ caseId: z.uuid().optional(), noticeId: z.uuid().optional(), batchId: z.uuid().optional() })
+      .refine((q) => [q.caseId, q.noticeId, q.batchId].filter((v) => v !== undefined).length === 1, 'name exactly one of caseId, noticeId and batchId'),
     ok: { status: 200, description: 'whether the chain is intact, and where it breaks', schema: chainReportSchema },
     errors: [404],
-    handler: async ({ ctx, query }) => (query.noticeId ? verifyNoticeHistory(ctx, query.noticeId) : verifyCaseHistory(ctx, query.caseId ?? '')),
+    handler: async ({ ctx, query }) => {
+      if (query.noticeId) return verifyNoticeHistory(ctx, query.noticeId);
+      if (query.batchId) return verifyBatchHistory(ctx, query.batchId);
+      return verifyCaseHistory(ctx, query.caseId ?? '');
+    },
   });
   mount(router, app, {
     method: 'get',
