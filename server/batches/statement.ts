@@ -104,9 +104,12 @@ function readLine(cells: readonly string[], columns: StatementColumns, line: num
  * outgoing payment on the payer's account); undefined when it is no amount at all.
  */
 export function statementAmount(text: string): bigint | undefined {
-  const plain = text.normalize('NFKC').replace(/[¥,\s]|元|RMB|CNY/gi, '');
-  const unsigned = plain.startsWith('-') ? plain.slice(1) : plain;
-  return isYuanString(unsigned) ? parseYuan(unsigned) : undefined;
+  const plain = text.normalize('NFKC').replace(/¥|元|RMB|CNY/gi, '').trim();
+  const unsigned = plain.startsWith('-') ? plain.slice(1).trim() : plain;
+  // commas only as thousands separators: "24 000,00" is not read as 2,400,000
+  if (unsigned.includes(',') && !/^\d{1,3}(,\d{3})+(\.\d{1,2})?$/.test(unsigned)) return undefined;
+  const digits = unsigned.replace(/,/g, '');
+  return isYuanString(digits) ? parseYuan(digits) : undefined;
 }
 
 /** 2026-12-01, 2026/12/01, 2026.12.01, 20261201 or 2026年12月1日 → 2026-12-01; undefined when no real date. */

@@ -156,6 +156,15 @@ describe('POST /disbursements', () => {
     expect(again.body.errors.map((e) => [e.code, e.message])).toEqual([['batch.notCalculated', expect.stringContaining('is paid, not awaiting payment')]]);
   });
 
+  it('puts a case into one batch when two batches race for it', async () => {
+    const id = await example2();
+    const answers = await Promise.all([w.tokens.finance, finance2.token].map((token) => t.api.post<Problem>('/disbursements', { roundId: w.round.id, caseIds: [id] }, token)));
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 422]);
+    expect(answers.find((a) => a.status === 422)?.body.errors.map((e) => e.code)).toEqual(['batch.inLiveBatch']);
+    expect(await t.app.db.$count(payments, eq(payments.caseId, id))).toBe(1);
+    expect(await t.app.db.$count(history, and(eq(history.ownerId, id), eq(history.eventType, 'BATCHED')))).toBe(1);
+  });
+
   it('takes every calculated case of a round in a city when no case is named', async () => {
     const own = await makeWorld(t.app.db, t.api, t.app);
     const first = await example1(own);
@@ -391,6 +400,16 @@ describe('POST /disbursements/:id/events', () => {
     const res = await send(batch.id, { type: 'SUBMIT' }, w.tokens.finance, { 'If-Match': `"${batch.version}"` });
     expect(res.status).toBe(200);
     expect(res.headers.get('etag')).toBe(`"${batch.version + 1}"`);
+  });
+
+  it('takes one of two approvals racing: the other is 409, and each case is approved once', async () => {
+    const id = await example2();
+    const batch = await create([id]);
+    await ok(batch.id, { type: 'SUBMIT' }, w.tokens.finance);
+    const answers = await Promise.all([finance2.token, finance3.token].map((token) => send(batch.id, { type: 'APPROVE' }, token)));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    expect(await t.app.db.$count(history, and(eq(history.ownerId, id), eq(history.eventType, 'BATCH_APPROVED')))).toBe(1);
+    expect(await t.app.db.$count(clocks, eq(clocks.ownerId, batch.id))).toBe(1);
   });
 
   it('answers 409 to an event the batch does not take now', async () => {
