@@ -1,4 +1,4 @@
-import { unprocessable } from '../errors';
+import { unprocessable, type AppError } from '../errors';
 
 // A bank statement's columns found by their headers, in Chinese or English, as banks and people
 // write them: 付款编号 / Payment ID, 金额（元） / Amount, 银行流水号 / Reference, 交易日期 / Date.
@@ -31,7 +31,7 @@ function namesOf(header: string): string[] {
   return [squash(plain), squash(plain.replace(/[A-Za-z]/g, '')), squash(plain.replace(/[^A-Za-z\s]/g, ''))].filter((n) => n !== '');
 }
 
-/** Finds each column by its header; 422 naming the headers expected when payment id or amount is missing. */
+/** Finds each column by its header; 422 naming the columns expected when payment id or amount is missing. */
 export function statementColumns(header: readonly string[]): StatementColumns {
   const names = header.map(namesOf);
   const find = (key: keyof StatementColumns): number | null => {
@@ -40,19 +40,19 @@ export function statementColumns(header: readonly string[]): StatementColumns {
   };
   const paymentId = find('paymentId');
   const amount = find('amount');
-  const missing = [
-    ...(paymentId === null ? [{ en: 'payment id (付款编号 / Payment ID)', zh: '付款编号' }] : []),
-    ...(amount === null ? [{ en: 'amount (金额 / Amount)', zh: '金额' }] : []),
-  ];
-  if (paymentId === null || amount === null) {
-    throw unprocessable('the statement has no column for the payment id or the amount', [
-      {
-        path: 'header',
-        code: 'statement.columns',
-        message: `the first line must name the columns; missing: ${missing.map((m) => m.en).join(', ')}`,
-        messageZh: `首行须为列名，缺少：${missing.map((m) => m.zh).join('、')}`,
-      },
-    ]);
-  }
+  if (paymentId === null || amount === null) throw statementColumnsMissing(paymentId === null, amount === null);
   return { paymentId, amount, reference: find('reference'), date: find('date') };
+}
+
+/** 422 naming the columns a statement lacks. */
+export function statementColumnsMissing(paymentId = true, amount = true): AppError {
+  const missing = [...(paymentId ? [{ en: 'payment id (付款编号 / Payment ID)', zh: '付款编号' }] : []), ...(amount ? [{ en: 'amount (金额 / Amount)', zh: '金额' }] : [])];
+  return unprocessable('the statement has no column for the payment id or the amount', [
+    {
+      path: 'header',
+      code: 'statement.columns',
+      message: `a line naming the columns must come first (after any title lines); missing: ${missing.map((m) => m.en).join(', ')}`,
+      messageZh: `须有一行列名（可在标题行之后），缺少：${missing.map((m) => m.zh).join('、')}`,
+    },
+  ]);
 }

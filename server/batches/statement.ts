@@ -6,10 +6,12 @@ import { badRequest, conflict, unprocessable } from '../errors';
 import { formatYuan, isYuanString, parseYuan } from '../domain/money';
 import { decodeText } from '../catalogue/parse-csv';
 import { loadVisibleBatch } from './get';
-import { statementColumns, type StatementColumns } from './statement-columns';
+import { statementColumns, statementColumnsMissing, type StatementColumns } from './statement-columns';
 
 /** At most this many lines in one statement file (the route also caps its size). */
 const MAX_LINES = 20_000;
+/** The header is looked for in this many first lines. */
+const HEADER_WITHIN = 10;
 
 type Invalid = { line: number; message: string; messageZh: string };
 
@@ -21,9 +23,7 @@ type Invalid = { line: number; message: string; messageZh: string };
 export async function matchStatement(ctx: ServiceContext, batchId: string, body: Buffer | undefined) {
   const { row } = await loadVisibleBatch(ctx, batchId);
   if (row.state !== 'approved' && row.state !== 'settled') throw conflict(`a statement is matched against an approved batch; batch ${row.number} is ${row.state}`);
-  const records = readCsv(body);
-  const [header, ...lines] = records;
-  const columns = statementColumns(header?.cells ?? []);
+  const { columns, lines } = headerOf(readCsv(body));
   const batchPayments = await ctx.app.db
     .select({ id: payments.id, caseId: payments.caseId, amountFen: payments.amountFen, status: payments.status })
     .from(payments)
@@ -61,6 +61,19 @@ type Matched = { line: number; paymentId: string; caseId: string; amount: string
 type Unknown = { line: number; paymentId: string; amount: string | null };
 type Wrong = { line: number; paymentId: string; expected: string; stated: string };
 type Dup = { line: number; paymentId: string };
+
+/** Banks put a title and the account above the header: it is the first of the first lines that names both needed columns. */
+function headerOf(records: { line: number; cells: string[] }[]): { columns: StatementColumns; lines: typeof records } {
+  let first: unknown = null;
+  for (const [i, record] of records.slice(0, HEADER_WITHIN).entries()) {
+    try {
+      return { columns: statementColumns(record.cells), lines: records.slice(i + 1) };
+    } catch (err) {
+      first ??= err;
+    }
+  }
+  throw first ?? statementColumnsMissing();
+}
 
 function readCsv(body: Buffer | undefined): { line: number; cells: string[] }[] {
   if (!body || body.length === 0) throw badRequest('send the bank statement as the request body (text/csv)', [{ path: 'body', message: 'the statement is empty', messageZh: '对账单内容为空' }]);

@@ -666,13 +666,16 @@ describe('the bank statement', () => {
     expect(before.cases).toEqual(['paymentApproved', 'paymentApproved', 'paymentApproved']);
   });
 
-  it('reads Chinese headers in GB18030, thousand separators and debits, and names repeated and unreadable lines', async () => {
+  it('reads Chinese headers under a title in GB18030, thousand separators and debits, and names repeated and unreadable lines', async () => {
     const batch = await approvedBatch([await example1(), await example2()]);
     const [a, b] = batch.cases;
     if (!a || !b) throw new Error('two cases expected');
     const big = a.amount === '1000000.00' ? a : b;
     const small = big === a ? b : a;
     const csv = [
+      // a title and the account above the header, as banks print them
+      '中国工商银行账户交易明细',
+      '账号：1202000000000000009,,,,',
       '交易日期,银行流水号,付款编号,交易金额（元）,摘要',
       `2026/12/01,流水-1,${big.paymentId},"-1,000,000.00",补偿款`,
       `2026年12月1日,流水-2,${small.paymentId.toLowerCase()},￥24000,补偿款`,
@@ -689,14 +692,14 @@ describe('the bank statement', () => {
     expect(res.status).toBe(200);
     expect(res.body.lines).toBe(6);
     expect(res.body.matched.map((m) => [m.line, m.paymentId, m.reference, m.date])).toEqual([
-      [2, big.paymentId, '流水-1', '2026-12-01'],
-      [3, small.paymentId, '流水-2', '2026-12-01'],
+      [4, big.paymentId, '流水-1', '2026-12-01'],
+      [5, small.paymentId, '流水-2', '2026-12-01'],
     ]);
-    expect(res.body.duplicates).toEqual([{ line: 4, paymentId: small.paymentId }]);
+    expect(res.body.duplicates).toEqual([{ line: 6, paymentId: small.paymentId }]);
     expect(res.body.invalid.map((i) => [i.line, i.messageZh])).toEqual([
-      [5, '日期“2026-13-01”不是有效日期'],
-      [6, '缺少付款编号'],
-      [7, '金额“一百万”不是有效的金额'],
+      [7, '日期“2026-13-01”不是有效日期'],
+      [8, '缺少付款编号'],
+      [9, '金额“一百万”不是有效的金额'],
     ]);
     expect(res.body.missing).toEqual([]);
   });
@@ -714,7 +717,7 @@ describe('the bank statement', () => {
     const batch = await approvedBatch([await example2()]);
     const noColumns = await statement(batch.id, 'Reference,Date\nR-1,2026-12-01');
     expect(noColumns.status).toBe(422);
-    expect(noColumns.body.errors).toEqual([expect.objectContaining({ path: 'header', code: 'statement.columns', messageZh: '首行须为列名，缺少：付款编号、金额' })]);
+    expect(noColumns.body.errors).toEqual([expect.objectContaining({ path: 'header', code: 'statement.columns', messageZh: '须有一行列名（可在标题行之后），缺少：付款编号、金额' })]);
     expect((await statement(batch.id, '')).status).toBe(400);
     expect((await statement(batch.id, 'Payment ID,Amount\n"PAY-1,24000.00')).status).toBe(422);
     expect((await t.api.post(`/disbursements/${batch.id}/statement`, { lines: [] }, w.tokens.finance)).status).toBe(415);

@@ -86,6 +86,6 @@ describe('a bank statement', () => {
       return null;
     })();
     expect(refusal).toBeInstanceOf(AppError);
-    expect(refusal).toMatchObject({ kind: 'unprocessable', errors: [{ path: 'header', messageZh: '首行须为列名，缺少：付款编号' }] });
+    expect(refusal).toMatchObject({ kind: 'unprocessable', errors: [{ path: 'header', messageZh: '须有一行列名（可在标题行之后），缺少：付款编号' }] });
   });
 });

@@ -149,7 +149,7 @@ export function disbursementsRoutes(router: Router, app: AppContext) {
     operationId: 'matchDisbursementBankStatement',
     summary: "Match the bank's statement (CSV) against the batch's payments; changes nothing",
     description:
-      'The first line names the columns, in Chinese or English: payment id (付款编号 / Payment ID) and amount (金额 / Amount) are required, bank reference (银行流水号 / Reference) and date (交易日期 / Date) read when present. UTF-8 or GB18030, comma, tab or semicolon separated, at most 2 MB. For an approved or settled batch (409 before). The report lists matched payments, payment ids the batch does not have, wrong amounts, repeated lines, unreadable lines, and the batch’s payments the statement does not list; record outcomes with SETTLE.',
+      'A line naming the columns comes first (after at most 9 title lines), in Chinese or English: payment id (付款编号 / Payment ID) and amount (金额 / Amount) are required, bank reference (银行流水号 / Reference) and date (交易日期 / Date) read when present. UTF-8 or GB18030, comma, tab or semicolon separated, at most 2 MB. For an approved or settled batch (409 before). The report lists matched payments, payment ids the batch does not have, wrong amounts, repeated lines, unreadable lines, and the batch’s payments the statement does not list; record outcomes with SETTLE.',
     tags: ['disbursements'],
     auth: 'user',
     roles: ['finance'],
