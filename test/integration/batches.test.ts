@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { cases, clocks, disbursementBatches, emailDeliveries, history, payments, timers } from '../../db/schema';
+import { cases, clocks, disbursementBatches, emailDeliveries, enterprises, history, payments, timers } from '../../db/schema';
 import { makeRound, makeUser } from '../../seeds/factories';
 import { violatedUniqueIndex } from '../../db/errors';
 import { shanghaiDate } from '../../server/calendar/dates';
@@ -214,6 +214,21 @@ describe('POST /disbursements', () => {
     expect((await t.api.request('POST', '/disbursements', { token: w.tokens.finance, raw: '{"roundId":', headers: { 'content-type': 'application/json' } })).status).toBe(400);
     expect((await t.api.request('POST', '/disbursements', { token: w.tokens.finance, raw: 'roundId=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status).toBe(415);
     expect(await stateOf(id)).toBe('calculated');
+  });
+
+  it('refuses a finance user related to a member firm: 403, and nothing is made', async () => {
+    const own = await makeWorld(t.app.db, t.api, t.app);
+    const id = await example2(own);
+    const affiliate = '91330100MA2B00000X';
+    await t.app.db.update(enterprises).set({ affiliations: [affiliate] }).where(eq(enterprises.id, own.firm.id));
+    for (const affiliations of [[own.firm.uscc], [affiliate]]) {
+      const related = await makeUser(t.app.db, { roles: ['finance'], affiliations });
+      const res = await t.api.post<Problem>('/disbursements', { roundId: own.round.id, caseIds: [id] }, await t.api.login(related.email));
+      expect(res.status, affiliations[0]).toBe(403);
+      expect(res.body.detail).toContain('related to a firm in this batch');
+    }
+    expect(await stateOf(id)).toBe('calculated');
+    expect(await t.app.db.$count(payments, eq(payments.caseId, id))).toBe(0);
   });
 
   it('is for finance only: 403 to every other role, 401 without a session', async () => {
