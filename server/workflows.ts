@@ -4,9 +4,10 @@ import type { EngineEvent, WorkflowDefinition, WorkflowRow } from './engine/work
 import { caseWorkflow } from './cases/workflow';
 import { noticeWorkflow } from './notices/workflow';
 import { claimWorkflow } from './claims/workflow';
+import { batchWorkflow } from './batches/workflow';
 
 // Every workflow the engine runs, by the owner kind of its rows: what the deadline sweep and,
-// events sent between aggregates look up. Batches join here.
+// events sent between aggregates look up.
 export type AnyWorkflow = WorkflowDefinition<WorkflowRow, unknown, EngineEvent>;
 type Make = (app: AppContext) => AnyWorkflow;
 
@@ -14,6 +15,7 @@ const workflows = new Map<OwnerKind, Make>([
   ['case', (app) => caseWorkflow(app) as unknown as AnyWorkflow],
   ['notice', (app) => noticeWorkflow(app) as unknown as AnyWorkflow],
   ['claim', (app) => claimWorkflow(app) as unknown as AnyWorkflow],
+  ['batch', (app) => batchWorkflow(app) as unknown as AnyWorkflow],
 ]);
 
 /** Adds a workflow for an owner kind; a kind registered twice is a start-up error, not a silent override. */

@@ -12,3 +12,4 @@ export * from './system';
 export * from './notices';
 export * from './money';
 export * from './claims';
+export * from './batches';

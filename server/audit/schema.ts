@@ -1,4 +1,4 @@
-// Answers of GET /cases/:id/history, GET /notices/:id/history, GET /claims/:id/history and GET /audit/verify (verify.ts), for the OpenAPI document.
+// Answers of GET /cases/:id/history, GET /notices/:id/history, GET /claims/:id/history, GET /disbursements/:id/history and GET /audit/verify (verify.ts), for the OpenAPI document.
 import { z } from 'zod';
 import { idOut, instantOut } from '../domain/formats';
 
@@ -22,12 +22,14 @@ export const caseHistorySchema = z.strictObject({ items: z.array(historyEntrySch
 export const noticeHistorySchema = z.strictObject({ items: z.array(historyEntrySchema).meta({ description: 'oldest first' }) }).meta({ id: 'NoticeHistory' });
 
 export const claimHistorySchema = z.strictObject({ items: z.array(historyEntrySchema).meta({ description: 'oldest first' }) }).meta({ id: 'ClaimHistory' });
+export const batchHistorySchema = z.strictObject({ items: z.array(historyEntrySchema).meta({ description: 'oldest first' }) }).meta({ id: 'DisbursementBatchHistory' });
 
 export const chainReportSchema = z
   .strictObject({
     caseId: idOut('the case, when a case was checked').optional(),
     noticeId: idOut('the public notice, when a notice was checked').optional(),
     claimId: idOut('the claim, when a claim was checked').optional(),
+    batchId: idOut('the disbursement batch, when a batch was checked').optional(),
     valid: z.boolean().meta({ description: 'every entry links to the one before and matches its hash' }),
     entries: z.int().meta({ description: 'entries checked' }),
     firstBrokenSeq: z.int().nullable().meta({ description: 'the first entry that does not check out; null when valid' }),

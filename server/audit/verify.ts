@@ -9,6 +9,7 @@ import { loadVisibleClaim } from '../claims/get';
 import { notFound } from '../errors';
 import { historyFor } from '../cases/history-view';
 import { contextOf } from '../../workflows/case/expert-guards';
+import { loadVisibleBatch } from '../batches/get';
 
 /**
  * Reviewers and the firm itself may check that a case's history has not been altered. Others,
@@ -29,6 +30,18 @@ export async function verifyNoticeHistory(ctx: ServiceContext, noticeId: string)
 export async function verifyClaimHistory(ctx: ServiceContext, claimId: string) {
   await loadVisibleClaim(ctx, claimId);
   return { claimId, ...(await verifyChain(ctx.app.db, 'claim', claimId)) };
+}
+
+/** A disbursement batch's chain: finance and provincial reviewers check it; others get 404. */
+export async function verifyBatchHistory(ctx: ServiceContext, batchId: string) {
+  await loadVisibleBatch(ctx, batchId);
+  return { batchId, ...(await verifyChain(ctx.app.db, 'batch', batchId)) };
+}
+
+/** GET /disbursements/:id/history: its creation, submission, approval, returns and each settlement, oldest first. */
+export async function batchHistoryOf(ctx: ServiceContext, batchId: string) {
+  await loadVisibleBatch(ctx, batchId);
+  return historyOf(ctx, 'batch', batchId);
 }
 
 export async function caseHistoryOf(ctx: ServiceContext, caseId: string) {

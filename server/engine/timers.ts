@@ -38,13 +38,13 @@ export async function fireTimer(app: AppContext, timerId: string): Promise<boole
     const scope = await workflow.effectScope(tx, loaded, now, null);
     if (timer.purpose === 'reminder') {
       await tx.insert(clockEvents).values({ clockId: clock.id, kind: 'remind', at: now, data: timer.data });
-      await notify(scope, { template: 'clock.reminder', to: spec.remind, assigneeId: clock.assigneeId, reason: labelOf(spec), dueOn: clock.dueOn });
+      await notify(scope, { template: spec.mail?.reminder ?? 'clock.reminder', to: spec.remind, assigneeId: clock.assigneeId, reason: labelOf(spec), dueOn: clock.dueOn });
       return true;
     }
     await tx.update(clocks).set({ status: 'expired', overdue: true }).where(eq(clocks.id, clock.id));
     await tx.insert(clockEvents).values({ clockId: clock.id, kind: 'expire', at: now, data: {} });
     if (spec.onExpiry === 'overdue') {
-      await notify(scope, { template: 'clock.overdue', to: spec.escalate, assigneeId: clock.assigneeId, reason: labelOf(spec), dueOn: clock.dueOn });
+      await notify(scope, { template: spec.mail?.overdue ?? 'clock.overdue', to: spec.escalate, assigneeId: clock.assigneeId, reason: labelOf(spec), dueOn: clock.dueOn });
       return true;
     }
     await expire(app, tx, armed.ownerKind, loaded, clock.kind, now);

@@ -17,6 +17,8 @@ export interface Ok {
   status: number;
   description: string;
   schema?: z.ZodType;
+  /** a file the handler writes itself (a bank file): its media types, documented as binary */
+  files?: readonly string[];
 }
 export interface AlsoOk extends Ok {
   schema: z.ZodType;
@@ -65,6 +67,8 @@ interface RouteBase<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodTyp
   body?: B;
   /** a multipart/form-data body, parsed by a `before` middleware: documented here, validated by the handler */
   form?: z.ZodObject;
+  /** a file sent as the body itself (a bank statement), read by a `before` middleware: its media types */
+  fileBody?: { mediaTypes: readonly string[]; description: string };
   /** responses documented in the OpenAPI document; problems (4xx) are added from `errors` */
   ok: O;
   /** other success answers of the same route, e.g. 200 for a dry run beside 201 */
@@ -231,11 +235,12 @@ function openapiEntry(def: Documented): RouteConfig {
       ...(def.query ? { query: def.query as z.ZodObject } : {}),
       ...(def.body ? { body: { content: { 'application/json': { schema: def.body } } } } : {}),
       ...(def.form ? { body: { required: true, content: { 'multipart/form-data': { schema: def.form } } } } : {}),
+      ...(def.fileBody ? { body: { required: true, description: def.fileBody.description, content: binary(def.fileBody.mediaTypes) } } : {}),
     },
     responses: {
       [def.ok.status]: {
         description: def.ok.description,
-        ...(def.ok.schema ? { content: { 'application/json': { schema: def.ok.schema } } } : {}),
+        ...(def.ok.schema ? { content: { 'application/json': { schema: def.ok.schema } } } : def.ok.files ? { content: binary(def.ok.files) } : {}),
       },
       ...Object.fromEntries((def.alsoOk ?? []).map((o) => [o.status, { description: o.description, content: { 'application/json': { schema: o.schema } } }])),
       ...Object.fromEntries(
@@ -244,6 +249,8 @@ function openapiEntry(def: Documented): RouteConfig {
     },
   };
 }
+
+const binary = (mediaTypes: readonly string[]) => Object.fromEntries(mediaTypes.map((m) => [m, { schema: { type: 'string' as const, format: 'binary' } }]));
 
 /** The operation's description: who may call it, then its own story where it has one. */
 function describe(def: Documented): { description?: string } {

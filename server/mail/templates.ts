@@ -40,6 +40,8 @@ export const claimVars = [
   'reason',
   'dueOn',
 ] as const;
+/** A disbursement batch's own emails: its number, size, total in yuan and the deadline of its payment. */
+export const batchVars = ['batchNumber', 'caseCount', 'total', 'link', 'reason', 'dueOn'] as const;
 
 /**
  * The outcome of an objection, to the person who filed it: they have no account and no link to
@@ -72,6 +74,16 @@ const t = (subject: Bilingual, body: Bilingual, vars: readonly string[] = caseVa
   subject,
   body: { zh: body.zh + footer.zh, en: body.en + footer.en },
   vars,
+});
+
+const batchFooter: Bilingual = {
+  zh: '\n\n查看拨付批次：{{link}}\n（本邮件由系统自动发送，请勿直接回复。）',
+  en: '\n\nOpen the batch: {{link}}\n(This message was sent automatically; please do not reply.)',
+};
+const b = (subject: Bilingual, body: Bilingual): Template => ({
+  subject,
+  body: { zh: body.zh + batchFooter.zh, en: body.en + batchFooter.en },
+  vars: batchVars,
 });
 
 export const templates = {
@@ -268,6 +280,41 @@ export const templates = {
       en: 'The insurer denied claim {{claimNumber}} under application {{caseNumber}} ({{materialName}}; {{amount}} yuan claimed). Reason: {{reason}}',
     },
     claimVars,
+  ),
+  'batch.submitted': b(
+    { zh: '拨付批次 {{batchNumber}} 已提交，待审批', en: 'Disbursement batch {{batchNumber}} submitted for approval' },
+    {
+      zh: '拨付批次 {{batchNumber}}（{{caseCount}} 笔，合计 {{total}} 元）已提交，请审批。批次的创建人和提交人不得审批本批次。',
+      en: 'Disbursement batch {{batchNumber}} ({{caseCount}} payment(s), {{total}} yuan in all) was submitted and awaits approval. Its creator and submitter may not approve it.',
+    },
+  ),
+  'batch.approved': b(
+    { zh: '拨付批次 {{batchNumber}} 已审批，请按期拨付', en: 'Disbursement batch {{batchNumber}} approved: please pay it' },
+    {
+      zh: '拨付批次 {{batchNumber}}（{{caseCount}} 笔，合计 {{total}} 元）已审批通过。请导出银行付款文件，于 {{dueOn}} 前完成拨付并登记银行流水号。',
+      en: 'Disbursement batch {{batchNumber}} ({{caseCount}} payment(s), {{total}} yuan in all) was approved. Export the bank payment file, pay by {{dueOn}} and record the bank references.',
+    },
+  ),
+  'batch.returned': b(
+    { zh: '拨付批次 {{batchNumber}} 被退回', en: 'Disbursement batch {{batchNumber}} returned' },
+    {
+      zh: '拨付批次 {{batchNumber}}（{{caseCount}} 笔，合计 {{total}} 元）被退回，原因：{{reason}}',
+      en: 'Disbursement batch {{batchNumber}} ({{caseCount}} payment(s), {{total}} yuan in all) was returned: {{reason}}',
+    },
+  ),
+  'batch.paymentReminder': b(
+    { zh: '提醒：拨付批次 {{batchNumber}} 须于 {{dueOn}} 前拨付', en: 'Reminder: disbursement batch {{batchNumber}} is due {{dueOn}}' },
+    {
+      zh: '拨付批次 {{batchNumber}}（{{caseCount}} 笔，合计 {{total}} 元）的拨付期限为 {{dueOn}}，尚有款项未登记拨付结果，请及时处理。',
+      en: 'Disbursement batch {{batchNumber}} ({{caseCount}} payment(s), {{total}} yuan in all) is due to be paid by {{dueOn}}, and some payments have no recorded outcome yet.',
+    },
+  ),
+  'batch.paymentOverdue': b(
+    { zh: '督办：拨付批次 {{batchNumber}} 已超期', en: 'Overdue: disbursement batch {{batchNumber}}' },
+    {
+      zh: '拨付批次 {{batchNumber}}（{{caseCount}} 笔，合计 {{total}} 元）的拨付已于 {{dueOn}} 超期，尚有款项未登记拨付结果，请督办。',
+      en: 'The payment of disbursement batch {{batchNumber}} ({{caseCount}} payment(s), {{total}} yuan in all) became overdue on {{dueOn}} with payments still unrecorded.',
+    },
   ),
   'clock.reminder': t(
     { zh: '提醒：申请 {{caseNumber}} 将于 {{dueOn}} 到期', en: 'Reminder: application {{caseNumber}} is due {{dueOn}}' },

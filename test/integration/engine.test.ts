@@ -188,10 +188,10 @@ describe('case history', () => {
     });
   });
 
-  it("records which version of the round's rules a submission was checked against", async () => {
+  it("records which version of the round's rules a submission was checked against, and the policy end its renewal reminder counts to", async () => {
     const id = await w.submittedCase();
     const res = await t.api.get<{ items: { eventType: string; payload: Record<string, unknown> }[] }>(`/cases/${id}/history`, w.tokens.firm);
-    expect(res.body.items.find((e) => e.eventType === 'SUBMIT')?.payload).toEqual({ roundParamsVersion: w.round.paramsVersion });
+    expect(res.body.items.find((e) => e.eventType === 'SUBMIT')?.payload).toEqual({ roundParamsVersion: w.round.paramsVersion, policyEndsOn: '2027-03-31' });
   });
 });
 

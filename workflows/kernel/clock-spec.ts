@@ -1,4 +1,5 @@
 import type { ClockLengths } from '../../db/schema/rounds';
+import type { TemplateName } from '../../server/mail/templates';
 
 export interface Label {
   zh: string;
@@ -28,4 +29,9 @@ export interface ClockKindSpec<G extends string = string> {
   /** 'event': expiry sends the owner its expiry event; 'overdue': marks it and escalates */
   onExpiry: 'event' | 'overdue';
   escalate: readonly G[];
+  /**
+   * the emails of its reminder and its overdue escalation, when the owner is not a case (a batch's
+   * words are its number and total, not a case number); `clock.reminder` and `clock.overdue` else
+   */
+  mail?: { reminder: TemplateName; overdue: TemplateName };
 }

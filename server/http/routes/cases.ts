@@ -13,17 +13,10 @@ import { caseHistorySchema } from '../../audit/schema';
 import { caseListSchema } from '../../cases/list-schema';
 import { caseEventResultSchema, caseViewSchema } from '../../cases/view-schema';
 import { mount, reply } from '../route';
+import { ifMatchOf } from '../if-match';
 import { caseSubsidyOf, subsidyViewSchema } from '../../cases/subsidy-view';
 
 const idParams = z.object({ id: z.uuid({ error: 'not a case id' }) });
-
-/** `If-Match: 7` or `If-Match: "7"` — the case version the caller last saw. */
-function ifMatchOf(header: string | undefined): number | undefined {
-  if (header === undefined) return undefined;
-  const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
-  if (!m?.[1]) throw badRequest('If-Match must be the case version, e.g. 3 or "3"', [{ path: 'header.If-Match', message: 'not a version number' }]);
-  return Number(m[1]);
-}
 
 function idempotencyKeyOf(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;

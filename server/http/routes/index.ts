@@ -12,6 +12,7 @@ import { usersRoutes } from './users';
 import { noticesRoutes } from './notices';
 import { claimsRoutes } from './claims';
 import { proRataRoutes } from './pro-rata';
+import { disbursementsRoutes } from './disbursements';
 
 export function apiRouter(app: AppContext): Router {
   const router = Router();
@@ -26,6 +27,7 @@ export function apiRouter(app: AppContext): Router {
   noticesRoutes(router, app);
   claimsRoutes(router, app);
   proRataRoutes(router, app);
+  disbursementsRoutes(router, app);
   miscRoutes(router, app);
   return router;
 }

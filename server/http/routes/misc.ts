@@ -5,7 +5,7 @@ import { expertListSchema, expertsQuerySchema, listExperts } from '../../experts
 import type { AppContext } from '../../context';
 import { cities } from '../../domain/cities';
 import { listPublishedEditions } from '../../reference/list';
-import { verifyCaseHistory, verifyClaimHistory, verifyNoticeHistory } from '../../audit/verify';
+import { verifyBatchHistory, verifyCaseHistory, verifyClaimHistory, verifyNoticeHistory } from '../../audit/verify';
 import { clockMoveSchema, moveClock, readClock } from '../../admin/clock';
 import { listNotifications } from '../../notifications/list';
 import { listTasks, tasksQuerySchema } from '../../tasks/list';
@@ -42,19 +42,20 @@ export function miscRoutes(router: Router, app: AppContext) {
     method: 'get',
     path: '/audit/verify',
     operationId: 'verifyCaseHistory',
-    summary: "Check a case's, a public notice's or a claim's hash-chained history",
+    summary: "Check a case's, a public notice's, a claim's or a disbursement batch's hash-chained history",
     description:
-      'Name exactly one of caseId, noticeId and claimId. A notice is checked by provincial reviewers, a claim by those who see it (its firm, the policy’s insurer, the reviewers); to anyone else it answers 404.',
+      'Name exactly one of caseId, noticeId, claimId and batchId. A notice is checked by provincial reviewers, a claim by those who see it (its firm, the policy’s insurer, the reviewers), a batch by finance and provincial reviewers; to anyone else they answer 404.',
     tags: ['audit'],
     auth: 'user',
     query: z
-      .strictObject({ caseId: z.uuid().optional(), noticeId: z.uuid().optional(), claimId: z.uuid().optional() })
-      .refine((q) => [q.caseId, q.noticeId, q.claimId].filter((id) => id !== undefined).length === 1, 'name exactly one of caseId, noticeId and claimId'),
+      .strictObject({ caseId: z.uuid().optional(), noticeId: z.uuid().optional(), claimId: z.uuid().optional(), batchId: z.uuid().optional() })
+      .refine((q) => [q.caseId, q.noticeId, q.claimId, q.batchId].filter((id) => id !== undefined).length === 1, 'name exactly one of caseId, noticeId, claimId and batchId'),
     ok: { status: 200, description: 'whether the chain is intact, and where it breaks', schema: chainReportSchema },
     errors: [404],
     handler: async ({ ctx, query }) => {
       if (query.noticeId) return verifyNoticeHistory(ctx, query.noticeId);
       if (query.claimId) return verifyClaimHistory(ctx, query.claimId);
+      if (query.batchId) return verifyBatchHistory(ctx, query.batchId);
       return verifyCaseHistory(ctx, query.caseId ?? '');
     },
   });

@@ -1,0 +1,85 @@
+import { and, asc, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import type { Tx } from '../../db/client';
+import { payments } from '../../db/schema';
+import type { Settlement } from '../../workflows/batch/events';
+import { shanghaiDate } from '../calendar/workdays';
+import { formatYuan } from '../domain/money';
+import type { FieldError } from '../errors';
+import type { BatchRow } from './scope';
+
+const statusZh = { pending: '待拨付', paid: '已拨付', failed: '拨付失败', cancelled: '已取消' } as const;
+
+/** How many of the batch's payments stay pending once these are recorded. */
+export async function outstandingAfter(tx: Tx, batchId: string, settlements: readonly Settlement[]): Promise<number> {
+  const named = settlements.map((s) => s.caseId);
+  const [row] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(payments)
+    .where(and(eq(payments.batchId, batchId), eq(payments.status, 'pending'), named.length > 0 ? notInArray(payments.caseId, named) : undefined));
+  return row?.n ?? 0;
+}
+
+/**
+ * SETTLE names pending payments of this batch, each once (the schema sees to that), paid on a day
+ * between the batch's approval and today.
+ */
+export async function settlementProblems(tx: Tx, batch: BatchRow, settlements: readonly Settlement[], now: Date): Promise<FieldError[]> {
+  const rows = await tx
+    .select({ id: payments.id, caseId: payments.caseId, status: payments.status })
+    .from(payments)
+    .where(and(eq(payments.batchId, batch.id), inArray(payments.caseId, settlements.map((s) => s.caseId))));
+  const today = shanghaiDate(now);
+  const approvedOn = batch.approvedAt ? shanghaiDate(batch.approvedAt) : today;
+  return settlements.flatMap((s, i): FieldError[] => {
+    const at = `payments.${i}`;
+    const payment = rows.find((r) => r.caseId === s.caseId);
+    if (!payment) return [{ path: `${at}.caseId`, code: 'batch.notInBatch', message: `case ${s.caseId} is not in this batch`, messageZh: `申请 ${s.caseId} 不在本拨付批次中` }];
+    if (payment.status !== 'pending') {
+      return [{ path: `${at}.caseId`, code: 'batch.alreadySettled', message: `payment ${payment.id} is ${payment.status} already`, messageZh: `付款 ${payment.id} 已是“${statusZh[payment.status]}”状态` }];
+    }
+    if (s.paidOn !== undefined && s.paidOn > today) return [{ path: `${at}.paidOn`, code: 'batch.paidInFuture', message: `${s.paidOn} is after today (${today})`, messageZh: `付款日期 ${s.paidOn} 晚于今天（${today}）` }];
+    if (s.paidOn !== undefined && s.paidOn < approvedOn) {
+      return [{ path: `${at}.paidOn`, code: 'batch.paidBeforeApproval', message: `${s.paidOn} is before the batch was approved (${approvedOn})`, messageZh: `付款日期 ${s.paidOn} 早于批次审批日期（${approvedOn}）` }];
+    }
+    return [];
+  });
+}
+
+/** Each payment recorded as the bank answered, in the transition that decided it. */
+export async function recordSettlements(tx: Tx, batchId: string, settlements: readonly Settlement[], actorId: string | null, now: Date): Promise<void> {
+  for (const s of settlements) {
+    const outcome =
+      s.failure !== undefined
+        ? { status: 'failed' as const, failure: s.failure }
+        : { status: 'paid' as const, bankReference: s.reference ?? null, paidOn: s.paidOn ?? null };
+    const updated = await tx
+      .update(payments)
+      .set({ ...outcome, settledBy: actorId, settledAt: now })
+      .where(and(eq(payments.batchId, batchId), eq(payments.caseId, s.caseId), eq(payments.status, 'pending')))
+      .returning({ id: payments.id });
+    if (updated.length !== 1) throw new Error(`payment of case ${s.caseId} in batch ${batchId} was not pending under the batch's lock`);
+  }
+}
+
+/** A cancelled batch orders nothing: its payments are cancelled with it. */
+export async function cancelPayments(tx: Tx, batchId: string): Promise<void> {
+  await tx.update(payments).set({ status: 'cancelled' }).where(and(eq(payments.batchId, batchId), eq(payments.status, 'pending')));
+}
+
+/** What a batch was made of, for its first history entry: its round and city, and every payment as ordered. */
+export async function creationRecord(tx: Tx, batch: BatchRow): Promise<Record<string, unknown>> {
+  const rows = await tx.select().from(payments).where(eq(payments.batchId, batch.id)).orderBy(asc(payments.seq));
+  return {
+    roundId: batch.roundId,
+    city: batch.city,
+    total: formatYuan(rows.reduce((n, p) => n + p.amountFen, 0n)),
+    payments: rows.map((p) => ({ paymentId: p.id, caseId: p.caseId, amount: formatYuan(p.amountFen), payee: p.payee, bankName: p.bankName, bankAccount: p.bankAccount })),
+  };
+}
+
+/** The payment id of each named case, for the events its case hears. */
+export async function paymentIdsOf(tx: Tx, batchId: string, caseIds: readonly string[]): Promise<Map<string, string>> {
+  if (caseIds.length === 0) return new Map();
+  const rows = await tx.select({ id: payments.id, caseId: payments.caseId }).from(payments).where(and(eq(payments.batchId, batchId), inArray(payments.caseId, [...caseIds])));
+  return new Map(rows.map((r) => [r.caseId, r.id]));
+}
