@@ -39,6 +39,10 @@ export function warningsFor(row: CaseRow, round: RoundRow): Warning[] {
   return out;
 }
 
+/** Who sees a case's subsidy (SPEC §2): the firm, its reviewers and finance; not its insurer, an expert or admin. */
+const SEES_MONEY: readonly string[] = ['firm', 'municipal', 'provincial', 'finance'];
+export const seesSubsidy = (user: User): boolean => user.roles.some((r) => SEES_MONEY.includes(r));
+
 export function caseView(row: CaseRow, round: RoundRow, allowedEvents: CaseEventType[], clockRows: ClockRow[], viewer: User) {
   const context = contextOf(row.snapshot);
   return {
@@ -71,7 +75,8 @@ export function caseView(row: CaseRow, round: RoundRow, allowedEvents: CaseEvent
     contract: { ...row.contract, amount: yuan(row.contractAmountFen) },
     policy: { ...row.policy, insurerId: row.insurerId, liabilityLimit: yuan(row.liabilityLimitFen), premium: yuan(row.premiumFen) },
     // the column holds what toDerivationJson made of the computation, or nothing
-    subsidy: row.subsidyFen === null ? null : { amount: formatYuan(row.subsidyFen), derivation: row.subsidyDerivation as SubsidyDerivationJson | null },
+    // only those GET /cases/:id/subsidy answers see the figure here (the insurer, an expert, admin do not)
+    subsidy: row.subsidyFen === null || !seesSubsidy(viewer) ? null : { amount: formatYuan(row.subsidyFen), derivation: row.subsidyDerivation as SubsidyDerivationJson | null },
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     submittedAt: row.submittedAt?.toISOString() ?? null,

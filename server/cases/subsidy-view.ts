@@ -8,11 +8,10 @@ import { subsidyDerivationSchema } from '../domain/subsidy-schema';
 import type { SubsidyDerivationJson } from '../domain/subsidy';
 import { dateOut, instantOut, yuanOut } from '../domain/formats';
 import { loadVisibleCase } from './get';
+import { seesSubsidy } from './present';
 
 // GET /cases/:id/subsidy (SPEC §6, §7): the current figure, how it was derived, and every later
 // adjustment, each step in the words a firm and an auditor read — Chinese first, English beside.
-
-const SEES_MONEY = ['firm', 'municipal', 'provincial', 'finance'] as const;
 
 const stepSchema = z.strictObject({
   key: z.enum(['contract', 'liabilityLimit', 'premium', 'subsidisedLimit', 'premiumShare', 'rateCap', 'eligiblePremium', 'subsidy', 'perFirmCap', 'proRata', 'current']),
@@ -103,7 +102,7 @@ function floorYuan(f: { numerator: string; denominator: string }): string {
 
 export async function caseSubsidyOf(ctx: ServiceContext, caseId: string): Promise<SubsidyView> {
   const { row } = await loadVisibleCase(ctx, caseId);
-  if (!ctx.user.roles.some((r) => (SEES_MONEY as readonly string[]).includes(r))) {
+  if (!seesSubsidy(ctx.user)) {
     throw forbidden('only the firm, its reviewers and finance see the subsidy (仅申报企业、审核人员和财务人员可查看补偿金额)');
   }
   if (row.subsidyFen === null || row.approvedAt === null || row.subsidyDerivation === null) {

@@ -93,7 +93,7 @@ export const caseViewSchema = z
     subsidy: z
       .strictObject({ amount: yuanOut('the subsidy'), derivation: subsidyDerivationSchema.nullable() })
       .nullable()
-      .meta({ description: 'the computed subsidy (SPEC §6); null until it is computed' }),
+      .meta({ description: 'the computed subsidy (SPEC §6); null until it is computed, and for an insurer, an expert or admin (see GET /cases/{id}/subsidy)' }),
     createdAt: instantOut('opened'),
     updatedAt: instantOut('last changed'),
     submittedAt: instantOut('first submitted').nullable(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { yuanString } from '../domain/money';
+import { visibleText } from '../domain/text';
 import { CLAIM_KINDS } from '../../workflows/claim/machine';
 
 // The bodies of SPEC §7: POST /cases/:id/claims {occurredOn, kind, amount, description}, and the
@@ -15,7 +16,8 @@ export const reportClaimSchema = z
     occurredOn: isoDate.meta({ description: 'the day of the loss (Beijing date): inside the policy period, not in the future' }),
     kind: z.enum(CLAIM_KINDS).meta({ description: 'quality risk (replacement or return) or liability risk (the user’s loss, injury or death)' }),
     amount: positiveYuan.meta({ description: 'the amount claimed, in yuan', example: '120000.00' }),
-    description: z.string().trim().min(5, 'describe the loss in at least 5 characters').max(4000, 'at most 4000 characters'),
+    // zero-width characters put nothing on the page: at least 5 a reader sees
+    description: visibleText(5, 4000, 'describe the loss in at least 5 characters', '请用至少 5 个字描述损失'),
   })
   .meta({ id: 'ClaimReport' });
 export type ReportClaim = z.output<typeof reportClaimSchema>;
@@ -25,9 +27,9 @@ export const claimEventSchema = z
     z.strictObject({
       type: z.literal('PAY'),
       amount: positiveYuan.meta({ description: 'the amount paid, in yuan; may differ from the amount claimed', example: '100000.00' }),
-      reference: z.string().trim().min(1, 'the payment reference is required').max(200),
+      reference: visibleText(1, 200, 'the payment reference is required', '请填写支付凭证号'),
     }),
-    z.strictObject({ type: z.literal('DENY'), reason: z.string().trim().min(1, 'the reason is required').max(2000) }),
+    z.strictObject({ type: z.literal('DENY'), reason: visibleText(1, 2000, 'the reason is required', '请填写拒赔理由') }),
   ])
   .meta({ id: 'ClaimEvent' });
 export type ClaimEventBody = z.output<typeof claimEventSchema>;

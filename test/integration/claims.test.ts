@@ -157,6 +157,9 @@ describe('POST /cases/:id/claims', () => {
       [{ occurredOn: '2026-02-30' }, 'occurredOn'],
       [{ description: '  坏了  ' }, 'description'],
       [{ description: 'x'.repeat(4001) }, 'description'],
+      // zero-width spaces and joiners put nothing on the page: no description at all
+      [{ description: '\u200b\u200b\u200b\u200d\u200b\u200b' }, 'description'],
+      [{ description: '坏\u200b\u200b\u200b\u200b' }, 'description'],
       [{ extra: true }, ''],
     ];
     for (const [over, path] of bad) {
@@ -258,8 +261,10 @@ describe('POST /claims/:id/events', () => {
       { ...PAY, amount: 100000 },
       { ...PAY, amount: '0.00' },
       { ...PAY, reference: '   ' },
+      { ...PAY, reference: '\u200b\u200d' },
       { type: 'PAY', amount: '1.00' },
       { type: 'DENY', reason: '' },
+      { type: 'DENY', reason: '\u200b\ufeff' },
       { type: 'DENY' },
       { type: 'REPORT', occurredOn: today, kind: 'quality', amount: '1.00', description: '自己报给自己' },
       { type: 'APPROVE' },

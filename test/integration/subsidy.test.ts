@@ -128,6 +128,17 @@ describe('who sees the subsidy', () => {
     expect((await subsidyOf('not-an-id')).status).toBe(400);
   });
 
+  it('keeps the figure out of the case itself for those refused the subsidy: the insurer reads the case without it', async () => {
+    const id = await w.caseIn('approved');
+    const insurer = await t.api.get<{ subsidy: unknown }>(`/cases/${id}`, w.tokens.insurer);
+    expect(insurer.status).toBe(200);
+    expect(insurer.body.subsidy).toBeNull();
+    for (const who of ['firm', 'municipal', 'provincial', 'finance'] as const) {
+      const seen = await t.api.get<{ subsidy: { amount: string } | null }>(`/cases/${id}`, w.tokens[who]);
+      expect(seen.body.subsidy?.amount, who).toMatch(/^\d+\.\d{2}$/);
+    }
+  });
+
   it('has none before approval: 404 with the reason', async () => {
     const id = await w.caseIn('awaitingNotice');
     const res = await t.api.get<{ detail: string }>(`/cases/${id}/subsidy`, w.tokens.provincial);
@@ -246,6 +257,8 @@ describe('recovery (SPEC §1, §4)', () => {
     expect((await t.api.post(`/cases/${id}/events`, { type: 'RECOVERED', amount: '1000000.01', reference: 'BACK-1' }, own.tokens.finance)).status).toBe(422);
     expect((await t.api.post(`/cases/${id}/events`, { type: 'RECOVERED', amount: '0.00', reference: 'BACK-1' }, own.tokens.finance)).status).toBe(400);
     expect((await t.api.post(`/cases/${id}/events`, { type: 'RECOVERED', amount: 1000000, reference: 'BACK-1' }, own.tokens.finance)).status).toBe(400);
+    // a reference of zero-width characters names no bank transfer
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'RECOVERED', amount: '1000000.00', reference: '\u200b\u200d' }, own.tokens.finance)).status).toBe(400);
     expect((await t.api.post(`/cases/${id}/events`, { type: 'RECOVERED', amount: '1000000.00', reference: 'BACK-1' }, own.tokens.provincial)).status).toBe(403);
     const done = await t.api.post<{ state: string }>(`/cases/${id}/events`, { type: 'RECOVERED', amount: '1000000.00', reference: 'BACK-1' }, own.tokens.finance);
     expect(done.status).toBe(200);

@@ -97,7 +97,7 @@ export const caseEvents = {
   RECOVERED: event({
     payload: {
       amount: yuanPlain.refine((s) => /[1-9]/.test(s), 'the amount recovered must be more than zero'),
-      reference: z.string().trim().min(1, 'the bank reference is required').max(200),
+      reference: visibleText(1, 200, 'the bank reference is required', '请填写银行流水号'),
     },
   }),
 } as const;
