@@ -1,4 +1,5 @@
 import type { User } from '../context';
+import { seesSubsidy } from './present';
 import type { CaseContext } from '../../workflows/case/types';
 
 // The history of a case says who did what; for the expert review it must say no more than the case
@@ -7,6 +8,8 @@ import type { CaseContext } from '../../workflows/case/types';
 // other reader sees that the steps happened, not who the experts are or what they wrote.
 
 const EXPERT_EVENTS = new Set(['ASSIGN_EXPERTS', 'ACCEPT_ASSIGNMENT', 'DECLINE_ASSIGNMENT', 'SCORE']);
+// the money a case's history carries: read only by those who see its subsidy (present.ts seesSubsidy)
+const MONEY_EVENTS = new Set(['SUBSIDY_REDUCED', 'PAID', 'PAYMENT_FAILED', 'RECOVERED']);
 
 interface Entry {
   eventType: string;
@@ -15,6 +18,12 @@ interface Entry {
 }
 
 export function historyFor<E extends Entry>(entries: readonly E[], context: Partial<CaseContext>, viewer: User): E[] {
+  const money = seesSubsidy(viewer);
+  const shown = money ? entries : entries.map((e) => (MONEY_EVENTS.has(e.eventType) ? { ...e, payload: {} } : e));
+  return expertRedacted(shown, context, viewer);
+}
+
+function expertRedacted<E extends Entry>(entries: readonly E[], context: Partial<CaseContext>, viewer: User): E[] {
   if (viewer.roles.includes('provincial')) return [...entries];
   const ownScoreIn = (context.experts ?? []).some((a) => a.expertId === viewer.id && a.status === 'scored');
   return entries.map((e) => {

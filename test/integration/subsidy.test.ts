@@ -271,6 +271,14 @@ describe('recovery (SPEC §1, §4)', () => {
     const events = (await t.app.db.select().from(history).where(eq(history.ownerId, id)).orderBy(history.seq)).map((h) => h.eventType);
     expect(events.slice(-5)).toEqual(['BATCHED', 'BATCH_APPROVED', 'PAID', 'START_RECOVERY', 'RECOVERED']);
     expect((await t.api.get(`/audit/verify?caseId=${id}`, own.tokens.provincial)).body).toMatchObject({ valid: true, firstBrokenSeq: null });
+
+    // the money in the history is read only by those who see the subsidy: not the policy's insurer
+    type Items = { items: { eventType: string; payload: Record<string, unknown> }[] };
+    const payloadOf = async (token: string, type: string) => (await t.api.get<Items>(`/cases/${id}/history`, token)).body.items.find((e) => e.eventType === type)?.payload;
+    expect(await payloadOf(own.tokens.firm, 'RECOVERED')).toMatchObject({ amount: '1000000.00', reference: 'BACK-1' });
+    expect(await payloadOf(own.tokens.insurer, 'RECOVERED')).toEqual({});
+    expect(await payloadOf(own.tokens.insurer, 'PAID')).toEqual({});
+    expect(await payloadOf(own.tokens.finance, 'PAID')).toMatchObject({ reference: 'REF-9' });
   });
 
   it('cannot start on a case not yet paid', async () => {
