@@ -217,6 +217,18 @@ describe('supersession and stale proposals', () => {
     expect(await subsidyFen(ids)).toEqual([75_000n, 75_000n]);
   });
 
+  it('supersedes only the open proposals of its own round', async () => {
+    const [a, b] = [await makeWorld(t.app.db, t.api, t.app), await makeWorld(t.app.db, t.api, t.app)];
+    for (const world of [a, b]) {
+      await approvedWith(world, '1250.00');
+      await setBudget(world, 50_000n);
+    }
+    const first = await propose(a);
+    expect(first.status).toBe(201);
+    expect((await propose(b)).status).toBe(201);
+    expect((await read(a, first.body.id)).body.status).toBe('open');
+  });
+
   it('refuses a proposal whose case amount changed meanwhile, 409 naming the case, and changes nothing', async () => {
     const own = await makeWorld(t.app.db, t.api, t.app);
     const ids = [await approvedWith(own, '1250.00'), await approvedWith(own, '1250.00')];
