@@ -12,15 +12,12 @@ type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 /** An answer with its own status or headers; a body its route's schema describes is required beside it. */
 export type Reply<St extends number = number, B = unknown> = { status?: St; headers?: Record<string, string>; [REPLY]: true } & (undefined extends B ? { body?: B } : { body: B });
 
-/** A success answer the OpenAPI document describes: its status, and the schema of its JSON body if it has one. */
-export interface Ok {
-  status: number;
-  description: string;
-  schema?: z.ZodType;
-}
-export interface AlsoOk extends Ok {
-  schema: z.ZodType;
-}
+/**
+ * A success answer the OpenAPI document describes: its status, and the schema of its JSON body if
+ * it has one, or the media type of the file the handler writes to `res` itself (http/attachment.ts).
+ */
+export type Ok = { status: number; description: string } & ({ schema?: z.ZodType; file?: never } | { file: string; schema?: never });
+export type AlsoOk = { status: number; description: string; schema: z.ZodType };
 
 type BodyOf<O> = O extends { schema: infer S extends z.ZodType } ? z.input<S> : undefined;
 
@@ -122,6 +119,7 @@ export function mount<
         ? await serve(def as RouteDef<'user', P, Q, B, O, Also>, { app, user: signedIn(req, def.operationId), requestId }, req, res, app)
         : await serve(def as RouteDef<'public', P, Q, B, O, Also>, { app, user: req.user ?? null, requestId }, req, res, app);
     if (res.headersSent) return;
+    if (def.ok.file !== undefined) throw new Error(`${def.operationId} answers a file but its handler sent nothing`);
     const reply: { status?: number; body?: unknown; headers?: Record<string, string> } = isReply(result) ? result : { body: result };
     const status = reply.status ?? def.ok.status;
     check?.(status, reply.body);
@@ -236,6 +234,7 @@ function openapiEntry(def: Documented): RouteConfig {
       [def.ok.status]: {
         description: def.ok.description,
         ...(def.ok.schema ? { content: { 'application/json': { schema: def.ok.schema } } } : {}),
+        ...(def.ok.file ? { content: { [def.ok.file]: { schema: z.string().meta({ format: 'binary' }) } } } : {}),
       },
       ...Object.fromEntries((def.alsoOk ?? []).map((o) => [o.status, { description: o.description, content: { 'application/json': { schema: o.schema } } }])),
       ...Object.fromEntries(

@@ -1,0 +1,30 @@
+import type { Writable } from 'node:stream';
+
+/** The reader of a streamed answer went away (a closed tab, a cancelled download): stop producing it. */
+export class StreamClosed extends Error {
+  constructor() {
+    super('the stream was closed before it was finished');
+    this.name = 'StreamClosed';
+  }
+}
+
+/**
+ * Resolves when `out` can take more, at once if it can; rejects with StreamClosed once it is closed.
+ * A producer that awaits this between batches holds at most a batch beyond what the reader takes.
+ */
+export function drained(out: Writable): Promise<void> {
+  if (out.destroyed || out.writableEnded) return Promise.reject(new StreamClosed());
+  if (!out.writableNeedDrain) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const done = (err?: Error) => {
+      out.off('drain', onDrain);
+      out.off('close', onClose);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onDrain = () => done();
+    const onClose = () => done(new StreamClosed());
+    out.on('drain', onDrain);
+    out.on('close', onClose);
+  });
+}
