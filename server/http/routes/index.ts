@@ -10,6 +10,7 @@ import { documentsRoutes } from './documents';
 import { calendarRoutes } from './calendar';
 import { usersRoutes } from './users';
 import { noticesRoutes } from './notices';
+import { reportsRoutes } from './reports';
 
 export function apiRouter(app: AppContext): Router {
   const router = Router();
@@ -22,6 +23,7 @@ export function apiRouter(app: AppContext): Router {
   calendarRoutes(router, app);
   usersRoutes(router, app);
   noticesRoutes(router, app);
+  reportsRoutes(router, app);
   miscRoutes(router, app);
   return router;
 }
