@@ -96,10 +96,10 @@ export function caseLine(r: CaseLineRow): unknown[] {
 /**
  * The approved cases of a round in approval order (the order of the per-firm cap and the pro-rata
  * reduction, SPEC §6), walking the index cases_approved_idx. The derivation stores L′, E and S as
- * yuan text; they are read back as fen exactly in numeric.
+ * yuan text; they are read back as fen exactly in numeric. `round` is the SQL that names the round
+ * (a parameter here; bench/round-report.ts copies the same rows out with COPY, which takes none).
  */
-export function caseLinesQuery(sql: postgres.Sql | postgres.TransactionSql, roundId: string) {
-  return sql<CaseLineRow[]>`
+export const caseLinesSelect = (round: string): string => `
     select c.number, e.name as firm, e.uscc, c.city, ce.seq as entry_seq, ce.name as entry, c.state,
       to_char(c.approved_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as approved_at,
       c.premium_fen, c.contract_amount_fen, c.liability_limit_fen,
@@ -118,6 +118,9 @@ export function caseLinesQuery(sql: postgres.Sql | postgres.TransactionSql, roun
         sum(x.before_fen - x.after_fen) filter (where x.kind = 'proRata') as pro_rata_fen
       from subsidy_adjustments x where x.case_id = c.id
     ) a on true
-    where c.round_id = ${roundId} and c.approved_at is not null
+    where c.round_id = ${round} and c.approved_at is not null
     order by c.approved_at, c.number`;
+
+export function caseLinesQuery(sql: postgres.Sql | postgres.TransactionSql, roundId: string) {
+  return sql.unsafe<CaseLineRow[]>(caseLinesSelect('$1::uuid'), [roundId], { prepare: true });
 }

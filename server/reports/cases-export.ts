@@ -1,10 +1,11 @@
 import type { Writable } from 'node:stream';
+import { setTimeout } from 'node:timers/promises';
 import ExcelJS from 'exceljs';
 import { eq } from 'drizzle-orm';
 import { rounds } from '../../db/schema';
 import type { AppContext, ServiceContext } from '../context';
 import { notFound, tooManyRequests } from '../errors';
-import { drained } from '../streams';
+import { drained, StreamClosed } from '../streams';
 import { assertReportReader } from './access';
 import { caseLine, caseLinesQuery, CASE_COLUMNS } from './case-line';
 import { columnStyle, styleHeader, workbookFileName } from './xlsx';
@@ -15,6 +16,9 @@ import { columnStyle, styleHeader, workbookFileName } from './xlsx';
 // download holds one batch, not the round.
 
 const BATCH = 500;
+// about two batches of sheet XML waiting for the compressor: enough to keep it busy, never the round
+const ZIP_BACKLOG_BYTES = 1 << 20;
+const ZIP_STALL_MS = 60_000;
 // One read of a whole round, with the download as slow as its reader: longer than a request's
 // statement timeout (db/client.ts), still bounded.
 const EXPORT_STATEMENT_TIMEOUT_MS = 10 * 60_000;
@@ -54,7 +58,7 @@ export async function exportApprovedCases(ctx: ServiceContext, roundId: string, 
         sheet ??= new SheetWriter(open(fileName));
         for (const row of batch) sheet.add(caseLine(row));
         rows += batch.length;
-        await drained(sheet.out);
+        await sheet.caughtUp();
       }
     });
     await (sheet ?? new SheetWriter(open(fileName))).finish();
@@ -64,23 +68,63 @@ export async function exportApprovedCases(ctx: ServiceContext, roundId: string, 
   }
 }
 
+interface SheetStream {
+  buffers: { length: number }[];
+  pipes: { _writableState?: { length: number }; writableLength?: number }[];
+}
+
 class SheetWriter {
   private readonly workbook: ExcelJS.stream.xlsx.WorkbookWriter;
   private readonly sheet: ExcelJS.Worksheet;
+  // exceljs keys a cell's style by object identity before it renders the style to find its index:
+  // one object per column spares that rendering for each of the round's cells
+  private readonly styles = CASE_COLUMNS.map((c) => columnStyle(c.kind));
 
   constructor(readonly out: Writable) {
     // inline strings: shared strings would keep every distinct text in memory until the end
     this.workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
     this.workbook.creator = 'firstbatch';
     this.sheet = this.workbook.addWorksheet('已批准申请 Approved cases', { views: [{ state: 'frozen', ySplit: 1 }] });
-    this.sheet.columns = CASE_COLUMNS.map((c) => ({ header: c.header, width: c.width, style: columnStyle(c.kind) }));
+    this.sheet.columns = CASE_COLUMNS.map((c, i) => ({ header: c.header, width: c.width, style: this.styles[i] }));
     const header = this.sheet.getRow(1);
     styleHeader(header);
     header.commit();
   }
 
   add(values: unknown[]): void {
-    this.sheet.addRow(values).commit();
+    const row = this.sheet.addRow(values);
+    this.styles.forEach((style, i) => {
+      row.getCell(i + 1).style = style;
+    });
+    row.commit();
+  }
+
+  /**
+   * What exceljs has written for the zip that the zip has not compressed yet. Its sheet stream
+   * (lib/utils/stream-buf.js) ignores backpressure: it keeps 64 KiB buffers until the zip takes
+   * the entry, then writes them into the entry's input (archiver's PassThrough) whatever that
+   * holds. Internals, read here only: if they change, the export fails loudly in its tests rather
+   * than silently stop being flat.
+   */
+  private zipBacklog(): number {
+    const stream = (this.sheet as unknown as { stream?: SheetStream }).stream;
+    if (!stream || !Array.isArray(stream.buffers) || !Array.isArray(stream.pipes)) throw new Error('exceljs sheet stream internals changed: cannot see the zip backlog');
+    return stream.pipes.reduce((sum, p) => {
+      const pending = p._writableState?.length ?? p.writableLength;
+      if (typeof pending !== 'number') throw new Error('exceljs sheet stream internals changed: cannot see what the zip holds');
+      return sum + pending;
+    }, stream.buffers.reduce((sum, b) => sum + b.length, 0));
+  }
+
+  /** Waits until the zip has compressed all but ZIP_BACKLOG_BYTES, and the reader has taken what it compressed. */
+  async caughtUp(): Promise<void> {
+    const giveUpAt = Date.now() + ZIP_STALL_MS;
+    for (let wait = 1; this.zipBacklog() > ZIP_BACKLOG_BYTES; wait = Math.min(wait * 2, 20)) {
+      await setTimeout(wait);
+      if (this.out.destroyed) throw new StreamClosed();
+      if (Date.now() > giveUpAt) throw new Error(`the workbook's zip took nothing for ${ZIP_STALL_MS} ms`);
+    }
+    await drained(this.out);
   }
 
   async finish(): Promise<void> {
