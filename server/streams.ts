@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 
 /** The reader of a streamed answer went away (a closed tab, a cancelled download): stop producing it. */
 export class StreamClosed extends Error {
@@ -27,4 +28,17 @@ export function drained(out: Writable): Promise<void> {
     out.on('drain', onDrain);
     out.on('close', onClose);
   });
+}
+
+/**
+ * Resolves once `out` has finished; rejects with StreamClosed if it is closed first. A producer
+ * waiting for its own end (exceljs's commit waits for 'finish') would otherwise wait forever on a
+ * reader that went away.
+ */
+export async function ended(out: Writable): Promise<void> {
+  try {
+    await finished(out, { readable: false });
+  } catch {
+    throw new StreamClosed();
+  }
 }

@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { rounds } from '../../db/schema';
 import type { AppContext, ServiceContext } from '../context';
 import { notFound, tooManyRequests } from '../errors';
-import { drained, StreamClosed } from '../streams';
+import { drained, ended, StreamClosed } from '../streams';
 import { assertReportReader } from './access';
 import { caseLine, caseLinesQuery, CASE_COLUMNS } from './case-line';
 import { columnStyle, styleHeader, workbookFileName } from './xlsx';
@@ -129,6 +129,7 @@ class SheetWriter {
 
   async finish(): Promise<void> {
     this.sheet.commit();
-    await this.workbook.commit();
+    // the commit resolves on the stream's 'finish' only: a reader gone before it ends the wait
+    await Promise.all([this.workbook.commit(), ended(this.out)]);
   }
 }

@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { setTimeout } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { eq } from 'drizzle-orm';
 import { cases, rounds } from '../../db/schema';
+import type { User } from '../../server/context';
 import { deliverEvent } from '../../server/engine/deliver';
+import { AppError } from '../../server/errors';
+import { exportApprovedCases } from '../../server/reports/cases-export';
+import { StreamClosed } from '../../server/streams';
 import { attachRequiredDocuments, makeRound } from '../../seeds/factories';
 import { useTestApp } from '../support/use-app';
 import { makeWorld, type World } from '../support/world';
@@ -281,6 +287,26 @@ describe('the round report', () => {
     expect(b.getCell(col('追回金额 Recovered')).value).toBeNull();
     expect(b.getCell(col('标记 Flags')).value).toBe('费率超过上限 premium rate above the cap');
   });
+
+  it('cuts the connection when the export fails part-way, so that a truncated workbook cannot pass for a whole one', async () => {
+    const round = await makeRound(t.app.db, { editionId: w.edition.id, insurerIds: [w.insurer.id] });
+    // 600 copies of case A, more than a batch of the cursor; the last one's stored flags are broken
+    await t.app.database.sql`
+      insert into cases (number, round_id, enterprise_id, city, catalogue_entry_id, material, user_unit, contract, contract_amount_fen,
+        policy, insurer_id, liability_limit_fen, premium_fen, state, machine_version, snapshot, created_by, submitted_at, approved_at,
+        subsidy_fen, subsidy_derivation)
+      select 'CUT-' || ${round.id.slice(0, 8)} || '-' || s, ${round.id}, c.enterprise_id, c.city, c.catalogue_entry_id, c.material, c.user_unit,
+        c.contract, c.contract_amount_fen, jsonb_set(c.policy, '{number}', to_jsonb('CUT-' || gen_random_uuid())), c.insurer_id,
+        c.liability_limit_fen, c.premium_fen, 'calculated', c.machine_version, c.snapshot, c.created_by, c.submitted_at,
+        c.approved_at + make_interval(secs => s), c.subsidy_fen,
+        case when s = 600 then jsonb_set(c.subsidy_derivation, '{flags}', '"broken"') else c.subsidy_derivation end
+      from cases c, generate_series(1, 600) s where c.id = ${ids.a}`;
+    const res = await fetch(`${t.url}/api/v1/reports/rounds/${round.id}/cases.xlsx`, { headers: { authorization: `Bearer ${w.tokens.finance}` } });
+    expect(res.status).toBe(200);
+    await expect(res.arrayBuffer()).rejects.toThrow();
+    // the failure let go of its export slot and its connection: the next export of the round is served
+    expect((await download(`/reports/rounds/${w.round.id}/cases.xlsx`, w.tokens.finance)).status).toBe(200);
+  });
 });
 
 describe('a round with nothing approved', () => {
@@ -340,6 +366,37 @@ describe('who reads round reports', () => {
       expect(res.status, path).toBe(400);
       expect(res.body.errors.map((e) => e.path)).toEqual(['params.id']);
     }
+  });
+
+  it('answers 429 with Retry-After while two exports are being downloaded, and serves again once they end', async () => {
+    const user: User = { ...w.people.finance, name: 'finance', city: null, enterpriseId: null, insurerId: null, affiliations: [], roles: ['finance'] };
+    /** An export whose reader takes nothing, once it holds a slot (one just served may still hold its own for a moment). */
+    async function stuckExport(): Promise<{ reader: Writable; outcome: Promise<unknown> }> {
+      for (let attempt = 0; attempt < 50; attempt++) {
+        const reader = new Writable({ highWaterMark: 1, write: () => undefined });
+        let opened = () => undefined as void;
+        const open = new Promise<'open'>((resolve) => (opened = () => resolve('open')));
+        const outcome = exportApprovedCases({ app: t.app, user, requestId: randomUUID() }, w.round.id, () => (opened(), reader)).then(
+          () => 'finished',
+          (err: unknown) => err,
+        );
+        const first = await Promise.race([open, outcome]);
+        if (first === 'open') return { reader, outcome };
+        if (!(first instanceof AppError && first.kind === 'too_many_requests')) throw first;
+        await setTimeout(20);
+      }
+      throw new Error('no export slot came free');
+    }
+    const stuck = [await stuckExport(), await stuckExport()];
+    for (const who of ['finance', 'provincial'] as const) {
+      const refused = await t.api.get(`/reports/rounds/${w.round.id}/cases.xlsx`, w.tokens[who]);
+      expect(refused.status, who).toBe(429);
+      expect(refused.headers.get('retry-after')).toBe('30');
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    }
+    for (const { reader } of stuck) reader.destroy();
+    for (const { outcome } of stuck) expect(await outcome).toBeInstanceOf(StreamClosed);
+    expect((await download(`/reports/rounds/${w.round.id}/cases.xlsx`, w.tokens.finance)).status).toBe(200);
   });
 
   it('documents the workbooks as binary spreadsheet answers in the OpenAPI document', async () => {
