@@ -12,8 +12,8 @@ import { columnStyle, styleHeader, workbookFileName } from './xlsx';
 
 // GET /reports/rounds/:id/cases.xlsx: one row per approved case (SPEC §9: 100,000 cases, memory
 // flat). Rows come from a server-side cursor a batch at a time and leave through exceljs's
-// streaming writer; the next batch is read only once the reader has taken the last, so a slow
-// download holds one batch, not the round.
+// streaming writer; the next batch is read only once the zip has compressed the last and the
+// reader has taken it, so a slow compressor or a slow download holds a batch or two, not the round.
 
 const BATCH = 500;
 // about two batches of sheet XML waiting for the compressor: enough to keep it busy, never the round
