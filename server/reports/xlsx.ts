@@ -10,8 +10,8 @@ export const COUNT_FORMAT = '#,##0';
 export const INSTANT_FORMAT = 'yyyy-mm-dd hh:mm:ss';
 
 /**
- * Yuan as a spreadsheet number, from the decimal text of the fen: the nearest double to the exact
- * amount, never fen / 100 (which may round the other way), and exact up to 2^53 fen.
+ * Yuan as a spreadsheet number: the double nearest the exact amount, read from the decimal text of
+ * the fen as formatYuan writes it, so that a cell and the JSON's string never disagree.
  */
 export function yuanNumber(fen: bigint): number {
   const abs = fen < 0n ? -fen : fen;
