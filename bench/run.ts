@@ -8,6 +8,7 @@ import { benchEmail } from './email';
 import { benchEvents } from './events';
 import { benchList } from './list';
 import { machine, printPart, writeResults, type PartResult } from './report';
+import { benchRoundReport } from './round-report';
 import { benchSweep } from './sweep';
 import { msSince } from './stats';
 import { loadConfig, runCleanups, type BenchConfig } from './support';
@@ -17,6 +18,7 @@ const parts: Record<string, (config: BenchConfig) => Promise<PartResult>> = {
   list: benchList,
   sweep: benchSweep,
   email: benchEmail,
+  report: benchRoundReport,
 };
 
 const loadAverage = () => os.loadavg().map((l) => Math.round(l * 10) / 10);

@@ -12,13 +12,19 @@ type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 /** An answer with its own status or headers; a body its route's schema describes is required beside it. */
 export type Reply<St extends number = number, B = unknown> = { status?: St; headers?: Record<string, string>; [REPLY]: true } & (undefined extends B ? { body?: B } : { body: B });
 
-/** A success answer the OpenAPI document describes: its status, and the schema of its JSON body if it has one. */
+/**
+ * A success answer the OpenAPI document describes: its status, and the schema of its JSON body if
+ * it has one, or the media types of the file the handler writes to `res` itself (a bank file, a
+ * report: http/attachment.ts), documented as binary.
+ */
 export interface Ok {
   status: number;
   description: string;
   schema?: z.ZodType;
-  /** a file the handler writes itself (a bank file): its media types, documented as binary */
+  /** a file the handler writes itself, in any of these media types */
   files?: readonly string[];
+  /** a file the handler writes itself, of this one media type */
+  file?: string;
 }
 export interface AlsoOk extends Ok {
   schema: z.ZodType;
@@ -126,6 +132,7 @@ export function mount<
         ? await serve(def as RouteDef<'user', P, Q, B, O, Also>, { app, user: signedIn(req, def.operationId), requestId }, req, res, app)
         : await serve(def as RouteDef<'public', P, Q, B, O, Also>, { app, user: req.user ?? null, requestId }, req, res, app);
     if (res.headersSent) return;
+    if (def.ok.file !== undefined) throw new Error(`${def.operationId} answers a file but its handler sent nothing`);
     const reply: { status?: number; body?: unknown; headers?: Record<string, string> } = isReply(result) ? result : { body: result };
     const status = reply.status ?? def.ok.status;
     check?.(status, reply.body);
@@ -240,7 +247,7 @@ function openapiEntry(def: Documented): RouteConfig {
     responses: {
       [def.ok.status]: {
         description: def.ok.description,
-        ...(def.ok.schema ? { content: { 'application/json': { schema: def.ok.schema } } } : def.ok.files ? { content: binary(def.ok.files) } : {}),
+        ...(def.ok.schema ? { content: { 'application/json': { schema: def.ok.schema } } } : def.ok.files ? { content: binary(def.ok.files) } : def.ok.file ? { content: binary([def.ok.file]) } : {}),
       },
       ...Object.fromEntries((def.alsoOk ?? []).map((o) => [o.status, { description: o.description, content: { 'application/json': { schema: o.schema } } }])),
       ...Object.fromEntries(

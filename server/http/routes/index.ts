@@ -13,6 +13,7 @@ import { noticesRoutes } from './notices';
 import { claimsRoutes } from './claims';
 import { proRataRoutes } from './pro-rata';
 import { disbursementsRoutes } from './disbursements';
+import { reportsRoutes } from './reports';
 
 export function apiRouter(app: AppContext): Router {
   const router = Router();
@@ -28,6 +29,7 @@ export function apiRouter(app: AppContext): Router {
   claimsRoutes(router, app);
   proRataRoutes(router, app);
   disbursementsRoutes(router, app);
+  reportsRoutes(router, app);
   miscRoutes(router, app);
   return router;
 }
