@@ -5,6 +5,7 @@ import { makeUser } from '../../seeds/factories';
 import { fireTimer } from '../../server/engine/timers';
 import { useTestApp } from '../support/use-app';
 import { FAILING_SCORES, PASSING_SCORES } from '../support/world';
+import { wholeInbox } from '../support/inbox';
 
 const { t, w } = useTestApp();
 
@@ -159,7 +160,7 @@ describe('expert review', () => {
 
     const own = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, id), eq(clocks.kind, 'expertReview')));
     expect(Object.fromEntries(own.map((c) => [c.assigneeId, c.status]))).toEqual({ [declining.user.id]: 'stopped', [scoring.user.id]: 'stopped', [waiting.user.id]: 'running' });
-    const inbox = async (token: string) => (await t.api.get<{ items: { caseId: string }[] }>('/tasks?limit=100', token)).body.items.map((i) => i.caseId);
+    const inbox = async (token: string) => (await wholeInbox(t.api, token)).map((i) => i.caseId);
     // the one who scored still sees the case, but has nothing more to do on it
     expect((await t.api.get(`/cases/${id}`, scoring.token)).status).toBe(200);
     expect(await inbox(scoring.token)).not.toContain(id);
@@ -319,7 +320,7 @@ describe('what the review tells and to whom (found by probing from outside)', ()
 
   it("puts a case under review in the provincial inbox only while its experts are to be assigned", async () => {
     const id = await w.caseIn('expert');
-    const taskOf = async () => (await t.api.get<{ items: { caseId: string; task: string }[] }>('/tasks?limit=100', w.tokens.provincial)).body.items.find((i) => i.caseId === id);
+    const taskOf = async () => (await wholeInbox<{ caseId: string; task: string }>(t.api, w.tokens.provincial)).find((i) => i.caseId === id);
     expect((await taskOf())?.task).toBe('assign experts');
     const panel = await w.makeExperts();
     await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) });

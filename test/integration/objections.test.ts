@@ -6,6 +6,7 @@ import { sendDelivery } from '../../server/mail/send';
 import { startTestApp, type TestApp } from '../support/app';
 import { startSmtpSink, type SmtpSink } from '../support/smtp';
 import { makeWorld, type World } from '../support/world';
+import { wholeInbox } from '../support/inbox';
 
 // Objections to a public notice (SPEC §4): anyone files one without an account; it holds the case
 // until a provincial reviewer resolves every objection open on it.
@@ -59,8 +60,8 @@ describe('filing an objection', () => {
     expect(told.map((m) => m.toAddress)).toContain(w.people.provincial.email);
     expect(told.map((m) => m.toAddress)).not.toContain(w.people.firm.email);
 
-    const inbox = await t.api.get<{ items: { caseId: string; task: string; due: { kind: string; dueOn: string } | null }[] }>('/tasks?limit=100', w.tokens.provincial);
-    expect(inbox.body.items.find((i) => i.caseId === caseId)).toMatchObject({ task: 'resolve the objection', due: { kind: 'objection', dueOn: clock?.dueOn } });
+    const inbox = await wholeInbox<{ caseId: string; task: string; due: { kind: string; dueOn: string } | null }>(t.api, w.tokens.provincial);
+    expect(inbox.find((i) => i.caseId === caseId)).toMatchObject({ task: 'resolve the objection', due: { kind: 'objection', dueOn: clock?.dueOn } });
   });
 
   it('refuses bad input with reasons in both languages', async () => {
