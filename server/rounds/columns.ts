@@ -30,6 +30,7 @@ export const ROUND_DEFAULTS = {
   absoluteLimitFen: 50_000_000_000n,
   minContractFen: 20_000_000n,
   maxYears: 3,
+  banYears: 3,
   perFirmCapFen: null,
   budgetFen: null,
   excludedCategories: [],

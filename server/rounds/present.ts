@@ -33,6 +33,7 @@ export function roundFields(r: Omit<RoundRow, 'id' | 'paramsVersion' | 'createdA
     absoluteLimit: yuan(r.absoluteLimitFen),
     minContract: formatYuan(r.minContractFen),
     maxYears: r.maxYears,
+    banYears: r.banYears,
     perFirmCap: yuan(r.perFirmCapFen),
     budget: yuan(r.budgetFen),
     excludedCategories: r.excludedCategories,

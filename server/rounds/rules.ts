@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../db/client';
 import { catalogueEditions, catalogueEntries, insurers } from '../../db/schema';
 import type { FieldError } from '../errors';
 import type { RoundColumns } from './columns';
+import { meanPasses, scoreOf } from '../../workflows/case/scoring';
 
 export type RoundDraft = Required<Omit<RoundColumns, 'rubric'>> & Pick<RoundColumns, 'rubric'>;
 
@@ -29,9 +30,11 @@ function duplicates(values: readonly string[], field: string): FieldError[] {
 function rubricProblems(rubric: NonNullable<RoundDraft['rubric']>): FieldError[] {
   const keys = rubric.criteria.map((c) => c.key);
   const out = duplicates(keys, 'rubric.criteria').map((e) => ({ ...e, path: `${e.path}.key`, message: `criterion key ${e.message}` }));
-  // Σ points × weight is the best possible score; a pass mark above it could never be reached.
-  const total = rubric.criteria.reduce((sum, c) => sum + c.maxPoints * c.weight, 0);
-  if (rubric.passMark > total) {
+  // Σ maxPoints × weight is the best possible score; a pass mark above it could never be reached.
+  // Judged as the experts' scores are, exactly: in floating point 1 × 0.7 + 2 × 0.1 falls short of 0.9.
+  const best = Object.fromEntries(rubric.criteria.map((c) => [c.key, c.maxPoints]));
+  if (!meanPasses(rubric, [best])) {
+    const total = scoreOf(rubric, best);
     out.push(problem('round.pass_mark_unreachable', 'rubric.passMark', `passMark ${rubric.passMark} is above the best possible score ${total}`, `及格分 ${rubric.passMark} 高于满分 ${total}`));
   }
   return out;

@@ -68,6 +68,7 @@ const parameters = {
   absoluteLimit: yuanOrOff('A: subsidised liability limit cap, yuan; default "500000000.00"; null switches it off'),
   minContract: yuanString.meta({ description: 'minimum contract amount, yuan; default "200000.00"' }),
   maxYears: z.int().min(1).max(10).meta({ description: 'policy years a product may be subsidised; default 3' }),
+  banYears: z.int().min(1).max(10).meta({ description: 'years a firm is barred from applying once a recovery of its subsidy starts; default 3' }),
   perFirmCap: yuanOrOff('per-firm subsidy cap within the round, yuan; default null (none)'),
   budget: yuanOrOff('round budget, yuan; default null (none)'),
   excludedCategories: z.array(z.string().trim().min(1).max(200)).max(200).meta({ description: "category names of the round's edition excluded from the round" }),

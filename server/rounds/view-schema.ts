@@ -36,6 +36,7 @@ export const roundFieldsShape = {
   absoluteLimit: yuanOut('A: subsidised liability limit cap').nullable(),
   minContract: yuanOut('minimum contract amount'),
   maxYears: z.int().meta({ description: 'policy years a product may be subsidised' }),
+  banYears: z.int().meta({ description: 'years a firm is barred from applying once a recovery of its subsidy starts' }),
   perFirmCap: yuanOut('per-firm subsidy cap within the round').nullable(),
   budget: yuanOut('round budget').nullable(),
   excludedCategories: z.array(z.string()),

@@ -335,6 +335,25 @@ describe('PATCH /admin/users/:id', () => {
     expect((await t.api.post('/auth/login', { email: corrected, password: PASSWORD })).status).toBe(200);
   });
 
+  it('sends no invitation when the address of an account that already has a password changes', async () => {
+    const { account } = await activeStaff({ roles: ['finance'] });
+    const moved = email();
+    expect((await patch(account.id, { email: moved })).status).toBe(200);
+    expect(await invitationTokensFor(t.app.db, moved)).toEqual([]);
+    expect((await detail(account.id)).body.invitation).toMatchObject({ acceptedAt: expect.any(String), revokedAt: null });
+    expect((await t.api.post('/auth/login', { email: moved, password: PASSWORD })).status).toBe(200);
+  });
+
+  it("withdraws only the edited account's invitation, not another's waiting to be used", async () => {
+    const { body: waiting } = await create({ roles: ['finance'] });
+    const [token] = await invitationTokensFor(t.app.db, waiting.email);
+    const { body: edited } = await create({ roles: ['finance'] });
+    expect((await patch(edited.id, { email: email() })).status).toBe(200);
+    expect((await patch(edited.id, { active: false })).status).toBe(200);
+    expect((await detail(waiting.id)).body.invitation).toMatchObject({ revokedAt: null });
+    expect((await t.api.post(`/auth/invitations/${token}`, { password: PASSWORD })).status).toBe(200);
+  });
+
   it("changes a firm user's name or active flag, never their role or scope", async () => {
     const { user } = await w.makeFirm();
     const res = await patch(user.id, { roles: ['provincial'], affiliations: [] });

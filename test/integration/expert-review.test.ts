@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { cases, clocks, emailDeliveries, timers, users } from '../../db/schema';
-import { makeUser } from '../../seeds/factories';
+import { cases, clocks, emailDeliveries, enterprises, timers, users } from '../../db/schema';
+import { makeUser, randomUscc } from '../../seeds/factories';
 import { fireTimer } from '../../server/engine/timers';
 import { useTestApp } from '../support/use-app';
 import { FAILING_SCORES, PASSING_SCORES } from '../support/world';
+import { wholeInbox } from '../support/inbox';
 
 const { t, w } = useTestApp();
 
@@ -177,7 +178,7 @@ describe('expert review', () => {
 
     const own = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, id), eq(clocks.kind, 'expertReview')));
     expect(Object.fromEntries(own.map((c) => [c.assigneeId, c.status]))).toEqual({ [declining.user.id]: 'stopped', [scoring.user.id]: 'stopped', [waiting.user.id]: 'running' });
-    const inbox = async (token: string) => (await t.api.get<{ items: { caseId: string }[] }>('/tasks?limit=100', token)).body.items.map((i) => i.caseId);
+    const inbox = async (token: string) => (await wholeInbox(t.api, token)).map((i) => i.caseId);
     // the one who scored still sees the case, but has nothing more to do on it
     expect((await t.api.get(`/cases/${id}`, scoring.token)).status).toBe(200);
     expect(await inbox(scoring.token)).not.toContain(id);
@@ -337,7 +338,7 @@ describe('what the review tells and to whom (found by probing from outside)', ()
 
   it("puts a case under review in the provincial inbox only while its experts are to be assigned", async () => {
     const id = await w.caseIn('expert');
-    const taskOf = async () => (await t.api.get<{ items: { caseId: string; task: string }[] }>('/tasks?limit=100', w.tokens.provincial)).body.items.find((i) => i.caseId === id);
+    const taskOf = async () => (await wholeInbox<{ caseId: string; task: string }>(t.api, w.tokens.provincial)).find((i) => i.caseId === id);
     expect((await taskOf())?.task).toBe('assign experts');
     const panel = await w.makeExperts();
     await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) });
@@ -359,5 +360,86 @@ describe('what the review tells and to whom (found by probing from outside)', ()
     const refused = await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [other?.user.id], replaces: onTime.user.id });
     expect(refused.status).toBe(422);
     expect(refused.body).toMatchObject({ errors: [expect.objectContaining({ code: 'guard.replacesOpenAssignment' })] });
+  });
+});
+
+describe('who cannot be put on a panel (SPEC §2)', () => {
+  it("detects an expert whose organisation is one of the firm's affiliates, as much as the firm itself", async () => {
+    const affiliate = randomUscc();
+    const id = await w.caseIn('expert');
+    await t.app.db.update(enterprises).set({ affiliations: [affiliate] }).where(eq(enterprises.id, w.firm.id));
+    try {
+      const [insider] = await w.makeExperts(1, { organisationUscc: affiliate, organisationName: '关联企业' });
+      const clean = await w.makeExperts(3);
+      if (!insider) throw new Error('no expert');
+      const res = await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [insider.user.id, ...clean.map((e) => e.user.id)] });
+      expect(res.status).toBe(200);
+      const record = (await view(id, w.tokens.provincial)).experts.find((e) => e.expertId === insider.user.id);
+      expect(record).toMatchObject({ status: 'declined', conflict: 'detected', note: expect.stringContaining(affiliate) });
+      expect((await t.api.get(`/cases/${id}`, insider.token)).status).toBe(404);
+    } finally {
+      await t.app.db.update(enterprises).set({ affiliations: [] }).where(eq(enterprises.id, w.firm.id));
+    }
+  });
+
+  it('keeps the provincial reviewer who assigns the panel off it', async () => {
+    const id = await w.caseIn('expert');
+    const [assigner] = await w.makeExperts(1);
+    if (!assigner) throw new Error('no expert');
+    await t.app.db.update(users).set({ roles: ['provincial', 'expert'] }).where(eq(users.id, assigner.user.id));
+    const clean = await w.makeExperts(3);
+    const res = await send(id, assigner.token, { type: 'ASSIGN_EXPERTS', expertIds: [assigner.user.id, ...clean.map((e) => e.user.id)] });
+    expect(res.status).toBe(200);
+    const record = (await view(id, w.tokens.provincial)).experts.find((e) => e.expertId === assigner.user.id);
+    expect(record).toMatchObject({ status: 'declined', conflict: 'detected', note: expect.stringContaining('took part in the review') });
+    const own = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, id), eq(clocks.kind, 'expertReview')));
+    expect(own.map((c) => c.assigneeId)).not.toContain(assigner.user.id);
+  });
+
+  it('refuses an expert whose account is deactivated, naming them', async () => {
+    const id = await w.caseIn('expert');
+    const panel = await w.makeExperts(3);
+    const [gone] = panel;
+    if (!gone) throw new Error('no expert');
+    await t.app.db.update(users).set({ active: false }).where(eq(users.id, gone.user.id));
+    const res = await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) });
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([expect.objectContaining({ path: 'expertIds.0', message: 'no active expert has this id' })]);
+    expect((await view(id, w.tokens.provincial)).experts).toEqual([]);
+  });
+});
+
+describe("an expert's own clock", () => {
+  it('runs 7 working days, reminds that expert alone 2 working days before, and is the one their inbox shows', async () => {
+    const id = await w.caseIn('expert');
+    const panel = await w.makeExperts();
+    await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) });
+    const [first, second, leaving] = panel;
+    if (!first || !second || !leaving) throw new Error('no panel');
+    const own = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, id), eq(clocks.kind, 'expertReview')));
+    expect(own.map((c) => c.countedDays)).toEqual([7, 7, 7]);
+    const clockOf = (expertId: string) => own.find((c) => c.assigneeId === expertId);
+    const reminders = await t.app.db.select().from(timers).where(and(eq(timers.clockId, clockOf(first.user.id)?.id ?? ''), eq(timers.purpose, 'reminder')));
+    expect(reminders.map((r) => r.data)).toEqual([{ workingDaysBefore: 2 }]);
+    const [reminder] = reminders;
+    if (!reminder) throw new Error('no reminder armed');
+    await t.app.db.update(timers).set({ fireAt: new Date(t.app.clock.now().getTime() - 1000) }).where(eq(timers.id, reminder.id));
+    expect(await fireTimer(t.app, reminder.id)).toBe(true);
+    const reminded = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerId, id), eq(emailDeliveries.template, 'clock.reminder')));
+    expect(reminded.map((m) => m.toAddress)).toEqual([first.user.email]);
+
+    // a replacement's clock starts later; once it is overdue, the others' inboxes still show their own
+    await send(id, leaving.token, { type: 'DECLINE_ASSIGNMENT', reason: '出差', conflictOfInterest: false });
+    const [fresh] = await w.makeExperts(1);
+    if (!fresh) throw new Error('no expert');
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [fresh.user.id], replaces: leaving.user.id })).status).toBe(200);
+    const [freshClock] = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, id), eq(clocks.assigneeId, fresh.user.id)));
+    const [expiry] = await t.app.db.select().from(timers).where(and(eq(timers.clockId, freshClock?.id ?? ''), eq(timers.purpose, 'expiry')));
+    if (!expiry) throw new Error('no expiry armed');
+    await t.app.db.update(timers).set({ fireAt: new Date(t.app.clock.now().getTime() - 1000) }).where(eq(timers.id, expiry.id));
+    expect(await fireTimer(t.app, expiry.id)).toBe(true);
+    const taskOf = async (token: string) => (await wholeInbox<{ caseId: string; due: { kind: string; dueOn: string; overdue: boolean } | null }>(t.api, token)).find((i) => i.caseId === id);
+    expect((await taskOf(fresh.token))?.due).toMatchObject({ kind: 'expertReview', overdue: true });
+    expect((await taskOf(second.token))?.due).toMatchObject({ kind: 'expertReview', dueOn: clockOf(second.user.id)?.dueOn, overdue: false });
   });
 });

@@ -6,7 +6,8 @@ import { fireTimer } from '../../server/engine/timers';
 import { SettableClock } from '../../server/clock';
 import { startTestApp, type TestApp } from '../support/app';
 import { makeWorld, type World } from '../support/world';
-import { makeRound } from '../../seeds/factories';
+import { attachRequiredDocuments, makeRound } from '../../seeds/factories';
+import { PASSING_SCORES } from '../support/world';
 
 // The public notice (公示, SPEC §4): published by a provincial reviewer, read by anyone, closed by
 // its own deadline, which tells each member case. Time moves here, so the file has its own database.
@@ -121,6 +122,62 @@ describe('POST /notices', () => {
   });
 });
 
+describe('who hears of a notice', () => {
+  it('tells the firms whose cases it lists, not the firms of other notices', async () => {
+    // a second firm with a case of its own awaiting the notice
+    const other = await w.makeFirm();
+    const created = await t.api.post<{ id: string }>('/cases', w.caseBody(), other.token);
+    expect(created.status).toBe(201);
+    const theirs = created.body.id;
+    await attachRequiredDocuments(t.app.db, theirs, other.user.id);
+    expect((await t.api.post(`/cases/${theirs}/events`, { type: 'SUBMIT' }, other.token)).status).toBe(200);
+    for (const [event, who] of [[{ type: 'VERIFY_POLICY' }, 'insurer'], [{ type: 'APPROVE' }, 'municipal'], [{ type: 'APPROVE' }, 'provincial']] as const) {
+      expect((await t.api.post(`/cases/${theirs}/events`, event, w.tokens[who])).status, event.type).toBe(200);
+    }
+    await w.expertsScore(theirs, PASSING_SCORES);
+    await publish([await w.caseIn('awaitingNotice')]);
+    const second = await publish([theirs]);
+    const told = (await t.app.db.select().from(emailDeliveries).where(eq(emailDeliveries.ownerId, second.id))).map((m) => m.toAddress);
+    expect(told).toContain(other.user.email);
+    expect(told).toContain(w.people.provincial.email);
+    expect(told).not.toContain(w.people.firm.email);
+  });
+});
+
+describe('the list of notices', () => {
+  it('lists each notice with its own period, newest first, and pages through them without gaps or repeats', async () => {
+    if (!(t.app.clock instanceof SettableClock)) throw new Error('the test app has no settable clock');
+    const published: NoticeBody[] = [];
+    try {
+      // three publications a week apart, so that each has a period of its own
+      for (let week = 0; week < 3; week++) {
+        await t.app.clock.set(new Date(Date.now() + week * 7 * 86_400_000));
+        published.push(await publish([await w.caseIn('awaitingNotice')]));
+      }
+    } finally {
+      await resetClock();
+    }
+    expect(new Set(published.map((n) => n.endsOn)).size).toBe(3);
+    type Summary = { id: string; endsOn: string; publishedAt: string };
+    const all = (await t.api.get<{ items: Summary[] }>('/public/notices?limit=100')).body.items;
+    const ours = all.filter((n) => published.some((p) => p.id === n.id));
+    expect(ours.map((n) => [n.id, n.endsOn])).toEqual([...published].reverse().map((n) => [n.id, n.endsOn]));
+    const times = all.map((n) => Date.parse(n.publishedAt));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    for (const n of published) expect((await t.api.get<{ endsOn: string }>(`/public/notices/${n.id}`)).body.endsOn).toBe(n.endsOn);
+
+    const walked: string[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 200; page++) {
+      const res: { body: { items: Summary[]; nextCursor: string | null } } = await t.api.get(`/public/notices?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      walked.push(...res.body.items.map((n) => n.id));
+      cursor = res.body.nextCursor;
+      if (cursor === null) break;
+    }
+    expect(walked).toEqual(all.map((n) => n.id));
+  });
+});
+
 describe('the public notice pages', () => {
   it('show the firm, material, catalogue entry, subsidy and period, and no personal data', async () => {
     const id = await w.caseIn('awaitingNotice');
@@ -200,6 +257,9 @@ describe('the notice period', () => {
       const h = await t.api.get<{ items: { eventType: string; actorRole: string; stateAfter: string }[] }>(`/notices/${notice.id}/history`, w.tokens.provincial);
       expect(h.body.items.at(-1)).toMatchObject({ eventType: 'DEADLINE_EXPIRED', actorRole: 'system', stateAfter: 'closed' });
       expect((await t.api.get<{ state: string }>(`/public/notices/${notice.id}`)).body.state).toBe('closed');
+      const closedMail = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerId, notice.id), eq(emailDeliveries.template, 'notice.closed')));
+      expect(closedMail.map((m) => m.toAddress)).toContain(w.people.provincial.email);
+      expect(closedMail.map((m) => m.toAddress)).not.toContain(w.people.firm.email);
 
       const emitted = (await t.app.db.select().from(outbox).where(and(eq(outbox.topic, 'event'), sql`${outbox.payload}->'from'->>'id' = ${notice.id}`))).map((r) => deliveryPayload.parse(r.payload));
       expect(emitted).toHaveLength(1);
@@ -215,6 +275,8 @@ describe('the notice period', () => {
       // reviewApproved with the policy verified: the parallel state is done, and the case approved
       expect(await stateOf(plain)).toBe('calculated');
       expect(await stateOf(held)).toBe('objection');
+      const shown = (await t.api.get<{ cases: { caseId: string; underObjection: boolean }[] }>(`/public/notices/${notice.id}`)).body.cases;
+      expect(Object.fromEntries(shown.map((c) => [c.caseId, c.underObjection]))).toEqual({ [plain]: false, [held]: true });
       const firmMail = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerId, plain), eq(emailDeliveries.template, 'case.noticePassed')));
       expect(firmMail.map((m) => m.toAddress)).toEqual([w.people.firm.email]);
 

@@ -1,11 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
-import { clocks, emailDeliveries, objections } from '../../db/schema';
+import { clocks, emailDeliveries, objections, timers } from '../../db/schema';
 import { sendDelivery } from '../../server/mail/send';
+import { fireTimer } from '../../server/engine/timers';
+import { defaultClockLengths } from '../../server/engine/clock-kinds';
+import { makeRound } from '../../seeds/factories';
 import { startTestApp, type TestApp } from '../support/app';
 import { startSmtpSink, type SmtpSink } from '../support/smtp';
 import { makeWorld, type World } from '../support/world';
+import { wholeInbox } from '../support/inbox';
 
 // Objections to a public notice (SPEC §4): anyone files one without an account; it holds the case
 // until a provincial reviewer resolves every objection open on it.
@@ -59,8 +63,8 @@ describe('filing an objection', () => {
     expect(told.map((m) => m.toAddress)).toContain(w.people.provincial.email);
     expect(told.map((m) => m.toAddress)).not.toContain(w.people.firm.email);
 
-    const inbox = await t.api.get<{ items: { caseId: string; task: string; due: { kind: string; dueOn: string } | null }[] }>('/tasks?limit=100', w.tokens.provincial);
-    expect(inbox.body.items.find((i) => i.caseId === caseId)).toMatchObject({ task: 'resolve the objection', due: { kind: 'objection', dueOn: clock?.dueOn } });
+    const inbox = await wholeInbox<{ caseId: string; task: string; due: { kind: string; dueOn: string } | null }>(t.api, w.tokens.provincial);
+    expect(inbox.find((i) => i.caseId === caseId)).toMatchObject({ task: 'resolve the objection', due: { kind: 'objection', dueOn: clock?.dueOn } });
   });
 
   it('refuses bad input with reasons in both languages', async () => {
@@ -109,6 +113,63 @@ describe('filing an objection', () => {
     expect(res.status).toBe(422);
     expect(res.body.errors[0]?.code).toBe('objection.notMember');
     expect((await t.api.post(`/public/notices/${crypto.randomUUID()}/objections`, { caseId: other.caseId, name: '赵六', reason: '这是一条足够长的异议理由' })).status).toBe(404);
+  });
+});
+
+describe('what an objection must be', () => {
+  it('takes a reason of 10 characters and refuses one of 9, and a contact with more than a phone number in it', async () => {
+    const { noticeId, caseId } = await onNotice();
+    const file = (body: Record<string, unknown>) => t.api.post<{ errors?: { path: string }[] }>(`/public/notices/${noticeId}/objections`, { caseId, name: '赵六', ...body });
+    const nine = await file({ reason: '这是九个字的异议理' });
+    expect(nine.status).toBe(400);
+    expect(nine.body.errors?.map((e) => e.path)).toEqual(['reason']);
+    const junk = await file({ reason: '这是十个字的异议理由', contact: '13912345678 请回电话' });
+    expect(junk.status).toBe(400);
+    expect(junk.body.errors?.map((e) => e.path)).toEqual(['contact']);
+    expect((await file({ reason: '这是十个字的异议理由', contact: '139-1234-5678' })).status).toBe(201);
+  });
+
+  it('is refused once the last day of the period has passed, though the sweep has not closed the notice yet', async () => {
+    const ended = await onNotice();
+    // the period ran out a second ago; the notice row still says open
+    await t.app.db.update(clocks).set({ dueAt: new Date(t.app.clock.now().getTime() - 1000) }).where(and(eq(clocks.ownerId, ended.noticeId), eq(clocks.kind, 'noticePeriod')));
+    // a notice published after it, whose period runs on, decides nothing for it
+    const later = await onNotice();
+    const late = await t.api.post<{ errors: { code: string }[] }>(`/public/notices/${ended.noticeId}/objections`, { caseId: ended.caseId, name: '赵六', reason: '公示期满后提出的异议内容' });
+    expect(late.status).toBe(422);
+    expect(late.body.errors[0]?.code).toBe('objection.noticeClosed');
+    expect((await stateOf(ended.caseId)).state).toBe('notice');
+    expect((await t.api.post(`/public/notices/${later.noticeId}/objections`, { caseId: later.caseId, name: '赵六', reason: '公示期内提出的异议内容' })).status).toBe(201);
+  });
+});
+
+describe('the objection clock', () => {
+  it("runs the round's objection working days, reminds the provincial reviewers 2 working days before, and marks the case overdue and escalates when it runs out", async () => {
+    // a length of its own, so that the clock cannot borrow another's
+    const round = await makeRound(t.app.db, { editionId: w.edition.id, insurerIds: [w.insurer.id], clockLengths: { ...defaultClockLengths, objectionWorkingDays: 8 } });
+    const caseId = await w.caseIn('awaitingNotice', { roundId: round.id });
+    const published = await t.api.post<{ id: string }>('/notices', { caseIds: [caseId] }, w.tokens.provincial);
+    expect(published.status).toBe(201);
+    await object(published.body.id, caseId);
+    const [clock] = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, caseId), eq(clocks.kind, 'objection')));
+    expect(clock).toMatchObject({ status: 'running', countedDays: 8 });
+    const armed = await t.app.db.select().from(timers).where(eq(timers.clockId, clock?.id ?? ''));
+    expect(armed.filter((x) => x.purpose === 'reminder').map((x) => x.data)).toEqual([{ workingDaysBefore: 2 }]);
+    const mails = async (template: string) =>
+      (await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerId, caseId), eq(emailDeliveries.template, template)))).map((m) => m.toAddress);
+    for (const purpose of ['reminder', 'expiry'] as const) {
+      const timer = armed.find((x) => x.purpose === purpose);
+      if (!timer) throw new Error(`no ${purpose} armed`);
+      await t.app.db.update(timers).set({ fireAt: new Date(t.app.clock.now().getTime() - 1000) }).where(eq(timers.id, timer.id));
+      expect(await fireTimer(t.app, timer.id), purpose).toBe(true);
+    }
+    expect(await mails('clock.reminder')).toContain(w.people.provincial.email);
+    expect(await mails('clock.reminder')).not.toContain(w.people.firm.email);
+    expect(await mails('clock.overdue')).toContain(w.people.provincial.email);
+    const [expired] = await t.app.db.select().from(clocks).where(eq(clocks.id, clock?.id ?? ''));
+    expect(expired?.overdue).toBe(true);
+    // overdue holds nobody's hand: the case waits for its resolution still
+    expect(await stateOf(caseId)).toMatchObject({ state: 'objection', allowedEvents: ['RESOLVE_OBJECTION'] });
   });
 });
 
@@ -166,6 +227,15 @@ describe('resolving objections', () => {
     expect(unknown.status).toBe(422);
     expect((await stateOf(caseId)).state).toBe('objection');
     expect((await t.app.db.select().from(objections).where(eq(objections.id, objectionId)))[0]?.status).toBe('open');
+  });
+
+  it('tells an objector by email when their objection is upheld', async () => {
+    const { noticeId, caseId } = await onNotice();
+    const address = `objector-${crypto.randomUUID().slice(0, 8)}@example.test`;
+    const objectionId = await object(noticeId, caseId, { contact: address });
+    expect((await resolve(caseId, objectionId, 'upheld')).status).toBe(200);
+    const [mail] = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.toAddress, address), eq(emailDeliveries.template, 'objection.resolved')));
+    expect(mail?.data).toMatchObject({ outcomeZh: '异议成立，该申请未获通过', outcomeEn: 'the objection was upheld and the application rejected' });
   });
 
   it('emails the outcome to an objector who left an email address, and to nobody for a phone number', async () => {
@@ -291,17 +361,21 @@ describe('the receipt of an objection', () => {
 });
 
 describe('the objection throttle', () => {
-  it('answers 429 with Retry-After once an address has used its budget', async () => {
+  it('answers 429 with Retry-After once an address has used its objection budget, a budget apart from signing in', async () => {
     const tight = await startTestApp({ env: { DATABASE_URL: t.app.env.DATABASE_URL, OBJECTIONS_PER_HOUR: 2 } });
     try {
       const { noticeId, caseId } = await onNotice();
       const body = { caseId, name: '赵六', reason: '这是一条足够长的异议理由' };
+      // a budget of its own: signing in from the same address spends none of it
+      for (let i = 0; i < 2; i++) await tight.api.login(w.people.provincial.email);
       expect((await tight.api.post(`/public/notices/${noticeId}/objections`, body)).status).toBe(201);
       // bad input spends the budget too: the throttle answers before the body is read
       expect((await tight.api.post(`/public/notices/${noticeId}/objections`, { ...body, reason: '短' })).status).toBe(400);
       const refused = await tight.api.post(`/public/notices/${noticeId}/objections`, body);
       expect(refused.status).toBe(429);
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      // nor does a spent objection budget keep the address from signing in
+      expect((await tight.api.post('/auth/login', { email: w.people.provincial.email, password: 'Test-password-1' })).status).toBe(200);
       expect((await t.app.db.select().from(objections).where(eq(objections.caseId, caseId))).length).toBe(1);
     } finally {
       await tight.close();

@@ -76,6 +76,13 @@ describe('the public notice on the case chart', () => {
     expect(permitsOf(snapshot)).toMatchObject({ RESOLVE_OBJECTION: ['provincial'], OBJECTION: ['system'], NOTICE_CLOSED: ['system'] });
   });
 
+  it('keeps the one resolution clock of its first objection when another objection comes, and tells the provincial reviewers again', () => {
+    const { review, effects, snapshot } = run([opened, objection(O1), objection(O2)]);
+    expect(review).toBe('objection');
+    expect(effects).toEqual([{ type: 'notify', params: { template: 'case.objection', to: ['provincialReviewers'] } }]);
+    expect(snapshot.context.notice?.openObjections).toEqual([O1, O2]);
+  });
+
   it('goes back on notice when the objection is dismissed before the period ends', () => {
     const { review, effects, snapshot } = run([opened, objection(O1), resolve(O1, 'dismissed')]);
     expect(review).toBe('notice');

@@ -31,6 +31,19 @@ describe('scoring against a weighted rubric', () => {
     expect(meanPasses(rubric, [{ a: 7, b: 3 }, { a: 5, b: 22 }])).toBe(false);
   });
 
+  it('shows a total to two decimals', () => {
+    const quarters: Rubric = { criteria: [{ key: 'a', label: 'A', maxPoints: 10, weight: 0.25 }, { key: 'b', label: 'B', maxPoints: 10, weight: 1.5 }], passMark: 5 };
+    expect(scoreOf(quarters, { a: 3, b: 0 })).toBe(0.75);
+    expect(scoreOf(quarters, { a: 1, b: 7 })).toBe(10.75);
+  });
+
+  it('rounds a total of more decimals to the nearest hundredth, not down', () => {
+    const fine: Rubric = { criteria: [{ key: 'a', label: 'A', maxPoints: 10, weight: 0.125 }, { key: 'b', label: 'B', maxPoints: 10, weight: 0.333 }], passMark: 1 };
+    expect(scoreOf(fine, { a: 3, b: 0 })).toBe(0.38);
+    expect(scoreOf(fine, { a: 0, b: 2 })).toBe(0.67);
+    expect(scoreOf(fine, { a: 1, b: 1 })).toBe(0.46);
+  });
+
   it('takes a criterion scored at its maximum, and names one above it, one missing and one unknown', () => {
     expect(scoreProblems(rubric, { a: 10, b: 30 })).toEqual([]);
     expect(scoreProblems(rubric, { a: 0, b: 0 })).toEqual([]);

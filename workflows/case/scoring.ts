@@ -11,9 +11,9 @@ function scaledTotal(rubric: Rubric, scores: Readonly<Record<string, number>>): 
   return rubric.criteria.reduce((sum, c) => sum + BigInt(scores[c.key] ?? 0) * scaled(c.weight), 0n);
 }
 
-/** Σ points × weight, for showing (rounded to two decimals). */
+/** Σ points × weight, for showing: rounded half up to two decimals (points and weights are never negative). */
 export function scoreOf(rubric: Rubric, scores: Readonly<Record<string, number>>): number {
-  return Math.round(Number((scaledTotal(rubric, scores) * 100n) / SCALE)) / 100;
+  return Number((scaledTotal(rubric, scores) * 100n + SCALE / 2n) / SCALE) / 100;
 }
 
 /** Whether the mean of these experts' scores reaches the pass mark: Σ totals ≥ mark × n, exactly. */
