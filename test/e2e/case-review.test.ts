@@ -1,22 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { startTestApp, type TestApp } from '../support/app';
-import { makeWorld, type World } from '../support/world';
-import { consoleErrors, descriptionOf, expectAccessible, fitsWidth, launch, openPage, signIn } from '../support/browser';
+import { describe, expect, it } from 'vitest';
+import { consoleErrors, descriptionOf, expectAccessible, fitsWidth, openPage, signIn, useBrowser } from '../support/browser';
 
-let t: TestApp;
-let w: World;
-let browser: Browser;
-beforeAll(async () => {
-  // a database of its own: the inbox of a city's reviewer lists every case of that city
-  t = await startTestApp({ ownDatabase: true });
-  w = await makeWorld(t.app.db, t.api, t.app);
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+// a database of its own: the inbox of a city's reviewer lists every case of that city
+const { t, w, browser } = useBrowser();
 
 describe('reviewing a case, in a browser', { timeout: 120_000 }, () => {
   it('takes a municipal reviewer from the inbox to the case and returns it with reasons', async () => {
@@ -26,10 +12,10 @@ describe('reviewing a case, in a browser', { timeout: 120_000 }, () => {
     await signIn(page, w.people.municipal.email);
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '待办' }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('待办');
-    await expectAccessible(page);
+    await expectAccessible(page, 'inbox-municipal');
     await page.getByRole('link', { name: number }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(number);
-    await expectAccessible(page);
+    await expectAccessible(page, 'case-municipal');
 
     const form = page.getByRole('form', { name: '退回补正' });
     await form.getByRole('button').click();
@@ -49,16 +35,16 @@ describe('reviewing a case, in a browser', { timeout: 120_000 }, () => {
     const id = await w.caseIn('revision');
     const page = await openPage(browser, t.url, { phone: true });
     await signIn(page, w.people.firm.email);
-    await expectAccessible(page);
+    await expectAccessible(page, 'dashboard-firm-phone');
     await page.goto('/cases');
     await expect.poll(() => page.getByText('待补正').count()).toBeGreaterThan(0);
     expect(await fitsWidth(page)).toBe(true);
-    await expectAccessible(page);
+    await expectAccessible(page, 'cases-firm-phone');
     await page.goto(`/cases/${id}`);
     await expect.poll(() => page.getByRole('heading', { name: '办理记录' }).count()).toBe(1);
     await expect.poll(() => page.getByRole('button', { name: '确认：重新提交' }).count()).toBe(1);
     expect(await fitsWidth(page)).toBe(true);
-    await expectAccessible(page);
+    await expectAccessible(page, 'case-firm-phone');
   });
 
   it("answers the 404 page for another firm's case and the 403 page for a firm's inbox", async () => {
@@ -66,9 +52,9 @@ describe('reviewing a case, in a browser', { timeout: 120_000 }, () => {
     const page = await openPage(browser, t.url);
     await signIn(page, w.people.otherFirm.email);
     expect((await page.goto(`/cases/${id}`))?.status()).toBe(404);
-    await expectAccessible(page);
+    await expectAccessible(page, 'error-404');
     expect((await page.goto('/inbox'))?.status()).toBe(403);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('无权访问');
-    await expectAccessible(page);
+    await expectAccessible(page, 'error-403');
   });
 });

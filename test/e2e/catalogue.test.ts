@@ -1,24 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { makeEdition } from '../../seeds/factories';
-import { startTestApp, type TestApp } from '../support/app';
-import { consoleErrors, expectAccessible, fitsWidth, launch, openPage } from '../support/browser';
+import { consoleErrors, expectAccessible, fitsWidth, openPage, useBrowser } from '../support/browser';
 
-let t: TestApp;
-let browser: Browser;
+const { t, browser } = useBrowser({ world: false });
 let edition: string;
 beforeAll(async () => {
-  t = await startTestApp();
   const made = await makeEdition(t.app.db, [
     { name: '超纯氨', requirements: '纯度≥99.99999%', applicationField: '集成电路' },
     { name: '高性能碳纤维', requirements: '拉伸强度≥4900 MPa', applicationField: '航空航天' },
   ]);
   edition = made.edition.id;
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
 });
 
 describe('the public catalogue, in a browser', { timeout: 90_000 }, () => {
@@ -26,7 +17,7 @@ describe('the public catalogue, in a browser', { timeout: 90_000 }, () => {
     const page = await openPage(browser, t.url);
     await page.goto(`/catalogue?edition=${edition}`);
     await expect.poll(() => page.getByRole('cell', { name: '高性能碳纤维' }).count()).toBe(1);
-    await expectAccessible(page);
+    await expectAccessible(page, 'catalogue');
     await page.evaluate("window.__sameDocument = true");
     await page.getByRole('searchbox', { name: '关键词' }).fill('集成电路');
     await expect.poll(() => page.getByRole('cell', { name: '高性能碳纤维' }).count()).toBe(0);

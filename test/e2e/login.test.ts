@@ -1,27 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { startTestApp, type TestApp } from '../support/app';
-import { makeWorld, type World } from '../support/world';
-import { consoleErrors, descriptionOf, expectAccessible, fitsWidth, launch, openPage, signIn } from '../support/browser';
+import { describe, expect, it } from 'vitest';
+import { consoleErrors, descriptionOf, expectAccessible, fitsWidth, openPage, signIn, useBrowser } from '../support/browser';
 
-let t: TestApp;
-let w: World;
-let browser: Browser;
-beforeAll(async () => {
-  t = await startTestApp();
-  w = await makeWorld(t.app.db, t.api, t.app);
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+const { t, w, browser } = useBrowser({});
 
 describe('signing in, in a browser', { timeout: 90_000 }, () => {
   it('signs in with the keyboard alone and lands on the dashboard', async () => {
     const page = await openPage(browser, t.url);
     await page.goto('/login');
-    await expectAccessible(page);
+    await expectAccessible(page, 'login');
     await page.keyboard.press('Tab');
     await expect.poll(() => page.evaluate<string | null>('document.activeElement?.textContent ?? null')).toBe('跳到正文');
     await page.getByLabel('邮箱').focus();

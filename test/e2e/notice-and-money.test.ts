@@ -1,21 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { startTestApp, type TestApp } from '../support/app';
-import { makeWorld, type World } from '../support/world';
-import { consoleErrors, descriptionOf, expectAccessible, fitsWidth, launch, openPage, signIn } from '../support/browser';
+import { describe, expect, it } from 'vitest';
+import { consoleErrors, descriptionOf, expectAccessible, fitsWidth, openPage, signIn, useBrowser } from '../support/browser';
 
-let t: TestApp;
-let w: World;
-let browser: Browser;
-beforeAll(async () => {
-  t = await startTestApp({ ownDatabase: true });
-  w = await makeWorld(t.app.db, t.api, t.app);
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+const { t, w, browser } = useBrowser();
 
 describe('the public notice and the money, in a browser', { timeout: 120_000 }, () => {
   it('lets anyone read an open notice on a phone and object to a case, the error beside its field first', async () => {
@@ -24,18 +10,18 @@ describe('the public notice and the money, in a browser', { timeout: 120_000 }, 
     expect(published.status).toBe(201);
     const page = await openPage(browser, t.url, { phone: true });
     await page.goto('/notices');
-    await expectAccessible(page);
+    await expectAccessible(page, 'notices-phone');
     await page.getByRole('link', { name: published.body.number }).click();
     await expect.poll(() => page.getByRole('heading', { name: '提出异议' }).count()).toBe(1);
     expect(await fitsWidth(page)).toBe(true);
-    await expectAccessible(page);
+    await expectAccessible(page, 'notice-phone');
 
     await page.getByLabel('姓名或单位名称').fill('李明');
     await page.getByLabel('异议理由').fill('太短');
     await page.getByRole('button', { name: '提交异议' }).click();
     await expect.poll(() => page.getByLabel('异议理由').getAttribute('aria-invalid')).toBe('true');
     expect(await descriptionOf(page, '异议理由')).not.toBe('');
-    await expectAccessible(page);
+    await expectAccessible(page, 'notice-objection-error-phone');
     await page.getByLabel('异议理由').fill('该材料已在省外批量供货多年，并非首批次应用。');
     await page.getByRole('button', { name: '提交异议' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('异议已收到');
@@ -50,7 +36,7 @@ describe('the public notice and the money, in a browser', { timeout: 120_000 }, 
     await page.goto(`/cases/${id}`);
     await expect.poll(() => page.getByRole('heading', { name: '保费补偿' }).count()).toBe(1);
     await expect.poll(() => page.getByText('补偿金额 S = 80% × E，计至分，舍去分以下部分').count()).toBe(1);
-    await expectAccessible(page);
+    await expectAccessible(page, 'case-subsidy-firm');
     const form = page.getByRole('form', { name: '报告理赔' });
     await form.getByLabel('出险日期').fill('2026-06-01');
     await form.getByLabel('索赔金额（元）').fill('120000.00');
@@ -67,10 +53,10 @@ describe('the public notice and the money, in a browser', { timeout: 120_000 }, 
     await signIn(page, w.people.finance.email);
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '补偿资金' }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('补偿资金');
-    await expectAccessible(page);
+    await expectAccessible(page, 'money-finance');
     await page.getByRole('button', { name: '提出按比例核减方案' }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('按比例核减方案');
     await expect.poll(() => page.getByText('方案须由另一名财务人员审核。').count()).toBe(1);
-    await expectAccessible(page);
+    await expectAccessible(page, 'pro-rata-finance');
   });
 });

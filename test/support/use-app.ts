@@ -28,7 +28,7 @@ export function useTestApp(setUp: SetUp | (() => SetUp) = {}): { t: TestApp; w: 
 }
 
 /** An object that forwards every read to what `current` returns once the beforeAll has made it. */
-function standIn<T extends object>(name: string, current: () => T | undefined): T {
+export function standIn<T extends object>(name: string, current: () => T | undefined): T {
   const target = (): T => {
     const value = current();
     if (value === undefined) throw new Error(`${name} is read before the beforeAll of useTestApp made it`);
