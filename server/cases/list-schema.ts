@@ -21,5 +21,5 @@ const caseListItemSchema = z
   .meta({ id: 'CaseListItem' });
 
 export const caseListSchema = z
-  .strictObject({ items: z.array(caseListItemSchema).meta({ description: 'newest first' }), nextCursor: nextCursorOut })
+  .strictObject({ items: z.array(caseListItemSchema).meta({ description: 'in the order `sort` asks, newest first by default' }), nextCursor: nextCursorOut })
   .meta({ id: 'CaseList' });

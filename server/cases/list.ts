@@ -1,8 +1,9 @@
-import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { cases } from '../../db/schema';
 import type { ServiceContext } from '../context';
-import { afterCursor, cursorTime, encodeCursor } from '../domain/keyset';
+import { afterCursor, cursorTime, encodeCursor, UUID } from '../domain/keyset';
+import { badRequest } from '../errors';
 import { formatYuan } from '../domain/money';
 import { visibleCases } from './visibility';
 
@@ -15,19 +16,80 @@ export const listQuerySchema = z.strictObject({
   insurance: z.enum(INSURANCE_STATES).optional().meta({ description: "the insurance region's state, for cases in review" }),
   roundId: z.uuid().optional(),
   city: z.string().regex(/^\d{6}$/, 'a GB/T 2260 city code, e.g. 330100').optional(),
+  sort: z
+    .enum(['-created', 'created', 'number', '-number', 'amount', '-amount'])
+    .default('-created')
+    .meta({ description: 'the order: by opening time, case number or contract amount; a leading minus for descending (cases without an amount count as the smallest)' }),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 export type ListQuery = z.output<typeof listQuerySchema>;
+export type CaseSort = ListQuery['sort'];
 
-/** Newest first, keyset-paginated on (created_at, id) so deep pages cost what the first one does. */
+// The orders other than newest first, each keyset-paginated on (key, id): the key as text in the
+// cursor, cast back to the column's type in the comparison.
+const amountKey = sql`coalesce(${cases.contractAmountFen}, -1)`;
+const KEYS = {
+  number: { key: sql`${cases.number}`, text: sql<string>`${cases.number}`, cast: sql`::text`, valid: (k: string) => k.length <= 40 },
+  amount: { key: amountKey, text: sql<string>`${amountKey}::text`, cast: sql`::bigint`, valid: (k: string) => /^-?\d{1,18}$/.test(k) },
+};
+
+interface KeyCursor {
+  s: string;
+  k: string;
+  id: string;
+}
+
+const wrongCursor = () => badRequest('the cursor is not one this server gave out', [{ path: 'query.cursor', message: 'invalid cursor', messageZh: '分页游标无效' }]);
+
+/** A cursor of an order by number or amount: refused when it was given out for another order. */
+function decodeKeyCursor(s: string, sort: string, valid: (k: string) => boolean): KeyCursor {
+  let c: Partial<KeyCursor> | null;
+  try {
+    c = JSON.parse(Buffer.from(s, 'base64url').toString()) as Partial<KeyCursor> | null;
+  } catch {
+    throw wrongCursor();
+  }
+  if (c?.s !== sort || typeof c.k !== 'string' || typeof c.id !== 'string' || !UUID.test(c.id) || !valid(c.k)) throw wrongCursor();
+  return { s: c.s, k: c.k, id: c.id };
+}
+
+/** The ORDER BY, the row's cursor and the "after the cursor" condition of each order. */
+function ordering(q: ListQuery) {
+  const descending = q.sort.startsWith('-');
+  const name = q.sort.replace('-', '') as 'created' | 'number' | 'amount';
+  const dir = descending ? desc : asc;
+  const cmp = descending ? sql`<` : sql`>`;
+  if (name === 'created') {
+    return {
+      orderBy: [dir(cases.createdAt), dir(cases.id)],
+      key: cursorTime(cases.createdAt),
+      after: q.cursor ? afterCursor(q.cursor, cases.createdAt, cases.id, descending ? 'newest' : 'ascending') : undefined,
+      cursorOf: (k: string, id: string) => (descending ? encodeCursor({ t: k, id }) : encodeCursor({ t: k, id, s: q.sort })),
+    };
+  }
+  const key = KEYS[name];
+  const c = q.cursor ? decodeKeyCursor(q.cursor, q.sort, key.valid) : null;
+  return {
+    orderBy: [dir(key.key), dir(cases.id)],
+    key: key.text,
+    after: c ? sql`(${key.key}, ${cases.id}) ${cmp} (${c.k}${key.cast}, ${c.id}::uuid)` : undefined,
+    cursorOf: (k: string, id: string) => Buffer.from(JSON.stringify({ s: q.sort, k, id } satisfies KeyCursor)).toString('base64url'),
+  };
+}
+
+/**
+ * Newest first unless asked otherwise, keyset-paginated on (key, id) so deep pages cost what the
+ * first one does.
+ */
 export async function listCases(ctx: ServiceContext, q: ListQuery) {
+  const order = ordering(q);
   const where: (SQL | undefined)[] = [visibleCases(ctx.user)];
   if (q.state) where.push(eq(cases.state, q.state));
   if (q.insurance) where.push(sql`${insuranceState} = ${q.insurance}`);
   if (q.roundId) where.push(eq(cases.roundId, q.roundId));
   if (q.city) where.push(eq(cases.city, q.city));
-  if (q.cursor) where.push(afterCursor(q.cursor, cases.createdAt, cases.id));
+  where.push(order.after);
   const rows = await ctx.app.db
     .select({
       id: cases.id,
@@ -42,22 +104,22 @@ export async function listCases(ctx: ServiceContext, q: ListQuery) {
       contractAmountFen: cases.contractAmountFen,
       createdAt: cases.createdAt,
       submittedAt: cases.submittedAt,
-      cursorTime: cursorTime(cases.createdAt),
+      cursorKey: order.key,
     })
     .from(cases)
     .where(and(...where))
-    .orderBy(desc(cases.createdAt), desc(cases.id))
+    .orderBy(...order.orderBy)
     .limit(q.limit + 1);
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
   return {
-    items: page.map(({ contractAmountFen, material, createdAt, submittedAt, cursorTime: _cursorTime, ...r }) => ({
+    items: page.map(({ contractAmountFen, material, createdAt, submittedAt, cursorKey: _cursorKey, ...r }) => ({
       ...r,
       materialName: material.name ?? null,
       contractAmount: contractAmountFen === null ? null : formatYuan(contractAmountFen),
       createdAt: createdAt.toISOString(),
       submittedAt: submittedAt?.toISOString() ?? null,
     })),
-    nextCursor: rows.length > q.limit && last ? encodeCursor({ t: last.cursorTime, id: last.id }) : null,
+    nextCursor: rows.length > q.limit && last ? order.cursorOf(last.cursorKey, last.id) : null,
   };
 }

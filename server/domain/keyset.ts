@@ -10,6 +10,8 @@ import { badRequest } from '../errors';
 interface Cursor {
   t: string;
   id: string;
+  /** the order, for a list read oldest first (absent: newest first) */
+  s?: string;
 }
 const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -30,10 +32,12 @@ export function isCalendarInstant(s: string): boolean {
 
 export const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
 
-export function decodeCursor(s: string): Cursor {
+/** A cursor of the list in the order `order` (undefined: newest first); one of another order is refused. */
+export function decodeCursor(s: string, order?: string): Cursor {
   try {
     const c = JSON.parse(Buffer.from(s, 'base64url').toString()) as Partial<Cursor> | null;
     if (typeof c?.t !== 'string' || typeof c.id !== 'string' || !CURSOR_TIME.test(c.t) || !UUID.test(c.id) || !isCalendarInstant(c.t)) throw new Error('shape');
+    if (c.s !== order) throw new Error('order');
     return { t: c.t, id: c.id };
   } catch {
     throw badRequest('the cursor is not one this server gave out', [{ path: 'query.cursor', message: 'invalid cursor', messageZh: '分页游标无效' }]);
@@ -43,8 +47,15 @@ export function decodeCursor(s: string): Cursor {
 /** The column's instant to the microsecond, in the cursor's format: select it beside the row. */
 export const cursorTime = (createdAt: PgColumn) => sql<string>`to_char(${createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
-/** Rows after the cursor's, newest first; a row comparison walks a (…, created_at, id) index in one range scan. */
-export function afterCursor(cursor: string, createdAt: PgColumn, id: PgColumn): SQL {
+/**
+ * Rows after the cursor's, newest first (or oldest first when asked); a row comparison walks a
+ * (…, created_at, id) index in one range scan.
+ */
+export function afterCursor(cursor: string, createdAt: PgColumn, id: PgColumn, order: 'newest' | 'ascending' = 'newest'): SQL {
+  if (order === 'ascending') {
+    const c = decodeCursor(cursor, 'created');
+    return sql`(${createdAt}, ${id}) > (${c.t}::timestamptz, ${c.id}::uuid)`;
+  }
   const c = decodeCursor(cursor);
   return sql`(${createdAt}, ${id}) < (${c.t}::timestamptz, ${c.id}::uuid)`;
 }

@@ -18,7 +18,7 @@ export function dashboardPage(router: Router) {
     const d = p.t.dashboard;
     const tasks = await listTasks(ctx, { limit: FEW });
     const isFirm = hasAny(roles, ['firm']);
-    const recent = isFirm ? await listCases(ctx, { limit: FEW }) : null;
+    const recent = isFirm ? await listCases(ctx, { limit: FEW, sort: '-created' }) : null;
     await render(
       res,
       <Layout p={p} title={d.title}>

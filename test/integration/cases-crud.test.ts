@@ -202,6 +202,56 @@ describe('GET /cases', () => {
     expect(seen).toEqual([...created].reverse());
   });
 
+  it('sorts by number, contract amount and opening time, either way, and pages each order without gaps', async () => {
+    const firm = await w.makeFirm();
+    const body = w.caseBody() as { contract: Record<string, string> };
+    // two equal amounts (the id breaks the tie) and a draft without one, which sorts as the smallest
+    const amounts = ['250000.00', '9000000.50', '250000.00', '120.00', null];
+    const made: { id: string; number: string; amount: string | null }[] = [];
+    for (const amount of amounts) {
+      const over = amount === null ? { contract: { ...body.contract, amount: undefined } } : { contract: { ...body.contract, amount } };
+      const res = await t.api.post<{ id: string; number: string }>('/cases', w.caseBody(over), firm.token);
+      expect(res.status).toBe(201);
+      made.push({ id: res.body.id, number: res.body.number, amount });
+    }
+    const walk = async (sort: string) => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const res: Awaited<ReturnType<typeof list>> = await list(`sort=${sort}&limit=2${cursor ? `&cursor=${cursor}` : ''}`, firm.token);
+        expect(res.status, sort).toBe(200);
+        seen.push(...res.body.items.map((c) => c.id));
+        cursor = res.body.nextCursor;
+      } while (cursor);
+      return seen;
+    };
+    const fen = (a: string | null) => (a === null ? -1 : Math.round(Number(a) * 100));
+    const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    const byAmount = [...made].sort((a, b) => fen(a.amount) - fen(b.amount) || byId(a, b)).map((c) => c.id);
+    const byNumber = [...made].sort((a, b) => (a.number < b.number ? -1 : 1)).map((c) => c.id);
+    expect(await walk('amount')).toEqual(byAmount);
+    expect(await walk('-amount')).toEqual([...byAmount].reverse());
+    expect(await walk('number')).toEqual(byNumber);
+    expect(await walk('-number')).toEqual([...byNumber].reverse());
+    expect(await walk('created')).toEqual(made.map((c) => c.id));
+    expect(await walk('-created')).toEqual(made.map((c) => c.id).reverse());
+  });
+
+  it("refuses an unknown order, and a cursor given out for another order or the other direction", async () => {
+    const firm = await w.makeFirm();
+    for (let i = 0; i < 3; i++) await t.api.post('/cases', w.caseBody(), firm.token);
+    expect((await list('sort=colour', firm.token)).status).toBe(400);
+    const cursorOf = async (sort: string) => (await list(`sort=${sort}&limit=1`, firm.token)).body.nextCursor ?? '';
+    for (const [from, to] of [['amount', 'number'], ['amount', '-created'], ['-created', 'created'], ['created', '-created'], ['number', 'amount'], ['-number', 'number']] as const) {
+      const res = await list(`sort=${to}&cursor=${await cursorOf(from)}`, firm.token);
+      expect(res.status, `${from} → ${to}`).toBe(400);
+      expect(paths(res.body as { errors?: Problem[] }), `${from} → ${to}`).toEqual(['query.cursor']);
+    }
+    // an amount cursor whose key is not a number of fen
+    const forged = Buffer.from(JSON.stringify({ s: 'amount', k: '1 or 1=1', id: randomUUID() })).toString('base64url');
+    expect((await list(`sort=amount&cursor=${forged}`, firm.token)).status).toBe(400);
+  });
+
   it('shows a firm only its own cases', async () => {
     const own = await w.createCase();
     const foreign = await otherFirmCase(true);

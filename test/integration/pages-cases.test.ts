@@ -38,6 +38,34 @@ describe('case list page', () => {
     expect(page.text).not.toContain(id);
   });
 
+  it('sorts by a column header, marks the sorted column, and keeps the state filter and the order across pages', async () => {
+    const firm = await w.makeFirm();
+    const body = w.caseBody() as { contract: Record<string, string> };
+    for (const amount of ['300.00', '100.00', '200.00']) await t.api.post('/cases', w.caseBody({ contract: { ...body.contract, amount } }), firm.token);
+    const b = await signedIn(firm.user.email);
+    const first = await b.get('/cases');
+    // newest first by default; the header offers the other direction
+    expect(first.text).toMatch(/<th scope="col" aria-sort="descending"><a class="sort" href="\/cases\?sort=created">/);
+    expect(first.text).toContain('href="/cases?sort=-amount"');
+    const byAmount = await b.get('/cases?sort=amount&state=draft&limit=2');
+    expect(byAmount.status).toBe(200);
+    const amounts = (html: string) => [...html.matchAll(/class="num">([\d,.]+)<\/td>/g)].map((m) => m[1]);
+    expect(amounts(byAmount.text)).toEqual(['100.00', '200.00']);
+    expect(byAmount.text).toMatch(/<th scope="col" class="num" aria-sort="ascending"><a class="sort" href="\/cases\?state=draft&sort=-amount">/);
+    expect(byAmount.text).toContain('<option value="draft" selected>');
+    const next = /href="(\/cases\?[^"]*cursor=[^"]+)" rel="next"/.exec(byAmount.text)?.[1]?.replaceAll('&amp;', '&') ?? '';
+    expect(next).toContain('sort=amount');
+    expect(next).toContain('state=draft');
+    const second = await b.get(next);
+    expect(amounts(second.text)).toEqual(['300.00']);
+    expect(second.text).toContain('rel="first"');
+  });
+
+  it('answers 400 with the reason for an unknown order', async () => {
+    const page = await (await signedIn(w.people.firm.email)).get('/cases?sort=colour');
+    expect(page.status).toBe(400);
+  });
+
   it('is refused to an administrator, who acts on no case', async () => {
     expect((await (await signedIn(w.people.admin.email)).get('/cases')).status).toBe(403);
   });

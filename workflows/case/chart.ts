@@ -55,3 +55,6 @@ export function activePaths(value: StateValue, prefix: readonly string[] = []): 
   if (typeof value === 'string') return [[...prefix, value].join('.')];
   return Object.entries(value).flatMap(([key, child]) => [[...prefix, key].join('.'), ...(child === undefined ? [] : activePaths(child, [...prefix, key]))]);
 }
+
+/** Every state a case's list can be filtered by, in the chart's order (the primary states of every version). */
+export const PRIMARY_STATES: readonly string[] = [...new Set(chartStates.map((s) => s.primary).filter((p): p is string => p !== null))];

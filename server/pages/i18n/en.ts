@@ -30,6 +30,7 @@ export const en: Messages = {
     gone: 'This invitation link no longer works (it was used, replaced by a newer invitation, the account was deactivated, or it is older than 72 hours). If you have not set a password yet, ask your administrator to send a new invitation.',
     busy: 'The system is busy; try again in a few seconds.',
   },
+  sort: { ascending: ' (select to sort ascending)', descending: ' (select to sort descending)' },
   form: { errorSummary: 'Please correct the following:', required: '(required)', optional: '(optional)' },
   csrf: { title: 'This form has expired', body: 'The form has expired or did not come from this site. Go back, reload the page and try again.' },
   errors: {
@@ -161,6 +162,10 @@ export const en: Messages = {
     emptyReviewer: 'No applications in your jurisdiction yet.',
     noNext: '—',
     more: 'Next page',
+    first: 'Back to the first page',
+    filter: 'Filter',
+    anyState: 'Any state',
+    apply: 'Filter',
     untitled: '(no material name yet)',
   },
   casePage: {

@@ -32,6 +32,7 @@ export const zh = {
     gone: '此邀请链接已失效（已使用、已被新的邀请替代、账号已停用，或已超过 72 小时）。如尚未设置密码，请联系系统管理员重新发送邀请。',
     busy: '系统正忙，请稍等几秒后重试。',
   },
+  sort: { ascending: '（点击按升序排列）', descending: '（点击按降序排列）' },
   form: { errorSummary: '请更正以下问题：', required: '（必填）', optional: '（选填）' },
   csrf: { title: '请求已过期', body: '此表单已失效或来源不明。请返回上一页刷新后重试。' },
   errors: {
@@ -163,6 +164,10 @@ export const zh = {
     emptyReviewer: '您的辖区内暂无申请。',
     noNext: '—',
     more: '下一页',
+    first: '回到第一页',
+    filter: '筛选',
+    anyState: '全部状态',
+    apply: '筛选',
     untitled: '（未填写材料名称）',
   },
   casePage: {
