@@ -1,14 +1,19 @@
-import type { Router } from 'express';
+import type { Response, Router } from 'express';
+import { z } from 'zod';
 import { listTasks, tasksQuerySchema } from '../tasks/list';
-import { badRequest } from '../errors';
+import { CLAIMER_ROLES, claimTask, releaseTask } from '../tasks/claim';
+import { badRequest, notFound, type FieldError } from '../errors';
 import { zodErrors } from '../http/problem';
 import { gate } from '../http/roles';
 import { Layout } from './layout';
 import { Overdue, StateBadge } from './components/badge';
+import { CsrfField, FormProblems } from './components/form';
+import { requireCsrf } from './csrf';
 import { filled, NextPage } from './components/pager';
 import { date } from './format';
 import { INBOX_ROLES } from './nav';
-import { pageOf, render, serviceOf, type PageCtx } from './page';
+import { pageOf, refusalOf, render, serviceOf, type PageCtx } from './page';
+import { hasAny } from './nav';
 
 type Task = Awaited<ReturnType<typeof listTasks>>['items'][number];
 
@@ -30,7 +35,31 @@ function Due({ p, due }: { p: PageCtx; due: Task['due'] }) {
   );
 }
 
-export function TaskTable({ p, items }: { p: PageCtx; items: Task[] }) {
+/** Who holds a shared task, and the button to take it or give it back (a claim decision is the insurer's own). */
+function Holder({ p, task, claims }: { p: PageCtx; task: Task; claims: boolean }) {
+  const c = p.t.inbox;
+  const held = task.claimedBy;
+  const who = held ? (held.mine ? c.mine : held.name) : c.nobody;
+  if (!claims || task.claimId) return <span safe>{who}</span>;
+  const action = held?.mine ? 'release' : held ? null : 'claim';
+  return (
+    <>
+      <span safe>{who}</span>
+      {action ? (
+        <form method="post" action={`/inbox/${task.caseId}/${action}`} class="inline">
+          <CsrfField p={p} />
+          <button type="submit" aria-label={`${action === 'claim' ? c.claim : c.release} ${task.number}`} safe>
+            {action === 'claim' ? c.claim : c.release}
+          </button>
+        </form>
+      ) : (
+        ''
+      )}
+    </>
+  );
+}
+
+export function TaskTable({ p, items, claims = false }: { p: PageCtx; items: Task[]; claims?: boolean }) {
   const c = p.t.inbox;
   return (
     <div class="table-wrap">
@@ -43,6 +72,7 @@ export function TaskTable({ p, items }: { p: PageCtx; items: Task[] }) {
             <th scope="col" safe>{p.t.cases.material}</th>
             <th scope="col" safe>{p.t.cases.state}</th>
             <th scope="col" safe>{c.due}</th>
+            <th scope="col" safe>{c.holder}</th>
           </tr>
         </thead>
         <tbody>
@@ -60,6 +90,9 @@ export function TaskTable({ p, items }: { p: PageCtx; items: Task[] }) {
               <td data-label={c.due}>
                 <Due p={p} due={i.due} />
               </td>
+              <td data-label={c.holder}>
+                <Holder p={p} task={i} claims={claims} />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -68,19 +101,47 @@ export function TaskTable({ p, items }: { p: PageCtx; items: Task[] }) {
   );
 }
 
-/** The reviewers', experts', insurers' and finance's inbox: GET /api/v1/tasks's service. */
+const DONE = { claim: 'claimed', release: 'released' } as const;
+
+async function showInbox(res: Response, query: Record<string, unknown>, errors: FieldError[] = [], status = 200) {
+  const p = pageOf(res);
+  const { done: said, ...listQuery } = filled(query);
+  const parsed = tasksQuerySchema.safeParse(listQuery, { reportInput: true });
+  if (!parsed.success) throw badRequest('the inbox query is invalid', zodErrors(parsed.error, 'query'));
+  const list = await listTasks(serviceOf(p), parsed.data);
+  const done = Object.values(DONE).find((d) => d === said);
+  await render(
+    res,
+    <Layout p={p} title={p.t.inbox.title}>
+      {done ? <p role="status" class="done" safe>{p.t.inbox[done]}</p> : ''}
+      <FormProblems p={p} errors={errors} fields={[]} />
+      {list.items.length === 0 ? <p class="empty" safe>{p.t.inbox.empty}</p> : <TaskTable p={p} items={list.items} claims={hasAny(p.user?.roles, CLAIMER_ROLES)} />}
+      <NextPage path="/inbox" query={{}} cursor={list.nextCursor} label={p.t.inbox.more} />
+    </Layout>,
+    status,
+  );
+}
+
+const caseIdOf = (raw: unknown) => {
+  const id = z.uuid().safeParse(raw);
+  if (!id.success) throw notFound('case');
+  return id.data;
+};
+
+/** The reviewers', experts', insurers' and finance's inbox: GET /api/v1/tasks's service; shared tasks are taken and given back here. */
 export function inboxPage(router: Router) {
-  router.get('/inbox', gate('user', INBOX_ROLES), async (req, res) => {
-    const p = pageOf(res);
-    const parsed = tasksQuerySchema.safeParse(filled(req.query), { reportInput: true });
-    if (!parsed.success) throw badRequest('the inbox query is invalid', zodErrors(parsed.error, 'query'));
-    const list = await listTasks(serviceOf(p), parsed.data);
-    await render(
-      res,
-      <Layout p={p} title={p.t.inbox.title}>
-        {list.items.length === 0 ? <p class="empty" safe>{p.t.inbox.empty}</p> : <TaskTable p={p} items={list.items} />}
-        <NextPage path="/inbox" query={{}} cursor={list.nextCursor} label={p.t.inbox.more} />
-      </Layout>,
-    );
-  });
+  router.get('/inbox', gate('user', INBOX_ROLES), async (req, res) => showInbox(res, req.query));
+  for (const action of ['claim', 'release'] as const) {
+    router.post(`/inbox/:caseId/${action}`, gate('user', CLAIMER_ROLES), requireCsrf(), async (req, res) => {
+      const ctx = serviceOf(pageOf(res));
+      const caseId = caseIdOf(req.params.caseId);
+      try {
+        await (action === 'claim' ? claimTask(ctx, caseId) : releaseTask(ctx, caseId));
+      } catch (err) {
+        const refused = refusalOf(err);
+        return showInbox(res, {}, refused.errors, refused.status);
+      }
+      res.redirect(303, `/inbox?done=${DONE[action]}`);
+    });
+  }
 }

@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { AppContext, ServiceContext, User } from '../context';
-import { unauthenticated, type FieldError } from '../errors';
+import { AppError, statusOf, unauthenticated, type FieldError } from '../errors';
 import { csrfTokenFor } from './csrf';
 import { localeOf, messagesFor, type Locale, type Messages } from './i18n';
 
@@ -65,4 +65,13 @@ export function field(req: Request, name: string): string {
 /** A same-site path to go back to after a form, never another origin. */
 export function localPath(s: string, fallback = '/'): string {
   return /^\/(?![/\\])[^\s]*$/.test(s) ? s : fallback;
+}
+
+/**
+ * A service's refusal of a form, as the problems to show on the form and the page's status. What
+ * is no refusal of the form (not found, not signed in, a fault) goes on to the error pages.
+ */
+export function refusalOf(err: unknown): { errors: FieldError[]; status: number } {
+  if (!(err instanceof AppError) || err.kind === 'not_found' || err.kind === 'unauthenticated') throw err;
+  return { errors: err.errors.length ? err.errors : [{ path: 'form', message: err.message }], status: statusOf[err.kind] };
 }

@@ -2,9 +2,13 @@ import { and, eq, or, sql } from 'drizzle-orm';
 import { taskClaims, users } from '../../db/schema';
 import type { Tx } from '../../db/client';
 import type { ServiceContext } from '../context';
-import { conflict, notFound } from '../errors';
+import { AppError, notFound } from '../errors';
+import type { Role } from '../http/roles';
 import { loadVisibleCase } from '../cases/get';
 import { taskPath, taskRole, waitingFor } from './list';
+
+/** The roles whose people share an inbox (one city's, the province's, one insurer's, finance) and so take and give back tasks. */
+export const CLAIMER_ROLES = ['municipal', 'provincial', 'insurer', 'finance'] as const satisfies readonly Role[];
 
 /**
  * POST /tasks/:caseId/claim: the caller takes a case waiting in their inbox, so that the other
@@ -21,7 +25,9 @@ export async function claimTask(ctx: ServiceContext, caseId: string) {
     const waitingCase = rows[0];
     if (!waitingCase) {
       await loadVisibleCase(ctx, caseId, tx);
-      throw conflict('this case is not waiting for you now; nothing to take (此申请当前不在您的待办中)');
+      throw new AppError('conflict', 'this case is not waiting for you now; nothing to take (此申请当前不在您的待办中)', [
+        { path: 'task', message: 'this case is not waiting for you now; nothing to take', messageZh: '此申请当前不在您的待办中' },
+      ]);
     }
     const role = waitingCase.role as (typeof taskClaims.$inferSelect)['role'];
     const [held] = await tx
@@ -30,7 +36,12 @@ export async function claimTask(ctx: ServiceContext, caseId: string) {
       .innerJoin(users, eq(users.id, taskClaims.userId))
       .where(and(eq(taskClaims.caseId, caseId), eq(taskClaims.role, role)));
     if (held && held.userId !== ctx.user.id) {
-      throw conflict(`${held.name} has taken this task; ask them to release it (${held.name} 已领取此任务，请其先释放)`, { claimedBy: { id: held.userId, name: held.name } });
+      throw new AppError(
+        'conflict',
+        `${held.name} has taken this task; ask them to release it (${held.name} 已领取此任务，请其先释放)`,
+        [{ path: 'task', message: `${held.name} has taken this task; ask them to release it`, messageZh: `${held.name} 已领取此任务，请其先释放` }],
+        { claimedBy: { id: held.userId, name: held.name } },
+      );
     }
     const claimedAt = ctx.app.clock.now();
     await tx

@@ -86,6 +86,49 @@ describe('inbox page', () => {
     expect(page.text).toContain('<span class="badge overdue">已逾期</span>');
   });
 
+  it('lets a reviewer take a shared task and give it back; a colleague of the same city sees who has it and is refused it', async () => {
+    const id = await w.caseIn('municipal');
+    const number = (await t.api.get<{ number: string }>(`/cases/${id}`, w.tokens.municipal)).body.number;
+    const me = await signedIn(w.people.municipal.email);
+    const before = await me.get('/inbox?limit=100');
+    expect(before.text).toContain(`action="/inbox/${id}/claim"`);
+    expect(before.text).toContain(`aria-label="领取 ${number}"`);
+    const taken = await me.post(`/inbox/${id}/claim`, { _csrf: PageClient.csrfOf(before.text) });
+    expect(taken.status).toBe(303);
+    expect(taken.headers.get('location')).toBe('/inbox?done=claimed');
+    const after = await me.get('/inbox?done=claimed&limit=100');
+    expect(after.text).toContain('role="status"');
+    expect(after.text).toContain(`action="/inbox/${id}/release"`);
+    const tasks = await t.api.get<{ items: { caseId: string; claimedBy: { name: string } | null }[] }>('/tasks?limit=100', w.tokens.municipal2);
+    expect(tasks.body.items.find((i) => i.caseId === id)?.claimedBy?.name).toBe(w.people.municipal.name);
+
+    const colleague = await signedIn(w.people.municipal2.email);
+    const theirs = await colleague.get('/inbox?limit=100');
+    expect(theirs.text).not.toContain(`action="/inbox/${id}/claim"`);
+    expect(theirs.text).not.toContain(`action="/inbox/${id}/release"`);
+    const refused = await colleague.post(`/inbox/${id}/claim`, { _csrf: PageClient.csrfOf(theirs.text) });
+    expect(refused.status).toBe(409);
+    expect(refused.text).toContain(`${w.people.municipal.name} 已领取此任务，请其先释放`);
+
+    const given = await me.post(`/inbox/${id}/release`, { _csrf: PageClient.csrfOf(after.text) });
+    expect(given.headers.get('location')).toBe('/inbox?done=released');
+    expect((await colleague.get('/inbox?limit=100')).text).toContain(`action="/inbox/${id}/claim"`);
+  });
+
+  it('refuses taking a task without the form token, to a firm and to an expert, whose tasks are their own', async () => {
+    const id = await w.caseIn('municipal');
+    const me = await signedIn(w.people.municipal.email);
+    await me.get('/inbox');
+    expect((await me.post(`/inbox/${id}/claim`, {})).status).toBe(403);
+    for (const who of [w.people.firm, w.people.expert]) {
+      const b = await signedIn(who.email);
+      const page = await b.get('/');
+      expect((await b.post(`/inbox/${id}/claim`, { _csrf: PageClient.csrfOf(page.text) })).status, who.email).toBe(403);
+    }
+    const tasks = await t.api.get<{ items: { caseId: string; claimedBy: unknown }[] }>('/tasks?limit=100', w.tokens.municipal);
+    expect(tasks.body.items.find((i) => i.caseId === id)?.claimedBy).toBeNull();
+  });
+
   it('says what happens next when the inbox is empty', async () => {
     const page = await (await signedIn(w.people.finance.email)).get('/inbox');
     expect(page.text).toContain('目前没有待办事项');

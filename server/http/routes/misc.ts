@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import { z } from 'zod';
-import { claimTask, releaseTask } from '../../tasks/claim';
+import { CLAIMER_ROLES, claimTask, releaseTask } from '../../tasks/claim';
 import { expertListSchema, expertsQuerySchema, listExperts } from '../../experts/list';
 import type { AppContext } from '../../context';
 import { cities } from '../../domain/cities';
@@ -84,8 +84,6 @@ export function miscRoutes(router: Router, app: AppContext) {
     handler: async ({ ctx, query }) => listTasks(ctx, query),
   });
   const claimParams = z.strictObject({ caseId: z.uuid({ error: 'not a case id' }) });
-  // reviewers who share an inbox (one city's, the province's, one insurer's) take and give back tasks
-  const claimers = ['municipal', 'provincial', 'insurer', 'finance'] as const;
   mount(router, app, {
     method: 'post',
     path: '/tasks/:caseId/claim',
@@ -93,7 +91,7 @@ export function miscRoutes(router: Router, app: AppContext) {
     summary: 'Take a case from the shared inbox, so the others see who has it',
     tags: ['cases'],
     auth: 'user',
-    roles: claimers,
+    roles: CLAIMER_ROLES,
     params: claimParams,
     ok: { status: 200, description: 'the task is yours', schema: taskClaimedSchema },
     errors: [404, 409],
@@ -106,7 +104,7 @@ export function miscRoutes(router: Router, app: AppContext) {
     summary: 'Give back a task you took',
     tags: ['cases'],
     auth: 'user',
-    roles: claimers,
+    roles: CLAIMER_ROLES,
     params: claimParams,
     ok: { status: 204, description: 'released' },
     errors: [404],
