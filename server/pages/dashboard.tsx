@@ -4,6 +4,7 @@ import { listTasks } from '../tasks/list';
 import { Layout } from './layout';
 import { CaseTable } from './cases';
 import { TaskTable } from './inbox';
+import { CLAIMER_ROLES } from '../tasks/claim';
 import { CASE_ROLES, hasAny, INBOX_ROLES } from './nav';
 import { pageOf, render, serviceOf } from './page';
 
@@ -30,7 +31,7 @@ export function dashboardPage(router: Router) {
         {hasAny(roles, CASE_ROLES) ? (
           <section aria-labelledby="todo">
             <h2 id="todo" safe>{d.todo}</h2>
-            {tasks.items.length === 0 ? <p class="empty" safe>{d.noTodo}</p> : <TaskTable p={p} items={tasks.items} />}
+            {tasks.items.length === 0 ? <p class="empty" safe>{d.noTodo}</p> : <TaskTable p={p} items={tasks.items} claims={hasAny(p.user?.roles, CLAIMER_ROLES)} />}
             {hasAny(roles, INBOX_ROLES) ? (
               <p>
                 <a href="/inbox" safe>{d.openInbox}</a>

@@ -35,12 +35,12 @@ function Due({ p, due }: { p: PageCtx; due: Task['due'] }) {
   );
 }
 
-/** Who holds a shared task, and the button to take it or give it back (a claim decision is the insurer's own). */
-function Holder({ p, task, claims }: { p: PageCtx; task: Task; claims: boolean }) {
+/** Who holds a shared task, and the button to take it or give it back (an insurance claim's decision is not taken this way). */
+function Holder({ p, task }: { p: PageCtx; task: Task }) {
   const c = p.t.inbox;
   const held = task.claimedBy;
   const who = held ? (held.mine ? c.mine : held.name) : c.nobody;
-  if (!claims || task.claimId) return <span safe>{who}</span>;
+  if (task.claimId) return <span safe>{who}</span>;
   const action = held?.mine ? 'release' : held ? null : 'claim';
   return (
     <>
@@ -72,7 +72,7 @@ export function TaskTable({ p, items, claims = false }: { p: PageCtx; items: Tas
             <th scope="col" safe>{p.t.cases.material}</th>
             <th scope="col" safe>{p.t.cases.state}</th>
             <th scope="col" safe>{c.due}</th>
-            <th scope="col" safe>{c.holder}</th>
+            {claims ? <th scope="col" safe>{c.holder}</th> : ''}
           </tr>
         </thead>
         <tbody>
@@ -90,9 +90,13 @@ export function TaskTable({ p, items, claims = false }: { p: PageCtx; items: Tas
               <td data-label={c.due}>
                 <Due p={p} due={i.due} />
               </td>
-              <td data-label={c.holder}>
-                <Holder p={p} task={i} claims={claims} />
-              </td>
+              {claims ? (
+                <td data-label={c.holder}>
+                  <Holder p={p} task={i} />
+                </td>
+              ) : (
+                ''
+              )}
             </tr>
           ))}
         </tbody>

@@ -115,6 +115,14 @@ describe('inbox page', () => {
     expect((await colleague.get('/inbox?limit=100')).text).toContain(`action="/inbox/${id}/claim"`);
   });
 
+  it("shows no one to hand a task to on a firm's or an expert's own work", async () => {
+    await w.caseIn('revision');
+    const firm = await (await signedIn(w.people.firm.email)).get('/');
+    expect(firm.text).toContain('补正后重新提交');
+    expect(firm.text).not.toContain('办理人');
+    expect(firm.text).not.toContain('/claim"');
+  });
+
   it('refuses taking a task without the form token, to a firm and to an expert, whose tasks are their own', async () => {
     const id = await w.caseIn('municipal');
     const me = await signedIn(w.people.municipal.email);
