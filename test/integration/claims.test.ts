@@ -221,6 +221,35 @@ describe('POST /claims/:id/events', () => {
     expect((await t.api.get<ClaimBody>(`/claims/${claim.id}`, w.tokens.insurer)).body.decision?.paidAmount).toBe('150.25');
   });
 
+  it("keeps what is paid on all the claims of a policy within its liability limit, to the fen", async () => {
+    const caseId = await approvedCase();
+    const limit = (await t.api.get<{ policy: { liabilityLimit: string } }>(`/cases/${caseId}`, w.tokens.insurer)).body.policy.liabilityLimit;
+    const limitFen = BigInt(limit.replace('.', ''));
+    const yuan = (fen: bigint) => `${fen / 100n}.${(fen % 100n).toString().padStart(2, '0')}`;
+    const first = await reported(caseId);
+    const second = await reported(caseId);
+    expect((await decide(first.id, { ...PAY, amount: yuan(limitFen - 1n) })).status).toBe(200);
+    const over = await decide(second.id, { ...PAY, amount: '0.02' });
+    expect(over.status).toBe(422);
+    expect(over.body.errors?.map((e) => [e.path, e.code])).toEqual([['amount', 'claim.overLimit']]);
+    expect(JSON.stringify(over.body.errors)).toContain('剩余 0.01 元');
+    // refused whole: the claim is still to decide, with nothing in its history or the firm's mail
+    expect((await t.api.get<ClaimBody>(`/claims/${second.id}`, w.tokens.insurer)).body).toMatchObject({ state: 'reported', decision: null });
+    expect((await historyOf(second.id)).map((e) => e.eventType)).toEqual(['REPORT']);
+    expect((await mailsOf(second.id)).map((m) => m.template)).toEqual(['claim.reported']);
+    expect((await decide(second.id, { ...PAY, amount: '0.01' })).status).toBe(200);
+  });
+
+  it('lets only one of two payments through when together they would pass the limit', async () => {
+    const caseId = await approvedCase();
+    const limit = (await t.api.get<{ policy: { liabilityLimit: string } }>(`/cases/${caseId}`, w.tokens.insurer)).body.policy.liabilityLimit;
+    const half = BigInt(limit.replace('.', '')) / 2n + 1n;
+    const amount = `${half / 100n}.${(half % 100n).toString().padStart(2, '0')}`;
+    const claims = await Promise.all(Array.from({ length: 6 }, () => reported(caseId)));
+    const answers = await Promise.all(claims.map((c) => decide(c.id, { ...PAY, amount })));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 422, 422, 422, 422, 422]);
+  });
+
   it('denies a claim with a reason the firm is told', async () => {
     const claim = await reported(await approvedCase());
     const res = await decide(claim.id, DENY);

@@ -83,7 +83,8 @@ export function claimsRoutes(router: Router, app: AppContext) {
     path: '/claims/:id/events',
     operationId: 'sendClaimEvent',
     summary: 'Decide a claim: PAY {amount, reference} or DENY {reason}',
-    description: 'For the staff of the policy’s insurer. The amount paid may differ from the amount claimed. A decided claim refuses a second decision (409). The firm is emailed.',
+    description:
+      'For the staff of the policy’s insurer. The amount paid may differ from the amount claimed, but what is paid on all the claims of the policy together stays within its liability limit (422 `claim.overLimit` at `amount`, saying what is left). A decided claim refuses a second decision (409). The firm is emailed.',
     tags: ['claims'],
     auth: 'user',
     roles: ['insurer'],
@@ -91,7 +92,7 @@ export function claimsRoutes(router: Router, app: AppContext) {
     authorize: ({ ctx, params }) => loadVisibleClaim(ctx, params.id),
     body: claimEventSchema,
     ok: { status: 200, description: 'the new state, version and allowed events', schema: claimEventResultSchema },
-    errors: [403, 404, 409],
+    errors: [403, 404, 409, 422],
     handler: async ({ ctx, params, body }) => sendClaimEvent(ctx, params.id, body),
   });
   mount(router, app, {
