@@ -781,6 +781,18 @@ describe('the bank statement', () => {
     expect((await statement(draft.id, 'Payment ID,Amount\nPAY-1,1.00')).status).toBe(409);
   });
 
+  it('matches a payment id carrying characters that print nothing, as a spreadsheet or a copied cell leaves them', async () => {
+    const batch = await approvedBatch([await example2(), await example2()]);
+    const [a, b] = batch.cases;
+    if (!a || !b) throw new Error('two cases expected');
+    const csv = ['Payment ID,Amount', `\u200b${a.paymentId}\u00a0,${a.amount}`, `${b.paymentId.replace('-', '-\u2060')}\u0000,${b.amount}`].join('\n');
+    const res = await statement(batch.id, csv);
+    expect(res.status).toBe(200);
+    expect(res.body.matched.map((m) => m.paymentId)).toEqual([a.paymentId, b.paymentId]);
+    expect(res.body.unknown).toEqual([]);
+    expect(res.body.missing).toEqual([]);
+  });
+
   it('reads title lines of unbalanced brackets in time linear in their length', async () => {
     const batch = await approvedBatch([await example2()]);
     // ten title lines of 20,000 opening brackets each: 200 kB, well under the size limit
