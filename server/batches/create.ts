@@ -21,9 +21,10 @@ const cityCodes = cities.map((c) => c.code) as [string, ...string[]];
 
 export const createBatchSchema = z
   .strictObject({
-    roundId: z.uuid({ error: 'not a round id' }),
+    // ids in capitals are the same ids: lower case, as Postgres compares them and as they are read back
+    roundId: z.uuid({ error: 'not a round id' }).toLowerCase(),
     caseIds: z
-      .array(z.uuid({ error: 'not a case id' }))
+      .array(z.uuid({ error: 'not a case id' }).toLowerCase())
       .min(1, 'name at least one case')
       .max(MAX_BATCH_CASES, `at most ${MAX_BATCH_CASES} cases in one batch`)
       .refine((ids) => new Set(ids).size === ids.length, 'a case is named twice')

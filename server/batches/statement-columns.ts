@@ -22,7 +22,8 @@ const squash = (s: string) =>
   s
     .normalize('NFKC')
     .toLowerCase()
-    .replace(/\([^)]*\)/g, '')
+    // a bracket with no bracket inside: linear however many unclosed ones a title line holds
+    .replace(/\([^()]*\)/g, '')
     .replace(/[\s_\-.:：/|]/g, '');
 
 /** The names a header may be known by: as written, its Chinese part, its English part. */

@@ -5,6 +5,7 @@ import type { ServiceContext } from '../context';
 import { badRequest, conflict, unprocessable } from '../errors';
 import { formatYuan, isYuanString, parseYuan } from '../domain/money';
 import { decodeText } from '../catalogue/parse-csv';
+import { withoutInvisible } from '../domain/text';
 import { loadVisibleBatch } from './get';
 import { statementColumns, statementColumnsMissing, type StatementColumns } from './statement-columns';
 
@@ -101,7 +102,8 @@ type Read = { paymentId: string; amountFen: bigint | null; reference: string | n
 
 function readLine(cells: readonly string[], columns: StatementColumns, line: number): Read {
   const cell = (i: number | null) => (i === null ? '' : (cells[i] ?? '').trim());
-  const paymentId = cell(columns.paymentId).normalize('NFKC').toUpperCase();
+  // a payment id has no spaces: what prints nothing (a zero-width space, a no-break space a spreadsheet kept) is no part of it
+  const paymentId = withoutInvisible(cell(columns.paymentId).normalize('NFKC')).toUpperCase();
   if (paymentId === '') return { line, message: 'no payment id', messageZh: '缺少付款编号' };
   const amountText = cell(columns.amount);
   const amountFen = statementAmount(amountText);

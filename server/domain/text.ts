@@ -5,8 +5,11 @@ import { z } from 'zod';
 // sit on, and the Hangul and Braille fillers — letters and symbols that draw nothing.
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Z}\p{M}\s\u115f\u1160\u3164\uffa0\u2800]/gu;
 
+/** The text without the characters that put nothing on the page. */
+export const withoutInvisible = (text: string): string => text.replace(INVISIBLE, '');
+
 /** How many characters of the text a reader sees. */
-export const visibleLength = (text: string): number => [...text.replace(INVISIBLE, '')].length;
+export const visibleLength = (text: string): number => [...withoutInvisible(text)].length;
 
 /**
  * Trimmed text of at most `max` characters, at least `min` of them visible: a name of zero-width

@@ -216,6 +216,17 @@ describe('POST /disbursements', () => {
     expect(await stateOf(id)).toBe('calculated');
   });
 
+  it('reads a round or case id written in capitals as the same id: the batch is made, and the id named twice is refused', async () => {
+    const id = await example2();
+    const twice = await t.api.post<Problem>('/disbursements', { roundId: w.round.id, caseIds: [id, id.toUpperCase()] }, w.tokens.finance);
+    expect(twice.status).toBe(400);
+    expect(twice.body.errors).toEqual([expect.objectContaining({ path: 'caseIds', message: 'a case is named twice' })]);
+    const res = await t.api.post<Batch>('/disbursements', { roundId: w.round.id.toUpperCase(), caseIds: [id.toUpperCase()] }, w.tokens.finance);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.cases.map((c) => c.caseId)).toEqual([id]);
+    expect(await stateOf(id)).toBe('batched');
+  });
+
   it('refuses a finance user related to a member firm: 403, and nothing is made', async () => {
     const own = await makeWorld(t.app.db, t.api, t.app);
     const id = await example2(own);
@@ -487,6 +498,34 @@ describe('POST /disbursements/:id/events', () => {
     expect(await stateOf(id)).toBe('paymentApproved');
   });
 
+  it('refuses a reason, a bank reference or a failure of invisible characters only, as it refuses an empty one', async () => {
+    const id = await example2();
+    const draft = await create([await example2()]);
+    const batch = await approvedBatch([id]);
+    const invisible = ['\u200b', '\u200b\u200d\u2060', '\u202e\u2066', '\ufeff\u3164'];
+    for (const text of invisible) {
+      const label = JSON.stringify(text);
+      expect((await send(draft.id, { type: 'CANCEL', reason: text }, w.tokens.finance)).status, label).toBe(400);
+      expect((await send(batch.id, { type: 'SETTLE', payments: [{ caseId: id, reference: text, paidOn: today() }] }, w.tokens.finance)).status, label).toBe(400);
+      expect((await send(batch.id, { type: 'SETTLE', payments: [{ caseId: id, failure: text }] }, w.tokens.finance)).status, label).toBe(400);
+    }
+    const submitted = await create([await example2()]);
+    await ok(submitted.id, { type: 'SUBMIT' }, w.tokens.finance);
+    expect((await send(submitted.id, { type: 'RETURN', reason: '\u200b\u200b' }, finance2.token)).status).toBe(400);
+    expect((await t.api.get<Batch>(`/disbursements/${draft.id}`, w.tokens.finance)).body.state).toBe('draft');
+    expect((await t.api.get<Batch>(`/disbursements/${submitted.id}`, w.tokens.finance)).body.state).toBe('submitted');
+    expect(await stateOf(id)).toBe('paymentApproved');
+  });
+
+  it('settles a payment named by its case id in capitals', async () => {
+    const id = await example2();
+    const batch = await approvedBatch([id]);
+    const res = await send(batch.id, { type: 'SETTLE', payments: [{ caseId: id.toUpperCase(), reference: 'ICBC-0009', paidOn: today() }] }, w.tokens.finance);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.cases.map((c) => [c.caseId, c.status, c.reference])).toEqual([[id, 'paid', 'ICBC-0009']]);
+    expect(await stateOf(id)).toBe('paid');
+  });
+
   it('is for finance: 403 to every other role, 401 without a session, 404 for an unknown batch, 400 for a malformed id', async () => {
     const batch = await create([await example2()]);
     for (const role of ['firm', 'municipal', 'provincial', 'expert', 'insurer', 'admin'] as const) {
@@ -740,6 +779,29 @@ describe('the bank statement', () => {
     expect((await statement(batch.id, `Payment ID,Amount\n${'x'.repeat(3 * 1024 * 1024)}`)).status).toBe(413);
     const draft = await create([await example2()]);
     expect((await statement(draft.id, 'Payment ID,Amount\nPAY-1,1.00')).status).toBe(409);
+  });
+
+  it('matches a payment id carrying characters that print nothing, as a spreadsheet or a copied cell leaves them', async () => {
+    const batch = await approvedBatch([await example2(), await example2()]);
+    const [a, b] = batch.cases;
+    if (!a || !b) throw new Error('two cases expected');
+    const csv = ['Payment ID,Amount', `\u200b${a.paymentId}\u00a0,${a.amount}`, `${b.paymentId.replace('-', '-\u2060')}\u0000,${b.amount}`].join('\n');
+    const res = await statement(batch.id, csv);
+    expect(res.status).toBe(200);
+    expect(res.body.matched.map((m) => m.paymentId)).toEqual([a.paymentId, b.paymentId]);
+    expect(res.body.unknown).toEqual([]);
+    expect(res.body.missing).toEqual([]);
+  });
+
+  it('reads title lines of unbalanced brackets in time linear in their length', async () => {
+    const batch = await approvedBatch([await example2()]);
+    // ten title lines of 20,000 opening brackets each: 200 kB, well under the size limit
+    const titles = Array.from({ length: 10 }, () => '('.repeat(20_000)).join('\n');
+    const started = Date.now();
+    const res = await statement(batch.id, `${titles}\nPayment ID,Amount\n`);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([expect.objectContaining({ path: 'header', code: 'statement.columns' })]);
   });
 
   it('is for finance only: 403 to every other role, 401 without a session, 404 for an unknown batch', async () => {

@@ -1,10 +1,14 @@
 import { z } from 'zod';
+import { visibleText } from '../../server/domain/text';
 
 // Every event of the disbursement batch, defined once: what a finance user sends (`payload`) and
 // the facts the service adds because only the database knows them. The machine's event union
 // (machine.ts) and the HTTP request schema (server/batches/body.ts) are derived from here.
 
-const required = (what: string, max = 2000) => z.string().trim().min(1, `${what} is required`).max(max);
+// a text of zero-width characters says nothing: it is refused like an empty one
+const required = (what: string, zh: string, max = 2000) => visibleText(1, max, `${what} is required`, `请填写${zh}`);
+// an id in capitals is the same id: compared as Postgres compares it, in lower case
+const caseId = z.uuid({ error: 'not a case id' }).toLowerCase();
 const businessDate = z.iso
   .date({ error: 'must be a date as YYYY-MM-DD' })
   .refine((d) => d >= '1990-01-01' && d <= '2100-12-31', 'must lie between 1990-01-01 and 2100-12-31');
@@ -15,10 +19,10 @@ const businessDate = z.iso
  */
 export const settlementSchema = z
   .strictObject({
-    caseId: z.uuid({ error: 'not a case id' }),
-    reference: required('the bank reference', 200).optional(),
+    caseId,
+    reference: required('the bank reference', '银行流水号', 200).optional(),
     paidOn: businessDate.optional(),
-    failure: required('the failure', 500).optional(),
+    failure: required('the failure', '失败原因', 500).optional(),
   })
   .superRefine((s, ctx) => {
     const paid = s.reference !== undefined || s.paidOn !== undefined;
@@ -38,8 +42,8 @@ export const batchEvents = {
   CREATE: { payload: {}, systemOnly: true },
   SUBMIT: { payload: {} },
   APPROVE: { payload: { comment: z.string().trim().max(2000).optional() } },
-  RETURN: { payload: { reason: required('reason') } },
-  CANCEL: { payload: { reason: required('reason') } },
+  RETURN: { payload: { reason: required('reason', '退回理由') } },
+  CANCEL: { payload: { reason: required('reason', '取消理由') } },
   SETTLE: {
     payload: {
       payments: z
