@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { insurers, users } from '../../db/schema';
+import { makeUser } from '../../seeds/factories';
+import { useTestApp } from '../support/use-app';
+import { PageClient } from '../support/pages';
+
+// The administrator's pages refuse everyone else: a visitor is sent to sign in, every other role
+// gets the 403 page, and a form without its token is refused before anything is done.
+const { t, w } = useTestApp();
+
+const signedIn = async (email: string) => {
+  const b = new PageClient(t.url);
+  await b.signIn(email);
+  return b;
+};
+
+const PAGES = ['/admin', '/admin/users', `/admin/users/${randomUUID()}`, '/admin/rounds', '/admin/rounds/new', '/admin/catalogue', '/admin/insurers', '/admin/calendar?year=2026', '/admin/clock'];
+const OTHERS = ['firm', 'municipal', 'provincial', 'expert', 'insurer', 'finance'] as const;
+
+describe('the administrator pages', () => {
+  it('open for an administrator, with the 管理 link in the header', async () => {
+    const admin = await signedIn(w.people.admin.email);
+    for (const path of PAGES.filter((p) => !p.includes('/users/'))) {
+      const page = await admin.get(path);
+      expect(page.status, path).toBe(200);
+      expect(page.text, path).toContain('href="/admin"');
+    }
+  });
+
+  it('answer 403 to every other role, for pages and forms alike, and show no 管理 link', async () => {
+    for (const who of OTHERS) {
+      const b = await signedIn(w.people[who].email);
+      for (const path of PAGES) expect((await b.get(path)).status, `${who} ${path}`).toBe(403);
+      const home = await b.get('/');
+      expect(home.text, who).not.toContain('href="/admin"');
+      const csrf = PageClient.csrfOf(home.text);
+      const before = (await t.app.db.select().from(insurers)).length;
+      expect((await b.post('/admin/insurers', { _csrf: csrf, name: '越权保险公司', code: `X${who}` })).status, who).toBe(403);
+      expect((await b.post('/admin/clock/advance', { _csrf: csrf, days: '3' })).status, who).toBe(403);
+      expect((await t.app.db.select().from(insurers)).length).toBe(before);
+    }
+  });
+
+  it('send a visitor to sign in, and come back to the page afterwards', async () => {
+    const visitor = new PageClient(t.url);
+    for (const path of ['/admin', '/admin/users', '/admin/rounds']) {
+      const res = await visitor.get(path);
+      expect(res.status, path).toBe(303);
+      expect(res.headers.get('location'), path).toBe(`/login?next=${encodeURIComponent(path)}`);
+    }
+    const page = await visitor.get('/login');
+    expect((await visitor.post('/admin/insurers', { _csrf: PageClient.csrfOf(page.text), name: '访客保险公司', code: 'VISITOR' })).status).toBe(303);
+  });
+
+  it('refuse a form without its token, and change nothing', async () => {
+    const admin = await signedIn(w.people.admin.email);
+    const email = `${randomUUID()}@staff.test`;
+    expect((await admin.post('/admin/users', { email, name: '无令牌', roles: 'provincial' })).status).toBe(403);
+    expect(await t.app.db.select().from(users).where(eq(users.email, email))).toEqual([]);
+    const code = `NT${randomUUID().slice(0, 6)}`;
+    expect((await admin.post('/admin/insurers', { _csrf: 'not-the-token', name: '无令牌保险公司', code })).status).toBe(403);
+    expect(await t.app.db.select().from(insurers).where(eq(insurers.code, code))).toEqual([]);
+    expect((await admin.post(`/admin/users/${w.people.finance.id}/active`, { active: 'false' })).status).toBe(403);
+    expect((await t.app.db.select().from(users).where(eq(users.id, w.people.finance.id)))[0]?.active).toBe(true);
+  });
+
+  it("show the service's refusal to deactivate oneself beside the button, and keep the account", async () => {
+    const admin = await signedIn(w.people.admin.email);
+    const page = await admin.get(`/admin/users/${w.people.admin.id}`);
+    const res = await admin.post(`/admin/users/${w.people.admin.id}/active`, { _csrf: PageClient.csrfOf(page.text), active: 'false' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('不能停用自己的账号');
+    expect((await t.app.db.select().from(users).where(eq(users.id, w.people.admin.id)))[0]?.active).toBe(true);
+  });
+
+  it('sort the staff list by name, page by page, without repeating or skipping anyone', async () => {
+    const tag = randomUUID().slice(0, 8);
+    for (const name of ['丙', '甲', '乙', '丁', '戊']) await makeUser(t.app.db, { roles: ['provincial'], name: `${tag}${name}` });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let i = 0; i < 5; i++) {
+      const query: string = `/admin/users?sort=name&q=${tag}&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = await t.api.get<{ items: { name: string }[]; nextCursor: string | null }>(query, w.tokens.admin);
+      expect(page.status).toBe(200);
+      seen.push(...page.body.items.map((u) => u.name));
+      cursor = page.body.nextCursor;
+      if (!cursor) break;
+    }
+    expect(seen).toHaveLength(5);
+    expect(seen).toEqual([...seen].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    const bad = await t.api.get(`/admin/users?sort=role&cursor=${cursor ?? 'x'}`, w.tokens.admin);
+    expect(bad.status).toBe(400);
+  });
+});
