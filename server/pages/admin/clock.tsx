@@ -27,7 +27,7 @@ function ClockPage({ p, now, offsetMs, attempt, done }: { p: PageCtx; now: strin
       <dl class="summary">
         <dt safe>{c.now}</dt>
         <dd id="clock-now" safe>{instant(now, p.locale)}</dd>
-        <dt safe>{c.advance}</dt>
+        <dt safe>{c.offset}</dt>
         <dd safe>{c.ahead((offsetMs / 86_400_000).toFixed(1))}</dd>
       </dl>
       <form method="post" action="/admin/clock/advance" class="decision" aria-labelledby="clock-advance" novalidate>

@@ -213,6 +213,7 @@ export const adminEn: AdminMessages = {
     intro: 'Demo and test environments share a settable clock; once moved, due deadlines fire within seconds. It only moves forward.',
     now: 'Clock now (Beijing time)',
     ahead: (days) => `${days} days ahead of real time`,
+    offset: 'Against real time',
     advance: 'Advance',
     days: 'Days to advance',
     daysHint: 'Whole days, e.g. 3',
