@@ -19,7 +19,7 @@ const { t, w, browser } = useBrowser(() => ({ workers: true, smtpUrl: smtp.url }
 const SMALL_CSV = join(import.meta.dirname, '../fixtures/catalogue/small.csv');
 const PASSWORD = 'Invited-2026-wafer';
 
-describe('the administrator, in a browser', { timeout: 180_000 }, () => {
+describe('the administrator, in a browser', { timeout: 300_000 }, () => {
   it('invites a reviewer who sets a password and signs in, opens a round, imports and publishes a catalogue, adds an insurer, marks a holiday and moves the clock', async () => {
     const page = await openPage(browser, t.url);
     await signIn(page, w.people.admin.email);
@@ -81,7 +81,7 @@ describe('the administrator, in a browser', { timeout: 180_000 }, () => {
     await page.getByLabel('截止受理时间（北京时间）').fill('2027-05-31T17:00');
     await page.getByRole('button', { name: '创建批次' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('批次已创建');
-    expect(await page.getByLabel('批次预算（元，留空为不设）').inputValue()).toBe('20000000.00');
+    expect(await page.getByLabel('批次预算（元，留空为不设）').inputValue()).toBe('20,000,000.00');
     await expectAccessible(page, 'admin-round');
     await page.goto('/admin/rounds');
     await expect.poll(() => page.getByRole('cell', { name: '20,000,000.00' }).count()).toBe(1);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { insurers, users } from '../../db/schema';
+import { insurers, userInvitations, users } from '../../db/schema';
 import { makeUser } from '../../seeds/factories';
 import { useTestApp } from '../support/use-app';
 import { PageClient } from '../support/pages';
@@ -73,6 +73,39 @@ describe('the administrator pages', () => {
     expect(res.status).toBe(422);
     expect(res.text).toContain('不能停用自己的账号');
     expect((await t.app.db.select().from(users).where(eq(users.id, w.people.admin.id)))[0]?.active).toBe(true);
+  });
+
+  it('resend an invitation, refuse a role change that lacks its city beside the field, and withdraw the invitation', async () => {
+    const admin = await signedIn(w.people.admin.email);
+    const email = `${randomUUID()}@staff.test`;
+    const list = await admin.get('/admin/users');
+    const created = await admin.post('/admin/users', { _csrf: PageClient.csrfOf(list.text), email, name: '孙审核', roles: 'provincial' });
+    expect(created.status).toBe(303);
+    const [user] = await t.app.db.select().from(users).where(eq(users.email, email));
+    if (!user) throw new Error('no account');
+    const detail = await admin.get(`/admin/users/${user.id}`);
+    const csrf = PageClient.csrfOf(detail.text);
+    expect(detail.text).toContain('重新发送邀请');
+    expect((await admin.post(`/admin/users/${user.id}/invitation`, { _csrf: csrf })).status).toBe(303);
+    const sent = await t.app.db.select().from(userInvitations).where(eq(userInvitations.userId, user.id));
+    expect(sent).toHaveLength(2);
+    expect(sent.filter((i) => i.revokedAt === null)).toHaveLength(1);
+
+    const noCity = await admin.post(`/admin/users/${user.id}`, { _csrf: csrf, roles: 'municipal', city: '', insurerId: '', organisationUscc: '', organisationName: '' });
+    expect(noCity.status).toBe(422);
+    expect(noCity.text).toMatch(/<select id="r-city"[^>]*aria-invalid="true"[^>]*aria-describedby="r-city-error"/);
+    expect(noCity.text).toContain('市级审核人员须指定一个所属城市');
+    const withCity = await admin.post(`/admin/users/${user.id}`, { _csrf: csrf, roles: 'municipal', city: '330200', insurerId: '', organisationUscc: '', organisationName: '' });
+    expect(withCity.status).toBe(303);
+    expect((await t.app.db.select().from(users).where(eq(users.id, user.id)))[0]).toMatchObject({ roles: ['municipal'], city: '330200' });
+
+    expect((await admin.get(`/admin/users/${user.id}`)).text).toContain('撤回邀请');
+    expect((await admin.post(`/admin/users/${user.id}/active`, { _csrf: csrf, active: 'false' })).status).toBe(303);
+    const after = await t.app.db.select().from(userInvitations).where(eq(userInvitations.userId, user.id));
+    expect(after.every((i) => i.revokedAt !== null)).toBe(true);
+    const refused = await admin.post(`/admin/users/${user.id}/invitation`, { _csrf: csrf });
+    expect(refused.status).toBe(409);
+    expect(refused.text).toContain('该账号已停用');
   });
 
   it('sort the staff list by name, page by page, without repeating or skipping anyone', async () => {

@@ -312,7 +312,15 @@ function UserPage({ p, user, insurers, attempt, actionErrors, done }: { p: PageC
           <ol class="timeline">
             {user.changes.map((c) => (
               <li>
-                <span class="muted" safe>{instant(c.at, p.locale)}</span> <code safe>{JSON.stringify(c.after)}</code>
+                <span class="muted" safe>{instant(c.at, p.locale)}</span>
+                <ul>
+                  {Object.keys(c.after).map((k) => (
+                    <li>
+                      <code safe>{k}</code>
+                      <span safe>{`：${k in c.before ? shown(c.before[k]) : '—'} → ${shown(c.after[k])}`}</span>
+                    </li>
+                  ))}
+                </ul>
               </li>
             ))}
           </ol>
@@ -321,6 +329,9 @@ function UserPage({ p, user, insurers, attempt, actionErrors, done }: { p: PageC
     </AdminLayout>
   );
 }
+
+/** A recorded value as a person reads it. */
+const shown = (v: unknown) => (v === null || v === undefined ? '—' : Array.isArray(v) ? v.join('、') || '—' : String(v));
 
 /** The form's values as the service's body: a scope left empty is none (null when editing). */
 function scopeOf(values: Attempt['values'], emptyAs: null | undefined) {
