@@ -108,6 +108,36 @@ describe('the administrator pages', () => {
     expect(refused.text).toContain('该账号已停用');
   });
 
+  it("name each service's refusal beside its field: a clock set back, a duplicate insurer code, a round's rate, a calendar day of another year", async () => {
+    const admin = await signedIn(w.people.admin.email);
+    const clock = await admin.get('/admin/clock');
+    const csrf = PageClient.csrfOf(clock.text);
+    const back = await admin.post('/admin/clock/set', { _csrf: csrf, at: '2001-01-01T09:00' });
+    expect(back.status).toBe(400);
+    expect(back.text).toMatch(/<input[^>]*id="s-at"[^>]*aria-invalid="true"[^>]*aria-describedby="s-at-error"/);
+
+    const code = `DUP${randomUUID().slice(0, 4)}`;
+    expect((await admin.post('/admin/insurers', { _csrf: csrf, name: '甲保险', code })).status).toBe(303);
+    const dup = await admin.post('/admin/insurers', { _csrf: csrf, name: '乙保险', code: code.toLowerCase() });
+    expect(dup.status).toBe(409);
+    expect(dup.text).toMatch(/id="f-code-error"[^>]*>\s*<span>保险公司代码 [^<]* 已存在/);
+
+    const form = await admin.get(`/admin/rounds/${w.round.id}`);
+    expect(form.status).toBe(200);
+    const fields = Object.fromEntries([...form.text.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    const badRate = await admin.post(`/admin/rounds/${w.round.id}`, { ...fields, _csrf: csrf, editionId: w.edition.id, insurerIds: w.round.insurerIds[0] ?? '', rateBp: '80%' });
+    expect(badRate.status).toBe(400);
+    expect(badRate.text).toMatch(/<input[^>]*id="f-rateBp"[^>]*aria-invalid="true"/);
+
+    const other = await admin.post('/admin/calendar/2031/add', { _csrf: csrf, date: '2032-03-08', kind: 'holiday', name: '' });
+    expect(other.status).toBe(422);
+    expect(other.text).toContain('不在 2031 年内');
+    expect((await admin.post('/admin/calendar/2031/add', { _csrf: csrf, date: '2031-03-10', kind: 'holiday', name: '演示' })).status).toBe(303);
+    expect((await admin.get('/admin/calendar?year=2031')).text).toContain('2031年3月10日');
+    expect((await admin.post('/admin/calendar/2031/remove', { _csrf: csrf, date: '2031-03-10' })).status).toBe(303);
+    expect((await admin.get('/admin/calendar?year=2031')).text).not.toContain('2031年3月10日');
+  });
+
   it('sort the staff list by name, page by page, without repeating or skipping anyone', async () => {
     const tag = randomUUID().slice(0, 8);
     for (const name of ['丙', '甲', '乙', '丁', '戊']) await makeUser(t.app.db, { roles: ['provincial'], name: `${tag}${name}` });
