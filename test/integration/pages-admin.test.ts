@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { insurers, userInvitations, users } from '../../db/schema';
+import { catalogueEditions, insurers, userInvitations, users } from '../../db/schema';
 import { makeUser } from '../../seeds/factories';
 import { useTestApp } from '../support/use-app';
 import { PageClient } from '../support/pages';
@@ -63,6 +63,20 @@ describe('the administrator pages', () => {
     expect((await admin.post('/admin/insurers', { _csrf: 'not-the-token', name: '无令牌保险公司', code })).status).toBe(403);
     expect(await t.app.db.select().from(insurers).where(eq(insurers.code, code))).toEqual([]);
     expect((await admin.post(`/admin/users/${w.people.finance.id}/active`, { active: 'false' })).status).toBe(403);
+    // the catalogue upload carries its token in the multipart body, and is refused without it
+    const docNumber = `无令牌〔2027〕${randomUUID().slice(0, 4)}号`;
+    const upload = async (withToken: boolean) => {
+      const form = new FormData();
+      if (withToken) form.set('_csrf', PageClient.csrfOf((await admin.get('/admin/catalogue')).text));
+      for (const [k, v] of Object.entries({ year: '2027', docNumber, effectiveOn: '2027-01-15', action: 'import' })) form.set(k, v);
+      form.set('file', new Blob(['序号,材料名称,性能要求,应用领域\n一、先进基础材料,,,\n1,无令牌材料,强度≥1MPa,测试\n'], { type: 'text/csv' }), 'no-token.csv');
+      const cookie = [...admin.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+      return fetch(`${t.url}/admin/catalogue/editions`, { method: 'POST', body: form, redirect: 'manual', headers: { cookie, accept: 'text/html' } });
+    };
+    expect((await upload(false)).status).toBe(403);
+    expect(await t.app.db.select().from(catalogueEditions).where(eq(catalogueEditions.docNumber, docNumber))).toEqual([]);
+    expect((await upload(true)).status).toBe(303);
+    expect(await t.app.db.select().from(catalogueEditions).where(eq(catalogueEditions.docNumber, docNumber))).toHaveLength(1);
     expect((await t.app.db.select().from(users).where(eq(users.id, w.people.finance.id)))[0]?.active).toBe(true);
   });
 
