@@ -11,6 +11,7 @@ import { roundCreateSchema, roundPatchSchema } from '../../rounds/schema';
 import type { RoundView } from '../../rounds/present';
 import { listInsurers } from '../../insurers/list';
 import { listPublishedEditions } from '../../reference/list';
+import { listEditions } from '../../catalogue/list';
 import { CsrfField, Field, FormProblems, errorsAt } from '../components/form';
 import { requireCsrf } from '../csrf';
 import { date, yuan } from '../format';
@@ -276,7 +277,8 @@ export function adminRounds(router: Router) {
   router.get('/admin/rounds', async (req, res) => {
     const p = pageOf(res);
     const ctx = adminOf(p);
-    const [list, editions] = await Promise.all([listRounds(ctx), listPublishedEditions(p.app)]);
+    // every edition, so a round whose edition was superseded since still names it
+    const [list, editions] = await Promise.all([listRounds(ctx), listEditions(ctx)]);
     const names = new Map(editions.map((e) => [e.id, `${e.year} · ${e.docNumber}`]));
     await render(res, <RoundsPage p={p} rounds={list.items} editions={names} done={doneOf(req.query, p.t.admin.rounds.done)} />);
   });
