@@ -54,7 +54,13 @@ export function dashboardPage(router: Router) {
         ) : (
           ''
         )}
-        {hasAny(roles, ['admin']) ? <p class="empty" safe>{d.adminNote}</p> : ''}
+        {hasAny(roles, ['admin']) ? (
+          <p>
+            <a href="/admin" safe>{d.adminNote}</a>
+          </p>
+        ) : (
+          ''
+        )}
       </Layout>,
     );
   });

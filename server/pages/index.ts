@@ -15,6 +15,7 @@ import { inboxPage } from './inbox';
 import { casePage } from './case';
 import { noticePages } from './notices';
 import { moneyPages } from './money';
+import { adminPages } from './admin';
 
 // Paths the API, its documents and the operators' probes own: the pages never answer them.
 const NOT_PAGES = /^\/(api|docs|openapi\.json|healthz|readyz|metrics)(\/|$)/;
@@ -62,6 +63,7 @@ export function pagesRouter(app: AppContext): RequestHandler {
   casePage(router);
   noticePages(router, app);
   moneyPages(router);
+  adminPages(router);
   router.use((_req, res) => notFoundPage(res));
   router.use(pageErrors(app.log));
   return (req, res, next) => (NOT_PAGES.test(req.path) ? next() : router(req, res, next));

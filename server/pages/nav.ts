@@ -23,5 +23,6 @@ export function navFor(t: Messages, roles: readonly Role[] | null): NavItem[] {
     ...(hasAny(roles, ['finance', 'provincial']) ? [{ href: '/money', label: t.nav.money }] : []),
     { href: '/catalogue', label: t.nav.catalogue },
     { href: '/notices', label: t.nav.notices },
+    ...(hasAny(roles, ['admin']) ? [{ href: '/admin', label: t.admin.nav }] : []),
   ];
 }

@@ -64,7 +64,7 @@ export async function descriptionOf(page: Page, label: string): Promise<string> 
  * before the file's tests, both closed after them. Browser files take a database of their own by
  * default: a reviewer's inbox and the notice page list everything of a city or a round.
  */
-export function useBrowser(setUp: SetUp = { ownDatabase: true }): { t: TestApp; w: World; browser: Browser } {
+export function useBrowser(setUp: SetUp | (() => SetUp) = { ownDatabase: true }): { t: TestApp; w: World; browser: Browser } {
   const { t, w } = useTestApp(setUp);
   let current: Browser | undefined;
   beforeAll(async () => {

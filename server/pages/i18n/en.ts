@@ -1,4 +1,5 @@
 import type { Messages } from './zh';
+import { adminEn } from './admin-en';
 
 // Typed against the Chinese catalogue: a key missing here, or one zh does not have, fails to compile.
 export const en: Messages = {
@@ -55,7 +56,7 @@ export const en: Messages = {
     openCases: 'See all applications',
     recentCases: 'Recent applications',
     noCasesFirm: 'No applications yet. They appear here once you open a draft.',
-    adminNote: 'Administrators keep users, rounds, catalogues and the calendar through the API.',
+    adminNote: 'Keep users, rounds, catalogues, insurers and the calendar on the Admin pages.',
   },
   catalogue: {
     title: 'Catalogue',
@@ -299,4 +300,5 @@ export const en: Messages = {
     more: 'Next page',
   },
   dates: { at: (d, t) => `${d} ${t}` },
+  admin: adminEn,
 };

@@ -2,6 +2,7 @@
 // Domain words that the workflow chart declares (task and clock names) come from the chart.
 import type { CaseEventType } from '../../../workflows/case/types';
 import type { DocumentType } from '../../../db/schema';
+import { adminZh } from './admin-zh';
 
 export const zh = {
   lang: { htmlLang: 'zh-CN', other: 'en', switchTo: 'English', switchLabel: '切换语言' },
@@ -57,7 +58,7 @@ export const zh = {
     openCases: '查看全部申请',
     recentCases: '最近的申请',
     noCasesFirm: '还没有申请。申请将在您创建草稿后显示在这里。',
-    adminNote: '管理员通过接口维护用户、批次、目录和日历。',
+    adminNote: '在“管理”页面维护用户、批次、目录、保险公司和日历。',
   },
   catalogue: {
     title: '目录查询',
@@ -304,6 +305,8 @@ export const zh = {
     more: '下一页',
   },
   dates: { at: (d: string, t: string) => `${d} ${t}` },
+  // the administrator's pages, in a file of their own
+  admin: adminZh,
 };
 
 export type Messages = typeof zh;

@@ -1,0 +1,169 @@
+import type { Request, Response, Router } from 'express';
+import type { FieldError } from '../../errors';
+import { calendarYearBody, calendarYearParams, readCalendarYear, replaceCalendarYear, type CalendarYearBody } from '../../calendar/admin';
+import { zodErrors } from '../../http/problem';
+import { CsrfField, Field, FormProblems } from '../components/form';
+import { requireCsrf } from '../csrf';
+import { date } from '../format';
+import { field, pageOf, render, type PageCtx } from '../page';
+import { AdminLayout, adminOf, atFields, doneOf, problemsOf, statusOfProblem } from './common';
+
+// The working-day calendar (SPEC §4): a year's exceptions to Mon–Fri. Adding or removing one day
+// sends the whole year, changed, to the service of PUT /admin/calendar/:year, which checks it and
+// recounts the deadlines it moves.
+
+type Year = Awaited<ReturnType<typeof readCalendarYear>>;
+interface Attempt {
+  values: Record<string, string>;
+  errors: FieldError[];
+}
+
+const weekdayOf = (iso: string) => new Date(`${iso}T00:00:00Z`).getUTCDay();
+
+function CalendarPage({ p, year, attempt, done }: { p: PageCtx; year: Year; attempt: Attempt | null; done?: string | undefined }) {
+  const c = p.t.admin.calendar;
+  const errors = attempt?.errors ?? [];
+  const v = attempt?.values ?? {};
+  return (
+    <AdminLayout p={p} title={`${c.title} · ${year.year}`} done={done}>
+      <p safe>{c.intro}</p>
+      <form method="get" action="/admin/calendar" class="search">
+        <div class="field">
+          <label for="y-year" safe>{c.year}</label>
+          <input id="y-year" name="year" type="number" value={String(year.year)} min="2000" max="2100" />
+        </div>
+        <button type="submit" safe>{c.show}</button>
+      </form>
+      <p>
+        <span class={`badge ${year.published ? 'state-approved' : 'state-draft'}`} safe>{year.published ? c.published : c.notPublished}</span>
+      </p>
+      <form method="post" action={`/admin/calendar/${year.year}/published`}>
+        <CsrfField p={p} />
+        <input type="hidden" name="published" value={year.published ? 'false' : 'true'} />
+        <button type="submit" safe>{year.published ? c.setUnpublished : c.setPublished}</button>
+      </form>
+      {year.days.length === 0 ? (
+        <p class="empty" safe>{c.empty(year.year)}</p>
+      ) : (
+        <div class="table-wrap">
+          <table class="stack">
+            <thead>
+              <tr>
+                <th scope="col" safe>{c.date}</th>
+                <th scope="col" safe>{c.weekday}</th>
+                <th scope="col" safe>{c.kind}</th>
+                <th scope="col" safe>{c.nameCol}</th>
+                <th scope="col" safe>{c.source}</th>
+                <th scope="col" safe>{p.t.admin.action}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {year.days.map((d) => (
+                <tr>
+                  <td data-label={c.date} safe>{date(d.date, p.locale)}</td>
+                  <td data-label={c.weekday} safe>{c.weekdays[weekdayOf(d.date)]}</td>
+                  <td data-label={c.kind}>
+                    <span class={`badge ${d.kind === 'holiday' ? 'state-approved' : 'state-revision'}`} safe>{c.kinds[d.kind]}</span>
+                  </td>
+                  <td data-label={c.nameCol} safe>{d.name ?? '—'}</td>
+                  <td data-label={c.source} safe>{c.sources[d.source]}</td>
+                  <td data-label={p.t.admin.action}>
+                    <form method="post" action={`/admin/calendar/${year.year}/remove`}>
+                      <CsrfField p={p} />
+                      <input type="hidden" name="date" value={d.date} />
+                      <button type="submit" class="danger" aria-label={c.removeLabel(date(d.date, p.locale))} safe>{c.remove}</button>
+                    </form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <form method="post" action={`/admin/calendar/${year.year}/add`} class="decision" aria-labelledby="add-day" novalidate>
+        <h2 id="add-day" safe>{c.add}</h2>
+        <CsrfField p={p} />
+        <FormProblems p={p} errors={errors} fields={['date', 'kind', 'name']} />
+        <Field p={p} idPrefix="d" name="date" type="date" label={c.date} errors={errors} value={v.date ?? ''} required />
+        <div class={errors.some((e) => e.path === 'kind') ? 'field invalid' : 'field'}>
+          <label for="d-kind" safe>{c.kind}</label>
+          {errors.some((e) => e.path === 'kind') ? (
+            <p class="error" id="d-kind-error">
+              {errors.filter((e) => e.path === 'kind').map((e) => (
+                <span safe>{p.locale === 'zh' ? (e.messageZh ?? e.message) : e.message}</span>
+              ))}
+            </p>
+          ) : (
+            ''
+          )}
+          <select id="d-kind" name="kind" aria-invalid={errors.some((e) => e.path === 'kind') ? 'true' : undefined} aria-describedby={errors.some((e) => e.path === 'kind') ? 'd-kind-error' : undefined}>
+            {(['holiday', 'workday'] as const).map((k) => (
+              <option value={k} selected={v.kind === k} safe>{c.kinds[k]}</option>
+            ))}
+          </select>
+        </div>
+        <Field p={p} idPrefix="d" name="name" label={c.name} errors={errors} value={v.name ?? ''} />
+        <button type="submit" class="primary" safe>{c.submit}</button>
+      </form>
+    </AdminLayout>
+  );
+}
+
+function yearOf(raw: unknown): number {
+  const parsed = calendarYearParams.safeParse({ year: raw });
+  return parsed.success ? parsed.data.year : Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date()));
+}
+
+async function show(req: Request, res: Response, year: number, attempt: Attempt | null, status = 200) {
+  const p = pageOf(res);
+  const view = await readCalendarYear(adminOf(p), year);
+  await render(res, <CalendarPage p={p} year={view} attempt={attempt} done={doneOf(req.query, p.t.admin.calendar.done)} />, status);
+}
+
+const asBody = (y: Year) => y.days.map((d) => ({ date: d.date, kind: d.kind, name: d.name }));
+
+export function adminCalendar(router: Router) {
+  router.get('/admin/calendar', async (req, res) => {
+    const p = pageOf(res);
+    const year = typeof req.query.year === 'string' ? yearOf(req.query.year) : yearOf(String(new Date(p.app.clock.now()).getUTCFullYear()));
+    await show(req, res, year, null);
+  });
+
+  /** Replaces the year with `body`; the new day's problems (days.<i>.date, …) go beside its fields. */
+  async function replace(req: Request, res: Response, year: number, body: unknown, newIndex: number | null, done: string) {
+    const ctx = adminOf(pageOf(res));
+    const values = { date: field(req, 'date'), kind: field(req, 'kind'), name: field(req, 'name') };
+    const onFields = (errors: FieldError[]) => atFields(errors, (path) => (newIndex !== null && path.startsWith(`days.${newIndex}.`) ? path.slice(`days.${newIndex}.`.length) : path));
+    const parsed = calendarYearBody.safeParse(body);
+    if (!parsed.success) return show(req, res, year, { values, errors: onFields(zodErrors(parsed.error, '')) }, 400);
+    try {
+      await replaceCalendarYear(ctx, year, parsed.data);
+    } catch (err) {
+      return show(req, res, year, { values, errors: onFields(problemsOf(err)) }, statusOfProblem(err));
+    }
+    res.redirect(303, `/admin/calendar?year=${year}&done=${done}`);
+  }
+
+  router.post('/admin/calendar/:year/add', requireCsrf(), async (req, res) => {
+    const year = yearOf(req.params.year);
+    const current = await readCalendarYear(adminOf(pageOf(res)), year);
+    const days = asBody(current);
+    const name = field(req, 'name').trim();
+    const added = { date: field(req, 'date'), kind: field(req, 'kind'), name: name === '' ? null : name };
+    await replace(req, res, year, { published: current.published, days: [...days, added] }, days.length, 'added');
+  });
+
+  router.post('/admin/calendar/:year/remove', requireCsrf(), async (req, res) => {
+    const year = yearOf(req.params.year);
+    const current = await readCalendarYear(adminOf(pageOf(res)), year);
+    const gone = field(req, 'date');
+    const body: CalendarYearBody = { published: current.published, days: asBody(current).filter((d) => d.date !== gone) };
+    await replace(req, res, year, body, null, 'removed');
+  });
+
+  router.post('/admin/calendar/:year/published', requireCsrf(), async (req, res) => {
+    const year = yearOf(req.params.year);
+    const current = await readCalendarYear(adminOf(pageOf(res)), year);
+    await replace(req, res, year, { published: field(req, 'published') === 'true', days: asBody(current) }, null, 'published');
+  });
+}

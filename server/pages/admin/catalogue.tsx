@@ -1,0 +1,297 @@
+import type { Request, Response, Router } from 'express';
+import { z } from 'zod';
+import { AppError, notFound, type FieldError } from '../../errors';
+import { editionUpload } from '../../catalogue/upload';
+import { readImportInput } from '../../catalogue/import-input';
+import { importEdition, previewEdition, type FileIssue } from '../../catalogue/import';
+import { publishEdition } from '../../catalogue/publish';
+import { getEdition } from '../../catalogue/get';
+import { listEditions } from '../../catalogue/list';
+import { CsrfField, Field, FormProblems, errorsAt } from '../components/form';
+import { requireCsrf } from '../csrf';
+import { date } from '../format';
+import { field, pageOf, problemText, render, type PageCtx } from '../page';
+import { AdminLayout, adminOf, doneOf, problemsOf, statusOfProblem } from './common';
+
+// Catalogue editions (SPEC §3): the multipart upload of POST /catalogue/editions on the same
+// parser and services — a dry run that writes nothing, an import as a draft, then publishing.
+
+type Edition = Awaited<ReturnType<typeof listEditions>>[number];
+type Preview = Awaited<ReturnType<typeof previewEdition>>;
+type EditionView = Awaited<ReturnType<typeof getEdition>>;
+interface Attempt {
+  values: Record<string, string>;
+  errors: FieldError[];
+}
+
+const FIELDS = ['file', 'year', 'docNumber', 'effectiveOn', 'title'];
+
+function StatusTag({ p, status }: { p: PageCtx; status: string }) {
+  const cls = status === 'published' ? 'state-approved' : status === 'draft' ? 'state-draft' : 'state-withdrawn';
+  return <span class={`badge ${cls}`} safe>{p.t.admin.catalogue.statuses[status] ?? status}</span>;
+}
+
+function IssueTable({ p, title, issues, id }: { p: PageCtx; title: string; issues: readonly FileIssue[]; id: string }) {
+  const c = p.t.admin.catalogue;
+  if (issues.length === 0) return '';
+  return (
+    <section aria-labelledby={id}>
+      <h3 id={id} safe>{`${title}（${issues.length}）`}</h3>
+      <div class="table-wrap">
+        <table class="stack">
+          <thead>
+            <tr>
+              <th scope="col" class="num" safe>{c.row}</th>
+              <th scope="col" safe>{c.column}</th>
+              <th scope="col" safe>{c.problem}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {issues.map((e) => (
+              <tr>
+                <td data-label={c.row} class="num">{e.rowNumber > 0 ? String(e.rowNumber) : '—'}</td>
+                <td data-label={c.column} safe>{e.column ?? '—'}</td>
+                <td data-label={c.problem} safe>{problemText(e, p.locale)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function PreviewSection({ p, preview }: { p: PageCtx; preview: Preview }) {
+  const c = p.t.admin.catalogue;
+  return (
+    <section aria-labelledby="preview" class="preview">
+      <h2 id="preview" safe>{c.previewTitle}</h2>
+      <p>
+        <strong safe>{preview.title}</strong> {preview.isDemo ? <span class="badge state-revision" safe>{c.demo}</span> : ''}
+      </p>
+      <p role="status" safe>{c.previewIntro(preview.entryCount)}</p>
+      {preview.errors.length === 0 ? <p class="done" safe>{c.noErrors}</p> : ''}
+      <IssueTable p={p} title={c.errors} issues={preview.errors} id="preview-errors" />
+      <IssueTable p={p} title={c.warnings} issues={preview.warnings} id="preview-warnings" />
+      {preview.entries.length ? (
+        <div class="table-wrap">
+          <table class="stack">
+            <thead>
+              <tr>
+                <th scope="col" class="num" safe>{c.row}</th>
+                <th scope="col" class="num" safe>{c.seq}</th>
+                <th scope="col" safe>{c.material}</th>
+                <th scope="col" safe>{c.requirements}</th>
+                <th scope="col" safe>{c.field}</th>
+                <th scope="col" safe>{c.category}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {preview.entries.map((e) => (
+                <tr>
+                  <td data-label={c.row} class="num">{e.rowNumber}</td>
+                  <td data-label={c.seq} class="num">{e.seq}</td>
+                  <td data-label={c.material} safe>{e.name}</td>
+                  <td data-label={c.requirements} safe>{e.requirements}</td>
+                  <td data-label={c.field} safe>{e.applicationField}</td>
+                  <td data-label={c.category} safe>{[e.topCategory, e.majorCategory, e.subCategory].filter(Boolean).join(' / ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        ''
+      )}
+      {preview.errors.length === 0 ? <p class="hint" safe>{c.reselect}</p> : ''}
+    </section>
+  );
+}
+
+function CataloguePage({ p, editions, preview, attempt, done }: { p: PageCtx; editions: Edition[]; preview: Preview | null; attempt: Attempt | null; done?: string | undefined }) {
+  const c = p.t.admin.catalogue;
+  const errors = attempt?.errors ?? [];
+  const v = attempt?.values ?? {};
+  const fileErrors = errorsAt(errors, 'file');
+  return (
+    <AdminLayout p={p} title={c.title} done={done}>
+      <p safe>{c.intro}</p>
+      {preview ? <PreviewSection p={p} preview={preview} /> : ''}
+      <form method="post" action="/admin/catalogue/editions" enctype="multipart/form-data" class="decision" aria-labelledby="upload" novalidate>
+        <h2 id="upload" safe>{c.upload}</h2>
+        <CsrfField p={p} />
+        <FormProblems p={p} errors={errors} fields={FIELDS} />
+        <div class={fileErrors.length ? 'field invalid' : 'field'}>
+          <label for="f-file" safe>{c.file}</label>
+          {fileErrors.length ? (
+            <p class="error" id="f-file-error">
+              {fileErrors.map((e) => (
+                <span safe>{problemText(e, p.locale)}</span>
+              ))}
+            </p>
+          ) : (
+            ''
+          )}
+          <input id="f-file" name="file" type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" aria-invalid={fileErrors.length ? 'true' : undefined} aria-describedby={fileErrors.length ? 'f-file-error' : undefined} />
+        </div>
+        <Field p={p} name="year" type="number" label={c.year} errors={errors} value={v.year ?? ''} required />
+        <Field p={p} name="docNumber" label={c.docNumberField} errors={errors} value={v.docNumber ?? ''} required />
+        <Field p={p} name="effectiveOn" type="date" label={c.effectiveOnField} errors={errors} value={v.effectiveOn ?? ''} required />
+        <Field p={p} name="title" label={c.titleField} errors={errors} value={v.title ?? ''} />
+        <div class="actions">
+          <button type="submit" name="action" value="preview" safe>{c.preview}</button>
+          <button type="submit" name="action" value="import" class="primary" safe>{c.import}</button>
+        </div>
+      </form>
+      <section aria-labelledby="editions">
+        <h2 id="editions" safe>{c.editions}</h2>
+        {editions.length === 0 ? (
+          <p class="empty" safe>{c.noEditions}</p>
+        ) : (
+          <div class="table-wrap">
+            <table class="stack">
+              <thead>
+                <tr>
+                  <th scope="col" safe>{c.docNumber}</th>
+                  <th scope="col" safe>{c.editionTitle}</th>
+                  <th scope="col" safe>{c.status}</th>
+                  <th scope="col" safe>{c.effectiveOn}</th>
+                  <th scope="col" class="num" safe>{c.entries}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {editions.map((e) => (
+                  <tr>
+                    <td data-label={c.docNumber}>
+                      <a href={`/admin/catalogue/editions/${e.id}`} safe>{e.docNumber}</a>
+                    </td>
+                    <td data-label={c.editionTitle} safe>{e.title}</td>
+                    <td data-label={c.status}>
+                      <StatusTag p={p} status={e.status} />
+                    </td>
+                    <td data-label={c.effectiveOn} safe>{date(e.effectiveOn, p.locale)}</td>
+                    <td data-label={c.entries} class="num">{e.entryCount}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </AdminLayout>
+  );
+}
+
+function EditionPage({ p, edition, errors, done }: { p: PageCtx; edition: EditionView; errors: FieldError[]; done?: string | undefined }) {
+  const c = p.t.admin.catalogue;
+  return (
+    <AdminLayout p={p} title={c.editionPage(edition.docNumber)} done={done}>
+      <dl class="summary">
+        <dt safe>{c.editionTitle}</dt>
+        <dd safe>{edition.title}</dd>
+        <dt safe>{c.status}</dt>
+        <dd>
+          <StatusTag p={p} status={edition.status} />
+        </dd>
+        <dt safe>{c.effectiveOn}</dt>
+        <dd safe>{date(edition.effectiveOn, p.locale)}</dd>
+        <dt safe>{c.entries}</dt>
+        <dd class="num">{edition.entryCount}</dd>
+      </dl>
+      <FormProblems p={p} errors={errors} fields={[]} />
+      {edition.status === 'draft' ? (
+        <form method="post" action={`/admin/catalogue/editions/${edition.id}/publish`} class="decision">
+          <CsrfField p={p} />
+          <p class="hint" safe>{c.publishHint}</p>
+          <button type="submit" class="primary" safe>{c.publish}</button>
+        </form>
+      ) : (
+        ''
+      )}
+      <section aria-labelledby="categories">
+        <h2 id="categories" safe>{c.categories}</h2>
+        <ul class="tree">
+          {edition.categories.map((t) => (
+            <li>
+              <span safe>{`${t.top ?? '—'}（${t.entryCount}）`}</span>
+              <ul>
+                {t.majors.map((m) => (
+                  <li>
+                    <span safe>{`${m.major ?? '—'}（${m.entryCount}）`}</span>
+                    {m.subs.length ? (
+                      <ul>
+                        {m.subs.map((s) => (
+                          <li safe>{`${s.sub}（${s.entryCount}）`}</li>
+                        ))}
+                      </ul>
+                    ) : (
+                      ''
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </AdminLayout>
+  );
+}
+
+const uuid = z.uuid();
+const idOf = (raw: unknown) => {
+  const parsed = uuid.safeParse(raw);
+  if (!parsed.success) throw notFound('catalogue edition');
+  return parsed.data;
+};
+
+async function showList(req: Request, res: Response, preview: Preview | null, attempt: Attempt | null, status = 200) {
+  const p = pageOf(res);
+  const editions = await listEditions(adminOf(p));
+  await render(res, <CataloguePage p={p} editions={editions} preview={preview} attempt={attempt} done={doneOf(req.query, p.t.admin.catalogue.done)} />, status);
+}
+
+async function showEdition(req: Request, res: Response, id: string, errors: FieldError[], status = 200) {
+  const p = pageOf(res);
+  const ctx = adminOf(p);
+  await render(res, <EditionPage p={p} edition={await getEdition(p.app, ctx.user, id)} errors={errors} done={doneOf(req.query, p.t.admin.catalogue.done)} />, status);
+}
+
+export function adminCatalogue(router: Router) {
+  router.get('/admin/catalogue', (req, res) => showList(req, res, null, null));
+
+  // the admin check (adminOnly) has run before the upload is read; the form token travels in the multipart body
+  router.post('/admin/catalogue/editions', ...editionUpload, requireCsrf(), async (req, res) => {
+    const ctx = adminOf(pageOf(res));
+    const values = { year: field(req, 'year'), docNumber: field(req, 'docNumber'), effectiveOn: field(req, 'effectiveOn'), title: field(req, 'title') };
+    let input;
+    try {
+      input = readImportInput(req.file, req.body);
+    } catch (err) {
+      return showList(req, res, null, { values, errors: problemsOf(err) }, statusOfProblem(err));
+    }
+    if (field(req, 'action') !== 'import') return showList(req, res, await previewEdition(ctx, input), { values, errors: [] });
+    try {
+      const edition = await importEdition(ctx, input);
+      res.redirect(303, `/admin/catalogue/editions/${edition.id}?done=imported`);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.kind !== 'unprocessable') throw err;
+      // a file refused for its rows: the preview shows them, by row, and nothing was written
+      const refused: FieldError = { path: 'file', message: err.message, messageZh: `文件有 ${err.errors.length} 处错误，未导入任何数据` };
+      return showList(req, res, await previewEdition(ctx, input), { values, errors: [refused] }, 422);
+    }
+  });
+
+  router.get('/admin/catalogue/editions/:id', (req, res) => showEdition(req, res, idOf(req.params.id), []));
+
+  router.post('/admin/catalogue/editions/:id/publish', requireCsrf(), async (req, res) => {
+    const ctx = adminOf(pageOf(res));
+    const id = idOf(req.params.id);
+    try {
+      await publishEdition(ctx, id);
+    } catch (err) {
+      return showEdition(req, res, id, problemsOf(err), statusOfProblem(err));
+    }
+    res.redirect(303, `/admin/catalogue/editions/${id}?done=published`);
+  });
+}

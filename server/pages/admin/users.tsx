@@ -1,0 +1,427 @@
+import type { Request, Response, Router } from 'express';
+import { z } from 'zod';
+import { roles as allRoles, type Role } from '../../../db/schema/accounts';
+import { notFound, type FieldError } from '../../errors';
+import { cities } from '../../domain/cities';
+import { zodErrors } from '../../http/problem';
+import { listUsers } from '../../admin/users/list';
+import { getUser } from '../../admin/users/get';
+import { createUser } from '../../admin/users/create';
+import { updateUser } from '../../admin/users/update';
+import { resendInvitation } from '../../admin/users/invite';
+import { userCreateSchema, userListQuerySchema, userPatchSchema, userSorts } from '../../admin/users/schema';
+import { listInsurers } from '../../insurers/list';
+import { CsrfField, Field, FormProblems, errorsAt } from '../components/form';
+import { filled, NextPage } from '../components/pager';
+import { requireCsrf } from '../csrf';
+import { instant } from '../format';
+import { field, pageOf, problemText, render, type PageCtx } from '../page';
+import { AdminLayout, adminOf, atFields, doneOf, problemsOf, statusOfProblem } from './common';
+
+// Staff accounts and their invitations (SPEC §2, §7): the services of /admin/users. A withdrawn
+// invitation is a deactivated account: the service ends its unused link with it.
+
+type UserList = Awaited<ReturnType<typeof listUsers>>;
+type UserDetail = Awaited<ReturnType<typeof getUser>>;
+type Insurer = Awaited<ReturnType<typeof listInsurers>>['items'][number];
+interface Attempt {
+  values: Record<string, string | string[]>;
+  errors: FieldError[];
+}
+
+// firm accounts come from a firm's registration only (server/admin/users/rules.ts refuses them)
+const STAFF_ROLES = allRoles.filter((r) => r !== 'firm');
+const SCOPE_FIELDS = ['city', 'insurerId', 'organisationUscc', 'organisationName'] as const;
+
+const uuid = z.uuid();
+const idOf = (raw: unknown) => {
+  const parsed = uuid.safeParse(raw);
+  if (!parsed.success) throw notFound('user');
+  return parsed.data;
+};
+
+function StatusBadge({ p, status }: { p: PageCtx; status: string }) {
+  const cls = status === 'active' ? 'state-approved' : status === 'invited' ? 'state-revision' : 'state-withdrawn';
+  return <span class={`badge ${cls}`} safe>{p.t.admin.users.statuses[status] ?? status}</span>;
+}
+
+/** A select with its label and problems, tied together for screen readers like Field. */
+function Select({ p, name, label, errors, value, options, idPrefix = 'f', placeholder }: { p: PageCtx; name: string; label: string; errors: readonly FieldError[]; value: string; options: readonly (readonly [string, string])[]; idPrefix?: string; placeholder?: string }) {
+  const id = `${idPrefix}-${name}`;
+  const mine = errorsAt(errors, name);
+  return (
+    <div class={mine.length ? 'field invalid' : 'field'}>
+      <label for={id} safe>{label}</label>
+      {mine.length ? (
+        <p class="error" id={`${id}-error`}>
+          {mine.map((e) => (
+            <span safe>{problemText(e, p.locale)}</span>
+          ))}
+        </p>
+      ) : (
+        ''
+      )}
+      <select id={id} name={name} aria-invalid={mine.length ? 'true' : undefined} aria-describedby={mine.length ? `${id}-error` : undefined}>
+        {placeholder !== undefined ? <option value="" safe>{placeholder}</option> : ''}
+        {options.map(([v, l]) => (
+          <option value={v} selected={v === value} safe>{l}</option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+const cityOptions = (p: PageCtx) => cities.map((c) => [c.code, p.locale === 'zh' ? c.name : c.nameEn] as const);
+const insurerOptions = (insurers: Insurer[]) => insurers.map((i) => [i.id, `${i.code} · ${i.name}`] as const);
+const one = (v: string | string[] | undefined) => (Array.isArray(v) ? (v[0] ?? '') : (v ?? ''));
+
+function ScopeFields({ p, errors, values, insurers, idPrefix }: { p: PageCtx; errors: FieldError[]; values: Attempt['values']; insurers: Insurer[]; idPrefix: string }) {
+  const u = p.t.admin.users;
+  return (
+    <>
+      <Select p={p} idPrefix={idPrefix} name="city" label={u.city} errors={errors} value={one(values.city)} options={cityOptions(p)} placeholder={u.choose} />
+      <Select p={p} idPrefix={idPrefix} name="insurerId" label={u.insurer} errors={errors} value={one(values.insurerId)} options={insurerOptions(insurers)} placeholder={u.choose} />
+      <Field p={p} idPrefix={idPrefix} name="organisationUscc" label={u.orgUscc} errors={errors} value={one(values.organisationUscc)} />
+      <Field p={p} idPrefix={idPrefix} name="organisationName" label={u.orgName} errors={errors} value={one(values.organisationName)} />
+    </>
+  );
+}
+
+function SortLink({ query, sort, label }: { query: Record<string, string>; sort: string; label: string }) {
+  const params = new URLSearchParams({ ...query, ...(sort === 'created' ? {} : { sort }) });
+  params.delete('cursor');
+  if (sort === 'created') params.delete('sort');
+  const current = (query.sort ?? 'created') === sort;
+  return (
+    <a href={`/admin/users?${params.toString()}`} aria-current={current ? 'true' : undefined} safe>
+      {label}
+    </a>
+  );
+}
+
+function UsersPage({ p, list, query, insurers, attempt, done }: { p: PageCtx; list: UserList; query: Record<string, string>; insurers: Insurer[]; attempt: Attempt | null; done?: string | undefined }) {
+  const u = p.t.admin.users;
+  const errors = attempt?.errors ?? [];
+  const values = attempt?.values ?? {};
+  return (
+    <AdminLayout p={p} title={u.title} done={done}>
+      <p safe>{u.intro}</p>
+      <form method="get" action="/admin/users" class="search" role="search" aria-label={u.filter}>
+        <div class="field">
+          <label for="q-q" safe>{u.q}</label>
+          <input id="q-q" name="q" type="search" value={query.q ?? ''} />
+        </div>
+        <div class="field">
+          <label for="q-role" safe>{u.role}</label>
+          <select id="q-role" name="role">
+            <option value="" safe>{u.anyRole}</option>
+            {allRoles.map((r) => (
+              <option value={r} selected={query.role === r} safe>{p.t.roles[r]}</option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="q-active" safe>{u.status}</label>
+          <select id="q-active" name="active">
+            <option value="" safe>{u.anyStatus}</option>
+            <option value="true" selected={query.active === 'true'} safe>{u.activeOnly}</option>
+            <option value="false" selected={query.active === 'false'} safe>{u.inactiveOnly}</option>
+          </select>
+        </div>
+        <div class="field">
+          <label for="q-sort" safe>{u.sort}</label>
+          <select id="q-sort" name="sort">
+            <option value="" safe>{u.sorts.created}</option>
+            {userSorts.map((s) => (
+              <option value={s} selected={query.sort === s} safe>{u.sorts[s]}</option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" safe>{u.apply}</button>
+      </form>
+      {list.items.length === 0 ? (
+        <p class="empty" safe>{u.empty}</p>
+      ) : (
+        <div class="table-wrap">
+          <table class="stack">
+            <thead>
+              <tr>
+                <th scope="col" aria-sort={query.sort === 'name' ? 'ascending' : undefined}>
+                  <SortLink query={query} sort="name" label={u.name} />
+                </th>
+                <th scope="col" safe>{u.email}</th>
+                <th scope="col" aria-sort={query.sort === 'role' ? 'ascending' : undefined}>
+                  <SortLink query={query} sort="role" label={u.roles} />
+                </th>
+                <th scope="col" aria-sort={query.sort === 'status' ? 'ascending' : undefined}>
+                  <SortLink query={query} sort="status" label={u.status} />
+                </th>
+                <th scope="col" aria-sort={query.sort === undefined ? 'descending' : undefined}>
+                  <SortLink query={query} sort="created" label={u.created} />
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.items.map((x) => (
+                <tr>
+                  <td data-label={u.name}>
+                    <a href={`/admin/users/${x.id}`} safe>{x.name}</a>
+                  </td>
+                  <td data-label={u.email} safe>{x.email}</td>
+                  <td data-label={u.roles} safe>{x.roles.map((r) => p.t.roles[r]).join('、')}</td>
+                  <td data-label={u.status}>
+                    <StatusBadge p={p} status={x.status} />
+                  </td>
+                  <td data-label={u.created} safe>{instant(x.createdAt, p.locale)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <NextPage path="/admin/users" query={query} cursor={list.nextCursor} label={u.more} />
+      <form method="post" action="/admin/users" class="decision" aria-labelledby="invite" novalidate>
+        <h2 id="invite" safe>{u.invite}</h2>
+        <p class="hint" safe>{u.inviteIntro}</p>
+        <CsrfField p={p} />
+        <FormProblems p={p} errors={errors} fields={['email', 'name', 'roles', ...SCOPE_FIELDS]} />
+        <Field p={p} idPrefix="i" name="email" type="email" label={u.email} errors={errors} value={one(values.email)} required autocomplete="off" />
+        <Field p={p} idPrefix="i" name="name" label={u.name} errors={errors} value={one(values.name)} required autocomplete="off" />
+        <Select p={p} idPrefix="i" name="roles" label={u.role} errors={errors} value={one(values.roles)} options={STAFF_ROLES.map((r) => [r, p.t.roles[r]] as const)} placeholder={u.choose} />
+        <ScopeFields p={p} errors={errors} values={values} insurers={insurers} idPrefix="i" />
+        <button type="submit" class="primary" safe>{u.sendInvite}</button>
+      </form>
+    </AdminLayout>
+  );
+}
+
+function RolesForm({ p, user, insurers, attempt }: { p: PageCtx; user: UserDetail; insurers: Insurer[]; attempt: Attempt | null }) {
+  const u = p.t.admin.users;
+  const errors = attempt?.errors ?? [];
+  const values: Attempt['values'] = attempt?.values ?? { roles: user.roles, city: user.city ?? '', insurerId: user.insurerId ?? '', organisationUscc: user.organisationUscc ?? '', organisationName: user.organisationName ?? '' };
+  const chosen = Array.isArray(values.roles) ? values.roles : values.roles ? [values.roles] : [];
+  const roleErrors = errorsAt(errors, 'roles');
+  return (
+    <form method="post" action={`/admin/users/${user.id}`} class="decision" aria-labelledby="change-roles" novalidate>
+      <h2 id="change-roles" safe>{u.changeRoles}</h2>
+      <CsrfField p={p} />
+      <FormProblems p={p} errors={errors} fields={['roles', ...SCOPE_FIELDS]} />
+      <fieldset class={roleErrors.length ? 'field invalid' : 'field'} aria-describedby={roleErrors.length ? 'r-roles-error r-roles-hint' : 'r-roles-hint'}>
+        <legend safe>{u.roles}</legend>
+        <p class="hint" id="r-roles-hint" safe>{u.rolesHint}</p>
+        {roleErrors.length ? (
+          <p class="error" id="r-roles-error">
+            {roleErrors.map((e) => (
+              <span safe>{problemText(e, p.locale)}</span>
+            ))}
+          </p>
+        ) : (
+          ''
+        )}
+        {STAFF_ROLES.map((r) => (
+          <label class="check">
+            <input type="checkbox" name="roles" value={r} checked={chosen.includes(r)} /> <span safe>{p.t.roles[r]}</span>
+          </label>
+        ))}
+      </fieldset>
+      <ScopeFields p={p} errors={errors} values={values} insurers={insurers} idPrefix="r" />
+      <button type="submit" class="primary" safe>{p.t.admin.save}</button>
+    </form>
+  );
+}
+
+function UserPage({ p, user, insurers, attempt, actionErrors, done }: { p: PageCtx; user: UserDetail; insurers: Insurer[]; attempt: Attempt | null; actionErrors: FieldError[]; done?: string | undefined }) {
+  const u = p.t.admin.users;
+  const isFirm = user.roles.includes('firm');
+  const inv = user.invitation;
+  return (
+    <AdminLayout p={p} title={`${u.detail}：${user.name}`} done={done}>
+      <dl class="summary">
+        <dt safe>{u.email}</dt>
+        <dd safe>{user.email}</dd>
+        <dt safe>{u.roles}</dt>
+        <dd safe>{user.roles.map((r) => p.t.roles[r as Role]).join('、')}</dd>
+        <dt safe>{u.status}</dt>
+        <dd>
+          <StatusBadge p={p} status={user.status} />
+        </dd>
+        <dt safe>{u.created}</dt>
+        <dd safe>{instant(user.createdAt, p.locale)}</dd>
+      </dl>
+      <section aria-labelledby="invitation">
+        <h2 id="invitation" safe>{u.invitation}</h2>
+        {inv ? (
+          <dl class="summary">
+            <dt safe>{u.sentAt}</dt>
+            <dd safe>{instant(inv.sentAt, p.locale)}</dd>
+            <dt safe>{u.expiresAt}</dt>
+            <dd safe>{instant(inv.expiresAt, p.locale)}</dd>
+            {inv.acceptedAt ? (
+              <>
+                <dt safe>{u.acceptedAt}</dt>
+                <dd safe>{instant(inv.acceptedAt, p.locale)}</dd>
+              </>
+            ) : (
+              ''
+            )}
+            {inv.revokedAt ? (
+              <>
+                <dt safe>{u.revokedAt}</dt>
+                <dd safe>{instant(inv.revokedAt, p.locale)}</dd>
+              </>
+            ) : (
+              ''
+            )}
+          </dl>
+        ) : (
+          <p class="empty" safe>{u.noInvitation}</p>
+        )}
+        {actionErrors.length ? (
+          <div class="problems" role="alert">
+            <ul>
+              {actionErrors.map((e) => (
+                <li safe>{problemText(e, p.locale)}</li>
+              ))}
+            </ul>
+          </div>
+        ) : (
+          ''
+        )}
+        <div class="actions">
+          {user.status === 'invited' ? (
+            <form method="post" action={`/admin/users/${user.id}/invitation`}>
+              <CsrfField p={p} />
+              <button type="submit" class="primary" safe>{u.resend}</button>
+            </form>
+          ) : (
+            ''
+          )}
+          <form method="post" action={`/admin/users/${user.id}/active`}>
+            <CsrfField p={p} />
+            <input type="hidden" name="active" value={user.active ? 'false' : 'true'} />
+            <button type="submit" class={user.active ? 'danger' : 'primary'} safe>{user.active ? (user.status === 'invited' ? u.withdraw : u.deactivate) : u.reactivate}</button>
+          </form>
+        </div>
+      </section>
+      {isFirm ? <p class="hint" safe>{u.firmFixed}</p> : <RolesForm p={p} user={user} insurers={insurers} attempt={attempt} />}
+      <section aria-labelledby="changes">
+        <h2 id="changes" safe>{u.changes}</h2>
+        {user.changes.length === 0 ? (
+          <p class="empty" safe>{u.noChanges}</p>
+        ) : (
+          <ol class="timeline">
+            {user.changes.map((c) => (
+              <li>
+                <span class="muted" safe>{instant(c.at, p.locale)}</span>
+                <ul>
+                  {Object.keys(c.after).map((k) => (
+                    <li>
+                      <code safe>{k}</code>
+                      <span safe>{`：${k in c.before ? shown(c.before[k]) : '—'} → ${shown(c.after[k])}`}</span>
+                    </li>
+                  ))}
+                </ul>
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+    </AdminLayout>
+  );
+}
+
+/** A recorded value as a person reads it. */
+const shown = (v: unknown) => (v === null || v === undefined ? '—' : Array.isArray(v) ? v.join('、') || '—' : String(v));
+
+/** The form's values as the service's body: a scope left empty is none (null when editing). */
+function scopeOf(values: Attempt['values'], emptyAs: null | undefined) {
+  const scope: Record<string, string | null | undefined> = {};
+  for (const k of SCOPE_FIELDS) {
+    const v = one(values[k]).trim();
+    scope[k] = v === '' ? emptyAs : v;
+  }
+  return scope;
+}
+
+const rolesPath = (path: string) => (/^roles\.\d+$/.test(path) ? 'roles' : path);
+const listValues = (req: Request, name: string): string[] => {
+  const v: unknown = (req.body as Record<string, unknown> | undefined)?.[name];
+  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string' && x !== '');
+};
+
+async function showList(req: Request, res: Response, attempt: Attempt | null, status = 200) {
+  const p = pageOf(res);
+  const ctx = adminOf(p);
+  const query = filled(req.method === 'GET' ? req.query : {});
+  const parsed = userListQuerySchema.safeParse(query);
+  // a filter or cursor that is not one shows the first page rather than an error page
+  const list = await listUsers(ctx, parsed.success ? parsed.data : userListQuerySchema.parse({}));
+  const shown = parsed.success ? query : {};
+  await render(res, <UsersPage p={p} list={list} query={shown} insurers={(await listInsurers(ctx)).items} attempt={attempt} done={doneOf(req.query, p.t.admin.users.done)} />, status);
+}
+
+async function showUser(req: Request, res: Response, id: string, attempt: Attempt | null, actionErrors: FieldError[], status = 200) {
+  const p = pageOf(res);
+  const ctx = adminOf(p);
+  await render(res, <UserPage p={p} user={await getUser(ctx, id)} insurers={(await listInsurers(ctx)).items} attempt={attempt} actionErrors={actionErrors} done={doneOf(req.query, p.t.admin.users.done)} />, status);
+}
+
+export function adminUsers(router: Router) {
+  router.get('/admin/users', (req, res) => showList(req, res, null));
+
+  router.post('/admin/users', requireCsrf(), async (req, res) => {
+    const ctx = adminOf(pageOf(res));
+    const values: Attempt['values'] = { email: field(req, 'email'), name: field(req, 'name'), roles: field(req, 'roles') };
+    for (const k of SCOPE_FIELDS) values[k] = field(req, k);
+    const role = one(values.roles);
+    const body = { email: one(values.email).trim(), name: one(values.name), roles: role === '' ? [] : [role], ...scopeOf(values, undefined) };
+    const parsed = userCreateSchema.safeParse(body);
+    if (!parsed.success) return showList(req, res, { values, errors: atFields(zodErrors(parsed.error, ''), rolesPath) }, 400);
+    try {
+      await createUser(ctx, parsed.data);
+    } catch (err) {
+      return showList(req, res, { values, errors: atFields(problemsOf(err), rolesPath) }, statusOfProblem(err));
+    }
+    res.redirect(303, '/admin/users?done=invited');
+  });
+
+  router.get('/admin/users/:id', (req, res) => showUser(req, res, idOf(req.params.id), null, []));
+
+  router.post('/admin/users/:id', requireCsrf(), async (req, res) => {
+    const ctx = adminOf(pageOf(res));
+    const id = idOf(req.params.id);
+    const values: Attempt['values'] = { roles: listValues(req, 'roles') };
+    for (const k of SCOPE_FIELDS) values[k] = field(req, k);
+    const parsed = userPatchSchema.safeParse({ roles: values.roles, ...scopeOf(values, null) });
+    if (!parsed.success) return showUser(req, res, id, { values, errors: atFields(zodErrors(parsed.error, ''), rolesPath) }, [], 400);
+    try {
+      await updateUser(ctx, id, parsed.data);
+    } catch (err) {
+      return showUser(req, res, id, { values, errors: atFields(problemsOf(err), rolesPath) }, [], statusOfProblem(err));
+    }
+    res.redirect(303, `/admin/users/${id}?done=updated`);
+  });
+
+  router.post('/admin/users/:id/active', requireCsrf(), async (req, res) => {
+    const ctx = adminOf(pageOf(res));
+    const id = idOf(req.params.id);
+    const active = field(req, 'active') === 'true';
+    try {
+      await updateUser(ctx, id, { active });
+    } catch (err) {
+      return showUser(req, res, id, null, problemsOf(err), statusOfProblem(err));
+    }
+    res.redirect(303, `/admin/users/${id}?done=${active ? 'reactivated' : 'deactivated'}`);
+  });
+
+  router.post('/admin/users/:id/invitation', requireCsrf(), async (req, res) => {
+    const ctx = adminOf(pageOf(res));
+    const id = idOf(req.params.id);
+    try {
+      await resendInvitation(ctx, id);
+    } catch (err) {
+      return showUser(req, res, id, null, problemsOf(err), statusOfProblem(err));
+    }
+    res.redirect(303, `/admin/users/${id}?done=resent`);
+  });
+}

@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { catalogueEditions, insurers, userInvitations, users } from '../../db/schema';
+import { makeUser } from '../../seeds/factories';
+import { useTestApp } from '../support/use-app';
+import { PageClient } from '../support/pages';
+
+// The administrator's pages refuse everyone else: a visitor is sent to sign in, every other role
+// gets the 403 page, and a form without its token is refused before anything is done.
+const { t, w } = useTestApp();
+
+const signedIn = async (email: string) => {
+  const b = new PageClient(t.url);
+  await b.signIn(email);
+  return b;
+};
+
+const PAGES = ['/admin', '/admin/users', `/admin/users/${randomUUID()}`, '/admin/rounds', '/admin/rounds/new', '/admin/catalogue', '/admin/insurers', '/admin/calendar?year=2026', '/admin/clock'];
+const OTHERS = ['firm', 'municipal', 'provincial', 'expert', 'insurer', 'finance'] as const;
+
+describe('the administrator pages', () => {
+  it('open for an administrator, with the 管理 link in the header', async () => {
+    const admin = await signedIn(w.people.admin.email);
+    for (const path of PAGES.filter((p) => !p.includes('/users/'))) {
+      const page = await admin.get(path);
+      expect(page.status, path).toBe(200);
+      expect(page.text, path).toContain('href="/admin"');
+    }
+  });
+
+  it('answer 403 to every other role, for pages and forms alike, and show no 管理 link', async () => {
+    for (const who of OTHERS) {
+      const b = await signedIn(w.people[who].email);
+      for (const path of PAGES) expect((await b.get(path)).status, `${who} ${path}`).toBe(403);
+      const home = await b.get('/');
+      expect(home.text, who).not.toContain('href="/admin"');
+      const csrf = PageClient.csrfOf(home.text);
+      const before = (await t.app.db.select().from(insurers)).length;
+      expect((await b.post('/admin/insurers', { _csrf: csrf, name: '越权保险公司', code: `X${who}` })).status, who).toBe(403);
+      expect((await b.post('/admin/clock/advance', { _csrf: csrf, days: '3' })).status, who).toBe(403);
+      expect((await t.app.db.select().from(insurers)).length).toBe(before);
+    }
+  });
+
+  it('send a visitor to sign in, and come back to the page afterwards', async () => {
+    const visitor = new PageClient(t.url);
+    for (const path of ['/admin', '/admin/users', '/admin/rounds']) {
+      const res = await visitor.get(path);
+      expect(res.status, path).toBe(303);
+      expect(res.headers.get('location'), path).toBe(`/login?next=${encodeURIComponent(path)}`);
+    }
+    const page = await visitor.get('/login');
+    expect((await visitor.post('/admin/insurers', { _csrf: PageClient.csrfOf(page.text), name: '访客保险公司', code: 'VISITOR' })).status).toBe(303);
+  });
+
+  it('refuse a form without its token, and change nothing', async () => {
+    const admin = await signedIn(w.people.admin.email);
+    const email = `${randomUUID()}@staff.test`;
+    expect((await admin.post('/admin/users', { email, name: '无令牌', roles: 'provincial' })).status).toBe(403);
+    expect(await t.app.db.select().from(users).where(eq(users.email, email))).toEqual([]);
+    const code = `NT${randomUUID().slice(0, 6)}`;
+    expect((await admin.post('/admin/insurers', { _csrf: 'not-the-token', name: '无令牌保险公司', code })).status).toBe(403);
+    expect(await t.app.db.select().from(insurers).where(eq(insurers.code, code))).toEqual([]);
+    expect((await admin.post(`/admin/users/${w.people.finance.id}/active`, { active: 'false' })).status).toBe(403);
+    // the catalogue upload carries its token in the multipart body, and is refused without it
+    const docNumber = `无令牌〔2027〕${randomUUID().slice(0, 4)}号`;
+    const upload = async (withToken: boolean) => {
+      const form = new FormData();
+      if (withToken) form.set('_csrf', PageClient.csrfOf((await admin.get('/admin/catalogue')).text));
+      for (const [k, v] of Object.entries({ year: '2027', docNumber, effectiveOn: '2027-01-15', action: 'import' })) form.set(k, v);
+      form.set('file', new Blob(['序号,材料名称,性能要求,应用领域\n一、先进基础材料,,,\n1,无令牌材料,强度≥1MPa,测试\n'], { type: 'text/csv' }), 'no-token.csv');
+      const cookie = [...admin.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+      return fetch(`${t.url}/admin/catalogue/editions`, { method: 'POST', body: form, redirect: 'manual', headers: { cookie, accept: 'text/html' } });
+    };
+    expect((await upload(false)).status).toBe(403);
+    expect(await t.app.db.select().from(catalogueEditions).where(eq(catalogueEditions.docNumber, docNumber))).toEqual([]);
+    expect((await upload(true)).status).toBe(303);
+    expect(await t.app.db.select().from(catalogueEditions).where(eq(catalogueEditions.docNumber, docNumber))).toHaveLength(1);
+    expect((await t.app.db.select().from(users).where(eq(users.id, w.people.finance.id)))[0]?.active).toBe(true);
+  });
+
+  it("show the service's refusal to deactivate oneself beside the button, and keep the account", async () => {
+    const admin = await signedIn(w.people.admin.email);
+    const page = await admin.get(`/admin/users/${w.people.admin.id}`);
+    const res = await admin.post(`/admin/users/${w.people.admin.id}/active`, { _csrf: PageClient.csrfOf(page.text), active: 'false' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('不能停用自己的账号');
+    expect((await t.app.db.select().from(users).where(eq(users.id, w.people.admin.id)))[0]?.active).toBe(true);
+  });
+
+  it('resend an invitation, refuse a role change that lacks its city beside the field, and withdraw the invitation', async () => {
+    const admin = await signedIn(w.people.admin.email);
+    const email = `${randomUUID()}@staff.test`;
+    const list = await admin.get('/admin/users');
+    const created = await admin.post('/admin/users', { _csrf: PageClient.csrfOf(list.text), email, name: '孙审核', roles: 'provincial' });
+    expect(created.status).toBe(303);
+    const [user] = await t.app.db.select().from(users).where(eq(users.email, email));
+    if (!user) throw new Error('no account');
+    const detail = await admin.get(`/admin/users/${user.id}`);
+    const csrf = PageClient.csrfOf(detail.text);
+    expect(detail.text).toContain('重新发送邀请');
+    expect((await admin.post(`/admin/users/${user.id}/invitation`, { _csrf: csrf })).status).toBe(303);
+    const sent = await t.app.db.select().from(userInvitations).where(eq(userInvitations.userId, user.id));
+    expect(sent).toHaveLength(2);
+    expect(sent.filter((i) => i.revokedAt === null)).toHaveLength(1);
+
+    const noCity = await admin.post(`/admin/users/${user.id}`, { _csrf: csrf, roles: 'municipal', city: '', insurerId: '', organisationUscc: '', organisationName: '' });
+    expect(noCity.status).toBe(422);
+    expect(noCity.text).toMatch(/<select id="r-city"[^>]*aria-invalid="true"[^>]*aria-describedby="r-city-error"/);
+    expect(noCity.text).toContain('市级审核人员须指定一个所属城市');
+    const withCity = await admin.post(`/admin/users/${user.id}`, { _csrf: csrf, roles: 'municipal', city: '330200', insurerId: '', organisationUscc: '', organisationName: '' });
+    expect(withCity.status).toBe(303);
+    expect((await t.app.db.select().from(users).where(eq(users.id, user.id)))[0]).toMatchObject({ roles: ['municipal'], city: '330200' });
+
+    expect((await admin.get(`/admin/users/${user.id}`)).text).toContain('撤回邀请');
+    expect((await admin.post(`/admin/users/${user.id}/active`, { _csrf: csrf, active: 'false' })).status).toBe(303);
+    const after = await t.app.db.select().from(userInvitations).where(eq(userInvitations.userId, user.id));
+    expect(after.every((i) => i.revokedAt !== null)).toBe(true);
+    const refused = await admin.post(`/admin/users/${user.id}/invitation`, { _csrf: csrf });
+    expect(refused.status).toBe(409);
+    expect(refused.text).toContain('该账号已停用');
+  });
+
+  it("name each service's refusal beside its field: a clock set back, a duplicate insurer code, a round's rate, a calendar day of another year", async () => {
+    const admin = await signedIn(w.people.admin.email);
+    const clock = await admin.get('/admin/clock');
+    const csrf = PageClient.csrfOf(clock.text);
+    const back = await admin.post('/admin/clock/set', { _csrf: csrf, at: '2001-01-01T09:00' });
+    expect(back.status).toBe(400);
+    expect(back.text).toMatch(/<input[^>]*id="s-at"[^>]*aria-invalid="true"[^>]*aria-describedby="s-at-error"/);
+
+    const code = `DUP${randomUUID().slice(0, 4)}`;
+    expect((await admin.post('/admin/insurers', { _csrf: csrf, name: '甲保险', code })).status).toBe(303);
+    const dup = await admin.post('/admin/insurers', { _csrf: csrf, name: '乙保险', code: code.toLowerCase() });
+    expect(dup.status).toBe(409);
+    expect(dup.text).toMatch(/id="f-code-error"[^>]*>\s*<span>保险公司代码 [^<]* 已存在/);
+
+    const form = await admin.get(`/admin/rounds/${w.round.id}`);
+    expect(form.status).toBe(200);
+    const fields = Object.fromEntries([...form.text.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    const badRate = await admin.post(`/admin/rounds/${w.round.id}`, { ...fields, _csrf: csrf, editionId: w.edition.id, insurerIds: w.round.insurerIds[0] ?? '', rateBp: '80%' });
+    expect(badRate.status).toBe(400);
+    expect(badRate.text).toMatch(/<input[^>]*id="f-rateBp"[^>]*aria-invalid="true"/);
+
+    const other = await admin.post('/admin/calendar/2031/add', { _csrf: csrf, date: '2032-03-08', kind: 'holiday', name: '' });
+    expect(other.status).toBe(422);
+    expect(other.text).toContain('不在 2031 年内');
+    expect((await admin.post('/admin/calendar/2031/add', { _csrf: csrf, date: '2031-03-10', kind: 'holiday', name: '演示' })).status).toBe(303);
+    expect((await admin.get('/admin/calendar?year=2031')).text).toContain('2031年3月10日');
+    expect((await admin.post('/admin/calendar/2031/remove', { _csrf: csrf, date: '2031-03-10' })).status).toBe(303);
+    expect((await admin.get('/admin/calendar?year=2031')).text).not.toContain('2031年3月10日');
+  });
+
+  it('sort the staff list by name, page by page, without repeating or skipping anyone', async () => {
+    const tag = randomUUID().slice(0, 8);
+    for (const name of ['丙', '甲', '乙', '丁', '戊']) await makeUser(t.app.db, { roles: ['provincial'], name: `${tag}${name}` });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let i = 0; i < 5; i++) {
+      const query: string = `/admin/users?sort=name&q=${tag}&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = await t.api.get<{ items: { name: string }[]; nextCursor: string | null }>(query, w.tokens.admin);
+      expect(page.status).toBe(200);
+      seen.push(...page.body.items.map((u) => u.name));
+      cursor = page.body.nextCursor;
+      if (!cursor) break;
+    }
+    expect(seen).toHaveLength(5);
+    expect(seen).toEqual([...seen].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    const bad = await t.api.get(`/admin/users?sort=role&cursor=${cursor ?? 'x'}`, w.tokens.admin);
+    expect(bad.status).toBe(400);
+  });
+});
