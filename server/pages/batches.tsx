@@ -585,13 +585,13 @@ function BatchPage({ p, batch, refused, history, roundName, done, attempt = null
             <tbody>
               {batch.cases.map((c) => (
                 <tr>
-                  <td data-label={b.paymentId} safe>{c.paymentId}</td>
-                  <td data-label={b.caseNumber}>
+                  <td data-label={b.paymentId} class="code" safe>{c.paymentId}</td>
+                  <td data-label={b.caseNumber} class="code">
                     <a href={`/cases/${c.caseId}`} safe>{c.caseNumber}</a>
                   </td>
                   <td data-label={b.payee} safe>{c.payee}</td>
                   <td data-label={b.bank} safe>{c.bankName}</td>
-                  <td data-label={b.account} class="account" safe>{c.bankAccount}</td>
+                  <td data-label={b.account} class="code" safe>{c.bankAccount}</td>
                   <td data-label={b.amount} class="num" safe>{yuan(c.amount)}</td>
                   <td data-label={b.status}>
                     <span class={`badge pay-${c.status}`} safe>{b.paymentStatuses[c.status] ?? c.status}</span>
@@ -628,16 +628,20 @@ function BatchPage({ p, batch, refused, history, roundName, done, attempt = null
       ) : (
         ''
       )}
-      <section aria-labelledby="actions">
-        <h2 id="actions" safe>{b.actions}</h2>
-        {refused.map((r) => (
-          <p class="refused" safe>{b.refused(b.events[r.type] ?? r.type, r.reason[p.locale])}</p>
-        ))}
-        {forms.length === 0 && !settle && refused.length === 0 ? <p class="empty" safe>{payer ? b.noActions : b.readOnly}</p> : ''}
-        {forms.map((type) => (
-          <EventForm p={p} batch={batch} type={type} attempt={attempt} />
-        ))}
-      </section>
+      {settle && forms.length === 0 && refused.length === 0 ? (
+        ''
+      ) : (
+        <section aria-labelledby="actions">
+          <h2 id="actions" safe>{b.actions}</h2>
+          {refused.map((r) => (
+            <p class="refused" safe>{b.refused(b.events[r.type] ?? r.type, r.reason[p.locale])}</p>
+          ))}
+          {forms.length === 0 && refused.length === 0 ? <p class="empty" safe>{payer ? b.noActions : b.readOnly}</p> : ''}
+          {forms.map((type) => (
+            <EventForm p={p} batch={batch} type={type} attempt={attempt} />
+          ))}
+        </section>
+      )}
       {settle ? <SettleForm p={p} batch={batch} attempt={settleAttempt} /> : ''}
       {payer && hasBankFile(batch.state) ? <StatementForm p={p} batch={batch} errors={statementErrors} /> : ''}
       {statement ? <StatementReport p={p} report={statement} /> : ''}
