@@ -12,6 +12,9 @@ import { createCase } from '../server/cases/create';
 import { sendCaseEvent } from '../server/cases/send-event';
 import { caseCreateSchema, eventBodySchema } from '../server/cases/body';
 import type { DocumentType } from '../db/schema';
+import { batchCandidates, createBatch, createBatchSchema } from '../server/batches/create';
+import { sendBatchEvent } from '../server/batches/send-event';
+import { batchEventBodySchema } from '../server/batches/body';
 import { demoUserUnits } from './data/firms';
 import { attachRequiredDocuments, completeCaseBody } from './factories';
 
@@ -19,7 +22,7 @@ import { attachRequiredDocuments, completeCaseBody } from './factories';
 // the chart, each driven there through the same services the API calls, as the demo accounts act,
 // so their history, clocks, emails and inboxes are those of real work — not snapshots written in.
 
-type Who = 'firm' | 'firm2' | 'municipal.hz' | 'municipal.nb' | 'provincial' | 'provincial2' | 'insurer.picc' | 'expert1' | 'expert2' | 'expert3';
+type Who = 'firm' | 'firm2' | 'municipal.hz' | 'municipal.nb' | 'provincial' | 'provincial2' | 'insurer.picc' | 'expert1' | 'expert2' | 'expert3' | 'finance1';
 type Step = readonly [Who, Record<string, unknown>];
 
 const returned = { type: 'RETURN', reasons: [{ path: 'documents.test_report', message: '检测报告缺少第三方检测机构盖章页，请补充' }] };
@@ -102,7 +105,20 @@ export async function seedDemoCases(app: AppContext): Promise<number> {
     made++;
   }
   await runNotices(app, ctxOf('provincial'), onNotice);
+  await submitBatch(ctxOf('finance1'), round.id);
   return made;
+}
+
+/**
+ * Finance's first batch: finance1 puts the first calculated case into a disbursement batch and
+ * submits it, so finance2 has a batch to approve at first sign-in; the other calculated case stays
+ * for the "new batch" form (and finance's inbox).
+ */
+async function submitBatch(finance: ServiceContext, roundId: string): Promise<void> {
+  const [first] = await batchCandidates(finance.app.db, roundId);
+  if (!first) return;
+  const batch = await createBatch(finance, createBatchSchema.parse({ roundId, caseIds: [first.id] }));
+  await sendBatchEvent(finance, batch.id, batchEventBodySchema.parse({ type: 'SUBMIT' }), {});
 }
 
 /**
@@ -137,4 +153,4 @@ async function runNotices(app: AppContext, provincial: ServiceContext, onNotice:
   }
 }
 
-const WHO: readonly Who[] = ['firm', 'firm2', 'municipal.hz', 'municipal.nb', 'provincial', 'provincial2', 'insurer.picc', 'expert1', 'expert2', 'expert3'];
+const WHO: readonly Who[] = ['firm', 'firm2', 'municipal.hz', 'municipal.nb', 'provincial', 'provincial2', 'insurer.picc', 'expert1', 'expert2', 'expert3', 'finance1'];

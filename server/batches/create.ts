@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Tx } from '../../db/client';
+import type { DbOrTx, Tx } from '../../db/client';
 import { batchCounters, cases, disbursementBatches, enterprises, payments, rounds } from '../../db/schema';
 import { violatedUniqueIndex } from '../../db/errors';
 import { BATCH_MACHINE_VERSION, type BatchMachine } from '../../workflows/batch/machine';
@@ -10,6 +10,7 @@ import type { ServiceContext } from '../context';
 import { conflict, unprocessable, type FieldError } from '../errors';
 import { applyEvent, initialState } from '../engine/transition';
 import { shanghaiDate } from '../calendar/workdays';
+import { formatYuan } from '../domain/money';
 import { cities } from '../domain/cities';
 import { caseWorkflow } from '../cases/workflow';
 import { batchWorkflow } from './workflow';
@@ -103,14 +104,34 @@ export async function createBatch(ctx: ServiceContext, input: CreateBatchInput) 
     .catch(livePaymentRace);
 }
 
-/** Every calculated case of the round in the city with a subsidy above zero, in id order. */
-async function calculatedIn(tx: Tx, roundId: string, city: string): Promise<string[]> {
-  const rows = await tx
-    .select({ id: cases.id })
+/** A case the batch would take: calculated, of the round (and city), with a subsidy above zero. */
+export interface BatchCandidate {
+  id: string;
+  number: string;
+  city: string;
+  firmName: string;
+  amount: string;
+}
+
+/**
+ * The calculated cases of the round (in the city, when one is named) with a subsidy above zero, in
+ * id order, at most one more than a batch holds: what POST /disbursements takes for a city, and
+ * what a page shows before it asks.
+ */
+export async function batchCandidates(db: DbOrTx, roundId: string, city?: string): Promise<BatchCandidate[]> {
+  const rows = await db
+    .select({ id: cases.id, number: cases.number, city: cases.city, firmName: enterprises.name, subsidyFen: cases.subsidyFen })
     .from(cases)
-    .where(and(eq(cases.roundId, roundId), eq(cases.city, city), eq(cases.state, 'calculated'), gt(cases.subsidyFen, 0n)))
+    .innerJoin(enterprises, eq(enterprises.id, cases.enterpriseId))
+    .where(and(eq(cases.roundId, roundId), city === undefined ? undefined : eq(cases.city, city), eq(cases.state, 'calculated'), gt(cases.subsidyFen, 0n)))
     .orderBy(asc(cases.id))
     .limit(MAX_BATCH_CASES + 1);
+  return rows.map((r) => ({ id: r.id, number: r.number, city: r.city, firmName: r.firmName, amount: formatYuan(r.subsidyFen ?? 0n) }));
+}
+
+/** Every calculated case of the round in the city with a subsidy above zero, in id order. */
+async function calculatedIn(tx: Tx, roundId: string, city: string): Promise<string[]> {
+  const rows = await batchCandidates(tx, roundId, city);
   if (rows.length === 0) {
     throw unprocessable('the batch cannot be made', [{ path: 'city', code: 'batch.noneInCity', message: `no case of the round in ${city} awaits a batch`, messageZh: `该申报批次在 ${city} 没有待拨付的申请` }]);
   }

@@ -5,6 +5,7 @@ import type { ServiceContext } from '../context';
 import { conflict } from '../errors';
 import { formatYuan } from '../domain/money';
 import { loadVisibleBatch } from './get';
+import { assertBatchPayer } from './access';
 
 // The bank payment file (SPEC §7): one row per payment — payment id, case number, payee, bank,
 // account, amount — for a batch approved (or settled, to print again). CSV for any bank system,
@@ -22,10 +23,14 @@ export interface BankFileRow {
 
 const HEADER = ['付款编号 Payment ID', '申请编号 Case number', '收款人 Payee', '开户银行 Bank', '银行账号 Account', '金额（元） Amount (yuan)'];
 
+/** A batch has a bank file (and a statement to check against it) once approved, settled ones too. */
+export const hasBankFile = (state: string): boolean => state === 'approved' || state === 'settled';
+
 /** The batch's number and the rows of its bank file; 409 before approval. */
 export async function bankFileRows(ctx: ServiceContext, batchId: string): Promise<{ number: string; rows: BankFileRow[] }> {
   const { row } = await loadVisibleBatch(ctx, batchId);
-  if (row.state !== 'approved' && row.state !== 'settled') {
+  assertBatchPayer(ctx.user);
+  if (!hasBankFile(row.state)) {
     throw conflict(`the bank file is made for an approved batch; batch ${row.number} is ${row.state}`);
   }
   const rows = await ctx.app.db

@@ -3,7 +3,7 @@ import type { SnapshotFrom } from 'xstate';
 import type { DbOrTx } from '../../db/client';
 import { cases, clocks, payments, users } from '../../db/schema';
 import { batchMachines, type BatchMachine } from '../../workflows/batch/machine';
-import { allowedBatchEvents, canSeeBatch, type BatchFacts } from '../../workflows/batch/permissions';
+import { allowedBatchEvents, canSeeBatch, refusedBatchEvents, type BatchFacts } from '../../workflows/batch/permissions';
 import type { ServiceContext } from '../context';
 import { notFound } from '../errors';
 import { machineOf } from '../engine/transition';
@@ -25,6 +25,15 @@ export async function getBatch(ctx: ServiceContext, id: string) {
   return presentBatch(ctx.app.db, ctx, row, undefined, facts);
 }
 
+/** The batch as getBatch answers it, and the events its state would take from the caller's role that the four-eyes or relation rule refuses them, with why. */
+export async function getBatchWithRefusals(ctx: ServiceContext, id: string) {
+  const { row, facts } = await loadVisibleBatch(ctx, id);
+  const view = await presentBatch(ctx.app.db, ctx, row, undefined, facts);
+  return { view, refused: refusedBatchEvents(snapshotOf(row), ctx.user, facts) };
+}
+
+const snapshotOf = (row: BatchRow) => (machineOf({ machines: batchMachines }, row) as BatchMachine).resolveState(row.snapshot as Parameters<BatchMachine['resolveState']>[0]);
+
 /** The batch as finance and its overseers see it: every payment, the totals, the payment deadline, what the caller may send now. */
 export async function presentBatch(db: DbOrTx, ctx: ServiceContext, row: BatchRow, snapshot: SnapshotFrom<BatchMachine> | undefined, facts: BatchFacts) {
   const rows = await db
@@ -43,7 +52,7 @@ export async function presentBatch(db: DbOrTx, ctx: ServiceContext, row: BatchRo
     .where(and(eq(clocks.ownerId, row.id), eq(clocks.kind, 'payment')))
     .orderBy(desc(clocks.startedAt))
     .limit(1);
-  const current = snapshot ?? (machineOf({ machines: batchMachines }, row) as BatchMachine).resolveState(row.snapshot as Parameters<BatchMachine['resolveState']>[0]);
+  const current = snapshot ?? snapshotOf(row);
   const allowed = allowedBatchEvents(current, ctx.user, facts, ctx.app.clock.now().toISOString());
   return batchView(row, rows, people, clock ?? null, allowed);
 }

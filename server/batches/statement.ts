@@ -7,6 +7,8 @@ import { formatYuan, isYuanString, parseYuan } from '../domain/money';
 import { decodeText } from '../catalogue/parse-csv';
 import { withoutInvisible } from '../domain/text';
 import { loadVisibleBatch } from './get';
+import { assertBatchPayer } from './access';
+import { hasBankFile } from './export';
 import { statementColumns, statementColumnsMissing, type StatementColumns } from './statement-columns';
 
 /** At most this many lines in one statement file (the route also caps its size). */
@@ -23,7 +25,8 @@ type Invalid = { line: number; message: string; messageZh: string };
  */
 export async function matchStatement(ctx: ServiceContext, batchId: string, body: Buffer | undefined) {
   const { row } = await loadVisibleBatch(ctx, batchId);
-  if (row.state !== 'approved' && row.state !== 'settled') throw conflict(`a statement is matched against an approved batch; batch ${row.number} is ${row.state}`);
+  assertBatchPayer(ctx.user);
+  if (!hasBankFile(row.state)) throw conflict(`a statement is matched against an approved batch; batch ${row.number} is ${row.state}`);
   const { columns, lines } = headerOf(readCsv(body));
   const batchPayments = await ctx.app.db
     .select({ id: payments.id, caseId: payments.caseId, amountFen: payments.amountFen, status: payments.status })

@@ -14,6 +14,7 @@ import { CsrfField, FormProblems } from './components/form';
 import { requireCsrf } from './csrf';
 import { instant, yuan } from './format';
 import { pageOf, render, serviceOf, type PageCtx } from './page';
+import { BatchSections, batchPages, loadBatchSections, type BatchSectionsData } from './batches';
 
 // Finance's money page (SPEC §6, §7): each round's approved subsidies against its budget, and the
 // pro-rata reduction (按比例核减) proposed by one finance user and applied by another — the same
@@ -59,7 +60,7 @@ async function roundLines(p: PageCtx): Promise<RoundLine[]> {
   );
 }
 
-function MoneyPage({ p, lines, errors }: { p: PageCtx; lines: RoundLine[]; errors: FieldError[] }) {
+function MoneyPage({ p, lines, errors, batches }: { p: PageCtx; lines: RoundLine[]; errors: FieldError[]; batches: BatchSectionsData }) {
   const m = p.t.money;
   const finance = p.user?.roles.includes('finance') ?? false;
   return (
@@ -105,6 +106,7 @@ function MoneyPage({ p, lines, errors }: { p: PageCtx; lines: RoundLine[]; error
           </table>
         </div>
       )}
+      <BatchSections p={p} data={batches} />
     </Layout>
   );
 }
@@ -170,11 +172,20 @@ async function showProposal(res: Response, roundId: string, proposalId: string, 
   await render(res, <ProposalPage p={p} proposal={await getProRata(serviceOf(p), roundId, proposalId)} errors={errors} done={done} />, status);
 }
 
+/** /money with the round lines and the batch sections; `batchErrors` are the new-batch form's. */
+async function showMoney(res: Response, query: Record<string, unknown>, errors: FieldError[], status: number, batchErrors: FieldError[] = []) {
+  const p = pageOf(res);
+  const lines = await roundLines(p);
+  const batches = await loadBatchSections(p, lines, query, batchErrors);
+  await render(res, <MoneyPage p={p} lines={lines} errors={errors} batches={batches} />, status);
+}
+
 export function moneyPages(router: Router) {
-  router.get('/money', async (_req, res) => {
+  batchPages(router, roundLines, (res, query, errors, status) => showMoney(res, query, [], status, errors));
+  router.get('/money', async (req, res) => {
     const p = pageOf(res);
     readable(p);
-    await render(res, <MoneyPage p={p} lines={await roundLines(p)} errors={[]} />);
+    await showMoney(res, req.query, [], 200);
   });
 
   router.post('/money/rounds/:id/pro-rata', requireCsrf(), async (req, res) => {
@@ -185,8 +196,7 @@ export function moneyPages(router: Router) {
       const proposal = await proposeProRata(serviceOf(p), roundId);
       res.redirect(303, `/money/rounds/${roundId}/pro-rata/${proposal.id}`);
     } catch (err) {
-      const errors = problemsOf(err);
-      await render(res, <MoneyPage p={p} lines={await roundLines(p)} errors={errors} />, statusOf(err));
+      await showMoney(res, req.query, problemsOf(err), statusOf(err));
     }
   });
 

@@ -13,7 +13,8 @@ describe('the demo data of a first start', () => {
     const states = (await t.app.db.execute(sql`select state, count(*)::int as n from cases group by state order by state`)) as unknown as { state: string; n: number }[];
     expect(Object.fromEntries(states.map((s) => [s.state, s.n]))).toEqual({
       awaitingNotice: 1,
-      calculated: 2,
+      batched: 1,
+      calculated: 1,
       draft: 2,
       expert: 2,
       municipal: 2,
@@ -29,6 +30,15 @@ describe('the demo data of a first start', () => {
     // the public sees one notice ended and one open, without an account
     const pub = await t.api.get<{ items: { state: string }[] }>('/public/notices');
     expect(pub.body.items.map((n) => n.state).sort()).toEqual(['closed', 'open']);
+
+    // finance1 made and submitted a batch of one calculated case: finance2 has it to approve, finance1 may not
+    const batches = await t.api.get<{ items: { id: string; state: string; cases: number; createdBy: { name: string } }[] }>('/disbursements', await t.api.login('finance1@demo.local', 'Demo-password-1'));
+    expect(batches.body.items.map((b) => [b.state, b.cases, b.createdBy.name])).toEqual([['submitted', 1, '财务人员一']]);
+    const id = batches.body.items[0]?.id ?? '';
+    const approver = await t.api.get<{ allowedEvents: string[] }>(`/disbursements/${id}`, await t.api.login('finance2@demo.local', 'Demo-password-1'));
+    expect(approver.body.allowedEvents).toEqual(['APPROVE', 'RETURN']);
+    const maker = await t.api.get<{ allowedEvents: string[] }>(`/disbursements/${id}`, await t.api.login('finance1@demo.local', 'Demo-password-1'));
+    expect(maker.body.allowedEvents).toEqual([]);
 
     for (const email of ['firm@demo.local', 'firm2@demo.local', 'municipal.hz@demo.local', 'municipal.nb@demo.local', 'provincial@demo.local', 'insurer.picc@demo.local', 'expert1@demo.local', 'finance1@demo.local']) {
       const token = await t.api.login(email, 'Demo-password-1');

@@ -87,3 +87,17 @@ export function allowedBatchEvents(snapshot: Snapshot, actor: Actor, facts: Batc
   }
   return out;
 }
+
+/**
+ * Events this state lets the actor's role send that the four-eyes or relation rule refuses to this
+ * person, with the rule's own words: a UI shows why there is no button instead of guessing.
+ */
+export function refusedBatchEvents(snapshot: Snapshot, actor: Actor, facts: BatchFacts): { type: BatchEventType; reason: Message }[] {
+  const out: { type: BatchEventType; reason: Message }[] = [];
+  for (const [type, roles] of Object.entries(permitsOf(snapshot)) as [BatchEventType, readonly (Role | 'system')[]][]) {
+    if (type === 'CREATE' || !actor.roles.some((r) => roles.includes(r))) continue;
+    const decision = authorise(snapshot, actor, facts, type);
+    if (!decision.ok && decision.kind === 'forbidden') out.push({ type, reason: decision.reason });
+  }
+  return out;
+}

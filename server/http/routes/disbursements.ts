@@ -9,6 +9,7 @@ import { sendBatchEvent } from '../../batches/send-event';
 import { batchEventBodySchema } from '../../batches/body';
 import { bankFileCsv, bankFileRows, bankFileXlsx } from '../../batches/export';
 import { matchStatement } from '../../batches/statement';
+import { BATCH_PAYERS } from '../../batches/access';
 import { batchListSchema, batchViewSchema, statementReportSchema } from '../../batches/view-schema';
 import { batchHistoryOf } from '../../audit/verify';
 import { batchHistorySchema } from '../../audit/schema';
@@ -39,7 +40,7 @@ export function disbursementsRoutes(router: Router, app: AppContext) {
       'Name the cases, or a city (GB/T 2260 code) to take every calculated case of the round there with a subsidy above zero; with both, every named case must be of that city. Each case that cannot go into the batch is named with the reason (422): not approved, not awaiting payment, in another live batch, of another round or city, no subsidy, no bank account. One payment per case is made, its amount, payee and account copied now.',
     tags: ['disbursements'],
     auth: 'user',
-    roles: ['finance'],
+    roles: BATCH_PAYERS,
     body: createBatchSchema,
     ok: { status: 201, description: 'the new batch', schema: batchViewSchema },
     errors: [403, 409, 422],
@@ -86,7 +87,7 @@ export function disbursementsRoutes(router: Router, app: AppContext) {
       'SUBMIT {} and CANCEL {reason} in draft; APPROVE {comment?} and RETURN {reason} when submitted, by a finance user who neither created nor submitted the batch (403 otherwise); SETTLE {payments: [{caseId, reference, paidOn} | {caseId, failure}]} once approved, the batch settling when no payment is left pending. Each case hears of it in the same transaction. If-Match: the version last seen (409 when stale).',
     tags: ['disbursements'],
     auth: 'user',
-    roles: ['finance'],
+    roles: BATCH_PAYERS,
     params: idParams,
     body: batchEventBodySchema,
     ok: { status: 200, description: 'the batch after the event', schema: batchViewSchema },
@@ -117,7 +118,7 @@ export function disbursementsRoutes(router: Router, app: AppContext) {
     description: 'For an approved or settled batch (409 before). Text that a spreadsheet would read as a formula starts with an apostrophe.',
     tags: ['disbursements'],
     auth: 'user',
-    roles: ['finance'],
+    roles: BATCH_PAYERS,
     params: idParams,
     ok: { status: 200, description: 'the file, as an attachment', files: ['text/csv'] },
     errors: [403, 404, 409],
@@ -134,7 +135,7 @@ export function disbursementsRoutes(router: Router, app: AppContext) {
     description: 'For an approved or settled batch (409 before).',
     tags: ['disbursements'],
     auth: 'user',
-    roles: ['finance'],
+    roles: BATCH_PAYERS,
     params: idParams,
     ok: { status: 200, description: 'the file, as an attachment', files: [XLSX] },
     errors: [403, 404, 409],
@@ -152,7 +153,7 @@ export function disbursementsRoutes(router: Router, app: AppContext) {
       'A line naming the columns comes first (after at most 9 title lines), in Chinese or English: payment id (付款编号 / Payment ID) and amount (金额 / Amount) are required, bank reference (银行流水号 / Reference) and date (交易日期 / Date) read when present. UTF-8 or GB18030, comma, tab or semicolon separated, at most 2 MB. For an approved or settled batch (409 before). The report lists matched payments, payment ids the batch does not have, wrong amounts, repeated lines, unreadable lines, and the batch’s payments the statement does not list; record outcomes with SETTLE.',
     tags: ['disbursements'],
     auth: 'user',
-    roles: ['finance'],
+    roles: BATCH_PAYERS,
     params: idParams,
     fileBody: { mediaTypes: STATEMENT_TYPES, description: 'the statement, CSV' },
     before: [statementBody],

@@ -1,0 +1,908 @@
+import type { Request, Response, Router } from 'express';
+import multer from 'multer';
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { rounds } from '../../db/schema';
+import { AppError, badRequest, forbidden, notFound, type FieldError } from '../errors';
+import { cities } from '../domain/cities';
+import { formatYuan, parseYuan } from '../domain/money';
+import { zodErrors } from '../http/problem';
+import { batchCandidates, createBatch, createBatchSchema, type BatchCandidate } from '../batches/create';
+import { getBatchWithRefusals } from '../batches/get';
+import { listBatches } from '../batches/list';
+import { sendBatchEvent } from '../batches/send-event';
+import { batchEventBodySchema } from '../batches/body';
+import { matchStatement } from '../batches/statement';
+import { hasBankFile } from '../batches/export';
+import { isBatchPayer } from '../batches/access';
+import { batchHistoryOf } from '../audit/verify';
+import { roundReport } from '../reports/round-report';
+import { roundReportView } from '../reports/present';
+import { batchEvents, type BatchEventType } from '../../workflows/batch/events';
+import type { RoundReportView } from '../reports/schema';
+import { Layout } from './layout';
+import { CsrfField, Field, FormProblems, errorsAt } from './components/form';
+import { NextPage } from './components/pager';
+import { requireCsrf } from './csrf';
+import { date, instant, yuan } from './format';
+import { field, pageOf, problemText, render, serviceOf, type PageCtx } from './page';
+
+// Finance's disbursement batches (拨付批次, SPEC §1, §4, §7) and the round reports, on the same
+// services as /api/v1/disbursements and /api/v1/reports: the list and the "new batch" form on
+// /money, one page per batch with the actions its chart allows this person, the settlement and the
+// bank statement check, and a round's summary. Provincial reviewers read; finance acts.
+
+type BatchView = Awaited<ReturnType<typeof getBatchWithRefusals>>['view'];
+type Refused = Awaited<ReturnType<typeof getBatchWithRefusals>>['refused'];
+type BatchList = Awaited<ReturnType<typeof listBatches>>;
+type Statement = Awaited<ReturnType<typeof matchStatement>>;
+type History = Awaited<ReturnType<typeof batchHistoryOf>>['items'];
+
+const READERS = ['finance', 'provincial'] as const;
+const uuid = z.uuid();
+const idOf = (raw: unknown, what: string) => {
+  const parsed = uuid.safeParse(raw);
+  if (!parsed.success) throw notFound(what);
+  return parsed.data;
+};
+
+function readable(p: PageCtx): void {
+  const user = serviceOf(p).user;
+  if (!user.roles.some((r) => (READERS as readonly string[]).includes(r))) throw forbidden('only finance staff and provincial reviewers see disbursement batches');
+}
+
+const cityName = (p: PageCtx, code: string | null) => {
+  if (code === null) return p.t.batches.allCities;
+  const c = cities.find((x) => x.code === code);
+  return c ? (p.locale === 'zh' ? c.name : c.nameEn) : code;
+};
+
+export function BatchBadge({ p, state }: { p: PageCtx; state: string }) {
+  return (
+    <span class={`badge batch-${state.replace(/[^A-Za-z]/g, '')}`} safe>
+      {p.t.batches.states[state] ?? state}
+    </span>
+  );
+}
+
+/** A labelled select with its problems beside it, as Field does for inputs. */
+function SelectField({ p, name, label, options, value, errors, idPrefix = 'f' }: { p: PageCtx; name: string; label: string; options: { value: string; label: string }[]; value: string; errors: readonly FieldError[]; idPrefix?: string }) {
+  const id = `${idPrefix}-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+  const mine = errorsAt(errors, name);
+  return (
+    <div class={mine.length ? 'field invalid' : 'field'}>
+      <label for={id} safe>
+        {label}
+      </label>
+      {mine.length ? (
+        <p class="error" id={`${id}-error`}>
+          {mine.map((e) => (
+            <span safe>{problemText(e, p.locale)}</span>
+          ))}
+        </p>
+      ) : (
+        ''
+      )}
+      <select id={id} name={name} aria-invalid={mine.length ? 'true' : undefined} aria-describedby={mine.length ? `${id}-error` : undefined}>
+        {options.map((o) => (
+          <option value={o.value} selected={o.value === value} safe>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+// ---------------------------------------------------------------- /money: list, new batch, reports
+
+export interface RoundRef {
+  id: string;
+  name: string;
+}
+
+export interface BatchSectionsData {
+  rounds: RoundRef[];
+  list: BatchList;
+  cursor: string | undefined;
+  preview: { roundId: string; city: string | null; candidates: BatchCandidate[] } | null;
+  errors: FieldError[];
+}
+
+/** What /money shows of batches: the list (a page of it), the new-batch form with what it would take, the reports of each round. */
+export async function loadBatchSections(p: PageCtx, rounds: RoundRef[], query: { roundId?: unknown; city?: unknown; cursor?: unknown }, errors: FieldError[] = []): Promise<BatchSectionsData> {
+  const ctx = serviceOf(p);
+  const cursor = typeof query.cursor === 'string' && query.cursor.length <= 200 ? query.cursor : undefined;
+  const list = await listBatches(ctx, { limit: 20, cursor });
+  const wanted = (typeof query.roundId === 'string' ? rounds.find((r) => r.id === query.roundId) : undefined) ?? rounds[0];
+  const city = typeof query.city === 'string' && cities.some((c) => c.code === query.city) ? query.city : null;
+  const preview = wanted && isBatchPayer(ctx.user) ? { roundId: wanted.id, city, candidates: await batchCandidates(p.app.db, wanted.id, city ?? undefined) } : null;
+  return { rounds, list, cursor, preview, errors };
+}
+
+export function BatchSections({ p, data }: { p: PageCtx; data: BatchSectionsData }) {
+  const b = p.t.batches;
+  const roundName = (id: string) => data.rounds.find((r) => r.id === id)?.name ?? id;
+  return (
+    <>
+      <section aria-labelledby="batches">
+        <h2 id="batches" safe>{b.listTitle}</h2>
+        {data.list.items.length === 0 ? (
+          <p class="empty" safe>{b.listEmpty}</p>
+        ) : (
+          <div class="table-wrap">
+            <table class="stack">
+              <thead>
+                <tr>
+                  <th scope="col" safe>{b.number}</th>
+                  <th scope="col" safe>{b.state}</th>
+                  <th scope="col" safe>{b.round}</th>
+                  <th scope="col" safe>{b.city}</th>
+                  <th scope="col" class="num" safe>{b.cases}</th>
+                  <th scope="col" class="num" safe>{b.total}</th>
+                  <th scope="col" safe>{b.createdBy}</th>
+                  <th scope="col" safe>{b.createdAt}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.list.items.map((x) => (
+                  <tr>
+                    <td data-label={b.number}>
+                      <a href={`/money/batches/${x.id}`} safe>{x.number}</a>
+                    </td>
+                    <td data-label={b.state}>
+                      <BatchBadge p={p} state={x.state} />
+                    </td>
+                    <td data-label={b.round} safe>{roundName(x.roundId)}</td>
+                    <td data-label={b.city} safe>{cityName(p, x.city)}</td>
+                    <td data-label={b.cases} class="num" safe>{String(x.cases)}</td>
+                    <td data-label={b.total} class="num" safe>{yuan(x.amount)}</td>
+                    <td data-label={b.createdBy} safe>{x.createdBy.name}</td>
+                    <td data-label={b.createdAt} safe>{instant(x.createdAt, p.locale)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <NextPage path="/money" query={{}} cursor={data.list.nextCursor} label={b.more} />
+      </section>
+      {data.preview ? <CreateBatch p={p} data={data} preview={data.preview} /> : ''}
+      <RoundReports p={p} rounds={data.rounds} />
+    </>
+  );
+}
+
+function CreateBatch({ p, data, preview }: { p: PageCtx; data: BatchSectionsData; preview: NonNullable<BatchSectionsData['preview']> }) {
+  const b = p.t.batches;
+  const round = data.rounds.find((r) => r.id === preview.roundId);
+  const totalYuan = formatYuan(preview.candidates.reduce((n, c) => n + parseYuan(c.amount), 0n));
+  const fields = ['roundId', 'city'];
+  const errors = data.errors.map((e) => (e.path.startsWith('caseIds') ? { ...e, path: 'caseIds' } : e));
+  return (
+    <section aria-labelledby="create-batch">
+      <h2 id="create-batch" safe>{b.createTitle}</h2>
+      <p safe>{b.createIntro}</p>
+      <FormProblems p={p} errors={errors} fields={fields} />
+      <form method="get" action="/money" class="search" aria-labelledby="create-batch">
+        <SelectField p={p} idPrefix="nb" name="roundId" label={b.round} value={preview.roundId} errors={errors} options={data.rounds.map((r) => ({ value: r.id, label: r.name }))} />
+        <SelectField
+          p={p}
+          idPrefix="nb"
+          name="city"
+          label={b.city}
+          value={preview.city ?? ''}
+          errors={errors}
+          options={[{ value: '', label: b.allCities }, ...cities.map((c) => ({ value: c.code, label: p.locale === 'zh' ? c.name : c.nameEn }))]}
+        />
+        <div class="field">
+          <button type="submit" safe>{b.preview}</button>
+        </div>
+      </form>
+      <h3 safe>{b.candidatesTitle}</h3>
+      {preview.candidates.length === 0 ? (
+        <p class="empty" safe>{b.noCandidates(round?.name ?? '', preview.city === null ? null : cityName(p, preview.city))}</p>
+      ) : (
+        <>
+          <div class="table-wrap">
+            <table class="stack">
+              <thead>
+                <tr>
+                  <th scope="col" safe>{b.caseNumber}</th>
+                  <th scope="col" safe>{b.firm}</th>
+                  <th scope="col" safe>{b.city}</th>
+                  <th scope="col" class="num" safe>{b.amount}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {preview.candidates.map((c) => (
+                  <tr>
+                    <td data-label={b.caseNumber}>
+                      <a href={`/cases/${c.id}`} safe>{c.number}</a>
+                    </td>
+                    <td data-label={b.firm} safe>{c.firmName}</td>
+                    <td data-label={b.city} safe>{cityName(p, c.city)}</td>
+                    <td data-label={b.amount} class="num" safe>{yuan(c.amount)}</td>
+                  </tr>
+                ))}
+                <tr class="total">
+                  <td data-label={b.caseNumber} safe>{b.sum}</td>
+                  <td data-label={b.firm}></td>
+                  <td data-label={b.city}></td>
+                  <td data-label={b.amount} class="num" safe>{yuan(totalYuan)}</td>
+                </tr>
+              </tbody>
+            </table>
+          </div>
+          <form method="post" action="/money/batches" class="decision">
+            <CsrfField p={p} />
+            <input type="hidden" name="roundId" value={preview.roundId} />
+            <input type="hidden" name="city" value={preview.city ?? ''} />
+            <button type="submit" class="primary" safe>{b.create(preview.candidates.length)}</button>
+          </form>
+        </>
+      )}
+    </section>
+  );
+}
+
+function RoundReports({ p, rounds }: { p: PageCtx; rounds: RoundRef[] }) {
+  const b = p.t.batches;
+  if (rounds.length === 0) return '';
+  return (
+    <section aria-labelledby="reports">
+      <h2 id="reports" safe>{b.reportsTitle}</h2>
+      <ul class="downloads">
+        {rounds.map((r) => (
+          <li>
+            <strong safe>{r.name}</strong>
+            <a href={`/money/rounds/${r.id}/report`} safe>{b.reportLink}</a>
+            <a href={`/api/v1/reports/rounds/${r.id}.xlsx`} download="" safe>{b.summaryXlsx}</a>
+            <a href={`/api/v1/reports/rounds/${r.id}/cases.xlsx`} download="" safe>{b.casesXlsx}</a>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+// ---------------------------------------------------------------- a batch
+
+interface Attempt {
+  type: string;
+  errors: FieldError[];
+  values: Record<string, string>;
+}
+
+const FORM_EVENTS = ['SUBMIT', 'APPROVE', 'RETURN', 'CANCEL'] as const satisfies readonly BatchEventType[];
+type FormEvent = (typeof FORM_EVENTS)[number];
+const isFormEvent = (t: unknown): t is FormEvent => (FORM_EVENTS as readonly unknown[]).includes(t);
+const isBatchEvent = (t: unknown): t is BatchEventType => typeof t === 'string' && Object.hasOwn(batchEvents, t);
+const fieldsOf = (type: FormEvent): ('reason' | 'comment')[] => Object.keys(batchEvents[type].payload) as ('reason' | 'comment')[];
+const optional = (type: FormEvent, name: string): boolean => (batchEvents[type].payload as Record<string, { isOptional(): boolean } | undefined>)[name]?.isOptional() ?? true;
+
+function EventForm({ p, batch, type, attempt }: { p: PageCtx; batch: BatchView; type: FormEvent; attempt: Attempt | null }) {
+  const b = p.t.batches;
+  const mine = attempt?.type === type ? attempt : null;
+  const errors = mine?.errors ?? [];
+  const fields = fieldsOf(type);
+  const danger = type === 'CANCEL' || type === 'RETURN';
+  return (
+    <form method="post" action={`/money/batches/${batch.id}/events`} class="decision" aria-labelledby={`e-${type}`} novalidate>
+      <h3 id={`e-${type}`} safe>{b.events[type] ?? type}</h3>
+      <CsrfField p={p} />
+      <input type="hidden" name="type" value={type} />
+      <input type="hidden" name="version" value={String(batch.version)} />
+      <FormProblems p={p} errors={errors} fields={fields} />
+      {fields.map((name) => (
+        <Field p={p} idPrefix={`e-${type}`} name={name} label={name === 'reason' ? b.reason : b.comment} errors={errors} value={mine?.values[name] ?? ''} required={!optional(type, name)} multiline />
+      ))}
+      <button type="submit" class={danger ? 'danger' : 'primary'} safe>{b.events[type] ?? type}</button>
+    </form>
+  );
+}
+
+interface SettleAttempt {
+  errors: FieldError[];
+  values: Record<string, string>;
+}
+
+function SettleForm({ p, batch, attempt }: { p: PageCtx; batch: BatchView; attempt: SettleAttempt | null }) {
+  const b = p.t.batches;
+  const pending = batch.cases.filter((c) => c.status === 'pending');
+  const errors = attempt?.errors ?? [];
+  const names = pending.flatMap((c) => ['outcome', 'reference', 'paidOn', 'failure'].map((k) => `${k}.${c.caseId}`));
+  const v = (name: string) => attempt?.values[name] ?? '';
+  return (
+    <section aria-labelledby="settle">
+      <h2 id="settle" safe>{b.settleTitle}</h2>
+      <p class="hint" safe>{b.settleIntro}</p>
+      <form method="post" action={`/money/batches/${batch.id}/settle`} novalidate>
+        <CsrfField p={p} />
+        <input type="hidden" name="version" value={String(batch.version)} />
+        <FormProblems p={p} errors={errors} fields={names} />
+        {pending.map((c) => (
+          <fieldset class="payment">
+            <legend safe>{`${c.paymentId} · ${c.caseNumber} · ${c.payee} · ${yuan(c.amount)}`}</legend>
+            <SelectField
+              p={p}
+              idPrefix="s"
+              name={`outcome.${c.caseId}`}
+              label={b.outcome}
+              value={v(`outcome.${c.caseId}`) || 'none'}
+              errors={errors}
+              options={(['none', 'paid', 'failed'] as const).map((o) => ({ value: o, label: b.outcomes[o] ?? o }))}
+            />
+            <div class="row">
+              <Field p={p} idPrefix="s" name={`reference.${c.caseId}`} label={b.reference} errors={errors} value={v(`reference.${c.caseId}`)} />
+              <Field p={p} idPrefix="s" name={`paidOn.${c.caseId}`} label={b.paidOn} type="date" errors={errors} value={v(`paidOn.${c.caseId}`)} />
+            </div>
+            <Field p={p} idPrefix="s" name={`failure.${c.caseId}`} label={b.failure} errors={errors} value={v(`failure.${c.caseId}`)} />
+          </fieldset>
+        ))}
+        <button type="submit" class="primary" safe>{b.settle}</button>
+      </form>
+    </section>
+  );
+}
+
+function StatementForm({ p, batch, errors }: { p: PageCtx; batch: BatchView; errors: FieldError[] }) {
+  const b = p.t.batches;
+  const id = 'st-file';
+  const mine = errors.filter((e) => e.path !== 'role');
+  return (
+    <section aria-labelledby="statement">
+      <h2 id="statement" safe>{b.statementTitle}</h2>
+      <p class="hint" id={`${id}-hint`} safe>{b.statementIntro}</p>
+      <form method="post" action={`/money/batches/${batch.id}/statement`} enctype="multipart/form-data">
+        <CsrfField p={p} />
+        <div class={mine.length ? 'field invalid' : 'field'}>
+          <label for={id} safe>{b.statementFile}</label>
+          {mine.length ? (
+            <p class="error" id={`${id}-error`}>
+              {mine.map((e) => (
+                <span safe>{problemText(e, p.locale)}</span>
+              ))}
+            </p>
+          ) : (
+            ''
+          )}
+          <input id={id} type="file" name="file" accept=".csv,text/csv" required aria-invalid={mine.length ? 'true' : undefined} aria-describedby={mine.length ? `${id}-hint ${id}-error` : `${id}-hint`} />
+        </div>
+        <button type="submit" safe>{b.check}</button>
+      </form>
+    </section>
+  );
+}
+
+function StatementReport({ p, report }: { p: PageCtx; report: Statement }) {
+  const b = p.t.batches;
+  const Part = ({ id, title, n, children }: { id: string; title: string; n: number; children: JSX.Element }) => (
+    <>
+      <h3 id={id} safe>{`${title}（${n}）`}</h3>
+      {n === 0 ? <p class="muted" safe>{b.noneOf}</p> : children}
+    </>
+  );
+  return (
+    <section aria-labelledby="report" class="report">
+      <h2 id="report" safe>{b.report}</h2>
+      <p role="status" safe>{b.reportLines(report.lines)}</p>
+      <Part id="r-unknown" title={b.unknown} n={report.unknown.length}>
+        <table class="stack" aria-labelledby="r-unknown">
+          <thead><tr><th scope="col" safe>{b.line}</th><th scope="col" safe>{b.paymentId}</th><th scope="col" class="num" safe>{b.stated}</th></tr></thead>
+          <tbody>
+            {report.unknown.map((u) => (
+              <tr><td data-label={b.line} safe>{String(u.line)}</td><td data-label={b.paymentId} safe>{u.paymentId}</td><td data-label={b.stated} class="num" safe>{yuan(u.amount)}</td></tr>
+            ))}
+          </tbody>
+        </table>
+      </Part>
+      <Part id="r-wrong" title={b.wrongAmount} n={report.wrongAmount.length}>
+        <table class="stack" aria-labelledby="r-wrong">
+          <thead><tr><th scope="col" safe>{b.line}</th><th scope="col" safe>{b.paymentId}</th><th scope="col" class="num" safe>{b.expected}</th><th scope="col" class="num" safe>{b.stated}</th></tr></thead>
+          <tbody>
+            {report.wrongAmount.map((w) => (
+              <tr><td data-label={b.line} safe>{String(w.line)}</td><td data-label={b.paymentId} safe>{w.paymentId}</td><td data-label={b.expected} class="num" safe>{yuan(w.expected)}</td><td data-label={b.stated} class="num" safe>{yuan(w.stated)}</td></tr>
+            ))}
+          </tbody>
+        </table>
+      </Part>
+      <Part id="r-matched" title={b.matched} n={report.matched.length}>
+        <table class="stack" aria-labelledby="r-matched">
+          <thead><tr><th scope="col" safe>{b.line}</th><th scope="col" safe>{b.paymentId}</th><th scope="col" class="num" safe>{b.amount}</th><th scope="col" safe>{b.reference}</th><th scope="col" safe>{b.date}</th><th scope="col" safe>{b.status}</th></tr></thead>
+          <tbody>
+            {report.matched.map((m) => (
+              <tr>
+                <td data-label={b.line} safe>{String(m.line)}</td>
+                <td data-label={b.paymentId} safe>{m.paymentId}</td>
+                <td data-label={b.amount} class="num" safe>{yuan(m.amount)}</td>
+                <td data-label={b.reference} safe>{m.reference ?? '—'}</td>
+                <td data-label={b.date} safe>{date(m.date, p.locale)}</td>
+                <td data-label={b.status} safe>{b.paymentStatuses[m.status] ?? m.status}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Part>
+      <Part id="r-dup" title={b.duplicates} n={report.duplicates.length}>
+        <ul>{report.duplicates.map((d) => <li safe>{`${b.line} ${d.line}: ${d.paymentId}`}</li>)}</ul>
+      </Part>
+      <Part id="r-invalid" title={b.invalid} n={report.invalid.length}>
+        <ul>{report.invalid.map((i) => <li safe>{`${b.line} ${i.line}: ${p.locale === 'zh' ? i.messageZh : i.message}`}</li>)}</ul>
+      </Part>
+      <Part id="r-missing" title={b.missing} n={report.missing.length}>
+        <ul>{report.missing.map((m) => <li safe>{`${m.paymentId} · ${yuan(m.amount)} · ${b.paymentStatuses[m.status] ?? m.status}`}</li>)}</ul>
+      </Part>
+    </section>
+  );
+}
+
+function BatchHistory({ p, items }: { p: PageCtx; items: History }) {
+  const b = p.t.batches;
+  const who = (role: string | null) => (role && role in p.t.roles ? p.t.roles[role as keyof typeof p.t.roles] : p.t.actions.system);
+  const said = (payload: Record<string, unknown>, type: string): string[] => {
+    const out: string[] = [];
+    for (const key of ['reason', 'comment'] as const) if (typeof payload[key] === 'string') out.push(payload[key]);
+    if (type === 'SETTLE' && Array.isArray(payload.payments)) {
+      const ps = payload.payments as { failure?: unknown }[];
+      const failed = ps.filter((x) => typeof x.failure === 'string').length;
+      out.push(b.settled(ps.length - failed, failed));
+    }
+    return out;
+  };
+  return (
+    <section aria-labelledby="history">
+      <h2 id="history" safe>{b.history}</h2>
+      {items.length === 0 ? (
+        <p class="empty" safe>{b.noHistory}</p>
+      ) : (
+        <ol class="timeline">
+          {[...items].reverse().map((h) => (
+            <li>
+              <strong safe>{b.historyKinds[h.eventType] ?? h.eventType}</strong> <BatchBadge p={p} state={h.stateAfter} />
+              <br />
+              <span class="muted" safe>{`${instant(h.at, p.locale)} · ${b.by(who(h.actorRole))}`}</span>
+              {said(h.payload, h.eventType).map((s) => (
+                <p safe>{s}</p>
+              ))}
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
+
+interface BatchPageProps {
+  p: PageCtx;
+  batch: BatchView;
+  refused: Refused;
+  history: History;
+  roundName: string;
+  done: string | null;
+  attempt?: Attempt | null;
+  settleAttempt?: SettleAttempt | null;
+  statement?: Statement | null;
+  statementErrors?: FieldError[];
+}
+
+function BatchPage({ p, batch, refused, history, roundName, done, attempt = null, settleAttempt = null, statement = null, statementErrors = [] }: BatchPageProps) {
+  const b = p.t.batches;
+  const payer = isBatchPayer(serviceOf(p).user);
+  const forms = FORM_EVENTS.filter((t) => batch.allowedEvents.includes(t));
+  const settle = batch.allowedEvents.includes('SETTLE') && batch.cases.some((c) => c.status === 'pending');
+  const loose = attempt && !isFormEvent(attempt.type) ? attempt.errors : [];
+  return (
+    <Layout p={p} title={b.batchTitle(batch.number)}>
+      {done ? <p role="status" class="done" safe>{done === 'CREATE' ? b.created : b.done(b.events[done] ?? done)}</p> : ''}
+      <FormProblems p={p} errors={loose} fields={[]} />
+      <section aria-labelledby="summary">
+        <h2 id="summary" safe>{b.summary}</h2>
+        <dl class="summary">
+          <dt safe>{b.state}</dt>
+          <dd>
+            <BatchBadge p={p} state={batch.state} />
+          </dd>
+          <dt safe>{b.round}</dt>
+          <dd safe>{roundName}</dd>
+          <dt safe>{b.city}</dt>
+          <dd safe>{cityName(p, batch.city)}</dd>
+          <dt safe>{b.total}</dt>
+          <dd safe>{b.totals(batch.totals.cases, yuan(batch.totals.amount))}</dd>
+          <dt safe>{b.createdBy}</dt>
+          <dd safe>{`${batch.createdBy.name} · ${instant(batch.createdAt, p.locale)}`}</dd>
+          {batch.submittedAt ? (
+            <>
+              <dt safe>{b.submittedAt}</dt>
+              <dd safe>{instant(batch.submittedAt, p.locale)}</dd>
+            </>
+          ) : (
+            ''
+          )}
+          {batch.approvedBy ? (
+            <>
+              <dt safe>{b.approvedBy}</dt>
+              <dd safe>{`${batch.approvedBy.name} · ${instant(batch.approvedAt, p.locale)}`}</dd>
+            </>
+          ) : (
+            ''
+          )}
+          {batch.payment ? (
+            <>
+              <dt safe>{b.paymentDue}</dt>
+              <dd>
+                <span safe>{date(batch.payment.dueOn, p.locale)}</span> {batch.payment.overdue ? <span class="badge overdue" safe>{b.overdue}</span> : ''}
+              </dd>
+            </>
+          ) : (
+            ''
+          )}
+          {batch.settledAt ? (
+            <>
+              <dt safe>{b.settledAt}</dt>
+              <dd safe>{instant(batch.settledAt, p.locale)}</dd>
+            </>
+          ) : (
+            ''
+          )}
+          {batch.cancelledAt ? (
+            <>
+              <dt safe>{b.cancelledAt}</dt>
+              <dd safe>{instant(batch.cancelledAt, p.locale)}</dd>
+            </>
+          ) : (
+            ''
+          )}
+          {batch.state === 'approved' || batch.state === 'settled' ? (
+            <>
+              <dt safe>{b.paidSoFar}</dt>
+              <dd safe>{yuan(batch.totals.paid)}</dd>
+              <dt safe>{b.failedSum}</dt>
+              <dd safe>{yuan(batch.totals.failed)}</dd>
+              <dt safe>{b.pendingSum}</dt>
+              <dd safe>{yuan(batch.totals.pending)}</dd>
+            </>
+          ) : (
+            ''
+          )}
+        </dl>
+      </section>
+      <section aria-labelledby="members">
+        <h2 id="members" safe>{b.members}</h2>
+        <div class="table-wrap">
+          <table class="stack">
+            <thead>
+              <tr>
+                <th scope="col" safe>{b.paymentId}</th>
+                <th scope="col" safe>{b.caseNumber}</th>
+                <th scope="col" safe>{b.payee}</th>
+                <th scope="col" safe>{b.bank}</th>
+                <th scope="col" safe>{b.account}</th>
+                <th scope="col" class="num" safe>{b.amount}</th>
+                <th scope="col" safe>{b.status}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {batch.cases.map((c) => (
+                <tr>
+                  <td data-label={b.paymentId} class="code" safe>{c.paymentId}</td>
+                  <td data-label={b.caseNumber} class="code">
+                    <a href={`/cases/${c.caseId}`} safe>{c.caseNumber}</a>
+                  </td>
+                  <td data-label={b.payee} safe>{c.payee}</td>
+                  <td data-label={b.bank} safe>{c.bankName}</td>
+                  <td data-label={b.account} class="code" safe>{c.bankAccount}</td>
+                  <td data-label={b.amount} class="num" safe>{yuan(c.amount)}</td>
+                  <td data-label={b.status}>
+                    <span class={`badge pay-${c.status}`} safe>{b.paymentStatuses[c.status] ?? c.status}</span>
+                    {c.status === 'paid' && c.reference ? <span class="muted" safe>{` ${b.paidWith(c.reference, date(c.paidOn, p.locale))}`}</span> : ''}
+                    {c.status === 'failed' && c.failure ? <span class="muted" safe>{` ${c.failure}`}</span> : ''}
+                  </td>
+                </tr>
+              ))}
+              <tr class="total">
+                <td data-label={b.paymentId} safe>{b.sum}</td>
+                <td data-label={b.caseNumber} safe>{String(batch.totals.cases)}</td>
+                <td data-label={b.payee}></td>
+                <td data-label={b.bank}></td>
+                <td data-label={b.account}></td>
+                <td data-label={b.amount} class="num" safe>{yuan(batch.totals.amount)}</td>
+                <td data-label={b.status}></td>
+              </tr>
+            </tbody>
+          </table>
+        </div>
+      </section>
+      {payer && hasBankFile(batch.state) ? (
+        <section aria-labelledby="downloads">
+          <h2 id="downloads" safe>{b.downloads}</h2>
+          <ul class="downloads">
+            <li>
+              <a href={`/api/v1/disbursements/${batch.id}/export.csv`} download="" safe>{b.downloadCsv}</a>
+            </li>
+            <li>
+              <a href={`/api/v1/disbursements/${batch.id}/export.xlsx`} download="" safe>{b.downloadXlsx}</a>
+            </li>
+          </ul>
+        </section>
+      ) : (
+        ''
+      )}
+      {settle && forms.length === 0 && refused.length === 0 ? (
+        ''
+      ) : (
+        <section aria-labelledby="actions">
+          <h2 id="actions" safe>{b.actions}</h2>
+          {refused.map((r) => (
+            <p class="refused" safe>{b.refused(b.events[r.type] ?? r.type, r.reason[p.locale])}</p>
+          ))}
+          {forms.length === 0 && refused.length === 0 ? <p class="empty" safe>{payer ? b.noActions : b.readOnly}</p> : ''}
+          {forms.map((type) => (
+            <EventForm p={p} batch={batch} type={type} attempt={attempt} />
+          ))}
+        </section>
+      )}
+      {settle ? <SettleForm p={p} batch={batch} attempt={settleAttempt} /> : ''}
+      {payer && hasBankFile(batch.state) ? <StatementForm p={p} batch={batch} errors={statementErrors} /> : ''}
+      {statement ? <StatementReport p={p} report={statement} /> : ''}
+      <BatchHistory p={p} items={history} />
+    </Layout>
+  );
+}
+
+async function showBatch(res: Response, id: string, extra: Omit<BatchPageProps, 'p' | 'batch' | 'refused' | 'history' | 'roundName' | 'done'> & { done?: string | null }, status = 200) {
+  const p = pageOf(res);
+  const ctx = serviceOf(p);
+  const { view, refused } = await getBatchWithRefusals(ctx, id);
+  const [history, report] = await Promise.all([batchHistoryOf(ctx, id), roundNameOf(p, view.roundId)]);
+  await render(res, <BatchPage p={p} batch={view} refused={refused} history={history.items} roundName={report} done={extra.done ?? null} {...extra} />, status);
+}
+
+async function roundNameOf(p: PageCtx, roundId: string): Promise<string> {
+  const [row] = await p.app.db.select({ name: rounds.name }).from(rounds).where(eq(rounds.id, roundId));
+  return row?.name ?? roundId;
+}
+
+// ---------------------------------------------------------------- a round's summary
+
+function ReportPage({ p, report }: { p: PageCtx; report: RoundReportView }) {
+  const b = p.t.batches;
+  const figures = ['requested', 'approved', 'reduced', 'current', 'paid', 'recovered'] as const;
+  const counts = ['cases', 'submitted', 'approved', 'paid', 'recovered'] as const;
+  return (
+    <Layout p={p} title={b.reportTitle(report.round.name)}>
+      <p class="muted" safe>{b.generatedAt(instant(report.generatedAt, p.locale))}</p>
+      <ul class="downloads">
+        <li>
+          <a href={`/api/v1/reports/rounds/${report.round.id}.xlsx`} download="" safe>{b.summaryXlsx}</a>
+        </li>
+        <li>
+          <a href={`/api/v1/reports/rounds/${report.round.id}/cases.xlsx`} download="" safe>{b.casesXlsx}</a>
+        </li>
+      </ul>
+      <div class="report-grid">
+        <section aria-labelledby="r-counts">
+          <h2 id="r-counts" safe>{b.countsTitle}</h2>
+          <table>
+            <tbody>
+              {counts.map((k) => (
+                <tr>
+                  <th scope="row" safe>{b.counts[k] ?? k}</th>
+                  <td class="num" safe>{String(report.totals.counts[k])}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+        <section aria-labelledby="r-money">
+          <h2 id="r-money" safe>{b.money}</h2>
+          <table>
+            <tbody>
+              {figures.map((k) => (
+                <tr>
+                  <th scope="row" safe>{`${b.figures[k] ?? k}（${p.locale === 'zh' ? '元' : 'yuan'}）`}</th>
+                  <td class="num" safe>{yuan(report.totals.money[k])}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+        <section aria-labelledby="r-states">
+          <h2 id="r-states" safe>{b.byState}</h2>
+          <table>
+            <tbody>
+              {report.byState.map((s) => (
+                <tr>
+                  <th scope="row" safe>{p.locale === 'zh' ? s.nameZh : s.nameEn}</th>
+                  <td class="num" safe>{String(s.count)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      </div>
+      <section aria-labelledby="r-loss">
+        <h2 id="r-loss" safe>{b.lossRatios}</h2>
+        {report.claims.length === 0 ? (
+          <p class="empty" safe>{b.noClaims}</p>
+        ) : (
+          <div class="table-wrap">
+            <table class="stack">
+              <thead>
+                <tr>
+                  <th scope="col" safe>{b.entry}</th>
+                  <th scope="col" safe>{b.insurer}</th>
+                  <th scope="col" class="num" safe>{b.premiums}</th>
+                  <th scope="col" class="num" safe>{b.claims}</th>
+                  <th scope="col" class="num" safe>{b.claimsPaid}</th>
+                  <th scope="col" class="num" safe>{b.claimsAmount}</th>
+                  <th scope="col" class="num" safe>{b.lossRatio}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {report.claims.map((c) => (
+                  <tr>
+                    <td data-label={b.entry} safe>{c.entryName}</td>
+                    <td data-label={b.insurer} safe>{c.insurerName}</td>
+                    <td data-label={b.premiums} class="num" safe>{yuan(c.premiums)}</td>
+                    <td data-label={b.claims} class="num" safe>{String(c.claims)}</td>
+                    <td data-label={b.claimsPaid} class="num" safe>{String(c.claimsPaid)}</td>
+                    <td data-label={b.claimsAmount} class="num" safe>{yuan(c.paidAmount)}</td>
+                    <td data-label={b.lossRatio} class="num" safe>{c.lossRatio === null ? '—' : `${(Number(c.lossRatio) * 100).toFixed(2)}%`}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </Layout>
+  );
+}
+
+// ---------------------------------------------------------------- routes
+
+/** A service's refusal as field problems; a missing or hidden batch, or no session, goes to the error page. */
+const problemsOf = (err: unknown): FieldError[] => {
+  if (!(err instanceof AppError) || err.kind === 'not_found' || err.kind === 'unauthenticated') throw err;
+  return err.errors.length ? err.errors : [{ path: 'form', message: err.message }];
+};
+const statusOf = (err: unknown) => (err instanceof AppError ? (({ forbidden: 403, conflict: 409, bad_request: 400 }) as Record<string, number>)[err.kind] ?? 422 : 500);
+
+// The statement, in memory only: it is read once and never kept. The same 2 MB as the API's route.
+const statementUpload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 2 * 1024 * 1024, files: 1, fields: 5, parts: 6 }, defParamCharset: 'utf8' }).single('file');
+function receiveStatement(req: Request, res: Response): Promise<void> {
+  return new Promise((resolve, reject) => {
+    statementUpload(req, res, (err?: unknown) => {
+      if (err === undefined || err === null) return resolve();
+      if (err instanceof multer.MulterError) {
+        const zh = err.code === 'LIMIT_FILE_SIZE' ? '对账单不得超过 2 MB' : '请上传一个对账单文件';
+        return reject(badRequest(err.message, [{ path: 'file', message: err.code === 'LIMIT_FILE_SIZE' ? 'at most 2 MB' : 'send one statement file', messageZh: zh }]));
+      }
+      reject(err instanceof Error ? badRequest(`the upload is malformed: ${err.message}`, [{ path: 'file', message: 'the upload could not be read', messageZh: '无法读取上传的文件' }]) : err);
+    });
+  });
+}
+
+/** Pages of /money/batches and /money/rounds/:id/report; the list and the new-batch form live on /money (money.tsx). */
+export function batchPages(router: Router, roundsOf: (p: PageCtx) => Promise<RoundRef[]>, showMoney: (res: Response, query: Record<string, unknown>, errors: FieldError[], status: number) => Promise<void>) {
+  router.post('/money/batches', requireCsrf(), async (req, res) => {
+    const p = pageOf(res);
+    readable(p);
+    const ctx = serviceOf(p);
+    const roundId = field(req, 'roundId');
+    const city = field(req, 'city');
+    const query = { roundId, city };
+    try {
+      const rounds = await roundsOf(p);
+      if (!rounds.some((r) => r.id === roundId)) throw notFound('round');
+      // a city: the service takes its calculated cases; all cities: the cases shown, named
+      const caseIds = city === '' ? (await batchCandidates(p.app.db, roundId)).map((c) => c.id) : undefined;
+      const parsed = createBatchSchema.safeParse({ roundId, ...(city === '' ? { caseIds } : { city }) });
+      if (!parsed.success) return await showMoney(res, query, zodErrors(parsed.error, ''), 422);
+      const batch = await createBatch(ctx, parsed.data);
+      res.redirect(303, `/money/batches/${batch.id}?done=CREATE`);
+    } catch (err) {
+      await showMoney(res, query, problemsOf(err), statusOf(err));
+    }
+  });
+
+  router.get('/money/batches/:id', async (req, res) => {
+    readable(pageOf(res));
+    const done = req.query.done === 'CREATE' || isBatchEvent(req.query.done) ? String(req.query.done) : null;
+    await showBatch(res, idOf(req.params.id, 'disbursement batch'), { done });
+  });
+
+  router.post('/money/batches/:id/events', requireCsrf(), async (req, res) => {
+    const p = pageOf(res);
+    readable(p);
+    const id = idOf(req.params.id, 'disbursement batch');
+    const type = field(req, 'type');
+    if (!isFormEvent(type)) throw notFound('batch action');
+    const values = { reason: field(req, 'reason'), comment: field(req, 'comment') };
+    const body: Record<string, unknown> = { type };
+    for (const name of fieldsOf(type)) if (values[name].trim() !== '' || !optional(type, name)) body[name] = values[name];
+    const parsed = batchEventBodySchema.safeParse(body);
+    if (!parsed.success) return showBatch(res, id, { attempt: { type, values, errors: zodErrors(parsed.error, '') } }, 400);
+    const version = /^\d{1,9}$/.test(field(req, 'version')) ? Number(field(req, 'version')) : undefined;
+    try {
+      await sendBatchEvent(serviceOf(p), id, parsed.data, { ifMatch: version });
+    } catch (err) {
+      const errors = err instanceof AppError && err.kind === 'conflict' ? [{ path: 'form', message: p.t.batches.stale }] : problemsOf(err);
+      // a refusal belongs to no field: shown at the top of the page
+      return showBatch(res, id, { attempt: { type: 'form', values, errors } }, statusOf(err));
+    }
+    res.redirect(303, `/money/batches/${id}?done=${type}`);
+  });
+
+  router.post('/money/batches/:id/settle', requireCsrf(), async (req, res) => {
+    const p = pageOf(res);
+    readable(p);
+    const id = idOf(req.params.id, 'disbursement batch');
+    const ctx = serviceOf(p);
+    const { view } = await getBatchWithRefusals(ctx, id);
+    const values: Record<string, string> = {};
+    const order: string[] = [];
+    const payments: Record<string, string>[] = [];
+    for (const c of view.cases) {
+      for (const k of ['outcome', 'reference', 'paidOn', 'failure']) values[`${k}.${c.caseId}`] = field(req, `${k}.${c.caseId}`);
+      const outcome = values[`outcome.${c.caseId}`];
+      if (outcome !== 'paid' && outcome !== 'failed') continue;
+      order.push(c.caseId);
+      const given = (k: string) => (values[`${k}.${c.caseId}`] ?? '').trim();
+      const s: Record<string, string> = { caseId: c.caseId };
+      // only what the chosen outcome asks for goes to the service: its schema says what is missing
+      for (const k of outcome === 'paid' ? ['reference', 'paidOn'] : ['failure']) if (given(k) !== '') s[k] = given(k);
+      payments.push(s);
+    }
+    // payments.<i>.<key> of the service → the field of that payment's case
+    const toFields = (errors: FieldError[]): FieldError[] =>
+      errors.map((e) => {
+        const m = /^payments\.(\d+)\.(\w+)/.exec(e.path);
+        const caseId = m ? order[Number(m[1])] : undefined;
+        if (!m || !caseId) return { ...e, path: 'form' };
+        return { ...e, path: `${m[2] === 'caseId' ? 'outcome' : m[2]}.${caseId}` };
+      });
+    const parsed = batchEventBodySchema.safeParse({ type: 'SETTLE', payments });
+    if (!parsed.success) return showBatch(res, id, { settleAttempt: { values, errors: toFields(zodErrors(parsed.error, '')) } }, 400);
+    const version = /^\d{1,9}$/.test(field(req, 'version')) ? Number(field(req, 'version')) : undefined;
+    try {
+      await sendBatchEvent(ctx, id, parsed.data, { ifMatch: version });
+    } catch (err) {
+      const errors = err instanceof AppError && err.kind === 'conflict' ? [{ path: 'form', message: p.t.batches.stale }] : toFields(problemsOf(err));
+      return showBatch(res, id, { settleAttempt: { values, errors } }, statusOf(err));
+    }
+    res.redirect(303, `/money/batches/${id}?done=SETTLE`);
+  });
+
+  router.post(
+    '/money/batches/:id/statement',
+    async (req, res, next) => {
+      // who may send a statement is known before its bytes are read
+      readable(pageOf(res));
+      idOf(req.params.id, 'disbursement batch');
+      await receiveStatement(req, res);
+      next();
+    },
+    requireCsrf(),
+    async (req, res) => {
+      const p = pageOf(res);
+      const id = idOf(req.params.id, 'disbursement batch');
+      const file = (req as Request & { file?: { buffer: Buffer } }).file;
+      try {
+        const statement = await matchStatement(serviceOf(p), id, file?.buffer);
+        await showBatch(res, id, { statement });
+      } catch (err) {
+        const errors = problemsOf(err).map((e) => ({ ...e, path: 'file' }));
+        await showBatch(res, id, { statementErrors: errors }, statusOf(err));
+      }
+    },
+  );
+
+  router.get('/money/rounds/:id/report', async (req, res) => {
+    const p = pageOf(res);
+    readable(p);
+    const report = roundReportView(await roundReport(serviceOf(p), idOf(req.params.id, 'round')));
+    await render(res, <ReportPage p={p} report={report} />);
+  });
+}

@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/use-app';
+import { PageClient } from '../support/pages';
+
+// The disbursement batch pages without a browser: who is refused, forms without their token, the
+// four-eyes refusal through the form, and a settlement's missing reference shown beside its field.
+const { t, w } = useTestApp({ ownDatabase: true });
+
+const signedIn = async (email: string) => {
+  const b = new PageClient(t.url);
+  await b.signIn(email);
+  return b;
+};
+
+/** A multipart form as a browser sends it, with the client's cookies. */
+async function postFile(b: PageClient, path: string, fields: Record<string, string>, csv: string) {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  form.append('file', new Blob([csv], { type: 'text/csv' }), 'statement.csv');
+  const res = await fetch(`${t.url}${path}`, { method: 'POST', redirect: 'manual', body: form, headers: { accept: 'text/html', cookie: [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+  return { status: res.status, text: await res.text() };
+}
+
+async function draftBatch(): Promise<{ id: string; caseId: string }> {
+  const caseId = await w.caseIn('approved');
+  const res = await t.api.post<{ id: string }>('/disbursements', { roundId: w.round.id, caseIds: [caseId] }, w.tokens.finance);
+  expect(res.status).toBe(201);
+  return { id: res.body.id, caseId };
+}
+
+const versionOf = (html: string) => /name="version" value="(\d+)"/.exec(html)?.[1] ?? '';
+const stateOf = async (id: string) => (await t.api.get<{ state: string }>(`/disbursements/${id}`, w.tokens.finance)).body.state;
+
+describe('the disbursement batch pages', () => {
+  it('say why there is nothing to put into a batch', async () => {
+    const finance = await signedIn(w.people.finance.email);
+    const page = await finance.get('/money');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('尚无拨付批次');
+    expect(page.text).toContain('没有可纳入拨付批次的申请');
+  });
+
+  it('are refused to the firm, the insurer, the expert and the municipal reviewer', async () => {
+    const { id } = await draftBatch();
+    for (const who of ['firm', 'insurer', 'expert', 'municipal'] as const) {
+      const b = await signedIn(w.people[who].email);
+      const page = await b.get(`/money/batches/${id}`);
+      expect(page.status, who).toBe(403);
+      expect(page.text, who).not.toContain('PAY-');
+      expect((await b.get(`/money/rounds/${w.round.id}/report`)).status, who).toBe(403);
+      const home = await b.get('/');
+      const csrf = PageClient.csrfOf(home.text);
+      expect((await b.post(`/money/batches/${id}/events`, { _csrf: csrf, type: 'SUBMIT' })).status, who).toBe(403);
+      expect((await b.post('/money/batches', { _csrf: csrf, roundId: w.round.id, city: '' })).status, who).toBe(403);
+      expect((await postFile(b, `/money/batches/${id}/statement`, { _csrf: csrf }, '付款编号,金额\r\n')).status, who).toBe(403);
+    }
+    expect(await stateOf(id)).toBe('draft');
+  });
+
+  it('let a provincial reviewer read a batch and its round report, and act on nothing', async () => {
+    const { id } = await draftBatch();
+    const b = await signedIn(w.people.provincial.email);
+    const page = await b.get(`/money/batches/${id}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('PAY-');
+    expect(page.text).not.toContain('提交审批</button>');
+    expect(page.text).toContain('省级审核人员可查看批次，但不办理拨付。');
+    const refused = await b.post(`/money/batches/${id}/events`, { _csrf: PageClient.csrfOf(page.text), type: 'SUBMIT' });
+    expect(refused.status).toBe(403);
+    expect(await stateOf(id)).toBe('draft');
+    expect((await b.get(`/money/rounds/${w.round.id}/report`)).status).toBe(200);
+  });
+
+  it('refuse forms without their token', async () => {
+    const { id } = await draftBatch();
+    const b = await signedIn(w.people.finance.email);
+    expect((await b.post(`/money/batches/${id}/events`, { type: 'SUBMIT' })).status).toBe(403);
+    expect((await b.post(`/money/batches/${id}/events`, { _csrf: 'not-the-token', type: 'CANCEL', reason: '重复' })).status).toBe(403);
+    expect((await b.post('/money/batches', { roundId: w.round.id, city: '' })).status).toBe(403);
+    expect((await b.post(`/money/batches/${id}/settle`, { version: '1' })).status).toBe(403);
+    expect((await postFile(b, `/money/batches/${id}/statement`, {}, '付款编号,金额\r\n')).status).toBe(403);
+    expect(await stateOf(id)).toBe('draft');
+    expect((await b.get(`/money/batches/${randomUUID()}`)).status).toBe(404);
+    expect((await b.get('/money/batches/not-an-id')).status).toBe(404);
+  });
+
+  it('refuse the approval to the finance user who made and submitted the batch, in the rule’s words, and take it from another', async () => {
+    const caseId = await w.caseIn('approved');
+    const a = await signedIn(w.people.finance.email);
+    const money = await a.get(`/money?roundId=${w.round.id}`);
+    expect(money.text).toContain('创建拨付批次');
+    const created = await a.post('/money/batches', { _csrf: PageClient.csrfOf(money.text), roundId: w.round.id, city: '' });
+    expect(created.status).toBe(303);
+    const location = created.headers.get('location') ?? '';
+    expect(location).toMatch(/^\/money\/batches\/[0-9a-f-]{36}\?done=CREATE$/);
+    const path = location.replace(/\?.*$/, '');
+    const draft = await a.get(location);
+    expect(draft.text).toContain('拨付批次已创建');
+    expect((await a.post(`${path}/events`, { _csrf: PageClient.csrfOf(draft.text), type: 'SUBMIT', version: versionOf(draft.text) })).status).toBe(303);
+
+    const own = await a.get(path);
+    expect(own.text).not.toContain('审批通过</button>');
+    expect(own.text).toContain('您不能“审批通过”：拨付批次须由创建人和提交人以外的另一名财务人员审批');
+    const refused = await a.post(`${path}/events`, { _csrf: PageClient.csrfOf(own.text), type: 'APPROVE', comment: '' });
+    expect(refused.status).toBe(403);
+    expect(refused.text).toContain('拨付批次须由创建人和提交人以外的另一名财务人员审批');
+    const id = path.split('/').at(-1) ?? '';
+    expect(await stateOf(id)).toBe('submitted');
+
+    const b = await signedIn(w.people.finance2.email);
+    const theirs = await b.get(path);
+    expect(theirs.text).toContain('审批通过</button>');
+    expect((await b.post(`${path}/events`, { _csrf: PageClient.csrfOf(theirs.text), type: 'APPROVE', comment: '同意' })).status).toBe(303);
+    expect(await stateOf(id)).toBe('approved');
+
+    // a paid payment without its bank reference: the service's words beside that field
+    const approved = await b.get(path);
+    const settle = await b.post(`${path}/settle`, { _csrf: PageClient.csrfOf(approved.text), [`outcome.${caseId}`]: 'paid', [`paidOn.${caseId}`]: '2026-01-01' });
+    expect(settle.status).toBe(400);
+    expect(settle.text).toMatch(new RegExp(`id="s-reference-${caseId}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="s-reference-${caseId}"`));
+    expect(settle.text).toContain(`aria-describedby="s-reference-${caseId}-error"`);
+    expect(settle.text).not.toContain(`id="s-paidOn-${caseId}" name="paidOn.${caseId}" aria-invalid`);
+    expect(await stateOf(id)).toBe('approved');
+  });
+});
