@@ -61,6 +61,13 @@ export function casesPage(router: Router) {
     await render(
       res,
       <Layout p={p} title={p.t.cases.title}>
+        {hasAny(p.user?.roles, ['firm']) ? (
+          <p>
+            <a class="button primary" href="/cases/new" safe>{p.t.application.newLink}</a>
+          </p>
+        ) : (
+          ''
+        )}
         {list.items.length === 0 ? <p class="empty" safe>{empty}</p> : <CaseTable p={p} items={list.items} />}
         <NextPage path="/cases" query={{ state: parsed.data.state }} cursor={list.nextCursor} label={p.t.cases.more} />
       </Layout>,
