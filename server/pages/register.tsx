@@ -95,7 +95,7 @@ function RegisterPage({ p, values, errors }: { p: PageCtx; values: Values; error
           {f('enterprise.contactEmail', r.contactEmail, { type: 'email', required: true })}
           {f('enterprise.bankName', r.bankName)}
           {f('enterprise.bankAccount', r.bankAccount)}
-          {f('enterprise.affiliations', r.affiliations, { multiline: true })}
+          {f('enterprise.affiliations', r.affiliations, { multiline: true, hint: r.affiliationsHint })}
         </fieldset>
         <fieldset>
           <legend safe>{r.userPart}</legend>
