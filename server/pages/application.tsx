@@ -65,7 +65,7 @@ function valuesOfCase(view: CaseView): Values {
 }
 
 /**
- * The form as the API's case body. Text fields are always sent, so that emptying one clears it;
+ * The form as the API's case body. An edit sends every text field, so that emptying one clears it;
  * a date, amount or choice left empty is not sent (the draft keeps what it had).
  */
 function bodyOf(v: Values, entryName: string | null, creating: boolean): Record<string, unknown> {
@@ -74,7 +74,8 @@ function bodyOf(v: Values, entryName: string | null, creating: boolean): Record<
     const [group = '', key = ''] = name.split('.');
     (groups[group] ??= {})[key] = value;
   };
-  for (const name of TEXTS) put(name, v[name] ?? '');
+  // a new draft leaves out what was not typed; an edit sends it, so that emptying a field clears it
+  for (const name of TEXTS) if (!creating || v[name]?.trim()) put(name, v[name] ?? '');
   if (!v['material.name']?.trim() && entryName) put('material.name', entryName);
   for (const name of [...DATES, ...IDS]) if (v[name]?.trim()) put(name, v[name].trim());
   for (const name of NUMBERS) if (v[name]?.trim()) put(name, v[name].replace(/[,，\s]/g, ''));
