@@ -289,7 +289,8 @@ async function showForm(res: Response, view: CaseView | null, values: Values, er
     const now = ctx.app.clock.now().toISOString();
     values.roundId = choices.rounds.find((r) => r.opensAt <= now && now < r.closesAt)?.id ?? '';
   }
-  const picker = await pickerFor(ctx, choices.rounds, values, searching);
+  // with nothing chosen yet, the round's catalogue is listed from its start
+  const picker = await pickerFor(ctx, choices.rounds, values, searching || !values.catalogueEntryId);
   await render(res, <ApplicationForm p={p} view={view} values={values} errors={errors} choices={choices} picker={picker} />, status);
 }
 

@@ -46,6 +46,14 @@ export async function firmWorkFor(ctx: ServiceContext, view: CaseView): Promise<
   return { problems, required: round.requiredDocuments, mayEdit: EDITABLE.has(view.state), mayUpload: UPLOADABLE.has(view.state) };
 }
 
+/** Where a problem is fixed: a missing document at its upload form, a field of the case in the application form. */
+function whereToFix(path: string, caseId: string, work: FirmWork): string | null {
+  const doc = /^documents\.([a-z_]+)$/.exec(path)?.[1];
+  if (doc) return work.mayUpload && (documentTypes as readonly string[]).includes(doc) ? `#upload-${doc}` : null;
+  if (!work.mayEdit || !/^(material|userUnit|contract|policy)\.[A-Za-z]+$|^(roundId|renewalOf)$/.test(path)) return null;
+  return `/cases/${caseId}/edit#f-${path.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+}
+
 /** What SUBMIT would refuse now, each problem in the page's language. */
 export function SubmissionCheck({ p, work, caseId }: { p: PageCtx; work: FirmWork; caseId: string }) {
   const d = p.t.firmDocs;
@@ -58,9 +66,10 @@ export function SubmissionCheck({ p, work, caseId }: { p: PageCtx; work: FirmWor
         <div class="problems" id="submission-problems">
           <p safe>{d.problemsIntro(work.problems.length)}</p>
           <ul>
-            {work.problems.map((e) => (
-              <li safe>{problemText(e, p.locale)}</li>
-            ))}
+            {work.problems.map((e) => {
+              const href = whereToFix(e.path, caseId, work);
+              return <li>{href ? <a href={href} safe>{problemText(e, p.locale)}</a> : <span safe>{problemText(e, p.locale)}</span>}</li>;
+            })}
           </ul>
         </div>
       )}
