@@ -164,8 +164,10 @@ describe('a firm, from registration to a submitted application, in a browser', {
     await expect.poll(() => page.locator('fieldset.entries .error').textContent()).toBe('请在目录中搜索并选择一项材料');
     expect(await fitsWidth(page)).toBe(true);
     await expectAccessible(page, 'firm-application-phone');
+    await page.goto('/cases/new');
     await page.getByRole('button', { name: '切换语言' }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('New application');
+    await expect.poll(() => page.getByRole('radio').count()).toBe(w.entries.length);
     expect(await fitsWidth(page)).toBe(true);
     await expectAccessible(page, 'firm-application-en-phone');
     await page.getByRole('button', { name: 'Change language' }).click();
