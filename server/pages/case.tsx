@@ -19,6 +19,9 @@ import { Decisions, eventBodyFrom, toField, type Attempt } from './decisions';
 import { requireCsrf } from './csrf';
 import { nextStep } from './next-step';
 import { field, pageOf, render, serviceOf } from './page';
+import { FirmDocuments, firmDocumentPages, firmWorkFor, SubmissionCheck, type UploadAttempt } from './firm-docs';
+import { documentTypes } from '../../db/schema/cases';
+import type { AppContext } from '../context';
 
 const caseId = z.uuid();
 const isEventType = (s: unknown): s is CaseEventType => (CASE_EVENT_TYPES as readonly unknown[]).includes(s);
@@ -32,12 +35,19 @@ function idOf(raw: string | string[] | undefined): string {
 
 const MONEY_STAGE: ReadonlySet<string> = new Set(chartStates.filter((s) => s.path[0] === 'approved' && s.primary !== null).map((s) => s.primary as string));
 
-async function showCase(res: Response, id: string, attempt: Attempt | null, status = 200, done: CaseEventType | null = null, claimAttempt: ClaimAttempt | null = null) {
+/** What the firm just did on its own part of the page (pages/application.tsx, pages/firm-docs.tsx). */
+interface FirmNews {
+  saved?: boolean;
+  uploaded?: { type: (typeof documentTypes)[number]; version: number };
+  upload?: UploadAttempt;
+}
+
+async function showCase(res: Response, id: string, attempt: Attempt | null, status = 200, done: CaseEventType | null = null, claimAttempt: ClaimAttempt | null = null, news: FirmNews = {}) {
   const p = pageOf(res);
   const ctx = serviceOf(p);
   // the services answer 404 for a case the person may not see: the 404 page, as in the API
   const view = await getCase(ctx, id);
-  const [docs, history, subsidy, claims] = await Promise.all([listDocuments(ctx, id), caseHistoryOf(ctx, id), subsidyFor(ctx, id, view.subsidy !== null), claimsFor(ctx, id)]);
+  const [docs, history, subsidy, claims, work] = await Promise.all([listDocuments(ctx, id), caseHistoryOf(ctx, id), subsidyFor(ctx, id, view.subsidy !== null), claimsFor(ctx, id), firmWorkFor(ctx, view)]);
   const mayReport = (p.user?.roles.includes('firm') ?? false) && MONEY_STAGE.has(view.state);
   const next = nextStep(view.state, p.locale, p.t);
   await render(
@@ -48,16 +58,26 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
         {next ? <span safe>{` ${p.t.cases.next}：${next}`}</span> : ''}
       </p>
       {done ? <p role="status" class="done" safe>{`${p.t.casePage.done} ${p.t.events[done]}`}</p> : ''}
+      {news.saved ? <p role="status" class="done" safe>{p.t.application.saved}</p> : ''}
+      {news.uploaded ? <p role="status" class="done" safe>{p.t.firmDocs.uploaded(p.t.docTypes[news.uploaded.type], news.uploaded.version)}</p> : ''}
+      {work ? <SubmissionCheck p={p} work={work} caseId={id} /> : ''}
       <Decisions p={p} caseId={id} version={view.version} allowed={view.allowedEvents} attempt={attempt} />
       <Summary p={p} view={view} />
       {subsidy ? <SubsidyPart p={p} view={subsidy} /> : ''}
       {claims !== null && (claims.length > 0 || mayReport) ? <ClaimsPart p={p} caseId={id} claims={claims} mayReport={mayReport} attempt={claimAttempt} /> : ''}
       <Clocks p={p} view={view} />
-      <Documents p={p} docs={docs} />
+      {work?.mayUpload ? <FirmDocuments p={p} caseId={id} docs={docs} work={work} attempt={news.upload ?? null} /> : <Documents p={p} docs={docs} />}
       <Timeline p={p} items={history.items} />
     </Layout>,
     status,
   );
+}
+
+/** The status line after a save or an upload (redirect-after-post), read back from the query. */
+function newsOf(query: Record<string, unknown>): FirmNews {
+  const type = (documentTypes as readonly unknown[]).includes(query.uploaded) ? (query.uploaded as (typeof documentTypes)[number]) : null;
+  const version = typeof query.v === 'string' && /^\d{1,6}$/.test(query.v) ? Number(query.v) : null;
+  return { saved: query.saved === '1', ...(type && version ? { uploaded: { type, version } } : {}) };
 }
 
 /** The subsidy and its derivation, for those who may read it (the same service as GET /cases/:id/subsidy). */
@@ -68,11 +88,13 @@ async function subsidyFor(ctx: ReturnType<typeof serviceOf>, id: string, calcula
 }
 
 /** The case page (GET /api/v1/cases/:id, its documents and history) and its decision forms. */
-export function casePage(router: Router) {
+export function casePage(router: Router, app: AppContext) {
   router.get('/cases/:id', async (req, res) => {
     const done = isEventType(req.query.done) ? req.query.done : null;
-    await showCase(res, idOf(req.params.id), null, 200, done);
+    await showCase(res, idOf(req.params.id), null, 200, done, null, newsOf(req.query));
   });
+
+  firmDocumentPages(router, app, (res, caseId, upload, status) => showCase(res, caseId, null, status, null, null, { upload }));
 
   claimForms(router, (res, caseId, attempt, status) => showCase(res, caseId, null, status, null, attempt));
 

@@ -109,17 +109,24 @@ export function casesPage(router: Router) {
     await render(
       res,
       <Layout p={p} title={p.t.cases.title}>
+        {hasAny(p.user?.roles, ['firm']) ? (
+          <p>
+            <a class="button primary" href="/cases/new" safe>{p.t.application.newLink}</a>
+          </p>
+        ) : (
+          ''
+        )}
         <StateFilter p={p} state={q.state} sort={q.sort} />
         {list.items.length === 0 ? <p class="empty" safe>{empty}</p> : <CaseTable p={p} items={list.items} sorting={{ sort: q.sort, query: filters }} />}
-        <p class="pager">
-          {q.cursor ? (
+        {q.cursor ? (
+          <p class="pager">
             <a href={`/cases?${new URLSearchParams(Object.entries({ ...filters, sort: q.sort }).filter((e): e is [string, string] => typeof e[1] === 'string')).toString()}`} rel="first" safe>
               {p.t.cases.first}
             </a>
-          ) : (
-            ''
-          )}
-        </p>
+          </p>
+        ) : (
+          ''
+        )}
         <NextPage path="/cases" query={{ ...filters, sort: q.sort }} cursor={list.nextCursor} label={p.t.cases.more} />
       </Layout>,
     );

@@ -46,6 +46,9 @@ export function dashboardPage(router: Router) {
         {recent ? (
           <section aria-labelledby="recent">
             <h2 id="recent" safe>{d.recentCases}</h2>
+            <p>
+              <a class="button primary" href="/cases/new" safe>{p.t.application.newLink}</a>
+            </p>
             {recent.items.length === 0 ? <p class="empty" safe>{d.noCasesFirm}</p> : <CaseTable p={p} items={recent.items} />}
             <p>
               <a href="/cases" safe>{d.openCases}</a>

@@ -16,6 +16,8 @@ import { casePage } from './case';
 import { noticePages } from './notices';
 import { moneyPages } from './money';
 import { adminPages } from './admin';
+import { registerPages } from './register';
+import { applicationPages } from './application';
 
 // Paths the API, its documents and the operators' probes own: the pages never answer them.
 const NOT_PAGES = /^\/(api|docs|openapi\.json|healthz|readyz|metrics)(\/|$)/;
@@ -55,12 +57,14 @@ export function pagesRouter(app: AppContext): RequestHandler {
   router.use(csp(app), express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }), cookieSession(app), pageContext(app));
   loginPages(router, app);
   invitationPages(router, app);
+  registerPages(router, app);
   langPages(router, app);
   dashboardPage(router);
   cataloguePage(router, app);
   casesPage(router);
   inboxPage(router);
-  casePage(router);
+  applicationPages(router);
+  casePage(router, app);
   noticePages(router, app);
   moneyPages(router);
   adminPages(router);

@@ -25,6 +25,9 @@ function LoginPage({ p, next, email, errors }: { p: PageCtx; next: string; email
           {p.t.login.submit}
         </button>
       </form>
+      <p>
+        <span safe>{p.t.register.noAccount}</span> <a href="/register" safe>{p.t.register.registerLink}</a>
+      </p>
     </Layout>
   );
 }

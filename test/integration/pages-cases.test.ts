@@ -217,7 +217,9 @@ describe('case page', () => {
     const id = await w.createCase();
     const b = await signedIn(w.people.firm.email);
     const page = await b.get(`/cases/${id}`);
-    expect(page.text).toContain('尚未上传任何材料');
+    // the firm's draft offers an upload form per kind and lists what SUBMIT would refuse
+    expect(page.text).toContain('<label for="upload-business_license">选择营业执照文件</label>');
+    expect(page.text).toContain('缺少必备材料：营业执照，请上传');
     const res = await b.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf(page.text), type: 'SUBMIT' });
     expect(res.status).toBe(422);
     expect(res.text).toContain('<div class="problems" role="alert">');

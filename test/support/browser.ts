@@ -62,7 +62,8 @@ export async function descriptionOf(page: Page, label: string): Promise<string> 
 /**
  * The set-up every browser file shares: the app (with a world) started and Chromium launched
  * before the file's tests, both closed after them. Browser files take a database of their own by
- * default: a reviewer's inbox and the notice page list everything of a city or a round.
+ * default: a reviewer's inbox and the notice page list everything of a city or a round. Options
+ * that need something another hook makes first (an SMTP sink's url) are given as a function.
  */
 export function useBrowser(setUp: SetUp | (() => SetUp) = { ownDatabase: true }): { t: TestApp; w: World; browser: Browser } {
   const { t, w } = useTestApp(setUp);

@@ -42,6 +42,13 @@ export class PageClient {
     return { status: res.status, headers: res.headers, text: await res.text() };
   }
 
+  /** A multipart form (a file upload), as a browser sends one. */
+  async postMultipart(path: string, form: FormData): Promise<PageResponse> {
+    const res = await fetch(`${this.baseUrl}${path}`, { method: 'POST', redirect: 'manual', headers: { accept: 'text/html', ...this.cookieHeader() }, body: form });
+    this.keep(res);
+    return { status: res.status, headers: res.headers, text: await res.text() };
+  }
+
   /** The form token of a page, as its forms carry it. */
   static csrfOf(html: string): string {
     const m = /name="_csrf" value="([^"]+)"/.exec(html);

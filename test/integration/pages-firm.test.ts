@@ -1,0 +1,233 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { cases, documents, enterpriseRegistrations, users } from '../../db/schema';
+import { randomUscc } from '../../seeds/factories';
+import { hashLinkToken } from '../../server/auth/emailed-link';
+import { pdfBytes } from '../fixtures/documents/files';
+import { confirmationTokensFor } from '../support/registration';
+import { PageClient } from '../support/pages';
+import { useTestApp } from '../support/use-app';
+
+// The firm's pages without a browser: what a refused person or a forged form is answered. The
+// whole journey runs in a browser in test/e2e/firm.test.ts.
+const { t, w } = useTestApp();
+
+const signedIn = async (email: string, password?: string) => {
+  const b = new PageClient(t.url);
+  await b.signIn(email, password);
+  return b;
+};
+const tokenOf = async (b: PageClient, path = '/') => PageClient.csrfOf((await b.get(path)).text);
+
+const PASSWORD = 'Silicon-wafer-2026';
+const registration = (email: string, over: Record<string, string> = {}) => ({
+  'enterprise.name': '页面注册新材料有限公司',
+  'enterprise.uscc': randomUscc('330300'),
+  'enterprise.city': '330300',
+  'enterprise.address': '温州市鹿城区测试路 8 号',
+  'enterprise.contactName': '赵工',
+  'enterprise.contactPhone': '0577-88889999',
+  'enterprise.contactEmail': 'zhao@firm.test',
+  'enterprise.bankName': '',
+  'enterprise.bankAccount': '',
+  'enterprise.affiliations': '',
+  'user.name': '赵经理',
+  'user.email': email,
+  'user.password': PASSWORD,
+  ...over,
+});
+
+/** The application form's fields, filled as a person would (amounts with separators). */
+const applicationForm = (over: Record<string, string> = {}) => ({
+  roundId: w.round.id,
+  catalogueEntryId: w.entry.id,
+  'material.name': '',
+  'material.specification': '300 mm, P型',
+  'userUnit.name': '温州用户单位有限公司',
+  'userUnit.uscc': randomUscc('330300'),
+  'userUnit.notAffiliate': 'on',
+  'contract.number': 'HT-PAGE-1',
+  'contract.amount': '10,000,000.00',
+  'policy.insurerId': w.insurer.id,
+  'policy.number': `PICC-PAGE-${randomUUID().slice(0, 8)}`,
+  'policy.premium': '1500000',
+  'policy.startsOn': '2026-04-01',
+  ...over,
+});
+
+const upload = (csrf: string | null, type = 'business_license', bytes = pdfBytes('licence')) => {
+  const form = new FormData();
+  if (csrf !== null) form.append('_csrf', csrf);
+  form.append('type', type);
+  form.append('file', new Blob([new Uint8Array(bytes)], { type: 'application/pdf' }), '营业执照.pdf');
+  return form;
+};
+
+const documentsOf = (caseId: string) => t.app.db.select().from(documents).where(eq(documents.caseId, caseId));
+
+describe('the registration pages', () => {
+  it('refuses a registration form without its token, and registers nothing', async () => {
+    const email = `${randomUUID()}@firm.test`;
+    const b = new PageClient(t.url);
+    await b.get('/register');
+    const res = await b.post('/register', registration(email));
+    expect(res.status).toBe(403);
+    expect(await t.app.db.select().from(enterpriseRegistrations).where(eq(enterpriseRegistrations.email, email))).toEqual([]);
+  });
+
+  it('names a weak password beside its field, in Chinese and in English, keeping what was typed but the password', async () => {
+    const b = new PageClient(t.url);
+    const csrf = await tokenOf(b, '/register');
+    const zh = await b.post('/register', { _csrf: csrf, ...registration(`${randomUUID()}@firm.test`, { 'user.password': 'short' }) });
+    expect(zh.status).toBe(422);
+    expect(zh.text).toMatch(/id="f-user-password-error"[^>]*><span>密码至少 10 位/);
+    expect(zh.text).toContain('aria-describedby="f-user-password-hint f-user-password-error"');
+    expect(zh.text).toContain('value="页面注册新材料有限公司"');
+    expect(zh.text).not.toContain('value="short"');
+    b.cookies.set('fb_lang', 'en');
+    const en = await b.post('/register', { _csrf: csrf, ...registration(`${randomUUID()}@firm.test`, { 'user.password': 'short' }) });
+    expect(en.text).toMatch(/id="f-user-password-error"[^>]*><span>use at least 10 characters/);
+  });
+
+  it('sends the link by email; the link opens a page that creates nothing until its button confirms, once', async () => {
+    const email = `${randomUUID()}@firm.test`;
+    const b = new PageClient(t.url);
+    const sent = await b.post('/register', { _csrf: await tokenOf(b, '/register'), ...registration(email) });
+    expect(sent.status).toBe(303);
+    expect(sent.headers.get('location')).toBe('/register/sent');
+    const [token] = await confirmationTokensFor(t.app.db, email);
+    if (!token) throw new Error('no confirmation email');
+    const opened = await b.get(`/register/confirm?token=${token}`);
+    expect(opened.status).toBe(200);
+    expect(await t.app.db.select().from(users).where(eq(users.email, email))).toEqual([]);
+    // a forged confirmation (no token of this browser) is refused and uses nothing up
+    expect((await new PageClient(t.url).post('/register/confirm', { token })).status).toBe(403);
+    const [pending] = await t.app.db.select().from(enterpriseRegistrations).where(eq(enterpriseRegistrations.tokenHash, hashLinkToken(token)));
+    expect(pending?.confirmedAt).toBeNull();
+    const confirmed = await b.post('/register/confirm', { _csrf: PageClient.csrfOf(opened.text), token });
+    expect(confirmed.status).toBe(303);
+    expect(confirmed.headers.get('location')).toBe('/register/confirmed');
+    expect((await b.get('/register/confirmed')).text).toContain('href="/login"');
+    const again = await b.post('/register/confirm', { _csrf: PageClient.csrfOf(opened.text), token });
+    expect(again.status).toBe(404);
+    await signedIn(email, PASSWORD);
+  });
+});
+
+describe('the application form', () => {
+  it('is refused to a reviewer (403), the form and its picker alike', async () => {
+    const b = await signedIn(w.people.municipal.email);
+    expect((await b.get('/cases/new')).status).toBe(403);
+    expect((await b.get(`/cases/new/entries?roundId=${w.round.id}&entryQ=氨`)).status).toBe(403);
+    expect((await b.post('/cases/new', { _csrf: await tokenOf(b), ...applicationForm() })).status).toBe(403);
+    const id = await w.caseIn('revision');
+    expect((await b.get(`/cases/${id}/edit`)).status).toBe(403);
+    expect((await b.post(`/cases/${id}/edit`, { _csrf: await tokenOf(b), ...applicationForm() })).status).toBe(403);
+  });
+
+  it('refuses a form without its token and opens nothing', async () => {
+    const b = await signedIn(w.people.firm.email);
+    const number = `HT-NOCSRF-${randomUUID().slice(0, 6)}`;
+    expect((await b.post('/cases/new', applicationForm({ 'contract.number': number }))).status).toBe(403);
+    const all = await t.app.db.select({ contract: cases.contract }).from(cases).where(eq(cases.enterpriseId, w.firm.id));
+    expect(all.filter((c) => c.contract.number === number)).toEqual([]);
+  });
+
+  it('saves a draft through the case service: amounts typed with separators, the catalogue name by default', async () => {
+    const b = await signedIn(w.people.firm.email);
+    const res = await b.post('/cases/new', { _csrf: await tokenOf(b), ...applicationForm() });
+    expect(res.status).toBe(303);
+    const id = /^\/cases\/([0-9a-f-]{36})\?saved=1$/.exec(res.headers.get('location') ?? '')?.[1] ?? '';
+    const view = (await t.api.get<{ state: string; material: { name: string }; contract: { amount: string }; userUnit: { notAffiliate: boolean; notTrader: boolean } }>(`/cases/${id}`, w.tokens.firm)).body;
+    expect(view).toMatchObject({ state: 'draft', material: { name: w.entry.name }, contract: { amount: '10000000.00' }, userUnit: { notAffiliate: true, notTrader: false } });
+    const page = await b.get(res.headers.get('location') ?? '');
+    expect(page.text).toContain('申请已保存。');
+    expect(page.text).toContain('缺少必备材料：营业执照，请上传');
+    expect(page.text).toContain(`href="/cases/${id}/edit"`);
+  });
+
+  it('names a malformed amount beside its field and saves nothing', async () => {
+    const b = await signedIn(w.people.firm.email);
+    const number = `HT-BAD-${randomUUID().slice(0, 6)}`;
+    const res = await b.post('/cases/new', { _csrf: await tokenOf(b), ...applicationForm({ 'contract.number': number, 'contract.amount': '12.345' }) });
+    expect(res.status).toBe(400);
+    expect(res.text).toMatch(/id="f-contract-amount-error"/);
+    expect(res.text).toContain('aria-invalid="true"');
+    expect(res.text).toContain(`value="${number}"`);
+  });
+
+  it("answers 404 for another firm's case, to see its form or to change it", async () => {
+    const id = await w.createCase();
+    const b = await signedIn(w.people.otherFirm.email);
+    expect((await b.get(`/cases/${id}/edit`)).status).toBe(404);
+    expect((await b.post(`/cases/${id}/edit`, { _csrf: await tokenOf(b), ...applicationForm({ 'contract.number': 'HT-TAKEN' }) })).status).toBe(404);
+    expect((await t.api.get<{ contract: { number: string } }>(`/cases/${id}`, w.tokens.firm)).body.contract.number).not.toBe('HT-TAKEN');
+  });
+
+  it('edits a draft with the version it was shown, and says so when the case changed meanwhile', async () => {
+    const id = await w.createCase();
+    const b = await signedIn(w.people.firm.email);
+    const form = await b.get(`/cases/${id}/edit`);
+    expect(form.status).toBe(200);
+    expect(form.text).toContain('value="10,000,000.00"');
+    const version = /name="version" value="(\d+)"/.exec(form.text)?.[1] ?? '';
+    const csrf = PageClient.csrfOf(form.text);
+    expect((await b.post(`/cases/${id}/edit`, { _csrf: csrf, version, ...applicationForm({ 'contract.number': 'HT-EDIT-1' }) })).status).toBe(303);
+    const stale = await b.post(`/cases/${id}/edit`, { _csrf: csrf, version, ...applicationForm({ 'contract.number': 'HT-EDIT-2' }) });
+    expect(stale.status).toBe(409);
+    expect(stale.text).toContain('此申请刚被更新过');
+    expect((await t.api.get<{ contract: { number: string } }>(`/cases/${id}`, w.tokens.firm)).body.contract.number).toBe('HT-EDIT-1');
+  });
+});
+
+describe('document uploads from the case page', () => {
+  it('stores a new version through the upload service and lists it', async () => {
+    const id = await w.createCase();
+    const b = await signedIn(w.people.firm.email);
+    const csrf = await tokenOf(b, `/cases/${id}`);
+    const first = await b.postMultipart(`/cases/${id}/documents`, upload(csrf));
+    expect(first.status).toBe(303);
+    expect(first.headers.get('location')).toBe(`/cases/${id}?uploaded=business_license&v=1#documents`);
+    expect((await b.postMultipart(`/cases/${id}/documents`, upload(csrf, 'business_license', pdfBytes('second')))).status).toBe(303);
+    expect((await documentsOf(id)).map((d) => d.version).sort()).toEqual([1, 2]);
+    const page = await b.get(`/cases/${id}?uploaded=business_license&v=2`);
+    expect(page.text).toContain('已上传营业执照（第 2 版）。');
+    expect(page.text).not.toContain('缺少必备材料：营业执照');
+  });
+
+  it('refuses an upload without the form token and keeps nothing', async () => {
+    const id = await w.createCase();
+    const b = await signedIn(w.people.firm.email);
+    expect((await b.postMultipart(`/cases/${id}/documents`, upload(null))).status).toBe(403);
+    expect(await documentsOf(id)).toEqual([]);
+  });
+
+  it("answers 404 to another firm and 403 to a reviewer who sees the case, storing nothing", async () => {
+    const id = await w.caseIn('revision');
+    const before = (await documentsOf(id)).length;
+    const other = await signedIn(w.people.otherFirm.email);
+    expect((await other.postMultipart(`/cases/${id}/documents`, upload(await tokenOf(other)))).status).toBe(404);
+    const reviewer = await signedIn(w.people.municipal.email);
+    const refused = await reviewer.postMultipart(`/cases/${id}/documents`, upload(await tokenOf(reviewer)));
+    expect(refused.status).toBe(403);
+    expect((await documentsOf(id)).length).toBe(before);
+    // the reviewer's case page has no upload form and no pre-submission check
+    const page = await reviewer.get(`/cases/${id}`);
+    expect(page.text).not.toContain('enctype="multipart/form-data"');
+    expect(page.text).not.toContain('提交前检查');
+  });
+
+  it('names a file that is not a document beside the file field', async () => {
+    const id = await w.createCase();
+    const b = await signedIn(w.people.firm.email);
+    const form = new FormData();
+    form.append('_csrf', await tokenOf(b, `/cases/${id}`));
+    form.append('type', 'test_report');
+    form.append('file', new Blob(['just text'], { type: 'text/plain' }), 'report.txt');
+    const res = await b.postMultipart(`/cases/${id}/documents`, form);
+    expect(res.status).toBe(415);
+    expect(res.text).toMatch(/id="upload-test_report-error"/);
+    expect(await documentsOf(id)).toEqual([]);
+  });
+});
