@@ -15,6 +15,7 @@ import { inboxPage } from './inbox';
 import { casePage } from './case';
 import { noticePages } from './notices';
 import { moneyPages } from './money';
+import { noticeStaffPages } from './notice-staff';
 
 // Paths the API, its documents and the operators' probes own: the pages never answer them.
 const NOT_PAGES = /^\/(api|docs|openapi\.json|healthz|readyz|metrics)(\/|$)/;
@@ -61,6 +62,7 @@ export function pagesRouter(app: AppContext): RequestHandler {
   inboxPage(router);
   casePage(router);
   noticePages(router, app);
+  noticeStaffPages(router, app);
   moneyPages(router);
   router.use((_req, res) => notFoundPage(res));
   router.use(pageErrors(app.log));
