@@ -76,13 +76,15 @@ function DecisionForm({ p, caseId, version, type, attempt }: { p: PageCtx; caseI
           />
         ),
       )}
-      <button type="submit" class={type === 'REJECT' || type === 'WITHDRAW' ? 'danger' : 'primary'} safe>{c.send(p.t.events[type])}</button>
+      <button type="submit" class={type === 'REJECT' || type === 'WITHDRAW' || type === 'DECLINE_ASSIGNMENT' ? 'danger' : 'primary'} safe>{c.send(p.t.events[type])}</button>
     </form>
   );
 }
 
-export function Decisions({ p, caseId, version, allowed, attempt }: { p: PageCtx; caseId: string; version: number; allowed: readonly CaseEventType[]; attempt: Attempt | null }) {
+/** `elsewhere`: the person has a form in another part of the page (the expert review), so "nothing to do" would be wrong. */
+export function Decisions({ p, caseId, version, allowed, attempt, elsewhere = false }: { p: PageCtx; caseId: string; version: number; allowed: readonly CaseEventType[]; attempt: Attempt | null; elsewhere?: boolean }) {
   const forms = allowed.filter(formable);
+  if (forms.length === 0 && elsewhere) return '';
   return (
     <section aria-labelledby="decisions">
       <h2 id="decisions" safe>{p.t.casePage.decisions}</h2>

@@ -73,11 +73,9 @@ function PublishForm({ p, awaiting, attempt, cursor }: { p: PageCtx; awaiting: A
               const problems = errorsAt(errors, `caseIds.${c.id}`);
               return (
                 <div class={problems.length ? 'choice invalid' : 'choice'}>
-                  <input type="checkbox" id={id} name="caseIds" value={c.id} checked={chosen.has(c.id)} aria-label={r.pick(c.number)} aria-describedby={problems.length ? `${id}-error` : undefined} aria-invalid={problems.length ? 'true' : undefined} />
-                  <label for={id}>
-                    <span safe>{c.number}</span> <span safe>{c.materialName ?? p.t.cases.untitled}</span>
-                  </label>
-                  <a href={`/cases/${c.id}`} class="aside" safe>{p.t.cases.number}</a>
+                  <input type="checkbox" id={id} name="caseIds" value={c.id} checked={chosen.has(c.id)} aria-describedby={problems.length ? `${id}-error` : undefined} aria-invalid={problems.length ? 'true' : undefined} />
+                  <label for={id} safe>{`${r.pick(c.number)} ${c.materialName ?? p.t.cases.untitled}`}</label>
+                  <a href={`/cases/${c.id}`} class="aside" aria-label={r.viewCase(c.number)} safe>{r.view}</a>
                   <Problems p={p} errors={problems} id={`${id}-error`} />
                 </div>
               );

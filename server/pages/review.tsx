@@ -105,6 +105,12 @@ export function reviewErrors(type: CaseEventType, errors: FieldError[], values: 
 
 const fieldId = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '-');
 
+/** The service words a detected conflict in both languages, "works for X (任职于 X)": the page's half. */
+export function conflictText(text: string, locale: PageCtx['locale']): string {
+  const m = /^(.*) \((.*)\)$/.exec(text);
+  return m ? ((locale === 'zh' ? m[2] : m[1]) ?? text) : text;
+}
+
 function Hidden({ p, version, type }: { p: PageCtx; version: number; type: CaseEventType }) {
   return (
     <>
@@ -164,7 +170,7 @@ function Panel({ p, view, data }: { p: PageCtx; view: CaseView; data: ReviewData
                 <td data-label={r.status}>
                   <span class={`badge expert-${a.status}`} safe>{r.statuses[a.status] ?? a.status}</span>
                   {a.overdue ? <span class="badge overdue" safe>{` ${p.t.casePage.overdue}`}</span> : ''}
-                  {a.conflict ? <span class="note" safe>{`${r.conflict[a.conflict] ?? a.conflict}${a.note ? `：${a.note}` : ''}`}</span> : a.note ? <span class="note" safe>{a.note}</span> : ''}
+                  {a.conflict ? <span class="note" safe>{`${r.conflict[a.conflict] ?? a.conflict}${a.note ? `：${conflictText(a.note, p.locale)}` : ''}`}</span> : a.note ? <span class="note" safe>{a.note}</span> : ''}
                 </td>
                 <td data-label={r.scores}>{a.scores ? <ScoreList rubric={data.rubric} scores={a.scores} /> : '—'}</td>
                 <td data-label={r.total} class="num" safe>{a.total === null ? '—' : a.total.toFixed(2)}</td>
@@ -225,7 +231,7 @@ function AssignForm({ p, view, data, attempt }: { p: PageCtx; view: CaseView; da
             <div class={problems.length ? 'choice invalid' : 'choice'}>
               <input type="checkbox" id={id} name="expertIds" value={e.id} checked={chosen.has(e.id)} aria-describedby={described} aria-invalid={problems.length ? 'true' : undefined} />
               <label for={id} safe>{e.organisation ? `${e.name} · ${e.organisation}` : e.name}</label>
-              {e.conflict ? <span class="conflict" id={`${id}-conflict`} safe>{r.conflictOf(e.conflict)}</span> : ''}
+              {e.conflict ? <span class="conflict" id={`${id}-conflict`} safe>{r.conflictOf(conflictText(e.conflict, p.locale))}</span> : ''}
               <Problems p={p} errors={problems} id={`${id}-error`} />
             </div>
           );

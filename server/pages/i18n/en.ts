@@ -347,6 +347,8 @@ export const en: Messages = {
     publicPage: 'See the public page',
     objectionsOn: 'Objections to this notice',
     toCase: 'Resolve',
+    view: 'View',
+    viewCase: (number) => `View application ${number}`,
     caseCount: (n) => `${n} applications`,
   },
   dates: { at: (d, t) => `${d} ${t}` },

@@ -353,6 +353,8 @@ export const zh = {
     publicPage: '查看公开页面',
     objectionsOn: '本次公示收到的异议',
     toCase: '处理异议',
+    view: '查看',
+    viewCase: (number: string) => `查看申请 ${number}`,
     caseCount: (n: number) => `共 ${n} 项申请`,
   },
   dates: { at: (d: string, t: string) => `${d} ${t}` },
