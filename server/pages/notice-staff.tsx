@@ -66,7 +66,7 @@ function PublishForm({ p, awaiting, attempt, cursor }: { p: PageCtx; awaiting: A
           <CsrfField p={p} />
           <FormProblems p={p} errors={errors} fields={fields} />
           <fieldset class={listErrors.length ? 'choices invalid' : 'choices'} aria-describedby={listErrors.length ? 'n-caseIds-error' : undefined}>
-            <legend safe>{r.awaiting}</legend>
+            <legend safe>{r.pickCases}</legend>
             <Problems p={p} errors={listErrors} id="n-caseIds-error" />
             {awaiting.items.map((c) => {
               const id = `n-case-${c.id}`;
@@ -168,7 +168,7 @@ function NoticeStaffPage({ p, notice, objections, workingDays, published }: { p:
           <dt safe>{r.startsOn}</dt>
           <dd safe>{date(notice.startsOn, p.locale)}</dd>
           <dt safe>{r.endsOn}</dt>
-          <dd safe>{`${r.endsAt(date(notice.endsOn, p.locale))}${workingDays ? `，${r.workingDays(workingDays)}` : ''}`}</dd>
+          <dd safe>{`${r.endsAt(date(notice.endsOn, p.locale))}${workingDays ? r.workingDays(workingDays) : ''}`}</dd>
         </dl>
         <p>
           <a href={`/notices/${notice.id}`} safe>{r.publicPage}</a>

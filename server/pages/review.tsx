@@ -10,6 +10,7 @@ import { contextOf } from '../../workflows/case/expert-guards';
 import type { CaseEventType } from '../../workflows/case/events';
 import { EXPERT_LIST_READERS, listExperts } from '../experts/list';
 import { listObjections, OBJECTION_READERS } from '../notices/list-objections';
+import { NOTICE_PUBLISHERS } from '../notices/publish';
 import { CsrfField, Field, FormProblems, errorsAt } from './components/form';
 import { hasAny } from './nav';
 import { instant } from './format';
@@ -292,10 +293,18 @@ export function ExpertsPart({ p, view, data, attempt }: { p: PageCtx; view: Case
   const score = view.allowedEvents.includes('SCORE') && data.rubric !== null;
   const own = view.experts.find((a) => a.mine);
   if (view.experts.length === 0 && !assign) return '';
+  const publishing = view.state === 'awaitingNotice' && hasAny(p.user?.roles, NOTICE_PUBLISHERS);
   return (
     <section aria-labelledby="experts">
       <h2 id="experts" safe>{r.experts}</h2>
       {own?.status === 'scored' ? <p class="done" safe>{r.myScore}</p> : ''}
+      {publishing ? (
+        <p>
+          <a href="/review/notices" safe>{r.toPublish}</a>
+        </p>
+      ) : (
+        ''
+      )}
       {view.experts.length === 0 ? <p class="empty" safe>{r.noExperts}</p> : <Panel p={p} view={view} data={data} />}
       {assign ? <AssignForm p={p} view={view} data={data} attempt={attempt} /> : ''}
       {score && data.rubric ? <ScoreForm p={p} view={view} rubric={data.rubric} attempt={attempt} /> : ''}

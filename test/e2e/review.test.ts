@@ -83,6 +83,7 @@ describe('the expert review, the notice and its objection, in a browser', { time
     await provincial.goto(`/cases/${caseId}`);
     await expect.poll(() => provincial.getByRole('cell', { name: '81.00' }).count()).toBe(3);
     await expectAccessible(provincial, 'review-panel-provincial');
+    expect(await provincial.getByRole('link', { name: '此申请待列入公示：请在“公示管理”中发布。' }).count()).toBe(1);
 
     // and puts the case on a public notice
     await provincial.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '公示管理' }).click();

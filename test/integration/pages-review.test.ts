@@ -146,7 +146,7 @@ describe('the notice publishing pages', () => {
     const staff = await b.get(res.headers.get('location') ?? '');
     expect(staff.status).toBe(200);
     expect(staff.text).toContain('公示已发布。');
-    expect(staff.text).toContain('5 个工作日');
+    expect(staff.text).toContain('（北京时间），共 5 个工作日');
   });
 
   it('names a case that cannot go on the notice beside it, and publishes nothing', async () => {
