@@ -17,10 +17,11 @@ export const visibleLength = (text: string): number => [...withoutInvisible(text
  * (server/http/problem.ts zodErrors), since zod's own Chinese can only say "invalid input".
  */
 export function visibleText(min: number, max: number, message: string, messageZh: string) {
+  // one check for "too short", empty included, so that it says its own Chinese words (zod's say "数值过小")
   return z
     .string()
     .trim()
-    .min(min, message)
     .max(max, `at most ${max} characters`)
-    .refine((s) => s.length < min || visibleLength(s) >= min, { message, params: { messageZh } });
+    .refine((s) => visibleLength(s) >= min, { message, params: { messageZh } })
+    .meta({ minLength: min });
 }

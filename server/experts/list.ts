@@ -1,7 +1,7 @@
 import { and, arrayContains, asc, eq, ilike, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { users } from '../../db/schema';
-import type { ServiceContext } from '../context';
+import type { ServiceContext, User } from '../context';
 import { idOut } from '../domain/formats';
 import { loadVisibleCase } from '../cases/get';
 import { conflictOf, relatedTo } from '../cases/expert-candidates';
@@ -26,6 +26,9 @@ export const expertListSchema = z
   .meta({ id: 'ExpertList' });
 
 const LIMIT = 200;
+
+/** Who may read the experts to assign (GET /experts and the case page's assignment form). */
+export const EXPERT_LIST_READERS: readonly User['roles'][number][] = ['provincial'];
 
 /** GET /experts: the active experts a provincial reviewer may assign, with any conflict on a case. */
 export async function listExperts(ctx: ServiceContext, q: z.output<typeof expertsQuerySchema>) {

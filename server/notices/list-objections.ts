@@ -1,7 +1,10 @@
 import { asc, eq } from 'drizzle-orm';
 import { notices, objections } from '../../db/schema';
-import type { ServiceContext } from '../context';
+import type { ServiceContext, User } from '../context';
 import { loadVisibleCase } from '../cases/get';
+
+/** Who reads objections with their personal data (GET /cases/:id/objections, the case and notice pages). */
+export const OBJECTION_READERS: readonly User['roles'][number][] = ['provincial'];
 
 /**
  * GET /cases/:id/objections: the objections filed against a case, oldest first, with who filed

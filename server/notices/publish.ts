@@ -6,7 +6,7 @@ import { cases, noticeCases, noticeCounters, notices, rounds } from '../../db/sc
 import { NOTICE_MACHINE_VERSION, type NoticeMachine } from '../../workflows/notice/machine';
 import { noticeClocks } from '../../workflows/notice/clocks';
 import type { CaseEvent } from '../../workflows/case/types';
-import type { ServiceContext } from '../context';
+import type { ServiceContext, User } from '../context';
 import { unprocessable, type FieldError } from '../errors';
 import { applyEvent, initialState } from '../engine/transition';
 import { countForward } from '../engine/counting';
@@ -14,6 +14,9 @@ import { shanghaiDate } from '../calendar/workdays';
 import { caseWorkflow } from '../cases/workflow';
 import { noticeWorkflow } from './workflow';
 import { noticeView } from './present';
+
+/** Who publishes notices (POST /notices and the notice publishing page). */
+export const NOTICE_PUBLISHERS: readonly User['roles'][number][] = ['provincial'];
 
 export const publishNoticeSchema = z.strictObject({
   caseIds: z

@@ -5,7 +5,7 @@ import { sendCaseEvent } from '../cases/send-event';
 import { eventBodySchema } from '../cases/body';
 import { listDocuments } from '../documents/list';
 import { caseHistoryOf } from '../audit/verify';
-import { AppError, notFound } from '../errors';
+import { AppError, notFound, type FieldError } from '../errors';
 import { zodErrors } from '../http/problem';
 import { CASE_EVENT_TYPES, type CaseEventType } from '../../workflows/case/events';
 import { Layout } from './layout';
@@ -15,9 +15,10 @@ import { caseSubsidyOf, type SubsidyView } from '../cases/subsidy-view';
 import { Timeline } from './timeline';
 import { chartStates } from '../../workflows/case/chart';
 import { claimForms, claimsFor, ClaimsPart, type ClaimAttempt } from './claims';
-import { Decisions, eventBodyFrom, toField, type Attempt } from './decisions';
+import { Decisions, eventBodyFrom, FORM_FIELDS, toField, type Attempt } from './decisions';
 import { requireCsrf } from './csrf';
 import { nextStep } from './next-step';
+import { ExpertsPart, ObjectionsPart, REVIEW_EVENTS, reviewBodyFrom, reviewDataFor, reviewErrors } from './review';
 import { field, pageOf, render, serviceOf } from './page';
 import { FirmDocuments, firmDocumentPages, firmWorkFor, SubmissionCheck, type UploadAttempt } from './firm-docs';
 import { documentTypes } from '../../db/schema/cases';
@@ -47,7 +48,14 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
   const ctx = serviceOf(p);
   // the services answer 404 for a case the person may not see: the 404 page, as in the API
   const view = await getCase(ctx, id);
-  const [docs, history, subsidy, claims, work] = await Promise.all([listDocuments(ctx, id), caseHistoryOf(ctx, id), subsidyFor(ctx, id, view.subsidy !== null), claimsFor(ctx, id), firmWorkFor(ctx, view)]);
+  const [docs, history, subsidy, claims, work, review] = await Promise.all([
+    listDocuments(ctx, id),
+    caseHistoryOf(ctx, id),
+    subsidyFor(ctx, id, view.subsidy !== null),
+    claimsFor(ctx, id),
+    firmWorkFor(ctx, view),
+    reviewDataFor(ctx, view),
+  ]);
   const mayReport = (p.user?.roles.includes('firm') ?? false) && MONEY_STAGE.has(view.state);
   const next = nextStep(view.state, p.locale, p.t);
   await render(
@@ -61,7 +69,9 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
       {news.saved ? <p role="status" class="done" safe>{p.t.application.saved}</p> : ''}
       {news.uploaded ? <p role="status" class="done" safe>{p.t.firmDocs.uploaded(p.t.docTypes[news.uploaded.type], news.uploaded.version)}</p> : ''}
       {work ? <SubmissionCheck p={p} work={work} caseId={id} /> : ''}
-      <Decisions p={p} caseId={id} version={view.version} allowed={view.allowedEvents} attempt={attempt} />
+      <Decisions p={p} caseId={id} version={view.version} allowed={view.allowedEvents.filter((e) => !REVIEW_EVENTS.has(e))} attempt={attempt} elsewhere={view.allowedEvents.some((e) => REVIEW_EVENTS.has(e))} />
+      <ExpertsPart p={p} view={view} data={review} attempt={attempt} />
+      <ObjectionsPart p={p} view={view} objections={review.objections} attempt={attempt} />
       <Summary p={p} view={view} />
       {subsidy ? <SubsidyPart p={p} view={subsidy} /> : ''}
       {claims !== null && (claims.length > 0 || mayReport) ? <ClaimsPart p={p} caseId={id} claims={claims} mayReport={mayReport} attempt={claimAttempt} /> : ''}
@@ -105,16 +115,19 @@ export function casePage(router: Router, app: AppContext) {
     const ctx = serviceOf(p);
     const type = field(req, 'type');
     if (!isEventType(type)) throw notFound('case event');
-    const values = { reason: field(req, 'reason'), reasons: field(req, 'reasons'), comment: field(req, 'comment'), amount: field(req, 'amount'), reference: field(req, 'reference') };
-    const parsed = eventBodySchema.safeParse(eventBodyFrom(req, type), { reportInput: true });
-    if (!parsed.success) return showCase(res, id, { type, values, errors: toField(zodErrors(parsed.error, '')) }, 400);
+    const review = REVIEW_EVENTS.has(type) ? reviewBodyFrom(req, type) : null;
+    const values = review?.values ?? Object.fromEntries(FORM_FIELDS.map((name) => [name, field(req, name)]));
+    // the review forms name their fields by the service's paths (scores.innovation); the others by the first word
+    const placed = (errors: FieldError[]) => (review ? reviewErrors(type, errors, values) : toField(errors));
+    const parsed = eventBodySchema.safeParse(review?.body ?? eventBodyFrom(req, type), { reportInput: true });
+    if (!parsed.success) return showCase(res, id, { type, values, errors: placed(zodErrors(parsed.error, '')) }, 400);
     const version = /^\d{1,9}$/.test(field(req, 'version')) ? Number(field(req, 'version')) : undefined;
     const key = field(req, 'key');
     try {
       await sendCaseEvent(ctx, id, parsed.data, { ifMatch: version, idempotencyKey: /^[\x21-\x7e]{1,200}$/.test(key) ? key : undefined });
     } catch (err) {
       if (!(err instanceof AppError) || err.kind === 'not_found' || err.kind === 'unauthenticated') throw err;
-      const errors = err.kind === 'conflict' ? [{ path: 'form', message: p.t.actions.stale }] : err.errors.length ? toField(err.errors) : [{ path: 'form', message: err.message }];
+      const errors = err.kind === 'conflict' ? [{ path: 'form', message: p.t.actions.stale }] : err.errors.length ? placed(err.errors) : [{ path: 'form', message: err.message }];
       return showCase(res, id, { type, values, errors }, err.kind === 'conflict' ? 409 : err.kind === 'forbidden' ? 403 : 422);
     }
     res.redirect(303, `/cases/${id}?done=${type}`);

@@ -8,7 +8,11 @@ import { field, type PageCtx } from './page';
 // The decision forms of a case page, generated from the events the service allows the person now
 // (`allowedEvents`) and from each event's payload definition (workflows/case/events.ts): a field for
 // each word the event carries, required where the event requires it.
-const FIELDS = ['reason', 'reasons', 'comment', 'amount', 'reference'] as const;
+const FIELDS = ['reason', 'reasons', 'comment', 'amount', 'reference', 'conflictOfInterest'] as const;
+/** The fields a decision form may carry, to show again when the service refuses it. */
+export const FORM_FIELDS: readonly string[] = FIELDS;
+// a yes-or-no word of an event (DECLINE_ASSIGNMENT's conflict of interest) is a check box
+const CHECKS: readonly FieldName[] = ['conflictOfInterest'];
 const LINES: readonly FieldName[] = ['reason', 'reasons', 'comment'];
 type FieldName = (typeof FIELDS)[number];
 
@@ -22,7 +26,8 @@ export function eventBodyFrom(req: Request, type: CaseEventType): Record<string,
   const body: Record<string, unknown> = { type };
   for (const key of fieldsOf(type)) {
     const text = field(req, key);
-    if (key === 'reasons') body.reasons = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).map((message) => ({ message }));
+    if (CHECKS.includes(key as FieldName)) body[key] = text === 'on';
+    else if (key === 'reasons') body.reasons = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).map((message) => ({ message }));
     else if (text.trim() !== '' || !payloadOf(type)[key]?.isOptional()) body[key] = text;
   }
   return body;
@@ -41,7 +46,7 @@ function DecisionForm({ p, caseId, version, type, attempt }: { p: PageCtx; caseI
   const c = p.t.casePage;
   const mine = attempt?.type === type ? attempt : null;
   const errors = mine?.errors ?? [];
-  const labels: Record<FieldName, string> = { reason: c.reason, reasons: c.reasons, comment: c.comment, amount: c.amount, reference: c.reference };
+  const labels: Record<FieldName, string> = { reason: c.reason, reasons: c.reasons, comment: c.comment, amount: c.amount, reference: c.reference, conflictOfInterest: p.t.review.conflictOfInterest };
   const fields = fieldsOf(type) as FieldName[];
   return (
     <form method="post" action={`/cases/${caseId}/events`} class="decision" aria-labelledby={`d-${type}`} novalidate>
@@ -51,26 +56,35 @@ function DecisionForm({ p, caseId, version, type, attempt }: { p: PageCtx; caseI
       <input type="hidden" name="version" value={String(version)} />
       <input type="hidden" name="key" value={randomUUID()} />
       <FormProblems p={p} errors={errors} fields={fields} />
-      {fields.map((name) => (
-        <Field
-          p={p}
-          idPrefix={`d-${type}`}
-          name={name}
-          label={labels[name]}
-          errors={errors}
-          value={mine?.values[name] ?? ''}
-          required={!payloadOf(type)[name]?.isOptional()}
-          hint={name === 'reasons' ? p.t.actions.reasonsHint : undefined}
-          multiline={LINES.includes(name)}
-        />
-      ))}
-      <button type="submit" class={type === 'REJECT' || type === 'WITHDRAW' ? 'danger' : 'primary'} safe>{c.send(p.t.events[type])}</button>
+      {fields.map((name) =>
+        CHECKS.includes(name) ? (
+          <div class="choice">
+            <input type="checkbox" id={`d-${type}-${name}`} name={name} checked={mine?.values[name] === 'on'} />
+            <label for={`d-${type}-${name}`} safe>{labels[name]}</label>
+          </div>
+        ) : (
+          <Field
+            p={p}
+            idPrefix={`d-${type}`}
+            name={name}
+            label={labels[name]}
+            errors={errors}
+            value={mine?.values[name] ?? ''}
+            required={!payloadOf(type)[name]?.isOptional()}
+            hint={name === 'reasons' ? p.t.actions.reasonsHint : undefined}
+            multiline={LINES.includes(name)}
+          />
+        ),
+      )}
+      <button type="submit" class={type === 'REJECT' || type === 'WITHDRAW' || type === 'DECLINE_ASSIGNMENT' ? 'danger' : 'primary'} safe>{c.send(p.t.events[type])}</button>
     </form>
   );
 }
 
-export function Decisions({ p, caseId, version, allowed, attempt }: { p: PageCtx; caseId: string; version: number; allowed: readonly CaseEventType[]; attempt: Attempt | null }) {
+/** `elsewhere`: the person has a form in another part of the page (the expert review), so "nothing to do" would be wrong. */
+export function Decisions({ p, caseId, version, allowed, attempt, elsewhere = false }: { p: PageCtx; caseId: string; version: number; allowed: readonly CaseEventType[]; attempt: Attempt | null; elsewhere?: boolean }) {
   const forms = allowed.filter(formable);
+  if (forms.length === 0 && elsewhere) return '';
   return (
     <section aria-labelledby="decisions">
       <h2 id="decisions" safe>{p.t.casePage.decisions}</h2>

@@ -18,6 +18,7 @@ import { moneyPages } from './money';
 import { adminPages } from './admin';
 import { registerPages } from './register';
 import { applicationPages } from './application';
+import { noticeStaffPages } from './notice-staff';
 
 // Paths the API, its documents and the operators' probes own: the pages never answer them.
 const NOT_PAGES = /^\/(api|docs|openapi\.json|healthz|readyz|metrics)(\/|$)/;
@@ -66,6 +67,7 @@ export function pagesRouter(app: AppContext): RequestHandler {
   applicationPages(router);
   casePage(router, app);
   noticePages(router, app);
+  noticeStaffPages(router, app);
   moneyPages(router);
   adminPages(router);
   router.use((_req, res) => notFoundPage(res));

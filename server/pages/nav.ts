@@ -1,5 +1,6 @@
 import type { Role } from '../http/roles';
 import type { Messages } from './i18n';
+import { NOTICE_PUBLISHERS } from '../notices/publish';
 
 /** The roles whose people have an inbox of cases waiting for them (SPEC §7 "Web pages"). */
 export const INBOX_ROLES: readonly Role[] = ['municipal', 'provincial', 'expert', 'insurer', 'finance'];
@@ -21,6 +22,7 @@ export function navFor(t: Messages, roles: readonly Role[] | null): NavItem[] {
     ...(hasAny(roles, INBOX_ROLES) ? [{ href: '/inbox', label: t.nav.inbox }] : []),
     ...(hasAny(roles, CASE_ROLES) ? [{ href: '/cases', label: t.nav.cases }] : []),
     ...(hasAny(roles, ['finance', 'provincial']) ? [{ href: '/money', label: t.nav.money }] : []),
+    ...(hasAny(roles, NOTICE_PUBLISHERS) ? [{ href: '/review/notices', label: t.review.noticesTitle }] : []),
     { href: '/catalogue', label: t.nav.catalogue },
     { href: '/notices', label: t.nav.notices },
     ...(hasAny(roles, ['admin']) ? [{ href: '/admin', label: t.admin.nav }] : []),

@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import { CLAIMER_ROLES, claimTask, releaseTask } from '../../tasks/claim';
-import { expertListSchema, expertsQuerySchema, listExperts } from '../../experts/list';
+import { EXPERT_LIST_READERS, expertListSchema, expertsQuerySchema, listExperts } from '../../experts/list';
 import type { AppContext } from '../../context';
 import { cities } from '../../domain/cities';
 import { listPublishedEditions } from '../../reference/list';
@@ -66,7 +66,7 @@ export function miscRoutes(router: Router, app: AppContext) {
     summary: 'Active experts to assign, with any conflict of interest on a case',
     tags: ['cases'],
     auth: 'user',
-    roles: ['provincial'],
+    roles: EXPERT_LIST_READERS,
     query: expertsQuerySchema,
     ok: { status: 200, description: 'experts, by name (at most 200; narrow with q)', schema: expertListSchema },
     errors: [404],

@@ -1,13 +1,13 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context';
-import { publishNotice, publishNoticeSchema } from '../../notices/publish';
+import { NOTICE_PUBLISHERS, publishNotice, publishNoticeSchema } from '../../notices/publish';
 import { listPublicNotices, publicNoticesQuerySchema } from '../../notices/list-public';
 import { getPublicNotice } from '../../notices/get-public';
 import { fileObjection, objectionSchema } from '../../notices/file-objection';
 import { noticeHistoryOf } from '../../audit/verify';
 import { noticeHistorySchema } from '../../audit/schema';
-import { listObjections } from '../../notices/list-objections';
+import { listObjections, OBJECTION_READERS } from '../../notices/list-objections';
 import { noticeViewSchema, objectionListSchema, objectionReceiptSchema, publicNoticeListSchema, publicNoticeSchema } from '../../notices/view-schema';
 import { throttle } from '../throttle';
 import { mount, reply } from '../route';
@@ -24,7 +24,7 @@ export function noticesRoutes(router: Router, app: AppContext) {
       'Every case must await the public notice and be on no other open notice; each one that cannot is named (422). The period starts the next working day and runs for the round’s notice working days.',
     tags: ['notices'],
     auth: 'user',
-    roles: ['provincial'],
+    roles: NOTICE_PUBLISHERS,
     body: publishNoticeSchema,
     ok: { status: 201, description: 'the published notice', schema: noticeViewSchema },
     errors: [403, 422],
@@ -54,7 +54,7 @@ export function noticesRoutes(router: Router, app: AppContext) {
     description: 'Personal data: for provincial reviewers, who resolve objections; 404 for a case they cannot see.',
     tags: ['notices'],
     auth: 'user',
-    roles: ['provincial'],
+    roles: OBJECTION_READERS,
     params: z.object({ id: z.uuid({ error: 'not a case id' }) }),
     ok: { status: 200, description: 'the objections', schema: objectionListSchema },
     errors: [404],

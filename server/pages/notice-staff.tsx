@@ -1,0 +1,305 @@
+import type { Request, Response, Router } from 'express';
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { AppContext } from '../context';
+import { clocks } from '../../db/schema';
+import { AppError, notFound, type FieldError } from '../errors';
+import { gate } from '../http/roles';
+import { zodErrors } from '../http/problem';
+import { listCases, listQuerySchema } from '../cases/list';
+import { NOTICE_PUBLISHERS, publishNotice, publishNoticeSchema } from '../notices/publish';
+import { listPublicNotices } from '../notices/list-public';
+import { getPublicNotice } from '../notices/get-public';
+import { listObjections, OBJECTION_READERS } from '../notices/list-objections';
+import { Layout } from './layout';
+import { CsrfField, FormProblems, errorsAt } from './components/form';
+import { filled, NextPage } from './components/pager';
+import { requireCsrf } from './csrf';
+import { date, instant, yuan } from './format';
+import { pageOf, problemText, render, serviceOf, type PageCtx } from './page';
+
+// The provincial reviewer's side of the public notice (公示, SPEC §4): the cases awaiting it, put on
+// a notice with POST /notices' service, and a notice's own page with its cases, its period and the
+// objections filed on it (personal data: never on the public page).
+
+const uuid = z.uuid();
+function idOf(raw: unknown): string {
+  const parsed = uuid.safeParse(raw);
+  if (!parsed.success) throw notFound('notice');
+  return parsed.data;
+}
+
+type Awaiting = Awaited<ReturnType<typeof listCases>>;
+type Notices = Awaited<ReturnType<typeof listPublicNotices>>;
+type Notice = Awaited<ReturnType<typeof getPublicNotice>>;
+type Objection = Awaited<ReturnType<typeof listObjections>>['items'][number] & { caseId: string };
+
+interface PublishAttempt {
+  caseIds: string[];
+  errors: FieldError[];
+}
+
+function Problems({ p, errors, id }: { p: PageCtx; errors: readonly FieldError[]; id: string }) {
+  if (errors.length === 0) return '';
+  return (
+    <p class="error" id={id}>
+      {errors.map((e) => (
+        <span safe>{problemText(e, p.locale)}</span>
+      ))}
+    </p>
+  );
+}
+
+function PublishForm({ p, awaiting, attempt, cursor }: { p: PageCtx; awaiting: Awaiting; attempt: PublishAttempt | null; cursor: string | undefined }) {
+  const r = p.t.review;
+  const errors = attempt?.errors ?? [];
+  const chosen = new Set(attempt?.caseIds ?? []);
+  const listErrors = errorsAt(errors, 'caseIds');
+  const fields = ['caseIds', ...awaiting.items.map((c) => `caseIds.${c.id}`)];
+  return (
+    <section aria-labelledby="awaiting">
+      <h2 id="awaiting" safe>{r.awaiting}</h2>
+      {awaiting.items.length === 0 ? (
+        <p class="empty" safe>{r.noAwaiting}</p>
+      ) : (
+        <form method="post" action={`/review/notices${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`} novalidate>
+          <CsrfField p={p} />
+          <FormProblems p={p} errors={errors} fields={fields} />
+          <fieldset class={listErrors.length ? 'choices invalid' : 'choices'} aria-describedby={listErrors.length ? 'n-caseIds-error' : undefined}>
+            <legend safe>{r.pickCases}</legend>
+            <Problems p={p} errors={listErrors} id="n-caseIds-error" />
+            {awaiting.items.map((c) => {
+              const id = `n-case-${c.id}`;
+              const problems = errorsAt(errors, `caseIds.${c.id}`);
+              return (
+                <div class={problems.length ? 'choice invalid' : 'choice'}>
+                  <input type="checkbox" id={id} name="caseIds" value={c.id} checked={chosen.has(c.id)} aria-describedby={problems.length ? `${id}-error` : undefined} aria-invalid={problems.length ? 'true' : undefined} />
+                  <label for={id} safe>{`${r.pick(c.number)} ${c.materialName ?? p.t.cases.untitled}`}</label>
+                  <a href={`/cases/${c.id}`} class="aside" aria-label={r.viewCase(c.number)} safe>{r.view}</a>
+                  <Problems p={p} errors={problems} id={`${id}-error`} />
+                </div>
+              );
+            })}
+          </fieldset>
+          <button type="submit" class="primary" safe>{r.publish}</button>
+        </form>
+      )}
+      <NextPage path="/review/notices" query={{}} cursor={awaiting.nextCursor} label={p.t.cases.more} />
+    </section>
+  );
+}
+
+function RecentNotices({ p, notices }: { p: PageCtx; notices: Notices }) {
+  const r = p.t.review;
+  const n = p.t.notices;
+  return (
+    <section aria-labelledby="recent">
+      <h2 id="recent" safe>{r.recent}</h2>
+      {notices.items.length === 0 ? (
+        <p class="empty" safe>{r.noNotices}</p>
+      ) : (
+        <div class="table-wrap">
+          <table class="stack">
+            <thead>
+              <tr>
+                <th scope="col" safe>{n.number}</th>
+                <th scope="col" safe>{n.state}</th>
+                <th scope="col" safe>{n.period}</th>
+                <th scope="col" class="num" safe>{n.caseCount}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {notices.items.map((item) => (
+                <tr>
+                  <td data-label={n.number}>
+                    <a href={`/review/notices/${item.id}`} safe>{item.number}</a>
+                  </td>
+                  <td data-label={n.state}>
+                    <span class={`badge state-${item.state === 'open' ? 'notice' : 'closed'}`} safe>{item.state === 'open' ? n.open : n.closed}</span>
+                  </td>
+                  <td data-label={n.period} safe>{`${date(item.startsOn, p.locale)} – ${date(item.endsOn, p.locale)}`}</td>
+                  <td data-label={n.caseCount} class="num">{item.caseCount}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+async function showPublishing(res: Response, req: Request, attempt: PublishAttempt | null, status = 200) {
+  const p = pageOf(res);
+  const ctx = serviceOf(p);
+  const cursor = typeof req.query.cursor === 'string' ? req.query.cursor : undefined;
+  const query = listQuerySchema.safeParse({ ...filled({ cursor }), state: 'awaitingNotice', limit: 100 });
+  const [awaiting, notices] = await Promise.all([
+    listCases(ctx, query.success ? query.data : listQuerySchema.parse({ state: 'awaitingNotice', limit: 100 })),
+    listPublicNotices(p.app, { limit: 20 }),
+  ]);
+  await render(
+    res,
+    <Layout p={p} title={p.t.review.noticesTitle}>
+      <p safe>{p.t.review.noticesIntro}</p>
+      <PublishForm p={p} awaiting={awaiting} attempt={attempt} cursor={query.success ? query.data.cursor : undefined} />
+      <RecentNotices p={p} notices={notices} />
+    </Layout>,
+    status,
+  );
+}
+
+function NoticeStaffPage({ p, notice, objections, workingDays, published }: { p: PageCtx; notice: Notice; objections: Objection[]; workingDays: number | null; published: boolean }) {
+  const r = p.t.review;
+  const n = p.t.notices;
+  const caseOf = new Map(notice.cases.map((c) => [c.caseId, c]));
+  return (
+    <Layout p={p} title={`${n.title} ${notice.number}`}>
+      {published ? <p role="status" class="done" safe>{r.published}</p> : ''}
+      <section aria-labelledby="period">
+        <h2 id="period" safe>{n.period}</h2>
+        <dl class="summary">
+          <dt safe>{n.state}</dt>
+          <dd>
+            <span class={`badge state-${notice.state === 'open' ? 'notice' : 'closed'}`} safe>{notice.state === 'open' ? n.open : n.closed}</span>
+          </dd>
+          <dt safe>{r.publishedAt}</dt>
+          <dd safe>{instant(notice.publishedAt, p.locale)}</dd>
+          <dt safe>{r.startsOn}</dt>
+          <dd safe>{date(notice.startsOn, p.locale)}</dd>
+          <dt safe>{r.endsOn}</dt>
+          <dd safe>{`${r.endsAt(date(notice.endsOn, p.locale))}${workingDays ? r.workingDays(workingDays) : ''}`}</dd>
+        </dl>
+        <p>
+          <a href={`/notices/${notice.id}`} safe>{r.publicPage}</a>
+        </p>
+      </section>
+      <section aria-labelledby="notice-cases">
+        <h2 id="notice-cases" safe>{r.caseCount(notice.cases.length)}</h2>
+        <div class="table-wrap">
+          <table class="stack">
+            <thead>
+              <tr>
+                <th scope="col" safe>{n.caseNumber}</th>
+                <th scope="col" safe>{n.firm}</th>
+                <th scope="col" safe>{n.material}</th>
+                <th scope="col" class="num" safe>{n.subsidy}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {notice.cases.map((c) => (
+                <tr>
+                  <td data-label={n.caseNumber}>
+                    <a href={`/cases/${c.caseId}`} safe>{c.caseNumber}</a>
+                  </td>
+                  <td data-label={n.firm} safe>{c.firmName}</td>
+                  <td data-label={n.material}>
+                    <span safe>{c.materialName}</span>
+                    {c.underObjection ? <span class="badge state-objection" safe>{` ${n.underObjection}`}</span> : ''}
+                  </td>
+                  <td data-label={n.subsidy} class="num" safe>{yuan(c.proposedSubsidy)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+      <section aria-labelledby="notice-objections">
+        <h2 id="notice-objections" safe>{r.objectionsOn}</h2>
+        {objections.length === 0 ? (
+          <p class="empty" safe>{r.noObjections}</p>
+        ) : (
+          <div class="table-wrap">
+            <table class="stack">
+              <thead>
+                <tr>
+                  <th scope="col" safe>{n.caseNumber}</th>
+                  <th scope="col" safe>{r.objector}</th>
+                  <th scope="col" safe>{r.objectionText}</th>
+                  <th scope="col" safe>{r.receivedAt}</th>
+                  <th scope="col" safe>{r.objectionStatus}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {objections.map((o) => {
+                  const c = caseOf.get(o.caseId);
+                  return (
+                    <tr>
+                      <td data-label={n.caseNumber}>
+                        <a href={`/cases/${o.caseId}#objections`} safe>{c?.caseNumber ?? o.caseId}</a>
+                      </td>
+                      <td data-label={r.objector} safe>{o.contact ? `${o.name}（${o.contact}）` : o.name}</td>
+                      <td data-label={r.objectionText} class="text" safe>{o.reason}</td>
+                      <td data-label={r.receivedAt} safe>{instant(o.receivedAt, p.locale)}</td>
+                      <td data-label={r.objectionStatus}>
+                        <span class={`badge objection-${o.status}`} safe>{r.objectionStatuses[o.status] ?? o.status}</span>
+                        {o.status === 'open' ? (
+                          <a href={`/cases/${o.caseId}#objections`} class="aside" safe>{r.toCase}</a>
+                        ) : o.resolution ? (
+                          <span class="note" safe>{o.resolution.reason}</span>
+                        ) : (
+                          ''
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </Layout>
+  );
+}
+
+/** Every value of a repeated form field (check boxes). */
+function valuesOf(req: Request, name: string): string[] {
+  const v: unknown = (req.body as Record<string, unknown> | undefined)?.[name];
+  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
+}
+
+/** A case named by its place in the list (`caseIds.2`) is shown by its id, beside its check box. */
+const placed = (errors: FieldError[], caseIds: string[]): FieldError[] =>
+  errors.map((e) => {
+    const m = /^caseIds\.(\d+)$/.exec(e.path);
+    const id = m ? caseIds[Number(m[1])] : undefined;
+    return id ? { ...e, path: `caseIds.${id}` } : e;
+  });
+
+/** GET/POST /review/notices and GET /review/notices/:id: publishing notices and reading their objections. */
+export function noticeStaffPages(router: Router, app: AppContext) {
+  router.get('/review/notices', gate('user', NOTICE_PUBLISHERS), async (req, res) => {
+    await showPublishing(res, req, null);
+  });
+
+  router.post('/review/notices', gate('user', NOTICE_PUBLISHERS), requireCsrf(), async (req, res) => {
+    const p = pageOf(res);
+    const caseIds = valuesOf(req, 'caseIds');
+    const parsed = publishNoticeSchema.safeParse({ caseIds }, { reportInput: true });
+    if (!parsed.success) return showPublishing(res, req, { caseIds, errors: placed(zodErrors(parsed.error, ''), caseIds) }, 400);
+    let id: string;
+    try {
+      id = (await publishNotice(serviceOf(p), parsed.data)).id;
+    } catch (err) {
+      if (!(err instanceof AppError) || err.kind === 'not_found' || err.kind === 'unauthenticated' || err.kind === 'forbidden') throw err;
+      const errors = err.errors.length ? placed(err.errors, caseIds) : [{ path: 'form', message: err.message }];
+      return showPublishing(res, req, { caseIds, errors }, err.kind === 'conflict' ? 409 : 422);
+    }
+    res.redirect(303, `/review/notices/${id}?published=1`);
+  });
+
+  router.get('/review/notices/:id', gate('user', OBJECTION_READERS), async (req, res) => {
+    const p = pageOf(res);
+    const ctx = serviceOf(p);
+    const id = idOf(req.params.id);
+    const notice = await getPublicNotice(app, id);
+    const perCase = await Promise.all(notice.cases.map(async (c) => (await listObjections(ctx, c.caseId)).items.map((o) => ({ ...o, caseId: c.caseId }))));
+    const objections = perCase.flat().filter((o) => o.noticeId === id);
+    const [clock] = await app.db
+      .select({ countedDays: clocks.countedDays })
+      .from(clocks)
+      .where(and(eq(clocks.ownerId, id), eq(clocks.kind, 'noticePeriod')));
+    await render(res, <NoticeStaffPage p={p} notice={notice} objections={objections} workingDays={clock?.countedDays ?? null} published={req.query.published === '1'} />);
+  });
+}

@@ -1,0 +1,370 @@
+import { randomUUID } from 'node:crypto';
+import type { Request } from 'express';
+import type { ServiceContext } from '../context';
+import type { FieldError } from '../errors';
+import type { Rubric } from '../../db/schema/rounds';
+import type { CaseView } from '../cases/present';
+import { loadVisibleCase } from '../cases/get';
+import { getRound } from '../rounds/list';
+import { contextOf } from '../../workflows/case/expert-guards';
+import type { CaseEventType } from '../../workflows/case/events';
+import { EXPERT_LIST_READERS, listExperts } from '../experts/list';
+import { listObjections, OBJECTION_READERS } from '../notices/list-objections';
+import { NOTICE_PUBLISHERS } from '../notices/publish';
+import { CsrfField, Field, FormProblems, errorsAt } from './components/form';
+import { hasAny } from './nav';
+import { instant } from './format';
+import { field, problemText, type PageCtx } from './page';
+import type { Attempt } from './decisions';
+
+// The expert review and objection forms of the case page (SPEC §4): the provincial reviewer assigns
+// and replaces experts, each expert scores with the rubric, the provincial reviewer resolves the
+// objections filed on the public notice. Each form sends the case event the API takes
+// (ASSIGN_EXPERTS, SCORE, RESOLVE_OBJECTION) to the same service; its refusals come back beside
+// the field they name.
+
+/** The case events whose forms live here rather than among the generic decision forms. */
+export const REVIEW_EVENTS: ReadonlySet<CaseEventType> = new Set(['ASSIGN_EXPERTS', 'SCORE', 'RESOLVE_OBJECTION']);
+
+type Experts = Awaited<ReturnType<typeof listExperts>>['items'];
+type Objections = Awaited<ReturnType<typeof listObjections>>['items'];
+
+export interface ReviewData {
+  /** the rubric the case is scored with: frozen at assignment, the round's before */
+  rubric: Rubric | null;
+  quorum: number | null;
+  /** the experts a provincial reviewer may assign, with the conflicts the system sees; null for others */
+  experts: Experts | null;
+  /** the objections to the case, for those who resolve them; null for others */
+  objections: Objections | null;
+}
+
+/** What the review parts show, read through the services the API's routes call. */
+export async function reviewDataFor(ctx: ServiceContext, view: CaseView): Promise<ReviewData> {
+  const roles = ctx.user.roles;
+  const inExpertStage = view.experts.length > 0 || view.allowedEvents.includes('ASSIGN_EXPERTS') || view.allowedEvents.includes('SCORE');
+  let rubric: Rubric | null = null;
+  let quorum: number | null = null;
+  if (inExpertStage) {
+    const frozen = contextOf((await loadVisibleCase(ctx, view.id)).row.snapshot).expertReview ?? null;
+    const round = frozen ? null : await getRound(ctx, view.roundId);
+    rubric = frozen?.rubric ?? round?.rubric ?? null;
+    quorum = frozen?.quorum ?? round?.expertQuorum ?? null;
+  }
+  const [experts, objections] = await Promise.all([
+    inExpertStage && hasAny(roles, EXPERT_LIST_READERS) ? listExperts(ctx, { caseId: view.id }).then((r) => r.items) : Promise.resolve(null),
+    hasAny(roles, OBJECTION_READERS) ? listObjections(ctx, view.id).then((r) => r.items) : Promise.resolve(null),
+  ]);
+  return { rubric, quorum, experts, objections };
+}
+
+/** Every value of a repeated form field (check boxes). */
+function fieldsOf(req: Request, name: string): string[] {
+  const v: unknown = (req.body as Record<string, unknown> | undefined)?.[name];
+  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
+}
+
+// a whole number typed as one goes to the service as a number; anything else as typed, for the schema to refuse
+const points = (text: string): number | string => (/^\s*-?\d{1,9}\s*$/.test(text) ? Number(text) : text);
+
+/** The event body of a review form, in the API's shape, and the values to show again if it is refused. */
+export function reviewBodyFrom(req: Request, type: CaseEventType): { body: Record<string, unknown>; values: Record<string, string> } {
+  if (type === 'ASSIGN_EXPERTS') {
+    const expertIds = fieldsOf(req, 'expertIds');
+    const replaces = field(req, 'replaces');
+    return { body: { type, expertIds, ...(replaces ? { replaces } : {}) }, values: { expertIds: expertIds.join(','), replaces } };
+  }
+  if (type === 'SCORE') {
+    const values: Record<string, string> = { opinion: field(req, 'opinion') };
+    const scores: Record<string, number | string> = {};
+    for (const key of Object.keys((req.body ?? {}) as Record<string, unknown>)) {
+      if (!key.startsWith('scores.')) continue;
+      const text = field(req, key);
+      values[key] = text;
+      // a criterion left empty is not scored: the service names it as missing
+      if (text.trim() !== '') scores[key.slice('scores.'.length)] = points(text);
+    }
+    return { body: { type, scores, opinion: values.opinion }, values };
+  }
+  const values = { objectionId: field(req, 'objectionId'), outcome: field(req, 'outcome'), reason: field(req, 'reason') };
+  return { body: { type, ...values }, values };
+}
+
+/**
+ * A refusal's paths as the review forms name their fields: an expert named by place in the list
+ * (`expertIds.2`) by their id, a criterion's score (`scores.innovation`) as it is.
+ */
+export function reviewErrors(type: CaseEventType, errors: FieldError[], values: Record<string, string>): FieldError[] {
+  if (type !== 'ASSIGN_EXPERTS') return errors;
+  const ids = values.expertIds ? values.expertIds.split(',') : [];
+  return errors.map((e) => {
+    const m = /^expertIds\.(\d+)$/.exec(e.path);
+    const id = m ? ids[Number(m[1])] : undefined;
+    return id ? { ...e, path: `expertIds.${id}` } : e;
+  });
+}
+
+const fieldId = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '-');
+
+/** The service words a detected conflict in both languages, "works for X (任职于 X)": the page's half. */
+export function conflictText(text: string, locale: PageCtx['locale']): string {
+  const m = /^(.*) \((.*)\)$/.exec(text);
+  return m ? ((locale === 'zh' ? m[2] : m[1]) ?? text) : text;
+}
+
+function Hidden({ p, version, type }: { p: PageCtx; version: number; type: CaseEventType }) {
+  return (
+    <>
+      <CsrfField p={p} />
+      <input type="hidden" name="type" value={type} />
+      <input type="hidden" name="version" value={String(version)} />
+      <input type="hidden" name="key" value={randomUUID()} />
+    </>
+  );
+}
+
+function Problems({ p, errors, id }: { p: PageCtx; errors: readonly FieldError[]; id: string }) {
+  if (errors.length === 0) return '';
+  return (
+    <p class="error" id={id}>
+      {errors.map((e) => (
+        <span safe>{problemText(e, p.locale)}</span>
+      ))}
+    </p>
+  );
+}
+
+/** Points per criterion, as the rubric names them. */
+function ScoreList({ rubric, scores }: { rubric: Rubric | null; scores: Record<string, number> }) {
+  const criteria = rubric?.criteria ?? Object.keys(scores).map((key) => ({ key, label: key, maxPoints: 0, weight: 1 }));
+  return (
+    <ul class="scores">
+      {criteria.map((c) => (
+        <li safe>{`${c.label}：${scores[c.key] ?? '—'}${c.maxPoints ? ` / ${c.maxPoints}` : ''}`}</li>
+      ))}
+    </ul>
+  );
+}
+
+function Panel({ p, view, data }: { p: PageCtx; view: CaseView; data: ReviewData }) {
+  const r = p.t.review;
+  const names = new Map((data.experts ?? []).map((e) => [e.id, e.name]));
+  let others = 0;
+  return (
+    <div class="table-wrap">
+      <table class="stack">
+        <thead>
+          <tr>
+            <th scope="col" safe>{r.expert}</th>
+            <th scope="col" safe>{r.status}</th>
+            <th scope="col" safe>{r.scores}</th>
+            <th scope="col" class="num" safe>{r.total}</th>
+            <th scope="col" safe>{r.opinion}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {view.experts.map((a) => {
+            const who = a.mine ? r.me : a.expertId ? (names.get(a.expertId) ?? a.expertId) : r.anonymous(++others);
+            return (
+              <tr>
+                <td data-label={r.expert} safe>{who}</td>
+                <td data-label={r.status}>
+                  <span class={`badge expert-${a.status}`} safe>{r.statuses[a.status] ?? a.status}</span>
+                  {a.overdue ? <span class="badge overdue" safe>{` ${p.t.casePage.overdue}`}</span> : ''}
+                  {a.conflict ? <span class="note" safe>{`${r.conflict[a.conflict] ?? a.conflict}${a.note ? `：${conflictText(a.note, p.locale)}` : ''}`}</span> : a.note ? <span class="note" safe>{a.note}</span> : ''}
+                </td>
+                <td data-label={r.scores}>{a.scores ? <ScoreList rubric={data.rubric} scores={a.scores} /> : '—'}</td>
+                <td data-label={r.total} class="num" safe>{a.total === null ? '—' : a.total.toFixed(2)}</td>
+                <td data-label={r.opinion} safe>{a.opinion ?? '—'}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function AssignForm({ p, view, data, attempt }: { p: PageCtx; view: CaseView; data: ReviewData; attempt: Attempt | null }) {
+  const r = p.t.review;
+  const mine = attempt?.type === 'ASSIGN_EXPERTS' ? attempt : null;
+  const errors = mine?.errors ?? [];
+  const chosen = new Set((mine?.values.expertIds ?? '').split(',').filter(Boolean));
+  const onCase = new Set(view.experts.filter((a) => a.status !== 'replaced').map((a) => a.expertId));
+  const candidates = (data.experts ?? []).filter((e) => !onCase.has(e.id));
+  const replacing = view.experts.length > 0;
+  const open = view.experts.filter((a) => a.expertId !== null && a.status !== 'replaced' && a.status !== 'scored');
+  const names = new Map((data.experts ?? []).map((e) => [e.id, e.name]));
+  const listErrors = errorsAt(errors, 'expertIds');
+  const title = replacing ? r.replaceTitle : r.assignTitle;
+  const quorum = data.quorum ? (p.locale === 'zh' ? `（至少 ${data.quorum} 位）` : ` (at least ${data.quorum})`) : '';
+  const fields = ['expertIds', 'replaces', ...candidates.map((e) => `expertIds.${e.id}`)];
+  return (
+    <form method="post" action={`/cases/${view.id}/events`} class="decision" aria-labelledby="d-ASSIGN_EXPERTS" novalidate>
+      <h3 id="d-ASSIGN_EXPERTS" safe>{title}</h3>
+      <p class="hint" safe>{r.assignIntro(quorum)}</p>
+      <Hidden p={p} version={view.version} type="ASSIGN_EXPERTS" />
+      <FormProblems p={p} errors={errors} fields={fields} />
+      {replacing ? (
+        <div class={errorsAt(errors, 'replaces').length ? 'field invalid' : 'field'}>
+          <label for="a-replaces" safe>{r.replaces}</label>
+          <p class="hint" id="a-replaces-hint" safe>{r.replacesHint}</p>
+          <Problems p={p} errors={errorsAt(errors, 'replaces')} id="a-replaces-error" />
+          <select id="a-replaces" name="replaces" aria-describedby={errorsAt(errors, 'replaces').length ? 'a-replaces-hint a-replaces-error' : 'a-replaces-hint'} aria-invalid={errorsAt(errors, 'replaces').length ? 'true' : undefined}>
+            <option value="" safe>{r.replacesNone}</option>
+            {open.map((a) => (
+              <option value={a.expertId ?? ''} selected={mine?.values.replaces === a.expertId} safe>{`${names.get(a.expertId ?? '') ?? a.expertId} · ${r.statuses[a.status] ?? a.status}${a.overdue ? ` · ${p.t.casePage.overdue}` : ''}`}</option>
+            ))}
+          </select>
+        </div>
+      ) : (
+        ''
+      )}
+      <fieldset class={listErrors.length ? 'choices invalid' : 'choices'} aria-describedby={listErrors.length ? 'a-expertIds-error' : undefined}>
+        <legend safe>{r.pickExperts}</legend>
+        <Problems p={p} errors={listErrors} id="a-expertIds-error" />
+        {candidates.length === 0 ? <p class="empty" safe>{r.noCandidates}</p> : ''}
+        {candidates.map((e) => {
+          const id = `a-expert-${fieldId(e.id)}`;
+          const problems = errorsAt(errors, `expertIds.${e.id}`);
+          const described = [e.conflict ? `${id}-conflict` : '', problems.length ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+          return (
+            <div class={problems.length ? 'choice invalid' : 'choice'}>
+              <input type="checkbox" id={id} name="expertIds" value={e.id} checked={chosen.has(e.id)} aria-describedby={described} aria-invalid={problems.length ? 'true' : undefined} />
+              <label for={id} safe>{e.organisation ? `${e.name} · ${e.organisation}` : e.name}</label>
+              {e.conflict ? <span class="conflict" id={`${id}-conflict`} safe>{r.conflictOf(conflictText(e.conflict, p.locale))}</span> : ''}
+              <Problems p={p} errors={problems} id={`${id}-error`} />
+            </div>
+          );
+        })}
+      </fieldset>
+      <button type="submit" class="primary" safe>{r.assign}</button>
+    </form>
+  );
+}
+
+function ScoreForm({ p, view, rubric, attempt }: { p: PageCtx; view: CaseView; rubric: Rubric; attempt: Attempt | null }) {
+  const r = p.t.review;
+  const mine = attempt?.type === 'SCORE' ? attempt : null;
+  const errors = mine?.errors ?? [];
+  const fields = ['opinion', 'scores', ...rubric.criteria.map((c) => `scores.${c.key}`)];
+  return (
+    <form method="post" action={`/cases/${view.id}/events`} class="decision" aria-labelledby="d-SCORE" novalidate>
+      <h3 id="d-SCORE" safe>{r.scoreTitle}</h3>
+      <p class="hint" safe>{r.scoreIntro(String(rubric.passMark))}</p>
+      <Hidden p={p} version={view.version} type="SCORE" />
+      <FormProblems p={p} errors={errors} fields={fields} />
+      <Problems p={p} errors={errorsAt(errors, 'scores')} id="s-scores-error" />
+      {rubric.criteria.map((c) => {
+        const name = `scores.${c.key}`;
+        const id = `s-${fieldId(c.key)}`;
+        const problems = errorsAt(errors, name);
+        return (
+          <div class={problems.length ? 'field invalid points' : 'field points'}>
+            <label for={id} safe>{r.criterion(c.label, String(c.weight), c.maxPoints)}</label>
+            <p class="hint" id={`${id}-hint`} safe>{r.pointsHint(c.maxPoints)}</p>
+            <Problems p={p} errors={problems} id={`${id}-error`} />
+            <input
+              type="number"
+              id={id}
+              name={name}
+              min="0"
+              max={String(c.maxPoints)}
+              step="1"
+              inputmode="numeric"
+              required
+              value={mine?.values[name] ?? ''}
+              aria-invalid={problems.length ? 'true' : undefined}
+              aria-describedby={problems.length ? `${id}-hint ${id}-error` : `${id}-hint`}
+            />
+          </div>
+        );
+      })}
+      <Field p={p} idPrefix="s" name="opinion" label={r.opinion} errors={errors} value={mine?.values.opinion ?? ''} required multiline />
+      <button type="submit" class="primary" safe>{r.submitScore}</button>
+    </form>
+  );
+}
+
+/** The experts of the case, the provincial reviewer's assignment form and the expert's score form. */
+export function ExpertsPart({ p, view, data, attempt }: { p: PageCtx; view: CaseView; data: ReviewData; attempt: Attempt | null }) {
+  const r = p.t.review;
+  const assign = view.allowedEvents.includes('ASSIGN_EXPERTS') && data.experts !== null;
+  const score = view.allowedEvents.includes('SCORE') && data.rubric !== null;
+  const own = view.experts.find((a) => a.mine);
+  if (view.experts.length === 0 && !assign) return '';
+  const publishing = view.state === 'awaitingNotice' && hasAny(p.user?.roles, NOTICE_PUBLISHERS);
+  return (
+    <section aria-labelledby="experts">
+      <h2 id="experts" safe>{r.experts}</h2>
+      {own?.status === 'scored' ? <p class="done" safe>{r.myScore}</p> : ''}
+      {publishing ? (
+        <p>
+          <a href="/review/notices" safe>{r.toPublish}</a>
+        </p>
+      ) : (
+        ''
+      )}
+      {view.experts.length === 0 ? <p class="empty" safe>{r.noExperts}</p> : <Panel p={p} view={view} data={data} />}
+      {assign ? <AssignForm p={p} view={view} data={data} attempt={attempt} /> : ''}
+      {score && data.rubric ? <ScoreForm p={p} view={view} rubric={data.rubric} attempt={attempt} /> : ''}
+    </section>
+  );
+}
+
+/** The objections to the case, each open one with its forms to uphold or dismiss it. */
+export function ObjectionsPart({ p, view, objections, attempt }: { p: PageCtx; view: CaseView; objections: Objections | null; attempt: Attempt | null }) {
+  const r = p.t.review;
+  if (objections === null || (objections.length === 0 && !view.allowedEvents.includes('RESOLVE_OBJECTION'))) return '';
+  const resolvable = view.allowedEvents.includes('RESOLVE_OBJECTION');
+  return (
+    <section aria-labelledby="objections" id="objections-part">
+      <h2 id="objections" safe>{r.objections}</h2>
+      {objections.length === 0 ? <p class="empty" safe>{r.noObjections}</p> : ''}
+      {objections.map((o) => {
+        const mine = attempt?.type === 'RESOLVE_OBJECTION' && attempt.values.objectionId === o.id ? attempt : null;
+        const errors = mine?.errors ?? [];
+        const prefix = `o-${fieldId(o.id)}`;
+        return (
+          <article class="objection" aria-labelledby={`${prefix}-title`}>
+            <h3 id={`${prefix}-title`} safe>{`${o.noticeNumber} · ${o.name}`}</h3>
+            <dl class="summary">
+              <dt safe>{r.objectionStatus}</dt>
+              <dd>
+                <span class={`badge objection-${o.status}`} safe>{r.objectionStatuses[o.status] ?? o.status}</span>
+              </dd>
+              <dt safe>{r.receivedAt}</dt>
+              <dd safe>{instant(o.receivedAt, p.locale)}</dd>
+              <dt safe>{r.contact}</dt>
+              <dd safe>{o.contact ?? '—'}</dd>
+              <dt safe>{r.objectionText}</dt>
+              <dd class="text" safe>{o.reason}</dd>
+              {o.resolution ? (
+                <>
+                  <dt safe>{r.resolution}</dt>
+                  <dd safe>{`${o.resolution.reason}（${instant(o.resolution.at, p.locale)}）`}</dd>
+                </>
+              ) : (
+                ''
+              )}
+            </dl>
+            {resolvable && o.status === 'open' ? (
+              <form method="post" action={`/cases/${view.id}/events`} class="decision" aria-label={r.resolveTitle(o.name)} novalidate>
+                <Hidden p={p} version={view.version} type="RESOLVE_OBJECTION" />
+                <input type="hidden" name="objectionId" value={o.id} />
+                <FormProblems p={p} errors={errors} fields={['reason']} />
+                <Field p={p} idPrefix={prefix} name="reason" label={r.resolveReason} hint={r.resolveHint} errors={errors} value={mine?.values.reason ?? ''} required multiline />
+                <div class="actions">
+                  <button type="submit" name="outcome" value="dismissed" class="primary" safe>{r.dismiss}</button>
+                  <button type="submit" name="outcome" value="upheld" class="danger" safe>{r.uphold}</button>
+                </div>
+              </form>
+            ) : (
+              ''
+            )}
+          </article>
+        );
+      })}
+    </section>
+  );
+}

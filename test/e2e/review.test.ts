@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { and, eq, sql } from 'drizzle-orm';
+import { outbox, timers } from '../../db/schema';
+import { deliverEvent, deliveryPayload } from '../../server/engine/deliver';
+import { fireTimer } from '../../server/engine/timers';
+import { SettableClock } from '../../server/clock';
+import { consoleErrors, descriptionOf, expectAccessible, fitsWidth, openPage, signIn, useBrowser } from '../support/browser';
+
+// The review stage in a browser (SPEC §4): the provincial reviewer assigns a panel, each expert
+// scores with the rubric, the notice is published, a visitor objects, the objection is dismissed,
+// and the notice's period ends with the case approved. Time moves here: the file's database is its own.
+const { t, w, browser } = useBrowser();
+
+const INNOVATION = '技术先进性 / innovation（权重 1，满分 30 分）';
+const RUBRIC: [string, string][] = [
+  [INNOVATION, '26'],
+  ['首批次应用属性 / first-batch use（权重 1，满分 30 分）', '24'],
+  ['市场与产业带动 / market impact（权重 1，满分 20 分）', '15'],
+  ['风险保障合理性 / risk cover（权重 1，满分 20 分）', '16'],
+];
+
+describe('the expert review, the notice and its objection, in a browser', { timeout: 240_000 }, () => {
+  it('takes a case from expert assignment to approval through the pages', async () => {
+    const caseId = await w.caseIn('expert');
+    const number = (await t.api.get<{ number: string }>(`/cases/${caseId}`, w.tokens.provincial)).body.number;
+    const panel = [];
+    for (const name of ['周立新', '陈海燕', '刘国栋']) panel.push((await w.makeExperts(1, { name, organisationName: '浙江大学材料科学与工程学院' }))[0]);
+    const [conflicted] = await w.makeExperts(1, { name: '赵关联', organisationUscc: w.firm.uscc, organisationName: '申报企业本身' });
+    if (!conflicted || panel.some((e) => !e)) throw new Error('no experts');
+
+    // the provincial reviewer picks the panel; the expert who works for the firm is marked
+    const provincial = await openPage(browser, t.url);
+    await signIn(provincial, w.people.provincial.email);
+    await provincial.goto(`/cases/${caseId}`);
+    const assign = provincial.getByRole('form', { name: '指派评审专家' });
+    await expect.poll(() => assign.count()).toBe(1);
+    const marked = assign.getByRole('checkbox', { name: '赵关联 · 申报企业本身' });
+    expect(await marked.getAttribute('aria-describedby')).toBeTruthy();
+    await expect.poll(() => assign.getByText(`利益冲突：任职于 ${w.firm.uscc}`).count()).toBe(1);
+    await expectAccessible(provincial, 'review-assign-experts');
+    // naming only one expert is refused: the quorum is three
+    await assign.getByRole('checkbox', { name: '周立新 · 浙江大学材料科学与工程学院' }).check();
+    await assign.getByRole('button', { name: '指派' }).click();
+    await expect.poll(() => provincial.getByRole('alert').textContent()).toContain('专家');
+    for (const name of ['陈海燕', '刘国栋']) await provincial.getByRole('checkbox', { name: `${name} · 浙江大学材料科学与工程学院` }).check();
+    expect(await provincial.getByRole('checkbox', { name: '周立新 · 浙江大学材料科学与工程学院' }).isChecked()).toBe(true);
+    await provincial.getByRole('form', { name: '指派评审专家' }).getByRole('button', { name: '指派' }).click();
+    await expect.poll(() => provincial.getByRole('status').textContent()).toContain('指派评审专家');
+    await expect.poll(() => provincial.getByRole('cell', { name: '待接受' }).count()).toBe(3);
+
+    // each expert, from the inbox, accepts and scores; the first types a score above a criterion's maximum
+    for (const [i, expert] of panel.entries()) {
+      if (!expert) continue;
+      const page = await openPage(browser, t.url, { phone: i === 0 });
+      await signIn(page, expert.user.email);
+      await page.goto('/inbox');
+      await page.getByRole('link', { name: number }).click();
+      await page.getByRole('button', { name: '确认：接受评审任务' }).click();
+      const form = page.getByRole('form', { name: '评分' });
+      await expect.poll(() => form.count()).toBe(1);
+      for (const [label, points] of RUBRIC) await form.getByLabel(label).fill(i === 0 && label === INNOVATION ? '35' : points);
+      await form.getByLabel('评审意见').fill('材料性能指标达到目录要求，首批次应用属实。');
+      if (i === 0) {
+        expect(await fitsWidth(page)).toBe(true);
+        await expectAccessible(page, 'review-score-expert-phone');
+        await form.getByRole('button', { name: '提交评分' }).click();
+        await expect.poll(() => page.getByLabel(INNOVATION).getAttribute('aria-invalid')).toBe('true');
+        expect(await descriptionOf(page, INNOVATION)).toContain('最高 30 分');
+        // what was typed is kept
+        expect(await page.getByLabel('评审意见').inputValue()).toBe('材料性能指标达到目录要求，首批次应用属实。');
+        await expectAccessible(page, 'review-score-error-phone');
+        await page.getByLabel(INNOVATION).fill('26');
+      }
+      await page.getByRole('form', { name: '评分' }).getByRole('button', { name: '提交评分' }).click();
+      await expect.poll(() => page.getByText('您已提交评分，以下为提交的内容（不可修改）。').count()).toBe(1);
+      expect(await page.getByRole('form', { name: '评分' }).count()).toBe(0);
+      expect(await page.getByRole('cell', { name: '81.00' }).count()).toBeGreaterThan(0);
+      if (i === 0) await expectAccessible(page, 'review-scored-expert-phone');
+      await page.context().close();
+    }
+
+    // the provincial reviewer sees the panel's scores and totals
+    await provincial.goto(`/cases/${caseId}`);
+    await expect.poll(() => provincial.getByRole('cell', { name: '81.00' }).count()).toBe(3);
+    await expectAccessible(provincial, 'review-panel-provincial');
+    expect(await provincial.getByRole('link', { name: '此申请待列入公示：请在“公示管理”中发布。' }).count()).toBe(1);
+
+    // and puts the case on a public notice
+    await provincial.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '公示管理' }).click();
+    await expect.poll(() => provincial.getByRole('heading', { level: 1 }).textContent()).toBe('公示管理');
+    await provincial.getByRole('checkbox', { name: `列入公示：${number}` }).check();
+    await expectAccessible(provincial, 'review-notice-publish');
+    await provincial.getByRole('button', { name: '发布公示' }).click();
+    await expect.poll(() => provincial.getByRole('status').textContent()).toContain('公示已发布');
+    const noticeId = /\/review\/notices\/([0-9a-f-]{36})/.exec(provincial.url())?.[1];
+    if (!noticeId) throw new Error(`not on a notice page: ${provincial.url()}`);
+
+    // a visitor objects on the public page
+    const visitor = await openPage(browser, t.url);
+    await visitor.goto(`/notices/${noticeId}`);
+    await visitor.getByLabel('姓名或单位名称').fill('李明');
+    await visitor.getByLabel('联系方式（选填）').fill('li.ming@example.com');
+    await visitor.getByLabel('异议理由').fill('该材料已在省外批量供货多年，并非首批次应用。');
+    await visitor.getByRole('button', { name: '提交异议' }).click();
+    await expect.poll(() => visitor.getByRole('status').textContent()).toContain('异议已收到');
+    await visitor.context().close();
+
+    // the staff notice page shows the objection with who filed it; the reviewer resolves it on the case
+    await provincial.goto(`/review/notices/${noticeId}`);
+    await expect.poll(() => provincial.getByText('该材料已在省外批量供货多年，并非首批次应用。').count()).toBe(1);
+    await expect.poll(() => provincial.getByText('李明（li.ming@example.com）').count()).toBe(1);
+    await expectAccessible(provincial, 'review-notice-staff');
+    await provincial.getByRole('link', { name: '处理异议' }).click();
+    const resolve = provincial.getByRole('form', { name: '处理 李明 的异议' });
+    await expect.poll(() => resolve.count()).toBe(1);
+    // a reason is required: refused beside the field
+    await resolve.getByRole('button', { name: '异议不成立' }).click();
+    await expect.poll(() => provincial.getByLabel('处理理由').getAttribute('aria-invalid')).toBe('true');
+    expect(await descriptionOf(provincial, '处理理由')).toContain('请填写理由');
+    await provincial.getByLabel('处理理由').fill('经核实，省外供货为同类其他规格产品，本申请材料属首批次应用。');
+    await expectAccessible(provincial, 'review-objection-resolve');
+    await provincial.getByRole('form', { name: '处理 李明 的异议' }).getByRole('button', { name: '异议不成立' }).click();
+    await expect.poll(() => provincial.getByRole('status').textContent()).toContain('处理异议');
+    await expect.poll(() => provincial.getByText('异议不成立').first().count()).toBe(1);
+    expect((await t.api.get<{ state: string }>(`/cases/${caseId}`, w.tokens.provincial)).body.state).toBe('notice');
+
+    // the notice's period ends: the clock is moved past its expiry, the expiry fires, the case is approved
+    if (!(t.app.clock instanceof SettableClock)) throw new Error('the test app has no settable clock');
+    const [expiry] = await t.app.db.select().from(timers).where(and(eq(timers.ownerId, noticeId), eq(timers.purpose, 'expiry')));
+    if (!expiry) throw new Error('no expiry timer armed');
+    expect((await t.api.post('/admin/clock', { set: new Date(expiry.fireAt.getTime() + 60_000).toISOString() }, w.tokens.admin)).status).toBe(200);
+    try {
+      expect(await fireTimer(t.app, expiry.id)).toBe(true);
+      const [message] = (await t.app.db.select().from(outbox).where(and(eq(outbox.topic, 'event'), sql`${outbox.payload}->'from'->>'id' = ${noticeId}`))).map((r) => deliveryPayload.parse(r.payload));
+      if (!message) throw new Error('the closed notice told no case');
+      await deliverEvent(t.app, message);
+      await provincial.goto(`/cases/${caseId}`);
+      await expect.poll(() => provincial.locator('main p .badge').first().textContent()).toBe('补偿已核定');
+
+      // the staff notice page, closed, in English
+      await provincial.goto(`/review/notices/${noticeId}`);
+      await provincial.getByRole('button', { name: '切换语言' }).click();
+      await expect.poll(() => provincial.getByRole('heading', { name: 'Objections to this notice' }).count()).toBe(1);
+      await expect.poll(() => provincial.getByText('Dismissed').count()).toBeGreaterThan(0);
+      await expectAccessible(provincial, 'review-notice-staff-en');
+    } finally {
+      await t.app.clock.set(new Date());
+    }
+    expect(consoleErrors).toEqual([]);
+  });
+});

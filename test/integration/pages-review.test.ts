@@ -1,0 +1,293 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { enterprises, notices, objections, recoveries } from '../../db/schema';
+import { deliverEvent } from '../../server/engine/deliver';
+import { useTestApp } from '../support/use-app';
+import { PageClient } from '../support/pages';
+import { PASSING_SCORES } from '../support/world';
+
+// The review stage's forms without a browser (the journey is test/e2e/review.test.ts): who is
+// refused on them, and a form without its token. The refusals come from the services the API uses.
+const { t, w } = useTestApp();
+
+const signedIn = async (email: string) => {
+  const b = new PageClient(t.url);
+  await b.signIn(email);
+  return b;
+};
+const stateOf = async (id: string) => (await t.api.get<{ state: string }>(`/cases/${id}`, w.tokens.provincial)).body.state;
+const csrfFor = async (b: PageClient, path = '/') => PageClient.csrfOf((await b.get(path)).text);
+
+async function assignedPanel() {
+  const id = await w.caseIn('expert');
+  const panel = await w.makeExperts(3);
+  const res = await t.api.post(`/cases/${id}/events`, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) }, w.tokens.provincial);
+  if (res.status !== 200) throw new Error(`assigning failed: ${res.status}`);
+  return { id, panel };
+}
+
+async function onNoticeWithObjection() {
+  const caseId = await w.caseIn('awaitingNotice');
+  const published = await t.api.post<{ id: string }>('/notices', { caseIds: [caseId] }, w.tokens.provincial);
+  const filed = await t.api.post<{ id: string }>(`/public/notices/${published.body.id}/objections`, { caseId, name: '王五', contact: 'wang.wu@example.com', reason: '该材料已有多年销售记录，并非首批次应用。' });
+  if (filed.status !== 201) throw new Error(`objecting failed: ${filed.status}`);
+  return { caseId, noticeId: published.body.id, objectionId: filed.body.id };
+}
+
+describe('the expert assignment form', () => {
+  it('offers the provincial reviewer the experts, with the conflict the system sees beside the expert', async () => {
+    const id = await w.caseIn('expert');
+    const [conflicted] = await w.makeExperts(1, { name: '赵关联', organisationUscc: w.firm.uscc });
+    const page = await (await signedIn(w.people.provincial.email)).get(`/cases/${id}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<h3 id="d-ASSIGN_EXPERTS">指派评审专家</h3>');
+    expect(page.text).toContain(`value="${conflicted?.user.id}"`);
+    expect(page.text).toContain(`利益冲突：任职于 ${w.firm.uscc}`);
+  });
+
+  it('refuses the firm, the municipal reviewer, the insurer and finance, and assigns nothing', async () => {
+    const id = await w.caseIn('expert');
+    const [expert] = await w.makeExperts(1);
+    for (const [who, status] of [
+      [w.people.firm.email, 403],
+      [w.people.municipal.email, 403],
+      [w.people.insurer.email, 403],
+      [w.people.finance.email, 404],
+    ] as const) {
+      const b = await signedIn(who);
+      const page = await b.get(`/cases/${id}`);
+      if (page.status === 200) expect(page.text, who).not.toContain('d-ASSIGN_EXPERTS');
+      const res = await b.post(`/cases/${id}/events`, { _csrf: await csrfFor(b), type: 'ASSIGN_EXPERTS', expertIds: expert?.user.id ?? '' });
+      expect(res.status, who).toBe(status);
+    }
+    expect((await t.api.get<{ experts: unknown[] }>(`/cases/${id}`, w.tokens.provincial)).body.experts).toEqual([]);
+  });
+
+  it('refuses a form without its token', async () => {
+    const id = await w.caseIn('expert');
+    const panel = await w.makeExperts(3);
+    const b = await signedIn(w.people.provincial.email);
+    await b.get(`/cases/${id}`);
+    const res = await b.post(`/cases/${id}/events`, { type: 'ASSIGN_EXPERTS', expertIds: panel[0]?.user.id ?? '' });
+    expect(res.status).toBe(403);
+    expect(res.text).toContain('表单已失效或来源不明');
+    expect(await stateOf(id)).toBe('expert');
+  });
+});
+
+describe('the score form', () => {
+  it('shows the rubric to an expert of the panel, refuses a score above its maximum beside its field, and then shows the score read-only', async () => {
+    const { id, panel } = await assignedPanel();
+    const expert = panel[0];
+    if (!expert) throw new Error('no expert');
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'ACCEPT_ASSIGNMENT' }, expert.token)).status).toBe(200);
+    const b = await signedIn(expert.user.email);
+    const page = await b.get(`/cases/${id}`);
+    expect(page.text).toContain('技术先进性 / innovation（权重 1，满分 30 分）');
+    expect(page.text).toMatch(/name="scores\.innovation" min="0" max="30" step="1"/);
+    const form = { _csrf: PageClient.csrfOf(page.text), type: 'SCORE', 'scores.innovation': '35', 'scores.firstBatch': '25', 'scores.market': '15', 'scores.risk': '15', opinion: '指标达到目录要求' };
+    const refused = await b.post(`/cases/${id}/events`, form);
+    expect(refused.status).toBe(422);
+    expect(refused.text).toMatch(/<p class="error" id="s-innovation-error"><span>技术先进性 \/ innovation：最高 30 分<\/span><\/p>/);
+    expect(refused.text).toMatch(/name="scores\.innovation"[^>]*value="35"[^>]*aria-invalid="true"/);
+
+    const words = await b.post(`/cases/${id}/events`, { ...form, 'scores.innovation': 'abc' });
+    expect(words.status).toBe(400);
+    expect(words.text).toContain('id="s-innovation-error"');
+
+    const done = await b.post(`/cases/${id}/events`, { ...form, 'scores.innovation': '25' });
+    expect(done.status).toBe(303);
+    const after = await b.get(`/cases/${id}`);
+    expect(after.text).toContain('您已提交评分，以下为提交的内容（不可修改）。');
+    expect(after.text).not.toContain('id="d-SCORE"');
+    expect(after.text).toContain('<td data-label="总分" class="num">80.00</td>');
+  });
+
+  it('refuses an expert who is not on the panel (the case answers 404), and the other roles', async () => {
+    const { id } = await assignedPanel();
+    const [outsider] = await w.makeExperts(1);
+    const form = { type: 'SCORE', 'scores.innovation': '25', 'scores.firstBatch': '25', 'scores.market': '15', 'scores.risk': '15', opinion: '指标达到目录要求' };
+    for (const [who, status] of [
+      [outsider?.user.email ?? '', 404],
+      [w.people.firm.email, 403],
+      [w.people.municipal.email, 403],
+      [w.people.insurer.email, 403],
+      [w.people.finance.email, 404],
+    ] as const) {
+      const b = await signedIn(who);
+      const res = await b.post(`/cases/${id}/events`, { _csrf: await csrfFor(b), ...form });
+      expect(res.status, who).toBe(status);
+    }
+    expect(await stateOf(id)).toBe('expert');
+  });
+
+  it('shows the provincial reviewer every score and total of the panel', async () => {
+    const id = await w.caseIn('expert');
+    await w.expertsScore(id, PASSING_SCORES);
+    const page = await (await signedIn(w.people.provincial.email)).get(`/cases/${id}`);
+    expect(page.text.match(/<td data-label="总分" class="num">80\.00<\/td>/g)).toHaveLength(3);
+    expect(page.text).toContain('技术先进性 / innovation：25 / 30');
+  });
+});
+
+describe('the notice publishing pages', () => {
+  it('list the cases awaiting the notice for the provincial reviewer and publish the ticked ones', async () => {
+    const id = await w.caseIn('awaitingNotice');
+    const b = await signedIn(w.people.provincial.email);
+    const page = await b.get('/review/notices');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`name="caseIds" value="${id}"`);
+    const res = await b.post('/review/notices', { _csrf: PageClient.csrfOf(page.text), caseIds: id });
+    expect(res.status).toBe(303);
+    const noticeId = /\/review\/notices\/([0-9a-f-]{36})\?published=1/.exec(res.headers.get('location') ?? '')?.[1];
+    expect(noticeId).toBeDefined();
+    expect(await stateOf(id)).toBe('notice');
+    const staff = await b.get(res.headers.get('location') ?? '');
+    expect(staff.status).toBe(200);
+    expect(staff.text).toContain('公示已发布。');
+    expect(staff.text).toContain('（北京时间），共 5 个工作日');
+  });
+
+  it('names a case that cannot go on the notice beside it, and publishes nothing', async () => {
+    const early = await w.caseIn('municipal');
+    const b = await signedIn(w.people.provincial.email);
+    const before = (await t.app.db.select().from(notices)).length;
+    const again = await b.get('/review/notices');
+    const refused = await b.post('/review/notices', { _csrf: PageClient.csrfOf(again.text), caseIds: early });
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('不在待公示状态');
+    expect((await t.app.db.select().from(notices)).length).toBe(before);
+    const none = await b.post('/review/notices', { _csrf: PageClient.csrfOf(again.text) });
+    expect(none.status).toBe(400);
+    expect(none.text).toContain('id="n-caseIds-error"');
+  });
+
+  it('refuse every other role, and a form without its token', async () => {
+    const id = await w.caseIn('awaitingNotice');
+    for (const who of [w.people.firm.email, w.people.municipal.email, w.people.insurer.email, w.people.finance.email, w.people.expert.email]) {
+      const b = await signedIn(who);
+      expect((await b.get('/review/notices')).status, who).toBe(403);
+      expect((await b.post('/review/notices', { _csrf: await csrfFor(b), caseIds: id })).status, who).toBe(403);
+    }
+    const anonymous = await new PageClient(t.url).get('/review/notices');
+    expect(anonymous.status).toBe(303);
+    const b = await signedIn(w.people.provincial.email);
+    await b.get('/review/notices');
+    expect((await b.post('/review/notices', { caseIds: id })).status).toBe(403);
+    expect(await stateOf(id)).toBe('awaitingNotice');
+  });
+
+  it('show a notice with its objections and their personal data to the provincial reviewer only', async () => {
+    const { noticeId } = await onNoticeWithObjection();
+    const provincial = await (await signedIn(w.people.provincial.email)).get(`/review/notices/${noticeId}`);
+    expect(provincial.status).toBe(200);
+    expect(provincial.text).toContain('王五（wang.wu@example.com）');
+    for (const who of [w.people.firm.email, w.people.municipal.email, w.people.insurer.email, w.people.finance.email, w.people.expert.email]) {
+      const res = await (await signedIn(who)).get(`/review/notices/${noticeId}`);
+      expect(res.status, who).toBe(403);
+      expect(res.text, who).not.toContain('wang.wu@example.com');
+    }
+    expect((await (await signedIn(w.people.provincial.email)).get(`/review/notices/${randomUUID()}`)).status).toBe(404);
+  });
+});
+
+describe('the objection forms', () => {
+  it('let the provincial reviewer dismiss an objection with a reason; an empty reason is refused beside it', async () => {
+    const { caseId, objectionId } = await onNoticeWithObjection();
+    const b = await signedIn(w.people.provincial.email);
+    const page = await b.get(`/cases/${caseId}`);
+    expect(page.text).toContain('该材料已有多年销售记录，并非首批次应用。');
+    expect(page.text).toContain(`name="objectionId" value="${objectionId}"`);
+    const empty = await b.post(`/cases/${caseId}/events`, { _csrf: PageClient.csrfOf(page.text), type: 'RESOLVE_OBJECTION', objectionId, outcome: 'dismissed', reason: '' });
+    expect(empty.status).toBe(400);
+    expect(empty.text).toContain('请填写理由');
+    expect(empty.text).toMatch(/id="o-[0-9a-f-]+-reason-error"/);
+    const res = await b.post(`/cases/${caseId}/events`, { _csrf: PageClient.csrfOf(page.text), type: 'RESOLVE_OBJECTION', objectionId, outcome: 'dismissed', reason: '经核实，检测报告真实有效' });
+    expect(res.status).toBe(303);
+    const [row] = await t.app.db.select().from(objections).where(eq(objections.id, objectionId));
+    expect(row).toMatchObject({ status: 'dismissed', resolutionReason: '经核实，检测报告真实有效' });
+    expect(await stateOf(caseId)).toBe('notice');
+  });
+
+  it('are refused to the firm, the municipal reviewer, the insurer and finance, who do not see who objected; and without a token', async () => {
+    const { caseId, objectionId } = await onNoticeWithObjection();
+    const form = { type: 'RESOLVE_OBJECTION', objectionId, outcome: 'upheld', reason: '异议属实' };
+    for (const [who, status] of [
+      [w.people.firm.email, 403],
+      [w.people.municipal.email, 403],
+      [w.people.insurer.email, 403],
+      [w.people.finance.email, 404],
+    ] as const) {
+      const b = await signedIn(who);
+      const page = await b.get(`/cases/${caseId}`);
+      expect(page.text, who).not.toContain('wang.wu@example.com');
+      const res = await b.post(`/cases/${caseId}/events`, { _csrf: await csrfFor(b), ...form });
+      expect(res.status, who).toBe(status);
+    }
+    const b = await signedIn(w.people.provincial.email);
+    await b.get(`/cases/${caseId}`);
+    expect((await b.post(`/cases/${caseId}/events`, form)).status).toBe(403);
+    const [row] = await t.app.db.select().from(objections).where(eq(objections.id, objectionId));
+    expect(row?.status).toBe('open');
+    expect(await stateOf(caseId)).toBe('objection');
+  });
+});
+
+describe('recovery on a paid case and the insurer’s claim decision', () => {
+  async function paid(): Promise<string> {
+    const id = await w.caseIn('approved');
+    const batchId = randomUUID();
+    for (const event of [{ type: 'BATCHED', batchId }, { type: 'BATCH_APPROVED', batchId }, { type: 'PAID', batchId, paymentId: `P-${id.slice(0, 8)}`, reference: 'REF', paidOn: '2026-12-01' }]) {
+      expect(await deliverEvent(t.app, { eventId: randomUUID(), from: { kind: 'batch', id: batchId }, to: { kind: 'case', ids: [id] }, event })).toEqual({ applied: 1, refused: 0 });
+    }
+    return id;
+  }
+
+  it('lets the provincial reviewer start a recovery with a reason and finance record the amount in yuan and its reference', async () => {
+    const id = await paid();
+    const provincial = await signedIn(w.people.provincial.email);
+    const page = await provincial.get(`/cases/${id}`);
+    expect(page.text).toContain('<h3 id="d-START_RECOVERY">启动追回</h3>');
+    expect((await provincial.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf(page.text), type: 'START_RECOVERY', reason: '伪造保费发票' })).status).toBe(303);
+    expect(await stateOf(id)).toBe('recovery');
+
+    const finance = await signedIn(w.people.finance.email);
+    const money = await finance.get(`/cases/${id}`);
+    expect(money.text).toContain('<label for="d-RECOVERED-amount">金额（元）</label>');
+    expect(money.text).toContain('<label for="d-RECOVERED-reference">银行流水号</label>');
+    const wrong = await finance.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf(money.text), type: 'RECOVERED', amount: '0.00', reference: 'BACK-1' });
+    expect(wrong.status).toBe(400);
+    expect(wrong.text).toContain('id="d-RECOVERED-amount-error"');
+    expect((await finance.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf(money.text), type: 'RECOVERED', amount: '12500.50', reference: 'BACK-1' })).status).toBe(303);
+    const [row] = await t.app.db.select().from(recoveries).where(eq(recoveries.caseId, id));
+    expect(row).toMatchObject({ amountFen: 1_250_050n, reference: 'BACK-1' });
+    expect(await stateOf(id)).toBe('recovered');
+    // the recovery barred the firm (SPEC §1); the other tests of this world still submit its cases
+    await t.app.db.update(enterprises).set({ bannedUntil: null }).where(eq(enterprises.id, w.firm.id));
+  });
+
+  it('refuses a recovery to the firm, the insurer and the municipal reviewer', async () => {
+    const id = await paid();
+    for (const who of [w.people.firm.email, w.people.insurer.email, w.people.municipal.email]) {
+      const b = await signedIn(who);
+      const res = await b.post(`/cases/${id}/events`, { _csrf: await csrfFor(b), type: 'START_RECOVERY', reason: '伪造保费发票' });
+      expect(res.status, who).toBe(403);
+    }
+    expect(await stateOf(id)).toBe('paid');
+  });
+
+  it('lets the insurer deny a claim with a reason', async () => {
+    const id = await w.caseIn('approved');
+    const filed = await t.api.post<{ id: string }>(`/cases/${id}/claims`, { occurredOn: '2026-06-01', kind: 'liability', amount: '50000.00', description: '下游设备损坏' }, w.tokens.firm);
+    expect(filed.status).toBe(201);
+    const insurer = await signedIn(w.people.insurer.email);
+    const page = await insurer.get(`/cases/${id}`);
+    expect(page.text).toContain('拒赔理由');
+    const empty = await insurer.post(`/claims/${filed.body.id}/events`, { _csrf: PageClient.csrfOf(page.text), caseId: id, type: 'DENY', reason: '' });
+    expect(empty.status).toBe(400);
+    expect(empty.text).toContain('请填写');
+    expect((await insurer.post(`/claims/${filed.body.id}/events`, { _csrf: PageClient.csrfOf(page.text), caseId: id, type: 'DENY', reason: '不属于保险责任范围' })).status).toBe(303);
+    expect((await (await signedIn(w.people.firm.email)).get(`/cases/${id}`)).text).toContain('不属于保险责任范围');
+  });
+});
