@@ -32,7 +32,7 @@ function Header({ p }: { p: PageCtx }) {
         <ul>
           {nav.map((n) => (
             <li>
-              <a href={n.href} aria-current={p.path === n.href ? 'page' : undefined} safe>
+              <a href={n.href} aria-current={isCurrent(p.path, n.href) ? 'page' : undefined} safe>
                 {n.label}
               </a>
             </li>
@@ -56,6 +56,9 @@ function Header({ p }: { p: PageCtx }) {
     </header>
   );
 }
+
+/** The header link of the section a page belongs to: its own path, or a path under it (a case under the list). */
+const isCurrent = (path: string, href: string) => path === href || (href !== '/' && path.startsWith(`${href}/`));
 
 export function Layout({ p, title, children }: PropsWithChildren<{ p: PageCtx; title: string }>) {
   return (

@@ -66,7 +66,7 @@ function CitySelect({ p, value, errors }: { p: PageCtx; value: string; errors: r
       <select id="f-enterprise-city" name="enterprise.city" required aria-invalid={mine.length ? 'true' : undefined} aria-describedby={mine.length ? 'f-enterprise-city-error' : undefined}>
         <option value="" safe>{r.chooseCity}</option>
         {cities.map((c) => (
-          <option value={c.code} selected={c.code === value} safe>{p.locale === 'zh' ? c.name : c.nameEn}</option>
+          <option value={c.code} selected={c.code === value}>{p.locale === 'zh' ? c.name : c.nameEn}</option>
         ))}
       </select>
     </div>
