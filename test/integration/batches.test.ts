@@ -116,6 +116,16 @@ describe('POST /disbursements', () => {
     expect(h.body.items[0]?.payload.payments).toHaveLength(2);
   });
 
+  it('keeps in its first history entry each payment as ordered: payment id, case, amount, payee, bank and account', async () => {
+    const id = await example2();
+    const batch = await create([id]);
+    const h = await t.api.get<{ items: { payload: { roundId: string; city: string | null; payments: unknown[] } }[] }>(`/disbursements/${batch.id}/history`, w.tokens.finance);
+    expect(h.body.items[0]?.payload).toMatchObject({ roundId: w.round.id, city: null });
+    expect(h.body.items[0]?.payload.payments).toEqual([
+      { paymentId: `PAY-${batch.number}-0001`, caseId: id, amount: '24000.00', payee: w.firm.name, bankName: w.firm.bankName, bankAccount: w.firm.bankAccount },
+    ]);
+  });
+
   it('names every case that cannot go into the batch, in Chinese and English, and makes nothing', async () => {
     const ready = await example2();
     const inDraft = await example2();
@@ -186,6 +196,49 @@ describe('POST /disbursements', () => {
     expect(mixed.body.errors).toEqual([expect.objectContaining({ path: 'caseIds.0', code: 'batch.otherCity' })]);
   });
 
+  it('takes for a city only the cases of that round and city that await payment and have a subsidy above zero', async () => {
+    // a round of the test's own: the city batch takes every calculated case of the round and city
+    const round = await makeRound(t.app.db, { editionId: w.edition.id, insurerIds: [w.insurer.id] });
+    const body = w.caseBody();
+    const example2In = () => w.caseIn('approved', { roundId: round.id, contract: { ...body.contract, amount: '300000.00' }, policy: { ...body.policy, liabilityLimit: '1000000.00', premium: '45000.00' } });
+    const due = await example2In();
+    const zero = await example2In();
+    await t.app.db.update(cases).set({ subsidyFen: 0n }).where(eq(cases.id, zero));
+    const ningbo = await example2In();
+    await t.app.db.update(cases).set({ city: '330200' }).where(eq(cases.id, ningbo));
+    const inDraft = await example2In();
+    const drafted = await t.api.post<Batch>('/disbursements', { roundId: round.id, caseIds: [inDraft] }, w.tokens.finance);
+    expect(drafted.status).toBe(201);
+    const otherRound = await example2();
+
+    const res = await t.api.post<Batch>('/disbursements', { roundId: round.id, city: '330100' }, w.tokens.finance);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.cases.map((c) => c.caseId)).toEqual([due]);
+    expect(res.body.totals.amount).toBe('24000.00');
+    for (const id of [zero, ningbo, otherRound]) expect(await stateOf(id)).toBe('calculated');
+  });
+
+  it('refuses a case whose firm has no bank account on record any more, and makes nothing', async () => {
+    const own = await makeWorld(t.app.db, t.api, t.app);
+    const id = await example2(own);
+    await t.app.db.update(enterprises).set({ bankAccount: '  ' }).where(eq(enterprises.id, own.firm.id));
+    const res = await t.api.post<Problem>('/disbursements', { roundId: own.round.id, caseIds: [id] }, own.tokens.finance);
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([expect.objectContaining({ path: 'caseIds.0', code: 'batch.noBankAccount', messageZh: expect.stringContaining('未登记收款银行账户') })]);
+    expect(await stateOf(id)).toBe('calculated');
+    expect(await t.app.db.$count(payments, eq(payments.caseId, id))).toBe(0);
+  });
+
+  it('numbers the payments in case-number order, whatever order the cases are named in', async () => {
+    const first = await example2();
+    const second = await example1();
+    const batch = await create([second, first]);
+    const numbered = Object.fromEntries(batch.cases.map((c) => [c.caseId, c.paymentId]));
+    expect(numbered).toEqual({ [first]: `PAY-${batch.number}-0001`, [second]: `PAY-${batch.number}-0002` });
+    const rows = await t.app.db.select({ caseId: payments.caseId, seq: payments.seq }).from(payments).where(eq(payments.batchId, batch.id));
+    expect(Object.fromEntries(rows.map((r) => [r.caseId, r.seq]))).toEqual({ [first]: 1, [second]: 2 });
+  });
+
   it('refuses a round that does not exist with a reason, and bad bodies with 400', async () => {
     const id = await example2();
     const unknownRound = await t.api.post<Problem>('/disbursements', { roundId: randomUUID(), caseIds: [id] }, w.tokens.finance);
@@ -240,6 +293,16 @@ describe('POST /disbursements', () => {
     }
     expect(await stateOf(id)).toBe('calculated');
     expect(await t.app.db.$count(payments, eq(payments.caseId, id))).toBe(0);
+  });
+
+  it('leaves the case’s own money events to the batch: finance sees no button for them on a calculated case, and sending one is refused', async () => {
+    const id = await example2();
+    const view = await t.api.get<{ state: string; allowedEvents: string[] }>(`/cases/${id}`, w.tokens.finance);
+    expect(view.body).toMatchObject({ state: 'calculated', allowedEvents: [] });
+    for (const event of [{ type: 'BATCHED', batchId: randomUUID() }, { type: 'UNBATCHED', batchId: randomUUID() }]) {
+      expect((await t.api.post(`/cases/${id}/events`, event, w.tokens.finance)).status, event.type).toBe(400);
+    }
+    expect(await stateOf(id)).toBe('calculated');
   });
 
   it('is for finance only: 403 to every other role, 401 without a session', async () => {
@@ -339,6 +402,17 @@ describe('the batch through to paid', () => {
     await ok(batch.id, { type: 'SUBMIT' }, finance2.token);
     for (const token of [finance2.token, w.tokens.finance]) expect((await send(batch.id, { type: 'APPROVE' }, token)).status).toBe(403);
     expect((await ok(batch.id, { type: 'APPROVE' }, finance3.token)).approvedBy?.id).toBe(finance3.id);
+  });
+
+  it('asks for approval, after a return, neither the creator nor whoever submitted it again', async () => {
+    const batch = await create([await example2()]);
+    await ok(batch.id, { type: 'SUBMIT' }, w.tokens.finance);
+    await ok(batch.id, { type: 'RETURN', reason: '请核对收款账户' }, finance2.token);
+    await ok(batch.id, { type: 'SUBMIT' }, finance2.token);
+    const told = (await mailsOf(batch.id, 'batch.submitted')).map((m) => m.toAddress);
+    const times = (email: string) => told.filter((a) => a === email).length;
+    // the first submission asked finance2 and finance3; the second, by finance2, asks finance3 only
+    expect([times(w.people.finance.email), times(finance2.email), times(finance3.email)]).toEqual([0, 1, 2]);
   });
 
   it('cancels a draft: its cases go back to calculated, its payments are cancelled, and they can be batched again', async () => {
@@ -598,6 +672,18 @@ describe('the bank payment file', () => {
     for (const ext of ['csv', 'xlsx']) expect((await download(`/disbursements/${batch.id}/export.${ext}`, w.tokens.finance)).status, ext).toBe(409);
   });
 
+  it('is printed again once the batch is settled, every payment listed', async () => {
+    const batch = await approvedBatch([await example2(), await example2()]);
+    const [a, b] = batch.cases;
+    if (!a || !b) throw new Error('two cases expected');
+    await ok(batch.id, { type: 'SETTLE', payments: [{ caseId: a.caseId, reference: 'ICBC-0001', paidOn: today() }, { caseId: b.caseId, failure: '退票' }] }, w.tokens.finance);
+    const csv = await download(`/disbursements/${batch.id}/export.csv`, w.tokens.finance);
+    expect(csv.status).toBe(200);
+    const lines = csv.bytes.subarray(3).toString('utf8').split('\r\n');
+    expect(lines.slice(1, 3).map((l) => l.split(',')[0])).toEqual([a.paymentId, b.paymentId]);
+    expect((await download(`/disbursements/${batch.id}/export.xlsx`, w.tokens.finance)).status).toBe(200);
+  });
+
   it('is one CSV row per payment: UTF-8 with a BOM, RFC 4180 quoting, amounts in yuan, text a spreadsheet would run defused', async () => {
     const batch = await approvedBatch([await example1(), await example2()]);
     const [first, second] = batch.cases;
@@ -756,6 +842,19 @@ describe('the bank statement', () => {
       [9, '金额“一百万”不是有效的金额'],
     ]);
     expect(res.body.missing).toEqual([]);
+  });
+
+  it('matches a statement against a settled batch too, each payment with its outcome, and lists the settled ones it lacks', async () => {
+    const batch = await approvedBatch([await example2(), await example2()]);
+    const [a, b] = batch.cases;
+    if (!a || !b) throw new Error('two cases expected');
+    await ok(batch.id, { type: 'SETTLE', payments: [{ caseId: a.caseId, reference: 'ICBC-0001', paidOn: today() }, { caseId: b.caseId, failure: '收款账户已销户' }] }, finance2.token);
+    const rows = await t.app.db.select({ caseId: payments.caseId, settledBy: payments.settledBy }).from(payments).where(eq(payments.batchId, batch.id));
+    expect(rows.map((r) => r.settledBy)).toEqual([finance2.id, finance2.id]);
+    const res = await statement(batch.id, ['Payment ID,Amount,Reference,Date', `${a.paymentId},${a.amount},ICBC-0001,${today()}`].join('\n'));
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.matched).toEqual([{ line: 2, paymentId: a.paymentId, caseId: a.caseId, amount: a.amount, reference: 'ICBC-0001', date: today(), status: 'paid' }]);
+    expect(res.body.missing).toEqual([{ paymentId: b.paymentId, caseId: b.caseId, amount: b.amount, status: 'failed' }]);
   });
 
   it('reads the bank file it printed as a statement', async () => {

@@ -297,6 +297,43 @@ describe('the round report', () => {
     expect(b.getCell(col('标记 Flags')).value).toBe('费率超过上限 premium rate above the cap');
   });
 
+  it('shows beside each count of the workbook the count it names: submitted, approved, paid, recovered, and no pro-rata reduction', async () => {
+    const workbook = await workbookOf((await download(`/reports/rounds/${w.round.id}.xlsx`, w.tokens.finance)).bytes);
+    const summary = workbook.getWorksheet('概览 Summary');
+    if (!summary) throw new Error('no summary sheet');
+    expectCountCell(rowStartingWith(summary, '申请总数 All cases (drafts included)').getCell(2), 6);
+    expectCountCell(rowStartingWith(summary, '核定补偿 Approved (S as calculated)').getCell(2), 2);
+    expectCountCell(rowStartingWith(summary, '　其中：单户上限 of which the per-firm cap').getCell(2), 1);
+    const proRata = rowStartingWith(summary, '　其中：按比例核减 of which pro-rata');
+    expectCountCell(proRata.getCell(2), 0);
+    expectMoneyCell(proRata.getCell(3), 0);
+    const recovered = rowStartingWith(summary, '已追回 Recovered');
+    expectCountCell(recovered.getCell(2), 1);
+
+    const byCity = workbook.getWorksheet('按城市 By city');
+    if (!byCity) throw new Error('no city sheet');
+    // Hangzhou: 5 cases, 4 submitted (not the draft E), 2 approved, both paid, 1 recovered
+    const hangzhou = rowStartingWith(byCity, '330100');
+    for (const [col, n] of [[3, 5], [4, 4], [6, 2], [10, 2], [12, 1]] as const) expectCountCell(hangzhou.getCell(col), n);
+    const ningbo = rowStartingWith(byCity, '330200');
+    for (const [col, n] of [[3, 1], [4, 1], [6, 0], [10, 0], [12, 0]] as const) expectCountCell(ningbo.getCell(col), n);
+  });
+
+  it('names on each exported row the firm, its USCC, the entry’s number and the state in Chinese', async () => {
+    const sheet = (await workbookOf((await download(`/reports/rounds/${w.round.id}/cases.xlsx`, w.tokens.finance)).bytes)).worksheets[0];
+    if (!sheet) throw new Error('no sheet');
+    const header = (sheet.getRow(1).values as unknown[]).slice(1);
+    const col = (name: string) => header.indexOf(name) + 1;
+    const [a, b] = [sheet.getRow(2), sheet.getRow(3)];
+    for (const row of [a, b]) {
+      expect(row.getCell(col('申报企业 Firm')).value).toBe(w.firm.name);
+      expect(row.getCell(col('统一社会信用代码 USCC')).value).toBe(w.firm.uscc);
+      expect(row.getCell(col('城市代码 City code')).value).toBe('330100');
+      expectCountCell(row.getCell(col('目录序号 Entry no.')), w.entry.seq);
+    }
+    expect([a, b].map((r) => r.getCell(col('状态名称 State name')).value)).toEqual(['已追回', '已拨付']);
+  });
+
   it('cuts the connection when the export fails part-way, so that a truncated workbook cannot pass for a whole one', async () => {
     const round = await makeRound(t.app.db, { editionId: w.edition.id, insurerIds: [w.insurer.id] });
     // 600 copies of case A, more than a batch of the cursor; the last one's stored flags are broken
@@ -315,6 +352,36 @@ describe('the round report', () => {
     await expect(res.arrayBuffer()).rejects.toThrow();
     // the failure let go of its export slot and its connection: the next export of the round is served
     expect((await download(`/reports/rounds/${w.round.id}/cases.xlsx`, w.tokens.finance)).status).toBe(200);
+  });
+});
+
+describe('a round with a subsidy approved and not yet paid', () => {
+  it('counts and sums it as current, not as paid, on the summary and the city sheet', async () => {
+    const w = await makeWorld(t.app.db, t.api, t.app);
+    const paid = await approvedWith(w, '300000.00', '1000000.00', '45000.00');
+    await paidThroughBatch(paid);
+    await approvedWith(w, '10000000.00', '60000000.00', '1500000.00');
+    const res = await t.api.get<Report>(`/reports/rounds/${w.round.id}`, w.tokens.finance);
+    expect(res.body.totals.counts).toMatchObject({ approved: 2, paid: 1 });
+    expect(res.body.totals.money).toMatchObject({ current: '1024000.00', paid: '24000.00' });
+
+    const workbook = await workbookOf((await download(`/reports/rounds/${w.round.id}.xlsx`, w.tokens.finance)).bytes);
+    const summary = workbook.getWorksheet('概览 Summary');
+    if (!summary) throw new Error('no summary sheet');
+    const current = rowStartingWith(summary, '当前补偿 Current subsidy');
+    expectCountCell(current.getCell(2), 2);
+    expectMoneyCell(current.getCell(3), 1024000);
+    const paidRow = rowStartingWith(summary, '已拨付 Paid');
+    expectCountCell(paidRow.getCell(2), 1);
+    expectMoneyCell(paidRow.getCell(3), 24000);
+    const byCity = workbook.getWorksheet('按城市 By city');
+    if (!byCity) throw new Error('no city sheet');
+    for (const row of [rowStartingWith(byCity, '330100'), rowStartingWith(byCity, '合计 Total', 2)]) {
+      expectCountCell(row.getCell(6), 2);
+      expectMoneyCell(row.getCell(9), 1024000);
+      expectCountCell(row.getCell(10), 1);
+      expectMoneyCell(row.getCell(11), 24000);
+    }
   });
 });
 

@@ -12,9 +12,28 @@ const OTHER = '00000000-0000-4000-8000-0000000000c2';
 
 const context: CaseContext = { caseId: 'case-1', experts: [], expertReview: null, decisions: [], returnedFrom: null, policyVerified: true, submissions: 1, batchId: OURS };
 const paymentApproved = () => caseMachine.resolveState({ value: { approved: 'paymentApproved' }, context });
+const batched = () => caseMachine.resolveState({ value: { approved: 'batched' }, context });
 
 const paid = (batchId: string): CaseEvent => ({ type: 'PAID', batchId, paymentId: 'P-1', reference: 'REF-1', paidOn: '2026-12-01', meta: system });
 const failed = (batchId: string): CaseEvent => ({ type: 'PAYMENT_FAILED', batchId, paymentId: 'P-1', failure: '账户已销户', meta: system });
+
+describe('a case held by a batch', () => {
+  it('is approved for payment only by the batch that holds it', () => {
+    const before = batched();
+    expect(transition(caseMachine, before, { type: 'BATCH_APPROVED', batchId: OTHER, meta: system })[0]).toBe(before);
+    const [approved] = transition(caseMachine, before, { type: 'BATCH_APPROVED', batchId: OURS, meta: system });
+    expect(approved.value).toEqual({ approved: 'paymentApproved' });
+    expect(approved.context.batchId).toBe(OURS);
+  });
+
+  it('is taken out only by the batch that holds it, and is then out of it', () => {
+    const before = batched();
+    expect(transition(caseMachine, before, { type: 'UNBATCHED', batchId: OTHER, meta: system })[0]).toBe(before);
+    const [back] = transition(caseMachine, before, { type: 'UNBATCHED', batchId: OURS, meta: system });
+    expect(back.value).toEqual({ approved: 'calculated' });
+    expect(back.context.batchId).toBeNull();
+  });
+});
 
 describe('a payment settled by its batch', () => {
   it('is paid only by the batch that holds the case', () => {
