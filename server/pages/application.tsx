@@ -10,7 +10,7 @@ import { getEntry } from '../catalogue/get';
 import { searchEntries } from '../catalogue/search';
 import { listInsurers } from '../insurers/list';
 import { listRounds } from '../rounds/list';
-import { AppError, notFound, type FieldError } from '../errors';
+import { AppError, type FieldError } from '../errors';
 import { zodErrors } from '../http/problem';
 import { gate } from '../http/roles';
 import type { ServiceContext } from '../context';
@@ -18,7 +18,7 @@ import { statesWhereFirmMay } from '../../workflows/case/chart';
 import { Layout } from './layout';
 import { CsrfField, errorsAt, Field, FormProblems } from './components/form';
 import { yuan } from './format';
-import { field, pageOf, problemText, render, serviceOf, type PageCtx } from './page';
+import { field, idParam, type PageCtx, pageOf, problemText, render, serviceOf } from './page';
 import { requireCsrf } from './csrf';
 
 // The application form (SPEC §7 "Web pages"): every field of the case body, saved as a draft
@@ -41,12 +41,6 @@ const FIELDS: readonly string[] = ['roundId', 'catalogueEntryId', 'renewalOf', '
 type Values = Record<string, string>;
 
 const caseId = z.uuid();
-function idOf(raw: string | string[] | undefined): string {
-  const parsed = caseId.safeParse(raw);
-  if (!parsed.success) throw notFound('case');
-  return parsed.data;
-}
-
 const valuesOf = (req: Request): Values => Object.fromEntries(FIELDS.map((name) => [name, field(req, name)]));
 
 function valuesOfCase(view: CaseView): Values {
@@ -347,7 +341,7 @@ export function applicationPages(router: Router) {
 
   router.get('/cases/:id/edit', FIRM, async (req, res) => {
     const p = pageOf(res);
-    const view = await getCase(serviceOf(p), idOf(req.params.id));
+    const view = await getCase(serviceOf(p), idParam(req.params.id, 'case'));
     if (!EDITABLE.has(view.state)) return res.redirect(303, `/cases/${view.id}`);
     await showForm(res, view, valuesOfCase(view), [], false);
   });
@@ -355,7 +349,7 @@ export function applicationPages(router: Router) {
   router.post('/cases/:id/edit', FIRM, requireCsrf(), async (req, res) => {
     const p = pageOf(res);
     const ctx = serviceOf(p);
-    const view = await getCase(ctx, idOf(req.params.id));
+    const view = await getCase(ctx, idParam(req.params.id, 'case'));
     const values = valuesOf(req);
     if (field(req, 'intent') === 'search') return showForm(res, view, values, [], true);
     const missing = required(p, values);

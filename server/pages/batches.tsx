@@ -1,7 +1,6 @@
 import type { Request, Response, Router } from 'express';
 import multer from 'multer';
 import { eq } from 'drizzle-orm';
-import { z } from 'zod';
 import { rounds } from '../../db/schema';
 import { AppError, badRequest, forbidden, notFound, type FieldError } from '../errors';
 import { cities } from '../domain/cities';
@@ -25,7 +24,7 @@ import { CsrfField, Field, FormProblems, errorsAt } from './components/form';
 import { NextPage } from './components/pager';
 import { requireCsrf } from './csrf';
 import { date, instant, yuan } from './format';
-import { field, pageOf, problemText, render, serviceOf, type PageCtx } from './page';
+import { field, idParam, type PageCtx, pageOf, problemsOf, problemText, render, serviceOf, statusOfProblem } from './page';
 
 // Finance's disbursement batches (拨付批次, SPEC §1, §4, §7) and the round reports, on the same
 // services as /api/v1/disbursements and /api/v1/reports: the list and the "new batch" form on
@@ -39,13 +38,6 @@ type Statement = Awaited<ReturnType<typeof matchStatement>>;
 type History = Awaited<ReturnType<typeof batchHistoryOf>>['items'];
 
 const READERS = ['finance', 'provincial'] as const;
-const uuid = z.uuid();
-const idOf = (raw: unknown, what: string) => {
-  const parsed = uuid.safeParse(raw);
-  if (!parsed.success) throw notFound(what);
-  return parsed.data;
-};
-
 function readable(p: PageCtx): void {
   const user = serviceOf(p).user;
   if (!user.roles.some((r) => (READERS as readonly string[]).includes(r))) throw forbidden('only finance staff and provincial reviewers see disbursement batches');
@@ -762,12 +754,6 @@ function ReportPage({ p, report }: { p: PageCtx; report: RoundReportView }) {
 
 // ---------------------------------------------------------------- routes
 
-/** A service's refusal as field problems; a missing or hidden batch, or no session, goes to the error page. */
-const problemsOf = (err: unknown): FieldError[] => {
-  if (!(err instanceof AppError) || err.kind === 'not_found' || err.kind === 'unauthenticated') throw err;
-  return err.errors.length ? err.errors : [{ path: 'form', message: err.message }];
-};
-const statusOf = (err: unknown) => (err instanceof AppError ? (({ forbidden: 403, conflict: 409, bad_request: 400 }) as Record<string, number>)[err.kind] ?? 422 : 500);
 
 // The statement, in memory only: it is read once and never kept. The same 2 MB as the API's route.
 const statementUpload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 2 * 1024 * 1024, files: 1, fields: 5, parts: 6 }, defParamCharset: 'utf8' }).single('file');
@@ -803,20 +789,20 @@ export function batchPages(router: Router, roundsOf: (p: PageCtx) => Promise<Rou
       const batch = await createBatch(ctx, parsed.data);
       res.redirect(303, `/money/batches/${batch.id}?done=CREATE`);
     } catch (err) {
-      await showMoney(res, query, problemsOf(err), statusOf(err));
+      await showMoney(res, query, problemsOf(err), statusOfProblem(err));
     }
   });
 
   router.get('/money/batches/:id', async (req, res) => {
     readable(pageOf(res));
     const done = req.query.done === 'CREATE' || isBatchEvent(req.query.done) ? String(req.query.done) : null;
-    await showBatch(res, idOf(req.params.id, 'disbursement batch'), { done });
+    await showBatch(res, idParam(req.params.id, 'disbursement batch'), { done });
   });
 
   router.post('/money/batches/:id/events', requireCsrf(), async (req, res) => {
     const p = pageOf(res);
     readable(p);
-    const id = idOf(req.params.id, 'disbursement batch');
+    const id = idParam(req.params.id, 'disbursement batch');
     const type = field(req, 'type');
     if (!isFormEvent(type)) throw notFound('batch action');
     const values = { reason: field(req, 'reason'), comment: field(req, 'comment') };
@@ -830,7 +816,7 @@ export function batchPages(router: Router, roundsOf: (p: PageCtx) => Promise<Rou
     } catch (err) {
       const errors = err instanceof AppError && err.kind === 'conflict' ? [{ path: 'form', message: p.t.batches.stale }] : problemsOf(err);
       // a refusal belongs to no field: shown at the top of the page
-      return showBatch(res, id, { attempt: { type: 'form', values, errors } }, statusOf(err));
+      return showBatch(res, id, { attempt: { type: 'form', values, errors } }, statusOfProblem(err));
     }
     res.redirect(303, `/money/batches/${id}?done=${type}`);
   });
@@ -838,7 +824,7 @@ export function batchPages(router: Router, roundsOf: (p: PageCtx) => Promise<Rou
   router.post('/money/batches/:id/settle', requireCsrf(), async (req, res) => {
     const p = pageOf(res);
     readable(p);
-    const id = idOf(req.params.id, 'disbursement batch');
+    const id = idParam(req.params.id, 'disbursement batch');
     const ctx = serviceOf(p);
     const { view } = await getBatchWithRefusals(ctx, id);
     const values: Record<string, string> = {};
@@ -870,7 +856,7 @@ export function batchPages(router: Router, roundsOf: (p: PageCtx) => Promise<Rou
       await sendBatchEvent(ctx, id, parsed.data, { ifMatch: version });
     } catch (err) {
       const errors = err instanceof AppError && err.kind === 'conflict' ? [{ path: 'form', message: p.t.batches.stale }] : toFields(problemsOf(err));
-      return showBatch(res, id, { settleAttempt: { values, errors } }, statusOf(err));
+      return showBatch(res, id, { settleAttempt: { values, errors } }, statusOfProblem(err));
     }
     res.redirect(303, `/money/batches/${id}?done=SETTLE`);
   });
@@ -880,21 +866,21 @@ export function batchPages(router: Router, roundsOf: (p: PageCtx) => Promise<Rou
     async (req, res, next) => {
       // who may send a statement is known before its bytes are read
       readable(pageOf(res));
-      idOf(req.params.id, 'disbursement batch');
+      idParam(req.params.id, 'disbursement batch');
       await receiveStatement(req, res);
       next();
     },
     requireCsrf(),
     async (req, res) => {
       const p = pageOf(res);
-      const id = idOf(req.params.id, 'disbursement batch');
+      const id = idParam(req.params.id, 'disbursement batch');
       const file = (req as Request & { file?: { buffer: Buffer } }).file;
       try {
         const statement = await matchStatement(serviceOf(p), id, file?.buffer);
         await showBatch(res, id, { statement });
       } catch (err) {
         const errors = problemsOf(err).map((e) => ({ ...e, path: 'file' }));
-        await showBatch(res, id, { statementErrors: errors }, statusOf(err));
+        await showBatch(res, id, { statementErrors: errors }, statusOfProblem(err));
       }
     },
   );
@@ -902,7 +888,7 @@ export function batchPages(router: Router, roundsOf: (p: PageCtx) => Promise<Rou
   router.get('/money/rounds/:id/report', async (req, res) => {
     const p = pageOf(res);
     readable(p);
-    const report = roundReportView(await roundReport(serviceOf(p), idOf(req.params.id, 'round')));
+    const report = roundReportView(await roundReport(serviceOf(p), idParam(req.params.id, 'round')));
     await render(res, <ReportPage p={p} report={report} />);
   });
 }

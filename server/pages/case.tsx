@@ -1,5 +1,4 @@
 import type { Response, Router } from 'express';
-import { z } from 'zod';
 import { getCase } from '../cases/get';
 import { sendCaseEvent } from '../cases/send-event';
 import { eventBodySchema } from '../cases/body';
@@ -19,21 +18,14 @@ import { Decisions, eventBodyFrom, FORM_FIELDS, toField, type Attempt } from './
 import { requireCsrf } from './csrf';
 import { nextStep } from './next-step';
 import { ExpertsPart, ObjectionsPart, REVIEW_EVENTS, reviewBodyFrom, reviewDataFor, reviewErrors } from './review';
-import { field, pageOf, render, serviceOf } from './page';
+import { field, idParam, pageOf, render, serviceOf } from './page';
 import { FirmDocuments, firmDocumentPages, firmWorkFor, SubmissionCheck, type UploadAttempt } from './firm-docs';
 import { documentTypes } from '../../db/schema/cases';
 import type { AppContext } from '../context';
 
-const caseId = z.uuid();
 const isEventType = (s: unknown): s is CaseEventType => (CASE_EVENT_TYPES as readonly unknown[]).includes(s);
 
 /** A case id that is not one answers the 404 page, like a case the person may not see. */
-function idOf(raw: string | string[] | undefined): string {
-  const parsed = caseId.safeParse(raw);
-  if (!parsed.success) throw notFound('case');
-  return parsed.data;
-}
-
 const MONEY_STAGE: ReadonlySet<string> = new Set(chartStates.filter((s) => s.path[0] === 'approved' && s.primary !== null).map((s) => s.primary as string));
 
 /** What the firm just did on its own part of the page (pages/application.tsx, pages/firm-docs.tsx). */
@@ -54,7 +46,7 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
     subsidyFor(ctx, id, view.subsidy !== null),
     claimsFor(ctx, id),
     firmWorkFor(ctx, view),
-    reviewDataFor(ctx, view),
+    reviewDataFor(ctx, view, new URL(p.url, 'http://page').searchParams.get('expert') ?? undefined),
   ]);
   const mayReport = (p.user?.roles.includes('firm') ?? false) && MONEY_STAGE.has(view.state);
   const next = nextStep(view.state, p.locale, p.t);
@@ -101,7 +93,7 @@ async function subsidyFor(ctx: ReturnType<typeof serviceOf>, id: string, calcula
 export function casePage(router: Router, app: AppContext) {
   router.get('/cases/:id', async (req, res) => {
     const done = isEventType(req.query.done) ? req.query.done : null;
-    await showCase(res, idOf(req.params.id), null, 200, done, null, newsOf(req.query));
+    await showCase(res, idParam(req.params.id, 'case'), null, 200, done, null, newsOf(req.query));
   });
 
   firmDocumentPages(router, app, (res, caseId, upload, status) => showCase(res, caseId, null, status, null, null, { upload }));
@@ -111,7 +103,7 @@ export function casePage(router: Router, app: AppContext) {
   // the same event as POST /api/v1/cases/:id/events: its schema, its service, its refusals
   router.post('/cases/:id/events', requireCsrf(), async (req, res) => {
     const p = pageOf(res);
-    const id = idOf(req.params.id);
+    const id = idParam(req.params.id, 'case');
     const ctx = serviceOf(p);
     const type = field(req, 'type');
     if (!isEventType(type)) throw notFound('case event');

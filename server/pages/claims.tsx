@@ -1,7 +1,6 @@
 import type { Router } from 'express';
-import { z } from 'zod';
 import type { ServiceContext } from '../context';
-import { AppError, notFound, type FieldError } from '../errors';
+import { AppError, type FieldError } from '../errors';
 import { listCaseClaims } from '../claims/get';
 import { reportClaim } from '../claims/report';
 import { sendClaimEvent } from '../claims/send-event';
@@ -11,7 +10,7 @@ import { zodErrors } from '../http/problem';
 import { CsrfField, Field, FormProblems } from './components/form';
 import { requireCsrf } from './csrf';
 import { date, yuan } from './format';
-import { field, pageOf, serviceOf, type PageCtx } from './page';
+import { field, idParam, type PageCtx, pageOf, serviceOf } from './page';
 
 // Claims (理赔) on the case page: the firm reports one under the policy of its approved case; the
 // policy's insurer pays or denies it. The same schemas and services as the API's claim routes.
@@ -135,13 +134,6 @@ export function ClaimsPart({ p, caseId, claims, mayReport, attempt }: { p: PageC
   );
 }
 
-const uuid = z.uuid();
-const idOf = (raw: unknown, what: string): string => {
-  const parsed = uuid.safeParse(raw);
-  if (!parsed.success) throw notFound(what);
-  return parsed.data;
-};
-
 type Show = (res: Parameters<Parameters<Router['post']>[1]>[1], caseId: string, attempt: ClaimAttempt, status: number) => Promise<void>;
 
 function failed(err: unknown, p: PageCtx): { errors: FieldError[]; status: number } {
@@ -154,7 +146,7 @@ function failed(err: unknown, p: PageCtx): { errors: FieldError[]; status: numbe
 export function claimForms(router: Router, show: Show) {
   router.post('/cases/:id/claims', requireCsrf(), async (req, res) => {
     const p = pageOf(res);
-    const caseId = idOf(req.params.id, 'case');
+    const caseId = idParam(req.params.id, 'case');
     const values = { occurredOn: field(req, 'occurredOn'), kind: field(req, 'kind'), amount: field(req, 'amount'), description: field(req, 'description') };
     const parsed = reportClaimSchema.safeParse(values, { reportInput: true });
     if (!parsed.success) return show(res, caseId, { form: 'report', values, errors: zodErrors(parsed.error, '') }, 400);
@@ -169,8 +161,8 @@ export function claimForms(router: Router, show: Show) {
 
   router.post('/claims/:id/events', requireCsrf(), async (req, res) => {
     const p = pageOf(res);
-    const claimId = idOf(req.params.id, 'claim');
-    const caseId = idOf(field(req, 'caseId'), 'case');
+    const claimId = idParam(req.params.id, 'claim');
+    const caseId = idParam(field(req, 'caseId'), 'case');
     const type = field(req, 'type');
     const values = { amount: field(req, 'amount'), reference: field(req, 'reference'), reason: field(req, 'reason') };
     const body = type === 'PAY' ? { type, amount: values.amount, reference: values.reference } : { type, reason: values.reason };

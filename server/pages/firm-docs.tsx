@@ -1,8 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
-import { z } from 'zod';
 import { documentTypes, type DocumentType } from '../../db/schema/cases';
 import type { AppContext } from '../context';
-import { AppError, notFound, type FieldError } from '../errors';
+import { AppError, type FieldError } from '../errors';
 import { assertMayUpload } from '../documents/access';
 import type { DocumentList } from '../documents/list';
 import { receiveUpload, receivedUpload } from '../documents/multipart';
@@ -14,7 +13,7 @@ import type { ServiceContext } from '../context';
 import { statesWhereFirmMay } from '../../workflows/case/chart';
 import { CsrfField } from './components/form';
 import { instant } from './format';
-import { pageOf, problemText, serviceOf, type PageCtx } from './page';
+import { idParam, type PageCtx, pageOf, problemText, serviceOf } from './page';
 import { requireCsrf } from './csrf';
 
 // The applicant firm's part of its case page while it holds the pen (draft, revision): what SUBMIT
@@ -158,13 +157,6 @@ export function FirmDocuments({ p, caseId, docs, work, attempt }: { p: PageCtx; 
   );
 }
 
-const caseId = z.uuid();
-function idOf(raw: string | string[] | undefined): string {
-  const parsed = caseId.safeParse(raw);
-  if (!parsed.success) throw notFound('case');
-  return parsed.data;
-}
-
 const typeOf = (req: Request): DocumentType | null => {
   const t: unknown = (req.body as Record<string, unknown> | undefined)?.type;
   return (documentTypes as readonly unknown[]).includes(t) ? (t as DocumentType) : null;
@@ -184,7 +176,7 @@ export type ShowWithUpload = (res: Response, caseId: string, attempt: UploadAtte
 /** POST /cases/:id/documents: who may upload is settled before the file is read, as in the API. */
 export function firmDocumentPages(router: Router, app: AppContext, show: ShowWithUpload) {
   const guard: RequestHandler = async (req, res, next) => {
-    await assertMayUpload(serviceOf(pageOf(res)), idOf(req.params.id));
+    await assertMayUpload(serviceOf(pageOf(res)), idParam(req.params.id, 'case'));
     next();
   };
   const refused = (err: unknown, req: Request, res: Response, next: NextFunction) => {
@@ -193,7 +185,7 @@ export function firmDocumentPages(router: Router, app: AppContext, show: ShowWit
     show(res, req.params.id, found.attempt, found.status).catch(next);
   };
   const upload: RequestHandler = async (req, res) => {
-    const id = idOf(req.params.id);
+    const id = idParam(req.params.id, 'case');
     const doc = await uploadDocument(serviceOf(pageOf(res)), id, receivedUpload(req));
     res.redirect(303, `/cases/${id}?uploaded=${doc.type}&v=${doc.version}#documents`);
   };

@@ -1,8 +1,7 @@
 import type { Response, Router } from 'express';
 import { asc } from 'drizzle-orm';
-import { z } from 'zod';
 import { rounds } from '../../db/schema';
-import { AppError, forbidden, notFound, type FieldError } from '../errors';
+import { AppError, forbidden, type FieldError } from '../errors';
 import { formatYuan } from '../domain/money';
 import { roundFigures } from '../pro-rata/figures';
 import { proposeProRata } from '../pro-rata/propose';
@@ -13,7 +12,7 @@ import { Layout } from './layout';
 import { CsrfField, FormProblems } from './components/form';
 import { requireCsrf } from './csrf';
 import { instant, yuan } from './format';
-import { pageOf, render, serviceOf, type PageCtx } from './page';
+import { idParam, type PageCtx, pageOf, problemsOf, render, serviceOf, statusOfProblem } from './page';
 import { BatchSections, batchPages, loadBatchSections, type BatchSectionsData } from './batches';
 
 // Finance's money page (SPEC §6, §7): each round's approved subsidies against its budget, and the
@@ -21,13 +20,6 @@ import { BatchSections, batchPages, loadBatchSections, type BatchSectionsData } 
 // services as POST /rounds/:id/pro-rata and …/approve.
 
 const READERS = ['finance', 'provincial'] as const;
-const uuid = z.uuid();
-const idOf = (raw: unknown, what: string) => {
-  const parsed = uuid.safeParse(raw);
-  if (!parsed.success) throw notFound(what);
-  return parsed.data;
-};
-
 interface RoundLine {
   id: string;
   name: string;
@@ -161,11 +153,6 @@ function readable(p: PageCtx) {
   if (!p.user.roles.some((r) => (READERS as readonly string[]).includes(r))) throw forbidden('only finance staff and provincial reviewers see the money of a round');
 }
 
-const problemsOf = (err: unknown): FieldError[] => {
-  if (!(err instanceof AppError) || err.kind === 'not_found' || err.kind === 'unauthenticated') throw err;
-  return err.errors.length ? err.errors : [{ path: 'form', message: err.message }];
-};
-const statusOf = (err: unknown) => (err instanceof AppError ? ({ forbidden: 403, conflict: 409 } as Record<string, number>)[err.kind] ?? 422 : 500);
 
 async function showProposal(res: Response, roundId: string, proposalId: string, errors: FieldError[], status = 200, done = false) {
   const p = pageOf(res);
@@ -191,28 +178,28 @@ export function moneyPages(router: Router) {
   router.post('/money/rounds/:id/pro-rata', requireCsrf(), async (req, res) => {
     const p = pageOf(res);
     readable(p);
-    const roundId = idOf(req.params.id, 'round');
+    const roundId = idParam(req.params.id, 'round');
     try {
       const proposal = await proposeProRata(serviceOf(p), roundId);
       res.redirect(303, `/money/rounds/${roundId}/pro-rata/${proposal.id}`);
     } catch (err) {
-      await showMoney(res, req.query, problemsOf(err), statusOf(err));
+      await showMoney(res, req.query, problemsOf(err), statusOfProblem(err));
     }
   });
 
   router.get('/money/rounds/:id/pro-rata/:proposalId', async (req, res) => {
     readable(pageOf(res));
-    await showProposal(res, idOf(req.params.id, 'round'), idOf(req.params.proposalId, 'proposal'), [], 200, req.query.done === '1');
+    await showProposal(res, idParam(req.params.id, 'round'), idParam(req.params.proposalId, 'proposal'), [], 200, req.query.done === '1');
   });
 
   router.post('/money/rounds/:id/pro-rata/:proposalId/approve', requireCsrf(), async (req, res) => {
     const p = pageOf(res);
     readable(p);
-    const [roundId, proposalId] = [idOf(req.params.id, 'round'), idOf(req.params.proposalId, 'proposal')];
+    const [roundId, proposalId] = [idParam(req.params.id, 'round'), idParam(req.params.proposalId, 'proposal')];
     try {
       await approveProRata(serviceOf(p), roundId, proposalId);
     } catch (err) {
-      return showProposal(res, roundId, proposalId, problemsOf(err), statusOf(err));
+      return showProposal(res, roundId, proposalId, problemsOf(err), statusOfProblem(err));
     }
     res.redirect(303, `/money/rounds/${roundId}/pro-rata/${proposalId}?done=1`);
   });

@@ -1,9 +1,8 @@
 import type { Request, Response, Router } from 'express';
 import { and, eq } from 'drizzle-orm';
-import { z } from 'zod';
 import type { AppContext } from '../context';
 import { clocks } from '../../db/schema';
-import { AppError, notFound, type FieldError } from '../errors';
+import { AppError, type FieldError } from '../errors';
 import { gate } from '../http/roles';
 import { zodErrors } from '../http/problem';
 import { listCases, listQuerySchema } from '../cases/list';
@@ -16,18 +15,11 @@ import { CsrfField, FormProblems, errorsAt } from './components/form';
 import { filled, NextPage } from './components/pager';
 import { requireCsrf } from './csrf';
 import { date, instant, yuan } from './format';
-import { pageOf, problemText, render, serviceOf, type PageCtx } from './page';
+import { idParam, type PageCtx, pageOf, problemText, render, serviceOf } from './page';
 
 // The provincial reviewer's side of the public notice (公示, SPEC §4): the cases awaiting it, put on
 // a notice with POST /notices' service, and a notice's own page with its cases, its period and the
 // objections filed on it (personal data: never on the public page).
-
-const uuid = z.uuid();
-function idOf(raw: unknown): string {
-  const parsed = uuid.safeParse(raw);
-  if (!parsed.success) throw notFound('notice');
-  return parsed.data;
-}
 
 type Awaiting = Awaited<ReturnType<typeof listCases>>;
 type Notices = Awaited<ReturnType<typeof listPublicNotices>>;
@@ -292,7 +284,7 @@ export function noticeStaffPages(router: Router, app: AppContext) {
   router.get('/review/notices/:id', gate('user', OBJECTION_READERS), async (req, res) => {
     const p = pageOf(res);
     const ctx = serviceOf(p);
-    const id = idOf(req.params.id);
+    const id = idParam(req.params.id, 'notice');
     const notice = await getPublicNotice(app, id);
     const perCase = await Promise.all(notice.cases.map(async (c) => (await listObjections(ctx, c.caseId)).items.map((o) => ({ ...o, caseId: c.caseId }))));
     const objections = perCase.flat().filter((o) => o.noticeId === id);

@@ -1,7 +1,6 @@
 import type { Request, Response, Router } from 'express';
-import { z } from 'zod';
 import type { AppContext } from '../context';
-import { AppError, notFound, type FieldError } from '../errors';
+import { AppError, type FieldError } from '../errors';
 import { listPublicNotices, publicNoticesQuerySchema } from '../notices/list-public';
 import { getPublicNotice } from '../notices/get-public';
 import { fileObjection, objectionSchema } from '../notices/file-objection';
@@ -12,20 +11,13 @@ import { CsrfField, Field, FormProblems } from './components/form';
 import { filled, NextPage } from './components/pager';
 import { requireCsrf } from './csrf';
 import { date, yuan } from './format';
-import { field, pageOf, render, type PageCtx } from './page';
+import { field, idParam, type PageCtx, pageOf, render } from './page';
 
 // The public notice (公示, SPEC §4, §7 "Web pages"): anyone, without an account, reads the notices
 // and objects to a case on an open one — the same services, schema and throttle as the API.
 
 type Notice = Awaited<ReturnType<typeof getPublicNotice>>;
 type NoticeList = Awaited<ReturnType<typeof listPublicNotices>>;
-
-const noticeId = z.uuid();
-function idOf(raw: string | string[] | undefined): string {
-  const parsed = noticeId.safeParse(raw);
-  if (!parsed.success) throw notFound('notice');
-  return parsed.data;
-}
 
 function StateTag({ p, state }: { p: PageCtx; state: string }) {
   return <span class={`badge state-${state === 'open' ? 'notice' : 'closed'}`} safe>{state === 'open' ? p.t.notices.open : p.t.notices.closed}</span>;
@@ -159,11 +151,11 @@ export function noticePages(router: Router, app: AppContext) {
   });
 
   router.get('/notices/:id', async (req, res) => {
-    await showNotice(res, app, idOf(req.params.id), null, 200, req.query.filed === '1');
+    await showNotice(res, app, idParam(req.params.id, 'notice'), null, 200, req.query.filed === '1');
   });
 
   router.post('/notices/:id/objections', requireCsrf(), throttle(app, 'objection', app.env.OBJECTIONS_PER_HOUR, 3600), async (req, res) => {
-    const id = idOf(req.params.id);
+    const id = idParam(req.params.id, 'notice');
     const values = objectionValues(req);
     const body = { caseId: values.caseId, name: values.name, reason: values.reason, ...(values.contact.trim() ? { contact: values.contact } : {}) };
     const parsed = objectionSchema.safeParse(body, { reportInput: true });

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { AppContext, ServiceContext, User } from '../context';
-import { AppError, statusOf, unauthenticated, type FieldError } from '../errors';
+import { z } from 'zod';
+import { AppError, notFound, statusOf, unauthenticated, type FieldError } from '../errors';
 import { csrfTokenFor } from './csrf';
 import { localeOf, messagesFor, type Locale, type Messages } from './i18n';
 
@@ -68,10 +69,28 @@ export function localPath(s: string, fallback = '/'): string {
 }
 
 /**
- * A service's refusal of a form, as the problems to show on the form and the page's status. What
- * is no refusal of the form (not found, not signed in, a fault) goes on to the error pages.
+ * A service's refusal of a form, as the problems to show on it. What is no refusal of the form
+ * goes on to the error pages: a thing not found, no session, a busy server, a fault; and a
+ * forbidden act too where the page offers it only to those who may (`forbiddenOnForm` false).
  */
+export function problemsOf(err: unknown, forbiddenOnForm = true): FieldError[] {
+  if (!(err instanceof AppError) || ['not_found', 'unauthenticated', 'unavailable', 'too_many_requests'].includes(err.kind)) throw err;
+  if (err.kind === 'forbidden' && !forbiddenOnForm) throw err;
+  return err.errors.length ? err.errors : [{ path: 'form', message: err.message }];
+}
+
+/** The status of a page that shows a refusal: the API's for the same refusal. */
+export const statusOfProblem = (err: unknown) => (err instanceof AppError ? statusOf[err.kind] : 500);
+
+/** A service's refusal of a form, as the problems to show on the form and the page's status. */
 export function refusalOf(err: unknown): { errors: FieldError[]; status: number } {
-  if (!(err instanceof AppError) || err.kind === 'not_found' || err.kind === 'unauthenticated') throw err;
-  return { errors: err.errors.length ? err.errors : [{ path: 'form', message: err.message }], status: statusOf[err.kind] };
+  return { errors: problemsOf(err), status: statusOfProblem(err) };
+}
+
+const uuid = z.uuid();
+/** An id from a page's path: one that is no id names nothing there, so the 404 page (as the API answers). */
+export function idParam(raw: unknown, what: string): string {
+  const parsed = uuid.safeParse(raw);
+  if (!parsed.success) throw notFound(what);
+  return parsed.data;
 }

@@ -40,7 +40,7 @@ export interface ReviewData {
 }
 
 /** What the review parts show, read through the services the API's routes call. */
-export async function reviewDataFor(ctx: ServiceContext, view: CaseView): Promise<ReviewData> {
+export async function reviewDataFor(ctx: ServiceContext, view: CaseView, expertQuery?: string): Promise<ReviewData> {
   const roles = ctx.user.roles;
   const inExpertStage = view.experts.length > 0 || view.allowedEvents.includes('ASSIGN_EXPERTS') || view.allowedEvents.includes('SCORE');
   let rubric: Rubric | null = null;
@@ -52,7 +52,7 @@ export async function reviewDataFor(ctx: ServiceContext, view: CaseView): Promis
     quorum = frozen?.quorum ?? round?.expertQuorum ?? null;
   }
   const [experts, objections] = await Promise.all([
-    inExpertStage && hasAny(roles, EXPERT_LIST_READERS) ? listExperts(ctx, { caseId: view.id }).then((r) => r.items) : Promise.resolve(null),
+    inExpertStage && hasAny(roles, EXPERT_LIST_READERS) ? listExperts(ctx, { caseId: view.id, ...(expertQuery ? { q: expertQuery.slice(0, 100) } : {}) }).then((r) => r.items) : Promise.resolve(null),
     hasAny(roles, OBJECTION_READERS) ? listObjections(ctx, view.id).then((r) => r.items) : Promise.resolve(null),
   ]);
   return { rubric, quorum, experts, objections };
@@ -199,7 +199,20 @@ function AssignForm({ p, view, data, attempt }: { p: PageCtx; view: CaseView; da
   const title = replacing ? r.replaceTitle : r.assignTitle;
   const quorum = data.quorum ? (p.locale === 'zh' ? `（至少 ${data.quorum} 位）` : ` (at least ${data.quorum})`) : '';
   const fields = ['expertIds', 'replaces', ...candidates.map((e) => `expertIds.${e.id}`)];
+  const query = new URL(p.url, 'http://page').searchParams.get('expert') ?? '';
   return (
+    <>
+    <form method="get" action={`/cases/${view.id}`} class="filters" role="search" aria-label={r.searchExperts}>
+      <div class="field">
+        <label for="a-expert-search" safe>
+          {r.searchExperts}
+        </label>
+        <input id="a-expert-search" type="search" name="expert" value={query} maxlength="100" />
+      </div>
+      <button type="submit" safe>
+        {r.search}
+      </button>
+    </form>
     <form method="post" action={`/cases/${view.id}/events`} class="decision" aria-labelledby="d-ASSIGN_EXPERTS" novalidate>
       <h3 id="d-ASSIGN_EXPERTS" safe>{title}</h3>
       <p class="hint" safe>{r.assignIntro(quorum)}</p>
@@ -240,6 +253,7 @@ function AssignForm({ p, view, data, attempt }: { p: PageCtx; view: CaseView; da
       </fieldset>
       <button type="submit" class="primary" safe>{r.assign}</button>
     </form>
+    </>
   );
 }
 

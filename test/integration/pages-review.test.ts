@@ -39,8 +39,12 @@ describe('the expert assignment form', () => {
   it('offers the provincial reviewer the experts, with the conflict the system sees beside the expert', async () => {
     const id = await w.caseIn('expert');
     const [conflicted] = await w.makeExperts(1, { name: '赵关联', organisationUscc: w.firm.uscc });
-    const page = await (await signedIn(w.people.provincial.email)).get(`/cases/${id}`);
+    const reviewer = await signedIn(w.people.provincial.email);
+    expect((await reviewer.get(`/cases/${id}`)).text).toContain('<h3 id="d-ASSIGN_EXPERTS">指派评审专家</h3>');
+    // the pool of experts is long: the reviewer finds one by name, the search kept in its field
+    const page = await reviewer.get(`/cases/${id}?expert=${encodeURIComponent(conflicted?.user.email ?? '')}`);
     expect(page.status).toBe(200);
+    expect(page.text).toContain(`name="expert" value="${conflicted?.user.email}"`);
     expect(page.text).toContain('<h3 id="d-ASSIGN_EXPERTS">指派评审专家</h3>');
     expect(page.text).toContain(`value="${conflicted?.user.id}"`);
     expect(page.text).toContain(`利益冲突：任职于 ${w.firm.uscc}`);

@@ -1,6 +1,5 @@
 import type { Request, Response, Router } from 'express';
-import { z } from 'zod';
-import { AppError, notFound, type FieldError } from '../../errors';
+import { AppError, type FieldError } from '../../errors';
 import { editionUpload } from '../../catalogue/upload';
 import { readImportInput } from '../../catalogue/import-input';
 import { importEdition, previewEdition, type FileIssue } from '../../catalogue/import';
@@ -10,7 +9,7 @@ import { listEditions } from '../../catalogue/list';
 import { CsrfField, Field, FormProblems, errorsAt } from '../components/form';
 import { requireCsrf } from '../csrf';
 import { date } from '../format';
-import { field, pageOf, problemText, render, type PageCtx } from '../page';
+import { field, idParam, type PageCtx, pageOf, problemText, render } from '../page';
 import { AdminLayout, adminOf, doneOf, problemsOf, statusOfProblem } from './common';
 
 // Catalogue editions (SPEC §3): the multipart upload of POST /catalogue/editions on the same
@@ -238,13 +237,6 @@ function EditionPage({ p, edition, errors, done }: { p: PageCtx; edition: Editio
   );
 }
 
-const uuid = z.uuid();
-const idOf = (raw: unknown) => {
-  const parsed = uuid.safeParse(raw);
-  if (!parsed.success) throw notFound('catalogue edition');
-  return parsed.data;
-};
-
 async function showList(req: Request, res: Response, preview: Preview | null, attempt: Attempt | null, status = 200) {
   const p = pageOf(res);
   const editions = await listEditions(adminOf(p));
@@ -282,11 +274,11 @@ export function adminCatalogue(router: Router) {
     }
   });
 
-  router.get('/admin/catalogue/editions/:id', (req, res) => showEdition(req, res, idOf(req.params.id), []));
+  router.get('/admin/catalogue/editions/:id', (req, res) => showEdition(req, res, idParam(req.params.id, 'catalogue edition'), []));
 
   router.post('/admin/catalogue/editions/:id/publish', requireCsrf(), async (req, res) => {
     const ctx = adminOf(pageOf(res));
-    const id = idOf(req.params.id);
+    const id = idParam(req.params.id, 'catalogue edition');
     try {
       await publishEdition(ctx, id);
     } catch (err) {

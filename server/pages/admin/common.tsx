@@ -1,10 +1,10 @@
 import type { PropsWithChildren } from '@kitajs/html';
 import type { RequestHandler } from 'express';
 import type { ServiceContext } from '../../context';
-import { AppError, statusOf, type FieldError } from '../../errors';
+import type { FieldError } from '../../errors';
 import { requireAdmin } from '../../rounds/access';
 import { Layout } from '../layout';
-import { pageOf, serviceOf, type PageCtx } from '../page';
+import { pageOf, problemsOf as pageProblemsOf, serviceOf, statusOfProblem, type PageCtx } from '../page';
 
 // What every administrator page shares: who may open them (the services' own admin check), the
 // way a service's refusal becomes problems beside the fields, and the status line after a form.
@@ -22,13 +22,10 @@ export const adminOnly: RequestHandler = (_req, res, next) => {
   next();
 };
 
-/** A refusal to show beside the form's fields; anything that is not one goes to the error page. */
-export function problemsOf(err: unknown): FieldError[] {
-  if (!(err instanceof AppError) || ['not_found', 'unauthenticated', 'forbidden', 'unavailable', 'too_many_requests'].includes(err.kind)) throw err;
-  return err.errors.length ? err.errors : [{ path: 'form', message: err.message }];
-}
+/** A refusal to show beside the form's fields; anything else, a forbidden act included, goes to the error page. */
+export const problemsOf = (err: unknown): FieldError[] => pageProblemsOf(err, false);
 
-export const statusOfProblem = (err: unknown) => (err instanceof AppError ? statusOf[err.kind] : 500);
+export { statusOfProblem };
 
 /** Problems whose path is below a field (roles.0, days.3.date) belong to that field. */
 export const atFields = (errors: readonly FieldError[], map: (path: string) => string) => errors.map((e) => ({ ...e, path: map(e.path) }));

@@ -1,6 +1,5 @@
 import type { Request, Response, Router } from 'express';
-import { z } from 'zod';
-import { AppError, notFound, type FieldError } from '../../errors';
+import { AppError, type FieldError } from '../../errors';
 import { formatYuan } from '../../domain/money';
 import { zodErrors } from '../../http/problem';
 import { createRound } from '../../rounds/create';
@@ -15,7 +14,7 @@ import { listEditions } from '../../catalogue/list';
 import { CsrfField, Field, FormProblems, errorsAt } from '../components/form';
 import { requireCsrf } from '../csrf';
 import { date, yuan } from '../format';
-import { pageOf, problemText, render, type PageCtx } from '../page';
+import { idParam, type PageCtx, pageOf, problemText, render } from '../page';
 import { AdminLayout, adminOf, atFields, doneOf, problemsOf, statusOfProblem } from './common';
 import { beijing } from './clock';
 
@@ -34,13 +33,6 @@ const CLOCKS = ['municipalReviewWorkingDays', 'revisionWorkingDays', 'provincial
 const WHOLE = ['year', 'rateBp', 'maxYears', 'banYears', 'expertQuorum'] as const;
 const WHOLE_OR_OFF = ['premiumRateCapBp', 'limitMultiple'] as const;
 const YUAN_OR_OFF = ['absoluteLimit', 'perFirmCap', 'budget'] as const;
-
-const uuid = z.uuid();
-const idOf = (raw: unknown) => {
-  const parsed = uuid.safeParse(raw);
-  if (!parsed.success) throw notFound('round');
-  return parsed.data;
-};
 
 const local = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
 /** An instant as a datetime-local value in Beijing time. */
@@ -301,12 +293,12 @@ export function adminRounds(router: Router) {
 
   router.get('/admin/rounds/:id', async (req, res) => {
     const p = pageOf(res);
-    await showForm(req, res, await getRound(adminOf(p), idOf(req.params.id)), null);
+    await showForm(req, res, await getRound(adminOf(p), idParam(req.params.id, 'round')), null);
   });
 
   router.post('/admin/rounds/:id', requireCsrf(), async (req, res) => {
     const ctx = adminOf(pageOf(res));
-    const round = await getRound(ctx, idOf(req.params.id));
+    const round = await getRound(ctx, idParam(req.params.id, 'round'));
     const values = formValues(req);
     const parsed = roundPatchSchema.safeParse(bodyOf(values, true));
     if (!parsed.success) return showForm(req, res, round, { values, errors: atFields(zodErrors(parsed.error, ''), fieldPath) }, 400);

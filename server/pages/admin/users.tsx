@@ -1,7 +1,6 @@
 import type { Request, Response, Router } from 'express';
-import { z } from 'zod';
 import { roles as allRoles, type Role } from '../../../db/schema/accounts';
-import { notFound, type FieldError } from '../../errors';
+import { type FieldError } from '../../errors';
 import { cities } from '../../domain/cities';
 import { zodErrors } from '../../http/problem';
 import { listUsers } from '../../admin/users/list';
@@ -15,7 +14,7 @@ import { CsrfField, Field, FormProblems, errorsAt } from '../components/form';
 import { filled, NextPage } from '../components/pager';
 import { requireCsrf } from '../csrf';
 import { instant } from '../format';
-import { field, pageOf, problemText, render, type PageCtx } from '../page';
+import { field, idParam, type PageCtx, pageOf, problemText, render } from '../page';
 import { AdminLayout, adminOf, atFields, doneOf, problemsOf, statusOfProblem } from './common';
 
 // Staff accounts and their invitations (SPEC §2, §7): the services of /admin/users. A withdrawn
@@ -32,13 +31,6 @@ interface Attempt {
 // firm accounts come from a firm's registration only (server/admin/users/rules.ts refuses them)
 const STAFF_ROLES = allRoles.filter((r) => r !== 'firm');
 const SCOPE_FIELDS = ['city', 'insurerId', 'organisationUscc', 'organisationName'] as const;
-
-const uuid = z.uuid();
-const idOf = (raw: unknown) => {
-  const parsed = uuid.safeParse(raw);
-  if (!parsed.success) throw notFound('user');
-  return parsed.data;
-};
 
 function StatusBadge({ p, status }: { p: PageCtx; status: string }) {
   const cls = status === 'active' ? 'state-approved' : status === 'invited' ? 'state-revision' : 'state-withdrawn';
@@ -385,11 +377,11 @@ export function adminUsers(router: Router) {
     res.redirect(303, '/admin/users?done=invited');
   });
 
-  router.get('/admin/users/:id', (req, res) => showUser(req, res, idOf(req.params.id), null, []));
+  router.get('/admin/users/:id', (req, res) => showUser(req, res, idParam(req.params.id, 'user'), null, []));
 
   router.post('/admin/users/:id', requireCsrf(), async (req, res) => {
     const ctx = adminOf(pageOf(res));
-    const id = idOf(req.params.id);
+    const id = idParam(req.params.id, 'user');
     const values: Attempt['values'] = { roles: listValues(req, 'roles') };
     for (const k of SCOPE_FIELDS) values[k] = field(req, k);
     const parsed = userPatchSchema.safeParse({ roles: values.roles, ...scopeOf(values, null) });
@@ -404,7 +396,7 @@ export function adminUsers(router: Router) {
 
   router.post('/admin/users/:id/active', requireCsrf(), async (req, res) => {
     const ctx = adminOf(pageOf(res));
-    const id = idOf(req.params.id);
+    const id = idParam(req.params.id, 'user');
     const active = field(req, 'active') === 'true';
     try {
       await updateUser(ctx, id, { active });
@@ -416,7 +408,7 @@ export function adminUsers(router: Router) {
 
   router.post('/admin/users/:id/invitation', requireCsrf(), async (req, res) => {
     const ctx = adminOf(pageOf(res));
-    const id = idOf(req.params.id);
+    const id = idParam(req.params.id, 'user');
     try {
       await resendInvitation(ctx, id);
     } catch (err) {

@@ -414,6 +414,8 @@ export const en: Messages = {
     noClaims: 'No claim has been recorded in this round yet; the loss ratio follows once there are claims.',
   },
   review: {
+    searchExperts: 'Find experts by name or email',
+    search: 'Find',
     experts: 'Expert review',
     noExperts: 'No experts have been assigned yet.',
     expert: 'Expert',

@@ -420,6 +420,8 @@ export const zh = {
   },
   // the review stage's own forms: experts, scores, notices, objections (server/pages/review.tsx, notice-staff.tsx)
   review: {
+    searchExperts: '按姓名或邮箱查找专家',
+    search: '查找',
     experts: '专家评审',
     noExperts: '尚未指派评审专家。',
     expert: '专家',
