@@ -36,8 +36,9 @@ export const notFoundPage = (res: Response) => {
  * an invisible case is the 404 page (as the API answers 404), a refused form names its reason.
  */
 export function pageErrors(log: Logger) {
-  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    if (res.headersSent || !res.locals.page) return;
+  return (err: unknown, req: Request, res: Response, next: NextFunction) => {
+    // an answer already begun, or no page context to answer with: Express's own handler ends it
+    if (res.headersSent || !res.locals.page) return next(err);
     const p = pageOf(res);
     if (err instanceof AppError) {
       if (err.kind === 'unauthenticated') return res.redirect(303, `/login?next=${encodeURIComponent(req.method === 'GET' ? req.originalUrl : '/')}`);
