@@ -47,6 +47,11 @@ export function pageErrors(log: Logger) {
         res.setHeader('Retry-After', String(err.extra.retryAfterSeconds ?? 60));
         return render(res, <Message p={p} title={p.t.errors.errorTitle} body={p.t.errors.tooMany} />, 429);
       }
+      if (err.kind === 'unavailable') {
+        // a moment's overload (the password hashing queue, the database): the service's words are the API's
+        res.setHeader('Retry-After', String(err.extra.retryAfterSeconds ?? 5));
+        return render(res, <Message p={p} title={p.t.errors.errorTitle} body={p.t.errors.busy} showId />, 503);
+      }
       const status = statusOf[err.kind];
       if (err.extra.csrf === true) return render(res, <Message p={p} title={p.t.csrf.title} body={p.t.csrf.body} />, status);
       if (err.kind === 'forbidden') {

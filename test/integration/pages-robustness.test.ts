@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../support/use-app';
 import { PageClient } from '../support/pages';
+import { hashing } from '../../server/auth/password';
 
 // What a stranger may send the pages' forms that no form of theirs sends: the answer is the styled
 // page in the page's language, promptly, never a connection left open.
@@ -56,5 +57,23 @@ describe('the catalogue import form', () => {
     expect(said).not.toBe('');
     expect(said).toMatch(/[\u4e00-\u9fff]/);
     expect(said).not.toContain('the effective date');
+  });
+});
+
+describe('a moment of overload', () => {
+  it('is said in the page language with when to come back, not in the service words', async () => {
+    const b = new PageClient(t.url);
+    const page = await b.get('/login');
+    const allowed = hashing.maxWaitMs;
+    hashing.maxWaitMs = -1; // every password check is refused as if the queue were full
+    try {
+      const res = await b.post('/login', { _csrf: PageClient.csrfOf(page.text), email: w.people.firm.email, password: 'Test-password-1' });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('2');
+      expect(res.text).toContain('系统此刻繁忙，请几秒钟后再试。');
+      expect(res.text).not.toContain('sign-ins');
+    } finally {
+      hashing.maxWaitMs = allowed;
+    }
   });
 });
