@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { badRequest, type FieldError } from '../errors';
+import { zodErrors } from '../http/problem';
 
 // The form fields that go with an edition file. Multipart fields arrive as text, so numbers and
 // dates are read from strings here.
@@ -42,7 +43,7 @@ export function readImportInput(file: EditionFile | undefined, body: unknown): I
   if (!file) errors.push({ path: 'file', message: 'a CSV or XLSX file is required in the field "file"', messageZh: '请上传 CSV 或 XLSX 格式的目录文件', code: 'required' });
   const fields = editionFieldsSchema.safeParse(body ?? {});
   if (!fields.success) {
-    for (const issue of fields.error.issues) errors.push({ path: issue.path.map(String).join('.') || 'body', message: issue.message, code: issue.code });
+    for (const e of zodErrors(fields.error, '')) errors.push({ ...e, path: e.path || 'body' });
   }
   if (!file || !fields.success) throw badRequest(`the import request is incomplete: ${errors.map((e) => e.path).join(', ')}`, errors);
   return { file, fields: fields.data };

@@ -36,8 +36,9 @@ export const notFoundPage = (res: Response) => {
  * an invisible case is the 404 page (as the API answers 404), a refused form names its reason.
  */
 export function pageErrors(log: Logger) {
-  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    if (res.headersSent || !res.locals.page) return;
+  return (err: unknown, req: Request, res: Response, next: NextFunction) => {
+    // an answer already begun, or no page context to answer with: Express's own handler ends it
+    if (res.headersSent || !res.locals.page) return next(err);
     const p = pageOf(res);
     if (err instanceof AppError) {
       if (err.kind === 'unauthenticated') return res.redirect(303, `/login?next=${encodeURIComponent(req.method === 'GET' ? req.originalUrl : '/')}`);
@@ -45,6 +46,11 @@ export function pageErrors(log: Logger) {
       if (err.kind === 'too_many_requests') {
         res.setHeader('Retry-After', String(err.extra.retryAfterSeconds ?? 60));
         return render(res, <Message p={p} title={p.t.errors.errorTitle} body={p.t.errors.tooMany} />, 429);
+      }
+      if (err.kind === 'unavailable') {
+        // a moment's overload (the password hashing queue, the database): the service's words are the API's
+        res.setHeader('Retry-After', String(err.extra.retryAfterSeconds ?? 5));
+        return render(res, <Message p={p} title={p.t.errors.errorTitle} body={p.t.errors.busy} showId />, 503);
       }
       const status = statusOf[err.kind];
       if (err.extra.csrf === true) return render(res, <Message p={p} title={p.t.csrf.title} body={p.t.csrf.body} />, status);

@@ -55,7 +55,8 @@ const csp = (app: AppContext) =>
 /** The server-rendered pages (SPEC §7 "Web pages"), answering every path the API does not own. */
 export function pagesRouter(app: AppContext): RequestHandler {
   const router = Router();
-  router.use(csp(app), express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }), cookieSession(app), pageContext(app));
+  // the page context comes before the form body, so a body the parser refuses gets the styled error page
+  router.use(csp(app), cookieSession(app), pageContext(app), express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
   loginPages(router, app);
   invitationPages(router, app);
   registerPages(router, app);

@@ -89,6 +89,19 @@ describe('the administrator pages', () => {
     expect((await t.app.db.select().from(users).where(eq(users.id, w.people.admin.id)))[0]?.active).toBe(true);
   });
 
+  it('refuse a switch of an account that says neither on nor off, and keep the account as it was', async () => {
+    const admin = await signedIn(w.people.admin.email);
+    const page = await admin.get(`/admin/users/${w.people.finance.id}`);
+    for (const active of ['maybe', '']) {
+      const res = await admin.post(`/admin/users/${w.people.finance.id}/active`, { _csrf: PageClient.csrfOf(page.text), active });
+      expect(res.status, active).toBe(400);
+      expect(res.text).toContain('请选择启用或停用');
+    }
+    const bare = await admin.post(`/admin/users/${w.people.finance.id}/active`, { _csrf: PageClient.csrfOf(page.text) });
+    expect(bare.status).toBe(400);
+    expect((await t.app.db.select().from(users).where(eq(users.id, w.people.finance.id)))[0]?.active).toBe(true);
+  });
+
   it('resend an invitation, refuse a role change that lacks its city beside the field, and withdraw the invitation', async () => {
     const admin = await signedIn(w.people.admin.email);
     const email = `${randomUUID()}@staff.test`;

@@ -397,7 +397,12 @@ export function adminUsers(router: Router) {
   router.post('/admin/users/:id/active', requireCsrf(), async (req, res) => {
     const ctx = adminOf(pageOf(res));
     const id = idParam(req.params.id, 'user');
-    const active = field(req, 'active') === 'true';
+    const said = field(req, 'active');
+    // the button sends true or false; anything else is no decision to switch the account off
+    if (said !== 'true' && said !== 'false') {
+      return showUser(req, res, id, null, [{ path: 'active', message: 'choose whether the account is active', messageZh: '请选择启用或停用' }], 400);
+    }
+    const active = said === 'true';
     try {
       await updateUser(ctx, id, { active });
     } catch (err) {

@@ -44,6 +44,7 @@ export const en: Messages = {
     requestId: 'Request id',
     badRequest: 'The request could not be handled; check it and try again.',
     tooMany: 'Too many requests; try again in a little while.',
+    busy: 'The system is busy at this moment; try again in a few seconds.',
     backHome: 'Back to the dashboard',
   },
   dashboard: {

@@ -46,6 +46,7 @@ export const zh = {
     requestId: '请求编号',
     badRequest: '请求无法处理，请检查后重试。',
     tooMany: '请求过于频繁，请稍后再试。',
+    busy: '系统此刻繁忙，请几秒钟后再试。',
     backHome: '返回工作台',
   },
   dashboard: {
