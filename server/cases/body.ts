@@ -21,7 +21,7 @@ export const contractSchema = z
   .partial();
 export const policySchema = z
   .strictObject({
-    insurerId: z.uuid(),
+    insurerId: z.uuid().toLowerCase(),
     number: text(100),
     liabilityLimit: yuanString,
     premium: yuanString,
@@ -34,9 +34,9 @@ export const policySchema = z
 
 export const caseCreateSchema = z
   .strictObject({
-    roundId: z.uuid(),
-    catalogueEntryId: z.uuid(),
-    renewalOf: z.uuid().nullable().optional(),
+    roundId: z.uuid().toLowerCase(),
+    catalogueEntryId: z.uuid().toLowerCase(),
+    renewalOf: z.uuid().toLowerCase().nullable().optional(),
     material: materialSchema.optional(),
     userUnit: userUnitSchema.optional(),
     contract: contractSchema.optional(),

@@ -20,7 +20,7 @@ export const NOTICE_PUBLISHERS: readonly User['roles'][number][] = ['provincial'
 
 export const publishNoticeSchema = z.strictObject({
   caseIds: z
-    .array(z.uuid({ error: 'not a case id' }))
+    .array(z.uuid({ error: 'not a case id' }).toLowerCase())
     .min(1, 'name at least one case')
     .max(500, 'at most 500 cases on one notice')
     .refine((ids) => new Set(ids).size === ids.length, 'a case is named twice'),

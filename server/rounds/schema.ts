@@ -58,7 +58,7 @@ const identity = {
   closesAt: instant('applications refused from this instant; after opensAt'),
   insuranceStartsOn: isoDate('earliest policy start date accepted'),
   insuranceEndsOn: isoDate('latest policy start date accepted; after insuranceStartsOn'),
-  insurerIds: z.array(z.uuid()).min(1, 'name at least one approved insurer').max(100),
+  insurerIds: z.array(z.uuid().toLowerCase()).min(1, 'name at least one approved insurer').max(100),
 };
 
 const parameters = {
@@ -72,7 +72,7 @@ const parameters = {
   perFirmCap: yuanOrOff('per-firm subsidy cap within the round, yuan; default null (none)'),
   budget: yuanOrOff('round budget, yuan; default null (none)'),
   excludedCategories: z.array(z.string().trim().min(1).max(200)).max(200).meta({ description: "category names of the round's edition excluded from the round" }),
-  excludedEntryIds: z.array(z.uuid()).max(5000).meta({ description: "entries of the round's edition excluded from the round" }),
+  excludedEntryIds: z.array(z.uuid().toLowerCase()).max(5000).meta({ description: "entries of the round's edition excluded from the round" }),
   requiredDocuments: z.array(z.enum(documentTypes)).max(documentTypes.length).meta({ description: 'document types required for SUBMIT; default the nine of SPEC §3' }),
   clockLengths: clockLengthsSchema,
   rubric: rubricSchema,

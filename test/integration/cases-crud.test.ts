@@ -180,6 +180,19 @@ describe('PATCH /cases/:id', () => {
   });
 });
 
+describe('ids written in capitals', () => {
+  it('reads the round, the catalogue entry and the insurer of a case body written in capitals as the same ids', async () => {
+    const body = w.caseBody() as { roundId: string; catalogueEntryId: string; policy: Record<string, string> };
+    const res = await t.api.post<CaseView & { roundId: string; catalogueEntryId: string; policy: { insurerId: string } }>(
+      '/cases',
+      { ...body, roundId: body.roundId.toUpperCase(), catalogueEntryId: body.catalogueEntryId.toUpperCase(), policy: { ...body.policy, insurerId: String(body.policy.insurerId).toUpperCase() } },
+      w.tokens.firm,
+    );
+    expect(res.status).toBe(201);
+    expect([res.body.roundId, res.body.catalogueEntryId, res.body.policy.insurerId]).toEqual([body.roundId, body.catalogueEntryId, body.policy.insurerId]);
+  });
+});
+
 describe('GET /cases', () => {
   type Page = { items: { id: string; state: string; city: string; contractAmount: string | null }[]; nextCursor: string | null };
   const list = (query: string, token: string) => t.api.get<Page>(`/cases?${query}`, token);

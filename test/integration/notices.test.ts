@@ -102,6 +102,15 @@ describe('POST /notices', () => {
     expect(res.body.errors.map((e) => e.code)).toEqual(['notice.otherRound']);
   });
 
+  it('reads a case id written in capitals as the same id: published, and the same case named twice refused', async () => {
+    const id = await w.caseIn('awaitingNotice');
+    const twice = await t.api.post<{ errors: { path: string }[] }>('/notices', { caseIds: [id, id.toUpperCase()] }, w.tokens.provincial);
+    expect(twice.status).toBe(400);
+    const notice = await publish([id.toUpperCase()]);
+    expect(notice.caseIds).toEqual([id]);
+    expect(await stateOf(id)).toBe('notice');
+  });
+
   it('refuses malformed bodies with reasons', async () => {
     const id = await w.caseIn('awaitingNotice');
     for (const body of [{}, { caseIds: [] }, { caseIds: [id, id] }, { caseIds: ['x'] }, { caseIds: [id], extra: 1 }]) {

@@ -55,9 +55,9 @@ export const caseEvents = {
   // expert review (SPEC §4): the provincial reviewer assigns, each expert accepts or declines, then scores
   ASSIGN_EXPERTS: event({
     payload: {
-      expertIds: z.array(z.uuid()).min(1, 'name at least one expert').max(20),
+      expertIds: z.array(z.uuid().toLowerCase()).min(1, 'name at least one expert').max(20),
       // an expert who declined, is overdue or has a conflict, taken off the case
-      replaces: z.uuid().optional(),
+      replaces: z.uuid().toLowerCase().optional(),
     },
     // who each named expert is to this case, and the round's rubric and quorum, frozen at assignment
     // and the experts whose own deadline has passed, who may be replaced like one who declined
@@ -80,7 +80,7 @@ export const caseEvents = {
   NOTICE_CLOSED: event({ payload: { noticeId: z.uuid() }, systemOnly: true }),
   OBJECTION: event({ payload: { objectionId: z.uuid() }, systemOnly: true }),
   RESOLVE_OBJECTION: event({
-    payload: { objectionId: z.uuid(), outcome: z.enum(['upheld', 'dismissed']), reason: required('reason', '理由') },
+    payload: { objectionId: z.uuid().toLowerCase(), outcome: z.enum(['upheld', 'dismissed']), reason: required('reason', '理由') },
     reason: (e) => e.reason,
   }),
 
