@@ -98,7 +98,10 @@ describe('inbox page', () => {
     expect(taken.headers.get('location')).toBe('/inbox?done=claimed');
     const after = await me.get('/inbox?done=claimed&limit=100');
     expect(after.text).toContain('role="status"');
+    expect(after.text).toContain('已领取该任务，同角色的其他人员将看到由您办理。');
+    expect(after.text).not.toContain('已释放该任务');
     expect(after.text).toContain(`action="/inbox/${id}/release"`);
+    expect(after.text).toContain('<span>我</span>');
     const tasks = await t.api.get<{ items: { caseId: string; claimedBy: { name: string } | null }[] }>('/tasks?limit=100', w.tokens.municipal2);
     expect(tasks.body.items.find((i) => i.caseId === id)?.claimedBy?.name).toBe(w.people.municipal.name);
 
@@ -106,12 +109,16 @@ describe('inbox page', () => {
     const theirs = await colleague.get('/inbox?limit=100');
     expect(theirs.text).not.toContain(`action="/inbox/${id}/claim"`);
     expect(theirs.text).not.toContain(`action="/inbox/${id}/release"`);
+    expect(theirs.text).toContain(`<span>${w.people.municipal.name}</span>`);
     const refused = await colleague.post(`/inbox/${id}/claim`, { _csrf: PageClient.csrfOf(theirs.text) });
     expect(refused.status).toBe(409);
     expect(refused.text).toContain(`${w.people.municipal.name} 已领取此任务，请其先释放`);
 
     const given = await me.post(`/inbox/${id}/release`, { _csrf: PageClient.csrfOf(after.text) });
     expect(given.headers.get('location')).toBe('/inbox?done=released');
+    const released = await me.get('/inbox?done=released&limit=100');
+    expect(released.text).toContain('已释放该任务，同角色的其他人员可以领取。');
+    expect(released.text).not.toContain('已领取该任务');
     expect((await colleague.get('/inbox?limit=100')).text).toContain(`action="/inbox/${id}/claim"`);
   });
 
@@ -121,6 +128,13 @@ describe('inbox page', () => {
     expect(firm.text).toContain('补正后重新提交');
     expect(firm.text).not.toContain('办理人');
     expect(firm.text).not.toContain('/claim"');
+    const caseId = await w.caseIn('expert');
+    const panel = await w.makeExperts(3);
+    expect((await t.api.post(`/cases/${caseId}/events`, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) }, w.tokens.provincial)).status).toBe(200);
+    const expert = await (await signedIn(panel[0]?.user.email ?? '')).get('/inbox');
+    expect(expert.text).toContain(`href="/cases/${caseId}"`);
+    expect(expert.text).not.toContain('办理人');
+    expect(expert.text).not.toContain('/claim"');
   });
 
   it('refuses taking a task without the form token, to a firm and to an expert, whose tasks are their own', async () => {
