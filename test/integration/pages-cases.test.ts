@@ -47,11 +47,15 @@ describe('case list page', () => {
     // newest first by default; the header offers the other direction
     expect(first.text).toMatch(/<th scope="col" aria-sort="descending"><a class="sort" href="\/cases\?sort=created">/);
     expect(first.text).toContain('href="/cases?sort=-amount"');
+    // the arrow says the order shown, the hidden words the order a click gives
+    expect(first.text).toMatch(/href="\/cases\?sort=created"><span>[^<]+<\/span><span class="visually-hidden">（点击按升序排列）<\/span><span aria-hidden="true" class="arrow">▼<\/span>/);
+    expect(first.text).toMatch(/href="\/cases\?sort=-amount"><span>[^<]+<\/span><span class="visually-hidden">（点击按降序排列）<\/span><\/a>/);
     const byAmount = await b.get('/cases?sort=amount&state=draft&limit=2');
     expect(byAmount.status).toBe(200);
     const amounts = (html: string) => [...html.matchAll(/class="num">([\d,.]+)<\/td>/g)].map((m) => m[1]);
     expect(amounts(byAmount.text)).toEqual(['100.00', '200.00']);
     expect(byAmount.text).toMatch(/<th scope="col" class="num" aria-sort="ascending"><a class="sort" href="\/cases\?state=draft&sort=-amount">/);
+    expect(byAmount.text).toMatch(/sort=-amount"><span>[^<]+<\/span><span class="visually-hidden">（点击按降序排列）<\/span><span aria-hidden="true" class="arrow">▲<\/span>/);
     expect(byAmount.text).toContain('<option value="draft" selected>');
     const next = /href="(\/cases\?[^"]*cursor=[^"]+)" rel="next"/.exec(byAmount.text)?.[1]?.replaceAll('&amp;', '&') ?? '';
     expect(next).toContain('sort=amount');
@@ -59,6 +63,16 @@ describe('case list page', () => {
     const second = await b.get(next);
     expect(amounts(second.text)).toEqual(['300.00']);
     expect(second.text).toContain('rel="first"');
+  });
+
+  it('keeps the city filter in the column headers, and the order in the state filter form', async () => {
+    const id = await w.caseIn('draft');
+    const page = await (await signedIn(w.people.firm.email)).get('/cases?city=330100&sort=amount');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`href="/cases/${id}"`);
+    expect(page.text).toContain('href="/cases?city=330100&sort=-amount"');
+    expect(page.text).toContain('href="/cases?city=330100&sort=number"');
+    expect(page.text).toMatch(/<input type="hidden" name="sort" value="amount"\s*\/?>/);
   });
 
   it('answers 400 with the reason for an unknown order', async () => {
