@@ -4,6 +4,7 @@ import { clocks } from '../../db/schema';
 import { startTestApp, type TestApp } from '../support/app';
 import { makeWorld, type World } from '../support/world';
 import { PageClient } from '../support/pages';
+import { makeUser } from '../../seeds/factories';
 
 let t: TestApp;
 let w: World;
@@ -73,6 +74,17 @@ describe('case list page', () => {
     expect(page.text).toContain('href="/cases?city=330100&sort=-amount"');
     expect(page.text).toContain('href="/cases?city=330100&sort=number"');
     expect(page.text).toMatch(/<input type="hidden" name="sort" value="amount"\s*\/?>/);
+  });
+
+  it('tells a firm without cases how to start one, and a reviewer that their area has none', async () => {
+    const firm = await w.makeFirm();
+    const empty = await (await signedIn(firm.user.email)).get('/cases');
+    expect(empty.text).toContain('暂无申请。企业用户可点击“新建申请”填写申请草稿');
+    expect(empty.text).toContain('href="/cases/new"');
+    const reviewer = await makeUser(t.app.db, { roles: ['municipal'], city: '330900' });
+    const none = await (await signedIn(reviewer.email)).get('/cases');
+    expect(none.text).toContain('您的辖区内暂无申请。');
+    expect(none.text).not.toContain('href="/cases/new"');
   });
 
   it('answers 400 with the reason for an unknown order', async () => {
@@ -163,6 +175,18 @@ describe('inbox page', () => {
     }
     const tasks = await t.api.get<{ items: { caseId: string; claimedBy: unknown }[] }>('/tasks?limit=100', w.tokens.municipal);
     expect(tasks.body.items.find((i) => i.caseId === id)?.claimedBy).toBeNull();
+  });
+
+  it("offers the insurer no taking or giving back of a claim's decision, and names nobody as its holder", async () => {
+    const id = await w.caseIn('approved');
+    const firm = await signedIn(w.people.firm.email);
+    const page = await firm.get(`/cases/${id}`);
+    const filed = await firm.post(`/cases/${id}/claims`, { _csrf: PageClient.csrfOf(page.text), occurredOn: '2026-06-01', kind: 'quality', amount: '120000.00', description: '批次产品表面缺陷，用户退货' });
+    expect(filed.status).toBe(303);
+    const inbox = await (await signedIn(w.people.insurer.email)).get('/inbox?limit=100');
+    expect(inbox.text).toContain(`href="/cases/${id}"`);
+    expect(inbox.text).toContain('<span>未领取</span>');
+    expect(inbox.text).not.toContain(`action="/inbox/${id}/claim"`);
   });
 
   it('says what happens next when the inbox is empty', async () => {
