@@ -72,6 +72,25 @@ describe('the disbursement batch pages', () => {
     expect((await b.get(`/money/rounds/${w.round.id}/report`)).status).toBe(200);
   });
 
+  it('offer finance the bank files and the statement form from approval on, and the provincial reviewer neither', async () => {
+    const { id } = await draftBatch();
+    expect((await t.api.post(`/disbursements/${id}/events`, { type: 'SUBMIT' }, w.tokens.finance)).status).toBe(200);
+    const finance = await signedIn(w.people.finance.email);
+    const submitted = await finance.get(`/money/batches/${id}`);
+    expect(submitted.text).not.toContain(`/api/v1/disbursements/${id}/export.csv`);
+    expect(submitted.text).not.toContain(`action="/money/batches/${id}/statement"`);
+    expect((await t.api.post(`/disbursements/${id}/events`, { type: 'APPROVE', comment: '已核对' }, w.tokens.finance2)).status).toBe(200);
+    const approved = await finance.get(`/money/batches/${id}`);
+    expect(approved.text).toContain(`href="/api/v1/disbursements/${id}/export.csv"`);
+    expect(approved.text).toContain(`href="/api/v1/disbursements/${id}/export.xlsx"`);
+    expect(approved.text).toContain(`action="/money/batches/${id}/statement"`);
+    const provincial = await (await signedIn(w.people.provincial.email)).get(`/money/batches/${id}`);
+    expect(provincial.status).toBe(200);
+    expect(provincial.text).not.toContain('/export.csv');
+    expect(provincial.text).not.toContain(`action="/money/batches/${id}/statement"`);
+    expect(provincial.text).not.toContain(`action="/money/batches/${id}/settle"`);
+  });
+
   it('refuse forms without their token', async () => {
     const { id } = await draftBatch();
     const b = await signedIn(w.people.finance.email);
