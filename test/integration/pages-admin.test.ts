@@ -170,4 +170,14 @@ describe('the administrator pages', () => {
     const bad = await t.api.get(`/admin/users?sort=role&cursor=${cursor ?? 'x'}`, w.tokens.admin);
     expect(bad.status).toBe(400);
   });
+
+  it('sort the staff list by status (invited, active, deactivated) and by role, by name within each', async () => {
+    const tag = randomUUID().slice(0, 8);
+    await makeUser(t.app.db, { roles: ['finance'], name: `${tag}甲`, passwordHash: null });
+    await makeUser(t.app.db, { roles: ['expert'], name: `${tag}乙`, active: false });
+    await makeUser(t.app.db, { roles: ['provincial'], name: `${tag}丙` });
+    const names = async (sort: string) => (await t.api.get<{ items: { name: string }[] }>(`/admin/users?sort=${sort}&q=${tag}`, w.tokens.admin)).body.items.map((u) => u.name.slice(tag.length));
+    expect(await names('status')).toEqual(['甲', '丙', '乙']);
+    expect(await names('role')).toEqual(['乙', '甲', '丙']);
+  });
 });
