@@ -353,6 +353,8 @@ describe('the batch through to paid', () => {
     expect(settled.totals).toEqual({ cases: 2, amount: '1024000.00', paid: '1024000.00', failed: '0.00', pending: '0.00', counts: { pending: 0, paid: 2, failed: 0, cancelled: 0 } });
     expect(settled.cases.find((c) => c.caseId === b)).toMatchObject({ status: 'paid', reference: 'ICBC-20261201-0002', paidOn: today(), failure: null });
     expect(await stateOf(b)).toBe('paid');
+    // a settled batch keeps its bank file, for the statement to be checked against
+    for (const ext of ['csv', 'xlsx']) expect((await download(`/disbursements/${batch.id}/export.${ext}`, w.tokens.finance)).status, ext).toBe(200);
     const [stopped] = await t.app.db.select().from(clocks).where(eq(clocks.ownerId, batch.id));
     expect(stopped?.status).toBe('stopped');
 

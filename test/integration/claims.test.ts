@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { emailDeliveries, notifications } from '../../db/schema';
+import { claims as claimRows, emailDeliveries, notifications } from '../../db/schema';
 import { addCalendarDays, shanghaiDate } from '../../server/calendar/workdays';
 import { render, type TemplateName } from '../../server/mail/templates';
 import { PASSING_SCORES } from '../support/world';
@@ -238,6 +238,20 @@ describe('POST /claims/:id/events', () => {
     expect((await historyOf(second.id)).map((e) => e.eventType)).toEqual(['REPORT']);
     expect((await mailsOf(second.id)).map((m) => m.template)).toEqual(['claim.reported']);
     expect((await decide(second.id, { ...PAY, amount: '0.01' })).status).toBe(200);
+  });
+
+  it('says nothing is left, never a negative sum, when claims paid before the limit was checked already pass it', async () => {
+    const caseId = await approvedCase();
+    const limit = (await t.api.get<{ policy: { liabilityLimit: string } }>(`/cases/${caseId}`, w.tokens.insurer)).body.policy.liabilityLimit;
+    const first = await reported(caseId);
+    const second = await reported(caseId);
+    expect((await decide(first.id, { ...PAY, amount: '100.00' })).status).toBe(200);
+    // a payment recorded before the limit was enforced, 100 yuan over it
+    await t.app.db.update(claimRows).set({ paidFen: BigInt(limit.replace('.', '')) + 10000n }).where(eq(claimRows.id, first.id));
+    const over = await decide(second.id, { ...PAY, amount: '0.01' });
+    expect(over.status).toBe(422);
+    expect(JSON.stringify(over.body.errors)).toContain('剩余 0.00 元');
+    expect(JSON.stringify(over.body.errors)).toContain('0.00 yuan of');
   });
 
   it('lets only one of two payments through when together they would pass the limit', async () => {

@@ -183,4 +183,28 @@ describe('the administrator pages', () => {
     const bad = await t.api.get(`/admin/users?sort=role&cursor=${cursor ?? 'x'}`, w.tokens.admin);
     expect(bad.status).toBe(400);
   });
+
+  it('list the catalogue editions newest first', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const edition = (docNumber: string, createdAt: Date) => ({ year: 2026, docNumber, title: '测试目录', status: 'published' as const, effectiveOn: '2026-09-05', createdAt });
+    await t.app.db.insert(catalogueEditions).values([edition(`旧${tag}号`, new Date('2025-01-01T00:00:00Z')), edition(`新${tag}号`, new Date('2026-01-01T00:00:00Z'))]);
+    const b = new PageClient(t.url);
+    await b.signIn(w.people.admin.email);
+    const page = await b.get('/admin/catalogue');
+    expect(page.status).toBe(200);
+    const newer = page.text.indexOf(`新${tag}号`);
+    const older = page.text.indexOf(`旧${tag}号`);
+    expect(newer).toBeGreaterThan(0);
+    expect(older).toBeGreaterThan(newer);
+  });
+
+  it('sort the staff list by status (invited, active, deactivated) and by role, by name within each', async () => {
+    const tag = randomUUID().slice(0, 8);
+    await makeUser(t.app.db, { roles: ['finance'], name: `${tag}甲`, passwordHash: null });
+    await makeUser(t.app.db, { roles: ['expert'], name: `${tag}乙`, active: false });
+    await makeUser(t.app.db, { roles: ['provincial'], name: `${tag}丙` });
+    const names = async (sort: string) => (await t.api.get<{ items: { name: string }[] }>(`/admin/users?sort=${sort}&q=${tag}`, w.tokens.admin)).body.items.map((u) => u.name.slice(tag.length));
+    expect(await names('status')).toEqual(['甲', '丙', '乙']);
+    expect(await names('role')).toEqual(['乙', '甲', '丙']);
+  });
 });

@@ -70,6 +70,37 @@ describe('the disbursement batch pages', () => {
     expect(refused.status).toBe(403);
     expect(await stateOf(id)).toBe('draft');
     expect((await b.get(`/money/rounds/${w.round.id}/report`)).status).toBe(200);
+    const money = await b.get(`/money?roundId=${w.round.id}`);
+    expect(money.status).toBe(200);
+    expect(money.text).not.toContain('id="create-batch"');
+    expect(money.text).not.toContain('action="/money/batches"');
+  });
+
+  it('offer finance the bank files and the statement form from approval on, and the provincial reviewer neither', async () => {
+    const { id } = await draftBatch();
+    expect((await t.api.post(`/disbursements/${id}/events`, { type: 'SUBMIT' }, w.tokens.finance)).status).toBe(200);
+    const finance = await signedIn(w.people.finance.email);
+    const submitted = await finance.get(`/money/batches/${id}`);
+    expect(submitted.text).not.toContain(`/api/v1/disbursements/${id}/export.csv`);
+    expect(submitted.text).not.toContain(`action="/money/batches/${id}/statement"`);
+    expect((await t.api.post(`/disbursements/${id}/events`, { type: 'APPROVE', comment: '已核对' }, w.tokens.finance2)).status).toBe(200);
+    const approved = await finance.get(`/money/batches/${id}`);
+    expect(approved.text).toContain(`href="/api/v1/disbursements/${id}/export.csv"`);
+    expect(approved.text).toContain(`href="/api/v1/disbursements/${id}/export.xlsx"`);
+    expect(approved.text).toContain(`action="/money/batches/${id}/statement"`);
+    const provincial = await (await signedIn(w.people.provincial.email)).get(`/money/batches/${id}`);
+    expect(provincial.status).toBe(200);
+    expect(provincial.text).not.toContain('/export.csv');
+    expect(provincial.text).not.toContain(`action="/money/batches/${id}/statement"`);
+    expect(provincial.text).not.toContain(`action="/money/batches/${id}/settle"`);
+  });
+
+  it('preview for a new batch only the cases of the city chosen', async () => {
+    const caseId = await w.caseIn('approved');
+    const number = (await t.api.get<{ number: string }>(`/cases/${caseId}`, w.tokens.finance)).body.number;
+    const finance = await signedIn(w.people.finance.email);
+    expect((await finance.get(`/money?roundId=${w.round.id}&city=330100`)).text).toContain(number);
+    expect((await finance.get(`/money?roundId=${w.round.id}&city=330200`)).text).not.toContain(number);
   });
 
   it('refuse forms without their token', async () => {

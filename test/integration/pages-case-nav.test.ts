@@ -14,5 +14,9 @@ describe('the header navigation', () => {
     expect(current((await b.get('/cases')).text)).toEqual(['/cases']);
     expect(current((await b.get(`/cases/${id}`)).text)).toEqual(['/cases']);
     expect(current((await b.get('/catalogue')).text)).toEqual(['/catalogue']);
+    // a path that only begins with a section's letters is no page of it
+    const stray = await b.get('/cases-archive');
+    expect(stray.status).toBe(404);
+    expect(current(stray.text)).toEqual([]);
   });
 });

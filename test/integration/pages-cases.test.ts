@@ -4,6 +4,7 @@ import { clocks } from '../../db/schema';
 import { startTestApp, type TestApp } from '../support/app';
 import { makeWorld, type World } from '../support/world';
 import { PageClient } from '../support/pages';
+import { makeUser } from '../../seeds/factories';
 
 let t: TestApp;
 let w: World;
@@ -47,11 +48,15 @@ describe('case list page', () => {
     // newest first by default; the header offers the other direction
     expect(first.text).toMatch(/<th scope="col" aria-sort="descending"><a class="sort" href="\/cases\?sort=created">/);
     expect(first.text).toContain('href="/cases?sort=-amount"');
+    // the arrow says the order shown, the hidden words the order a click gives
+    expect(first.text).toMatch(/href="\/cases\?sort=created"><span>[^<]+<\/span><span class="visually-hidden">（点击按升序排列）<\/span><span aria-hidden="true" class="arrow">▼<\/span>/);
+    expect(first.text).toMatch(/href="\/cases\?sort=-amount"><span>[^<]+<\/span><span class="visually-hidden">（点击按降序排列）<\/span><\/a>/);
     const byAmount = await b.get('/cases?sort=amount&state=draft&limit=2');
     expect(byAmount.status).toBe(200);
     const amounts = (html: string) => [...html.matchAll(/class="num">([\d,.]+)<\/td>/g)].map((m) => m[1]);
     expect(amounts(byAmount.text)).toEqual(['100.00', '200.00']);
     expect(byAmount.text).toMatch(/<th scope="col" class="num" aria-sort="ascending"><a class="sort" href="\/cases\?state=draft&sort=-amount">/);
+    expect(byAmount.text).toMatch(/sort=-amount"><span>[^<]+<\/span><span class="visually-hidden">（点击按降序排列）<\/span><span aria-hidden="true" class="arrow">▲<\/span>/);
     expect(byAmount.text).toContain('<option value="draft" selected>');
     const next = /href="(\/cases\?[^"]*cursor=[^"]+)" rel="next"/.exec(byAmount.text)?.[1]?.replaceAll('&amp;', '&') ?? '';
     expect(next).toContain('sort=amount');
@@ -59,6 +64,27 @@ describe('case list page', () => {
     const second = await b.get(next);
     expect(amounts(second.text)).toEqual(['300.00']);
     expect(second.text).toContain('rel="first"');
+  });
+
+  it('keeps the city filter in the column headers, and the order in the state filter form', async () => {
+    const id = await w.caseIn('draft');
+    const page = await (await signedIn(w.people.firm.email)).get('/cases?city=330100&sort=amount');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`href="/cases/${id}"`);
+    expect(page.text).toContain('href="/cases?city=330100&sort=-amount"');
+    expect(page.text).toContain('href="/cases?city=330100&sort=number"');
+    expect(page.text).toMatch(/<input type="hidden" name="sort" value="amount"\s*\/?>/);
+  });
+
+  it('tells a firm without cases how to start one, and a reviewer that their area has none', async () => {
+    const firm = await w.makeFirm();
+    const empty = await (await signedIn(firm.user.email)).get('/cases');
+    expect(empty.text).toContain('暂无申请。企业用户可点击“新建申请”填写申请草稿');
+    expect(empty.text).toContain('href="/cases/new"');
+    const reviewer = await makeUser(t.app.db, { roles: ['municipal'], city: '330900' });
+    const none = await (await signedIn(reviewer.email)).get('/cases');
+    expect(none.text).toContain('您的辖区内暂无申请。');
+    expect(none.text).not.toContain('href="/cases/new"');
   });
 
   it('answers 400 with the reason for an unknown order', async () => {
@@ -98,7 +124,10 @@ describe('inbox page', () => {
     expect(taken.headers.get('location')).toBe('/inbox?done=claimed');
     const after = await me.get('/inbox?done=claimed&limit=100');
     expect(after.text).toContain('role="status"');
+    expect(after.text).toContain('已领取该任务，同角色的其他人员将看到由您办理。');
+    expect(after.text).not.toContain('已释放该任务');
     expect(after.text).toContain(`action="/inbox/${id}/release"`);
+    expect(after.text).toContain('<span>我</span>');
     const tasks = await t.api.get<{ items: { caseId: string; claimedBy: { name: string } | null }[] }>('/tasks?limit=100', w.tokens.municipal2);
     expect(tasks.body.items.find((i) => i.caseId === id)?.claimedBy?.name).toBe(w.people.municipal.name);
 
@@ -106,12 +135,16 @@ describe('inbox page', () => {
     const theirs = await colleague.get('/inbox?limit=100');
     expect(theirs.text).not.toContain(`action="/inbox/${id}/claim"`);
     expect(theirs.text).not.toContain(`action="/inbox/${id}/release"`);
+    expect(theirs.text).toContain(`<span>${w.people.municipal.name}</span>`);
     const refused = await colleague.post(`/inbox/${id}/claim`, { _csrf: PageClient.csrfOf(theirs.text) });
     expect(refused.status).toBe(409);
     expect(refused.text).toContain(`${w.people.municipal.name} 已领取此任务，请其先释放`);
 
     const given = await me.post(`/inbox/${id}/release`, { _csrf: PageClient.csrfOf(after.text) });
     expect(given.headers.get('location')).toBe('/inbox?done=released');
+    const released = await me.get('/inbox?done=released&limit=100');
+    expect(released.text).toContain('已释放该任务，同角色的其他人员可以领取。');
+    expect(released.text).not.toContain('已领取该任务');
     expect((await colleague.get('/inbox?limit=100')).text).toContain(`action="/inbox/${id}/claim"`);
   });
 
@@ -121,6 +154,13 @@ describe('inbox page', () => {
     expect(firm.text).toContain('补正后重新提交');
     expect(firm.text).not.toContain('办理人');
     expect(firm.text).not.toContain('/claim"');
+    const caseId = await w.caseIn('expert');
+    const panel = await w.makeExperts(3);
+    expect((await t.api.post(`/cases/${caseId}/events`, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) }, w.tokens.provincial)).status).toBe(200);
+    const expert = await (await signedIn(panel[0]?.user.email ?? '')).get('/inbox');
+    expect(expert.text).toContain(`href="/cases/${caseId}"`);
+    expect(expert.text).not.toContain('办理人');
+    expect(expert.text).not.toContain('/claim"');
   });
 
   it('refuses taking a task without the form token, to a firm and to an expert, whose tasks are their own', async () => {
@@ -140,6 +180,19 @@ describe('inbox page', () => {
   it('says what happens next when the inbox is empty', async () => {
     const page = await (await signedIn(w.people.finance.email)).get('/inbox');
     expect(page.text).toContain('目前没有待办事项');
+  });
+
+  // after the empty inbox: an approved case is a task of finance's
+  it("offers the insurer no taking or giving back of a claim's decision, and names nobody as its holder", async () => {
+    const id = await w.caseIn('approved');
+    const firm = await signedIn(w.people.firm.email);
+    const page = await firm.get(`/cases/${id}`);
+    const filed = await firm.post(`/cases/${id}/claims`, { _csrf: PageClient.csrfOf(page.text), occurredOn: '2026-06-01', kind: 'quality', amount: '120000.00', description: '批次产品表面缺陷，用户退货' });
+    expect(filed.status).toBe(303);
+    const inbox = await (await signedIn(w.people.insurer.email)).get('/inbox?limit=100');
+    expect(inbox.text).toContain(`href="/cases/${id}"`);
+    expect(inbox.text).toContain('<span>未领取</span>');
+    expect(inbox.text).not.toContain(`action="/inbox/${id}/claim"`);
   });
 
   it('refuses a firm with the 403 page', async () => {

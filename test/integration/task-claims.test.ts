@@ -67,6 +67,16 @@ describe('taking tasks from a shared inbox', () => {
     }
   });
 
+  it('lets finance take a case awaiting its disbursement batch; the other finance user sees who has it', async () => {
+    const id = await w.caseIn('approved');
+    const res = await t.api.post<{ role: string; claimedBy: { id: string } }>(`/tasks/${id}/claim`, {}, w.tokens.finance);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ role: 'finance', claimedBy: { id: w.people.finance.id } });
+    expect((await taskOf(w.tokens.finance2, id))?.claimedBy).toMatchObject({ id: w.people.finance.id, name: w.people.finance.name, mine: false });
+    expect((await t.api.post(`/tasks/${id}/claim`, {}, w.tokens.finance2)).status).toBe(409);
+    expect((await t.api.delete(`/tasks/${id}/claim`, w.tokens.finance)).status).toBe(204);
+  });
+
   it('shows the working days left to the due date', async () => {
     const id = await w.submittedCase();
     const task = await taskOf(w.tokens.municipal, id);
