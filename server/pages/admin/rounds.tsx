@@ -494,7 +494,7 @@ function RoundRuleFields({ p, v, errors, categories, rubricRows, excludedEntries
       </p>
       <Problems p={p} id="f-rubric-criteria-error" errors={criteriaErrors} />
       <div class="table-wrap">
-        <table class="stack rubric" {...(criteriaErrors.length ? { 'aria-describedby': 'f-rubric-criteria-error' } : {})}>
+        <table class="stack round-rubric" {...(criteriaErrors.length ? { 'aria-describedby': 'f-rubric-criteria-error' } : {})}>
           <caption class="visually-hidden" safe>{r.rubric}</caption>
           <thead>
             <tr>
@@ -527,7 +527,11 @@ function RoundRuleFields({ p, v, errors, categories, rubricRows, excludedEntries
                     {one(v[crit(i, 'key')]) ? <input type="hidden" name={crit(i, 'key')} value={one(v[crit(i, 'key')])} /> : ''}
                     {filled ? (
                       <label class="check">
-                        <input type="checkbox" name={crit(i, 'remove')} value="1" checked={one(v[crit(i, 'remove')]) !== ''} /> <span safe>{r.rowLabel(i + 1, r.remove)}</span>
+                        <input type="checkbox" name={crit(i, 'remove')} value="1" checked={one(v[crit(i, 'remove')]) !== ''} />{' '}
+                        <span>
+                          <span class="visually-hidden" safe>{r.rowLabel(i + 1, '')}</span>
+                          <span safe>{r.remove}</span>
+                        </span>
                       </label>
                     ) : (
                       ''
