@@ -82,8 +82,24 @@ describe('the administrator, in a browser', { timeout: 300_000 }, () => {
     await page.getByRole('button', { name: '创建批次' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('批次已创建');
     expect(await page.getByLabel('批次预算（元，留空为不设）').inputValue()).toBe('20,000,000.00');
+    // the rubric: a fifth criterion in a blank row, a pass mark no one can reach named beside it, then saved
+    await page.getByLabel('第 5 行 评分项名称').fill('示范应用');
+    await page.getByLabel('第 5 行 权重').fill('1');
+    await page.getByLabel('第 5 行 满分').fill('10');
+    await page.getByLabel('第 1 行 删除').check();
+    await page.getByLabel('及格分').fill('200');
+    await page.getByRole('button', { name: '保存修改' }).click();
+    await expect.poll(() => page.getByLabel('及格分').getAttribute('aria-invalid')).toBe('true');
+    expect(await descriptionOf(page, '及格分')).toContain('高于满分 80');
+    await page.getByLabel('及格分').fill('55');
+    await page.getByRole('checkbox', { name: '诚信承诺书' }).uncheck();
+    await page.getByRole('button', { name: '保存修改' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('批次已保存');
+    expect(await page.getByLabel('第 4 行 评分项名称').inputValue()).toBe('示范应用');
+    expect(await page.getByRole('checkbox', { name: '诚信承诺书' }).isChecked()).toBe(false);
     await expectAccessible(page, 'admin-round');
     await page.goto('/admin/rounds');
+    await expect.poll(() => page.getByRole('cell', { name: '4 项 · 及格 55 分' }).count()).toBe(1);
     await expect.poll(() => page.getByRole('cell', { name: '20,000,000.00' }).count()).toBe(1);
 
     // the catalogue: the preview names the malformed row, the fixed file imports and is published

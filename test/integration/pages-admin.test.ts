@@ -165,6 +165,106 @@ describe('the administrator pages', () => {
     expect((await admin.get('/admin/calendar?year=2031')).text).not.toContain('2031年3月10日');
   });
 
+  it("take a round's rubric, required documents and excluded categories from the form, and name the rubric's refusals beside their row", async () => {
+    const admin = await signedIn(w.people.admin.email);
+    const blank = await admin.get('/admin/rounds/new');
+    expect(blank.status).toBe(200);
+    const csrf = PageClient.csrfOf(blank.text);
+    // the text fields as the form fills them (SPEC defaults), without the default rubric's rows
+    const fields = Object.fromEntries(
+      [...blank.text.matchAll(/<input(?![^>]*type="checkbox")[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)]
+        .map((m): [string, string] => [m[1] ?? '', m[2] ?? ''])
+        .filter(([k]) => !k.startsWith('rubric.criteria.') && k !== '_csrf'),
+    );
+    const category = /name="excludedCategories" value="([^"]+)"/.exec(blank.text)?.[1];
+    expect(category).toBeDefined();
+    const tag = randomUUID().slice(0, 6);
+    const base = {
+      ...fields,
+      _csrf: csrf,
+      name: `评分表批次 ${tag}`,
+      year: '2027',
+      editionId: w.edition.id,
+      opensAt: '2027-03-01T09:00',
+      closesAt: '2027-04-30T17:00',
+      insuranceStartsOn: '2027-01-01',
+      insuranceEndsOn: '2027-12-31',
+      insurerIds: w.round.insurerIds,
+      requiredDocuments: ['sales_contract', 'insurance_policy'],
+      excludedCategories: [category ?? ''],
+      'rubric.criteria.0.label': '技术先进性',
+      'rubric.criteria.0.weight': '1',
+      'rubric.criteria.0.maxPoints': '40',
+      // row 1 left blank: ignored
+      'rubric.criteria.2.label': '市场前景',
+      'rubric.criteria.2.weight': '0.5',
+      'rubric.criteria.2.maxPoints': '40',
+      'rubric.criteria.3.label': '风险保障',
+      'rubric.criteria.3.weight': '2',
+      'rubric.criteria.3.maxPoints': '20',
+      'rubric.passMark': '60',
+    };
+
+    // best reachable: 40 + 20 + 40 = 100
+    const unreachable = await admin.post('/admin/rounds', { ...base, 'rubric.passMark': '101' });
+    expect(unreachable.status).toBe(422);
+    expect(unreachable.text).toMatch(/<input[^>]*id="f-rubric-passMark"[^>]*aria-invalid="true"[^>]*aria-describedby="f-rubric-passMark-hint f-rubric-passMark-error"/);
+    expect(unreachable.text).toMatch(/id="f-rubric-passMark-error"[^>]*>\s*<span>及格分 101 高于满分 100/);
+    const weight = await admin.post('/admin/rounds', { ...base, 'rubric.criteria.3.weight': '0', 'rubric.criteria.2.maxPoints': '五十' });
+    expect(weight.status).toBe(400);
+    expect(weight.text).toMatch(/<input[^>]*id="f-rubric-3-weight"[^>]*aria-invalid="true"[^>]*aria-describedby="f-rubric-3-weight-error"/);
+    expect(weight.text).toMatch(/<input[^>]*id="f-rubric-2-maxPoints"[^>]*aria-invalid="true"/);
+    expect(weight.text).not.toMatch(/<input[^>]*id="f-rubric-0-weight"[^>]*aria-invalid/);
+    expect((await admin.post('/lang', { _csrf: csrf, lang: 'en' })).status).toBe(303);
+    const english = await admin.post('/admin/rounds', { ...base, 'rubric.passMark': '101' });
+    expect(english.status).toBe(422);
+    expect(english.text).toMatch(/id="f-rubric-passMark-error"[^>]*>\s*<span>passMark 101 is above the best possible score 100/);
+    expect((await admin.post('/lang', { _csrf: csrf, lang: 'zh' })).status).toBe(303);
+    const unknownCategory = await admin.post('/admin/rounds', { ...base, excludedCategories: ['不存在的类别'] });
+    expect(unknownCategory.status).toBe(422);
+    expect(unknownCategory.text).toMatch(/id="f-excludedCategories-error"[^>]*>\s*<span>不是本批次目录版本中的类别：不存在的类别/);
+
+    const created = await admin.post('/admin/rounds', base);
+    expect(created.status).toBe(303);
+    const id = /\/admin\/rounds\/([0-9a-f-]{36})/.exec(created.headers.get('location') ?? '')?.[1] ?? '';
+    const stored = await t.api.get<{ rubric: unknown; requiredDocuments: string[]; excludedCategories: string[] }>(`/rounds/${id}`, w.tokens.admin);
+    expect(stored.status).toBe(200);
+    expect(stored.body.requiredDocuments).toEqual(['sales_contract', 'insurance_policy']);
+    expect(stored.body.excludedCategories).toEqual([category]);
+    expect(stored.body.rubric).toEqual({
+      criteria: [
+        { key: 'c1', label: '技术先进性', weight: 1, maxPoints: 40 },
+        { key: 'c3', label: '市场前景', weight: 0.5, maxPoints: 40 },
+        { key: 'c4', label: '风险保障', weight: 2, maxPoints: 20 },
+      ],
+      passMark: 60,
+    });
+
+    // the edit form shows them back; removing a criterion and saving keeps the others' keys
+    const edit = await admin.get(`/admin/rounds/${id}`);
+    expect(edit.text).toMatch(/<input type="checkbox" name="requiredDocuments" value="sales_contract" checked/);
+    expect(edit.text).not.toMatch(/name="requiredDocuments" value="business_license" checked/);
+    expect(edit.text).toMatch(/id="f-rubric-2-label" name="rubric.criteria.2.label" value="风险保障"/);
+    const editFields = Object.fromEntries([...edit.text.matchAll(/<input(?![^>]*type="checkbox")[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)].map((m) => [m[1] ?? '', m[2] ?? '']));
+    const saved = await admin.post(`/admin/rounds/${id}`, {
+      ...editFields,
+      _csrf: csrf,
+      editionId: w.edition.id,
+      insurerIds: w.round.insurerIds,
+      requiredDocuments: ['sales_contract', 'insurance_policy'],
+      excludedCategories: [],
+      'rubric.criteria.0.remove': '1',
+      'rubric.passMark': '50',
+    });
+    expect(saved.status).toBe(303);
+    const after = await t.api.get<{ rubric: { criteria: { key: string }[]; passMark: number }; excludedCategories: string[] }>(`/rounds/${id}`, w.tokens.admin);
+    expect(after.body.rubric.criteria.map((c) => c.key)).toEqual(['c3', 'c4']);
+    expect(after.body.rubric.passMark).toBe(50);
+    expect(after.body.excludedCategories).toEqual([]);
+    const listed = await admin.get('/admin/rounds');
+    expect(listed.text).toContain('2 项 · 及格 50 分');
+  });
+
   it('sort the staff list by name, page by page, without repeating or skipping anyone', async () => {
     const tag = randomUUID().slice(0, 8);
     for (const name of ['丙', '甲', '乙', '丁', '戊']) await makeUser(t.app.db, { roles: ['provincial'], name: `${tag}${name}` });

@@ -31,12 +31,15 @@ export class PageClient {
     return { status: res.status, headers: res.headers, text: await res.text() };
   }
 
-  async post(path: string, form: Record<string, string>): Promise<PageResponse> {
+  /** A form as a browser posts it; a list is a field sent once per value (ticked check boxes). */
+  async post(path: string, form: Record<string, string | string[]>): Promise<PageResponse> {
+    const body = new URLSearchParams();
+    for (const [k, v] of Object.entries(form)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
     const res = await fetch(`${this.baseUrl}${path}`, {
       method: 'POST',
       redirect: 'manual',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', ...this.cookieHeader() },
-      body: new URLSearchParams(form).toString(),
+      body: body.toString(),
     });
     this.keep(res);
     return { status: res.status, headers: res.headers, text: await res.text() };

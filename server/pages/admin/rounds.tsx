@@ -5,7 +5,10 @@ import { zodErrors } from '../../http/problem';
 import { createRound } from '../../rounds/create';
 import { updateRound } from '../../rounds/update';
 import { getRound, listRounds } from '../../rounds/list';
-import { ROUND_DEFAULTS } from '../../rounds/columns';
+import { DEFAULT_RUBRIC, ROUND_DEFAULTS } from '../../rounds/columns';
+import { documentTypes } from '../../../db/schema/cases';
+import type { Rubric } from '../../../db/schema/rounds';
+import { getEdition } from '../../catalogue/get';
 import { roundCreateSchema, roundPatchSchema } from '../../rounds/schema';
 import type { RoundView } from '../../rounds/present';
 import { listInsurers } from '../../insurers/list';
@@ -23,6 +26,8 @@ import { beijing } from './clock';
 
 type Insurer = Awaited<ReturnType<typeof listInsurers>>['items'][number];
 type Edition = Awaited<ReturnType<typeof listPublishedEditions>>[number];
+type Category = Awaited<ReturnType<typeof getEdition>>['categories'][number];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 type Values = Record<string, string | string[]>;
 interface Attempt {
   values: Values;
@@ -33,6 +38,11 @@ const CLOCKS = ['municipalReviewWorkingDays', 'revisionWorkingDays', 'provincial
 const WHOLE = ['year', 'rateBp', 'maxYears', 'banYears', 'expertQuorum'] as const;
 const WHOLE_OR_OFF = ['premiumRateCapBp', 'limitMultiple'] as const;
 const YUAN_OR_OFF = ['absoluteLimit', 'perFirmCap', 'budget'] as const;
+// the rubric as plain form rows: filled rows are criteria, blank ones room for more
+const MIN_RUBRIC_ROWS = 8;
+const SPARE_RUBRIC_ROWS = 3;
+const CRITERION = ['label', 'weight', 'maxPoints'] as const;
+const crit = (i: number, part: string) => `rubric.criteria.${i}.${part}`;
 
 const local = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
 /** An instant as a datetime-local value in Beijing time. */
@@ -58,8 +68,22 @@ function valuesOfRound(r: RoundView): Values {
     perFirmCap: r.perFirmCap === null ? '' : yuan(r.perFirmCap),
     budget: r.budget === null ? '' : yuan(r.budget),
     expertQuorum: String(r.expertQuorum),
+    requiredDocuments: r.requiredDocuments,
+    excludedCategories: r.excludedCategories,
+    ...rubricValues(r.rubric ?? DEFAULT_RUBRIC),
   };
   for (const c of CLOCKS) v[`clockLengths.${c}`] = String(r.clockLengths[c]);
+  return v;
+}
+
+function rubricValues(rubric: Rubric): Values {
+  const v: Values = { 'rubric.passMark': String(rubric.passMark) };
+  rubric.criteria.forEach((c, i) => {
+    v[crit(i, 'key')] = c.key;
+    v[crit(i, 'label')] = c.label;
+    v[crit(i, 'weight')] = String(c.weight);
+    v[crit(i, 'maxPoints')] = String(c.maxPoints);
+  });
   return v;
 }
 
@@ -78,6 +102,9 @@ function defaultValues(): Values {
     budget: '',
     expertQuorum: String(d.expertQuorum),
     insurerIds: [],
+    requiredDocuments: d.requiredDocuments,
+    excludedCategories: [],
+    ...rubricValues(d.rubric),
   };
   for (const c of CLOCKS) v[`clockLengths.${c}`] = String(d.clockLengths[c]);
   return v;
@@ -88,8 +115,41 @@ const one = (v: string | string[] | undefined) => (Array.isArray(v) ? (v[0] ?? '
 const whole = (s: string) => (/^-?\d+$/.test(s.trim()) ? Number(s.trim()) : s);
 // yuan may be typed with thousands separators, as the pages show them
 const money = (s: string) => s.replace(/[,，\s]/g, '');
+// weights and the pass mark may have decimals
+const decimal = (s: string) => (/^-?\d+(\.\d+)?$/.test(s.trim()) ? Number(s.trim()) : s);
+const list = (v: string | string[] | undefined) => (Array.isArray(v) ? v : v ? [v] : []);
 
-function bodyOf(v: Values, editing: boolean): Record<string, unknown> {
+/** How many criterion rows the form posted (their names carry the row number). */
+function rubricRowCount(v: Values): number {
+  const rows = Object.keys(v).flatMap((k) => {
+    const m = /^rubric\.criteria\.(\d+)\./.exec(k);
+    return m ? [Number(m[1]) + 1] : [];
+  });
+  return Math.min(Math.max(0, ...rows), 30 + MIN_RUBRIC_ROWS);
+}
+
+/**
+ * The rubric of the form: rows left blank or marked for removal are no criteria. A new row gets a
+ * key no other row has; `rows[j]` is the form row of the body's criterion j, for its refusals.
+ */
+function rubricOf(v: Values): { rubric: Record<string, unknown>; rows: number[] } {
+  const n = rubricRowCount(v);
+  const used = new Set(Array.from({ length: n }, (_, i) => one(v[crit(i, 'key')])).filter(Boolean));
+  const criteria: Record<string, unknown>[] = [];
+  const rows: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (one(v[crit(i, 'remove')]) !== '') continue;
+    if (CRITERION.every((part) => one(v[crit(i, part)]).trim() === '')) continue;
+    let key = one(v[crit(i, 'key')]);
+    for (let k = i + 1; key === ''; k++) if (!used.has(`c${k}`)) used.add((key = `c${k}`));
+    criteria.push({ key, label: one(v[crit(i, 'label')]), weight: decimal(one(v[crit(i, 'weight')])), maxPoints: whole(one(v[crit(i, 'maxPoints')])) });
+    rows.push(i);
+  }
+  return { rubric: { criteria, passMark: decimal(one(v['rubric.passMark'])) }, rows };
+}
+
+function bodyOf(v: Values, editing: boolean): { body: Record<string, unknown>; fieldPath: (path: string) => string } {
+  const { rubric, rows } = rubricOf(v);
   const body: Record<string, unknown> = {
     name: one(v.name),
     editionId: one(v.editionId),
@@ -100,16 +160,27 @@ function bodyOf(v: Values, editing: boolean): Record<string, unknown> {
     insurerIds: Array.isArray(v.insurerIds) ? v.insurerIds : [],
     minContract: money(one(v.minContract)),
     clockLengths: Object.fromEntries(CLOCKS.map((c) => [c, whole(one(v[`clockLengths.${c}`]))])),
+    requiredDocuments: list(v.requiredDocuments),
+    excludedCategories: list(v.excludedCategories),
+    rubric,
   };
   for (const k of WHOLE) body[k] = whole(one(v[k]));
   for (const k of WHOLE_OR_OFF) body[k] = one(v[k]).trim() === '' ? null : whole(one(v[k]));
   for (const k of YUAN_OR_OFF) body[k] = one(v[k]).trim() === '' ? null : money(one(v[k]));
   if (editing && one(v.reason).trim() !== '') body.reason = one(v.reason);
-  return body;
+  return { body, fieldPath: (path) => fieldPathOf(path, rows) };
 }
 
-// a problem of one insurer (insurerIds.2) or one clock belongs to the field that holds it
-const fieldPath = (path: string) => (/^insurerIds\.\d+$/.test(path) ? 'insurerIds' : path);
+// a problem of one insurer (insurerIds.2) or one document type belongs to the list that holds it;
+// one of criterion j to the form row it came from (its key, which the form keeps hidden, to its name)
+function fieldPathOf(path: string, rows: readonly number[]): string {
+  const item = /^(insurerIds|requiredDocuments|excludedCategories|excludedEntryIds)\.\d+$/.exec(path);
+  if (item) return item[1] ?? path;
+  const c = /^rubric\.criteria\.(\d+)\.(\w+)$/.exec(path);
+  if (c) return crit(rows[Number(c[1])] ?? Number(c[1]), c[2] === 'key' ? 'label' : (c[2] ?? ''));
+  if (/^rubric\.criteria\.\d+$/.test(path)) return 'rubric.criteria';
+  return path;
+}
 
 function RoundsPage({ p, rounds, editions, done }: { p: PageCtx; rounds: RoundView[]; editions: Map<string, string>; done?: string | undefined }) {
   const r = p.t.admin.rounds;
@@ -131,6 +202,8 @@ function RoundsPage({ p, rounds, editions, done }: { p: PageCtx; rounds: RoundVi
                 <th scope="col" safe>{r.edition}</th>
                 <th scope="col" class="num" safe>{r.rate}</th>
                 <th scope="col" class="num" safe>{r.budget}</th>
+                <th scope="col" safe>{p.t.admin.roundRules.rubric}</th>
+                <th scope="col" class="num" safe>{p.t.admin.roundRules.documentsShort}</th>
                 <th scope="col" class="num" safe>{r.version}</th>
               </tr>
             </thead>
@@ -144,6 +217,8 @@ function RoundsPage({ p, rounds, editions, done }: { p: PageCtx; rounds: RoundVi
                   <td data-label={r.edition} safe>{editions.get(x.editionId) ?? '—'}</td>
                   <td data-label={r.rate} class="num">{x.rateBp}</td>
                   <td data-label={r.budget} class="num" safe>{x.budget === null ? p.t.admin.none : yuan(x.budget)}</td>
+                  <td data-label={p.t.admin.roundRules.rubric} safe>{x.rubric ? p.t.admin.roundRules.rubricSummary(x.rubric.criteria.length, x.rubric.passMark) : p.t.admin.none}</td>
+                  <td data-label={p.t.admin.roundRules.documentsShort} class="num">{x.requiredDocuments.length}</td>
                   <td data-label={r.version} class="num">{x.paramsVersion}</td>
                 </tr>
               ))}
@@ -160,11 +235,12 @@ interface FormProps {
   round: RoundView | null;
   editions: Edition[];
   insurers: Insurer[];
+  categories: Category[];
   attempt: Attempt | null;
   done?: string | undefined;
 }
 
-function RoundForm({ p, round, editions, insurers, attempt, done }: FormProps) {
+function RoundForm({ p, round, editions, insurers, categories, attempt, done }: FormProps) {
   const r = p.t.admin.rounds;
   const errors = attempt?.errors ?? [];
   const v = attempt?.values ?? (round ? valuesOfRound(round) : defaultValues());
@@ -174,7 +250,28 @@ function RoundForm({ p, round, editions, insurers, attempt, done }: FormProps) {
   const editionErrors = errorsAt(errors, 'editionId');
   // the round's own edition stays choosable even when a newer one has been published since
   const editionOptions = round && !editions.some((e) => e.id === round.editionId) ? [{ id: round.editionId, label: round.editionId }] : [];
-  const fields = ['name', 'year', 'editionId', 'opensAt', 'closesAt', 'insuranceStartsOn', 'insuranceEndsOn', 'insurerIds', ...WHOLE, ...WHOLE_OR_OFF, ...YUAN_OR_OFF, 'minContract', 'reason', ...CLOCKS.map((c) => `clockLengths.${c}`)];
+  const rubricRows = Math.max(MIN_RUBRIC_ROWS, rubricRowCount(v) + SPARE_RUBRIC_ROWS);
+  const fields = [
+    'name',
+    'year',
+    'editionId',
+    'opensAt',
+    'closesAt',
+    'insuranceStartsOn',
+    'insuranceEndsOn',
+    'insurerIds',
+    ...WHOLE,
+    ...WHOLE_OR_OFF,
+    ...YUAN_OR_OFF,
+    'minContract',
+    'reason',
+    ...CLOCKS.map((c) => `clockLengths.${c}`),
+    'requiredDocuments',
+    'excludedCategories',
+    'rubric.criteria',
+    'rubric.passMark',
+    ...Array.from({ length: rubricRows }, (_, i) => CRITERION.map((part) => crit(i, part))).flat(),
+  ];
   return (
     <AdminLayout p={p} title={round ? r.editTitle(round.name) : r.create} done={done}>
       {editions.length === 0 && !round ? <p class="empty" safe>{r.noEdition}</p> : ''}
@@ -236,6 +333,7 @@ function RoundForm({ p, round, editions, insurers, attempt, done }: FormProps) {
         {text('maxYears', r.maxYears)}
         {text('banYears', r.banYears)}
         {text('expertQuorum', r.expertQuorum)}
+        <RoundRuleFields p={p} v={v} errors={errors} categories={categories} rubricRows={rubricRows} excludedEntries={round?.excludedEntryIds.length ?? 0} />
         <h2 safe>{r.clocks}</h2>
         {CLOCKS.map((c) => text(`clockLengths.${c}`, r.clockNames[c] ?? c))}
         {round ? <Field p={p} name="reason" label={r.reason} errors={errors} value={one(v.reason)} multiline /> : ''}
@@ -253,8 +351,7 @@ function formValues(req: Request): Values {
     if (typeof x === 'string') v[k] = x;
     else if (Array.isArray(x)) v[k] = x.filter((s): s is string => typeof s === 'string');
   }
-  const ids = v.insurerIds;
-  v.insurerIds = Array.isArray(ids) ? ids : ids ? [ids] : [];
+  for (const k of ['insurerIds', 'requiredDocuments', 'excludedCategories']) v[k] = list(v[k]);
   return v;
 }
 
@@ -262,7 +359,14 @@ async function showForm(req: Request, res: Response, round: RoundView | null, at
   const p = pageOf(res);
   const ctx = adminOf(p);
   const [editions, insurers] = await Promise.all([listPublishedEditions(p.app), listInsurers(ctx)]);
-  await render(res, <RoundForm p={p} round={round} editions={editions} insurers={insurers.items} attempt={attempt} done={doneOf(req.query, p.t.admin.rounds.done)} />, status);
+  // the exclusions offered are the categories of the edition the form names: the chosen one, the round's, or the first offered
+  const chosen = one(attempt?.values.editionId) || round?.editionId || editions[0]?.id || '';
+  const categories = UUID.test(chosen) ? await getEdition(p.app, ctx.user, chosen).then((e) => e.categories, () => []) : [];
+  await render(
+    res,
+    <RoundForm p={p} round={round} editions={editions} insurers={insurers.items} categories={categories} attempt={attempt} done={doneOf(req.query, p.t.admin.rounds.done)} />,
+    status,
+  );
 }
 
 export function adminRounds(router: Router) {
@@ -280,7 +384,8 @@ export function adminRounds(router: Router) {
   router.post('/admin/rounds', requireCsrf(), async (req, res) => {
     const ctx = adminOf(pageOf(res));
     const values = formValues(req);
-    const parsed = roundCreateSchema.safeParse(bodyOf(values, false));
+    const { body, fieldPath } = bodyOf(values, false);
+    const parsed = roundCreateSchema.safeParse(body);
     if (!parsed.success) return showForm(req, res, null, { values, errors: atFields(zodErrors(parsed.error, ''), fieldPath) }, 400);
     let id: string;
     try {
@@ -300,7 +405,8 @@ export function adminRounds(router: Router) {
     const ctx = adminOf(pageOf(res));
     const round = await getRound(ctx, idParam(req.params.id, 'round'));
     const values = formValues(req);
-    const parsed = roundPatchSchema.safeParse(bodyOf(values, true));
+    const { body, fieldPath } = bodyOf(values, true);
+    const parsed = roundPatchSchema.safeParse(body);
     if (!parsed.success) return showForm(req, res, round, { values, errors: atFields(zodErrors(parsed.error, ''), fieldPath) }, 400);
     try {
       await updateRound(ctx, round.id, parsed.data);
@@ -312,4 +418,132 @@ export function adminRounds(router: Router) {
     }
     res.redirect(303, `/admin/rounds/${round.id}?done=updated`);
   });
+}
+
+/** The problems of one field or list, tied to it by id. */
+function Problems({ p, id, errors }: { p: PageCtx; id: string; errors: readonly FieldError[] }) {
+  if (errors.length === 0) return '';
+  return (
+    <p class="error" id={id}>
+      {errors.map((e) => (
+        <span safe>{problemText(e, p.locale)}</span>
+      ))}
+    </p>
+  );
+}
+
+const invalid = (errors: readonly FieldError[], id: string) => (errors.length ? { 'aria-invalid': 'true', 'aria-describedby': id } : {});
+
+interface RuleFieldsProps {
+  p: PageCtx;
+  v: Values;
+  errors: readonly FieldError[];
+  categories: Category[];
+  rubricRows: number;
+  excludedEntries: number;
+}
+
+/** Required documents, excluded catalogue categories and the expert rubric (SPEC §3, §5). */
+function RoundRuleFields({ p, v, errors, categories, rubricRows, excludedEntries }: RuleFieldsProps) {
+  const r = p.t.admin.roundRules;
+  const docs = list(v.requiredDocuments);
+  const excluded = list(v.excludedCategories);
+  const docErrors = errorsAt(errors, 'requiredDocuments');
+  const catErrors = errorsAt(errors, 'excludedCategories');
+  const criteriaErrors = errorsAt(errors, 'rubric.criteria');
+  // categories of the edition, top then major; a name excluded that the edition does not list stays choosable
+  const names = categories.flatMap((t) => [...(t.top ? [{ name: t.top, top: true }] : []), ...t.majors.flatMap((m) => (m.major ? [{ name: m.major, top: false }] : []))]);
+  const others = excluded.filter((x) => !names.some((n) => n.name === x)).map((name) => ({ name, top: true }));
+  return (
+    <>
+      <h2 safe>{r.documents}</h2>
+      <fieldset class={docErrors.length ? 'field invalid' : 'field'} {...(docErrors.length ? { 'aria-describedby': 'f-requiredDocuments-error' } : {})}>
+        <legend safe>{r.documentsLegend}</legend>
+        <Problems p={p} id="f-requiredDocuments-error" errors={docErrors} />
+        <div class="round-checks">
+          {documentTypes.map((d) => (
+            <label class="check">
+              <input type="checkbox" name="requiredDocuments" value={d} checked={docs.includes(d)} /> <span safe>{p.t.docTypes[d]}</span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <h2 safe>{r.exclusions}</h2>
+      <fieldset class={catErrors.length ? 'field invalid' : 'field'} aria-describedby={['f-excludedCategories-hint', catErrors.length ? 'f-excludedCategories-error' : ''].filter(Boolean).join(' ')}>
+        <legend safe>{r.categoriesLegend}</legend>
+        <p class="hint" id="f-excludedCategories-hint" safe>
+          {r.categoriesHint}
+        </p>
+        <Problems p={p} id="f-excludedCategories-error" errors={catErrors} />
+        {names.length + others.length === 0 ? (
+          <p class="empty" safe>{r.noCategories}</p>
+        ) : (
+          <div class="round-checks">
+            {[...names, ...others].map((c) => (
+              <label class={c.top ? 'check' : 'check sub'}>
+                <input type="checkbox" name="excludedCategories" value={c.name} checked={excluded.includes(c.name)} /> <span safe>{c.name}</span>
+              </label>
+            ))}
+          </div>
+        )}
+        {excludedEntries > 0 ? <p class="hint" safe>{r.entriesExcluded(excludedEntries)}</p> : ''}
+      </fieldset>
+      <h2 safe>{r.rubric}</h2>
+      <p class="hint" id="f-rubric-hint" safe>
+        {r.rubricHint}
+      </p>
+      <Problems p={p} id="f-rubric-criteria-error" errors={criteriaErrors} />
+      <div class="table-wrap">
+        <table class="stack round-rubric" {...(criteriaErrors.length ? { 'aria-describedby': 'f-rubric-criteria-error' } : {})}>
+          <caption class="visually-hidden" safe>{r.rubric}</caption>
+          <thead>
+            <tr>
+              <th scope="col" safe>{r.criterion}</th>
+              <th scope="col" class="num" safe>{r.weight}</th>
+              <th scope="col" class="num" safe>{r.maxPoints}</th>
+              <th scope="col" safe>{r.remove}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {Array.from({ length: rubricRows }, (_, i) => {
+              const filled = CRITERION.some((part) => one(v[crit(i, part)]).trim() !== '');
+              const cell = (part: (typeof CRITERION)[number], label: string, cls?: string) => {
+                const id = `f-rubric-${i}-${part}`;
+                const mine = errorsAt(errors, crit(i, part));
+                return (
+                  <td data-label={label} class={[cls, mine.length ? 'invalid' : ''].filter(Boolean).join(' ') || undefined}>
+                    <label for={id} class="visually-hidden" safe>{r.rowLabel(i + 1, label)}</label>
+                    <Problems p={p} id={`${id}-error`} errors={mine} />
+                    <input id={id} name={crit(i, part)} value={one(v[crit(i, part)])} inputmode={part === 'label' ? undefined : 'decimal'} {...invalid(mine, `${id}-error`)} />
+                  </td>
+                );
+              };
+              return (
+                <tr>
+                  {cell('label', r.criterion)}
+                  {cell('weight', r.weight, 'num')}
+                  {cell('maxPoints', r.maxPoints, 'num')}
+                  <td data-label={r.remove}>
+                    {one(v[crit(i, 'key')]) ? <input type="hidden" name={crit(i, 'key')} value={one(v[crit(i, 'key')])} /> : ''}
+                    {filled ? (
+                      <label class="check">
+                        <input type="checkbox" name={crit(i, 'remove')} value="1" checked={one(v[crit(i, 'remove')]) !== ''} />{' '}
+                        <span>
+                          <span class="visually-hidden" safe>{r.rowLabel(i + 1, '')}</span>
+                          <span safe>{r.remove}</span>
+                        </span>
+                      </label>
+                    ) : (
+                      ''
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <Field p={p} name="rubric.passMark" label={r.passMark} hint={r.passMarkHint} errors={errors} value={one(v['rubric.passMark'])} />
+    </>
+  );
 }

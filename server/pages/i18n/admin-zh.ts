@@ -222,6 +222,27 @@ export const adminZh = {
     setSubmit: '设定',
     done: { moved: '时钟已调整。' } as Record<string, string>,
   },
+  // the round form's documents, exclusions and expert rubric
+  roundRules: {
+    documents: '申报材料',
+    documentsLegend: '提交申报时必须上传的材料',
+    documentsShort: '必备材料数',
+    exclusions: '排除的目录类别',
+    categoriesLegend: '本批次不受理的目录类别（本批次目录版本）',
+    categoriesHint: '勾选的类别及其下所有条目不能在本批次申报。更换目录版本后，请先保存，再选择该版本的类别。',
+    noCategories: '所选目录版本没有类别。',
+    entriesExcluded: (n: number) => `另有 ${n} 个目录条目被单独排除（通过接口设置）。`,
+    rubric: '专家评分表',
+    rubricHint: '每行一项评分标准：名称、权重、满分。得分 = Σ 分数 × 权重。留空的行不计；勾选“删除”可去掉一项；要增加一项，填写空行即可。',
+    criterion: '评分项名称',
+    weight: '权重',
+    maxPoints: '满分',
+    remove: '删除',
+    rowLabel: (n: number, what: string) => `第 ${n} 行 ${what}`,
+    passMark: '及格分',
+    passMarkHint: '不得高于各项满分 × 权重之和',
+    rubricSummary: (n: number, pass: number) => `${n} 项 · 及格 ${pass} 分`,
+  },
 };
 
 export type AdminMessages = typeof adminZh;
