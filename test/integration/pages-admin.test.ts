@@ -167,8 +167,10 @@ describe('the administrator pages', () => {
 
   it("take a round's rubric, required documents and excluded categories from the form, and name the rubric's refusals beside their row", async () => {
     const admin = await signedIn(w.people.admin.email);
-    const blank = await admin.get('/admin/rounds/new');
+    // the categories offered are those of the edition the address names
+    const blank = await admin.get(`/admin/rounds/new?editionId=${w.edition.id}`);
     expect(blank.status).toBe(200);
+    expect(blank.text).toContain(`<option value="${w.edition.id}" selected>`);
     const csrf = PageClient.csrfOf(blank.text);
     // the text fields as the form fills them (SPEC defaults), without the default rubric's rows
     const fields = Object.fromEntries(

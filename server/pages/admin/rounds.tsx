@@ -359,12 +359,22 @@ async function showForm(req: Request, res: Response, round: RoundView | null, at
   const p = pageOf(res);
   const ctx = adminOf(p);
   const [editions, insurers] = await Promise.all([listPublishedEditions(p.app), listInsurers(ctx)]);
-  // the exclusions offered are the categories of the edition the form names: the chosen one, the round's, or the first offered
-  const chosen = one(attempt?.values.editionId) || round?.editionId || editions[0]?.id || '';
+  // the exclusions offered are the categories of the edition the form names: the chosen one (in the
+  // form, or asked for in the address of a new round's form), the round's, or the first offered
+  const asked = !round && typeof req.query.editionId === 'string' && UUID.test(req.query.editionId) ? req.query.editionId : '';
+  const chosen = one(attempt?.values.editionId) || asked || round?.editionId || editions[0]?.id || '';
   const categories = UUID.test(chosen) ? await getEdition(p.app, ctx.user, chosen).then((e) => e.categories, () => []) : [];
   await render(
     res,
-    <RoundForm p={p} round={round} editions={editions} insurers={insurers.items} categories={categories} attempt={attempt} done={doneOf(req.query, p.t.admin.rounds.done)} />,
+    <RoundForm
+      p={p}
+      round={round}
+      editions={editions}
+      insurers={insurers.items}
+      categories={categories}
+      attempt={attempt ?? (asked ? { values: { ...defaultValues(), editionId: asked }, errors: [] } : null)}
+      done={doneOf(req.query, p.t.admin.rounds.done)}
+    />,
     status,
   );
 }
