@@ -3,10 +3,10 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUscc } from '../../seeds/factories';
 import { REQUIRED_DOCUMENTS } from '../../seeds/factories';
-import { zh } from '../../server/pages/i18n/zh';
 import { pdfBytes } from '../fixtures/documents/files';
 import { startSmtpSink, type SmtpSink } from '../support/smtp';
 import { consoleErrors, descriptionOf, expectAccessible, fitsWidth, openPage, signIn, useBrowser } from '../support/browser';
+import { fillApplication, uploadDocument as upload } from '../support/journeys';
 
 // A firm's whole way in, through the browser only: it registers, confirms from the mailbox (the
 // mail worker sends to a real SMTP server in this process), signs in, fills in the application
@@ -28,13 +28,6 @@ function withWrongCheck(code: string): string {
   return code.slice(0, 17) + (code.endsWith('0') ? '1' : '0');
 }
 
-async function upload(page: Page, type: (typeof REQUIRED_DOCUMENTS)[number], name: string, bytes: Buffer, mimeType = 'application/pdf') {
-  const kind = zh.docTypes[type];
-  await page.getByLabel(`选择${kind}文件`).setInputFiles({ name, mimeType, buffer: bytes });
-  const loaded = page.waitForEvent('load');
-  await page.locator(`form:has(#kind-${type})`).getByRole('button', { name: /^上传/ }).click();
-  await loaded;
-}
 
 describe('a firm, from registration to a submitted application, in a browser', { timeout: 240_000 }, () => {
   it('registers, confirms by email, signs in, applies with the picker, uploads, and submits', async () => {
@@ -84,31 +77,7 @@ describe('a firm, from registration to a submitted application, in a browser', {
     // the application form: the material from the catalogue picker, searched as one types
     await page.getByRole('main').getByRole('link', { name: '新建申请' }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('新建申请');
-    await page.getByLabel('在目录中搜索材料').fill('硅晶圆');
-    await expect.poll(() => page.getByRole('radio').count()).toBe(1);
-    await page.getByRole('radio', { name: /硅晶圆/ }).focus();
-    await page.keyboard.press('Space');
-    expect(await page.getByRole('radio', { name: /硅晶圆/ }).isChecked()).toBe(true);
-    await page.getByLabel('规格型号').fill('300 mm, P型');
-    await page.getByLabel('批号（选填）').fill('B2026-001');
-    await page.getByLabel('用户单位名称').fill('宁波芯片制造有限公司');
-    await page.getByLabel('用户单位统一社会信用代码').fill(randomUscc('330200'));
-    await page.getByLabel('本企业声明：用户单位不是本企业的关联企业').check();
-    await page.getByLabel('本企业声明：用户单位不是贸易商').check();
-    await page.getByLabel('合同编号').fill('HT-2026-018');
-    await page.getByLabel('签订日期').fill('2026-03-01');
-    await page.getByLabel('合同金额（元）').fill('10,000,000.00');
-    await page.getByLabel('销售数量').fill('20000');
-    await page.getByLabel('计量单位').fill('片');
-    await page.getByLabel('交付日期').fill('2026-04-01');
-    await page.getByLabel('承保保险公司').selectOption({ label: w.insurer.name });
-    await page.getByLabel('保单号').fill(`PICC-2026-${randomUUID().slice(0, 8)}`);
-    await page.getByLabel('保险金额（责任限额，元）').fill('60,000,000.00');
-    await page.getByLabel('保费（元）').fill('1500000');
-    await page.getByLabel('保险起期').fill('2026-04-01');
-    await page.getByLabel('保险止期').fill('2027-03-31');
-    await page.getByLabel('保费发票号码').fill('FP-0001');
-    await page.getByLabel('保费支付日期').fill('2026-03-25');
+    await fillApplication(page, w);
     await expectAccessible(page, 'firm-application-form');
     await page.getByRole('button', { name: '保存草稿' }).click();
     await expect.poll(() => page.getByRole('status').first().textContent()).toBe('申请已保存。');

@@ -1,23 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { and, eq, sql } from 'drizzle-orm';
-import { outbox, timers } from '../../db/schema';
-import { deliverEvent, deliveryPayload } from '../../server/engine/deliver';
-import { fireTimer } from '../../server/engine/timers';
-import { SettableClock } from '../../server/clock';
 import { consoleErrors, descriptionOf, expectAccessible, fitsWidth, openPage, signIn, useBrowser } from '../support/browser';
+import { acceptAssignment, clockBack, endNoticePeriod, fillScores, INNOVATION, REVIEW_COMMENT, RUBRIC, sendScores } from '../support/journeys';
 
 // The review stage in a browser (SPEC §4): the provincial reviewer assigns a panel, each expert
 // scores with the rubric, the notice is published, a visitor objects, the objection is dismissed,
 // and the notice's period ends with the case approved. Time moves here: the file's database is its own.
 const { t, w, browser } = useBrowser();
-
-const INNOVATION = '技术先进性 / innovation（权重 1，满分 30 分）';
-const RUBRIC: [string, string][] = [
-  [INNOVATION, '26'],
-  ['首批次应用属性 / first-batch use（权重 1，满分 30 分）', '24'],
-  ['市场与产业带动 / market impact（权重 1，满分 20 分）', '15'],
-  ['风险保障合理性 / risk cover（权重 1，满分 20 分）', '16'],
-];
 
 describe('the expert review, the notice and its objection, in a browser', { timeout: 240_000 }, () => {
   it('takes a case from expert assignment to approval through the pages', async () => {
@@ -53,27 +41,21 @@ describe('the expert review, the notice and its objection, in a browser', { time
       if (!expert) continue;
       const page = await openPage(browser, t.url, { phone: i === 0 });
       await signIn(page, expert.user.email);
-      await page.goto('/inbox');
-      await page.getByRole('link', { name: number }).click();
-      await page.getByRole('button', { name: '确认：接受评审任务' }).click();
-      const form = page.getByRole('form', { name: '评分' });
-      await expect.poll(() => form.count()).toBe(1);
-      for (const [label, points] of RUBRIC) await form.getByLabel(label).fill(i === 0 && label === INNOVATION ? '35' : points);
-      await form.getByLabel('评审意见').fill('材料性能指标达到目录要求，首批次应用属实。');
+      await acceptAssignment(page, number);
+      // the first types a score above a criterion's maximum
+      await fillScores(page, i === 0 ? RUBRIC.map(([label, points]) => [label, label === INNOVATION ? '35' : points]) : RUBRIC);
       if (i === 0) {
         expect(await fitsWidth(page)).toBe(true);
         await expectAccessible(page, 'review-score-expert-phone');
-        await form.getByRole('button', { name: '提交评分' }).click();
+        await page.getByRole('form', { name: '评分' }).getByRole('button', { name: '提交评分' }).click();
         await expect.poll(() => page.getByLabel(INNOVATION).getAttribute('aria-invalid')).toBe('true');
         expect(await descriptionOf(page, INNOVATION)).toContain('最高 30 分');
         // what was typed is kept
-        expect(await page.getByLabel('评审意见').inputValue()).toBe('材料性能指标达到目录要求，首批次应用属实。');
+        expect(await page.getByLabel('评审意见').inputValue()).toBe(REVIEW_COMMENT);
         await expectAccessible(page, 'review-score-error-phone');
         await page.getByLabel(INNOVATION).fill('26');
       }
-      await page.getByRole('form', { name: '评分' }).getByRole('button', { name: '提交评分' }).click();
-      await expect.poll(() => page.getByText('您已提交评分，以下为提交的内容（不可修改）。').count()).toBe(1);
-      expect(await page.getByRole('form', { name: '评分' }).count()).toBe(0);
+      await sendScores(page);
       expect(await page.getByRole('cell', { name: '81.00' }).count()).toBeGreaterThan(0);
       if (i === 0) await expectAccessible(page, 'review-scored-expert-phone');
       await page.context().close();
@@ -125,15 +107,8 @@ describe('the expert review, the notice and its objection, in a browser', { time
     expect((await t.api.get<{ state: string }>(`/cases/${caseId}`, w.tokens.provincial)).body.state).toBe('notice');
 
     // the notice's period ends: the clock is moved past its expiry, the expiry fires, the case is approved
-    if (!(t.app.clock instanceof SettableClock)) throw new Error('the test app has no settable clock');
-    const [expiry] = await t.app.db.select().from(timers).where(and(eq(timers.ownerId, noticeId), eq(timers.purpose, 'expiry')));
-    if (!expiry) throw new Error('no expiry timer armed');
-    expect((await t.api.post('/admin/clock', { set: new Date(expiry.fireAt.getTime() + 60_000).toISOString() }, w.tokens.admin)).status).toBe(200);
     try {
-      expect(await fireTimer(t.app, expiry.id)).toBe(true);
-      const [message] = (await t.app.db.select().from(outbox).where(and(eq(outbox.topic, 'event'), sql`${outbox.payload}->'from'->>'id' = ${noticeId}`))).map((r) => deliveryPayload.parse(r.payload));
-      if (!message) throw new Error('the closed notice told no case');
-      await deliverEvent(t.app, message);
+      await endNoticePeriod(t, w, noticeId);
       await provincial.goto(`/cases/${caseId}`);
       await expect.poll(() => provincial.locator('main p .badge').first().textContent()).toBe('补偿已核定');
 
@@ -144,7 +119,7 @@ describe('the expert review, the notice and its objection, in a browser', { time
       await expect.poll(() => provincial.getByText('Dismissed').count()).toBeGreaterThan(0);
       await expectAccessible(provincial, 'review-notice-staff-en');
     } finally {
-      await t.app.clock.set(new Date());
+      await clockBack(t);
     }
     expect(consoleErrors).toEqual([]);
   });
