@@ -32,7 +32,7 @@ export function warningsFor(row: CaseRow, round: RoundRow): Warning[] {
       out.push({
         code: 'premium_rate_above_cap',
         message: `the premium rate is above the subsidised cap of ${(round.premiumRateCapBp ?? 0) / 100} %; the subsidy will be capped`,
-        messageZh: `保险费率高于 ${(round.premiumRateCapBp ?? 0) / 100}% 的补贴上限，补贴将按上限计算`,
+        messageZh: `保险费率高于 ${(round.premiumRateCapBp ?? 0) / 100}% 的补偿上限，补偿将按上限计算`,
       });
     }
   }

@@ -38,8 +38,8 @@ const firmProfileComplete: Rule = ({ firm }) => {
   const uscc = checkUscc(firm.uscc);
   if (!uscc.ok) incomplete('enterprise.uscc', `the firm's unified social credit code is invalid (${uscc.message.en})`, `企业统一社会信用代码无效（${uscc.message.zh}）`);
   if (!isCityCode(firm.city)) incomplete('enterprise.city', `the firm's city "${firm.city}" is not a city of the province`, `企业所在城市"${firm.city}"不是本省地市`);
-  if (!firm.bankName.trim()) incomplete('enterprise.bankName', 'the bank for the subsidy is missing', '缺少补贴收款开户银行');
-  if (!firm.bankAccount.trim()) incomplete('enterprise.bankAccount', 'the bank account for the subsidy is missing', '缺少补贴收款银行账号');
+  if (!firm.bankName.trim()) incomplete('enterprise.bankName', 'the bank for the subsidy is missing', '缺少补偿收款开户银行');
+  if (!firm.bankAccount.trim()) incomplete('enterprise.bankAccount', 'the bank account for the subsidy is missing', '缺少补偿收款银行账号');
   return out;
 };
 

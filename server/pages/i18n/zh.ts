@@ -186,7 +186,7 @@ export const zh = {
     premium: '保费（元）',
     liabilityLimit: '保险金额（元）',
     policyPeriod: '保险期间',
-    subsidy: '补贴金额（元）',
+    subsidy: '补偿金额（元）',
     notGiven: '未填写',
     warnings: '提示',
     documents: '申请材料',

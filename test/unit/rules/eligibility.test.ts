@@ -83,13 +83,13 @@ describe("the firm's profile", () => {
         code: 'firm.profile_incomplete',
         path: 'enterprise.bankName',
         message: 'the firm profile is incomplete: the bank for the subsidy is missing; update it on the enterprise page',
-        messageZh: '企业信息不完整：缺少补贴收款开户银行，请在企业信息页补充',
+        messageZh: '企业信息不完整：缺少补偿收款开户银行，请在企业信息页补充',
       },
       {
         code: 'firm.profile_incomplete',
         path: 'enterprise.bankAccount',
         message: 'the firm profile is incomplete: the bank account for the subsidy is missing; update it on the enterprise page',
-        messageZh: '企业信息不完整：缺少补贴收款银行账号，请在企业信息页补充',
+        messageZh: '企业信息不完整：缺少补偿收款银行账号，请在企业信息页补充',
       },
     ]);
   });
