@@ -11,6 +11,7 @@ import { listPublicNotices } from '../notices/list-public';
 import { getPublicNotice } from '../notices/get-public';
 import { listObjections, OBJECTION_READERS } from '../notices/list-objections';
 import { Layout } from './layout';
+import { NoticeStateTag, NoticeTable } from './notices';
 import { CsrfField, FormProblems, errorsAt } from './components/form';
 import { filled, NextPage } from './components/pager';
 import { requireCsrf } from './csrf';
@@ -83,39 +84,13 @@ function PublishForm({ p, awaiting, attempt, cursor }: { p: PageCtx; awaiting: A
 
 function RecentNotices({ p, notices }: { p: PageCtx; notices: Notices }) {
   const r = p.t.review;
-  const n = p.t.notices;
   return (
     <section aria-labelledby="recent">
       <h2 id="recent" safe>{r.recent}</h2>
       {notices.items.length === 0 ? (
         <p class="empty" safe>{r.noNotices}</p>
       ) : (
-        <div class="table-wrap">
-          <table class="stack">
-            <thead>
-              <tr>
-                <th scope="col" safe>{n.number}</th>
-                <th scope="col" safe>{n.state}</th>
-                <th scope="col" safe>{n.period}</th>
-                <th scope="col" class="num" safe>{n.caseCount}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {notices.items.map((item) => (
-                <tr>
-                  <td data-label={n.number}>
-                    <a href={`/review/notices/${item.id}`} safe>{item.number}</a>
-                  </td>
-                  <td data-label={n.state}>
-                    <span class={`badge state-${item.state === 'open' ? 'notice' : 'closed'}`} safe>{item.state === 'open' ? n.open : n.closed}</span>
-                  </td>
-                  <td data-label={n.period} safe>{`${date(item.startsOn, p.locale)} – ${date(item.endsOn, p.locale)}`}</td>
-                  <td data-label={n.caseCount} class="num">{item.caseCount}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <NoticeTable p={p} items={notices.items} href={(id) => `/review/notices/${id}`} />
       )}
     </section>
   );
@@ -153,7 +128,7 @@ function NoticeStaffPage({ p, notice, objections, workingDays, published }: { p:
         <dl class="summary">
           <dt safe>{n.state}</dt>
           <dd>
-            <span class={`badge state-${notice.state === 'open' ? 'notice' : 'closed'}`} safe>{notice.state === 'open' ? n.open : n.closed}</span>
+            <NoticeStateTag p={p} state={notice.state} />
           </dd>
           <dt safe>{r.publishedAt}</dt>
           <dd safe>{instant(notice.publishedAt, p.locale)}</dd>

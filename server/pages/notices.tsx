@@ -19,8 +19,42 @@ import { field, idParam, type PageCtx, pageOf, render } from './page';
 type Notice = Awaited<ReturnType<typeof getPublicNotice>>;
 type NoticeList = Awaited<ReturnType<typeof listPublicNotices>>;
 
-function StateTag({ p, state }: { p: PageCtx; state: string }) {
+/** A notice's state as a badge: open (公示中) or closed. */
+export function NoticeStateTag({ p, state }: { p: PageCtx; state: string }) {
   return <span class={`badge state-${state === 'open' ? 'notice' : 'closed'}`} safe>{state === 'open' ? p.t.notices.open : p.t.notices.closed}</span>;
+}
+
+/** Notices as a table: number (linked where `href` says), state, period, number of cases. The public list and the staff's. */
+export function NoticeTable({ p, items, href }: { p: PageCtx; items: NoticeList['items']; href: (id: string) => string }) {
+  const n = p.t.notices;
+  return (
+    <div class="table-wrap">
+      <table class="stack">
+        <thead>
+          <tr>
+            <th scope="col" safe>{n.number}</th>
+            <th scope="col" safe>{n.state}</th>
+            <th scope="col" safe>{n.period}</th>
+            <th scope="col" class="num" safe>{n.caseCount}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((item) => (
+            <tr>
+              <td data-label={n.number}>
+                <a href={href(item.id)} safe>{item.number}</a>
+              </td>
+              <td data-label={n.state}>
+                <NoticeStateTag p={p} state={item.state} />
+              </td>
+              <td data-label={n.period} safe>{`${date(item.startsOn, p.locale)} – ${date(item.endsOn, p.locale)}`}</td>
+              <td data-label={n.caseCount} class="num">{item.caseCount}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
 }
 
 function NoticeListPage({ p, list }: { p: PageCtx; list: NoticeList }) {
@@ -31,32 +65,7 @@ function NoticeListPage({ p, list }: { p: PageCtx; list: NoticeList }) {
       {list.items.length === 0 ? (
         <p class="empty" safe>{n.empty}</p>
       ) : (
-        <div class="table-wrap">
-          <table class="stack">
-            <thead>
-              <tr>
-                <th scope="col" safe>{n.number}</th>
-                <th scope="col" safe>{n.state}</th>
-                <th scope="col" safe>{n.period}</th>
-                <th scope="col" class="num" safe>{n.caseCount}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.items.map((item) => (
-                <tr>
-                  <td data-label={n.number}>
-                    <a href={`/notices/${item.id}`} safe>{item.number}</a>
-                  </td>
-                  <td data-label={n.state}>
-                    <StateTag p={p} state={item.state} />
-                  </td>
-                  <td data-label={n.period} safe>{`${date(item.startsOn, p.locale)} – ${date(item.endsOn, p.locale)}`}</td>
-                  <td data-label={n.caseCount} class="num">{item.caseCount}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <NoticeTable p={p} items={list.items} href={(id) => `/notices/${id}`} />
       )}
       <NextPage path="/notices" query={{}} cursor={list.nextCursor} label={p.t.catalogue.more} />
     </Layout>
@@ -99,7 +108,7 @@ function NoticePage({ p, notice, attempt, filed }: { p: PageCtx; notice: Notice;
   return (
     <Layout p={p} title={`${n.title} ${notice.number}`}>
       <p>
-        <StateTag p={p} state={notice.state} /> <span safe>{`${n.period}：${date(notice.startsOn, p.locale)} – ${date(notice.endsOn, p.locale)}`}</span>
+        <NoticeStateTag p={p} state={notice.state} /> <span safe>{`${n.period}：${date(notice.startsOn, p.locale)} – ${date(notice.endsOn, p.locale)}`}</span>
       </p>
       {filed ? <p role="status" class="done" safe>{n.filed}</p> : ''}
       <div class="table-wrap">
