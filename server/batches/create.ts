@@ -97,7 +97,8 @@ export async function createBatch(ctx: ServiceContext, input: CreateBatchInput) 
       const cw = caseWorkflow(ctx.app);
       for (const caseId of members.map((m) => m.id).sort()) {
         const event = { type: 'BATCHED', batchId: id, meta: { at: meta.at, actorId: null, role: 'system' } } satisfies CaseEvent;
-        await applyEvent(tx, ctx.app, cw, { id: caseId, user: null, requestId: ctx.requestId, event });
+        // moved by the system, as only a batch may; recorded as the creator's doing
+        await applyEvent(tx, ctx.app, cw, { id: caseId, user: null, causedBy: { id: ctx.user.id, role: created.role }, requestId: ctx.requestId, event });
       }
       return presentBatch(tx, ctx, created.row, created.snapshot, created.facts);
     })

@@ -12,6 +12,12 @@ export interface ApplyInput<Row extends WorkflowRow, Facts, Event extends Engine
   event: Event;
   /** null for the system (deadline sweep) */
   user: User | null;
+  /**
+   * For a system event (user null) that a person's act on another row set off — a batch's approval
+   * telling its cases, a payment recorded on the batch: the history names that person and the role
+   * they acted in, while the event stays authorised, and seen by the machine, as the system's.
+   */
+  causedBy?: { id: string; role: string };
   requestId: string | null;
   ifMatch?: number;
   /** the row as the caller already locked it (definition.load with lock), to save a round trip */
@@ -57,12 +63,13 @@ export async function applyEvent<Row extends WorkflowRow, Facts, Event extends E
   const state = def.primaryState(next.value);
   const updated = await def.persist(tx, row, { value: next.value, context: next.context, state }, event, now);
   const { meta: _meta, type: _type, ...fields } = event;
+  const cause = input.user ? undefined : input.causedBy;
   await appendHistory(tx, {
     ownerKind: def.kind,
     ownerId: row.id,
     eventType: event.type,
-    actorId: event.meta.actorId,
-    actorRole: role,
+    actorId: cause?.id ?? event.meta.actorId,
+    actorRole: cause?.role ?? role,
     at: now,
     requestId: input.requestId,
     stateBefore: row.state,
@@ -70,7 +77,7 @@ export async function applyEvent<Row extends WorkflowRow, Facts, Event extends E
     payload: { ...fields, ...prepared.historyExtra },
     machineVersion: row.machineVersion,
   });
-  return { row: updated, snapshot: next, facts };
+  return { row: updated, snapshot: next, facts, role };
 }
 
 /**
