@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { catalogueEditions, insurers, userInvitations, users } from '../../db/schema';
-import { makeUser } from '../../seeds/factories';
+import { makeEdition, makeUser } from '../../seeds/factories';
 import { useTestApp } from '../support/use-app';
 import { PageClient } from '../support/pages';
 
@@ -15,6 +15,23 @@ const signedIn = async (email: string) => {
   await b.signIn(email);
   return b;
 };
+
+/** A round form's text fields as the page filled them, with a new name, a window in 2027 and the choices given. */
+function roundFormOf(html: string, choices: { editionId: string; insurerIds: string[] }): Record<string, string | string[]> {
+  const fields = Object.fromEntries([...html.matchAll(/<input(?![^>]*type="checkbox")[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)].map((m): [string, string] => [m[1] ?? '', m[2] ?? '']));
+  return {
+    ...fields,
+    _csrf: PageClient.csrfOf(html),
+    name: `排除条目批次 ${randomUUID().slice(0, 6)}`,
+    year: '2027',
+    opensAt: '2027-03-01T09:00',
+    closesAt: '2027-04-30T17:00',
+    insuranceStartsOn: '2027-01-01',
+    insuranceEndsOn: '2027-12-31',
+    requiredDocuments: ['sales_contract'],
+    ...choices,
+  };
+}
 
 const PAGES = ['/admin', '/admin/users', `/admin/users/${randomUUID()}`, '/admin/rounds', '/admin/rounds/new', '/admin/catalogue', '/admin/insurers', '/admin/calendar?year=2026', '/admin/clock'];
 const OTHERS = ['firm', 'municipal', 'provincial', 'expert', 'insurer', 'finance'] as const;
@@ -265,6 +282,72 @@ describe('the administrator pages', () => {
     expect(after.body.excludedCategories).toEqual([]);
     const listed = await admin.get('/admin/rounds');
     expect(listed.text).toContain('2 项 · 及格 50 分');
+  });
+
+  it('exclude single catalogue entries from the round form: searched as typed or with the button, ticked, and stored', async () => {
+    const admin = await signedIn(w.people.admin.email);
+    const [wafer, ammonia] = w.entries;
+    if (!wafer || !ammonia) throw new Error('the world has two entries');
+    const blank = await admin.get(`/admin/rounds/new?editionId=${w.edition.id}`);
+    // with no search yet, the edition's entries are listed from its start, none ticked
+    expect(blank.text).toContain(`name="excludedEntryIds" value="${ammonia.id}"`);
+    expect(blank.text).not.toMatch(/name="excludedEntryIds" value="[^"]+" checked/);
+    const base = roundFormOf(blank.text, { editionId: w.edition.id, insurerIds: w.round.insurerIds });
+
+    // htmx asks for the results alone while the admin types; a ticked entry stays first, ticked
+    const typed = await admin.get(`/admin/rounds/form/entries?editionId=${w.edition.id}&entryQ=${encodeURIComponent('超纯')}&excludedEntryIds=${wafer.id}`);
+    expect(typed.status).toBe(200);
+    expect(typed.headers.get('cache-control')).toBe('no-store');
+    expect(typed.text).toMatch(new RegExp(`name="excludedEntryIds" value="${wafer.id}" checked[\\s\\S]*name="excludedEntryIds" value="${ammonia.id}"`));
+    expect(typed.text).not.toContain('<form');
+    // without scripts, the search button sends the whole form back, saving nothing
+    const searched = await admin.post('/admin/rounds', { ...base, intent: 'search', entryQ: '超纯' });
+    expect(searched.status).toBe(200);
+    expect(searched.text).toContain(`name="excludedEntryIds" value="${ammonia.id}"`);
+    expect(searched.text).not.toContain(`value="${wafer.id}"`);
+    expect(searched.text).toContain(`value="${base.name}"`);
+    expect((await t.api.get<{ items: { name: string }[] }>('/rounds', w.tokens.admin)).body.items.map((r) => r.name)).not.toContain(base.name);
+
+    const created = await admin.post('/admin/rounds', { ...base, entryQ: '超纯', excludedEntryIds: [ammonia.id] });
+    expect(created.status).toBe(303);
+    const id = /\/admin\/rounds\/([0-9a-f-]{36})/.exec(created.headers.get('location') ?? '')?.[1] ?? '';
+    const stored = await t.api.get<{ excludedEntryIds: string[] }>(`/rounds/${id}`, w.tokens.admin);
+    expect(stored.body.excludedEntryIds).toEqual([ammonia.id]);
+    const edit = await admin.get(`/admin/rounds/${id}`);
+    expect(edit.text).toMatch(new RegExp(`name="excludedEntryIds" value="${ammonia.id}" checked`));
+    expect(edit.text).toContain('已排除 1 个条目');
+  });
+
+  it('offer for exclusion the categories and entries of the edition chosen in the round form, by htmx or by the reload button', async () => {
+    const admin = await signedIn(w.people.admin.email);
+    const tag = randomUUID().slice(0, 6);
+    const second = await makeEdition(t.app.db, [{ name: `石墨烯粉体${tag}`, topCategory: `前沿新材料${tag}` }], { year: 2027 });
+    const newEntry = second.entries[0]?.id ?? '';
+    const first = await admin.get(`/admin/rounds/${w.round.id}`);
+    expect(first.text).not.toContain(`前沿新材料${tag}`);
+
+    // htmx swaps the exclusions for those of the edition chosen; an entry ticked of the former edition is marked
+    const swapped = await admin.get(`/admin/rounds/form/exclusions?editionId=${second.edition.id}&excludedEntryIds=${w.entry.id}&excludedCategories=${encodeURIComponent(`前沿新材料${tag}`)}`);
+    expect(swapped.status).toBe(200);
+    expect(swapped.text).toMatch(new RegExp(`name="excludedCategories" value="前沿新材料${tag}" checked`));
+    expect(swapped.text).toContain(`name="excludedEntryIds" value="${newEntry}"`);
+    expect(swapped.text).toMatch(new RegExp(`value="${w.entry.id}" checked[\\s\\S]*不属于所选目录版本`));
+
+    // without scripts, the reload button shows the form again with the chosen edition's categories, and saves nothing
+    const base = roundFormOf(first.text, { editionId: second.edition.id, insurerIds: w.round.insurerIds });
+    const reloaded = await admin.post(`/admin/rounds/${w.round.id}`, { ...base, intent: 'reload' });
+    expect(reloaded.status).toBe(200);
+    expect(reloaded.text).toContain(`<option value="${second.edition.id}" selected>`);
+    expect(reloaded.text).toContain(`name="excludedCategories" value="前沿新材料${tag}"`);
+    expect(reloaded.text).toContain(`name="excludedEntryIds" value="${newEntry}"`);
+    expect((await t.api.get<{ editionId: string }>(`/rounds/${w.round.id}`, w.tokens.admin)).body.editionId).toBe(w.edition.id);
+
+    // an entry of another edition is refused beside the entries, by the service
+    const blank = await admin.get(`/admin/rounds/new?editionId=${w.edition.id}`);
+    const refused = await admin.post('/admin/rounds', { ...roundFormOf(blank.text, { editionId: w.edition.id, insurerIds: w.round.insurerIds }), excludedEntryIds: [newEntry] });
+    expect(refused.status).toBe(422);
+    expect(refused.text).toMatch(/id="f-excludedEntryIds-error"[^>]*>\s*<span>不是本批次目录版本中的条目/);
+    expect(refused.text).toMatch(new RegExp(`value="${newEntry}" checked[\\s\\S]*不属于所选目录版本`));
   });
 
   it('sort the staff list by name, page by page, without repeating or skipping anyone', async () => {
