@@ -75,6 +75,12 @@ describe('the administrator, in a browser', { timeout: 300_000 }, () => {
     await page.getByLabel('保险起期最晚日期').fill('2027-12-31');
     await page.getByLabel(`${w.insurer.code} · ${w.insurer.name}`).check();
     await page.getByLabel('批次预算（元，留空为不设）').fill('20,000,000.00');
+    // the edition chosen brings its entries (htmx), and one found by typing is excluded on its own
+    await page.getByLabel('目录版本').selectOption(w.edition.id);
+    await expect.poll(() => page.getByRole('checkbox', { name: /低缺陷高平坦度大尺寸半导体硅晶圆/ }).count()).toBe(1);
+    await page.getByLabel('搜索目录条目').fill('超纯');
+    await expect.poll(() => page.getByRole('checkbox', { name: /低缺陷高平坦度/ }).count()).toBe(0);
+    await page.getByRole('checkbox', { name: /超纯氨/ }).check();
     await page.getByRole('button', { name: '创建批次' }).click();
     await expect.poll(() => page.getByLabel('截止受理时间（北京时间）').getAttribute('aria-invalid')).toBe('true');
     expect(await descriptionOf(page, '截止受理时间（北京时间）')).toContain('晚于');
@@ -82,6 +88,7 @@ describe('the administrator, in a browser', { timeout: 300_000 }, () => {
     await page.getByRole('button', { name: '创建批次' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('批次已创建');
     expect(await page.getByLabel('批次预算（元，留空为不设）').inputValue()).toBe('20,000,000.00');
+    expect(await page.getByRole('checkbox', { name: /超纯氨/ }).isChecked()).toBe(true);
     // the rubric: a fifth criterion in a blank row, a pass mark no one can reach named beside it, then saved
     await page.getByLabel('第 5 行 评分项名称').fill('示范应用');
     await page.getByLabel('第 5 行 权重').fill('1');
