@@ -135,6 +135,33 @@ describe('the administrator pages', () => {
     expect(refused.text).toContain('该账号已停用');
   });
 
+  it("show an account's change history by the fields' names and readable values, in either language", async () => {
+    const admin = await signedIn(w.people.admin.email);
+    const email = `${randomUUID()}@staff.test`;
+    const list = await admin.get('/admin/users');
+    const csrf = PageClient.csrfOf(list.text);
+    expect((await admin.post('/admin/users', { _csrf: csrf, email, name: '吴审核', roles: 'provincial' })).status).toBe(303);
+    const [user] = await t.app.db.select().from(users).where(eq(users.email, email));
+    if (!user) throw new Error('no account');
+    expect((await admin.post(`/admin/users/${user.id}`, { _csrf: csrf, roles: 'municipal', city: '330200', insurerId: '', organisationUscc: '', organisationName: '' })).status).toBe(303);
+    expect((await admin.post(`/admin/users/${user.id}/active`, { _csrf: csrf, active: 'false' })).status).toBe(303);
+
+    const history = (html: string) => /<section aria-labelledby="changes">([\s\S]*?)<\/section>/.exec(html)?.[1]?.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ') ?? '';
+    const zh = history((await admin.get(`/admin/users/${user.id}`)).text);
+    expect(zh).toContain('启用 ：是 → 否');
+    expect(zh).toContain('角色 ：省级审核 → 市级审核');
+    expect(zh).toContain('所属城市 ：— → 宁波市');
+    expect(zh).toContain(`邮箱 ：— → ${email}`);
+    expect(zh).not.toMatch(/\b(roles|city|active|insurerId|organisationUscc|true|false|municipal|330200)\b/);
+
+    admin.cookies.set('fb_lang', 'en');
+    const en = history((await admin.get(`/admin/users/${user.id}`)).text);
+    expect(en).toContain('Active : yes → no');
+    expect(en).toContain('Roles : Provincial reviewer → Municipal reviewer');
+    expect(en).toContain('City : — → Ningbo');
+    expect(en).not.toMatch(/\b(roles|city|active|true|false|330200)\b/);
+  });
+
   it("name each service's refusal beside its field: a clock set back, a duplicate insurer code, a round's rate, a calendar day of another year", async () => {
     const admin = await signedIn(w.people.admin.email);
     const clock = await admin.get('/admin/clock');

@@ -308,8 +308,8 @@ function UserPage({ p, user, insurers, attempt, actionErrors, done }: { p: PageC
                 <ul>
                   {Object.keys(c.after).map((k) => (
                     <li>
-                      <code safe>{k}</code>
-                      <span safe>{`：${k in c.before ? shown(c.before[k]) : '—'} → ${shown(c.after[k])}`}</span>
+                      <span safe>{fieldLabel(p, k)}</span>
+                      <span safe>{`${p.locale === 'zh' ? '：' : ': '}${k in c.before ? shown(p, insurers, k, c.before[k]) : '—'} → ${shown(p, insurers, k, c.after[k])}`}</span>
                     </li>
                   ))}
                 </ul>
@@ -322,8 +322,25 @@ function UserPage({ p, user, insurers, attempt, actionErrors, done }: { p: PageC
   );
 }
 
-/** A recorded value as a person reads it. */
-const shown = (v: unknown) => (v === null || v === undefined ? '—' : Array.isArray(v) ? v.join('、') || '—' : String(v));
+/** A recorded field of an account by its label; a field the catalogue does not know, by its key. */
+const fieldLabel = (p: PageCtx, key: string): string => (Object.hasOwn(p.t.admin.users.fields, key) ? p.t.admin.users.fields[key as keyof typeof p.t.admin.users.fields] : key);
+
+/** A recorded value as a person reads it: roles, cities, insurers and states by their names. */
+function shown(p: PageCtx, insurers: readonly Insurer[], key: string, v: unknown): string {
+  const u = p.t.admin.users;
+  if (v === null || v === undefined || v === '') return '—';
+  if (Array.isArray(v)) return v.map((x) => shown(p, insurers, key, x)).join(p.locale === 'zh' ? '、' : ', ') || '—';
+  if (typeof v === 'boolean') return v ? u.yes : u.no;
+  const s = String(v);
+  if (key === 'roles') return (allRoles as readonly string[]).includes(s) ? p.t.roles[s as Role] : s;
+  if (key === 'city') {
+    const city = cities.find((c) => c.code === s);
+    return city ? (p.locale === 'zh' ? city.name : city.nameEn) : s;
+  }
+  if (key === 'insurerId') return insurers.find((i) => i.id === s)?.name ?? s;
+  if (key === 'status') return u.statuses[s] ?? s;
+  return s;
+}
 
 /** The form's values as the service's body: a scope left empty is none (null when editing). */
 function scopeOf(values: Attempt['values'], emptyAs: null | undefined) {
