@@ -19,7 +19,7 @@ type DocumentType = z.output<typeof uploadFieldsSchema>['type'];
 /** Stores an uploaded document as the next version of its type (SPEC §3). Always removes the temp file. */
 export async function uploadDocument(ctx: ServiceContext, caseId: string, upload: ReceivedUpload): Promise<DocumentView> {
   try {
-    const fields = uploadFieldsSchema.safeParse(upload.fields);
+    const fields = uploadFieldsSchema.safeParse(upload.fields, { reportInput: true });
     if (!fields.success) {
       throw badRequest('the document type is missing or unknown', zodErrors(fields.error, '').map((e) => ({ ...e, path: e.path || 'type' })));
     }

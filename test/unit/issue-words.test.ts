@@ -28,6 +28,8 @@ describe('the words of a validation issue', () => {
   it('call a missing field required, whether or not the parse reported its input, and a wrong type by what is wanted', () => {
     expect(refusal(z.strictObject({ v: z.string() }), {})).toEqual([{ path: 'v', message: 'required', messageZh: '此项必填' }]);
     expect(refusal(z.strictObject({ v: z.string() }), {}, true)).toEqual([{ path: 'v', message: 'required', messageZh: '此项必填' }]);
+    // a schema's own words hide what zod received: the reported input still tells a missing field
+    expect(one(z.string({ error: 'the year, e.g. 2024' }), undefined, true)).toMatchObject({ message: 'the year, e.g. 2024', messageZh: '此项必填' });
     expect(one(z.string(), 42)).toMatchObject({ message: 'must be text', messageZh: '应填写文字' });
     expect(one(z.string(), 42, true)).toMatchObject({ message: 'must be text', messageZh: '应填写文字' });
     expect(one(z.int(), 1.5)).toMatchObject({ message: 'must be a whole number', messageZh: '应填写整数' });

@@ -395,7 +395,7 @@ export function adminRounds(router: Router) {
     const ctx = adminOf(pageOf(res));
     const values = formValues(req);
     const { body, fieldPath } = bodyOf(values, false);
-    const parsed = roundCreateSchema.safeParse(body);
+    const parsed = roundCreateSchema.safeParse(body, { reportInput: true });
     if (!parsed.success) return showForm(req, res, null, { values, errors: atFields(zodErrors(parsed.error, ''), fieldPath) }, 400);
     let id: string;
     try {
@@ -416,7 +416,7 @@ export function adminRounds(router: Router) {
     const round = await getRound(ctx, idParam(req.params.id, 'round'));
     const values = formValues(req);
     const { body, fieldPath } = bodyOf(values, true);
-    const parsed = roundPatchSchema.safeParse(body);
+    const parsed = roundPatchSchema.safeParse(body, { reportInput: true });
     if (!parsed.success) return showForm(req, res, round, { values, errors: atFields(zodErrors(parsed.error, ''), fieldPath) }, 400);
     try {
       await updateRound(ctx, round.id, parsed.data);
