@@ -152,6 +152,8 @@ describe('the administrator pages', () => {
     expect(zh).toContain('角色 ：省级审核 → 市级审核');
     expect(zh).toContain('所属城市 ：— → 宁波市');
     expect(zh).toContain(`邮箱 ：— → ${email}`);
+    // a field opened empty and left so is no change to show
+    expect(zh).not.toContain('— → —');
     expect(zh).not.toMatch(/\b(roles|city|active|insurerId|organisationUscc|true|false|municipal|330200)\b/);
 
     admin.cookies.set('fb_lang', 'en');

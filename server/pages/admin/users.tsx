@@ -306,10 +306,10 @@ function UserPage({ p, user, insurers, attempt, actionErrors, done }: { p: PageC
               <li>
                 <span class="muted" safe>{instant(c.at, p.locale)}</span>
                 <ul>
-                  {Object.keys(c.after).map((k) => (
+                  {changedFields(p, insurers, c).map(([label, before, after]) => (
                     <li>
-                      <span safe>{fieldLabel(p, k)}</span>
-                      <span safe>{`${p.locale === 'zh' ? '：' : ': '}${k in c.before ? shown(p, insurers, k, c.before[k]) : '—'} → ${shown(p, insurers, k, c.after[k])}`}</span>
+                      <span safe>{label}</span>
+                      <span safe>{`${p.locale === 'zh' ? '：' : ': '}${before} → ${after}`}</span>
                     </li>
                   ))}
                 </ul>
@@ -324,6 +324,19 @@ function UserPage({ p, user, insurers, attempt, actionErrors, done }: { p: PageC
 
 /** A recorded field of an account by its label; a field the catalogue does not know, by its key. */
 const fieldLabel = (p: PageCtx, key: string): string => (Object.hasOwn(p.t.admin.users.fields, key) ? p.t.admin.users.fields[key as keyof typeof p.t.admin.users.fields] : key);
+
+/**
+ * The fields a recorded change shows, in the catalogue's order, as label, before and after: an
+ * account opened with no city or insurer shows no "— → —" for them.
+ */
+function changedFields(p: PageCtx, insurers: readonly Insurer[], c: UserDetail['changes'][number]): [string, string, string][] {
+  const order = Object.keys(p.t.admin.users.fields);
+  const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length);
+  return Object.keys(c.after)
+    .sort((a, b) => rank(a) - rank(b))
+    .map((k): [string, string, string] => [fieldLabel(p, k), k in c.before ? shown(p, insurers, k, c.before[k]) : '—', shown(p, insurers, k, c.after[k])])
+    .filter(([, before, after]) => before !== after);
+}
 
 /** A recorded value as a person reads it: roles, cities, insurers and states by their names. */
 function shown(p: PageCtx, insurers: readonly Insurer[], key: string, v: unknown): string {
@@ -384,7 +397,7 @@ export function adminUsers(router: Router) {
     for (const k of SCOPE_FIELDS) values[k] = field(req, k);
     const role = one(values.roles);
     const body = { email: one(values.email).trim(), name: one(values.name), roles: role === '' ? [] : [role], ...scopeOf(values, undefined) };
-    const parsed = userCreateSchema.safeParse(body);
+    const parsed = userCreateSchema.safeParse(body, { reportInput: true });
     if (!parsed.success) return showList(req, res, { values, errors: atFields(zodErrors(parsed.error, ''), rolesPath) }, 400);
     try {
       await createUser(ctx, parsed.data);
@@ -401,7 +414,7 @@ export function adminUsers(router: Router) {
     const id = idParam(req.params.id, 'user');
     const values: Attempt['values'] = { roles: listValues(req, 'roles') };
     for (const k of SCOPE_FIELDS) values[k] = field(req, k);
-    const parsed = userPatchSchema.safeParse({ roles: values.roles, ...scopeOf(values, null) });
+    const parsed = userPatchSchema.safeParse({ roles: values.roles, ...scopeOf(values, null) }, { reportInput: true });
     if (!parsed.success) return showUser(req, res, id, { values, errors: atFields(zodErrors(parsed.error, ''), rolesPath) }, [], 400);
     try {
       await updateUser(ctx, id, parsed.data);
