@@ -28,11 +28,11 @@ export const createBatchSchema = z
       .array(z.uuid({ error: 'not a case id' }).toLowerCase())
       .min(1, 'name at least one case')
       .max(MAX_BATCH_CASES, `at most ${MAX_BATCH_CASES} cases in one batch`)
-      .refine((ids) => new Set(ids).size === ids.length, 'a case is named twice')
+      .refine((ids) => new Set(ids).size === ids.length, { message: 'a case is named twice', params: { messageZh: '同一申请被选了两次' } })
       .optional(),
     city: z.enum(cityCodes, { error: 'not a city code of the province (GET /cities)' }).optional(),
   })
-  .refine((b) => b.caseIds !== undefined || b.city !== undefined, { path: ['caseIds'], message: 'name the cases, or a city whose calculated cases to take' })
+  .refine((b) => b.caseIds !== undefined || b.city !== undefined, { path: ['caseIds'], message: 'name the cases, or a city whose calculated cases to take', params: { messageZh: '请选择申请，或选择一个城市以纳入其已核算的申请' } })
   .meta({ id: 'DisbursementBatchCreate' });
 export type CreateBatchInput = z.output<typeof createBatchSchema>;
 

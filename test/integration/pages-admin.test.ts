@@ -152,6 +152,35 @@ describe('the administrator pages', () => {
     expect(refused.text).toContain('该账号已停用');
   });
 
+  it("show an account's change history by the fields' names and readable values, in either language", async () => {
+    const admin = await signedIn(w.people.admin.email);
+    const email = `${randomUUID()}@staff.test`;
+    const list = await admin.get('/admin/users');
+    const csrf = PageClient.csrfOf(list.text);
+    expect((await admin.post('/admin/users', { _csrf: csrf, email, name: '吴审核', roles: 'provincial' })).status).toBe(303);
+    const [user] = await t.app.db.select().from(users).where(eq(users.email, email));
+    if (!user) throw new Error('no account');
+    expect((await admin.post(`/admin/users/${user.id}`, { _csrf: csrf, roles: 'municipal', city: '330200', insurerId: '', organisationUscc: '', organisationName: '' })).status).toBe(303);
+    expect((await admin.post(`/admin/users/${user.id}/active`, { _csrf: csrf, active: 'false' })).status).toBe(303);
+
+    const history = (html: string) => /<section aria-labelledby="changes">([\s\S]*?)<\/section>/.exec(html)?.[1]?.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ') ?? '';
+    const zh = history((await admin.get(`/admin/users/${user.id}`)).text);
+    expect(zh).toContain('启用 ：是 → 否');
+    expect(zh).toContain('角色 ：省级审核 → 市级审核');
+    expect(zh).toContain('所属城市 ：— → 宁波市');
+    expect(zh).toContain(`邮箱 ：— → ${email}`);
+    // a field opened empty and left so is no change to show
+    expect(zh).not.toContain('— → —');
+    expect(zh).not.toMatch(/\b(roles|city|active|insurerId|organisationUscc|true|false|municipal|330200)\b/);
+
+    admin.cookies.set('fb_lang', 'en');
+    const en = history((await admin.get(`/admin/users/${user.id}`)).text);
+    expect(en).toContain('Active : yes → no');
+    expect(en).toContain('Roles : Provincial reviewer → Municipal reviewer');
+    expect(en).toContain('City : — → Ningbo');
+    expect(en).not.toMatch(/\b(roles|city|active|true|false|330200)\b/);
+  });
+
   it("name each service's refusal beside its field: a clock set back, a duplicate insurer code, a round's rate, a calendar day of another year", async () => {
     const admin = await signedIn(w.people.admin.email);
     const clock = await admin.get('/admin/clock');
@@ -180,6 +209,34 @@ describe('the administrator pages', () => {
     expect((await admin.get('/admin/calendar?year=2031')).text).toContain('2031年3月10日');
     expect((await admin.post('/admin/calendar/2031/remove', { _csrf: csrf, date: '2031-03-10' })).status).toBe(303);
     expect((await admin.get('/admin/calendar?year=2031')).text).not.toContain('2031年3月10日');
+  });
+
+  it('say what is wrong in plain Chinese, and in plain English on the English pages: no role chosen, a clock moved too far or back', async () => {
+    const admin = await signedIn(w.people.admin.email);
+    const list = await admin.get('/admin/users');
+    const csrf = PageClient.csrfOf(list.text);
+    const user = await admin.get(`/admin/users/${w.people.finance.id}`);
+    const noRole = await admin.post(`/admin/users/${w.people.finance.id}`, { _csrf: PageClient.csrfOf(user.text), city: '', insurerId: '', organisationUscc: '', organisationName: '' });
+    expect(noRole.status).toBe(400);
+    expect(noRole.text).toMatch(/id="r-roles-error"[^>]*>\s*<span>至少选择一项<\/span>/);
+    const badEmail = await admin.post('/admin/users', { _csrf: csrf, email: 'not-an-address', name: '周审核', roles: '' });
+    expect(badEmail.status).toBe(400);
+    expect(badEmail.text).toContain('邮箱地址格式不正确');
+    expect(badEmail.text).toContain('至少选择一项');
+
+    const tooFar = await admin.post('/admin/clock/advance', { _csrf: csrf, days: '3651' });
+    expect(tooFar.status).toBe(400);
+    expect(tooFar.text).toMatch(/id="a-days-error"[^>]*>\s*<span>最多一次拨动十年（3650 天）<\/span>/);
+    const back = await admin.post('/admin/clock/set', { _csrf: csrf, at: '2001-01-01T09:00' });
+    expect(back.text).toContain('不能早于当前时钟：时钟只能向前拨');
+    for (const page of [noRole, badEmail, tooFar, back]) expect(page.text).not.toMatch(/数值过小|无效输入|P3650D|must not be earlier|at least one role/);
+
+    admin.cookies.set('fb_lang', 'en');
+    const tooFarEn = await admin.post('/admin/clock/advance', { _csrf: csrf, days: '3651' });
+    expect(tooFarEn.text).toContain('at most ten years (3650 days) at a time');
+    const noRoleEn = await admin.post(`/admin/users/${w.people.finance.id}`, { _csrf: PageClient.csrfOf(user.text), city: '', insurerId: '', organisationUscc: '', organisationName: '' });
+    expect(noRoleEn.text).toContain('at least one role');
+    expect(noRoleEn.text).not.toContain('Too small');
   });
 
   it("take a round's rubric, required documents and excluded categories from the form, and name the rubric's refusals beside their row", async () => {

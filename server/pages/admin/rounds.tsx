@@ -477,7 +477,7 @@ export function adminRounds(router: Router) {
     // without scripts, the entry search and the edition's exclusions come back in the whole form, saving nothing
     if (isLookup(req)) return showForm(req, res, null, { values, errors: [] });
     const { body, fieldPath } = bodyOf(values, false);
-    const parsed = roundCreateSchema.safeParse(body);
+    const parsed = roundCreateSchema.safeParse(body, { reportInput: true });
     if (!parsed.success) return showForm(req, res, null, { values, errors: atFields(zodErrors(parsed.error, ''), fieldPath) }, 400);
     let id: string;
     try {
@@ -499,7 +499,7 @@ export function adminRounds(router: Router) {
     const values = formValues(req);
     if (isLookup(req)) return showForm(req, res, round, { values, errors: [] });
     const { body, fieldPath } = bodyOf(values, true);
-    const parsed = roundPatchSchema.safeParse(body);
+    const parsed = roundPatchSchema.safeParse(body, { reportInput: true });
     if (!parsed.success) return showForm(req, res, round, { values, errors: atFields(zodErrors(parsed.error, ''), fieldPath) }, 400);
     try {
       await updateRound(ctx, round.id, parsed.data);

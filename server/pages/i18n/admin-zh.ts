@@ -69,6 +69,21 @@ export const adminZh = {
     noChanges: '没有变更记录。',
     changedAt: '时间',
     changed: '变更内容',
+    /** the recorded fields of an account (server/admin/users/present.ts RECORDED), as its change history names them */
+    fields: {
+      email: '邮箱',
+      name: '姓名',
+      roles: '角色',
+      city: '所属城市',
+      insurerId: '所属保险公司',
+      organisationUscc: '所在单位统一社会信用代码',
+      organisationName: '所在单位名称',
+      affiliations: '关联企业',
+      active: '启用',
+      status: '状态',
+    },
+    yes: '是',
+    no: '否',
     done: {
       invited: '邀请已发送。',
       resent: '新的邀请已发送，之前的链接已失效。',
