@@ -49,10 +49,10 @@ function CalendarPage({ p, year, attempt, done }: { p: PageCtx; year: Year; atte
         empty={c.empty(year.year)}
         columns={[
           { header: c.date, text: (d) => date(d.date, p.locale) },
-          { header: c.weekday, text: (d) => c.weekdays[weekdayOf(d.date)] ?? '' },
+          { header: c.weekday, text: (d) => c.weekdays[weekdayOf(d.date)] },
           { header: c.kind, cell: (d) => <span class={`badge ${d.kind === 'holiday' ? 'state-approved' : 'state-revision'}`} safe>{c.kinds[d.kind]}</span> },
           { header: c.nameCol, text: (d) => d.name ?? '—' },
-          { header: c.source, text: (d) => c.sources[d.source] ?? '' },
+          { header: c.source, text: (d) => c.sources[d.source] },
           {
             header: p.t.admin.action,
             cell: (d) => (

@@ -14,9 +14,9 @@ interface ColumnBase {
   total?: string;
 }
 
-/** A column of plain text: `text` is escaped. */
+/** A column of plain text: `text` is escaped (nothing where it is null or undefined). */
 interface TextColumn<T> extends ColumnBase {
-  text: (row: T) => string | number;
+  text: (row: T) => string | number | null | undefined;
   cell?: never;
 }
 
@@ -75,7 +75,7 @@ function Cell<T>({ column, row }: { column: Column<T>; row: T }) {
   }
   return (
     <td data-label={column.header} class={classOf(column)} safe>
-      {String(column.text(row))}
+      {String(column.text(row) ?? '')}
     </td>
   );
 }
