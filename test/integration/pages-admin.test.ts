@@ -98,6 +98,7 @@ describe('the administrator pages', () => {
   it("refuse every other form without its token — roles, invitation, rounds, publishing, calendar, clock — and change nothing", async () => {
     const admin = await signedIn(w.people.admin.email);
     const target = w.people.municipal;
+    const marker = `无令牌${randomUUID().slice(0, 8)}`;
     const invitationsBefore = (await t.app.db.select().from(userInvitations).where(eq(userInvitations.userId, target.id))).length;
     const offset = async () => (await t.app.db.select().from(settings).where(eq(settings.key, 'clock.offsetMs')))[0]?.value ?? null;
     const offsetBefore = await offset();
@@ -107,7 +108,7 @@ describe('the administrator pages', () => {
       ['/admin/rounds', { name: '无令牌批次' }],
       [`/admin/rounds/${w.round.id}`, { name: '无令牌批次' }],
       [`/admin/catalogue/editions/${w.edition.id}/publish`, {}],
-      ['/admin/calendar/2031/add', { date: '2031-03-11', kind: 'holiday', name: '无令牌' }],
+      ['/admin/calendar/2031/add', { date: '2031-03-11', kind: 'holiday', name: marker }],
       ['/admin/calendar/2031/remove', { date: '2031-01-01' }],
       ['/admin/calendar/2031/published', { published: 'false' }],
       ['/admin/clock/advance', { days: '3' }],
@@ -119,7 +120,7 @@ describe('the administrator pages', () => {
     }
     expect((await t.app.db.select().from(users).where(eq(users.id, target.id)))[0]?.roles).toEqual(['municipal']);
     expect((await t.app.db.select().from(userInvitations).where(eq(userInvitations.userId, target.id))).length).toBe(invitationsBefore);
-    expect((await admin.get('/admin/calendar?year=2031')).text).not.toContain('无令牌');
+    expect((await admin.get('/admin/calendar?year=2031')).text).not.toContain(marker);
     expect(await offset()).toEqual(offsetBefore);
   });
 
