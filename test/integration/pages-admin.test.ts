@@ -46,6 +46,17 @@ describe('the administrator pages', () => {
     }
   });
 
+  it('offer staff roles only: a firm account comes from its own registration, never from these forms', async () => {
+    const admin = await signedIn(w.people.admin.email);
+    const list = await admin.get('/admin/users');
+    const invite = /<select id="i-roles"[\s\S]*?<\/select>/.exec(list.text)?.[0] ?? '';
+    expect(invite).toContain('value="finance"');
+    expect(invite).not.toContain('value="firm"');
+    const page = await admin.get(`/admin/users/${w.people.finance.id}`);
+    expect(page.text).toContain('name="roles" value="finance"');
+    expect(page.text).not.toContain('name="roles" value="firm"');
+  });
+
   it("show a person's name as text, never as markup, in the list and on their page", async () => {
     const user = await makeUser(t.app.db, { roles: ['finance'], name: '<img src=x onerror=alert(1)>钱会计' });
     const admin = await signedIn(w.people.admin.email);
