@@ -185,6 +185,20 @@ describe('the application form', () => {
     expect(res.text).toContain(`value="${number}"`);
   });
 
+  it('names a malformed amount of an edit beside its field, keeps what was typed, and changes nothing', async () => {
+    const id = await w.createCase();
+    const b = await signedIn(w.people.firm.email);
+    const form = await b.get(`/cases/${id}/edit`);
+    const version = /name="version" value="(\d+)"/.exec(form.text)?.[1] ?? '';
+    const number = `HT-BADEDIT-${randomUUID().slice(0, 6)}`;
+    const res = await b.post(`/cases/${id}/edit`, { _csrf: PageClient.csrfOf(form.text), version, ...applicationForm({ 'contract.number': number, 'contract.amount': '12.345' }) });
+    expect(res.status).toBe(400);
+    expect(res.text).toMatch(/id="f-contract-amount-error"/);
+    expect(res.text).toContain('aria-invalid="true"');
+    expect(res.text).toContain(`value="${number}"`);
+    expect((await t.api.get<{ contract: { number: string } }>(`/cases/${id}`, w.tokens.firm)).body.contract.number).not.toBe(number);
+  });
+
   it("answers 404 for another firm's case, to see its form or to change it", async () => {
     const id = await w.createCase();
     const b = await signedIn(w.people.otherFirm.email);
