@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import type { ServiceContext } from '../context';
 import { AppError, type FieldError } from '../errors';
-import { listCaseClaims } from '../claims/get';
+import { getClaim, listCaseClaims } from '../claims/get';
 import { reportClaim } from '../claims/report';
 import { sendClaimEvent } from '../claims/send-event';
 import { claimEventSchema, reportClaimSchema } from '../claims/body';
@@ -47,7 +47,6 @@ function DecisionForms({ p, claim, attempt }: { p: PageCtx; claim: ClaimView; at
             <h4 id={`c-${key}`} safe>{type === 'PAY' ? c.pay : c.deny}</h4>
             <CsrfField p={p} />
             <input type="hidden" name="type" value={type} />
-            <input type="hidden" name="caseId" value={claim.caseId} />
             <FormProblems p={p} errors={errors} fields={fields} />
             {type === 'PAY' ? (
               <>
@@ -154,7 +153,9 @@ export function claimForms(router: Router, show: Show) {
   router.post('/claims/:id/events', requireCsrf(), async (req, res) => {
     const p = pageOf(res);
     const claimId = idParam(req.params.id, 'claim');
-    const caseId = idParam(field(req, 'caseId'), 'case');
+    const ctx = serviceOf(p);
+    // the claim names its case (404 for a claim this person may not see), not a field of the form
+    const { caseId } = await getClaim(ctx, claimId);
     const type = field(req, 'type');
     const values = { amount: field(req, 'amount'), reference: field(req, 'reference'), reason: field(req, 'reason') };
     const body = type === 'PAY' ? { type, amount: values.amount, reference: values.reference } : { type, reason: values.reason };
@@ -162,7 +163,7 @@ export function claimForms(router: Router, show: Show) {
     const parsed = claimEventSchema.safeParse(body, { reportInput: true });
     if (!parsed.success) return show(res, caseId, { form, values, errors: zodErrors(parsed.error, '') }, 400);
     try {
-      await sendClaimEvent(serviceOf(p), claimId, parsed.data);
+      await sendClaimEvent(ctx, claimId, parsed.data);
     } catch (err) {
       const { errors, status } = failed(err, p);
       return show(res, caseId, { form, values, errors }, status);

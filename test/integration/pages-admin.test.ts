@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { catalogueEditions, insurers, userInvitations, users } from '../../db/schema';
+import { catalogueEditions, insurers, settings, userInvitations, users } from '../../db/schema';
 import { makeEdition, makeUser } from '../../seeds/factories';
 import { useTestApp } from '../support/use-app';
 import { PageClient } from '../support/pages';
@@ -56,7 +56,33 @@ describe('the administrator pages', () => {
       const before = (await t.app.db.select().from(insurers)).length;
       expect((await b.post('/admin/insurers', { _csrf: csrf, name: '越权保险公司', code: `X${who}` })).status, who).toBe(403);
       expect((await b.post('/admin/clock/advance', { _csrf: csrf, days: '3' })).status, who).toBe(403);
+      // refused for who they are before anything of the request is read: not its form's problems
+      expect((await b.post('/admin/catalogue/editions', { _csrf: csrf, year: '2027' })).status, `${who} catalogue upload`).toBe(403);
+      expect((await b.get('/admin/users/not-an-id')).status, `${who} user page`).toBe(403);
       expect((await t.app.db.select().from(insurers)).length).toBe(before);
+    }
+  });
+
+  it('offer staff roles only: a firm account comes from its own registration, never from these forms', async () => {
+    const admin = await signedIn(w.people.admin.email);
+    const list = await admin.get('/admin/users');
+    const invite = /<select id="i-roles"[\s\S]*?<\/select>/.exec(list.text)?.[0] ?? '';
+    expect(invite).toContain('value="finance"');
+    expect(invite).not.toContain('value="firm"');
+    const page = await admin.get(`/admin/users/${w.people.finance.id}`);
+    expect(page.text).toContain('name="roles" value="finance"');
+    expect(page.text).not.toContain('name="roles" value="firm"');
+  });
+
+  it("show a person's name as text, never as markup, in the list and on their page", async () => {
+    const user = await makeUser(t.app.db, { roles: ['finance'], name: '<img src=x onerror=alert(1)>钱会计' });
+    const admin = await signedIn(w.people.admin.email);
+    for (const path of [`/admin/users?q=${encodeURIComponent(user.email)}`, `/admin/users/${user.id}`]) {
+      const page = await admin.get(path);
+      expect(page.status, path).toBe(200);
+      expect(page.text, path).toContain('&lt;img src=x onerror=alert(1)>钱会计');
+      // inside a quoted attribute a "<" is text already: only the markup outside them counts
+      expect(page.text.replace(/="[^"]*"/g, '=""'), path).not.toContain('<img src=x');
     }
   });
 
@@ -95,6 +121,35 @@ describe('the administrator pages', () => {
     expect((await upload(true)).status).toBe(303);
     expect(await t.app.db.select().from(catalogueEditions).where(eq(catalogueEditions.docNumber, docNumber))).toHaveLength(1);
     expect((await t.app.db.select().from(users).where(eq(users.id, w.people.finance.id)))[0]?.active).toBe(true);
+  });
+
+  it("refuse every other form without its token — roles, invitation, rounds, publishing, calendar, clock — and change nothing", async () => {
+    const admin = await signedIn(w.people.admin.email);
+    const target = w.people.municipal;
+    const marker = `无令牌${randomUUID().slice(0, 8)}`;
+    const invitationsBefore = (await t.app.db.select().from(userInvitations).where(eq(userInvitations.userId, target.id))).length;
+    const offset = async () => (await t.app.db.select().from(settings).where(eq(settings.key, 'clock.offsetMs')))[0]?.value ?? null;
+    const offsetBefore = await offset();
+    const posts: [string, Record<string, string>][] = [
+      [`/admin/users/${target.id}`, { roles: 'provincial', city: '', insurerId: '', organisationUscc: '', organisationName: '' }],
+      [`/admin/users/${target.id}/invitation`, {}],
+      ['/admin/rounds', { name: '无令牌批次' }],
+      [`/admin/rounds/${w.round.id}`, { name: '无令牌批次' }],
+      [`/admin/catalogue/editions/${w.edition.id}/publish`, {}],
+      ['/admin/calendar/2031/add', { date: '2031-03-11', kind: 'holiday', name: marker }],
+      ['/admin/calendar/2031/remove', { date: '2031-01-01' }],
+      ['/admin/calendar/2031/published', { published: 'false' }],
+      ['/admin/clock/advance', { days: '3' }],
+      ['/admin/clock/set', { at: '2031-01-05T09:00' }],
+    ];
+    for (const [path, form] of posts) {
+      expect((await admin.post(path, form)).status, path).toBe(403);
+      expect((await admin.post(path, { ...form, _csrf: 'x'.repeat(43) })).status, `${path} with a made-up token`).toBe(403);
+    }
+    expect((await t.app.db.select().from(users).where(eq(users.id, target.id)))[0]?.roles).toEqual(['municipal']);
+    expect((await t.app.db.select().from(userInvitations).where(eq(userInvitations.userId, target.id))).length).toBe(invitationsBefore);
+    expect((await admin.get('/admin/calendar?year=2031')).text).not.toContain(marker);
+    expect(await offset()).toEqual(offsetBefore);
   });
 
   it("show the service's refusal to deactivate oneself beside the button, and keep the account", async () => {

@@ -146,9 +146,10 @@ describe('the disbursement batch pages', () => {
     expect((await b.post(`${path}/events`, { _csrf: PageClient.csrfOf(theirs.text), type: 'APPROVE', comment: '同意' })).status).toBe(303);
     expect(await stateOf(id)).toBe('approved');
 
-    // a paid payment without its bank reference: the service's words beside that field
+    // a paid payment without its bank reference: the service's words beside that field (the
+    // batch is the one the address names, whatever batch id the form carries)
     const approved = await b.get(path);
-    const settle = await b.post(`${path}/settle`, { _csrf: PageClient.csrfOf(approved.text), [`outcome.${caseId}`]: 'paid', [`paidOn.${caseId}`]: '2026-01-01' });
+    const settle = await b.post(`${path}/settle`, { _csrf: PageClient.csrfOf(approved.text), batchId: randomUUID(), id: randomUUID(), [`outcome.${caseId}`]: 'paid', [`paidOn.${caseId}`]: '2026-01-01' });
     expect(settle.status).toBe(400);
     expect(settle.text).toMatch(new RegExp(`id="s-reference-${caseId}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="s-reference-${caseId}"`));
     expect(settle.text).toContain(`aria-describedby="s-reference-${caseId}-error"`);

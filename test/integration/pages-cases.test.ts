@@ -257,6 +257,17 @@ describe('case page', () => {
     expect(await stateOf(id)).toBe('municipal');
   });
 
+  it('acts on the case its address names, whatever case id the form carries', async () => {
+    const [named, other] = [await w.caseIn('municipal'), await w.caseIn('municipal')];
+    const b = await signedIn(w.people.municipal.email);
+    const page = await b.get(`/cases/${named}`);
+    const res = await b.post(`/cases/${named}/events`, { _csrf: PageClient.csrfOf(page.text), caseId: other, id: other, type: 'RETURN', reasons: '检测报告缺少签章' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/cases/${named}?done=RETURN`);
+    expect(await stateOf(named)).toBe('revision');
+    expect(await stateOf(other)).toBe('municipal');
+  });
+
   it('says the case has moved on when the form was for an older version', async () => {
     const id = await w.caseIn('municipal');
     const b = await signedIn(w.people.municipal.email);
@@ -334,6 +345,41 @@ describe('claims on the case page', () => {
     const paid = await insurer.post(`/claims/${claim?.id}/events`, { _csrf: PageClient.csrfOf(seen.text), caseId: id, type: 'PAY', amount: '100000.00', reference: 'PICC-PAY-1' });
     expect(paid.status).toBe(303);
     expect((await firm.get(`/cases/${id}`)).text).toContain('赔付 100,000.00 元（PICC-PAY-1）');
+  });
+
+  it('refuses a claim report or a claim decision without its form token, and changes nothing', async () => {
+    const id = await w.caseIn('approved');
+    const firm = await signedIn(w.people.firm.email);
+    await firm.get(`/cases/${id}`);
+    const claim = { occurredOn: '2026-06-01', kind: 'quality', amount: '120000.00', description: '无令牌理赔' };
+    expect((await firm.post(`/cases/${id}/claims`, claim)).status).toBe(403);
+    expect((await firm.post(`/cases/${id}/claims`, { ...claim, _csrf: 'x'.repeat(43) })).status).toBe(403);
+    const none = await t.api.get<{ items: unknown[] }>(`/cases/${id}/claims`, w.tokens.firm);
+    expect(none.body.items).toEqual([]);
+
+    const filed = await t.api.post<{ id: string }>(`/cases/${id}/claims`, { ...claim, amount: '120000.00' }, w.tokens.firm);
+    expect(filed.status).toBe(201);
+    const insurer = await signedIn(w.people.insurer.email);
+    await insurer.get(`/cases/${id}`);
+    expect((await insurer.post(`/claims/${filed.body.id}/events`, { caseId: id, type: 'PAY', amount: '100000.00', reference: 'PICC-NOCSRF' })).status).toBe(403);
+    const after = await t.api.get<{ items: { id: string; state: string }[] }>(`/cases/${id}/claims`, w.tokens.firm);
+    expect(after.body.items.find((c) => c.id === filed.body.id)?.state).toBe('reported');
+  });
+
+  it("answers a claim decision on the claim's own case, whatever case id the form carries", async () => {
+    const [id, other] = [await w.caseIn('approved'), await w.caseIn('approved')];
+    const filed = await t.api.post<{ id: string }>(`/cases/${id}/claims`, { occurredOn: '2026-06-01', kind: 'quality', amount: '120000.00', description: '批次产品表面缺陷，用户退货' }, w.tokens.firm);
+    expect(filed.status).toBe(201);
+    const insurer = await signedIn(w.people.insurer.email);
+    const csrf = PageClient.csrfOf((await insurer.get(`/cases/${id}`)).text);
+    // a refusal is shown on the claim's case, beside the claim's form
+    const refused = await insurer.post(`/claims/${filed.body.id}/events`, { _csrf: csrf, caseId: other, type: 'PAY', amount: '-1', reference: 'PICC-PAY-2' });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain(`action="/claims/${filed.body.id}/events"`);
+    expect(refused.text).toContain('aria-invalid="true"');
+    const paid = await insurer.post(`/claims/${filed.body.id}/events`, { _csrf: csrf, caseId: other, type: 'PAY', amount: '100000.00', reference: 'PICC-PAY-2' });
+    expect(paid.status).toBe(303);
+    expect(paid.headers.get('location')).toBe(`/cases/${id}#claims`);
   });
 
   it('offers no claim form before approval', async () => {

@@ -126,12 +126,40 @@ describe('the application form', () => {
     expect((await b.post(`/cases/${id}/edit`, { _csrf: await tokenOf(b), ...applicationForm() })).status).toBe(403);
   });
 
+  it("refuses a reviewer's form before reading it: 403, not the form's problems, and no picker search", async () => {
+    const b = await signedIn(w.people.municipal.email);
+    const csrf = await tokenOf(b);
+    const empty = await b.post('/cases/new', { _csrf: csrf, roundId: '', catalogueEntryId: '' });
+    expect(empty.status).toBe(403);
+    expect(empty.text).not.toContain('aria-invalid="true"');
+    expect((await b.post('/cases/new', { _csrf: csrf, intent: 'search', roundId: w.round.id, entryQ: '氨' })).status).toBe(403);
+    const id = await w.caseIn('revision');
+    const before = (await t.api.get<{ version: number }>(`/cases/${id}`, w.tokens.firm)).body.version;
+    expect((await b.post(`/cases/${id}/edit`, { _csrf: csrf, roundId: '', catalogueEntryId: '' })).status).toBe(403);
+    expect((await b.post(`/cases/${id}/edit`, { _csrf: csrf, intent: 'search', roundId: w.round.id, entryQ: '氨' })).status).toBe(403);
+    expect((await t.api.get<{ version: number }>(`/cases/${id}`, w.tokens.firm)).body.version).toBe(before);
+  });
+
   it('refuses a form without its token and opens nothing', async () => {
     const b = await signedIn(w.people.firm.email);
     const number = `HT-NOCSRF-${randomUUID().slice(0, 6)}`;
     expect((await b.post('/cases/new', applicationForm({ 'contract.number': number }))).status).toBe(403);
     const all = await t.app.db.select({ contract: cases.contract }).from(cases).where(eq(cases.enterpriseId, w.firm.id));
     expect(all.filter((c) => c.contract.number === number)).toEqual([]);
+  });
+
+  it('refuses an edit without its token, or with the token of another browser, and changes nothing', async () => {
+    const id = await w.createCase();
+    const b = await signedIn(w.people.firm.email);
+    const form = await b.get(`/cases/${id}/edit`);
+    const version = /name="version" value="(\d+)"/.exec(form.text)?.[1] ?? '';
+    const number = `HT-NOCSRF-${randomUUID().slice(0, 6)}`;
+    expect((await b.post(`/cases/${id}/edit`, { version, ...applicationForm({ 'contract.number': number }) })).status).toBe(403);
+    const stranger = await tokenOf(new PageClient(t.url), '/login');
+    expect((await b.post(`/cases/${id}/edit`, { _csrf: stranger, version, ...applicationForm({ 'contract.number': number }) })).status).toBe(403);
+    const view = (await t.api.get<{ version: number; contract: { number: string } }>(`/cases/${id}`, w.tokens.firm)).body;
+    expect(view.contract.number).not.toBe(number);
+    expect(String(view.version)).toBe(version);
   });
 
   it('saves a draft through the case service: amounts typed with separators, the catalogue name by default', async () => {
@@ -155,6 +183,20 @@ describe('the application form', () => {
     expect(res.text).toMatch(/id="f-contract-amount-error"/);
     expect(res.text).toContain('aria-invalid="true"');
     expect(res.text).toContain(`value="${number}"`);
+  });
+
+  it('names a malformed amount of an edit beside its field, keeps what was typed, and changes nothing', async () => {
+    const id = await w.createCase();
+    const b = await signedIn(w.people.firm.email);
+    const form = await b.get(`/cases/${id}/edit`);
+    const version = /name="version" value="(\d+)"/.exec(form.text)?.[1] ?? '';
+    const number = `HT-BADEDIT-${randomUUID().slice(0, 6)}`;
+    const res = await b.post(`/cases/${id}/edit`, { _csrf: PageClient.csrfOf(form.text), version, ...applicationForm({ 'contract.number': number, 'contract.amount': '12.345' }) });
+    expect(res.status).toBe(400);
+    expect(res.text).toMatch(/id="f-contract-amount-error"/);
+    expect(res.text).toContain('aria-invalid="true"');
+    expect(res.text).toContain(`value="${number}"`);
+    expect((await t.api.get<{ contract: { number: string } }>(`/cases/${id}`, w.tokens.firm)).body.contract.number).not.toBe(number);
   });
 
   it("answers 404 for another firm's case, to see its form or to change it", async () => {
@@ -216,6 +258,20 @@ describe('document uploads from the case page', () => {
     const page = await reviewer.get(`/cases/${id}`);
     expect(page.text).not.toContain('enctype="multipart/form-data"');
     expect(page.text).not.toContain('提交前检查');
+  });
+
+  it("refuses a reviewer's upload before reading it: 403 even for a file that is no document", async () => {
+    const id = await w.caseIn('revision');
+    const before = (await documentsOf(id)).length;
+    const reviewer = await signedIn(w.people.municipal.email);
+    const form = new FormData();
+    form.append('_csrf', await tokenOf(reviewer));
+    form.append('type', 'test_report');
+    form.append('file', new Blob(['just text'], { type: 'text/plain' }), 'report.txt');
+    const refused = await reviewer.postMultipart(`/cases/${id}/documents`, form);
+    expect(refused.status).toBe(403);
+    expect(refused.text).not.toMatch(/id="upload-test_report-error"/);
+    expect((await documentsOf(id)).length).toBe(before);
   });
 
   it('names a file that is not a document beside the file field', async () => {

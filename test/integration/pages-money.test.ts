@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { rounds } from '../../db/schema';
+import { proRataProposals, rounds } from '../../db/schema';
 import { makeUser } from '../../seeds/factories';
 import { useTestApp } from '../support/use-app';
 import { PageClient } from '../support/pages';
@@ -41,6 +41,37 @@ describe('the money page', () => {
     for (const id of ids) {
       expect((await t.api.get<{ amount: string }>(`/cases/${id}/subsidy`, w.tokens.firm)).body.amount).toBe('750000.00');
     }
+  });
+
+  it('refuses a proposal or an approval without its form token, and changes nothing', async () => {
+    await w.caseIn('approved');
+    await t.app.db.update(rounds).set({ budgetFen: 150_000_000n }).where(eq(rounds.id, w.round.id));
+    const first = await signedIn(w.people.finance.email);
+    await first.get('/money');
+    const proposalsBefore = (await t.app.db.select().from(proRataProposals)).length;
+    expect((await first.post(`/money/rounds/${w.round.id}/pro-rata`, {})).status).toBe(403);
+    expect((await first.post(`/money/rounds/${w.round.id}/pro-rata`, { _csrf: 'x'.repeat(43) })).status).toBe(403);
+    expect((await t.app.db.select().from(proRataProposals)).length).toBe(proposalsBefore);
+
+    const proposed = await first.post(`/money/rounds/${w.round.id}/pro-rata`, { _csrf: PageClient.csrfOf((await first.get('/money')).text) });
+    expect(proposed.status).toBe(303);
+    const location = proposed.headers.get('location') ?? '';
+    const other = await signedIn((await makeUser(t.app.db, { roles: ['finance'] })).email);
+    await other.get(location);
+    expect((await other.post(`${location}/approve`, {})).status).toBe(403);
+    expect((await other.get(location)).text).not.toContain('方案已生效');
+    const [row] = await t.app.db.select().from(proRataProposals).where(eq(proRataProposals.id, location.split('/').pop() ?? ''));
+    expect(row?.status).toBe('open');
+  });
+
+  it("refuses the firm's forms for who it is, before any round's money is shown", async () => {
+    await t.app.db.update(rounds).set({ budgetFen: 150_000_000n }).where(eq(rounds.id, w.round.id));
+    const firm = await signedIn(w.people.firm.email);
+    const csrf = PageClient.csrfOf((await firm.get('/')).text);
+    const res = await firm.post(`/money/rounds/${w.round.id}/pro-rata`, { _csrf: csrf });
+    expect(res.status).toBe(403);
+    expect(res.text).not.toContain('1,500,000.00');
+    expect(res.text).not.toContain('提出按比例核减方案');
   });
 
   it('is refused to the firm, the municipal reviewer and the insurer', async () => {

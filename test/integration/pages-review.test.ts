@@ -201,6 +201,10 @@ describe('the notice publishing pages', () => {
       const b = await signedIn(who);
       expect((await b.get('/review/notices')).status, who).toBe(403);
       expect((await b.post('/review/notices', { _csrf: await csrfFor(b), caseIds: id })).status, who).toBe(403);
+      // refused for who they are, before the form is read: not told what is wrong with it
+      const empty = await b.post('/review/notices', { _csrf: await csrfFor(b) });
+      expect(empty.status, who).toBe(403);
+      expect(empty.text, who).not.toContain('id="n-caseIds-error"');
     }
     const anonymous = await new PageClient(t.url).get('/review/notices');
     expect(anonymous.status).toBe(303);
@@ -221,6 +225,53 @@ describe('the notice publishing pages', () => {
       expect(res.text, who).not.toContain('wang.wu@example.com');
     }
     expect((await (await signedIn(w.people.provincial.email)).get(`/review/notices/${randomUUID()}`)).status).toBe(404);
+  });
+});
+
+describe('the way to the notice publishing page', () => {
+  it('is shown on a case awaiting its notice to the provincial reviewer only, not to the experts who scored it', async () => {
+    const id = await w.caseIn('expert');
+    const panel = await w.makeExperts(3);
+    await w.expertsScore(id, PASSING_SCORES, panel);
+    expect(await stateOf(id)).toBe('awaitingNotice');
+    expect((await (await signedIn(w.people.provincial.email)).get(`/cases/${id}`)).text).toContain('<a href="/review/notices">');
+    const [e] = panel;
+    const page = await (await signedIn(e?.user.email ?? '')).get(`/cases/${id}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<h2 id="experts">');
+    expect(page.text).not.toContain('href="/review/notices"');
+  });
+});
+
+describe('text others typed, on the review pages', () => {
+  const MARKUP = '<img src=x onerror=alert(1)>';
+  // inside a quoted attribute (an aria-label) a "<" is text already: only the markup outside them counts
+  const markupOf = (html: string) => html.replace(/="[^"]*"/g, '=""');
+
+  it("shows an expert's opinion as text, never as markup", async () => {
+    const { id, panel } = await assignedPanel();
+    const [e] = panel;
+    if (!e) throw new Error('no expert');
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'ACCEPT_ASSIGNMENT' }, e.token)).status).toBe(200);
+    const scored = await t.api.post(`/cases/${id}/events`, { type: 'SCORE', scores: PASSING_SCORES, opinion: `${MARKUP}性能达标` }, e.token);
+    expect(scored.status).toBe(200);
+    const page = await (await signedIn(w.people.provincial.email)).get(`/cases/${id}`);
+    expect(page.text).toContain('&lt;img src=x onerror=alert(1)>性能达标');
+    expect(markupOf(page.text)).not.toContain(MARKUP);
+  });
+
+  it("shows a member of the public's objection as text, never as markup, on the case and the notice", async () => {
+    const caseId = await w.caseIn('awaitingNotice');
+    const published = await t.api.post<{ id: string }>('/notices', { caseIds: [caseId] }, w.tokens.provincial);
+    const filed = await t.api.post(`/public/notices/${published.body.id}/objections`, { caseId, name: `${MARKUP}王五`, contact: 'wang.wu@example.com', reason: `${MARKUP}已有多年销售记录，并非首批次应用。` });
+    expect(filed.status).toBe(201);
+    const b = await signedIn(w.people.provincial.email);
+    for (const path of [`/cases/${caseId}`, `/review/notices/${published.body.id}`]) {
+      const page = await b.get(path);
+      expect(page.status, path).toBe(200);
+      expect(page.text, path).toContain('&lt;img src=x onerror=alert(1)>王五');
+      expect(markupOf(page.text), path).not.toContain(MARKUP);
+    }
   });
 });
 
