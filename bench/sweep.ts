@@ -5,7 +5,7 @@ import type { AppContext } from '../server/context';
 import { sweepDue } from '../server/engine/timers';
 import type { PartResult, Row } from './report';
 import { checkBurst, seedBackground, seedBurst, seedTimers, type BurstCheck } from './sweep-seed';
-import { msSince, planSummary, summarise, timeEach } from './stats';
+import { cpuMeter, msSince, planSummary, summarise, timeEach, type CpuUse } from './stats';
 import { benchDatabase, startBenchApp, step, type BenchConfig } from './support';
 import { makeBenchWorld } from './world';
 
@@ -42,6 +42,7 @@ interface SweepRun {
   reported: number[];
   calls: number;
   check: BurstCheck;
+  cpu: CpuUse;
 }
 
 /**
@@ -56,6 +57,7 @@ async function sweepBurst(app: AppContext, url: string, n: number, check: () => 
     await Promise.all(pools.map((p) => Promise.all(Array.from({ length: SWEEPER_POOL }, () => p.sql`select 1`))));
     let calls = 0;
     const t0 = process.hrtime.bigint();
+    const meter = cpuMeter();
     const reported = await Promise.all(
       contexts.map(async (ctx) => {
         let fired = 0;
@@ -67,7 +69,8 @@ async function sweepBurst(app: AppContext, url: string, n: number, check: () => 
       }),
     );
     const ms = msSince(t0);
-    return { sweepers: n, ms, reported, calls, check: await check() };
+    const cpu = meter();
+    return { sweepers: n, ms, reported, calls, check: await check(), cpu };
   } finally {
     await Promise.all(pools.map((p) => p.close()));
   }
@@ -139,7 +142,8 @@ export async function benchSweep(config: BenchConfig): Promise<PartResult> {
         (r) =>
           `${r.sweepers} sweeper(s): ${r.check.fired} of ${r.check.timers} fired (sweepDue said ${r.reported.join(' + ')}), ` +
           `${r.check.historyEntries} history entries (of ${Math.floor(due / 3)} lapsing cases), ${r.check.deliveries} email deliveries; ` +
-          `${(r.ms / Math.max(1, r.check.fired)).toFixed(2)} ms per timer`,
+          `${(r.ms / Math.max(1, r.check.fired)).toFixed(2)} ms per timer; CPU per timer: ${(r.cpu.processMs / Math.max(1, r.check.fired)).toFixed(2)} ms in this process ` +
+          `(${r.cpu.processPct} % of a core), ${(r.cpu.machineMs / Math.max(1, r.check.fired)).toFixed(2)} ms machine-wide (${r.cpu.machinePct} % busy, anyone's)`,
       ),
       `plan with ${due} due: ${planBusy}`,
       `plan with none due: ${planIdle}`,
