@@ -8,12 +8,20 @@ import { checkBurst, seedBackground, seedBurst, seedTimers, type BurstCheck } fr
 import { cpuMeter, msSince, planSummary, summarise, timeEach, type CpuUse } from './stats';
 import { benchDatabase, startBenchApp, step, type BenchConfig } from './support';
 import { makeBenchWorld } from './world';
+import { forkSweeper } from './sweep-worker';
 
 // sweepDue's default batch: what the worker's minute sweep selects at a time.
 const SWEEP_LIMIT = 500;
 const SAMPLES = 50;
-// how many sweepers fire one burst at once: one worker process, then several (SPEC §8: run any number)
-const SWEEPERS = [1, 2, 4];
+// how many sweepers fire one burst at once (SPEC §8: run any number of workers): as async loops in
+// this process (one event loop between them), then as processes of their own, as `npm run worker` is
+const SWEEPERS: { n: number; processes: boolean }[] = [
+  { n: 1, processes: false },
+  { n: 2, processes: false },
+  { n: 4, processes: false },
+  { n: 2, processes: true },
+  { n: 4, processes: true },
+];
 // each sweeper's own pool, as a worker process has (createAppContext's default)
 const SWEEPER_POOL = 10;
 // SPEC §9: a burst of 1,000 due deadlines fired within 2 s, at most 10 × 1,000 one-row commits
@@ -37,6 +45,7 @@ async function explainDue(app: AppContext): Promise<string> {
 
 interface SweepRun {
   sweepers: number;
+  processes: boolean;
   ms: number;
   /** what each sweeper's sweepDue calls said they fired */
   reported: number[];
@@ -70,10 +79,31 @@ async function sweepBurst(app: AppContext, url: string, n: number, check: () => 
     );
     const ms = msSince(t0);
     const cpu = meter();
-    return { sweepers: n, ms, reported, calls, check: await check(), cpu };
+    return { sweepers: n, processes: false, ms, reported, calls, check: await check(), cpu };
   } finally {
     await Promise.all(pools.map((p) => p.close()));
   }
+}
+
+/** The same, each sweeper a process of its own (bench/sweep-worker.ts); CPU is theirs, not this process's. */
+async function sweepBurstInProcesses(config: BenchConfig, url: string, n: number, check: () => Promise<BurstCheck>): Promise<SweepRun> {
+  const plan = { databaseUrl: url, queuePrefix: `{bench-sweep-${process.pid}}`, poolSize: SWEEPER_POOL, limit: SWEEP_LIMIT, logLevel: config.BENCH_LOG_LEVEL };
+  const sweepers = await Promise.all(Array.from({ length: n }, () => forkSweeper(plan)));
+  const meter = cpuMeter();
+  const t0 = process.hrtime.bigint();
+  const results = await Promise.all(sweepers.map((s) => s.go()));
+  const ms = msSince(t0);
+  const cpu = meter();
+  const processMs = results.reduce((a, r) => a + r.cpuMs, 0);
+  return {
+    sweepers: n,
+    processes: true,
+    ms,
+    reported: results.map((r) => r.fired),
+    calls: results.reduce((a, r) => a + r.calls, 0),
+    check: await check(),
+    cpu: { ...cpu, processMs, processPct: Math.round((processMs / ms) * 100) },
+  };
 }
 
 /** SPEC §9: the deadline sweep over 100,000 pending timers, and bursts of 1,000 due at once fired by 1, 2 and 4 sweepers. */
@@ -94,10 +124,11 @@ export async function benchSweep(config: BenchConfig): Promise<PartResult> {
   const roundTrip = summarise(await timeEach(200, () => sql`select 1`));
 
   const runs: SweepRun[] = [];
-  for (const n of SWEEPERS) {
-    const burst = runs.length === 0 ? first : await seedBurst(sql, seed, config.BENCH_DUE, `S${n}`);
-    step(`sweep: ${burst.timerIds.length} due timers fired by ${n} sweeper${n === 1 ? '' : 's'} at once`);
-    runs.push(await sweepBurst(app, url, n, () => checkBurst(sql, burst)));
+  for (const { n, processes } of SWEEPERS) {
+    const burst = runs.length === 0 ? first : await seedBurst(sql, seed, config.BENCH_DUE, `S${runs.length + 1}`);
+    step(`sweep: ${burst.timerIds.length} due timers fired by ${nameOf(n, processes)} at once`);
+    const check = () => checkBurst(sql, burst);
+    runs.push(processes ? await sweepBurstInProcesses(config, url, n, check) : await sweepBurst(app, url, n, check));
   }
   const selectIdle = summarise(await timeEach(SAMPLES, () => selectDue(app)));
   const planIdle = await explainDue(app);
@@ -111,7 +142,7 @@ export async function benchSweep(config: BenchConfig): Promise<PartResult> {
 
   const due = config.BENCH_DUE;
   const fireRows = runs.flatMap((r): Row[] => {
-    const name = `${r.sweepers} sweeper${r.sweepers === 1 ? '' : 's'}`;
+    const name = nameOf(r.sweepers, r.processes);
     const ratio = r.ms / floorMs;
     return [
       {
@@ -140,9 +171,9 @@ export async function benchSweep(config: BenchConfig): Promise<PartResult> {
     notes: [
       ...runs.map(
         (r) =>
-          `${r.sweepers} sweeper(s): ${r.check.fired} of ${r.check.timers} fired (sweepDue said ${r.reported.join(' + ')}), ` +
+          `${nameOf(r.sweepers, r.processes)}: ${r.check.fired} of ${r.check.timers} fired (sweepDue said ${r.reported.join(' + ')}), ` +
           `${r.check.historyEntries} history entries (of ${Math.floor(due / 3)} lapsing cases), ${r.check.deliveries} email deliveries; ` +
-          `${(r.ms / Math.max(1, r.check.fired)).toFixed(2)} ms per timer; CPU per timer: ${(r.cpu.processMs / Math.max(1, r.check.fired)).toFixed(2)} ms in this process ` +
+          `${(r.ms / Math.max(1, r.check.fired)).toFixed(2)} ms per timer; CPU per timer: ${(r.cpu.processMs / Math.max(1, r.check.fired)).toFixed(2)} ms in the sweeper process${r.processes ? 'es' : ''} ` +
           `(${r.cpu.processPct} % of a core), ${(r.cpu.machineMs / Math.max(1, r.check.fired)).toFixed(2)} ms machine-wide (${r.cpu.machinePct} % busy, anyone's)`,
       ),
       `plan with ${due} due: ${planBusy}`,
@@ -151,3 +182,5 @@ export async function benchSweep(config: BenchConfig): Promise<PartResult> {
     details: { seed, sweepLimit: SWEEP_LIMIT, sweeperPool: SWEEPER_POOL, selectBusy, selectIdle, roundTrip, runs, floorMs, planBusy, planIdle },
   };
 }
+
+const nameOf = (n: number, processes: boolean) => (processes ? `${n} sweeper processes` : `${n} sweeper${n === 1 ? '' : 's'} in one process`);
