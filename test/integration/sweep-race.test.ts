@@ -86,4 +86,27 @@ describe('sweeps racing each other', () => {
     expect(swept.reduce((a, b) => a + b, 0) + byJob).toBe(50);
     await expectFiredOnce(caseIds, timerIds, true);
   });
+
+  it("still fires the timers of an owner that another sweep had claimed when this one reached it", async () => {
+    const { caseIds, timerIds } = await dueBurst(3);
+    const [held] = caseIds;
+    // another sweep's claim on the first case, held for the whole of this sweep
+    let release = () => undefined as void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let claimed = () => undefined as void;
+    const holding = new Promise<void>((resolve) => (claimed = resolve));
+    const other = anotherWorker().database.sql.begin(async (tx) => {
+      await tx`select pg_advisory_xact_lock(hashtextextended(${`timer-owner:${held}`}, 0))`;
+      claimed();
+      await released;
+    });
+    await holding;
+    try {
+      expect(await sweepDue(t.app)).toBe(6);
+    } finally {
+      release();
+      await other;
+    }
+    await expectFiredOnce(caseIds, timerIds);
+  });
 });
