@@ -106,8 +106,11 @@ export function caseWorkflow(app: AppContext): WorkflowDefinition<CaseRow, CaseF
       const money = entersApproval || event.type === 'START_RECOVERY' || event.type === 'RECOVERED' ? await roundOf(tx, row) : null;
       const subsidy = entersApproval && money ? await subsidyOnApproval(tx, row, money, now) : {};
       if (money) await recordRecovery(tx, row, money, event, now);
-      const [updated] = await tx
-        .update(cases)
+      // a task taken from a shared inbox is given back when the case leaves the task's state; sent
+      // with the update, in one round trip
+      const [[updated]] = await Promise.all([
+        tx
+          .update(cases)
         .set({
           snapshot: { value: next.value, context: next.context },
           state: next.state,
@@ -117,10 +120,10 @@ export function caseWorkflow(app: AppContext): WorkflowDefinition<CaseRow, CaseF
           ...subsidy,
         })
         .where(eq(cases.id, row.id))
-        .returning();
+        .returning(),
+        tx.delete(taskClaims).where(and(eq(taskClaims.caseId, row.id), notInArray(taskClaims.task, activePaths(next.value)))),
+      ]);
       if (!updated) throw new Error('case row vanished under its lock');
-      // a task taken from a shared inbox is given back when the case leaves the task's state
-      await tx.delete(taskClaims).where(and(eq(taskClaims.caseId, row.id), notInArray(taskClaims.task, activePaths(next.value))));
       // the objection rows follow what the machine decided, in the same transaction
       await objectionsFollow(tx, row.state, updated, event, now);
       return updated;

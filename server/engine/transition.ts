@@ -3,8 +3,9 @@ import type { Tx } from '../../db/client';
 import type { AppContext, User } from '../context';
 import { AppError, conflict, forbidden, notFound, unprocessable } from '../errors';
 import { executeEffects } from './effects';
+import { readOpenClocks } from './clocks';
 import { PendingWrites } from './pending';
-import { appendHistory } from './history';
+import { appendHistory, historyTail } from './history';
 import type { EngineEvent, Loaded, WorkflowDefinition, WorkflowRow } from './workflow';
 
 export interface ApplyInput<Row extends WorkflowRow, Facts, Event extends EngineEvent> {
@@ -29,7 +30,12 @@ export async function applyEvent<Row extends WorkflowRow, Facts, Event extends E
   def: WorkflowDefinition<Row, Facts, Event>,
   input: ApplyInput<Row, Facts, Event>,
 ) {
-  const loaded = input.locked ?? (await def.load(tx, input.id, true));
+  // one round trip: the row is locked first, so the chain's tail and the open clocks read after it
+  // cannot change before the transaction ends (PendingWrites keeps the clocks current from here)
+  const owner = { kind: def.kind, id: input.locked?.row.id ?? input.id };
+  const pending = new PendingWrites();
+  const [loaded, tail, openClocks] = await Promise.all([input.locked ?? def.load(tx, input.id, true), historyTail(tx, owner.kind, owner.id), readOpenClocks(tx, owner)]);
+  pending.openClocks = openClocks;
   const { row, facts } = loaded;
   if (input.user && !def.canSee(input.user, facts)) throw notFound(def.noun);
   if (input.ifMatch !== undefined && input.ifMatch !== row.version) {
@@ -50,26 +56,32 @@ export async function applyEvent<Row extends WorkflowRow, Facts, Event extends E
   const [next, actions] = transition(machine, snapshot, event);
   if (next === snapshot) throw guardRefusal(def, snapshot, event);
 
-  const pending = new PendingWrites();
   await executeEffects({ ...prepared.scope, pending }, actions);
-  await pending.flush(tx);
 
+  // the effects' writes, the row and the history entry leave together (PendingWrites)
   const state = def.primaryState(next.value);
-  const updated = await def.persist(tx, row, { value: next.value, context: next.context, state }, event, now);
   const { meta: _meta, type: _type, ...fields } = event;
-  await appendHistory(tx, {
-    ownerKind: def.kind,
-    ownerId: row.id,
-    eventType: event.type,
-    actorId: event.meta.actorId,
-    actorRole: role,
-    at: now,
-    requestId: input.requestId,
-    stateBefore: row.state,
-    stateAfter: state,
-    payload: { ...fields, ...prepared.historyExtra },
-    machineVersion: row.machineVersion,
-  });
+  const [, updated] = await Promise.all([
+    pending.flush(tx),
+    def.persist(tx, row, { value: next.value, context: next.context, state }, event, now),
+    appendHistory(
+      tx,
+      {
+        ownerKind: def.kind,
+        ownerId: row.id,
+        eventType: event.type,
+        actorId: event.meta.actorId,
+        actorRole: role,
+        at: now,
+        requestId: input.requestId,
+        stateBefore: row.state,
+        stateAfter: state,
+        payload: { ...fields, ...prepared.historyExtra },
+        machineVersion: row.machineVersion,
+      },
+      tail,
+    ),
+  ]);
   return { row: updated, snapshot: next, facts };
 }
 
