@@ -86,13 +86,15 @@ export function caseWorkflow(app: AppContext): WorkflowDefinition<CaseRow, CaseF
       const [round] = await tx.select().from(rounds).where(eq(rounds.id, row.roundId)).for('share');
       if (!round) throw new Error(`case ${row.id} points at a missing round`);
       const submission = 'submission' in caseEvents[event.type];
+      // what the event carries and what a submission is checked against, read together
+      const [carried, problems] = await Promise.all([eventFacts(tx, row, event), submission ? submissionProblems(now)(tx, row, round) : null]);
       return {
-        facts: await eventFacts(tx, row, event),
+        facts: carried,
         scope: {
           ...caseScope({ tx, app, row, round, now, calendar: await app.calendar.get(tx), actorId: event.meta.actorId, firmName: facts.firmName }),
           reason: reasonOf(event.type, event),
         },
-        ...(submission ? { validate: (t) => submissionProblems(now)(t, row, round) } : {}),
+        ...(problems ? { validate: async () => problems } : {}),
         // a score is checked against the rubric frozen at assignment, every criterion named
         ...(event.type === 'SCORE' ? { validate: async () => scoreCheck(row.snapshot, event.scores), invalid: 'the scores do not fit the rubric' } : {}),
         ...(event.type === 'RECOVERED' ? { validate: async () => recoveredProblems(row, event.amount), invalid: 'the recovered amount is not acceptable' } : {}),

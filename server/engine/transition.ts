@@ -30,12 +30,7 @@ export async function applyEvent<Row extends WorkflowRow, Facts, Event extends E
   def: WorkflowDefinition<Row, Facts, Event>,
   input: ApplyInput<Row, Facts, Event>,
 ) {
-  // one round trip: the row is locked first, so the chain's tail and the open clocks read after it
-  // cannot change before the transaction ends (PendingWrites keeps the clocks current from here)
-  const owner = { kind: def.kind, id: input.locked?.row.id ?? input.id };
-  const pending = new PendingWrites();
-  const [loaded, tail, openClocks] = await Promise.all([input.locked ?? def.load(tx, input.id, true), historyTail(tx, owner.kind, owner.id), readOpenClocks(tx, owner)]);
-  pending.openClocks = openClocks;
+  const loaded = input.locked ?? (await def.load(tx, input.id, true));
   const { row, facts } = loaded;
   if (input.user && !def.canSee(input.user, facts)) throw notFound(def.noun);
   if (input.ifMatch !== undefined && input.ifMatch !== row.version) {
@@ -48,7 +43,12 @@ export async function applyEvent<Row extends WorkflowRow, Facts, Event extends E
   const role = authoriseActor(def, snapshot, input, facts, row.state);
 
   const now = new Date(input.event.meta.at);
-  const prepared = await def.prepare(tx, loaded, input.event, now);
+  // under the row lock, in one round trip: the chain's tail and the owner's open clocks cannot change
+  // before the transaction ends (PendingWrites keeps the clocks current from here), and the
+  // workflow's own first reads go with them
+  const pending = new PendingWrites();
+  const [tail, openClocks, prepared] = await Promise.all([historyTail(tx, def.kind, row.id), readOpenClocks(tx, { kind: def.kind, id: row.id }), def.prepare(tx, loaded, input.event, now)]);
+  pending.openClocks = openClocks;
   const problems = prepared.validate ? await prepared.validate(tx) : [];
   if (problems.length > 0) throw unprocessable(prepared.invalid ?? `the ${def.noun} cannot be submitted yet`, problems);
 
