@@ -6,7 +6,7 @@ const historyEntrySchema = z
   .strictObject({
     seq: z.int().meta({ description: '1, 2, 3, … within the case' }),
     eventType: z.string().meta({ description: 'CREATE, EDIT, DOCUMENT_UPLOADED, or a workflow event (SUBMIT, APPROVE, …)', example: 'SUBMIT' }),
-    actorId: idOut('who did it; null for the system').nullable(),
+    actorId: idOut("who did it; for a case's money events, the finance user whose act on the disbursement batch moved the case; null for the system").nullable(),
     actorRole: z.string().nullable().meta({ description: 'the role they acted in (firm, municipal, …, system)' }),
     at: instantOut('when'),
     requestId: z.string().nullable().meta({ description: 'the request that did it, to match the logs' }),

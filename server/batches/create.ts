@@ -28,11 +28,11 @@ export const createBatchSchema = z
       .array(z.uuid({ error: 'not a case id' }).toLowerCase())
       .min(1, 'name at least one case')
       .max(MAX_BATCH_CASES, `at most ${MAX_BATCH_CASES} cases in one batch`)
-      .refine((ids) => new Set(ids).size === ids.length, 'a case is named twice')
+      .refine((ids) => new Set(ids).size === ids.length, { message: 'a case is named twice', params: { messageZh: '同一申请被选了两次' } })
       .optional(),
     city: z.enum(cityCodes, { error: 'not a city code of the province (GET /cities)' }).optional(),
   })
-  .refine((b) => b.caseIds !== undefined || b.city !== undefined, { path: ['caseIds'], message: 'name the cases, or a city whose calculated cases to take' })
+  .refine((b) => b.caseIds !== undefined || b.city !== undefined, { path: ['caseIds'], message: 'name the cases, or a city whose calculated cases to take', params: { messageZh: '请选择申请，或选择一个城市以纳入其已核算的申请' } })
   .meta({ id: 'DisbursementBatchCreate' });
 export type CreateBatchInput = z.output<typeof createBatchSchema>;
 
@@ -97,7 +97,8 @@ export async function createBatch(ctx: ServiceContext, input: CreateBatchInput) 
       const cw = caseWorkflow(ctx.app);
       for (const caseId of members.map((m) => m.id).sort()) {
         const event = { type: 'BATCHED', batchId: id, meta: { at: meta.at, actorId: null, role: 'system' } } satisfies CaseEvent;
-        await applyEvent(tx, ctx.app, cw, { id: caseId, user: null, requestId: ctx.requestId, event });
+        // moved by the system, as only a batch may; recorded as the creator's doing
+        await applyEvent(tx, ctx.app, cw, { id: caseId, user: null, causedBy: { id: ctx.user.id, role: created.role }, requestId: ctx.requestId, event });
       }
       return presentBatch(tx, ctx, created.row, created.snapshot, created.facts);
     })

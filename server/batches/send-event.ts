@@ -17,6 +17,8 @@ import type { BatchRow } from './scope';
  * POST /disbursements/:id/events (SPEC §7). The batch's transition and what its cases hear of it
  * happen in one transaction, the batch locked first and then its cases in id order: approval sends
  * BATCH_APPROVED to each, cancellation UNBATCHED, and each recorded payment PAID or PAYMENT_FAILED.
+ * Only the batch moves a case's money (the case takes these events from the system alone), but the
+ * case's history names the finance user whose act on the batch it was.
  */
 export async function sendBatchEvent(ctx: ServiceContext, batchId: string, body: BatchEventBody, opts: { ifMatch?: number }) {
   return ctx.app.db
@@ -26,13 +28,13 @@ export async function sendBatchEvent(ctx: ServiceContext, batchId: string, body:
       const meta = { at: now.toISOString(), actorId: ctx.user.id, role: 'finance' as const };
       const event = { ...body, meta } as BatchEvent;
       const applied = await applyEvent(tx, ctx.app, batchWorkflow(ctx.app), { id: batchId, locked, event, user: ctx.user, requestId: ctx.requestId, ifMatch: opts.ifMatch });
-      await tellCases(tx, ctx, applied.row, body, meta.at);
+      await tellCases(tx, ctx, applied.row, body, meta.at, { id: ctx.user.id, role: applied.role });
       return presentBatch(tx, ctx, applied.row, applied.snapshot, applied.facts);
     })
     .catch(livePaymentRace);
 }
 
-async function tellCases(tx: Tx, ctx: ServiceContext, batch: BatchRow, body: BatchEventBody, at: string): Promise<void> {
+async function tellCases(tx: Tx, ctx: ServiceContext, batch: BatchRow, body: BatchEventBody, at: string, causedBy: { id: string; role: string }): Promise<void> {
   const meta = { at, actorId: null, role: 'system' as const };
   const told: { caseId: string; event: CaseEvent }[] = [];
   if (body.type === 'APPROVE' || body.type === 'CANCEL') {
@@ -53,7 +55,7 @@ async function tellCases(tx: Tx, ctx: ServiceContext, batch: BatchRow, body: Bat
   const cw = caseWorkflow(ctx.app);
   // id order: the order every multi-row lock in the engine takes
   for (const { caseId, event } of told.sort((a, b) => (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0))) {
-    await applyEvent(tx, ctx.app, cw, { id: caseId, user: null, requestId: ctx.requestId, event });
+    await applyEvent(tx, ctx.app, cw, { id: caseId, user: null, causedBy, requestId: ctx.requestId, event });
   }
 }
 

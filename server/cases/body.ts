@@ -8,7 +8,7 @@ import { CASE_EVENT_TYPES, caseEvents, type CaseEventType, type PayloadOf } from
 // else is a typing error (and years 0–99 would confuse date arithmetic).
 const isoDate = z.iso
   .date({ error: 'must be a date as YYYY-MM-DD' })
-  .refine((d) => d >= '1990-01-01' && d <= '2100-12-31', 'must lie between 1990-01-01 and 2100-12-31');
+  .refine((d) => d >= '1990-01-01' && d <= '2100-12-31', { message: 'must lie between 1990-01-01 and 2100-12-31', params: { messageZh: '日期应在 1990-01-01 至 2100-12-31 之间' } });
 const text = (max: number) => z.string().trim().max(max);
 const decimal = z.string().regex(/^\d{1,12}(\.\d{1,4})?$/, 'must be a decimal number as a string, e.g. "20000"');
 

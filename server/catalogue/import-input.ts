@@ -41,7 +41,7 @@ export interface ImportInput {
 export function readImportInput(file: EditionFile | undefined, body: unknown): ImportInput {
   const errors: FieldError[] = [];
   if (!file) errors.push({ path: 'file', message: 'a CSV or XLSX file is required in the field "file"', messageZh: '请上传 CSV 或 XLSX 格式的目录文件', code: 'required' });
-  const fields = editionFieldsSchema.safeParse(body ?? {});
+  const fields = editionFieldsSchema.safeParse(body ?? {}, { reportInput: true });
   if (!fields.success) {
     for (const e of zodErrors(fields.error, '')) errors.push({ ...e, path: e.path || 'body' });
   }

@@ -27,7 +27,7 @@ function decode(s: string): Cursor {
     if (!z.uuid().safeParse(c.e).success || !Number.isInteger(c.s) || c.s < 0 || c.s > 2_147_483_647) throw new Error('shape');
     return c;
   } catch {
-    throw badRequest('the cursor is not one this server gave out', [{ path: 'query.cursor', message: 'invalid cursor' }]);
+    throw badRequest('the cursor is not one this server gave out', [{ path: 'query.cursor', message: 'invalid cursor', messageZh: '分页游标无效' }]);
   }
 }
 
@@ -57,7 +57,7 @@ async function resolveEdition(app: AppContext, viewer: User | null, id: string |
 export async function searchEntries(app: AppContext, viewer: User | null, query: SearchQuery) {
   const cursor = query.cursor === undefined ? undefined : decode(query.cursor);
   if (cursor && query.edition !== undefined && cursor.e !== query.edition) {
-    throw badRequest('the cursor belongs to another edition', [{ path: 'query.cursor', message: 'cursor and edition disagree' }]);
+    throw badRequest('the cursor belongs to another edition', [{ path: 'query.cursor', message: 'cursor and edition disagree', messageZh: '分页游标与目录版本不一致' }]);
   }
   // A cursor pins its edition, so publishing a new one mid-scroll does not mix two catalogues.
   const edition = await resolveEdition(app, viewer, query.edition ?? cursor?.e);

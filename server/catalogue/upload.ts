@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import { AppError, badRequest } from '../errors';
+import { uploadRefusalZh } from '../http/upload-words';
 
 export const MAX_EDITION_FILE_BYTES = 10 * 1024 * 1024;
 // room for the multipart framing and the form fields around a file of the maximum size
@@ -29,9 +30,9 @@ function uploadError(err: unknown): unknown {
       return tooLarge();
     case 'LIMIT_FILE_COUNT':
     case 'LIMIT_UNEXPECTED_FILE':
-      return badRequest('send exactly one file, in the field "file"', [{ path: err.field ?? 'file', message: 'unexpected file' }]);
+      return badRequest('send exactly one file, in the field "file"', [{ path: err.field ?? 'file', message: 'unexpected file', messageZh: uploadRefusalZh(err.code) }]);
     default:
-      return badRequest(`the multipart body was refused: ${err.message}`, [{ path: err.field ?? 'body', message: err.message, code: err.code }]);
+      return badRequest(`the multipart body was refused: ${err.message}`, [{ path: err.field ?? 'body', message: err.message, messageZh: uploadRefusalZh(err.code), code: err.code }]);
   }
 }
 

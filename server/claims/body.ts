@@ -6,10 +6,10 @@ import { CLAIM_KINDS } from '../../workflows/claim/machine';
 // The bodies of SPEC §7: POST /cases/:id/claims {occurredOn, kind, amount, description}, and the
 // claim events PAY {amount, reference} and DENY {reason}. Money is a yuan string (a JSON number
 // is refused) and more than nothing; the paid amount may differ from the claimed one.
-const positiveYuan = yuanString.refine((fen) => fen > 0n, 'must be more than 0.00 yuan');
+const positiveYuan = yuanString.refine((fen) => fen > 0n, { message: 'must be more than 0.00 yuan', params: { messageZh: '金额应大于 0.00 元' } });
 const isoDate = z.iso
   .date({ error: 'must be a date as YYYY-MM-DD' })
-  .refine((d) => d >= '1990-01-01' && d <= '2100-12-31', 'must lie between 1990-01-01 and 2100-12-31');
+  .refine((d) => d >= '1990-01-01' && d <= '2100-12-31', { message: 'must lie between 1990-01-01 and 2100-12-31', params: { messageZh: '日期应在 1990-01-01 至 2100-12-31 之间' } });
 
 export const reportClaimSchema = z
   .strictObject({

@@ -7,6 +7,7 @@ import type { AppContext } from '../context';
 import { AppError, badRequest } from '../errors';
 import { payloadTooLarge, unsupportedMediaType } from './errors';
 import { discardTemp, uploadTempDir } from './storage';
+import { uploadRefusalZh } from '../http/upload-words';
 
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 // room for the multipart framing and the `type` field around a file of the maximum size
@@ -84,7 +85,7 @@ export function receivedUpload(req: Request): ReceivedUpload {
 function translate(err: unknown, req: Request): unknown {
   if (err instanceof multer.MulterError) {
     if (err.code === 'LIMIT_FILE_SIZE') return payloadTooLarge(TOO_LARGE);
-    return badRequest(`the upload was refused: ${err.message}`, [{ path: err.field ?? 'body', message: err.message, code: err.code }]);
+    return badRequest(`the upload was refused: ${err.message}`, [{ path: err.field ?? 'body', message: err.message, messageZh: uploadRefusalZh(err.code), code: err.code }]);
   }
   if (err instanceof AppError) return err;
   // file-system failures (ENOSPC, EACCES) are ours and stay 500; the rest are malformed bodies

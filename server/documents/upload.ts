@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { cases, documents, documentTypes } from '../../db/schema';
 import type { ServiceContext } from '../context';
 import { badRequest } from '../errors';
+import { zodErrors } from '../http/problem';
 import { appendHistory } from '../engine/history';
 import { lockForUpload } from './access';
 import { inspectFile, type InspectedFile } from './inspect';
@@ -18,9 +19,9 @@ type DocumentType = z.output<typeof uploadFieldsSchema>['type'];
 /** Stores an uploaded document as the next version of its type (SPEC §3). Always removes the temp file. */
 export async function uploadDocument(ctx: ServiceContext, caseId: string, upload: ReceivedUpload): Promise<DocumentView> {
   try {
-    const fields = uploadFieldsSchema.safeParse(upload.fields);
+    const fields = uploadFieldsSchema.safeParse(upload.fields, { reportInput: true });
     if (!fields.success) {
-      throw badRequest('the document type is missing or unknown', fields.error.issues.map((i) => ({ path: i.path.join('.') || 'type', message: i.message, code: i.code })));
+      throw badRequest('the document type is missing or unknown', zodErrors(fields.error, '').map((e) => ({ ...e, path: e.path || 'type' })));
     }
     if (!upload.file) throw badRequest('attach the file in the form field named "file"', [{ path: 'file', message: 'no file was sent', messageZh: '未上传文件', code: 'missing' }]);
     const file = await inspectFile(upload.file);

@@ -13,6 +13,12 @@ export interface ApplyInput<Row extends WorkflowRow, Facts, Event extends Engine
   event: Event;
   /** null for the system (deadline sweep) */
   user: User | null;
+  /**
+   * For a system event (user null) that a person's act on another row set off — a batch's approval
+   * telling its cases, a payment recorded on the batch: the history names that person and the role
+   * they acted in, while the event stays authorised, and seen by the machine, as the system's.
+   */
+  causedBy?: { id: string; role: string };
   requestId: string | null;
   ifMatch?: number;
   /** the row as the caller already locked it (definition.load with lock), to save a round trip */
@@ -61,6 +67,7 @@ export async function applyEvent<Row extends WorkflowRow, Facts, Event extends E
   // the effects' writes, the row and the history entry leave together (PendingWrites)
   const state = def.primaryState(next.value);
   const { meta: _meta, type: _type, ...fields } = event;
+  const cause = input.user ? undefined : input.causedBy;
   const [, updated] = await Promise.all([
     pending.flush(tx),
     def.persist(tx, row, { value: next.value, context: next.context, state }, event, now),
@@ -70,8 +77,8 @@ export async function applyEvent<Row extends WorkflowRow, Facts, Event extends E
         ownerKind: def.kind,
         ownerId: row.id,
         eventType: event.type,
-        actorId: event.meta.actorId,
-        actorRole: role,
+        actorId: cause?.id ?? event.meta.actorId,
+        actorRole: cause?.role ?? role,
         at: now,
         requestId: input.requestId,
         stateBefore: row.state,
@@ -82,7 +89,7 @@ export async function applyEvent<Row extends WorkflowRow, Facts, Event extends E
       tail,
     ),
   ]);
-  return { row: updated, snapshot: next, facts };
+  return { row: updated, snapshot: next, facts, role };
 }
 
 /**

@@ -14,6 +14,7 @@ const usccText = z.string().trim().max(64, 'a USCC has 18 characters');
 
 const city = z.string().refine(isCityCode, {
   error: 'must be the GB/T 2260 code of one of the 11 cities (330100 杭州市 … 331100 丽水市)',
+  params: { messageZh: '请选择本省 11 个设区市之一' },
 });
 
 const phone = z
@@ -62,7 +63,7 @@ export const registerSchema = z
 
 // Fixed at registration: the USCC is the firm's identity and the city decides who reviews it.
 const fixed = (what: string) =>
-  z.unknown().refine(() => false, { error: `${what} cannot be changed by the firm; ask the provincial department to correct it` })
+  z.unknown().refine(() => false, { error: `${what} cannot be changed by the firm; ask the provincial department to correct it`, params: { messageZh: '此项在注册时确定，企业不能修改；如有错误请联系省经信厅更正' } })
     .optional()
     .meta({ description: `${what}: fixed at registration; sending it is refused (400)` });
 

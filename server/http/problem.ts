@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppError, statusOf, type FieldError } from '../errors';
 import type { Logger } from '../logger';
 import { BODY_REFUSALS } from './json-body';
+import { wordsOf } from './issue-words';
 
 // RFC 9457 problem details, built in this one place.
 const titles: Record<number, string> = {
@@ -41,23 +42,17 @@ export function sendProblem(req: Request, res: Response, status: number, detail:
     .json({ type: `/problems/${slug}`, title: titles[status] ?? 'Error', status, detail, requestId: String(req.id ?? ''), ...(errors ? { errors } : {}), ...extra });
 }
 
-const zh = z.locales.zhCN();
-
-/** Chinese words for a validation issue from zod's own zh-CN locale (the English may be ours). */
-function chinese(issue: z.core.$ZodIssue): string | undefined {
-  // a refinement that has its own Chinese words (server/domain/text.ts) says them
-  if (issue.code === 'custom' && typeof issue.params?.messageZh === 'string') return issue.params.messageZh;
-  const said = zh.localeError(issue as Parameters<typeof zh.localeError>[0]);
-  return typeof said === 'string' ? said : said?.message;
-}
-
+/** Each issue at its path, in plain English and Chinese (issue-words.ts). */
 export function zodErrors(error: z.ZodError, prefix: string): FieldError[] {
-  return error.issues.map((i) => ({
-    path: [prefix, ...i.path.map(String)].filter(Boolean).join('.'),
-    message: i.message,
-    messageZh: chinese(i),
-    code: i.code,
-  }));
+  return error.issues.map((i) => {
+    const words = wordsOf(i);
+    return {
+      path: [prefix, ...i.path.map(String)].filter(Boolean).join('.'),
+      message: words.en,
+      messageZh: words.zh,
+      code: i.code,
+    };
+  });
 }
 
 /** Postgres down or unreachable: 503, and the process recovers by itself when it returns. */

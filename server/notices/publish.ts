@@ -23,7 +23,7 @@ export const publishNoticeSchema = z.strictObject({
     .array(z.uuid({ error: 'not a case id' }).toLowerCase())
     .min(1, 'name at least one case')
     .max(500, 'at most 500 cases on one notice')
-    .refine((ids) => new Set(ids).size === ids.length, 'a case is named twice'),
+    .refine((ids) => new Set(ids).size === ids.length, { message: 'a case is named twice', params: { messageZh: '同一申请被选了两次' } }),
 });
 
 /**

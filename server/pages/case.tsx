@@ -16,7 +16,7 @@ import { chartStates } from '../../workflows/case/chart';
 import { claimForms, claimsFor, ClaimsPart, type ClaimAttempt } from './claims';
 import { Decisions, eventBodyFrom, FORM_FIELDS, toField, type Attempt } from './decisions';
 import { requireCsrf } from './csrf';
-import { nextStep } from './next-step';
+import { nextStepOnCase } from './next-step';
 import { ExpertsPart, ObjectionsPart, REVIEW_EVENTS, reviewBodyFrom, reviewDataFor, reviewErrors } from './review';
 import { field, idParam, pageOf, render, serviceOf } from './page';
 import { FirmDocuments, firmDocumentPages, firmWorkFor, SubmissionCheck, type UploadAttempt } from './firm-docs';
@@ -49,13 +49,13 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
     reviewDataFor(ctx, view, new URL(p.url, 'http://page').searchParams.get('expert') ?? undefined),
   ]);
   const mayReport = (p.user?.roles.includes('firm') ?? false) && MONEY_STAGE.has(view.state);
-  const next = nextStep(view.state, p.locale, p.t);
+  const next = nextStepOnCase(view, review.quorum, p.locale, p.t);
   await render(
     res,
     <Layout p={p} title={view.number}>
       <p>
         <StateBadge p={p} state={view.state} />
-        {next ? <span safe>{` ${p.t.cases.next}：${next}`}</span> : ''}
+        {next ? <span safe>{` ${p.t.cases.next}${p.locale === 'zh' ? '：' : ': '}${next}`}</span> : ''}
       </p>
       {done ? <p role="status" class="done" safe>{`${p.t.casePage.done} ${p.t.events[done]}`}</p> : ''}
       {news.saved ? <p role="status" class="done" safe>{p.t.application.saved}</p> : ''}

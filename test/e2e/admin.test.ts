@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleErrors, descriptionOf, expectAccessible, fitsWidth, openPage, signIn, useBrowser } from '../support/browser';
 import { startSmtpSink, type SmtpSink } from '../support/smtp';
+import { makeEdition } from '../../seeds/factories';
 
 // The administrator's journey through the pages: a staff member invited (a mistyped address
 // first) who sets a password from the emailed link and signs in; a round opened; a catalogue
@@ -63,7 +64,9 @@ describe('the administrator, in a browser', { timeout: 300_000 }, () => {
     await expect.poll(() => page.getByText('已启用', { exact: true }).count()).toBe(1);
     await expectAccessible(page, 'admin-user');
 
-    // a round: closing before it opens is named beside the closing time, then it is created
+    // a round: closing before it opens is named beside the closing time, then it is created; a newer
+    // edition, offered first, has categories of its own
+    await makeEdition(t.app.db, [{ name: '石墨烯导热膜', topCategory: '前沿新材料' }], { year: 2027 });
     await page.goto('/admin/rounds');
     await expectAccessible(page, 'admin-rounds');
     await page.getByRole('link', { name: '新建批次' }).click();
@@ -75,6 +78,14 @@ describe('the administrator, in a browser', { timeout: 300_000 }, () => {
     await page.getByLabel('保险起期最晚日期').fill('2027-12-31');
     await page.getByLabel(`${w.insurer.code} · ${w.insurer.name}`).check();
     await page.getByLabel('批次预算（元，留空为不设）').fill('20,000,000.00');
+    // the edition chosen brings its categories and entries (htmx), and one found by typing is excluded on its own
+    expect(await page.getByRole('checkbox', { name: '前沿新材料' }).count()).toBe(1);
+    await page.getByLabel('目录版本').selectOption(w.edition.id);
+    await expect.poll(() => page.getByRole('checkbox', { name: /低缺陷高平坦度大尺寸半导体硅晶圆/ }).count()).toBe(1);
+    expect(await page.getByRole('checkbox', { name: '前沿新材料' }).count()).toBe(0);
+    await page.getByLabel('搜索目录条目').fill('超纯');
+    await expect.poll(() => page.getByRole('checkbox', { name: /低缺陷高平坦度/ }).count()).toBe(0);
+    await page.getByRole('checkbox', { name: /超纯氨/ }).check();
     await page.getByRole('button', { name: '创建批次' }).click();
     await expect.poll(() => page.getByLabel('截止受理时间（北京时间）').getAttribute('aria-invalid')).toBe('true');
     expect(await descriptionOf(page, '截止受理时间（北京时间）')).toContain('晚于');
@@ -82,6 +93,7 @@ describe('the administrator, in a browser', { timeout: 300_000 }, () => {
     await page.getByRole('button', { name: '创建批次' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('批次已创建');
     expect(await page.getByLabel('批次预算（元，留空为不设）').inputValue()).toBe('20,000,000.00');
+    expect(await page.getByRole('checkbox', { name: /超纯氨/ }).isChecked()).toBe(true);
     // the rubric: a fifth criterion in a blank row, a pass mark no one can reach named beside it, then saved
     await page.getByLabel('第 5 行 评分项名称').fill('示范应用');
     await page.getByLabel('第 5 行 权重').fill('1');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { cases, clocks, disbursementBatches, emailDeliveries, enterprises, history, payments, timers } from '../../db/schema';
 import { makeRound, makeUser } from '../../seeds/factories';
 import { violatedUniqueIndex } from '../../db/errors';
@@ -87,7 +87,7 @@ const today = () => shanghaiDate(t.app.clock.now());
 const mailsOf = (ownerId: string, template: string) => t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerId, ownerId), eq(emailDeliveries.template, template)));
 
 describe('POST /disbursements', () => {
-  it('makes a draft batch of the worked examples: one payment each, the amount, payee and account copied, each case batched by the system', async () => {
+  it('makes a draft batch of the worked examples: one payment each, the amount, payee and account copied, each case batched (its history naming the finance user)', async () => {
     const a = await example1();
     const b = await example2();
     const res = await t.api.post<Batch>('/disbursements', { roundId: w.round.id, caseIds: [b, a] }, w.tokens.finance);
@@ -107,8 +107,8 @@ describe('POST /disbursements', () => {
     expect(rows.find((p) => p.caseId === b)).toMatchObject({ amountFen: 2_400_000n, status: 'pending' });
     for (const id of [a, b]) {
       expect(await stateOf(id)).toBe('batched');
-      const h = await t.api.get<{ items: { eventType: string; actorRole: string; payload: unknown }[] }>(`/cases/${id}/history`, w.tokens.finance);
-      expect(h.body.items.at(-1)).toMatchObject({ eventType: 'BATCHED', actorRole: 'system', payload: { batchId: batch.id } });
+      const h = await t.api.get<{ items: { eventType: string; actorId: string | null; actorRole: string; payload: unknown }[] }>(`/cases/${id}/history`, w.tokens.finance);
+      expect(h.body.items.at(-1)).toMatchObject({ eventType: 'BATCHED', actorId: w.people.finance.id, actorRole: 'finance', payload: { batchId: batch.id } });
     }
     const h = await t.api.get<{ items: { eventType: string; stateBefore: string; stateAfter: string; payload: { total: string; payments: unknown[] } }[] }>(`/disbursements/${batch.id}/history`, w.tokens.finance);
     expect(h.body.items).toHaveLength(1);
@@ -360,6 +360,14 @@ describe('the batch through to paid', () => {
 
     const paidEvent = await t.app.db.select().from(history).where(and(eq(history.ownerId, a), eq(history.eventType, 'PAID')));
     expect(paidEvent[0]?.payload).toMatchObject({ batchId: batch.id, paymentId: `PAY-${batch.number}-0001`, reference: 'ICBC-20261201-0001', paidOn: today() });
+    // each case's history names the finance user whose act on the batch moved it: approval by the second, each payment by whoever recorded it
+    const actorsOf = async (caseId: string) => (await t.app.db.select().from(history).where(eq(history.ownerId, caseId)).orderBy(asc(history.seq))).filter((e) => e.eventType !== 'DEADLINE_EXPIRED').map((e) => [e.eventType, e.actorId, e.actorRole]);
+    expect((await actorsOf(a)).slice(-3)).toEqual([
+      ['BATCHED', w.people.finance.id, 'finance'],
+      ['BATCH_APPROVED', finance2.id, 'finance'],
+      ['PAID', w.people.finance.id, 'finance'],
+    ]);
+    expect((await actorsOf(b)).at(-1)).toEqual(['PAID', finance2.id, 'finance']);
     const h = await t.api.get<{ items: { eventType: string; actorId: string | null; stateAfter: string }[] }>(`/disbursements/${batch.id}/history`, w.tokens.provincial);
     expect(h.body.items.map((i) => [i.eventType, i.stateAfter])).toEqual([
       ['CREATE', 'draft'],
@@ -424,6 +432,8 @@ describe('the batch through to paid', () => {
     expect(cancelled).toMatchObject({ state: 'cancelled', allowedEvents: [] });
     expect(cancelled.totals).toMatchObject({ cases: 0, amount: '0.00', counts: { cancelled: 1 } });
     expect(await stateOf(id)).toBe('calculated');
+    const [unbatched] = await t.app.db.select().from(history).where(and(eq(history.ownerId, id), eq(history.eventType, 'UNBATCHED')));
+    expect(unbatched).toMatchObject({ actorId: finance2.id, actorRole: 'finance', payload: { batchId: batch.id } });
     expect((await create([id])).cases.map((c) => c.caseId)).toEqual([id]);
     expect((await send(batch.id, { type: 'SUBMIT' }, w.tokens.finance)).status).toBe(409);
   });
@@ -436,6 +446,8 @@ describe('the batch through to paid', () => {
     expect(failed.totals).toMatchObject({ failed: '1000000.00', paid: '0.00', counts: { failed: 1 } });
     expect(failed.cases[0]).toMatchObject({ status: 'failed', failure: '收款账户已销户', reference: null });
     expect(await stateOf(id)).toBe('calculated');
+    const [failedEvent] = await t.app.db.select().from(history).where(and(eq(history.ownerId, id), eq(history.eventType, 'PAYMENT_FAILED')));
+    expect(failedEvent).toMatchObject({ actorId: w.people.finance.id, actorRole: 'finance', payload: { batchId: first.id, failure: '收款账户已销户' } });
     expect((await mailsOf(id, 'case.paymentFailed')).map((m) => m.toAddress)).toContain(w.people.firm.email);
 
     const second = await approvedBatch([id]);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { catalogueEditions, insurers, userInvitations, users } from '../../db/schema';
-import { makeUser } from '../../seeds/factories';
+import { makeEdition, makeUser } from '../../seeds/factories';
 import { useTestApp } from '../support/use-app';
 import { PageClient } from '../support/pages';
 
@@ -15,6 +15,23 @@ const signedIn = async (email: string) => {
   await b.signIn(email);
   return b;
 };
+
+/** A round form's text fields as the page filled them, with a new name, a window in 2027 and the choices given. */
+function roundFormOf(html: string, choices: { editionId: string; insurerIds: string[] }): Record<string, string | string[]> {
+  const fields = Object.fromEntries([...html.matchAll(/<input(?![^>]*type="checkbox")[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)].map((m): [string, string] => [m[1] ?? '', m[2] ?? '']));
+  return {
+    ...fields,
+    _csrf: PageClient.csrfOf(html),
+    name: `排除条目批次 ${randomUUID().slice(0, 6)}`,
+    year: '2027',
+    opensAt: '2027-03-01T09:00',
+    closesAt: '2027-04-30T17:00',
+    insuranceStartsOn: '2027-01-01',
+    insuranceEndsOn: '2027-12-31',
+    requiredDocuments: ['sales_contract'],
+    ...choices,
+  };
+}
 
 const PAGES = ['/admin', '/admin/users', `/admin/users/${randomUUID()}`, '/admin/rounds', '/admin/rounds/new', '/admin/catalogue', '/admin/insurers', '/admin/calendar?year=2026', '/admin/clock'];
 const OTHERS = ['firm', 'municipal', 'provincial', 'expert', 'insurer', 'finance'] as const;
@@ -135,6 +152,35 @@ describe('the administrator pages', () => {
     expect(refused.text).toContain('该账号已停用');
   });
 
+  it("show an account's change history by the fields' names and readable values, in either language", async () => {
+    const admin = await signedIn(w.people.admin.email);
+    const email = `${randomUUID()}@staff.test`;
+    const list = await admin.get('/admin/users');
+    const csrf = PageClient.csrfOf(list.text);
+    expect((await admin.post('/admin/users', { _csrf: csrf, email, name: '吴审核', roles: 'provincial' })).status).toBe(303);
+    const [user] = await t.app.db.select().from(users).where(eq(users.email, email));
+    if (!user) throw new Error('no account');
+    expect((await admin.post(`/admin/users/${user.id}`, { _csrf: csrf, roles: 'municipal', city: '330200', insurerId: '', organisationUscc: '', organisationName: '' })).status).toBe(303);
+    expect((await admin.post(`/admin/users/${user.id}/active`, { _csrf: csrf, active: 'false' })).status).toBe(303);
+
+    const history = (html: string) => /<section aria-labelledby="changes">([\s\S]*?)<\/section>/.exec(html)?.[1]?.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ') ?? '';
+    const zh = history((await admin.get(`/admin/users/${user.id}`)).text);
+    expect(zh).toContain('启用 ：是 → 否');
+    expect(zh).toContain('角色 ：省级审核 → 市级审核');
+    expect(zh).toContain('所属城市 ：— → 宁波市');
+    expect(zh).toContain(`邮箱 ：— → ${email}`);
+    // a field opened empty and left so is no change to show
+    expect(zh).not.toContain('— → —');
+    expect(zh).not.toMatch(/\b(roles|city|active|insurerId|organisationUscc|true|false|municipal|330200)\b/);
+
+    admin.cookies.set('fb_lang', 'en');
+    const en = history((await admin.get(`/admin/users/${user.id}`)).text);
+    expect(en).toContain('Active : yes → no');
+    expect(en).toContain('Roles : Provincial reviewer → Municipal reviewer');
+    expect(en).toContain('City : — → Ningbo');
+    expect(en).not.toMatch(/\b(roles|city|active|true|false|330200)\b/);
+  });
+
   it("name each service's refusal beside its field: a clock set back, a duplicate insurer code, a round's rate, a calendar day of another year", async () => {
     const admin = await signedIn(w.people.admin.email);
     const clock = await admin.get('/admin/clock');
@@ -163,6 +209,34 @@ describe('the administrator pages', () => {
     expect((await admin.get('/admin/calendar?year=2031')).text).toContain('2031年3月10日');
     expect((await admin.post('/admin/calendar/2031/remove', { _csrf: csrf, date: '2031-03-10' })).status).toBe(303);
     expect((await admin.get('/admin/calendar?year=2031')).text).not.toContain('2031年3月10日');
+  });
+
+  it('say what is wrong in plain Chinese, and in plain English on the English pages: no role chosen, a clock moved too far or back', async () => {
+    const admin = await signedIn(w.people.admin.email);
+    const list = await admin.get('/admin/users');
+    const csrf = PageClient.csrfOf(list.text);
+    const user = await admin.get(`/admin/users/${w.people.finance.id}`);
+    const noRole = await admin.post(`/admin/users/${w.people.finance.id}`, { _csrf: PageClient.csrfOf(user.text), city: '', insurerId: '', organisationUscc: '', organisationName: '' });
+    expect(noRole.status).toBe(400);
+    expect(noRole.text).toMatch(/id="r-roles-error"[^>]*>\s*<span>至少选择一项<\/span>/);
+    const badEmail = await admin.post('/admin/users', { _csrf: csrf, email: 'not-an-address', name: '周审核', roles: '' });
+    expect(badEmail.status).toBe(400);
+    expect(badEmail.text).toContain('邮箱地址格式不正确');
+    expect(badEmail.text).toContain('至少选择一项');
+
+    const tooFar = await admin.post('/admin/clock/advance', { _csrf: csrf, days: '3651' });
+    expect(tooFar.status).toBe(400);
+    expect(tooFar.text).toMatch(/id="a-days-error"[^>]*>\s*<span>最多一次拨动十年（3650 天）<\/span>/);
+    const back = await admin.post('/admin/clock/set', { _csrf: csrf, at: '2001-01-01T09:00' });
+    expect(back.text).toContain('不能早于当前时钟：时钟只能向前拨');
+    for (const page of [noRole, badEmail, tooFar, back]) expect(page.text).not.toMatch(/数值过小|无效输入|P3650D|must not be earlier|at least one role/);
+
+    admin.cookies.set('fb_lang', 'en');
+    const tooFarEn = await admin.post('/admin/clock/advance', { _csrf: csrf, days: '3651' });
+    expect(tooFarEn.text).toContain('at most ten years (3650 days) at a time');
+    const noRoleEn = await admin.post(`/admin/users/${w.people.finance.id}`, { _csrf: PageClient.csrfOf(user.text), city: '', insurerId: '', organisationUscc: '', organisationName: '' });
+    expect(noRoleEn.text).toContain('at least one role');
+    expect(noRoleEn.text).not.toContain('Too small');
   });
 
   it("take a round's rubric, required documents and excluded categories from the form, and name the rubric's refusals beside their row", async () => {
@@ -265,6 +339,72 @@ describe('the administrator pages', () => {
     expect(after.body.excludedCategories).toEqual([]);
     const listed = await admin.get('/admin/rounds');
     expect(listed.text).toContain('2 项 · 及格 50 分');
+  });
+
+  it('exclude single catalogue entries from the round form: searched as typed or with the button, ticked, and stored', async () => {
+    const admin = await signedIn(w.people.admin.email);
+    const [wafer, ammonia] = w.entries;
+    if (!wafer || !ammonia) throw new Error('the world has two entries');
+    const blank = await admin.get(`/admin/rounds/new?editionId=${w.edition.id}`);
+    // with no search yet, the edition's entries are listed from its start, none ticked
+    expect(blank.text).toContain(`name="excludedEntryIds" value="${ammonia.id}"`);
+    expect(blank.text).not.toMatch(/name="excludedEntryIds" value="[^"]+" checked/);
+    const base = roundFormOf(blank.text, { editionId: w.edition.id, insurerIds: w.round.insurerIds });
+
+    // htmx asks for the results alone while the admin types; a ticked entry stays first, ticked
+    const typed = await admin.get(`/admin/rounds/form/entries?editionId=${w.edition.id}&entryQ=${encodeURIComponent('超纯')}&excludedEntryIds=${wafer.id}`);
+    expect(typed.status).toBe(200);
+    expect(typed.headers.get('cache-control')).toBe('no-store');
+    expect(typed.text).toMatch(new RegExp(`name="excludedEntryIds" value="${wafer.id}" checked[\\s\\S]*name="excludedEntryIds" value="${ammonia.id}"`));
+    expect(typed.text).not.toContain('<form');
+    // without scripts, the search button sends the whole form back, saving nothing
+    const searched = await admin.post('/admin/rounds', { ...base, intent: 'search', entryQ: '超纯' });
+    expect(searched.status).toBe(200);
+    expect(searched.text).toContain(`name="excludedEntryIds" value="${ammonia.id}"`);
+    expect(searched.text).not.toContain(`value="${wafer.id}"`);
+    expect(searched.text).toContain(`value="${base.name}"`);
+    expect((await t.api.get<{ items: { name: string }[] }>('/rounds', w.tokens.admin)).body.items.map((r) => r.name)).not.toContain(base.name);
+
+    const created = await admin.post('/admin/rounds', { ...base, entryQ: '超纯', excludedEntryIds: [ammonia.id] });
+    expect(created.status).toBe(303);
+    const id = /\/admin\/rounds\/([0-9a-f-]{36})/.exec(created.headers.get('location') ?? '')?.[1] ?? '';
+    const stored = await t.api.get<{ excludedEntryIds: string[] }>(`/rounds/${id}`, w.tokens.admin);
+    expect(stored.body.excludedEntryIds).toEqual([ammonia.id]);
+    const edit = await admin.get(`/admin/rounds/${id}`);
+    expect(edit.text).toMatch(new RegExp(`name="excludedEntryIds" value="${ammonia.id}" checked`));
+    expect(edit.text).toContain('已排除 1 个条目');
+  });
+
+  it('offer for exclusion the categories and entries of the edition chosen in the round form, by htmx or by the reload button', async () => {
+    const admin = await signedIn(w.people.admin.email);
+    const tag = randomUUID().slice(0, 6);
+    const second = await makeEdition(t.app.db, [{ name: `石墨烯粉体${tag}`, topCategory: `前沿新材料${tag}` }], { year: 2027 });
+    const newEntry = second.entries[0]?.id ?? '';
+    const first = await admin.get(`/admin/rounds/${w.round.id}`);
+    expect(first.text).not.toContain(`前沿新材料${tag}`);
+
+    // htmx swaps the exclusions for those of the edition chosen; an entry ticked of the former edition is marked
+    const swapped = await admin.get(`/admin/rounds/form/exclusions?editionId=${second.edition.id}&excludedEntryIds=${w.entry.id}&excludedCategories=${encodeURIComponent(`前沿新材料${tag}`)}`);
+    expect(swapped.status).toBe(200);
+    expect(swapped.text).toMatch(new RegExp(`name="excludedCategories" value="前沿新材料${tag}" checked`));
+    expect(swapped.text).toContain(`name="excludedEntryIds" value="${newEntry}"`);
+    expect(swapped.text).toMatch(new RegExp(`value="${w.entry.id}" checked[\\s\\S]*不属于所选目录版本`));
+
+    // without scripts, the reload button shows the form again with the chosen edition's categories, and saves nothing
+    const base = roundFormOf(first.text, { editionId: second.edition.id, insurerIds: w.round.insurerIds });
+    const reloaded = await admin.post(`/admin/rounds/${w.round.id}`, { ...base, intent: 'reload' });
+    expect(reloaded.status).toBe(200);
+    expect(reloaded.text).toContain(`<option value="${second.edition.id}" selected>`);
+    expect(reloaded.text).toContain(`name="excludedCategories" value="前沿新材料${tag}"`);
+    expect(reloaded.text).toContain(`name="excludedEntryIds" value="${newEntry}"`);
+    expect((await t.api.get<{ editionId: string }>(`/rounds/${w.round.id}`, w.tokens.admin)).body.editionId).toBe(w.edition.id);
+
+    // an entry of another edition is refused beside the entries, by the service
+    const blank = await admin.get(`/admin/rounds/new?editionId=${w.edition.id}`);
+    const refused = await admin.post('/admin/rounds', { ...roundFormOf(blank.text, { editionId: w.edition.id, insurerIds: w.round.insurerIds }), excludedEntryIds: [newEntry] });
+    expect(refused.status).toBe(422);
+    expect(refused.text).toMatch(/id="f-excludedEntryIds-error"[^>]*>\s*<span>不是本批次目录版本中的条目/);
+    expect(refused.text).toMatch(new RegExp(`value="${newEntry}" checked[\\s\\S]*不属于所选目录版本`));
   });
 
   it('sort the staff list by name, page by page, without repeating or skipping anyone', async () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { shanghaiDate } from '../../server/calendar/dates';
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../support/use-app';
 import { PageClient } from '../support/pages';
@@ -153,5 +154,34 @@ describe('the disbursement batch pages', () => {
     expect(settle.text).toContain(`aria-describedby="s-reference-${caseId}-error"`);
     expect(settle.text).not.toContain(`id="s-paidOn-${caseId}" name="paidOn.${caseId}" aria-invalid`);
     expect(await stateOf(id)).toBe('approved');
+  });
+  it("show on the case's timeline the finance users who batched, approved and paid it, not the system", async () => {
+    const { id, caseId } = await draftBatch();
+    const a = await signedIn(w.people.finance.email);
+    const path = `/money/batches/${id}`;
+    const draft = await a.get(path);
+    expect((await a.post(`${path}/events`, { _csrf: PageClient.csrfOf(draft.text), type: 'SUBMIT', version: versionOf(draft.text) })).status).toBe(303);
+    const b = await signedIn(w.people.finance2.email);
+    const submitted = await b.get(path);
+    expect((await b.post(`${path}/events`, { _csrf: PageClient.csrfOf(submitted.text), type: 'APPROVE', comment: '同意' })).status).toBe(303);
+    // the payment recorded by the first finance user, who made the batch
+    const approved = await a.get(path);
+    const today = shanghaiDate(t.app.clock.now());
+    const settled = await a.post(`${path}/settle`, { _csrf: PageClient.csrfOf(approved.text), [`outcome.${caseId}`]: 'paid', [`reference.${caseId}`]: 'ICBC-TIMELINE-1', [`paidOn.${caseId}`]: today });
+    expect(settled.status).toBe(303);
+
+    const h = await t.api.get<{ items: { eventType: string; actorId: string | null; actorRole: string | null }[] }>(`/cases/${caseId}/history`, w.tokens.provincial);
+    const by = Object.fromEntries(h.body.items.map((e) => [e.eventType, [e.actorId, e.actorRole]]));
+    expect(by.BATCHED).toEqual([w.people.finance.id, 'finance']);
+    expect(by.BATCH_APPROVED).toEqual([w.people.finance2.id, 'finance']);
+    expect(by.PAID).toEqual([w.people.finance.id, 'finance']);
+
+    // the firm reads it on its case page: paid, by 财务
+    const firm = await signedIn(w.people.firm.email);
+    const page = await firm.get(`/cases/${caseId}`);
+    const entry = (label: string) => new RegExp(`<strong>${label}</strong>[\\s\\S]*?操作人：([^<]*)</span>`).exec(page.text)?.[1];
+    expect(entry('补偿资金已拨付')).toBe('财务');
+    expect(entry('拨付批次获批')).toBe('财务');
+    expect(entry('纳入拨付批次')).toBe('财务');
   });
 });

@@ -135,6 +135,34 @@ describe('the score form', () => {
   });
 });
 
+describe("the case page's next step in expert review", () => {
+  const nextOf = (html: string) => /<span> 下一步：([^<]*)<\/span>|<span> Next step: ([^<]*)<\/span>/.exec(html)?.slice(1).find((x) => x !== undefined) ?? null;
+
+  it('tells an expert to accept or decline, then to score by the rubric or decline, then that the others are awaited', async () => {
+    const { id, panel } = await assignedPanel();
+    const [expert, other] = panel;
+    if (!expert || !other) throw new Error('no experts');
+    const b = await signedIn(expert.user.email);
+    expect(nextOf((await b.get(`/cases/${id}`)).text)).toBe('接受评审任务，或谢绝评审任务（如有利益冲突）');
+
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'ACCEPT_ASSIGNMENT' }, expert.token)).status).toBe(200);
+    expect(nextOf((await b.get(`/cases/${id}`)).text)).toBe('按评分标准为本申请评分，或谢绝评审任务');
+
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'SCORE', scores: PASSING_SCORES, opinion: '指标达到目录要求' }, expert.token)).status).toBe(200);
+    expect(nextOf((await b.get(`/cases/${id}`)).text)).toBe('您已评分，等待其他专家评分（已评分 1 位，需 3 位）');
+    // the second score is counted for the first expert too: the quorum counts every expert's
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'ACCEPT_ASSIGNMENT' }, other.token)).status).toBe(200);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'SCORE', scores: PASSING_SCORES, opinion: '同意' }, other.token)).status).toBe(200);
+    b.cookies.set('fb_lang', 'en');
+    expect(nextOf((await b.get(`/cases/${id}`)).text)).toBe('you have scored; waiting for the other experts (2 scored of the 3 needed)');
+
+    // the provincial reviewer, no expert of the panel, reads the task of the step the case is in
+    const reviewer = await signedIn(w.people.provincial.email);
+    expect(nextOf((await reviewer.get(`/cases/${id}`)).text)).toBe('专家评审（专家）');
+    expect(nextOf((await reviewer.get(`/cases/${await w.caseIn('expert')}`)).text)).toBe('指派评审专家（省级审核）');
+  });
+});
+
 describe('the notice publishing pages', () => {
   it('list the cases awaiting the notice for the provincial reviewer and publish the ticked ones', async () => {
     const id = await w.caseIn('awaitingNotice');

@@ -4,7 +4,8 @@ import { caseSetup } from './setup';
 // transaction (server/cases/subsidy.ts: the machine only decides that the case is approved), and
 // starts the policy-end clock. A disbursement batch then carries the case: it is batched, the
 // batch approved by a second finance user, and each payment settled — paid, or failed and back to
-// `calculated` to be batched again. Every one of those events comes from the batch, never a person.
+// `calculated` to be batched again. Every one of those events comes from the batch, never a person
+// (the case's history still names the finance user whose act on the batch it was).
 
 const toBatch = caseSetup.assign({ batchId: ({ event }) => (event.type === 'BATCHED' ? event.batchId : null) });
 const offBatch = caseSetup.assign({ batchId: null });

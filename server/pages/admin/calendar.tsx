@@ -134,7 +134,7 @@ export function adminCalendar(router: Router) {
     const ctx = adminOf(pageOf(res));
     const values = { date: field(req, 'date'), kind: field(req, 'kind'), name: field(req, 'name') };
     const onFields = (errors: FieldError[]) => atFields(errors, (path) => (newIndex !== null && path.startsWith(`days.${newIndex}.`) ? path.slice(`days.${newIndex}.`.length) : path));
-    const parsed = calendarYearBody.safeParse(body);
+    const parsed = calendarYearBody.safeParse(body, { reportInput: true });
     if (!parsed.success) return show(req, res, year, { values, errors: onFields(zodErrors(parsed.error, '')) }, 400);
     try {
       await replaceCalendarYear(ctx, year, parsed.data);

@@ -66,7 +66,7 @@ export function adminClock(router: Router) {
       const values = { [fieldOf]: field(req, fieldOf) };
       const onField = (errors: FieldError[]) => atFields(errors, (path) => (path === form ? fieldOf : path));
       // the branch of the union this form fills, so a refusal names its field
-      const parsed = clockMoveSchema.options[form === 'advance' ? 0 : 1].safeParse(bodyOf(req));
+      const parsed = clockMoveSchema.options[form === 'advance' ? 0 : 1].safeParse(bodyOf(req), { reportInput: true });
       if (!parsed.success) return show(req, res, { form, values, errors: onField(zodErrors(parsed.error, '')) }, 400);
       try {
         await moveClock(ctx, parsed.data);

@@ -68,7 +68,7 @@ export function adminInsurers(router: Router) {
   router.post('/admin/insurers', requireCsrf(), async (req, res) => {
     const ctx = adminOf(pageOf(res));
     const values = { name: field(req, 'name'), code: field(req, 'code') };
-    const parsed = insurerCreateSchema.safeParse(values);
+    const parsed = insurerCreateSchema.safeParse(values, { reportInput: true });
     if (!parsed.success) return show(req, res, { values, errors: zodErrors(parsed.error, '') }, 400);
     try {
       await createInsurer(ctx, parsed.data);

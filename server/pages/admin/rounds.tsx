@@ -8,7 +8,8 @@ import { getRound, listRounds } from '../../rounds/list';
 import { DEFAULT_RUBRIC, ROUND_DEFAULTS } from '../../rounds/columns';
 import { documentTypes } from '../../../db/schema/cases';
 import type { Rubric } from '../../../db/schema/rounds';
-import { getEdition } from '../../catalogue/get';
+import { getEdition, getEntries } from '../../catalogue/get';
+import { searchEntries } from '../../catalogue/search';
 import { roundCreateSchema, roundPatchSchema } from '../../rounds/schema';
 import type { RoundView } from '../../rounds/present';
 import { listInsurers } from '../../insurers/list';
@@ -27,6 +28,15 @@ import { beijing } from './clock';
 type Insurer = Awaited<ReturnType<typeof listInsurers>>['items'][number];
 type Edition = Awaited<ReturnType<typeof listPublishedEditions>>[number];
 type Category = Awaited<ReturnType<typeof getEdition>>['categories'][number];
+type Entry = Awaited<ReturnType<typeof getEntries>>[number];
+type Search = Awaited<ReturnType<typeof searchEntries>>;
+/** What the exclusion fields offer: the categories of the edition the form names, the entries ticked, the entries the search found in it. */
+interface Exclusions {
+  editionId: string;
+  categories: Category[];
+  excluded: Entry[];
+  search: Search | null;
+}
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 type Values = Record<string, string | string[]>;
 interface Attempt {
@@ -43,6 +53,9 @@ const MIN_RUBRIC_ROWS = 8;
 const SPARE_RUBRIC_ROWS = 3;
 const CRITERION = ['label', 'weight', 'maxPoints'] as const;
 const crit = (i: number, part: string) => `rubric.criteria.${i}.${part}`;
+// the entry search lists this many of the edition's entries, as the application form's picker does
+const PICKS = 20;
+const LISTS = ['insurerIds', 'requiredDocuments', 'excludedCategories', 'excludedEntryIds'] as const;
 
 const local = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
 /** An instant as a datetime-local value in Beijing time. */
@@ -70,6 +83,7 @@ function valuesOfRound(r: RoundView): Values {
     expertQuorum: String(r.expertQuorum),
     requiredDocuments: r.requiredDocuments,
     excludedCategories: r.excludedCategories,
+    excludedEntryIds: r.excludedEntryIds,
     ...rubricValues(r.rubric ?? DEFAULT_RUBRIC),
   };
   for (const c of CLOCKS) v[`clockLengths.${c}`] = String(r.clockLengths[c]);
@@ -104,6 +118,7 @@ function defaultValues(): Values {
     insurerIds: [],
     requiredDocuments: d.requiredDocuments,
     excludedCategories: [],
+    excludedEntryIds: [],
     ...rubricValues(d.rubric),
   };
   for (const c of CLOCKS) v[`clockLengths.${c}`] = String(d.clockLengths[c]);
@@ -162,6 +177,7 @@ function bodyOf(v: Values, editing: boolean): { body: Record<string, unknown>; f
     clockLengths: Object.fromEntries(CLOCKS.map((c) => [c, whole(one(v[`clockLengths.${c}`]))])),
     requiredDocuments: list(v.requiredDocuments),
     excludedCategories: list(v.excludedCategories),
+    excludedEntryIds: list(v.excludedEntryIds),
     rubric,
   };
   for (const k of WHOLE) body[k] = whole(one(v[k]));
@@ -235,12 +251,12 @@ interface FormProps {
   round: RoundView | null;
   editions: Edition[];
   insurers: Insurer[];
-  categories: Category[];
+  exclusions: Exclusions;
   attempt: Attempt | null;
   done?: string | undefined;
 }
 
-function RoundForm({ p, round, editions, insurers, categories, attempt, done }: FormProps) {
+function RoundForm({ p, round, editions, insurers, exclusions, attempt, done }: FormProps) {
   const r = p.t.admin.rounds;
   const errors = attempt?.errors ?? [];
   const v = attempt?.values ?? (round ? valuesOfRound(round) : defaultValues());
@@ -268,6 +284,8 @@ function RoundForm({ p, round, editions, insurers, categories, attempt, done }: 
     ...CLOCKS.map((c) => `clockLengths.${c}`),
     'requiredDocuments',
     'excludedCategories',
+    'excludedEntryIds',
+    'entryQ',
     'rubric.criteria',
     'rubric.passMark',
     ...Array.from({ length: rubricRows }, (_, i) => CRITERION.map((part) => crit(i, part))).flat(),
@@ -292,7 +310,17 @@ function RoundForm({ p, round, editions, insurers, categories, attempt, done }: 
           ) : (
             ''
           )}
-          <select id="f-editionId" name="editionId" aria-invalid={editionErrors.length ? 'true' : undefined} aria-describedby={editionErrors.length ? 'f-editionId-error' : undefined}>
+          {/* the exclusions below follow the edition chosen: swapped by htmx, or shown again by the button without scripts */}
+          <select
+            id="f-editionId"
+            name="editionId"
+            aria-invalid={editionErrors.length ? 'true' : undefined}
+            aria-describedby={editionErrors.length ? 'f-editionId-error' : undefined}
+            hx-get="/admin/rounds/form/exclusions"
+            hx-trigger="change"
+            hx-target="#round-exclusions"
+            hx-include={EXCLUSIONS_INCLUDE}
+          >
             {editionOptions.map((e) => (
               <option value={e.id} selected safe>{e.label}</option>
             ))}
@@ -300,6 +328,9 @@ function RoundForm({ p, round, editions, insurers, categories, attempt, done }: 
               <option value={e.id} selected={one(v.editionId) === e.id} safe>{`${e.year} · ${e.docNumber}`}</option>
             ))}
           </select>
+          <button type="submit" name="intent" value="reload" class="edition-reload" hx-get="/admin/rounds/form/exclusions" hx-target="#round-exclusions" hx-include={EXCLUSIONS_INCLUDE} safe>
+            {p.t.admin.roundRules.editionReload}
+          </button>
         </div>
         {text('opensAt', r.opensAt, 'datetime-local')}
         {text('closesAt', r.closesAt, 'datetime-local')}
@@ -333,7 +364,7 @@ function RoundForm({ p, round, editions, insurers, categories, attempt, done }: 
         {text('maxYears', r.maxYears)}
         {text('banYears', r.banYears)}
         {text('expertQuorum', r.expertQuorum)}
-        <RoundRuleFields p={p} v={v} errors={errors} categories={categories} rubricRows={rubricRows} excludedEntries={round?.excludedEntryIds.length ?? 0} />
+        <RoundRuleFields p={p} v={v} errors={errors} exclusions={exclusions} rubricRows={rubricRows} />
         <h2 safe>{r.clocks}</h2>
         {CLOCKS.map((c) => text(`clockLengths.${c}`, r.clockNames[c] ?? c))}
         {round ? <Field p={p} name="reason" label={r.reason} errors={errors} value={one(v.reason)} multiline /> : ''}
@@ -343,6 +374,9 @@ function RoundForm({ p, round, editions, insurers, categories, attempt, done }: 
   );
 }
 
+/** The form was sent by its entry search or its edition's reload button, not to be saved. */
+const isLookup = (req: Request) => ['search', 'reload'].includes(String((req.body as Record<string, unknown> | undefined)?.intent ?? ''));
+
 function formValues(req: Request): Values {
   const b = (req.body ?? {}) as Record<string, unknown>;
   const v: Values = {};
@@ -351,19 +385,39 @@ function formValues(req: Request): Values {
     if (typeof x === 'string') v[k] = x;
     else if (Array.isArray(x)) v[k] = x.filter((s): s is string => typeof s === 'string');
   }
-  for (const k of ['insurerIds', 'requiredDocuments', 'excludedCategories']) v[k] = list(v[k]);
+  for (const k of LISTS) v[k] = list(v[k]);
+  delete v.intent;
   return v;
+}
+
+/**
+ * What the exclusion fields offer for an edition: its categories, the entries ticked (in the order
+ * the form holds them, so that saving them again changes nothing), and the entries of the edition
+ * the search finds — the same search as GET /api/v1/catalogue/entries.
+ */
+async function exclusionsFor(p: PageCtx, editionId: string, v: Values): Promise<Exclusions> {
+  const ctx = adminOf(p);
+  const edition = UUID.test(editionId) ? editionId : '';
+  const ids = list(v.excludedEntryIds);
+  const [categories, found, search] = await Promise.all([
+    edition ? getEdition(p.app, ctx.user, edition).then((e) => e.categories, () => []) : [],
+    getEntries(p.app, ctx.user, ids),
+    edition ? searchEntries(p.app, ctx.user, { edition, q: one(v.entryQ).slice(0, 100), limit: PICKS }).catch(() => null) : null,
+  ]);
+  const excluded = ids.flatMap((id) => found.filter((e) => e.id === id.toLowerCase()).slice(0, 1));
+  return { editionId: edition, categories, excluded, search };
 }
 
 async function showForm(req: Request, res: Response, round: RoundView | null, attempt: Attempt | null, status = 200) {
   const p = pageOf(res);
   const ctx = adminOf(p);
   const [editions, insurers] = await Promise.all([listPublishedEditions(p.app), listInsurers(ctx)]);
-  // the exclusions offered are the categories of the edition the form names: the chosen one (in the
-  // form, or asked for in the address of a new round's form), the round's, or the first offered
+  // the exclusions offered are those of the edition the form names: the chosen one (in the form, or
+  // asked for in the address of a new round's form), the round's, or the first offered
   const asked = !round && typeof req.query.editionId === 'string' && UUID.test(req.query.editionId) ? req.query.editionId : '';
-  const chosen = one(attempt?.values.editionId) || asked || round?.editionId || editions[0]?.id || '';
-  const categories = UUID.test(chosen) ? await getEdition(p.app, ctx.user, chosen).then((e) => e.categories, () => []) : [];
+  const shown = attempt ?? (asked ? { values: { ...defaultValues(), editionId: asked }, errors: [] } : null);
+  const values = shown?.values ?? (round ? valuesOfRound(round) : defaultValues());
+  const chosen = one(values.editionId) || round?.editionId || editions[0]?.id || '';
   await render(
     res,
     <RoundForm
@@ -371,12 +425,26 @@ async function showForm(req: Request, res: Response, round: RoundView | null, at
       round={round}
       editions={editions}
       insurers={insurers.items}
-      categories={categories}
-      attempt={attempt ?? (asked ? { values: { ...defaultValues(), editionId: asked }, errors: [] } : null)}
+      exclusions={await exclusionsFor(p, chosen, values)}
+      attempt={shown}
       done={doneOf(req.query, p.t.admin.rounds.done)}
     />,
     status,
   );
+}
+
+/** The exclusion fields' own values, as htmx sends them in the address. */
+function queryValues(req: Request): Values {
+  const q = (k: string) => (typeof req.query[k] === 'string' ? req.query[k] : Array.isArray(req.query[k]) ? req.query[k].filter((x): x is string => typeof x === 'string') : undefined);
+  const v: Values = { editionId: one(q('editionId')), entryQ: one(q('entryQ')) };
+  for (const k of ['excludedCategories', 'excludedEntryIds'] as const) v[k] = list(q(k));
+  return v;
+}
+
+/** A fragment for htmx: never cached, since it follows what the form holds. */
+async function sendFragment(res: Response, html: JSX.Element) {
+  res.setHeader('Cache-Control', 'no-store');
+  res.type('html').send(await html);
 }
 
 export function adminRounds(router: Router) {
@@ -391,11 +459,25 @@ export function adminRounds(router: Router) {
 
   router.get('/admin/rounds/new', (req, res) => showForm(req, res, null, null));
 
+  // for htmx: the exclusion fields of the edition chosen in the form, and the entry search's results
+  router.get('/admin/rounds/form/exclusions', async (req, res) => {
+    const p = pageOf(res);
+    const v = queryValues(req);
+    await sendFragment(res, <ExclusionFields p={p} v={v} errors={[]} x={await exclusionsFor(p, one(v.editionId), v)} />);
+  });
+  router.get('/admin/rounds/form/entries', async (req, res) => {
+    const p = pageOf(res);
+    const v = queryValues(req);
+    await sendFragment(res, <EntryChoices p={p} errors={[]} x={await exclusionsFor(p, one(v.editionId), v)} />);
+  });
+
   router.post('/admin/rounds', requireCsrf(), async (req, res) => {
     const ctx = adminOf(pageOf(res));
     const values = formValues(req);
+    // without scripts, the entry search and the edition's exclusions come back in the whole form, saving nothing
+    if (isLookup(req)) return showForm(req, res, null, { values, errors: [] });
     const { body, fieldPath } = bodyOf(values, false);
-    const parsed = roundCreateSchema.safeParse(body);
+    const parsed = roundCreateSchema.safeParse(body, { reportInput: true });
     if (!parsed.success) return showForm(req, res, null, { values, errors: atFields(zodErrors(parsed.error, ''), fieldPath) }, 400);
     let id: string;
     try {
@@ -415,8 +497,9 @@ export function adminRounds(router: Router) {
     const ctx = adminOf(pageOf(res));
     const round = await getRound(ctx, idParam(req.params.id, 'round'));
     const values = formValues(req);
+    if (isLookup(req)) return showForm(req, res, round, { values, errors: [] });
     const { body, fieldPath } = bodyOf(values, true);
-    const parsed = roundPatchSchema.safeParse(body);
+    const parsed = roundPatchSchema.safeParse(body, { reportInput: true });
     if (!parsed.success) return showForm(req, res, round, { values, errors: atFields(zodErrors(parsed.error, ''), fieldPath) }, 400);
     try {
       await updateRound(ctx, round.id, parsed.data);
@@ -448,22 +531,19 @@ interface RuleFieldsProps {
   p: PageCtx;
   v: Values;
   errors: readonly FieldError[];
-  categories: Category[];
+  exclusions: Exclusions;
   rubricRows: number;
-  excludedEntries: number;
 }
 
-/** Required documents, excluded catalogue categories and the expert rubric (SPEC §3, §5). */
-function RoundRuleFields({ p, v, errors, categories, rubricRows, excludedEntries }: RuleFieldsProps) {
+const EXCLUSIONS_INCLUDE = "#f-editionId, #f-entryQ, [name='excludedCategories']:checked, [name='excludedEntryIds']:checked";
+const ENTRIES_INCLUDE = "#f-editionId, #f-entryQ, [name='excludedEntryIds']:checked";
+
+/** Required documents, excluded catalogue categories and entries, and the expert rubric (SPEC §3, §5). */
+function RoundRuleFields({ p, v, errors, exclusions, rubricRows }: RuleFieldsProps) {
   const r = p.t.admin.roundRules;
   const docs = list(v.requiredDocuments);
-  const excluded = list(v.excludedCategories);
   const docErrors = errorsAt(errors, 'requiredDocuments');
-  const catErrors = errorsAt(errors, 'excludedCategories');
   const criteriaErrors = errorsAt(errors, 'rubric.criteria');
-  // categories of the edition, top then major; a name excluded that the edition does not list stays choosable
-  const names = categories.flatMap((t) => [...(t.top ? [{ name: t.top, top: true }] : []), ...t.majors.flatMap((m) => (m.major ? [{ name: m.major, top: false }] : []))]);
-  const others = excluded.filter((x) => !names.some((n) => n.name === x)).map((name) => ({ name, top: true }));
   return (
     <>
       <h2 safe>{r.documents}</h2>
@@ -479,25 +559,9 @@ function RoundRuleFields({ p, v, errors, categories, rubricRows, excludedEntries
         </div>
       </fieldset>
       <h2 safe>{r.exclusions}</h2>
-      <fieldset class={catErrors.length ? 'field invalid' : 'field'} aria-describedby={['f-excludedCategories-hint', catErrors.length ? 'f-excludedCategories-error' : ''].filter(Boolean).join(' ')}>
-        <legend safe>{r.categoriesLegend}</legend>
-        <p class="hint" id="f-excludedCategories-hint" safe>
-          {r.categoriesHint}
-        </p>
-        <Problems p={p} id="f-excludedCategories-error" errors={catErrors} />
-        {names.length + others.length === 0 ? (
-          <p class="empty" safe>{r.noCategories}</p>
-        ) : (
-          <div class="round-checks">
-            {[...names, ...others].map((c) => (
-              <label class={c.top ? 'check' : 'check sub'}>
-                <input type="checkbox" name="excludedCategories" value={c.name} checked={excluded.includes(c.name)} /> <span safe>{c.name}</span>
-              </label>
-            ))}
-          </div>
-        )}
-        {excludedEntries > 0 ? <p class="hint" safe>{r.entriesExcluded(excludedEntries)}</p> : ''}
-      </fieldset>
+      <div id="round-exclusions">
+        <ExclusionFields p={p} v={v} errors={errors} x={exclusions} />
+      </div>
       <h2 safe>{r.rubric}</h2>
       <p class="hint" id="f-rubric-hint" safe>
         {r.rubricHint}
@@ -554,6 +618,101 @@ function RoundRuleFields({ p, v, errors, categories, rubricRows, excludedEntries
         </table>
       </div>
       <Field p={p} name="rubric.passMark" label={r.passMark} hint={r.passMarkHint} errors={errors} value={one(v['rubric.passMark'])} />
+    </>
+  );
+}
+
+/** The categories and the single entries the round excludes, of the edition the form names: swapped whole when the edition changes. */
+function ExclusionFields({ p, v, errors, x }: { p: PageCtx; v: Values; errors: readonly FieldError[]; x: Exclusions }) {
+  const r = p.t.admin.roundRules;
+  const excluded = list(v.excludedCategories);
+  const catErrors = errorsAt(errors, 'excludedCategories');
+  // categories of the edition, top then major; a name excluded that the edition does not list stays choosable
+  const names = x.categories.flatMap((t) => [...(t.top ? [{ name: t.top, top: true }] : []), ...t.majors.flatMap((m) => (m.major ? [{ name: m.major, top: false }] : []))]);
+  const others = excluded.filter((n) => !names.some((c) => c.name === n)).map((name) => ({ name, top: true }));
+  return (
+    <>
+      <fieldset class={catErrors.length ? 'field invalid' : 'field'} aria-describedby={['f-excludedCategories-hint', catErrors.length ? 'f-excludedCategories-error' : ''].filter(Boolean).join(' ')}>
+        <legend safe>{r.categoriesLegend}</legend>
+        <p class="hint" id="f-excludedCategories-hint" safe>
+          {r.categoriesHint}
+        </p>
+        <Problems p={p} id="f-excludedCategories-error" errors={catErrors} />
+        {names.length + others.length === 0 ? (
+          <p class="empty" safe>{r.noCategories}</p>
+        ) : (
+          <div class="round-checks">
+            {[...names, ...others].map((c) => (
+              <label class={c.top ? 'check' : 'check sub'}>
+                <input type="checkbox" name="excludedCategories" value={c.name} checked={excluded.includes(c.name)} /> <span safe>{c.name}</span>
+              </label>
+            ))}
+          </div>
+        )}
+      </fieldset>
+      <fieldset class={errorsAt(errors, 'excludedEntryIds').length ? 'field invalid' : 'field'} aria-describedby="f-excludedEntryIds-hint">
+        <legend safe>{r.entriesLegend}</legend>
+        <p class="hint" id="f-excludedEntryIds-hint" safe>
+          {r.entriesHint}
+        </p>
+        <div class="picker search">
+          <Field p={p} name="entryQ" type="search" label={r.entryQ} value={one(v.entryQ)} errors={[]} />
+          <button type="submit" name="intent" value="search" hx-get="/admin/rounds/form/entries" hx-target="#excluded-entry-results" hx-include={ENTRIES_INCLUDE} safe>
+            {r.entrySearch}
+          </button>
+        </div>
+        {/* typing searches too, once htmx is there; the boxes ticked below are the exclusions */}
+        <span hidden hx-get="/admin/rounds/form/entries" hx-trigger="input changed delay:300ms from:#f-entryQ" hx-target="#excluded-entry-results" hx-include={ENTRIES_INCLUDE}></span>
+        <div id="excluded-entry-results" aria-live="polite">
+          <EntryChoices p={p} errors={errors} x={x} />
+        </div>
+      </fieldset>
+    </>
+  );
+}
+
+/** The entries ticked for exclusion first, then the search's other matches, as one group of check boxes. */
+function EntryChoices({ p, errors, x }: { p: PageCtx; errors: readonly FieldError[]; x: Exclusions }) {
+  const r = p.t.admin.roundRules;
+  const mine = errorsAt(errors, 'excludedEntryIds');
+  const ticked = new Set(x.excluded.map((e) => e.id));
+  const others = (x.search?.items ?? []).filter((e) => !ticked.has(e.id));
+  const Option = ({ e, checked, elsewhere }: { e: { id: string; seq: number; name: string; requirements: string }; checked: boolean; elsewhere: boolean }) => (
+    <li>
+      <input type="checkbox" id={`exclude-${e.id}`} name="excludedEntryIds" value={e.id} checked={checked} aria-describedby={mine.length ? 'f-excludedEntryIds-error' : undefined} />{' '}
+      <label for={`exclude-${e.id}`}>
+        <span safe>{`${e.seq}. ${e.name}`}</span>
+        {elsewhere ? <span class="error" safe>{r.entryOtherEdition}</span> : ''}
+        {e.requirements ? <span class="hint" safe>{e.requirements}</span> : ''}
+      </label>
+    </li>
+  );
+  return (
+    <>
+      <Problems p={p} id="f-excludedEntryIds-error" errors={mine} />
+      {x.excluded.length ? (
+        <>
+          <p class="hint" safe>{r.entriesChosen(x.excluded.length)}</p>
+          <ul class="picks">
+            {x.excluded.map((e) => (
+              <Option e={e} checked elsewhere={e.editionId !== x.editionId} />
+            ))}
+          </ul>
+        </>
+      ) : (
+        ''
+      )}
+      {x.search ? <p class="hint" safe>{x.search.items.length === 0 ? r.entryNone : r.entryResults(x.search.items.length)}</p> : ''}
+      {others.length ? (
+        <ul class="picks">
+          {others.map((e) => (
+            <Option e={e} checked={false} elsewhere={false} />
+          ))}
+        </ul>
+      ) : (
+        ''
+      )}
+      {x.search?.nextCursor ? <p class="hint" safe>{r.entryMore(PICKS)}</p> : ''}
     </>
   );
 }

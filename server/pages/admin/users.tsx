@@ -306,10 +306,10 @@ function UserPage({ p, user, insurers, attempt, actionErrors, done }: { p: PageC
               <li>
                 <span class="muted" safe>{instant(c.at, p.locale)}</span>
                 <ul>
-                  {Object.keys(c.after).map((k) => (
+                  {changedFields(p, insurers, c).map(([label, before, after]) => (
                     <li>
-                      <code safe>{k}</code>
-                      <span safe>{`：${k in c.before ? shown(c.before[k]) : '—'} → ${shown(c.after[k])}`}</span>
+                      <span safe>{label}</span>
+                      <span safe>{`${p.locale === 'zh' ? '：' : ': '}${before} → ${after}`}</span>
                     </li>
                   ))}
                 </ul>
@@ -322,8 +322,38 @@ function UserPage({ p, user, insurers, attempt, actionErrors, done }: { p: PageC
   );
 }
 
-/** A recorded value as a person reads it. */
-const shown = (v: unknown) => (v === null || v === undefined ? '—' : Array.isArray(v) ? v.join('、') || '—' : String(v));
+/** A recorded field of an account by its label; a field the catalogue does not know, by its key. */
+const fieldLabel = (p: PageCtx, key: string): string => (Object.hasOwn(p.t.admin.users.fields, key) ? p.t.admin.users.fields[key as keyof typeof p.t.admin.users.fields] : key);
+
+/**
+ * The fields a recorded change shows, in the catalogue's order, as label, before and after: an
+ * account opened with no city or insurer shows no "— → —" for them.
+ */
+function changedFields(p: PageCtx, insurers: readonly Insurer[], c: UserDetail['changes'][number]): [string, string, string][] {
+  const order = Object.keys(p.t.admin.users.fields);
+  const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length);
+  return Object.keys(c.after)
+    .sort((a, b) => rank(a) - rank(b))
+    .map((k): [string, string, string] => [fieldLabel(p, k), k in c.before ? shown(p, insurers, k, c.before[k]) : '—', shown(p, insurers, k, c.after[k])])
+    .filter(([, before, after]) => before !== after);
+}
+
+/** A recorded value as a person reads it: roles, cities, insurers and states by their names. */
+function shown(p: PageCtx, insurers: readonly Insurer[], key: string, v: unknown): string {
+  const u = p.t.admin.users;
+  if (v === null || v === undefined || v === '') return '—';
+  if (Array.isArray(v)) return v.map((x) => shown(p, insurers, key, x)).join(p.locale === 'zh' ? '、' : ', ') || '—';
+  if (typeof v === 'boolean') return v ? u.yes : u.no;
+  const s = String(v);
+  if (key === 'roles') return (allRoles as readonly string[]).includes(s) ? p.t.roles[s as Role] : s;
+  if (key === 'city') {
+    const city = cities.find((c) => c.code === s);
+    return city ? (p.locale === 'zh' ? city.name : city.nameEn) : s;
+  }
+  if (key === 'insurerId') return insurers.find((i) => i.id === s)?.name ?? s;
+  if (key === 'status') return u.statuses[s] ?? s;
+  return s;
+}
 
 /** The form's values as the service's body: a scope left empty is none (null when editing). */
 function scopeOf(values: Attempt['values'], emptyAs: null | undefined) {
@@ -367,7 +397,7 @@ export function adminUsers(router: Router) {
     for (const k of SCOPE_FIELDS) values[k] = field(req, k);
     const role = one(values.roles);
     const body = { email: one(values.email).trim(), name: one(values.name), roles: role === '' ? [] : [role], ...scopeOf(values, undefined) };
-    const parsed = userCreateSchema.safeParse(body);
+    const parsed = userCreateSchema.safeParse(body, { reportInput: true });
     if (!parsed.success) return showList(req, res, { values, errors: atFields(zodErrors(parsed.error, ''), rolesPath) }, 400);
     try {
       await createUser(ctx, parsed.data);
@@ -384,7 +414,7 @@ export function adminUsers(router: Router) {
     const id = idParam(req.params.id, 'user');
     const values: Attempt['values'] = { roles: listValues(req, 'roles') };
     for (const k of SCOPE_FIELDS) values[k] = field(req, k);
-    const parsed = userPatchSchema.safeParse({ roles: values.roles, ...scopeOf(values, null) });
+    const parsed = userPatchSchema.safeParse({ roles: values.roles, ...scopeOf(values, null) }, { reportInput: true });
     if (!parsed.success) return showUser(req, res, id, { values, errors: atFields(zodErrors(parsed.error, ''), rolesPath) }, [], 400);
     try {
       await updateUser(ctx, id, parsed.data);

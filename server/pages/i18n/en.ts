@@ -163,6 +163,11 @@ export const en: Messages = {
     empty: 'No applications yet. A firm opens a draft with “New application”; drafts and submitted applications appear here.',
     emptyReviewer: 'No applications in your jurisdiction yet.',
     noNext: '—',
+    expertNext: {
+      accept: 'accept the assignment, or decline it (for a conflict of interest, say so)',
+      score: "score the application by the round's rubric, or decline the review",
+      waiting: (scored: number, quorum: number | null) => `you have scored; waiting for the other experts (${scored} scored${quorum === null ? '' : ` of the ${quorum} needed`})`,
+    },
     more: 'Next page',
     first: 'Back to the first page',
     filter: 'Filter',

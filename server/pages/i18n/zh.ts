@@ -165,6 +165,12 @@ export const zh = {
     empty: '暂无申请。企业用户可点击“新建申请”填写申请草稿，草稿和已提交的申请都会显示在这里。',
     emptyReviewer: '您的辖区内暂无申请。',
     noNext: '—',
+    /** the next step of an expert on the case (pages/next-step.ts), from their own assignment */
+    expertNext: {
+      accept: '接受评审任务，或谢绝评审任务（如有利益冲突）',
+      score: '按评分标准为本申请评分，或谢绝评审任务',
+      waiting: (scored: number, quorum: number | null) => `您已评分，等待其他专家评分（已评分 ${scored} 位${quorum === null ? '' : `，需 ${quorum} 位`}）`,
+    },
     more: '下一页',
     first: '回到第一页',
     filter: '筛选',
