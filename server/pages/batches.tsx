@@ -22,6 +22,7 @@ import type { RoundReportView } from '../reports/schema';
 import { Layout } from './layout';
 import { CsrfField, Field, FormProblems, errorsAt } from './components/form';
 import { NextPage } from './components/pager';
+import { DataTable } from './components/table';
 import { requireCsrf } from './csrf';
 import { date, instant, yuan } from './format';
 import { field, idParam, type PageCtx, pageOf, problemsOf, problemText, render, serviceOf, statusOfProblem } from './page';
@@ -119,44 +120,21 @@ export function BatchSections({ p, data }: { p: PageCtx; data: BatchSectionsData
     <>
       <section aria-labelledby="batches">
         <h2 id="batches" safe>{b.listTitle}</h2>
-        {data.list.items.length === 0 ? (
-          <p class="empty" safe>{b.listEmpty}</p>
-        ) : (
-          <div class="table-wrap">
-            <table class="stack">
-              <thead>
-                <tr>
-                  <th scope="col" safe>{b.number}</th>
-                  <th scope="col" safe>{b.state}</th>
-                  <th scope="col" safe>{b.round}</th>
-                  <th scope="col" safe>{b.city}</th>
-                  <th scope="col" class="num" safe>{b.cases}</th>
-                  <th scope="col" class="num" safe>{b.total}</th>
-                  <th scope="col" safe>{b.createdBy}</th>
-                  <th scope="col" safe>{b.createdAt}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.list.items.map((x) => (
-                  <tr>
-                    <td data-label={b.number}>
-                      <a href={`/money/batches/${x.id}`} safe>{x.number}</a>
-                    </td>
-                    <td data-label={b.state}>
-                      <BatchBadge p={p} state={x.state} />
-                    </td>
-                    <td data-label={b.round} safe>{roundName(x.roundId)}</td>
-                    <td data-label={b.city} safe>{cityName(p, x.city)}</td>
-                    <td data-label={b.cases} class="num" safe>{String(x.cases)}</td>
-                    <td data-label={b.total} class="num" safe>{yuan(x.amount)}</td>
-                    <td data-label={b.createdBy} safe>{x.createdBy.name}</td>
-                    <td data-label={b.createdAt} safe>{instant(x.createdAt, p.locale)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          p={p}
+          rows={data.list.items}
+          empty={b.listEmpty}
+          columns={[
+            { header: b.number, cell: (x) => <a href={`/money/batches/${x.id}`} safe>{x.number}</a> },
+            { header: b.state, cell: (x) => <BatchBadge p={p} state={x.state} /> },
+            { header: b.round, text: (x) => roundName(x.roundId) },
+            { header: b.city, text: (x) => cityName(p, x.city) },
+            { header: b.cases, num: true, text: (x) => x.cases },
+            { header: b.total, num: true, text: (x) => yuan(x.amount) },
+            { header: b.createdBy, text: (x) => x.createdBy.name },
+            { header: b.createdAt, text: (x) => instant(x.createdAt, p.locale) },
+          ]}
+        />
         <NextPage path="/money" query={{}} cursor={data.list.nextCursor} label={b.more} />
       </section>
       {data.preview ? <CreateBatch p={p} data={data} preview={data.preview} /> : ''}
@@ -196,36 +174,16 @@ function CreateBatch({ p, data, preview }: { p: PageCtx; data: BatchSectionsData
         <p class="empty" safe>{b.noCandidates(round?.name ?? '', preview.city === null ? null : cityName(p, preview.city))}</p>
       ) : (
         <>
-          <div class="table-wrap">
-            <table class="stack">
-              <thead>
-                <tr>
-                  <th scope="col" safe>{b.caseNumber}</th>
-                  <th scope="col" safe>{b.firm}</th>
-                  <th scope="col" safe>{b.city}</th>
-                  <th scope="col" class="num" safe>{b.amount}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {preview.candidates.map((c) => (
-                  <tr>
-                    <td data-label={b.caseNumber}>
-                      <a href={`/cases/${c.id}`} safe>{c.number}</a>
-                    </td>
-                    <td data-label={b.firm} safe>{c.firmName}</td>
-                    <td data-label={b.city} safe>{cityName(p, c.city)}</td>
-                    <td data-label={b.amount} class="num" safe>{yuan(c.amount)}</td>
-                  </tr>
-                ))}
-                <tr class="total">
-                  <td data-label={b.caseNumber} safe>{b.sum}</td>
-                  <td data-label={b.firm}></td>
-                  <td data-label={b.city}></td>
-                  <td data-label={b.amount} class="num" safe>{yuan(totalYuan)}</td>
-                </tr>
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            p={p}
+            rows={preview.candidates}
+            columns={[
+              { header: b.caseNumber, total: b.sum, cell: (c) => <a href={`/cases/${c.id}`} safe>{c.number}</a> },
+              { header: b.firm, text: (c) => c.firmName },
+              { header: b.city, text: (c) => cityName(p, c.city) },
+              { header: b.amount, num: true, total: yuan(totalYuan), text: (c) => yuan(c.amount) },
+            ]}
+          />
           <form method="post" action="/money/batches" class="decision">
             <CsrfField p={p} />
             <input type="hidden" name="roundId" value={preview.roundId} />
@@ -380,41 +338,47 @@ function StatementReport({ p, report }: { p: PageCtx; report: Statement }) {
       <h2 id="report" safe>{b.report}</h2>
       <p role="status" safe>{b.reportLines(report.lines)}</p>
       <Part id="r-unknown" title={b.unknown} n={report.unknown.length}>
-        <table class="stack" aria-labelledby="r-unknown">
-          <thead><tr><th scope="col" safe>{b.line}</th><th scope="col" safe>{b.paymentId}</th><th scope="col" class="num" safe>{b.stated}</th></tr></thead>
-          <tbody>
-            {report.unknown.map((u) => (
-              <tr><td data-label={b.line} safe>{String(u.line)}</td><td data-label={b.paymentId} safe>{u.paymentId}</td><td data-label={b.stated} class="num" safe>{yuan(u.amount)}</td></tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          p={p}
+          rows={report.unknown}
+          wrap={false}
+          labelledBy="r-unknown"
+          columns={[
+            { header: b.line, text: (u) => u.line },
+            { header: b.paymentId, text: (u) => u.paymentId },
+            { header: b.stated, num: true, text: (u) => yuan(u.amount) },
+          ]}
+        />
       </Part>
       <Part id="r-wrong" title={b.wrongAmount} n={report.wrongAmount.length}>
-        <table class="stack" aria-labelledby="r-wrong">
-          <thead><tr><th scope="col" safe>{b.line}</th><th scope="col" safe>{b.paymentId}</th><th scope="col" class="num" safe>{b.expected}</th><th scope="col" class="num" safe>{b.stated}</th></tr></thead>
-          <tbody>
-            {report.wrongAmount.map((w) => (
-              <tr><td data-label={b.line} safe>{String(w.line)}</td><td data-label={b.paymentId} safe>{w.paymentId}</td><td data-label={b.expected} class="num" safe>{yuan(w.expected)}</td><td data-label={b.stated} class="num" safe>{yuan(w.stated)}</td></tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          p={p}
+          rows={report.wrongAmount}
+          wrap={false}
+          labelledBy="r-wrong"
+          columns={[
+            { header: b.line, text: (w) => w.line },
+            { header: b.paymentId, text: (w) => w.paymentId },
+            { header: b.expected, num: true, text: (w) => yuan(w.expected) },
+            { header: b.stated, num: true, text: (w) => yuan(w.stated) },
+          ]}
+        />
       </Part>
       <Part id="r-matched" title={b.matched} n={report.matched.length}>
-        <table class="stack" aria-labelledby="r-matched">
-          <thead><tr><th scope="col" safe>{b.line}</th><th scope="col" safe>{b.paymentId}</th><th scope="col" class="num" safe>{b.amount}</th><th scope="col" safe>{b.reference}</th><th scope="col" safe>{b.date}</th><th scope="col" safe>{b.status}</th></tr></thead>
-          <tbody>
-            {report.matched.map((m) => (
-              <tr>
-                <td data-label={b.line} safe>{String(m.line)}</td>
-                <td data-label={b.paymentId} safe>{m.paymentId}</td>
-                <td data-label={b.amount} class="num" safe>{yuan(m.amount)}</td>
-                <td data-label={b.reference} safe>{m.reference ?? '—'}</td>
-                <td data-label={b.date} safe>{date(m.date, p.locale)}</td>
-                <td data-label={b.status} safe>{b.paymentStatuses[m.status] ?? m.status}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          p={p}
+          rows={report.matched}
+          wrap={false}
+          labelledBy="r-matched"
+          columns={[
+            { header: b.line, text: (m) => m.line },
+            { header: b.paymentId, text: (m) => m.paymentId },
+            { header: b.amount, num: true, text: (m) => yuan(m.amount) },
+            { header: b.reference, text: (m) => m.reference ?? '—' },
+            { header: b.date, text: (m) => date(m.date, p.locale) },
+            { header: b.status, text: (m) => b.paymentStatuses[m.status] ?? m.status },
+          ]}
+        />
       </Part>
       <Part id="r-dup" title={b.duplicates} n={report.duplicates.length}>
         <ul>{report.duplicates.map((d) => <li safe>{`${b.line} ${d.line}: ${d.paymentId}`}</li>)}</ul>
@@ -462,6 +426,18 @@ function BatchHistory({ p, items }: { p: PageCtx; items: History }) {
         </ol>
       )}
     </section>
+  );
+}
+
+/** A payment's status in the batch, with the bank's reference or the failure beside it. */
+function PaymentStatus({ p, c }: { p: PageCtx; c: BatchView['cases'][number] }) {
+  const b = p.t.batches;
+  return (
+    <>
+      <span class={`badge pay-${c.status}`} safe>{b.paymentStatuses[c.status] ?? c.status}</span>
+      {c.status === 'paid' && c.reference ? <span class="muted" safe>{` ${b.paidWith(c.reference, date(c.paidOn, p.locale))}`}</span> : ''}
+      {c.status === 'failed' && c.failure ? <span class="muted" safe>{` ${c.failure}`}</span> : ''}
+    </>
   );
 }
 
@@ -561,49 +537,19 @@ function BatchPage({ p, batch, refused, history, roundName, done, attempt = null
       </section>
       <section aria-labelledby="members">
         <h2 id="members" safe>{b.members}</h2>
-        <div class="table-wrap">
-          <table class="stack">
-            <thead>
-              <tr>
-                <th scope="col" safe>{b.paymentId}</th>
-                <th scope="col" safe>{b.caseNumber}</th>
-                <th scope="col" safe>{b.payee}</th>
-                <th scope="col" safe>{b.bank}</th>
-                <th scope="col" safe>{b.account}</th>
-                <th scope="col" class="num" safe>{b.amount}</th>
-                <th scope="col" safe>{b.status}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {batch.cases.map((c) => (
-                <tr>
-                  <td data-label={b.paymentId} class="code" safe>{c.paymentId}</td>
-                  <td data-label={b.caseNumber} class="code">
-                    <a href={`/cases/${c.caseId}`} safe>{c.caseNumber}</a>
-                  </td>
-                  <td data-label={b.payee} safe>{c.payee}</td>
-                  <td data-label={b.bank} safe>{c.bankName}</td>
-                  <td data-label={b.account} class="code" safe>{c.bankAccount}</td>
-                  <td data-label={b.amount} class="num" safe>{yuan(c.amount)}</td>
-                  <td data-label={b.status}>
-                    <span class={`badge pay-${c.status}`} safe>{b.paymentStatuses[c.status] ?? c.status}</span>
-                    {c.status === 'paid' && c.reference ? <span class="muted" safe>{` ${b.paidWith(c.reference, date(c.paidOn, p.locale))}`}</span> : ''}
-                    {c.status === 'failed' && c.failure ? <span class="muted" safe>{` ${c.failure}`}</span> : ''}
-                  </td>
-                </tr>
-              ))}
-              <tr class="total">
-                <td data-label={b.paymentId} safe>{b.sum}</td>
-                <td data-label={b.caseNumber} safe>{String(batch.totals.cases)}</td>
-                <td data-label={b.payee}></td>
-                <td data-label={b.bank}></td>
-                <td data-label={b.account}></td>
-                <td data-label={b.amount} class="num" safe>{yuan(batch.totals.amount)}</td>
-                <td data-label={b.status}></td>
-              </tr>
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          p={p}
+          rows={batch.cases}
+          columns={[
+            { header: b.paymentId, class: 'code', total: b.sum, text: (c) => c.paymentId },
+            { header: b.caseNumber, class: 'code', total: String(batch.totals.cases), cell: (c) => <a href={`/cases/${c.caseId}`} safe>{c.caseNumber}</a> },
+            { header: b.payee, text: (c) => c.payee },
+            { header: b.bank, text: (c) => c.bankName },
+            { header: b.account, class: 'code', text: (c) => c.bankAccount },
+            { header: b.amount, num: true, total: yuan(batch.totals.amount), text: (c) => yuan(c.amount) },
+            { header: b.status, cell: (c) => <PaymentStatus p={p} c={c} /> },
+          ]}
+        />
       </section>
       {payer && hasBankFile(batch.state) ? (
         <section aria-labelledby="downloads">
@@ -715,38 +661,20 @@ function ReportPage({ p, report }: { p: PageCtx; report: RoundReportView }) {
       </div>
       <section aria-labelledby="r-loss">
         <h2 id="r-loss" safe>{b.lossRatios}</h2>
-        {report.claims.length === 0 ? (
-          <p class="empty" safe>{b.noClaims}</p>
-        ) : (
-          <div class="table-wrap">
-            <table class="stack">
-              <thead>
-                <tr>
-                  <th scope="col" safe>{b.entry}</th>
-                  <th scope="col" safe>{b.insurer}</th>
-                  <th scope="col" class="num" safe>{b.premiums}</th>
-                  <th scope="col" class="num" safe>{b.claims}</th>
-                  <th scope="col" class="num" safe>{b.claimsPaid}</th>
-                  <th scope="col" class="num" safe>{b.claimsAmount}</th>
-                  <th scope="col" class="num" safe>{b.lossRatio}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.claims.map((c) => (
-                  <tr>
-                    <td data-label={b.entry} safe>{c.entryName}</td>
-                    <td data-label={b.insurer} safe>{c.insurerName}</td>
-                    <td data-label={b.premiums} class="num" safe>{yuan(c.premiums)}</td>
-                    <td data-label={b.claims} class="num" safe>{String(c.claims)}</td>
-                    <td data-label={b.claimsPaid} class="num" safe>{String(c.claimsPaid)}</td>
-                    <td data-label={b.claimsAmount} class="num" safe>{yuan(c.paidAmount)}</td>
-                    <td data-label={b.lossRatio} class="num" safe>{c.lossRatio === null ? '—' : `${(Number(c.lossRatio) * 100).toFixed(2)}%`}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          p={p}
+          rows={report.claims}
+          empty={b.noClaims}
+          columns={[
+            { header: b.entry, text: (c) => c.entryName },
+            { header: b.insurer, text: (c) => c.insurerName },
+            { header: b.premiums, num: true, text: (c) => yuan(c.premiums) },
+            { header: b.claims, num: true, text: (c) => c.claims },
+            { header: b.claimsPaid, num: true, text: (c) => c.claimsPaid },
+            { header: b.claimsAmount, num: true, text: (c) => yuan(c.paidAmount) },
+            { header: b.lossRatio, num: true, text: (c) => (c.lossRatio === null ? '—' : `${(Number(c.lossRatio) * 100).toFixed(2)}%`) },
+          ]}
+        />
       </section>
     </Layout>
   );

@@ -4,6 +4,7 @@ import type { DocumentList } from '../documents/list';
 import { cityByCode } from '../domain/cities';
 import { caseClocks } from '../../workflows/case/clocks';
 import { Overdue } from './components/badge';
+import { DataTable } from './components/table';
 import { date, instant, yuan } from './format';
 import type { PageCtx } from './page';
 
@@ -88,34 +89,17 @@ export function Documents({ p, docs }: { p: PageCtx; docs: DocumentList }) {
   return (
     <section aria-labelledby="documents">
       <h2 id="documents" safe>{c.documents}</h2>
-      {docs.items.length === 0 ? (
-        <p class="empty" safe>{c.noDocuments}</p>
-      ) : (
-        <div class="table-wrap">
-          <table class="stack">
-            <thead>
-              <tr>
-                <th scope="col" safe>{c.docType}</th>
-                <th scope="col" safe>{c.docName}</th>
-                <th scope="col" class="num" safe>{c.docVersion}</th>
-                <th scope="col" safe>{c.docUploaded}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {docs.items.map((d) => (
-                <tr>
-                  <td data-label={c.docType} safe>{p.t.docTypes[d.type]}</td>
-                  <td data-label={c.docName}>
-                    <a href={d.href} safe>{d.fileName}</a>
-                  </td>
-                  <td data-label={c.docVersion} class="num">{d.version}</td>
-                  <td data-label={c.docUploaded} safe>{instant(d.createdAt, p.locale)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        p={p}
+        rows={docs.items}
+        empty={c.noDocuments}
+        columns={[
+          { header: c.docType, text: (d) => p.t.docTypes[d.type] },
+          { header: c.docName, cell: (d) => <a href={d.href} safe>{d.fileName}</a> },
+          { header: c.docVersion, num: true, text: (d) => d.version },
+          { header: c.docUploaded, text: (d) => instant(d.createdAt, p.locale) },
+        ]}
+      />
     </section>
   );
 }

@@ -7,7 +7,7 @@ import { gate } from '../http/roles';
 import { Layout } from './layout';
 import { StateBadge } from './components/badge';
 import { filled, NextPage } from './components/pager';
-import { SortHeader, type SortableColumn } from './components/sort';
+import { DataTable } from './components/table';
 import { date, yuan } from './format';
 import { CASE_ROLES, hasAny } from './nav';
 import { nextStep } from './next-step';
@@ -16,55 +16,24 @@ import { shanghaiDate } from '../calendar/dates';
 
 type Item = Awaited<ReturnType<typeof listCases>>['items'][number];
 
-/** How the list is sorted and filtered, when the table's headers sort it (the case list page). */
-interface Sorting {
-  sort: CaseSort;
-  query: Record<string, string | undefined>;
-}
-
-/** A header that sorts the list by its column when the table has sorting, plain text otherwise. */
-function Header({ p, column, sorting }: { p: PageCtx; column: SortableColumn; sorting?: Sorting }) {
-  if (sorting) return <SortHeader p={p} column={column} sort={sorting.sort} path="/cases" query={sorting.query} />;
-  return (
-    <th scope="col" class={column.num ? 'num' : undefined} safe>
-      {column.label}
-    </th>
-  );
-}
-
-export function CaseTable({ p, items, sorting }: { p: PageCtx; items: Item[]; sorting?: Sorting }) {
+/** The cases as a table; its headers sort the list where `sorting` says how (the case list page). */
+export function CaseTable({ p, items, sorting, empty }: { p: PageCtx; items: Item[]; sorting?: { sort: CaseSort; query: Record<string, string | undefined> }; empty?: string }) {
   const c = p.t.cases;
   return (
-    <div class="table-wrap">
-      <table class="stack">
-        <thead>
-          <tr>
-            <Header p={p} column={{ key: 'number', label: c.number }} sorting={sorting} />
-            <th scope="col" safe>{c.material}</th>
-            <th scope="col" safe>{c.state}</th>
-            <th scope="col" safe>{c.next}</th>
-            <Header p={p} column={{ key: 'amount', label: c.amount, num: true, descendingFirst: true }} sorting={sorting} />
-            <Header p={p} column={{ key: 'created', label: c.created, descendingFirst: true }} sorting={sorting} />
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((i) => (
-            <tr>
-              <td data-label={c.number}>
-                <a href={`/cases/${i.id}`} safe>{i.number}</a>
-              </td>
-              <td data-label={c.material} safe>{i.materialName ?? c.untitled}</td>
-              <td data-label={c.state}>
-                <StateBadge p={p} state={i.state} />
-              </td>
-              <td data-label={c.next} safe>{nextStep(i.state, p.locale, p.t) ?? c.noNext}</td>
-              <td data-label={c.amount} class="num" safe>{yuan(i.contractAmount)}</td>
-              <td data-label={c.created} safe>{date(shanghaiDate(new Date(i.createdAt)), p.locale)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      p={p}
+      rows={items}
+      empty={empty}
+      sorting={sorting ? { ...sorting, path: '/cases' } : undefined}
+      columns={[
+        { header: c.number, sort: { key: 'number' }, cell: (i) => <a href={`/cases/${i.id}`} safe>{i.number}</a> },
+        { header: c.material, text: (i) => i.materialName ?? c.untitled },
+        { header: c.state, cell: (i) => <StateBadge p={p} state={i.state} /> },
+        { header: c.next, text: (i) => nextStep(i.state, p.locale, p.t) ?? c.noNext },
+        { header: c.amount, num: true, sort: { key: 'amount', descendingFirst: true }, text: (i) => yuan(i.contractAmount) },
+        { header: c.created, sort: { key: 'created', descendingFirst: true }, text: (i) => date(shanghaiDate(new Date(i.createdAt)), p.locale) },
+      ]}
+    />
   );
 }
 
@@ -117,7 +86,7 @@ export function casesPage(router: Router) {
           ''
         )}
         <StateFilter p={p} state={q.state} sort={q.sort} />
-        {list.items.length === 0 ? <p class="empty" safe>{empty}</p> : <CaseTable p={p} items={list.items} sorting={{ sort: q.sort, query: filters }} />}
+        <CaseTable p={p} items={list.items} sorting={{ sort: q.sort, query: filters }} empty={empty} />
         {q.cursor ? (
           <p class="pager">
             <a href={`/cases?${new URLSearchParams(Object.entries({ ...filters, sort: q.sort }).filter((e): e is [string, string] => typeof e[1] === 'string')).toString()}`} rel="first" safe>

@@ -7,6 +7,7 @@ import { zodErrors } from '../http/problem';
 import { Layout } from './layout';
 import { Field, FormProblems } from './components/form';
 import { filled, NextPage } from './components/pager';
+import { DataTable } from './components/table';
 import { pageOf, render, type PageCtx } from './page';
 
 type Result = Awaited<ReturnType<typeof searchEntries>>;
@@ -19,30 +20,17 @@ function Results({ p, result, query }: { p: PageCtx; result: Result | null; quer
   return (
     <div id="results">
       <p role="status" safe>{`${result.edition.docNumber} · ${c.results(result.items.length)}`}</p>
-      <div class="table-wrap">
-        <table class="stack">
-          <thead>
-            <tr>
-              <th scope="col" class="num" safe>{c.seq}</th>
-              <th scope="col" safe>{c.name}</th>
-              <th scope="col" safe>{c.requirements}</th>
-              <th scope="col" safe>{c.field}</th>
-              <th scope="col" safe>{c.category}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {result.items.map((e) => (
-              <tr>
-                <td class="num" data-label={c.seq}>{e.seq}</td>
-                <td data-label={c.name} safe>{e.name}</td>
-                <td data-label={c.requirements} safe>{e.requirements}</td>
-                <td data-label={c.field} safe>{e.applicationField}</td>
-                <td data-label={c.category} safe>{[e.majorCategory, e.subCategory].filter(Boolean).join(' / ')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        p={p}
+        rows={result.items}
+        columns={[
+          { header: c.seq, num: true, text: (e) => e.seq },
+          { header: c.name, text: (e) => e.name },
+          { header: c.requirements, text: (e) => e.requirements },
+          { header: c.field, text: (e) => e.applicationField },
+          { header: c.category, text: (e) => [e.majorCategory, e.subCategory].filter(Boolean).join(' / ') },
+        ]}
+      />
       <NextPage path="/catalogue" query={{ q: query.q, edition: result.edition.id }} cursor={result.nextCursor} label={c.more} />
     </div>
   );

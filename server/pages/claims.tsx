@@ -8,6 +8,7 @@ import { claimEventSchema, reportClaimSchema } from '../claims/body';
 import type { ClaimView } from '../claims/present';
 import { zodErrors } from '../http/problem';
 import { CsrfField, Field, FormProblems } from './components/form';
+import { DataTable } from './components/table';
 import { requireCsrf } from './csrf';
 import { date, yuan } from './format';
 import { field, idParam, type PageCtx, pageOf, serviceOf } from './page';
@@ -89,43 +90,34 @@ function ReportForm({ p, caseId, attempt }: { p: PageCtx; caseId: string; attemp
   );
 }
 
+function ClaimState({ p, claim }: { p: PageCtx; claim: ClaimView }) {
+  const c = p.t.claims;
+  return (
+    <>
+      <span class={`badge state-claim-${claim.state}`} safe>{c.states[claim.state as keyof typeof c.states] ?? claim.state}</span>
+      {claim.decision?.paidAmount ? <span safe>{` ${c.paid(yuan(claim.decision.paidAmount), claim.decision.reference ?? '')}`}</span> : ''}
+      {claim.decision?.reason ? <span safe>{` ${claim.decision.reason}`}</span> : ''}
+    </>
+  );
+}
+
 export function ClaimsPart({ p, caseId, claims, mayReport, attempt }: { p: PageCtx; caseId: string; claims: ClaimView[]; mayReport: boolean; attempt: ClaimAttempt | null }) {
   const c = p.t.claims;
   return (
     <section aria-labelledby="claims">
       <h2 id="claims" safe>{c.title}</h2>
-      {claims.length === 0 ? (
-        <p class="empty" safe>{mayReport ? c.emptyFirm : c.empty}</p>
-      ) : (
-        <div class="table-wrap">
-          <table class="stack">
-            <thead>
-              <tr>
-                <th scope="col" safe>{c.number}</th>
-                <th scope="col" safe>{c.kind}</th>
-                <th scope="col" safe>{c.occurredOn}</th>
-                <th scope="col" class="num" safe>{c.amount}</th>
-                <th scope="col" safe>{c.state}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {claims.map((claim) => (
-                <tr>
-                  <td data-label={c.number} safe>{claim.number}</td>
-                  <td data-label={c.kind} safe>{c.kinds[claim.kind]}</td>
-                  <td data-label={c.occurredOn} safe>{date(claim.occurredOn, p.locale)}</td>
-                  <td data-label={c.amount} class="num" safe>{yuan(claim.amount)}</td>
-                  <td data-label={c.state}>
-                    <span class={`badge state-claim-${claim.state}`} safe>{c.states[claim.state as keyof typeof c.states] ?? claim.state}</span>
-                    {claim.decision?.paidAmount ? <span safe>{` ${c.paid(yuan(claim.decision.paidAmount), claim.decision.reference ?? '')}`}</span> : ''}
-                    {claim.decision?.reason ? <span safe>{` ${claim.decision.reason}`}</span> : ''}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        p={p}
+        rows={claims}
+        empty={mayReport ? c.emptyFirm : c.empty}
+        columns={[
+          { header: c.number, text: (claim) => claim.number },
+          { header: c.kind, text: (claim) => c.kinds[claim.kind] },
+          { header: c.occurredOn, text: (claim) => date(claim.occurredOn, p.locale) },
+          { header: c.amount, num: true, text: (claim) => yuan(claim.amount) },
+          { header: c.state, cell: (claim) => <ClaimState p={p} claim={claim} /> },
+        ]}
+      />
       {claims.map((claim) => (
         <DecisionForms p={p} claim={claim} attempt={attempt} />
       ))}

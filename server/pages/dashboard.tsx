@@ -31,7 +31,7 @@ export function dashboardPage(router: Router) {
         {hasAny(roles, CASE_ROLES) ? (
           <section aria-labelledby="todo">
             <h2 id="todo" safe>{d.todo}</h2>
-            {tasks.items.length === 0 ? <p class="empty" safe>{d.noTodo}</p> : <TaskTable p={p} items={tasks.items} claims={hasAny(p.user?.roles, CLAIMER_ROLES)} />}
+            <TaskTable p={p} items={tasks.items} claims={hasAny(p.user?.roles, CLAIMER_ROLES)} empty={d.noTodo} />
             {hasAny(roles, INBOX_ROLES) ? (
               <p>
                 <a href="/inbox" safe>{d.openInbox}</a>
@@ -49,7 +49,7 @@ export function dashboardPage(router: Router) {
             <p>
               <a class="button primary" href="/cases/new" safe>{p.t.application.newLink}</a>
             </p>
-            {recent.items.length === 0 ? <p class="empty" safe>{d.noCasesFirm}</p> : <CaseTable p={p} items={recent.items} />}
+            <CaseTable p={p} items={recent.items} empty={d.noCasesFirm} />
             <p>
               <a href="/cases" safe>{d.openCases}</a>
             </p>

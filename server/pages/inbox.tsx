@@ -10,6 +10,7 @@ import { Overdue, StateBadge } from './components/badge';
 import { CsrfField, FormProblems } from './components/form';
 import { requireCsrf } from './csrf';
 import { filled, NextPage } from './components/pager';
+import { DataTable, type Column } from './components/table';
 import { date } from './format';
 import { INBOX_ROLES } from './nav';
 import { pageOf, refusalOf, render, serviceOf, type PageCtx } from './page';
@@ -59,50 +60,18 @@ function Holder({ p, task }: { p: PageCtx; task: Task }) {
   );
 }
 
-export function TaskTable({ p, items, claims = false }: { p: PageCtx; items: Task[]; claims?: boolean }) {
+export function TaskTable({ p, items, claims = false, empty }: { p: PageCtx; items: Task[]; claims?: boolean; empty?: string }) {
   const c = p.t.inbox;
-  return (
-    <div class="table-wrap">
-      <table class="stack">
-        <thead>
-          <tr>
-            <th scope="col" safe>{p.t.cases.number}</th>
-            <th scope="col" safe>{c.task}</th>
-            <th scope="col" safe>{c.firm}</th>
-            <th scope="col" safe>{p.t.cases.material}</th>
-            <th scope="col" safe>{p.t.cases.state}</th>
-            <th scope="col" safe>{c.due}</th>
-            {claims ? <th scope="col" safe>{c.holder}</th> : ''}
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((i) => (
-            <tr class={i.due?.overdue ? 'overdue' : undefined}>
-              <td data-label={p.t.cases.number}>
-                <a href={`/cases/${i.caseId}`} safe>{i.number}</a>
-              </td>
-              <td data-label={c.task} safe>{p.locale === 'zh' ? i.taskZh : i.task}</td>
-              <td data-label={c.firm} safe>{i.firmName}</td>
-              <td data-label={p.t.cases.material} safe>{i.materialName ?? p.t.cases.untitled}</td>
-              <td data-label={p.t.cases.state}>
-                <StateBadge p={p} state={i.state} />
-              </td>
-              <td data-label={c.due}>
-                <Due p={p} due={i.due} />
-              </td>
-              {claims ? (
-                <td data-label={c.holder}>
-                  <Holder p={p} task={i} />
-                </td>
-              ) : (
-                ''
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
+  const columns: Column<Task>[] = [
+    { header: p.t.cases.number, cell: (i) => <a href={`/cases/${i.caseId}`} safe>{i.number}</a> },
+    { header: c.task, text: (i) => (p.locale === 'zh' ? i.taskZh : i.task) },
+    { header: c.firm, text: (i) => i.firmName },
+    { header: p.t.cases.material, text: (i) => i.materialName ?? p.t.cases.untitled },
+    { header: p.t.cases.state, cell: (i) => <StateBadge p={p} state={i.state} /> },
+    { header: c.due, cell: (i) => <Due p={p} due={i.due} /> },
+  ];
+  if (claims) columns.push({ header: c.holder, cell: (i) => <Holder p={p} task={i} /> });
+  return <DataTable p={p} rows={items} empty={empty} columns={columns} rowClass={(i) => (i.due?.overdue ? 'overdue' : undefined)} />;
 }
 
 const DONE = { claim: 'claimed', release: 'released' } as const;
@@ -119,7 +88,7 @@ async function showInbox(res: Response, query: Record<string, unknown>, errors: 
     <Layout p={p} title={p.t.inbox.title}>
       {done ? <p role="status" class="done" safe>{p.t.inbox[done]}</p> : ''}
       <FormProblems p={p} errors={errors} fields={[]} />
-      {list.items.length === 0 ? <p class="empty" safe>{p.t.inbox.empty}</p> : <TaskTable p={p} items={list.items} claims={hasAny(p.user?.roles, CLAIMER_ROLES)} />}
+      <TaskTable p={p} items={list.items} claims={hasAny(p.user?.roles, CLAIMER_ROLES)} empty={p.t.inbox.empty} />
       <NextPage path="/inbox" query={{}} cursor={list.nextCursor} label={p.t.inbox.more} />
     </Layout>,
     status,

@@ -10,6 +10,7 @@ import { getProRata } from '../pro-rata/get';
 import type { ProRataProposalView } from '../pro-rata/view-schema';
 import { Layout } from './layout';
 import { CsrfField, FormProblems } from './components/form';
+import { DataTable } from './components/table';
 import { requireCsrf } from './csrf';
 import { instant, yuan } from './format';
 import { idParam, type PageCtx, pageOf, problemsOf, render, serviceOf, statusOfProblem } from './page';
@@ -59,45 +60,30 @@ function MoneyPage({ p, lines, errors, batches }: { p: PageCtx; lines: RoundLine
     <Layout p={p} title={m.title}>
       <p safe>{m.intro}</p>
       <FormProblems p={p} errors={errors} fields={[]} />
-      {lines.length === 0 ? (
-        <p class="empty" safe>{m.empty}</p>
-      ) : (
-        <div class="table-wrap">
-          <table class="stack">
-            <thead>
-              <tr>
-                <th scope="col" safe>{m.round}</th>
-                <th scope="col" class="num" safe>{m.budget}</th>
-                <th scope="col" class="num" safe>{m.committed}</th>
-                <th scope="col" class="num" safe>{m.available}</th>
-                <th scope="col" class="num" safe>{m.total}</th>
-                <th scope="col" safe>{m.action}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {lines.map((l) => (
-                <tr>
-                  <td data-label={m.round} safe>{l.name}</td>
-                  <td data-label={m.budget} class="num" safe>{l.budget === null ? m.noBudget : yuan(l.budget)}</td>
-                  <td data-label={m.committed} class="num" safe>{yuan(l.committed)}</td>
-                  <td data-label={m.available} class="num" safe>{l.available === null ? '—' : yuan(l.available)}</td>
-                  <td data-label={m.total} class="num" safe>{`${yuan(l.total)}（${m.cases(l.calculated)}）`}</td>
-                  <td data-label={m.action}>
-                    {finance && l.overBudget ? (
-                      <form method="post" action={`/money/rounds/${l.id}/pro-rata`}>
-                        <CsrfField p={p} />
-                        <button type="submit" class="primary" safe>{m.propose}</button>
-                      </form>
-                    ) : (
-                      <span safe>{l.overBudget ? m.overBudget : m.withinBudget}</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        p={p}
+        rows={lines}
+        empty={m.empty}
+        columns={[
+          { header: m.round, text: (l) => l.name },
+          { header: m.budget, num: true, text: (l) => (l.budget === null ? m.noBudget : yuan(l.budget)) },
+          { header: m.committed, num: true, text: (l) => yuan(l.committed) },
+          { header: m.available, num: true, text: (l) => (l.available === null ? '—' : yuan(l.available)) },
+          { header: m.total, num: true, text: (l) => `${yuan(l.total)}（${m.cases(l.calculated)}）` },
+          {
+            header: m.action,
+            cell: (l) =>
+              finance && l.overBudget ? (
+                <form method="post" action={`/money/rounds/${l.id}/pro-rata`}>
+                  <CsrfField p={p} />
+                  <button type="submit" class="primary" safe>{m.propose}</button>
+                </form>
+              ) : (
+                <span safe>{l.overBudget ? m.overBudget : m.withinBudget}</span>
+              ),
+          },
+        ]}
+      />
       <BatchSections p={p} data={batches} />
     </Layout>
   );
@@ -112,28 +98,15 @@ function ProposalPage({ p, proposal, errors, done }: { p: PageCtx; proposal: Pro
       <p safe>{`${m.status}：${m.statuses[proposal.status]} · ${m.proposedAt(instant(proposal.proposedAt, p.locale))}`}</p>
       {done ? <p role="status" class="done" safe>{m.applied}</p> : ''}
       <FormProblems p={p} errors={errors} fields={[]} />
-      <div class="table-wrap">
-        <table class="stack">
-          <thead>
-            <tr>
-              <th scope="col" safe>{m.caseNumber}</th>
-              <th scope="col" class="num" safe>{m.before}</th>
-              <th scope="col" class="num" safe>{m.after}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {proposal.cases.map((c) => (
-              <tr>
-                <td data-label={m.caseNumber}>
-                  <a href={`/cases/${c.caseId}`} safe>{c.caseNumber}</a>
-                </td>
-                <td data-label={m.before} class="num" safe>{yuan(c.before)}</td>
-                <td data-label={m.after} class="num" safe>{yuan(c.after)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        p={p}
+        rows={proposal.cases}
+        columns={[
+          { header: m.caseNumber, cell: (c) => <a href={`/cases/${c.caseId}`} safe>{c.caseNumber}</a> },
+          { header: m.before, num: true, text: (c) => yuan(c.before) },
+          { header: m.after, num: true, text: (c) => yuan(c.after) },
+        ]}
+      />
       {mayApprove ? (
         <form method="post" action={`/money/rounds/${proposal.roundId}/pro-rata/${proposal.id}/approve`} class="decision">
           <CsrfField p={p} />

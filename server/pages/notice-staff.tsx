@@ -11,7 +11,8 @@ import { listPublicNotices } from '../notices/list-public';
 import { getPublicNotice } from '../notices/get-public';
 import { listObjections, OBJECTION_READERS } from '../notices/list-objections';
 import { Layout } from './layout';
-import { NoticeStateTag, NoticeTable } from './notices';
+import { NoticeMaterial, NoticeStateTag, NoticeTable } from './notices';
+import { DataTable } from './components/table';
 import { CsrfField, FormProblems, errorsAt } from './components/form';
 import { filled, NextPage } from './components/pager';
 import { requireCsrf } from './csrf';
@@ -87,11 +88,7 @@ function RecentNotices({ p, notices }: { p: PageCtx; notices: Notices }) {
   return (
     <section aria-labelledby="recent">
       <h2 id="recent" safe>{r.recent}</h2>
-      {notices.items.length === 0 ? (
-        <p class="empty" safe>{r.noNotices}</p>
-      ) : (
-        <NoticeTable p={p} items={notices.items} href={(id) => `/review/notices/${id}`} />
-      )}
+      <NoticeTable p={p} items={notices.items} href={(id) => `/review/notices/${id}`} empty={r.noNotices} />
     </section>
   );
 }
@@ -143,80 +140,49 @@ function NoticeStaffPage({ p, notice, objections, workingDays, published }: { p:
       </section>
       <section aria-labelledby="notice-cases">
         <h2 id="notice-cases" safe>{r.caseCount(notice.cases.length)}</h2>
-        <div class="table-wrap">
-          <table class="stack">
-            <thead>
-              <tr>
-                <th scope="col" safe>{n.caseNumber}</th>
-                <th scope="col" safe>{n.firm}</th>
-                <th scope="col" safe>{n.material}</th>
-                <th scope="col" class="num" safe>{n.subsidy}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {notice.cases.map((c) => (
-                <tr>
-                  <td data-label={n.caseNumber}>
-                    <a href={`/cases/${c.caseId}`} safe>{c.caseNumber}</a>
-                  </td>
-                  <td data-label={n.firm} safe>{c.firmName}</td>
-                  <td data-label={n.material}>
-                    <span safe>{c.materialName}</span>
-                    {c.underObjection ? <span class="badge state-objection" safe>{` ${n.underObjection}`}</span> : ''}
-                  </td>
-                  <td data-label={n.subsidy} class="num" safe>{yuan(c.proposedSubsidy)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          p={p}
+          rows={notice.cases}
+          columns={[
+            { header: n.caseNumber, cell: (c) => <a href={`/cases/${c.caseId}`} safe>{c.caseNumber}</a> },
+            { header: n.firm, text: (c) => c.firmName },
+            { header: n.material, cell: (c) => <NoticeMaterial p={p} c={c} /> },
+            { header: n.subsidy, num: true, text: (c) => yuan(c.proposedSubsidy) },
+          ]}
+        />
       </section>
       <section aria-labelledby="notice-objections">
         <h2 id="notice-objections" safe>{r.objectionsOn}</h2>
-        {objections.length === 0 ? (
-          <p class="empty" safe>{r.noObjections}</p>
-        ) : (
-          <div class="table-wrap">
-            <table class="stack">
-              <thead>
-                <tr>
-                  <th scope="col" safe>{n.caseNumber}</th>
-                  <th scope="col" safe>{r.objector}</th>
-                  <th scope="col" safe>{r.objectionText}</th>
-                  <th scope="col" safe>{r.receivedAt}</th>
-                  <th scope="col" safe>{r.objectionStatus}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {objections.map((o) => {
-                  const c = caseOf.get(o.caseId);
-                  return (
-                    <tr>
-                      <td data-label={n.caseNumber}>
-                        <a href={`/cases/${o.caseId}#objections`} safe>{c?.caseNumber ?? o.caseId}</a>
-                      </td>
-                      <td data-label={r.objector} safe>{o.contact ? `${o.name}（${o.contact}）` : o.name}</td>
-                      <td data-label={r.objectionText} class="text" safe>{o.reason}</td>
-                      <td data-label={r.receivedAt} safe>{instant(o.receivedAt, p.locale)}</td>
-                      <td data-label={r.objectionStatus}>
-                        <span class={`badge objection-${o.status}`} safe>{r.objectionStatuses[o.status] ?? o.status}</span>
-                        {o.status === 'open' ? (
-                          <a href={`/cases/${o.caseId}#objections`} class="aside" safe>{r.toCase}</a>
-                        ) : o.resolution ? (
-                          <span class="note" safe>{o.resolution.reason}</span>
-                        ) : (
-                          ''
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          p={p}
+          rows={objections}
+          empty={r.noObjections}
+          columns={[
+            { header: n.caseNumber, cell: (o) => <a href={`/cases/${o.caseId}#objections`} safe>{caseOf.get(o.caseId)?.caseNumber ?? o.caseId}</a> },
+            { header: r.objector, text: (o) => (o.contact ? `${o.name}（${o.contact}）` : o.name) },
+            { header: r.objectionText, class: 'text', text: (o) => o.reason },
+            { header: r.receivedAt, text: (o) => instant(o.receivedAt, p.locale) },
+            { header: r.objectionStatus, cell: (o) => <ObjectionStatus p={p} o={o} /> },
+          ]}
+        />
       </section>
     </Layout>
+  );
+}
+
+function ObjectionStatus({ p, o }: { p: PageCtx; o: Objection }) {
+  const r = p.t.review;
+  return (
+    <>
+      <span class={`badge objection-${o.status}`} safe>{r.objectionStatuses[o.status] ?? o.status}</span>
+      {o.status === 'open' ? (
+        <a href={`/cases/${o.caseId}#objections`} class="aside" safe>{r.toCase}</a>
+      ) : o.resolution ? (
+        <span class="note" safe>{o.resolution.reason}</span>
+      ) : (
+        ''
+      )}
+    </>
   );
 }
 

@@ -8,6 +8,7 @@ import { zodErrors } from '../http/problem';
 import { throttle } from '../http/throttle';
 import { Layout } from './layout';
 import { CsrfField, Field, FormProblems } from './components/form';
+import { DataTable } from './components/table';
 import { filled, NextPage } from './components/pager';
 import { requireCsrf } from './csrf';
 import { date, yuan } from './format';
@@ -25,35 +26,30 @@ export function NoticeStateTag({ p, state }: { p: PageCtx; state: string }) {
 }
 
 /** Notices as a table: number (linked where `href` says), state, period, number of cases. The public list and the staff's. */
-export function NoticeTable({ p, items, href }: { p: PageCtx; items: NoticeList['items']; href: (id: string) => string }) {
+export function NoticeTable({ p, items, href, empty }: { p: PageCtx; items: NoticeList['items']; href: (id: string) => string; empty: string }) {
   const n = p.t.notices;
   return (
-    <div class="table-wrap">
-      <table class="stack">
-        <thead>
-          <tr>
-            <th scope="col" safe>{n.number}</th>
-            <th scope="col" safe>{n.state}</th>
-            <th scope="col" safe>{n.period}</th>
-            <th scope="col" class="num" safe>{n.caseCount}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((item) => (
-            <tr>
-              <td data-label={n.number}>
-                <a href={href(item.id)} safe>{item.number}</a>
-              </td>
-              <td data-label={n.state}>
-                <NoticeStateTag p={p} state={item.state} />
-              </td>
-              <td data-label={n.period} safe>{`${date(item.startsOn, p.locale)} – ${date(item.endsOn, p.locale)}`}</td>
-              <td data-label={n.caseCount} class="num">{item.caseCount}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      p={p}
+      rows={items}
+      empty={empty}
+      columns={[
+        { header: n.number, cell: (item) => <a href={href(item.id)} safe>{item.number}</a> },
+        { header: n.state, cell: (item) => <NoticeStateTag p={p} state={item.state} /> },
+        { header: n.period, text: (item) => `${date(item.startsOn, p.locale)} – ${date(item.endsOn, p.locale)}` },
+        { header: n.caseCount, num: true, text: (item) => item.caseCount },
+      ]}
+    />
+  );
+}
+
+/** A case's material on a notice, marked while an objection to it is open. The public page and the staff's. */
+export function NoticeMaterial({ p, c }: { p: PageCtx; c: Notice['cases'][number] }) {
+  return (
+    <>
+      <span safe>{c.materialName}</span>
+      {c.underObjection ? <span class="badge state-objection" safe>{` ${p.t.notices.underObjection}`}</span> : ''}
+    </>
   );
 }
 
@@ -62,11 +58,7 @@ function NoticeListPage({ p, list }: { p: PageCtx; list: NoticeList }) {
   return (
     <Layout p={p} title={n.title}>
       <p safe>{n.intro}</p>
-      {list.items.length === 0 ? (
-        <p class="empty" safe>{n.empty}</p>
-      ) : (
-        <NoticeTable p={p} items={list.items} href={(id) => `/notices/${id}`} />
-      )}
+      <NoticeTable p={p} items={list.items} href={(id) => `/notices/${id}`} empty={n.empty} />
       <NextPage path="/notices" query={{}} cursor={list.nextCursor} label={p.t.catalogue.more} />
     </Layout>
   );
@@ -111,33 +103,17 @@ function NoticePage({ p, notice, attempt, filed }: { p: PageCtx; notice: Notice;
         <NoticeStateTag p={p} state={notice.state} /> <span safe>{`${n.period}：${date(notice.startsOn, p.locale)} – ${date(notice.endsOn, p.locale)}`}</span>
       </p>
       {filed ? <p role="status" class="done" safe>{n.filed}</p> : ''}
-      <div class="table-wrap">
-        <table class="stack">
-          <thead>
-            <tr>
-              <th scope="col" safe>{n.caseNumber}</th>
-              <th scope="col" safe>{n.firm}</th>
-              <th scope="col" safe>{n.material}</th>
-              <th scope="col" safe>{n.entry}</th>
-              <th scope="col" class="num" safe>{n.subsidy}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {notice.cases.map((c) => (
-              <tr>
-                <td data-label={n.caseNumber} safe>{c.caseNumber}</td>
-                <td data-label={n.firm} safe>{c.firmName}</td>
-                <td data-label={n.material}>
-                  <span safe>{c.materialName}</span>
-                  {c.underObjection ? <span class="badge state-objection" safe>{` ${n.underObjection}`}</span> : ''}
-                </td>
-                <td data-label={n.entry} safe>{`${c.catalogueEntry.seq}. ${c.catalogueEntry.name}`}</td>
-                <td data-label={n.subsidy} class="num" safe>{yuan(c.proposedSubsidy)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        p={p}
+        rows={notice.cases}
+        columns={[
+          { header: n.caseNumber, text: (c) => c.caseNumber },
+          { header: n.firm, text: (c) => c.firmName },
+          { header: n.material, cell: (c) => <NoticeMaterial p={p} c={c} /> },
+          { header: n.entry, text: (c) => `${c.catalogueEntry.seq}. ${c.catalogueEntry.name}` },
+          { header: n.subsidy, num: true, text: (c) => yuan(c.proposedSubsidy) },
+        ]}
+      />
       {notice.state === 'open' ? <ObjectionForm p={p} notice={notice} attempt={attempt} /> : <p class="empty" safe>{n.ended}</p>}
     </Layout>
   );

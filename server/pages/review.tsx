@@ -12,6 +12,7 @@ import { EXPERT_LIST_READERS, listExperts } from '../experts/list';
 import { listObjections, OBJECTION_READERS } from '../notices/list-objections';
 import { NOTICE_PUBLISHERS } from '../notices/publish';
 import { CsrfField, Field, FormProblems, errorsAt } from './components/form';
+import { DataTable } from './components/table';
 import { hasAny } from './nav';
 import { instant } from './format';
 import { field, problemText, type PageCtx } from './page';
@@ -149,39 +150,32 @@ function ScoreList({ rubric, scores }: { rubric: Rubric | null; scores: Record<s
 function Panel({ p, view, data }: { p: PageCtx; view: CaseView; data: ReviewData }) {
   const r = p.t.review;
   const names = new Map((data.experts ?? []).map((e) => [e.id, e.name]));
+  // the other experts, unnamed to an expert, are numbered in the table's order (one call a row)
   let others = 0;
+  const who = (a: CaseView['experts'][number]) => (a.mine ? r.me : a.expertId ? (names.get(a.expertId) ?? a.expertId) : r.anonymous(++others));
   return (
-    <div class="table-wrap">
-      <table class="stack">
-        <thead>
-          <tr>
-            <th scope="col" safe>{r.expert}</th>
-            <th scope="col" safe>{r.status}</th>
-            <th scope="col" safe>{r.scores}</th>
-            <th scope="col" class="num" safe>{r.total}</th>
-            <th scope="col" safe>{r.opinion}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {view.experts.map((a) => {
-            const who = a.mine ? r.me : a.expertId ? (names.get(a.expertId) ?? a.expertId) : r.anonymous(++others);
-            return (
-              <tr>
-                <td data-label={r.expert} safe>{who}</td>
-                <td data-label={r.status}>
-                  <span class={`badge expert-${a.status}`} safe>{r.statuses[a.status] ?? a.status}</span>
-                  {a.overdue ? <span class="badge overdue" safe>{` ${p.t.casePage.overdue}`}</span> : ''}
-                  {a.conflict ? <span class="note" safe>{`${r.conflict[a.conflict] ?? a.conflict}${a.note ? `：${conflictText(a.note, p.locale)}` : ''}`}</span> : a.note ? <span class="note" safe>{a.note}</span> : ''}
-                </td>
-                <td data-label={r.scores}>{a.scores ? <ScoreList rubric={data.rubric} scores={a.scores} /> : '—'}</td>
-                <td data-label={r.total} class="num" safe>{a.total === null ? '—' : a.total.toFixed(2)}</td>
-                <td data-label={r.opinion} safe>{a.opinion ?? '—'}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      p={p}
+      rows={view.experts}
+      columns={[
+        { header: r.expert, text: who },
+        { header: r.status, cell: (a) => <ExpertStatus p={p} a={a} /> },
+        { header: r.scores, cell: (a) => (a.scores ? <ScoreList rubric={data.rubric} scores={a.scores} /> : '—') },
+        { header: r.total, num: true, text: (a) => (a.total === null ? '—' : a.total.toFixed(2)) },
+        { header: r.opinion, text: (a) => a.opinion ?? '—' },
+      ]}
+    />
+  );
+}
+
+function ExpertStatus({ p, a }: { p: PageCtx; a: CaseView['experts'][number] }) {
+  const r = p.t.review;
+  return (
+    <>
+      <span class={`badge expert-${a.status}`} safe>{r.statuses[a.status] ?? a.status}</span>
+      {a.overdue ? <span class="badge overdue" safe>{` ${p.t.casePage.overdue}`}</span> : ''}
+      {a.conflict ? <span class="note" safe>{`${r.conflict[a.conflict] ?? a.conflict}${a.note ? `：${conflictText(a.note, p.locale)}` : ''}`}</span> : a.note ? <span class="note" safe>{a.note}</span> : ''}
+    </>
   );
 }
 

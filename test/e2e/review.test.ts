@@ -47,8 +47,14 @@ describe('the expert review, the notice and its objection, in a browser', { time
       if (i === 0) {
         expect(await fitsWidth(page)).toBe(true);
         await expectAccessible(page, 'review-score-expert-phone');
+        // the refusal is the page that answers the form's POST: read the field there once it has
+        // loaded, not the field of the page the click leaves (which has no aria-invalid yet)
+        const answered = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === `/cases/${caseId}/events`);
         await page.getByRole('form', { name: '评分' }).getByRole('button', { name: '提交评分' }).click();
-        await expect.poll(() => page.getByLabel(INNOVATION).getAttribute('aria-invalid')).toBe('true');
+        // refused for the score (422), not for a stale version (409) nor its words (400)
+        expect((await answered).status()).toBe(422);
+        await page.waitForURL((url) => url.pathname === `/cases/${caseId}/events`);
+        expect(await page.getByLabel(INNOVATION).getAttribute('aria-invalid')).toBe('true');
         expect(await descriptionOf(page, INNOVATION)).toContain('最高 30 分');
         // what was typed is kept
         expect(await page.getByLabel('评审意见').inputValue()).toBe(REVIEW_COMMENT);

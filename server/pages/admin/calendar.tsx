@@ -3,6 +3,7 @@ import type { FieldError } from '../../errors';
 import { calendarYearBody, calendarYearParams, readCalendarYear, replaceCalendarYear, type CalendarYearBody } from '../../calendar/admin';
 import { zodErrors } from '../../http/problem';
 import { CsrfField, Field, FormProblems } from '../components/form';
+import { DataTable } from '../components/table';
 import { requireCsrf } from '../csrf';
 import { date } from '../format';
 import { field, pageOf, render, type PageCtx } from '../page';
@@ -42,44 +43,28 @@ function CalendarPage({ p, year, attempt, done }: { p: PageCtx; year: Year; atte
         <input type="hidden" name="published" value={year.published ? 'false' : 'true'} />
         <button type="submit" safe>{year.published ? c.setUnpublished : c.setPublished}</button>
       </form>
-      {year.days.length === 0 ? (
-        <p class="empty" safe>{c.empty(year.year)}</p>
-      ) : (
-        <div class="table-wrap">
-          <table class="stack">
-            <thead>
-              <tr>
-                <th scope="col" safe>{c.date}</th>
-                <th scope="col" safe>{c.weekday}</th>
-                <th scope="col" safe>{c.kind}</th>
-                <th scope="col" safe>{c.nameCol}</th>
-                <th scope="col" safe>{c.source}</th>
-                <th scope="col" safe>{p.t.admin.action}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {year.days.map((d) => (
-                <tr>
-                  <td data-label={c.date} safe>{date(d.date, p.locale)}</td>
-                  <td data-label={c.weekday} safe>{c.weekdays[weekdayOf(d.date)]}</td>
-                  <td data-label={c.kind}>
-                    <span class={`badge ${d.kind === 'holiday' ? 'state-approved' : 'state-revision'}`} safe>{c.kinds[d.kind]}</span>
-                  </td>
-                  <td data-label={c.nameCol} safe>{d.name ?? '—'}</td>
-                  <td data-label={c.source} safe>{c.sources[d.source]}</td>
-                  <td data-label={p.t.admin.action}>
-                    <form method="post" action={`/admin/calendar/${year.year}/remove`}>
-                      <CsrfField p={p} />
-                      <input type="hidden" name="date" value={d.date} />
-                      <button type="submit" class="danger" aria-label={c.removeLabel(date(d.date, p.locale))} safe>{c.remove}</button>
-                    </form>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        p={p}
+        rows={year.days}
+        empty={c.empty(year.year)}
+        columns={[
+          { header: c.date, text: (d) => date(d.date, p.locale) },
+          { header: c.weekday, text: (d) => c.weekdays[weekdayOf(d.date)] },
+          { header: c.kind, cell: (d) => <span class={`badge ${d.kind === 'holiday' ? 'state-approved' : 'state-revision'}`} safe>{c.kinds[d.kind]}</span> },
+          { header: c.nameCol, text: (d) => d.name ?? '—' },
+          { header: c.source, text: (d) => c.sources[d.source] },
+          {
+            header: p.t.admin.action,
+            cell: (d) => (
+              <form method="post" action={`/admin/calendar/${year.year}/remove`}>
+                <CsrfField p={p} />
+                <input type="hidden" name="date" value={d.date} />
+                <button type="submit" class="danger" aria-label={c.removeLabel(date(d.date, p.locale))} safe>{c.remove}</button>
+              </form>
+            ),
+          },
+        ]}
+      />
       <form method="post" action={`/admin/calendar/${year.year}/add`} class="decision" aria-labelledby="add-day" novalidate>
         <h2 id="add-day" safe>{c.add}</h2>
         <CsrfField p={p} />

@@ -7,6 +7,7 @@ import { publishEdition } from '../../catalogue/publish';
 import { getEdition } from '../../catalogue/get';
 import { listEditions } from '../../catalogue/list';
 import { CsrfField, Field, FormProblems, errorsAt } from '../components/form';
+import { DataTable } from '../components/table';
 import { requireCsrf } from '../csrf';
 import { date } from '../format';
 import { field, idParam, type PageCtx, pageOf, problemText, render } from '../page';
@@ -36,26 +37,15 @@ function IssueTable({ p, title, issues, id }: { p: PageCtx; title: string; issue
   return (
     <section aria-labelledby={id}>
       <h3 id={id} safe>{`${title}（${issues.length}）`}</h3>
-      <div class="table-wrap">
-        <table class="stack">
-          <thead>
-            <tr>
-              <th scope="col" class="num" safe>{c.row}</th>
-              <th scope="col" safe>{c.column}</th>
-              <th scope="col" safe>{c.problem}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {issues.map((e) => (
-              <tr>
-                <td data-label={c.row} class="num">{e.rowNumber > 0 ? String(e.rowNumber) : '—'}</td>
-                <td data-label={c.column} safe>{e.column ?? '—'}</td>
-                <td data-label={c.problem} safe>{problemText(e, p.locale)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        p={p}
+        rows={issues}
+        columns={[
+          { header: c.row, num: true, text: (e) => (e.rowNumber > 0 ? String(e.rowNumber) : '—') },
+          { header: c.column, text: (e) => e.column ?? '—' },
+          { header: c.problem, text: (e) => problemText(e, p.locale) },
+        ]}
+      />
     </section>
   );
 }
@@ -73,32 +63,18 @@ function PreviewSection({ p, preview }: { p: PageCtx; preview: Preview }) {
       <IssueTable p={p} title={c.errors} issues={preview.errors} id="preview-errors" />
       <IssueTable p={p} title={c.warnings} issues={preview.warnings} id="preview-warnings" />
       {preview.entries.length ? (
-        <div class="table-wrap">
-          <table class="stack">
-            <thead>
-              <tr>
-                <th scope="col" class="num" safe>{c.row}</th>
-                <th scope="col" class="num" safe>{c.seq}</th>
-                <th scope="col" safe>{c.material}</th>
-                <th scope="col" safe>{c.requirements}</th>
-                <th scope="col" safe>{c.field}</th>
-                <th scope="col" safe>{c.category}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {preview.entries.map((e) => (
-                <tr>
-                  <td data-label={c.row} class="num">{e.rowNumber}</td>
-                  <td data-label={c.seq} class="num">{e.seq}</td>
-                  <td data-label={c.material} safe>{e.name}</td>
-                  <td data-label={c.requirements} safe>{e.requirements}</td>
-                  <td data-label={c.field} safe>{e.applicationField}</td>
-                  <td data-label={c.category} safe>{[e.topCategory, e.majorCategory, e.subCategory].filter(Boolean).join(' / ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          p={p}
+          rows={preview.entries}
+          columns={[
+            { header: c.row, num: true, text: (e) => e.rowNumber },
+            { header: c.seq, num: true, text: (e) => e.seq },
+            { header: c.material, text: (e) => e.name },
+            { header: c.requirements, text: (e) => e.requirements },
+            { header: c.field, text: (e) => e.applicationField },
+            { header: c.category, text: (e) => [e.topCategory, e.majorCategory, e.subCategory].filter(Boolean).join(' / ') },
+          ]}
+        />
       ) : (
         ''
       )}
@@ -144,38 +120,18 @@ function CataloguePage({ p, editions, preview, attempt, done }: { p: PageCtx; ed
       </form>
       <section aria-labelledby="editions">
         <h2 id="editions" safe>{c.editions}</h2>
-        {editions.length === 0 ? (
-          <p class="empty" safe>{c.noEditions}</p>
-        ) : (
-          <div class="table-wrap">
-            <table class="stack">
-              <thead>
-                <tr>
-                  <th scope="col" safe>{c.docNumber}</th>
-                  <th scope="col" safe>{c.editionTitle}</th>
-                  <th scope="col" safe>{c.status}</th>
-                  <th scope="col" safe>{c.effectiveOn}</th>
-                  <th scope="col" class="num" safe>{c.entries}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {editions.map((e) => (
-                  <tr>
-                    <td data-label={c.docNumber}>
-                      <a href={`/admin/catalogue/editions/${e.id}`} safe>{e.docNumber}</a>
-                    </td>
-                    <td data-label={c.editionTitle} safe>{e.title}</td>
-                    <td data-label={c.status}>
-                      <StatusTag p={p} status={e.status} />
-                    </td>
-                    <td data-label={c.effectiveOn} safe>{date(e.effectiveOn, p.locale)}</td>
-                    <td data-label={c.entries} class="num">{e.entryCount}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          p={p}
+          rows={editions}
+          empty={c.noEditions}
+          columns={[
+            { header: c.docNumber, cell: (e) => <a href={`/admin/catalogue/editions/${e.id}`} safe>{e.docNumber}</a> },
+            { header: c.editionTitle, text: (e) => e.title },
+            { header: c.status, cell: (e) => <StatusTag p={p} status={e.status} /> },
+            { header: c.effectiveOn, text: (e) => date(e.effectiveOn, p.locale) },
+            { header: c.entries, num: true, text: (e) => e.entryCount },
+          ]}
+        />
       </section>
     </AdminLayout>
   );

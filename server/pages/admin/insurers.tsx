@@ -4,6 +4,7 @@ import { createInsurer, insurerCreateSchema } from '../../insurers/create';
 import { listInsurers } from '../../insurers/list';
 import { zodErrors } from '../../http/problem';
 import { CsrfField, Field, FormProblems } from '../components/form';
+import { DataTable } from '../components/table';
 import { requireCsrf } from '../csrf';
 import { field, pageOf, render, type PageCtx } from '../page';
 import { AdminLayout, adminOf, doneOf, problemsOf, statusOfProblem } from './common';
@@ -22,28 +23,15 @@ function InsurersPage({ p, items, attempt, done }: { p: PageCtx; items: Insurer[
   return (
     <AdminLayout p={p} title={i.title} done={done}>
       <p safe>{i.intro}</p>
-      {items.length === 0 ? (
-        <p class="empty" safe>{i.empty}</p>
-      ) : (
-        <div class="table-wrap">
-          <table class="stack">
-            <thead>
-              <tr>
-                <th scope="col" safe>{i.codeCol}</th>
-                <th scope="col" safe>{i.name}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((x) => (
-                <tr>
-                  <td data-label={i.codeCol} safe>{x.code}</td>
-                  <td data-label={i.name} safe>{x.name}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        p={p}
+        rows={items}
+        empty={i.empty}
+        columns={[
+          { header: i.codeCol, text: (x) => x.code },
+          { header: i.name, text: (x) => x.name },
+        ]}
+      />
       <form method="post" action="/admin/insurers" class="decision" aria-labelledby="add-insurer" novalidate>
         <h2 id="add-insurer" safe>{i.add}</h2>
         <CsrfField p={p} />

@@ -16,6 +16,7 @@ import { listInsurers } from '../../insurers/list';
 import { listPublishedEditions } from '../../reference/list';
 import { listEditions } from '../../catalogue/list';
 import { CsrfField, Field, FormProblems, errorsAt } from '../components/form';
+import { DataTable } from '../components/table';
 import { requireCsrf } from '../csrf';
 import { date, yuan } from '../format';
 import { idParam, type PageCtx, pageOf, problemText, render } from '../page';
@@ -206,42 +207,21 @@ function RoundsPage({ p, rounds, editions, done }: { p: PageCtx; rounds: RoundVi
       <p>
         <a class="button primary" href="/admin/rounds/new" safe>{r.create}</a>
       </p>
-      {rounds.length === 0 ? (
-        <p class="empty" safe>{r.empty}</p>
-      ) : (
-        <div class="table-wrap">
-          <table class="stack">
-            <thead>
-              <tr>
-                <th scope="col" safe>{r.name}</th>
-                <th scope="col" safe>{r.period}</th>
-                <th scope="col" safe>{r.edition}</th>
-                <th scope="col" class="num" safe>{r.rate}</th>
-                <th scope="col" class="num" safe>{r.budget}</th>
-                <th scope="col" safe>{p.t.admin.roundRules.rubric}</th>
-                <th scope="col" class="num" safe>{p.t.admin.roundRules.documentsShort}</th>
-                <th scope="col" class="num" safe>{r.version}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rounds.map((x) => (
-                <tr>
-                  <td data-label={r.name}>
-                    <a href={`/admin/rounds/${x.id}`} safe>{x.name}</a>
-                  </td>
-                  <td data-label={r.period} safe>{`${date(beijingLocal(x.opensAt).slice(0, 10), p.locale)} – ${date(beijingLocal(x.closesAt).slice(0, 10), p.locale)}`}</td>
-                  <td data-label={r.edition} safe>{editions.get(x.editionId) ?? '—'}</td>
-                  <td data-label={r.rate} class="num">{x.rateBp}</td>
-                  <td data-label={r.budget} class="num" safe>{x.budget === null ? p.t.admin.none : yuan(x.budget)}</td>
-                  <td data-label={p.t.admin.roundRules.rubric} safe>{x.rubric ? p.t.admin.roundRules.rubricSummary(x.rubric.criteria.length, x.rubric.passMark) : p.t.admin.none}</td>
-                  <td data-label={p.t.admin.roundRules.documentsShort} class="num">{x.requiredDocuments.length}</td>
-                  <td data-label={r.version} class="num">{x.paramsVersion}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        p={p}
+        rows={rounds}
+        empty={r.empty}
+        columns={[
+          { header: r.name, cell: (x) => <a href={`/admin/rounds/${x.id}`} safe>{x.name}</a> },
+          { header: r.period, text: (x) => `${date(beijingLocal(x.opensAt).slice(0, 10), p.locale)} – ${date(beijingLocal(x.closesAt).slice(0, 10), p.locale)}` },
+          { header: r.edition, text: (x) => editions.get(x.editionId) ?? '—' },
+          { header: r.rate, num: true, text: (x) => x.rateBp },
+          { header: r.budget, num: true, text: (x) => (x.budget === null ? p.t.admin.none : yuan(x.budget)) },
+          { header: p.t.admin.roundRules.rubric, text: (x) => (x.rubric ? p.t.admin.roundRules.rubricSummary(x.rubric.criteria.length, x.rubric.passMark) : p.t.admin.none) },
+          { header: p.t.admin.roundRules.documentsShort, num: true, text: (x) => x.requiredDocuments.length },
+          { header: r.version, num: true, text: (x) => x.paramsVersion },
+        ]}
+      />
     </AdminLayout>
   );
 }
