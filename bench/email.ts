@@ -14,7 +14,7 @@ const TEMPLATE = 'case.returned';
 const CONCURRENCY = 20;
 
 /** A local SMTP sink in this process that accepts and counts messages, without parsing them. */
-async function startSink() {
+export async function startSink() {
   let received = 0;
   const server = new SMTPServer({
     authOptional: true,

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -61,5 +61,35 @@ export async function runPgbench(options: { clients: number; seconds: number; wa
   } finally {
     await rm(logs, { recursive: true, force: true });
     await dropDatabase(name);
+  }
+}
+
+/**
+ * SPEC §9's second baseline: a custom pgbench script (bench/event-script.ts) in the app's own
+ * database, with the same clients and duration. `eventsPerRun` events make one script run.
+ */
+export async function runPgbenchScript(options: { url: string; script: string; clients: number; seconds: number; warmupSeconds: number; eventsPerRun: number }): Promise<PgbenchResult & { eventsPerSecond: number }> {
+  const c = connection(options.url);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'firstbatch-pgbench-script-'));
+  try {
+    const file = path.join(dir, 'event.sql');
+    await writeFile(file, options.script);
+    const threads = String(Math.max(1, Math.min(options.clients, os.cpus().length)));
+    // prepared, as the app's driver prepares every statement (db/prepared.ts)
+    const common = ['-n', '-M', 'prepared', '-f', file, '-c', String(options.clients), '-j', threads, ...c.args];
+    if (options.warmupSeconds > 0) await run('pgbench', [...common, '-T', String(Math.ceil(options.warmupSeconds)), c.db], { env: c.env });
+    const measured = [...common, '-T', String(options.seconds), '-l', `--log-prefix=${path.join(dir, 'tx')}`, c.db];
+    const meter = cpuMeter();
+    const { stdout } = await run('pgbench', measured, { env: c.env, maxBuffer: 16 * 1024 * 1024 });
+    const cpu = meter();
+    const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout)?.[1];
+    const tx = /number of transactions actually processed: (\d+)/.exec(stdout)?.[1];
+    const failed = /number of failed transactions: (\d+)/.exec(stdout)?.[1];
+    if (!tps || !tx) throw new Error(`could not read pgbench's output:\n${stdout}`);
+    if (failed && Number(failed) > 0) throw new Error(`the event script failed ${failed} times:\n${stdout}`);
+    const latency = summarise((await readLogs(dir)).map((ms) => ms / options.eventsPerRun));
+    return { tps: Number(tps), eventsPerSecond: Number(tps) * options.eventsPerRun, transactions: Number(tx), latency, command: `pgbench ${measured.join(' ').replaceAll(dir, '<tmp>')}`, cpu };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }

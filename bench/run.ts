@@ -10,6 +10,7 @@ import { benchList } from './list';
 import { machine, printPart, writeResults, type PartResult } from './report';
 import { benchRoundReport } from './round-report';
 import { benchSweep } from './sweep';
+import { benchScale } from './scale';
 import { msSince } from './stats';
 import { loadConfig, runCleanups, type BenchConfig } from './support';
 
@@ -19,6 +20,7 @@ const parts: Record<string, (config: BenchConfig) => Promise<PartResult>> = {
   sweep: benchSweep,
   email: benchEmail,
   report: benchRoundReport,
+  scale: benchScale,
 };
 
 const loadAverage = () => os.loadavg().map((l) => Math.round(l * 10) / 10);

@@ -13,7 +13,7 @@ import type { AppContext } from '../server/context';
 
 // Sizes are configurable so that a slower machine (or a quick look) can shrink the run.
 const configSchema = z.object({
-  BENCH_PARTS: z.string().default('events,list,sweep,email,report'),
+  BENCH_PARTS: z.string().default('events,list,sweep,email,report,scale'),
   BENCH_SECONDS: z.coerce.number().positive().default(15),
   BENCH_WARMUP_SECONDS: z.coerce.number().min(0).default(3),
   BENCH_CLIENTS: z.coerce.number().int().min(1).max(64).default(8),

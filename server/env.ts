@@ -14,6 +14,11 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   // in-process workers by default; `npm run worker` runs them on their own
   RUN_WORKERS: z.enum(['inline', 'none']).default('inline'),
+  // HTTP server processes `npm start` runs on one port (node:cluster); each has its own pool of
+  // POOL_SIZE connections and its own workers. Default 1: one process per core pays only where
+  // Postgres runs elsewhere (docs/SCALING.md)
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
   SEED_ALLOW_REMOTE: z.enum(['0', '1']).default('0'),
   QUEUE_PREFIX: z.string().default('{firstbatch}'),

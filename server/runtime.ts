@@ -10,7 +10,7 @@ import { startLoop } from './jobs/loop';
 
 /** Builds the process-wide context; `close` releases every connection it opened. */
 export async function createAppContext(env: Env, options: { poolSize?: number } = {}) {
-  const database = connect(env.DATABASE_URL, { max: options.poolSize ?? 10 });
+  const database = connect(env.DATABASE_URL, { max: options.poolSize ?? env.POOL_SIZE });
   const redis = producerConnection(env.REDIS_URL);
   const queues = createQueues(redis, env.QUEUE_PREFIX);
   // Redis may go away for a while: say so once per outage instead of crashing or flooding the log

@@ -86,13 +86,15 @@ export function caseWorkflow(app: AppContext): WorkflowDefinition<CaseRow, CaseF
       const [round] = await tx.select().from(rounds).where(eq(rounds.id, row.roundId)).for('share');
       if (!round) throw new Error(`case ${row.id} points at a missing round`);
       const submission = 'submission' in caseEvents[event.type];
+      // what the event carries and what a submission is checked against, read together
+      const [carried, problems] = await Promise.all([eventFacts(tx, row, event), submission ? submissionProblems(now)(tx, row, round) : null]);
       return {
-        facts: await eventFacts(tx, row, event),
+        facts: carried,
         scope: {
           ...caseScope({ tx, app, row, round, now, calendar: await app.calendar.get(tx), actorId: event.meta.actorId, firmName: facts.firmName }),
           reason: reasonOf(event.type, event),
         },
-        ...(submission ? { validate: (t) => submissionProblems(now)(t, row, round) } : {}),
+        ...(problems ? { validate: async () => problems } : {}),
         // a score is checked against the rubric frozen at assignment, every criterion named
         ...(event.type === 'SCORE' ? { validate: async () => scoreCheck(row.snapshot, event.scores), invalid: 'the scores do not fit the rubric' } : {}),
         ...(event.type === 'RECOVERED' ? { validate: async () => recoveredProblems(row, event.amount), invalid: 'the recovered amount is not acceptable' } : {}),
@@ -106,8 +108,11 @@ export function caseWorkflow(app: AppContext): WorkflowDefinition<CaseRow, CaseF
       const money = entersApproval || event.type === 'START_RECOVERY' || event.type === 'RECOVERED' ? await roundOf(tx, row) : null;
       const subsidy = entersApproval && money ? await subsidyOnApproval(tx, row, money, now) : {};
       if (money) await recordRecovery(tx, row, money, event, now);
-      const [updated] = await tx
-        .update(cases)
+      // a task taken from a shared inbox is given back when the case leaves the task's state; sent
+      // with the update, in one round trip
+      const [[updated]] = await Promise.all([
+        tx
+          .update(cases)
         .set({
           snapshot: { value: next.value, context: next.context },
           state: next.state,
@@ -117,10 +122,10 @@ export function caseWorkflow(app: AppContext): WorkflowDefinition<CaseRow, CaseF
           ...subsidy,
         })
         .where(eq(cases.id, row.id))
-        .returning();
+        .returning(),
+        tx.delete(taskClaims).where(and(eq(taskClaims.caseId, row.id), notInArray(taskClaims.task, activePaths(next.value)))),
+      ]);
       if (!updated) throw new Error('case row vanished under its lock');
-      // a task taken from a shared inbox is given back when the case leaves the task's state
-      await tx.delete(taskClaims).where(and(eq(taskClaims.caseId, row.id), notInArray(taskClaims.task, activePaths(next.value))));
       // the objection rows follow what the machine decided, in the same transaction
       await objectionsFollow(tx, row.state, updated, event, now);
       return updated;

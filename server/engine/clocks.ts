@@ -1,12 +1,12 @@
-import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { clockEvents, clocks, timers } from '../../db/schema';
-import { writeClockEvent, writeOutbox } from './pending';
+import { write, writeClockEvent, writeOutbox, type ClockRow } from './pending';
 import { endOfShanghaiDay, shanghaiDate } from '../calendar/workdays';
 import { countBack, countForward, daysLeft } from './counting';
 import type { ClockKindSpec } from '../../workflows/kernel/clock-spec';
-import type { EffectScope } from './scope';
-
-type ClockRow = typeof clocks.$inferSelect;
+import type { EffectScope, Owner } from './scope';
+import type { Tx } from '../../db/client';
 
 /** Which clock an effect means: its kind, the assignee of a per-assignee kind, a fixed date's day. */
 export interface ClockRef {
@@ -24,25 +24,29 @@ export async function startClock(s: EffectScope, ref: ClockRef): Promise<string>
   const from = shanghaiDate(s.now);
   const length = spec.unit === 'fixedDate' ? null : spec.length(s.clockLengths);
   const due = length === null ? { date: fixedDue(ref), provisional: false } : countForward(spec.unit, from, length, s.calendar);
-  const [clock] = await s.tx
-    .insert(clocks)
-    .values({
-      ownerKind: s.owner.kind,
-      ownerId: s.owner.id,
-      kind: ref.kind,
-      unit: spec.unit,
-      assigneeId: ref.assignee ?? null,
-      status: 'running',
-      lengthWorkingDays: spec.unit === 'workingDays' ? length : null,
-      countedFrom: length === null ? null : from,
-      countedDays: length,
-      startedAt: s.now,
-      dueOn: due.date,
-      dueAt: endOfShanghaiDay(due.date),
-      provisional: due.provisional,
-    })
-    .returning();
-  if (!clock) throw new Error('clock insert returned nothing');
+  const clock: ClockRow = {
+    id: randomUUID(),
+    ownerKind: s.owner.kind,
+    ownerId: s.owner.id,
+    kind: ref.kind,
+    unit: spec.unit,
+    assigneeId: ref.assignee ?? null,
+    status: 'running',
+    lengthWorkingDays: spec.unit === 'workingDays' ? length : null,
+    countedFrom: length === null ? null : from,
+    countedDays: length,
+    startedAt: s.now,
+    dueOn: due.date,
+    dueAt: endOfShanghaiDay(due.date),
+    remainingWorkingDays: null,
+    provisional: due.provisional,
+    overdue: false,
+    createdAt: s.now,
+  };
+  // created_at is the database's own time, as for every row; the clock row carries the programme's
+  const { createdAt: _createdAt, ...values } = clock;
+  await write(s, () => s.tx.insert(clocks).values(values));
+  if (s.pending) (s.pending.openClocks ?? s.pending.startedClocks).push(clock);
   await logClock(s, clock.id, 'start', { dueOn: due.date, length, unit: spec.unit, ...(ref.assignee ? { assignee: ref.assignee } : {}), provisional: due.provisional });
   await armTimers(s, clock);
   return due.date;
@@ -52,7 +56,7 @@ export async function pauseClock(s: EffectScope, ref: ClockRef): Promise<void> {
   // an overdue review is paused too, with nothing left: its resumption still gives one day
   for (const clock of await latest(s, ref, ['running', 'expired'])) {
     const remaining = clock.status === 'expired' ? 0 : daysLeft(clock.unit, shanghaiDate(s.now), clock.dueOn, s.calendar);
-    await s.tx.update(clocks).set({ status: 'paused', remainingWorkingDays: remaining }).where(eq(clocks.id, clock.id));
+    await change(s, clock, { status: 'paused', remainingWorkingDays: remaining });
     await cancelTimers(s, clock.id);
     await logClock(s, clock.id, 'pause', { remainingDays: remaining });
   }
@@ -66,21 +70,16 @@ export async function resumeClock(s: EffectScope, ref: ClockRef): Promise<string
     const days = Math.max(1, clock.remainingWorkingDays ?? 1);
     const from = shanghaiDate(s.now);
     const due = countForward(clock.unit, from, days, s.calendar);
-    const [resumed] = await s.tx
-      .update(clocks)
-      .set({
-        status: 'running',
-        overdue: false,
-        countedFrom: from,
-        countedDays: days,
-        dueOn: due.date,
-        dueAt: endOfShanghaiDay(due.date),
-        provisional: due.provisional,
-        remainingWorkingDays: null,
-      })
-      .where(eq(clocks.id, clock.id))
-      .returning();
-    if (!resumed) continue;
+    const resumed = await change(s, clock, {
+      status: 'running',
+      overdue: false,
+      countedFrom: from,
+      countedDays: days,
+      dueOn: due.date,
+      dueAt: endOfShanghaiDay(due.date),
+      provisional: due.provisional,
+      remainingWorkingDays: null,
+    });
     await logClock(s, clock.id, 'resume', { dueOn: due.date, workingDays: days });
     await armTimers(s, resumed);
     dueOn = due.date;
@@ -90,31 +89,60 @@ export async function resumeClock(s: EffectScope, ref: ClockRef): Promise<string
 
 /** Stops the open clocks of a kind: of one assignee when named, else every one of the kind. */
 export async function stopClock(s: EffectScope, ref: ClockRef): Promise<void> {
-  const open = await s.tx
-    .select()
-    .from(clocks)
-    .where(and(eq(clocks.ownerId, s.owner.id), eq(clocks.kind, ref.kind), inArray(clocks.status, ['running', 'paused', 'expired']), assigneeIs(ref)));
+  const open = (await openClocks(s)).filter((c) => c.kind === ref.kind && OPEN.includes(c.status) && (!ref.assignee || c.assigneeId === ref.assignee));
   for (const clock of open) {
     // an expired clock of one assignee (an overdue expert) is closed when the assignment ends
     if (clock.status === 'expired' && !ref.assignee) continue;
-    await s.tx.update(clocks).set({ status: 'stopped' }).where(eq(clocks.id, clock.id));
+    await change(s, clock, { status: 'stopped' });
     await cancelTimers(s, clock.id);
     await logClock(s, clock.id, 'stop', {});
   }
 }
 
-const assigneeIs = (ref: ClockRef) => (ref.assignee ? eq(clocks.assigneeId, ref.assignee) : undefined);
+/**
+ * The owner's running, paused and expired clocks: read once per transition, then kept current by
+ * its own changes (PendingWrites); outside a transition, read each time.
+ */
+const OPEN: readonly ClockRow['status'][] = ['running', 'paused', 'expired'];
+
+async function openClocks(s: EffectScope): Promise<ClockRow[]> {
+  if (s.pending?.openClocks) return s.pending.openClocks;
+  const rows = await readOpenClocks(s.tx, s.owner);
+  if (!s.pending) return rows;
+  s.pending.openClocks = [...rows, ...s.pending.startedClocks];
+  return s.pending.openClocks;
+}
+
+/** An owner's running, paused and expired clocks (a transition reads them with its row, PendingWrites). */
+export function readOpenClocks(tx: Tx, owner: Owner): Promise<ClockRow[]> {
+  return tx
+    .select()
+    .from(clocks)
+    .where(and(eq(clocks.ownerKind, owner.kind), eq(clocks.ownerId, owner.id), inArray(clocks.status, [...OPEN])));
+}
+
+/** Writes a change to a clock and keeps the transition's view of it current; answers the changed row. */
+async function change(s: EffectScope, clock: ClockRow, set: Partial<Omit<ClockRow, 'id'>>): Promise<ClockRow> {
+  await write(s, () => s.tx.update(clocks).set(set).where(eq(clocks.id, clock.id)));
+  return Object.assign(clock, set);
+}
 
 /** The most recent clock of the kind in one of the statuses, one per assignee. */
 async function latest(s: EffectScope, ref: ClockRef, statuses: ClockRow['status'][]): Promise<ClockRow[]> {
-  const rows = await s.tx
-    .select()
-    .from(clocks)
-    .where(and(eq(clocks.ownerId, s.owner.id), eq(clocks.kind, ref.kind), inArray(clocks.status, statuses), assigneeIs(ref)))
-    .orderBy(desc(clocks.startedAt), desc(clocks.id));
+  const rows = (await openClocks(s))
+    .filter((c) => c.kind === ref.kind && statuses.includes(c.status) && (!ref.assignee || c.assigneeId === ref.assignee))
+    .sort(newestFirst);
   const seen = new Set<string | null>();
   return rows.filter((r) => !seen.has(r.assigneeId) && Boolean(seen.add(r.assigneeId)));
 }
+
+/** The running clock started last, if any: the deadline a message without a clock of its own quotes. */
+export async function runningClock(s: EffectScope): Promise<ClockRow | undefined> {
+  return (await openClocks(s)).filter((c) => c.status === 'running').sort(newestFirst)[0];
+}
+
+// started_at, then id, both descending; uuid text order is byte order, as the database orders them
+const newestFirst = (a: ClockRow, b: ClockRow) => b.startedAt.getTime() - a.startedAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
 function fixedDue(ref: ClockRef): string {
   if (!ref.dueOn) throw new Error(`clock ${ref.kind} is counted to a fixed date, and none was given`);
@@ -132,18 +160,18 @@ export async function armTimers(s: EffectScope, clock: ClockRow): Promise<void> 
     })),
   ].filter((t) => t.fireAt > s.now);
   if (planned.length === 0) return;
-  const rows = await s.tx
-    .insert(timers)
-    .values(planned.map((t) => ({ ...t, clockId: clock.id, ownerKind: s.owner.kind, ownerId: s.owner.id })))
-    .returning({ id: timers.id, fireAt: timers.fireAt });
+  const rows = planned.map((t) => ({ ...t, id: randomUUID(), clockId: clock.id, ownerKind: s.owner.kind, ownerId: s.owner.id }));
+  await write(s, () => s.tx.insert(timers).values(rows));
   await writeOutbox(s, rows.map((t) => ({ topic: 'timer', payload: { timerId: t.id, fireAt: t.fireAt.toISOString() } })));
 }
 
 export async function cancelTimers(s: EffectScope, clockId: string): Promise<void> {
-  await s.tx
-    .update(timers)
-    .set({ cancelledAt: s.now })
-    .where(and(eq(timers.clockId, clockId), isNull(timers.firedAt), isNull(timers.cancelledAt)));
+  await write(s, () =>
+    s.tx
+      .update(timers)
+      .set({ cancelledAt: s.now })
+      .where(and(eq(timers.clockId, clockId), isNull(timers.firedAt), isNull(timers.cancelledAt))),
+  );
 }
 
 async function logClock(s: EffectScope, clockId: string, kind: typeof clockEvents.$inferInsert.kind, data: Record<string, unknown>) {

@@ -1,8 +1,6 @@
-import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { clocks } from '../../db/schema';
 import { randomUUID } from 'node:crypto';
-import { pauseClock, resumeClock, specOf, startClock, stopClock, type ClockRef } from './clocks';
+import { pauseClock, resumeClock, runningClock, specOf, startClock, stopClock, type ClockRef } from './clocks';
 import { notify } from './notify';
 import { templates, type TemplateName } from '../mail/templates';
 import { ownerKinds } from '../../db/schema/owners';
@@ -112,11 +110,5 @@ function groupProblem(s: EffectScope, type: string, params: unknown): string | n
 
 /** A message sent without a clock of its own quotes the owner's running deadline, if any. */
 async function runningDue(s: EffectScope): Promise<string> {
-  const [c] = await s.tx
-    .select({ dueOn: clocks.dueOn })
-    .from(clocks)
-    .where(and(eq(clocks.ownerId, s.owner.id), eq(clocks.status, 'running')))
-    .orderBy(desc(clocks.startedAt))
-    .limit(1);
-  return c?.dueOn ?? '';
+  return (await runningClock(s))?.dueOn ?? '';
 }

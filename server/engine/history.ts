@@ -30,17 +30,31 @@ export function entryHash(prevHash: string, seq: number, e: HistoryEntry): strin
   return createHash('sha256').update(body ?? '').digest('hex');
 }
 
-/** Appends one row; the caller holds the owner's row lock, so `seq` cannot race. */
-export async function appendHistory(db: DbOrTx, e: HistoryEntry): Promise<number> {
+/** The last entry of an owner's chain: what the next one links to. */
+export interface ChainTail {
+  seq: number;
+  hash: string;
+}
+
+/** Reads the last entry of an owner's chain (none yet: the genesis). */
+export async function historyTail(db: DbOrTx, ownerKind: OwnerKind, ownerId: string): Promise<ChainTail> {
   const [last] = await db
     .select({ seq: history.seq, hash: history.hash })
     .from(history)
-    .where(and(eq(history.ownerKind, e.ownerKind), eq(history.ownerId, e.ownerId)))
+    .where(and(eq(history.ownerKind, ownerKind), eq(history.ownerId, ownerId)))
     .orderBy(desc(history.seq))
     .limit(1);
-  const seq = (last?.seq ?? 0) + 1;
-  const prevHash = last?.hash ?? GENESIS_HASH;
-  await db.insert(history).values({ ...e, payload: e.payload ?? {}, seq, prevHash, hash: entryHash(prevHash, seq, e) });
+  return last ?? { seq: 0, hash: GENESIS_HASH };
+}
+
+/**
+ * Appends one row; the caller holds the owner's row lock, so `seq` cannot race. A caller that
+ * read the tail under that lock already (a transition, with its load) passes it.
+ */
+export async function appendHistory(db: DbOrTx, e: HistoryEntry, tail?: ChainTail): Promise<number> {
+  const last = tail ?? (await historyTail(db, e.ownerKind, e.ownerId));
+  const seq = last.seq + 1;
+  await db.insert(history).values({ ...e, payload: e.payload ?? {}, seq, prevHash: last.hash, hash: entryHash(last.hash, seq, e) });
   return seq;
 }
 

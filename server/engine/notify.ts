@@ -1,4 +1,4 @@
-import { writeOutbox } from './pending';
+import { write, writeOutbox } from './pending';
 import { isTemplateName, type CaseVars, type TemplateName } from '../mail/templates';
 import { enqueueEmails } from '../mail/enqueue';
 import { resolveRecipients } from './recipients';
@@ -21,7 +21,7 @@ export async function notify(s: EffectScope, p: NotifyParams): Promise<void> {
   await enqueueEmails(
     s.tx,
     recipients.map((r) => ({ to: r.email, recipientUserId: r.id, template: p.template, data, now: s.now, owner: s.owner, inApp: true })),
-    (rows) => writeOutbox(s, rows),
+    { write: (w) => write(s, w), outboxWriter: (rows) => writeOutbox(s, rows) },
   );
 }
 

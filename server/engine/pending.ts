@@ -1,19 +1,32 @@
 import type { Tx } from '../../db/client';
-import { clockEvents, outbox } from '../../db/schema';
+import { clockEvents, clocks, outbox } from '../../db/schema';
 import type { EffectScope } from './scope';
 import type { OutboxMessage } from '../jobs/registry';
 
 type ClockEventRow = typeof clockEvents.$inferInsert;
 type OutboxRow = typeof outbox.$inferInsert;
+export type ClockRow = typeof clocks.$inferSelect;
+
+/** A write nothing in the transition reads back: made when the writes are flushed. */
+export type Write = () => PromiseLike<unknown>;
 
 /**
- * Rows a transition's effects add that nothing reads back within it — clock events and outbox
- * rows — are gathered and written with one insert each when the effects are done: every
- * statement costs a round trip (docs/benchmarks.md). Outside a transition they go at once.
+ * The writes of one transition, sent together at its end (docs/benchmarks.md: every statement
+ * costs a round trip and a system call). Nothing in a transition reads back what it writes
+ * except the owner's open clocks, which are read once (`openClocks`) and kept current here by the
+ * transition's own clock changes. At the end every write is issued at once, in the order it was
+ * made: postgres.js pipelines them on the transaction's one connection and the server runs them
+ * in that order, so a row is inserted before the rows that refer to it. Clock events and outbox
+ * rows are gathered into one insert each. Outside a transition, writes go at once.
  */
 export class PendingWrites {
+  private readonly writes: Write[] = [];
   private readonly events: ClockEventRow[] = [];
   private readonly messages: OutboxRow[] = [];
+  /** the owner's running, paused and expired clocks as this transition leaves them, once read */
+  openClocks: ClockRow[] | null = null;
+  /** clocks this transition started before it read the open ones (they are not in the database yet) */
+  readonly startedClocks: ClockRow[] = [];
 
   add(kind: 'clockEvent', row: ClockEventRow): void;
   add(kind: 'outbox', row: OutboxRow): void;
@@ -22,10 +35,25 @@ export class PendingWrites {
     else this.messages.push(row as OutboxRow);
   }
 
-  async flush(tx: Tx): Promise<void> {
-    if (this.events.length > 0) await tx.insert(clockEvents).values(this.events.splice(0));
-    if (this.messages.length > 0) await tx.insert(outbox).values(this.messages.splice(0));
+  later(write: Write): void {
+    this.writes.push(write);
   }
+
+  /** Issues every gathered write at once (one round trip) and waits for all of them. */
+  async flush(tx: Tx): Promise<void> {
+    const writes = this.writes.splice(0);
+    const events = this.events.splice(0);
+    const messages = this.messages.splice(0);
+    if (events.length > 0) writes.push(() => tx.insert(clockEvents).values(events));
+    if (messages.length > 0) writes.push(() => tx.insert(outbox).values(messages));
+    await Promise.all(writes.map((w) => w()));
+  }
+}
+
+/** A write of an effect: gathered inside a transition, made at once outside one. */
+export async function write(s: Pick<EffectScope, 'pending'>, w: Write): Promise<void> {
+  if (s.pending) s.pending.later(w);
+  else await w();
 }
 
 export async function writeClockEvent(s: EffectScope, row: ClockEventRow): Promise<void> {

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, or } from 'drizzle-orm';
 import { users } from '../../db/schema';
 import type { EffectScope } from './scope';
 
@@ -9,11 +9,10 @@ export interface Recipient {
 
 /** The active people of the groups, each once, as the owner's workflow defines the groups. */
 export async function resolveRecipients(s: EffectScope, groups: readonly string[], about?: { assigneeId?: string | null }): Promise<Recipient[]> {
-  const found = new Map<string, Recipient>();
-  for (const group of groups) {
-    for (const r of await s.tx.select({ id: users.id, email: users.email }).from(users).where(and(eq(users.active, true), s.recipients(group, about)))) {
-      found.set(r.id, r);
-    }
-  }
-  return [...found.values()];
+  if (groups.length === 0) return [];
+  // every group in one statement; a person in two groups is one row
+  return s.tx
+    .select({ id: users.id, email: users.email })
+    .from(users)
+    .where(and(eq(users.active, true), or(...groups.map((group) => s.recipients(group, about)))));
 }

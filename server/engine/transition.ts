@@ -3,8 +3,9 @@ import type { Tx } from '../../db/client';
 import type { AppContext, User } from '../context';
 import { AppError, conflict, forbidden, notFound, unprocessable } from '../errors';
 import { executeEffects } from './effects';
+import { readOpenClocks } from './clocks';
 import { PendingWrites } from './pending';
-import { appendHistory } from './history';
+import { appendHistory, historyTail } from './history';
 import type { EngineEvent, Loaded, WorkflowDefinition, WorkflowRow } from './workflow';
 
 export interface ApplyInput<Row extends WorkflowRow, Facts, Event extends EngineEvent> {
@@ -48,7 +49,12 @@ export async function applyEvent<Row extends WorkflowRow, Facts, Event extends E
   const role = authoriseActor(def, snapshot, input, facts, row.state);
 
   const now = new Date(input.event.meta.at);
-  const prepared = await def.prepare(tx, loaded, input.event, now);
+  // under the row lock, in one round trip: the chain's tail and the owner's open clocks cannot change
+  // before the transaction ends (PendingWrites keeps the clocks current from here), and the
+  // workflow's own first reads go with them
+  const pending = new PendingWrites();
+  const [tail, openClocks, prepared] = await Promise.all([historyTail(tx, def.kind, row.id), readOpenClocks(tx, { kind: def.kind, id: row.id }), def.prepare(tx, loaded, input.event, now)]);
+  pending.openClocks = openClocks;
   const problems = prepared.validate ? await prepared.validate(tx) : [];
   if (problems.length > 0) throw unprocessable(prepared.invalid ?? `the ${def.noun} cannot be submitted yet`, problems);
 
@@ -56,27 +62,33 @@ export async function applyEvent<Row extends WorkflowRow, Facts, Event extends E
   const [next, actions] = transition(machine, snapshot, event);
   if (next === snapshot) throw guardRefusal(def, snapshot, event);
 
-  const pending = new PendingWrites();
   await executeEffects({ ...prepared.scope, pending }, actions);
-  await pending.flush(tx);
 
+  // the effects' writes, the row and the history entry leave together (PendingWrites)
   const state = def.primaryState(next.value);
-  const updated = await def.persist(tx, row, { value: next.value, context: next.context, state }, event, now);
   const { meta: _meta, type: _type, ...fields } = event;
   const cause = input.user ? undefined : input.causedBy;
-  await appendHistory(tx, {
-    ownerKind: def.kind,
-    ownerId: row.id,
-    eventType: event.type,
-    actorId: cause?.id ?? event.meta.actorId,
-    actorRole: cause?.role ?? role,
-    at: now,
-    requestId: input.requestId,
-    stateBefore: row.state,
-    stateAfter: state,
-    payload: { ...fields, ...prepared.historyExtra },
-    machineVersion: row.machineVersion,
-  });
+  const [, updated] = await Promise.all([
+    pending.flush(tx),
+    def.persist(tx, row, { value: next.value, context: next.context, state }, event, now),
+    appendHistory(
+      tx,
+      {
+        ownerKind: def.kind,
+        ownerId: row.id,
+        eventType: event.type,
+        actorId: cause?.id ?? event.meta.actorId,
+        actorRole: cause?.role ?? role,
+        at: now,
+        requestId: input.requestId,
+        stateBefore: row.state,
+        stateAfter: state,
+        payload: { ...fields, ...prepared.historyExtra },
+        machineVersion: row.machineVersion,
+      },
+      tail,
+    ),
+  ]);
   return { row: updated, snapshot: next, facts, role };
 }
 

@@ -17,22 +17,26 @@ export interface EmailToSend {
   inApp?: boolean;
 }
 
+/** How a transition's `notify` writes: its inserts gathered with the transition's other writes. */
+export interface EmailWriters {
+  /** makes (or gathers) one insert; by default at once */
+  write?: (w: () => PromiseLike<unknown>) => Promise<unknown>;
+  /** writes the outbox rows that send the emails; by default one insert through `write` */
+  outboxWriter?: (rows: (OutboxMessage & { createdAt: Date })[]) => Promise<unknown>;
+}
+
 /**
  * Emails: their delivery rows (and in-app notifications) and the outbox rows that send them, in the
  * caller's transaction, so that they leave exactly when what they tell of is committed. The one
  * writer of emails: a transition's `notify` hands its outbox rows to the transition's pending
  * writes through `outboxWriter`; everything else writes them at once.
  */
-export async function enqueueEmails(
-  tx: Tx,
-  emails: readonly EmailToSend[],
-  outboxWriter: (rows: (OutboxMessage & { createdAt: Date })[]) => Promise<void> = async (rows) => {
-    await tx.insert(outbox).values(rows);
-  },
-): Promise<void> {
+export async function enqueueEmails(tx: Tx, emails: readonly EmailToSend[], via: EmailWriters = {}): Promise<void> {
+  const { write = (w) => w(), outboxWriter = (rows) => write(() => tx.insert(outbox).values(rows)) } = via;
   if (emails.length === 0) return;
   const rows = emails.map((e) => ({ e, id: randomUUID(), rendered: render(e.template, e.data), owner: e.owner ? { ownerKind: e.owner.kind, ownerId: e.owner.id } : {} }));
-  await tx.insert(emailDeliveries).values(
+  await write(() =>
+    tx.insert(emailDeliveries).values(
     rows.map(({ e, id, rendered, owner }) => ({
       id,
       messageId: `<${id}@firstbatch.local>`,
@@ -44,12 +48,17 @@ export async function enqueueEmails(
       createdAt: e.now,
       nextAttemptAt: e.now,
       ...owner,
-    })),
+      })),
+    ),
   );
   const inApp = rows.filter(({ e }) => e.inApp && e.recipientUserId);
   if (inApp.length > 0) {
-    await tx.insert(notifications).values(
-      inApp.map(({ e, rendered, owner }) => ({ userId: e.recipientUserId ?? '', template: e.template, title: rendered.titleZh, body: rendered.bodyZh, data: e.data, createdAt: e.now, ...owner })),
+    await write(() =>
+      tx
+        .insert(notifications)
+        .values(
+          inApp.map(({ e, rendered, owner }) => ({ userId: e.recipientUserId ?? '', template: e.template, title: rendered.titleZh, body: rendered.bodyZh, data: e.data, createdAt: e.now, ...owner })),
+        ),
     );
   }
   await outboxWriter(rows.map(({ e, id }) => ({ topic: 'email', payload: { deliveryId: id }, createdAt: e.now })));

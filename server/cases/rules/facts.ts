@@ -7,22 +7,19 @@ import { DEAD_STATES, type SubmissionFacts } from './problem';
 import { renewalChain } from './renewal-chain';
 
 export async function loadFacts(tx: Tx, row: CaseRow, round: RoundRow, now: Date): Promise<SubmissionFacts> {
-  const [firm] = await tx.select().from(enterprises).where(eq(enterprises.id, row.enterpriseId));
+  // independent reads, sent together: one round trip
+  const [[firm], [entry], documentTypes, duplicate, renewal] = await Promise.all([
+    tx.select().from(enterprises).where(eq(enterprises.id, row.enterpriseId)),
+    tx
+      .select()
+      .from(catalogueEntries)
+      .where(and(eq(catalogueEntries.id, row.catalogueEntryId), eq(catalogueEntries.editionId, round.editionId))),
+    latestDocumentTypes(tx, row.id),
+    findDuplicate(tx, row),
+    row.renewalOf ? renewalChain(tx, row, row.renewalOf) : null,
+  ]);
   if (!firm) throw new Error(`case ${row.id} has no firm`);
-  const [entry] = await tx
-    .select()
-    .from(catalogueEntries)
-    .where(and(eq(catalogueEntries.id, row.catalogueEntryId), eq(catalogueEntries.editionId, round.editionId)));
-  return {
-    row,
-    round,
-    now,
-    firm,
-    entry: entry ?? null,
-    documentTypes: await latestDocumentTypes(tx, row.id),
-    duplicate: await findDuplicate(tx, row),
-    renewal: row.renewalOf ? await renewalChain(tx, row, row.renewalOf) : null,
-  };
+  return { row, round, now, firm, entry: entry ?? null, documentTypes, duplicate, renewal };
 }
 
 /**
