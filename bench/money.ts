@@ -112,6 +112,8 @@ export async function benchMoney(config: BenchConfig): Promise<PartResult> {
   const timings: Record<string, number> = {};
   const row = (metric: string, appMs: number, baseMs: number, baselineName: string, target?: number) => {
     timings[metric] = appMs;
+    // as it is measured: a later step that fails or times out leaves the earlier ones on record
+    step(`  ${metric}: ${appMs.toFixed(0)} ms (baseline ${baseMs.toFixed(0)} ms)`);
     rows.push({ metric, unit: 'ms', app: appMs, baseline: baseMs, baselineName, ratio: appMs / baseMs, ...(target === undefined ? {} : { target: `< ${target / 1000} s`, met: appMs < target }) });
   };
 
