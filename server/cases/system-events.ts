@@ -6,6 +6,7 @@ import type { CaseEvent } from '../../workflows/case/types';
 import type { AppContext } from '../context';
 import { notFound } from '../errors';
 import { applyEvent } from '../engine/transition';
+import { withBatchedWrites } from '../engine/batched-writes';
 import { caseWorkflow, readCasesLocked } from './workflow';
 
 export interface ToldCase {
@@ -18,8 +19,10 @@ export interface ToldCase {
  * the caller's transaction: each case still goes through applyEvent — its machine, effects,
  * snapshot and hash-chained history entry — but what is the same for all of them is done once:
  * the cases and their firms are read and locked in one statement, in id order (the order every
- * multi-row lock takes), their rounds read once FOR SHARE, and the task claims of the states they
- * leave given back in one statement at the end. Each case is told in id order.
+ * multi-row lock takes), their rounds read once FOR SHARE, the task claims of the states they
+ * leave given back in one statement at the end, and their history entries, emails and in-app
+ * notifications written a thousand to a statement once all have moved (engine/batched-writes.ts),
+ * each recipient group asked once. Each case is told in id order.
  */
 export async function tellCases(tx: Tx, app: AppContext, requestId: string | null, told: readonly ToldCase[]): Promise<void> {
   if (told.length === 0) return;
@@ -30,16 +33,24 @@ export async function tellCases(tx: Tx, app: AppContext, requestId: string | nul
   const def = caseWorkflow(app, { rounds: new Map(roundRows.map((r) => [r.id, r])), claimsGivenBack: true });
   // cases by the states they are in afterwards: claims of any other task are given back
   const after = new Map<string, { paths: string[]; ids: string[] }>();
-  for (const { caseId, event } of ordered) {
-    const locked = loaded.get(caseId);
-    if (!locked) throw notFound('case');
-    const applied = await applyEvent(tx, app, def, { id: caseId, locked, user: null, requestId, event });
-    const paths = activePaths(applied.snapshot.value);
-    const key = paths.join('\n');
-    const group = after.get(key) ?? { paths, ids: [] };
-    group.ids.push(caseId);
-    after.set(key, group);
-  }
+  // their history entries, emails and notifications written together once all have moved
+  await withBatchedWrites(
+    tx,
+    'case',
+    ordered.map((t) => t.caseId),
+    async () => {
+      for (const { caseId, event } of ordered) {
+        const locked = loaded.get(caseId);
+        if (!locked) throw notFound('case');
+        const applied = await applyEvent(tx, app, def, { id: caseId, locked, user: null, requestId, event });
+        const paths = activePaths(applied.snapshot.value);
+        const key = paths.join('\n');
+        const group = after.get(key) ?? { paths, ids: [] };
+        group.ids.push(caseId);
+        after.set(key, group);
+      }
+    },
+  );
   for (const { paths, ids } of after.values()) {
     await tx.delete(taskClaims).where(and(inArray(taskClaims.caseId, ids), notInArray(taskClaims.task, paths)));
   }

@@ -3,6 +3,7 @@ import canonicalize from 'canonicalize';
 import { and, asc, desc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
 import { history, type OwnerKind } from '../../db/schema';
+import { batchedWritesOf } from './batched-writes';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -30,8 +31,20 @@ export function entryHash(prevHash: string, seq: number, e: HistoryEntry): strin
   return createHash('sha256').update(body ?? '').digest('hex');
 }
 
-/** Appends one row; the caller holds the owner's row lock, so `seq` cannot race. */
+/**
+ * Appends one row; the caller holds the owner's row lock, so `seq` cannot race. Inside a unit of
+ * work that holds the owner's chain (batched-writes.ts) the row is computed the same way and
+ * written with the others when the work is done.
+ */
 export async function appendHistory(db: DbOrTx, e: HistoryEntry): Promise<number> {
+  const batched = batchedWritesOf(db);
+  if (batched?.covers(e.ownerKind, e.ownerId)) {
+    const tail = batched.tail(e.ownerId);
+    const seq = tail.seq + 1;
+    const prevHash = tail.seq === 0 ? GENESIS_HASH : tail.hash;
+    batched.addHistory({ ...e, payload: e.payload ?? {}, seq, prevHash, hash: entryHash(prevHash, seq, e) });
+    return seq;
+  }
   const [last] = await db
     .select({ seq: history.seq, hash: history.hash })
     .from(history)
