@@ -1,11 +1,13 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { DbOrTx, Tx } from '../../db/client';
-import { emailDeliveries, history, notifications, type OwnerKind } from '../../db/schema';
+import { clockEvents, emailDeliveries, history, notifications, outbox, type OwnerKind } from '../../db/schema';
 
 type HistoryRow = typeof history.$inferInsert;
 type DeliveryRow = typeof emailDeliveries.$inferInsert;
 type NotificationRow = typeof notifications.$inferInsert;
+type ClockEventRow = typeof clockEvents.$inferInsert;
+type OutboxRow = typeof outbox.$inferInsert;
 
 // rows to an insert: well under the parameter limit at a dozen columns each
 const CHUNK = 1000;
@@ -14,7 +16,8 @@ const dialect = new PgDialect();
 /**
  * A unit of work for one transaction that moves many owners (a disbursement batch's cases, a
  * pro-rata reduction's): the rows nothing reads back before the transaction ends — history
- * entries, email deliveries, in-app notifications — are gathered and written with one insert per
+ * entries, email deliveries, in-app notifications, and each transition's pending clock events and
+ * outbox rows — are gathered and written with one insert per
  * thousand rows when the work is done, and who a recipient group is is asked once per group and
  * condition. Each transition still computes its own entry: the history chain is the same, entry
  * for entry (seq, previous hash, hash), as if each had been written at once; the unique key on
@@ -26,6 +29,8 @@ export class BatchedWrites {
   private readonly historyRows: HistoryRow[] = [];
   private readonly deliveryRows: DeliveryRow[] = [];
   private readonly notificationRows: NotificationRow[] = [];
+  private readonly clockEventRows: ClockEventRow[] = [];
+  private readonly outboxRows: OutboxRow[] = [];
   private readonly recipients = new Map<string, unknown[]>();
 
   private constructor(private readonly ownerKind: OwnerKind) {}
@@ -67,6 +72,12 @@ export class BatchedWrites {
     this.notificationRows.push(...inApp);
   }
 
+  /** A transition's pending clock events and outbox rows (engine/pending.ts). */
+  addPending(events: readonly ClockEventRow[], messages: readonly OutboxRow[]): void {
+    this.clockEventRows.push(...events);
+    this.outboxRows.push(...messages);
+  }
+
   /** The rows of `condition` (a select on users), asked once per condition within this unit of work. */
   async once<T>(condition: SQL, query: () => Promise<T[]>): Promise<T[]> {
     const q = dialect.sqlToQuery(condition);
@@ -83,6 +94,8 @@ export class BatchedWrites {
       [history, this.historyRows.splice(0)],
       [emailDeliveries, this.deliveryRows.splice(0)],
       [notifications, this.notificationRows.splice(0)],
+      [clockEvents, this.clockEventRows.splice(0)],
+      [outbox, this.outboxRows.splice(0)],
     ] as const) {
       for (let i = 0; i < rows.length; i += CHUNK) await tx.insert(table).values(rows.slice(i, i + CHUNK) as never[]);
     }

@@ -2,6 +2,7 @@ import type { Tx } from '../../db/client';
 import { clockEvents, outbox } from '../../db/schema';
 import type { EffectScope } from './scope';
 import type { OutboxMessage } from '../jobs/registry';
+import { batchedWritesOf } from './batched-writes';
 
 type ClockEventRow = typeof clockEvents.$inferInsert;
 type OutboxRow = typeof outbox.$inferInsert;
@@ -23,6 +24,12 @@ export class PendingWrites {
   }
 
   async flush(tx: Tx): Promise<void> {
+    // many owners moved in one transaction: their rows go with the others' when the work is done
+    const batched = batchedWritesOf(tx);
+    if (batched) {
+      batched.addPending(this.events.splice(0), this.messages.splice(0));
+      return;
+    }
     if (this.events.length > 0) await tx.insert(clockEvents).values(this.events.splice(0));
     if (this.messages.length > 0) await tx.insert(outbox).values(this.messages.splice(0));
   }
