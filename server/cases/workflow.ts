@@ -47,15 +47,20 @@ export async function readCase(db: DbOrTx, caseId: string, lock: boolean): Promi
  * takes), as readCase reads one: what a batch or a reduction hands the engine as `locked`.
  */
 export async function readCasesLocked(tx: Tx, caseIds: readonly string[]): Promise<Map<string, LoadedCase>> {
-  if (caseIds.length === 0) return new Map();
-  const rows = await tx
-    .select(caseWithFirm)
-    .from(cases)
-    .innerJoin(enterprises, eq(enterprises.id, cases.enterpriseId))
-    .where(inArray(cases.id, [...caseIds]))
-    .orderBy(asc(cases.id))
-    .for('update', { of: cases });
-  return new Map(rows.map((found) => [found.row.id, loadedCase(found)]));
+  const out = new Map<string, LoadedCase>();
+  // in id order across the chunks too, each well under the parameter limit
+  const ids = [...caseIds].sort();
+  for (let i = 0; i < ids.length; i += 5000) {
+    const rows = await tx
+      .select(caseWithFirm)
+      .from(cases)
+      .innerJoin(enterprises, eq(enterprises.id, cases.enterpriseId))
+      .where(inArray(cases.id, ids.slice(i, i + 5000)))
+      .orderBy(asc(cases.id))
+      .for('update', { of: cases });
+    for (const found of rows) out.set(found.row.id, loadedCase(found));
+  }
+  return out;
 }
 
 function loadedCase(found: CaseWithFirm): LoadedCase {
