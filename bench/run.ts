@@ -7,6 +7,7 @@ import { env } from '../server/env';
 import { benchEmail } from './email';
 import { benchEvents } from './events';
 import { benchList } from './list';
+import { benchMoney } from './money';
 import { machine, printPart, writeResults, type PartResult } from './report';
 import { benchRoundReport } from './round-report';
 import { benchSweep } from './sweep';
@@ -21,6 +22,7 @@ const parts: Record<string, (config: BenchConfig) => Promise<PartResult>> = {
   email: benchEmail,
   report: benchRoundReport,
   scale: benchScale,
+  money: benchMoney,
 };
 
 const loadAverage = () => os.loadavg().map((l) => Math.round(l * 10) / 10);

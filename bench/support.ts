@@ -13,7 +13,7 @@ import type { AppContext } from '../server/context';
 
 // Sizes are configurable so that a slower machine (or a quick look) can shrink the run.
 const configSchema = z.object({
-  BENCH_PARTS: z.string().default('events,list,sweep,email,report,scale'),
+  BENCH_PARTS: z.string().default('events,list,sweep,email,report,money,scale'),
   BENCH_SECONDS: z.coerce.number().positive().default(15),
   BENCH_WARMUP_SECONDS: z.coerce.number().min(0).default(3),
   BENCH_CLIENTS: z.coerce.number().int().min(1).max(64).default(8),
@@ -26,6 +26,8 @@ const configSchema = z.object({
   BENCH_DUE: z.coerce.number().int().min(1).default(1000),
   BENCH_EMAILS: z.coerce.number().int().min(1).default(2000),
   BENCH_REPORT_CASES: z.coerce.number().int().min(10).default(100_000),
+  BENCH_MONEY_CASES: z.coerce.number().int().min(10).default(10_000),
+  BENCH_MONEY_BATCH: z.coerce.number().int().min(1).default(1000),
   BENCH_PROFILE: z.enum(['0', '1']).default('0'),
   BENCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'silent']).default('warn'),
 });

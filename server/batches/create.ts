@@ -12,7 +12,7 @@ import { applyEvent, initialState } from '../engine/transition';
 import { shanghaiDate } from '../calendar/workdays';
 import { formatYuan } from '../domain/money';
 import { cities } from '../domain/cities';
-import { caseWorkflow } from '../cases/workflow';
+import { tellCases } from '../cases/system-events';
 import { batchWorkflow } from './workflow';
 import { presentBatch } from './get';
 
@@ -94,12 +94,9 @@ export async function createBatch(ctx: ServiceContext, input: CreateBatchInput) 
       const meta = { at: now.toISOString(), actorId: ctx.user.id, role: 'finance' as const };
       const created = await applyEvent(tx, ctx.app, def, { id, user: ctx.user, requestId: ctx.requestId, event: { type: 'CREATE', meta } });
 
-      const cw = caseWorkflow(ctx.app);
-      for (const caseId of members.map((m) => m.id).sort()) {
-        const event = { type: 'BATCHED', batchId: id, meta: { at: meta.at, actorId: null, role: 'system' } } satisfies CaseEvent;
-        // moved by the system, as only a batch may; recorded as the creator's doing
-        await applyEvent(tx, ctx.app, cw, { id: caseId, user: null, causedBy: { id: ctx.user.id, role: created.role }, requestId: ctx.requestId, event });
-      }
+      const batched = { type: 'BATCHED', batchId: id, meta: { at: meta.at, actorId: null, role: 'system' } } satisfies CaseEvent;
+      // moved by the system, as only a batch may; recorded as the creator's doing
+      await tellCases(tx, ctx.app, ctx.requestId, members.map((m) => ({ caseId: m.id, event: batched })), { id: ctx.user.id, role: created.role });
       return presentBatch(tx, ctx, created.row, created.snapshot, created.facts);
     })
     .catch(livePaymentRace);

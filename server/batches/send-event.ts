@@ -5,7 +5,7 @@ import type { BatchEvent } from '../../workflows/batch/machine';
 import type { CaseEvent } from '../../workflows/case/types';
 import type { ServiceContext } from '../context';
 import { applyEvent } from '../engine/transition';
-import { caseWorkflow } from '../cases/workflow';
+import { tellCases } from '../cases/system-events';
 import { batchWorkflow } from './workflow';
 import { loadVisibleBatch, presentBatch } from './get';
 import { livePaymentRace } from './create';
@@ -28,13 +28,13 @@ export async function sendBatchEvent(ctx: ServiceContext, batchId: string, body:
       const meta = { at: now.toISOString(), actorId: ctx.user.id, role: 'finance' as const };
       const event = { ...body, meta } as BatchEvent;
       const applied = await applyEvent(tx, ctx.app, batchWorkflow(ctx.app), { id: batchId, locked, event, user: ctx.user, requestId: ctx.requestId, ifMatch: opts.ifMatch });
-      await tellCases(tx, ctx, applied.row, body, meta.at, { id: ctx.user.id, role: applied.role });
+      await tellMembers(tx, ctx, applied.row, body, meta.at, { id: ctx.user.id, role: applied.role });
       return presentBatch(tx, ctx, applied.row, applied.snapshot, applied.facts);
     })
     .catch(livePaymentRace);
 }
 
-async function tellCases(tx: Tx, ctx: ServiceContext, batch: BatchRow, body: BatchEventBody, at: string, causedBy: { id: string; role: string }): Promise<void> {
+async function tellMembers(tx: Tx, ctx: ServiceContext, batch: BatchRow, body: BatchEventBody, at: string, causedBy: { id: string; role: string }): Promise<void> {
   const meta = { at, actorId: null, role: 'system' as const };
   const told: { caseId: string; event: CaseEvent }[] = [];
   if (body.type === 'APPROVE' || body.type === 'CANCEL') {
@@ -52,11 +52,8 @@ async function tellCases(tx: Tx, ctx: ServiceContext, batch: BatchRow, body: Bat
       told.push({ caseId: s.caseId, event });
     }
   }
-  const cw = caseWorkflow(ctx.app);
-  // id order: the order every multi-row lock in the engine takes
-  for (const { caseId, event } of told.sort((a, b) => (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0))) {
-    await applyEvent(tx, ctx.app, cw, { id: caseId, user: null, causedBy, requestId: ctx.requestId, event });
-  }
+  // in id order, the order every multi-row lock in the engine takes
+  await tellCases(tx, ctx.app, ctx.requestId, told, causedBy);
 }
 
 async function membersOf(tx: Tx, batchId: string) {

@@ -45,19 +45,25 @@ export async function settlementProblems(tx: Tx, batch: BatchRow, settlements: r
   });
 }
 
-/** Each payment recorded as the bank answered, in the transition that decided it. */
+/** Each payment recorded as the bank answered, in the transition that decided it: one statement for all of them. */
 export async function recordSettlements(tx: Tx, batchId: string, settlements: readonly Settlement[], actorId: string | null, now: Date): Promise<void> {
-  for (const s of settlements) {
-    const outcome =
-      s.failure !== undefined
-        ? { status: 'failed' as const, failure: s.failure }
-        : { status: 'paid' as const, bankReference: s.reference ?? null, paidOn: s.paidOn ?? null };
-    const updated = await tx
-      .update(payments)
-      .set({ ...outcome, settledBy: actorId, settledAt: now })
-      .where(and(eq(payments.batchId, batchId), eq(payments.caseId, s.caseId), eq(payments.status, 'pending')))
-      .returning({ id: payments.id });
-    if (updated.length !== 1) throw new Error(`payment of case ${s.caseId} in batch ${batchId} was not pending under the batch's lock`);
+  if (settlements.length === 0) return;
+  const outcomes = settlements.map((s) =>
+    s.failure !== undefined
+      ? { caseId: s.caseId, status: 'failed', failure: s.failure, bankReference: null, paidOn: null }
+      : { caseId: s.caseId, status: 'paid', failure: null, bankReference: s.reference ?? null, paidOn: s.paidOn ?? null },
+  );
+  const updated = await tx.execute<{ case_id: string }>(sql`
+    update payments set status = v.status, failure = v.failure, bank_reference = v.bank_reference, paid_on = v.paid_on,
+      settled_by = ${actorId}::uuid, settled_at = ${now.toISOString()}::timestamptz
+    from jsonb_to_recordset(${JSON.stringify(outcomes.map((o) => ({ case_id: o.caseId, status: o.status, failure: o.failure, bank_reference: o.bankReference, paid_on: o.paidOn })))}::jsonb)
+      as v(case_id uuid, status text, failure text, bank_reference text, paid_on date)
+    where payments.batch_id = ${batchId} and payments.case_id = v.case_id and payments.status = 'pending'
+    returning payments.case_id`);
+  if (updated.length !== settlements.length) {
+    const done = new Set(updated.map((r) => r.case_id));
+    const missed = settlements.find((s) => !done.has(s.caseId));
+    throw new Error(`payment of case ${missed?.caseId ?? '?'} in batch ${batchId} was not pending under the batch's lock`);
   }
 }
 

@@ -1,8 +1,8 @@
-import { and, eq, isNotNull, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import type { StateValue } from 'xstate';
 import type { Tx } from '../../db/client';
 import { cases, enterprises, recoveries, subsidyAdjustments, type rounds } from '../../db/schema';
-import { applyPerFirmCap, computeSubsidy, toDerivationJson, type SubsidyParams } from '../domain/subsidy';
+import { applyPerFirmCap, byApproval, computeSubsidy, toDerivationJson, type SubsidyParams } from '../domain/subsidy';
 import { formatYuan, parseYuan } from '../domain/money';
 import { dateParts, isoDate, shanghaiDate } from '../calendar/dates';
 import type { CaseRow } from '../engine/scope';
@@ -109,20 +109,73 @@ export function recoveredProblems(row: CaseRow, amount: string | undefined): Fie
 
 /**
  * Cases that reached `approved` before the subsidy was calculated on approval (moved from case@2 by
- * migration 0020) get their figure at start-up, through the same calculation.
+ * migration 0020) get their figure at start-up, through the same calculation: S with the round's
+ * parameters, then the per-firm cap in approval order against what the firm was granted before.
+ * One transaction per firm and round, under the lock an approval of that firm takes, so that the
+ * cap's room is not filled twice; its cases are read, written and recorded in a few set-based
+ * statements rather than a transaction each (docs/benchmarks.md, "money").
  */
 export async function calculateMissingSubsidies(app: AppContext): Promise<number> {
-  const missing = await app.db.select({ id: cases.id }).from(cases).where(and(isNotNull(cases.approvedAt), isNull(cases.subsidyFen)));
-  for (const { id } of missing) {
-    await app.db.transaction(async (tx) => {
-      const [row] = await tx.select().from(cases).where(and(eq(cases.id, id), isNull(cases.subsidyFen))).for('update');
-      if (!row) return;
-      const round = await tx.query.rounds.findFirst({ where: (r, { eq: is }) => is(r.id, row.roundId) });
-      if (!round) return;
-      const { subsidyFen, subsidyDerivation } = await subsidyOnApproval(tx, row, round, row.approvedAt ?? app.clock.now());
-      await tx.update(cases).set({ subsidyFen, subsidyDerivation }).where(eq(cases.id, id));
-    });
+  const groups = await app.db
+    .selectDistinct({ roundId: cases.roundId, enterpriseId: cases.enterpriseId })
+    .from(cases)
+    .where(and(isNotNull(cases.approvedAt), isNull(cases.subsidyFen)));
+  let count = 0;
+  for (const g of groups) count += await app.db.transaction((tx) => calculateFirmInRound(tx, g.roundId, g.enterpriseId, app.clock.now()));
+  if (count > 0) logger.info({ count }, 'calculated the subsidy of cases approved before the money stage');
+  return count;
+}
+
+// rows to a statement: a firm's cases of a round in a few statements, each well under the parameter limit
+const WRITE_CHUNK = 1000;
+
+async function calculateFirmInRound(tx: Tx, roundId: string, enterpriseId: string, now: Date): Promise<number> {
+  const round = await tx.query.rounds.findFirst({ where: (r, { eq: is }) => is(r.id, roundId) });
+  if (!round) return 0;
+  if (round.perFirmCapFen !== null) await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`subsidy-cap:${round.id}:${enterpriseId}`}, 0))`);
+  const missing = await tx
+    .select()
+    .from(cases)
+    .where(and(eq(cases.roundId, roundId), eq(cases.enterpriseId, enterpriseId), isNotNull(cases.approvedAt), isNull(cases.subsidyFen)))
+    .orderBy(asc(cases.id))
+    .for('update');
+  if (missing.length === 0) return 0;
+  let granted = 0n;
+  if (round.perFirmCapFen !== null) {
+    const [row] = await tx
+      .select({ fen: sql<string>`coalesce(sum(${cases.subsidyFen}), 0)::text` })
+      .from(cases)
+      .where(and(eq(cases.roundId, roundId), eq(cases.enterpriseId, enterpriseId), isNotNull(cases.approvedAt), isNotNull(cases.subsidyFen)));
+    granted = BigInt(row?.fen ?? '0');
   }
-  if (missing.length > 0) logger.info({ count: missing.length }, 'calculated the subsidy of cases approved before the money stage');
+  const figured = missing.map((row) => {
+    const { contractAmountFen, liabilityLimitFen, premiumFen } = row;
+    if (contractAmountFen === null || liabilityLimitFen === null || premiumFen === null) {
+      throw new Error(`case ${row.id} reached approval without its contract amount, liability limit or premium`);
+    }
+    const derivation = computeSubsidy({ contractFen: contractAmountFen, liabilityLimitFen, premiumFen }, subsidyParams(round));
+    return { row, derivation, item: { caseNumber: row.number, firmId: enterpriseId, approvedAt: row.approvedAt ?? now, subsidyFen: derivation.subsidyFen } };
+  });
+  // in approval order, each case against what the firm was granted before it, as on approval
+  const adjustments: (typeof subsidyAdjustments.$inferInsert)[] = [];
+  const figures: { id: string; fen: string; derivation: unknown }[] = [];
+  for (const { row, derivation, item } of figured.sort((a, b) => byApproval(a.item, b.item))) {
+    let fen = item.subsidyFen;
+    if (round.perFirmCapFen !== null) {
+      fen = applyPerFirmCap([item], round.perFirmCapFen, new Map([[enterpriseId, granted]])).get(item.caseNumber) ?? fen;
+      if (fen !== item.subsidyFen) {
+        adjustments.push({ caseId: row.id, kind: 'perFirmCap', beforeFen: item.subsidyFen, afterFen: fen, basis: { cap: formatYuan(round.perFirmCapFen), grantedBefore: formatYuan(granted) }, at: item.approvedAt });
+      }
+      granted += fen;
+    }
+    figures.push({ id: row.id, fen: String(fen), derivation: toDerivationJson(derivation) });
+  }
+  for (let i = 0; i < figures.length; i += WRITE_CHUNK) {
+    await tx.execute(sql`
+      update cases set subsidy_fen = v.fen, subsidy_derivation = v.derivation
+      from jsonb_to_recordset(${JSON.stringify(figures.slice(i, i + WRITE_CHUNK))}::jsonb) as v(id uuid, fen bigint, derivation jsonb)
+      where cases.id = v.id`);
+  }
+  for (let i = 0; i < adjustments.length; i += WRITE_CHUNK) await tx.insert(subsidyAdjustments).values(adjustments.slice(i, i + WRITE_CHUNK));
   return missing.length;
 }

@@ -1,4 +1,4 @@
-import { and, eq, notInArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, notInArray } from 'drizzle-orm';
 import type { AnyMachineSnapshot } from 'xstate';
 import type { DbOrTx, Tx } from '../../db/client';
 import { cases, enterprises, rounds, taskClaims } from '../../db/schema';
@@ -15,7 +15,7 @@ import { caseClocks } from '../../workflows/case/clocks';
 import type { CaseMachine } from '../../workflows/case/machine';
 import { notFound } from '../errors';
 import type { AppContext } from '../context';
-import type { CaseRow } from '../engine/scope';
+import type { CaseRow, RoundRow } from '../engine/scope';
 import type { Loaded, WorkflowDefinition } from '../engine/workflow';
 import { caseScope } from './scope';
 import { submissionProblems } from './rules';
@@ -31,15 +31,39 @@ export type LoadedCase = Loaded<CaseRow, CaseFactsWithName>;
 
 type CaseSnapshot = ReturnType<CaseMachine['resolveState']>;
 
+const caseWithFirm = { row: cases, uscc: enterprises.uscc, affiliations: enterprises.affiliations, firmName: enterprises.name };
+type CaseWithFirm = { row: CaseRow; uscc: string; affiliations: string[]; firmName: string };
+
 /** Reads the case and its firm in one statement; `lock` takes the case row FOR UPDATE. */
 export async function readCase(db: DbOrTx, caseId: string, lock: boolean): Promise<LoadedCase> {
-  const query = db
-    .select({ row: cases, uscc: enterprises.uscc, affiliations: enterprises.affiliations, firmName: enterprises.name })
-    .from(cases)
-    .innerJoin(enterprises, eq(enterprises.id, cases.enterpriseId))
-    .where(eq(cases.id, caseId));
+  const query = db.select(caseWithFirm).from(cases).innerJoin(enterprises, eq(enterprises.id, cases.enterpriseId)).where(eq(cases.id, caseId));
   const [found] = lock ? await query.for('update', { of: cases }) : await query;
   if (!found) throw notFound('case');
+  return loadedCase(found);
+}
+
+/**
+ * Many cases and their firms in one statement, locked in id order (the order every multi-row lock
+ * takes), as readCase reads one: what a batch or a reduction hands the engine as `locked`.
+ */
+export async function readCasesLocked(tx: Tx, caseIds: readonly string[]): Promise<Map<string, LoadedCase>> {
+  const out = new Map<string, LoadedCase>();
+  // in id order across the chunks too, each well under the parameter limit
+  const ids = [...caseIds].sort();
+  for (let i = 0; i < ids.length; i += 5000) {
+    const rows = await tx
+      .select(caseWithFirm)
+      .from(cases)
+      .innerJoin(enterprises, eq(enterprises.id, cases.enterpriseId))
+      .where(inArray(cases.id, ids.slice(i, i + 5000)))
+      .orderBy(asc(cases.id))
+      .for('update', { of: cases });
+    for (const found of rows) out.set(found.row.id, loadedCase(found));
+  }
+  return out;
+}
+
+function loadedCase(found: CaseWithFirm): LoadedCase {
   const row = found.row;
   return {
     row,
@@ -62,8 +86,19 @@ export function assignedExperts(snapshot: unknown): string[] {
   return (contextOf(snapshot).experts ?? []).filter((a) => SEEING.includes(a.status)).map((a) => a.expertId);
 }
 
-/** The case workflow as the engine runs it (SPEC §4). */
-export function caseWorkflow(app: AppContext): WorkflowDefinition<CaseRow, CaseFactsWithName, CaseEvent> {
+/**
+ * What a caller moving many cases in one transaction has already done for all of them: read (and
+ * locked FOR SHARE) their round, and taken on giving back the task claims of the cases it moves,
+ * in one statement once they have all moved (server/cases/system-events.ts).
+ */
+export interface SharedReads {
+  rounds: ReadonlyMap<string, RoundRow>;
+  claimsGivenBack: true;
+}
+
+/** The case workflow as the engine runs it (SPEC §4); `shared` for many cases of one round in one transaction. */
+export function caseWorkflow(app: AppContext, shared?: SharedReads): WorkflowDefinition<CaseRow, CaseFactsWithName, CaseEvent> {
+  const sharedRound = (row: CaseRow) => shared?.rounds.get(row.roundId);
   return {
     kind: 'case',
     noun: 'case',
@@ -83,7 +118,7 @@ export function caseWorkflow(app: AppContext): WorkflowDefinition<CaseRow, CaseF
     expiryEvent: (kind, meta) => ({ type: 'DEADLINE_EXPIRED', clock: kind as ClockKind, meta: { ...meta, role: 'system' } }),
     prepare: async (tx, { row, facts }, event, now) => {
       // FOR SHARE: a round edit committing meanwhile cannot miss that this case is being submitted
-      const [round] = await tx.select().from(rounds).where(eq(rounds.id, row.roundId)).for('share');
+      const [round] = sharedRound(row) ? [sharedRound(row)] : await tx.select().from(rounds).where(eq(rounds.id, row.roundId)).for('share');
       if (!round) throw new Error(`case ${row.id} points at a missing round`);
       const submission = 'submission' in caseEvents[event.type];
       // what the event carries and what a submission is checked against, read together
@@ -105,11 +140,11 @@ export function caseWorkflow(app: AppContext): WorkflowDefinition<CaseRow, CaseF
     persist: async (tx, row, next, event, now) => {
       // the money stage's figures and rows are written with the transition that decided them
       const entersApproval = isApproved(next.value) && !isApproved(row.snapshot.value);
-      const money = entersApproval || event.type === 'START_RECOVERY' || event.type === 'RECOVERED' ? await roundOf(tx, row) : null;
+      const money = entersApproval || event.type === 'START_RECOVERY' || event.type === 'RECOVERED' ? (sharedRound(row) ?? (await roundOf(tx, row))) : null;
       const subsidy = entersApproval && money ? await subsidyOnApproval(tx, row, money, now) : {};
       if (money) await recordRecovery(tx, row, money, event, now);
       // a task taken from a shared inbox is given back when the case leaves the task's state; sent
-      // with the update, in one round trip
+      // with the update, in one round trip (many cases moved at once give theirs back together)
       const [[updated]] = await Promise.all([
         tx
           .update(cases)
@@ -123,7 +158,7 @@ export function caseWorkflow(app: AppContext): WorkflowDefinition<CaseRow, CaseF
         })
         .where(eq(cases.id, row.id))
         .returning(),
-        tx.delete(taskClaims).where(and(eq(taskClaims.caseId, row.id), notInArray(taskClaims.task, activePaths(next.value)))),
+        shared?.claimsGivenBack ? null : tx.delete(taskClaims).where(and(eq(taskClaims.caseId, row.id), notInArray(taskClaims.task, activePaths(next.value)))),
       ]);
       if (!updated) throw new Error('case row vanished under its lock');
       // the objection rows follow what the machine decided, in the same transaction

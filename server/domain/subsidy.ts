@@ -224,7 +224,8 @@ export interface FirmCapItem {
   subsidyFen: bigint;
 }
 
-function byApproval(a: FirmCapItem, b: FirmCapItem): number {
+/** Approval order within a round: approval time, ties by case number (SPEC §6). */
+export function byApproval(a: FirmCapItem, b: FirmCapItem): number {
   const diff = a.approvedAt.getTime() - b.approvedAt.getTime();
   return diff !== 0 ? diff : byCaseNumber(a.caseNumber, b.caseNumber);
 }

@@ -3,6 +3,7 @@ import canonicalize from 'canonicalize';
 import { and, asc, desc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
 import { history, type OwnerKind } from '../../db/schema';
+import { batchedWritesOf } from './batched-writes';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -49,9 +50,19 @@ export async function historyTail(db: DbOrTx, ownerKind: OwnerKind, ownerId: str
 
 /**
  * Appends one row; the caller holds the owner's row lock, so `seq` cannot race. A caller that
- * read the tail under that lock already (a transition, with its load) passes it.
+ * read the tail under that lock already (a transition, with its load) passes it. Inside a unit of
+ * work that holds the owner's chain (batched-writes.ts) the row is computed the same way from the
+ * unit's own tail and written with the others when the work is done.
  */
 export async function appendHistory(db: DbOrTx, e: HistoryEntry, tail?: ChainTail): Promise<number> {
+  const batched = batchedWritesOf(db);
+  if (batched?.covers(e.ownerKind, e.ownerId)) {
+    const held = batched.tail(e.ownerId);
+    const seq = held.seq + 1;
+    const prevHash = held.seq === 0 ? GENESIS_HASH : held.hash;
+    batched.addHistory({ ...e, payload: e.payload ?? {}, seq, prevHash, hash: entryHash(prevHash, seq, e) });
+    return seq;
+  }
   const last = tail ?? (await historyTail(db, e.ownerKind, e.ownerId));
   const seq = last.seq + 1;
   await db.insert(history).values({ ...e, payload: e.payload ?? {}, seq, prevHash: last.hash, hash: entryHash(last.hash, seq, e) });

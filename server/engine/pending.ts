@@ -2,6 +2,7 @@ import type { Tx } from '../../db/client';
 import { clockEvents, clocks, outbox } from '../../db/schema';
 import type { EffectScope } from './scope';
 import type { OutboxMessage } from '../jobs/registry';
+import { batchedWritesOf } from './batched-writes';
 
 type ClockEventRow = typeof clockEvents.$inferInsert;
 type OutboxRow = typeof outbox.$inferInsert;
@@ -44,6 +45,10 @@ export class PendingWrites {
     const writes = this.writes.splice(0);
     const events = this.events.splice(0);
     const messages = this.messages.splice(0);
+    // many owners moved in one transaction: their clock events and outbox rows go with the others'
+    // when that work is done (batched-writes.ts)
+    const batched = batchedWritesOf(tx);
+    if (batched) batched.addPending(events.splice(0), messages.splice(0));
     if (events.length > 0) writes.push(() => tx.insert(clockEvents).values(events));
     if (messages.length > 0) writes.push(() => tx.insert(outbox).values(messages));
     await Promise.all(writes.map((w) => w()));

@@ -1,6 +1,7 @@
 import { and, eq, or } from 'drizzle-orm';
 import { users } from '../../db/schema';
 import type { EffectScope } from './scope';
+import { batchedWritesOf } from './batched-writes';
 
 export interface Recipient {
   id: string;
@@ -11,8 +12,9 @@ export interface Recipient {
 export async function resolveRecipients(s: EffectScope, groups: readonly string[], about?: { assigneeId?: string | null }): Promise<Recipient[]> {
   if (groups.length === 0) return [];
   // every group in one statement; a person in two groups is one row
-  return s.tx
-    .select({ id: users.id, email: users.email })
-    .from(users)
-    .where(and(eq(users.active, true), or(...groups.map((group) => s.recipients(group, about)))));
+  const condition = and(eq(users.active, true), or(...groups.map((group) => s.recipients(group, about))));
+  const query = () => s.tx.select({ id: users.id, email: users.email }).from(users).where(condition);
+  // many owners moved in one transaction ask who the same groups are once (batched-writes.ts)
+  const batched = batchedWritesOf(s.tx);
+  return batched && condition ? batched.once(condition, query) : query();
 }

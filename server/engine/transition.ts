@@ -4,6 +4,7 @@ import type { AppContext, User } from '../context';
 import { AppError, conflict, forbidden, notFound, unprocessable } from '../errors';
 import { executeEffects } from './effects';
 import { readOpenClocks } from './clocks';
+import { batchedWritesOf } from './batched-writes';
 import { PendingWrites } from './pending';
 import { appendHistory, historyTail } from './history';
 import type { EngineEvent, Loaded, WorkflowDefinition, WorkflowRow } from './workflow';
@@ -53,7 +54,9 @@ export async function applyEvent<Row extends WorkflowRow, Facts, Event extends E
   // before the transaction ends (PendingWrites keeps the clocks current from here), and the
   // workflow's own first reads go with them
   const pending = new PendingWrites();
-  const [tail, openClocks, prepared] = await Promise.all([historyTail(tx, def.kind, row.id), readOpenClocks(tx, { kind: def.kind, id: row.id }), def.prepare(tx, loaded, input.event, now)]);
+  // (many owners moved in one transaction hold their chains' tails already: batched-writes.ts)
+  const chained = batchedWritesOf(tx)?.covers(def.kind, row.id) ? undefined : historyTail(tx, def.kind, row.id);
+  const [tail, openClocks, prepared] = await Promise.all([chained, readOpenClocks(tx, { kind: def.kind, id: row.id }), def.prepare(tx, loaded, input.event, now)]);
   pending.openClocks = openClocks;
   const problems = prepared.validate ? await prepared.validate(tx) : [];
   if (problems.length > 0) throw unprocessable(prepared.invalid ?? `the ${def.noun} cannot be submitted yet`, problems);

@@ -3,6 +3,7 @@ import type { Tx } from '../../db/client';
 import { emailDeliveries, notifications, outbox, type OwnerKind } from '../../db/schema';
 import { render, type TemplateName } from './templates';
 import type { OutboxMessage } from '../jobs/registry';
+import { batchedWritesOf } from '../engine/batched-writes';
 
 export interface EmailToSend {
   to: string;
@@ -35,31 +36,28 @@ export async function enqueueEmails(tx: Tx, emails: readonly EmailToSend[], via:
   const { write = (w) => w(), outboxWriter = (rows) => write(() => tx.insert(outbox).values(rows)) } = via;
   if (emails.length === 0) return;
   const rows = emails.map((e) => ({ e, id: randomUUID(), rendered: render(e.template, e.data), owner: e.owner ? { ownerKind: e.owner.kind, ownerId: e.owner.id } : {} }));
-  await write(() =>
-    tx.insert(emailDeliveries).values(
-    rows.map(({ e, id, rendered, owner }) => ({
-      id,
-      messageId: `<${id}@firstbatch.local>`,
-      recipientUserId: e.recipientUserId ?? null,
-      toAddress: e.to,
-      template: e.template,
-      data: e.data,
-      subject: rendered.subject,
-      createdAt: e.now,
-      nextAttemptAt: e.now,
-      ...owner,
-      })),
-    ),
-  );
-  const inApp = rows.filter(({ e }) => e.inApp && e.recipientUserId);
-  if (inApp.length > 0) {
-    await write(() =>
-      tx
-        .insert(notifications)
-        .values(
-          inApp.map(({ e, rendered, owner }) => ({ userId: e.recipientUserId ?? '', template: e.template, title: rendered.titleZh, body: rendered.bodyZh, data: e.data, createdAt: e.now, ...owner })),
-        ),
-    );
+  const deliveries = rows.map(({ e, id, rendered, owner }) => ({
+    id,
+    messageId: `<${id}@firstbatch.local>`,
+    recipientUserId: e.recipientUserId ?? null,
+    toAddress: e.to,
+    template: e.template,
+    data: e.data,
+    subject: rendered.subject,
+    createdAt: e.now,
+    nextAttemptAt: e.now,
+    ...owner,
+  }));
+  const inApp = rows
+    .filter(({ e }) => e.inApp && e.recipientUserId)
+    .map(({ e, rendered, owner }) => ({ userId: e.recipientUserId ?? '', template: e.template, title: rendered.titleZh, body: rendered.bodyZh, data: e.data, createdAt: e.now, ...owner }));
+  // many owners moved in one transaction: written with the others when the work is done (server/engine/batched-writes.ts)
+  const batched = batchedWritesOf(tx);
+  if (batched) {
+    batched.addEmails(deliveries, inApp);
+  } else {
+    await write(() => tx.insert(emailDeliveries).values(deliveries));
+    if (inApp.length > 0) await write(() => tx.insert(notifications).values(inApp));
   }
   await outboxWriter(rows.map(({ e, id }) => ({ topic: 'email', payload: { deliveryId: id }, createdAt: e.now })));
 }

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { and, count, eq, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
 import { history, cases } from '../../db/schema';
 import { executeEffects, UnknownEffectError } from '../../server/engine/effects';
 import { caseScope } from '../../server/cases/scope';
-import { entryHash } from '../../server/engine/history';
+import { appendHistory, entryHash, verifyChain } from '../../server/engine/history';
+import { withBatchedWrites } from '../../server/engine/batched-writes';
 import { useTestApp } from '../support/use-app';
 
 const { t, w } = useTestApp();
@@ -232,5 +233,38 @@ describe('effects', () => {
     expect(inside()).toEqual({ clocks: 1, deliveries: 1 });
     expect(await countOf('clocks', id)).toBe(0);
     expect(await countOf('email_deliveries', id)).toBe(0);
+  });
+});
+
+describe('many owners moved in one transaction (a batch, a pro-rata reduction)', () => {
+  it('writes their history entries together once the work is done, each chain linked as if every entry had been appended at once', async () => {
+    const ids = [await w.submittedCase(), await w.submittedCase()];
+    const before = await Promise.all(ids.map(historyCount));
+    const entry = (id: string, eventType: string) => ({
+      ownerKind: 'case' as const,
+      ownerId: id,
+      eventType,
+      actorId: null,
+      actorRole: 'system',
+      at: new Date(),
+      requestId: null,
+      stateBefore: 'municipal',
+      stateAfter: 'municipal',
+      payload: { note: eventType },
+      machineVersion: 'case@test',
+    });
+    const seqs = await t.app.db.transaction(async (tx) =>
+      withBatchedWrites(tx, 'case', ids, async () => {
+        const out = [];
+        for (const id of ids) out.push(await appendHistory(tx, entry(id, 'FIRST')), await appendHistory(tx, entry(id, 'SECOND')));
+        // nothing lands before the work is done
+        const [row] = await tx.select({ n: count() }).from(history).where(inArray(history.ownerId, ids));
+        expect(row?.n).toBe((before[0] ?? 0) + (before[1] ?? 0));
+        return out;
+      }),
+    );
+    expect(seqs).toEqual([(before[0] ?? 0) + 1, (before[0] ?? 0) + 2, (before[1] ?? 0) + 1, (before[1] ?? 0) + 2]);
+    for (const id of ids) expect(await verifyChain(t.app.db, 'case', id)).toMatchObject({ valid: true, entries: (await historyCount(id)) });
+    expect(await Promise.all(ids.map(historyCount))).toEqual(before.map((n) => n + 2));
   });
 });

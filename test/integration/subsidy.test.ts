@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { cases, clocks, emailDeliveries, enterprises, history, recoveries, rounds, subsidyAdjustments, timers } from '../../db/schema';
 import { deliverEvent } from '../../server/engine/deliver';
 import { computeSubsidy } from '../../server/domain/subsidy';
@@ -176,6 +176,26 @@ describe('the per-firm cap (SPEC §6)', () => {
     expect((await subsidyOf(await approvedWith('10000000.00', '60000000.00', '1500000.00'))).body.amount).toBe('1000000.00');
     const rows = await t.app.db.select().from(subsidyAdjustments).where(eq(subsidyAdjustments.caseId, third));
     expect(rows).toMatchObject([{ kind: 'perFirmCap', beforeFen: 100_000_000n, afterFen: 0n }]);
+  });
+
+  it('trims the subsidies calculated at start-up in approval order too, whatever order the cases were opened in', async () => {
+    const own = await makeWorld(t.app.db, t.api, t.app);
+    await t.app.db.update(rounds).set({ perFirmCapFen: 150_000_000n }).where(eq(rounds.id, own.round.id));
+    const opened = [];
+    for (let i = 0; i < 3; i++) opened.push(await approvedWith('10000000.00', '60000000.00', '1500000.00', own));
+    // approved before the money stage, the last opened first; none has its figure yet
+    const approvedAt = ['2026-10-03T02:00:00Z', '2026-10-02T02:00:00Z', '2026-10-01T02:00:00Z'];
+    for (const [i, id] of opened.entries()) {
+      await t.app.db.update(cases).set({ subsidyFen: null, subsidyDerivation: null, approvedAt: new Date(approvedAt[i] ?? '') }).where(eq(cases.id, id));
+    }
+    await t.app.db.delete(subsidyAdjustments).where(inArray(subsidyAdjustments.caseId, opened));
+    expect(await calculateMissingSubsidies(t.app)).toBeGreaterThanOrEqual(3);
+    const amounts = await Promise.all(opened.map(async (id) => (await subsidyOf(id, own.tokens.firm)).body));
+    expect(amounts.map((a) => a.amount)).toEqual(['0.00', '500000.00', '1000000.00']);
+    expect(amounts[1]?.adjustments).toEqual([
+      expect.objectContaining({ kind: 'perFirmCap', before: '1000000.00', after: '500000.00', basis: { cap: '1500000.00', grantedBefore: '1000000.00' } }),
+    ]);
+    expect(amounts[2]?.adjustments).toEqual([]);
   });
 });
 
