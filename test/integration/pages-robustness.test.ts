@@ -77,3 +77,23 @@ describe('a moment of overload', () => {
     }
   });
 });
+
+describe('text the database cannot store', () => {
+  it('in a search of the public catalogue is a refusal in the styled page, not a failure of ours', async () => {
+    const res = await new PageClient(t.url).get('/catalogue?q=a%00b');
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('<html lang="zh-CN">');
+    expect(res.text).toContain('请求无法处理，请检查后重试。');
+  });
+
+  it('in a signed-in list filter or a form field is refused the same way', async () => {
+    const firm = new PageClient(t.url);
+    await firm.signIn(w.people.firm.email);
+    expect((await firm.get('/cases?state=%00')).status).toBe(400);
+    const admin = new PageClient(t.url);
+    await admin.signIn(w.people.admin.email);
+    const res = await admin.get('/admin/users?q=%00');
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('请求无法处理，请检查后重试。');
+  });
+});
