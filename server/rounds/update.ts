@@ -30,7 +30,7 @@ export async function updateRound(ctx: ServiceContext, id: string, patch: RoundP
     const next: RoundRow = { ...current, ...columns };
     const before = roundFields(current);
     const after = roundFields(next);
-    const changed = (Object.keys(after) as Field[]).filter((k) => stableJson(before[k]) !== stableJson(after[k]));
+    const changed = (Object.keys(after) as Field[]).filter((k) => comparable(k, before[k]) !== comparable(k, after[k]));
     if (changed.length === 0) return current;
     await refuseInvalid(tx, next, new Set(changed));
     if (changed.includes('editionId') && (await hasCases(tx, id, false))) {
@@ -83,6 +83,11 @@ async function hasCases(tx: Tx, roundId: string, submittedOnly: boolean): Promis
 function pick(view: RoundFields, keys: Field[]): Record<string, unknown> {
   return Object.fromEntries(keys.map((k) => [k, view[k]]));
 }
+
+// Lists of choices whose order means nothing: the round form sends them in the order it lists them,
+// which need not be the order stored, and a form sent back unchanged changes no rule.
+const CHOICES: ReadonlySet<Field> = new Set(['insurerIds', 'excludedCategories', 'excludedEntryIds', 'requiredDocuments']);
+const comparable = (k: Field, v: unknown): string => stableJson(CHOICES.has(k) && Array.isArray(v) ? [...(v as string[])].sort() : v);
 
 // jsonb reorders object keys, so equality is judged on a key-sorted rendering.
 function stableJson(v: unknown): string {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { catalogueEditions, insurers, userInvitations, users } from '../../db/schema';
+import { catalogueEditions, insurers, roundChanges, rounds, userInvitations, users } from '../../db/schema';
 import { makeEdition, makeUser } from '../../seeds/factories';
 import { useTestApp } from '../support/use-app';
 import { PageClient } from '../support/pages';
@@ -405,6 +405,29 @@ describe('the administrator pages', () => {
     expect(refused.status).toBe(422);
     expect(refused.text).toMatch(/id="f-excludedEntryIds-error"[^>]*>\s*<span>不是本批次目录版本中的条目/);
     expect(refused.text).toMatch(new RegExp(`value="${newEntry}" checked[\\s\\S]*不属于所选目录版本`));
+  });
+
+  it("save a round's form sent back unchanged as no change, whatever order its lists are stored in", async () => {
+    const admin = await signedIn(w.people.admin.email);
+    await w.submittedCase();
+    const form = await admin.get(`/admin/rounds/${w.round.id}`);
+    // the boxes ticked, in the order the page lists them: the round stores them the other way round
+    const ticked = [...form.text.matchAll(/name="insurerIds" value="([^"]+)" checked/g)].map((m) => m[1] ?? '');
+    expect(ticked).toHaveLength(2);
+    await t.app.db.update(rounds).set({ insurerIds: [...ticked].reverse() }).where(eq(rounds.id, w.round.id));
+    const page = await admin.get(`/admin/rounds/${w.round.id}`);
+    const fields: Record<string, string | string[]> = Object.fromEntries(
+      [...page.text.matchAll(/<input(?![^>]*type="checkbox")[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)].map((m): [string, string] => [m[1] ?? '', (m[2] ?? '').replaceAll('&amp;', '&')]),
+    );
+    for (const list of ['insurerIds', 'requiredDocuments', 'excludedCategories', 'excludedEntryIds']) {
+      fields[list] = [...page.text.matchAll(new RegExp(`name="${list}" value="([^"]+)" checked`, 'g'))].map((m) => m[1] ?? '');
+    }
+    const before = (await t.app.db.select().from(rounds).where(eq(rounds.id, w.round.id)))[0];
+    const saved = await admin.post(`/admin/rounds/${w.round.id}`, { ...fields, editionId: w.round.editionId, reason: '' });
+    expect(saved.status).toBe(303);
+    const after = (await t.app.db.select().from(rounds).where(eq(rounds.id, w.round.id)))[0];
+    expect(after?.paramsVersion).toBe(before?.paramsVersion);
+    expect(await t.app.db.select().from(roundChanges).where(eq(roundChanges.roundId, w.round.id))).toEqual([]);
   });
 
   it('sort the staff list by name, page by page, without repeating or skipping anyone', async () => {

@@ -57,9 +57,18 @@ const crit = (i: number, part: string) => `rubric.criteria.${i}.${part}`;
 const PICKS = 20;
 const LISTS = ['insurerIds', 'requiredDocuments', 'excludedCategories', 'excludedEntryIds'] as const;
 
-const local = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
-/** An instant as a datetime-local value in Beijing time. */
-const beijingLocal = (iso: string) => local.format(new Date(iso)).replace(' ', 'T');
+const local = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+/**
+ * An instant as a datetime-local value in Beijing time: to the minute, or to the second and
+ * millisecond when it has them (a round opened by the API), so that the form sent back unchanged
+ * names the same instant.
+ */
+const beijingLocal = (iso: string) => {
+  const d = new Date(iso);
+  const full = local.format(d).replace(' ', 'T');
+  const ms = d.getUTCMilliseconds();
+  return ms ? `${full}.${String(ms).padStart(3, '0')}` : full.endsWith(':00') ? full.slice(0, -3) : full;
+};
 
 function valuesOfRound(r: RoundView): Values {
   const v: Values = {
