@@ -2,7 +2,7 @@ import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
 import { cases, roundChanges, rounds } from '../../db/schema';
 import type { ServiceContext } from '../context';
-import { conflict, notFound, unprocessable } from '../errors';
+import { AppError, conflict, notFound, unprocessable } from '../errors';
 import { toColumns, type RoundRow } from './columns';
 import { requireAdmin } from './access';
 import { roundFields, roundView, type RoundFields } from './present';
@@ -34,7 +34,8 @@ export async function updateRound(ctx: ServiceContext, id: string, patch: RoundP
     if (changed.length === 0) return current;
     await refuseInvalid(tx, next, new Set(changed));
     if (changed.includes('editionId') && (await hasCases(tx, id, false))) {
-      throw conflict("the round's edition cannot change: its applications refer to entries of the current edition");
+      const message = "the round's edition cannot change: its applications refer to entries of the current edition";
+      throw new AppError('conflict', message, [{ path: 'editionId', code: 'round.edition_locked', message, messageZh: '本批次已有申请引用当前目录版本的条目，不能更换目录版本' }]);
     }
     const rules = changed.filter((k) => !FREE.has(k));
     const submitted = rules.length > 0 && (await hasCases(tx, id, true));

@@ -430,6 +430,31 @@ describe('the administrator pages', () => {
     expect(await t.app.db.select().from(roundChanges).where(eq(roundChanges.roundId, w.round.id))).toEqual([]);
   });
 
+  it("say in Chinese why a round with applications refuses a change: a rule changed without a reason, another edition", async () => {
+    const admin = await signedIn(w.people.admin.email);
+    await w.submittedCase();
+    const second = await makeEdition(t.app.db, [{ name: `氮化镓外延片${randomUUID().slice(0, 6)}` }], { year: 2027 });
+    const page = await admin.get(`/admin/rounds/${w.round.id}`);
+    const fields = { ...roundFormOf(page.text, { editionId: w.round.editionId, insurerIds: w.round.insurerIds }), name: w.round.name, reason: '' };
+    const before = (await t.app.db.select().from(rounds).where(eq(rounds.id, w.round.id)))[0];
+
+    const noReason = await admin.post(`/admin/rounds/${w.round.id}`, { ...fields, rateBp: '7000' });
+    expect(noReason.status).toBe(409);
+    const said = /id="f-reason-error"><span>([^<]*)</.exec(noReason.text)?.[1] ?? '';
+    expect(said).toContain('须填写变更理由');
+    expect(said).toContain('补偿比例');
+    expect(said).not.toMatch(/needs a reason|rateBp/);
+
+    const otherEdition = await admin.post(`/admin/rounds/${w.round.id}`, { ...fields, editionId: second.edition.id, reason: '换用新目录' });
+    expect(otherEdition.status).toBe(409);
+    const why = /id="f-editionId-error"><span>([^<]*)</.exec(otherEdition.text)?.[1] ?? '';
+    expect(why).toMatch(/[\u4e00-\u9fff]/);
+    expect(otherEdition.text).not.toContain('cannot change');
+
+    expect((await t.app.db.select().from(rounds).where(eq(rounds.id, w.round.id)))[0]).toEqual(before);
+    expect(await t.app.db.select().from(roundChanges).where(eq(roundChanges.roundId, w.round.id))).toEqual([]);
+  });
+
   it('sort the staff list by name, page by page, without repeating or skipping anyone', async () => {
     const tag = randomUUID().slice(0, 8);
     for (const name of ['丙', '甲', '乙', '丁', '戊']) await makeUser(t.app.db, { roles: ['provincial'], name: `${tag}${name}` });

@@ -21,6 +21,8 @@ import { date, yuan } from '../format';
 import { idParam, type PageCtx, pageOf, problemText, render } from '../page';
 import { AdminLayout, adminOf, atFields, doneOf, problemsOf, statusOfProblem } from './common';
 import { beijing } from './clock';
+import { adminZh } from '../i18n/admin-zh';
+import { adminEn } from '../i18n/admin-en';
 
 // Rounds and their rules (SPEC §3, §4, §6): the services of POST and PATCH /rounds. The form
 // speaks the body's own units: basis points for rates, yuan for money, working days for clocks.
@@ -513,13 +515,21 @@ export function adminRounds(router: Router) {
     try {
       await updateRound(ctx, round.id, parsed.data);
     } catch (err) {
-      // a rule change under submitted applications that lacks a reason names the rules it changes: the reason is missing
-      const wantsReason = err instanceof AppError && err.kind === 'conflict' && Array.isArray(err.extra.fields);
-      const errors = problemsOf(err).map((e) => (wantsReason && e.path === 'form' ? { ...e, path: 'reason' } : e));
-      return showForm(req, res, round, { values, errors: atFields(errors, fieldPath) }, statusOfProblem(err));
+      return showForm(req, res, round, { values, errors: atFields(refusalWords(err), fieldPath) }, statusOfProblem(err));
     }
     res.redirect(303, `/admin/rounds/${round.id}?done=updated`);
   });
+}
+
+/**
+ * A round edit's refusals in both languages: a rule change under submitted applications that lacks a
+ * reason names the rules it changes, by their names on the form, beside the missing reason.
+ */
+function refusalWords(err: unknown): FieldError[] {
+  const fields = err instanceof AppError && err.kind === 'conflict' && Array.isArray(err.extra.fields) ? err.extra.fields.filter((f): f is string => typeof f === 'string') : null;
+  if (!fields) return problemsOf(err);
+  const say = (t: typeof adminZh.rounds) => t.reasonNeeded(t.fieldList(fields.map((f) => t.fieldNames[f] ?? f)));
+  return [{ path: 'reason', code: 'round.reason_required', message: say(adminEn.rounds), messageZh: say(adminZh.rounds) }];
 }
 
 /** The problems of one field or list, tied to it by id. */
