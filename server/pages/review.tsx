@@ -64,8 +64,9 @@ function fieldsOf(req: Request, name: string): string[] {
   return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
 }
 
-// a whole number typed as one goes to the service as a number; anything else as typed, for the schema to refuse
-const points = (text: string): number | string => (/^\s*-?\d{1,9}\s*$/.test(text) ? Number(text) : text);
+// a number typed as one goes to the service as a number (one with a fraction is refused as not whole);
+// anything else as typed, for the schema to refuse
+const points = (text: string): number | string => (/^\s*-?\d{1,9}(\.\d{1,9})?\s*$/.test(text) ? Number(text) : text);
 
 /** The event body of a review form, in the API's shape, and the values to show again if it is refused. */
 export function reviewBodyFrom(req: Request, type: CaseEventType): { body: Record<string, unknown>; values: Record<string, string> } {

@@ -455,6 +455,28 @@ describe('the administrator pages', () => {
     expect(await t.app.db.select().from(roundChanges).where(eq(roundChanges.roundId, w.round.id))).toEqual([]);
   });
 
+  it("refuse a round name or change reason that shows nothing, and a rate with a fraction as not whole, in Chinese", async () => {
+    const admin = await signedIn(w.people.admin.email);
+    await w.submittedCase();
+    const page = await admin.get(`/admin/rounds/${w.round.id}`);
+    const fields = { ...roundFormOf(page.text, { editionId: w.round.editionId, insurerIds: w.round.insurerIds }), name: w.round.name };
+    const before = (await t.app.db.select().from(rounds).where(eq(rounds.id, w.round.id)))[0];
+    const said = (html: string, id: string) => new RegExp(`id="f-${id}-error"><span>([^<]*)<`).exec(html)?.[1] ?? '';
+
+    const invisible = await admin.post(`/admin/rounds/${w.round.id}`, { ...fields, name: '\u200b\u200b' });
+    expect(invisible.status).toBe(400);
+    expect(said(invisible.text, 'name')).toMatch(/[\u4e00-\u9fff]/);
+    const noReason = await admin.post(`/admin/rounds/${w.round.id}`, { ...fields, rateBp: '7000', reason: '\u200b' });
+    expect(noReason.status).toBe(400);
+    expect(said(noReason.text, 'reason')).toMatch(/[\u4e00-\u9fff]/);
+    const fraction = await admin.post(`/admin/rounds/${w.round.id}`, { ...fields, rateBp: '80.5', reason: '调整补偿比例' });
+    expect(fraction.status).toBe(400);
+    expect(said(fraction.text, 'rateBp')).toBe('应填写整数');
+
+    expect((await t.app.db.select().from(rounds).where(eq(rounds.id, w.round.id)))[0]).toEqual(before);
+    expect(await t.app.db.select().from(roundChanges).where(eq(roundChanges.roundId, w.round.id))).toEqual([]);
+  });
+
   it('sort the staff list by name, page by page, without repeating or skipping anyone', async () => {
     const tag = randomUUID().slice(0, 8);
     for (const name of ['丙', '甲', '乙', '丁', '戊']) await makeUser(t.app.db, { roles: ['provincial'], name: `${tag}${name}` });

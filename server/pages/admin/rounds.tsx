@@ -138,7 +138,8 @@ function defaultValues(): Values {
 
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? (v[0] ?? '') : (v ?? ''));
 // a whole number goes as a number; anything else as typed, for the schema to refuse beside its field
-const whole = (s: string) => (/^-?\d+$/.test(s.trim()) ? Number(s.trim()) : s);
+// a number with a fraction goes as a number too, so that the schema says it is not whole, not that it is no number
+const whole = (s: string) => (/^-?\d+(\.\d+)?$/.test(s.trim()) ? Number(s.trim()) : s);
 // yuan may be typed with thousands separators, as the pages show them
 const money = (s: string) => s.replace(/[,，\s]/g, '');
 // weights and the pass mark may have decimals
