@@ -389,6 +389,11 @@ describe('the administrator pages', () => {
     expect(swapped.text).toMatch(new RegExp(`name="excludedCategories" value="前沿新材料${tag}" checked`));
     expect(swapped.text).toContain(`name="excludedEntryIds" value="${newEntry}"`);
     expect(swapped.text).toMatch(new RegExp(`value="${w.entry.id}" checked[\\s\\S]*不属于所选目录版本`));
+    // the edition named in upper case is the same edition: its own entry is not marked as another's
+    const upper = await admin.get(`/admin/rounds/form/exclusions?editionId=${w.edition.id.toUpperCase()}&excludedEntryIds=${w.entry.id}`);
+    expect(upper.status).toBe(200);
+    expect(upper.text).toMatch(new RegExp(`value="${w.entry.id}" checked`));
+    expect(upper.text).not.toContain('不属于所选目录版本');
 
     // without scripts, the reload button shows the form again with the chosen edition's categories, and saves nothing
     const base = roundFormOf(first.text, { editionId: second.edition.id, insurerIds: w.round.insurerIds });

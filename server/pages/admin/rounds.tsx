@@ -409,7 +409,8 @@ function formValues(req: Request): Values {
  */
 async function exclusionsFor(p: PageCtx, editionId: string, v: Values): Promise<Exclusions> {
   const ctx = adminOf(p);
-  const edition = UUID.test(editionId) ? editionId : '';
+  // ids compare as the database spells them, lower case, whatever case the address used
+  const edition = UUID.test(editionId) ? editionId.toLowerCase() : '';
   const ids = list(v.excludedEntryIds);
   const [categories, found, search] = await Promise.all([
     edition ? getEdition(p.app, ctx.user, edition).then((e) => e.categories, () => []) : [],
