@@ -394,6 +394,9 @@ describe('the administrator pages', () => {
     expect(upper.status).toBe(200);
     expect(upper.text).toMatch(new RegExp(`value="${w.entry.id}" checked`));
     expect(upper.text).not.toContain('不属于所选目录版本');
+    // the same entry named twice, in either case, is one check box
+    const twice = await admin.get(`/admin/rounds/form/entries?editionId=${w.edition.id}&excludedEntryIds=${w.entry.id}&excludedEntryIds=${w.entry.id.toUpperCase()}`);
+    expect(twice.text.match(new RegExp(`id="exclude-${w.entry.id}"`, 'g'))).toHaveLength(1);
 
     // without scripts, the reload button shows the form again with the chosen edition's categories, and saves nothing
     const base = roundFormOf(first.text, { editionId: second.edition.id, insurerIds: w.round.insurerIds });

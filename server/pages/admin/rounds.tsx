@@ -417,7 +417,8 @@ async function exclusionsFor(p: PageCtx, editionId: string, v: Values): Promise<
     getEntries(p.app, ctx.user, ids),
     edition ? searchEntries(p.app, ctx.user, { edition, q: one(v.entryQ).slice(0, 100), limit: PICKS }).catch(() => null) : null,
   ]);
-  const excluded = ids.flatMap((id) => found.filter((e) => e.id === id.toLowerCase()).slice(0, 1));
+  // an id named twice (in either case) is one check box: two would share an element id and send it twice
+  const excluded = [...new Set(ids.map((id) => id.toLowerCase()))].flatMap((id) => found.filter((e) => e.id === id).slice(0, 1));
   return { editionId: edition, categories, excluded, search };
 }
 
