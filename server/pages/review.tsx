@@ -136,12 +136,12 @@ function Problems({ p, errors, id }: { p: PageCtx; errors: readonly FieldError[]
 }
 
 /** Points per criterion, as the rubric names them. */
-function ScoreList({ rubric, scores }: { rubric: Rubric | null; scores: Record<string, number> }) {
+function ScoreList({ p, rubric, scores }: { p: PageCtx; rubric: Rubric | null; scores: Record<string, number> }) {
   const criteria = rubric?.criteria ?? Object.keys(scores).map((key) => ({ key, label: key, maxPoints: 0, weight: 1 }));
   return (
     <ul class="scores">
       {criteria.map((c) => (
-        <li safe>{`${c.label}：${scores[c.key] ?? '—'}${c.maxPoints ? ` / ${c.maxPoints}` : ''}`}</li>
+        <li safe>{`${c.label}${p.t.colon}${scores[c.key] ?? '—'}${c.maxPoints ? ` / ${c.maxPoints}` : ''}`}</li>
       ))}
     </ul>
   );
@@ -172,9 +172,9 @@ function Panel({ p, view, data }: { p: PageCtx; view: CaseView; data: ReviewData
                 <td data-label={r.status}>
                   <span class={`badge expert-${a.status}`} safe>{r.statuses[a.status] ?? a.status}</span>
                   {a.overdue ? <span class="badge overdue" safe>{` ${p.t.casePage.overdue}`}</span> : ''}
-                  {a.conflict ? <span class="note" safe>{`${r.conflict[a.conflict] ?? a.conflict}${a.note ? `：${conflictText(a.note, p.locale)}` : ''}`}</span> : a.note ? <span class="note" safe>{a.note}</span> : ''}
+                  {a.conflict ? <span class="note" safe>{`${r.conflict[a.conflict] ?? a.conflict}${a.note ? `${p.t.colon}${conflictText(a.note, p.locale)}` : ''}`}</span> : a.note ? <span class="note" safe>{a.note}</span> : ''}
                 </td>
-                <td data-label={r.scores}>{a.scores ? <ScoreList rubric={data.rubric} scores={a.scores} /> : '—'}</td>
+                <td data-label={r.scores}>{a.scores ? <ScoreList p={p} rubric={data.rubric} scores={a.scores} /> : '—'}</td>
                 <td data-label={r.total} class="num" safe>{a.total === null ? '—' : a.total.toFixed(2)}</td>
                 <td data-label={r.opinion} safe>{a.opinion ?? '—'}</td>
               </tr>

@@ -179,6 +179,10 @@ describe('the administrator pages', () => {
     expect(en).toContain('Roles : Provincial reviewer → Municipal reviewer');
     expect(en).toContain('City : — → Ningbo');
     expect(en).not.toMatch(/\b(roles|city|active|true|false|330200)\b/);
+    // an English label takes an English colon, on the account's title and the dashboard alike
+    const page = (await admin.get(`/admin/users/${user.id}`)).text;
+    expect(page).toContain(`<h1>Account: ${user.name}</h1>`);
+    expect((await admin.get('/')).text).toContain('Your roles: ');
   });
 
   it("name each service's refusal beside its field: a clock set back, a duplicate insurer code, a round's rate, a calendar day of another year", async () => {
