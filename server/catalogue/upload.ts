@@ -23,7 +23,9 @@ const tooLarge = () =>
 function uploadError(err: unknown): unknown {
   if (!(err instanceof multer.MulterError)) {
     // busboy's own complaints (truncated body, bad part headers) are the client's doing
-    return err instanceof Error && !(err instanceof AppError) ? badRequest(`the multipart body is malformed: ${err.message}`) : err;
+    if (!(err instanceof Error) || err instanceof AppError) return err;
+    const message = `the multipart body is malformed: ${err.message}`;
+    return badRequest(message, [{ path: 'body', message, messageZh: uploadRefusalZh(''), code: 'multipart_malformed' }]);
   }
   switch (err.code) {
     case 'LIMIT_FILE_SIZE':

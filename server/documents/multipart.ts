@@ -91,7 +91,9 @@ function translate(err: unknown, req: Request): unknown {
   // file-system failures (ENOSPC, EACCES) are ours and stay 500; the rest are malformed bodies
   if (isSystemError(err)) return err;
   if (req.destroyed) return badRequest('the upload was interrupted');
-  return badRequest(`the multipart body could not be read: ${err instanceof Error ? err.message : 'unknown reason'}`);
+  const message = `the multipart body could not be read: ${err instanceof Error ? err.message : 'unknown reason'}`;
+  // busboy's complaint (a malformed part header, a body cut short) is English only: the form says it in Chinese too
+  return badRequest(message, [{ path: 'body', message, messageZh: uploadRefusalZh(''), code: 'multipart_malformed' }]);
 }
 
 function isSystemError(err: unknown): boolean {

@@ -70,7 +70,7 @@ function isDatabaseUnavailable(err: unknown): boolean {
 }
 
 /** SQLSTATE class 22 (data exception): text with NUL, an unpaired surrogate, a number out of range. */
-function isUnstorableValue(err: unknown): boolean {
+export function isUnstorableValue(err: unknown): boolean {
   const code = (err as { cause?: { code?: unknown } } | null)?.cause?.code ?? (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('22');
 }

@@ -55,7 +55,7 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
     <Layout p={p} title={view.number}>
       <p>
         <StateBadge p={p} state={view.state} />
-        {next ? <span safe>{` ${p.t.cases.next}${p.locale === 'zh' ? '：' : ': '}${next}`}</span> : ''}
+        {next ? <span safe>{` ${p.t.cases.next}${p.t.colon}${next}`}</span> : ''}
       </p>
       {done ? <p role="status" class="done" safe>{`${p.t.casePage.done} ${p.t.events[done]}`}</p> : ''}
       {news.saved ? <p role="status" class="done" safe>{p.t.application.saved}</p> : ''}

@@ -25,7 +25,7 @@ export function dashboardPage(router: Router) {
       <Layout p={p} title={d.title}>
         <p class="lead" safe>{d.welcome(ctx.user.name)}</p>
         <p>
-          <span safe>{`${d.yourRoles}：`}</span>
+          <span safe>{`${d.yourRoles}${p.t.colon}`}</span>
           <span safe>{roles.map((r) => p.t.roles[r]).join('、')}</span>
         </p>
         {hasAny(roles, CASE_ROLES) ? (

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { AppError, statusOf } from '../errors';
 import type { Logger } from '../logger';
+import { isUnstorableValue } from '../http/problem';
 import { Layout } from './layout';
 import { pageOf, problemText, render, type PageCtx } from './page';
 
@@ -65,6 +66,8 @@ export function pageErrors(log: Logger) {
     if (typeof given === 'number' && given >= 400 && given < 500) {
       return render(res, <Message p={p} title={p.t.errors.errorTitle} body={p.t.errors.badRequest} showId />, given);
     }
+    // text the database refuses (a NUL character, from a form or the address): the sender's mistake, as the API answers it
+    if (isUnstorableValue(err)) return render(res, <Message p={p} title={p.t.errors.errorTitle} body={p.t.errors.badRequest} showId />, 400);
     log.error({ err, requestId: req.id }, 'unhandled error on a page');
     return render(res, <Message p={p} title={p.t.errors.errorTitle} body={p.t.errors.errorBody} showId />, 500);
   };

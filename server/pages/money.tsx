@@ -95,7 +95,7 @@ function ProposalPage({ p, proposal, errors, done }: { p: PageCtx; proposal: Pro
   return (
     <Layout p={p} title={m.proposalTitle}>
       <p safe>{m.proposalFigures(yuan(proposal.budget), yuan(proposal.committed), yuan(proposal.available), yuan(proposal.total))}</p>
-      <p safe>{`${m.status}：${m.statuses[proposal.status]} · ${m.proposedAt(instant(proposal.proposedAt, p.locale))}`}</p>
+      <p safe>{`${m.status}${p.t.colon}${m.statuses[proposal.status]} · ${m.proposedAt(instant(proposal.proposedAt, p.locale))}`}</p>
       {done ? <p role="status" class="done" safe>{m.applied}</p> : ''}
       <FormProblems p={p} errors={errors} fields={[]} />
       <DataTable

@@ -100,7 +100,7 @@ function NoticePage({ p, notice, attempt, filed }: { p: PageCtx; notice: Notice;
   return (
     <Layout p={p} title={`${n.title} ${notice.number}`}>
       <p>
-        <NoticeStateTag p={p} state={notice.state} /> <span safe>{`${n.period}：${date(notice.startsOn, p.locale)} – ${date(notice.endsOn, p.locale)}`}</span>
+        <NoticeStateTag p={p} state={notice.state} /> <span safe>{`${n.period}${p.t.colon}${date(notice.startsOn, p.locale)} – ${date(notice.endsOn, p.locale)}`}</span>
       </p>
       {filed ? <p role="status" class="done" safe>{n.filed}</p> : ''}
       <DataTable

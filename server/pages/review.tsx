@@ -65,8 +65,9 @@ function fieldsOf(req: Request, name: string): string[] {
   return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
 }
 
-// a whole number typed as one goes to the service as a number; anything else as typed, for the schema to refuse
-const points = (text: string): number | string => (/^\s*-?\d{1,9}\s*$/.test(text) ? Number(text) : text);
+// a number typed as one goes to the service as a number (one with a fraction is refused as not whole);
+// anything else as typed, for the schema to refuse
+const points = (text: string): number | string => (/^\s*-?\d{1,9}(\.\d{1,9})?\s*$/.test(text) ? Number(text) : text);
 
 /** The event body of a review form, in the API's shape, and the values to show again if it is refused. */
 export function reviewBodyFrom(req: Request, type: CaseEventType): { body: Record<string, unknown>; values: Record<string, string> } {
@@ -136,12 +137,12 @@ function Problems({ p, errors, id }: { p: PageCtx; errors: readonly FieldError[]
 }
 
 /** Points per criterion, as the rubric names them. */
-function ScoreList({ rubric, scores }: { rubric: Rubric | null; scores: Record<string, number> }) {
+function ScoreList({ p, rubric, scores }: { p: PageCtx; rubric: Rubric | null; scores: Record<string, number> }) {
   const criteria = rubric?.criteria ?? Object.keys(scores).map((key) => ({ key, label: key, maxPoints: 0, weight: 1 }));
   return (
     <ul class="scores">
       {criteria.map((c) => (
-        <li safe>{`${c.label}：${scores[c.key] ?? '—'}${c.maxPoints ? ` / ${c.maxPoints}` : ''}`}</li>
+        <li safe>{`${c.label}${p.t.colon}${scores[c.key] ?? '—'}${c.maxPoints ? ` / ${c.maxPoints}` : ''}`}</li>
       ))}
     </ul>
   );
@@ -160,7 +161,7 @@ function Panel({ p, view, data }: { p: PageCtx; view: CaseView; data: ReviewData
       columns={[
         { header: r.expert, text: who },
         { header: r.status, cell: (a) => <ExpertStatus p={p} a={a} /> },
-        { header: r.scores, cell: (a) => (a.scores ? <ScoreList rubric={data.rubric} scores={a.scores} /> : '—') },
+        { header: r.scores, cell: (a) => (a.scores ? <ScoreList p={p} rubric={data.rubric} scores={a.scores} /> : '—') },
         { header: r.total, num: true, text: (a) => (a.total === null ? '—' : a.total.toFixed(2)) },
         { header: r.opinion, text: (a) => a.opinion ?? '—' },
       ]}
@@ -174,7 +175,7 @@ function ExpertStatus({ p, a }: { p: PageCtx; a: CaseView['experts'][number] }) 
     <>
       <span class={`badge expert-${a.status}`} safe>{r.statuses[a.status] ?? a.status}</span>
       {a.overdue ? <span class="badge overdue" safe>{` ${p.t.casePage.overdue}`}</span> : ''}
-      {a.conflict ? <span class="note" safe>{`${r.conflict[a.conflict] ?? a.conflict}${a.note ? `：${conflictText(a.note, p.locale)}` : ''}`}</span> : a.note ? <span class="note" safe>{a.note}</span> : ''}
+      {a.conflict ? <span class="note" safe>{`${r.conflict[a.conflict] ?? a.conflict}${a.note ? `${p.t.colon}${conflictText(a.note, p.locale)}` : ''}`}</span> : a.note ? <span class="note" safe>{a.note}</span> : ''}
     </>
   );
 }

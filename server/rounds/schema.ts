@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { documentTypes } from '../../db/schema/cases';
 import { yuanString } from '../domain/money';
+import { visibleText } from '../domain/text';
 
 // The round body of SPEC §3/§6. Rates travel as integer basis points (8000 = 80 %), never as
 // floats or percent strings, so that what the admin types is exactly what the subsidy uses.
@@ -51,7 +52,8 @@ const bp = (description: string) => z.int({ error: 'must be a whole number of ba
 const yuanOrOff = (description: string) => yuanString.nullable().meta({ description });
 
 const identity = {
-  name: z.string().trim().min(1, 'name is required').max(200),
+  // a name or reason of invisible characters alone (zero-width spaces) says nothing
+  name: visibleText(1, 200, 'name is required', '请填写批次名称'),
   year: z.int().min(2000).max(2100),
   editionId: z.uuid().meta({ description: 'a published catalogue edition' }),
   opensAt: instant('applications accepted from this instant'),
@@ -85,7 +87,7 @@ export const roundPatchSchema = z
   .strictObject({
     ...identity,
     ...parameters,
-    reason: z.string().trim().min(1, 'reason must not be empty').max(2000).meta({
+    reason: visibleText(1, 2000, 'reason must not be empty', '请填写变更理由').meta({
       description: 'why the rules change; required when the round already has submitted applications and a rule parameter changes',
     }),
   })

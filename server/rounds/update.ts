@@ -2,7 +2,7 @@ import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
 import { cases, roundChanges, rounds } from '../../db/schema';
 import type { ServiceContext } from '../context';
-import { conflict, notFound, unprocessable } from '../errors';
+import { AppError, conflict, notFound, unprocessable } from '../errors';
 import { toColumns, type RoundRow } from './columns';
 import { requireAdmin } from './access';
 import { roundFields, roundView, type RoundFields } from './present';
@@ -30,11 +30,12 @@ export async function updateRound(ctx: ServiceContext, id: string, patch: RoundP
     const next: RoundRow = { ...current, ...columns };
     const before = roundFields(current);
     const after = roundFields(next);
-    const changed = (Object.keys(after) as Field[]).filter((k) => stableJson(before[k]) !== stableJson(after[k]));
+    const changed = (Object.keys(after) as Field[]).filter((k) => comparable(k, before[k]) !== comparable(k, after[k]));
     if (changed.length === 0) return current;
     await refuseInvalid(tx, next, new Set(changed));
     if (changed.includes('editionId') && (await hasCases(tx, id, false))) {
-      throw conflict("the round's edition cannot change: its applications refer to entries of the current edition");
+      const message = "the round's edition cannot change: its applications refer to entries of the current edition";
+      throw new AppError('conflict', message, [{ path: 'editionId', code: 'round.edition_locked', message, messageZh: '本批次已有申请引用当前目录版本的条目，不能更换目录版本' }]);
     }
     const rules = changed.filter((k) => !FREE.has(k));
     const submitted = rules.length > 0 && (await hasCases(tx, id, true));
@@ -83,6 +84,11 @@ async function hasCases(tx: Tx, roundId: string, submittedOnly: boolean): Promis
 function pick(view: RoundFields, keys: Field[]): Record<string, unknown> {
   return Object.fromEntries(keys.map((k) => [k, view[k]]));
 }
+
+// Lists of choices whose order means nothing: the round form sends them in the order it lists them,
+// which need not be the order stored, and a form sent back unchanged changes no rule.
+const CHOICES: ReadonlySet<Field> = new Set(['insurerIds', 'excludedCategories', 'excludedEntryIds', 'requiredDocuments']);
+const comparable = (k: Field, v: unknown): string => stableJson(CHOICES.has(k) && Array.isArray(v) ? [...(v as string[])].sort() : v);
 
 // jsonb reorders object keys, so equality is judged on a key-sorted rendering.
 function stableJson(v: unknown): string {

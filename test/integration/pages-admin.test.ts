@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { catalogueEditions, insurers, settings, userInvitations, users } from '../../db/schema';
+import { catalogueEditions, insurers, roundChanges, rounds, settings, userInvitations, users } from '../../db/schema';
 import { makeEdition, makeUser } from '../../seeds/factories';
 import { useTestApp } from '../support/use-app';
 import { PageClient } from '../support/pages';
@@ -234,6 +234,10 @@ describe('the administrator pages', () => {
     expect(en).toContain('Roles : Provincial reviewer → Municipal reviewer');
     expect(en).toContain('City : — → Ningbo');
     expect(en).not.toMatch(/\b(roles|city|active|true|false|330200)\b/);
+    // an English label takes an English colon, on the account's title and the dashboard alike
+    const page = (await admin.get(`/admin/users/${user.id}`)).text;
+    expect(page).toContain(`<h1>Account: ${user.name}</h1>`);
+    expect((await admin.get('/')).text).toContain('Your roles: ');
   });
 
   it("name each service's refusal beside its field: a clock set back, a duplicate insurer code, a round's rate, a calendar day of another year", async () => {
@@ -444,6 +448,14 @@ describe('the administrator pages', () => {
     expect(swapped.text).toMatch(new RegExp(`name="excludedCategories" value="前沿新材料${tag}" checked`));
     expect(swapped.text).toContain(`name="excludedEntryIds" value="${newEntry}"`);
     expect(swapped.text).toMatch(new RegExp(`value="${w.entry.id}" checked[\\s\\S]*不属于所选目录版本`));
+    // the edition named in upper case is the same edition: its own entry is not marked as another's
+    const upper = await admin.get(`/admin/rounds/form/exclusions?editionId=${w.edition.id.toUpperCase()}&excludedEntryIds=${w.entry.id}`);
+    expect(upper.status).toBe(200);
+    expect(upper.text).toMatch(new RegExp(`value="${w.entry.id}" checked`));
+    expect(upper.text).not.toContain('不属于所选目录版本');
+    // the same entry named twice, in either case, is one check box
+    const twice = await admin.get(`/admin/rounds/form/entries?editionId=${w.edition.id}&excludedEntryIds=${w.entry.id}&excludedEntryIds=${w.entry.id.toUpperCase()}`);
+    expect(twice.text.match(new RegExp(`id="exclude-${w.entry.id}"`, 'g'))).toHaveLength(1);
 
     // without scripts, the reload button shows the form again with the chosen edition's categories, and saves nothing
     const base = roundFormOf(first.text, { editionId: second.edition.id, insurerIds: w.round.insurerIds });
@@ -460,6 +472,76 @@ describe('the administrator pages', () => {
     expect(refused.status).toBe(422);
     expect(refused.text).toMatch(/id="f-excludedEntryIds-error"[^>]*>\s*<span>不是本批次目录版本中的条目/);
     expect(refused.text).toMatch(new RegExp(`value="${newEntry}" checked[\\s\\S]*不属于所选目录版本`));
+  });
+
+  it("save a round's form sent back unchanged as no change, whatever order its lists are stored in", async () => {
+    const admin = await signedIn(w.people.admin.email);
+    await w.submittedCase();
+    const form = await admin.get(`/admin/rounds/${w.round.id}`);
+    // the boxes ticked, in the order the page lists them: the round stores them the other way round
+    const ticked = [...form.text.matchAll(/name="insurerIds" value="([^"]+)" checked/g)].map((m) => m[1] ?? '');
+    expect(ticked).toHaveLength(2);
+    await t.app.db.update(rounds).set({ insurerIds: [...ticked].reverse() }).where(eq(rounds.id, w.round.id));
+    const page = await admin.get(`/admin/rounds/${w.round.id}`);
+    const fields: Record<string, string | string[]> = Object.fromEntries(
+      [...page.text.matchAll(/<input(?![^>]*type="checkbox")[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)].map((m): [string, string] => [m[1] ?? '', (m[2] ?? '').replaceAll('&amp;', '&')]),
+    );
+    for (const list of ['insurerIds', 'requiredDocuments', 'excludedCategories', 'excludedEntryIds']) {
+      fields[list] = [...page.text.matchAll(new RegExp(`name="${list}" value="([^"]+)" checked`, 'g'))].map((m) => m[1] ?? '');
+    }
+    const before = (await t.app.db.select().from(rounds).where(eq(rounds.id, w.round.id)))[0];
+    const saved = await admin.post(`/admin/rounds/${w.round.id}`, { ...fields, editionId: w.round.editionId, reason: '' });
+    expect(saved.status).toBe(303);
+    const after = (await t.app.db.select().from(rounds).where(eq(rounds.id, w.round.id)))[0];
+    expect(after?.paramsVersion).toBe(before?.paramsVersion);
+    expect(await t.app.db.select().from(roundChanges).where(eq(roundChanges.roundId, w.round.id))).toEqual([]);
+  });
+
+  it("say in Chinese why a round with applications refuses a change: a rule changed without a reason, another edition", async () => {
+    const admin = await signedIn(w.people.admin.email);
+    await w.submittedCase();
+    const second = await makeEdition(t.app.db, [{ name: `氮化镓外延片${randomUUID().slice(0, 6)}` }], { year: 2027 });
+    const page = await admin.get(`/admin/rounds/${w.round.id}`);
+    const fields = { ...roundFormOf(page.text, { editionId: w.round.editionId, insurerIds: w.round.insurerIds }), name: w.round.name, reason: '' };
+    const before = (await t.app.db.select().from(rounds).where(eq(rounds.id, w.round.id)))[0];
+
+    const noReason = await admin.post(`/admin/rounds/${w.round.id}`, { ...fields, rateBp: '7000' });
+    expect(noReason.status).toBe(409);
+    const said = /id="f-reason-error"><span>([^<]*)</.exec(noReason.text)?.[1] ?? '';
+    expect(said).toContain('须填写变更理由');
+    expect(said).toContain('补偿比例');
+    expect(said).not.toMatch(/needs a reason|rateBp/);
+
+    const otherEdition = await admin.post(`/admin/rounds/${w.round.id}`, { ...fields, editionId: second.edition.id, reason: '换用新目录' });
+    expect(otherEdition.status).toBe(409);
+    const why = /id="f-editionId-error"><span>([^<]*)</.exec(otherEdition.text)?.[1] ?? '';
+    expect(why).toMatch(/[\u4e00-\u9fff]/);
+    expect(otherEdition.text).not.toContain('cannot change');
+
+    expect((await t.app.db.select().from(rounds).where(eq(rounds.id, w.round.id)))[0]).toEqual(before);
+    expect(await t.app.db.select().from(roundChanges).where(eq(roundChanges.roundId, w.round.id))).toEqual([]);
+  });
+
+  it("refuse a round name or change reason that shows nothing, and a rate with a fraction as not whole, in Chinese", async () => {
+    const admin = await signedIn(w.people.admin.email);
+    await w.submittedCase();
+    const page = await admin.get(`/admin/rounds/${w.round.id}`);
+    const fields = { ...roundFormOf(page.text, { editionId: w.round.editionId, insurerIds: w.round.insurerIds }), name: w.round.name };
+    const before = (await t.app.db.select().from(rounds).where(eq(rounds.id, w.round.id)))[0];
+    const said = (html: string, id: string) => new RegExp(`id="f-${id}-error"><span>([^<]*)<`).exec(html)?.[1] ?? '';
+
+    const invisible = await admin.post(`/admin/rounds/${w.round.id}`, { ...fields, name: '\u200b\u200b' });
+    expect(invisible.status).toBe(400);
+    expect(said(invisible.text, 'name')).toMatch(/[\u4e00-\u9fff]/);
+    const noReason = await admin.post(`/admin/rounds/${w.round.id}`, { ...fields, rateBp: '7000', reason: '\u200b' });
+    expect(noReason.status).toBe(400);
+    expect(said(noReason.text, 'reason')).toMatch(/[\u4e00-\u9fff]/);
+    const fraction = await admin.post(`/admin/rounds/${w.round.id}`, { ...fields, rateBp: '80.5', reason: '调整补偿比例' });
+    expect(fraction.status).toBe(400);
+    expect(said(fraction.text, 'rateBp')).toBe('应填写整数');
+
+    expect((await t.app.db.select().from(rounds).where(eq(rounds.id, w.round.id)))[0]).toEqual(before);
+    expect(await t.app.db.select().from(roundChanges).where(eq(roundChanges.roundId, w.round.id))).toEqual([]);
   });
 
   it('sort the staff list by name, page by page, without repeating or skipping anyone', async () => {

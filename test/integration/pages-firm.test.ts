@@ -245,6 +245,21 @@ describe('document uploads from the case page', () => {
     expect(await documentsOf(id)).toEqual([]);
   });
 
+  it('says in Chinese that a multipart body it cannot read is refused, and keeps nothing', async () => {
+    const id = await w.createCase();
+    const b = await signedIn(w.people.firm.email);
+    const form = new FormData();
+    form.append('_csrf', await tokenOf(b, `/cases/${id}`));
+    form.append('type', 'business_license');
+    // a NUL in the file name breaks the part's header
+    form.append('file', new Blob([new Uint8Array(pdfBytes('licence'))], { type: 'application/pdf' }), 'a\u0000b.pdf');
+    const res = await b.postMultipart(`/cases/${id}/documents`, form);
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('上传的表单无法读取');
+    expect(res.text).not.toContain('multipart body');
+    expect(await documentsOf(id)).toEqual([]);
+  });
+
   it("answers 404 to another firm and 403 to a reviewer who sees the case, storing nothing", async () => {
     const id = await w.caseIn('revision');
     const before = (await documentsOf(id)).length;

@@ -99,6 +99,10 @@ describe('the score form', () => {
     const words = await b.post(`/cases/${id}/events`, { ...form, 'scores.innovation': 'abc' });
     expect(words.status).toBe(400);
     expect(words.text).toContain('id="s-innovation-error"');
+    // a number with a fraction is a number: what is wrong with it is that points are whole
+    const fraction = await b.post(`/cases/${id}/events`, { ...form, 'scores.innovation': '10.5' });
+    expect(fraction.status).toBe(400);
+    expect(fraction.text).toMatch(/id="s-innovation-error"><span>应填写整数<\/span>/);
 
     const done = await b.post(`/cases/${id}/events`, { ...form, 'scores.innovation': '25' });
     expect(done.status).toBe(303);

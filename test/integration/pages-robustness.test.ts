@@ -60,6 +60,25 @@ describe('the catalogue import form', () => {
   });
 });
 
+describe('a multipart body that cannot be read', () => {
+  it('is refused in Chinese on the catalogue import page', async () => {
+    const admin = new PageClient(t.url);
+    await admin.signIn(w.people.admin.email);
+    const page = await admin.get('/admin/catalogue');
+    const form = new FormData();
+    form.set('_csrf', PageClient.csrfOf(page.text));
+    form.set('year', '2026');
+    form.set('docNumber', '浙经信材料〔2026〕1号');
+    form.set('effectiveOn', '2026-02-01');
+    // a NUL in the file name breaks the part's header
+    form.set('file', new Blob(['name\n'], { type: 'text/csv' }), 'a\u0000b.csv');
+    const res = await admin.postMultipart('/admin/catalogue/editions', form);
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('上传的表单无法读取');
+    expect(res.text).not.toContain('multipart body');
+  });
+});
+
 describe('a moment of overload', () => {
   it('is said in the page language with when to come back, not in the service words', async () => {
     const b = new PageClient(t.url);
@@ -75,5 +94,25 @@ describe('a moment of overload', () => {
     } finally {
       hashing.maxWaitMs = allowed;
     }
+  });
+});
+
+describe('text the database cannot store', () => {
+  it('in a search of the public catalogue is a refusal in the styled page, not a failure of ours', async () => {
+    const res = await new PageClient(t.url).get('/catalogue?q=a%00b');
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('<html lang="zh-CN">');
+    expect(res.text).toContain('请求无法处理，请检查后重试。');
+  });
+
+  it('in a signed-in list filter or a form field is refused the same way', async () => {
+    const firm = new PageClient(t.url);
+    await firm.signIn(w.people.firm.email);
+    expect((await firm.get('/cases?state=%00')).status).toBe(400);
+    const admin = new PageClient(t.url);
+    await admin.signIn(w.people.admin.email);
+    const res = await admin.get('/admin/users?q=%00');
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('请求无法处理，请检查后重试。');
   });
 });

@@ -90,6 +90,8 @@ describe('each rule of SPEC §5, broken alone and then fixed', () => {
     { rule: 'not an affiliate', breaks: () => ({ userUnit: { notAffiliate: false } }), fixes: () => ({ userUnit: { notAffiliate: true } }), expected: 'user_unit.affiliate @ userUnit.notAffiliate' },
     { rule: 'not a trader', breaks: () => ({ userUnit: { notTrader: undefined } }), fixes: () => ({ userUnit: { notTrader: true } }), expected: 'user_unit.trader @ userUnit.notTrader' },
     { rule: 'material name given', breaks: () => ({ material: { name: '' } }), fixes: () => ({ material: { name: '超纯氨' } }), expected: 'material.name.missing @ material.name' },
+    { rule: 'material name visible', breaks: () => ({ material: { name: '\u200b\u200b' } }), fixes: () => ({ material: { name: '超纯氨' } }), expected: 'material.name.missing @ material.name' },
+    { rule: 'policy number visible', breaks: () => ({ policy: { number: '\u200b' } }), fixes: () => ({ policy: { number: 'PICC-2026-0001' } }), expected: 'policy.number.missing @ policy.number' },
     { rule: 'payment date given', breaks: () => ({ policy: { paidOn: undefined } }), fixes: () => ({ policy: { paidOn: '2026-03-25' } }), expected: 'policy.paid_on.missing @ policy.paidOn' },
   ];
 

@@ -1,5 +1,6 @@
 import type { CaseRow } from '../../engine/scope';
 import { problem, type Rule } from './problem';
+import { visibleLength } from '../../domain/text';
 
 // Drafts may be incomplete; a submitted application may not (SPEC §5). The batch number is
 // optional: not every first-batch delivery carries one.
@@ -34,7 +35,8 @@ const FIELDS: Field[] = [
   field('policy.paidOn', 'the premium payment date', '保费支付日期', (r) => r.policy.paidOn),
 ];
 
-const isEmpty = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+// text of invisible characters alone (zero-width spaces) gives nothing a reviewer can read
+const isEmpty = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && visibleLength(v) === 0);
 
 /** `contract.signedOn` → `contract.signed_on.missing`, in the snake case of the other codes. */
 export const missingCode = (path: string) => `${path.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}.missing`;

@@ -55,7 +55,7 @@ async function show(req: Request, res: Response, attempt: Attempt | null, status
 }
 
 /** A datetime-local value (Beijing time, as the pages speak it) as an instant with its offset. */
-export const beijing = (local: string) => (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(local) ? `${local}:00+08:00` : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(local) ? `${local}+08:00` : local);
+export const beijing = (local: string) => (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(local) ? `${local}:00+08:00` : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?$/.test(local) ? `${local}+08:00` : local);
 
 export function adminClock(router: Router) {
   router.get('/admin/clock', (req, res) => show(req, res, null));

@@ -22,6 +22,8 @@ import { date, yuan } from '../format';
 import { idParam, type PageCtx, pageOf, problemText, render } from '../page';
 import { AdminLayout, adminOf, atFields, doneOf, problemsOf, statusOfProblem } from './common';
 import { beijing } from './clock';
+import { adminZh } from '../i18n/admin-zh';
+import { adminEn } from '../i18n/admin-en';
 
 // Rounds and their rules (SPEC §3, §4, §6): the services of POST and PATCH /rounds. The form
 // speaks the body's own units: basis points for rates, yuan for money, working days for clocks.
@@ -58,9 +60,18 @@ const crit = (i: number, part: string) => `rubric.criteria.${i}.${part}`;
 const PICKS = 20;
 const LISTS = ['insurerIds', 'requiredDocuments', 'excludedCategories', 'excludedEntryIds'] as const;
 
-const local = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
-/** An instant as a datetime-local value in Beijing time. */
-const beijingLocal = (iso: string) => local.format(new Date(iso)).replace(' ', 'T');
+const local = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+/**
+ * An instant as a datetime-local value in Beijing time: to the minute, or to the second and
+ * millisecond when it has them (a round opened by the API), so that the form sent back unchanged
+ * names the same instant.
+ */
+const beijingLocal = (iso: string) => {
+  const d = new Date(iso);
+  const full = local.format(d).replace(' ', 'T');
+  const ms = d.getUTCMilliseconds();
+  return ms ? `${full}.${String(ms).padStart(3, '0')}` : full.endsWith(':00') ? full.slice(0, -3) : full;
+};
 
 function valuesOfRound(r: RoundView): Values {
   const v: Values = {
@@ -128,7 +139,8 @@ function defaultValues(): Values {
 
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? (v[0] ?? '') : (v ?? ''));
 // a whole number goes as a number; anything else as typed, for the schema to refuse beside its field
-const whole = (s: string) => (/^-?\d+$/.test(s.trim()) ? Number(s.trim()) : s);
+// a number with a fraction goes as a number too, so that the schema says it is not whole, not that it is no number
+const whole = (s: string) => (/^-?\d+(\.\d+)?$/.test(s.trim()) ? Number(s.trim()) : s);
 // yuan may be typed with thousands separators, as the pages show them
 const money = (s: string) => s.replace(/[,，\s]/g, '');
 // weights and the pass mark may have decimals
@@ -377,14 +389,16 @@ function formValues(req: Request): Values {
  */
 async function exclusionsFor(p: PageCtx, editionId: string, v: Values): Promise<Exclusions> {
   const ctx = adminOf(p);
-  const edition = UUID.test(editionId) ? editionId : '';
+  // ids compare as the database spells them, lower case, whatever case the address used
+  const edition = UUID.test(editionId) ? editionId.toLowerCase() : '';
   const ids = list(v.excludedEntryIds);
   const [categories, found, search] = await Promise.all([
     edition ? getEdition(p.app, ctx.user, edition).then((e) => e.categories, () => []) : [],
     getEntries(p.app, ctx.user, ids),
     edition ? searchEntries(p.app, ctx.user, { edition, q: one(v.entryQ).slice(0, 100), limit: PICKS }).catch(() => null) : null,
   ]);
-  const excluded = ids.flatMap((id) => found.filter((e) => e.id === id.toLowerCase()).slice(0, 1));
+  // an id named twice (in either case) is one check box: two would share an element id and send it twice
+  const excluded = [...new Set(ids.map((id) => id.toLowerCase()))].flatMap((id) => found.filter((e) => e.id === id).slice(0, 1));
   return { editionId: edition, categories, excluded, search };
 }
 
@@ -484,13 +498,21 @@ export function adminRounds(router: Router) {
     try {
       await updateRound(ctx, round.id, parsed.data);
     } catch (err) {
-      // a rule change under submitted applications that lacks a reason names the rules it changes: the reason is missing
-      const wantsReason = err instanceof AppError && err.kind === 'conflict' && Array.isArray(err.extra.fields);
-      const errors = problemsOf(err).map((e) => (wantsReason && e.path === 'form' ? { ...e, path: 'reason' } : e));
-      return showForm(req, res, round, { values, errors: atFields(errors, fieldPath) }, statusOfProblem(err));
+      return showForm(req, res, round, { values, errors: atFields(refusalWords(err), fieldPath) }, statusOfProblem(err));
     }
     res.redirect(303, `/admin/rounds/${round.id}?done=updated`);
   });
+}
+
+/**
+ * A round edit's refusals in both languages: a rule change under submitted applications that lacks a
+ * reason names the rules it changes, by their names on the form, beside the missing reason.
+ */
+function refusalWords(err: unknown): FieldError[] {
+  const fields = err instanceof AppError && err.kind === 'conflict' && Array.isArray(err.extra.fields) ? err.extra.fields.filter((f): f is string => typeof f === 'string') : null;
+  if (!fields) return problemsOf(err);
+  const say = (t: typeof adminZh.rounds) => t.reasonNeeded(t.fieldList(fields.map((f) => t.fieldNames[f] ?? f)));
+  return [{ path: 'reason', code: 'round.reason_required', message: say(adminEn.rounds), messageZh: say(adminZh.rounds) }];
 }
 
 /** The problems of one field or list, tied to it by id. */

@@ -227,7 +227,7 @@ function UserPage({ p, user, insurers, attempt, actionErrors, done }: { p: PageC
   const isFirm = user.roles.includes('firm');
   const inv = user.invitation;
   return (
-    <AdminLayout p={p} title={`${u.detail}：${user.name}`} done={done}>
+    <AdminLayout p={p} title={`${u.detail}${p.t.colon}${user.name}`} done={done}>
       <dl class="summary">
         <dt safe>{u.email}</dt>
         <dd safe>{user.email}</dd>
@@ -309,7 +309,7 @@ function UserPage({ p, user, insurers, attempt, actionErrors, done }: { p: PageC
                   {changedFields(p, insurers, c).map(([label, before, after]) => (
                     <li>
                       <span safe>{label}</span>
-                      <span safe>{`${p.locale === 'zh' ? '：' : ': '}${before} → ${after}`}</span>
+                      <span safe>{`${p.t.colon}${before} → ${after}`}</span>
                     </li>
                   ))}
                 </ul>

@@ -7,6 +7,7 @@ export const en: Messages = {
   programme: 'Zhejiang First-Batch Application Insurance Compensation for Key New Materials',
   programmeShort: 'First-batch insurance compensation',
   skip: 'Skip to content',
+  colon: ': ',
   nav: { label: 'Main navigation', home: 'Dashboard', cases: 'Applications', inbox: 'Inbox', catalogue: 'Catalogue', notices: 'Public notice', money: 'Subsidy funds', login: 'Sign in', logout: 'Sign out' },
   signedInAs: (name) => `Signed in as ${name}`,
   roles: { firm: 'Material firm', municipal: 'Municipal reviewer', provincial: 'Provincial reviewer', expert: 'Expert', insurer: 'Insurer', finance: 'Finance', admin: 'Administrator' },

@@ -9,6 +9,8 @@ export const zh = {
   programme: '浙江省重点新材料首批次应用保险补偿',
   programmeShort: '首批次保险补偿',
   skip: '跳到正文',
+  /** between a label and its value: the full-width colon in Chinese, a colon and a space in English */
+  colon: '：',
   nav: { label: '主导航', home: '工作台', cases: '申请列表', inbox: '待办', catalogue: '目录查询', notices: '公示', money: '补偿资金', login: '登录', logout: '退出登录' },
   signedInAs: (name: string) => `当前用户：${name}`,
   roles: { firm: '申报企业', municipal: '市级审核', provincial: '省级审核', expert: '专家', insurer: '保险公司', finance: '财务', admin: '管理员' },
