@@ -14,20 +14,21 @@ export async function getEdition(app: AppContext, viewer: User | null, id: strin
   return editionView(app.db, edition);
 }
 
+// an entry as the search lists it, with its edition's status to decide who sees it
+const entryColumns = {
+  id: catalogueEntries.id,
+  editionId: catalogueEntries.editionId,
+  seq: catalogueEntries.seq,
+  name: catalogueEntries.name,
+  requirements: catalogueEntries.requirements,
+  status: catalogueEditions.status,
+};
+const entriesWithEdition = (app: AppContext) =>
+  app.db.select(entryColumns).from(catalogueEntries).innerJoin(catalogueEditions, eq(catalogueEditions.id, catalogueEntries.editionId));
+
 /** One entry of a catalogue, as the search lists it; an entry of a draft edition only to administrators. */
 export async function getEntry(app: AppContext, viewer: User | null, id: string) {
-  const [found] = await app.db
-    .select({
-      id: catalogueEntries.id,
-      editionId: catalogueEntries.editionId,
-      seq: catalogueEntries.seq,
-      name: catalogueEntries.name,
-      requirements: catalogueEntries.requirements,
-      status: catalogueEditions.status,
-    })
-    .from(catalogueEntries)
-    .innerJoin(catalogueEditions, eq(catalogueEditions.id, catalogueEntries.editionId))
-    .where(eq(catalogueEntries.id, id));
+  const [found] = await entriesWithEdition(app).where(eq(catalogueEntries.id, id));
   if (!found || (found.status === 'draft' && !isAdmin(viewer))) throw notFound('catalogue entry');
   const { status: _status, ...entry } = found;
   return entry;
@@ -37,18 +38,6 @@ export async function getEntry(app: AppContext, viewer: User | null, id: string)
 export async function getEntries(app: AppContext, viewer: User | null, ids: readonly string[]) {
   const wanted = ids.filter((id) => UUID.test(id));
   if (wanted.length === 0) return [];
-  const found = await app.db
-    .select({
-      id: catalogueEntries.id,
-      editionId: catalogueEntries.editionId,
-      seq: catalogueEntries.seq,
-      name: catalogueEntries.name,
-      requirements: catalogueEntries.requirements,
-      status: catalogueEditions.status,
-    })
-    .from(catalogueEntries)
-    .innerJoin(catalogueEditions, eq(catalogueEditions.id, catalogueEntries.editionId))
-    .where(inArray(catalogueEntries.id, wanted))
-    .orderBy(asc(catalogueEntries.seq));
+  const found = await entriesWithEdition(app).where(inArray(catalogueEntries.id, wanted)).orderBy(asc(catalogueEntries.seq));
   return found.filter((e) => e.status !== 'draft' || isAdmin(viewer)).map(({ status: _status, ...entry }) => entry);
 }
