@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, asc, eq } from 'drizzle-orm';
-import { cases, clocks, disbursementBatches, emailDeliveries, enterprises, history, payments, timers } from '../../db/schema';
+import { cases, clocks, disbursementBatches, emailDeliveries, enterprises, history, outbox, payments, taskClaims, timers } from '../../db/schema';
 import { makeRound, makeUser } from '../../seeds/factories';
 import { violatedUniqueIndex } from '../../db/errors';
 import { shanghaiDate } from '../../server/calendar/dates';
@@ -983,5 +983,24 @@ describe('the payment clock', () => {
     // paid late, it settles; the batch no longer shows overdue
     const settled = await ok(batch.id, { type: 'SETTLE', payments: [{ caseId: batch.cases[0]?.caseId, reference: 'LATE-1', paidOn: shanghaiDate(t.app.clock.now()) }] }, w.tokens.finance);
     expect(settled).toMatchObject({ state: 'settled', payment: { overdue: false } });
+  });
+});
+
+describe('cases moved by a batch', () => {
+  it('gives back the finance claim of a case once it is put into a batch', async () => {
+    const a = await example1();
+    expect((await t.api.post(`/tasks/${a}/claim`, {}, w.tokens.finance)).status).toBe(200);
+    await create([a]);
+    expect(await t.app.db.select().from(taskClaims).where(eq(taskClaims.caseId, a))).toEqual([]);
+  });
+
+  it('queues each email of the cases it moves once', async () => {
+    const a = await example1();
+    const batch = await approvedBatch([a]);
+    await ok(batch.id, { type: 'SETTLE', payments: [{ caseId: a, reference: 'MX-1', paidOn: today() }] }, w.tokens.finance);
+    const mails = await t.app.db.select().from(emailDeliveries).where(eq(emailDeliveries.ownerId, a));
+    const queued = (await t.app.db.select().from(outbox).where(eq(outbox.topic, 'email'))).map((r) => (r.payload as { deliveryId: string }).deliveryId);
+    expect(mails.length).toBeGreaterThan(1);
+    for (const m of mails) expect(queued.filter((d) => d === m.id), m.template).toHaveLength(1);
   });
 });

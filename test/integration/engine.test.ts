@@ -268,3 +268,13 @@ describe('many owners moved in one transaction (a batch, a pro-rata reduction)',
     expect(await Promise.all(ids.map(historyCount))).toEqual(before.map((n) => n + 2));
   });
 });
+
+// the genesis link in a unit of work (planted-bug review of the pipelined writes)
+describe('a unit of work over an owner with no history yet', () => {
+  it('links its first entry to the genesis hash', async () => {
+    const id = crypto.randomUUID();
+    const e = { ownerKind: 'round' as const, ownerId: id, eventType: 'CREATE', actorId: null, actorRole: 'system', at: new Date(), requestId: null, stateBefore: null, stateAfter: 'draft', payload: {}, machineVersion: 'round@test' };
+    await t.app.db.transaction((tx) => withBatchedWrites(tx, 'round', [id], () => appendHistory(tx, e)));
+    expect(await verifyChain(t.app.db, 'round', id)).toMatchObject({ valid: true, entries: 1 });
+  });
+});

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { userInvitations } from '../../db/schema';
+import { notifications, userInvitations } from '../../db/schema';
 import { makeUser } from '../../seeds/factories';
 import { mailTime } from '../../server/mail/templates';
 import { startTestApp, type TestApp } from '../support/app';
@@ -157,5 +157,12 @@ describe('an invitation by email', () => {
     const token = await mailedToken(email);
     const results = await Promise.all([accept(token), accept(token, 'Second-2026-wafer')]);
     expect(results.map((r) => r.status).sort()).toEqual([200, 410]);
+  });
+});
+
+describe('an invitation email', () => {
+  it('is an email only: no in-app notification for the invited account', async () => {
+    const { id } = await invite();
+    expect(await t.app.db.select().from(notifications).where(eq(notifications.userId, id))).toEqual([]);
   });
 });

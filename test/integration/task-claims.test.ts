@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { taskClaims } from '../../db/schema';
 import { makeUser } from '../../seeds/factories';
 import { useTestApp } from '../support/use-app';
 
@@ -92,5 +94,14 @@ describe('taking tasks from a shared inbox', () => {
     for (const who of ['firm', 'expert', 'admin'] as const) expect((await t.api.post(`/tasks/${id}/claim`, {}, w.tokens[who])).status, who).toBe(403);
     expect((await t.api.post(`/tasks/${id}/claim`, {})).status).toBe(401);
     expect((await t.api.delete(`/tasks/${id}/claim`, w.tokens.firm)).status).toBe(403);
+  });
+});
+
+describe('a claim when its case moves on', () => {
+  it('is given back by the transition that leaves its task', async () => {
+    const id = await w.submittedCase();
+    expect((await t.api.post(`/tasks/${id}/claim`, {}, w.tokens.municipal)).status).toBe(200);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'RETURN', reasons: [{ message: '补充' }] }, w.tokens.municipal)).status).toBe(200);
+    expect(await t.app.db.select().from(taskClaims).where(eq(taskClaims.caseId, id))).toEqual([]);
   });
 });

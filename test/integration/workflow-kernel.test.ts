@@ -1,16 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import { setup, type StateValue } from 'xstate';
 import type { DbOrTx, Tx } from '../../db/client';
-import { calendarDays, clocks, emailDeliveries, eventReceipts, history, outbox, timers, users } from '../../db/schema';
+import { calendarDays, clockEvents, clocks, emailDeliveries, eventReceipts, history, outbox, timers, users } from '../../db/schema';
 import { deliverEvent, deliveryPayload } from '../../server/engine/deliver';
 import { executeEffects } from '../../server/engine/effects';
+import { PendingWrites } from '../../server/engine/pending';
+import { readOpenClocks } from '../../server/engine/clocks';
 import { recomputeClocks } from '../../server/engine/recompute';
 import { fireTimer } from '../../server/engine/timers';
 import { registerWorkflow, type AnyWorkflow } from '../../server/workflows';
 import { defaultClockLengths } from '../../server/engine/clock-kinds';
 import { applyEvent, initialState } from '../../server/engine/transition';
-import { verifyChain } from '../../server/engine/history';
+import { appendHistory, verifyChain } from '../../server/engine/history';
 import type { WorkflowDefinition } from '../../server/engine/workflow';
 import type { TemplateName } from '../../server/mail/templates';
 import type { EventMeta, RecipientGroup } from '../../workflows/case/types';
@@ -389,5 +391,123 @@ describe('a calendar correction', () => {
     expect(mine[0]).not.toHaveProperty('caseId');
     expect((await clocksOf(id, 'calendar'))[0]?.dueOn).toBe(plain?.dueOn);
     await t.app.db.delete(calendarDays).where(eq(calendarDays.date, clock.dueOn));
+  });
+});
+
+// what the planted-bug review of the pipelined writes showed untested
+describe('one transition that starts a clock and then acts on it (PendingWrites)', () => {
+  it('sees its own start: started, paused, resumed and stopped in one transition, each logged once', async () => {
+    const id = await newItem();
+    await t.app.db.transaction(async (tx) => {
+      const now = t.app.clock.now();
+      const { scope } = await demo().prepare(tx, await load(tx, id, true), { type: 'OPEN', meta: { at: now.toISOString(), actorId: null, role: 'system' } }, now);
+      // as applyEvent does: the open clocks read with the row, the writes issued together at the end
+      const pending = new PendingWrites();
+      pending.openClocks = await readOpenClocks(tx, scope.owner);
+      await executeEffects({ ...scope, pending }, [
+        { type: 'startClock', params: { kind: 'calendar' } },
+        { type: 'pauseClock', params: { kind: 'calendar' } },
+        { type: 'resumeClock', params: { kind: 'calendar' } },
+        { type: 'stopClock', params: { kind: 'calendar' } },
+      ]);
+      await pending.flush(tx);
+    });
+    const [clock, ...more] = await clocksOf(id, 'calendar');
+    expect(more).toEqual([]);
+    expect(clock?.status).toBe('stopped');
+    const events = await t.app.db.select().from(clockEvents).where(eq(clockEvents.clockId, clock?.id ?? ''));
+    expect(events.map((e) => e.kind).sort()).toEqual(['pause', 'resume', 'start', 'stop']);
+    const armed = await t.app.db.select().from(timers).where(and(eq(timers.clockId, clock?.id ?? ''), isNull(timers.firedAt), isNull(timers.cancelledAt)));
+    expect(armed).toEqual([]);
+  });
+
+  it('leaves a fired reminder fired, not cancelled, when its clock stops', async () => {
+    const id = await newItem();
+    await send(id, 'OPEN');
+    const [clock] = await clocksOf(id, 'revision');
+    const [reminder] = await t.app.db.select().from(timers).where(and(eq(timers.clockId, clock?.id ?? ''), eq(timers.purpose, 'reminder')));
+    if (!reminder) throw new Error('no reminder armed');
+    await t.app.db.update(timers).set({ fireAt: new Date(t.app.clock.now().getTime() - 1000) }).where(eq(timers.id, reminder.id));
+    expect(await fireTimer(t.app, reminder.id)).toBe(true);
+    await send(id, 'CLOSE');
+    const [after] = await t.app.db.select().from(timers).where(eq(timers.id, reminder.id));
+    expect(after).toMatchObject({ cancelledAt: null });
+    expect(after?.firedAt).not.toBeNull();
+  });
+});
+
+describe('an expiry fired through the transition', () => {
+  it("sees the clock its timer just expired: the expired clock is not stopped again by the expiry's own event", async () => {
+    const id = await newItem();
+    await send(id, 'OPEN');
+    const [clock] = await clocksOf(id, 'revision');
+    const [expiry] = await t.app.db.select().from(timers).where(and(eq(timers.clockId, clock?.id ?? ''), eq(timers.purpose, 'expiry')));
+    if (!expiry) throw new Error('no expiry armed');
+    await t.app.db.update(timers).set({ fireAt: new Date(t.app.clock.now().getTime() - 1000) }).where(eq(timers.id, expiry.id));
+    expect(await fireTimer(t.app, expiry.id)).toBe(true);
+    expect((await load(t.app.db, id, false)).row.state).toBe('closed');
+    const [after] = await clocksOf(id, 'revision');
+    expect(after?.status).toBe('expired');
+    const events = await t.app.db.select().from(clockEvents).where(eq(clockEvents.clockId, clock?.id ?? ''));
+    expect(events.map((e) => e.kind).sort()).toEqual(['expire', 'start']);
+  });
+});
+
+describe('a kind stopped twice in one transition (PendingWrites)', () => {
+  it('stops the clock once: the second stop finds nothing open', async () => {
+    const id = await newItem();
+    await t.app.db.transaction(async (tx) => {
+      const now = t.app.clock.now();
+      const { scope } = await demo().prepare(tx, await load(tx, id, true), { type: 'OPEN', meta: { at: now.toISOString(), actorId: null, role: 'system' } }, now);
+      const pending = new PendingWrites();
+      pending.openClocks = await readOpenClocks(tx, scope.owner);
+      await executeEffects({ ...scope, pending }, [
+        { type: 'startClock', params: { kind: 'calendar' } },
+        { type: 'stopClock', params: { kind: 'calendar' } },
+        { type: 'stopClock', params: { kind: 'calendar' } },
+      ]);
+      await pending.flush(tx);
+    });
+    const [clock] = await clocksOf(id, 'calendar');
+    const events = await t.app.db.select().from(clockEvents).where(eq(clockEvents.clockId, clock?.id ?? ''));
+    expect(events.map((e) => e.kind).sort()).toEqual(['start', 'stop']);
+  });
+});
+
+describe('a message without a clock of its own', () => {
+  it('quotes the running deadline, not a newer paused one', async () => {
+    const id = await newItem();
+    await t.app.db.transaction((tx) => runEffects(tx, id, [{ type: 'startClock', params: { kind: 'calendar' } }]));
+    await t.app.db.transaction((tx) => runEffects(tx, id, [{ type: 'startClock', params: { kind: 'revision' } }, { type: 'pauseClock', params: { kind: 'revision' } }], 60_000));
+    await t.app.db.transaction((tx) => runEffects(tx, id, [{ type: 'notify', params: { template: 'case.submitted', to: ['firm'] } }], 120_000));
+    const [running] = await clocksOf(id, 'calendar');
+    const [paused] = await clocksOf(id, 'revision');
+    expect(paused?.dueOn).not.toBe(running?.dueOn);
+    const mails = await t.app.db.select().from(emailDeliveries).where(eq(emailDeliveries.ownerId, id));
+    expect(mails.map((m) => m.data.dueOn)).toEqual([running?.dueOn]);
+  });
+});
+
+describe('the chain tail a transition links to', () => {
+  it('is read under the row lock: an entry committed while the transition waited for the lock is linked to, not overwritten', async () => {
+    const id = await newItem();
+    let locked: () => void = () => undefined;
+    let release: () => void = () => undefined;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const go = new Promise<void>((r) => (release = r));
+    const holder = t.app.db.transaction(async (tx) => {
+      await load(tx, id, true);
+      locked();
+      await go;
+      await appendHistory(tx, { ownerKind: 'round', ownerId: id, eventType: 'NOTE', actorId: null, actorRole: 'system', at: new Date(), requestId: null, stateBefore: 'pending', stateAfter: 'pending', payload: {}, machineVersion: 'demo@1' });
+    });
+    await isLocked;
+    const sent = send(id, 'OPEN');
+    sent.catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 400));
+    release();
+    await holder;
+    await expect(sent).resolves.toBeDefined();
+    expect(await verifyChain(t.app.db, 'round', id)).toMatchObject({ valid: true, entries: 2 });
   });
 });
