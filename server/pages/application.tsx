@@ -16,9 +16,9 @@ import { gate } from '../http/roles';
 import type { ServiceContext } from '../context';
 import { statesWhereFirmMay } from '../../workflows/case/chart';
 import { Layout } from './layout';
-import { CsrfField, errorsAt, Field, FormProblems } from './components/form';
+import { CsrfField, errorsAt, Field, FormProblems, FieldProblems } from './components/form';
 import { yuan } from './format';
-import { field, idParam, type PageCtx, pageOf, problemText, render, serviceOf } from './page';
+import { field, idParam, type PageCtx, pageOf, render, serviceOf } from './page';
 import { requireCsrf } from './csrf';
 
 // The application form (SPEC §7 "Web pages"): every field of the case body, saved as a draft
@@ -113,16 +113,6 @@ async function pickerFor(ctx: ServiceContext, rounds: Rounds, v: Values, searchi
   return { chosen, search };
 }
 
-function Problem({ p, id, errors }: { p: PageCtx; id: string; errors: readonly FieldError[] }) {
-  if (errors.length === 0) return '';
-  return (
-    <p class="error" id={id}>
-      {errors.map((e) => (
-        <span safe>{problemText(e, p.locale)}</span>
-      ))}
-    </p>
-  );
-}
 
 function Select({ p, name, label, value, options, empty, errors }: { p: PageCtx; name: string; label: string; value: string; options: { value: string; label: string }[]; empty: string; errors: readonly FieldError[] }) {
   const id = `f-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
@@ -130,7 +120,7 @@ function Select({ p, name, label, value, options, empty, errors }: { p: PageCtx;
   return (
     <div class={mine.length ? 'field invalid' : 'field'}>
       <label for={id} safe>{label}</label>
-      <Problem p={p} id={`${id}-error`} errors={mine} />
+      <FieldProblems p={p} id={`${id}-error`} errors={mine} />
       <select id={id} name={name} aria-invalid={mine.length ? 'true' : undefined} aria-describedby={mine.length ? `${id}-error` : undefined}>
         <option value="" safe>{empty}</option>
         {options.map((o) => (
@@ -146,7 +136,7 @@ function Check({ p, name, label, checked, errors }: { p: PageCtx; name: string; 
   const mine = errorsAt(errors, name);
   return (
     <div class={mine.length ? 'field check invalid' : 'field check'}>
-      <Problem p={p} id={`${id}-error`} errors={mine} />
+      <FieldProblems p={p} id={`${id}-error`} errors={mine} />
       <span>
         <input type="checkbox" id={id} name={name} checked={checked} aria-invalid={mine.length ? 'true' : undefined} aria-describedby={mine.length ? `${id}-error` : undefined} />{' '}
         <label for={id} safe>{label}</label>
@@ -172,7 +162,7 @@ export function EntryResults({ p, picker, roundChosen, errors }: { p: PageCtx; p
   );
   return (
     <>
-      <Problem p={p} id="f-catalogueEntryId-error" errors={mine} />
+      <FieldProblems p={p} id="f-catalogueEntryId-error" errors={mine} />
       {!roundChosen ? <p class="hint" safe>{a.entryNoRound}</p> : ''}
       {search ? <p class="hint" safe>{search.items.length === 0 ? a.entryNone : a.entryResults(search.items.length)}</p> : ''}
       {chosen || others.length ? (

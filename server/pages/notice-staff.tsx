@@ -13,11 +13,11 @@ import { listObjections, OBJECTION_READERS } from '../notices/list-objections';
 import { Layout } from './layout';
 import { NoticeMaterial, NoticeStateTag, NoticeTable } from './notices';
 import { DataTable } from './components/table';
-import { CsrfField, FormProblems, errorsAt } from './components/form';
+import { CsrfField, FormProblems, errorsAt, FieldProblems } from './components/form';
 import { filled, NextPage } from './components/pager';
 import { requireCsrf } from './csrf';
 import { date, instant, yuan } from './format';
-import { idParam, type PageCtx, pageOf, problemText, render, serviceOf } from './page';
+import { idParam, type PageCtx, pageOf, render, serviceOf } from './page';
 
 // The provincial reviewer's side of the public notice (公示, SPEC §4): the cases awaiting it, put on
 // a notice with POST /notices' service, and a notice's own page with its cases, its period and the
@@ -33,16 +33,6 @@ interface PublishAttempt {
   errors: FieldError[];
 }
 
-function Problems({ p, errors, id }: { p: PageCtx; errors: readonly FieldError[]; id: string }) {
-  if (errors.length === 0) return '';
-  return (
-    <p class="error" id={id}>
-      {errors.map((e) => (
-        <span safe>{problemText(e, p.locale)}</span>
-      ))}
-    </p>
-  );
-}
 
 function PublishForm({ p, awaiting, attempt, cursor }: { p: PageCtx; awaiting: Awaiting; attempt: PublishAttempt | null; cursor: string | undefined }) {
   const r = p.t.review;
@@ -61,7 +51,7 @@ function PublishForm({ p, awaiting, attempt, cursor }: { p: PageCtx; awaiting: A
           <FormProblems p={p} errors={errors} fields={fields} />
           <fieldset class={listErrors.length ? 'choices invalid' : 'choices'} aria-describedby={listErrors.length ? 'n-caseIds-error' : undefined}>
             <legend safe>{r.pickCases}</legend>
-            <Problems p={p} errors={listErrors} id="n-caseIds-error" />
+            <FieldProblems p={p} errors={listErrors} id="n-caseIds-error" />
             {awaiting.items.map((c) => {
               const id = `n-case-${c.id}`;
               const problems = errorsAt(errors, `caseIds.${c.id}`);
@@ -70,7 +60,7 @@ function PublishForm({ p, awaiting, attempt, cursor }: { p: PageCtx; awaiting: A
                   <input type="checkbox" id={id} name="caseIds" value={c.id} checked={chosen.has(c.id)} aria-describedby={problems.length ? `${id}-error` : undefined} aria-invalid={problems.length ? 'true' : undefined} />
                   <label for={id} safe>{`${r.pick(c.number)} ${c.materialName ?? p.t.cases.untitled}`}</label>
                   <a href={`/cases/${c.id}`} class="aside" aria-label={r.viewCase(c.number)} safe>{r.view}</a>
-                  <Problems p={p} errors={problems} id={`${id}-error`} />
+                  <FieldProblems p={p} errors={problems} id={`${id}-error`} />
                 </div>
               );
             })}

@@ -11,11 +11,11 @@ import type { CaseEventType } from '../../workflows/case/events';
 import { EXPERT_LIST_READERS, listExperts } from '../experts/list';
 import { listObjections, OBJECTION_READERS } from '../notices/list-objections';
 import { NOTICE_PUBLISHERS } from '../notices/publish';
-import { CsrfField, Field, FormProblems, errorsAt } from './components/form';
+import { CsrfField, Field, FormProblems, errorsAt, FieldProblems } from './components/form';
 import { DataTable } from './components/table';
 import { hasAny } from './nav';
 import { instant } from './format';
-import { field, problemText, type PageCtx } from './page';
+import { field, type PageCtx } from './page';
 import type { Attempt } from './decisions';
 
 // The expert review and objection forms of the case page (SPEC §4): the provincial reviewer assigns
@@ -125,16 +125,6 @@ function Hidden({ p, version, type }: { p: PageCtx; version: number; type: CaseE
   );
 }
 
-function Problems({ p, errors, id }: { p: PageCtx; errors: readonly FieldError[]; id: string }) {
-  if (errors.length === 0) return '';
-  return (
-    <p class="error" id={id}>
-      {errors.map((e) => (
-        <span safe>{problemText(e, p.locale)}</span>
-      ))}
-    </p>
-  );
-}
 
 /** Points per criterion, as the rubric names them. */
 function ScoreList({ p, rubric, scores }: { p: PageCtx; rubric: Rubric | null; scores: Record<string, number> }) {
@@ -217,7 +207,7 @@ function AssignForm({ p, view, data, attempt }: { p: PageCtx; view: CaseView; da
         <div class={errorsAt(errors, 'replaces').length ? 'field invalid' : 'field'}>
           <label for="a-replaces" safe>{r.replaces}</label>
           <p class="hint" id="a-replaces-hint" safe>{r.replacesHint}</p>
-          <Problems p={p} errors={errorsAt(errors, 'replaces')} id="a-replaces-error" />
+          <FieldProblems p={p} errors={errorsAt(errors, 'replaces')} id="a-replaces-error" />
           <select id="a-replaces" name="replaces" aria-describedby={errorsAt(errors, 'replaces').length ? 'a-replaces-hint a-replaces-error' : 'a-replaces-hint'} aria-invalid={errorsAt(errors, 'replaces').length ? 'true' : undefined}>
             <option value="" safe>{r.replacesNone}</option>
             {open.map((a) => (
@@ -230,7 +220,7 @@ function AssignForm({ p, view, data, attempt }: { p: PageCtx; view: CaseView; da
       )}
       <fieldset class={listErrors.length ? 'choices invalid' : 'choices'} aria-describedby={listErrors.length ? 'a-expertIds-error' : undefined}>
         <legend safe>{r.pickExperts}</legend>
-        <Problems p={p} errors={listErrors} id="a-expertIds-error" />
+        <FieldProblems p={p} errors={listErrors} id="a-expertIds-error" />
         {candidates.length === 0 ? <p class="empty" safe>{r.noCandidates}</p> : ''}
         {candidates.map((e) => {
           const id = `a-expert-${fieldId(e.id)}`;
@@ -241,7 +231,7 @@ function AssignForm({ p, view, data, attempt }: { p: PageCtx; view: CaseView; da
               <input type="checkbox" id={id} name="expertIds" value={e.id} checked={chosen.has(e.id)} aria-describedby={described} aria-invalid={problems.length ? 'true' : undefined} />
               <label for={id} safe>{e.organisation ? `${e.name} · ${e.organisation}` : e.name}</label>
               {e.conflict ? <span class="conflict" id={`${id}-conflict`} safe>{r.conflictOf(conflictText(e.conflict, p.locale))}</span> : ''}
-              <Problems p={p} errors={problems} id={`${id}-error`} />
+              <FieldProblems p={p} errors={problems} id={`${id}-error`} />
             </div>
           );
         })}
@@ -263,7 +253,7 @@ function ScoreForm({ p, view, rubric, attempt }: { p: PageCtx; view: CaseView; r
       <p class="hint" safe>{r.scoreIntro(String(rubric.passMark))}</p>
       <Hidden p={p} version={view.version} type="SCORE" />
       <FormProblems p={p} errors={errors} fields={fields} />
-      <Problems p={p} errors={errorsAt(errors, 'scores')} id="s-scores-error" />
+      <FieldProblems p={p} errors={errorsAt(errors, 'scores')} id="s-scores-error" />
       {rubric.criteria.map((c) => {
         const name = `scores.${c.key}`;
         const id = `s-${fieldId(c.key)}`;
@@ -272,7 +262,7 @@ function ScoreForm({ p, view, rubric, attempt }: { p: PageCtx; view: CaseView; r
           <div class={problems.length ? 'field invalid points' : 'field points'}>
             <label for={id} safe>{r.criterion(c.label, String(c.weight), c.maxPoints)}</label>
             <p class="hint" id={`${id}-hint`} safe>{r.pointsHint(c.maxPoints)}</p>
-            <Problems p={p} errors={problems} id={`${id}-error`} />
+            <FieldProblems p={p} errors={problems} id={`${id}-error`} />
             <input
               type="number"
               id={id}

@@ -15,7 +15,7 @@ import type { RoundView } from '../../rounds/present';
 import { listInsurers } from '../../insurers/list';
 import { listPublishedEditions } from '../../reference/list';
 import { listEditions } from '../../catalogue/list';
-import { CsrfField, Field, FormProblems, errorsAt } from '../components/form';
+import { CsrfField, Field, FormProblems, errorsAt, FieldProblems } from '../components/form';
 import { DataTable } from '../components/table';
 import { requireCsrf } from '../csrf';
 import { date, yuan } from '../format';
@@ -515,17 +515,6 @@ function refusalWords(err: unknown): FieldError[] {
   return [{ path: 'reason', code: 'round.reason_required', message: say(adminEn.rounds), messageZh: say(adminZh.rounds) }];
 }
 
-/** The problems of one field or list, tied to it by id. */
-function Problems({ p, id, errors }: { p: PageCtx; id: string; errors: readonly FieldError[] }) {
-  if (errors.length === 0) return '';
-  return (
-    <p class="error" id={id}>
-      {errors.map((e) => (
-        <span safe>{problemText(e, p.locale)}</span>
-      ))}
-    </p>
-  );
-}
 
 const invalid = (errors: readonly FieldError[], id: string) => (errors.length ? { 'aria-invalid': 'true', 'aria-describedby': id } : {});
 
@@ -551,7 +540,7 @@ function RoundRuleFields({ p, v, errors, exclusions, rubricRows }: RuleFieldsPro
       <h2 safe>{r.documents}</h2>
       <fieldset class={docErrors.length ? 'field invalid' : 'field'} {...(docErrors.length ? { 'aria-describedby': 'f-requiredDocuments-error' } : {})}>
         <legend safe>{r.documentsLegend}</legend>
-        <Problems p={p} id="f-requiredDocuments-error" errors={docErrors} />
+        <FieldProblems p={p} id="f-requiredDocuments-error" errors={docErrors} />
         <div class="round-checks">
           {documentTypes.map((d) => (
             <label class="check">
@@ -568,7 +557,7 @@ function RoundRuleFields({ p, v, errors, exclusions, rubricRows }: RuleFieldsPro
       <p class="hint" id="f-rubric-hint" safe>
         {r.rubricHint}
       </p>
-      <Problems p={p} id="f-rubric-criteria-error" errors={criteriaErrors} />
+      <FieldProblems p={p} id="f-rubric-criteria-error" errors={criteriaErrors} />
       <div class="table-wrap">
         <table class="stack round-rubric" {...(criteriaErrors.length ? { 'aria-describedby': 'f-rubric-criteria-error' } : {})}>
           <caption class="visually-hidden" safe>{r.rubric}</caption>
@@ -589,7 +578,7 @@ function RoundRuleFields({ p, v, errors, exclusions, rubricRows }: RuleFieldsPro
                 return (
                   <td data-label={label} class={[cls, mine.length ? 'invalid' : ''].filter(Boolean).join(' ') || undefined}>
                     <label for={id} class="visually-hidden" safe>{r.rowLabel(i + 1, label)}</label>
-                    <Problems p={p} id={`${id}-error`} errors={mine} />
+                    <FieldProblems p={p} id={`${id}-error`} errors={mine} />
                     <input id={id} name={crit(i, part)} value={one(v[crit(i, part)])} inputmode={part === 'label' ? undefined : 'decimal'} {...invalid(mine, `${id}-error`)} />
                   </td>
                 );
@@ -639,7 +628,7 @@ function ExclusionFields({ p, v, errors, x }: { p: PageCtx; v: Values; errors: r
         <p class="hint" id="f-excludedCategories-hint" safe>
           {r.categoriesHint}
         </p>
-        <Problems p={p} id="f-excludedCategories-error" errors={catErrors} />
+        <FieldProblems p={p} id="f-excludedCategories-error" errors={catErrors} />
         {names.length + others.length === 0 ? (
           <p class="empty" safe>{r.noCategories}</p>
         ) : (
@@ -691,7 +680,7 @@ function EntryChoices({ p, errors, x }: { p: PageCtx; errors: readonly FieldErro
   );
   return (
     <>
-      <Problems p={p} id="f-excludedEntryIds-error" errors={mine} />
+      <FieldProblems p={p} id="f-excludedEntryIds-error" errors={mine} />
       {x.excluded.length ? (
         <>
           <p class="hint" safe>{r.entriesChosen(x.excluded.length)}</p>

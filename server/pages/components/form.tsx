@@ -77,3 +77,15 @@ export function FormProblems({ p, errors, fields }: { p: PageCtx; errors: readon
     </div>
   );
 }
+
+/** The problems of one field or list, tied to it by id (its input names it in aria-describedby). */
+export function FieldProblems({ p, id, errors }: { p: PageCtx; id: string; errors: readonly FieldError[] }) {
+  if (errors.length === 0) return '';
+  return (
+    <p class="error" id={id}>
+      {errors.map((e) => (
+        <span safe>{problemText(e, p.locale)}</span>
+      ))}
+    </p>
+  );
+}
