@@ -6,6 +6,7 @@ import { unauthenticated } from '../errors';
 import { admitSignIn } from './login-limits';
 import { decoyHash, verifyPassword } from './password';
 import { systemClock } from '../clock';
+import { p, shaped } from '../../db/shapes';
 
 // Sessions run on the machine's clock, not the settable one: moving the demo clock a month ahead
 // must not sign everybody out.
@@ -39,13 +40,18 @@ export async function logout(app: AppContext, token: string): Promise<void> {
 }
 
 export async function authenticate(app: AppContext, token: string): Promise<User | null> {
-  const [row] = await app.db
+  const [row] = await sessionUser(app.db, { tokenHash: hashToken(token), now: wall.now().toISOString() });
+  return row && row.user.active ? toUser(row.user) : null;
+}
+
+// every authenticated request asks this: its text is built once (db/shapes.ts)
+const sessionUser = shaped<{ tokenHash: string; now: string }, { user: typeof users.$inferSelect }[]>('session user', (b) =>
+  b
     .select({ user: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, hashToken(token)), isNull(sessions.revokedAt), gt(sessions.expiresAt, wall.now())));
-  return row && row.user.active ? toUser(row.user) : null;
-}
+    .where(and(eq(sessions.tokenHash, p('tokenHash')), isNull(sessions.revokedAt), gt(sessions.expiresAt, p('now')))),
+);
 
 export function toUser(u: typeof users.$inferSelect): User {
   return {

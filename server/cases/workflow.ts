@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, notInArray } from 'drizzle-orm';
 import type { AnyMachineSnapshot } from 'xstate';
 import type { DbOrTx, Tx } from '../../db/client';
+import { p, shaped } from '../../db/shapes';
 import { cases, enterprises, rounds, taskClaims } from '../../db/schema';
 import { activePaths } from '../../workflows/case/chart';
 import { caseMachines } from '../../workflows/case/registry';
@@ -36,10 +37,44 @@ type CaseWithFirm = { row: CaseRow; uscc: string; affiliations: string[]; firmNa
 
 /** Reads the case and its firm in one statement; `lock` takes the case row FOR UPDATE. */
 export async function readCase(db: DbOrTx, caseId: string, lock: boolean): Promise<LoadedCase> {
-  const query = db.select(caseWithFirm).from(cases).innerJoin(enterprises, eq(enterprises.id, cases.enterpriseId)).where(eq(cases.id, caseId));
-  const [found] = lock ? await query.for('update', { of: cases }) : await query;
+  const [found] = await (lock ? caseLocked : caseRead)(db, { id: caseId });
   if (!found) throw notFound('case');
   return loadedCase(found);
+}
+
+const caseRead = shaped<{ id: string }, CaseWithFirm[]>('case', (b) =>
+  b.select(caseWithFirm).from(cases).innerJoin(enterprises, eq(enterprises.id, cases.enterpriseId)).where(eq(cases.id, p('id'))),
+);
+const caseLocked = shaped<{ id: string }, CaseWithFirm[]>('case for update', (b) =>
+  b
+    .select(caseWithFirm)
+    .from(cases)
+    .innerJoin(enterprises, eq(enterprises.id, cases.enterpriseId))
+    .where(eq(cases.id, p('id')))
+    .for('update', { of: cases }),
+);
+const roundRead = shaped<{ id: string }, RoundRow[]>('round', (b) => b.select().from(rounds).where(eq(rounds.id, p('id'))));
+const roundShared = shaped<{ id: string }, RoundRow[]>('round for share', (b) => b.select().from(rounds).where(eq(rounds.id, p('id'))).for('share'));
+// the row after a transition that sets nothing else (most do): state, snapshot, version, time
+const caseMoved = shaped<{ id: string; state: string; snapshot: unknown; version: number; updatedAt: Date }, CaseRow[]>('case moved', (b) =>
+  b
+    .update(cases)
+    .set({ state: p('state') as never, snapshot: p('snapshot') as never, version: p('version') as never, updatedAt: p('updatedAt') as never })
+    .where(eq(cases.id, p('id')))
+    .returning(),
+);
+// the task claims of tasks the case is no longer at, by how many tasks it is at
+const claimsLeft = new Map<number, (db: DbOrTx, values: Record<string, string>) => Promise<unknown>>();
+function giveBackClaims(tx: Tx, caseId: string, paths: readonly string[]): Promise<unknown> {
+  let run = claimsLeft.get(paths.length);
+  if (!run) {
+    const names = paths.map((_, i) => `path${i}`);
+    run = shaped<Record<string, string>, unknown>(`give back claims ${paths.length}`, (b) =>
+      b.delete(taskClaims).where(and(eq(taskClaims.caseId, p('id')), names.length > 0 ? notInArray(taskClaims.task, names.map(p)) : undefined)),
+    );
+    claimsLeft.set(paths.length, run);
+  }
+  return run(tx, { id: caseId, ...Object.fromEntries(paths.map((path, i) => [`path${i}`, path])) });
 }
 
 /**
@@ -111,14 +146,14 @@ export function caseWorkflow(app: AppContext, shared?: SharedReads): WorkflowDef
     guardReasons,
     primaryState,
     effectScope: async (tx, { row, facts }, now, actorId) => {
-      const [round] = await tx.select().from(rounds).where(eq(rounds.id, row.roundId));
+      const [round] = await roundRead(tx, { id: row.roundId });
       if (!round) throw new Error(`case ${row.id} points at a missing round`);
       return caseScope({ tx, app, row, round, now, calendar: await app.calendar.get(tx), actorId, firmName: facts.firmName });
     },
     expiryEvent: (kind, meta) => ({ type: 'DEADLINE_EXPIRED', clock: kind as ClockKind, meta: { ...meta, role: 'system' } }),
     prepare: async (tx, { row, facts }, event, now) => {
       // FOR SHARE: a round edit committing meanwhile cannot miss that this case is being submitted
-      const [round] = sharedRound(row) ? [sharedRound(row)] : await tx.select().from(rounds).where(eq(rounds.id, row.roundId)).for('share');
+      const [round] = sharedRound(row) ? [sharedRound(row)] : await roundShared(tx, { id: row.roundId });
       if (!round) throw new Error(`case ${row.id} points at a missing round`);
       const submission = 'submission' in caseEvents[event.type];
       // what the event carries and what a submission is checked against, read together
@@ -145,20 +180,17 @@ export function caseWorkflow(app: AppContext, shared?: SharedReads): WorkflowDef
       if (money) await recordRecovery(tx, row, money, event, now);
       // a task taken from a shared inbox is given back when the case leaves the task's state; sent
       // with the update, in one round trip (many cases moved at once give theirs back together)
+      const moved = { snapshot: { value: next.value, context: next.context }, state: next.state, version: row.version + 1, updatedAt: now };
+      const more = { ...(event.type === 'SUBMIT' ? { submittedAt: now } : {}), ...subsidy };
       const [[updated]] = await Promise.all([
-        tx
-          .update(cases)
-        .set({
-          snapshot: { value: next.value, context: next.context },
-          state: next.state,
-          version: row.version + 1,
-          updatedAt: now,
-          ...(event.type === 'SUBMIT' ? { submittedAt: now } : {}),
-          ...subsidy,
-        })
-        .where(eq(cases.id, row.id))
-        .returning(),
-        shared?.claimsGivenBack ? null : tx.delete(taskClaims).where(and(eq(taskClaims.caseId, row.id), notInArray(taskClaims.task, activePaths(next.value)))),
+        Object.keys(more).length === 0
+          ? caseMoved(tx, { id: row.id, ...moved })
+          : tx
+              .update(cases)
+              .set({ ...moved, ...more })
+              .where(eq(cases.id, row.id))
+              .returning(),
+        shared?.claimsGivenBack ? null : giveBackClaims(tx, row.id, activePaths(next.value)),
       ]);
       if (!updated) throw new Error('case row vanished under its lock');
       // the objection rows follow what the machine decided, in the same transaction
@@ -169,7 +201,7 @@ export function caseWorkflow(app: AppContext, shared?: SharedReads): WorkflowDef
 }
 
 async function roundOf(tx: Tx, row: CaseRow) {
-  const [round] = await tx.select().from(rounds).where(eq(rounds.id, row.roundId));
+  const [round] = await roundRead(tx, { id: row.roundId });
   if (!round) throw new Error(`case ${row.id} points at a missing round`);
   return round;
 }

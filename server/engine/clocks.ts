@@ -7,6 +7,7 @@ import { countBack, countForward, daysLeft } from './counting';
 import type { ClockKindSpec } from '../../workflows/kernel/clock-spec';
 import type { EffectScope, Owner } from './scope';
 import type { Tx } from '../../db/client';
+import { insertRows, p, shaped, updateById } from '../../db/shapes';
 
 /** Which clock an effect means: its kind, the assignee of a per-assignee kind, a fixed date's day. */
 export interface ClockRef {
@@ -45,7 +46,7 @@ export async function startClock(s: EffectScope, ref: ClockRef): Promise<string>
   };
   // created_at is the database's own time, as for every row; the clock row carries the programme's
   const { createdAt: _createdAt, ...values } = clock;
-  await write(s, () => s.tx.insert(clocks).values(values));
+  await write(s, () => insertRows(s.tx, clocks, [values]));
   if (s.pending) (s.pending.openClocks ?? s.pending.startedClocks).push(clock);
   await logClock(s, clock.id, 'start', { dueOn: due.date, length, unit: spec.unit, ...(ref.assignee ? { assignee: ref.assignee } : {}), provisional: due.provisional });
   await armTimers(s, clock);
@@ -115,15 +116,19 @@ async function openClocks(s: EffectScope): Promise<ClockRow[]> {
 
 /** An owner's running, paused and expired clocks (a transition reads them with its row, PendingWrites). */
 export function readOpenClocks(tx: Tx, owner: Owner): Promise<ClockRow[]> {
-  return tx
+  return openOf(tx, { kind: owner.kind, id: owner.id });
+}
+
+const openOf = shaped<{ kind: string; id: string }, ClockRow[]>('open clocks', (b) =>
+  b
     .select()
     .from(clocks)
-    .where(and(eq(clocks.ownerKind, owner.kind), eq(clocks.ownerId, owner.id), inArray(clocks.status, [...OPEN])));
-}
+    .where(and(eq(clocks.ownerKind, p('kind')), eq(clocks.ownerId, p('id')), inArray(clocks.status, [...OPEN]))),
+);
 
 /** Writes a change to a clock and keeps the transition's view of it current; answers the changed row. */
 async function change(s: EffectScope, clock: ClockRow, set: Partial<Omit<ClockRow, 'id'>>): Promise<ClockRow> {
-  await write(s, () => s.tx.update(clocks).set(set).where(eq(clocks.id, clock.id)));
+  await write(s, () => updateById(s.tx, clocks, clock.id, set));
   return Object.assign(clock, set);
 }
 
@@ -161,18 +166,20 @@ export async function armTimers(s: EffectScope, clock: ClockRow): Promise<void> 
   ].filter((t) => t.fireAt > s.now);
   if (planned.length === 0) return;
   const rows = planned.map((t) => ({ ...t, id: randomUUID(), clockId: clock.id, ownerKind: s.owner.kind, ownerId: s.owner.id }));
-  await write(s, () => s.tx.insert(timers).values(rows));
+  await write(s, () => insertRows(s.tx, timers, rows));
   await writeOutbox(s, rows.map((t) => ({ topic: 'timer', payload: { timerId: t.id, fireAt: t.fireAt.toISOString() } })));
 }
 
 export async function cancelTimers(s: EffectScope, clockId: string): Promise<void> {
-  await write(s, () =>
-    s.tx
-      .update(timers)
-      .set({ cancelledAt: s.now })
-      .where(and(eq(timers.clockId, clockId), isNull(timers.firedAt), isNull(timers.cancelledAt))),
-  );
+  await write(s, () => disarm(s.tx, { clockId, now: s.now }));
 }
+
+const disarm = shaped<{ clockId: string; now: Date }, unknown>('cancel timers', (b) =>
+  b
+    .update(timers)
+    .set({ cancelledAt: p('now') as never })
+    .where(and(eq(timers.clockId, p('clockId')), isNull(timers.firedAt), isNull(timers.cancelledAt))),
+);
 
 async function logClock(s: EffectScope, clockId: string, kind: typeof clockEvents.$inferInsert.kind, data: Record<string, unknown>) {
   await writeClockEvent(s, { clockId, kind, at: s.now, data });

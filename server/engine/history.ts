@@ -4,6 +4,7 @@ import { and, asc, desc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
 import { history, type OwnerKind } from '../../db/schema';
 import { batchedWritesOf } from './batched-writes';
+import { insertRows, p, shaped } from '../../db/shapes';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -39,14 +40,18 @@ export interface ChainTail {
 
 /** Reads the last entry of an owner's chain (none yet: the genesis). */
 export async function historyTail(db: DbOrTx, ownerKind: OwnerKind, ownerId: string): Promise<ChainTail> {
-  const [last] = await db
-    .select({ seq: history.seq, hash: history.hash })
-    .from(history)
-    .where(and(eq(history.ownerKind, ownerKind), eq(history.ownerId, ownerId)))
-    .orderBy(desc(history.seq))
-    .limit(1);
+  const [last] = await lastEntry(db, { ownerKind, ownerId });
   return last ?? { seq: 0, hash: GENESIS_HASH };
 }
+
+const lastEntry = shaped<{ ownerKind: OwnerKind; ownerId: string }, ChainTail[]>('history tail', (b) =>
+  b
+    .select({ seq: history.seq, hash: history.hash })
+    .from(history)
+    .where(and(eq(history.ownerKind, p('ownerKind')), eq(history.ownerId, p('ownerId'))))
+    .orderBy(desc(history.seq))
+    .limit(1),
+);
 
 /**
  * Appends one row; the caller holds the owner's row lock, so `seq` cannot race. A caller that
@@ -65,7 +70,7 @@ export async function appendHistory(db: DbOrTx, e: HistoryEntry, tail?: ChainTai
   }
   const last = tail ?? (await historyTail(db, e.ownerKind, e.ownerId));
   const seq = last.seq + 1;
-  await db.insert(history).values({ ...e, payload: e.payload ?? {}, seq, prevHash: last.hash, hash: entryHash(last.hash, seq, e) });
+  await insertRows(db, history, [{ ...e, payload: e.payload ?? {}, seq, prevHash: last.hash, hash: entryHash(last.hash, seq, e) }]);
   return seq;
 }
 

@@ -3,6 +3,7 @@ import { clockEvents, clocks, outbox } from '../../db/schema';
 import type { EffectScope } from './scope';
 import type { OutboxMessage } from '../jobs/registry';
 import { batchedWritesOf } from './batched-writes';
+import { insertRows } from '../../db/shapes';
 
 type ClockEventRow = typeof clockEvents.$inferInsert;
 type OutboxRow = typeof outbox.$inferInsert;
@@ -49,8 +50,8 @@ export class PendingWrites {
     // when that work is done (batched-writes.ts)
     const batched = batchedWritesOf(tx);
     if (batched) batched.addPending(events.splice(0), messages.splice(0));
-    if (events.length > 0) writes.push(() => tx.insert(clockEvents).values(events));
-    if (messages.length > 0) writes.push(() => tx.insert(outbox).values(messages));
+    if (events.length > 0) writes.push(() => insertRows(tx, clockEvents, events));
+    if (messages.length > 0) writes.push(() => insertRows(tx, outbox, messages));
     await Promise.all(writes.map((w) => w()));
   }
 }
@@ -63,12 +64,12 @@ export async function write(s: Pick<EffectScope, 'pending'>, w: Write): Promise<
 
 export async function writeClockEvent(s: EffectScope, row: ClockEventRow): Promise<void> {
   if (s.pending) s.pending.add('clockEvent', row);
-  else await s.tx.insert(clockEvents).values(row);
+  else await insertRows(s.tx, clockEvents, [row]);
 }
 
 /** Rows are typed by the job registry: a topic nobody handles, or a payload of the wrong shape, does not compile. */
 export async function writeOutbox(s: EffectScope, rows: (OutboxMessage & { createdAt?: Date })[]): Promise<void> {
   if (rows.length === 0) return;
   if (s.pending) for (const row of rows) s.pending.add('outbox', row);
-  else await s.tx.insert(outbox).values(rows);
+  else await insertRows(s.tx, outbox, rows);
 }

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { eq, getTableColumns } from 'drizzle-orm';
+import * as schema from '../../db/schema';
+import { clockEvents, clocks, timers } from '../../db/schema';
+import { insertRows, p, shaped, updateById } from '../../db/shapes';
+import { SecondConnectionError } from '../../db/prepared';
+import { useTestApp } from '../support/use-app';
+
+// db/shapes.ts builds a statement's text once and runs it on whatever handle it is given: the rows
+// it writes and reads must be exactly drizzle's own, on the transaction's connection.
+const { t, w } = useTestApp();
+
+const clockOf = shaped<{ id: string }, (typeof clocks.$inferSelect)[]>('clock by id', (b) => b.select().from(clocks).where(eq(clocks.id, p('id'))));
+
+function aClock(overrides: Partial<typeof clocks.$inferInsert> = {}): typeof clocks.$inferInsert {
+  return {
+    id: randomUUID(),
+    ownerKind: 'case',
+    ownerId: randomUUID(),
+    kind: 'municipalReview',
+    status: 'running',
+    startedAt: new Date('2026-03-02T01:02:03.456Z'),
+    dueOn: '2026-03-20',
+    dueAt: new Date('2026-03-20T15:59:59.000Z'),
+    lengthWorkingDays: 15,
+    countedFrom: '2026-03-02',
+    countedDays: 15,
+    remainingWorkingDays: null,
+    provisional: false,
+    overdue: false,
+    ...overrides,
+  };
+}
+
+describe('statements built once per shape', () => {
+  it('writes what drizzle writes: values, nulls as nulls, left-out columns their defaults, rows of different column sets', async () => {
+    const [a, b] = [aClock(), aClock({ unit: undefined, countedFrom: null, remainingWorkingDays: 3, assigneeId: w.people.expert.id })];
+    await insertRows(t.app.db, clocks, [a, b]);
+    // the same shape again, other values: the text built for the first call serves the second
+    const c = aClock({ status: 'paused' });
+    const d = aClock({ unit: undefined, countedFrom: null, remainingWorkingDays: 0, assigneeId: w.people.provincial.id });
+    await insertRows(t.app.db, clocks, [c, d]);
+    const read = async (id: string) => (await clockOf(t.app.db, { id }))[0];
+    expect(await read(a.id ?? '')).toMatchObject({ ...a, unit: 'workingDays', assigneeId: null });
+    expect(await read(b.id ?? '')).toMatchObject({ ...b, unit: 'workingDays', countedFrom: null, remainingWorkingDays: 3 });
+    expect(await read(c.id ?? '')).toMatchObject({ ...c, unit: 'workingDays', status: 'paused' });
+    expect(await read(d.id ?? '')).toMatchObject({ ...d, unit: 'workingDays', remainingWorkingDays: 0, assigneeId: w.people.provincial.id });
+    const created = (await read(a.id ?? ''))?.createdAt;
+    expect(created).toBeInstanceOf(Date);
+
+    // JSON values, and a JSON column left out (its default {}), in one insert
+    await insertRows(t.app.db, clockEvents, [
+      { clockId: a.id ?? '', kind: 'start', at: new Date('2026-03-02T01:02:03.456Z'), data: { dueOn: '2026-03-20', nested: { n: 1 } } },
+      { clockId: a.id ?? '', kind: 'stop', at: new Date('2026-03-03T00:00:00.000Z') },
+    ]);
+    const events = await t.app.db.select().from(clockEvents).where(eq(clockEvents.clockId, a.id ?? '')).orderBy(clockEvents.id);
+    expect(events.map((e) => [e.kind, e.at.toISOString(), e.data])).toEqual([
+      ['start', '2026-03-02T01:02:03.456Z', { dueOn: '2026-03-20', nested: { n: 1 } }],
+      ['stop', '2026-03-03T00:00:00.000Z', {}],
+    ]);
+  });
+
+  it('updates by id what it is given, a null as SQL null, and nothing else', async () => {
+    const a = aClock({ remainingWorkingDays: 4 });
+    const other = aClock({ remainingWorkingDays: 4 });
+    await insertRows(t.app.db, clocks, [a, other]);
+    await updateById(t.app.db, clocks, a.id ?? '', { status: 'paused', remainingWorkingDays: null, dueAt: new Date('2026-04-01T15:59:59.000Z') });
+    const [after] = await clockOf(t.app.db, { id: a.id ?? '' });
+    expect(after).toMatchObject({ status: 'paused', remainingWorkingDays: null, dueOn: '2026-03-20', countedDays: 15 });
+    expect(after?.dueAt.toISOString()).toBe('2026-04-01T15:59:59.000Z');
+    // a timestamp given as null, in an insert and in an update
+    const timer = { id: randomUUID(), clockId: a.id ?? '', ownerKind: 'case' as const, ownerId: a.ownerId ?? '', purpose: 'expiry' as const, fireAt: a.dueAt, data: {}, firedAt: null, cancelledAt: null };
+    await insertRows(t.app.db, timers, [timer]);
+    await updateById(t.app.db, timers, timer.id, { cancelledAt: new Date('2026-03-05T00:00:00.000Z') });
+    const timerOf = async () => (await t.app.db.select().from(timers).where(eq(timers.id, timer.id)))[0];
+    expect((await timerOf())?.cancelledAt?.toISOString()).toBe('2026-03-05T00:00:00.000Z');
+    await updateById(t.app.db, timers, timer.id, { cancelledAt: null });
+    expect(await timerOf()).toMatchObject({ firedAt: null, cancelledAt: null });
+    const [untouched] = await clockOf(t.app.db, { id: other.id ?? '' });
+    expect(untouched).toMatchObject({ status: 'running', remainingWorkingDays: 4 });
+    expect(untouched?.dueAt.toISOString()).toBe('2026-03-20T15:59:59.000Z');
+  });
+
+  it("runs on the transaction's own connection: it sees the transaction's rows, which are gone after a rollback", async () => {
+    const a = aClock();
+    let inside: unknown[] = [];
+    const outcome = await t.app.db
+      .transaction(async (tx) => {
+        await insertRows(tx, clocks, [a]);
+        await insertRows(tx, timers, [{ id: randomUUID(), clockId: a.id ?? '', ownerKind: 'case', ownerId: a.ownerId ?? '', purpose: 'expiry', fireAt: a.dueAt, data: {} }]);
+        inside = await clockOf(tx, { id: a.id ?? '' });
+        // the pool's handle inside a transaction would wait for a second connection: refused at once
+        // (drizzle wraps the driver's error in its own, with the driver's as the cause)
+        const refused = await clockOf(t.app.db, { id: a.id ?? '' }).then(() => null, (err: unknown) => (err instanceof Error ? err.cause : err));
+        expect(refused).toBeInstanceOf(SecondConnectionError);
+        tx.rollback();
+      })
+      .then(
+        () => 'committed',
+        (err: unknown) => (err instanceof Error && err.message === 'Rollback' ? 'rolled back' : Promise.reject(err)),
+      );
+    expect(outcome).toBe('rolled back');
+    expect(inside).toHaveLength(1);
+    expect(await clockOf(t.app.db, { id: a.id ?? '' })).toEqual([]);
+  });
+
+  it('goes through drizzle as usual for many rows at once', async () => {
+    const many = Array.from({ length: 40 }, () => aClock());
+    await insertRows(t.app.db, clocks, many);
+    const last = many.at(-1);
+    expect(await clockOf(t.app.db, { id: last?.id ?? '' })).toHaveLength(1);
+  });
+
+  it('stays sound: no column of the schema computes a value in Node on insert or update, which a built text would keep', () => {
+    const computed = Object.values(schema)
+      .filter((v): v is typeof clocks => typeof v === 'object' && v !== null && Symbol.for('drizzle:IsDrizzleTable') in v)
+      .flatMap((table) => Object.entries(getTableColumns(table)).filter(([, c]) => c.defaultFn !== undefined || c.onUpdateFn !== undefined).map(([k]) => k));
+    expect(computed).toEqual([]);
+  });
+});
