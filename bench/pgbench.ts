@@ -20,7 +20,9 @@ export interface PgbenchResult {
 /** Connection flags for pgbench from a postgres:// URL; the password travels in PGPASSWORD, not argv. */
 function connection(url: string) {
   const u = new URL(url);
-  const args = ['-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres')];
+  // over the app's own transport: a Unix socket's directory in libpq's `host` parameter, else TCP
+  const host = u.searchParams.get('host')?.startsWith('/') ? (u.searchParams.get('host') ?? '') : u.hostname;
+  const args = ['-h', host, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres')];
   const envVars = { ...process.env, ...(u.password ? { PGPASSWORD: decodeURIComponent(u.password) } : {}) };
   return { args, env: envVars, db: decodeURIComponent(u.pathname.slice(1)) };
 }

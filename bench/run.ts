@@ -33,7 +33,7 @@ async function main(): Promise<number> {
   const unknown = wanted.filter((p) => !Object.hasOwn(parts, p));
   if (unknown.length > 0) throw new Error(`unknown BENCH_PARTS ${unknown.join(', ')}; choose from ${Object.keys(parts).join(', ')}`);
   const host = new URL(env.DATABASE_URL);
-  console.error(`firstbatch benchmarks on ${machine().cpus} cores; PostgreSQL at ${host.hostname}:${host.port || 5432}, Redis at ${new URL(env.REDIS_URL).host}`);
+  console.error(`firstbatch benchmarks on ${machine().cpus} cores; PostgreSQL at ${host.searchParams.get('host') ?? host.hostname}:${host.port || 5432}, Redis at ${new URL(env.REDIS_URL).host}`);
 
   const started = new Date();
   const t0 = process.hrtime.bigint();

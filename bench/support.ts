@@ -5,6 +5,7 @@ import postgres from 'postgres';
 import { z } from 'zod';
 import { ensureDatabase, migrateDatabase } from '../db/migrate';
 import { connect } from '../db/client';
+import { pgConnection } from '../db/url';
 import { seedCalendar } from '../seeds/demo';
 import { env, type Env } from '../server/env';
 import { createAppContext } from '../server/runtime';
@@ -55,7 +56,8 @@ function urlFor(name: string): string {
 }
 
 export async function dropDatabase(name: string): Promise<void> {
-  const admin = postgres(urlFor('postgres'), { max: 1, onnotice: () => undefined });
+  const target = pgConnection(urlFor('postgres'));
+  const admin = postgres(target.url, { host: target.host, max: 1, onnotice: () => undefined });
   try {
     await admin.unsafe(`drop database if exists "${name}" with (force)`);
   } finally {

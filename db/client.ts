@@ -2,6 +2,7 @@ import postgres from 'postgres';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import * as schema from './schema';
 import { preparing } from './prepared';
+import { pgConnection } from './url';
 
 export type Db = PostgresJsDatabase<typeof schema>;
 // A transaction handle is usable wherever a Db is: services take either.
@@ -20,7 +21,9 @@ const STATEMENT_TIMEOUT_MS = 30_000;
 const IDLE_IN_TRANSACTION_TIMEOUT_MS = 15_000;
 
 export function connect(url: string, options: { max?: number; statementTimeoutMs?: number } = {}): Database {
-  const sql = postgres(url, {
+  const target = pgConnection(url);
+  const sql = postgres(target.url, {
+    ...(target.host ? { host: target.host } : {}),
     max: options.max ?? 10,
     onnotice: () => undefined,
     connect_timeout: 5,

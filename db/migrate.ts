@@ -2,6 +2,7 @@ import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import { fileURLToPath } from 'node:url';
+import { pgConnection } from './url';
 
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 // Any constant shared by every process: several servers starting at once migrate one at a time.
@@ -13,7 +14,8 @@ export async function ensureDatabase(url: string): Promise<boolean> {
   const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
   const admin = new URL(url);
   admin.pathname = '/postgres';
-  const sql = postgres(admin.toString(), { max: 1, onnotice: () => undefined, connect_timeout: 5 });
+  const server = pgConnection(admin.toString());
+  const sql = postgres(server.url, { host: server.host, max: 1, onnotice: () => undefined, connect_timeout: 5 });
   try {
     const rows = await sql`select 1 from pg_database where datname = ${name}`;
     if (rows.length > 0) return false;
@@ -31,7 +33,8 @@ export async function ensureDatabase(url: string): Promise<boolean> {
 }
 
 export async function migrateDatabase(url: string): Promise<void> {
-  const sql = postgres(url, { max: 1, onnotice: () => undefined, connect_timeout: 5 });
+  const target = pgConnection(url);
+  const sql = postgres(target.url, { host: target.host, max: 1, onnotice: () => undefined, connect_timeout: 5 });
   try {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK})`;
     try {

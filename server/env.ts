@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { defaultDatabaseUrl } from '../db/url';
 
 // The only reader of process.env. Defaults are SPEC §8's, so a developer machine needs none of them.
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/firstbatch'),
+  // the local server's Unix socket when it has one, else 127.0.0.1:5432 (db/url.ts)
+  DATABASE_URL: z.url().default(defaultDatabaseUrl),
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
   SMTP_URL: z.url().default('smtp://127.0.0.1:1025'),
   MAIL_FROM: z.string().default('浙江省新材料首批次保险补偿 <noreply@firstbatch.local>'),

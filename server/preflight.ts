@@ -1,6 +1,7 @@
 import postgres from 'postgres';
 import { Redis } from 'ioredis';
 import type { Env } from './env';
+import { pgConnection } from '../db/url';
 
 /** A URL fit for a log line: the password, if any, is masked. */
 export function safeUrl(url: string): string {
@@ -12,7 +13,8 @@ export function safeUrl(url: string): string {
 export async function checkPostgres(env: Env): Promise<string | null> {
   const admin = new URL(env.DATABASE_URL);
   admin.pathname = '/postgres';
-  const sql = postgres(admin.toString(), { max: 1, connect_timeout: 3, onnotice: () => undefined });
+  const target = pgConnection(admin.toString());
+  const sql = postgres(target.url, { host: target.host, max: 1, connect_timeout: 3, onnotice: () => undefined });
   try {
     await sql`select 1`;
     return null;

@@ -9,6 +9,7 @@ describe('seeding demo data', () => {
     expect(() => assertSeedAllowed(withDb('postgres://postgres@127.0.0.1:5432/firstbatch'))).not.toThrow();
     expect(() => assertSeedAllowed(withDb('postgres://postgres@localhost/firstbatch'))).not.toThrow();
     expect(() => assertSeedAllowed(withDb('postgres://postgres@postgres:5432/firstbatch'))).not.toThrow();
+    expect(() => assertSeedAllowed(withDb('postgres://postgres@db.example.org:5432/firstbatch?host=/var/run/postgresql'))).not.toThrow();
   });
 
   it('refuses a non-local database unless told explicitly', () => {
