@@ -3,6 +3,7 @@ import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import * as schema from './schema';
 import { preparing } from './prepared';
 import { pgConnection } from './url';
+import { batchingSocket } from './socket';
 
 export type Db = PostgresJsDatabase<typeof schema>;
 // A transaction handle is usable wherever a Db is: services take either.
@@ -24,6 +25,9 @@ export function connect(url: string, options: { max?: number; statementTimeoutMs
   const target = pgConnection(url);
   const sql = postgres(target.url, {
     ...(target.host ? { host: target.host } : {}),
+    // a transition's pipelined statements leave in one write (db/socket.ts); postgres.js documents
+    // the option in its README, its types do not declare it
+    ...({ socket: batchingSocket } as object),
     max: options.max ?? 10,
     onnotice: () => undefined,
     connect_timeout: 5,
