@@ -1,4 +1,4 @@
-import { eq, getTableColumns, getTableName, is, SQL, sql, type Placeholder } from 'drizzle-orm';
+import { eq, getTableColumns, getTableName, SQL, sql, type Placeholder } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
@@ -65,7 +65,7 @@ export function insertRows<T extends PgTable>(db: DbOrTx, table: T, rows: readon
   if (rows.length === 0) return Promise.resolve();
   const columns = getTableColumns(table);
   const given = rows.map((row) => Object.entries(row as Values).filter(([k, v]) => v !== undefined && k in columns));
-  if (rows.length > MAX_SHAPED_ROWS || given.some((g) => g.some(([, v]) => is(v, SQL)))) return db.insert(table).values(rows as T['$inferInsert'][]);
+  if (rows.length > MAX_SHAPED_ROWS || given.some((g) => g.some(([, v]) => v instanceof SQL))) return db.insert(table).values(rows as T['$inferInsert'][]);
   const key = `${getTableName(table)}|${given.map((g) => g.map(([k, v]) => (v === null ? `${k}:null` : k)).join(',')).join('|')}`;
   let built = inserts.get(key);
   if (!built) {
@@ -89,7 +89,7 @@ const updates = new Map<string, Built<unknown>>();
 export function updateById<T extends PgTable & { id: AnyPgColumn }>(db: DbOrTx, table: T, id: string, set: Partial<T['$inferInsert']>): Promise<unknown> {
   const columns = getTableColumns(table);
   const given = Object.entries(set as Values).filter(([k, v]) => v !== undefined && k in columns);
-  if (given.length === 0 || given.some(([, v]) => is(v, SQL))) return db.update(table).set(set).where(eq(table.id, id));
+  if (given.length === 0 || given.some(([, v]) => v instanceof SQL)) return db.update(table).set(set).where(eq(table.id, id));
   const key = `${getTableName(table)}|${given.map(([k, v]) => (v === null ? `${k}:null` : k)).join(',')}`;
   let built = updates.get(key);
   if (!built) {

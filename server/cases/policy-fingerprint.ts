@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
+import { p, shaped } from '../../db/shapes';
 import { history, documents } from '../../db/schema';
 import type { CaseRow } from '../engine/scope';
 
@@ -26,12 +27,17 @@ export async function policyFingerprint(tx: Tx, row: CaseRow): Promise<string> {
 
 /** Whether the policy differs from the one the insurer last verified (false if never verified). */
 export async function policyChangedSinceVerification(tx: Tx, row: CaseRow): Promise<boolean> {
-  const [verified] = await tx
-    .select({ fingerprint: sql<string | null>`${history.payload}->>'policyFingerprint'` })
-    .from(history)
-    .where(and(eq(history.ownerId, row.id), eq(history.eventType, 'VERIFY_POLICY')))
-    .orderBy(desc(history.seq))
-    .limit(1);
+  const [verified] = await lastVerified(tx, { caseId: row.id });
   if (!verified?.fingerprint) return false;
   return verified.fingerprint !== (await policyFingerprint(tx, row));
 }
+
+// read by every resubmission: built once (db/shapes.ts)
+const lastVerified = shaped<{ caseId: string }, { fingerprint: string | null }[]>('last policy verification', (b) =>
+  b
+    .select({ fingerprint: sql<string | null>`${history.payload}->>'policyFingerprint'` })
+    .from(history)
+    .where(and(eq(history.ownerId, p('caseId')), eq(history.eventType, 'VERIFY_POLICY')))
+    .orderBy(desc(history.seq))
+    .limit(1),
+);

@@ -1,5 +1,6 @@
 import { desc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
+import { p, shaped } from '../../db/shapes';
 import { documents, documentTypes } from '../../db/schema';
 import type { ServiceContext } from '../context';
 import { loadVisibleCase } from '../cases/get';
@@ -28,6 +29,9 @@ export async function listDocuments(ctx: ServiceContext, caseId: string): Promis
  * removes an older one), so "has a latest version" and "has any version" are the same question.
  */
 export async function latestDocumentTypes(db: DbOrTx, caseId: string): Promise<Set<string>> {
-  const rows = await db.selectDistinct({ type: documents.type }).from(documents).where(eq(documents.caseId, caseId));
+  const rows = await typesOf(db, { caseId });
   return new Set(rows.map((r) => r.type));
 }
+
+// read by every submission: built once (db/shapes.ts)
+const typesOf = shaped<{ caseId: string }, { type: string }[]>('document types', (b) => b.selectDistinct({ type: documents.type }).from(documents).where(eq(documents.caseId, p('caseId'))));

@@ -1,5 +1,6 @@
 import { and, eq, ne, isNotNull, notInArray, sql } from 'drizzle-orm';
 import type { Tx } from '../../../db/client';
+import { p, shaped } from '../../../db/shapes';
 import { cases, catalogueEntries, enterprises } from '../../../db/schema';
 import type { CaseRow, RoundRow } from '../../engine/scope';
 import { latestDocumentTypes } from '../../documents/list';
@@ -9,11 +10,8 @@ import { renewalChain } from './renewal-chain';
 export async function loadFacts(tx: Tx, row: CaseRow, round: RoundRow, now: Date): Promise<SubmissionFacts> {
   // independent reads, sent together: one round trip
   const [[firm], [entry], documentTypes, duplicate, renewal] = await Promise.all([
-    tx.select().from(enterprises).where(eq(enterprises.id, row.enterpriseId)),
-    tx
-      .select()
-      .from(catalogueEntries)
-      .where(and(eq(catalogueEntries.id, row.catalogueEntryId), eq(catalogueEntries.editionId, round.editionId))),
+    firmOf(tx, { id: row.enterpriseId }),
+    entryOf(tx, { id: row.catalogueEntryId, editionId: round.editionId }),
     latestDocumentTypes(tx, row.id),
     findDuplicate(tx, row),
     row.renewalOf ? renewalChain(tx, row, row.renewalOf) : null,
@@ -31,20 +29,32 @@ export async function loadFacts(tx: Tx, row: CaseRow, round: RoundRow, now: Date
 async function findDuplicate(tx: Tx, row: CaseRow): Promise<{ number: string } | null> {
   const uscc = row.userUnit.uscc?.trim();
   if (!uscc || !row.policyNumberKey) return null;
-  const [twin] = await tx
+  const [twin] = await twinOf(tx, { enterpriseId: row.enterpriseId, id: row.id, entryId: row.catalogueEntryId, uscc, key: row.policyNumberKey });
+  return twin ?? null;
+}
+
+// read by every submission: their texts are built once (db/shapes.ts)
+const firmOf = shaped<{ id: string }, (typeof enterprises.$inferSelect)[]>('firm', (b) => b.select().from(enterprises).where(eq(enterprises.id, p('id'))));
+const entryOf = shaped<{ id: string; editionId: string }, (typeof catalogueEntries.$inferSelect)[]>('catalogue entry of edition', (b) =>
+  b
+    .select()
+    .from(catalogueEntries)
+    .where(and(eq(catalogueEntries.id, p('id')), eq(catalogueEntries.editionId, p('editionId')))),
+);
+const twinOf = shaped<{ enterpriseId: string; id: string; entryId: string; uscc: string; key: string }, { number: string }[]>('live twin', (b) =>
+  b
     .select({ number: cases.number })
     .from(cases)
     .where(
       and(
-        eq(cases.enterpriseId, row.enterpriseId),
-        ne(cases.id, row.id),
-        eq(cases.catalogueEntryId, row.catalogueEntryId),
-        eq(sql`btrim(${cases.userUnit}->>'uscc')`, uscc),
-        eq(cases.policyNumberKey, row.policyNumberKey),
+        eq(cases.enterpriseId, p('enterpriseId')),
+        ne(cases.id, p('id')),
+        eq(cases.catalogueEntryId, p('entryId')),
+        eq(sql`btrim(${cases.userUnit}->>'uscc')`, p('uscc')),
+        eq(cases.policyNumberKey, p('key')),
         isNotNull(cases.submittedAt),
         notInArray(cases.state, [...DEAD_STATES]),
       ),
     )
-    .limit(1);
-  return twin ?? null;
-}
+    .limit(1),
+);
