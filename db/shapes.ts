@@ -1,4 +1,4 @@
-import { eq, getTableColumns, getTableName, SQL, sql, type Placeholder } from 'drizzle-orm';
+import { eq, fillPlaceholders, getTableColumns, getTableName, SQL, sql, type Placeholder } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
@@ -46,6 +46,34 @@ export function shaped<V extends Record<string, unknown>, R>(name: string, build
   return (db, values) => runOn((built ??= build(builder).prepare(name)), db, values);
 }
 
+/**
+ * One write, its text and its values, not yet sent: what a transition gathers (engine/pending.ts)
+ * and sends with its other writes. `key` names its shape; `touches` the rows it writes that a
+ * later write of the same transition may write again (a clock, the timers of a clock).
+ */
+export interface Statement {
+  key: string;
+  text: string;
+  params: unknown[];
+  touches?: readonly string[];
+}
+
+function statementOf(built: Built<unknown> & { queryString?: string; params?: unknown[] }, key: string, values: Values, touches?: readonly string[]): Statement {
+  return { key, text: built.queryString ?? '', params: fillPlaceholders(built.params ?? [], values), ...(touches ? { touches } : {}) };
+}
+
+/** A drizzle query as a statement, for the shapes not built once (its text is its key). */
+export function drizzleStatement(query: { toSQL(): { sql: string; params: unknown[] } }, touches?: readonly string[]): Statement {
+  const { sql: text, params } = query.toSQL();
+  return { key: text, text, params, ...(touches ? { touches } : {}) };
+}
+
+/** A shaped statement (see `shaped`) as a statement to gather rather than run. */
+export function shapedStatement<V extends Record<string, unknown>>(name: string, build: (b: Builder) => { prepare(name: string): Built<unknown> }): (values: V, touches?: readonly string[]) => Statement {
+  let built: Built<unknown> | undefined;
+  return (values, touches) => statementOf((built ??= build(builder).prepare(name)), `shaped ${name}`, values, touches);
+}
+
 // a shape per table, the columns each row gives (and which of them are null) and the number of
 // rows: the inserts of a transition are a few rows each, of a handful of column sets; many rows at
 // once go through drizzle as usual
@@ -56,48 +84,118 @@ const inserts = new Map<string, Built<unknown>>();
 type Values = Record<string, unknown>;
 
 /**
- * `db.insert(table).values(rows)` with its text built once per shape. A column a row leaves out (or
- * gives as undefined) gets its default, as drizzle gives it; a null is written as a null, never
+ * `insert into table values rows` with its text built once per shape. A column a row leaves out
+ * (or gives as undefined) gets its default, as drizzle gives it; a null is written as a null, never
  * through the column's encoder (which would make a JSON column's null the JSON value `null`). Rows
- * holding SQL expressions, and many rows at once, go through drizzle as usual.
+ * holding SQL expressions, and many rows at once, are built by drizzle as usual.
  */
-export function insertRows<T extends PgTable>(db: DbOrTx, table: T, rows: readonly T['$inferInsert'][]): Promise<unknown> {
-  if (rows.length === 0) return Promise.resolve();
+export function insertStatement<T extends PgTable>(table: T, rows: readonly T['$inferInsert'][], touches?: readonly string[]): Statement {
   const columns = getTableColumns(table);
   const given = rows.map((row) => Object.entries(row as Values).filter(([k, v]) => v !== undefined && k in columns));
-  if (rows.length > MAX_SHAPED_ROWS || given.some((g) => g.some(([, v]) => v instanceof SQL))) return db.insert(table).values(rows as T['$inferInsert'][]);
-  const key = `${getTableName(table)}|${given.map((g) => g.map(([k, v]) => (v === null ? `${k}:null` : k)).join(',')).join('|')}`;
+  if (rows.length > MAX_SHAPED_ROWS || given.some((g) => g.some(([, v]) => v instanceof SQL))) return drizzleStatement(builder.insert(table).values(rows as T['$inferInsert'][]), touches);
+  const key = `insert ${getTableName(table)}|${given.map((g) => g.map(([k, v]) => (v === null ? `${k}:null` : k)).join(',')).join('|')}`;
   let built = inserts.get(key);
   if (!built) {
     const shapes = given.map((g, i) => Object.fromEntries(g.map(([k, v]) => [k, v === null ? null : p(`${i}.${k}`)])));
-    built = (builder.insert(table).values(shapes as T['$inferInsert'][]) as unknown as { prepare(name: string): Built<unknown> }).prepare(`insert ${key}`);
+    built = (builder.insert(table).values(shapes as T['$inferInsert'][]) as unknown as { prepare(name: string): Built<unknown> }).prepare(key);
     if (inserts.size < MAX_SHAPES) inserts.set(key, built);
   }
   const values: Values = {};
   given.forEach((g, i) => {
     for (const [k, v] of g) if (v !== null) values[`${i}.${k}`] = v;
   });
-  return runOn(built, db, values);
+  return statementOf(built, key, values, touches);
+}
+
+/** `db.insert(table).values(rows)`, built once per shape (insertStatement). */
+export function insertRows<T extends PgTable>(db: DbOrTx, table: T, rows: readonly T['$inferInsert'][]): Promise<unknown> {
+  return rows.length === 0 ? Promise.resolve() : runStatements(db, [insertStatement(table, rows)]);
 }
 
 const updates = new Map<string, Built<unknown>>();
 
 /**
- * `db.update(table).set(set).where(eq(table.id, id))` with its text built once per table and set of
- * columns (nulls written as nulls, as in insertRows).
+ * `update table set … where id = …` with its text built once per table and set of columns (nulls
+ * written as nulls, as in insertStatement).
  */
-export function updateById<T extends PgTable & { id: AnyPgColumn }>(db: DbOrTx, table: T, id: string, set: Partial<T['$inferInsert']>): Promise<unknown> {
+export function updateStatement<T extends PgTable & { id: AnyPgColumn }>(table: T, id: string, set: Partial<T['$inferInsert']>, touches?: readonly string[]): Statement {
   const columns = getTableColumns(table);
   const given = Object.entries(set as Values).filter(([k, v]) => v !== undefined && k in columns);
-  if (given.length === 0 || given.some(([, v]) => v instanceof SQL)) return db.update(table).set(set).where(eq(table.id, id));
-  const key = `${getTableName(table)}|${given.map(([k, v]) => (v === null ? `${k}:null` : k)).join(',')}`;
+  if (given.length === 0 || given.some(([, v]) => v instanceof SQL)) return drizzleStatement(builder.update(table).set(set).where(eq(table.id, id)), touches);
+  const key = `update ${getTableName(table)}|${given.map(([k, v]) => (v === null ? `${k}:null` : k)).join(',')}`;
   let built = updates.get(key);
   if (!built) {
     const shape = Object.fromEntries(given.map(([k, v]) => [k, v === null ? null : p(`set.${k}`)]));
-    built = (builder.update(table).set(shape as Partial<T['$inferInsert']>).where(eq(table.id, p('id'))) as unknown as { prepare(name: string): Built<unknown> }).prepare(`update ${key}`);
+    built = (builder.update(table).set(shape as Partial<T['$inferInsert']>).where(eq(table.id, p('id'))) as unknown as { prepare(name: string): Built<unknown> }).prepare(key);
     if (updates.size < MAX_SHAPES) updates.set(key, built);
   }
   const values: Values = { id };
   for (const [k, v] of given) if (v !== null) values[`set.${k}`] = v;
-  return runOn(built, db, values);
+  return statementOf(built, key, values, touches);
+}
+
+/** `db.update(table).set(set).where(eq(table.id, id))`, built once per shape (updateStatement). */
+export function updateById<T extends PgTable & { id: AnyPgColumn }>(db: DbOrTx, table: T, id: string, set: Partial<T['$inferInsert']>): Promise<unknown> {
+  return runStatements(db, [updateStatement(table, id, set)]);
+}
+
+// the texts of the statements made of several writes, by the shapes they join
+const joined = new Map<string, string>();
+
+interface Sendable {
+  unsafe(text: string, params: unknown[], options: { prepare: boolean }): PromiseLike<unknown> & { execute(): unknown };
+}
+
+/**
+ * Sends writes, in their order, as few statements as they can be: consecutive writes join into one
+ * statement, each a part of its WITH (PostgreSQL runs every part, once, to completion; foreign keys
+ * are checked at its end, so a row may refer to one inserted by an earlier part). All parts see the
+ * database as it was before the statement, so a write that touches a row an earlier write of the
+ * group touched (a clock started, then changed; timers armed, then cancelled) starts the next
+ * statement. Each statement is sent at once, in order, on the handle's connection, and all are
+ * waited for together: a transition's writes cost one round trip and, for the server, one
+ * statement instead of a dozen.
+ */
+export function runStatements(db: DbOrTx, statements: readonly Statement[]): Promise<void> {
+  const groups: Statement[][] = [];
+  let group: Statement[] = [];
+  let touched = new Set<string>();
+  for (const st of statements) {
+    if (st.touches?.some((t) => touched.has(t))) {
+      groups.push(group);
+      group = [];
+      touched = new Set();
+    }
+    group.push(st);
+    for (const t of st.touches ?? []) touched.add(t);
+  }
+  groups.push(group);
+  const client = (db as unknown as HasClient).session.client as Sendable;
+  const sent = groups.filter((g) => g.length > 0).map((g) => {
+    const { text, params } = join(g);
+    // executed now, so that the statements reach the connection in this order
+    const query = client.unsafe(text, params, { prepare: true });
+    query.execute();
+    return query;
+  });
+  return Promise.all(sent).then(() => undefined);
+}
+
+function join(group: readonly Statement[]): { text: string; params: unknown[] } {
+  const [only] = group;
+  if (group.length === 1 && only) return { text: only.text, params: only.params };
+  const key = group.map((st) => st.key).join('\n');
+  let text = joined.get(key);
+  if (text === undefined) {
+    let offset = 0;
+    const parts = group.map((st, i) => {
+      const shifted = st.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+      offset += st.params.length;
+      return `w${i} as (${shifted})`;
+    });
+    text = `with ${parts.join(', ')} select 1`;
+    // a text built from a statement that is its own key (not built once) is not kept
+    if (joined.size < MAX_SHAPES && group.every((st) => st.key !== st.text)) joined.set(key, text);
+  }
+  return { text, params: group.flatMap((st) => st.params) };
 }

@@ -7,7 +7,7 @@ import { countBack, countForward, daysLeft } from './counting';
 import type { ClockKindSpec } from '../../workflows/kernel/clock-spec';
 import type { EffectScope, Owner } from './scope';
 import type { Tx } from '../../db/client';
-import { insertRows, p, shaped, updateById } from '../../db/shapes';
+import { insertStatement, p, shaped, shapedStatement, updateStatement } from '../../db/shapes';
 
 /** Which clock an effect means: its kind, the assignee of a per-assignee kind, a fixed date's day. */
 export interface ClockRef {
@@ -46,7 +46,7 @@ export async function startClock(s: EffectScope, ref: ClockRef): Promise<string>
   };
   // created_at is the database's own time, as for every row; the clock row carries the programme's
   const { createdAt: _createdAt, ...values } = clock;
-  await write(s, () => insertRows(s.tx, clocks, [values]));
+  await write(s, insertStatement(clocks, [values], [`clock:${clock.id}`]));
   if (s.pending) (s.pending.openClocks ?? s.pending.startedClocks).push(clock);
   await logClock(s, clock.id, 'start', { dueOn: due.date, length, unit: spec.unit, ...(ref.assignee ? { assignee: ref.assignee } : {}), provisional: due.provisional });
   await armTimers(s, clock);
@@ -128,7 +128,7 @@ const openOf = shaped<{ kind: string; id: string }, ClockRow[]>('open clocks', (
 
 /** Writes a change to a clock and keeps the transition's view of it current; answers the changed row. */
 async function change(s: EffectScope, clock: ClockRow, set: Partial<Omit<ClockRow, 'id'>>): Promise<ClockRow> {
-  await write(s, () => updateById(s.tx, clocks, clock.id, set));
+  await write(s, updateStatement(clocks, clock.id, set, [`clock:${clock.id}`]));
   return Object.assign(clock, set);
 }
 
@@ -166,15 +166,15 @@ export async function armTimers(s: EffectScope, clock: ClockRow): Promise<void> 
   ].filter((t) => t.fireAt > s.now);
   if (planned.length === 0) return;
   const rows = planned.map((t) => ({ ...t, id: randomUUID(), clockId: clock.id, ownerKind: s.owner.kind, ownerId: s.owner.id }));
-  await write(s, () => insertRows(s.tx, timers, rows));
+  await write(s, insertStatement(timers, rows, [`timers:${clock.id}`]));
   await writeOutbox(s, rows.map((t) => ({ topic: 'timer', payload: { timerId: t.id, fireAt: t.fireAt.toISOString() } })));
 }
 
 export async function cancelTimers(s: EffectScope, clockId: string): Promise<void> {
-  await write(s, () => disarm(s.tx, { clockId, now: s.now }));
+  await write(s, disarm({ clockId, now: s.now }, [`timers:${clockId}`]));
 }
 
-const disarm = shaped<{ clockId: string; now: Date }, unknown>('cancel timers', (b) =>
+const disarm = shapedStatement<{ clockId: string; now: Date }>('cancel timers', (b) =>
   b
     .update(timers)
     .set({ cancelledAt: p('now') as never })

@@ -3,23 +3,23 @@ import { clockEvents, clocks, outbox } from '../../db/schema';
 import type { EffectScope } from './scope';
 import type { OutboxMessage } from '../jobs/registry';
 import { batchedWritesOf } from './batched-writes';
-import { insertRows } from '../../db/shapes';
+import { insertRows, insertStatement, runStatements, type Statement } from '../../db/shapes';
 
 type ClockEventRow = typeof clockEvents.$inferInsert;
 type OutboxRow = typeof outbox.$inferInsert;
 export type ClockRow = typeof clocks.$inferSelect;
 
-/** A write nothing in the transition reads back: made when the writes are flushed. */
-export type Write = () => PromiseLike<unknown>;
+/** A write nothing in the transition reads back: sent when the writes are flushed. */
+export type Write = Statement;
 
 /**
  * The writes of one transition, sent together at its end (docs/benchmarks.md: every statement
  * costs a round trip and a system call). Nothing in a transition reads back what it writes
  * except the owner's open clocks, which are read once (`openClocks`) and kept current here by the
  * transition's own clock changes. At the end every write is issued at once, in the order it was
- * made: postgres.js pipelines them on the transaction's one connection and the server runs them
- * in that order, so a row is inserted before the rows that refer to it. Clock events and outbox
- * rows are gathered into one insert each. Outside a transition, writes go at once.
+ * made, joined into as few statements as they can be (db/shapes.ts, runStatements): a row is
+ * inserted no later than the rows that refer to it. Clock events and outbox rows are gathered into
+ * one insert each. Outside a transition, writes go at once.
  */
 export class PendingWrites {
   private readonly writes: Write[] = [];
@@ -41,7 +41,7 @@ export class PendingWrites {
     this.writes.push(write);
   }
 
-  /** Issues every gathered write at once (one round trip) and waits for all of them. */
+  /** Sends every gathered write at once (one round trip) and waits for them. */
   async flush(tx: Tx): Promise<void> {
     const writes = this.writes.splice(0);
     const events = this.events.splice(0);
@@ -50,16 +50,16 @@ export class PendingWrites {
     // when that work is done (batched-writes.ts)
     const batched = batchedWritesOf(tx);
     if (batched) batched.addPending(events.splice(0), messages.splice(0));
-    if (events.length > 0) writes.push(() => insertRows(tx, clockEvents, events));
-    if (messages.length > 0) writes.push(() => insertRows(tx, outbox, messages));
-    await Promise.all(writes.map((w) => w()));
+    if (events.length > 0) writes.push(insertStatement(clockEvents, events));
+    if (messages.length > 0) writes.push(insertStatement(outbox, messages));
+    await runStatements(tx, writes);
   }
 }
 
 /** A write of an effect: gathered inside a transition, made at once outside one. */
-export async function write(s: Pick<EffectScope, 'pending'>, w: Write): Promise<void> {
+export async function write(s: Pick<EffectScope, 'pending' | 'tx'>, w: Write): Promise<void> {
   if (s.pending) s.pending.later(w);
-  else await w();
+  else await runStatements(s.tx, [w]);
 }
 
 export async function writeClockEvent(s: EffectScope, row: ClockEventRow): Promise<void> {

@@ -4,7 +4,7 @@ import { emailDeliveries, notifications, outbox, type OwnerKind } from '../../db
 import { render, type TemplateName } from './templates';
 import type { OutboxMessage } from '../jobs/registry';
 import { batchedWritesOf } from '../engine/batched-writes';
-import { insertRows } from '../../db/shapes';
+import { insertStatement, runStatements, type Statement } from '../../db/shapes';
 
 export interface EmailToSend {
   to: string;
@@ -22,7 +22,7 @@ export interface EmailToSend {
 /** How a transition's `notify` writes: its inserts gathered with the transition's other writes. */
 export interface EmailWriters {
   /** makes (or gathers) one insert; by default at once */
-  write?: (w: () => PromiseLike<unknown>) => Promise<unknown>;
+  write?: (w: Statement) => Promise<unknown>;
   /** writes the outbox rows that send the emails; by default one insert through `write` */
   outboxWriter?: (rows: (OutboxMessage & { createdAt: Date })[]) => Promise<unknown>;
 }
@@ -34,7 +34,7 @@ export interface EmailWriters {
  * writes through `outboxWriter`; everything else writes them at once.
  */
 export async function enqueueEmails(tx: Tx, emails: readonly EmailToSend[], via: EmailWriters = {}): Promise<void> {
-  const { write = (w) => w(), outboxWriter = (rows) => write(() => insertRows(tx, outbox, rows)) } = via;
+  const { write = (w) => runStatements(tx, [w]), outboxWriter = (rows) => write(insertStatement(outbox, rows)) } = via;
   if (emails.length === 0) return;
   const rows = emails.map((e) => ({ e, id: randomUUID(), rendered: render(e.template, e.data), owner: e.owner ? { ownerKind: e.owner.kind, ownerId: e.owner.id } : {} }));
   const deliveries = rows.map(({ e, id, rendered, owner }) => ({
@@ -57,8 +57,8 @@ export async function enqueueEmails(tx: Tx, emails: readonly EmailToSend[], via:
   if (batched) {
     batched.addEmails(deliveries, inApp);
   } else {
-    await write(() => insertRows(tx, emailDeliveries, deliveries));
-    if (inApp.length > 0) await write(() => insertRows(tx, notifications, inApp));
+    await write(insertStatement(emailDeliveries, deliveries));
+    if (inApp.length > 0) await write(insertStatement(notifications, inApp));
   }
   await outboxWriter(rows.map(({ e, id }) => ({ topic: 'email', payload: { deliveryId: id }, createdAt: e.now })));
 }

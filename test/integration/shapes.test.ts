@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { eq, getTableColumns } from 'drizzle-orm';
 import * as schema from '../../db/schema';
 import { clockEvents, clocks, timers } from '../../db/schema';
-import { insertRows, p, shaped, updateById } from '../../db/shapes';
+import { insertRows, insertStatement, p, runStatements, shaped, updateById, updateStatement } from '../../db/shapes';
 import { SecondConnectionError } from '../../db/prepared';
 import { useTestApp } from '../support/use-app';
 
@@ -102,6 +102,45 @@ describe('statements built once per shape', () => {
       );
     expect(outcome).toBe('rolled back');
     expect(inside).toHaveLength(1);
+    expect(await clockOf(t.app.db, { id: a.id ?? '' })).toEqual([]);
+  });
+
+  it("joins a transition's writes into one statement, rows referring to rows of an earlier part, and changes after inserts still land", async () => {
+    const a = aClock();
+    const timer = { id: randomUUID(), clockId: a.id ?? '', ownerKind: 'case' as const, ownerId: a.ownerId ?? '', purpose: 'expiry' as const, fireAt: a.dueAt, data: {} };
+    const at = new Date('2026-03-02T01:02:03.456Z');
+    await t.app.db.transaction(async (tx) => {
+      await runStatements(tx, [
+        insertStatement(clocks, [a], [`clock:${a.id}`]),
+        insertStatement(timers, [timer], [`timers:${a.id}`]),
+        insertStatement(clockEvents, [{ clockId: a.id ?? '', kind: 'start', at, data: { n: 1 } }]),
+        // the clock and its timers written again in the same transition: the inserts must be there first
+        updateStatement(clocks, a.id ?? '', { status: 'paused', remainingWorkingDays: 2 }, [`clock:${a.id}`]),
+        updateStatement(timers, timer.id, { cancelledAt: at }, [`timers:${a.id}`]),
+        insertStatement(clockEvents, [{ clockId: a.id ?? '', kind: 'pause', at, data: { n: 2 } }]),
+      ]);
+    });
+    expect((await clockOf(t.app.db, { id: a.id ?? '' }))[0]).toMatchObject({ status: 'paused', remainingWorkingDays: 2 });
+    const [armed] = await t.app.db.select().from(timers).where(eq(timers.id, timer.id));
+    expect(armed?.cancelledAt?.toISOString()).toBe(at.toISOString());
+    const events = await t.app.db.select().from(clockEvents).where(eq(clockEvents.clockId, a.id ?? '')).orderBy(clockEvents.id);
+    expect(events.map((e) => [e.kind, e.data])).toEqual([
+      ['start', { n: 1 }],
+      ['pause', { n: 2 }],
+    ]);
+  });
+
+  it('fails the whole transaction when one joined part fails, writing nothing', async () => {
+    const a = aClock();
+    const orphan = { id: randomUUID(), clockId: randomUUID(), ownerKind: 'case' as const, ownerId: a.ownerId ?? '', purpose: 'expiry' as const, fireAt: a.dueAt, data: {} };
+    const failed = await t.app.db
+      .transaction((tx) => runStatements(tx, [insertStatement(clocks, [a]), insertStatement(timers, [orphan])]))
+      .then(
+        () => null,
+        (err: unknown) => err as { code?: string },
+      );
+    // a timer of no clock: the foreign key refuses it at the end of the joined statement
+    expect(failed?.code).toBe('23503');
     expect(await clockOf(t.app.db, { id: a.id ?? '' })).toEqual([]);
   });
 
