@@ -59,6 +59,22 @@ export function parseInsert(query: string): Insert | null {
   return { table: m[1], columnOf };
 }
 
+/**
+ * The column each parameter fills, by table, over every INSERT of a statement: one insert, or the
+ * parts of a transition's joined writes (`with w0 as (…), w1 as (…) select 1`, db/shapes.ts), whose
+ * parameters are numbered across the whole statement.
+ */
+export function parseInserts(query: string): Map<number, { table: string; column: string }> {
+  const joined = /^with (w0 as \(.*\)) select 1$/s.exec(query);
+  const parts = joined?.[1] ? joined[1].split(/\), w\d+ as \(/).map((part, i, all) => part.replace(/^w0 as \(/, '').replace(i === all.length - 1 ? /\)$/ : /$^/, '')) : [query];
+  const out = new Map<number, { table: string; column: string }>();
+  for (const part of parts) {
+    const insert = parseInsert(part);
+    for (const [n, column] of insert?.columnOf ?? []) out.set(n, { table: insert?.table ?? '', column });
+  }
+  return out;
+}
+
 export function pgbenchScript(input: ScriptInput): { script: string; statements: number } {
   const vars = new Map<string, string>(); // uuid → variable name
   vars.set(input.caseId, 'case_id');
@@ -78,9 +94,7 @@ export function pgbenchScript(input: ScriptInput): { script: string; statements:
     // the ids this event's inserts create
     const fresh: string[] = [];
     for (const s of event.statements) {
-      const insert = parseInsert(s.query);
-      if (!insert) continue;
-      for (const [n, column] of insert.columnOf) {
+      for (const [n, { column }] of parseInserts(s.query)) {
         const v = s.params[n - 1];
         if (column === 'id' && isUuid(v) && !vars.has(v)) {
           vars.set(v, `n${e}_${fresh.length}`);
@@ -92,11 +106,12 @@ export function pgbenchScript(input: ScriptInput): { script: string; statements:
     const columns = [...(e === 0 ? perClient : []), ...fresh.map((id) => `gen_random_uuid() as ${vars.get(id)}`)];
     if (columns.length > 0) lines.push(`select ${columns.join(', ')} ${e === 0 ? `${cases} ` : ''}\\gset`);
     for (const s of event.statements) {
-      const insert = parseInsert(s.query);
+      const filled = parseInserts(s.query);
       let text = s.query;
       // from the highest number down, so that $1 does not eat the start of $12
       for (let n = s.params.length; n >= 1; n--) {
-        text = text.replace(new RegExp(`\\$${n}(?!\\d)`, 'g'), () => valueOf(s.params[n - 1], insert?.table === 'history' && insert.columnOf.get(n) === 'seq'));
+        const target = filled.get(n);
+        text = text.replace(new RegExp(`\\$${n}(?!\\d)`, 'g'), () => valueOf(s.params[n - 1], target?.table === 'history' && target.column === 'seq'));
       }
       lines.push(`${text};`);
       statements++;

@@ -4,7 +4,7 @@ import { and, asc, desc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
 import { history, type OwnerKind } from '../../db/schema';
 import { batchedWritesOf } from './batched-writes';
-import { insertRows, p, shaped } from '../../db/shapes';
+import { insertRows, insertStatement, p, shaped, type Statement } from '../../db/shapes';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -55,11 +55,12 @@ const lastEntry = shaped<{ ownerKind: OwnerKind; ownerId: string }, ChainTail[]>
 
 /**
  * Appends one row; the caller holds the owner's row lock, so `seq` cannot race. A caller that
- * read the tail under that lock already (a transition, with its load) passes it. Inside a unit of
+ * read the tail under that lock already (a transition, with its load) passes it, and may gather
+ * the insert with its other writes rather than send it at once. Inside a unit of
  * work that holds the owner's chain (batched-writes.ts) the row is computed the same way from the
  * unit's own tail and written with the others when the work is done.
  */
-export async function appendHistory(db: DbOrTx, e: HistoryEntry, tail?: ChainTail): Promise<number> {
+export async function appendHistory(db: DbOrTx, e: HistoryEntry, tail?: ChainTail, gather?: (row: Statement) => void): Promise<number> {
   const batched = batchedWritesOf(db);
   if (batched?.covers(e.ownerKind, e.ownerId)) {
     const held = batched.tail(e.ownerId);
@@ -70,7 +71,10 @@ export async function appendHistory(db: DbOrTx, e: HistoryEntry, tail?: ChainTai
   }
   const last = tail ?? (await historyTail(db, e.ownerKind, e.ownerId));
   const seq = last.seq + 1;
-  await insertRows(db, history, [{ ...e, payload: e.payload ?? {}, seq, prevHash: last.hash, hash: entryHash(last.hash, seq, e) }]);
+  const row = { ...e, payload: e.payload ?? {}, seq, prevHash: last.hash, hash: entryHash(last.hash, seq, e) };
+  // a transition sends it with its other writes (PendingWrites)
+  if (gather) gather(insertStatement(history, [row]));
+  else await insertRows(db, history, [row]);
   return seq;
 }
 

@@ -71,27 +71,25 @@ export async function applyEvent<Row extends WorkflowRow, Facts, Event extends E
   const state = def.primaryState(next.value);
   const { meta: _meta, type: _type, ...fields } = event;
   const cause = input.user ? undefined : input.causedBy;
-  const [, updated] = await Promise.all([
-    pending.flush(tx),
-    def.persist(tx, row, { value: next.value, context: next.context, state }, event, now),
-    appendHistory(
-      tx,
-      {
-        ownerKind: def.kind,
-        ownerId: row.id,
-        eventType: event.type,
-        actorId: cause?.id ?? event.meta.actorId,
-        actorRole: cause?.role ?? role,
-        at: now,
-        requestId: input.requestId,
-        stateBefore: row.state,
-        stateAfter: state,
-        payload: { ...fields, ...prepared.historyExtra },
-        machineVersion: row.machineVersion,
-      },
-      tail,
-    ),
-  ]);
+  await appendHistory(
+    tx,
+    {
+      ownerKind: def.kind,
+      ownerId: row.id,
+      eventType: event.type,
+      actorId: cause?.id ?? event.meta.actorId,
+      actorRole: cause?.role ?? role,
+      at: now,
+      requestId: input.requestId,
+      stateBefore: row.state,
+      stateAfter: state,
+      payload: { ...fields, ...prepared.historyExtra },
+      machineVersion: row.machineVersion,
+    },
+    tail,
+    (w) => pending.later(w),
+  );
+  const [, updated] = await Promise.all([pending.flush(tx), def.persist(tx, row, { value: next.value, context: next.context, state }, event, now)]);
   return { row: updated, snapshot: next, facts, role };
 }
 
