@@ -12,6 +12,8 @@ import { caseWorkflow, readCasesLocked } from './workflow';
 export interface ToldCase {
   caseId: string;
   event: CaseEvent;
+  /** the case's new subsidy, decided by the caller (a reduction's share): written with the case's step */
+  subsidyFen?: bigint;
 }
 
 /**
@@ -31,7 +33,10 @@ export async function tellCases(tx: Tx, app: AppContext, requestId: string | nul
   const loaded = await readCasesLocked(tx, ordered.map((t) => t.caseId));
   const roundIds = [...new Set([...loaded.values()].map((l) => l.row.roundId))];
   const roundRows = await tx.select().from(rounds).where(inArray(rounds.id, roundIds)).orderBy(rounds.id).for('share');
-  const def = caseWorkflow(app, { rounds: new Map(roundRows.map((r) => [r.id, r])), claimsGivenBack: true });
+  const def = caseWorkflow(app, { rounds: new Map(roundRows.map((r) => [r.id, r])), claimsGivenBack: true,
+    calendar: await app.calendar.get(tx),
+    amounts: new Map(ordered.flatMap((t) => (t.subsidyFen === undefined ? [] : [[t.caseId, t.subsidyFen] as const]))),
+  });
   // cases by the states they are in afterwards: claims of any other task are given back
   const after = new Map<string, { paths: string[]; ids: string[] }>();
   // their history entries, emails and notifications written together once all have moved

@@ -1,13 +1,23 @@
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
+import { and, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
+import { PgDialect, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
+import { createActor, transition, type AnyActorScope, type AnyMachineSnapshot, type AnyStateMachine, type EventObject, type ExecutableActionObject } from 'xstate';
 import type { DbOrTx, Tx } from '../../db/client';
-import { clockEvents, emailDeliveries, history, notifications, outbox, type OwnerKind } from '../../db/schema';
+import { clockEvents, clocks, emailDeliveries, history, notifications, outbox, type OwnerKind } from '../../db/schema';
+import { OPEN_CLOCK_STATUSES } from './clocks';
+import type { ClockRow } from './pending';
 
 type HistoryRow = typeof history.$inferInsert;
 type DeliveryRow = typeof emailDeliveries.$inferInsert;
 type NotificationRow = typeof notifications.$inferInsert;
 type ClockEventRow = typeof clockEvents.$inferInsert;
 type OutboxRow = typeof outbox.$inferInsert;
+
+/**
+ * Writes many rows of one kind in a few statements (e.g. `update … from jsonb_to_recordset`): the
+ * owners' own rows, which a workflow's `persist` hands to the unit of work instead of updating
+ * each at once (`updateLater`).
+ */
+export type RowsWriter<T> = (tx: Tx, rows: T[]) => Promise<void>;
 
 // rows to an insert: well under the parameter limit at a dozen columns each
 const CHUNK = 1000;
@@ -32,20 +42,39 @@ export class BatchedWrites {
   private readonly clockEventRows: ClockEventRow[] = [];
   private readonly outboxRows: OutboxRow[] = [];
   private readonly recipients = new Map<string, unknown[]>();
+  private readonly clocksOf = new Map<string, ClockRow[]>();
+  private readonly scopes = new Map<AnyStateMachine, InertScope>();
+  private readonly rowUpdates = new Map<RowsWriter<never>, Map<string, unknown>>();
 
   private constructor(private readonly ownerKind: OwnerKind) {}
 
-  /** The last entry of each owner's chain, read once for all of them. */
+  /**
+   * The last entry of each owner's chain and each owner's running, paused and expired clocks, read
+   * once for all of them. The caller holds the owners' row locks, so neither can change before the
+   * transaction ends except through the transitions of this unit of work.
+   */
   static async open(tx: Tx, ownerKind: OwnerKind, ownerIds: readonly string[]): Promise<BatchedWrites> {
     const w = new BatchedWrites(ownerKind);
-    for (const id of ownerIds) w.tails.set(id, { seq: 0, hash: '' });
+    for (const id of ownerIds) {
+      w.tails.set(id, { seq: 0, hash: '' });
+      w.clocksOf.set(id, []);
+    }
     for (let i = 0; i < ownerIds.length; i += CHUNK) {
-      const rows = await tx
-        .selectDistinctOn([history.ownerId], { ownerId: history.ownerId, seq: history.seq, hash: history.hash })
-        .from(history)
-        .where(and(eq(history.ownerKind, ownerKind), inArray(history.ownerId, ownerIds.slice(i, i + CHUNK))))
-        .orderBy(history.ownerId, sql`${history.seq} desc`);
-      for (const r of rows) w.tails.set(r.ownerId, { seq: r.seq, hash: r.hash });
+      const some = ownerIds.slice(i, i + CHUNK);
+      const [tails, open] = await Promise.all([
+        tx
+          .selectDistinctOn([history.ownerId], { ownerId: history.ownerId, seq: history.seq, hash: history.hash })
+          .from(history)
+          .where(and(eq(history.ownerKind, ownerKind), inArray(history.ownerId, some)))
+          .orderBy(history.ownerId, sql`${history.seq} desc`),
+        tx
+          .select()
+          .from(clocks)
+          .where(and(eq(clocks.ownerKind, ownerKind), inArray(clocks.ownerId, some), inArray(clocks.status, [...OPEN_CLOCK_STATUSES])))
+          .orderBy(clocks.ownerId, clocks.startedAt, clocks.id),
+      ]);
+      for (const r of tails) w.tails.set(r.ownerId, { seq: r.seq, hash: r.hash });
+      for (const c of open) w.clocksOf.get(c.ownerId)?.push(c);
     }
     return w;
   }
@@ -60,6 +89,30 @@ export class BatchedWrites {
     const t = this.tails.get(ownerId);
     if (!t) throw new Error(`history of ${ownerId} is not held by this unit of work`);
     return t;
+  }
+
+  /**
+   * The owner's open clocks as read when the unit opened, kept current by its transitions' own
+   * clock changes (a transition hands this list to its PendingWrites, which changes it in place).
+   */
+  openClocks(ownerKind: OwnerKind, ownerId: string): ClockRow[] | undefined {
+    return ownerKind === this.ownerKind ? this.clocksOf.get(ownerId) : undefined;
+  }
+
+  /**
+   * An update of an owner's own row (its snapshot, state, version…) that nothing in the unit reads
+   * back: written with the others `writer` gathers, in a few statements, when the work is done. A
+   * second update of the same row replaces the first, as a second UPDATE would have.
+   */
+  updateLater<T>(writer: RowsWriter<T>, ownerId: string, values: T): void {
+    const rows = this.rowUpdates.get(writer as RowsWriter<never>) ?? new Map<string, unknown>();
+    this.rowUpdates.set(writer as RowsWriter<never>, rows);
+    rows.set(ownerId, values);
+  }
+
+  /** XState's `transition` for a transition of this unit of work, its inert actor built once per machine (machineStep). */
+  transition(machine: AnyStateMachine, snapshot: AnyMachineSnapshot, event: EventObject): [AnyMachineSnapshot, ExecutableActionObject[]] {
+    return machineStep(this.scopes, machine, snapshot, event);
   }
 
   addHistory(row: HistoryRow & { seq: number; hash: string }): void {
@@ -81,7 +134,11 @@ export class BatchedWrites {
   /** The rows of `condition` (a select on users), asked once per condition within this unit of work. */
   async once<T>(condition: SQL, query: () => Promise<T[]>): Promise<T[]> {
     const q = dialect.sqlToQuery(condition);
-    const key = `${q.sql}\u0000${JSON.stringify(q.params)}`;
+    return this.onceByKey(`sql\u0000${q.sql}\u0000${JSON.stringify(q.params)}`, query);
+  }
+
+  /** The rows of a condition the caller names by `key` (EffectScope.recipientsKey), asked once per key within this unit of work. */
+  async onceByKey<T>(key: string, query: () => Promise<T[]>): Promise<T[]> {
     const known = this.recipients.get(key);
     if (known) return known as T[];
     const rows = await query();
@@ -90,6 +147,11 @@ export class BatchedWrites {
   }
 
   async flush(tx: Tx): Promise<void> {
+    // the owners' rows first: a writer that finds a row not as its lock left it fails the transaction
+    for (const [writer, rows] of [...this.rowUpdates]) {
+      this.rowUpdates.delete(writer);
+      await (writer as RowsWriter<unknown>)(tx, [...rows.values()]);
+    }
     for (const [table, rows] of [
       [history, this.historyRows.splice(0)],
       [emailDeliveries, this.deliveryRows.splice(0)],
@@ -97,9 +159,99 @@ export class BatchedWrites {
       [clockEvents, this.clockEventRows.splice(0)],
       [outbox, this.outboxRows.splice(0)],
     ] as const) {
-      for (let i = 0; i < rows.length; i += CHUNK) await tx.insert(table).values(rows.slice(i, i + CHUNK) as never[]);
+      await insertRows(tx, table, rows as Record<string, unknown>[]);
     }
   }
+}
+
+/**
+ * Rows inserted as drizzle's `insert(table).values(rows)` inserts them — a column a row leaves
+ * undefined takes its default, null is NULL, each value mapped as its column maps it — but sent as
+ * one jsonb parameter per statement (`insert … select … from jsonb_to_recordset`) instead of one
+ * parameter per value: building and binding a thousand rows' parameters cost more than the rows.
+ * Rows in the order given; consecutive rows that set the same columns go together, a thousand at most.
+ */
+export async function insertRows(tx: Tx, table: PgTable, rows: readonly Record<string, unknown>[]): Promise<void> {
+  const columns = getTableColumns(table) as Record<string, PgColumn>;
+  const keysOf = (row: Record<string, unknown>) => Object.keys(columns).filter((k) => row[k] !== undefined);
+  for (let i = 0; i < rows.length; ) {
+    const first = rows[i] as Record<string, unknown>;
+    const keys = keysOf(first);
+    const shape = keys.join();
+    let j = i + 1;
+    while (j < rows.length && j - i < CHUNK && keysOf(rows[j] as Record<string, unknown>).join() === shape) j++;
+    const cols = keys.map((k) => columns[k] as PgColumn);
+    const json = rows.slice(i, j).map((row) => Object.fromEntries(cols.map((c, n) => [c.name, driverJson(c, row[keys[n] as string])])));
+    const names = sql.join(
+      cols.map((c) => sql.identifier(c.name)),
+      sql`, `,
+    );
+    const types = sql.join(
+      cols.map((c) => sql`${sql.identifier(c.name)} ${sql.raw(recordType(c))}`),
+      sql`, `,
+    );
+    await tx.execute(sql`insert into ${table} (${names}) select ${names} from jsonb_to_recordset(${JSON.stringify(json)}::jsonb) as v(${types})`);
+    i = j;
+  }
+}
+
+// a serial column's type, in a column definition list, is its integer type
+const recordType = (c: PgColumn) => ({ smallserial: 'smallint', serial: 'integer', bigserial: 'bigint' })[c.getSQLType()] ?? c.getSQLType();
+
+// a value as its column sends it to the database, as JSON: a json column's value as it is
+function driverJson(column: PgColumn, value: unknown): unknown {
+  if (value === null) return null;
+  if (column.dataType === 'json') return value;
+  const mapped: unknown = column.mapToDriverValue(value);
+  // what the driver itself would turn into text (bigint, a Date left as it is) goes as that text
+  if (typeof mapped === 'bigint') return mapped.toString();
+  if (mapped instanceof Date) return mapped.toISOString();
+  return mapped;
+}
+
+/** xstate's inert actor scope for one machine (see machineStep), and what it collects. */
+interface InertScope {
+  actorScope: AnyActorScope;
+  executed: ExecutableActionObject[];
+}
+
+/**
+ * XState's pure `transition(machine, snapshot, event)`, for many transitions of one machine in one
+ * unit of work. xstate builds a new inert actor scope on every call, and the actor in it computes
+ * the machine's initial snapshot each time — the larger part of a transition's cost; here that
+ * scope is built once per machine and reused. It executes nothing (the actions a transition
+ * decides are collected and returned, as xstate returns them) and keeps nothing between calls but
+ * its actor system, which only actors a transition spawns or invokes would use: a snapshot that
+ * holds or gains any child actor is left to xstate's own `transition`, which is pure, so the
+ * answer is xstate's either way.
+ */
+function machineStep(scopes: Map<AnyStateMachine, InertScope>, machine: AnyStateMachine, snapshot: AnyMachineSnapshot, event: EventObject): [AnyMachineSnapshot, ExecutableActionObject[]] {
+  const plain = () => transition(machine, snapshot, event) as [AnyMachineSnapshot, ExecutableActionObject[]];
+  if (Object.keys(snapshot.children).length > 0) return plain();
+  let held = scopes.get(machine);
+  if (!held) {
+    // as xstate's createInertActorScope builds it (xstate.cjs.js), once
+    const self = createActor(machine);
+    const executed: ExecutableActionObject[] = [];
+    const actorScope = {
+      self,
+      defer: () => undefined,
+      id: '',
+      logger: () => undefined,
+      sessionId: '',
+      stopChild: () => undefined,
+      system: self.system,
+      emit: () => undefined,
+      actionExecutor: (action: ExecutableActionObject) => void executed.push(action),
+    } as unknown as AnyActorScope;
+    held = { actorScope, executed };
+    scopes.set(machine, held);
+  }
+  held.executed.length = 0;
+  const next = machine.transition(snapshot, event, held.actorScope) as AnyMachineSnapshot;
+  const actions = held.executed.splice(0);
+  if (Object.keys(next.children).length > 0) return plain();
+  return [next, actions];
 }
 
 const open = new WeakMap<object, BatchedWrites>();
@@ -108,9 +260,10 @@ const open = new WeakMap<object, BatchedWrites>();
 export const batchedWritesOf = (db: DbOrTx): BatchedWrites | undefined => open.get(db);
 
 /**
- * Runs `fn` with a unit of work open on `tx` for the history of `ownerIds`, and writes what it
- * gathered when `fn` is done; nothing is written if `fn` throws (the transaction is then rolled
- * back anyway). Nothing inside `fn` may read back the history, deliveries or notifications it adds.
+ * Runs `fn` with a unit of work open on `tx` for the history and open clocks of `ownerIds`, whose
+ * rows the caller has locked, and writes what it gathered when `fn` is done; nothing is written if
+ * `fn` throws (the transaction is then rolled back anyway). Nothing inside `fn` may read back the
+ * history, deliveries, notifications or owner rows it hands to the unit.
  */
 export async function withBatchedWrites<T>(tx: Tx, ownerKind: OwnerKind, ownerIds: readonly string[], fn: () => Promise<T>): Promise<T> {
   if (open.has(tx)) throw new Error('a unit of work is already open on this transaction');

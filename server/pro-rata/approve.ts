@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
 import { cases, proRataProposals, rounds, subsidyAdjustments } from '../../db/schema';
 import type { CaseEvent } from '../../workflows/case/types';
@@ -6,15 +6,13 @@ import type { ServiceContext } from '../context';
 import { AppError, conflict, notFound, type FieldError } from '../errors';
 import { formatYuan } from '../domain/money';
 import { tellCases } from '../cases/system-events';
+import { insertRows } from '../engine/batched-writes';
 import { refused, requireRole } from './access';
 import { lockRoundReduction, roundFigures, type ProRataFigures, type ProRataLine } from './figures';
 import { linesOf, proposalView } from './present';
 import type { ProRataProposalView } from './view-schema';
 
 type ProposalRow = typeof proRataProposals.$inferSelect;
-
-// rows to a statement: a round of 10,000 cases in a few statements, each well under the parameter limit
-const WRITE_CHUNK = 2000;
 
 /**
  * POST /rounds/:id/pro-rata/:proposalId/approve (SPEC §6, §7): a second finance user applies the
@@ -56,20 +54,17 @@ export async function approveProRata(ctx: ServiceContext, roundId: string, propo
       ctx.requestId,
       reduced.map((line) => ({
         caseId: line.caseId,
+        // the new amount, written with the case's step
+        subsidyFen: line.afterFen,
         event: { type: 'SUBSIDY_REDUCED', proposalId: proposal.id, before: formatYuan(line.beforeFen), after: formatYuan(line.afterFen), meta } satisfies CaseEvent,
       })),
     );
-    // the new amounts and their adjustment rows, a few thousand to a statement
-    for (let i = 0; i < reduced.length; i += WRITE_CHUNK) {
-      const chunk = reduced.slice(i, i + WRITE_CHUNK);
-      await tx.execute(sql`
-        update cases set subsidy_fen = v.fen
-        from jsonb_to_recordset(${JSON.stringify(chunk.map((l) => ({ id: l.caseId, fen: String(l.afterFen) })))}::jsonb) as v(id uuid, fen bigint)
-        where cases.id = v.id`);
-      await tx
-        .insert(subsidyAdjustments)
-        .values(chunk.map((line) => ({ caseId: line.caseId, kind: 'proRata' as const, beforeFen: line.beforeFen, afterFen: line.afterFen, basis, proposalId: proposal.id, approvedBy: ctx.user.id, at })));
-    }
+    // their adjustment rows, a thousand to a statement
+    await insertRows(
+      tx,
+      subsidyAdjustments,
+      reduced.map((line) => ({ caseId: line.caseId, kind: 'proRata' as const, beforeFen: line.beforeFen, afterFen: line.afterFen, basis, proposalId: proposal.id, approvedBy: ctx.user.id, at })),
+    );
     const [approved] = await tx
       .update(proRataProposals)
       .set({ status: 'approved', approvedBy: ctx.user.id, approvedAt: at })
