@@ -20,7 +20,7 @@ type ProposalRow = typeof proRataProposals.$inferSelect;
  * figures recomputed; if anything moved since the proposal (a case batched, approved or its amount
  * changed, the budget edited) it is refused as stale. Otherwise each reduced case gets its new
  * amount, an adjustment row, and SUBSIDY_REDUCED from the system, so that its history records the
- * step and the firm is told.
+ * step (in the approving finance user's name) and the firm is told.
  */
 export async function approveProRata(ctx: ServiceContext, roundId: string, proposalId: string): Promise<ProRataProposalView> {
   requireRole(ctx, ['finance'], 'only finance staff may approve a pro-rata reduction', '只有财务人员可以审批按比例核减方案');
@@ -58,6 +58,8 @@ export async function approveProRata(ctx: ServiceContext, roundId: string, propo
         subsidyFen: line.afterFen,
         event: { type: 'SUBSIDY_REDUCED', proposalId: proposal.id, before: formatYuan(line.beforeFen), after: formatYuan(line.afterFen), meta } satisfies CaseEvent,
       })),
+      // the event is the system's; the history names the finance user who approved the reduction
+      { id: ctx.user.id, role: 'finance' },
     );
     // their adjustment rows, a thousand to a statement
     await insertRows(
