@@ -6,8 +6,11 @@ import type { CaseEvent } from '../../workflows/case/types';
 import type { AppContext } from '../context';
 import { notFound } from '../errors';
 import { applyEvent } from '../engine/transition';
-import { withBatchedWrites } from '../engine/batched-writes';
+import { uuidIn, withBatchedWrites } from '../engine/batched-writes';
 import { caseWorkflow, readCasesLocked } from './workflow';
+
+// cases moved between two turns of the event loop
+const YIELD_EVERY = 250;
 
 export interface ToldCase {
   caseId: string;
@@ -30,6 +33,9 @@ export interface ToldCase {
 export async function tellCases(tx: Tx, app: AppContext, requestId: string | null, told: readonly ToldCase[], causedBy?: { id: string; role: string }): Promise<void> {
   if (told.length === 0) return;
   const ordered = [...told].sort((a, b) => (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0));
+  // each case once: its step is computed from the row as locked here
+  const twice = ordered.find((t, i) => i > 0 && ordered[i - 1]?.caseId === t.caseId);
+  if (twice) throw new Error(`case ${twice.caseId} told twice in one call`);
   const loaded = await readCasesLocked(tx, ordered.map((t) => t.caseId));
   const roundIds = [...new Set([...loaded.values()].map((l) => l.row.roundId))];
   const roundRows = await tx.select().from(rounds).where(inArray(rounds.id, roundIds)).orderBy(rounds.id).for('share');
@@ -45,7 +51,9 @@ export async function tellCases(tx: Tx, app: AppContext, requestId: string | nul
     'case',
     ordered.map((t) => t.caseId),
     async () => {
-      for (const { caseId, event } of ordered) {
+      for (const [i, { caseId, event }] of ordered.entries()) {
+        // now and then a turn of the event loop: the statements the unit has sent go out and are answered
+        if (i > 0 && i % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
         const locked = loaded.get(caseId);
         if (!locked) throw notFound('case');
         const applied = await applyEvent(tx, app, def, { id: caseId, locked, user: null, causedBy, requestId, event });
@@ -58,7 +66,7 @@ export async function tellCases(tx: Tx, app: AppContext, requestId: string | nul
     },
   );
   for (const { paths, ids } of after.values()) {
-    await tx.delete(taskClaims).where(and(inArray(taskClaims.caseId, ids), notInArray(taskClaims.task, paths)));
+    await tx.delete(taskClaims).where(and(uuidIn(taskClaims.caseId, ids), notInArray(taskClaims.task, paths)));
   }
 }
 

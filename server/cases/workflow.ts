@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { and, asc, eq, notInArray, sql } from 'drizzle-orm';
 import type { AnyMachineSnapshot } from 'xstate';
 import type { DbOrTx, Tx } from '../../db/client';
 import { cases, enterprises, rounds, taskClaims } from '../../db/schema';
@@ -17,7 +17,7 @@ import { notFound } from '../errors';
 import type { AppContext } from '../context';
 import type { CaseRow, RoundRow } from '../engine/scope';
 import type { Loaded, WorkflowDefinition } from '../engine/workflow';
-import { batchedWritesOf } from '../engine/batched-writes';
+import { batchedWritesOf, uuidIn } from '../engine/batched-writes';
 import type { CalendarData } from '../calendar/workdays';
 import { caseScope } from './scope';
 import { submissionProblems } from './rules';
@@ -57,7 +57,7 @@ export async function readCasesLocked(tx: Tx, caseIds: readonly string[]): Promi
       .select(caseWithFirm)
       .from(cases)
       .innerJoin(enterprises, eq(enterprises.id, cases.enterpriseId))
-      .where(inArray(cases.id, ids.slice(i, i + 5000)))
+      .where(uuidIn(cases.id, ids.slice(i, i + 5000)))
       .orderBy(asc(cases.id))
       .for('update', { of: cases });
     for (const found of rows) out.set(found.row.id, loadedCase(found));

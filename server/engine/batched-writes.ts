@@ -19,20 +19,29 @@ type OutboxRow = typeof outbox.$inferInsert;
  */
 export type RowsWriter<T> = (tx: Tx, rows: T[]) => Promise<void>;
 
-// rows to an insert: well under the parameter limit at a dozen columns each
+// rows to a statement, and owners to a read
 const CHUNK = 1000;
+
+/**
+ * `column = any(ids)` with the ids as one array parameter: a statement over thousands of owners
+ * binds one value, not thousands (drizzle's inArray binds each).
+ */
+export const uuidIn = (column: PgColumn, ids: readonly string[]): SQL => sql`${column} = any(${`{${ids.join(',')}}`}::uuid[])`;
 const dialect = new PgDialect();
 
 /**
  * A unit of work for one transaction that moves many owners (a disbursement batch's cases, a
  * pro-rata reduction's): the rows nothing reads back before the transaction ends — history
- * entries, email deliveries, in-app notifications, and each transition's pending clock events and
- * outbox rows — are gathered and written with one insert per
- * thousand rows when the work is done, and who a recipient group is is asked once per group and
- * condition. Each transition still computes its own entry: the history chain is the same, entry
- * for entry (seq, previous hash, hash), as if each had been written at once; the unique key on
- * (owner, seq) still checks it when the rows land. Every statement saved is a round trip
- * (docs/benchmarks.md, "money").
+ * entries, email deliveries, in-app notifications, each transition's pending clock events and
+ * outbox rows, and the owners' own rows a workflow hands over (`updateLater`) — are gathered and
+ * written a thousand to a statement, each statement sent as soon as it is full (the database
+ * writes it while the next owners move) and the rest when the work is done. What every transition
+ * would read for itself is read once for all when the unit opens: the chains' tails and the open
+ * clocks. Who a recipient group is is asked once per group and condition, and XState's inert
+ * actor is built once per machine. Each transition still computes its own entry: the history
+ * chain is the same, entry for entry (seq, previous hash, hash), as if each had been written at
+ * once; the unique key on (owner, seq) still checks it when the rows land. Every statement saved
+ * is a round trip (docs/benchmarks.md, "money").
  */
 export class BatchedWrites {
   private readonly tails = new Map<string, { seq: number; hash: string }>();
@@ -45,8 +54,13 @@ export class BatchedWrites {
   private readonly clocksOf = new Map<string, ClockRow[]>();
   private readonly scopes = new Map<AnyStateMachine, InertScope>();
   private readonly rowUpdates = new Map<RowsWriter<never>, Map<string, unknown>>();
+  // statements already sent, in the order sent: awaited when the work is done
+  private readonly sent: Promise<void>[] = [];
 
-  private constructor(private readonly ownerKind: OwnerKind) {}
+  private constructor(
+    private readonly tx: Tx,
+    private readonly ownerKind: OwnerKind,
+  ) {}
 
   /**
    * The last entry of each owner's chain and each owner's running, paused and expired clocks, read
@@ -54,7 +68,7 @@ export class BatchedWrites {
    * transaction ends except through the transitions of this unit of work.
    */
   static async open(tx: Tx, ownerKind: OwnerKind, ownerIds: readonly string[]): Promise<BatchedWrites> {
-    const w = new BatchedWrites(ownerKind);
+    const w = new BatchedWrites(tx, ownerKind);
     for (const id of ownerIds) {
       w.tails.set(id, { seq: 0, hash: '' });
       w.clocksOf.set(id, []);
@@ -65,12 +79,12 @@ export class BatchedWrites {
         tx
           .selectDistinctOn([history.ownerId], { ownerId: history.ownerId, seq: history.seq, hash: history.hash })
           .from(history)
-          .where(and(eq(history.ownerKind, ownerKind), inArray(history.ownerId, some)))
+          .where(and(eq(history.ownerKind, ownerKind), uuidIn(history.ownerId, some)))
           .orderBy(history.ownerId, sql`${history.seq} desc`),
         tx
           .select()
           .from(clocks)
-          .where(and(eq(clocks.ownerKind, ownerKind), inArray(clocks.ownerId, some), inArray(clocks.status, [...OPEN_CLOCK_STATUSES])))
+          .where(and(eq(clocks.ownerKind, ownerKind), uuidIn(clocks.ownerId, some), inArray(clocks.status, [...OPEN_CLOCK_STATUSES])))
           .orderBy(clocks.ownerId, clocks.startedAt, clocks.id),
       ]);
       for (const r of tails) w.tails.set(r.ownerId, { seq: r.seq, hash: r.hash });
@@ -108,6 +122,10 @@ export class BatchedWrites {
     const rows = this.rowUpdates.get(writer as RowsWriter<never>) ?? new Map<string, unknown>();
     this.rowUpdates.set(writer as RowsWriter<never>, rows);
     rows.set(ownerId, values);
+    if (rows.size >= CHUNK) {
+      this.rowUpdates.delete(writer as RowsWriter<never>);
+      this.send((writer as RowsWriter<unknown>)(this.tx, [...rows.values()]));
+    }
   }
 
   /** XState's `transition` for a transition of this unit of work, its inert actor built once per machine (machineStep). */
@@ -118,17 +136,42 @@ export class BatchedWrites {
   addHistory(row: HistoryRow & { seq: number; hash: string }): void {
     this.historyRows.push(row);
     this.tails.set(row.ownerId, { seq: row.seq, hash: row.hash });
+    this.sendFull(history, this.historyRows);
   }
 
   addEmails(deliveries: readonly DeliveryRow[], inApp: readonly NotificationRow[]): void {
     this.deliveryRows.push(...deliveries);
     this.notificationRows.push(...inApp);
+    this.sendFull(emailDeliveries, this.deliveryRows);
+    this.sendFull(notifications, this.notificationRows);
   }
 
   /** A transition's pending clock events and outbox rows (engine/pending.ts). */
   addPending(events: readonly ClockEventRow[], messages: readonly OutboxRow[]): void {
     this.clockEventRows.push(...events);
     this.outboxRows.push(...messages);
+    this.sendFull(clockEvents, this.clockEventRows);
+    this.sendFull(outbox, this.outboxRows);
+  }
+
+  // A full statement's worth of rows is sent at once, not awaited: the database writes it while
+  // the next owners move in memory (the writes stay in the order sent, on the transaction's one
+  // connection). Nothing in the unit reads these rows back.
+  private sendFull(table: PgTable, rows: Record<string, unknown>[]): void {
+    if (rows.length >= CHUNK) this.send(insertRows(this.tx, table, rows.splice(0)));
+  }
+
+  private send(write: Promise<void>): void {
+    // its failure is answered when the work is done (withBatchedWrites), not as an unhandled rejection
+    write.catch(() => undefined);
+    this.sent.push(write);
+  }
+
+  /** Waits for every statement sent; answers the first that failed, in the order sent. */
+  async settle(): Promise<unknown> {
+    const results = await Promise.allSettled(this.sent.splice(0));
+    const failed = results.find((r) => r.status === 'rejected');
+    return failed?.status === 'rejected' ? (failed.reason as unknown) ?? new Error('a write of the unit of work failed') : undefined;
   }
 
   /** The rows of `condition` (a select on users), asked once per condition within this unit of work. */
@@ -146,11 +189,12 @@ export class BatchedWrites {
     return rows;
   }
 
-  async flush(tx: Tx): Promise<void> {
+  /** Sends what is left and waits for everything sent; the first write that failed fails the flush. */
+  async flush(): Promise<void> {
     // the owners' rows first: a writer that finds a row not as its lock left it fails the transaction
     for (const [writer, rows] of [...this.rowUpdates]) {
       this.rowUpdates.delete(writer);
-      await (writer as RowsWriter<unknown>)(tx, [...rows.values()]);
+      this.send((writer as RowsWriter<unknown>)(this.tx, [...rows.values()]));
     }
     for (const [table, rows] of [
       [history, this.historyRows.splice(0)],
@@ -159,8 +203,10 @@ export class BatchedWrites {
       [clockEvents, this.clockEventRows.splice(0)],
       [outbox, this.outboxRows.splice(0)],
     ] as const) {
-      await insertRows(tx, table, rows as Record<string, unknown>[]);
+      if (rows.length > 0) this.send(insertRows(this.tx, table, rows as Record<string, unknown>[]));
     }
+    const failed = await this.settle();
+    if (failed !== undefined) throw failed;
   }
 }
 
@@ -261,17 +307,24 @@ export const batchedWritesOf = (db: DbOrTx): BatchedWrites | undefined => open.g
 
 /**
  * Runs `fn` with a unit of work open on `tx` for the history and open clocks of `ownerIds`, whose
- * rows the caller has locked, and writes what it gathered when `fn` is done; nothing is written if
- * `fn` throws (the transaction is then rolled back anyway). Nothing inside `fn` may read back the
- * history, deliveries, notifications or owner rows it hands to the unit.
+ * rows the caller has locked, and writes what it gathers — a thousand rows of a kind as soon as
+ * they are there, the rest when `fn` is done; if `fn` throws, the transaction is rolled back with
+ * whatever was sent. Nothing inside `fn` may read back the history, deliveries, notifications,
+ * clock events, outbox or owner rows it hands to the unit.
  */
 export async function withBatchedWrites<T>(tx: Tx, ownerKind: OwnerKind, ownerIds: readonly string[], fn: () => Promise<T>): Promise<T> {
   if (open.has(tx)) throw new Error('a unit of work is already open on this transaction');
   const w = await BatchedWrites.open(tx, ownerKind, ownerIds);
   open.set(tx, w);
   try {
-    const result = await fn();
-    await w.flush(tx);
+    let result: T;
+    try {
+      result = await fn();
+    } catch (err) {
+      // a statement sent early that failed aborted the transaction: it is the cause, not what failed after it
+      throw (await w.settle()) ?? err;
+    }
+    await w.flush();
     return result;
   } finally {
     open.delete(tx);
