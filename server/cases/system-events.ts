@@ -56,6 +56,8 @@ export async function tellCases(tx: Tx, app: AppContext, requestId: string | nul
         if (i > 0 && i % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
         const locked = loaded.get(caseId);
         if (!locked) throw notFound('case');
+        // held no longer than its step: ten thousand rows kept alive make every collection slower
+        loaded.delete(caseId);
         const applied = await applyEvent(tx, app, def, { id: caseId, locked, user: null, causedBy, requestId, event });
         const paths = activePaths(applied.snapshot.value);
         const key = paths.join('\n');

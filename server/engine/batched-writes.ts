@@ -219,15 +219,26 @@ export class BatchedWrites {
  */
 export async function insertRows(tx: Tx, table: PgTable, rows: readonly Record<string, unknown>[]): Promise<void> {
   const columns = getTableColumns(table) as Record<string, PgColumn>;
-  const keysOf = (row: Record<string, unknown>) => Object.keys(columns).filter((k) => row[k] !== undefined);
+  const all = Object.keys(columns);
+  // which columns a row sets, as one string per row
+  const shapeOf = (row: Record<string, unknown>) => {
+    let shape = '';
+    for (const k of all) shape += row[k] === undefined ? '0' : '1';
+    return shape;
+  };
   for (let i = 0; i < rows.length; ) {
-    const first = rows[i] as Record<string, unknown>;
-    const keys = keysOf(first);
-    const shape = keys.join();
+    const shape = shapeOf(rows[i] as Record<string, unknown>);
     let j = i + 1;
-    while (j < rows.length && j - i < CHUNK && keysOf(rows[j] as Record<string, unknown>).join() === shape) j++;
+    while (j < rows.length && j - i < CHUNK && shapeOf(rows[j] as Record<string, unknown>) === shape) j++;
+    const keys = all.filter((_, n) => shape[n] === '1');
     const cols = keys.map((k) => columns[k] as PgColumn);
-    const json = rows.slice(i, j).map((row) => Object.fromEntries(cols.map((c, n) => [c.name, driverJson(c, row[keys[n] as string])])));
+    const json = rows.slice(i, j).map((row) => {
+      const out: Record<string, unknown> = {};
+      keys.forEach((k, n) => {
+        out[(cols[n] as PgColumn).name] = driverJson(cols[n] as PgColumn, row[k]);
+      });
+      return out;
+    });
     const names = sql.join(
       cols.map((c) => sql.identifier(c.name)),
       sql`, `,
