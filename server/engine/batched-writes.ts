@@ -19,7 +19,7 @@ type OutboxRow = typeof outbox.$inferInsert;
  */
 export type RowsWriter<T> = (tx: Tx, rows: T[]) => Promise<void>;
 
-// rows to a statement, and owners to a read
+// gathered rows to a statement
 const CHUNK = 1000;
 
 /**
@@ -73,23 +73,21 @@ export class BatchedWrites {
       w.tails.set(id, { seq: 0, hash: '' });
       w.clocksOf.set(id, []);
     }
-    for (let i = 0; i < ownerIds.length; i += CHUNK) {
-      const some = ownerIds.slice(i, i + CHUNK);
-      const [tails, open] = await Promise.all([
-        tx
-          .selectDistinctOn([history.ownerId], { ownerId: history.ownerId, seq: history.seq, hash: history.hash })
-          .from(history)
-          .where(and(eq(history.ownerKind, ownerKind), uuidIn(history.ownerId, some)))
-          .orderBy(history.ownerId, sql`${history.seq} desc`),
-        tx
-          .select()
-          .from(clocks)
-          .where(and(eq(clocks.ownerKind, ownerKind), uuidIn(clocks.ownerId, some), inArray(clocks.status, [...OPEN_CLOCK_STATUSES])))
-          .orderBy(clocks.ownerId, clocks.startedAt, clocks.id),
-      ]);
-      for (const r of tails) w.tails.set(r.ownerId, { seq: r.seq, hash: r.hash });
-      for (const c of open) w.clocksOf.get(c.ownerId)?.push(c);
-    }
+    // every owner's in one statement each (their ids one parameter), the two sent together
+    const [tails, open] = await Promise.all([
+      tx
+        .selectDistinctOn([history.ownerId], { ownerId: history.ownerId, seq: history.seq, hash: history.hash })
+        .from(history)
+        .where(and(eq(history.ownerKind, ownerKind), uuidIn(history.ownerId, ownerIds)))
+        .orderBy(history.ownerId, sql`${history.seq} desc`),
+      tx
+        .select()
+        .from(clocks)
+        .where(and(eq(clocks.ownerKind, ownerKind), uuidIn(clocks.ownerId, ownerIds), inArray(clocks.status, [...OPEN_CLOCK_STATUSES])))
+        .orderBy(clocks.ownerId, clocks.startedAt, clocks.id),
+    ]);
+    for (const r of tails) w.tails.set(r.ownerId, { seq: r.seq, hash: r.hash });
+    for (const c of open) w.clocksOf.get(c.ownerId)?.push(c);
     return w;
   }
 
