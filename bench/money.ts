@@ -9,6 +9,7 @@ import { cities } from '../server/domain/cities';
 import { Api } from '../test/support/http';
 import { makeWorld } from '../test/support/world';
 import type { PartResult, Row } from './report';
+import { profiled } from './profile';
 import { msSince } from './stats';
 import { benchDatabase, startBenchApp, step, type BenchConfig } from './support';
 
@@ -135,7 +136,10 @@ export async function benchMoney(config: BenchConfig): Promise<PartResult> {
   const proposal = json(await api.post(`/rounds/${round.id}/pro-rata`, {}, w.tokens.finance), 'pro-rata proposal', 201);
   const proposeMs = msSince(p0);
   const a0 = process.hrtime.bigint();
-  json(await api.post(`/rounds/${round.id}/pro-rata/${String(proposal.id)}/approve`, {}, w.tokens.finance2), 'pro-rata approval');
+  // BENCH_PROFILE=1: a CPU profile of the server over the approval (bench/profile.ts)
+  await profiled(config.BENCH_PROFILE === '1', 'money-pro-rata-approve', async () =>
+    json(await api.post(`/rounds/${round.id}/pro-rata/${String(proposal.id)}/approve`, {}, w.tokens.finance2), 'pro-rata approval'),
+  );
   const approveMs = msSince(a0);
   row(`pro-rata: propose (${n} cases)`, proposeMs, baseProRata, `${n} rows updated + inserted`, 5000);
   row(`pro-rata: approve (${n} cases reduced)`, approveMs, baseProRata, `${n} rows updated + inserted`, 5000);

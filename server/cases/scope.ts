@@ -36,6 +36,7 @@ export function caseScope(i: CaseScopeInput): EffectScope {
     clocks: caseClocks,
     groups: RECIPIENT_GROUPS,
     recipients: (group, about) => caseRecipients(i.row, asGroup(group), about?.assigneeId ?? null),
+    recipientsKey: (group, about) => caseRecipientsKey(i.row, asGroup(group), about?.assigneeId ?? null),
     mailVars: { caseNumber: i.row.number, firmName: i.firmName, materialName: i.row.material.name ?? '', link: `${base}/cases/${i.row.id}` },
   };
 }
@@ -58,6 +59,29 @@ function caseRecipients(c: CaseRow, group: RecipientGroup, assigneeId: string | 
       return c.insurerId ? (and(eq(users.insurerId, c.insurerId), arrayContains(users.roles, ['insurer'])) ?? sql`false`) : sql`false`;
     default: {
       // a group added to the type but not here fails to compile; at run time it mails nobody
+      const unknown: never = group;
+      throw new Error(`no recipients defined for group ${String(unknown)}`);
+    }
+  }
+}
+
+// what caseRecipients' condition for the group depends on, and nothing else: the same text exactly
+// when the condition is the same
+function caseRecipientsKey(c: CaseRow, group: RecipientGroup, assigneeId: string | null): string {
+  switch (group) {
+    case 'assignee':
+      return `assignee:${assigneeId ?? ''}`;
+    case 'firm':
+      return `firm:${c.enterpriseId}`;
+    case 'municipalReviewers':
+      return `municipalReviewers:${c.city}`;
+    case 'provincialReviewers':
+      return 'provincialReviewers';
+    case 'finance':
+      return 'finance';
+    case 'insurer':
+      return `insurer:${c.insurerId ?? ''}`;
+    default: {
       const unknown: never = group;
       throw new Error(`no recipients defined for group ${String(unknown)}`);
     }

@@ -6,12 +6,17 @@ import type { CaseEvent } from '../../workflows/case/types';
 import type { AppContext } from '../context';
 import { notFound } from '../errors';
 import { applyEvent } from '../engine/transition';
-import { withBatchedWrites } from '../engine/batched-writes';
+import { uuidIn, withBatchedWrites } from '../engine/batched-writes';
 import { caseWorkflow, readCasesLocked } from './workflow';
+
+// cases moved between two turns of the event loop
+const YIELD_EVERY = 250;
 
 export interface ToldCase {
   caseId: string;
   event: CaseEvent;
+  /** the case's new subsidy, decided by the caller (a reduction's share): written with the case's step */
+  subsidyFen?: bigint;
 }
 
 /**
@@ -28,10 +33,16 @@ export interface ToldCase {
 export async function tellCases(tx: Tx, app: AppContext, requestId: string | null, told: readonly ToldCase[], causedBy?: { id: string; role: string }): Promise<void> {
   if (told.length === 0) return;
   const ordered = [...told].sort((a, b) => (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0));
+  // each case once: its step is computed from the row as locked here
+  const twice = ordered.find((t, i) => i > 0 && ordered[i - 1]?.caseId === t.caseId);
+  if (twice) throw new Error(`case ${twice.caseId} told twice in one call`);
   const loaded = await readCasesLocked(tx, ordered.map((t) => t.caseId));
   const roundIds = [...new Set([...loaded.values()].map((l) => l.row.roundId))];
   const roundRows = await tx.select().from(rounds).where(inArray(rounds.id, roundIds)).orderBy(rounds.id).for('share');
-  const def = caseWorkflow(app, { rounds: new Map(roundRows.map((r) => [r.id, r])), claimsGivenBack: true });
+  const def = caseWorkflow(app, { rounds: new Map(roundRows.map((r) => [r.id, r])), claimsGivenBack: true,
+    calendar: await app.calendar.get(tx),
+    amounts: new Map(ordered.flatMap((t) => (t.subsidyFen === undefined ? [] : [[t.caseId, t.subsidyFen] as const]))),
+  });
   // cases by the states they are in afterwards: claims of any other task are given back
   const after = new Map<string, { paths: string[]; ids: string[] }>();
   // their history entries, emails and notifications written together once all have moved
@@ -40,9 +51,13 @@ export async function tellCases(tx: Tx, app: AppContext, requestId: string | nul
     'case',
     ordered.map((t) => t.caseId),
     async () => {
-      for (const { caseId, event } of ordered) {
+      for (const [i, { caseId, event }] of ordered.entries()) {
+        // now and then a turn of the event loop: the statements the unit has sent go out and are answered
+        if (i > 0 && i % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
         const locked = loaded.get(caseId);
         if (!locked) throw notFound('case');
+        // held no longer than its step: ten thousand rows kept alive make every collection slower
+        loaded.delete(caseId);
         const applied = await applyEvent(tx, app, def, { id: caseId, locked, user: null, causedBy, requestId, event });
         const paths = activePaths(applied.snapshot.value);
         const key = paths.join('\n');
@@ -53,7 +68,7 @@ export async function tellCases(tx: Tx, app: AppContext, requestId: string | nul
     },
   );
   for (const { paths, ids } of after.values()) {
-    await tx.delete(taskClaims).where(and(inArray(taskClaims.caseId, ids), notInArray(taskClaims.task, paths)));
+    await tx.delete(taskClaims).where(and(uuidIn(taskClaims.caseId, ids), notInArray(taskClaims.task, paths)));
   }
 }
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, notInArray } from 'drizzle-orm';
+import { and, asc, eq, notInArray, sql } from 'drizzle-orm';
 import type { AnyMachineSnapshot } from 'xstate';
 import type { DbOrTx, Tx } from '../../db/client';
 import { p, shaped } from '../../db/shapes';
@@ -18,6 +18,8 @@ import { notFound } from '../errors';
 import type { AppContext } from '../context';
 import type { CaseRow, RoundRow } from '../engine/scope';
 import type { Loaded, WorkflowDefinition } from '../engine/workflow';
+import { batchedWritesOf, uuidIn } from '../engine/batched-writes';
+import type { CalendarData } from '../calendar/workdays';
 import { caseScope } from './scope';
 import { submissionProblems } from './rules';
 import { eventFacts } from './event-facts';
@@ -90,7 +92,7 @@ export async function readCasesLocked(tx: Tx, caseIds: readonly string[]): Promi
       .select(caseWithFirm)
       .from(cases)
       .innerJoin(enterprises, eq(enterprises.id, cases.enterpriseId))
-      .where(inArray(cases.id, ids.slice(i, i + 5000)))
+      .where(uuidIn(cases.id, ids.slice(i, i + 5000)))
       .orderBy(asc(cases.id))
       .for('update', { of: cases });
     for (const found of rows) out.set(found.row.id, loadedCase(found));
@@ -129,6 +131,10 @@ export function assignedExperts(snapshot: unknown): string[] {
 export interface SharedReads {
   rounds: ReadonlyMap<string, RoundRow>;
   claimsGivenBack: true;
+  /** the working-day calendar, one copy for every case of the transaction */
+  calendar?: CalendarData;
+  /** new subsidies the caller decided for some of the cases (a reduction's shares), written with their step */
+  amounts?: ReadonlyMap<string, bigint>;
 }
 
 /** The case workflow as the engine runs it (SPEC §4); `shared` for many cases of one round in one transaction. */
@@ -161,7 +167,7 @@ export function caseWorkflow(app: AppContext, shared?: SharedReads): WorkflowDef
       return {
         facts: carried,
         scope: {
-          ...caseScope({ tx, app, row, round, now, calendar: await app.calendar.get(tx), actorId: event.meta.actorId, firmName: facts.firmName }),
+          ...caseScope({ tx, app, row, round, now, calendar: shared?.calendar ?? (await app.calendar.get(tx)), actorId: event.meta.actorId, firmName: facts.firmName }),
           reason: reasonOf(event.type, event),
         },
         ...(problems ? { validate: async () => problems } : {}),
@@ -176,8 +182,25 @@ export function caseWorkflow(app: AppContext, shared?: SharedReads): WorkflowDef
       // the money stage's figures and rows are written with the transition that decided them
       const entersApproval = isApproved(next.value) && !isApproved(row.snapshot.value);
       const money = entersApproval || event.type === 'START_RECOVERY' || event.type === 'RECOVERED' ? (sharedRound(row) ?? (await roundOf(tx, row))) : null;
-      const subsidy = entersApproval && money ? await subsidyOnApproval(tx, row, money, now) : {};
+      const amount = shared?.amounts?.get(row.id);
+      const subsidy = entersApproval && money ? await subsidyOnApproval(tx, row, money, now) : amount === undefined ? {} : { subsidyFen: amount };
       if (money) await recordRecovery(tx, row, money, event, now);
+      // many cases moved in one transaction (a batch, a reduction): a step that writes nothing but the
+      // case's own workflow columns leaves with the others' when all have moved (batched-writes.ts)
+      const unit = batchedWritesOf(tx);
+      if (unit?.covers('case', row.id) && shared?.claimsGivenBack && !money && event.type !== 'SUBMIT') {
+        const moved: CaseRow = { ...row, snapshot: { value: next.value, context: next.context }, state: next.state, version: row.version + 1, updatedAt: now, ...subsidy };
+        unit.updateLater(writeCaseSteps, row.id, {
+          id: row.id,
+          snapshot: moved.snapshot,
+          state: moved.state,
+          version: moved.version,
+          updated_at: now.toISOString(),
+          subsidy_fen: amount === undefined ? null : String(amount),
+        });
+        await objectionsFollow(tx, row.state, moved, event, now);
+        return moved;
+      }
       // a task taken from a shared inbox is given back when the case leaves the task's state; sent
       // with the update, in one round trip (many cases moved at once give theirs back together)
       const moved = { snapshot: { value: next.value, context: next.context }, state: next.state, version: row.version + 1, updatedAt: now };
@@ -198,6 +221,30 @@ export function caseWorkflow(app: AppContext, shared?: SharedReads): WorkflowDef
       return updated;
     },
   };
+}
+
+// rows to a statement: the snapshots make each a few kilobytes
+const STEP_CHUNK = 1000;
+
+/**
+ * The case rows a unit of work gathered (persist above): snapshot, state, version and updated_at,
+ * and the subsidy where the caller decided a new one, as the single UPDATE writes them, a thousand
+ * to a statement. Each row must still be at the version its lock read, or the transaction fails.
+ */
+async function writeCaseSteps(tx: Tx, rows: { id: string; snapshot: unknown; state: string; version: number; updated_at: string; subsidy_fen: string | null }[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += STEP_CHUNK) {
+    const chunk = rows.slice(i, i + STEP_CHUNK);
+    const updated = await tx.execute<{ id: string }>(sql`
+      update cases set snapshot = v.snapshot, state = v.state, version = v.version, updated_at = v.updated_at,
+        subsidy_fen = coalesce(v.subsidy_fen, cases.subsidy_fen)
+      from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as v(id uuid, snapshot jsonb, state text, version int, updated_at timestamptz, subsidy_fen bigint)
+      where cases.id = v.id and cases.version = v.version - 1
+      returning cases.id`);
+    if (updated.length !== chunk.length) {
+      const done = new Set(updated.map((r) => r.id));
+      throw new Error(`case ${chunk.find((r) => !done.has(r.id))?.id ?? '?'} changed under its lock`);
+    }
+  }
 }
 
 async function roundOf(tx: Tx, row: CaseRow) {

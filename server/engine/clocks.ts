@@ -104,7 +104,8 @@ export async function stopClock(s: EffectScope, ref: ClockRef): Promise<void> {
  * The owner's running, paused and expired clocks: read once per transition, then kept current by
  * its own changes (PendingWrites); outside a transition, read each time.
  */
-const OPEN: readonly ClockRow['status'][] = ['running', 'paused', 'expired'];
+export const OPEN_CLOCK_STATUSES: readonly ClockRow['status'][] = ['running', 'paused', 'expired'];
+const OPEN = OPEN_CLOCK_STATUSES;
 
 async function openClocks(s: EffectScope): Promise<ClockRow[]> {
   if (s.pending?.openClocks) return s.pending.openClocks;

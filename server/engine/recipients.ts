@@ -14,7 +14,10 @@ export async function resolveRecipients(s: EffectScope, groups: readonly string[
   // every group in one statement; a person in two groups is one row
   const condition = and(eq(users.active, true), or(...groups.map((group) => s.recipients(group, about))));
   const query = () => s.tx.select({ id: users.id, email: users.email }).from(users).where(condition);
-  // many owners moved in one transaction ask who the same groups are once (batched-writes.ts)
+  // many owners moved in one transaction ask who the same groups are once (batched-writes.ts), by
+  // the workflow's name for what the groups mean when it gives one
   const batched = batchedWritesOf(s.tx);
-  return batched && condition ? batched.once(condition, query) : query();
+  if (!batched || !condition) return query();
+  const keyOf = s.recipientsKey;
+  return keyOf ? batched.onceByKey(`${s.owner.kind}:${groups.map((g) => keyOf(g, about)).join('|')}`, query) : batched.once(condition, query);
 }

@@ -38,6 +38,12 @@ export interface EffectScope {
    * reminder concerns (an expert's own deadline)
    */
   recipients: (group: string, about?: { assigneeId?: string | null }) => SQL;
+  /**
+   * a short text naming what `recipients` gives for the group — the same text exactly when the
+   * condition is the same — so that a unit of work over many owners asks who a group is once per
+   * text without rendering each condition (batched-writes.ts); without it, the condition is rendered
+   */
+  recipientsKey?: (group: string, about?: { assigneeId?: string | null }) => string;
   /** the event's reason in words, quoted by its emails */
   reason?: string;
   /** the owner's words for an email (number, names, link) */

@@ -54,15 +54,18 @@ export async function applyEvent<Row extends WorkflowRow, Facts, Event extends E
   // before the transaction ends (PendingWrites keeps the clocks current from here), and the
   // workflow's own first reads go with them
   const pending = new PendingWrites();
-  // (many owners moved in one transaction hold their chains' tails already: batched-writes.ts)
-  const chained = batchedWritesOf(tx)?.covers(def.kind, row.id) ? undefined : historyTail(tx, def.kind, row.id);
-  const [tail, openClocks, prepared] = await Promise.all([chained, readOpenClocks(tx, { kind: def.kind, id: row.id }), def.prepare(tx, loaded, input.event, now)]);
+  // (many owners moved in one transaction: their unit of work holds their chains' tails and open
+  // clocks already, read for all of them at once — batched-writes.ts)
+  const unit = batchedWritesOf(tx)?.covers(def.kind, row.id) ? batchedWritesOf(tx) : undefined;
+  const chained = unit ? undefined : historyTail(tx, def.kind, row.id);
+  const held = unit?.openClocks(def.kind, row.id);
+  const [tail, openClocks, prepared] = await Promise.all([chained, held ?? readOpenClocks(tx, { kind: def.kind, id: row.id }), def.prepare(tx, loaded, input.event, now)]);
   pending.openClocks = openClocks;
   const problems = prepared.validate ? await prepared.validate(tx) : [];
   if (problems.length > 0) throw unprocessable(prepared.invalid ?? `the ${def.noun} cannot be submitted yet`, problems);
 
   const event = { ...input.event, ...prepared.facts, meta: { ...input.event.meta, role } };
-  const [next, actions] = transition(machine, snapshot, event);
+  const [next, actions] = unit ? unit.transition(machine, snapshot, event) : transition(machine, snapshot, event);
   if (next === snapshot) throw guardRefusal(def, snapshot, event);
 
   await executeEffects({ ...prepared.scope, pending }, actions);

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
 import { cases, proRataProposals, rounds, subsidyAdjustments } from '../../db/schema';
 import type { CaseEvent } from '../../workflows/case/types';
@@ -6,6 +6,7 @@ import type { ServiceContext } from '../context';
 import { AppError, conflict, notFound, type FieldError } from '../errors';
 import { formatYuan } from '../domain/money';
 import { tellCases } from '../cases/system-events';
+import { insertRows } from '../engine/batched-writes';
 import { refused, requireRole } from './access';
 import { lockRoundReduction, roundFigures, type ProRataFigures, type ProRataLine } from './figures';
 import { linesOf, proposalView } from './present';
@@ -13,16 +14,13 @@ import type { ProRataProposalView } from './view-schema';
 
 type ProposalRow = typeof proRataProposals.$inferSelect;
 
-// rows to a statement: a round of 10,000 cases in a few statements, each well under the parameter limit
-const WRITE_CHUNK = 2000;
-
 /**
  * POST /rounds/:id/pro-rata/:proposalId/approve (SPEC §6, §7): a second finance user applies the
  * proposal. In one transaction the round's money-stage cases are locked in id order and the
  * figures recomputed; if anything moved since the proposal (a case batched, approved or its amount
  * changed, the budget edited) it is refused as stale. Otherwise each reduced case gets its new
  * amount, an adjustment row, and SUBSIDY_REDUCED from the system, so that its history records the
- * step and the firm is told.
+ * step (in the approving finance user's name) and the firm is told.
  */
 export async function approveProRata(ctx: ServiceContext, roundId: string, proposalId: string): Promise<ProRataProposalView> {
   requireRole(ctx, ['finance'], 'only finance staff may approve a pro-rata reduction', '只有财务人员可以审批按比例核减方案');
@@ -56,20 +54,19 @@ export async function approveProRata(ctx: ServiceContext, roundId: string, propo
       ctx.requestId,
       reduced.map((line) => ({
         caseId: line.caseId,
+        // the new amount, written with the case's step
+        subsidyFen: line.afterFen,
         event: { type: 'SUBSIDY_REDUCED', proposalId: proposal.id, before: formatYuan(line.beforeFen), after: formatYuan(line.afterFen), meta } satisfies CaseEvent,
       })),
+      // the event is the system's; the history names the finance user who approved the reduction
+      { id: ctx.user.id, role: 'finance' },
     );
-    // the new amounts and their adjustment rows, a few thousand to a statement
-    for (let i = 0; i < reduced.length; i += WRITE_CHUNK) {
-      const chunk = reduced.slice(i, i + WRITE_CHUNK);
-      await tx.execute(sql`
-        update cases set subsidy_fen = v.fen
-        from jsonb_to_recordset(${JSON.stringify(chunk.map((l) => ({ id: l.caseId, fen: String(l.afterFen) })))}::jsonb) as v(id uuid, fen bigint)
-        where cases.id = v.id`);
-      await tx
-        .insert(subsidyAdjustments)
-        .values(chunk.map((line) => ({ caseId: line.caseId, kind: 'proRata' as const, beforeFen: line.beforeFen, afterFen: line.afterFen, basis, proposalId: proposal.id, approvedBy: ctx.user.id, at })));
-    }
+    // their adjustment rows, a thousand to a statement
+    await insertRows(
+      tx,
+      subsidyAdjustments,
+      reduced.map((line) => ({ caseId: line.caseId, kind: 'proRata' as const, beforeFen: line.beforeFen, afterFen: line.afterFen, basis, proposalId: proposal.id, approvedBy: ctx.user.id, at })),
+    );
     const [approved] = await tx
       .update(proRataProposals)
       .set({ status: 'approved', approvedBy: ctx.user.id, approvedAt: at })

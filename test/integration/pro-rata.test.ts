@@ -118,10 +118,10 @@ describe('a reduction shared to the fen', () => {
       [66_667n, second.user.id, proposed.body.id],
     ]);
 
-    // the case history records the step from the system, and the firm is told
+    // the case history records the step in the name of the finance user who approved it, and the firm is told
     for (const [i, id] of ids.entries()) {
       const [last] = await t.app.db.select().from(history).where(eq(history.ownerId, id)).orderBy(asc(history.seq)).then((h) => h.slice(-1));
-      expect(last).toMatchObject({ eventType: 'SUBSIDY_REDUCED', actorId: null, actorRole: 'system', stateBefore: 'calculated', stateAfter: 'calculated', payload: { proposalId: proposed.body.id, before: '1000.00', after: proposed.body.cases[i]?.after } });
+      expect(last).toMatchObject({ eventType: 'SUBSIDY_REDUCED', actorId: second.user.id, actorRole: 'finance', stateBefore: 'calculated', stateAfter: 'calculated', payload: { proposalId: proposed.body.id, before: '1000.00', after: proposed.body.cases[i]?.after } });
       const mail = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerId, id), eq(emailDeliveries.template, 'case.subsidyReduced')));
       expect(mail.map((m) => m.toAddress)).toEqual([own.people.firm.email]);
       expect((await t.api.get(`/audit/verify?caseId=${id}`, own.tokens.provincial)).body).toMatchObject({ valid: true });
