@@ -15,9 +15,9 @@ import { calculateMissingSubsidies } from './cases/subsidy';
 import { onShutdown } from './shutdown';
 import { drainable } from './http/drain';
 
-// `npm start`: one command from an empty machine with Postgres and Redis to a running system. With
-// WEB_CONCURRENCY above 1 this process prepares the database once and then runs that many server
-// processes on one port (node:cluster), restarting one that dies and stopping all on SIGTERM.
+// `npm start`: one command from an empty machine with Postgres and Redis to a running system. This
+// process prepares the database once and then runs WEB_CONCURRENCY server processes (default 1) on
+// one port (node:cluster), restarting one that dies and stopping all on SIGTERM.
 if (cluster.isPrimary) {
   checkTemplates();
   for (const problem of [await checkPostgres(env), await checkRedis(env)]) {
@@ -43,7 +43,10 @@ if (cluster.isPrimary) {
   await calculateMissingSubsidies(app);
 }
 
-if (cluster.isPrimary && env.WEB_CONCURRENCY > 1) {
+// always under a supervising process, one server process by default: a server process that dies
+// (an uncaught error, such as the database driver's when a connection is cut mid-write) is started
+// again within a second instead of leaving the system down
+if (cluster.isPrimary) {
   await close();
   superviseServers(env.WEB_CONCURRENCY, seeded);
 } else {
@@ -78,11 +81,14 @@ function welcome(announce: boolean): void {
 function superviseServers(count: number, announce: boolean): void {
   let stopping = false;
   let listening = 0;
-  const fork = () => cluster.fork();
+  // (a restart due when the stop came is not made)
+  const fork = () => {
+    if (!stopping) cluster.fork();
+  };
   cluster.on('listening', () => {
     if (++listening === count) {
       welcome(announce);
-      console.log(`${count} server processes share the port`);
+      if (count > 1) console.log(`${count} server processes share the port`);
     }
   });
   cluster.on('exit', (worker, code, signal) => {
@@ -91,7 +97,8 @@ function superviseServers(count: number, announce: boolean): void {
       return;
     }
     logger.error({ pid: worker.process.pid, code, signal }, 'a server process ended; starting another');
-    setTimeout(fork, 1000).unref();
+    // not unref'd: when the only server process died, this timer is what keeps the supervisor alive
+    setTimeout(fork, 1000);
   });
   for (let i = 0; i < count; i++) fork();
   const stop = (signal: NodeJS.Signals) => {

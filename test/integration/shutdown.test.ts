@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { request } from 'node:http';
 import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
@@ -10,6 +11,7 @@ import { cloneDatabase } from '../support/databases';
 const PORT = 3400 + Math.floor(Math.random() * 500);
 const base = `http://127.0.0.1:${PORT}`;
 let database: Awaited<ReturnType<typeof cloneDatabase>>;
+const run = promisify(execFile);
 
 beforeAll(async () => {
   database = await cloneDatabase();
@@ -93,4 +95,38 @@ describe('SIGTERM under keep-alive traffic', () => {
     // nothing is left listening: npm passed the signal on instead of leaving node orphaned
     expect(await fetch(`${base}/healthz`).then(() => 'up', () => 'down')).toBe('down');
   }, 60_000);
+});
+
+describe('a server process that dies', () => {
+  it('is started again by the supervising process, and the system answers again within seconds', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+      env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: database.url, PORT: String(PORT + 1), QUEUE_PREFIX: `{t-${randomUUID().slice(0, 8)}}`, LOG_LEVEL: 'silent', SHUTDOWN_GRACE_MS: '3000' },
+      stdio: 'ignore',
+    });
+    const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
+    const url = `http://127.0.0.1:${PORT + 1}/healthz`;
+    const serverProcess = async (deadline: number): Promise<number> => {
+      while (Date.now() < deadline) {
+        const up = await fetch(url).then((r) => r.ok, () => false);
+        // (ps answers 1 while the process has no children yet)
+        const { stdout } = await run('ps', ['-o', 'pid=', '--ppid', String(child.pid)]).catch(() => ({ stdout: '' }));
+        const [pid] = stdout.split('\n').map(Number).filter((n) => n > 0);
+        if (up && pid) return pid;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error('no server process answered');
+    };
+    try {
+      const first = await serverProcess(Date.now() + 30_000);
+      // as an uncaught error would end it
+      process.kill(first, 'SIGKILL');
+      const second = await serverProcess(Date.now() + 20_000);
+      expect(second).not.toBe(first);
+      expect((await fetch(url)).status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const [code] = await exited;
+    expect(code).toBe(0);
+  }, 90_000);
 });
