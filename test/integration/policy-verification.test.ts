@@ -31,6 +31,17 @@ describe("the insurer's verification", () => {
     expect((await t.api.post(`/cases/${id}/events`, { type: 'APPROVE' }, w.tokens.provincial)).status).toBe(200);
   });
 
+  it('holds from the latest verification: verified again after a change, a later revision that leaves the policy alone keeps it', async () => {
+    const id = await verifiedThenReturned();
+    expect((await t.api.patch(`/cases/${id}`, { policy: { premium: '1800000.00' } }, w.tokens.firm)).status).toBe(200);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'RESUBMIT' }, w.tokens.firm)).status).toBe(200);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'VERIFY_POLICY' }, w.tokens.insurer)).status).toBe(200);
+    // returned once more, and resubmitted with the policy the insurer verified last
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'RETURN', reasons: [{ message: '请补充检测报告' }] }, w.tokens.provincial)).status).toBe(200);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'RESUBMIT' }, w.tokens.firm)).status).toBe(200);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'APPROVE' }, w.tokens.provincial)).status).toBe(200);
+  });
+
   it('must be given again when the firm uploaded a new version of the policy document', async () => {
     const id = await verifiedThenReturned();
     const replaced = await upload(t.url, id, w.tokens.firm, { type: 'insurance_policy', fileName: '保单-更正.pdf', bytes: pdfBytes(`corrected policy ${id}`), contentType: 'application/pdf' });

@@ -47,6 +47,13 @@ describe('taking tasks from a shared inbox', () => {
     expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
   });
 
+  it("keeps a claim while the case stays at the task: the insurer's verification does not give back the city reviewer's", async () => {
+    const id = await w.submittedCase();
+    expect((await t.api.post(`/tasks/${id}/claim`, {}, w.tokens.municipal)).status).toBe(200);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'VERIFY_POLICY' }, w.tokens.insurer)).status).toBe(200);
+    expect((await taskOf(w.tokens.municipal2, id))?.claimedBy).toMatchObject({ id: w.people.municipal.id, mine: false });
+  });
+
   it('lets a claim lapse when the case moves on to another state', async () => {
     const id = await w.caseIn('revision');
     await t.api.post(`/cases/${id}/events`, { type: 'RESUBMIT' }, w.tokens.firm);

@@ -421,6 +421,27 @@ describe('one transition that starts a clock and then acts on it (PendingWrites)
     expect(armed).toEqual([]);
   });
 
+  it('keeps a change to a clock it started: started then paused in one transition leaves it paused, its timers cancelled', async () => {
+    const id = await newItem();
+    await t.app.db.transaction(async (tx) => {
+      const now = t.app.clock.now();
+      const { scope } = await demo().prepare(tx, await load(tx, id, true), { type: 'OPEN', meta: { at: now.toISOString(), actorId: null, role: 'system' } }, now);
+      const pending = new PendingWrites();
+      pending.openClocks = await readOpenClocks(tx, scope.owner);
+      await executeEffects({ ...scope, pending }, [
+        { type: 'startClock', params: { kind: 'calendar' } },
+        { type: 'pauseClock', params: { kind: 'calendar' } },
+      ]);
+      await pending.flush(tx);
+    });
+    const [clock, ...more] = await clocksOf(id, 'calendar');
+    expect(more).toEqual([]);
+    expect(clock).toMatchObject({ status: 'paused' });
+    expect(clock?.remainingWorkingDays).not.toBeNull();
+    const armed = await t.app.db.select().from(timers).where(and(eq(timers.clockId, clock?.id ?? ''), isNull(timers.firedAt), isNull(timers.cancelledAt)));
+    expect(armed).toEqual([]);
+  });
+
   it('leaves a fired reminder fired, not cancelled, when its clock stops', async () => {
     const id = await newItem();
     await send(id, 'OPEN');

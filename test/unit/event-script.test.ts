@@ -26,4 +26,14 @@ describe('the columns the parameters of captured inserts fill', () => {
       8: { table: 'timers', column: 'clock_id' },
     });
   });
+
+  it('reads the insert that opens joined writes, and the one that closes them', () => {
+    const q = 'with w0 as (insert into "clocks" ("id", "kind") values ($1, $2)), w1 as (insert into "history" ("id", "seq") values ($3, $4)) select 1';
+    expect(Object.fromEntries(parseInserts(q))).toEqual({
+      1: { table: 'clocks', column: 'id' },
+      2: { table: 'clocks', column: 'kind' },
+      3: { table: 'history', column: 'id' },
+      4: { table: 'history', column: 'seq' },
+    });
+  });
 });

@@ -15,6 +15,8 @@ describe('seeding demo data', () => {
   it('refuses a non-local database unless told explicitly', () => {
     expect(() => assertSeedAllowed(withDb('postgres://app@db.prod.example.gov.cn/firstbatch'))).toThrow(/non-local/);
     expect(() => assertSeedAllowed(withDb('postgres://app@db.prod.example.gov.cn/firstbatch', { SEED_ALLOW_REMOTE: '1' }))).not.toThrow();
+    // libpq's host parameter names a socket directory only when it is a path; a host name there is another machine
+    expect(() => assertSeedAllowed(withDb('postgres://app@db.prod.example.gov.cn/firstbatch?host=db2.example.gov.cn'))).toThrow(/non-local/);
   });
 
   it('refuses production whatever the host', () => {
