@@ -139,6 +139,9 @@ export function updateById<T extends PgTable & { id: AnyPgColumn }>(db: DbOrTx, 
   return runStatements(db, [updateStatement(table, id, set)]);
 }
 
+// a statement carries at most 65,534 parameters; joined writes stay well under it
+const MAX_JOINED_PARAMS = 30_000;
+
 // the texts of the statements made of several writes, by the shapes they join
 const joined = new Map<string, string>();
 
@@ -160,12 +163,16 @@ export function runStatements(db: DbOrTx, statements: readonly Statement[]): Pro
   const groups: Statement[][] = [];
   let group: Statement[] = [];
   let touched = new Set<string>();
+  let params = 0;
   for (const st of statements) {
-    if (st.touches?.some((t) => touched.has(t))) {
+    // (and where the joined statement would pass the protocol's limit on parameters)
+    if (st.touches?.some((t) => touched.has(t)) || params + st.params.length > MAX_JOINED_PARAMS) {
       groups.push(group);
       group = [];
       touched = new Set();
+      params = 0;
     }
+    params += st.params.length;
     group.push(st);
     for (const t of st.touches ?? []) touched.add(t);
   }

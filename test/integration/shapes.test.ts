@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { eq, getTableColumns } from 'drizzle-orm';
+import { eq, getTableColumns, inArray } from 'drizzle-orm';
 import * as schema from '../../db/schema';
 import { clockEvents, clocks, timers } from '../../db/schema';
 import { insertRows, insertStatement, p, runStatements, shaped, updateById, updateStatement } from '../../db/shapes';
@@ -156,5 +156,16 @@ describe('statements built once per shape', () => {
       .filter((v): v is typeof clocks => typeof v === 'object' && v !== null && Symbol.for('drizzle:IsDrizzleTable') in v)
       .flatMap((table) => Object.entries(getTableColumns(table)).filter(([, c]) => c.defaultFn !== undefined || c.onUpdateFn !== undefined).map(([k]) => k));
     expect(computed).toEqual([]);
+  });
+});
+
+describe('joined writes and the limit on parameters', () => {
+  it('sends writes whose parameters together pass the limit as more than one statement, all of them written', async () => {
+    // 40 inserts of 32 clocks (16 parameters each): 20,480 parameters apiece, 819,200 in all
+    const batches = Array.from({ length: 40 }, () => Array.from({ length: 32 }, () => aClock()));
+    await t.app.db.transaction((tx) => runStatements(tx, batches.map((rows) => insertStatement(clocks, rows))));
+    const ids = batches.flat().map((c) => c.id ?? '');
+    const found = await t.app.db.select({ id: clocks.id }).from(clocks).where(inArray(clocks.id, ids));
+    expect(found).toHaveLength(ids.length);
   });
 });
