@@ -161,8 +161,8 @@ describe('statements built once per shape', () => {
 
 describe('joined writes and the limit on parameters', () => {
   it('sends writes whose parameters together pass the limit as more than one statement, all of them written', async () => {
-    // 40 inserts of 32 clocks (16 parameters each): 20,480 parameters apiece, 819,200 in all
-    const batches = Array.from({ length: 40 }, () => Array.from({ length: 32 }, () => aClock()));
+    // 150 inserts of 32 clocks of 16 parameters: 512 parameters apiece, 76,800 in all
+    const batches = Array.from({ length: 150 }, () => Array.from({ length: 32 }, () => aClock()));
     await t.app.db.transaction((tx) => runStatements(tx, batches.map((rows) => insertStatement(clocks, rows))));
     const ids = batches.flat().map((c) => c.id ?? '');
     const found = await t.app.db.select({ id: clocks.id }).from(clocks).where(inArray(clocks.id, ids));
