@@ -3,6 +3,8 @@ FROM node:24-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=development
 COPY package.json package-lock.json ./
+# a fix to the database driver that its release does not have yet (patches/, applied by npm ci)
+COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN mkdir -p /app/data && chown -R node:node /app/data
