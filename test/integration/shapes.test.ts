@@ -4,7 +4,7 @@ import { eq, getTableColumns, inArray } from 'drizzle-orm';
 import * as schema from '../../db/schema';
 import { clockEvents, clocks, timers } from '../../db/schema';
 import { insertRows, insertStatement, p, runStatements, shaped, updateById, updateStatement } from '../../db/shapes';
-import { SecondConnectionError } from '../../db/prepared';
+import { SecondConnectionError, TransactionEndedError } from '../../db/prepared';
 import { useTestApp } from '../support/use-app';
 
 // db/shapes.ts builds a statement's text once and runs it on whatever handle it is given: the rows
@@ -167,5 +167,34 @@ describe('joined writes and the limit on parameters', () => {
     const ids = batches.flat().map((c) => c.id ?? '');
     const found = await t.app.db.select({ id: clocks.id }).from(clocks).where(inArray(clocks.id, ids));
     expect(found).toHaveLength(ids.length);
+  });
+});
+
+describe('work a transaction left running after it failed', () => {
+  it('is refused on its handle, so that nothing of it lands outside the transaction', async () => {
+    const late = aClock();
+    let lateOutcome: unknown = 'not yet';
+    const outcome = await t.app.db
+      .transaction(async (tx) => {
+        // one branch fails at once; the other goes on and writes after the transaction rolled back
+        const straggler = (async () => {
+          await new Promise((r) => setTimeout(r, 200));
+          await insertRows(tx, clocks, [late]);
+        })();
+        straggler.then(
+          () => (lateOutcome = 'written'),
+          (err: unknown) => (lateOutcome = err),
+        );
+        await Promise.all([straggler, Promise.reject(new Error('a check failed'))]);
+      })
+      .then(
+        () => 'committed',
+        (err: unknown) => (err as Error).message,
+      );
+    expect(outcome).toBe('a check failed');
+    await new Promise((r) => setTimeout(r, 400));
+    // (before the guard: 'written', and the row committed on its own after the rollback)
+    expect(lateOutcome).toBeInstanceOf(TransactionEndedError);
+    expect(await clockOf(t.app.db, { id: late.id ?? '' })).toEqual([]);
   });
 });
