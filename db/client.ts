@@ -21,6 +21,11 @@ export interface Database {
 const STATEMENT_TIMEOUT_MS = 30_000;
 const IDLE_IN_TRANSACTION_TIMEOUT_MS = 15_000;
 
+/** Seconds before a connection cut with an error connects again, after `retries` such closes in the pool. */
+export function reconnectDelay(retries: number): number {
+  return (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** retries, 1);
+}
+
 export function connect(url: string, options: { max?: number; statementTimeoutMs?: number } = {}): Database {
   const target = pgConnection(url);
   const sql = postgres(target.url, {
@@ -35,6 +40,10 @@ export function connect(url: string, options: { max?: number; statementTimeoutMs
       statement_timeout: options.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS,
       idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
     },
+    // a connection cut with an error waits before it connects again; postgres.js grows the wait with
+    // every such close in the whole pool (3^n / 100 s, up to 20 s), so a dozen connections cut at
+    // once (a restart, a failover) would leave every request waiting 10–20 s. Bounded at about a second.
+    backoff: reconnectDelay,
     // bigint columns come back as JavaScript bigint, never as lossy numbers
     types: { bigint: postgres.BigInt },
   });
