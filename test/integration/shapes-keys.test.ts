@@ -1,32 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { clockEvents, clocks } from '../../db/schema';
 import { insertRows, insertStatement, runStatements, updateStatement } from '../../db/shapes';
 import { useTestApp } from '../support/use-app';
+import { aClockRow } from '../support/clock-rows';
 
 // db/shapes.ts keeps one built text per shape: two rows that differ only in which of their values
 // are null, or a row holding an SQL expression, must not be written through a text built for another.
 const { t } = useTestApp({ world: false });
 
-function aClock(overrides: Partial<typeof clocks.$inferInsert> = {}): typeof clocks.$inferInsert {
-  return {
-    id: randomUUID(),
-    ownerKind: 'batch',
-    ownerId: randomUUID(),
-    kind: 'municipalReview',
-    status: 'running',
-    startedAt: new Date('2026-03-02T01:02:03.456Z'),
-    dueOn: '2026-03-20',
-    dueAt: new Date('2026-03-20T15:59:59.000Z'),
-    lengthWorkingDays: 15,
-    countedFrom: '2026-03-02',
-    countedDays: 15,
-    provisional: false,
-    overdue: false,
-    ...overrides,
-  };
-}
+const aClock = (overrides: Partial<typeof clocks.$inferInsert> = {}) => aClockRow({ ownerKind: 'batch', remainingWorkingDays: undefined, ...overrides });
 
 const read = async (id: string) => (await t.app.db.select().from(clocks).where(eq(clocks.id, id)))[0];
 

@@ -6,6 +6,7 @@ import { clockEvents, clocks, timers } from '../../db/schema';
 import { insertRows, insertStatement, p, runStatements, shaped, updateById, updateStatement } from '../../db/shapes';
 import { SecondConnectionError, TransactionEndedError } from '../../db/prepared';
 import { useTestApp } from '../support/use-app';
+import { aClockRow } from '../support/clock-rows';
 
 // db/shapes.ts builds a statement's text once and runs it on whatever handle it is given: the rows
 // it writes and reads must be exactly drizzle's own, on the transaction's connection.
@@ -13,25 +14,7 @@ const { t, w } = useTestApp();
 
 const clockOf = shaped<{ id: string }, (typeof clocks.$inferSelect)[]>('clock by id', (b) => b.select().from(clocks).where(eq(clocks.id, p('id'))));
 
-function aClock(overrides: Partial<typeof clocks.$inferInsert> = {}): typeof clocks.$inferInsert {
-  return {
-    id: randomUUID(),
-    ownerKind: 'case',
-    ownerId: randomUUID(),
-    kind: 'municipalReview',
-    status: 'running',
-    startedAt: new Date('2026-03-02T01:02:03.456Z'),
-    dueOn: '2026-03-20',
-    dueAt: new Date('2026-03-20T15:59:59.000Z'),
-    lengthWorkingDays: 15,
-    countedFrom: '2026-03-02',
-    countedDays: 15,
-    remainingWorkingDays: null,
-    provisional: false,
-    overdue: false,
-    ...overrides,
-  };
-}
+const aClock = (overrides: Partial<typeof clocks.$inferInsert> = {}) => aClockRow(overrides);
 
 describe('statements built once per shape', () => {
   it('writes what drizzle writes: values, nulls as nulls, left-out columns their defaults, rows of different column sets', async () => {

@@ -396,22 +396,26 @@ describe('a calendar correction', () => {
 
 // what the planted-bug review of the pipelined writes showed untested
 describe('one transition that starts a clock and then acts on it (PendingWrites)', () => {
-  it('sees its own start: started, paused, resumed and stopped in one transition, each logged once', async () => {
-    const id = await newItem();
+  /** Runs the effects as applyEvent does: the open clocks read with the row, the writes issued together at the end. */
+  async function inOneTransition(id: string, effects: Parameters<typeof executeEffects>[1]): Promise<void> {
     await t.app.db.transaction(async (tx) => {
       const now = t.app.clock.now();
       const { scope } = await demo().prepare(tx, await load(tx, id, true), { type: 'OPEN', meta: { at: now.toISOString(), actorId: null, role: 'system' } }, now);
-      // as applyEvent does: the open clocks read with the row, the writes issued together at the end
       const pending = new PendingWrites();
       pending.openClocks = await readOpenClocks(tx, scope.owner);
-      await executeEffects({ ...scope, pending }, [
-        { type: 'startClock', params: { kind: 'calendar' } },
-        { type: 'pauseClock', params: { kind: 'calendar' } },
-        { type: 'resumeClock', params: { kind: 'calendar' } },
-        { type: 'stopClock', params: { kind: 'calendar' } },
-      ]);
+      await executeEffects({ ...scope, pending }, effects);
       await pending.flush(tx);
     });
+  }
+
+  it('sees its own start: started, paused, resumed and stopped in one transition, each logged once', async () => {
+    const id = await newItem();
+    await inOneTransition(id, [
+      { type: 'startClock', params: { kind: 'calendar' } },
+      { type: 'pauseClock', params: { kind: 'calendar' } },
+      { type: 'resumeClock', params: { kind: 'calendar' } },
+      { type: 'stopClock', params: { kind: 'calendar' } },
+    ]);
     const [clock, ...more] = await clocksOf(id, 'calendar');
     expect(more).toEqual([]);
     expect(clock?.status).toBe('stopped');
@@ -423,17 +427,10 @@ describe('one transition that starts a clock and then acts on it (PendingWrites)
 
   it('keeps a change to a clock it started: started then paused in one transition leaves it paused, its timers cancelled', async () => {
     const id = await newItem();
-    await t.app.db.transaction(async (tx) => {
-      const now = t.app.clock.now();
-      const { scope } = await demo().prepare(tx, await load(tx, id, true), { type: 'OPEN', meta: { at: now.toISOString(), actorId: null, role: 'system' } }, now);
-      const pending = new PendingWrites();
-      pending.openClocks = await readOpenClocks(tx, scope.owner);
-      await executeEffects({ ...scope, pending }, [
-        { type: 'startClock', params: { kind: 'calendar' } },
-        { type: 'pauseClock', params: { kind: 'calendar' } },
-      ]);
-      await pending.flush(tx);
-    });
+    await inOneTransition(id, [
+      { type: 'startClock', params: { kind: 'calendar' } },
+      { type: 'pauseClock', params: { kind: 'calendar' } },
+    ]);
     const [clock, ...more] = await clocksOf(id, 'calendar');
     expect(more).toEqual([]);
     expect(clock).toMatchObject({ status: 'paused' });
