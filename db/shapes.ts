@@ -1,6 +1,6 @@
 import { eq, fillPlaceholders, getTableColumns, getTableName, SQL, sql, type Placeholder } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
-import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { AnyPgColumn, PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
 import type { DbOrTx } from './client';
 
@@ -205,4 +205,65 @@ function join(group: readonly Statement[]): { text: string; params: unknown[] } 
     if (joined.size < MAX_SHAPES && group.every((st) => st.key !== st.text)) joined.set(key, text);
   }
   return { text, params: group.flatMap((st) => st.params) };
+}
+
+// rows of insertManyRows to a statement
+const MANY_CHUNK = 1000;
+
+/**
+ * Rows inserted as drizzle's `insert(table).values(rows)` inserts them — a column a row leaves
+ * undefined takes its default, null is NULL, each value mapped as its column maps it — but sent as
+ * one jsonb parameter per statement (`insert … select … from jsonb_to_recordset`) instead of one
+ * parameter per value: building and binding a thousand rows' parameters cost more than the rows.
+ * Rows in the order given; consecutive rows that set the same columns go together, a thousand at most.
+ * For thousands of rows (engine/batched-writes.ts, a reduction's adjustments); a transition's few
+ * rows go through insertStatement.
+ */
+export async function insertManyRows(tx: DbOrTx, table: PgTable, rows: readonly Record<string, unknown>[]): Promise<void> {
+  const columns = getTableColumns(table) as Record<string, PgColumn>;
+  const all = Object.keys(columns);
+  // which columns a row sets, as one string per row
+  const shapeOf = (row: Record<string, unknown>) => {
+    let shape = '';
+    for (const k of all) shape += row[k] === undefined ? '0' : '1';
+    return shape;
+  };
+  for (let i = 0; i < rows.length; ) {
+    const shape = shapeOf(rows[i] as Record<string, unknown>);
+    let j = i + 1;
+    while (j < rows.length && j - i < MANY_CHUNK && shapeOf(rows[j] as Record<string, unknown>) === shape) j++;
+    const keys = all.filter((_, n) => shape[n] === '1');
+    const cols = keys.map((k) => columns[k] as PgColumn);
+    const json = rows.slice(i, j).map((row) => {
+      const out: Record<string, unknown> = {};
+      keys.forEach((k, n) => {
+        out[(cols[n] as PgColumn).name] = driverJson(cols[n] as PgColumn, row[k]);
+      });
+      return out;
+    });
+    const names = sql.join(
+      cols.map((c) => sql.identifier(c.name)),
+      sql`, `,
+    );
+    const types = sql.join(
+      cols.map((c) => sql`${sql.identifier(c.name)} ${sql.raw(recordType(c))}`),
+      sql`, `,
+    );
+    await tx.execute(sql`insert into ${table} (${names}) select ${names} from jsonb_to_recordset(${JSON.stringify(json)}::jsonb) as v(${types})`);
+    i = j;
+  }
+}
+
+// a serial column's type, in a column definition list, is its integer type
+const recordType = (c: PgColumn) => ({ smallserial: 'smallint', serial: 'integer', bigserial: 'bigint' })[c.getSQLType()] ?? c.getSQLType();
+
+// a value as its column sends it to the database, as JSON: a json column's value as it is
+function driverJson(column: PgColumn, value: unknown): unknown {
+  if (value === null) return null;
+  if (column.dataType === 'json') return value;
+  const mapped: unknown = column.mapToDriverValue(value);
+  // what the driver itself would turn into text (bigint, a Date left as it is) goes as that text
+  if (typeof mapped === 'bigint') return mapped.toString();
+  if (mapped instanceof Date) return mapped.toISOString();
+  return mapped;
 }

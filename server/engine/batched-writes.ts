@@ -1,7 +1,8 @@
-import { and, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { PgDialect, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import { createActor, transition, type AnyActorScope, type AnyMachineSnapshot, type AnyStateMachine, type EventObject, type ExecutableActionObject } from 'xstate';
 import type { DbOrTx, Tx } from '../../db/client';
+import { insertManyRows } from '../../db/shapes';
 import { clockEvents, clocks, emailDeliveries, history, notifications, outbox, type OwnerKind } from '../../db/schema';
 import { OPEN_CLOCK_STATUSES } from './clocks';
 import type { ClockRow } from './pending';
@@ -156,7 +157,7 @@ export class BatchedWrites {
   // the next owners move in memory (the writes stay in the order sent, on the transaction's one
   // connection). Nothing in the unit reads these rows back.
   private sendFull(table: PgTable, rows: Record<string, unknown>[]): void {
-    if (rows.length >= CHUNK) this.send(insertRows(this.tx, table, rows.splice(0)));
+    if (rows.length >= CHUNK) this.send(insertManyRows(this.tx, table, rows.splice(0)));
   }
 
   private send(write: Promise<void>): void {
@@ -201,67 +202,11 @@ export class BatchedWrites {
       [clockEvents, this.clockEventRows.splice(0)],
       [outbox, this.outboxRows.splice(0)],
     ] as const) {
-      if (rows.length > 0) this.send(insertRows(this.tx, table, rows as Record<string, unknown>[]));
+      if (rows.length > 0) this.send(insertManyRows(this.tx, table, rows as Record<string, unknown>[]));
     }
     const failed = await this.settle();
     if (failed !== undefined) throw failed;
   }
-}
-
-/**
- * Rows inserted as drizzle's `insert(table).values(rows)` inserts them — a column a row leaves
- * undefined takes its default, null is NULL, each value mapped as its column maps it — but sent as
- * one jsonb parameter per statement (`insert … select … from jsonb_to_recordset`) instead of one
- * parameter per value: building and binding a thousand rows' parameters cost more than the rows.
- * Rows in the order given; consecutive rows that set the same columns go together, a thousand at most.
- */
-export async function insertRows(tx: Tx, table: PgTable, rows: readonly Record<string, unknown>[]): Promise<void> {
-  const columns = getTableColumns(table) as Record<string, PgColumn>;
-  const all = Object.keys(columns);
-  // which columns a row sets, as one string per row
-  const shapeOf = (row: Record<string, unknown>) => {
-    let shape = '';
-    for (const k of all) shape += row[k] === undefined ? '0' : '1';
-    return shape;
-  };
-  for (let i = 0; i < rows.length; ) {
-    const shape = shapeOf(rows[i] as Record<string, unknown>);
-    let j = i + 1;
-    while (j < rows.length && j - i < CHUNK && shapeOf(rows[j] as Record<string, unknown>) === shape) j++;
-    const keys = all.filter((_, n) => shape[n] === '1');
-    const cols = keys.map((k) => columns[k] as PgColumn);
-    const json = rows.slice(i, j).map((row) => {
-      const out: Record<string, unknown> = {};
-      keys.forEach((k, n) => {
-        out[(cols[n] as PgColumn).name] = driverJson(cols[n] as PgColumn, row[k]);
-      });
-      return out;
-    });
-    const names = sql.join(
-      cols.map((c) => sql.identifier(c.name)),
-      sql`, `,
-    );
-    const types = sql.join(
-      cols.map((c) => sql`${sql.identifier(c.name)} ${sql.raw(recordType(c))}`),
-      sql`, `,
-    );
-    await tx.execute(sql`insert into ${table} (${names}) select ${names} from jsonb_to_recordset(${JSON.stringify(json)}::jsonb) as v(${types})`);
-    i = j;
-  }
-}
-
-// a serial column's type, in a column definition list, is its integer type
-const recordType = (c: PgColumn) => ({ smallserial: 'smallint', serial: 'integer', bigserial: 'bigint' })[c.getSQLType()] ?? c.getSQLType();
-
-// a value as its column sends it to the database, as JSON: a json column's value as it is
-function driverJson(column: PgColumn, value: unknown): unknown {
-  if (value === null) return null;
-  if (column.dataType === 'json') return value;
-  const mapped: unknown = column.mapToDriverValue(value);
-  // what the driver itself would turn into text (bigint, a Date left as it is) goes as that text
-  if (typeof mapped === 'bigint') return mapped.toString();
-  if (mapped instanceof Date) return mapped.toISOString();
-  return mapped;
 }
 
 /** xstate's inert actor scope for one machine (see machineStep), and what it collects. */

@@ -56,7 +56,8 @@ export async function applyEvent<Row extends WorkflowRow, Facts, Event extends E
   const pending = new PendingWrites();
   // (many owners moved in one transaction: their unit of work holds their chains' tails and open
   // clocks already, read for all of them at once — batched-writes.ts)
-  const unit = batchedWritesOf(tx)?.covers(def.kind, row.id) ? batchedWritesOf(tx) : undefined;
+  const batched = batchedWritesOf(tx);
+  const unit = batched?.covers(def.kind, row.id) ? batched : undefined;
   const chained = unit ? undefined : historyTail(tx, def.kind, row.id);
   const held = unit?.openClocks(def.kind, row.id);
   const [tail, openClocks, prepared] = await Promise.all([chained, held ?? readOpenClocks(tx, { kind: def.kind, id: row.id }), def.prepare(tx, loaded, input.event, now)]);

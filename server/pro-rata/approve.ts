@@ -6,7 +6,7 @@ import type { ServiceContext } from '../context';
 import { AppError, conflict, notFound, type FieldError } from '../errors';
 import { formatYuan } from '../domain/money';
 import { tellCases } from '../cases/system-events';
-import { insertRows } from '../engine/batched-writes';
+import { insertManyRows } from '../../db/shapes';
 import { refused, requireRole } from './access';
 import { lockRoundReduction, roundFigures, type ProRataFigures, type ProRataLine } from './figures';
 import { linesOf, proposalView } from './present';
@@ -62,7 +62,7 @@ export async function approveProRata(ctx: ServiceContext, roundId: string, propo
       { id: ctx.user.id, role: 'finance' },
     );
     // their adjustment rows, a thousand to a statement
-    await insertRows(
+    await insertManyRows(
       tx,
       subsidyAdjustments,
       reduced.map((line) => ({ caseId: line.caseId, kind: 'proRata' as const, beforeFen: line.beforeFen, afterFen: line.afterFen, basis, proposalId: proposal.id, approvedBy: ctx.user.id, at })),
