@@ -90,7 +90,7 @@ export async function resumeClock(s: EffectScope, ref: ClockRef): Promise<string
 
 /** Stops the open clocks of a kind: of one assignee when named, else every one of the kind. */
 export async function stopClock(s: EffectScope, ref: ClockRef): Promise<void> {
-  const open = (await openClocks(s)).filter((c) => c.kind === ref.kind && OPEN.includes(c.status) && (!ref.assignee || c.assigneeId === ref.assignee));
+  const open = (await openClocks(s)).filter((c) => c.kind === ref.kind && OPEN_CLOCK_STATUSES.includes(c.status) && (!ref.assignee || c.assigneeId === ref.assignee));
   for (const clock of open) {
     // an expired clock of one assignee (an overdue expert) is closed when the assignment ends
     if (clock.status === 'expired' && !ref.assignee) continue;
@@ -105,7 +105,6 @@ export async function stopClock(s: EffectScope, ref: ClockRef): Promise<void> {
  * its own changes (PendingWrites); outside a transition, read each time.
  */
 export const OPEN_CLOCK_STATUSES: readonly ClockRow['status'][] = ['running', 'paused', 'expired'];
-const OPEN = OPEN_CLOCK_STATUSES;
 
 async function openClocks(s: EffectScope): Promise<ClockRow[]> {
   if (s.pending?.openClocks) return s.pending.openClocks;
@@ -124,7 +123,7 @@ const openOf = shaped<{ kind: string; id: string }, ClockRow[]>('open clocks', (
   b
     .select()
     .from(clocks)
-    .where(and(eq(clocks.ownerKind, p('kind')), eq(clocks.ownerId, p('id')), inArray(clocks.status, [...OPEN]))),
+    .where(and(eq(clocks.ownerKind, p('kind')), eq(clocks.ownerId, p('id')), inArray(clocks.status, [...OPEN_CLOCK_STATUSES]))),
 );
 
 /** Writes a change to a clock and keeps the transition's view of it current; answers the changed row. */
