@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { env } from '../server/env';
 import { createQueues, producerConnection } from '../server/jobs/queues';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSink } from './email';
 import { forkLoad, makeClients } from './events-load';
@@ -44,10 +45,10 @@ export async function benchScale(config: BenchConfig): Promise<PartResult> {
   const sink = await startSink();
   const rows: PartResult['rows'] = [];
   const details: Record<string, unknown> = { pgbench: pg };
-  for (const processes of [1, 2, 4]) {
+  for (const processes of config.BENCH_SCALE_PROCESSES.split(',').map(Number)) {
     step(`scale: npm start with ${processes} process(es), ${config.BENCH_CLIENTS} clients, ${config.BENCH_SECONDS} s`);
     const port = 20000 + Math.floor(Math.random() * 20000);
-    const server = await startServer({ databaseUrl: url, port, processes, queuePrefix, smtpUrl: sink.url });
+    const server = await startServer({ databaseUrl: url, port, processes, queuePrefix, smtpUrl: sink.url, profile: config.BENCH_PROFILE === '1' });
     try {
       const load = await forkLoad({ baseUrl: `http://127.0.0.1:${port}`, warmupMs: config.BENCH_WARMUP_SECONDS * 1000, durationMs: config.BENCH_SECONDS * 1000, clients });
       clients = load.final;
@@ -69,8 +70,11 @@ export async function benchScale(config: BenchConfig): Promise<PartResult> {
   };
 }
 
-async function startServer({ databaseUrl, port, processes, queuePrefix, smtpUrl }: { databaseUrl: string; port: number; processes: number; queuePrefix: string; smtpUrl: string }): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+async function startServer(o: { databaseUrl: string; port: number; processes: number; queuePrefix: string; smtpUrl: string; profile: boolean }): Promise<ChildProcess> {
+  const { databaseUrl, port, processes, queuePrefix, smtpUrl } = o;
+  // with BENCH_PROFILE=1 every process of the server writes a CPU profile when it stops
+  const profile = o.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(root, 'bench', 'results', `scale-${processes}`)}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'server/main.ts'], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), WEB_CONCURRENCY: String(processes), QUEUE_PREFIX: queuePrefix, SMTP_URL: smtpUrl, LOG_LEVEL: 'info' },
     // the request log is written as a user would get it, and thrown away here

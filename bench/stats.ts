@@ -19,7 +19,7 @@ export interface Summary {
 
 export function summarise(sample: readonly number[]): Summary {
   const mean = sample.reduce((a, b) => a + b, 0) / Math.max(1, sample.length);
-  return { n: sample.length, p50: percentile(sample, 50), p95: percentile(sample, 95), p99: percentile(sample, 99), max: Math.max(...sample), mean };
+  return { n: sample.length, p50: percentile(sample, 50), p95: percentile(sample, 95), p99: percentile(sample, 99), max: sample.reduce((a, b) => Math.max(a, b), -Infinity), mean };
 }
 
 /** Milliseconds since `start` (a process.hrtime.bigint() reading), with microsecond resolution. */

@@ -30,6 +30,8 @@ const configSchema = z.object({
   BENCH_MONEY_CASES: z.coerce.number().int().min(10).default(10_000),
   BENCH_MONEY_BATCH: z.coerce.number().int().min(1).default(1000),
   BENCH_PROFILE: z.enum(['0', '1']).default('0'),
+  // the scale part's process counts, e.g. `1` for a quick look
+  BENCH_SCALE_PROCESSES: z.string().regex(/^\d+(,\d+)*$/).default('1,2,4'),
   BENCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'silent']).default('warn'),
 });
 export type BenchConfig = z.infer<typeof configSchema>;
