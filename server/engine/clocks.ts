@@ -16,6 +16,14 @@ export interface ClockRef {
   dueOn?: string;
 }
 
+/**
+ * How far ahead a timer gets its BullMQ delayed job. A timer due later gets none when it is armed:
+ * the sweep (every minute) adds the jobs of the timers due within this horizon (`rearmSoon`) and
+ * fires whatever is due, so a deadline weeks away costs no job, no outbox row and no relay until
+ * its last hour (SPEC §8: clocks are rows; delayed jobs only trigger them).
+ */
+export const DELAYED_JOB_HORIZON_MS = 3_600_000;
+
 // Reminders go out at 09:00 Shanghai time on their day, not at midnight.
 const morningOf = (date: string) => new Date(`${date}T09:00:00+08:00`);
 
@@ -167,7 +175,11 @@ export async function armTimers(s: EffectScope, clock: ClockRow): Promise<void> 
   if (planned.length === 0) return;
   const rows = planned.map((t) => ({ ...t, id: randomUUID(), clockId: clock.id, ownerKind: s.owner.kind, ownerId: s.owner.id }));
   await write(s, insertStatement(timers, rows, [`timers:${clock.id}`]));
-  await writeOutbox(s, rows.map((t) => ({ topic: 'timer', payload: { timerId: t.id, fireAt: t.fireAt.toISOString() } })));
+  const soon = new Date(s.now.getTime() + DELAYED_JOB_HORIZON_MS);
+  await writeOutbox(
+    s,
+    rows.filter((t) => t.fireAt <= soon).map((t) => ({ topic: 'timer', payload: { timerId: t.id, fireAt: t.fireAt.toISOString() } })),
+  );
 }
 
 export async function cancelTimers(s: EffectScope, clockId: string): Promise<void> {

@@ -4,6 +4,7 @@ import type { AppContext } from '../context';
 import type { Tx } from '../../db/client';
 import { AppError } from '../errors';
 import { notify } from './notify';
+import { DELAYED_JOB_HORIZON_MS } from './clocks';
 import { applyEvent } from './transition';
 import { bullJob } from '../jobs/registry';
 import { workflowFor } from '../workflows';
@@ -181,8 +182,12 @@ function shuffled<T>(list: T[]): T[] {
   return list;
 }
 
-/** Re-adds delayed jobs for armed timers of the coming hour: after a Redis flush they come back. */
-export async function rearmSoon(app: AppContext, horizonMs = 3_600_000): Promise<number> {
+/**
+ * Adds the delayed jobs of the armed timers due within the horizon: a timer armed further ahead
+ * gets its job here, in its last hour (armTimers), and after a Redis flush the jobs come back.
+ * BullMQ ignores a job id it already holds.
+ */
+export async function rearmSoon(app: AppContext, horizonMs = DELAYED_JOB_HORIZON_MS): Promise<number> {
   const now = app.clock.now();
   const soon = await app.db
     .select({ id: timers.id, fireAt: timers.fireAt })

@@ -8,7 +8,7 @@ import { executeEffects } from '../../server/engine/effects';
 import { PendingWrites } from '../../server/engine/pending';
 import { readOpenClocks } from '../../server/engine/clocks';
 import { recomputeClocks } from '../../server/engine/recompute';
-import { fireTimer } from '../../server/engine/timers';
+import { fireTimer, rearmSoon } from '../../server/engine/timers';
 import { registerWorkflow, type AnyWorkflow } from '../../server/workflows';
 import { defaultClockLengths } from '../../server/engine/clock-kinds';
 import { applyEvent, initialState } from '../../server/engine/transition';
@@ -19,7 +19,7 @@ import type { EventMeta, RecipientGroup } from '../../workflows/case/types';
 import type { ClockKindSpec } from '../../workflows/kernel/clock-spec';
 import { caseClocks } from '../../workflows/case/clocks';
 import { notFound } from '../../server/errors';
-import { addCalendarDays, shanghaiDate } from '../../server/calendar/workdays';
+import { addCalendarDays, endOfShanghaiDay, shanghaiDate } from '../../server/calendar/workdays';
 import { useTestApp } from '../support/use-app';
 
 // A workflow of the tests' own — two steps, one clock, one email — run by the engine from nothing
@@ -337,6 +337,67 @@ describe('clocks of one kind', () => {
     const reminders = await t.app.db.select().from(timers).where(and(eq(timers.clockId, dated?.id ?? ''), eq(timers.purpose, 'reminder')));
     // two calendar days before, at 09:00 Shanghai time
     expect(reminders.map((r) => r.fireAt.toISOString())).toEqual(['2030-06-26T01:00:00.000Z']);
+  });
+});
+
+describe('the delayed jobs of timers', () => {
+  const timerRowsInOutbox = async (timerIds: string[]) =>
+    (await t.app.db.select().from(outbox).where(eq(outbox.topic, 'timer')))
+      .map((r) => (r.payload as { timerId: string }).timerId)
+      .filter((id) => timerIds.includes(id));
+
+  it('are queued through the outbox only for timers due within the hour; the rest wait for the sweep', async () => {
+    const id = await newItem();
+    const today = shanghaiDate(t.app.clock.now());
+    // half an hour before the end of today: a clock due today expires within the hour
+    const later = endOfShanghaiDay(today).getTime() - 30 * 60_000 - t.app.clock.now().getTime();
+    await t.app.db.transaction((tx) =>
+      runEffects(
+        tx,
+        id,
+        [
+          { type: 'startClock', params: { kind: 'fixed', dueOn: today } },
+          { type: 'startClock', params: { kind: 'calendar' } },
+        ],
+        later,
+      ),
+    );
+    const [dueToday] = await clocksOf(id, 'fixed');
+    const [inTenDays] = await clocksOf(id, 'calendar');
+    const soon = await t.app.db.select().from(timers).where(eq(timers.clockId, dueToday?.id ?? ''));
+    const far = await t.app.db.select().from(timers).where(eq(timers.clockId, inTenDays?.id ?? ''));
+    expect(soon.map((x) => x.purpose)).toEqual(['expiry']);
+    expect(far.map((x) => x.purpose).sort()).toEqual(['expiry', 'reminder']);
+    expect(await timerRowsInOutbox([...soon, ...far].map((x) => x.id))).toEqual(soon.map((x) => x.id));
+  });
+
+  it('of timers armed further ahead are added by the sweep in their last hour, and never for a cancelled one', async () => {
+    const ids = [await newItem(), await newItem()];
+    for (const id of ids) await t.app.db.transaction((tx) => runEffects(tx, id, [{ type: 'startClock', params: { kind: 'calendar' } }]));
+    const timersOf = async (id: string) => {
+      const [clock] = await clocksOf(id, 'calendar');
+      const rows = await t.app.db.select().from(timers).where(eq(timers.clockId, clock?.id ?? ''));
+      const reminder = rows.find((x) => x.purpose === 'reminder');
+      const expiry = rows.find((x) => x.purpose === 'expiry');
+      if (!reminder || !expiry) throw new Error('the calendar clock has a reminder and an expiry');
+      return { reminder, expiry };
+    };
+    const [kept, stopped] = [await timersOf(ids[0] ?? ''), await timersOf(ids[1] ?? '')];
+    await t.app.db.transaction((tx) => runEffects(tx, ids[1] ?? '', [{ type: 'stopClock', params: { kind: 'calendar' } }]));
+    expect(await timerRowsInOutbox([kept, stopped].flatMap((x) => [x.reminder.id, x.expiry.id]))).toEqual([]);
+
+    // the sweep's horizon reaching a minute past the reminders, not as far as the expiries
+    const now = t.app.clock.now().getTime();
+    const horizon = kept.reminder.fireAt.getTime() - now + 60_000;
+    expect(kept.expiry.fireAt.getTime() - now).toBeGreaterThan(horizon);
+    expect(await rearmSoon(t.app, horizon)).toBeGreaterThanOrEqual(1);
+    const job = await t.app.queues.deadlines.getJob(`timer-${kept.reminder.id}`);
+    expect(job?.data).toEqual({ timerId: kept.reminder.id, fireAt: kept.reminder.fireAt.toISOString() });
+    // delayed until the reminder is due, counted from the sweep
+    expect(Math.abs((job?.opts.delay ?? 0) - (kept.reminder.fireAt.getTime() - now))).toBeLessThan(5_000);
+    expect(await t.app.queues.deadlines.getJob(`timer-${kept.expiry.id}`)).toBeUndefined();
+    expect(await t.app.queues.deadlines.getJob(`timer-${stopped.reminder.id}`)).toBeUndefined();
+    await job?.remove();
   });
 });
 
