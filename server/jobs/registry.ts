@@ -2,7 +2,8 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import type { Transporter } from 'nodemailer';
 import { z } from 'zod';
 import type { AppContext } from '../context';
-import { sendDelivery } from '../mail/send';
+import { sendDeliveries, sendDelivery } from '../mail/send';
+import { createHash } from 'node:crypto';
 import { requeueStuckDeliveries } from '../mail/requeue';
 import { fireTimer, rearmSoon, sweepDue } from '../engine/timers';
 import { deliverEvent, deliveryPayload } from '../engine/deliver';
@@ -28,6 +29,9 @@ interface JobDefinition<P> {
 const job = <P>(d: JobDefinition<P>) => d;
 
 const sendEmail = z.strictObject({ deliveryId: z.uuid() });
+/** How many deliveries one `sendMany` job sends at most (the relay makes one per this many emails). */
+export const EMAILS_PER_JOB = 50;
+const sendEmails = z.strictObject({ deliveryIds: z.array(z.uuid()).min(1).max(EMAILS_PER_JOB) });
 const fireTimerPayload = z.strictObject({ timerId: z.uuid(), fireAt: z.iso.datetime({ offset: true }) });
 
 // The job registry (one definition per job: queue, payload, job id, handler), read by the relay,
@@ -38,6 +42,15 @@ export const jobs = {
     payload: sendEmail,
     jobId: (p) => `email-${p.deliveryId}`,
     handle: ({ app, transport }, p, j) => sendDelivery(app, transport, p.deliveryId, j.attemptsMade + 1 >= (j.opts.attempts ?? 1), j.attemptsMade),
+  }),
+  // the emails the relay found waiting together: one job, one claim and one mark for all of them
+  sendMany: job({
+    queue: 'notifications',
+    payload: sendEmails,
+    // the same set, relayed twice (a relay that died before marking its rows), is one job; a
+    // different set is another, whose claim skips what the first sent
+    jobId: (p) => `emails-${createHash('sha256').update([...p.deliveryIds].sort().join(',')).digest('base64url').slice(0, 32)}`,
+    handle: ({ app, transport }, p, j) => sendDeliveries(app, transport, p.deliveryIds, j.attemptsMade + 1 >= (j.opts.attempts ?? 1), j.attemptsMade),
   }),
   timer: job({
     queue: 'deadlines',

@@ -2,7 +2,10 @@ import { asc, inArray, isNull } from 'drizzle-orm';
 import { outbox } from '../../db/schema';
 import type { AppContext } from '../context';
 import type { QueueName } from './queues';
-import { bullJob, jobForTopic, jobs, type JobName, type PayloadOf } from './registry';
+import { bullJob, EMAILS_PER_JOB, jobForTopic, jobs, type JobName, type PayloadOf } from './registry';
+
+/** Rows one relay takes at most. */
+export const RELAY_BATCH = 200;
 
 export interface RelayOptions {
   limit?: number;
@@ -23,19 +26,23 @@ export async function relayOnce(app: AppContext, options: RelayOptions = {}): Pr
       .from(outbox)
       .where(isNull(outbox.enqueuedAt))
       .orderBy(asc(outbox.id))
-      .limit(options.limit ?? 200)
+      .limit(options.limit ?? RELAY_BATCH)
       .for('update', { skipLocked: true });
     if (rows.length === 0) return 0;
     const now = app.clock.now();
     const byQueue = new Map<QueueName, ReturnType<typeof bullJob>[]>();
+    const add = (queue: QueueName, job: ReturnType<typeof bullJob>) => byQueue.set(queue, [...(byQueue.get(queue) ?? []), job]);
+    const emails: string[] = [];
     for (const row of rows) {
       const name = jobForTopic(row.topic);
       if (!name) throw new Error(`outbox row ${row.id} has topic "${row.topic}", which no job handles`);
       const payload = jobs[name].payload.safeParse(row.payload);
       if (!payload.success) throw new Error(`outbox row ${row.id} (${row.topic}) has an unexpected payload: ${payload.error.message}`);
-      const queue = jobs[name].queue;
-      byQueue.set(queue, [...(byQueue.get(queue) ?? []), bullJob(name as JobName, payload.data as PayloadOf<JobName>, now)]);
+      // the emails found together leave together, a job per EMAILS_PER_JOB of them
+      if (name === 'send') emails.push((payload.data as PayloadOf<'send'>).deliveryId);
+      else add(jobs[name].queue, bullJob(name as JobName, payload.data as PayloadOf<JobName>, now));
     }
+    for (let i = 0; i < emails.length; i += EMAILS_PER_JOB) add(jobs.sendMany.queue, bullJob('sendMany', { deliveryIds: emails.slice(i, i + EMAILS_PER_JOB) }, now));
     for (const [queue, list] of byQueue) await app.queues[queue].addBulk(list);
     await options.afterEnqueue?.();
     await tx.update(outbox).set({ enqueuedAt: now }).where(inArray(outbox.id, rows.map((r) => r.id)));

@@ -1,4 +1,4 @@
-import { and, eq, lt, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Transporter } from 'nodemailer';
 import { emailDeliveries } from '../../db/schema';
 import type { AppContext } from '../context';
@@ -9,22 +9,42 @@ export const CLAIM_LEASE_MS = 5 * 60_000;
 
 export type SendOutcome = 'sent' | 'skipped';
 
+// The notifications queue's backoff (server/jobs/queues.ts): 2 s, doubling per failed try.
+const retryDelayMs = (failedTries: number) => 2_000 * 2 ** Math.max(0, failedTries - 1);
+
 /**
  * Sends one delivery row. The row is claimed with a conditional update first, so two workers
  * holding duplicate jobs never both send; only a sender that dies between SMTP acceptance and
  * marking the row can cause a second send — with the same Message-ID (SPEC §9).
  */
-// The notifications queue's backoff (server/jobs/queues.ts): 2 s, doubling per failed try.
-const retryDelayMs = (failedTries: number) => 2_000 * 2 ** Math.max(0, failedTries - 1);
-
 export async function sendDelivery(app: AppContext, transport: Transporter, deliveryId: string, finalAttempt: boolean, failedTries = 0): Promise<SendOutcome> {
+  const [outcome] = await sendDeliveries(app, transport, [deliveryId], finalAttempt, failedTries);
+  return outcome ?? 'skipped';
+}
+
+/** Some deliveries of a batch were refused: they wait for the job's next try; the others are sent. */
+export class DeliveriesRefusedError extends Error {
+  constructor(readonly refused: { id: string; error: unknown }[], sent: number) {
+    super(`${refused.length} delivery(ies) refused, ${sent} sent: ${String(refused[0]?.error)}`);
+    this.name = 'DeliveriesRefusedError';
+  }
+}
+
+/**
+ * Sends the deliveries of one job, in order of the ids given: claims the ones still to send in one
+ * statement, hands them to the pooled transport together, and marks the accepted ones sent in one
+ * statement. A refused one is left pending (or failed, on the last try) with its error, and the
+ * job fails so that the queue tries again: the next try claims only what is still pending, so an
+ * accepted message is not sent again. One delivery's answer: `sendDelivery`.
+ */
+export async function sendDeliveries(app: AppContext, transport: Transporter, deliveryIds: readonly string[], finalAttempt: boolean, failedTries = 0): Promise<SendOutcome[]> {
   const now = app.clock.now();
-  const [claimed] = await app.db
+  const claimed = await app.db
     .update(emailDeliveries)
     .set({ status: 'sending', claimedAt: now, attempts: sql`${emailDeliveries.attempts} + 1` })
     .where(
       and(
-        eq(emailDeliveries.id, deliveryId),
+        inArray(emailDeliveries.id, [...deliveryIds]),
         or(
           eq(emailDeliveries.status, 'pending'),
           and(eq(emailDeliveries.status, 'sending'), lt(emailDeliveries.claimedAt, new Date(now.getTime() - CLAIM_LEASE_MS))),
@@ -32,32 +52,45 @@ export async function sendDelivery(app: AppContext, transport: Transporter, deli
       ),
     )
     .returning();
-  if (!claimed) return 'skipped';
-  if (!isTemplateName(claimed.template)) throw new Error(`delivery ${deliveryId} names unknown template ${claimed.template}`);
-  const message = render(claimed.template, claimed.data);
-  try {
-    await transport.sendMail({
-      from: app.env.MAIL_FROM,
-      to: claimed.toAddress,
-      subject: message.subject,
-      text: message.text,
-      messageId: claimed.messageId,
-      headers: { 'X-Firstbatch-Template': claimed.template },
-    });
-  } catch (err) {
+  if (claimed.length === 0) return deliveryIds.map(() => 'skipped');
+  const results = await Promise.all(
+    claimed.map(async (row) => {
+      try {
+        if (!isTemplateName(row.template)) throw new Error(`delivery ${row.id} names unknown template ${row.template}`);
+        const message = render(row.template, row.data);
+        await transport.sendMail({
+          from: app.env.MAIL_FROM,
+          to: row.toAddress,
+          subject: message.subject,
+          text: message.text,
+          messageId: row.messageId,
+          headers: { 'X-Firstbatch-Template': row.template },
+        });
+        return { id: row.id, ok: true as const };
+      } catch (error) {
+        return { id: row.id, ok: false as const, error };
+      }
+    }),
+  );
+  const sent = results.filter((r) => r.ok).map((r) => r.id);
+  const refused = results.flatMap((r) => (r.ok ? [] : [{ id: r.id, error: r.error }]));
+  if (sent.length > 0) {
+    await app.db.update(emailDeliveries).set({ status: 'sent', sentAt: app.clock.now(), lastError: null }).where(inArray(emailDeliveries.id, sent));
+    app.metrics.emails.inc({ outcome: 'sent' }, sent.length);
+  }
+  for (const { id, error } of refused) {
     await app.db
       .update(emailDeliveries)
       .set({
         status: finalAttempt ? 'failed' : 'pending',
         claimedAt: null,
-        lastError: String(err).slice(0, 500),
+        lastError: String(error).slice(0, 500),
         nextAttemptAt: new Date(app.clock.now().getTime() + retryDelayMs(failedTries + 1)),
       })
-      .where(eq(emailDeliveries.id, deliveryId));
+      .where(eq(emailDeliveries.id, id));
     app.metrics.emails.inc({ outcome: finalAttempt ? 'failed' : 'retry' });
-    throw err;
   }
-  await app.db.update(emailDeliveries).set({ status: 'sent', sentAt: app.clock.now(), lastError: null }).where(eq(emailDeliveries.id, deliveryId));
-  app.metrics.emails.inc({ outcome: 'sent' });
-  return 'sent';
+  if (refused.length > 0) throw deliveryIds.length === 1 ? refused[0]?.error : new DeliveriesRefusedError(refused, sent.length);
+  const outcome = new Map(sent.map((id) => [id, 'sent' as const]));
+  return deliveryIds.map((id) => outcome.get(id) ?? 'skipped');
 }

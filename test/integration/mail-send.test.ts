@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { emailDeliveries } from '../../db/schema';
-import { sendDelivery } from '../../server/mail/send';
+import { DeliveriesRefusedError, sendDeliveries, sendDelivery } from '../../server/mail/send';
 import { useTestApp } from '../support/use-app';
 import { startSmtpSink, type ReceivedMail, type SmtpSink } from '../support/smtp';
 
@@ -122,5 +122,52 @@ describe('sending one delivery', () => {
       },
     );
     expect(await rowOf(delivery.id)).toMatchObject({ status: 'failed', sentAt: null, claimedAt: null, attempts: 1 });
+  });
+});
+
+describe('sending the deliveries of one job together', () => {
+  it('sends what is pending, leaves a refused one pending with its error, and the next try sends only that one', async () => {
+    const [a, b, c] = [await deliveryToFirm(), await deliveryToFirm(), await deliveryToFirm()];
+    if (!a || !b || !c) throw new Error('three deliveries');
+    // one of them was sent already (by a duplicate job): it is not claimed or sent again
+    await t.app.db.update(emailDeliveries).set({ status: 'sent', sentAt: new Date() }).where(eq(emailDeliveries.id, c.id));
+    await withSink(
+      (mail) => (mail.messageId === b.messageId ? Promise.reject(new Error('mailbox unavailable')) : Promise.resolve()),
+      async (sink, transport) => {
+        const refused = await sendDeliveries(t.app, transport, [a.id, b.id, c.id], false).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(refused).toBeInstanceOf(DeliveriesRefusedError);
+        expect((refused as DeliveriesRefusedError).refused.map((r) => r.id)).toEqual([b.id]);
+        expect(sink.messages.map((m) => m.messageId)).toEqual([a.messageId]);
+      },
+    );
+    expect(await rowOf(a.id)).toMatchObject({ status: 'sent', attempts: 1, lastError: null });
+    expect(await rowOf(b.id)).toMatchObject({ status: 'pending', attempts: 1, claimedAt: null, sentAt: null });
+    expect((await rowOf(b.id))?.lastError).toMatch(/mailbox unavailable/);
+    expect(await rowOf(c.id)).toMatchObject({ status: 'sent', attempts: 0 });
+
+    await withSink(
+      () => Promise.resolve(),
+      async (sink, transport) => {
+        expect(await sendDeliveries(t.app, transport, [a.id, b.id, c.id], false, 1)).toEqual(['skipped', 'sent', 'skipped']);
+        expect(sink.messages.map((m) => m.messageId)).toEqual([b.messageId]);
+      },
+    );
+    expect(await rowOf(b.id)).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
+  });
+
+  it('marks every refused delivery failed on the last try, and the accepted ones sent', async () => {
+    const [a, b] = [await deliveryToFirm(), await deliveryToFirm()];
+    if (!a || !b) throw new Error('two deliveries');
+    await withSink(
+      (mail) => (mail.messageId === a.messageId ? Promise.reject(new Error('mailbox unavailable')) : Promise.resolve()),
+      async (_sink, transport) => {
+        await expect(sendDeliveries(t.app, transport, [a.id, b.id], true)).rejects.toBeInstanceOf(DeliveriesRefusedError);
+      },
+    );
+    expect(await rowOf(a.id)).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(await rowOf(b.id)).toMatchObject({ status: 'sent', attempts: 1 });
   });
 });

@@ -6,6 +6,7 @@ import { emailDeliveries, outbox, users } from '../../db/schema';
 import { makeUser } from '../../seeds/factories';
 import { relayOnce } from '../../server/jobs/relay';
 import { sendDelivery } from '../../server/mail/send';
+import { dispatcher } from '../../server/jobs/registry';
 import { requeueStuckDeliveries } from '../../server/mail/requeue';
 import { QUEUE_NAMES, workerConnection } from '../../server/jobs/queues';
 import { startSmtpSink, type SmtpSink } from '../support/smtp';
@@ -81,10 +82,15 @@ describe('a relay that dies between enqueue and marking', () => {
     const pending = await t.app.db.select().from(outbox).where(isNull(outbox.enqueuedAt));
     expect(pending.length).toBeGreaterThan(0);
     expect(await relayOnce(t.app)).toBe(pending.length);
+    // the emails found together left as one job, and the second relay added that same job again, which the queue ignored
+    const emailRows = pending.filter((r) => r.topic === 'email').map((r) => (r.payload as { deliveryId: string }).deliveryId);
+    expect(emailRows.length).toBeGreaterThan(1);
+    const queued = await t.app.queues.notifications.getJobs(['waiting', 'delayed', 'prioritized']);
+    expect(queued.map((j) => ({ name: j.name, ids: [...(j.data as { deliveryIds: string[] }).deliveryIds].sort() }))).toEqual([{ name: 'sendMany', ids: [...emailRows].sort() }]);
 
     const transport = nodemailer.createTransport(t.app.env.SMTP_URL);
     const connection = workerConnection(t.app.env.REDIS_URL);
-    const worker = new Worker(QUEUE_NAMES.notifications, (job) => sendDelivery(t.app, transport, String(job.data.deliveryId), false), {
+    const worker = new Worker(QUEUE_NAMES.notifications, dispatcher('notifications', { app: t.app, transport }), {
       connection,
       prefix: t.app.env.QUEUE_PREFIX,
     });
