@@ -2,7 +2,7 @@ import { Worker } from 'bullmq';
 import nodemailer from 'nodemailer';
 import type { AppContext } from '../context';
 import { QUEUE_NAMES, workerConnection } from './queues';
-import { relayOnce } from './relay';
+import { RELAY_BATCH, relayOnce } from './relay';
 import { checkJobRegistry, dispatcher } from './registry';
 import { startLoop, type Loop } from './loop';
 
@@ -11,6 +11,12 @@ export interface Workers {
 }
 
 const SWEEP_EVERY_MS = 60_000;
+/**
+ * After relaying less than a full batch the relay waits this long, so that under load the next
+ * relay finds the rows of many transactions: one statement, one call to Redis and one email job
+ * for all of them instead of one per transaction. It is how much later an email or event leaves.
+ */
+const RELAY_LINGER_MS = 100;
 
 /** Pooled SMTP connections: one handshake per connection, not per message (SPEC §9: 100 emails/s). */
 function pooled(url: string): string {
@@ -36,7 +42,9 @@ export async function startWorkers(app: AppContext, options: { relayIdleMs?: num
   }
   await app.queues.deadlines.upsertJobScheduler('sweep', { every: SWEEP_EVERY_MS }, { name: 'sweep', data: {} });
 
-  const loops: Loop[] = [startLoop('outbox relay', app.log, () => relayOnce(app), options.relayIdleMs ?? 250)];
+  const loops: Loop[] = [
+    startLoop('outbox relay', app.log, () => relayOnce(app), options.relayIdleMs ?? 250, { pauseAfter: (n) => (n < RELAY_BATCH ? RELAY_LINGER_MS : 0) }),
+  ];
 
   return {
     close: async () => {
