@@ -9,7 +9,9 @@ import { forkLoad, makeClients } from './events-load';
 import type { ClientPlan } from './events-client';
 import { runPgbench } from './pgbench';
 import type { PartResult } from './report';
-import { summarise } from './stats';
+import postgres from 'postgres';
+import { pgConnection } from '../db/url';
+import { processesCpuMeter, serverTreeCpuMeter, summarise } from './stats';
 import { benchDatabase, onCleanup, startBenchApp, step, type BenchConfig } from './support';
 import { makeBenchWorld } from './world';
 
@@ -41,6 +43,9 @@ export async function benchScale(config: BenchConfig): Promise<PartResult> {
     await Promise.all([queues.notifications.close(), queues.deadlines.close()]);
     redis.disconnect();
   });
+  const admin = postgres(pgConnection(url).url, { host: pgConnection(url).host, max: 1, onnotice: () => undefined });
+  onCleanup(() => admin.end());
+  const backendsOf = async () => (await admin<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`).map((r) => r.pid);
   // a mail server for the workers to send to, as a deployment has one
   const sink = await startSink();
   const rows: PartResult['rows'] = [];
@@ -50,13 +55,19 @@ export async function benchScale(config: BenchConfig): Promise<PartResult> {
     const port = 20000 + Math.floor(Math.random() * 20000);
     const server = await startServer({ databaseUrl: url, port, processes, queuePrefix, smtpUrl: sink.url, profile: config.BENCH_PROFILE === '1' });
     try {
+      // CPU per event, which the machine's other load does not inflate: the server's processes, and
+      // the Postgres backends serving this database (pg_stat_activity), over the whole load
+      const nodeCpu = await serverTreeCpuMeter(server.pid ?? 0);
+      const pgCpu = await processesCpuMeter(backendsOf);
       const load = await forkLoad({ baseUrl: `http://127.0.0.1:${port}`, warmupMs: config.BENCH_WARMUP_SECONDS * 1000, durationMs: config.BENCH_SECONDS * 1000, clients });
+      const cpuPerEvent = { node: (await nodeCpu()) / load.completed, postgres: (await pgCpu()) / load.completed };
       clients = load.final;
       const rate = load.latencies.length / (load.measuredMs / 1000);
       const lat = summarise(load.latencies);
+      rows.push({ metric: `${processes} process${processes > 1 ? 'es' : ''}: CPU per event, server (Postgres)`, unit: 'ms', app: cpuPerEvent.node, baseline: cpuPerEvent.postgres, baselineName: 'Postgres' });
       rows.push({ metric: `${processes} process${processes > 1 ? 'es' : ''}: throughput`, unit: '/s', app: rate, baseline: pg.tps, baselineName: 'tps', ratio: rate / pg.tps, target: 'ratio ≥ 0.2', met: rate / pg.tps >= 0.2 });
       rows.push({ metric: `${processes} process${processes > 1 ? 'es' : ''}: latency p99`, unit: 'ms', app: lat.p99, baseline: pg.latency.p99, target: '< 50 ms', met: lat.p99 < 50 });
-      details[`processes${processes}`] = { rate, latency: lat, errors: load.errors, errorSamples: load.errorSamples, byType: load.byType };
+      details[`processes${processes}`] = { rate, latency: lat, cpuPerEvent, errors: load.errors, errorSamples: load.errorSamples, byType: load.byType };
     } finally {
       await stopServer(server);
     }

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 
 /** Nearest-rank percentile of an unsorted sample. */
@@ -78,3 +79,55 @@ export function planSummary(rows: readonly Record<string, unknown>[]): string {
   const walk = (n: PlanNode): string[] => [`${n['Node Type']}${n['Index Name'] ? ` using ${n['Index Name']}` : ''} (${n['Actual Rows'] ?? '?'} rows)`, ...(n.Plans ?? []).flatMap(walk)];
   return `${walk(plan.Plan).join(' → ')}; executed in ${plan['Execution Time'].toFixed(2)} ms`;
 }
+
+const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** utime + stime of one process, in ms (Linux /proc; NaN where there is none or it is gone). */
+function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // the fields after the command name, which is in parentheses and may hold spaces
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** The process and every process below it (a cluster's primary and its server processes). */
+function processTree(root: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) for (const [pid, parent] of parents) if (parent === tree[i]) tree.push(pid);
+  return tree;
+}
+
+/**
+ * CPU time the given processes spend from now until the meter is read, in ms: a measure of work
+ * done that the machine's other load does not inflate the way it does elapsed time. The processes
+ * are listed again when it is read: one started meanwhile counts from its start, one that ended
+ * meanwhile drops out (read it while they run).
+ */
+export async function processesCpuMeter(pids: () => number[] | Promise<number[]>): Promise<() => Promise<number>> {
+  const start = new Map((await pids()).map((pid) => [pid, processCpuMs(pid)]));
+  return async () => {
+    let ms = 0;
+    for (const pid of await pids()) {
+      const now = processCpuMs(pid);
+      const before = start.get(pid) ?? 0;
+      if (Number.isFinite(now) && Number.isFinite(before)) ms += now - before;
+    }
+    return ms;
+  };
+}
+
+export const serverTreeCpuMeter = (root: number) => processesCpuMeter(() => processTree(root));
