@@ -18,6 +18,13 @@ interface Target {
  */
 export function batchingSocket(target: Target): net.Socket {
   const socket = new net.Socket();
+  const host = target.host[0] ?? 'localhost';
+  const port = target.port[0] ?? 5432;
+  // postgres.js names these in its connection errors
+  Object.assign(socket, { host, port });
+  if (target.path) socket.connect(target.path);
+  else socket.connect(port, host);
+  // after connect(), which puts back the prototype's write in place of one set on the socket
   const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
   let corked = false;
   socket.write = ((...args: unknown[]) => {
@@ -32,11 +39,5 @@ export function batchingSocket(target: Target): net.Socket {
     }
     return write(...args);
   }) as typeof socket.write;
-  const host = target.host[0] ?? 'localhost';
-  const port = target.port[0] ?? 5432;
-  // postgres.js names these in its connection errors
-  Object.assign(socket, { host, port });
-  if (target.path) socket.connect(target.path);
-  else socket.connect(port, host);
   return socket;
 }

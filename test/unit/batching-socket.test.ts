@@ -30,8 +30,13 @@ describe("the database connection's socket", () => {
       const socket = batchingSocket({ host: ['127.0.0.1'], port: [1], path: where });
       const failed = new Promise<Error>((resolve) => socket.on('error', resolve));
       socket.write('a');
+      // held until the turn's other writes are made: they leave in one system call
+      expect(socket.writableCorked).toBe(1);
       socket.write('b');
       socket.write('!');
+      expect(socket.writableCorked).toBe(1);
+      await new Promise((r) => process.nextTick(r));
+      expect(socket.writableCorked).toBe(0);
       expect(await Promise.race([done, failed.then((e) => `error: ${e.message}`)])).toBe('ab!');
       socket.destroy();
     } finally {
