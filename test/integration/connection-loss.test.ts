@@ -164,3 +164,39 @@ describe('a transaction idle when its connection is cut, the connection then ser
     expect((rootCause(insert) as { code?: string }).code).toBe('CONNECTION_CLOSED');
   });
 });
+
+// pg_terminate_backend on a backend running a statement: the server answers the statement with a
+// FATAL 57P01 and closes. postgres.js failed the statement with CONNECTION_CLOSED but kept the FATAL
+// and the statement as its current state, and handed that error, when the pool connected again, to
+// the first statement of the new, healthy session.
+describe('the first statement after a connection cut mid-statement', () => {
+  let clone: { url: string; drop(): Promise<void> };
+  let own: Database;
+  beforeAll(async () => {
+    clone = await cloneDatabase();
+    own = connect(clone.url, { max: 1 });
+  });
+  afterAll(async () => {
+    await own.close();
+    await clone.drop();
+  });
+
+  it('runs on the new session, free of the old session\'s error', async () => {
+    const [row] = (await own.db.execute(sql`select pg_backend_pid() as pid`)) as unknown as { pid: number }[];
+    const sleeping = own.db.execute(sql`select pg_sleep(5)`).then(
+      () => 'finished',
+      (err: unknown) => (rootCause(err) as { code?: string }).code,
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    await admin`select pg_terminate_backend(${row?.pid ?? 0})`;
+    expect(await sleeping).toBe('CONNECTION_CLOSED');
+    await new Promise((r) => setTimeout(r, 300));
+    const next = await own.db.execute(sql`select pg_backend_pid() as pid`).then(
+      (rows) => (rows as unknown as { pid: number }[])[0]?.pid,
+      (err: unknown) => err,
+    );
+    // (before: the old backend's 57P01, "terminating connection due to administrator command")
+    expect(next).toBeTypeOf('number');
+    expect(next).not.toBe(row?.pid);
+  });
+});
