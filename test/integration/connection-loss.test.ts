@@ -200,3 +200,64 @@ describe('the first statement after a connection cut mid-statement', () => {
     expect(next).not.toBe(row?.pid);
   });
 });
+
+// Every new session first fetches the database's array types (postgres.js's fetch_types), from a
+// promise nothing awaited: a session cut during that fetch (a burst of pg_terminate_backend, a
+// failover while the pool reconnects) rejected it unhandled, and an unhandled rejection ends the
+// server process (porsager/postgres#1192, #1205, #1223). The fetch is held here by a lock on pg_type
+// in a database of the test's own, so that the termination lands on it.
+describe('a session cut while it fetches the array types', () => {
+  let clone: { url: string; drop(): Promise<void> };
+  const unhandled: unknown[] = [];
+  const onUnhandled = (err: unknown) => unhandled.push(err);
+  beforeAll(async () => {
+    clone = await cloneDatabase();
+    process.on('unhandledRejection', onUnhandled);
+  });
+  afterAll(async () => {
+    process.off('unhandledRejection', onUnhandled);
+    await clone.drop();
+  });
+
+  it('costs no unhandled rejection, and the statement waiting for it runs on the next session', async () => {
+    const locker = postgres(clone.url, { max: 1, onnotice: () => undefined, fetch_types: false });
+    const fresh = connect(clone.url, { max: 1 });
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const held = locker.begin(async (tx) => {
+      await tx`lock table pg_catalog.pg_type in access exclusive mode`;
+      locked();
+      await gate;
+    });
+    try {
+      await isLocked;
+      const first = fresh.db.execute(sql`select 1 as one`).then(
+        (rows) => (rows as unknown as { one: number }[])[0]?.one,
+        (err: unknown) => err,
+      );
+      // the admin's session is in another database, where pg_type is not locked
+      let terminated = 0;
+      for (let i = 0; i < 100 && terminated === 0; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        const rows = await admin`
+          select pg_terminate_backend(pid) from pg_stat_activity
+          where datname = ${new URL(clone.url).pathname.slice(1)} and query like '%typarray%' and wait_event_type = 'Lock'`;
+        terminated = rows.length;
+      }
+      expect(terminated).toBe(1);
+      release();
+      await held;
+      expect(await first).toBe(1);
+      await new Promise((r) => setTimeout(r, 100));
+      // (before: the fetch's rejection, CONNECTION_CLOSED or the FATAL 57P01, unhandled)
+      expect(unhandled.map((e) => String(e))).toEqual([]);
+    } finally {
+      release();
+      await held.catch(() => undefined);
+      await fresh.close();
+      await locker.end();
+    }
+  }, 15_000);
+});
