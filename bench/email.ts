@@ -107,7 +107,7 @@ export async function benchEmail(config: BenchConfig): Promise<PartResult> {
       { metric: `time for ${n}`, unit: 's', app: workerMs / 1000, baseline: directMs / 1000, baselineName: 'direct' },
     ],
     notes: [
-      `the worker path: outbox relay (batches of 200) → BullMQ (own prefix) → notifications worker (concurrency 20) → claim row → render → SMTP (pool of 5) → mark sent`,
+      `the worker path: outbox relay (batches of 200, the emails of one relay as jobs of up to 50) → BullMQ (own prefix) → notifications worker (concurrency 20) → one claim for the job's rows → render → SMTP (pool of 5) → one mark of the sent`,
       `CPU while the worker ran: this process ${cpu.processPct} % of one core, machine ${cpu.machinePct} %; the sink received ${sink.received()} messages in all`,
     ],
     details: { n, workerMs, directMs, cpu, received: sink.received() },
