@@ -56,6 +56,8 @@ export interface Statement {
   text: string;
   params: unknown[];
   touches?: readonly string[];
+  /** a statement of its own (one with a WITH of its own, which cannot be a part of another's) */
+  alone?: boolean;
 }
 
 function statementOf(built: Built<unknown> & { queryString?: string; params?: unknown[] }, key: string, values: Values, touches?: readonly string[]): Statement {
@@ -166,7 +168,7 @@ export function runStatements(db: DbOrTx, statements: readonly Statement[]): Pro
   let params = 0;
   for (const st of statements) {
     // (and where the joined statement would pass the protocol's limit on parameters)
-    if (st.touches?.some((t) => touched.has(t)) || params + st.params.length > MAX_JOINED_PARAMS) {
+    if (st.alone || group[0]?.alone || st.touches?.some((t) => touched.has(t)) || params + st.params.length > MAX_JOINED_PARAMS) {
       groups.push(group);
       group = [];
       touched = new Set();

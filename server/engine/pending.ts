@@ -52,7 +52,9 @@ export class PendingWrites {
     if (batched) batched.addPending(events.splice(0), messages.splice(0));
     if (events.length > 0) writes.push(insertStatement(clockEvents, events));
     if (messages.length > 0) writes.push(insertStatement(outbox, messages));
-    await runStatements(tx, writes);
+    // a statement that must go alone (a notify's, which finds its people itself and refers to no
+    // other write of the transition) goes last, so that it does not split the others' statement
+    await runStatements(tx, [...writes.filter((w) => !w.alone), ...writes.filter((w) => w.alone)]);
   }
 }
 

@@ -113,6 +113,28 @@ describe('statements built once per shape', () => {
     ]);
   });
 
+  it('sends a statement with a WITH of its own apart from the joined ones around it', async () => {
+    const a = aClock();
+    const at = new Date('2026-03-02T01:02:03.456Z');
+    const own = {
+      key: 'own with',
+      text: 'with e as (insert into clock_events (clock_id, kind, at, data) values ($1, $2, $3, $4::jsonb) returning id) insert into clock_events (clock_id, kind, at, data) select $1, $5, $3, $6::jsonb from e',
+      params: [a.id, 'remind', at.toISOString(), JSON.stringify({ n: 2 }), 'remind', JSON.stringify({ n: 3 })],
+      alone: true,
+    };
+    await t.app.db.transaction(async (tx) => {
+      await runStatements(tx, [
+        insertStatement(clocks, [a], [`clock:${a.id}`]),
+        insertStatement(clockEvents, [{ clockId: a.id ?? '', kind: 'start', at, data: { n: 1 } }]),
+        own,
+        insertStatement(clockEvents, [{ clockId: a.id ?? '', kind: 'pause', at, data: { n: 4 } }]),
+        insertStatement(clockEvents, [{ clockId: a.id ?? '', kind: 'resume', at, data: { n: 5 } }]),
+      ]);
+    });
+    const events = await t.app.db.select().from(clockEvents).where(eq(clockEvents.clockId, a.id ?? '')).orderBy(clockEvents.id);
+    expect(events.map((e) => (e.data as { n: number }).n).sort()).toEqual([1, 2, 3, 4, 5]);
+  });
+
   it('fails the whole transaction when one joined part fails, writing nothing', async () => {
     const a = aClock();
     const orphan = { id: randomUUID(), clockId: randomUUID(), ownerKind: 'case' as const, ownerId: a.ownerId ?? '', purpose: 'expiry' as const, fireAt: a.dueAt, data: {} };

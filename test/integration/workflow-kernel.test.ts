@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import { setup, type StateValue } from 'xstate';
 import type { DbOrTx, Tx } from '../../db/client';
-import { calendarDays, clockEvents, clocks, emailDeliveries, eventReceipts, history, outbox, timers, users } from '../../db/schema';
+import { calendarDays, clockEvents, clocks, emailDeliveries, eventReceipts, history, notifications as notificationsTable, outbox, timers, users } from '../../db/schema';
 import { deliverEvent, deliveryPayload } from '../../server/engine/deliver';
 import { executeEffects } from '../../server/engine/effects';
 import { PendingWrites } from '../../server/engine/pending';
@@ -337,6 +337,31 @@ describe('clocks of one kind', () => {
     const reminders = await t.app.db.select().from(timers).where(and(eq(timers.clockId, dated?.id ?? ''), eq(timers.purpose, 'reminder')));
     // two calendar days before, at 09:00 Shanghai time
     expect(reminders.map((r) => r.fireAt.toISOString())).toEqual(['2030-06-26T01:00:00.000Z']);
+  });
+});
+
+describe('a notify effect', () => {
+  it('writes one delivery, one in-app notification and one outbox row per active person, however many of its groups name them', async () => {
+    const id = await newItem();
+    const provincial = w.people.provincial.id;
+    const [inactive] = await t.app.db
+      .insert(users)
+      .values({ email: `gone-${crypto.randomUUID()}@example.test`, passwordHash: 'x', name: '已停用', roles: ['expert'], active: false })
+      .returning();
+    // the provincial reviewer is both the "firm" of the demo and the assignee here; the other assignee is deactivated
+    await t.app.db.transaction(async (tx) => {
+      await runEffects(tx, id, [{ type: 'notify', params: { template: 'case.submitted', to: ['firm', 'assignee'], assignee: provincial } }]);
+      await runEffects(tx, id, [{ type: 'notify', params: { template: 'case.submitted', to: ['assignee'], assignee: inactive?.id } }]);
+    });
+    const mails = await t.app.db.select().from(emailDeliveries).where(eq(emailDeliveries.ownerId, id));
+    expect(mails.map((m) => [m.recipientUserId, m.toAddress, m.status, m.messageId])).toEqual([[provincial, w.people.provincial.email, 'pending', `<${mails[0]?.id}@firstbatch.local>`]]);
+    expect(mails[0]).toMatchObject({ ownerKind: 'round', template: 'case.submitted', data: expect.objectContaining({ materialName: '公示' }) });
+    expect(mails[0]?.subject).toContain('GS-DEMO-1');
+    const inApp = await t.app.db.select().from(notificationsTable).where(eq(notificationsTable.ownerId, id));
+    expect(inApp.map((n) => [n.userId, n.template])).toEqual([[provincial, 'case.submitted']]);
+    expect(inApp[0]?.title).toBeTruthy();
+    const sent = await t.app.db.select().from(outbox).where(eq(outbox.topic, 'email'));
+    expect(sent.filter((r) => (r.payload as { deliveryId: string }).deliveryId === mails[0]?.id)).toHaveLength(1);
   });
 });
 
