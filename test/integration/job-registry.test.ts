@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import { emailDeliveries, outbox } from '../../db/schema';
 import { relayOnce } from '../../server/jobs/relay';
-import { bullJob } from '../../server/jobs/registry';
+import { bullJob, EMAILS_PER_JOB } from '../../server/jobs/registry';
 import { startWorkers } from '../../server/jobs/workers';
 import { startTestApp, type TestApp } from '../support/app';
 import { useTestApp } from '../support/use-app';
@@ -26,6 +26,21 @@ describe('the job registry', () => {
     const [row] = await t.app.db.insert(outbox).values({ topic: 'email', payload: { deliveryId: 42 } }).returning();
     await expect(relayOnce(t.app)).rejects.toThrow(/\(email\) has an unexpected payload/);
     await t.app.db.delete(outbox).where(eq(outbox.id, row?.id ?? 0));
+  });
+
+  it('relays the emails it finds together as jobs of at most EMAILS_PER_JOB, each delivery in exactly one', async () => {
+    const ids = Array.from({ length: 2 * EMAILS_PER_JOB + 20 }, () => randomUUID());
+    await t.app.db.insert(outbox).values(ids.map((deliveryId) => ({ topic: 'email', payload: { deliveryId } })));
+    expect(await relayOnce(t.app)).toBe(ids.length);
+    const queued = await t.app.queues.notifications.getJobs(['waiting', 'delayed', 'prioritized']);
+    try {
+      const batches = queued.map((j) => (j.data as { deliveryIds: string[] }).deliveryIds);
+      expect(queued.map((j) => j.name)).toEqual(queued.map(() => 'sendMany'));
+      expect(batches.map((b) => b.length).sort((a, b) => a - b)).toEqual([20, EMAILS_PER_JOB, EMAILS_PER_JOB]);
+      expect(batches.flat().sort()).toEqual([...ids].sort());
+    } finally {
+      await Promise.all(queued.map((j) => j.remove()));
+    }
   });
 
   it('fails, without retrying, a job that no handler knows or whose payload is malformed', async () => {
