@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { emailDeliveries, outbox } from '../../db/schema';
 import { relayOnce } from '../../server/jobs/relay';
-import { bullJob } from '../../server/jobs/registry';
+import { bullJob, EMAILS_PER_JOB } from '../../server/jobs/registry';
 import { startWorkers } from '../../server/jobs/workers';
 import { startTestApp, type TestApp } from '../support/app';
 import { useTestApp } from '../support/use-app';
@@ -26,6 +26,21 @@ describe('the job registry', () => {
     const [row] = await t.app.db.insert(outbox).values({ topic: 'email', payload: { deliveryId: 42 } }).returning();
     await expect(relayOnce(t.app)).rejects.toThrow(/\(email\) has an unexpected payload/);
     await t.app.db.delete(outbox).where(eq(outbox.id, row?.id ?? 0));
+  });
+
+  it('relays the emails it finds together as jobs of at most EMAILS_PER_JOB, each delivery in exactly one', async () => {
+    const ids = Array.from({ length: 2 * EMAILS_PER_JOB + 20 }, () => randomUUID());
+    await t.app.db.insert(outbox).values(ids.map((deliveryId) => ({ topic: 'email', payload: { deliveryId } })));
+    expect(await relayOnce(t.app)).toBe(ids.length);
+    const queued = await t.app.queues.notifications.getJobs(['waiting', 'delayed', 'prioritized']);
+    try {
+      const batches = queued.map((j) => (j.data as { deliveryIds: string[] }).deliveryIds);
+      expect(queued.map((j) => j.name)).toEqual(queued.map(() => 'sendMany'));
+      expect(batches.map((b) => b.length).sort((a, b) => a - b)).toEqual([20, EMAILS_PER_JOB, EMAILS_PER_JOB]);
+      expect(batches.flat().sort()).toEqual([...ids].sort());
+    } finally {
+      await Promise.all(queued.map((j) => j.remove()));
+    }
   });
 
   it('fails, without retrying, a job that no handler knows or whose payload is malformed', async () => {
@@ -90,6 +105,34 @@ describe('an email refused on every try, through the real worker', () => {
       await expect.poll(async () => job.getState(), { timeout: 10_000 }).toBe('failed');
       expect(await row()).toMatchObject({ status: 'failed', attempts: 2 });
       expect((await app.app.queues.notifications.getJob(job.id ?? ''))?.attemptsMade).toBe(2);
+      expect(sink.messages).toEqual([]);
+    } finally {
+      await workers.close();
+    }
+  });
+
+  it("sends a job's deliveries together: refused on every try, they wait the queue's backoff between tries and fail on its last", async () => {
+    const w = await makeWorld(app.app.db, app.api, app.app);
+    const caseId = await w.submittedCase();
+    // this test enqueues the one job itself: the relay must not add the outbox's own
+    await app.app.db.update(outbox).set({ enqueuedAt: new Date() }).where(isNull(outbox.enqueuedAt));
+    const deliveries = await app.app.db.select().from(emailDeliveries).where(eq(emailDeliveries.ownerId, caseId));
+    expect(deliveries.length).toBeGreaterThan(1);
+    const ids = deliveries.map((d) => d.id);
+    const rows = async () => app.app.db.select().from(emailDeliveries).where(inArray(emailDeliveries.id, ids));
+    const workers = await startWorkers(app.app, { relayIdleMs: 50 });
+    try {
+      // the queue's own backoff (2 s, doubling), three tries
+      const spec = bullJob('sendMany', { deliveryIds: ids }, app.app.clock.now());
+      const job = await app.app.queues.notifications.add(spec.name, spec.data, { ...spec.opts, attempts: 3 });
+      // refused twice: pending, and due again when the queue's third try comes, 4 s after the second
+      await expect
+        .poll(async () => (await rows()).map((r) => `${r.status}/${r.attempts}`), { timeout: 15_000, interval: 20 })
+        .toEqual(ids.map(() => 'pending/2'));
+      const secondRefusal = app.app.clock.now().getTime();
+      for (const r of await rows()) expect(r.nextAttemptAt.getTime() - secondRefusal).toBeGreaterThan(3_000);
+      await expect.poll(async () => job.getState(), { timeout: 15_000 }).toBe('failed');
+      expect((await rows()).map((r) => `${r.status}/${r.attempts}`)).toEqual(ids.map(() => 'failed/3'));
       expect(sink.messages).toEqual([]);
     } finally {
       await workers.close();

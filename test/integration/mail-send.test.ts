@@ -170,4 +170,18 @@ describe('sending the deliveries of one job together', () => {
     expect(await rowOf(a.id)).toMatchObject({ status: 'failed', attempts: 1 });
     expect(await rowOf(b.id)).toMatchObject({ status: 'sent', attempts: 1 });
   });
+
+  it('counts every delivery of the job the SMTP server accepted as sent', async () => {
+    const [a, b] = [await deliveryToFirm(), await deliveryToFirm()];
+    if (!a || !b) throw new Error('two deliveries');
+    const sentCount = async () => (await t.app.metrics.emails.get()).values.find((v) => v.labels.outcome === 'sent')?.value ?? 0;
+    const before = await sentCount();
+    await withSink(
+      () => Promise.resolve(),
+      async (_sink, transport) => {
+        expect(await sendDeliveries(t.app, transport, [a.id, b.id], false)).toEqual(['sent', 'sent']);
+      },
+    );
+    expect((await sentCount()) - before).toBe(2);
+  });
 });

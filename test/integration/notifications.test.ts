@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { Worker } from 'bullmq';
 import nodemailer from 'nodemailer';
 import { emailDeliveries, outbox, users } from '../../db/schema';
@@ -104,6 +104,43 @@ describe('a relay that dies between enqueue and marking', () => {
       for (const d of deliveries) expect(smtp.messages.filter((m) => m.messageId === d.messageId)).toHaveLength(1);
       // a consumer handed the same delivery again re-checks Postgres and does not send
       expect(await sendDelivery(t.app, transport, deliveries[0]?.id ?? '', false)).toBe('skipped');
+    } finally {
+      await worker.close();
+      connection.disconnect();
+      transport.close();
+    }
+  });
+
+  it('gives the emails a relay finds besides a set it had enqueued a job of their own, and sends each once', async () => {
+    const first = await w.submittedCase();
+    const crash = new Error('relay killed');
+    await expect(relayOnce(t.app, { afterEnqueue: () => Promise.reject(crash) })).rejects.toBe(crash);
+    // meanwhile another transaction wrote emails: the next relay finds the old set and the new rows together
+    const second = await w.submittedCase();
+    const pending = await t.app.db.select().from(outbox).where(isNull(outbox.enqueuedAt));
+    expect(await relayOnce(t.app)).toBe(pending.length);
+    const emailRows = pending.filter((r) => r.topic === 'email').map((r) => (r.payload as { deliveryId: string }).deliveryId);
+    const deliveries = await t.app.db.select().from(emailDeliveries).where(inArray(emailDeliveries.ownerId, [first, second]));
+    expect([...emailRows].sort()).toEqual(deliveries.map((d) => d.id).sort());
+    // the crashed relay's job and the new one, which holds every email the second relay found
+    const queued = await t.app.queues.notifications.getJobs(['waiting', 'delayed', 'prioritized']);
+    expect(queued.map((j) => (j.data as { deliveryIds: string[] }).deliveryIds.length).sort((a, b) => a - b)).toEqual(
+      [emailRows.length - deliveries.filter((d) => d.ownerId === second).length, emailRows.length],
+    );
+
+    const transport = nodemailer.createTransport(t.app.env.SMTP_URL);
+    const connection = workerConnection(t.app.env.REDIS_URL);
+    const worker = new Worker(QUEUE_NAMES.notifications, dispatcher('notifications', { app: t.app, transport }), {
+      connection,
+      prefix: t.app.env.QUEUE_PREFIX,
+    });
+    try {
+      await expect
+        .poll(async () => (await t.app.db.select().from(emailDeliveries).where(and(inArray(emailDeliveries.ownerId, [first, second]), eq(emailDeliveries.status, 'sent')))).length, { timeout: 15_000 })
+        .toBe(deliveries.length);
+      // give a duplicate job time to show itself, then count what the SMTP server received
+      await new Promise((r) => setTimeout(r, 500));
+      for (const d of deliveries) expect(smtp.messages.filter((m) => m.messageId === d.messageId)).toHaveLength(1);
     } finally {
       await worker.close();
       connection.disconnect();

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import { setup, type StateValue } from 'xstate';
+import { Worker } from 'bullmq';
+import nodemailer from 'nodemailer';
 import type { DbOrTx, Tx } from '../../db/client';
 import { calendarDays, clockEvents, clocks, emailDeliveries, eventReceipts, history, notifications as notificationsTable, outbox, timers, users } from '../../db/schema';
 import { deliverEvent, deliveryPayload } from '../../server/engine/deliver';
@@ -9,6 +11,8 @@ import { PendingWrites } from '../../server/engine/pending';
 import { readOpenClocks } from '../../server/engine/clocks';
 import { recomputeClocks } from '../../server/engine/recompute';
 import { fireTimer, rearmSoon } from '../../server/engine/timers';
+import { bullJob, dispatcher } from '../../server/jobs/registry';
+import { QUEUE_NAMES, workerConnection } from '../../server/jobs/queues';
 import { registerWorkflow, type AnyWorkflow } from '../../server/workflows';
 import { defaultClockLengths } from '../../server/engine/clock-kinds';
 import { applyEvent, initialState } from '../../server/engine/transition';
@@ -422,6 +426,38 @@ describe('the delayed jobs of timers', () => {
     expect(Math.abs((job?.opts.delay ?? 0) - (kept.reminder.fireAt.getTime() - now))).toBeLessThan(5_000);
     expect(await t.app.queues.deadlines.getJob(`timer-${kept.expiry.id}`)).toBeUndefined();
     expect(await t.app.queues.deadlines.getJob(`timer-${stopped.reminder.id}`)).toBeUndefined();
+    await job?.remove();
+  });
+
+  it("of a timer armed further ahead are added by the minute's sweep job once the timer is in its last hour", async () => {
+    const id = await newItem();
+    await t.app.db.transaction((tx) => runEffects(tx, id, [{ type: 'startClock', params: { kind: 'calendar' } }]));
+    const [clock] = await clocksOf(id, 'calendar');
+    const rows = await t.app.db.select().from(timers).where(eq(timers.clockId, clock?.id ?? ''));
+    const reminder = rows.find((x) => x.purpose === 'reminder');
+    const expiry = rows.find((x) => x.purpose === 'expiry');
+    if (!reminder || !expiry) throw new Error('the calendar clock has a reminder and an expiry');
+    // the reminder's last hour has come (its fire time brought forward to 40 minutes from now); the expiry is days away
+    const fireAt = new Date(t.app.clock.now().getTime() + 40 * 60_000);
+    await t.app.db.update(timers).set({ fireAt }).where(eq(timers.id, reminder.id));
+    expect(await timerRowsInOutbox([reminder.id, expiry.id])).toEqual([]);
+
+    const transport = nodemailer.createTransport(t.app.env.SMTP_URL);
+    const connection = workerConnection(t.app.env.REDIS_URL);
+    const worker = new Worker(QUEUE_NAMES.deadlines, dispatcher('deadlines', { app: t.app, transport }), { connection, prefix: t.app.env.QUEUE_PREFIX });
+    try {
+      const spec = bullJob('sweep', { requestedAt: Date.now() }, t.app.clock.now());
+      const sweep = await t.app.queues.deadlines.add(spec.name, spec.data, spec.opts);
+      await expect.poll(async () => sweep.getState(), { timeout: 10_000 }).toBe('completed');
+    } finally {
+      await worker.close();
+      connection.disconnect();
+      transport.close();
+    }
+    const job = await t.app.queues.deadlines.getJob(`timer-${reminder.id}`);
+    expect(job?.data).toEqual({ timerId: reminder.id, fireAt: fireAt.toISOString() });
+    expect(Math.abs((job?.opts.delay ?? 0) - 40 * 60_000)).toBeLessThan(10_000);
+    expect(await t.app.queues.deadlines.getJob(`timer-${expiry.id}`)).toBeUndefined();
     await job?.remove();
   });
 });

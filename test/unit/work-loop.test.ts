@@ -55,6 +55,36 @@ describe('a work loop', () => {
     expect(ticks).toBe(1);
   });
 
+  it('is stopped during a tick without then waiting out the pause or the backoff that tick would earn', async () => {
+    for (const outcome of ['did something', 'failed'] as const) {
+      let finish = () => {};
+      let ticks = 0;
+      const loop = startLoop(
+        'test',
+        log,
+        async () => {
+          ticks++;
+          await new Promise<void>((resolve) => (finish = resolve));
+          if (outcome === 'failed') throw new Error('down');
+          return 1;
+        },
+        250,
+        { pauseAfter: () => 60_000, maxBackoffMs: 60_000 },
+      );
+      await vi.advanceTimersByTimeAsync(10);
+      let stopped = false;
+      const stopping = loop.stop().then(() => (stopped = true));
+      await vi.advanceTimersByTimeAsync(10);
+      // the tick in flight is waited for
+      expect(stopped, outcome).toBe(false);
+      finish();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(stopped, outcome).toBe(true);
+      await stopping;
+      expect(ticks, outcome).toBe(1);
+    }
+  });
+
   it('waits twice as long after each failure in a row, up to its limit', async () => {
     const at: number[] = [];
     const t0 = Date.now();
