@@ -1,6 +1,7 @@
 import { and, eq, lt, or } from 'drizzle-orm';
 import { emailDeliveries } from '../../db/schema';
 import type { AppContext } from '../context';
+import { systemClock } from '../clock';
 import { CLAIM_LEASE_MS } from './send';
 import { bullJob } from '../jobs/registry';
 
@@ -14,13 +15,15 @@ const GRACE_MS = 10 * 60_000;
  */
 export async function requeueStuckDeliveries(app: AppContext, limit = 500): Promise<number> {
   const now = app.clock.now().getTime();
+  // a claim's lease runs in real time (send.ts), a retry's time on the app's clock
+  const real = systemClock.now().getTime();
   const stuck = await app.db
     .select({ id: emailDeliveries.id, attempts: emailDeliveries.attempts })
     .from(emailDeliveries)
     .where(
       or(
         and(eq(emailDeliveries.status, 'pending'), lt(emailDeliveries.nextAttemptAt, new Date(now - GRACE_MS))),
-        and(eq(emailDeliveries.status, 'sending'), lt(emailDeliveries.claimedAt, new Date(now - CLAIM_LEASE_MS))),
+        and(eq(emailDeliveries.status, 'sending'), lt(emailDeliveries.claimedAt, new Date(real - CLAIM_LEASE_MS))),
       ),
     )
     .limit(limit);

@@ -2,6 +2,7 @@ import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Transporter } from 'nodemailer';
 import { emailDeliveries } from '../../db/schema';
 import type { AppContext } from '../context';
+import { systemClock } from '../clock';
 import { isTemplateName, render } from './templates';
 
 // A claim older than this is presumed dead (its sender crashed) and may be taken over.
@@ -38,46 +39,55 @@ export class DeliveriesRefusedError extends Error {
  * accepted message is not sent again. One delivery's answer: `sendDelivery`.
  */
 export async function sendDeliveries(app: AppContext, transport: Transporter, deliveryIds: readonly string[], finalAttempt: boolean, failedTries = 0): Promise<SendOutcome[]> {
-  const now = app.clock.now();
+  // the claim's lease runs in real time: a demo clock moved on must not make a send in flight look dead
+  const claimedAt = systemClock.now();
   const claimed = await app.db
     .update(emailDeliveries)
-    .set({ status: 'sending', claimedAt: now, attempts: sql`${emailDeliveries.attempts} + 1` })
+    .set({ status: 'sending', claimedAt, attempts: sql`${emailDeliveries.attempts} + 1` })
     .where(
       and(
         inArray(emailDeliveries.id, [...deliveryIds]),
         or(
           eq(emailDeliveries.status, 'pending'),
-          and(eq(emailDeliveries.status, 'sending'), lt(emailDeliveries.claimedAt, new Date(now.getTime() - CLAIM_LEASE_MS))),
+          and(eq(emailDeliveries.status, 'sending'), lt(emailDeliveries.claimedAt, new Date(claimedAt.getTime() - CLAIM_LEASE_MS))),
         ),
       ),
     )
     .returning();
   if (claimed.length === 0) return deliveryIds.map(() => 'skipped');
-  const results = await Promise.all(
-    claimed.map(async (row) => {
-      try {
-        if (!isTemplateName(row.template)) throw new Error(`delivery ${row.id} names unknown template ${row.template}`);
-        const message = render(row.template, row.data);
-        await transport.sendMail({
-          from: app.env.MAIL_FROM,
-          to: row.toAddress,
-          subject: message.subject,
-          text: message.text,
-          messageId: row.messageId,
-          headers: { 'X-Firstbatch-Template': row.template },
-        });
-        return { id: row.id, ok: true as const };
-      } catch (error) {
-        return { id: row.id, ok: false as const, error };
-      }
-    }),
-  );
+  // what the SMTP server accepted is marked sent together, at the end or every MARK_EVERY_MS while a
+  // slower message of the job is still out: an accepted message never waits on another's answer
+  // for as long as a claim's lease (a second send)
+  const marker = sentMarker(app);
+  const ticking = setInterval(() => void marker.flush().catch(() => undefined), MARK_EVERY_MS);
+  let results: ({ id: string; ok: true } | { id: string; ok: false; error: unknown })[];
+  try {
+    results = await Promise.all(
+      claimed.map(async (row) => {
+        try {
+          if (!isTemplateName(row.template)) throw new Error(`delivery ${row.id} names unknown template ${row.template}`);
+          const message = render(row.template, row.data);
+          await transport.sendMail({
+            from: app.env.MAIL_FROM,
+            to: row.toAddress,
+            subject: message.subject,
+            text: message.text,
+            messageId: row.messageId,
+            headers: { 'X-Firstbatch-Template': row.template },
+          });
+          marker.accepted(row.id);
+          return { id: row.id, ok: true as const };
+        } catch (error) {
+          return { id: row.id, ok: false as const, error };
+        }
+      }),
+    );
+  } finally {
+    clearInterval(ticking);
+  }
+  await marker.flush();
   const sent = results.filter((r) => r.ok).map((r) => r.id);
   const refused = results.flatMap((r) => (r.ok ? [] : [{ id: r.id, error: r.error }]));
-  if (sent.length > 0) {
-    await app.db.update(emailDeliveries).set({ status: 'sent', sentAt: app.clock.now(), lastError: null }).where(inArray(emailDeliveries.id, sent));
-    app.metrics.emails.inc({ outcome: 'sent' }, sent.length);
-  }
   for (const { id, error } of refused) {
     await app.db
       .update(emailDeliveries)
@@ -93,4 +103,25 @@ export async function sendDeliveries(app: AppContext, transport: Transporter, de
   if (refused.length > 0) throw deliveryIds.length === 1 ? refused[0]?.error : new DeliveriesRefusedError(refused, sent.length);
   const outcome = new Map(sent.map((id) => [id, 'sent' as const]));
   return deliveryIds.map((id) => outcome.get(id) ?? 'skipped');
+}
+
+/** How long an accepted message of a job may wait for its mark while others of the job are still out. */
+export const MARK_EVERY_MS = 1_000;
+
+/** Gathers the deliveries the SMTP server accepted and marks them sent, one statement per flush, in order. */
+function sentMarker(app: AppContext) {
+  const waiting: string[] = [];
+  let chain: Promise<void> = Promise.resolve();
+  return {
+    accepted: (id: string) => void waiting.push(id),
+    flush(): Promise<void> {
+      const ids = waiting.splice(0);
+      if (ids.length === 0) return chain;
+      chain = chain.then(async () => {
+        await app.db.update(emailDeliveries).set({ status: 'sent', sentAt: app.clock.now(), lastError: null }).where(inArray(emailDeliveries.id, ids));
+        app.metrics.emails.inc({ outcome: 'sent' }, ids.length);
+      });
+      return chain;
+    },
+  };
 }

@@ -158,6 +158,30 @@ describe('sending the deliveries of one job together', () => {
     expect(await rowOf(b.id)).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
   });
 
+  it('marks an accepted delivery sent within a second or two while another of the job is still out, so that it is never sent again', async () => {
+    const [a, b] = [await deliveryToFirm(), await deliveryToFirm()];
+    if (!a || !b) throw new Error('two deliveries');
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await withSink(
+      async (mail) => {
+        if (mail.messageId === b.messageId) await released;
+      },
+      async (sink, transport) => {
+        const sending = sendDeliveries(t.app, transport, [a.id, b.id], false);
+        try {
+          await expect.poll(async () => (await rowOf(a.id))?.status, { timeout: 5_000, interval: 100 }).toBe('sent');
+          expect(await rowOf(b.id)).toMatchObject({ status: 'sending' });
+        } finally {
+          release();
+        }
+        expect(await sending).toEqual(['sent', 'sent']);
+        expect(sink.messages.map((m) => m.messageId).sort()).toEqual([a.messageId, b.messageId].sort());
+      },
+    );
+    expect(await rowOf(b.id)).toMatchObject({ status: 'sent', attempts: 1 });
+  });
+
   it('marks every refused delivery failed on the last try, and the accepted ones sent', async () => {
     const [a, b] = [await deliveryToFirm(), await deliveryToFirm()];
     if (!a || !b) throw new Error('two deliveries');
