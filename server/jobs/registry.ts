@@ -79,12 +79,20 @@ export const jobs = {
     handle: async ({ app }) => {
       // a sweep asked for right after the demo clock moved must see the new time
       if (app.clock instanceof SettableClock) await app.clock.refresh();
-      return {
-        fired: await sweepDue(app),
-        rearmed: await rearmSoon(app),
-        roundReminders: await remindRoundsClosing(app),
-        requeuedEmails: await requeueStuckDeliveries(app),
-      };
+      // each step runs whatever an earlier one threw (a timer that cannot fire must not keep the
+      // delayed jobs of the coming hour from being added); the first failure fails the job after
+      const steps = { fired: sweepDue, rearmed: rearmSoon, roundReminders: remindRoundsClosing, requeuedEmails: requeueStuckDeliveries };
+      const done: Partial<Record<keyof typeof steps, number>> = {};
+      const failures: unknown[] = [];
+      for (const [name, step] of Object.entries(steps) as [keyof typeof steps, (a: typeof app) => Promise<number>][]) {
+        try {
+          done[name] = await step(app);
+        } catch (err) {
+          failures.push(err);
+        }
+      }
+      if (failures.length > 0) throw failures[0];
+      return done;
     },
   }),
 } as const;

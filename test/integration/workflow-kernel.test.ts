@@ -25,6 +25,7 @@ import { caseClocks } from '../../workflows/case/clocks';
 import { notFound } from '../../server/errors';
 import { addCalendarDays, endOfShanghaiDay, shanghaiDate } from '../../server/calendar/workdays';
 import { useTestApp } from '../support/use-app';
+import { aClockRow } from '../support/clock-rows';
 
 // A workflow of the tests' own — two steps, one clock, one email — run by the engine from nothing
 // but its definition: the kernel needs no code of its own for a new aggregate (ADR 0003).
@@ -458,6 +459,45 @@ describe('the delayed jobs of timers', () => {
     expect(job?.data).toEqual({ timerId: reminder.id, fireAt: fireAt.toISOString() });
     expect(Math.abs((job?.opts.delay ?? 0) - 40 * 60_000)).toBeLessThan(10_000);
     expect(await t.app.queues.deadlines.getJob(`timer-${expiry.id}`)).toBeUndefined();
+    await job?.remove();
+  });
+});
+
+describe('a sweep with a timer that cannot fire', () => {
+  it('still adds the delayed jobs of the coming hour, and then fails for the timer that could not fire', async () => {
+    const broken = await newItem();
+    // a clock of a kind its workflow does not declare, its expiry due: firing it throws
+    const bogus = aClockRow({ ownerKind: 'round', ownerId: broken, kind: 'bogus' });
+    await t.app.db.insert(clocks).values(bogus);
+    const [due] = await t.app.db
+      .insert(timers)
+      .values({ clockId: bogus.id ?? '', ownerKind: 'round', ownerId: broken, purpose: 'expiry', fireAt: new Date(t.app.clock.now().getTime() - 60_000), data: {} })
+      .returning();
+    const id = await newItem();
+    await t.app.db.transaction((tx) => runEffects(tx, id, [{ type: 'startClock', params: { kind: 'calendar' } }]));
+    const [clock] = await clocksOf(id, 'calendar');
+    const [reminder] = await t.app.db.select().from(timers).where(and(eq(timers.clockId, clock?.id ?? ''), eq(timers.purpose, 'reminder')));
+    if (!reminder) throw new Error('the calendar clock has a reminder');
+    await t.app.db.update(timers).set({ fireAt: new Date(t.app.clock.now().getTime() + 40 * 60_000) }).where(eq(timers.id, reminder.id));
+
+    const transport = nodemailer.createTransport(t.app.env.SMTP_URL);
+    const connection = workerConnection(t.app.env.REDIS_URL);
+    const worker = new Worker(QUEUE_NAMES.deadlines, dispatcher('deadlines', { app: t.app, transport }), { connection, prefix: t.app.env.QUEUE_PREFIX });
+    try {
+      const spec = bullJob('sweep', { requestedAt: Date.now() }, t.app.clock.now());
+      const sweep = await t.app.queues.deadlines.add(spec.name, spec.data, { ...spec.opts, attempts: 1 });
+      await expect.poll(async () => sweep.getState(), { timeout: 10_000 }).toBe('failed');
+      expect((await t.app.queues.deadlines.getJob(sweep.id ?? ''))?.failedReason).toMatch(/bogus/);
+    } finally {
+      await worker.close();
+      connection.disconnect();
+      transport.close();
+      // the broken clock and timer leave with this test
+      await t.app.db.update(timers).set({ cancelledAt: new Date() }).where(eq(timers.id, due?.id ?? ''));
+      await t.app.db.update(clocks).set({ status: 'stopped' }).where(eq(clocks.id, bogus.id ?? ''));
+    }
+    const job = await t.app.queues.deadlines.getJob(`timer-${reminder.id}`);
+    expect(job?.data).toMatchObject({ timerId: reminder.id });
     await job?.remove();
   });
 });
