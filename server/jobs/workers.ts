@@ -26,7 +26,7 @@ function pooled(url: string): string {
   return u.toString();
 }
 
-export async function startWorkers(app: AppContext, options: { relayIdleMs?: number } = {}): Promise<Workers> {
+export async function startWorkers(app: AppContext, options: { relayIdleMs?: number; scheduleEveryMs?: number } = {}): Promise<Workers> {
   checkJobRegistry();
   const transport = nodemailer.createTransport(pooled(app.env.SMTP_URL));
   const deps = { app, transport };
@@ -40,10 +40,14 @@ export async function startWorkers(app: AppContext, options: { relayIdleMs?: num
     w.on('failed', (job, err) => app.log.warn({ err, queue: w.name, jobId: job?.id }, 'job failed'));
     w.on('error', (err) => app.log.warn({ err, queue: w.name }, 'worker error'));
   }
-  await app.queues.deadlines.upsertJobScheduler('sweep', { every: SWEEP_EVERY_MS }, { name: 'sweep', data: {} });
+  const schedule = () => app.queues.deadlines.upsertJobScheduler('sweep', { every: SWEEP_EVERY_MS }, { name: 'sweep', data: {} });
+  await schedule();
 
   const loops: Loop[] = [
     startLoop('outbox relay', app.log, () => relayOnce(app), options.relayIdleMs ?? 250, { pauseAfter: (n) => (n < RELAY_BATCH ? RELAY_LINGER_MS : 0) }),
+    // the sweep's schedule lives in Redis: a Redis flushed or restarted without its data gets it
+    // back within a minute, not at the next start of a worker (deadlines weeks ahead rely on it)
+    startLoop('sweep schedule', app.log, async () => (await schedule(), 0), options.scheduleEveryMs ?? SWEEP_EVERY_MS),
   ];
 
   return {

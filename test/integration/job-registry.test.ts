@@ -59,6 +59,18 @@ describe('the job registry', () => {
     }
   });
 
+  it("puts the minute's sweep back on its schedule when Redis lost it (flushed, or restarted without its data)", async () => {
+    const workers = await startWorkers(t.app, { relayIdleMs: 50, scheduleEveryMs: 200 });
+    try {
+      expect(await t.app.queues.deadlines.getJobScheduler('sweep')).toMatchObject({ every: 60_000 });
+      await t.app.queues.deadlines.removeJobScheduler('sweep');
+      expect(await t.app.queues.deadlines.getJobScheduler('sweep')).toBeUndefined();
+      await expect.poll(async () => (await t.app.queues.deadlines.getJobScheduler('sweep'))?.every, { timeout: 5_000 }).toBe(60_000);
+    } finally {
+      await workers.close();
+    }
+  });
+
   it('fails, without retrying, a known job put on a queue that does not run it', async () => {
     const workers = await startWorkers(t.app, { relayIdleMs: 50 });
     try {
