@@ -5,7 +5,8 @@ import express, { type RequestHandler } from 'express';
 const UNSTORABLE = 'the request body holds text that cannot be stored';
 const PROTO = 'the request body holds a "__proto__" key';
 const TWICE = 'the request body names the key';
-export const BODY_REFUSALS = [UNSTORABLE, PROTO, TWICE] as const;
+const UNDECODABLE = 'the request body is not valid';
+export const BODY_REFUSALS = [UNSTORABLE, PROTO, TWICE, UNDECODABLE] as const;
 
 // NUL, and UTF-16 surrogates without their pair: Postgres refuses the first, hashing the second
 // eslint-disable-next-line no-control-regex -- NUL is exactly what is refused
@@ -78,11 +79,19 @@ function parsedString(token: string): string | undefined {
  * the last), so a proxy, a log or a second reader could see another request than the one served.
  */
 function refuseDuplicateKeys(_req: unknown, _res: unknown, buf: Buffer, encoding: string | null): void {
+  let decoder: InstanceType<typeof TextDecoder>;
+  try {
+    // fatal: bytes that are not text in the body's encoding are refused, not stored as U+FFFD
+    decoder = new TextDecoder(encoding ?? 'utf-8', { fatal: true });
+  } catch {
+    // an encoding nobody decodes: body-parser answers 415 for it
+    return;
+  }
   let text: string;
   try {
-    text = new TextDecoder(encoding ?? 'utf-8').decode(buf);
+    text = decoder.decode(buf);
   } catch {
-    return;
+    throw Object.assign(new Error(`${UNDECODABLE} ${encoding ?? 'utf-8'} text; send JSON encoded as UTF-8`), { status: 400, type: 'entity.parse.failed' });
   }
   const key = duplicateKey(text);
   if (key !== undefined) {

@@ -60,4 +60,15 @@ describe('bad input anywhere', () => {
     expect(created.status).toBe(400);
     expect((await t.api.get<{ state: string }>(`/cases/${id}`, token)).body.state).toBe('municipal');
   });
+
+  it('refuses a JSON body that is not UTF-8 with 400, rather than storing U+FFFD in place of its bytes', async () => {
+    const token = w.tokens.firm;
+    const id = await w.submittedCase();
+    // the bytes FF FE C0 are no UTF-8: decoding them quietly would put three U+FFFD into the case's history
+    const raw = Buffer.concat([Buffer.from('{"type":"WITHDRAW","reason":"'), Buffer.from([0xff, 0xfe, 0xc0]), Buffer.from('"}')]);
+    const res = await t.api.request('POST', `/cases/${id}/events`, { token, raw, headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).toContain('UTF-8');
+    expect((await t.api.get<{ state: string }>(`/cases/${id}`, token)).body.state).toBe('municipal');
+  });
 });
