@@ -98,7 +98,9 @@ const calendar: ClockKindSpec<RecipientGroup> = {
   escalate: [],
 };
 const fixed: ClockKindSpec<RecipientGroup> = { ...calendar, label: { zh: '截止日', en: 'closing day' }, unit: 'fixedDate', length: () => 0 };
-const demoClocks = { revision: caseClocks.revision, perAssignee, calendar, fixed };
+// marked overdue when it runs out, and escalated to nobody (as a case's policy end)
+const quiet: ClockKindSpec<RecipientGroup> = { ...calendar, label: { zh: '到期', en: 'end' }, reminders: [], onExpiry: 'overdue', escalate: [] };
+const demoClocks = { revision: caseClocks.revision, perAssignee, calendar, fixed, quiet };
 
 interface DemoRow {
   id: string;
@@ -390,6 +392,21 @@ describe('a notify effect', () => {
     ]);
     const [queued] = (await t.app.db.select().from(outbox).where(eq(outbox.topic, 'email'))).filter((r) => (r.payload as { deliveryId: string }).deliveryId === mail.id);
     expect(queued?.createdAt).toEqual(at);
+  });
+});
+
+describe('a clock escalated to nobody', () => {
+  it('is marked overdue when it runs out, and writes to no one', async () => {
+    const id = await newItem();
+    await t.app.db.transaction((tx) => runEffects(tx, id, [{ type: 'startClock', params: { kind: 'quiet' } }]));
+    const [clock] = await clocksOf(id, 'quiet');
+    const [expiry] = await t.app.db.select().from(timers).where(and(eq(timers.clockId, clock?.id ?? ''), eq(timers.purpose, 'expiry')));
+    if (!expiry) throw new Error('no expiry timer armed');
+    await t.app.db.update(timers).set({ fireAt: new Date(t.app.clock.now().getTime() - 1000) }).where(eq(timers.id, expiry.id));
+    expect(await fireTimer(t.app, expiry.id)).toBe(true);
+    expect(await clocksOf(id, 'quiet')).toEqual([expect.objectContaining({ status: 'expired', overdue: true })]);
+    expect(await t.app.db.select().from(emailDeliveries).where(eq(emailDeliveries.ownerId, id))).toEqual([]);
+    expect(await t.app.db.select().from(notificationsTable).where(eq(notificationsTable.ownerId, id))).toEqual([]);
   });
 });
 
