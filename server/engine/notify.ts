@@ -21,6 +21,8 @@ export interface NotifyParams {
 /** Writes the in-app notification, one email delivery per person, and the outbox rows that send them. */
 export async function notify(s: EffectScope, p: NotifyParams): Promise<void> {
   if (!isTemplateName(p.template)) throw new Error(`unknown email template ${p.template}`);
+  // no group (a clock escalated to nobody) is nobody: an `or` of no conditions is no condition at all
+  if (p.to.length === 0) return;
   const data = caseVarsFor(s, p);
   // one owner's transition: who the groups are is asked by the statement that writes to them
   if (!batchedWritesOf(s.tx)) return write(s, toGroupsStatement(s, p, data));

@@ -18,7 +18,7 @@ import { defaultClockLengths } from '../../server/engine/clock-kinds';
 import { applyEvent, initialState } from '../../server/engine/transition';
 import { appendHistory, verifyChain } from '../../server/engine/history';
 import type { WorkflowDefinition } from '../../server/engine/workflow';
-import type { TemplateName } from '../../server/mail/templates';
+import { render, type TemplateName } from '../../server/mail/templates';
 import type { EventMeta, RecipientGroup } from '../../workflows/case/types';
 import type { ClockKindSpec } from '../../workflows/kernel/clock-spec';
 import { caseClocks } from '../../workflows/case/clocks';
@@ -103,7 +103,9 @@ const calendar: ClockKindSpec<RecipientGroup> = {
   escalate: [],
 };
 const fixed: ClockKindSpec<RecipientGroup> = { ...calendar, label: { zh: '截止日', en: 'closing day' }, unit: 'fixedDate', length: () => 0 };
-const demoClocks = { revision: caseClocks.revision, perAssignee, calendar, fixed };
+// marked overdue when it runs out, and escalated to nobody (as a case's policy end)
+const quiet: ClockKindSpec<RecipientGroup> = { ...calendar, label: { zh: '到期', en: 'end' }, reminders: [], onExpiry: 'overdue', escalate: [] };
+const demoClocks = { revision: caseClocks.revision, perAssignee, calendar, fixed, quiet };
 
 interface DemoRow {
   id: string;
@@ -367,6 +369,49 @@ describe('a notify effect', () => {
     expect(inApp[0]?.title).toBeTruthy();
     const sent = await t.app.db.select().from(outbox).where(eq(outbox.topic, 'email'));
     expect(sent.filter((r) => (r.payload as { deliveryId: string }).deliveryId === mails[0]?.id)).toHaveLength(1);
+  });
+
+  it("writes the words of its own template, under its owner and at the transition's time, not the database's", async () => {
+    const id = await newItem();
+    const provincial = w.people.provincial.id;
+    // a transition three days ahead of the database's clock
+    const at = new Date(t.app.clock.now().getTime() + 3 * 86_400_000);
+    await t.app.db.transaction(async (tx) => {
+      const { scope } = await demo().prepare(tx, await load(tx, id, true), { type: 'OPEN', meta: { at: at.toISOString(), actorId: null, role: 'system' } }, at);
+      await executeEffects(scope, [{ type: 'notify', params: { template: 'case.withdrawn', to: ['firm'] } }]);
+    });
+    const [mail, ...moreMails] = await t.app.db.select().from(emailDeliveries).where(eq(emailDeliveries.ownerId, id));
+    expect(moreMails).toEqual([]);
+    if (!mail) throw new Error('no delivery written');
+    const words = render('case.withdrawn', mail.data);
+    expect(mail).toMatchObject({ template: 'case.withdrawn', subject: words.subject, ownerKind: 'round', createdAt: at, nextAttemptAt: at });
+    const inApp = await t.app.db.select().from(notificationsTable).where(eq(notificationsTable.ownerId, id));
+    expect(inApp).toEqual([
+      expect.objectContaining({ userId: provincial, ownerKind: 'round', template: 'case.withdrawn', title: words.titleZh, body: words.bodyZh, data: mail.data, createdAt: at, readAt: null }),
+    ]);
+    expect(words.titleZh).not.toBe(words.bodyZh);
+    // a round's notification links to no case
+    const listed = await t.api.get<{ items: { caseId: string | null; template: string; title: string; body: string; createdAt: string }[] }>('/notifications', w.tokens.provincial);
+    expect(listed.body.items.filter((n) => n.createdAt === at.toISOString() && n.template === 'case.withdrawn')).toEqual([
+      expect.objectContaining({ caseId: null, title: words.titleZh, body: words.bodyZh }),
+    ]);
+    const [queued] = (await t.app.db.select().from(outbox).where(eq(outbox.topic, 'email'))).filter((r) => (r.payload as { deliveryId: string }).deliveryId === mail.id);
+    expect(queued?.createdAt).toEqual(at);
+  });
+});
+
+describe('a clock escalated to nobody', () => {
+  it('is marked overdue when it runs out, and writes to no one', async () => {
+    const id = await newItem();
+    await t.app.db.transaction((tx) => runEffects(tx, id, [{ type: 'startClock', params: { kind: 'quiet' } }]));
+    const [clock] = await clocksOf(id, 'quiet');
+    const [expiry] = await t.app.db.select().from(timers).where(and(eq(timers.clockId, clock?.id ?? ''), eq(timers.purpose, 'expiry')));
+    if (!expiry) throw new Error('no expiry timer armed');
+    await t.app.db.update(timers).set({ fireAt: new Date(t.app.clock.now().getTime() - 1000) }).where(eq(timers.id, expiry.id));
+    expect(await fireTimer(t.app, expiry.id)).toBe(true);
+    expect(await clocksOf(id, 'quiet')).toEqual([expect.objectContaining({ status: 'expired', overdue: true })]);
+    expect(await t.app.db.select().from(emailDeliveries).where(eq(emailDeliveries.ownerId, id))).toEqual([]);
+    expect(await t.app.db.select().from(notificationsTable).where(eq(notificationsTable.ownerId, id))).toEqual([]);
   });
 });
 

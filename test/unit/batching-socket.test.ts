@@ -43,4 +43,29 @@ describe("the database connection's socket", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('corks the writes of every turn, not only of the first', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sock-'));
+    const where = path.join(dir, '.s.PGSQL.5432');
+    const received: Buffer[] = [];
+    const server = net.createServer((conn) => conn.on('data', (d: Buffer) => received.push(d)));
+    await new Promise<void>((resolve) => server.listen(where, resolve));
+    const turn = () => new Promise((r) => process.nextTick(r));
+    try {
+      const socket = batchingSocket({ host: ['127.0.0.1'], port: [1], path: where });
+      await new Promise((resolve) => socket.once('connect', resolve));
+      for (const text of ['a', 'b', 'c']) {
+        socket.write(text);
+        expect(socket.writableCorked, text).toBe(1);
+        socket.write(text);
+        await turn();
+        expect(socket.writableCorked, text).toBe(0);
+      }
+      await expect.poll(() => Buffer.concat(received).toString()).toBe('aabbcc');
+      socket.destroy();
+    } finally {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
