@@ -10,3 +10,17 @@ export function violatedUniqueIndex(err: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** Postgres down or unreachable: 503, and the process recovers by itself when it returns. */
+const DRIVER_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED']);
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const codes = [(err as { code?: unknown } | null)?.code, (err as { cause?: { code?: unknown } } | null)?.cause?.code];
+  return codes.some(
+    (code) =>
+      typeof code === 'string' &&
+      // SQLSTATE classes 08 (connection), 53 (resources), 57P (operator intervention), and a
+      // database that refuses connections for now (55000 from ALTER DATABASE … ALLOW_CONNECTIONS),
+      // and a statement cancelled by the statement timeout (57014) under overload
+      (DRIVER_CODES.has(code) || /^(08|53)/.test(code) || code.startsWith('57P') || code === '55000' || code === '57014'),
+  );
+}

@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from '../../db/errors';
 import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
 import { AppError, statusOf, type FieldError } from '../errors';
@@ -53,20 +54,6 @@ export function zodErrors(error: z.ZodError, prefix: string): FieldError[] {
       code: i.code,
     };
   });
-}
-
-/** Postgres down or unreachable: 503, and the process recovers by itself when it returns. */
-const DRIVER_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED']);
-function isDatabaseUnavailable(err: unknown): boolean {
-  const codes = [(err as { code?: unknown } | null)?.code, (err as { cause?: { code?: unknown } } | null)?.cause?.code];
-  return codes.some(
-    (code) =>
-      typeof code === 'string' &&
-      // SQLSTATE classes 08 (connection), 53 (resources), 57P (operator intervention), and a
-      // database that refuses connections for now (55000 from ALTER DATABASE … ALLOW_CONNECTIONS),
-      // and a statement cancelled by the statement timeout (57014) under overload
-      (DRIVER_CODES.has(code) || /^(08|53)/.test(code) || code.startsWith('57P') || code === '55000' || code === '57014'),
-  );
 }
 
 /** SQLSTATE class 22 (data exception): text with NUL, an unpaired surrogate, a number out of range. */

@@ -3,6 +3,7 @@ import type { Transporter } from 'nodemailer';
 import { emailDeliveries } from '../../db/schema';
 import type { AppContext } from '../context';
 import { systemClock } from '../clock';
+import { isDatabaseUnavailable } from '../../db/errors';
 import { isTemplateName, render } from './templates';
 
 // A claim older than this is presumed dead (its sender crashed) and may be taken over.
@@ -38,7 +39,19 @@ export class DeliveriesRefusedError extends Error {
  * job fails so that the queue tries again: the next try claims only what is still pending, so an
  * accepted message is not sent again. One delivery's answer: `sendDelivery`.
  */
-export async function sendDeliveries(app: AppContext, transport: Transporter, deliveryIds: readonly string[], finalAttempt: boolean, failedTries = 0): Promise<SendOutcome[]> {
+export interface SendOptions {
+  /** how often the job's claims still out are renewed (their lease runs from the last renewal) */
+  renewEveryMs?: number;
+}
+
+export async function sendDeliveries(
+  app: AppContext,
+  transport: Transporter,
+  deliveryIds: readonly string[],
+  finalAttempt: boolean,
+  failedTries = 0,
+  options: SendOptions = {},
+): Promise<SendOutcome[]> {
   // the claim's lease runs in real time: a demo clock moved on must not make a send in flight look dead
   const claimedAt = systemClock.now();
   const claimed = await app.db
@@ -57,9 +70,11 @@ export async function sendDeliveries(app: AppContext, transport: Transporter, de
   if (claimed.length === 0) return deliveryIds.map(() => 'skipped');
   // what the SMTP server accepted is marked sent together, at the end or every MARK_EVERY_MS while a
   // slower message of the job is still out: an accepted message never waits on another's answer
-  // for as long as a claim's lease (a second send)
-  const marker = sentMarker(app);
+  // for as long as a claim's lease (a second send). The claims still out are renewed meanwhile, so
+  // a message waiting its turn behind a slow SMTP server is never taken for one whose sender died.
+  const marker = sentMarker(app, claimed.map((r) => r.id));
   const ticking = setInterval(() => void marker.flush().catch(() => undefined), MARK_EVERY_MS);
+  const renewing = setInterval(() => void marker.renew().catch(() => undefined), options.renewEveryMs ?? RENEW_EVERY_MS);
   let results: ({ id: string; ok: true } | { id: string; ok: false; error: unknown })[];
   try {
     results = await Promise.all(
@@ -78,12 +93,14 @@ export async function sendDeliveries(app: AppContext, transport: Transporter, de
           marker.accepted(row.id);
           return { id: row.id, ok: true as const };
         } catch (error) {
+          marker.settled(row.id);
           return { id: row.id, ok: false as const, error };
         }
       }),
     );
   } finally {
     clearInterval(ticking);
+    clearInterval(renewing);
   }
   await marker.flush();
   const sent = results.filter((r) => r.ok).map((r) => r.id);
@@ -107,21 +124,52 @@ export async function sendDeliveries(app: AppContext, transport: Transporter, de
 
 /** How long an accepted message of a job may wait for its mark while others of the job are still out. */
 export const MARK_EVERY_MS = 1_000;
+/** How often the claims of a job's messages still out are renewed: well inside the lease. */
+export const RENEW_EVERY_MS = 60_000;
+
+// A mark is retried when its connection was cut (the process lives on): an accepted message left
+// `sending` would be sent again once its lease ran out.
+const MARK_RETRIES_MS = [100, 500, 2_000, 5_000];
+async function retried(run: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await run();
+      return;
+    } catch (err) {
+      const wait = MARK_RETRIES_MS[attempt];
+      if (wait === undefined || !isDatabaseUnavailable(err)) throw err;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
 
 /** Gathers the deliveries the SMTP server accepted and marks them sent, one statement per flush, in order. */
-function sentMarker(app: AppContext) {
+function sentMarker(app: AppContext, claimed: readonly string[]) {
   const waiting: string[] = [];
+  const out = new Set(claimed);
   let chain: Promise<void> = Promise.resolve();
   return {
-    accepted: (id: string) => void waiting.push(id),
+    accepted(id: string) {
+      out.delete(id);
+      waiting.push(id);
+    },
+    settled: (id: string) => void out.delete(id),
     flush(): Promise<void> {
       const ids = waiting.splice(0);
       if (ids.length === 0) return chain;
       chain = chain.then(async () => {
-        await app.db.update(emailDeliveries).set({ status: 'sent', sentAt: app.clock.now(), lastError: null }).where(inArray(emailDeliveries.id, ids));
+        await retried(() => app.db.update(emailDeliveries).set({ status: 'sent', sentAt: app.clock.now(), lastError: null }).where(inArray(emailDeliveries.id, ids)));
         app.metrics.emails.inc({ outcome: 'sent' }, ids.length);
       });
       return chain;
+    },
+    async renew(): Promise<void> {
+      const ids = [...out];
+      if (ids.length === 0) return;
+      await app.db
+        .update(emailDeliveries)
+        .set({ claimedAt: systemClock.now() })
+        .where(and(inArray(emailDeliveries.id, ids), eq(emailDeliveries.status, 'sending')));
     },
   };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import postgres from 'postgres';
 import { and, eq } from 'drizzle-orm';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { emailDeliveries } from '../../db/schema';
@@ -207,5 +208,70 @@ describe('sending the deliveries of one job together', () => {
       },
     );
     expect((await sentCount()) - before).toBe(2);
+  });
+});
+
+describe('the claims and marks of a job whose messages take long', () => {
+  it('renews the claim of a message still waiting to be accepted, so that no sweep takes it for lost', async () => {
+    const [a] = [await deliveryToFirm()];
+    if (!a) throw new Error('a delivery');
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await withSink(
+      () => released,
+      async (_sink, transport) => {
+        const sending = sendDeliveries(t.app, transport, [a.id], false, 0, { renewEveryMs: 200 });
+        try {
+          await expect.poll(async () => (await rowOf(a.id))?.status, { timeout: 5_000, interval: 50 }).toBe('sending');
+          const first = (await rowOf(a.id))?.claimedAt?.getTime() ?? 0;
+          await expect.poll(async () => (await rowOf(a.id))?.claimedAt?.getTime() ?? 0, { timeout: 5_000, interval: 100 }).toBeGreaterThan(first);
+        } finally {
+          release();
+        }
+        expect(await sending).toEqual(['sent']);
+      },
+    );
+  });
+
+  it('marks an accepted message sent even when the connection is cut under the mark', async () => {
+    const a = await deliveryToFirm();
+    const url = new URL(t.app.env.DATABASE_URL);
+    const holder = postgres(url.toString(), { max: 1, onnotice: () => undefined });
+    const admin = postgres(url.toString(), { max: 1, onnotice: () => undefined });
+    let unlock = () => {};
+    const unlocked = new Promise<void>((resolve) => (unlock = resolve));
+    let holding: Promise<unknown> = Promise.resolve();
+    try {
+      await withSink(
+        async () => {
+          // once the row is claimed and the message is at the server: the row's lock is taken, so
+          // that the mark waits where it can be cut
+          let locked = () => {};
+          const isLocked = new Promise<void>((resolve) => (locked = resolve));
+          holding = holder.begin(async (h) => {
+            await h`select 1 from email_deliveries where id = ${a.id} for update`;
+            locked();
+            await unlocked;
+          });
+          await isLocked;
+        },
+        async (sink, transport) => {
+          const sending = sendDeliveries(t.app, transport, [a.id], false);
+          const waiting = async () =>
+            (await admin<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'update "email_deliveries" set "status"%'`)[0]?.pid;
+          await expect.poll(waiting, { timeout: 10_000, interval: 50 }).toBeGreaterThan(0);
+          await admin`select pg_terminate_backend(${(await waiting()) ?? 0})`;
+          unlock();
+          expect(await sending).toEqual(['sent']);
+          expect(sink.messages.map((m) => m.messageId)).toEqual([a.messageId]);
+        },
+      );
+      expect(await rowOf(a.id)).toMatchObject({ status: 'sent', attempts: 1 });
+    } finally {
+      unlock();
+      await holding.catch(() => undefined);
+      await holder.end();
+      await admin.end();
+    }
   });
 });
