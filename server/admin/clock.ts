@@ -27,7 +27,8 @@ function durationMs(iso: string): number {
   const m = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(iso);
   if (!m) throw badRequest('only weeks, days, hours, minutes and seconds can be advanced', [{ path: 'advance', message: 'only weeks, days, hours, minutes and seconds, e.g. P3D or PT6H', messageZh: '只能按周、天、小时、分钟和秒拨动，例如 P3D（3 天）或 PT6H（6 小时）' }]);
   const [, w = '0', d = '0', h = '0', min = '0', s = '0'] = m;
-  return ((Number(w) * 7 + Number(d)) * 24 * 3600 + Number(h) * 3600 + Number(min) * 60 + Number(s)) * 1000;
+  // whole milliseconds: the clock keeps its offset in milliseconds
+  return Math.round(((Number(w) * 7 + Number(d)) * 24 * 3600 + Number(h) * 3600 + Number(min) * 60 + Number(s)) * 1000);
 }
 
 export async function readClock(ctx: ServiceContext) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, isNull } from 'drizzle-orm';
-import { clockEvents, clocks, emailDeliveries, outbox, timers } from '../../db/schema';
+import { clockEvents, clocks, emailDeliveries, outbox, settings, timers } from '../../db/schema';
 import { addCalendarDays, addWorkingDays, endOfShanghaiDay } from '../../server/calendar/workdays';
 import { startSmtpSink, type SmtpSink } from '../support/smtp';
 import { useTestApp } from '../support/use-app';
@@ -129,6 +129,15 @@ describe('GET|POST /admin/clock', () => {
     const res = await t.api.get<{ now: string }>('/admin/clock', w.tokens.admin);
     expect(res.status).toBe(200);
     expect(Date.parse(res.body.now)).not.toBeNaN();
+  });
+
+  it('moves by whole milliseconds, however fine the duration it is given', async () => {
+    const moved = await t.api.post('/admin/clock', { advance: 'PT0.0000001S' }, w.tokens.admin);
+    expect(moved.status).toBe(200);
+    const read = await t.api.get<{ offsetMs: number }>('/admin/clock', w.tokens.admin);
+    expect(Number.isInteger(read.body.offsetMs)).toBe(true);
+    const [row] = await t.app.db.select().from(settings).where(eq(settings.key, 'clock.offsetMs'));
+    expect(Number.isInteger(row?.value)).toBe(true);
   });
 
   it('refuses every other role with 403 and anonymous callers with 401', async () => {
