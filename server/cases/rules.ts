@@ -15,7 +15,7 @@ const rules: Rule[] = [...eligibilityRules, ...requiredRules, ...userUnitRules, 
 
 /** The `validate` hook of applyEvent: `now` is the event's time, not the wall clock. */
 export function submissionProblems(now: Date) {
-  return async (tx: Tx, row: CaseRow, round: RoundRow): Promise<FieldError[]> => {
+  return async (tx: Tx, row: CaseRow, round: RoundRow | Promise<RoundRow>): Promise<FieldError[]> => {
     const facts = await loadFacts(tx, row, round, now);
     return rules.flatMap((rule) => rule(facts) ?? []);
   };

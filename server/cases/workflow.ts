@@ -159,11 +159,17 @@ export function caseWorkflow(app: AppContext, shared?: SharedReads): WorkflowDef
     expiryEvent: (kind, meta) => ({ type: 'DEADLINE_EXPIRED', clock: kind as ClockKind, meta: { ...meta, role: 'system' } }),
     prepare: async (tx, { row, facts }, event, now) => {
       // FOR SHARE: a round edit committing meanwhile cannot miss that this case is being submitted
-      const [round] = sharedRound(row) ? [sharedRound(row)] : await roundShared(tx, { id: row.roundId });
-      if (!round) throw new Error(`case ${row.id} points at a missing round`);
+      const given = sharedRound(row);
+      const roundRead = given
+        ? Promise.resolve(given)
+        : roundShared(tx, { id: row.roundId }).then(([found]) => {
+            if (!found) throw new Error(`case ${row.id} points at a missing round`);
+            return found;
+          });
       const submission = 'submission' in caseEvents[event.type];
-      // what the event carries and what a submission is checked against, read together
-      const [carried, problems] = await Promise.all([eventFacts(tx, row, event), submission ? submissionProblems(now)(tx, row, round) : null]);
+      // the round, what the event carries and what a submission is checked against, read together
+      // (sent in this order, so the reads after the round's lock see what it lets through)
+      const [round, carried, problems] = await Promise.all([roundRead, eventFacts(tx, row, event), submission ? submissionProblems(now)(tx, row, roundRead) : null]);
       return {
         facts: carried,
         scope: {

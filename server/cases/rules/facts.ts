@@ -1,21 +1,23 @@
 import { and, eq, ne, isNotNull, notInArray, sql } from 'drizzle-orm';
 import type { Tx } from '../../../db/client';
 import { p, shaped } from '../../../db/shapes';
-import { cases, catalogueEntries, enterprises } from '../../../db/schema';
+import { cases, catalogueEntries, enterprises, rounds } from '../../../db/schema';
 import type { CaseRow, RoundRow } from '../../engine/scope';
 import { latestDocumentTypes } from '../../documents/list';
 import { DEAD_STATES, type SubmissionFacts } from './problem';
 import { renewalChain } from './renewal-chain';
 
-export async function loadFacts(tx: Tx, row: CaseRow, round: RoundRow, now: Date): Promise<SubmissionFacts> {
-  // independent reads, sent together: one round trip
-  const [[firm], [entry], documentTypes, duplicate, renewal] = await Promise.all([
+export async function loadFacts(tx: Tx, row: CaseRow, roundRead: RoundRow | Promise<RoundRow>, now: Date): Promise<SubmissionFacts> {
+  // independent reads, sent together, and with the round's read when it is still on its way: one round trip
+  const [[firm], [entry], documentTypes, duplicate, renewal, round] = await Promise.all([
     firmOf(tx, { id: row.enterpriseId }),
-    entryOf(tx, { id: row.catalogueEntryId, editionId: round.editionId }),
+    entryOf(tx, { id: row.catalogueEntryId, roundId: row.roundId }),
     latestDocumentTypes(tx, row.id),
     findDuplicate(tx, row),
     row.renewalOf ? renewalChain(tx, row, row.renewalOf) : null,
+    roundRead,
   ]);
+  if (round.id !== row.roundId) throw new Error(`case ${row.id} was checked against round ${round.id}, not its own`);
   if (!firm) throw new Error(`case ${row.id} has no firm`);
   return { row, round, now, firm, entry: entry ?? null, documentTypes, duplicate, renewal };
 }
@@ -35,11 +37,12 @@ async function findDuplicate(tx: Tx, row: CaseRow): Promise<{ number: string } |
 
 // read by every submission: their texts are built once (db/shapes.ts)
 const firmOf = shaped<{ id: string }, (typeof enterprises.$inferSelect)[]>('firm', (b) => b.select().from(enterprises).where(eq(enterprises.id, p('id'))));
-const entryOf = shaped<{ id: string; editionId: string }, (typeof catalogueEntries.$inferSelect)[]>('catalogue entry of edition', (b) =>
+// the entry if it belongs to the edition of the case's round: sent with the round's own read, not after it
+const entryOf = shaped<{ id: string; roundId: string }, (typeof catalogueEntries.$inferSelect)[]>('catalogue entry of the round', (b) =>
   b
     .select()
     .from(catalogueEntries)
-    .where(and(eq(catalogueEntries.id, p('id')), eq(catalogueEntries.editionId, p('editionId')))),
+    .where(and(eq(catalogueEntries.id, p('id')), sql`${catalogueEntries.editionId} = (select ${rounds.editionId} from ${rounds} where ${rounds.id} = ${p('roundId')})`)),
 );
 const twinOf = shaped<{ enterpriseId: string; id: string; entryId: string; uscc: string; key: string }, { number: string }[]>('live twin', (b) =>
   b
