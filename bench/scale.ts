@@ -4,6 +4,7 @@ import { env } from '../server/env';
 import { createQueues, producerConnection } from '../server/jobs/queues';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import net from 'node:net';
 import { startSink } from './email';
 import { forkLoad, makeClients } from './events-load';
 import type { ClientPlan } from './events-client';
@@ -46,14 +47,16 @@ export async function benchScale(config: BenchConfig): Promise<PartResult> {
   const admin = postgres(pgConnection(url).url, { host: pgConnection(url).host, max: 1, onnotice: () => undefined });
   onCleanup(() => admin.end());
   const backendsOf = async () => (await admin<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`).map((r) => r.pid);
-  // a mail server for the workers to send to, as a deployment has one
+  // a mail server for the workers to send to, as a deployment has one; or, with BENCH_SCALE_SMTP=none,
+  // a port where nothing listens, as on a fresh machine
   const sink = await startSink();
+  const smtpUrl = config.BENCH_SCALE_SMTP === 'none' ? `smtp://127.0.0.1:${await closedPort()}` : sink.url;
   const rows: PartResult['rows'] = [];
   const details: Record<string, unknown> = { pgbench: pg };
   for (const processes of config.BENCH_SCALE_PROCESSES.split(',').map(Number)) {
     step(`scale: npm start with ${processes} process(es), ${config.BENCH_CLIENTS} clients, ${config.BENCH_SECONDS} s`);
     const port = 20000 + Math.floor(Math.random() * 20000);
-    const server = await startServer({ databaseUrl: url, port, processes, queuePrefix, smtpUrl: sink.url, profile: config.BENCH_PROFILE === '1' });
+    const server = await startServer({ databaseUrl: url, port, processes, queuePrefix, smtpUrl, profile: config.BENCH_PROFILE === '1' });
     try {
       // CPU per event, which the machine's other load does not inflate: the server's processes, and
       // the Postgres backends serving this database (pg_stat_activity), over the whole load
@@ -76,7 +79,7 @@ export async function benchScale(config: BenchConfig): Promise<PartResult> {
     part: 'scale',
     title: `5. npm start as shipped (workers, info logging) as 1, 2, 4 processes — ${config.BENCH_CLIENTS} clients, ${config.BENCH_SECONDS} s (baseline: pgbench -N)`,
     rows,
-    notes: [`emails sent to a local sink meanwhile: ${sink.received()}`, 'each process has its own pool (POOL_SIZE) and its own workers; the machine has as many cores as the header says, shared with Postgres'],
+    notes: [config.BENCH_SCALE_SMTP === 'none' ? 'no SMTP server listening (BENCH_SCALE_SMTP=none): the emails wait and are retried' : `emails sent to a local sink meanwhile: ${sink.received()}`, 'each process has its own pool (POOL_SIZE) and its own workers; the machine has as many cores as the header says, shared with Postgres'],
     details,
   };
 }
@@ -108,4 +111,13 @@ async function stopServer(child: ChildProcess): Promise<void> {
   child.kill('SIGTERM');
   await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
+/** A loopback port nothing listens on: one the system just gave out and that was closed again. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

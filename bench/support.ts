@@ -32,6 +32,9 @@ const configSchema = z.object({
   BENCH_PROFILE: z.enum(['0', '1']).default('0'),
   // the scale part's process counts, e.g. `1` for a quick look
   BENCH_SCALE_PROCESSES: z.string().regex(/^\d+(,\d+)*$/).default('1,2,4'),
+  // the scale part's mail server: a sink that accepts everything, or none listening at all (a fresh
+  // machine's `npm start` with the default SMTP_URL): emails then wait and are retried
+  BENCH_SCALE_SMTP: z.enum(['sink', 'none']).default('sink'),
   BENCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'silent']).default('warn'),
 });
 export type BenchConfig = z.infer<typeof configSchema>;

@@ -42,6 +42,8 @@ export class DeliveriesRefusedError extends Error {
 export interface SendOptions {
   /** how often the job's claims still out are renewed (their lease runs from the last renewal) */
   renewEveryMs?: number;
+  /** how long after an unreachable SMTP server the next jobs leave their messages untried */
+  outageHoldMs?: number;
 }
 
 export async function sendDeliveries(
@@ -54,6 +56,10 @@ export async function sendDeliveries(
 ): Promise<SendOutcome[]> {
   // the claim's lease runs in real time: a demo clock moved on must not make a send in flight look dead
   const claimedAt = systemClock.now();
+  // the SMTP server could not be reached a moment ago: this job's messages wait for its next try
+  // untried (a last try is always made), instead of each costing a connection attempt and a write
+  const outage = outages.get(transport);
+  if (outage && outage.until > claimedAt.getTime() && !finalAttempt) return postpone(app, deliveryIds, outage.error, failedTries);
   const claimed = await app.db
     .update(emailDeliveries)
     .set({ status: 'sending', claimedAt, attempts: sql`${emailDeliveries.attempts} + 1` })
@@ -105,21 +111,67 @@ export async function sendDeliveries(
   await marker.flush();
   const sent = results.filter((r) => r.ok).map((r) => r.id);
   const refused = results.flatMap((r) => (r.ok ? [] : [{ id: r.id, error: r.error }]));
-  for (const { id, error } of refused) {
+  // a message accepted closes an outage; one that could not reach the server opens (or extends) it
+  const unreached = refused.find((r) => unreachable(r.error));
+  if (unreached) outages.set(transport, { until: systemClock.now().getTime() + (options.outageHoldMs ?? OUTAGE_HOLD_MS), error: unreached.error });
+  else if (sent.length > 0) outages.delete(transport);
+  // the refused ones with the same error are released together: one statement, not one each
+  const byError = new Map<string, { id: string }[]>();
+  for (const r of refused) {
+    const text = String(r.error).slice(0, 500);
+    byError.set(text, [...(byError.get(text) ?? []), r]);
+  }
+  for (const [lastError, rows] of byError) {
     await app.db
       .update(emailDeliveries)
       .set({
         status: finalAttempt ? 'failed' : 'pending',
         claimedAt: null,
-        lastError: String(error).slice(0, 500),
+        lastError,
         nextAttemptAt: new Date(app.clock.now().getTime() + retryDelayMs(failedTries + 1)),
       })
-      .where(eq(emailDeliveries.id, id));
-    app.metrics.emails.inc({ outcome: finalAttempt ? 'failed' : 'retry' });
+      .where(inArray(emailDeliveries.id, rows.map((r) => r.id)));
+    app.metrics.emails.inc({ outcome: finalAttempt ? 'failed' : 'retry' }, rows.length);
   }
   if (refused.length > 0) throw deliveryIds.length === 1 ? refused[0]?.error : new DeliveriesRefusedError(refused, sent.length);
   const outcome = new Map(sent.map((id) => [id, 'sent' as const]));
   return deliveryIds.map((id) => outcome.get(id) ?? 'skipped');
+}
+
+/**
+ * After a message could not reach the SMTP server (refused connection, unknown host, timeout, cut),
+ * the jobs of the next few seconds do not try theirs: while the server is down, each job costs one
+ * statement instead of a connection attempt and a write per message. Their tries still count, and
+ * a last try is always made, so a message still ends failed after about two hours of outage.
+ */
+export const OUTAGE_HOLD_MS = 5_000;
+const outages = new WeakMap<Transporter, { until: number; error: unknown }>();
+// nodemailer names the stage of a failure: `CONN` for the connection itself, before or while talking
+const unreachable = (error: unknown): boolean => typeof error === 'object' && error !== null && (error as { command?: unknown }).command === 'CONN';
+
+/** The SMTP server was unreachable moments ago: a job's messages were left for its next try, untried. */
+export class SmtpUnreachableError extends Error {
+  constructor(readonly postponed: number, cause: unknown) {
+    super(`SMTP server unreachable moments ago (${String(cause)}): ${postponed} delivery(ies) left for the next try`, { cause });
+    this.name = 'SmtpUnreachableError';
+  }
+}
+
+/** Leaves a job's pending deliveries for its next try without sending them, counting the try. */
+async function postpone(app: AppContext, deliveryIds: readonly string[], cause: unknown, failedTries: number): Promise<SendOutcome[]> {
+  const postponed = await app.db
+    .update(emailDeliveries)
+    .set({
+      attempts: sql`${emailDeliveries.attempts} + 1`,
+      lastError: String(cause).slice(0, 500),
+      nextAttemptAt: new Date(app.clock.now().getTime() + retryDelayMs(failedTries + 1)),
+    })
+    .where(and(inArray(emailDeliveries.id, [...deliveryIds]), eq(emailDeliveries.status, 'pending')))
+    .returning({ id: emailDeliveries.id });
+  // nothing of the job was still pending (sent, or being sent by another job): nothing to retry
+  if (postponed.length === 0) return deliveryIds.map(() => 'skipped');
+  app.metrics.emails.inc({ outcome: 'retry' }, postponed.length);
+  throw new SmtpUnreachableError(postponed.length, cause);
 }
 
 /** How long an accepted message of a job may wait for its mark while others of the job are still out. */

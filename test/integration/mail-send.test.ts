@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import postgres from 'postgres';
+import net, { type AddressInfo } from 'node:net';
 import { and, eq } from 'drizzle-orm';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { emailDeliveries } from '../../db/schema';
-import { DeliveriesRefusedError, sendDeliveries, sendDelivery } from '../../server/mail/send';
+import { DeliveriesRefusedError, SmtpUnreachableError, sendDeliveries, sendDelivery } from '../../server/mail/send';
 import { useTestApp } from '../support/use-app';
 import { startSmtpSink, type ReceivedMail, type SmtpSink } from '../support/smtp';
 
@@ -272,6 +273,148 @@ describe('the claims and marks of a job whose messages take long', () => {
       await holding.catch(() => undefined);
       await holder.end();
       await admin.end();
+    }
+  });
+});
+
+describe('a job while the SMTP server cannot be reached', () => {
+  /**
+   * A port in front of a real SMTP sink that can be cut: while cut it takes each connection and
+   * closes it at once, as a server going down does. It counts the connections it was asked for.
+   */
+  async function cuttableSink() {
+    const sink = await startSmtpSink();
+    const sinkPort = Number(new URL(sink.url).port);
+    let cut = true;
+    let connections = 0;
+    const front = net.createServer((socket) => {
+      connections++;
+      if (cut) return socket.destroy();
+      const back = net.connect(sinkPort, '127.0.0.1');
+      socket.pipe(back).pipe(socket);
+      back.on('error', () => socket.destroy());
+      socket.on('error', () => back.destroy());
+    });
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', () => resolve()));
+    const transport = nodemailer.createTransport(`smtp://127.0.0.1:${(front.address() as AddressInfo).port}`);
+    return {
+      sink,
+      transport,
+      connections: () => connections,
+      restore: () => void (cut = false),
+      close: async () => {
+        transport.close();
+        await new Promise<void>((resolve) => front.close(() => resolve()));
+        await sink.close();
+      },
+    };
+  }
+
+  it('leaves the next jobs\' messages untried for their retry, counting the try, and still makes a last try', async () => {
+    const [a, d, b, c] = [await deliveryToFirm(), await deliveryToFirm(), await deliveryToFirm(), await deliveryToFirm()];
+    if (!a || !d || !b || !c) throw new Error('four deliveries');
+    const smtp = await cuttableSink();
+    try {
+      // a real try first: each message is refused by the closed connection, and released with its error
+      const refused = await sendDeliveries(t.app, smtp.transport, [a.id, d.id], false).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(refused).toBeInstanceOf(DeliveriesRefusedError);
+      expect((refused as DeliveriesRefusedError).refused.map((r) => r.id).sort()).toEqual([a.id, d.id].sort());
+      expect(smtp.connections()).toBe(2);
+      for (const id of [a.id, d.id]) {
+        const row = await rowOf(id);
+        expect(row).toMatchObject({ status: 'pending', attempts: 1, claimedAt: null });
+        expect(row?.lastError).toMatch(/closed/i);
+      }
+
+      // within the hold: no connection, one statement, the try counted, the retry's time on the row
+      const before = t.app.clock.now().getTime();
+      const held = await sendDeliveries(t.app, smtp.transport, [b.id, c.id], false, 2).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(held).toBeInstanceOf(SmtpUnreachableError);
+      expect((held as SmtpUnreachableError).postponed).toBe(2);
+      expect(smtp.connections()).toBe(2);
+      for (const id of [b.id, c.id]) {
+        const row = await rowOf(id);
+        expect(row).toMatchObject({ status: 'pending', attempts: 1, claimedAt: null, sentAt: null });
+        expect(row?.lastError).toMatch(/closed/i);
+        // the third failed try waits 8 s (2 s doubling), as a real refusal would
+        expect(row?.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(before + 8_000);
+      }
+
+      // a last try is made all the same, and ends the message failed
+      await expect(sendDeliveries(t.app, smtp.transport, [c.id], true)).rejects.toMatchObject({ command: 'CONN' });
+      expect(smtp.connections()).toBe(3);
+      expect(await rowOf(c.id)).toMatchObject({ status: 'failed', attempts: 2 });
+      expect(smtp.sink.messages).toEqual([]);
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it('tries again once the hold has passed', async () => {
+    const [a, b] = [await deliveryToFirm(), await deliveryToFirm()];
+    if (!a || !b) throw new Error('two deliveries');
+    const smtp = await cuttableSink();
+    try {
+      await expect(sendDeliveries(t.app, smtp.transport, [a.id], false, 0, { outageHoldMs: 300 })).rejects.toMatchObject({ command: 'CONN' });
+      smtp.restore();
+      // the server is back, but the hold has not passed: the message waits for its retry
+      await expect(sendDeliveries(t.app, smtp.transport, [b.id], false)).rejects.toBeInstanceOf(SmtpUnreachableError);
+      expect(smtp.connections()).toBe(1);
+      await new Promise((r) => setTimeout(r, 350));
+      expect(await sendDeliveries(t.app, smtp.transport, [a.id, b.id], false, 1)).toEqual(['sent', 'sent']);
+      expect(smtp.sink.messages.map((m) => m.messageId).sort()).toEqual([a.messageId, b.messageId].sort());
+      expect(await rowOf(b.id)).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it('ends the hold as soon as a message is accepted', async () => {
+    const [a, b] = [await deliveryToFirm(), await deliveryToFirm()];
+    if (!a || !b) throw new Error('two deliveries');
+    const smtp = await cuttableSink();
+    try {
+      await expect(sendDeliveries(t.app, smtp.transport, [a.id], false, 0, { outageHoldMs: 60_000 })).rejects.toMatchObject({ command: 'CONN' });
+      smtp.restore();
+      // a last try is made within the hold; the server accepts it, and the next job sends at once
+      expect(await sendDeliveries(t.app, smtp.transport, [a.id], true, 12)).toEqual(['sent']);
+      expect(await sendDeliveries(t.app, smtp.transport, [b.id], false)).toEqual(['sent']);
+      expect(smtp.sink.messages.map((m) => m.messageId).sort()).toEqual([a.messageId, b.messageId].sort());
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it('does not hold the next job after a message the server refused: the server answered', async () => {
+    const [a, b] = [await deliveryToFirm(), await deliveryToFirm()];
+    if (!a || !b) throw new Error('two deliveries');
+    await withSink(
+      (mail) => (mail.messageId === a.messageId ? Promise.reject(new Error('mailbox unavailable')) : Promise.resolve()),
+      async (sink, transport) => {
+        await expect(sendDeliveries(t.app, transport, [a.id], false)).rejects.toThrow(/mailbox unavailable/);
+        expect(await sendDeliveries(t.app, transport, [b.id], false)).toEqual(['sent']);
+        expect(sink.messages.map((m) => m.messageId)).toEqual([b.messageId]);
+      },
+    );
+  });
+
+  it('leaves nothing to retry when every message of the held job was sent meanwhile', async () => {
+    const [a, b] = [await deliveryToFirm(), await deliveryToFirm()];
+    if (!a || !b) throw new Error('two deliveries');
+    const smtp = await cuttableSink();
+    try {
+      await expect(sendDeliveries(t.app, smtp.transport, [a.id], false)).rejects.toMatchObject({ command: 'CONN' });
+      await t.app.db.update(emailDeliveries).set({ status: 'sent', sentAt: new Date() }).where(eq(emailDeliveries.id, b.id));
+      expect(await sendDeliveries(t.app, smtp.transport, [b.id], false)).toEqual(['skipped']);
+      expect(await rowOf(b.id)).toMatchObject({ status: 'sent', attempts: 0 });
+    } finally {
+      await smtp.close();
     }
   });
 });
