@@ -7,6 +7,8 @@ import { emailDeliveries } from '../../db/schema';
 import { DeliveriesRefusedError, SmtpUnreachableError, sendDeliveries, sendDelivery } from '../../server/mail/send';
 import { useTestApp } from '../support/use-app';
 import { startSmtpSink, type ReceivedMail, type SmtpSink } from '../support/smtp';
+import { clockBack } from '../support/journeys';
+import { SettableClock } from '../../server/clock';
 
 // No workers here: this file calls the sender itself, one delivery at a time, against sinks that
 // hold or refuse the message.
@@ -315,11 +317,14 @@ describe('a job while the SMTP server cannot be reached', () => {
     if (!a || !d || !b || !c) throw new Error('four deliveries');
     const smtp = await cuttableSink();
     try {
-      // a real try first: each message is refused by the closed connection, and released with its error
-      const refused = await sendDeliveries(t.app, smtp.transport, [a.id, d.id], false).then(
+      // a real try first (the job's second): each message is refused by the closed connection, and
+      // released with its error, due again when the queue's third try comes, 4 s on
+      const triedFrom = t.app.clock.now().getTime();
+      const refused = await sendDeliveries(t.app, smtp.transport, [a.id, d.id], false, 1).then(
         () => null,
         (e: unknown) => e,
       );
+      const triedTo = t.app.clock.now().getTime();
       expect(refused).toBeInstanceOf(DeliveriesRefusedError);
       expect((refused as DeliveriesRefusedError).refused.map((r) => r.id).sort()).toEqual([a.id, d.id].sort());
       expect(smtp.connections()).toBe(2);
@@ -327,6 +332,8 @@ describe('a job while the SMTP server cannot be reached', () => {
         const row = await rowOf(id);
         expect(row).toMatchObject({ status: 'pending', attempts: 1, claimedAt: null });
         expect(row?.lastError).toMatch(/closed/i);
+        expect(row?.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(triedFrom + 4_000);
+        expect(row?.nextAttemptAt.getTime()).toBeLessThanOrEqual(triedTo + 4_000);
       }
 
       // within the hold: no connection, one statement, the try counted, the retry's time on the row
@@ -335,6 +342,7 @@ describe('a job while the SMTP server cannot be reached', () => {
         () => null,
         (e: unknown) => e,
       );
+      const after = t.app.clock.now().getTime();
       expect(held).toBeInstanceOf(SmtpUnreachableError);
       expect((held as SmtpUnreachableError).postponed).toBe(2);
       expect(smtp.connections()).toBe(2);
@@ -344,6 +352,7 @@ describe('a job while the SMTP server cannot be reached', () => {
         expect(row?.lastError).toMatch(/closed/i);
         // the third failed try waits 8 s (2 s doubling), as a real refusal would
         expect(row?.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(before + 8_000);
+        expect(row?.nextAttemptAt.getTime()).toBeLessThanOrEqual(after + 8_000);
       }
 
       // a last try is made all the same, and ends the message failed
@@ -404,16 +413,96 @@ describe('a job while the SMTP server cannot be reached', () => {
     );
   });
 
-  it('leaves nothing to retry when every message of the held job was sent meanwhile', async () => {
-    const [a, b] = [await deliveryToFirm(), await deliveryToFirm()];
-    if (!a || !b) throw new Error('two deliveries');
+  it('leaves nothing to retry when every message of the held job was sent, or is being sent by another job, meanwhile', async () => {
+    const [a, b, c] = [await deliveryToFirm(), await deliveryToFirm(), await deliveryToFirm()];
+    if (!a || !b || !c) throw new Error('three deliveries');
     const smtp = await cuttableSink();
     try {
       await expect(sendDeliveries(t.app, smtp.transport, [a.id], false)).rejects.toMatchObject({ command: 'CONN' });
       await t.app.db.update(emailDeliveries).set({ status: 'sent', sentAt: new Date() }).where(eq(emailDeliveries.id, b.id));
-      expect(await sendDeliveries(t.app, smtp.transport, [b.id], false)).toEqual(['skipped']);
+      // another job (a duplicate, or the last try made within the hold) claimed c moments ago
+      const claimedAt = new Date();
+      await t.app.db.update(emailDeliveries).set({ status: 'sending', claimedAt, attempts: 1 }).where(eq(emailDeliveries.id, c.id));
+      expect(await sendDeliveries(t.app, smtp.transport, [b.id, c.id], false)).toEqual(['skipped', 'skipped']);
       expect(await rowOf(b.id)).toMatchObject({ status: 'sent', attempts: 0 });
+      expect(await rowOf(c.id)).toMatchObject({ status: 'sending', claimedAt, attempts: 1, lastError: null });
+      expect(smtp.connections()).toBe(1);
     } finally {
+      await smtp.close();
+    }
+  });
+
+  it('counts each message left for a retry or failed, once per message, and not those sent meanwhile', async () => {
+    const [a, d, b, c, e] = [await deliveryToFirm(), await deliveryToFirm(), await deliveryToFirm(), await deliveryToFirm(), await deliveryToFirm()];
+    if (!a || !d || !b || !c || !e) throw new Error('five deliveries');
+    const counts = async () => {
+      const values = (await t.app.metrics.emails.get()).values;
+      const of = (outcome: string) => values.find((v) => v.labels.outcome === outcome)?.value ?? 0;
+      return { sent: of('sent'), retry: of('retry'), failed: of('failed') };
+    };
+    const smtp = await cuttableSink();
+    try {
+      const start = await counts();
+      // a real try: both messages refused alike (released together), both to be retried
+      await expect(sendDeliveries(t.app, smtp.transport, [a.id, d.id], false)).rejects.toBeInstanceOf(DeliveriesRefusedError);
+      expect(await counts()).toEqual({ ...start, retry: start.retry + 2 });
+
+      // within the hold: of three messages, the one sent meanwhile is neither retried nor counted
+      await t.app.db.update(emailDeliveries).set({ status: 'sent', sentAt: new Date() }).where(eq(emailDeliveries.id, e.id));
+      const held = await sendDeliveries(t.app, smtp.transport, [b.id, c.id, e.id], false, 1).then(
+        () => null,
+        (err: unknown) => err,
+      );
+      expect(held).toBeInstanceOf(SmtpUnreachableError);
+      expect((held as SmtpUnreachableError).postponed).toBe(2);
+      expect(await counts()).toEqual({ ...start, retry: start.retry + 4 });
+      expect(await rowOf(e.id)).toMatchObject({ status: 'sent', attempts: 0, lastError: null });
+
+      // the last try: both refused, both failed
+      await expect(sendDeliveries(t.app, smtp.transport, [b.id, c.id], true, 2)).rejects.toBeInstanceOf(DeliveriesRefusedError);
+      expect(await counts()).toEqual({ ...start, retry: start.retry + 4, failed: start.failed + 2 });
+      expect(smtp.connections()).toBe(4);
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it('holds the jobs of the transport that could not reach its server only', async () => {
+    const [a, b] = [await deliveryToFirm(), await deliveryToFirm()];
+    if (!a || !b) throw new Error('two deliveries');
+    const smtp = await cuttableSink();
+    try {
+      await expect(sendDeliveries(t.app, smtp.transport, [a.id], false, 0, { outageHoldMs: 60_000 })).rejects.toMatchObject({ command: 'CONN' });
+      await withSink(
+        () => Promise.resolve(),
+        async (sink, transport) => {
+          expect(await sendDeliveries(t.app, transport, [b.id], false)).toEqual(['sent']);
+          expect(sink.messages.map((m) => m.messageId)).toEqual([b.messageId]);
+        },
+      );
+      // the other transport's message accepted does not end this one's hold
+      await expect(sendDeliveries(t.app, smtp.transport, [a.id], false, 1)).rejects.toBeInstanceOf(SmtpUnreachableError);
+      expect(smtp.connections()).toBe(1);
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it('holds in real time, however far the demo clock was moved', async () => {
+    const [a, b] = [await deliveryToFirm(), await deliveryToFirm()];
+    if (!a || !b) throw new Error('two deliveries');
+    const smtp = await cuttableSink();
+    try {
+      await expect(sendDeliveries(t.app, smtp.transport, [a.id], false, 0, { outageHoldMs: 60_000 })).rejects.toMatchObject({ command: 'CONN' });
+      // the demo moves on a day: the server went down a moment ago all the same
+      if (!(t.app.clock instanceof SettableClock)) throw new Error('the test app has no settable clock');
+      await t.app.clock.advance(24 * 3_600_000);
+      await expect(sendDeliveries(t.app, smtp.transport, [b.id], false)).rejects.toBeInstanceOf(SmtpUnreachableError);
+      expect(smtp.connections()).toBe(1);
+      // the retry's time is on the demo clock, as the queue's sweep reads it
+      expect((await rowOf(b.id))?.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 23 * 3_600_000);
+    } finally {
+      await clockBack(t);
       await smtp.close();
     }
   });
