@@ -14,6 +14,7 @@ import { formatYuan } from '../domain/money';
 import { cities } from '../domain/cities';
 import { tellCases } from '../cases/system-events';
 import { batchWorkflow } from './workflow';
+import { COMMITTED_STATES, lockRoundReduction } from '../pro-rata/figures';
 import { presentBatch } from './get';
 
 /** At most this many cases to a batch: each is moved in the batch's one transaction. */
@@ -55,10 +56,13 @@ export async function createBatch(ctx: ServiceContext, input: CreateBatchInput) 
   return ctx.app.db
     .transaction(async (tx) => {
       const now = ctx.app.clock.now();
-      const [round] = await tx.select({ id: rounds.id }).from(rounds).where(eq(rounds.id, input.roundId));
+      // one batch or reduction of a round at a time, so that two batches cannot each fit the budget alone
+      await lockRoundReduction(tx, input.roundId);
+      const [round] = await tx.select({ id: rounds.id, budgetFen: rounds.budgetFen }).from(rounds).where(eq(rounds.id, input.roundId));
       if (!round) throw unprocessable('the batch cannot be made', [{ path: 'roundId', code: 'batch.noRound', message: `no round has the id ${input.roundId}`, messageZh: `没有编号为 ${input.roundId} 的申报批次` }]);
       const named = input.caseIds ?? (await calculatedIn(tx, input.roundId, input.city ?? ''));
       const members = await checkMembers(tx, named, input);
+      if (round.budgetFen !== null) await checkBudget(tx, round.id, round.budgetFen, members, input);
 
       const def = batchWorkflow(ctx.app);
       const id = randomUUID();
@@ -186,6 +190,30 @@ async function checkMembers(tx: Tx, caseIds: readonly string[], input: CreateBat
   });
   if (problems.length > 0) throw unprocessable('the batch cannot be made', problems);
   return rows.map((r) => ({ id: r.id, number: r.number, subsidyFen: r.subsidyFen ?? 0n, firmName: r.firmName, bankName: r.bankName, bankAccount: r.bankAccount }));
+}
+
+/**
+ * A round's budget is what it may pay (SPEC §6): a batch that would take what is committed already
+ * (batched, approved, paid) past it is refused, and finance is pointed to the pro-rata reduction,
+ * which shares what is left of the budget among the calculated cases.
+ */
+async function checkBudget(tx: Tx, roundId: string, budgetFen: bigint, members: readonly Member[], input: CreateBatchInput): Promise<void> {
+  const [row] = await tx
+    .select({ fen: sql<string>`coalesce(sum(${cases.subsidyFen}), 0)::text` })
+    .from(cases)
+    .where(and(eq(cases.roundId, roundId), inArray(cases.state, [...COMMITTED_STATES])));
+  const committedFen = BigInt(row?.fen ?? '0');
+  const addingFen = members.reduce((sum, m) => sum + m.subsidyFen, 0n);
+  if (committedFen + addingFen <= budgetFen) return;
+  const [adding, committed, budget, over] = [addingFen, committedFen, budgetFen, committedFen + addingFen - budgetFen].map(formatYuan);
+  throw unprocessable('the batch would pay more than the round\'s budget (拨付总额将超出本批次预算)', [
+    {
+      path: input.caseIds !== undefined ? 'caseIds' : 'city',
+      code: 'batch.overBudget',
+      message: `the batch's ${adding} yuan, with the ${committed} yuan already committed, passes the round's budget of ${budget} yuan by ${over} yuan: apply a pro-rata reduction first (POST /rounds/${roundId}/pro-rata), or take fewer cases`,
+      messageZh: `本拨付批次 ${adding} 元，加上已纳入拨付的 ${committed} 元，将超出本批次预算 ${budget} 元（超出 ${over} 元）：请先按比例核减，或减少纳入的申请`,
+    },
+  ]);
 }
 
 async function nextNumber(tx: Tx, year: number): Promise<string> {

@@ -30,6 +30,8 @@ interface RoundLine {
   total: string;
   calculated: number;
   overBudget: boolean;
+  /** the calculated cases ask for more than is left: a reduction can be proposed */
+  reducible: boolean;
 }
 
 async function roundLines(p: PageCtx): Promise<RoundLine[]> {
@@ -43,10 +45,13 @@ async function roundLines(p: PageCtx): Promise<RoundLine[]> {
           name: r.name,
           budget: r.budgetFen === null ? null : formatYuan(r.budgetFen),
           committed: formatYuan(f.committedFen),
-          available: r.budgetFen === null ? null : formatYuan(f.availableFen),
+          // overspent (a budget lowered below what is committed): how far, as a negative amount
+          available: r.budgetFen === null ? null : formatYuan(r.budgetFen - f.committedFen),
           total: formatYuan(f.totalFen),
           calculated: f.lines.length,
-          overBudget: r.budgetFen !== null && f.totalFen > f.availableFen,
+          // what is committed counts too: a budget lowered below it is overspent, whatever is left to reduce
+          overBudget: r.budgetFen !== null && f.committedFen + f.totalFen > r.budgetFen,
+          reducible: f.totalFen > f.availableFen,
         };
       }),
     ),
@@ -73,7 +78,7 @@ function MoneyPage({ p, lines, errors, batches }: { p: PageCtx; lines: RoundLine
           {
             header: m.action,
             cell: (l) =>
-              finance && l.overBudget ? (
+              finance && l.overBudget && l.reducible ? (
                 <form method="post" action={`/money/rounds/${l.id}/pro-rata`}>
                   <CsrfField p={p} />
                   <button type="submit" class="primary" safe>{m.propose}</button>

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, asc, eq } from 'drizzle-orm';
-import { cases, clocks, disbursementBatches, emailDeliveries, enterprises, history, outbox, payments, taskClaims, timers } from '../../db/schema';
+import { cases, clocks, disbursementBatches, emailDeliveries, enterprises, history, outbox, payments, rounds, taskClaims, timers } from '../../db/schema';
 import { makeRound, makeUser } from '../../seeds/factories';
 import { violatedUniqueIndex } from '../../db/errors';
 import { shanghaiDate } from '../../server/calendar/dates';
@@ -173,6 +173,56 @@ describe('POST /disbursements', () => {
     expect(answers.find((a) => a.status === 422)?.body.errors.map((e) => e.code)).toEqual(['batch.inLiveBatch']);
     expect(await t.app.db.$count(payments, eq(payments.caseId, id))).toBe(1);
     expect(await t.app.db.$count(history, and(eq(history.ownerId, id), eq(history.eventType, 'BATCHED')))).toBe(1);
+  });
+
+  it("refuses a batch that would take what the round pays past its budget, and points to the pro-rata reduction", async () => {
+    const own = await makeWorld(t.app.db, t.api, t.app);
+    const first = await example1(own); // 1,000,000.00
+    const second = await example2(own); // 24,000.00
+    // a fen short of both together
+    await t.app.db.update(rounds).set({ budgetFen: 102_399_999n }).where(eq(rounds.id, own.round.id));
+    const batched = await t.api.post<Batch>('/disbursements', { roundId: own.round.id, caseIds: [first] }, own.tokens.finance);
+    expect(batched.status).toBe(201);
+    const over = await t.api.post<Problem>('/disbursements', { roundId: own.round.id, caseIds: [second] }, own.tokens.finance);
+    expect(over.status).toBe(422);
+    expect(over.body.errors).toEqual([
+      expect.objectContaining({
+        path: 'caseIds',
+        code: 'batch.overBudget',
+        message: expect.stringContaining('passes the round\'s budget of 1023999.99 yuan by 0.01 yuan'),
+        messageZh: expect.stringContaining('已纳入拨付的 1000000.00 元'),
+      }),
+    ]);
+    expect(over.body.errors[0]?.message).toContain(`POST /rounds/${own.round.id}/pro-rata`);
+    // nothing was made: the case awaits payment as before
+    expect(await stateOf(second)).toBe('calculated');
+    expect(await t.app.db.$count(payments, eq(payments.caseId, second))).toBe(0);
+    // the whole budget may be paid, to the fen
+    await t.app.db.update(rounds).set({ budgetFen: 102_400_000n }).where(eq(rounds.id, own.round.id));
+    expect((await t.api.post<Batch>('/disbursements', { roundId: own.round.id, caseIds: [second] }, own.tokens.finance)).status).toBe(201);
+  });
+
+  it('lets only one of two batches that each fit the budget alone, but not together, be made', async () => {
+    const own = await makeWorld(t.app.db, t.api, t.app);
+    const [a, b] = [await example1(own), await example1(own)];
+    await t.app.db.update(rounds).set({ budgetFen: 150_000_000n }).where(eq(rounds.id, own.round.id));
+    const answers = await Promise.all(
+      [
+        [a, own.tokens.finance],
+        [b, finance2.token],
+      ].map(([id, token]) => t.api.post<Problem>('/disbursements', { roundId: own.round.id, caseIds: [id] }, token)),
+    );
+    expect(answers.map((x) => x.status).sort()).toEqual([201, 422]);
+    expect(answers.find((x) => x.status === 422)?.body.errors.map((e) => e.code)).toEqual(['batch.overBudget']);
+  });
+
+  it("refuses a city's batch over the budget by the city", async () => {
+    const own = await makeWorld(t.app.db, t.api, t.app);
+    await example1(own);
+    await t.app.db.update(rounds).set({ budgetFen: 50_000_000n }).where(eq(rounds.id, own.round.id));
+    const over = await t.api.post<Problem>('/disbursements', { roundId: own.round.id, city: '330100' }, own.tokens.finance);
+    expect(over.status).toBe(422);
+    expect(over.body.errors).toEqual([expect.objectContaining({ path: 'city', code: 'batch.overBudget' })]);
   });
 
   it('takes every calculated case of a round in a city when no case is named', async () => {

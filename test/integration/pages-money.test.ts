@@ -4,6 +4,7 @@ import { proRataProposals, rounds } from '../../db/schema';
 import { makeUser } from '../../seeds/factories';
 import { useTestApp } from '../support/use-app';
 import { PageClient } from '../support/pages';
+import { makeWorld } from '../support/world';
 
 // The money page: a round over its budget, the reduction proposed by one finance user in the
 // browser's forms and approved by another — the pro-rata services underneath.
@@ -41,6 +42,22 @@ describe('the money page', () => {
     for (const id of ids) {
       expect((await t.api.get<{ amount: string }>(`/cases/${id}/subsidy`, w.tokens.firm)).body.amount).toBe('750000.00');
     }
+  });
+
+  it('shows a round whose committed money passes a budget lowered since as over budget, by how much', async () => {
+    const own = await makeWorld(t.app.db, t.api, t.app);
+    const id = await own.caseIn('approved');
+    const batch = await t.api.post<{ cases: { amount: string }[] }>('/disbursements', { roundId: own.round.id, caseIds: [id] }, own.tokens.finance);
+    expect(batch.status).toBe(201);
+    expect(batch.body.cases[0]?.amount).toBe('1000000.00');
+    await t.app.db.update(rounds).set({ budgetFen: 60_000_000n }).where(eq(rounds.id, own.round.id));
+    const page = await (await signedIn(own.people.finance.email)).get('/money');
+    const row = page.text.slice(page.text.indexOf(own.round.name), page.text.indexOf('</tr>', page.text.indexOf(own.round.name)));
+    expect(row).toContain('-400,000.00');
+    expect(row).toContain('超出预算');
+    expect(row).not.toContain('在预算之内');
+    // nothing is left to reduce: no proposal is offered
+    expect(row).not.toContain('提出按比例核减方案');
   });
 
   it('refuses a proposal or an approval without its form token, and changes nothing', async () => {
