@@ -26,9 +26,12 @@ export async function sendDelivery(app: AppContext, transport: Transporter, deli
 
 /** Some deliveries of a batch were refused: they wait for the job's next try; the others are sent. */
 export class DeliveriesRefusedError extends Error {
-  constructor(readonly refused: { id: string; error: unknown }[], sent: number) {
+  declare readonly refused: { id: string; error: unknown }[];
+  constructor(refused: { id: string; error: unknown }[], sent: number) {
     super(`${refused.length} delivery(ies) refused, ${sent} sent: ${String(refused[0]?.error)}`);
     this.name = 'DeliveriesRefusedError';
+    // not enumerable: the job's log line says how many and why, not every delivery with its stack
+    Object.defineProperty(this, 'refused', { value: refused, enumerable: false });
   }
 }
 

@@ -144,6 +144,9 @@ describe('sending the deliveries of one job together', () => {
         );
         expect(refused).toBeInstanceOf(DeliveriesRefusedError);
         expect((refused as DeliveriesRefusedError).refused.map((r) => r.id)).toEqual([b.id]);
+        // the job's log line (pino's error serializer copies enumerable fields) gets the count and the reason, not the list
+        expect(Object.keys(refused as object)).not.toContain('refused');
+        expect((refused as Error).message).toMatch(/^1 delivery\(ies\) refused, 1 sent: .*mailbox unavailable/);
         expect(sink.messages.map((m) => m.messageId)).toEqual([a.messageId]);
       },
     );
