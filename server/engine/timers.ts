@@ -83,6 +83,9 @@ async function fire(app: AppContext, timerId: string, claim: boolean): Promise<O
     const spec = Object.hasOwn(workflow.clocks, clock.kind) ? workflow.clocks[clock.kind] : undefined;
     if (!spec) throw new Error(`clock ${clock.id} is of kind ${clock.kind}, which its ${armed.ownerKind} workflow does not declare`);
     if (purpose === 'reminder') {
+      // reached only once its deadline has passed (a sweep catching up, a worker that was down, a
+      // clock moved on): it would ask for what can no longer be done in time; the expiry speaks instead
+      if (clock.dueAt.getTime() <= now.getTime()) return 'fired';
       await tx.insert(clockEvents).values({ clockId: clock.id, kind: 'remind', at: now, data });
       const scope = await workflow.effectScope(tx, loaded, now, null);
       await notify(scope, { template: spec.mail?.reminder ?? 'clock.reminder', to: spec.remind, assigneeId: clock.assigneeId, reason: labelOf(spec), dueOn: clock.dueOn });
