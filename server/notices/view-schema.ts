@@ -32,7 +32,7 @@ const publicCaseSchema = z
     firmName: z.string().meta({ description: 'the applicant firm' }),
     materialName: z.string().meta({ description: 'the material as the firm named it' }),
     catalogueEntry: z.strictObject({ seq: z.int().meta({ description: '序号 in the catalogue edition' }), name: z.string() }),
-    proposedSubsidy: yuanOut('the subsidy proposed, once computed').nullable(),
+    proposedSubsidy: yuanOut("the subsidy proposed: while the notice runs, S by the round's rule from the case's figures (the per-firm cap and a pro-rata reduction may lower it on approval); once approved, the amount fixed then").nullable(),
     underObjection: z.boolean().meta({ description: 'an objection against it is being examined' }),
   })
   .meta({ id: 'PublicNoticeCase' });

@@ -204,12 +204,21 @@ describe('the public notice pages', () => {
       state: 'open',
       startsOn: notice.startsOn,
       endsOn: notice.endsOn,
-      cases: [{ caseId: id, firmName: w.firm.name, materialName: expect.any(String), catalogueEntry: { seq: w.entry.seq, name: w.entry.name }, proposedSubsidy: null, underObjection: true }],
+      cases: [{ caseId: id, firmName: w.firm.name, materialName: expect.any(String), catalogueEntry: { seq: w.entry.seq, name: w.entry.name }, proposedSubsidy: '1000000.00', underObjection: true }],
     });
     for (const text of [JSON.stringify(list.body), JSON.stringify(page.body)]) {
       expect(text).not.toMatch(/@/);
       for (const secret of [w.firm.contactPhone, w.firm.contactName, w.firm.contactEmail, w.firm.bankAccount, w.firm.address, '张三异议人']) expect(text).not.toContain(secret);
     }
+  });
+
+  it("proposes, while the notice runs, the subsidy the round's own rule gives the case's figures", async () => {
+    // SPEC §6 worked example 2: C 300,000.00, L 1,000,000.00, P 45,000.00 → S 24,000.00 (rate above the cap)
+    const body = w.caseBody();
+    const id = await w.caseIn('awaitingNotice', { contract: { ...body.contract, amount: '300000.00' }, policy: { ...body.policy, liabilityLimit: '1000000.00', premium: '45000.00' } });
+    const notice = await publish([id]);
+    const page = await t.api.get<{ cases: { caseId: string; proposedSubsidy: string | null }[] }>(`/public/notices/${notice.id}`);
+    expect(page.body.cases).toEqual([expect.objectContaining({ caseId: id, proposedSubsidy: '24000.00' })]);
   });
 
   it('answers 404 for a notice that does not exist, and 400 for a malformed id or cursor', async () => {
