@@ -7,6 +7,9 @@ import { Overdue } from './components/badge';
 import { DataTable } from './components/table';
 import { date, instant, yuan } from './format';
 import type { PageCtx } from './page';
+import { eq, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client';
+import { catalogueEntries, enterprises, insurers } from '../../db/schema';
 
 function Row({ label, value, num }: { label: string; value: string | null | undefined; num?: boolean }) {
   return (
@@ -17,26 +20,59 @@ function Row({ label, value, num }: { label: string; value: string | null | unde
   );
 }
 
-export function Summary({ p, view }: { p: PageCtx; view: CaseView }) {
+/** Who and what a case names, by name: the firm, the catalogue entry, the insurer. */
+export interface CaseParties {
+  firm: { name: string; uscc: string } | null;
+  entry: { seq: number; name: string } | null;
+  insurer: string | null;
+}
+
+/** The names behind a case's ids, in one read; what the case page's summary shows the reviewers and the insurer. */
+export async function casePartiesOf(db: DbOrTx, view: CaseView): Promise<CaseParties> {
+  const [row] = await db
+    .select({ firmName: enterprises.name, firmUscc: enterprises.uscc, entrySeq: catalogueEntries.seq, entryName: catalogueEntries.name, insurer: insurers.name })
+    .from(enterprises)
+    .leftJoin(catalogueEntries, eq(catalogueEntries.id, view.catalogueEntryId))
+    .leftJoin(insurers, eq(insurers.id, view.policy.insurerId ?? sql`null::uuid`))
+    .where(eq(enterprises.id, view.enterpriseId));
+  return {
+    firm: row ? { name: row.firmName, uscc: row.firmUscc } : null,
+    entry: row?.entrySeq != null && row.entryName != null ? { seq: row.entrySeq, name: row.entryName } : null,
+    insurer: row?.insurer ?? null,
+  };
+}
+
+export function Summary({ p, view, parties }: { p: PageCtx; view: CaseView; parties: CaseParties }) {
   const c = p.t.casePage;
   const city = cityByCode(view.city);
   const period = view.policy.startsOn ? `${date(view.policy.startsOn, p.locale)} – ${date(view.policy.endsOn, p.locale)}` : c.notGiven;
+  const quantity = view.contract.quantity ? `${view.contract.quantity}${view.contract.unit ? ` ${view.contract.unit}` : ''}` : c.notGiven;
   return (
     <section aria-labelledby="summary">
       <h2 id="summary" safe>{c.summary}</h2>
       <dl class="summary">
+        <Row label={c.firm} value={parties.firm?.name} />
+        <Row label={c.firmUscc} value={parties.firm?.uscc} />
         <Row label={c.firmCity} value={city ? (p.locale === 'zh' ? city.name : city.nameEn) : view.city} />
+        <Row label={c.catalogueEntry} value={parties.entry ? `${parties.entry.seq}. ${parties.entry.name}` : c.notGiven} />
         <Row label={c.material} value={view.material.name ?? c.notGiven} />
         <Row label={c.specification} value={view.material.specification ?? c.notGiven} />
         <Row label={c.batchNo} value={view.material.batchNo ?? c.notGiven} />
         <Row label={c.userUnit} value={view.userUnit.name ?? c.notGiven} />
+        <Row label={c.userUnitUscc} value={view.userUnit.uscc ?? c.notGiven} />
+        <Row label={c.declarations} value={c.declared(view.userUnit.notAffiliate, view.userUnit.notTrader)} />
         <Row label={c.contractNo} value={view.contract.number ?? c.notGiven} />
         <Row label={c.signedOn} value={date(view.contract.signedOn, p.locale)} />
         <Row label={c.contractAmount} value={yuan(view.contract.amount)} num />
+        <Row label={c.quantity} value={quantity} />
+        <Row label={c.deliveredOn} value={date(view.contract.deliveredOn, p.locale)} />
+        <Row label={c.insurer} value={parties.insurer ?? c.notGiven} />
         <Row label={c.policyNo} value={view.policy.number ?? c.notGiven} />
         <Row label={c.policyPeriod} value={period} />
         <Row label={c.liabilityLimit} value={yuan(view.policy.liabilityLimit)} num />
         <Row label={c.premium} value={yuan(view.policy.premium)} num />
+        <Row label={c.premiumInvoiceNo} value={view.policy.premiumInvoiceNo ?? c.notGiven} />
+        <Row label={c.paidOn} value={date(view.policy.paidOn, p.locale)} />
         {view.subsidy ? <Row label={c.subsidy} value={yuan(view.subsidy.amount)} num /> : ''}
       </dl>
       {view.warnings.length ? (

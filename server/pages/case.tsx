@@ -9,7 +9,7 @@ import { zodErrors } from '../http/problem';
 import { CASE_EVENT_TYPES, type CaseEventType } from '../../workflows/case/events';
 import { Layout } from './layout';
 import { StateBadge } from './components/badge';
-import { Clocks, Documents, SubsidyPart, Summary } from './case-parts';
+import { casePartiesOf, Clocks, Documents, SubsidyPart, Summary } from './case-parts';
 import { caseSubsidyOf, type SubsidyView } from '../cases/subsidy-view';
 import { Timeline } from './timeline';
 import { chartStates } from '../../workflows/case/chart';
@@ -40,13 +40,14 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
   const ctx = serviceOf(p);
   // the services answer 404 for a case the person may not see: the 404 page, as in the API
   const view = await getCase(ctx, id);
-  const [docs, history, subsidy, claims, work, review] = await Promise.all([
+  const [docs, history, subsidy, claims, work, review, parties] = await Promise.all([
     listDocuments(ctx, id),
     caseHistoryOf(ctx, id),
     subsidyFor(ctx, id, view.subsidy !== null),
     claimsFor(ctx, id),
     firmWorkFor(ctx, view),
     reviewDataFor(ctx, view, new URL(p.url, 'http://page').searchParams.get('expert') ?? undefined),
+    casePartiesOf(p.app.db, view),
   ]);
   const mayReport = (p.user?.roles.includes('firm') ?? false) && MONEY_STAGE.has(view.state);
   const next = nextStepOnCase(view, review.quorum, p.locale, p.t);
@@ -64,7 +65,7 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
       <Decisions p={p} caseId={id} version={view.version} allowed={view.allowedEvents.filter((e) => !REVIEW_EVENTS.has(e))} attempt={attempt} elsewhere={view.allowedEvents.some((e) => REVIEW_EVENTS.has(e))} />
       <ExpertsPart p={p} view={view} data={review} attempt={attempt} />
       <ObjectionsPart p={p} view={view} objections={review.objections} attempt={attempt} />
-      <Summary p={p} view={view} />
+      <Summary p={p} view={view} parties={parties} />
       {subsidy ? <SubsidyPart p={p} view={subsidy} /> : ''}
       {claims !== null && (claims.length > 0 || mayReport) ? <ClaimsPart p={p} caseId={id} claims={claims} mayReport={mayReport} attempt={claimAttempt} /> : ''}
       <Clocks p={p} view={view} />

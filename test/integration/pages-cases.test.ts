@@ -227,6 +227,30 @@ describe('case page', () => {
     expect(page.text).toContain('<label for="d-RETURN-reasons">退回理由</label>');
   });
 
+  it('shows the reviewer and the insurer the facts they check: the firm, the catalogue entry, the user unit and its declarations, the delivery, the insurer and the premium invoice', async () => {
+    const id = await w.caseIn('provincial');
+    const view = (await t.api.get<{ userUnit: { uscc: string } }>(`/cases/${id}`, w.tokens.provincial)).body;
+    for (const who of ['provincial', 'insurer'] as const) {
+      const page = await (await signedIn(w.people[who].email)).get(`/cases/${id}`);
+      expect(page.status, who).toBe(200);
+      const summary = page.text.slice(page.text.indexOf('id="summary"'), page.text.indexOf('</dl>', page.text.indexOf('id="summary"')));
+      for (const words of [
+        w.firm.name,
+        w.firm.uscc,
+        `${w.entry.seq}. ${w.entry.name}`,
+        view.userUnit.uscc,
+        '非关联方：是；非贸易商：是',
+        '20000 片',
+        '2026年4月1日',
+        w.insurer.name,
+        'FP-0001',
+        '2026年3月25日',
+      ]) {
+        expect(summary, `${who}: ${words}`).toContain(words);
+      }
+    }
+  });
+
   it("puts the API's reason next to an empty reason field, and changes nothing", async () => {
     const id = await w.caseIn('municipal');
     const b = await signedIn(w.people.municipal.email);

@@ -178,6 +178,18 @@ export const en: Messages = {
   },
   casePage: {
     summary: 'Summary',
+    firm: 'Firm',
+    firmUscc: "Firm's unified social credit code",
+    catalogueEntry: 'Catalogue entry',
+    userUnitUscc: "User unit's unified social credit code",
+    declarations: "User unit's declarations",
+    declared: (notAffiliate: boolean | undefined, notTrader: boolean | undefined) =>
+      [notAffiliate === undefined ? 'not an affiliate: not declared' : notAffiliate ? 'not an affiliate: yes' : 'not an affiliate: no', notTrader === undefined ? 'not a trader: not declared' : notTrader ? 'not a trader: yes' : 'not a trader: no'].join('; '),
+    quantity: 'Quantity',
+    deliveredOn: 'Delivered on',
+    insurer: 'Insurer',
+    premiumInvoiceNo: 'Premium invoice number',
+    paidOn: 'Premium paid on',
     firmCity: 'City',
     material: 'Material',
     specification: 'Specification',

@@ -182,6 +182,18 @@ export const zh = {
   },
   casePage: {
     summary: '申请概要',
+    firm: '申报企业',
+    firmUscc: '企业统一社会信用代码',
+    catalogueEntry: '目录条目',
+    userUnitUscc: '用户单位统一社会信用代码',
+    declarations: '用户单位声明',
+    declared: (notAffiliate: boolean | undefined, notTrader: boolean | undefined) =>
+      [notAffiliate === undefined ? '非关联方：未声明' : notAffiliate ? '非关联方：是' : '非关联方：否', notTrader === undefined ? '非贸易商：未声明' : notTrader ? '非贸易商：是' : '非贸易商：否'].join('；'),
+    quantity: '数量',
+    deliveredOn: '交货日期',
+    insurer: '保险公司',
+    premiumInvoiceNo: '保费发票号',
+    paidOn: '保费缴纳日期',
     firmCity: '所在城市',
     material: '材料名称',
     specification: '规格型号',
