@@ -19,7 +19,7 @@ import { requireCsrf } from './csrf';
 import { nextStepOnCase } from './next-step';
 import { ExpertsPart, ObjectionsPart, REVIEW_EVENTS, reviewBodyFrom, reviewDataFor, reviewErrors } from './review';
 import { field, idParam, pageOf, render, serviceOf } from './page';
-import { FirmDocuments, firmDocumentPages, firmWorkFor, SubmissionCheck, type UploadAttempt } from './firm-docs';
+import { FirmDocuments, firmDocumentPages, firmWorkFor, returnedFor, SubmissionCheck, type UploadAttempt } from './firm-docs';
 import { documentTypes } from '../../db/schema/cases';
 import type { AppContext } from '../context';
 
@@ -61,7 +61,7 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
       {done ? <p role="status" class="done" safe>{`${p.t.casePage.done} ${p.t.events[done]}`}</p> : ''}
       {news.saved ? <p role="status" class="done" safe>{p.t.application.saved}</p> : ''}
       {news.uploaded ? <p role="status" class="done" safe>{p.t.firmDocs.uploaded(p.t.docTypes[news.uploaded.type], news.uploaded.version)}</p> : ''}
-      {work ? <SubmissionCheck p={p} work={work} caseId={id} /> : ''}
+      {work ? <SubmissionCheck p={p} work={work} caseId={id} returned={returnedFor(view.state, history.items)} /> : ''}
       <Decisions p={p} caseId={id} version={view.version} allowed={view.allowedEvents.filter((e) => !REVIEW_EVENTS.has(e))} attempt={attempt} elsewhere={view.allowedEvents.some((e) => REVIEW_EVENTS.has(e))} />
       <ExpertsPart p={p} view={view} data={review} attempt={attempt} />
       <ObjectionsPart p={p} view={view} objections={review.objections} attempt={attempt} />

@@ -54,10 +54,40 @@ function whereToFix(path: string, caseId: string, work: FirmWork): string | null
 }
 
 /** What SUBMIT would refuse now, each problem in the page's language. */
-export function SubmissionCheck({ p, work, caseId }: { p: PageCtx; work: FirmWork; caseId: string }) {
+/** The reviewer's last return of a case in revision: when, and each reason with the field it names. */
+export interface ReturnedFor {
+  at: string;
+  reasons: { path?: string; message: string }[];
+}
+
+/** The reasons of the return that put the case into revision, from its history (the latest RETURN), if it is in revision. */
+export function returnedFor(state: string, items: readonly { eventType: string; at: string; payload: unknown }[]): ReturnedFor | null {
+  if (state !== 'revision') return null;
+  const last = items.findLast((i) => i.eventType === 'RETURN');
+  const reasons = (last?.payload as { reasons?: unknown } | null)?.reasons;
+  if (!last || !Array.isArray(reasons)) return null;
+  return { at: last.at, reasons: reasons.filter((r): r is ReturnedFor['reasons'][number] => typeof r === 'object' && r !== null && typeof (r as { message?: unknown }).message === 'string') };
+}
+
+export function SubmissionCheck({ p, work, caseId, returned = null }: { p: PageCtx; work: FirmWork; caseId: string; returned?: ReturnedFor | null }) {
   const d = p.t.firmDocs;
   return (
     <section aria-labelledby="check">
+      {returned && returned.reasons.length > 0 ? (
+        <div class="problems" id="return-reasons" role="note">
+          <h2 safe>{d.returnedTitle}</h2>
+          <p safe>{d.returnedIntro(instant(returned.at, p.locale))}</p>
+          <ul>
+            {returned.reasons.map((r) => {
+              const href = r.path ? whereToFix(r.path, caseId, work) : null;
+              // a reason about a field the firm can reach links to it; another keeps the field's name beside it
+              return <li>{href ? <a href={href} safe>{r.message}</a> : <span safe>{r.path ? `${r.path}: ${r.message}` : r.message}</span>}</li>;
+            })}
+          </ul>
+        </div>
+      ) : (
+        ''
+      )}
       <h2 id="check" safe>{d.problemsTitle}</h2>
       {work.problems.length === 0 ? (
         <p class="done" safe>{d.noProblems}</p>

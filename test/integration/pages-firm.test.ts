@@ -302,3 +302,31 @@ describe('document uploads from the case page', () => {
     expect(await documentsOf(id)).toEqual([]);
   });
 });
+
+describe('a case returned for revision, on its page', () => {
+  it("shows the firm the reviewer's reasons above the check, each linked to the field it names, until the case is resubmitted", async () => {
+    const id = await w.submittedCase();
+    const returned = await t.api.post(
+      `/cases/${id}/events`,
+      { type: 'RETURN', reasons: [{ path: 'contract.amount', message: '合同金额与销售发票不一致' }, { message: '请补充第三方检测报告' }] },
+      w.tokens.municipal,
+    );
+    expect(returned.status).toBe(200);
+    const b = await signedIn(w.people.firm.email);
+    const page = await b.get(`/cases/${id}`);
+    expect(page.status).toBe(200);
+    const start = page.text.indexOf('id="return-reasons"');
+    expect(start).toBeGreaterThan(-1);
+    // above the check and the decisions, not only in the history at the bottom
+    expect(start).toBeLessThan(page.text.indexOf('提交前检查'));
+    const box = page.text.slice(start, page.text.indexOf('</div>', start));
+    expect(box).toContain('退回补正的理由');
+    expect(box).toMatch(/<a href="[^"]*\/cases\/[^"]+\/edit[^"]*">合同金额与销售发票不一致<\/a>/);
+    expect(box).toContain('<span>请补充第三方检测报告</span>');
+
+    // the municipal reviewer sees no such box; after the resubmission neither does the firm
+    expect((await (await signedIn(w.people.municipal.email)).get(`/cases/${id}`)).text).not.toContain('id="return-reasons"');
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'RESUBMIT' }, w.tokens.firm)).status).toBe(200);
+    expect((await b.get(`/cases/${id}`)).text).not.toContain('id="return-reasons"');
+  });
+});

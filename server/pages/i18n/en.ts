@@ -610,6 +610,8 @@ export const en: Messages = {
     upload: 'Upload',
     uploadNew: 'Upload a new version',
     uploaded: (kind, v) => `Uploaded: ${kind} (version ${v}).`,
+    returnedTitle: 'Why the application was returned',
+    returnedIntro: (at: string) => `The reviewer returned this application on ${at}. Correct what follows, then resubmit:`,
     problemsTitle: 'Check before submitting',
     problemsIntro: (n) => `${n} problem${n === 1 ? '' : 's'} to fix before the application can be submitted:`,
     noProblems: 'The check passes: the application and its documents are complete and can be submitted.',

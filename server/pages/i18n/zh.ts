@@ -619,6 +619,8 @@ export const zh = {
     upload: '上传',
     uploadNew: '上传新版本',
     uploaded: (kind: string, v: number) => `已上传${kind}（第 ${v} 版）。`,
+    returnedTitle: '退回补正的理由',
+    returnedIntro: (at: string) => `审核人员于 ${at} 退回了本申请，请按以下理由补正后重新提交：`,
     problemsTitle: '提交前检查',
     problemsIntro: (n: number) => `还有 ${n} 个问题需要处理后才能提交：`,
     noProblems: '检查通过：信息和材料已齐全，可以提交。',
