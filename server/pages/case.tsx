@@ -18,7 +18,7 @@ import { Decisions, eventBodyFrom, FORM_FIELDS, toField, type Attempt } from './
 import { requireCsrf } from './csrf';
 import { nextStepOnCase } from './next-step';
 import { ExpertsPart, ObjectionsPart, REVIEW_EVENTS, reviewBodyFrom, reviewDataFor, reviewErrors } from './review';
-import { field, idParam, pageOf, render, serviceOf } from './page';
+import { field, idParam, pageOf, render, serviceOf, type PageCtx } from './page';
 import { FirmDocuments, firmDocumentPages, firmWorkFor, returnedFor, SubmissionCheck, type UploadAttempt } from './firm-docs';
 import { documentTypes } from '../../db/schema/cases';
 import type { AppContext } from '../context';
@@ -58,6 +58,7 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
         <StateBadge p={p} state={view.state} />
         {next ? <span safe>{` ${p.t.cases.next}${p.t.colon}${next}`}</span> : ''}
       </p>
+      <PolicyCheck p={p} view={view} />
       {done ? <p role="status" class="done" safe>{`${p.t.casePage.done} ${p.t.events[done]}`}</p> : ''}
       {news.saved ? <p role="status" class="done" safe>{p.t.application.saved}</p> : ''}
       {news.uploaded ? <p role="status" class="done" safe>{p.t.firmDocs.uploaded(p.t.docTypes[news.uploaded.type], news.uploaded.version)}</p> : ''}
@@ -73,6 +74,24 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
       <Timeline p={p} items={history.items} />
     </Layout>,
     status,
+  );
+}
+
+/**
+ * Where the insurer's check of the policy stands while the case is in review (the machine's
+ * insurance region), and, to the provincial reviewer, why there is no approval yet.
+ */
+function PolicyCheck({ p, view }: { p: PageCtx; view: Awaited<ReturnType<typeof getCase>> }) {
+  const value = view.stateValue as { inReview?: { insurance?: unknown } } | string;
+  const insurance = typeof value === 'object' ? value.inReview?.insurance : undefined;
+  if (typeof insurance !== 'string') return '';
+  const c = p.t.casePage;
+  const waits = view.state === 'provincial' && insurance !== 'verified' && (p.user?.roles.includes('provincial') ?? false);
+  return (
+    <p class="hint" id="policy-check">
+      <span safe>{`${c.policyCheck}${p.t.colon}${c.policyStatus[insurance] ?? insurance}`}</span>
+      {waits ? <strong safe>{` ${c.approveWaits}`}</strong> : ''}
+    </p>
   );
 }
 

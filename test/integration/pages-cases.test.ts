@@ -251,6 +251,31 @@ describe('case page', () => {
     }
   });
 
+  it("says where the insurer's check of the policy stands, and tells the provincial reviewer why there is no approval yet", async () => {
+    const id = await w.caseIn('provincial');
+    const line = async (who: 'provincial' | 'firm') => {
+      const text = (await (await signedIn(w.people[who].email)).get(`/cases/${id}`)).text;
+      const at = text.indexOf('id="policy-check"');
+      return at < 0 ? null : text.slice(at, text.indexOf('</p>', at));
+    };
+    expect(await line('provincial')).toContain('保单核验：待保险公司核验保单和保费发票');
+    expect(await line('provincial')).toContain('审核通过须待保险公司核验保单和保费发票。');
+    // the firm is told where the check stands, not the reviewer's reason to wait
+    expect(await line('firm')).not.toContain('审核通过须待');
+
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'POLICY_MISMATCH', reason: '保单号与发票不符' }, w.tokens.insurer)).status).toBe(200);
+    expect(await line('provincial')).toContain('保险公司核验不符，待企业更正后重新提交');
+  });
+
+  it('shows the policy verified, and the approval, once the insurer has checked it', async () => {
+    const id = await w.caseIn('provincial');
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'VERIFY_POLICY' }, w.tokens.insurer)).status).toBe(200);
+    const text = (await (await signedIn(w.people.provincial.email)).get(`/cases/${id}`)).text;
+    expect(text).toContain('保单核验：保险公司已核验');
+    expect(text).not.toContain('审核通过须待');
+    expect(text).toContain('<input type="hidden" name="type" value="APPROVE"/>');
+  });
+
   it("puts the API's reason next to an empty reason field, and changes nothing", async () => {
     const id = await w.caseIn('municipal');
     const b = await signedIn(w.people.municipal.email);

@@ -177,6 +177,9 @@ export const en: Messages = {
     untitled: '(no material name yet)',
   },
   casePage: {
+    policyCheck: 'Policy check',
+    policyStatus: { pendingVerification: 'the insurer has yet to verify the policy and the premium invoice', mismatch: 'the insurer found the policy does not match; the firm corrects it and resubmits', verified: 'verified by the insurer' } as Record<string, string>,
+    approveWaits: 'Approval waits for the insurer to verify the policy and the premium invoice.',
     summary: 'Summary',
     firm: 'Firm',
     firmUscc: "Firm's unified social credit code",

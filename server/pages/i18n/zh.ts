@@ -181,6 +181,9 @@ export const zh = {
     untitled: '（未填写材料名称）',
   },
   casePage: {
+    policyCheck: '保单核验',
+    policyStatus: { pendingVerification: '待保险公司核验保单和保费发票', mismatch: '保险公司核验不符，待企业更正后重新提交', verified: '保险公司已核验' } as Record<string, string>,
+    approveWaits: '审核通过须待保险公司核验保单和保费发票。',
     summary: '申请概要',
     firm: '申报企业',
     firmUscc: '企业统一社会信用代码',
