@@ -17,7 +17,7 @@ import type { ServiceContext } from '../context';
 import { statesWhereFirmMay } from '../../workflows/case/chart';
 import { Layout } from './layout';
 import { CsrfField, errorsAt, Field, FormProblems, FieldProblems } from './components/form';
-import { yuan } from './format';
+import { plainAmount, yuan } from './format';
 import { field, idParam, type PageCtx, pageOf, render, serviceOf } from './page';
 import { requireCsrf } from './csrf';
 
@@ -72,7 +72,7 @@ function bodyOf(v: Values, entryName: string | null, creating: boolean): Record<
   for (const name of TEXTS) if (!creating || v[name]?.trim()) put(name, v[name] ?? '');
   if (!v['material.name']?.trim() && entryName) put('material.name', entryName);
   for (const name of [...DATES, ...IDS]) if (v[name]?.trim()) put(name, v[name].trim());
-  for (const name of NUMBERS) if (v[name]?.trim()) put(name, v[name].replace(/[,，\s]/g, ''));
+  for (const name of NUMBERS) if (v[name]?.trim()) put(name, plainAmount(v[name]));
   for (const name of CHECKS) put(name, v[name] === 'on');
   const renewal = v.renewalOf?.trim() ? v.renewalOf.trim() : creating ? undefined : null;
   return {

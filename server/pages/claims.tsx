@@ -10,7 +10,7 @@ import { zodErrors } from '../http/problem';
 import { CsrfField, Field, FormProblems } from './components/form';
 import { DataTable } from './components/table';
 import { requireCsrf } from './csrf';
-import { date, yuan } from './format';
+import { date, plainAmount, yuan } from './format';
 import { field, idParam, type PageCtx, pageOf, serviceOf } from './page';
 
 // Claims (理赔) on the case page: the firm reports one under the policy of its approved case; the
@@ -114,6 +114,8 @@ export function ClaimsPart({ p, caseId, claims, mayReport, attempt }: { p: PageC
           { header: c.kind, text: (claim) => c.kinds[claim.kind] },
           { header: c.occurredOn, text: (claim) => date(claim.occurredOn, p.locale) },
           { header: c.amount, num: true, text: (claim) => yuan(claim.amount) },
+          // what happened, which the insurer decides on
+          { header: c.description, text: (claim) => claim.description },
           { header: c.state, cell: (claim) => <ClaimState p={p} claim={claim} /> },
         ]}
       />
@@ -139,7 +141,8 @@ export function claimForms(router: Router, show: Show) {
     const p = pageOf(res);
     const caseId = idParam(req.params.id, 'case');
     const values = { occurredOn: field(req, 'occurredOn'), kind: field(req, 'kind'), amount: field(req, 'amount'), description: field(req, 'description') };
-    const parsed = reportClaimSchema.safeParse(values, { reportInput: true });
+    // an amount may be typed as amounts are shown, with thousands separators
+    const parsed = reportClaimSchema.safeParse({ ...values, amount: plainAmount(values.amount) }, { reportInput: true });
     if (!parsed.success) return show(res, caseId, { form: 'report', values, errors: zodErrors(parsed.error, '') }, 400);
     try {
       await reportClaim(serviceOf(p), caseId, parsed.data);
@@ -158,7 +161,7 @@ export function claimForms(router: Router, show: Show) {
     const { caseId } = await getClaim(ctx, claimId);
     const type = field(req, 'type');
     const values = { amount: field(req, 'amount'), reference: field(req, 'reference'), reason: field(req, 'reason') };
-    const body = type === 'PAY' ? { type, amount: values.amount, reference: values.reference } : { type, reason: values.reason };
+    const body = type === 'PAY' ? { type, amount: plainAmount(values.amount), reference: values.reference } : { type, reason: values.reason };
     const form = `${claimId}:${type}`;
     const parsed = claimEventSchema.safeParse(body, { reportInput: true });
     if (!parsed.success) return show(res, caseId, { form, values, errors: zodErrors(parsed.error, '') }, 400);

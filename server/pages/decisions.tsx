@@ -4,6 +4,7 @@ import type { FieldError } from '../errors';
 import { caseEvents, type CaseEventType } from '../../workflows/case/events';
 import { CsrfField, Field, FormProblems } from './components/form';
 import { field, type PageCtx } from './page';
+import { plainAmount } from './format';
 
 // The decision forms of a case page, generated from the events the service allows the person now
 // (`allowedEvents`) and from each event's payload definition (workflows/case/events.ts): a field for
@@ -28,6 +29,8 @@ export function eventBodyFrom(req: Request, type: CaseEventType): Record<string,
     const text = field(req, key);
     if (CHECKS.includes(key as FieldName)) body[key] = text === 'on';
     else if (key === 'reasons') body.reasons = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).map((message) => ({ message }));
+    // an amount may be typed as amounts are shown, with thousands separators
+    else if (key === 'amount') body.amount = plainAmount(text);
     else if (text.trim() !== '' || !payloadOf(type)[key]?.isOptional()) body[key] = text;
   }
   return body;

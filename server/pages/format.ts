@@ -9,6 +9,9 @@ export function yuan(amount: string | null | undefined): string {
   return `${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${cents}`;
 }
 
+/** An amount as typed into a form, in the shape shown ("1,500,000.00", full-width commas, spaces): the API's "1500000.00". */
+export const plainAmount = (typed: string): string => typed.replace(/[,，\s]/g, '');
+
 /** A business date (YYYY-MM-DD): 2026年3月1日 in Chinese, 2026-03-01 in English. */
 export function date(iso: string | null | undefined, locale: Locale): string {
   if (!iso) return '—';

@@ -187,7 +187,8 @@ describe('inbox page', () => {
     const id = await w.caseIn('approved');
     const firm = await signedIn(w.people.firm.email);
     const page = await firm.get(`/cases/${id}`);
-    const filed = await firm.post(`/cases/${id}/claims`, { _csrf: PageClient.csrfOf(page.text), occurredOn: '2026-06-01', kind: 'quality', amount: '120000.00', description: '批次产品表面缺陷，用户退货' });
+    const filed = await firm.post(`/cases/${id}/claims`, { _csrf: PageClient.csrfOf(page.text), occurredOn: '2026-06-01', kind: 'quality', amount: '120,000.00', description: '批次产品表面缺陷，用户退货' });
+    // typed as amounts are shown, with thousands separators
     expect(filed.status).toBe(303);
     const inbox = await (await signedIn(w.people.insurer.email)).get('/inbox?limit=100');
     expect(inbox.text).toContain(`href="/cases/${id}"`);
@@ -378,20 +379,24 @@ describe('claims on the case page', () => {
     const page = await firm.get(`/cases/${id}`);
     expect(page.text).toContain('<h2 id="claims">理赔</h2>');
     const csrf = PageClient.csrfOf(page.text);
-    const wrong = await firm.post(`/cases/${id}/claims`, { _csrf: csrf, occurredOn: '2026-06-01', kind: 'quality', amount: '12,000', description: '批次产品表面缺陷，用户退货' });
+    const wrong = await firm.post(`/cases/${id}/claims`, { _csrf: csrf, occurredOn: '2026-06-01', kind: 'quality', amount: '12,000.001', description: '批次产品表面缺陷，用户退货' });
     expect(wrong.status).toBe(400);
     expect(wrong.text).toMatch(/id="cr-amount-error"/);
-    const filed = await firm.post(`/cases/${id}/claims`, { _csrf: csrf, occurredOn: '2026-06-01', kind: 'quality', amount: '120000.00', description: '批次产品表面缺陷，用户退货' });
+    const filed = await firm.post(`/cases/${id}/claims`, { _csrf: csrf, occurredOn: '2026-06-01', kind: 'quality', amount: '120,000.00', description: '批次产品表面缺陷，用户退货' });
+    // typed as amounts are shown, with thousands separators
     expect(filed.status).toBe(303);
     const listed = await t.api.get<{ items: { id: string; state: string }[] }>(`/cases/${id}/claims`, w.tokens.firm);
     const claim = listed.body.items[0];
     expect(claim?.state).toBe('reported');
+    expect((await t.api.get<{ items: { amount: string }[] }>(`/cases/${id}/claims`, w.tokens.firm)).body.items[0]?.amount).toBe('120000.00');
 
     const insurer = await signedIn(w.people.insurer.email);
     const seen = await insurer.get(`/cases/${id}`);
     expect(seen.text).toContain('待保险公司决定');
+    // the insurer reads what happened before deciding
+    expect(seen.text).toContain('批次产品表面缺陷，用户退货');
     expect(seen.text).not.toContain('id="claim-report"');
-    const paid = await insurer.post(`/claims/${claim?.id}/events`, { _csrf: PageClient.csrfOf(seen.text), caseId: id, type: 'PAY', amount: '100000.00', reference: 'PICC-PAY-1' });
+    const paid = await insurer.post(`/claims/${claim?.id}/events`, { _csrf: PageClient.csrfOf(seen.text), caseId: id, type: 'PAY', amount: '100，000.00', reference: 'PICC-PAY-1' });
     expect(paid.status).toBe(303);
     expect((await firm.get(`/cases/${id}`)).text).toContain('赔付 100,000.00 元（PICC-PAY-1）');
   });

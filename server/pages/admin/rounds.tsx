@@ -18,7 +18,7 @@ import { listEditions } from '../../catalogue/list';
 import { CsrfField, Field, FormProblems, errorsAt, FieldProblems } from '../components/form';
 import { DataTable } from '../components/table';
 import { requireCsrf } from '../csrf';
-import { date, yuan } from '../format';
+import { date, plainAmount, yuan } from '../format';
 import { idParam, type PageCtx, pageOf, problemText, render } from '../page';
 import { AdminLayout, adminOf, atFields, doneOf, problemsOf, statusOfProblem } from './common';
 import { beijing } from './clock';
@@ -142,7 +142,7 @@ const one = (v: string | string[] | undefined) => (Array.isArray(v) ? (v[0] ?? '
 // a number with a fraction goes as a number too, so that the schema says it is not whole, not that it is no number
 const whole = (s: string) => (/^-?\d+(\.\d+)?$/.test(s.trim()) ? Number(s.trim()) : s);
 // yuan may be typed with thousands separators, as the pages show them
-const money = (s: string) => s.replace(/[,，\s]/g, '');
+const money = plainAmount;
 // weights and the pass mark may have decimals
 const decimal = (s: string) => (/^-?\d+(\.\d+)?$/.test(s.trim()) ? Number(s.trim()) : s);
 const list = (v: string | string[] | undefined) => (Array.isArray(v) ? v : v ? [v] : []);
