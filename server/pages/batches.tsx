@@ -1,3 +1,4 @@
+import { actorLabel, actorNames } from './actors';
 import type { Request, Response, Router } from 'express';
 import multer from 'multer';
 import { eq } from 'drizzle-orm';
@@ -393,7 +394,7 @@ function StatementReport({ p, report }: { p: PageCtx; report: Statement }) {
   );
 }
 
-function BatchHistory({ p, items }: { p: PageCtx; items: History }) {
+function BatchHistory({ p, items, names }: { p: PageCtx; items: History; names: ReadonlyMap<string, string> }) {
   const b = p.t.batches;
   const who = (role: string | null) => (role && role in p.t.roles ? p.t.roles[role as keyof typeof p.t.roles] : p.t.actions.system);
   const said = (payload: Record<string, unknown>, type: string): string[] => {
@@ -417,7 +418,7 @@ function BatchHistory({ p, items }: { p: PageCtx; items: History }) {
             <li>
               <strong safe>{b.historyKinds[h.eventType] ?? h.eventType}</strong> <BatchBadge p={p} state={h.stateAfter} />
               <br />
-              <span class="muted" safe>{`${instant(h.at, p.locale)} · ${b.by(who(h.actorRole))}`}</span>
+              <span class="muted" safe>{`${instant(h.at, p.locale)} · ${b.by(actorLabel(who(h.actorRole), h.actorId ? names.get(h.actorId) : undefined))}`}</span>
               {said(h.payload, h.eventType).map((s) => (
                 <p safe>{s}</p>
               ))}
@@ -446,6 +447,8 @@ interface BatchPageProps {
   batch: BatchView;
   refused: Refused;
   history: History;
+  /** the names of the people in the history, for the reader who may read them (actors.ts) */
+  names: ReadonlyMap<string, string>;
   roundName: string;
   done: string | null;
   attempt?: Attempt | null;
@@ -454,7 +457,7 @@ interface BatchPageProps {
   statementErrors?: FieldError[];
 }
 
-function BatchPage({ p, batch, refused, history, roundName, done, attempt = null, settleAttempt = null, statement = null, statementErrors = [] }: BatchPageProps) {
+function BatchPage({ p, batch, refused, history, names, roundName, done, attempt = null, settleAttempt = null, statement = null, statementErrors = [] }: BatchPageProps) {
   const b = p.t.batches;
   const payer = isBatchPayer(serviceOf(p).user);
   const forms = FORM_EVENTS.filter((t) => batch.allowedEvents.includes(t));
@@ -583,17 +586,18 @@ function BatchPage({ p, batch, refused, history, roundName, done, attempt = null
       {settle ? <SettleForm p={p} batch={batch} attempt={settleAttempt} /> : ''}
       {payer && hasBankFile(batch.state) ? <StatementForm p={p} batch={batch} errors={statementErrors} /> : ''}
       {statement ? <StatementReport p={p} report={statement} /> : ''}
-      <BatchHistory p={p} items={history} />
+      <BatchHistory p={p} items={history} names={names} />
     </Layout>
   );
 }
 
-async function showBatch(res: Response, id: string, extra: Omit<BatchPageProps, 'p' | 'batch' | 'refused' | 'history' | 'roundName' | 'done'> & { done?: string | null }, status = 200) {
+async function showBatch(res: Response, id: string, extra: Omit<BatchPageProps, 'p' | 'batch' | 'refused' | 'history' | 'names' | 'roundName' | 'done'> & { done?: string | null }, status = 200) {
   const p = pageOf(res);
   const ctx = serviceOf(p);
   const { view, refused } = await getBatchWithRefusals(ctx, id);
   const [history, report] = await Promise.all([batchHistoryOf(ctx, id), roundNameOf(p, view.roundId)]);
-  await render(res, <BatchPage p={p} batch={view} refused={refused} history={history.items} roundName={report} done={extra.done ?? null} {...extra} />, status);
+  const names = await actorNames(p.app.db, p, history.items);
+  await render(res, <BatchPage p={p} batch={view} refused={refused} history={history.items} names={names} roundName={report} done={extra.done ?? null} {...extra} />, status);
 }
 
 async function roundNameOf(p: PageCtx, roundId: string): Promise<string> {

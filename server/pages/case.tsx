@@ -12,6 +12,7 @@ import { StateBadge } from './components/badge';
 import { casePartiesOf, Clocks, Documents, SubsidyPart, Summary } from './case-parts';
 import { caseSubsidyOf, type SubsidyView } from '../cases/subsidy-view';
 import { Timeline } from './timeline';
+import { actorNames } from './actors';
 import { chartStates } from '../../workflows/case/chart';
 import { claimForms, claimsFor, ClaimsPart, type ClaimAttempt } from './claims';
 import { Decisions, eventBodyFrom, FORM_FIELDS, toField, type Attempt } from './decisions';
@@ -49,6 +50,7 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
     reviewDataFor(ctx, view, new URL(p.url, 'http://page').searchParams.get('expert') ?? undefined),
     casePartiesOf(p.app.db, view),
   ]);
+  const names = await actorNames(p.app.db, p, history.items);
   const mayReport = (p.user?.roles.includes('firm') ?? false) && MONEY_STAGE.has(view.state);
   const next = nextStepOnCase(view, review.quorum, p.locale, p.t);
   await render(
@@ -71,7 +73,7 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
       {claims !== null && (claims.length > 0 || mayReport) ? <ClaimsPart p={p} caseId={id} claims={claims} mayReport={mayReport} attempt={claimAttempt} /> : ''}
       <Clocks p={p} view={view} />
       {work?.mayUpload ? <FirmDocuments p={p} caseId={id} docs={docs} work={work} attempt={news.upload ?? null} /> : <Documents p={p} docs={docs} />}
-      <Timeline p={p} items={history.items} />
+      <Timeline p={p} items={history.items} names={names} />
     </Layout>,
     status,
   );

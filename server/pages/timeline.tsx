@@ -2,6 +2,7 @@ import type { caseHistoryOf } from '../audit/verify';
 import { StateBadge } from './components/badge';
 import { instant } from './format';
 import type { PageCtx } from './page';
+import { actorLabel } from './actors';
 
 type History = Awaited<ReturnType<typeof caseHistoryOf>>['items'];
 
@@ -13,7 +14,7 @@ function saidIn(payload: Record<string, unknown>): string[] {
   return out;
 }
 
-export function Timeline({ p, items }: { p: PageCtx; items: History }) {
+export function Timeline({ p, items, names = new Map() }: { p: PageCtx; items: History; names?: ReadonlyMap<string, string> }) {
   const c = p.t.casePage;
   const what = (type: string) => p.t.historyKinds[type] ?? (type in p.t.events ? p.t.events[type as keyof typeof p.t.events] : type);
   const who = (role: string | null) => (role && role in p.t.roles ? p.t.roles[role as keyof typeof p.t.roles] : p.t.actions.system);
@@ -28,7 +29,7 @@ export function Timeline({ p, items }: { p: PageCtx; items: History }) {
             <li>
               <strong safe>{what(h.eventType)}</strong> <StateBadge p={p} state={h.stateAfter} />
               <br />
-              <span class="muted" safe>{`${instant(h.at, p.locale)} · ${c.by(who(h.actorRole))}`}</span>
+              <span class="muted" safe>{`${instant(h.at, p.locale)} · ${c.by(actorLabel(who(h.actorRole), h.actorId ? names.get(h.actorId) : undefined))}`}</span>
               {saidIn((h.payload ?? {}) as Record<string, unknown>).map((s) => (
                 <p safe>{s}</p>
               ))}

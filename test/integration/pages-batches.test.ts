@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { users } from '../../db/schema';
 import { shanghaiDate } from '../../server/calendar/dates';
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../support/use-app';
@@ -184,5 +186,15 @@ describe('the disbursement batch pages', () => {
     expect(entry('补偿资金已拨付')).toBe('财务');
     expect(entry('拨付批次获批')).toBe('财务');
     expect(entry('纳入拨付批次')).toBe('财务');
+
+    // finance reads who did each step, by name, on the batch and on the case: the four eyes
+    await t.app.db.update(users).set({ name: '财务甲' }).where(eq(users.id, w.people.finance.id));
+    await t.app.db.update(users).set({ name: '财务乙' }).where(eq(users.id, w.people.finance2.id));
+    const batchPage = (await a.get(path)).text;
+    const step = (label: string) => new RegExp(`<strong>${label}</strong>[\\s\\S]*?办理人：([^<]*)</span>`).exec(batchPage)?.[1];
+    expect(step('创建批次')).toBe('财务 财务甲');
+    expect(step('审批通过')).toBe('财务 财务乙');
+    const casePage = (await a.get(`/cases/${caseId}`)).text;
+    expect(new RegExp(`<strong>拨付批次获批</strong>[\\s\\S]*?操作人：([^<]*)</span>`).exec(casePage)?.[1]).toBe('财务 财务乙');
   });
 });

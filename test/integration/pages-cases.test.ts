@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { clocks } from '../../db/schema';
+import { clocks, users } from '../../db/schema';
 import { startTestApp, type TestApp } from '../support/app';
 import { makeWorld, type World } from '../support/world';
 import { PageClient } from '../support/pages';
@@ -275,6 +275,16 @@ describe('case page', () => {
     expect(text).toContain('保单核验：保险公司已核验');
     expect(text).not.toContain('审核通过须待');
     expect(text).toContain('<input type="hidden" name="type" value="APPROVE"/>');
+  });
+
+  it("names the person behind each history entry to the programme's staff, and only the role to the firm", async () => {
+    await t.app.db.update(users).set({ name: '市级审核员王五' }).where(eq(users.id, w.people.municipal.id));
+    const id = await w.caseIn('revision');
+    const reviewer = (await (await signedIn(w.people.municipal.email)).get(`/cases/${id}`)).text;
+    expect(reviewer).toContain('操作人：市级审核 市级审核员王五');
+    const firm = (await (await signedIn(w.people.firm.email)).get(`/cases/${id}`)).text;
+    expect(firm).toContain('操作人：市级审核');
+    expect(firm).not.toContain('市级审核员王五');
   });
 
   it("puts the API's reason next to an empty reason field, and changes nothing", async () => {
