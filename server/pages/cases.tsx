@@ -73,8 +73,10 @@ export function casesPage(router: Router) {
     if (!parsed.success) throw badRequest('the list query is invalid', zodErrors(parsed.error, 'query'));
     const q = parsed.data;
     const list = await listCases(serviceOf(p), q);
-    const empty = hasAny(p.user?.roles, ['firm']) ? p.t.cases.empty : p.t.cases.emptyReviewer;
     const filters = { state: q.state, roundId: q.roundId, city: q.city, insurance: q.insurance };
+    // a filter that matches nothing says so, rather than that there are no cases at all
+    const filtered = Object.values(filters).some((v) => v !== undefined && v !== '');
+    const empty = filtered ? p.t.cases.emptyFiltered : hasAny(p.user?.roles, ['firm']) ? p.t.cases.empty : p.t.cases.emptyReviewer;
     await render(
       res,
       <Layout p={p} title={p.t.cases.title}>

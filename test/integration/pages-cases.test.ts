@@ -87,6 +87,15 @@ describe('case list page', () => {
     expect(none.text).not.toContain('href="/cases/new"');
   });
 
+  it('says a filter matched nothing, and offers only states a case can be in', async () => {
+    const page = await (await signedIn(w.people.firm.email)).get('/cases?state=recovered');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('没有符合筛选条件的申请。');
+    expect(page.text).not.toContain('暂无申请。企业用户可点击');
+    expect(page.text).toContain('<option value="municipal"');
+    expect(page.text).not.toContain('<option value="inReview"');
+  });
+
   it('answers 400 with the reason for an unknown order', async () => {
     const page = await (await signedIn(w.people.firm.email)).get('/cases?sort=colour');
     expect(page.status).toBe(400);

@@ -57,4 +57,5 @@ export function activePaths(value: StateValue, prefix: readonly string[] = []): 
 }
 
 /** Every state a case's list can be filtered by, in the chart's order (the primary states of every version). */
-export const PRIMARY_STATES: readonly string[] = [...new Set(chartStates.map((s) => s.primary).filter((p): p is string => p !== null))];
+// (inReview is never a case's state: a case in review is in one of its review stages, which are listed)
+export const PRIMARY_STATES: readonly string[] = [...new Set(chartStates.map((s) => s.primary).filter((p): p is string => p !== null && p !== 'inReview'))];

@@ -162,6 +162,7 @@ export const en: Messages = {
     amount: 'Contract amount (yuan)',
     created: 'Opened',
     empty: 'No applications yet. A firm opens a draft with “New application”; drafts and submitted applications appear here.',
+    emptyFiltered: 'No application matches the filter.',
     emptyReviewer: 'No applications in your jurisdiction yet.',
     noNext: '—',
     expertNext: {

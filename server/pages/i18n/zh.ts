@@ -165,6 +165,7 @@ export const zh = {
     amount: '合同金额（元）',
     created: '创建日期',
     empty: '暂无申请。企业用户可点击“新建申请”填写申请草稿，草稿和已提交的申请都会显示在这里。',
+    emptyFiltered: '没有符合筛选条件的申请。',
     emptyReviewer: '您的辖区内暂无申请。',
     noNext: '—',
     /** the next step of an expert on the case (pages/next-step.ts), from their own assignment */
@@ -307,7 +308,7 @@ export const zh = {
     premium_invoice: '保费发票',
     premium_payment_proof: '保费支付凭证',
     test_report: '检测报告',
-    user_confirmation: '用户单位确认函',
+    user_confirmation: '用户单位应用证明',
     integrity_pledge: '诚信承诺书',
     other: '其他材料',
   } satisfies Record<DocumentType, string>,
