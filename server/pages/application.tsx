@@ -17,7 +17,7 @@ import type { ServiceContext } from '../context';
 import { statesWhereFirmMay } from '../../workflows/case/chart';
 import { Layout } from './layout';
 import { CsrfField, errorsAt, Field, FormProblems, FieldProblems } from './components/form';
-import { plainAmount, yuan } from './format';
+import { instant, plainAmount, yuan } from './format';
 import { field, idParam, type PageCtx, pageOf, render, serviceOf } from './page';
 import { requireCsrf } from './csrf';
 
@@ -191,13 +191,16 @@ function ApplicationForm({ p, view, values, errors, choices, picker }: { p: Page
     </div>
   );
   const action = view ? `/cases/${view.id}/edit` : '/cases/new';
-  const roundOptions = choices.rounds.map((r) => ({ value: r.id, label: `${r.name}（${r.year}）` }));
+  // a new application is opened in a round still taking them; each round says when it closes
+  const now = p.app.clock.now().toISOString();
+  const rounds = view ? choices.rounds : choices.rounds.filter((r) => now < r.closesAt);
+  const roundOptions = rounds.map((r) => ({ value: r.id, label: `${r.name}（${r.year}） · ${now < r.closesAt ? a.roundCloses(instant(r.closesAt, p.locale)) : a.roundClosed}` }));
   const insurerOptions = choices.insurers.map((i) => ({ value: i.id, label: i.name }));
   const entryErrors = errorsAt(errors, 'catalogueEntryId');
   return (
     <Layout p={p} title={view ? a.editTitle(view.number) : a.newTitle}>
       <p safe>{a.intro}</p>
-      {choices.rounds.length === 0 ? <p class="empty" safe>{a.noRounds}</p> : ''}
+      {rounds.length === 0 ? <p class="empty" safe>{a.noRounds}</p> : ''}
       <form method="post" action={action} class="application" novalidate>
         <CsrfField p={p} />
         {view ? <input type="hidden" name="version" value={String(view.version)} /> : ''}

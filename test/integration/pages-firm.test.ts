@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { cases, documents, enterpriseRegistrations, users } from '../../db/schema';
-import { randomUscc } from '../../seeds/factories';
+import { makeRound, randomUscc } from '../../seeds/factories';
 import { hashLinkToken } from '../../server/auth/emailed-link';
 import { pdfBytes } from '../fixtures/documents/files';
 import { confirmationTokensFor } from '../support/registration';
@@ -328,5 +328,15 @@ describe('a case returned for revision, on its page', () => {
     expect((await (await signedIn(w.people.municipal.email)).get(`/cases/${id}`)).text).not.toContain('id="return-reasons"');
     expect((await t.api.post(`/cases/${id}/events`, { type: 'RESUBMIT' }, w.tokens.firm)).status).toBe(200);
     expect((await b.get(`/cases/${id}`)).text).not.toContain('id="return-reasons"');
+  });
+});
+
+describe('the rounds a new application is offered', () => {
+  it('offers the rounds still taking applications, each with its closing time, and not a closed one', async () => {
+    const closed = await makeRound(t.app.db, { editionId: w.edition.id, name: `已截止批次-${randomUUID().slice(0, 6)}`, closesAt: new Date('2026-01-31T17:00:00+08:00') });
+    const page = await (await signedIn(w.people.firm.email)).get('/cases/new');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`${w.round.name}（2026） · 截止 2027年12月31日 23:59`);
+    expect(page.text).not.toContain(closed.name);
   });
 });
