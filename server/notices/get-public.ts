@@ -28,8 +28,12 @@ interface CaseRowOut extends Record<string, unknown> {
  * S computed by the round's rule from the case's figures (SPEC §6) — what the public is shown to
  * object to. The per-firm cap and a pro-rata reduction, applied in approval order, may lower it later.
  */
+const PROPOSING_STATES: ReadonlySet<string> = new Set(['awaitingNotice', 'notice', 'objection', 'reviewApproved']);
+
 function proposedFen(c: CaseRowOut): bigint | null {
   if (c.subsidy_fen !== null) return BigInt(c.subsidy_fen);
+  // a case that left the review (rejected on an objection upheld, withdrawn, lapsed) is proposed nothing
+  if (!PROPOSING_STATES.has(c.state)) return null;
   if (c.contract_fen === null || c.limit_fen === null || c.premium_fen === null) return null;
   try {
     return computeSubsidy(

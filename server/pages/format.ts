@@ -9,8 +9,19 @@ export function yuan(amount: string | null | undefined): string {
   return `${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${cents}`;
 }
 
-/** An amount as typed into a form, in the shape shown ("1,500,000.00", full-width commas, spaces): the API's "1500000.00". */
-export const plainAmount = (typed: string): string => typed.replace(/[,，\s]/g, '');
+// digits grouped by threes with one kind of separator — commas, full-width commas or spaces — as amounts are shown
+const GROUPED = /^\d{1,3}([,，\s])\d{3}(?:\1\d{3})*(?:\.\d+)?$/;
+
+/**
+ * An amount as typed into a form in the shape shown ("1,500,000.00", full-width commas, spaces):
+ * the API's "1500000.00". Separators count only where they group thousands: anything else
+ * ("1,2,3", a decimal comma "1234,56") is passed on as typed, for the API's schema to refuse,
+ * never read as another amount.
+ */
+export function plainAmount(typed: string): string {
+  const text = typed.trim();
+  return GROUPED.test(text) ? text.replace(/[,，\s]/g, '') : text;
+}
 
 /** A business date (YYYY-MM-DD): 2026年3月1日 in Chinese, 2026-03-01 in English. */
 export function date(iso: string | null | undefined, locale: Locale): string {

@@ -51,7 +51,8 @@ async function roundLines(p: PageCtx): Promise<RoundLine[]> {
           calculated: f.lines.length,
           // what is committed counts too: a budget lowered below it is overspent, whatever is left to reduce
           overBudget: r.budgetFen !== null && f.committedFen + f.totalFen > r.budgetFen,
-          reducible: f.totalFen > f.availableFen,
+          // something left to share: with nothing left, a reduction would set every calculated case to zero
+          reducible: f.totalFen > f.availableFen && f.availableFen > 0n,
         };
       }),
     ),

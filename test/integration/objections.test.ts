@@ -202,6 +202,9 @@ describe('resolving objections', () => {
     const late = await t.api.post<{ errors: { code: string }[] }>(`/public/notices/${noticeId}/objections`, { caseId, name: '赵六', reason: '这是一条足够长的异议理由' });
     expect(late.status).toBe(422);
     expect(late.body.errors[0]?.code).toBe('objection.caseDecided');
+    // the notice proposes it nothing any more
+    const notice = await t.api.get<{ cases: { caseId: string; proposedSubsidy: string | null }[] }>(`/public/notices/${noticeId}`);
+    expect(notice.body.cases).toEqual([expect.objectContaining({ caseId, proposedSubsidy: null })]);
   });
 
   it('keeps the case held until the last of several objections is resolved', async () => {

@@ -401,6 +401,10 @@ describe('claims on the case page', () => {
     const wrong = await firm.post(`/cases/${id}/claims`, { _csrf: csrf, occurredOn: '2026-06-01', kind: 'quality', amount: '12,000.001', description: '批次产品表面缺陷，用户退货' });
     expect(wrong.status).toBe(400);
     expect(wrong.text).toMatch(/id="cr-amount-error"/);
+    // a comma that groups no thousands (a decimal comma) is refused, not read as another amount
+    const decimalComma = await firm.post(`/cases/${id}/claims`, { _csrf: csrf, occurredOn: '2026-06-01', kind: 'quality', amount: '1234,56', description: '批次产品表面缺陷，用户退货' });
+    expect(decimalComma.status).toBe(400);
+    expect((await t.api.get<{ items: unknown[] }>(`/cases/${id}/claims`, w.tokens.firm)).body.items).toEqual([]);
     const filed = await firm.post(`/cases/${id}/claims`, { _csrf: csrf, occurredOn: '2026-06-01', kind: 'quality', amount: '120,000.00', description: '批次产品表面缺陷，用户退货' });
     // typed as amounts are shown, with thousands separators
     expect(filed.status).toBe(303);

@@ -60,6 +60,18 @@ describe('the money page', () => {
     expect(row).not.toContain('提出按比例核减方案');
   });
 
+  it('offers no reduction when the budget is spent and calculated cases wait: it would set every one of them to zero', async () => {
+    const own = await makeWorld(t.app.db, t.api, t.app);
+    const batched = await own.caseIn('approved');
+    await own.caseIn('approved');
+    expect((await t.api.post('/disbursements', { roundId: own.round.id, caseIds: [batched] }, own.tokens.finance)).status).toBe(201);
+    await t.app.db.update(rounds).set({ budgetFen: 100_000_000n }).where(eq(rounds.id, own.round.id));
+    const page = await (await signedIn(own.people.finance.email)).get('/money');
+    const row = page.text.slice(page.text.indexOf(own.round.name), page.text.indexOf('</tr>', page.text.indexOf(own.round.name)));
+    expect(row).toContain('超出预算');
+    expect(row).not.toContain('提出按比例核减方案');
+  });
+
   it('refuses a proposal or an approval without its form token, and changes nothing', async () => {
     await w.caseIn('approved');
     await t.app.db.update(rounds).set({ budgetFen: 150_000_000n }).where(eq(rounds.id, w.round.id));
