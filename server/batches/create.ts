@@ -14,7 +14,7 @@ import { formatYuan } from '../domain/money';
 import { cities } from '../domain/cities';
 import { tellCases } from '../cases/system-events';
 import { batchWorkflow } from './workflow';
-import { COMMITTED_STATES, lockRoundReduction } from '../pro-rata/figures';
+import { committedFen, lockRoundReduction } from '../pro-rata/figures';
 import { presentBatch } from './get';
 
 /** At most this many cases to a batch: each is moved in the batch's one transaction. */
@@ -198,20 +198,16 @@ async function checkMembers(tx: Tx, caseIds: readonly string[], input: CreateBat
  * which shares what is left of the budget among the calculated cases.
  */
 async function checkBudget(tx: Tx, roundId: string, budgetFen: bigint, members: readonly Member[], input: CreateBatchInput): Promise<void> {
-  const [row] = await tx
-    .select({ fen: sql<string>`coalesce(sum(${cases.subsidyFen}), 0)::text` })
-    .from(cases)
-    .where(and(eq(cases.roundId, roundId), inArray(cases.state, [...COMMITTED_STATES])));
-  const committedFen = BigInt(row?.fen ?? '0');
+  const committed = await committedFen(tx, roundId);
   const addingFen = members.reduce((sum, m) => sum + m.subsidyFen, 0n);
-  if (committedFen + addingFen <= budgetFen) return;
-  const [adding, committed, budget, over] = [addingFen, committedFen, budgetFen, committedFen + addingFen - budgetFen].map(formatYuan);
+  if (committed + addingFen <= budgetFen) return;
+  const [adding, already, budget, over] = [addingFen, committed, budgetFen, committed + addingFen - budgetFen].map(formatYuan);
   throw unprocessable('the batch would pay more than the round\'s budget (拨付总额将超出本批次预算)', [
     {
       path: input.caseIds !== undefined ? 'caseIds' : 'city',
       code: 'batch.overBudget',
-      message: `the batch's ${adding} yuan, with the ${committed} yuan already committed, passes the round's budget of ${budget} yuan by ${over} yuan: apply a pro-rata reduction first (POST /rounds/${roundId}/pro-rata), or take fewer cases`,
-      messageZh: `本拨付批次 ${adding} 元，加上已纳入拨付的 ${committed} 元，将超出本批次预算 ${budget} 元（超出 ${over} 元）：请先按比例核减，或减少纳入的申请`,
+      message: `the batch's ${adding} yuan, with the ${already} yuan already committed, passes the round's budget of ${budget} yuan by ${over} yuan: apply a pro-rata reduction first (POST /rounds/${roundId}/pro-rata), or take fewer cases`,
+      messageZh: `本拨付批次 ${adding} 元，加上已纳入拨付的 ${already} 元，将超出本批次预算 ${budget} 元（超出 ${over} 元）：请先按比例核减，或减少纳入的申请`,
     },
   ]);
 }

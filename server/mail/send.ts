@@ -122,7 +122,9 @@ export async function sendDeliveries(
   const byError = new Map<string, { id: string }[]>();
   for (const r of refused) {
     const text = String(r.error).slice(0, 500);
-    byError.set(text, [...(byError.get(text) ?? []), r]);
+    const same = byError.get(text);
+    if (same) same.push(r);
+    else byError.set(text, [r]);
   }
   for (const [lastError, rows] of byError) {
     await app.db

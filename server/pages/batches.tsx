@@ -1,4 +1,3 @@
-import { actorLabel, actorNames } from './actors';
 import type { Request, Response, Router } from 'express';
 import multer from 'multer';
 import { eq } from 'drizzle-orm';
@@ -25,6 +24,7 @@ import { CsrfField, Field, FormProblems, errorsAt } from './components/form';
 import { NextPage } from './components/pager';
 import { DataTable } from './components/table';
 import { requireCsrf } from './csrf';
+import { actorLabel, actorNames } from './actors';
 import { date, instant, yuan } from './format';
 import { field, idParam, type PageCtx, pageOf, problemsOf, problemText, render, serviceOf, statusOfProblem } from './page';
 

@@ -23,6 +23,7 @@ import { field, idParam, pageOf, render, serviceOf, type PageCtx } from './page'
 import { FirmDocuments, firmDocumentPages, firmWorkFor, returnedFor, SubmissionCheck, type UploadAttempt } from './firm-docs';
 import { documentTypes } from '../../db/schema/cases';
 import type { AppContext } from '../context';
+import type { CaseView } from '../cases/present';
 
 const isEventType = (s: unknown): s is CaseEventType => (CASE_EVENT_TYPES as readonly unknown[]).includes(s);
 
@@ -83,7 +84,7 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
  * Where the insurer's check of the policy stands while the case is in review (the machine's
  * insurance region), and, to the provincial reviewer, why there is no approval yet.
  */
-function PolicyCheck({ p, view }: { p: PageCtx; view: Awaited<ReturnType<typeof getCase>> }) {
+function PolicyCheck({ p, view }: { p: PageCtx; view: CaseView }) {
   const value = view.stateValue as { inReview?: { insurance?: unknown } } | string;
   const insurance = typeof value === 'object' ? value.inReview?.insurance : undefined;
   if (typeof insurance !== 'string') return '';

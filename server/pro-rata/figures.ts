@@ -16,6 +16,15 @@ export const REDUCIBLE_STATE = 'calculated';
  */
 export const COMMITTED_STATES = ['batched', 'paymentApproved', 'paid', 'recovery', 'recovered'] as const;
 
+/** The round's committed money (COMMITTED_STATES), summed in the database. */
+export async function committedFen(tx: Tx, roundId: string): Promise<bigint> {
+  const [row] = await tx
+    .select({ fen: sql<string>`coalesce(sum(${cases.subsidyFen}), 0)::text` })
+    .from(cases)
+    .where(and(eq(cases.roundId, roundId), inArray(cases.state, [...COMMITTED_STATES])));
+  return BigInt(row?.fen ?? '0');
+}
+
 export interface ProRataLine {
   caseId: string;
   caseNumber: string;
