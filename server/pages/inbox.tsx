@@ -23,6 +23,7 @@ function Due({ p, due }: { p: PageCtx; due: Task['due'] }) {
   return (
     <>
       <span safe>{date(due.dueOn, p.locale)}</span>
+      {due.kind === 'roundClosing' ? <span class="muted" safe>{` (${p.t.inbox.roundCloses})`}</span> : ''}
       {due.provisional ? <span class="muted" safe>{` (${p.t.casePage.provisional})`}</span> : ''}
       {due.overdue ? (
         <>

@@ -17,7 +17,7 @@ export const CLAIMER_ROLES = ['municipal', 'provincial', 'insurer', 'finance'] a
  */
 export async function claimTask(ctx: ServiceContext, caseId: string) {
   return ctx.app.db.transaction(async (tx) => {
-    const waiting = waitingFor(ctx.user);
+    const waiting = waitingFor(ctx.user, ctx.app.clock.now());
     const rows = waiting.length
       ? ((await tx.execute(sql`select cases.id, ${taskPath(waiting)} as task, ${taskRole(waiting)} as role from cases
           where cases.id = ${caseId} and (${or(...waiting.map((w) => w.when))}) for update of cases`)) as unknown as { task: string; role: string }[])

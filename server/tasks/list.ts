@@ -28,6 +28,8 @@ export interface Waiting {
   task: string;
   taskZh: string;
   clock: string | null;
+  /** the round's closing is the deadline, and the task leaves the inbox once the round has closed */
+  byRoundClose: boolean;
 }
 
 /** Where a state lives in the row: the indexed state column, or the snapshot for a parallel region. */
@@ -39,14 +41,26 @@ function inState(path: readonly string[], primary: string | null): SQL {
   return sql`(${cases.snapshot}->'value') #>> ${region}::text[] = ${path.at(-1)}`;
 }
 
-export function waitingFor(user: User): Waiting[] {
+/** The case's round still takes submissions at `now` (SUBMIT's rule, server/cases/readiness.ts). */
+const roundOpenAt = (now: Date) =>
+  sql`(${cases.submittedAt} is not null or exists (select 1 from rounds r where r.id = ${cases.roundId} and r.closes_at > ${now.toISOString()}::timestamptz))`;
+
+export function waitingFor(user: User, now: Date): Waiting[] {
   return user.roles.flatMap((role) => {
     // an expert's task is their own open assignment, not every case they were assigned to
     const jurisdiction = role === 'expert' ? holdsAssignment(user, OPEN) : visibleAs(role, user);
     if (!jurisdiction) return [];
     return inboxTasks
       .filter((t) => t.role === role)
-      .map((t) => ({ when: sql`(${jurisdiction} and ${inState(t.path, t.primary)})`, role, path: t.path.join('.'), task: t.label.en, taskZh: t.label.zh, clock: t.urgentBy ?? null }));
+      .map((t) => ({
+        when: sql`(${jurisdiction} and ${inState(t.path, t.primary)}${t.byRoundClose ? sql` and ${roundOpenAt(now)}` : sql``})`,
+        role,
+        path: t.path.join('.'),
+        task: t.label.en,
+        taskZh: t.label.zh,
+        clock: t.urgentBy ?? null,
+        byRoundClose: t.byRoundClose === true,
+      }));
   });
 }
 
@@ -89,7 +103,8 @@ type TaskRow =
 
 /** GET /tasks: my inbox, soonest deadline first, overdue ones marked; cases, and claims to decide. */
 export async function listTasks(ctx: ServiceContext, q: z.output<typeof tasksQuerySchema>) {
-  const waiting = waitingFor(ctx.user);
+  const now = ctx.app.clock.now();
+  const waiting = waitingFor(ctx.user, now);
   const after = q.cursor ? decode(q.cursor) : null;
   const claimRows = claimTaskRows(ctx.user, after, NO_DUE, q.limit + 1);
   const sources = [...(waiting.length > 0 ? [caseTaskRows(ctx, waiting, after, q.limit + 1)] : []), ...(claimRows ? [claimRows] : [])];
@@ -101,7 +116,7 @@ export async function listTasks(ctx: ServiceContext, q: z.output<typeof tasksQue
   const rows = (await ctx.app.db.execute(query)) as unknown as TaskRow[];
   const page = rows.slice(0, q.limit);
   const calendar = await ctx.app.calendar.get(ctx.app.db);
-  const today = shanghaiDate(ctx.app.clock.now());
+  const today = shanghaiDate(now);
   const last = page.at(-1);
   return {
     items: page.map((r) => ({
@@ -138,6 +153,7 @@ function caseTaskRows(ctx: ServiceContext, waiting: readonly Waiting[], after: C
   const task = firstOf(waiting, (w) => w.task);
   const taskZh = firstOf(waiting, (w) => w.taskZh);
   const clock = firstOf(waiting, (w) => w.clock);
+  const byRoundClose = sql`case ${sql.join(waiting.map((w) => sql`when ${w.when} then ${sql.raw(String(w.byRoundClose))}`), sql` `)} end`;
   const role = taskRole(waiting);
   return sql`
     select cases.id, cases.id as case_id, null::uuid as claim_id, cases.number, cases.state, ${task} as task, ${taskZh} as task_zh,
@@ -149,12 +165,17 @@ function caseTaskRows(ctx: ServiceContext, waiting: readonly Waiting[], after: C
     left join task_claims claim on claim.case_id = cases.id and claim.role = ${role}
     left join users claimer on claimer.id = claim.user_id
     left join lateral (
-      select kind, due_on, due_at, overdue, provisional, status from clocks
+      (select kind, due_on, due_at, overdue, provisional, status from clocks
       where owner_id = cases.id and status in ('running', 'paused', 'expired')
         and kind = ${clock}
         -- a clock per assignee (an expert's own) is the task of that person only
         and (assignee_id is null or assignee_id = ${ctx.user.id})
-      order by started_at desc limit 1
+      order by started_at desc limit 1)
+      union all
+      -- a draft is due when its round closes: the last day is the Beijing date of the closing's last moment
+      (select 'roundClosing', ((r.closes_at - interval '1 millisecond') at time zone 'Asia/Shanghai')::date, r.closes_at, false, false, 'running'::text
+      from rounds r where r.id = cases.round_id and ${byRoundClose})
+      limit 1
     ) k on true
     where (${sql.join(waiting.map((w) => w.when), sql` or `)})
       ${after ? sql`and (coalesce(k.due_at, ${NO_DUE}::timestamptz), cases.id) > (${after.due}::timestamptz, ${after.id}::uuid)` : sql``}

@@ -5,7 +5,7 @@ import { dateOut, idOut, instantOut, nextCursorOut } from '../domain/formats';
 
 const dueSchema = z
   .strictObject({
-    kind: z.string().meta({ description: 'the deadline: revision, municipalReview or provincialReview' }),
+    kind: z.string().meta({ description: 'the deadline: the clock of the step (revision, municipalReview, provincialReview, expertReview, objection), or roundClosing for a draft, due when its round stops taking submissions' }),
     dueOn: dateOut('the last working day, Asia/Shanghai'),
     dueAt: instantOut('the end of dueOn in Asia/Shanghai'),
     overdue: z.boolean(),
@@ -34,7 +34,7 @@ const taskSchema = z
     taskZh: z.string().meta({ description: '待办事项', example: '市级初审' }),
     materialName: z.string().nullable(),
     firmName: z.string(),
-    due: dueSchema.nullable().meta({ description: 'the deadline of the task; null when the task has none (a draft, a policy to verify)' }),
+    due: dueSchema.nullable().meta({ description: 'the deadline of the task; null when the task has none (a policy to verify); a draft is due when its round closes, and leaves the list once the round has closed' }),
     claimedBy: claimSchema.nullable().meta({ description: 'who took this task from the shared inbox; null when nobody has' }),
   })
   .meta({ id: 'Task' });

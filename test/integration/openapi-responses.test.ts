@@ -141,10 +141,13 @@ describe('real answers match their documented schemas', () => {
     expect(page.body.nextCursor).toEqual(expect.any(String));
     conforms(await t.api.get('/cases', w.tokens.provincial), 200, caseListSchema, 'GET /cases');
 
-    // the firm's drafts have no deadline, the city reviewer's review has one
-    const firmTasks = await t.api.get<{ items: { due: unknown }[] }>('/tasks', w.tokens.firm);
+    // the firm's drafts are due when the round closes, the city reviewer's review has its clock, the insurer's check has no deadline
+    const firmTasks = await t.api.get<{ items: { due: { kind: string } | null }[] }>('/tasks', w.tokens.firm);
     conforms(firmTasks, 200, taskListSchema, 'GET /tasks');
-    expect(firmTasks.body.items.some((i) => i.due === null)).toBe(true);
+    expect(firmTasks.body.items.some((i) => i.due?.kind === 'roundClosing')).toBe(true);
+    const insurerTasks = await t.api.get<{ items: { due: unknown }[] }>('/tasks', w.tokens.insurer);
+    conforms(insurerTasks, 200, taskListSchema, 'GET /tasks');
+    expect(insurerTasks.body.items.some((i) => i.due === null)).toBe(true);
     const reviewTasks = await t.api.get<{ items: { due: unknown }[] }>('/tasks', w.tokens.municipal);
     conforms(reviewTasks, 200, taskListSchema, 'GET /tasks');
     expect(reviewTasks.body.items.some((i) => i.due !== null)).toBe(true);

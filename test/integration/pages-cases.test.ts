@@ -172,6 +172,14 @@ describe('inbox page', () => {
     expect(expert.text).not.toContain('/claim"');
   });
 
+  it("dates a firm's draft on its dashboard by the round's last day to submit", async () => {
+    const id = await w.createCase();
+    const home = await (await signedIn(w.people.firm.email)).get('/');
+    const row = home.text.slice(home.text.indexOf(`href="/cases/${id}"`));
+    expect(row.slice(0, row.indexOf('</tr>'))).toMatch(/2027年12月31日.*批次截止受理/s);
+    expect(row.slice(0, row.indexOf('</tr>'))).not.toContain('无时限');
+  });
+
   it('refuses taking a task without the form token, to a firm and to an expert, whose tasks are their own', async () => {
     const id = await w.caseIn('municipal');
     const me = await signedIn(w.people.municipal.email);

@@ -2,6 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { sweepDue } from '../../server/engine/timers';
 import { SettableClock } from '../../server/clock';
 import { useTestApp } from '../support/use-app';
+import { eq } from 'drizzle-orm';
+import { rounds } from '../../db/schema';
+import { shanghaiDate } from '../../server/calendar/workdays';
+
+const DAY = 86_400_000;
 
 interface Task {
   caseId: string;
@@ -35,11 +40,43 @@ describe('GET /tasks', () => {
     const returned = await w.submittedCase();
     await t.api.post(`/cases/${returned}/events`, { type: 'RETURN', reasons: [{ message: '补充发票' }] }, w.tokens.municipal);
     const items = (await inbox(w.tokens.firm)).items;
-    expect(items).toContainEqual(expect.objectContaining({ caseId: draft, state: 'draft', due: null }));
+    // a draft is due when its round stops taking submissions (2027-12-31 23:59:59 Beijing time)
+    expect(items).toContainEqual(
+      expect.objectContaining({
+        caseId: draft,
+        state: 'draft',
+        due: { kind: 'roundClosing', dueOn: '2027-12-31', dueAt: '2027-12-31T15:59:59.000Z', overdue: false, provisional: false, status: 'running', remainingWorkingDays: expect.any(Number) },
+      }),
+    );
     expect(items).toContainEqual(expect.objectContaining({ caseId: returned, state: 'revision', due: expect.objectContaining({ kind: 'revision' }) }));
-    // deadlines first, undated drafts last
+    // the sooner deadline first: the revision's working days before the round's closing
     expect(items.findIndex((i) => i.caseId === returned)).toBeLessThan(items.findIndex((i) => i.caseId === draft));
     expect((await inbox(w.tokens.otherFirm)).items.map((i) => i.caseId)).not.toContain(draft);
+  });
+
+  it("dates a draft by its round's last day, and drops it once the round has closed", async () => {
+    const draft = await w.createCase();
+    const returned = await w.submittedCase();
+    await t.api.post(`/cases/${returned}/events`, { type: 'RETURN', reasons: [{ message: '补充发票' }] }, w.tokens.municipal);
+    const now = t.app.clock.now();
+    // closing at midnight Beijing time: the last day to submit is the day before
+    const closes = new Date(Date.parse(`${shanghaiDate(new Date(now.getTime() + 2 * DAY))}T00:00:00+08:00`));
+    await t.app.db.update(rounds).set({ closesAt: closes }).where(eq(rounds.id, w.round.id));
+    try {
+      const due = (await inbox(w.tokens.firm)).items.find((i) => i.caseId === draft)?.due;
+      expect(due).toMatchObject({ kind: 'roundClosing', dueOn: shanghaiDate(new Date(closes.getTime() - 1)), dueAt: closes.toISOString(), overdue: false });
+      // now sooner than the revision's clock
+      const items = (await inbox(w.tokens.firm)).items;
+      expect(items.findIndex((i) => i.caseId === draft)).toBeLessThan(items.findIndex((i) => i.caseId === returned));
+      // at the closing moment SUBMIT is refused, and the draft is no longer a task; a returned application still is
+      await t.app.db.update(rounds).set({ closesAt: now }).where(eq(rounds.id, w.round.id));
+      const after = (await inbox(w.tokens.firm)).items.map((i) => i.caseId);
+      expect(after).not.toContain(draft);
+      expect(after).toContain(returned);
+      expect((await t.api.post(`/cases/${draft}/events`, { type: 'SUBMIT' }, w.tokens.firm)).status).toBe(422);
+    } finally {
+      await t.app.db.update(rounds).set({ closesAt: w.round.closesAt }).where(eq(rounds.id, w.round.id));
+    }
   });
 
   it('moves the case to the provincial inbox once the city approves', async () => {

@@ -4,7 +4,7 @@ export const draft = caseSetup.createStateConfig({
   meta: {
     may: { SUBMIT: ['firm'], WITHDRAW: ['firm'] },
     can: ['edit', 'upload'],
-    task: { role: 'firm', label: { zh: '完善并提交申请', en: 'complete and submit the application' } },
+    task: { role: 'firm', label: { zh: '完善并提交申请', en: 'complete and submit the application' }, byRoundClose: true },
   },
   on: {
     SUBMIT: {

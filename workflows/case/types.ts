@@ -104,9 +104,10 @@ export interface CaseStateMeta {
   can?: readonly Capability[];
   /**
    * the inbox task of the role that acts here, and the clock that makes it urgent; `via` when the
-   * step is taken on another aggregate (a notice is published for the case), not by a case event
+   * step is taken on another aggregate (a notice is published for the case), not by a case event;
+   * `byRoundClose` when the round's closing is the task's deadline, after which it cannot be done
    */
-  task?: { role: Role; label: Label; urgentBy?: ClockKind; via?: 'notice' | 'batch' };
+  task?: { role: Role; label: Label; urgentBy?: ClockKind; via?: 'notice' | 'batch'; byRoundClose?: true };
   /** an application that ended here no longer counts as live (duplicates, renewal chains) */
   dead?: true;
 }
