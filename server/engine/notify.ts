@@ -16,6 +16,8 @@ export interface NotifyParams {
   assigneeId?: string | null;
   reason?: string;
   dueOn?: string;
+  /** further words a template declares beyond the case's (a deadline's name in each language) */
+  vars?: Readonly<Record<string, string>>;
 }
 
 /** Writes the in-app notification, one email delivery per person, and the outbox rows that send them. */
@@ -64,5 +66,5 @@ function toGroupsStatement(s: EffectScope, p: NotifyParams, data: Record<string,
 // an owner's own words (a notice's number) travel beside the case words its templates may use
 function caseVarsFor(s: EffectScope, p: NotifyParams): CaseVars & Record<string, string> {
   const { caseNumber = '', firmName = '', materialName = '', link = '' } = s.mailVars;
-  return { ...s.mailVars, caseNumber, firmName, materialName, link, reason: p.reason ?? '', dueOn: p.dueOn ?? '' };
+  return { ...s.mailVars, ...p.vars, caseNumber, firmName, materialName, link, reason: p.reason ?? '', dueOn: p.dueOn ?? '' };
 }

@@ -11,7 +11,8 @@ import { workflowFor } from '../workflows';
 import type { Loaded, WorkflowRow } from './workflow';
 import type { ClockKindSpec } from '../../workflows/kernel/clock-spec';
 
-const labelOf = (spec: ClockKindSpec) => `${spec.label.zh} (${spec.label.en})`;
+/** The deadline's name in each language, for the reminder's and the overdue notice's two texts. */
+const deadlineOf = (spec: ClockKindSpec) => ({ deadlineZh: spec.label.zh, deadlineEn: spec.label.en });
 
 /**
  * How many timers one sweep fires at once, each in its own transaction on its own pooled
@@ -88,14 +89,14 @@ async function fire(app: AppContext, timerId: string, claim: boolean): Promise<O
       if (clock.dueAt.getTime() <= now.getTime()) return 'fired';
       await tx.insert(clockEvents).values({ clockId: clock.id, kind: 'remind', at: now, data });
       const scope = await workflow.effectScope(tx, loaded, now, null);
-      await notify(scope, { template: spec.mail?.reminder ?? 'clock.reminder', to: spec.remind, assigneeId: clock.assigneeId, reason: labelOf(spec), dueOn: clock.dueOn });
+      await notify(scope, { template: spec.mail?.reminder ?? 'clock.reminder', to: spec.remind, assigneeId: clock.assigneeId, vars: deadlineOf(spec), dueOn: clock.dueOn });
       return 'fired';
     }
     await tx.update(clocks).set({ status: 'expired', overdue: true }).where(eq(clocks.id, clock.id));
     await tx.insert(clockEvents).values({ clockId: clock.id, kind: 'expire', at: now, data: {} });
     if (spec.onExpiry === 'overdue') {
       const scope = await workflow.effectScope(tx, loaded, now, null);
-      await notify(scope, { template: spec.mail?.overdue ?? 'clock.overdue', to: spec.escalate, assigneeId: clock.assigneeId, reason: labelOf(spec), dueOn: clock.dueOn });
+      await notify(scope, { template: spec.mail?.overdue ?? 'clock.overdue', to: spec.escalate, assigneeId: clock.assigneeId, vars: deadlineOf(spec), dueOn: clock.dueOn });
       return 'fired';
     }
     // the event's own preparation builds what its effects need

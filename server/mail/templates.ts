@@ -17,6 +17,9 @@ export interface Template {
 export const caseVars = ['caseNumber', 'firmName', 'materialName', 'link', 'reason', 'dueOn'] as const;
 export type CaseVars = Record<(typeof caseVars)[number], string>;
 
+/** A case deadline's reminder and overdue notice: the case's words and the deadline's name in each language. */
+export const clockVars = [...caseVars, 'deadlineZh', 'deadlineEn'] as const;
+
 /** A round's reminders (not about one case) are rendered with these. */
 export const roundVars = ['roundName', 'closesAt', 'draftCount', 'link'] as const;
 export type RoundVars = Record<(typeof roundVars)[number], string>;
@@ -319,16 +322,18 @@ export const templates = {
   'clock.reminder': t(
     { zh: '提醒：申请 {{caseNumber}} 将于 {{dueOn}} 到期', en: 'Reminder: application {{caseNumber}} is due {{dueOn}}' },
     {
-      zh: '申请 {{caseNumber}}（{{firmName}}，{{materialName}}）的{{reason}}期限为 {{dueOn}}，请及时处理。',
-      en: 'The {{reason}} deadline of application {{caseNumber}} ({{firmName}}, {{materialName}}) is {{dueOn}}.',
+      zh: '申请 {{caseNumber}}（{{firmName}}，{{materialName}}）的{{deadlineZh}}期限为 {{dueOn}}，请及时处理。',
+      en: 'The {{deadlineEn}} deadline of application {{caseNumber}} ({{firmName}}, {{materialName}}) is {{dueOn}}.',
     },
+    clockVars,
   ),
   'clock.overdue': t(
     { zh: '督办：申请 {{caseNumber}} 已超期', en: 'Overdue: application {{caseNumber}}' },
     {
-      zh: '申请 {{caseNumber}}（{{firmName}}，{{materialName}}）的{{reason}}已于 {{dueOn}} 超期，请督办。',
-      en: 'The {{reason}} of application {{caseNumber}} ({{firmName}}, {{materialName}}) became overdue on {{dueOn}}.',
+      zh: '申请 {{caseNumber}}（{{firmName}}，{{materialName}}）的{{deadlineZh}}已于 {{dueOn}} 超期，请督办。',
+      en: 'The {{deadlineEn}} of application {{caseNumber}} ({{firmName}}, {{materialName}}) became overdue on {{dueOn}}.',
     },
+    clockVars,
   ),
   'round.closing': t(
     { zh: '提醒：{{roundName}} 将于 {{closesAt}} 截止申报', en: 'Reminder: {{roundName}} closes on {{closesAt}}' },

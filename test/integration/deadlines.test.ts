@@ -69,11 +69,17 @@ describe('deadlines on the settable clock', () => {
 
   it('marks an overdue municipal review and escalates it to provincial reviewers', async () => {
     const id = await w.submittedCase();
+    const caseNumber = (await t.api.get<{ number: string }>(`/cases/${id}`, w.tokens.firm)).body.number;
     const [clock] = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, id), eq(clocks.kind, 'municipalReview')));
     await t.api.post('/admin/clock', { set: new Date((clock?.dueAt.getTime() ?? 0) + 60_000).toISOString() }, w.tokens.admin);
     await expect.poll(async () => (await t.app.db.select().from(clocks).where(eq(clocks.id, clock?.id ?? ''))).at(0)?.overdue, { timeout: 10_000 }).toBe(true);
     const escalations = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerId, id), eq(emailDeliveries.template, 'clock.overdue')));
     expect(escalations.map((e) => e.toAddress)).toContain(w.people.provincial.email);
+    // each language names the deadline in its own words
+    const mail = await smtp.waitFor((m) => m.to.includes(w.people.provincial.email) && m.subject.includes('督办') && m.text.includes(caseNumber));
+    expect(mail.text).toContain('的市级初审已于');
+    expect(mail.text).toContain('The municipal review of application');
+    expect(mail.text).not.toContain('(municipal review)');
     // overdue is not a decision: the case is still with the city reviewer
     expect((await t.api.get<{ state: string }>(`/cases/${id}`, w.tokens.municipal)).body.state).toBe('municipal');
   });
