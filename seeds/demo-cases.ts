@@ -39,27 +39,29 @@ const toExperts: Step[] = [
 const panel = (ids: Record<string, string>) => ['provincial', { type: 'ASSIGN_EXPERTS', expertIds: ['expert1', 'expert2', 'expert3'].map((e) => ids[e]) }] as const;
 
 /** Each demo application: whose it is, what it is, and the events that bring it where it stays. */
-type Plan = { firm: 'firm' | 'firm2'; material: string; steps: Step[]; submit: boolean; notice?: 'closed' | 'open' };
+/** `entry` is the catalogue entry's sequence number (序号) in seeds/data/catalogue-demo.csv; the material is [name, specification, unit]. */
+type Plan = { firm: 'firm' | 'firm2'; entry: number; material: readonly [string, string, string]; steps: Step[]; submit: boolean; notice?: 'closed' | 'open' };
 function plans(ids: Record<string, string>): Plan[] {
   const accepted: Step[] = [panel(ids), ['expert1', { type: 'ACCEPT_ASSIGNMENT' }], ['expert2', { type: 'ACCEPT_ASSIGNMENT' }], ['expert3', { type: 'ACCEPT_ASSIGNMENT' }]];
   const passed: Step[] = [...toExperts, ...accepted, ['expert1', score([25, 26, 16, 15])], ['expert2', score([24, 25, 15, 16])], ['expert3', score([26, 24, 17, 15])]];
   return [
-    { firm: 'firm', material: '12英寸硅抛光片', submit: false, steps: [] },
-    { firm: 'firm2', material: '高性能烧结钕铁硼永磁体', submit: false, steps: [] },
-    { firm: 'firm', material: '电子级多晶硅', submit: true, steps: [] },
-    { firm: 'firm2', material: '高矫顽力钐钴磁体', submit: true, steps: [['insurer.picc', { type: 'VERIFY_POLICY' }]] },
-    { firm: 'firm', material: '半导体用高纯石英坩埚', submit: true, steps: [['municipal.hz', returned]] },
-    { firm: 'firm', material: '碳化硅单晶衬底', submit: true, steps: toExperts.slice(0, 2) },
-    { firm: 'firm', material: '光刻胶用高纯树脂', submit: true, steps: [...toExperts] },
-    { firm: 'firm', material: '氮化镓外延片', submit: true, steps: [...toExperts, panel(ids), ['expert1', { type: 'ACCEPT_ASSIGNMENT' }]] },
-    { firm: 'firm', material: '高纯溅射靶材', submit: true, steps: [...toExperts, ...accepted, ['expert1', score([25, 26, 16, 15])], ['expert2', score([24, 25, 15, 16])], ['expert3', score([26, 24, 17, 15])]] },
-    { firm: 'firm', material: '电子特气三氟化氮', submit: true, steps: [...toExperts, ...accepted, ['expert1', score([12, 10, 8, 9])], ['expert2', score([14, 12, 9, 8])], ['expert3', score([10, 11, 7, 9])]] },
-    { firm: 'firm', material: '低温共烧陶瓷生瓷带', submit: true, steps: [['municipal.hz', { type: 'REJECT', reason: '所申报材料不属于本年度目录范围' }]] },
-    { firm: 'firm', material: '柔性显示用聚酰亚胺薄膜', submit: true, steps: [['firm', { type: 'WITHDRAW', reason: '保单信息有误，撤回后重新申报' }]] },
+    { firm: 'firm', entry: 19, material: ['12英寸硅抛光片', '300 mm，P型<100>', '片'], submit: false, steps: [] },
+    { firm: 'firm2', entry: 38, material: ['高性能烧结钕铁硼永磁体', '52SH', '件'], submit: false, steps: [] },
+    { firm: 'firm', entry: 20, material: ['8英寸重掺单晶硅片', '200 mm，N型<100>', '片'], submit: true, steps: [] },
+    { firm: 'firm2', entry: 39, material: ['宽温低损耗MnZn功率铁氧体磁芯', 'PQ50/50', '件'], submit: true, steps: [['insurer.picc', { type: 'VERIFY_POLICY' }]] },
+    { firm: 'firm', entry: 24, material: ['光纤预制棒用超纯四氯化硅', '6N，金属杂质≤1 ppb', '千克'], submit: true, steps: [['municipal.hz', returned]] },
+    { firm: 'firm', entry: 21, material: ['6英寸导电型碳化硅单晶衬底', '150 mm，4H-N型', '片'], submit: true, steps: toExperts.slice(0, 2) },
+    { firm: 'firm', entry: 26, material: ['KrF光刻胶', '248 nm，正性', '千克'], submit: true, steps: [...toExperts] },
+    { firm: 'firm', entry: 22, material: ['2英寸自支撑氮化镓单晶晶片', '50.8 mm，位错密度≤5×10⁶ cm⁻²', '片'], submit: true, steps: [...toExperts, panel(ids), ['expert1', { type: 'ACCEPT_ASSIGNMENT' }]] },
+    { firm: 'firm', entry: 29, material: ['超高纯铜溅射靶材', '6N，直径300 mm', '件'], submit: true, steps: [...toExperts, ...accepted, ['expert1', score([25, 26, 16, 15])], ['expert2', score([24, 25, 15, 16])], ['expert3', score([26, 24, 17, 15])]] },
+    { firm: 'firm', entry: 27, material: ['电子级三氟化氮', '5N', '千克'], submit: true, steps: [...toExperts, ...accepted, ['expert1', score([12, 10, 8, 9])], ['expert2', score([14, 12, 9, 8])], ['expert3', score([10, 11, 7, 9])]] },
+    // filed under an entry it does not belong to, and rejected by the city for that
+    { firm: 'firm', entry: 39, material: ['低温共烧陶瓷生瓷带', '厚度 100 μm', '卷'], submit: true, steps: [['municipal.hz', { type: 'REJECT', reason: '所申报材料不属于所选目录条目（高频低损耗功率铁氧体）的范围' }]] },
+    { firm: 'firm', entry: 31, material: ['量子点光学膜', '色域≥110% NTSC', '平方米'], submit: true, steps: [['firm', { type: 'WITHDRAW', reason: '保单信息有误，撤回后重新申报' }]] },
     // through the public notice: two approved when its period ends, one on a notice still open
-    { firm: 'firm', material: '高纯电子级氢氟酸', submit: true, steps: passed, notice: 'closed' },
-    { firm: 'firm', material: '超高分子量聚乙烯纤维', submit: true, steps: passed, notice: 'closed' },
-    { firm: 'firm', material: '石墨烯导热膜', submit: true, steps: passed, notice: 'open' },
+    { firm: 'firm', entry: 28, material: ['电子级氢氟酸', 'UP-SSS级', '千克'], submit: true, steps: passed, notice: 'closed' },
+    { firm: 'firm', entry: 41, material: ['超高分子量聚乙烯纤维', '1600D，强度≥40 cN/dtex', '千克'], submit: true, steps: passed, notice: 'closed' },
+    { firm: 'firm', entry: 44, material: ['石墨烯导热膜', '厚度 40 μm，面内导热系数≥1500 W/(m·K)', '平方米'], submit: true, steps: passed, notice: 'open' },
   ];
 }
 
@@ -73,7 +75,7 @@ export async function seedDemoCases(app: AppContext): Promise<number> {
   const ids = Object.fromEntries(WHO.map((w) => [w, ctxOf(w).user.id]));
   const [round] = await app.db.select().from(rounds).orderBy(asc(rounds.opensAt)).limit(1);
   if (!round) throw new Error('the demo round is missing');
-  const entries = await app.db.select({ id: catalogueEntries.id }).from(catalogueEntries).where(eq(catalogueEntries.editionId, round.editionId)).orderBy(asc(catalogueEntries.seq)).limit(20);
+  const entries = await app.db.select({ id: catalogueEntries.id, seq: catalogueEntries.seq }).from(catalogueEntries).where(eq(catalogueEntries.editionId, round.editionId));
   // after the demo round has closed, the demo clock goes back into it: the applications are filed then
   const now = app.clock.now();
   if ((now < round.opensAt || now >= round.closesAt) && app.clock instanceof SettableClock) {
@@ -85,15 +87,17 @@ export async function seedDemoCases(app: AppContext): Promise<number> {
   const onNotice: Record<'closed' | 'open', string[]> = { closed: [], open: [] };
   for (const [i, plan] of plans(ids).entries()) {
     const firm = ctxOf(plan.firm);
-    const entry = entries[i % entries.length];
+    const entry = entries.find((e) => e.seq === plan.entry);
+    if (!entry) throw new Error(`the demo catalogue has no entry ${plan.entry}`);
     const unit = demoUserUnits[i % demoUserUnits.length];
-    if (!entry || !unit) continue;
+    if (!unit) continue;
     const body = completeCaseBody({ roundId: round.id, catalogueEntryId: entry.id, insurerId });
     const created = await createCase(
       firm,
       caseCreateSchema.parse({
         ...body,
-        material: { ...body.material, name: plan.material },
+        material: { ...body.material, name: plan.material[0], specification: plan.material[1] },
+        contract: { ...body.contract, unit: plan.material[2] },
         userUnit: { name: unit.name, uscc: unit.uscc, notAffiliate: true, notTrader: true },
         policy: { ...body.policy, number: `PICC-DEMO-2026-${String(i + 1).padStart(4, '0')}` },
       }),

@@ -27,6 +27,15 @@ describe('the demo data of a first start', () => {
     // every step went through the services: each application has its history
     const [chained] = (await t.app.db.execute(sql`select count(distinct owner_id)::int as n from history where owner_kind = 'case'`)) as unknown as { n: number }[];
     expect(chained?.n).toBe(15);
+    // each application is filed under the catalogue entry its material belongs to, as the public notice shows them side by side
+    const filed = (await t.app.db.execute(
+      sql`select c.material->>'name' as material, e.name as entry from cases c join catalogue_entries e on e.id = c.catalogue_entry_id where c.state in ('calculated', 'batched', 'objection')`,
+    )) as unknown as { material: string; entry: string }[];
+    expect(filed.map((f) => [f.material, f.entry]).sort()).toEqual([
+      ['电子级氢氟酸', '电子级氢氟酸'],
+      ['石墨烯导热膜', '石墨烯导热膜'],
+      ['超高分子量聚乙烯纤维', '超高分子量聚乙烯纤维'],
+    ]);
     // the public sees one notice ended and one open, without an account
     const pub = await t.api.get<{ items: { state: string }[] }>('/public/notices');
     expect(pub.body.items.map((n) => n.state).sort()).toEqual(['closed', 'open']);
