@@ -8,10 +8,12 @@ import { inspectFile } from '../documents/inspect';
 import type { ReceivedUpload } from '../documents/multipart';
 import type { OpenedDocument } from '../documents/download';
 import { blobPath, discardTemp, storeBlob } from '../documents/storage';
-import { loadVisibleClaim } from './get';
+import { caseClaimFacts, loadVisibleClaim } from './get';
 import type { LoadedClaim } from './workflow';
 
 type ClaimDocumentRow = typeof claimDocuments.$inferSelect;
+
+export type ClaimDocumentView = ReturnType<typeof claimDocumentView>;
 
 export function claimDocumentView(row: ClaimDocumentRow) {
   return {
@@ -86,6 +88,27 @@ export async function listClaimDocuments(ctx: ServiceContext, claimId: string) {
   await loadVisibleClaim(ctx, claimId);
   const rows = await ctx.app.db.select().from(claimDocuments).where(eq(claimDocuments.claimId, claimId)).orderBy(asc(claimDocuments.version));
   return { items: rows.map(claimDocumentView) };
+}
+
+/**
+ * The documents of every claim of a case, by claim id, each claim's in upload order: for those who
+ * see the case's claims (the case page), refused as GET /cases/:id/claims refuses (404, 403).
+ */
+export async function listCaseClaimDocuments(ctx: ServiceContext, caseId: string): Promise<Map<string, ClaimDocumentView[]>> {
+  await caseClaimFacts(ctx, caseId);
+  const rows = await ctx.app.db
+    .select({ doc: claimDocuments })
+    .from(claimDocuments)
+    .innerJoin(claims, eq(claims.id, claimDocuments.claimId))
+    .where(eq(claims.caseId, caseId))
+    .orderBy(asc(claimDocuments.claimId), asc(claimDocuments.version));
+  const byClaim = new Map<string, ClaimDocumentView[]>();
+  for (const { doc } of rows) {
+    const list = byClaim.get(doc.claimId) ?? [];
+    list.push(claimDocumentView(doc));
+    byClaim.set(doc.claimId, list);
+  }
+  return byClaim;
 }
 
 /** One document of a claim the caller sees; a document of another claim answers 404 like an unknown one. */

@@ -37,13 +37,22 @@ export const claimListQuerySchema = z.strictObject({
 });
 
 /**
+ * What the claims of a case share, for one who sees them: 404 for a case the caller does not see;
+ * 403 for one they see in a role that sees no claims (an expert on its panel).
+ */
+export async function caseClaimFacts(ctx: ServiceContext, caseId: string): Promise<ClaimFacts> {
+  const { row: c, facts: caseFacts } = await loadVisibleCase(ctx, caseId);
+  const facts = { caseId, caseNumber: c.number, enterpriseId: c.enterpriseId, firmName: caseFacts.firmName, city: c.city, insurerId: c.insurerId, materialName: c.material.name ?? '' };
+  if (!canSeeClaim(ctx.user, facts)) throw forbidden('your role does not see the claims of this application (您的角色无权查看此申请的理赔)');
+  return facts;
+}
+
+/**
  * GET /cases/:id/claims: 404 for a case the caller does not see; 403 for one they see in a role
  * that sees no claims (an expert on its panel).
  */
 export async function listCaseClaims(ctx: ServiceContext, caseId: string, q: z.output<typeof claimListQuerySchema>) {
-  const { row: c, facts: caseFacts } = await loadVisibleCase(ctx, caseId);
-  const facts = { caseId, caseNumber: c.number, enterpriseId: c.enterpriseId, firmName: caseFacts.firmName, city: c.city, insurerId: c.insurerId, materialName: c.material.name ?? '' };
-  if (!canSeeClaim(ctx.user, facts)) throw forbidden('your role does not see the claims of this application (您的角色无权查看此申请的理赔)');
+  const facts = await caseClaimFacts(ctx, caseId);
   const where: SQL[] = [eq(claims.caseId, caseId)];
   if (q.cursor) where.push(afterCursor(q.cursor, claims.createdAt, claims.id));
   const rows = await ctx.app.db

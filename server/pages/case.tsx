@@ -52,7 +52,8 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
     casePartiesOf(p.app.db, view),
   ]);
   const names = await actorNames(p.app.db, p, history.items);
-  const mayReport = (p.user?.roles.includes('firm') ?? false) && MONEY_STAGE.has(view.state);
+  const ownFirm = (p.user?.roles.includes('firm') ?? false) && p.user?.enterpriseId === view.enterpriseId;
+  const mayReport = ownFirm && MONEY_STAGE.has(view.state);
   const next = nextStepOnCase(view, review.quorum, p.locale, p.t);
   await render(
     res,
@@ -71,7 +72,7 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
       <ObjectionsPart p={p} view={view} objections={review.objections} attempt={attempt} />
       <Summary p={p} view={view} parties={parties} />
       {subsidy ? <SubsidyPart p={p} view={subsidy} /> : ''}
-      {claims !== null && (claims.length > 0 || mayReport) ? <ClaimsPart p={p} caseId={id} claims={claims} mayReport={mayReport} attempt={claimAttempt} /> : ''}
+      {claims !== null && (claims.items.length > 0 || mayReport) ? <ClaimsPart p={p} caseId={id} claims={claims} mayReport={mayReport} ownFirm={ownFirm} attempt={claimAttempt} /> : ''}
       <Clocks p={p} view={view} />
       {work?.mayUpload ? <FirmDocuments p={p} caseId={id} docs={docs} work={work} attempt={news.upload ?? null} /> : <Documents p={p} docs={docs} />}
       <Timeline p={p} items={history.items} names={names} />
@@ -121,7 +122,7 @@ export function casePage(router: Router, app: AppContext) {
 
   firmDocumentPages(router, app, (res, caseId, upload, status) => showCase(res, caseId, null, status, null, null, { upload }));
 
-  claimForms(router, (res, caseId, attempt, status) => showCase(res, caseId, null, status, null, attempt));
+  claimForms(router, app, (res, caseId, attempt, status) => showCase(res, caseId, null, status, null, attempt));
 
   // the same event as POST /api/v1/cases/:id/events: its schema, its service, its refusals
   router.post('/cases/:id/events', requireCsrf(), async (req, res) => {

@@ -1,32 +1,42 @@
-import type { Router } from 'express';
-import type { ServiceContext } from '../context';
+import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import type { AppContext, ServiceContext } from '../context';
 import { AppError, type FieldError } from '../errors';
 import { getClaim, listCaseClaims } from '../claims/get';
 import { reportClaim } from '../claims/report';
 import { sendClaimEvent } from '../claims/send-event';
 import { claimEventSchema, reportClaimSchema } from '../claims/body';
+import { assertMayUploadToClaim, listCaseClaimDocuments, uploadClaimDocument, type ClaimDocumentView } from '../claims/documents';
 import type { ClaimView } from '../claims/present';
+import { receiveUpload, receivedUpload } from '../documents/multipart';
 import { zodErrors } from '../http/problem';
 import { CsrfField, Field, FormProblems } from './components/form';
 import { DataTable } from './components/table';
 import { requireCsrf } from './csrf';
-import { date, plainAmount, yuan } from './format';
-import { field, idParam, type PageCtx, pageOf, serviceOf } from './page';
+import { date, fileSize, instant, plainAmount, yuan } from './format';
+import { field, idParam, type PageCtx, pageOf, problemText, serviceOf } from './page';
 
-// Claims (理赔) on the case page: the firm reports one under the policy of its approved case; the
-// policy's insurer pays or denies it. The same schemas and services as the API's claim routes.
+// Claims (理赔) on the case page: the firm reports one under the policy of its approved case and
+// supports it with documents while it awaits the decision; the policy's insurer reads them and pays
+// or denies it. The same schemas and services as the API's claim routes.
 
 export interface ClaimAttempt {
-  /** 'report', or the claim id and event of a decision form */
+  /** 'report', or the claim id and event of a decision form, or the claim id and 'upload' of its upload form */
   form: string;
   values: Record<string, string>;
   errors: FieldError[];
 }
 
-/** The claims the person sees on this case, or null when their role sees none (the API's 403). */
-export async function claimsFor(ctx: ServiceContext, caseId: string): Promise<ClaimView[] | null> {
+export interface CaseClaims {
+  items: ClaimView[];
+  /** each claim's documents, in upload order (none: no entry) */
+  documents: Map<string, ClaimDocumentView[]>;
+}
+
+/** The claims the person sees on this case and their documents, or null when their role sees none (the API's 403). */
+export async function claimsFor(ctx: ServiceContext, caseId: string): Promise<CaseClaims | null> {
   try {
-    return (await listCaseClaims(ctx, caseId, { limit: 100 })).items;
+    const [list, documents] = await Promise.all([listCaseClaims(ctx, caseId, { limit: 100 }), listCaseClaimDocuments(ctx, caseId)]);
+    return { items: list.items, documents };
   } catch (err) {
     if (err instanceof AppError && err.kind === 'forbidden') return null;
     throw err;
@@ -61,6 +71,78 @@ function DecisionForms({ p, claim, attempt }: { p: PageCtx; claim: ClaimView; at
         );
       })}
     </>
+  );
+}
+
+/** The firm's upload of one more document to a claim awaiting its decision (POST /claims/:id/documents). */
+function UploadForm({ p, claim, attempt }: { p: PageCtx; claim: ClaimView; attempt: ClaimAttempt | null }) {
+  const c = p.t.claims;
+  const errors = attempt?.form === `${claim.id}:upload` ? attempt.errors : [];
+  const fileId = `cu-${claim.id}-file`;
+  return (
+    <form method="post" action={`/claims/${claim.id}/documents`} enctype="multipart/form-data" class="decision" aria-labelledby={`cu-${claim.id}`}>
+      <h4 id={`cu-${claim.id}`} safe>{c.uploadTitle}</h4>
+      <p class="hint" safe>{c.uploadIntro}</p>
+      <CsrfField p={p} />
+      <div class={errors.length ? 'field invalid' : 'field'}>
+        <label for={fileId} safe>{c.file}</label>
+        {errors.length ? (
+          <p class="error" id={`${fileId}-error`}>
+            {errors.map((e) => (
+              <span safe>{problemText(e, p.locale)}</span>
+            ))}
+          </p>
+        ) : (
+          ''
+        )}
+        <input type="file" id={fileId} name="file" accept=".pdf,.jpg,.jpeg,.png,.ofd,application/pdf,image/jpeg,image/png" required aria-invalid={errors.length ? 'true' : undefined} aria-describedby={errors.length ? `${fileId}-error` : undefined} />
+      </div>
+      <button type="submit" class="primary" safe>{c.upload}</button>
+    </form>
+  );
+}
+
+/**
+ * One claim's file: its documents, each downloadable, then what the person may do with it — the
+ * firm's upload while the claim awaits its decision, the insurer's decision below what it decides on.
+ */
+function ClaimFile({ p, claim, docs, ownFirm, attempt }: { p: PageCtx; claim: ClaimView; docs: readonly ClaimDocumentView[]; ownFirm: boolean; attempt: ClaimAttempt | null }) {
+  const c = p.t.claims;
+  const heading = `claim-${claim.id}`;
+  const mayUpload = ownFirm && claim.state === 'reported';
+  // an upload refused because the claim was decided meanwhile: said where its form was
+  const late = !mayUpload && attempt?.form === `${claim.id}:upload` ? attempt.errors : [];
+  return (
+    <section class="claim-file" aria-labelledby={heading}>
+      <h3 id={heading} safe>{c.documentsOf(claim.number)}</h3>
+      <DataTable
+        p={p}
+        rows={docs}
+        empty={c.noDocuments}
+        caption={c.documentsOf(claim.number)}
+        columns={[
+          { header: c.docVersion, num: true, text: (d) => d.version },
+          // the API's download, which the page's session opens as it opens the case's documents
+          { header: c.docName, cell: (d) => <a href={d.href} safe>{d.fileName}</a> },
+          { header: c.docSize, num: true, text: (d) => fileSize(d.sizeBytes) },
+          { header: c.docUploaded, text: (d) => instant(d.createdAt, p.locale) },
+        ]}
+      />
+      {mayUpload ? <UploadForm p={p} claim={claim} attempt={attempt} /> : ''}
+      {late.length ? (
+        <div class="problems" role="alert">
+          <ul>
+            {late.map((e) => (
+              <li safe>{problemText(e, p.locale)}</li>
+            ))}
+          </ul>
+        </div>
+      ) : (
+        ''
+      )}
+      {claim.allowedEvents.length && docs.length ? <p class="hint" safe>{c.readFirst}</p> : ''}
+      <DecisionForms p={p} claim={claim} attempt={attempt} />
+    </section>
   );
 }
 
@@ -100,14 +182,15 @@ function ClaimState({ p, claim }: { p: PageCtx; claim: ClaimView }) {
   );
 }
 
-export function ClaimsPart({ p, caseId, claims, mayReport, attempt }: { p: PageCtx; caseId: string; claims: ClaimView[]; mayReport: boolean; attempt: ClaimAttempt | null }) {
+/** `ownFirm`: the person is of the firm whose case it is, who reported its claims. */
+export function ClaimsPart({ p, caseId, claims, mayReport, ownFirm, attempt }: { p: PageCtx; caseId: string; claims: CaseClaims; mayReport: boolean; ownFirm: boolean; attempt: ClaimAttempt | null }) {
   const c = p.t.claims;
   return (
     <section aria-labelledby="claims">
       <h2 id="claims" safe>{c.title}</h2>
       <DataTable
         p={p}
-        rows={claims}
+        rows={claims.items}
         empty={mayReport ? c.emptyFirm : c.empty}
         columns={[
           { header: c.number, text: (claim) => claim.number },
@@ -119,8 +202,8 @@ export function ClaimsPart({ p, caseId, claims, mayReport, attempt }: { p: PageC
           { header: c.state, cell: (claim) => <ClaimState p={p} claim={claim} /> },
         ]}
       />
-      {claims.map((claim) => (
-        <DecisionForms p={p} claim={claim} attempt={attempt} />
+      {claims.items.map((claim) => (
+        <ClaimFile p={p} claim={claim} docs={claims.documents.get(claim.id) ?? []} ownFirm={ownFirm} attempt={attempt} />
       ))}
       {mayReport ? <ReportForm p={p} caseId={caseId} attempt={attempt} /> : ''}
     </section>
@@ -135,8 +218,18 @@ function failed(err: unknown, p: PageCtx): { errors: FieldError[]; status: numbe
   return { errors, status: err.kind === 'conflict' ? 409 : err.kind === 'forbidden' ? 403 : err.kind === 'bad_request' ? 400 : 422 };
 }
 
-/** The claim forms of the case page: POST /cases/:id/claims and POST /claims/:id/events. */
-export function claimForms(router: Router, show: Show) {
+/** An upload's refusal, for the form it came from; anything else (the form token, who may upload) is the error page's. */
+function uploadRefusal(err: unknown, p: PageCtx): { errors: FieldError[]; status: number } | null {
+  if (!(err instanceof AppError) || err.extra.csrf === true) return null;
+  // the only conflict of an upload: the insurer has decided (the service's words are for the API)
+  if (err.kind === 'conflict') return { errors: [{ path: 'file', message: p.t.claims.decidedNoUpload }], status: 409 };
+  const status = ({ bad_request: 400, payload_too_large: 413, unsupported_media_type: 415 } as Record<string, number | undefined>)[err.kind];
+  if (status === undefined) return null;
+  return { errors: err.errors.length ? err.errors : [{ path: 'file', message: err.message }], status };
+}
+
+/** The claim forms of the case page: POST /cases/:id/claims, POST /claims/:id/events and POST /claims/:id/documents. */
+export function claimForms(router: Router, app: AppContext, show: Show) {
   router.post('/cases/:id/claims', requireCsrf(), async (req, res) => {
     const p = pageOf(res);
     const caseId = idParam(req.params.id, 'case');
@@ -173,4 +266,30 @@ export function claimForms(router: Router, show: Show) {
     }
     res.redirect(303, `/cases/${caseId}#claims`);
   });
+
+  // as the API's upload (and the case's, pages/firm-docs.tsx): who may upload is settled before the
+  // file is read — anyone but the reporting firm gets the API's 403 or 404 — and the form token,
+  // travelling in the multipart body, once it is read
+  const guard: RequestHandler = async (req, res, next) => {
+    await assertMayUploadToClaim(serviceOf(pageOf(res)), idParam(req.params.id, 'claim'));
+    next();
+  };
+  const upload: RequestHandler = async (req, res) => {
+    const ctx = serviceOf(pageOf(res));
+    const claimId = idParam(req.params.id, 'claim');
+    await uploadClaimDocument(ctx, claimId, receivedUpload(req));
+    const { caseId } = await getClaim(ctx, claimId);
+    res.redirect(303, `/cases/${caseId}#claims`);
+  };
+  const refused = (err: unknown, req: Request, res: Response, next: NextFunction) => {
+    const p = pageOf(res);
+    const found = uploadRefusal(err, p);
+    const claimId = req.params.id;
+    if (!found || typeof claimId !== 'string') return next(err);
+    // shown on the claim's case, beside the claim's upload form
+    getClaim(serviceOf(p), claimId)
+      .then(({ caseId }) => show(res, caseId, { form: `${claimId}:upload`, values: {}, errors: found.errors }, found.status))
+      .catch(next);
+  };
+  router.post('/claims/:id/documents', guard, ...receiveUpload(app), requireCsrf(), upload, refused);
 }

@@ -40,3 +40,12 @@ export function instant(iso: string | Date | null | undefined, locale: Locale): 
   const at = typeof iso === 'string' ? new Date(iso) : iso;
   return `${date(day.format(at), locale)} ${clock.format(at)}`;
 }
+
+/** A file's size for people: 512 B, 48.2 KB, 3.5 MB (1 KB = 1024 bytes); the same in both languages. */
+export function fileSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  // rounded first, so that a size just under a megabyte reads 1.0 MB, not 1024.0 KB
+  const kb = Math.round((bytes / 1024) * 10) / 10;
+  if (kb < 1024) return `${kb.toFixed(1)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { consoleErrors, descriptionOf, expectAccessible, fitsWidth, openPage, signIn, useBrowser } from '../support/browser';
+import { pdfBytes } from '../fixtures/documents/files';
 
 const { t, w, browser } = useBrowser();
 
@@ -29,7 +30,7 @@ describe('the public notice and the money, in a browser', { timeout: 120_000 }, 
     expect(consoleErrors).toEqual([]);
   });
 
-  it('shows the firm its subsidy step by step and lets it report a claim', async () => {
+  it('shows the firm its subsidy step by step and lets it report a claim and support it with a document', async () => {
     const id = await w.caseIn('approved');
     const page = await openPage(browser, t.url);
     await signIn(page, w.people.firm.email);
@@ -43,6 +44,10 @@ describe('the public notice and the money, in a browser', { timeout: 120_000 }, 
     await form.getByLabel('事故经过').fill('批次产品表面缺陷，用户要求退货');
     await form.getByRole('button', { name: '报告理赔' }).click();
     await expect.poll(() => page.getByText('待保险公司决定').count()).toBe(1);
+    const upload = page.getByRole('form', { name: '上传理赔材料' });
+    await upload.getByLabel('选择文件').setInputFiles({ name: '损失清单.pdf', mimeType: 'application/pdf', buffer: pdfBytes('loss list') });
+    await upload.getByRole('button', { name: '上传' }).click();
+    await expect.poll(() => page.getByRole('link', { name: '损失清单.pdf' }).count()).toBe(1);
     await expectAccessible(page);
   });
 

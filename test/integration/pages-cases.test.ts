@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { clocks, users } from '../../db/schema';
+import { claimDocuments, clocks, users } from '../../db/schema';
 import { startTestApp, type TestApp } from '../support/app';
 import { makeWorld, type World } from '../support/world';
 import { PageClient } from '../support/pages';
 import { makeUser } from '../../seeds/factories';
+import { pdfBytes } from '../fixtures/documents/files';
 
 let t: TestApp;
 let w: World;
@@ -471,5 +472,147 @@ describe('claims on the case page', () => {
     const id = await w.caseIn('municipal');
     const page = await (await signedIn(w.people.firm.email)).get(`/cases/${id}`);
     expect(page.text).not.toContain('id="claim-report"');
+  });
+});
+
+describe('claim documents on the case page', () => {
+  const reported = async (caseId: string) => {
+    const filed = await t.api.post<{ id: string; number: string }>(`/cases/${caseId}/claims`, { occurredOn: '2026-06-01', kind: 'quality', amount: '120000.00', description: '批次产品表面缺陷，用户退货' }, w.tokens.firm);
+    expect(filed.status).toBe(201);
+    return filed.body;
+  };
+  /** The upload form's body, as a browser sends it; null: no token, no file. */
+  const uploadForm = (csrf: string | null, file: { bytes: Buffer; name: string; type: string } | null = { bytes: pdfBytes('loss list'), name: '损失清单.pdf', type: 'application/pdf' }) => {
+    const form = new FormData();
+    if (csrf !== null) form.append('_csrf', csrf);
+    if (file) form.append('file', new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
+    return form;
+  };
+  const documentsOf = (claimId: string) => t.app.db.select().from(claimDocuments).where(eq(claimDocuments.claimId, claimId));
+
+  it('lets the firm upload a PDF to its reported claim, and lists it to the insurer above the decision and to the reviewers, each download opening with the page session', async () => {
+    const id = await w.caseIn('approved');
+    const claim = await reported(id);
+    const firm = await signedIn(w.people.firm.email);
+    const page = await firm.get(`/cases/${id}`);
+    expect(page.text).toContain(`<h3 id="claim-${claim.id}">理赔 ${claim.number} 的材料</h3>`);
+    expect(page.text).toContain('尚未上传理赔材料。');
+    expect(page.text).toMatch(new RegExp(`<form method="post" action="/claims/${claim.id}/documents" enctype="multipart/form-data"`));
+    const bytes = pdfBytes('loss list');
+    const sent = await firm.postMultipart(`/claims/${claim.id}/documents`, uploadForm(PageClient.csrfOf(page.text)));
+    expect(sent.status).toBe(303);
+    expect(sent.headers.get('location')).toBe(`/cases/${id}#claims`);
+    const [doc] = await documentsOf(claim.id);
+    expect(doc).toMatchObject({ version: 1, fileName: '损失清单.pdf', mediaType: 'application/pdf', sizeBytes: bytes.length });
+    const href = `/api/v1/claims/${claim.id}/documents/${doc?.id}`;
+    const listed = await firm.get(`/cases/${id}`);
+    expect(listed.text).toContain(`<a href="${href}">损失清单.pdf</a>`);
+    expect(listed.text).toContain(`${bytes.length} B`);
+    expect(listed.text).not.toContain('尚未上传理赔材料。');
+
+    const insurer = await signedIn(w.people.insurer.email);
+    const seen = await insurer.get(`/cases/${id}`);
+    expect(seen.text).toContain(`<a href="${href}">损失清单.pdf</a>`);
+    // the decision comes after the documents it is taken on, in the claim's own part of the page
+    const part = seen.text.slice(seen.text.indexOf(`<section class="claim-file" aria-labelledby="claim-${claim.id}">`));
+    expect(part.indexOf(href)).toBeGreaterThan(0);
+    expect(part.indexOf('请先查阅以上理赔材料，再作出赔付或拒赔决定。')).toBeGreaterThan(part.indexOf(href));
+    expect(part.indexOf(`action="/claims/${claim.id}/events"`)).toBeGreaterThan(part.indexOf(href));
+    expect(seen.text).not.toContain(`action="/claims/${claim.id}/documents"`);
+    const file = await insurer.get(href);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-disposition')).toMatch(/^attachment;/);
+    expect(file.text).toBe(bytes.toString('latin1'));
+    // the provincial and the city's reviewers see the claims, and so its documents; another insurer does not
+    for (const who of [w.people.provincial.email, w.people.municipal.email]) {
+      const b = await signedIn(who);
+      const theirs = await b.get(`/cases/${id}`);
+      expect(theirs.text, who).toContain(`<a href="${href}">损失清单.pdf</a>`);
+      expect(theirs.text, who).not.toContain(`action="/claims/${claim.id}/documents"`);
+      expect((await b.get(href)).status, who).toBe(200);
+    }
+    expect((await (await signedIn(w.people.otherInsurer.email)).get(href)).status).toBe(404);
+
+    // in English too
+    insurer.cookies.set('fb_lang', 'en');
+    const english = await insurer.get(`/cases/${id}`);
+    expect(english.text).toContain(`Documents of claim ${claim.number}`);
+    expect(english.text).toContain('Read the documents above before paying or denying the claim.');
+  });
+
+  it('says beside the upload form, in the page\'s language, that no file or a file of another kind was sent, and keeps nothing', async () => {
+    const id = await w.caseIn('approved');
+    const claim = await reported(id);
+    const firm = await signedIn(w.people.firm.email);
+    const csrf = PageClient.csrfOf((await firm.get(`/cases/${id}`)).text);
+    const none = await firm.postMultipart(`/claims/${claim.id}/documents`, uploadForm(csrf, null));
+    expect(none.status).toBe(400);
+    expect(none.text).toContain(`<p class="error" id="cu-${claim.id}-file-error"><span>未上传文件</span></p>`);
+    expect(none.text).toMatch(new RegExp(`id="cu-${claim.id}-file" name="file"[^>]* aria-invalid="true"`));
+    const text = await firm.postMultipart(`/claims/${claim.id}/documents`, uploadForm(csrf, { bytes: Buffer.from('just text, no document'), name: 'note.txt', type: 'text/plain' }));
+    expect(text.status).toBe(415);
+    expect(text.text).toContain('文件须为 PDF、JPEG、PNG 或 OFD 格式（按文件内容判断）');
+    // a file named as a PDF is judged from its bytes
+    const disguised = await firm.postMultipart(`/claims/${claim.id}/documents`, uploadForm(csrf, { bytes: Buffer.from('just text, no document'), name: '损失清单.pdf', type: 'application/pdf' }));
+    expect(disguised.status).toBe(415);
+    expect(disguised.text).toContain(`id="cu-${claim.id}-file-error"`);
+    firm.cookies.set('fb_lang', 'en');
+    const english = await firm.postMultipart(`/claims/${claim.id}/documents`, uploadForm(csrf, null));
+    expect(english.status).toBe(400);
+    expect(english.text).toContain('<span>no file was sent</span>');
+    expect(await documentsOf(claim.id)).toEqual([]);
+  });
+
+  it('refuses a document to a decided claim with a clear 409 on the page, and offers no more upload form', async () => {
+    const id = await w.caseIn('approved');
+    const claim = await reported(id);
+    const firm = await signedIn(w.people.firm.email);
+    const csrf = PageClient.csrfOf((await firm.get(`/cases/${id}`)).text);
+    expect((await t.api.post(`/claims/${claim.id}/events`, { type: 'DENY', reason: '不属于保险责任范围' }, w.tokens.insurer)).status).toBe(200);
+    const late = await firm.postMultipart(`/claims/${claim.id}/documents`, uploadForm(csrf));
+    expect(late.status).toBe(409);
+    expect(late.text).toContain('保险公司已对此理赔作出决定，不能再上传材料。');
+    expect(late.text).not.toContain(`action="/claims/${claim.id}/documents"`);
+    expect(await documentsOf(claim.id)).toEqual([]);
+    firm.cookies.set('fb_lang', 'en');
+    const english = await firm.postMultipart(`/claims/${claim.id}/documents`, uploadForm(csrf));
+    expect(english.status).toBe(409);
+    expect(english.text).toContain('The insurer has decided this claim: no more documents can be added to it.');
+  });
+
+  it('refuses the upload to the insurer, another firm, the reviewers, an expert and finance, and to the firm without its form token, taking it only from the firm with its token', async () => {
+    const id = await w.caseIn('approved');
+    const claim = await reported(id);
+    const refusals: [string, number][] = [
+      [w.people.insurer.email, 403],
+      [w.people.municipal.email, 403],
+      [w.people.provincial.email, 403],
+      [w.people.otherFirm.email, 404],
+      [w.people.otherMunicipal.email, 404],
+      [w.people.expert.email, 404],
+      [w.people.finance.email, 404],
+    ];
+    for (const [who, status] of refusals) {
+      const b = await signedIn(who);
+      const res = await b.postMultipart(`/claims/${claim.id}/documents`, uploadForm(PageClient.csrfOf((await b.get('/')).text)));
+      expect(res.status, who).toBe(status);
+    }
+    // a visitor is sent to sign in
+    const visitor = new PageClient(t.url);
+    const anonymous = await visitor.postMultipart(`/claims/${claim.id}/documents`, uploadForm(PageClient.csrfOf((await visitor.get('/login')).text)));
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.get('location')).toMatch(/^\/login\?next=/);
+    const firm = await signedIn(w.people.firm.email);
+    const page = await firm.get(`/cases/${id}`);
+    expect((await firm.postMultipart(`/claims/${claim.id}/documents`, uploadForm(null))).status).toBe(403);
+    expect((await firm.postMultipart(`/claims/${claim.id}/documents`, uploadForm('x'.repeat(43)))).status).toBe(403);
+    expect(await documentsOf(claim.id)).toEqual([]);
+    expect((await firm.postMultipart(`/claims/${claim.id}/documents`, uploadForm(PageClient.csrfOf(page.text)))).status).toBe(303);
+    expect((await documentsOf(claim.id)).length).toBe(1);
+    // finance reads no claims: neither the claim nor its documents are on its page
+    const finance = await (await signedIn(w.people.finance.email)).get(`/cases/${id}`);
+    expect(finance.status).toBe(200);
+    expect(finance.text).not.toContain(claim.number);
+    expect(finance.text).not.toContain('损失清单.pdf');
   });
 });

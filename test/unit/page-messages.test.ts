@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { chartStates } from '../../workflows/case/chart';
 import { zh } from '../../server/pages/i18n/zh';
 import { en } from '../../server/pages/i18n/en';
-import { date, instant, yuan } from '../../server/pages/format';
+import { date, fileSize, instant, yuan } from '../../server/pages/format';
 
 /** Every key path of a catalogue, leaves only. */
 function paths(o: object, prefix = ''): string[] {
@@ -36,5 +36,15 @@ describe('page formats', () => {
     expect(date('2026-03-01', 'zh')).toBe('2026年3月1日');
     expect(date('2026-03-01', 'en')).toBe('2026-03-01');
     expect(instant('2026-09-30T16:30:00.000Z', 'zh')).toBe('2026年10月1日 00:30');
+  });
+
+  it('writes a file size in bytes, then kilobytes and megabytes to one decimal', () => {
+    expect(fileSize(0)).toBe('0 B');
+    expect(fileSize(1023)).toBe('1023 B');
+    expect(fileSize(1024)).toBe('1.0 KB');
+    expect(fileSize(49_357)).toBe('48.2 KB');
+    // just under a megabyte is no "1024.0 KB"
+    expect(fileSize(1024 * 1024 - 1)).toBe('1.0 MB');
+    expect(fileSize(20 * 1024 * 1024)).toBe('20.0 MB');
   });
 });
