@@ -557,6 +557,7 @@ function BatchPage({ p, batch, refused, history, names, roundName, done, attempt
       {payer && hasBankFile(batch.state) ? (
         <section aria-labelledby="downloads">
           <h2 id="downloads" safe>{b.downloads}</h2>
+          <p class="hint" safe>{b.downloadsHint}</p>
           <ul class="downloads">
             <li>
               <a href={`/api/v1/disbursements/${batch.id}/export.csv`} download="" safe>{b.downloadCsv}</a>

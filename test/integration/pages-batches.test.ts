@@ -89,6 +89,7 @@ describe('the disbursement batch pages', () => {
     expect((await t.api.post(`/disbursements/${id}/events`, { type: 'APPROVE', comment: '已核对' }, w.tokens.finance2)).status).toBe(200);
     const approved = await finance.get(`/money/batches/${id}`);
     expect(approved.text).toContain(`href="/api/v1/disbursements/${id}/export.csv"`);
+    expect(approved.text).toContain('如需在 Excel 中查看或核对，请打开 XLSX 文件');
     expect(approved.text).toContain(`href="/api/v1/disbursements/${id}/export.xlsx"`);
     expect(approved.text).toContain(`action="/money/batches/${id}/statement"`);
     const provincial = await (await signedIn(w.people.provincial.email)).get(`/money/batches/${id}`);

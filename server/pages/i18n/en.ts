@@ -396,6 +396,7 @@ export const en: Messages = {
     downloads: 'Bank payment file',
     downloadCsv: 'Download the payment file (CSV)',
     downloadXlsx: 'Download the payment file (XLSX)',
+    downloadsHint: 'The CSV is for the bank\'s batch-payment import. To read or check it by eye, open the XLSX: Excel shows a long account number in the CSV in exponent form and loses its last digits if the file is saved again.',
     settleTitle: 'Record payments',
     settleIntro: 'Record each payment as the bank reported it: for a paid one the bank reference and the day; for a failed one what went wrong (its application goes back to "subsidy calculated" and can go into a new batch). Payments not recorded stay pending.',
     outcome: 'Outcome',

@@ -403,6 +403,7 @@ export const zh = {
     downloads: '银行付款文件',
     downloadCsv: '下载付款文件（CSV）',
     downloadXlsx: '下载付款文件（XLSX）',
+    downloadsHint: 'CSV 文件供导入网银批量付款使用。如需在 Excel 中查看或核对，请打开 XLSX 文件：Excel 打开 CSV 时会把较长的账号显示为科学计数法，另存后会丢失末尾数字。',
     settleTitle: '登记拨付结果',
     settleIntro: '按银行回单逐笔登记：已拨付的填写银行流水号和付款日期；失败的填写失败原因（该申请将退回“补偿已核定”，可纳入新的批次）。不登记的付款保持待拨付。',
     outcome: '结果',
