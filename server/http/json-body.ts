@@ -12,15 +12,33 @@ export const BODY_REFUSALS = [UNSTORABLE, PROTO, TWICE, UNDECODABLE] as const;
 // eslint-disable-next-line no-control-regex -- NUL is exactly what is refused
 const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-/** JSON.parse reviver: refuses such text and such keys at the door, naming where they were. */
+/** Where unstorable text was found, carried up from the value to the root while JSON.parse revives the body. */
+class Unstorable {
+  constructor(readonly path: readonly string[]) {}
+}
+
+/**
+ * JSON.parse reviver: refuses such text and such keys at the door, naming where they were by their
+ * whole path (`caseIds.0`, `material.name`). The reviver sees members from the leaves up, so the
+ * find travels up as a marker in place of the value and the root's call refuses the body.
+ */
 function reviver(key: string, value: unknown): unknown {
-  if ((typeof value === 'string' && UNSTORABLE_TEXT.test(value)) || UNSTORABLE_TEXT.test(key)) {
-    throw new Error(`${UNSTORABLE} (a NUL character or a broken surrogate pair) at "${key.slice(0, 100)}"`);
-  }
   // JSON.parse makes it an own key, and a schema that builds a new object (a record of scores)
   // skips it without a word: the sender would believe it was read
   if (key === '__proto__') throw new Error(`${PROTO}, which no field of this API has`);
-  return value;
+  let found: Unstorable | null = null;
+  if (UNSTORABLE_TEXT.test(key)) found = new Unstorable([JSON.stringify(key).slice(1, -1)]);
+  else if (typeof value === 'string' && UNSTORABLE_TEXT.test(value)) found = new Unstorable([key]);
+  else if (value !== null && typeof value === 'object') {
+    for (const member of Object.values(value)) {
+      if (member instanceof Unstorable) {
+        found = new Unstorable([key, ...member.path]);
+        break;
+      }
+    }
+  }
+  if (found && key === '') throw new Error(`${UNSTORABLE} (a NUL character or a broken surrogate pair) at "${found.path.slice(1).join('.').slice(0, 200)}"`);
+  return found ?? value;
 }
 
 /**

@@ -58,6 +58,14 @@ describe('bad input anywhere', () => {
     }
     const created = await t.api.request('POST', '/cases', { token, raw: raw(w.caseBody({ material: { name: 'MARK硅晶圆' } })), headers: { 'content-type': 'application/json' } });
     expect(created.status).toBe(400);
+    // the refusal names the value by its whole path, inside arrays and objects alike, and a key by its escaped text
+    expect(JSON.stringify(created.body)).toContain('at \\"material.name\\"');
+    const listed = await t.api.request('POST', '/disbursements', { token: w.tokens.finance, raw: '{"roundId":"x","caseIds":["a\\u0000"]}', headers: { 'content-type': 'application/json' } });
+    expect(listed.status).toBe(400);
+    expect(JSON.stringify(listed.body)).toContain('at \\"caseIds.0\\"');
+    const keyed = await t.api.request('POST', `/cases/${id}/events`, { token, raw: '{"type":"WITHDRAW","x":{"k\\u0000":1}}', headers: { 'content-type': 'application/json' } });
+    expect(keyed.status).toBe(400);
+    expect(JSON.stringify(keyed.body)).toContain('at \\"x.k\\\\u0000\\"');
     expect((await t.api.get<{ state: string }>(`/cases/${id}`, token)).body.state).toBe('municipal');
   });
 
