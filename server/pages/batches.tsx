@@ -20,7 +20,7 @@ import { roundReportView } from '../reports/present';
 import { batchEvents, type BatchEventType } from '../../workflows/batch/events';
 import type { RoundReportView } from '../reports/schema';
 import { Layout } from './layout';
-import { CsrfField, Field, FormProblems, errorsAt } from './components/form';
+import { CsrfField, Field, FileField, FormProblems, errorsAt } from './components/form';
 import { NextPage } from './components/pager';
 import { DataTable } from './components/table';
 import { requireCsrf } from './csrf';
@@ -307,19 +307,7 @@ function StatementForm({ p, batch, errors }: { p: PageCtx; batch: BatchView; err
       <p class="hint" id={`${id}-hint`} safe>{b.statementIntro}</p>
       <form method="post" action={`/money/batches/${batch.id}/statement`} enctype="multipart/form-data">
         <CsrfField p={p} />
-        <div class={mine.length ? 'field invalid' : 'field'}>
-          <label for={id} safe>{b.statementFile}</label>
-          {mine.length ? (
-            <p class="error" id={`${id}-error`}>
-              {mine.map((e) => (
-                <span safe>{problemText(e, p.locale)}</span>
-              ))}
-            </p>
-          ) : (
-            ''
-          )}
-          <input id={id} type="file" name="file" accept=".csv,text/csv" required aria-invalid={mine.length ? 'true' : undefined} aria-describedby={mine.length ? `${id}-hint ${id}-error` : `${id}-hint`} />
-        </div>
+        <FileField p={p} id={id} label={b.statementFile} errors={mine} accept=".csv,text/csv" hintId={`${id}-hint`} />
         <button type="submit" safe>{b.check}</button>
       </form>
     </section>

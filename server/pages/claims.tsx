@@ -9,7 +9,7 @@ import { assertMayUploadToClaim, listCaseClaimDocuments, uploadClaimDocument, ty
 import type { ClaimView } from '../claims/present';
 import { receiveUpload, receivedUpload } from '../documents/multipart';
 import { zodErrors } from '../http/problem';
-import { CsrfField, Field, FormProblems } from './components/form';
+import { CsrfField, DOCUMENT_ACCEPT, Field, FileField, FormProblems } from './components/form';
 import { DataTable } from './components/table';
 import { requireCsrf } from './csrf';
 import { date, fileSize, instant, plainAmount, yuan } from './format';
@@ -78,25 +78,12 @@ function DecisionForms({ p, claim, attempt }: { p: PageCtx; claim: ClaimView; at
 function UploadForm({ p, claim, attempt }: { p: PageCtx; claim: ClaimView; attempt: ClaimAttempt | null }) {
   const c = p.t.claims;
   const errors = attempt?.form === `${claim.id}:upload` ? attempt.errors : [];
-  const fileId = `cu-${claim.id}-file`;
   return (
     <form method="post" action={`/claims/${claim.id}/documents`} enctype="multipart/form-data" class="decision" aria-labelledby={`cu-${claim.id}`}>
       <h4 id={`cu-${claim.id}`} safe>{c.uploadTitle}</h4>
       <p class="hint" safe>{c.uploadIntro}</p>
       <CsrfField p={p} />
-      <div class={errors.length ? 'field invalid' : 'field'}>
-        <label for={fileId} safe>{c.file}</label>
-        {errors.length ? (
-          <p class="error" id={`${fileId}-error`}>
-            {errors.map((e) => (
-              <span safe>{problemText(e, p.locale)}</span>
-            ))}
-          </p>
-        ) : (
-          ''
-        )}
-        <input type="file" id={fileId} name="file" accept=".pdf,.jpg,.jpeg,.png,.ofd,application/pdf,image/jpeg,image/png" required aria-invalid={errors.length ? 'true' : undefined} aria-describedby={errors.length ? `${fileId}-error` : undefined} />
-      </div>
+      <FileField p={p} id={`cu-${claim.id}-file`} label={c.file} errors={errors} accept={DOCUMENT_ACCEPT} />
       <button type="submit" class="primary" safe>{c.upload}</button>
     </form>
   );

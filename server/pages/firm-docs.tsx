@@ -11,7 +11,7 @@ import type { CaseView } from '../cases/present';
 import { getRound } from '../rounds/list';
 import type { ServiceContext } from '../context';
 import { statesWhereFirmMay } from '../../workflows/case/chart';
-import { CsrfField } from './components/form';
+import { CsrfField, DOCUMENT_ACCEPT, FileField } from './components/form';
 import { instant } from './format';
 import { idParam, type PageCtx, pageOf, problemText, serviceOf } from './page';
 import { requireCsrf } from './csrf';
@@ -139,19 +139,7 @@ function KindForm({ p, caseId, type, docs, required, attempt }: { p: PageCtx; ca
         )}
         <CsrfField p={p} />
         <input type="hidden" name="type" value={type} />
-        <div class={errors.length ? 'field invalid' : 'field'}>
-          <label for={fileId} safe>{d.file(kind)}</label>
-          {errors.length ? (
-            <p class="error" id={`${fileId}-error`}>
-              {errors.map((e) => (
-                <span safe>{problemText(e, p.locale)}</span>
-              ))}
-            </p>
-          ) : (
-            ''
-          )}
-          <input type="file" id={fileId} name="file" accept=".pdf,.jpg,.jpeg,.png,.ofd,application/pdf,image/jpeg,image/png" required aria-invalid={errors.length ? 'true' : undefined} aria-describedby={errors.length ? `${fileId}-error` : undefined} />
-        </div>
+        <FileField p={p} id={fileId} label={d.file(kind)} errors={errors} accept={DOCUMENT_ACCEPT} />
         <button type="submit" safe>{versions.length ? d.uploadNew : d.upload}</button>
       </form>
     </li>

@@ -89,3 +89,18 @@ export function FieldProblems({ p, id, errors }: { p: PageCtx; id: string; error
     </p>
   );
 }
+
+/** The documents the product stores (judged from their bytes, server/documents/inspect.ts), as a file input offers them. */
+export const DOCUMENT_ACCEPT = '.pdf,.jpg,.jpeg,.png,.ofd,application/pdf,image/jpeg,image/png';
+
+/** A file input named `file` with its label, its problems tied to it, and the hint that describes it, if any. */
+export function FileField({ p, id, label, errors, accept, hintId }: { p: PageCtx; id: string; label: string; errors: readonly FieldError[]; accept: string; hintId?: string }) {
+  const describedBy = [hintId, errors.length ? `${id}-error` : undefined].filter(Boolean).join(' ');
+  return (
+    <div class={errors.length ? 'field invalid' : 'field'}>
+      <label for={id} safe>{label}</label>
+      <FieldProblems p={p} id={`${id}-error`} errors={errors} />
+      <input type="file" id={id} name="file" accept={accept} required aria-invalid={errors.length ? 'true' : undefined} aria-describedby={describedBy || undefined} />
+    </div>
+  );
+}
