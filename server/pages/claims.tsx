@@ -13,7 +13,7 @@ import { CsrfField, DOCUMENT_ACCEPT, Field, FileField, FormProblems } from './co
 import { DataTable } from './components/table';
 import { requireCsrf } from './csrf';
 import { date, fileSize, instant, plainAmount, yuan } from './format';
-import { field, idParam, type PageCtx, pageOf, problemText, serviceOf } from './page';
+import { field, idParam, type PageCtx, pageOf, serviceOf } from './page';
 
 // Claims (理赔) on the case page: the firm reports one under the policy of its approved case and
 // supports it with documents while it awaits the decision; the policy's insurer reads them and pays
@@ -116,17 +116,7 @@ function ClaimFile({ p, claim, docs, ownFirm, attempt }: { p: PageCtx; claim: Cl
         ]}
       />
       {mayUpload ? <UploadForm p={p} claim={claim} attempt={attempt} /> : ''}
-      {late.length ? (
-        <div class="problems" role="alert">
-          <ul>
-            {late.map((e) => (
-              <li safe>{problemText(e, p.locale)}</li>
-            ))}
-          </ul>
-        </div>
-      ) : (
-        ''
-      )}
+      <FormProblems p={p} errors={late} fields={[]} />
       {claim.allowedEvents.length && docs.length ? <p class="hint" safe>{c.readFirst}</p> : ''}
       <DecisionForms p={p} claim={claim} attempt={attempt} />
     </section>
