@@ -49,4 +49,13 @@ describe('scoring against a weighted rubric', () => {
     expect(scoreProblems(rubric, { a: 0, b: 0 })).toEqual([]);
     expect(scoreProblems(rubric, { a: 11, c: 1 }).map((p) => p.path)).toEqual(['scores.a', 'scores.b', 'scores.c']);
   });
+
+  it('names each problem with a code, and leaves a value that is no number to the schema', () => {
+    expect(scoreProblems(rubric, { a: 11, c: 1 }).map((p) => p.code)).toEqual(['score.above_maximum', 'score.required', 'score.unknown_criterion']);
+    // words and a fraction are the schema's to refuse; a fraction above the maximum is the rubric's too
+    expect(scoreProblems(rubric, { a: 'ten', b: 30.5 }).map((p) => [p.path, p.code])).toEqual([['scores.b', 'score.above_maximum']]);
+    // a key on the prototype is no score given
+    const inherited = Object.assign(Object.create({ a: 5 }) as Record<string, unknown>, { b: 1 });
+    expect(scoreProblems(rubric, inherited).map((p) => p.path)).toEqual(['scores.a']);
+  });
 });

@@ -26,20 +26,28 @@ export interface ScoreProblem {
   path: string;
   message: string;
   messageZh: string;
+  /** score.required, score.above_maximum or score.unknown_criterion */
+  code: string;
 }
 
-/** Every criterion scored, none above its maximum, nothing else: each problem named. */
-export function scoreProblems(rubric: Rubric, scores: Readonly<Record<string, number>>): ScoreProblem[] {
+/**
+ * Every criterion scored, none above its maximum, nothing else: each problem named. The scores may
+ * be a body its schema refused (a criterion typed as words): a value that is no number is the
+ * schema's to name, so only what the rubric itself refuses is named here.
+ */
+export function scoreProblems(rubric: Rubric, scores: Readonly<Record<string, unknown>>): ScoreProblem[] {
   const out: ScoreProblem[] = [];
   for (const c of rubric.criteria) {
-    const points = scores[c.key];
-    if (points === undefined) out.push({ path: `scores.${c.key}`, message: `${c.label}: a score is required`, messageZh: `${c.label}：请打分` });
-    else if (points > c.maxPoints) {
-      out.push({ path: `scores.${c.key}`, message: `${c.label}: at most ${c.maxPoints} points`, messageZh: `${c.label}：最高 ${c.maxPoints} 分` });
+    const points = Object.hasOwn(scores, c.key) ? scores[c.key] : undefined;
+    if (points === undefined) out.push({ path: `scores.${c.key}`, message: `${c.label}: a score is required`, messageZh: `${c.label}：请打分`, code: 'score.required' });
+    else if (typeof points === 'number' && points > c.maxPoints) {
+      out.push({ path: `scores.${c.key}`, message: `${c.label}: at most ${c.maxPoints} points`, messageZh: `${c.label}：最高 ${c.maxPoints} 分`, code: 'score.above_maximum' });
     }
   }
   for (const key of Object.keys(scores)) {
-    if (!rubric.criteria.some((c) => c.key === key)) out.push({ path: `scores.${key}`, message: `${key} is not a criterion of the round's rubric`, messageZh: `${key} 不是本批次评分标准的指标` });
+    if (!rubric.criteria.some((c) => c.key === key)) {
+      out.push({ path: `scores.${key}`, message: `${key} is not a criterion of the round's rubric`, messageZh: `${key} 不是本批次评分标准的指标`, code: 'score.unknown_criterion' });
+    }
   }
   return out;
 }
