@@ -1,6 +1,7 @@
 import type { Response, Router } from 'express';
 import { getCase } from '../cases/get';
 import { sendCaseEvent } from '../cases/send-event';
+import { rubricProblemsBeside } from '../cases/score-check';
 import { eventBodySchema } from '../cases/body';
 import { listDocuments } from '../documents/list';
 import { caseHistoryOf } from '../audit/verify';
@@ -134,8 +135,13 @@ export function casePage(router: Router, app: AppContext) {
     const values = review?.values ?? Object.fromEntries(FORM_FIELDS.map((name) => [name, field(req, name)]));
     // the review forms name their fields by the service's paths (scores.innovation); the others by the first word
     const placed = (errors: FieldError[]) => (review ? reviewErrors(type, errors, values) : toField(errors));
-    const parsed = eventBodySchema.safeParse(review?.body ?? eventBodyFrom(req, type), { reportInput: true });
-    if (!parsed.success) return showCase(res, id, { type, values, errors: placed(zodErrors(parsed.error, '')) }, 400);
+    const body = review?.body ?? eventBodyFrom(req, type);
+    const parsed = eventBodySchema.safeParse(body, { reportInput: true });
+    if (!parsed.success) {
+      // a score the schema refuses hears what the rubric refuses too, all at once (as in the API)
+      const named = zodErrors(parsed.error, '');
+      return showCase(res, id, { type, values, errors: placed([...named, ...(await rubricProblemsBeside(ctx, id, body, named))]) }, 400);
+    }
     const version = /^\d{1,9}$/.test(field(req, 'version')) ? Number(field(req, 'version')) : undefined;
     const key = field(req, 'key');
     try {

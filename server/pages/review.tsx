@@ -11,7 +11,7 @@ import type { CaseEventType } from '../../workflows/case/events';
 import { EXPERT_LIST_READERS, listExperts } from '../experts/list';
 import { listObjections, OBJECTION_READERS } from '../notices/list-objections';
 import { NOTICE_PUBLISHERS } from '../notices/publish';
-import { CsrfField, Field, FormProblems, errorsAt, FieldProblems } from './components/form';
+import { CsrfField, Field, FormProblems, errorsAt, FieldProblems, ProblemSummary } from './components/form';
 import { DataTable } from './components/table';
 import { hasAny } from './nav';
 import { instant } from './format';
@@ -22,7 +22,7 @@ import type { Attempt } from './decisions';
 // and replaces experts, each expert scores with the rubric, the provincial reviewer resolves the
 // objections filed on the public notice. Each form sends the case event the API takes
 // (ASSIGN_EXPERTS, SCORE, RESOLVE_OBJECTION) to the same service; its refusals come back beside
-// the field they name.
+// the field they name, and the score form's all at once in a summary at its top.
 
 /** The case events whose forms live here rather than among the generic decision forms. */
 export const REVIEW_EVENTS: ReadonlySet<CaseEventType> = new Set(['ASSIGN_EXPERTS', 'SCORE', 'RESOLVE_OBJECTION']);
@@ -246,26 +246,30 @@ function ScoreForm({ p, view, rubric, attempt }: { p: PageCtx; view: CaseView; r
   const r = p.t.review;
   const mine = attempt?.type === 'SCORE' ? attempt : null;
   const errors = mine?.errors ?? [];
-  const fields = ['opinion', 'scores', ...rubric.criteria.map((c) => `scores.${c.key}`)];
+  const id = (key: string) => `s-${fieldId(key)}`;
+  const summary = [
+    { path: 'scores', id: id(rubric.criteria[0]?.key ?? 'opinion'), label: r.scores },
+    ...rubric.criteria.map((c) => ({ path: `scores.${c.key}`, id: id(c.key), label: c.label })),
+    { path: 'opinion', id: 's-opinion', label: r.opinion },
+  ];
   return (
     <form method="post" action={`/cases/${view.id}/events`} class="decision" aria-labelledby="d-SCORE" novalidate>
       <h3 id="d-SCORE" safe>{r.scoreTitle}</h3>
       <p class="hint" safe>{r.scoreIntro(String(rubric.passMark))}</p>
       <Hidden p={p} version={view.version} type="SCORE" />
-      <FormProblems p={p} errors={errors} fields={fields} />
+      <ProblemSummary p={p} errors={errors} fields={summary} />
       <FieldProblems p={p} errors={errorsAt(errors, 'scores')} id="s-scores-error" />
       {rubric.criteria.map((c) => {
         const name = `scores.${c.key}`;
-        const id = `s-${fieldId(c.key)}`;
         const problems = errorsAt(errors, name);
         return (
           <div class={problems.length ? 'field invalid points' : 'field points'}>
-            <label for={id} safe>{r.criterion(c.label, String(c.weight), c.maxPoints)}</label>
-            <p class="hint" id={`${id}-hint`} safe>{r.pointsHint(c.maxPoints)}</p>
-            <FieldProblems p={p} errors={problems} id={`${id}-error`} />
+            <label for={id(c.key)} safe>{r.criterion(c.label, String(c.weight), c.maxPoints)}</label>
+            <p class="hint" id={`${id(c.key)}-hint`} safe>{r.pointsHint(c.maxPoints)}</p>
+            <FieldProblems p={p} errors={problems} id={`${id(c.key)}-error`} />
             <input
               type="number"
-              id={id}
+              id={id(c.key)}
               name={name}
               min="0"
               max={String(c.maxPoints)}
@@ -274,7 +278,7 @@ function ScoreForm({ p, view, rubric, attempt }: { p: PageCtx; view: CaseView; r
               required
               value={mine?.values[name] ?? ''}
               aria-invalid={problems.length ? 'true' : undefined}
-              aria-describedby={problems.length ? `${id}-hint ${id}-error` : `${id}-hint`}
+              aria-describedby={problems.length ? `${id(c.key)}-hint ${id(c.key)}-error` : `${id(c.key)}-hint`}
             />
           </div>
         );

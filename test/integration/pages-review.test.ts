@@ -130,6 +130,61 @@ describe('the score form', () => {
     expect(await stateOf(id)).toBe('expert');
   });
 
+  it('names every problem of a score at once, beside its field and in the summary at the top, keeping what was typed', async () => {
+    const { id, panel } = await assignedPanel();
+    const expert = panel[0];
+    if (!expert) throw new Error('no expert');
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'ACCEPT_ASSIGNMENT' }, expert.token)).status).toBe(200);
+    const b = await signedIn(expert.user.email);
+    const page = await b.get(`/cases/${id}`);
+    // a criterion left empty, words, one above its maximum, one with a fraction, and no opinion: the
+    // schema refuses the words, the fraction and the opinion, the rubric the empty one and the maximum
+    const form = { _csrf: PageClient.csrfOf(page.text), type: 'SCORE', 'scores.innovation': '', 'scores.firstBatch': 'abc', 'scores.market': '25', 'scores.risk': '7.5', opinion: '' };
+    const refused = await b.post(`/cases/${id}/events`, form);
+    expect(refused.status).toBe(400);
+    const beside = (field: string) => new RegExp(`<p class="error" id="s-${field}-error"><span>([^<]*)</span></p>`).exec(refused.text)?.[1];
+    expect({ innovation: beside('innovation'), firstBatch: beside('firstBatch'), market: beside('market'), risk: beside('risk'), opinion: beside('opinion') }).toEqual({
+      innovation: '技术先进性 / innovation：请打分',
+      firstBatch: '应填写数字',
+      market: '市场与产业带动 / market impact：最高 20 分',
+      risk: '应填写整数',
+      opinion: '请填写评审意见',
+    });
+    // the summary lists the five, in the form's order, each linked to its field
+    const summary = /<div class="problems" role="alert">([\s\S]*?)<\/div>/.exec(refused.text)?.[1] ?? '';
+    expect([...summary.matchAll(/<a href="#([^"]+)">([^<]*)<\/a>/g)].map((m) => [m[1], m[2]])).toEqual([
+      ['s-innovation', '技术先进性 / innovation：请打分'],
+      ['s-firstBatch', '首批次应用属性 / first-batch use：应填写数字'],
+      ['s-market', '市场与产业带动 / market impact：最高 20 分'],
+      ['s-risk', '风险保障合理性 / risk cover：应填写整数'],
+      ['s-opinion', '评审意见：请填写评审意见'],
+    ]);
+    for (const [name, typed] of [['firstBatch', 'abc'], ['market', '25'], ['risk', '7.5']] as const) {
+      expect(refused.text, name).toMatch(new RegExp(`name="scores\\.${name}"[^>]*value="${typed.replace('.', '\\.')}"[^>]*aria-invalid="true"`));
+    }
+
+    // in English, with a negative score, an opinion too long and a criterion the rubric does not have
+    b.cookies.set('fb_lang', 'en');
+    const english = await b.post(`/cases/${id}/events`, { ...form, 'scores.innovation': '-1', 'scores.beauty': '5', opinion: '长'.repeat(2001) });
+    expect(english.status).toBe(400);
+    const problems = /<div class="problems" role="alert">([\s\S]*?)<\/div>/.exec(english.text)?.[1] ?? '';
+    expect([...problems.matchAll(/<li>(?:<a href="#[^"]+">)?([^<]*)/g)].map((m) => m[1])).toEqual([
+      "beauty is not a criterion of the round&#39;s rubric",
+      '技术先进性 / innovation: points cannot be negative',
+      '首批次应用属性 / first-batch use: must be a number',
+      '市场与产业带动 / market impact: at most 20 points',
+      '风险保障合理性 / risk cover: points must be a whole number',
+      'Opinion: at most 2000 characters',
+    ]);
+    expect(english.text).toContain('<textarea id="s-opinion" name="opinion"');
+    expect(english.text).toContain('长'.repeat(2001));
+
+    // mended, the score is taken
+    b.cookies.set('fb_lang', 'zh');
+    const done = await b.post(`/cases/${id}/events`, { ...form, 'scores.innovation': '25', 'scores.firstBatch': '25', 'scores.market': '15', 'scores.risk': '15', opinion: '指标达到目录要求' });
+    expect(done.status).toBe(303);
+  });
+
   it('shows the provincial reviewer every score and total of the panel', async () => {
     const id = await w.caseIn('expert');
     await w.expertsScore(id, PASSING_SCORES);
