@@ -19,7 +19,7 @@ import { claimForms, claimsFor, ClaimsPart, type ClaimAttempt } from './claims';
 import { Decisions, eventBodyFrom, FORM_FIELDS, toField, type Attempt } from './decisions';
 import { requireCsrf } from './csrf';
 import { nextStepOnCase } from './next-step';
-import { ExpertsPart, ObjectionsPart, REVIEW_EVENTS, reviewBodyFrom, reviewDataFor, reviewErrors } from './review';
+import { ExpertsPart, ObjectionsPart, REVIEW_EVENTS, reviewBodyFrom, reviewDataFor, reviewErrors, scoreTotalPage } from './review';
 import { field, idParam, pageOf, render, serviceOf, type PageCtx } from './page';
 import { FirmDocuments, firmDocumentPages, firmWorkFor, returnedFor, SubmissionCheck, type UploadAttempt } from './firm-docs';
 import { documentTypes } from '../../db/schema/cases';
@@ -123,6 +123,8 @@ export function casePage(router: Router, app: AppContext) {
   firmDocumentPages(router, app, (res, caseId, upload, status) => showCase(res, caseId, null, status, null, null, { upload }));
 
   claimForms(router, (res, caseId, attempt, status) => showCase(res, caseId, null, status, null, attempt));
+
+  scoreTotalPage(router);
 
   // the same event as POST /api/v1/cases/:id/events: its schema, its service, its refusals
   router.post('/cases/:id/events', requireCsrf(), async (req, res) => {

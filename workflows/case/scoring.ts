@@ -16,10 +16,31 @@ export function scoreOf(rubric: Rubric, scores: Readonly<Record<string, number>>
   return Number((scaledTotal(rubric, scores) * 100n + SCALE / 2n) / SCALE) / 100;
 }
 
+/** The best possible score, every criterion at its maximum, shown as scoreOf shows a total. */
+export function bestScore(rubric: Rubric): number {
+  return scoreOf(rubric, Object.fromEntries(rubric.criteria.map((c) => [c.key, c.maxPoints])));
+}
+
 /** Whether the mean of these experts' scores reaches the pass mark: Σ totals ≥ mark × n, exactly. */
 export function meanPasses(rubric: Rubric, all: readonly Readonly<Record<string, number>>[]): boolean {
   const sum = all.reduce((s, scores) => s + scaledTotal(rubric, scores), 0n);
   return sum >= scaled(rubric.passMark) * BigInt(all.length);
+}
+
+/**
+ * The mean of these experts' totals, for showing beside the pass mark: to two decimals, rounded
+ * half up as a total is, except that it is never rounded across the mark — a mean short of it
+ * (59.996 against 60) is cut down to 59.99, one that reaches it is never shown below it.
+ */
+export function meanOf(rubric: Rubric, all: readonly Readonly<Record<string, number>>[]): number {
+  if (all.length === 0) return 0;
+  const sum = all.reduce((s, scores) => s + scaledTotal(rubric, scores), 0n);
+  const den = BigInt(all.length) * SCALE;
+  const hundredths = (sum * 100n + den / 2n) / den;
+  const passes = meanPasses(rubric, all);
+  if (passes === Number(hundredths) / 100 >= rubric.passMark) return Number(hundredths) / 100;
+  // rounded across the mark: the hundredth on the mean's own side of it
+  return Number(passes ? (sum * 100n + den - 1n) / den : (sum * 100n) / den) / 100;
 }
 
 export interface ScoreProblem {
