@@ -23,7 +23,9 @@ export async function getCase(ctx: ServiceContext, id: string) {
   return presentCase(ctx, row, facts);
 }
 
-export async function presentCase(ctx: ServiceContext, row: CaseRow, facts: Awaited<ReturnType<typeof loadVisibleCase>>['facts']) {
+type VisibleFacts = Awaited<ReturnType<typeof loadVisibleCase>>['facts'];
+
+export async function presentCase(ctx: ServiceContext, row: CaseRow, facts: VisibleFacts) {
   const db = ctx.app.db;
   const [round] = await db.select().from(rounds).where(eq(rounds.id, row.roundId));
   if (!round) throw new Error(`case ${row.id} has no round`);
@@ -32,8 +34,12 @@ export async function presentCase(ctx: ServiceContext, row: CaseRow, facts: Awai
     .from(clocks)
     .where(and(eq(clocks.ownerId, row.id), inArray(clocks.status, ['running', 'paused', 'expired'])))
     .orderBy(asc(clocks.startedAt));
+  return caseView(row, round, eventsAllowed(ctx, row, facts), clockRows, ctx.user);
+}
+
+/** The events the caller may send the case now, as its answer's `allowedEvents` lists them. */
+export function eventsAllowed(ctx: ServiceContext, row: CaseRow, facts: VisibleFacts) {
   const machine = machineOf({ machines: caseMachines }, row) as CaseMachine;
   const snapshot = machine.resolveState(row.snapshot as Parameters<CaseMachine['resolveState']>[0]);
-  const allowed = allowedEvents(snapshot, ctx.user, facts, ctx.app.clock.now().toISOString());
-  return caseView(row, round, allowed, clockRows, ctx.user);
+  return allowedEvents(snapshot, ctx.user, facts, ctx.app.clock.now().toISOString());
 }

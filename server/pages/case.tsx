@@ -1,6 +1,7 @@
 import type { Response, Router } from 'express';
 import { getCase } from '../cases/get';
 import { sendCaseEvent } from '../cases/send-event';
+import { rubricProblemsBeside } from '../cases/score-check';
 import { eventBodySchema } from '../cases/body';
 import { listDocuments } from '../documents/list';
 import { caseHistoryOf } from '../audit/verify';
@@ -18,7 +19,7 @@ import { claimForms, claimsFor, ClaimsPart, type ClaimAttempt } from './claims';
 import { Decisions, eventBodyFrom, FORM_FIELDS, toField, type Attempt } from './decisions';
 import { requireCsrf } from './csrf';
 import { nextStepOnCase } from './next-step';
-import { ExpertsPart, ObjectionsPart, REVIEW_EVENTS, reviewBodyFrom, reviewDataFor, reviewErrors } from './review';
+import { ExpertsPart, ObjectionsPart, REVIEW_EVENTS, reviewBodyFrom, reviewDataFor, reviewErrors, scoreTotalPage } from './review';
 import { field, idParam, pageOf, render, serviceOf, type PageCtx } from './page';
 import { FirmDocuments, firmDocumentPages, firmWorkFor, returnedFor, SubmissionCheck, type UploadAttempt } from './firm-docs';
 import { documentTypes } from '../../db/schema/cases';
@@ -124,6 +125,8 @@ export function casePage(router: Router, app: AppContext) {
 
   claimForms(router, app, (res, caseId, attempt, status) => showCase(res, caseId, null, status, null, attempt));
 
+  scoreTotalPage(router);
+
   // the same event as POST /api/v1/cases/:id/events: its schema, its service, its refusals
   router.post('/cases/:id/events', requireCsrf(), async (req, res) => {
     const p = pageOf(res);
@@ -135,8 +138,13 @@ export function casePage(router: Router, app: AppContext) {
     const values = review?.values ?? Object.fromEntries(FORM_FIELDS.map((name) => [name, field(req, name)]));
     // the review forms name their fields by the service's paths (scores.innovation); the others by the first word
     const placed = (errors: FieldError[]) => (review ? reviewErrors(type, errors, values) : toField(errors));
-    const parsed = eventBodySchema.safeParse(review?.body ?? eventBodyFrom(req, type), { reportInput: true });
-    if (!parsed.success) return showCase(res, id, { type, values, errors: placed(zodErrors(parsed.error, '')) }, 400);
+    const body = review?.body ?? eventBodyFrom(req, type);
+    const parsed = eventBodySchema.safeParse(body, { reportInput: true });
+    if (!parsed.success) {
+      // a score the schema refuses hears what the rubric refuses too, all at once (as in the API)
+      const named = zodErrors(parsed.error, '');
+      return showCase(res, id, { type, values, errors: placed([...named, ...(await rubricProblemsBeside(ctx, id, body, named))]) }, 400);
+    }
     const version = /^\d{1,9}$/.test(field(req, 'version')) ? Number(field(req, 'version')) : undefined;
     const key = field(req, 'key');
     try {

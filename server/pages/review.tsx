@@ -1,28 +1,31 @@
 import { randomUUID } from 'node:crypto';
-import type { Request } from 'express';
+import type { Request, Router } from 'express';
 import type { ServiceContext } from '../context';
-import type { FieldError } from '../errors';
+import { notFound, type FieldError } from '../errors';
 import type { Rubric } from '../../db/schema/rounds';
 import type { CaseView } from '../cases/present';
-import { loadVisibleCase } from '../cases/get';
+import { getCase, loadVisibleCase } from '../cases/get';
 import { getRound } from '../rounds/list';
 import { contextOf } from '../../workflows/case/expert-guards';
+import { bestScore, meanOf, meanPasses, scoreOf } from '../../workflows/case/scoring';
 import type { CaseEventType } from '../../workflows/case/events';
 import { EXPERT_LIST_READERS, listExperts } from '../experts/list';
 import { listObjections, OBJECTION_READERS } from '../notices/list-objections';
 import { NOTICE_PUBLISHERS } from '../notices/publish';
-import { CsrfField, Field, FormProblems, errorsAt, FieldProblems } from './components/form';
+import { CsrfField, Field, FormProblems, errorsAt, FieldProblems, ProblemSummary } from './components/form';
 import { DataTable } from './components/table';
 import { hasAny } from './nav';
 import { instant } from './format';
-import { field, type PageCtx } from './page';
+import { field, idParam, pageOf, serviceOf, type PageCtx } from './page';
 import type { Attempt } from './decisions';
 
 // The expert review and objection forms of the case page (SPEC §4): the provincial reviewer assigns
 // and replaces experts, each expert scores with the rubric, the provincial reviewer resolves the
 // objections filed on the public notice. Each form sends the case event the API takes
 // (ASSIGN_EXPERTS, SCORE, RESOLVE_OBJECTION) to the same service; its refusals come back beside
-// the field they name.
+// the field they name, and the score form's all at once in a summary at its top. The score form
+// spells out the rubric's weighted total and shows it as typed; once scores are in, the page shows
+// where they stand against the pass mark — all counted by the service's own scoring.ts.
 
 /** The case events whose forms live here rather than among the generic decision forms. */
 export const REVIEW_EVENTS: ReadonlySet<CaseEventType> = new Set(['ASSIGN_EXPERTS', 'SCORE', 'RESOLVE_OBJECTION']);
@@ -44,19 +47,19 @@ export interface ReviewData {
 export async function reviewDataFor(ctx: ServiceContext, view: CaseView, expertQuery?: string): Promise<ReviewData> {
   const roles = ctx.user.roles;
   const inExpertStage = view.experts.length > 0 || view.allowedEvents.includes('ASSIGN_EXPERTS') || view.allowedEvents.includes('SCORE');
-  let rubric: Rubric | null = null;
-  let quorum: number | null = null;
-  if (inExpertStage) {
-    const frozen = contextOf((await loadVisibleCase(ctx, view.id)).row.snapshot).expertReview ?? null;
-    const round = frozen ? null : await getRound(ctx, view.roundId);
-    rubric = frozen?.rubric ?? round?.rubric ?? null;
-    quorum = frozen?.quorum ?? round?.expertQuorum ?? null;
-  }
+  const { rubric, quorum } = inExpertStage ? await rubricOf(ctx, view) : { rubric: null, quorum: null };
   const [experts, objections] = await Promise.all([
     inExpertStage && hasAny(roles, EXPERT_LIST_READERS) ? listExperts(ctx, { caseId: view.id, ...(expertQuery ? { q: expertQuery.slice(0, 100) } : {}) }).then((r) => r.items) : Promise.resolve(null),
     hasAny(roles, OBJECTION_READERS) ? listObjections(ctx, view.id).then((r) => r.items) : Promise.resolve(null),
   ]);
   return { rubric, quorum, experts, objections };
+}
+
+/** The rubric and quorum the case is scored with: frozen at assignment, the round's before. */
+async function rubricOf(ctx: ServiceContext, view: CaseView): Promise<{ rubric: Rubric | null; quorum: number | null }> {
+  const frozen = contextOf((await loadVisibleCase(ctx, view.id)).row.snapshot).expertReview ?? null;
+  const round = frozen ? null : await getRound(ctx, view.roundId);
+  return { rubric: frozen?.rubric ?? round?.rubric ?? null, quorum: frozen?.quorum ?? round?.expertQuorum ?? null };
 }
 
 /** Every value of a repeated form field (check boxes). */
@@ -242,46 +245,112 @@ function AssignForm({ p, view, data, attempt }: { p: PageCtx; view: CaseView; da
   );
 }
 
-function ScoreForm({ p, view, rubric, attempt }: { p: PageCtx; view: CaseView; rubric: Rubric; attempt: Attempt | null }) {
+/** A mark or a best score as the rubric gives it (60, 10.3); totals and means show two decimals. */
+const mark = (n: number) => String(n);
+
+/** The points typed for each criterion that the rubric would take: whole numbers from 0 to the maximum. */
+function scorable(rubric: Rubric, values: Readonly<Record<string, string | undefined>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of rubric.criteria) {
+    const typed = points(values[`scores.${c.key}`] ?? '');
+    if (typeof typed === 'number' && Number.isInteger(typed) && typed >= 0 && typed <= c.maxPoints) out[c.key] = typed;
+  }
+  return out;
+}
+
+/**
+ * The total of what the expert has typed, as the service will count it once every criterion is
+ * scored (scoring.ts scoreOf); a criterion empty or refused counts for nothing yet, and says so.
+ */
+function ScoreTotal({ p, rubric, values }: { p: PageCtx; rubric: Rubric; values: Readonly<Record<string, string | undefined>> }) {
+  const r = p.t.review;
+  const scores = scorable(rubric, values);
+  const filled = Object.keys(scores).length;
+  if (filled === 0) return <p class="hint" safe>{r.totalNone}</p>;
+  return <p safe>{r.totalSoFar(scoreOf(rubric, scores).toFixed(2), filled, rubric.criteria.length, mark(rubric.passMark))}</p>;
+}
+
+function ScoreForm({ p, view, rubric, quorum, attempt }: { p: PageCtx; view: CaseView; rubric: Rubric; quorum: number | null; attempt: Attempt | null }) {
   const r = p.t.review;
   const mine = attempt?.type === 'SCORE' ? attempt : null;
   const errors = mine?.errors ?? [];
-  const fields = ['opinion', 'scores', ...rubric.criteria.map((c) => `scores.${c.key}`)];
+  const id = (key: string) => `s-${fieldId(key)}`;
+  const summary = [
+    { path: 'scores', id: id(rubric.criteria[0]?.key ?? 'opinion'), label: r.scores },
+    ...rubric.criteria.map((c) => ({ path: `scores.${c.key}`, id: id(c.key), label: c.label })),
+    { path: 'opinion', id: 's-opinion', label: r.opinion },
+  ];
+  const formula = rubric.criteria.map((c) => r.weighted(String(c.weight), c.label)).join(' + ');
   return (
     <form method="post" action={`/cases/${view.id}/events`} class="decision" aria-labelledby="d-SCORE" novalidate>
       <h3 id="d-SCORE" safe>{r.scoreTitle}</h3>
-      <p class="hint" safe>{r.scoreIntro(String(rubric.passMark))}</p>
+      <p class="hint" safe>{r.scoreIntro}</p>
+      <p class="formula" id="s-formula" safe>{r.scoreFormula(formula, mark(bestScore(rubric)))}</p>
+      <p class="hint" id="s-rule" safe>{r.scoreRule(quorum, mark(rubric.passMark))}</p>
       <Hidden p={p} version={view.version} type="SCORE" />
-      <FormProblems p={p} errors={errors} fields={fields} />
+      <ProblemSummary p={p} errors={errors} fields={summary} />
       <FieldProblems p={p} errors={errorsAt(errors, 'scores')} id="s-scores-error" />
       {rubric.criteria.map((c) => {
         const name = `scores.${c.key}`;
-        const id = `s-${fieldId(c.key)}`;
         const problems = errorsAt(errors, name);
         return (
           <div class={problems.length ? 'field invalid points' : 'field points'}>
-            <label for={id} safe>{r.criterion(c.label, String(c.weight), c.maxPoints)}</label>
-            <p class="hint" id={`${id}-hint`} safe>{r.pointsHint(c.maxPoints)}</p>
-            <FieldProblems p={p} errors={problems} id={`${id}-error`} />
+            <label for={id(c.key)} safe>{r.criterion(c.label, String(c.weight), c.maxPoints)}</label>
+            <p class="hint" id={`${id(c.key)}-hint`} safe>{r.pointsHint(c.maxPoints)}</p>
+            <FieldProblems p={p} errors={problems} id={`${id(c.key)}-error`} />
             <input
               type="number"
-              id={id}
+              id={id(c.key)}
               name={name}
               min="0"
               max={String(c.maxPoints)}
               step="1"
               inputmode="numeric"
               required
+              class="score-points"
               value={mine?.values[name] ?? ''}
               aria-invalid={problems.length ? 'true' : undefined}
-              aria-describedby={problems.length ? `${id}-hint ${id}-error` : `${id}-hint`}
+              aria-describedby={problems.length ? `${id(c.key)}-hint ${id(c.key)}-error` : `${id(c.key)}-hint`}
             />
           </div>
         );
       })}
+      {/* the total follows the points as they are typed once htmx is there; without it, it shows what was sent */}
+      <div id="s-total" class="score-total" aria-live="polite">
+        <ScoreTotal p={p} rubric={rubric} values={mine?.values ?? {}} />
+      </div>
+      <span hidden hx-get={`/cases/${view.id}/score-total`} hx-trigger="input changed delay:300ms from:.score-points" hx-target="#s-total" hx-include=".score-points"></span>
       <Field p={p} idPrefix="s" name="opinion" label={r.opinion} errors={errors} value={mine?.values.opinion ?? ''} required multiline />
       <button type="submit" class="primary" safe>{r.submitScore}</button>
     </form>
+  );
+}
+
+/**
+ * Where the scores stand against the pass mark, by the rule that decides the case (scoring.ts): the
+ * expert's own total once it is in, and to whoever sees every score given, the mean of them.
+ */
+function Standing({ p, view, rubric, quorum }: { p: PageCtx; view: CaseView; rubric: Rubric; quorum: number | null }) {
+  const r = p.t.review;
+  const own = view.experts.find((a) => a.mine && a.status === 'scored');
+  const scored = view.experts.filter((a) => a.status === 'scored');
+  const all = scored.flatMap((a) => (a.scores ? [a.scores] : []));
+  const pass = mark(rubric.passMark);
+  // the mean only where every score given is shown: the provincial reviewer, an expert whose own is in
+  const showsMean = scored.length > 0 && all.length === scored.length;
+  const mean = showsMean ? meanOf(rubric, all).toFixed(2) : '';
+  const decided = showsMean && quorum !== null && all.length >= quorum;
+  return (
+    <>
+      {own && own.total !== null ? <p id="own-total" safe>{r.myTotal(own.total.toFixed(2), pass)}</p> : ''}
+      {showsMean ? (
+        <p id="expert-mean" safe>
+          {decided ? (meanPasses(rubric, all) ? r.meanPassed(mean, pass, all.length) : r.meanFailed(mean, pass, all.length)) : r.meanPending(mean, pass, all.length, quorum)}
+        </p>
+      ) : (
+        ''
+      )}
+    </>
   );
 }
 
@@ -304,9 +373,10 @@ export function ExpertsPart({ p, view, data, attempt }: { p: PageCtx; view: Case
       ) : (
         ''
       )}
+      {data.rubric ? <Standing p={p} view={view} rubric={data.rubric} quorum={data.quorum} /> : ''}
       {view.experts.length === 0 ? <p class="empty" safe>{r.noExperts}</p> : <Panel p={p} view={view} data={data} />}
       {assign ? <AssignForm p={p} view={view} data={data} attempt={attempt} /> : ''}
-      {score && data.rubric ? <ScoreForm p={p} view={view} rubric={data.rubric} attempt={attempt} /> : ''}
+      {score && data.rubric ? <ScoreForm p={p} view={view} rubric={data.rubric} quorum={data.quorum} attempt={attempt} /> : ''}
     </section>
   );
 }
@@ -366,4 +436,25 @@ export function ObjectionsPart({ p, view, objections, attempt }: { p: PageCtx; v
       })}
     </section>
   );
+}
+
+/**
+ * The score form's total as the expert types (htmx, pages/review.tsx ScoreForm): the same words as
+ * the form shows, from the rubric frozen on the case. Only for the expert who may score it now.
+ */
+export function scoreTotalPage(router: Router) {
+  router.get('/cases/:id/score-total', async (req, res) => {
+    const p = pageOf(res);
+    const ctx = serviceOf(p);
+    const view = await getCase(ctx, idParam(req.params.id, 'case'));
+    if (!view.allowedEvents.includes('SCORE')) throw notFound('score form');
+    const { rubric } = await rubricOf(ctx, view);
+    if (!rubric) throw notFound('rubric');
+    // the points as htmx sends them in the address (hx-include), each criterion once
+    const typed = (name: string) => (typeof req.query[name] === 'string' ? req.query[name] : '');
+    const values = Object.fromEntries(rubric.criteria.map((c) => [`scores.${c.key}`, typed(`scores.${c.key}`)]));
+    const html = await (<ScoreTotal p={p} rubric={rubric} values={values} />);
+    res.setHeader('Cache-Control', 'no-store');
+    res.type('html').send(html);
+  });
 }

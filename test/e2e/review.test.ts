@@ -45,6 +45,8 @@ describe('the expert review, the notice and its objection, in a browser', { time
       // the first types a score above a criterion's maximum
       await fillScores(page, i === 0 ? RUBRIC.map(([label, points]) => [label, label === INNOVATION ? '35' : points]) : RUBRIC);
       if (i === 0) {
+        // the total follows the points as they are typed: the criterion above its maximum counts for nothing yet
+        await expect.poll(() => page.locator('#s-total').textContent()).toBe('已填有效得分 3 / 4 项，合计 55.00 分（及格分 60 分）');
         expect(await fitsWidth(page)).toBe(true);
         await expectAccessible(page, 'review-score-expert-phone');
         // the refusal is the page that answers the form's POST: read the field there once it has
@@ -60,9 +62,11 @@ describe('the expert review, the notice and its objection, in a browser', { time
         expect(await page.getByLabel('评审意见').inputValue()).toBe(REVIEW_COMMENT);
         await expectAccessible(page, 'review-score-error-phone');
         await page.getByLabel(INNOVATION).fill('26');
+        await expect.poll(() => page.locator('#s-total').textContent()).toBe('您的总分：81.00 分（及格分 60 分）');
       }
       await sendScores(page);
       expect(await page.getByRole('cell', { name: '81.00' }).count()).toBeGreaterThan(0);
+      expect(await page.locator('#own-total').textContent()).toContain('您的总分：81.00 分');
       if (i === 0) await expectAccessible(page, 'review-scored-expert-phone');
       await page.context().close();
     }
@@ -70,6 +74,7 @@ describe('the expert review, the notice and its objection, in a browser', { time
     // the provincial reviewer sees the panel's scores and totals
     await provincial.goto(`/cases/${caseId}`);
     await expect.poll(() => provincial.getByRole('cell', { name: '81.00' }).count()).toBe(3);
+    expect(await provincial.locator('#expert-mean').textContent()).toBe('3 位专家总分的平均分为 81.00 分，达到及格分 60 分：专家评审通过。');
     await expectAccessible(provincial, 'review-panel-provincial');
     expect(await provincial.getByRole('link', { name: '此申请待列入公示：请在“公示管理”中发布。' }).count()).toBe(1);
 

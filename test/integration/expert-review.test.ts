@@ -102,6 +102,41 @@ describe('expert review', () => {
     expect((await view(id, w.tokens.provincial)).experts.every((x) => x.status !== 'scored')).toBe(true);
   });
 
+  it("names every problem of a score at once: the schema's and the rubric's in one 400, to the expert who may score it and to nobody else", async () => {
+    const id = await w.caseIn('expert');
+    const panel = await w.makeExperts(3);
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((x) => x.user.id) })).status).toBe(200);
+    const [e, notYet] = panel;
+    const [outsider] = await w.makeExperts(1);
+    if (!e || !notYet || !outsider) throw new Error('no experts');
+    expect((await send(id, e.token, { type: 'ACCEPT_ASSIGNMENT' })).status).toBe(200);
+    // a fraction, one above its maximum, words, one unknown, one missing, and no opinion
+    const body = { type: 'SCORE', scores: { innovation: 2.5, firstBatch: 31, market: 'x', beauty: 1 }, opinion: '' };
+    const all = await t.api.post<{ status: number; detail: string; errors: { path: string; message: string; messageZh: string; code: string }[] }>(`/cases/${id}/events`, body, e.token);
+    expect(all.status).toBe(400);
+    expect(all.headers.get('content-type')).toContain('application/problem+json');
+    expect(all.body).toMatchObject({ status: 400, detail: 'the request body is invalid' });
+    expect(all.body.errors.map((x) => [x.path, x.code]).sort()).toEqual([
+      ['opinion', 'custom'],
+      ['scores.beauty', 'score.unknown_criterion'],
+      ['scores.firstBatch', 'score.above_maximum'],
+      ['scores.innovation', 'invalid_type'],
+      ['scores.market', 'invalid_type'],
+      ['scores.risk', 'score.required'],
+    ]);
+    expect(all.body.errors.find((x) => x.path === 'scores.firstBatch')).toEqual({ path: 'scores.firstBatch', message: '首批次应用属性 / first-batch use: at most 30 points', messageZh: '首批次应用属性 / first-batch use：最高 30 分', code: 'score.above_maximum' });
+    expect(all.body.errors.find((x) => x.path === 'scores.market')).toMatchObject({ message: 'must be a number', messageZh: '应填写数字' });
+    expect(all.body.errors.find((x) => x.path === 'scores.innovation')).toMatchObject({ message: 'points must be a whole number', messageZh: '应填写整数' });
+
+    // an expert who has not accepted, one not on the panel, the provincial reviewer: the schema's alone, as before
+    for (const [who, token] of [['not accepted', notYet.token], ['outsider', outsider.token], ['provincial', w.tokens.provincial]] as const) {
+      const res = await t.api.post<{ errors: { path: string }[] }>(`/cases/${id}/events`, body, token);
+      expect(res.status, who).toBe(400);
+      expect(res.body.errors.map((x) => x.path).sort(), who).toEqual(['opinion', 'scores.innovation', 'scores.market']);
+    }
+    expect((await view(id, w.tokens.provincial)).experts.every((x) => x.status !== 'scored')).toBe(true);
+  });
+
   it('refuses a score that carries a __proto__ criterion instead of dropping it', async () => {
     const id = await w.caseIn('expert');
     const [e] = await w.makeExperts(3).then(async (panel) => {

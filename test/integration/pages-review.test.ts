@@ -5,7 +5,8 @@ import { enterprises, notices, objections, recoveries } from '../../db/schema';
 import { deliverEvent } from '../../server/engine/deliver';
 import { useTestApp } from '../support/use-app';
 import { PageClient } from '../support/pages';
-import { PASSING_SCORES } from '../support/world';
+import { FAILING_SCORES, PASSING_SCORES } from '../support/world';
+import { makeRound } from '../../seeds/factories';
 
 // The review stage's forms without a browser (the journey is test/e2e/review.test.ts): who is
 // refused on them, and a form without its token. The refusals come from the services the API uses.
@@ -128,6 +129,149 @@ describe('the score form', () => {
       expect(res.status, who).toBe(status);
     }
     expect(await stateOf(id)).toBe('expert');
+  });
+
+  it('names every problem of a score at once, beside its field and in the summary at the top, keeping what was typed', async () => {
+    const { id, panel } = await assignedPanel();
+    const expert = panel[0];
+    if (!expert) throw new Error('no expert');
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'ACCEPT_ASSIGNMENT' }, expert.token)).status).toBe(200);
+    const b = await signedIn(expert.user.email);
+    const page = await b.get(`/cases/${id}`);
+    // a criterion left empty, words, one above its maximum, one with a fraction, and no opinion: the
+    // schema refuses the words, the fraction and the opinion, the rubric the empty one and the maximum
+    const form = { _csrf: PageClient.csrfOf(page.text), type: 'SCORE', 'scores.innovation': '', 'scores.firstBatch': 'abc', 'scores.market': '25', 'scores.risk': '7.5', opinion: '' };
+    const refused = await b.post(`/cases/${id}/events`, form);
+    expect(refused.status).toBe(400);
+    const beside = (field: string) => new RegExp(`<p class="error" id="s-${field}-error"><span>([^<]*)</span></p>`).exec(refused.text)?.[1];
+    expect({ innovation: beside('innovation'), firstBatch: beside('firstBatch'), market: beside('market'), risk: beside('risk'), opinion: beside('opinion') }).toEqual({
+      innovation: '技术先进性 / innovation：请打分',
+      firstBatch: '应填写数字',
+      market: '市场与产业带动 / market impact：最高 20 分',
+      risk: '应填写整数',
+      opinion: '请填写评审意见',
+    });
+    // the summary lists the five, in the form's order, each linked to its field
+    const summary = /<div class="problems" role="alert">([\s\S]*?)<\/div>/.exec(refused.text)?.[1] ?? '';
+    expect([...summary.matchAll(/<a href="#([^"]+)">([^<]*)<\/a>/g)].map((m) => [m[1], m[2]])).toEqual([
+      ['s-innovation', '技术先进性 / innovation：请打分'],
+      ['s-firstBatch', '首批次应用属性 / first-batch use：应填写数字'],
+      ['s-market', '市场与产业带动 / market impact：最高 20 分'],
+      ['s-risk', '风险保障合理性 / risk cover：应填写整数'],
+      ['s-opinion', '评审意见：请填写评审意见'],
+    ]);
+    for (const [name, typed] of [['firstBatch', 'abc'], ['market', '25'], ['risk', '7.5']] as const) {
+      expect(refused.text, name).toMatch(new RegExp(`name="scores\\.${name}"[^>]*value="${typed.replace('.', '\\.')}"[^>]*aria-invalid="true"`));
+    }
+
+    // in English, with a negative score, an opinion too long and a criterion the rubric does not have
+    b.cookies.set('fb_lang', 'en');
+    const english = await b.post(`/cases/${id}/events`, { ...form, 'scores.innovation': '-1', 'scores.beauty': '5', opinion: '长'.repeat(2001) });
+    expect(english.status).toBe(400);
+    const problems = /<div class="problems" role="alert">([\s\S]*?)<\/div>/.exec(english.text)?.[1] ?? '';
+    expect([...problems.matchAll(/<li>(?:<a href="#[^"]+">)?([^<]*)/g)].map((m) => m[1])).toEqual([
+      "beauty is not a criterion of the round&#39;s rubric",
+      '技术先进性 / innovation: points cannot be negative',
+      '首批次应用属性 / first-batch use: must be a number',
+      '市场与产业带动 / market impact: at most 20 points',
+      '风险保障合理性 / risk cover: points must be a whole number',
+      'Opinion: at most 2000 characters',
+    ]);
+    expect(english.text).toContain('<textarea id="s-opinion" name="opinion"');
+    expect(english.text).toContain('长'.repeat(2001));
+
+    // mended, the score is taken
+    b.cookies.set('fb_lang', 'zh');
+    const done = await b.post(`/cases/${id}/events`, { ...form, 'scores.innovation': '25', 'scores.firstBatch': '25', 'scores.market': '15', 'scores.risk': '15', opinion: '指标达到目录要求' });
+    expect(done.status).toBe(303);
+  });
+
+  it('shows the rubric\'s formula, the total as typed and then as given, and the mean against the pass mark, as the service counts them', async () => {
+    // weights with fractions, so that a total is no plain sum: 1.5 × innovation + 0.25 × market
+    const round = await makeRound(t.app.db, {
+      editionId: w.edition.id,
+      insurerIds: [w.insurer.id],
+      rubric: { criteria: [{ key: 'innovation', label: '技术先进性', maxPoints: 30, weight: 1.5 }, { key: 'market', label: '市场带动', maxPoints: 20, weight: 0.25 }], passMark: 30 },
+    });
+    const id = await w.caseIn('expert', { roundId: round.id });
+    const panel = await w.makeExperts(3);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) }, w.tokens.provincial)).status).toBe(200);
+    for (const e of panel) expect((await t.api.post(`/cases/${id}/events`, { type: 'ACCEPT_ASSIGNMENT' }, e.token)).status).toBe(200);
+    const [first, second, third] = panel;
+    if (!first || !second || !third) throw new Error('no panel');
+
+    const b = await signedIn(first.user.email);
+    const page = await b.get(`/cases/${id}`);
+    expect(page.text).toContain('总分 = 1.5 × 技术先进性 + 0.25 × 市场带动（各项得分乘以权重后相加，四舍五入保留两位小数），满分 50 分。');
+    expect(page.text).toContain('3 位专家评分后，取各位专家总分的平均分：达到及格分 30 分为通过，低于 30 分不予通过。');
+    expect(page.text).toContain('填写各项得分后，这里显示您的总分。');
+    // the total as the points are typed (htmx asks for it): 17 × 1.5 + 9 × 0.25
+    const typed = await b.get(`/cases/${id}/score-total?scores.innovation=17&scores.market=9`);
+    expect(typed.status).toBe(200);
+    expect(typed.text).toBe('<p>您的总分：27.75 分（及格分 30 分）</p>');
+    expect((await b.get(`/cases/${id}/score-total?scores.innovation=17&scores.market=25`)).text).toBe('<p>已填有效得分 1 / 2 项，合计 25.50 分（及格分 30 分）</p>');
+    // without scripts, a refused form shows the total of what was typed
+    const half = await b.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf(page.text), type: 'SCORE', 'scores.innovation': '17', 'scores.market': '9', opinion: '' });
+    expect(half.status).toBe(400);
+    expect(half.text).toContain('<div id="s-total" class="score-total" aria-live="polite"><p>您的总分：27.75 分（及格分 30 分）</p></div>');
+    expect((await b.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf(page.text), type: 'SCORE', 'scores.innovation': '17', 'scores.market': '9', opinion: '创新性较好' })).status).toBe(303);
+
+    // given, the total on the page is the service's
+    const own = (await t.api.get<{ experts: { mine: boolean; total: number | null }[] }>(`/cases/${id}`, first.token)).body.experts.find((e) => e.mine)?.total;
+    expect(own).toBe(27.75);
+    const after = await b.get(`/cases/${id}`);
+    expect(after.text).toContain(`<p id="own-total">您的总分：${own?.toFixed(2)} 分（及格分 30 分）。是否通过以各位专家总分的平均分判定。</p>`);
+    expect(after.text).toContain('<p id="expert-mean">已有 1 位专家评分（需 3 位），目前平均分 27.75 分，及格分 30 分；全部评分后判定。</p>');
+    // an expert who has not scored sees neither the others' totals nor their mean
+    const waiting = await (await signedIn(second.user.email)).get(`/cases/${id}`);
+    expect(waiting.text).not.toContain('id="expert-mean"');
+    expect(waiting.text).not.toContain('id="own-total"');
+
+    // 21 × 1.5 + 7 × 0.25 = 33.25 and 19 × 1.5 + 11 × 0.25 = 31.25: the mean of the three is 30.75
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'SCORE', scores: { innovation: 21, market: 7 }, opinion: '同意' }, second.token)).status).toBe(200);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'SCORE', scores: { innovation: 19, market: 11 }, opinion: '同意' }, third.token)).status).toBe(200);
+    const answer = (await t.api.get<{ state: string; experts: { total: number | null }[] }>(`/cases/${id}`, w.tokens.provincial)).body;
+    expect(answer.state).toBe('awaitingNotice');
+    const totals = answer.experts.map((e) => e.total ?? NaN);
+    const mean = (totals.reduce((x, y) => x + y, 0) / totals.length).toFixed(2);
+    expect(mean).toBe('30.75');
+    const reviewer = await (await signedIn(w.people.provincial.email)).get(`/cases/${id}`);
+    expect(reviewer.text).toContain(`<p id="expert-mean">3 位专家总分的平均分为 ${mean} 分，达到及格分 30 分：专家评审通过。</p>`);
+    for (const total of totals) expect(reviewer.text).toContain(`<td data-label="总分" class="num">${total.toFixed(2)}</td>`);
+    expect(reviewer.text).not.toContain('id="own-total"');
+  });
+
+  it("shows the mean of a panel that falls short below the pass mark, as the case's rejection has it", async () => {
+    const id = await w.caseIn('expert');
+    await w.expertsScore(id, FAILING_SCORES);
+    expect(await stateOf(id)).toBe('rejected');
+    const reviewer = await signedIn(w.people.provincial.email);
+    reviewer.cookies.set('fb_lang', 'en');
+    expect((await reviewer.get(`/cases/${id}`)).text).toContain("<p id=\"expert-mean\">The mean of the 3 experts&#39; totals is 40.00, below the pass mark of 60: the expert review is not passed.</p>");
+    // the firm and the municipal reviewer see no experts, nor where their scores stand
+    for (const who of [w.people.firm.email, w.people.municipal.email]) {
+      const page = await (await signedIn(who)).get(`/cases/${id}`);
+      expect(page.status, who).toBe(200);
+      expect(page.text, who).not.toContain('id="expert-mean"');
+    }
+  });
+
+  it('gives the total as typed only to the expert who may score the case', async () => {
+    const { id, panel } = await assignedPanel();
+    const [accepted, notYet] = panel;
+    const [outsider] = await w.makeExperts(1);
+    if (!accepted || !notYet || !outsider) throw new Error('no experts');
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'ACCEPT_ASSIGNMENT' }, accepted.token)).status).toBe(200);
+    const path = `/cases/${id}/score-total?scores.innovation=20`;
+    expect((await (await signedIn(accepted.user.email)).get(path)).status).toBe(200);
+    for (const who of [notYet.user.email, outsider.user.email, w.people.provincial.email, w.people.firm.email, w.people.municipal.email, w.people.finance.email]) {
+      const res = await (await signedIn(who)).get(path);
+      expect(res.status, who).toBe(404);
+      expect(res.text, who).not.toContain('30.00');
+    }
+    const anonymous = await new PageClient(t.url).get(path);
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.get('location')).toMatch(/^\/login/);
   });
 
   it('shows the provincial reviewer every score and total of the panel', async () => {

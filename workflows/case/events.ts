@@ -70,7 +70,8 @@ export const caseEvents = {
   }),
   SCORE: event({
     payload: {
-      scores: z.record(z.string().max(40), z.int('points must be a whole number').min(0, 'points cannot be negative')),
+      // words are not a number (zod's own words say so); a number with a fraction is not whole
+      scores: z.record(z.string().max(40), z.int({ error: (i) => (typeof i.input === 'number' ? 'points must be a whole number' : undefined) }).min(0, 'points cannot be negative')),
       opinion: required('opinion', '评审意见'),
     },
   }),

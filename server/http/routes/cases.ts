@@ -8,6 +8,7 @@ import { getCase } from '../../cases/get';
 import { listCases, listQuerySchema } from '../../cases/list';
 import { assertMayEditCase, updateCase } from '../../cases/update';
 import { sendCaseEvent } from '../../cases/send-event';
+import { rubricProblemsBeside } from '../../cases/score-check';
 import { caseHistoryOf } from '../../audit/verify';
 import { caseHistorySchema } from '../../audit/schema';
 import { caseListSchema } from '../../cases/list-schema';
@@ -91,10 +92,13 @@ export function caseRoutes(router: Router, app: AppContext) {
     path: '/cases/:id/events',
     operationId: 'sendCaseEvent',
     summary: 'Send a workflow event (submit, approve, return, …)',
+    description:
+      "A SCORE is checked against its schema (400) and against the rubric frozen on the case at assignment (422: a criterion missing, above its maximum or not the rubric's). A SCORE the schema refuses lists, for the expert who may score the case now, the rubric's problems too, in the same 400: every problem of the scores at once.",
     tags: ['cases'],
     auth: 'user',
     params: idParams,
     body: eventBodySchema,
+    bodyProblems: ({ ctx, params, body, named }) => rubricProblemsBeside(ctx, params.id, body, named),
     ok: { status: 200, description: 'the new state, version and allowed events', schema: caseEventResultSchema },
     errors: [403, 404, 409, 422],
     handler: async ({ ctx, params, body, req }) => {

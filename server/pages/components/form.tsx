@@ -78,6 +78,43 @@ export function FormProblems({ p, errors, fields }: { p: PageCtx; errors: readon
   );
 }
 
+/** A field of a form as its problem summary names it: the service's path, the input's id, its label. */
+export interface SummaryField {
+  path: string;
+  id: string;
+  label: string;
+}
+
+/**
+ * Every problem of the form at its top, in the order of the form's fields, each naming its field
+ * and linking to it (the field shows the problem again beside itself); a problem of no field is
+ * listed as it is. A problem whose words name the field already is not named again.
+ */
+export function ProblemSummary({ p, errors, fields }: { p: PageCtx; errors: readonly FieldError[]; fields: readonly SummaryField[] }) {
+  if (errors.length === 0) return '';
+  const place = (e: FieldError) => fields.findIndex((f) => f.path === e.path);
+  const ordered = [...errors].sort((a, b) => place(a) - place(b));
+  return (
+    <div class="problems" role="alert">
+      <p safe>{p.t.form.errorSummary}</p>
+      <ul>
+        {ordered.map((e) => {
+          const f = fields[place(e)];
+          const text = problemText(e, p.locale);
+          if (!f) return <li safe>{text}</li>;
+          return (
+            <li>
+              <a href={`#${f.id}`} safe>
+                {text.startsWith(f.label) ? text : `${f.label}${p.t.colon}${text}`}
+              </a>
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
+
 /** The problems of one field or list, tied to it by id (its input names it in aria-describedby). */
 export function FieldProblems({ p, id, errors }: { p: PageCtx; id: string; errors: readonly FieldError[] }) {
   if (errors.length === 0) return '';

@@ -475,7 +475,19 @@ export const en: Messages = {
     replacesHint: 'An expert who declined, has a conflict of interest or is overdue may be replaced.',
     assign: 'Assign',
     scoreTitle: 'Score',
-    scoreIntro: (pass) => `Score each criterion in whole points. Total = Σ points × weight; the application passes when the experts' mean total reaches ${pass}.`,
+    scoreIntro: 'Score each criterion in whole points.',
+    weighted: (weight, label) => `${weight} × ${label}`,
+    scoreFormula: (terms, best) => `Total = ${terms} (each criterion's points times its weight, added up and rounded to two decimals); at most ${best}.`,
+    scoreRule: (quorum, pass) =>
+      `Once ${quorum === null ? 'all the experts' : `${quorum} experts`} have scored, the mean of their totals decides: the application passes at the pass mark of ${pass} or above, and is rejected below it.`,
+    totalNone: 'Your total shows here as you fill in the points.',
+    totalSoFar: (total, filled, all, pass) =>
+      filled === all ? `Your total: ${total} (pass mark ${pass})` : `${filled} of ${all} criteria scored so far, adding up to ${total} (pass mark ${pass})`,
+    myTotal: (total, pass) => `Your total: ${total} (pass mark ${pass}). Whether the application passes is decided by the mean of the experts' totals.`,
+    meanPending: (mean, pass, scored, quorum) =>
+      `${scored} ${scored === 1 ? 'expert has' : 'experts have'} scored${quorum === null ? '' : ` of the ${quorum} needed`}; the mean so far is ${mean} against the pass mark of ${pass}, decided once all have scored.`,
+    meanPassed: (mean, pass, n) => `The mean of the ${n} experts' totals is ${mean}, reaching the pass mark of ${pass}: the expert review is passed.`,
+    meanFailed: (mean, pass, n) => `The mean of the ${n} experts' totals is ${mean}, below the pass mark of ${pass}: the expert review is not passed.`,
     criterion: (label, weight, max) => `${label} (weight ${weight}, at most ${max} points)`,
     pointsHint: (max) => `A whole number from 0 to ${max}`,
     submitScore: 'Submit the score',

@@ -483,7 +483,19 @@ export const zh = {
     replacesHint: '可替换已谢绝、存在利益冲突或已逾期的专家。',
     assign: '指派',
     scoreTitle: '评分',
-    scoreIntro: (pass: string) => `请按评分标准逐项打分（整数）。总分 = Σ 得分 × 权重；专家平均总分达到 ${pass} 分为通过。`,
+    scoreIntro: '请按评分标准逐项打分（整数）。',
+    weighted: (weight: string, label: string) => `${weight} × ${label}`,
+    scoreFormula: (terms: string, best: string) => `总分 = ${terms}（各项得分乘以权重后相加，四舍五入保留两位小数），满分 ${best} 分。`,
+    scoreRule: (quorum: number | null, pass: string) =>
+      `${quorum === null ? '全部专家' : `${quorum} 位专家`}评分后，取各位专家总分的平均分：达到及格分 ${pass} 分为通过，低于 ${pass} 分不予通过。`,
+    totalNone: '填写各项得分后，这里显示您的总分。',
+    totalSoFar: (total: string, filled: number, all: number, pass: string) =>
+      filled === all ? `您的总分：${total} 分（及格分 ${pass} 分）` : `已填有效得分 ${filled} / ${all} 项，合计 ${total} 分（及格分 ${pass} 分）`,
+    myTotal: (total: string, pass: string) => `您的总分：${total} 分（及格分 ${pass} 分）。是否通过以各位专家总分的平均分判定。`,
+    meanPending: (mean: string, pass: string, scored: number, quorum: number | null) =>
+      `已有 ${scored} 位专家评分${quorum === null ? '' : `（需 ${quorum} 位）`}，目前平均分 ${mean} 分，及格分 ${pass} 分；全部评分后判定。`,
+    meanPassed: (mean: string, pass: string, n: number) => `${n} 位专家总分的平均分为 ${mean} 分，达到及格分 ${pass} 分：专家评审通过。`,
+    meanFailed: (mean: string, pass: string, n: number) => `${n} 位专家总分的平均分为 ${mean} 分，低于及格分 ${pass} 分：专家评审未通过。`,
     criterion: (label: string, weight: string, max: number) => `${label}（权重 ${weight}，满分 ${max} 分）`,
     pointsHint: (max: number) => `0 至 ${max} 之间的整数`,
     submitScore: '提交评分',
