@@ -37,7 +37,7 @@ export function caseScope(i: CaseScopeInput): EffectScope {
     groups: RECIPIENT_GROUPS,
     recipients: (group, about) => caseRecipients(i.row, asGroup(group), about?.assigneeId ?? null),
     recipientsKey: (group, about) => caseRecipientsKey(i.row, asGroup(group), about?.assigneeId ?? null),
-    mailVars: { caseNumber: i.row.number, firmName: i.firmName, materialName: i.row.material.name ?? '', link: `${base}/cases/${i.row.id}` },
+    mailVars: { caseNumber: i.row.number, firmName: i.firmName, materialName: i.row.material.name ?? '', policyNumber: i.row.policy.number ?? '', link: `${base}/cases/${i.row.id}` },
   };
 }
 

@@ -17,6 +17,9 @@ export interface Template {
 export const caseVars = ['caseNumber', 'firmName', 'materialName', 'link', 'reason', 'dueOn'] as const;
 export type CaseVars = Record<(typeof caseVars)[number], string>;
 
+/** The insurer's emails about a case's policy: the case's words and the policy's number. */
+export const policyVars = [...caseVars, 'policyNumber'] as const;
+
 /** A case deadline's reminder and overdue notice: the case's words and the deadline's name in each language. */
 export const clockVars = [...caseVars, 'deadlineZh', 'deadlineEn'] as const;
 
@@ -156,9 +159,17 @@ export const templates = {
   'case.policyMismatch': t(
     { zh: '申请 {{caseNumber}} 的保单信息不一致', en: 'Policy of application {{caseNumber}} does not match' },
     {
-      zh: '保险公司核验申请 {{caseNumber}}（{{materialName}}）时发现保单信息不一致：{{reason}}',
-      en: 'The insurer found that the policy data of application {{caseNumber}} ({{materialName}}) does not match: {{reason}}',
+      zh: '保险公司核验申请 {{caseNumber}}（{{materialName}}）时发现保单信息不一致：{{reason}}\n审核人员将退回申请，企业更正保单信息后重新提交，保险公司再行核验。',
+      en: 'The insurer found that the policy data of application {{caseNumber}} ({{materialName}}) does not match: {{reason}}\nThe reviewer returns the application; the firm corrects the policy data and resubmits, and the insurer verifies it again.',
     },
+  ),
+  'case.policyToVerify': t(
+    { zh: '请核验申请 {{caseNumber}} 的保单 {{policyNumber}}', en: 'Please verify policy {{policyNumber}} of application {{caseNumber}}' },
+    {
+      zh: '{{firmName}} 已提交首批次应用保险补偿申请 {{caseNumber}}（{{materialName}}），投保保单号 {{policyNumber}}。请核验保单信息和保费发票，确认一致或说明不符之处。',
+      en: '{{firmName}} submitted the first-batch insurance compensation application {{caseNumber}} ({{materialName}}) under policy {{policyNumber}}. Please verify the policy data and the premium invoice: confirm them, or say what does not match.',
+    },
+    policyVars,
   ),
   'case.policyChanged': t(
     { zh: '申请 {{caseNumber}} 的保单信息已变更，请重新核验', en: 'Policy of application {{caseNumber}} changed: please verify again' },

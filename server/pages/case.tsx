@@ -84,7 +84,8 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
 
 /**
  * Where the insurer's check of the policy stands while the case is in review (the machine's
- * insurance region), and, to the provincial reviewer, why there is no approval yet.
+ * insurance region), and, to the provincial reviewer, why there is no approval yet; after a
+ * mismatch, to the reviewer who may return the case, that a return is the way to the correction.
  */
 function PolicyCheck({ p, view }: { p: PageCtx; view: CaseView }) {
   const value = view.stateValue as { inReview?: { insurance?: unknown } } | string;
@@ -92,10 +93,12 @@ function PolicyCheck({ p, view }: { p: PageCtx; view: CaseView }) {
   if (typeof insurance !== 'string') return '';
   const c = p.t.casePage;
   const waits = view.state === 'provincial' && insurance !== 'verified' && (p.user?.roles.includes('provincial') ?? false);
+  // a mismatch is mended through a return: the reviewer who may return the case now is told to
+  const toReturn = insurance === 'mismatch' && view.allowedEvents.includes('RETURN');
   return (
     <p class="hint" id="policy-check">
       <span safe>{`${c.policyCheck}${p.t.colon}${c.policyStatus[insurance] ?? insurance}`}</span>
-      {waits ? <strong safe>{` ${c.approveWaits}`}</strong> : ''}
+      {toReturn ? <strong safe>{` ${c.returnForPolicy}`}</strong> : waits ? <strong safe>{` ${c.approveWaits}`}</strong> : ''}
     </p>
   );
 }

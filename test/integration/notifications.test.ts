@@ -20,12 +20,14 @@ describe('email through the outbox, with workers running', () => {
   afterAll(async () => smtp.close());
   const { t, w } = useTestApp(() => ({ workers: true, smtpUrl: smtp.url }));
 
-  it('delivers the submission email to the firm and the city reviewers with the delivery Message-ID', async () => {
+  it("delivers the submission email to the firm and the city reviewers with the delivery Message-ID, and the policy's check to the insurer", async () => {
     const id = await w.submittedCase();
     const deliveries = await t.app.db.select().from(emailDeliveries).where(eq(emailDeliveries.ownerId, id));
     const toFirm = deliveries.find((d) => d.toAddress === w.people.firm.email);
     expect(toFirm?.template).toBe('case.submitted');
-    expect(deliveries.map((d) => d.toAddress).sort()).toEqual([w.people.firm.email, w.people.municipal.email, w.people.municipal2.email].sort());
+    const submitted = deliveries.filter((d) => d.template === 'case.submitted');
+    expect(submitted.map((d) => d.toAddress).sort()).toEqual([w.people.firm.email, w.people.municipal.email, w.people.municipal2.email].sort());
+    expect(deliveries.filter((d) => d.template !== 'case.submitted').map((d) => [d.template, d.toAddress])).toEqual([['case.policyToVerify', w.people.insurer.email]]);
     const mail = await smtp.waitFor((m) => m.to.includes(w.people.firm.email) && m.messageId === toFirm?.messageId);
     expect(mail.subject).toContain('已提交');
     expect(mail.text).toContain(`/cases/${id}`);
@@ -36,7 +38,10 @@ describe('email through the outbox, with workers running', () => {
     const id = await w.submittedCase();
     const res = await t.api.get<{ items: { caseId: string; template: string }[] }>('/notifications', w.tokens.municipal);
     expect(res.body.items).toContainEqual(expect.objectContaining({ caseId: id, template: 'case.submitted' }));
-    for (const role of ['otherFirm', 'otherMunicipal', 'insurer', 'admin', 'finance'] as const) {
+    // the case's insurer hears of the policy to verify, not of the submission
+    const insurer = await t.api.get<{ items: { caseId: string; template: string }[] }>('/notifications', w.tokens.insurer);
+    expect(insurer.body.items.filter((n) => n.caseId === id).map((n) => n.template)).toEqual(['case.policyToVerify']);
+    for (const role of ['otherFirm', 'otherMunicipal', 'otherInsurer', 'admin', 'finance'] as const) {
       const other = await t.api.get<{ items: { caseId: string }[] }>('/notifications', w.tokens[role]);
       expect(other.body.items.map((n) => n.caseId), role).not.toContain(id);
     }

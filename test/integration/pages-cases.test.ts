@@ -283,7 +283,12 @@ describe('case page', () => {
     expect(await line('firm')).not.toContain('审核通过须待');
 
     expect((await t.api.post(`/cases/${id}/events`, { type: 'POLICY_MISMATCH', reason: '保单号与发票不符' }, w.tokens.insurer)).status).toBe(200);
-    expect(await line('provincial')).toContain('保险公司核验不符，待企业更正后重新提交');
+    expect(await line('provincial')).toContain('保险公司核验不符：审核人员退回申请后，由企业更正保单信息并重新提交');
+    // the reviewer who may return the case is told that a return is the way to the correction; the firm is told what comes
+    expect(await line('provincial')).toContain('请退回申请并说明保单不符之处');
+    expect(await line('provincial')).not.toContain('审核通过须待');
+    expect(await line('firm')).toContain('审核人员退回申请后');
+    expect(await line('firm')).not.toContain('请退回申请');
   });
 
   it('shows the policy verified, and the approval, once the insurer has checked it', async () => {

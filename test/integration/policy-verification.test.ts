@@ -56,6 +56,28 @@ describe("the insurer's verification", () => {
     expect((await t.api.post(`/cases/${id}/events`, { type: 'APPROVE' }, w.tokens.provincial)).status).toBe(200);
   });
 
+  it("asks the case's insurer, and no other, to verify the policy when the firm submits, naming the policy", async () => {
+    const id = await w.submittedCase();
+    const sent = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerId, id), eq(emailDeliveries.template, 'case.policyToVerify')));
+    expect(sent.map((d) => d.toAddress)).toEqual([w.people.insurer.email]);
+    const policyNumber = (await t.api.get<{ policy: { number: string } }>(`/cases/${id}`, w.tokens.insurer)).body.policy.number;
+    expect(sent[0]?.subject).toContain(policyNumber);
+  });
+
+  it('tells the firm and the reviewers of the city and the province of a mismatch, the way to its correction included', async () => {
+    const id = await w.submittedCase();
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'POLICY_MISMATCH', reason: '保单号与发票不符' }, w.tokens.insurer)).status).toBe(200);
+    const sent = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerId, id), eq(emailDeliveries.template, 'case.policyMismatch')));
+    const to = sent.map((d) => d.toAddress);
+    for (const who of ['firm', 'municipal', 'municipal2', 'provincial'] as const) expect(to, who).toContain(w.people[who].email);
+    // not the reviewers of another city
+    expect(to).not.toContain(w.people.otherMunicipal.email);
+    // the city's reviewer returns it, the firm corrects and resubmits, the insurer checks again
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'RETURN', reasons: [{ path: 'policy.number', message: '请更正保单号' }] }, w.tokens.municipal)).status).toBe(200);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'RESUBMIT' }, w.tokens.firm)).status).toBe(200);
+    expect((await t.api.get<{ allowedEvents: string[] }>(`/cases/${id}`, w.tokens.insurer)).body.allowedEvents).toEqual(['VERIFY_POLICY', 'POLICY_MISMATCH']);
+  });
+
   it("tells the case's insurer that the policy changed", async () => {
     const id = await verifiedThenReturned();
     const replaced = await upload(t.url, id, w.tokens.firm, { type: 'insurance_policy', fileName: '保单-更正.pdf', bytes: pdfBytes(`changed policy ${id}`), contentType: 'application/pdf' });

@@ -35,10 +35,10 @@ const clock = (type: string, kind: string) => ({ type, params: { kind } });
 const review = (stage: string | Record<string, string>, insurance = 'pendingVerification') => ({ inReview: { review: stage, insurance } });
 
 describe('the case chart, transition by transition', () => {
-  it('SUBMIT from draft: municipal review, its clock, the firm and city told', () => {
+  it('SUBMIT from draft: municipal review, its clock, the firm and city told, the insurer asked to verify the policy', () => {
     expect(step([], SUBMIT)).toMatchObject({
       value: review('municipal'),
-      effects: [clock('startClock', 'municipalReview'), notify('case.submitted', 'firm', 'municipalReviewers')],
+      effects: [clock('startClock', 'municipalReview'), notify('case.submitted', 'firm', 'municipalReviewers'), notify('case.policyToVerify', 'insurer')],
       context: { submissions: 1, decisions: [], returnedFrom: null, policyVerified: false },
     });
   });
@@ -124,7 +124,7 @@ describe('the case chart, transition by transition', () => {
     const mismatch: CaseEvent = { type: 'POLICY_MISMATCH', reason: '保费不符', meta: meta('insurer') };
     expect(step([SUBMIT], mismatch)).toMatchObject({
       value: review('municipal', 'mismatch'),
-      effects: [notify('case.policyMismatch', 'firm', 'provincialReviewers')],
+      effects: [notify('case.policyMismatch', 'firm', 'municipalReviewers', 'provincialReviewers')],
       context: { policyVerified: false },
     });
     // a resubmission after a mismatch asks the insurer again, whatever the firm says it changed

@@ -79,6 +79,7 @@ describe('case machine transitions', () => {
     expect(actions[0]).toEqual([
       { type: 'startClock', params: { kind: 'municipalReview' } },
       { type: 'notify', params: { template: 'case.submitted', to: ['firm', 'municipalReviewers'] } },
+      { type: 'notify', params: { template: 'case.policyToVerify', to: ['insurer'] } },
     ]);
   });
 

@@ -13,6 +13,7 @@ export const draft = caseSetup.createStateConfig({
         caseSetup.assign({ submissions: ({ context }) => context.submissions + 1, policyEndsOn: ({ event }) => ('policyEndsOn' in event ? (event.policyEndsOn ?? null) : null) }),
         { type: 'startClock', params: { kind: 'municipalReview' } },
         { type: 'notify', params: { template: 'case.submitted', to: ['firm', 'municipalReviewers'] } },
+        { type: 'notify', params: { template: 'case.policyToVerify', to: ['insurer'] } },
       ],
     },
     WITHDRAW: { target: 'withdrawn' },

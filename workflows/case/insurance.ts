@@ -19,7 +19,8 @@ export const insurance = caseSetup.createStateConfig({
         },
         POLICY_MISMATCH: {
           target: 'mismatch',
-          actions: [{ type: 'notify', params: { template: 'case.policyMismatch', to: ['firm', 'provincialReviewers'] } }],
+          // the reviewers who can return the case for the correction: the city's while it is there, the province's after
+          actions: [{ type: 'notify', params: { template: 'case.policyMismatch', to: ['firm', 'municipalReviewers', 'provincialReviewers'] } }],
         },
       },
     },

@@ -191,8 +191,9 @@ export const en: Messages = {
   },
   casePage: {
     policyCheck: 'Policy check',
-    policyStatus: { pendingVerification: 'the insurer has yet to verify the policy and the premium invoice', mismatch: 'the insurer found the policy does not match; the firm corrects it and resubmits', verified: 'verified by the insurer' } as Record<string, string>,
+    policyStatus: { pendingVerification: 'the insurer has yet to verify the policy and the premium invoice', mismatch: 'the insurer found the policy does not match: once a reviewer returns the application, the firm corrects the policy and resubmits', verified: 'verified by the insurer' } as Record<string, string>,
     approveWaits: 'Approval waits for the insurer to verify the policy and the premium invoice.',
+    returnForPolicy: 'Return the application, saying what of the policy does not match, so that the firm can correct it and resubmit.',
     summary: 'Summary',
     firm: 'Firm',
     firmUscc: "Firm's unified social credit code",

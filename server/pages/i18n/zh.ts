@@ -195,8 +195,9 @@ export const zh = {
   },
   casePage: {
     policyCheck: '保单核验',
-    policyStatus: { pendingVerification: '待保险公司核验保单和保费发票', mismatch: '保险公司核验不符，待企业更正后重新提交', verified: '保险公司已核验' } as Record<string, string>,
+    policyStatus: { pendingVerification: '待保险公司核验保单和保费发票', mismatch: '保险公司核验不符：审核人员退回申请后，由企业更正保单信息并重新提交', verified: '保险公司已核验' } as Record<string, string>,
     approveWaits: '审核通过须待保险公司核验保单和保费发票。',
+    returnForPolicy: '请退回申请并说明保单不符之处，以便企业更正后重新提交。',
     summary: '申请概要',
     firm: '申报企业',
     firmUscc: '企业统一社会信用代码',
