@@ -12,9 +12,27 @@ export const BODY_REFUSALS = [UNSTORABLE, PROTO, TWICE, UNDECODABLE] as const;
 // eslint-disable-next-line no-control-regex -- NUL is exactly what is refused
 const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-/** Where unstorable text was found, carried up from the value to the root while JSON.parse revives the body. */
+/**
+ * Where unstorable text was found, carried up from the value to the root while JSON.parse revives
+ * the body: each level adds its key in front of the one below, in constant time, and the path is
+ * spelled once, at the root.
+ */
 class Unstorable {
-  constructor(readonly path: readonly string[]) {}
+  constructor(
+    readonly key: string,
+    readonly below: Unstorable | null,
+  ) {}
+
+  /** The keys from the root's member down, joined by dots, at most `max` characters. */
+  path(max: number): string {
+    const keys: string[] = [];
+    let length = 0;
+    for (let at: Unstorable | null = this.below; at && length <= max; at = at.below) {
+      keys.push(at.key);
+      length += at.key.length + 1;
+    }
+    return keys.join('.').slice(0, max);
+  }
 }
 
 /**
@@ -27,17 +45,17 @@ function reviver(key: string, value: unknown): unknown {
   // skips it without a word: the sender would believe it was read
   if (key === '__proto__') throw new Error(`${PROTO}, which no field of this API has`);
   let found: Unstorable | null = null;
-  if (UNSTORABLE_TEXT.test(key)) found = new Unstorable([JSON.stringify(key).slice(1, -1)]);
-  else if (typeof value === 'string' && UNSTORABLE_TEXT.test(value)) found = new Unstorable([key]);
+  if (UNSTORABLE_TEXT.test(key)) found = new Unstorable(JSON.stringify(key).slice(1, -1), null);
+  else if (typeof value === 'string' && UNSTORABLE_TEXT.test(value)) found = new Unstorable(key, null);
   else if (value !== null && typeof value === 'object') {
     for (const member of Object.values(value)) {
       if (member instanceof Unstorable) {
-        found = new Unstorable([key, ...member.path]);
+        found = new Unstorable(key, member);
         break;
       }
     }
   }
-  if (found && key === '') throw new Error(`${UNSTORABLE} (a NUL character or a broken surrogate pair) at "${found.path.slice(1).join('.').slice(0, 200)}"`);
+  if (found && key === '') throw new Error(`${UNSTORABLE} (a NUL character or a broken surrogate pair) at "${found.path(200)}"`);
   return found ?? value;
 }
 
