@@ -47,7 +47,8 @@ export async function updateCase(ctx: ServiceContext, id: string, patch: CasePat
       .where(eq(cases.id, id));
     await appendHistory(tx, {
       ownerKind: 'case',
-      ownerId: id,
+      // the id as stored: the chain's hash is recomputed from the row (an id typed in capitals is the same case)
+      ownerId: locked.id,
       eventType: 'EDIT',
       actorId: ctx.user.id,
       actorRole: 'firm',

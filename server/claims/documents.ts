@@ -65,7 +65,8 @@ export async function uploadClaimDocument(ctx: ServiceContext, claimId: string, 
       await tx.update(claims).set({ version: locked.row.version + 1 }).where(eq(claims.id, claimId));
       await appendHistory(tx, {
         ownerKind: 'claim',
-        ownerId: claimId,
+        // the id as stored: the chain's hash is recomputed from the row (an id typed in capitals is the same claim)
+        ownerId: locked.row.id,
         eventType: 'DOCUMENT_UPLOADED',
         actorId: ctx.user.id,
         actorRole: 'firm',

@@ -52,7 +52,8 @@ async function record(ctx: ServiceContext, caseId: string, type: DocumentType, f
     await tx.update(cases).set({ version: locked.version + 1, updatedAt: now }).where(eq(cases.id, caseId));
     await appendHistory(tx, {
       ownerKind: 'case',
-      ownerId: caseId,
+      // the id as stored: the chain's hash is recomputed from the row (an id typed in capitals is the same case)
+      ownerId: locked.id,
       eventType: 'DOCUMENT_UPLOADED',
       actorId: ctx.user.id,
       actorRole: 'firm',

@@ -92,5 +92,6 @@ const uuid = z.uuid();
 export function idParam(raw: unknown, what: string): string {
   const parsed = uuid.safeParse(raw);
   if (!parsed.success) throw notFound(what);
-  return parsed.data;
+  // as the database spells it: an id in capitals is the same row
+  return parsed.data.toLowerCase();
 }

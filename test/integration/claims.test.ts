@@ -375,6 +375,12 @@ async function uploadTo(claimId: string, token: string | undefined, bytes: Buffe
 const pdf = (text: string) => Buffer.from(`%PDF-1.7\n% ${text}\n%%EOF\n`, 'latin1');
 
 describe('claim documents', () => {
+  it('keeps the history chain whole when the claim id is typed in capitals', async () => {
+    const claim = await reported(await approvedCase());
+    expect((await uploadTo(claim.id.toUpperCase(), w.tokens.firm, pdf('loss list'))).status).toBe(201);
+    expect((await t.api.get(`/audit/verify?claimId=${claim.id}`, w.tokens.insurer)).body).toMatchObject({ valid: true, entries: 2 });
+  });
+
   it('stores the firm’s files in upload order, in the history, for those who see the claim', async () => {
     const claim = await reported(await approvedCase());
     const first = await uploadTo(claim.id, w.tokens.firm, pdf('loss list'));

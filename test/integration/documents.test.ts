@@ -98,6 +98,14 @@ describe('uploading a document', () => {
     expect(res.json).toMatchObject({ mediaType, version: 1, fileName: o.fileName });
   });
 
+  it('keeps the history chain whole when the case id is typed in capitals, for an upload and an edit alike', async () => {
+    const id = await w.createCase();
+    const upper = id.toUpperCase();
+    expect((await up(upper, { type: 'test_report', fileName: '检测报告.pdf', bytes: pdfBytes(`report ${id}`), contentType: 'application/pdf' })).status).toBe(201);
+    expect((await t.api.patch(`/cases/${upper}`, { material: { specification: '450 mm' } }, w.tokens.firm)).status).toBe(200);
+    expect((await t.api.get(`/audit/verify?caseId=${id}`, w.tokens.firm)).body).toMatchObject({ valid: true, entries: 3 });
+  });
+
   it('moves the case to a new version, so a SUBMIT with the old If-Match sees the change', async () => {
     const id = await w.createCase();
     const before = await t.api.get<{ version: number }>(`/cases/${id}`, w.tokens.firm);

@@ -13,7 +13,7 @@ const role = z.enum(roles);
 
 const scope = {
   city: z.string().max(16).nullable().meta({ description: "a municipal reviewer's city: GB/T 2260 code, e.g. 330100; only for municipal" }),
-  insurerId: z.uuid({ error: 'not an insurer id' }).nullable().meta({ description: "insurer staff's company; only for insurer" }),
+  insurerId: z.uuid({ error: 'not an insurer id' }).toLowerCase().nullable().meta({ description: "insurer staff's company; only for insurer" }),
   organisationUscc: usccText.nullable().meta({ description: "an expert's organisation (USCC, for conflict detection); only for expert" }),
   organisationName: text(200).nullable().meta({ description: "the expert's organisation by name; only for expert" }),
 };
@@ -53,7 +53,7 @@ export const userListQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 
-export const userIdParams = z.object({ id: z.uuid({ error: 'not a user id' }) });
+export const userIdParams = z.object({ id: z.uuid({ error: 'not a user id' }).toLowerCase() });
 
 export const invitationTokenParams = z.object({ token: z.string().min(1).max(200).meta({ description: 'the token of the emailed link' }) });
 export const invitationAcceptSchema = z

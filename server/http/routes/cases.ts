@@ -17,7 +17,7 @@ import { mount, reply } from '../route';
 import { ifMatchOf } from '../if-match';
 import { caseSubsidyOf, subsidyViewSchema } from '../../cases/subsidy-view';
 
-const idParams = z.object({ id: z.uuid({ error: 'not a case id' }) });
+const idParams = z.object({ id: z.uuid({ error: 'not a case id' }).toLowerCase() });
 
 function idempotencyKeyOf(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;

@@ -10,7 +10,7 @@ import { editionUpload } from '../../catalogue/upload';
 import { editionPreviewSchema, editionViewSchema, entryPageSchema, importedEditionSchema, publishedEditionSchema } from '../../catalogue/view-schema';
 import { mount, reply } from '../route';
 
-const idParams = z.object({ id: z.uuid({ error: 'not a catalogue edition id' }) });
+const idParams = z.object({ id: z.uuid({ error: 'not a catalogue edition id' }).toLowerCase() });
 const importQuery = z.strictObject({
   dryRun: z.enum(['true', 'false'], { error: 'true or false' }).optional().transform((v) => v === 'true'),
 });

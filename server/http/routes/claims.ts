@@ -16,9 +16,9 @@ import { sendDocument } from '../../documents/download';
 import { zodErrors } from '../problem';
 import { mount, reply } from '../route';
 
-const caseParams = z.object({ id: z.uuid({ error: 'not a case id' }) });
-const claimParams = z.object({ id: z.uuid({ error: 'not a claim id' }) });
-const documentParams = claimParams.extend({ docId: z.uuid({ error: 'not a document id' }) });
+const caseParams = z.object({ id: z.uuid({ error: 'not a case id' }).toLowerCase() });
+const claimParams = z.object({ id: z.uuid({ error: 'not a claim id' }).toLowerCase() });
+const documentParams = claimParams.extend({ docId: z.uuid({ error: 'not a document id' }).toLowerCase() });
 
 /** Who may upload is settled before the body is read: a refused caller never streams a file to disk. */
 function uploadGuard(app: AppContext): RequestHandler {

@@ -16,7 +16,7 @@ import { batchHistorySchema } from '../../audit/schema';
 import { ifMatchOf } from '../if-match';
 import { mount, reply } from '../route';
 
-const idParams = z.object({ id: z.uuid({ error: 'not a disbursement batch id' }) });
+const idParams = z.object({ id: z.uuid({ error: 'not a disbursement batch id' }).toLowerCase() });
 const STATEMENT_TYPES = ['text/csv', 'application/csv', 'text/plain'] as const;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 

@@ -12,8 +12,8 @@ import { documentListSchema, documentViewSchema } from '../../documents/view-sch
 import { zodErrors } from '../problem';
 import { mount, reply } from '../route';
 
-const caseParams = z.object({ id: z.uuid({ error: 'not a case id' }) });
-const documentParams = caseParams.extend({ docId: z.uuid({ error: 'not a document id' }) });
+const caseParams = z.object({ id: z.uuid({ error: 'not a case id' }).toLowerCase() });
+const documentParams = caseParams.extend({ docId: z.uuid({ error: 'not a document id' }).toLowerCase() });
 
 /** Who may upload is settled before the body is read: a refused caller never streams a file to disk. */
 function uploadGuard(app: AppContext): RequestHandler {

@@ -11,7 +11,7 @@ import { enterprisePatchSchema, enterpriseSchema, registeredSchema, registerSche
 import { mount, reply } from '../route';
 import { throttle } from '../throttle';
 
-const idParams = z.object({ id: z.uuid({ error: 'not an enterprise id' }) });
+const idParams = z.object({ id: z.uuid({ error: 'not an enterprise id' }).toLowerCase() });
 
 export function enterprisesRoutes(router: Router, app: AppContext): void {
   mount(router, app, {

@@ -48,7 +48,7 @@ export function miscRoutes(router: Router, app: AppContext) {
     tags: ['audit'],
     auth: 'user',
     query: z
-      .strictObject({ caseId: z.uuid().optional(), noticeId: z.uuid().optional(), claimId: z.uuid().optional(), batchId: z.uuid().optional() })
+      .strictObject({ caseId: z.uuid().toLowerCase().optional(), noticeId: z.uuid().toLowerCase().optional(), claimId: z.uuid().toLowerCase().optional(), batchId: z.uuid().toLowerCase().optional() })
       .refine((q) => [q.caseId, q.noticeId, q.claimId, q.batchId].filter((id) => id !== undefined).length === 1, 'name exactly one of caseId, noticeId, claimId and batchId'),
     ok: { status: 200, description: 'whether the chain is intact, and where it breaks', schema: chainReportSchema },
     errors: [404],
@@ -83,7 +83,7 @@ export function miscRoutes(router: Router, app: AppContext) {
     ok: { status: 200, description: 'a page of tasks and the cursor of the next', schema: taskListSchema },
     handler: async ({ ctx, query }) => listTasks(ctx, query),
   });
-  const claimParams = z.strictObject({ caseId: z.uuid({ error: 'not a case id' }) });
+  const claimParams = z.strictObject({ caseId: z.uuid({ error: 'not a case id' }).toLowerCase() });
   mount(router, app, {
     method: 'post',
     path: '/tasks/:caseId/claim',

@@ -12,7 +12,7 @@ import { noticeViewSchema, objectionListSchema, objectionReceiptSchema, publicNo
 import { throttle } from '../throttle';
 import { mount, reply } from '../route';
 
-const idParams = z.object({ id: z.uuid({ error: 'not a notice id' }) });
+const idParams = z.object({ id: z.uuid({ error: 'not a notice id' }).toLowerCase() });
 
 export function noticesRoutes(router: Router, app: AppContext) {
   mount(router, app, {
@@ -55,7 +55,7 @@ export function noticesRoutes(router: Router, app: AppContext) {
     tags: ['notices'],
     auth: 'user',
     roles: OBJECTION_READERS,
-    params: z.object({ id: z.uuid({ error: 'not a case id' }) }),
+    params: z.object({ id: z.uuid({ error: 'not a case id' }).toLowerCase() }),
     ok: { status: 200, description: 'the objections', schema: objectionListSchema },
     errors: [404],
     handler: async ({ ctx, params }) => listObjections(ctx, params.id),

@@ -7,8 +7,8 @@ import { getProRata } from '../../pro-rata/get';
 import { proRataProposalSchema } from '../../pro-rata/view-schema';
 import { mount, reply } from '../route';
 
-const roundParams = z.object({ id: z.uuid({ error: 'not a round id' }) });
-const proposalParams = roundParams.extend({ proposalId: z.uuid({ error: 'not a proposal id' }) });
+const roundParams = z.object({ id: z.uuid({ error: 'not a round id' }).toLowerCase() });
+const proposalParams = roundParams.extend({ proposalId: z.uuid({ error: 'not a proposal id' }).toLowerCase() });
 
 // 按比例核减 (SPEC §6, §7): finance proposes, a second finance user approves.
 export function proRataRoutes(router: Router, app: AppContext): void {

@@ -11,7 +11,7 @@ import { workbookFileName, XLSX_MEDIA_TYPE } from '../../reports/xlsx';
 import { sendAttachment, streamAttachment } from '../attachment';
 import { mount } from '../route';
 
-const roundParams = z.object({ id: z.uuid({ error: 'not a round id' }) });
+const roundParams = z.object({ id: z.uuid({ error: 'not a round id' }).toLowerCase() });
 const definitions = `${Object.values(FIGURES).join('. ')}.`;
 
 export function reportsRoutes(router: Router, app: AppContext): void {

@@ -11,7 +11,7 @@ import { roundChangesSchema, roundListSchema, roundViewSchema } from '../../roun
 import { insurerListSchema, insurerSchema } from '../../insurers/schema';
 import { mount, reply } from '../route';
 
-const idParams = z.object({ id: z.uuid({ error: 'not a round id' }) });
+const idParams = z.object({ id: z.uuid({ error: 'not a round id' }).toLowerCase() });
 
 export function roundsRoutes(router: Router, app: AppContext): void {
   mount(router, app, {
