@@ -13,6 +13,9 @@ export interface ClockLengths {
   paymentDays: number;
 }
 
+/** The most criteria a rubric may have (server/rounds/schema.ts), and so a score may name. */
+export const MAX_RUBRIC_CRITERIA = 30;
+
 export interface Rubric {
   criteria: { key: string; label: string; maxPoints: number; weight: number }[];
   passMark: number;

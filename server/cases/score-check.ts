@@ -1,3 +1,4 @@
+import { MAX_RUBRIC_CRITERIA } from '../../db/schema/rounds';
 import type { ServiceContext } from '../context';
 import { AppError, type FieldError } from '../errors';
 import { contextOf } from '../../workflows/case/expert-guards';
@@ -18,7 +19,8 @@ const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
  * (and a case they may not see stays unseen).
  */
 export async function rubricProblemsBeside(ctx: ServiceContext, caseId: string, body: unknown, named: readonly FieldError[]): Promise<FieldError[]> {
-  if (!isRecord(body) || body.type !== 'SCORE' || !isRecord(body.scores)) return [];
+  // more keys than any rubric has criteria: the schema's one problem says so, not one per key
+  if (!isRecord(body) || body.type !== 'SCORE' || !isRecord(body.scores) || Object.keys(body.scores).length > MAX_RUBRIC_CRITERIA) return [];
   let loaded;
   try {
     loaded = await loadVisibleCase(ctx, caseId);

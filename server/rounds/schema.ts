@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { documentTypes } from '../../db/schema/cases';
+import { MAX_RUBRIC_CRITERIA } from '../../db/schema/rounds';
 import { yuanString } from '../domain/money';
 import { visibleText } from '../domain/text';
 
@@ -40,7 +41,7 @@ export const rubricSchema = z
         }),
       )
       .min(1, 'give at least one criterion')
-      .max(30),
+      .max(MAX_RUBRIC_CRITERIA),
     passMark: z.number().positive(),
   })
   .meta({

@@ -134,6 +134,11 @@ describe('expert review', () => {
       expect(res.status, who).toBe(400);
       expect(res.body.errors.map((x) => x.path).sort(), who).toEqual(['opinion', 'scores.innovation', 'scores.market']);
     }
+    // more criteria than any rubric has: one problem for them all, not one per key
+    const many = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`c${i}`, 1]));
+    const flood = await t.api.post<{ errors: { path: string }[] }>(`/cases/${id}/events`, { type: 'SCORE', scores: many, opinion: '' }, e.token);
+    expect(flood.status).toBe(400);
+    expect(flood.body.errors.map((x) => x.path).sort()).toEqual(['opinion', 'scores']);
     expect((await view(id, w.tokens.provincial)).experts.every((x) => x.status !== 'scored')).toBe(true);
   });
 

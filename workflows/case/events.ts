@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CLOCK_KINDS } from './clocks';
+import { MAX_RUBRIC_CRITERIA } from '../../db/schema/rounds';
 import { yuanPlain } from '../../server/domain/money';
 import { visibleText } from '../../server/domain/text';
 
@@ -71,7 +72,9 @@ export const caseEvents = {
   SCORE: event({
     payload: {
       // words are not a number (zod's own words say so); a number with a fraction is not whole
-      scores: z.record(z.string().max(40), z.int({ error: (i) => (typeof i.input === 'number' ? 'points must be a whole number' : undefined) }).min(0, 'points cannot be negative')),
+      scores: z
+        .record(z.string().max(40), z.int({ error: (i) => (typeof i.input === 'number' ? 'points must be a whole number' : undefined) }).min(0, 'points cannot be negative'))
+        .refine((s) => Object.keys(s).length <= MAX_RUBRIC_CRITERIA, { error: `a rubric has at most ${MAX_RUBRIC_CRITERIA} criteria`, abort: true }),
       opinion: required('opinion', '评审意见'),
     },
   }),
