@@ -90,7 +90,7 @@ function translate(err: unknown, req: Request): unknown {
   if (err instanceof AppError) return err;
   // file-system failures (ENOSPC, EACCES) are ours and stay 500; the rest are malformed bodies
   if (isSystemError(err)) return err;
-  if (req.destroyed) return badRequest('the upload was interrupted');
+  if (req.destroyed) return badRequest('the upload was interrupted', [{ path: 'file', message: 'the upload was interrupted; send the file again', messageZh: '上传中断，请重新上传文件', code: 'upload_interrupted' }]);
   const message = `the multipart body could not be read: ${err instanceof Error ? err.message : 'unknown reason'}`;
   // busboy's complaint (a malformed part header, a body cut short) is English only: the form says it in Chinese too
   return badRequest(message, [{ path: 'body', message, messageZh: uploadRefusalZh(''), code: 'multipart_malformed' }]);

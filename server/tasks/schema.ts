@@ -7,7 +7,7 @@ const dueSchema = z
   .strictObject({
     kind: z.string().meta({ description: 'the deadline: the clock of the step (revision, municipalReview, provincialReview, expertReview, objection), or roundClosing for a draft, due when its round stops taking submissions' }),
     dueOn: dateOut('the last working day, Asia/Shanghai'),
-    dueAt: instantOut('the end of dueOn in Asia/Shanghai'),
+    dueAt: instantOut("the end of dueOn in Asia/Shanghai; for roundClosing, the round's closing instant"),
     overdue: z.boolean(),
     provisional: z.boolean().meta({ description: "the count crosses a year whose official schedule is not published yet" }),
     status: z.enum(clockStatuses).meta({ description: 'running, paused or expired' }),
