@@ -1,5 +1,5 @@
 import type { Response, Router } from 'express';
-import { getCase } from '../cases/get';
+import { getCase, loadVisibleCase } from '../cases/get';
 import { sendCaseEvent } from '../cases/send-event';
 import { rubricProblemsBeside } from '../cases/score-check';
 import { eventBodySchema } from '../cases/body';
@@ -130,6 +130,15 @@ export function casePage(router: Router, app: AppContext) {
 
   scoreTotalPage(router);
 
+  const stillSees = (ctx: ReturnType<typeof serviceOf>, id: string) =>
+    loadVisibleCase(ctx, id).then(
+      () => true,
+      (err: unknown) => {
+        if (err instanceof AppError && err.kind === 'not_found') return false;
+        throw err;
+      },
+    );
+
   // the same event as POST /api/v1/cases/:id/events: its schema, its service, its refusals
   router.post('/cases/:id/events', requireCsrf(), async (req, res) => {
     const p = pageOf(res);
@@ -157,6 +166,9 @@ export function casePage(router: Router, app: AppContext) {
       const errors = err.kind === 'conflict' ? [{ path: 'form', message: p.t.actions.stale }] : err.errors.length ? placed(err.errors) : [{ path: 'form', message: err.message }];
       return showCase(res, id, { type, values, errors }, err.kind === 'conflict' ? 409 : err.kind === 'forbidden' ? 403 : 422);
     }
+    // a step that ends the person's part in the case (an expert's declining) leaves them nothing to
+    // see there: they are told on their inbox rather than shown a page that does not exist for them
+    if (!(await stillSees(ctx, id))) return res.redirect(303, `/inbox?done=${type === 'DECLINE_ASSIGNMENT' ? 'declined' : 'left'}`);
     res.redirect(303, `/cases/${id}?done=${type}`);
   });
 }

@@ -76,6 +76,8 @@ export function TaskTable({ p, items, claims = false, empty }: { p: PageCtx; ite
 }
 
 const DONE = { claim: 'claimed', release: 'released' } as const;
+/** What the inbox says after a step taken elsewhere: a declined assignment, or another step that took the case out of the person's sight. */
+const SAID = [...Object.values(DONE), 'declined', 'left'] as const;
 
 async function showInbox(res: Response, query: Record<string, unknown>, errors: FieldError[] = [], status = 200) {
   const p = pageOf(res);
@@ -83,7 +85,7 @@ async function showInbox(res: Response, query: Record<string, unknown>, errors: 
   const parsed = tasksQuerySchema.safeParse(listQuery, { reportInput: true });
   if (!parsed.success) throw badRequest('the inbox query is invalid', zodErrors(parsed.error, 'query'));
   const list = await listTasks(serviceOf(p), parsed.data);
-  const done = Object.values(DONE).find((d) => d === said);
+  const done = SAID.find((d) => d === said);
   await render(
     res,
     <Layout p={p} title={p.t.inbox.title}>

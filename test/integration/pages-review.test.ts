@@ -81,6 +81,29 @@ describe('the expert assignment form', () => {
   });
 });
 
+describe('declining an assignment', () => {
+  it('takes the expert to their inbox with word of it, not to a case page they no longer see', async () => {
+    const { id, panel } = await assignedPanel();
+    const expert = panel[0];
+    if (!expert) throw new Error('no expert');
+    const b = await signedIn(expert.user.email);
+    const page = await b.get(`/cases/${id}`);
+    const declined = await b.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf(page.text), type: 'DECLINE_ASSIGNMENT', reason: '与申报企业存在利益关系' });
+    expect(declined.status).toBe(303);
+    expect(declined.headers.get('location')).toBe('/inbox?done=declined');
+    const inbox = await b.get('/inbox?done=declined');
+    expect(inbox.status).toBe(200);
+    expect(inbox.text).toContain('已谢绝该评审任务，省级审核人员将另行指派专家。');
+    expect(inbox.text).not.toContain(`href="/cases/${id}"`);
+    // one who still sees the case after a step goes back to it
+    const other = panel[1];
+    if (!other) throw new Error('no expert');
+    const c = await signedIn(other.user.email);
+    const accepted = await c.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf((await c.get(`/cases/${id}`)).text), type: 'ACCEPT_ASSIGNMENT' });
+    expect(accepted.headers.get('location')).toBe(`/cases/${id}?done=ACCEPT_ASSIGNMENT`);
+  });
+});
+
 describe('the score form', () => {
   it('shows the rubric to an expert of the panel, refuses a score above its maximum beside its field, and then shows the score read-only', async () => {
     const { id, panel } = await assignedPanel();

@@ -334,6 +334,8 @@ export const en: Messages = {
     release: 'Give back',
     claimed: 'The task is yours: the others of your role see that you handle it.',
     released: 'The task is given back: the others of your role may take it.',
+    declined: 'You declined the review; the provincial reviewers will assign another expert. The application has left your inbox.',
+    left: 'Done. The application is no longer among those you see.',
     more: 'Next page',
   },
   // disbursement batches and round reports (server/pages/batches.tsx)
