@@ -68,7 +68,7 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
       {news.saved ? <p role="status" class="done" safe>{p.t.application.saved}</p> : ''}
       {news.uploaded ? <p role="status" class="done" safe>{p.t.firmDocs.uploaded(p.t.docTypes[news.uploaded.type], news.uploaded.version)}</p> : ''}
       {work ? <SubmissionCheck p={p} work={work} caseId={id} returned={returnedFor(view.state, history.items)} /> : ''}
-      <Decisions p={p} caseId={id} version={view.version} allowed={view.allowedEvents.filter((e) => !REVIEW_EVENTS.has(e))} attempt={attempt} elsewhere={view.allowedEvents.some((e) => REVIEW_EVENTS.has(e))} />
+      <Decisions p={p} caseId={id} version={view.version} allowed={view.allowedEvents.filter((e) => !REVIEW_EVENTS.has(e))} attempt={attempt} elsewhere={view.allowedEvents.some((e) => REVIEW_EVENTS.has(e))} claimsToDecide={claims?.items.filter((c) => c.allowedEvents.length > 0) ?? []} />
       <ExpertsPart p={p} view={view} data={review} attempt={attempt} />
       <ObjectionsPart p={p} view={view} objections={review.objections} attempt={attempt} />
       <Summary p={p} view={view} parties={parties} />

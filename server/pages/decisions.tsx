@@ -85,13 +85,40 @@ function DecisionForm({ p, caseId, version, type, attempt }: { p: PageCtx; caseI
 }
 
 /** `elsewhere`: the person has a form in another part of the page (the expert review), so "nothing to do" would be wrong. */
-export function Decisions({ p, caseId, version, allowed, attempt, elsewhere = false }: { p: PageCtx; caseId: string; version: number; allowed: readonly CaseEventType[]; attempt: Attempt | null; elsewhere?: boolean }) {
+/**
+ * `claimsToDecide`: the claims of the case that wait for this person's decision, whose forms are in
+ * the claims part below — the case itself may ask nothing of them while a claim does.
+ */
+export function Decisions({
+  p,
+  caseId,
+  version,
+  allowed,
+  attempt,
+  elsewhere = false,
+  claimsToDecide = [],
+}: {
+  p: PageCtx;
+  caseId: string;
+  version: number;
+  allowed: readonly CaseEventType[];
+  attempt: Attempt | null;
+  elsewhere?: boolean;
+  claimsToDecide?: readonly { id: string; number: string }[];
+}) {
   const forms = allowed.filter(formable);
   if (forms.length === 0 && elsewhere) return '';
   return (
     <section aria-labelledby="decisions">
       <h2 id="decisions" safe>{p.t.casePage.decisions}</h2>
-      {forms.length === 0 ? <p class="empty" safe>{p.t.casePage.noDecisions}</p> : ''}
+      {claimsToDecide.map((c) => (
+        <p class="next">
+          <a href={`#claim-${c.id}`} safe>
+            {p.t.casePage.claimToDecide(c.number)}
+          </a>
+        </p>
+      ))}
+      {forms.length === 0 && claimsToDecide.length === 0 ? <p class="empty" safe>{p.t.casePage.noDecisions}</p> : ''}
       {forms.map((type) => (
         <DecisionForm p={p} caseId={caseId} version={version} type={type} attempt={attempt} />
       ))}

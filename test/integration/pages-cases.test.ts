@@ -433,9 +433,17 @@ describe('claims on the case page', () => {
     // the insurer reads what happened before deciding
     expect(seen.text).toContain('批次产品表面缺陷，用户退货');
     expect(seen.text).not.toContain('id="claim-report"');
+    // the case asks nothing of the insurer, the claim does: said where the case's steps are, linked to the claim
+    expect(seen.text).toContain(`<a href="#claim-${claim?.id}">理赔 `);
+    expect(seen.text).toContain('待您决定：请查阅下方的理赔材料后赔付或拒赔。');
+    expect(seen.text).not.toContain('您目前无需对此申请进行操作');
+    // the firm, who decides nothing on it, is not told so
+    expect((await firm.get(`/cases/${id}`)).text).not.toContain('待您决定');
     const paid = await insurer.post(`/claims/${claim?.id}/events`, { _csrf: PageClient.csrfOf(seen.text), caseId: id, type: 'PAY', amount: '100，000.00', reference: 'PICC-PAY-1' });
     expect(paid.status).toBe(303);
     expect((await firm.get(`/cases/${id}`)).text).toContain('赔付 100,000.00 元（PICC-PAY-1）');
+    // decided, the claim asks nothing more of the insurer
+    expect((await insurer.get(`/cases/${id}`)).text).toContain('您目前无需对此申请进行操作');
   });
 
   it('refuses a claim report or a claim decision without its form token, and changes nothing', async () => {

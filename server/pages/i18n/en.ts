@@ -242,6 +242,7 @@ export const en: Messages = {
     by: (who) => `by ${who}`,
     decisions: 'Decide',
     noDecisions: 'There is nothing for you to do on this application now.',
+    claimToDecide: (number: string) => `Claim ${number} waits for your decision: read its documents below, then pay or deny it.`,
     reason: 'Reason',
     reasons: 'Reasons for returning',
     comment: 'Comment (optional)',

@@ -246,6 +246,7 @@ export const zh = {
     by: (who: string) => `操作人：${who}`,
     decisions: '办理',
     noDecisions: '您目前无需对此申请进行操作。',
+    claimToDecide: (number: string) => `理赔 ${number} 待您决定：请查阅下方的理赔材料后赔付或拒赔。`,
     reason: '理由',
     reasons: '退回理由',
     comment: '意见（选填）',
