@@ -61,7 +61,7 @@ export const registrationVars = ['uscc', 'link', 'confirmBy'] as const;
 export type RegistrationVars = Record<(typeof registrationVars)[number], string>;
 
 /** A staff member's invitation: their name and roles as the administrator entered them. */
-export const invitationVars = ['name', 'roleNames', 'link', 'acceptBy'] as const;
+export const invitationVars = ['name', 'roleNames', 'roleNamesEn', 'link', 'acceptBy'] as const;
 export type InvitationVars = Record<(typeof invitationVars)[number], string>;
 
 const automatic: Bilingual = { zh: '\n（本邮件由系统自动发送，请勿直接回复。）', en: '\n(This message was sent automatically; please do not reply.)' };
@@ -396,7 +396,7 @@ export const templates = {
     { zh: '邀请您使用新材料首批次应用保险补偿系统', en: 'You are invited to the first-batch insurance compensation system' },
     {
       zh: '{{name}}，您好：\n系统管理员已为您开通新材料首批次应用保险补偿系统账号，角色：{{roleNames}}。请在北京时间 {{acceptBy}} 前打开以下链接设置密码，链接仅可使用一次：\n{{link}}\n链接过期后，请联系系统管理员重新发送邀请。如您不认识本系统，请忽略本邮件。',
-      en: 'Dear {{name}},\nan administrator opened an account for you on the first-batch insurance compensation system, as {{roleNames}}. Open this link before {{acceptBy}} (Beijing time) to set your password; it works once:\n{{link}}\nOnce it has expired, ask the administrator to send a new invitation. If you do not know this system, ignore this message.',
+      en: 'Dear {{name}},\nan administrator opened an account for you on the first-batch insurance compensation system, as {{roleNamesEn}}. Open this link before {{acceptBy}} (Beijing time) to set your password; it works once:\n{{link}}\nOnce it has expired, ask the administrator to send a new invitation. If you do not know this system, ignore this message.',
     },
     invitationVars,
   ),

@@ -20,7 +20,9 @@ export async function issueInvitation(tx: Tx, ctx: ServiceContext, user: UserRow
   await tx.insert(userInvitations).values({ userId: user.id, tokenHash: link.tokenHash, invitedBy: ctx.user.id, createdAt: linkClock.now(), expiresAt: link.expiresAt });
   const data = {
     name: user.name,
-    roleNames: user.roles.map((r) => `${roleNames[r].zh} ${roleNames[r].en}`).join('、'),
+    // each language's text names the roles in its own words
+    roleNames: user.roles.map((r) => roleNames[r].zh).join('、'),
+    roleNamesEn: user.roles.map((r) => roleNames[r].en).join(', '),
     link: link.url,
     acceptBy: mailTime(link.expiresAt),
   };
