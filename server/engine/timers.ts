@@ -1,5 +1,5 @@
 import { and, asc, eq, getTableColumns, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
-import { clockEvents, clocks, timers } from '../../db/schema';
+import { clockEvents, clocks, timers, users } from '../../db/schema';
 import type { AppContext } from '../context';
 import type { Tx } from '../../db/client';
 import { AppError } from '../errors';
@@ -11,8 +11,11 @@ import { workflowFor } from '../workflows';
 import type { Loaded, WorkflowRow } from './workflow';
 import type { ClockKindSpec } from '../../workflows/kernel/clock-spec';
 
-/** The deadline's name in each language, for the reminder's and the overdue notice's two texts. */
-const deadlineOf = (spec: ClockKindSpec) => ({ deadlineZh: spec.label.zh, deadlineEn: spec.label.en });
+/** The deadline's name in each language, for the reminder's and the overdue notice's two texts, with whose it is when told. */
+const deadlineOf = (spec: ClockKindSpec, whose: string | null = null) =>
+  whose ? { deadlineZh: `${spec.label.zh}（${whose}）`, deadlineEn: `${spec.label.en} (${whose})` } : { deadlineZh: spec.label.zh, deadlineEn: spec.label.en };
+
+const nameOf = async (tx: Tx, userId: string) => (await tx.select({ name: users.name }).from(users).where(eq(users.id, userId)))[0]?.name ?? null;
 
 /**
  * How many timers one sweep fires at once, each in its own transaction on its own pooled
@@ -96,7 +99,9 @@ async function fire(app: AppContext, timerId: string, claim: boolean): Promise<O
     await tx.insert(clockEvents).values({ clockId: clock.id, kind: 'expire', at: now, data: {} });
     if (spec.onExpiry === 'overdue') {
       const scope = await workflow.effectScope(tx, loaded, now, null);
-      await notify(scope, { template: spec.mail?.overdue ?? 'clock.overdue', to: spec.escalate, assigneeId: clock.assigneeId, vars: deadlineOf(spec), dueOn: clock.dueOn });
+      // one assignee's deadline (an expert's) is named by whose it is: the escalation of each is told apart
+      const whose = clock.assigneeId && !spec.escalate.includes('firm') ? await nameOf(tx, clock.assigneeId) : null;
+      await notify(scope, { template: spec.mail?.overdue ?? 'clock.overdue', to: spec.escalate, assigneeId: clock.assigneeId, vars: deadlineOf(spec, whose), dueOn: clock.dueOn });
       return 'fired';
     }
     // the event's own preparation builds what its effects need

@@ -478,6 +478,13 @@ describe("an expert's own clock", () => {
     if (!expiry) throw new Error('no expiry armed');
     await t.app.db.update(timers).set({ fireAt: new Date(t.app.clock.now().getTime() - 1000) }).where(eq(timers.id, expiry.id));
     expect(await fireTimer(t.app, expiry.id)).toBe(true);
+    // the provincial reviewers are told whose review is overdue, in each language; the firm is told nothing of it
+    const escalated = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerId, id), eq(emailDeliveries.template, 'clock.overdue')));
+    expect(escalated.map((m) => m.toAddress)).toContain(w.people.provincial.email);
+    expect(escalated.map((m) => m.toAddress)).not.toContain(w.people.firm.email);
+    for (const m of escalated) expect(m.data).toMatchObject({ deadlineZh: `专家评审（${fresh.user.name}）`, deadlineEn: `expert review (${fresh.user.name})` });
+    // the expert's own reminder names no one
+    expect(reminded[0]?.data).toMatchObject({ deadlineZh: '专家评审', deadlineEn: 'expert review' });
     const taskOf = async (token: string) => (await wholeInbox<{ caseId: string; due: { kind: string; dueOn: string; overdue: boolean } | null }>(t.api, token)).find((i) => i.caseId === id);
     expect((await taskOf(fresh.token))?.due).toMatchObject({ kind: 'expertReview', overdue: true });
     expect((await taskOf(second.token))?.due).toMatchObject({ kind: 'expertReview', dueOn: clockOf(second.user.id)?.dueOn, overdue: false });
