@@ -586,4 +586,37 @@ describe('the administrator pages', () => {
     expect(await names('status')).toEqual(['甲', '丙', '乙']);
     expect(await names('role')).toEqual(['乙', '甲', '丙']);
   });
+
+  it('tell that 2027 has no schedule loaded and list the statutory days its deadlines count on, provisionally', async () => {
+    const admin = await signedIn(w.people.admin.email);
+    const page = await admin.get('/admin/calendar?year=2027');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('2027 年的国务院放假安排尚未载入');
+    expect(page.text).toContain('载入正式安排并标记为已完整公布后，所有未到期的办理时限将按正式安排重新计算');
+    expect(page.text).not.toContain('全年按周一至周五计算');
+    const rows = [...page.text.matchAll(/<tr>\s*<td data-label="日期">([^<]+)<\/td>\s*<td data-label="星期">([^<]+)<\/td>[\s\S]*?<td data-label="名称">([^<]+)<\/td>\s*<td data-label="来源"><span class="badge state-revision">暂按法定节假日<\/span><\/td>/g)].map((m) => [m[1], m[2], m[3]]);
+    // 春节 2027: 除夕 Fri 5 Feb to 初三 Mon 8 Feb, and the weekend's two days in lieu on Tue and Wed
+    expect(rows.slice(1, 7)).toEqual([
+      ['2027年2月5日', '星期五', '春节'],
+      ['2027年2月6日', '星期六', '春节'],
+      ['2027年2月7日', '星期日', '春节'],
+      ['2027年2月8日', '星期一', '春节'],
+      ['2027年2月9日', '星期二', '春节补假'],
+      ['2027年2月10日', '星期三', '春节补假'],
+    ]);
+    expect(rows).toHaveLength(19);
+    admin.cookies.set('fb_lang', 'en');
+    const en = await admin.get('/admin/calendar?year=2027');
+    expect(en.text).toContain('2027 schedule is not loaded (not marked complete)');
+    expect(en.text).toContain('Provisional: statutory holiday');
+    expect(en.text).not.toContain('every Monday to Friday counts');
+  });
+
+  it('show a published year as its exceptions only, with nothing provisional', async () => {
+    const admin = await signedIn(w.people.admin.email);
+    const page = await admin.get('/admin/calendar?year=2026');
+    expect(page.text).toContain('国庆节');
+    expect(page.text).not.toContain('暂按法定节假日');
+    expect(page.text).not.toContain('尚未载入');
+  });
 });
