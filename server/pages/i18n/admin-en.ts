@@ -205,7 +205,11 @@ export const adminEn: AdminMessages = {
     editionPage: (doc) => `Catalogue edition ${doc}`,
     categories: 'Categories',
     publish: 'Publish this edition',
-    publishHint: 'The edition published before becomes superseded, and the public catalogue search uses this one.',
+    publishHint: 'The edition published before is marked superseded and stays searchable by the public; from this edition’s effective date the public catalogue search uses this one by default. New rounds should take this edition.',
+    inUseTitle: (n) => `${n} round(s) whose application window has not closed still use the edition published now:`,
+    inUseRound: (name, edition, closes) => `${name} (on ${edition}, closing ${closes})`,
+    inUseKeep: 'Publishing a new edition does not change them: they keep their edition, and the catalogue numbers (序号) in their applications and notices stay as they are. New rounds should take the new edition.',
+    inUseConfirm: 'I understand that these rounds keep their edition',
     done: { imported: 'Imported as a draft. Check it, then publish it.', published: 'Published.' },
   },
   insurers: {

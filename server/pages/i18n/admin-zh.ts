@@ -205,7 +205,11 @@ export const adminZh = {
     editionPage: (doc: string) => `目录版本 ${doc}`,
     categories: '类别',
     publish: '发布此版本',
-    publishHint: '发布后，原已发布的版本将被替代，公众目录查询改用此版本。',
+    publishHint: '发布后，原已发布的版本标记为“已替代”，但仍可供公众查询；自本版本生效日期起，公众目录查询默认使用本版本。新建申报批次应选用本版本。',
+    inUseTitle: (n: number) => `有 ${n} 个尚未截止的申报批次仍在使用当前已发布的版本：`,
+    inUseRound: (name: string, edition: string, closes: string) => `${name}（使用 ${edition}，申报截止 ${closes}）`,
+    inUseKeep: '发布新版本不会改变这些批次：它们继续使用原版本，其申请和公示中的目录序号保持不变。新建的申报批次应选用新版本。',
+    inUseConfirm: '我已知悉：上述批次继续使用原版本',
     done: { imported: '已导入为草稿。请核对后发布。', published: '已发布。' } as Record<string, string>,
   },
   insurers: {
