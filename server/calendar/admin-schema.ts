@@ -15,7 +15,23 @@ const yearShape = {
         source: z.enum(['official', 'admin']).meta({ description: 'loaded from the official schedule, or set by an administrator' }),
       }),
     )
-    .meta({ description: 'departures from the Mon–Fri rule, by date' }),
+    .meta({ description: 'departures from the Mon–Fri rule, by date; counted only once the year is published' }),
+  provisional: z.boolean().meta({
+    description:
+      'true while the schedule is not published: deadlines over the year are counted on statutoryDays instead of days, marked provisional, and recounted when the schedule is published',
+  }),
+  statutoryDays: z
+    .array(
+      z.strictObject({
+        date: dateOut('the day'),
+        kind: z.literal('holiday'),
+        name: z.string().nullable().meta({ description: 'the festival, or the festival whose weekend day it stands in for (补假)', example: '春节' }),
+      }),
+    )
+    .meta({
+      description:
+        'the statutory holidays of the national holiday law (元旦, 春节 除夕–初三, 清明, 劳动节, 端午, 中秋, 国庆节, and a weekday in lieu of each that falls on a weekend), without the yearly make-up working days, that deadlines use while provisional; empty once the year is published',
+    }),
 };
 
 export const calendarYearViewSchema = z.strictObject(yearShape).meta({ id: 'CalendarYearSchedule' });

@@ -9,6 +9,8 @@ import type { AppContext, ServiceContext } from '../context';
 import { forbidden, unprocessable, type FieldError } from '../errors';
 import { recomputeClocks } from '../engine/recompute';
 import { isWeekend } from './dates';
+import { LUNAR_MAX_YEAR } from './chinese-days';
+import { statutoryHolidays } from './statutory';
 import { bullJob } from '../jobs/registry';
 
 // Real schedules list about thirty days; the bound also keeps any rest run far below the
@@ -55,9 +57,20 @@ async function yearView(db: DbOrTx, year: number) {
   return { year, published: row?.published ?? false, days };
 }
 
+/**
+ * Until a year's schedule is marked published, its rows are not counted (workdays.ts): deadlines
+ * over it run on the statutory holidays instead and are provisional. The answer says so and lists
+ * those days, so that a year without rows does not read as "Monday to Friday all year".
+ */
+function withFallback(view: Awaited<ReturnType<typeof yearView>>) {
+  // the lunar tables end in 2099; the counting code cannot count through 2100 either
+  const statutory = view.published || view.year > LUNAR_MAX_YEAR ? [] : statutoryHolidays(view.year);
+  return { ...view, provisional: !view.published, statutoryDays: statutory.map((d) => ({ date: d.date, kind: 'holiday' as const, name: d.name })) };
+}
+
 export async function readCalendarYear(ctx: ServiceContext, year: number) {
   requireRole(ctx, ['admin', 'provincial'], 'only administrators and provincial reviewers read the calendar');
-  return yearView(ctx.app.db, year);
+  return withFallback(await yearView(ctx.app.db, year));
 }
 
 const reason = (path: string, code: string, message: string, messageZh: string): FieldError => ({ path, code, message, messageZh });
@@ -127,7 +140,7 @@ export async function replaceCalendarYear(ctx: ServiceContext, year: number, bod
         recomputedClockIds: recomputed.map((r) => r.clockId),
         at: now,
       });
-      return { ...after, recomputed };
+      return { ...withFallback(after), recomputed };
     }),
   );
   ctx.app.calendar.invalidate();

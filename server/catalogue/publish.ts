@@ -4,12 +4,16 @@ import type { ServiceContext } from '../context';
 import { conflict, notFound } from '../errors';
 import { requireAdmin } from './access';
 import { editionView } from './edition-view';
+import { openRoundsOn, openRoundView } from './rounds-in-use';
 
 // One published edition per programme. Two publishes at once must not both leave theirs
 // published, and row locks cannot see the other's draft, so they queue on one advisory lock.
 const PUBLISH_LOCK = sql`pg_advisory_xact_lock(hashtext('catalogue.publish'))`;
 
-/** draft → published; whatever was published before becomes superseded, in the same transaction. */
+/**
+ * draft → published; whatever was published before becomes superseded, in the same transaction.
+ * The answer names the open rounds on a superseded edition: they keep it, new rounds take this one.
+ */
 export async function publishEdition(ctx: ServiceContext, id: string) {
   requireAdmin(ctx.user, 'publish catalogue editions');
   return ctx.app.db.transaction(async (tx) => {
@@ -30,6 +34,8 @@ export async function publishEdition(ctx: ServiceContext, id: string) {
       .where(eq(catalogueEditions.id, id))
       .returning();
     if (!published) throw new Error('edition vanished while locked');
-    return { ...(await editionView(tx, published)), superseded: superseded.map((s) => s.id) };
+    const supersededIds = superseded.map((s) => s.id);
+    const openRounds = await openRoundsOn(tx, ctx.app.clock.now(), supersededIds);
+    return { ...(await editionView(tx, published)), superseded: supersededIds, openRounds: openRounds.map(openRoundView) };
   });
 }

@@ -1,10 +1,11 @@
-import { and, asc, desc, eq, gt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { catalogueEditions, catalogueEntries } from '../../db/schema';
 import type { AppContext, User } from '../context';
 import { badRequest, notFound } from '../errors';
 import { isAdmin } from './access';
 import { editionSummary } from './edition-view';
+import { currentEdition } from './public-editions';
 
 export const searchQuerySchema = z.strictObject({
   edition: z.uuid({ error: 'not a catalogue edition id' }).optional(),
@@ -43,12 +44,7 @@ async function resolveEdition(app: AppContext, viewer: User | null, id: string |
     if (!edition || (edition.status === 'draft' && !isAdmin(viewer))) throw notFound('catalogue edition');
     return edition;
   }
-  const [current] = await app.db
-    .select()
-    .from(catalogueEditions)
-    .where(eq(catalogueEditions.status, 'published'))
-    .orderBy(sql`${catalogueEditions.publishedAt} desc nulls last`, desc(catalogueEditions.createdAt))
-    .limit(1);
+  const current = await currentEdition(app);
   if (!current) throw notFound('published catalogue edition');
   return current;
 }

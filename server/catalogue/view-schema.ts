@@ -9,14 +9,26 @@ const editionFacts = {
   year: z.int(),
   docNumber: z.string().meta({ description: 'the issuing document', example: '浙经信材料〔2024〕182号' }),
   title: z.string(),
-  status: z.enum(editionStatuses).meta({ description: 'draft (administrators only), published (the one in force) or superseded' }),
+  status: z.enum(editionStatuses).meta({ description: 'draft (administrators only), published (the latest published) or superseded (replaced by a later one, still searchable)' }),
   effectiveOn: dateOut('in force from').nullable(),
   isDemo: z.boolean().meta({ description: 'demonstration data, not an official catalogue (SPEC §10)' }),
 };
 
 /** GET /catalogue/editions (server/reference/list.ts): a shorter row than the summary below. */
 export const publishedEditionListSchema = z
-  .strictObject({ items: z.array(z.strictObject(editionFacts).meta({ id: 'CatalogueEditionRow' })).meta({ description: 'latest year first' }) })
+  .strictObject({
+    items: z
+      .array(
+        z
+          .strictObject({
+            ...editionFacts,
+            current: z.boolean().meta({ description: 'the edition searched when none is named: the newest whose effective date has come (Asia/Shanghai), else the newest published' }),
+            supersededBy: z.uuid().nullable().meta({ description: 'for a superseded edition, the edition published after it; superseded editions stay searchable' }),
+          })
+          .meta({ id: 'CatalogueEditionRow' }),
+      )
+      .meta({ description: 'published and superseded editions (drafts never), latest year first' }),
+  })
   .meta({ id: 'CatalogueEditionList' });
 
 export const editionSummarySchema = z
@@ -77,7 +89,20 @@ export const editionPreviewSchema = z
   .meta({ id: 'CatalogueEditionPreview' });
 
 export const publishedEditionSchema = z
-  .strictObject({ ...editionViewShape, superseded: z.array(z.uuid()).meta({ description: 'editions that were published before and are now superseded' }) })
+  .strictObject({
+    ...editionViewShape,
+    superseded: z.array(z.uuid()).meta({ description: 'editions that were published before and are now superseded' }),
+    openRounds: z
+      .array(
+        z.strictObject({
+          id: idOut('the round'),
+          name: z.string(),
+          editionId: idOut('the superseded edition it keeps'),
+          closesAt: instantOut('its application window closes'),
+        }),
+      )
+      .meta({ description: 'rounds on a superseded edition whose application window has not closed: they keep their edition; new rounds take the published one' }),
+  })
   .meta({ id: 'CatalogueEditionPublished' });
 
 const entrySchema = z

@@ -2,16 +2,17 @@ import type { Router } from 'express';
 import type { AppContext } from '../context';
 import { AppError, type FieldError } from '../errors';
 import { searchEntries, searchQuerySchema } from '../catalogue/search';
-import { listPublishedEditions } from '../reference/list';
+import { listPublicEditions } from '../catalogue/public-editions';
 import { zodErrors } from '../http/problem';
 import { Layout } from './layout';
 import { Field, FormProblems } from './components/form';
 import { filled, NextPage } from './components/pager';
 import { DataTable } from './components/table';
+import { date } from './format';
 import { pageOf, render, type PageCtx } from './page';
 
 type Result = Awaited<ReturnType<typeof searchEntries>>;
-type Edition = Awaited<ReturnType<typeof listPublishedEditions>>[number];
+type Edition = Awaited<ReturnType<typeof listPublicEditions>>[number];
 
 function Results({ p, result, query }: { p: PageCtx; result: Result | null; query: Record<string, string> }) {
   if (!result) return <p class="empty" id="results" safe>{p.t.catalogue.noEditions}</p>;
@@ -36,8 +37,23 @@ function Results({ p, result, query }: { p: PageCtx; result: Result | null; quer
   );
 }
 
+/** An edition as the picker names it: in force, superseded by which, or in force from when. */
+function editionLabel(p: PageCtx, e: Edition, all: readonly Edition[]): string {
+  const c = p.t.catalogue;
+  const marks: string[] = [];
+  if (e.current) marks.push(c.current);
+  if (e.status === 'superseded') {
+    const by = all.find((o) => o.id === e.supersededBy);
+    marks.push(by ? c.supersededBy(`${by.year} · ${by.docNumber}`) : c.superseded);
+  } else if (!e.current && e.effectiveOn !== null) {
+    marks.push(c.effectiveFrom(date(e.effectiveOn, p.locale)));
+  }
+  return `${e.year} · ${e.docNumber}${c.marks(marks)}`;
+}
+
 function CataloguePage({ p, editions, result, query, errors }: { p: PageCtx; editions: Edition[]; result: Result | null; query: Record<string, string>; errors: FieldError[] }) {
   const c = p.t.catalogue;
+  const shown = editions.some((e) => e.id === query.edition) ? query.edition : editions.find((e) => e.current)?.id;
   return (
     <Layout p={p} title={c.title}>
       <p safe>{c.intro}</p>
@@ -45,15 +61,18 @@ function CataloguePage({ p, editions, result, query, errors }: { p: PageCtx; edi
       <form method="get" action="/catalogue" class="search" role="search" hx-get="/catalogue" hx-target="#results" hx-select="#results" hx-swap="outerHTML" hx-push-url="true" hx-trigger="input changed delay:400ms from:#f-q, change from:#f-edition, submit">
         <FormProblems p={p} errors={errors} fields={['q']} />
         <Field p={p} name="q" type="search" label={c.q} hint={c.qHint} value={query.q ?? ''} errors={errors} />
-        <div class="field">
-          <label for="f-edition" safe>{c.edition}</label>
-          <select id="f-edition" name="edition">
-            <option value="" safe>{c.allEditions}</option>
-            {editions.map((e) => (
-              <option value={e.id} selected={e.id === query.edition} safe>{`${e.year} · ${e.docNumber}`}</option>
-            ))}
-          </select>
-        </div>
+        {editions.length ? (
+          <div class="field">
+            <label for="f-edition" safe>{c.edition}</label>
+            <select id="f-edition" name="edition">
+              {pickerOrder(editions).map((e) => (
+                <option value={e.id} selected={e.id === shown} safe>{editionLabel(p, e, editions)}</option>
+              ))}
+            </select>
+          </div>
+        ) : (
+          ''
+        )}
         <button type="submit" class="primary" safe>{c.search}</button>
       </form>
       <Results p={p} result={result} query={query} />
@@ -61,12 +80,15 @@ function CataloguePage({ p, editions, result, query, errors }: { p: PageCtx; edi
   );
 }
 
+// the current edition first, as it is the one searched when none is named; then latest year first
+const pickerOrder = (editions: readonly Edition[]) => [...editions.filter((e) => e.current), ...editions.filter((e) => !e.current)];
+
 /** The public catalogue search: GET /api/v1/catalogue/entries's schema and service, no sign-in. */
 export function cataloguePage(router: Router, app: AppContext) {
   router.get('/catalogue', async (req, res) => {
     const p = pageOf(res);
     const query = filled(req.query);
-    const editions = await listPublishedEditions(app);
+    const editions = await listPublicEditions(app);
     const parsed = searchQuerySchema.safeParse(query, { reportInput: true });
     if (!parsed.success) {
       const errors = zodErrors(parsed.error, '');

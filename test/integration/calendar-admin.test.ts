@@ -21,6 +21,8 @@ interface YearAnswer {
   year: number;
   published: boolean;
   days: Day[];
+  provisional: boolean;
+  statutoryDays: Day[];
   recomputed: { clockId: string; ownerKind: string; ownerId: string; caseId?: string; kind: string; from: string; to: string; provisional: boolean }[];
   changedBy: { id: string };
   errors?: { path: string; code: string; messageZh?: string }[];
@@ -45,6 +47,22 @@ const schedule2027: Day[] = [
   ...worked('国庆节', '2027-09-26', '2027-10-09'),
   ...holidays('国庆节', '2027-10-01', '2027-10-04', '2027-10-05', '2027-10-06', '2027-10-07'),
 ].sort((a, b) => (a.date < b.date ? -1 : 1));
+
+// What the national holiday law alone gives for 2027, worked out by hand: 元旦 Fri; 除夕 Fri 5 Feb to
+// 初三 Mon 8 Feb with the weekend's two days in lieu on Tue and Wed; 劳动节 and 国庆节 partly on a
+// weekend, so Mon–Tue in lieu after each; no make-up working days.
+const statutory2027: Day[] = [
+  ...holidays('元旦', '2027-01-01'),
+  ...holidays('春节', '2027-02-05', '2027-02-06', '2027-02-07', '2027-02-08'),
+  ...holidays('春节补假', '2027-02-09', '2027-02-10'),
+  ...holidays('清明', '2027-04-05'),
+  ...holidays('劳动节', '2027-05-01', '2027-05-02'),
+  ...holidays('劳动节补假', '2027-05-03', '2027-05-04'),
+  ...holidays('端午', '2027-06-09'),
+  ...holidays('中秋', '2027-09-15'),
+  ...holidays('国庆节', '2027-10-01', '2027-10-02', '2027-10-03'),
+  ...holidays('国庆节补假', '2027-10-04', '2027-10-05'),
+];
 
 const setNow = (iso: string) => (t.app.clock as SettableClock).set(new Date(iso));
 const put = (year: number | string, body: unknown, token?: string) => t.api.request<YearAnswer>('PUT', `/admin/calendar/${year}`, { token, body });
@@ -209,7 +227,7 @@ describe('PUT /admin/calendar/:year storing the schedule', () => {
     const smaller = await put(2027, { published: false, days: [{ date: '2027-01-01', kind: 'holiday' }] }, w.tokens.admin);
     expect(smaller.status).toBe(200);
     const read = await t.api.get<YearAnswer>('/admin/calendar/2027', w.tokens.admin);
-    expect(read.body).toEqual({ year: 2027, published: false, days: [{ date: '2027-01-01', kind: 'holiday', name: null, source: 'admin' }] });
+    expect(read.body).toEqual({ year: 2027, published: false, days: [{ date: '2027-01-01', kind: 'holiday', name: null, source: 'admin' }], provisional: true, statutoryDays: statutory2027 });
   });
 
   it('refuses pointless, duplicate and out-of-year days with 422 and every reason, and changes nothing', async () => {
@@ -250,6 +268,37 @@ describe('PUT /admin/calendar/:year storing the schedule', () => {
   });
 });
 
+describe('a year whose schedule is not loaded', () => {
+  it('answers that its deadlines are provisional and lists the statutory holidays they are counted on', async () => {
+    await unpublish2027();
+    for (const token of [w.tokens.admin, w.tokens.provincial]) {
+      const res = await t.api.get<YearAnswer>('/admin/calendar/2027', token);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ year: 2027, published: false, days: [], provisional: true, statutoryDays: statutory2027 });
+    }
+  });
+
+  it('lists the statutory days even where rows were entered, as those count only once the year is published', async () => {
+    const res = await put(2027, { published: false, days: schedule2027 }, w.tokens.admin);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ published: false, provisional: true, statutoryDays: statutory2027 });
+    expect(res.body.days).toHaveLength(schedule2027.length);
+  });
+
+  it('is no longer provisional once published, and lists no statutory days', async () => {
+    const res = await put(2027, { published: true, days: schedule2027 }, w.tokens.admin);
+    expect(res.body).toMatchObject({ published: true, provisional: false, statutoryDays: [] });
+    expect((await t.api.get<YearAnswer>('/admin/calendar/2027', w.tokens.admin)).body).toMatchObject({ provisional: false, statutoryDays: [] });
+  });
+
+  it('documents provisional and statutoryDays in the OpenAPI schema of the answer', async () => {
+    const doc = await t.api.get<{ components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> } }>('/openapi.json');
+    const schema = doc.body.components.schemas.CalendarYearSchedule;
+    expect(Object.keys(schema?.properties ?? {})).toEqual(expect.arrayContaining(['provisional', 'statutoryDays']));
+    expect(schema?.required).toEqual(expect.arrayContaining(['provisional', 'statutoryDays']));
+  });
+});
+
 describe('access to the calendar', () => {
   it('shows an administrator and a provincial reviewer the official 2026 schedule', async () => {
     for (const token of [w.tokens.admin, w.tokens.provincial]) {
@@ -258,7 +307,13 @@ describe('access to the calendar', () => {
       expect(res.body).toMatchObject({ year: 2026, published: true });
       expect(res.body.days).toContainEqual({ date: '2026-10-10', kind: 'workday', name: '国庆节', source: 'official' });
     }
-    expect((await t.api.get<YearAnswer>('/admin/calendar/2090', w.tokens.admin)).body).toEqual({ year: 2090, published: false, days: [] });
+    expect((await t.api.get<YearAnswer>('/admin/calendar/2090', w.tokens.admin)).body).toEqual({
+      year: 2090,
+      published: false,
+      days: [],
+      provisional: true,
+      statutoryDays: expect.arrayContaining([day('2090-05-01', 'holiday', '劳动节'), day('2090-10-03', 'holiday', '国庆节')]),
+    });
   });
 
   it('refuses reading to every other role with 403 and to anonymous callers with 401', async () => {
@@ -276,6 +331,6 @@ describe('access to the calendar', () => {
     }
     expect((await put(2028, body)).status).toBe(401);
     expect((await t.api.get<YearAnswer>('/admin/calendar/2028', w.tokens.admin)).body).toEqual(before.body);
-    expect(before.body).toEqual({ year: 2028, published: false, days: [] });
+    expect(before.body).toEqual({ year: 2028, published: false, days: [], provisional: true, statutoryDays: expect.arrayContaining([day('2028-01-01', 'holiday', '元旦')]) });
   });
 });

@@ -5,6 +5,8 @@ import { deflateRawSync } from 'node:zlib';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { catalogueEditions } from '../../db/schema';
+import type { SettableClock } from '../../server/clock';
+import { makeEdition, makeRound } from '../../seeds/factories';
 import { parseEditionFile, type ParsedEntry } from '../../server/catalogue/parse';
 import { useTestApp } from '../support/use-app';
 
@@ -372,5 +374,84 @@ describe('who may import and publish', () => {
     expect((await t.api.post(`/catalogue/editions/${draft}/publish`, {})).status).toBe(401);
     const after = await t.api.get<EditionBody>(`/catalogue/editions/${draft}`, w.tokens.admin);
     expect(after.body.status).toBe('draft');
+  });
+});
+
+// Publishing a 2027 edition in advance must not take from the public the 2026 one that the year's
+// rounds, cases and notices cite. In a database of its own: which edition is current is global.
+describe('an edition published ahead of its effective date', () => {
+  const own = useTestApp({ ownDatabase: true });
+  interface Row {
+    id: string;
+    status: string;
+    current: boolean;
+    supersededBy: string | null;
+  }
+  interface Published extends EditionBody {
+    superseded: string[];
+    openRounds: { id: string; name: string; editionId: string; closesAt: string }[];
+  }
+  const setNow = (iso: string) => (own.t.app.clock as SettableClock).set(new Date(iso));
+  const listed = async () => (await own.t.api.get<{ items: Row[] }>('/catalogue/editions')).body.items;
+  const defaultEdition = async () => (await own.t.api.get<EntriesBody>('/catalogue/entries?limit=1')).body.edition.id;
+  let old: string;
+  let next: string;
+  let published: Published;
+  let closedRound: string;
+
+  beforeAll(async () => {
+    await setNow('2027-03-01T10:00:00+08:00');
+    old = own.w.edition.id;
+    closedRound = (await makeRound(own.t.app.db, { editionId: old, opensAt: new Date('2027-01-04T09:00:00+08:00'), closesAt: new Date('2027-02-26T17:00:00+08:00') })).id;
+    next = (await makeEdition(own.t.app.db, [{ name: '二〇二七年版新增材料' }], { status: 'draft', year: 2027, effectiveOn: '2027-09-05', docNumber: docNumber() })).edition.id;
+    const res = await own.t.api.post<Published>(`/catalogue/editions/${next}/publish`, {}, own.w.tokens.admin);
+    expect(res.status).toBe(200);
+    published = res.body;
+  });
+
+  it('supersedes the old edition at once, and names the open rounds that keep it, not the closed ones', async () => {
+    expect(published).toMatchObject({ id: next, status: 'published', superseded: [old] });
+    expect(published.openRounds).toEqual([{ id: own.w.round.id, name: own.w.round.name, editionId: old, closesAt: own.w.round.closesAt.toISOString() }]);
+    expect(published.openRounds.map((r) => r.id)).not.toContain(closedRound);
+    const round = await own.t.api.get<{ editionId: string }>(`/rounds/${own.w.round.id}`, own.w.tokens.admin);
+    expect(round.body.editionId).toBe(old);
+  });
+
+  it('lists both editions to anyone, the old one current and naming the edition that superseded it', async () => {
+    expect(await listed()).toEqual([
+      { id: next, year: 2027, docNumber: expect.any(String), title: expect.any(String), status: 'published', effectiveOn: '2027-09-05', isDemo: false, current: false, supersededBy: null },
+      expect.objectContaining({ id: old, year: 2026, status: 'superseded', current: true, supersededBy: next }),
+    ]);
+  });
+
+  it('searches the edition in force when none is named, and either edition when named, without signing in', async () => {
+    expect(await defaultEdition()).toBe(old);
+    const oldEntries = await own.t.api.get<EntriesBody>(`/catalogue/entries?edition=${old}`);
+    expect(oldEntries.status).toBe(200);
+    expect(oldEntries.body.edition).toMatchObject({ id: old, status: 'superseded' });
+    expect(oldEntries.body.items.map((e) => e.name)).toEqual(own.w.entries.map((e) => e.name));
+    const newEntries = await own.t.api.get<EntriesBody>(`/catalogue/entries?edition=${next}`);
+    expect(newEntries.body.items.map((e) => e.name)).toEqual(['二〇二七年版新增材料']);
+  });
+
+  it('makes the new edition current on its effective date in Shanghai, while the old stays listed and searchable', async () => {
+    await setNow('2027-09-04T23:30:00+08:00');
+    expect(await defaultEdition()).toBe(old);
+    // 00:30 in Shanghai is still the 4th in UTC
+    await setNow('2027-09-05T00:30:00+08:00');
+    expect(await defaultEdition()).toBe(next);
+    const rows = await listed();
+    expect(rows.map((r) => [r.id, r.current, r.supersededBy])).toEqual([
+      [next, true, null],
+      [old, false, next],
+    ]);
+    expect((await own.t.api.get(`/catalogue/entries?edition=${old}`)).status).toBe(200);
+  });
+
+  it('never lists a draft, and still hides it from anyone but an administrator', async () => {
+    const draft = (await makeEdition(own.t.app.db, [{ name: '草稿材料' }], { status: 'draft', year: 2028, effectiveOn: '2028-09-05' })).edition.id;
+    expect((await listed()).map((r) => r.id)).not.toContain(draft);
+    expect((await own.t.api.get(`/catalogue/entries?edition=${draft}`)).status).toBe(404);
+    expect((await own.t.api.get(`/catalogue/entries?edition=${draft}`, own.w.tokens.firm)).status).toBe(404);
   });
 });

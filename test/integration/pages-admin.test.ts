@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { catalogueEditions, insurers, roundChanges, rounds, settings, userInvitations, users } from '../../db/schema';
-import { makeEdition, makeUser } from '../../seeds/factories';
+import { makeEdition, makeRound, makeUser } from '../../seeds/factories';
+import type { SettableClock } from '../../server/clock';
 import { useTestApp } from '../support/use-app';
 import { PageClient } from '../support/pages';
 
@@ -585,5 +586,112 @@ describe('the administrator pages', () => {
     const names = async (sort: string) => (await t.api.get<{ items: { name: string }[] }>(`/admin/users?sort=${sort}&q=${tag}`, w.tokens.admin)).body.items.map((u) => u.name.slice(tag.length));
     expect(await names('status')).toEqual(['甲', '丙', '乙']);
     expect(await names('role')).toEqual(['乙', '甲', '丙']);
+  });
+
+  it('tell that 2027 has no schedule loaded and list the statutory days its deadlines count on, provisionally', async () => {
+    const admin = await signedIn(w.people.admin.email);
+    const page = await admin.get('/admin/calendar?year=2027');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('2027 年的国务院放假安排尚未载入');
+    expect(page.text).toContain('载入正式安排并标记为已完整公布后，所有未到期的办理时限将按正式安排重新计算');
+    expect(page.text).not.toContain('全年按周一至周五计算');
+    const rows = [...page.text.matchAll(/<tr>\s*<td data-label="日期">([^<]+)<\/td>\s*<td data-label="星期">([^<]+)<\/td>[\s\S]*?<td data-label="名称">([^<]+)<\/td>\s*<td data-label="来源"><span class="badge state-revision">暂按法定节假日<\/span><\/td>/g)].map((m) => [m[1], m[2], m[3]]);
+    // 春节 2027: 除夕 Fri 5 Feb to 初三 Mon 8 Feb, and the weekend's two days in lieu on Tue and Wed
+    expect(rows.slice(1, 7)).toEqual([
+      ['2027年2月5日', '星期五', '春节'],
+      ['2027年2月6日', '星期六', '春节'],
+      ['2027年2月7日', '星期日', '春节'],
+      ['2027年2月8日', '星期一', '春节'],
+      ['2027年2月9日', '星期二', '春节补假'],
+      ['2027年2月10日', '星期三', '春节补假'],
+    ]);
+    expect(rows).toHaveLength(19);
+    admin.cookies.set('fb_lang', 'en');
+    const en = await admin.get('/admin/calendar?year=2027');
+    expect(en.text).toContain('2027 schedule is not loaded (not marked complete)');
+    expect(en.text).toContain('Provisional: statutory holiday');
+    expect(en.text).not.toContain('every Monday to Friday counts');
+  });
+
+  it('show a published year as its exceptions only, with nothing provisional', async () => {
+    const admin = await signedIn(w.people.admin.email);
+    const page = await admin.get('/admin/calendar?year=2026');
+    expect(page.text).toContain('国庆节');
+    expect(page.text).not.toContain('暂按法定节假日');
+    expect(page.text).not.toContain('尚未载入');
+  });
+});
+
+// Publishing supersedes every published edition, so this runs in a database of its own, at a set time.
+describe('publishing a catalogue edition that open rounds still use', () => {
+  const own = useTestApp({ ownDatabase: true });
+  let draft: string;
+  let closed: { name: string };
+  const admin = async () => {
+    const b = new PageClient(own.t.url);
+    await b.signIn(own.w.people.admin.email);
+    return b;
+  };
+  const statusOf = async (id: string) => (await own.t.app.db.select().from(catalogueEditions).where(eq(catalogueEditions.id, id)))[0]?.status;
+  beforeAll(async () => {
+    await (own.t.app.clock as SettableClock).set(new Date('2027-03-01T10:00:00+08:00'));
+    closed = await makeRound(own.t.app.db, { editionId: own.w.edition.id, name: `已截止批次 ${randomUUID().slice(0, 6)}`, opensAt: new Date('2027-01-04T09:00:00+08:00'), closesAt: new Date('2027-02-26T17:00:00+08:00') });
+    draft = (await makeEdition(own.t.app.db, [{ name: '新版材料' }], { status: 'draft', year: 2027, effectiveOn: '2027-09-05' })).edition.id;
+  });
+
+  it("warn on the draft's page, naming the open rounds that keep their edition, and ask for a tick", async () => {
+    const b = await admin();
+    const page = await b.get(`/admin/catalogue/editions/${draft}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('有 1 个尚未截止的申报批次仍在使用当前已发布的版本');
+    expect(page.text).toContain(`${own.w.round.name}（使用 2026 · ${own.w.edition.docNumber}，申报截止 `);
+    expect(page.text).not.toContain(closed.name);
+    expect(page.text).toContain('它们继续使用原版本');
+    expect(page.text).toMatch(/<input type="checkbox" id="f-confirm" name="confirm" value="yes"/);
+    b.cookies.set('fb_lang', 'en');
+    expect((await b.get(`/admin/catalogue/editions/${draft}`)).text).toContain('1 round(s) whose application window has not closed still use the edition published now');
+  });
+
+  it('refuse publishing without the tick with 422, the reason beside the box, and publish nothing', async () => {
+    const b = await admin();
+    const csrf = PageClient.csrfOf((await b.get(`/admin/catalogue/editions/${draft}`)).text);
+    const res = await b.post(`/admin/catalogue/editions/${draft}/publish`, { _csrf: csrf });
+    expect(res.status).toBe(422);
+    expect(res.text).toMatch(/id="f-confirm-error"><span>请勾选确认：上述批次继续使用原版本。<\/span>/);
+    expect(res.text).toContain(own.w.round.name);
+    expect(await statusOf(draft)).toBe('draft');
+    expect(await statusOf(own.w.edition.id)).toBe('published');
+  });
+
+  it('refuse publishing to every other role, ticked or not, and publish nothing', async () => {
+    for (const who of OTHERS) {
+      const b = new PageClient(own.t.url);
+      await b.signIn(own.w.people[who].email);
+      const csrf = PageClient.csrfOf((await b.get('/')).text);
+      expect((await b.post(`/admin/catalogue/editions/${draft}/publish`, { _csrf: csrf, confirm: 'yes' })).status, who).toBe(403);
+    }
+    expect(await statusOf(draft)).toBe('draft');
+  });
+
+  it('publish once ticked; the round keeps the edition it was created with', async () => {
+    const b = await admin();
+    const csrf = PageClient.csrfOf((await b.get(`/admin/catalogue/editions/${draft}`)).text);
+    const res = await b.post(`/admin/catalogue/editions/${draft}/publish`, { _csrf: csrf, confirm: 'yes' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/admin/catalogue/editions/${draft}?done=published`);
+    expect(await statusOf(draft)).toBe('published');
+    expect(await statusOf(own.w.edition.id)).toBe('superseded');
+    const [round] = await own.t.app.db.select().from(rounds).where(eq(rounds.id, own.w.round.id));
+    expect(round?.editionId).toBe(own.w.edition.id);
+  });
+
+  it('publish without asking when no open round uses the published edition', async () => {
+    const b = await admin();
+    const later = (await makeEdition(own.t.app.db, [{ name: '再版材料' }], { status: 'draft', year: 2028, effectiveOn: '2028-09-05' })).edition.id;
+    const page = await b.get(`/admin/catalogue/editions/${later}`);
+    expect(page.text).not.toContain('name="confirm"');
+    const res = await b.post(`/admin/catalogue/editions/${later}/publish`, { _csrf: PageClient.csrfOf(page.text) });
+    expect(res.status).toBe(303);
+    expect(await statusOf(later)).toBe('published');
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SettableClock } from '../../server/clock';
 import { makeEdition } from '../../seeds/factories';
 import { startTestApp, type TestApp } from '../support/app';
 import { PageClient } from '../support/pages';
@@ -47,5 +48,61 @@ describe('public catalogue page', () => {
     const res = await get('/catalogue?edition=00000000-0000-4000-8000-000000000000');
     expect(res.status).toBe(404);
     expect(res.text).toContain('页面不存在');
+  });
+});
+
+// Which edition is current is global, so the picker is checked in a database of its own.
+describe('the edition picker of the public catalogue', () => {
+  let own: TestApp;
+  let old: string;
+  let next: string;
+  let draft: string;
+  beforeAll(async () => {
+    own = await startTestApp({ ownDatabase: true });
+    await (own.app.clock as SettableClock).set(new Date('2027-03-01T10:00:00+08:00'));
+    // the 2026 edition, superseded by a 2027 one published ahead of its effective date
+    old = (await makeEdition(own.app.db, [{ name: '超纯氨' }], { docNumber: '浙经信材料〔2026〕31号', status: 'superseded', publishedAt: new Date('2026-08-20T10:00:00+08:00') })).edition.id;
+    next = (await makeEdition(own.app.db, [{ name: '氮化镓单晶衬底' }], { year: 2027, docNumber: '浙经信材料〔2027〕9号', effectiveOn: '2027-09-05', publishedAt: new Date('2027-02-01T10:00:00+08:00') })).edition.id;
+    draft = (await makeEdition(own.app.db, [{ name: '草稿材料' }], { year: 2028, docNumber: '浙经信材料〔2028〕草稿号', status: 'draft' })).edition.id;
+  });
+  afterAll(async () => own.close());
+
+  const options = (html: string) => [...html.matchAll(/<option value="([^"]+)"( selected)?>([^<]*)<\/option>/g)].map((m) => ({ id: m[1], selected: m[2] !== undefined, label: m[3] }));
+
+  it('lists the edition in force first and searches it by default, and the newer one with the date it takes effect', async () => {
+    const res = await new PageClient(own.url).get('/catalogue');
+    expect(res.status).toBe(200);
+    expect(options(res.text)).toEqual([
+      { id: old, selected: true, label: '2026 · 浙经信材料〔2026〕31号（现行；已被 2027 · 浙经信材料〔2027〕9号 取代）' },
+      { id: next, selected: false, label: '2027 · 浙经信材料〔2027〕9号（2027年9月5日起施行）' },
+    ]);
+    expect(res.text).toContain('<td data-label="材料名称">超纯氨</td>');
+    expect(res.text).not.toContain('氮化镓单晶衬底');
+  });
+
+  it('keeps the superseded edition searchable, marked, once the new one is in force', async () => {
+    await (own.app.clock as SettableClock).set(new Date('2027-09-05T08:00:00+08:00'));
+    const res = await new PageClient(own.url).get(`/catalogue?edition=${old}&q=${encodeURIComponent('氨')}`);
+    expect(res.status).toBe(200);
+    expect(options(res.text)).toEqual([
+      { id: next, selected: false, label: '2027 · 浙经信材料〔2027〕9号（现行）' },
+      { id: old, selected: true, label: '2026 · 浙经信材料〔2026〕31号（已被 2027 · 浙经信材料〔2027〕9号 取代）' },
+    ]);
+    expect(res.text).toContain('<td data-label="材料名称">超纯氨</td>');
+    const byDefault = await new PageClient(own.url).get('/catalogue');
+    expect(byDefault.text).toContain('氮化镓单晶衬底');
+  });
+
+  it('names the editions in English too', async () => {
+    const b = new PageClient(own.url);
+    b.cookies.set('fb_lang', 'en');
+    const res = await b.get('/catalogue');
+    expect(options(res.text).map((o) => o.label)).toEqual(['2027 · 浙经信材料〔2027〕9号 (in force)', '2026 · 浙经信材料〔2026〕31号 (superseded by 2027 · 浙经信材料〔2027〕9号)']);
+  });
+
+  it('never offers a draft to the public, nor shows its entries', async () => {
+    const res = await new PageClient(own.url).get('/catalogue');
+    expect(options(res.text).map((o) => o.id)).not.toContain(draft);
+    expect((await new PageClient(own.url).get(`/catalogue?edition=${draft}`)).status).toBe(404);
   });
 });

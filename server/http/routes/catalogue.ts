@@ -61,6 +61,8 @@ export function catalogueRoutes(router: Router, app: AppContext): void {
     path: '/catalogue/editions/:id/publish',
     operationId: 'publishCatalogueEdition',
     summary: 'Publish a draft edition; the edition published before it becomes superseded',
+    description:
+      'A superseded edition stays searchable. Rounds keep the edition they were created with: the answer lists, in openRounds, those on a superseded edition whose application window has not closed.',
     tags: ['catalogue'],
     auth: 'user',
     roles: ['admin'],
@@ -73,7 +75,8 @@ export function catalogueRoutes(router: Router, app: AppContext): void {
     method: 'get',
     path: '/catalogue/entries',
     operationId: 'searchCatalogueEntries',
-    summary: 'Search the catalogue (default: the published edition) by text and category, in 序号 order',
+    summary: 'Search the catalogue (default: the current edition, the newest in force) by text and category, in 序号 order',
+    description: 'Any edition but a draft may be named, superseded ones too; without one, the newest edition whose effective date has come is searched, or the newest published one while none has.',
     tags: ['catalogue'],
     auth: 'public',
     query: searchQuerySchema,

@@ -4,7 +4,7 @@ import { CLAIMER_ROLES, claimTask, releaseTask } from '../../tasks/claim';
 import { EXPERT_LIST_READERS, expertListSchema, expertsQuerySchema, listExperts } from '../../experts/list';
 import type { AppContext } from '../../context';
 import { cities } from '../../domain/cities';
-import { listPublishedEditions } from '../../reference/list';
+import { listPublicEditions } from '../../catalogue/public-editions';
 import { verifyBatchHistory, verifyCaseHistory, verifyClaimHistory, verifyNoticeHistory } from '../../audit/verify';
 import { clockMoveSchema, moveClock, readClock } from '../../admin/clock';
 import { listNotifications } from '../../notifications/list';
@@ -32,11 +32,13 @@ export function miscRoutes(router: Router, app: AppContext) {
     method: 'get',
     path: '/catalogue/editions',
     operationId: 'listCatalogueEditions',
-    summary: 'Published catalogue editions',
+    summary: 'Published catalogue editions, and those they superseded (still searchable)',
+    description:
+      'Each edition says whether it is the current one (searched when GET /catalogue/entries names none: the newest whose effective date has come) and, once superseded, which edition superseded it.',
     tags: ['catalogue'],
     auth: 'public',
     ok: { status: 200, description: 'editions', schema: publishedEditionListSchema },
-    handler: async () => ({ items: await listPublishedEditions(app) }),
+    handler: async () => ({ items: await listPublicEditions(app) }),
   });
   mount(router, app, {
     method: 'get',

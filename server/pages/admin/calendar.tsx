@@ -9,7 +9,8 @@ import { date } from '../format';
 import { field, pageOf, render, type PageCtx } from '../page';
 import { AdminLayout, adminOf, atFields, doneOf, problemsOf, statusOfProblem } from './common';
 
-// The working-day calendar (SPEC §4): a year's exceptions to Mon–Fri. Adding or removing one day
+// The working-day calendar (SPEC §4): a year's exceptions to Mon–Fri, or, while its schedule is not
+// published, the statutory holidays its deadlines are provisionally counted on. Adding or removing one day
 // sends the whole year, changed, to the service of PUT /admin/calendar/:year, which checks it and
 // recounts the deadlines it moves.
 
@@ -20,6 +21,35 @@ interface Attempt {
 }
 
 const weekdayOf = (iso: string) => new Date(`${iso}T00:00:00Z`).getUTCDay();
+
+/**
+ * A year whose schedule is not published is not Mon–Fri all year: its deadlines run on the
+ * statutory holidays, provisionally, until the schedule is loaded and they are recounted.
+ */
+function Provisional({ p, year }: { p: PageCtx; year: Year }) {
+  const c = p.t.admin.calendar;
+  return (
+    <section aria-labelledby="statutory">
+      <div class="caution" role="note">
+        <strong safe>{c.notLoaded(year.year)}</strong>
+        <p safe>{c.provisionalRule}</p>
+      </div>
+      <h2 id="statutory" safe>{c.statutoryTitle(year.year)}</h2>
+      <DataTable
+        p={p}
+        rows={year.statutoryDays}
+        empty={c.noStatutory}
+        columns={[
+          { header: c.date, text: (d) => date(d.date, p.locale) },
+          { header: c.weekday, text: (d) => c.weekdays[weekdayOf(d.date)] },
+          { header: c.kind, cell: (d) => <span class="badge state-approved" safe>{c.kinds[d.kind]}</span> },
+          { header: c.nameCol, text: (d) => d.name ?? '—' },
+          { header: c.source, cell: () => <span class="badge state-revision" safe>{c.provisionalSource}</span> },
+        ]}
+      />
+    </section>
+  );
+}
 
 function CalendarPage({ p, year, attempt, done }: { p: PageCtx; year: Year; attempt: Attempt | null; done?: string | undefined }) {
   const c = p.t.admin.calendar;
@@ -43,10 +73,12 @@ function CalendarPage({ p, year, attempt, done }: { p: PageCtx; year: Year; atte
         <input type="hidden" name="published" value={year.published ? 'false' : 'true'} />
         <button type="submit" safe>{year.published ? c.setUnpublished : c.setPublished}</button>
       </form>
+      {year.provisional ? <Provisional p={p} year={year} /> : ''}
+      <h2 id="schedule" safe>{year.provisional ? c.scheduleTitlePending : c.scheduleTitle}</h2>
       <DataTable
         p={p}
         rows={year.days}
-        empty={c.empty(year.year)}
+        empty={year.provisional ? c.emptyPending(year.year) : c.empty(year.year)}
         columns={[
           { header: c.date, text: (d) => date(d.date, p.locale) },
           { header: c.weekday, text: (d) => c.weekdays[weekdayOf(d.date)] },

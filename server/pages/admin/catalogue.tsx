@@ -6,10 +6,11 @@ import { importEdition, previewEdition, type FileIssue } from '../../catalogue/i
 import { publishEdition } from '../../catalogue/publish';
 import { getEdition } from '../../catalogue/get';
 import { listEditions } from '../../catalogue/list';
+import { openRoundsOnPublished, type OpenRound } from '../../catalogue/rounds-in-use';
 import { CsrfField, Field, FormProblems, errorsAt } from '../components/form';
 import { DataTable } from '../components/table';
 import { requireCsrf } from '../csrf';
-import { date } from '../format';
+import { date, instant } from '../format';
 import { field, idParam, type PageCtx, pageOf, problemText, render } from '../page';
 import { AdminLayout, adminOf, doneOf, problemsOf, statusOfProblem } from './common';
 
@@ -137,7 +138,44 @@ function CataloguePage({ p, editions, preview, attempt, done }: { p: PageCtx; ed
   );
 }
 
-function EditionPage({ p, edition, errors, done }: { p: PageCtx; edition: EditionView; errors: FieldError[]; done?: string | undefined }) {
+/**
+ * Publishing supersedes the edition open rounds use: they keep it (their cases and notices cite
+ * its 序号), and the administrator says so with a tick before the edition is published.
+ */
+function RoundsInUse({ p, rounds, errors }: { p: PageCtx; rounds: readonly OpenRound[]; errors: readonly FieldError[] }) {
+  const c = p.t.admin.catalogue;
+  const mine = errorsAt(errors, 'confirm');
+  return (
+    <>
+      <div class="caution" role="note" id="rounds-in-use">
+        <strong safe>{c.inUseTitle(rounds.length)}</strong>
+        <ul>
+          {rounds.map((r) => (
+            <li safe>{c.inUseRound(r.name, `${r.editionYear} · ${r.editionDocNumber}`, instant(r.closesAt, p.locale))}</li>
+          ))}
+        </ul>
+        <p safe>{c.inUseKeep}</p>
+      </div>
+      <div class={mine.length ? 'field invalid' : 'field'}>
+        {mine.length ? (
+          <p class="error" id="f-confirm-error">
+            {mine.map((e) => (
+              <span safe>{problemText(e, p.locale)}</span>
+            ))}
+          </p>
+        ) : (
+          ''
+        )}
+        <label>
+          <input type="checkbox" id="f-confirm" name="confirm" value="yes" aria-invalid={mine.length ? 'true' : undefined} aria-describedby={mine.length ? 'f-confirm-error rounds-in-use' : 'rounds-in-use'} />{' '}
+          <span safe>{c.inUseConfirm}</span>
+        </label>
+      </div>
+    </>
+  );
+}
+
+function EditionPage({ p, edition, openRounds, errors, done }: { p: PageCtx; edition: EditionView; openRounds: readonly OpenRound[]; errors: FieldError[]; done?: string | undefined }) {
   const c = p.t.admin.catalogue;
   return (
     <AdminLayout p={p} title={c.editionPage(edition.docNumber)} done={done}>
@@ -153,10 +191,11 @@ function EditionPage({ p, edition, errors, done }: { p: PageCtx; edition: Editio
         <dt safe>{c.entries}</dt>
         <dd class="num">{edition.entryCount}</dd>
       </dl>
-      <FormProblems p={p} errors={errors} fields={[]} />
+      <FormProblems p={p} errors={errors} fields={['confirm']} />
       {edition.status === 'draft' ? (
         <form method="post" action={`/admin/catalogue/editions/${edition.id}/publish`} class="decision">
           <CsrfField p={p} />
+          {openRounds.length ? <RoundsInUse p={p} rounds={openRounds} errors={errors} /> : ''}
           <p class="hint" safe>{c.publishHint}</p>
           <button type="submit" class="primary" safe>{c.publish}</button>
         </form>
@@ -202,7 +241,9 @@ async function showList(req: Request, res: Response, preview: Preview | null, at
 async function showEdition(req: Request, res: Response, id: string, errors: FieldError[], status = 200) {
   const p = pageOf(res);
   const ctx = adminOf(p);
-  await render(res, <EditionPage p={p} edition={await getEdition(p.app, ctx.user, id)} errors={errors} done={doneOf(req.query, p.t.admin.catalogue.done)} />, status);
+  const edition = await getEdition(p.app, ctx.user, id);
+  const openRounds = edition.status === 'draft' ? await openRoundsOnPublished(ctx) : [];
+  await render(res, <EditionPage p={p} edition={edition} openRounds={openRounds} errors={errors} done={doneOf(req.query, p.t.admin.catalogue.done)} />, status);
 }
 
 export function adminCatalogue(router: Router) {
@@ -235,6 +276,13 @@ export function adminCatalogue(router: Router) {
   router.post('/admin/catalogue/editions/:id/publish', requireCsrf(), async (req, res) => {
     const ctx = adminOf(pageOf(res));
     const id = idParam(req.params.id, 'catalogue edition');
+    // asked again here, as a round may have opened since the page was shown; a draft only, so
+    // publishing anything else is still refused for what it is
+    const unticked = field(req, 'confirm') !== 'yes' && (await getEdition(ctx.app, ctx.user, id)).status === 'draft';
+    if (unticked && (await openRoundsOnPublished(ctx)).length > 0) {
+      const unconfirmed: FieldError = { path: 'confirm', message: 'Tick the box to confirm that these rounds keep their edition.', messageZh: '请勾选确认：上述批次继续使用原版本。' };
+      return showEdition(req, res, id, [unconfirmed], 422);
+    }
     try {
       await publishEdition(ctx, id);
     } catch (err) {
