@@ -7,7 +7,8 @@ import { cases } from '../../db/schema';
 import type { ClockStatus } from '../../db/schema/clocks';
 import { inboxTasks } from '../../workflows/case/chart';
 import { holdsAssignment, visibleAs } from '../cases/visibility';
-import { OPEN } from '../../workflows/case/expert-guards';
+import { OPEN, SEEING } from '../../workflows/case/expert-guards';
+import type { InboxTask } from '../../workflows/case/types';
 import type { Role } from '../../db/schema/accounts';
 import { shanghaiDate, workingDaysBetween } from '../calendar/workdays';
 import { claimTaskRows } from './claims';
@@ -30,6 +31,8 @@ export interface Waiting {
   clock: string | null;
   /** the round's closing is the deadline, and the task leaves the inbox once the round has closed */
   byRoundClose: boolean;
+  /** the deadline is the earliest overdue clock of somebody else's open assignment (a late expert's) */
+  ofLateAssignee: boolean;
 }
 
 /** Where a state lives in the row: the indexed state column, or the snapshot for a parallel region. */
@@ -45,6 +48,19 @@ function inState(path: readonly string[], primary: string | null): SQL {
 const roundOpenAt = (now: Date) =>
   sql`(${cases.submittedAt} is not null or exists (select 1 from rounds r where r.id = ${cases.roundId} and r.closes_at > ${now.toISOString()}::timestamptz))`;
 
+/** A clock of one assignee that has run out while their assignment is still open: ASSIGN_EXPERTS may replace them (expert-candidates.ts, replacesOpenAssignment). */
+const lateAssignee = (clock: string) => sql`(${sql.raw(clock)}.assignee_id is not null and ${sql.raw(clock)}.overdue and ${sql.raw(clock)}.status in ('expired', 'running')
+  and exists (select 1 from jsonb_array_elements(coalesce(${cases.snapshot}->'context'->'experts', '[]'::jsonb)) a
+    where a->>'expertId' = ${sql.raw(clock)}.assignee_id::text and a->>'status' = any(${`{${OPEN.join(',')}}`}::text[])))`;
+
+/** The SQL of each `onlyWhile` a chart task may declare (workflows/case/types.ts InboxTask). */
+const ONLY_WHILE: Record<NonNullable<InboxTask['onlyWhile']>, (task: InboxTask) => SQL> = {
+  assigneeOverdue: (task) => sql`exists (select 1 from clocks late where late.owner_id = ${cases.id} and late.kind = ${task.urgentBy ?? ''} and ${lateAssignee('late')})`,
+  // the assignments that can still score or have (expert-guards.ts SEEING), against the quorum frozen into the case
+  panelShort: () => sql`(select count(*) from jsonb_array_elements(coalesce(${cases.snapshot}->'context'->'experts', '[]'::jsonb)) a
+    where a->>'status' = any(${`{${SEEING.join(',')}}`}::text[])) < (${cases.snapshot}->'context'->'expertReview'->>'quorum')::int`,
+};
+
 export function waitingFor(user: User, now: Date): Waiting[] {
   return user.roles.flatMap((role) => {
     // an expert's task is their own open assignment, not every case they were assigned to
@@ -53,13 +69,14 @@ export function waitingFor(user: User, now: Date): Waiting[] {
     return inboxTasks
       .filter((t) => t.role === role)
       .map((t) => ({
-        when: sql`(${jurisdiction} and ${inState(t.path, t.primary)}${t.byRoundClose ? sql` and ${roundOpenAt(now)}` : sql``})`,
+        when: sql`(${jurisdiction} and ${inState(t.path, t.primary)}${t.byRoundClose ? sql` and ${roundOpenAt(now)}` : sql``}${t.onlyWhile ? sql` and ${ONLY_WHILE[t.onlyWhile](t)}` : sql``})`,
         role,
         path: t.path.join('.'),
         task: t.label.en,
         taskZh: t.label.zh,
         clock: t.urgentBy ?? null,
         byRoundClose: t.byRoundClose === true,
+        ofLateAssignee: t.onlyWhile === 'assigneeOverdue',
       }));
   });
 }
@@ -153,7 +170,9 @@ function caseTaskRows(ctx: ServiceContext, waiting: readonly Waiting[], after: C
   const task = firstOf(waiting, (w) => w.task);
   const taskZh = firstOf(waiting, (w) => w.taskZh);
   const clock = firstOf(waiting, (w) => w.clock);
-  const byRoundClose = sql`case ${sql.join(waiting.map((w) => sql`when ${w.when} then ${sql.raw(String(w.byRoundClose))}`), sql` `)} end`;
+  const flag = (pick: (w: Waiting) => boolean) => sql`(case ${sql.join(waiting.map((w) => sql`when ${w.when} then ${sql.raw(String(pick(w)))}`), sql` `)} end)`;
+  const byRoundClose = flag((w) => w.byRoundClose);
+  const ofLateAssignee = flag((w) => w.ofLateAssignee);
   const role = taskRole(waiting);
   return sql`
     select cases.id, cases.id as case_id, null::uuid as claim_id, cases.number, cases.state, ${task} as task, ${taskZh} as task_zh,
@@ -168,9 +187,9 @@ function caseTaskRows(ctx: ServiceContext, waiting: readonly Waiting[], after: C
       (select kind, due_on, due_at, overdue, provisional, status from clocks
       where owner_id = cases.id and status in ('running', 'paused', 'expired')
         and kind = ${clock}
-        -- a clock per assignee (an expert's own) is the task of that person only
-        and (assignee_id is null or assignee_id = ${ctx.user.id})
-      order by started_at desc limit 1)
+        -- a clock per assignee (an expert's own) is the task of that person only, or of whoever replaces them once it has run out
+        and (case when ${ofLateAssignee} then ${lateAssignee('clocks')} else (assignee_id is null or assignee_id = ${ctx.user.id}) end)
+      order by (case when ${ofLateAssignee} then due_at end), started_at desc limit 1)
       union all
       -- a draft is due when its round closes: the last day is the Beijing date of the closing's last moment
       (select 'roundClosing', ((r.closes_at - interval '1 millisecond') at time zone 'Asia/Shanghai')::date, r.closes_at, false, false, 'running'::text

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { sweepDue } from '../../server/engine/timers';
+import { runOutExpertClock } from '../support/clock-rows';
 import { SettableClock } from '../../server/clock';
 import { useTestApp } from '../support/use-app';
-import { eq } from 'drizzle-orm';
-import { rounds } from '../../db/schema';
+import { and, eq } from 'drizzle-orm';
+import { clocks, rounds } from '../../db/schema';
+import { PASSING_SCORES } from '../support/world';
 import { shanghaiDate } from '../../server/calendar/workdays';
 
 const DAY = 86_400_000;
@@ -12,7 +14,8 @@ interface Task {
   caseId: string;
   state: string;
   task: string;
-  due: { kind: string; dueAt: string; overdue: boolean } | null;
+  taskZh: string;
+  due: { kind: string; dueOn: string; dueAt: string; overdue: boolean; status: string } | null;
 }
 interface Page {
   items: Task[];
@@ -121,5 +124,100 @@ describe('GET /tasks', () => {
   it('is empty for roles with nothing to do here, and needs a sign-in', async () => {
     for (const role of ['admin', 'finance', 'expert'] as const) expect((await inbox(w.tokens[role])).items, role).toEqual([]);
     expect((await t.api.get('/tasks')).status).toBe(401);
+  });
+});
+
+describe('the provincial inbox in the experts\' step', () => {
+  const send = (id: string, token: string, body: Record<string, unknown>) => t.api.post(`/cases/${id}/events`, body, token);
+  const provincialTask = async (id: string) => (await inbox(w.tokens.provincial, '?limit=100')).items.find((i) => i.caseId === id);
+
+  /** A case whose panel of `n` experts has been assigned. */
+  async function underReview(n = 3) {
+    const id = await w.caseIn('expert');
+    const panel = await w.makeExperts(n);
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) })).status).toBe(200);
+    return { id, panel };
+  }
+
+  it("puts a case with an expert past their own deadline in the provincial inbox, overdue by that expert's date, and in no other role's", async () => {
+    const { id, panel } = await underReview();
+    const [late, punctual] = panel;
+    if (!late || !punctual) throw new Error('no panel');
+    expect(await provincialTask(id)).toBeUndefined();
+    const dueOn = await runOutExpertClock(t.app, id, late.user.id);
+
+    expect(await provincialTask(id)).toMatchObject({
+      caseId: id,
+      state: 'expert',
+      task: 'replace overdue experts',
+      taskZh: '替换超期专家',
+      due: { kind: 'expertReview', dueOn, overdue: true, status: 'expired' },
+    });
+    // each expert keeps their own task, the late one marked overdue; nobody else is given one
+    expect((await inbox(late.token)).items.filter((i) => i.caseId === id)).toEqual([expect.objectContaining({ task: 'expert review', due: expect.objectContaining({ overdue: true }) })]);
+    expect((await inbox(punctual.token)).items.filter((i) => i.caseId === id)).toEqual([expect.objectContaining({ task: 'expert review', due: expect.objectContaining({ overdue: false }) })]);
+    for (const who of ['municipal', 'insurer', 'finance', 'firm', 'expert', 'admin'] as const) expect((await inbox(w.tokens[who], '?limit=100')).items.map((i) => i.caseId), who).not.toContain(id);
+
+    // replaced, the late expert is no longer anybody's task
+    const [fresh] = await w.makeExperts(1);
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [fresh?.user.id], replaces: late.user.id })).status).toBe(200);
+    expect(await provincialTask(id)).toBeUndefined();
+  });
+
+  it('dates the task by the earliest of several late experts, and drops it once the late ones have scored', async () => {
+    const { id, panel } = await underReview();
+    const [first, second] = panel;
+    if (!first || !second) throw new Error('no panel');
+    await runOutExpertClock(t.app, id, first.user.id);
+    // the second expert's clock, started a moment later, runs out a week later
+    const [own] = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, id), eq(clocks.assigneeId, second.user.id)));
+    if (!own) throw new Error('no clock');
+    const week = 7 * 86_400_000;
+    await t.app.db
+      .update(clocks)
+      .set({ dueOn: new Date(Date.parse(`${own.dueOn}T00:00:00Z`) + week).toISOString().slice(0, 10), dueAt: new Date(own.dueAt.getTime() + week), startedAt: new Date(own.startedAt.getTime() + 1000) })
+      .where(eq(clocks.id, own.id));
+    const firstDue = (await provincialTask(id))?.due?.dueOn;
+    await runOutExpertClock(t.app, id, second.user.id);
+    expect((await provincialTask(id))?.due).toMatchObject({ dueOn: firstDue, overdue: true });
+
+    for (const e of [first, second]) {
+      expect((await send(id, e.token, { type: 'ACCEPT_ASSIGNMENT' })).status).toBe(200);
+      expect((await send(id, e.token, { type: 'SCORE', scores: PASSING_SCORES, opinion: '迟到的评分' })).status).toBe(200);
+    }
+    expect(await provincialTask(id)).toBeUndefined();
+  });
+
+  it('drops the task when the step ends with a late expert still unheard', async () => {
+    const { id, panel } = await underReview(4);
+    const [late, ...others] = panel;
+    if (!late) throw new Error('no panel');
+    await runOutExpertClock(t.app, id, late.user.id);
+    expect((await provincialTask(id))?.task).toBe('replace overdue experts');
+    for (const e of others) {
+      expect((await send(id, e.token, { type: 'ACCEPT_ASSIGNMENT' })).status).toBe(200);
+      expect((await send(id, e.token, { type: 'SCORE', scores: PASSING_SCORES, opinion: '好' })).status).toBe(200);
+    }
+    expect((await t.api.get<{ state: string }>(`/cases/${id}`, w.tokens.provincial)).body.state).toBe('awaitingNotice');
+    expect((await provincialTask(id))?.task).toBe('publish the public notice');
+  });
+
+  it('puts a case whose declining experts leave the panel short of its quorum in the provincial inbox, until they are replaced', async () => {
+    const { id, panel } = await underReview();
+    const [leaving] = panel;
+    if (!leaving) throw new Error('no panel');
+    expect((await send(id, leaving.token, { type: 'DECLINE_ASSIGNMENT', reason: '与企业存在合作', conflictOfInterest: true })).status).toBe(200);
+    expect(await provincialTask(id)).toMatchObject({ state: 'expert', task: 'replace experts who declined', taskZh: '替换谢绝评审的专家', due: null });
+    for (const who of ['municipal', 'finance', 'firm'] as const) expect((await inbox(w.tokens[who], '?limit=100')).items.map((i) => i.caseId), who).not.toContain(id);
+    const [fresh] = await w.makeExperts(1);
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [fresh?.user.id], replaces: leaving.user.id })).status).toBe(200);
+    expect(await provincialTask(id)).toBeUndefined();
+  });
+
+  it('leaves out a case whose panel still reaches its quorum after an expert declined', async () => {
+    const { id, panel } = await underReview(4);
+    const [leaving] = panel;
+    expect((await send(id, leaving?.token ?? '', { type: 'DECLINE_ASSIGNMENT', reason: '出差', conflictOfInterest: false })).status).toBe(200);
+    expect(await provincialTask(id)).toBeUndefined();
   });
 });
