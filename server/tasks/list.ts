@@ -12,6 +12,7 @@ import type { InboxTask } from '../../workflows/case/types';
 import type { Role } from '../../db/schema/accounts';
 import { shanghaiDate, workingDaysBetween } from '../calendar/workdays';
 import { claimTaskRows } from './claims';
+import { batchTaskRows } from './batches';
 
 export const tasksQuerySchema = z.strictObject({
   cursor: z.string().max(200).optional(),
@@ -98,16 +99,17 @@ function decode(s: string): Cursor {
 }
 
 interface TaskRowBase extends Record<string, unknown> {
-  /** the task's own id, the cursor's: the case's, or the claim's for a claim to decide */
+  /** the task's own id, the cursor's: the case's, the claim's for a claim to decide, the batch's for a batch */
   id: string;
-  case_id: string;
+  case_id: string | null;
   claim_id: string | null;
+  batch_id: string | null;
   number: string;
   state: string;
   task: string;
   task_zh: string;
   material_name: string | null;
-  firm_name: string;
+  firm_name: string | null;
   sort_due: Date;
   claimed_by: string | null;
   claimed_by_name: string | null;
@@ -118,13 +120,15 @@ type TaskRow =
   | (TaskRowBase & { kind: null; due_on: null; due_at: null; overdue: null; provisional: null; status: null })
   | (TaskRowBase & { kind: string; due_on: string; due_at: Date; overdue: boolean; provisional: boolean; status: ClockStatus });
 
-/** GET /tasks: my inbox, soonest deadline first, overdue ones marked; cases, and claims to decide. */
+/** GET /tasks: my inbox, soonest deadline first, overdue ones marked; cases, claims to decide and disbursement batches. */
 export async function listTasks(ctx: ServiceContext, q: z.output<typeof tasksQuerySchema>) {
   const now = ctx.app.clock.now();
   const waiting = waitingFor(ctx.user, now);
   const after = q.cursor ? decode(q.cursor) : null;
-  const claimRows = claimTaskRows(ctx.user, after, NO_DUE, q.limit + 1);
-  const sources = [...(waiting.length > 0 ? [caseTaskRows(ctx, waiting, after, q.limit + 1)] : []), ...(claimRows ? [claimRows] : [])];
+  const sources = [
+    ...(waiting.length > 0 ? [caseTaskRows(ctx, waiting, after, q.limit + 1)] : []),
+    ...[claimTaskRows(ctx.user, after, NO_DUE, q.limit + 1), batchTaskRows(ctx.user, after, NO_DUE, q.limit + 1)].filter((rows) => rows !== null),
+  ];
   const [first, ...others] = sources;
   if (!first) return { items: [], nextCursor: null };
   // each source brings its first page in the inbox's order; the union keeps the first of them all
@@ -139,6 +143,7 @@ export async function listTasks(ctx: ServiceContext, q: z.output<typeof tasksQue
     items: page.map((r) => ({
       caseId: r.case_id,
       claimId: r.claim_id,
+      batchId: r.batch_id,
       number: r.number,
       state: r.state,
       task: r.task,
@@ -175,7 +180,7 @@ function caseTaskRows(ctx: ServiceContext, waiting: readonly Waiting[], after: C
   const ofLateAssignee = flag((w) => w.ofLateAssignee);
   const role = taskRole(waiting);
   return sql`
-    select cases.id, cases.id as case_id, null::uuid as claim_id, cases.number, cases.state, ${task} as task, ${taskZh} as task_zh,
+    select cases.id, cases.id as case_id, null::uuid as claim_id, null::uuid as batch_id, cases.number, cases.state, ${task} as task, ${taskZh} as task_zh,
            cases.material->>'name' as material_name, e.name as firm_name,
            k.kind, k.due_on, k.due_at, coalesce(k.due_at, ${NO_DUE}::timestamptz) as sort_due, k.overdue, k.provisional, k.status,
            claim.user_id as claimed_by, claimer.name as claimed_by_name, claim.claimed_at

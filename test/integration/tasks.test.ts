@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { sweepDue } from '../../server/engine/timers';
+import { fireTimer, sweepDue } from '../../server/engine/timers';
+import { makeUser } from '../../seeds/factories';
 import { runOutExpertClock } from '../support/clock-rows';
 import { SettableClock } from '../../server/clock';
 import { useTestApp } from '../support/use-app';
 import { and, eq } from 'drizzle-orm';
-import { clocks, rounds } from '../../db/schema';
+import { clocks, rounds, timers } from '../../db/schema';
 import { PASSING_SCORES } from '../support/world';
 import { shanghaiDate } from '../../server/calendar/workdays';
 
@@ -219,5 +220,128 @@ describe('the provincial inbox in the experts\' step', () => {
     const [leaving] = panel;
     expect((await send(id, leaving?.token ?? '', { type: 'DECLINE_ASSIGNMENT', reason: '出差', conflictOfInterest: false })).status).toBe(200);
     expect(await provincialTask(id)).toBeUndefined();
+  });
+});
+
+describe("finance's disbursement batches in the inbox", () => {
+  interface BatchTask {
+    caseId: string | null;
+    claimId: string | null;
+    batchId: string | null;
+    number: string;
+    state: string;
+    task: string;
+    taskZh: string;
+    firmName: string | null;
+    materialName: string | null;
+    due: { kind: string; dueOn: string; overdue: boolean; status: string } | null;
+    claimedBy: unknown;
+  }
+  interface Batch {
+    id: string;
+    number: string;
+    cases: { caseId: string }[];
+    payment: { dueOn: string } | null;
+  }
+  const batchTasks = async (token: string) => (await t.api.get<{ items: BatchTask[] }>('/tasks?limit=100', token)).body.items.filter((i) => i.batchId !== null);
+  const batchEvent = async (id: string, event: Record<string, unknown>, token: string) => {
+    const res = await t.api.post<Batch>(`/disbursements/${id}/events`, event, token);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body;
+  };
+  /** A batch of one approved case, made by `finance` and submitted by `submitter`. */
+  async function submittedBatch(submitter = w.tokens.finance): Promise<Batch> {
+    const caseId = await w.caseIn('approved');
+    const made = await t.api.post<Batch>('/disbursements', { roundId: w.round.id, caseIds: [caseId] }, w.tokens.finance);
+    expect(made.status).toBe(201);
+    return batchEvent(made.body.id, { type: 'SUBMIT' }, submitter);
+  }
+  const third = async () => {
+    const user = await makeUser(t.app.db, { roles: ['finance'], name: '财务三' });
+    return t.api.login(user.email);
+  };
+
+  it("asks every finance user but its creator to approve a submitted batch, and nobody of another role", async () => {
+    const batch = await submittedBatch();
+    expect((await batchTasks(w.tokens.finance)).map((i) => i.batchId)).not.toContain(batch.id);
+    const expected = {
+      caseId: null,
+      claimId: null,
+      batchId: batch.id,
+      number: batch.number,
+      state: 'submitted',
+      task: 'approve the disbursement batch',
+      taskZh: '审批拨付批次',
+      firmName: null,
+      materialName: null,
+      due: null,
+      claimedBy: null,
+    };
+    expect((await batchTasks(w.tokens.finance2)).filter((i) => i.batchId === batch.id)).toEqual([expected]);
+    expect((await batchTasks(await third())).filter((i) => i.batchId === batch.id)).toEqual([expected]);
+    // nor is it the task of a finance user related to a firm it pays (the relation rule refuses them the approval)
+    const related = await makeUser(t.app.db, { roles: ['finance'], affiliations: [w.firm.uscc] });
+    const relatedToken = await t.api.login(related.email);
+    expect((await t.api.post(`/disbursements/${batch.id}/events`, { type: 'APPROVE' }, relatedToken)).status).toBe(403);
+    expect(await batchTasks(relatedToken)).toEqual([]);
+    // the provincial reviewers read batches, but act on none
+    for (const who of ['provincial', 'municipal', 'insurer', 'firm', 'expert', 'admin'] as const) expect(await batchTasks(w.tokens[who]), who).toEqual([]);
+
+    // returned to its draft, it is nobody's to approve
+    await batchEvent(batch.id, { type: 'RETURN', reason: '收款账户待核对' }, w.tokens.finance2);
+    expect((await batchTasks(w.tokens.finance2)).map((i) => i.batchId)).not.toContain(batch.id);
+  });
+
+  it('leaves the approval out of the inbox of whoever submitted the batch too', async () => {
+    const batch = await submittedBatch(w.tokens.finance2);
+    for (const token of [w.tokens.finance, w.tokens.finance2]) expect((await batchTasks(token)).map((i) => i.batchId)).not.toContain(batch.id);
+    expect((await batchTasks(await third())).map((i) => i.batchId)).toContain(batch.id);
+  });
+
+  it("asks every finance user to record an approved batch's payments by its payment deadline, overdue once past it, until they are recorded", async () => {
+    const submitted = await submittedBatch();
+    const batch = await batchEvent(submitted.id, { type: 'APPROVE' }, w.tokens.finance2);
+    const dueOn = batch.payment?.dueOn ?? '';
+    for (const token of [w.tokens.finance, w.tokens.finance2]) {
+      expect((await batchTasks(token)).filter((i) => i.batchId === batch.id)).toEqual([
+        expect.objectContaining({ state: 'approved', task: 'record the payments', taskZh: '登记拨付结果', due: expect.objectContaining({ kind: 'payment', dueOn, overdue: false, status: 'running' }) }),
+      ]);
+    }
+    expect(await batchTasks(w.tokens.provincial)).toEqual([]);
+
+    const [expiry] = await t.app.db.select().from(timers).where(and(eq(timers.ownerId, batch.id), eq(timers.purpose, 'expiry')));
+    await t.app.db.update(timers).set({ fireAt: new Date(t.app.clock.now().getTime() - 1000) }).where(eq(timers.id, expiry?.id ?? crypto.randomUUID()));
+    expect(await fireTimer(t.app, expiry?.id ?? '')).toBe(true);
+    expect((await batchTasks(w.tokens.finance)).find((i) => i.batchId === batch.id)?.due).toMatchObject({ dueOn, overdue: true, status: 'expired' });
+
+    await batchEvent(batch.id, { type: 'SETTLE', payments: [{ caseId: batch.cases[0]?.caseId, reference: 'ICBC-0001', paidOn: shanghaiDate(t.app.clock.now()) }] }, w.tokens.finance);
+    for (const token of [w.tokens.finance, w.tokens.finance2]) expect((await batchTasks(token)).map((i) => i.batchId)).not.toContain(batch.id);
+  });
+
+  it('pages through cases and batches together, soonest due first, without gaps or repeats', async () => {
+    // cases to put into a batch (no deadline), a batch to approve (none) and one to pay (its payment clock)
+    await w.caseIn('approved');
+    await submittedBatch(await third());
+    const paying = await submittedBatch();
+    await batchEvent(paying.id, { type: 'APPROVE' }, w.tokens.finance2);
+    const key = (i: BatchTask) => i.batchId ?? i.caseId ?? '';
+    const all = (await inbox(w.tokens.finance2, '?limit=100')).items as unknown as BatchTask[];
+    expect(all.some((i) => i.batchId === null)).toBe(true);
+    expect(new Set(all.filter((i) => i.batchId !== null).map((i) => i.state))).toEqual(new Set(['submitted', 'approved']));
+    // dated ones first
+    const firstUndated = all.findIndex((i) => i.due === null);
+    expect(all.slice(firstUndated).every((i) => i.due === null)).toBe(true);
+    expect(all.findIndex((i) => i.batchId === paying.id)).toBeLessThan(firstUndated);
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: BatchTask[]; nextCursor: string | null } = (await t.api.get<{ items: BatchTask[]; nextCursor: string | null }>(`/tasks?limit=2${cursor ? `&cursor=${cursor}` : ''}`, w.tokens.finance2)).body;
+      seen.push(...page.items.map(key));
+      // a cursor that gives out a task again would page for ever
+      expect(seen.length).toBeLessThanOrEqual(all.length);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(all.map(key));
   });
 });

@@ -333,6 +333,7 @@ export const en: Messages = {
     release: 'Give back',
     claimed: 'The task is yours: the others of your role see that you handle it.',
     released: 'The task is given back: the others of your role may take it.',
+    severalFirms: 'several firms (see the batch)',
     more: 'Next page',
   },
   // disbursement batches and round reports (server/pages/batches.tsx)

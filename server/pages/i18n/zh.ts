@@ -340,6 +340,7 @@ export const zh = {
     release: '释放',
     claimed: '已领取该任务，同角色的其他人员将看到由您办理。',
     released: '已释放该任务，同角色的其他人员可以领取。',
+    severalFirms: '多家企业（见批次）',
     more: '下一页',
   },
   // disbursement batches and round reports (server/pages/batches.tsx)
