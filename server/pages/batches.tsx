@@ -20,6 +20,7 @@ import { roundReportView } from '../reports/present';
 import { batchEvents, type BatchEventType } from '../../workflows/batch/events';
 import type { RoundReportView } from '../reports/schema';
 import { Layout } from './layout';
+import { BatchBadge } from './components/badge';
 import { CsrfField, Field, FileField, FormProblems, errorsAt } from './components/form';
 import { NextPage } from './components/pager';
 import { DataTable } from './components/table';
@@ -50,14 +51,6 @@ const cityName = (p: PageCtx, code: string | null) => {
   const c = cities.find((x) => x.code === code);
   return c ? (p.locale === 'zh' ? c.name : c.nameEn) : code;
 };
-
-export function BatchBadge({ p, state }: { p: PageCtx; state: string }) {
-  return (
-    <span class={`badge batch-${state.replace(/[^A-Za-z]/g, '')}`} safe>
-      {p.t.batches.states[state] ?? state}
-    </span>
-  );
-}
 
 /** A labelled select with its problems beside it, as Field does for inputs. */
 function SelectField({ p, name, label, options, value, errors, idPrefix = 'f' }: { p: PageCtx; name: string; label: string; options: { value: string; label: string }[]; value: string; errors: readonly FieldError[]; idPrefix?: string }) {

@@ -6,7 +6,7 @@ import { badRequest, notFound, type FieldError } from '../errors';
 import { zodErrors } from '../http/problem';
 import { gate } from '../http/roles';
 import { Layout } from './layout';
-import { Overdue, StateBadge } from './components/badge';
+import { BatchBadge, Overdue, StateBadge } from './components/badge';
 import { CsrfField, FormProblems } from './components/form';
 import { requireCsrf } from './csrf';
 import { filled, NextPage } from './components/pager';
@@ -37,12 +37,12 @@ function Due({ p, due }: { p: PageCtx; due: Task['due'] }) {
   );
 }
 
-/** Who holds a shared task, and the button to take it or give it back (an insurance claim's decision is not taken this way). */
+/** Who holds a shared task, and the button to take it or give it back (an insurance claim's decision and a disbursement batch are not taken this way). */
 function Holder({ p, task }: { p: PageCtx; task: Task }) {
   const c = p.t.inbox;
   const held = task.claimedBy;
   const who = held ? (held.mine ? c.mine : held.name) : c.nobody;
-  if (task.claimId) return <span safe>{who}</span>;
+  if (task.claimId || task.batchId || !task.caseId) return <span safe>{who}</span>;
   const action = held?.mine ? 'release' : held ? null : 'claim';
   return (
     <>
@@ -64,11 +64,12 @@ function Holder({ p, task }: { p: PageCtx; task: Task }) {
 export function TaskTable({ p, items, claims = false, empty }: { p: PageCtx; items: Task[]; claims?: boolean; empty?: string }) {
   const c = p.t.inbox;
   const columns: Column<Task>[] = [
-    { header: p.t.cases.number, cell: (i) => <a href={`/cases/${i.caseId}`} safe>{i.number}</a> },
+    { header: p.t.cases.number, cell: (i) => <a href={i.batchId ? `/money/batches/${i.batchId}` : `/cases/${i.caseId ?? ''}`} safe>{i.number}</a> },
     { header: c.task, text: (i) => (p.locale === 'zh' ? i.taskZh : i.task) },
-    { header: c.firm, text: (i) => i.firmName },
-    { header: p.t.cases.material, text: (i) => i.materialName ?? p.t.cases.untitled },
-    { header: p.t.cases.state, cell: (i) => <StateBadge p={p} state={i.state} /> },
+    // a batch pays several firms: its page lists them
+    { header: c.firm, text: (i) => i.firmName ?? c.severalFirms },
+    { header: p.t.cases.material, text: (i) => (i.batchId ? '' : (i.materialName ?? p.t.cases.untitled)) },
+    { header: p.t.cases.state, cell: (i) => (i.batchId ? <BatchBadge p={p} state={i.state} /> : <StateBadge p={p} state={i.state} />) },
     { header: c.due, cell: (i) => <Due p={p} due={i.due} /> },
   ];
   if (claims) columns.push({ header: c.holder, cell: (i) => <Holder p={p} task={i} /> });

@@ -4,6 +4,8 @@ import type { CaseView } from '../cases/present';
 import type { Locale, Messages } from './i18n';
 
 type Task = (typeof inboxTasks)[number];
+// a task there only while something went wrong on the way (a late expert) is not the step's own next one
+const stepTasks = inboxTasks.filter((k) => k.onlyWhile === undefined);
 
 const said = (task: Task | undefined, locale: Locale, t: Messages): string | null => {
   if (!task) return null;
@@ -18,7 +20,7 @@ const said = (task: Task | undefined, locale: Locale, t: Messages): string | nul
  */
 export function nextStep(state: string, locale: Locale, t: Messages): string | null {
   return said(
-    inboxTasks.find((k) => k.primary === state),
+    stepTasks.find((k) => k.primary === state),
     locale,
     t,
   );
@@ -27,7 +29,7 @@ export function nextStep(state: string, locale: Locale, t: Messages): string | n
 /** The task of the step the case is in: the deepest active state of its primary state that declares one. */
 function taskNow(view: Pick<CaseView, 'state' | 'stateValue'>): Task | undefined {
   const active = new Set(activePaths(view.stateValue as StateValue));
-  return inboxTasks.filter((k) => k.primary === view.state && active.has(k.path.join('.'))).sort((a, b) => b.path.length - a.path.length)[0];
+  return stepTasks.filter((k) => k.primary === view.state && active.has(k.path.join('.'))).sort((a, b) => b.path.length - a.path.length)[0];
 }
 
 /**
@@ -38,7 +40,7 @@ function taskNow(view: Pick<CaseView, 'state' | 'stateValue'>): Task | undefined
  * Everyone else reads the task of the step the case is in.
  */
 export function nextStepOnCase(view: Pick<CaseView, 'state' | 'stateValue' | 'allowedEvents' | 'experts'>, quorum: number | null, locale: Locale, t: Messages): string | null {
-  const task = taskNow(view) ?? inboxTasks.find((k) => k.primary === view.state);
+  const task = taskNow(view) ?? stepTasks.find((k) => k.primary === view.state);
   const own = view.experts.find((a) => a.mine);
   if (own) {
     const e = t.cases.expertNext;

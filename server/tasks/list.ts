@@ -7,10 +7,12 @@ import { cases } from '../../db/schema';
 import type { ClockStatus } from '../../db/schema/clocks';
 import { inboxTasks } from '../../workflows/case/chart';
 import { holdsAssignment, visibleAs } from '../cases/visibility';
-import { OPEN } from '../../workflows/case/expert-guards';
+import { OPEN, SEEING } from '../../workflows/case/expert-guards';
+import type { InboxTask } from '../../workflows/case/types';
 import type { Role } from '../../db/schema/accounts';
 import { shanghaiDate, workingDaysBetween } from '../calendar/workdays';
 import { claimTaskRows } from './claims';
+import { batchTaskRows } from './batches';
 
 export const tasksQuerySchema = z.strictObject({
   cursor: z.string().max(200).optional(),
@@ -30,6 +32,8 @@ export interface Waiting {
   clock: string | null;
   /** the round's closing is the deadline, and the task leaves the inbox once the round has closed */
   byRoundClose: boolean;
+  /** the deadline is the earliest overdue clock of somebody else's open assignment (a late expert's) */
+  ofLateAssignee: boolean;
 }
 
 /** Where a state lives in the row: the indexed state column, or the snapshot for a parallel region. */
@@ -45,6 +49,19 @@ function inState(path: readonly string[], primary: string | null): SQL {
 const roundOpenAt = (now: Date) =>
   sql`(${cases.submittedAt} is not null or exists (select 1 from rounds r where r.id = ${cases.roundId} and r.closes_at > ${now.toISOString()}::timestamptz))`;
 
+/** A clock of one assignee that has run out while their assignment is still open: ASSIGN_EXPERTS may replace them (expert-candidates.ts, replacesOpenAssignment). */
+const lateAssignee = (clock: string) => sql`(${sql.raw(clock)}.assignee_id is not null and ${sql.raw(clock)}.overdue and ${sql.raw(clock)}.status in ('expired', 'running')
+  and exists (select 1 from jsonb_array_elements(coalesce(${cases.snapshot}->'context'->'experts', '[]'::jsonb)) a
+    where a->>'expertId' = ${sql.raw(clock)}.assignee_id::text and a->>'status' = any(${`{${OPEN.join(',')}}`}::text[])))`;
+
+/** The SQL of each `onlyWhile` a chart task may declare (workflows/case/types.ts InboxTask). */
+const ONLY_WHILE: Record<NonNullable<InboxTask['onlyWhile']>, (task: InboxTask) => SQL> = {
+  assigneeOverdue: (task) => sql`exists (select 1 from clocks late where late.owner_id = ${cases.id} and late.kind = ${task.urgentBy ?? ''} and ${lateAssignee('late')})`,
+  // the assignments that can still score or have (expert-guards.ts SEEING), against the quorum frozen into the case
+  panelShort: () => sql`(select count(*) from jsonb_array_elements(coalesce(${cases.snapshot}->'context'->'experts', '[]'::jsonb)) a
+    where a->>'status' = any(${`{${SEEING.join(',')}}`}::text[])) < (${cases.snapshot}->'context'->'expertReview'->>'quorum')::int`,
+};
+
 export function waitingFor(user: User, now: Date): Waiting[] {
   return user.roles.flatMap((role) => {
     // an expert's task is their own open assignment, not every case they were assigned to
@@ -53,13 +70,14 @@ export function waitingFor(user: User, now: Date): Waiting[] {
     return inboxTasks
       .filter((t) => t.role === role)
       .map((t) => ({
-        when: sql`(${jurisdiction} and ${inState(t.path, t.primary)}${t.byRoundClose ? sql` and ${roundOpenAt(now)}` : sql``})`,
+        when: sql`(${jurisdiction} and ${inState(t.path, t.primary)}${t.byRoundClose ? sql` and ${roundOpenAt(now)}` : sql``}${t.onlyWhile ? sql` and ${ONLY_WHILE[t.onlyWhile](t)}` : sql``})`,
         role,
         path: t.path.join('.'),
         task: t.label.en,
         taskZh: t.label.zh,
         clock: t.urgentBy ?? null,
         byRoundClose: t.byRoundClose === true,
+        ofLateAssignee: t.onlyWhile === 'assigneeOverdue',
       }));
   });
 }
@@ -81,16 +99,17 @@ function decode(s: string): Cursor {
 }
 
 interface TaskRowBase extends Record<string, unknown> {
-  /** the task's own id, the cursor's: the case's, or the claim's for a claim to decide */
+  /** the task's own id, the cursor's: the case's, the claim's for a claim to decide, the batch's for a batch */
   id: string;
-  case_id: string;
+  case_id: string | null;
   claim_id: string | null;
+  batch_id: string | null;
   number: string;
   state: string;
   task: string;
   task_zh: string;
   material_name: string | null;
-  firm_name: string;
+  firm_name: string | null;
   sort_due: Date;
   claimed_by: string | null;
   claimed_by_name: string | null;
@@ -101,13 +120,15 @@ type TaskRow =
   | (TaskRowBase & { kind: null; due_on: null; due_at: null; overdue: null; provisional: null; status: null })
   | (TaskRowBase & { kind: string; due_on: string; due_at: Date; overdue: boolean; provisional: boolean; status: ClockStatus });
 
-/** GET /tasks: my inbox, soonest deadline first, overdue ones marked; cases, and claims to decide. */
+/** GET /tasks: my inbox, soonest deadline first, overdue ones marked; cases, claims to decide and disbursement batches. */
 export async function listTasks(ctx: ServiceContext, q: z.output<typeof tasksQuerySchema>) {
   const now = ctx.app.clock.now();
   const waiting = waitingFor(ctx.user, now);
   const after = q.cursor ? decode(q.cursor) : null;
-  const claimRows = claimTaskRows(ctx.user, after, NO_DUE, q.limit + 1);
-  const sources = [...(waiting.length > 0 ? [caseTaskRows(ctx, waiting, after, q.limit + 1)] : []), ...(claimRows ? [claimRows] : [])];
+  const sources = [
+    ...(waiting.length > 0 ? [caseTaskRows(ctx, waiting, after, q.limit + 1)] : []),
+    ...[claimTaskRows(ctx.user, after, NO_DUE, q.limit + 1), batchTaskRows(ctx.user, after, NO_DUE, q.limit + 1)].filter((rows) => rows !== null),
+  ];
   const [first, ...others] = sources;
   if (!first) return { items: [], nextCursor: null };
   // each source brings its first page in the inbox's order; the union keeps the first of them all
@@ -122,6 +143,7 @@ export async function listTasks(ctx: ServiceContext, q: z.output<typeof tasksQue
     items: page.map((r) => ({
       caseId: r.case_id,
       claimId: r.claim_id,
+      batchId: r.batch_id,
       number: r.number,
       state: r.state,
       task: r.task,
@@ -153,10 +175,12 @@ function caseTaskRows(ctx: ServiceContext, waiting: readonly Waiting[], after: C
   const task = firstOf(waiting, (w) => w.task);
   const taskZh = firstOf(waiting, (w) => w.taskZh);
   const clock = firstOf(waiting, (w) => w.clock);
-  const byRoundClose = sql`case ${sql.join(waiting.map((w) => sql`when ${w.when} then ${sql.raw(String(w.byRoundClose))}`), sql` `)} end`;
+  const flag = (pick: (w: Waiting) => boolean) => sql`(case ${sql.join(waiting.map((w) => sql`when ${w.when} then ${sql.raw(String(pick(w)))}`), sql` `)} end)`;
+  const byRoundClose = flag((w) => w.byRoundClose);
+  const ofLateAssignee = flag((w) => w.ofLateAssignee);
   const role = taskRole(waiting);
   return sql`
-    select cases.id, cases.id as case_id, null::uuid as claim_id, cases.number, cases.state, ${task} as task, ${taskZh} as task_zh,
+    select cases.id, cases.id as case_id, null::uuid as claim_id, null::uuid as batch_id, cases.number, cases.state, ${task} as task, ${taskZh} as task_zh,
            cases.material->>'name' as material_name, e.name as firm_name,
            k.kind, k.due_on, k.due_at, coalesce(k.due_at, ${NO_DUE}::timestamptz) as sort_due, k.overdue, k.provisional, k.status,
            claim.user_id as claimed_by, claimer.name as claimed_by_name, claim.claimed_at
@@ -168,9 +192,9 @@ function caseTaskRows(ctx: ServiceContext, waiting: readonly Waiting[], after: C
       (select kind, due_on, due_at, overdue, provisional, status from clocks
       where owner_id = cases.id and status in ('running', 'paused', 'expired')
         and kind = ${clock}
-        -- a clock per assignee (an expert's own) is the task of that person only
-        and (assignee_id is null or assignee_id = ${ctx.user.id})
-      order by started_at desc limit 1)
+        -- a clock per assignee (an expert's own) is the task of that person only, or of whoever replaces them once it has run out
+        and (case when ${ofLateAssignee} then ${lateAssignee('clocks')} else (assignee_id is null or assignee_id = ${ctx.user.id}) end)
+      order by (case when ${ofLateAssignee} then due_at end), started_at desc limit 1)
       union all
       -- a draft is due when its round closes: the last day is the Beijing date of the closing's last moment
       (select 'roundClosing', ((r.closes_at - interval '1 millisecond') at time zone 'Asia/Shanghai')::date, r.closes_at, false, false, 'running'::text

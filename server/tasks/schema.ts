@@ -5,7 +5,7 @@ import { dateOut, idOut, instantOut, nextCursorOut } from '../domain/formats';
 
 const dueSchema = z
   .strictObject({
-    kind: z.string().meta({ description: 'the deadline: the clock of the step (revision, municipalReview, provincialReview, expertReview, objection), or roundClosing for a draft, due when its round stops taking submissions' }),
+    kind: z.string().meta({ description: 'the deadline: the clock of the step (revision, municipalReview, provincialReview, expertReview, objection; payment for a batch whose payments are to be recorded), or roundClosing for a draft, due when its round stops taking submissions' }),
     dueOn: dateOut('the last working day, Asia/Shanghai'),
     dueAt: instantOut("the end of dueOn in Asia/Shanghai; for roundClosing, the round's closing instant"),
     overdue: z.boolean(),
@@ -26,16 +26,17 @@ export const claimSchema = z
 
 const taskSchema = z
   .strictObject({
-    caseId: idOut('the case, or the case of the claim'),
-    claimId: idOut('the claim to decide, for a claim task').nullable().meta({ description: 'null for a case task' }),
-    number: z.string().meta({ description: 'the case number, or the claim number for a claim task', example: 'ZJ2026-000042' }),
-    state: z.string(),
+    caseId: idOut('the case, or the case of the claim').nullable().meta({ description: 'null for a disbursement batch task: a batch pays several cases' }),
+    claimId: idOut('the claim to decide, for a claim task').nullable().meta({ description: 'null for a case or batch task' }),
+    batchId: idOut('the disbursement batch to approve or whose payments to record, for a batch task').nullable().meta({ description: 'null for a case or claim task' }),
+    number: z.string().meta({ description: 'the case number, the claim number for a claim task, the batch number for a batch task', example: 'ZJ2026-000042' }),
+    state: z.string().meta({ description: 'the state of the case, the claim or the batch the task is on' }),
     task: z.string().meta({ description: 'what the caller has to do', example: 'municipal review' }),
     taskZh: z.string().meta({ description: '待办事项', example: '市级初审' }),
     materialName: z.string().nullable(),
-    firmName: z.string(),
-    due: dueSchema.nullable().meta({ description: 'the deadline of the task; null when the task has none (a policy to verify); a draft is due when its round closes, and leaves the list once the round has closed' }),
-    claimedBy: claimSchema.nullable().meta({ description: 'who took this task from the shared inbox; null when nobody has' }),
+    firmName: z.string().nullable().meta({ description: 'the firm of the case; null for a batch task' }),
+    due: dueSchema.nullable().meta({ description: 'the deadline of the task; null when the task has none (a policy to verify, a batch to approve); a draft is due when its round closes, and leaves the list once the round has closed' }),
+    claimedBy: claimSchema.nullable().meta({ description: 'who took this task from the shared inbox; null when nobody has, and always for a claim or batch task, which is not taken' }),
   })
   .meta({ id: 'Task' });
 

@@ -151,6 +151,18 @@ describe('real answers match their documented schemas', () => {
     const reviewTasks = await t.api.get<{ items: { due: unknown }[] }>('/tasks', w.tokens.municipal);
     conforms(reviewTasks, 200, taskListSchema, 'GET /tasks');
     expect(reviewTasks.body.items.some((i) => i.due !== null)).toBe(true);
+    // finance's batches: one to approve (no deadline, no case), one whose payments are due
+    for (const approve of [false, true]) {
+      const made = await t.api.post<{ id: string }>('/disbursements', { roundId: w.round.id, caseIds: [await w.caseIn('approved')] }, w.tokens.finance);
+      expect((await t.api.post(`/disbursements/${made.body.id}/events`, { type: 'SUBMIT' }, w.tokens.finance)).status).toBe(200);
+      if (approve) expect((await t.api.post(`/disbursements/${made.body.id}/events`, { type: 'APPROVE' }, w.tokens.finance2)).status).toBe(200);
+    }
+    const financeTasks = await t.api.get<{ items: { batchId: string | null; caseId: string | null; due: unknown }[] }>('/tasks', w.tokens.finance2);
+    conforms(financeTasks, 200, taskListSchema, 'GET /tasks');
+    expect(financeTasks.body.items.filter((i) => i.batchId !== null).map((i) => [i.caseId, i.due === null])).toEqual([
+      [null, false],
+      [null, true],
+    ]);
 
     const notes = await t.api.get<{ items: unknown[] }>('/notifications', w.tokens.municipal);
     conforms(notes, 200, notificationListSchema, 'GET /notifications');

@@ -120,6 +120,36 @@ describe('the disbursement batch pages', () => {
     expect((await b.get('/money/batches/not-an-id')).status).toBe(404);
   });
 
+  it("put a submitted batch on the other finance user's dashboard and inbox, linked to its page and not to be taken, and then its payments to record", async () => {
+    const { id } = await draftBatch();
+    const submitted = await t.api.post<{ number: string }>(`/disbursements/${id}/events`, { type: 'SUBMIT' }, w.tokens.finance);
+    expect(submitted.status).toBe(200);
+    const rowOf = (html: string) => {
+      const at = html.indexOf(`href="/money/batches/${id}"`);
+      return at < 0 ? null : html.slice(html.lastIndexOf('<tr', at), html.indexOf('</tr>', at));
+    };
+    const other = await signedIn(w.people.finance2.email);
+    for (const path of ['/', '/inbox?limit=100']) {
+      const row = rowOf((await other.get(path)).text);
+      expect(row, path).toContain(`>${submitted.body.number}</a>`);
+      expect(row, path).toContain('审批拨付批次');
+      expect(row, path).toContain('<span class="badge batch-submitted">待审批</span>');
+      expect(row, path).toContain('多家企业（见批次）');
+      expect(row, path).not.toContain('/claim"');
+    }
+    const creator = await signedIn(w.people.finance.email);
+    expect(rowOf((await creator.get('/')).text)).toBeNull();
+    expect(rowOf((await (await signedIn(w.people.provincial.email)).get('/')).text)).toBeNull();
+
+    expect((await t.api.post(`/disbursements/${id}/events`, { type: 'APPROVE' }, w.tokens.finance2)).status).toBe(200);
+    creator.cookies.set('fb_lang', 'en');
+    const row = rowOf((await creator.get('/inbox?limit=100')).text);
+    expect(row).toContain('record the payments');
+    expect(row).toContain('several firms (see the batch)');
+    // dated by the payment deadline
+    expect(row).not.toContain('no deadline');
+  });
+
   it('refuse the approval to the finance user who made and submitted the batch, in the rule’s words, and take it from another', async () => {
     const caseId = await w.caseIn('approved');
     const a = await signedIn(w.people.finance.email);

@@ -4,6 +4,7 @@ import { claimDocuments, clocks, users } from '../../db/schema';
 import { startTestApp, type TestApp } from '../support/app';
 import { makeWorld, type World } from '../support/world';
 import { PageClient } from '../support/pages';
+import { runOutExpertClock } from '../support/clock-rows';
 import { makeUser } from '../../seeds/factories';
 import { pdfBytes } from '../fixtures/documents/files';
 
@@ -171,6 +172,19 @@ describe('inbox page', () => {
     expect(expert.text).toContain(`href="/cases/${caseId}"`);
     expect(expert.text).not.toContain('办理人');
     expect(expert.text).not.toContain('/claim"');
+  });
+
+  it("shows the provincial reviewer, on the dashboard and in the inbox, a case whose expert is late, overdue and to be taken", async () => {
+    const id = await w.caseIn('expert');
+    const panel = await w.makeExperts(3);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) }, w.tokens.provincial)).status).toBe(200);
+    await runOutExpertClock(t.app, id, panel[0]?.user.id ?? '');
+    const me = await signedIn(w.people.provincial.email);
+    for (const path of ['/', '/inbox?limit=100']) {
+      const page = await me.get(path);
+      const row = page.text.slice(page.text.indexOf(`href="/cases/${id}"`));
+      expect(row.slice(0, row.indexOf('</tr>')), path).toMatch(/替换超期专家.*已逾期.*action="\/inbox\/[0-9a-f-]{36}\/claim"/s);
+    }
   });
 
   it("dates a firm's draft on its dashboard by the round's last day to submit", async () => {

@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { taskClaims } from '../../db/schema';
 import { makeUser } from '../../seeds/factories';
 import { useTestApp } from '../support/use-app';
+import { runOutExpertClock } from '../support/clock-rows';
 
 interface Task {
   caseId: string;
@@ -84,6 +85,29 @@ describe('taking tasks from a shared inbox', () => {
     expect((await taskOf(w.tokens.finance2, id))?.claimedBy).toMatchObject({ id: w.people.finance.id, name: w.people.finance.name, mine: false });
     expect((await t.api.post(`/tasks/${id}/claim`, {}, w.tokens.finance2)).status).toBe(409);
     expect((await t.api.delete(`/tasks/${id}/claim`, w.tokens.finance)).status).toBe(204);
+  });
+
+  it('lets a provincial reviewer take a case whose expert is late; the other reviewer sees who has it; it is not to be taken before', async () => {
+    const id = await w.caseIn('expert');
+    const panel = await w.makeExperts();
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) }, w.tokens.provincial)).status).toBe(200);
+    const colleague = await makeUser(t.app.db, { roles: ['provincial'], name: '省级复审员乙' });
+    const theirs = await t.api.login(colleague.email);
+    // while every expert is on time, the case waits for the experts only
+    expect((await t.api.post(`/tasks/${id}/claim`, {}, w.tokens.provincial)).status).toBe(409);
+    const [late] = panel;
+    await runOutExpertClock(t.app, id, late?.user.id ?? '');
+
+    const res = await t.api.post<{ role: string; claimedBy: { id: string } }>(`/tasks/${id}/claim`, {}, w.tokens.provincial);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ role: 'provincial', claimedBy: { id: w.people.provincial.id } });
+    expect((await taskOf(theirs, id))?.claimedBy).toMatchObject({ id: w.people.provincial.id, name: w.people.provincial.name, mine: false });
+    expect((await t.api.post(`/tasks/${id}/claim`, {}, theirs)).status).toBe(409);
+    // the late expert's own task is theirs alone: not one of a shared inbox
+    expect((await t.api.post(`/tasks/${id}/claim`, {}, late?.token ?? '')).status).toBe(403);
+    expect((await taskOf(late?.token ?? '', id))?.claimedBy).toBeNull();
+    expect((await t.api.delete(`/tasks/${id}/claim`, w.tokens.provincial)).status).toBe(204);
+    expect((await t.api.post(`/tasks/${id}/claim`, {}, theirs)).status).toBe(200);
   });
 
   it('shows the working days left to the due date', async () => {

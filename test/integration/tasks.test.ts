@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { sweepDue } from '../../server/engine/timers';
+import { fireTimer, sweepDue } from '../../server/engine/timers';
+import { makeUser } from '../../seeds/factories';
+import { runOutExpertClock } from '../support/clock-rows';
 import { SettableClock } from '../../server/clock';
 import { useTestApp } from '../support/use-app';
-import { eq } from 'drizzle-orm';
-import { rounds } from '../../db/schema';
+import { and, eq } from 'drizzle-orm';
+import { clocks, rounds, timers } from '../../db/schema';
+import { PASSING_SCORES } from '../support/world';
 import { shanghaiDate } from '../../server/calendar/workdays';
 
 const DAY = 86_400_000;
@@ -12,7 +15,8 @@ interface Task {
   caseId: string;
   state: string;
   task: string;
-  due: { kind: string; dueAt: string; overdue: boolean } | null;
+  taskZh: string;
+  due: { kind: string; dueOn: string; dueAt: string; overdue: boolean; status: string } | null;
 }
 interface Page {
   items: Task[];
@@ -121,5 +125,223 @@ describe('GET /tasks', () => {
   it('is empty for roles with nothing to do here, and needs a sign-in', async () => {
     for (const role of ['admin', 'finance', 'expert'] as const) expect((await inbox(w.tokens[role])).items, role).toEqual([]);
     expect((await t.api.get('/tasks')).status).toBe(401);
+  });
+});
+
+describe('the provincial inbox in the experts\' step', () => {
+  const send = (id: string, token: string, body: Record<string, unknown>) => t.api.post(`/cases/${id}/events`, body, token);
+  const provincialTask = async (id: string) => (await inbox(w.tokens.provincial, '?limit=100')).items.find((i) => i.caseId === id);
+
+  /** A case whose panel of `n` experts has been assigned. */
+  async function underReview(n = 3) {
+    const id = await w.caseIn('expert');
+    const panel = await w.makeExperts(n);
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) })).status).toBe(200);
+    return { id, panel };
+  }
+
+  it("puts a case with an expert past their own deadline in the provincial inbox, overdue by that expert's date, and in no other role's", async () => {
+    const { id, panel } = await underReview();
+    const [late, punctual] = panel;
+    if (!late || !punctual) throw new Error('no panel');
+    expect(await provincialTask(id)).toBeUndefined();
+    const dueOn = await runOutExpertClock(t.app, id, late.user.id);
+
+    expect(await provincialTask(id)).toMatchObject({
+      caseId: id,
+      state: 'expert',
+      task: 'replace overdue experts',
+      taskZh: '替换超期专家',
+      due: { kind: 'expertReview', dueOn, overdue: true, status: 'expired' },
+    });
+    // each expert keeps their own task, the late one marked overdue; nobody else is given one
+    expect((await inbox(late.token)).items.filter((i) => i.caseId === id)).toEqual([expect.objectContaining({ task: 'expert review', due: expect.objectContaining({ overdue: true }) })]);
+    expect((await inbox(punctual.token)).items.filter((i) => i.caseId === id)).toEqual([expect.objectContaining({ task: 'expert review', due: expect.objectContaining({ overdue: false }) })]);
+    for (const who of ['municipal', 'insurer', 'finance', 'firm', 'expert', 'admin'] as const) expect((await inbox(w.tokens[who], '?limit=100')).items.map((i) => i.caseId), who).not.toContain(id);
+
+    // replaced, the late expert is no longer anybody's task
+    const [fresh] = await w.makeExperts(1);
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [fresh?.user.id], replaces: late.user.id })).status).toBe(200);
+    expect(await provincialTask(id)).toBeUndefined();
+  });
+
+  it('dates the task by the earliest of several late experts, and drops it once the late ones have scored', async () => {
+    const { id, panel } = await underReview();
+    const [first, second] = panel;
+    if (!first || !second) throw new Error('no panel');
+    await runOutExpertClock(t.app, id, first.user.id);
+    // the second expert's clock, started a moment later, runs out a week later
+    const [own] = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, id), eq(clocks.assigneeId, second.user.id)));
+    if (!own) throw new Error('no clock');
+    const week = 7 * 86_400_000;
+    await t.app.db
+      .update(clocks)
+      .set({ dueOn: new Date(Date.parse(`${own.dueOn}T00:00:00Z`) + week).toISOString().slice(0, 10), dueAt: new Date(own.dueAt.getTime() + week), startedAt: new Date(own.startedAt.getTime() + 1000) })
+      .where(eq(clocks.id, own.id));
+    const firstDue = (await provincialTask(id))?.due?.dueOn;
+    await runOutExpertClock(t.app, id, second.user.id);
+    expect((await provincialTask(id))?.due).toMatchObject({ dueOn: firstDue, overdue: true });
+
+    for (const e of [first, second]) {
+      expect((await send(id, e.token, { type: 'ACCEPT_ASSIGNMENT' })).status).toBe(200);
+      expect((await send(id, e.token, { type: 'SCORE', scores: PASSING_SCORES, opinion: '迟到的评分' })).status).toBe(200);
+    }
+    expect(await provincialTask(id)).toBeUndefined();
+  });
+
+  it('drops the task when the step ends with a late expert still unheard', async () => {
+    const { id, panel } = await underReview(4);
+    const [late, ...others] = panel;
+    if (!late) throw new Error('no panel');
+    await runOutExpertClock(t.app, id, late.user.id);
+    expect((await provincialTask(id))?.task).toBe('replace overdue experts');
+    for (const e of others) {
+      expect((await send(id, e.token, { type: 'ACCEPT_ASSIGNMENT' })).status).toBe(200);
+      expect((await send(id, e.token, { type: 'SCORE', scores: PASSING_SCORES, opinion: '好' })).status).toBe(200);
+    }
+    expect((await t.api.get<{ state: string }>(`/cases/${id}`, w.tokens.provincial)).body.state).toBe('awaitingNotice');
+    expect((await provincialTask(id))?.task).toBe('publish the public notice');
+  });
+
+  it('puts a case whose declining experts leave the panel short of its quorum in the provincial inbox, until they are replaced', async () => {
+    const { id, panel } = await underReview();
+    const [leaving] = panel;
+    if (!leaving) throw new Error('no panel');
+    expect((await send(id, leaving.token, { type: 'DECLINE_ASSIGNMENT', reason: '与企业存在合作', conflictOfInterest: true })).status).toBe(200);
+    expect(await provincialTask(id)).toMatchObject({ state: 'expert', task: 'replace experts who declined', taskZh: '替换谢绝评审的专家', due: null });
+    for (const who of ['municipal', 'finance', 'firm'] as const) expect((await inbox(w.tokens[who], '?limit=100')).items.map((i) => i.caseId), who).not.toContain(id);
+    const [fresh] = await w.makeExperts(1);
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [fresh?.user.id], replaces: leaving.user.id })).status).toBe(200);
+    expect(await provincialTask(id)).toBeUndefined();
+  });
+
+  it('leaves out a case whose panel still reaches its quorum after an expert declined', async () => {
+    const { id, panel } = await underReview(4);
+    const [leaving] = panel;
+    expect((await send(id, leaving?.token ?? '', { type: 'DECLINE_ASSIGNMENT', reason: '出差', conflictOfInterest: false })).status).toBe(200);
+    expect(await provincialTask(id)).toBeUndefined();
+  });
+});
+
+describe("finance's disbursement batches in the inbox", () => {
+  interface BatchTask {
+    caseId: string | null;
+    claimId: string | null;
+    batchId: string | null;
+    number: string;
+    state: string;
+    task: string;
+    taskZh: string;
+    firmName: string | null;
+    materialName: string | null;
+    due: { kind: string; dueOn: string; overdue: boolean; status: string } | null;
+    claimedBy: unknown;
+  }
+  interface Batch {
+    id: string;
+    number: string;
+    cases: { caseId: string }[];
+    payment: { dueOn: string } | null;
+  }
+  const batchTasks = async (token: string) => (await t.api.get<{ items: BatchTask[] }>('/tasks?limit=100', token)).body.items.filter((i) => i.batchId !== null);
+  const batchEvent = async (id: string, event: Record<string, unknown>, token: string) => {
+    const res = await t.api.post<Batch>(`/disbursements/${id}/events`, event, token);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body;
+  };
+  /** A batch of one approved case, made by `finance` and submitted by `submitter`. */
+  async function submittedBatch(submitter = w.tokens.finance): Promise<Batch> {
+    const caseId = await w.caseIn('approved');
+    const made = await t.api.post<Batch>('/disbursements', { roundId: w.round.id, caseIds: [caseId] }, w.tokens.finance);
+    expect(made.status).toBe(201);
+    return batchEvent(made.body.id, { type: 'SUBMIT' }, submitter);
+  }
+  const third = async () => {
+    const user = await makeUser(t.app.db, { roles: ['finance'], name: '财务三' });
+    return t.api.login(user.email);
+  };
+
+  it("asks every finance user but its creator to approve a submitted batch, and nobody of another role", async () => {
+    const batch = await submittedBatch();
+    expect((await batchTasks(w.tokens.finance)).map((i) => i.batchId)).not.toContain(batch.id);
+    const expected = {
+      caseId: null,
+      claimId: null,
+      batchId: batch.id,
+      number: batch.number,
+      state: 'submitted',
+      task: 'approve the disbursement batch',
+      taskZh: '审批拨付批次',
+      firmName: null,
+      materialName: null,
+      due: null,
+      claimedBy: null,
+    };
+    expect((await batchTasks(w.tokens.finance2)).filter((i) => i.batchId === batch.id)).toEqual([expected]);
+    expect((await batchTasks(await third())).filter((i) => i.batchId === batch.id)).toEqual([expected]);
+    // nor is it the task of a finance user related to a firm it pays (the relation rule refuses them the approval)
+    const related = await makeUser(t.app.db, { roles: ['finance'], affiliations: [w.firm.uscc] });
+    const relatedToken = await t.api.login(related.email);
+    expect((await t.api.post(`/disbursements/${batch.id}/events`, { type: 'APPROVE' }, relatedToken)).status).toBe(403);
+    expect(await batchTasks(relatedToken)).toEqual([]);
+    // the provincial reviewers read batches, but act on none
+    for (const who of ['provincial', 'municipal', 'insurer', 'firm', 'expert', 'admin'] as const) expect(await batchTasks(w.tokens[who]), who).toEqual([]);
+
+    // returned to its draft, it is nobody's to approve
+    await batchEvent(batch.id, { type: 'RETURN', reason: '收款账户待核对' }, w.tokens.finance2);
+    expect((await batchTasks(w.tokens.finance2)).map((i) => i.batchId)).not.toContain(batch.id);
+  });
+
+  it('leaves the approval out of the inbox of whoever submitted the batch too', async () => {
+    const batch = await submittedBatch(w.tokens.finance2);
+    for (const token of [w.tokens.finance, w.tokens.finance2]) expect((await batchTasks(token)).map((i) => i.batchId)).not.toContain(batch.id);
+    expect((await batchTasks(await third())).map((i) => i.batchId)).toContain(batch.id);
+  });
+
+  it("asks every finance user to record an approved batch's payments by its payment deadline, overdue once past it, until they are recorded", async () => {
+    const submitted = await submittedBatch();
+    const batch = await batchEvent(submitted.id, { type: 'APPROVE' }, w.tokens.finance2);
+    const dueOn = batch.payment?.dueOn ?? '';
+    for (const token of [w.tokens.finance, w.tokens.finance2]) {
+      expect((await batchTasks(token)).filter((i) => i.batchId === batch.id)).toEqual([
+        expect.objectContaining({ state: 'approved', task: 'record the payments', taskZh: '登记拨付结果', due: expect.objectContaining({ kind: 'payment', dueOn, overdue: false, status: 'running' }) }),
+      ]);
+    }
+    expect(await batchTasks(w.tokens.provincial)).toEqual([]);
+
+    const [expiry] = await t.app.db.select().from(timers).where(and(eq(timers.ownerId, batch.id), eq(timers.purpose, 'expiry')));
+    await t.app.db.update(timers).set({ fireAt: new Date(t.app.clock.now().getTime() - 1000) }).where(eq(timers.id, expiry?.id ?? crypto.randomUUID()));
+    expect(await fireTimer(t.app, expiry?.id ?? '')).toBe(true);
+    expect((await batchTasks(w.tokens.finance)).find((i) => i.batchId === batch.id)?.due).toMatchObject({ dueOn, overdue: true, status: 'expired' });
+
+    await batchEvent(batch.id, { type: 'SETTLE', payments: [{ caseId: batch.cases[0]?.caseId, reference: 'ICBC-0001', paidOn: shanghaiDate(t.app.clock.now()) }] }, w.tokens.finance);
+    for (const token of [w.tokens.finance, w.tokens.finance2]) expect((await batchTasks(token)).map((i) => i.batchId)).not.toContain(batch.id);
+  });
+
+  it('pages through cases and batches together, soonest due first, without gaps or repeats', async () => {
+    // cases to put into a batch (no deadline), a batch to approve (none) and one to pay (its payment clock)
+    await w.caseIn('approved');
+    await submittedBatch(await third());
+    const paying = await submittedBatch();
+    await batchEvent(paying.id, { type: 'APPROVE' }, w.tokens.finance2);
+    const key = (i: BatchTask) => i.batchId ?? i.caseId ?? '';
+    const all = (await inbox(w.tokens.finance2, '?limit=100')).items as unknown as BatchTask[];
+    expect(all.some((i) => i.batchId === null)).toBe(true);
+    expect(new Set(all.filter((i) => i.batchId !== null).map((i) => i.state))).toEqual(new Set(['submitted', 'approved']));
+    // dated ones first
+    const firstUndated = all.findIndex((i) => i.due === null);
+    expect(all.slice(firstUndated).every((i) => i.due === null)).toBe(true);
+    expect(all.findIndex((i) => i.batchId === paying.id)).toBeLessThan(firstUndated);
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: BatchTask[]; nextCursor: string | null } = (await t.api.get<{ items: BatchTask[]; nextCursor: string | null }>(`/tasks?limit=2${cursor ? `&cursor=${cursor}` : ''}`, w.tokens.finance2)).body;
+      seen.push(...page.items.map(key));
+      // a cursor that gives out a task again would page for ever
+      expect(seen.length).toBeLessThanOrEqual(all.length);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(all.map(key));
   });
 });

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { clocks } from '../../db/schema';
+import { and, eq } from 'drizzle-orm';
+import { clocks, timers } from '../../db/schema';
+import type { AppContext } from '../../server/context';
+import { fireTimer } from '../../server/engine/timers';
 
 /** A running clock row of an owner of its own, for tests that write clock rows directly. */
 export function aClockRow(overrides: Partial<typeof clocks.$inferInsert> = {}): typeof clocks.$inferInsert {
@@ -20,4 +23,17 @@ export function aClockRow(overrides: Partial<typeof clocks.$inferInsert> = {}): 
     overdue: false,
     ...overrides,
   };
+}
+
+/**
+ * An expert's own clock on a case runs out, as its expiry timer fires now (the app's clock stays
+ * where it is); answers the day it was due.
+ */
+export async function runOutExpertClock(app: AppContext, caseId: string, expertId: string): Promise<string> {
+  const [clock] = await app.db.select().from(clocks).where(and(eq(clocks.ownerId, caseId), eq(clocks.assigneeId, expertId), eq(clocks.status, 'running')));
+  const [expiry] = clock ? await app.db.select().from(timers).where(and(eq(timers.clockId, clock.id), eq(timers.purpose, 'expiry'))) : [];
+  if (!clock || !expiry) throw new Error('no running clock of the expert with its expiry armed');
+  await app.db.update(timers).set({ fireAt: new Date(app.clock.now().getTime() - 1000) }).where(eq(timers.id, expiry.id));
+  if (!(await fireTimer(app, expiry.id))) throw new Error('the expiry did not fire');
+  return clock.dueOn;
 }

@@ -41,6 +41,12 @@ export interface BatchInput {
 export interface BatchStateMeta {
   /** who may send which event here, as on the case chart */
   may?: Partial<Record<BatchEventType, readonly (Role | 'system')[]>>;
+  /**
+   * whose inbox lists batches waiting here, and what for (server/tasks/batches.ts): `secondPerson`
+   * when the task is the four-eyes decision, not for the batch's creator or submitter
+   * (permissions.ts); `urgentBy` the batch clock that dates it
+   */
+  task?: { role: Role; label: { zh: string; en: string }; secondPerson?: true; urgentBy?: BatchClockKind };
 }
 
 export const BATCH_MACHINE_VERSION = 'batch@1';
@@ -81,7 +87,10 @@ export const batchMachine = batchSetup.createMachine({
       },
     },
     submitted: {
-      meta: { may: { APPROVE: ['finance'], RETURN: ['finance'] } },
+      meta: {
+        may: { APPROVE: ['finance'], RETURN: ['finance'] },
+        task: { role: 'finance', label: { zh: '审批拨付批次', en: 'approve the disbursement batch' }, secondPerson: true },
+      },
       on: {
         APPROVE: {
           target: 'approved',
@@ -98,7 +107,8 @@ export const batchMachine = batchSetup.createMachine({
       },
     },
     approved: {
-      meta: { may: { SETTLE: ['finance'] } },
+      // a batch stays approved while any of its payments is neither paid nor failed
+      meta: { may: { SETTLE: ['finance'] }, task: { role: 'finance', label: { zh: '登记拨付结果', en: 'record the payments' }, urgentBy: 'payment' } },
       on: {
         SETTLE: [
           { guard: 'allSettled', target: 'settled', actions: [outstanding, { type: 'stopClock', params: { kind: 'payment' } }] },

@@ -1,5 +1,5 @@
 import type { StateValue } from 'xstate';
-import type { Capability, CaseStateMeta } from './types';
+import type { Capability, CaseStateMeta, InboxTask } from './types';
 import { caseMachines } from './registry';
 
 // Reads the typed meta of every state node of every registered machine version, so that lists of
@@ -48,7 +48,11 @@ export const statesWhereFirmMay = (capability: Capability): ReadonlySet<string> 
 export const DEAD_STATES: readonly string[] = [...primaries((m) => m.dead === true)];
 
 /** Inbox tasks, one per state that declares one, with the path the task's state lives at. */
-export const inboxTasks = chartStates.flatMap((s) => (s.meta.task ? [{ ...s.meta.task, path: s.path, primary: s.primary }] : []));
+export const inboxTasks = chartStates.flatMap((s) => {
+  const declared = s.meta.task;
+  const tasks: readonly InboxTask[] = declared === undefined ? [] : 'role' in declared ? [declared] : declared;
+  return tasks.map((task) => ({ ...task, path: s.path, primary: s.primary }));
+});
 
 /** Every state node a state value is in, as dotted chart paths (inReview, inReview.review, …). */
 export function activePaths(value: StateValue, prefix: readonly string[] = []): string[] {

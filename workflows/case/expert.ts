@@ -59,7 +59,13 @@ export const expert = caseSetup.createStateConfig({
     reviewing: {
       meta: {
         may: { ASSIGN_EXPERTS: ['provincial'], ACCEPT_ASSIGNMENT: ['expert'], DECLINE_ASSIGNMENT: ['expert'], SCORE: ['expert'] },
-        task: { role: 'expert', label: { zh: '专家评审', en: 'expert review' }, urgentBy: 'expertReview' },
+        task: [
+          { role: 'expert', label: { zh: '专家评审', en: 'expert review' }, urgentBy: 'expertReview' },
+          // SPEC §4: an expert past their own deadline may be replaced, by the earliest of those deadlines
+          { role: 'provincial', label: { zh: '替换超期专家', en: 'replace overdue experts' }, urgentBy: 'expertReview', onlyWhile: 'assigneeOverdue' },
+          // experts who declined leave too few to reach the quorum: the step cannot end until others are assigned
+          { role: 'provincial', label: { zh: '替换谢绝评审的专家', en: 'replace experts who declined' }, onlyWhile: 'panelShort' },
+        ],
       },
       on: {
         ASSIGN_EXPERTS: {

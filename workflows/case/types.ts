@@ -95,6 +95,21 @@ export type Capability = 'edit' | 'upload';
 export type { Label } from '../kernel/clock-spec';
 import type { Label } from '../kernel/clock-spec';
 
+export interface InboxTask {
+  role: Role;
+  label: Label;
+  urgentBy?: ClockKind;
+  via?: 'notice' | 'batch';
+  byRoundClose?: true;
+  /**
+   * the task is there only while this holds of the case (server/tasks/list.ts says it in SQL):
+   * `assigneeOverdue` while an open assignment's own `urgentBy` clock (one per assignee) has run
+   * out, the earliest of them the task's deadline; `panelShort` while the experts who can still
+   * score, and those who have, are fewer than the quorum
+   */
+  onlyWhile?: 'assigneeOverdue' | 'panelShort';
+}
+
 /**
  * The typed meta of every state node (`setup({ types: { meta } })`): the one place that says who
  * may act now. permissions.ts, the inbox, editing, uploads and the duplicate rule all read it.
@@ -105,9 +120,11 @@ export interface CaseStateMeta {
   /**
    * the inbox task of the role that acts here, and the clock that makes it urgent; `via` when the
    * step is taken on another aggregate (a notice is published for the case), not by a case event;
-   * `byRoundClose` when the round's closing is the task's deadline, after which it cannot be done
+   * `byRoundClose` when the round's closing is the task's deadline, after which it cannot be done.
+   * A state where a second role may have work declares a list (the experts' step: the experts
+   * score, and the provincial reviewer replaces an expert who is late or declined).
    */
-  task?: { role: Role; label: Label; urgentBy?: ClockKind; via?: 'notice' | 'batch'; byRoundClose?: true };
+  task?: InboxTask | readonly InboxTask[];
   /** an application that ended here no longer counts as live (duplicates, renewal chains) */
   dead?: true;
 }

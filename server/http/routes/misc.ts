@@ -78,7 +78,7 @@ export function miscRoutes(router: Router, app: AppContext) {
     method: 'get',
     path: '/tasks',
     operationId: 'listTasks',
-    summary: 'My inbox: cases waiting for me, soonest deadline first, overdue ones marked',
+    summary: 'My inbox: cases, insurance claims and disbursement batches waiting for me, soonest deadline first, overdue ones marked',
     tags: ['cases'],
     auth: 'user',
     query: tasksQuerySchema,

@@ -10,6 +10,15 @@ export function StateBadge({ p, state }: { p: PageCtx; state: string }) {
   );
 }
 
+/** A disbursement batch's state as a badge (the batch pages, and a batch task in the inbox). */
+export function BatchBadge({ p, state }: { p: PageCtx; state: string }) {
+  return (
+    <span class={`badge batch-${state.replace(/[^A-Za-z]/g, '')}`} safe>
+      {p.t.batches.states[state] ?? state}
+    </span>
+  );
+}
+
 export function Overdue({ p }: { p: PageCtx }) {
   return (
     <span class="badge overdue" safe>

@@ -341,6 +341,7 @@ export const en: Messages = {
     released: 'The task is given back: the others of your role may take it.',
     declined: 'You declined the review; the provincial reviewers will assign another expert. The application has left your inbox.',
     left: 'Done. The application is no longer among those you see.',
+    severalFirms: 'several firms (see the batch)',
     more: 'Next page',
   },
   // disbursement batches and round reports (server/pages/batches.tsx)

@@ -348,6 +348,7 @@ export const zh = {
     released: '已释放该任务，同角色的其他人员可以领取。',
     declined: '已谢绝该评审任务，省级审核人员将另行指派专家。此申请不再出现在您的待办中。',
     left: '已办理。此申请已不在您的查看范围内。',
+    severalFirms: '多家企业（见批次）',
     more: '下一页',
   },
   // disbursement batches and round reports (server/pages/batches.tsx)

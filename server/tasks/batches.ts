@@ -1,0 +1,63 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { User } from '../context';
+import { batchMachine, type BatchStateMeta } from '../../workflows/batch/machine';
+
+// The inbox's third source beside the cases (list.ts) and the claims (claims.ts): disbursement
+// batches waiting in a state whose meta declares a task, for finance. The batch's own page acts.
+const batchTasks = Object.entries(batchMachine.root.states).flatMap(([state, node]) => {
+  const task = (node.meta as BatchStateMeta | undefined)?.task;
+  return task ? [{ state, ...task }] : [];
+});
+
+/**
+ * The relation rule of permissions.ts `fourEyes` (SPEC §2), as SQL over a batch `b`: a member firm
+ * is the person's own, or related to them, so that they may not act on the batch; false when they
+ * have no enterprise and no affiliation (finance staff, as a rule).
+ */
+function relatedToMember(user: User): SQL {
+  const mine = user.affiliations.map((a) => sql`${a}`);
+  const ties = [
+    ...(user.enterpriseId ? [sql`e.id = ${user.enterpriseId}`] : []),
+    ...(mine.length > 0 ? [sql`e.uscc in (${sql.join(mine, sql`, `)})`, sql`exists (select 1 from unnest(e.affiliations) a where a in (${sql.join(mine, sql`, `)}))`] : []),
+  ];
+  if (ties.length === 0) return sql`false`;
+  return sql`exists (select 1 from payments p join cases c on c.id = p.case_id join enterprises e on e.id = c.enterprise_id
+    where p.batch_id = b.id and (${sql.join(ties, sql` or `)}))`;
+}
+
+/**
+ * The batch rows of the inbox, in the columns of the case rows and the same order, with their own
+ * cursor condition; null when the person has no batch to act on. A batch awaiting approval is the
+ * task of every finance user who may approve it (neither its creator nor its submitter); an
+ * approved one, with payments still unrecorded, of every finance user, dated by its payment clock.
+ */
+export function batchTaskRows(user: User, after: { due: string; id: string } | null, noDue: string, limit: number): SQL | null {
+  const branches = batchTasks
+    .filter((t) => user.roles.includes(t.role))
+    .map((t) => ({
+      when: sql`(b.state = ${t.state}${t.secondPerson ? sql` and b.created_by <> ${user.id} and coalesce(b.snapshot->'context'->>'submittedBy', '') <> ${user.id}` : sql``})`,
+      task: t.label,
+      clock: t.urgentBy ?? null,
+    }));
+  if (branches.length === 0) return null;
+  const pick = (value: (b: (typeof branches)[number]) => string | null) => sql`(case ${sql.join(branches.map((b) => sql`when ${b.when} then ${value(b)}::text`), sql` `)} end)`;
+  const sortDue = sql`coalesce(k.due_at, ${noDue}::timestamptz)`;
+  return sql`
+    select b.id, null::uuid as case_id, null::uuid as claim_id, b.id as batch_id, b.number, b.state, ${pick((b) => b.task.en)} as task, ${pick((b) => b.task.zh)} as task_zh,
+           null::text as material_name, null::text as firm_name,
+           k.kind, k.due_on, k.due_at, ${sortDue} as sort_due, k.overdue, k.provisional, k.status,
+           null::uuid as claimed_by, null::text as claimed_by_name, null::timestamptz as claimed_at
+    from disbursement_batches b
+    left join lateral (
+      select kind, due_on, due_at, overdue, provisional, status from clocks
+      where owner_id = b.id and kind = ${pick((b) => b.clock)} and status in ('running', 'paused', 'expired')
+      order by started_at desc limit 1
+    ) k on true
+    where (${sql.join(
+      branches.map((b) => b.when),
+      sql` or `,
+    )}) and not ${relatedToMember(user)}
+      ${after ? sql`and (${sortDue}, b.id) > (${after.due}::timestamptz, ${after.id}::uuid)` : sql``}
+    order by sort_due, b.id
+    limit ${limit}`;
+}
