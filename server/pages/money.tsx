@@ -75,7 +75,7 @@ function MoneyPage({ p, lines, errors, batches }: { p: PageCtx; lines: RoundLine
           { header: m.budget, num: true, text: (l) => (l.budget === null ? m.noBudget : yuan(l.budget)) },
           { header: m.committed, num: true, text: (l) => yuan(l.committed) },
           { header: m.available, num: true, text: (l) => (l.available === null ? '—' : yuan(l.available)) },
-          { header: m.total, num: true, text: (l) => `${yuan(l.total)}（${m.cases(l.calculated)}）` },
+          { header: m.total, num: true, text: (l) => `${yuan(l.total)}${p.locale === 'zh' ? `（${m.cases(l.calculated)}）` : ` (${m.cases(l.calculated)})`}` },
           {
             header: m.action,
             cell: (l) =>

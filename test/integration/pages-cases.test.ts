@@ -523,7 +523,7 @@ describe('claim documents on the case page', () => {
     const firm = await signedIn(w.people.firm.email);
     const page = await firm.get(`/cases/${id}`);
     expect(page.text).toContain(`<h3 id="claim-${claim.id}">理赔 ${claim.number} 的材料</h3>`);
-    expect(page.text).toContain('尚未上传理赔材料。');
+    expect(page.text).toContain('未上传理赔材料。');
     expect(page.text).toMatch(new RegExp(`<form method="post" action="/claims/${claim.id}/documents" enctype="multipart/form-data"`));
     const bytes = pdfBytes('loss list');
     const sent = await firm.postMultipart(`/claims/${claim.id}/documents`, uploadForm(PageClient.csrfOf(page.text)));
@@ -535,7 +535,7 @@ describe('claim documents on the case page', () => {
     const listed = await firm.get(`/cases/${id}`);
     expect(listed.text).toContain(`<a href="${href}">损失清单.pdf</a>`);
     expect(listed.text).toContain(`${bytes.length} B`);
-    expect(listed.text).not.toContain('尚未上传理赔材料。');
+    expect(listed.text).not.toContain('未上传理赔材料。');
 
     const insurer = await signedIn(w.people.insurer.email);
     const seen = await insurer.get(`/cases/${id}`);

@@ -25,6 +25,13 @@ describe('the money page', () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain('1,500,000.00');
     expect(page.text).toContain('提出按比例核减方案');
+    expect(page.text).toMatch(/,\d{3}\.\d{2}（2 项）/);
+    // in English, English brackets and plurals
+    first.cookies.set('fb_lang', 'en');
+    const english = (await first.get('/money')).text;
+    expect(english).toMatch(/,\d{3}\.\d{2} \(2 cases\)/);
+    expect(english).not.toContain('（');
+    first.cookies.set('fb_lang', 'zh');
 
     const proposed = await first.post(`/money/rounds/${w.round.id}/pro-rata`, { _csrf: PageClient.csrfOf(page.text) });
     expect(proposed.status).toBe(303);

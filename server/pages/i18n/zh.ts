@@ -132,7 +132,7 @@ export const zh = {
     reference: '支付流水号',
     reason: '拒赔理由',
     documentsOf: (number: string) => `理赔 ${number} 的材料`,
-    noDocuments: '尚未上传理赔材料。',
+    noDocuments: '未上传理赔材料。',
     docVersion: '版本',
     docName: '文件',
     docSize: '大小',
