@@ -594,8 +594,12 @@ describe('claim documents on the case page', () => {
     ];
     for (const [who, status] of refusals) {
       const b = await signedIn(who);
-      const res = await b.postMultipart(`/claims/${claim.id}/documents`, uploadForm(PageClient.csrfOf((await b.get('/')).text)));
+      const csrf = PageClient.csrfOf((await b.get('/')).text);
+      const res = await b.postMultipart(`/claims/${claim.id}/documents`, uploadForm(csrf));
       expect(res.status, who).toBe(status);
+      // who may upload is settled before the file is read: a file of another kind is not judged for them
+      const text = await b.postMultipart(`/claims/${claim.id}/documents`, uploadForm(csrf, { bytes: Buffer.from('just text, no document'), name: 'note.txt', type: 'text/plain' }));
+      expect(text.status, who).toBe(status);
     }
     // a visitor is sent to sign in
     const visitor = new PageClient(t.url);
