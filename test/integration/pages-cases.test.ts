@@ -5,7 +5,7 @@ import { startTestApp, type TestApp } from '../support/app';
 import { makeWorld, type World } from '../support/world';
 import { PageClient } from '../support/pages';
 import { makeUser } from '../../seeds/factories';
-import { pdfBytes } from '../fixtures/documents/files';
+import { pdfBytes, pngBytes } from '../fixtures/documents/files';
 
 let t: TestApp;
 let w: World;
@@ -538,6 +538,29 @@ describe('claim documents on the case page', () => {
     const english = await insurer.get(`/cases/${id}`);
     expect(english.text).toContain(`Documents of claim ${claim.number}`);
     expect(english.text).toContain('Read the documents above before paying or denying the claim.');
+  });
+
+  it("lists each claim's documents under that claim, in the order they were uploaded", async () => {
+    const id = await w.caseIn('approved');
+    const first = await reported(id);
+    const second = await reported(id);
+    const firm = await signedIn(w.people.firm.email);
+    const csrf = PageClient.csrfOf((await firm.get(`/cases/${id}`)).text);
+    const sent: [string, string, Buffer, string][] = [
+      [first.id, '损失清单.pdf', pdfBytes('loss list'), 'application/pdf'],
+      [second.id, '检测报告.pdf', pdfBytes('test report'), 'application/pdf'],
+      [first.id, '现场照片.png', pngBytes(1), 'image/png'],
+    ];
+    for (const [claimId, name, bytes, type] of sent) {
+      expect((await firm.postMultipart(`/claims/${claimId}/documents`, uploadForm(csrf, { bytes, name, type }))).status, name).toBe(303);
+    }
+    const page = (await firm.get(`/cases/${id}`)).text;
+    const listedUnder = (claimId: string) => {
+      const part = page.slice(page.indexOf(`<section class="claim-file" aria-labelledby="claim-${claimId}">`));
+      return [...part.slice(0, part.indexOf('</section>')).matchAll(/<a href="\/api\/v1\/claims\/[^"]+">([^<]+)<\/a>/g)].map((m) => m[1]);
+    };
+    expect(listedUnder(first.id)).toEqual(['损失清单.pdf', '现场照片.png']);
+    expect(listedUnder(second.id)).toEqual(['检测报告.pdf']);
   });
 
   it('says beside the upload form, in the page\'s language, that no file or a file of another kind was sent, and keeps nothing', async () => {
