@@ -74,6 +74,8 @@ describe('scoring against a weighted rubric', () => {
     const short = [{ a: 99, b: 59 }, { a: 0, b: 60 }, { a: 0, b: 60 }];
     expect(meanPasses(hundredths, short)).toBe(false);
     expect(meanOf(hundredths, short)).toBe(59.99);
+    // far from the mark a mean rounds half up as a total does: 50.01, 50.01 and 50 make 50.0066…, shown 50.01
+    expect(meanOf(hundredths, [{ a: 1, b: 50 }, { a: 1, b: 50 }, { a: 0, b: 50 }])).toBe(50.01);
     // 60.01, 60 and 60 pass: 60.0033… shows 60.00, at the mark, as it is
     const over = [{ a: 1, b: 60 }, { a: 0, b: 60 }, { a: 0, b: 60 }];
     expect(meanPasses(hundredths, over)).toBe(true);
