@@ -54,6 +54,8 @@ describe('scoring against a weighted rubric', () => {
     expect(scoreProblems(rubric, { a: 11, c: 1 }).map((p) => p.code)).toEqual(['score.above_maximum', 'score.required', 'score.unknown_criterion']);
     // words and a fraction are the schema's to refuse; a fraction above the maximum is the rubric's too
     expect(scoreProblems(rubric, { a: 'ten', b: 30.5 }).map((p) => [p.path, p.code])).toEqual([['scores.b', 'score.above_maximum']]);
+    // digits sent as text are no number either, however large
+    expect(scoreProblems(rubric, { a: '11', b: '31' })).toEqual([]);
     // a key on the prototype is no score given
     const inherited = Object.assign(Object.create({ a: 5 }) as Record<string, unknown>, { b: 1 });
     expect(scoreProblems(rubric, inherited).map((p) => p.path)).toEqual(['scores.a']);
