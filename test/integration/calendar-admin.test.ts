@@ -263,6 +263,10 @@ describe('PUT /admin/calendar/:year storing the schedule', () => {
     expect((await put(2027, { ...ok, days: [{ date: '2027-02-30', kind: 'holiday' }] }, w.tokens.admin)).status).toBe(400);
     expect((await put(2027, { ...ok, days: [{ date: '2027-02-08', kind: 'vacation' }] }, w.tokens.admin)).status).toBe(400);
     expect((await put(2027, { ...ok, days: [{ date: '2027-02-08', kind: 'holiday', extra: 1 }] }, w.tokens.admin)).status).toBe(400);
+    // a day without its date: the field's own words, and in Chinese that it is required, not of the wrong type
+    const undated = await put(2027, { ...ok, days: [{ kind: 'holiday' }] }, w.tokens.admin);
+    expect(undated.status).toBe(400);
+    expect(undated.body.errors).toEqual([expect.objectContaining({ path: 'days.0.date', message: 'must be a date as YYYY-MM-DD', messageZh: '此项必填' })]);
     const tooMany = Array.from({ length: 101 }, () => day('2027-02-08', 'holiday', '春节'));
     expect((await put(2027, { ...ok, days: tooMany }, w.tokens.admin)).status).toBe(400);
   });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, isNull } from 'drizzle-orm';
 import { clockEvents, clocks, emailDeliveries, outbox, settings, timers } from '../../db/schema';
 import { addCalendarDays, addWorkingDays, endOfShanghaiDay } from '../../server/calendar/workdays';
+import { fireTimer } from '../../server/engine/timers';
 import { startSmtpSink, type SmtpSink } from '../support/smtp';
 import { useTestApp } from '../support/use-app';
 
@@ -82,6 +83,21 @@ describe('deadlines on the settable clock', () => {
     expect(mail.text).not.toContain('(municipal review)');
     // overdue is not a decision: the case is still with the city reviewer
     expect((await t.api.get<{ state: string }>(`/cases/${id}`, w.tokens.municipal)).body.state).toBe('municipal');
+  });
+
+  it("reminds the city's reviewers of a review's deadline, named in each language's own words", async () => {
+    const id = await w.submittedCase();
+    const caseNumber = (await t.api.get<{ number: string }>(`/cases/${id}`, w.tokens.firm)).body.number;
+    const [clock] = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, id), eq(clocks.kind, 'municipalReview')));
+    const [reminder] = await t.app.db.select().from(timers).where(and(eq(timers.clockId, clock?.id ?? ''), eq(timers.purpose, 'reminder')));
+    if (!reminder) throw new Error('no reminder armed');
+    // due now: the worker's sweep or this call fires it, once
+    await t.app.db.update(timers).set({ fireAt: new Date(t.app.clock.now().getTime() - 1000) }).where(eq(timers.id, reminder.id));
+    await fireTimer(t.app, reminder.id);
+    const mail = await smtp.waitFor((m) => m.to.includes(w.people.municipal.email) && m.subject.includes('提醒') && m.text.includes(caseNumber));
+    expect(mail.text).toContain('的市级初审期限为');
+    expect(mail.text).toContain('The municipal review deadline of application');
+    expect(mail.text).not.toContain('(municipal review)');
   });
 
   it('resumes a returned review with the working days it had left', async () => {

@@ -36,6 +36,31 @@ describe('the demo data of a first start', () => {
       ['石墨烯导热膜', '石墨烯导热膜'],
       ['超高分子量聚乙烯纤维', '超高分子量聚乙烯纤维'],
     ]);
+    // and every other one, by the entry's sequence number, with a specification of its own and the unit it is sold in
+    const entries = (await t.app.db.execute(
+      sql`select c.material->>'name' as material, e.seq, c.material->>'specification' as specification, c.contract->>'unit' as unit from cases c join catalogue_entries e on e.id = c.catalogue_entry_id`,
+    )) as unknown as { material: string; seq: number; specification: string; unit: string }[];
+    expect(Object.fromEntries(entries.map((f) => [f.material, f.seq]))).toEqual({
+      '12英寸硅抛光片': 19,
+      高性能烧结钕铁硼永磁体: 38,
+      '8英寸重掺单晶硅片': 20,
+      宽温低损耗MnZn功率铁氧体磁芯: 39,
+      光纤预制棒用超纯四氯化硅: 24,
+      '6英寸导电型碳化硅单晶衬底': 21,
+      KrF光刻胶: 26,
+      '2英寸自支撑氮化镓单晶晶片': 22,
+      超高纯铜溅射靶材: 29,
+      电子级三氟化氮: 27,
+      // filed under the ferrite entry it does not belong to: the city rejects it for that
+      低温共烧陶瓷生瓷带: 39,
+      量子点光学膜: 31,
+      电子级氢氟酸: 28,
+      超高分子量聚乙烯纤维: 41,
+      石墨烯导热膜: 44,
+    });
+    expect(new Set(entries.map((f) => f.specification)).size).toBe(15);
+    expect(entries.find((f) => f.material === '石墨烯导热膜')).toMatchObject({ specification: '厚度 40 μm，面内导热系数≥1500 W/(m·K)', unit: '平方米' });
+    expect(entries.find((f) => f.material === 'KrF光刻胶')).toMatchObject({ specification: '248 nm，正性', unit: '千克' });
     // the public sees one notice ended and one open, without an account
     const pub = await t.api.get<{ items: { state: string }[] }>('/public/notices');
     expect(pub.body.items.map((n) => n.state).sort()).toEqual(['closed', 'open']);

@@ -127,6 +127,10 @@ describe('expert review', () => {
     expect(all.body.errors.find((x) => x.path === 'scores.firstBatch')).toEqual({ path: 'scores.firstBatch', message: '首批次应用属性 / first-batch use: at most 30 points', messageZh: '首批次应用属性 / first-batch use：最高 30 分', code: 'score.above_maximum' });
     expect(all.body.errors.find((x) => x.path === 'scores.market')).toMatchObject({ message: 'must be a number', messageZh: '应填写数字' });
     expect(all.body.errors.find((x) => x.path === 'scores.innovation')).toMatchObject({ message: 'points must be a whole number', messageZh: '应填写整数' });
+    // a fraction above the maximum is named once, by the schema: the rubric adds only what the schema left unnamed
+    const over = await t.api.post<{ errors: { path: string; code: string }[] }>(`/cases/${id}/events`, { type: 'SCORE', scores: { innovation: 20, firstBatch: 30.5, market: 10, risk: 10 }, opinion: '同意' }, e.token);
+    expect(over.status).toBe(400);
+    expect(over.body.errors.map((x) => [x.path, x.code])).toEqual([['scores.firstBatch', 'invalid_type']]);
 
     // an expert who has not accepted, one not on the panel, the provincial reviewer: the schema's alone, as before
     for (const [who, token] of [['not accepted', notYet.token], ['outsider', outsider.token], ['provincial', w.tokens.provincial]] as const) {

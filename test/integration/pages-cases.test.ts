@@ -6,7 +6,7 @@ import { makeWorld, type World } from '../support/world';
 import { PageClient } from '../support/pages';
 import { runOutExpertClock } from '../support/clock-rows';
 import { makeUser } from '../../seeds/factories';
-import { pdfBytes } from '../fixtures/documents/files';
+import { pdfBytes, pngBytes } from '../fixtures/documents/files';
 
 let t: TestApp;
 let w: World;
@@ -567,6 +567,29 @@ describe('claim documents on the case page', () => {
     expect(english.text).toContain('Read the documents above before paying or denying the claim.');
   });
 
+  it("lists each claim's documents under that claim, in the order they were uploaded", async () => {
+    const id = await w.caseIn('approved');
+    const first = await reported(id);
+    const second = await reported(id);
+    const firm = await signedIn(w.people.firm.email);
+    const csrf = PageClient.csrfOf((await firm.get(`/cases/${id}`)).text);
+    const sent: [string, string, Buffer, string][] = [
+      [first.id, '损失清单.pdf', pdfBytes('loss list'), 'application/pdf'],
+      [second.id, '检测报告.pdf', pdfBytes('test report'), 'application/pdf'],
+      [first.id, '现场照片.png', pngBytes(1), 'image/png'],
+    ];
+    for (const [claimId, name, bytes, type] of sent) {
+      expect((await firm.postMultipart(`/claims/${claimId}/documents`, uploadForm(csrf, { bytes, name, type }))).status, name).toBe(303);
+    }
+    const page = (await firm.get(`/cases/${id}`)).text;
+    const listedUnder = (claimId: string) => {
+      const part = page.slice(page.indexOf(`<section class="claim-file" aria-labelledby="claim-${claimId}">`));
+      return [...part.slice(0, part.indexOf('</section>')).matchAll(/<a href="\/api\/v1\/claims\/[^"]+">([^<]+)<\/a>/g)].map((m) => m[1]);
+    };
+    expect(listedUnder(first.id)).toEqual(['损失清单.pdf', '现场照片.png']);
+    expect(listedUnder(second.id)).toEqual(['检测报告.pdf']);
+  });
+
   it('says beside the upload form, in the page\'s language, that no file or a file of another kind was sent, and keeps nothing', async () => {
     const id = await w.caseIn('approved');
     const claim = await reported(id);
@@ -621,8 +644,12 @@ describe('claim documents on the case page', () => {
     ];
     for (const [who, status] of refusals) {
       const b = await signedIn(who);
-      const res = await b.postMultipart(`/claims/${claim.id}/documents`, uploadForm(PageClient.csrfOf((await b.get('/')).text)));
+      const csrf = PageClient.csrfOf((await b.get('/')).text);
+      const res = await b.postMultipart(`/claims/${claim.id}/documents`, uploadForm(csrf));
       expect(res.status, who).toBe(status);
+      // who may upload is settled before the file is read: a file of another kind is not judged for them
+      const text = await b.postMultipart(`/claims/${claim.id}/documents`, uploadForm(csrf, { bytes: Buffer.from('just text, no document'), name: 'note.txt', type: 'text/plain' }));
+      expect(text.status, who).toBe(status);
     }
     // a visitor is sent to sign in
     const visitor = new PageClient(t.url);

@@ -35,7 +35,7 @@ describe('GET /tasks', () => {
     expect(mine.items).toContainEqual(expect.objectContaining({ caseId: id, state: 'municipal', task: 'municipal review', due: expect.objectContaining({ kind: 'municipalReview', overdue: false }) }));
     expect((await inbox(w.tokens.otherMunicipal)).items.map((i) => i.caseId)).not.toContain(id);
     expect((await inbox(w.tokens.provincial)).items.map((i) => i.caseId)).not.toContain(id);
-    expect((await inbox(w.tokens.insurer)).items).toContainEqual(expect.objectContaining({ caseId: id, task: 'verify the policy' }));
+    expect((await inbox(w.tokens.insurer)).items).toContainEqual(expect.objectContaining({ caseId: id, task: 'verify the policy', due: null }));
     expect((await inbox(w.tokens.otherInsurer)).items.map((i) => i.caseId)).not.toContain(id);
   });
 
@@ -72,6 +72,10 @@ describe('GET /tasks', () => {
       // now sooner than the revision's clock
       const items = (await inbox(w.tokens.firm)).items;
       expect(items.findIndex((i) => i.caseId === draft)).toBeLessThan(items.findIndex((i) => i.caseId === returned));
+      // closing at 02:00 Beijing time, the evening before in UTC: the last day is the Beijing one
+      const early = new Date(Date.parse(`${shanghaiDate(new Date(now.getTime() + 3 * DAY))}T02:00:00+08:00`));
+      await t.app.db.update(rounds).set({ closesAt: early }).where(eq(rounds.id, w.round.id));
+      expect((await inbox(w.tokens.firm)).items.find((i) => i.caseId === draft)?.due).toMatchObject({ kind: 'roundClosing', dueOn: shanghaiDate(early), dueAt: early.toISOString() });
       // at the closing moment SUBMIT is refused, and the draft is no longer a task; a returned application still is
       await t.app.db.update(rounds).set({ closesAt: now }).where(eq(rounds.id, w.round.id));
       const after = (await inbox(w.tokens.firm)).items.map((i) => i.caseId);
@@ -80,6 +84,20 @@ describe('GET /tasks', () => {
       expect((await t.api.post(`/cases/${draft}/events`, { type: 'SUBMIT' }, w.tokens.firm)).status).toBe(422);
     } finally {
       await t.app.db.update(rounds).set({ closesAt: w.round.closesAt }).where(eq(rounds.id, w.round.id));
+    }
+  });
+
+  it("drops a draft once the server's clock has passed its round's closing", async () => {
+    const draft = await w.createCase();
+    expect((await inbox(w.tokens.firm)).items.map((i) => i.caseId)).toContain(draft);
+    if (!(t.app.clock instanceof SettableClock)) throw new Error('the test clock is not settable');
+    // the settable clock, not the database's, says when the round has closed
+    await t.app.clock.set(new Date(w.round.closesAt.getTime() + 60_000));
+    try {
+      expect((await inbox(w.tokens.firm)).items.map((i) => i.caseId)).not.toContain(draft);
+      expect((await t.api.post(`/cases/${draft}/events`, { type: 'SUBMIT' }, w.tokens.firm)).status).toBe(422);
+    } finally {
+      await t.app.clock.set(new Date());
     }
   });
 

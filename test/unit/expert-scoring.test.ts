@@ -54,6 +54,8 @@ describe('scoring against a weighted rubric', () => {
     expect(scoreProblems(rubric, { a: 11, c: 1 }).map((p) => p.code)).toEqual(['score.above_maximum', 'score.required', 'score.unknown_criterion']);
     // words and a fraction are the schema's to refuse; a fraction above the maximum is the rubric's too
     expect(scoreProblems(rubric, { a: 'ten', b: 30.5 }).map((p) => [p.path, p.code])).toEqual([['scores.b', 'score.above_maximum']]);
+    // digits sent as text are no number either, however large
+    expect(scoreProblems(rubric, { a: '11', b: '31' })).toEqual([]);
     // a key on the prototype is no score given
     const inherited = Object.assign(Object.create({ a: 5 }) as Record<string, unknown>, { b: 1 });
     expect(scoreProblems(rubric, inherited).map((p) => p.path)).toEqual(['scores.a']);
@@ -74,6 +76,8 @@ describe('scoring against a weighted rubric', () => {
     const short = [{ a: 99, b: 59 }, { a: 0, b: 60 }, { a: 0, b: 60 }];
     expect(meanPasses(hundredths, short)).toBe(false);
     expect(meanOf(hundredths, short)).toBe(59.99);
+    // far from the mark a mean rounds half up as a total does: 50.01, 50.01 and 50 make 50.0066…, shown 50.01
+    expect(meanOf(hundredths, [{ a: 1, b: 50 }, { a: 1, b: 50 }, { a: 0, b: 50 }])).toBe(50.01);
     // 60.01, 60 and 60 pass: 60.0033… shows 60.00, at the mark, as it is
     const over = [{ a: 1, b: 60 }, { a: 0, b: 60 }, { a: 0, b: 60 }];
     expect(meanPasses(hundredths, over)).toBe(true);
