@@ -8,6 +8,8 @@ import { z } from 'zod';
 const YUAN_PATTERN = /^\d{1,13}(\.\d{1,2})?$/;
 
 export const MONEY_FORMAT_MESSAGE = 'money must be a string in yuan with at most two decimals, e.g. "1500000.00"';
+/** The same in Chinese, for the forms (server/http/issue-words.ts). */
+export const MONEY_FORMAT_MESSAGE_ZH = '金额应以元为单位填写，最多两位小数，例如 1500000.00';
 
 export class MoneyFormatError extends Error {
   override readonly name = 'MoneyFormatError';

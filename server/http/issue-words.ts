@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MONEY_FORMAT_MESSAGE, MONEY_FORMAT_MESSAGE_ZH } from '../domain/money';
 
 // What a validation issue says to a person, in plain English and Chinese, by its zod code: zod's
 // own words ("Too small: expected array to have >=1 items", "数值过小：期望 array >=1 项") name
@@ -136,9 +137,12 @@ function zodsOwnEnglish(issue: Issue): boolean {
 }
 
 /** The issue's words in both languages: the schema's own where it gave them, else plain ones by its code. */
+/** A schema's own English words that a check of a built-in kind (a regex) gives, with their Chinese. */
+const OWN_WORDS_ZH = new Map([[MONEY_FORMAT_MESSAGE, MONEY_FORMAT_MESSAGE_ZH]]);
+
 export function wordsOf(issue: Issue): Words {
   const ours = issueWords(issue);
-  const ownZh = issue.code === 'custom' && typeof issue.params?.messageZh === 'string' ? issue.params.messageZh : undefined;
+  const ownZh = issue.code === 'custom' && typeof issue.params?.messageZh === 'string' ? issue.params.messageZh : (OWN_WORDS_ZH.get(issue.message) ?? undefined);
   return {
     en: ours && zodsOwnEnglish(issue) ? ours.en : issue.message,
     zh: ownZh ?? ours?.zh ?? '填写的内容不符合要求',

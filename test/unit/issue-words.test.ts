@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { MONEY_FORMAT_MESSAGE, yuanString } from '../../server/domain/money';
 import { zodErrors } from '../../server/http/problem';
 
 // What a refused field says on a page and in the API's problem: plain words by the code,
@@ -47,6 +48,8 @@ describe('the words of a validation issue', () => {
 
   it("keep a schema's own English, with Chinese by the issue's code or the refinement's own", () => {
     expect(one(z.array(z.string()).min(1, 'at least one role'), [])).toMatchObject({ message: 'at least one role', messageZh: '至少选择一项' });
+    // an amount of money, refused by its pattern, is explained in Chinese too
+    expect(one(yuanString, '12,000.001')).toMatchObject({ message: MONEY_FORMAT_MESSAGE, messageZh: '金额应以元为单位填写，最多两位小数，例如 1500000.00' });
     expect(one(z.iso.duration({ error: 'an ISO 8601 duration such as "P3D"' }), 'x')).toMatchObject({ message: 'an ISO 8601 duration such as "P3D"', messageZh: '应为时长，例如 P3D（3 天）或 PT2H（2 小时）' });
     expect(one(z.string().refine(() => false, { message: 'say why', params: { messageZh: '请说明理由' } }), 'x')).toMatchObject({ message: 'say why', messageZh: '请说明理由' });
   });
