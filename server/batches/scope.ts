@@ -3,7 +3,7 @@ import type { Tx } from '../../db/client';
 import { payments, rounds, users, type disbursementBatches } from '../../db/schema';
 import type { AppContext } from '../context';
 import type { EffectScope } from '../engine/scope';
-import { formatYuan } from '../domain/money';
+import { groupedYuan } from '../domain/money';
 import { BATCH_RECIPIENT_GROUPS, batchClocks, type BatchRecipientGroup } from '../../workflows/batch/clocks';
 
 export type BatchRow = typeof disbursementBatches.$inferSelect;
@@ -34,7 +34,7 @@ export async function batchScope(tx: Tx, app: AppContext, row: BatchRow, now: Da
     clocks: batchClocks,
     groups: BATCH_RECIPIENT_GROUPS,
     recipients: (group) => recipientsOf(row, asGroup(group), actorId),
-    mailVars: { batchNumber: row.number, caseCount: String(count), total: formatYuan(totalFen), link: `${base}/api/v1/disbursements/${row.id}` },
+    mailVars: { batchNumber: row.number, caseCount: String(count), total: groupedYuan(totalFen), link: `${base}/money/batches/${row.id}` },
   };
 }
 

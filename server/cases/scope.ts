@@ -2,6 +2,7 @@ import { and, arrayContains, eq, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
 import { users } from '../../db/schema';
 import type { AppContext } from '../context';
+import { groupedYuan } from '../domain/money';
 import type { CalendarData } from '../calendar/workdays';
 import { RECIPIENT_GROUPS, type RecipientGroup } from '../../workflows/case/types';
 import type { CaseRow, EffectScope, RoundRow } from '../engine/scope';
@@ -37,7 +38,14 @@ export function caseScope(i: CaseScopeInput): EffectScope {
     groups: RECIPIENT_GROUPS,
     recipients: (group, about) => caseRecipients(i.row, asGroup(group), about?.assigneeId ?? null),
     recipientsKey: (group, about) => caseRecipientsKey(i.row, asGroup(group), about?.assigneeId ?? null),
-    mailVars: { caseNumber: i.row.number, firmName: i.firmName, materialName: i.row.material.name ?? '', policyNumber: i.row.policy.number ?? '', link: `${base}/cases/${i.row.id}` },
+    mailVars: {
+      caseNumber: i.row.number,
+      firmName: i.firmName,
+      materialName: i.row.material.name ?? '',
+      policyNumber: i.row.policy.number ?? '',
+      subsidy: i.row.subsidyFen === null ? '' : groupedYuan(i.row.subsidyFen),
+      link: `${base}/cases/${i.row.id}`,
+    },
   };
 }
 

@@ -8,7 +8,7 @@ import { caseMachines } from '../../workflows/case/registry';
 import { authorise, canSee, permitsOf, type CaseFacts } from '../../workflows/case/permissions';
 import { guardReasons } from '../../workflows/case/setup';
 import { primaryState } from '../../workflows/case/state';
-import { caseEvents, reasonOf } from '../../workflows/case/events';
+import { caseEvents, reasonOf, wordsOf } from '../../workflows/case/events';
 import type { CaseEvent, ClockKind } from '../../workflows/case/types';
 import { contextOf, SEEING } from '../../workflows/case/expert-guards';
 import { scoreProblems } from '../../workflows/case/scoring';
@@ -172,10 +172,13 @@ export function caseWorkflow(app: AppContext, shared?: SharedReads): WorkflowDef
       const [round, carried, problems] = await Promise.all([roundRead, eventFacts(tx, row, event), submission ? submissionProblems(now)(tx, row, roundRead) : null]);
       return {
         facts: carried,
-        scope: {
-          ...caseScope({ tx, app, row, round, now, calendar: shared?.calendar ?? (await app.calendar.get(tx)), actorId: event.meta.actorId, firmName: facts.firmName }),
-          reason: reasonOf(event.type, event),
-        },
+        scope: withWords(
+          {
+            ...caseScope({ tx, app, row, round, now, calendar: shared?.calendar ?? (await app.calendar.get(tx)), actorId: event.meta.actorId, firmName: facts.firmName }),
+            reason: reasonOf(event.type, event),
+          },
+          wordsOf(event.type, event),
+        ),
         ...(problems ? { validate: async () => problems } : {}),
         // a score is checked against the rubric frozen at assignment, every criterion named
         ...(event.type === 'SCORE' ? { validate: async () => scoreCheck(row.snapshot, event.scores), invalid: 'the scores do not fit the rubric' } : {}),
@@ -262,4 +265,9 @@ async function roundOf(tx: Tx, row: CaseRow) {
 function scoreCheck(snapshot: unknown, scores: Record<string, number>) {
   const review = contextOf(snapshot).expertReview;
   return review ? scoreProblems(review.rubric, scores) : [];
+}
+
+/** The scope with the event's own words beside the case's, for its emails. */
+function withWords<S extends { mailVars: Record<string, string> }>(scope: S, words: Record<string, string>): S {
+  return Object.keys(words).length === 0 ? scope : { ...scope, mailVars: { ...scope.mailVars, ...words } };
 }

@@ -3,7 +3,7 @@ import type { Tx } from '../../db/client';
 import { claims, users } from '../../db/schema';
 import type { AppContext } from '../context';
 import type { EffectScope } from '../engine/scope';
-import { formatYuan } from '../domain/money';
+import { groupedYuan, parseYuan } from '../domain/money';
 import { defaultClockLengths } from '../engine/clock-kinds';
 import { CLAIM_RECIPIENT_GROUPS, claimClocks, type ClaimRecipientGroup } from '../../workflows/claim/clocks';
 import type { ClaimEvent } from '../../workflows/claim/machine';
@@ -59,7 +59,7 @@ export async function claimScope(
       kindZh: KIND_WORDS[row.kind].zh,
       kindEn: KIND_WORDS[row.kind].en,
       occurredOn: row.occurredOn,
-      amount: formatYuan(row.amountFen),
+      amount: groupedYuan(row.amountFen),
       paidAmount: decision.paidAmount,
       reference: decision.reference,
       // claims are read on the page of their case
@@ -70,9 +70,9 @@ export async function claimScope(
 
 /** The decision being taken (from the event) or already taken (from the row). */
 function decisionWords(row: ClaimRow, event: ClaimEvent | undefined) {
-  if (event?.type === 'PAY') return { paidAmount: event.amount, reference: event.reference, reason: '' };
+  if (event?.type === 'PAY') return { paidAmount: groupedYuan(parseYuan(event.amount)), reference: event.reference, reason: '' };
   if (event?.type === 'DENY') return { paidAmount: '', reference: '', reason: event.reason };
-  return { paidAmount: row.paidFen === null ? '' : formatYuan(row.paidFen), reference: row.paymentReference ?? '', reason: row.denialReason ?? '' };
+  return { paidAmount: row.paidFen === null ? '' : groupedYuan(row.paidFen), reference: row.paymentReference ?? '', reason: row.denialReason ?? '' };
 }
 
 // Resolved inside the transition's transaction: the people in office when the event happened.

@@ -36,6 +36,12 @@ export function formatYuan(fen: bigint): string {
   return `${sign}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
 }
 
+/** 150000000n → "1,500,000.00": an amount as an email or a page shows it, its thousands grouped. */
+export function groupedYuan(fen: bigint): string {
+  const [whole = '0', cents = '00'] = formatYuan(fen).split('.');
+  return `${whole.replace(/\B(?=(\d{3})+$)/g, ',')}.${cents}`;
+}
+
 const yuanText = z
   .string({ error: (issue) => (issue.input === undefined ? undefined : MONEY_FORMAT_MESSAGE) })
   .regex(YUAN_PATTERN, { error: MONEY_FORMAT_MESSAGE });

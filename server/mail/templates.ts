@@ -20,6 +20,9 @@ export type CaseVars = Record<(typeof caseVars)[number], string>;
 /** The insurer's emails about a case's policy: the case's words and the policy's number. */
 export const policyVars = [...caseVars, 'policyNumber'] as const;
 
+/** A case's payment: the case's words, the amount paid, its date and the bank's reference. */
+export const paidVars = [...caseVars, 'subsidy', 'paidOn', 'paymentReference'] as const;
+
 /** A case deadline's reminder and overdue notice: the case's words and the deadline's name in each language. */
 export const clockVars = [...caseVars, 'deadlineZh', 'deadlineEn'] as const;
 
@@ -223,9 +226,10 @@ export const templates = {
   'case.paid': t(
     { zh: '申请 {{caseNumber}} 的补偿资金已拨付', en: 'The subsidy of application {{caseNumber}} has been paid' },
     {
-      zh: '{{firmName}} 的申请 {{caseNumber}}（{{materialName}}）的保费补偿资金已拨付，请查收。详见：{{link}}',
-      en: 'The premium subsidy of application {{caseNumber}} of {{firmName}} ({{materialName}}) has been paid. Details: {{link}}',
+      zh: '{{firmName}} 的申请 {{caseNumber}}（{{materialName}}）的保费补偿资金 {{subsidy}} 元已于 {{paidOn}} 拨付至贵企业登记的收款账户（银行流水号 {{paymentReference}}），请查收。',
+      en: 'The premium subsidy of {{subsidy}} yuan for application {{caseNumber}} of {{firmName}} ({{materialName}}) was paid on {{paidOn}} to the bank account your firm registered (bank reference {{paymentReference}}).',
     },
+    paidVars,
   ),
   'case.paymentFailed': t(
     { zh: '申请 {{caseNumber}} 的补偿资金拨付失败', en: 'The subsidy payment of application {{caseNumber}} failed' },

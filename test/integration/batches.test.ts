@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, asc, eq } from 'drizzle-orm';
+import { render } from '../../server/mail/templates';
 import { cases, clocks, disbursementBatches, emailDeliveries, enterprises, history, outbox, payments, rounds, taskClaims, timers } from '../../db/schema';
 import { makeRound, makeUser } from '../../seeds/factories';
 import { violatedUniqueIndex } from '../../db/errors';
@@ -376,7 +377,8 @@ describe('the batch through to paid', () => {
     const told = (await mailsOf(batch.id, 'batch.submitted')).map((m) => m.toAddress);
     expect(told).toEqual(expect.arrayContaining([finance2.email, finance3.email]));
     expect(told).not.toContain(w.people.finance.email);
-    expect((await mailsOf(batch.id, 'batch.submitted'))[0]?.data).toMatchObject({ batchNumber: batch.number, caseCount: '2', total: '1024000.00' });
+    // the amount grouped as amounts are read, the link to the batch's page
+    expect((await mailsOf(batch.id, 'batch.submitted'))[0]?.data).toMatchObject({ batchNumber: batch.number, caseCount: '2', total: '1,024,000.00', link: expect.stringMatching(new RegExp(`/money/batches/${batch.id}$`)) });
     expect((await t.api.get<Batch>(`/disbursements/${batch.id}`, finance2.token)).body.allowedEvents).toEqual(['APPROVE', 'RETURN']);
 
     const approved = await ok(batch.id, { type: 'APPROVE', comment: '已核对收款账户' }, finance2.token);
@@ -390,7 +392,7 @@ describe('the batch through to paid', () => {
     expect(reminders.map((r) => shanghaiDate(r.fireAt))).toEqual([new Date(Date.parse(`${due}T00:00:00Z`) - 5 * 86_400_000).toISOString().slice(0, 10)]);
     const approvedMail = await mailsOf(batch.id, 'batch.approved');
     expect(approvedMail.map((m) => m.toAddress)).toEqual([w.people.finance.email]);
-    expect(approvedMail[0]?.data).toMatchObject({ dueOn: due, total: '1024000.00' });
+    expect(approvedMail[0]?.data).toMatchObject({ dueOn: due, total: '1,024,000.00' });
 
     // the bank pays one today; the batch stays approved and its clock runs on
     const first = await ok(batch.id, { type: 'SETTLE', payments: [{ caseId: a, reference: 'ICBC-20261201-0001', paidOn: today() }] }, w.tokens.finance);
@@ -403,6 +405,11 @@ describe('the batch through to paid', () => {
     expect(settled.totals).toEqual({ cases: 2, amount: '1024000.00', paid: '1024000.00', failed: '0.00', pending: '0.00', counts: { pending: 0, paid: 2, failed: 0, cancelled: 0 } });
     expect(settled.cases.find((c) => c.caseId === b)).toMatchObject({ status: 'paid', reference: 'ICBC-20261201-0002', paidOn: today(), failure: null });
     expect(await stateOf(b)).toBe('paid');
+    // the firm is told what was paid, when, and under which bank reference
+    const paidMail = await mailsOf(b, 'case.paid');
+    expect(paidMail.map((m) => m.toAddress)).toEqual([w.people.firm.email]);
+    expect(paidMail[0]?.data).toMatchObject({ subsidy: '24,000.00', paidOn: today(), paymentReference: 'ICBC-20261201-0002' });
+    expect(render('case.paid', paidMail[0]?.data as Record<string, string>).text).toContain(`保费补偿资金 24,000.00 元已于 ${today()} 拨付至贵企业登记的收款账户（银行流水号 ICBC-20261201-0002）`);
     // a settled batch keeps its bank file, for the statement to be checked against
     for (const ext of ['csv', 'xlsx']) expect((await download(`/disbursements/${batch.id}/export.${ext}`, w.tokens.finance)).status, ext).toBe(200);
     const [stopped] = await t.app.db.select().from(clocks).where(eq(clocks.ownerId, batch.id));
@@ -1020,7 +1027,7 @@ describe('the payment clock', () => {
     const reminded = await mailsOf(batch.id, 'batch.paymentReminder');
     expect(reminded.map((m) => m.toAddress)).toEqual(expect.arrayContaining([w.people.finance.email, finance2.email, finance3.email]));
     expect(reminded.map((m) => m.toAddress)).not.toContain(w.people.provincial.email);
-    expect(reminded[0]?.data).toMatchObject({ batchNumber: batch.number, dueOn: due, total: '24000.00' });
+    expect(reminded[0]?.data).toMatchObject({ batchNumber: batch.number, dueOn: due, total: '24,000.00' });
     expect(await mailsOf(batch.id, 'batch.paymentOverdue')).toEqual([]);
 
     await t.app.clock.set(new Date(Date.parse(`${due}T23:59:59+08:00`) + 60_000));

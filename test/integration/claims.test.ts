@@ -90,7 +90,7 @@ describe('POST /cases/:id/claims', () => {
     ]);
     const mails = await mailsOf(res.body.id);
     expect(mails.map((m) => [m.template, m.toAddress])).toEqual([['claim.reported', w.people.insurer.email]]);
-    expect(mails[0]?.data).toMatchObject({ claimNumber: res.body.number, caseNumber: res.body.caseNumber, amount: '120000.50', occurredOn, kindZh: '质量风险' });
+    expect(mails[0]?.data).toMatchObject({ claimNumber: res.body.number, caseNumber: res.body.caseNumber, amount: '120,000.50', occurredOn, kindZh: '质量风险' });
     const notes = await t.app.db.select().from(notifications).where(eq(notifications.ownerId, res.body.id));
     expect(notes.map((n) => n.userId)).toEqual([w.people.insurer.id]);
     // the claim is for the insurer's staff to decide, and the firm sees it without buttons
@@ -206,10 +206,10 @@ describe('POST /claims/:id/events', () => {
     expect(entries[1]?.payload).toEqual({ amount: '100000.00', reference: PAY.reference });
     const mails = (await mailsOf(claim.id)).filter((m) => m.template !== 'claim.reported');
     expect(mails.map((m) => [m.template, m.toAddress])).toEqual([['claim.paid', w.people.firm.email]]);
-    expect(mails[0]?.data).toMatchObject({ paidAmount: '100000.00', reference: PAY.reference, amount: '120000.50' });
+    expect(mails[0]?.data).toMatchObject({ paidAmount: '100,000.00', reference: PAY.reference, amount: '120,000.50' });
     // what the mail worker sends from the row: every word filled in, Chinese first
     const text = render(mails[0]?.template as TemplateName, mails[0]?.data ?? {}).text;
-    expect(text).toMatch(new RegExp(`赔付金额 100000\\.00 元[\\s\\S]*${PAY.reference}[\\s\\S]*100000\\.00 yuan paid`));
+    expect(text).toMatch(new RegExp(`赔付金额 100,000\\.00 元[\\s\\S]*${PAY.reference}[\\s\\S]*100,000\\.00 yuan paid`));
     expect(text).not.toMatch(/\{\{|undefined/);
     const verified = await t.api.get(`/audit/verify?claimId=${claim.id}`, w.tokens.firm);
     expect(verified.body).toEqual({ claimId: claim.id, valid: true, entries: 2, firstBrokenSeq: null, problem: null });

@@ -29,6 +29,8 @@ interface EventDefinition<P extends z.ZodRawShape, F extends z.ZodRawShape> {
   submission?: true;
   /** the words an email quotes as the reason */
   reason?: (event: z.output<z.ZodObject<P>>) => string;
+  /** further words of the event its emails quote (a payment's date and reference) */
+  words?: (event: z.output<z.ZodObject<P>>) => Record<string, string>;
 }
 const event = <P extends z.ZodRawShape, F extends z.ZodRawShape = Record<never, never>>(d: EventDefinition<P, F>) => d;
 
@@ -92,7 +94,11 @@ export const caseEvents = {
   BATCHED: event({ payload: { batchId: z.uuid() }, systemOnly: true }),
   UNBATCHED: event({ payload: { batchId: z.uuid() }, systemOnly: true }),
   BATCH_APPROVED: event({ payload: { batchId: z.uuid() }, systemOnly: true }),
-  PAID: event({ payload: { batchId: z.uuid(), paymentId: z.string().min(1), reference: z.string().min(1), paidOn: z.iso.date() }, systemOnly: true }),
+  PAID: event({
+    payload: { batchId: z.uuid(), paymentId: z.string().min(1), reference: z.string().min(1), paidOn: z.iso.date() },
+    systemOnly: true,
+    words: (e) => ({ paidOn: e.paidOn, paymentReference: e.reference }),
+  }),
   PAYMENT_FAILED: event({ payload: { batchId: z.uuid(), paymentId: z.string().min(1), failure: z.string().min(1) }, systemOnly: true, reason: (e) => e.failure }),
   // a pro-rata reduction approved by a second finance user (server/pro-rata/approve.ts)
   SUBSIDY_REDUCED: event({ payload: { proposalId: z.uuid(), before: z.string(), after: z.string() }, systemOnly: true }),
@@ -121,6 +127,12 @@ export type CaseEventOf<K extends CaseEventType, M> = { type: K } & PayloadOf<K>
 export type EventsWithFacts = { [K in CaseEventType]: [keyof FactsShape<K>] extends [never] ? never : K }[CaseEventType];
 
 export const CASE_EVENT_TYPES = Object.keys(caseEvents) as [CaseEventType, ...CaseEventType[]];
+
+/** The further words an event's emails quote, if it has any. */
+export function wordsOf(type: CaseEventType, payload: Record<string, unknown>): Record<string, string> {
+  const def: { words?: (e: never) => Record<string, string> } = caseEvents[type];
+  return def.words ? def.words(payload as never) : {};
+}
 
 /** The words an email quotes as the reason for an event, if it has any. */
 export function reasonOf(type: CaseEventType, payload: Record<string, unknown>): string {
