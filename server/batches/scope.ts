@@ -40,7 +40,12 @@ export async function batchScope(tx: Tx, app: AppContext, row: BatchRow, now: Da
 
 // Resolved inside the transition's transaction: the people in office when the event happened.
 function recipientsOf(row: BatchRow, group: BatchRecipientGroup, actorId: string | null): SQL {
-  const finance = arrayContains(users.roles, ['finance']);
+  // SPEC §2: nobody acts on the money of a firm they are related to (workflows/batch/permissions.ts
+  // fourEyes), so nobody related to a member firm is asked to: their own firm, or a declared affiliation either way
+  const unrelated = sql`not exists (select 1 from ${payments} p join cases c on c.id = p.case_id join enterprises e on e.id = c.enterprise_id
+    where p.batch_id = ${row.id} and p.status <> 'cancelled'
+      and (e.id = ${users.enterpriseId} or e.uscc = any(${users.affiliations}) or e.affiliations && ${users.affiliations}))`;
+  const finance = and(arrayContains(users.roles, ['finance']), unrelated) ?? sql`false`;
   switch (group) {
     case 'finance':
       return finance;

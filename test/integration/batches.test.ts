@@ -280,6 +280,22 @@ describe('POST /disbursements', () => {
     expect(await t.app.db.$count(payments, eq(payments.caseId, id))).toBe(0);
   });
 
+  it('asks nobody related to a member firm to act on the batch: its emails pass them by, as its tasks do', async () => {
+    const own = await makeWorld(t.app.db, t.api, t.app);
+    const id = await example2(own);
+    const affiliate = '91330100MA2B00000X';
+    await t.app.db.update(enterprises).set({ affiliations: [affiliate] }).where(eq(enterprises.id, own.firm.id));
+    const byUscc = await makeUser(t.app.db, { roles: ['finance'], affiliations: [own.firm.uscc] });
+    const byAffiliate = await makeUser(t.app.db, { roles: ['finance'], affiliations: [affiliate] });
+    const unrelated = await makeUser(t.app.db, { roles: ['finance'] });
+    const batch = await create([id], own.tokens.finance, own);
+    await ok(batch.id, { type: 'SUBMIT' }, own.tokens.finance);
+    const told = (await mailsOf(batch.id, 'batch.submitted')).map((m) => m.toAddress);
+    expect(told).toContain(unrelated.email);
+    expect(told).not.toContain(byUscc.email);
+    expect(told).not.toContain(byAffiliate.email);
+  });
+
   it('numbers the payments in case-number order, whatever order the cases are named in', async () => {
     const first = await example2();
     const second = await example1();
