@@ -1,12 +1,13 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { recoveries, subsidyAdjustments } from '../../db/schema';
+import { disbursementBatches, payments, recoveries, subsidyAdjustments } from '../../db/schema';
+import { canSeeBatch } from '../../workflows/batch/permissions';
 import type { ServiceContext } from '../context';
 import { forbidden, notFound } from '../errors';
 import { formatYuan } from '../domain/money';
 import { subsidyDerivationSchema } from '../domain/subsidy-schema';
 import type { SubsidyDerivationJson } from '../domain/subsidy';
-import { dateOut, instantOut, yuanOut } from '../domain/formats';
+import { dateOut, idOut, instantOut, yuanOut } from '../domain/formats';
 import { loadVisibleCase } from './get';
 import { seesSubsidy } from './present';
 
@@ -18,6 +19,19 @@ const stepSchema = z.strictObject({
   zh: z.string(),
   en: z.string(),
   amount: yuanOut('the value of this step').nullable(),
+});
+
+const paymentSchema = z.strictObject({
+  batchId: idOut('the disbursement batch that carries the payment'),
+  batchNumber: z.string().meta({ description: 'the batch’s human-facing number', example: 'PB2026-0001' }),
+  status: z.enum(['approved', 'paid', 'failed']).meta({ description: 'approved: the batch is approved and the bank has yet to answer; paid; failed: the case goes back to finance for a new batch' }),
+  amount: yuanOut('the amount the batch ordered paid'),
+  paidOn: dateOut('the day the bank paid it').nullable(),
+  reference: z.string().nullable().meta({ description: 'the bank’s reference (流水号) of a paid payment' }),
+  failure: z.string().nullable().meta({ description: 'what the bank said about a failed payment, as finance recorded it' }),
+  bankName: z.string().meta({ description: 'the bank of the account paid into' }),
+  accountLast4: z.string().meta({ description: 'the last four digits of the account paid into', example: '1234' }),
+  bankAccount: z.string().nullable().meta({ description: 'the whole account number: to finance and provincial reviewers only, who read it on the batch; null to others' }),
 });
 
 export const subsidyViewSchema = z
@@ -50,6 +64,9 @@ export const subsidyViewSchema = z
         recordedAt: instantOut('when the recovered amount was recorded').nullable(),
       })
       .nullable(),
+    payment: paymentSchema
+      .nullable()
+      .meta({ description: 'the payment of the subsidy, from the approval of its batch on: the paid one, the one the bank is to pay, or else the last that failed; null before' }),
   })
   .meta({ id: 'CaseSubsidy', description: 'the subsidy of an approved case and its derivation (SPEC §6)' });
 export type SubsidyView = z.output<typeof subsidyViewSchema>;
@@ -100,6 +117,40 @@ function floorYuan(f: { numerator: string; denominator: string }): string {
   return formatYuan(BigInt(f.numerator) / BigInt(f.denominator));
 }
 
+/** The last four characters of an account, spaces and dashes left out: what the firm and the city reviewer see of it. */
+const last4 = (account: string) => account.replace(/[^0-9A-Za-z]/g, '').slice(-4);
+
+/**
+ * The payment a case's reader should know of (SPEC §4): the one paid, or ordered by an approved
+ * batch, and else the last that failed. A payment of a batch not yet approved is a plan, not a
+ * payment: it is left out, and a cancelled one with it.
+ */
+async function paymentOf(ctx: ServiceContext, caseId: string): Promise<SubsidyView['payment']> {
+  const [p] = await ctx.app.db
+    .select({ payment: payments, batchNumber: disbursementBatches.number })
+    .from(payments)
+    .innerJoin(disbursementBatches, eq(disbursementBatches.id, payments.batchId))
+    .where(and(eq(payments.caseId, caseId), or(eq(payments.status, 'paid'), eq(payments.status, 'failed'), and(eq(payments.status, 'pending'), eq(disbursementBatches.state, 'approved')))))
+    // a live payment (one at most: payments_case_live_key) before any failed one, then the latest
+    .orderBy(sql`${payments.status} = 'failed'`, desc(payments.createdAt), desc(disbursementBatches.number))
+    .limit(1);
+  if (!p) return null;
+  const { payment } = p;
+  return {
+    batchId: payment.batchId,
+    batchNumber: p.batchNumber,
+    status: payment.status === 'pending' ? 'approved' : payment.status === 'paid' ? 'paid' : 'failed',
+    amount: formatYuan(payment.amountFen),
+    paidOn: payment.paidOn,
+    reference: payment.bankReference,
+    failure: payment.failure,
+    bankName: payment.bankName,
+    accountLast4: last4(payment.bankAccount),
+    // the batch page shows the account whole to those who read batches; everyone else, its last digits
+    bankAccount: canSeeBatch(ctx.user) ? payment.bankAccount : null,
+  };
+}
+
 export async function caseSubsidyOf(ctx: ServiceContext, caseId: string): Promise<SubsidyView> {
   const { row } = await loadVisibleCase(ctx, caseId);
   if (!seesSubsidy(ctx.user)) {
@@ -140,5 +191,6 @@ export async function caseSubsidyOf(ctx: ServiceContext, caseId: string): Promis
           recordedAt: rec.recordedAt?.toISOString() ?? null,
         }
       : null,
+    payment: await paymentOf(ctx, row.id),
   };
 }

@@ -7,6 +7,7 @@ import { Overdue } from './components/badge';
 import { DataTable } from './components/table';
 import { date, instant, yuan } from './format';
 import type { PageCtx } from './page';
+import { canSeeBatch } from '../../workflows/batch/permissions';
 import { eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
 import { catalogueEntries, enterprises, insurers } from '../../db/schema';
@@ -116,7 +117,43 @@ export function SubsidyPart({ p, view }: { p: PageCtx; view: SubsidyView }) {
       <p class="hint" safe>{c.subsidyRule(view.derivation.ruleVersion)}</p>
       {view.recovery ? <p role="note" safe>{c.recovery(view.recovery.reason, date(view.recovery.bannedUntil, p.locale))}</p> : ''}
       {view.recovery?.amount ? <p safe>{c.recovered(yuan(view.recovery.amount), view.recovery.reference ?? '')}</p> : ''}
+      {view.payment ? <SubsidyPayment p={p} payment={view.payment} /> : ''}
     </section>
+  );
+}
+
+/**
+ * What the batch paid, or ordered paid, or why it could not: the amount, the day, the bank's
+ * reference, the batch and the account — its last digits only, unless the reader reads batches.
+ */
+function SubsidyPayment({ p, payment }: { p: PageCtx; payment: NonNullable<SubsidyView['payment']> }) {
+  const c = p.t.casePage;
+  const readsBatches = p.user !== null && canSeeBatch(p.user);
+  return (
+    <>
+      <h3 id="payment" safe>{c.paymentTitle}</h3>
+      <dl class="summary" aria-labelledby="payment">
+        <dt safe>{c.paymentStatus}</dt>
+        <dd>
+          <span class={`badge pay-${payment.status}`} safe>{c.paymentStatuses[payment.status]}</span>
+        </dd>
+        <Row label={c.paymentAmount} value={yuan(payment.amount)} num />
+        {payment.status === 'paid' ? (
+          <>
+            <Row label={c.paymentPaidOn} value={date(payment.paidOn, p.locale)} />
+            <Row label={c.reference} value={payment.reference} />
+          </>
+        ) : (
+          ''
+        )}
+        {payment.status === 'failed' ? <Row label={c.paymentFailure} value={payment.failure} /> : ''}
+        <dt safe>{c.paymentBatch}</dt>
+        <dd>{readsBatches ? <a href={`/money/batches/${payment.batchId}`} safe>{payment.batchNumber}</a> : <span safe>{payment.batchNumber}</span>}</dd>
+        <Row label={c.paymentAccount} value={payment.bankAccount === null ? c.accountEnding(payment.bankName, payment.accountLast4) : `${payment.bankName} ${payment.bankAccount}`} />
+      </dl>
+      {payment.status === 'approved' ? <p class="hint" safe>{c.paymentAwaited}</p> : ''}
+      {payment.status === 'failed' ? <p role="note" safe>{c.paymentFailed(payment.failure ?? '')}</p> : ''}
+    </>
   );
 }
 

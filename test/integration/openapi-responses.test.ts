@@ -8,6 +8,8 @@ import { calendarYearReplacedSchema, calendarYearViewSchema } from '../../server
 import { isWeekend } from '../../server/calendar/dates';
 import { caseListSchema } from '../../server/cases/list-schema';
 import { caseEventResultSchema, caseViewSchema } from '../../server/cases/view-schema';
+import { subsidyViewSchema } from '../../server/cases/subsidy-view';
+import { shanghaiDate } from '../../server/calendar/dates';
 import {
   editionPreviewSchema,
   editionViewSchema,
@@ -167,6 +169,31 @@ describe('real answers match their documented schemas', () => {
     const notes = await t.api.get<{ items: unknown[] }>('/notifications', w.tokens.municipal);
     conforms(notes, 200, notificationListSchema, 'GET /notifications');
     expect(notes.body.items).not.toEqual([]);
+  });
+
+  it('answers the subsidy route as documented, before payment, with the payment ordered and once paid', async () => {
+    const id = await w.caseIn('approved');
+    const subsidy = () => t.api.get<{ payment: { status: string; bankAccount: string | null } | null }>(`/cases/${id}/subsidy`, w.tokens.firm);
+    const before = await subsidy();
+    conforms(before, 200, subsidyViewSchema, 'GET /cases/{id}/subsidy');
+    expect(before.body.payment).toBeNull();
+    const made = await t.api.post<{ id: string }>('/disbursements', { roundId: w.round.id, caseIds: [id] }, w.tokens.finance);
+    const events: [Record<string, unknown>, string][] = [
+      [{ type: 'SUBMIT' }, w.tokens.finance],
+      [{ type: 'APPROVE' }, w.tokens.finance2],
+    ];
+    for (const [event, token] of events) expect((await t.api.post(`/disbursements/${made.body.id}/events`, event, token)).status).toBe(200);
+    const ordered = await subsidy();
+    conforms(ordered, 200, subsidyViewSchema, 'GET /cases/{id}/subsidy');
+    expect(ordered.body.payment?.status).toBe('approved');
+    const settle = { type: 'SETTLE', payments: [{ caseId: id, reference: 'ICBC-OPENAPI-1', paidOn: shanghaiDate(t.app.clock.now()) }] };
+    expect((await t.api.post(`/disbursements/${made.body.id}/events`, settle, w.tokens.finance)).status).toBe(200);
+    const paid = await subsidy();
+    conforms(paid, 200, subsidyViewSchema, 'GET /cases/{id}/subsidy');
+    expect(paid.body.payment?.status).toBe('paid');
+    const toFinance = await t.api.get<{ payment: { bankAccount: string | null } | null }>(`/cases/${id}/subsidy`, w.tokens.finance);
+    conforms(toFinance, 200, subsidyViewSchema, 'GET /cases/{id}/subsidy');
+    expect(toFinance.body.payment?.bankAccount).toEqual(expect.any(String));
   });
 
   it("answers the firm's profile and its change log as documented", async () => {

@@ -5,6 +5,7 @@ import { startTestApp, type TestApp } from '../support/app';
 import { makeWorld, type World } from '../support/world';
 import { PageClient } from '../support/pages';
 import { runOutExpertClock } from '../support/clock-rows';
+import { shanghaiDate } from '../../server/calendar/dates';
 import { makeUser } from '../../seeds/factories';
 import { pdfBytes, pngBytes } from '../fixtures/documents/files';
 
@@ -416,6 +417,105 @@ describe('the subsidy on the case page', () => {
     const insurer = await (await signedIn(w.people.insurer.email)).get(`/cases/${id}`);
     expect(insurer.status).toBe(200);
     expect(insurer.text).not.toContain('<h2 id="subsidy">');
+  });
+});
+
+/** A real disbursement batch of the case, made by finance, approved by the second finance user, and its payment settled as told (or not yet, given null). */
+async function settledBatch(caseId: string, outcome: { reference: string; paidOn: string } | { failure: string } | null) {
+  const made = await t.api.post<{ id: string; number: string; cases: { bankAccount: string }[] }>('/disbursements', { roundId: w.round.id, caseIds: [caseId] }, w.tokens.finance);
+  expect(made.status).toBe(201);
+  const steps: [Record<string, unknown>, string][] = [
+    [{ type: 'SUBMIT' }, w.tokens.finance],
+    [{ type: 'APPROVE' }, w.tokens.finance2],
+    ...(outcome ? [[{ type: 'SETTLE', payments: [{ caseId, ...outcome }] }, w.tokens.finance] as [Record<string, unknown>, string]] : []),
+  ];
+  for (const [event, token] of steps) expect((await t.api.post(`/disbursements/${made.body.id}/events`, event, token)).status, String(event.type)).toBe(200);
+  return { id: made.body.id, number: made.body.number, account: made.body.cases[0]?.bankAccount ?? '' };
+}
+
+/** The payment's part of a case page: from its heading to the end of the subsidy section. */
+const paymentPart = (html: string) => {
+  const from = html.indexOf('<h3 id="payment">');
+  return from < 0 ? '' : html.slice(from, html.indexOf('</section>', from));
+};
+/** 2026-12-07 as the Chinese pages write it: 2026年12月7日. */
+const zhDate = (iso: string) => {
+  const [y, m, d] = iso.split('-');
+  return `${y}年${Number(m)}月${Number(d)}日`;
+};
+
+describe('the payment on the case page', () => {
+  it('shows the firm what was paid, in both languages: the amount, the day, the bank reference, the batch and the account by its last four digits', async () => {
+    const id = await w.caseIn('approved');
+    const paidOn = shanghaiDate(t.app.clock.now());
+    const batch = await settledBatch(id, { reference: 'ICBC-20261201-0777', paidOn });
+    const firm = await signedIn(w.people.firm.email);
+    const page = await firm.get(`/cases/${id}`);
+    expect(page.status).toBe(200);
+    const zh = paymentPart(page.text);
+    expect(zh).toContain('<h3 id="payment">拨付情况</h3>');
+    expect(zh).toContain('<dt>拨付状态</dt><dd><span class="badge pay-paid">已拨付</span></dd>');
+    expect(zh).toContain('<dt>拨付金额（元）</dt><dd class="num">1,000,000.00</dd>');
+    expect(zh).toContain(`<dt>拨付日期</dt><dd>${zhDate(paidOn)}</dd>`);
+    expect(zh).toContain('<dt>银行流水号</dt><dd>ICBC-20261201-0777</dd>');
+    // the firm does not read batches: the number, not a link
+    expect(zh).toContain(`<dt>拨付批次</dt><dd><span>${batch.number}</span></dd>`);
+    expect(zh).toContain(`<dt>收款账户</dt><dd>中国工商银行杭州分行 尾号 ${batch.account.slice(-4)}</dd>`);
+    expect(batch.account.length).toBeGreaterThan(4);
+    expect(page.text).not.toContain(batch.account);
+
+    firm.cookies.set('fb_lang', 'en');
+    const en = paymentPart((await firm.get(`/cases/${id}`)).text);
+    expect(en).toContain('<h3 id="payment">Payment</h3>');
+    expect(en).toContain('<span class="badge pay-paid">Paid</span>');
+    expect(en).toContain('<dt>Amount (yuan)</dt><dd class="num">1,000,000.00</dd>');
+    expect(en).toContain(`<dt>Paid on</dt><dd>${paidOn}</dd>`);
+    expect(en).toContain('<dt>Bank reference</dt><dd>ICBC-20261201-0777</dd>');
+    expect(en).toContain(`<dt>Paid into</dt><dd>中国工商银行杭州分行, account ending ${batch.account.slice(-4)}</dd>`);
+  });
+
+  it('shows finance the whole account and a link to the batch', async () => {
+    const id = await w.caseIn('approved');
+    const batch = await settledBatch(id, { reference: 'ICBC-20261201-0778', paidOn: shanghaiDate(t.app.clock.now()) });
+    const part = paymentPart((await (await signedIn(w.people.finance.email)).get(`/cases/${id}`)).text);
+    expect(part).toContain(`<dt>拨付批次</dt><dd><a href="/money/batches/${batch.id}">${batch.number}</a></dd>`);
+    expect(part).toContain(`<dt>收款账户</dt><dd>中国工商银行杭州分行 ${batch.account}</dd>`);
+  });
+
+  it('says that a payment failed, why, and that finance will pay it in a new batch, in both languages', async () => {
+    const id = await w.caseIn('approved');
+    const batch = await settledBatch(id, { failure: '收款账户已销户' });
+    const firm = await signedIn(w.people.firm.email);
+    const zh = paymentPart((await firm.get(`/cases/${id}`)).text);
+    expect(zh).toContain('<span class="badge pay-failed">拨付失败</span>');
+    expect(zh).toContain('<dt>失败原因</dt><dd>收款账户已销户</dd>');
+    expect(zh).toContain(`<dt>拨付批次</dt><dd><span>${batch.number}</span></dd>`);
+    expect(zh).toContain('<p role="note">本次拨付失败：收款账户已销户。财务人员将把本申请纳入新的拨付批次重新拨付。</p>');
+    expect(zh).not.toContain('拨付日期');
+    firm.cookies.set('fb_lang', 'en');
+    const en = paymentPart((await firm.get(`/cases/${id}`)).text);
+    expect(en).toContain('<span class="badge pay-failed">Payment failed</span>');
+    expect(en).toContain('<p role="note">This payment failed: 收款账户已销户. Finance will put the application into a new disbursement batch and pay it again.</p>');
+  });
+
+  it('shows no payment before a batch is approved, then that the bank is to pay it; and none of it to the insurer', async () => {
+    const id = await w.caseIn('approved');
+    const firm = await signedIn(w.people.firm.email);
+    const before = await firm.get(`/cases/${id}`);
+    expect(before.text).toContain('<h2 id="subsidy">');
+    expect(before.text).not.toContain('<h3 id="payment">');
+    const batch = await settledBatch(id, null);
+    const zh = paymentPart((await firm.get(`/cases/${id}`)).text);
+    expect(zh).toContain('<span class="badge pay-approved">已审批，待银行付款</span>');
+    expect(zh).toContain(`<dt>拨付批次</dt><dd><span>${batch.number}</span></dd>`);
+    expect(zh).toContain('<p class="hint">拨付批次已审批，款项将由银行付至上述账户；付款后此处将显示拨付日期和银行流水号。</p>');
+    expect(zh).not.toContain('银行流水号</dt>');
+    firm.cookies.set('fb_lang', 'en');
+    expect(paymentPart((await firm.get(`/cases/${id}`)).text)).toContain('<span class="badge pay-approved">Approved, awaiting the bank</span>');
+    const insurer = await (await signedIn(w.people.insurer.email)).get(`/cases/${id}`);
+    expect(insurer.status).toBe(200);
+    expect(insurer.text).not.toContain('<h3 id="payment">');
+    expect(insurer.text).not.toContain(batch.number);
   });
 });
 

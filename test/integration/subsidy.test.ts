@@ -20,6 +20,24 @@ interface Subsidy {
   adjustments: { kind: string; before: string; after: string; basis: Record<string, string> }[];
   steps: { key: string; zh: string; en: string; amount: string | null }[];
   recovery: { reason: string; bannedUntil: string; amount: string | null; reference: string | null } | null;
+  payment: Payment | null;
+}
+interface Payment {
+  batchId: string;
+  batchNumber: string;
+  status: string;
+  amount: string;
+  paidOn: string | null;
+  reference: string | null;
+  failure: string | null;
+  bankName: string;
+  accountLast4: string;
+  bankAccount: string | null;
+}
+interface Batch {
+  id: string;
+  number: string;
+  cases: { caseId: string; amount: string; bankName: string; bankAccount: string }[];
 }
 
 /** A case approved with the contract amount, liability limit and premium given (yuan strings). */
@@ -236,6 +254,95 @@ describe('payment through a batch, as the batch tells the case', () => {
       const res = await t.api.post(`/cases/${id}/events`, { type: 'BATCHED', batchId: randomUUID() }, w.tokens[who]);
       expect(res.status, who).toBe(400);
     }
+  });
+});
+
+/** A real disbursement batch of the cases, made by finance; submitted, and approved by the second finance user, unless told. */
+async function batchOf(caseIds: string[], steps: ('SUBMIT' | 'APPROVE')[] = ['SUBMIT', 'APPROVE']): Promise<Batch> {
+  const made = await t.api.post<Batch>('/disbursements', { roundId: w.round.id, caseIds }, w.tokens.finance);
+  if (made.status !== 201) throw new Error(`batch not created: ${made.status} ${JSON.stringify(made.body)}`);
+  for (const type of steps) await batchEvent(made.body.id, { type }, type === 'APPROVE' ? w.tokens.finance2 : w.tokens.finance);
+  return made.body;
+}
+async function batchEvent(batchId: string, event: Record<string, unknown>, token = w.tokens.finance): Promise<void> {
+  const res = await t.api.post(`/disbursements/${batchId}/events`, event, token);
+  if (res.status !== 200) throw new Error(`${String(event.type)} refused: ${res.status} ${JSON.stringify(res.body)}`);
+}
+const today = () => shanghaiDate(t.app.clock.now());
+
+describe('the payment on the subsidy (SPEC §4)', () => {
+  it('has none until the batch is approved, then the payment ordered, then what the bank paid: the amount, the day, its reference, the batch and the account', async () => {
+    const id = await w.caseIn('approved');
+    expect((await subsidyOf(id)).body.payment).toBeNull();
+    // a draft or submitted batch is a plan finance may still change: not a payment yet
+    const batch = await batchOf([id], ['SUBMIT']);
+    expect((await subsidyOf(id)).body.payment).toBeNull();
+    await batchEvent(batch.id, { type: 'APPROVE' }, w.tokens.finance2);
+    const [line] = batch.cases;
+    if (!line) throw new Error('the batch has the case');
+    const ordered = (await subsidyOf(id)).body;
+    expect(ordered.payment).toEqual({
+      batchId: batch.id,
+      batchNumber: batch.number,
+      status: 'approved',
+      amount: ordered.amount,
+      paidOn: null,
+      reference: null,
+      failure: null,
+      bankName: line.bankName,
+      accountLast4: line.bankAccount.slice(-4),
+      bankAccount: null,
+    });
+
+    await batchEvent(batch.id, { type: 'SETTLE', payments: [{ caseId: id, reference: 'ICBC-20261201-0042', paidOn: today() }] });
+    const paid = await subsidyOf(id);
+    expect(paid.status).toBe(200);
+    expect(paid.body.state).toBe('paid');
+    expect(paid.body.payment).toEqual({ ...ordered.payment, status: 'paid', paidOn: today(), reference: 'ICBC-20261201-0042' });
+    expect(paid.body.payment?.amount).toBe(line.amount);
+  });
+
+  it('shows the firm and the city reviewer only the last four digits of the account, finance and the provincial reviewer all of it, as the batch does', async () => {
+    const id = await w.caseIn('approved');
+    const batch = await batchOf([id]);
+    await batchEvent(batch.id, { type: 'SETTLE', payments: [{ caseId: id, reference: 'ICBC-20261201-0043', paidOn: today() }] });
+    const account = batch.cases[0]?.bankAccount ?? '';
+    expect(account.length).toBeGreaterThan(4);
+    for (const who of ['firm', 'municipal'] as const) {
+      const res = await subsidyOf(id, w.tokens[who]);
+      expect(res.body.payment, who).toMatchObject({ status: 'paid', accountLast4: account.slice(-4), bankAccount: null });
+      expect(JSON.stringify(res.body), who).not.toContain(account);
+    }
+    for (const who of ['finance', 'provincial'] as const) {
+      expect((await subsidyOf(id, w.tokens[who])).body.payment, who).toMatchObject({ status: 'paid', accountLast4: account.slice(-4), bankAccount: account });
+    }
+  });
+
+  it('says that a failed payment failed and why, until a new batch is approved to pay it', async () => {
+    const id = await w.caseIn('approved');
+    const first = await batchOf([id]);
+    await batchEvent(first.id, { type: 'SETTLE', payments: [{ caseId: id, failure: '收款账户已销户' }] });
+    const failed = (await subsidyOf(id)).body;
+    expect(failed.state).toBe('calculated');
+    expect(failed.payment).toMatchObject({ batchId: first.id, batchNumber: first.number, status: 'failed', failure: '收款账户已销户', paidOn: null, reference: null, amount: failed.amount });
+    // put into a new batch, not yet approved: the failure is still what the firm should know
+    const second = await batchOf([id], ['SUBMIT']);
+    expect((await subsidyOf(id)).body.payment).toMatchObject({ batchId: first.id, status: 'failed' });
+    await batchEvent(second.id, { type: 'APPROVE' }, w.tokens.finance2);
+    expect((await subsidyOf(id)).body.payment).toMatchObject({ batchId: second.id, batchNumber: second.number, status: 'approved', failure: null });
+    await batchEvent(second.id, { type: 'SETTLE', payments: [{ caseId: id, reference: 'ICBC-RETRY-0044', paidOn: today() }] });
+    expect((await subsidyOf(id)).body.payment).toMatchObject({ batchId: second.id, status: 'paid', reference: 'ICBC-RETRY-0044', failure: null });
+  });
+
+  it('is refused, with the rest of the subsidy, to those who may not read it', async () => {
+    const id = await w.caseIn('approved');
+    const batch = await batchOf([id]);
+    await batchEvent(batch.id, { type: 'SETTLE', payments: [{ caseId: id, reference: 'ICBC-20261201-0045', paidOn: today() }] });
+    for (const who of ['insurer', 'admin'] as const) expect((await subsidyOf(id, w.tokens[who])).status, who).toBe(403);
+    const [expert] = await w.makeExperts(1);
+    expect((await subsidyOf(id, expert?.token)).status).toBe(403);
+    expect((await subsidyOf(id, w.tokens.otherFirm)).status).toBe(404);
+    expect((await t.api.get(`/cases/${id}/subsidy`)).status).toBe(401);
   });
 });
 
