@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { catalogueEditions, insurers, roundChanges, rounds, settings, userInvitations, users } from '../../db/schema';
+import { calendarYears, catalogueEditions, insurers, roundChanges, rounds, settings, userInvitations, users } from '../../db/schema';
+import { shanghaiDate } from '../../server/calendar/workdays';
 import { makeEdition, makeRound, makeUser } from '../../seeds/factories';
 import type { SettableClock } from '../../server/clock';
 import { useTestApp } from '../support/use-app';
@@ -269,6 +270,17 @@ describe('the administrator pages', () => {
     expect((await admin.get('/admin/calendar?year=2031')).text).toContain('2031年3月10日');
     expect((await admin.post('/admin/calendar/2031/remove', { _csrf: csrf, date: '2031-03-10' })).status).toBe(303);
     expect((await admin.get('/admin/calendar?year=2031')).text).not.toContain('2031年3月10日');
+    // a year the calendar does not keep names no page, and never changes another year
+    const [before] = await t.app.db.select().from(calendarYears).where(eq(calendarYears.year, 2026));
+    for (const year of ['9999', '1900', '-1', 'abc']) {
+      expect((await admin.post(`/admin/calendar/${year}/published`, { _csrf: csrf, published: 'false' })).status, year).toBe(404);
+      expect((await admin.post(`/admin/calendar/${year}/add`, { _csrf: csrf, date: '2026-03-10', kind: 'holiday', name: 'x' })).status, year).toBe(404);
+      expect((await admin.get(`/admin/calendar?year=${year}`)).status, year).toBe(404);
+    }
+    const [after] = await t.app.db.select().from(calendarYears).where(eq(calendarYears.year, 2026));
+    expect(after).toEqual(before);
+    // without a year, the year it is now
+    expect((await admin.get('/admin/calendar')).text).toContain(`${shanghaiDate(t.app.clock.now()).slice(0, 4)}`);
   });
 
   it('say what is wrong in plain Chinese, and in plain English on the English pages: no role chosen, a clock moved too far or back', async () => {

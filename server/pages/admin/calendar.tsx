@@ -1,5 +1,6 @@
 import type { Request, Response, Router } from 'express';
-import type { FieldError } from '../../errors';
+import { notFound, type FieldError } from '../../errors';
+import { shanghaiDate } from '../../calendar/workdays';
 import { calendarYearBody, calendarYearParams, readCalendarYear, replaceCalendarYear, type CalendarYearBody } from '../../calendar/admin';
 import { zodErrors } from '../../http/problem';
 import { CsrfField, Field, FormProblems } from '../components/form';
@@ -126,9 +127,11 @@ function CalendarPage({ p, year, attempt, done }: { p: PageCtx; year: Year; atte
   );
 }
 
+/** A year the calendar keeps (as GET /admin/calendar/:year reads it); any other names no page: 404, never another year. */
 function yearOf(raw: unknown): number {
   const parsed = calendarYearParams.safeParse({ year: raw });
-  return parsed.success ? parsed.data.year : Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date()));
+  if (!parsed.success) throw notFound('calendar year');
+  return parsed.data.year;
 }
 
 async function show(req: Request, res: Response, year: number, attempt: Attempt | null, status = 200) {
@@ -142,7 +145,8 @@ const asBody = (y: Year) => y.days.map((d) => ({ date: d.date, kind: d.kind, nam
 export function adminCalendar(router: Router) {
   router.get('/admin/calendar', async (req, res) => {
     const p = pageOf(res);
-    const year = typeof req.query.year === 'string' ? yearOf(req.query.year) : yearOf(String(new Date(p.app.clock.now()).getUTCFullYear()));
+    // without one, the year it is now in Beijing, by the programme's clock
+    const year = yearOf(typeof req.query.year === 'string' ? req.query.year : shanghaiDate(p.app.clock.now()).slice(0, 4));
     await show(req, res, year, null);
   });
 
