@@ -8,7 +8,7 @@ import { editionSummary } from './edition-view';
 import { currentEdition } from './public-editions';
 
 export const searchQuerySchema = z.strictObject({
-  edition: z.uuid({ error: 'not a catalogue edition id' }).optional(),
+  edition: z.uuid({ error: 'not a catalogue edition id' }).toLowerCase().optional(),
   q: z.string().max(100, 'at most 100 characters').optional(),
   category: z.string().max(100, 'at most 100 characters').optional(),
   cursor: z.string().max(200).optional(),

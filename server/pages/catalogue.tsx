@@ -53,7 +53,8 @@ function editionLabel(p: PageCtx, e: Edition, all: readonly Edition[]): string {
 
 function CataloguePage({ p, editions, result, query, errors }: { p: PageCtx; editions: Edition[]; result: Result | null; query: Record<string, string>; errors: FieldError[] }) {
   const c = p.t.catalogue;
-  const shown = editions.some((e) => e.id === query.edition) ? query.edition : editions.find((e) => e.current)?.id;
+  const asked = query.edition?.toLowerCase();
+  const shown = editions.some((e) => e.id === asked) ? asked : editions.find((e) => e.current)?.id;
   return (
     <Layout p={p} title={c.title}>
       <p safe>{c.intro}</p>

@@ -91,6 +91,10 @@ describe('the edition picker of the public catalogue', () => {
     expect(res.text).toContain('<td data-label="材料名称">超纯氨</td>');
     const byDefault = await new PageClient(own.url).get('/catalogue');
     expect(byDefault.text).toContain('氮化镓单晶衬底');
+    // an edition named in capitals is the same edition, searched and selected
+    const upper = await new PageClient(own.url).get(`/catalogue?edition=${old.toUpperCase()}&q=${encodeURIComponent('氨')}`);
+    expect(options(upper.text).find((o) => o.selected)?.id).toBe(old);
+    expect(upper.text).toContain('<td data-label="材料名称">超纯氨</td>');
   });
 
   it('names the editions in English too', async () => {
