@@ -96,6 +96,8 @@ function missing(issue: Extract<Issue, { code: 'invalid_type' }>): boolean {
 
 const list = (values: readonly unknown[], sep: string) => values.map((v) => (typeof v === 'string' ? v : String(v))).join(sep);
 
+const KEYS_NAMED = 20;
+
 /** Plain words for an issue by its code; null where there are none better than the issue's own. */
 export function issueWords(issue: Issue): Words | null {
   switch (issue.code) {
@@ -114,8 +116,15 @@ export function issueWords(issue: Issue): Words | null {
         : { en: `must be one of ${list(issue.values, ', ')}`, zh: `请从可选的项中选择（${list(issue.values, '、')}）` };
     case 'not_multiple_of':
       return { en: `must be a multiple of ${bound(issue.divisor)}`, zh: `应为 ${bound(issue.divisor)} 的整数倍` };
-    case 'unrecognized_keys':
-      return { en: `unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}`, zh: `不认识的字段：${issue.keys.join('、')}` };
+    case 'unrecognized_keys': {
+      // the first few by name: a body of thousands of stray keys is not echoed back whole
+      const named = issue.keys.slice(0, KEYS_NAMED).map((k) => k.slice(0, 100));
+      const more = issue.keys.length - named.length;
+      return {
+        en: `unknown field${issue.keys.length > 1 ? 's' : ''}: ${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}`,
+        zh: `不认识的字段：${named.join('、')}${more > 0 ? ` 等 ${issue.keys.length} 个` : ''}`,
+      };
+    }
     case 'invalid_union':
       return { en: 'matches none of the accepted forms', zh: '不符合任何一种可接受的格式' };
     case 'invalid_key':

@@ -74,7 +74,10 @@ export function errorHandler(log: Logger) {
     const bodyType = (err as { type?: string }).type;
     if (bodyType === 'entity.parse.failed') {
       const message = (err as Error).message;
-      return sendProblem(req, res, 400, BODY_REFUSALS.some((words) => message.startsWith(words)) ? message : 'the request body is not valid JSON');
+      if (BODY_REFUSALS.some((words) => message.startsWith(words))) return sendProblem(req, res, 400, message);
+      // the parser's stack ends before the text does: valid JSON, nested deeper than any request of this API
+      if (/call stack/i.test(message)) return sendProblem(req, res, 400, 'the request body is nested too deeply');
+      return sendProblem(req, res, 400, 'the request body is not valid JSON');
     }
     if (bodyType === 'entity.too.large') return sendProblem(req, res, 413, 'the request body is too large');
     if (typeof status === 'number' && status >= 400 && status < 500) return sendProblem(req, res, status, titles[status] ?? 'bad request');

@@ -54,6 +54,10 @@ describe('HTTP basics', () => {
     const res = await t.api.request('POST', '/auth/login', { raw: '{"email": ', headers: { 'content-type': 'application/json' } });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ status: 400, detail: 'the request body is not valid JSON' });
+    // valid JSON nested deeper than the parser's stack is said to be that, not invalid
+    const deep = await t.api.request('POST', '/auth/login', { raw: `${'['.repeat(20_000)}${']'.repeat(20_000)}`, headers: { 'content-type': 'application/json' } });
+    expect(deep.status).toBe(400);
+    expect(deep.body).toMatchObject({ status: 400, detail: 'the request body is nested too deeply' });
   });
 
   it('refuses a body that names a key twice in one object, wherever it is, whatever its escapes', async () => {

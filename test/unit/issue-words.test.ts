@@ -44,6 +44,11 @@ describe('the words of a validation issue', () => {
     expect(one(z.uuid(), 'u')).toMatchObject({ message: 'not a valid id', messageZh: '编号无效' });
     expect(one(z.enum(['holiday', 'workday']), 'x')).toMatchObject({ message: 'must be one of holiday, workday', messageZh: '请从可选的项中选择（holiday、workday）' });
     expect(refusal(z.strictObject({}), { a: 1, b: 2 })).toEqual([{ path: '', message: 'unknown fields: a, b', messageZh: '不认识的字段：a、b' }]);
+    // thousands of stray keys: the first twenty by name, the rest counted
+    const many = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, 1]));
+    const [flood] = refusal(z.strictObject({}), many);
+    expect(flood?.message).toBe(`unknown fields: ${Array.from({ length: 20 }, (_, i) => `k${i}`).join(', ')} and 4980 more`);
+    expect(flood?.messageZh).toMatch(/^不认识的字段：k0、k1、.*k19 等 5000 个$/);
   });
 
   it("keep a schema's own English, with Chinese by the issue's code or the refinement's own", () => {
