@@ -197,10 +197,20 @@ function ApplicationForm({ p, view, values, errors, choices, picker }: { p: Page
   const roundOptions = rounds.map((r) => ({ value: r.id, label: `${r.name}（${r.year}） · ${now < r.closesAt ? a.roundCloses(instant(r.closesAt, p.locale)) : a.roundClosed}` }));
   const insurerOptions = choices.insurers.map((i) => ({ value: i.id, label: i.name }));
   const entryErrors = errorsAt(errors, 'catalogueEntryId');
+  // no round takes applications now: nothing could be filed, so no form to fill in
+  if (!view && rounds.length === 0) {
+    return (
+      <Layout p={p} title={a.newTitle}>
+        <p class="empty" role="status" safe>{a.noRounds}</p>
+        <p>
+          <a href="/cases" safe>{p.t.dashboard.openCases}</a>
+        </p>
+      </Layout>
+    );
+  }
   return (
     <Layout p={p} title={view ? a.editTitle(view.number) : a.newTitle}>
       <p safe>{a.intro}</p>
-      {rounds.length === 0 ? <p class="empty" safe>{a.noRounds}</p> : ''}
       <form method="post" action={action} class="application" novalidate>
         <CsrfField p={p} />
         {view ? <input type="hidden" name="version" value={String(view.version)} /> : ''}

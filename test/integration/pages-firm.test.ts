@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { cases, documents, enterpriseRegistrations, users } from '../../db/schema';
+import { cases, documents, enterpriseRegistrations, rounds, users } from '../../db/schema';
 import { makeRound, randomUscc } from '../../seeds/factories';
 import { hashLinkToken } from '../../server/auth/emailed-link';
 import { pdfBytes } from '../fixtures/documents/files';
@@ -338,5 +338,20 @@ describe('the rounds a new application is offered', () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain(`${w.round.name}（2026） · 截止 2027年12月31日 23:59`);
     expect(page.text).not.toContain(closed.name);
+  });
+});
+
+describe('a new application with no round taking applications', () => {
+  const own = useTestApp({ ownDatabase: true });
+
+  it('says so, and offers no form to fill in for nothing', async () => {
+    // the world's one round closes before the clock
+    await own.t.app.db.update(rounds).set({ closesAt: new Date(own.t.app.clock.now().getTime() - 60_000) }).where(eq(rounds.id, own.w.round.id));
+    const b = new PageClient(own.t.url);
+    await b.signIn(own.w.people.firm.email);
+    const page = await b.get('/cases/new');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('目前没有正在受理的申报批次，暂不能新建申请。');
+    expect(page.text).not.toContain('<form method="post" action="/cases/new"');
   });
 });
