@@ -192,7 +192,7 @@ describe('inbox page', () => {
     const id = await w.createCase();
     const home = await (await signedIn(w.people.firm.email)).get('/');
     const row = home.text.slice(home.text.indexOf(`href="/cases/${id}"`));
-    expect(row.slice(0, row.indexOf('</tr>'))).toMatch(/2027年12月31日.*批次截止受理/s);
+    expect(row.slice(0, row.indexOf('</tr>'))).toMatch(/2027年12月31日 23:59.*批次截止受理/s);
     expect(row.slice(0, row.indexOf('</tr>'))).not.toContain('无时限');
   });
 
