@@ -27,7 +27,18 @@ export function Timeline({ p, items, names = new Map() }: { p: PageCtx; items: H
         <ol class="timeline">
           {[...items].reverse().map((h) => (
             <li>
-              <strong safe>{what(h.eventType)}</strong> <StateBadge p={p} state={h.stateAfter} />
+              {/* the step it took, from where to where: a city's approval reads 市级初审 → 省级复审 */}
+              <strong safe>{what(h.eventType)}</strong>{' '}
+              {h.stateBefore && h.stateBefore !== h.stateAfter && h.stateBefore !== 'new' ? (
+                <>
+                  <StateBadge p={p} state={h.stateBefore} />
+                  <span aria-hidden="true"> → </span>
+                  <span class="visually-hidden" safe>{` ${c.to} `}</span>
+                </>
+              ) : (
+                ''
+              )}
+              <StateBadge p={p} state={h.stateAfter} />
               <br />
               <span class="muted" safe>{`${instant(h.at, p.locale)} · ${c.by(actorLabel(who(h.actorRole), h.actorId ? names.get(h.actorId) : undefined))}`}</span>
               {saidIn((h.payload ?? {}) as Record<string, unknown>).map((s) => (

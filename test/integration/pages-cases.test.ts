@@ -325,6 +325,16 @@ describe('case page', () => {
     expect(firm).not.toContain('市级审核员王五');
   });
 
+  it('shows each step of the history from the state it left to the one it reached', async () => {
+    const id = await w.caseIn('provincial');
+    const page = (await (await signedIn(w.people.provincial.email)).get(`/cases/${id}`)).text;
+    const timeline = page.slice(page.indexOf('id="timeline"'));
+    // the city's approval: from its review to the province's, not the province's review alone
+    expect(timeline).toMatch(/<strong>审核通过<\/strong> <span class="badge state-municipal">市级初审<\/span><span aria-hidden="true"> → <\/span><span class="visually-hidden"> 变为 <\/span><span class="badge state-provincial">省级复审<\/span>/);
+    // a step that left the state as it was (an upload, the insurer's check) shows where it stands
+    expect(timeline).not.toMatch(/state-municipal">市级初审<\/span><span aria-hidden="true"> → <\/span><span class="visually-hidden"> 变为 <\/span><span class="badge state-municipal">/);
+  });
+
   it("puts the API's reason next to an empty reason field, and changes nothing", async () => {
     const id = await w.caseIn('municipal');
     const b = await signedIn(w.people.municipal.email);
