@@ -66,6 +66,11 @@ describe('bad input anywhere', () => {
     const keyed = await t.api.request('POST', `/cases/${id}/events`, { token, raw: '{"type":"WITHDRAW","x":{"k\\u0000":1}}', headers: { 'content-type': 'application/json' } });
     expect(keyed.status).toBe(400);
     expect(JSON.stringify(keyed.body)).toContain('at \\"x.k\\\\u0000\\"');
+    // a path hundreds of levels deep is named by its first 200 characters, not spelled out whole
+    const deep = await t.api.request<{ detail: string }>('POST', `/cases/${id}/events`, { token, raw: `{"type":"WITHDRAW","x":${'{"level":'.repeat(500)}"\\u0000"${'}'.repeat(500)}}`, headers: { 'content-type': 'application/json' } });
+    expect(deep.status).toBe(400);
+    const named = /at "([^"]*)"/.exec(deep.body.detail)?.[1] ?? '';
+    expect(named).toBe(`x${'.level'.repeat(500)}`.slice(0, 200));
     expect((await t.api.get<{ state: string }>(`/cases/${id}`, token)).body.state).toBe('municipal');
   });
 

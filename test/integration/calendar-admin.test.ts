@@ -295,6 +295,16 @@ describe('a year whose schedule is not loaded', () => {
     expect((await t.api.get<YearAnswer>('/admin/calendar/2027', w.tokens.admin)).body).toMatchObject({ provisional: false, statutoryDays: [] });
   });
 
+  it('answers for the last year it takes, beyond the lunar tables, without statutory days rather than failing', async () => {
+    const res = await t.api.get<YearAnswer>('/admin/calendar/2100', w.tokens.admin);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ year: 2100, published: false, days: [], provisional: true, statutoryDays: [] });
+    // the last year the tables cover still lists its festivals
+    const last = await t.api.get<YearAnswer>('/admin/calendar/2099', w.tokens.admin);
+    expect(last.status).toBe(200);
+    expect(last.body.statutoryDays.map((d) => d.name)).toContain('春节');
+  });
+
   it('documents provisional and statutoryDays in the OpenAPI schema of the answer', async () => {
     const doc = await t.api.get<{ components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> } }>('/openapi.json');
     const schema = doc.body.components.schemas.CalendarYearSchedule;

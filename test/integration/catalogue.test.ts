@@ -454,4 +454,14 @@ describe('an edition published ahead of its effective date', () => {
     expect((await own.t.api.get(`/catalogue/entries?edition=${draft}`)).status).toBe(404);
     expect((await own.t.api.get(`/catalogue/entries?edition=${draft}`, own.w.tokens.firm)).status).toBe(404);
   });
+
+  it('names, for each superseded edition, the edition published next after it, not the latest', async () => {
+    const latest = (await makeEdition(own.t.app.db, [{ name: '二〇二八年版新增材料' }], { status: 'draft', year: 2028, effectiveOn: '2028-09-05', docNumber: docNumber() })).edition.id;
+    expect((await own.t.api.post(`/catalogue/editions/${latest}/publish`, {}, own.w.tokens.admin)).status).toBe(200);
+    expect((await listed()).map((r) => [r.id, r.status, r.current, r.supersededBy])).toEqual([
+      [latest, 'published', false, null],
+      [next, 'superseded', true, latest],
+      [old, 'superseded', false, next],
+    ]);
+  });
 });

@@ -102,6 +102,12 @@ describe('declining an assignment', () => {
     const accepted = await c.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf((await c.get(`/cases/${id}`)).text), type: 'ACCEPT_ASSIGNMENT' });
     expect(accepted.headers.get('location')).toBe(`/cases/${id}?done=ACCEPT_ASSIGNMENT`);
   });
+
+  it('says on the inbox that a step took the case out of sight, and nothing for a word it does not know', async () => {
+    const b = await signedIn(w.people.provincial.email);
+    expect((await b.get('/inbox?done=left')).text).toContain('<p role="status" class="done">已办理。此申请已不在您的查看范围内。</p>');
+    expect((await b.get('/inbox?done=elsewhere')).text).not.toContain('class="done"');
+  });
 });
 
 describe('the score form', () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { fireTimer, sweepDue } from '../../server/engine/timers';
-import { makeUser } from '../../seeds/factories';
+import { makeUser, randomUscc } from '../../seeds/factories';
 import { runOutExpertClock } from '../support/clock-rows';
 import { SettableClock } from '../../server/clock';
 import { useTestApp } from '../support/use-app';
 import { and, eq } from 'drizzle-orm';
-import { clocks, rounds, timers } from '../../db/schema';
+import { clocks, enterprises, rounds, timers } from '../../db/schema';
 import { PASSING_SCORES } from '../support/world';
 import { shanghaiDate } from '../../server/calendar/workdays';
 
@@ -361,5 +361,41 @@ describe("finance's disbursement batches in the inbox", () => {
       cursor = page.nextCursor;
     } while (cursor);
     expect(seen).toEqual(all.map(key));
+  });
+
+  it('pages one task at a time through several batches, the dated one first, each batch once', async () => {
+    // two batches to approve (no deadline) and one to pay (its payment clock): more than one page of each source
+    const submitter = await third();
+    const toApprove = [await submittedBatch(submitter), await submittedBatch(submitter)];
+    const paying = await submittedBatch();
+    await batchEvent(paying.id, { type: 'APPROVE' }, w.tokens.finance2);
+    const key = (i: BatchTask) => i.batchId ?? i.caseId ?? '';
+    const all = ((await inbox(w.tokens.finance2, '?limit=100')).items as unknown as BatchTask[]).map(key);
+    for (const b of toApprove) expect(all.indexOf(paying.id)).toBeLessThan(all.indexOf(b.id));
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: BatchTask[]; nextCursor: string | null } = (await t.api.get<{ items: BatchTask[]; nextCursor: string | null }>(`/tasks?limit=1${cursor ? `&cursor=${cursor}` : ''}`, w.tokens.finance2)).body;
+      seen.push(...page.items.map(key));
+      expect(seen.length).toBeLessThanOrEqual(all.length);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(all);
+  });
+
+  it("leaves a batch out of the inbox of a finance user related to a firm it pays through the firm's own affiliations", async () => {
+    // the firm declares a related company; a finance user tied to that company is related to the firm (SPEC §2)
+    const company = randomUscc();
+    await t.app.db.update(enterprises).set({ affiliations: [company] }).where(eq(enterprises.id, w.firm.id));
+    const related = await makeUser(t.app.db, { roles: ['finance'], affiliations: [company] });
+    const relatedToken = await t.api.login(related.email);
+    const batch = await submittedBatch();
+    expect((await t.api.post(`/disbursements/${batch.id}/events`, { type: 'APPROVE' }, relatedToken)).status).toBe(403);
+    expect((await batchTasks(relatedToken)).map((i) => i.batchId)).not.toContain(batch.id);
+    // approved by another, its payments are not theirs to record either
+    await batchEvent(batch.id, { type: 'APPROVE' }, w.tokens.finance2);
+    expect((await batchTasks(relatedToken)).map((i) => i.batchId)).not.toContain(batch.id);
+    expect((await batchTasks(w.tokens.finance2)).map((i) => i.batchId)).toContain(batch.id);
   });
 });

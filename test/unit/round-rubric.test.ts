@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { roundProblems, type RoundDraft } from '../../server/rounds/rules';
 import { ROUND_DEFAULTS } from '../../server/rounds/columns';
-import type { Rubric } from '../../db/schema/rounds';
+import { MAX_RUBRIC_CRITERIA, type Rubric } from '../../db/schema/rounds';
+import { rubricSchema } from '../../server/rounds/schema';
+import { eventBodySchema } from '../../server/cases/body';
 
 // A round's pass mark must be reachable (server/rounds/rules.ts): judged as exactly as the experts'
 // scores are (workflows/case/scoring.ts), so that a mark equal to the best score is not refused.
@@ -37,5 +39,20 @@ describe('the pass mark of a rubric', () => {
     ];
     const [problem] = roundProblems(draft({ criteria, passMark: 1 }));
     expect(problem).toMatchObject({ path: 'rubric.passMark', message: 'passMark 1 is above the best possible score 0.9', messageZh: '及格分 1 高于满分 0.9' });
+  });
+});
+
+describe('the criteria a score may name', () => {
+  const scores = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`c${i}`, 1]));
+  const rubricOf = (n: number) => ({ criteria: Array.from({ length: n }, (_, i) => ({ key: `c${i}`, label: `C${i}`, maxPoints: 1, weight: 1 })), passMark: 1 });
+
+  it('are as many as the largest rubric a round may have, and no more', () => {
+    expect(rubricSchema.safeParse(rubricOf(MAX_RUBRIC_CRITERIA)).success).toBe(true);
+    expect(rubricSchema.safeParse(rubricOf(MAX_RUBRIC_CRITERIA + 1)).success).toBe(false);
+    // an expert on a round with the largest rubric can score every criterion of it
+    expect(eventBodySchema.safeParse({ type: 'SCORE', scores: scores(MAX_RUBRIC_CRITERIA), opinion: '好' }).success).toBe(true);
+    const over = eventBodySchema.safeParse({ type: 'SCORE', scores: scores(MAX_RUBRIC_CRITERIA + 1), opinion: '好' });
+    expect(over.success).toBe(false);
+    expect(over.error?.issues.map((i) => i.message)).toEqual([`a rubric has at most ${MAX_RUBRIC_CRITERIA} criteria`]);
   });
 });
