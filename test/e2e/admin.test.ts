@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleErrors, descriptionOf, expectAccessible, fitsWidth, openPage, signIn, useBrowser } from '../support/browser';
 import { startSmtpSink, type SmtpSink } from '../support/smtp';
 import { makeEdition } from '../../seeds/factories';
+import { eq } from 'drizzle-orm';
+import { catalogueEditions } from '../../db/schema';
 
 // The administrator's journey through the pages: a staff member invited (a mistyped address
 // first) who sets a password from the emailed link and signs in; a round opened; a catalogue
@@ -137,11 +139,17 @@ describe('the administrator, in a browser', { timeout: 300_000 }, () => {
     await page.getByLabel('目录文件（CSV 或 XLSX，不超过 10 MB）').setInputFiles({ name: 'small.csv', mimeType: 'text/csv', buffer: fixed });
     await page.getByRole('button', { name: '导入为草稿' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('已导入为草稿');
+    // the open round keeps the edition this one supersedes: the administrator confirms they know
+    await page.getByRole('button', { name: '发布此版本' }).click();
+    await expect.poll(() => page.getByText('请勾选确认：上述批次继续使用原版本。').count()).toBeGreaterThan(0);
+    await page.getByLabel('我已知悉：上述批次继续使用原版本').check();
     await page.getByRole('button', { name: '发布此版本' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('已发布');
     await expectAccessible(page, 'admin-catalogue-edition');
+    // not in force before its effective date, the new edition is searched when named
+    const [published] = await t.app.db.select({ id: catalogueEditions.id }).from(catalogueEditions).where(eq(catalogueEditions.docNumber, '浙经信材料〔2027〕1号'));
     const visitor = await openPage(browser, t.url);
-    await visitor.goto('/catalogue?q=正畸模型树脂');
+    await visitor.goto(`/catalogue?edition=${published?.id ?? ''}&q=正畸模型树脂`);
     await expect.poll(() => visitor.getByRole('cell', { name: '正畸模型树脂' }).count()).toBe(1);
     await visitor.close();
 
