@@ -6,13 +6,15 @@ import { afterCursor, cursorTime, encodeCursor, UUID } from '../domain/keyset';
 import { badRequest } from '../errors';
 import { formatYuan } from '../domain/money';
 import { visibleCases } from './visibility';
+import { PRIMARY_STATES } from '../../workflows/case/chart';
 
 // the insurance region runs beside the review (SPEC §4): a case is approved when both are done
 export const INSURANCE_STATES = ['pendingVerification', 'mismatch', 'verified'] as const;
 const insuranceState = sql<(typeof INSURANCE_STATES)[number] | null>`${cases.snapshot}->'value'->'inReview'->>'insurance'`;
 
 export const listQuerySchema = z.strictObject({
-  state: z.string().max(40).optional(),
+  // a state no case can be in matches nothing: said rather than answered with an empty list
+  state: z.enum(PRIMARY_STATES as [string, ...string[]]).optional().meta({ description: 'a state of the chart (draft, municipal, …, paid): the states a case is listed by' }),
   insurance: z.enum(INSURANCE_STATES).optional().meta({ description: "the insurance region's state, for cases in review" }),
   roundId: z.uuid().optional(),
   city: z.string().regex(/^\d{6}$/, 'a GB/T 2260 city code, e.g. 330100').optional(),

@@ -286,6 +286,12 @@ describe('GET /cases', () => {
     expect(await ids('state=draft')).toEqual([elsewhere, draft]);
     expect(await ids(`roundId=${round.id}`)).toEqual([elsewhere]);
     expect(await ids(`roundId=${w.round.id}&state=draft`)).toEqual([draft]);
+    // a state no case can be in is refused, naming the field, not answered with an empty list
+    for (const state of ['nonsense', 'inReview', 'DRAFT']) {
+      const refused = await list(`state=${state}`, firm.token);
+      expect(refused.status, state).toBe(400);
+      expect(JSON.stringify(refused.body), state).toContain('query.state');
+    }
   });
 
   it('filters by city for provincial reviewers and shows municipal reviewers only their city’s submitted cases', async () => {
