@@ -26,6 +26,8 @@ describe('the public notice pages', () => {
     expect(page.text).toContain('公示中');
     expect(page.text).toContain('低缺陷高平坦度大尺寸半导体硅晶圆');
     expect(page.text).toContain('<h2 id="objection">提出异议</h2>');
+    // the last day counts whole, to midnight Beijing time
+    expect(page.text).toMatch(/请于 \d{4}年\d{1,2}月\d{1,2}日（含当日，北京时间 24 时前）提出。/);
     for (const secret of [w.people.firm.email, w.firm.contactPhone, w.firm.bankAccount].filter((s): s is string => Boolean(s))) expect(page.text).not.toContain(secret);
   });
 

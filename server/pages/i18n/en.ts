@@ -159,7 +159,7 @@ export const en: Messages = {
     underObjection: 'objection being examined',
     ended: 'The notice period has ended; objections are no longer taken.',
     objectTitle: 'File an objection',
-    objectIntro: (until: string) => `File it by ${until}. If you leave an email address, you will be told the outcome.`,
+    objectIntro: (until: string) => `File it by the end of ${until}, Beijing time. If you leave an email address, you will be told the outcome.`,
     caseToObject: 'Application objected to',
     name: 'Your name or organisation',
     contact: 'Contact (optional)',

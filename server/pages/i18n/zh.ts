@@ -162,7 +162,7 @@ export const zh = {
     underObjection: '异议核查中',
     ended: '公示期已满，不再受理异议。',
     objectTitle: '提出异议',
-    objectIntro: (until: string) => `请在 ${until} 前提出。留下邮箱的，处理结果将通过邮件告知。`,
+    objectIntro: (until: string) => `请于 ${until}（含当日，北京时间 24 时前）提出。留下邮箱的，处理结果将通过邮件告知。`,
     caseToObject: '异议的申请',
     name: '姓名或单位名称',
     contact: '联系方式（选填）',
