@@ -177,9 +177,16 @@ export function Documents({ p, docs }: { p: PageCtx; docs: DocumentList }) {
   );
 }
 
-export function Clocks({ p, view }: { p: PageCtx; view: CaseView }) {
+/** `names`: the people the reader may know by name (the experts, to the provincial reviewer), for the deadlines that are one person's own. */
+export function Clocks({ p, view, names = new Map() }: { p: PageCtx; view: CaseView; names?: ReadonlyMap<string, string> }) {
   const c = p.t.casePage;
-  const label = (kind: string) => (kind in caseClocks ? caseClocks[kind as keyof typeof caseClocks].label[p.locale] : kind);
+  const kindOf = (kind: string) => (kind in caseClocks ? caseClocks[kind as keyof typeof caseClocks].label[p.locale] : kind);
+  // an expert's own deadline says whose it is, to whom the case shows it: the expert themself, the provincial reviewer
+  const whose = (id: string | null) => (id === null ? null : id === p.user?.id ? c.yours : (names.get(id) ?? null));
+  const label = (kind: string, assigneeId: string | null = null) => {
+    const who = whose(assigneeId);
+    return who ? `${kindOf(kind)}${p.locale === 'zh' ? `（${who}）` : ` (${who})`}` : kindOf(kind);
+  };
   return (
     <section aria-labelledby="clocks">
       <h2 id="clocks" safe>{c.clocks}</h2>
@@ -189,7 +196,7 @@ export function Clocks({ p, view }: { p: PageCtx; view: CaseView }) {
         <ul>
           {view.clocks.map((k) => (
             <li>
-              <strong safe>{label(k.kind)}</strong>
+              <strong safe>{label(k.kind, k.assigneeId)}</strong>
               <span safe>{` · ${c.dueOn} ${date(k.dueOn, p.locale)}${k.provisional ? ` (${c.provisional})` : ''} · `}</span>
               <span safe>{k.status === 'paused' ? c.paused(k.remainingWorkingDays) : c.running}</span>
               {k.overdue || k.status === 'expired' ? (

@@ -81,6 +81,25 @@ describe('the expert assignment form', () => {
   });
 });
 
+describe("the experts' own deadlines", () => {
+  it('say whose they are to the provincial reviewer and to the expert, and to nobody else', async () => {
+    const { id, panel } = await assignedPanel();
+    const [first, second] = panel;
+    if (!first || !second) throw new Error('no experts');
+    const clocksOf = async (email: string) => {
+      const text = (await (await signedIn(email)).get(`/cases/${id}`)).text;
+      return text.slice(text.indexOf('id="clocks"'), text.indexOf('</section>', text.indexOf('id="clocks"')));
+    };
+    const provincial = await clocksOf(w.people.provincial.email);
+    for (const e of panel) expect(provincial).toContain(`<strong>专家评审（${e.user.name}）</strong>`);
+    const own = await clocksOf(first.user.email);
+    expect(own).toContain('<strong>专家评审（本人）</strong>');
+    expect(own).not.toContain(second.user.name);
+    const firm = await clocksOf(w.people.firm.email);
+    for (const e of panel) expect(firm).not.toContain(e.user.name);
+  });
+});
+
 describe('declining an assignment', () => {
   it('takes the expert to their inbox with word of it, not to a case page they no longer see', async () => {
     const { id, panel } = await assignedPanel();

@@ -242,6 +242,7 @@ export const en: Messages = {
     paused: (days) => (days === null ? 'Paused' : `Paused, ${days} working days left`),
     running: 'Running',
     timeline: 'History',
+    yours: 'yours',
     to: 'to',
     noHistory: 'Nothing has happened yet.',
     by: (who) => `by ${who}`,

@@ -246,6 +246,7 @@ export const zh = {
     paused: (days: number | null) => (days === null ? '已暂停' : `已暂停，剩余 ${days} 个工作日`),
     running: '计时中',
     timeline: '办理记录',
+    yours: '本人',
     to: '变为',
     noHistory: '尚无办理记录。',
     by: (who: string) => `操作人：${who}`,
