@@ -185,7 +185,8 @@ function AssignForm({ p, view, data, attempt }: { p: PageCtx; view: CaseView; da
   const names = new Map((data.experts ?? []).map((e) => [e.id, e.name]));
   const listErrors = errorsAt(errors, 'expertIds');
   const title = replacing ? r.replaceTitle : r.assignTitle;
-  const quorum = data.quorum ? (p.locale === 'zh' ? `（至少 ${data.quorum} 位）` : ` (at least ${data.quorum})`) : '';
+  // the panel's size is asked of a first assignment; a replacement or an addition is one expert or a few
+  const quorum = data.quorum && !replacing ? (p.locale === 'zh' ? `（至少 ${data.quorum} 位）` : ` (at least ${data.quorum})`) : '';
   const fields = ['expertIds', 'replaces', ...candidates.map((e) => `expertIds.${e.id}`)];
   const query = new URL(p.url, 'http://page').searchParams.get('expert') ?? '';
   return (

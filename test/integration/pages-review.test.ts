@@ -41,7 +41,10 @@ describe('the expert assignment form', () => {
     const id = await w.caseIn('expert');
     const [conflicted] = await w.makeExperts(1, { name: '赵关联', organisationUscc: w.firm.uscc });
     const reviewer = await signedIn(w.people.provincial.email);
-    expect((await reviewer.get(`/cases/${id}`)).text).toContain('<h3 id="d-ASSIGN_EXPERTS">指派评审专家</h3>');
+    const first = (await reviewer.get(`/cases/${id}`)).text;
+    expect(first).toContain('<h3 id="d-ASSIGN_EXPERTS">指派评审专家</h3>');
+    // a first assignment asks for the panel's size
+    expect(first).toMatch(/请选择评审专家（至少 \d+ 位）/);
     // the pool of experts is long: the reviewer finds one by name, the search kept in its field
     const page = await reviewer.get(`/cases/${id}?expert=${encodeURIComponent(conflicted?.user.email ?? '')}`);
     expect(page.status).toBe(200);
@@ -114,6 +117,10 @@ describe('declining an assignment', () => {
     expect(inbox.status).toBe(200);
     expect(inbox.text).toContain('已谢绝该评审任务，省级审核人员将另行指派专家。');
     expect(inbox.text).not.toContain(`href="/cases/${id}"`);
+    // the provincial reviewer replaces one expert: not asked for a whole panel again
+    const replace = (await (await signedIn(w.people.provincial.email)).get(`/cases/${id}`)).text;
+    expect(replace).toContain('<h3 id="d-ASSIGN_EXPERTS">替换或增补评审专家</h3>');
+    expect(replace).not.toMatch(/请选择评审专家（至少/);
     // one who still sees the case after a step goes back to it
     const other = panel[1];
     if (!other) throw new Error('no expert');
