@@ -50,16 +50,23 @@ export async function expertCandidates(tx: Tx, row: CaseRow, payload: PayloadOf<
   };
 }
 
-/** The USCCs an expert must have nothing to do with on this case: the firm's, its affiliates', the user unit's. */
-export async function relatedTo(db: DbOrTx, row: CaseRow): Promise<ReadonlySet<string>> {
-  const [firm] = await db.select({ uscc: enterprises.uscc, affiliations: enterprises.affiliations }).from(enterprises).where(eq(enterprises.id, row.enterpriseId));
+/** The parties an expert must have nothing to do with on this case, by USCC: the firm, its affiliates, the user unit — each named in both languages. */
+export async function relatedTo(db: DbOrTx, row: CaseRow): Promise<ReadonlyMap<string, { en: string; zh: string }>> {
+  const [firm] = await db.select({ name: enterprises.name, uscc: enterprises.uscc, affiliations: enterprises.affiliations }).from(enterprises).where(eq(enterprises.id, row.enterpriseId));
   if (!firm) throw new Error(`case ${row.id} points at a missing firm`);
-  return new Set([firm.uscc, row.userUnit.uscc ?? '', ...firm.affiliations].filter((u) => u !== ''));
+  const parties = new Map<string, { en: string; zh: string }>();
+  // the firm and the user unit by name; an affiliate is known to the case by its code alone
+  for (const uscc of firm.affiliations) parties.set(uscc, { en: `an affiliate of the applicant (${uscc})`, zh: `申报企业的关联企业（${uscc}）` });
+  const unit = row.userUnit;
+  if (unit.uscc) parties.set(unit.uscc, { en: `the user unit ${unit.name ?? ''} (${unit.uscc})`.replace('  ', ' '), zh: `用户单位 ${unit.name ?? ''}（${unit.uscc}）` });
+  parties.set(firm.uscc, { en: `the applicant ${firm.name} (${firm.uscc})`, zh: `申报企业 ${firm.name}（${firm.uscc}）` });
+  return parties;
 }
 
-/** The conflict of interest the system sees (SPEC §2: the expert's organisation or an affiliation), in both languages, or null. */
-export function conflictOf(expert: { affiliations: readonly string[]; organisationUscc: string | null }, related: ReadonlySet<string>): string | null {
-  if (expert.organisationUscc && related.has(expert.organisationUscc)) return `works for ${expert.organisationUscc} (任职于 ${expert.organisationUscc})`;
-  const hit = expert.affiliations.find((u) => related.has(u));
-  return hit ? `affiliated with ${hit} (与 ${hit} 存在关联)` : null;
+/** The conflict of interest the system sees (SPEC §2: the expert's organisation or an affiliation), in both languages — "works for X (任职于 X)" — or null. */
+export function conflictOf(expert: { affiliations: readonly string[]; organisationUscc: string | null }, related: ReadonlyMap<string, { en: string; zh: string }>): string | null {
+  const employer = expert.organisationUscc ? related.get(expert.organisationUscc) : undefined;
+  if (employer) return `works for ${employer.en} (任职于${employer.zh})`;
+  const hit = expert.affiliations.map((u) => related.get(u)).find((p) => p !== undefined);
+  return hit ? `affiliated with ${hit.en} (与${hit.zh}存在关联)` : null;
 }

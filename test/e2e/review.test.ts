@@ -24,7 +24,7 @@ describe('the expert review, the notice and its objection, in a browser', { time
     await expect.poll(() => assign.count()).toBe(1);
     const marked = assign.getByRole('checkbox', { name: '赵关联 · 申报企业本身' });
     expect(await marked.getAttribute('aria-describedby')).toBeTruthy();
-    await expect.poll(() => assign.getByText(`利益冲突：任职于 ${w.firm.uscc}`).count()).toBe(1);
+    await expect.poll(() => assign.getByText(`利益冲突：任职于申报企业 ${w.firm.name}（${w.firm.uscc}）`).count()).toBe(1);
     await expectAccessible(provincial, 'review-assign-experts');
     // naming only one expert is refused: the quorum is three
     await assign.getByRole('checkbox', { name: '周立新 · 浙江大学材料科学与工程学院' }).check();

@@ -292,9 +292,11 @@ describe('GET /experts', () => {
     expect(Object.keys(byId).sort()).toEqual([clean.user.id, conflicted.user.id, employee.user.id, user.user.id].sort());
     // the user unit, the firm's customer, counts as much as the firm
     expect(byId[user.user.id]).toContain(unitUscc);
+    // each party named as what it is to the case, in both languages
+    expect(byId[user.user.id]).toMatch(new RegExp(`^affiliated with the user unit .+ \\(${unitUscc}\\) \\(与用户单位 .+（${unitUscc}）存在关联\\)$`));
     expect(byId[clean.user.id]).toBeNull();
     expect(byId[conflicted.user.id]).toContain(w.firm.uscc);
-    expect(byId[employee.user.id]).toMatch(/^works for/);
+    expect(byId[employee.user.id]).toBe(`works for the applicant ${w.firm.name} (${w.firm.uscc}) (任职于申报企业 ${w.firm.name}（${w.firm.uscc}）)`);
     expect(res.body.items.map((e) => e.id)).not.toContain(staff.id);
     const found = await t.api.get<{ items: { id: string }[] }>(`/experts?q=${encodeURIComponent(clean.user.email)}`, w.tokens.provincial);
     expect(found.body.items.map((e) => e.id)).toEqual([clean.user.id]);

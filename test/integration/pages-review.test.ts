@@ -51,7 +51,8 @@ describe('the expert assignment form', () => {
     expect(page.text).toContain(`name="expert" value="${conflicted?.user.email}"`);
     expect(page.text).toContain('<h3 id="d-ASSIGN_EXPERTS">指派评审专家</h3>');
     expect(page.text).toContain(`value="${conflicted?.user.id}"`);
-    expect(page.text).toContain(`利益冲突：任职于 ${w.firm.uscc}`);
+    // the party is named, not its code alone
+    expect(page.text).toContain(`利益冲突：任职于申报企业 ${w.firm.name}（${w.firm.uscc}）`);
   });
 
   it('refuses the firm, the municipal reviewer, the insurer and finance, and assigns nothing', async () => {
