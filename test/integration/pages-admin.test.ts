@@ -76,6 +76,22 @@ describe('the administrator pages', () => {
     expect(page.text).not.toContain('name="roles" value="firm"');
   });
 
+  it("say in the list where each account belongs: a reviewer's city, an insurer's company, an expert's organisation", async () => {
+    const admin = await signedIn(w.people.admin.email);
+    const rowOf = async (email: string) => {
+      const text = (await admin.get(`/admin/users?q=${encodeURIComponent(email)}`)).text;
+      const at = text.indexOf(`<td data-label="邮箱">${email}</td>`);
+      expect(at).toBeGreaterThan(0);
+      return text.slice(at, text.indexOf('</tr>', at));
+    };
+    expect(await rowOf(w.people.municipal.email)).toContain('<td data-label="所属地区或单位">杭州市</td>');
+    const [insurer] = await t.app.db.select().from(insurers).where(eq(insurers.id, w.insurer.id));
+    expect(await rowOf(w.people.insurer.email)).toContain(`<td data-label="所属地区或单位">${insurer?.name}</td>`);
+    const [expert] = await w.makeExperts(1, { organisationName: '浙江省新材料研究院' });
+    expect(await rowOf(expert?.user.email ?? '')).toContain('<td data-label="所属地区或单位">浙江省新材料研究院</td>');
+    expect(await rowOf(w.people.finance.email)).toContain('<td data-label="所属地区或单位">—</td>');
+  });
+
   it("show a person's name as text, never as markup, in the list and on their page", async () => {
     const user = await makeUser(t.app.db, { roles: ['finance'], name: '<img src=x onerror=alert(1)>钱会计' });
     const admin = await signedIn(w.people.admin.email);

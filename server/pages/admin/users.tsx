@@ -91,6 +91,14 @@ function SortLink({ query, sort, label }: { query: Record<string, string>; sort:
   );
 }
 
+/** Where an account belongs, as its roles scope it: a reviewer's city, an insurer's company, an expert's organisation. */
+function belongsTo(p: PageCtx, x: { city: string | null; insurerId: string | null; organisationName: string | null }, insurers: readonly Insurer[]): string {
+  const city = x.city ? cities.find((c) => c.code === x.city) : undefined;
+  const parts = [city ? (p.locale === 'zh' ? city.name : city.nameEn) : null, x.insurerId ? (insurers.find((i) => i.id === x.insurerId)?.name ?? null) : null, x.organisationName];
+  const named = parts.filter((s): s is string => Boolean(s));
+  return named.length > 0 ? named.join(p.locale === 'zh' ? '、' : ', ') : '—';
+}
+
 function UsersPage({ p, list, query, insurers, attempt, done }: { p: PageCtx; list: UserList; query: Record<string, string>; insurers: Insurer[]; attempt: Attempt | null; done?: string | undefined }) {
   const u = p.t.admin.users;
   const errors = attempt?.errors ?? [];
@@ -145,6 +153,7 @@ function UsersPage({ p, list, query, insurers, attempt, done }: { p: PageCtx; li
                 <th scope="col" aria-sort={query.sort === 'role' ? 'ascending' : undefined}>
                   <SortLink query={query} sort="role" label={u.roles} />
                 </th>
+                <th scope="col" safe>{u.belongsTo}</th>
                 <th scope="col" aria-sort={query.sort === 'status' ? 'ascending' : undefined}>
                   <SortLink query={query} sort="status" label={u.status} />
                 </th>
@@ -161,6 +170,7 @@ function UsersPage({ p, list, query, insurers, attempt, done }: { p: PageCtx; li
                   </td>
                   <td data-label={u.email} safe>{x.email}</td>
                   <td data-label={u.roles} safe>{x.roles.map((r) => p.t.roles[r]).join('、')}</td>
+                  <td data-label={u.belongsTo} safe>{belongsTo(p, x, insurers)}</td>
                   <td data-label={u.status}>
                     <StatusBadge p={p} status={x.status} />
                   </td>

@@ -40,6 +40,7 @@ export const adminEn: AdminMessages = {
     email: 'Email',
     roles: 'Roles',
     created: 'Created',
+    belongsTo: 'City or organisation',
     statuses: { invited: 'Invited', active: 'Active', deactivated: 'Deactivated' },
     empty: 'No account matches. Widen the filter, or invite a staff member below.',
     more: 'Next page',

@@ -39,6 +39,7 @@ export const adminZh = {
     email: '邮箱',
     roles: '角色',
     created: '创建时间',
+    belongsTo: '所属地区或单位',
     statuses: { invited: '已邀请', active: '已启用', deactivated: '已停用' } as Record<string, string>,
     empty: '没有符合条件的账号。可以放宽筛选条件，或在下方邀请新的工作人员。',
     more: '下一页',
