@@ -67,8 +67,8 @@ export function TaskTable({ p, items, claims = false, empty }: { p: PageCtx; ite
   const columns: Column<Task>[] = [
     { header: p.t.cases.number, cell: (i) => <a href={i.batchId ? `/money/batches/${i.batchId}` : `/cases/${i.caseId ?? ''}`} safe>{i.number}</a> },
     { header: c.task, text: (i) => (p.locale === 'zh' ? i.taskZh : i.task) },
-    // a batch pays several firms: its page lists them
-    { header: c.firm, text: (i) => i.firmName ?? c.severalFirms },
+    // a batch pays several firms: its page lists them; a firm's own tasks are all its own
+    ...(p.user?.roles.includes('firm') && p.user.roles.length === 1 ? [] : [{ header: c.firm, text: (i: Task) => i.firmName ?? c.severalFirms }]),
     { header: p.t.cases.material, text: (i) => (i.batchId ? '' : (i.materialName ?? p.t.cases.untitled)) },
     { header: p.t.cases.state, cell: (i) => (i.batchId ? <BatchBadge p={p} state={i.state} /> : <StateBadge p={p} state={i.state} />) },
     { header: c.due, cell: (i) => <Due p={p} due={i.due} /> },

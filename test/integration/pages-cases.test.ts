@@ -194,6 +194,9 @@ describe('inbox page', () => {
     const row = home.text.slice(home.text.indexOf(`href="/cases/${id}"`));
     expect(row.slice(0, row.indexOf('</tr>'))).toMatch(/2027年12月31日 23:59.*批次截止受理/s);
     expect(row.slice(0, row.indexOf('</tr>'))).not.toContain('无时限');
+    // every task on a firm's list is its own: no column names the firm
+    expect(home.text).not.toContain('data-label="申报企业"');
+    expect((await (await signedIn(w.people.municipal.email)).get('/inbox')).text).toContain('<th scope="col">申报企业</th>');
   });
 
   it('refuses taking a task without the form token, to a firm and to an expert, whose tasks are their own', async () => {
