@@ -2,6 +2,7 @@ import { desc, ne, sql } from 'drizzle-orm';
 import { catalogueEditions } from '../../db/schema';
 import type { AppContext } from '../context';
 import { shanghaiDate } from '../calendar/dates';
+import { editionSummary } from './edition-view';
 
 type EditionRow = typeof catalogueEditions.$inferSelect;
 
@@ -47,17 +48,11 @@ export async function listPublicEditions(app: AppContext) {
   const rows = await publicEditions(app).orderBy(sql`${inForce(today)} desc`, ...newestFirst);
   const currentId = rows[0]?.id;
   return rows
-    .map((e) => ({
-      id: e.id,
-      year: e.year,
-      docNumber: e.docNumber,
-      title: e.title,
-      status: e.status,
-      effectiveOn: e.effectiveOn,
-      isDemo: e.isDemo,
-      current: e.id === currentId,
-      supersededBy: successorOf(e, rows)?.id ?? null,
-    }))
+    .map((e) => {
+      // the edition's facts as every answer gives them, without the administrators' timestamps
+      const { createdAt: _created, publishedAt: _published, ...facts } = editionSummary(e);
+      return { ...facts, current: e.id === currentId, supersededBy: successorOf(e, rows)?.id ?? null };
+    })
     // a stable sort: within a year the current edition, then the newest, comes first
     .sort((a, b) => b.year - a.year);
 }
