@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { asc, and, eq, max } from 'drizzle-orm';
+import { asc, and, eq, inArray, max } from 'drizzle-orm';
 import { claimDocuments, claims } from '../../db/schema';
 import type { ServiceContext } from '../context';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
@@ -8,7 +8,7 @@ import { inspectFile } from '../documents/inspect';
 import type { ReceivedUpload } from '../documents/multipart';
 import type { OpenedDocument } from '../documents/download';
 import { blobPath, discardTemp, storeBlob } from '../documents/storage';
-import { caseClaimFacts, loadVisibleClaim } from './get';
+import { loadVisibleClaim } from './get';
 import type { LoadedClaim } from './workflow';
 
 type ClaimDocumentRow = typeof claimDocuments.$inferSelect;
@@ -92,22 +92,17 @@ export async function listClaimDocuments(ctx: ServiceContext, claimId: string) {
 }
 
 /**
- * The documents of every claim of a case, by claim id, each claim's in upload order: for those who
- * see the case's claims (the case page), refused as GET /cases/:id/claims refuses (404, 403).
+ * The documents of these claims, by claim id, each claim's in upload order: for claims the caller
+ * was just shown (GET /cases/:id/claims's service checked who may see them), in one read.
  */
-export async function listCaseClaimDocuments(ctx: ServiceContext, caseId: string): Promise<Map<string, ClaimDocumentView[]>> {
-  await caseClaimFacts(ctx, caseId);
-  const rows = await ctx.app.db
-    .select({ doc: claimDocuments })
-    .from(claimDocuments)
-    .innerJoin(claims, eq(claims.id, claimDocuments.claimId))
-    .where(eq(claims.caseId, caseId))
-    .orderBy(asc(claimDocuments.claimId), asc(claimDocuments.version));
+export async function documentsOfClaims(ctx: ServiceContext, claimIds: readonly string[]): Promise<Map<string, ClaimDocumentView[]>> {
   const byClaim = new Map<string, ClaimDocumentView[]>();
-  for (const { doc } of rows) {
-    const list = byClaim.get(doc.claimId) ?? [];
-    list.push(claimDocumentView(doc));
-    byClaim.set(doc.claimId, list);
+  if (claimIds.length === 0) return byClaim;
+  const rows = await ctx.app.db.select().from(claimDocuments).where(inArray(claimDocuments.claimId, [...claimIds])).orderBy(asc(claimDocuments.claimId), asc(claimDocuments.version));
+  for (const row of rows) {
+    const list = byClaim.get(row.claimId) ?? [];
+    list.push(claimDocumentView(row));
+    byClaim.set(row.claimId, list);
   }
   return byClaim;
 }

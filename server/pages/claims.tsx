@@ -5,7 +5,7 @@ import { getClaim, listCaseClaims } from '../claims/get';
 import { reportClaim } from '../claims/report';
 import { sendClaimEvent } from '../claims/send-event';
 import { claimEventSchema, reportClaimSchema } from '../claims/body';
-import { assertMayUploadToClaim, listCaseClaimDocuments, uploadClaimDocument, type ClaimDocumentView } from '../claims/documents';
+import { assertMayUploadToClaim, documentsOfClaims, uploadClaimDocument, type ClaimDocumentView } from '../claims/documents';
 import type { ClaimView } from '../claims/present';
 import { receiveUpload, receivedUpload } from '../documents/multipart';
 import { zodErrors } from '../http/problem';
@@ -35,8 +35,8 @@ export interface CaseClaims {
 /** The claims the person sees on this case and their documents, or null when their role sees none (the API's 403). */
 export async function claimsFor(ctx: ServiceContext, caseId: string): Promise<CaseClaims | null> {
   try {
-    const [list, documents] = await Promise.all([listCaseClaims(ctx, caseId, { limit: 100 }), listCaseClaimDocuments(ctx, caseId)]);
-    return { items: list.items, documents };
+    const list = await listCaseClaims(ctx, caseId, { limit: 100 });
+    return { items: list.items, documents: await documentsOfClaims(ctx, list.items.map((c) => c.id)) };
   } catch (err) {
     if (err instanceof AppError && err.kind === 'forbidden') return null;
     throw err;
