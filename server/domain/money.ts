@@ -36,11 +36,15 @@ export function formatYuan(fen: bigint): string {
   return `${sign}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
 }
 
-/** 150000000n → "1,500,000.00": an amount as an email or a page shows it, its thousands grouped. */
-export function groupedYuan(fen: bigint): string {
-  const [whole = '0', cents = '00'] = formatYuan(fen).split('.');
-  return `${whole.replace(/\B(?=(\d{3})+$)/g, ',')}.${cents}`;
+/** "-1234567.00" → "-1,234,567.00": the whole yuan of an amount grouped by thousands, as people read amounts. */
+export function groupThousands(amount: string): string {
+  const [whole = '0', cents] = amount.split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+$)/g, ',');
+  return cents === undefined ? grouped : `${grouped}.${cents}`;
 }
+
+/** 150000000n → "1,500,000.00": an amount as an email shows it. */
+export const groupedYuan = (fen: bigint): string => groupThousands(formatYuan(fen));
 
 const yuanText = z
   .string({ error: (issue) => (issue.input === undefined ? undefined : MONEY_FORMAT_MESSAGE) })

@@ -1,4 +1,5 @@
 import type { Locale } from './i18n';
+import { groupThousands } from '../domain/money';
 
 // Display only: amounts arrive as the API's yuan strings ("1500000.00") and stay strings, never floats.
 
@@ -6,7 +7,7 @@ import type { Locale } from './i18n';
 export function yuan(amount: string | null | undefined): string {
   if (amount === null || amount === undefined) return '—';
   const [whole = '0', cents = '00'] = amount.split('.');
-  return `${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${cents}`;
+  return groupThousands(`${whole}.${cents}`);
 }
 
 // digits grouped by threes with one kind of separator — commas, full-width commas or spaces — as amounts are shown
