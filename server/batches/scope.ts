@@ -4,6 +4,7 @@ import { payments, rounds, users, type disbursementBatches } from '../../db/sche
 import type { AppContext } from '../context';
 import type { EffectScope } from '../engine/scope';
 import { groupedYuan } from '../domain/money';
+import { relatedToBatch } from './related';
 import { BATCH_RECIPIENT_GROUPS, batchClocks, type BatchRecipientGroup } from '../../workflows/batch/clocks';
 
 export type BatchRow = typeof disbursementBatches.$inferSelect;
@@ -42,9 +43,7 @@ export async function batchScope(tx: Tx, app: AppContext, row: BatchRow, now: Da
 function recipientsOf(row: BatchRow, group: BatchRecipientGroup, actorId: string | null): SQL {
   // SPEC §2: nobody acts on the money of a firm they are related to (workflows/batch/permissions.ts
   // fourEyes), so nobody related to a member firm is asked to: their own firm, or a declared affiliation either way
-  const unrelated = sql`not exists (select 1 from ${payments} p join cases c on c.id = p.case_id join enterprises e on e.id = c.enterprise_id
-    where p.batch_id = ${row.id} and p.status <> 'cancelled'
-      and (e.id = ${users.enterpriseId} or e.uscc = any(${users.affiliations}) or e.affiliations && ${users.affiliations}))`;
+  const unrelated = sql`not ${relatedToBatch(sql`${row.id}::uuid`, { enterpriseId: sql`${users.enterpriseId}`, affiliations: sql`${users.affiliations}` })}`;
   const finance = and(arrayContains(users.roles, ['finance']), unrelated) ?? sql`false`;
   switch (group) {
     case 'finance':

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { User } from '../context';
+import { relatedToBatch } from '../batches/related';
 import { batchMachine, type BatchStateMeta } from '../../workflows/batch/machine';
 
 // The inbox's third source beside the cases (list.ts) and the claims (claims.ts): disbursement
@@ -9,20 +10,11 @@ const batchTasks = Object.entries(batchMachine.root.states).flatMap(([state, nod
   return task ? [{ state, ...task }] : [];
 });
 
-/**
- * The relation rule of permissions.ts `fourEyes` (SPEC §2), as SQL over a batch `b`: a member firm
- * is the person's own, or related to them, so that they may not act on the batch; false when they
- * have no enterprise and no affiliation (finance staff, as a rule).
- */
+/** The person's own ties to a batch's firms (their firm, their affiliations), false when they have none (finance staff, as a rule). */
 function relatedToMember(user: User): SQL {
-  const mine = user.affiliations.map((a) => sql`${a}`);
-  const ties = [
-    ...(user.enterpriseId ? [sql`e.id = ${user.enterpriseId}`] : []),
-    ...(mine.length > 0 ? [sql`e.uscc in (${sql.join(mine, sql`, `)})`, sql`exists (select 1 from unnest(e.affiliations) a where a in (${sql.join(mine, sql`, `)}))`] : []),
-  ];
-  if (ties.length === 0) return sql`false`;
-  return sql`exists (select 1 from payments p join cases c on c.id = p.case_id join enterprises e on e.id = c.enterprise_id
-    where p.batch_id = b.id and (${sql.join(ties, sql` or `)}))`;
+  if (!user.enterpriseId && user.affiliations.length === 0) return sql`false`;
+  const affiliations = user.affiliations.length > 0 ? sql`array[${sql.join(user.affiliations.map((a) => sql`${a}`), sql`, `)}]::text[]` : sql`'{}'::text[]`;
+  return relatedToBatch(sql`b.id`, { enterpriseId: sql`${user.enterpriseId}::uuid`, affiliations });
 }
 
 /**
