@@ -55,7 +55,7 @@ export async function benchScale(config: BenchConfig): Promise<PartResult> {
   const details: Record<string, unknown> = { pgbench: pg };
   for (const processes of config.BENCH_SCALE_PROCESSES.split(',').map(Number)) {
     step(`scale: npm start with ${processes} process(es), ${config.BENCH_CLIENTS} clients, ${config.BENCH_SECONDS} s`);
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = await closedPort();
     const server = await startServer({ databaseUrl: url, port, processes, queuePrefix, smtpUrl, profile: config.BENCH_PROFILE === '1' });
     try {
       // CPU per event, which the machine's other load does not inflate: the server's processes, and

@@ -3,17 +3,27 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { emailDeliveries } from '../../db/schema';
+import { freePort } from '../support/ports';
 import { startSmtpSink, type SmtpSink } from '../support/smtp';
 import { useTestApp } from '../support/use-app';
 
 // A Redis of this file's own, so that it can be stopped and started again (SPEC §9: Redis down).
-const PORT = 6300 + Math.floor(Math.random() * 80);
+// Its port is one the system hands out as free, never a guess that may be the shared Redis's 6379.
+let PORT = 0;
 let redis: ChildProcess | null = null;
 
 async function startRedis(): Promise<void> {
-  redis = spawn('redis-server', ['--port', String(PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'], { stdio: 'pipe' });
-  const ready = new Promise<void>((resolve) => redis?.stdout?.on('data', (d: Buffer) => d.toString().includes('Ready to accept') && resolve()));
-  await ready;
+  const child = spawn('redis-server', ['--port', String(PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'], { stdio: 'pipe' });
+  redis = child;
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (d: Buffer) => {
+      output += d.toString();
+      if (output.includes('Ready to accept')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`redis-server on port ${PORT} exited (${code}) before it was ready:\n${output}`)));
+    child.once('error', reject);
+  });
 }
 async function stopRedis(): Promise<void> {
   if (!redis) return;
@@ -25,11 +35,12 @@ async function stopRedis(): Promise<void> {
 
 let smtp: SmtpSink;
 beforeAll(async () => {
+  PORT = await freePort();
   await startRedis();
   smtp = await startSmtpSink();
 });
 afterAll(async () => {
-  await smtp.close();
+  await smtp?.close();
   await stopRedis();
 });
 const { t, w } = useTestApp(() => ({ workers: true, smtpUrl: smtp.url, redisUrl: `redis://127.0.0.1:${PORT}` }));

@@ -5,15 +5,18 @@ import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cloneDatabase } from '../support/databases';
+import { freePort } from '../support/ports';
 
 // The real `npm start` — npm, then tsx, then node — stopped with SIGTERM sent to npm, as Docker and
 // process managers do, while clients keep their connections busy.
-const PORT = 3400 + Math.floor(Math.random() * 500);
-const base = `http://127.0.0.1:${PORT}`;
+let PORT = 0;
+let base = '';
 let database: Awaited<ReturnType<typeof cloneDatabase>>;
 const run = promisify(execFile);
 
 beforeAll(async () => {
+  PORT = await freePort();
+  base = `http://127.0.0.1:${PORT}`;
   database = await cloneDatabase();
 });
 afterAll(async () => database.drop());
