@@ -1,26 +1,30 @@
 import { and, arrayContains, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../db/client';
 import { clocks, enterprises, rounds, users } from '../../db/schema';
-import { contextOf } from '../../workflows/case/expert-guards';
+import { contextOf, declaredConflict } from '../../workflows/case/expert-guards';
 import type { FactsOf, PayloadOf } from '../../workflows/case/events';
 import type { CaseRow } from '../engine/scope';
-import { unprocessable } from '../errors';
+import { unprocessable, type FieldError } from '../errors';
+import type { Assignment } from '../../workflows/case/types';
 
 /**
  * What ASSIGN_EXPERTS needs that only the database knows: that each named person is an active
  * expert, any conflict of interest the system can see (SPEC §2: the expert's organisation is, or
  * the expert is affiliated with, the firm, one of its affiliates or the user unit), and the round's
- * rubric and quorum, frozen into the case.
+ * rubric and quorum, frozen into the case. An expert who declared a conflict of interest on this
+ * case is refused by name: that declaration keeps them off it for good.
  */
 export async function expertCandidates(tx: Tx, row: CaseRow, payload: PayloadOf<'ASSIGN_EXPERTS'> & { meta: { actorId: string | null } }): Promise<FactsOf<'ASSIGN_EXPERTS'>> {
   const ids = payload.expertIds;
   const found = await tx
-    .select({ id: users.id, affiliations: users.affiliations, organisationUscc: users.organisationUscc })
+    .select({ id: users.id, name: users.name, affiliations: users.affiliations, organisationUscc: users.organisationUscc })
     .from(users)
     .where(and(inArray(users.id, ids), eq(users.active, true), arrayContains(users.roles, ['expert'])));
-  const problems = ids.flatMap((id, i) => [
+  const context = contextOf(row.snapshot);
+  const problems: FieldError[] = ids.flatMap((id, i) => [
     ...(ids.indexOf(id) < i ? [{ path: `expertIds.${i}`, message: 'this expert is named twice', messageZh: '该专家重复' }] : []),
     ...(found.some((f) => f.id === id) ? [] : [{ path: `expertIds.${i}`, message: 'no active expert has this id', messageZh: '没有该在职专家' }]),
+    ...declaredProblem(context.experts ?? [], id, i, found.find((f) => f.id === id)?.name ?? id),
   ]);
   if (payload.replaces !== undefined && ids.includes(payload.replaces)) {
     problems.push({ path: 'replaces', message: 'an expert cannot replace themself', messageZh: '不能以同一专家替换自己' });
@@ -32,7 +36,6 @@ export async function expertCandidates(tx: Tx, row: CaseRow, payload: PayloadOf<
   if (!round) throw new Error(`case ${row.id} points at a missing round`);
   if (!round.rubric) throw unprocessable('the round has no scoring rubric', [{ path: 'expertIds', message: 'an administrator must set the round rubric first', messageZh: '请管理员先设置本批次的评分标准' }]);
   // four eyes (SPEC §2): whoever decided this case, or assigns its experts, cannot also score it
-  const context = contextOf(row.snapshot);
   const reviewers = new Set([...(context.decisions ?? []).map((d) => d.actorId), ...(payload.meta.actorId ? [payload.meta.actorId] : [])]);
   const overdue = await tx
     .select({ assigneeId: clocks.assigneeId })
@@ -48,6 +51,21 @@ export async function expertCandidates(tx: Tx, row: CaseRow, payload: PayloadOf<
     quorum: round.quorum,
     overdue: overdue.flatMap((o) => (o.assigneeId ? [o.assigneeId] : [])),
   };
+}
+
+/** The refusal of an expert who declared a conflict of interest on this case, naming them and the reason they gave. */
+function declaredProblem(experts: readonly Assignment[], id: string, i: number, name: string): FieldError[] {
+  const declared = declaredConflict(experts, id);
+  if (!declared) return [];
+  const reason = declared.note ?? '';
+  return [
+    {
+      path: `expertIds.${i}`,
+      code: 'declaredConflict',
+      message: `${name} declared a conflict of interest on this case and cannot be assigned to it again: ${reason}`,
+      messageZh: `${name}已声明与本申请存在利益冲突，不能再指派：${reason}`,
+    },
+  ];
 }
 
 /** The parties an expert must have nothing to do with on this case, by USCC: the firm, its affiliates, the user unit — each named in both languages. */

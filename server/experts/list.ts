@@ -5,10 +5,12 @@ import type { ServiceContext, User } from '../context';
 import { idOut } from '../domain/formats';
 import { loadVisibleCase } from '../cases/get';
 import { conflictOf, relatedTo } from '../cases/expert-candidates';
+import { contextOf, ownDecline } from '../../workflows/case/expert-guards';
+import type { Assignment } from '../../workflows/case/types';
 
 export const expertsQuerySchema = z.strictObject({
   q: z.string().trim().max(100).optional(),
-  caseId: z.uuid().optional().meta({ description: 'mark the experts who would have a conflict of interest on this case' }),
+  caseId: z.uuid().optional().meta({ description: 'mark the experts who would have a conflict of interest on this case, or declined it earlier' }),
 });
 
 export const expertListSchema = z
@@ -20,6 +22,13 @@ export const expertListSchema = z
         email: z.string(),
         organisation: z.string().nullable().meta({ description: 'the organisation the expert works for' }),
         conflict: z.string().nullable().meta({ description: 'with caseId: the conflict of interest the system sees, else null' }),
+        declined: z
+          .strictObject({
+            conflictOfInterest: z.boolean().meta({ description: 'they declared a conflict of interest: they cannot be assigned to this case again (ASSIGN_EXPERTS naming them answers 422)' }),
+            reason: z.string().meta({ description: 'the reason they gave, as they wrote it' }),
+          })
+          .nullable()
+          .meta({ description: 'with caseId: the expert declined this case earlier (a declared conflict of interest before any other decline), else null' }),
       }),
     ),
   })
@@ -32,7 +41,9 @@ export const EXPERT_LIST_READERS: readonly User['roles'][number][] = ['provincia
 
 /** GET /experts: the active experts a provincial reviewer may assign, with any conflict on a case. */
 export async function listExperts(ctx: ServiceContext, q: z.output<typeof expertsQuerySchema>) {
-  const related = q.caseId ? await relatedTo(ctx.app.db, (await loadVisibleCase(ctx, q.caseId)).row) : null;
+  const row = q.caseId ? (await loadVisibleCase(ctx, q.caseId)).row : null;
+  const related = row ? await relatedTo(ctx.app.db, row) : null;
+  const assignments = row ? (contextOf(row.snapshot).experts ?? []) : [];
   const text = q.q ? `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
   const rows = await ctx.app.db
     .select({ id: users.id, name: users.name, email: users.email, affiliations: users.affiliations, organisationUscc: users.organisationUscc, organisationName: users.organisationName })
@@ -40,5 +51,19 @@ export async function listExperts(ctx: ServiceContext, q: z.output<typeof expert
     .where(and(eq(users.active, true), arrayContains(users.roles, ['expert']), text ? or(ilike(users.name, text), ilike(users.email, text)) : sql`true`))
     .orderBy(asc(users.name), asc(users.id))
     .limit(LIMIT);
-  return { items: rows.map((r) => ({ id: r.id, name: r.name, email: r.email, organisation: r.organisationName, conflict: related ? conflictOf(r, related) : null })) };
+  return {
+    items: rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      email: r.email,
+      organisation: r.organisationName,
+      conflict: related ? conflictOf(r, related) : null,
+      declined: declineOf(assignments, r.id),
+    })),
+  };
+}
+
+function declineOf(assignments: readonly Assignment[], expertId: string) {
+  const a = ownDecline(assignments, expertId);
+  return a ? { conflictOfInterest: a.conflict === 'declared', reason: a.note ?? '' } : null;
 }

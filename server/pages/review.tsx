@@ -229,12 +229,16 @@ function AssignForm({ p, view, data, attempt }: { p: PageCtx; view: CaseView; da
         {candidates.map((e) => {
           const id = `a-expert-${fieldId(e.id)}`;
           const problems = errorsAt(errors, `expertIds.${e.id}`);
-          const described = [e.conflict ? `${id}-conflict` : '', problems.length ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+          // a declared conflict keeps the expert off this case for good; any other decline is only said
+          const barred = e.declined?.conflictOfInterest === true;
+          const declined = e.declined ? (barred ? r.declaredConflictOf(e.declined.reason) : r.declinedBefore(e.declined.reason)) : null;
+          const described = [e.conflict ? `${id}-conflict` : '', declined ? `${id}-declined` : '', problems.length ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
           return (
             <div class={problems.length ? 'choice invalid' : 'choice'}>
-              <input type="checkbox" id={id} name="expertIds" value={e.id} checked={chosen.has(e.id)} aria-describedby={described} aria-invalid={problems.length ? 'true' : undefined} />
+              <input type="checkbox" id={id} name="expertIds" value={e.id} checked={!barred && chosen.has(e.id)} disabled={barred} aria-describedby={described} aria-invalid={problems.length ? 'true' : undefined} />
               <label for={id} safe>{e.organisation ? `${e.name} · ${e.organisation}` : e.name}</label>
               {e.conflict ? <span class="conflict" id={`${id}-conflict`} safe>{r.conflictOf(conflictText(e.conflict, p.locale))}</span> : ''}
+              {declined ? <span class={barred ? 'conflict' : 'declined-before'} id={`${id}-declined`} safe>{declined}</span> : ''}
               <FieldProblems p={p} errors={problems} id={`${id}-error`} />
             </div>
           );

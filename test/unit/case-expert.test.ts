@@ -114,6 +114,34 @@ describe('replacing an expert', () => {
     const { next } = step(snapshot, { ...replace('e1', []), rubric: changed, quorum: 2 } as CaseEvent);
     expect(next.context.expertReview).toEqual({ rubric, quorum: 3 });
   });
+
+  it('never puts back one who declared a conflict of interest on the case, replaced or not, whatever the facts say', () => {
+    const declared: Assignment = { ...assignment('e4', 'replaced'), conflict: 'declared', note: '曾为该企业提供咨询' };
+    const snapshot = reviewing([declared, assignment('e1', 'declined'), assignment('e2', 'assigned'), assignment('e3', 'assigned')]);
+    expect(step(snapshot, replace('e1', [])).next).toBe(snapshot);
+    const stillDeclined = reviewing([{ ...declared, status: 'declined' }, assignment('e2', 'assigned'), assignment('e3', 'assigned')]);
+    expect(step(stillDeclined, { ...replace('e4', []), replaces: undefined } as CaseEvent).next).toBe(stillDeclined);
+  });
+
+  it('puts back one who declined without a conflict once they were replaced', () => {
+    const busy: Assignment = { ...assignment('e4', 'replaced'), note: '出差' };
+    const snapshot = reviewing([busy, assignment('e1', 'declined'), assignment('e2', 'assigned'), assignment('e3', 'assigned')]);
+    const { next } = step(snapshot, replace('e1', []));
+    expect(next.context.experts.filter((a) => a.expertId === 'e4').map((a) => a.status)).toEqual(['replaced', 'assigned']);
+  });
+});
+
+describe('the first panel', () => {
+  it('is refused when it names an expert who declared a conflict of interest on the case', () => {
+    const assigning = caseMachine.resolveState({
+      value: { inReview: { review: { expert: 'assigning' }, insurance: 'verified' } },
+      context: context([{ ...assignment('e1', 'replaced'), conflict: 'declared', note: '利益冲突' }], { expertReview: null }),
+    });
+    const ids = ['e1', 'e2', 'e3', 'e4'];
+    const panel = (expertIds: string[]): CaseEvent => ({ type: 'ASSIGN_EXPERTS', expertIds, candidates: expertIds.map((expertId) => ({ expertId, conflict: null })), rubric, quorum: 3, overdue: [], meta: as('provincial', 'p2') });
+    expect(step(assigning, panel(ids)).next).toBe(assigning);
+    expect(statusOf(step(assigning, panel(ids.slice(1))).next)).toEqual({ e1: 'replaced', e2: 'assigned', e3: 'assigned', e4: 'assigned' });
+  });
 });
 
 describe('the last score of the quorum', () => {

@@ -17,6 +17,23 @@ export function contextOf(snapshot: unknown): Partial<CaseContext> {
 export const mine = (context: CaseContext, actorId: string | null) => context.experts.find((a) => a.expertId === actorId && a.status !== 'replaced' && a.status !== 'declined');
 export const scored = (context: CaseContext) => context.experts.filter((a) => a.status === 'scored');
 
+/** The assignment in which this expert declared a conflict of interest on the case: it keeps them off the case for good (SPEC §2). */
+export const declaredConflict = (experts: readonly Assignment[], expertId: string) => experts.find((a) => a.expertId === expertId && a.conflict === 'declared');
+
+/**
+ * The assignment this expert declined of their own accord, the declared conflict first, else the
+ * latest — kept with its reason even once they were replaced. A note without a conflict is only
+ * ever a decline's reason: the system's own findings are marked `detected`.
+ */
+export function ownDecline(experts: readonly Assignment[], expertId: string): Assignment | undefined {
+  const declined = experts.filter((a) => a.expertId === expertId && (a.conflict === 'declared' || (a.conflict === null && a.note !== null)));
+  return declared(declined) ?? declined.at(-1);
+}
+const declared = (declined: readonly Assignment[]) => declined.find((a) => a.conflict === 'declared');
+
+/** ASSIGN_EXPERTS names an expert who declared a conflict of interest on this case (the service refuses it first, naming them). */
+const namesDeclaredConflict = (context: CaseContext, event: Ev<'ASSIGN_EXPERTS'>) => (event.candidates ?? []).some((c) => declaredConflict(context.experts, c.expertId) !== undefined);
+
 /** The assignments ASSIGN_EXPERTS adds: a detected conflict is recorded, and the expert cannot take it up. */
 export function added(context: CaseContext, event: Ev<'ASSIGN_EXPERTS'>): Assignment[] {
   const at = event.meta.at;
@@ -48,13 +65,14 @@ export const expertGuards = {
     // the buttons' probe carries no payload (permissions.ts allowedEvents): the real one decides
     if (event.candidates === undefined || event.quorum === undefined) return true;
     // there is nobody to replace before the first panel
-    if (event.replaces !== undefined) return false;
+    if (event.replaces !== undefined || namesDeclaredConflict(context, event)) return false;
     const fresh = added(context, event).filter((a) => a.status === 'assigned').length;
     return fresh > 0 && fresh + context.experts.filter((a) => OPEN.includes(a.status) || a.status === 'scored').length >= event.quorum;
   },
   replacesOpenAssignment: ({ context, event }: { context: CaseContext; event: CaseEvent }) => {
     if (event.type !== 'ASSIGN_EXPERTS') return false;
     if (event.candidates === undefined) return true;
+    if (namesDeclaredConflict(context, event)) return false;
     // only an expert who declined (or has a conflict) or is past their own deadline (SPEC §4)
     const replaceable = (a: Assignment) => a.status === 'declined' || ((a.status === 'assigned' || a.status === 'accepted') && (event.overdue ?? []).includes(a.expertId));
     const replaced = event.replaces ? context.experts.find((a) => a.expertId === event.replaces && replaceable(a)) : undefined;

@@ -47,12 +47,12 @@ export const recordDecision = (stage: ReviewStage) =>
 export const guardReasons: Record<string, { zh: string; en: string }> = {
   policyVerified: { zh: '保险公司尚未核验保单和保费发票', en: 'the insurer has not yet verified the policy and premium receipt' },
   enoughExperts: {
-    zh: '无利益冲突的专家人数不足本批次规定的评审人数，或所选专家已在评审本申请',
-    en: 'fewer experts without a conflict of interest than the round requires, or they already review this case',
+    zh: '无利益冲突的专家人数不足本批次规定的评审人数，或所选专家已在评审本申请、曾声明与本申请存在利益冲突',
+    en: 'fewer experts without a conflict of interest than the round requires, or they already review this case or declared a conflict of interest on it',
   },
   replacesOpenAssignment: {
-    zh: '只能替换已谢绝或评审超期的专家，且须指派新的无利益冲突专家',
-    en: 'only an expert who declined or is past their deadline can be replaced, by a new expert without a conflict of interest',
+    zh: '只能替换已谢绝或评审超期的专家，且须指派新的无利益冲突专家（曾声明与本申请存在利益冲突的专家不能再指派）',
+    en: 'only an expert who declined or is past their deadline can be replaced, by a new expert without a conflict of interest (one who declared a conflict on this case cannot be assigned again)',
   },
   assignedToMe: { zh: '您没有待接受的评审任务', en: 'you have no assignment waiting for your acceptance' },
   acceptedByMe: { zh: '请先接受评审任务；已打分或已谢绝的不能再打分', en: 'accept the assignment first; once scored or declined you cannot score' },

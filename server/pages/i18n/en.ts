@@ -492,6 +492,8 @@ export const en: Messages = {
     pickExperts: 'Experts',
     noCandidates: 'There is no active expert to assign. Ask an administrator to add expert accounts.',
     conflictOf: (what) => `Conflict of interest: ${what}`,
+    declaredConflictOf: (reason) => `Declared a conflict of interest on this application and cannot be assigned to it again: ${reason}`,
+    declinedBefore: (reason) => `Declined this application earlier: ${reason}`,
     replaces: 'Expert to replace',
     replacesNone: 'None: add an expert',
     replacesHint: 'An expert who declined, has a conflict of interest or is overdue may be replaced.',

@@ -500,6 +500,8 @@ export const zh = {
     pickExperts: '选择专家',
     noCandidates: '没有可指派的在职专家。请联系管理员添加专家账号。',
     conflictOf: (what: string) => `利益冲突：${what}`,
+    declaredConflictOf: (reason: string) => `曾声明与本申请存在利益冲突，不能再指派：${reason}`,
+    declinedBefore: (reason: string) => `曾谢绝评审本申请：${reason}`,
     replaces: '被替换的专家',
     replacesNone: '不替换，增补专家',
     replacesHint: '可替换已谢绝、存在利益冲突或已逾期的专家。',

@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/use-app';
+
+// What an expert's earlier decline of a case means when experts are assigned to it again (SPEC §2):
+// a declared conflict of interest keeps them off the case for good; any other decline is only said
+// beside them.
+const { t, w } = useTestApp();
+
+interface Problem {
+  status: number;
+  detail: string;
+  errors: { path: string; message: string; messageZh: string; code?: string }[];
+}
+interface Candidate {
+  id: string;
+  conflict: string | null;
+  declined: { conflictOfInterest: boolean; reason: string } | null;
+}
+interface CaseAnswer {
+  version: number;
+  experts: { expertId: string | null; status: string }[];
+}
+const send = (id: string, token: string, body: Record<string, unknown>) => t.api.post<Problem>(`/cases/${id}/events`, body, token);
+const view = async (id: string, token: string) => (await t.api.get<CaseAnswer>(`/cases/${id}`, token)).body;
+const CONFLICT = '本人曾为该企业提供技术咨询';
+const BUSY = '出差，无法按期评审';
+
+/** A case in expert review whose panel's first expert declared a conflict and second declined as too busy. */
+async function declinedTwice() {
+  const id = await w.caseIn('expert');
+  const panel = await w.makeExperts(3);
+  const [conflicted, busy, staying] = panel;
+  if (!conflicted || !busy || !staying) throw new Error('no panel');
+  expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) })).status).toBe(200);
+  expect((await send(id, conflicted.token, { type: 'DECLINE_ASSIGNMENT', reason: CONFLICT, conflictOfInterest: true })).status).toBe(200);
+  expect((await send(id, busy.token, { type: 'DECLINE_ASSIGNMENT', reason: BUSY, conflictOfInterest: false })).status).toBe(200);
+  return { id, conflicted, busy, staying };
+}
+
+describe('an expert who declared a conflict of interest on the case', () => {
+  it('is refused by name and reason while still on the panel, and assigns nobody', async () => {
+    const { id, conflicted } = await declinedTwice();
+    const before = await view(id, w.tokens.provincial);
+    const res = await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [conflicted.user.id] });
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([
+      {
+        path: 'expertIds.0',
+        code: 'declaredConflict',
+        message: `${conflicted.user.name} declared a conflict of interest on this case and cannot be assigned to it again: ${CONFLICT}`,
+        messageZh: `${conflicted.user.name}已声明与本申请存在利益冲突，不能再指派：${CONFLICT}`,
+      },
+    ]);
+    const after = await view(id, w.tokens.provincial);
+    expect(after.version).toBe(before.version);
+    expect(after.experts).toEqual(before.experts);
+  });
+
+  it('is refused once replaced, alone or among others, even to replace another expert', async () => {
+    const { id, conflicted, busy } = await declinedTwice();
+    const [fresh, other] = await w.makeExperts(2);
+    if (!fresh || !other) throw new Error('no experts');
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [fresh.user.id], replaces: conflicted.user.id })).status).toBe(200);
+    expect((await view(id, w.tokens.provincial)).experts.find((e) => e.expertId === conflicted.user.id)?.status).toBe('replaced');
+
+    const alone = await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [conflicted.user.id] });
+    expect(alone.status).toBe(422);
+    expect(alone.body.errors.map((e) => [e.path, e.code])).toEqual([['expertIds.0', 'declaredConflict']]);
+    expect(alone.body.errors[0]?.message).toContain(conflicted.user.name);
+
+    const replacing = await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [other.user.id, conflicted.user.id], replaces: busy.user.id });
+    expect(replacing.status).toBe(422);
+    expect(replacing.body.errors.map((e) => e.path)).toEqual(['expertIds.1']);
+    const statuses = Object.fromEntries((await view(id, w.tokens.provincial)).experts.map((e) => [e.expertId, e.status]));
+    expect(statuses).toMatchObject({ [conflicted.user.id]: 'replaced', [busy.user.id]: 'declined' });
+    expect(statuses[other.user.id]).toBeUndefined();
+    // still out of their sight
+    expect((await t.api.get(`/cases/${id}`, conflicted.token)).status).toBe(404);
+  });
+
+  it('is refused to every other role before the experts are looked at, so that nobody learns of the declaration', async () => {
+    const { id, conflicted } = await declinedTwice();
+    const body = { type: 'ASSIGN_EXPERTS', expertIds: [conflicted.user.id] };
+    for (const who of ['firm', 'municipal', 'insurer'] as const) {
+      const res = await send(id, w.tokens[who], body);
+      expect(res.status, who).toBe(403);
+      expect(JSON.stringify(res.body), who).not.toContain(CONFLICT);
+    }
+    for (const who of ['otherFirm', 'otherMunicipal', 'otherInsurer', 'expert', 'finance', 'admin'] as const) {
+      const res = await send(id, w.tokens[who], body);
+      expect(res.status, who).toBe(404);
+      expect(JSON.stringify(res.body), who).not.toContain(CONFLICT);
+    }
+    // the expert who declared it cannot put themself back either
+    expect((await send(id, conflicted.token, body)).status).toBe(404);
+    expect((await t.api.post(`/cases/${id}/events`, body)).status).toBe(401);
+  });
+});
+
+describe('an expert who declined the case without a conflict', () => {
+  it('may be assigned again once replaced, and stays marked as having declined it', async () => {
+    const { id, busy } = await declinedTwice();
+    const [fresh] = await w.makeExperts(1);
+    if (!fresh) throw new Error('no expert');
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [fresh.user.id], replaces: busy.user.id })).status).toBe(200);
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [busy.user.id] })).status).toBe(200);
+    expect((await view(id, w.tokens.provincial)).experts.filter((e) => e.expertId === busy.user.id).map((e) => e.status)).toEqual(['replaced', 'assigned']);
+    const listed = await t.api.get<{ items: Candidate[] }>(`/experts?caseId=${id}&q=${encodeURIComponent(busy.user.email)}`, w.tokens.provincial);
+    expect(listed.body.items).toEqual([expect.objectContaining({ id: busy.user.id, declined: { conflictOfInterest: false, reason: BUSY } })]);
+  });
+});
+
+describe('GET /experts with a case', () => {
+  it('marks who declared a conflict on the case and who declined it, with their reasons, and nobody else', async () => {
+    const { id, conflicted, busy, staying } = await declinedTwice();
+    const [fresh] = await w.makeExperts(1);
+    if (!fresh) throw new Error('no expert');
+    // the declaration outlives the replacement
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [fresh.user.id], replaces: conflicted.user.id })).status).toBe(200);
+    const marks = async (caseId: string | null) => {
+      const out: Record<string, Candidate['declined']> = {};
+      for (const e of [conflicted, busy, staying, fresh]) {
+        const res = await t.api.get<{ items: Candidate[] }>(`/experts?${caseId ? `caseId=${caseId}&` : ''}q=${encodeURIComponent(e.user.email)}`, w.tokens.provincial);
+        expect(res.status).toBe(200);
+        out[e.user.id] = res.body.items.find((i) => i.id === e.user.id)?.declined ?? null;
+      }
+      return out;
+    };
+    expect(await marks(id)).toEqual({
+      [conflicted.user.id]: { conflictOfInterest: true, reason: CONFLICT },
+      [busy.user.id]: { conflictOfInterest: false, reason: BUSY },
+      [staying.user.id]: null,
+      [fresh.user.id]: null,
+    });
+    // of another case, and of no case, nobody is marked
+    const other = await w.caseIn('expert');
+    expect(Object.values(await marks(other))).toEqual([null, null, null, null]);
+    expect(Object.values(await marks(null))).toEqual([null, null, null, null]);
+  });
+
+  it('is refused to every role but the provincial reviewer, the declined experts included', async () => {
+    const { id, conflicted, busy, staying } = await declinedTwice();
+    for (const who of ['firm', 'municipal', 'expert', 'insurer', 'finance', 'admin'] as const) {
+      const res = await t.api.get(`/experts?caseId=${id}`, w.tokens[who]);
+      expect(res.status, who).toBe(403);
+      expect(JSON.stringify(res.body), who).not.toContain(CONFLICT);
+    }
+    for (const e of [conflicted, busy, staying]) expect((await t.api.get(`/experts?caseId=${id}`, e.token)).status).toBe(403);
+    expect((await t.api.get(`/experts?caseId=${id}`)).status).toBe(401);
+  });
+});

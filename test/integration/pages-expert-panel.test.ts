@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/use-app';
+import { PageClient } from '../support/pages';
+
+// The case page in expert review, without a browser: the assignment form marks the experts who
+// declined the case earlier (a declared conflict keeps them off it). The refusals come from the
+// services the API uses.
+const { t, w } = useTestApp();
+
+const signedIn = async (email: string, lang: 'zh' | 'en' = 'zh') => {
+  const b = new PageClient(t.url);
+  await b.signIn(email);
+  if (lang === 'en') b.cookies.set('fb_lang', 'en');
+  return b;
+};
+const send = (id: string, token: string, body: Record<string, unknown>) => t.api.post(`/cases/${id}/events`, body, token);
+const CONFLICT = '本人曾为该企业提供技术咨询';
+const BUSY = '出差，无法按期评审';
+/** A checkbox of the assignment form, by the expert it names. */
+const boxOf = (html: string, expertId: string) => new RegExp(`<input type="checkbox"[^>]*value="${expertId}"[^>]*>`).exec(html)?.[0] ?? '';
+
+/**
+ * A case whose first expert declared a conflict and second declined as too busy, both replaced,
+ * so that they are offered again; the experts share a name of this test's own to be found by.
+ */
+async function bothReplaced() {
+  const id = await w.caseIn('expert');
+  const name = `专家 ${randomUUID()}`;
+  const panel = await w.makeExperts(5, { name });
+  const [conflicted, busy, staying, first, second] = panel;
+  if (!conflicted || !busy || !staying || !first || !second) throw new Error('no panel');
+  const steps: [string, Record<string, unknown>][] = [
+    [w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [conflicted.user.id, busy.user.id, staying.user.id] }],
+    [conflicted.token, { type: 'DECLINE_ASSIGNMENT', reason: CONFLICT, conflictOfInterest: true }],
+    [busy.token, { type: 'DECLINE_ASSIGNMENT', reason: BUSY }],
+    [w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [first.user.id], replaces: conflicted.user.id }],
+    [w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [second.user.id], replaces: busy.user.id }],
+  ];
+  for (const [token, body] of steps) {
+    const res = await send(id, token, body);
+    if (res.status !== 200) throw new Error(`${String(body.type)} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  return { id, name, conflicted, busy, staying };
+}
+
+describe('the expert assignment form, for experts who declined the case earlier', () => {
+  it('marks one who declared a conflict with their reason and offers no box to tick; one who was busy is marked and may be ticked', async () => {
+    const { id, name, conflicted, busy, staying } = await bothReplaced();
+    const reviewer = await signedIn(w.people.provincial.email);
+    const page = await reviewer.get(`/cases/${id}?expert=${encodeURIComponent(name)}`);
+    expect(page.status).toBe(200);
+    const barred = boxOf(page.text, conflicted.user.id);
+    expect(barred).toContain(' disabled');
+    expect(barred).toContain(`aria-describedby="a-expert-${conflicted.user.id}-declined"`);
+    expect(page.text).toContain(`<span class="conflict" id="a-expert-${conflicted.user.id}-declined">曾声明与本申请存在利益冲突，不能再指派：${CONFLICT}</span>`);
+    const offered = boxOf(page.text, busy.user.id);
+    expect(offered).not.toBe('');
+    expect(offered).not.toContain('disabled');
+    expect(page.text).toContain(`<span class="declined-before" id="a-expert-${busy.user.id}-declined">曾谢绝评审本申请：${BUSY}</span>`);
+    // an expert still on the panel is not offered, and nobody else is marked
+    expect(boxOf(page.text, staying.user.id)).toBe('');
+    expect(page.text.match(/class="declined-before"/g)).toHaveLength(1);
+
+    const english = await (await signedIn(w.people.provincial.email, 'en')).get(`/cases/${id}?expert=${encodeURIComponent(name)}`);
+    expect(english.text).toContain(`Declared a conflict of interest on this application and cannot be assigned to it again: ${CONFLICT}`);
+    expect(english.text).toContain(`Declined this application earlier: ${BUSY}`);
+  });
+
+  it('refuses a form that names one who declared a conflict, saying who and why, and assigns the busy one', async () => {
+    const { id, conflicted, busy } = await bothReplaced();
+    const reviewer = await signedIn(w.people.provincial.email);
+    const csrf = PageClient.csrfOf((await reviewer.get(`/cases/${id}`)).text);
+    const refused = await reviewer.post(`/cases/${id}/events`, { _csrf: csrf, type: 'ASSIGN_EXPERTS', expertIds: [busy.user.id, conflicted.user.id] });
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain(`${conflicted.user.name}已声明与本申请存在利益冲突，不能再指派：${CONFLICT}`);
+    const statusOf = async (expertId: string) =>
+      (await t.api.get<{ experts: { expertId: string; status: string }[] }>(`/cases/${id}`, w.tokens.provincial)).body.experts.filter((e) => e.expertId === expertId).map((e) => e.status);
+    expect(await statusOf(busy.user.id)).toEqual(['replaced']);
+
+    const assigned = await reviewer.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf(refused.text), type: 'ASSIGN_EXPERTS', expertIds: busy.user.id });
+    expect(assigned.status).toBe(303);
+    expect(await statusOf(busy.user.id)).toEqual(['replaced', 'assigned']);
+  });
+
+  it('refuses the form naming them to every other role, and the expert who declared it, without a word of the declaration', async () => {
+    const { id, conflicted } = await bothReplaced();
+    for (const [who, status] of [
+      [w.people.firm.email, 403],
+      [w.people.municipal.email, 403],
+      [w.people.insurer.email, 403],
+      [w.people.finance.email, 404],
+      [w.people.admin.email, 404],
+      [conflicted.user.email, 404],
+    ] as const) {
+      const b = await signedIn(who);
+      const page = await b.get(`/cases/${id}`);
+      expect(page.text, who).not.toContain(CONFLICT);
+      const res = await b.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf((await b.get('/')).text), type: 'ASSIGN_EXPERTS', expertIds: conflicted.user.id });
+      expect(res.status, who).toBe(status);
+      expect(res.text, who).not.toContain(CONFLICT);
+    }
+  });
+});
