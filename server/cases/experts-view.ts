@@ -3,6 +3,7 @@ import type { User } from '../context';
 import type { CaseContext } from '../../workflows/case/types';
 import { scoreOf } from '../../workflows/case/scoring';
 import { idOut, instantOut } from '../domain/formats';
+import { rubricSchema } from '../rounds/view-schema';
 
 // Who reviews a case and what they gave (SPEC §2): the provincial reviewer sees every assignment;
 // an expert sees their own, and the others' scores only once their own is in; nobody else sees
@@ -24,6 +25,25 @@ export const assignmentViewSchema = z
   .meta({ id: 'ExpertAssignment' });
 
 export type AssignmentView = z.output<typeof assignmentViewSchema>;
+
+export const expertReviewViewSchema = z
+  .strictObject({
+    rubric: rubricSchema.meta({ description: 'the criteria, weights, maximum points and pass mark the experts score against' }),
+    quorum: z.int().meta({ description: 'experts whose scores decide the case' }),
+  })
+  .nullable()
+  .meta({
+    id: 'ExpertReview',
+    description:
+      "the rubric and quorum frozen on the case when its experts were first assigned: to provincial reviewers and to each expert of the panel, from the moment they are invited (before they accept); null before assignment and for everyone else",
+  });
+
+/** What the experts score against, to those who see the panel (expertsView): an invited expert reads it before accepting. */
+export function expertReviewView(context: Partial<CaseContext>, user: User): z.output<typeof expertReviewViewSchema> {
+  const review = context.expertReview ?? null;
+  const onPanel = user.roles.includes('expert') && (context.experts ?? []).some((a) => a.expertId === user.id && a.status !== 'replaced');
+  return review && (user.roles.includes('provincial') || onPanel) ? { rubric: review.rubric, quorum: review.quorum } : null;
+}
 
 export function expertsView(context: Partial<CaseContext>, user: User, overdue: ReadonlySet<string> = new Set()): AssignmentView[] {
   const experts = context.experts ?? [];

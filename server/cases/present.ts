@@ -5,7 +5,7 @@ import { premiumRateAboveCap, type SubsidyDerivationJson } from '../domain/subsi
 import type { CaseEventType } from '../../workflows/case/types';
 import { contextOf } from '../../workflows/case/expert-guards';
 import type { User } from '../context';
-import { expertsView } from './experts-view';
+import { expertReviewView, expertsView } from './experts-view';
 
 type ClockRow = typeof clocks.$inferSelect;
 // money the firm has not entered yet is null, present in every answer, like the other lists' nulls
@@ -65,6 +65,7 @@ export function caseView(row: CaseRow, round: RoundRow, allowedEvents: CaseEvent
       assigneeId: c.assigneeId !== null && (viewer.roles.includes('provincial') || c.assigneeId === viewer.id) ? c.assigneeId : null,
     })),
     experts: expertsView(context, viewer, new Set(clockRows.filter((c) => c.overdue && c.assigneeId).map((c) => c.assigneeId ?? ''))),
+    expertReview: expertReviewView(context, viewer),
     enterpriseId: row.enterpriseId,
     city: row.city,
     roundId: row.roundId,

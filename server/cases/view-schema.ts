@@ -2,7 +2,7 @@
 // result of an event (send-event.ts). Change a presenter and its schema here together.
 import { z } from 'zod';
 import { clockStatuses } from '../../db/schema/clocks';
-import { assignmentViewSchema } from './experts-view';
+import { assignmentViewSchema, expertReviewViewSchema } from './experts-view';
 import { dateOut, idOut, instantOut, yuanOut } from '../domain/formats';
 import { subsidyDerivationSchema } from '../domain/subsidy-schema';
 import { CASE_EVENT_TYPES } from '../../workflows/case/events';
@@ -49,6 +49,7 @@ export const caseViewSchema = z
     warnings: z.array(warningSchema),
     clocks: z.array(clockSchema).meta({ description: 'running, paused and expired deadlines, oldest first' }),
     experts: z.array(assignmentViewSchema).meta({ description: 'expert assignments: all to provincial reviewers; to an expert their own, and the others\' scores once theirs is in; empty for everyone else' }),
+    expertReview: expertReviewViewSchema,
     enterpriseId: idOut('the applicant firm'),
     city: z.string().meta({ description: "GB/T 2260 code of the firm's city when the case was opened", example: '330100' }),
     roundId: idOut('the application round'),

@@ -359,6 +359,33 @@ function Standing({ p, view, rubric, quorum }: { p: PageCtx; view: CaseView; rub
   );
 }
 
+/**
+ * The rubric, read-only, for an expert invited to the case who has not accepted yet: what they
+ * would score against, in the words of the score form they get once they accept.
+ */
+function RubricPart({ p, rubric, quorum }: { p: PageCtx; rubric: Rubric; quorum: number | null }) {
+  const r = p.t.review;
+  const formula = rubric.criteria.map((c) => r.weighted(String(c.weight), c.label)).join(' + ');
+  return (
+    <div class="rubric">
+      <h3 id="rubric" safe>{r.rubricTitle}</h3>
+      <p class="hint" safe>{r.rubricIntro}</p>
+      <DataTable
+        p={p}
+        rows={rubric.criteria}
+        labelledBy="rubric"
+        columns={[
+          { header: r.criterionName, text: (c) => c.label },
+          { header: r.weight, num: true, text: (c) => String(c.weight) },
+          { header: r.maxPoints, num: true, text: (c) => c.maxPoints },
+        ]}
+      />
+      <p class="formula" safe>{r.scoreFormula(formula, mark(bestScore(rubric)))}</p>
+      <p class="hint" safe>{r.scoreRule(quorum, mark(rubric.passMark))}</p>
+    </div>
+  );
+}
+
 /** The experts of the case, the provincial reviewer's assignment form and the expert's score form. */
 export function ExpertsPart({ p, view, data, attempt }: { p: PageCtx; view: CaseView; data: ReviewData; attempt: Attempt | null }) {
   const r = p.t.review;
@@ -380,6 +407,7 @@ export function ExpertsPart({ p, view, data, attempt }: { p: PageCtx; view: Case
       )}
       {data.rubric ? <Standing p={p} view={view} rubric={data.rubric} quorum={data.quorum} /> : ''}
       {view.experts.length === 0 ? <p class="empty" safe>{r.noExperts}</p> : <Panel p={p} view={view} data={data} />}
+      {own?.status === 'assigned' && data.rubric ? <RubricPart p={p} rubric={data.rubric} quorum={data.quorum} /> : ''}
       {assign ? <AssignForm p={p} view={view} data={data} attempt={attempt} /> : ''}
       {score && data.rubric ? <ScoreForm p={p} view={view} rubric={data.rubric} quorum={data.quorum} attempt={attempt} /> : ''}
     </section>

@@ -15,7 +15,7 @@ const clockLengthsSchema = z.strictObject({
   paymentDays: days('payment after batch approval, calendar days'),
 });
 
-const rubricSchema = z.strictObject({
+export const rubricSchema = z.strictObject({
   criteria: z.array(z.strictObject({ key: z.string(), label: z.string(), maxPoints: z.int(), weight: z.number() })),
   passMark: z.number().meta({ description: 'a score is Σ points × weight' }),
 });

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { rounds } from '../../db/schema';
+import { defaultRubric } from '../../seeds/factories';
 import { useTestApp } from '../support/use-app';
 
 // What an expert's earlier decline of a case means when experts are assigned to it again (SPEC §2):
 // a declared conflict of interest keeps them off the case for good; any other decline is only said
-// beside them.
+// beside them. And what an invited expert reads of the rubric before they accept.
 const { t, w } = useTestApp();
 
 interface Problem {
@@ -19,6 +22,7 @@ interface Candidate {
 interface CaseAnswer {
   version: number;
   experts: { expertId: string | null; status: string }[];
+  expertReview: { rubric: typeof defaultRubric; quorum: number } | null;
 }
 const send = (id: string, token: string, body: Record<string, unknown>) => t.api.post<Problem>(`/cases/${id}/events`, body, token);
 const view = async (id: string, token: string) => (await t.api.get<CaseAnswer>(`/cases/${id}`, token)).body;
@@ -147,5 +151,48 @@ describe('GET /experts with a case', () => {
     }
     for (const e of [conflicted, busy, staying]) expect((await t.api.get(`/experts?caseId=${id}`, e.token)).status).toBe(403);
     expect((await t.api.get(`/experts?caseId=${id}`)).status).toBe(401);
+  });
+});
+
+describe("the case's rubric in GET /cases/:id", () => {
+  it('is given to an expert invited but not yet accepted, frozen as assigned, and to the provincial reviewer', async () => {
+    const id = await w.caseIn('expert');
+    expect((await view(id, w.tokens.provincial)).expertReview).toBeNull();
+    const panel = await w.makeExperts(3);
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) })).status).toBe(200);
+    const [invited] = panel;
+    if (!invited) throw new Error('no expert');
+    const seen = await t.api.get<CaseAnswer & { allowedEvents: string[] }>(`/cases/${id}`, invited.token);
+    expect(seen.status).toBe(200);
+    expect(seen.body.allowedEvents.sort()).toEqual(['ACCEPT_ASSIGNMENT', 'DECLINE_ASSIGNMENT']);
+    expect(seen.body.expertReview).toEqual({ rubric: defaultRubric, quorum: 3 });
+    expect((await view(id, w.tokens.provincial)).expertReview).toEqual({ rubric: defaultRubric, quorum: 3 });
+
+    // the round's rubric changing later does not change what the case is scored with
+    const changed = { ...defaultRubric, passMark: 75 };
+    await t.app.db.update(rounds).set({ rubric: changed }).where(eq(rounds.id, w.round.id));
+    try {
+      expect((await view(id, invited.token)).expertReview?.rubric.passMark).toBe(defaultRubric.passMark);
+    } finally {
+      await t.app.db.update(rounds).set({ rubric: defaultRubric }).where(eq(rounds.id, w.round.id));
+    }
+  });
+
+  it('is null to everyone who sees the case but not its panel, and the case stays hidden from other experts', async () => {
+    const id = await w.caseIn('expert');
+    const panel = await w.makeExperts(3);
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) })).status).toBe(200);
+    for (const who of ['firm', 'municipal', 'insurer'] as const) {
+      const res = await t.api.get<CaseAnswer>(`/cases/${id}`, w.tokens[who]);
+      expect(res.status, who).toBe(200);
+      expect(res.body.expertReview, who).toBeNull();
+    }
+    for (const who of ['otherFirm', 'otherMunicipal', 'otherInsurer', 'expert', 'finance', 'admin'] as const) {
+      expect((await t.api.get(`/cases/${id}`, w.tokens[who])).status, who).toBe(404);
+    }
+    const [declining] = panel;
+    if (!declining) throw new Error('no expert');
+    expect((await send(id, declining.token, { type: 'DECLINE_ASSIGNMENT', reason: BUSY })).status).toBe(200);
+    expect((await t.api.get(`/cases/${id}`, declining.token)).status).toBe(404);
   });
 });

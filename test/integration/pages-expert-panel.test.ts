@@ -4,8 +4,8 @@ import { useTestApp } from '../support/use-app';
 import { PageClient } from '../support/pages';
 
 // The case page in expert review, without a browser: the assignment form marks the experts who
-// declined the case earlier (a declared conflict keeps them off it). The refusals come from the
-// services the API uses.
+// declined the case earlier (a declared conflict keeps them off it), and an invited expert reads
+// the rubric before accepting. The refusals come from the services the API uses.
 const { t, w } = useTestApp();
 
 const signedIn = async (email: string, lang: 'zh' | 'en' = 'zh') => {
@@ -100,5 +100,64 @@ describe('the expert assignment form, for experts who declined the case earlier'
       expect(res.status, who).toBe(status);
       expect(res.text, who).not.toContain(CONFLICT);
     }
+  });
+});
+
+describe('the rubric before accepting', () => {
+  async function invited() {
+    const id = await w.caseIn('expert');
+    const panel = await w.makeExperts(3);
+    const res = await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) });
+    if (res.status !== 200) throw new Error(`assigning failed: ${res.status}`);
+    const [expert] = panel;
+    if (!expert) throw new Error('no expert');
+    return { id, expert };
+  }
+
+  it('shows an invited expert the criteria, weights, maximum points and pass mark read-only, beside accept and decline', async () => {
+    const { id, expert } = await invited();
+    const page = await (await signedIn(expert.user.email)).get(`/cases/${id}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<h3 id="rubric">评分标准</h3>');
+    expect(page.text).toContain('接受评审任务后，您将按以下评分标准逐项打分（仅供查看）。');
+    for (const [label, max] of [
+      ['技术先进性 / innovation', 30],
+      ['首批次应用属性 / first-batch use', 30],
+      ['市场与产业带动 / market impact', 20],
+      ['风险保障合理性 / risk cover', 20],
+    ] as const) {
+      expect(page.text).toMatch(new RegExp(`<td data-label="评分项">${label.replace('/', '\\/')}</td>\\s*<td data-label="权重" class="num">1</td>\\s*<td data-label="满分" class="num">${max}</td>`));
+    }
+    expect(page.text).toContain('满分 100 分');
+    expect(page.text).toContain('3 位专家评分后，取各位专家总分的平均分：达到及格分 60 分为通过');
+    // read-only: no score to give yet, but the assignment to answer
+    expect(page.text).not.toContain('id="d-SCORE"');
+    expect(page.text).not.toContain('name="scores.innovation"');
+    expect(page.text).toContain('value="ACCEPT_ASSIGNMENT"');
+    expect(page.text).toContain('value="DECLINE_ASSIGNMENT"');
+
+    const english = await (await signedIn(expert.user.email, 'en')).get(`/cases/${id}`);
+    expect(english.text).toContain('<h3 id="rubric">Scoring rubric</h3>');
+    expect(english.text).toMatch(/<td data-label="Maximum points" class="num">30<\/td>/);
+    expect(english.text).toContain('the application passes at the pass mark of 60 or above');
+  });
+
+  it('gives way to the score form once the expert accepts', async () => {
+    const { id, expert } = await invited();
+    expect((await send(id, expert.token, { type: 'ACCEPT_ASSIGNMENT' })).status).toBe(200);
+    const page = await (await signedIn(expert.user.email)).get(`/cases/${id}`);
+    expect(page.text).not.toContain('id="rubric"');
+    expect(page.text).toContain('id="d-SCORE"');
+  });
+
+  it('is not shown to the provincial reviewer, the firm, the municipal reviewer or the insurer, and the case stays hidden from other experts', async () => {
+    const { id } = await invited();
+    for (const who of [w.people.provincial.email, w.people.firm.email, w.people.municipal.email, w.people.insurer.email]) {
+      const page = await (await signedIn(who)).get(`/cases/${id}`);
+      expect(page.status, who).toBe(200);
+      expect(page.text, who).not.toContain('id="rubric"');
+    }
+    const [outsider] = await w.makeExperts(1);
+    expect((await (await signedIn(outsider?.user.email ?? '')).get(`/cases/${id}`)).status).toBe(404);
   });
 });
