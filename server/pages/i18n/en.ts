@@ -126,6 +126,10 @@ export const en: Messages = {
     pay: 'Pay',
     deny: 'Deny',
     paidAmount: 'Amount paid (yuan)',
+    claimedHint: (amount: string) => `The firm claimed ${amount} yuan.`,
+    exceedsWarning: (paid: string, claimed: string, more: string) =>
+      `${paid} yuan is more than the ${claimed} yuan the firm claimed, by ${more} yuan. An insurer may pay the loss as assessed (with the costs of limiting and assessing it), but check first that the amount is not mistyped.`,
+    exceedsConfirm: 'I have checked: pay more than was claimed',
     reference: 'Payment reference',
     reason: 'Reason for denial',
     documentsOf: (number: string) => `Documents of claim ${number}`,

@@ -129,6 +129,10 @@ export const zh = {
     pay: '赔付',
     deny: '拒赔',
     paidAmount: '赔付金额（元）',
+    claimedHint: (amount: string) => `企业索赔金额 ${amount} 元。`,
+    exceedsWarning: (paid: string, claimed: string, more: string) =>
+      `赔付金额 ${paid} 元高于企业索赔金额 ${claimed} 元，多出 ${more} 元。保险公司可以按核定的损失（含施救、查勘鉴定等费用）多赔，但请先核对金额是否输错。`,
+    exceedsConfirm: '我已核对，确认赔付金额高于索赔金额',
     reference: '支付流水号',
     reason: '拒赔理由',
     documentsOf: (number: string) => `理赔 ${number} 的材料`,
