@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { users } from '../../db/schema';
+import { makeUser } from '../../seeds/factories';
 import { shanghaiDate } from '../../server/calendar/dates';
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../support/use-app';
@@ -136,6 +137,27 @@ describe('the disbursement batch pages', () => {
     expect(await stateOf(id)).toBe('draft');
     expect((await b.get(`/money/batches/${randomUUID()}`)).status).toBe(404);
     expect((await b.get('/money/batches/not-an-id')).status).toBe(404);
+  });
+
+  it("put a draft batch on its maker's dashboard and inbox, to submit, and on no other finance user's", async () => {
+    const maker = await makeUser(t.app.db, { roles: ['finance'], name: '财务制单' });
+    const made = await t.api.post<{ id: string; number: string }>('/disbursements', { roundId: w.round.id, caseIds: [await w.caseIn('approved')] }, await t.api.login(maker.email));
+    expect(made.status).toBe(201);
+    const rowOf = (html: string) => {
+      const at = html.indexOf(`href="/money/batches/${made.body.id}"`);
+      return at < 0 ? null : html.slice(html.lastIndexOf('<tr', at), html.indexOf('</tr>', at));
+    };
+    const mine = await signedIn(maker.email);
+    for (const path of ['/', '/inbox?limit=100']) {
+      const row = rowOf((await mine.get(path)).text);
+      expect(row, path).toContain(`>${made.body.number}</a>`);
+      expect(row, path).toContain('提交拨付批次');
+      expect(row, path).toContain('<span class="badge batch-draft">草稿</span>');
+    }
+    for (const who of ['finance', 'finance2', 'provincial'] as const) expect(rowOf((await (await signedIn(w.people[who].email)).get('/inbox?limit=100')).text), who).toBeNull();
+    const page = await mine.get(`/money/batches/${made.body.id}`);
+    expect((await mine.post(`/money/batches/${made.body.id}/events`, { _csrf: PageClient.csrfOf(page.text), type: 'SUBMIT', version: versionOf(page.text) })).status).toBe(303);
+    expect(rowOf((await mine.get('/inbox?limit=100')).text)).toBeNull();
   });
 
   it("put a submitted batch on the other finance user's dashboard and inbox, linked to its page and not to be taken, and then its payments to record", async () => {
