@@ -23,7 +23,7 @@ export interface BankFileRow {
 
 const HEADER = ['付款编号 Payment ID', '申请编号 Case number', '收款人 Payee', '开户银行 Bank', '银行账号 Account', '金额（元） Amount (yuan)'];
 
-/** A batch has a bank file (and a statement to check against it) once approved, settled ones too. */
+/** A batch has a bank file once approved, settled ones too (to print again); a statement is checked while approved only (statement.ts). */
 export const hasBankFile = (state: string): boolean => state === 'approved' || state === 'settled';
 
 /** The batch's number and the rows of its bank file; 409 before approval. */

@@ -2,13 +2,12 @@ import { and, eq, ne } from 'drizzle-orm';
 import { CsvError, parse } from 'csv-parse/sync';
 import { payments } from '../../db/schema';
 import type { ServiceContext } from '../context';
-import { badRequest, conflict, unprocessable } from '../errors';
+import { AppError, badRequest, unprocessable } from '../errors';
 import { formatYuan, isYuanString, parseYuan } from '../domain/money';
 import { decodeText } from '../catalogue/parse-csv';
 import { withoutInvisible } from '../domain/text';
 import { loadVisibleBatch } from './get';
 import { assertBatchPayer } from './access';
-import { hasBankFile } from './export';
 import { statementColumns, statementColumnsMissing, type StatementColumns } from './statement-columns';
 
 /** At most this many lines in one statement file (the route also caps its size). */
@@ -26,7 +25,7 @@ type Invalid = { line: number; message: string; messageZh: string };
 export async function matchStatement(ctx: ServiceContext, batchId: string, body: Buffer | undefined) {
   const { row } = await loadVisibleBatch(ctx, batchId);
   assertBatchPayer(ctx.user);
-  if (!hasBankFile(row.state)) throw conflict(`a statement is matched against an approved batch; batch ${row.number} is ${row.state}`);
+  if (!takesStatement(row.state)) throw statementRefused(row.number, row.state);
   const { columns, lines } = headerOf(readCsv(body));
   const batchPayments = await ctx.app.db
     .select({ id: payments.id, caseId: payments.caseId, amountFen: payments.amountFen, status: payments.status })
@@ -59,6 +58,27 @@ export async function matchStatement(ctx: ServiceContext, batchId: string, body:
   }
   const missing = batchPayments.filter((p) => !seen.has(p.id)).map((p) => ({ paymentId: p.id, caseId: p.caseId, amount: formatYuan(p.amountFen), status: p.status }));
   return { ...report, missing };
+}
+
+/**
+ * A statement is checked to record what the bank paid: only an approved batch has payments left to
+ * record. Before approval there is no bank file to pay from; a settled batch has every payment
+ * recorded, and a cancelled one orders nothing.
+ */
+export const takesStatement = (state: string): boolean => state === 'approved';
+
+const refusal: Record<string, { en: string; zh: string }> = {
+  draft: { en: 'it has not been submitted and approved yet, so the bank has not been asked to pay', zh: '批次尚未提交审批，银行尚未付款' },
+  submitted: { en: 'it awaits approval, so the bank has not been asked to pay', zh: '批次正在等待审批，银行尚未付款' },
+  settled: { en: 'every payment of it is recorded already', zh: '批次已办结，每笔付款均已登记' },
+  cancelled: { en: 'it was cancelled and orders no payment', zh: '批次已取消，不再拨付' },
+};
+
+/** 409 naming the batch's state and why a statement has nothing to check there. */
+function statementRefused(number: string, state: string): AppError {
+  const why = refusal[state] ?? { en: `it is ${state}`, zh: `批次状态为 ${state}` };
+  const message = `a statement is checked against an approved batch with payments to record; batch ${number} is ${state}: ${why.en}`;
+  return new AppError('conflict', message, [{ path: 'state', code: 'statement.batchNotApproved', message, messageZh: `对账单只能用于已批准、尚有付款待登记的拨付批次；批次 ${number}：${why.zh}` }]);
 }
 
 type Matched = { line: number; paymentId: string; caseId: string; amount: string; reference: string | null; date: string | null; status: 'pending' | 'paid' | 'failed' | 'cancelled' };

@@ -11,7 +11,7 @@ import { getBatchWithRefusals } from '../batches/get';
 import { listBatches } from '../batches/list';
 import { sendBatchEvent } from '../batches/send-event';
 import { batchEventBodySchema } from '../batches/body';
-import { matchStatement } from '../batches/statement';
+import { matchStatement, takesStatement } from '../batches/statement';
 import { hasBankFile } from '../batches/export';
 import { isBatchPayer } from '../batches/access';
 import { batchHistoryOf } from '../audit/verify';
@@ -251,16 +251,64 @@ interface SettleAttempt {
   values: Record<string, string>;
 }
 
-function SettleForm({ p, batch, attempt }: { p: PageCtx; batch: BatchView; attempt: SettleAttempt | null }) {
+/** What a checked statement says of each pending payment of the settle form: filled in from a line, or why not. */
+type FromStatement = { kind: 'matched'; line: number; reference: string | null; date: string | null } | { kind: 'wrongAmount'; stated: string } | { kind: 'missing' };
+
+function fromStatementOf(statement: Statement | null): Map<string, FromStatement> {
+  const out = new Map<string, FromStatement>();
+  if (!statement) return out;
+  for (const m of statement.matched) if (m.status === 'pending') out.set(m.paymentId, { kind: 'matched', line: m.line, reference: m.reference, date: m.date });
+  for (const w of statement.wrongAmount) out.set(w.paymentId, { kind: 'wrongAmount', stated: w.stated });
+  for (const m of statement.missing) if (m.status === 'pending') out.set(m.paymentId, { kind: 'missing' });
+  return out;
+}
+
+/** The mark beside a payment the statement filled in (or could not): kept through a refused submission by its hidden line number. */
+function StatementMark({ p, caseId, from }: { p: PageCtx; caseId: string; from: FromStatement | { kind: 'line'; line: number } | undefined }) {
+  const b = p.t.batches;
+  if (!from) return '';
+  if (from.kind === 'missing') return <p class="caution" safe>{b.notInStatement}</p>;
+  if (from.kind === 'wrongAmount') return <p class="caution" safe>{b.statementAmountDiffers(yuan(from.stated))}</p>;
+  const lacks = from.kind === 'matched' ? (from.reference === null ? (from.date === null ? b.lacksBoth : b.lacksReference) : from.date === null ? b.lacksDate : null) : null;
+  return (
+    <p class="from-statement">
+      <input type="hidden" name={`statementLine.${caseId}`} value={String(from.line)} />
+      <span safe>{b.fromStatement(from.line)}</span>
+      {lacks ? <span safe>{` ${b.fromStatementLacks(lacks)}`}</span> : ''}
+    </p>
+  );
+}
+
+function SettleForm({ p, batch, attempt, statement }: { p: PageCtx; batch: BatchView; attempt: SettleAttempt | null; statement: Statement | null }) {
   const b = p.t.batches;
   const pending = batch.cases.filter((c) => c.status === 'pending');
   const errors = attempt?.errors ?? [];
   const names = pending.flatMap((c) => ['outcome', 'reference', 'paidOn', 'failure'].map((k) => `${k}.${c.caseId}`));
-  const v = (name: string) => attempt?.values[name] ?? '';
+  // a statement just checked fills in what it matched; a refused submission shows what was sent
+  const checked = attempt ? new Map<string, FromStatement>() : fromStatementOf(statement);
+  const prefill = (c: (typeof pending)[number]): Record<string, string> => {
+    const m = checked.get(c.paymentId);
+    return m?.kind === 'matched' ? { [`outcome.${c.caseId}`]: 'paid', [`reference.${c.caseId}`]: m.reference ?? '', [`paidOn.${c.caseId}`]: m.date ?? '' } : {};
+  };
+  const values: Record<string, string> = attempt?.values ?? Object.fromEntries(pending.flatMap((c) => Object.entries(prefill(c))));
+  const v = (name: string) => values[name] ?? '';
+  const markOf = (c: (typeof pending)[number]) => {
+    if (!attempt) return checked.get(c.paymentId);
+    const line = /^\d{1,6}$/.test(v(`statementLine.${c.caseId}`)) ? Number(v(`statementLine.${c.caseId}`)) : null;
+    return line === null ? undefined : { kind: 'line' as const, line };
+  };
+  const filled = pending.filter((c) => checked.get(c.paymentId)?.kind === 'matched').length;
   return (
     <section aria-labelledby="settle">
       <h2 id="settle" safe>{b.settleTitle}</h2>
       <p class="hint" safe>{b.settleIntro}</p>
+      {statement && !attempt ? (
+        <p role="status" class="from-statement" safe>
+          {b.prefilledSummary(filled, pending.length - filled)}
+        </p>
+      ) : (
+        ''
+      )}
       <form method="post" action={`/money/batches/${batch.id}/settle`} novalidate>
         <CsrfField p={p} />
         <input type="hidden" name="version" value={String(batch.version)} />
@@ -268,6 +316,7 @@ function SettleForm({ p, batch, attempt }: { p: PageCtx; batch: BatchView; attem
         {pending.map((c) => (
           <fieldset class="payment">
             <legend safe>{`${c.paymentId} · ${c.caseNumber} · ${c.payee} · ${yuan(c.amount)}`}</legend>
+            <StatementMark p={p} caseId={c.caseId} from={markOf(c)} />
             <SelectField
               p={p}
               idPrefix="s"
@@ -286,6 +335,20 @@ function SettleForm({ p, batch, attempt }: { p: PageCtx; batch: BatchView; attem
         ))}
         <button type="submit" class="primary" safe>{b.settle}</button>
       </form>
+    </section>
+  );
+}
+
+/** Where the statement form would be, for a batch that takes none: what state it is in, and any refusal of one sent meanwhile. */
+function StatementClosed({ p, batch, errors }: { p: PageCtx; batch: BatchView; errors: FieldError[] }) {
+  const b = p.t.batches;
+  return (
+    <section aria-labelledby="statement">
+      <h2 id="statement" safe>{b.statementTitle}</h2>
+      <FormProblems p={p} errors={errors.filter((e) => e.path !== 'role')} fields={[]} />
+      <p class="muted">
+        <BatchBadge p={p} state={batch.state} /> <span safe>{b.statementClosed[batch.state] ?? ''}</span>
+      </p>
     </section>
   );
 }
@@ -565,9 +628,10 @@ function BatchPage({ p, batch, refused, history, names, roundName, done, attempt
           ))}
         </section>
       )}
-      {settle ? <SettleForm p={p} batch={batch} attempt={settleAttempt} /> : ''}
-      {payer && hasBankFile(batch.state) ? <StatementForm p={p} batch={batch} errors={statementErrors} /> : ''}
+      {payer && takesStatement(batch.state) ? <StatementForm p={p} batch={batch} errors={statementErrors} /> : ''}
+      {payer && !takesStatement(batch.state) ? <StatementClosed p={p} batch={batch} errors={statementErrors} /> : ''}
       {statement ? <StatementReport p={p} report={statement} /> : ''}
+      {settle ? <SettleForm p={p} batch={batch} attempt={settleAttempt} statement={statement} /> : ''}
       <BatchHistory p={p} items={history} names={names} />
     </Layout>
   );
@@ -745,7 +809,7 @@ export function batchPages(router: Router, roundsOf: (p: PageCtx) => Promise<Rou
     const order: string[] = [];
     const payments: Record<string, string>[] = [];
     for (const c of view.cases) {
-      for (const k of ['outcome', 'reference', 'paidOn', 'failure']) values[`${k}.${c.caseId}`] = field(req, `${k}.${c.caseId}`);
+      for (const k of ['outcome', 'reference', 'paidOn', 'failure', 'statementLine']) values[`${k}.${c.caseId}`] = field(req, `${k}.${c.caseId}`);
       const outcome = values[`outcome.${c.caseId}`];
       if (outcome !== 'paid' && outcome !== 'failed') continue;
       order.push(c.caseId);

@@ -9,11 +9,12 @@ import { assertMayUploadToClaim, documentsOfClaims, uploadClaimDocument, type Cl
 import type { ClaimView } from '../claims/present';
 import { receiveUpload, receivedUpload } from '../documents/multipart';
 import { zodErrors } from '../http/problem';
-import { CsrfField, DOCUMENT_ACCEPT, Field, FileField, FormProblems } from './components/form';
+import { CsrfField, DOCUMENT_ACCEPT, Field, FileField, FormProblems, errorsAt } from './components/form';
 import { DataTable } from './components/table';
 import { requireCsrf } from './csrf';
 import { date, fileSize, instant, plainAmount, yuan } from './format';
-import { field, idParam, type PageCtx, pageOf, serviceOf } from './page';
+import { field, idParam, type PageCtx, pageOf, problemText, serviceOf } from './page';
+import { formatYuan, isYuanString, parseYuan } from '../domain/money';
 
 // Claims (理赔) on the case page: the firm reports one under the policy of its approved case and
 // supports it with documents while it awaits the decision; the policy's insurer reads them and pays
@@ -43,6 +44,52 @@ export async function claimsFor(ctx: ServiceContext, caseId: string): Promise<Ca
   }
 }
 
+const EXCEEDS = 'exceedsClaim';
+
+/**
+ * A payment above the amount the firm claimed: the insurer may pay it (SPEC §1 — the policy covers
+ * the loss as assessed; 保险法 第五十七条、第六十四条 add the costs of limiting and assessing it), so
+ * the API takes it; the page asks for a tick first, as a slip of a digit looks the same.
+ */
+function ExceedsClaim({ p, claim, attempt }: { p: PageCtx; claim: ClaimView; attempt: ClaimAttempt | null }) {
+  const c = p.t.claims;
+  const mine = attempt ? errorsAt(attempt.errors, EXCEEDS) : [];
+  const excess = attempt ? excessOf(attempt.values.amount ?? '', claim.amount) : null;
+  if (excess === null) return '';
+  const id = `c-${claim.id}-exceeds`;
+  return (
+    <>
+      <div class="caution" role="note" id={`${id}-note`}>
+        <p safe>{c.exceedsWarning(yuan(formatYuan(excess.paid)), yuan(claim.amount), yuan(formatYuan(excess.paid - excess.claimed)))}</p>
+      </div>
+      <div class={mine.length ? 'field invalid' : 'field'}>
+        {mine.length ? (
+          <p class="error" id={`${id}-error`}>
+            {mine.map((e) => (
+              <span safe>{problemText(e, p.locale)}</span>
+            ))}
+          </p>
+        ) : (
+          ''
+        )}
+        <label>
+          <input type="checkbox" id={id} name={EXCEEDS} value="yes" checked={attempt?.values[EXCEEDS] === 'yes'} aria-invalid={mine.length ? 'true' : undefined} aria-describedby={mine.length ? `${id}-error ${id}-note` : `${id}-note`} />{' '}
+          <span safe>{c.exceedsConfirm}</span>
+        </label>
+      </div>
+    </>
+  );
+}
+
+/** The amount typed, when it is one and above the amount claimed; null otherwise. */
+function excessOf(typed: string, claimedYuan: string): { paid: bigint; claimed: bigint } | null {
+  const text = plainAmount(typed);
+  if (!isYuanString(text)) return null;
+  const paid = parseYuan(text);
+  const claimed = parseYuan(claimedYuan);
+  return paid > claimed ? { paid, claimed } : null;
+}
+
 function DecisionForms({ p, claim, attempt }: { p: PageCtx; claim: ClaimView; attempt: ClaimAttempt | null }) {
   const c = p.t.claims;
   return (
@@ -51,7 +98,7 @@ function DecisionForms({ p, claim, attempt }: { p: PageCtx; claim: ClaimView; at
         const key = `${claim.id}:${type}`;
         const mine = attempt?.form === key ? attempt : null;
         const errors = mine?.errors ?? [];
-        const fields = type === 'PAY' ? ['amount', 'reference'] : ['reason'];
+        const fields = type === 'PAY' ? ['amount', 'reference', EXCEEDS] : ['reason'];
         return (
           <form method="post" action={`/claims/${claim.id}/events`} class="decision" aria-labelledby={`c-${key}`} novalidate>
             <h4 id={`c-${key}`} safe>{type === 'PAY' ? c.pay : c.deny}</h4>
@@ -60,8 +107,9 @@ function DecisionForms({ p, claim, attempt }: { p: PageCtx; claim: ClaimView; at
             <FormProblems p={p} errors={errors} fields={fields} />
             {type === 'PAY' ? (
               <>
-                <Field p={p} idPrefix={`c-${claim.id}-pay`} name="amount" label={c.paidAmount} errors={errors} value={mine?.values.amount ?? claim.amount} required />
+                <Field p={p} idPrefix={`c-${claim.id}-pay`} name="amount" label={c.paidAmount} hint={c.claimedHint(yuan(claim.amount))} errors={errors} value={mine?.values.amount ?? claim.amount} required />
                 <Field p={p} idPrefix={`c-${claim.id}-pay`} name="reference" label={c.reference} errors={errors} value={mine?.values.reference ?? ''} required />
+                <ExceedsClaim p={p} claim={claim} attempt={mine} />
               </>
             ) : (
               <Field p={p} idPrefix={`c-${claim.id}-deny`} name="reason" label={c.reason} errors={errors} value={mine?.values.reason ?? ''} required multiline />
@@ -228,13 +276,18 @@ export function claimForms(router: Router, app: AppContext, show: Show) {
     const claimId = idParam(req.params.id, 'claim');
     const ctx = serviceOf(p);
     // the claim names its case (404 for a claim this person may not see), not a field of the form
-    const { caseId } = await getClaim(ctx, claimId);
+    const { caseId, amount: claimed, allowedEvents } = await getClaim(ctx, claimId);
     const type = field(req, 'type');
-    const values = { amount: field(req, 'amount'), reference: field(req, 'reference'), reason: field(req, 'reason') };
+    const values = { amount: field(req, 'amount'), reference: field(req, 'reference'), reason: field(req, 'reason'), exceedsClaim: field(req, EXCEEDS) };
     const body = type === 'PAY' ? { type, amount: plainAmount(values.amount), reference: values.reference } : { type, reason: values.reason };
     const form = `${claimId}:${type}`;
     const parsed = claimEventSchema.safeParse(body, { reportInput: true });
     if (!parsed.success) return show(res, caseId, { form, values, errors: zodErrors(parsed.error, '') }, 400);
+    // more than was claimed: a second step, ticked, for the one who may pay (anyone else is refused by the service)
+    if (parsed.data.type === 'PAY' && allowedEvents.includes('PAY') && values.exceedsClaim !== 'yes' && excessOf(values.amount, claimed) !== null) {
+      const unticked: FieldError = { path: EXCEEDS, code: 'claim.exceedsClaim', message: 'Tick the box to confirm paying more than was claimed.', messageZh: '请勾选确认：赔付金额高于索赔金额。' };
+      return show(res, caseId, { form, values, errors: [unticked] }, 422);
+    }
     try {
       await sendClaimEvent(ctx, claimId, parsed.data);
     } catch (err) {

@@ -19,15 +19,16 @@ function relatedToMember(user: User): SQL {
 
 /**
  * The batch rows of the inbox, in the columns of the case rows and the same order, with their own
- * cursor condition; null when the person has no batch to act on. A batch awaiting approval is the
- * task of every finance user who may approve it (neither its creator nor its submitter); an
- * approved one, with payments still unrecorded, of every finance user, dated by its payment clock.
+ * cursor condition; null when the person has no batch to act on. A draft (new, or returned) is its
+ * creator's task, to submit; a batch awaiting approval is the task of every finance user who may
+ * approve it (neither its creator nor its submitter); an approved one, with payments still
+ * unrecorded, of every finance user, dated by its payment clock.
  */
 export function batchTaskRows(user: User, after: { due: string; id: string } | null, noDue: string, limit: number): SQL | null {
   const branches = batchTasks
     .filter((t) => user.roles.includes(t.role))
     .map((t) => ({
-      when: sql`(b.state = ${t.state}${t.secondPerson ? sql` and b.created_by <> ${user.id} and coalesce(b.snapshot->'context'->>'submittedBy', '') <> ${user.id}` : sql``})`,
+      when: sql`(b.state = ${t.state}${t.secondPerson ? sql` and b.created_by <> ${user.id} and coalesce(b.snapshot->'context'->>'submittedBy', '') <> ${user.id}` : sql``}${t.creatorOnly ? sql` and b.created_by = ${user.id}` : sql``})`,
       task: t.label,
       clock: t.urgentBy ?? null,
     }));

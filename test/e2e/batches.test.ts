@@ -81,42 +81,49 @@ describe('disbursement batches, in a browser', { timeout: 240_000 }, () => {
     expect(sheet?.getRow(2).getCell(6).value).toBe(Number(first.amount));
     expect(sheet?.getRow(3).getCell(1).value).toBe(second.paymentId);
 
-    // settlement: the first paid with the bank's reference, the second failed with the bank's words
+    // the bank's statement checked: the first payment as paid, the second at an amount that differs, a line the batch does not know
     const today = shanghaiDate(t.app.clock.now());
+    const dir = await mkdtemp(join(tmpdir(), 'statement-'));
+    const file = join(dir, 'statement.csv');
+    await writeFile(file, ['付款编号,金额,银行流水号,交易日期', `${first.paymentId},${first.amount},ICBC-20261201-0001,${today}`, `${second.paymentId},1.00,ICBC-20261201-0002,${today}`, `PAY-PB2099-9999-0001,500.00,ICBC-X,${today}`].join('\r\n'));
+    await b.getByLabel('对账单文件（CSV）').setInputFiles(file);
+    await b.getByRole('button', { name: '核对对账单' }).click();
+    await expect.poll(() => b.getByRole('heading', { name: '对账结果' }).count()).toBe(1);
+    const unknown = b.getByRole('table', { name: '本批次没有的付款编号（1）' });
+    await expect.poll(() => unknown.getByText('PAY-PB2099-9999-0001').count()).toBe(1);
+    const wrong = b.getByRole('table', { name: '金额不符（1）' });
+    await expect.poll(() => wrong.getByRole('row', { name: new RegExp(second.paymentId) }).textContent()).toContain('1.00');
+    expect(await fitsWidth(b)).toBe(true);
+    await expectAccessible(b, 'batches-statement');
+    // nothing changed by the check
+    expect((await t.api.get<{ state: string }>(`/cases/${second.caseId}`, w.tokens.finance)).body.state).toBe('paymentApproved');
+
+    // settlement: the first filled in from the statement, the second failed with the bank's words
+    await expect.poll(() => b.getByText(/^已按对账单预填 1 笔付款/).count()).toBe(1);
     const paid = b.getByRole('group', { name: new RegExp(first.paymentId) });
-    await paid.getByLabel('结果').selectOption({ label: '已拨付' });
-    await paid.getByLabel('银行流水号').fill('ICBC-20261201-0001');
-    await paid.getByLabel('付款日期').fill(today);
+    await expect.poll(() => paid.getByText('取自对账单第 2 行，可修改。').count()).toBe(1);
+    expect(await paid.getByLabel('结果').inputValue()).toBe('paid');
+    expect(await paid.getByLabel('银行流水号').inputValue()).toBe('ICBC-20261201-0001');
+    expect(await paid.getByLabel('付款日期').inputValue()).toBe(today);
     const failed = b.getByRole('group', { name: new RegExp(second.paymentId) });
+    await expect.poll(() => failed.getByText('对账单金额 1.00 元与应付金额不符，未预填，请核实。').count()).toBe(1);
+    expect(await failed.getByLabel('结果').inputValue()).toBe('none');
     await failed.getByLabel('结果').selectOption({ label: '拨付失败' });
     await failed.getByLabel('失败原因').fill('收款账号已销户');
     await b.getByRole('button', { name: '登记拨付结果' }).click();
     await expect.poll(() => b.getByRole('status').textContent()).toContain('已办理：登记拨付结果');
     await expect.poll(() => b.getByText('流水号 ICBC-20261201-0001').count()).toBe(1);
     await expect.poll(() => b.getByText('收款账号已销户').count()).toBeGreaterThan(0);
+    // settled: no statement to check any more, and the page says why
+    expect(await b.getByLabel('对账单文件（CSV）').count()).toBe(0);
+    await expect.poll(() => b.getByText('本批次已办结，每笔付款均已登记，不再核对对账单。').count()).toBe(1);
     await expectAccessible(b, 'batches-settled-phone');
     // the failed payment's case is back to be batched again; the paid one is paid
     expect((await t.api.get<{ state: string }>(`/cases/${second.caseId}`, w.tokens.finance)).body.state).toBe('calculated');
     expect((await t.api.get<{ state: string }>(`/cases/${first.caseId}`, w.tokens.finance)).body.state).toBe('paid');
 
-    // the bank's statement checked: a line the batch does not know, an amount that differs
-    const dir = await mkdtemp(join(tmpdir(), 'statement-'));
-    const file = join(dir, 'statement.csv');
-    await writeFile(file, ['付款编号,金额,银行流水号,交易日期', `${first.paymentId},${first.amount},ICBC-20261201-0001,${today}`, `${second.paymentId},1.00,ICBC-20261201-0002,${today}`, `PAY-PB2099-9999-0001,500.00,ICBC-X,${today}`].join('\r\n'));
     const desk = await openPage(browser, t.url);
     await signIn(desk, w.people.finance2.email);
-    await desk.goto(`/money/batches/${view.id}`);
-    await desk.getByLabel('对账单文件（CSV）').setInputFiles(file);
-    await desk.getByRole('button', { name: '核对对账单' }).click();
-    await expect.poll(() => desk.getByRole('heading', { name: '对账结果' }).count()).toBe(1);
-    const unknown = desk.getByRole('table', { name: '本批次没有的付款编号（1）' });
-    await expect.poll(() => unknown.getByText('PAY-PB2099-9999-0001').count()).toBe(1);
-    const wrong = desk.getByRole('table', { name: '金额不符（1）' });
-    await expect.poll(() => wrong.getByRole('row', { name: new RegExp(second.paymentId) }).textContent()).toContain('1.00');
-    await expectAccessible(desk, 'batches-statement');
-    // nothing changed by the check
-    expect((await t.api.get<{ state: string }>(`/cases/${second.caseId}`, w.tokens.finance)).body.state).toBe('calculated');
-
     // the same batch in English (switched from the batch's own address: a form's answer goes back home)
     await desk.goto(`/money/batches/${view.id}`);
     await desk.getByRole('button', { name: '切换语言' }).click();

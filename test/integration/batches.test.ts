@@ -931,17 +931,46 @@ describe('the bank statement', () => {
     expect(res.body.missing).toEqual([]);
   });
 
-  it('matches a statement against a settled batch too, each payment with its outcome, and lists the settled ones it lacks', async () => {
+  it('refuses a statement for a settled batch, a cancelled one and one awaiting approval: 409 naming the state, nothing changed', async () => {
     const batch = await approvedBatch([await example2(), await example2()]);
     const [a, b] = batch.cases;
     if (!a || !b) throw new Error('two cases expected');
-    await ok(batch.id, { type: 'SETTLE', payments: [{ caseId: a.caseId, reference: 'ICBC-0001', paidOn: today() }, { caseId: b.caseId, failure: '收款账户已销户' }] }, finance2.token);
-    const rows = await t.app.db.select({ caseId: payments.caseId, settledBy: payments.settledBy }).from(payments).where(eq(payments.batchId, batch.id));
-    expect(rows.map((r) => r.settledBy)).toEqual([finance2.id, finance2.id]);
-    const res = await statement(batch.id, ['Payment ID,Amount,Reference,Date', `${a.paymentId},${a.amount},ICBC-0001,${today()}`].join('\n'));
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body.matched).toEqual([{ line: 2, paymentId: a.paymentId, caseId: a.caseId, amount: a.amount, reference: 'ICBC-0001', date: today(), status: 'paid' }]);
-    expect(res.body.missing).toEqual([{ paymentId: b.paymentId, caseId: b.caseId, amount: b.amount, status: 'failed' }]);
+    const csv = ['Payment ID,Amount,Reference,Date', `${a.paymentId},${a.amount},ICBC-0001,${today()}`].join('\n');
+    // approved with a payment recorded and one still pending: the statement still has work to do
+    await ok(batch.id, { type: 'SETTLE', payments: [{ caseId: a.caseId, reference: 'ICBC-0001', paidOn: today() }] }, finance2.token);
+    const partly = await statement(batch.id, csv);
+    expect(partly.status).toBe(200);
+    expect(partly.body.matched).toEqual([{ line: 2, paymentId: a.paymentId, caseId: a.caseId, amount: a.amount, reference: 'ICBC-0001', date: today(), status: 'paid' }]);
+    expect(partly.body.missing).toEqual([{ paymentId: b.paymentId, caseId: b.caseId, amount: b.amount, status: 'pending' }]);
+
+    const settled = await ok(batch.id, { type: 'SETTLE', payments: [{ caseId: b.caseId, failure: '收款账户已销户' }] }, finance2.token);
+    expect(settled.state).toBe('settled');
+    const before = await stateOfBatch(settled);
+    const refused = await statement(batch.id, csv);
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toBe(`a statement is checked against an approved batch with payments to record; batch ${batch.number} is settled: every payment of it is recorded already`);
+    expect(refused.body.errors).toEqual([
+      { path: 'state', code: 'statement.batchNotApproved', message: refused.body.detail, messageZh: `对账单只能用于已批准、尚有付款待登记的拨付批次；批次 ${batch.number}：批次已办结，每笔付款均已登记` },
+    ]);
+    expect(await stateOfBatch(settled)).toEqual(before);
+    // refused for its state before its bytes are read: an empty or unreadable statement is told the same
+    expect((await statement(batch.id, '')).status).toBe(409);
+    // the other roles learn nothing of its state: refused for who they are
+    for (const role of ['provincial', 'firm', 'admin'] as const) expect((await statement(batch.id, csv, w.tokens[role])).status, role).toBe(403);
+    expect((await t.api.request('POST', `/disbursements/${batch.id}/statement`, { raw: csv, headers: { 'content-type': 'text/csv' } })).status).toBe(401);
+    // the bank file stays to print again
+    expect((await download(`/disbursements/${batch.id}/export.csv`, w.tokens.finance)).status).toBe(200);
+
+    const cancelled = await create([await example2()]);
+    await ok(cancelled.id, { type: 'CANCEL', reason: '重复' }, w.tokens.finance);
+    const gone = await statement(cancelled.id, 'Payment ID,Amount\nPAY-1,1.00');
+    expect(gone.status).toBe(409);
+    expect(gone.body.errors?.[0]?.messageZh).toContain('批次已取消，不再拨付');
+    const submitted = await create([await example2()]);
+    await ok(submitted.id, { type: 'SUBMIT' }, w.tokens.finance);
+    const waiting = await statement(submitted.id, 'Payment ID,Amount\nPAY-1,1.00');
+    expect(waiting.status).toBe(409);
+    expect(waiting.body.errors?.[0]?.messageZh).toContain('批次正在等待审批，银行尚未付款');
   });
 
   it('reads the bank file it printed as a statement', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { users } from '../../db/schema';
+import { makeUser } from '../../seeds/factories';
 import { shanghaiDate } from '../../server/calendar/dates';
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../support/use-app';
@@ -31,6 +32,24 @@ async function draftBatch(): Promise<{ id: string; caseId: string }> {
   expect(res.status).toBe(201);
   return { id: res.body.id, caseId };
 }
+
+/** A batch of `n` approved cases, made and submitted by `finance`, approved by `finance2`. */
+async function approvedBatch(n: number): Promise<{ id: string; number: string; cases: { caseId: string; paymentId: string; amount: string }[] }> {
+  const caseIds: string[] = [];
+  for (let i = 0; i < n; i++) caseIds.push(await w.caseIn('approved'));
+  const made = await t.api.post<{ id: string }>('/disbursements', { roundId: w.round.id, caseIds }, w.tokens.finance);
+  expect(made.status).toBe(201);
+  expect((await t.api.post(`/disbursements/${made.body.id}/events`, { type: 'SUBMIT' }, w.tokens.finance)).status).toBe(200);
+  const approved = await t.api.post<{ id: string; number: string; cases: { caseId: string; paymentId: string; amount: string }[] }>(`/disbursements/${made.body.id}/events`, { type: 'APPROVE' }, w.tokens.finance2);
+  expect(approved.status).toBe(200);
+  return approved.body;
+}
+
+/** The settle form's fieldset of one payment. */
+const fieldsetOf = (html: string, paymentId: string) => {
+  const at = html.indexOf(`<legend>${paymentId} `);
+  return at < 0 ? '' : html.slice(at, html.indexOf('</fieldset>', at));
+};
 
 const versionOf = (html: string) => /name="version" value="(\d+)"/.exec(html)?.[1] ?? '';
 const stateOf = async (id: string) => (await t.api.get<{ state: string }>(`/disbursements/${id}`, w.tokens.finance)).body.state;
@@ -118,6 +137,27 @@ describe('the disbursement batch pages', () => {
     expect(await stateOf(id)).toBe('draft');
     expect((await b.get(`/money/batches/${randomUUID()}`)).status).toBe(404);
     expect((await b.get('/money/batches/not-an-id')).status).toBe(404);
+  });
+
+  it("put a draft batch on its maker's dashboard and inbox, to submit, and on no other finance user's", async () => {
+    const maker = await makeUser(t.app.db, { roles: ['finance'], name: '财务制单' });
+    const made = await t.api.post<{ id: string; number: string }>('/disbursements', { roundId: w.round.id, caseIds: [await w.caseIn('approved')] }, await t.api.login(maker.email));
+    expect(made.status).toBe(201);
+    const rowOf = (html: string) => {
+      const at = html.indexOf(`href="/money/batches/${made.body.id}"`);
+      return at < 0 ? null : html.slice(html.lastIndexOf('<tr', at), html.indexOf('</tr>', at));
+    };
+    const mine = await signedIn(maker.email);
+    for (const path of ['/', '/inbox?limit=100']) {
+      const row = rowOf((await mine.get(path)).text);
+      expect(row, path).toContain(`>${made.body.number}</a>`);
+      expect(row, path).toContain('提交拨付批次');
+      expect(row, path).toContain('<span class="badge batch-draft">草稿</span>');
+    }
+    for (const who of ['finance', 'finance2', 'provincial'] as const) expect(rowOf((await (await signedIn(w.people[who].email)).get('/inbox?limit=100')).text), who).toBeNull();
+    const page = await mine.get(`/money/batches/${made.body.id}`);
+    expect((await mine.post(`/money/batches/${made.body.id}/events`, { _csrf: PageClient.csrfOf(page.text), type: 'SUBMIT', version: versionOf(page.text) })).status).toBe(303);
+    expect(rowOf((await mine.get('/inbox?limit=100')).text)).toBeNull();
   });
 
   it("put a submitted batch on the other finance user's dashboard and inbox, linked to its page and not to be taken, and then its payments to record", async () => {
@@ -227,5 +267,100 @@ describe('the disbursement batch pages', () => {
     expect(step('审批通过')).toBe('财务 财务乙');
     const casePage = (await a.get(`/cases/${caseId}`)).text;
     expect(new RegExp(`<strong>拨付批次获批</strong>[\\s\\S]*?操作人：([^<]*)</span>`).exec(casePage)?.[1]).toBe('财务 财务乙');
+  });
+  it('fill in the settlement from a checked statement, each line marked as taken from it and still editable, and point out the payments it does not match', async () => {
+    const batch = await approvedBatch(3);
+    const [a, b, c] = batch.cases;
+    if (!a || !b || !c) throw new Error('three payments expected');
+    const finance = await signedIn(w.people.finance.email);
+    const path = `/money/batches/${batch.id}`;
+    const page = await finance.get(path);
+    const today = shanghaiDate(t.app.clock.now());
+    const csv = ['付款编号,金额,银行流水号,交易日期', `${a.paymentId},${a.amount},ICBC-PREFILL-1,${today}`, `${b.paymentId},1.00,ICBC-PREFILL-2,${today}`].join('\r\n');
+    const checked = await postFile(finance, `${path}/statement`, { _csrf: PageClient.csrfOf(page.text) }, csv);
+    expect(checked.status).toBe(200);
+    expect(checked.text).toContain('已按对账单预填 1 笔付款，请逐笔核对后登记；另有 2 笔未能与对账单匹配，未预填，已在下方标出，请按银行回单手工登记。');
+    // the statement's report comes before the form it fills in
+    expect(checked.text.indexOf('id="report"')).toBeLessThan(checked.text.indexOf('id="settle"'));
+
+    const first = fieldsetOf(checked.text, a.paymentId);
+    expect(first).toContain('取自对账单第 2 行，可修改。');
+    expect(first).toContain(`<input type="hidden" name="statementLine.${a.caseId}" value="2"/>`);
+    expect(first).toMatch(/<option value="paid" selected>/);
+    expect(first).toContain(`name="reference.${a.caseId}" type="text" value="ICBC-PREFILL-1"`);
+    expect(first).toContain(`name="paidOn.${a.caseId}" type="date" value="${today}"`);
+    const wrong = fieldsetOf(checked.text, b.paymentId);
+    expect(wrong).toContain('对账单金额 1.00 元与应付金额不符，未预填，请核实。');
+    expect(wrong).toMatch(/<option value="none" selected>/);
+    expect(wrong).toContain(`name="reference.${b.caseId}" type="text" value=""`);
+    const missing = fieldsetOf(checked.text, c.paymentId);
+    expect(missing).toContain('对账单中没有这笔付款，未预填。');
+    expect(missing).toMatch(/<option value="none" selected>/);
+    // nothing recorded by the check
+    expect(await stateOf(batch.id)).toBe('approved');
+
+    // sent as filled in, with a date changed to one the service refuses: the mark stays beside it
+    const csrf = PageClient.csrfOf(checked.text);
+    const sent = { _csrf: csrf, version: versionOf(checked.text), [`outcome.${a.caseId}`]: 'paid', [`reference.${a.caseId}`]: 'ICBC-PREFILL-1', [`statementLine.${a.caseId}`]: '2', [`outcome.${b.caseId}`]: 'none', [`outcome.${c.caseId}`]: 'none' };
+    const refused = await finance.post(`${path}/settle`, { ...sent, [`paidOn.${a.caseId}`]: '2099-01-01' });
+    expect(refused.status).toBe(422);
+    expect(fieldsetOf(refused.text, a.paymentId)).toContain('取自对账单第 2 行，可修改。');
+    expect(fieldsetOf(refused.text, a.paymentId)).toContain(`name="paidOn.${a.caseId}" aria-invalid="true"`);
+    const recorded = await finance.post(`${path}/settle`, { ...sent, [`paidOn.${a.caseId}`]: today });
+    expect(recorded.status).toBe(303);
+    const view = await t.api.get<{ state: string; cases: { caseId: string; status: string; reference: string | null; paidOn: string | null }[] }>(`/disbursements/${batch.id}`, w.tokens.finance);
+    expect(view.body.cases.map((x) => [x.caseId, x.status, x.reference, x.paidOn])).toEqual([
+      [a.caseId, 'paid', 'ICBC-PREFILL-1', today],
+      [b.caseId, 'pending', null, null],
+      [c.caseId, 'pending', null, null],
+    ]);
+
+    // in English too
+    finance.cookies.set('fb_lang', 'en');
+    const again = await finance.get(path);
+    const en = await postFile(finance, `${path}/statement`, { _csrf: PageClient.csrfOf(again.text) }, `Payment ID,Amount\r\n${b.paymentId},${b.amount}\r\n`);
+    expect(en.status).toBe(200);
+    expect(en.text).toContain('1 payment(s) filled in from the statement: check each before recording; 1 other(s) did not match the statement');
+    expect(fieldsetOf(en.text, b.paymentId)).toContain('<span>From statement line 2; you may change it.</span><span> The statement gives no bank reference or payment date: fill it in.</span>');
+    expect(fieldsetOf(en.text, c.paymentId)).toContain('Not in the statement: left empty.');
+    // a payment recorded already is no longer in the form
+    expect(fieldsetOf(en.text, a.paymentId)).toBe('');
+  });
+
+  it('offer no statement form once the batch is settled or cancelled, saying what state it is in, and refuse a statement sent anyway', async () => {
+    const batch = await approvedBatch(1);
+    const [only] = batch.cases;
+    if (!only) throw new Error('one payment expected');
+    const finance = await signedIn(w.people.finance.email);
+    const path = `/money/batches/${batch.id}`;
+    const approved = await finance.get(path);
+    expect(approved.text).toContain(`action="${path}/statement"`);
+    const csrf = PageClient.csrfOf(approved.text);
+    const today = shanghaiDate(t.app.clock.now());
+    expect((await t.api.post(`/disbursements/${batch.id}/events`, { type: 'SETTLE', payments: [{ caseId: only.caseId, reference: 'ICBC-SETTLED-1', paidOn: today }] }, w.tokens.finance)).status).toBe(200);
+
+    const settled = await finance.get(path);
+    expect(settled.text).not.toContain(`action="${path}/statement"`);
+    expect(settled.text).not.toContain('id="st-file"');
+    expect(settled.text).toContain('本批次已办结，每笔付款均已登记，不再核对对账单。');
+    // the bank file stays, to print again
+    expect(settled.text).toContain(`href="/api/v1/disbursements/${batch.id}/export.csv"`);
+    // a page left open before it settled: the statement is refused, and the page says why
+    const late = await postFile(finance, `${path}/statement`, { _csrf: csrf }, `付款编号,金额\r\n${only.paymentId},${only.amount}\r\n`);
+    expect(late.status).toBe(409);
+    expect(late.text).toContain(`对账单只能用于已批准、尚有付款待登记的拨付批次；批次 ${batch.number}：批次已办结，每笔付款均已登记`);
+    expect(late.text).not.toContain('id="report"');
+    // the provincial reviewer, who handles no statements, is told nothing about them
+    const provincial = await (await signedIn(w.people.provincial.email)).get(path);
+    expect(provincial.text).not.toContain('不再核对对账单');
+
+    const { id: draftId } = await draftBatch();
+    const draft = await finance.get(`/money/batches/${draftId}`);
+    expect(draft.text).toContain('本批次为草稿，尚未提交审批。批次审批通过、银行付款后，可在此上传对账单核对。');
+    expect((await t.api.post(`/disbursements/${draftId}/events`, { type: 'CANCEL', reason: '重复' }, w.tokens.finance)).status).toBe(200);
+    finance.cookies.set('fb_lang', 'en');
+    const cancelled = await finance.get(`/money/batches/${draftId}`);
+    expect(cancelled.text).toContain('This batch was cancelled and pays nothing, so there is no statement to check.');
+    expect(cancelled.text).not.toContain(`action="/money/batches/${draftId}/statement"`);
   });
 });

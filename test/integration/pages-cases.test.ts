@@ -608,6 +608,74 @@ describe('claims on the case page', () => {
     expect(paid.headers.get('location')).toBe(`/cases/${id}#claims`);
   });
 
+  it('asks the insurer to confirm a payment above the amount claimed, a second step with the excess shown, and pays it once ticked', async () => {
+    const id = await w.caseIn('approved');
+    const filed = await t.api.post<{ id: string }>(`/cases/${id}/claims`, { occurredOn: '2026-06-01', kind: 'liability', amount: '120000.00', description: '用户设备损坏，另需现场施救' }, w.tokens.firm);
+    expect(filed.status).toBe(201);
+    const insurer = await signedIn(w.people.insurer.email);
+    const page = await insurer.get(`/cases/${id}`);
+    expect(page.text).toContain('企业索赔金额 120,000.00 元。');
+    expect(page.text).not.toContain('name="exceedsClaim"');
+    const csrf = PageClient.csrfOf(page.text);
+    const pay = { _csrf: csrf, type: 'PAY', amount: '150,000.00', reference: 'PICC-OVER-1' };
+
+    const asked = await insurer.post(`/claims/${filed.body.id}/events`, pay);
+    expect(asked.status).toBe(422);
+    expect(asked.text).toContain('赔付金额 150,000.00 元高于企业索赔金额 120,000.00 元，多出 30,000.00 元。');
+    expect(asked.text).toContain('请勾选确认：赔付金额高于索赔金额。');
+    expect(asked.text).toMatch(/<input type="checkbox" id="c-[0-9a-f-]+-exceeds" name="exceedsClaim" value="yes" aria-invalid="true"/);
+    // what was typed stays in the form
+    expect(asked.text).toContain('value="150,000.00"');
+    expect(asked.text).toContain('value="PICC-OVER-1"');
+    const claimOf = async () => (await t.api.get<{ state: string; decision: { paidAmount: string | null } | null }>(`/claims/${filed.body.id}`, w.tokens.insurer)).body;
+    expect(await claimOf()).toMatchObject({ state: 'reported', decision: null });
+
+    insurer.cookies.set('fb_lang', 'en');
+    const english = await insurer.post(`/claims/${filed.body.id}/events`, pay);
+    expect(english.status).toBe(422);
+    expect(english.text).toContain('150,000.00 yuan is more than the 120,000.00 yuan the firm claimed, by 30,000.00 yuan.');
+    expect(english.text).toContain('I have checked: pay more than was claimed');
+    insurer.cookies.set('fb_lang', 'zh');
+
+    // ticked but the reference forgotten: the box stays ticked beside the other problem
+    const noReference = await insurer.post(`/claims/${filed.body.id}/events`, { ...pay, reference: '', exceedsClaim: 'yes' });
+    expect(noReference.status).toBe(400);
+    expect(noReference.text).toMatch(/name="exceedsClaim" value="yes" checked/);
+    expect(noReference.text).not.toContain('请勾选确认');
+
+    const paid = await insurer.post(`/claims/${filed.body.id}/events`, { ...pay, exceedsClaim: 'yes' });
+    expect(paid.status).toBe(303);
+    expect(await claimOf()).toMatchObject({ state: 'paid', decision: { paidAmount: '150000.00' } });
+  });
+
+  it('pays the amount claimed, or less, without the second step', async () => {
+    const id = await w.caseIn('approved');
+    const filed = await t.api.post<{ id: string }>(`/cases/${id}/claims`, { occurredOn: '2026-06-01', kind: 'quality', amount: '120000.00', description: '批次产品表面缺陷，用户退货' }, w.tokens.firm);
+    const insurer = await signedIn(w.people.insurer.email);
+    const csrf = PageClient.csrfOf((await insurer.get(`/cases/${id}`)).text);
+    expect((await insurer.post(`/claims/${filed.body.id}/events`, { _csrf: csrf, type: 'PAY', amount: '120000.00', reference: 'PICC-EXACT-1' })).status).toBe(303);
+    // and a second decision on a decided claim is refused for that, not asked to be confirmed
+    const late = await insurer.post(`/claims/${filed.body.id}/events`, { _csrf: csrf, type: 'PAY', amount: '999999.00', reference: 'PICC-EXACT-2' });
+    expect(late.status).toBe(409);
+    expect(late.text).not.toContain('请勾选确认');
+  });
+
+  it('refuses a payment above the claim from anyone but the policy\'s insurer as any payment, never with the confirmation step', async () => {
+    const id = await w.caseIn('approved');
+    const filed = await t.api.post<{ id: string }>(`/cases/${id}/claims`, { occurredOn: '2026-06-01', kind: 'quality', amount: '100.00', description: '批次产品表面缺陷，用户退货' }, w.tokens.firm);
+    const pay = { type: 'PAY', amount: '200.00', reference: 'X-1', exceedsClaim: 'yes' };
+    for (const [who, status] of [['firm', 403], ['provincial', 403], ['municipal', 403], ['otherInsurer', 404], ['otherMunicipal', 404], ['finance', 404], ['expert', 404]] as const) {
+      const b = await signedIn(w.people[who].email);
+      const csrf = PageClient.csrfOf((await b.get('/')).text);
+      for (const body of [pay, { ...pay, exceedsClaim: '' }]) {
+        const res = await b.post(`/claims/${filed.body.id}/events`, { _csrf: csrf, ...body });
+        expect(res.status, who).toBe(status);
+        expect(res.text, who).not.toContain('赔付金额 200.00 元高于');
+      }
+    }
+    expect((await t.api.get<{ state: string }>(`/claims/${filed.body.id}`, w.tokens.insurer)).body.state).toBe('reported');
+  });
+
   it('offers no claim form before approval', async () => {
     const id = await w.caseIn('municipal');
     const page = await (await signedIn(w.people.firm.email)).get(`/cases/${id}`);

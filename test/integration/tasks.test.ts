@@ -8,6 +8,7 @@ import { and, eq } from 'drizzle-orm';
 import { clocks, enterprises, rounds, timers } from '../../db/schema';
 import { PASSING_SCORES } from '../support/world';
 import { shanghaiDate } from '../../server/calendar/workdays';
+import { wholeInbox } from '../support/inbox';
 
 const DAY = 86_400_000;
 
@@ -278,6 +279,52 @@ describe("finance's disbursement batches in the inbox", () => {
     const user = await makeUser(t.app.db, { roles: ['finance'], name: '财务三' });
     return t.api.login(user.email);
   };
+
+  it('asks the finance user who made a draft batch to submit it, and nobody else, until it is submitted or cancelled', async () => {
+    const made = await t.api.post<Batch>('/disbursements', { roundId: w.round.id, caseIds: [await w.caseIn('approved')] }, w.tokens.finance);
+    expect(made.status).toBe(201);
+    const batch = made.body;
+    const taskOf = async (token: string) => (await wholeInbox<BatchTask>(t.api, token)).filter((i) => i.batchId === batch.id);
+    const expected = {
+      caseId: null,
+      claimId: null,
+      batchId: batch.id,
+      number: batch.number,
+      state: 'draft',
+      task: 'submit the disbursement batch',
+      taskZh: '提交拨付批次',
+      firmName: null,
+      materialName: null,
+      due: null,
+      claimedBy: null,
+    };
+    expect(await taskOf(w.tokens.finance)).toEqual([expected]);
+    // any finance user may submit it, but it is its maker's work: in no other inbox
+    expect(await taskOf(w.tokens.finance2)).toEqual([]);
+    expect(await taskOf(await third())).toEqual([]);
+    for (const who of ['provincial', 'municipal', 'insurer', 'firm', 'expert', 'admin'] as const) expect(await taskOf(w.tokens[who]), who).toEqual([]);
+
+    // submitted, it leaves the maker's inbox for the approvers'
+    await batchEvent(batch.id, { type: 'SUBMIT' }, w.tokens.finance);
+    expect(await taskOf(w.tokens.finance)).toEqual([]);
+    expect((await taskOf(w.tokens.finance2)).map((i) => i.state)).toEqual(['submitted']);
+    // returned, it is its maker's to submit again, whoever returned it
+    await batchEvent(batch.id, { type: 'RETURN', reason: '收款账户待核对' }, w.tokens.finance2);
+    expect(await taskOf(w.tokens.finance)).toEqual([expected]);
+    expect(await taskOf(w.tokens.finance2)).toEqual([]);
+    // cancelled, it is nobody's
+    await batchEvent(batch.id, { type: 'CANCEL', reason: '重复创建' }, w.tokens.finance);
+    expect(await taskOf(w.tokens.finance)).toEqual([]);
+    expect(await taskOf(w.tokens.finance2)).toEqual([]);
+  });
+
+  it('drops the draft from its maker\'s inbox when another finance user submits it', async () => {
+    const made = await t.api.post<Batch>('/disbursements', { roundId: w.round.id, caseIds: [await w.caseIn('approved')] }, w.tokens.finance);
+    expect(made.status).toBe(201);
+    expect((await batchTasks(w.tokens.finance)).map((i) => [i.batchId, i.taskZh])).toContainEqual([made.body.id, '提交拨付批次']);
+    await batchEvent(made.body.id, { type: 'SUBMIT' }, w.tokens.finance2);
+    expect((await wholeInbox<BatchTask>(t.api, w.tokens.finance)).map((i) => i.batchId)).not.toContain(made.body.id);
+  });
 
   it("asks every finance user but its creator to approve a submitted batch, and nobody of another role", async () => {
     const batch = await submittedBatch();

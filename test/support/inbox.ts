@@ -3,9 +3,10 @@ import type { Api, ApiResponse } from './http';
 /**
  * Every task in the caller's inbox, page after page. A provincial reviewer's inbox on the shared
  * test database holds the cases of every earlier run, soon more than a page of 100: a case looked
- * for on the first page alone is found or not by where its random id sorts.
+ * for on the first page alone is found or not by where its random id sorts. A batch's or a claim's
+ * task has no case: its caseId is null.
  */
-export async function wholeInbox<T extends { caseId: string }>(api: Api, token: string): Promise<T[]> {
+export async function wholeInbox<T extends { caseId: string | null }>(api: Api, token: string): Promise<T[]> {
   const out: T[] = [];
   let cursor: string | null = null;
   for (let page = 0; page < 500; page++) {

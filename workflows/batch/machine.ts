@@ -44,9 +44,10 @@ export interface BatchStateMeta {
   /**
    * whose inbox lists batches waiting here, and what for (server/tasks/batches.ts): `secondPerson`
    * when the task is the four-eyes decision, not for the batch's creator or submitter
-   * (permissions.ts); `urgentBy` the batch clock that dates it
+   * (permissions.ts); `creatorOnly` when it is the batch creator's own work; `urgentBy` the batch
+   * clock that dates it
    */
-  task?: { role: Role; label: { zh: string; en: string }; secondPerson?: true; urgentBy?: BatchClockKind };
+  task?: { role: Role; label: { zh: string; en: string }; secondPerson?: true; creatorOnly?: true; urgentBy?: BatchClockKind };
 }
 
 export const BATCH_MACHINE_VERSION = 'batch@1';
@@ -80,7 +81,11 @@ export const batchMachine = batchSetup.createMachine({
     // only inside the transaction that creates the batch
     new: { meta: { may: { CREATE: ['finance'] } }, on: { CREATE: { target: 'draft' } } },
     draft: {
-      meta: { may: { SUBMIT: ['finance'], CANCEL: ['finance'] } },
+      // made, or returned, and waiting for its creator to submit (any finance user may, the creator is asked)
+      meta: {
+        may: { SUBMIT: ['finance'], CANCEL: ['finance'] },
+        task: { role: 'finance', label: { zh: '提交拨付批次', en: 'submit the disbursement batch' }, creatorOnly: true },
+      },
       on: {
         SUBMIT: { target: 'submitted', actions: [submittedBy, { type: 'notify', params: { template: 'batch.submitted', to: ['otherFinance'] } }] },
         CANCEL: { target: 'cancelled' },
