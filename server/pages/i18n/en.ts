@@ -176,6 +176,8 @@ export const en: Messages = {
     state: 'State',
     next: 'Next step',
     amount: 'Contract amount (yuan)',
+    subsidy: 'Subsidy (yuan)',
+    paid: (amount: string, on: string) => `${amount} (paid ${on})`,
     created: 'Opened',
     empty: 'No applications yet. A firm opens a draft with “New application”; drafts and submitted applications appear here.',
     emptyFiltered: 'No application matches the filter.',

@@ -179,6 +179,8 @@ export const zh = {
     state: '状态',
     next: '下一步',
     amount: '合同金额（元）',
+    subsidy: '补偿金额（元）',
+    paid: (amount: string, on: string) => `${amount}（${on}已拨付）`,
     created: '创建日期',
     empty: '暂无申请。企业用户可点击“新建申请”填写申请草稿，草稿和已提交的申请都会显示在这里。',
     emptyFiltered: '没有符合筛选条件的申请。',
