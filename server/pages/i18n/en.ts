@@ -627,6 +627,7 @@ export const en: Messages = {
     entryMore: 'Only the first 20 are shown; type more specific words.',
     renewalOf: 'Renewal of an earlier application (optional)',
     noRenewal: 'Not a renewal',
+    renewalLabel: (number, material, year) => `${number} · ${material} · ${year}`,
     materialPart: 'Material',
     materialName: 'Material name',
     materialNameHint: "Left empty, the chosen catalogue entry's name is used.",

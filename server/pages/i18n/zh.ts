@@ -636,6 +636,7 @@ export const zh = {
     entryMore: '结果较多，仅显示前 20 项；请输入更具体的关键词。',
     renewalOf: '续保的上一年度申请（选填）',
     noRenewal: '不是续保',
+    renewalLabel: (number: string, material: string, year: number) => `${number} · ${material} · ${year} 年度`,
     materialPart: '材料',
     materialName: '材料名称',
     materialNameHint: '留空则使用所选目录条目的名称。',
