@@ -1,6 +1,6 @@
 // The answer of GET /cases (list.ts `listCases`), for the OpenAPI document.
 import { z } from 'zod';
-import { idOut, instantOut, nextCursorOut, yuanOut } from '../domain/formats';
+import { dateOut, idOut, instantOut, nextCursorOut, yuanOut } from '../domain/formats';
 import { stateSchema } from './view-schema';
 
 const caseListItemSchema = z
@@ -15,6 +15,10 @@ const caseListItemSchema = z
     enterpriseId: idOut('the applicant firm'),
     materialName: z.string().nullable().meta({ description: 'material.name, null while the draft has none' }),
     contractAmount: yuanOut('contract amount').nullable(),
+    subsidy: yuanOut('the current subsidy of an approved case, as GET /cases/{id}/subsidy gives it')
+      .nullable()
+      .meta({ description: 'null before the approval, and to those who do not see the subsidy (an insurer, an expert)' }),
+    paidOn: dateOut('the day the subsidy was paid').nullable().meta({ description: 'null until it is paid, and to those who do not see the subsidy' }),
     createdAt: instantOut('opened'),
     submittedAt: instantOut('first submitted').nullable(),
   })

@@ -1,11 +1,12 @@
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { cases } from '../../db/schema';
+import { cases, payments } from '../../db/schema';
 import type { ServiceContext } from '../context';
 import { afterCursor, cursorTime, encodeCursor, UUID } from '../domain/keyset';
 import { badRequest } from '../errors';
 import { formatYuan } from '../domain/money';
 import { visibleCases } from './visibility';
+import { seesSubsidy } from './present';
 import { PRIMARY_STATES } from '../../workflows/case/chart';
 
 // the insurance region runs beside the review (SPEC §4): a case is approved when both are done
@@ -86,6 +87,12 @@ function ordering(q: ListQuery) {
  */
 export async function listCases(ctx: ServiceContext, q: ListQuery) {
   const order = ordering(q);
+  // the subsidy and its payment day as GET /cases/:id/subsidy shows them, to those it answers; the
+  // day read in the same statement (one paid payment a case at most: payments_case_live_key)
+  const money = seesSubsidy(ctx.user);
+  const paidOn = money
+    ? sql<string | null>`(select p.paid_on::text from ${payments} p where p.case_id = "cases"."id" and p.status = 'paid' limit 1)`
+    : sql<string | null>`null::text`;
   const where: (SQL | undefined)[] = [visibleCases(ctx.user)];
   if (q.state) where.push(eq(cases.state, q.state));
   if (q.insurance) where.push(sql`${insuranceState} = ${q.insurance}`);
@@ -104,6 +111,8 @@ export async function listCases(ctx: ServiceContext, q: ListQuery) {
       enterpriseId: cases.enterpriseId,
       material: cases.material,
       contractAmountFen: cases.contractAmountFen,
+      subsidyFen: cases.subsidyFen,
+      paidOn,
       createdAt: cases.createdAt,
       submittedAt: cases.submittedAt,
       cursorKey: order.key,
@@ -115,10 +124,12 @@ export async function listCases(ctx: ServiceContext, q: ListQuery) {
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
   return {
-    items: page.map(({ contractAmountFen, material, createdAt, submittedAt, cursorKey: _cursorKey, ...r }) => ({
+    items: page.map(({ contractAmountFen, subsidyFen, paidOn: paid, material, createdAt, submittedAt, cursorKey: _cursorKey, ...r }) => ({
       ...r,
       materialName: material.name ?? null,
       contractAmount: contractAmountFen === null ? null : formatYuan(contractAmountFen),
+      subsidy: subsidyFen === null || !money ? null : formatYuan(subsidyFen),
+      paidOn: money ? paid : null,
       createdAt: createdAt.toISOString(),
       submittedAt: submittedAt?.toISOString() ?? null,
     })),

@@ -20,6 +20,8 @@ const notifyParams = z.strictObject({
   to: z.array(z.string().min(1)).min(1),
   // the one person the `assignee` group means here (an expert just assigned)
   assignee: z.uuid().optional(),
+  // the machine's own words for the message, beside the owner's (how an approved case's notice passed)
+  vars: z.record(z.string().regex(/^[a-zA-Z]+$/), z.string().max(200)).optional(),
 });
 // an event for other aggregates (a notice closing tells each member case), sent through the outbox
 const emitParams = z.strictObject({
@@ -61,7 +63,7 @@ const executors: Record<string, Executor<unknown>> = {
   }),
   stopClock: executor('clock', clockParams, (s, p) => stopClock(s, p)),
   notify: executor('message', notifyParams, async (s, p, settled) => {
-    await notify(s, { template: p.template, to: p.to, assigneeId: p.assignee, reason: s.reason ?? '', dueOn: settled.dueOn ?? (await runningDue(s)) });
+    await notify(s, { template: p.template, to: p.to, assigneeId: p.assignee, reason: s.reason ?? '', dueOn: settled.dueOn ?? (await runningDue(s)), vars: p.vars });
   }),
   emit: executor('message', emitParams, async (s, p) => {
     const { type, ...fields } = p.event;

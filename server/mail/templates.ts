@@ -23,6 +23,9 @@ export const policyVars = [...caseVars, 'policyNumber'] as const;
 /** A case's payment: the case's words, the amount paid, its date and the bank's reference. */
 export const paidVars = [...caseVars, 'subsidy', 'paidOn', 'paymentReference'] as const;
 
+/** A case's approval: the case's words and how its public notice passed, in each language. */
+export const approvedVars = [...caseVars, 'noticeOutcomeZh', 'noticeOutcomeEn'] as const;
+
 /** A case deadline's reminder and overdue notice: the case's words and the deadline's name in each language. */
 export const clockVars = [...caseVars, 'deadlineZh', 'deadlineEn'] as const;
 
@@ -202,19 +205,21 @@ export const templates = {
       en: 'Application {{caseNumber}} of {{firmName}} ({{materialName}}) passed the expert review and will be listed in the public notice.',
     },
   ),
+  // sent only while the insurer has still to verify the policy: otherwise the approval tells it all
   'case.noticePassed': t(
     { zh: '申请 {{caseNumber}} 公示期满，已通过审核', en: 'Application {{caseNumber}} passed the public notice' },
     {
-      zh: '申请 {{caseNumber}}（{{firmName}}，{{materialName}}）公示期满，无待处理异议，已通过审核。',
-      en: 'The public notice of application {{caseNumber}} ({{firmName}}, {{materialName}}) has ended with no objection open: the review is passed.',
+      zh: '申请 {{caseNumber}}（{{firmName}}，{{materialName}}）公示期满，无待处理异议，已通过审核。保险公司核验保单和保费发票后，申请即获批准并核定补偿金额。',
+      en: 'The public notice of application {{caseNumber}} ({{firmName}}, {{materialName}}) has ended with no objection open: the review is passed. Once the insurer has verified the policy and premium receipt, the application is approved and its subsidy calculated.',
     },
   ),
   'case.approved': t(
     { zh: '申请 {{caseNumber}} 已批准，补偿金额已核定', en: 'Application {{caseNumber}} approved, subsidy calculated' },
     {
-      zh: '{{firmName}} 的申请 {{caseNumber}}（{{materialName}}）已批准，保费补偿金额已按本批次规则核定，计算过程可在系统中查看：{{link}}',
-      en: 'Application {{caseNumber}} of {{firmName}} ({{materialName}}) is approved; its premium subsidy has been calculated under the round rules. The derivation is shown at {{link}}',
+      zh: '{{noticeOutcomeZh}}：{{firmName}} 的申请 {{caseNumber}}（{{materialName}}）已批准，保费补偿金额已按本批次规则核定，计算过程可在系统中查看：{{link}}',
+      en: '{{noticeOutcomeEn}}: application {{caseNumber}} of {{firmName}} ({{materialName}}) is approved; its premium subsidy has been calculated under the round rules. The derivation is shown at {{link}}',
     },
+    approvedVars,
   ),
   'case.subsidyReduced': t(
     { zh: '申请 {{caseNumber}} 的补偿金额已按比例核减', en: 'The subsidy of application {{caseNumber}} was reduced pro rata' },

@@ -33,7 +33,7 @@ const PROPOSING_STATES: ReadonlySet<string> = new Set(['awaitingNotice', 'notice
  * S computed by its round's rule from the case's figures (SPEC §6) — what the public is shown to
  * object to. The per-firm cap and a pro-rata reduction, applied in approval order, may lower it later.
  */
-function proposedFen(c: CaseRowOut, round: RoundRow | undefined): bigint | null {
+export function proposedFen(c: Pick<CaseRowOut, 'subsidy_fen' | 'state' | 'contract_fen' | 'limit_fen' | 'premium_fen'>, round: RoundRow | undefined): bigint | null {
   if (c.subsidy_fen !== null) return BigInt(c.subsidy_fen);
   if (!round || !PROPOSING_STATES.has(c.state) || c.contract_fen === null || c.limit_fen === null || c.premium_fen === null) return null;
   try {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { caseCreateSchema, casePatchSchema } from '../cases/body';
 import { createCase } from '../cases/create';
 import { getCase } from '../cases/get';
-import { listCases } from '../cases/list';
+import { renewalCandidates } from '../cases/renewal-candidates';
 import type { CaseView } from '../cases/present';
 import { updateCase } from '../cases/update';
 import { getEntry } from '../catalogue/get';
@@ -99,9 +99,23 @@ interface Picker {
   search: Search | null;
 }
 
-async function choicesFor(ctx: ServiceContext, self: string | null): Promise<Choices> {
-  const [rounds, insurers, mine] = await Promise.all([listRounds(ctx), listInsurers(ctx), listCases(ctx, { limit: 100, sort: '-created' })]);
-  const renewals = mine.items.filter((c) => c.id !== self).map((c) => ({ id: c.id, label: `${c.number} · ${c.materialName ?? ''}` }));
+/**
+ * The form's choices. A new application starts in the round that is open now, when there is one;
+ * the renewal choice lists what the renewal rules would accept for the round chosen (with none
+ * chosen, for the latest), and the application the draft already renews.
+ */
+async function choicesFor(p: PageCtx, view: CaseView | null, values: Values): Promise<Choices> {
+  const ctx = serviceOf(p);
+  const [rounds, insurers] = await Promise.all([listRounds(ctx), listInsurers(ctx)]);
+  if (!view && !values.roundId) {
+    const now = ctx.app.clock.now().toISOString();
+    values.roundId = rounds.items.find((r) => r.opensAt <= now && now < r.closesAt)?.id ?? '';
+  }
+  const chosen = rounds.items.find((r) => r.id === values.roundId);
+  const before = chosen ? chosen.year : rounds.items.length > 0 ? Math.max(...rounds.items.map((r) => r.year)) : null;
+  const candidates = await renewalCandidates(ctx, { before, except: view?.id ?? null, kept: view?.renewalOf ?? null });
+  const a = p.t.application;
+  const renewals = candidates.map((c) => ({ id: c.id, label: a.renewalLabel(c.number, c.materialName ?? p.t.cases.untitled, c.year) }));
   return { rounds: rounds.items, insurers: insurers.items, renewals };
 }
 
@@ -280,12 +294,7 @@ const FIRM = gate('user', ['firm']);
 async function showForm(res: Response, view: CaseView | null, values: Values, errors: readonly FieldError[], searching: boolean, status = 200) {
   const p = pageOf(res);
   const ctx = serviceOf(p);
-  const choices = await choicesFor(ctx, view?.id ?? null);
-  // a new application starts in the round that is open now, when there is one
-  if (!view && !values.roundId) {
-    const now = ctx.app.clock.now().toISOString();
-    values.roundId = choices.rounds.find((r) => r.opensAt <= now && now < r.closesAt)?.id ?? '';
-  }
+  const choices = await choicesFor(p, view, values);
   // with nothing chosen yet, the round's catalogue is listed from its start
   const picker = await pickerFor(ctx, choices.rounds, values, searching || !values.catalogueEntryId);
   await render(res, <ApplicationForm p={p} view={view} values={values} errors={errors} choices={choices} picker={picker} />, status);

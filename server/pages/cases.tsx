@@ -13,12 +13,15 @@ import { CASE_ROLES, hasAny } from './nav';
 import { nextStep } from './next-step';
 import { pageOf, render, serviceOf, type PageCtx } from './page';
 import { shanghaiDate } from '../calendar/dates';
+import { seesSubsidy } from '../cases/present';
 
 type Item = Awaited<ReturnType<typeof listCases>>['items'][number];
 
 /** The cases as a table; its headers sort the list where `sorting` says how (the case list page). */
 export function CaseTable({ p, items, sorting, empty }: { p: PageCtx; items: Item[]; sorting?: { sort: CaseSort; query: Record<string, string | undefined> }; empty?: string }) {
   const c = p.t.cases;
+  // the approved cases' subsidy, to those GET /cases/:id/subsidy answers (the list gives it to them only)
+  const subsidy = p.user && seesSubsidy(p.user) ? [{ header: c.subsidy, num: true, text: (i: Item) => (i.subsidy === null ? '—' : i.paidOn ? c.paid(yuan(i.subsidy), date(i.paidOn, p.locale)) : yuan(i.subsidy)) }] : [];
   return (
     <DataTable
       p={p}
@@ -31,6 +34,7 @@ export function CaseTable({ p, items, sorting, empty }: { p: PageCtx; items: Ite
         { header: c.state, cell: (i) => <StateBadge p={p} state={i.state} /> },
         { header: c.next, text: (i) => nextStep(i.state, p.locale, p.t) ?? c.noNext },
         { header: c.amount, num: true, sort: { key: 'amount', descendingFirst: true }, text: (i) => yuan(i.contractAmount) },
+        ...subsidy,
         { header: c.created, sort: { key: 'created', descendingFirst: true }, text: (i) => date(shanghaiDate(new Date(i.createdAt)), p.locale) },
       ]}
     />

@@ -5,7 +5,8 @@ import { clocks } from '../../db/schema';
 import { AppError, type FieldError } from '../errors';
 import { gate } from '../http/roles';
 import { zodErrors } from '../http/problem';
-import { listCases, listQuerySchema } from '../cases/list';
+import { awaitingQuerySchema, listAwaitingNotice } from '../notices/awaiting';
+import { cities } from '../domain/cities';
 import { NOTICE_PUBLISHERS, publishNotice, publishNoticeSchema } from '../notices/publish';
 import { listPublicNotices } from '../notices/list-public';
 import { getPublicNotice } from '../notices/get-public';
@@ -23,7 +24,7 @@ import { idParam, type PageCtx, pageOf, render, serviceOf } from './page';
 // a notice with POST /notices' service, and a notice's own page with its cases, its period and the
 // objections filed on it (personal data: never on the public page).
 
-type Awaiting = Awaited<ReturnType<typeof listCases>>;
+type Awaiting = Awaited<ReturnType<typeof listAwaitingNotice>>;
 type Notices = Awaited<ReturnType<typeof listPublicNotices>>;
 type Notice = Awaited<ReturnType<typeof getPublicNotice>>;
 type Objection = Awaited<ReturnType<typeof listObjections>>['items'][number] & { caseId: string };
@@ -34,8 +35,14 @@ interface PublishAttempt {
 }
 
 
+const cityName = (p: PageCtx, code: string) => {
+  const c = cities.find((x) => x.code === code);
+  return c ? (p.locale === 'zh' ? c.name : c.nameEn) : code;
+};
+
 function PublishForm({ p, awaiting, attempt, cursor }: { p: PageCtx; awaiting: Awaiting; attempt: PublishAttempt | null; cursor: string | undefined }) {
   const r = p.t.review;
+  const n = p.t.notices;
   const errors = attempt?.errors ?? [];
   const chosen = new Set(attempt?.caseIds ?? []);
   const listErrors = errorsAt(errors, 'caseIds');
@@ -52,18 +59,34 @@ function PublishForm({ p, awaiting, attempt, cursor }: { p: PageCtx; awaiting: A
           <fieldset class={listErrors.length ? 'choices invalid' : 'choices'} aria-describedby={listErrors.length ? 'n-caseIds-error' : undefined}>
             <legend safe>{r.pickCases}</legend>
             <FieldProblems p={p} errors={listErrors} id="n-caseIds-error" />
-            {awaiting.items.map((c) => {
-              const id = `n-case-${c.id}`;
-              const problems = errorsAt(errors, `caseIds.${c.id}`);
-              return (
-                <div class={problems.length ? 'choice invalid' : 'choice'}>
-                  <input type="checkbox" id={id} name="caseIds" value={c.id} checked={chosen.has(c.id)} aria-describedby={problems.length ? `${id}-error` : undefined} aria-invalid={problems.length ? 'true' : undefined} />
-                  <label for={id} safe>{`${r.pick(c.number)} ${c.materialName ?? p.t.cases.untitled}`}</label>
-                  <a href={`/cases/${c.id}`} class="aside" aria-label={r.viewCase(c.number)} safe>{r.view}</a>
-                  <FieldProblems p={p} errors={problems} id={`${id}-error`} />
-                </div>
-              );
-            })}
+            <DataTable
+              p={p}
+              rows={awaiting.items}
+              rowClass={(c) => (errorsAt(errors, `caseIds.${c.id}`).length ? 'invalid' : undefined)}
+              columns={[
+                {
+                  header: r.choose,
+                  cell: (c) => {
+                    const id = `n-case-${c.id}`;
+                    const problems = errorsAt(errors, `caseIds.${c.id}`);
+                    return (
+                      <>
+                        <input type="checkbox" id={id} name="caseIds" value={c.id} checked={chosen.has(c.id)} aria-describedby={problems.length ? `${id}-error` : undefined} aria-invalid={problems.length ? 'true' : undefined} />
+                        <label for={id} safe>{r.pick(c.number)}</label>
+                        <FieldProblems p={p} errors={problems} id={`${id}-error`} />
+                      </>
+                    );
+                  },
+                },
+                { header: n.caseNumber, cell: (c) => <a href={`/cases/${c.id}`} aria-label={r.viewCase(c.number)} safe>{c.number}</a> },
+                { header: n.firm, text: (c) => c.firmName },
+                { header: r.city, text: (c) => cityName(p, c.city) },
+                { header: n.material, text: (c) => c.materialName ?? p.t.cases.untitled },
+                { header: r.catalogueEntry, text: (c) => (c.catalogueEntry ? `${c.catalogueEntry.seq}. ${c.catalogueEntry.name}` : '—') },
+                { header: r.meanScore, num: true, text: (c) => (c.meanScore === null ? '—' : r.meanOfMark(c.meanScore.toFixed(2), c.passMark)) },
+                { header: r.proposedSubsidy, num: true, text: (c) => yuan(c.proposedSubsidy) },
+              ]}
+            />
           </fieldset>
           <button type="submit" class="primary" safe>{r.publish}</button>
         </form>
@@ -87,9 +110,9 @@ async function showPublishing(res: Response, req: Request, attempt: PublishAttem
   const p = pageOf(res);
   const ctx = serviceOf(p);
   const cursor = typeof req.query.cursor === 'string' ? req.query.cursor : undefined;
-  const query = listQuerySchema.safeParse({ ...filled({ cursor }), state: 'awaitingNotice', limit: 100 });
+  const query = awaitingQuerySchema.safeParse(filled({ cursor }));
   const [awaiting, notices] = await Promise.all([
-    listCases(ctx, query.success ? query.data : listQuerySchema.parse({ state: 'awaitingNotice', limit: 100 })),
+    listAwaitingNotice(ctx, query.success ? query.data : awaitingQuerySchema.parse({})),
     listPublicNotices(p.app, { limit: 20 }),
   ]);
   await render(

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { clocks, emailDeliveries, history, outbox, timers } from '../../db/schema';
 import { deliverEvent, deliveryPayload } from '../../server/engine/deliver';
 import { fireTimer } from '../../server/engine/timers';
@@ -295,8 +295,9 @@ describe('the notice period', () => {
       expect(await stateOf(held)).toBe('objection');
       const shown = (await t.api.get<{ cases: { caseId: string; underObjection: boolean }[] }>(`/public/notices/${notice.id}`)).body.cases;
       expect(Object.fromEntries(shown.map((c) => [c.caseId, c.underObjection]))).toEqual({ [plain]: false, [held]: true });
-      const firmMail = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerId, plain), eq(emailDeliveries.template, 'case.noticePassed')));
-      expect(firmMail.map((m) => m.toAddress)).toEqual([w.people.firm.email]);
+      // the policy was verified: the approval is the firm's one email of the notice's end
+      const firmMail = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerId, plain), inArray(emailDeliveries.template, ['case.noticePassed', 'case.approved'])));
+      expect(firmMail.filter((m) => m.toAddress === w.people.firm.email).map((m) => m.template)).toEqual(['case.approved']);
 
       // objections are no longer taken once the period has ended
       const late = await t.api.post<{ errors: { code: string }[] }>(`/public/notices/${notice.id}/objections`, { caseId: plain, name: '王五', reason: '公示期满后提出的异议内容' });

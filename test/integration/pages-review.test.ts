@@ -385,6 +385,40 @@ describe('the notice publishing pages', () => {
     expect(staff.text).toContain('（北京时间），共 5 个工作日');
   });
 
+  it('show what a choice rests on: the firm, its city, the catalogue entry, the mean score and the subsidy to be granted, the case linked', async () => {
+    const id = await w.caseIn('awaitingNotice');
+    const number = (await t.api.get<{ number: string }>(`/cases/${id}`, w.tokens.provincial)).body.number;
+    const [firm] = await t.app.db.select({ name: enterprises.name }).from(enterprises).where(eq(enterprises.id, w.firm.id));
+    // a firm name with markup in it is shown as text
+    await t.app.db.update(enterprises).set({ name: '<em>杭州</em>新材料有限公司' }).where(eq(enterprises.id, w.firm.id));
+    try {
+      const page = await (await signedIn(w.people.provincial.email)).get('/review/notices');
+      expect(page.status).toBe(200);
+      const row = page.text.split('<tr').find((r) => r.includes(`value="${id}"`)) ?? '';
+      expect(row).toContain(`<label for="n-case-${id}">列入公示：${number}</label>`);
+      expect(row).toContain(`<a href="/cases/${id}" aria-label="查看申请 ${number}">${number}</a>`);
+      expect(row).toContain('&lt;em>杭州&lt;/em>新材料有限公司');
+      expect(row).not.toContain('<em>杭州</em>');
+      expect(row).toContain('杭州市');
+      expect(row).toContain(`${w.entry.seq}. ${w.entry.name}`);
+      // 25 + 25 + 15 + 15 from each of the three experts
+      expect(row).toContain('80.00（合格线 60）');
+      // the subsidy the public notice then proposes, by the same rule
+      const published = await t.api.post<{ id: string }>('/notices', { caseIds: [id] }, w.tokens.provincial);
+      const proposed = (await t.api.get<{ cases: { caseId: string; proposedSubsidy: string }[] }>(`/public/notices/${published.body.id}`)).body.cases.find((c) => c.caseId === id)?.proposedSubsidy;
+      expect(proposed).toMatch(/^\d+\.\d{2}$/);
+      expect(row).toContain(`>${(proposed ?? '').replace(/\B(?=(\d{3})+(?!\d))/g, ',')}</td>`);
+      expect((await (await signedIn(w.people.provincial.email)).get('/review/notices')).text).not.toContain(`value="${id}"`);
+    } finally {
+      await t.app.db.update(enterprises).set({ name: firm?.name ?? '' }).where(eq(enterprises.id, w.firm.id));
+    }
+  });
+
+  it('answer 400 for a cursor the server never gave out', async () => {
+    const page = await (await signedIn(w.people.provincial.email)).get('/review/notices?cursor=not-a-cursor');
+    expect(page.status).toBe(400);
+  });
+
   it('names a case that cannot go on the notice beside it, and publishes nothing', async () => {
     const early = await w.caseIn('municipal');
     const b = await signedIn(w.people.provincial.email);

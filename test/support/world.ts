@@ -127,10 +127,14 @@ export async function makeWorld(db: Db, api: Api, app?: AppContext) {
    * moving the app's clock (other tests of the file share it).
    */
   async function noticePassed(id: string): Promise<void> {
-    if (!app) throw new Error('a world made without its app cannot close notices: pass the AppContext to makeWorld');
     const published = await api.post<{ id: string }>('/notices', { caseIds: [id] }, tokens.provincial);
     if (published.status !== 201) throw new Error(`publishing a notice failed: ${published.status} ${JSON.stringify(published.body)}`);
-    const noticeId = published.body.id;
+    await noticeClosed(published.body.id, id);
+  }
+
+  /** A published notice's NOTICE_CLOSED delivered to one of its cases, as its expiry would. */
+  async function noticeClosed(noticeId: string, id: string): Promise<void> {
+    if (!app) throw new Error('a world made without its app cannot close notices: pass the AppContext to makeWorld');
     const outcome = await deliverEvent(app, {
       eventId: randomUUID(),
       from: { kind: 'notice', id: noticeId },
@@ -179,6 +183,6 @@ export async function makeWorld(db: Db, api: Api, app?: AppContext) {
     return { enterprise, user, token: await api.login(user.email) };
   }
 
-  return { insurer, otherInsurer, edition, entries, entry, round, firm, otherFirm, people, tokens, caseBody, createCase, attachDocuments, submittedCase, caseIn, makeFirm, makeExperts, expertsScore };
+  return { insurer, otherInsurer, edition, entries, entry, round, firm, otherFirm, people, tokens, caseBody, createCase, attachDocuments, submittedCase, caseIn, noticePassed, noticeClosed, makeFirm, makeExperts, expertsScore };
 }
 export type World = Awaited<ReturnType<typeof makeWorld>>;

@@ -21,6 +21,10 @@ const opened: CaseEvent = { type: 'NOTICE_OPENED', noticeId: NOTICE, meta: syste
 const closed: CaseEvent = { type: 'NOTICE_CLOSED', noticeId: NOTICE, meta: system };
 const objection = (objectionId: string): CaseEvent => ({ type: 'OBJECTION', objectionId, meta: system });
 const resolve = (objectionId: string, outcome: 'upheld' | 'dismissed'): CaseEvent => ({ type: 'RESOLVE_OBJECTION', objectionId, outcome, reason: '经核实', meta: provincial });
+const clear = { noticeOutcomeZh: '公示期满无异议', noticeOutcomeEn: 'The public notice ended without objection' };
+const afterObjections = { noticeOutcomeZh: '公示期满，公示期间收到的异议经核实不成立', noticeOutcomeEn: 'The public notice ended and the objections to it were dismissed' };
+const approvedMail = (vars: Record<string, string>) => ({ type: 'notify', params: { template: 'case.approved', to: ['firm', 'finance'], vars } });
+const unverified = () => caseMachine.resolveState({ value: { inReview: { review: 'awaitingNotice', insurance: 'pendingVerification' } }, context: { ...context, policyVerified: false } });
 
 function run(events: CaseEvent[]) {
   let snapshot = awaiting();
@@ -41,23 +45,41 @@ describe('the public notice on the case chart', () => {
     expect(snapshot.context.notice).toEqual({ id: NOTICE, ended: false, openObjections: [] });
   });
 
-  it('passes the review when its own notice closes, and the case is approved with the policy verified', () => {
+  it('passes the review when its own notice closes, and the case is approved with the policy verified: one email, the approval', () => {
     const { snapshot, effects } = run([opened, closed]);
     expect(snapshot.value).toEqual({ approved: 'calculated' });
     // entering approved tells the firm and finance; no renewal clock for a context without the policy end
-    expect(effects).toEqual([
-      { type: 'notify', params: { template: 'case.noticePassed', to: ['firm'] } },
-      { type: 'notify', params: { template: 'case.approved', to: ['firm', 'finance'] } },
+    expect(effects).toEqual([approvedMail(clear)]);
+  });
+
+  it('tells the firm the notice passed and waits in reviewApproved for the insurer when the policy is not yet verified', () => {
+    const [onNotice] = transition(caseMachine, unverified(), opened);
+    const [passed, passing] = transition(caseMachine, onNotice, closed);
+    expect(passed.value).toEqual({ inReview: { review: 'reviewApproved', insurance: 'pendingVerification' } });
+    expect(passing.map((a) => ({ type: a.type, params: a.params }))).toEqual([{ type: 'notify', params: { template: 'case.noticePassed', to: ['firm'] } }]);
+    const [verified, verifying] = transition(caseMachine, passed, { type: 'VERIFY_POLICY', meta: { ...provincial, role: 'insurer' } });
+    expect(verified.value).toEqual({ approved: 'calculated' });
+    expect(verifying.map((a) => ({ type: a.type, params: a.params }))).toEqual([
+      { type: 'notify', params: { template: 'case.policyVerified', to: ['firm'] } },
+      approvedMail(clear),
     ]);
   });
 
-  it('waits in reviewApproved for the insurer when the policy is not yet verified', () => {
-    const unverified = caseMachine.resolveState({ value: { inReview: { review: 'awaitingNotice', insurance: 'pendingVerification' } }, context });
-    const [onNotice] = transition(caseMachine, unverified, opened);
-    const [passed] = transition(caseMachine, onNotice, closed);
-    expect(passed.value).toEqual({ inReview: { review: 'reviewApproved', insurance: 'pendingVerification' } });
-    const [verified] = transition(caseMachine, passed, { type: 'VERIFY_POLICY', meta: { ...provincial, role: 'insurer' } });
-    expect(verified.value).toEqual({ approved: 'calculated' });
+  it('tells the firm the notice passed when the last objection is dismissed after the period while the insurer has still to verify', () => {
+    let snapshot = unverified();
+    let effects: { type: string; params: unknown }[] = [];
+    for (const e of [opened, objection(O1), closed, resolve(O1, 'dismissed')]) {
+      const [next, actions] = transition(caseMachine, snapshot, e);
+      snapshot = next;
+      effects = actions.map((a) => ({ type: a.type, params: a.params }));
+    }
+    expect(snapshot.value).toEqual({ inReview: { review: 'reviewApproved', insurance: 'pendingVerification' } });
+    expect(effects).toEqual([
+      { type: 'stopClock', params: { kind: 'objection' } },
+      { type: 'notify', params: { template: 'case.noticePassed', to: ['firm'] } },
+    ]);
+    const [, verifying] = transition(caseMachine, snapshot, { type: 'VERIFY_POLICY', meta: { ...provincial, role: 'insurer' } });
+    expect(verifying.map((a) => a.params)).toContainEqual(approvedMail(afterObjections).params);
   });
 
   it("ignores another notice's closing", () => {
@@ -87,7 +109,7 @@ describe('the public notice on the case chart', () => {
     const { review, effects, snapshot } = run([opened, objection(O1), resolve(O1, 'dismissed')]);
     expect(review).toBe('notice');
     expect(effects).toEqual([{ type: 'stopClock', params: { kind: 'objection' } }]);
-    expect(snapshot.context.notice).toEqual({ id: NOTICE, ended: false, openObjections: [] });
+    expect(snapshot.context.notice).toEqual({ id: NOTICE, ended: false, openObjections: [], dismissed: 1 });
   });
 
   it('remembers that the period ended meanwhile, and passes when the objection is then dismissed', () => {
@@ -96,11 +118,7 @@ describe('the public notice on the case chart', () => {
     expect(held.snapshot.context.notice?.ended).toBe(true);
     const { snapshot, effects } = run([opened, objection(O1), closed, resolve(O1, 'dismissed')]);
     expect(snapshot.value).toEqual({ approved: 'calculated' });
-    expect(effects).toEqual([
-      { type: 'stopClock', params: { kind: 'objection' } },
-      { type: 'notify', params: { template: 'case.noticePassed', to: ['firm'] } },
-      { type: 'notify', params: { template: 'case.approved', to: ['firm', 'finance'] } },
-    ]);
+    expect(effects).toEqual([{ type: 'stopClock', params: { kind: 'objection' } }, approvedMail(afterObjections)]);
   });
 
   it('is rejected when an objection is upheld, its clock stopped and the firm told', () => {

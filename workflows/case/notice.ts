@@ -17,11 +17,20 @@ const objected = caseSetup.assign({
   notice: ({ context, event }) =>
     context.notice && event.type === 'OBJECTION' ? { ...context.notice, openObjections: [...context.notice.openObjections, event.objectionId] } : context.notice,
 });
+// a dismissal is counted, so that the approval can tell the firm its notice passed after objections
 const resolved = caseSetup.assign({
   notice: ({ context, event }) =>
-    context.notice && event.type === 'RESOLVE_OBJECTION' ? { ...context.notice, openObjections: context.notice.openObjections.filter((id) => id !== event.objectionId) } : context.notice,
+    context.notice && event.type === 'RESOLVE_OBJECTION'
+      ? {
+          ...context.notice,
+          openObjections: context.notice.openObjections.filter((id) => id !== event.objectionId),
+          ...(event.outcome === 'dismissed' ? { dismissed: (context.notice.dismissed ?? 0) + 1 } : {}),
+        }
+      : context.notice,
 });
 const stopObjectionClock = { type: 'stopClock' as const, params: { kind: 'objection' as const } };
+// told to the firm only while the case still waits for the insurer: with the policy verified the case
+// is approved in the same step, and the approval's email says the notice passed (subsidy.ts)
 const passed = { type: 'notify' as const, params: { template: 'case.noticePassed' as const, to: ['firm' as const] } };
 
 export const awaitingNotice = caseSetup.createStateConfig({
@@ -35,7 +44,10 @@ export const awaitingNotice = caseSetup.createStateConfig({
 export const notice = caseSetup.createStateConfig({
   meta: { may: { NOTICE_CLOSED: ['system'], OBJECTION: ['system'] } },
   on: {
-    NOTICE_CLOSED: { guard: 'fromItsNotice', target: 'reviewApproved', actions: [ended, passed] },
+    NOTICE_CLOSED: [
+      { guard: and(['fromItsNotice', 'policyVerified']), target: 'reviewApproved', actions: ended },
+      { guard: 'fromItsNotice', target: 'reviewApproved', actions: [ended, passed] },
+    ],
     OBJECTION: {
       target: 'objection',
       actions: [objected, { type: 'startClock', params: { kind: 'objection' } }, { type: 'notify', params: { template: 'case.objection', to: ['provincialReviewers'] } }],
@@ -55,6 +67,7 @@ export const objection = caseSetup.createStateConfig({
     OBJECTION: { actions: [objected, { type: 'notify', params: { template: 'case.objection', to: ['provincialReviewers'] } }] },
     RESOLVE_OBJECTION: [
       { guard: 'upheld', target: '#case.rejected', actions: [resolved, stopObjectionClock, { type: 'notify', params: { template: 'case.rejected', to: ['firm'] } }] },
+      { guard: and(['lastOpenObjection', 'noticeEnded', 'policyVerified']), target: 'reviewApproved', actions: [resolved, stopObjectionClock] },
       { guard: and(['lastOpenObjection', 'noticeEnded']), target: 'reviewApproved', actions: [resolved, stopObjectionClock, passed] },
       { guard: 'lastOpenObjection', target: 'notice', actions: [resolved, stopObjectionClock] },
       { guard: 'namesOpenObjection', actions: resolved },

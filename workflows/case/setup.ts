@@ -15,7 +15,7 @@ export const caseSetup = setup({
     meta: {} as CaseStateMeta,
   },
   actions: {
-    notify: (_: unknown, _params: { template: TemplateName; to: RecipientGroup[]; assignee?: string }) => undefined,
+    notify: (_: unknown, _params: { template: TemplateName; to: RecipientGroup[]; assignee?: string; vars?: Readonly<Record<string, string>> }) => undefined,
     startClock: (_: unknown, _params: { kind: ClockKind; assignee?: string; dueOn?: string }) => undefined,
     pauseClock: (_: unknown, _params: { kind: ClockKind; assignee?: string }) => undefined,
     resumeClock: (_: unknown, _params: { kind: ClockKind; assignee?: string }) => undefined,

@@ -15,12 +15,20 @@ const recordReduction = caseSetup.assign({
   reductions: ({ context, event }) => (event.type === 'SUBSIDY_REDUCED' ? [...(context.reductions ?? []), event.proposalId] : (context.reductions ?? [])),
 });
 
+// The approval is the firm's one email when the notice ends with the policy verified (notice.ts):
+// it says how the notice passed.
+const noticeWords = {
+  clear: { noticeOutcomeZh: '公示期满无异议', noticeOutcomeEn: 'The public notice ended without objection' },
+  dismissed: { noticeOutcomeZh: '公示期满，公示期间收到的异议经核实不成立', noticeOutcomeEn: 'The public notice ended and the objections to it were dismissed' },
+} as const;
+
 export const approved = caseSetup.createStateConfig({
   initial: 'calculated',
   entry: caseSetup.enqueueActions(({ context, enqueue }) => {
     // a case approved before the policy end was recorded in its context has no renewal reminder
     if (context.policyEndsOn) enqueue({ type: 'startClock', params: { kind: 'policyEnd', dueOn: context.policyEndsOn } });
-    enqueue({ type: 'notify', params: { template: 'case.approved', to: ['firm', 'finance'] } });
+    const vars = (context.notice?.dismissed ?? 0) > 0 ? noticeWords.dismissed : noticeWords.clear;
+    enqueue({ type: 'notify', params: { template: 'case.approved', to: ['firm', 'finance'], vars } });
   }),
   states: {
     calculated: {

@@ -80,6 +80,8 @@ export interface NoticeRecord {
   id: string;
   ended: boolean;
   openObjections: string[];
+  /** how many objections were dismissed (absent until the first) */
+  dismissed?: number;
 }
 
 export interface CaseInput {
