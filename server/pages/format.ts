@@ -24,6 +24,27 @@ export function plainAmount(typed: string): string {
   return GROUPED.test(text) ? text.replace(/[,，\s]/g, '') : text;
 }
 
+// Rates travel in the API as integer basis points (300 = 3 %); people read and type percent.
+const PERCENT = /^(\d{1,3})(?:\.(\d{1,2}))?\s*[%％]?$/;
+
+/** Basis points as percent with two decimals, for a form's field: 300 → "3.00". */
+export function percentValue(bp: number): string {
+  return `${Math.trunc(bp / 100)}.${String(Math.abs(bp % 100)).padStart(2, '0')}`;
+}
+
+/** Basis points as percent for reading: 300 → "3.00 %". */
+export const percent = (bp: number | null | undefined): string => (bp === null || bp === undefined ? '—' : `${percentValue(bp)} %`);
+
+/**
+ * A percent typed into a form ("3", "3.5", "3.05 %") as basis points, read from the digits so that
+ * no float rounds it; null when it is no percent with at most two decimals.
+ */
+export function bpOfPercent(typed: string): number | null {
+  const m = PERCENT.exec(typed.trim());
+  if (!m) return null;
+  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+}
+
 /** A business date (YYYY-MM-DD): 2026年3月1日 in Chinese, 2026-03-01 in English. */
 export function date(iso: string | null | undefined, locale: Locale): string {
   if (!iso) return '—';
