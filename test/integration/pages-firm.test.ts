@@ -369,7 +369,7 @@ describe('the rounds a new application is offered', () => {
     const closed = await makeRound(t.app.db, { editionId: w.edition.id, name: `已截止批次-${randomUUID().slice(0, 6)}`, closesAt: new Date('2026-01-31T17:00:00+08:00') });
     const page = await (await signedIn(w.people.firm.email)).get('/cases/new');
     expect(page.status).toBe(200);
-    expect(page.text).toContain(`${w.round.name}（2026） · 截止 2027年12月31日 23:59`);
+    expect(page.text).toContain(`${w.round.name}（2026） · 截止 北京时间 2027年12月31日 23:59`);
     expect(page.text).not.toContain(closed.name);
   });
 });

@@ -546,7 +546,7 @@ export const en: Messages = {
     startsOn: 'Starts',
     endsOn: 'Ends',
     workingDays: (n) => `, ${n} working days`,
-    endsAt: (d) => `${d} 23:59:59 (Beijing time)`,
+    endsAt: (d) => `${d}, 23:59:59 (Beijing time)`,
     publicPage: 'See the public page',
     objectionsOn: 'Objections to this notice',
     toCase: 'Resolve',

@@ -554,7 +554,7 @@ export const zh = {
     startsOn: '公示开始',
     endsOn: '公示截止',
     workingDays: (n: number) => `，共 ${n} 个工作日`,
-    endsAt: (d: string) => `${d} 23:59:59（北京时间）`,
+    endsAt: (d: string) => `北京时间 ${d} 23:59:59`,
     publicPage: '查看公开页面',
     objectionsOn: '本次公示收到的异议',
     toCase: '处理异议',
