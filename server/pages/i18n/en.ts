@@ -612,6 +612,7 @@ export const en: Messages = {
     entryQ: 'Search the catalogue',
     entryQHint: 'Type words of the material name, its requirements or its field of application, then choose one entry.',
     entrySearch: 'Search the catalogue',
+    entrySearching: 'Searching the catalogue…',
     entryResults: (n) => `${n} found; choose one:`,
     entryNone: 'No catalogue entry matches; try other words.',
     entryChosen: 'Chosen',

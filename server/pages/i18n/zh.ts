@@ -621,6 +621,7 @@ export const zh = {
     entryQ: '在目录中搜索材料',
     entryQHint: '输入材料名称、性能要求或应用领域中的文字，然后选择一项。',
     entrySearch: '搜索目录',
+    entrySearching: '正在搜索目录…',
     entryResults: (n: number) => `找到 ${n} 项，请选择其一：`,
     entryNone: '目录中没有匹配的条目，请换个关键词。',
     entryChosen: '已选择',
