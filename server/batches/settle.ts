@@ -6,6 +6,7 @@ import { shanghaiDate } from '../calendar/workdays';
 import { formatYuan } from '../domain/money';
 import type { FieldError } from '../errors';
 import type { BatchRow } from './scope';
+import { dayWords } from '../domain/date-words';
 
 const statusZh = { pending: '待拨付', paid: '已拨付', failed: '拨付失败', cancelled: '已取消' } as const;
 
@@ -37,9 +38,9 @@ export async function settlementProblems(tx: Tx, batch: BatchRow, settlements: r
     if (payment.status !== 'pending') {
       return [{ path: `${at}.caseId`, code: 'batch.alreadySettled', message: `payment ${payment.id} is ${payment.status} already`, messageZh: `付款 ${payment.id} 已是“${statusZh[payment.status]}”状态` }];
     }
-    if (s.paidOn !== undefined && s.paidOn > today) return [{ path: `${at}.paidOn`, code: 'batch.paidInFuture', message: `${s.paidOn} is after today (${today})`, messageZh: `付款日期 ${s.paidOn} 晚于今天（${today}）` }];
+    if (s.paidOn !== undefined && s.paidOn > today) return [{ path: `${at}.paidOn`, code: 'batch.paidInFuture', message: `${dayWords(s.paidOn, 'en')} is after today (${dayWords(today, 'en')})`, messageZh: `付款日期 ${dayWords(s.paidOn, 'zh')} 晚于今天（${dayWords(today, 'zh')}）` }];
     if (s.paidOn !== undefined && s.paidOn < approvedOn) {
-      return [{ path: `${at}.paidOn`, code: 'batch.paidBeforeApproval', message: `${s.paidOn} is before the batch was approved (${approvedOn})`, messageZh: `付款日期 ${s.paidOn} 早于批次审批日期（${approvedOn}）` }];
+      return [{ path: `${at}.paidOn`, code: 'batch.paidBeforeApproval', message: `${dayWords(s.paidOn, 'en')} is before the batch was approved (${dayWords(approvedOn, 'en')})`, messageZh: `付款日期 ${dayWords(s.paidOn, 'zh')} 早于批次审批日期（${dayWords(approvedOn, 'zh')}）` }];
     }
     return [];
   });

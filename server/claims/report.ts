@@ -14,6 +14,7 @@ import { caseIsApproved } from './case-approved';
 import { allowedClaimEvents, claimWorkflow } from './workflow';
 import { claimView, type ClaimView } from './present';
 import type { ReportClaim } from './body';
+import { dayWords } from '../domain/date-words';
 
 /**
  * Checked before the body is read: the case must be one the caller sees (404 otherwise), and the
@@ -77,14 +78,14 @@ export async function reportClaim(ctx: ServiceContext, caseId: string, input: Re
 export function occurrenceProblems(occurredOn: string, policy: Partial<PolicyBody>, today: string): FieldError[] {
   const path = 'occurredOn';
   if (occurredOn > today) {
-    return [{ path, code: 'claim.future', message: `the loss cannot have happened after today (${today})`, messageZh: `出险日期不能晚于今天（${today}）` }];
+    return [{ path, code: 'claim.future', message: `the loss cannot have happened after today (${dayWords(today, 'en')})`, messageZh: `出险日期不能晚于今天（${dayWords(today, 'zh')}）` }];
   }
   const { startsOn, endsOn } = policy;
   if (startsOn === undefined || occurredOn < startsOn) {
-    return [{ path, code: 'claim.beforePolicy', message: `the policy starts on ${startsOn ?? '(no date)'}: the loss happened before it`, messageZh: `保单自 ${startsOn ?? '（无日期）'} 起生效，出险日期早于保险期间` }];
+    return [{ path, code: 'claim.beforePolicy', message: `the policy starts on ${startsOn ? dayWords(startsOn, 'en') : '(no date)'}: the loss happened before it`, messageZh: `保单自 ${startsOn ? dayWords(startsOn, 'zh') : '（无日期）'} 起生效，出险日期早于保险期间` }];
   }
   if (endsOn === undefined || occurredOn > endsOn) {
-    return [{ path, code: 'claim.afterPolicy', message: `the policy ended on ${endsOn ?? '(no date)'}: the loss happened after it`, messageZh: `保单已于 ${endsOn ?? '（无日期）'} 到期，出险日期晚于保险期间` }];
+    return [{ path, code: 'claim.afterPolicy', message: `the policy ended on ${endsOn ? dayWords(endsOn, 'en') : '(no date)'}: the loss happened after it`, messageZh: `保单已于 ${endsOn ? dayWords(endsOn, 'zh') : '（无日期）'} 到期，出险日期晚于保险期间` }];
   }
   return [];
 }

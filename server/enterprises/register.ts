@@ -4,7 +4,6 @@ import { unprocessable } from '../errors';
 import { hashPassword } from '../auth/password';
 import { newEmailedLink, publicUrl } from '../auth/emailed-link';
 import { enqueueEmail } from '../mail/enqueue';
-import { mailTime } from '../mail/templates';
 import { affiliationProblems, usccProblems } from './rules';
 import { passwordProblems } from './password-policy';
 import { accountOf, conflictOn, firmRegistered, USCC_TAKEN } from './taken';
@@ -39,7 +38,7 @@ export async function registerEnterprise(app: AppContext, body: Registration) {
     }
     await tx.insert(enterpriseRegistrations).values({ tokenHash, email: user.email, userName: user.name, passwordHash, enterprise: firm, expiresAt });
     // the delivery keeps the link until it is sent: the outbox renders mail when it sends it
-    const data = { uscc: firm.uscc, link: url, confirmBy: mailTime(expiresAt) };
+    const data = { uscc: firm.uscc, link: url, confirmBy: expiresAt.toISOString() };
     await enqueueEmail(tx, { to: user.email, template: 'registration.confirm', data, now });
   });
   return { email: user.email, confirmBy: expiresAt.toISOString() };

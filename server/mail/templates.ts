@@ -1,3 +1,5 @@
+import { dayWords, timeWords, type Lang } from '../domain/date-words';
+
 // One template per event, Chinese first with English below (SPEC §7, "Email"). Placeholders are
 // `{{name}}`; checkTemplates() runs at start-up and refuses any placeholder a template does not declare.
 
@@ -356,10 +358,10 @@ export const templates = {
     clockVars,
   ),
   'round.closing': t(
-    { zh: '提醒：{{roundName}} 将于 {{closesAt}} 截止申报', en: 'Reminder: {{roundName}} closes on {{closesAt}}' },
+    { zh: '提醒：{{roundName}} 将于{{closesAt}} 截止申报', en: 'Reminder: {{roundName}} closes on {{closesAt}}' },
     {
-      zh: '贵企业在“{{roundName}}”中尚有 {{draftCount}} 份申请未提交。本批次将于北京时间 {{closesAt}} 截止申报，截止后不能再提交。',
-      en: 'Your firm has {{draftCount}} unsubmitted application(s) in "{{roundName}}". The round closes at {{closesAt}} (Beijing time); after that they can no longer be submitted.',
+      zh: '贵企业在“{{roundName}}”中尚有 {{draftCount}} 份申请未提交。本批次将于{{closesAt}} 截止申报，截止后不能再提交。',
+      en: 'Your firm has {{draftCount}} unsubmitted application(s) in "{{roundName}}". The round closes on {{closesAt}}; after that they can no longer be submitted.',
     },
     roundVars,
   ),
@@ -390,8 +392,8 @@ export const templates = {
   'registration.confirm': own(
     { zh: '请确认企业注册（统一社会信用代码 {{uscc}}）', en: 'Confirm the registration of your firm ({{uscc}})' },
     {
-      zh: '有人以本邮箱为首个账号，申请在新材料首批次应用保险补偿系统注册统一社会信用代码为 {{uscc}} 的企业。如是您本人操作，请在北京时间 {{confirmBy}} 前打开以下链接完成注册：\n{{link}}\n如非本人操作，请忽略本邮件，系统不会创建任何账号。',
-      en: 'Someone asked to register the firm with unified social credit code {{uscc}} on the first-batch insurance compensation system, with this email address as its first account. If that was you, open this link before {{confirmBy}} (Beijing time) to finish:\n{{link}}\nIf it was not you, ignore this message: no account is created.',
+      zh: '有人以本邮箱为首个账号，申请在新材料首批次应用保险补偿系统注册统一社会信用代码为 {{uscc}} 的企业。如是您本人操作，请在{{confirmBy}} 前打开以下链接完成注册：\n{{link}}\n如非本人操作，请忽略本邮件，系统不会创建任何账号。',
+      en: 'Someone asked to register the firm with unified social credit code {{uscc}} on the first-batch insurance compensation system, with this email address as its first account. If that was you, open this link before {{confirmBy}} to finish:\n{{link}}\nIf it was not you, ignore this message: no account is created.',
     },
   ),
   'registration.emailTaken': own(
@@ -404,8 +406,8 @@ export const templates = {
   'user.invitation': own(
     { zh: '邀请您使用新材料首批次应用保险补偿系统', en: 'You are invited to the first-batch insurance compensation system' },
     {
-      zh: '{{name}}，您好：\n系统管理员已为您开通新材料首批次应用保险补偿系统账号，角色：{{roleNames}}。请在北京时间 {{acceptBy}} 前打开以下链接设置密码，链接仅可使用一次：\n{{link}}\n链接过期后，请联系系统管理员重新发送邀请。如您不认识本系统，请忽略本邮件。',
-      en: 'Dear {{name}},\nan administrator opened an account for you on the first-batch insurance compensation system, as {{roleNamesEn}}. Open this link before {{acceptBy}} (Beijing time) to set your password; it works once:\n{{link}}\nOnce it has expired, ask the administrator to send a new invitation. If you do not know this system, ignore this message.',
+      zh: '{{name}}，您好：\n系统管理员已为您开通新材料首批次应用保险补偿系统账号，角色：{{roleNames}}。请在{{acceptBy}} 前打开以下链接设置密码，链接仅可使用一次：\n{{link}}\n链接过期后，请联系系统管理员重新发送邀请。如您不认识本系统，请忽略本邮件。',
+      en: 'Dear {{name}},\nan administrator opened an account for you on the first-batch insurance compensation system, as {{roleNamesEn}}. Open this link before {{acceptBy}} to set your password; it works once:\n{{link}}\nOnce it has expired, ask the administrator to send a new invitation. If you do not know this system, ignore this message.',
     },
     invitationVars,
   ),
@@ -433,15 +435,30 @@ export function checkTemplates(all: Record<string, Template> = templates): void 
 
 const fill = (text: string, data: Record<string, string>) => text.replace(/\{\{\s*([^}\s]+)\s*\}\}/g, (_, k: string) => data[k] ?? '');
 
-export function render(name: TemplateName, data: Record<string, string>) {
-  const tpl = templates[name];
-  return {
-    subject: `${fill(tpl.subject.zh, data)} / ${fill(tpl.subject.en, data)}`,
-    titleZh: fill(tpl.subject.zh, data),
-    bodyZh: fill(tpl.body.zh, data),
-    text: `${fill(tpl.body.zh, data)}\n\n————————\n\n${fill(tpl.body.en, data)}`,
+// Dates and instants travel in the data as ISO (YYYY-MM-DD; an instant's toISOString()) and are
+// worded as the pages word them, in each language's own text; instants are deadlines, so they
+// name Beijing time. A value of another shape (queued before this rule) is shown as it came.
+const DAY_VARS = new Set(['dueOn', 'paidOn', 'occurredOn', 'closesOn']);
+const INSTANT_VARS = new Set(['closesAt', 'confirmBy', 'acceptBy']);
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+function worded(data: Record<string, string>, lang: Lang): Record<string, string> {
+  const word = (k: string, v: string) => {
+    if (DAY_VARS.has(k)) return dayWords(v, lang);
+    if (INSTANT_VARS.has(k) && ISO_INSTANT.test(v)) return timeWords(new Date(v), lang, true);
+    return v;
   };
+  return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, word(k, v)]));
 }
 
-/** An instant as emails show it: Beijing time, in the Chinese style. */
-export const mailTime = (d: Date) => d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+export function render(name: TemplateName, data: Record<string, string>) {
+  const tpl = templates[name];
+  const zh = worded(data, 'zh');
+  const en = worded(data, 'en');
+  return {
+    subject: `${fill(tpl.subject.zh, zh)} / ${fill(tpl.subject.en, en)}`,
+    titleZh: fill(tpl.subject.zh, zh),
+    bodyZh: fill(tpl.body.zh, zh),
+    text: `${fill(tpl.body.zh, zh)}\n\n————————\n\n${fill(tpl.body.en, en)}`,
+  };
+}

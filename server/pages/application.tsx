@@ -17,7 +17,7 @@ import type { ServiceContext } from '../context';
 import { statesWhereFirmMay } from '../../workflows/case/chart';
 import { Layout } from './layout';
 import { CsrfField, errorsAt, Field, FormProblems, FieldProblems } from './components/form';
-import { instant, plainAmount, yuan } from './format';
+import { instantBeijing, plainAmount, yuan } from './format';
 import { field, idParam, type PageCtx, pageOf, render, serviceOf } from './page';
 import { requireCsrf } from './csrf';
 
@@ -208,7 +208,7 @@ function ApplicationForm({ p, view, values, errors, choices, picker }: { p: Page
   // a new application is opened in a round still taking them; each round says when it closes
   const now = p.app.clock.now().toISOString();
   const rounds = view ? choices.rounds : choices.rounds.filter((r) => now < r.closesAt);
-  const roundOptions = rounds.map((r) => ({ value: r.id, label: `${r.name}（${r.year}） · ${now < r.closesAt ? a.roundCloses(instant(r.closesAt, p.locale)) : a.roundClosed}` }));
+  const roundOptions = rounds.map((r) => ({ value: r.id, label: `${r.name}（${r.year}） · ${now < r.closesAt ? a.roundCloses(instantBeijing(r.closesAt, p.locale)) : a.roundClosed}` }));
   const insurerOptions = choices.insurers.map((i) => ({ value: i.id, label: i.name }));
   const entryErrors = errorsAt(errors, 'catalogueEntryId');
   // no round takes applications now: nothing could be filed, so no form to fill in
@@ -231,19 +231,22 @@ function ApplicationForm({ p, view, values, errors, choices, picker }: { p: Page
         <FormProblems p={p} errors={errors} fields={FIELDS} />
         <fieldset>
           <legend safe>{a.roundPart}</legend>
-          <div hx-get="/cases/new/entries" hx-trigger="change from:#f-roundId" hx-target="#entry-results" hx-include={PICKER_INCLUDE}>
+          <div hx-get="/cases/new/entries" hx-trigger="change from:#f-roundId" hx-target="#entry-results" hx-include={PICKER_INCLUDE} hx-indicator="#entry-searching">
             <Select p={p} name="roundId" label={a.round} value={values.roundId ?? ''} options={roundOptions} empty={a.chooseRound} errors={errors} />
           </div>
           <div class="picker search">
             <Field p={p} name="entryQ" type="search" label={a.entryQ} hint={a.entryQHint} value={values.entryQ ?? ''} errors={errors} />
-            <button type="submit" name="intent" value="search" hx-get="/cases/new/entries" hx-target="#entry-results" hx-include={PICKER_INCLUDE} safe>
+            <button type="submit" name="intent" value="search" hx-get="/cases/new/entries" hx-target="#entry-results" hx-include={PICKER_INCLUDE} hx-indicator="#entry-searching" safe>
               {a.entrySearch}
             </button>
           </div>
           {/* typing searches too, once htmx is there; the radio buttons below are the choice */}
-          <span hidden hx-get="/cases/new/entries" hx-trigger="input changed delay:300ms from:#f-entryQ" hx-target="#entry-results" hx-include={PICKER_INCLUDE}></span>
+          <span hidden hx-get="/cases/new/entries" hx-trigger="input changed delay:300ms from:#f-entryQ" hx-target="#entry-results" hx-include={PICKER_INCLUDE} hx-indicator="#entry-searching"></span>
           <fieldset class={entryErrors.length ? 'entries invalid' : 'entries'}>
             <legend safe>{a.entry}</legend>
+            <p id="entry-searching" class="htmx-indicator muted" safe>
+              {a.entrySearching}
+            </p>
             <div id="entry-results" aria-live="polite">
               <EntryResults p={p} picker={picker} roundChosen={Boolean(values.roundId)} errors={errors} />
             </div>

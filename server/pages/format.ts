@@ -1,5 +1,6 @@
 import type { Locale } from './i18n';
 import { groupThousands } from '../domain/money';
+import { dayWords, timeWords } from '../domain/date-words';
 
 // Display only: amounts arrive as the API's yuan strings ("1500000.00") and stay strings, never floats.
 
@@ -24,22 +25,40 @@ export function plainAmount(typed: string): string {
   return GROUPED.test(text) ? text.replace(/[,，\s]/g, '') : text;
 }
 
-/** A business date (YYYY-MM-DD): 2026年3月1日 in Chinese, 2026-03-01 in English. */
-export function date(iso: string | null | undefined, locale: Locale): string {
-  if (!iso) return '—';
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  if (!m) return iso;
-  return locale === 'zh' ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : iso;
+// Rates travel in the API as integer basis points (300 = 3 %); people read and type percent.
+const PERCENT = /^(\d{1,3})(?:\.(\d{1,2}))?\s*[%％]?$/;
+
+/** Basis points as percent with two decimals, for a form's field: 300 → "3.00". */
+export function percentValue(bp: number): string {
+  return `${Math.trunc(bp / 100)}.${String(Math.abs(bp % 100)).padStart(2, '0')}`;
 }
 
-const clock = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false });
-const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+/** Basis points as percent for reading: 300 → "3.00 %". */
+export const percent = (bp: number | null | undefined): string => (bp === null || bp === undefined ? '—' : `${percentValue(bp)} %`);
 
-/** An instant, in Beijing time: 2026年3月1日 14:05. */
+/**
+ * A percent typed into a form ("3", "3.5", "3.05 %") as basis points, read from the digits so that
+ * no float rounds it; null when it is no percent with at most two decimals.
+ */
+export function bpOfPercent(typed: string): number | null {
+  const m = PERCENT.exec(typed.trim());
+  if (!m) return null;
+  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+}
+
+/** A business date (YYYY-MM-DD): 2026年3月1日 in Chinese, 1 Mar 2026 in English. */
+export function date(iso: string | null | undefined, locale: Locale): string {
+  return iso ? dayWords(iso, locale) : '—';
+}
+
+/** An instant, in Beijing time: 2026年3月1日 14:05 / 1 Mar 2026, 14:05. */
 export function instant(iso: string | Date | null | undefined, locale: Locale): string {
-  if (!iso) return '—';
-  const at = typeof iso === 'string' ? new Date(iso) : iso;
-  return `${date(day.format(at), locale)} ${clock.format(at)}`;
+  return iso ? timeWords(typeof iso === 'string' ? new Date(iso) : iso, locale) : '—';
+}
+
+/** An instant whose time of day matters (a deadline), naming the zone: 北京时间 2026年3月1日 17:00 / 1 Mar 2026, 17:00 (Beijing time). */
+export function instantBeijing(iso: string | Date | null | undefined, locale: Locale): string {
+  return iso ? timeWords(typeof iso === 'string' ? new Date(iso) : iso, locale, true) : '—';
 }
 
 /** A file's size for people: 512 B, 48.2 KB, 3.5 MB (1 KB = 1024 bytes); the same in both languages. */

@@ -11,7 +11,7 @@ import { CsrfField, FormProblems } from './components/form';
 import { requireCsrf } from './csrf';
 import { filled, NextPage } from './components/pager';
 import { DataTable, type Column } from './components/table';
-import { date, instant } from './format';
+import { date, instantBeijing } from './format';
 import { INBOX_ROLES } from './nav';
 import { pageOf, refusalOf, render, serviceOf, type PageCtx } from './page';
 import { hasAny } from './nav';
@@ -23,7 +23,7 @@ function Due({ p, due }: { p: PageCtx; due: Task['due'] }) {
   return (
     <>
       {/* a round closes at its hour (17:00), a clock at the end of its day */}
-      <span safe>{due.kind === 'roundClosing' ? instant(due.dueAt, p.locale) : date(due.dueOn, p.locale)}</span>
+      <span safe>{due.kind === 'roundClosing' ? instantBeijing(due.dueAt, p.locale) : date(due.dueOn, p.locale)}</span>
       {due.kind === 'roundClosing' ? <span class="muted" safe>{` (${p.t.inbox.roundCloses})`}</span> : ''}
       {due.provisional ? <span class="muted" safe>{` (${p.t.casePage.provisional})`}</span> : ''}
       {due.overdue ? (

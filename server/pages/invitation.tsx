@@ -7,6 +7,8 @@ import { Layout } from './layout';
 import { CsrfField, Field, FormProblems } from './components/form';
 import { field, pageOf, render, type PageCtx } from './page';
 import { requireCsrf } from './csrf';
+import { confirmationProblems } from './password-confirm';
+import { passwordProblems } from '../enterprises/password-policy';
 
 // The page the invitation email links to (/invitation?token=…, server/admin/users/invite.ts): the
 // invited staff member sets a password there, through the same service as POST /auth/invitations/:token.
@@ -18,8 +20,9 @@ function InvitationPage({ p, token, who, errors }: { p: PageCtx; token: string; 
       <form method="post" action="/invitation" class="narrow" novalidate>
         <CsrfField p={p} />
         <input type="hidden" name="token" value={token} />
-        <FormProblems p={p} errors={errors} fields={['password']} />
+        <FormProblems p={p} errors={errors} fields={['password', 'passwordConfirm']} />
         <Field p={p} name="password" type="password" label={p.t.invitation.password} errors={errors} autocomplete="new-password" required />
+        <Field p={p} name="passwordConfirm" type="password" label={p.t.invitation.passwordConfirm} errors={errors} autocomplete="new-password" required />
         <button type="submit" class="primary" safe>
           {p.t.invitation.submit}
         </button>
@@ -67,6 +70,9 @@ export function invitationPages(router: Router, app: AppContext) {
     try {
       const who = await invitedBy(app, token);
       if (!body.success) return await render(res, <InvitationPage p={p} token={token} who={who} errors={[{ path: 'password', message: 'too long', messageZh: '密码过长' }]} />, 400);
+      // two passwords that differ save nothing; what the policy says of the first is said at once too
+      const mismatch = confirmationProblems('passwordConfirm', body.data.password, field(req, 'passwordConfirm'));
+      if (mismatch.length) return await render(res, <InvitationPage p={p} token={token} who={who} errors={[...passwordProblems('password', body.data.password, who.email), ...mismatch]} />, 400);
       try {
         await acceptInvitation(app, token, body.data.password, p.requestId);
       } catch (err) {

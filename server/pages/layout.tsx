@@ -4,7 +4,7 @@ import { assetUrl } from './assets';
 import { navFor } from './nav';
 import { CsrfField } from './components/form';
 
-// htmx may neither inject its indicator styles nor evaluate code (the CSP allows only our files),
+// htmx may neither inject its indicator styles (their rules are in app.css) nor evaluate code (the CSP allows only our files),
 // nor keep copies of pages, which carry form tokens, in localStorage for the back button.
 const HTMX_CONFIG = JSON.stringify({ includeIndicatorStyles: false, allowEval: false, allowScriptTags: false, historyCacheSize: 0 });
 

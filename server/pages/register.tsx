@@ -4,7 +4,7 @@ import { AppError, type FieldError } from '../errors';
 import { registerEnterprise } from '../enterprises/register';
 import { confirmRegistration } from '../enterprises/confirm';
 import { registerSchema, registrationConfirmationSchema } from '../enterprises/schema';
-import { MIN_PASSWORD_LENGTH } from '../enterprises/password-policy';
+import { MIN_PASSWORD_LENGTH, passwordProblems } from '../enterprises/password-policy';
 import { cities } from '../domain/cities';
 import { zodErrors } from '../http/problem';
 import { throttle } from '../http/throttle';
@@ -12,6 +12,7 @@ import { Layout } from './layout';
 import { CsrfField, errorsAt, Field, FormProblems } from './components/form';
 import { field, pageOf, problemText, render, type PageCtx } from './page';
 import { requireCsrf } from './csrf';
+import { confirmationProblems } from './password-confirm';
 
 // A firm registers itself (SPEC §2, §7) through the same schema, throttle budget and service as
 // POST /api/v1/enterprises/register; the emailed link (/register/confirm?token=…, see
@@ -21,7 +22,7 @@ import { requireCsrf } from './csrf';
 
 const FIRM_FIELDS = ['name', 'uscc', 'city', 'address', 'contactName', 'contactPhone', 'contactEmail', 'bankName', 'bankAccount'] as const;
 const USER_FIELDS = ['name', 'email', 'password'] as const;
-const FIELDS = [...FIRM_FIELDS.map((f) => `enterprise.${f}`), 'enterprise.affiliations', ...USER_FIELDS.map((f) => `user.${f}`)];
+const FIELDS = [...FIRM_FIELDS.map((f) => `enterprise.${f}`), 'enterprise.affiliations', ...USER_FIELDS.map((f) => `user.${f}`), 'user.passwordConfirm'];
 
 type Values = Record<string, string>;
 
@@ -76,7 +77,7 @@ function CitySelect({ p, value, errors }: { p: PageCtx; value: string; errors: r
 function RegisterPage({ p, values, errors }: { p: PageCtx; values: Values; errors: readonly FieldError[] }) {
   const r = p.t.register;
   const f = (name: string, label: string, more: { type?: string; autocomplete?: string; required?: boolean; hint?: string; multiline?: boolean } = {}) => (
-    <Field p={p} name={name} label={label} errors={errors} value={name === 'user.password' ? '' : (values[name] ?? '')} {...more} />
+    <Field p={p} name={name} label={label} errors={errors} value={name.startsWith('user.password') ? '' : (values[name] ?? '')} {...more} />
   );
   return (
     <Layout p={p} title={r.title}>
@@ -102,6 +103,7 @@ function RegisterPage({ p, values, errors }: { p: PageCtx; values: Values; error
           {f('user.name', r.userName, { autocomplete: 'name', required: true })}
           {f('user.email', r.email, { type: 'email', autocomplete: 'username', required: true })}
           {f('user.password', r.password, { type: 'password', autocomplete: 'new-password', required: true, hint: r.passwordHint(MIN_PASSWORD_LENGTH) })}
+          {f('user.passwordConfirm', r.passwordConfirm, { type: 'password', autocomplete: 'new-password', required: true })}
         </fieldset>
         <button type="submit" class="primary" safe>{r.submit}</button>
       </form>
@@ -158,7 +160,13 @@ export function registerPages(router: Router, app: AppContext) {
     const p = pageOf(res);
     const values = valuesOf(req);
     const parsed = registerSchema.safeParse(bodyOf(values), { reportInput: true });
-    if (!parsed.success) return render(res, <RegisterPage p={p} values={values} errors={toFields(zodErrors(parsed.error, ''))} />, 400);
+    // two passwords that differ save nothing, and are said beside the confirmation with the form's other problems
+    const mismatch = confirmationProblems('user.passwordConfirm', values['user.password'] ?? '', values['user.passwordConfirm'] ?? '');
+    if (!parsed.success) return render(res, <RegisterPage p={p} values={values} errors={[...toFields(zodErrors(parsed.error, '')), ...mismatch]} />, 400);
+    if (mismatch.length) {
+      const { user } = parsed.data;
+      return render(res, <RegisterPage p={p} values={values} errors={[...passwordProblems('user.password', user.password, user.email), ...mismatch]} />, 400);
+    }
     try {
       await registerEnterprise(app, parsed.data);
     } catch (err) {

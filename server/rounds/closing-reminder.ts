@@ -1,7 +1,7 @@
 import { and, eq, gt, isNull, lte, sql } from 'drizzle-orm';
 import { rounds } from '../../db/schema';
 import type { AppContext } from '../context';
-import { mailTime, type RoundVars } from '../mail/templates';
+import type { RoundVars } from '../mail/templates';
 import { enqueueEmail } from '../mail/enqueue';
 
 const LEAD_MS = 3 * 24 * 3_600_000;
@@ -35,7 +35,7 @@ export async function remindRoundsClosing(app: AppContext): Promise<number> {
       for (const r of recipients) {
         const data: RoundVars = {
           roundName: round.name,
-          closesAt: mailTime(round.closesAt),
+          closesAt: round.closesAt.toISOString(),
           draftCount: String(r.drafts),
           link: `${app.env.PUBLIC_URL ?? `http://localhost:${app.env.PORT}`}/cases?state=draft&roundId=${round.id}`,
         };

@@ -54,7 +54,14 @@ describe('the administrator, in a browser', { timeout: 300_000 }, () => {
     expect(token).toBeDefined();
     const invitee = await openPage(browser, t.url);
     await invitee.goto(`/invitation?token=${token}`);
-    await invitee.getByLabel('新密码').fill(PASSWORD);
+    // a slip in the second password is named beside it, and sets nothing
+    await invitee.getByLabel('新密码', { exact: true }).fill(PASSWORD);
+    await invitee.getByLabel('确认新密码').fill(`${PASSWORD}x`);
+    await invitee.getByRole('button', { name: '设置密码' }).click();
+    await expect.poll(() => invitee.getByLabel('确认新密码').getAttribute('aria-invalid')).toBe('true');
+    expect(await descriptionOf(invitee, '确认新密码')).toContain('两次输入的密码不一致');
+    await invitee.getByLabel('新密码', { exact: true }).fill(PASSWORD);
+    await invitee.getByLabel('确认新密码').fill(PASSWORD);
     await invitee.getByRole('button', { name: '设置密码' }).click();
     await expect.poll(() => invitee.getByText('您的账号已启用').count()).toBe(1);
     await signIn(invitee, email, PASSWORD);

@@ -51,6 +51,7 @@ describe('a firm, from registration to a submitted application, in a browser', {
     await page.getByLabel('您的姓名').fill('钱经理');
     await page.getByLabel('登录邮箱').fill(email);
     await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
+    await page.getByLabel('确认密码').fill(PASSWORD);
     await expectAccessible(page, 'firm-register');
     await page.getByRole('button', { name: '提交注册' }).click();
     await expect.poll(() => page.getByLabel('统一社会信用代码').getAttribute('aria-invalid')).toBe('true');
@@ -59,6 +60,7 @@ describe('a firm, from registration to a submitted application, in a browser', {
     await expectAccessible(page, 'firm-register-error');
     await page.getByLabel('统一社会信用代码').fill(uscc);
     await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
+    await page.getByLabel('确认密码').fill(PASSWORD);
     await page.getByRole('button', { name: '提交注册' }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('请查收邮件');
 

@@ -68,4 +68,25 @@ describe('signing in, in a browser', { timeout: 90_000 }, () => {
     expect(await page.evaluate<string>('typeof window.htmx')).toBe('object');
     expect(consoleErrors).toEqual([]);
   });
+
+  it('opens the application form, whose live parts htmx drives, without any console error', async () => {
+    const page = await openPage(browser, t.url);
+    page.on('requestfailed', (r) => consoleErrors.push(`failed: ${r.url()}`));
+    await signIn(page, w.people.firm.email);
+    await page.goto('/cases/new');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('新建申请');
+    expect(await page.evaluate<string>('typeof window.htmx')).toBe('object');
+    // htmx keeps its hands off the styles: no <style> of its own, the indicator rules come from our stylesheet
+    expect(await page.evaluate<number>('document.querySelectorAll("style").length')).toBe(0);
+    const searching = "getComputedStyle(document.getElementById('entry-searching')).visibility";
+    expect(await page.evaluate<string>(searching)).toBe('hidden');
+    // typing searches the catalogue through htmx, which swaps the results in
+    const entry = w.entries[1]?.name ?? '';
+    await page.getByLabel('在目录中搜索材料').fill(entry);
+    await expect.poll(() => page.getByRole('radio').count()).toBe(1);
+    await page.getByRole('radio', { name: new RegExp(entry) }).check();
+    expect(await page.evaluate<number>('document.querySelectorAll("style, [style]").length')).toBe(0);
+    expect(await page.evaluate<string>(searching)).toBe('hidden');
+    expect(consoleErrors).toEqual([]);
+  });
 });

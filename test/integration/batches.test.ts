@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, asc, eq } from 'drizzle-orm';
 import { render } from '../../server/mail/templates';
+import { dayWords } from '../../server/domain/date-words';
 import { cases, clocks, disbursementBatches, emailDeliveries, enterprises, history, outbox, payments, rounds, taskClaims, timers } from '../../db/schema';
 import { makeRound, makeUser } from '../../seeds/factories';
 import { violatedUniqueIndex } from '../../db/errors';
@@ -425,7 +426,11 @@ describe('the batch through to paid', () => {
     const paidMail = await mailsOf(b, 'case.paid');
     expect(paidMail.map((m) => m.toAddress)).toEqual([w.people.firm.email]);
     expect(paidMail[0]?.data).toMatchObject({ subsidy: '24,000.00', paidOn: today(), paymentReference: 'ICBC-20261201-0002' });
-    expect(render('case.paid', paidMail[0]?.data as Record<string, string>).text).toContain(`保费补偿资金 24,000.00 元已于 ${today()} 拨付至贵企业登记的收款账户（银行流水号 ICBC-20261201-0002）`);
+    // the data keeps the ISO day; each language's text words it as the pages do
+    expect(paidMail[0]?.data).toMatchObject({ paidOn: today() });
+    const paidText = render('case.paid', paidMail[0]?.data as Record<string, string>).text;
+    expect(paidText).toContain(`保费补偿资金 24,000.00 元已于 ${dayWords(today(), 'zh')} 拨付至贵企业登记的收款账户（银行流水号 ICBC-20261201-0002）`);
+    expect(paidText).toContain(`was paid on ${dayWords(today(), 'en')} to the bank account`);
     // a settled batch keeps its bank file, for the statement to be checked against
     for (const ext of ['csv', 'xlsx']) expect((await download(`/disbursements/${batch.id}/export.${ext}`, w.tokens.finance)).status, ext).toBe(200);
     const [stopped] = await t.app.db.select().from(clocks).where(eq(clocks.ownerId, batch.id));

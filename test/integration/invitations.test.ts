@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notifications, userInvitations } from '../../db/schema';
 import { makeUser } from '../../seeds/factories';
-import { mailTime } from '../../server/mail/templates';
+import { timeWords } from '../../server/domain/date-words';
 import { startTestApp, type TestApp } from '../support/app';
 import { startSmtpSink, type SmtpSink } from '../support/smtp';
 
@@ -65,7 +65,12 @@ describe('an invitation by email', () => {
     expect(mail?.text).toContain('as expert.');
     expect(mail?.text).not.toContain('专家 expert');
     const [row] = await t.app.db.select().from(userInvitations).where(eq(userInvitations.userId, id));
-    expect(mail?.text).toContain(`北京时间 ${mailTime(row?.expiresAt ?? new Date(0))} 前`);
+    // the link's end as the pages word it, in Beijing time, each language in its own words
+    const expires = row?.expiresAt ?? new Date(0);
+    expect(mail?.text).toContain(`请在${timeWords(expires, 'zh', true)} 前打开`);
+    expect(mail?.text).toMatch(/请在北京时间 \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} 前打开/);
+    expect(mail?.text).toContain(`before ${timeWords(expires, 'en', true)} to set`);
+    expect(mail?.text).toMatch(/before \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} \(Beijing time\) to set/);
     expect(mail?.messageId).toMatch(/@firstbatch\.local>$/);
     expect((await signIn(email)).status).toBe(401);
 

@@ -275,9 +275,9 @@ describe('the administrator pages', () => {
     const form = await admin.get(`/admin/rounds/${w.round.id}`);
     expect(form.status).toBe(200);
     const fields = Object.fromEntries([...form.text.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-    const badRate = await admin.post(`/admin/rounds/${w.round.id}`, { ...fields, _csrf: csrf, editionId: w.edition.id, insurerIds: w.round.insurerIds[0] ?? '', rateBp: '80%' });
+    const badRate = await admin.post(`/admin/rounds/${w.round.id}`, { ...fields, _csrf: csrf, editionId: w.edition.id, insurerIds: w.round.insurerIds[0] ?? '', ratePercent: '八十' });
     expect(badRate.status).toBe(400);
-    expect(badRate.text).toMatch(/<input[^>]*id="f-rateBp"[^>]*aria-invalid="true"/);
+    expect(badRate.text).toMatch(/<input[^>]*id="f-ratePercent"[^>]*aria-invalid="true"/);
 
     const other = await admin.post('/admin/calendar/2031/add', { _csrf: csrf, date: '2032-03-08', kind: 'holiday', name: '' });
     expect(other.status).toBe(422);
@@ -297,6 +297,46 @@ describe('the administrator pages', () => {
     expect(after).toEqual(before);
     // without a year, the year it is now
     expect((await admin.get('/admin/calendar')).text).toContain(`${shanghaiDate(t.app.clock.now()).slice(0, 4)}`);
+  });
+
+  it("show a round's rates in percent and take them in percent, stored as the API's exact basis points", async () => {
+    const admin = await signedIn(w.people.admin.email);
+    const blank = await admin.get(`/admin/rounds/new?editionId=${w.edition.id}`);
+    // the SPEC defaults, 8000 and 300 basis points, as percent
+    expect(blank.text).toMatch(/id="f-ratePercent" name="ratePercent"[^>]*value="80.00"/);
+    expect(blank.text).toMatch(/id="f-premiumRateCapPercent" name="premiumRateCapPercent"[^>]*value="3.00"/);
+    expect(blank.text).not.toContain('基点');
+    const base = roundFormOf(blank.text, { editionId: w.edition.id, insurerIds: w.round.insurerIds });
+
+    // 0.29 and 57.7 are the percents a float would turn into 28.999… and 5769.999… basis points
+    const created = await admin.post('/admin/rounds', { ...base, ratePercent: ' 57.7 ', premiumRateCapPercent: '0.29 %' });
+    expect(created.status).toBe(303);
+    const id = /\/admin\/rounds\/([0-9a-f-]{36})/.exec(created.headers.get('location') ?? '')?.[1] ?? '';
+    const stored = await t.api.get<{ rateBp: number; premiumRateCapBp: number | null }>(`/rounds/${id}`, w.tokens.admin);
+    expect(stored.body).toMatchObject({ rateBp: 5770, premiumRateCapBp: 29 });
+    const edit = await admin.get(`/admin/rounds/${id}`);
+    expect(edit.text).toMatch(/name="ratePercent"[^>]*value="57.70"/);
+    expect(edit.text).toMatch(/name="premiumRateCapPercent"[^>]*value="0.29"/);
+    expect((await admin.get('/admin/rounds')).text).toContain('57.70 %');
+
+    // an empty cap switches it off, as null in the API
+    const editFields = roundFormOf(edit.text, { editionId: w.edition.id, insurerIds: w.round.insurerIds });
+    expect((await admin.post(`/admin/rounds/${id}`, { ...editFields, premiumRateCapPercent: '' })).status).toBe(303);
+    expect((await t.api.get<{ premiumRateCapBp: number | null }>(`/rounds/${id}`, w.tokens.admin)).body.premiumRateCapBp).toBeNull();
+
+    // three decimals, no number, zero, above 100 %: refused beside the field in percent words, nothing saved
+    for (const typed of ['3.255', 'abc', '0', '100.01', '-1', '1e2']) {
+      const refused = await admin.post(`/admin/rounds/${id}`, { ...editFields, premiumRateCapPercent: typed });
+      expect(refused.status, typed).toBe(400);
+      expect(refused.text, typed).toMatch(/id="f-premiumRateCapPercent-error"[^>]*>\s*<span>请填写 0.01 至 100 之间的百分数，最多两位小数，例如 3.25<\/span>/);
+      expect(refused.text, typed).toMatch(/<input[^>]*id="f-premiumRateCapPercent"[^>]*aria-invalid="true"/);
+      expect(refused.text, typed).not.toContain('basis points');
+    }
+    admin.cookies.set('fb_lang', 'en');
+    const english = await admin.post(`/admin/rounds/${id}`, { ...editFields, ratePercent: '80,5' });
+    expect(english.status).toBe(400);
+    expect(english.text).toMatch(/id="f-ratePercent-error"[^>]*>\s*<span>Enter a percentage from 0.01 to 100 with at most two decimals, e.g. 3.25<\/span>/);
+    expect((await t.api.get<{ rateBp: number; premiumRateCapBp: number | null }>(`/rounds/${id}`, w.tokens.admin)).body).toMatchObject({ rateBp: 5770, premiumRateCapBp: null });
   });
 
   it('say what is wrong in plain Chinese, and in plain English on the English pages: no role chosen, a clock moved too far or back', async () => {
@@ -534,12 +574,12 @@ describe('the administrator pages', () => {
     const fields = { ...roundFormOf(page.text, { editionId: w.round.editionId, insurerIds: w.round.insurerIds }), name: w.round.name, reason: '' };
     const before = (await t.app.db.select().from(rounds).where(eq(rounds.id, w.round.id)))[0];
 
-    const noReason = await admin.post(`/admin/rounds/${w.round.id}`, { ...fields, rateBp: '7000' });
+    const noReason = await admin.post(`/admin/rounds/${w.round.id}`, { ...fields, ratePercent: '70' });
     expect(noReason.status).toBe(409);
     const said = /id="f-reason-error"><span>([^<]*)</.exec(noReason.text)?.[1] ?? '';
     expect(said).toContain('须填写变更理由');
     expect(said).toContain('补偿比例');
-    expect(said).not.toMatch(/needs a reason|rateBp/);
+    expect(said).not.toMatch(/needs a reason|rateBp|ratePercent/);
 
     const otherEdition = await admin.post(`/admin/rounds/${w.round.id}`, { ...fields, editionId: second.edition.id, reason: '换用新目录' });
     expect(otherEdition.status).toBe(409);
@@ -551,7 +591,7 @@ describe('the administrator pages', () => {
     expect(await t.app.db.select().from(roundChanges).where(eq(roundChanges.roundId, w.round.id))).toEqual([]);
   });
 
-  it("refuse a round name or change reason that shows nothing, and a rate with a fraction as not whole, in Chinese", async () => {
+  it("refuse a round name or change reason that shows nothing, and a rate with three decimals as no percent, in Chinese", async () => {
     const admin = await signedIn(w.people.admin.email);
     await w.submittedCase();
     const page = await admin.get(`/admin/rounds/${w.round.id}`);
@@ -562,12 +602,12 @@ describe('the administrator pages', () => {
     const invisible = await admin.post(`/admin/rounds/${w.round.id}`, { ...fields, name: '\u200b\u200b' });
     expect(invisible.status).toBe(400);
     expect(said(invisible.text, 'name')).toMatch(/[\u4e00-\u9fff]/);
-    const noReason = await admin.post(`/admin/rounds/${w.round.id}`, { ...fields, rateBp: '7000', reason: '\u200b' });
+    const noReason = await admin.post(`/admin/rounds/${w.round.id}`, { ...fields, ratePercent: '70', reason: '\u200b' });
     expect(noReason.status).toBe(400);
     expect(said(noReason.text, 'reason')).toMatch(/[\u4e00-\u9fff]/);
-    const fraction = await admin.post(`/admin/rounds/${w.round.id}`, { ...fields, rateBp: '80.5', reason: '调整补偿比例' });
+    const fraction = await admin.post(`/admin/rounds/${w.round.id}`, { ...fields, ratePercent: '80.505', reason: '调整补偿比例' });
     expect(fraction.status).toBe(400);
-    expect(said(fraction.text, 'rateBp')).toBe('应填写整数');
+    expect(said(fraction.text, 'ratePercent')).toBe('请填写 0.01 至 100 之间的百分数，最多两位小数，例如 3.25');
 
     expect((await t.app.db.select().from(rounds).where(eq(rounds.id, w.round.id)))[0]).toEqual(before);
     expect(await t.app.db.select().from(roundChanges).where(eq(roundChanges.roundId, w.round.id))).toEqual([]);

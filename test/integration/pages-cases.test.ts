@@ -192,7 +192,7 @@ describe('inbox page', () => {
     const id = await w.createCase();
     const home = await (await signedIn(w.people.firm.email)).get('/');
     const row = home.text.slice(home.text.indexOf(`href="/cases/${id}"`));
-    expect(row.slice(0, row.indexOf('</tr>'))).toMatch(/2027年12月31日 23:59.*批次截止受理/s);
+    expect(row.slice(0, row.indexOf('</tr>'))).toMatch(/北京时间 2027年12月31日 23:59.*批次截止受理/s);
     expect(row.slice(0, row.indexOf('</tr>'))).not.toContain('无时限');
     // every task on a firm's list is its own: no column names the firm
     expect(home.text).not.toContain('data-label="申报企业"');
@@ -456,6 +456,11 @@ const zhDate = (iso: string) => {
   const [y, m, d] = iso.split('-');
   return `${y}年${Number(m)}月${Number(d)}日`;
 };
+/** 2026-12-07 as the English pages write it: 7 Dec 2026. */
+const enDate = (iso: string) => {
+  const [y, m, d] = iso.split('-');
+  return `${Number(d)} ${['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][Number(m) - 1] ?? ''} ${y}`;
+};
 
 describe('the payment on the case page', () => {
   it('shows the firm what was paid, in both languages: the amount, the day, the bank reference, the batch and the account by its last four digits', async () => {
@@ -482,7 +487,7 @@ describe('the payment on the case page', () => {
     expect(en).toContain('<h3 id="payment">Payment</h3>');
     expect(en).toContain('<span class="badge pay-paid">Paid</span>');
     expect(en).toContain('<dt>Amount (yuan)</dt><dd class="num">1,000,000.00</dd>');
-    expect(en).toContain(`<dt>Paid on</dt><dd>${paidOn}</dd>`);
+    expect(en).toContain(`<dt>Paid on</dt><dd>${enDate(paidOn)}</dd>`);
     expect(en).toContain('<dt>Bank reference</dt><dd>ICBC-20261201-0777</dd>');
     expect(en).toContain(`<dt>Paid into</dt><dd>中国工商银行杭州分行, account ending ${batch.account.slice(-4)}</dd>`);
   });

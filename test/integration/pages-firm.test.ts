@@ -35,6 +35,8 @@ const registration = (email: string, over: Record<string, string> = {}) => ({
   'user.name': '赵经理',
   'user.email': email,
   'user.password': PASSWORD,
+  // typed twice, as the page asks; a test of the confirmation gives its own
+  'user.passwordConfirm': over['user.password'] ?? PASSWORD,
   ...over,
 });
 
@@ -88,6 +90,37 @@ describe('the registration pages', () => {
     b.cookies.set('fb_lang', 'en');
     const en = await b.post('/register', { _csrf: csrf, ...registration(`${randomUUID()}@firm.test`, { 'user.password': 'short' }) });
     expect(en.text).toMatch(/id="f-user-password-error"[^>]*><span>use at least 10 characters/);
+  });
+
+  it('refuses two passwords that differ beside the confirmation, in Chinese and in English, and registers nothing', async () => {
+    const email = `${randomUUID()}@firm.test`;
+    const b = new PageClient(t.url);
+    const form = await b.get('/register');
+    expect(form.text).toMatch(/<label for="f-user-passwordConfirm"[^>]*>\s*确认密码/);
+    expect(form.text).toMatch(/<input[^>]*id="f-user-passwordConfirm"[^>]*name="user.passwordConfirm"[^>]*type="password"/);
+    const csrf = PageClient.csrfOf(form.text);
+    const differ = await b.post('/register', { _csrf: csrf, ...registration(email, { 'user.passwordConfirm': `${PASSWORD}x` }) });
+    expect(differ.status).toBe(400);
+    expect(differ.text).toMatch(/id="f-user-passwordConfirm-error"[^>]*><span>两次输入的密码不一致<\/span>/);
+    expect(differ.text).toMatch(/<input[^>]*id="f-user-passwordConfirm"[^>]*aria-invalid="true"/);
+    expect(differ.text).not.toContain('f-user-password-error');
+    expect(differ.text).not.toContain(`value="${PASSWORD}`);
+    expect(differ.text).toContain('value="页面注册新材料有限公司"');
+    // left blank, it asks for the password again; a weak one is named at the same time
+    const blank = await b.post('/register', { _csrf: csrf, ...registration(email, { 'user.password': 'short', 'user.passwordConfirm': '' }) });
+    expect(blank.status).toBe(400);
+    expect(blank.text).toMatch(/id="f-user-passwordConfirm-error"[^>]*><span>请再次输入密码<\/span>/);
+    expect(blank.text).toMatch(/id="f-user-password-error"[^>]*><span>密码至少 10 位/);
+    // beside the schema's refusals too
+    const both = await b.post('/register', { _csrf: csrf, ...registration(email, { 'enterprise.name': '', 'user.passwordConfirm': 'other' }) });
+    expect(both.status).toBe(400);
+    expect(both.text).toContain('id="f-enterprise-name-error"');
+    expect(both.text).toContain('id="f-user-passwordConfirm-error"');
+    b.cookies.set('fb_lang', 'en');
+    const en = await b.post('/register', { _csrf: csrf, ...registration(email, { 'user.passwordConfirm': 'other' }) });
+    expect(en.text).toMatch(/<label for="f-user-passwordConfirm"[^>]*>\s*Confirm password/);
+    expect(en.text).toMatch(/id="f-user-passwordConfirm-error"[^>]*><span>The two passwords do not match<\/span>/);
+    expect(await t.app.db.select().from(enterpriseRegistrations).where(eq(enterpriseRegistrations.email, email))).toEqual([]);
   });
 
   it('sends the link by email; the link opens a page that creates nothing until its button confirms, once', async () => {
@@ -336,7 +369,7 @@ describe('the rounds a new application is offered', () => {
     const closed = await makeRound(t.app.db, { editionId: w.edition.id, name: `已截止批次-${randomUUID().slice(0, 6)}`, closesAt: new Date('2026-01-31T17:00:00+08:00') });
     const page = await (await signedIn(w.people.firm.email)).get('/cases/new');
     expect(page.status).toBe(200);
-    expect(page.text).toContain(`${w.round.name}（2026） · 截止 2027年12月31日 23:59`);
+    expect(page.text).toContain(`${w.round.name}（2026） · 截止 北京时间 2027年12月31日 23:59`);
     expect(page.text).not.toContain(closed.name);
   });
 });

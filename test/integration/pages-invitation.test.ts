@@ -37,7 +37,7 @@ describe('the invitation page', () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain(email);
     expect(page.text).toMatch(/<label for="[^"]+"[^>]*>\s*新密码/);
-    const done = await browser.post('/invitation', { _csrf: PageClient.csrfOf(page.text), token, password: PASSWORD });
+    const done = await browser.post('/invitation', { _csrf: PageClient.csrfOf(page.text), token, password: PASSWORD, passwordConfirm: PASSWORD });
     expect(done.status).toBe(200);
     expect(done.text).toContain('/login');
     const [row] = await t.app.db.select().from(users).where(eq(users.email, email));
@@ -50,11 +50,39 @@ describe('the invitation page', () => {
     const { token } = await invited();
     const browser = new PageClient(t.url);
     const page = await browser.get(`/invitation?token=${token}`);
-    const weak = await browser.post('/invitation', { _csrf: PageClient.csrfOf(page.text), token, password: 'short' });
+    const weak = await browser.post('/invitation', { _csrf: PageClient.csrfOf(page.text), token, password: 'short', passwordConfirm: 'short' });
     expect(weak.status).toBe(422);
     expect(weak.text).toMatch(/class="error"[^>]*>[\s\S]*10/);
     const [invitation] = await t.app.db.select().from(userInvitations).where(eq(userInvitations.tokenHash, hashLinkToken(token)));
     expect(invitation?.acceptedAt).toBeNull();
+  });
+
+  it('refuses two passwords that differ beside the confirmation, in the page language, and sets nothing', async () => {
+    const { email, token } = await invited();
+    const browser = new PageClient(t.url);
+    const page = await browser.get(`/invitation?token=${token}`);
+    expect(page.text).toMatch(/<label for="f-passwordConfirm"[^>]*>\s*确认新密码/);
+    const csrf = PageClient.csrfOf(page.text);
+    const differ = await browser.post('/invitation', { _csrf: csrf, token, password: PASSWORD, passwordConfirm: `${PASSWORD}!` });
+    expect(differ.status).toBe(400);
+    expect(differ.text).toMatch(/id="f-passwordConfirm-error"[^>]*>\s*<span>两次输入的密码不一致<\/span>/);
+    expect(differ.text).toMatch(/<input[^>]*id="f-passwordConfirm"[^>]*aria-invalid="true"/);
+    expect(differ.text).not.toContain('f-password-error');
+    expect(differ.text).not.toContain(PASSWORD);
+    // left blank, it asks for the password again; a weak one is named at the same time
+    const blank = await browser.post('/invitation', { _csrf: csrf, token, password: 'short' });
+    expect(blank.status).toBe(400);
+    expect(blank.text).toMatch(/id="f-passwordConfirm-error"[^>]*>\s*<span>请再次输入密码<\/span>/);
+    expect(blank.text).toMatch(/id="f-password-error"[^>]*>[\s\S]*10/);
+    browser.cookies.set('fb_lang', 'en');
+    const en = await browser.post('/invitation', { _csrf: csrf, token, password: PASSWORD, passwordConfirm: 'other' });
+    expect(en.text).toMatch(/id="f-passwordConfirm-error"[^>]*>\s*<span>The two passwords do not match<\/span>/);
+    const [row] = await t.app.db.select().from(users).where(eq(users.email, email));
+    expect(row?.passwordHash).toBeNull();
+    const [invitation] = await t.app.db.select().from(userInvitations).where(eq(userInvitations.tokenHash, hashLinkToken(token)));
+    expect(invitation?.acceptedAt).toBeNull();
+    // the link still works once they agree
+    expect((await browser.post('/invitation', { _csrf: csrf, token, password: PASSWORD, passwordConfirm: PASSWORD })).status).toBe(200);
   });
 
   it('says a used or unknown link no longer works, without a form, in the page language', async () => {

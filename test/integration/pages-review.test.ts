@@ -382,7 +382,7 @@ describe('the notice publishing pages', () => {
     const staff = await b.get(res.headers.get('location') ?? '');
     expect(staff.status).toBe(200);
     expect(staff.text).toContain('公示已发布。');
-    expect(staff.text).toContain('（北京时间），共 5 个工作日');
+    expect(staff.text).toMatch(/北京时间 \d{4}年\d{1,2}月\d{1,2}日 23:59:59，共 5 个工作日/);
   });
 
   it('show what a choice rests on: the firm, its city, the catalogue entry, the mean score and the subsidy to be granted, the case linked', async () => {

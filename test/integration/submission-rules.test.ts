@@ -114,7 +114,8 @@ describe('each rule of SPEC §5, broken alone and then fixed', () => {
     const past = await makeRound(t.app.db, { editionId: w.edition.id, insurerIds: [w.insurer.id], opensAt: new Date('2025-01-01T00:00:00+08:00'), closesAt: new Date('2025-12-31T00:00:00+08:00') });
     const id = await draft({ roundId: past.id });
     const [problem] = await expectRefused(id, ['round.closed @ roundId']);
-    expect(problem?.message).toContain('2025-12-31 00:00');
+    expect(problem?.message).toContain('until 31 Dec 2025, 00:00 (Beijing time)');
+    expect(problem?.messageZh).toContain('至 2025年12月31日 00:00');
     await fix(id, { roundId: w.round.id });
     await expectSubmitted(id);
   });

@@ -135,6 +135,11 @@ describe('when the loss happened', () => {
     expect(codes('2026-12-07')).toEqual(['claim.future']);
   });
 
+  it('words the days as the pages do, in each language', () => {
+    expect(occurrenceProblems('2026-12-07', policy, today)[0]).toMatchObject({ message: 'the loss cannot have happened after today (6 Dec 2026)', messageZh: '出险日期不能晚于今天（2026年12月6日）' });
+    expect(occurrenceProblems('2026-03-31', policy, today)[0]).toMatchObject({ message: 'the policy starts on 1 Apr 2026: the loss happened before it', messageZh: '保单自 2026年4月1日 起生效，出险日期早于保险期间' });
+  });
+
   it('refuses any day when the policy has no dates', () => {
     expect(codes('2026-10-01', {})).toEqual(['claim.beforePolicy']);
     expect(codes('2026-10-01', { startsOn: '2026-04-01' })).toEqual(['claim.afterPolicy']);

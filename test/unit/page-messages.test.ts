@@ -32,10 +32,11 @@ describe('page formats', () => {
     expect(yuan(null)).toBe('—');
   });
 
-  it('writes dates the Chinese way in Chinese, and instants in Beijing time', () => {
+  it('writes dates the Chinese way in Chinese and day-month-year in English, and instants in Beijing time', () => {
     expect(date('2026-03-01', 'zh')).toBe('2026年3月1日');
-    expect(date('2026-03-01', 'en')).toBe('2026-03-01');
+    expect(date('2026-03-01', 'en')).toBe('1 Mar 2026');
     expect(instant('2026-09-30T16:30:00.000Z', 'zh')).toBe('2026年10月1日 00:30');
+    expect(instant('2026-09-30T16:30:00.000Z', 'en')).toBe('1 Oct 2026, 00:30');
   });
 
   it('writes a file size in bytes, then kilobytes and megabytes to one decimal', () => {

@@ -5,7 +5,6 @@ import type { ServiceContext } from '../../context';
 import { AppError } from '../../errors';
 import { linkClock, newEmailedLink } from '../../auth/emailed-link';
 import { enqueueEmail } from '../../mail/enqueue';
-import { mailTime } from '../../mail/templates';
 import { roleNames } from '../../domain/roles';
 import { loadUser, requireUserAdmin } from './access';
 import type { UserRow } from './present';
@@ -24,7 +23,7 @@ export async function issueInvitation(tx: Tx, ctx: ServiceContext, user: UserRow
     roleNames: user.roles.map((r) => roleNames[r].zh).join('、'),
     roleNamesEn: user.roles.map((r) => roleNames[r].en).join(', '),
     link: link.url,
-    acceptBy: mailTime(link.expiresAt),
+    acceptBy: link.expiresAt.toISOString(),
   };
   // the delivery keeps the link until it is sent: the outbox renders mail when it sends it
   await enqueueEmail(tx, { to: user.email, recipientUserId: user.id, template: 'user.invitation', data, now: ctx.app.clock.now() });

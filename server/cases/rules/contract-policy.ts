@@ -1,5 +1,6 @@
 import { epochDay } from '../../calendar/dates';
 import { problem, yuanText, type Rule } from './problem';
+import { dayWords } from '../../domain/date-words';
 
 // SPEC §5: the money and dates of the sale and the policy. Empty fields are reported by
 // required.ts; these rules judge only what is there.
@@ -25,8 +26,8 @@ const startInWindow: Rule = ({ row, round }) => {
   return problem(
     'policy.start_outside_window',
     'policy.startsOn',
-    `the policy starts on ${starts}, outside the round's insurance window ${round.insuranceStartsOn} to ${round.insuranceEndsOn}`,
-    `保险起期 ${starts} 不在本批次受理的保险起期范围（${round.insuranceStartsOn} 至 ${round.insuranceEndsOn}）内`,
+    `the policy starts on ${dayWords(starts, 'en')}, outside the round's insurance window ${dayWords(round.insuranceStartsOn, 'en')} to ${dayWords(round.insuranceEndsOn, 'en')}`,
+    `保险起期 ${dayWords(starts, 'zh')} 不在本批次受理的保险起期范围（${dayWords(round.insuranceStartsOn, 'zh')} 至 ${dayWords(round.insuranceEndsOn, 'zh')}）内`,
   );
 };
 
@@ -35,14 +36,14 @@ const termValid: Rule = ({ row }) => {
   if (!startsOn || !endsOn) return null;
   const days = epochDay(endsOn) - epochDay(startsOn);
   if (days <= 0) {
-    return problem('policy.end_before_start', 'policy.endsOn', `the policy ends on ${endsOn}, which is not after its start on ${startsOn}`, `保险止期 ${endsOn} 须晚于保险起期 ${startsOn}`);
+    return problem('policy.end_before_start', 'policy.endsOn', `the policy ends on ${dayWords(endsOn, 'en')}, which is not after its start on ${dayWords(startsOn, 'en')}`, `保险止期 ${dayWords(endsOn, 'zh')} 须晚于保险起期 ${dayWords(startsOn, 'zh')}`);
   }
   if (days <= MAX_TERM_DAYS) return null;
   return problem(
     'policy.term_too_long',
     'policy.endsOn',
-    `the policy runs ${days} days from ${startsOn} to ${endsOn}; one application covers at most ${MAX_TERM_DAYS} days (one policy year)`,
-    `保险期间 ${startsOn} 至 ${endsOn} 共 ${days} 天，每次申请最多覆盖 ${MAX_TERM_DAYS} 天（一个保险年度）`,
+    `the policy runs ${days} days from ${dayWords(startsOn, 'en')} to ${dayWords(endsOn, 'en')}; one application covers at most ${MAX_TERM_DAYS} days (one policy year)`,
+    `保险期间 ${dayWords(startsOn, 'zh')} 至 ${dayWords(endsOn, 'zh')} 共 ${days} 天，每次申请最多覆盖 ${MAX_TERM_DAYS} 天（一个保险年度）`,
   );
 };
 

@@ -2,7 +2,8 @@ import { checkUscc } from '../../domain/uscc';
 import { isCityCode } from '../../domain/cities';
 import { shanghaiDate } from '../../calendar/dates';
 import type { FieldError } from '../../errors';
-import { beijingTime, problem, type Rule } from './problem';
+import { dayWords, timeWords } from '../../domain/date-words';
+import { problem, type Rule } from './problem';
 
 // SPEC §5: the round, the firm and the catalogue entry — may this firm apply with this material now?
 
@@ -10,14 +11,12 @@ import { beijingTime, problem, type Rule } from './problem';
 // for revision was submitted in time; its RESUBMIT must not be lost because the round closed since.
 const roundOpen: Rule = ({ round, now, row }) => {
   if (row.submittedAt !== null || (round.opensAt <= now && now < round.closesAt)) return null;
-  const from = beijingTime(round.opensAt);
-  const until = beijingTime(round.closesAt);
   const when = now < round.opensAt ? { en: 'has not opened yet', zh: '尚未开始' } : { en: 'has closed', zh: '已截止' };
   return problem(
     'round.closed',
     'roundId',
-    `the round ${when.en}: it accepts applications from ${from} until ${until} (Beijing time)`,
-    `本批次申报${when.zh}：申报时间为北京时间 ${from} 至 ${until}`,
+    `the round ${when.en}: it accepts applications from ${timeWords(round.opensAt, 'en')} until ${timeWords(round.closesAt, 'en', true)}`,
+    `本批次申报${when.zh}：申报时间为北京时间 ${timeWords(round.opensAt, 'zh')} 至 ${timeWords(round.closesAt, 'zh')}`,
   );
 };
 
@@ -26,8 +25,8 @@ const firmNotBanned: Rule = ({ firm, now }) => {
   return problem(
     'firm.banned',
     'enterprise.bannedUntil',
-    `the firm is barred from the programme until ${firm.bannedUntil} and cannot apply before ${firm.bannedUntil} has passed`,
-    `企业被禁止参与本项目至 ${firm.bannedUntil}，在此之前不得申报`,
+    `the firm is barred from the programme until ${dayWords(firm.bannedUntil, 'en')} and cannot apply before ${dayWords(firm.bannedUntil, 'en')} has passed`,
+    `企业被禁止参与本项目至 ${dayWords(firm.bannedUntil, 'zh')}，在此之前不得申报`,
   );
 };
 

@@ -57,12 +57,5 @@ export function yuanText(fen: bigint): string {
   return `${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${cents}`;
 }
 
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
-
-/** An instant as Beijing time, "2026-12-31 23:59": windows are announced in local time. */
-export function beijingTime(instant: Date): string {
-  return new Date(instant.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
-}
-
 /** States that end an application without a subsidy: such a case neither duplicates nor renews. */
 export { DEAD_STATES } from '../../../workflows/case/chart';

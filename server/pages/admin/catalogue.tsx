@@ -10,7 +10,7 @@ import { openRoundsOnPublished, type OpenRound } from '../../catalogue/rounds-in
 import { CsrfField, Field, FormProblems, errorsAt } from '../components/form';
 import { DataTable } from '../components/table';
 import { requireCsrf } from '../csrf';
-import { date, instant } from '../format';
+import { date, instantBeijing } from '../format';
 import { field, idParam, type PageCtx, pageOf, problemText, render } from '../page';
 import { AdminLayout, adminOf, doneOf, problemsOf, statusOfProblem } from './common';
 
@@ -151,7 +151,7 @@ function RoundsInUse({ p, rounds, errors }: { p: PageCtx; rounds: readonly OpenR
         <strong safe>{c.inUseTitle(rounds.length)}</strong>
         <ul>
           {rounds.map((r) => (
-            <li safe>{c.inUseRound(r.name, `${r.editionYear} · ${r.editionDocNumber}`, instant(r.closesAt, p.locale))}</li>
+            <li safe>{c.inUseRound(r.name, `${r.editionYear} · ${r.editionDocNumber}`, instantBeijing(r.closesAt, p.locale))}</li>
           ))}
         </ul>
         <p safe>{c.inUseKeep}</p>

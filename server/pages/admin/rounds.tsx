@@ -18,7 +18,7 @@ import { listEditions } from '../../catalogue/list';
 import { CsrfField, Field, FormProblems, errorsAt, FieldProblems } from '../components/form';
 import { DataTable } from '../components/table';
 import { requireCsrf } from '../csrf';
-import { date, plainAmount, yuan } from '../format';
+import { bpOfPercent, date, percent, percentValue, plainAmount, yuan } from '../format';
 import { idParam, type PageCtx, pageOf, problemText, render } from '../page';
 import { AdminLayout, adminOf, atFields, doneOf, problemsOf, statusOfProblem } from './common';
 import { beijing } from './clock';
@@ -26,7 +26,8 @@ import { adminZh } from '../i18n/admin-zh';
 import { adminEn } from '../i18n/admin-en';
 
 // Rounds and their rules (SPEC §3, §4, §6): the services of POST and PATCH /rounds. The form
-// speaks the body's own units: basis points for rates, yuan for money, working days for clocks.
+// speaks the body's units for money (yuan) and clocks (working days), but rates in percent, as people
+// think of them: the body's basis points are read from the typed digits, never through a float.
 
 type Insurer = Awaited<ReturnType<typeof listInsurers>>['items'][number];
 type Edition = Awaited<ReturnType<typeof listPublishedEditions>>[number];
@@ -48,8 +49,11 @@ interface Attempt {
 }
 
 const CLOCKS = ['municipalReviewWorkingDays', 'revisionWorkingDays', 'provincialReviewWorkingDays', 'expertReviewWorkingDays', 'noticeWorkingDays', 'objectionWorkingDays', 'paymentDays'] as const;
-const WHOLE = ['year', 'rateBp', 'maxYears', 'banYears', 'expertQuorum'] as const;
-const WHOLE_OR_OFF = ['premiumRateCapBp', 'limitMultiple'] as const;
+const WHOLE = ['year', 'maxYears', 'banYears', 'expertQuorum'] as const;
+const WHOLE_OR_OFF = ['limitMultiple'] as const;
+// the form's percent fields and the body's basis points they stand for
+const PERCENTS = { ratePercent: 'rateBp', premiumRateCapPercent: 'premiumRateCapBp' } as const;
+const PERCENT_OF_BP = new Map<string, string>(Object.entries(PERCENTS).map(([field, body]) => [body, field]));
 const YUAN_OR_OFF = ['absoluteLimit', 'perFirmCap', 'budget'] as const;
 // the rubric as plain form rows: filled rows are criteria, blank ones room for more
 const MIN_RUBRIC_ROWS = 8;
@@ -83,8 +87,8 @@ function valuesOfRound(r: RoundView): Values {
     insuranceStartsOn: r.insuranceStartsOn,
     insuranceEndsOn: r.insuranceEndsOn,
     insurerIds: r.insurerIds,
-    rateBp: String(r.rateBp),
-    premiumRateCapBp: r.premiumRateCapBp === null ? '' : String(r.premiumRateCapBp),
+    ratePercent: percentValue(r.rateBp),
+    premiumRateCapPercent: r.premiumRateCapBp === null ? '' : percentValue(r.premiumRateCapBp),
     limitMultiple: r.limitMultiple === null ? '' : String(r.limitMultiple),
     absoluteLimit: r.absoluteLimit === null ? '' : yuan(r.absoluteLimit),
     minContract: yuan(r.minContract),
@@ -117,8 +121,8 @@ function rubricValues(rubric: Rubric): Values {
 function defaultValues(): Values {
   const d = ROUND_DEFAULTS;
   const v: Values = {
-    rateBp: String(d.rateBp),
-    premiumRateCapBp: String(d.premiumRateCapBp),
+    ratePercent: percentValue(d.rateBp),
+    premiumRateCapPercent: percentValue(d.premiumRateCapBp),
     limitMultiple: String(d.limitMultiple),
     absoluteLimit: yuan(formatYuan(d.absoluteLimitFen)),
     minContract: yuan(formatYuan(d.minContractFen)),
@@ -145,6 +149,8 @@ const whole = (s: string) => (/^-?\d+(\.\d+)?$/.test(s.trim()) ? Number(s.trim()
 const money = plainAmount;
 // weights and the pass mark may have decimals
 const decimal = (s: string) => (/^-?\d+(\.\d+)?$/.test(s.trim()) ? Number(s.trim()) : s);
+// a percent goes as basis points; anything else as typed, for the schema to refuse and the page to word in percent
+const bp = (s: string) => bpOfPercent(s) ?? s;
 const list = (v: string | string[] | undefined) => (Array.isArray(v) ? v : v ? [v] : []);
 
 /** How many criterion rows the form posted (their names carry the row number). */
@@ -195,6 +201,8 @@ function bodyOf(v: Values, editing: boolean): { body: Record<string, unknown>; f
   };
   for (const k of WHOLE) body[k] = whole(one(v[k]));
   for (const k of WHOLE_OR_OFF) body[k] = one(v[k]).trim() === '' ? null : whole(one(v[k]));
+  body.rateBp = bp(one(v.ratePercent));
+  body.premiumRateCapBp = one(v.premiumRateCapPercent).trim() === '' ? null : bp(one(v.premiumRateCapPercent));
   for (const k of YUAN_OR_OFF) body[k] = one(v[k]).trim() === '' ? null : money(one(v[k]));
   if (editing && one(v.reason).trim() !== '') body.reason = one(v.reason);
   return { body, fieldPath: (path) => fieldPathOf(path, rows) };
@@ -208,7 +216,7 @@ function fieldPathOf(path: string, rows: readonly number[]): string {
   const c = /^rubric\.criteria\.(\d+)\.(\w+)$/.exec(path);
   if (c) return crit(rows[Number(c[1])] ?? Number(c[1]), c[2] === 'key' ? 'label' : (c[2] ?? ''));
   if (/^rubric\.criteria\.\d+$/.test(path)) return 'rubric.criteria';
-  return path;
+  return PERCENT_OF_BP.get(path) ?? path;
 }
 
 function RoundsPage({ p, rounds, editions, done }: { p: PageCtx; rounds: RoundView[]; editions: Map<string, string>; done?: string | undefined }) {
@@ -227,7 +235,7 @@ function RoundsPage({ p, rounds, editions, done }: { p: PageCtx; rounds: RoundVi
           { header: r.name, cell: (x) => <a href={`/admin/rounds/${x.id}`} safe>{x.name}</a> },
           { header: r.period, text: (x) => `${date(beijingLocal(x.opensAt).slice(0, 10), p.locale)} – ${date(beijingLocal(x.closesAt).slice(0, 10), p.locale)}` },
           { header: r.edition, text: (x) => editions.get(x.editionId) ?? '—' },
-          { header: r.rate, num: true, text: (x) => x.rateBp },
+          { header: r.rate, num: true, text: (x) => percent(x.rateBp) },
           { header: r.budget, num: true, text: (x) => (x.budget === null ? p.t.admin.none : yuan(x.budget)) },
           { header: p.t.admin.roundRules.rubric, text: (x) => (x.rubric ? p.t.admin.roundRules.rubricSummary(x.rubric.criteria.length, x.rubric.passMark) : p.t.admin.none) },
           { header: p.t.admin.roundRules.documentsShort, num: true, text: (x) => x.requiredDocuments.length },
@@ -270,6 +278,7 @@ function RoundForm({ p, round, editions, insurers, exclusions, attempt, done }: 
     'insurerIds',
     ...WHOLE,
     ...WHOLE_OR_OFF,
+    ...Object.keys(PERCENTS),
     ...YUAN_OR_OFF,
     'minContract',
     'reason',
@@ -346,8 +355,8 @@ function RoundForm({ p, round, editions, insurers, exclusions, attempt, done }: 
           ))}
         </fieldset>
         <h2 safe>{r.rules}</h2>
-        {text('rateBp', r.rateBp, 'text', r.rateHint)}
-        {text('premiumRateCapBp', r.premiumRateCapBp, 'text', r.capHint)}
+        {text('ratePercent', r.ratePercent, 'text', r.rateHint)}
+        {text('premiumRateCapPercent', r.premiumRateCapPercent, 'text', r.capHint)}
         {text('limitMultiple', r.limitMultiple)}
         {text('absoluteLimit', r.absoluteLimit)}
         {text('minContract', r.minContract)}
@@ -472,7 +481,7 @@ export function adminRounds(router: Router) {
     if (isLookup(req)) return showForm(req, res, null, { values, errors: [] });
     const { body, fieldPath } = bodyOf(values, false);
     const parsed = roundCreateSchema.safeParse(body, { reportInput: true });
-    if (!parsed.success) return showForm(req, res, null, { values, errors: atFields(zodErrors(parsed.error, ''), fieldPath) }, 400);
+    if (!parsed.success) return showForm(req, res, null, { values, errors: percentWords(atFields(zodErrors(parsed.error, ''), fieldPath)) }, 400);
     let id: string;
     try {
       id = (await createRound(ctx, parsed.data)).id;
@@ -494,7 +503,7 @@ export function adminRounds(router: Router) {
     if (isLookup(req)) return showForm(req, res, round, { values, errors: [] });
     const { body, fieldPath } = bodyOf(values, true);
     const parsed = roundPatchSchema.safeParse(body, { reportInput: true });
-    if (!parsed.success) return showForm(req, res, round, { values, errors: atFields(zodErrors(parsed.error, ''), fieldPath) }, 400);
+    if (!parsed.success) return showForm(req, res, round, { values, errors: percentWords(atFields(zodErrors(parsed.error, ''), fieldPath)) }, 400);
     try {
       await updateRound(ctx, round.id, parsed.data);
     } catch (err) {
@@ -515,6 +524,19 @@ function refusalWords(err: unknown): FieldError[] {
   return [{ path: 'reason', code: 'round.reason_required', message: say(adminEn.rounds), messageZh: say(adminZh.rounds) }];
 }
 
+/**
+ * The schema words a bad rate in basis points, which the form does not show: beside a percent
+ * field, whatever was wrong (no number, three decimals, out of range) is said in percent.
+ */
+function percentWords(errors: FieldError[]): FieldError[] {
+  const said = new Set<string>();
+  return errors.flatMap((e) => {
+    if (!Object.hasOwn(PERCENTS, e.path)) return [e];
+    if (said.has(e.path)) return [];
+    said.add(e.path);
+    return [{ path: e.path, code: 'round.percent', message: adminEn.rounds.percentInvalid, messageZh: adminZh.rounds.percentInvalid }];
+  });
+}
 
 const invalid = (errors: readonly FieldError[], id: string) => (errors.length ? { 'aria-invalid': 'true', 'aria-describedby': id } : {});
 

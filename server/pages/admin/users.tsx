@@ -13,7 +13,7 @@ import { listInsurers } from '../../insurers/list';
 import { CsrfField, Field, FormProblems, errorsAt } from '../components/form';
 import { filled, NextPage } from '../components/pager';
 import { requireCsrf } from '../csrf';
-import { instant } from '../format';
+import { instant, instantBeijing } from '../format';
 import { field, idParam, type PageCtx, pageOf, problemText, render } from '../page';
 import { AdminLayout, adminOf, atFields, doneOf, problemsOf, statusOfProblem } from './common';
 
@@ -257,7 +257,7 @@ function UserPage({ p, user, insurers, attempt, actionErrors, done }: { p: PageC
             <dt safe>{u.sentAt}</dt>
             <dd safe>{instant(inv.sentAt, p.locale)}</dd>
             <dt safe>{u.expiresAt}</dt>
-            <dd safe>{instant(inv.expiresAt, p.locale)}</dd>
+            <dd safe>{instantBeijing(inv.expiresAt, p.locale)}</dd>
             {inv.acceptedAt ? (
               <>
                 <dt safe>{u.acceptedAt}</dt>

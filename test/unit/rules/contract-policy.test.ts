@@ -40,8 +40,8 @@ describe('the policy dates', () => {
       {
         code: 'policy.start_outside_window',
         path: 'policy.startsOn',
-        message: "the policy starts on 2025-08-31, outside the round's insurance window 2025-09-01 to 2026-12-31",
-        messageZh: '保险起期 2025-08-31 不在本批次受理的保险起期范围（2025-09-01 至 2026-12-31）内',
+        message: "the policy starts on 31 Aug 2025, outside the round's insurance window 1 Sep 2025 to 31 Dec 2026",
+        messageZh: '保险起期 2025年8月31日 不在本批次受理的保险起期范围（2025年9月1日 至 2026年12月31日）内',
       },
     ]);
     expect(check({ policy: policy('2027-01-01', '2027-12-31') }).map((p) => p.code)).toEqual(['policy.start_outside_window']);
@@ -53,8 +53,8 @@ describe('the policy dates', () => {
       {
         code: 'policy.end_before_start',
         path: 'policy.endsOn',
-        message: 'the policy ends on 2026-04-01, which is not after its start on 2026-04-01',
-        messageZh: '保险止期 2026-04-01 须晚于保险起期 2026-04-01',
+        message: 'the policy ends on 1 Apr 2026, which is not after its start on 1 Apr 2026',
+        messageZh: '保险止期 2026年4月1日 须晚于保险起期 2026年4月1日',
       },
     ]);
     expect(check({ policy: policy('2026-04-01', '2026-03-01') }).map((p) => p.code)).toEqual(['policy.end_before_start']);
@@ -67,8 +67,8 @@ describe('the policy dates', () => {
       {
         code: 'policy.term_too_long',
         path: 'policy.endsOn',
-        message: 'the policy runs 367 days from 2026-04-01 to 2027-04-03; one application covers at most 366 days (one policy year)',
-        messageZh: '保险期间 2026-04-01 至 2027-04-03 共 367 天，每次申请最多覆盖 366 天（一个保险年度）',
+        message: 'the policy runs 367 days from 1 Apr 2026 to 3 Apr 2027; one application covers at most 366 days (one policy year)',
+        messageZh: '保险期间 2026年4月1日 至 2027年4月3日 共 367 天，每次申请最多覆盖 366 天（一个保险年度）',
       },
     ]);
   });

@@ -17,8 +17,8 @@ describe('the round window (SPEC §5)', () => {
       {
         code: 'round.closed',
         path: 'roundId',
-        message: 'the round has not opened yet: it accepts applications from 2026-03-01 00:00 until 2026-03-31 17:00 (Beijing time)',
-        messageZh: '本批次申报尚未开始：申报时间为北京时间 2026-03-01 00:00 至 2026-03-31 17:00',
+        message: 'the round has not opened yet: it accepts applications from 1 Mar 2026, 00:00 until 31 Mar 2026, 17:00 (Beijing time)',
+        messageZh: '本批次申报尚未开始：申报时间为北京时间 2026年3月1日 00:00 至 2026年3月31日 17:00',
       },
     ]);
   });
@@ -27,8 +27,8 @@ describe('the round window (SPEC §5)', () => {
     const closed = {
       code: 'round.closed',
       path: 'roundId',
-      message: 'the round has closed: it accepts applications from 2026-03-01 00:00 until 2026-03-31 17:00 (Beijing time)',
-      messageZh: '本批次申报已截止：申报时间为北京时间 2026-03-01 00:00 至 2026-03-31 17:00',
+      message: 'the round has closed: it accepts applications from 1 Mar 2026, 00:00 until 31 Mar 2026, 17:00 (Beijing time)',
+      messageZh: '本批次申报已截止：申报时间为北京时间 2026年3月1日 00:00 至 2026年3月31日 17:00',
     };
     expect(check({ round, now: round.closesAt })).toEqual([closed]);
     expect(check({ round, now: new Date('2026-05-01T00:00:00Z') })).toEqual([closed]);
@@ -46,8 +46,8 @@ describe('a barred firm', () => {
       {
         code: 'firm.banned',
         path: 'enterprise.bannedUntil',
-        message: 'the firm is barred from the programme until 2026-06-15 and cannot apply before 2026-06-15 has passed',
-        messageZh: '企业被禁止参与本项目至 2026-06-15，在此之前不得申报',
+        message: 'the firm is barred from the programme until 15 Jun 2026 and cannot apply before 15 Jun 2026 has passed',
+        messageZh: '企业被禁止参与本项目至 2026年6月15日，在此之前不得申报',
       },
     ]);
     expect(check({ firm: firmRow({ bannedUntil: '2029-01-01' }) }).map((p) => p.code)).toEqual(['firm.banned']);
