@@ -391,7 +391,8 @@ export function ExpertsPart({ p, view, data, attempt }: { p: PageCtx; view: Case
   const r = p.t.review;
   const assign = view.allowedEvents.includes('ASSIGN_EXPERTS') && data.experts !== null;
   const score = view.allowedEvents.includes('SCORE') && data.rubric !== null;
-  const own = view.experts.find((a) => a.mine);
+  // an expert replaced once and invited again has two assignments: the live one is theirs now
+  const own = view.experts.filter((a) => a.mine && a.status !== 'replaced').at(-1);
   if (view.experts.length === 0 && !assign) return '';
   const publishing = view.state === 'awaitingNotice' && hasAny(p.user?.roles, NOTICE_PUBLISHERS);
   return (

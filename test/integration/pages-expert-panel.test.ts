@@ -81,6 +81,10 @@ describe('the expert assignment form, for experts who declined the case earlier'
     const assigned = await reviewer.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf(refused.text), type: 'ASSIGN_EXPERTS', expertIds: busy.user.id });
     expect(assigned.status).toBe(303);
     expect(await statusOf(busy.user.id)).toEqual(['replaced', 'assigned']);
+    // invited again, they read the rubric beside accept and decline, as at their first invitation
+    const again = await (await signedIn(busy.user.email)).get(`/cases/${id}`);
+    expect(again.text).toContain('<h3 id="rubric">评分标准</h3>');
+    expect(again.text).toContain('value="ACCEPT_ASSIGNMENT"');
   });
 
   it('refuses the form naming them to every other role, and the expert who declared it, without a word of the declaration', async () => {
