@@ -134,7 +134,10 @@ function readLine(cells: readonly string[], columns: StatementColumns, line: num
   const dateText = cell(columns.date);
   const date = dateText === '' ? null : statementDate(dateText);
   if (date === undefined) return { line, message: `the date ${JSON.stringify(dateText)} is not a date`, messageZh: `日期“${dateText}”不是有效日期` };
-  return { paymentId, amountFen, reference: cell(columns.reference) || null, date };
+  // a bank's reference is printed text: control characters a file may carry (a NUL, a stray tab) are no part of it
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is dropped
+  const reference = cell(columns.reference).replace(/[\u0000-\u001f\u007f]/g, '');
+  return { paymentId, amountFen, reference: reference || null, date };
 }
 
 /**

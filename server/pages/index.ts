@@ -4,6 +4,7 @@ import type { AppContext } from '../context';
 import { authenticate } from '../auth/sessions';
 import { sessionCookieOf } from '../http/session';
 import { pageContext } from './page';
+import { withoutNul } from './form-body';
 import { notFoundPage, pageErrors } from './errors';
 import { loginPages } from './login';
 import { invitationPages } from './invitation';
@@ -56,7 +57,7 @@ const csp = (app: AppContext) =>
 export function pagesRouter(app: AppContext): RequestHandler {
   const router = Router();
   // the page context comes before the form body, so a body the parser refuses gets the styled error page
-  router.use(csp(app), cookieSession(app), pageContext(app), express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
+  router.use(csp(app), cookieSession(app), pageContext(app), express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }), withoutNul);
   loginPages(router, app);
   invitationPages(router, app);
   registerPages(router, app);

@@ -866,7 +866,8 @@ describe('the bank statement', () => {
     const batch = await approvedBatch([await example1(), await example2()]);
     const [a, b] = batch.cases;
     if (!a || !b) throw new Error('two cases expected');
-    const csv = ['Payment ID,Amount,Reference,Date', `${a.paymentId},${a.amount},ICBC-0001,${today()}`, `${b.paymentId},${b.amount},ICBC-0002,${today()}`].join('\n');
+    // a control character the bank's file carries in a reference is no part of it
+    const csv = ['Payment ID,Amount,Reference,Date', `${a.paymentId},${a.amount},ICBC-0001,${today()}`, `${b.paymentId},${b.amount},ICBC-\u00000002,${today()}`].join('\n');
     const res = await statement(batch.id, csv);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ lines: 2, unknown: [], wrongAmount: [], duplicates: [], missing: [], invalid: [] });

@@ -208,6 +208,16 @@ describe('the application form', () => {
     expect(page.text).toContain(`href="/cases/${id}/edit"`);
   });
 
+  it('saves a draft whose fields carry a NUL character, without it, rather than losing the form', async () => {
+    const b = await signedIn(w.people.firm.email);
+    const number = `HT-NUL-${randomUUID().slice(0, 6)}`;
+    const res = await b.post('/cases/new', { _csrf: await tokenOf(b), ...applicationForm({ 'contract.number': `${number}\u0000`, 'material.specification': '300\u0000 mm' }) });
+    expect(res.status).toBe(303);
+    const id = /^\/cases\/([0-9a-f-]{36})\?saved=1$/.exec(res.headers.get('location') ?? '')?.[1] ?? '';
+    const view = (await t.api.get<{ contract: { number: string }; material: { specification: string } }>(`/cases/${id}`, w.tokens.firm)).body;
+    expect(view).toMatchObject({ contract: { number }, material: { specification: '300 mm' } });
+  });
+
   it('names a malformed amount beside its field and saves nothing', async () => {
     const b = await signedIn(w.people.firm.email);
     const number = `HT-BAD-${randomUUID().slice(0, 6)}`;
