@@ -21,13 +21,13 @@ export interface EmailedLink {
   expiresAt: Date;
 }
 
-/** A fresh link to `path`, the token appended as `?token=`, valid for LINK_HOURS from now. */
-export function newEmailedLink(env: Pick<Env, 'PUBLIC_URL' | 'PORT'>, path: string): EmailedLink {
+/** A fresh link to `path`, the token appended as `?token=`, valid for `hours` (LINK_HOURS unless said) from now. */
+export function newEmailedLink(env: Pick<Env, 'PUBLIC_URL' | 'PORT'>, path: string, hours: number = LINK_HOURS): EmailedLink {
   const token = randomBytes(32).toString('base64url');
   return {
     token,
     tokenHash: hashLinkToken(token),
     url: publicUrl(env, `${path}?token=${token}`),
-    expiresAt: new Date(linkClock.now().getTime() + LINK_HOURS * 3_600_000),
+    expiresAt: new Date(linkClock.now().getTime() + hours * 3_600_000),
   };
 }

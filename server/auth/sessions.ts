@@ -14,7 +14,8 @@ const wall = systemClock;
 
 const SESSION_DAYS = 7;
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+/** The stored form of a session token: its sha256. */
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export async function login(app: AppContext, email: string, password: string, ip: string | null) {
   const now = wall.now();

@@ -72,6 +72,9 @@ export type RegistrationVars = Record<(typeof registrationVars)[number], string>
 export const invitationVars = ['name', 'roleNames', 'roleNamesEn', 'link', 'acceptBy'] as const;
 export type InvitationVars = Record<(typeof invitationVars)[number], string>;
 
+/** A person's own password: changed (or reset), and the link to reset a forgotten one. */
+export const passwordVars = ['name', 'link', 'changedAt', 'resetBy'] as const;
+
 const automatic: Bilingual = { zh: '\n（本邮件由系统自动发送，请勿直接回复。）', en: '\n(This message was sent automatically; please do not reply.)' };
 const own = (subject: Bilingual, body: Bilingual, vars: readonly string[] = registrationVars): Template => ({
   subject,
@@ -411,6 +414,22 @@ export const templates = {
     },
     invitationVars,
   ),
+  'account.passwordReset': own(
+    { zh: '重置您的登录密码', en: 'Reset your password' },
+    {
+      zh: '{{name}}，您好：\n有人为本邮箱的新材料首批次应用保险补偿系统账号申请重置密码。如是您本人操作，请在{{resetBy}} 前打开以下链接设置新密码，链接仅可使用一次：\n{{link}}\n设置新密码后，该账号在所有设备上的登录都将退出。如非本人操作，请忽略本邮件，您的密码不会改变。',
+      en: 'Dear {{name}},\nsomeone asked to reset the password of the account of this email address on the first-batch insurance compensation system. If that was you, open this link before {{resetBy}} to set a new password; it works once:\n{{link}}\nSetting it signs the account out everywhere. If it was not you, ignore this message; your password stays as it is.',
+    },
+    passwordVars,
+  ),
+  'account.passwordChanged': own(
+    { zh: '您的登录密码已修改', en: 'Your password was changed' },
+    {
+      zh: '{{name}}，您好：\n您在新材料首批次应用保险补偿系统的账号密码已于{{changedAt}} 修改，其他设备上的登录已退出。\n如非本人操作，请立即通过以下链接重置密码，并联系系统管理员：\n{{link}}',
+      en: 'Dear {{name}},\nthe password of your account on the first-batch insurance compensation system was changed at {{changedAt}}, and the account was signed out on other devices.\nIf it was not you, reset the password at once with this link and tell your administrator:\n{{link}}',
+    },
+    passwordVars,
+  ),
 } satisfies Record<string, Template>;
 
 export type TemplateName = keyof typeof templates;
@@ -439,7 +458,7 @@ const fill = (text: string, data: Record<string, string>) => text.replace(/\{\{\
 // worded as the pages word them, in each language's own text; instants are deadlines, so they
 // name Beijing time. A value of another shape (queued before this rule) is shown as it came.
 const DAY_VARS = new Set(['dueOn', 'paidOn', 'occurredOn', 'closesOn']);
-const INSTANT_VARS = new Set(['closesAt', 'confirmBy', 'acceptBy']);
+const INSTANT_VARS = new Set(['closesAt', 'confirmBy', 'acceptBy', 'resetBy', 'changedAt']);
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/;
 
 function worded(data: Record<string, string>, lang: Lang): Record<string, string> {

@@ -45,8 +45,11 @@ export async function firmWorkFor(ctx: ServiceContext, view: CaseView): Promise<
   return { problems, required: round.requiredDocuments, mayEdit: EDITABLE.has(view.state), mayUpload: UPLOADABLE.has(view.state) };
 }
 
-/** Where a problem is fixed: a missing document at its upload form, a field of the case in the application form. */
+/** Where a problem is fixed: a missing document at its upload form, a field of the case in the application form, the firm's profile on its page. */
 function whereToFix(path: string, caseId: string, work: FirmWork): string | null {
+  // the firm's own profile (bank, USCC, city) is fixed on its profile page, at the field when it can edit it there
+  const profile = /^enterprise\.(uscc|city|bankName|bankAccount)$/.exec(path)?.[1];
+  if (profile) return profile === 'uscc' || profile === 'city' ? '/firm' : `/firm#f-${profile}`;
   const doc = /^documents\.([a-z_]+)$/.exec(path)?.[1];
   if (doc) return work.mayUpload && (documentTypes as readonly string[]).includes(doc) ? `#upload-${doc}` : null;
   if (!work.mayEdit || !/^(material|userUnit|contract|policy)\.[A-Za-z]+$|^(roundId|renewalOf)$/.test(path)) return null;

@@ -8,6 +8,8 @@ import { withoutNul } from './form-body';
 import { notFoundPage, pageErrors } from './errors';
 import { loginPages } from './login';
 import { invitationPages } from './invitation';
+import { accountPages } from './account';
+import { firmPages } from './firm';
 import { langPages } from './lang';
 import { dashboardPage } from './dashboard';
 import { cataloguePage } from './catalogue';
@@ -60,6 +62,8 @@ export function pagesRouter(app: AppContext): RequestHandler {
   router.use(csp(app), cookieSession(app), pageContext(app), express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }), withoutNul);
   loginPages(router, app);
   invitationPages(router, app);
+  accountPages(router, app);
+  firmPages(router);
   registerPages(router, app);
   langPages(router, app);
   dashboardPage(router);

@@ -43,6 +43,9 @@ function Header({ p }: { p: PageCtx }) {
         {p.user ? (
           <>
             <span safe>{p.t.signedInAs(p.user.name)}</span>
+            <a href="/account/password" aria-current={p.path === '/account/password' ? 'page' : undefined} safe>
+              {p.t.account.menu}
+            </a>
             <form method="post" action="/logout">
               <CsrfField p={p} />
               <button type="submit" safe>{p.t.nav.logout}</button>

@@ -26,6 +26,9 @@ function LoginPage({ p, next, email, errors }: { p: PageCtx; next: string; email
         </button>
       </form>
       <p>
+        <a href="/password/forgot" safe>{p.t.forgot.link}</a>
+      </p>
+      <p>
         <span safe>{p.t.register.noAccount}</span> <a href="/register" safe>{p.t.register.registerLink}</a>
       </p>
     </Layout>

@@ -21,6 +21,7 @@ export function navFor(t: Messages, roles: readonly Role[] | null): NavItem[] {
     { href: '/', label: t.nav.home },
     ...(hasAny(roles, INBOX_ROLES) ? [{ href: '/inbox', label: t.nav.inbox }] : []),
     ...(hasAny(roles, CASE_ROLES) ? [{ href: '/cases', label: t.nav.cases }] : []),
+    ...(hasAny(roles, ['firm']) ? [{ href: '/firm', label: t.firm.nav }] : []),
     ...(hasAny(roles, ['finance', 'provincial']) ? [{ href: '/money', label: t.nav.money }] : []),
     ...(hasAny(roles, NOTICE_PUBLISHERS) ? [{ href: '/review/notices', label: t.review.noticesTitle }] : []),
     { href: '/catalogue', label: t.nav.catalogue },

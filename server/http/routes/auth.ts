@@ -1,7 +1,10 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context';
-import { login, logout } from '../../auth/sessions';
+import { hashToken, login, logout } from '../../auth/sessions';
+import { changeOwnPassword } from '../../auth/own-password';
+import { requestPasswordReset, resetPassword } from '../../auth/password-reset';
+import { passwordChangeSchema, passwordResetConfirmSchema, passwordResetRequestSchema, passwordResetSentSchema } from '../../auth/password-schema';
 import { mount, reply } from '../route';
 import { throttle } from '../throttle';
 import { SESSION_COOKIE, setSessionCookie, tokenOf } from '../session';
@@ -71,5 +74,60 @@ export function authRoutes(router: Router, app: AppContext) {
     auth: 'user',
     ok: { status: 200, description: 'the user', schema: userSchema },
     handler: async ({ ctx }) => me(ctx.user),
+  });
+  mount(router, app, {
+    method: 'post',
+    path: '/me/password',
+    operationId: 'changeOwnPassword',
+    summary: 'Change your own password',
+    description: [
+      'The current password is checked as a sign-in is and counts toward the same failure limits (429 once they are spent).',
+      'The new one meets the password policy and differs from the current one (422 names each problem by field).',
+      "Afterwards every other session of the account ends, this one stays, and the account's email address is told.",
+    ].join(' '),
+    tags: ['auth'],
+    auth: 'user',
+    body: passwordChangeSchema,
+    ok: { status: 204, description: 'changed' },
+    errors: [422, 429],
+    handler: async ({ ctx, body, req }) => {
+      const token = tokenOf(req);
+      await changeOwnPassword(ctx, body, { tokenHash: token ? hashToken(token) : null, ip: req.ip ?? null });
+      return reply({ status: 204 });
+    },
+  });
+  mount(router, app, {
+    method: 'post',
+    path: '/auth/password-reset',
+    operationId: 'requestPasswordReset',
+    summary: 'Ask for a link to set a new password, for a forgotten one',
+    description: [
+      'Answers 202 alike whether or not the address has an account: an active account with a password is emailed a single-use link',
+      '(valid one hour) whose token `POST /auth/password-reset/confirm` takes; an unknown, deactivated or not yet activated account is sent nothing.',
+      'Limited per client address and per email address (429).',
+    ].join(' '),
+    tags: ['auth'],
+    auth: 'public',
+    body: passwordResetRequestSchema,
+    before: [throttle(app, 'password-reset', app.env.REGISTRATIONS_PER_HOUR, 3600)],
+    ok: { status: 202, description: 'accepted; a link was sent if the address has an account', schema: passwordResetSentSchema },
+    errors: [429],
+    handler: async ({ body, req }) => reply({ status: 202, body: await requestPasswordReset(app, body.email, req.ip ?? null) }),
+  });
+  mount(router, app, {
+    method: 'post',
+    path: '/auth/password-reset/confirm',
+    operationId: 'resetPassword',
+    summary: 'Set a new password with the token of an emailed reset link; ends every session of the account',
+    description: '404 for a token never sent; 410 for a link already used, replaced, expired or of a deactivated account; 422 for a password the policy refuses (the link stays usable).',
+    tags: ['auth'],
+    auth: 'public',
+    body: passwordResetConfirmSchema,
+    ok: { status: 204, description: 'the password is set; sign in with it' },
+    errors: [404, 410, 422],
+    handler: async ({ body, req }) => {
+      await resetPassword(app, body.token, body.password, String(req.id));
+      return reply({ status: 204 });
+    },
   });
 }

@@ -1,0 +1,84 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { passwordResets, users } from '../../db/schema';
+import type { DbOrTx } from '../../db/client';
+import type { AppContext } from '../context';
+import { AppError, unprocessable } from '../errors';
+import { passwordProblems } from '../enterprises/password-policy';
+import { enqueueEmail } from '../mail/enqueue';
+import { clientGroupOf } from './client-group';
+import { hashLinkToken, linkClock, newEmailedLink } from './emailed-link';
+import { hashPassword } from './password';
+import { refusedBy, sharedLimiter } from '../http/throttle';
+import { storeNewPassword } from './own-password';
+
+// A forgotten password (SPEC §7): the sign-in page's "forgot" form asks for the email address and
+// always answers alike; an active account with a password is emailed a single-use link, valid for
+// RESET_LINK_HOURS, to a page that sets a new one and ends every session of the account.
+
+export const RESET_LINK_HOURS = 1;
+/** Requests per email address in an hour, whether it has an account or not (the client's own budget is the route's throttle). */
+export const RESETS_PER_ADDRESS_PER_HOUR = 5;
+
+const limiters = new WeakMap<AppContext, ReturnType<typeof sharedLimiter>>();
+function perAddress(app: AppContext) {
+  let limiter = limiters.get(app);
+  if (!limiter) {
+    limiter = sharedLimiter(app, 'password-reset:address', RESETS_PER_ADDRESS_PER_HOUR, 3600);
+    limiters.set(app, limiter);
+  }
+  return limiter;
+}
+
+/**
+ * Asks for a reset link. The answer never tells whether the address has an account: an unknown,
+ * deactivated or not yet activated account is answered alike and sent nothing, and the same work
+ * (a link made, a transaction) is done either way.
+ */
+export async function requestPasswordReset(app: AppContext, email: string, ip: string | null): Promise<{ linkMinutes: number }> {
+  await perAddress(app)
+    .consume(`${email.toLowerCase()}|${clientGroupOf(ip)}`)
+    .catch((r: unknown) => refusedBy(r, (s) => `too many reset requests for this address; try again in ${Math.ceil(s / 60)} minutes`));
+  const link = newEmailedLink(app.env, '/password/reset', RESET_LINK_HOURS);
+  await app.db.transaction(async (tx) => {
+    const [account] = await tx.select().from(users).where(and(eq(users.active, true), sql`lower(${users.email}) = lower(${email})`));
+    if (!account?.passwordHash) return;
+    await tx.insert(passwordResets).values({ userId: account.id, tokenHash: link.tokenHash, expiresAt: link.expiresAt });
+    const data = { name: account.name, link: link.url, resetBy: link.expiresAt.toISOString() };
+    await enqueueEmail(tx, { to: account.email, recipientUserId: account.id, template: 'account.passwordReset', data, now: app.clock.now() });
+  });
+  return { linkMinutes: RESET_LINK_HOURS * 60 };
+}
+
+const gone = (message: string) => new AppError('gone', message);
+
+/** 404 for a link this server never sent; 410, saying why, for one that no longer works. */
+async function usableReset(db: DbOrTx, token: string, lock: boolean) {
+  const query = db.select({ reset: passwordResets, user: users }).from(passwordResets).innerJoin(users, eq(users.id, passwordResets.userId)).where(eq(passwordResets.tokenHash, hashLinkToken(token)));
+  const [found] = lock ? await query.for('update') : await query;
+  if (!found) throw new AppError('not_found', 'this password reset link is unknown; ask for a new one');
+  const { reset, user } = found;
+  if (reset.usedAt) throw gone('this password reset link was already used; ask for a new one if you need to');
+  if (reset.revokedAt || !user.active) throw gone('this password reset link no longer works (the password was changed since, or the account was deactivated); ask for a new one');
+  if (reset.expiresAt <= linkClock.now()) throw gone(`this password reset link has expired (links work for ${RESET_LINK_HOURS} hour); ask for a new one`);
+  return found;
+}
+
+/** Whose password a link that still works resets (the page greets them); 404 or 410 as above. */
+export async function resetFor(app: AppContext, token: string): Promise<{ email: string; name: string }> {
+  const { user } = await usableReset(app.db, token, false);
+  return { email: user.email, name: user.name };
+}
+
+/** Sets the new password from a link: the link is used up, and every session of the account ends. */
+export async function resetPassword(app: AppContext, token: string, password: string, requestId: string | null): Promise<void> {
+  const { user } = await usableReset(app.db, token, false);
+  const problems = passwordProblems('password', password, user.email);
+  if (problems.length > 0) throw unprocessable('the password cannot be accepted', problems);
+  const passwordHash = await hashPassword(password);
+  await app.db.transaction(async (tx) => {
+    // the same link sent twice at once: the second waits here and finds it used
+    const { reset, user: account } = await usableReset(tx, token, true);
+    await tx.update(passwordResets).set({ usedAt: linkClock.now() }).where(eq(passwordResets.id, reset.id));
+    await storeNewPassword(tx, app, account, passwordHash, { event: 'reset', requestId });
+  });
+}

@@ -1,0 +1,204 @@
+import type { Request, Response, Router } from 'express';
+import { inArray } from 'drizzle-orm';
+import { users } from '../../db/schema';
+import type { ServiceContext } from '../context';
+import { AppError, forbidden, type FieldError } from '../errors';
+import { getEnterprise } from '../enterprises/get';
+import { assertMayEditEnterprise, updateEnterprise } from '../enterprises/update';
+import { listEnterpriseChanges } from '../enterprises/changes';
+import { enterprisePatchSchema, type EnterpriseView } from '../enterprises/schema';
+import { cityByCode } from '../domain/cities';
+import { zodErrors } from '../http/problem';
+import { Layout } from './layout';
+import { CsrfField, Field, ProblemSummary } from './components/form';
+import { instant } from './format';
+import { field, idParam, pageOf, render, serviceOf, type PageCtx } from './page';
+import { requireCsrf } from './csrf';
+
+// A firm's profile (SPEC §3, §5): its own staff read and edit it at /firm, through the same
+// service, validation and change record as PATCH /api/v1/enterprises/:id; the reviewers who may
+// see the firm (GET /api/v1/enterprises/:id) read it at /firm/:id. Others get the 404 the API gives.
+
+const EDITABLE = ['name', 'address', 'contactName', 'contactPhone', 'contactEmail', 'bankName', 'bankAccount', 'affiliations'] as const;
+type Editable = (typeof EDITABLE)[number];
+type Values = Record<Editable, string>;
+
+const valuesOfFirm = (f: EnterpriseView): Values => ({ ...f, affiliations: f.affiliations.join('\n') });
+const valuesOfForm = (req: Request): Values => Object.fromEntries(EDITABLE.map((k) => [k, field(req, k)])) as Values;
+const linesOf = (s: string) => s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+
+/** The fields the form changed, as the API's patch: an untouched field (an empty bank, say) is not sent. */
+function patchOf(before: EnterpriseView, v: Values): Record<string, unknown> {
+  const patch: Record<string, unknown> = {};
+  for (const k of EDITABLE) {
+    if (k === 'affiliations') {
+      const list = linesOf(v.affiliations);
+      if (JSON.stringify(list) !== JSON.stringify(before.affiliations)) patch.affiliations = list;
+    } else if (v[k].trim() !== before[k].trim()) patch[k] = v[k];
+  }
+  return patch;
+}
+
+/** A problem of one affiliation (`affiliations.2`) belongs to the affiliations field. */
+const toFields = (errors: readonly FieldError[]): FieldError[] => errors.map((e) => (e.path.startsWith('affiliations.') ? { ...e, path: 'affiliations' } : e));
+
+interface Change {
+  id: string;
+  at: string;
+  who: string;
+  before: Record<string, unknown>;
+  after: Record<string, unknown>;
+}
+
+async function historyOf(ctx: ServiceContext, id: string): Promise<Change[]> {
+  const { items } = await listEnterpriseChanges(ctx, id);
+  const ids = [...new Set(items.map((i) => i.changedBy))];
+  const names = new Map((ids.length ? await ctx.app.db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ids)) : []).map((u) => [u.id, u.name]));
+  return items.map((i) => ({ id: i.id, at: i.at, who: names.get(i.changedBy) ?? i.changedBy, before: i.before, after: i.after }));
+}
+
+const shown = (v: unknown) => (Array.isArray(v) ? v.join('、') : typeof v === 'string' ? v : JSON.stringify(v));
+
+function FirmPage(props: { p: PageCtx; firm: EnterpriseView; editable: boolean; values: Values; errors: readonly FieldError[]; history: Change[]; notice?: string }) {
+  const { p, firm, editable, values, errors, history, notice } = props;
+  const t = p.t.firm;
+  const city = cityByCode(firm.city);
+  const labels: Record<string, string> = t as unknown as Record<string, string>;
+  const action = `/firm/${firm.id}`;
+  return (
+    <Layout p={p} title={`${t.title} · ${firm.name}`}>
+      {notice ? <p role="status" class="done" safe>{notice}</p> : ''}
+      <p safe>{editable ? t.intro : t.readOnly}</p>
+      {firm.missing.length ? (
+        <div class="problems" id="profile-gaps">
+          <p safe>{t.missing}</p>
+          <ul>
+            {firm.missing.map((m) => (
+              <li>{editable && (EDITABLE as readonly string[]).includes(m) ? <a href={`#f-${m}`} safe>{labels[m] ?? m}</a> : <span safe>{labels[m] ?? m}</span>}</li>
+            ))}
+          </ul>
+        </div>
+      ) : (
+        <p class="done" safe>{t.complete}</p>
+      )}
+      <dl class="facts">
+        <dt safe>{t.uscc}</dt>
+        <dd id="f-uscc">
+          <span safe>{firm.uscc}</span> <span class="hint" safe>{`（${t.fixed}）`}</span>
+        </dd>
+        <dt safe>{t.city}</dt>
+        <dd id="f-city">
+          <span safe>{city ? (p.locale === 'zh' ? city.name : city.nameEn) : firm.city}</span> <span class="hint" safe>{`（${t.fixed}）`}</span>
+        </dd>
+        {editable
+          ? ''
+          : EDITABLE.map((k) => (
+              <>
+                <dt safe>{labels[k] ?? k}</dt>
+                <dd safe>{k === 'affiliations' ? firm.affiliations.join('、') || t.none : firm[k] || t.none}</dd>
+              </>
+            ))}
+      </dl>
+      {editable ? (
+        <form method="post" action={action} class="wide" novalidate>
+          <CsrfField p={p} />
+          <ProblemSummary p={p} errors={errors} fields={EDITABLE.map((k) => ({ path: k, id: `f-${k}`, label: labels[k] ?? k }))} />
+          <Field p={p} name="name" label={t.name} value={values.name} errors={errors} autocomplete="organization" required />
+          <Field p={p} name="address" label={t.address} value={values.address} errors={errors} autocomplete="street-address" required />
+          <Field p={p} name="contactName" label={t.contactName} value={values.contactName} errors={errors} required />
+          <Field p={p} name="contactPhone" type="tel" label={t.contactPhone} value={values.contactPhone} errors={errors} autocomplete="tel" required />
+          <Field p={p} name="contactEmail" type="email" label={t.contactEmail} value={values.contactEmail} errors={errors} required />
+          <Field p={p} name="bankName" label={t.bankName} value={values.bankName} errors={errors} required />
+          <Field p={p} name="bankAccount" label={t.bankAccount} value={values.bankAccount} errors={errors} hint={t.bankAccountHint} required />
+          <Field p={p} name="affiliations" label={t.affiliations} value={values.affiliations} errors={errors} hint={t.affiliationsHint} multiline />
+          <button type="submit" class="primary" safe>{t.submit}</button>
+        </form>
+      ) : (
+        ''
+      )}
+      <section aria-labelledby="history">
+        <h2 id="history" safe>{t.historyTitle}</h2>
+        {history.length === 0 ? (
+          <p safe>{t.noHistory}</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col" safe>{t.when}</th>
+                <th scope="col" safe>{t.who}</th>
+                <th scope="col" safe>{t.what}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {history.map((c) => (
+                <tr>
+                  <td safe>{instant(c.at, p.locale)}</td>
+                  <td safe>{c.who}</td>
+                  <td>
+                    <ul>
+                      {Object.keys(c.after).map((k) => (
+                        <li safe>{t.change(labels[k] ?? k, shown(c.before[k]), shown(c.after[k]))}</li>
+                      ))}
+                    </ul>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </Layout>
+  );
+}
+
+async function mayEdit(ctx: ServiceContext, id: string): Promise<boolean> {
+  try {
+    await assertMayEditEnterprise(ctx, id);
+    return true;
+  } catch (err) {
+    if (err instanceof AppError && err.kind === 'forbidden') return false;
+    throw err;
+  }
+}
+
+async function show(res: Response, ctx: ServiceContext, id: string, extra: { values?: Values; errors?: FieldError[]; status?: number; notice?: string } = {}) {
+  const p = pageOf(res);
+  const [firm, editable, history] = await Promise.all([getEnterprise(ctx, id), mayEdit(ctx, id), historyOf(ctx, id)]);
+  await render(res, <FirmPage p={p} firm={firm} editable={editable} values={extra.values ?? valuesOfFirm(firm)} errors={extra.errors ?? []} history={history} notice={extra.notice} />, extra.status);
+}
+
+export function firmPages(router: Router) {
+  // the firm's own profile; a staff member without a firm is sent to no page of theirs
+  router.get('/firm', async (_req, res) => {
+    const ctx = serviceOf(pageOf(res));
+    if (!ctx.user.roles.includes('firm') || !ctx.user.enterpriseId) throw forbidden('only a firm has a profile of its own; open a firm from its applications');
+    res.redirect(303, `/firm/${ctx.user.enterpriseId}`);
+  });
+
+  router.get('/firm/:id', async (req, res) => {
+    const p = pageOf(res);
+    const ctx = serviceOf(p);
+    const notice = req.query.saved === '1' ? p.t.firm.saved : req.query.saved === '0' ? p.t.firm.unchanged : undefined;
+    await show(res, ctx, idParam(req.params.id, 'enterprise'), notice ? { notice } : {});
+  });
+
+  router.post('/firm/:id', requireCsrf(), async (req, res) => {
+    const ctx = serviceOf(pageOf(res));
+    const id = idParam(req.params.id, 'enterprise');
+    // 404 to those who may not see the firm, 403 to those who may only read it: as the API answers
+    await assertMayEditEnterprise(ctx, id);
+    const before = await getEnterprise(ctx, id);
+    const values = valuesOfForm(req);
+    const patch = patchOf(before, values);
+    if (Object.keys(patch).length === 0) return res.redirect(303, `/firm/${id}?saved=0`);
+    const parsed = enterprisePatchSchema.safeParse(patch, { reportInput: true });
+    if (!parsed.success) return show(res, ctx, id, { values, errors: toFields(zodErrors(parsed.error, '')), status: 400 });
+    try {
+      await updateEnterprise(ctx, id, parsed.data);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.kind !== 'unprocessable') throw err;
+      return show(res, ctx, id, { values, errors: toFields(err.errors), status: 422 });
+    }
+    res.redirect(303, `/firm/${id}?saved=1`);
+  });
+}
