@@ -74,6 +74,10 @@ describe('the expert assignment form, for experts who declined the case earlier'
     const refused = await reviewer.post(`/cases/${id}/events`, { _csrf: csrf, type: 'ASSIGN_EXPERTS', expertIds: [busy.user.id, conflicted.user.id] });
     expect(refused.status).toBe(422);
     expect(refused.text).toContain(`${conflicted.user.name}已声明与本申请存在利益冲突，不能再指派：${CONFLICT}`);
+    // the busy one stays ticked; the barred one is shown, not ticked, as a disabled box would not be sent
+    expect(boxOf(refused.text, busy.user.id)).toMatch(/ checked/);
+    expect(boxOf(refused.text, conflicted.user.id)).toContain(' disabled');
+    expect(boxOf(refused.text, conflicted.user.id)).not.toMatch(/ checked/);
     const statusOf = async (expertId: string) =>
       (await t.api.get<{ experts: { expertId: string; status: string }[] }>(`/cases/${id}`, w.tokens.provincial)).body.experts.filter((e) => e.expertId === expertId).map((e) => e.status);
     expect(await statusOf(busy.user.id)).toEqual(['replaced']);
