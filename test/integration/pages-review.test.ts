@@ -102,6 +102,20 @@ describe("the experts' own deadlines", () => {
     const firm = await clocksOf(w.people.firm.email);
     for (const e of panel) expect(firm).not.toContain(e.user.name);
   });
+
+  it("name each assigned expert to the provincial reviewer whatever the assignment form's search lists", async () => {
+    const id = await w.caseIn('expert');
+    const panel = [];
+    for (let i = 0; i < 3; i++) panel.push(...(await w.makeExperts(1, { name: `专家 ${randomUUID()}` })));
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) }, w.tokens.provincial)).status).toBe(200);
+    // a search that finds none of them: the panel and the deadlines still say who they are
+    const text = (await (await signedIn(w.people.provincial.email)).get(`/cases/${id}?expert=${encodeURIComponent(`无此人 ${randomUUID()}`)}`)).text;
+    for (const e of panel) {
+      expect(text).toContain(`<strong>专家评审（${e.user.name}）</strong>`);
+      expect(text).toContain(`>${e.user.name}</td>`);
+      expect(text).not.toContain(`>${e.user.id}</td>`);
+    }
+  });
 });
 
 describe('declining an assignment', () => {
