@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiDate } from '../../server/calendar/dates';
 import { startTestApp, type TestApp } from '../support/app';
-import { makeWorld, type World } from '../support/world';
+import { makeWorld, PASSING_SCORES, type World } from '../support/world';
 import { PageClient } from '../support/pages';
 
 // The subsidy on the list of cases (GET /cases and the /cases page): what GET /cases/:id/subsidy
@@ -70,6 +70,32 @@ describe('GET /cases: the subsidy of approved cases', () => {
     const seen = await listed(w.tokens.insurer);
     expect(seen.get(paid)).toMatchObject({ state: 'paid', subsidy: null, paidOn: null });
     expect(seen.get(approved)).toMatchObject({ subsidy: null, paidOn: null });
+  });
+
+  it('gives the expert who scored an approved case the case without its subsidy', async () => {
+    const id = await w.caseIn('expert');
+    const [scorer] = await w.expertsScore(id, PASSING_SCORES);
+    if (!scorer) throw new Error('no expert');
+    await w.noticePassed(id);
+    expect((await t.api.get(`/cases/${id}/subsidy`, scorer.token)).status).toBe(403);
+    const seen = await listed(scorer.token);
+    expect(seen.get(id)).toMatchObject({ state: 'calculated', subsidy: null, paidOn: null });
+  });
+
+  it('gives the day of the payment that was paid, not of one that failed before it', async () => {
+    const id = await w.caseIn('approved');
+    const event = async (batchId: string, body: Record<string, unknown>, token: string) => expect((await t.api.post(`/disbursements/${batchId}/events`, body, token)).status).toBe(200);
+    const batch = async () => {
+      const made = await t.api.post<{ id: string }>('/disbursements', { roundId: w.round.id, caseIds: [id] }, w.tokens.finance);
+      expect(made.status).toBe(201);
+      await event(made.body.id, { type: 'SUBMIT' }, w.tokens.finance);
+      await event(made.body.id, { type: 'APPROVE' }, w.tokens.finance2);
+      return made.body.id;
+    };
+    await event(await batch(), { type: 'SETTLE', payments: [{ caseId: id, failure: '收款账户已销户' }] }, w.tokens.finance);
+    expect((await listed(w.tokens.firm)).get(id)).toMatchObject({ paidOn: null });
+    await event(await batch(), { type: 'SETTLE', payments: [{ caseId: id, reference: 'ICBC-20261201-0043', paidOn: today() }] }, w.tokens.finance);
+    expect((await listed(w.tokens.firm)).get(id)).toMatchObject({ state: 'paid', subsidy: await subsidyOf(id), paidOn: today() });
   });
 
   it("lists no subsidy of another firm's case to a firm, and nothing at all to an administrator", async () => {

@@ -327,6 +327,26 @@ describe('the disbursement batch pages', () => {
     expect(fieldsetOf(en.text, a.paymentId)).toBe('');
   });
 
+  it('say which of the bank reference and the payment date a matched statement line leaves out, and fill in the other', async () => {
+    const batch = await approvedBatch(2);
+    const [a, b] = batch.cases;
+    if (!a || !b) throw new Error('two payments expected');
+    const finance = await signedIn(w.people.finance.email);
+    const path = `/money/batches/${batch.id}`;
+    const today = shanghaiDate(t.app.clock.now());
+    const csv = ['付款编号,金额,银行流水号,交易日期', `${a.paymentId},${a.amount},ICBC-NODATE-1,`, `${b.paymentId},${b.amount},,${today}`].join('\r\n');
+    const checked = await postFile(finance, `${path}/statement`, { _csrf: PageClient.csrfOf((await finance.get(path)).text) }, csv);
+    expect(checked.status).toBe(200);
+    const noDate = fieldsetOf(checked.text, a.paymentId);
+    expect(noDate).toContain('<span>取自对账单第 2 行，可修改。</span><span> 对账单未提供付款日期，请补填。</span>');
+    expect(noDate).toContain(`name="reference.${a.caseId}" type="text" value="ICBC-NODATE-1"`);
+    expect(noDate).toContain(`name="paidOn.${a.caseId}" type="date" value=""`);
+    const noReference = fieldsetOf(checked.text, b.paymentId);
+    expect(noReference).toContain('<span>取自对账单第 3 行，可修改。</span><span> 对账单未提供银行流水号，请补填。</span>');
+    expect(noReference).toContain(`name="reference.${b.caseId}" type="text" value=""`);
+    expect(noReference).toContain(`name="paidOn.${b.caseId}" type="date" value="${today}"`);
+  });
+
   it('offer no statement form once the batch is settled or cancelled, saying what state it is in, and refuse a statement sent anyway', async () => {
     const batch = await approvedBatch(1);
     const [only] = batch.cases;

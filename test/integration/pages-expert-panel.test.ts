@@ -68,17 +68,24 @@ describe('the expert assignment form, for experts who declined the case earlier'
   });
 
   it('refuses a form that names one who declared a conflict, saying who and why, and assigns the busy one', async () => {
-    const { id, conflicted, busy } = await bothReplaced();
+    const { id, name, conflicted, busy } = await bothReplaced();
     const reviewer = await signedIn(w.people.provincial.email);
     const csrf = PageClient.csrfOf((await reviewer.get(`/cases/${id}`)).text);
     const refused = await reviewer.post(`/cases/${id}/events`, { _csrf: csrf, type: 'ASSIGN_EXPERTS', expertIds: [busy.user.id, conflicted.user.id] });
     expect(refused.status).toBe(422);
     expect(refused.text).toContain(`${conflicted.user.name}已声明与本申请存在利益冲突，不能再指派：${CONFLICT}`);
+    // shown again among the experts searched for (the list is capped), the busy one stays ticked and
+    // the barred one is not ticked, as a disabled box would not be sent
+    const searched = await reviewer.post(`/cases/${id}/events?expert=${encodeURIComponent(name)}`, { _csrf: PageClient.csrfOf(refused.text), type: 'ASSIGN_EXPERTS', expertIds: [busy.user.id, conflicted.user.id] });
+    expect(searched.status).toBe(422);
+    expect(boxOf(searched.text, busy.user.id)).toMatch(/ checked/);
+    expect(boxOf(searched.text, conflicted.user.id)).toContain(' disabled');
+    expect(boxOf(searched.text, conflicted.user.id)).not.toMatch(/ checked/);
     const statusOf = async (expertId: string) =>
       (await t.api.get<{ experts: { expertId: string; status: string }[] }>(`/cases/${id}`, w.tokens.provincial)).body.experts.filter((e) => e.expertId === expertId).map((e) => e.status);
     expect(await statusOf(busy.user.id)).toEqual(['replaced']);
 
-    const assigned = await reviewer.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf(refused.text), type: 'ASSIGN_EXPERTS', expertIds: busy.user.id });
+    const assigned = await reviewer.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf(searched.text), type: 'ASSIGN_EXPERTS', expertIds: busy.user.id });
     expect(assigned.status).toBe(303);
     expect(await statusOf(busy.user.id)).toEqual(['replaced', 'assigned']);
     // invited again, they read the rubric beside accept and decline, as at their first invitation

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { enterprises, notices, objections, recoveries } from '../../db/schema';
+import { enterprises, notices, objections, recoveries, rounds } from '../../db/schema';
 import { deliverEvent } from '../../server/engine/deliver';
 import { useTestApp } from '../support/use-app';
 import { PageClient } from '../support/pages';
 import { FAILING_SCORES, PASSING_SCORES } from '../support/world';
-import { makeRound } from '../../seeds/factories';
+import { defaultRubric, makeRound } from '../../seeds/factories';
 
 // The review stage's forms without a browser (the journey is test/e2e/review.test.ts): who is
 // refused on them, and a form without its token. The refusals come from the services the API uses.
@@ -101,6 +101,20 @@ describe("the experts' own deadlines", () => {
     expect(own).not.toContain(second.user.name);
     const firm = await clocksOf(w.people.firm.email);
     for (const e of panel) expect(firm).not.toContain(e.user.name);
+  });
+
+  it("name each assigned expert to the provincial reviewer whatever the assignment form's search lists", async () => {
+    const id = await w.caseIn('expert');
+    const panel = [];
+    for (let i = 0; i < 3; i++) panel.push(...(await w.makeExperts(1, { name: `专家 ${randomUUID()}` })));
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) }, w.tokens.provincial)).status).toBe(200);
+    // a search that finds none of them: the panel and the deadlines still say who they are
+    const text = (await (await signedIn(w.people.provincial.email)).get(`/cases/${id}?expert=${encodeURIComponent(`无此人 ${randomUUID()}`)}`)).text;
+    for (const e of panel) {
+      expect(text).toContain(`<strong>专家评审（${e.user.name}）</strong>`);
+      expect(text).toContain(`>${e.user.name}</td>`);
+      expect(text).not.toContain(`>${e.user.id}</td>`);
+    }
   });
 });
 
@@ -417,6 +431,27 @@ describe('the notice publishing pages', () => {
   it('answer 400 for a cursor the server never gave out', async () => {
     const page = await (await signedIn(w.people.provincial.email)).get('/review/notices?cursor=not-a-cursor');
     expect(page.status).toBe(400);
+  });
+
+  it("give the mean of every scoring expert's total, beside the pass mark frozen on the case", async () => {
+    const id = await w.caseIn('expert');
+    const panel = await w.makeExperts(3);
+    // the pass mark the case is scored against is the one frozen when its experts were assigned
+    await t.app.db.update(rounds).set({ rubric: { ...defaultRubric, passMark: 65 } }).where(eq(rounds.id, w.round.id));
+    try {
+      expect((await t.api.post(`/cases/${id}/events`, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) }, w.tokens.provincial)).status).toBe(200);
+    } finally {
+      await t.app.db.update(rounds).set({ rubric: defaultRubric }).where(eq(rounds.id, w.round.id));
+    }
+    // 80, 70 and 67 points: a mean of 72.33
+    const scores = [PASSING_SCORES, { innovation: 20, firstBatch: 20, market: 15, risk: 15 }, { innovation: 20, firstBatch: 20, market: 14, risk: 13 }];
+    for (const [i, e] of panel.entries()) {
+      expect((await t.api.post(`/cases/${id}/events`, { type: 'ACCEPT_ASSIGNMENT' }, e.token)).status).toBe(200);
+      expect((await t.api.post(`/cases/${id}/events`, { type: 'SCORE', scores: scores[i], opinion: '材料性能达到目录要求' }, e.token)).status).toBe(200);
+    }
+    const page = await (await signedIn(w.people.provincial.email)).get('/review/notices');
+    const row = page.text.split('<tr').find((r) => r.includes(`value="${id}"`)) ?? '';
+    expect(row).toContain('72.33（合格线 65）');
   });
 
   it('names a case that cannot go on the notice beside it, and publishes nothing', async () => {

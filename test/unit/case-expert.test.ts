@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { transition } from 'xstate';
 import { caseMachine } from '../../workflows/case/machine';
 import { allowedEvents, authorise, type Actor, type CaseFacts } from '../../workflows/case/permissions';
+import { declaredConflict, ownDecline } from '../../workflows/case/expert-guards';
 import type { Assignment, AssignmentStatus, CaseContext, CaseEvent, EventMeta } from '../../workflows/case/types';
 import type { Rubric } from '../../db/schema/rounds';
 
@@ -127,6 +128,32 @@ describe('replacing an expert', () => {
     const busy: Assignment = { ...assignment('e4', 'replaced'), note: '出差' };
     const snapshot = reviewing([busy, assignment('e1', 'declined'), assignment('e2', 'assigned'), assignment('e3', 'assigned')]);
     const { next } = step(snapshot, replace('e1', []));
+    expect(next.context.experts.filter((a) => a.expertId === 'e4').map((a) => a.status)).toEqual(['replaced', 'assigned']);
+  });
+});
+
+describe("an expert's earlier decline of the case", () => {
+  const declared: Assignment = { ...assignment('e4', 'replaced'), conflict: 'declared', note: '曾为该企业提供咨询' };
+  const busy = (note: string): Assignment => ({ ...assignment('e4', 'replaced'), note });
+  // what the system found (an affiliation with the firm), not what the expert said
+  const detected: Assignment = { ...assignment('e4', 'replaced'), conflict: 'detected', note: '任职于申请企业' };
+
+  it('is the declared conflict before any other decline, else the latest of their own', () => {
+    expect(ownDecline([busy('出差'), declared, busy('仍在出差')], 'e4')).toBe(declared);
+    expect(ownDecline([busy('出差'), busy('仍在出差')], 'e4')?.note).toBe('仍在出差');
+    expect(ownDecline([busy('出差')], 'e1')).toBeUndefined();
+  });
+
+  it('is not a conflict the system detected, nor an assignment without a reason', () => {
+    expect(ownDecline([detected], 'e4')).toBeUndefined();
+    expect(ownDecline([assignment('e4', 'replaced')], 'e4')).toBeUndefined();
+    expect(declaredConflict([detected], 'e4')).toBeUndefined();
+    expect(declaredConflict([busy('出差'), declared], 'e4')).toBe(declared);
+  });
+
+  it('puts back an expert whose conflict was only detected, once the system no longer finds it', () => {
+    const snapshot = reviewing([detected, assignment('e1', 'declined'), assignment('e2', 'assigned'), assignment('e3', 'assigned')]);
+    const { next } = step(snapshot, { type: 'ASSIGN_EXPERTS', expertIds: ['e4'], replaces: 'e1', candidates: [{ expertId: 'e4', conflict: null }], rubric, quorum: 3, overdue: [], meta: as('provincial', 'p2') });
     expect(next.context.experts.filter((a) => a.expertId === 'e4').map((a) => a.status)).toEqual(['replaced', 'assigned']);
   });
 });
