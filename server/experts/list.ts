@@ -1,4 +1,4 @@
-import { and, arrayContains, asc, eq, ilike, or, sql } from 'drizzle-orm';
+import { and, arrayContains, asc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { users } from '../../db/schema';
 import type { ServiceContext, User } from '../context';
@@ -66,4 +66,15 @@ export async function listExperts(ctx: ServiceContext, q: z.output<typeof expert
 function declineOf(assignments: readonly Assignment[], expertId: string) {
   const a = ownDecline(assignments, expertId);
   return a ? { conflictOfInterest: a.conflict === 'declared', reason: a.note ?? '' } : null;
+}
+
+/**
+ * The names of the experts on a case's panel, by their ids, for whoever may read the experts to
+ * assign: whatever the candidate list (searched, and capped at its first 200 by name) holds, and
+ * whether they are still active.
+ */
+export async function panelNamesOf(ctx: ServiceContext, expertIds: readonly string[]): Promise<Map<string, string>> {
+  if (expertIds.length === 0) return new Map();
+  const rows = await ctx.app.db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, [...new Set(expertIds)]));
+  return new Map(rows.map((r) => [r.id, r.name]));
 }

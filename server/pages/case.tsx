@@ -74,7 +74,7 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
       <Summary p={p} view={view} parties={parties} />
       {subsidy ? <SubsidyPart p={p} view={subsidy} /> : ''}
       {claims !== null && (claims.items.length > 0 || mayReport) ? <ClaimsPart p={p} caseId={id} claims={claims} mayReport={mayReport} ownFirm={ownFirm} attempt={claimAttempt} /> : ''}
-      <Clocks p={p} view={view} names={new Map((review.experts ?? []).map((e) => [e.id, e.name]))} />
+      <Clocks p={p} view={view} names={review.panelNames} />
       {work?.mayUpload ? <FirmDocuments p={p} caseId={id} docs={docs} work={work} attempt={news.upload ?? null} /> : <Documents p={p} docs={docs} />}
       <Timeline p={p} items={history.items} names={names} />
     </Layout>,

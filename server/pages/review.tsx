@@ -9,7 +9,7 @@ import { getRound } from '../rounds/list';
 import { contextOf } from '../../workflows/case/expert-guards';
 import { bestScore, meanOf, meanPasses, scoreOf } from '../../workflows/case/scoring';
 import type { CaseEventType } from '../../workflows/case/events';
-import { EXPERT_LIST_READERS, listExperts } from '../experts/list';
+import { EXPERT_LIST_READERS, listExperts, panelNamesOf } from '../experts/list';
 import { listObjections, OBJECTION_READERS } from '../notices/list-objections';
 import { NOTICE_PUBLISHERS } from '../notices/publish';
 import { CsrfField, Field, FormProblems, errorsAt, FieldProblems, ProblemSummary } from './components/form';
@@ -39,6 +39,8 @@ export interface ReviewData {
   quorum: number | null;
   /** the experts a provincial reviewer may assign, with the conflicts the system sees; null for others */
   experts: Experts | null;
+  /** the names of the experts on the panel, by id, for those who read the experts (empty for others) */
+  panelNames: ReadonlyMap<string, string>;
   /** the objections to the case, for those who resolve them; null for others */
   objections: Objections | null;
 }
@@ -48,11 +50,15 @@ export async function reviewDataFor(ctx: ServiceContext, view: CaseView, expertQ
   const roles = ctx.user.roles;
   const inExpertStage = view.experts.length > 0 || view.allowedEvents.includes('ASSIGN_EXPERTS') || view.allowedEvents.includes('SCORE');
   const { rubric, quorum } = inExpertStage ? await rubricOf(ctx, view) : { rubric: null, quorum: null };
-  const [experts, objections] = await Promise.all([
-    inExpertStage && hasAny(roles, EXPERT_LIST_READERS) ? listExperts(ctx, { caseId: view.id, ...(expertQuery ? { q: expertQuery.slice(0, 100) } : {}) }).then((r) => r.items) : Promise.resolve(null),
+  const readsExperts = inExpertStage && hasAny(roles, EXPERT_LIST_READERS);
+  const onPanel = view.experts.flatMap((a) => (a.expertId ? [a.expertId] : []));
+  const [experts, panelNames, objections] = await Promise.all([
+    readsExperts ? listExperts(ctx, { caseId: view.id, ...(expertQuery ? { q: expertQuery.slice(0, 100) } : {}) }).then((r) => r.items) : Promise.resolve(null),
+    // named by their own ids: the candidate list may be searched, or hold only the first 200
+    readsExperts ? panelNamesOf(ctx, onPanel) : Promise.resolve(new Map<string, string>()),
     hasAny(roles, OBJECTION_READERS) ? listObjections(ctx, view.id).then((r) => r.items) : Promise.resolve(null),
   ]);
-  return { rubric, quorum, experts, objections };
+  return { rubric, quorum, experts, panelNames, objections };
 }
 
 /** The rubric and quorum the case is scored with: frozen at assignment, the round's before. */
@@ -143,7 +149,7 @@ function ScoreList({ p, rubric, scores }: { p: PageCtx; rubric: Rubric | null; s
 
 function Panel({ p, view, data }: { p: PageCtx; view: CaseView; data: ReviewData }) {
   const r = p.t.review;
-  const names = new Map((data.experts ?? []).map((e) => [e.id, e.name]));
+  const names = data.panelNames;
   // the other experts, unnamed to an expert, are numbered in the table's order (one call a row)
   let others = 0;
   const who = (a: CaseView['experts'][number]) => (a.mine ? r.me : a.expertId ? (names.get(a.expertId) ?? a.expertId) : r.anonymous(++others));
@@ -182,7 +188,7 @@ function AssignForm({ p, view, data, attempt }: { p: PageCtx; view: CaseView; da
   const candidates = (data.experts ?? []).filter((e) => !onCase.has(e.id));
   const replacing = view.experts.length > 0;
   const open = view.experts.filter((a) => a.expertId !== null && a.status !== 'replaced' && a.status !== 'scored');
-  const names = new Map((data.experts ?? []).map((e) => [e.id, e.name]));
+  const names = data.panelNames;
   const listErrors = errorsAt(errors, 'expertIds');
   const title = replacing ? r.replaceTitle : r.assignTitle;
   // the panel's size is asked of a first assignment; a replacement or an addition is one expert or a few
