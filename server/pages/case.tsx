@@ -13,6 +13,7 @@ import { StateBadge } from './components/badge';
 import { casePartiesOf, Clocks, Documents, SubsidyPart, Summary } from './case-parts';
 import { caseSubsidyOf, type SubsidyView } from '../cases/subsidy-view';
 import { Timeline } from './timeline';
+import { revisionAnswerOf, RevisionAnswerPart } from './revision-answer';
 import { actorNames } from './actors';
 import { chartStates } from '../../workflows/case/chart';
 import { claimForms, claimsFor, ClaimsPart, type ClaimAttempt } from './claims';
@@ -56,6 +57,7 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
   const ownFirm = (p.user?.roles.includes('firm') ?? false) && p.user?.enterpriseId === view.enterpriseId;
   const mayReport = ownFirm && MONEY_STAGE.has(view.state);
   const next = nextStepOnCase(view, review.quorum, p.locale, p.t);
+  const answer = revisionAnswerOf(view.state, history.items);
   await render(
     res,
     <Layout p={p} title={view.number}>
@@ -68,6 +70,7 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
       {news.saved ? <p role="status" class="done" safe>{p.t.application.saved}</p> : ''}
       {news.uploaded ? <p role="status" class="done" safe>{p.t.firmDocs.uploaded(p.t.docTypes[news.uploaded.type], news.uploaded.version)}</p> : ''}
       {work ? <SubmissionCheck p={p} work={work} caseId={id} returned={returnedFor(view.state, history.items)} /> : ''}
+      {answer ? <RevisionAnswerPart p={p} answer={answer} /> : ''}
       <Decisions p={p} caseId={id} version={view.version} allowed={view.allowedEvents.filter((e) => !REVIEW_EVENTS.has(e))} attempt={attempt} elsewhere={view.allowedEvents.some((e) => REVIEW_EVENTS.has(e))} claimsToDecide={claims?.items.filter((c) => c.allowedEvents.length > 0) ?? []} />
       <ExpertsPart p={p} view={view} data={review} attempt={attempt} />
       <ObjectionsPart p={p} view={view} objections={review.objections} attempt={attempt} />
