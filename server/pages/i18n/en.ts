@@ -1,5 +1,6 @@
 import type { Messages } from './zh';
 import { adminEn } from './admin-en';
+import type { Role } from '../../../db/schema/accounts';
 
 // Typed against the Chinese catalogue: a key missing here, or one zh does not have, fails to compile.
 export const en: Messages = {
@@ -145,6 +146,9 @@ export const en: Messages = {
     file: 'Choose a file',
     upload: 'Upload',
     decidedNoUpload: 'The insurer has decided this claim: no more documents can be added to it.',
+    doneReported: (number) => `Claim ${number} was reported and waits for the insurer to pay or deny it. Add its documents below: the list of losses, photographs of the site.`,
+    donePaid: (number, amount, reference) => `Claim ${number} was paid: ${amount} yuan (payment reference ${reference}). The claim is closed.`,
+    doneDenied: (number) => `Claim ${number} was denied. The claim is closed; the reason, below, is there for the firm to read.`,
   },
   notices: {
     title: 'Public notice',
@@ -316,6 +320,39 @@ export const en: Messages = {
     paymentFailed: (failure) => `This payment failed: ${failure}. Finance will put the application into a new disbursement batch and pay it again.`,
     send: (label) => `Confirm: ${label}`,
     done: 'Done.',
+    doneWhat: {
+      SUBMIT: 'The application was submitted',
+      RESUBMIT: 'The application was resubmitted',
+      WITHDRAW: 'The application was withdrawn',
+      APPROVE: 'Approved',
+      RETURN: 'Returned to the firm for revision',
+      REJECT: 'The application was rejected',
+      VERIFY_POLICY: 'The policy was verified',
+      POLICY_MISMATCH: 'The policy was recorded as not matching',
+      ASSIGN_EXPERTS: 'The experts were assigned',
+      ACCEPT_ASSIGNMENT: 'You accepted the review',
+      DECLINE_ASSIGNMENT: 'You declined the review',
+      SCORE: 'Your score was recorded',
+      RESOLVE_OBJECTION: 'The objection was resolved',
+      START_RECOVERY: 'Recovery was started',
+      RECOVERED: 'The recovered amount was recorded',
+    },
+    doneGeneric: (what) => `Done: ${what}`,
+    waitingFor: (role, label, city) => {
+      const who: Record<Role, string> = {
+        municipal: city ? `the ${city} municipal reviewers` : 'the municipal reviewers',
+        provincial: 'the provincial reviewers',
+        expert: 'the experts',
+        firm: 'the firm',
+        insurer: 'the insurer',
+        finance: 'finance',
+        admin: 'an administrator',
+      };
+      return `next: ${label} by ${who[role]}`;
+    },
+    doneYours: (label) => `next, yours: ${label}`,
+    doneNext: (next) => `next: ${next}`,
+    doneSaid: (what, next, due) => `${what}${next ? `; ${next}` : ''}${due ? `, due by the end of ${due} (Beijing time)` : ''}.`,
   },
   events: {
     SUBMIT: 'Submit',
@@ -723,6 +760,9 @@ export const en: Messages = {
     amountHint: 'In yuan, at most two decimals, e.g. 1,500,000.00',
     save: 'Save the draft',
     saved: 'The application was saved.',
+    introRevision: 'Correct the application as the reasons for returning ask and save the changes. The reviewer sees them only once you resubmit: when every correction is made, resubmit on the application page.',
+    saveRevision: 'Save the changes for resubmission',
+    savedRevision: 'The changes were saved; the reviewer does not see them yet. When every correction is made, resubmit below.',
     notEditable: 'This application cannot be changed now.',
     stale: 'This application was changed meanwhile; look at it again before changing it.',
   },

@@ -2,6 +2,7 @@
 // Domain words that the workflow chart declares (task and clock names) come from the chart.
 import type { CaseEventType } from '../../../workflows/case/types';
 import type { DocumentType } from '../../../db/schema';
+import type { Role } from '../../../db/schema/accounts';
 import { adminZh } from './admin-zh';
 
 export const zh = {
@@ -148,6 +149,9 @@ export const zh = {
     file: '选择文件',
     upload: '上传',
     decidedNoUpload: '保险公司已对此理赔作出决定，不能再上传材料。',
+    doneReported: (number: string) => `理赔 ${number} 已报告，等待保险公司作出赔付或拒赔决定。请在下方上传损失清单、现场照片等理赔材料。`,
+    donePaid: (number: string, amount: string, reference: string) => `理赔 ${number} 已赔付 ${amount} 元（支付流水号 ${reference}），此理赔已办结。`,
+    doneDenied: (number: string) => `理赔 ${number} 已拒赔，此理赔已办结；拒赔理由记录在下方，企业可以查看。`,
   },
   notices: {
     title: '公示',
@@ -321,6 +325,33 @@ export const zh = {
     paymentFailed: (failure: string) => `本次拨付失败：${failure}。财务人员将把本申请纳入新的拨付批次重新拨付。`,
     send: (label: string) => `确认：${label}`,
     done: '已办理。',
+    /** what a step did, for the message after it (pages/next-step.ts doneMessage) */
+    doneWhat: {
+      SUBMIT: '申请已提交',
+      RESUBMIT: '申请已重新提交',
+      WITHDRAW: '申请已撤回',
+      APPROVE: '已审核通过',
+      RETURN: '已退回企业补正',
+      REJECT: '已作出不予通过的决定',
+      VERIFY_POLICY: '保单已核验通过',
+      POLICY_MISMATCH: '已登记保单信息不符',
+      ASSIGN_EXPERTS: '已指派评审专家',
+      ACCEPT_ASSIGNMENT: '您已接受评审任务',
+      DECLINE_ASSIGNMENT: '您已谢绝评审任务',
+      SCORE: '您的评分已提交',
+      RESOLVE_OBJECTION: '异议已处理',
+      START_RECOVERY: '已启动追回',
+      RECOVERED: '追回款项已登记',
+    } as Partial<Record<CaseEventType, string>>,
+    doneGeneric: (what: string) => `已办理：${what}`,
+    // 等待杭州市级初审 · 等待企业补正后重新提交 · 等待保险公司核验保单
+    waitingFor: (role: Role, label: string, city: string | null) => {
+      const who: Record<Role, string> = { municipal: city ? city.replace(/市$/, '') : '', provincial: '', expert: '', firm: '企业', insurer: '保险公司', finance: '财务人员', admin: '管理员' };
+      return `等待${who[role]}${label}`;
+    },
+    doneYours: (label: string) => `接下来请您${label}`,
+    doneNext: (next: string) => `下一步：${next}`,
+    doneSaid: (what: string, next: string | null, due: string | null) => `${what}${next ? `，${next}` : ''}${due ? `，截止 北京时间 ${due} 24时` : ''}。`,
   },
   events: {
     SUBMIT: '提交申请',
@@ -733,6 +764,9 @@ export const zh = {
     amountHint: '以元为单位，最多两位小数，如 1,500,000.00',
     save: '保存草稿',
     saved: '申请已保存。',
+    introRevision: '请按退回理由修改申请信息并保存修改。修改要在重新提交后才送交审核人员：全部补正完成后，请回到申请页面重新提交。',
+    saveRevision: '保存修改（待重新提交）',
+    savedRevision: '修改已保存，尚未送交审核人员。补正完成后请在下方重新提交。',
     notEditable: '此申请当前不能修改。',
     stale: '此申请刚被更新过，请查看最新内容后重新修改。',
   },
