@@ -85,7 +85,8 @@ export function doneMessage(
   roles: readonly string[] = [],
 ): string {
   const d = t.casePage;
-  const what = d.doneWhat[type] ?? d.doneGeneric(t.events[type]);
+  // a resolved objection is said by where it left the case: rejected, back in its notice, or approved
+  const what = (type === 'RESOLVE_OBJECTION' ? d.objectionResolved[view.state] : undefined) ?? d.doneWhat[type] ?? d.doneGeneric(t.events[type]);
   // an expert's own part (accept, then score, then wait for the others) is told as the header tells it
   if (view.experts.some((a) => a.mine)) {
     const next = nextStepOnCase(view, quorum, locale, t, roles);

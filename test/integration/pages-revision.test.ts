@@ -254,3 +254,25 @@ describe('claims, after reporting and deciding', () => {
     expect((await insurer.get(denied.headers.get('location') ?? '')).text).toContain(`理赔 ${filed.body.number} 已拒赔，此理赔已办结`);
   });
 });
+
+describe('resolving an objection, on the page', () => {
+  async function onNoticeWithObjection() {
+    const caseId = await w.caseIn('awaitingNotice');
+    const published = await t.api.post<{ id: string }>('/notices', { caseIds: [caseId] }, w.tokens.provincial);
+    const filed = await t.api.post<{ id: string }>(`/public/notices/${published.body.id}/objections`, { caseId, name: '王五', contact: 'wang.wu@example.com', reason: '该材料已有多年销售记录，并非首批次应用。' });
+    expect(filed.status).toBe(201);
+    return { caseId, objectionId: filed.body.id };
+  }
+
+  it('says how the objection was resolved and where that leaves the application, in both languages', async () => {
+    const dismissed = await onNoticeWithObjection();
+    const b = await signedIn(w.people.provincial.email);
+    const { after } = await decide(b, dismissed.caseId, { type: 'RESOLVE_OBJECTION', objectionId: dismissed.objectionId, outcome: 'dismissed', reason: '经核实，检测报告真实有效' });
+    expect(after?.text).toContain('<p role="status" class="done">异议已处理：异议不成立，公示继续。</p>');
+    expect((await (await signedIn(w.people.provincial.email, 'en')).get(`/cases/${dismissed.caseId}?done=RESOLVE_OBJECTION`)).text).toContain('The objection was resolved: dismissed, the notice goes on.');
+
+    const upheld = await onNoticeWithObjection();
+    const { after: rejected } = await decide(b, upheld.caseId, { type: 'RESOLVE_OBJECTION', objectionId: upheld.objectionId, outcome: 'upheld', reason: '异议属实' });
+    expect(rejected?.text).toContain('<p role="status" class="done">异议已处理：异议成立，申请不予通过。</p>');
+  });
+});

@@ -338,6 +338,11 @@ export const en: Messages = {
       RECOVERED: 'The recovered amount was recorded',
     },
     doneGeneric: (what) => `Done: ${what}`,
+    objectionResolved: {
+      rejected: 'The objection was resolved: upheld, the application is rejected',
+      notice: 'The objection was resolved: dismissed, the notice goes on',
+      objection: 'The objection was resolved; another objection to this application is still open',
+    },
     waitingFor: (role, label, city) => {
       const who: Record<Role, string> = {
         municipal: city ? `the ${city} municipal reviewers` : 'the municipal reviewers',

@@ -344,6 +344,11 @@ export const zh = {
       RECOVERED: '追回款项已登记',
     } as Partial<Record<CaseEventType, string>>,
     doneGeneric: (what: string) => `已办理：${what}`,
+    objectionResolved: {
+      rejected: '异议已处理：异议成立，申请不予通过',
+      notice: '异议已处理：异议不成立，公示继续',
+      objection: '异议已处理；本申请尚有其他异议待处理',
+    } as Record<string, string>,
     // 等待杭州市级初审 · 等待企业补正后重新提交 · 等待保险公司核验保单
     waitingFor: (role: Role, label: string, city: string | null) => {
       const who: Record<Role, string> = { municipal: city ? city.replace(/市$/, '') : '', provincial: '', expert: '', firm: '企业', insurer: '保险公司', finance: '财务人员', admin: '管理员' };
