@@ -276,3 +276,19 @@ describe('resolving an objection, on the page', () => {
     expect(rejected?.text).toContain('<p role="status" class="done">异议已处理：异议成立，申请不予通过。</p>');
   });
 });
+
+describe("an expert's steps, on the page", () => {
+  it('tells an expert who accepted that scoring is theirs next, by their own deadline', async () => {
+    const id = await w.caseIn('expert');
+    const panel = await w.makeExperts(3);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) }, w.tokens.provincial)).status).toBe(200);
+    const expert = panel[0];
+    if (!expert) throw new Error('no expert');
+    const b = await signedIn(expert.user.email);
+    const { after } = await decide(b, id, { type: 'ACCEPT_ASSIGNMENT' });
+    const view = await t.api.get<{ clocks: { kind: string; status: string; dueOn: string; assigneeId: string | null }[] }>(`/cases/${id}`, expert.token);
+    const own = view.body.clocks.find((c) => c.kind === 'expertReview' && c.assigneeId === expert.user.id);
+    if (!own) throw new Error('no own clock');
+    expect(after?.text).toContain(`<p role="status" class="done">您已接受评审任务，下一步：按评分标准为本申请评分，或谢绝评审任务，截止 北京时间 ${date(own.dueOn, 'zh')} 24时。</p>`);
+  });
+});
