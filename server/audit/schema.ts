@@ -12,7 +12,7 @@ const historyEntrySchema = z
     requestId: z.string().nullable().meta({ description: 'the request that did it, to match the logs' }),
     stateBefore: z.string().nullable().meta({ description: 'null for the entry that opened the case' }),
     stateAfter: z.string(),
-    payload: z.record(z.string(), z.unknown()).meta({ description: 'what the event carried: edited fields, reasons, comments (money as yuan strings)' }),
+    payload: z.record(z.string(), z.unknown()).meta({ description: "what the event carried: an edit's fields as sent, an upload's document type and version, reasons, comments, a resubmission's reply to the reasons of the return (`response`, absent when none was given) (money as yuan strings)" }),
     hash: z.string().meta({ description: 'SHA-256 of this entry and the previous hash, hex' }),
   })
   .meta({ id: 'CaseHistoryEntry' });

@@ -224,7 +224,8 @@ function ApplicationForm({ p, view, values, errors, choices, picker }: { p: Page
   }
   return (
     <Layout p={p} title={view ? a.editTitle(view.number) : a.newTitle}>
-      <p safe>{a.intro}</p>
+      {/* in revision the changes are saved for the resubmission, not as a draft */}
+      <p safe>{view?.state === 'revision' ? a.introRevision : a.intro}</p>
       <form method="post" action={action} class="application" novalidate>
         <CsrfField p={p} />
         {view ? <input type="hidden" name="version" value={String(view.version)} /> : ''}
@@ -286,7 +287,7 @@ function ApplicationForm({ p, view, values, errors, choices, picker }: { p: Page
           {f('policy.premiumInvoiceNo', a.premiumInvoiceNo)}
           {f('policy.paidOn', a.paidOn, { type: 'date' })}
         </fieldset>
-        <button type="submit" name="intent" value="save" class="primary" safe>{a.save}</button>
+        <button type="submit" name="intent" value="save" class="primary" safe>{view?.state === 'revision' ? a.saveRevision : a.save}</button>
       </form>
     </Layout>
   );

@@ -13,12 +13,13 @@ import { StateBadge } from './components/badge';
 import { casePartiesOf, Clocks, Documents, SubsidyPart, Summary } from './case-parts';
 import { caseSubsidyOf, type SubsidyView } from '../cases/subsidy-view';
 import { Timeline } from './timeline';
+import { revisionAnswerOf, RevisionAnswerPart } from './revision-answer';
 import { actorNames } from './actors';
 import { chartStates } from '../../workflows/case/chart';
-import { claimForms, claimsFor, ClaimsPart, type ClaimAttempt } from './claims';
+import { claimForms, ClaimNews, claimsFor, ClaimsPart, type ClaimAttempt } from './claims';
 import { Decisions, eventBodyFrom, FORM_FIELDS, toField, type Attempt } from './decisions';
 import { requireCsrf } from './csrf';
-import { nextStepOnCase } from './next-step';
+import { doneMessage, nextStepOnCase } from './next-step';
 import { ExpertsPart, ObjectionsPart, REVIEW_EVENTS, reviewBodyFrom, reviewDataFor, reviewErrors, scoreTotalPage } from './review';
 import { field, idParam, pageOf, render, serviceOf, type PageCtx } from './page';
 import { FirmDocuments, firmDocumentPages, firmWorkFor, returnedFor, SubmissionCheck, type UploadAttempt } from './firm-docs';
@@ -35,6 +36,8 @@ const MONEY_STAGE: ReadonlySet<string> = new Set(chartStates.filter((s) => s.pat
 interface FirmNews {
   saved?: boolean;
   uploaded?: { type: (typeof documentTypes)[number]; version: number };
+  /** the claim just reported or decided */
+  claim?: string;
   upload?: UploadAttempt;
 }
 
@@ -55,7 +58,9 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
   const names = await actorNames(p.app.db, p, history.items);
   const ownFirm = (p.user?.roles.includes('firm') ?? false) && p.user?.enterpriseId === view.enterpriseId;
   const mayReport = ownFirm && MONEY_STAGE.has(view.state);
-  const next = nextStepOnCase(view, review.quorum, p.locale, p.t);
+  const roles = p.user?.roles ?? [];
+  const next = nextStepOnCase(view, review.quorum, p.locale, p.t, roles);
+  const answer = revisionAnswerOf(view.state, history.items);
   await render(
     res,
     <Layout p={p} title={view.number}>
@@ -64,10 +69,12 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
         {next ? <span safe>{` ${p.t.cases.next}${p.t.colon}${next}`}</span> : ''}
       </p>
       <PolicyCheck p={p} view={view} />
-      {done ? <p role="status" class="done" safe>{`${p.t.casePage.done} ${p.t.events[done]}`}</p> : ''}
-      {news.saved ? <p role="status" class="done" safe>{p.t.application.saved}</p> : ''}
+      {done ? <p role="status" class="done" safe>{doneMessage(view, done, review.quorum, p.locale, p.t, roles)}</p> : ''}
+      {news.saved ? <p role="status" class="done" safe>{view.state === 'revision' ? p.t.application.savedRevision : p.t.application.saved}</p> : ''}
+      <ClaimNews p={p} claims={claims} id={news.claim ?? null} />
       {news.uploaded ? <p role="status" class="done" safe>{p.t.firmDocs.uploaded(p.t.docTypes[news.uploaded.type], news.uploaded.version)}</p> : ''}
       {work ? <SubmissionCheck p={p} work={work} caseId={id} returned={returnedFor(view.state, history.items)} /> : ''}
+      {answer ? <RevisionAnswerPart p={p} answer={answer} /> : ''}
       <Decisions p={p} caseId={id} version={view.version} allowed={view.allowedEvents.filter((e) => !REVIEW_EVENTS.has(e))} attempt={attempt} elsewhere={view.allowedEvents.some((e) => REVIEW_EVENTS.has(e))} claimsToDecide={claims?.items.filter((c) => c.allowedEvents.length > 0) ?? []} />
       <ExpertsPart p={p} view={view} data={review} attempt={attempt} />
       <ObjectionsPart p={p} view={view} objections={review.objections} attempt={attempt} />
@@ -107,7 +114,8 @@ function PolicyCheck({ p, view }: { p: PageCtx; view: CaseView }) {
 function newsOf(query: Record<string, unknown>): FirmNews {
   const type = (documentTypes as readonly unknown[]).includes(query.uploaded) ? (query.uploaded as (typeof documentTypes)[number]) : null;
   const version = typeof query.v === 'string' && /^\d{1,6}$/.test(query.v) ? Number(query.v) : null;
-  return { saved: query.saved === '1', ...(type && version ? { uploaded: { type, version } } : {}) };
+  const claim = typeof query.claim === 'string' && /^[0-9a-f-]{36}$/i.test(query.claim) ? query.claim.toLowerCase() : null;
+  return { saved: query.saved === '1', ...(type && version ? { uploaded: { type, version } } : {}), ...(claim ? { claim } : {}) };
 }
 
 /** The subsidy and its derivation, for those who may read it (the same service as GET /cases/:id/subsidy). */

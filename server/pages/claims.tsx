@@ -235,6 +235,31 @@ export function ClaimsPart({ p, caseId, claims, mayReport, ownFirm, attempt }: {
   );
 }
 
+/**
+ * Where a claim just reported or decided stands, for the page after it: said from the claim as it
+ * is now (the query names only which one), so a reload or a shared link never says more than is so.
+ */
+export function ClaimNews({ p, claims, id }: { p: PageCtx; claims: CaseClaims | null; id: string | null }) {
+  const claim = id === null ? undefined : claims?.items.find((c) => c.id === id);
+  if (!claim) return '';
+  const c = p.t.claims;
+  const said =
+    claim.state === 'reported'
+      ? c.doneReported(claim.number)
+      : claim.state === 'paid'
+        ? c.donePaid(claim.number, yuan(claim.decision?.paidAmount), claim.decision?.reference ?? '')
+        : claim.state === 'denied'
+          ? c.doneDenied(claim.number)
+          : null;
+  return said ? (
+    <p role="status" class="done" safe>
+      {said}
+    </p>
+  ) : (
+    ''
+  );
+}
+
 type Show = (res: Parameters<Parameters<Router['post']>[1]>[1], caseId: string, attempt: ClaimAttempt, status: number) => Promise<void>;
 
 function failed(err: unknown, p: PageCtx): { errors: FieldError[]; status: number } {
@@ -262,13 +287,15 @@ export function claimForms(router: Router, app: AppContext, show: Show) {
     // an amount may be typed as amounts are shown, with thousands separators
     const parsed = reportClaimSchema.safeParse({ ...values, amount: plainAmount(values.amount) }, { reportInput: true });
     if (!parsed.success) return show(res, caseId, { form: 'report', values, errors: zodErrors(parsed.error, '') }, 400);
+    let claimId: string;
     try {
-      await reportClaim(serviceOf(p), caseId, parsed.data);
+      claimId = (await reportClaim(serviceOf(p), caseId, parsed.data)).id;
     } catch (err) {
       const { errors, status } = failed(err, p);
       return show(res, caseId, { form: 'report', values, errors }, status);
     }
-    res.redirect(303, `/cases/${caseId}#claims`);
+    // the case page says where the claim stands now (ClaimNews)
+    res.redirect(303, `/cases/${caseId}?claim=${claimId}#claims`);
   });
 
   router.post('/claims/:id/events', requireCsrf(), async (req, res) => {
@@ -294,7 +321,7 @@ export function claimForms(router: Router, app: AppContext, show: Show) {
       const { errors, status } = failed(err, p);
       return show(res, caseId, { form, values, errors }, status);
     }
-    res.redirect(303, `/cases/${caseId}#claims`);
+    res.redirect(303, `/cases/${caseId}?claim=${claimId}#claims`);
   });
 
   // as the API's upload (and the case's, pages/firm-docs.tsx): who may upload is settled before the

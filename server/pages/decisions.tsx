@@ -9,12 +9,14 @@ import { plainAmount } from './format';
 // The decision forms of a case page, generated from the events the service allows the person now
 // (`allowedEvents`) and from each event's payload definition (workflows/case/events.ts): a field for
 // each word the event carries, required where the event requires it.
-const FIELDS = ['reason', 'reasons', 'comment', 'amount', 'reference', 'conflictOfInterest'] as const;
+const FIELDS = ['reason', 'reasons', 'comment', 'response', 'amount', 'reference', 'conflictOfInterest'] as const;
 /** The fields a decision form may carry, to show again when the service refuses it. */
 export const FORM_FIELDS: readonly string[] = FIELDS;
 // a yes-or-no word of an event (DECLINE_ASSIGNMENT's conflict of interest) is a check box
 const CHECKS: readonly FieldName[] = ['conflictOfInterest'];
-const LINES: readonly FieldName[] = ['reason', 'reasons', 'comment'];
+const LINES: readonly FieldName[] = ['reason', 'reasons', 'comment', 'response'];
+// the forms that end or refuse something come after the step forward (resubmit before withdraw)
+const DANGER: ReadonlySet<CaseEventType> = new Set(['REJECT', 'WITHDRAW', 'DECLINE_ASSIGNMENT']);
 type FieldName = (typeof FIELDS)[number];
 
 const payloadOf = (type: CaseEventType): Record<string, { isOptional(): boolean }> => caseEvents[type].payload;
@@ -49,7 +51,7 @@ function DecisionForm({ p, caseId, version, type, attempt }: { p: PageCtx; caseI
   const c = p.t.casePage;
   const mine = attempt?.type === type ? attempt : null;
   const errors = mine?.errors ?? [];
-  const labels: Record<FieldName, string> = { reason: c.reason, reasons: c.reasons, comment: c.comment, amount: c.amount, reference: c.reference, conflictOfInterest: p.t.review.conflictOfInterest };
+  const labels: Record<FieldName, string> = { reason: c.reason, reasons: c.reasons, comment: c.comment, response: c.response, amount: c.amount, reference: c.reference, conflictOfInterest: p.t.review.conflictOfInterest };
   const fields = fieldsOf(type) as FieldName[];
   return (
     <form method="post" action={`/cases/${caseId}/events`} class="decision" aria-labelledby={`d-${type}`} novalidate>
@@ -74,12 +76,12 @@ function DecisionForm({ p, caseId, version, type, attempt }: { p: PageCtx; caseI
             errors={errors}
             value={mine?.values[name] ?? ''}
             required={!payloadOf(type)[name]?.isOptional()}
-            hint={name === 'reasons' ? p.t.actions.reasonsHint : undefined}
+            hint={name === 'reasons' ? p.t.actions.reasonsHint : name === 'response' ? c.responseHint : undefined}
             multiline={LINES.includes(name)}
           />
         ),
       )}
-      <button type="submit" class={type === 'REJECT' || type === 'WITHDRAW' || type === 'DECLINE_ASSIGNMENT' ? 'danger' : 'primary'} safe>{c.send(p.t.events[type])}</button>
+      <button type="submit" class={DANGER.has(type) ? 'danger' : 'primary'} safe>{c.send(p.t.events[type])}</button>
     </form>
   );
 }
@@ -106,7 +108,7 @@ export function Decisions({
   elsewhere?: boolean;
   claimsToDecide?: readonly { id: string; number: string }[];
 }) {
-  const forms = allowed.filter(formable);
+  const forms = [...allowed.filter((t) => formable(t) && !DANGER.has(t)), ...allowed.filter((t) => formable(t) && DANGER.has(t))];
   if (forms.length === 0 && elsewhere) return '';
   return (
     <section aria-labelledby="decisions">

@@ -2,6 +2,9 @@ import type { StateValue } from 'xstate';
 import { activePaths, inboxTasks } from '../../workflows/case/chart';
 import type { CaseView } from '../cases/present';
 import type { Locale, Messages } from './i18n';
+import type { CaseEventType } from '../../workflows/case/events';
+import { cityByCode } from '../domain/cities';
+import { date } from './format';
 
 type Task = (typeof inboxTasks)[number];
 // a task there only while something went wrong on the way (a late expert) is not the step's own next one
@@ -33,13 +36,30 @@ function taskNow(view: Pick<CaseView, 'state' | 'stateValue'>): Task | undefined
 }
 
 /**
+ * The reader's own task in the states the case is in, when they can act on it now: the insurer's
+ * check of the policy runs beside the review, and is the insurer's next step, not the reviewer's.
+ */
+function ownTask(view: Pick<CaseView, 'stateValue' | 'allowedEvents'>, roles: readonly string[]): Task | undefined {
+  if (view.allowedEvents.length === 0) return undefined;
+  const active = new Set(activePaths(view.stateValue as StateValue));
+  return stepTasks.filter((k) => roles.includes(k.role) && active.has(k.path.join('.'))).sort((a, b) => b.path.length - a.path.length)[0];
+}
+
+/**
  * The next step as the reader of the case page has it. An expert on the case is told their own
  * part, from what the machine lets them do now (the guards of ACCEPT_ASSIGNMENT and SCORE, in
  * `allowedEvents`) and from their assignment: once they have scored while the experts' step goes
  * on, they wait for the others, counted as the quorum counts them (the scored assignments).
- * Everyone else reads the task of the step the case is in.
+ * A reader with a task of their own in the states the case is in (`roles`) reads theirs; everyone
+ * else reads the task of the step the case is in.
  */
-export function nextStepOnCase(view: Pick<CaseView, 'state' | 'stateValue' | 'allowedEvents' | 'experts'>, quorum: number | null, locale: Locale, t: Messages): string | null {
+export function nextStepOnCase(
+  view: Pick<CaseView, 'state' | 'stateValue' | 'allowedEvents' | 'experts'>,
+  quorum: number | null,
+  locale: Locale,
+  t: Messages,
+  roles: readonly string[] = [],
+): string | null {
   const task = taskNow(view) ?? stepTasks.find((k) => k.primary === view.state);
   const own = view.experts.find((a) => a.mine);
   if (own) {
@@ -48,5 +68,44 @@ export function nextStepOnCase(view: Pick<CaseView, 'state' | 'stateValue' | 'al
     if (view.allowedEvents.includes('ACCEPT_ASSIGNMENT')) return e.accept;
     if (own.status === 'scored' && task?.role === 'expert') return e.waiting(view.experts.filter((a) => a.status === 'scored').length, quorum);
   }
-  return said(task, locale, t);
+  return said(ownTask(view, roles) ?? task, locale, t);
+}
+
+/**
+ * What a step just did and what comes next, for the page the person lands on after it: the case's
+ * new state's task — the reader's own when they have one, else who is to act, with the city of a
+ * municipal step — and the deadline of that task's clock (SPEC §3: to the end of its day, Beijing time).
+ */
+export function doneMessage(
+  view: Pick<CaseView, 'state' | 'stateValue' | 'allowedEvents' | 'experts' | 'city' | 'clocks'>,
+  type: CaseEventType,
+  quorum: number | null,
+  locale: Locale,
+  t: Messages,
+  roles: readonly string[] = [],
+): string {
+  const d = t.casePage;
+  // a resolved objection is said by where it left the case: rejected, back in its notice, or approved
+  const what = (type === 'RESOLVE_OBJECTION' ? d.objectionResolved[view.state] : undefined) ?? d.doneWhat[type] ?? d.doneGeneric(t.events[type]);
+  // an expert's own part (accept, then score, then wait for the others) is told as the header tells it
+  if (view.experts.some((a) => a.mine)) {
+    const next = nextStepOnCase(view, quorum, locale, t, roles);
+    // an expert sees whose a clock is on their own clock only (present.ts): that one is theirs
+    return d.doneSaid(what, next === null ? null : d.doneNext(next), view.allowedEvents.length > 0 ? dueOf(view, 'expertReview', locale, true) : null);
+  }
+  const mine = ownTask(view, roles);
+  const task = mine ?? taskNow(view) ?? stepTasks.find((k) => k.primary === view.state);
+  if (!task) return d.doneSaid(what, null, null);
+  const city = cityByCode(view.city);
+  const next = mine ? d.doneYours(task.label[locale]) : d.waitingFor(task.role, task.label[locale], city ? (locale === 'zh' ? city.name : city.nameEn) : null);
+  return d.doneSaid(what, next, task.urgentBy ? dueOf(view, task.urgentBy, locale) : null);
+}
+
+/** The day a running clock of the kind runs out (the earliest, when there is one per expert). */
+function dueOf(view: Pick<CaseView, 'clocks'>, kind: string, locale: Locale, ownOnly = false): string | null {
+  const due = view.clocks
+    .filter((c) => c.kind === kind && c.status === 'running' && (!ownOnly || c.assigneeId !== null))
+    .map((c) => c.dueOn)
+    .sort()[0];
+  return due ? date(due, locale) : null;
 }

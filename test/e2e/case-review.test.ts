@@ -25,7 +25,7 @@ describe('reviewing a case, in a browser', { timeout: 120_000 }, () => {
     await expectAccessible(page);
     await page.getByLabel('退回理由').fill('检测报告缺少签章\n请补充用户单位确认函');
     await page.getByRole('form', { name: '退回补正' }).getByRole('button').click();
-    await expect.poll(() => page.getByRole('status').textContent()).toContain('退回补正');
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('已退回企业补正，等待企业补正后重新提交');
     await expect.poll(() => page.getByText('请补充用户单位确认函').count()).toBe(1);
     expect((await t.api.get<{ state: string }>(`/cases/${id}`, w.tokens.municipal)).body.state).toBe('revision');
     expect(consoleErrors).toEqual([]);

@@ -115,7 +115,7 @@ describe('a firm, from registration to a submitted application, in a browser', {
 
     // submitted, the case is with the municipal reviewer
     await page.getByRole('button', { name: '确认：提交申请' }).click();
-    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('提交申请');
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('申请已提交，等待');
     await expect.poll(() => page.locator('main .badge').first().textContent()).toBe('市级初审');
     expect(await page.getByRole('heading', { name: '提交前检查' }).count()).toBe(0);
     const number = (await page.getByRole('heading', { level: 1 }).textContent()) ?? '';

@@ -68,7 +68,7 @@ describe('one case from draft to paid, in a browser', { timeout: 600_000 }, () =
     await expect.poll(() => verify.count()).toBe(1);
     await expectAccessible(insurer, 'journey-insurer-verify');
     await verify.click();
-    await expect.poll(() => insurer.getByRole('status').first().textContent()).toContain('保单核验通过');
+    await expect.poll(() => insurer.getByRole('status').first().textContent()).toContain('保单已核验通过');
     expect(await insurer.getByRole('button', { name: '确认：保单核验通过' }).count()).toBe(0);
 
     // 4. the provincial reviewer approves and assigns the panel; each expert accepts and scores

@@ -113,7 +113,7 @@ describe('the expert review, the notice and its objection, in a browser', { time
     await provincial.getByLabel('处理理由').fill('经核实，省外供货为同类其他规格产品，本申请材料属首批次应用。');
     await expectAccessible(provincial, 'review-objection-resolve');
     await provincial.getByRole('form', { name: '处理 李明 的异议' }).getByRole('button', { name: '异议不成立' }).click();
-    await expect.poll(() => provincial.getByRole('status').textContent()).toContain('处理异议');
+    await expect.poll(() => provincial.getByRole('status').textContent()).toContain('异议已处理');
     await expect.poll(() => provincial.getByText('异议不成立').first().count()).toBe(1);
     expect((await t.api.get<{ state: string }>(`/cases/${caseId}`, w.tokens.provincial)).body.state).toBe('notice');
 

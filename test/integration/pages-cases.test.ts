@@ -610,7 +610,7 @@ describe('claims on the case page', () => {
     expect(refused.text).toContain('aria-invalid="true"');
     const paid = await insurer.post(`/claims/${filed.body.id}/events`, { _csrf: csrf, caseId: other, type: 'PAY', amount: '100000.00', reference: 'PICC-PAY-2' });
     expect(paid.status).toBe(303);
-    expect(paid.headers.get('location')).toBe(`/cases/${id}#claims`);
+    expect(paid.headers.get('location')).toBe(`/cases/${id}?claim=${filed.body.id}#claims`);
   });
 
   it('asks the insurer to confirm a payment above the amount claimed, a second step with the excess shown, and pays it once ticked', async () => {

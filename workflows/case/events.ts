@@ -38,7 +38,15 @@ export const caseEvents = {
   // the policy's end date travels with a submission: the renewal reminder of an approved case counts to it
   SUBMIT: event({ payload: {}, submission: true, facts: { policyEndsOn: z.iso.date().nullable().optional() } }),
   RESUBMIT: event({
-    payload: {},
+    // the firm's answer to the reasons of the return, for the reviewer who gave them
+    payload: {
+      response: z
+        .string()
+        .trim()
+        .max(2000, 'at most 2000 characters')
+        .optional()
+        .meta({ description: "The firm's reply to the reasons the case was returned with (how it was corrected, or why it was not); shown to the reviewer beside them.", example: '保险费率4.5%系按保险公司核定费率确定，已补充上传费率说明。' }),
+    },
     submission: true,
     // the policy or its documents differ from what the insurer verified
     facts: { policyChanged: z.boolean().optional(), policyEndsOn: z.iso.date().nullable().optional() },

@@ -2,6 +2,7 @@
 // Domain words that the workflow chart declares (task and clock names) come from the chart.
 import type { CaseEventType } from '../../../workflows/case/types';
 import type { DocumentType } from '../../../db/schema';
+import type { Role } from '../../../db/schema/accounts';
 import { adminZh } from './admin-zh';
 
 export const zh = {
@@ -214,6 +215,9 @@ export const zh = {
     file: '选择文件',
     upload: '上传',
     decidedNoUpload: '保险公司已对此理赔作出决定，不能再上传材料。',
+    doneReported: (number: string) => `理赔 ${number} 已报告，等待保险公司作出赔付或拒赔决定。请在下方上传损失清单、现场照片等理赔材料。`,
+    donePaid: (number: string, amount: string, reference: string) => `理赔 ${number} 已赔付 ${amount} 元（支付流水号 ${reference}），此理赔已办结。`,
+    doneDenied: (number: string) => `理赔 ${number} 已拒赔，此理赔已办结；拒赔理由记录在下方，企业可以查看。`,
   },
   notices: {
     title: '公示',
@@ -329,6 +333,43 @@ export const zh = {
     reason: '理由',
     reasons: '退回理由',
     comment: '意见（选填）',
+    response: '对退回理由的答复（选填）',
+    responseHint: '说明已如何补正，或未按某条理由修改的原因。审核人员将在申请页面看到此答复。最多 2000 字。',
+    answerTitle: '退回理由与企业答复',
+    answerReturned: (at: string) => `审核人员于 ${at} 退回的理由：`,
+    answerReply: (at: string) => `企业于 ${at} 重新提交时的答复：`,
+    noReply: '企业重新提交时未作答复。',
+    replied: (text: string) => `企业答复：${text}`,
+    yes: '是',
+    no: '否',
+    changed: (what: string) => `修改了 ${what}`,
+    // the fields of an application as the history names them (pages/history-details.ts)
+    fieldNames: {
+      roundId: '申报批次',
+      catalogueEntryId: '目录条目',
+      renewalOf: '续保的上一年度申请',
+      'material.name': '材料名称',
+      'material.specification': '规格型号',
+      'material.batchNo': '批号',
+      'userUnit.name': '用户单位名称',
+      'userUnit.uscc': '用户单位统一社会信用代码',
+      'userUnit.notAffiliate': '非关联企业声明',
+      'userUnit.notTrader': '非贸易商声明',
+      'contract.number': '合同编号',
+      'contract.signedOn': '签订日期',
+      'contract.amount': '合同金额（元）',
+      'contract.quantity': '销售数量',
+      'contract.unit': '计量单位',
+      'contract.deliveredOn': '交付日期',
+      'policy.insurerId': '承保保险公司',
+      'policy.number': '保单号',
+      'policy.liabilityLimit': '保险金额（元）',
+      'policy.premium': '保费（元）',
+      'policy.startsOn': '保险起期',
+      'policy.endsOn': '保险止期',
+      'policy.premiumInvoiceNo': '保费发票号码',
+      'policy.paidOn': '保费支付日期',
+    } as Record<string, string>,
     amount: '金额（元）',
     reference: '银行流水号',
     subsidyTitle: '保费补偿',
@@ -350,6 +391,38 @@ export const zh = {
     paymentFailed: (failure: string) => `本次拨付失败：${failure}。财务人员将把本申请纳入新的拨付批次重新拨付。`,
     send: (label: string) => `确认：${label}`,
     done: '已办理。',
+    /** what a step did, for the message after it (pages/next-step.ts doneMessage) */
+    doneWhat: {
+      SUBMIT: '申请已提交',
+      RESUBMIT: '申请已重新提交',
+      WITHDRAW: '申请已撤回',
+      APPROVE: '已审核通过',
+      RETURN: '已退回企业补正',
+      REJECT: '已作出不予通过的决定',
+      VERIFY_POLICY: '保单已核验通过',
+      POLICY_MISMATCH: '已登记保单信息不符',
+      ASSIGN_EXPERTS: '已指派评审专家',
+      ACCEPT_ASSIGNMENT: '您已接受评审任务',
+      DECLINE_ASSIGNMENT: '您已谢绝评审任务',
+      SCORE: '您的评分已提交',
+      RESOLVE_OBJECTION: '异议已处理',
+      START_RECOVERY: '已启动追回',
+      RECOVERED: '追回款项已登记',
+    } as Partial<Record<CaseEventType, string>>,
+    doneGeneric: (what: string) => `已办理：${what}`,
+    objectionResolved: {
+      rejected: '异议已处理：异议成立，申请不予通过',
+      notice: '异议已处理：异议不成立，公示继续',
+      objection: '异议已处理；本申请尚有其他异议待处理',
+    } as Record<string, string>,
+    // 等待杭州市级初审 · 等待企业补正后重新提交 · 等待保险公司核验保单
+    waitingFor: (role: Role, label: string, city: string | null) => {
+      const who: Record<Role, string> = { municipal: city ? city.replace(/市$/, '') : '', provincial: '', expert: '', firm: '企业', insurer: '保险公司', finance: '财务人员', admin: '管理员' };
+      return `等待${who[role]}${label}`;
+    },
+    doneYours: (label: string) => `接下来请您${label}`,
+    doneNext: (next: string) => `下一步：${next}`,
+    doneSaid: (what: string, next: string | null, due: string | null) => `${what}${next ? `，${next}` : ''}${due ? `，截止 北京时间 ${due} 24时` : ''}。`,
   },
   events: {
     SUBMIT: '提交申请',
@@ -762,6 +835,9 @@ export const zh = {
     amountHint: '以元为单位，最多两位小数，如 1,500,000.00',
     save: '保存草稿',
     saved: '申请已保存。',
+    introRevision: '请按退回理由修改申请信息并保存修改。修改要在重新提交后才送交审核人员：全部补正完成后，请回到申请页面重新提交。',
+    saveRevision: '保存修改（待重新提交）',
+    savedRevision: '修改已保存，尚未送交审核人员。补正完成后请在下方重新提交。',
     notEditable: '此申请当前不能修改。',
     stale: '此申请刚被更新过，请查看最新内容后重新修改。',
   },
