@@ -361,6 +361,20 @@ describe('case page', () => {
     expect(after.text).toContain('<span class="badge state-revision">待补正</span>');
   });
 
+  it('asks for the reasons under the reasons box when a return has none, in both languages', async () => {
+    const id = await w.caseIn('municipal');
+    const b = await signedIn(w.people.municipal.email);
+    const page = await b.get(`/cases/${id}`);
+    const res = await b.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf(page.text), type: 'RETURN', reasons: ' \n ', version: '1' });
+    expect(res.status).toBe(400);
+    expect(res.text).toMatch(/id="d-RETURN-reasons-error"><span>请填写退回理由，每行一条。<\/span>/);
+    expect(res.text).not.toContain('至少选择一项');
+    b.cookies.set('fb_lang', 'en');
+    const english = await b.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf(page.text), type: 'RETURN', reasons: '', version: '1' });
+    expect(english.text).toMatch(/id="d-RETURN-reasons-error"><span>Write the reasons for returning, one per line.<\/span>/);
+    expect(await stateOf(id)).toBe('municipal');
+  });
+
   it('refuses a decision without the form token, 403, and changes nothing', async () => {
     const id = await w.caseIn('municipal');
     const b = await signedIn(w.people.municipal.email);

@@ -73,6 +73,22 @@ describe('the expert assignment form', () => {
     expect((await t.api.get<{ experts: unknown[] }>(`/cases/${id}`, w.tokens.provincial)).body.experts).toEqual([]);
   });
 
+  it('asks beside the list for as many experts as the round needs, counting those chosen, in both languages', async () => {
+    const id = await w.caseIn('expert');
+    const two = await w.makeExperts(2);
+    const b = await signedIn(w.people.provincial.email);
+    const page = await b.get(`/cases/${id}`);
+    const form = { _csrf: PageClient.csrfOf(page.text), type: 'ASSIGN_EXPERTS', expertIds: two.map((e) => e.user.id) };
+    const res = await b.post(`/cases/${id}/events`, form);
+    expect(res.status).toBe(422);
+    expect(res.text).toMatch(/id="a-expertIds-error"[^>]*>\s*<span>请至少选择 3 位专家（已选 2 位）<\/span>/);
+    expect(res.text).not.toContain('无利益冲突的专家人数不足');
+    b.cookies.set('fb_lang', 'en');
+    const english = await b.post(`/cases/${id}/events`, form);
+    expect(english.text).toMatch(/id="a-expertIds-error"[^>]*>\s*<span>choose at least 3 experts \(2 chosen\)<\/span>/);
+    expect((await t.api.get<{ experts: unknown[] }>(`/cases/${id}`, w.tokens.provincial)).body.experts).toEqual([]);
+  });
+
   it('refuses a form without its token', async () => {
     const id = await w.caseIn('expert');
     const panel = await w.makeExperts(3);
@@ -431,6 +447,12 @@ describe('the notice publishing pages', () => {
     const none = await b.post('/review/notices', { _csrf: PageClient.csrfOf(again.text) });
     expect(none.status).toBe(400);
     expect(none.text).toContain('id="n-caseIds-error"');
+    // said as what the check boxes want, in both languages
+    expect(none.text).toMatch(/id="n-caseIds-error"[^>]*>\s*<span>请至少勾选一个申请。<\/span>/);
+    expect(none.text).not.toContain('至少选择一项');
+    b.cookies.set('fb_lang', 'en');
+    const english = await b.post('/review/notices', { _csrf: PageClient.csrfOf(again.text) });
+    expect(english.text).toMatch(/id="n-caseIds-error"[^>]*>\s*<span>Tick at least one application.<\/span>/);
   });
 
   it('refuse every other role, and a form without its token', async () => {
