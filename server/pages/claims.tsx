@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response, Router } from 'ex
 import type { AppContext, ServiceContext } from '../context';
 import { AppError, type FieldError } from '../errors';
 import { getClaim, listCaseClaims } from '../claims/get';
-import { reportClaim } from '../claims/report';
+import { occurrenceProblemsBeside, reportClaim } from '../claims/report';
 import { sendClaimEvent } from '../claims/send-event';
 import { claimEventSchema, reportClaimSchema } from '../claims/body';
 import { assertMayUploadToClaim, documentsOfClaims, uploadClaimDocument, type ClaimDocumentView } from '../claims/documents';
@@ -261,7 +261,11 @@ export function claimForms(router: Router, app: AppContext, show: Show) {
     const values = { occurredOn: field(req, 'occurredOn'), kind: field(req, 'kind'), amount: field(req, 'amount'), description: field(req, 'description') };
     // an amount may be typed as amounts are shown, with thousands separators
     const parsed = reportClaimSchema.safeParse({ ...values, amount: plainAmount(values.amount) }, { reportInput: true });
-    if (!parsed.success) return show(res, caseId, { form: 'report', values, errors: zodErrors(parsed.error, '') }, 400);
+    if (!parsed.success) {
+      // a day of loss outside the policy period is said with the other fields' problems, all at once
+      const named = zodErrors(parsed.error, '');
+      return show(res, caseId, { form: 'report', values, errors: [...named, ...(await occurrenceProblemsBeside(serviceOf(p), caseId, values, named))] }, 400);
+    }
     try {
       await reportClaim(serviceOf(p), caseId, parsed.data);
     } catch (err) {

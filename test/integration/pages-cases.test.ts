@@ -561,6 +561,16 @@ describe('claims on the case page', () => {
     const wrong = await firm.post(`/cases/${id}/claims`, { _csrf: csrf, occurredOn: '2026-06-01', kind: 'quality', amount: '12,000.001', description: '批次产品表面缺陷，用户退货' });
     expect(wrong.status).toBe(400);
     expect(wrong.text).toMatch(/id="cr-amount-error"/);
+    // a day before the policy is said with the amount and the description, not on the next try
+    const all = { _csrf: csrf, occurredOn: '2000-01-01', kind: 'quality', amount: '0', description: '坏' };
+    const early = await firm.post(`/cases/${id}/claims`, all);
+    expect(early.status).toBe(400);
+    expect(early.text).toMatch(/id="cr-amount-error"/);
+    expect(early.text).toMatch(/id="cr-description-error"/);
+    expect(early.text).toMatch(/id="cr-occurredOn-error"[^>]*><span>[^<]*出险日期早于保险期间<\/span>/);
+    firm.cookies.set('fb_lang', 'en');
+    expect((await firm.post(`/cases/${id}/claims`, all)).text).toMatch(/id="cr-occurredOn-error"[^>]*><span>[^<]*the loss happened before it<\/span>/);
+    firm.cookies.set('fb_lang', 'zh');
     // a comma that groups no thousands (a decimal comma) is refused, not read as another amount
     const decimalComma = await firm.post(`/cases/${id}/claims`, { _csrf: csrf, occurredOn: '2026-06-01', kind: 'quality', amount: '1234,56', description: '批次产品表面缺陷，用户退货' });
     expect(decimalComma.status).toBe(400);

@@ -113,6 +113,23 @@ describe('the registration pages', () => {
     expect(en.text).toMatch(/id="f-enterprise-contactPhone-error"[^>]*><span>required<\/span>/);
   });
 
+  it('names the USCC check character and the weak password together with the empty fields, in one answer', async () => {
+    const b = new PageClient(t.url);
+    const csrf = await tokenOf(b, '/register');
+    const good = randomUscc('330300');
+    const wrong = good.slice(0, 17) + (good.endsWith('0') ? '1' : '0');
+    const form = registration(`${randomUUID()}@firm.test`, { 'enterprise.name': '', 'enterprise.contactPhone': '', 'enterprise.uscc': wrong, 'user.password': 'short' });
+    const zh = await b.post('/register', { _csrf: csrf, ...form });
+    expect(zh.status).toBe(400);
+    expect(zh.text).toMatch(/id="f-enterprise-name-error"[^>]*><span>请填写企业名称<\/span>/);
+    expect(zh.text).toMatch(/id="f-enterprise-uscc-error"[^>]*><span>[^<]*校验/);
+    expect(zh.text).toMatch(/id="f-user-password-error"[^>]*><li>密码至少 10 位（当前 5 位）<\/li>/);
+    b.cookies.set('fb_lang', 'en');
+    const en = await b.post('/register', { _csrf: csrf, ...form });
+    expect(en.text).toMatch(/id="f-enterprise-uscc-error"[^>]*><span>[^<]*check/);
+    expect(en.text).toMatch(/id="f-user-password-error"[^>]*><li>use at least 10 characters/);
+  });
+
   it('refuses two passwords that differ beside the confirmation, in Chinese and in English, and registers nothing', async () => {
     const email = `${randomUUID()}@firm.test`;
     const b = new PageClient(t.url);
