@@ -154,9 +154,11 @@ function ClaimFile({ p, claim, docs, ownFirm, attempt }: { p: PageCtx; claim: Cl
         p={p}
         rows={docs}
         empty={c.noDocuments}
-        caption={c.documentsOf(claim.number)}
+        // named by the heading above it, not by a second copy of its words
+        labelledBy={heading}
         columns={[
-          { header: c.docVersion, num: true, text: (d) => d.version },
+          // a claim's uploads are numbered in order: each is a document of its own, not a version of one
+          { header: c.docNumber, num: true, text: (d) => d.version },
           // the API's download, which the page's session opens as it opens the case's documents
           { header: c.docName, cell: (d) => <a href={d.href} safe>{d.fileName}</a> },
           { header: c.docSize, num: true, text: (d) => fileSize(d.sizeBytes) },

@@ -169,7 +169,7 @@ function NoticeStaffPage({ p, notice, objections, workingDays, published }: { p:
         <DataTable
           p={p}
           rows={objections}
-          empty={r.noObjections}
+          empty={r.noticeNoObjections}
           columns={[
             { header: n.caseNumber, cell: (o) => <a href={`/cases/${o.caseId}#objections`} safe>{caseOf.get(o.caseId)?.caseNumber ?? o.caseId}</a> },
             { header: r.objector, text: (o) => (o.contact ? `${o.name}（${o.contact}）` : o.name) },

@@ -112,6 +112,9 @@ describe("the experts' own deadlines", () => {
     };
     const provincial = await clocksOf(w.people.provincial.email);
     for (const e of panel) expect(provincial).toContain(`<strong>专家评审（${e.user.name}）</strong>`);
+    // in the order they were assigned, whatever their ids
+    const places = panel.map((e) => provincial.indexOf(`<strong>专家评审（${e.user.name}）</strong>`));
+    expect(places).toEqual([...places].sort((a, b) => a - b));
     const own = await clocksOf(first.user.email);
     expect(own).toContain('<strong>专家评审（本人）</strong>');
     expect(own).not.toContain(second.user.name);
@@ -472,6 +475,17 @@ describe('the notice publishing pages', () => {
     await b.get('/review/notices');
     expect((await b.post('/review/notices', { caseIds: id })).status).toBe(403);
     expect(await stateOf(id)).toBe('awaitingNotice');
+  });
+
+  it('say of a notice without objections that the notice, not an application, received none, in both languages', async () => {
+    const caseId = await w.caseIn('awaitingNotice');
+    const published = await t.api.post<{ id: string }>('/notices', { caseIds: [caseId] }, w.tokens.provincial);
+    const b = await signedIn(w.people.provincial.email);
+    const zh = await b.get(`/review/notices/${published.body.id}`);
+    expect(zh.text).toContain('本次公示没有收到异议。');
+    expect(zh.text).not.toContain('此申请没有收到异议');
+    b.cookies.set('fb_lang', 'en');
+    expect((await b.get(`/review/notices/${published.body.id}`)).text).toContain('No objection has been filed against this notice.');
   });
 
   it('show a notice with its objections and their personal data to the provincial reviewer only', async () => {
