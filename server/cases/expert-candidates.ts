@@ -1,7 +1,7 @@
 import { and, arrayContains, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../db/client';
 import { clocks, enterprises, rounds, users } from '../../db/schema';
-import { contextOf, declaredConflict } from '../../workflows/case/expert-guards';
+import { contextOf, declaredConflict, OPEN } from '../../workflows/case/expert-guards';
 import type { FactsOf, PayloadOf } from '../../workflows/case/events';
 import type { CaseRow } from '../engine/scope';
 import { unprocessable, type FieldError } from '../errors';
@@ -35,6 +35,18 @@ export async function expertCandidates(tx: Tx, row: CaseRow, payload: PayloadOf<
   const [round] = await tx.select({ rubric: rounds.rubric, quorum: rounds.expertQuorum }).from(rounds).where(eq(rounds.id, row.roundId));
   if (!round) throw new Error(`case ${row.id} points at a missing round`);
   if (!round.rubric) throw unprocessable('the round has no scoring rubric', [{ path: 'expertIds', message: 'an administrator must set the round rubric first', messageZh: '请管理员先设置本批次的评分标准' }]);
+  // a panel too small for the round is said beside the list, with the count, before the machine's
+  // guard (enoughExperts) would refuse it in one sentence for every reason at once
+  if (payload.replaces === undefined) {
+    const sitting = (context.experts ?? []).filter((a) => OPEN.includes(a.status) || a.status === 'scored');
+    const need = round.quorum - sitting.length;
+    const chosen = new Set(ids.filter((id) => !sitting.some((a) => a.expertId === id))).size;
+    if (chosen < need) {
+      throw unprocessable('too few experts for the round', [
+        { path: 'expertIds', code: 'quorum', message: `choose at least ${need} experts (${chosen} chosen)`, messageZh: `请至少选择 ${need} 位专家（已选 ${chosen} 位）` },
+      ]);
+    }
+  }
   // four eyes (SPEC §2): whoever decided this case, or assigns its experts, cannot also score it
   const reviewers = new Set([...(context.decisions ?? []).map((d) => d.actorId), ...(payload.meta.actorId ? [payload.meta.actorId] : [])]);
   const overdue = await tx

@@ -9,6 +9,7 @@ import { caseMachines } from '../../workflows/case/registry';
 import type { CaseMachine } from '../../workflows/case/machine';
 import type { DbOrTx } from '../../db/client';
 import { caseView } from './present';
+import { contextOf } from '../../workflows/case/expert-guards';
 import type { CaseRow } from '../engine/scope';
 
 /** Loads a case the caller may see, or answers 404 — never 403, so ids cannot be probed. */
@@ -33,7 +34,11 @@ export async function presentCase(ctx: ServiceContext, row: CaseRow, facts: Visi
     .select()
     .from(clocks)
     .where(and(eq(clocks.ownerId, row.id), inArray(clocks.status, ['running', 'paused', 'expired'])))
-    .orderBy(asc(clocks.startedAt));
+    .orderBy(asc(clocks.startedAt), asc(clocks.id));
+  // the experts' own deadlines, started together, in the order the experts were assigned (a stable sort)
+  const experts = (contextOf(row.snapshot).experts ?? []).map((a) => a.expertId);
+  const place = (assigneeId: string | null) => (assigneeId === null ? -1 : experts.indexOf(assigneeId));
+  clockRows.sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime() || place(a.assigneeId) - place(b.assigneeId));
   return caseView(row, round, eventsAllowed(ctx, row, facts), clockRows, ctx.user);
 }
 

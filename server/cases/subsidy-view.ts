@@ -4,7 +4,7 @@ import { disbursementBatches, payments, recoveries, subsidyAdjustments } from '.
 import { canSeeBatch } from '../../workflows/batch/permissions';
 import type { ServiceContext } from '../context';
 import { forbidden, notFound } from '../errors';
-import { formatYuan } from '../domain/money';
+import { formatYuan, groupThousands } from '../domain/money';
 import { subsidyDerivationSchema } from '../domain/subsidy-schema';
 import type { SubsidyDerivationJson } from '../domain/subsidy';
 import { dateOut, idOut, instantOut, yuanOut } from '../domain/formats';
@@ -75,8 +75,10 @@ const pct = (bp: number) => `${(bp / 100).toFixed(2).replace(/\.?0+$/, '')}%`;
 
 function stepsOf(d: SubsidyDerivationJson, adjustments: SubsidyView['adjustments'], amount: string): SubsidyView['steps'] {
   const p = d.params;
-  const limitCaps = [p.limitMultiple === null ? null : `${p.limitMultiple} 倍合同金额`, p.absoluteLimit === null ? null : `${p.absoluteLimit} 元`].filter(Boolean).join('、');
-  const limitCapsEn = [p.limitMultiple === null ? null : `${p.limitMultiple} × the contract amount`, p.absoluteLimit === null ? null : `${p.absoluteLimit} yuan`].filter(Boolean).join(' and ');
+  // amounts in the words as everywhere else they are shown: grouped by thousands
+  const g = (amount: string | null | undefined) => groupThousands(amount ?? '');
+  const limitCaps = [p.limitMultiple === null ? null : `${p.limitMultiple} 倍合同金额`, p.absoluteLimit === null ? null : `${g(p.absoluteLimit)} 元`].filter(Boolean).join('、');
+  const limitCapsEn = [p.limitMultiple === null ? null : `${p.limitMultiple} × the contract amount`, p.absoluteLimit === null ? null : `${g(p.absoluteLimit)} yuan`].filter(Boolean).join(' and ');
   const flags = new Set(d.flags);
   const steps: SubsidyView['steps'] = [
     { key: 'contract', zh: '合同金额 C', en: 'contract amount C', amount: d.inputs.contract },
@@ -84,7 +86,7 @@ function stepsOf(d: SubsidyDerivationJson, adjustments: SubsidyView['adjustments
     { key: 'premium', zh: '实缴保费 P', en: 'premium paid P', amount: d.inputs.premium },
     {
       key: 'subsidisedLimit',
-      zh: `补偿责任限额 L′ = 责任限额与${limitCaps || '（无上限）'}中的较小者${flags.has('limit_capped_by_multiple') ? '（按合同金额倍数封顶）' : ''}${flags.has('limit_capped_by_absolute') ? '（按绝对上限封顶）' : ''}`,
+      zh: `补偿责任限额 L′ = 责任限额与 ${limitCaps || '（无上限）'} 中的较小者${flags.has('limit_capped_by_multiple') ? '（按合同金额倍数封顶）' : ''}${flags.has('limit_capped_by_absolute') ? '（按绝对上限封顶）' : ''}`,
       en: `subsidised limit L′ = the smaller of L and ${limitCapsEn || '(no cap)'}${flags.has('limit_capped_by_multiple') ? ' (capped by the contract multiple)' : ''}${flags.has('limit_capped_by_absolute') ? ' (capped by the absolute limit)' : ''}`,
       amount: d.subsidisedLimit,
     },
@@ -105,8 +107,8 @@ function stepsOf(d: SubsidyDerivationJson, adjustments: SubsidyView['adjustments
   for (const a of adjustments) {
     steps.push(
       a.kind === 'perFirmCap'
-        ? { key: 'perFirmCap', zh: `单户企业补偿上限 ${a.basis.cap ?? ''} 元（本批次已获 ${a.basis.grantedBefore ?? ''} 元），核减后`, en: `per-firm cap of ${a.basis.cap ?? ''} yuan (${a.basis.grantedBefore ?? ''} yuan granted before in the round), after the cap`, amount: a.after }
-        : { key: 'proRata', zh: `按比例核减（预算 ${a.basis.budget ?? ''} 元，核准总额 ${a.basis.total ?? ''} 元），核减后`, en: `pro-rata reduction (budget ${a.basis.budget ?? ''} yuan, approved total ${a.basis.total ?? ''} yuan), after the reduction`, amount: a.after },
+        ? { key: 'perFirmCap', zh: `单户企业补偿上限 ${g(a.basis.cap)} 元（本批次已获 ${g(a.basis.grantedBefore)} 元），核减后`, en: `per-firm cap of ${g(a.basis.cap)} yuan (${g(a.basis.grantedBefore)} yuan granted before in the round), after the cap`, amount: a.after }
+        : { key: 'proRata', zh: `按比例核减（预算 ${g(a.basis.budget)} 元，核准总额 ${g(a.basis.total)} 元），核减后`, en: `pro-rata reduction (budget ${g(a.basis.budget)} yuan, approved total ${g(a.basis.total)} yuan), after the reduction`, amount: a.after },
     );
   }
   steps.push({ key: 'current', zh: '当前补偿金额', en: 'current subsidy', amount });

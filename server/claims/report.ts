@@ -4,7 +4,7 @@ import { claims } from '../../db/schema';
 import type { PolicyBody } from '../../db/schema/cases';
 import { CLAIM_MACHINE_VERSION, type ClaimMachine } from '../../workflows/claim/machine';
 import type { ServiceContext } from '../context';
-import { conflict, forbidden, unprocessable, type FieldError } from '../errors';
+import { AppError, conflict, forbidden, unprocessable, type FieldError } from '../errors';
 import { formatYuan } from '../domain/money';
 import { shanghaiDate } from '../calendar/workdays';
 import { applyEvent, initialState } from '../engine/transition';
@@ -13,7 +13,7 @@ import type { CaseRow } from '../engine/scope';
 import { caseIsApproved } from './case-approved';
 import { allowedClaimEvents, claimWorkflow } from './workflow';
 import { claimView, type ClaimView } from './present';
-import type { ReportClaim } from './body';
+import { reportClaimSchema, type ReportClaim } from './body';
 import { dayWords } from '../domain/date-words';
 
 /**
@@ -72,6 +72,27 @@ export async function reportClaim(ctx: ServiceContext, caseId: string, input: Re
     const reported = await applyEvent(tx, ctx.app, def, { id, user: ctx.user, requestId: ctx.requestId, event });
     return claimView(reported.row, reported.facts, allowedClaimEvents(reported.snapshot, ctx.user, reported.facts));
   });
+}
+
+/**
+ * What the policy period refuses in a claim report its schema refused, where the day of the loss
+ * did parse: said with the amount's and the description's problems, not after they are put right.
+ * Only for the firm that may report under an approved application; anyone else hears no more.
+ */
+export async function occurrenceProblemsBeside(ctx: ServiceContext, caseId: string, body: unknown, named: readonly FieldError[]): Promise<FieldError[]> {
+  if (named.some((e) => e.path === 'occurredOn')) return [];
+  const day = reportClaimSchema.shape.occurredOn.safeParse(typeof body === 'object' && body !== null ? (body as Record<string, unknown>).occurredOn : undefined);
+  if (!day.success) return [];
+  let row: CaseRow;
+  try {
+    row = (await loadVisibleCase(ctx, caseId)).row;
+    checkReporter(ctx, row);
+  } catch (err) {
+    if (err instanceof AppError && (err.kind === 'not_found' || err.kind === 'forbidden')) return [];
+    throw err;
+  }
+  if (!caseIsApproved(row)) return [];
+  return occurrenceProblems(day.data, row.policy, shanghaiDate(ctx.app.clock.now()));
 }
 
 /** The loss must have happened while the policy was in force, and not after today (Beijing date). */

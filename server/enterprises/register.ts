@@ -1,6 +1,6 @@
 import { enterpriseRegistrations } from '../../db/schema';
 import type { AppContext } from '../context';
-import { unprocessable } from '../errors';
+import { unprocessable, type FieldError } from '../errors';
 import { hashPassword } from '../auth/password';
 import { newEmailedLink, publicUrl } from '../auth/emailed-link';
 import { enqueueEmail } from '../mail/enqueue';
@@ -8,6 +8,30 @@ import { affiliationProblems, usccProblems } from './rules';
 import { passwordProblems } from './password-policy';
 import { accountOf, conflictOn, firmRegistered, USCC_TAKEN } from './taken';
 import type { Registration } from './schema';
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const textAt = (v: Record<string, unknown>, key: string): string | undefined => (typeof v[key] === 'string' ? v[key].trim() : undefined);
+
+/**
+ * What the rules (USCC check character, affiliations, password policy) refuse in a registration
+ * its schema refused, on the fields that did parse and at the paths the schema left unnamed: said
+ * in the same 400 as the missing fields, not after they are filled in.
+ */
+export function registrationProblemsBeside(body: unknown, named: readonly FieldError[]): FieldError[] {
+  if (!isRecord(body)) return [];
+  const firm = isRecord(body.enterprise) ? body.enterprise : {};
+  const user = isRecord(body.user) ? body.user : {};
+  const taken = (path: string) => named.some((e) => e.path === path || e.path.startsWith(`${path}.`));
+  const uscc = textAt(firm, 'uscc');
+  const affiliations = Array.isArray(firm.affiliations) && firm.affiliations.every((a) => typeof a === 'string') ? firm.affiliations.map((a) => a.trim()) : undefined;
+  const password = typeof user.password === 'string' ? user.password : undefined;
+  const problems = [
+    ...(uscc !== undefined && !taken('enterprise.uscc') ? usccProblems('enterprise.uscc', uscc) : []),
+    ...(affiliations && uscc !== undefined && !taken('enterprise.affiliations') ? affiliationProblems('enterprise.affiliations', affiliations, uscc) : []),
+    ...(password !== undefined && !taken('user.password') ? passwordProblems('user.password', password, textAt(user, 'email') ?? '') : []),
+  ];
+  return problems;
+}
 
 /**
  * A firm registers itself and its first user (SPEC §2, §7), in two steps so that the answer never

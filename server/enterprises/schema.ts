@@ -7,7 +7,7 @@ import { visibleText } from '../domain/text';
 // reason in Chinese and English (USCC check character, password policy, affiliations) are checked
 // by the service and answer 422 with every reason at once.
 
-const required = (max: number) => visibleText(1, max, 'required', '必填，且须有可见的文字');
+const required = (max: number, zh: string) => visibleText(1, max, 'required', zh);
 
 // Not validated here: checkUscc reports length, case and check character with its own messages.
 const usccText = z.string().trim().max(64, 'a USCC has 18 characters');
@@ -17,26 +17,34 @@ const city = z.string().refine(isCityCode, {
   params: { messageZh: '请选择本省 11 个设区市之一' },
 });
 
+/** The English of the phone's and the account's checks, with their Chinese (server/http/issue-words.ts). */
+export const PHONE_MESSAGE = 'must be a telephone number, e.g. 13800000000 or 0571-87654321';
+export const PHONE_MESSAGE_ZH = '电话号码格式不正确，例如 13800000000 或 0571-87654321';
+export const ACCOUNT_MESSAGE = 'must be the account number, digits only, without spaces';
+export const ACCOUNT_MESSAGE_ZH = '请填写银行账号，只含数字，不含空格';
+
 const phone = z
   .string()
   .trim()
-  .regex(/^\+?\d[\d\s()-]{3,28}\d$/, 'must be a telephone number, e.g. 13800000000 or 0571-87654321');
+  // an empty phone is missing, not badly written
+  .refine((s) => s !== '', { message: 'required', params: { messageZh: '请填写联系电话' }, abort: true })
+  .regex(/^\+?\d[\d\s()-]{3,28}\d$/, PHONE_MESSAGE);
 
 // Corporate accounts are all digits (12–25 in practice); spaces are refused rather than guessed at.
 const bankAccount = z
   .string()
   .trim()
-  .regex(/^\d{6,40}$/, 'must be the account number, digits only, without spaces');
+  .regex(/^\d{6,40}$/, ACCOUNT_MESSAGE);
 
 const affiliations = z.array(usccText).max(200, 'at most 200 affiliated firms');
 
 const editable = {
-  name: required(200),
-  address: required(500),
-  contactName: required(100),
+  name: required(200, '请填写企业名称'),
+  address: required(500, '请填写地址'),
+  contactName: required(100, '请填写联系人'),
   contactPhone: phone,
   contactEmail: z.email('must be an email address').max(254),
-  bankName: required(200),
+  bankName: required(200, '请填写开户银行'),
   bankAccount,
   affiliations,
 };
@@ -56,7 +64,7 @@ export const registerSchema = z
       email: z.email('must be an email address').max(254),
       // the policy (length, character classes) is checked by the service with reasons
       password: z.string().max(1000, 'too long'),
-      name: required(100),
+      name: required(100, '请填写您的姓名'),
     }),
   })
   .meta({ id: 'EnterpriseRegistration' });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MONEY_FORMAT_MESSAGE, MONEY_FORMAT_MESSAGE_ZH } from '../domain/money';
+import { ACCOUNT_MESSAGE, ACCOUNT_MESSAGE_ZH, PHONE_MESSAGE, PHONE_MESSAGE_ZH } from '../enterprises/schema';
 
 // What a validation issue says to a person, in plain English and Chinese, by its zod code: zod's
 // own words ("Too small: expected array to have >=1 items", "数值过小：期望 array >=1 项") name
@@ -147,7 +148,11 @@ function zodsOwnEnglish(issue: Issue): boolean {
 
 /** The issue's words in both languages: the schema's own where it gave them, else plain ones by its code. */
 /** A schema's own English words that a check of a built-in kind (a regex) gives, with their Chinese. */
-const OWN_WORDS_ZH = new Map([[MONEY_FORMAT_MESSAGE, MONEY_FORMAT_MESSAGE_ZH]]);
+const OWN_WORDS_ZH = new Map([
+  [MONEY_FORMAT_MESSAGE, MONEY_FORMAT_MESSAGE_ZH],
+  [PHONE_MESSAGE, PHONE_MESSAGE_ZH],
+  [ACCOUNT_MESSAGE, ACCOUNT_MESSAGE_ZH],
+]);
 
 export function wordsOf(issue: Issue): Words {
   const ours = issueWords(issue);

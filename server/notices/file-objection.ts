@@ -18,7 +18,10 @@ export const objectionSchema = z.strictObject({
     .string()
     .trim()
     .max(200)
-    .refine((c) => z.email().safeParse(c).success || PHONE.test(c), { message: 'give an email address or a phone number', params: { messageZh: '请填写电子邮箱或电话号码' } })
+    .refine((c) => z.email().safeParse(c).success || PHONE.test(c), {
+      message: 'the contact, if you give one, must be an email address or a phone number',
+      params: { messageZh: '联系方式须为电子邮箱或电话号码（可不填）' },
+    })
     .optional(),
   reason: visibleText(10, 5000, 'say in at least 10 characters what is wrong', '请用至少 10 个字说明异议的理由'),
 });

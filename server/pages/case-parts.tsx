@@ -114,7 +114,10 @@ export function SubsidyPart({ p, view }: { p: PageCtx; view: SubsidyView }) {
           ))}
         </tbody>
       </table>
-      <p class="hint" safe>{c.subsidyRule(view.derivation.ruleVersion)}</p>
+      {/* the rules' code is for auditors: small print after the words */}
+      <p class="hint">
+        <span safe>{c.subsidyRule}</span> <small class="rule-version" safe>{c.subsidyRuleVersion(view.derivation.ruleVersion)}</small>
+      </p>
       {view.recovery ? <p role="note" safe>{c.recovery(view.recovery.reason, date(view.recovery.bannedUntil, p.locale))}</p> : ''}
       {view.recovery?.amount ? <p safe>{c.recovered(yuan(view.recovery.amount), view.recovery.reference ?? '')}</p> : ''}
       {view.payment ? <SubsidyPayment p={p} payment={view.payment} /> : ''}
@@ -197,8 +200,15 @@ export function Clocks({ p, view, names = new Map() }: { p: PageCtx; view: CaseV
           {view.clocks.map((k) => (
             <li>
               <strong safe>{label(k.kind, k.assigneeId)}</strong>
-              <span safe>{` · ${c.dueOn} ${date(k.dueOn, p.locale)}${k.provisional ? ` (${c.provisional})` : ''} · `}</span>
-              <span safe>{k.status === 'paused' ? c.paused(k.remainingWorkingDays) : c.running}</span>
+              {/* a paused clock has no due date until it runs again: only the working days it has left */}
+              {k.status === 'paused' ? (
+                <span safe>{` · ${c.paused(k.remainingWorkingDays)}`}</span>
+              ) : (
+                <>
+                  <span safe>{` · ${c.dueOn} ${date(k.dueOn, p.locale)}${k.provisional ? ` (${c.provisional})` : ''} · `}</span>
+                  <span safe>{c.running}</span>
+                </>
+              )}
               {k.overdue || k.status === 'expired' ? (
                 <>
                   {' '}

@@ -157,7 +157,7 @@ export function casePage(router: Router, app: AppContext) {
     const review = REVIEW_EVENTS.has(type) ? reviewBodyFrom(req, type) : null;
     const values = review?.values ?? Object.fromEntries(FORM_FIELDS.map((name) => [name, field(req, name)]));
     // the review forms name their fields by the service's paths (scores.innovation); the others by the first word
-    const placed = (errors: FieldError[]) => (review ? reviewErrors(type, errors, values) : toField(errors));
+    const placed = (errors: FieldError[]) => (review ? reviewErrors(type, errors, values) : toField(p, errors));
     const body = review?.body ?? eventBodyFrom(req, type);
     const parsed = eventBodySchema.safeParse(body, { reportInput: true });
     if (!parsed.success) {

@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response, Router } from 'ex
 import type { AppContext, ServiceContext } from '../context';
 import { AppError, type FieldError } from '../errors';
 import { getClaim, listCaseClaims } from '../claims/get';
-import { reportClaim } from '../claims/report';
+import { occurrenceProblemsBeside, reportClaim } from '../claims/report';
 import { sendClaimEvent } from '../claims/send-event';
 import { claimEventSchema, reportClaimSchema } from '../claims/body';
 import { assertMayUploadToClaim, documentsOfClaims, uploadClaimDocument, type ClaimDocumentView } from '../claims/documents';
@@ -154,9 +154,11 @@ function ClaimFile({ p, claim, docs, ownFirm, attempt }: { p: PageCtx; claim: Cl
         p={p}
         rows={docs}
         empty={c.noDocuments}
-        caption={c.documentsOf(claim.number)}
+        // named by the heading above it, not by a second copy of its words
+        labelledBy={heading}
         columns={[
-          { header: c.docVersion, num: true, text: (d) => d.version },
+          // a claim's uploads are numbered in order: each is a document of its own, not a version of one
+          { header: c.docNumber, num: true, text: (d) => d.version },
           // the API's download, which the page's session opens as it opens the case's documents
           { header: c.docName, cell: (d) => <a href={d.href} safe>{d.fileName}</a> },
           { header: c.docSize, num: true, text: (d) => fileSize(d.sizeBytes) },
@@ -286,7 +288,11 @@ export function claimForms(router: Router, app: AppContext, show: Show) {
     const values = { occurredOn: field(req, 'occurredOn'), kind: field(req, 'kind'), amount: field(req, 'amount'), description: field(req, 'description') };
     // an amount may be typed as amounts are shown, with thousands separators
     const parsed = reportClaimSchema.safeParse({ ...values, amount: plainAmount(values.amount) }, { reportInput: true });
-    if (!parsed.success) return show(res, caseId, { form: 'report', values, errors: zodErrors(parsed.error, '') }, 400);
+    if (!parsed.success) {
+      // a day of loss outside the policy period is said with the other fields' problems, all at once
+      const named = zodErrors(parsed.error, '');
+      return show(res, caseId, { form: 'report', values, errors: [...named, ...(await occurrenceProblemsBeside(serviceOf(p), caseId, values, named))] }, 400);
+    }
     let claimId: string;
     try {
       claimId = (await reportClaim(serviceOf(p), caseId, parsed.data)).id;

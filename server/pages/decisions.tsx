@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import type { FieldError } from '../errors';
 import { caseEvents, type CaseEventType } from '../../workflows/case/events';
 import { CsrfField, Field, FormProblems } from './components/form';
-import { field, type PageCtx } from './page';
+import { field, fieldWords, type PageCtx } from './page';
 import { plainAmount } from './format';
 
 // The decision forms of a case page, generated from the events the service allows the person now
@@ -38,8 +38,15 @@ export function eventBodyFrom(req: Request, type: CaseEventType): Record<string,
   return body;
 }
 
-/** A problem of `reasons.0.message` belongs to the `reasons` field. */
-export const toField = (errors: FieldError[]): FieldError[] => errors.map((e) => ({ ...e, path: e.path.split('.')[0] ?? e.path }));
+/**
+ * A problem of `reasons.0.message` belongs to the `reasons` field; an empty list of reasons is
+ * said as what the text box wants, not as the API's "choose at least one".
+ */
+export const toField = (p: PageCtx, errors: FieldError[]): FieldError[] =>
+  fieldWords(
+    errors.map((e) => ({ ...e, path: e.path.split('.')[0] ?? e.path })),
+    { reasons: { too_small: p.t.casePage.reasonsMissing } },
+  );
 
 export interface Attempt {
   type: string;

@@ -18,7 +18,7 @@ import { CsrfField, FormProblems, errorsAt, FieldProblems } from './components/f
 import { filled, NextPage } from './components/pager';
 import { requireCsrf } from './csrf';
 import { date, instant, yuan } from './format';
-import { idParam, type PageCtx, pageOf, render, serviceOf } from './page';
+import { fieldWords, idParam, type PageCtx, pageOf, render, serviceOf } from './page';
 
 // The provincial reviewer's side of the public notice (公示, SPEC §4): the cases awaiting it, put on
 // a notice with POST /notices' service, and a notice's own page with its cases, its period and the
@@ -169,7 +169,7 @@ function NoticeStaffPage({ p, notice, objections, workingDays, published }: { p:
         <DataTable
           p={p}
           rows={objections}
-          empty={r.noObjections}
+          empty={r.noticeNoObjections}
           columns={[
             { header: n.caseNumber, cell: (o) => <a href={`/cases/${o.caseId}#objections`} safe>{caseOf.get(o.caseId)?.caseNumber ?? o.caseId}</a> },
             { header: r.objector, text: (o) => (o.contact ? `${o.name}（${o.contact}）` : o.name) },
@@ -223,7 +223,8 @@ export function noticeStaffPages(router: Router, app: AppContext) {
     const p = pageOf(res);
     const caseIds = valuesOf(req, 'caseIds');
     const parsed = publishNoticeSchema.safeParse({ caseIds }, { reportInput: true });
-    if (!parsed.success) return showPublishing(res, req, { caseIds, errors: placed(zodErrors(parsed.error, ''), caseIds) }, 400);
+    // an empty choice is said as what the check boxes want, not as the API's "choose at least one"
+    if (!parsed.success) return showPublishing(res, req, { caseIds, errors: fieldWords(placed(zodErrors(parsed.error, ''), caseIds), { caseIds: { too_small: p.t.review.noCaseChosen } }) }, 400);
     let id: string;
     try {
       id = (await publishNotice(serviceOf(p), parsed.data)).id;

@@ -56,6 +56,19 @@ export async function render(res: Response, html: JSX.Element, status = 200): Pr
 /** A field's problem in the page's language: the service's Chinese words when it gave them. */
 export const problemText = (e: FieldError, locale: Locale): string => (locale === 'zh' ? (e.messageZh ?? e.message) : e.message);
 
+/**
+ * The page's own words for a field's problem of one kind, where the API's can only name the kind:
+ * an empty list is "请填写退回理由" under a text box of reasons and "请至少勾选一个申请" under check
+ * boxes, where the schema says "choose at least one". `words` maps a field, then an issue's code,
+ * to the words in the page's language.
+ */
+export function fieldWords(errors: readonly FieldError[], words: Record<string, Partial<Record<string, string>>>): FieldError[] {
+  return errors.map((e) => {
+    const own = words[e.path]?.[e.code ?? ''];
+    return own ? { ...e, message: own, messageZh: own } : e;
+  });
+}
+
 /** A form value as one string (a repeated field keeps its first value). */
 export function field(req: Request, name: string): string {
   const v: unknown = (req.body as Record<string, unknown> | undefined)?.[name];

@@ -1,7 +1,7 @@
 import type { Request, Response, Router } from 'express';
 import type { AppContext } from '../context';
 import { AppError, type FieldError } from '../errors';
-import { registerEnterprise } from '../enterprises/register';
+import { registerEnterprise, registrationProblemsBeside } from '../enterprises/register';
 import { confirmRegistration } from '../enterprises/confirm';
 import { registerSchema, registrationConfirmationSchema } from '../enterprises/schema';
 import { MIN_PASSWORD_LENGTH, passwordProblems } from '../enterprises/password-policy';
@@ -162,7 +162,11 @@ export function registerPages(router: Router, app: AppContext) {
     const parsed = registerSchema.safeParse(bodyOf(values), { reportInput: true });
     // two passwords that differ save nothing, and are said beside the confirmation with the form's other problems
     const mismatch = confirmationProblems('user.passwordConfirm', values['user.password'] ?? '', values['user.passwordConfirm'] ?? '');
-    if (!parsed.success) return render(res, <RegisterPage p={p} values={values} errors={[...toFields(zodErrors(parsed.error, '')), ...mismatch]} />, 400);
+    if (!parsed.success) {
+      // the rules that can judge the fields that did parse (USCC check character, password policy) speak at the same time
+      const named = zodErrors(parsed.error, '');
+      return render(res, <RegisterPage p={p} values={values} errors={[...toFields([...named, ...registrationProblemsBeside(bodyOf(values), named)]), ...mismatch]} />, 400);
+    }
     if (mismatch.length) {
       const { user } = parsed.data;
       return render(res, <RegisterPage p={p} values={values} errors={[...passwordProblems('user.password', user.password, user.email), ...mismatch]} />, 400);

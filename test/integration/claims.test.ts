@@ -146,6 +146,19 @@ describe('POST /cases/:id/claims', () => {
     for (const caseId of [running, ended]) expect((await t.api.get<{ items: unknown[] }>(`/cases/${caseId}/claims`, w.tokens.firm)).body.items).toEqual([]);
   });
 
+  it('names a loss before the policy with the other fields\' problems, in one 400, and creates nothing', async () => {
+    const startsOn = addCalendarDays(today, -200);
+    const caseId = await approvedCase(startsOn);
+    const res = await report(caseId, { occurredOn: addCalendarDays(startsOn, -1), amount: '0.00', description: '坏' });
+    expect(res.status).toBe(400);
+    expect(res.body.errors?.map((e) => e.path).sort()).toEqual(['amount', 'description', 'occurredOn']);
+    expect(res.body.errors).toContainEqual(expect.objectContaining({ path: 'occurredOn', code: 'claim.beforePolicy', messageZh: expect.stringContaining('出险日期早于保险期间') }));
+    // a day the schema refuses is said once, by the schema
+    const malformed = await report(caseId, { occurredOn: '2026-02-30', amount: '0.00' });
+    expect(malformed.body.errors?.filter((e) => e.path === 'occurredOn')).toHaveLength(1);
+    expect((await t.api.get<{ items: unknown[] }>(`/cases/${caseId}/claims`, w.tokens.firm)).body.items).toEqual([]);
+  });
+
   it('refuses malformed bodies with reasons: money as a JSON number, nothing claimed, a short description', async () => {
     const caseId = await approvedCase();
     const bad: [Record<string, unknown>, string][] = [

@@ -179,6 +179,19 @@ describe('POST /enterprises/register', () => {
     expect(res.body.errors?.map((e) => e.path)).toEqual(['enterprise.uscc', 'user.password', 'user.password']);
   });
 
+  it('lists the check character and the password policy with the missing fields, in one 400', async () => {
+    const res = await register(registration({ enterprise: { uscc: withWrongCheck(randomUscc()), name: '', contactPhone: '' }, user: { password: 'short' } }));
+    expect(res.status).toBe(400);
+    const paths = res.body.errors?.map((e) => `${e.path} ${e.code ?? ''}`);
+    expect(paths).toEqual(
+      expect.arrayContaining(['enterprise.name custom', 'enterprise.contactPhone custom', 'enterprise.uscc uscc.check_character', 'user.password password.too_short', 'user.password password.one_class']),
+    );
+    // a field the schema already refused is not judged by the rules too
+    const long = await register(registration({ enterprise: { uscc: 'X'.repeat(70), name: '' } }));
+    expect(long.status).toBe(400);
+    expect(long.body.errors?.filter((e) => e.path === 'enterprise.uscc')).toHaveLength(1);
+  });
+
   it.each([
     ['too short', 'Abc-12345', 'password.too_short'],
     ['all lower-case letters', 'abcdefghijklmn', 'password.one_class'],

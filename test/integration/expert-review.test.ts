@@ -170,6 +170,9 @@ describe('expert review', () => {
     const [conflicted] = await w.makeExperts(1, { affiliations: [w.firm.uscc] });
     if (!conflicted) throw new Error('no expert');
     const ids = [...clean.map((e) => e.user.id), conflicted.user.id];
+    const two = await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: ids.slice(0, 2) });
+    expect(two.status).toBe(422);
+    expect(two.body).toMatchObject({ errors: [{ path: 'expertIds', code: 'quorum', message: 'choose at least 3 experts (2 chosen)', messageZh: '请至少选择 3 位专家（已选 2 位）' }] });
     const short = await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: ids });
     expect(short.status).toBe(422);
     expect(short.body).toMatchObject({ errors: [expect.objectContaining({ code: 'guard.enoughExperts' })] });

@@ -227,6 +227,13 @@ describe('the disbursement batch pages', () => {
     expect(settle.text).toMatch(new RegExp(`id="s-reference-${caseId}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="s-reference-${caseId}"`));
     expect(settle.text).toContain(`aria-describedby="s-reference-${caseId}-error"`);
     expect(settle.text).not.toContain(`id="s-paidOn-${caseId}" name="paidOn.${caseId}" aria-invalid`);
+    // it names what is missing, in both languages
+    expect(settle.text).toMatch(new RegExp(`id="s-reference-${caseId}-error"[^>]*><span>已拨付的须填写银行流水号</span>`));
+    expect(settle.text).not.toContain('填写的内容不符合要求');
+    b.cookies.set('fb_lang', 'en');
+    const english = await b.post(`${path}/settle`, { _csrf: PageClient.csrfOf(approved.text), [`outcome.${caseId}`]: 'paid', [`paidOn.${caseId}`]: '2026-01-01' });
+    expect(english.text).toMatch(new RegExp(`id="s-reference-${caseId}-error"[^>]*><span>the bank reference is required for a paid payment</span>`));
+    b.cookies.set('fb_lang', 'zh');
     expect(await stateOf(id)).toBe('approved');
   });
   it("show on the case's timeline the finance users who batched, approved and paid it, not the system", async () => {

@@ -361,6 +361,34 @@ describe('case page', () => {
     expect(after.text).toContain('<span class="badge state-revision">待补正</span>');
   });
 
+  it('asks for the reasons under the reasons box when a return has none, in both languages', async () => {
+    const id = await w.caseIn('municipal');
+    const b = await signedIn(w.people.municipal.email);
+    const page = await b.get(`/cases/${id}`);
+    const res = await b.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf(page.text), type: 'RETURN', reasons: ' \n ', version: '1' });
+    expect(res.status).toBe(400);
+    expect(res.text).toMatch(/id="d-RETURN-reasons-error"><span>请填写退回理由，每行一条。<\/span>/);
+    expect(res.text).not.toContain('至少选择一项');
+    b.cookies.set('fb_lang', 'en');
+    const english = await b.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf(page.text), type: 'RETURN', reasons: '', version: '1' });
+    expect(english.text).toMatch(/id="d-RETURN-reasons-error"><span>Write the reasons for returning, one per line.<\/span>/);
+    expect(await stateOf(id)).toBe('municipal');
+  });
+
+  it('shows a paused deadline by the working days it has left, without its old due date, in both languages', async () => {
+    const id = await w.caseIn('municipal');
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'RETURN', reasons: [{ message: '检测报告缺少签章' }] }, w.tokens.municipal)).status).toBe(200);
+    const b = await signedIn(w.people.municipal.email);
+    const clocksOf = (text: string) => text.slice(text.indexOf('id="clocks"'), text.indexOf('</section>', text.indexOf('id="clocks"')));
+    const zh = clocksOf((await b.get(`/cases/${id}`)).text);
+    const paused = /<li><strong>市级初审<\/strong>(.*?)<\/li>/.exec(zh)?.[1] ?? '';
+    expect(paused).toMatch(/^<span> · 已暂停，剩余 \d+ 个工作日<\/span>$/);
+    b.cookies.set('fb_lang', 'en');
+    const en = clocksOf((await b.get(`/cases/${id}`)).text);
+    expect(en).toMatch(/<span> · Paused, \d+ working days left<\/span>/);
+    expect(en).not.toMatch(/Due [^<]*Paused/);
+  });
+
   it('refuses a decision without the form token, 403, and changes nothing', async () => {
     const id = await w.caseIn('municipal');
     const b = await signedIn(w.people.municipal.email);
@@ -421,7 +449,16 @@ describe('the subsidy on the case page', () => {
     expect(page.text).toContain('<h2 id="subsidy">保费补偿</h2>');
     expect(page.text).toContain('补偿金额 S = 80% × E，计至分，舍去分以下部分');
     expect(page.text).toContain('class="num">1,000,000.00</td>');
-    expect(page.text).toContain('计算规则版本：spec-6/v1');
+    // the rules' code is small print after words; every amount grouped by thousands, spaced from the words
+    expect(page.text).toContain('<span>以上金额按核定时的保费补偿计算规则逐步算出。</span> <small class="rule-version">（规则版本 spec-6/v1）</small>');
+    expect(page.text).not.toContain('计算规则版本');
+    expect(page.text).toMatch(/补偿责任限额 L′ = 责任限额与 \d+ 倍合同金额、[\d,]+\.\d\d 元 中的较小者/);
+    expect(page.text).not.toMatch(/\d{4}\.\d\d 元/);
+    firm.cookies.set('fb_lang', 'en');
+    const en = await firm.get(`/cases/${id}`);
+    expect(en.text).toContain('<span>Worked out step by step under the premium subsidy rules in force when the amount was set.</span> <small class="rule-version">(rule version spec-6/v1)</small>');
+    expect(en.text).toMatch(/the smaller of L and \d+ × the contract amount and [\d,]+\.\d\d yuan/);
+    expect(en.text).not.toMatch(/\d{4}\.\d\d yuan/);
   });
 
   it('shows finance the subsidy, and the insurer none of it', async () => {
@@ -547,6 +584,16 @@ describe('claims on the case page', () => {
     const wrong = await firm.post(`/cases/${id}/claims`, { _csrf: csrf, occurredOn: '2026-06-01', kind: 'quality', amount: '12,000.001', description: '批次产品表面缺陷，用户退货' });
     expect(wrong.status).toBe(400);
     expect(wrong.text).toMatch(/id="cr-amount-error"/);
+    // a day before the policy is said with the amount and the description, not on the next try
+    const all = { _csrf: csrf, occurredOn: '2000-01-01', kind: 'quality', amount: '0', description: '坏' };
+    const early = await firm.post(`/cases/${id}/claims`, all);
+    expect(early.status).toBe(400);
+    expect(early.text).toMatch(/id="cr-amount-error"/);
+    expect(early.text).toMatch(/id="cr-description-error"/);
+    expect(early.text).toMatch(/id="cr-occurredOn-error"[^>]*><span>[^<]*出险日期早于保险期间<\/span>/);
+    firm.cookies.set('fb_lang', 'en');
+    expect((await firm.post(`/cases/${id}/claims`, all)).text).toMatch(/id="cr-occurredOn-error"[^>]*><span>[^<]*the loss happened before it<\/span>/);
+    firm.cookies.set('fb_lang', 'zh');
     // a comma that groups no thousands (a decimal comma) is refused, not read as another amount
     const decimalComma = await firm.post(`/cases/${id}/claims`, { _csrf: csrf, occurredOn: '2026-06-01', kind: 'quality', amount: '1234,56', description: '批次产品表面缺陷，用户退货' });
     expect(decimalComma.status).toBe(400);
@@ -722,6 +769,12 @@ describe('claim documents on the case page', () => {
     expect(listed.text).toContain(`<a href="${href}">损失清单.pdf</a>`);
     expect(listed.text).toContain(`${bytes.length} B`);
     expect(listed.text).not.toContain('未上传理赔材料。');
+    // the heading names the table once; its uploads are numbered, not versions
+    expect(listed.text.split(`理赔 ${claim.number} 的材料`)).toHaveLength(2);
+    expect(listed.text).toContain(`<table class="stack" aria-labelledby="claim-${claim.id}">`);
+    const claimTable = listed.text.slice(listed.text.indexOf(`aria-labelledby="claim-${claim.id}">`));
+    expect(claimTable.slice(0, claimTable.indexOf('</thead>'))).toMatch(/<th[^>]*>序号<\/th>/);
+    expect(claimTable.slice(0, claimTable.indexOf('</thead>'))).not.toContain('版本');
 
     const insurer = await signedIn(w.people.insurer.email);
     const seen = await insurer.get(`/cases/${id}`);
@@ -749,7 +802,8 @@ describe('claim documents on the case page', () => {
     // in English too
     insurer.cookies.set('fb_lang', 'en');
     const english = await insurer.get(`/cases/${id}`);
-    expect(english.text).toContain(`Documents of claim ${claim.number}`);
+    expect(english.text.split(`Documents of claim ${claim.number}`)).toHaveLength(2);
+    expect(english.text).toMatch(/<th[^>]*>No\.<\/th>/);
     expect(english.text).toContain('Read the documents above before paying or denying the claim.');
   });
 

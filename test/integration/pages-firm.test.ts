@@ -83,13 +83,51 @@ describe('the registration pages', () => {
     const csrf = await tokenOf(b, '/register');
     const zh = await b.post('/register', { _csrf: csrf, ...registration(`${randomUUID()}@firm.test`, { 'user.password': 'short' }) });
     expect(zh.status).toBe(422);
-    expect(zh.text).toMatch(/id="f-user-password-error"[^>]*><span>密码至少 10 位/);
+    // its several problems are a list, one to an item
+    expect(zh.text).toMatch(/<ul class="error" id="f-user-password-error"><li>密码至少 10 位（当前 5 位）<\/li><li>密码须/);
     expect(zh.text).toContain('aria-describedby="f-user-password-hint f-user-password-error"');
     expect(zh.text).toContain('value="页面注册新材料有限公司"');
     expect(zh.text).not.toContain('value="short"');
     b.cookies.set('fb_lang', 'en');
     const en = await b.post('/register', { _csrf: csrf, ...registration(`${randomUUID()}@firm.test`, { 'user.password': 'short' }) });
-    expect(en.text).toMatch(/id="f-user-password-error"[^>]*><span>use at least 10 characters/);
+    expect(en.text).toMatch(/<ul class="error" id="f-user-password-error"><li>use at least 10 characters/);
+  });
+
+  it('asks for a missing phone and the other required fields by what they are, in both languages', async () => {
+    const b = new PageClient(t.url);
+    const csrf = await tokenOf(b, '/register');
+    const blank = { 'enterprise.contactPhone': '', 'enterprise.name': '', 'enterprise.address': ' ', 'enterprise.contactName': '', 'user.name': '' };
+    const zh = await b.post('/register', { _csrf: csrf, ...registration(`${randomUUID()}@firm.test`, blank) });
+    expect(zh.status).toBe(400);
+    expect(zh.text).toMatch(/id="f-enterprise-contactPhone-error"[^>]*><span>请填写联系电话<\/span>/);
+    expect(zh.text).toMatch(/id="f-enterprise-name-error"[^>]*><span>请填写企业名称<\/span>/);
+    expect(zh.text).toMatch(/id="f-enterprise-address-error"[^>]*><span>请填写地址<\/span>/);
+    expect(zh.text).toMatch(/id="f-enterprise-contactName-error"[^>]*><span>请填写联系人<\/span>/);
+    expect(zh.text).toMatch(/id="f-user-name-error"[^>]*><span>请填写您的姓名<\/span>/);
+    expect(zh.text).not.toContain('格式不正确');
+    expect(zh.text).not.toContain('必填，且须有可见的文字');
+    const badPhone = await b.post('/register', { _csrf: csrf, ...registration(`${randomUUID()}@firm.test`, { 'enterprise.contactPhone': 'abc' }) });
+    expect(badPhone.text).toMatch(/id="f-enterprise-contactPhone-error"[^>]*><span>电话号码格式不正确，例如 13800000000 或 0571-87654321<\/span>/);
+    b.cookies.set('fb_lang', 'en');
+    const en = await b.post('/register', { _csrf: csrf, ...registration(`${randomUUID()}@firm.test`, blank) });
+    expect(en.text).toMatch(/id="f-enterprise-contactPhone-error"[^>]*><span>required<\/span>/);
+  });
+
+  it('names the USCC check character and the weak password together with the empty fields, in one answer', async () => {
+    const b = new PageClient(t.url);
+    const csrf = await tokenOf(b, '/register');
+    const good = randomUscc('330300');
+    const wrong = good.slice(0, 17) + (good.endsWith('0') ? '1' : '0');
+    const form = registration(`${randomUUID()}@firm.test`, { 'enterprise.name': '', 'enterprise.contactPhone': '', 'enterprise.uscc': wrong, 'user.password': 'short' });
+    const zh = await b.post('/register', { _csrf: csrf, ...form });
+    expect(zh.status).toBe(400);
+    expect(zh.text).toMatch(/id="f-enterprise-name-error"[^>]*><span>请填写企业名称<\/span>/);
+    expect(zh.text).toMatch(/id="f-enterprise-uscc-error"[^>]*><span>[^<]*校验/);
+    expect(zh.text).toMatch(/id="f-user-password-error"[^>]*><li>密码至少 10 位（当前 5 位）<\/li>/);
+    b.cookies.set('fb_lang', 'en');
+    const en = await b.post('/register', { _csrf: csrf, ...form });
+    expect(en.text).toMatch(/id="f-enterprise-uscc-error"[^>]*><span>[^<]*check/);
+    expect(en.text).toMatch(/id="f-user-password-error"[^>]*><li>use at least 10 characters/);
   });
 
   it('refuses two passwords that differ beside the confirmation, in Chinese and in English, and registers nothing', async () => {
@@ -110,7 +148,7 @@ describe('the registration pages', () => {
     const blank = await b.post('/register', { _csrf: csrf, ...registration(email, { 'user.password': 'short', 'user.passwordConfirm': '' }) });
     expect(blank.status).toBe(400);
     expect(blank.text).toMatch(/id="f-user-passwordConfirm-error"[^>]*><span>请再次输入密码<\/span>/);
-    expect(blank.text).toMatch(/id="f-user-password-error"[^>]*><span>密码至少 10 位/);
+    expect(blank.text).toMatch(/id="f-user-password-error"[^>]*><li>密码至少 10 位/);
     // beside the schema's refusals too
     const both = await b.post('/register', { _csrf: csrf, ...registration(email, { 'enterprise.name': '', 'user.passwordConfirm': 'other' }) });
     expect(both.status).toBe(400);

@@ -56,6 +56,20 @@ describe('the public notice pages', () => {
     expect(await t.app.db.select().from(objections).where(eq(objections.caseId, caseId))).toHaveLength(0);
   });
 
+  it('says a contact that is neither an email nor a phone is wrong, and that it may be left empty, in both languages', async () => {
+    const { noticeId, caseId } = await published();
+    const b = new PageClient(t.url);
+    const page = await b.get(`/notices/${noticeId}`);
+    const form = { _csrf: PageClient.csrfOf(page.text), caseId, name: '王五', contact: 'abc', reason: '该材料并非首批次应用，已有多年销售记录。' };
+    const res = await b.post(`/notices/${noticeId}/objections`, form);
+    expect(res.status).toBe(400);
+    expect(res.text).toMatch(/id="o-contact-error"[^>]*><span>联系方式须为电子邮箱或电话号码（可不填）<\/span>/);
+    b.cookies.set('fb_lang', 'en');
+    const english = await b.post(`/notices/${noticeId}/objections`, form);
+    expect(english.text).toMatch(/id="o-contact-error"[^>]*><span>the contact, if you give one, must be an email address or a phone number<\/span>/);
+    expect(await t.app.db.select().from(objections).where(eq(objections.caseId, caseId))).toHaveLength(0);
+  });
+
   it('refuses a form without its CSRF token, and answers 404 for a notice that is not one', async () => {
     const { noticeId, caseId } = await published();
     const b = new PageClient(t.url);

@@ -73,6 +73,22 @@ describe('the expert assignment form', () => {
     expect((await t.api.get<{ experts: unknown[] }>(`/cases/${id}`, w.tokens.provincial)).body.experts).toEqual([]);
   });
 
+  it('asks beside the list for as many experts as the round needs, counting those chosen, in both languages', async () => {
+    const id = await w.caseIn('expert');
+    const two = await w.makeExperts(2);
+    const b = await signedIn(w.people.provincial.email);
+    const page = await b.get(`/cases/${id}`);
+    const form = { _csrf: PageClient.csrfOf(page.text), type: 'ASSIGN_EXPERTS', expertIds: two.map((e) => e.user.id) };
+    const res = await b.post(`/cases/${id}/events`, form);
+    expect(res.status).toBe(422);
+    expect(res.text).toMatch(/id="a-expertIds-error"[^>]*>\s*<span>请至少选择 3 位专家（已选 2 位）<\/span>/);
+    expect(res.text).not.toContain('无利益冲突的专家人数不足');
+    b.cookies.set('fb_lang', 'en');
+    const english = await b.post(`/cases/${id}/events`, form);
+    expect(english.text).toMatch(/id="a-expertIds-error"[^>]*>\s*<span>choose at least 3 experts \(2 chosen\)<\/span>/);
+    expect((await t.api.get<{ experts: unknown[] }>(`/cases/${id}`, w.tokens.provincial)).body.experts).toEqual([]);
+  });
+
   it('refuses a form without its token', async () => {
     const id = await w.caseIn('expert');
     const panel = await w.makeExperts(3);
@@ -96,6 +112,9 @@ describe("the experts' own deadlines", () => {
     };
     const provincial = await clocksOf(w.people.provincial.email);
     for (const e of panel) expect(provincial).toContain(`<strong>专家评审（${e.user.name}）</strong>`);
+    // in the order they were assigned, whatever their ids
+    const places = panel.map((e) => provincial.indexOf(`<strong>专家评审（${e.user.name}）</strong>`));
+    expect(places).toEqual([...places].sort((a, b) => a - b));
     const own = await clocksOf(first.user.email);
     expect(own).toContain('<strong>专家评审（本人）</strong>');
     expect(own).not.toContain(second.user.name);
@@ -466,6 +485,12 @@ describe('the notice publishing pages', () => {
     const none = await b.post('/review/notices', { _csrf: PageClient.csrfOf(again.text) });
     expect(none.status).toBe(400);
     expect(none.text).toContain('id="n-caseIds-error"');
+    // said as what the check boxes want, in both languages
+    expect(none.text).toMatch(/id="n-caseIds-error"[^>]*>\s*<span>请至少勾选一个申请。<\/span>/);
+    expect(none.text).not.toContain('至少选择一项');
+    b.cookies.set('fb_lang', 'en');
+    const english = await b.post('/review/notices', { _csrf: PageClient.csrfOf(again.text) });
+    expect(english.text).toMatch(/id="n-caseIds-error"[^>]*>\s*<span>Tick at least one application.<\/span>/);
   });
 
   it('refuse every other role, and a form without its token', async () => {
@@ -485,6 +510,17 @@ describe('the notice publishing pages', () => {
     await b.get('/review/notices');
     expect((await b.post('/review/notices', { caseIds: id })).status).toBe(403);
     expect(await stateOf(id)).toBe('awaitingNotice');
+  });
+
+  it('say of a notice without objections that the notice, not an application, received none, in both languages', async () => {
+    const caseId = await w.caseIn('awaitingNotice');
+    const published = await t.api.post<{ id: string }>('/notices', { caseIds: [caseId] }, w.tokens.provincial);
+    const b = await signedIn(w.people.provincial.email);
+    const zh = await b.get(`/review/notices/${published.body.id}`);
+    expect(zh.text).toContain('本次公示没有收到异议。');
+    expect(zh.text).not.toContain('此申请没有收到异议');
+    b.cookies.set('fb_lang', 'en');
+    expect((await b.get(`/review/notices/${published.body.id}`)).text).toContain('No objection has been filed against this notice.');
   });
 
   it('show a notice with its objections and their personal data to the provincial reviewer only', async () => {

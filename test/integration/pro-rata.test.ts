@@ -108,7 +108,7 @@ describe('a reduction shared to the fen', () => {
       { kind: 'proRata', before: '1000.00', after: '666.66', basis: { budget: '2000.00', total: '3000.00', roundBudget: '3000.00', committed: '1000.00' }, proposalId: proposed.body.id, at: expect.any(String) },
     ]);
     expect(view.body.steps.slice(-2)).toEqual([
-      { key: 'proRata', zh: '按比例核减（预算 2000.00 元，核准总额 3000.00 元），核减后', en: 'pro-rata reduction (budget 2000.00 yuan, approved total 3000.00 yuan), after the reduction', amount: '666.66' },
+      { key: 'proRata', zh: '按比例核减（预算 2,000.00 元，核准总额 3,000.00 元），核减后', en: 'pro-rata reduction (budget 2,000.00 yuan, approved total 3,000.00 yuan), after the reduction', amount: '666.66' },
       { key: 'current', zh: '当前补偿金额', en: 'current subsidy', amount: '666.66' },
     ]);
     const rows = await t.app.db.select().from(subsidyAdjustments).where(inArray(subsidyAdjustments.caseId, ids));

@@ -74,8 +74,8 @@ describe('the per-firm cap reads the firm’s earlier grants in the round only',
     const second = (await subsidyOf(await approvedBig(mine), mine.tokens.firm)).body;
     expect(second).toMatchObject({ amount: '500000.00', calculated: '1000000.00' });
     const step = second.steps.find((s) => s.key === 'perFirmCap');
-    expect(step?.en).toBe('per-firm cap of 1500000.00 yuan (1000000.00 yuan granted before in the round), after the cap');
-    expect(step?.zh).toBe('单户企业补偿上限 1500000.00 元（本批次已获 1000000.00 元），核减后');
+    expect(step?.en).toBe('per-firm cap of 1,500,000.00 yuan (1,000,000.00 yuan granted before in the round), after the cap');
+    expect(step?.zh).toBe('单户企业补偿上限 1,500,000.00 元（本批次已获 1,000,000.00 元），核减后');
     // the basis names what was granted before (1,500,000.00), not this case's own S (1,000,000.00)
     const third = (await subsidyOf(await approvedBig(mine), mine.tokens.firm)).body;
     expect(third.adjustments).toEqual([expect.objectContaining({ kind: 'perFirmCap', before: '1000000.00', after: '0.00', basis: { cap: '1500000.00', grantedBefore: '1500000.00' } })]);

@@ -6,7 +6,7 @@ import { roles } from '../../../db/schema/accounts';
 import { idOut, instantOut, nextCursorOut } from '../../domain/formats';
 import { visibleText } from '../../domain/text';
 
-const text = (max: number) => visibleText(1, max, 'required', '必填，且须有可见的文字');
+const text = (max: number) => visibleText(1, max, 'required', '必填');
 // checked by checkUscc in the service, which reports length, case and check character
 const usccText = z.string().trim().max(64, 'a USCC has 18 characters');
 const role = z.enum(roles);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context';
 import { badRequest, unauthenticated } from '../../errors';
 import { reportClaimSchema, claimEventSchema } from '../../claims/body';
-import { assertMayReport, reportClaim } from '../../claims/report';
+import { assertMayReport, occurrenceProblemsBeside, reportClaim } from '../../claims/report';
 import { claimListQuerySchema, getClaim, listCaseClaims, loadVisibleClaim } from '../../claims/get';
 import { sendClaimEvent } from '../../claims/send-event';
 import { assertMayUploadToClaim, listClaimDocuments, openClaimDocument, uploadClaimDocument } from '../../claims/documents';
@@ -45,6 +45,8 @@ export function claimsRoutes(router: Router, app: AppContext) {
     params: caseParams,
     authorize: ({ ctx, params }) => assertMayReport(ctx, params.id),
     body: reportClaimSchema,
+    // the day of the loss against the policy period, with the other fields' problems, all at once
+    bodyProblems: ({ ctx, params, body, named }) => occurrenceProblemsBeside(ctx, params.id, body, named),
     ok: { status: 201, description: 'the claim, reported', schema: claimViewSchema },
     errors: [403, 404, 409, 422],
     handler: async ({ ctx, params, body }) => {

@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context';
-import { registerEnterprise } from '../../enterprises/register';
+import { registerEnterprise, registrationProblemsBeside } from '../../enterprises/register';
 import { confirmRegistration } from '../../enterprises/confirm';
 import { getEnterprise } from '../../enterprises/get';
 import { assertMayEditEnterprise, updateEnterprise } from '../../enterprises/update';
@@ -33,6 +33,8 @@ export function enterprisesRoutes(router: Router, app: AppContext): void {
     before: [throttle(app, 'register', app.env.REGISTRATIONS_PER_HOUR, 3600)],
     ok: { status: 202, description: 'accepted; the next step was sent to the email address', schema: registrationPendingSchema },
     errors: [409, 422, 429],
+    // the USCC's check character and the password policy are said with the missing fields, all at once
+    bodyProblems: ({ body, named }) => Promise.resolve(registrationProblemsBeside(body, named)),
     handler: async ({ body }) => registerEnterprise(app, body),
   });
   mount(router, app, {

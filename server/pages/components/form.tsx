@@ -43,15 +43,7 @@ export function Field({ p, name, label, errors, type = 'text', value = '', autoc
       ) : (
         ''
       )}
-      {mine.length ? (
-        <p class="error" id={`${id}-error`}>
-          {mine.map((e) => (
-            <span safe>{problemText(e, p.locale)}</span>
-          ))}
-        </p>
-      ) : (
-        ''
-      )}
+      <FieldProblems p={p} id={`${id}-error`} errors={mine} />
       {multiline ? (
         <textarea {...common} rows="3" safe>
           {value}
@@ -118,6 +110,16 @@ export function ProblemSummary({ p, errors, fields }: { p: PageCtx; errors: read
 /** The problems of one field or list, tied to it by id (its input names it in aria-describedby). */
 export function FieldProblems({ p, id, errors }: { p: PageCtx; id: string; errors: readonly FieldError[] }) {
   if (errors.length === 0) return '';
+  // several problems of one field (a password's length and its characters) are a list, never run together
+  if (errors.length > 1) {
+    return (
+      <ul class="error" id={id}>
+        {errors.map((e) => (
+          <li safe>{problemText(e, p.locale)}</li>
+        ))}
+      </ul>
+    );
+  }
   return (
     <p class="error" id={id}>
       {errors.map((e) => (
