@@ -11,15 +11,17 @@ import { CsrfField, FormProblems } from './components/form';
 import { requireCsrf } from './csrf';
 import { filled, NextPage } from './components/pager';
 import { DataTable, type Column } from './components/table';
-import { date, instantBeijing } from './format';
+import { date, instantBeijing, yuan } from './format';
 import { INBOX_ROLES } from './nav';
 import { pageOf, refusalOf, render, serviceOf, type PageCtx } from './page';
 import { hasAny } from './nav';
 
 type Task = Awaited<ReturnType<typeof listTasks>>['items'][number];
 
-function Due({ p, due }: { p: PageCtx; due: Task['due'] }) {
-  if (!due) return <span class="muted" safe>{p.t.inbox.noDue}</span>;
+function Due({ p, task }: { p: PageCtx; task: Task }) {
+  const due = task.due;
+  // SPEC §4 sets no programme deadline on an insurer's claim decision: the policy's terms do
+  if (!due) return <span class="muted" safe>{task.claimId ? p.t.inbox.policyTerms : p.t.inbox.noDue}</span>;
   return (
     <>
       {/* a round closes at its hour (17:00), a clock at the end of its day */}
@@ -42,8 +44,8 @@ function Due({ p, due }: { p: PageCtx; due: Task['due'] }) {
 function Holder({ p, task }: { p: PageCtx; task: Task }) {
   const c = p.t.inbox;
   const held = task.claimedBy;
+  if (task.claimId || task.batchId || !task.caseId) return '';
   const who = held ? (held.mine ? c.mine : held.name) : c.nobody;
-  if (task.claimId || task.batchId || !task.caseId) return <span safe>{who}</span>;
   const action = held?.mine ? 'release' : held ? null : 'claim';
   return (
     <>
@@ -65,15 +67,27 @@ function Holder({ p, task }: { p: PageCtx; task: Task }) {
 export function TaskTable({ p, items, claims = false, empty }: { p: PageCtx; items: Task[]; claims?: boolean; empty?: string }) {
   const c = p.t.inbox;
   const columns: Column<Task>[] = [
-    { header: p.t.cases.number, cell: (i) => <a href={i.batchId ? `/money/batches/${i.batchId}` : `/cases/${i.caseId ?? ''}`} safe>{i.number}</a> },
+    {
+      header: p.t.cases.number,
+      cell: (i) =>
+        i.batchId ? (
+          <>
+            <span class="muted" safe>{`${c.batch} `}</span>
+            <a href={`/money/batches/${i.batchId}`} safe>{i.number}</a>
+          </>
+        ) : (
+          <a href={`/cases/${i.caseId ?? ''}`} safe>{i.number}</a>
+        ),
+    },
     { header: c.task, text: (i) => (p.locale === 'zh' ? i.taskZh : i.task) },
-    // a batch pays several firms: its page lists them; a firm's own tasks are all its own
+    // a batch paying several firms leaves them to its page; a firm's own tasks are all its own
     ...(p.user?.roles.includes('firm') && p.user.roles.length === 1 ? [] : [{ header: c.firm, text: (i: Task) => i.firmName ?? c.severalFirms }]),
-    { header: p.t.cases.material, text: (i) => (i.batchId ? '' : (i.materialName ?? p.t.cases.untitled)) },
+    { header: p.t.cases.material, text: (i) => (i.batch ? c.batchPays(i.batch.payments, yuan(i.batch.total)) : (i.materialName ?? p.t.cases.untitled)) },
     { header: p.t.cases.state, cell: (i) => (i.batchId ? <BatchBadge p={p} state={i.state} /> : <StateBadge p={p} state={i.state} />) },
-    { header: c.due, cell: (i) => <Due p={p} due={i.due} /> },
+    { header: c.due, cell: (i) => <Due p={p} task={i} /> },
   ];
-  if (claims) columns.push({ header: c.holder, cell: (i) => <Holder p={p} task={i} /> });
+  // only a case's task is taken from the shared inbox: a page of batches and claims has no one to name
+  if (claims && items.some((i) => i.caseId && !i.claimId && !i.batchId)) columns.push({ header: c.holder, cell: (i) => <Holder p={p} task={i} /> });
   return <DataTable p={p} rows={items} empty={empty} columns={columns} rowClass={(i) => (i.due?.overdue ? 'overdue' : undefined)} />;
 }
 

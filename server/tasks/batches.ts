@@ -37,10 +37,18 @@ export function batchTaskRows(user: User, after: { due: string; id: string } | n
   const sortDue = sql`coalesce(k.due_at, ${noDue}::timestamptz)`;
   return sql`
     select b.id, null::uuid as case_id, null::uuid as claim_id, b.id as batch_id, b.number, b.state, ${pick((b) => b.task.en)} as task, ${pick((b) => b.task.zh)} as task_zh,
-           null::text as material_name, null::text as firm_name,
+           null::text as material_name, pay.firm_name,
+           pay.payments as batch_payments, pay.total as batch_total,
            k.kind, k.due_on, k.due_at, ${sortDue} as sort_due, k.overdue, k.provisional, k.status,
            null::uuid as claimed_by, null::text as claimed_by_name, null::timestamptz as claimed_at
     from disbursement_batches b
+    -- what it pays, cancelled payments left out (scope.ts batchTotals); the firm named when there is only one
+    join lateral (
+      select count(*)::int as payments, coalesce(sum(p.amount_fen), 0)::text as total,
+             (case when count(distinct c.enterprise_id) = 1 then min(e.name) end) as firm_name
+      from payments p join cases c on c.id = p.case_id join enterprises e on e.id = c.enterprise_id
+      where p.batch_id = b.id and p.status <> 'cancelled'
+    ) pay on true
     left join lateral (
       select kind, due_on, due_at, overdue, provisional, status from clocks
       where owner_id = b.id and kind = ${pick((b) => b.clock)} and status in ('running', 'paused', 'expired')

@@ -10,6 +10,7 @@ import { holdsAssignment, visibleAs } from '../cases/visibility';
 import { OPEN, SEEING } from '../../workflows/case/expert-guards';
 import type { InboxTask } from '../../workflows/case/types';
 import type { Role } from '../../db/schema/accounts';
+import { formatYuan } from '../domain/money';
 import { shanghaiDate, workingDaysBetween } from '../calendar/workdays';
 import { claimTaskRows } from './claims';
 import { batchTaskRows } from './batches';
@@ -110,6 +111,8 @@ interface TaskRowBase extends Record<string, unknown> {
   task_zh: string;
   material_name: string | null;
   firm_name: string | null;
+  batch_payments: number | null;
+  batch_total: string | null;
   sort_due: Date;
   claimed_by: string | null;
   claimed_by_name: string | null;
@@ -150,6 +153,7 @@ export async function listTasks(ctx: ServiceContext, q: z.output<typeof tasksQue
       taskZh: r.task_zh,
       materialName: r.material_name,
       firmName: r.firm_name,
+      batch: r.batch_id ? { payments: r.batch_payments ?? 0, total: formatYuan(BigInt(r.batch_total ?? '0')) } : null,
       due: r.kind
         ? {
             kind: r.kind,
@@ -181,7 +185,7 @@ function caseTaskRows(ctx: ServiceContext, waiting: readonly Waiting[], after: C
   const role = taskRole(waiting);
   return sql`
     select cases.id, cases.id as case_id, null::uuid as claim_id, null::uuid as batch_id, cases.number, cases.state, ${task} as task, ${taskZh} as task_zh,
-           cases.material->>'name' as material_name, e.name as firm_name,
+           cases.material->>'name' as material_name, e.name as firm_name, null::int as batch_payments, null::text as batch_total,
            k.kind, k.due_on, k.due_at, coalesce(k.due_at, ${NO_DUE}::timestamptz) as sort_due, k.overdue, k.provisional, k.status,
            claim.user_id as claimed_by, claimer.name as claimed_by_name, claim.claimed_at
     from cases

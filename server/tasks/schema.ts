@@ -1,7 +1,7 @@
 // The answer of GET /tasks (list.ts `listTasks`), for the OpenAPI document.
 import { z } from 'zod';
 import { clockStatuses } from '../../db/schema/clocks';
-import { dateOut, idOut, instantOut, nextCursorOut } from '../domain/formats';
+import { dateOut, idOut, instantOut, nextCursorOut, yuanOut } from '../domain/formats';
 
 const dueSchema = z
   .strictObject({
@@ -34,7 +34,14 @@ const taskSchema = z
     task: z.string().meta({ description: 'what the caller has to do', example: 'municipal review' }),
     taskZh: z.string().meta({ description: '待办事项', example: '市级初审' }),
     materialName: z.string().nullable(),
-    firmName: z.string().nullable().meta({ description: 'the firm of the case; null for a batch task' }),
+    firmName: z.string().nullable().meta({ description: 'the firm of the case; for a batch task, the firm all its payments go to, null when they go to several' }),
+    batch: z
+      .strictObject({
+        payments: z.int().meta({ description: 'how many payments the batch holds, cancelled ones left out' }),
+        total: yuanOut('their total'),
+      })
+      .nullable()
+      .meta({ description: 'what a batch task pays; null for a case or claim task' }),
     due: dueSchema.nullable().meta({ description: 'the deadline of the task; null when the task has none (a policy to verify, a batch to approve); a draft is due when its round closes, and leaves the list once the round has closed' }),
     claimedBy: claimSchema.nullable().meta({ description: 'who took this task from the shared inbox; null when nobody has, and always for a claim or batch task, which is not taken' }),
   })

@@ -480,6 +480,16 @@ describe('the insurer’s inbox', () => {
     expect(page.text).toContain(`<a href="/cases/${caseId}">${claim.number}</a>`);
     expect(page.text).toContain('理赔决定');
     expect(page.text).toContain('<span class="badge state-reported">待理赔决定</span>');
+    // SPEC §4 gives a claim no programme deadline: the policy's terms set it, and the row says so
+    const at = page.text.indexOf(`>${claim.number}</a>`);
+    const row = page.text.slice(at, page.text.indexOf('</tr>', at));
+    expect(row).toContain('<span class="muted">按保险合同约定时限</span>');
+    expect(row).not.toContain('无时限');
+    expect(row).not.toContain('未领取');
+    browser.cookies.set('fb_lang', 'en');
+    const en = (await browser.get('/inbox')).text;
+    const enRow = en.slice(en.indexOf(`>${claim.number}</a>`), en.indexOf('</tr>', en.indexOf(`>${claim.number}</a>`)));
+    expect(enRow).toContain("per the policy&#39;s terms");
   });
 
   it('pages through claims and cases together, each once', async () => {

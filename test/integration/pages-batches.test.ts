@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { users } from '../../db/schema';
+import { cases, users } from '../../db/schema';
+import { yuan } from '../../server/pages/format';
 import { makeUser } from '../../seeds/factories';
 import { shanghaiDate } from '../../server/calendar/dates';
 import { describe, expect, it } from 'vitest';
@@ -162,7 +163,8 @@ describe('the disbursement batch pages', () => {
 
   it("put a submitted batch on the other finance user's dashboard and inbox, linked to its page and not to be taken, and then its payments to record", async () => {
     const { id } = await draftBatch();
-    const submitted = await t.api.post<{ number: string }>(`/disbursements/${id}/events`, { type: 'SUBMIT' }, w.tokens.finance);
+    const submitted = await t.api.post<{ number: string; cases: { amount: string }[] }>(`/disbursements/${id}/events`, { type: 'SUBMIT' }, w.tokens.finance);
+    const amount = submitted.body.cases[0]?.amount ?? '';
     expect(submitted.status).toBe(200);
     const rowOf = (html: string) => {
       const at = html.indexOf(`href="/money/batches/${id}"`);
@@ -174,9 +176,16 @@ describe('the disbursement batch pages', () => {
       expect(row, path).toContain(`>${submitted.body.number}</a>`);
       expect(row, path).toContain('审批拨付批次');
       expect(row, path).toContain('<span class="badge batch-submitted">待审批</span>');
-      expect(row, path).toContain('多家企业（见批次）');
+      // one payment, to one firm: the firm is named, the batch counted and summed, nobody to take it
+      expect(row, path).toContain(`<span class="muted">拨付批次 </span><a href="/money/batches/${id}">${submitted.body.number}</a>`);
+      expect(row, path).toContain(`>${w.firm.name}<`);
+      expect(row, path).not.toContain('多家企业');
+      expect(row, path).toContain(`1 笔付款，合计 ${yuan(amount)} 元`);
       expect(row, path).not.toContain('/claim"');
+      expect(row, path).not.toContain('未领取');
     }
+    // beside case tasks, which are taken, a batch names no holder
+    expect(rowOf((await other.get('/inbox?limit=100')).text)).toContain('<td data-label="办理人"></td>');
     const creator = await signedIn(w.people.finance.email);
     expect(rowOf((await creator.get('/')).text)).toBeNull();
     expect(rowOf((await (await signedIn(w.people.provincial.email)).get('/')).text)).toBeNull();
@@ -185,9 +194,31 @@ describe('the disbursement batch pages', () => {
     creator.cookies.set('fb_lang', 'en');
     const row = rowOf((await creator.get('/inbox?limit=100')).text);
     expect(row).toContain('record the payments');
-    expect(row).toContain('several firms (see the batch)');
+    expect(row).toContain(`1 payment, ${yuan(amount)} yuan in all`);
+    expect(row).toContain(`>${w.firm.name}<`);
     // dated by the payment deadline
     expect(row).not.toContain('no deadline');
+  });
+
+  it('say a batch paying several firms pays several, counted and summed, and name no firm of it', async () => {
+    const mine = await w.caseIn('approved');
+    const theirs = await w.caseIn('approved');
+    await t.app.db.update(cases).set({ enterpriseId: w.otherFirm.id }).where(eq(cases.id, theirs));
+    const made = await t.api.post<{ id: string; number: string; cases: { amount: string }[] }>('/disbursements', { roundId: w.round.id, caseIds: [mine, theirs] }, w.tokens.finance);
+    expect(made.status).toBe(201);
+    expect((await t.api.post(`/disbursements/${made.body.id}/events`, { type: 'SUBMIT' }, w.tokens.finance)).status).toBe(200);
+    const fen = made.body.cases.reduce((sum, c) => sum + BigInt(c.amount.replace('.', '')), 0n);
+    const tasks = await t.api.get<{ items: { batchId: string | null; firmName: string | null; batch: { payments: number; total: string } | null }[] }>('/tasks?limit=100', w.tokens.finance2);
+    const task = tasks.body.items.find((i) => i.batchId === made.body.id);
+    expect(task?.firmName).toBeNull();
+    expect(task?.batch).toEqual({ payments: 2, total: `${fen / 100n}.${String(fen % 100n).padStart(2, '0')}` });
+    const html = (await (await signedIn(w.people.finance2.email)).get('/inbox?limit=100')).text;
+    const at = html.indexOf(`href="/money/batches/${made.body.id}"`);
+    const row = html.slice(at, html.indexOf('</tr>', at));
+    expect(row).toContain('多家企业（见批次）');
+    expect(row).not.toContain(w.firm.name);
+    expect(row).not.toContain(w.otherFirm.name);
+    expect(row).toContain('2 笔付款，合计');
   });
 
   it('refuse the approval to the finance user who made and submitted the batch, in the rule’s words, and take it from another', async () => {

@@ -259,7 +259,7 @@ describe("finance's disbursement batches in the inbox", () => {
   interface Batch {
     id: string;
     number: string;
-    cases: { caseId: string }[];
+    cases: { caseId: string; amount: string }[];
     payment: { dueOn: string } | null;
   }
   const batchTasks = async (token: string) => (await t.api.get<{ items: BatchTask[] }>('/tasks?limit=100', token)).body.items.filter((i) => i.batchId !== null);
@@ -293,7 +293,9 @@ describe("finance's disbursement batches in the inbox", () => {
       state: 'draft',
       task: 'submit the disbursement batch',
       taskZh: '提交拨付批次',
-      firmName: null,
+      // one payment, to the world's firm: named, counted and summed
+      firmName: w.firm.name,
+      batch: { payments: 1, total: batch.cases[0]?.amount },
       materialName: null,
       due: null,
       claimedBy: null,
@@ -337,7 +339,9 @@ describe("finance's disbursement batches in the inbox", () => {
       state: 'submitted',
       task: 'approve the disbursement batch',
       taskZh: '审批拨付批次',
-      firmName: null,
+      // one payment, to the world's firm: named, counted and summed
+      firmName: w.firm.name,
+      batch: { payments: 1, total: batch.cases[0]?.amount },
       materialName: null,
       due: null,
       claimedBy: null,

@@ -508,6 +508,9 @@ export const en: Messages = {
     declined: 'You declined the review; the provincial reviewers will assign another expert. The application has left your inbox.',
     left: 'Done. The application is no longer among those you see.',
     severalFirms: 'several firms (see the batch)',
+    policyTerms: "per the policy's terms",
+    batch: 'Batch',
+    batchPays: (n: number, total: string) => `${n} payment${n === 1 ? '' : 's'}, ${total} yuan in all`,
     more: 'Next page',
   },
   // disbursement batches and round reports (server/pages/batches.tsx)

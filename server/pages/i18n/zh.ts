@@ -510,6 +510,9 @@ export const zh = {
     declined: '已谢绝该评审任务，省级审核人员将另行指派专家。此申请不再出现在您的待办中。',
     left: '已办理。此申请已不在您的查看范围内。',
     severalFirms: '多家企业（见批次）',
+    policyTerms: '按保险合同约定时限',
+    batch: '拨付批次',
+    batchPays: (n: number, total: string) => `${n} 笔付款，合计 ${total} 元`,
     more: '下一页',
   },
   // disbursement batches and round reports (server/pages/batches.tsx)
