@@ -21,7 +21,12 @@ export const enterprises = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex('enterprises_uscc_key').on(t.uscc), index('enterprises_city_idx').on(t.city)],
+  (t) => [
+    uniqueIndex('enterprises_uscc_key').on(t.uscc),
+    index('enterprises_city_idx').on(t.city),
+    // the case list's search by a part of the firm's name: Chinese has no word boundaries, so trigrams
+    index('enterprises_name_search_idx').using('gin', sql`${t.name} gin_trgm_ops`),
+  ],
 );
 
 // Profile edits are evidence too: the bank account decides where a subsidy is paid.

@@ -13,6 +13,7 @@ const caseListItemSchema = z
     city: z.string().meta({ description: 'GB/T 2260 city code', example: '330100' }),
     roundId: idOut('the application round'),
     enterpriseId: idOut('the applicant firm'),
+    firmName: z.string().meta({ description: "the applicant firm's name as it stands now" }),
     materialName: z.string().nullable().meta({ description: 'material.name, null while the draft has none' }),
     contractAmount: yuanOut('contract amount').nullable(),
     subsidy: yuanOut('the current subsidy of an approved case, as GET /cases/{id}/subsidy gives it')

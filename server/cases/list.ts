@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { cases, payments } from '../../db/schema';
+import { cases, enterprises, payments } from '../../db/schema';
 import type { ServiceContext } from '../context';
 import { afterCursor, cursorTime, encodeCursor, UUID } from '../domain/keyset';
 import { badRequest } from '../errors';
@@ -19,6 +19,12 @@ export const listQuerySchema = z.strictObject({
   insurance: z.enum(INSURANCE_STATES).optional().meta({ description: "the insurance region's state, for cases in review" }),
   roundId: z.uuid().optional(),
   city: z.string().regex(/^\d{6}$/, 'a GB/T 2260 city code, e.g. 330100').optional(),
+  q: z
+    .string()
+    .trim()
+    .max(50, 'at most 50 characters')
+    .optional()
+    .meta({ description: "a part of the case number or of the applicant firm's name, matched literally and case-insensitively, within the cases the caller may see" }),
   sort: z
     .enum(['-created', 'created', 'number', '-number', 'amount', '-amount'])
     .default('-created')
@@ -26,6 +32,12 @@ export const listQuerySchema = z.strictObject({
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
+/** LIKE treats % and _ as wildcards and \\ as their escape: a search for "5%" means the text "5%". */
+const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** The case number or the firm's name holds the text (both under pg_trgm indexes, migration 0025). */
+const matching = (q: string) => or(ilike(cases.number, likePattern(q)), ilike(enterprises.name, likePattern(q)));
+
 export type ListQuery = z.output<typeof listQuerySchema>;
 export type CaseSort = ListQuery['sort'];
 
@@ -98,6 +110,7 @@ export async function listCases(ctx: ServiceContext, q: ListQuery) {
   if (q.insurance) where.push(sql`${insuranceState} = ${q.insurance}`);
   if (q.roundId) where.push(eq(cases.roundId, q.roundId));
   if (q.city) where.push(eq(cases.city, q.city));
+  if (q.q) where.push(matching(q.q));
   where.push(order.after);
   const rows = await ctx.app.db
     .select({
@@ -109,6 +122,7 @@ export async function listCases(ctx: ServiceContext, q: ListQuery) {
       city: cases.city,
       roundId: cases.roundId,
       enterpriseId: cases.enterpriseId,
+      firmName: enterprises.name,
       material: cases.material,
       contractAmountFen: cases.contractAmountFen,
       subsidyFen: cases.subsidyFen,
@@ -118,6 +132,7 @@ export async function listCases(ctx: ServiceContext, q: ListQuery) {
       cursorKey: order.key,
     })
     .from(cases)
+    .innerJoin(enterprises, eq(enterprises.id, cases.enterpriseId))
     .where(and(...where))
     .orderBy(...order.orderBy)
     .limit(q.limit + 1);

@@ -22,6 +22,8 @@ export function CaseTable({ p, items, sorting, empty }: { p: PageCtx; items: Ite
   const c = p.t.cases;
   // the approved cases' subsidy, to those GET /cases/:id/subsidy answers (the list gives it to them only)
   const subsidy = p.user && seesSubsidy(p.user) ? [{ header: c.subsidy, num: true, text: (i: Item) => (i.subsidy === null ? '—' : i.paidOn ? c.paid(yuan(i.subsidy), date(i.paidOn, p.locale)) : yuan(i.subsidy)) }] : [];
+  // a firm's list is all its own: the column would say its name on every row
+  const firm = p.user && !(p.user.roles.length === 1 && p.user.roles[0] === 'firm') ? [{ header: c.firm, text: (i: Item) => i.firmName }] : [];
   return (
     <DataTable
       p={p}
@@ -30,6 +32,7 @@ export function CaseTable({ p, items, sorting, empty }: { p: PageCtx; items: Ite
       sorting={sorting ? { ...sorting, path: '/cases' } : undefined}
       columns={[
         { header: c.number, sort: { key: 'number' }, cell: (i) => <a href={`/cases/${i.id}`} safe>{i.number}</a> },
+        ...firm,
         { header: c.material, text: (i) => i.materialName ?? c.untitled },
         { header: c.state, cell: (i) => <StateBadge p={p} state={i.state} /> },
         { header: c.next, text: (i) => nextStep(i.state, p.locale, p.t) ?? c.noNext },
@@ -41,12 +44,18 @@ export function CaseTable({ p, items, sorting, empty }: { p: PageCtx; items: Ite
   );
 }
 
-/** The state filter: a GET form keeping the order; every state of the chart, worded as its badge. */
-function StateFilter({ p, state, sort }: { p: PageCtx; state: string | undefined; sort: CaseSort }) {
+/** The search and the state filter: a GET form keeping the order; every state of the chart, worded as its badge. */
+function StateFilter({ p, state, q, sort }: { p: PageCtx; state: string | undefined; q: string | undefined; sort: CaseSort }) {
   const c = p.t.cases;
   return (
     <form method="get" action="/cases" class="filters" role="search" aria-label={c.filter}>
       <input type="hidden" name="sort" value={sort} />
+      <div class="field">
+        <label for="filter-q" safe>
+          {c.search}
+        </label>
+        <input id="filter-q" name="q" type="search" maxlength="50" value={q ?? ''} placeholder={c.searchHint} />
+      </div>
       <div class="field">
         <label for="filter-state" safe>
           {c.state}
@@ -77,7 +86,7 @@ export function casesPage(router: Router) {
     if (!parsed.success) throw badRequest('the list query is invalid', zodErrors(parsed.error, 'query'));
     const q = parsed.data;
     const list = await listCases(serviceOf(p), q);
-    const filters = { state: q.state, roundId: q.roundId, city: q.city, insurance: q.insurance };
+    const filters = { q: q.q, state: q.state, roundId: q.roundId, city: q.city, insurance: q.insurance };
     // a filter that matches nothing says so, rather than that there are no cases at all
     const filtered = Object.values(filters).some((v) => v !== undefined && v !== '');
     const empty = filtered ? p.t.cases.emptyFiltered : hasAny(p.user?.roles, ['firm']) ? p.t.cases.empty : p.t.cases.emptyReviewer;
@@ -91,7 +100,7 @@ export function casesPage(router: Router) {
         ) : (
           ''
         )}
-        <StateFilter p={p} state={q.state} sort={q.sort} />
+        <StateFilter p={p} state={q.state} q={q.q} sort={q.sort} />
         <CaseTable p={p} items={list.items} sorting={{ sort: q.sort, query: filters }} empty={empty} />
         {q.cursor ? (
           <p class="pager">

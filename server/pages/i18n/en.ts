@@ -268,6 +268,9 @@ export const en: Messages = {
     filter: 'Filter',
     anyState: 'Any state',
     apply: 'Filter',
+    firm: 'Applicant firm',
+    search: 'Search',
+    searchHint: "part of the case number or of the firm's name",
     untitled: '(no material name yet)',
   },
   casePage: {

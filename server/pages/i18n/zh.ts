@@ -272,6 +272,9 @@ export const zh = {
     filter: '筛选',
     anyState: '全部状态',
     apply: '筛选',
+    firm: '申报企业',
+    search: '搜索',
+    searchHint: '申请编号或企业名称的一部分',
     untitled: '（未填写材料名称）',
   },
   casePage: {

@@ -1,0 +1,2 @@
+CREATE INDEX "enterprises_name_search_idx" ON "enterprises" USING gin ("name" gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "cases_number_search_idx" ON "cases" USING gin ("number" gin_trgm_ops);

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cases } from '../../db/schema';
+import { makeEnterprise } from '../../seeds/factories';
+import { useTestApp } from '../support/use-app';
+import { PageClient } from '../support/pages';
+
+// The case list's search (GET /cases?q=, the /cases page's box) and its firm column: by a part of
+// the case number or of the firm's name, within the cases the caller may see.
+const { t, w } = useTestApp({ ownDatabase: true });
+
+interface Item {
+  id: string;
+  number: string;
+  firmName: string;
+  state: string;
+}
+interface List {
+  items: Item[];
+  nextCursor: string | null;
+}
+interface Problem {
+  errors: { path: string; message: string }[];
+}
+
+const tag = randomUUID().slice(0, 6);
+// a name with LIKE's wildcards in it: a search for "100%_" means that text, not a pattern
+const odd = `百分百%_材料${tag}有限公司`;
+let ownCase: { id: string; number: string };
+let oddCase: { id: string; number: string };
+let oddFirm: Awaited<ReturnType<typeof makeEnterprise>>;
+
+beforeAll(async () => {
+  const id = await w.submittedCase();
+  ownCase = { id, number: (await t.api.get<{ number: string }>(`/cases/${id}`, w.tokens.firm)).body.number };
+  // a case of another firm of the same city: submitted by the world's firm, then handed to it
+  oddFirm = await makeEnterprise(t.app.db, { city: '330100', name: odd });
+  const other = await w.submittedCase();
+  await t.app.db.update(cases).set({ enterpriseId: oddFirm.id }).where(eq(cases.id, other));
+  oddCase = { id: other, number: (await t.api.get<{ number: string }>(`/cases/${other}`, w.tokens.provincial)).body.number };
+});
+
+const search = (q: string, token: string, more = '') => t.api.get<List & Problem>(`/cases?q=${encodeURIComponent(q)}&limit=100${more}`, token);
+const ids = (l: List) => l.items.map((i) => i.id);
+
+describe('GET /cases?q=', () => {
+  it("finds a case by a part of its number and by a part of its firm's name, and names the firm", async () => {
+    const byNumber = await search(ownCase.number.slice(-6).toLowerCase(), w.tokens.provincial);
+    expect(byNumber.status).toBe(200);
+    expect(ids(byNumber.body)).toContain(ownCase.id);
+    expect(byNumber.body.items.find((i) => i.id === ownCase.id)?.firmName).toBe(w.firm.name);
+    const byName = await search(`材料${tag}`, w.tokens.provincial);
+    expect(ids(byName.body)).toEqual([oddCase.id]);
+    expect(byName.body.items[0]?.firmName).toBe(odd);
+  });
+
+  it('matches % and _ as the text they are, not as wildcards', async () => {
+    expect(ids((await search('百分百%_', w.tokens.provincial)).body)).toEqual([oddCase.id]);
+    expect(ids((await search('%', w.tokens.provincial)).body)).toEqual([oddCase.id]);
+    expect(ids((await search('百_百', w.tokens.provincial)).body)).toEqual([]);
+  });
+
+  it('keeps the other filters and pages through the matches one by one', async () => {
+    const all = (await search(tag, w.tokens.provincial)).body;
+    expect(ids(all)).toEqual([oddCase.id]);
+    expect(ids((await search(tag, w.tokens.provincial, '&state=draft')).body)).toEqual([]);
+    // both cases share the world's round: the numbers' common prefix, one page at a time
+    const prefix = ownCase.number.slice(0, 6);
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    for (let i = 0; i < 50; i++) {
+      const res: { status: number; body: List } = await t.api.get(`/cases?q=${prefix}&limit=1&sort=number${cursor ? `&cursor=${cursor}` : ''}`, w.tokens.provincial);
+      expect(res.status).toBe(200);
+      paged.push(...ids(res.body));
+      cursor = res.body.nextCursor;
+      if (!cursor) break;
+    }
+    expect(paged).toEqual(ids((await search(prefix, w.tokens.provincial, '&sort=number')).body));
+    expect(paged).toEqual(expect.arrayContaining([ownCase.id, oddCase.id]));
+  });
+
+  it('refuses a search of more than 50 characters with the reason, and takes 50', async () => {
+    const long = await search('材'.repeat(51), w.tokens.provincial);
+    expect(long.status).toBe(400);
+    expect(long.body.errors).toEqual([expect.objectContaining({ path: 'query.q', message: 'at most 50 characters' })]);
+    expect((await search('材'.repeat(50), w.tokens.provincial)).status).toBe(200);
+  });
+
+  it("finds nothing of another firm for a firm, by its name or its number", async () => {
+    expect(ids((await search(tag, w.tokens.firm)).body)).toEqual([]);
+    expect(ids((await search(oddCase.number, w.tokens.firm)).body)).toEqual([]);
+    expect(ids((await search(ownCase.number, w.tokens.otherFirm)).body)).toEqual([]);
+    expect(ids((await search(w.firm.name, w.tokens.otherFirm)).body)).toEqual([]);
+    expect(ids((await search(ownCase.number, w.tokens.firm)).body)).toEqual([ownCase.id]);
+  });
+
+  it("finds nothing outside the reviewer's city, and nothing for an expert or finance who see none of it", async () => {
+    expect(ids((await search(tag, w.tokens.otherMunicipal)).body)).toEqual([]);
+    expect(ids((await search(tag, w.tokens.municipal)).body)).toEqual([oddCase.id]);
+    for (const who of ['expert', 'finance'] as const) expect(ids((await search(tag, w.tokens[who])).body), who).toEqual([]);
+  });
+
+  it('refuses a search without a session', async () => {
+    expect((await t.api.get(`/cases?q=${tag}`)).status).toBe(401);
+  });
+});
+
+describe('the /cases page', () => {
+  const signedIn = async (email: string) => {
+    const b = new PageClient(t.url);
+    await b.signIn(email);
+    return b;
+  };
+
+  it("shows reviewers the firm's column and a search box that keeps its text", async () => {
+    const page = await (await signedIn(w.people.provincial.email)).get(`/cases?q=${encodeURIComponent(`材料${tag}`)}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<th scope="col">申报企业</th>');
+    expect(page.text).toContain(`<label for="filter-q">搜索</label>`);
+    expect(page.text).toContain(`value="材料${tag}"`);
+    expect(page.text).toContain(`<td data-label="申报企业">${odd}</td>`);
+    expect(page.text).toContain(`href="/cases/${oddCase.id}"`);
+    expect(page.text).not.toContain(`href="/cases/${ownCase.id}"`);
+  });
+
+  it("gives a firm no firm column, and its search shows no other firm's case", async () => {
+    const page = await (await signedIn(w.people.firm.email)).get(`/cases?q=${tag}`);
+    expect(page.status).toBe(200);
+    expect(page.text).not.toContain('<th scope="col">申报企业</th>');
+    expect(page.text).not.toContain(odd);
+    expect(page.text).not.toContain(oddCase.number);
+    expect(page.text).toContain('没有符合筛选条件的申请。');
+  });
+
+  it('says why an over-long search is refused, with a 400', async () => {
+    const page = await (await signedIn(w.people.provincial.email)).get(`/cases?q=${'x'.repeat(51)}`);
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('<p class="lead">最多 50 个字符</p>');
+  });
+});
