@@ -67,7 +67,7 @@ export async function makeInsurer(db: DbOrTx, over: Partial<typeof insurers.$inf
   return row;
 }
 
-export async function makeEdition(db: DbOrTx, entries: { name: string; requirements?: string; applicationField?: string; topCategory?: string }[], over: Partial<typeof catalogueEditions.$inferInsert> = {}) {
+export async function makeEdition(db: DbOrTx, entries: { name: string; requirements?: string; applicationField?: string; topCategory?: string; majorCategory?: string; subCategory?: string }[], over: Partial<typeof catalogueEditions.$inferInsert> = {}) {
   const [edition] = await db
     .insert(catalogueEditions)
     .values({ year: 2026, docNumber: `测试〔2026〕${randomUUID().slice(0, 4)}号`, title: '测试目录', status: 'published', effectiveOn: '2026-09-05', ...over })

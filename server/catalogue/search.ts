@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { catalogueEditions, catalogueEntries } from '../../db/schema';
 import type { AppContext, User } from '../context';
@@ -49,6 +49,21 @@ async function resolveEdition(app: AppContext, viewer: User | null, id: string |
   return current;
 }
 
+/**
+ * The cursor of the page before the one starting at `firstSeq`: the seq just before that page's
+ * `limit` matches; null when the page before is the first one, which is asked for without a cursor.
+ */
+async function previousCursor(app: AppContext, editionId: string, matches: SQL | undefined, firstSeq: number, limit: number): Promise<string | null> {
+  const before = await app.db
+    .select({ seq: catalogueEntries.seq })
+    .from(catalogueEntries)
+    .where(and(matches, lt(catalogueEntries.seq, firstSeq)))
+    .orderBy(desc(catalogueEntries.seq))
+    .limit(limit + 1);
+  const anchor = before.length > limit ? before.at(-1) : undefined;
+  return anchor ? encode({ e: editionId, s: anchor.seq }) : null;
+}
+
 /** Public catalogue search, in 序号 order, keyset-paginated on seq within one edition. */
 export async function searchEntries(app: AppContext, viewer: User | null, query: SearchQuery) {
   const cursor = query.cursor === undefined ? undefined : decode(query.cursor);
@@ -65,6 +80,7 @@ export async function searchEntries(app: AppContext, viewer: User | null, query:
     const inCategory = or(eq(catalogueEntries.topCategory, category), eq(catalogueEntries.majorCategory, category), eq(catalogueEntries.subCategory, category));
     if (inCategory) where.push(inCategory);
   }
+  const matches = and(...where);
   if (cursor) where.push(gt(catalogueEntries.seq, cursor.s));
   const rows = await app.db
     .select({
@@ -83,9 +99,12 @@ export async function searchEntries(app: AppContext, viewer: User | null, query:
     .limit(query.limit + 1);
   const items = rows.slice(0, query.limit);
   const last = items.at(-1);
+  const [counted] = await app.db.select({ n: count() }).from(catalogueEntries).where(matches);
   return {
     edition: editionSummary(edition),
+    total: counted?.n ?? 0,
     items,
     nextCursor: rows.length > query.limit && last ? encode({ e: edition.id, s: last.seq }) : null,
+    prevCursor: cursor ? await previousCursor(app, edition.id, matches, items[0]?.seq ?? cursor.s + 1, query.limit) : null,
   };
 }

@@ -119,5 +119,14 @@ const entrySchema = z
   .meta({ id: 'CatalogueEntry' });
 
 export const entryPageSchema = z
-  .strictObject({ edition: editionSummarySchema, items: z.array(entrySchema).meta({ description: 'in 序号 order' }), nextCursor: nextCursorOut })
+  .strictObject({
+    edition: editionSummarySchema,
+    total: z.int().meta({ description: 'how many entries of the edition match the text and category, on every page' }),
+    items: z.array(entrySchema).meta({ description: 'in 序号 order' }),
+    nextCursor: nextCursorOut,
+    prevCursor: z
+      .string()
+      .nullable()
+      .meta({ description: 'opaque cursor of the previous page, to pass back as `cursor`; null when there is none, and on the second page, whose previous is asked for without a cursor' }),
+  })
   .meta({ id: 'CatalogueEntryPage' });

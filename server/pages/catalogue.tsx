@@ -3,6 +3,7 @@ import type { AppContext } from '../context';
 import { AppError, type FieldError } from '../errors';
 import { searchEntries, searchQuerySchema } from '../catalogue/search';
 import { listPublicEditions } from '../catalogue/public-editions';
+import { editionCategories, type CategoryGroup } from '../catalogue/categories';
 import { zodErrors } from '../http/problem';
 import { Layout } from './layout';
 import { Field, FormProblems } from './components/form';
@@ -20,7 +21,7 @@ function Results({ p, result, query }: { p: PageCtx; result: Result | null; quer
   const c = p.t.catalogue;
   return (
     <div id="results">
-      <p role="status" safe>{`${result.edition.docNumber} · ${c.results(result.items.length)}`}</p>
+      <p role="status" safe>{`${result.edition.docNumber} · ${c.total(result.total)} · ${c.results(result.items.length)}`}</p>
       <DataTable
         p={p}
         rows={result.items}
@@ -32,7 +33,42 @@ function Results({ p, result, query }: { p: PageCtx; result: Result | null; quer
           { header: c.category, text: (e) => [e.majorCategory, e.subCategory].filter(Boolean).join(' / ') },
         ]}
       />
-      <NextPage path="/catalogue" query={{ q: query.q, edition: result.edition.id }} cursor={result.nextCursor} label={c.more} />
+      {query.cursor ? <PreviousPage query={{ q: query.q, category: query.category, edition: result.edition.id, limit: query.limit }} cursor={result.prevCursor} label={c.previous} /> : ''}
+      <NextPage path="/catalogue" query={{ q: query.q, category: query.category, edition: result.edition.id, limit: query.limit }} cursor={result.nextCursor} label={c.more} />
+    </div>
+  );
+}
+
+/** The page before this one: its cursor, or none when it is the first page. */
+function PreviousPage({ query, cursor, label }: { query: Record<string, string | undefined>; cursor: string | null; label: string }) {
+  const params = new URLSearchParams(Object.entries({ ...query, cursor: cursor ?? undefined }).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
+  return (
+    <p class="pager">
+      <a href={`/catalogue?${params.toString()}`} rel="prev" safe>
+        {label}
+      </a>
+    </p>
+  );
+}
+
+/** The category filter: the edition's top categories, each with its major ones. */
+function CategoryPicker({ p, groups, chosen }: { p: PageCtx; groups: CategoryGroup[]; chosen: string | undefined }) {
+  const c = p.t.catalogue;
+  if (groups.length === 0) return '';
+  return (
+    <div class="field">
+      <label for="f-category" safe>{c.category}</label>
+      <select id="f-category" name="category">
+        <option value="" selected={!chosen} safe>{c.anyCategory}</option>
+        {groups.map((g) => (
+          <>
+            {g.top !== null ? <option value={g.top} selected={g.top === chosen} safe>{g.top}</option> : ''}
+            {g.majors.map((m) => (
+              <option value={m} selected={m === chosen} safe>{g.top !== null ? `${g.top} / ${m}` : m}</option>
+            ))}
+          </>
+        ))}
+      </select>
     </div>
   );
 }
@@ -51,7 +87,7 @@ function editionLabel(p: PageCtx, e: Edition, all: readonly Edition[]): string {
   return `${e.year} · ${e.docNumber}${c.marks(marks)}`;
 }
 
-function CataloguePage({ p, editions, result, query, errors }: { p: PageCtx; editions: Edition[]; result: Result | null; query: Record<string, string>; errors: FieldError[] }) {
+function CataloguePage({ p, editions, categories, result, query, errors }: { p: PageCtx; editions: Edition[]; categories: CategoryGroup[]; result: Result | null; query: Record<string, string>; errors: FieldError[] }) {
   const c = p.t.catalogue;
   const asked = query.edition?.toLowerCase();
   const shown = editions.some((e) => e.id === asked) ? asked : editions.find((e) => e.current)?.id;
@@ -59,7 +95,7 @@ function CataloguePage({ p, editions, result, query, errors }: { p: PageCtx; edi
     <Layout p={p} title={c.title}>
       <p safe>{c.intro}</p>
       {/* htmx swaps only the results while typing; without it the form is an ordinary GET */}
-      <form method="get" action="/catalogue" class="search" role="search" hx-get="/catalogue" hx-target="#results" hx-select="#results" hx-swap="outerHTML" hx-push-url="true" hx-trigger="input changed delay:400ms from:#f-q, change from:#f-edition, submit">
+      <form method="get" action="/catalogue" class="search" role="search" hx-get="/catalogue" hx-target="#results" hx-select="#results" hx-swap="outerHTML" hx-push-url="true" hx-trigger="input changed delay:400ms from:#f-q, change from:#f-edition, change from:#f-category, submit">
         <FormProblems p={p} errors={errors} fields={['q']} />
         <Field p={p} name="q" type="search" label={c.q} hint={c.qHint} value={query.q ?? ''} errors={errors} />
         {editions.length ? (
@@ -74,6 +110,7 @@ function CataloguePage({ p, editions, result, query, errors }: { p: PageCtx; edi
         ) : (
           ''
         )}
+        <CategoryPicker p={p} groups={categories} chosen={query.category} />
         <button type="submit" class="primary" safe>{c.search}</button>
       </form>
       <Results p={p} result={result} query={query} />
@@ -93,7 +130,9 @@ export function cataloguePage(router: Router, app: AppContext) {
     const parsed = searchQuerySchema.safeParse(query, { reportInput: true });
     if (!parsed.success) {
       const errors = zodErrors(parsed.error, '');
-      return render(res, <CataloguePage p={p} editions={editions} result={null} query={query} errors={errors} />, 400);
+      const shown = editions.find((e) => e.id === query.edition?.toLowerCase()) ?? editions.find((e) => e.current);
+      const categories = shown ? await editionCategories(app, shown.id) : [];
+      return render(res, <CataloguePage p={p} editions={editions} categories={categories} result={null} query={query} errors={errors} />, 400);
     }
     let result: Result | null = null;
     try {
@@ -102,6 +141,7 @@ export function cataloguePage(router: Router, app: AppContext) {
       // no published edition yet is an empty state, not an error
       if (!(err instanceof AppError) || err.kind !== 'not_found' || parsed.data.edition !== undefined) throw err;
     }
-    await render(res, <CataloguePage p={p} editions={editions} result={result} query={query} errors={[]} />);
+    const categories = result ? await editionCategories(app, result.edition.id) : [];
+    await render(res, <CataloguePage p={p} editions={editions} categories={categories} result={result} query={query} errors={[]} />);
   });
 }

@@ -51,6 +51,74 @@ describe('public catalogue page', () => {
   });
 });
 
+describe('the catalogue page counts, filters by category and pages both ways', () => {
+  let five: string;
+  let draft: string;
+  beforeAll(async () => {
+    const entry = (name: string, majorCategory: string, topCategory = '关键战略材料') => ({ name, majorCategory, topCategory, applicationField: '测试领域' });
+    five = (
+      await makeEdition(t.app.db, [entry('甲材料', '半导体材料'), entry('乙材料', '半导体材料'), entry('丙材料', '高性能纤维'), entry('丁材料', '半导体材料'), entry('戊材料', '稀土功能材料', '前沿新材料')])
+    ).edition.id;
+    draft = (await makeEdition(t.app.db, [entry('草稿材料', '半导体材料')], { status: 'draft' })).edition.id;
+  });
+  const names = (html: string) => [...html.matchAll(/<td data-label="材料名称">([^<]+)<\/td>/g)].map((m) => m[1]);
+  const link = (html: string, rel: string) => [...html.matchAll(/<a href="([^"]+)" rel="(\w+)">/g)].find((m) => m[2] === rel)?.[1]?.replaceAll('&amp;', '&');
+
+  it('says how many entries match in all, on every page', async () => {
+    const first = await get(`/catalogue?edition=${five}&limit=2`);
+    expect(first.text).toContain('共 5 条 · 本页 2 条');
+    const filtered = await get(`/catalogue?edition=${five}&category=${encodeURIComponent('半导体材料')}&limit=2`);
+    expect(filtered.text).toContain('共 3 条 · 本页 2 条');
+    expect(names(filtered.text)).toEqual(['甲材料', '乙材料']);
+  });
+
+  it("offers the edition's categories, top ones with their major ones, keeping the one chosen", async () => {
+    const page = await get(`/catalogue?edition=${five}&category=${encodeURIComponent('前沿新材料')}`);
+    expect(page.text).toContain('<label for="f-category">类别</label>');
+    const picker = page.text.slice(page.text.indexOf('id="f-category"'), page.text.indexOf('</select>', page.text.indexOf('id="f-category"')));
+    const options = [...picker.matchAll(/<option value="([^"]*)"( selected)?>([^<]+)<\/option>/g)];
+    expect(options.map((m) => m[3])).toEqual(['全部类别', '关键战略材料', '关键战略材料 / 半导体材料', '关键战略材料 / 高性能纤维', '前沿新材料', '前沿新材料 / 稀土功能材料']);
+    expect(options.find((m) => m[2])?.[1]).toBe('前沿新材料');
+    expect(names(page.text)).toEqual(['戊材料']);
+  });
+
+  it('goes forward and back again through the pages of a filtered search, with no way back from the first', async () => {
+    const path = `/catalogue?edition=${five}&category=${encodeURIComponent('半导体材料')}&limit=1`;
+    const first = await get(path);
+    expect(link(first.text, 'prev')).toBeUndefined();
+    const second = await get(link(first.text, 'next') ?? '');
+    const third = await get(link(second.text, 'next') ?? '');
+    expect([names(first.text), names(second.text), names(third.text)]).toEqual([['甲材料'], ['乙材料'], ['丁材料']]);
+    expect(link(third.text, 'next')).toBeUndefined();
+    expect(third.text).toContain('上一页');
+    const back = await get(link(third.text, 'prev') ?? '');
+    expect(names(back.text)).toEqual(['乙材料']);
+    const start = await get(link(back.text, 'prev') ?? '');
+    expect(link(back.text, 'prev')).not.toContain('cursor=');
+    expect(link(back.text, 'prev')).toContain('category=');
+    expect(names(start.text)).toEqual(['甲材料']);
+  });
+
+  it('answers the count and the cursor back through the API', async () => {
+    const first = await t.api.get<{ total: number; nextCursor: string; prevCursor: string | null }>(`/catalogue/entries?edition=${five}&limit=2`);
+    expect(first.body).toMatchObject({ total: 5, prevCursor: null });
+    const second = await t.api.get<{ total: number; nextCursor: string; prevCursor: string | null }>(`/catalogue/entries?edition=${five}&limit=2&cursor=${first.body.nextCursor}`);
+    const third = await t.api.get<{ total: number; items: unknown[]; prevCursor: string | null }>(`/catalogue/entries?edition=${five}&limit=2&cursor=${second.body.nextCursor}`);
+    expect(third.body.total).toBe(5);
+    expect(third.body.items).toHaveLength(1);
+    expect(third.body.prevCursor).toBe(first.body.nextCursor);
+  });
+
+  it("refuses a category of more than 100 characters beside the field, and counts no draft's entries for the public", async () => {
+    const long = await get(`/catalogue?edition=${five}&category=${'类'.repeat(101)}`);
+    expect(long.status).toBe(400);
+    expect(long.text).toMatch(/<div class="problems" role="alert"><ul><li>[^<]*100[^<]*<\/li>/);
+    expect(long.text).toContain('id="f-category"');
+    expect((await get(`/catalogue?edition=${draft}`)).status).toBe(404);
+    expect((await t.api.get(`/catalogue/entries?edition=${draft}`)).status).toBe(404);
+  });
+});
+
 // Which edition is current is global, so the picker is checked in a database of its own.
 describe('the edition picker of the public catalogue', () => {
   let own: TestApp;
@@ -67,7 +135,7 @@ describe('the edition picker of the public catalogue', () => {
   });
   afterAll(async () => own.close());
 
-  const options = (html: string) => [...html.matchAll(/<option value="([^"]+)"( selected)?>([^<]*)<\/option>/g)].map((m) => ({ id: m[1], selected: m[2] !== undefined, label: m[3] }));
+  const options = (html: string) => [...html.slice(html.indexOf('id="f-edition"'), html.indexOf('</select>', html.indexOf('id="f-edition"'))).matchAll(/<option value="([^"]+)"( selected)?>([^<]*)<\/option>/g)].map((m) => ({ id: m[1], selected: m[2] !== undefined, label: m[3] }));
 
   it('lists the edition in force first and searches it by default, and the newer one with the date it takes effect', async () => {
     const res = await new PageClient(own.url).get('/catalogue');

@@ -148,6 +148,9 @@ export const en: Messages = {
     requirements: 'Performance requirements',
     field: 'Application field',
     category: 'Category',
+    total: (n: number) => `${n} in all`,
+    anyCategory: 'Any category',
+    previous: 'Previous page',
     more: 'Next page',
   },
   money: {

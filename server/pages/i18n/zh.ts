@@ -151,6 +151,9 @@ export const zh = {
     requirements: '性能要求',
     field: '应用领域',
     category: '类别',
+    total: (n: number) => `共 ${n} 条`,
+    anyCategory: '全部类别',
+    previous: '上一页',
     more: '下一页',
   },
   money: {
