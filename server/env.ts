@@ -30,6 +30,8 @@ const schema = z.object({
   LOGINS_PER_MINUTE: z.coerce.number().int().positive().default(30),
   // objections to public notices per client address and hour: anyone may file one, without an account
   OBJECTIONS_PER_HOUR: z.coerce.number().int().positive().default(10),
+  // how the public reaches the provincial department about a notice (a phone, an address), printed on each notice; unset: none printed
+  NOTICE_CONTACT: z.string().trim().min(1).max(200).optional(),
   // GET /metrics: with a token, Prometheus sends it as a bearer; without one, only loopback may scrape
   METRICS_TOKEN: z.string().min(16).optional(),
   // tests: every answer is parsed with the schema its route documents, a mismatch answers 500 (a parse per answer, never in production)

@@ -8,6 +8,7 @@ import { applyEvent } from '../engine/transition';
 import { caseWorkflow } from '../cases/workflow';
 import { visibleText } from '../domain/text';
 import { tellObjector } from './resolve-objection';
+import { objectionHandling } from './objection-receipt';
 
 const PHONE = /^\+?[0-9][0-9 -]{5,19}$/;
 
@@ -63,6 +64,7 @@ export async function fileObjection(app: AppContext, noticeId: string, input: z.
     const event = { type: 'OBJECTION', objectionId: row.id, meta: { at: now.toISOString(), actorId: null, role: 'system' } } satisfies CaseEvent;
     await applyEvent(tx, app, cw, { id: input.caseId, locked, user: null, requestId, event });
     await tellObjector(tx, row, locked.row, 'objection.received', { outcomeZh: '', outcomeEn: '', reason: '' }, now);
-    return { id: row.id, noticeId, caseId: input.caseId, status: 'open' as const, receivedAt: now.toISOString() };
+    const handling = await objectionHandling(tx, noticeId, row.id);
+    return { id: row.id, reference: handling?.reference ?? '', noticeId, caseId: input.caseId, status: 'open' as const, receivedAt: now.toISOString(), resolveBy: handling?.resolveBy ?? null };
   });
 }

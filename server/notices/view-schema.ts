@@ -57,10 +57,12 @@ export const publicNoticeSchema = z.strictObject({ ...publicNoticeFields, cases:
 export const objectionReceiptSchema = z
   .strictObject({
     id: idOut('the objection'),
+    reference: z.string().meta({ description: "the reference to quote: the notice's number and the short form of the objection's id", example: 'GS2026-003-1A2B3C4D' }),
     noticeId: idOut('the notice'),
     caseId: idOut('the case objected to'),
     status: z.literal('open'),
     receivedAt: instantOut('when it was received'),
+    resolveBy: dateOut('the last working day for the provincial reviewers to resolve it (SPEC §4: 10 working days), Asia/Shanghai').nullable(),
   })
   .meta({ id: 'ObjectionReceipt' });
 

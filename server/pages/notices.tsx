@@ -4,6 +4,9 @@ import { AppError, type FieldError } from '../errors';
 import { listPublicNotices, publicNoticesQuerySchema } from '../notices/list-public';
 import { getPublicNotice } from '../notices/get-public';
 import { fileObjection, objectionSchema } from '../notices/file-objection';
+import { objectionHandling, type ObjectionHandling } from '../notices/objection-receipt';
+import { shanghaiDate } from '../calendar/dates';
+import { z } from 'zod';
 import { zodErrors } from '../http/problem';
 import { throttle } from '../http/throttle';
 import { Layout } from './layout';
@@ -95,14 +98,50 @@ function ObjectionForm({ p, notice, attempt }: { p: PageCtx; notice: Notice; att
   );
 }
 
-function NoticePage({ p, notice, attempt, filed }: { p: PageCtx; notice: Notice; attempt: ObjectionAttempt | null; filed: boolean }) {
+/** Who issues the notice, when, for how long objections are taken and whom to ask: what a 公示 states. */
+function NoticeHeading({ p, notice, contact }: { p: PageCtx; notice: Notice; contact: string | undefined }) {
+  const n = p.t.notices;
+  const rows: [string, string][] = [
+    [n.issuer, n.issuerName],
+    [n.publishedOn, date(shanghaiDate(new Date(notice.publishedAt)), p.locale)],
+    [n.objectionPeriod, `${date(notice.startsOn, p.locale)} – ${date(notice.endsOn, p.locale)}`],
+    ...(contact ? [[n.contactUs, contact] as [string, string]] : []),
+  ];
+  return (
+    <dl class="summary">
+      {rows.map(([k, v]) => (
+        <>
+          <dt safe>{k}</dt>
+          <dd safe>{v}</dd>
+        </>
+      ))}
+    </dl>
+  );
+}
+
+/** The objector's receipt: the reference to quote, and who resolves it by when. */
+function Receipt({ p, handling }: { p: PageCtx; handling: ObjectionHandling }) {
+  const n = p.t.notices;
+  return (
+    <div role="status" class="done">
+      <p safe>{n.filedRef(handling.reference)}</p>
+      <p safe>{handling.resolveBy ? n.resolveBy(handling.workingDays, date(handling.resolveBy, p.locale)) : n.resolveWithin(handling.workingDays)}</p>
+    </div>
+  );
+}
+
+function NoticePage({ p, notice, attempt, filed }: { p: PageCtx; notice: Notice; attempt: ObjectionAttempt | null; filed: ObjectionHandling | null }) {
   const n = p.t.notices;
   return (
     <Layout p={p} title={`${n.title} ${notice.number}`}>
       <p>
-        <NoticeStateTag p={p} state={notice.state} /> <span safe>{`${n.period}${p.t.colon}${date(notice.startsOn, p.locale)} – ${date(notice.endsOn, p.locale)}`}</span>
+        <a href="/notices" safe>{n.back}</a>
       </p>
-      {filed ? <p role="status" class="done" safe>{n.filed}</p> : ''}
+      <p>
+        <NoticeStateTag p={p} state={notice.state} />
+      </p>
+      <NoticeHeading p={p} notice={notice} contact={p.app.env.NOTICE_CONTACT} />
+      {filed ? <Receipt p={p} handling={filed} /> : ''}
       <DataTable
         p={p}
         rows={notice.cases}
@@ -121,7 +160,7 @@ function NoticePage({ p, notice, attempt, filed }: { p: PageCtx; notice: Notice;
 
 const objectionValues = (req: Request) => ({ caseId: field(req, 'caseId'), name: field(req, 'name'), contact: field(req, 'contact'), reason: field(req, 'reason') });
 
-async function showNotice(res: Response, app: AppContext, id: string, attempt: ObjectionAttempt | null, status = 200, filed = false) {
+async function showNotice(res: Response, app: AppContext, id: string, attempt: ObjectionAttempt | null, status = 200, filed: ObjectionHandling | null = null) {
   const p = pageOf(res);
   await render(res, <NoticePage p={p} notice={await getPublicNotice(app, id)} attempt={attempt} filed={filed} />, status);
 }
@@ -136,7 +175,10 @@ export function noticePages(router: Router, app: AppContext) {
   });
 
   router.get('/notices/:id', async (req, res) => {
-    await showNotice(res, app, idParam(req.params.id, 'notice'), null, 200, req.query.filed === '1');
+    const id = idParam(req.params.id, 'notice');
+    // the objector's own receipt, by the objection's id (unguessable) on this notice; any other value shows none
+    const objection = z.uuid().safeParse(req.query.objection);
+    await showNotice(res, app, id, null, 200, objection.success ? await objectionHandling(app.db, id, objection.data) : null);
   });
 
   router.post('/notices/:id/objections', requireCsrf(), throttle(app, 'objection', app.env.OBJECTIONS_PER_HOUR, 3600), async (req, res) => {
@@ -146,11 +188,11 @@ export function noticePages(router: Router, app: AppContext) {
     const parsed = objectionSchema.safeParse(body, { reportInput: true });
     if (!parsed.success) return showNotice(res, app, id, { values, errors: zodErrors(parsed.error, '') }, 400);
     try {
-      await fileObjection(app, id, parsed.data, pageOf(res).requestId);
+      const receipt = await fileObjection(app, id, parsed.data, pageOf(res).requestId);
+      return res.redirect(303, `/notices/${id}?objection=${receipt.id}`);
     } catch (err) {
       if (!(err instanceof AppError) || err.kind === 'not_found') throw err;
       return showNotice(res, app, id, { values, errors: err.errors.length ? err.errors : [{ path: 'form', message: err.message }] }, err.kind === 'conflict' ? 409 : 422);
     }
-    res.redirect(303, `/notices/${id}?filed=1`);
   });
 }

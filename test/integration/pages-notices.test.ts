@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { objections } from '../../db/schema';
+import { clocks, notices, objections } from '../../db/schema';
+import { date } from '../../server/pages/format';
+import { randomUUID } from 'node:crypto';
 import { useTestApp } from '../support/use-app';
 import { PageClient } from '../support/pages';
+import { shanghaiDate } from '../../server/calendar/dates';
 
 // The public side of the notice in pages: no account, the API's services, schema and throttle.
-const { t, w } = useTestApp();
+const { t, w } = useTestApp({ env: { NOTICE_CONTACT: '0571-00000000（材料产业处）' } });
 
 async function published(): Promise<{ noticeId: string; caseId: string }> {
   const caseId = await w.caseIn('awaitingNotice');
@@ -37,12 +40,54 @@ describe('the public notice pages', () => {
     const page = await b.get(`/notices/${noticeId}`);
     const res = await b.post(`/notices/${noticeId}/objections`, { _csrf: PageClient.csrfOf(page.text), caseId, name: '王五', contact: 'wang.wu@example.com', reason: '该材料并非首批次应用，已有多年销售记录。' });
     expect(res.status).toBe(303);
-    const after = await b.get(`/notices/${noticeId}?filed=1`);
-    expect(after.text).toContain('异议已收到');
-    expect(after.text).toContain('异议核查中');
     const rows = await t.app.db.select().from(objections).where(and(eq(objections.caseId, caseId), eq(objections.noticeId, noticeId)));
     expect(rows).toHaveLength(1);
+    const objectionId = rows[0]?.id ?? '';
+    expect(res.headers.get('location')).toBe(`/notices/${noticeId}?objection=${objectionId}`);
+    const after = await b.get(res.headers.get('location') ?? '');
+    const [notice] = await t.app.db.select({ number: notices.number }).from(notices).where(eq(notices.id, noticeId));
+    const reference = `${notice?.number ?? ''}-${objectionId.slice(0, 8).toUpperCase()}`;
+    expect(after.text).toContain(`<p>异议已收到，受理编号 ${reference}。如需查询，请提供此编号。</p>`);
+    // the case's objection clock: 10 working days (SPEC §4), its last day named
+    const [clock] = await t.app.db.select({ dueOn: clocks.dueOn }).from(clocks).where(and(eq(clocks.ownerId, caseId), eq(clocks.kind, 'objection'), eq(clocks.status, 'running')));
+    expect(after.text).toContain(`省经信厅将在 10 个工作日内（${date(clock?.dueOn, 'zh')}前）核查处理`);
+    expect(after.text).toContain('异议核查中');
+    // the API's receipt says the same
+    const api = await t.api.post<{ reference: string; resolveBy: string }>(`/public/notices/${noticeId}/objections`, { caseId, name: '赵六', reason: '该材料并非首批次应用，已有多年销售记录。' });
+    expect(api.status).toBe(201);
+    expect(api.body.reference).toMatch(new RegExp(`^${notice?.number ?? ''}-[0-9A-F]{8}$`));
+    expect(api.body.resolveBy).toBe(clock?.dueOn);
     expect((await t.api.get<{ state: string }>(`/cases/${caseId}`, w.tokens.provincial)).body.state).toBe('objection');
+  });
+
+  it('names the issuing department, the publication date, the objection period and the contact, with a way back to the list', async () => {
+    const { noticeId } = await published();
+    const b = new PageClient(t.url);
+    const page = await b.get(`/notices/${noticeId}`);
+    expect(page.text).toContain('<a href="/notices">返回公示列表</a>');
+    expect(page.text).toContain('<dt>发布机关</dt><dd>浙江省经济和信息化厅</dd>');
+    expect(page.text).toContain(`<dt>发布日期</dt><dd>${date(shanghaiDate(t.app.clock.now()), 'zh')}</dd>`);
+    expect(page.text).toMatch(/<dt>公示期（异议受理期）<\/dt><dd>\d{4}年\d{1,2}月\d{1,2}日 – \d{4}年\d{1,2}月\d{1,2}日<\/dd>/);
+    expect(page.text).toContain('<dt>联系方式</dt><dd>0571-00000000（材料产业处）</dd>');
+    b.cookies.set('fb_lang', 'en');
+    const en = await b.get(`/notices/${noticeId}`);
+    expect(en.text).toContain('<dt>Issued by</dt><dd>Department of Economy and Information Technology of Zhejiang Province</dd>');
+    expect(en.text).toContain('<a href="/notices">Back to the notices</a>');
+  });
+
+  it("shows no receipt for an objection id that is not one of this notice's, nor for a value that is not an id", async () => {
+    const first = await published();
+    const other = await published();
+    const filed = await t.api.post<{ id: string; reference: string }>(`/public/notices/${first.noticeId}/objections`, { caseId: first.caseId, name: '赵六', reason: '该材料并非首批次应用，已有多年销售记录。' });
+    expect(filed.status).toBe(201);
+    const b = new PageClient(t.url);
+    const elsewhere = await b.get(`/notices/${other.noticeId}?objection=${filed.body.id}`);
+    expect(elsewhere.status).toBe(200);
+    expect(elsewhere.text).not.toContain('受理编号');
+    expect(elsewhere.text).not.toContain(filed.body.reference);
+    for (const value of ['1', randomUUID(), '<script>']) expect((await b.get(`/notices/${first.noticeId}?objection=${encodeURIComponent(value)}`)).text, value).not.toContain('受理编号');
+    // the objector's name is never on the receipt
+    expect((await b.get(`/notices/${first.noticeId}?objection=${filed.body.id}`)).text).not.toContain('赵六');
   });
 
   it('shows a too-short reason next to its field, keeping what was typed, and files nothing', async () => {
