@@ -18,7 +18,7 @@ import { CsrfField, FormProblems, errorsAt, FieldProblems } from './components/f
 import { filled, NextPage } from './components/pager';
 import { requireCsrf } from './csrf';
 import { date, instant, yuan } from './format';
-import { fieldWords, idParam, type PageCtx, pageOf, render, serviceOf } from './page';
+import { field, fieldWords, idParam, type PageCtx, pageOf, render, serviceOf } from './page';
 
 // The provincial reviewer's side of the public notice (公示, SPEC §4): the cases awaiting it, put on
 // a notice with POST /notices' service, and a notice's own page with its cases, its period and the
@@ -51,7 +51,11 @@ function PublishForm({ p, awaiting, attempt, cursor }: { p: PageCtx; awaiting: A
     <section aria-labelledby="awaiting">
       <h2 id="awaiting" safe>{r.awaiting}</h2>
       {awaiting.items.length === 0 ? (
-        <p class="empty" safe>{r.noAwaiting}</p>
+        <>
+          {/* a refusal of cases no longer on the list is still said */}
+          <FormProblems p={p} errors={errors} fields={[]} />
+          <p class="empty" safe>{r.noAwaiting}</p>
+        </>
       ) : (
         <form method="post" action={`/review/notices${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`} novalidate>
           <CsrfField p={p} />
@@ -93,6 +97,35 @@ function PublishForm({ p, awaiting, attempt, cursor }: { p: PageCtx; awaiting: A
       )}
       <NextPage path="/review/notices" query={{}} cursor={awaiting.nextCursor} label={p.t.cases.more} />
     </section>
+  );
+}
+
+/** The second step: the cases about to be made public, listed once more, published only from here. */
+function ConfirmPublish({ p, chosen, cursor }: { p: PageCtx; chosen: Awaiting['items']; cursor: string | undefined }) {
+  const r = p.t.review;
+  const n = p.t.notices;
+  return (
+    <Layout p={p} title={r.confirmTitle}>
+      <p class="caution" safe>{r.confirmIntro(chosen.length)}</p>
+      <DataTable
+        p={p}
+        rows={chosen}
+        columns={[
+          { header: n.caseNumber, cell: (c) => <a href={`/cases/${c.id}`} safe>{c.number}</a> },
+          { header: n.firm, text: (c) => c.firmName },
+          { header: n.material, text: (c) => c.materialName ?? p.t.cases.untitled },
+          { header: r.proposedSubsidy, num: true, text: (c) => yuan(c.proposedSubsidy) },
+        ]}
+      />
+      <form method="post" action={`/review/notices${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`}>
+        <CsrfField p={p} />
+        {chosen.map((c) => (
+          <input type="hidden" name="caseIds" value={c.id} />
+        ))}
+        <button type="submit" name="confirm" value="yes" class="primary" safe>{r.confirmPublish(chosen.length)}</button>{' '}
+        <button type="submit" name="confirm" value="back" safe>{r.confirmBack}</button>
+      </form>
+    </Layout>
   );
 }
 
@@ -213,6 +246,21 @@ const placed = (errors: FieldError[], caseIds: string[]): FieldError[] =>
     return id ? { ...e, path: `caseIds.${id}` } : e;
   });
 
+/** The confirmation of the ticked cases, each of them still awaiting the notice on the list the form came from; the form again, with the reason, for any that is not. */
+async function confirmPublishing(res: Response, req: Request, caseIds: string[]) {
+  const p = pageOf(res);
+  const query = awaitingQuerySchema.safeParse(filled({ cursor: typeof req.query.cursor === 'string' ? req.query.cursor : undefined }));
+  const awaiting = await listAwaitingNotice(serviceOf(p), query.success ? query.data : awaitingQuerySchema.parse({}));
+  const byId = new Map(awaiting.items.map((c) => [c.id, c]));
+  const gone = caseIds.filter((id) => !byId.has(id));
+  if (gone.length > 0) {
+    const errors = gone.map((id) => ({ path: `caseIds.${id}`, code: 'notice.notAwaiting', message: `case ${id} is not awaiting the public notice`, messageZh: `申请 ${id} 不在待公示状态` }));
+    return showPublishing(res, req, { caseIds, errors }, 422);
+  }
+  const chosen = caseIds.flatMap((id) => byId.get(id) ?? []);
+  await render(res, <ConfirmPublish p={p} chosen={chosen} cursor={query.success ? query.data.cursor : undefined} />);
+}
+
 /** GET/POST /review/notices and GET /review/notices/:id: publishing notices and reading their objections. */
 export function noticeStaffPages(router: Router, app: AppContext) {
   router.get('/review/notices', gate('user', NOTICE_PUBLISHERS), async (req, res) => {
@@ -225,6 +273,10 @@ export function noticeStaffPages(router: Router, app: AppContext) {
     const parsed = publishNoticeSchema.safeParse({ caseIds }, { reportInput: true });
     // an empty choice is said as what the check boxes want, not as the API's "choose at least one"
     if (!parsed.success) return showPublishing(res, req, { caseIds, errors: fieldWords(placed(zodErrors(parsed.error, ''), caseIds), { caseIds: { too_small: p.t.review.noCaseChosen } }) }, 400);
+    const confirm = field(req, 'confirm');
+    if (confirm === 'back') return showPublishing(res, req, { caseIds, errors: [] });
+    // a notice cannot be taken back: the cases are listed once more, and only that form publishes
+    if (confirm !== 'yes') return confirmPublishing(res, req, parsed.data.caseIds);
     let id: string;
     try {
       id = (await publishNotice(serviceOf(p), parsed.data)).id;

@@ -101,6 +101,8 @@ describe('one case from draft to paid, in a browser', { timeout: 600_000 }, () =
     await expect.poll(() => heading(provincial)).toBe('公示管理');
     await provincial.getByRole('checkbox', { name: `列入公示：${number}` }).check();
     await provincial.getByRole('button', { name: '发布公示' }).click();
+    // a notice cannot be taken back: the cases are listed again, and published only on confirmation
+    await provincial.getByRole('button', { name: /^确认发布/ }).click();
     await expect.poll(() => provincial.getByRole('status').textContent()).toContain('公示已发布');
     const noticeId = /\/review\/notices\/([0-9a-f-]{36})/.exec(provincial.url())?.[1];
     if (!noticeId) throw new Error(`not on a notice page: ${provincial.url()}`);

@@ -407,7 +407,24 @@ describe('the notice publishing pages', () => {
     const page = await b.get('/review/notices');
     expect(page.status).toBe(200);
     expect(page.text).toContain(`name="caseIds" value="${id}"`);
-    const res = await b.post('/review/notices', { _csrf: PageClient.csrfOf(page.text), caseIds: id });
+    const before = (await t.app.db.select().from(notices)).length;
+    const confirm = await b.post('/review/notices', { _csrf: PageClient.csrfOf(page.text), caseIds: id });
+    // first the cases listed again, with the warning that a notice cannot be taken back; nothing published yet
+    expect(confirm.status).toBe(200);
+    expect(confirm.text).toContain('<h1>确认发布公示</h1>');
+    expect(confirm.text).toContain('以下 1 项申请将向社会公开');
+    expect(confirm.text).toContain('不可撤回');
+    expect(confirm.text).toContain(`<input type="hidden" name="caseIds" value="${id}"/>`);
+    expect(confirm.text).toContain(`href="/cases/${id}"`);
+    expect(confirm.text).toContain('确认发布（1 项申请）');
+    expect((await t.app.db.select().from(notices)).length).toBe(before);
+    expect(await stateOf(id)).toBe('awaitingNotice');
+    // going back keeps the choice
+    const back = await b.post('/review/notices', { _csrf: PageClient.csrfOf(confirm.text), caseIds: id, confirm: 'back' });
+    expect(back.status).toBe(200);
+    expect(back.text).toMatch(new RegExp(`name="caseIds" value="${id}" checked`));
+    expect((await t.app.db.select().from(notices)).length).toBe(before);
+    const res = await b.post('/review/notices', { _csrf: PageClient.csrfOf(confirm.text), caseIds: id, confirm: 'yes' });
     expect(res.status).toBe(303);
     const noticeId = /\/review\/notices\/([0-9a-f-]{36})\?published=1/.exec(res.headers.get('location') ?? '')?.[1];
     expect(noticeId).toBeDefined();
@@ -482,6 +499,11 @@ describe('the notice publishing pages', () => {
     expect(refused.status).toBe(422);
     expect(refused.text).toContain('不在待公示状态');
     expect((await t.app.db.select().from(notices)).length).toBe(before);
+    // confirmed straight away, past the list: the service refuses it all the same
+    const confirmed = await b.post('/review/notices', { _csrf: PageClient.csrfOf(again.text), caseIds: early, confirm: 'yes' });
+    expect(confirmed.status).toBe(422);
+    expect(confirmed.text).toContain('不在待公示状态');
+    expect((await t.app.db.select().from(notices)).length).toBe(before);
     const none = await b.post('/review/notices', { _csrf: PageClient.csrfOf(again.text) });
     expect(none.status).toBe(400);
     expect(none.text).toContain('id="n-caseIds-error"');
@@ -499,6 +521,7 @@ describe('the notice publishing pages', () => {
       const b = await signedIn(who);
       expect((await b.get('/review/notices')).status, who).toBe(403);
       expect((await b.post('/review/notices', { _csrf: await csrfFor(b), caseIds: id })).status, who).toBe(403);
+      expect((await b.post('/review/notices', { _csrf: await csrfFor(b), caseIds: id, confirm: 'yes' })).status, who).toBe(403);
       // refused for who they are, before the form is read: not told what is wrong with it
       const empty = await b.post('/review/notices', { _csrf: await csrfFor(b) });
       expect(empty.status, who).toBe(403);
