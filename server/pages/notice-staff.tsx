@@ -11,6 +11,7 @@ import { NOTICE_PUBLISHERS, publishNotice, publishNoticeSchema } from '../notice
 import { listPublicNotices } from '../notices/list-public';
 import { getPublicNotice } from '../notices/get-public';
 import { listObjections, OBJECTION_READERS } from '../notices/list-objections';
+import { objectionReference } from '../notices/objection-receipt';
 import { Layout } from './layout';
 import { NoticeMaterial, NoticeStateTag, NoticeTable } from './notices';
 import { DataTable } from './components/table';
@@ -204,6 +205,8 @@ function NoticeStaffPage({ p, notice, objections, workingDays, published }: { p:
           rows={objections}
           empty={r.noticeNoObjections}
           columns={[
+            // the reference the objector was given, to find their objection when they quote it
+            { header: r.objectionRef, text: (o) => objectionReference(notice.number, o.id) },
             { header: n.caseNumber, cell: (o) => <a href={`/cases/${o.caseId}#objections`} safe>{caseOf.get(o.caseId)?.caseNumber ?? o.caseId}</a> },
             { header: r.objector, text: (o) => (o.contact ? `${o.name}（${o.contact}）` : o.name) },
             { header: r.objectionText, class: 'text', text: (o) => o.reason },

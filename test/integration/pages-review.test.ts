@@ -31,9 +31,9 @@ async function assignedPanel() {
 async function onNoticeWithObjection() {
   const caseId = await w.caseIn('awaitingNotice');
   const published = await t.api.post<{ id: string }>('/notices', { caseIds: [caseId] }, w.tokens.provincial);
-  const filed = await t.api.post<{ id: string }>(`/public/notices/${published.body.id}/objections`, { caseId, name: '王五', contact: 'wang.wu@example.com', reason: '该材料已有多年销售记录，并非首批次应用。' });
+  const filed = await t.api.post<{ id: string; reference: string }>(`/public/notices/${published.body.id}/objections`, { caseId, name: '王五', contact: 'wang.wu@example.com', reason: '该材料已有多年销售记录，并非首批次应用。' });
   if (filed.status !== 201) throw new Error(`objecting failed: ${filed.status}`);
-  return { caseId, noticeId: published.body.id, objectionId: filed.body.id };
+  return { caseId, noticeId: published.body.id, objectionId: filed.body.id, reference: filed.body.reference };
 }
 
 describe('the expert assignment form', () => {
@@ -547,10 +547,12 @@ describe('the notice publishing pages', () => {
   });
 
   it('show a notice with its objections and their personal data to the provincial reviewer only', async () => {
-    const { noticeId } = await onNoticeWithObjection();
+    const { noticeId, reference } = await onNoticeWithObjection();
     const provincial = await (await signedIn(w.people.provincial.email)).get(`/review/notices/${noticeId}`);
     expect(provincial.status).toBe(200);
     expect(provincial.text).toContain('王五（wang.wu@example.com）');
+    // under the reference the objector was given
+    expect(provincial.text).toContain(`<td data-label="受理编号">${reference}</td>`);
     for (const who of [w.people.firm.email, w.people.municipal.email, w.people.insurer.email, w.people.finance.email, w.people.expert.email]) {
       const res = await (await signedIn(who)).get(`/review/notices/${noticeId}`);
       expect(res.status, who).toBe(403);

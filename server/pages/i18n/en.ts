@@ -741,6 +741,7 @@ export const en: Messages = {
     confirmIntro: (n: number) => `The ${n === 1 ? 'application below' : `${n} applications below`} will be made public; the notice period starts on the next working day. A published notice cannot be withdrawn: check the list before confirming.`,
     confirmPublish: (n: number) => `Publish (${n} application${n === 1 ? '' : 's'})`,
     confirmBack: 'Back to the list',
+    objectionRef: 'Reference',
     published: 'The notice is published.',
     recent: 'Published notices',
     noNotices: 'No notice has been published yet.',

@@ -744,6 +744,7 @@ export const zh = {
     confirmIntro: (n: number) => `以下 ${n} 项申请将向社会公开，公示期自发布后的下一个工作日起算。公示一经发布不可撤回，请核对后确认。`,
     confirmPublish: (n: number) => `确认发布（${n} 项申请）`,
     confirmBack: '返回修改',
+    objectionRef: '受理编号',
     published: '公示已发布。',
     recent: '已发布的公示',
     noNotices: '尚未发布公示。',
