@@ -27,14 +27,24 @@ const valuesOfFirm = (f: EnterpriseView): Values => ({ ...f, affiliations: f.aff
 const valuesOfForm = (req: Request): Values => Object.fromEntries(EDITABLE.map((k) => [k, field(req, k)])) as Values;
 const linesOf = (s: string) => s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
 
+/**
+ * What the form showed, carried in it (`was.<field>`): the fields the person changed are those that
+ * differ from it, so a change someone else saved after the form was opened is not undone by the
+ * fields this person left alone. A form without it (an older page) is compared with the firm as it is.
+ */
+function shownOf(req: Request, firm: EnterpriseView): Values {
+  const was = Object.fromEntries(EDITABLE.map((k) => [k, (req.body as Record<string, unknown> | undefined)?.[`was.${k}`]]));
+  return EDITABLE.every((k) => typeof was[k] === 'string') ? (was as Values) : valuesOfFirm(firm);
+}
+
 /** The fields the form changed, as the API's patch: an untouched field (an empty bank, say) is not sent. */
-function patchOf(before: EnterpriseView, v: Values): Record<string, unknown> {
+function patchOf(shown: Values, v: Values): Record<string, unknown> {
   const patch: Record<string, unknown> = {};
   for (const k of EDITABLE) {
     if (k === 'affiliations') {
       const list = linesOf(v.affiliations);
-      if (JSON.stringify(list) !== JSON.stringify(before.affiliations)) patch.affiliations = list;
-    } else if (v[k].trim() !== before[k].trim()) patch[k] = v[k];
+      if (JSON.stringify(list) !== JSON.stringify(linesOf(shown.affiliations))) patch.affiliations = list;
+    } else if (v[k].trim() !== shown[k].trim()) patch[k] = v[k];
   }
   return patch;
 }
@@ -57,10 +67,10 @@ async function historyOf(ctx: ServiceContext, id: string): Promise<Change[]> {
   return items.map((i) => ({ id: i.id, at: i.at, who: names.get(i.changedBy) ?? i.changedBy, before: i.before, after: i.after }));
 }
 
-const shown = (v: unknown) => (Array.isArray(v) ? v.join('、') : typeof v === 'string' ? v : JSON.stringify(v));
+const shownText = (v: unknown) => (Array.isArray(v) ? v.join('、') : typeof v === 'string' ? v : JSON.stringify(v));
 
-function FirmPage(props: { p: PageCtx; firm: EnterpriseView; editable: boolean; values: Values; errors: readonly FieldError[]; history: Change[]; notice?: string }) {
-  const { p, firm, editable, values, errors, history, notice } = props;
+function FirmPage(props: { p: PageCtx; firm: EnterpriseView; editable: boolean; values: Values; shown: Values; errors: readonly FieldError[]; history: Change[]; notice?: string }) {
+  const { p, firm, editable, values, shown, errors, history, notice } = props;
   const t = p.t.firm;
   const city = cityByCode(firm.city);
   const labels: Record<string, string> = t as unknown as Record<string, string>;
@@ -102,6 +112,9 @@ function FirmPage(props: { p: PageCtx; firm: EnterpriseView; editable: boolean; 
       {editable ? (
         <form method="post" action={action} class="wide" novalidate>
           <CsrfField p={p} />
+          {EDITABLE.map((k) => (
+            <input type="hidden" name={`was.${k}`} value={shown[k]} />
+          ))}
           <ProblemSummary p={p} errors={errors} fields={EDITABLE.map((k) => ({ path: k, id: `f-${k}`, label: labels[k] ?? k }))} />
           <Field p={p} name="name" label={t.name} value={values.name} errors={errors} autocomplete="organization" required />
           <Field p={p} name="address" label={t.address} value={values.address} errors={errors} autocomplete="street-address" required />
@@ -137,7 +150,7 @@ function FirmPage(props: { p: PageCtx; firm: EnterpriseView; editable: boolean; 
                   <td>
                     <ul>
                       {Object.keys(c.after).map((k) => (
-                        <li safe>{t.change(labels[k] ?? k, shown(c.before[k]), shown(c.after[k]))}</li>
+                        <li safe>{t.change(labels[k] ?? k, shownText(c.before[k]), shownText(c.after[k]))}</li>
                       ))}
                     </ul>
                   </td>
@@ -161,10 +174,10 @@ async function mayEdit(ctx: ServiceContext, id: string): Promise<boolean> {
   }
 }
 
-async function show(res: Response, ctx: ServiceContext, id: string, extra: { values?: Values; errors?: FieldError[]; status?: number; notice?: string } = {}) {
+async function show(res: Response, ctx: ServiceContext, id: string, extra: { values?: Values; shown?: Values; errors?: FieldError[]; status?: number; notice?: string } = {}) {
   const p = pageOf(res);
   const [firm, editable, history] = await Promise.all([getEnterprise(ctx, id), mayEdit(ctx, id), historyOf(ctx, id)]);
-  await render(res, <FirmPage p={p} firm={firm} editable={editable} values={extra.values ?? valuesOfFirm(firm)} errors={extra.errors ?? []} history={history} notice={extra.notice} />, extra.status);
+  await render(res, <FirmPage p={p} firm={firm} editable={editable} values={extra.values ?? valuesOfFirm(firm)} shown={extra.shown ?? valuesOfFirm(firm)} errors={extra.errors ?? []} history={history} notice={extra.notice} />, extra.status);
 }
 
 export function firmPages(router: Router) {
@@ -187,17 +200,17 @@ export function firmPages(router: Router) {
     const id = idParam(req.params.id, 'enterprise');
     // 404 to those who may not see the firm, 403 to those who may only read it: as the API answers
     await assertMayEditEnterprise(ctx, id);
-    const before = await getEnterprise(ctx, id);
+    const shown = shownOf(req, await getEnterprise(ctx, id));
     const values = valuesOfForm(req);
-    const patch = patchOf(before, values);
+    const patch = patchOf(shown, values);
     if (Object.keys(patch).length === 0) return res.redirect(303, `/firm/${id}?saved=0`);
     const parsed = enterprisePatchSchema.safeParse(patch, { reportInput: true });
-    if (!parsed.success) return show(res, ctx, id, { values, errors: toFields(zodErrors(parsed.error, '')), status: 400 });
+    if (!parsed.success) return show(res, ctx, id, { values, shown, errors: toFields(zodErrors(parsed.error, '')), status: 400 });
     try {
       await updateEnterprise(ctx, id, parsed.data);
     } catch (err) {
       if (!(err instanceof AppError) || err.kind !== 'unprocessable') throw err;
-      return show(res, ctx, id, { values, errors: toFields(err.errors), status: 422 });
+      return show(res, ctx, id, { values, shown, errors: toFields(err.errors), status: 422 });
     }
     res.redirect(303, `/firm/${id}?saved=1`);
   });

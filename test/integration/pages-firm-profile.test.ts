@@ -57,6 +57,25 @@ describe('the firm profile page', () => {
     expect(api.body.items).toHaveLength(1);
   });
 
+  it('saves only what the person changed: a change saved by someone else after the form was opened stays', async () => {
+    const { enterprise, user } = await w.makeFirm();
+    const b = await signedIn(user.email);
+    const page = await b.get(`/firm/${enterprise.id}`);
+    // the form as the browser would send it back: every field as shown, and what it showed
+    const shown = Object.fromEntries([...page.text.matchAll(/<input type="hidden" name="(was\.\w+)" value="([^"]*)"\/?>/g)].map((m) => [m[1] ?? '', m[2] ?? '']));
+    expect(Object.keys(shown)).toHaveLength(8);
+    const typed = Object.fromEntries(Object.entries(shown).map(([k, v]) => [k.slice('was.'.length), v]));
+    // meanwhile a colleague changes the phone through the API
+    const patched = await t.api.patch(`/enterprises/${enterprise.id}`, { contactPhone: '0571-11112222' }, await t.api.login(user.email));
+    expect(patched.status).toBe(200);
+    const saved = await b.post(`/firm/${enterprise.id}`, { _csrf: PageClient.csrfOf(page.text), ...shown, ...typed, bankName: '中国农业银行杭州城西支行' });
+    expect(saved.status).toBe(303);
+    const [row] = await t.app.db.select().from(enterprises).where(eq(enterprises.id, enterprise.id));
+    expect(row).toMatchObject({ contactPhone: '0571-11112222', bankName: '中国农业银行杭州城西支行' });
+    const changes = await t.app.db.select().from(enterpriseChanges).where(eq(enterpriseChanges.enterpriseId, enterprise.id));
+    expect(changes.map((c) => Object.keys(c.after)).sort()).toEqual([['bankName'], ['contactPhone']]);
+  });
+
   it('names bad values beside their fields, in the page language, keeps what was typed, and saves nothing', async () => {
     const { enterprise, user } = await w.makeFirm();
     const b = await signedIn(user.email);
@@ -65,7 +84,7 @@ describe('the firm profile page', () => {
     expect(bad.status).toBe(400);
     expect(bad.text).toMatch(/<input[^>]*id="f-bankAccount"[^>]*aria-invalid="true"/);
     expect(bad.text).toContain('id="f-bankAccount-error"');
-    expect(bad.text).toMatch(/id="f-name-error"[^>]*>\s*<span>必填，且须有可见的文字<\/span>/);
+    expect(bad.text).toMatch(/id="f-name-error"[^>]*>\s*<span>请填写企业名称<\/span>/);
     expect(bad.text).toContain('value="keep-me@example.test"');
     expect(bad.text).toContain('value="6222 0000"');
     // an affiliation that is the firm itself is the service's refusal (422), beside the list
