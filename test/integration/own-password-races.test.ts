@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { emailDeliveries, enterprises } from '../../db/schema';
 import { makeUser } from '../../seeds/factories';
 import { PageClient } from '../support/pages';
+import { runResetRequests } from '../support/password-resets';
 import { useTestApp } from '../support/use-app';
 
 // What a password or a profile must keep when two things happen to it at about the same time, or
@@ -12,6 +13,7 @@ const { t, w } = useTestApp();
 const OLD = 'Test-password-1';
 
 async function resetTokensFor(email: string): Promise<string[]> {
+  await runResetRequests(t.app, [email]);
   const rows = await t.app.db
     .select({ data: emailDeliveries.data })
     .from(emailDeliveries)
@@ -31,6 +33,48 @@ describe('a reset link', () => {
     expect((await t.api.patch(`/admin/users/${u.id}`, { active: true }, w.tokens.admin)).status).toBe(200);
     expect((await t.api.post('/auth/password-reset/confirm', { token, password: 'Granite-wafer-2031' })).status).toBe(410);
     await t.api.login(u.email, OLD);
+  });
+
+  it('sent to an address an administrator has since replaced no longer works (410)', async () => {
+    const u = await makeUser(t.app.db, { roles: ['finance'] });
+    expect((await t.api.post('/auth/password-reset', { email: u.email })).status).toBe(202);
+    const [token] = await resetTokensFor(u.email);
+    if (!token) throw new Error('no reset link');
+    expect((await t.api.patch(`/admin/users/${u.id}`, { email: `moved-${u.email}` }, w.tokens.admin)).status).toBe(200);
+    expect((await t.api.post('/auth/password-reset/confirm', { token, password: 'Granite-wafer-2031' })).status).toBe(410);
+    await t.api.login(`moved-${u.email}`, OLD);
+  });
+
+  it('is not undone by a change made at the same time from a session the reset ends: exactly one of the two is made', async () => {
+    const u = await makeUser(t.app.db, { roles: ['finance'] });
+    const intruder = await t.api.login(u.email);
+    await t.api.post('/auth/password-reset', { email: u.email });
+    const [token] = await resetTokensFor(u.email);
+    if (!token) throw new Error('no reset link');
+    const [reset, change] = await Promise.all([
+      t.api.post('/auth/password-reset/confirm', { token, password: 'Owner-wafer-2031' }),
+      t.api.post('/me/password', { currentPassword: OLD, newPassword: 'Intruder-wafer-2031' }, intruder),
+    ]);
+    expect([reset.status, change.status].filter((s) => s === 204)).toHaveLength(1);
+    if (reset.status === 204) {
+      expect([401, 422]).toContain(change.status);
+      expect((await t.api.post('/auth/login', { email: u.email, password: 'Owner-wafer-2031' })).status).toBe(200);
+    } else {
+      expect(reset.status).toBe(410);
+      expect((await t.api.post('/auth/login', { email: u.email, password: 'Intruder-wafer-2031' })).status).toBe(200);
+    }
+  });
+});
+
+describe('a change of one\'s own password', () => {
+  it('from a session a reset has ended is refused (401), even with the old password that was right when it was checked', async () => {
+    const u = await makeUser(t.app.db, { roles: ['finance'] });
+    const intruder = await t.api.login(u.email);
+    await t.api.post('/auth/password-reset', { email: u.email });
+    const [token] = await resetTokensFor(u.email);
+    expect((await t.api.post('/auth/password-reset/confirm', { token, password: 'Owner-wafer-2031' })).status).toBe(204);
+    expect((await t.api.post('/me/password', { currentPassword: OLD, newPassword: 'Intruder-wafer-2031' }, intruder)).status).toBe(401);
+    await t.api.login(u.email, 'Owner-wafer-2031');
   });
 });
 
