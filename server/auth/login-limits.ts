@@ -60,3 +60,13 @@ export async function admitSignIn(app: AppContext, email: string, ip: string | n
     },
   };
 }
+
+/**
+ * A password set from an emailed link: the account's failures no longer stand against the client
+ * that set it (its pair count is deleted) nor against the account (its count is deleted).
+ */
+export async function forgetFailures(app: AppContext, email: string, ip: string | null): Promise<void> {
+  const { perAddress, perAccount } = limitersOf(app);
+  const account = email.toLowerCase();
+  await Promise.all([perAddress.delete(`${account}|${clientGroupOf(ip)}`), perAccount.delete(account)]);
+}

@@ -18,6 +18,13 @@ import { hashPassword, verifyPassword } from './password';
 const wrongCurrent: FieldError = { path: 'currentPassword', code: 'password.wrong_current', message: 'the current password is wrong', messageZh: '当前密码不正确' };
 const unchanged = (path: string): FieldError => ({ path, code: 'password.unchanged', message: 'choose a password other than the current one', messageZh: '新密码不能与当前密码相同' });
 
+const changedMeanwhile: FieldError = {
+  path: 'currentPassword',
+  code: 'password.changed_meanwhile',
+  message: 'the password was changed meanwhile; sign in again with the new one',
+  messageZh: '密码已在此期间被修改，请用新密码重新登录',
+};
+
 export type PasswordEvent = 'changed' | 'reset';
 
 /**
@@ -65,7 +72,18 @@ export async function changeOwnPassword(ctx: ServiceContext, input: { currentPas
   if (problems.length === 0 && input.newPassword.normalize('NFKC') === input.currentPassword.normalize('NFKC')) problems.push(unchanged('newPassword'));
   if (problems.length > 0) throw unprocessable('the password cannot be changed', problems);
   const passwordHash = await hashPassword(input.newPassword);
-  await app.db.transaction((tx) =>
-    storeNewPassword(tx, app, row, passwordHash, { event: 'changed', requestId: ctx.requestId, ...(session.tokenHash ? { keepTokenHash: session.tokenHash } : {}) }),
-  );
+  // hashed before the transaction; inside it the row is locked and compared with the one checked
+  // against: a change or reset made meanwhile wins, and this one is refused
+  await app.db.transaction(async (tx) => {
+    const [now] = await tx.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, user.id)).for('update');
+    if (session.tokenHash) {
+      const [live] = await tx
+        .select({ id: sessions.id })
+        .from(sessions)
+        .where(and(eq(sessions.tokenHash, session.tokenHash), isNull(sessions.revokedAt)));
+      if (!live) throw new AppError('unauthenticated', 'this session has ended (the password was reset meanwhile); sign in again');
+    }
+    if (now?.passwordHash !== row.passwordHash) throw unprocessable('the password cannot be changed', [changedMeanwhile]);
+    await storeNewPassword(tx, app, row, passwordHash, { event: 'changed', requestId: ctx.requestId, ...(session.tokenHash ? { keepTokenHash: session.tokenHash } : {}) });
+  });
 }

@@ -10,6 +10,7 @@ import { deliverEvent, deliveryPayload } from '../engine/deliver';
 import { recountYear } from '../calendar/admin';
 import { remindRoundsClosing } from '../rounds/closing-reminder';
 import { SettableClock } from '../clock';
+import { sendResetLink } from '../auth/password-reset';
 import type { QueueName } from './queues';
 
 /** What a handler may use besides its payload: the process's context and its SMTP transport. */
@@ -66,6 +67,13 @@ export const jobs = {
     jobId: (p) => `event-${p.eventId}`,
     handle: ({ app }, p) => deliverEvent(app, p),
   }),
+  // a request for a reset link, answered before the account is looked up (server/auth/password-reset.ts)
+  passwordReset: job({
+    queue: 'notifications',
+    payload: z.strictObject({ requestId: z.uuid(), email: z.string().min(1).max(320) }),
+    jobId: (p) => `password-reset-${p.requestId}`,
+    handle: ({ app }, p) => sendResetLink(app, p.requestId, p.email),
+  }),
   recount: job({
     queue: 'deadlines',
     payload: z.strictObject({ year: z.number().int(), requestedAt: z.number().int() }),
@@ -101,7 +109,7 @@ export type JobName = keyof typeof jobs;
 export type PayloadOf<N extends JobName> = z.output<(typeof jobs)[N]['payload']>;
 
 /** Jobs that leave through the outbox, written in a transaction: the row's topic names the job. */
-export const outboxTopics = { email: 'send', timer: 'timer', event: 'deliver' } as const satisfies Record<string, JobName>;
+export const outboxTopics = { email: 'send', timer: 'timer', event: 'deliver', passwordReset: 'passwordReset' } as const satisfies Record<string, JobName>;
 type Topic = keyof typeof outboxTopics;
 
 /** An outbox row as writers build it: a topic the registry knows, with its payload's type. */

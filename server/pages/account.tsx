@@ -126,18 +126,14 @@ export function accountPages(router: Router, app: AppContext) {
     await render(res, <ForgotPage p={p} email="" errors={[]} />);
   });
 
-  // one throttle budget with the API's request, per client; the service keeps one per address
+  // one throttle budget with the API's request, per client; past the service's budget per address the
+  // same page is shown and nothing more is sent
   router.post('/password/forgot', requireCsrf(), throttle(app, 'password-reset', app.env.REGISTRATIONS_PER_HOUR, 3600), async (req, res) => {
     const p = pageOf(res);
     const email = field(req, 'email').trim();
     const parsed = passwordResetRequestSchema.safeParse({ email }, { reportInput: true });
     if (!parsed.success) return render(res, <ForgotPage p={p} email={email} errors={zodErrors(parsed.error, '').map((e) => ({ ...e, messageZh: e.messageZh ?? '请填写有效的邮箱地址' }))} />, 400);
-    try {
-      await requestPasswordReset(app, parsed.data.email, req.ip ?? null);
-    } catch (err) {
-      if (!throttled(err)) throw err;
-      return render(res, <ForgotPage p={p} email={email} errors={[{ path: 'form', message: p.t.forgot.throttled }]} />, 429);
-    }
+    await requestPasswordReset(app, parsed.data.email);
     res.redirect(303, '/password/forgot/sent');
   });
 
@@ -169,7 +165,7 @@ export function accountPages(router: Router, app: AppContext) {
       const mismatch = confirmationProblems('passwordConfirm', password, field(req, 'passwordConfirm'));
       if (mismatch.length) return await render(res, <ResetPage p={p} token={token} who={who} errors={[...passwordProblems('password', password, who.email), ...mismatch]} />, 400);
       try {
-        await resetPassword(app, token, password, p.requestId);
+        await resetPassword(app, token, password, p.requestId, req.ip ?? null);
       } catch (err) {
         if (err instanceof AppError && (err.kind === 'unprocessable' || err.kind === 'unavailable')) {
           const errors = err.kind === 'unprocessable' ? err.errors : [{ path: 'form', message: p.t.forgot.busy }];

@@ -1,5 +1,5 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import { sessions, users } from '../../../db/schema';
+import { passwordResets, sessions, users } from '../../../db/schema';
 import type { Tx } from '../../../db/client';
 import type { ServiceContext } from '../../context';
 import { unprocessable, type FieldError } from '../../errors';
@@ -49,6 +49,8 @@ export async function updateUser(ctx: ServiceContext, id: string, patch: UserPat
       const [updated] = await tx.update(users).set(Object.fromEntries(RECORDED.map((k) => [k, after[k]]))).where(eq(users.id, id)).returning();
       if (!updated) throw new Error('user vanished under its row lock');
       if (!after.active || ['roles', 'city', 'insurerId'].some((k) => k in change.after)) await releaseTasksOf(tx, id);
+      // a reset link works for the account and the mailbox it was sent to: not after either changes
+      if ((before.active && !after.active) || updated.email !== before.email) await revokeResetLinks(tx, id);
       if (before.active && !after.active) await endAccess(tx, updated);
       // a link mailed to a mistyped address must not open the account: the invitation follows the address
       else if (updated.email !== before.email && updated.active && updated.passwordHash === null) await issueInvitation(tx, ctx, updated);
@@ -67,4 +69,12 @@ async function endAccess(tx: Tx, user: UserRow): Promise<void> {
     .set({ revokedAt: systemClock.now() })
     .where(and(eq(sessions.userId, user.id), isNull(sessions.revokedAt)));
   await revokePendingInvitations(tx, user.id);
+}
+
+/** Outstanding password reset links die: one sent before a deactivation must not work after a reactivation, nor one sent to a replaced address. */
+async function revokeResetLinks(tx: Tx, userId: string): Promise<void> {
+  await tx
+    .update(passwordResets)
+    .set({ revokedAt: systemClock.now() })
+    .where(and(eq(passwordResets.userId, userId), isNull(passwordResets.usedAt), isNull(passwordResets.revokedAt)));
 }

@@ -104,7 +104,7 @@ export function authRoutes(router: Router, app: AppContext) {
     description: [
       'Answers 202 alike whether or not the address has an account: an active account with a password is emailed a single-use link',
       '(valid one hour) whose token `POST /auth/password-reset/confirm` takes; an unknown, deactivated or not yet activated account is sent nothing.',
-      'Limited per client address and per email address (429).',
+      'Limited per client address (429); past five requests an hour for one email address the answer is the same and nothing more is sent.',
     ].join(' '),
     tags: ['auth'],
     auth: 'public',
@@ -112,7 +112,7 @@ export function authRoutes(router: Router, app: AppContext) {
     before: [throttle(app, 'password-reset', app.env.REGISTRATIONS_PER_HOUR, 3600)],
     ok: { status: 202, description: 'accepted; a link was sent if the address has an account', schema: passwordResetSentSchema },
     errors: [429],
-    handler: async ({ body, req }) => reply({ status: 202, body: await requestPasswordReset(app, body.email, req.ip ?? null) }),
+    handler: async ({ body }) => reply({ status: 202, body: await requestPasswordReset(app, body.email) }),
   });
   mount(router, app, {
     method: 'post',
@@ -126,7 +126,7 @@ export function authRoutes(router: Router, app: AppContext) {
     ok: { status: 204, description: 'the password is set; sign in with it' },
     errors: [404, 410, 422],
     handler: async ({ body, req }) => {
-      await resetPassword(app, body.token, body.password, String(req.id));
+      await resetPassword(app, body.token, body.password, String(req.id), req.ip ?? null);
       return reply({ status: 204 });
     },
   });
