@@ -30,6 +30,25 @@ export function csrfTokenFor(app: AppContext, req: Request, res: Response): stri
   return derive(fresh);
 }
 
+/**
+ * A key that ties a value to this browser's secret (its session, or its pre-session cookie): a link
+ * carrying it works in the browser it was made for, and nowhere else — an objector's receipt, say,
+ * whose id others may read in a case's history. '' when the browser holds no secret.
+ */
+export function browserKey(req: Request, purpose: string, value: string): string {
+  const secret = sessionCookieOf(req) ?? preSessionOf(req);
+  return secret ? createHash('sha256').update(`firstbatch-${purpose}\0${secret}\0${value}`).digest('base64url') : '';
+}
+
+/** Whether `key` is this browser's key for the value (browserKey). */
+export function isBrowserKey(req: Request, purpose: string, value: string, key: unknown): boolean {
+  const want = browserKey(req, purpose, value);
+  if (want === '' || typeof key !== 'string') return false;
+  const a = Buffer.from(want);
+  const b = Buffer.from(key);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 export function csrfRefused(): AppError {
   const message = 'the form has expired or did not come from this site';
   return new AppError('forbidden', message, [{ path: CSRF_FIELD, code: 'csrf', message, messageZh: '表单已失效或来源不明' }], { csrf: true });

@@ -13,7 +13,7 @@ import { Layout } from './layout';
 import { CsrfField, Field, FormProblems } from './components/form';
 import { DataTable } from './components/table';
 import { filled, NextPage } from './components/pager';
-import { requireCsrf } from './csrf';
+import { browserKey, isBrowserKey, requireCsrf } from './csrf';
 import { date, yuan } from './format';
 import { field, idParam, type PageCtx, pageOf, render } from './page';
 
@@ -176,9 +176,11 @@ export function noticePages(router: Router, app: AppContext) {
 
   router.get('/notices/:id', async (req, res) => {
     const id = idParam(req.params.id, 'notice');
-    // the objector's own receipt, by the objection's id (unguessable) on this notice; any other value shows none
+    // the objector's own receipt: the objection's id on this notice, with the key of the browser that
+    // filed it (the id alone is no secret: a case's history names it); any other value shows none
     const objection = z.uuid().safeParse(req.query.objection);
-    await showNotice(res, app, id, null, 200, objection.success ? await objectionHandling(app.db, id, objection.data) : null);
+    const own = objection.success && isBrowserKey(req, 'objection-receipt', objection.data, req.query.key);
+    await showNotice(res, app, id, null, 200, own ? await objectionHandling(app.db, id, objection.data) : null);
   });
 
   router.post('/notices/:id/objections', requireCsrf(), throttle(app, 'objection', app.env.OBJECTIONS_PER_HOUR, 3600), async (req, res) => {
@@ -189,7 +191,7 @@ export function noticePages(router: Router, app: AppContext) {
     if (!parsed.success) return showNotice(res, app, id, { values, errors: zodErrors(parsed.error, '') }, 400);
     try {
       const receipt = await fileObjection(app, id, parsed.data, pageOf(res).requestId);
-      return res.redirect(303, `/notices/${id}?objection=${receipt.id}`);
+      return res.redirect(303, `/notices/${id}?objection=${receipt.id}&key=${browserKey(req, 'objection-receipt', receipt.id)}`);
     } catch (err) {
       if (!(err instanceof AppError) || err.kind === 'not_found') throw err;
       return showNotice(res, app, id, { values, errors: err.errors.length ? err.errors : [{ path: 'form', message: err.message }] }, err.kind === 'conflict' ? 409 : 422);

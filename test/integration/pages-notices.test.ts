@@ -43,8 +43,12 @@ describe('the public notice pages', () => {
     const rows = await t.app.db.select().from(objections).where(and(eq(objections.caseId, caseId), eq(objections.noticeId, noticeId)));
     expect(rows).toHaveLength(1);
     const objectionId = rows[0]?.id ?? '';
-    expect(res.headers.get('location')).toBe(`/notices/${noticeId}?objection=${objectionId}`);
+    expect(res.headers.get('location')).toMatch(new RegExp(`^/notices/${noticeId}\\?objection=${objectionId}&key=[A-Za-z0-9_-]{43}$`));
     const after = await b.get(res.headers.get('location') ?? '');
+    // the receipt is the objector's browser's: the objection's id is no secret (a case's history names
+    // it), and neither another browser with the whole link nor this one without its key is shown it
+    expect((await new PageClient(t.url).get(res.headers.get('location') ?? '')).text).not.toContain('受理编号');
+    expect((await b.get(`/notices/${noticeId}?objection=${objectionId}`)).text).not.toContain('受理编号');
     const [notice] = await t.app.db.select({ number: notices.number }).from(notices).where(eq(notices.id, noticeId));
     const reference = `${notice?.number ?? ''}-${objectionId.slice(0, 8).toUpperCase()}`;
     expect(after.text).toContain(`<p>异议已收到，受理编号 ${reference}。如需查询，请提供此编号。</p>`);
