@@ -71,7 +71,7 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
       <PolicyCheck p={p} view={view} />
       {done ? <p role="status" class="done" safe>{doneMessage(view, done, review.quorum, p.locale, p.t, roles)}</p> : ''}
       {news.saved ? <p role="status" class="done" safe>{view.state === 'revision' ? p.t.application.savedRevision : p.t.application.saved}</p> : ''}
-      <ClaimNews p={p} claims={claims} id={news.claim ?? null} />
+      <ClaimNews p={p} claims={claims} id={news.claim ?? null} ownFirm={ownFirm} />
       {news.uploaded ? <p role="status" class="done" safe>{p.t.firmDocs.uploaded(p.t.docTypes[news.uploaded.type], news.uploaded.version)}</p> : ''}
       {work ? <SubmissionCheck p={p} work={work} caseId={id} returned={returnedFor(view.state, history.items)} /> : ''}
       {answer ? <RevisionAnswerPart p={p} answer={answer} /> : ''}

@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response, Router } from 'ex
 import type { AppContext, ServiceContext } from '../context';
 import { AppError, type FieldError } from '../errors';
 import { getClaim, listCaseClaims } from '../claims/get';
-import { occurrenceProblemsBeside, reportClaim } from '../claims/report';
+import { assertMayReport, occurrenceProblemsBeside, reportClaim } from '../claims/report';
 import { sendClaimEvent } from '../claims/send-event';
 import { claimEventSchema, reportClaimSchema } from '../claims/body';
 import { assertMayUploadToClaim, documentsOfClaims, uploadClaimDocument, type ClaimDocumentView } from '../claims/documents';
@@ -241,13 +241,13 @@ export function ClaimsPart({ p, caseId, claims, mayReport, ownFirm, attempt }: {
  * Where a claim just reported or decided stands, for the page after it: said from the claim as it
  * is now (the query names only which one), so a reload or a shared link never says more than is so.
  */
-export function ClaimNews({ p, claims, id }: { p: PageCtx; claims: CaseClaims | null; id: string | null }) {
+export function ClaimNews({ p, claims, id, ownFirm }: { p: PageCtx; claims: CaseClaims | null; id: string | null; ownFirm: boolean }) {
   const claim = id === null ? undefined : claims?.items.find((c) => c.id === id);
   if (!claim) return '';
   const c = p.t.claims;
   const said =
     claim.state === 'reported'
-      ? c.doneReported(claim.number)
+      ? c.doneReported(claim.number, ownFirm)
       : claim.state === 'paid'
         ? c.donePaid(claim.number, yuan(claim.decision?.paidAmount), claim.decision?.reference ?? '')
         : claim.state === 'denied'
@@ -285,6 +285,8 @@ export function claimForms(router: Router, app: AppContext, show: Show) {
   router.post('/cases/:id/claims', requireCsrf(), async (req, res) => {
     const p = pageOf(res);
     const caseId = idParam(req.params.id, 'case');
+    // who may report comes before what was typed, as the API's route has it: 404 or 403, never a form they were not shown
+    await assertMayReport(serviceOf(p), caseId);
     const values = { occurredOn: field(req, 'occurredOn'), kind: field(req, 'kind'), amount: field(req, 'amount'), description: field(req, 'description') };
     // an amount may be typed as amounts are shown, with thousands separators
     const parsed = reportClaimSchema.safeParse({ ...values, amount: plainAmount(values.amount) }, { reportInput: true });

@@ -228,7 +228,10 @@ describe('inbox page', () => {
     expect(filed.status).toBe(303);
     const inbox = await (await signedIn(w.people.insurer.email)).get('/inbox?limit=100');
     expect(inbox.text).toContain(`href="/cases/${id}"`);
-    expect(inbox.text).toContain('<span>未领取</span>');
+    // the claim's row names no holder (a claim's decision is not taken), whatever other rows the page has
+    const row = [...inbox.text.matchAll(/<tr>.*?<\/tr>/gs)].map((m) => m[0]).find((r) => r.includes(`href="/cases/${id}"`)) ?? '';
+    expect(row).toContain('理赔');
+    expect(row).not.toContain('未领取');
     expect(inbox.text).not.toContain(`action="/inbox/${id}/claim"`);
   });
 
@@ -623,6 +626,20 @@ describe('claims on the case page', () => {
     expect((await firm.get(`/cases/${id}`)).text).toContain('赔付 100,000.00 元（PICC-PAY-1）');
     // decided, the claim asks nothing more of the insurer
     expect((await insurer.get(`/cases/${id}`)).text).toContain('您目前无需对此申请进行操作');
+  });
+
+  it('refuses a claim report to a role that may not report, before reading what the form holds', async () => {
+    const id = await w.caseIn('approved');
+    const bad = { occurredOn: '2020-01-01', kind: 'quality', amount: 'abc', description: '' };
+    for (const [who, status] of [
+      [w.people.insurer.email, 403],
+      [w.people.municipal.email, 403],
+      [w.people.otherFirm.email, 404],
+    ] as const) {
+      const b = await signedIn(who);
+      const csrf = PageClient.csrfOf((await b.get('/')).text);
+      expect((await b.post(`/cases/${id}/claims`, { _csrf: csrf, ...bad })).status, who).toBe(status);
+    }
   });
 
   it('refuses a claim report or a claim decision without its form token, and changes nothing', async () => {

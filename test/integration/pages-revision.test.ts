@@ -233,7 +233,14 @@ describe('claims, after reporting and deciding', () => {
     if (!claim) throw new Error('no claim');
     expect(filed.headers.get('location')).toBe(`/cases/${id}?claim=${claim.id}#claims`);
     expect((await firm.get(`/cases/${id}?claim=${claim.id}`)).text).toContain(`<p role="status" class="done">理赔 ${claim.number} 已报告，等待保险公司作出赔付或拒赔决定。`);
+    expect((await firm.get(`/cases/${id}?claim=${claim.id}`)).text).toContain('请在下方上传损失清单、现场照片等理赔材料。');
     expect((await (await signedIn(w.people.firm.email, 'en')).get(`/cases/${id}?claim=${claim.id}`)).text).toContain(`Claim ${claim.number} was reported and waits for the insurer to pay or deny it.`);
+    // the documents are the firm's to add: a reviewer or the insurer reading the same link is not asked to
+    for (const who of [w.people.municipal.email, w.people.insurer.email]) {
+      const seen = (await (await signedIn(who)).get(`/cases/${id}?claim=${claim.id}`)).text;
+      expect(seen, who).toContain(`理赔 ${claim.number} 已报告，等待保险公司作出赔付或拒赔决定。`);
+      expect(seen, who).not.toContain('请在下方上传');
+    }
 
     const insurer = await signedIn(w.people.insurer.email);
     const paid = await insurer.post(`/claims/${claim.id}/events`, { _csrf: PageClient.csrfOf((await insurer.get(`/cases/${id}`)).text), type: 'PAY', amount: '100,000.00', reference: 'PICC-PAY-9' });

@@ -215,7 +215,7 @@ export const en: Messages = {
     file: 'Choose a file',
     upload: 'Upload',
     decidedNoUpload: 'The insurer has decided this claim: no more documents can be added to it.',
-    doneReported: (number) => `Claim ${number} was reported and waits for the insurer to pay or deny it. Add its documents below: the list of losses, photographs of the site.`,
+    doneReported: (number, ownFirm) => `Claim ${number} was reported and waits for the insurer to pay or deny it.${ownFirm ? ' Add its documents below: the list of losses, photographs of the site.' : ''}`,
     donePaid: (number, amount, reference) => `Claim ${number} was paid: ${amount} yuan (payment reference ${reference}). The claim is closed.`,
     doneDenied: (number) => `Claim ${number} was denied. The claim is closed; the reason, below, is there for the firm to read.`,
   },

@@ -218,7 +218,7 @@ export const zh = {
     file: '选择文件',
     upload: '上传',
     decidedNoUpload: '保险公司已对此理赔作出决定，不能再上传材料。',
-    doneReported: (number: string) => `理赔 ${number} 已报告，等待保险公司作出赔付或拒赔决定。请在下方上传损失清单、现场照片等理赔材料。`,
+    doneReported: (number: string, ownFirm: boolean) => `理赔 ${number} 已报告，等待保险公司作出赔付或拒赔决定。${ownFirm ? '请在下方上传损失清单、现场照片等理赔材料。' : ''}`,
     donePaid: (number: string, amount: string, reference: string) => `理赔 ${number} 已赔付 ${amount} 元（支付流水号 ${reference}），此理赔已办结。`,
     doneDenied: (number: string) => `理赔 ${number} 已拒赔，此理赔已办结；拒赔理由记录在下方，企业可以查看。`,
   },
