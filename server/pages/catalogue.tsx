@@ -138,8 +138,8 @@ export function cataloguePage(router: Router, app: AppContext) {
     try {
       result = await searchEntries(app, p.user ?? null, parsed.data);
     } catch (err) {
-      // no published edition yet is an empty state, not an error
-      if (!(err instanceof AppError) || err.kind !== 'not_found' || parsed.data.edition !== undefined) throw err;
+      // no published edition yet is an empty state, not an error; an edition a cursor names that is none is the 404 it is
+      if (!(err instanceof AppError) || err.kind !== 'not_found' || parsed.data.edition !== undefined || editions.length > 0) throw err;
     }
     const categories = result ? await editionCategories(app, result.edition.id) : [];
     await render(res, <CataloguePage p={p} editions={editions} categories={categories} result={result} query={query} errors={[]} />);

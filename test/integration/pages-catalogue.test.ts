@@ -99,6 +99,13 @@ describe('the catalogue page counts, filters by category and pages both ways', (
     expect(names(start.text)).toEqual(['甲材料']);
   });
 
+  it('answers a page link whose cursor names no edition with the 404 page, not with "no catalogue published"', async () => {
+    const cursor = Buffer.from(JSON.stringify({ e: '00000000-0000-0000-0000-000000000000', s: 1 })).toString('base64url');
+    const page = await new PageClient(t.url).get(`/catalogue?cursor=${cursor}`);
+    expect(page.status).toBe(404);
+    expect(page.text).not.toContain('尚未发布任何目录版本');
+  });
+
   it('answers the count and the cursor back through the API', async () => {
     const first = await t.api.get<{ total: number; nextCursor: string; prevCursor: string | null }>(`/catalogue/entries?edition=${five}&limit=2`);
     expect(first.body).toMatchObject({ total: 5, prevCursor: null });
