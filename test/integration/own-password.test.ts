@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emailDeliveries, outbox, passwordResets, sessions, userChanges, users } from '../../db/schema';
+import { emailDeliveries, loginAttempts, outbox, passwordResets, sessions, userChanges, users } from '../../db/schema';
 import { makeUser } from '../../seeds/factories';
 import { hashLinkToken } from '../../server/auth/emailed-link';
 import { FAILURES_PER_ADDRESS } from '../../server/auth/login-limits';
-import { RESETS_PER_ADDRESS_PER_HOUR, sendResetLink } from '../../server/auth/password-reset';
+import { RESET_LINK_HOURS, RESETS_PER_ADDRESS_PER_HOUR, sendResetLink } from '../../server/auth/password-reset';
 import { startTestApp, type TestApp } from '../support/app';
 import { emailsTo } from '../support/registration';
 import { PageClient } from '../support/pages';
@@ -80,6 +80,34 @@ describe('POST /me/password', () => {
     expect((await t.api.post('/me/password', { currentPassword: OLD }, token)).status).toBe(400);
     await t.api.login(u.email, OLD);
     expect(await emailsTo(t.app.db, u.email)).toEqual([]);
+  });
+
+  it('records a wrong current password as a failed sign-in of the account', async () => {
+    const u = await makeUser(t.app.db, { roles: ['firm'] });
+    const token = await t.api.login(u.email);
+    expect((await t.api.post('/me/password', { currentPassword: 'Wrong-password-9', newPassword: NEW }, token)).status).toBe(422);
+    const attempts = await t.app.db.select().from(loginAttempts).where(eq(loginAttempts.email, u.email));
+    expect(attempts.filter((a) => !a.succeeded)).toHaveLength(1);
+  });
+
+  it('takes back the failures counted before once the current password is given right', async () => {
+    const u = await makeUser(t.app.db, { roles: ['firm'] });
+    const token = await t.api.login(u.email);
+    for (let i = 0; i < FAILURES_PER_ADDRESS - 1; i++) {
+      expect((await t.api.post('/me/password', { currentPassword: 'Wrong-password-9', newPassword: NEW }, token)).status).toBe(422);
+    }
+    expect((await t.api.post('/me/password', { currentPassword: OLD, newPassword: NEW }, token)).status).toBe(204);
+    // the right password cleared the count: a sign-in from here is not refused as one failure too many
+    expect((await t.api.post('/auth/login', { email: u.email, password: NEW })).status).toBe(200);
+  });
+
+  it("ends the outstanding reset links of its own account only, not another person's", async () => {
+    const [u, other] = await Promise.all([makeUser(t.app.db, { roles: ['firm'] }), makeUser(t.app.db, { roles: ['firm'] })]);
+    await t.api.post('/auth/password-reset', { email: other.email });
+    const [token] = await resetTokensFor(other.email);
+    if (!token) throw new Error('no reset link');
+    expect((await t.api.post('/me/password', { currentPassword: OLD, newPassword: NEW }, await t.api.login(u.email))).status).toBe(204);
+    expect((await t.api.post('/auth/password-reset/confirm', { token, password: 'Another-wafer-2032' })).status).toBe(204);
   });
 
   it('is refused without a session (401)', async () => {
@@ -192,6 +220,36 @@ describe('a forgotten password', () => {
     const page = await browser.post('/password/forgot', { _csrf: PageClient.csrfOf(form.text), email: unknown });
     expect(page.status).toBe(303);
     expect(page.headers.get('location')).toBe('/password/forgot/sent');
+  });
+
+  it('sends an account not yet activated (no password) nothing, and answers it alike', async () => {
+    const pending = await makeUser(t.app.db, { roles: ['municipal'], city: '330200', passwordHash: null });
+    const res = await t.api.post('/auth/password-reset', { email: pending.email });
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ linkMinutes: 60 });
+    await runResetRequests(t.app, [pending.email]);
+    expect(await emailsTo(t.app.db, pending.email)).toEqual([]);
+    expect(await t.app.db.select().from(passwordResets).where(eq(passwordResets.userId, pending.id))).toEqual([]);
+  });
+
+  it('sends a link that works for one hour, and records the new password as a reset', async () => {
+    const u = await makeUser(t.app.db, { roles: ['firm'] });
+    const asked = Date.now();
+    await t.api.post('/auth/password-reset', { email: u.email });
+    const [token] = await resetTokensFor(u.email);
+    const [row] = await t.app.db.select().from(passwordResets).where(eq(passwordResets.userId, u.id));
+    expect(RESET_LINK_HOURS).toBe(1);
+    expect(row?.expiresAt.getTime()).toBeGreaterThanOrEqual(asked + 3_600_000 - 5_000);
+    expect(row?.expiresAt.getTime()).toBeLessThanOrEqual(Date.now() + 3_600_000 + 5_000);
+    expect((await t.api.post('/auth/password-reset/confirm', { token, password: NEW })).status).toBe(204);
+    const [change] = await t.app.db.select().from(userChanges).where(eq(userChanges.userId, u.id));
+    expect(change).toMatchObject({ changedBy: u.id, after: { password: 'reset' } });
+    // used up, and said so: not merely ended by the change it made
+    const [used] = await t.app.db.select().from(passwordResets).where(eq(passwordResets.userId, u.id));
+    expect(used?.usedAt).not.toBeNull();
+    const again = await t.api.post('/auth/password-reset/confirm', { token, password: 'Another-wafer-2032' });
+    expect(again.status).toBe(410);
+    expect(JSON.stringify(again.body)).toContain('already used');
   });
 
   it('gives a deactivated account no working link, even one sent before', async () => {
