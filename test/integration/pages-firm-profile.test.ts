@@ -97,6 +97,22 @@ describe('the firm profile page', () => {
     expect(await t.app.db.select().from(enterpriseChanges).where(eq(enterpriseChanges.enterpriseId, enterprise.id))).toHaveLength(0);
   });
 
+  it('says a form sent back unchanged saved nothing, and records no change', async () => {
+    const { enterprise, user } = await w.makeFirm();
+    const b = await signedIn(user.email);
+    const page = await b.get(`/firm/${enterprise.id}`);
+    const sent = await b.post(`/firm/${enterprise.id}`, {
+      _csrf: PageClient.csrfOf(page.text),
+      ...form({ name: enterprise.name, address: enterprise.address, contactName: enterprise.contactName, contactPhone: enterprise.contactPhone, contactEmail: enterprise.contactEmail, bankName: enterprise.bankName, bankAccount: enterprise.bankAccount }),
+    });
+    expect(sent.status).toBe(303);
+    expect(sent.headers.get('location')).toBe(`/firm/${enterprise.id}?saved=0`);
+    const after = await b.get(sent.headers.get('location') ?? '');
+    expect(after.text).toContain('没有修改任何信息。');
+    expect(after.text).not.toContain('企业信息已保存');
+    expect(await t.app.db.select().from(enterpriseChanges).where(eq(enterpriseChanges.enterpriseId, enterprise.id))).toHaveLength(0);
+  });
+
   it("answers 404 for another firm's page and its form, and 403 to a form without its token", async () => {
     const b = await signedIn(w.people.firm.email);
     expect((await b.get(`/firm/${w.otherFirm.id}`)).status).toBe(404);
@@ -121,6 +137,12 @@ describe('the firm profile page', () => {
       expect((await (await signedIn(who.email)).get(`/firm/${w.firm.id}`)).status).toBe(404);
     }
     expect((await (await signedIn(w.people.municipal.email)).get('/firm')).status).toBe(403);
+    // a reader is told what is missing, with no link to a form field the page does not have
+    const gappy = await w.makeFirm({ bankName: '' });
+    const read = await (await signedIn(w.people.municipal.email)).get(`/firm/${gappy.enterprise.id}`);
+    expect(read.status).toBe(200);
+    expect(read.text).toMatch(/<li><span>补偿收款开户银行<\/span><\/li>/);
+    expect(read.text).not.toContain('href="#f-bankName"');
     const [row] = await t.app.db.select().from(enterprises).where(eq(enterprises.id, w.firm.id));
     expect(row?.name).toBe(w.firm.name);
   });
