@@ -6,6 +6,7 @@ import { date } from '../../server/pages/format';
 import { pdfBytes } from '../fixtures/documents/files';
 import { PageClient } from '../support/pages';
 import { useTestApp } from '../support/use-app';
+import { PASSING_SCORES } from '../support/world';
 
 // The revision round trip on the pages: the firm's reply to the reasons of a return, what an edit
 // or an upload changed in the history, and what the page says after a step.
@@ -106,6 +107,31 @@ describe("the firm's reply to a return", () => {
     expect((await (await signedIn(w.people.municipal.email)).get(`/cases/${fresh}`)).text).not.toContain('id="revision-answer"');
   });
 
+  it('shows the latest return and the reply to it after a second round, and nothing while the case is back in revision', async () => {
+    const id = await returnedCase();
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'RESUBMIT', response: '第一次答复' }, w.tokens.firm)).status).toBe(200);
+    const again = await t.api.post(`/cases/${id}/events`, { type: 'RETURN', reasons: [{ path: 'contract.amount', message: '合同金额与发票不符' }] }, w.tokens.municipal);
+    expect(again.status).toBe(200);
+    // back with the firm: the reviewer's earlier answer is no part of the page now
+    expect((await (await signedIn(w.people.municipal.email)).get(`/cases/${id}`)).text).not.toContain('id="revision-answer"');
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'RESUBMIT', response: REPLY }, w.tokens.firm)).status).toBe(200);
+    const answer = section((await (await signedIn(w.people.municipal.email)).get(`/cases/${id}`)).text, 'revision-answer');
+    expect(answer).toContain('<li>contract.amount: 合同金额与发票不符</li>');
+    expect(answer).not.toContain(REASON);
+    expect(answer).toContain(`<blockquote class="text">${REPLY}</blockquote>`);
+    expect(answer).not.toContain('第一次答复');
+  });
+
+  it("shows the provincial reviewer the reply to their own return", async () => {
+    const id = await w.caseIn('provincial');
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'RETURN', reasons: [{ path: 'material.name', message: '材料名称与目录不符' }] }, w.tokens.provincial)).status).toBe(200);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'RESUBMIT', response: REPLY }, w.tokens.firm)).status).toBe(200);
+    expect((await t.api.get(`/cases/${id}`, w.tokens.provincial)).body).toMatchObject({ state: 'provincial' });
+    const answer = section((await (await signedIn(w.people.provincial.email)).get(`/cases/${id}`)).text, 'revision-answer');
+    expect(answer).toContain('<li>material.name: 材料名称与目录不符</li>');
+    expect(answer).toContain(`<blockquote class="text">${REPLY}</blockquote>`);
+  });
+
   it('refuses a reply of more than 2,000 characters beside its field, keeping what was typed, and the case stays in revision', async () => {
     const id = await returnedCase();
     const long = '答'.repeat(2001);
@@ -144,6 +170,16 @@ describe('what the history says of an edit and an upload', () => {
     const en = section((await (await signedIn(w.people.municipal.email, 'en')).get(`/cases/${id}`)).text, 'timeline');
     expect(en).toContain('Changed premium (yuan): 1,500,000.00 → 1,200,000.00; policy start: 1 Apr 2026 → 1 May 2026; insurer');
     expect(en).toContain('Business licence version 3 · 营业执照.pdf');
+  });
+
+  it('names what a second edit changed from the value the first one left', async () => {
+    const id = await returnedCase();
+    expect((await t.api.patch(`/cases/${id}`, { policy: { premium: '1200000.00' } }, w.tokens.firm)).status).toBe(200);
+    expect((await t.api.patch(`/cases/${id}`, { policy: { premium: '1100000.00' } }, w.tokens.firm)).status).toBe(200);
+    const zh = section((await (await signedIn(w.people.municipal.email)).get(`/cases/${id}`)).text, 'timeline');
+    expect(zh).toContain('修改了 保费（元）：1,500,000.00 → 1,200,000.00');
+    expect(zh).toContain('修改了 保费（元）：1,200,000.00 → 1,100,000.00');
+    expect(zh).not.toContain('1,500,000.00 → 1,100,000.00');
   });
 
   it('says of an older upload entry what it has, and of an entry with nothing to say, nothing', async () => {
@@ -186,6 +222,38 @@ describe('what the page says after a step', () => {
     const id = await w.submittedCase();
     const { after } = await decide(await signedIn(w.people.firm.email), id, { type: 'WITHDRAW', reason: '合同取消' });
     expect(after?.text).toContain('<p role="status" class="done">申请已撤回。</p>');
+  });
+});
+
+describe('what the page says after a step, to whoever acts next', () => {
+  it('tells the provincial reviewer who approved that assigning the experts is theirs next', async () => {
+    const id = await w.caseIn('verifiedProvincial');
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'APPROVE' }, w.tokens.provincial)).status).toBe(200);
+    const zh = (await (await signedIn(w.people.provincial.email)).get(`/cases/${id}?done=APPROVE`)).text;
+    expect(zh).toMatch(/<p role="status" class="done">[^<]*接下来请您[^<]*<\/p>/);
+  });
+
+  it('no longer tells an expert to wait for the others once the experts have all scored', async () => {
+    const id = await w.caseIn('expert');
+    const panel = await w.expertsScore(id, PASSING_SCORES, await w.makeExperts(3));
+    const expert = panel[0];
+    if (!expert) throw new Error('no expert');
+    expect((await t.api.get(`/cases/${id}`, expert.token)).body).toMatchObject({ state: 'awaitingNotice' });
+    const page = (await (await signedIn(expert.user.email)).get(`/cases/${id}`)).text;
+    expect(page).not.toContain('等待其他专家评分');
+  });
+
+  it('gives an expert who has scored no deadline of their own after scoring, only the wait for the others', async () => {
+    const id = await w.caseIn('expert');
+    const panel = await w.makeExperts(3);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) }, w.tokens.provincial)).status).toBe(200);
+    const expert = panel[0];
+    if (!expert) throw new Error('no expert');
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'ACCEPT_ASSIGNMENT' }, expert.token)).status).toBe(200);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'SCORE', scores: PASSING_SCORES, opinion: '材料性能达到目录要求' }, expert.token)).status).toBe(200);
+    const done = (await (await signedIn(expert.user.email)).get(`/cases/${id}?done=SCORE`)).text;
+    expect(done).toMatch(/<p role="status" class="done">[^<]*等待其他专家评分[^<]*<\/p>/);
+    expect(done).not.toMatch(/<p role="status" class="done">[^<]*截止[^<]*<\/p>/);
   });
 });
 
@@ -250,6 +318,21 @@ describe('claims, after reporting and deciding', () => {
     // a claim named in the address that is not this case's says nothing
     const other = await w.caseIn('approved');
     expect((await insurer.get(`/cases/${other}?claim=${claim.id}`)).text).not.toContain(claim.number);
+  });
+
+  it('says where the claim named in the address stands, of several on the case', async () => {
+    const id = await w.caseIn('approved');
+    const body = { occurredOn: '2026-06-01', kind: 'quality', amount: '120000.00', description: '批次产品表面缺陷，用户退货' };
+    const first = await t.api.post<{ id: string; number: string }>(`/cases/${id}/claims`, body, w.tokens.firm);
+    const second = await t.api.post<{ id: string; number: string }>(`/cases/${id}/claims`, { ...body, description: '第二批产品开裂，用户索赔' }, w.tokens.firm);
+    expect([first.status, second.status]).toEqual([201, 201]);
+    expect((await t.api.post(`/claims/${first.body.id}/events`, { type: 'PAY', amount: '100000.00', reference: 'PICC-PAY-7' }, w.tokens.insurer)).status).toBe(200);
+    const firm = await signedIn(w.people.firm.email);
+    const paid = (await firm.get(`/cases/${id}?claim=${first.body.id}`)).text;
+    expect(paid).toContain(`理赔 ${first.body.number} 已赔付 100,000.00 元（支付流水号 PICC-PAY-7），此理赔已办结。`);
+    const waiting = (await firm.get(`/cases/${id}?claim=${second.body.id}`)).text;
+    expect(waiting).toContain(`<p role="status" class="done">理赔 ${second.body.number} 已报告，等待保险公司作出赔付或拒赔决定。`);
+    expect(waiting).not.toContain('已赔付 100,000.00 元');
   });
 
   it('tells the insurer a denied claim is closed', async () => {
