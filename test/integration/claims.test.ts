@@ -159,6 +159,13 @@ describe('POST /cases/:id/claims', () => {
     expect((await t.api.get<{ items: unknown[] }>(`/cases/${caseId}/claims`, w.tokens.firm)).body.items).toEqual([]);
   });
 
+  it('judges the day of loss against no policy period while the application is not approved', async () => {
+    const caseId = await w.submittedCase();
+    const res = await report(caseId, { occurredOn: '2000-01-01', amount: '0.00' });
+    expect(res.status).toBe(400);
+    expect(res.body.errors?.map((e) => e.path)).toEqual(['amount']);
+  });
+
   it('refuses malformed bodies with reasons: money as a JSON number, nothing claimed, a short description', async () => {
     const caseId = await approvedCase();
     const bad: [Record<string, unknown>, string][] = [

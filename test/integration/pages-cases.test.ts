@@ -378,6 +378,17 @@ describe('case page', () => {
     expect(await stateOf(id)).toBe('municipal');
   });
 
+  it('says a reason too long as too long, not as missing', async () => {
+    const id = await w.caseIn('municipal');
+    const b = await signedIn(w.people.municipal.email);
+    const page = await b.get(`/cases/${id}`);
+    const res = await b.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf(page.text), type: 'RETURN', reasons: '缺'.repeat(2001), version: '1' });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('id="d-RETURN-reasons-error"');
+    expect(res.text).not.toContain('请填写退回理由');
+    expect(await stateOf(id)).toBe('municipal');
+  });
+
   it('shows a paused deadline by the working days it has left, without its old due date, in both languages', async () => {
     const id = await w.caseIn('municipal');
     expect((await t.api.post(`/cases/${id}/events`, { type: 'RETURN', reasons: [{ message: '检测报告缺少签章' }] }, w.tokens.municipal)).status).toBe(200);
@@ -578,6 +589,7 @@ describe('the payment on the case page', () => {
 });
 
 describe('claims on the case page', () => {
+
   it('lets the firm report a claim on its approved case, shows a wrong amount next to its field, and lets the insurer pay it', async () => {
     const id = await w.caseIn('approved');
     const firm = await signedIn(w.people.firm.email);
