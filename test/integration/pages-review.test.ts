@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { enterprises, notices, objections, recoveries, rounds } from '../../db/schema';
+import { enterprises, notices, objections, recoveries, rounds, users } from '../../db/schema';
 import { deliverEvent } from '../../server/engine/deliver';
 import { useTestApp } from '../support/use-app';
 import { PageClient } from '../support/pages';
@@ -103,7 +103,10 @@ describe('the expert assignment form', () => {
 
 describe("the experts' own deadlines", () => {
   it('say whose they are to the provincial reviewer and to the expert, and to nobody else', async () => {
-    const { id, panel } = await assignedPanel();
+    // each expert by a name of their own, so that the order below says something
+    const id = await w.caseIn('expert');
+    const panel = [...(await w.makeExperts(1, { name: '甲专家' })), ...(await w.makeExperts(1, { name: '乙专家' })), ...(await w.makeExperts(1, { name: '丙专家' }))];
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) }, w.tokens.provincial)).status).toBe(200);
     const [first, second] = panel;
     if (!first || !second) throw new Error('no experts');
     const clocksOf = async (email: string) => {
@@ -134,6 +137,13 @@ describe("the experts' own deadlines", () => {
       expect(text).toContain(`>${e.user.name}</td>`);
       expect(text).not.toContain(`>${e.user.id}</td>`);
     }
+    // an expert deactivated since is still named on the panel they sat on
+    const gone = panel[2];
+    if (!gone) throw new Error('no expert');
+    await t.app.db.update(users).set({ active: false }).where(eq(users.id, gone.user.id));
+    const later = (await (await signedIn(w.people.provincial.email)).get(`/cases/${id}`)).text;
+    expect(later).toContain(`>${gone.user.name}</td>`);
+    expect(later).not.toContain(`>${gone.user.id}</td>`);
   });
 });
 
