@@ -193,7 +193,6 @@ function AssignForm({ p, view, data, attempt }: { p: PageCtx; view: CaseView; da
   const title = replacing ? r.replaceTitle : r.assignTitle;
   // the panel's size is asked of a first assignment; a replacement or an addition is one expert or a few
   const quorum = data.quorum && !replacing ? (p.locale === 'zh' ? `（至少 ${data.quorum} 位）` : ` (at least ${data.quorum})`) : '';
-  const fields = ['expertIds', 'replaces', ...candidates.map((e) => `expertIds.${e.id}`)];
   const query = new URL(p.url, 'http://page').searchParams.get('expert') ?? '';
   return (
     <>
@@ -212,7 +211,16 @@ function AssignForm({ p, view, data, attempt }: { p: PageCtx; view: CaseView; da
       <h3 id="d-ASSIGN_EXPERTS" safe>{title}</h3>
       <p class="hint" safe>{r.assignIntro(quorum)}</p>
       <Hidden p={p} version={view.version} type="ASSIGN_EXPERTS" />
-      <FormProblems p={p} errors={errors} fields={fields} />
+      {/* every problem announced at the top, each linked to its field: the list's own sits beside it too */}
+      <ProblemSummary
+        p={p}
+        errors={errors}
+        fields={[
+          { path: 'replaces', id: 'a-replaces', label: r.replaces },
+          { path: 'expertIds', id: 'a-expertIds', label: r.pickExperts },
+          ...candidates.map((e) => ({ path: `expertIds.${e.id}`, id: `a-expert-${fieldId(e.id)}`, label: e.name })),
+        ]}
+      />
       {replacing ? (
         <div class={errorsAt(errors, 'replaces').length ? 'field invalid' : 'field'}>
           <label for="a-replaces" safe>{r.replaces}</label>
@@ -228,7 +236,7 @@ function AssignForm({ p, view, data, attempt }: { p: PageCtx; view: CaseView; da
       ) : (
         ''
       )}
-      <fieldset class={listErrors.length ? 'choices invalid' : 'choices'} aria-describedby={listErrors.length ? 'a-expertIds-error' : undefined}>
+      <fieldset id="a-expertIds" class={listErrors.length ? 'choices invalid' : 'choices'} aria-describedby={listErrors.length ? 'a-expertIds-error' : undefined}>
         <legend safe>{r.pickExperts}</legend>
         <FieldProblems p={p} errors={listErrors} id="a-expertIds-error" />
         {candidates.length === 0 ? <p class="empty" safe>{r.noCandidates}</p> : ''}

@@ -83,6 +83,9 @@ describe('the expert assignment form', () => {
     expect(res.status).toBe(422);
     expect(res.text).toMatch(/id="a-expertIds-error"[^>]*>\s*<span>请至少选择 3 位专家（已选 2 位）<\/span>/);
     expect(res.text).not.toContain('无利益冲突的专家人数不足');
+    // and announced at the top of the form, linked to the list
+    expect(res.text).toMatch(/<div class="problems" role="alert">.*<a href="#a-expertIds">[^<]*请至少选择 3 位专家（已选 2 位）<\/a>/s);
+    expect(res.text).toContain('<fieldset id="a-expertIds"');
     b.cookies.set('fb_lang', 'en');
     const english = await b.post(`/cases/${id}/events`, form);
     expect(english.text).toMatch(/id="a-expertIds-error"[^>]*>\s*<span>choose at least 3 experts \(2 chosen\)<\/span>/);
