@@ -61,7 +61,7 @@ export const batchVars = ['batchNumber', 'caseCount', 'total', 'link', 'reason',
  * The outcome of an objection, to the person who filed it: they have no account and no link to
  * follow, and what the reviewer wrote is the answer.
  */
-export const objectionVars = ['noticeNumber', 'caseNumber', 'materialName', 'outcomeZh', 'outcomeEn', 'reason'] as const;
+export const objectionVars = ['noticeNumber', 'reference', 'caseNumber', 'materialName', 'outcomeZh', 'outcomeEn', 'reason'] as const;
 export type ObjectionVars = Record<(typeof objectionVars)[number], string>;
 
 /** A self-registration's emails. Nothing the registrant typed freely is echoed to a mailbox. */
@@ -371,24 +371,24 @@ export const templates = {
   'objection.resolved': {
     subject: { zh: '您对公示 {{noticeNumber}} 提出的异议已处理', en: 'Your objection to public notice {{noticeNumber}} has been resolved' },
     body: {
-      zh: '您对公示 {{noticeNumber}} 中申请 {{caseNumber}}（{{materialName}}）提出的异议已处理，结果：{{outcomeZh}}。\n说明：{{reason}}' + automatic.zh,
-      en: 'Your objection to application {{caseNumber}} ({{materialName}}) on public notice {{noticeNumber}} has been resolved: {{outcomeEn}}.\nExplanation: {{reason}}' + automatic.en,
+      zh: '您对公示 {{noticeNumber}} 中申请 {{caseNumber}}（{{materialName}}）提出的异议（受理编号 {{reference}}）已处理，结果：{{outcomeZh}}。\n说明：{{reason}}' + automatic.zh,
+      en: 'Your objection {{reference}} to application {{caseNumber}} ({{materialName}}) on public notice {{noticeNumber}} has been resolved: {{outcomeEn}}.\nExplanation: {{reason}}' + automatic.en,
     },
     vars: objectionVars,
   },
   'objection.received': {
     subject: { zh: '您对公示 {{noticeNumber}} 提出的异议已收到', en: 'Your objection to public notice {{noticeNumber}} has been received' },
     body: {
-      zh: '您对公示 {{noticeNumber}} 中申请 {{caseNumber}}（{{materialName}}）提出的异议已收到。省经信厅核查后，将把处理结果发送到本邮箱。' + automatic.zh,
-      en: 'Your objection to application {{caseNumber}} ({{materialName}}) on public notice {{noticeNumber}} has been received. Once the provincial department has examined it, the outcome is sent to this address.' + automatic.en,
+      zh: '您对公示 {{noticeNumber}} 中申请 {{caseNumber}}（{{materialName}}）提出的异议已收到，受理编号 {{reference}}，如需查询请提供此编号。省经信厅核查后，将把处理结果发送到本邮箱。' + automatic.zh,
+      en: 'Your objection to application {{caseNumber}} ({{materialName}}) on public notice {{noticeNumber}} has been received under reference {{reference}}; please quote it in any enquiry. Once the provincial department has examined it, the outcome is sent to this address.' + automatic.en,
     },
     vars: objectionVars,
   },
   'objection.closed': {
     subject: { zh: '您对公示 {{noticeNumber}} 提出的异议已终结', en: 'Your objection to public notice {{noticeNumber}} is closed' },
     body: {
-      zh: '您对公示 {{noticeNumber}} 中申请 {{caseNumber}}（{{materialName}}）提出的异议无需再处理：{{outcomeZh}}。' + automatic.zh,
-      en: 'Your objection to application {{caseNumber}} ({{materialName}}) on public notice {{noticeNumber}} needs no further examination: {{outcomeEn}}.' + automatic.en,
+      zh: '您对公示 {{noticeNumber}} 中申请 {{caseNumber}}（{{materialName}}）提出的异议（受理编号 {{reference}}）无需再处理：{{outcomeZh}}。' + automatic.zh,
+      en: 'Your objection {{reference}} to application {{caseNumber}} ({{materialName}}) on public notice {{noticeNumber}} needs no further examination: {{outcomeEn}}.' + automatic.en,
     },
     vars: objectionVars,
   },

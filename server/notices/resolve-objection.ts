@@ -7,6 +7,7 @@ import type { CaseEvent, EventMeta } from '../../workflows/case/types';
 import type { CaseRow } from '../engine/scope';
 import { enqueueEmail } from '../mail/enqueue';
 import type { ObjectionVars } from '../mail/templates';
+import { objectionReference } from './objection-receipt';
 
 const OUTCOME = {
   upheld: { zh: '异议成立，该申请未获通过', en: 'the objection was upheld and the application rejected' },
@@ -67,6 +68,8 @@ type Told = Pick<ObjectionVars, 'outcomeZh' | 'outcomeEn' | 'reason'>;
 export async function tellObjector(tx: Tx, objection: Objection, row: Pick<CaseRow, 'number' | 'material'>, template: 'objection.received' | 'objection.resolved' | 'objection.closed', told: Told, now: Date): Promise<void> {
   if (!objection.contact || !z.email().safeParse(objection.contact).success) return;
   const [notice] = await tx.select({ number: notices.number }).from(notices).where(eq(notices.id, objection.noticeId));
-  const data: ObjectionVars = { noticeNumber: notice?.number ?? '', caseNumber: row.number, materialName: row.material.name ?? '', ...told };
+  const noticeNumber = notice?.number ?? '';
+  // the reference the objector was given on filing (the page's receipt), to quote in an enquiry
+  const data: ObjectionVars = { noticeNumber, reference: objectionReference(noticeNumber, objection.id), caseNumber: row.number, materialName: row.material.name ?? '', ...told };
   await enqueueEmail(tx, { to: objection.contact, template, data, now, owner: { kind: 'notice', id: objection.noticeId } });
 }

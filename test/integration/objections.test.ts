@@ -341,7 +341,7 @@ describe('the receipt of an objection', () => {
     const { noticeId, number, caseId } = await onNotice();
     const address = `receipt-${crypto.randomUUID().slice(0, 8)}@example.test`;
     const name = `名字${crypto.randomUUID().slice(0, 6)}`;
-    await object(noticeId, caseId, { contact: address, name });
+    const filed = await object(noticeId, caseId, { contact: address, name });
     await object(noticeId, caseId, { contact: '+86 139 1234 5678' });
     const mails = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerId, noticeId), eq(emailDeliveries.template, 'objection.received')));
     expect(mails.map((m) => m.toAddress)).toEqual([address]);
@@ -357,6 +357,9 @@ describe('the receipt of an objection', () => {
     expect(mail.subject).toContain(number);
     expect(mail.text).toContain('已收到');
     expect(mail.text).toContain('has been received');
+    // the reference the page's receipt gave, to quote in an enquiry
+    expect(mail.text).toContain(`受理编号 ${number}-${filed.slice(0, 8).toUpperCase()}`);
+    expect(mail.text).toContain(`under reference ${number}-${filed.slice(0, 8).toUpperCase()}`);
     // anyone may type any address into the form: the mail carries no text of theirs
     expect(mail.text).not.toContain(name);
     expect(mail.text).not.toContain('不属首批次');
