@@ -1,8 +1,6 @@
-import { and, asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { emailDeliveries } from '../../db/schema';
 import { makeUser } from '../../seeds/factories';
-import { runResetRequests } from '../support/password-resets';
+import { resetTokensFor as resetTokensOf } from '../support/password-resets';
 import { useTestApp } from '../support/use-app';
 
 // What a password or a profile must keep when two things happen to it at about the same time, or
@@ -11,15 +9,7 @@ const { t, w } = useTestApp();
 
 const OLD = 'Test-password-1';
 
-async function resetTokensFor(email: string): Promise<string[]> {
-  await runResetRequests(t.app, [email]);
-  const rows = await t.app.db
-    .select({ data: emailDeliveries.data })
-    .from(emailDeliveries)
-    .where(and(eq(emailDeliveries.toAddress, email), eq(emailDeliveries.template, 'account.passwordReset')))
-    .orderBy(asc(emailDeliveries.createdAt));
-  return rows.map((r) => new URL(r.data.link ?? '').searchParams.get('token') ?? '');
-}
+const resetTokensFor = (email: string) => resetTokensOf(t.app, email);
 
 describe('a reset link', () => {
   it('sent before the account was deactivated stays dead once an administrator activates it again (410)', async () => {

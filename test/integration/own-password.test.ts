@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emailDeliveries, loginAttempts, outbox, passwordResets, sessions, userChanges, users } from '../../db/schema';
+import { loginAttempts, outbox, passwordResets, sessions, userChanges, users } from '../../db/schema';
 import { makeUser } from '../../seeds/factories';
 import { hashLinkToken } from '../../server/auth/emailed-link';
 import { FAILURES_PER_ADDRESS } from '../../server/auth/login-limits';
@@ -9,7 +9,7 @@ import { RESET_LINK_HOURS, RESETS_PER_ADDRESS_PER_HOUR, sendResetLink } from '..
 import { startTestApp, type TestApp } from '../support/app';
 import { emailsTo } from '../support/registration';
 import { PageClient } from '../support/pages';
-import { runResetRequests } from '../support/password-resets';
+import { resetTokensFor as resetTokensOf, runResetRequests } from '../support/password-resets';
 
 // A person's own password (SPEC §7): changed while signed in, or reset from an emailed link.
 let t: TestApp;
@@ -23,15 +23,7 @@ const NEW = 'Granite-wafer-2031';
 
 const resetRequestsFor = (email: string) => t.app.db.select().from(outbox).where(and(eq(outbox.topic, 'passwordReset'), sql`${outbox.payload}->>'email' = ${email}`)).orderBy(asc(outbox.id));
 
-async function resetTokensFor(email: string): Promise<string[]> {
-  await runResetRequests(t.app, [email]);
-  const rows = await t.app.db
-    .select({ data: emailDeliveries.data })
-    .from(emailDeliveries)
-    .where(and(eq(emailDeliveries.toAddress, email), eq(emailDeliveries.template, 'account.passwordReset')))
-    .orderBy(asc(emailDeliveries.createdAt));
-  return rows.map((r) => new URL(r.data.link ?? '').searchParams.get('token') ?? '');
-}
+const resetTokensFor = (email: string) => resetTokensOf(t.app, email);
 
 const liveSessions = async (userId: string) => (await t.app.db.select().from(sessions).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))).length;
 

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { outbox } from '../../db/schema';
+import { emailDeliveries, outbox } from '../../db/schema';
 import type { AppContext } from '../../server/context';
 import { jobs } from '../../server/jobs/registry';
 
@@ -26,4 +26,15 @@ export async function runResetRequests(app: AppContext, emails: readonly string[
     await jobs.passwordReset.handle({ app, transport: undefined as never }, payload, undefined as never);
   }
   return rows.length;
+}
+
+/** The reset links emailed to an address, oldest first, as their tokens (after running its waiting requests). */
+export async function resetTokensFor(app: AppContext, email: string): Promise<string[]> {
+  await runResetRequests(app, [email]);
+  const rows = await app.db
+    .select({ data: emailDeliveries.data })
+    .from(emailDeliveries)
+    .where(and(eq(emailDeliveries.toAddress, email), eq(emailDeliveries.template, 'account.passwordReset')))
+    .orderBy(asc(emailDeliveries.createdAt));
+  return rows.map((r) => new URL(r.data.link ?? '').searchParams.get('token') ?? '');
 }
