@@ -8,6 +8,7 @@ import { formatYuan } from '../domain/money';
 import { visibleCases } from './visibility';
 import { seesSubsidy } from './present';
 import { PRIMARY_STATES } from '../../workflows/case/chart';
+import { containsPattern } from '../domain/text';
 
 // the insurance region runs beside the review (SPEC §4): a case is approved when both are done
 export const INSURANCE_STATES = ['pendingVerification', 'mismatch', 'verified'] as const;
@@ -33,10 +34,9 @@ export const listQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 /** LIKE treats % and _ as wildcards and \\ as their escape: a search for "5%" means the text "5%". */
-const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** The case number or the firm's name holds the text (both under pg_trgm indexes, migration 0025). */
-const matching = (q: string) => or(ilike(cases.number, likePattern(q)), ilike(enterprises.name, likePattern(q)));
+const matching = (q: string) => or(ilike(cases.number, containsPattern(q)), ilike(enterprises.name, containsPattern(q)));
 
 export type ListQuery = z.output<typeof listQuerySchema>;
 export type CaseSort = ListQuery['sort'];

@@ -6,6 +6,7 @@ import { badRequest, notFound } from '../errors';
 import { isAdmin } from './access';
 import { editionSummary } from './edition-view';
 import { currentEdition } from './public-editions';
+import { containsPattern } from '../domain/text';
 
 export const searchQuerySchema = z.strictObject({
   edition: z.uuid({ error: 'not a catalogue edition id' }).toLowerCase().optional(),
@@ -33,7 +34,6 @@ function decode(s: string): Cursor {
 }
 
 /** LIKE treats % and _ as wildcards and \ as their escape: a search for "5%" means the text "5%". */
-const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 // The exact expression of catalogue_entries_search_idx (pg_trgm GIN), so the planner can use it.
 const searchText = sql`(${catalogueEntries.name} || ' ' || ${catalogueEntries.requirements} || ' ' || ${catalogueEntries.applicationField})`;
@@ -74,7 +74,7 @@ export async function searchEntries(app: AppContext, viewer: User | null, query:
   const edition = await resolveEdition(app, viewer, query.edition ?? cursor?.e);
   const where: SQL[] = [eq(catalogueEntries.editionId, edition.id)];
   const q = query.q?.trim() ?? '';
-  if (q.length > 0) where.push(sql`${searchText} ILIKE ${likePattern(q)}`);
+  if (q.length > 0) where.push(sql`${searchText} ILIKE ${containsPattern(q)}`);
   const category = query.category?.trim() ?? '';
   if (category.length > 0) {
     const inCategory = or(eq(catalogueEntries.topCategory, category), eq(catalogueEntries.majorCategory, category), eq(catalogueEntries.subCategory, category));

@@ -25,3 +25,6 @@ export function visibleText(min: number, max: number, message: string, messageZh
     .refine((s) => visibleLength(s) >= min, { message, params: { messageZh } })
     .meta({ minLength: min });
 }
+
+/** A LIKE/ILIKE pattern finding `q` anywhere, its `%`, `_` and `\` matched as themselves. */
+export const containsPattern = (q: string): string => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

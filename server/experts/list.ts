@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { users } from '../../db/schema';
 import type { ServiceContext, User } from '../context';
 import { idOut } from '../domain/formats';
+import { containsPattern } from '../domain/text';
 import { loadVisibleCase } from '../cases/get';
 import { conflictOf, relatedTo } from '../cases/expert-candidates';
 import { contextOf, ownDecline } from '../../workflows/case/expert-guards';
@@ -44,7 +45,7 @@ export async function listExperts(ctx: ServiceContext, q: z.output<typeof expert
   const row = q.caseId ? (await loadVisibleCase(ctx, q.caseId)).row : null;
   const related = row ? await relatedTo(ctx.app.db, row) : null;
   const assignments = row ? (contextOf(row.snapshot).experts ?? []) : [];
-  const text = q.q ? `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const text = q.q ? containsPattern(q.q) : null;
   const rows = await ctx.app.db
     .select({ id: users.id, name: users.name, email: users.email, affiliations: users.affiliations, organisationUscc: users.organisationUscc, organisationName: users.organisationName })
     .from(users)

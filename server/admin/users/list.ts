@@ -6,9 +6,9 @@ import { afterCursor, cursorTime, encodeCursor, UUID } from '../../domain/keyset
 import { requireUserAdmin } from './access';
 import { userView } from './present';
 import type { UserListQuery } from './schema';
+import { containsPattern } from '../../domain/text';
 
 // `q` is matched literally: % and _ are text here, not patterns
-const literal = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 type Sort = NonNullable<UserListQuery['sort']>;
 
@@ -37,7 +37,7 @@ export async function listUsers(ctx: ServiceContext, q: UserListQuery) {
   requireUserAdmin(ctx);
   const where: (SQL | undefined)[] = [];
   if (q.role) where.push(sql`${q.role} = any(${users.roles})`);
-  if (q.q) where.push(or(ilike(users.name, literal(q.q)), ilike(users.email, literal(q.q))));
+  if (q.q) where.push(or(ilike(users.name, containsPattern(q.q)), ilike(users.email, containsPattern(q.q))));
   if (q.active) where.push(eq(users.active, q.active === 'true'));
   if (q.sort) return sortedPage(ctx, q, q.sort, where);
   if (q.cursor) where.push(afterCursor(q.cursor, users.createdAt, users.id));
