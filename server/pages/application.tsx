@@ -100,7 +100,7 @@ interface Picker {
 }
 
 /**
- * The form's choices. A new application starts in the round that is open now, when there is one;
+ * The form's choices. A new application starts in the round that is open now (the latest year's, when several are);
  * the renewal choice lists what the renewal rules would accept for the round chosen (with none
  * chosen, for the latest), and the application the draft already renews.
  */
@@ -109,7 +109,9 @@ async function choicesFor(p: PageCtx, view: CaseView | null, values: Values): Pr
   const [rounds, insurers] = await Promise.all([listRounds(ctx), listInsurers(ctx)]);
   if (!view && !values.roundId) {
     const now = ctx.app.clock.now().toISOString();
-    values.roundId = rounds.items.find((r) => r.opensAt <= now && now < r.closesAt)?.id ?? '';
+    // with rounds of several years open at once, the latest year's is the one a new application is for
+    const open = rounds.items.filter((r) => r.opensAt <= now && now < r.closesAt);
+    values.roundId = open.reduce<(typeof open)[number] | undefined>((best, r) => (best && best.year >= r.year ? best : r), undefined)?.id ?? '';
   }
   const chosen = rounds.items.find((r) => r.id === values.roundId);
   const before = chosen ? chosen.year : rounds.items.length > 0 ? Math.max(...rounds.items.map((r) => r.year)) : null;

@@ -9,7 +9,8 @@ import { useTestApp } from '../support/use-app';
 // (server/cases/rules/renewal.ts) would accept as the previous year's application — the firm's own,
 // submitted, not withdrawn, rejected or lapsed, of an earlier year's round — each by its number,
 // material and year.
-const { t, w } = useTestApp();
+// Which rounds are open is global, and decides the year the choice is for: a database of its own.
+const { t, w } = useTestApp({ ownDatabase: true });
 
 const signedIn = async (email: string) => {
   const b = new PageClient(t.url);
@@ -60,6 +61,19 @@ describe('the renewal choice of the application form', () => {
     for (const id of [withdrawn, rejected, draft, sameYear]) expect(offered, id).not.toContain(id);
     const material = w.entry.name;
     expect(options.find((o) => o.value === accepted)?.label).toBe(`${await numberOf(accepted)} · ${material} · ${earlier.year} 年度`);
+  });
+
+  it("starts a new application in the latest year's round when rounds of several years are open, and offers that year's earlier applications", async () => {
+    // the later year's opened first: the year decides, not the opening
+    const older = await makeRound(t.app.db, { editionId: w.edition.id, year: w.round.year - 1, opensAt: new Date(`${w.round.year}-06-01T00:00:00+08:00`), insurerIds: [w.insurer.id] });
+    const later = await makeRound(t.app.db, { editionId: w.edition.id, year: w.round.year + 1, opensAt: new Date(`${w.round.year - 1}-12-01T00:00:00+08:00`), insurerIds: [w.insurer.id] });
+    const thisYear = await w.submittedCase();
+    const page = await (await signedIn(w.people.firm.email)).get('/cases/new');
+    expect(page.status).toBe(200);
+    const selected = /<select id="f-roundId"[^>]*>[\s\S]*?<option value="([^"]*)"[^>]*selected/.exec(page.text)?.[1];
+    expect(selected).toBe(later.id);
+    expect(selected).not.toBe(older.id);
+    expect(renewalOptions(page.text).map((o) => o.value)).toContain(thisYear);
   });
 
   it("offers no other firm's application", async () => {
