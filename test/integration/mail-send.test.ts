@@ -11,8 +11,9 @@ import { clockBack } from '../support/journeys';
 import { SettableClock } from '../../server/clock';
 
 // No workers here: this file calls the sender itself, one delivery at a time, against sinks that
-// hold or refuse the message.
-const { t, w } = useTestApp();
+// hold or refuse the message. It moves the demo clock, which every app on a database reads: a
+// database of its own.
+const { t, w } = useTestApp({ ownDatabase: true });
 
 async function deliveryToFirm(): Promise<typeof emailDeliveries.$inferSelect> {
   const id = await w.submittedCase();
