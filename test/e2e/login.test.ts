@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { consoleErrors, descriptionOf, expectAccessible, fitsWidth, openPage, signIn, useBrowser } from '../support/browser';
 
-const { t, w, browser } = useBrowser({});
+// a database of its own (the default): the application form starts in the latest year's open round,
+// and which rounds are open is global
+const { t, w, browser } = useBrowser();
 
 describe('signing in, in a browser', { timeout: 90_000 }, () => {
   it('signs in with the keyboard alone and lands on the dashboard', async () => {
