@@ -8,6 +8,7 @@ import { DataTable } from './components/table';
 import { date, instant, yuan } from './format';
 import type { PageCtx } from './page';
 import { canSeeBatch } from '../../workflows/batch/permissions';
+import { canSeeEnterprise } from '../enterprises/get';
 import { eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
 import { catalogueEntries, enterprises, insurers } from '../../db/schema';
@@ -23,7 +24,7 @@ function Row({ label, value, num }: { label: string; value: string | null | unde
 
 /** Who and what a case names, by name: the firm, the catalogue entry, the insurer. */
 export interface CaseParties {
-  firm: { name: string; uscc: string } | null;
+  firm: { id: string; name: string; uscc: string; city: string } | null;
   entry: { seq: number; name: string } | null;
   insurer: string | null;
 }
@@ -31,13 +32,13 @@ export interface CaseParties {
 /** The names behind a case's ids, in one read; what the case page's summary shows the reviewers and the insurer. */
 export async function casePartiesOf(db: DbOrTx, view: CaseView): Promise<CaseParties> {
   const [row] = await db
-    .select({ firmName: enterprises.name, firmUscc: enterprises.uscc, entrySeq: catalogueEntries.seq, entryName: catalogueEntries.name, insurer: insurers.name })
+    .select({ firmId: enterprises.id, firmName: enterprises.name, firmUscc: enterprises.uscc, firmCity: enterprises.city, entrySeq: catalogueEntries.seq, entryName: catalogueEntries.name, insurer: insurers.name })
     .from(enterprises)
     .leftJoin(catalogueEntries, eq(catalogueEntries.id, view.catalogueEntryId))
     .leftJoin(insurers, eq(insurers.id, view.policy.insurerId ?? sql`null::uuid`))
     .where(eq(enterprises.id, view.enterpriseId));
   return {
-    firm: row ? { name: row.firmName, uscc: row.firmUscc } : null,
+    firm: row ? { id: row.firmId, name: row.firmName, uscc: row.firmUscc, city: row.firmCity } : null,
     entry: row?.entrySeq != null && row.entryName != null ? { seq: row.entrySeq, name: row.entryName } : null,
     insurer: row?.insurer ?? null,
   };
@@ -52,7 +53,17 @@ export function Summary({ p, view, parties }: { p: PageCtx; view: CaseView; part
     <section aria-labelledby="summary">
       <h2 id="summary" safe>{c.summary}</h2>
       <dl class="summary">
-        <Row label={c.firm} value={parties.firm?.name} />
+        {/* to the firm's profile, for those who may read it (an insurer may not) */}
+        {parties.firm && p.user && canSeeEnterprise(p.user, parties.firm) ? (
+          <>
+            <dt safe>{c.firm}</dt>
+            <dd>
+              <a href={`/firm/${parties.firm.id}`} safe>{parties.firm.name}</a>
+            </dd>
+          </>
+        ) : (
+          <Row label={c.firm} value={parties.firm?.name} />
+        )}
         <Row label={c.firmUscc} value={parties.firm?.uscc} />
         <Row label={c.firmCity} value={city ? (p.locale === 'zh' ? city.name : city.nameEn) : view.city} />
         <Row label={c.catalogueEntry} value={parties.entry ? `${parties.entry.seq}. ${parties.entry.name}` : c.notGiven} />

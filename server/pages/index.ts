@@ -10,6 +10,7 @@ import { loginPages } from './login';
 import { invitationPages } from './invitation';
 import { accountPages } from './account';
 import { firmPages } from './firm';
+import { firmsPage } from './firms';
 import { langPages } from './lang';
 import { dashboardPage } from './dashboard';
 import { cataloguePage } from './catalogue';
@@ -64,6 +65,7 @@ export function pagesRouter(app: AppContext): RequestHandler {
   invitationPages(router, app);
   accountPages(router, app);
   firmPages(router);
+  firmsPage(router);
   registerPages(router, app);
   langPages(router, app);
   dashboardPage(router);

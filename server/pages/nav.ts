@@ -1,6 +1,7 @@
 import type { Role } from '../http/roles';
 import type { Messages } from './i18n';
 import { NOTICE_PUBLISHERS } from '../notices/publish';
+import { ENTERPRISE_LIST_READERS } from '../enterprises/list';
 
 /** The roles whose people have an inbox of cases waiting for them (SPEC §7 "Web pages"). */
 export const INBOX_ROLES: readonly Role[] = ['municipal', 'provincial', 'expert', 'insurer', 'finance'];
@@ -22,6 +23,7 @@ export function navFor(t: Messages, roles: readonly Role[] | null): NavItem[] {
     ...(hasAny(roles, INBOX_ROLES) ? [{ href: '/inbox', label: t.nav.inbox }] : []),
     ...(hasAny(roles, CASE_ROLES) ? [{ href: '/cases', label: t.nav.cases }] : []),
     ...(hasAny(roles, ['firm']) ? [{ href: '/firm', label: t.firm.nav }] : []),
+    ...(hasAny(roles, ENTERPRISE_LIST_READERS) ? [{ href: '/firms', label: t.firms.nav }] : []),
     ...(hasAny(roles, ['finance', 'provincial']) ? [{ href: '/money', label: t.nav.money }] : []),
     ...(hasAny(roles, NOTICE_PUBLISHERS) ? [{ href: '/review/notices', label: t.review.noticesTitle }] : []),
     { href: '/catalogue', label: t.nav.catalogue },

@@ -20,6 +20,7 @@ import {
 } from '../../server/catalogue/view-schema';
 import { documentListSchema, documentViewSchema } from '../../server/documents/view-schema';
 import { enterpriseChangesSchema } from '../../server/enterprises/changes-schema';
+import { enterpriseListSchema } from '../../server/enterprises/list-schema';
 import { enterpriseSchema, registeredSchema, registrationPendingSchema } from '../../server/enterprises/schema';
 import { userSchema } from '../../server/http/routes/auth';
 import { insurerListSchema, insurerSchema } from '../../server/insurers/schema';
@@ -203,6 +204,9 @@ describe('real answers match their documented schemas', () => {
     const changes = await t.api.get<{ items: unknown[] }>(`/enterprises/${w.firm.id}/changes`, w.tokens.firm);
     conforms(changes, 200, enterpriseChangesSchema, 'GET /enterprises/{id}/changes');
     expect(changes.body.items).toHaveLength(1);
+    const list = await t.api.get<{ items: unknown[] }>(`/enterprises?q=${w.firm.uscc}`, w.tokens.municipal);
+    conforms(list, 200, enterpriseListSchema, 'GET /enterprises');
+    expect(list.body.items).toHaveLength(1);
   });
 
   it('answers the staff account routes as documented, from an invitation to an edited account', async () => {

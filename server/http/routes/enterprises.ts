@@ -7,6 +7,8 @@ import { getEnterprise } from '../../enterprises/get';
 import { assertMayEditEnterprise, updateEnterprise } from '../../enterprises/update';
 import { listEnterpriseChanges } from '../../enterprises/changes';
 import { enterpriseChangesSchema } from '../../enterprises/changes-schema';
+import { ENTERPRISE_LIST_READERS, listEnterprises } from '../../enterprises/list';
+import { enterpriseListQuerySchema, enterpriseListSchema } from '../../enterprises/list-schema';
 import { enterprisePatchSchema, enterpriseSchema, registeredSchema, registerSchema, registrationConfirmationSchema, registrationPendingSchema } from '../../enterprises/schema';
 import { mount, reply } from '../route';
 import { throttle } from '../throttle';
@@ -53,6 +55,20 @@ export function enterprisesRoutes(router: Router, app: AppContext): void {
       const created = await confirmRegistration(app, body.token);
       return reply({ status: 201, body: created, headers: { Location: `/api/v1/enterprises/${created.enterprise.id}` } });
     },
+  });
+  mount(router, app, {
+    method: 'get',
+    path: '/enterprises',
+    operationId: 'listEnterprises',
+    summary: 'Firms the caller may read, newest registered first, with their applications counted',
+    description:
+      "A municipal reviewer lists the firms of their city, the province every firm: those whose profile GET /enterprises/{id} shows them. Each firm says whether its profile is complete and how many of its applications the caller sees (as GET /cases lists them), and how many of those are live.",
+    tags: ['enterprises'],
+    auth: 'user',
+    roles: ENTERPRISE_LIST_READERS,
+    query: enterpriseListQuerySchema,
+    ok: { status: 200, description: 'a page of firms and the cursor of the next', schema: enterpriseListSchema },
+    handler: async ({ ctx, query }) => listEnterprises(ctx, query),
   });
   mount(router, app, {
     method: 'get',
