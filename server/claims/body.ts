@@ -29,7 +29,7 @@ export const claimEventSchema = z
       // more than claimed is allowed: the loss as assessed, and the costs of limiting and assessing it
       // (保险法 第五十七条、第六十四条); the pages ask the insurer to confirm it, the policy's limit caps it
       amount: positiveYuan.meta({ description: 'the amount paid, in yuan; may differ from the amount claimed, more included (the loss as assessed, with costs), within what the liability limit leaves', example: '100000.00' }),
-      reference: visibleText(1, 200, 'the payment reference is required', '请填写支付凭证号'),
+      reference: visibleText(1, 200, 'the payment reference is required', '请填写支付流水号'),
     }),
     z.strictObject({ type: z.literal('DENY'), reason: visibleText(1, 2000, 'the reason is required', '请填写拒赔理由') }),
   ])

@@ -296,7 +296,7 @@ export const templates = {
   'claim.paid': t(
     { zh: '理赔 {{claimNumber}} 已赔付', en: 'Claim {{claimNumber}} paid' },
     {
-      zh: '保险公司已就申请 {{caseNumber}}（{{materialName}}）的理赔 {{claimNumber}} 作出赔付决定：赔付金额 {{paidAmount}} 元（索赔金额 {{amount}} 元），支付凭证号 {{reference}}。',
+      zh: '保险公司已就申请 {{caseNumber}}（{{materialName}}）的理赔 {{claimNumber}} 作出赔付决定：赔付金额 {{paidAmount}} 元（索赔金额 {{amount}} 元），支付流水号 {{reference}}。',
       en: 'The insurer decided to pay claim {{claimNumber}} under application {{caseNumber}} ({{materialName}}): {{paidAmount}} yuan paid ({{amount}} yuan claimed), reference {{reference}}.',
     },
     claimVars,

@@ -191,9 +191,14 @@ export function Documents({ p, docs }: { p: PageCtx; docs: DocumentList }) {
   );
 }
 
-/** `names`: the people the reader may know by name (the experts, to the provincial reviewer), for the deadlines that are one person's own. */
-export function Clocks({ p, view, names = new Map() }: { p: PageCtx; view: CaseView; names?: ReadonlyMap<string, string> }) {
+/**
+ * `names`: the people the reader may know by name (the experts, to the provincial reviewer), for the deadlines that are one person's own.
+ * `ownFirm`: the reader is of the case's firm, whose deadline the policy's end is (the reminder to renew,
+ * workflows/case/clocks.ts); to anyone else it is no deadline but a fact of the policy, shown with it.
+ */
+export function Clocks({ p, view, names = new Map(), ownFirm = false }: { p: PageCtx; view: CaseView; names?: ReadonlyMap<string, string>; ownFirm?: boolean }) {
   const c = p.t.casePage;
+  const clocks = ownFirm ? view.clocks : view.clocks.filter((k) => k.kind !== 'policyEnd');
   const kindOf = (kind: string) => (kind in caseClocks ? caseClocks[kind as keyof typeof caseClocks].label[p.locale] : kind);
   // an expert's own deadline says whose it is, to whom the case shows it: the expert themself, the provincial reviewer
   const whose = (id: string | null) => (id === null ? null : id === p.user?.id ? c.yours : (names.get(id) ?? null));
@@ -204,11 +209,11 @@ export function Clocks({ p, view, names = new Map() }: { p: PageCtx; view: CaseV
   return (
     <section aria-labelledby="clocks">
       <h2 id="clocks" safe>{c.clocks}</h2>
-      {view.clocks.length === 0 ? (
+      {clocks.length === 0 ? (
         <p class="empty" safe>{c.noClocks}</p>
       ) : (
         <ul>
-          {view.clocks.map((k) => (
+          {clocks.map((k) => (
             <li>
               <strong safe>{label(k.kind, k.assigneeId)}</strong>
               {/* a paused clock has no due date until it runs again: only the working days it has left */}

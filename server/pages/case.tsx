@@ -17,7 +17,8 @@ import { revisionAnswerOf, RevisionAnswerPart } from './revision-answer';
 import { actorNames } from './actors';
 import { chartStates } from '../../workflows/case/chart';
 import { claimForms, ClaimNews, claimsFor, ClaimsPart, type ClaimAttempt } from './claims';
-import { Decisions, eventBodyFrom, FORM_FIELDS, toField, type Attempt } from './decisions';
+import { Decisions, eventBodyFrom, FORM_FIELDS, toField, uncheckedPolicy, type Attempt } from './decisions';
+import { decidesPolicy, PolicyFigures } from './policy-figures';
 import { requireCsrf } from './csrf';
 import { doneMessage, nextStepOnCase } from './next-step';
 import { ExpertsPart, ObjectionsPart, REVIEW_EVENTS, reviewBodyFrom, reviewDataFor, reviewErrors, scoreTotalPage } from './review';
@@ -61,6 +62,7 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
   const roles = p.user?.roles ?? [];
   const next = nextStepOnCase(view, review.quorum, p.locale, p.t, roles);
   const answer = revisionAnswerOf(view.state, history.items);
+  const decisions = view.allowedEvents.filter((e) => !REVIEW_EVENTS.has(e));
   await render(
     res,
     <Layout p={p} title={view.number}>
@@ -75,13 +77,15 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
       {news.uploaded ? <p role="status" class="done" safe>{p.t.firmDocs.uploaded(p.t.docTypes[news.uploaded.type], news.uploaded.version)}</p> : ''}
       {work ? <SubmissionCheck p={p} work={work} caseId={id} returned={returnedFor(view.state, history.items)} /> : ''}
       {answer ? <RevisionAnswerPart p={p} answer={answer} /> : ''}
-      <Decisions p={p} caseId={id} version={view.version} allowed={view.allowedEvents.filter((e) => !REVIEW_EVENTS.has(e))} attempt={attempt} elsewhere={view.allowedEvents.some((e) => REVIEW_EVENTS.has(e))} claimsToDecide={claims?.items.filter((c) => c.allowedEvents.length > 0) ?? []} />
+      <Decisions p={p} caseId={id} version={view.version} allowed={decisions} attempt={attempt} elsewhere={view.allowedEvents.some((e) => REVIEW_EVENTS.has(e))} claimsToDecide={claims?.items.filter((c) => c.allowedEvents.length > 0) ?? []}>
+        {decidesPolicy(decisions) ? <PolicyFigures p={p} view={view} insurer={parties.insurer} docs={docs} /> : ''}
+      </Decisions>
       <ExpertsPart p={p} view={view} data={review} attempt={attempt} />
       <ObjectionsPart p={p} view={view} objections={review.objections} attempt={attempt} />
       <Summary p={p} view={view} parties={parties} />
       {subsidy ? <SubsidyPart p={p} view={subsidy} /> : ''}
       {claims !== null && (claims.items.length > 0 || mayReport) ? <ClaimsPart p={p} caseId={id} claims={claims} mayReport={mayReport} ownFirm={ownFirm} attempt={claimAttempt} /> : ''}
-      <Clocks p={p} view={view} names={review.panelNames} />
+      <Clocks p={p} view={view} names={review.panelNames} ownFirm={ownFirm} />
       {work?.mayUpload ? <FirmDocuments p={p} caseId={id} docs={docs} work={work} attempt={news.upload ?? null} /> : <Documents p={p} docs={docs} />}
       <Timeline p={p} items={history.items} names={names} />
     </Layout>,
@@ -165,6 +169,9 @@ export function casePage(router: Router, app: AppContext) {
       const named = zodErrors(parsed.error, '');
       return showCase(res, id, { type, values, errors: placed([...named, ...(await rubricProblemsBeside(ctx, id, body, named))]) }, 400);
     }
+    // the page's tick before a policy is verified, asked of the one who may verify it (anyone else hears the service's refusal)
+    const unticked = uncheckedPolicy(type, values);
+    if (unticked && (await getCase(ctx, id)).allowedEvents.includes(type)) return showCase(res, id, { type, values, errors: [unticked] }, 422);
     const version = /^\d{1,9}$/.test(field(req, 'version')) ? Number(field(req, 'version')) : undefined;
     const key = field(req, 'key');
     try {

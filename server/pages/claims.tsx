@@ -9,7 +9,7 @@ import { assertMayUploadToClaim, documentsOfClaims, uploadClaimDocument, type Cl
 import type { ClaimView } from '../claims/present';
 import { receiveUpload, receivedUpload } from '../documents/multipart';
 import { zodErrors } from '../http/problem';
-import { CsrfField, DOCUMENT_ACCEPT, Field, FileField, FormProblems, errorsAt } from './components/form';
+import { CsrfField, DOCUMENT_ACCEPT, Field, FileField, FormProblems, ProblemSummary, errorsAt } from './components/form';
 import { DataTable } from './components/table';
 import { requireCsrf } from './csrf';
 import { date, fileSize, instant, plainAmount, yuan } from './format';
@@ -98,13 +98,22 @@ function DecisionForms({ p, claim, attempt }: { p: PageCtx; claim: ClaimView; at
         const key = `${claim.id}:${type}`;
         const mine = attempt?.form === key ? attempt : null;
         const errors = mine?.errors ?? [];
-        const fields = type === 'PAY' ? ['amount', 'reference', EXCEEDS] : ['reason'];
+        const fields =
+          type === 'PAY'
+            ? [
+                { path: 'amount', id: `c-${claim.id}-pay-amount`, label: c.paidAmount },
+                { path: 'reference', id: `c-${claim.id}-pay-reference`, label: c.reference },
+                { path: EXCEEDS, id: `c-${claim.id}-exceeds`, label: c.exceedsConfirm },
+              ]
+            : [{ path: 'reason', id: `c-${claim.id}-deny-reason`, label: c.reason }];
+        // a refused decision comes back at its form (the anchor), its problems summed up at the top of it
+        const anchor = `c-${claim.id}-${type}`;
         return (
-          <form method="post" action={`/claims/${claim.id}/events`} class="decision" aria-labelledby={`c-${key}`} novalidate>
-            <h4 id={`c-${key}`} safe>{type === 'PAY' ? c.pay : c.deny}</h4>
+          <form method="post" action={`/claims/${claim.id}/events#${anchor}`} class="decision" aria-labelledby={anchor} novalidate>
+            <h4 id={anchor} safe>{type === 'PAY' ? c.pay : c.deny}</h4>
             <CsrfField p={p} />
             <input type="hidden" name="type" value={type} />
-            <FormProblems p={p} errors={errors} fields={fields} />
+            <ProblemSummary p={p} errors={errors} fields={fields} />
             {type === 'PAY' ? (
               <>
                 <Field p={p} idPrefix={`c-${claim.id}-pay`} name="amount" label={c.paidAmount} hint={c.claimedHint(yuan(claim.amount))} errors={errors} value={mine?.values.amount ?? claim.amount} required />
@@ -127,10 +136,11 @@ function UploadForm({ p, claim, attempt }: { p: PageCtx; claim: ClaimView; attem
   const c = p.t.claims;
   const errors = attempt?.form === `${claim.id}:upload` ? attempt.errors : [];
   return (
-    <form method="post" action={`/claims/${claim.id}/documents`} enctype="multipart/form-data" class="decision" aria-labelledby={`cu-${claim.id}`}>
+    <form method="post" action={`/claims/${claim.id}/documents#cu-${claim.id}`} enctype="multipart/form-data" class="decision" aria-labelledby={`cu-${claim.id}`}>
       <h4 id={`cu-${claim.id}`} safe>{c.uploadTitle}</h4>
       <p class="hint" safe>{c.uploadIntro}</p>
       <CsrfField p={p} />
+      <ProblemSummary p={p} errors={errors} fields={[{ path: 'file', id: `cu-${claim.id}-file`, label: c.file }]} />
       <FileField p={p} id={`cu-${claim.id}-file`} label={c.file} errors={errors} accept={DOCUMENT_ACCEPT} />
       <button type="submit" class="primary" safe>{c.upload}</button>
     </form>
@@ -150,6 +160,7 @@ function ClaimFile({ p, claim, docs, ownFirm, attempt }: { p: PageCtx; claim: Cl
   return (
     <section class="claim-file" aria-labelledby={heading}>
       <h3 id={heading} safe>{c.documentsOf(claim.number)}</h3>
+      {claim.allowedEvents.length ? <ClaimFacts p={p} claim={claim} /> : ''}
       <DataTable
         p={p}
         rows={docs}
@@ -173,16 +184,42 @@ function ClaimFile({ p, claim, docs, ownFirm, attempt }: { p: PageCtx; claim: Cl
   );
 }
 
+/** What the claim asks, beside its documents and the forms that decide it: the one who decides reads it there. */
+function ClaimFacts({ p, claim }: { p: PageCtx; claim: ClaimView }) {
+  const c = p.t.claims;
+  return (
+    <dl class="summary">
+      <dt safe>{c.kind}</dt>
+      <dd safe>{c.kinds[claim.kind]}</dd>
+      <dt safe>{c.occurredOn}</dt>
+      <dd safe>{date(claim.occurredOn, p.locale)}</dd>
+      <dt safe>{c.amount}</dt>
+      <dd class="num" safe>{yuan(claim.amount)}</dd>
+      <dt safe>{c.description}</dt>
+      <dd class="text" safe>{claim.description}</dd>
+    </dl>
+  );
+}
+
 function ReportForm({ p, caseId, attempt }: { p: PageCtx; caseId: string; attempt: ClaimAttempt | null }) {
   const c = p.t.claims;
   const mine = attempt?.form === 'report' ? attempt : null;
   const errors = mine?.errors ?? [];
   const v = mine?.values ?? {};
   return (
-    <form method="post" action={`/cases/${caseId}/claims`} class="decision" aria-labelledby="claim-report" novalidate>
+    <form method="post" action={`/cases/${caseId}/claims#claim-report`} class="decision" aria-labelledby="claim-report" novalidate>
       <h3 id="claim-report" safe>{c.report}</h3>
       <CsrfField p={p} />
-      <FormProblems p={p} errors={errors} fields={['occurredOn', 'kind', 'amount', 'description']} />
+      <ProblemSummary
+        p={p}
+        errors={errors}
+        fields={[
+          { path: 'occurredOn', id: 'cr-occurredOn', label: c.occurredOn },
+          { path: 'kind', id: 'cr-kind', label: c.kind },
+          { path: 'amount', id: 'cr-amount', label: c.amount },
+          { path: 'description', id: 'cr-description', label: c.description },
+        ]}
+      />
       <Field p={p} idPrefix="cr" name="occurredOn" type="date" label={c.occurredOn} errors={errors} value={v.occurredOn ?? ''} required />
       <div class="field">
         <label for="cr-kind" safe>{c.kind}</label>

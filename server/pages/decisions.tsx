@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import type { FieldError } from '../errors';
 import { caseEvents, type CaseEventType } from '../../workflows/case/events';
-import { CsrfField, Field, FormProblems } from './components/form';
+import { CsrfField, errorsAt, Field, FieldProblems, ProblemSummary } from './components/form';
 import { field, fieldWords, type PageCtx } from './page';
 import { plainAmount } from './format';
 
@@ -10,8 +10,13 @@ import { plainAmount } from './format';
 // (`allowedEvents`) and from each event's payload definition (workflows/case/events.ts): a field for
 // each word the event carries, required where the event requires it.
 const FIELDS = ['reason', 'reasons', 'comment', 'response', 'amount', 'reference', 'conflictOfInterest'] as const;
+/**
+ * The page's own tick before a policy is verified: the API takes VERIFY_POLICY as it is, the page
+ * asks the insurer to say first that it compared the policy and the premium receipt with its system.
+ */
+export const POLICY_CHECKED = 'policyChecked';
 /** The fields a decision form may carry, to show again when the service refuses it. */
-export const FORM_FIELDS: readonly string[] = FIELDS;
+export const FORM_FIELDS: readonly string[] = [...FIELDS, POLICY_CHECKED];
 // a yes-or-no word of an event (DECLINE_ASSIGNMENT's conflict of interest) is a check box
 const CHECKS: readonly FieldName[] = ['conflictOfInterest'];
 const LINES: readonly FieldName[] = ['reason', 'reasons', 'comment', 'response'];
@@ -48,10 +53,33 @@ export const toField = (p: PageCtx, errors: FieldError[]): FieldError[] =>
     { reasons: { too_small: p.t.casePage.reasonsMissing } },
   );
 
+/** The form's problem when VERIFY_POLICY comes from the page without the tick; null when ticked or another event. */
+export function uncheckedPolicy(type: CaseEventType, values: Record<string, string>): FieldError | null {
+  if (type !== 'VERIFY_POLICY' || values[POLICY_CHECKED] === 'on') return null;
+  return { path: POLICY_CHECKED, code: 'policy.unchecked', message: 'Tick this box once you have compared them: only then is the policy verified', messageZh: '请核对后勾选此项，方可确认保单核验通过' };
+}
+
+/** The anchor of a case page form: the address a refused form comes back at, so the page opens at the form and its problems. */
+export const formAnchor = (type: string) => `d-${type}`;
+
 export interface Attempt {
   type: string;
   errors: FieldError[];
   values: Record<string, string>;
+}
+
+function PolicyTick({ p, mine }: { p: PageCtx; mine: Attempt | null }) {
+  const id = `d-VERIFY_POLICY-${POLICY_CHECKED}`;
+  const errors = mine ? errorsAt(mine.errors, POLICY_CHECKED) : [];
+  return (
+    <div class={errors.length ? 'field invalid' : 'field'}>
+      <FieldProblems p={p} id={`${id}-error`} errors={errors} />
+      <div class="choice">
+        <input type="checkbox" id={id} name={POLICY_CHECKED} checked={mine?.values[POLICY_CHECKED] === 'on'} required aria-invalid={errors.length ? 'true' : undefined} aria-describedby={errors.length ? `${id}-error` : undefined} />
+        <label for={id} safe>{p.t.casePage.policyChecked}</label>
+      </div>
+    </div>
+  );
 }
 
 function DecisionForm({ p, caseId, version, type, attempt }: { p: PageCtx; caseId: string; version: number; type: CaseEventType; attempt: Attempt | null }) {
@@ -60,14 +88,18 @@ function DecisionForm({ p, caseId, version, type, attempt }: { p: PageCtx; caseI
   const errors = mine?.errors ?? [];
   const labels: Record<FieldName, string> = { reason: c.reason, reasons: c.reasons, comment: c.comment, response: c.response, amount: c.amount, reference: c.reference, conflictOfInterest: p.t.review.conflictOfInterest };
   const fields = fieldsOf(type) as FieldName[];
+  const summary = [
+    ...fields.map((name) => ({ path: name, id: `d-${type}-${name}`, label: labels[name] })),
+    ...(type === 'VERIFY_POLICY' ? [{ path: POLICY_CHECKED, id: `d-${type}-${POLICY_CHECKED}`, label: c.policyChecked }] : []),
+  ];
   return (
-    <form method="post" action={`/cases/${caseId}/events`} class="decision" aria-labelledby={`d-${type}`} novalidate>
-      <h3 id={`d-${type}`} safe>{p.t.events[type]}</h3>
+    <form method="post" action={`/cases/${caseId}/events#${formAnchor(type)}`} class="decision" aria-labelledby={formAnchor(type)} novalidate>
+      <h3 id={formAnchor(type)} safe>{p.t.events[type]}</h3>
       <CsrfField p={p} />
       <input type="hidden" name="type" value={type} />
       <input type="hidden" name="version" value={String(version)} />
       <input type="hidden" name="key" value={randomUUID()} />
-      <FormProblems p={p} errors={errors} fields={fields} />
+      <ProblemSummary p={p} errors={errors} fields={summary} />
       {fields.map((name) =>
         CHECKS.includes(name) ? (
           <div class="choice">
@@ -88,6 +120,7 @@ function DecisionForm({ p, caseId, version, type, attempt }: { p: PageCtx; caseI
           />
         ),
       )}
+      {type === 'VERIFY_POLICY' ? <PolicyTick p={p} mine={mine} /> : ''}
       <button type="submit" class={DANGER.has(type) ? 'danger' : 'primary'} safe>{c.send(p.t.events[type])}</button>
     </form>
   );
@@ -106,6 +139,7 @@ export function Decisions({
   attempt,
   elsewhere = false,
   claimsToDecide = [],
+  children,
 }: {
   p: PageCtx;
   caseId: string;
@@ -114,6 +148,8 @@ export function Decisions({
   attempt: Attempt | null;
   elsewhere?: boolean;
   claimsToDecide?: readonly { id: string; number: string }[];
+  /** what the forms decide on, shown before them (the policy the insurer checks) */
+  children?: JSX.Element | string;
 }) {
   const forms = [...allowed.filter((t) => formable(t) && !DANGER.has(t)), ...allowed.filter((t) => formable(t) && DANGER.has(t))];
   if (forms.length === 0 && elsewhere) return '';
@@ -128,6 +164,7 @@ export function Decisions({
         </p>
       ))}
       {forms.length === 0 && claimsToDecide.length === 0 ? <p class="empty" safe>{p.t.casePage.noDecisions}</p> : ''}
+      {children ?? ''}
       {forms.map((type) => (
         <DecisionForm p={p} caseId={caseId} version={version} type={type} attempt={attempt} />
       ))}

@@ -11,7 +11,7 @@ import type { CaseView } from '../cases/present';
 import { getRound } from '../rounds/list';
 import type { ServiceContext } from '../context';
 import { statesWhereFirmMay } from '../../workflows/case/chart';
-import { CsrfField, DOCUMENT_ACCEPT, FileField } from './components/form';
+import { CsrfField, DOCUMENT_ACCEPT, FileField, ProblemSummary } from './components/form';
 import { instant } from './format';
 import { idParam, type PageCtx, pageOf, problemText, serviceOf } from './page';
 import { requireCsrf } from './csrf';
@@ -124,7 +124,7 @@ function KindForm({ p, caseId, type, docs, required, attempt }: { p: PageCtx; ca
   const fileId = `upload-${type}`;
   return (
     <li class="doc-kind">
-      <form method="post" action={`/cases/${caseId}/documents`} enctype="multipart/form-data" aria-labelledby={`kind-${type}`}>
+      <form method="post" action={`/cases/${caseId}/documents#kind-${type}`} enctype="multipart/form-data" aria-labelledby={`kind-${type}`}>
         <h3 id={`kind-${type}`}>
           <span safe>{kind}</span> <span class={required ? 'badge state-revision' : 'badge'} safe>{required ? d.required : d.optional}</span>
         </h3>
@@ -141,6 +141,7 @@ function KindForm({ p, caseId, type, docs, required, attempt }: { p: PageCtx; ca
           </ul>
         )}
         <CsrfField p={p} />
+        <ProblemSummary p={p} errors={errors} fields={[{ path: 'file', id: fileId, label: d.file(kind) }]} />
         <input type="hidden" name="type" value={type} />
         <FileField p={p} id={fileId} label={d.file(kind)} errors={errors} accept={DOCUMENT_ACCEPT} />
         <button type="submit" safe>{versions.length ? d.uploadNew : d.upload}</button>

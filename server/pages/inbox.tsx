@@ -76,7 +76,8 @@ export function TaskTable({ p, items, claims = false, empty }: { p: PageCtx; ite
             <a href={`/money/batches/${i.batchId}`} safe>{i.number}</a>
           </>
         ) : (
-          <a href={`/cases/${i.caseId ?? ''}`} safe>{i.number}</a>
+          // a claim's decision opens at the claim, its documents and the forms that decide it (pages/claims.tsx)
+          <a href={i.claimId ? `/cases/${i.caseId ?? ''}#claim-${i.claimId}` : `/cases/${i.caseId ?? ''}`} safe>{i.number}</a>
         ),
     },
     { header: c.task, text: (i) => (p.locale === 'zh' ? i.taskZh : i.task) },

@@ -12,7 +12,7 @@ import type { CaseEventType } from '../../workflows/case/events';
 import { EXPERT_LIST_READERS, listExperts, panelNamesOf } from '../experts/list';
 import { listObjections, OBJECTION_READERS } from '../notices/list-objections';
 import { NOTICE_PUBLISHERS } from '../notices/publish';
-import { CsrfField, Field, FormProblems, errorsAt, FieldProblems, ProblemSummary } from './components/form';
+import { CsrfField, Field, errorsAt, FieldProblems, ProblemSummary } from './components/form';
 import { DataTable } from './components/table';
 import { hasAny } from './nav';
 import { instant } from './format';
@@ -207,7 +207,7 @@ function AssignForm({ p, view, data, attempt }: { p: PageCtx; view: CaseView; da
         {r.search}
       </button>
     </form>
-    <form method="post" action={`/cases/${view.id}/events`} class="decision" aria-labelledby="d-ASSIGN_EXPERTS" novalidate>
+    <form method="post" action={`/cases/${view.id}/events#d-ASSIGN_EXPERTS`} class="decision" aria-labelledby="d-ASSIGN_EXPERTS" novalidate>
       <h3 id="d-ASSIGN_EXPERTS" safe>{title}</h3>
       <p class="hint" safe>{r.assignIntro(quorum)}</p>
       <Hidden p={p} version={view.version} type="ASSIGN_EXPERTS" />
@@ -301,7 +301,7 @@ function ScoreForm({ p, view, rubric, quorum, attempt }: { p: PageCtx; view: Cas
   ];
   const formula = rubric.criteria.map((c) => r.weighted(String(c.weight), c.label)).join(' + ');
   return (
-    <form method="post" action={`/cases/${view.id}/events`} class="decision" aria-labelledby="d-SCORE" novalidate>
+    <form method="post" action={`/cases/${view.id}/events#d-SCORE`} class="decision" aria-labelledby="d-SCORE" novalidate>
       <h3 id="d-SCORE" safe>{r.scoreTitle}</h3>
       <p class="hint" safe>{r.scoreIntro}</p>
       <p class="formula" id="s-formula" safe>{r.scoreFormula(formula, mark(bestScore(rubric)))}</p>
@@ -466,10 +466,10 @@ export function ObjectionsPart({ p, view, objections, attempt }: { p: PageCtx; v
               )}
             </dl>
             {resolvable && o.status === 'open' ? (
-              <form method="post" action={`/cases/${view.id}/events`} class="decision" aria-label={r.resolveTitle(o.name)} novalidate>
+              <form method="post" action={`/cases/${view.id}/events#${prefix}-form`} id={`${prefix}-form`} class="decision" aria-label={r.resolveTitle(o.name)} novalidate>
                 <Hidden p={p} version={view.version} type="RESOLVE_OBJECTION" />
                 <input type="hidden" name="objectionId" value={o.id} />
-                <FormProblems p={p} errors={errors} fields={['reason']} />
+                <ProblemSummary p={p} errors={errors} fields={[{ path: 'reason', id: `${prefix}-reason`, label: r.resolveReason }]} />
                 <Field p={p} idPrefix={prefix} name="reason" label={r.resolveReason} hint={r.resolveHint} errors={errors} value={mine?.values.reason ?? ''} required multiline />
                 <div class="actions">
                   <button type="submit" name="outcome" value="dismissed" class="primary" safe>{r.dismiss}</button>

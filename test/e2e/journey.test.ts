@@ -67,6 +67,7 @@ describe('one case from draft to paid, in a browser', { timeout: 600_000 }, () =
     const verify = insurer.getByRole('button', { name: '确认：保单核验通过' });
     await expect.poll(() => verify.count()).toBe(1);
     await expectAccessible(insurer, 'journey-insurer-verify');
+    await insurer.getByRole('checkbox', { name: '已与本公司系统核对保单及保费收据' }).check();
     await verify.click();
     await expect.poll(() => insurer.getByRole('status').first().textContent()).toContain('保单已核验通过');
     expect(await insurer.getByRole('button', { name: '确认：保单核验通过' }).count()).toBe(0);

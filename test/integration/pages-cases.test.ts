@@ -227,9 +227,9 @@ describe('inbox page', () => {
     // typed as amounts are shown, with thousands separators
     expect(filed.status).toBe(303);
     const inbox = await (await signedIn(w.people.insurer.email)).get('/inbox?limit=100');
-    expect(inbox.text).toContain(`href="/cases/${id}"`);
+    expect(inbox.text).toContain(`href="/cases/${id}#claim-`);
     // the claim's row names no holder (a claim's decision is not taken), whatever other rows the page has
-    const row = [...inbox.text.matchAll(/<tr>.*?<\/tr>/gs)].map((m) => m[0]).find((r) => r.includes(`href="/cases/${id}"`)) ?? '';
+    const row = [...inbox.text.matchAll(/<tr>.*?<\/tr>/gs)].map((m) => m[0]).find((r) => r.includes(`href="/cases/${id}#claim-`)) ?? '';
     expect(row).toContain('理赔');
     expect(row).not.toContain('未领取');
     expect(inbox.text).not.toContain(`action="/inbox/${id}/claim"`);
@@ -682,7 +682,7 @@ describe('claims on the case page', () => {
     // a refusal is shown on the claim's case, beside the claim's form
     const refused = await insurer.post(`/claims/${filed.body.id}/events`, { _csrf: csrf, caseId: other, type: 'PAY', amount: '-1', reference: 'PICC-PAY-2' });
     expect(refused.status).toBe(400);
-    expect(refused.text).toContain(`action="/claims/${filed.body.id}/events"`);
+    expect(refused.text).toContain(`action="/claims/${filed.body.id}/events#c-${filed.body.id}-PAY"`);
     expect(refused.text).toContain('aria-invalid="true"');
     const paid = await insurer.post(`/claims/${filed.body.id}/events`, { _csrf: csrf, caseId: other, type: 'PAY', amount: '100000.00', reference: 'PICC-PAY-2' });
     expect(paid.status).toBe(303);
@@ -786,7 +786,7 @@ describe('claim documents on the case page', () => {
     const page = await firm.get(`/cases/${id}`);
     expect(page.text).toContain(`<h3 id="claim-${claim.id}">理赔 ${claim.number} 的材料</h3>`);
     expect(page.text).toContain('未上传理赔材料。');
-    expect(page.text).toMatch(new RegExp(`<form method="post" action="/claims/${claim.id}/documents" enctype="multipart/form-data"`));
+    expect(page.text).toMatch(new RegExp(`<form method="post" action="/claims/${claim.id}/documents#cu-${claim.id}" enctype="multipart/form-data"`));
     const bytes = pdfBytes('loss list');
     const sent = await firm.postMultipart(`/claims/${claim.id}/documents`, uploadForm(PageClient.csrfOf(page.text)));
     expect(sent.status).toBe(303);
@@ -812,8 +812,8 @@ describe('claim documents on the case page', () => {
     const part = seen.text.slice(seen.text.indexOf(`<section class="claim-file" aria-labelledby="claim-${claim.id}">`));
     expect(part.indexOf(href)).toBeGreaterThan(0);
     expect(part.indexOf('请先查阅以上理赔材料，再作出赔付或拒赔决定。')).toBeGreaterThan(part.indexOf(href));
-    expect(part.indexOf(`action="/claims/${claim.id}/events"`)).toBeGreaterThan(part.indexOf(href));
-    expect(seen.text).not.toContain(`action="/claims/${claim.id}/documents"`);
+    expect(part.indexOf(`action="/claims/${claim.id}/events#c-${claim.id}-PAY"`)).toBeGreaterThan(part.indexOf(href));
+    expect(seen.text).not.toContain(`action="/claims/${claim.id}/documents`);
     const file = await insurer.get(href);
     expect(file.status).toBe(200);
     expect(file.headers.get('content-disposition')).toMatch(/^attachment;/);
@@ -823,7 +823,7 @@ describe('claim documents on the case page', () => {
       const b = await signedIn(who);
       const theirs = await b.get(`/cases/${id}`);
       expect(theirs.text, who).toContain(`<a href="${href}">损失清单.pdf</a>`);
-      expect(theirs.text, who).not.toContain(`action="/claims/${claim.id}/documents"`);
+      expect(theirs.text, who).not.toContain(`action="/claims/${claim.id}/documents`);
       expect((await b.get(href)).status, who).toBe(200);
     }
     expect((await (await signedIn(w.people.otherInsurer.email)).get(href)).status).toBe(404);
@@ -891,7 +891,7 @@ describe('claim documents on the case page', () => {
     const late = await firm.postMultipart(`/claims/${claim.id}/documents`, uploadForm(csrf));
     expect(late.status).toBe(409);
     expect(late.text).toContain('保险公司已对此理赔作出决定，不能再上传材料。');
-    expect(late.text).not.toContain(`action="/claims/${claim.id}/documents"`);
+    expect(late.text).not.toContain(`action="/claims/${claim.id}/documents`);
     expect(await documentsOf(claim.id)).toEqual([]);
     firm.cookies.set('fb_lang', 'en');
     const english = await firm.postMultipart(`/claims/${claim.id}/documents`, uploadForm(csrf));

@@ -265,7 +265,7 @@ describe("the insurer's own next step", () => {
     expect((await (await signedIn(w.people.insurer.email, 'en')).get(`/cases/${id}`)).text).toContain('<span> Next step: verify the policy (Insurer)</span>');
     // the reviewer reads their own step
     expect((await (await signedIn(w.people.municipal.email)).get(`/cases/${id}`)).text).toContain('<span> 下一步：市级初审（市级审核）</span>');
-    const { after } = await decide(insurer, id, { type: 'VERIFY_POLICY' });
+    const { after } = await decide(insurer, id, { type: 'VERIFY_POLICY', policyChecked: 'on' });
     const due = await dueOn(id, 'municipalReview');
     expect(after?.text).toContain(`保单已核验通过，等待杭州市级初审，截止 北京时间 ${date(due, 'zh')} 24时。`);
     expect(after?.text).toContain('<span> 下一步：市级初审（市级审核）</span>');
