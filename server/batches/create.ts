@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DbOrTx, Tx } from '../../db/client';
 import { batchCounters, cases, disbursementBatches, enterprises, payments, rounds } from '../../db/schema';
@@ -16,6 +16,7 @@ import { tellCases } from '../cases/system-events';
 import { batchWorkflow } from './workflow';
 import { committedFen, lockRoundReduction } from '../pro-rata/figures';
 import { presentBatch } from './get';
+import { batchRefusalOf, batchRefusalWords, eligibleForBatch, liveBatchOf } from './eligible';
 
 /** At most this many cases to a batch: each is moved in the batch's one transaction. */
 export const MAX_BATCH_CASES = 1000;
@@ -29,7 +30,7 @@ export const createBatchSchema = z
       .array(z.uuid({ error: 'not a case id' }).toLowerCase())
       .min(1, 'name at least one case')
       .max(MAX_BATCH_CASES, `at most ${MAX_BATCH_CASES} cases in one batch`)
-      .refine((ids) => new Set(ids).size === ids.length, { message: 'a case is named twice', params: { messageZh: '同一申请被选了两次' } })
+      // a case named twice is refused by the service (422), beside the other cases it refuses
       .optional(),
     city: z.enum(cityCodes, { error: 'not a city code of the province (GET /cities)' }).optional(),
   })
@@ -106,7 +107,7 @@ export async function createBatch(ctx: ServiceContext, input: CreateBatchInput) 
     .catch(livePaymentRace);
 }
 
-/** A case the batch would take: calculated, of the round (and city), with a subsidy above zero. */
+/** A case the batch would take (eligible.ts): calculated, of the round (and city), with a subsidy above zero, in no live batch, its firm's bank account on record. */
 export interface BatchCandidate {
   id: string;
   number: string;
@@ -116,22 +117,22 @@ export interface BatchCandidate {
 }
 
 /**
- * The calculated cases of the round (in the city, when one is named) with a subsidy above zero, in
- * id order, at most one more than a batch holds: what POST /disbursements takes for a city, and
- * what a page shows before it asks.
+ * The cases a batch of the round (and city, when one is named) may take, in id order, at most one
+ * more than a batch holds: what POST /disbursements takes for a city, and what a page offers to
+ * tick before it asks.
  */
 export async function batchCandidates(db: DbOrTx, roundId: string, city?: string): Promise<BatchCandidate[]> {
   const rows = await db
     .select({ id: cases.id, number: cases.number, city: cases.city, firmName: enterprises.name, subsidyFen: cases.subsidyFen })
     .from(cases)
     .innerJoin(enterprises, eq(enterprises.id, cases.enterpriseId))
-    .where(and(eq(cases.roundId, roundId), city === undefined ? undefined : eq(cases.city, city), eq(cases.state, 'calculated'), gt(cases.subsidyFen, 0n)))
+    .where(eligibleForBatch({ roundId, city }))
     .orderBy(asc(cases.id))
     .limit(MAX_BATCH_CASES + 1);
   return rows.map((r) => ({ id: r.id, number: r.number, city: r.city, firmName: r.firmName, amount: formatYuan(r.subsidyFen ?? 0n) }));
 }
 
-/** Every calculated case of the round in the city with a subsidy above zero, in id order. */
+/** Every case of the round in the city that a batch may take, in id order. */
 async function calculatedIn(tx: Tx, roundId: string, city: string): Promise<string[]> {
   const rows = await batchCandidates(tx, roundId, city);
   if (rows.length === 0) {
@@ -147,46 +148,39 @@ async function calculatedIn(tx: Tx, roundId: string, city: string): Promise<stri
 
 /**
  * Locks the named cases in id order (the order every multi-row lock takes) and names each that
- * cannot be put into the batch; answers the members.
+ * cannot be put into the batch — unknown, named twice, or failing the rule the city's gathering
+ * takes by (eligible.ts) — all at once; answers the members.
  */
 async function checkMembers(tx: Tx, caseIds: readonly string[], input: CreateBatchInput): Promise<Member[]> {
+  const scope = { roundId: input.roundId, city: input.city };
   const rows = await tx
     .select({
       id: cases.id,
       number: cases.number,
       state: cases.state,
-      roundId: cases.roundId,
-      city: cases.city,
       approvedAt: cases.approvedAt,
       subsidyFen: cases.subsidyFen,
       firmName: enterprises.name,
       bankName: enterprises.bankName,
       bankAccount: enterprises.bankAccount,
+      liveBatch: liveBatchOf,
+      refusal: batchRefusalOf(scope),
     })
     .from(cases)
     .innerJoin(enterprises, eq(enterprises.id, cases.enterpriseId))
     .where(inArray(cases.id, [...caseIds]))
     .orderBy(asc(cases.id))
     .for('update', { of: cases });
-  const live = await tx
-    .select({ caseId: payments.caseId, number: disbursementBatches.number })
-    .from(payments)
-    .innerJoin(disbursementBatches, eq(disbursementBatches.id, payments.batchId))
-    .where(and(inArray(payments.caseId, [...caseIds]), eq(payments.status, 'pending')));
   const problems: FieldError[] = caseIds.flatMap((id, i): FieldError[] => {
     const path = `caseIds.${i}`;
     const row = rows.find((r) => r.id === id);
-    const why = (code: string, en: string, zh: string): FieldError[] => [{ path, code: `batch.${code}`, message: en, messageZh: zh }];
+    if (caseIds.indexOf(id) < i) {
+      const named = row?.approvedAt ? row.number : id;
+      return [{ path, code: 'batch.namedTwice', message: `case ${named} is named twice`, messageZh: `申请 ${named} 被选了两次` }];
+    }
     // finance sees approved cases only: any other answers like no case at all
-    if (!row || row.approvedAt === null) return why('noCase', `no approved case has the id ${id}`, `没有编号为 ${id} 的已批准申请`);
-    const inBatch = live.find((l) => l.caseId === id);
-    if (inBatch) return why('inLiveBatch', `case ${row.number} is already in the batch ${inBatch.number}`, `申请 ${row.number} 已在拨付批次 ${inBatch.number} 中`);
-    if (row.state !== 'calculated') return why('notCalculated', `case ${row.number} is ${row.state}, not awaiting payment`, `申请 ${row.number} 当前状态为 ${row.state}，不在待拨付状态`);
-    if (row.roundId !== input.roundId) return why('otherRound', `case ${row.number} belongs to another round`, `申请 ${row.number} 不属于该申报批次`);
-    if (input.city !== undefined && row.city !== input.city) return why('otherCity', `case ${row.number} is not of the city ${input.city}`, `申请 ${row.number} 不属于所选城市 ${input.city}`);
-    if (row.subsidyFen === null || row.subsidyFen <= 0n) return why('zeroSubsidy', `case ${row.number} has no subsidy to pay`, `申请 ${row.number} 的补偿金额为零，无需拨付`);
-    if (row.bankAccount.trim() === '') return why('noBankAccount', `the firm of case ${row.number} has no bank account on record`, `申请 ${row.number} 的企业未登记收款银行账户`);
-    return [];
+    if (!row || row.approvedAt === null) return [{ path, code: 'batch.noCase', message: `no approved case has the id ${id}`, messageZh: `没有编号为 ${id} 的已批准申请` }];
+    return row.refusal === null ? [] : [{ path, ...batchRefusalWords(row.refusal, row, scope) }];
   });
   if (problems.length > 0) throw unprocessable('the batch cannot be made', problems);
   return rows.map((r) => ({ id: r.id, number: r.number, subsidyFen: r.subsidyFen ?? 0n, firmName: r.firmName, bankName: r.bankName, bankAccount: r.bankAccount }));

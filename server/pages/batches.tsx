@@ -21,13 +21,13 @@ import { batchEvents, type BatchEventType } from '../../workflows/batch/events';
 import type { RoundReportView } from '../reports/schema';
 import { Layout } from './layout';
 import { BatchBadge } from './components/badge';
-import { CsrfField, Field, FileField, FormProblems, errorsAt } from './components/form';
+import { CsrfField, Field, FieldProblems, FileField, FormProblems, ProblemSummary, errorsAt } from './components/form';
 import { NextPage } from './components/pager';
 import { DataTable } from './components/table';
 import { requireCsrf } from './csrf';
 import { actorLabel, actorNames } from './actors';
 import { date, instant, yuan } from './format';
-import { field, idParam, type PageCtx, pageOf, problemsOf, problemText, render, serviceOf, statusOfProblem } from './page';
+import { field, fieldWords, idParam, type PageCtx, pageOf, placed, problemsOf, problemText, render, serviceOf, statusOfProblem, valuesOf } from './page';
 
 // Finance's disbursement batches (拨付批次, SPEC §1, §4, §7) and the round reports, on the same
 // services as /api/v1/disbursements and /api/v1/reports: the list and the "new batch" form on
@@ -92,18 +92,24 @@ export interface BatchSectionsData {
   rounds: RoundRef[];
   list: BatchList;
   cursor: string | undefined;
-  preview: { roundId: string; city: string | null; candidates: BatchCandidate[] } | null;
+  preview: { roundId: string; city: string | null; candidates: BatchCandidate[]; ticked: Set<string> } | null;
   errors: FieldError[];
 }
 
 /** What /money shows of batches: the list (a page of it), the new-batch form with what it would take, the reports of each round. */
-export async function loadBatchSections(p: PageCtx, rounds: RoundRef[], query: { roundId?: unknown; city?: unknown; cursor?: unknown }, errors: FieldError[] = []): Promise<BatchSectionsData> {
+export async function loadBatchSections(p: PageCtx, rounds: RoundRef[], query: { roundId?: unknown; city?: unknown; cursor?: unknown; caseIds?: unknown }, errors: FieldError[] = []): Promise<BatchSectionsData> {
   const ctx = serviceOf(p);
   const cursor = typeof query.cursor === 'string' && query.cursor.length <= 200 ? query.cursor : undefined;
   const list = await listBatches(ctx, { limit: 20, cursor });
   const wanted = (typeof query.roundId === 'string' ? rounds.find((r) => r.id === query.roundId) : undefined) ?? rounds[0];
   const city = typeof query.city === 'string' && cities.some((c) => c.code === query.city) ? query.city : null;
-  const preview = wanted && isBatchPayer(ctx.user) ? { roundId: wanted.id, city, candidates: await batchCandidates(p.app.db, wanted.id, city ?? undefined) } : null;
+  let preview: BatchSectionsData['preview'] = null;
+  if (wanted && isBatchPayer(ctx.user)) {
+    const candidates = await batchCandidates(p.app.db, wanted.id, city ?? undefined);
+    // every case ticked at first; the ticks sent back by a recount or a refused creation after that
+    const sent = typeof query.caseIds === 'string' ? [query.caseIds] : Array.isArray(query.caseIds) ? query.caseIds.filter((x): x is string => typeof x === 'string') : null;
+    preview = { roundId: wanted.id, city, candidates, ticked: new Set(sent ?? candidates.map((c) => c.id)) };
+  }
   return { rounds, list, cursor, preview, errors };
 }
 
@@ -140,14 +146,22 @@ export function BatchSections({ p, data }: { p: PageCtx; data: BatchSectionsData
 function CreateBatch({ p, data, preview }: { p: PageCtx; data: BatchSectionsData; preview: NonNullable<BatchSectionsData['preview']> }) {
   const b = p.t.batches;
   const round = data.rounds.find((r) => r.id === preview.roundId);
-  const totalYuan = formatYuan(preview.candidates.reduce((n, c) => n + parseYuan(c.amount), 0n));
-  const fields = ['roundId', 'city'];
-  const errors = data.errors.map((e) => (e.path.startsWith('caseIds') ? { ...e, path: 'caseIds' } : e));
+  const ticked = preview.candidates.filter((c) => preview.ticked.has(c.id));
+  const totalYuan = formatYuan(ticked.reduce((n, c) => n + parseYuan(c.amount), 0n));
+  const errors = data.errors;
+  const listErrors = errorsAt(errors, 'caseIds');
+  // each refused case links to its check box; one no longer on the list is said as it is
+  const fields = [
+    { path: 'roundId', id: 'nb-roundId', label: b.round },
+    { path: 'city', id: 'nb-city', label: b.city },
+    { path: 'caseIds', id: 'nb-caseIds', label: b.pickCases },
+    ...preview.candidates.map((c) => ({ path: `caseIds.${c.id}`, id: `nb-case-${c.id}`, label: c.number })),
+  ];
   return (
     <section aria-labelledby="create-batch">
       <h2 id="create-batch" safe>{b.createTitle}</h2>
       <p safe>{b.createIntro}</p>
-      <FormProblems p={p} errors={errors} fields={fields} />
+      <ProblemSummary p={p} errors={errors} fields={fields} />
       <form method="get" action="/money" class="search" aria-labelledby="create-batch">
         <SelectField p={p} idPrefix="nb" name="roundId" label={b.round} value={preview.roundId} errors={errors} options={data.rounds.map((r) => ({ value: r.id, label: r.name }))} />
         <SelectField
@@ -167,24 +181,43 @@ function CreateBatch({ p, data, preview }: { p: PageCtx; data: BatchSectionsData
       {preview.candidates.length === 0 ? (
         <p class="empty" safe>{b.noCandidates(round?.name ?? '', preview.city === null ? null : cityName(p, preview.city))}</p>
       ) : (
-        <>
-          <DataTable
-            p={p}
-            rows={preview.candidates}
-            columns={[
-              { header: b.caseNumber, total: b.sum, cell: (c) => <a href={`/cases/${c.id}`} safe>{c.number}</a> },
-              { header: b.firm, text: (c) => c.firmName },
-              { header: b.city, text: (c) => cityName(p, c.city) },
-              { header: b.amount, num: true, total: yuan(totalYuan), text: (c) => yuan(c.amount) },
-            ]}
-          />
-          <form method="post" action="/money/batches" class="decision">
-            <CsrfField p={p} />
-            <input type="hidden" name="roundId" value={preview.roundId} />
-            <input type="hidden" name="city" value={preview.city ?? ''} />
-            <button type="submit" class="primary" safe>{b.create(preview.candidates.length)}</button>
-          </form>
-        </>
+        <form method="post" action="/money/batches" class="decision" novalidate>
+          <CsrfField p={p} />
+          <input type="hidden" name="roundId" value={preview.roundId} />
+          <input type="hidden" name="city" value={preview.city ?? ''} />
+          <fieldset id="nb-caseIds" class={listErrors.length ? 'choices invalid' : 'choices'} aria-describedby={listErrors.length ? 'nb-caseIds-error' : undefined}>
+            <legend safe>{b.pickCases}</legend>
+            <FieldProblems p={p} errors={listErrors} id="nb-caseIds-error" />
+            <DataTable
+              p={p}
+              rows={preview.candidates}
+              rowClass={(c) => (errorsAt(errors, `caseIds.${c.id}`).length ? 'invalid' : undefined)}
+              columns={[
+                {
+                  header: b.choose,
+                  total: b.tickedSum(ticked.length),
+                  cell: (c) => {
+                    const id = `nb-case-${c.id}`;
+                    const problems = errorsAt(errors, `caseIds.${c.id}`);
+                    return (
+                      <>
+                        <input type="checkbox" id={id} name="caseIds" value={c.id} checked={preview.ticked.has(c.id)} aria-describedby={problems.length ? `${id}-error` : undefined} aria-invalid={problems.length ? 'true' : undefined} />
+                        <label for={id} class="visually-hidden" safe>{b.pick(c.number)}</label>
+                        <FieldProblems p={p} errors={problems} id={`${id}-error`} />
+                      </>
+                    );
+                  },
+                },
+                { header: b.caseNumber, cell: (c) => <a href={`/cases/${c.id}`} safe>{c.number}</a> },
+                { header: b.firm, text: (c) => c.firmName },
+                { header: b.city, text: (c) => cityName(p, c.city) },
+                { header: b.amount, num: true, total: yuan(totalYuan), text: (c) => yuan(c.amount) },
+              ]}
+            />
+          </fieldset>
+          <button type="submit" name="action" value="recount" safe>{b.recount}</button>{' '}
+          <button type="submit" name="action" value="create" class="primary" safe>{b.create(ticked.length)}</button>
+        </form>
       )}
     </section>
   );
@@ -752,22 +785,25 @@ function receiveStatement(req: Request, res: Response): Promise<void> {
 export function batchPages(router: Router, roundsOf: (p: PageCtx) => Promise<RoundRef[]>, showMoney: (res: Response, query: Record<string, unknown>, errors: FieldError[], status: number) => Promise<void>) {
   router.post('/money/batches', requireCsrf(), async (req, res) => {
     const p = pageOf(res);
-    readable(p);
     const ctx = serviceOf(p);
+    // a provincial reviewer reads batches, but neither makes one nor is shown the cases to pick
+    if (!isBatchPayer(ctx.user)) throw forbidden('only finance staff make disbursement batches');
     const roundId = field(req, 'roundId');
     const city = field(req, 'city');
-    const query = { roundId, city };
+    const caseIds = valuesOf(req, 'caseIds');
+    const query = { roundId, city, caseIds };
     try {
       const rounds = await roundsOf(p);
       if (!rounds.some((r) => r.id === roundId)) throw notFound('round');
-      // a city: the service takes its calculated cases; all cities: the cases shown, named
-      const caseIds = city === '' ? (await batchCandidates(p.app.db, roundId)).map((c) => c.id) : undefined;
-      const parsed = createBatchSchema.safeParse({ roundId, ...(city === '' ? { caseIds } : { city }) });
-      if (!parsed.success) return await showMoney(res, query, zodErrors(parsed.error, ''), 422);
+      // the ticked cases' count and total, made nothing
+      if (field(req, 'action') === 'recount') return await showMoney(res, query, [], 200);
+      // exactly the ticked cases; with a city, each of them must be of it
+      const parsed = createBatchSchema.safeParse({ roundId, caseIds, ...(city === '' ? {} : { city }) });
+      if (!parsed.success) return await showMoney(res, query, fieldWords(placed(zodErrors(parsed.error, ''), caseIds), { caseIds: { too_small: p.t.batches.noCaseChosen } }), 400);
       const batch = await createBatch(ctx, parsed.data);
       res.redirect(303, `/money/batches/${batch.id}?done=CREATE`);
     } catch (err) {
-      await showMoney(res, query, problemsOf(err), statusOfProblem(err));
+      await showMoney(res, query, placed(problemsOf(err), caseIds), statusOfProblem(err));
     }
   });
 

@@ -5,6 +5,7 @@ import { authenticate } from '../auth/sessions';
 import { sessionCookieOf } from '../http/session';
 import { pageContext } from './page';
 import { withoutNul } from './form-body';
+import { MAX_BATCH_CASES } from '../batches/create';
 import { notFoundPage, pageErrors } from './errors';
 import { loginPages } from './login';
 import { invitationPages } from './invitation';
@@ -56,11 +57,16 @@ const csp = (app: AppContext) =>
     },
   });
 
+const pageForm = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 });
+// a new batch's check boxes: one field per ticked case, as many as a batch holds
+const batchForm = express.urlencoded({ extended: false, limit: '128kb', parameterLimit: MAX_BATCH_CASES + 10 });
+const formBody: RequestHandler = (req, res, next) => (req.method === 'POST' && req.path === '/money/batches' ? batchForm : pageForm)(req, res, next);
+
 /** The server-rendered pages (SPEC §7 "Web pages"), answering every path the API does not own. */
 export function pagesRouter(app: AppContext): RequestHandler {
   const router = Router();
   // the page context comes before the form body, so a body the parser refuses gets the styled error page
-  router.use(csp(app), cookieSession(app), pageContext(app), express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }), withoutNul);
+  router.use(csp(app), cookieSession(app), pageContext(app), formBody, withoutNul);
   loginPages(router, app);
   invitationPages(router, app);
   accountPages(router, app);

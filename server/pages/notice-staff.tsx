@@ -19,7 +19,7 @@ import { CsrfField, FormProblems, errorsAt, FieldProblems } from './components/f
 import { filled, NextPage } from './components/pager';
 import { requireCsrf } from './csrf';
 import { date, instant, yuan } from './format';
-import { field, fieldWords, idParam, type PageCtx, pageOf, render, serviceOf } from './page';
+import { field, fieldWords, idParam, type PageCtx, pageOf, placed, render, serviceOf, valuesOf } from './page';
 
 // The provincial reviewer's side of the public notice (公示, SPEC §4): the cases awaiting it, put on
 // a notice with POST /notices' service, and a notice's own page with its cases, its period and the
@@ -234,20 +234,6 @@ function ObjectionStatus({ p, o }: { p: PageCtx; o: Objection }) {
     </>
   );
 }
-
-/** Every value of a repeated form field (check boxes). */
-function valuesOf(req: Request, name: string): string[] {
-  const v: unknown = (req.body as Record<string, unknown> | undefined)?.[name];
-  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
-}
-
-/** A case named by its place in the list (`caseIds.2`) is shown by its id, beside its check box. */
-const placed = (errors: FieldError[], caseIds: string[]): FieldError[] =>
-  errors.map((e) => {
-    const m = /^caseIds\.(\d+)$/.exec(e.path);
-    const id = m ? caseIds[Number(m[1])] : undefined;
-    return id ? { ...e, path: `caseIds.${id}` } : e;
-  });
 
 /** The confirmation of the ticked cases, each of them still awaiting the notice on the list the form came from; the form again, with the reason, for any that is not. */
 async function confirmPublishing(res: Response, req: Request, caseIds: string[]) {

@@ -76,6 +76,20 @@ export function field(req: Request, name: string): string {
   return typeof one === 'string' ? one : '';
 }
 
+/** Every value of a repeated form field (check boxes). */
+export function valuesOf(req: Request, name: string): string[] {
+  const v: unknown = (req.body as Record<string, unknown> | undefined)?.[name];
+  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
+}
+
+/** A case named by its place in the list (`caseIds.2`) is shown by its id, beside its check box. */
+export const placed = (errors: FieldError[], caseIds: string[]): FieldError[] =>
+  errors.map((e) => {
+    const m = /^caseIds\.(\d+)$/.exec(e.path);
+    const id = m ? caseIds[Number(m[1])] : undefined;
+    return id ? { ...e, path: `caseIds.${id}` } : e;
+  });
+
 /** A same-site path to go back to after a form, never another origin. */
 export function localPath(s: string, fallback = '/'): string {
   return /^\/(?![/\\])[^\s]*$/.test(s) ? s : fallback;

@@ -52,6 +52,9 @@ const fieldsetOf = (html: string, paymentId: string) => {
   return at < 0 ? '' : html.slice(at, html.indexOf('</fieldset>', at));
 };
 
+/** The cases a page's new-batch form has ticked, as a browser sends them. */
+const tickedOn = (html: string) => [...html.matchAll(/<input type="checkbox" id="nb-case-[^"]+" name="caseIds" value="([^"]+)" checked/g)].map((m) => m[1] ?? '');
+
 const versionOf = (html: string) => /name="version" value="(\d+)"/.exec(html)?.[1] ?? '';
 const stateOf = async (id: string) => (await t.api.get<{ state: string }>(`/disbursements/${id}`, w.tokens.finance)).body.state;
 
@@ -226,7 +229,7 @@ describe('the disbursement batch pages', () => {
     const a = await signedIn(w.people.finance.email);
     const money = await a.get(`/money?roundId=${w.round.id}`);
     expect(money.text).toContain('创建拨付批次');
-    const created = await a.post('/money/batches', { _csrf: PageClient.csrfOf(money.text), roundId: w.round.id, city: '' });
+    const created = await a.post('/money/batches', { _csrf: PageClient.csrfOf(money.text), roundId: w.round.id, city: '', caseIds: tickedOn(money.text) });
     expect(created.status).toBe(303);
     const location = created.headers.get('location') ?? '';
     expect(location).toMatch(/^\/money\/batches\/[0-9a-f-]{36}\?done=CREATE$/);
@@ -420,5 +423,97 @@ describe('the disbursement batch pages', () => {
     const cancelled = await finance.get(`/money/batches/${draftId}`);
     expect(cancelled.text).toContain('This batch was cancelled and pays nothing, so there is no statement to check.');
     expect(cancelled.text).not.toContain(`action="/money/batches/${draftId}/statement"`);
+  });
+});
+
+describe('picking the cases of a new batch on /money', () => {
+  const numberOf = async (id: string) => (await t.api.get<{ number: string }>(`/cases/${id}`, w.tokens.finance)).body.number;
+  const amountOf = async (id: string) => (await t.api.get<{ subsidy: { amount: string } | null }>(`/cases/${id}`, w.tokens.finance)).body.subsidy?.amount ?? '';
+  const ticked = (html: string, id: string) => new RegExp(`<input type="checkbox" id="nb-case-${id}" name="caseIds" value="${id}" checked`).test(html);
+
+  it('offers every eligible case ticked, recounts the ticked ones without making anything, and makes a batch of exactly those', async () => {
+    const [a, b] = [await w.caseIn('approved'), await w.caseIn('approved')];
+    const finance = await signedIn(w.people.finance.email);
+    const money = await finance.get(`/money?roundId=${w.round.id}`);
+    for (const id of [a, b]) expect(ticked(money.text, id), id).toBe(true);
+    expect(money.text).toContain(`纳入批次：${await numberOf(a)}`);
+    const before = await t.api.get<{ items: unknown[] }>('/disbursements?limit=100', w.tokens.finance);
+
+    const recount = await finance.post('/money/batches', { _csrf: PageClient.csrfOf(money.text), roundId: w.round.id, city: '', caseIds: [b], action: 'recount' });
+    expect(recount.status).toBe(200);
+    expect(ticked(recount.text, b)).toBe(true);
+    expect(ticked(recount.text, a)).toBe(false);
+    expect(recount.text).toContain('已勾选 1 项，合计');
+    expect(recount.text).toContain(yuan(await amountOf(b)));
+    expect(recount.text).toContain('创建拨付批次（1 项申请）');
+    expect((await t.api.get<{ items: unknown[] }>('/disbursements?limit=100', w.tokens.finance)).body.items).toHaveLength(before.body.items.length);
+
+    const created = await finance.post('/money/batches', { _csrf: PageClient.csrfOf(recount.text), roundId: w.round.id, city: '', caseIds: [b], action: 'create' });
+    expect(created.status).toBe(303);
+    const id = (created.headers.get('location') ?? '').replace(/^\/money\/batches\//, '').replace(/\?.*$/, '');
+    const batch = await t.api.get<{ cases: { caseId: string }[]; totals: { amount: string } }>(`/disbursements/${id}`, w.tokens.finance);
+    expect(batch.body.cases.map((c) => c.caseId)).toEqual([b]);
+    expect(batch.body.totals.amount).toBe(await amountOf(b));
+    // the one left out is offered again, the batched one no more
+    const after = await finance.get(`/money?roundId=${w.round.id}`);
+    expect(ticked(after.text, a)).toBe(true);
+    expect(after.text).not.toContain(`id="nb-case-${b}"`);
+  });
+
+  it('shows every refused case beside its check box and in the summary, keeps the ticks, and makes nothing', async () => {
+    const [ok, raced] = [await w.caseIn('approved'), await w.caseIn('approved')];
+    const finance = await signedIn(w.people.finance.email);
+    const money = await finance.get(`/money?roundId=${w.round.id}`);
+    // another finance user batches one of them meanwhile; an unknown id is sent too
+    expect((await t.api.post('/disbursements', { roundId: w.round.id, caseIds: [raced] }, w.tokens.finance2)).status).toBe(201);
+    const unknown = randomUUID();
+    const refused = await finance.post('/money/batches', { _csrf: PageClient.csrfOf(money.text), roundId: w.round.id, city: '', caseIds: [ok, raced, unknown, ok], action: 'create' });
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('请更正以下问题：');
+    expect(refused.text).toContain(`已在拨付批次`);
+    expect(refused.text).toContain(`没有编号为 ${unknown} 的已批准申请`);
+    expect(refused.text).toContain('被选了两次');
+    // the duplicate is said beside the case's check box, which stays ticked
+    expect(refused.text).toContain(`id="nb-case-${ok}-error"`);
+    expect(refused.text).toContain(`href="#nb-case-${ok}"`);
+    expect(ticked(refused.text, ok)).toBe(true);
+    expect((await t.api.get<{ state: string }>(`/cases/${ok}`, w.tokens.finance)).body.state).toBe('calculated');
+  });
+
+  it('asks for at least one tick, with 400, and takes no case of another city than the one chosen', async () => {
+    const id = await w.caseIn('approved');
+    const finance = await signedIn(w.people.finance.email);
+    const money = await finance.get(`/money?roundId=${w.round.id}`);
+    const none = await finance.post('/money/batches', { _csrf: PageClient.csrfOf(money.text), roundId: w.round.id, city: '', action: 'create' });
+    expect(none.status).toBe(400);
+    expect(none.text).toContain('请至少勾选一个申请。');
+    expect(none.text).toContain('aria-describedby="nb-caseIds-error"');
+    const ningbo = await finance.post('/money/batches', { _csrf: PageClient.csrfOf(none.text), roundId: w.round.id, city: '330200', caseIds: [id], action: 'create' });
+    expect(ningbo.status).toBe(422);
+    expect(ningbo.text).toContain('不属于所选城市 330200');
+    expect((await t.api.get<{ state: string }>(`/cases/${id}`, w.tokens.finance)).body.state).toBe('calculated');
+  });
+
+  it('reads as many ticks as a batch may hold: a form of 300 cases is answered with their refusals, not refused for its size', async () => {
+    const finance = await signedIn(w.people.finance.email);
+    const money = await finance.get(`/money?roundId=${w.round.id}`);
+    const caseIds = Array.from({ length: 300 }, () => randomUUID());
+    const res = await finance.post('/money/batches', { _csrf: PageClient.csrfOf(money.text), roundId: w.round.id, city: '', caseIds, action: 'create' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain(`没有编号为 ${caseIds[299] ?? ''} 的已批准申请`);
+  });
+
+  it('are refused to every role but finance', async () => {
+    const id = await w.caseIn('approved');
+    for (const who of ['firm', 'otherFirm', 'insurer', 'expert', 'municipal', 'provincial', 'admin'] as const) {
+      const b = await signedIn(w.people[who].email);
+      const csrf = PageClient.csrfOf((await b.get('/')).text);
+      for (const action of ['create', 'recount']) {
+        const res = await b.post('/money/batches', { _csrf: csrf, roundId: w.round.id, city: '', caseIds: [id], action });
+        expect(res.status, `${who} ${action}`).toBe(403);
+        expect(res.text, who).not.toContain(`id="nb-case-${id}"`);
+      }
+    }
+    expect((await t.api.get<{ state: string }>(`/cases/${id}`, w.tokens.finance)).body.state).toBe('calculated');
   });
 });

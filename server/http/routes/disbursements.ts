@@ -37,7 +37,7 @@ export function disbursementsRoutes(router: Router, app: AppContext) {
     operationId: 'createDisbursementBatch',
     summary: 'Put calculated cases of one round into a new disbursement batch (拨付批次), in draft',
     description:
-      'Name the cases, or a city (GB/T 2260 code) to take every calculated case of the round there with a subsidy above zero; with both, every named case must be of that city. Each case that cannot go into the batch is named with the reason (422): not approved, not awaiting payment, in another live batch, of another round or city, no subsidy, no bank account. One payment per case is made, its amount, payee and account copied now.',
+      'Name the cases finance picked (`caseIds`), or only a city (GB/T 2260 code) to take every case of the round there that a batch may take: calculated, a subsidy above zero, in no live batch, its firm\'s bank account on record. With both, exactly the named cases are taken, each of which must be of that city. A named case is taken by the same rule the city\'s gathering takes by; every case that cannot go in is named at once with the reason (422, path `caseIds.<i>`): unknown or not approved, named twice, in another live batch, not awaiting payment, of another round or city, no subsidy, no bank account — and nothing is made. An empty list is 400. Two batches made at once that name the same case: one takes it, the other is refused. One payment per case is made, its amount, payee and account copied now.',
     tags: ['disbursements'],
     auth: 'user',
     roles: BATCH_PAYERS,
