@@ -25,7 +25,7 @@ export const expertListSchema = z
         conflict: z.string().nullable().meta({ description: 'with caseId: the conflict of interest the system sees, else null' }),
         declined: z
           .strictObject({
-            conflictOfInterest: z.boolean().meta({ description: 'they declared a conflict of interest: they cannot be assigned to this case again (ASSIGN_EXPERTS naming them answers 422)' }),
+            conflictOfInterest: z.boolean().meta({ description: 'they declared a conflict of interest: they cannot be assigned to this case again (ASSIGN_EXPERTS naming them answers 422); false: they may be assigned again once replaced (422 before)' }),
             reason: z.string().meta({ description: 'the reason they gave, as they wrote it' }),
           })
           .nullable()
