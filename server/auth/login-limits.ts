@@ -1,5 +1,6 @@
 import { RateLimiterRes, type RateLimiterRedis } from 'rate-limiter-flexible';
 import type { AppContext } from '../context';
+import { AppError } from '../errors';
 import { refusedBy, sharedLimiter } from '../http/throttle';
 import { clientGroupOf } from './client-group';
 
@@ -37,6 +38,12 @@ const refused = (rejection: unknown, words: string): never => refusedBy(rejectio
 export interface AdmittedSignIn {
   /** The password was right: the attempt was no failure after all. */
   succeeded(): Promise<void>;
+  /**
+   * The password was never checked (the server was too busy to derive it, 503): the attempt was no
+   * failure either, or a burst of correct sign-ins turned away for load would end in a 429 saying
+   * the account failed too often.
+   */
+  unchecked(): Promise<void>;
 }
 
 /**
@@ -58,7 +65,21 @@ export async function admitSignIn(app: AppContext, email: string, ip: string | n
       await perAddress.delete(pair);
       await perAccount.reward(account, 1);
     },
+    unchecked: async () => {
+      await perAddress.reward(pair, 1);
+      await perAccount.reward(account, 1);
+    },
   };
+}
+
+/** A password check the server was too busy to make (503) takes its attempt off the failures' count. */
+export async function uncheckedIfBusy<T>(attempt: AdmittedSignIn, check: Promise<T>): Promise<T> {
+  try {
+    return await check;
+  } catch (err) {
+    if (err instanceof AppError && err.kind === 'unavailable') await attempt.unchecked();
+    throw err;
+  }
 }
 
 /**

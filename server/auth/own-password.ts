@@ -7,7 +7,7 @@ import { passwordProblems } from '../enterprises/password-policy';
 import { recordUserChange } from '../admin/users/changes';
 import { enqueueEmail } from '../mail/enqueue';
 import { linkClock, publicUrl } from './emailed-link';
-import { admitSignIn } from './login-limits';
+import { admitSignIn, uncheckedIfBusy } from './login-limits';
 import { hashPassword, verifyPassword } from './password';
 
 // A signed-in person changes their own password (SPEC §7): the current one is asked for and
@@ -63,7 +63,7 @@ export async function changeOwnPassword(ctx: ServiceContext, input: { currentPas
   const problems = passwordProblems('newPassword', input.newPassword, row.email);
   // counted before the check, as a sign-in is: a wrong guess here is a failed sign-in
   const attempt = await admitSignIn(app, row.email, session.ip);
-  const ok = await verifyPassword(input.currentPassword, row.passwordHash);
+  const ok = await uncheckedIfBusy(attempt, verifyPassword(input.currentPassword, row.passwordHash));
   if (!ok) {
     await app.db.insert(loginAttempts).values({ email: row.email, ip: session.ip, succeeded: false, at: linkClock.now() });
     throw unprocessable('the password cannot be changed', [wrongCurrent, ...problems]);

@@ -3,7 +3,7 @@ import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { AppContext, User } from '../context';
 import { loginAttempts, sessions, users } from '../../db/schema';
 import { unauthenticated } from '../errors';
-import { admitSignIn } from './login-limits';
+import { admitSignIn, uncheckedIfBusy } from './login-limits';
 import { decoyHash, verifyPassword } from './password';
 import { systemClock } from '../clock';
 import { p, shaped } from '../../db/shapes';
@@ -23,7 +23,7 @@ export async function login(app: AppContext, email: string, password: string, ip
   const [user] = await app.db.select().from(users).where(sql`lower(${users.email}) = lower(${email})`);
   // a deactivated account, and an invited one without a password yet, cannot sign in
   const hash = user?.active ? user.passwordHash : null;
-  const ok = hash !== null ? await verifyPassword(password, hash) : await verifyPassword(password, await decoyHash).then(() => false);
+  const ok = await uncheckedIfBusy(attempt, hash !== null ? verifyPassword(password, hash) : verifyPassword(password, await decoyHash).then(() => false));
   await app.db.insert(loginAttempts).values({ email, ip, succeeded: ok, at: now });
   if (!ok || !user) throw unauthenticated('email or password is wrong');
   await attempt.succeeded();

@@ -1,7 +1,7 @@
 import { and, arrayContains, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../db/client';
 import { clocks, enterprises, rounds, users } from '../../db/schema';
-import { contextOf, declaredConflict, OPEN } from '../../workflows/case/expert-guards';
+import { contextOf, declaredConflict, declinedUnreplaced, OPEN } from '../../workflows/case/expert-guards';
 import type { FactsOf, PayloadOf } from '../../workflows/case/events';
 import type { CaseRow } from '../engine/scope';
 import { unprocessable, type FieldError } from '../errors';
@@ -12,7 +12,8 @@ import type { Assignment } from '../../workflows/case/types';
  * expert, any conflict of interest the system can see (SPEC §2: the expert's organisation is, or
  * the expert is affiliated with, the firm, one of its affiliates or the user unit), and the round's
  * rubric and quorum, frozen into the case. An expert who declared a conflict of interest on this
- * case is refused by name: that declaration keeps them off it for good.
+ * case is refused by name: that declaration keeps them off it for good. One who declined it
+ * otherwise is offered it again by a new assignment once replaced, and refused by name before.
  */
 export async function expertCandidates(tx: Tx, row: CaseRow, payload: PayloadOf<'ASSIGN_EXPERTS'> & { meta: { actorId: string | null } }): Promise<FactsOf<'ASSIGN_EXPERTS'>> {
   const ids = payload.expertIds;
@@ -24,7 +25,7 @@ export async function expertCandidates(tx: Tx, row: CaseRow, payload: PayloadOf<
   const problems: FieldError[] = ids.flatMap((id, i) => [
     ...(ids.indexOf(id) < i ? [{ path: `expertIds.${i}`, message: 'this expert is named twice', messageZh: '该专家重复' }] : []),
     ...(found.some((f) => f.id === id) ? [] : [{ path: `expertIds.${i}`, message: 'no active expert has this id', messageZh: '没有该在职专家' }]),
-    ...declaredProblem(context.experts ?? [], id, i, found.find((f) => f.id === id)?.name ?? id),
+    ...(declaredProblem(context.experts ?? [], id, i, found.find((f) => f.id === id)?.name ?? id) ?? declinedProblem(context.experts ?? [], id, i, found.find((f) => f.id === id)?.name ?? id)),
   ]);
   if (payload.replaces !== undefined && ids.includes(payload.replaces)) {
     problems.push({ path: 'replaces', message: 'an expert cannot replace themself', messageZh: '不能以同一专家替换自己' });
@@ -66,9 +67,9 @@ export async function expertCandidates(tx: Tx, row: CaseRow, payload: PayloadOf<
 }
 
 /** The refusal of an expert who declared a conflict of interest on this case, naming them and the reason they gave. */
-function declaredProblem(experts: readonly Assignment[], id: string, i: number, name: string): FieldError[] {
+function declaredProblem(experts: readonly Assignment[], id: string, i: number, name: string): FieldError[] | null {
   const declared = declaredConflict(experts, id);
-  if (!declared) return [];
+  if (!declared) return null;
   const reason = declared.note ?? '';
   return [
     {
@@ -76,6 +77,28 @@ function declaredProblem(experts: readonly Assignment[], id: string, i: number, 
       code: 'declaredConflict',
       message: `${name} declared a conflict of interest on this case and cannot be assigned to it again: ${reason}`,
       messageZh: `${name}已声明与本申请存在利益冲突，不能再指派：${reason}`,
+    },
+  ];
+}
+
+/**
+ * The refusal of an expert who declined this case, or was found to have a conflict on it, and is
+ * still on its panel as such: a new assignment would stand beside the declined one (the machine
+ * adds none for them). Once replaced they may be offered it again (README: replaces).
+ */
+function declinedProblem(experts: readonly Assignment[], id: string, i: number, name: string): FieldError[] {
+  const declined = declinedUnreplaced(experts, id);
+  if (!declined) return [];
+  const detected = declined.conflict === 'detected';
+  const why = declined.note ?? '';
+  return [
+    {
+      path: `expertIds.${i}`,
+      code: 'declinedNotReplaced',
+      message: detected
+        ? `${name} is on this case's panel with a conflict of interest the system found (${why}) and cannot be assigned to it again`
+        : `${name} declined this case (${why}) and has not been replaced yet: replace them with another expert first; once replaced they may be offered it again`,
+      messageZh: detected ? `${name}已因系统发现的利益冲突（${why}）列在本申请的专家名单中，不能再指派` : `${name}已谢绝评审本申请（${why}），尚未被替换：请先指派其他专家替换；替换后可再次邀请`,
     },
   ];
 }

@@ -25,7 +25,7 @@ export const expertListSchema = z
         conflict: z.string().nullable().meta({ description: 'with caseId: the conflict of interest the system sees, else null' }),
         declined: z
           .strictObject({
-            conflictOfInterest: z.boolean().meta({ description: 'they declared a conflict of interest: they cannot be assigned to this case again (ASSIGN_EXPERTS naming them answers 422)' }),
+            conflictOfInterest: z.boolean().meta({ description: 'they declared a conflict of interest: they cannot be assigned to this case again (ASSIGN_EXPERTS naming them answers 422); false: they may be assigned again once replaced (422 before)' }),
             reason: z.string().meta({ description: 'the reason they gave, as they wrote it' }),
           })
           .nullable()
@@ -40,16 +40,24 @@ const LIMIT = 200;
 /** Who may read the experts to assign (GET /experts and the case page's assignment form). */
 export const EXPERT_LIST_READERS: readonly User['roles'][number][] = ['provincial'];
 
-/** GET /experts: the active experts a provincial reviewer may assign, with any conflict on a case. */
-export async function listExperts(ctx: ServiceContext, q: z.output<typeof expertsQuerySchema>) {
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * GET /experts: the active experts a provincial reviewer may assign, with any conflict on a case;
+ * with `ids` (the case page only), those of them instead of a search.
+ */
+export async function listExperts(ctx: ServiceContext, q: z.output<typeof expertsQuerySchema> & { ids?: readonly string[] }) {
   const row = q.caseId ? (await loadVisibleCase(ctx, q.caseId)).row : null;
   const related = row ? await relatedTo(ctx.app.db, row) : null;
   const assignments = row ? (contextOf(row.snapshot).experts ?? []) : [];
   const text = q.q ? containsPattern(q.q) : null;
+  // the experts a refused form had ticked, whatever the search: shown again so that none is lost
+  const ticked = (q.ids ?? []).filter((id) => UUID_TEXT.test(id)).slice(0, LIMIT);
+  const matches = ticked.length > 0 ? inArray(users.id, ticked) : text ? or(ilike(users.name, text), ilike(users.email, text)) : sql`true`;
   const rows = await ctx.app.db
     .select({ id: users.id, name: users.name, email: users.email, affiliations: users.affiliations, organisationUscc: users.organisationUscc, organisationName: users.organisationName })
     .from(users)
-    .where(and(eq(users.active, true), arrayContains(users.roles, ['expert']), text ? or(ilike(users.name, text), ilike(users.email, text)) : sql`true`))
+    .where(and(eq(users.active, true), arrayContains(users.roles, ['expert']), matches))
     .orderBy(asc(users.name), asc(users.id))
     .limit(LIMIT);
   return {

@@ -13,6 +13,8 @@ export interface Template {
   body: Bilingual;
   /** the placeholders it may use */
   vars: readonly string[];
+  /** placeholders worded from the others, in each language (a line that is there only when its value is) */
+  derived?: (data: Readonly<Record<string, string>>, lang: Lang) => Record<string, string>;
 }
 
 /** Every case notification is rendered with these values (reason and dueOn may be empty). */
@@ -111,13 +113,18 @@ export const templates = {
       en: 'The first-batch insurance compensation application {{caseNumber}} of {{firmName}} ({{materialName}}) was submitted and awaits municipal review, due {{dueOn}}.',
     },
   ),
-  'case.resubmitted': t(
-    { zh: '申请 {{caseNumber}} 已补正并重新提交', en: 'Application {{caseNumber}} resubmitted after revision' },
-    {
-      zh: '{{firmName}} 已对申请 {{caseNumber}}（{{materialName}}）补正材料并重新提交，请继续审核。',
-      en: '{{firmName}} has revised application {{caseNumber}} ({{materialName}}) and resubmitted it for review.',
-    },
-  ),
+  // the firm's reply to the reasons of the return (RESUBMIT's response, the event's reason), when it gave one
+  'case.resubmitted': {
+    ...t(
+      { zh: '申请 {{caseNumber}} 已补正并重新提交', en: 'Application {{caseNumber}} resubmitted after revision' },
+      {
+        zh: '{{firmName}} 已对申请 {{caseNumber}}（{{materialName}}）补正材料并重新提交，请继续审核。{{replyLine}}',
+        en: '{{firmName}} has revised application {{caseNumber}} ({{materialName}}) and resubmitted it for review.{{replyLine}}',
+      },
+      [...caseVars, 'replyLine'],
+    ),
+    derived: (data, lang) => ({ replyLine: data.reason ? (lang === 'zh' ? `\n企业的答复：${data.reason}` : `\nThe firm's reply: ${data.reason}`) : '' }),
+  },
   'case.municipalApproved': t(
     { zh: '申请 {{caseNumber}} 已通过市级初审', en: 'Application {{caseNumber}} passed municipal review' },
     {
@@ -471,9 +478,9 @@ function worded(data: Record<string, string>, lang: Lang): Record<string, string
 }
 
 export function render(name: TemplateName, data: Record<string, string>) {
-  const tpl = templates[name];
-  const zh = worded(data, 'zh');
-  const en = worded(data, 'en');
+  const tpl: Template = templates[name];
+  const zh = { ...worded(data, 'zh'), ...tpl.derived?.(data, 'zh') };
+  const en = { ...worded(data, 'en'), ...tpl.derived?.(data, 'en') };
   return {
     subject: `${fill(tpl.subject.zh, zh)} / ${fill(tpl.subject.en, en)}`,
     titleZh: fill(tpl.subject.zh, zh),

@@ -53,7 +53,7 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
     subsidyFor(ctx, id, view.subsidy !== null),
     claimsFor(ctx, id),
     firmWorkFor(ctx, view),
-    reviewDataFor(ctx, view, new URL(p.url, 'http://page').searchParams.get('expert') ?? undefined),
+    reviewDataFor(ctx, view, new URL(p.url, 'http://page').searchParams.get('expert') ?? undefined, attempt?.type === 'ASSIGN_EXPERTS' ? (attempt.values.expertIds ?? '').split(',').filter(Boolean) : []),
     casePartiesOf(p.app.db, view),
   ]);
   const names = await actorNames(p.app.db, p, history.items);

@@ -1,13 +1,14 @@
 import type { Router } from 'express';
-import { listCases, listQuerySchema, type CaseSort } from '../cases/list';
+import { listCases, listQuerySchema, type CaseSort, type ListQuery } from '../cases/list';
 import { PRIMARY_STATES } from '../../workflows/case/chart';
-import { badRequest } from '../errors';
+import { badRequest, type FieldError } from '../errors';
 import { zodErrors } from '../http/problem';
 import { gate } from '../http/roles';
 import { Layout } from './layout';
 import { StateBadge } from './components/badge';
 import { filled, NextPage } from './components/pager';
 import { DataTable } from './components/table';
+import { errorsAt, FieldProblems, FormProblems } from './components/form';
 import { date, yuan } from './format';
 import { CASE_ROLES, hasAny } from './nav';
 import { nextStep } from './next-step';
@@ -44,23 +45,31 @@ export function CaseTable({ p, items, sorting, empty }: { p: PageCtx; items: Ite
   );
 }
 
-/** The search and the state filter: a GET form keeping the order; every state of the chart, worded as its badge. */
-function StateFilter({ p, state, q, sort }: { p: PageCtx; state: string | undefined; q: string | undefined; sort: CaseSort }) {
+/**
+ * The search and the state filter: a GET form keeping the order; every state of the chart, worded
+ * as its badge. A refused value is shown as it was typed, its problem beside it.
+ */
+function StateFilter({ p, state, q, sort, errors }: { p: PageCtx; state: string | undefined; q: string | undefined; sort: CaseSort; errors: readonly FieldError[] }) {
   const c = p.t.cases;
+  const qErrors = errorsAt(errors, 'q');
+  const stateErrors = errorsAt(errors, 'state');
   return (
     <form method="get" action="/cases" class="filters" role="search" aria-label={c.filter}>
+      <FormProblems p={p} errors={errors} fields={['q', 'state']} />
       <input type="hidden" name="sort" value={sort} />
-      <div class="field">
+      <div class={qErrors.length ? 'field invalid' : 'field'}>
         <label for="filter-q" safe>
           {c.search}
         </label>
-        <input id="filter-q" name="q" type="search" maxlength="50" value={q ?? ''} placeholder={c.searchHint} />
+        <FieldProblems p={p} id="filter-q-error" errors={qErrors} />
+        <input id="filter-q" name="q" type="search" maxlength="50" value={q ?? ''} placeholder={c.searchHint} aria-invalid={qErrors.length ? 'true' : undefined} aria-describedby={qErrors.length ? 'filter-q-error' : undefined} />
       </div>
-      <div class="field">
+      <div class={stateErrors.length ? 'field invalid' : 'field'}>
         <label for="filter-state" safe>
           {c.state}
         </label>
-        <select id="filter-state" name="state">
+        <FieldProblems p={p} id="filter-state-error" errors={stateErrors} />
+        <select id="filter-state" name="state" aria-invalid={stateErrors.length ? 'true' : undefined} aria-describedby={stateErrors.length ? 'filter-state-error' : undefined}>
           <option value="" selected={!state} safe>
             {c.anyState}
           </option>
@@ -78,13 +87,37 @@ function StateFilter({ p, state, q, sort }: { p: PageCtx; state: string | undefi
   );
 }
 
+/** A field the address gives more than once (`?q=a&q=b`): said, as the API refuses it, rather than one of them picked. */
+const repeated = (key: string): FieldError => ({ path: key, code: 'repeated', message: 'give one value only: the address names this field more than once', messageZh: '此项只能填写一个值：地址中重复给出了该项' });
+
+/**
+ * The list's query, and the problems of the fields it refuses: those fields are left out of the
+ * list shown (their problems beside them), as long as the rest is a query the list takes.
+ */
+export function listQueryOf(query: Record<string, unknown>): { q: ListQuery; errors: FieldError[]; typed: Record<string, string> } {
+  const twice = Object.keys(query).filter((k) => Array.isArray(query[k]));
+  const asked = filled(query);
+  // a repeated field is shown again with its first value, for the person to correct
+  const firsts = twice.flatMap((k) => {
+    const first: unknown = (query[k] as unknown[])[0];
+    return typeof first === 'string' ? [[k, first] as const] : [];
+  });
+  const typed: Record<string, string> = { ...asked, ...Object.fromEntries(firsts) };
+  const parsed = listQuerySchema.safeParse(asked, { reportInput: true });
+  const errors = [...twice.map(repeated), ...(parsed.success ? [] : zodErrors(parsed.error, ''))];
+  if (parsed.success && errors.length === 0) return { q: parsed.data, errors, typed };
+  const refused = new Set(errors.map((e) => e.path.split('.')[0] ?? ''));
+  const rest = listQuerySchema.safeParse(Object.fromEntries(Object.entries(asked).filter(([k]) => !refused.has(k))));
+  // a problem of no one field (an unknown one) leaves no list to show: the error page says it
+  if (!rest.success || refused.has('')) throw badRequest('the list query is invalid', errors.map((e) => ({ ...e, path: e.path ? `query.${e.path}` : 'query' })));
+  return { q: rest.data, errors, typed };
+}
+
 /** The cases the person may see (GET /api/v1/cases's schema and service), sorted by a column's header. */
 export function casesPage(router: Router) {
   router.get('/cases', gate('user', CASE_ROLES), async (req, res) => {
     const p = pageOf(res);
-    const parsed = listQuerySchema.safeParse(filled(req.query), { reportInput: true });
-    if (!parsed.success) throw badRequest('the list query is invalid', zodErrors(parsed.error, 'query'));
-    const q = parsed.data;
+    const { q, errors, typed } = listQueryOf(req.query);
     const list = await listCases(serviceOf(p), q);
     const filters = { q: q.q, state: q.state, roundId: q.roundId, city: q.city, insurance: q.insurance };
     // a filter that matches nothing says so, rather than that there are no cases at all
@@ -100,7 +133,7 @@ export function casesPage(router: Router) {
         ) : (
           ''
         )}
-        <StateFilter p={p} state={q.state} q={q.q} sort={q.sort} />
+        <StateFilter p={p} state={q.state} q={errorsAt(errors, 'q').length ? typed.q : q.q} sort={q.sort} errors={errors} />
         <CaseTable p={p} items={list.items} sorting={{ sort: q.sort, query: filters }} empty={empty} />
         {q.cursor ? (
           <p class="pager">
@@ -113,6 +146,7 @@ export function casesPage(router: Router) {
         )}
         <NextPage path="/cases" query={{ ...filters, sort: q.sort }} cursor={list.nextCursor} label={p.t.cases.more} />
       </Layout>,
+      errors.length ? 400 : 200,
     );
   });
 }

@@ -46,19 +46,32 @@ export interface ReviewData {
 }
 
 /** What the review parts show, read through the services the API's routes call. */
-export async function reviewDataFor(ctx: ServiceContext, view: CaseView, expertQuery?: string): Promise<ReviewData> {
+export async function reviewDataFor(ctx: ServiceContext, view: CaseView, expertQuery?: string, ticked: readonly string[] = []): Promise<ReviewData> {
   const roles = ctx.user.roles;
   const inExpertStage = view.experts.length > 0 || view.allowedEvents.includes('ASSIGN_EXPERTS') || view.allowedEvents.includes('SCORE');
   const { rubric, quorum } = inExpertStage ? await rubricOf(ctx, view) : { rubric: null, quorum: null };
   const readsExperts = inExpertStage && hasAny(roles, EXPERT_LIST_READERS);
   const onPanel = view.experts.flatMap((a) => (a.expertId ? [a.expertId] : []));
   const [experts, panelNames, objections] = await Promise.all([
-    readsExperts ? listExperts(ctx, { caseId: view.id, ...(expertQuery ? { q: expertQuery.slice(0, 100) } : {}) }).then((r) => r.items) : Promise.resolve(null),
+    readsExperts ? candidatesFor(ctx, view.id, expertQuery, ticked) : Promise.resolve(null),
     // named by their own ids: the candidate list may be searched, or hold only the first 200
     readsExperts ? panelNamesOf(ctx, onPanel) : Promise.resolve(new Map<string, string>()),
     hasAny(roles, OBJECTION_READERS) ? listObjections(ctx, view.id).then((r) => r.items) : Promise.resolve(null),
   ]);
   return { rubric, quorum, experts, panelNames, objections };
+}
+
+/**
+ * The experts the assignment form offers: those a refused form had ticked first, whether or not the
+ * search finds them (a refusal loses none of them), then the search's.
+ */
+async function candidatesFor(ctx: ServiceContext, caseId: string, expertQuery: string | undefined, ticked: readonly string[]): Promise<Experts> {
+  const [kept, searched] = await Promise.all([
+    ticked.length > 0 ? listExperts(ctx, { caseId, ids: ticked }).then((r) => r.items) : Promise.resolve([]),
+    listExperts(ctx, { caseId, ...(expertQuery ? { q: expertQuery.slice(0, 100) } : {}) }).then((r) => r.items),
+  ]);
+  const first = new Set(kept.map((e) => e.id));
+  return [...kept, ...searched.filter((e) => !first.has(e.id))];
 }
 
 /** The rubric and quorum the case is scored with: frozen at assignment, the round's before. */

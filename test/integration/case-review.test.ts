@@ -1,4 +1,6 @@
+import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { emailDeliveries, notifications } from '../../db/schema';
 import { useTestApp } from '../support/use-app';
 
 const { t, w } = useTestApp();
@@ -31,6 +33,17 @@ describe('municipal review of a submitted case', () => {
     ]);
     const again = await t.api.post(`/cases/${id}/events`, { type: 'RESUBMIT' }, w.tokens.firm);
     expect(again.body).toMatchObject({ state: 'municipal' });
+  });
+
+  it("quotes the firm's reply to the return in the resubmission's email and notification to the reviewers", async () => {
+    const id = await w.submittedCase();
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'RETURN', reasons: [{ path: 'contract.amount', message: '合同金额与发票不一致' }] }, w.tokens.municipal)).status).toBe(200);
+    const reply = '已按发票更正合同金额 <b>&</b>';
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'RESUBMIT', response: `  ${reply} ` }, w.tokens.firm)).status).toBe(200);
+    const [mail] = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerId, id), eq(emailDeliveries.template, 'case.resubmitted'), eq(emailDeliveries.toAddress, w.people.municipal.email)));
+    expect(mail?.data).toMatchObject({ reason: reply });
+    const [note] = await t.app.db.select().from(notifications).where(and(eq(notifications.ownerId, id), eq(notifications.template, 'case.resubmitted'), eq(notifications.userId, w.people.municipal.id)));
+    expect(note?.body).toContain(`企业的答复：${reply}`);
   });
 
   it('ends the case as rejected when the reviewer rejects it', async () => {

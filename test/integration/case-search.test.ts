@@ -133,9 +133,53 @@ describe('the /cases page', () => {
     expect(page.text).toContain('没有符合筛选条件的申请。');
   });
 
-  it('says why an over-long search is refused, with a 400', async () => {
-    const page = await (await signedIn(w.people.provincial.email)).get(`/cases?q=${'x'.repeat(51)}`);
+  it('says beside the search box why an over-long search is refused, with the list and the text typed, and a 400', async () => {
+    const long = 'x'.repeat(51);
+    const page = await (await signedIn(w.people.provincial.email)).get(`/cases?q=${long}&sort=number`);
     expect(page.status).toBe(400);
-    expect(page.text).toContain('<p class="lead">最多 50 个字符</p>');
+    expect(page.text).not.toContain('<p class="lead">');
+    expect(page.text).toContain('<p class="error" id="filter-q-error"><span>最多 50 个字符</span></p>');
+    expect(page.text).toContain(`value="${long}"`);
+    expect(page.text).toContain('aria-describedby="filter-q-error"');
+    // the list without the refused search, in the order asked for
+    expect(page.text).toContain(`href="/cases/${oddCase.id}"`);
+    expect(page.text).toContain('<input type="hidden" name="sort" value="number"');
+  });
+
+  it('says beside the search box that a search given twice is one too many, rather than picking one', async () => {
+    const browser = await signedIn(w.people.provincial.email);
+    const page = await browser.get(`/cases?q=${encodeURIComponent(`材料${tag}`)}&q=${encodeURIComponent(ownCase.number)}`);
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('<p class="error" id="filter-q-error"><span>此项只能填写一个值：地址中重复给出了该项</span></p>');
+    expect(page.text).toContain(`value="材料${tag}"`);
+    // neither search was applied: both cases are listed
+    expect(page.text).toContain(`href="/cases/${oddCase.id}"`);
+    expect(page.text).toContain(`href="/cases/${ownCase.id}"`);
+    browser.cookies.set('fb_lang', 'en');
+    const english = await browser.get(`/cases?q=a&q=b`);
+    expect(english.status).toBe(400);
+    expect(english.text).toContain('give one value only: the address names this field more than once');
+  });
+
+  it('says an unknown state beside its picker, and still lists the cases the search finds', async () => {
+    const page = await (await signedIn(w.people.provincial.email)).get(`/cases?state=colour&q=${encodeURIComponent(`材料${tag}`)}`);
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('id="filter-state-error"');
+    expect(page.text).toContain(`href="/cases/${oddCase.id}"`);
+    expect(page.text).not.toContain(`href="/cases/${ownCase.id}"`);
+  });
+
+  it('still answers the error page for a field the list does not know', async () => {
+    const page = await (await signedIn(w.people.provincial.email)).get('/cases?colour=red');
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('<p class="lead">');
+  });
+
+  it('refuses the search given twice to the API too, and the page to a person not signed in', async () => {
+    const api = await t.api.get<Problem>(`/cases?q=a&q=b`, w.tokens.provincial);
+    expect(api.status).toBe(400);
+    expect(api.body.errors[0]?.path).toBe('query.q');
+    const anonymous = await new PageClient(t.url).get('/cases?q=a&q=b');
+    expect([302, 303]).toContain(anonymous.status);
   });
 });

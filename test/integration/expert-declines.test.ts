@@ -114,6 +114,66 @@ describe('an expert who declined the case without a conflict', () => {
   });
 });
 
+describe('an expert who declined the case and is not yet replaced', () => {
+  it('is refused by name and reason when named again, alongside another expert or alone, and assigns nobody', async () => {
+    const { id, busy } = await declinedTwice();
+    const [fresh] = await w.makeExperts(1);
+    if (!fresh) throw new Error('no expert');
+    const before = await view(id, w.tokens.provincial);
+    for (const expertIds of [[fresh.user.id, busy.user.id], [busy.user.id]]) {
+      const res = await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds });
+      expect(res.status).toBe(422);
+      expect(res.body.errors).toEqual([
+        {
+          path: `expertIds.${expertIds.indexOf(busy.user.id)}`,
+          code: 'declinedNotReplaced',
+          message: `${busy.user.name} declined this case (${BUSY}) and has not been replaced yet: replace them with another expert first; once replaced they may be offered it again`,
+          messageZh: `${busy.user.name}已谢绝评审本申请（${BUSY}），尚未被替换：请先指派其他专家替换；替换后可再次邀请`,
+        },
+      ]);
+    }
+    const after = await view(id, w.tokens.provincial);
+    expect(after.version).toBe(before.version);
+    expect(after.experts).toEqual(before.experts);
+  });
+
+  it('is refused when named to replace another expert, and refused as replacing themself', async () => {
+    const { id, conflicted, busy } = await declinedTwice();
+    const res = await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [busy.user.id], replaces: conflicted.user.id });
+    expect(res.status).toBe(422);
+    expect(res.body.errors.map((e) => e.code)).toEqual(['declinedNotReplaced']);
+    const self = await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [busy.user.id], replaces: busy.user.id });
+    expect(self.status).toBe(422);
+    expect(self.body.errors.map((e) => e.path)).toEqual(['expertIds.0', 'replaces']);
+  });
+
+  it('is refused by name while marked with a conflict the system found, until replaced', async () => {
+    const id = await w.caseIn('expert');
+    const panel = await w.makeExperts(3);
+    const [conflicted] = await w.makeExperts(1, { organisationUscc: w.firm.uscc });
+    if (!conflicted) throw new Error('no expert');
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [...panel.map((e) => e.user.id), conflicted.user.id] })).status).toBe(200);
+    const res = await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [conflicted.user.id] });
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([expect.objectContaining({ path: 'expertIds.0', code: 'declinedNotReplaced' })]);
+    expect(res.body.errors[0]?.message).toContain('a conflict of interest the system found');
+  });
+
+  it('is refused to every other role before the experts are looked at', async () => {
+    const { id, busy } = await declinedTwice();
+    const body = { type: 'ASSIGN_EXPERTS', expertIds: [busy.user.id] };
+    for (const who of ['firm', 'municipal', 'insurer'] as const) {
+      const res = await send(id, w.tokens[who], body);
+      expect(res.status, who).toBe(403);
+      expect(JSON.stringify(res.body), who).not.toContain(BUSY);
+    }
+    for (const who of ['otherFirm', 'expert', 'finance', 'admin'] as const) expect((await send(id, w.tokens[who], body)).status, who).toBe(404);
+    // the expert who declined cannot put themself back either
+    expect((await send(id, busy.token, body)).status).toBe(404);
+    expect((await t.api.post(`/cases/${id}/events`, body)).status).toBe(401);
+  });
+});
+
 describe('GET /experts with a case', () => {
   it('marks who declared a conflict on the case and who declined it, with their reasons, and nobody else', async () => {
     const { id, conflicted, busy, staying } = await declinedTwice();

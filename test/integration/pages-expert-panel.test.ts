@@ -94,6 +94,28 @@ describe('the expert assignment form, for experts who declined the case earlier'
     expect(again.text).toContain('value="ACCEPT_ASSIGNMENT"');
   });
 
+  it('keeps every ticked expert ticked when the form is refused, those the search does not find listed first', async () => {
+    const { id, name, conflicted, busy } = await bothReplaced();
+    const [outside] = await w.makeExperts(1, { name: `另一位专家 ${randomUUID()}` });
+    if (!outside) throw new Error('no expert');
+    const reviewer = await signedIn(w.people.provincial.email);
+    const csrf = PageClient.csrfOf((await reviewer.get(`/cases/${id}`)).text);
+    // searched by this test's own name, which the outside expert does not share
+    const refused = await reviewer.post(`/cases/${id}/events?expert=${encodeURIComponent(name)}`, { _csrf: csrf, type: 'ASSIGN_EXPERTS', expertIds: [outside.user.id, conflicted.user.id] });
+    expect(refused.status).toBe(422);
+    const kept = boxOf(refused.text, outside.user.id);
+    expect(kept).toMatch(/ checked/);
+    // before the experts only the search found, unticked
+    const unticked = boxOf(refused.text, busy.user.id);
+    expect(unticked).not.toMatch(/ checked/);
+    expect(refused.text.indexOf(kept)).toBeLessThan(refused.text.indexOf(unticked));
+    // sent back as shown, it assigns the one kept
+    const assigned = await reviewer.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf(refused.text), type: 'ASSIGN_EXPERTS', expertIds: outside.user.id });
+    expect(assigned.status).toBe(303);
+    // a search alone still lists only what it finds
+    expect(boxOf((await reviewer.get(`/cases/${id}?expert=${encodeURIComponent(name)}`)).text, outside.user.id)).toBe('');
+  });
+
   it('refuses the form naming them to every other role, and the expert who declared it, without a word of the declaration', async () => {
     const { id, conflicted } = await bothReplaced();
     for (const [who, status] of [

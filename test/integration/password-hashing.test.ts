@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hashing, MAX_CONCURRENT_HASHES, MAX_WAIT_MS } from '../../server/auth/password';
+import { FAILURES_PER_ADDRESS } from '../../server/auth/login-limits';
+import { makeUser } from '../../seeds/factories';
 import { useTestApp } from '../support/use-app';
 import { download, upload } from '../fixtures/documents/client';
 import { pdfBytes } from '../fixtures/documents/files';
@@ -73,6 +75,33 @@ describe('password hashing', () => {
     expect(statuses.filter((s) => s === 503).length).toBeGreaterThan(0);
     expect(hashing.refused - refusedBefore).toBe(statuses.filter((s) => s === 503).length);
     expect(answers.find((a) => a.status === 503)?.headers.get('retry-after')).toBe('2');
+  }, 60_000);
+
+  it('counts no failed sign-in against a right password turned away as busy: the owner gets in once the load passes, with no 429 on the way', async () => {
+    const email = `busy-${randomUUID()}@example.test`;
+    await makeUser(t.app.db, { roles: ['firm'], email, enterpriseId: w.firm.id });
+    const body = { email, password: 'Test-password-1' };
+    const headers = { 'X-Forwarded-For': '203.0.113.77' };
+    // every derivation is turned away: the queue is as good as full
+    hashing.maxWaitMs = -1;
+    for (let i = 0; i < FAILURES_PER_ADDRESS + 2; i++) {
+      const busy = await t.api.post<{ detail: string }>('/auth/login', body, undefined, headers);
+      expect(busy.status, `attempt ${i + 1}`).toBe(503);
+      expect(busy.body.detail).toMatch(/try again in a few seconds/);
+      expect(busy.body.detail).not.toMatch(/failed/);
+      expect(busy.headers.get('retry-after')).toBe('2');
+    }
+    hashing.maxWaitMs = MAX_WAIT_MS;
+    expect((await t.api.post('/auth/login', body, undefined, headers)).status).toBe(200);
+  }, 60_000);
+
+  it('still counts a wrong password checked while others are turned away as busy', async () => {
+    const email = `busy-wrong-${randomUUID()}@example.test`;
+    await makeUser(t.app.db, { roles: ['firm'], email, enterpriseId: w.firm.id });
+    const headers = { 'X-Forwarded-For': '203.0.113.78' };
+    for (let i = 0; i < FAILURES_PER_ADDRESS; i++) expect((await t.api.post('/auth/login', { email, password: 'Wrong-password-1' }, undefined, headers)).status).toBe(401);
+    hashing.maxWaitMs = -1;
+    expect((await t.api.post('/auth/login', { email, password: 'Test-password-1' }, undefined, headers)).status).toBe(429);
   }, 60_000);
 
   it('answers a registration of a firm already registered with 409 without hashing the password', async () => {

@@ -130,6 +130,15 @@ describe('replacing an expert', () => {
     const { next } = step(snapshot, replace('e1', []));
     expect(next.context.experts.filter((a) => a.expertId === 'e4').map((a) => a.status)).toEqual(['replaced', 'assigned']);
   });
+
+  it('refuses, rather than skips, one who declined and is not yet replaced, named beside another expert', () => {
+    const busy: Assignment = { ...assignment('e4', 'declined'), note: '出差' };
+    const snapshot = reviewing([busy, assignment('e1', 'declined'), assignment('e2', 'assigned'), assignment('e3', 'assigned')]);
+    const both = { ...replace('e1', []), expertIds: ['e5', 'e4'], candidates: [{ expertId: 'e5', conflict: null }, { expertId: 'e4', conflict: null }] } as CaseEvent;
+    expect(step(snapshot, both).next).toBe(snapshot);
+    const added = { ...both, replaces: undefined } as CaseEvent;
+    expect(step(snapshot, added).next).toBe(snapshot);
+  });
 });
 
 describe("an expert's earlier decline of the case", () => {

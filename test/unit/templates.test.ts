@@ -19,6 +19,21 @@ describe('email templates', () => {
   });
 });
 
+describe('the resubmission email', () => {
+  const vars = { caseNumber: 'ZJ2026-000042', firmName: '杭州澄岚', materialName: '硅晶圆', link: 'http://x/cases/1', dueOn: '' };
+  it("quotes the firm's reply to the return, in each language's own text, when it gave one", () => {
+    const out = render('case.resubmitted', { ...vars, reason: '已补充上传费率说明。' });
+    expect(out.bodyZh).toContain('请继续审核。\n企业的答复：已补充上传费率说明。\n');
+    expect(out.text).toContain("resubmitted it for review.\nThe firm's reply: 已补充上传费率说明。\n");
+  });
+
+  it('says nothing of a reply when there was none', () => {
+    const out = render('case.resubmitted', { ...vars, reason: '' });
+    expect(out.text).not.toMatch(/企业的答复|The firm's reply/);
+    expect(out.bodyZh).toContain('请继续审核。\n\n查看申请');
+  });
+});
+
 describe('dates in emails', () => {
   it('are worded as the pages word them, each language in its own text', () => {
     const out = render('case.returned', { caseNumber: 'ZJ2026-000042', firmName: '杭州澄岚', materialName: '硅晶圆', link: 'http://x/cases/1', reason: '缺少检测报告', dueOn: '2026-12-07' });

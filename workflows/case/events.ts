@@ -48,6 +48,8 @@ export const caseEvents = {
         .meta({ description: "The firm's reply to the reasons the case was returned with (how it was corrected, or why it was not); shown to the reviewer beside them.", example: '保险费率4.5%系按保险公司核定费率确定，已补充上传费率说明。' }),
     },
     submission: true,
+    // quoted to the reviewers in the resubmission's email
+    reason: (e) => e.response ?? '',
     // the policy or its documents differ from what the insurer verified
     facts: { policyChanged: z.boolean().optional(), policyEndsOn: z.iso.date().nullable().optional() },
   }),

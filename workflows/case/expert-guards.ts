@@ -31,8 +31,16 @@ export function ownDecline(experts: readonly Assignment[], expertId: string): As
 }
 const declared = (declined: readonly Assignment[]) => declined.find((a) => a.conflict === 'declared');
 
-/** ASSIGN_EXPERTS names an expert who declared a conflict of interest on this case (the service refuses it first, naming them). */
-const namesDeclaredConflict = (context: CaseContext, event: Ev<'ASSIGN_EXPERTS'>) => (event.candidates ?? []).some((c) => declaredConflict(context.experts, c.expertId) !== undefined);
+/** The assignment in which this expert declined the case, or was found to have a conflict on it, while it is not yet replaced. */
+export const declinedUnreplaced = (experts: readonly Assignment[], expertId: string) => experts.find((a) => a.expertId === expertId && a.status === 'declined');
+
+/**
+ * ASSIGN_EXPERTS names an expert who declared a conflict of interest on this case, or who declined
+ * it and is not yet replaced (`added` would make them no assignment): refused rather than skipped,
+ * as the service refuses them first, naming them.
+ */
+const namesBarredExpert = (context: CaseContext, event: Ev<'ASSIGN_EXPERTS'>) =>
+  (event.candidates ?? []).some((c) => declaredConflict(context.experts, c.expertId) !== undefined || declinedUnreplaced(context.experts, c.expertId) !== undefined);
 
 /** The assignments ASSIGN_EXPERTS adds: a detected conflict is recorded, and the expert cannot take it up. */
 export function added(context: CaseContext, event: Ev<'ASSIGN_EXPERTS'>): Assignment[] {
@@ -65,14 +73,14 @@ export const expertGuards = {
     // the buttons' probe carries no payload (permissions.ts allowedEvents): the real one decides
     if (event.candidates === undefined || event.quorum === undefined) return true;
     // there is nobody to replace before the first panel
-    if (event.replaces !== undefined || namesDeclaredConflict(context, event)) return false;
+    if (event.replaces !== undefined || namesBarredExpert(context, event)) return false;
     const fresh = added(context, event).filter((a) => a.status === 'assigned').length;
     return fresh > 0 && fresh + context.experts.filter((a) => OPEN.includes(a.status) || a.status === 'scored').length >= event.quorum;
   },
   replacesOpenAssignment: ({ context, event }: { context: CaseContext; event: CaseEvent }) => {
     if (event.type !== 'ASSIGN_EXPERTS') return false;
     if (event.candidates === undefined) return true;
-    if (namesDeclaredConflict(context, event)) return false;
+    if (namesBarredExpert(context, event)) return false;
     // only an expert who declined (or has a conflict) or is past their own deadline (SPEC §4)
     const replaceable = (a: Assignment) => a.status === 'declined' || ((a.status === 'assigned' || a.status === 'accepted') && (event.overdue ?? []).includes(a.expertId));
     const replaced = event.replaces ? context.experts.find((a) => a.expertId === event.replaces && replaceable(a)) : undefined;
