@@ -20,7 +20,7 @@ import { claimForms, ClaimNews, claimsFor, ClaimsPart, type ClaimAttempt } from 
 import { Decisions, eventBodyFrom, FORM_FIELDS, toField, type Attempt } from './decisions';
 import { requireCsrf } from './csrf';
 import { doneMessage, nextStepOnCase } from './next-step';
-import { ExpertsPart, ObjectionsPart, REVIEW_EVENTS, reviewBodyFrom, reviewDataFor, reviewErrors, scoreTotalPage } from './review';
+import { ExpertsPart, ObjectionsPart, REVIEW_EVENTS, reviewBodyFrom, reviewDataFor, reviewErrors, reviewPageProblems, scoreTotalPage } from './review';
 import { field, idParam, pageOf, render, serviceOf, type PageCtx } from './page';
 import { FirmDocuments, firmDocumentPages, firmWorkFor, returnedFor, SubmissionCheck, type UploadAttempt } from './firm-docs';
 import { documentTypes } from '../../db/schema/cases';
@@ -160,11 +160,15 @@ export function casePage(router: Router, app: AppContext) {
     const placed = (errors: FieldError[]) => (review ? reviewErrors(type, errors, values) : toField(p, errors));
     const body = review?.body ?? eventBodyFrom(req, type);
     const parsed = eventBodySchema.safeParse(body, { reportInput: true });
+    // what only the page asks (a score's confirmation that it is final), told together with the schema's
+    const asked = await reviewPageProblems(ctx, p, id, type, values);
     if (!parsed.success) {
       // a score the schema refuses hears what the rubric refuses too, all at once (as in the API)
       const named = zodErrors(parsed.error, '');
-      return showCase(res, id, { type, values, errors: placed([...named, ...(await rubricProblemsBeside(ctx, id, body, named))]) }, 400);
+      return showCase(res, id, { type, values, errors: [...placed([...named, ...(await rubricProblemsBeside(ctx, id, body, named))]), ...asked] }, 400);
     }
+    // unconfirmed, the score is not sent: what the rubric would refuse of it is said at once
+    if (asked.length > 0) return showCase(res, id, { type, values, errors: [...placed(await rubricProblemsBeside(ctx, id, body, [])), ...asked] }, 422);
     const version = /^\d{1,9}$/.test(field(req, 'version')) ? Number(field(req, 'version')) : undefined;
     const key = field(req, 'key');
     try {
