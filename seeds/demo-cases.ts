@@ -42,7 +42,7 @@ const panel = (ids: Record<string, string>) => ['provincial', { type: 'ASSIGN_EX
 /** `entry` is the catalogue entry's sequence number (序号) in seeds/data/catalogue-demo.csv; the material is [name, specification, unit]. */
 type Plan = { firm: 'firm' | 'firm2'; entry: number; material: readonly [string, string, string]; steps: Step[]; submit: boolean; notice?: 'closed' | 'open' };
 function plans(ids: Record<string, string>): Plan[] {
-  const accepted: Step[] = [panel(ids), ['expert1', { type: 'ACCEPT_ASSIGNMENT' }], ['expert2', { type: 'ACCEPT_ASSIGNMENT' }], ['expert3', { type: 'ACCEPT_ASSIGNMENT' }]];
+  const accepted: Step[] = [panel(ids), ['expert1', { type: 'ACCEPT_ASSIGNMENT', noConflict: true }], ['expert2', { type: 'ACCEPT_ASSIGNMENT', noConflict: true }], ['expert3', { type: 'ACCEPT_ASSIGNMENT', noConflict: true }]];
   const passed: Step[] = [...toExperts, ...accepted, ['expert1', score([25, 26, 16, 15])], ['expert2', score([24, 25, 15, 16])], ['expert3', score([26, 24, 17, 15])]];
   return [
     { firm: 'firm', entry: 19, material: ['12英寸硅抛光片', '300 mm，P型<100>', '片'], submit: false, steps: [] },
@@ -52,7 +52,7 @@ function plans(ids: Record<string, string>): Plan[] {
     { firm: 'firm', entry: 24, material: ['光纤预制棒用超纯四氯化硅', '6N，金属杂质≤1 ppb', '千克'], submit: true, steps: [['municipal.hz', returned]] },
     { firm: 'firm', entry: 21, material: ['6英寸导电型碳化硅单晶衬底', '150 mm，4H-N型', '片'], submit: true, steps: toExperts.slice(0, 2) },
     { firm: 'firm', entry: 26, material: ['KrF光刻胶', '248 nm，正性', '千克'], submit: true, steps: [...toExperts] },
-    { firm: 'firm', entry: 22, material: ['2英寸自支撑氮化镓单晶晶片', '50.8 mm，位错密度≤5×10⁶ cm⁻²', '片'], submit: true, steps: [...toExperts, panel(ids), ['expert1', { type: 'ACCEPT_ASSIGNMENT' }]] },
+    { firm: 'firm', entry: 22, material: ['2英寸自支撑氮化镓单晶晶片', '50.8 mm，位错密度≤5×10⁶ cm⁻²', '片'], submit: true, steps: [...toExperts, panel(ids), ['expert1', { type: 'ACCEPT_ASSIGNMENT', noConflict: true }]] },
     { firm: 'firm', entry: 29, material: ['超高纯铜溅射靶材', '6N，直径300 mm', '件'], submit: true, steps: [...toExperts, ...accepted, ['expert1', score([25, 26, 16, 15])], ['expert2', score([24, 25, 15, 16])], ['expert3', score([26, 24, 17, 15])]] },
     { firm: 'firm', entry: 27, material: ['电子级三氟化氮', '5N', '千克'], submit: true, steps: [...toExperts, ...accepted, ['expert1', score([12, 10, 8, 9])], ['expert2', score([14, 12, 9, 8])], ['expert3', score([10, 11, 7, 9])]] },
     // filed under an entry it does not belong to, and rejected by the city for that

@@ -8,6 +8,10 @@ const historyEntrySchema = z
     eventType: z.string().meta({ description: 'CREATE, EDIT, DOCUMENT_UPLOADED, or a workflow event (SUBMIT, APPROVE, …)', example: 'SUBMIT' }),
     actorId: idOut("who did it; for a case's money events, the finance user whose act on the disbursement batch moved the case; null for the system").nullable(),
     actorRole: z.string().nullable().meta({ description: 'the role they acted in (firm, municipal, …, system)' }),
+    panelLetter: z
+      .string()
+      .optional()
+      .meta({ description: "on a case's expert step whose expert the reader may not know (another expert of the panel, to an expert): the expert's fixed anonymous label on the panel (A, B, …), as the case's `experts[].panelLetter`", example: 'B' }),
     at: instantOut('when'),
     requestId: z.string().nullable().meta({ description: 'the request that did it, to match the logs' }),
     stateBefore: z.string().nullable().meta({ description: 'null for the entry that opened the case' }),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { User } from '../context';
-import type { CaseContext } from '../../workflows/case/types';
+import type { Assignment, CaseContext } from '../../workflows/case/types';
 import { scoreOf } from '../../workflows/case/scoring';
 import { idOut, instantOut } from '../domain/formats';
 import { rubricSchema } from '../rounds/view-schema';
@@ -13,6 +13,10 @@ export const assignmentViewSchema = z
   .strictObject({
     expertId: idOut('the expert').nullable().meta({ description: "null where the caller may not know who (another expert's assignment)" }),
     mine: z.boolean().meta({ description: "the caller's own assignment" }),
+    panelLetter: z.string().meta({
+      description: "the expert's fixed anonymous label on this case's panel — A, B, C, … by the order experts were first assigned to it (评审专家 A): the same to every reader, and kept when the expert is replaced or assigned again",
+      example: 'B',
+    }),
     status: z.enum(['assigned', 'accepted', 'declined', 'replaced', 'scored']),
     conflict: z.enum(['declared', 'detected']).nullable().meta({ description: 'a conflict of interest keeps the expert from scoring' }),
     note: z.string().nullable().meta({ description: 'why it was declined, or the conflict detected' }),
@@ -45,6 +49,22 @@ export function expertReviewView(context: Partial<CaseContext>, user: User): z.o
   return review && (user.roles.includes('provincial') || onPanel) ? { rubric: review.rubric, quorum: review.quorum } : null;
 }
 
+/** A, B, …, Z, AA, AB, …: the label of the panel's n-th member (from 0). */
+function letter(n: number): string {
+  const last = String.fromCharCode(65 + (n % 26));
+  return n < 26 ? last : `${letter(Math.floor(n / 26) - 1)}${last}`;
+}
+
+/**
+ * Each panel member's fixed anonymous label, by the order they were first assigned (an expert
+ * replaced and invited again keeps theirs): "评审专家 B" is the same person whoever reads it.
+ */
+export function panelLetters(experts: readonly Pick<Assignment, 'expertId'>[]): ReadonlyMap<string, string> {
+  const out = new Map<string, string>();
+  for (const a of experts) if (!out.has(a.expertId)) out.set(a.expertId, letter(out.size));
+  return out;
+}
+
 export function expertsView(context: Partial<CaseContext>, user: User, overdue: ReadonlySet<string> = new Set()): AssignmentView[] {
   const experts = context.experts ?? [];
   const rubric = context.expertReview?.rubric;
@@ -52,6 +72,7 @@ export function expertsView(context: Partial<CaseContext>, user: User, overdue: 
   const own = experts.find((a) => a.expertId === user.id && a.status !== 'replaced');
   if (!provincial && !(user.roles.includes('expert') && own)) return [];
   const ownIn = own?.status === 'scored';
+  const letters = panelLetters(experts);
   return experts.map((a) => {
     const mine = a.expertId === user.id;
     const full = provincial || mine;
@@ -59,6 +80,7 @@ export function expertsView(context: Partial<CaseContext>, user: User, overdue: 
     return {
       expertId: full ? a.expertId : null,
       mine,
+      panelLetter: letters.get(a.expertId) ?? '',
       status: a.status,
       conflict: full ? a.conflict : null,
       note: full ? a.note : null,

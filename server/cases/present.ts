@@ -43,6 +43,15 @@ export function warningsFor(row: CaseRow, round: RoundRow): Warning[] {
 const SEES_MONEY: readonly string[] = ['firm', 'municipal', 'provincial', 'finance'];
 export const seesSubsidy = (user: User): boolean => user.roles.some((r) => SEES_MONEY.includes(r));
 
+/**
+ * The deadlines a reader is shown: an expert (not also the provincial reviewer) sees their own
+ * deadline and the case's, not the other experts' — whom they may not know, or count by their clocks.
+ */
+function clocksFor(clockRows: readonly ClockRow[], viewer: User): ClockRow[] {
+  if (viewer.roles.includes('provincial') || !viewer.roles.includes('expert')) return [...clockRows];
+  return clockRows.filter((c) => c.assigneeId === null || c.assigneeId === viewer.id);
+}
+
 export function caseView(row: CaseRow, round: RoundRow, allowedEvents: CaseEventType[], clockRows: ClockRow[], viewer: User) {
   const context = contextOf(row.snapshot);
   return {
@@ -53,7 +62,7 @@ export function caseView(row: CaseRow, round: RoundRow, allowedEvents: CaseEvent
     version: row.version,
     allowedEvents,
     warnings: warningsFor(row, round),
-    clocks: clockRows.map((c) => ({
+    clocks: clocksFor(clockRows, viewer).map((c) => ({
       kind: c.kind,
       status: c.status,
       dueOn: c.dueOn,

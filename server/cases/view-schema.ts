@@ -47,7 +47,7 @@ export const caseViewSchema = z
     version: z.int().meta({ description: 'bumped by every change; send it back as If-Match (also the ETag)' }),
     allowedEvents: allowedEventsSchema,
     warnings: z.array(warningSchema),
-    clocks: z.array(clockSchema).meta({ description: 'running, paused and expired deadlines, oldest first' }),
+    clocks: z.array(clockSchema).meta({ description: "running, paused and expired deadlines, oldest first; to an expert, of the experts' own deadlines only theirs" }),
     experts: z.array(assignmentViewSchema).meta({ description: 'expert assignments: all to provincial reviewers; to an expert their own, and the others\' scores once theirs is in; empty for everyone else' }),
     expertReview: expertReviewViewSchema,
     enterpriseId: idOut('the applicant firm'),

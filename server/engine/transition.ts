@@ -1,4 +1,4 @@
-import { getNextTransitions, initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine, type InputFrom, type StateValue } from 'xstate';
+import { and, getNextTransitions, initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine, type InputFrom, type StateValue } from 'xstate';
 import type { Tx } from '../../db/client';
 import type { AppContext, User } from '../context';
 import { AppError, conflict, forbidden, notFound, unprocessable } from '../errors';
@@ -141,15 +141,37 @@ function guardRefusal<Row extends WorkflowRow, Facts, Event extends EngineEvent>
   snapshot: AnyMachineSnapshot,
   event: EngineEvent,
 ): AppError {
-  const guards = getNextTransitions(snapshot)
+  const named = getNextTransitions(snapshot)
     .filter((t) => t.eventType === event.type && t.guard)
-    .map((t) => guardName(t.guard));
-  const reasons = guards.flatMap((g) => {
+    .flatMap((t) => namedGuards(t.guard));
+  // of the conditions of a step (an and() of named guards), the words only for those that do not hold
+  const failing = named.filter((g) => !holds(snapshot, event, g));
+  const names = [...new Set((failing.length > 0 ? failing : named).map((g) => g.type))];
+  const reasons = names.flatMap((g) => {
     const r = Object.hasOwn(def.guardReasons, g) ? def.guardReasons[g] : undefined;
     return r ? [{ path: '', message: r.en, messageZh: r.zh, code: `guard.${g}` }] : [];
   });
   if (reasons.length === 0) return conflict(`${event.type} changes nothing in the ${def.noun}'s current state`);
   return unprocessable(`${event.type} was refused`, reasons);
+}
+
+type NamedGuard = { type: string; params: unknown };
+// and() marks its guard by the check it runs, the same function for every and()
+const andCheck: unknown = (and([]) as unknown as { check?: unknown }).check;
+
+/** A transition's guard as the named guards it is made of: itself, or the parts of an and(). */
+function namedGuards(guard: unknown): NamedGuard[] {
+  if (typeof guard === 'string') return [{ type: guard, params: undefined }];
+  if (typeof guard === 'function' && 'check' in guard && guard.check === andCheck && 'guards' in guard && Array.isArray(guard.guards)) return guard.guards.flatMap(namedGuards);
+  const type = guardName(guard);
+  return type ? [{ type, params: typeof guard === 'object' && guard !== null && 'params' in guard ? guard.params : undefined }] : [];
+}
+
+/** Whether a named guard of the machine holds for the event (guards are pure: context and event only). */
+function holds(snapshot: AnyMachineSnapshot, event: EngineEvent, g: NamedGuard): boolean {
+  const impl: unknown = (snapshot.machine as AnyStateMachine).implementations.guards[g.type];
+  if (typeof impl !== 'function' || typeof g.params === 'function') return false;
+  return Boolean((impl as (args: unknown, params: unknown) => unknown)({ context: snapshot.context as unknown, event }, g.params));
 }
 
 function guardName(guard: unknown): string {

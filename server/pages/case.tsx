@@ -21,7 +21,7 @@ import { Decisions, eventBodyFrom, FORM_FIELDS, toField, uncheckedPolicy, type A
 import { decidesPolicy, PolicyFigures } from './policy-figures';
 import { requireCsrf } from './csrf';
 import { doneMessage, nextStepOnCase } from './next-step';
-import { ExpertsPart, ObjectionsPart, REVIEW_EVENTS, reviewBodyFrom, reviewDataFor, reviewErrors, scoreTotalPage } from './review';
+import { ExpertsPart, ObjectionsPart, REVIEW_EVENTS, reviewBodyFrom, reviewDataFor, reviewErrors, reviewPageProblems, scoreTotalPage } from './review';
 import { field, idParam, pageOf, render, serviceOf, type PageCtx } from './page';
 import { FirmDocuments, firmDocumentPages, firmWorkFor, returnedFor, SubmissionCheck, type UploadAttempt } from './firm-docs';
 import { documentTypes } from '../../db/schema/cases';
@@ -164,11 +164,15 @@ export function casePage(router: Router, app: AppContext) {
     const placed = (errors: FieldError[]) => (review ? reviewErrors(type, errors, values) : toField(p, errors));
     const body = review?.body ?? eventBodyFrom(req, type);
     const parsed = eventBodySchema.safeParse(body, { reportInput: true });
+    // what only the page asks (a score's confirmation that it is final), told together with the schema's
+    const asked = await reviewPageProblems(ctx, p, id, type, values);
     if (!parsed.success) {
       // a score the schema refuses hears what the rubric refuses too, all at once (as in the API)
       const named = zodErrors(parsed.error, '');
-      return showCase(res, id, { type, values, errors: placed([...named, ...(await rubricProblemsBeside(ctx, id, body, named))]) }, 400);
+      return showCase(res, id, { type, values, errors: [...placed([...named, ...(await rubricProblemsBeside(ctx, id, body, named))]), ...asked] }, 400);
     }
+    // unconfirmed, the score is not sent: what the rubric would refuse of it is said at once
+    if (asked.length > 0) return showCase(res, id, { type, values, errors: [...placed(await rubricProblemsBeside(ctx, id, body, [])), ...asked] }, 422);
     // the page's tick before a policy is verified, asked of the one who may verify it (anyone else hears the service's refusal)
     const unticked = uncheckedPolicy(type, values);
     if (unticked && (await getCase(ctx, id)).allowedEvents.includes(type)) return showCase(res, id, { type, values, errors: [unticked] }, 422);

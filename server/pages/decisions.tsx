@@ -9,7 +9,7 @@ import { plainAmount } from './format';
 // The decision forms of a case page, generated from the events the service allows the person now
 // (`allowedEvents`) and from each event's payload definition (workflows/case/events.ts): a field for
 // each word the event carries, required where the event requires it.
-const FIELDS = ['reason', 'reasons', 'comment', 'response', 'amount', 'reference', 'conflictOfInterest'] as const;
+const FIELDS = ['reason', 'reasons', 'comment', 'response', 'amount', 'reference', 'conflictOfInterest', 'noConflict'] as const;
 /**
  * The page's own tick before a policy is verified: the API takes VERIFY_POLICY as it is, the page
  * asks the insurer to say first that it compared the policy and the premium receipt with its system.
@@ -18,7 +18,9 @@ export const POLICY_CHECKED = 'policyChecked';
 /** The fields a decision form may carry, to show again when the service refuses it. */
 export const FORM_FIELDS: readonly string[] = [...FIELDS, POLICY_CHECKED];
 // a yes-or-no word of an event (DECLINE_ASSIGNMENT's conflict of interest) is a check box
-const CHECKS: readonly FieldName[] = ['conflictOfInterest'];
+const CHECKS: readonly FieldName[] = ['conflictOfInterest', 'noConflict'];
+// a declaration the step cannot go without (ACCEPT_ASSIGNMENT's, SPEC §2): the machine refuses it unticked
+const DECLARATIONS: readonly FieldName[] = ['noConflict'];
 const LINES: readonly FieldName[] = ['reason', 'reasons', 'comment', 'response'];
 // the forms that end or refuse something come after the step forward (resubmit before withdraw)
 const DANGER: ReadonlySet<CaseEventType> = new Set(['REJECT', 'WITHDRAW', 'DECLINE_ASSIGNMENT']);
@@ -86,7 +88,7 @@ function DecisionForm({ p, caseId, version, type, attempt }: { p: PageCtx; caseI
   const c = p.t.casePage;
   const mine = attempt?.type === type ? attempt : null;
   const errors = mine?.errors ?? [];
-  const labels: Record<FieldName, string> = { reason: c.reason, reasons: c.reasons, comment: c.comment, response: c.response, amount: c.amount, reference: c.reference, conflictOfInterest: p.t.review.conflictOfInterest };
+  const labels: Record<FieldName, string> = { reason: c.reason, reasons: c.reasons, comment: c.comment, response: c.response, amount: c.amount, reference: c.reference, conflictOfInterest: p.t.review.conflictOfInterest, noConflict: p.t.review.noConflict };
   const fields = fieldsOf(type) as FieldName[];
   const summary = [
     ...fields.map((name) => ({ path: name, id: `d-${type}-${name}`, label: labels[name] })),
@@ -103,7 +105,7 @@ function DecisionForm({ p, caseId, version, type, attempt }: { p: PageCtx; caseI
       {fields.map((name) =>
         CHECKS.includes(name) ? (
           <div class="choice">
-            <input type="checkbox" id={`d-${type}-${name}`} name={name} checked={mine?.values[name] === 'on'} />
+            <input type="checkbox" id={`d-${type}-${name}`} name={name} checked={mine?.values[name] === 'on'} required={DECLARATIONS.includes(name)} aria-invalid={DECLARATIONS.includes(name) && errors.some((e) => e.code === `guard.declaresNoConflict`) ? 'true' : undefined} />
             <label for={`d-${type}-${name}`} safe>{labels[name]}</label>
           </div>
         ) : (

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Router } from 'express';
 import type { ServiceContext } from '../context';
-import { notFound, type FieldError } from '../errors';
+import { AppError, notFound, type FieldError } from '../errors';
 import type { Rubric } from '../../db/schema/rounds';
 import type { CaseView } from '../cases/present';
-import { getCase, loadVisibleCase } from '../cases/get';
+import { eventsAllowed, getCase, loadVisibleCase } from '../cases/get';
 import { getRound } from '../rounds/list';
 import { contextOf } from '../../workflows/case/expert-guards';
 import { bestScore, meanOf, meanPasses, scoreOf } from '../../workflows/case/scoring';
@@ -99,7 +99,7 @@ export function reviewBodyFrom(req: Request, type: CaseEventType): { body: Recor
     return { body: { type, expertIds, ...(replaces ? { replaces } : {}) }, values: { expertIds: expertIds.join(','), replaces } };
   }
   if (type === 'SCORE') {
-    const values: Record<string, string> = { opinion: field(req, 'opinion') };
+    const values: Record<string, string> = { opinion: field(req, 'opinion'), confirmFinal: field(req, 'confirmFinal') };
     const scores: Record<string, number | string> = {};
     for (const key of Object.keys((req.body ?? {}) as Record<string, unknown>)) {
       if (!key.startsWith('scores.')) continue;
@@ -112,6 +112,24 @@ export function reviewBodyFrom(req: Request, type: CaseEventType): { body: Recor
   }
   const values = { objectionId: field(req, 'objectionId'), outcome: field(req, 'outcome'), reason: field(req, 'reason') };
   return { body: { type, ...values }, values };
+}
+
+/**
+ * What the page asks beyond the API (which takes a score as final without asking): the expert
+ * ticks that a score cannot be changed once submitted, beside the button that submits it. Asked
+ * only of the expert who may score the case now: anyone else hears the service's refusal (a 404
+ * for a case they may not see), not about a box on a form they do not have.
+ */
+export async function reviewPageProblems(ctx: ServiceContext, p: PageCtx, caseId: string, type: CaseEventType, values: Record<string, string>): Promise<FieldError[]> {
+  if (type !== 'SCORE' || values.confirmFinal === 'on') return [];
+  const mayScore = await loadVisibleCase(ctx, caseId).then(
+    ({ row, facts }) => eventsAllowed(ctx, row, facts).includes('SCORE'),
+    (err: unknown) => {
+      if (err instanceof AppError && err.kind === 'not_found') return false;
+      throw err;
+    },
+  );
+  return mayScore ? [{ path: 'confirmFinal', message: p.t.review.confirmFinalMissing, code: 'page.confirmFinal' }] : [];
 }
 
 /**
@@ -163,9 +181,8 @@ function ScoreList({ p, rubric, scores }: { p: PageCtx; rubric: Rubric | null; s
 function Panel({ p, view, data }: { p: PageCtx; view: CaseView; data: ReviewData }) {
   const r = p.t.review;
   const names = data.panelNames;
-  // the other experts, unnamed to an expert, are numbered in the table's order (one call a row)
-  let others = 0;
-  const who = (a: CaseView['experts'][number]) => (a.mine ? r.me : a.expertId ? (names.get(a.expertId) ?? a.expertId) : r.anonymous(++others));
+  // the other experts, unnamed to an expert, by the letter each keeps on the panel whoever reads it (评审专家 B)
+  const who = (a: CaseView['experts'][number]) => (a.mine ? r.meAs(a.panelLetter) : a.expertId ? (names.get(a.expertId) ?? a.expertId) : r.anonymous(a.panelLetter));
   return (
     <DataTable
       p={p}
@@ -311,7 +328,9 @@ function ScoreForm({ p, view, rubric, quorum, attempt }: { p: PageCtx; view: Cas
     { path: 'scores', id: id(rubric.criteria[0]?.key ?? 'opinion'), label: r.scores },
     ...rubric.criteria.map((c) => ({ path: `scores.${c.key}`, id: id(c.key), label: c.label })),
     { path: 'opinion', id: 's-opinion', label: r.opinion },
+    { path: 'confirmFinal', id: 's-confirmFinal', label: r.confirmFinal },
   ];
+  const unconfirmed = errorsAt(errors, 'confirmFinal');
   const formula = rubric.criteria.map((c) => r.weighted(String(c.weight), c.label)).join(' + ');
   return (
     <form method="post" action={`/cases/${view.id}/events#d-SCORE`} class="decision" aria-labelledby="d-SCORE" novalidate>
@@ -353,7 +372,22 @@ function ScoreForm({ p, view, rubric, quorum, attempt }: { p: PageCtx; view: Cas
       </div>
       <span hidden hx-get={`/cases/${view.id}/score-total`} hx-trigger="input changed delay:300ms from:.score-points" hx-target="#s-total" hx-include=".score-points"></span>
       <Field p={p} idPrefix="s" name="opinion" label={r.opinion} errors={errors} value={mine?.values.opinion ?? ''} required multiline />
-      <button type="submit" class="primary" safe>{r.submitScore}</button>
+      {/* final once in (the machine records it and there is no step to change it): said before, not after */}
+      <p class="final" id="s-final" safe>{r.scoreFinal}</p>
+      <div class={unconfirmed.length ? 'choice invalid' : 'choice'}>
+        <input
+          type="checkbox"
+          id="s-confirmFinal"
+          name="confirmFinal"
+          required
+          checked={mine?.values.confirmFinal === 'on'}
+          aria-describedby={unconfirmed.length ? 's-final s-confirmFinal-error' : 's-final'}
+          aria-invalid={unconfirmed.length ? 'true' : undefined}
+        />
+        <label for="s-confirmFinal" safe>{r.confirmFinal}</label>
+        <FieldProblems p={p} errors={unconfirmed} id="s-confirmFinal-error" />
+      </div>
+      <button type="submit" class="primary" aria-describedby="s-final" safe>{r.submitScore}</button>
     </form>
   );
 }

@@ -7,12 +7,15 @@ import { changeWords, editChanges, uploadWords } from './history-details';
 
 type History = Awaited<ReturnType<typeof caseHistoryOf>>['items'];
 
-/** The words an entry carried: a reason, the reasons of a return, a comment, the firm's reply to a return. */
+/** The words an entry carried: a reason, the reasons of a return, a comment, the firm's reply to a return, an expert's declaration. */
 function saidIn(p: PageCtx, payload: Record<string, unknown>): string[] {
   const out: string[] = [];
   for (const key of ['reason', 'comment'] as const) if (typeof payload[key] === 'string') out.push(payload[key]);
   if (Array.isArray(payload.reasons)) for (const r of payload.reasons as { message?: unknown }[]) if (typeof r.message === 'string') out.push(r.message);
   if (typeof payload.response === 'string' && payload.response.trim() !== '') out.push(p.t.casePage.replied(payload.response));
+  // an expert's declaration on accepting or declining (SPEC §2), kept in the event's body
+  if (payload.noConflict === true) out.push(p.t.casePage.declaredNoConflict);
+  if (payload.conflictOfInterest === true) out.push(p.t.casePage.declaredConflict);
   return out;
 }
 
@@ -54,7 +57,7 @@ export function Timeline({ p, items, names = new Map() }: { p: PageCtx; items: H
               <StateBadge p={p} state={h.stateAfter} />
               {detail ? <span class="detail" safe>{` ${detail}`}</span> : ''}
               <br />
-              <span class="muted" safe>{`${instant(h.at, p.locale)} · ${c.by(actorLabel(who(h.actorRole), h.actorId ? names.get(h.actorId) : undefined))}`}</span>
+              <span class="muted" safe>{`${instant(h.at, p.locale)} · ${c.by(h.panelLetter ? p.t.review.anonymous(h.panelLetter) : actorLabel(who(h.actorRole), h.actorId ? names.get(h.actorId) : undefined))}`}</span>
               {saidIn(p, (h.payload ?? {}) as Record<string, unknown>).map((s) => (
                 <p class="text" safe>{s}</p>
               ))}

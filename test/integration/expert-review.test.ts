@@ -18,6 +18,60 @@ interface CaseAnswer {
 const send = (id: string, token: string, body: Record<string, unknown>) => t.api.post<Record<string, unknown>>(`/cases/${id}/events`, body, token);
 const view = async (id: string, token: string) => (await t.api.get<CaseAnswer>(`/cases/${id}`, token)).body;
 
+describe('accepting an assignment', () => {
+  type Entry = { eventType: string; actorId: string | null; payload: Record<string, unknown> };
+  const assigned = async () => {
+    const id = await w.caseIn('expert');
+    const panel = await w.makeExperts();
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) })).status).toBe(200);
+    const [expert] = panel;
+    if (!expert) throw new Error('no expert');
+    return { id, expert };
+  };
+
+  it('records the declaration of no conflict of interest in the history, with the acceptance', async () => {
+    const { id, expert } = await assigned();
+    expect((await send(id, expert.token, { type: 'ACCEPT_ASSIGNMENT', noConflict: true })).status).toBe(200);
+    expect((await view(id, expert.token)).experts.find((e) => e.mine)?.status).toBe('accepted');
+    const items = (await t.api.get<{ items: Entry[] }>(`/cases/${id}/history`, w.tokens.provincial)).body.items;
+    expect(items.filter((e) => e.eventType === 'ACCEPT_ASSIGNMENT')).toEqual([expect.objectContaining({ actorId: expert.user.id, payload: { noConflict: true } })]);
+  });
+
+  it('refuses an acceptance without the declaration, or with it false, with 422 and the reason, and leaves the assignment open', async () => {
+    const { id, expert } = await assigned();
+    for (const body of [{ type: 'ACCEPT_ASSIGNMENT' }, { type: 'ACCEPT_ASSIGNMENT', noConflict: false }]) {
+      const refused = await send(id, expert.token, body);
+      expect(refused.status, JSON.stringify(body)).toBe(422);
+      // the one condition that does not hold is named, not that the expert has nothing to accept
+      expect(refused.body.errors).toEqual([expect.objectContaining({ code: 'guard.declaresNoConflict', messageZh: expect.stringContaining('不存在利益冲突') })]);
+    }
+    expect((await send(id, expert.token, { type: 'ACCEPT_ASSIGNMENT', noConflict: 'yes' })).status).toBe(400);
+    const seen = await view(id, expert.token);
+    expect(seen.experts.find((e) => e.mine)?.status).toBe('assigned');
+    expect(seen.allowedEvents.sort()).toEqual(['ACCEPT_ASSIGNMENT', 'DECLINE_ASSIGNMENT']);
+    const items = (await t.api.get<{ items: Entry[] }>(`/cases/${id}/history`, w.tokens.provincial)).body.items;
+    expect(items.filter((e) => e.eventType === 'ACCEPT_ASSIGNMENT')).toEqual([]);
+  });
+
+  it('names only that there is nothing to accept to an expert who accepted already, declaration or not', async () => {
+    const { id, expert } = await assigned();
+    expect((await send(id, expert.token, { type: 'ACCEPT_ASSIGNMENT', noConflict: true })).status).toBe(200);
+    const again = await send(id, expert.token, { type: 'ACCEPT_ASSIGNMENT', noConflict: true });
+    expect(again.status).toBe(422);
+    expect(again.body.errors).toEqual([expect.objectContaining({ code: 'guard.assignedToMe' })]);
+  });
+
+  it('refuses the declaration from anyone but an expert of the panel, and the case is hidden from other experts', async () => {
+    const { id } = await assigned();
+    const [outsider] = await w.makeExperts(1);
+    expect((await send(id, outsider?.token ?? '', { type: 'ACCEPT_ASSIGNMENT', noConflict: true })).status).toBe(404);
+    for (const token of [w.tokens.provincial, w.tokens.firm, w.tokens.municipal, w.tokens.insurer]) {
+      expect((await send(id, token, { type: 'ACCEPT_ASSIGNMENT', noConflict: true })).status).toBe(403);
+    }
+    expect((await view(id, w.tokens.provincial)).experts.map((e) => e.status)).toEqual(['assigned', 'assigned', 'assigned']);
+  });
+});
+
 describe('expert review', () => {
   it('assigns a panel, gives each expert a clock and an email of their own, and lets only them see the case', async () => {
     const id = await w.caseIn('expert');
@@ -40,9 +94,11 @@ describe('expert review', () => {
     expect(seen.allowedEvents.sort()).toEqual(['ACCEPT_ASSIGNMENT', 'DECLINE_ASSIGNMENT']);
     expect(seen.experts.filter((e) => e.mine)).toHaveLength(1);
     expect(seen.experts.filter((e) => !e.mine).every((e) => e.expertId === null)).toBe(true);
-    expect(seen.clocks.filter((c) => c.kind === 'expertReview').map((c) => c.assigneeId).filter((a) => a !== null)).toEqual([first.user.id]);
+    // an expert sees their own deadline, not the other experts'; the provincial reviewer sees each, by whose it is
+    expect(seen.clocks.filter((c) => c.kind === 'expertReview').map((c) => c.assigneeId)).toEqual([first.user.id]);
+    expect((await view(id, w.tokens.provincial)).clocks.filter((c) => c.kind === 'expertReview').map((c) => c.assigneeId)).toEqual(panel.map((e) => e.user.id));
     expect((await t.api.get(`/cases/${id}`, outsider.token)).status).toBe(404);
-    expect((await send(id, outsider.token, { type: 'ACCEPT_ASSIGNMENT' })).status).toBe(404);
+    expect((await send(id, outsider.token, { type: 'ACCEPT_ASSIGNMENT', noConflict: true })).status).toBe(404);
     expect((await view(id, w.tokens.firm)).experts).toEqual([]);
 
     const inbox = await t.api.get<{ items: { caseId: string; task: string; due: { kind: string } | null }[] }>('/tasks', first.token);
@@ -56,7 +112,7 @@ describe('expert review', () => {
     await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) });
     const [a, b, c] = panel;
     if (!a || !b || !c) throw new Error('no panel');
-    for (const e of panel) expect((await send(id, e.token, { type: 'ACCEPT_ASSIGNMENT' })).status).toBe(200);
+    for (const e of panel) expect((await send(id, e.token, { type: 'ACCEPT_ASSIGNMENT', noConflict: true })).status).toBe(200);
     expect((await send(id, a.token, { type: 'SCORE', scores: PASSING_SCORES, opinion: '先进' })).body).toMatchObject({ state: 'expert' });
 
     // b has not scored: a's points stay hidden from b; a sees what it gave
@@ -93,7 +149,7 @@ describe('expert review', () => {
     const early = await send(id, e.token, { type: 'SCORE', scores: PASSING_SCORES, opinion: '好' });
     expect(early.status).toBe(422);
     expect(early.body).toMatchObject({ errors: [expect.objectContaining({ code: 'guard.acceptedByMe' })] });
-    await send(id, e.token, { type: 'ACCEPT_ASSIGNMENT' });
+    await send(id, e.token, { type: 'ACCEPT_ASSIGNMENT', noConflict: true });
     const bad = await send(id, e.token, { type: 'SCORE', scores: { innovation: 31, firstBatch: 10, market: 10, beauty: 5 }, opinion: '好' });
     expect(bad.status).toBe(422);
     expect((bad.body.errors as { path: string }[]).map((x) => x.path).sort()).toEqual(['scores.beauty', 'scores.innovation', 'scores.risk']);
@@ -109,7 +165,7 @@ describe('expert review', () => {
     const [e, notYet] = panel;
     const [outsider] = await w.makeExperts(1);
     if (!e || !notYet || !outsider) throw new Error('no experts');
-    expect((await send(id, e.token, { type: 'ACCEPT_ASSIGNMENT' })).status).toBe(200);
+    expect((await send(id, e.token, { type: 'ACCEPT_ASSIGNMENT', noConflict: true })).status).toBe(200);
     // a fraction, one above its maximum, words, one unknown, one missing, and no opinion
     const body = { type: 'SCORE', scores: { innovation: 2.5, firstBatch: 31, market: 'x', beauty: 1 }, opinion: '' };
     const all = await t.api.post<{ status: number; detail: string; errors: { path: string; message: string; messageZh: string; code: string }[] }>(`/cases/${id}/events`, body, e.token);
@@ -153,7 +209,7 @@ describe('expert review', () => {
       return panel;
     });
     if (!e) throw new Error('no expert');
-    await send(id, e.token, { type: 'ACCEPT_ASSIGNMENT' });
+    await send(id, e.token, { type: 'ACCEPT_ASSIGNMENT', noConflict: true });
     // JSON.parse makes __proto__ an own key; schemas that build a new object skip it without a word
     for (const value of ['5', '{"x":1}']) {
       const raw = `{"type":"SCORE","scores":{"innovation":25,"firstBatch":25,"market":15,"risk":15,"__proto__":${value}},"opinion":"好"}`;
@@ -220,7 +276,7 @@ describe('expert review', () => {
     const [declining, scoring, waiting] = panel;
     if (!declining || !scoring || !waiting) throw new Error('no panel');
     expect((await send(id, declining.token, { type: 'DECLINE_ASSIGNMENT', reason: '时间冲突', conflictOfInterest: false })).status).toBe(200);
-    expect((await send(id, scoring.token, { type: 'ACCEPT_ASSIGNMENT' })).status).toBe(200);
+    expect((await send(id, scoring.token, { type: 'ACCEPT_ASSIGNMENT', noConflict: true })).status).toBe(200);
     expect((await send(id, scoring.token, { type: 'SCORE', scores: PASSING_SCORES, opinion: '好' })).body).toMatchObject({ state: 'expert' });
 
     const own = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, id), eq(clocks.kind, 'expertReview')));
@@ -250,7 +306,7 @@ describe('expert review', () => {
     expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [stand.user.id], replaces: back.user.id })).status).toBe(200);
     expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [back.user.id] })).status).toBe(200);
     for (const e of [other, back]) {
-      expect((await send(id, e.token, { type: 'ACCEPT_ASSIGNMENT' })).status).toBe(200);
+      expect((await send(id, e.token, { type: 'ACCEPT_ASSIGNMENT', noConflict: true })).status).toBe(200);
       expect((await send(id, e.token, { type: 'SCORE', scores: PASSING_SCORES, opinion: '好' })).status).toBe(200);
     }
     // their score is in, so they see the other's
@@ -321,7 +377,7 @@ describe('an expert past their own deadline', () => {
     const [late, slow, punctual] = panel;
     if (!late || !slow || !punctual) throw new Error('no expert');
     // one never answered, one accepted and then let the deadline pass
-    expect((await send(id, slow.token, { type: 'ACCEPT_ASSIGNMENT' })).status).toBe(200);
+    expect((await send(id, slow.token, { type: 'ACCEPT_ASSIGNMENT', noConflict: true })).status).toBe(200);
     for (const e of [late, slow]) {
       const [clock] = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, id), eq(clocks.assigneeId, e.user.id)));
       const [expiry] = await t.app.db.select().from(timers).where(and(eq(timers.clockId, clock?.id ?? ''), eq(timers.purpose, 'expiry')));
@@ -352,7 +408,7 @@ describe('what the review tells and to whom (found by probing from outside)', ()
     const [a, b] = panel;
     if (!a || !b) throw new Error('no panel');
     await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) });
-    for (const e of [a, b]) await send(id, e.token, { type: 'ACCEPT_ASSIGNMENT' });
+    for (const e of [a, b]) await send(id, e.token, { type: 'ACCEPT_ASSIGNMENT', noConflict: true });
     await send(id, a.token, { type: 'SCORE', scores: PASSING_SCORES, opinion: '专家甲的意见' });
     type Entry = { eventType: string; actorId: string | null; payload: Record<string, unknown> };
     const historyAs = async (token: string) => (await t.api.get<{ items: Entry[] }>(`/cases/${id}/history`, token)).body.items;
@@ -404,7 +460,7 @@ describe('what the review tells and to whom (found by probing from outside)', ()
     expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: ids })).status).toBe(200);
     const [onTime] = panel;
     if (!onTime) throw new Error('no expert');
-    await send(id, onTime.token, { type: 'ACCEPT_ASSIGNMENT' });
+    await send(id, onTime.token, { type: 'ACCEPT_ASSIGNMENT', noConflict: true });
     const [other] = await w.makeExperts(1);
     const refused = await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [other?.user.id], replaces: onTime.user.id });
     expect(refused.status).toBe(422);

@@ -177,7 +177,7 @@ describe('the rubric before accepting', () => {
 
   it('gives way to the score form once the expert accepts', async () => {
     const { id, expert } = await invited();
-    expect((await send(id, expert.token, { type: 'ACCEPT_ASSIGNMENT' })).status).toBe(200);
+    expect((await send(id, expert.token, { type: 'ACCEPT_ASSIGNMENT', noConflict: true })).status).toBe(200);
     const page = await (await signedIn(expert.user.email)).get(`/cases/${id}`);
     expect(page.text).not.toContain('id="rubric"');
     expect(page.text).toContain('id="d-SCORE"');
@@ -192,5 +192,149 @@ describe('the rubric before accepting', () => {
     }
     const [outsider] = await w.makeExperts(1);
     expect((await (await signedIn(outsider?.user.email ?? '')).get(`/cases/${id}`)).status).toBe(404);
+  });
+});
+
+describe('accepting on the case page', () => {
+  const NO_CONFLICT = '本人与该申请企业不存在利益冲突，承诺独立、公正评审';
+  async function invitedExpert() {
+    const id = await w.caseIn('expert');
+    const panel = await w.makeExperts(3);
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) })).status).toBe(200);
+    const [expert] = panel;
+    if (!expert) throw new Error('no expert');
+    return { id, expert, panel };
+  }
+  const acceptForm = (html: string) => /<form[^>]*aria-labelledby="d-ACCEPT_ASSIGNMENT"[\s\S]*?<\/form>/.exec(html)?.[0] ?? '';
+
+  it('asks for the declaration of no conflict of interest with a box to tick, in both languages', async () => {
+    const { id, expert } = await invitedExpert();
+    const form = acceptForm((await (await signedIn(expert.user.email)).get(`/cases/${id}`)).text);
+    expect(form).toMatch(/<input type="checkbox" id="d-ACCEPT_ASSIGNMENT-noConflict" name="noConflict" required/);
+    expect(form).toContain(`<label for="d-ACCEPT_ASSIGNMENT-noConflict">${NO_CONFLICT}</label>`);
+    const english = acceptForm((await (await signedIn(expert.user.email, 'en')).get(`/cases/${id}`)).text);
+    expect(english).toContain('I have no conflict of interest with the applicant firm and will review independently and impartially');
+  });
+
+  it('refuses an acceptance without the box ticked, saying why, and accepts it ticked, the history saying what was declared', async () => {
+    const { id, expert } = await invitedExpert();
+    const b = await signedIn(expert.user.email);
+    const csrf = PageClient.csrfOf((await b.get(`/cases/${id}`)).text);
+    const refused = await b.post(`/cases/${id}/events`, { _csrf: csrf, type: 'ACCEPT_ASSIGNMENT' });
+    expect(refused.status).toBe(422);
+    const form = acceptForm(refused.text);
+    expect(form).toContain('接受评审任务须声明本人与该申请企业不存在利益冲突');
+    expect(form).toMatch(/name="noConflict" required aria-invalid="true"/);
+    expect((await t.api.get<{ experts: { mine: boolean; status: string }[] }>(`/cases/${id}`, expert.token)).body.experts.find((e) => e.mine)?.status).toBe('assigned');
+
+    const accepted = await b.post(`/cases/${id}/events`, { _csrf: csrf, type: 'ACCEPT_ASSIGNMENT', noConflict: 'on' });
+    expect(accepted.status).toBe(303);
+    const timeline = (html: string) => /<section aria-labelledby="timeline">[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
+    expect(timeline((await b.get(`/cases/${id}`)).text)).toContain(`<p class="text">声明：${NO_CONFLICT}</p>`);
+    // the provincial reviewer reads it too; the firm reads that the expert accepted, not who or what they declared
+    expect(timeline((await (await signedIn(w.people.provincial.email)).get(`/cases/${id}`)).text)).toContain(`声明：${NO_CONFLICT}`);
+    const firm = timeline((await (await signedIn(w.people.firm.email)).get(`/cases/${id}`)).text);
+    expect(firm).toContain('接受评审任务');
+    expect(firm).not.toContain('声明：');
+  });
+});
+
+describe('the score form', () => {
+  async function accepted() {
+    const id = await w.caseIn('expert');
+    const panel = await w.makeExperts(3);
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) })).status).toBe(200);
+    for (const e of panel) expect((await send(id, e.token, { type: 'ACCEPT_ASSIGNMENT', noConflict: true })).status).toBe(200);
+    const [expert] = panel;
+    if (!expert) throw new Error('no expert');
+    return { id, expert, panel };
+  }
+  const SCORES = { 'scores.innovation': '25', 'scores.firstBatch': '25', 'scores.market': '15', 'scores.risk': '15', opinion: '指标达到目录要求' };
+
+  it('says beside the button, before submitting, that a score is final, and asks for it to be confirmed', async () => {
+    const { id, expert } = await accepted();
+    const page = (await (await signedIn(expert.user.email)).get(`/cases/${id}`)).text;
+    const form = /<form[^>]*aria-labelledby="d-SCORE"[\s\S]*?<\/form>/.exec(page)?.[0] ?? '';
+    expect(form).toMatch(/<p class="final" id="s-final">评分一经提交不可修改，也不能撤回。[^<]*<\/p>\s*<div class="choice"><input type="checkbox" id="s-confirmFinal" name="confirmFinal" required/);
+    expect(form).toContain('<label for="s-confirmFinal">我已核对以上评分和意见，知悉提交后不可修改</label>');
+    expect(form).toMatch(/<button type="submit" class="primary" aria-describedby="s-final">提交评分<\/button>\s*<\/form>$/);
+    const english = (await (await signedIn(expert.user.email, 'en')).get(`/cases/${id}`)).text;
+    expect(english).toContain('Once submitted, the score cannot be changed or withdrawn.');
+  });
+
+  it('records nothing until the confirmation is ticked, keeping what was typed and naming the rubric problems at once', async () => {
+    const { id, expert } = await accepted();
+    const b = await signedIn(expert.user.email);
+    const csrf = PageClient.csrfOf((await b.get(`/cases/${id}`)).text);
+    const unconfirmed = await b.post(`/cases/${id}/events`, { _csrf: csrf, type: 'SCORE', ...SCORES, 'scores.market': '25' });
+    expect(unconfirmed.status).toBe(422);
+    expect(unconfirmed.text).toMatch(/<p class="error" id="s-confirmFinal-error"><span>请勾选确认：评分提交后不可修改<\/span><\/p>/);
+    expect(unconfirmed.text).toMatch(/id="s-market-error"><span>市场与产业带动 \/ market impact：最高 20 分<\/span>/);
+    expect(unconfirmed.text).toMatch(/name="scores\.market"[^>]*value="25"/);
+    expect(unconfirmed.text).toContain('指标达到目录要求</textarea>');
+    const mine = async () => (await t.api.get<{ experts: { mine: boolean; status: string }[] }>(`/cases/${id}`, expert.token)).body.experts.find((e) => e.mine)?.status;
+    expect(await mine()).toBe('accepted');
+    const done = await b.post(`/cases/${id}/events`, { _csrf: csrf, type: 'SCORE', ...SCORES, confirmFinal: 'on' });
+    expect(done.status).toBe(303);
+    expect(await mine()).toBe('scored');
+  });
+
+  it('answers others who post a score with the refusal they had, not with the confirmation', async () => {
+    const { id } = await accepted();
+    const [outsider] = await w.makeExperts(1);
+    for (const [who, status] of [
+      [outsider?.user.email ?? '', 404],
+      [w.people.firm.email, 403],
+      [w.people.provincial.email, 403],
+    ] as const) {
+      const b = await signedIn(who);
+      const csrf = PageClient.csrfOf((await b.get('/inbox')).text);
+      const res = await b.post(`/cases/${id}/events`, { _csrf: csrf, type: 'SCORE', ...SCORES });
+      expect(res.status, who).toBe(status);
+      expect(res.text, who).not.toContain('s-confirmFinal-error');
+    }
+  });
+});
+
+describe('the panel and its deadlines as each expert reads them', () => {
+  it("shows an expert their own deadline only, and the provincial reviewer each expert's by name", async () => {
+    const id = await w.caseIn('expert');
+    const panel = await w.makeExperts(3);
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) })).status).toBe(200);
+    const clocksOf = (html: string) => [...(/<section aria-labelledby="clocks">[\s\S]*?<\/section>/.exec(html)?.[0] ?? '').matchAll(/<strong>([^<]*)<\/strong>/g)].map((m) => m[1]);
+    const [first] = panel;
+    if (!first) throw new Error('no expert');
+    expect(clocksOf((await (await signedIn(first.user.email)).get(`/cases/${id}`)).text).filter((l) => l?.startsWith('专家评审'))).toEqual(['专家评审（本人）']);
+    expect(clocksOf((await (await signedIn(w.people.provincial.email)).get(`/cases/${id}`)).text).filter((l) => l?.startsWith('专家评审'))).toEqual(panel.map((e) => `专家评审（${e.user.name}）`));
+  });
+
+  it('labels each expert with the same letter whoever of the panel reads it, by the order assigned', async () => {
+    const id = await w.caseIn('expert');
+    const panel = await w.makeExperts(3);
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) })).status).toBe(200);
+    const rowsOf = (html: string) => [...html.matchAll(/<td data-label="专家">([^<]*)<\/td>/g)].map((m) => m[1]);
+    const seen = [];
+    for (const e of panel) seen.push(rowsOf((await (await signedIn(e.user.email)).get(`/cases/${id}`)).text));
+    expect(seen).toEqual([
+      ['我（评审专家 A）', '评审专家 B', '评审专家 C'],
+      ['评审专家 A', '我（评审专家 B）', '评审专家 C'],
+      ['评审专家 A', '评审专家 B', '我（评审专家 C）'],
+    ]);
+  });
+
+  it("names another expert's step in the history by their letter, to an expert of the panel only", async () => {
+    const id = await w.caseIn('expert');
+    const panel = await w.makeExperts(3);
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) })).status).toBe(200);
+    const [a, b] = panel;
+    if (!a || !b) throw new Error('no panel');
+    expect((await send(id, b.token, { type: 'ACCEPT_ASSIGNMENT', noConflict: true })).status).toBe(200);
+    const timeline = (html: string) => /<section aria-labelledby="timeline">[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
+    expect(timeline((await (await signedIn(a.user.email)).get(`/cases/${id}`)).text)).toContain('操作人：评审专家 B');
+    const firm = timeline((await (await signedIn(w.people.firm.email)).get(`/cases/${id}`)).text);
+    expect(firm).toContain('接受评审任务');
+    expect(firm).not.toContain('评审专家 B');
+    const history = await t.api.get<{ items: { eventType: string; panelLetter?: string }[] }>(`/cases/${id}/history`, a.token);
+    expect(history.body.items.find((e) => e.eventType === 'ACCEPT_ASSIGNMENT')).toMatchObject({ panelLetter: 'B', actorId: null });
   });
 });

@@ -174,7 +174,7 @@ describe('declining an assignment', () => {
     const other = panel[1];
     if (!other) throw new Error('no expert');
     const c = await signedIn(other.user.email);
-    const accepted = await c.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf((await c.get(`/cases/${id}`)).text), type: 'ACCEPT_ASSIGNMENT' });
+    const accepted = await c.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf((await c.get(`/cases/${id}`)).text), type: 'ACCEPT_ASSIGNMENT', noConflict: 'on' });
     expect(accepted.headers.get('location')).toBe(`/cases/${id}?done=ACCEPT_ASSIGNMENT`);
   });
 
@@ -190,12 +190,12 @@ describe('the score form', () => {
     const { id, panel } = await assignedPanel();
     const expert = panel[0];
     if (!expert) throw new Error('no expert');
-    expect((await t.api.post(`/cases/${id}/events`, { type: 'ACCEPT_ASSIGNMENT' }, expert.token)).status).toBe(200);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'ACCEPT_ASSIGNMENT', noConflict: true }, expert.token)).status).toBe(200);
     const b = await signedIn(expert.user.email);
     const page = await b.get(`/cases/${id}`);
     expect(page.text).toContain('技术先进性 / innovation（权重 1，满分 30 分）');
     expect(page.text).toMatch(/name="scores\.innovation" min="0" max="30" step="1"/);
-    const form = { _csrf: PageClient.csrfOf(page.text), type: 'SCORE', 'scores.innovation': '35', 'scores.firstBatch': '25', 'scores.market': '15', 'scores.risk': '15', opinion: '指标达到目录要求' };
+    const form = { _csrf: PageClient.csrfOf(page.text), type: 'SCORE', 'scores.innovation': '35', 'scores.firstBatch': '25', 'scores.market': '15', 'scores.risk': '15', opinion: '指标达到目录要求', confirmFinal: 'on' };
     const refused = await b.post(`/cases/${id}/events`, form);
     expect(refused.status).toBe(422);
     expect(refused.text).toMatch(/<p class="error" id="s-innovation-error"><span>技术先进性 \/ innovation：最高 30 分<\/span><\/p>/);
@@ -239,12 +239,12 @@ describe('the score form', () => {
     const { id, panel } = await assignedPanel();
     const expert = panel[0];
     if (!expert) throw new Error('no expert');
-    expect((await t.api.post(`/cases/${id}/events`, { type: 'ACCEPT_ASSIGNMENT' }, expert.token)).status).toBe(200);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'ACCEPT_ASSIGNMENT', noConflict: true }, expert.token)).status).toBe(200);
     const b = await signedIn(expert.user.email);
     const page = await b.get(`/cases/${id}`);
     // a criterion left empty, words, one above its maximum, one with a fraction, and no opinion: the
     // schema refuses the words, the fraction and the opinion, the rubric the empty one and the maximum
-    const form = { _csrf: PageClient.csrfOf(page.text), type: 'SCORE', 'scores.innovation': '', 'scores.firstBatch': 'abc', 'scores.market': '25', 'scores.risk': '7.5', opinion: '' };
+    const form = { _csrf: PageClient.csrfOf(page.text), type: 'SCORE', 'scores.innovation': '', 'scores.firstBatch': 'abc', 'scores.market': '25', 'scores.risk': '7.5', opinion: '', confirmFinal: 'on' };
     const refused = await b.post(`/cases/${id}/events`, form);
     expect(refused.status).toBe(400);
     const beside = (field: string) => new RegExp(`<p class="error" id="s-${field}-error"><span>([^<]*)</span></p>`).exec(refused.text)?.[1];
@@ -300,7 +300,7 @@ describe('the score form', () => {
     const id = await w.caseIn('expert', { roundId: round.id });
     const panel = await w.makeExperts(3);
     expect((await t.api.post(`/cases/${id}/events`, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) }, w.tokens.provincial)).status).toBe(200);
-    for (const e of panel) expect((await t.api.post(`/cases/${id}/events`, { type: 'ACCEPT_ASSIGNMENT' }, e.token)).status).toBe(200);
+    for (const e of panel) expect((await t.api.post(`/cases/${id}/events`, { type: 'ACCEPT_ASSIGNMENT', noConflict: true }, e.token)).status).toBe(200);
     const [first, second, third] = panel;
     if (!first || !second || !third) throw new Error('no panel');
 
@@ -315,10 +315,10 @@ describe('the score form', () => {
     expect(typed.text).toBe('<p>您的总分：27.75 分（及格分 30 分）</p>');
     expect((await b.get(`/cases/${id}/score-total?scores.innovation=17&scores.market=25`)).text).toBe('<p>已填有效得分 1 / 2 项，合计 25.50 分（及格分 30 分）</p>');
     // without scripts, a refused form shows the total of what was typed
-    const half = await b.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf(page.text), type: 'SCORE', 'scores.innovation': '17', 'scores.market': '9', opinion: '' });
+    const half = await b.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf(page.text), type: 'SCORE', 'scores.innovation': '17', 'scores.market': '9', opinion: '', confirmFinal: 'on' });
     expect(half.status).toBe(400);
     expect(half.text).toContain('<div id="s-total" class="score-total" aria-live="polite"><p>您的总分：27.75 分（及格分 30 分）</p></div>');
-    expect((await b.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf(page.text), type: 'SCORE', 'scores.innovation': '17', 'scores.market': '9', opinion: '创新性较好' })).status).toBe(303);
+    expect((await b.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf(page.text), type: 'SCORE', 'scores.innovation': '17', 'scores.market': '9', opinion: '创新性较好', confirmFinal: 'on' })).status).toBe(303);
 
     // given, the total on the page is the service's
     const own = (await t.api.get<{ experts: { mine: boolean; total: number | null }[] }>(`/cases/${id}`, first.token)).body.experts.find((e) => e.mine)?.total;
@@ -365,7 +365,7 @@ describe('the score form', () => {
     const [accepted, notYet] = panel;
     const [outsider] = await w.makeExperts(1);
     if (!accepted || !notYet || !outsider) throw new Error('no experts');
-    expect((await t.api.post(`/cases/${id}/events`, { type: 'ACCEPT_ASSIGNMENT' }, accepted.token)).status).toBe(200);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'ACCEPT_ASSIGNMENT', noConflict: true }, accepted.token)).status).toBe(200);
     const path = `/cases/${id}/score-total?scores.innovation=20`;
     expect((await (await signedIn(accepted.user.email)).get(path)).status).toBe(200);
     for (const who of [notYet.user.email, outsider.user.email, w.people.provincial.email, w.people.firm.email, w.people.municipal.email, w.people.finance.email]) {
@@ -397,13 +397,13 @@ describe("the case page's next step in expert review", () => {
     const b = await signedIn(expert.user.email);
     expect(nextOf((await b.get(`/cases/${id}`)).text)).toBe('接受评审任务，或谢绝评审任务（如有利益冲突）');
 
-    expect((await t.api.post(`/cases/${id}/events`, { type: 'ACCEPT_ASSIGNMENT' }, expert.token)).status).toBe(200);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'ACCEPT_ASSIGNMENT', noConflict: true }, expert.token)).status).toBe(200);
     expect(nextOf((await b.get(`/cases/${id}`)).text)).toBe('按评分标准为本申请评分，或谢绝评审任务');
 
     expect((await t.api.post(`/cases/${id}/events`, { type: 'SCORE', scores: PASSING_SCORES, opinion: '指标达到目录要求' }, expert.token)).status).toBe(200);
     expect(nextOf((await b.get(`/cases/${id}`)).text)).toBe('您已评分，等待其他专家评分（已评分 1 位，需 3 位）');
     // the second score is counted for the first expert too: the quorum counts every expert's
-    expect((await t.api.post(`/cases/${id}/events`, { type: 'ACCEPT_ASSIGNMENT' }, other.token)).status).toBe(200);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'ACCEPT_ASSIGNMENT', noConflict: true }, other.token)).status).toBe(200);
     expect((await t.api.post(`/cases/${id}/events`, { type: 'SCORE', scores: PASSING_SCORES, opinion: '同意' }, other.token)).status).toBe(200);
     b.cookies.set('fb_lang', 'en');
     expect(nextOf((await b.get(`/cases/${id}`)).text)).toBe('you have scored; waiting for the other experts (2 scored of the 3 needed)');
@@ -497,7 +497,7 @@ describe('the notice publishing pages', () => {
     // 80, 70 and 67 points: a mean of 72.33
     const scores = [PASSING_SCORES, { innovation: 20, firstBatch: 20, market: 15, risk: 15 }, { innovation: 20, firstBatch: 20, market: 14, risk: 13 }];
     for (const [i, e] of panel.entries()) {
-      expect((await t.api.post(`/cases/${id}/events`, { type: 'ACCEPT_ASSIGNMENT' }, e.token)).status).toBe(200);
+      expect((await t.api.post(`/cases/${id}/events`, { type: 'ACCEPT_ASSIGNMENT', noConflict: true }, e.token)).status).toBe(200);
       expect((await t.api.post(`/cases/${id}/events`, { type: 'SCORE', scores: scores[i], opinion: '材料性能达到目录要求' }, e.token)).status).toBe(200);
     }
     const page = await (await signedIn(w.people.provincial.email)).get('/review/notices');
@@ -601,7 +601,7 @@ describe('text others typed, on the review pages', () => {
     const { id, panel } = await assignedPanel();
     const [e] = panel;
     if (!e) throw new Error('no expert');
-    expect((await t.api.post(`/cases/${id}/events`, { type: 'ACCEPT_ASSIGNMENT' }, e.token)).status).toBe(200);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'ACCEPT_ASSIGNMENT', noConflict: true }, e.token)).status).toBe(200);
     const scored = await t.api.post(`/cases/${id}/events`, { type: 'SCORE', scores: PASSING_SCORES, opinion: `${MARKUP}性能达标` }, e.token);
     expect(scored.status).toBe(200);
     const page = await (await signedIn(w.people.provincial.email)).get(`/cases/${id}`);

@@ -249,7 +249,7 @@ describe('what the page says after a step, to whoever acts next', () => {
     expect((await t.api.post(`/cases/${id}/events`, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) }, w.tokens.provincial)).status).toBe(200);
     const expert = panel[0];
     if (!expert) throw new Error('no expert');
-    expect((await t.api.post(`/cases/${id}/events`, { type: 'ACCEPT_ASSIGNMENT' }, expert.token)).status).toBe(200);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'ACCEPT_ASSIGNMENT', noConflict: true }, expert.token)).status).toBe(200);
     expect((await t.api.post(`/cases/${id}/events`, { type: 'SCORE', scores: PASSING_SCORES, opinion: '材料性能达到目录要求' }, expert.token)).status).toBe(200);
     const done = (await (await signedIn(expert.user.email)).get(`/cases/${id}?done=SCORE`)).text;
     expect(done).toMatch(/<p role="status" class="done">[^<]*等待其他专家评分[^<]*<\/p>/);
@@ -375,7 +375,7 @@ describe("an expert's steps, on the page", () => {
     const expert = panel[0];
     if (!expert) throw new Error('no expert');
     const b = await signedIn(expert.user.email);
-    const { after } = await decide(b, id, { type: 'ACCEPT_ASSIGNMENT' });
+    const { after } = await decide(b, id, { type: 'ACCEPT_ASSIGNMENT', noConflict: 'on' });
     const view = await t.api.get<{ clocks: { kind: string; status: string; dueOn: string; assigneeId: string | null }[] }>(`/cases/${id}`, expert.token);
     const own = view.body.clocks.find((c) => c.kind === 'expertReview' && c.assigneeId === expert.user.id);
     if (!own) throw new Error('no own clock');

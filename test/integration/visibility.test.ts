@@ -35,8 +35,8 @@ describe('list visibility', () => {
     if (!assigned || !accepted || !scored || !declined || !replaced || !stand) throw new Error('no panel');
     const steps: [string, Record<string, unknown>][] = [
       [w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) }],
-      [accepted.token, { type: 'ACCEPT_ASSIGNMENT' }],
-      [scored.token, { type: 'ACCEPT_ASSIGNMENT' }],
+      [accepted.token, { type: 'ACCEPT_ASSIGNMENT', noConflict: true }],
+      [scored.token, { type: 'ACCEPT_ASSIGNMENT', noConflict: true }],
       [scored.token, { type: 'SCORE', scores: PASSING_SCORES, opinion: '好' }],
       [declined.token, { type: 'DECLINE_ASSIGNMENT', reason: '回避' }],
       [replaced.token, { type: 'DECLINE_ASSIGNMENT', reason: '出差' }],

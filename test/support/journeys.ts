@@ -70,6 +70,7 @@ export const REVIEW_COMMENT = '材料性能指标达到目录要求，首批次�
 export async function acceptAssignment(page: Page, caseNumber: string): Promise<void> {
   await page.goto('/inbox');
   await page.getByRole('link', { name: caseNumber }).click();
+  await page.getByLabel('本人与该申请企业不存在利益冲突，承诺独立、公正评审').check();
   await page.getByRole('button', { name: '确认：接受评审任务' }).click();
   await expect.poll(() => page.getByRole('form', { name: '评分' }).count()).toBe(1);
 }
@@ -79,6 +80,7 @@ export async function fillScores(page: Page, points: [string, string][] = RUBRIC
   const form = page.getByRole('form', { name: '评分' });
   for (const [label, given] of points) await form.getByLabel(label).fill(given);
   await form.getByLabel('评审意见').fill(REVIEW_COMMENT);
+  await form.getByLabel('我已核对以上评分和意见，知悉提交后不可修改').check();
 }
 
 /** Sends the scoring form and waits for the page that shows the scores as given. */

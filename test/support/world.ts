@@ -165,7 +165,7 @@ export async function makeWorld(db: Db, api: Api, app?: AppContext) {
     const steps: Step[] = [
       [tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) }],
       ...panel.flatMap((e): Step[] => [
-        [e.token, { type: 'ACCEPT_ASSIGNMENT' }],
+        [e.token, { type: 'ACCEPT_ASSIGNMENT', noConflict: true }],
         [e.token, { type: 'SCORE', scores, opinion: '材料性能达到目录要求' }],
       ]),
     ];

@@ -58,9 +58,16 @@ const actor = (id: string, roles: Actor['roles']): Actor => ({ id, roles, city: 
 describe('an assignment, step by step', () => {
   it('is accepted once: an expert who accepted cannot accept again, only decline or score', () => {
     const snapshot = reviewing([assignment('e1', 'accepted'), assignment('e2', 'assigned'), assignment('e3', 'assigned')]);
-    expect(step(snapshot, { type: 'ACCEPT_ASSIGNMENT', meta: as('expert', 'e1') }).next).toBe(snapshot);
+    expect(step(snapshot, { type: 'ACCEPT_ASSIGNMENT', noConflict: true, meta: as('expert', 'e1') }).next).toBe(snapshot);
     expect(allowedEvents(snapshot, actor('e1', ['expert']), facts, at).sort()).toEqual(['DECLINE_ASSIGNMENT', 'SCORE']);
     expect(allowedEvents(snapshot, actor('e2', ['expert']), facts, at).sort()).toEqual(['ACCEPT_ASSIGNMENT', 'DECLINE_ASSIGNMENT']);
+  });
+
+  it('is accepted only with the declaration of no conflict of interest', () => {
+    const snapshot = reviewing([assignment('e1', 'assigned'), assignment('e2', 'assigned'), assignment('e3', 'assigned')]);
+    expect(step(snapshot, { type: 'ACCEPT_ASSIGNMENT', noConflict: false, meta: as('expert', 'e1') }).next).toBe(snapshot);
+    const { next } = step(snapshot, { type: 'ACCEPT_ASSIGNMENT', noConflict: true, meta: as('expert', 'e1') });
+    expect(statusOf(next)).toEqual({ e1: 'accepted', e2: 'assigned', e3: 'assigned' });
   });
 
   it('cannot be declined once its score is in', () => {

@@ -75,6 +75,33 @@ describe('the experts on the case page', () => {
     ]);
   });
 
+  it('labels each panel member with one letter, by the order first assigned, whoever reads the panel', () => {
+    const experts = context([
+      assignment('e1', 'replaced'),
+      assignment('e2', 'accepted'),
+      assignment('e3', 'scored', { scores: { q: 70 }, opinion: '同意' }),
+      assignment('e4', 'assigned'),
+      // replaced once and invited again: still the expert first assigned
+      assignment('e1', 'accepted'),
+    ]);
+    const lettersTo = (id: string, roles: User['roles']) => expertsView(experts, user(id, roles)).map((a) => a.panelLetter);
+    expect(lettersTo('p1', ['provincial'])).toEqual(['A', 'B', 'C', 'D', 'A']);
+    for (const reader of ['e1', 'e2', 'e3', 'e4']) expect(lettersTo(reader, ['expert']), reader).toEqual(['A', 'B', 'C', 'D', 'A']);
+    // the letter of another expert names nobody: each reader but the provincial one sees the others unnamed
+    const seen = expertsView(experts, user('e2', ['expert']));
+    expect(seen.filter((a) => !a.mine).map((a) => [a.panelLetter, a.expertId])).toEqual([
+      ['A', null],
+      ['C', null],
+      ['D', null],
+      ['A', null],
+    ]);
+  });
+
+  it('goes on past Z as AA, AB, …', () => {
+    const many = context(Array.from({ length: 28 }, (_, i) => assignment(`x${i}`, 'assigned')));
+    expect(expertsView(many, user('p1', ['provincial'])).slice(24).map((a) => a.panelLetter)).toEqual(['Y', 'Z', 'AA', 'AB']);
+  });
+
   it('shows nothing to a reader who is neither the provincial reviewer nor on the panel', () => {
     expect(expertsView(panel(), user('f1', ['firm']))).toEqual([]);
     expect(expertsView(panel(), user('x9', ['expert']))).toEqual([]);
@@ -91,10 +118,10 @@ describe('the expert steps in the history', () => {
 
   it("keeps another expert's reason for declining, and who they are, from an expert and from the firm", () => {
     const scored = context([assignment('e1', 'scored', { scores: { q: 80 } }), assignment('e2', 'declined'), assignment('e3', 'scored', { scores: { q: 70 } })]);
-    for (const reader of [user('e3', ['expert']), user('f1', ['firm'])]) {
-      const decline = historyFor(entries, scored, reader).find((e) => e.eventType === 'DECLINE_ASSIGNMENT');
-      expect(decline, reader.id).toEqual({ eventType: 'DECLINE_ASSIGNMENT', actorId: null, payload: {} });
-    }
+    // an expert of the panel reads the one who declined by their panel letter; the firm, not even that
+    const declineTo = (reader: User) => historyFor(entries, scored, reader).find((e) => e.eventType === 'DECLINE_ASSIGNMENT');
+    expect(declineTo(user('e3', ['expert']))).toEqual({ eventType: 'DECLINE_ASSIGNMENT', actorId: null, payload: {}, panelLetter: 'B' });
+    expect(declineTo(user('f1', ['firm']))).toEqual({ eventType: 'DECLINE_ASSIGNMENT', actorId: null, payload: {} });
     // the expert who declined reads their own entry whole
     expect(historyFor(entries, scored, user('e2', ['expert']))[1]).toEqual(entries[1]);
     expect(historyFor(entries, scored, user('p1', ['provincial']))).toEqual(entries);

@@ -76,7 +76,16 @@ export const caseEvents = {
     // and the experts whose own deadline has passed, who may be replaced like one who declined
     facts: { candidates: z.array(candidate), rubric: rubric, quorum: z.int().min(1), overdue: z.array(z.uuid()) },
   }),
-  ACCEPT_ASSIGNMENT: event({ payload: {} }),
+  // accepting is the expert's declaration that they have no conflict of interest with the firm (SPEC §2):
+  // absent, it is false, and the machine refuses the acceptance (expert-guards.ts declaresNoConflict)
+  ACCEPT_ASSIGNMENT: event({
+    payload: {
+      noConflict: z
+        .boolean()
+        .default(false)
+        .meta({ description: 'The expert declares that they have no conflict of interest with the applicant firm and will review independently and impartially; must be true to accept. Kept in the case history.', example: true }),
+    },
+  }),
   DECLINE_ASSIGNMENT: event({
     payload: { reason: required('reason', '理由'), conflictOfInterest: z.boolean().default(false) },
     reason: (e) => e.reason,

@@ -87,6 +87,9 @@ export const expertGuards = {
     return (event.replaces === undefined || replaced !== undefined) && added(context, event).some((a) => a.status === 'assigned');
   },
   assignedToMe: ({ context, event }: { context: CaseContext; event: CaseEvent }) => mine(context, event.meta.actorId)?.status === 'assigned',
+  // the buttons' probe carries no payload (permissions.ts allowedEvents); a sent acceptance always
+  // carries the declaration, false unless ticked (events.ts), and false is refused
+  declaresNoConflict: ({ event }: { context: CaseContext; event: CaseEvent }) => event.type === 'ACCEPT_ASSIGNMENT' && (event.noConflict as boolean | undefined) !== false,
   acceptedByMe: ({ context, event }: { context: CaseContext; event: CaseEvent }) => mine(context, event.meta.actorId)?.status === 'accepted',
   openForMe: ({ context, event }: { context: CaseContext; event: CaseEvent }) => OPEN.includes(mine(context, event.meta.actorId)?.status ?? 'replaced'),
   quorumReached: ({ context, event }: { context: CaseContext; event: CaseEvent }) => scoresWith(context, event).length >= (context.expertReview?.quorum ?? Infinity),

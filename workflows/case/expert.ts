@@ -72,7 +72,8 @@ export const expert = caseSetup.createStateConfig({
           guard: 'replacesOpenAssignment',
           actions: [startAssignedClocks, assignExperts],
         },
-        ACCEPT_ASSIGNMENT: { guard: 'assignedToMe', actions: setMine('accepted', () => ({})) },
+        // accepting declares no conflict of interest (SPEC §2): the declaration stays in the history as the event's body
+        ACCEPT_ASSIGNMENT: { guard: and(['assignedToMe', 'declaresNoConflict']), actions: setMine('accepted', () => ({})) },
         DECLINE_ASSIGNMENT: {
           guard: 'openForMe',
           actions: [
