@@ -68,7 +68,7 @@ describe('the administrator pages', () => {
   it('offer staff roles only: a firm account comes from its own registration, never from these forms', async () => {
     const admin = await signedIn(w.people.admin.email);
     const list = await admin.get('/admin/users');
-    const invite = /<select id="i-roles"[\s\S]*?<\/select>/.exec(list.text)?.[0] ?? '';
+    const invite = /<fieldset id="i-roles"[\s\S]*?<\/fieldset>/.exec(list.text)?.[0] ?? '';
     expect(invite).toContain('value="finance"');
     expect(invite).not.toContain('value="firm"');
     const page = await admin.get(`/admin/users/${w.people.finance.id}`);
