@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { emailDeliveries, enterprises, users } from '../../db/schema';
-import { makeUser } from '../../seeds/factories';
+import { makeRound, makeUser } from '../../seeds/factories';
 import { useTestApp } from '../support/use-app';
 import { PageClient } from '../support/pages';
 
@@ -155,6 +155,54 @@ describe('the staff list and the invitation form', () => {
       expect((await b.post('/admin/users', { _csrf: csrf, email, name: '越权', roles: ['provincial', 'finance'] })).status, who).toBe(403);
       expect((await b.get(`/admin/users?status=invited`)).status, who).toBe(403);
       expect(await t.app.db.select().from(users).where(eq(users.email, email))).toEqual([]);
+    }
+  });
+});
+
+describe("the rounds list and the administrator's 工作台", () => {
+  it('says whether each round is upcoming, open (and when it closes) or closed, by the programme clock', async () => {
+    const tag = randomUUID().slice(0, 6);
+    await makeRound(t.app.db, { editionId: w.edition.id, name: `未开始${tag}`, opensAt: new Date('2099-03-01T09:00:00+08:00'), closesAt: new Date('2099-04-30T17:00:00+08:00') });
+    await makeRound(t.app.db, { editionId: w.edition.id, name: `已截止${tag}`, opensAt: new Date('2001-03-01T09:00:00+08:00'), closesAt: new Date('2001-04-30T17:00:00+08:00') });
+    const admin = await signedIn(w.people.admin.email);
+    const text = (await admin.get('/admin/rounds')).text;
+    const rowOfRound = (name: string) => {
+      const at = text.indexOf(`>${name}</a>`);
+      expect(at, name).toBeGreaterThan(0);
+      return text.slice(at, text.indexOf('</tr>', at));
+    };
+    expect(rowOfRound(w.round.name)).toMatch(/受理中<\/span><span class="subline hint">北京时间 2027年12月31日 23:59 截止/);
+    expect(rowOfRound(`未开始${tag}`)).toContain('未开始</span><span class="subline hint">北京时间 2099年3月1日 09:00 开始');
+    expect(rowOfRound(`已截止${tag}`)).toContain('已截止</span>');
+    expect(rowOfRound(`已截止${tag}`)).not.toContain('截止</span><span');
+    admin.cookies.set('fb_lang', 'en');
+    expect((await admin.get('/admin/rounds')).text).toContain('closes 31 Dec 2027, 23:59 (Beijing time)');
+  });
+
+  it('gives an administrator an overview: invitations waiting, emails not sent, open rounds, the catalogue in force, each with its link', async () => {
+    const admin = await signedIn(w.people.admin.email);
+    const email = `${randomUUID()}@staff.test`;
+    expect((await invite(admin, { email, roles: 'finance' })).status).toBe(303);
+    const waiting = (await t.app.db.select().from(users)).filter((u) => u.active && u.passwordHash === null).length;
+    const [mail] = await invitationMail((await accountOf(email)).id);
+    if (!mail) throw new Error('no invitation email');
+    await t.app.db.update(emailDeliveries).set({ status: 'failed', attempts: 8, lastError: 'connect ECONNREFUSED' }).where(eq(emailDeliveries.id, mail.id));
+    const failed = (await t.app.db.select().from(emailDeliveries).where(eq(emailDeliveries.status, 'failed'))).length;
+    const text = (await admin.get('/')).text;
+    expect(text).toContain(`<a href="/admin/users?status=invited">待接受的邀请：${waiting} 个</a>`);
+    expect(text).toMatch(new RegExp(`发送失败的邮件：${failed} 封不再重试，\\d+ 封正在重试`));
+    expect(text).toContain(`<a href="/admin/rounds/${w.round.id}">${w.round.name}</a>`);
+    expect(text).toContain(`<a href="/admin/catalogue/editions/${w.edition.id}">现行目录：${w.edition.year} 年版（${w.edition.docNumber}）</a>`);
+    expect(text).not.toContain('未开始');
+  });
+
+  it('shows the overview to no other role', async () => {
+    for (const who of OTHERS) {
+      const b = await signedIn(w.people[who].email);
+      const home = await b.get('/');
+      expect(home.status, who).toBe(200);
+      expect(home.text, who).not.toContain('系统概况');
+      expect(home.text, who).not.toContain('待接受的邀请');
     }
   });
 });
