@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { emailDeliveries, enterprises, users } from '../../db/schema';
+import { calendarDays, calendarYears, clocks, emailDeliveries, enterprises, users } from '../../db/schema';
 import { makeRound, makeUser } from '../../seeds/factories';
 import { useTestApp } from '../support/use-app';
 import { PageClient } from '../support/pages';
+import { aClockRow } from '../support/clock-rows';
 
 // What the administrator's pages say about the state of things: whether an invitation email left,
 // which accounts are still invited, which firm a firm user belongs to. Its own database: the
@@ -203,6 +204,77 @@ describe("the rounds list and the administrator's 工作台", () => {
       expect(home.status, who).toBe(200);
       expect(home.text, who).not.toContain('系统概况');
       expect(home.text, who).not.toContain('待接受的邀请');
+    }
+  });
+});
+
+describe('a calendar day added or removed on the page', () => {
+  const form = async (admin: PageClient) => PageClient.csrfOf((await admin.get('/admin/calendar?year=2033')).text);
+
+  it('asks first, saying how many running working-day deadlines are counted over that day, then changes it once confirmed', async () => {
+    await t.app.db.insert(calendarYears).values({ year: 2033, published: true }).onConflictDoUpdate({ target: calendarYears.year, set: { published: true } });
+    const over = { countedFrom: '2033-03-01', dueOn: '2033-03-20', dueAt: new Date('2033-03-20T15:59:59Z'), startedAt: new Date('2033-03-01T02:00:00Z') };
+    const rows = [
+      aClockRow(over),
+      aClockRow({ ...over, countedFrom: null }),
+      aClockRow({ ...over, status: 'paused' }),
+      aClockRow({ ...over, unit: 'calendarDays' }),
+      aClockRow({ ...over, countedFrom: '2033-03-10' }),
+      aClockRow({ ...over, countedFrom: '2033-04-01', dueOn: '2033-04-20' }),
+    ];
+    await t.app.db.insert(clocks).values(rows);
+    const admin = await signedIn(w.people.admin.email);
+    const csrf = await form(admin);
+    const asked = await admin.post('/admin/calendar/2033/add', { _csrf: csrf, date: '2033-03-10', kind: 'holiday', name: '演示' });
+    expect(asked.status).toBe(200);
+    expect(asked.text).toContain('将添加 2033年3月10日（放假 · 演示）');
+    expect(asked.text).toContain('这将改变 2 个进行中期限的截止日期');
+    expect(asked.text).toContain('name="confirmed" value="yes"');
+    expect(await t.app.db.select().from(calendarDays).where(eq(calendarDays.date, '2033-03-10'))).toEqual([]);
+    // these clocks have no case behind them to recount: gone before the change is made
+    await t.app.db.delete(clocks).where(inArray(clocks.id, rows.map((r) => r.id ?? '')));
+
+    expect((await admin.post('/admin/calendar/2033/add', { _csrf: csrf, date: '2033-03-10', kind: 'holiday', name: '演示', confirmed: 'yes' })).status).toBe(303);
+    expect(await t.app.db.select().from(calendarDays).where(eq(calendarDays.date, '2033-03-10'))).toHaveLength(1);
+
+    const removing = await admin.post('/admin/calendar/2033/remove', { _csrf: csrf, date: '2033-03-10' });
+    expect(removing.status).toBe(200);
+    expect(removing.text).toContain('将删除 2033年3月10日（放假 · 演示）');
+    expect(removing.text).toContain('不会移动任何截止日期');
+    expect(await t.app.db.select().from(calendarDays).where(eq(calendarDays.date, '2033-03-10'))).toHaveLength(1);
+    expect((await admin.post('/admin/calendar/2033/remove', { _csrf: csrf, date: '2033-03-10', confirmed: 'yes' })).status).toBe(303);
+    expect(await t.app.db.select().from(calendarDays).where(eq(calendarDays.date, '2033-03-10'))).toEqual([]);
+  });
+
+  it('says a day of a year not published moves nothing, and names a refused day beside its field before asking', async () => {
+    const admin = await signedIn(w.people.admin.email);
+    const csrf = await form(admin);
+    const unpublished = await admin.post('/admin/calendar/2034/add', { _csrf: csrf, date: '2034-03-09', kind: 'holiday', name: '' });
+    expect(unpublished.status).toBe(200);
+    expect(unpublished.text).toContain('该年度日程尚未发布');
+    const weekend = await admin.post('/admin/calendar/2033/add', { _csrf: csrf, date: '2033-03-12', kind: 'holiday', name: '' });
+    expect(weekend.status).toBe(422);
+    expect(weekend.text).toContain('本为休息日');
+    expect(weekend.text).not.toContain('name="confirmed"');
+    const unlisted = await admin.post('/admin/calendar/2033/remove', { _csrf: csrf, date: '2033-05-05' });
+    expect(unlisted.status).toBe(422);
+    expect(unlisted.text).toContain('2033 年没有列出 2033-05-05');
+  });
+
+  it('refuses every other role before asking or changing anything', async () => {
+    for (const who of OTHERS) {
+      const b = await signedIn(w.people[who].email);
+      const csrf = PageClient.csrfOf((await b.get('/')).text);
+      for (const [path, body] of [
+        ['/admin/calendar/2033/add', { date: '2033-03-14', kind: 'holiday', name: '越权' }],
+        ['/admin/calendar/2033/add', { date: '2033-03-14', kind: 'holiday', name: '越权', confirmed: 'yes' }],
+        ['/admin/calendar/2033/remove', { date: '2033-03-14', confirmed: 'yes' }],
+      ] as const) {
+        const res = await b.post(path, { _csrf: csrf, ...body });
+        expect(res.status, `${who} ${path}`).toBe(403);
+        expect(res.text).not.toContain('name="confirmed"');
+      }
+      expect(await t.app.db.select().from(calendarDays).where(eq(calendarDays.date, '2033-03-14'))).toEqual([]);
     }
   });
 });

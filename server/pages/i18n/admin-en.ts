@@ -268,6 +268,18 @@ export const adminEn: AdminMessages = {
     add: 'Add an exception',
     submit: 'Add',
     remove: 'Remove',
+    confirmAddTitle: 'Add an exception day?',
+    confirmRemoveTitle: 'Remove an exception day?',
+    confirmAdd: (what) => `${what} will be added.`,
+    confirmRemove: (what) => `${what} will be removed.`,
+    moves: (n) =>
+      n === 0
+        ? 'No running deadline is counted over this day: no due date moves.'
+        : `This moves the due date of ${n} running ${n === 1 ? 'deadline' : 'deadlines'} (counted in working days over this day); they are recounted and recorded.`,
+    movesNone: "The year's schedule is not published, so its days do not count yet: no due date moves.",
+    confirmAddButton: 'Add it',
+    confirmRemoveButton: 'Remove it',
+    cancel: 'Cancel',
     removeLabel: (d) => `Remove ${d}`,
     setPublished: 'Mark as complete',
     setUnpublished: 'Mark as not complete',
