@@ -428,16 +428,9 @@ async function showList(req: Request, res: Response, attempt: Attempt | null, st
   // a filter or cursor that is not one shows the first page rather than an error page
   const list = await listUsers(ctx, parsed.success ? parsed.data : userListQuerySchema.parse({}));
   const shown = parsed.success ? query : {};
-  const facts: ListFacts = {
-    deliveries: await invitationDeliveriesOf(
-      ctx,
-      list.items.filter((x) => x.status === 'invited').map((x) => x.id),
-    ),
-    firms: await firmNamesOf(
-      ctx,
-      list.items.map((x) => x.enterpriseId),
-    ),
-  };
+  // only an invitation not accepted yet has a delivery worth telling of in the list
+  const invited = list.items.filter((x) => x.status === 'invited').map((x) => x.id);
+  const facts: ListFacts = { deliveries: await invitationDeliveriesOf(ctx, invited), firms: await firmNamesOf(ctx, list.items.map((x) => x.enterpriseId)) };
   await render(res, <UsersPage p={p} list={list} facts={facts} query={shown} insurers={(await listInsurers(ctx)).items} attempt={attempt} done={doneOf(req.query, p.t.admin.users.done)} />, status);
 }
 
