@@ -43,7 +43,7 @@ export const calendarYearBody = z
 
 export type CalendarYearBody = z.output<typeof calendarYearBody>;
 
-function requireRole(ctx: ServiceContext, roles: readonly string[], what: string): void {
+export function requireRole(ctx: ServiceContext, roles: readonly string[], what: string): void {
   if (!ctx.user.roles.some((r) => roles.includes(r))) throw forbidden(what);
 }
 
@@ -75,7 +75,7 @@ export async function readCalendarYear(ctx: ServiceContext, year: number) {
 
 const reason = (path: string, code: string, message: string, messageZh: string): FieldError => ({ path, code, message, messageZh });
 
-function dayProblems(year: number, days: CalendarYearBody['days']): FieldError[] {
+export function dayProblems(year: number, days: CalendarYearBody['days']): FieldError[] {
   const problems: FieldError[] = [];
   const firstIndex = new Map<string, number>();
   days.forEach((day, i) => {

@@ -7,6 +7,7 @@ import { TaskTable } from './inbox';
 import { CLAIMER_ROLES } from '../tasks/claim';
 import { CASE_ROLES, hasAny, INBOX_ROLES } from './nav';
 import { pageOf, render, serviceOf } from './page';
+import { AdminOverview, adminOverview } from './admin/overview';
 
 const FEW = 5;
 
@@ -20,6 +21,7 @@ export function dashboardPage(router: Router) {
     const tasks = await listTasks(ctx, { limit: FEW });
     const isFirm = hasAny(roles, ['firm']);
     const recent = isFirm ? await listCases(ctx, { limit: FEW, sort: '-created' }) : null;
+    const overview = hasAny(roles, ['admin']) ? await adminOverview(ctx) : null;
     await render(
       res,
       <Layout p={p} title={d.title}>
@@ -57,13 +59,7 @@ export function dashboardPage(router: Router) {
         ) : (
           ''
         )}
-        {hasAny(roles, ['admin']) ? (
-          <p>
-            <a href="/admin" safe>{d.adminNote}</a>
-          </p>
-        ) : (
-          ''
-        )}
+        {overview ? <AdminOverview p={p} o={overview} /> : ''}
       </Layout>,
     );
   });

@@ -37,7 +37,7 @@ describe('the administrator, in a browser', { timeout: 300_000 }, () => {
     const email = `reviewer-${randomUUID().slice(0, 8)}@staff.test`;
     await page.getByLabel('邮箱', { exact: true }).fill('reviewer-at-staff.test');
     await page.getByLabel('姓名', { exact: true }).fill('钱审核');
-    await page.locator('#i-roles').selectOption('provincial');
+    await page.locator('#i-roles').getByLabel('省级审核').check();
     await page.getByRole('button', { name: '发送邀请' }).click();
     await expect.poll(() => page.getByLabel('邮箱', { exact: true }).getAttribute('aria-invalid')).toBe('true');
     expect(await descriptionOf(page, '邮箱')).not.toBe('');
@@ -45,7 +45,7 @@ describe('the administrator, in a browser', { timeout: 300_000 }, () => {
     await expectAccessible(page, 'admin-users-invalid');
     await page.getByLabel('邮箱', { exact: true }).fill(email);
     await page.getByRole('button', { name: '发送邀请' }).click();
-    await expect.poll(() => page.getByRole('status').textContent()).toContain('邀请已发送');
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('邀请邮件已排队发送');
     await expect.poll(() => page.getByRole('link', { name: '钱审核' }).count()).toBe(1);
 
     // the invitation arrives; its link sets the password, and the reviewer signs in with it
@@ -178,6 +178,9 @@ describe('the administrator, in a browser', { timeout: 300_000 }, () => {
     await page.getByLabel('日期', { exact: true }).fill('2027-03-08');
     await page.getByLabel('名称（如 春节）').fill('演示假日');
     await page.getByRole('button', { name: '添加', exact: true }).click();
+    // the change is asked first, saying how many running deadlines it moves
+    await expect.poll(() => page.getByRole('heading', { name: '确认添加例外日期' }).count()).toBe(1);
+    await page.getByRole('button', { name: '确认添加' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('日期已添加');
     await expect.poll(() => page.getByRole('cell', { name: '演示假日' }).count()).toBe(1);
     await expectAccessible(page, 'admin-calendar');

@@ -68,7 +68,7 @@ describe('the administrator pages', () => {
   it('offer staff roles only: a firm account comes from its own registration, never from these forms', async () => {
     const admin = await signedIn(w.people.admin.email);
     const list = await admin.get('/admin/users');
-    const invite = /<select id="i-roles"[\s\S]*?<\/select>/.exec(list.text)?.[0] ?? '';
+    const invite = /<fieldset id="i-roles"[\s\S]*?<\/fieldset>/.exec(list.text)?.[0] ?? '';
     expect(invite).toContain('value="finance"');
     expect(invite).not.toContain('value="firm"');
     const page = await admin.get(`/admin/users/${w.people.finance.id}`);
@@ -282,9 +282,9 @@ describe('the administrator pages', () => {
     const other = await admin.post('/admin/calendar/2031/add', { _csrf: csrf, date: '2032-03-08', kind: 'holiday', name: '' });
     expect(other.status).toBe(422);
     expect(other.text).toContain('不在 2031 年内');
-    expect((await admin.post('/admin/calendar/2031/add', { _csrf: csrf, date: '2031-03-10', kind: 'holiday', name: '演示' })).status).toBe(303);
+    expect((await admin.post('/admin/calendar/2031/add', { _csrf: csrf, date: '2031-03-10', kind: 'holiday', name: '演示', confirmed: 'yes' })).status).toBe(303);
     expect((await admin.get('/admin/calendar?year=2031')).text).toContain('2031年3月10日');
-    expect((await admin.post('/admin/calendar/2031/remove', { _csrf: csrf, date: '2031-03-10' })).status).toBe(303);
+    expect((await admin.post('/admin/calendar/2031/remove', { _csrf: csrf, date: '2031-03-10', confirmed: 'yes' })).status).toBe(303);
     expect((await admin.get('/admin/calendar?year=2031')).text).not.toContain('2031年3月10日');
     // a year the calendar does not keep names no page, and never changes another year
     const [before] = await t.app.db.select().from(calendarYears).where(eq(calendarYears.year, 2026));

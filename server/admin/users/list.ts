@@ -1,4 +1,4 @@
-import { and, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, ilike, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { users } from '../../../db/schema';
 import type { ServiceContext } from '../../context';
 import { badRequest } from '../../errors';
@@ -20,6 +20,13 @@ const sortKey: Record<Sort, SQL<string>> = {
   status: sql<string>`(case when not ${users.active} then '3' when ${users.passwordHash} is null then '1' else '2' end) || ' ' || ${users.name}`,
 };
 
+// as userView names them: an invitation not accepted yet is an active account without a password
+const statusIs: Record<NonNullable<UserListQuery['status']>, SQL | undefined> = {
+  invited: and(eq(users.active, true), isNull(users.passwordHash)),
+  active: and(eq(users.active, true), isNotNull(users.passwordHash)),
+  deactivated: eq(users.active, false),
+};
+
 const encodeSorted = (c: { s: Sort; k: string; id: string }) => Buffer.from(JSON.stringify(c)).toString('base64url');
 
 function decodeSorted(cursor: string, sort: Sort): { k: string; id: string } {
@@ -32,13 +39,14 @@ function decodeSorted(cursor: string, sort: Sort): { k: string; id: string } {
   }
 }
 
-/** Accounts newest first (or by name, role or status), by role, by a piece of name or email, by active; keyset-paginated. */
+/** Accounts newest first (or by name, role or status), by role, by a piece of name or email, by active or status; keyset-paginated. */
 export async function listUsers(ctx: ServiceContext, q: UserListQuery) {
   requireUserAdmin(ctx);
   const where: (SQL | undefined)[] = [];
   if (q.role) where.push(sql`${q.role} = any(${users.roles})`);
   if (q.q) where.push(or(ilike(users.name, containsPattern(q.q)), ilike(users.email, containsPattern(q.q))));
   if (q.active) where.push(eq(users.active, q.active === 'true'));
+  if (q.status) where.push(statusIs[q.status]);
   if (q.sort) return sortedPage(ctx, q, q.sort, where);
   if (q.cursor) where.push(afterCursor(q.cursor, users.createdAt, users.id));
   const rows = await ctx.app.db

@@ -47,7 +47,8 @@ export const userSorts = ['name', 'role', 'status'] as const;
 export const userListQuerySchema = z.strictObject({
   role: role.optional(),
   q: z.string().trim().max(100).optional().meta({ description: 'part of the name or the email, whatever its letter case' }),
-  active: z.enum(['true', 'false']).optional(),
+  active: z.enum(['true', 'false']).optional().meta({ description: 'true: invited and active accounts alike; false: deactivated ones' }),
+  status: z.enum(['invited', 'active', 'deactivated']).optional().meta({ description: 'invited: not yet accepted (no password set); active: signs in; deactivated' }),
   sort: z.enum(userSorts).optional().meta({ description: 'name, role or status (invited, active, deactivated), each then by name; newest first when left out' }),
   cursor: z.string().max(400).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),

@@ -2,6 +2,7 @@ import type { Request, Response, Router } from 'express';
 import { notFound, type FieldError } from '../../errors';
 import { shanghaiDate } from '../../calendar/workdays';
 import { calendarYearBody, calendarYearParams, readCalendarYear, replaceCalendarYear, type CalendarYearBody } from '../../calendar/admin';
+import { previewCalendarDay } from '../../calendar/impact';
 import { zodErrors } from '../../http/problem';
 import { CsrfField, Field, FormProblems } from '../components/form';
 import { DataTable } from '../components/table';
@@ -127,6 +128,49 @@ function CalendarPage({ p, year, attempt, done }: { p: PageCtx; year: Year; atte
   );
 }
 
+interface Pending {
+  action: 'add' | 'remove';
+  day: { date: string; kind: 'holiday' | 'workday'; name: string | null };
+  published: boolean;
+  moves: number;
+}
+
+/**
+ * The step between the button and the change: a day added or removed moves the running deadlines
+ * counted over it, so the page says how many before anything is changed.
+ */
+function ConfirmPage({ p, year, pending }: { p: PageCtx; year: number; pending: Pending }) {
+  const c = p.t.admin.calendar;
+  const d = pending.day;
+  const detail = `${c.kinds[d.kind]}${d.name ? ` · ${d.name}` : ''}`;
+  const what = `${date(d.date, p.locale)}${p.locale === 'zh' ? `（${detail}）` : ` (${detail})`}`;
+  return (
+    <AdminLayout p={p} title={pending.action === 'add' ? c.confirmAddTitle : c.confirmRemoveTitle}>
+      <div class="caution" role="note">
+        <strong safe>{pending.action === 'add' ? c.confirmAdd(what) : c.confirmRemove(what)}</strong>
+        <p safe>{pending.published ? c.moves(pending.moves) : c.movesNone}</p>
+      </div>
+      <form method="post" action={`/admin/calendar/${year}/${pending.action}`}>
+        <CsrfField p={p} />
+        <input type="hidden" name="date" value={d.date} />
+        {pending.action === 'add' ? (
+          <>
+            <input type="hidden" name="kind" value={d.kind} />
+            <input type="hidden" name="name" value={d.name ?? ''} />
+          </>
+        ) : (
+          ''
+        )}
+        <input type="hidden" name="confirmed" value="yes" />
+        <div class="actions">
+          <button type="submit" class={pending.action === 'add' ? 'primary' : 'danger'} safe>{pending.action === 'add' ? c.confirmAddButton : c.confirmRemoveButton}</button>
+          <a href={`/admin/calendar?year=${year}`} safe>{c.cancel}</a>
+        </div>
+      </form>
+    </AdminLayout>
+  );
+}
+
 /** A year the calendar keeps (as GET /admin/calendar/:year reads it); any other names no page: 404, never another year. */
 function yearOf(raw: unknown): number {
   const parsed = calendarYearParams.safeParse({ year: raw });
@@ -150,14 +194,22 @@ export function adminCalendar(router: Router) {
     await show(req, res, year, null);
   });
 
-  /** Replaces the year with `body`; the new day's problems (days.<i>.date, …) go beside its fields. */
-  async function replace(req: Request, res: Response, year: number, body: unknown, newIndex: number | null, done: string) {
-    const ctx = adminOf(pageOf(res));
+  /**
+   * Replaces the year with `body`; the new day's problems (days.<i>.date, …) go beside its fields.
+   * With `confirm`, a change not yet confirmed is checked and counted, and the confirmation asked.
+   */
+  async function replace(req: Request, res: Response, year: number, body: unknown, newIndex: number | null, done: string, confirm?: Omit<Pending, 'published' | 'moves'>) {
+    const p = pageOf(res);
+    const ctx = adminOf(p);
     const values = { date: field(req, 'date'), kind: field(req, 'kind'), name: field(req, 'name') };
     const onFields = (errors: FieldError[]) => atFields(errors, (path) => (newIndex !== null && path.startsWith(`days.${newIndex}.`) ? path.slice(`days.${newIndex}.`.length) : path));
     const parsed = calendarYearBody.safeParse(body, { reportInput: true });
     if (!parsed.success) return show(req, res, year, { values, errors: onFields(zodErrors(parsed.error, '')) }, 400);
     try {
+      if (confirm && field(req, 'confirmed') !== 'yes') {
+        const impact = await previewCalendarDay(ctx, year, parsed.data, confirm.day.date);
+        return await render(res, <ConfirmPage p={p} year={year} pending={{ ...confirm, ...impact }} />);
+      }
       await replaceCalendarYear(ctx, year, parsed.data);
     } catch (err) {
       return show(req, res, year, { values, errors: onFields(problemsOf(err)) }, statusOfProblem(err));
@@ -171,15 +223,19 @@ export function adminCalendar(router: Router) {
     const days = asBody(current);
     const name = field(req, 'name').trim();
     const added = { date: field(req, 'date'), kind: field(req, 'kind'), name: name === '' ? null : name };
-    await replace(req, res, year, { published: current.published, days: [...days, added] }, days.length, 'added');
+    const kind = added.kind === 'workday' ? 'workday' : 'holiday';
+    await replace(req, res, year, { published: current.published, days: [...days, added] }, days.length, 'added', { action: 'add', day: { ...added, kind } });
   });
 
   router.post('/admin/calendar/:year/remove', requireCsrf(), async (req, res) => {
     const year = yearOf(req.params.year);
     const current = await readCalendarYear(adminOf(pageOf(res)), year);
     const gone = field(req, 'date');
+    const day = current.days.find((d) => d.date === gone);
+    // a day the year does not list: nothing to remove, nothing to ask
+    if (!day) return show(req, res, year, { values: { date: '', kind: '', name: '' }, errors: [{ path: 'date', code: 'calendar.not_listed', message: `${gone} is not listed in ${year}`, messageZh: `${year} 年没有列出 ${gone}` }] }, 422);
     const body: CalendarYearBody = { published: current.published, days: asBody(current).filter((d) => d.date !== gone) };
-    await replace(req, res, year, body, null, 'removed');
+    await replace(req, res, year, body, null, 'removed', { action: 'remove', day: { date: day.date, kind: day.kind, name: day.name } });
   });
 
   router.post('/admin/calendar/:year/published', requireCsrf(), async (req, res) => {

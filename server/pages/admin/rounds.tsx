@@ -12,13 +12,14 @@ import { getEdition, getEntries } from '../../catalogue/get';
 import { searchEntries } from '../../catalogue/search';
 import { roundCreateSchema, roundPatchSchema } from '../../rounds/schema';
 import type { RoundView } from '../../rounds/present';
+import { roundPhase } from '../../rounds/phase';
 import { listInsurers } from '../../insurers/list';
 import { listPublishedEditions } from '../../reference/list';
 import { listEditions } from '../../catalogue/list';
 import { CsrfField, Field, FormProblems, errorsAt, FieldProblems } from '../components/form';
 import { DataTable } from '../components/table';
 import { requireCsrf } from '../csrf';
-import { bpOfPercent, date, percent, percentValue, plainAmount, yuan } from '../format';
+import { bpOfPercent, date, instantBeijing, percent, percentValue, plainAmount, yuan } from '../format';
 import { idParam, type PageCtx, pageOf, problemText, render } from '../page';
 import { AdminLayout, adminOf, atFields, doneOf, problemsOf, statusOfProblem } from './common';
 import { beijing } from './clock';
@@ -219,6 +220,21 @@ function fieldPathOf(path: string, rows: readonly number[]): string {
   return PERCENT_OF_BP.get(path) ?? path;
 }
 
+const PHASE_BADGE = { upcoming: 'state-draft', open: 'state-approved', closed: 'state-withdrawn' } as const;
+
+/** Upcoming, open (and until when) or closed, by the programme's clock. */
+function RoundPhase({ p, round }: { p: PageCtx; round: RoundView }) {
+  const r = p.t.admin.rounds;
+  const phase = roundPhase(round, p.app.clock.now());
+  return (
+    <>
+      <span class={`badge ${PHASE_BADGE[phase]}`} safe>{r.phases[phase]}</span>
+      {phase === 'open' ? <span class="subline hint" safe>{r.closesOn(instantBeijing(round.closesAt, p.locale))}</span> : ''}
+      {phase === 'upcoming' ? <span class="subline hint" safe>{r.opensOn(instantBeijing(round.opensAt, p.locale))}</span> : ''}
+    </>
+  );
+}
+
 function RoundsPage({ p, rounds, editions, done }: { p: PageCtx; rounds: RoundView[]; editions: Map<string, string>; done?: string | undefined }) {
   const r = p.t.admin.rounds;
   return (
@@ -233,6 +249,7 @@ function RoundsPage({ p, rounds, editions, done }: { p: PageCtx; rounds: RoundVi
         empty={r.empty}
         columns={[
           { header: r.name, cell: (x) => <a href={`/admin/rounds/${x.id}`} safe>{x.name}</a> },
+          { header: r.phase, cell: (x) => <RoundPhase p={p} round={x} /> },
           { header: r.period, text: (x) => `${date(beijingLocal(x.opensAt).slice(0, 10), p.locale)} – ${date(beijingLocal(x.closesAt).slice(0, 10), p.locale)}` },
           { header: r.edition, text: (x) => editions.get(x.editionId) ?? '—' },
           { header: r.rate, num: true, text: (x) => percent(x.rateBp) },

@@ -8,6 +8,7 @@ import { getUser } from '../../admin/users/get';
 import { createUser } from '../../admin/users/create';
 import { updateUser } from '../../admin/users/update';
 import { resendInvitation } from '../../admin/users/invite';
+import { firmNamesOf, invitationDeliveriesOf, type InvitationDelivery } from '../../admin/users/facts';
 import { userCreateSchema, userListQuerySchema, userPatchSchema, userSorts } from '../../admin/users/schema';
 import { listInsurers } from '../../insurers/list';
 import { CsrfField, Field, FormProblems, errorsAt } from '../components/form';
@@ -21,6 +22,10 @@ import { AdminLayout, adminOf, atFields, doneOf, problemsOf, statusOfProblem } f
 // invitation is a deactivated account: the service ends its unused link with it.
 
 type UserList = Awaited<ReturnType<typeof listUsers>>;
+interface ListFacts {
+  deliveries: Map<string, InvitationDelivery>;
+  firms: Map<string, string>;
+}
 type UserDetail = Awaited<ReturnType<typeof getUser>>;
 type Insurer = Awaited<ReturnType<typeof listInsurers>>['items'][number];
 interface Attempt {
@@ -36,6 +41,50 @@ function StatusBadge({ p, status }: { p: PageCtx; status: string }) {
   const cls = status === 'active' ? 'state-approved' : status === 'invited' ? 'state-revision' : 'state-withdrawn';
   return <span class={`badge ${cls}`} safe>{p.t.admin.users.statuses[status] ?? status}</span>;
 }
+
+/** How the invitation email fared, from its delivery row: queued, sent at …, failed and why (retrying or not). */
+export function deliveryWords(p: PageCtx, d: InvitationDelivery): string {
+  const w = p.t.admin.users.delivery;
+  if (d.state === 'sent') return w.sent(instant(d.sentAt ?? d.queuedAt, p.locale));
+  if (d.state === 'queued') return w.queued(instant(d.queuedAt, p.locale));
+  const why = d.lastError ?? w.noReason;
+  return d.state === 'retrying' ? w.retrying(why, d.attempts) : w.failed(why, d.attempts);
+}
+
+function DeliveryNote({ p, d }: { p: PageCtx; d: InvitationDelivery | undefined }) {
+  if (!d) return '';
+  const cls = d.state === 'failed' || d.state === 'retrying' ? 'error' : 'hint';
+  return <span class={`subline ${cls}`} safe>{deliveryWords(p, d)}</span>;
+}
+
+/** The staff roles as ticks, as both the invitation and the edit form take them. */
+function RolesFieldset({ p, errors, chosen, idPrefix }: { p: PageCtx; errors: readonly FieldError[]; chosen: readonly string[]; idPrefix: string }) {
+  const u = p.t.admin.users;
+  const roleErrors = errorsAt(errors, 'roles');
+  const id = `${idPrefix}-roles`;
+  return (
+    <fieldset id={id} class={roleErrors.length ? 'field invalid' : 'field'} aria-describedby={roleErrors.length ? `${id}-error ${id}-hint` : `${id}-hint`}>
+      <legend safe>{u.roles}</legend>
+      <p class="hint" id={`${id}-hint`} safe>{u.rolesHint}</p>
+      {roleErrors.length ? (
+        <p class="error" id={`${id}-error`}>
+          {roleErrors.map((e) => (
+            <span safe>{problemText(e, p.locale)}</span>
+          ))}
+        </p>
+      ) : (
+        ''
+      )}
+      {STAFF_ROLES.map((r) => (
+        <label class="check">
+          <input type="checkbox" name="roles" value={r} checked={chosen.includes(r)} /> <span safe>{p.t.roles[r]}</span>
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+const chosenOf = (v: string | string[] | undefined): string[] => (Array.isArray(v) ? v : v ? [v] : []);
 
 /** A select with its label and problems, tied together for screen readers like Field. */
 function Select({ p, name, label, errors, value, options, idPrefix = 'f', placeholder }: { p: PageCtx; name: string; label: string; errors: readonly FieldError[]; value: string; options: readonly (readonly [string, string])[]; idPrefix?: string; placeholder?: string }) {
@@ -92,14 +141,19 @@ function SortLink({ query, sort, label }: { query: Record<string, string>; sort:
 }
 
 /** Where an account belongs, as its roles scope it: a reviewer's city, an insurer's company, an expert's organisation. */
-function belongsTo(p: PageCtx, x: { city: string | null; insurerId: string | null; organisationName: string | null }, insurers: readonly Insurer[]): string {
+function belongsTo(p: PageCtx, x: { city: string | null; insurerId: string | null; organisationName: string | null; enterpriseId: string | null }, insurers: readonly Insurer[], firms: ListFacts['firms']): string {
   const city = x.city ? cities.find((c) => c.code === x.city) : undefined;
-  const parts = [city ? (p.locale === 'zh' ? city.name : city.nameEn) : null, x.insurerId ? (insurers.find((i) => i.id === x.insurerId)?.name ?? null) : null, x.organisationName];
+  const parts = [
+    city ? (p.locale === 'zh' ? city.name : city.nameEn) : null,
+    x.insurerId ? (insurers.find((i) => i.id === x.insurerId)?.name ?? null) : null,
+    x.organisationName,
+    x.enterpriseId ? (firms.get(x.enterpriseId) ?? null) : null,
+  ];
   const named = parts.filter((s): s is string => Boolean(s));
   return named.length > 0 ? named.join(p.locale === 'zh' ? '、' : ', ') : '—';
 }
 
-function UsersPage({ p, list, query, insurers, attempt, done }: { p: PageCtx; list: UserList; query: Record<string, string>; insurers: Insurer[]; attempt: Attempt | null; done?: string | undefined }) {
+function UsersPage({ p, list, facts, query, insurers, attempt, done }: { p: PageCtx; list: UserList; facts: ListFacts; query: Record<string, string>; insurers: Insurer[]; attempt: Attempt | null; done?: string | undefined }) {
   const u = p.t.admin.users;
   const errors = attempt?.errors ?? [];
   const values = attempt?.values ?? {};
@@ -121,11 +175,12 @@ function UsersPage({ p, list, query, insurers, attempt, done }: { p: PageCtx; li
           </select>
         </div>
         <div class="field">
-          <label for="q-active" safe>{u.status}</label>
-          <select id="q-active" name="active">
+          <label for="q-status" safe>{u.status}</label>
+          <select id="q-status" name="status">
             <option value="" safe>{u.anyStatus}</option>
-            <option value="true" selected={query.active === 'true'} safe>{u.activeOnly}</option>
-            <option value="false" selected={query.active === 'false'} safe>{u.inactiveOnly}</option>
+            {(['active', 'invited', 'deactivated'] as const).map((s) => (
+              <option value={s} selected={query.status === s} safe>{u.statuses[s]}</option>
+            ))}
           </select>
         </div>
         <div class="field">
@@ -170,9 +225,10 @@ function UsersPage({ p, list, query, insurers, attempt, done }: { p: PageCtx; li
                   </td>
                   <td data-label={u.email} safe>{x.email}</td>
                   <td data-label={u.roles} safe>{x.roles.map((r) => p.t.roles[r]).join('、')}</td>
-                  <td data-label={u.belongsTo} safe>{belongsTo(p, x, insurers)}</td>
+                  <td data-label={u.belongsTo} safe>{belongsTo(p, x, insurers, facts.firms)}</td>
                   <td data-label={u.status}>
                     <StatusBadge p={p} status={x.status} />
+                    {x.status === 'invited' ? <DeliveryNote p={p} d={facts.deliveries.get(x.id)} /> : ''}
                   </td>
                   <td data-label={u.created} safe>{instant(x.createdAt, p.locale)}</td>
                 </tr>
@@ -189,7 +245,7 @@ function UsersPage({ p, list, query, insurers, attempt, done }: { p: PageCtx; li
         <FormProblems p={p} errors={errors} fields={['email', 'name', 'roles', ...SCOPE_FIELDS]} />
         <Field p={p} idPrefix="i" name="email" type="email" label={u.email} errors={errors} value={one(values.email)} required autocomplete="off" />
         <Field p={p} idPrefix="i" name="name" label={u.name} errors={errors} value={one(values.name)} required autocomplete="off" />
-        <Select p={p} idPrefix="i" name="roles" label={u.role} errors={errors} value={one(values.roles)} options={STAFF_ROLES.map((r) => [r, p.t.roles[r]] as const)} placeholder={u.choose} />
+        <RolesFieldset p={p} errors={errors} chosen={chosenOf(values.roles)} idPrefix="i" />
         <ScopeFields p={p} errors={errors} values={values} insurers={insurers} idPrefix="i" />
         <button type="submit" class="primary" safe>{u.sendInvite}</button>
       </form>
@@ -201,38 +257,19 @@ function RolesForm({ p, user, insurers, attempt }: { p: PageCtx; user: UserDetai
   const u = p.t.admin.users;
   const errors = attempt?.errors ?? [];
   const values: Attempt['values'] = attempt?.values ?? { roles: user.roles, city: user.city ?? '', insurerId: user.insurerId ?? '', organisationUscc: user.organisationUscc ?? '', organisationName: user.organisationName ?? '' };
-  const chosen = Array.isArray(values.roles) ? values.roles : values.roles ? [values.roles] : [];
-  const roleErrors = errorsAt(errors, 'roles');
   return (
     <form method="post" action={`/admin/users/${user.id}`} class="decision" aria-labelledby="change-roles" novalidate>
       <h2 id="change-roles" safe>{u.changeRoles}</h2>
       <CsrfField p={p} />
       <FormProblems p={p} errors={errors} fields={['roles', ...SCOPE_FIELDS]} />
-      <fieldset class={roleErrors.length ? 'field invalid' : 'field'} aria-describedby={roleErrors.length ? 'r-roles-error r-roles-hint' : 'r-roles-hint'}>
-        <legend safe>{u.roles}</legend>
-        <p class="hint" id="r-roles-hint" safe>{u.rolesHint}</p>
-        {roleErrors.length ? (
-          <p class="error" id="r-roles-error">
-            {roleErrors.map((e) => (
-              <span safe>{problemText(e, p.locale)}</span>
-            ))}
-          </p>
-        ) : (
-          ''
-        )}
-        {STAFF_ROLES.map((r) => (
-          <label class="check">
-            <input type="checkbox" name="roles" value={r} checked={chosen.includes(r)} /> <span safe>{p.t.roles[r]}</span>
-          </label>
-        ))}
-      </fieldset>
+      <RolesFieldset p={p} errors={errors} chosen={chosenOf(values.roles)} idPrefix="r" />
       <ScopeFields p={p} errors={errors} values={values} insurers={insurers} idPrefix="r" />
       <button type="submit" class="primary" safe>{p.t.admin.save}</button>
     </form>
   );
 }
 
-function UserPage({ p, user, insurers, attempt, actionErrors, done }: { p: PageCtx; user: UserDetail; insurers: Insurer[]; attempt: Attempt | null; actionErrors: FieldError[]; done?: string | undefined }) {
+function UserPage({ p, user, delivery, insurers, attempt, actionErrors, done }: { p: PageCtx; user: UserDetail; delivery: InvitationDelivery | undefined; insurers: Insurer[]; attempt: Attempt | null; actionErrors: FieldError[]; done?: string | undefined }) {
   const u = p.t.admin.users;
   const isFirm = user.roles.includes('firm');
   const inv = user.invitation;
@@ -254,8 +291,10 @@ function UserPage({ p, user, insurers, attempt, actionErrors, done }: { p: PageC
         <h2 id="invitation" safe>{u.invitation}</h2>
         {inv ? (
           <dl class="summary">
-            <dt safe>{u.sentAt}</dt>
+            <dt safe>{u.issuedAt}</dt>
             <dd safe>{instant(inv.sentAt, p.locale)}</dd>
+            <dt safe>{u.delivery.title}</dt>
+            <dd>{delivery ? <DeliveryNote p={p} d={delivery} /> : <span safe>{u.delivery.none}</span>}</dd>
             <dt safe>{u.expiresAt}</dt>
             <dd safe>{instantBeijing(inv.expiresAt, p.locale)}</dd>
             {inv.acceptedAt ? (
@@ -389,13 +428,18 @@ async function showList(req: Request, res: Response, attempt: Attempt | null, st
   // a filter or cursor that is not one shows the first page rather than an error page
   const list = await listUsers(ctx, parsed.success ? parsed.data : userListQuerySchema.parse({}));
   const shown = parsed.success ? query : {};
-  await render(res, <UsersPage p={p} list={list} query={shown} insurers={(await listInsurers(ctx)).items} attempt={attempt} done={doneOf(req.query, p.t.admin.users.done)} />, status);
+  // only an invitation not accepted yet has a delivery worth telling of in the list
+  const invited = list.items.filter((x) => x.status === 'invited').map((x) => x.id);
+  const facts: ListFacts = { deliveries: await invitationDeliveriesOf(ctx, invited), firms: await firmNamesOf(ctx, list.items.map((x) => x.enterpriseId)) };
+  await render(res, <UsersPage p={p} list={list} facts={facts} query={shown} insurers={(await listInsurers(ctx)).items} attempt={attempt} done={doneOf(req.query, p.t.admin.users.done)} />, status);
 }
 
 async function showUser(req: Request, res: Response, id: string, attempt: Attempt | null, actionErrors: FieldError[], status = 200) {
   const p = pageOf(res);
   const ctx = adminOf(p);
-  await render(res, <UserPage p={p} user={await getUser(ctx, id)} insurers={(await listInsurers(ctx)).items} attempt={attempt} actionErrors={actionErrors} done={doneOf(req.query, p.t.admin.users.done)} />, status);
+  const user = await getUser(ctx, id);
+  const delivery = (await invitationDeliveriesOf(ctx, [user.id])).get(user.id);
+  await render(res, <UserPage p={p} user={user} delivery={delivery} insurers={(await listInsurers(ctx)).items} attempt={attempt} actionErrors={actionErrors} done={doneOf(req.query, p.t.admin.users.done)} />, status);
 }
 
 export function adminUsers(router: Router) {
@@ -403,10 +447,9 @@ export function adminUsers(router: Router) {
 
   router.post('/admin/users', requireCsrf(), async (req, res) => {
     const ctx = adminOf(pageOf(res));
-    const values: Attempt['values'] = { email: field(req, 'email'), name: field(req, 'name'), roles: field(req, 'roles') };
+    const values: Attempt['values'] = { email: field(req, 'email'), name: field(req, 'name'), roles: listValues(req, 'roles') };
     for (const k of SCOPE_FIELDS) values[k] = field(req, k);
-    const role = one(values.roles);
-    const body = { email: one(values.email).trim(), name: one(values.name), roles: role === '' ? [] : [role], ...scopeOf(values, undefined) };
+    const body = { email: one(values.email).trim(), name: one(values.name), roles: values.roles, ...scopeOf(values, undefined) };
     const parsed = userCreateSchema.safeParse(body, { reportInput: true });
     if (!parsed.success) return showList(req, res, { values, errors: atFields(zodErrors(parsed.error, ''), rolesPath) }, 400);
     try {

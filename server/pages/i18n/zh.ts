@@ -130,6 +130,20 @@ export const zh = {
     recentCases: '最近的申请',
     noCasesFirm: '还没有申请。点击“新建申请”填写第一份申请草稿。',
     adminNote: '在“管理”页面维护用户、批次、目录、保险公司和日历。',
+    /** an administrator's overview (server/pages/admin/overview.tsx) */
+    admin: {
+      title: '系统概况',
+      pendingInvitations: (n: number) => `待接受的邀请：${n} 个`,
+      pendingHint: '已开设但尚未通过邮件链接设置密码的账号；可在账号页面查看邀请邮件的发送情况并重新发送。',
+      failedEmails: (failed: number, retrying: number) => `发送失败的邮件：${failed} 封不再重试，${retrying} 封正在重试`,
+      noFailedEmails: '没有发送失败的邮件',
+      failedHint: '邮件经发件队列发送；邮件服务器不可达时自动重试，多次失败后不再重试。邀请邮件的情况见各账号页面。',
+      openRounds: (n: number) => `受理中的批次：${n} 个`,
+      closes: (at: string) => `${at} 截止`,
+      edition: (year: number, docNumber: string) => `现行目录：${year} 年版（${docNumber}）`,
+      noEdition: '还没有发布的目录',
+      effectiveOn: (on: string) => `${on} 起施行`,
+    },
   },
   catalogue: {
     title: '目录查询',
