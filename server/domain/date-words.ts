@@ -2,8 +2,11 @@
 // emails alike: 2026年12月7日 / 7 Dec 2026, and with a time of day, Beijing time to the minute —
 // 2026年12月7日 14:05 / 7 Dec 2026, 14:05. Where the time of day matters (a deadline, a window's
 // end) the zone is said, where each language says it: 北京时间 2026年12月7日 14:05 /
-// 7 Dec 2026, 14:05 (Beijing time). Values for machines (CSV/XLSX, JSON,
-// `<time datetime>`) stay ISO and never pass through here.
+// 7 Dec 2026, 14:05 (Beijing time). A day deadline — a clock's due day, which runs to the end
+// of that day in Beijing time (SPEC §4) — is its date alone, after the page's one word for it:
+// 截止日期 2026年12月7日 / due 7 Dec 2026, in the inbox, on the case page and in the words after
+// a step alike. Values for machines (CSV/XLSX, JSON, `<time datetime>`) stay ISO and never pass
+// through here.
 
 export type Lang = 'zh' | 'en';
 

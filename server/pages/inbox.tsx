@@ -6,7 +6,8 @@ import { badRequest, notFound, type FieldError } from '../errors';
 import { zodErrors } from '../http/problem';
 import { gate } from '../http/roles';
 import { Layout } from './layout';
-import { BatchBadge, Overdue, StateBadge } from './components/badge';
+import { BatchBadge, DueSoon, Overdue, StateBadge } from './components/badge';
+import { shanghaiDate } from '../calendar/dates';
 import { CsrfField, FormProblems } from './components/form';
 import { requireCsrf } from './csrf';
 import { filled, NextPage } from './components/pager';
@@ -28,10 +29,11 @@ function Due({ p, task }: { p: PageCtx; task: Task }) {
       <span safe>{due.kind === 'roundClosing' ? instantBeijing(due.dueAt, p.locale) : date(due.dueOn, p.locale)}</span>
       {due.kind === 'roundClosing' ? <span class="muted" safe>{` (${p.t.inbox.roundCloses})`}</span> : ''}
       {due.provisional ? <span class="muted" safe>{` (${p.t.casePage.provisional})`}</span> : ''}
-      {due.overdue ? (
+      <DaysLeft p={p} due={due} />
+      {due.overdue || due.dueSoon ? (
         <>
           {' '}
-          <Overdue p={p} />
+          {due.overdue ? <Overdue p={p} /> : <DueSoon p={p} />}
         </>
       ) : (
         ''
@@ -40,13 +42,41 @@ function Due({ p, task }: { p: PageCtx; task: Task }) {
   );
 }
 
-/** Who holds a shared task, and the button to take it or give it back (an insurance claim's decision and a disbursement batch are not taken this way). */
+/** The working days a deadline leaves, as the API counts them (list.ts); none once it is overdue. */
+function DaysLeft({ p, due }: { p: PageCtx; due: NonNullable<Task['due']> }) {
+  if (due.overdue) return '';
+  const c = p.t.inbox;
+  const left = due.status === 'paused' ? p.t.casePage.paused(due.remainingWorkingDays) : due.dueOn === shanghaiDate(p.app.clock.now()) ? c.dueToday : c.workingDaysLeft(due.remainingWorkingDays);
+  return <span safe>{` · ${left}`}</span>;
+}
+
+/**
+ * What the task says, linked where it is done when that is not the case page: a case waiting for a
+ * disbursement batch goes into one on the new-batch form of /money, its round chosen.
+ */
+function TaskCell({ p, task }: { p: PageCtx; task: Task }) {
+  const label = p.locale === 'zh' ? task.taskZh : task.task;
+  if (task.via !== 'batch') return <span safe>{label}</span>;
+  return (
+    <a href={`/money?${new URLSearchParams({ roundId: task.roundId }).toString()}#create-batch`} aria-label={`${label} ${task.number}`} safe>
+      {label}
+    </a>
+  );
+}
+
+/**
+ * Who holds a shared task, and the button to take it or give it back (an insurance claim's decision
+ * and a disbursement batch are not taken this way, nor a case waiting to be put into a batch: the
+ * batch is made of the round's cases, on the money pages).
+ */
 function Holder({ p, task }: { p: PageCtx; task: Task }) {
   const c = p.t.inbox;
   const held = task.claimedBy;
   if (task.claimId || task.batchId || !task.caseId) return '';
+  const taken = task.via !== 'batch';
+  if (!taken && !held) return '';
   const who = held ? (held.mine ? c.mine : held.name) : c.nobody;
-  const action = held?.mine ? 'release' : held ? null : 'claim';
+  const action = held?.mine ? 'release' : held || !taken ? null : 'claim';
   return (
     <>
       <span safe>{who}</span>
@@ -80,7 +110,7 @@ export function TaskTable({ p, items, claims = false, empty }: { p: PageCtx; ite
           <a href={i.claimId ? `/cases/${i.caseId ?? ''}#claim-${i.claimId}` : `/cases/${i.caseId ?? ''}`} safe>{i.number}</a>
         ),
     },
-    { header: c.task, text: (i) => (p.locale === 'zh' ? i.taskZh : i.task) },
+    { header: c.task, cell: (i) => <TaskCell p={p} task={i} /> },
     // a batch paying several firms leaves them to its page; a firm's own tasks are all its own
     ...(p.user?.roles.includes('firm') && p.user.roles.length === 1 ? [] : [{ header: c.firm, text: (i: Task) => i.firmName ?? c.severalFirms }]),
     { header: p.t.cases.material, text: (i) => (i.batch ? c.batchPays(i.batch.payments, yuan(i.batch.total)) : (i.materialName ?? p.t.cases.untitled)) },
@@ -88,7 +118,7 @@ export function TaskTable({ p, items, claims = false, empty }: { p: PageCtx; ite
     { header: c.due, cell: (i) => <Due p={p} task={i} /> },
   ];
   // only a case's task is taken from the shared inbox: a page of batches and claims has no one to name
-  if (claims && items.some((i) => i.caseId && !i.claimId && !i.batchId)) columns.push({ header: c.holder, cell: (i) => <Holder p={p} task={i} /> });
+  if (claims && items.some((i) => i.caseId && !i.claimId && !i.batchId && (i.via !== 'batch' || i.claimedBy))) columns.push({ header: c.holder, cell: (i) => <Holder p={p} task={i} /> });
   return <DataTable p={p} rows={items} empty={empty} columns={columns} rowClass={(i) => (i.due?.overdue ? 'overdue' : undefined)} />;
 }
 

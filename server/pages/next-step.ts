@@ -74,7 +74,8 @@ export function nextStepOnCase(
 /**
  * What a step just did and what comes next, for the page the person lands on after it: the case's
  * new state's task — the reader's own when they have one, else who is to act, with the city of a
- * municipal step — and the deadline of that task's clock (SPEC §3: to the end of its day, Beijing time).
+ * municipal step — and the deadline of that task's clock (SPEC §4: to the end of its day, Beijing
+ * time), said as every day deadline is (server/domain/date-words.ts).
  */
 export function doneMessage(
   view: Pick<CaseView, 'state' | 'stateValue' | 'allowedEvents' | 'experts' | 'city' | 'clocks'>,

@@ -36,10 +36,10 @@ export function batchTaskRows(user: User, after: { due: string; id: string } | n
   const pick = (value: (b: (typeof branches)[number]) => string | null) => sql`(case ${sql.join(branches.map((b) => sql`when ${b.when} then ${value(b)}::text`), sql` `)} end)`;
   const sortDue = sql`coalesce(k.due_at, ${noDue}::timestamptz)`;
   return sql`
-    select b.id, null::uuid as case_id, null::uuid as claim_id, b.id as batch_id, b.number, b.state, ${pick((b) => b.task.en)} as task, ${pick((b) => b.task.zh)} as task_zh,
+    select b.id, null::uuid as case_id, b.round_id, null::text as via, null::uuid as claim_id, b.id as batch_id, b.number, b.state, ${pick((b) => b.task.en)} as task, ${pick((b) => b.task.zh)} as task_zh,
            null::text as material_name, pay.firm_name,
            pay.payments as batch_payments, pay.total as batch_total,
-           k.kind, k.due_on, k.due_at, ${sortDue} as sort_due, k.overdue, k.provisional, k.status,
+           k.kind, k.due_on, k.due_at, ${sortDue} as sort_due, k.overdue, k.provisional, k.status, k.paused_left,
            null::uuid as claimed_by, null::text as claimed_by_name, null::timestamptz as claimed_at
     from disbursement_batches b
     -- what it pays, cancelled payments left out (scope.ts batchTotals); the firm named when there is only one
@@ -50,7 +50,7 @@ export function batchTaskRows(user: User, after: { due: string; id: string } | n
       where p.batch_id = b.id and p.status <> 'cancelled'
     ) pay on true
     left join lateral (
-      select kind, due_on, due_at, overdue, provisional, status from clocks
+      select kind, due_on, due_at, overdue, provisional, status, remaining_working_days as paused_left from clocks
       where owner_id = b.id and kind = ${pick((b) => b.clock)} and status in ('running', 'paused', 'expired')
       order by started_at desc limit 1
     ) k on true

@@ -30,10 +30,10 @@ export function claimTaskRows(user: User, after: { due: string; id: string } | n
   if (branches.length === 0) return null;
   const pick = (value: (b: (typeof branches)[number]) => string) => sql`(case ${sql.join(branches.map((b) => sql`when ${b.when} then ${value(b)}::text`), sql` `)} end)`;
   return sql`
-    select claims.id, claims.case_id, claims.id as claim_id, null::uuid as batch_id, claims.number, claims.state, ${pick((b) => b.task.en)} as task, ${pick((b) => b.task.zh)} as task_zh,
+    select claims.id, claims.case_id, cases.round_id, null::text as via, claims.id as claim_id, null::uuid as batch_id, claims.number, claims.state, ${pick((b) => b.task.en)} as task, ${pick((b) => b.task.zh)} as task_zh,
            cases.material->>'name' as material_name, e.name as firm_name, null::int as batch_payments, null::text as batch_total,
            null::text as kind, null::date as due_on, null::timestamptz as due_at, ${noDue}::timestamptz as sort_due,
-           null::boolean as overdue, null::boolean as provisional, null::text as status,
+           null::boolean as overdue, null::boolean as provisional, null::text as status, null::int as paused_left,
            null::uuid as claimed_by, null::text as claimed_by_name, null::timestamptz as claimed_at
     from claims
     join cases on cases.id = claims.case_id

@@ -11,7 +11,7 @@ import { OPEN, SEEING } from '../../workflows/case/expert-guards';
 import type { InboxTask } from '../../workflows/case/types';
 import type { Role } from '../../db/schema/accounts';
 import { formatYuan } from '../domain/money';
-import { shanghaiDate, workingDaysBetween } from '../calendar/workdays';
+import { shanghaiDate, workingDaysBetween, type CalendarData, type IsoDate } from '../calendar/workdays';
 import { claimTaskRows } from './claims';
 import { batchTaskRows } from './batches';
 
@@ -35,6 +35,8 @@ export interface Waiting {
   byRoundClose: boolean;
   /** the deadline is the earliest overdue clock of somebody else's open assignment (a late expert's) */
   ofLateAssignee: boolean;
+  /** the step is taken on another aggregate (a notice, a disbursement batch), not on the case */
+  via: NonNullable<InboxTask['via']> | null;
 }
 
 /** Where a state lives in the row: the indexed state column, or the snapshot for a parallel region. */
@@ -79,11 +81,19 @@ export function waitingFor(user: User, now: Date): Waiting[] {
         clock: t.urgentBy ?? null,
         byRoundClose: t.byRoundClose === true,
         ofLateAssignee: t.onlyWhile === 'assigneeOverdue',
+        via: t.via ?? null,
       }));
   });
 }
 
 const NO_DUE = '9999-12-31T00:00:00.000Z';
+const VIAS = ['notice', 'batch'] as const;
+/**
+ * A deadline this near is marked due soon: the lead of the reviewers' reminders (SPEC §4, "2
+ * working days before" the municipal, provincial, expert and objection clocks), so that the mark
+ * shows from the day their reminder goes out.
+ */
+export const DUE_SOON_WORKING_DAYS = 2;
 interface Cursor {
   due: string;
   id: string;
@@ -103,6 +113,8 @@ interface TaskRowBase extends Record<string, unknown> {
   /** the task's own id, the cursor's: the case's, the claim's for a claim to decide, the batch's for a batch */
   id: string;
   case_id: string | null;
+  round_id: string;
+  via: string | null;
   claim_id: string | null;
   batch_id: string | null;
   number: string;
@@ -120,8 +132,8 @@ interface TaskRowBase extends Record<string, unknown> {
 }
 // the clock columns come from a left join: all null when the task has no running clock, all set (they are not null in clocks) when it has one
 type TaskRow =
-  | (TaskRowBase & { kind: null; due_on: null; due_at: null; overdue: null; provisional: null; status: null })
-  | (TaskRowBase & { kind: string; due_on: string; due_at: Date; overdue: boolean; provisional: boolean; status: ClockStatus });
+  | (TaskRowBase & { kind: null; due_on: null; due_at: null; overdue: null; provisional: null; status: null; paused_left: null })
+  | (TaskRowBase & { kind: string; due_on: string; due_at: Date; overdue: boolean; provisional: boolean; status: ClockStatus; paused_left: number | null });
 
 /** GET /tasks: my inbox, soonest deadline first, overdue ones marked; cases, claims to decide and disbursement batches. */
 export async function listTasks(ctx: ServiceContext, q: z.output<typeof tasksQuerySchema>) {
@@ -145,29 +157,38 @@ export async function listTasks(ctx: ServiceContext, q: z.output<typeof tasksQue
   return {
     items: page.map((r) => ({
       caseId: r.case_id,
+      roundId: r.round_id,
       claimId: r.claim_id,
       batchId: r.batch_id,
       number: r.number,
       state: r.state,
       task: r.task,
       taskZh: r.task_zh,
+      via: VIAS.find((v) => v === r.via) ?? null,
       materialName: r.material_name,
       firmName: r.firm_name,
       batch: r.batch_id ? { payments: r.batch_payments ?? 0, total: formatYuan(BigInt(r.batch_total ?? '0')) } : null,
-      due: r.kind
-        ? {
-            kind: r.kind,
-            dueOn: r.due_on,
-            dueAt: new Date(r.due_at).toISOString(),
-            overdue: Boolean(r.overdue),
-            provisional: Boolean(r.provisional),
-            status: r.status,
-            remainingWorkingDays: workingDaysBetween(today, r.due_on, calendar),
-          }
-        : null,
+      due: r.kind ? dueOf(r, today, calendar) : null,
       claimedBy: r.claimed_by ? { id: r.claimed_by, name: r.claimed_by_name ?? '', at: new Date(r.claimed_at ?? 0).toISOString(), mine: r.claimed_by === ctx.user.id } : null,
     })),
     nextCursor: rows.length > q.limit && last ? Buffer.from(JSON.stringify({ due: toIso(last.sort_due), id: last.id })).toString('base64url') : null,
+  };
+}
+
+/** A task's deadline, with the working days left counted on the clocks' own calendar; a paused clock keeps those it had when it stopped. */
+function dueOf(r: Extract<TaskRow, { kind: string }>, today: IsoDate, calendar: CalendarData) {
+  const overdue = Boolean(r.overdue);
+  const paused = r.status === 'paused';
+  const remainingWorkingDays = paused ? (r.paused_left ?? 0) : workingDaysBetween(today, r.due_on, calendar);
+  return {
+    kind: r.kind,
+    dueOn: r.due_on,
+    dueAt: new Date(r.due_at).toISOString(),
+    overdue,
+    dueSoon: !overdue && !paused && remainingWorkingDays <= DUE_SOON_WORKING_DAYS,
+    provisional: Boolean(r.provisional),
+    status: r.status,
+    remainingWorkingDays,
   };
 }
 
@@ -178,22 +199,23 @@ function caseTaskRows(ctx: ServiceContext, waiting: readonly Waiting[], after: C
   // a person with several roles sees each case once, under the first task that applies
   const task = firstOf(waiting, (w) => w.task);
   const taskZh = firstOf(waiting, (w) => w.taskZh);
+  const via = firstOf(waiting, (w) => w.via);
   const clock = firstOf(waiting, (w) => w.clock);
   const flag = (pick: (w: Waiting) => boolean) => sql`(case ${sql.join(waiting.map((w) => sql`when ${w.when} then ${sql.raw(String(pick(w)))}`), sql` `)} end)`;
   const byRoundClose = flag((w) => w.byRoundClose);
   const ofLateAssignee = flag((w) => w.ofLateAssignee);
   const role = taskRole(waiting);
   return sql`
-    select cases.id, cases.id as case_id, null::uuid as claim_id, null::uuid as batch_id, cases.number, cases.state, ${task} as task, ${taskZh} as task_zh,
+    select cases.id, cases.id as case_id, cases.round_id, ${via} as via, null::uuid as claim_id, null::uuid as batch_id, cases.number, cases.state, ${task} as task, ${taskZh} as task_zh,
            cases.material->>'name' as material_name, e.name as firm_name, null::int as batch_payments, null::text as batch_total,
-           k.kind, k.due_on, k.due_at, coalesce(k.due_at, ${NO_DUE}::timestamptz) as sort_due, k.overdue, k.provisional, k.status,
+           k.kind, k.due_on, k.due_at, coalesce(k.due_at, ${NO_DUE}::timestamptz) as sort_due, k.overdue, k.provisional, k.status, k.paused_left,
            claim.user_id as claimed_by, claimer.name as claimed_by_name, claim.claimed_at
     from cases
     join enterprises e on e.id = cases.enterprise_id
     left join task_claims claim on claim.case_id = cases.id and claim.role = ${role}
     left join users claimer on claimer.id = claim.user_id
     left join lateral (
-      (select kind, due_on, due_at, overdue, provisional, status from clocks
+      (select kind, due_on, due_at, overdue, provisional, status, remaining_working_days as paused_left from clocks
       where owner_id = cases.id and status in ('running', 'paused', 'expired')
         and kind = ${clock}
         -- a clock per assignee (an expert's own) is the task of that person only, or of whoever replaces them once it has run out
@@ -201,7 +223,7 @@ function caseTaskRows(ctx: ServiceContext, waiting: readonly Waiting[], after: C
       order by (case when ${ofLateAssignee} then due_at end), started_at desc limit 1)
       union all
       -- a draft is due when its round closes: the last day is the Beijing date of the closing's last moment
-      (select 'roundClosing', ((r.closes_at - interval '1 millisecond') at time zone 'Asia/Shanghai')::date, r.closes_at, false, false, 'running'::text
+      (select 'roundClosing', ((r.closes_at - interval '1 millisecond') at time zone 'Asia/Shanghai')::date, r.closes_at, false, false, 'running'::text, null::int
       from rounds r where r.id = cases.round_id and ${byRoundClose})
       limit 1
     ) k on true

@@ -9,9 +9,10 @@ const dueSchema = z
     dueOn: dateOut('the last working day, Asia/Shanghai'),
     dueAt: instantOut("the end of dueOn in Asia/Shanghai; for roundClosing, the round's closing instant"),
     overdue: z.boolean(),
+    dueSoon: z.boolean().meta({ description: "neither overdue nor paused, with at most 2 working days left: the lead of the reviewers' reminders (SPEC §4)" }),
     provisional: z.boolean().meta({ description: "the count crosses a year whose official schedule is not published yet" }),
     status: z.enum(clockStatuses).meta({ description: 'running, paused or expired' }),
-    remainingWorkingDays: z.int().meta({ description: 'working days from today to dueOn; 0 on the day and once it has passed' }),
+    remainingWorkingDays: z.int().meta({ description: 'working days from today to dueOn, on the working-day calendar the clocks count with; 0 on the day and once it has passed; for a paused clock, the working days it had left when it paused' }),
   })
   .meta({ id: 'TaskDue' });
 
@@ -27,12 +28,17 @@ export const claimSchema = z
 const taskSchema = z
   .strictObject({
     caseId: idOut('the case, or the case of the claim').nullable().meta({ description: 'null for a disbursement batch task: a batch pays several cases' }),
+    roundId: idOut('the round of the case, of the claim\'s case or of the batch'),
     claimId: idOut('the claim to decide, for a claim task').nullable().meta({ description: 'null for a case or batch task' }),
     batchId: idOut('the disbursement batch to approve or whose payments to record, for a batch task').nullable().meta({ description: 'null for a case or claim task' }),
     number: z.string().meta({ description: 'the case number, the claim number for a claim task, the batch number for a batch task', example: 'ZJ2026-000042' }),
     state: z.string().meta({ description: 'the state of the case, the claim or the batch the task is on' }),
     task: z.string().meta({ description: 'what the caller has to do', example: 'municipal review' }),
     taskZh: z.string().meta({ description: '待办事项', example: '市级初审' }),
+    via: z
+      .enum(['notice', 'batch'])
+      .nullable()
+      .meta({ description: "where the step is taken when not by an event on the case: a public notice published for it, or a disbursement batch made of its round's approved cases; null otherwise" }),
     materialName: z.string().nullable(),
     firmName: z.string().nullable().meta({ description: 'the firm of the case; for a batch task, the firm all its payments go to, null when they go to several' }),
     batch: z

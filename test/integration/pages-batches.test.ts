@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { cases, users } from '../../db/schema';
 import { yuan } from '../../server/pages/format';
-import { makeUser } from '../../seeds/factories';
+import { makeRound, makeUser } from '../../seeds/factories';
 import { shanghaiDate } from '../../server/calendar/dates';
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../support/use-app';
@@ -187,8 +187,11 @@ describe('the disbursement batch pages', () => {
       expect(row, path).not.toContain('/claim"');
       expect(row, path).not.toContain('未领取');
     }
-    // beside case tasks, which are taken, a batch names no holder
+    // beside a case task someone has taken, a batch names no holder
+    const held = await w.caseIn('approved');
+    expect((await t.api.post(`/tasks/${held}/claim`, {}, w.tokens.finance2)).status).toBe(200);
     expect(rowOf((await other.get('/inbox?limit=100')).text)).toContain('<td data-label="办理人"></td>');
+    expect((await t.api.delete(`/tasks/${held}/claim`, w.tokens.finance2)).status).toBe(204);
     const creator = await signedIn(w.people.finance.email);
     expect(rowOf((await creator.get('/')).text)).toBeNull();
     expect(rowOf((await (await signedIn(w.people.provincial.email)).get('/')).text)).toBeNull();
@@ -201,6 +204,50 @@ describe('the disbursement batch pages', () => {
     expect(row).toContain(`>${w.firm.name}<`);
     // dated by the payment deadline
     expect(row).not.toContain('no deadline');
+  });
+
+  it("link finance's task of an approved case to the new-batch form with the case's round chosen, and offer no taking of it", async () => {
+    const later = await makeRound(t.app.db, { editionId: w.edition.id, opensAt: new Date('2026-06-01T00:00:00+08:00'), insurerIds: [w.insurer.id] });
+    const id = await w.caseIn('approved');
+    const waiting = await w.caseIn('approved');
+    await t.app.db.update(cases).set({ roundId: later.id }).where(eq(cases.id, id));
+    const number = (await t.api.get<{ number: string }>(`/cases/${id}`, w.tokens.finance)).body.number;
+    const api = (await t.api.get<{ items: { caseId: string | null; roundId: string; via: string | null; batchId: string | null }[] }>('/tasks?limit=100', w.tokens.finance)).body.items;
+    expect(api.find((i) => i.caseId === id && !i.batchId)).toMatchObject({ roundId: later.id, via: 'batch' });
+    const b = await signedIn(w.people.finance.email);
+    const form = `/money?roundId=${later.id}#create-batch`;
+    // (the inbox, not the dashboard: the dashboard shows the first few tasks, undated ones by id)
+    const html = (await b.get('/inbox?limit=100')).text;
+    const at = html.indexOf(`href="/cases/${id}"`);
+    expect(at).toBeGreaterThan(0);
+    const row = html.slice(html.lastIndexOf('<tr', at), html.indexOf('</tr>', at));
+    expect(row).toContain(`<a href="${form}" aria-label="纳入拨付批次 ${number}">纳入拨付批次</a>`);
+    expect(row).not.toContain('/claim"');
+    expect(row).not.toContain('未领取');
+    // the form it opens has the case's round chosen, not the first round, and the case among those it would take
+    const money = (await b.get(form.replace('#create-batch', ''))).text;
+    const create = money.slice(money.indexOf('id="create-batch"'));
+    expect(create).toContain(`<option value="${later.id}" selected>`);
+    expect(create).not.toContain(`<option value="${w.round.id}" selected>`);
+    expect(create).toContain(`>${number}</a>`);
+    // a round that is none, or no id at all, chooses the first round rather than failing
+    for (const bad of [randomUUID(), 'not-a-round', '%00']) {
+      const res = await b.get(`/money?roundId=${bad}`);
+      expect(res.status, bad).toBe(200);
+      expect(res.text, bad).toContain(`<option value="${w.round.id}" selected>`);
+    }
+    // one who took it through the API before still sees that they hold it and may give it back, never take it
+    expect((await t.api.post(`/tasks/${id}/claim`, {}, w.tokens.finance)).status).toBe(200);
+    const inbox = (await b.get('/inbox?limit=100')).text;
+    expect(inbox).toContain(`action="/inbox/${id}/release"`);
+    expect(inbox).not.toContain(`action="/inbox/${id}/claim"`);
+    const other = (await (await signedIn(w.people.finance2.email)).get('/inbox?limit=100')).text;
+    expect(other).toContain(`<span>${w.people.finance.name}</span>`);
+    expect(other).not.toContain(`action="/inbox/${id}/claim"`);
+    // beside it, another case waiting for a batch names nobody as not yet taken: there is nothing to take
+    expect(other).toContain(`href="/cases/${waiting}"`);
+    expect(other).not.toContain('未领取');
+    expect((await t.api.delete(`/tasks/${id}/claim`, w.tokens.finance)).status).toBe(204);
   });
 
   it('say a batch paying several firms pays several, counted and summed, and name no firm of it', async () => {

@@ -6,6 +6,9 @@ import { makeWorld, type World } from '../support/world';
 import { PageClient } from '../support/pages';
 import { runOutExpertClock } from '../support/clock-rows';
 import { shanghaiDate } from '../../server/calendar/dates';
+import { subtractWorkingDays } from '../../server/calendar/workdays';
+import { SettableClock } from '../../server/clock';
+import { date } from '../../server/pages/format';
 import { makeUser } from '../../seeds/factories';
 import { pdfBytes, pngBytes } from '../fixtures/documents/files';
 
@@ -122,6 +125,43 @@ describe('inbox page', () => {
     expect(page.text).not.toContain('<script>alert');
     expect(page.text).toMatch(/\d{4}年\d{1,2}月\d{1,2}日/);
     expect(page.text).toContain('<span class="badge overdue">已逾期</span>');
+  });
+
+  it('shows beside each due date the working days left, due soon from 2 working days before, due today on the day, in both languages', async () => {
+    const id = await w.caseIn('municipal');
+    const dueOn = (await t.api.get<{ items: { caseId: string; due: { dueOn: string } | null }[] }>('/tasks?limit=100', w.tokens.municipal)).body.items.find((i) => i.caseId === id)?.due?.dueOn ?? '';
+    const calendar = await t.app.calendar.get(t.app.db);
+    const clock = t.app.clock;
+    if (!(clock instanceof SettableClock)) throw new Error('the test clock is not settable');
+    const was = clock.now();
+    const b = await signedIn(w.people.municipal.email);
+    const rowOn = async (day: string) => {
+      await clock.set(new Date(`${day}T10:00:00+08:00`));
+      const html = (await b.get('/inbox?limit=100')).text;
+      const at = html.indexOf(`href="/cases/${id}"`);
+      const row = html.slice(at, html.indexOf('</tr>', at));
+      return row.slice(row.indexOf('data-label="截止日期"') >= 0 ? row.indexOf('data-label="截止日期"') : row.indexOf('data-label="Due"'));
+    };
+    try {
+      const far = await rowOn(subtractWorkingDays(dueOn, 3, calendar).date);
+      expect(far).toContain(`<span>${date(dueOn, 'zh')}</span><span> · 剩 3 个工作日</span></td>`);
+      const near = await rowOn(subtractWorkingDays(dueOn, 1, calendar).date);
+      expect(near).toContain(`<span>${date(dueOn, 'zh')}</span><span> · 剩 1 个工作日</span> <span class="badge due-soon">即将到期</span></td>`);
+      const today = await rowOn(dueOn);
+      expect(today).toContain('<span> · 今日截止</span> <span class="badge due-soon">即将到期</span>');
+      b.cookies.set('fb_lang', 'en');
+      expect(await rowOn(subtractWorkingDays(dueOn, 1, calendar).date)).toContain(`<span>${date(dueOn, 'en')}</span><span> · 1 working day left</span> <span class="badge due-soon">Due soon</span></td>`);
+      expect(await rowOn(subtractWorkingDays(dueOn, 2, calendar).date)).toContain('<span> · 2 working days left</span> <span class="badge due-soon">Due soon</span>');
+      expect(await rowOn(dueOn)).toContain('<span> · due today</span>');
+      // overdue: marked so, with no days left and no due-soon mark beside it
+      await t.app.db.update(clocks).set({ overdue: true }).where(eq(clocks.ownerId, id));
+      const late = await rowOn(dueOn);
+      expect(late).toContain('<span class="badge overdue">Overdue</span>');
+      expect(late).not.toContain('due-soon');
+      expect(late).not.toContain('left');
+    } finally {
+      await clock.set(was);
+    }
   });
 
   it('lets a reviewer take a shared task and give it back; a colleague of the same city sees who has it and is refused it', async () => {

@@ -69,7 +69,7 @@ describe("the firm's reply to a return", () => {
     expect(sent.status).toBe(303);
     expect(sent.headers.get('location')).toBe(`/cases/${id}?done=RESUBMIT`);
     const due = await dueOn(id, 'municipalReview');
-    expect(after?.text).toContain(`<p role="status" class="done">申请已重新提交，等待杭州市级初审，截止 北京时间 ${date(due, 'zh')} 24时。</p>`);
+    expect(after?.text).toContain(`<p role="status" class="done">申请已重新提交，等待杭州市级初审，截止日期 ${date(due, 'zh')}。</p>`);
 
     const zh = (await (await signedIn(w.people.municipal.email)).get(`/cases/${id}`)).text;
     const answer = section(zh, 'revision-answer');
@@ -86,7 +86,7 @@ describe("the firm's reply to a return", () => {
     expect(section(en, 'timeline')).toMatch(new RegExp(`<p class="text">The firm(&#39;|')s reply: ${REPLY}</p>`));
     const enFirm = await signedIn(w.people.firm.email, 'en');
     expect((await enFirm.get(`/cases/${id}?done=RESUBMIT`)).text).toContain(
-      `The application was resubmitted; next: municipal review by the Hangzhou municipal reviewers, due by the end of ${date(due, 'en')} (Beijing time).`,
+      `The application was resubmitted; next: municipal review by the Hangzhou municipal reviewers, due ${date(due, 'en')}.`,
     );
   });
 
@@ -202,19 +202,19 @@ describe('what the page says after a step', () => {
     const { sent, after } = await decide(await signedIn(w.people.firm.email), id, { type: 'SUBMIT' });
     expect(sent.status).toBe(303);
     const due = await dueOn(id, 'municipalReview');
-    expect(after?.text).toContain(`<p role="status" class="done">申请已提交，等待杭州市级初审，截止 北京时间 ${date(due, 'zh')} 24时。</p>`);
+    expect(after?.text).toContain(`<p role="status" class="done">申请已提交，等待杭州市级初审，截止日期 ${date(due, 'zh')}。</p>`);
     expect(after?.text).not.toContain('已办理。');
     const en = await (await signedIn(w.people.firm.email, 'en')).get(`/cases/${id}?done=SUBMIT`);
-    expect(en.text).toContain(`The application was submitted; next: municipal review by the Hangzhou municipal reviewers, due by the end of ${date(due, 'en')} (Beijing time).`);
+    expect(en.text).toContain(`The application was submitted; next: municipal review by the Hangzhou municipal reviewers, due ${date(due, 'en')}.`);
   });
 
   it('tells the reviewer after a return that the firm is to revise it, by the end of its revision period', async () => {
     const id = await w.submittedCase();
     const { after } = await decide(await signedIn(w.people.municipal.email), id, { type: 'RETURN', reasons: REASON });
     const due = await dueOn(id, 'revision');
-    expect(after?.text).toContain(`已退回企业补正，等待企业补正后重新提交，截止 北京时间 ${date(due, 'zh')} 24时。`);
+    expect(after?.text).toContain(`已退回企业补正，等待企业补正后重新提交，截止日期 ${date(due, 'zh')}。`);
     expect((await (await signedIn(w.people.municipal.email, 'en')).get(`/cases/${id}?done=RETURN`)).text).toContain(
-      `Returned to the firm for revision; next: revise and resubmit by the firm, due by the end of ${date(due, 'en')} (Beijing time).`,
+      `Returned to the firm for revision; next: revise and resubmit by the firm, due ${date(due, 'en')}.`,
     );
   });
 
@@ -267,7 +267,7 @@ describe("the insurer's own next step", () => {
     expect((await (await signedIn(w.people.municipal.email)).get(`/cases/${id}`)).text).toContain('<span> 下一步：市级初审（市级审核）</span>');
     const { after } = await decide(insurer, id, { type: 'VERIFY_POLICY', policyChecked: 'on' });
     const due = await dueOn(id, 'municipalReview');
-    expect(after?.text).toContain(`保单已核验通过，等待杭州市级初审，截止 北京时间 ${date(due, 'zh')} 24时。`);
+    expect(after?.text).toContain(`保单已核验通过，等待杭州市级初审，截止日期 ${date(due, 'zh')}。`);
     expect(after?.text).toContain('<span> 下一步：市级初审（市级审核）</span>');
   });
 });
@@ -379,6 +379,6 @@ describe("an expert's steps, on the page", () => {
     const view = await t.api.get<{ clocks: { kind: string; status: string; dueOn: string; assigneeId: string | null }[] }>(`/cases/${id}`, expert.token);
     const own = view.body.clocks.find((c) => c.kind === 'expertReview' && c.assigneeId === expert.user.id);
     if (!own) throw new Error('no own clock');
-    expect(after?.text).toContain(`<p role="status" class="done">您已接受评审任务，下一步：按评分标准为本申请评分，或谢绝评审任务，截止 北京时间 ${date(own.dueOn, 'zh')} 24时。</p>`);
+    expect(after?.text).toContain(`<p role="status" class="done">您已接受评审任务，下一步：按评分标准为本申请评分，或谢绝评审任务，截止日期 ${date(own.dueOn, 'zh')}。</p>`);
   });
 });

@@ -7,7 +7,7 @@ import { useTestApp } from '../support/use-app';
 import { and, eq } from 'drizzle-orm';
 import { clocks, enterprises, rounds, timers } from '../../db/schema';
 import { PASSING_SCORES } from '../support/world';
-import { shanghaiDate } from '../../server/calendar/workdays';
+import { shanghaiDate, subtractWorkingDays, workingDaysBetween } from '../../server/calendar/workdays';
 import { wholeInbox } from '../support/inbox';
 
 const DAY = 86_400_000;
@@ -17,7 +17,7 @@ interface Task {
   state: string;
   task: string;
   taskZh: string;
-  due: { kind: string; dueOn: string; dueAt: string; overdue: boolean; status: string } | null;
+  due: { kind: string; dueOn: string; dueAt: string; overdue: boolean; dueSoon: boolean; status: string; remainingWorkingDays: number } | null;
 }
 interface Page {
   items: Task[];
@@ -50,7 +50,7 @@ describe('GET /tasks', () => {
       expect.objectContaining({
         caseId: draft,
         state: 'draft',
-        due: { kind: 'roundClosing', dueOn: '2027-12-31', dueAt: '2027-12-31T15:59:59.000Z', overdue: false, provisional: false, status: 'running', remainingWorkingDays: expect.any(Number) },
+        due: { kind: 'roundClosing', dueOn: '2027-12-31', dueAt: '2027-12-31T15:59:59.000Z', overdue: false, dueSoon: false, provisional: false, status: 'running', remainingWorkingDays: expect.any(Number) },
       }),
     );
     expect(items).toContainEqual(expect.objectContaining({ caseId: returned, state: 'revision', due: expect.objectContaining({ kind: 'revision' }) }));
@@ -116,6 +116,36 @@ describe('GET /tasks', () => {
     await t.app.clock.set(new Date(Date.parse(due) + 60_000));
     await sweepDue(t.app);
     expect((await inbox(w.tokens.municipal)).items.find((i) => i.caseId === id)?.due).toMatchObject({ overdue: true });
+  });
+
+  it("counts the working days left to a review's due date on the clocks' calendar, due soon from 2 working days before", async () => {
+    const id = await w.submittedCase();
+    const dueOn = (await inbox(w.tokens.municipal, '?limit=100')).items.find((i) => i.caseId === id)?.due?.dueOn ?? '';
+    const calendar = await t.app.calendar.get(t.app.db);
+    const clock = t.app.clock;
+    if (!(clock instanceof SettableClock)) throw new Error('the test clock is not settable');
+    const was = clock.now();
+    const dueThen = async (day: string) => {
+      await clock.set(new Date(`${day}T10:00:00+08:00`));
+      return (await inbox(w.tokens.municipal, '?limit=100')).items.find((i) => i.caseId === id)?.due;
+    };
+    try {
+      for (const [before, dueSoon] of [[3, false], [2, true], [1, true]] as const) {
+        const day = subtractWorkingDays(dueOn, before, calendar).date;
+        expect(await dueThen(day), `${before} working days before`).toMatchObject({ remainingWorkingDays: before, dueSoon, overdue: false });
+        // the same count as the clocks', over whatever weekends and holidays lie between
+        expect(workingDaysBetween(day, dueOn, calendar)).toBe(before);
+      }
+      expect(await dueThen(dueOn)).toMatchObject({ remainingWorkingDays: 0, dueSoon: true, overdue: false });
+      // once overdue it is marked so, and no longer due soon
+      await t.app.db.update(clocks).set({ overdue: true }).where(eq(clocks.ownerId, id));
+      expect(await dueThen(dueOn)).toMatchObject({ remainingWorkingDays: 0, dueSoon: false, overdue: true });
+      // a paused clock keeps the working days it had left, and is not due soon however near its old date
+      await t.app.db.update(clocks).set({ overdue: false, status: 'paused', remainingWorkingDays: 4 }).where(eq(clocks.ownerId, id));
+      expect(await dueThen(dueOn)).toMatchObject({ status: 'paused', remainingWorkingDays: 4, dueSoon: false });
+    } finally {
+      await clock.set(was);
+    }
   });
 
   it('pages through the inbox with a cursor, without gaps or repeats', async () => {
@@ -287,12 +317,14 @@ describe("finance's disbursement batches in the inbox", () => {
     const taskOf = async (token: string) => (await wholeInbox<BatchTask>(t.api, token)).filter((i) => i.batchId === batch.id);
     const expected = {
       caseId: null,
+      roundId: w.round.id,
       claimId: null,
       batchId: batch.id,
       number: batch.number,
       state: 'draft',
       task: 'submit the disbursement batch',
       taskZh: '提交拨付批次',
+      via: null,
       // one payment, to the world's firm: named, counted and summed
       firmName: w.firm.name,
       batch: { payments: 1, total: batch.cases[0]?.amount },
@@ -333,12 +365,14 @@ describe("finance's disbursement batches in the inbox", () => {
     expect((await batchTasks(w.tokens.finance)).map((i) => i.batchId)).not.toContain(batch.id);
     const expected = {
       caseId: null,
+      roundId: w.round.id,
       claimId: null,
       batchId: batch.id,
       number: batch.number,
       state: 'submitted',
       task: 'approve the disbursement batch',
       taskZh: '审批拨付批次',
+      via: null,
       // one payment, to the world's firm: named, counted and summed
       firmName: w.firm.name,
       batch: { payments: 1, total: batch.cases[0]?.amount },

@@ -26,3 +26,12 @@ export function Overdue({ p }: { p: PageCtx }) {
     </span>
   );
 }
+
+/** A deadline near enough to be reminded of (the inbox's `dueSoon`). */
+export function DueSoon({ p }: { p: PageCtx }) {
+  return (
+    <span class="badge due-soon" safe>
+      {p.t.inbox.dueSoon}
+    </span>
+  );
+}

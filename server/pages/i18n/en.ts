@@ -478,7 +478,7 @@ export const en: Messages = {
     },
     doneYours: (label) => `next, yours: ${label}`,
     doneNext: (next) => `next: ${next}`,
-    doneSaid: (what, next, due) => `${what}${next ? `; ${next}` : ''}${due ? `, due by the end of ${due} (Beijing time)` : ''}.`,
+    doneSaid: (what, next, due) => `${what}${next ? `; ${next}` : ''}${due ? `, due ${due}` : ''}.`,
   },
   events: {
     SUBMIT: 'Submit',
@@ -564,6 +564,9 @@ export const en: Messages = {
     policyTerms: "per the policy's terms",
     batch: 'Batch',
     batchPays: (n: number, total: string) => `${n} payment${n === 1 ? '' : 's'}, ${total} yuan in all`,
+    workingDaysLeft: (n: number) => `${n} working day${n === 1 ? '' : 's'} left`,
+    dueToday: 'due today',
+    dueSoon: 'Due soon',
     more: 'Next page',
   },
   // disbursement batches and round reports (server/pages/batches.tsx)

@@ -478,7 +478,7 @@ export const zh = {
     },
     doneYours: (label: string) => `接下来请您${label}`,
     doneNext: (next: string) => `下一步：${next}`,
-    doneSaid: (what: string, next: string | null, due: string | null) => `${what}${next ? `，${next}` : ''}${due ? `，截止 北京时间 ${due} 24时` : ''}。`,
+    doneSaid: (what: string, next: string | null, due: string | null) => `${what}${next ? `，${next}` : ''}${due ? `，截止日期 ${due}` : ''}。`,
   },
   events: {
     SUBMIT: '提交申请',
@@ -567,6 +567,9 @@ export const zh = {
     policyTerms: '按保险合同约定时限',
     batch: '拨付批次',
     batchPays: (n: number, total: string) => `${n} 笔付款，合计 ${total} 元`,
+    workingDaysLeft: (n: number) => `剩 ${n} 个工作日`,
+    dueToday: '今日截止',
+    dueSoon: '即将到期',
     more: '下一页',
   },
   // disbursement batches and round reports (server/pages/batches.tsx)
