@@ -164,7 +164,7 @@ export const en: Messages = {
     available: 'Available (yuan)',
     total: 'Calculated, not yet batched (yuan)',
     cases: (n: number) => (n === 1 ? '1 case' : `${n} cases`),
-    action: 'Action',
+    budgetState: 'Budget',
     propose: 'Propose a pro-rata reduction',
     overBudget: 'over budget',
     withinBudget: 'within budget',
@@ -413,7 +413,8 @@ export const en: Messages = {
     subsidyAmount: 'Amount (yuan)',
     subsidyRule: 'Worked out step by step under the premium subsidy rules in force when the amount was set.',
     subsidyRuleVersion: (version: string) => `(rule version ${version})`,
-    recovery: (reason: string, until: string) => `Recovery started: ${reason}; the firm may not apply until ${until}`,
+    recovery: (reason: string, until: string) =>
+      /[。；;.!！?？]$/.test(reason.trim()) ? `Recovery started: ${reason.trim()} The firm may not apply until ${until}` : `Recovery started: ${reason}; the firm may not apply until ${until}`,
     recovered: (amount: string, reference: string) => `${amount} yuan recovered (reference ${reference})`,
     paymentTitle: 'Payment',
     paymentStatus: 'Status',

@@ -167,7 +167,7 @@ export const zh = {
     available: '可用预算（元）',
     total: '待拨付核定金额（元）',
     cases: (n: number) => `${n} 项`,
-    action: '操作',
+    budgetState: '预算情况',
     propose: '提出按比例核减方案',
     overBudget: '超出预算',
     withinBudget: '在预算之内',
@@ -418,7 +418,8 @@ export const zh = {
     subsidyAmount: '金额（元）',
     subsidyRule: '以上金额按核定时的保费补偿计算规则逐步算出。',
     subsidyRuleVersion: (version: string) => `（规则版本 ${version}）`,
-    recovery: (reason: string, until: string) => `已启动追回：${reason}；企业禁止申报至 ${until}`,
+    // a reason that ends its own sentence takes no second mark (“骗取补偿。；”)
+    recovery: (reason: string, until: string) => `已启动追回：${reason}${/[。；;.!！?？]$/.test(reason.trim()) ? '' : '；'}企业禁止申报至 ${until}`,
     recovered: (amount: string, reference: string) => `已追回 ${amount} 元（流水号 ${reference}）`,
     paymentTitle: '拨付情况',
     paymentStatus: '拨付状态',
