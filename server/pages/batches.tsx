@@ -708,12 +708,23 @@ function ReportPage({ p, report }: { p: PageCtx; report: RoundReportView }) {
             <tbody>
               {counts.map((k) => (
                 <tr>
-                  <th scope="row" safe>{b.counts[k] ?? k}</th>
+                  <th scope="row">
+                    <span safe>{b.counts[k] ?? k}</span>
+                    {b.countsInclude[k] ? (
+                      <>
+                        <br />
+                        <small class="muted" safe>{p.locale === 'zh' ? `（${b.countsInclude[k]}）` : `(${b.countsInclude[k]})`}</small>
+                      </>
+                    ) : (
+                      ''
+                    )}
+                  </th>
                   <td class="num" safe>{String(report.totals.counts[k])}</td>
                 </tr>
               ))}
             </tbody>
           </table>
+          <p class="hint" safe>{b.countsNote}</p>
         </section>
         <section aria-labelledby="r-money">
           <h2 id="r-money" safe>{b.money}</h2>
@@ -730,6 +741,7 @@ function ReportPage({ p, report }: { p: PageCtx; report: RoundReportView }) {
         </section>
         <section aria-labelledby="r-states">
           <h2 id="r-states" safe>{b.byState}</h2>
+          <p class="hint" safe>{b.byStateNote}</p>
           <table>
             <tbody>
               {report.byState.map((s) => (

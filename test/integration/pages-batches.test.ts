@@ -102,6 +102,25 @@ describe('the disbursement batch pages', () => {
     expect(money.text).not.toContain('action="/money/batches"');
   });
 
+  it("say on the round report what each headline count includes, so that it adds up against the states' counts", async () => {
+    await w.caseIn('approved');
+    const page = await (await signedIn(w.people.finance.email)).get(`/money/rounds/${w.round.id}/report`);
+    expect(page.status).toBe(200);
+    const counts = page.text.slice(page.text.indexOf('id="r-counts"'), page.text.indexOf('id="r-money"'));
+    // 已批准 counts every case approved at least once, whatever state it has reached since
+    expect(counts).toMatch(/<th scope="row"><span>已批准<\/span><br\/?><small class="muted">（批准过的申请，含其后补偿已核定、已纳入拨付批次、拨付已批准、已拨付、追回中、已追回者）<\/small><\/th>/);
+    expect(counts).toContain('（含其后追回中、已追回者）');
+    expect(counts).toContain('申请数为累计口径');
+    const states = page.text.slice(page.text.indexOf('id="r-states"'), page.text.indexOf('id="r-loss"'));
+    expect(states).toContain('每件申请按当前状态计一次。');
+    expect(states).toMatch(/<th scope="row">补偿已核定<\/th>\s*<td class="num">\d+<\/td>/);
+    const provincial = await signedIn(w.people.provincial.email);
+    provincial.cookies.set('fb_lang', 'en');
+    const english = await provincial.get(`/money/rounds/${w.round.id}/report`);
+    expect(english.status).toBe(200);
+    expect(english.text).toContain('<small class="muted">(including those since under recovery or recovered)</small>');
+  });
+
   it('offer finance the bank files and the statement form from approval on, and the provincial reviewer neither', async () => {
     const { id } = await draftBatch();
     expect((await t.api.post(`/disbursements/${id}/events`, { type: 'SUBMIT' }, w.tokens.finance)).status).toBe(200);
