@@ -12,8 +12,10 @@ import { listBatches } from '../batches/list';
 import { sendBatchEvent } from '../batches/send-event';
 import { batchEventBodySchema } from '../batches/body';
 import { matchStatement, takesStatement } from '../batches/statement';
+import { statementSample } from '../batches/statement-columns';
+import { sendAttachment } from '../http/attachment';
 import { hasBankFile } from '../batches/export';
-import { isBatchPayer } from '../batches/access';
+import { assertBatchPayer, isBatchPayer } from '../batches/access';
 import { batchHistoryOf } from '../audit/verify';
 import { roundReport } from '../reports/round-report';
 import { roundReportView } from '../reports/present';
@@ -394,6 +396,9 @@ function StatementForm({ p, batch, errors }: { p: PageCtx; batch: BatchView; err
     <section aria-labelledby="statement">
       <h2 id="statement" safe>{b.statementTitle}</h2>
       <p class="hint" id={`${id}-hint`} safe>{b.statementIntro}</p>
+      <p class="hint">
+        <a href="/money/statement-sample.csv" download="" safe>{b.statementSample}</a>
+      </p>
       <form method="post" action={`/money/batches/${batch.id}/statement`} enctype="multipart/form-data">
         <CsrfField p={p} />
         <FileField p={p} id={id} label={b.statementFile} errors={mine} accept=".csv,text/csv" hintId={`${id}-hint`} />
@@ -910,6 +915,12 @@ export function batchPages(router: Router, roundsOf: (p: PageCtx) => Promise<Rou
       }
     },
   );
+
+  // a sample statement in the format the check reads; the statement is finance's, like the upload
+  router.get('/money/statement-sample.csv', (_req, res) => {
+    assertBatchPayer(serviceOf(pageOf(res)).user);
+    sendAttachment(res, { mediaType: 'text/csv; charset=utf-8', fileName: '对账单示例.csv', body: Buffer.from(statementSample(), 'utf8') });
+  });
 
   router.get('/money/rounds/:id/report', async (req, res) => {
     const p = pageOf(res);

@@ -121,6 +121,42 @@ describe('the disbursement batch pages', () => {
     expect(english.text).toContain('<small class="muted">(including those since under recovery or recovered)</small>');
   });
 
+  it('offer finance a sample statement beside the upload, in the very format the check reads, and nobody else', async () => {
+    const batch = await approvedBatch(1);
+    const finance = await signedIn(w.people.finance.email);
+    const page = await finance.get(`/money/batches/${batch.id}`);
+    const form = page.text.slice(page.text.indexOf('id="statement"'), page.text.indexOf('</section>', page.text.indexOf('id="statement"')));
+    expect(form).toContain('<a href="/money/statement-sample.csv" download="">下载对账单示例（CSV）');
+    const res = await fetch(`${t.url}/money/statement-sample.csv`, { headers: { cookie: [...finance.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment;/);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const text = bytes.toString('utf8');
+    expect(text.startsWith('\uFEFF付款编号,金额,银行流水号,交易日期\r\n')).toBe(true);
+    // sent back as it is: every line read, every column found, none of its payment ids a batch's
+    const checked = await postFile(finance, `/money/batches/${batch.id}/statement`, { _csrf: PageClient.csrfOf(page.text) }, text);
+    expect(checked.status).toBe(200);
+    expect(checked.text).toContain('共读取 2 行付款记录。');
+    expect(checked.text).toContain('<h3 id="r-unknown">本批次没有的付款编号（2）</h3>');
+    expect(checked.text).toContain('<h3 id="r-invalid">无法读取的行（0）</h3>');
+    expect(checked.text).toContain('<h3 id="r-matched">');
+    expect(checked.text).toMatch(/<h3 id="r-matched">[^<]*（0）<\/h3>/);
+    expect(await stateOf(batch.id)).toBe('approved');
+  });
+
+  it('refuse the sample statement to every role but finance, and to no one signed in', async () => {
+    for (const who of ['provincial', 'firm', 'insurer', 'expert', 'municipal'] as const) {
+      const b = await signedIn(w.people[who].email);
+      const res = await b.get('/money/statement-sample.csv');
+      expect(res.status, who).toBe(403);
+      expect(res.text, who).not.toContain('付款编号,金额');
+    }
+    const anonymous = await new PageClient(t.url).get('/money/statement-sample.csv');
+    expect([302, 303, 401]).toContain(anonymous.status);
+    expect(anonymous.text).not.toContain('付款编号,金额');
+  });
+
   it('offer finance the bank files and the statement form from approval on, and the provincial reviewer neither', async () => {
     const { id } = await draftBatch();
     expect((await t.api.post(`/disbursements/${id}/events`, { type: 'SUBMIT' }, w.tokens.finance)).status).toBe(200);

@@ -631,6 +631,7 @@ export const en: Messages = {
     failure: 'What went wrong',
     settle: 'Record payments',
     statementTitle: 'Check a bank statement',
+    statementSample: 'Download a sample statement (CSV): name the columns of the bank\'s export as it does',
     statementIntro: 'Upload the bank statement (CSV with "Payment ID" and "Amount" columns, and "Reference" and "Date" if the bank gives them). It is only checked, nothing is changed: the payments it matches are filled in below, under "Record payments", for you to check and record.',
     statementClosed: {
       draft: 'This batch is a draft, not yet submitted. Once it is approved and the bank has paid, a statement can be checked here.',

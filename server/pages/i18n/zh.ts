@@ -633,6 +633,7 @@ export const zh = {
     failure: '失败原因',
     settle: '登记拨付结果',
     statementTitle: '核对银行对账单',
+    statementSample: '下载对账单示例（CSV），按其列名整理银行导出的对账单',
     statementIntro: '上传银行对账单（CSV，须含“付款编号”和“金额”列，可含“银行流水号”“交易日期”）。系统只核对、不修改任何数据：相符的付款将按对账单预填到下方的“登记拨付结果”中，请核对后登记。',
     statementClosed: {
       draft: '本批次为草稿，尚未提交审批。批次审批通过、银行付款后，可在此上传对账单核对。',
