@@ -15,7 +15,7 @@ const ALIASES: Record<keyof StatementColumns, readonly string[]> = {
   paymentId: ['付款编号', '支付编号', '付款单号', '付款id', 'paymentid', 'paymentno', 'paymentnumber', 'payment'],
   amount: ['金额', '交易金额', '付款金额', '支出金额', '借方金额', 'amount', 'amt', 'sum'],
   reference: ['银行流水号', '交易流水号', '流水号', '银行参考号', '参考号', '交易参考号', 'reference', 'bankreference', 'ref', 'transactionid', 'transactionreference'],
-  date: ['日期', '交易日期', '付款日期', '记账日期', '入账日期', 'date', 'paidon', 'valuedate', 'transactiondate', 'bookingdate'],
+  date: ['交易日期', '日期', '付款日期', '记账日期', '入账日期', 'date', 'paidon', 'valuedate', 'transactiondate', 'bookingdate'],
 };
 
 const squash = (s: string) =>
@@ -56,4 +56,20 @@ export function statementColumnsMissing(paymentId = true, amount = true): AppErr
       messageZh: `须有一行列名（可在标题行之后），缺少：${missing.map((m) => m.zh).join('、')}`,
     },
   ]);
+}
+
+/**
+ * A small statement in the format read here (GET /money/statement-sample.csv): the header names each
+ * column by its first name above, and two lines of payment ids no batch has (batch 0000 is never
+ * numbered), so that the sample, sent back as it is, fills in nothing.
+ */
+export function statementSample(): string {
+  const keys = ['paymentId', 'amount', 'reference', 'date'] as const satisfies readonly (keyof StatementColumns)[];
+  const lines = [
+    keys.map((k) => ALIASES[k][0] ?? k),
+    ['PAY-PB2026-0000-0001', '1000000.00', 'ICBC20261201000123', '2026-12-01'],
+    ['PAY-PB2026-0000-0002', '24000.00', 'ICBC20261201000124', '2026-12-01'],
+  ];
+  // a byte order mark: a spreadsheet opening it reads the Chinese headers as UTF-8
+  return `\uFEFF${lines.map((l) => l.join(',')).join('\r\n')}\r\n`;
 }

@@ -12,8 +12,10 @@ import { listBatches } from '../batches/list';
 import { sendBatchEvent } from '../batches/send-event';
 import { batchEventBodySchema } from '../batches/body';
 import { matchStatement, takesStatement } from '../batches/statement';
+import { statementSample } from '../batches/statement-columns';
+import { sendAttachment } from '../http/attachment';
 import { hasBankFile } from '../batches/export';
-import { isBatchPayer } from '../batches/access';
+import { assertBatchPayer, isBatchPayer } from '../batches/access';
 import { batchHistoryOf } from '../audit/verify';
 import { roundReport } from '../reports/round-report';
 import { roundReportView } from '../reports/present';
@@ -372,6 +374,52 @@ function SettleForm({ p, batch, attempt, statement }: { p: PageCtx; batch: Batch
   );
 }
 
+/**
+ * The outcomes sent, shown back before they are recorded (a recorded payment is not undone): each
+ * payment with what was chosen for it, the totals, and the same fields again behind "确认登记".
+ */
+function SettleConfirm({ p, batch, values }: { p: PageCtx; batch: BatchView; values: Record<string, string> }) {
+  const b = p.t.batches;
+  const chosen = batch.cases.filter((c) => c.status === 'pending' && (values[`outcome.${c.caseId}`] === 'paid' || values[`outcome.${c.caseId}`] === 'failed'));
+  const v = (k: string, caseId: string) => (values[`${k}.${caseId}`] ?? '').trim();
+  const sum = (outcome: string) => chosen.filter((c) => v('outcome', c.caseId) === outcome);
+  const fen = (cs: typeof chosen) => formatYuan(cs.reduce((n, c) => n + parseYuan(c.amount), 0n));
+  const [paid, failed] = [sum('paid'), sum('failed')];
+  return (
+    <section aria-labelledby="settle-confirm" class="confirm">
+      <h2 id="settle-confirm" safe>{b.settleConfirmTitle}</h2>
+      <p role="status" safe>{b.settleConfirmIntro}</p>
+      <DataTable
+        p={p}
+        rows={chosen}
+        labelledBy="settle-confirm"
+        columns={[
+          { header: b.caseNumber, class: 'code', total: b.sum, cell: (c) => <a href={`/cases/${c.caseId}`} safe>{c.caseNumber}</a> },
+          { header: b.firm, text: (c) => c.payee },
+          { header: b.amount, num: true, total: yuan(fen(chosen)), text: (c) => yuan(c.amount) },
+          { header: b.outcome, text: (c) => b.outcomes[v('outcome', c.caseId)] ?? v('outcome', c.caseId) },
+          { header: b.reference, class: 'code', text: (c) => (v('outcome', c.caseId) === 'paid' ? v('reference', c.caseId) : '—') },
+          { header: b.paidOn, text: (c) => (v('outcome', c.caseId) === 'paid' ? date(v('paidOn', c.caseId), p.locale) : '—') },
+          { header: b.failure, text: (c) => (v('outcome', c.caseId) === 'failed' ? v('failure', c.caseId) : '—') },
+        ]}
+      />
+      <p safe>{b.settleConfirmTotals(paid.length, yuan(fen(paid)), failed.length, yuan(fen(failed)))}</p>
+      <form method="post" action={`/money/batches/${batch.id}/settle`}>
+        <CsrfField p={p} />
+        {/* the version the outcomes were chosen on: a batch changed since is refused as stale */}
+        <input type="hidden" name="version" value={/^\d{1,9}$/.test(values.version ?? '') ? values.version : String(batch.version)} />
+        <input type="hidden" name="confirm" value="1" />
+        {Object.entries(values)
+          .filter(([name, x]) => x !== '' && name !== 'version')
+          .map(([name, x]) => (
+            <input type="hidden" name={name} value={x} />
+          ))}
+        <button type="submit" class="primary" safe>{b.confirmSettle}</button>
+      </form>
+    </section>
+  );
+}
+
 /** Where the statement form would be, for a batch that takes none: what state it is in, and any refusal of one sent meanwhile. */
 function StatementClosed({ p, batch, errors }: { p: PageCtx; batch: BatchView; errors: FieldError[] }) {
   const b = p.t.batches;
@@ -394,6 +442,9 @@ function StatementForm({ p, batch, errors }: { p: PageCtx; batch: BatchView; err
     <section aria-labelledby="statement">
       <h2 id="statement" safe>{b.statementTitle}</h2>
       <p class="hint" id={`${id}-hint`} safe>{b.statementIntro}</p>
+      <p class="hint">
+        <a href="/money/statement-sample.csv" download="" safe>{b.statementSample}</a>
+      </p>
       <form method="post" action={`/money/batches/${batch.id}/statement`} enctype="multipart/form-data">
         <CsrfField p={p} />
         <FileField p={p} id={id} label={b.statementFile} errors={mine} accept=".csv,text/csv" hintId={`${id}-hint`} />
@@ -530,11 +581,13 @@ interface BatchPageProps {
   done: string | null;
   attempt?: Attempt | null;
   settleAttempt?: SettleAttempt | null;
+  /** the settle form's outcomes are valid and shown back, to be confirmed before they are recorded */
+  settleConfirm?: boolean;
   statement?: Statement | null;
   statementErrors?: FieldError[];
 }
 
-function BatchPage({ p, batch, refused, history, names, roundName, done, attempt = null, settleAttempt = null, statement = null, statementErrors = [] }: BatchPageProps) {
+function BatchPage({ p, batch, refused, history, names, roundName, done, attempt = null, settleAttempt = null, settleConfirm = false, statement = null, statementErrors = [] }: BatchPageProps) {
   const b = p.t.batches;
   const payer = isBatchPayer(serviceOf(p).user);
   const forms = FORM_EVENTS.filter((t) => batch.allowedEvents.includes(t));
@@ -664,6 +717,7 @@ function BatchPage({ p, batch, refused, history, names, roundName, done, attempt
       {payer && takesStatement(batch.state) ? <StatementForm p={p} batch={batch} errors={statementErrors} /> : ''}
       {payer && !takesStatement(batch.state) ? <StatementClosed p={p} batch={batch} errors={statementErrors} /> : ''}
       {statement ? <StatementReport p={p} report={statement} /> : ''}
+      {settle && settleConfirm && settleAttempt ? <SettleConfirm p={p} batch={batch} values={settleAttempt.values} /> : ''}
       {settle ? <SettleForm p={p} batch={batch} attempt={settleAttempt} statement={statement} /> : ''}
       <BatchHistory p={p} items={history} names={names} />
     </Layout>
@@ -708,12 +762,23 @@ function ReportPage({ p, report }: { p: PageCtx; report: RoundReportView }) {
             <tbody>
               {counts.map((k) => (
                 <tr>
-                  <th scope="row" safe>{b.counts[k] ?? k}</th>
+                  <th scope="row">
+                    <span safe>{b.counts[k] ?? k}</span>
+                    {b.countsInclude[k] ? (
+                      <>
+                        <br />
+                        <small class="muted" safe>{p.locale === 'zh' ? `（${b.countsInclude[k]}）` : `(${b.countsInclude[k]})`}</small>
+                      </>
+                    ) : (
+                      ''
+                    )}
+                  </th>
                   <td class="num" safe>{String(report.totals.counts[k])}</td>
                 </tr>
               ))}
             </tbody>
           </table>
+          <p class="hint" safe>{b.countsNote}</p>
         </section>
         <section aria-labelledby="r-money">
           <h2 id="r-money" safe>{b.money}</h2>
@@ -730,6 +795,7 @@ function ReportPage({ p, report }: { p: PageCtx; report: RoundReportView }) {
         </section>
         <section aria-labelledby="r-states">
           <h2 id="r-states" safe>{b.byState}</h2>
+          <p class="hint" safe>{b.byStateNote}</p>
           <table>
             <tbody>
               {report.byState.map((s) => (
@@ -840,6 +906,8 @@ export function batchPages(router: Router, roundsOf: (p: PageCtx) => Promise<Rou
     readable(p);
     const id = idParam(req.params.id, 'disbursement batch');
     const ctx = serviceOf(p);
+    // a provincial reviewer reads the batch but records no payment: not even the outcomes are shown back
+    if (!isBatchPayer(ctx.user)) throw forbidden('only finance staff record payments');
     const { view } = await getBatchWithRefusals(ctx, id);
     const values: Record<string, string> = {};
     const order: string[] = [];
@@ -865,6 +933,8 @@ export function batchPages(router: Router, roundsOf: (p: PageCtx) => Promise<Rou
       });
     const parsed = batchEventBodySchema.safeParse({ type: 'SETTLE', payments });
     if (!parsed.success) return showBatch(res, id, { settleAttempt: { values, errors: toFields(zodErrors(parsed.error, '')) } }, 400);
+    // a recorded payment is not undone: the outcomes are shown back first, and recorded only when confirmed
+    if (field(req, 'confirm') !== '1') return showBatch(res, id, { settleAttempt: { values: { ...values, version: field(req, 'version') }, errors: [] }, settleConfirm: true });
     const version = /^\d{1,9}$/.test(field(req, 'version')) ? Number(field(req, 'version')) : undefined;
     try {
       await sendBatchEvent(ctx, id, parsed.data, { ifMatch: version });
@@ -898,6 +968,12 @@ export function batchPages(router: Router, roundsOf: (p: PageCtx) => Promise<Rou
       }
     },
   );
+
+  // a sample statement in the format the check reads; the statement is finance's, like the upload
+  router.get('/money/statement-sample.csv', (_req, res) => {
+    assertBatchPayer(serviceOf(pageOf(res)).user);
+    sendAttachment(res, { mediaType: 'text/csv; charset=utf-8', fileName: '对账单示例.csv', body: Buffer.from(statementSample(), 'utf8') });
+  });
 
   router.get('/money/rounds/:id/report', async (req, res) => {
     const p = pageOf(res);

@@ -77,16 +77,20 @@ function MoneyPage({ p, lines, errors, batches }: { p: PageCtx; lines: RoundLine
           { header: m.available, num: true, text: (l) => (l.available === null ? '—' : yuan(l.available)) },
           { header: m.total, num: true, text: (l) => `${yuan(l.total)}${p.locale === 'zh' ? `（${m.cases(l.calculated)}）` : ` (${m.cases(l.calculated)})`}` },
           {
-            header: m.action,
-            cell: (l) =>
-              finance && l.overBudget && l.reducible ? (
-                <form method="post" action={`/money/rounds/${l.id}/pro-rata`}>
-                  <CsrfField p={p} />
-                  <button type="submit" class="primary" safe>{m.propose}</button>
-                </form>
-              ) : (
+            header: m.budgetState,
+            cell: (l) => (
+              <>
                 <span safe>{l.overBudget ? m.overBudget : m.withinBudget}</span>
-              ),
+                {finance && l.overBudget && l.reducible ? (
+                  <form method="post" action={`/money/rounds/${l.id}/pro-rata`}>
+                    <CsrfField p={p} />
+                    <button type="submit" class="primary" safe>{m.propose}</button>
+                  </form>
+                ) : (
+                  ''
+                )}
+              </>
+            ),
           },
         ]}
       />

@@ -111,6 +111,11 @@ describe('disbursement batches, in a browser', { timeout: 240_000 }, () => {
     await failed.getByLabel('结果').selectOption({ label: '拨付失败' });
     await failed.getByLabel('失败原因').fill('收款账号已销户');
     await b.getByRole('button', { name: '登记拨付结果' }).click();
+    // shown back first, to be confirmed: nothing recorded yet
+    await expect.poll(() => b.getByRole('heading', { name: '请核对后确认登记' }).count()).toBe(1);
+    await expect.poll(() => b.getByText(/^已拨付 1 笔，合计 .* 元；拨付失败 1 笔，合计 .* 元。$/).count()).toBe(1);
+    expect((await t.api.get<{ state: string }>(`/cases/${second.caseId}`, w.tokens.finance)).body.state).toBe('paymentApproved');
+    await b.getByRole('button', { name: '确认登记' }).click();
     await expect.poll(() => b.getByRole('status').textContent()).toContain('已办理：登记拨付结果');
     await expect.poll(() => b.getByText('流水号 ICBC-20261201-0001').count()).toBe(1);
     await expect.poll(() => b.getByText('收款账号已销户').count()).toBeGreaterThan(0);

@@ -55,6 +55,13 @@ const fieldsetOf = (html: string, paymentId: string) => {
 /** The cases a page's new-batch form has ticked, as a browser sends them. */
 const tickedOn = (html: string) => [...html.matchAll(/<input type="checkbox" id="nb-case-[^"]+" name="caseIds" value="([^"]+)" checked/g)].map((m) => m[1] ?? '');
 
+/** The hidden fields of the settle confirmation's form, as a browser sends them on "确认登记". */
+const confirmFieldsOf = (html: string): Record<string, string> => {
+  const at = html.indexOf('id="settle-confirm"');
+  const form = at < 0 ? '' : html.slice(html.indexOf('<form', at), html.indexOf('</form>', at));
+  return Object.fromEntries([...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1] ?? '', (m[2] ?? '').replace(/&#34;/g, '"').replace(/&amp;/g, '&')]));
+};
+
 const versionOf = (html: string) => /name="version" value="(\d+)"/.exec(html)?.[1] ?? '';
 const stateOf = async (id: string) => (await t.api.get<{ state: string }>(`/disbursements/${id}`, w.tokens.finance)).body.state;
 
@@ -100,6 +107,61 @@ describe('the disbursement batch pages', () => {
     expect(money.status).toBe(200);
     expect(money.text).not.toContain('id="create-batch"');
     expect(money.text).not.toContain('action="/money/batches"');
+  });
+
+  it("say on the round report what each headline count includes, so that it adds up against the states' counts", async () => {
+    await w.caseIn('approved');
+    const page = await (await signedIn(w.people.finance.email)).get(`/money/rounds/${w.round.id}/report`);
+    expect(page.status).toBe(200);
+    const counts = page.text.slice(page.text.indexOf('id="r-counts"'), page.text.indexOf('id="r-money"'));
+    // 已批准 counts every case approved at least once, whatever state it has reached since
+    expect(counts).toMatch(/<th scope="row"><span>已批准<\/span><br\/?><small class="muted">（批准过的申请，含其后补偿已核定、已纳入拨付批次、拨付已批准、已拨付、追回中、已追回者）<\/small><\/th>/);
+    expect(counts).toContain('（含其后追回中、已追回者）');
+    expect(counts).toContain('申请数为累计口径');
+    const states = page.text.slice(page.text.indexOf('id="r-states"'), page.text.indexOf('id="r-loss"'));
+    expect(states).toContain('每件申请按当前状态计一次。');
+    expect(states).toMatch(/<th scope="row">补偿已核定<\/th>\s*<td class="num">\d+<\/td>/);
+    const provincial = await signedIn(w.people.provincial.email);
+    provincial.cookies.set('fb_lang', 'en');
+    const english = await provincial.get(`/money/rounds/${w.round.id}/report`);
+    expect(english.status).toBe(200);
+    expect(english.text).toContain('<small class="muted">(including those since under recovery or recovered)</small>');
+  });
+
+  it('offer finance a sample statement beside the upload, in the very format the check reads, and nobody else', async () => {
+    const batch = await approvedBatch(1);
+    const finance = await signedIn(w.people.finance.email);
+    const page = await finance.get(`/money/batches/${batch.id}`);
+    const form = page.text.slice(page.text.indexOf('id="statement"'), page.text.indexOf('</section>', page.text.indexOf('id="statement"')));
+    expect(form).toContain('<a href="/money/statement-sample.csv" download="">下载对账单示例（CSV）');
+    const res = await fetch(`${t.url}/money/statement-sample.csv`, { headers: { cookie: [...finance.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment;/);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const text = bytes.toString('utf8');
+    expect(text.startsWith('\uFEFF付款编号,金额,银行流水号,交易日期\r\n')).toBe(true);
+    // sent back as it is: every line read, every column found, none of its payment ids a batch's
+    const checked = await postFile(finance, `/money/batches/${batch.id}/statement`, { _csrf: PageClient.csrfOf(page.text) }, text);
+    expect(checked.status).toBe(200);
+    expect(checked.text).toContain('共读取 2 行付款记录。');
+    expect(checked.text).toContain('<h3 id="r-unknown">本批次没有的付款编号（2）</h3>');
+    expect(checked.text).toContain('<h3 id="r-invalid">无法读取的行（0）</h3>');
+    expect(checked.text).toContain('<h3 id="r-matched">');
+    expect(checked.text).toMatch(/<h3 id="r-matched">[^<]*（0）<\/h3>/);
+    expect(await stateOf(batch.id)).toBe('approved');
+  });
+
+  it('refuse the sample statement to every role but finance, and to no one signed in', async () => {
+    for (const who of ['provincial', 'firm', 'insurer', 'expert', 'municipal'] as const) {
+      const b = await signedIn(w.people[who].email);
+      const res = await b.get('/money/statement-sample.csv');
+      expect(res.status, who).toBe(403);
+      expect(res.text, who).not.toContain('付款编号,金额');
+    }
+    const anonymous = await new PageClient(t.url).get('/money/statement-sample.csv');
+    expect([302, 303, 401]).toContain(anonymous.status);
+    expect(anonymous.text).not.toContain('付款编号,金额');
   });
 
   it('offer finance the bank files and the statement form from approval on, and the provincial reviewer neither', async () => {
@@ -317,6 +379,93 @@ describe('the disbursement batch pages', () => {
     b.cookies.set('fb_lang', 'zh');
     expect(await stateOf(id)).toBe('approved');
   });
+  it('show the outcomes sent back for a check, record nothing until they are confirmed, and record exactly them then', async () => {
+    const batch = await approvedBatch(3);
+    const [a, b, c] = batch.cases as [(typeof batch.cases)[number], (typeof batch.cases)[number], (typeof batch.cases)[number]];
+    const finance = await signedIn(w.people.finance.email);
+    const path = `/money/batches/${batch.id}`;
+    const page = await finance.get(path);
+    const today = shanghaiDate(t.app.clock.now());
+    const sent = { _csrf: PageClient.csrfOf(page.text), version: versionOf(page.text), [`outcome.${a.caseId}`]: 'paid', [`reference.${a.caseId}`]: 'ICBC-CONFIRM-1', [`paidOn.${a.caseId}`]: today, [`outcome.${b.caseId}`]: 'failed', [`failure.${b.caseId}`]: '收款账户已销户', [`outcome.${c.caseId}`]: 'none' };
+    const preview = await finance.post(`${path}/settle`, sent);
+    expect(preview.status).toBe(200);
+    expect(await stateOf(batch.id)).toBe('approved');
+    const summary = preview.text.slice(preview.text.indexOf('id="settle-confirm"'), preview.text.indexOf('</section>', preview.text.indexOf('id="settle-confirm"')));
+    expect(summary).toContain('以下拨付结果尚未登记。登记后不可撤销');
+    const rowOf = (caseNumber: string) => summary.slice(summary.indexOf(`>${caseNumber}</a>`), summary.indexOf('</tr>', summary.indexOf(`>${caseNumber}</a>`)));
+    const numbers = await t.api.get<{ cases: { caseId: string; caseNumber: string; payee: string }[] }>(`/disbursements/${batch.id}`, w.tokens.finance);
+    const info = (id: string) => numbers.body.cases.find((x) => x.caseId === id) ?? { caseNumber: '?', payee: '?' };
+    const paidRow = rowOf(info(a.caseId).caseNumber);
+    for (const x of [info(a.caseId).payee, yuan(a.amount), '已拨付', 'ICBC-CONFIRM-1']) expect(paidRow).toContain(x);
+    const failedRow = rowOf(info(b.caseId).caseNumber);
+    for (const x of [yuan(b.amount), '拨付失败', '收款账户已销户']) expect(failedRow).toContain(x);
+    // the payment left for now is not among them
+    expect(summary).not.toContain(`>${info(c.caseId).caseNumber}</a>`);
+    expect(summary).toContain(`已拨付 1 笔，合计 ${yuan(a.amount)} 元；拨付失败 1 笔，合计 ${yuan(b.amount)} 元。`);
+    expect(summary).toContain('确认登记</button>');
+    // the form below keeps what was chosen, to be changed and sent again
+    expect(fieldsetOf(preview.text, a.paymentId)).toContain(`name="reference.${a.caseId}" type="text" value="ICBC-CONFIRM-1"`);
+    expect(fieldsetOf(preview.text, b.paymentId)).toMatch(/<option value="failed" selected>/);
+
+    // confirmed as a browser sends the confirmation's form
+    const fields = confirmFieldsOf(preview.text);
+    expect(fields).toMatchObject({ confirm: '1', version: sent.version, [`outcome.${a.caseId}`]: 'paid', [`failure.${b.caseId}`]: '收款账户已销户' });
+    const recorded = await finance.post(`${path}/settle`, fields);
+    expect(recorded.status).toBe(303);
+    expect(recorded.headers.get('location')).toBe(`${path}?done=SETTLE`);
+    const view = await t.api.get<{ cases: { caseId: string; status: string; reference: string | null }[] }>(`/disbursements/${batch.id}`, w.tokens.finance);
+    expect(view.body.cases.map((x) => [x.caseId, x.status, x.reference])).toEqual([
+      [a.caseId, 'paid', 'ICBC-CONFIRM-1'],
+      [b.caseId, 'failed', null],
+      [c.caseId, 'pending', null],
+    ]);
+  });
+
+  it('show no confirmation for outcomes it refuses, and refuse a confirmation of a batch changed since, recording nothing', async () => {
+    const batch = await approvedBatch(1);
+    const [a] = batch.cases as [(typeof batch.cases)[number]];
+    const finance = await signedIn(w.people.finance.email);
+    const path = `/money/batches/${batch.id}`;
+    const page = await finance.get(path);
+    const csrf = PageClient.csrfOf(page.text);
+    // no reference for a paid payment: the form with its problem, no summary
+    const missing = await finance.post(`${path}/settle`, { _csrf: csrf, version: versionOf(page.text), [`outcome.${a.caseId}`]: 'paid', [`paidOn.${a.caseId}`]: '2026-01-01' });
+    expect(missing.status).toBe(400);
+    expect(missing.text).not.toContain('id="settle-confirm"');
+    // nothing chosen: nothing to confirm
+    const none = await finance.post(`${path}/settle`, { _csrf: csrf, version: versionOf(page.text), [`outcome.${a.caseId}`]: 'none' });
+    expect(none.status).toBe(400);
+    expect(none.text).not.toContain('id="settle-confirm"');
+    // shown for a check, then confirmed against an older version of the batch: refused as stale
+    const today = shanghaiDate(t.app.clock.now());
+    const preview = await finance.post(`${path}/settle`, { _csrf: csrf, version: versionOf(page.text), [`outcome.${a.caseId}`]: 'paid', [`reference.${a.caseId}`]: 'ICBC-STALE-1', [`paidOn.${a.caseId}`]: today });
+    expect(preview.status).toBe(200);
+    const stale = await finance.post(`${path}/settle`, { ...confirmFieldsOf(preview.text), version: String(Number(versionOf(page.text)) - 1) });
+    expect(stale.status).toBe(409);
+    expect(await stateOf(batch.id)).toBe('approved');
+    // a date the service refuses: refused on confirmation, beside its field
+    const future = await finance.post(`${path}/settle`, { ...confirmFieldsOf(preview.text), [`paidOn.${a.caseId}`]: '2099-01-01' });
+    expect(future.status).toBe(422);
+    expect(future.text).toContain(`name="paidOn.${a.caseId}" aria-invalid="true"`);
+    expect(await stateOf(batch.id)).toBe('approved');
+  });
+
+  it('refuse the settlement and its confirmation to the provincial reviewer and the other roles, showing no summary', async () => {
+    const batch = await approvedBatch(1);
+    const [a] = batch.cases as [(typeof batch.cases)[number]];
+    const today = shanghaiDate(t.app.clock.now());
+    for (const who of ['provincial', 'firm', 'insurer', 'expert', 'municipal'] as const) {
+      const b = await signedIn(w.people[who].email);
+      const csrf = PageClient.csrfOf((await b.get('/')).text);
+      for (const confirm of [{}, { confirm: '1' }] as Record<string, string>[]) {
+        const res = await b.post(`/money/batches/${batch.id}/settle`, { _csrf: csrf, ...confirm, [`outcome.${a.caseId}`]: 'paid', [`reference.${a.caseId}`]: 'ICBC-NOT-1', [`paidOn.${a.caseId}`]: today });
+        expect(res.status, who).toBe(403);
+        expect(res.text, who).not.toContain('id="settle-confirm"');
+      }
+    }
+    expect(await stateOf(batch.id)).toBe('approved');
+  });
+
   it("show on the case's timeline the finance users who batched, approved and paid it, not the system", async () => {
     const { id, caseId } = await draftBatch();
     const a = await signedIn(w.people.finance.email);
@@ -329,7 +478,7 @@ describe('the disbursement batch pages', () => {
     // the payment recorded by the first finance user, who made the batch
     const approved = await a.get(path);
     const today = shanghaiDate(t.app.clock.now());
-    const settled = await a.post(`${path}/settle`, { _csrf: PageClient.csrfOf(approved.text), [`outcome.${caseId}`]: 'paid', [`reference.${caseId}`]: 'ICBC-TIMELINE-1', [`paidOn.${caseId}`]: today });
+    const settled = await a.post(`${path}/settle`, { _csrf: PageClient.csrfOf(approved.text), confirm: '1', [`outcome.${caseId}`]: 'paid', [`reference.${caseId}`]: 'ICBC-TIMELINE-1', [`paidOn.${caseId}`]: today });
     expect(settled.status).toBe(303);
 
     const h = await t.api.get<{ items: { eventType: string; actorId: string | null; actorRole: string | null }[] }>(`/cases/${caseId}/history`, w.tokens.provincial);
@@ -389,7 +538,7 @@ describe('the disbursement batch pages', () => {
 
     // sent as filled in, with a date changed to one the service refuses: the mark stays beside it
     const csrf = PageClient.csrfOf(checked.text);
-    const sent = { _csrf: csrf, version: versionOf(checked.text), [`outcome.${a.caseId}`]: 'paid', [`reference.${a.caseId}`]: 'ICBC-PREFILL-1', [`statementLine.${a.caseId}`]: '2', [`outcome.${b.caseId}`]: 'none', [`outcome.${c.caseId}`]: 'none' };
+    const sent = { _csrf: csrf, confirm: '1', version: versionOf(checked.text), [`outcome.${a.caseId}`]: 'paid', [`reference.${a.caseId}`]: 'ICBC-PREFILL-1', [`statementLine.${a.caseId}`]: '2', [`outcome.${b.caseId}`]: 'none', [`outcome.${c.caseId}`]: 'none' };
     const refused = await finance.post(`${path}/settle`, { ...sent, [`paidOn.${a.caseId}`]: '2099-01-01' });
     expect(refused.status).toBe(422);
     expect(fieldsetOf(refused.text, a.paymentId)).toContain('取自对账单第 2 行，可修改。');

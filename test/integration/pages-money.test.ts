@@ -26,11 +26,17 @@ describe('the money page', () => {
     expect(page.text).toContain('1,500,000.00');
     expect(page.text).toContain('提出按比例核减方案');
     expect(page.text).toMatch(/,\d{3}\.\d{2}（2 项）/);
+    // the column holds how the round stands against its budget, beside any proposal to make
+    expect(page.text).toMatch(/<th[^>]*>预算情况<\/th>/);
+    expect(page.text).not.toMatch(/<th[^>]*>操作<\/th>/);
+    const row = page.text.slice(page.text.indexOf(w.round.name), page.text.indexOf('</tr>', page.text.indexOf(w.round.name)));
+    expect(row).toContain('超出预算');
     // in English, English brackets and plurals
     first.cookies.set('fb_lang', 'en');
     const english = (await first.get('/money')).text;
     expect(english).toMatch(/,\d{3}\.\d{2} \(2 cases\)/);
     expect(english).not.toContain('（');
+    expect(english).toMatch(/<th[^>]*>Budget<\/th>/);
     first.cookies.set('fb_lang', 'zh');
 
     const proposed = await first.post(`/money/rounds/${w.round.id}/pro-rata`, { _csrf: PageClient.csrfOf(page.text) });
