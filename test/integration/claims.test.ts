@@ -484,7 +484,7 @@ describe('the insurer’s inbox', () => {
     await browser.signIn(w.people.insurer.email);
     const page = await browser.get('/inbox');
     expect(page.status).toBe(200);
-    expect(page.text).toContain(`<a href="/cases/${caseId}">${claim.number}</a>`);
+    expect(page.text).toContain(`<a href="/cases/${caseId}#claim-${claim.id}">${claim.number}</a>`);
     expect(page.text).toContain('理赔决定');
     expect(page.text).toContain('<span class="badge state-reported">待理赔决定</span>');
     // SPEC §4 gives a claim no programme deadline: the policy's terms set it, and the row says so

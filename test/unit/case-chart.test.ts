@@ -182,6 +182,7 @@ describe('who may send what, state by state (the meta.may of the chart)', () => 
       'acceptedByMe',
       'assignedToMe',
       'enoughExperts',
+      'declaresNoConflict',
       'fromItsBatch',
       'fromItsNotice',
       'namesOpenObjection',
