@@ -4,6 +4,7 @@ import { cases } from '../../db/schema';
 import { addCalendarDays, shanghaiDate } from '../../server/calendar/workdays';
 import { claimsListSchema } from '../../server/claims/view-schema';
 import { useTestApp } from '../support/use-app';
+import { PageClient } from '../support/pages';
 
 // GET /claims: every claim the caller sees, on all their cases, with the read rules of GET /claims/:id.
 // The province sees all claims: the file has a database of its own (and one world: each test
@@ -125,5 +126,83 @@ describe('GET /claims security', () => {
     expect(ids(await list('', w.tokens.insurer))).not.toContain(theirs);
     expect(ids(await list(`?insurerId=${w.otherInsurer.id}`, w.tokens.insurer))).toEqual([]);
     expect(ids(await list('', w.tokens.otherInsurer))).toContain(theirs);
+  });
+});
+
+async function signedIn(email: string): Promise<PageClient> {
+  const b = new PageClient(t.url);
+  await b.signIn(email);
+  return b;
+}
+
+/** The table row of a claim on the page, from its number's link to the row's end. */
+function rowOf(html: string, claimId: string): string {
+  const at = html.indexOf(`#claim-${claimId}"`);
+  return at < 0 ? '' : html.slice(at, html.indexOf('</tr>', at));
+}
+
+describe('the /claims page', () => {
+  it('lists the insurer’s claims in Chinese and English, each linked to its place on its case, filtered by status', async () => {
+    const caseId = await approvedCase();
+    const open = await reported(caseId, '8000.00');
+    const decided = await reported(caseId);
+    expect((await t.api.post(`/claims/${decided}/events`, { type: 'PAY', amount: '100000.00', reference: 'PICC-LP-2' }, w.tokens.insurer)).status).toBe(200);
+    const b = await signedIn(w.people.insurer.email);
+    expect((await b.get('/')).text).toContain('<a href="/claims">理赔</a>');
+    const page = await b.get('/claims');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`<a href="/cases/${caseId}#claim-${decided}">`);
+    const row = rowOf(page.text, decided);
+    expect(row).toContain(w.firm.name);
+    expect(row).toContain('质量风险');
+    expect(row).toContain('120,000.50');
+    expect(row).toContain('100,000.00');
+    expect(row).toContain('已赔付');
+    expect(rowOf(page.text, open)).toContain('待保险公司决定');
+    // an insurer sees its own company's only: no insurer to choose
+    expect(page.text).not.toContain('name="insurerId"');
+    const paid = await b.get('/claims?status=paid');
+    expect(rowOf(paid.text, decided)).not.toBe('');
+    expect(rowOf(paid.text, open)).toBe('');
+    b.cookies.set('fb_lang', 'en');
+    const en = await b.get('/claims');
+    expect(en.text).toContain('<a href="/claims" aria-current="page">Claims</a>');
+    expect(rowOf(en.text, decided)).toContain('Paid');
+  });
+
+  it('lets the province choose the insurer', async () => {
+    const ours = await reported(await approvedCase());
+    const theirs = await reported(await approvedCase(w.otherInsurer.id));
+    const b = await signedIn(w.people.provincial.email);
+    const all = await b.get('/claims');
+    expect(all.text).toContain('name="insurerId"');
+    const filtered = await b.get(`/claims?insurerId=${w.otherInsurer.id}`);
+    expect(rowOf(filtered.text, theirs)).not.toBe('');
+    expect(rowOf(filtered.text, ours)).toBe('');
+  });
+
+  it('answers a bad filter with 400 and says why', async () => {
+    const b = await signedIn(w.people.provincial.email);
+    const res = await b.get('/claims?status=approved');
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('请从可选的项中选择（reported、paid、denied）');
+  });
+
+  it('is neither in the navigation nor open to the roles that see no claims, and sends a visitor to sign in', async () => {
+    for (const who of ['expert', 'finance', 'admin'] as const) {
+      const b = await signedIn(w.people[who].email);
+      expect((await b.get('/')).text, who).not.toContain('href="/claims"');
+      expect((await b.get('/claims')).status, who).toBe(403);
+    }
+    const visitor = await new PageClient(t.url).get('/claims');
+    expect(visitor.status).toBe(303);
+    expect(visitor.headers.get('location')).toBe(`/login?next=${encodeURIComponent('/claims')}`);
+  });
+
+  it('never shows an insurer another company’s claims', async () => {
+    const theirs = await reported(await approvedCase(w.otherInsurer.id));
+    const b = await signedIn(w.people.insurer.email);
+    expect((await b.get('/claims')).text).not.toContain(theirs);
+    expect((await b.get(`/claims?insurerId=${w.otherInsurer.id}`)).text).not.toContain(theirs);
   });
 });
