@@ -60,3 +60,26 @@ export const claimDocumentSchema = z
 export const claimDocumentListSchema = z
   .strictObject({ items: z.array(claimDocumentSchema).meta({ description: 'in upload order' }) })
   .meta({ id: 'ClaimDocumentList' });
+
+const claimsListItemSchema = z
+  .strictObject({
+    id: idOut('the claim'),
+    number: z.string().meta({ example: 'ZJ2026-000042-LP1' }),
+    caseId: idOut('the case whose policy it is under'),
+    caseNumber: z.string().meta({ example: 'ZJ2026-000042' }),
+    firmName: z.string().meta({ description: "the applicant firm's name as it stands now" }),
+    insurerId: idOut('the policy’s insurer').nullable(),
+    insurerName: z.string().nullable(),
+    kind: z.enum(claimKinds),
+    occurredOn: dateOut('the day of the loss'),
+    amount: yuanOut('the amount claimed'),
+    paidAmount: yuanOut('the amount paid').nullable().meta({ description: 'null until paid, and when denied' }),
+    state: z.string().meta({ description: 'reported, then paid or denied by the insurer' }),
+    reportedAt: instantOut('when it was reported'),
+    decidedAt: instantOut('when the insurer decided').nullable(),
+  })
+  .meta({ id: 'ClaimsListItem' });
+
+export const claimsListSchema = z
+  .strictObject({ items: z.array(claimsListItemSchema).meta({ description: 'newest first' }), nextCursor: nextCursorOut })
+  .meta({ id: 'ClaimsList' });

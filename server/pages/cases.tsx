@@ -12,14 +12,30 @@ import { errorsAt, FieldProblems, FormProblems } from './components/form';
 import { date, yuan } from './format';
 import { CASE_ROLES, hasAny } from './nav';
 import { nextStep } from './next-step';
+import { nextStepsOf } from './case-list-steps';
 import { pageOf, render, serviceOf, type PageCtx } from './page';
 import { shanghaiDate } from '../calendar/dates';
 import { seesSubsidy } from '../cases/present';
 
 type Item = Awaited<ReturnType<typeof listCases>>['items'][number];
 
-/** The cases as a table; its headers sort the list where `sorting` says how (the case list page). */
-export function CaseTable({ p, items, sorting, empty }: { p: PageCtx; items: Item[]; sorting?: { sort: CaseSort; query: Record<string, string | undefined> }; empty?: string }) {
+/**
+ * The cases as a table; its headers sort the list where `sorting` says how (the case list page).
+ * `steps`: each case's next step as its page tells the reader (nextStepsOf); else the step's own.
+ */
+export function CaseTable({
+  p,
+  items,
+  sorting,
+  empty,
+  steps,
+}: {
+  p: PageCtx;
+  items: Item[];
+  sorting?: { sort: CaseSort; query: Record<string, string | undefined> };
+  empty?: string;
+  steps?: ReadonlyMap<string, string | null>;
+}) {
   const c = p.t.cases;
   // the approved cases' subsidy, to those GET /cases/:id/subsidy answers (the list gives it to them only)
   const subsidy = p.user && seesSubsidy(p.user) ? [{ header: c.subsidy, num: true, text: (i: Item) => (i.subsidy === null ? '—' : i.paidOn ? c.paid(yuan(i.subsidy), date(i.paidOn, p.locale)) : yuan(i.subsidy)) }] : [];
@@ -36,7 +52,7 @@ export function CaseTable({ p, items, sorting, empty }: { p: PageCtx; items: Ite
         ...firm,
         { header: c.material, text: (i) => i.materialName ?? c.untitled },
         { header: c.state, cell: (i) => <StateBadge p={p} state={i.state} /> },
-        { header: c.next, text: (i) => nextStep(i.state, p.locale, p.t) ?? c.noNext },
+        { header: c.next, text: (i) => (steps?.has(i.id) ? steps.get(i.id) : nextStep(i.state, p.locale, p.t)) ?? c.noNext },
         { header: c.amount, num: true, sort: { key: 'amount', descendingFirst: true }, text: (i) => yuan(i.contractAmount) },
         ...subsidy,
         { header: c.created, sort: { key: 'created', descendingFirst: true }, text: (i) => date(shanghaiDate(new Date(i.createdAt)), p.locale) },
@@ -118,7 +134,9 @@ export function casesPage(router: Router) {
   router.get('/cases', gate('user', CASE_ROLES), async (req, res) => {
     const p = pageOf(res);
     const { q, errors, typed } = listQueryOf(req.query);
-    const list = await listCases(serviceOf(p), q);
+    const ctx = serviceOf(p);
+    const list = await listCases(ctx, q);
+    const steps = await nextStepsOf(ctx, list.items.map((i) => i.id), p.locale, p.t);
     const filters = { q: q.q, state: q.state, roundId: q.roundId, city: q.city, insurance: q.insurance };
     // a filter that matches nothing says so, rather than that there are no cases at all
     const filtered = Object.values(filters).some((v) => v !== undefined && v !== '');
@@ -134,7 +152,7 @@ export function casesPage(router: Router) {
           ''
         )}
         <StateFilter p={p} state={q.state} q={errorsAt(errors, 'q').length ? typed.q : q.q} sort={q.sort} errors={errors} />
-        <CaseTable p={p} items={list.items} sorting={{ sort: q.sort, query: filters }} empty={empty} />
+        <CaseTable p={p} items={list.items} sorting={{ sort: q.sort, query: filters }} empty={empty} steps={steps} />
         {q.cursor ? (
           <p class="pager">
             <a href={`/cases?${new URLSearchParams(Object.entries({ ...filters, sort: q.sort }).filter((e): e is [string, string] => typeof e[1] === 'string')).toString()}`} rel="first" safe>

@@ -3,6 +3,7 @@ import { listCases } from '../cases/list';
 import { listTasks } from '../tasks/list';
 import { Layout } from './layout';
 import { CaseTable } from './cases';
+import { nextStepsOf } from './case-list-steps';
 import { TaskTable } from './inbox';
 import { CLAIMER_ROLES } from '../tasks/claim';
 import { CASE_ROLES, hasAny, INBOX_ROLES } from './nav';
@@ -22,6 +23,7 @@ export function dashboardPage(router: Router) {
     const isFirm = hasAny(roles, ['firm']);
     const recent = isFirm ? await listCases(ctx, { limit: FEW, sort: '-created' }) : null;
     const overview = hasAny(roles, ['admin']) ? await adminOverview(ctx) : null;
+    const steps = recent ? await nextStepsOf(ctx, recent.items.map((i) => i.id), p.locale, p.t) : undefined;
     await render(
       res,
       <Layout p={p} title={d.title}>
@@ -51,7 +53,7 @@ export function dashboardPage(router: Router) {
             <p>
               <a class="button primary" href="/cases/new" safe>{p.t.application.newLink}</a>
             </p>
-            <CaseTable p={p} items={recent.items} empty={d.noCasesFirm} />
+            <CaseTable p={p} items={recent.items} empty={d.noCasesFirm} steps={steps} />
             <p>
               <a href="/cases" safe>{d.openCases}</a>
             </p>

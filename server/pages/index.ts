@@ -16,6 +16,7 @@ import { langPages } from './lang';
 import { dashboardPage } from './dashboard';
 import { cataloguePage } from './catalogue';
 import { casesPage } from './cases';
+import { claimListPage } from './claim-list';
 import { inboxPage } from './inbox';
 import { casePage } from './case';
 import { noticePages } from './notices';
@@ -77,6 +78,7 @@ export function pagesRouter(app: AppContext): RequestHandler {
   dashboardPage(router);
   cataloguePage(router, app);
   casesPage(router);
+  claimListPage(router);
   inboxPage(router);
   applicationPages(router);
   casePage(router, app);

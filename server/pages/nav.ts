@@ -2,6 +2,7 @@ import type { Role } from '../http/roles';
 import type { Messages } from './i18n';
 import { NOTICE_PUBLISHERS } from '../notices/publish';
 import { ENTERPRISE_LIST_READERS } from '../enterprises/list';
+import { CLAIM_READERS } from '../claims/list';
 
 /** The roles whose people have an inbox of cases waiting for them (SPEC §7 "Web pages"). */
 export const INBOX_ROLES: readonly Role[] = ['municipal', 'provincial', 'expert', 'insurer', 'finance'];
@@ -22,6 +23,7 @@ export function navFor(t: Messages, roles: readonly Role[] | null): NavItem[] {
     { href: '/', label: t.nav.home },
     ...(hasAny(roles, INBOX_ROLES) ? [{ href: '/inbox', label: t.nav.inbox }] : []),
     ...(hasAny(roles, CASE_ROLES) ? [{ href: '/cases', label: t.nav.cases }] : []),
+    ...(hasAny(roles, CLAIM_READERS) ? [{ href: '/claims', label: t.claimList.nav }] : []),
     ...(hasAny(roles, ['firm']) ? [{ href: '/firm', label: t.firm.nav }] : []),
     ...(hasAny(roles, ENTERPRISE_LIST_READERS) ? [{ href: '/firms', label: t.firms.nav }] : []),
     ...(hasAny(roles, ['finance', 'provincial']) ? [{ href: '/money', label: t.nav.money }] : []),

@@ -522,6 +522,7 @@ describe('the OpenAPI document', () => {
     const expected: [string, string, string, string][] = [
       ['/cases/{id}/claims', 'post', '201', 'Claim'],
       ['/cases/{id}/claims', 'get', '200', 'ClaimList'],
+      ['/claims', 'get', '200', 'ClaimsList'],
       ['/claims/{id}', 'get', '200', 'Claim'],
       ['/claims/{id}/events', 'post', '200', 'ClaimEventResult'],
       ['/claims/{id}/history', 'get', '200', 'ClaimHistory'],

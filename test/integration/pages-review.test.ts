@@ -415,6 +415,46 @@ describe("the case page's next step in expert review", () => {
   });
 });
 
+describe("the case list's next step", () => {
+  /** The 下一步 cell of the case's row on /cases, found by its number. */
+  async function listedNext(b: PageClient, id: string): Promise<string | null> {
+    const number = (await t.api.get<{ number: string }>(`/cases/${id}`, w.tokens.provincial)).body.number;
+    const html = (await b.get(`/cases?q=${encodeURIComponent(number)}`)).text;
+    const at = html.indexOf(`href="/cases/${id}"`);
+    if (at < 0) return null;
+    const row = html.slice(at, html.indexOf('</tr>', at));
+    return /<td data-label="(?:下一步|Next step)">([^<]*)<\/td>/.exec(row)?.[1] ?? null;
+  }
+  const pageNext = async (b: PageClient, id: string) => /<span> 下一步：([^<]*)<\/span>/.exec((await b.get(`/cases/${id}`)).text)?.[1] ?? null;
+
+  it("tells each reader their own next step, as the case page does: the expert's part, the insurer's check, else the step's", async () => {
+    const { id, panel } = await assignedPanel();
+    const [expert] = panel;
+    if (!expert) throw new Error('no experts');
+    const e = await signedIn(expert.user.email);
+    expect(await listedNext(e, id)).toBe('接受评审任务，或谢绝评审任务（如有利益冲突）');
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'ACCEPT_ASSIGNMENT', noConflict: true }, expert.token)).status).toBe(200);
+    expect(await listedNext(e, id)).toBe('按评分标准为本申请评分，或谢绝评审任务');
+    expect(await listedNext(e, id)).toBe(await pageNext(e, id));
+
+    // the firm and the province read the step the case is in: the experts' review, past the assigning
+    const firm = await signedIn(w.people.firm.email);
+    const province = await signedIn(w.people.provincial.email);
+    expect(await listedNext(firm, id)).toBe('专家评审（专家）');
+    expect(await listedNext(province, id)).toBe('专家评审（专家）');
+    expect(await listedNext(province, id)).toBe(await pageNext(province, id));
+    const unassigned = await w.caseIn('expert');
+    expect(await listedNext(province, unassigned)).toBe('指派评审专家（省级审核）');
+
+    // the insurer's check of the policy runs beside the municipal review: the insurer's own step
+    const submitted = await w.submittedCase();
+    expect(await listedNext(await signedIn(w.people.insurer.email), submitted)).toBe('核验保单（保险公司）');
+    expect(await listedNext(firm, submitted)).toBe('市级初审（市级审核）');
+    firm.cookies.set('fb_lang', 'en');
+    expect(await listedNext(firm, submitted)).toBe('municipal review (Municipal reviewer)');
+  });
+});
+
 describe('the notice publishing pages', () => {
   it('list the cases awaiting the notice for the provincial reviewer and publish the ticked ones', async () => {
     const id = await w.caseIn('awaitingNotice');

@@ -7,7 +7,8 @@ import { assertMayReport, occurrenceProblemsBeside, reportClaim } from '../../cl
 import { claimListQuerySchema, getClaim, listCaseClaims, loadVisibleClaim } from '../../claims/get';
 import { sendClaimEvent } from '../../claims/send-event';
 import { assertMayUploadToClaim, listClaimDocuments, openClaimDocument, uploadClaimDocument } from '../../claims/documents';
-import { claimDocumentListSchema, claimDocumentSchema, claimEventResultSchema, claimListSchema, claimViewSchema } from '../../claims/view-schema';
+import { claimDocumentListSchema, claimDocumentSchema, claimEventResultSchema, claimListSchema, claimsListSchema, claimViewSchema } from '../../claims/view-schema';
+import { CLAIM_READERS, claimsQuerySchema, listClaims } from '../../claims/list';
 import { claimHistoryOf } from '../../audit/verify';
 import { claimHistorySchema } from '../../audit/schema';
 import { loadVisibleCase } from '../../cases/get';
@@ -67,6 +68,20 @@ export function claimsRoutes(router: Router, app: AppContext) {
     ok: { status: 200, description: 'a page of claims and the cursor of the next', schema: claimListSchema },
     errors: [403, 404],
     handler: async ({ ctx, params, query }) => listCaseClaims(ctx, params.id, query),
+  });
+  mount(router, app, {
+    method: 'get',
+    path: '/claims',
+    operationId: 'listClaims',
+    summary: 'The claims the caller sees, on every application, newest first',
+    description:
+      'The same claims GET /claims/{id} answers: the firm its own, an insurer its company’s, the province all, a city its firms’. Filter by `status` and, for those who see several insurers’ claims, by `insurerId`.',
+    tags: ['claims'],
+    auth: 'user',
+    roles: CLAIM_READERS,
+    query: claimsQuerySchema,
+    ok: { status: 200, description: 'a page of claims and the cursor of the next', schema: claimsListSchema },
+    handler: async ({ ctx, query }) => listClaims(ctx, query),
   });
   mount(router, app, {
     method: 'get',
