@@ -235,6 +235,12 @@ describe('the disbursement batch pages', () => {
       const at = html.indexOf(`href="/money/batches/${id}"`);
       return at < 0 ? null : html.slice(html.lastIndexOf('<tr', at), html.indexOf('</tr>', at));
     };
+    // the file's other approved cases wait for a batch too, each a task of every finance user, and tasks without a
+    // deadline come in no set order: put them in a draft of the creator's, so the dashboard's few tasks hold this batch
+    await w.caseIn('approved');
+    const waiting = await t.api.get<{ items: { caseId: string; via: string | null }[] }>('/tasks?limit=100', w.tokens.finance2);
+    const caseIds = waiting.body.items.filter((i) => i.via === 'batch').map((i) => i.caseId);
+    expect((await t.api.post('/disbursements', { roundId: w.round.id, caseIds }, w.tokens.finance)).status).toBe(201);
     const other = await signedIn(w.people.finance2.email);
     for (const path of ['/', '/inbox?limit=100']) {
       const row = rowOf((await other.get(path)).text);

@@ -181,8 +181,8 @@ describe('who may send what, state by state (the meta.may of the chart)', () => 
     expect(Object.keys(guardReasons).sort()).toEqual([
       'acceptedByMe',
       'assignedToMe',
-      'enoughExperts',
       'declaresNoConflict',
+      'enoughExperts',
       'fromItsBatch',
       'fromItsNotice',
       'namesOpenObjection',
