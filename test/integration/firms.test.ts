@@ -74,17 +74,21 @@ describe('GET /enterprises', () => {
     expect(await search('  ')).toHaveLength(3);
   });
 
-  it('pages through the firms one by one, each once', async () => {
-    const paged: string[] = [];
+  it('pages through the firms one by one, each once, and offers no page after the last', async () => {
+    const pages: string[][] = [];
     let cursor: string | null = null;
     for (let i = 0; i < 10; i++) {
       const res: { status: number; body: List } = await t.api.get(`/enterprises?limit=1${cursor ? `&cursor=${cursor}` : ''}`, w.tokens.provincial);
       expect(res.status).toBe(200);
-      paged.push(...ids(res.body));
+      pages.push(ids(res.body));
       cursor = res.body.nextCursor;
       if (!cursor) break;
     }
-    expect(paged).toEqual([gappy.id, w.otherFirm.id, w.firm.id]);
+    // the last firm's page is the last page: no cursor to an empty one
+    expect(pages).toEqual([[gappy.id], [w.otherFirm.id], [w.firm.id]]);
+    const whole = await t.api.get<List>('/enterprises?limit=3', w.tokens.provincial);
+    expect(ids(whole.body)).toHaveLength(3);
+    expect(whole.body.nextCursor).toBeNull();
   });
 
   it('refuses a search of more than 50 characters with the reason, and takes 50', async () => {

@@ -102,10 +102,12 @@ describe('the staff list and the invitation form', () => {
     const invited = await makeUser(t.app.db, { roles: ['finance'], name: `${tag}甲`, passwordHash: null });
     const active = await makeUser(t.app.db, { roles: ['finance'], name: `${tag}乙` });
     const off = await makeUser(t.app.db, { roles: ['finance'], name: `${tag}丙`, active: false });
+    // an invitation withdrawn before it was accepted: deactivated, not waiting
+    const withdrawn = await makeUser(t.app.db, { roles: ['finance'], name: `${tag}丁`, passwordHash: null, active: false });
     const ids = async (status: string) => (await t.api.get<{ items: { id: string }[] }>(`/admin/users?q=${tag}&status=${status}`, w.tokens.admin)).body.items.map((u) => u.id);
     expect(await ids('invited')).toEqual([invited.id]);
     expect(await ids('active')).toEqual([active.id]);
-    expect(await ids('deactivated')).toEqual([off.id]);
+    expect((await ids('deactivated')).toSorted()).toEqual([off.id, withdrawn.id].toSorted());
     const bad = await t.api.get(`/admin/users?status=pending`, w.tokens.admin);
     expect(bad.status).toBe(400);
 
@@ -115,6 +117,7 @@ describe('the staff list and the invitation form', () => {
     expect(page.text).toContain(`${tag}甲`);
     expect(page.text).not.toContain(`${tag}乙`);
     expect(page.text).not.toContain(`${tag}丙`);
+    expect(page.text).not.toContain(`${tag}丁`);
     for (const who of OTHERS) expect((await t.api.get('/admin/users?status=invited', w.tokens[who])).status, who).toBe(403);
   });
 
