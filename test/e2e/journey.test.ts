@@ -151,6 +151,9 @@ describe('one case from draft to paid, in a browser', { timeout: 600_000 }, () =
     await payment.getByLabel('银行流水号').fill('ICBC-20261206-0001');
     await payment.getByLabel('付款日期').fill(shanghaiDate(t.app.clock.now()));
     await a.getByRole('button', { name: '登记拨付结果' }).click();
+    // recorded payments cannot be undone: the page shows them for checking first
+    await expect.poll(() => a.getByRole('heading', { name: '请核对后确认登记' }).count()).toBe(1);
+    await a.getByRole('button', { name: '确认登记' }).click();
     await expect.poll(() => a.getByRole('status').textContent()).toContain('已办理：登记拨付结果');
     await expect.poll(() => a.getByText('流水号 ICBC-20261206-0001').count()).toBe(1);
     expect(await stateOf(caseId)).toBe('paid');
