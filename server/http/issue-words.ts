@@ -152,6 +152,20 @@ const OWN_WORDS_ZH = new Map([
   [MONEY_FORMAT_MESSAGE, MONEY_FORMAT_MESSAGE_ZH],
   [PHONE_MESSAGE, PHONE_MESSAGE_ZH],
   [ACCOUNT_MESSAGE, ACCOUNT_MESSAGE_ZH],
+  // the ids the routes name in their own English: what the Chinese says too, whatever the value's type
+  ...(
+    [
+      ['case', '申请'],
+      ['catalogue edition', '目录版本'],
+      ['claim', '理赔'],
+      ['disbursement batch', '拨付批次'],
+      ['document', '材料'],
+      ['notice', '公示'],
+      ['proposal', '核减方案'],
+      ['round', '申报批次'],
+      ['user', '用户'],
+    ] as const
+  ).map(([thing, zh]) => [`not a ${thing} id`, `不是有效的${zh}编号`] as const),
 ]);
 
 export function wordsOf(issue: Issue): Words {

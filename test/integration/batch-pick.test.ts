@@ -89,6 +89,11 @@ describe('POST /disbursements with the cases finance picked', () => {
       expect(res.body.errors.length, JSON.stringify(caseIds)).toBeGreaterThan(0);
       expect(res.body.errors.every((e) => e.path.startsWith('caseIds')), JSON.stringify(res.body.errors)).toBe(true);
     }
+    // a value that is no id, text or not, is said to be no case id in both languages
+    for (const id of ['not-an-id', 1, null]) {
+      const res = await create({ roundId: w.round.id, caseIds: [id] });
+      expect(res.body.errors[0], JSON.stringify(id)).toMatchObject({ path: 'caseIds.0', message: 'not a case id', messageZh: '不是有效的申请编号' });
+    }
   });
 
   it('takes a named case exactly when the city gathering would: whatever the gathering leaves out is refused by name, for the reason it is left out', async () => {

@@ -223,7 +223,8 @@ describe('accepting on the case page', () => {
     const refused = await b.post(`/cases/${id}/events`, { _csrf: csrf, type: 'ACCEPT_ASSIGNMENT' });
     expect(refused.status).toBe(422);
     const form = acceptForm(refused.text);
-    expect(form).toContain('接受评审任务须声明本人与该申请企业不存在利益冲突');
+    expect(form).toContain('接受评审任务须勾选声明：本人与该申请企业不存在利益冲突');
+    expect(form).not.toMatch(/noConflict[ :]/);
     expect(form).toMatch(/name="noConflict" required aria-invalid="true"/);
     expect((await t.api.get<{ experts: { mine: boolean; status: string }[] }>(`/cases/${id}`, expert.token)).body.experts.find((e) => e.mine)?.status).toBe('assigned');
 

@@ -56,8 +56,8 @@ export const guardReasons: Record<string, { zh: string; en: string }> = {
   },
   assignedToMe: { zh: '您没有待接受的评审任务', en: 'you have no assignment waiting for your acceptance' },
   declaresNoConflict: {
-    zh: '接受评审任务须声明本人与该申请企业不存在利益冲突（noConflict 为 true）；如存在利益冲突，请谢绝评审并说明',
-    en: 'accepting requires declaring that you have no conflict of interest with the applicant firm (noConflict: true); if you have one, decline the review and say so',
+    zh: '接受评审任务须勾选声明：本人与该申请企业不存在利益冲突；如存在利益冲突，请谢绝评审并说明',
+    en: 'accepting requires ticking the declaration that you have no conflict of interest with the applicant firm; if you have one, decline the review and say so',
   },
   acceptedByMe: { zh: '请先接受评审任务；已打分或已谢绝的不能再打分', en: 'accept the assignment first; once scored or declined you cannot score' },
   openForMe: { zh: '您没有可谢绝的评审任务', en: 'you have no open assignment to decline' },
