@@ -719,6 +719,8 @@ function BatchPage({ p, batch, refused, history, names, roundName, done, attempt
       {statement ? <StatementReport p={p} report={statement} /> : ''}
       {settle && settleConfirm && settleAttempt ? <SettleConfirm p={p} batch={batch} values={settleAttempt.values} /> : ''}
       {settle ? <SettleForm p={p} batch={batch} attempt={settleAttempt} statement={statement} /> : ''}
+      {/* refused payment results the batch no longer takes (a stale page): said here, as no form is left to say it */}
+      {!settle && settleAttempt ? <FormProblems p={p} errors={settleAttempt.errors} fields={[]} /> : ''}
       <BatchHistory p={p} items={history} names={names} />
     </Layout>
   );

@@ -385,6 +385,19 @@ describe('the disbursement batch pages', () => {
     b.cookies.set('fb_lang', 'zh');
     expect(await stateOf(id)).toBe('approved');
   });
+  it('say why payment results are refused for a batch that takes none, although no form of them is shown', async () => {
+    const { id, caseId } = await draftBatch();
+    expect((await t.api.post(`/disbursements/${id}/events`, { type: 'SUBMIT' }, w.tokens.finance)).status).toBe(200);
+    const finance = await signedIn(w.people.finance.email);
+    const page = await finance.get(`/money/batches/${id}`);
+    const today = shanghaiDate(t.app.clock.now());
+    const res = await finance.post(`/money/batches/${id}/settle`, { _csrf: PageClient.csrfOf(page.text), confirm: '1', [`outcome.${caseId}`]: 'paid', [`reference.${caseId}`]: 'ICBC-STALE-1', [`paidOn.${caseId}`]: today });
+    expect(res.status).toBe(409);
+    const alert = /<div class="problems" role="alert">([\s\S]*?)<\/div>/.exec(res.text)?.[1] ?? '';
+    expect(alert).toContain('请查看最新状态后再办理');
+    expect(await stateOf(id)).toBe('submitted');
+  });
+
   it('show the outcomes sent back for a check, record nothing until they are confirmed, and record exactly them then', async () => {
     const batch = await approvedBatch(3);
     const [a, b, c] = batch.cases as [(typeof batch.cases)[number], (typeof batch.cases)[number], (typeof batch.cases)[number]];
