@@ -1,3 +1,4 @@
+import type { PropsWithChildren } from '@kitajs/html';
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import type { FieldError } from '../errors';
@@ -128,10 +129,11 @@ function DecisionForm({ p, caseId, version, type, attempt }: { p: PageCtx; caseI
   );
 }
 
-/** `elsewhere`: the person has a form in another part of the page (the expert review), so "nothing to do" would be wrong. */
 /**
- * `claimsToDecide`: the claims of the case that wait for this person's decision, whose forms are in
- * the claims part below — the case itself may ask nothing of them while a claim does.
+ * `elsewhere`: the person has a form in another part of the page (the expert review), so "nothing to
+ * do" would be wrong. `claimsToDecide`: the claims of the case that wait for this person's decision,
+ * whose forms are in the claims part below — the case itself may ask nothing of them while a claim
+ * does. `children`: what the forms decide on, shown before them (the policy the insurer checks).
  */
 export function Decisions({
   p,
@@ -142,7 +144,7 @@ export function Decisions({
   elsewhere = false,
   claimsToDecide = [],
   children,
-}: {
+}: PropsWithChildren<{
   p: PageCtx;
   caseId: string;
   version: number;
@@ -150,9 +152,7 @@ export function Decisions({
   attempt: Attempt | null;
   elsewhere?: boolean;
   claimsToDecide?: readonly { id: string; number: string }[];
-  /** what the forms decide on, shown before them (the policy the insurer checks) */
-  children?: JSX.Element | string;
-}) {
+}>) {
   const forms = [...allowed.filter((t) => formable(t) && !DANGER.has(t)), ...allowed.filter((t) => formable(t) && DANGER.has(t))];
   if (forms.length === 0 && elsewhere) return '';
   return (
@@ -166,7 +166,7 @@ export function Decisions({
         </p>
       ))}
       {forms.length === 0 && claimsToDecide.length === 0 ? <p class="empty" safe>{p.t.casePage.noDecisions}</p> : ''}
-      {children ?? ''}
+      {children}
       {forms.map((type) => (
         <DecisionForm p={p} caseId={caseId} version={version} type={type} attempt={attempt} />
       ))}
