@@ -10,8 +10,13 @@ import { SEEING } from '../../workflows/case/expert-guards';
  * test/integration/visibility.test.ts checks the two agree.
  */
 export function visibleCases(user: User): SQL {
-  const defined = user.roles.map((role) => visibleAs(role, user)).filter((p): p is SQL => p !== undefined);
-  return defined.length > 0 ? (or(...defined) ?? sql`false`) : sql`false`;
+  return seenInAnyRole(user, visibleAs);
+}
+
+/** What `user` sees in any of its roles, from what each role sees (undefined: nothing); false when no role sees anything. */
+export function seenInAnyRole(user: User, seenAs: (role: Role, user: User) => SQL | undefined): SQL {
+  const defined = user.roles.map((role) => seenAs(role, user)).filter((p): p is SQL => p !== undefined);
+  return or(...defined) ?? sql`false`;
 }
 
 /** The cases `user` sees in one of its roles; undefined when that role sees none. */

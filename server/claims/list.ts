@@ -1,10 +1,11 @@
-import { and, desc, eq, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { cases, claims, enterprises, insurers } from '../../db/schema';
 import type { Role } from '../../db/schema/accounts';
 import type { ServiceContext, User } from '../context';
 import { afterCursor, cursorTime, encodeCursor } from '../domain/keyset';
 import { formatYuan } from '../domain/money';
+import { seenInAnyRole } from '../cases/visibility';
 
 /** The roles that see some claims (seesClaimAs in workflow.ts): the others have no claim list. */
 export const CLAIM_READERS = ['firm', 'insurer', 'provincial', 'municipal'] as const satisfies readonly Role[];
@@ -41,8 +42,7 @@ function visibleClaimsAs(role: Role, user: User): SQL | undefined {
 }
 
 export function visibleClaims(user: User): SQL {
-  const defined = user.roles.map((role) => visibleClaimsAs(role, user)).filter((p): p is SQL => p !== undefined);
-  return defined.length > 0 ? (or(...defined) ?? sql`false`) : sql`false`;
+  return seenInAnyRole(user, visibleClaimsAs);
 }
 
 /** GET /claims: the claims the caller sees, newest first, keyset-paginated on (created_at, id). */

@@ -4,7 +4,7 @@ import type { ServiceContext, User } from '../context';
 import { cityByCode } from '../domain/cities';
 import { afterCursor, cursorTime, encodeCursor } from '../domain/keyset';
 import { containsPattern } from '../domain/text';
-import { visibleCases } from '../cases/visibility';
+import { seenInAnyRole, visibleCases } from '../cases/visibility';
 import { DEAD_STATES } from '../../workflows/case/chart';
 import { profileGaps } from './present';
 import type { EnterpriseListQuery } from './list-schema';
@@ -17,14 +17,11 @@ export const ENTERPRISE_LIST_READERS: readonly User['roles'][number][] = ['munic
  * their city, the province every firm; no other role sees any.
  */
 export function visibleEnterprises(user: User): SQL {
-  const defined = user.roles
-    .map((role) => {
-      if (role === 'municipal') return user.city ? eq(enterprises.city, user.city) : undefined;
-      if (role === 'provincial') return sql`true`;
-      return undefined;
-    })
-    .filter((p): p is SQL => p !== undefined);
-  return defined.length > 0 ? (or(...defined) ?? sql`false`) : sql`false`;
+  return seenInAnyRole(user, (role) => {
+    if (role === 'municipal') return user.city ? eq(enterprises.city, user.city) : undefined;
+    if (role === 'provincial') return sql`true`;
+    return undefined;
+  });
 }
 
 /** The firm's name or USCC holds the text (the name under a pg_trgm index, migration 0025; firms are few). */
