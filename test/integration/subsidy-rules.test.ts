@@ -10,8 +10,9 @@ import { makeWorld, type World } from '../support/world';
 
 // The money rules of SPEC §4 and §6 at their edges: the per-firm cap counts the firm's own grants
 // in the round and nothing else; a recovery bars that firm for the round's own ban period; each
-// recovery keeps its own record; and the people each step tells.
-const { t, w } = useTestApp();
+// recovery keeps its own record; and the people each step tells. Those are every provincial
+// reviewer and every finance user, so the file has a database of its own.
+const { t, w } = useTestApp({ ownDatabase: true });
 
 interface Subsidy {
   amount: string;
