@@ -1,6 +1,8 @@
 import ExcelJS from 'exceljs';
 import type { Worksheet } from 'exceljs';
 import { stateName } from './access';
+import { zh } from '../pages/i18n/zh';
+import { en } from '../pages/i18n/en';
 import type { RoundReport } from './round-report';
 import { columnStyle, shanghaiWallClock, styleHeader, yuanNumber, type ColumnKind } from './xlsx';
 
@@ -30,6 +32,14 @@ const DEFINITIONS = {
   recovered: '财务登记的追回金额之和 — the amounts recorded as recovered',
 } as const;
 
+type CountKey = keyof RoundReport['totals']['counts'];
+
+/** What a headline count includes, in the words of the report page (server/pages/batches.tsx). */
+const countIncludes = (key: CountKey): string => `件数：${zh.batches.countsInclude[key] ?? ''} — cases: ${en.batches.countsInclude[key] ?? ''}`;
+
+/** A row's definition: what its count includes, then what its amount sums, each where the row has one. */
+const defined = (count: CountKey | null, money: string | null): string => [count ? countIncludes(count) : null, money ? `金额：${money}` : null].filter((x) => x !== null).join('\n');
+
 function summarySheet(workbook: ExcelJS.Workbook, r: RoundReport): void {
   const ws = sheet(workbook, '概览 Summary', [
     { header: '项目 Item', kind: 'text', width: 36 },
@@ -40,18 +50,23 @@ function summarySheet(workbook: ExcelJS.Workbook, r: RoundReport): void {
   const { counts, money } = r.totals;
   const reduced = (kind: 'perFirmCap' | 'proRata') => r.reductions.find((x) => x.kind === kind);
   const rows: [string, number | null, bigint | null, string][] = [
-    ['申请总数 All cases (drafts included)', counts.cases, null, ''],
-    ['申请保费 Premiums requested', counts.submitted, money.requested, DEFINITIONS.requested],
-    ['核定补偿 Approved (S as calculated)', counts.approved, money.approved, DEFINITIONS.approved],
-    ['核减 Reduced', null, money.reduced, DEFINITIONS.reduced],
+    ['申请总数 All cases (drafts included)', counts.cases, null, defined('cases', null)],
+    ['申请保费 Premiums requested', counts.submitted, money.requested, defined('submitted', DEFINITIONS.requested)],
+    ['核定补偿 Approved (S as calculated)', counts.approved, money.approved, defined('approved', DEFINITIONS.approved)],
+    ['核减 Reduced', null, money.reduced, defined(null, DEFINITIONS.reduced)],
     ['　其中：单户上限 of which the per-firm cap', reduced('perFirmCap')?.cases ?? 0, reduced('perFirmCap')?.fen ?? 0n, ''],
     ['　其中：按比例核减 of which pro-rata', reduced('proRata')?.cases ?? 0, reduced('proRata')?.fen ?? 0n, ''],
-    ['当前补偿 Current subsidy', counts.approved, money.current, DEFINITIONS.current],
-    ['已拨付 Paid', counts.paid, money.paid, DEFINITIONS.paid],
-    ['已追回 Recovered', counts.recovered, money.recovered, DEFINITIONS.recovered],
+    ['当前补偿 Current subsidy', counts.approved, money.current, defined('approved', DEFINITIONS.current)],
+    ['已拨付 Paid', counts.paid, money.paid, defined('paid', DEFINITIONS.paid)],
+    ['已追回 Recovered', counts.recovered, money.recovered, defined('recovered', DEFINITIONS.recovered)],
   ];
-  for (const [item, n, fen, definition] of rows) ws.addRow([item, n, fen === null ? null : yuanNumber(fen), definition]);
+  for (const [item, n, fen, definition] of rows) {
+    const row = ws.addRow([item, n, fen === null ? null : yuanNumber(fen), definition]);
+    row.getCell(4).alignment = { wrapText: true, vertical: 'top' };
+  }
   ws.addRow([]);
+  // the counts are cumulative where the state sheet counts each case once: said once, under the figures
+  ws.addRow(['口径说明 Note', null, null, `${zh.batches.countsNote}\n${en.batches.countsNote}`]).getCell(4).alignment = { wrapText: true, vertical: 'top' };
   ws.addRow(['批次 Round', null, null, `${r.round.name} (${r.round.year})`]);
   const at = ws.addRow(['生成时间（北京时间） Generated at (Beijing time)', null, null, shanghaiWallClock(r.generatedAt)]);
   at.getCell(4).numFmt = 'yyyy-mm-dd hh:mm:ss';
@@ -73,6 +88,8 @@ function byStateSheet(workbook: ExcelJS.Workbook, r: RoundReport): void {
   }
   const total = ws.addRow(['合计 Total', null, r.totals.counts.cases, ...cities.map((c) => c.counts.cases)]);
   total.font = { bold: true };
+  ws.addRow([]);
+  ws.addRow(['口径说明 Note', `${zh.batches.byStateNote} ${en.batches.byStateNote}`]);
 }
 
 function byCitySheet(workbook: ExcelJS.Workbook, r: RoundReport): void {

@@ -220,6 +220,13 @@ describe('the round report', () => {
     const paid = rowStartingWith(summary, '已拨付 Paid');
     expectCountCell(paid.getCell(2), 2);
     expectMoneyCell(paid.getCell(3), 1010000);
+    // each row says what its count includes as the report page does, then what its amount sums
+    expect(paid.getCell(4).value).toBe(
+      '件数：含其后追回中、已追回者 — cases: including those since under recovery or recovered\n金额：已拨付（含其后追回中、已追回）申请的当前补偿金额之和 — the current subsidy of the cases paid',
+    );
+    expect(rowStartingWith(summary, '申请总数 All cases (drafts included)').getCell(4).value).toBe('件数：含草稿 — cases: drafts included');
+    expect(String(rowStartingWith(summary, '核定补偿 Approved (S as calculated)').getCell(4).value)).toMatch(/^件数：批准过的申请，含其后补偿已核定.*\n金额：批准时按规则核定/s);
+    expect(String(rowStartingWith(summary, '口径说明 Note').getCell(4).value)).toMatch(/^申请数为累计口径.*\nApplication counts are cumulative/s);
     expectMoneyCell(rowStartingWith(summary, '已追回 Recovered').getCell(3), 400000);
 
     const byState = workbook.getWorksheet('按状态 By state');
@@ -231,6 +238,7 @@ describe('the round report', () => {
     expectCountCell(municipal.getCell(4), 1);
     expectCountCell(municipal.getCell(5), 1);
     expectCountCell(rowStartingWith(byState, '合计 Total').getCell(3), 6);
+    expect(rowStartingWith(byState, '口径说明 Note').getCell(2).value).toBe('每件申请按当前状态计一次。 Each case once, in its current state.');
 
     const byCity = workbook.getWorksheet('按城市 By city');
     if (!byCity) throw new Error('no city sheet');
