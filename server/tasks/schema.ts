@@ -54,7 +54,7 @@ const taskSchema = z
   .meta({ id: 'Task' });
 
 export const taskListSchema = z
-  .strictObject({ items: z.array(taskSchema).meta({ description: 'soonest deadline first, tasks without one last' }), nextCursor: nextCursorOut })
+  .strictObject({ items: z.array(taskSchema).meta({ description: 'soonest deadline first, tasks without one last; tasks due alike (those without a deadline above all) in the order they began waiting, the oldest first: when the case, claim or batch entered the state it waits in' }), nextCursor: nextCursorOut })
   .meta({ id: 'TaskList' });
 
 export const taskClaimedSchema = z

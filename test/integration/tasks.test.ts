@@ -7,7 +7,7 @@ import { useTestApp } from '../support/use-app';
 import { and, eq } from 'drizzle-orm';
 import { clocks, enterprises, rounds, timers } from '../../db/schema';
 import { PASSING_SCORES } from '../support/world';
-import { shanghaiDate, subtractWorkingDays, workingDaysBetween } from '../../server/calendar/workdays';
+import { addCalendarDays, shanghaiDate, subtractWorkingDays, workingDaysBetween } from '../../server/calendar/workdays';
 import { wholeInbox } from '../support/inbox';
 
 const DAY = 86_400_000;
@@ -462,6 +462,75 @@ describe("finance's disbursement batches in the inbox", () => {
     let cursor: string | null = null;
     do {
       const page: { items: BatchTask[]; nextCursor: string | null } = (await t.api.get<{ items: BatchTask[]; nextCursor: string | null }>(`/tasks?limit=1${cursor ? `&cursor=${cursor}` : ''}`, w.tokens.finance2)).body;
+      seen.push(...page.items.map(key));
+      expect(seen.length).toBeLessThanOrEqual(all.length);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(all);
+  });
+
+  it('lists tasks without a deadline oldest first across cases, claims and batches, and pages them one at a time each once', async () => {
+    // one person with all three sources: finance (cases to put into a batch, batches to approve) and the insurer's staff (claims to decide)
+    const both = await makeUser(t.app.db, { roles: ['finance', 'insurer'], insurerId: w.insurer.id });
+    const token = await t.api.login(both.email);
+    const submitter = await third();
+    const clock = t.app.clock;
+    if (!(clock instanceof SettableClock)) throw new Error('the test clock is not settable');
+    const was = clock.now();
+    const today = shanghaiDate(was);
+    // each task begins waiting a minute before the one made before it: the last made is the oldest
+    const began = new Map<string, number>();
+    let minutes = 0;
+    const earlier = async () => {
+      minutes += 1;
+      await clock.set(new Date(was.getTime() - minutes * 60_000));
+      return minutes;
+    };
+    const approved = async () => {
+      const id = await w.caseIn('approved', { policy: { ...w.caseBody().policy, startsOn: addCalendarDays(today, -200), endsOn: addCalendarDays(today, 100), paidOn: addCalendarDays(today, -200) } });
+      began.set(id, minutes);
+      return id;
+    };
+    const submitted = async () => {
+      const made = await t.api.post<Batch>('/disbursements', { roundId: w.round.id, caseIds: [await w.caseIn('approved')] }, w.tokens.finance);
+      expect(made.status).toBe(201);
+      // waiting for approval from its submission, not from when it was made
+      const at = await earlier();
+      began.set((await batchEvent(made.body.id, { type: 'SUBMIT' }, submitter)).id, at);
+    };
+    const claimed = async (caseId: string) => {
+      await earlier();
+      const res = await t.api.post<{ id: string }>(`/cases/${caseId}/claims`, { occurredOn: addCalendarDays(today, -30), kind: 'quality', amount: '1000.00', description: '交付批次质量缺陷' }, w.tokens.firm);
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      began.set(res.body.id, minutes);
+    };
+    try {
+      await earlier();
+      await approved();
+      await submitted();
+      await earlier();
+      await claimed(await approved());
+      await earlier();
+      await approved();
+      await submitted();
+      await earlier();
+      await claimed(await approved());
+    } finally {
+      await clock.set(was);
+    }
+    const key = (i: BatchTask) => i.batchId ?? i.claimId ?? i.caseId ?? '';
+    const all = ((await inbox(token, '?limit=100')).items as unknown as BatchTask[]).map(key);
+    expect(all.length).toBeLessThan(100);
+    const mine = all.filter((id) => began.has(id));
+    // the oldest first (most minutes before now), not in the order they were made nor by id
+    const oldestFirst = [...began.entries()].sort((a, b) => b[1] - a[1]).map(([id]) => id);
+    expect(mine).toEqual(oldestFirst);
+    expect(new Set([...began.keys()].map((id) => all.includes(id)))).toEqual(new Set([true]));
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: BatchTask[]; nextCursor: string | null } = (await t.api.get<{ items: BatchTask[]; nextCursor: string | null }>(`/tasks?limit=1${cursor ? `&cursor=${cursor}` : ''}`, token)).body;
       seen.push(...page.items.map(key));
       expect(seen.length).toBeLessThanOrEqual(all.length);
       cursor = page.nextCursor;
