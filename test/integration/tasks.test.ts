@@ -171,6 +171,55 @@ describe('GET /tasks', () => {
     }
   });
 
+  it('puts the older of tasks due alike first, whatever their ids', async () => {
+    // drafts of one round are all due at its closing: each opened a minute before the one opened before it
+    const clock = t.app.clock;
+    if (!(clock instanceof SettableClock)) throw new Error('the test clock is not settable');
+    const was = clock.now();
+    const made: string[] = [];
+    try {
+      for (let i = 1; i <= 4; i++) {
+        await clock.set(new Date(was.getTime() - i * 60_000));
+        made.push(await w.createCase());
+      }
+    } finally {
+      await clock.set(was);
+    }
+    const items = (await wholeInbox<Task>(t.api, w.tokens.firm)).filter((i) => made.includes(i.caseId));
+    expect(new Set(items.map((i) => i.due?.dueAt)).size).toBe(1);
+    expect(items.map((i) => i.caseId)).toEqual([...made].reverse());
+  });
+
+  it('refuses a cursor given out before the inbox was ordered by when its tasks began waiting', async () => {
+    await w.createCase();
+    const forged = (c: object) => Buffer.from(JSON.stringify(c)).toString('base64url');
+    const page = await inbox(w.tokens.firm, '?limit=1');
+    expect(page.nextCursor).not.toBeNull();
+    const given = JSON.parse(Buffer.from(page.nextCursor ?? '', 'base64url').toString()) as { due: string; since: string; id: string };
+    expect(Object.keys(given).sort()).toEqual(['due', 'id', 'since']);
+    for (const cursor of [{ due: given.due, id: given.id }, { ...given, since: 'yesterday' }, { ...given, since: '2026-02-30T00:00:00.000Z' }, { ...given, since: null }]) {
+      const res = await t.api.get<{ detail: string; errors: { path: string; messageZh: string }[] }>(`/tasks?cursor=${forged(cursor)}`, w.tokens.firm);
+      expect(res.status, JSON.stringify(cursor)).toBe(400);
+      expect(res.body).toMatchObject({ detail: 'the cursor is not one this server gave out', errors: [{ path: 'query.cursor', messageZh: '分页游标无效' }] });
+    }
+  });
+
+  it("refuses taking a case awaiting the public notice, which is done on the notice publishing page, while the provincial reviewer's other tasks are taken", async () => {
+    const id = await w.caseIn('awaitingNotice');
+    const task = (await wholeInbox<Task & { via: string | null; claimedBy: unknown }>(t.api, w.tokens.provincial)).find((i) => i.caseId === id);
+    expect(task).toMatchObject({ task: 'publish the public notice', taskZh: '发布公示', via: 'notice', claimedBy: null });
+    const refused = await t.api.post<{ detail: string; errors: { path: string; message: string; messageZh: string }[] }>(`/tasks/${id}/claim`, {}, w.tokens.provincial);
+    expect(refused.status).toBe(409);
+    expect(refused.body.errors).toEqual([{ path: 'task', message: 'this task is done by publishing a public notice on the notices page, not taken', messageZh: '此任务在公示发布页面办理，无需领取' }]);
+    expect((await wholeInbox<Task & { claimedBy: unknown }>(t.api, w.tokens.provincial)).find((i) => i.caseId === id)?.claimedBy).toBeNull();
+    // a case in the provincial review is still taken; the notice's task is nobody else's to take either
+    const reviewing = await w.caseIn('provincial');
+    expect((await t.api.post(`/tasks/${reviewing}/claim`, {}, w.tokens.provincial)).status).toBe(200);
+    expect((await t.api.delete(`/tasks/${reviewing}/claim`, w.tokens.provincial)).status).toBe(204);
+    expect((await t.api.post(`/tasks/${id}/claim`, {}, w.tokens.municipal)).status).toBe(409);
+    for (const role of ['firm', 'expert', 'admin'] as const) expect((await t.api.post(`/tasks/${id}/claim`, {}, w.tokens[role])).status, role).toBe(403);
+  });
+
   it('is empty for roles with nothing to do here, and needs a sign-in', async () => {
     for (const role of ['admin', 'finance', 'expert'] as const) expect((await inbox(w.tokens[role])).items, role).toEqual([]);
     expect((await t.api.get('/tasks')).status).toBe(401);
