@@ -280,6 +280,30 @@ describe('inbox page', () => {
     }
   });
 
+  it("shows on the dashboard the five tasks the inbox begins with: of tasks due alike, the oldest first", async () => {
+    // six drafts of one firm, due alike at the round's closing, each opened a minute before the one opened before it
+    const firm = await w.makeFirm();
+    const clock = t.app.clock;
+    if (!(clock instanceof SettableClock)) throw new Error('the test clock is not settable');
+    const was = clock.now();
+    const made: string[] = [];
+    try {
+      for (let i = 1; i <= 6; i++) {
+        await clock.set(new Date(was.getTime() - i * 60_000));
+        const res = await t.api.post<{ id: string }>('/cases', w.caseBody(), firm.token);
+        expect(res.status).toBe(201);
+        made.push(res.body.id);
+      }
+    } finally {
+      await clock.set(was);
+    }
+    const page = (await (await signedIn(firm.user.email)).get('/')).text;
+    // the 待办 section, not the firm's recent applications below it (newest first)
+    const todo = page.slice(page.indexOf('id="todo"'), page.indexOf('</section>', page.indexOf('id="todo"')));
+    const shown = [...todo.matchAll(/href="\/cases\/([0-9a-f-]{36})"/g)].map((m) => m[1]).filter((id) => id !== undefined && made.includes(id));
+    expect(shown).toEqual([...made].reverse().slice(0, 5));
+  });
+
   it("dates a firm's draft on its dashboard by the round's last day to submit", async () => {
     const id = await w.createCase();
     const home = await (await signedIn(w.people.firm.email)).get('/');
