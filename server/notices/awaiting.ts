@@ -18,6 +18,8 @@ import { proposedFen } from './get-public';
 
 export const awaitingQuerySchema = z.strictObject({
   cursor: z.string().max(200).optional(),
+  /** only the cases of this round: a notice is of one round's cases (publish.ts) */
+  roundId: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(100).default(100),
 });
 
@@ -52,7 +54,7 @@ export async function listAwaitingNotice(ctx: ServiceContext, q: z.output<typeof
     .innerJoin(enterprises, eq(enterprises.id, cases.enterpriseId))
     .innerJoin(rounds, eq(rounds.id, cases.roundId))
     .leftJoin(catalogueEntries, eq(catalogueEntries.id, cases.catalogueEntryId))
-    .where(and(visibleCases(ctx.user), eq(cases.state, 'awaitingNotice'), q.cursor ? afterCursor(q.cursor, cases.createdAt, cases.id) : undefined))
+    .where(and(visibleCases(ctx.user), eq(cases.state, 'awaitingNotice'), q.roundId ? eq(cases.roundId, q.roundId) : undefined, q.cursor ? afterCursor(q.cursor, cases.createdAt, cases.id) : undefined))
     .orderBy(desc(cases.createdAt), desc(cases.id))
     .limit(q.limit + 1);
   const page = rows.slice(0, q.limit);

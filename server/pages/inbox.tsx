@@ -51,14 +51,23 @@ function DaysLeft({ p, due }: { p: PageCtx; due: NonNullable<Task['due']> }) {
 }
 
 /**
- * What the task says, linked where it is done when that is not the case page: a case waiting for a
- * disbursement batch goes into one on the new-batch form of /money, its round chosen.
+ * Where a task is done when that is not the case page: a case waiting for a disbursement batch goes
+ * into one on the new-batch form of /money, its round chosen; one awaiting the public notice onto a
+ * notice on the publishing page, its round chosen and the case ticked.
  */
+function whereDone(task: Pick<Task, 'via' | 'roundId' | 'caseId'>): string | null {
+  if (task.via === 'batch') return `/money?${new URLSearchParams({ roundId: task.roundId }).toString()}#create-batch`;
+  if (task.via === 'notice') return `/review/notices?${new URLSearchParams({ roundId: task.roundId, caseId: task.caseId ?? '' }).toString()}#awaiting`;
+  return null;
+}
+
+/** What the task says, linked to where it is done when that is not the case page. */
 function TaskCell({ p, task }: { p: PageCtx; task: Task }) {
   const label = p.locale === 'zh' ? task.taskZh : task.task;
-  if (task.via !== 'batch') return <span safe>{label}</span>;
+  const href = whereDone(task);
+  if (!href) return <span safe>{label}</span>;
   return (
-    <a href={`/money?${new URLSearchParams({ roundId: task.roundId }).toString()}#create-batch`} aria-label={`${label} ${task.number}`} safe>
+    <a href={href} aria-label={`${label} ${task.number}`} safe>
       {label}
     </a>
   );
@@ -66,14 +75,15 @@ function TaskCell({ p, task }: { p: PageCtx; task: Task }) {
 
 /**
  * Who holds a shared task, and the button to take it or give it back (an insurance claim's decision
- * and a disbursement batch are not taken this way, nor a case waiting to be put into a batch: the
- * batch is made of the round's cases, on the money pages).
+ * and a disbursement batch are not taken this way, nor a task done elsewhere: a case waiting to be
+ * put into a batch, made of the round's cases on the money pages, or onto a public notice, published
+ * for several of the round's cases at once).
  */
 function Holder({ p, task }: { p: PageCtx; task: Task }) {
   const c = p.t.inbox;
   const held = task.claimedBy;
   if (task.claimId || task.batchId || !task.caseId) return '';
-  const taken = task.via !== 'batch';
+  const taken = task.via === null;
   if (!taken && !held) return '';
   const who = held ? (held.mine ? c.mine : held.name) : c.nobody;
   const action = held?.mine ? 'release' : held || !taken ? null : 'claim';
@@ -118,7 +128,7 @@ export function TaskTable({ p, items, claims = false, empty }: { p: PageCtx; ite
     { header: c.due, cell: (i) => <Due p={p} task={i} /> },
   ];
   // only a case's task is taken from the shared inbox: a page of batches and claims has no one to name
-  if (claims && items.some((i) => i.caseId && !i.claimId && !i.batchId && (i.via !== 'batch' || i.claimedBy))) columns.push({ header: c.holder, cell: (i) => <Holder p={p} task={i} /> });
+  if (claims && items.some((i) => i.caseId && !i.claimId && !i.batchId && (i.via === null || i.claimedBy))) columns.push({ header: c.holder, cell: (i) => <Holder p={p} task={i} /> });
   return <DataTable p={p} rows={items} empty={empty} columns={columns} rowClass={(i) => (i.due?.overdue ? 'overdue' : undefined)} />;
 }
 

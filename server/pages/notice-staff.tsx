@@ -1,7 +1,8 @@
 import type { Request, Response, Router } from 'express';
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import type { AppContext } from '../context';
-import { clocks } from '../../db/schema';
+import { clocks, rounds } from '../../db/schema';
 import { AppError, type FieldError } from '../errors';
 import { gate } from '../http/roles';
 import { zodErrors } from '../http/problem';
@@ -35,13 +36,47 @@ interface PublishAttempt {
   errors: FieldError[];
 }
 
+/** The rounds the list may be narrowed to, newest first; a chosen one that is none of them narrows nothing. */
+interface RoundChoice {
+  rounds: { id: string; name: string }[];
+  chosen: string | undefined;
+}
+
+/** The query the form posts back with and the pager keeps: the round chosen and the page. */
+const listQuery = (choice: RoundChoice, cursor: string | undefined) => ({ roundId: choice.chosen, cursor });
+const withQuery = (path: string, query: Record<string, string | undefined>) => {
+  const params = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
+  return params.size ? `${path}?${params.toString()}` : path;
+};
+
+/** Narrows the list to one round: the inbox's 发布公示 task opens the page with its case's round chosen. */
+function RoundFilter({ p, choice }: { p: PageCtx; choice: RoundChoice }) {
+  const r = p.t.review;
+  return (
+    <form method="get" action="/review/notices" class="search" aria-label={r.roundFilter}>
+      <div class="field">
+        <label for="n-roundId" safe>{r.round}</label>
+        <select id="n-roundId" name="roundId">
+          <option value="" selected={choice.chosen === undefined} safe>{r.allRounds}</option>
+          {choice.rounds.map((x) => (
+            <option value={x.id} selected={x.id === choice.chosen} safe>{x.name}</option>
+          ))}
+        </select>
+      </div>
+      <div class="field">
+        <button type="submit" safe>{r.filter}</button>
+      </div>
+    </form>
+  );
+}
+
 
 const cityName = (p: PageCtx, code: string) => {
   const c = cities.find((x) => x.code === code);
   return c ? (p.locale === 'zh' ? c.name : c.nameEn) : code;
 };
 
-function PublishForm({ p, awaiting, attempt, cursor }: { p: PageCtx; awaiting: Awaiting; attempt: PublishAttempt | null; cursor: string | undefined }) {
+function PublishForm({ p, awaiting, attempt, cursor, choice }: { p: PageCtx; awaiting: Awaiting; attempt: PublishAttempt | null; cursor: string | undefined; choice: RoundChoice }) {
   const r = p.t.review;
   const n = p.t.notices;
   const errors = attempt?.errors ?? [];
@@ -51,6 +86,7 @@ function PublishForm({ p, awaiting, attempt, cursor }: { p: PageCtx; awaiting: A
   return (
     <section aria-labelledby="awaiting">
       <h2 id="awaiting" safe>{r.awaiting}</h2>
+      <RoundFilter p={p} choice={choice} />
       {awaiting.items.length === 0 ? (
         <>
           {/* a refusal of cases no longer on the list is still said */}
@@ -58,7 +94,7 @@ function PublishForm({ p, awaiting, attempt, cursor }: { p: PageCtx; awaiting: A
           <p class="empty" safe>{r.noAwaiting}</p>
         </>
       ) : (
-        <form method="post" action={`/review/notices${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`} novalidate>
+        <form method="post" action={withQuery('/review/notices', listQuery(choice, cursor))} novalidate>
           <CsrfField p={p} />
           <FormProblems p={p} errors={errors} fields={fields} />
           <fieldset class={listErrors.length ? 'choices invalid' : 'choices'} aria-describedby={listErrors.length ? 'n-caseIds-error' : undefined}>
@@ -96,13 +132,13 @@ function PublishForm({ p, awaiting, attempt, cursor }: { p: PageCtx; awaiting: A
           <button type="submit" class="primary" safe>{r.publish}</button>
         </form>
       )}
-      <NextPage path="/review/notices" query={{}} cursor={awaiting.nextCursor} label={p.t.cases.more} />
+      <NextPage path="/review/notices" query={{ roundId: choice.chosen }} cursor={awaiting.nextCursor} label={p.t.cases.more} />
     </section>
   );
 }
 
 /** The second step: the cases about to be made public, listed once more, published only from here. */
-function ConfirmPublish({ p, chosen, cursor }: { p: PageCtx; chosen: Awaiting['items']; cursor: string | undefined }) {
+function ConfirmPublish({ p, chosen, cursor, choice }: { p: PageCtx; chosen: Awaiting['items']; cursor: string | undefined; choice: RoundChoice }) {
   const r = p.t.review;
   const n = p.t.notices;
   return (
@@ -118,7 +154,7 @@ function ConfirmPublish({ p, chosen, cursor }: { p: PageCtx; chosen: Awaiting['i
           { header: r.proposedSubsidy, num: true, text: (c) => yuan(c.proposedSubsidy) },
         ]}
       />
-      <form method="post" action={`/review/notices${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`}>
+      <form method="post" action={withQuery('/review/notices', listQuery(choice, cursor))}>
         <CsrfField p={p} />
         {chosen.map((c) => (
           <input type="hidden" name="caseIds" value={c.id} />
@@ -140,20 +176,35 @@ function RecentNotices({ p, notices }: { p: PageCtx; notices: Notices }) {
   );
 }
 
+/** The round the query chooses, when it names one there is (a bad or unknown id lists every round's cases, as /money does). */
+async function roundChoice(p: PageCtx, req: Request): Promise<RoundChoice> {
+  const all = await p.app.db.select({ id: rounds.id, name: rounds.name }).from(rounds).orderBy(desc(rounds.opensAt), rounds.id);
+  const wanted = req.query.roundId;
+  return { rounds: all, chosen: all.find((r) => r.id === wanted)?.id };
+}
+
+/** The awaiting list's query: the page asked for, within the round chosen. */
+function awaitingQuery(req: Request, choice: RoundChoice) {
+  const query = awaitingQuerySchema.safeParse(filled({ cursor: typeof req.query.cursor === 'string' ? req.query.cursor : undefined }));
+  return { ...(query.success ? query.data : awaitingQuerySchema.parse({})), roundId: choice.chosen };
+}
+
 async function showPublishing(res: Response, req: Request, attempt: PublishAttempt | null, status = 200) {
   const p = pageOf(res);
   const ctx = serviceOf(p);
-  const cursor = typeof req.query.cursor === 'string' ? req.query.cursor : undefined;
-  const query = awaitingQuerySchema.safeParse(filled({ cursor }));
+  const choice = await roundChoice(p, req);
+  const query = awaitingQuery(req, choice);
+  // the inbox's task names its case: ticked to begin with, once the form has not been sent
+  const named = z.uuid().safeParse(req.query.caseId);
   const [awaiting, notices] = await Promise.all([
-    listAwaitingNotice(ctx, query.success ? query.data : awaitingQuerySchema.parse({})),
+    listAwaitingNotice(ctx, query),
     listPublicNotices(p.app, { limit: 20 }),
   ]);
   await render(
     res,
     <Layout p={p} title={p.t.review.noticesTitle}>
       <p safe>{p.t.review.noticesIntro}</p>
-      <PublishForm p={p} awaiting={awaiting} attempt={attempt} cursor={query.success ? query.data.cursor : undefined} />
+      <PublishForm p={p} awaiting={awaiting} attempt={attempt ?? (named.success ? { caseIds: [named.data], errors: [] } : null)} cursor={query.cursor} choice={choice} />
       <RecentNotices p={p} notices={notices} />
     </Layout>,
     status,
@@ -238,8 +289,9 @@ function ObjectionStatus({ p, o }: { p: PageCtx; o: Objection }) {
 /** The confirmation of the ticked cases, each of them still awaiting the notice on the list the form came from; the form again, with the reason, for any that is not. */
 async function confirmPublishing(res: Response, req: Request, caseIds: string[]) {
   const p = pageOf(res);
-  const query = awaitingQuerySchema.safeParse(filled({ cursor: typeof req.query.cursor === 'string' ? req.query.cursor : undefined }));
-  const awaiting = await listAwaitingNotice(serviceOf(p), query.success ? query.data : awaitingQuerySchema.parse({}));
+  const choice = await roundChoice(p, req);
+  const query = awaitingQuery(req, choice);
+  const awaiting = await listAwaitingNotice(serviceOf(p), query);
   const byId = new Map(awaiting.items.map((c) => [c.id, c]));
   const gone = caseIds.filter((id) => !byId.has(id));
   if (gone.length > 0) {
@@ -247,7 +299,7 @@ async function confirmPublishing(res: Response, req: Request, caseIds: string[])
     return showPublishing(res, req, { caseIds, errors }, 422);
   }
   const chosen = caseIds.flatMap((id) => byId.get(id) ?? []);
-  await render(res, <ConfirmPublish p={p} chosen={chosen} cursor={query.success ? query.data.cursor : undefined} />);
+  await render(res, <ConfirmPublish p={p} chosen={chosen} cursor={query.cursor} choice={choice} />);
 }
 
 /** GET/POST /review/notices and GET /review/notices/:id: publishing notices and reading their objections. */

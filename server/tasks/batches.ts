@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { User } from '../context';
 import { relatedToBatch } from '../batches/related';
 import { batchMachine, type BatchStateMeta } from '../../workflows/batch/machine';
+import { waitingSince, type TaskCursor } from './since';
 
 // The inbox's third source beside the cases (list.ts) and the claims (claims.ts): disbursement
 // batches waiting in a state whose meta declares a task, for finance. The batch's own page acts.
@@ -24,7 +25,7 @@ function relatedToMember(user: User): SQL {
  * approve it (neither its creator nor its submitter); an approved one, with payments still
  * unrecorded, of every finance user, dated by its payment clock.
  */
-export function batchTaskRows(user: User, after: { due: string; id: string } | null, noDue: string, limit: number): SQL | null {
+export function batchTaskRows(user: User, after: TaskCursor | null, noDue: string, limit: number): SQL | null {
   const branches = batchTasks
     .filter((t) => user.roles.includes(t.role))
     .map((t) => ({
@@ -39,7 +40,7 @@ export function batchTaskRows(user: User, after: { due: string; id: string } | n
     select b.id, null::uuid as case_id, b.round_id, null::text as via, null::uuid as claim_id, b.id as batch_id, b.number, b.state, ${pick((b) => b.task.en)} as task, ${pick((b) => b.task.zh)} as task_zh,
            null::text as material_name, pay.firm_name,
            pay.payments as batch_payments, pay.total as batch_total,
-           k.kind, k.due_on, k.due_at, ${sortDue} as sort_due, k.overdue, k.provisional, k.status, k.paused_left,
+           k.kind, k.due_on, k.due_at, ${sortDue} as sort_due, s.since, k.overdue, k.provisional, k.status, k.paused_left,
            null::uuid as claimed_by, null::text as claimed_by_name, null::timestamptz as claimed_at
     from disbursement_batches b
     -- what it pays, cancelled payments left out (scope.ts batchTotals); the firm named when there is only one
@@ -54,11 +55,12 @@ export function batchTaskRows(user: User, after: { due: string; id: string } | n
       where owner_id = b.id and kind = ${pick((b) => b.clock)} and status in ('running', 'paused', 'expired')
       order by started_at desc limit 1
     ) k on true
+    cross join lateral (select ${waitingSince('batch', sql`b.id`, sql`b.created_at`)} as since) s
     where (${sql.join(
       branches.map((b) => b.when),
       sql` or `,
     )}) and not ${relatedToMember(user)}
-      ${after ? sql`and (${sortDue}, b.id) > (${after.due}::timestamptz, ${after.id}::uuid)` : sql``}
-    order by sort_due, b.id
+      ${after ? sql`and (${sortDue}, s.since, b.id) > (${after.due}::timestamptz, ${after.since}::timestamptz, ${after.id}::uuid)` : sql``}
+    order by sort_due, s.since, b.id
     limit ${limit}`;
 }

@@ -5,7 +5,7 @@ import type { ServiceContext } from '../context';
 import { AppError, notFound } from '../errors';
 import type { Role } from '../http/roles';
 import { loadVisibleCase } from '../cases/get';
-import { taskPath, taskRole, waitingFor } from './list';
+import { taskPath, taskRole, taskVia, waitingFor } from './list';
 
 /** The roles whose people share an inbox (one city's, the province's, one insurer's, finance) and so take and give back tasks. */
 export const CLAIMER_ROLES = ['municipal', 'provincial', 'insurer', 'finance'] as const satisfies readonly Role[];
@@ -13,20 +13,27 @@ export const CLAIMER_ROLES = ['municipal', 'provincial', 'insurer', 'finance'] a
 /**
  * POST /tasks/:caseId/claim: the caller takes a case waiting in their inbox, so that the other
  * reviewers of the same role see who has it. Taking it again is a no-op; taking one somebody else
- * holds is refused with their name. The case row is locked, so two claims never both win.
+ * holds is refused with their name. The case row is locked, so two claims never both win. A task
+ * done on the notice publishing page (发布公示, `via: 'notice'`) is not taken: the notice is made of
+ * several cases of the round at once, and whoever publishes it does the task of each.
  */
 export async function claimTask(ctx: ServiceContext, caseId: string) {
   return ctx.app.db.transaction(async (tx) => {
     const waiting = waitingFor(ctx.user, ctx.app.clock.now());
     const rows = waiting.length
-      ? ((await tx.execute(sql`select cases.id, ${taskPath(waiting)} as task, ${taskRole(waiting)} as role from cases
-          where cases.id = ${caseId} and (${or(...waiting.map((w) => w.when))}) for update of cases`)) as unknown as { task: string; role: string }[])
+      ? ((await tx.execute(sql`select cases.id, ${taskPath(waiting)} as task, ${taskRole(waiting)} as role, ${taskVia(waiting)} as via from cases
+          where cases.id = ${caseId} and (${or(...waiting.map((w) => w.when))}) for update of cases`)) as unknown as { task: string; role: string; via: string | null }[])
       : [];
     const waitingCase = rows[0];
     if (!waitingCase) {
       await loadVisibleCase(ctx, caseId, tx);
       throw new AppError('conflict', 'this case is not waiting for you now; nothing to take (此申请当前不在您的待办中)', [
         { path: 'task', message: 'this case is not waiting for you now; nothing to take', messageZh: '此申请当前不在您的待办中' },
+      ]);
+    }
+    if (waitingCase.via === 'notice') {
+      throw new AppError('conflict', 'this task is done by publishing a public notice on the notices page, not taken (此任务在公示发布页面办理，无需领取)', [
+        { path: 'task', message: 'this task is done by publishing a public notice on the notices page, not taken', messageZh: '此任务在公示发布页面办理，无需领取' },
       ]);
     }
     const role = waitingCase.role as (typeof taskClaims.$inferSelect)['role'];

@@ -14,6 +14,7 @@ import { formatYuan } from '../domain/money';
 import { shanghaiDate, workingDaysBetween, type CalendarData, type IsoDate } from '../calendar/workdays';
 import { claimTaskRows } from './claims';
 import { batchTaskRows } from './batches';
+import { waitingSince, type TaskCursor } from './since';
 
 export const tasksQuerySchema = z.strictObject({
   cursor: z.string().max(200).optional(),
@@ -94,16 +95,14 @@ const VIAS = ['notice', 'batch'] as const;
  * shows from the day their reminder goes out.
  */
 export const DUE_SOON_WORKING_DAYS = 2;
-interface Cursor {
-  due: string;
-  id: string;
-}
-function decode(s: string): Cursor {
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const isInstant = (v: unknown): v is string => typeof v === 'string' && ISO.test(v) && isCalendarInstant(v);
+/** A cursor of ours; one given out before the inbox was ordered by `since` too (it has none) is refused as any other it did not give out. */
+function decode(s: string): TaskCursor {
   try {
-    const c = JSON.parse(Buffer.from(s, 'base64url').toString()) as Partial<Cursor>;
-    const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-    if (typeof c.due !== 'string' || !iso.test(c.due) || !isCalendarInstant(c.due) || typeof c.id !== 'string' || !UUID.test(c.id)) throw new Error('shape');
-    return { due: c.due, id: c.id };
+    const c = JSON.parse(Buffer.from(s, 'base64url').toString()) as Partial<TaskCursor>;
+    if (!isInstant(c.due) || !isInstant(c.since) || typeof c.id !== 'string' || !UUID.test(c.id)) throw new Error('shape');
+    return { due: c.due, since: c.since, id: c.id };
   } catch {
     throw badRequest('the cursor is not one this server gave out', [{ path: 'query.cursor', message: 'invalid cursor', messageZh: '分页游标无效' }]);
   }
@@ -126,6 +125,8 @@ interface TaskRowBase extends Record<string, unknown> {
   batch_payments: number | null;
   batch_total: string | null;
   sort_due: Date;
+  /** when the task began waiting (since.ts): the second key of the order */
+  since: Date;
   claimed_by: string | null;
   claimed_by_name: string | null;
   claimed_at: Date | null;
@@ -135,7 +136,11 @@ type TaskRow =
   | (TaskRowBase & { kind: null; due_on: null; due_at: null; overdue: null; provisional: null; status: null; paused_left: null })
   | (TaskRowBase & { kind: string; due_on: string; due_at: Date; overdue: boolean; provisional: boolean; status: ClockStatus; paused_left: number | null });
 
-/** GET /tasks: my inbox, soonest deadline first, overdue ones marked; cases, claims to decide and disbursement batches. */
+/**
+ * GET /tasks: my inbox, soonest deadline first, overdue ones marked; cases, claims to decide and
+ * disbursement batches. Tasks due alike (those without a deadline, above all) come in the order
+ * they began waiting, the oldest first.
+ */
 export async function listTasks(ctx: ServiceContext, q: z.output<typeof tasksQuerySchema>) {
   const now = ctx.app.clock.now();
   const waiting = waitingFor(ctx.user, now);
@@ -148,7 +153,7 @@ export async function listTasks(ctx: ServiceContext, q: z.output<typeof tasksQue
   if (!first) return { items: [], nextCursor: null };
   // each source brings its first page in the inbox's order; the union keeps the first of them all
   const query =
-    others.length === 0 ? first : sql`select * from (${sql.join(sources.map((s) => sql`(${s})`), sql` union all `)}) tasks order by sort_due, id limit ${q.limit + 1}`;
+    others.length === 0 ? first : sql`select * from (${sql.join(sources.map((s) => sql`(${s})`), sql` union all `)}) tasks order by sort_due, since, id limit ${q.limit + 1}`;
   const rows = (await ctx.app.db.execute(query)) as unknown as TaskRow[];
   const page = rows.slice(0, q.limit);
   const calendar = await ctx.app.calendar.get(ctx.app.db);
@@ -171,7 +176,7 @@ export async function listTasks(ctx: ServiceContext, q: z.output<typeof tasksQue
       due: r.kind ? dueOf(r, today, calendar) : null,
       claimedBy: r.claimed_by ? { id: r.claimed_by, name: r.claimed_by_name ?? '', at: new Date(r.claimed_at ?? 0).toISOString(), mine: r.claimed_by === ctx.user.id } : null,
     })),
-    nextCursor: rows.length > q.limit && last ? Buffer.from(JSON.stringify({ due: toIso(last.sort_due), id: last.id })).toString('base64url') : null,
+    nextCursor: rows.length > q.limit && last ? Buffer.from(JSON.stringify({ due: toIso(last.sort_due), since: toIso(last.since), id: last.id })).toString('base64url') : null,
   };
 }
 
@@ -195,11 +200,11 @@ function dueOf(r: Extract<TaskRow, { kind: string }>, today: IsoDate, calendar: 
 const toIso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
 /** The cases waiting for the person, in the inbox's order, after the cursor. */
-function caseTaskRows(ctx: ServiceContext, waiting: readonly Waiting[], after: Cursor | null, limit: number): SQL {
+function caseTaskRows(ctx: ServiceContext, waiting: readonly Waiting[], after: TaskCursor | null, limit: number): SQL {
   // a person with several roles sees each case once, under the first task that applies
   const task = firstOf(waiting, (w) => w.task);
   const taskZh = firstOf(waiting, (w) => w.taskZh);
-  const via = firstOf(waiting, (w) => w.via);
+  const via = taskVia(waiting);
   const clock = firstOf(waiting, (w) => w.clock);
   const flag = (pick: (w: Waiting) => boolean) => sql`(case ${sql.join(waiting.map((w) => sql`when ${w.when} then ${sql.raw(String(pick(w)))}`), sql` `)} end)`;
   const byRoundClose = flag((w) => w.byRoundClose);
@@ -208,7 +213,7 @@ function caseTaskRows(ctx: ServiceContext, waiting: readonly Waiting[], after: C
   return sql`
     select cases.id, cases.id as case_id, cases.round_id, ${via} as via, null::uuid as claim_id, null::uuid as batch_id, cases.number, cases.state, ${task} as task, ${taskZh} as task_zh,
            cases.material->>'name' as material_name, e.name as firm_name, null::int as batch_payments, null::text as batch_total,
-           k.kind, k.due_on, k.due_at, coalesce(k.due_at, ${NO_DUE}::timestamptz) as sort_due, k.overdue, k.provisional, k.status, k.paused_left,
+           k.kind, k.due_on, k.due_at, coalesce(k.due_at, ${NO_DUE}::timestamptz) as sort_due, s.since, k.overdue, k.provisional, k.status, k.paused_left,
            claim.user_id as claimed_by, claimer.name as claimed_by_name, claim.claimed_at
     from cases
     join enterprises e on e.id = cases.enterprise_id
@@ -227,9 +232,10 @@ function caseTaskRows(ctx: ServiceContext, waiting: readonly Waiting[], after: C
       from rounds r where r.id = cases.round_id and ${byRoundClose})
       limit 1
     ) k on true
+    cross join lateral (select ${waitingSince('case', sql`cases.id`, sql`cases.created_at`)} as since) s
     where (${sql.join(waiting.map((w) => w.when), sql` or `)})
-      ${after ? sql`and (coalesce(k.due_at, ${NO_DUE}::timestamptz), cases.id) > (${after.due}::timestamptz, ${after.id}::uuid)` : sql``}
-    order by sort_due, cases.id
+      ${after ? sql`and (coalesce(k.due_at, ${NO_DUE}::timestamptz), s.since, cases.id) > (${after.due}::timestamptz, ${after.since}::timestamptz, ${after.id}::uuid)` : sql``}
+    order by sort_due, s.since, cases.id
     limit ${limit}`;
 }
 
@@ -242,6 +248,11 @@ function firstOf(waiting: readonly Waiting[], value: (w: Waiting) => string | nu
 /** Which of the person's roles a case waits for, as SQL over the same conditions as the inbox. */
 export function taskRole(waiting: readonly Waiting[]): SQL {
   return firstOf(waiting, (w) => w.role);
+}
+
+/** Where the task a case waits in for the person is done when not on the case (a notice, a batch), as SQL over the inbox conditions; null when on the case. */
+export function taskVia(waiting: readonly Waiting[]): SQL {
+  return firstOf(waiting, (w) => w.via);
 }
 
 /** The chart path of the task a case waits in for the person, as SQL over the inbox conditions. */

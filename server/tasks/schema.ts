@@ -38,7 +38,7 @@ const taskSchema = z
     via: z
       .enum(['notice', 'batch'])
       .nullable()
-      .meta({ description: "where the step is taken when not by an event on the case: a public notice published for it, or a disbursement batch made of its round's approved cases; null otherwise" }),
+      .meta({ description: "where the step is taken when not by an event on the case: a public notice published for it (on the notice publishing page, /review/notices?roundId=&caseId=), or a disbursement batch made of its round's approved cases; null otherwise. A notice task is not taken (POST /tasks/:caseId/claim answers 409)" }),
     materialName: z.string().nullable(),
     firmName: z.string().nullable().meta({ description: 'the firm of the case; for a batch task, the firm all its payments go to, null when they go to several' }),
     batch: z
@@ -54,7 +54,7 @@ const taskSchema = z
   .meta({ id: 'Task' });
 
 export const taskListSchema = z
-  .strictObject({ items: z.array(taskSchema).meta({ description: 'soonest deadline first, tasks without one last' }), nextCursor: nextCursorOut })
+  .strictObject({ items: z.array(taskSchema).meta({ description: 'soonest deadline first, tasks without one last; tasks due alike (those without a deadline above all) in the order they began waiting, the oldest first: when the case, claim or batch entered the state it waits in' }), nextCursor: nextCursorOut })
   .meta({ id: 'TaskList' });
 
 export const taskClaimedSchema = z

@@ -236,7 +236,7 @@ describe('the disbursement batch pages', () => {
       return at < 0 ? null : html.slice(html.lastIndexOf('<tr', at), html.indexOf('</tr>', at));
     };
     // the file's other approved cases wait for a batch too, each a task of every finance user, and tasks without a
-    // deadline come in no set order: put them in a draft of the creator's, so the dashboard's few tasks hold this batch
+    // deadline come oldest first: put them in a draft of the creator's, so the dashboard's few tasks hold this batch
     await w.caseIn('approved');
     const waiting = await t.api.get<{ items: { caseId: string; via: string | null }[] }>('/tasks?limit=100', w.tokens.finance2);
     const caseIds = waiting.body.items.filter((i) => i.via === 'batch').map((i) => i.caseId);
@@ -284,7 +284,7 @@ describe('the disbursement batch pages', () => {
     expect(api.find((i) => i.caseId === id && !i.batchId)).toMatchObject({ roundId: later.id, via: 'batch' });
     const b = await signedIn(w.people.finance.email);
     const form = `/money?roundId=${later.id}#create-batch`;
-    // (the inbox, not the dashboard: the dashboard shows the first few tasks, undated ones by id)
+    // (the inbox, not the dashboard: the dashboard shows the first few tasks, undated ones oldest first)
     const html = (await b.get('/inbox?limit=100')).text;
     const at = html.indexOf(`href="/cases/${id}"`);
     expect(at).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { claimDocuments, clocks, users } from '../../db/schema';
+import { cases, claimDocuments, clocks, users } from '../../db/schema';
 import { startTestApp, type TestApp } from '../support/app';
 import { makeWorld, type World } from '../support/world';
 import { PageClient } from '../support/pages';
@@ -9,7 +10,7 @@ import { shanghaiDate } from '../../server/calendar/dates';
 import { subtractWorkingDays } from '../../server/calendar/workdays';
 import { SettableClock } from '../../server/clock';
 import { date } from '../../server/pages/format';
-import { makeUser } from '../../seeds/factories';
+import { makeRound, makeUser } from '../../seeds/factories';
 import { pdfBytes, pngBytes } from '../fixtures/documents/files';
 
 let t: TestApp;
@@ -226,6 +227,81 @@ describe('inbox page', () => {
       const row = page.text.slice(page.text.indexOf(`href="/cases/${id}"`));
       expect(row.slice(0, row.indexOf('</tr>')), path).toMatch(/替换超期专家.*已逾期.*action="\/inbox\/[0-9a-f-]{36}\/claim"/s);
     }
+  });
+
+  it("links the provincial reviewer's 发布公示 task to the notice publishing page, its round chosen and its case ticked, and offers no taking of it", async () => {
+    const later = await makeRound(t.app.db, { editionId: w.edition.id, opensAt: new Date('2026-06-01T00:00:00+08:00'), insurerIds: [w.insurer.id] });
+    const id = await w.caseIn('awaitingNotice');
+    const other = await w.caseIn('awaitingNotice');
+    await t.app.db.update(cases).set({ roundId: later.id }).where(eq(cases.id, id));
+    const number = (await t.api.get<{ number: string }>(`/cases/${id}`, w.tokens.provincial)).body.number;
+    const me = await signedIn(w.people.provincial.email);
+    const form = `/review/notices?roundId=${later.id}&caseId=${id}#awaiting`;
+    const html = (await me.get('/inbox?limit=100')).text;
+    const at = html.indexOf(`href="/cases/${id}"`);
+    expect(at).toBeGreaterThan(0);
+    const row = html.slice(html.lastIndexOf('<tr', at), html.indexOf('</tr>', at));
+    expect(row).toContain(`<a href="${form}" aria-label="发布公示 ${number}">发布公示</a>`);
+    expect(row).not.toContain('/claim"');
+    expect(row).not.toContain('未领取');
+    // taking it anyway is refused, with the reason, and nobody holds it
+    const refused = await me.post(`/inbox/${id}/claim`, { _csrf: PageClient.csrfOf(html) });
+    expect(refused.status).toBe(409);
+    expect(refused.text).toContain('此任务在公示发布页面办理，无需领取');
+    const api = (await t.api.get<{ items: { caseId: string | null; roundId: string; via: string | null; claimedBy: unknown }[] }>('/tasks?limit=100', w.tokens.provincial)).body.items;
+    expect(api.find((i) => i.caseId === id)).toMatchObject({ roundId: later.id, via: 'notice', claimedBy: null });
+
+    // the page it opens lists that round's cases awaiting the notice, this one ticked, and not another round's
+    const page = await me.get(form.replace('#awaiting', ''));
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`<option value="${later.id}" selected>`);
+    expect(page.text).not.toContain(`<option value="${w.round.id}" selected>`);
+    expect(page.text).toMatch(new RegExp(`name="caseIds" value="${id}" checked`));
+    expect(page.text).not.toContain(`value="${other}"`);
+    expect(page.text).toContain(`action="/review/notices?roundId=${later.id}"`);
+    // all rounds, or a round that is none, list every round's cases, nothing ticked
+    for (const query of ['', `?roundId=${randomUUID()}`, '?roundId=not-a-round', '?caseId=not-a-case']) {
+      const all = await me.get(`/review/notices${query}`);
+      expect(all.status, query).toBe(200);
+      expect(all.text, query).toContain(`value="${id}"`);
+      expect(all.text, query).toContain(`value="${other}"`);
+      expect(all.text, query).not.toMatch(/name="caseIds" value="[0-9a-f-]{36}" checked/);
+    }
+    // confirmed and published from the round's list
+    const confirm = await me.post(`/review/notices?roundId=${later.id}`, { _csrf: PageClient.csrfOf(page.text), caseIds: id });
+    expect(confirm.status).toBe(200);
+    expect(confirm.text).toContain(`action="/review/notices?roundId=${later.id}"`);
+    const published = await me.post(`/review/notices?roundId=${later.id}`, { _csrf: PageClient.csrfOf(confirm.text), caseIds: id, confirm: 'yes' });
+    expect(published.status).toBe(303);
+    expect(await stateOf(id)).toBe('notice');
+    // not a page for anyone else, whatever it is asked to choose
+    for (const who of [w.people.municipal, w.people.finance, w.people.firm]) {
+      expect((await (await signedIn(who.email)).get(form.replace('#awaiting', ''))).status, who.email).toBe(403);
+    }
+  });
+
+  it("shows on the dashboard the five tasks the inbox begins with: of tasks due alike, the oldest first", async () => {
+    // six drafts of one firm, due alike at the round's closing, each opened a minute before the one opened before it
+    const firm = await w.makeFirm();
+    const clock = t.app.clock;
+    if (!(clock instanceof SettableClock)) throw new Error('the test clock is not settable');
+    const was = clock.now();
+    const made: string[] = [];
+    try {
+      for (let i = 1; i <= 6; i++) {
+        await clock.set(new Date(was.getTime() - i * 60_000));
+        const res = await t.api.post<{ id: string }>('/cases', w.caseBody(), firm.token);
+        expect(res.status).toBe(201);
+        made.push(res.body.id);
+      }
+    } finally {
+      await clock.set(was);
+    }
+    const page = (await (await signedIn(firm.user.email)).get('/')).text;
+    // the 待办 section, not the firm's recent applications below it (newest first)
+    const todo = page.slice(page.indexOf('id="todo"'), page.indexOf('</section>', page.indexOf('id="todo"')));
+    const shown = [...todo.matchAll(/href="\/cases\/([0-9a-f-]{36})"/g)].map((m) => m[1]).filter((id) => id !== undefined && made.includes(id));
+    expect(shown).toEqual([...made].reverse().slice(0, 5));
   });
 
   it("dates a firm's draft on its dashboard by the round's last day to submit", async () => {

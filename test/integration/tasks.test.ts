@@ -7,7 +7,7 @@ import { useTestApp } from '../support/use-app';
 import { and, eq } from 'drizzle-orm';
 import { clocks, enterprises, rounds, timers } from '../../db/schema';
 import { PASSING_SCORES } from '../support/world';
-import { shanghaiDate, subtractWorkingDays, workingDaysBetween } from '../../server/calendar/workdays';
+import { addCalendarDays, shanghaiDate, subtractWorkingDays, workingDaysBetween } from '../../server/calendar/workdays';
 import { wholeInbox } from '../support/inbox';
 
 const DAY = 86_400_000;
@@ -169,6 +169,55 @@ describe('GET /tasks', () => {
       expect(res.status, due).toBe(400);
       expect(res.body, due).toMatchObject({ detail: 'the cursor is not one this server gave out', errors: [{ path: 'query.cursor' }] });
     }
+  });
+
+  it('puts the older of tasks due alike first, whatever their ids', async () => {
+    // drafts of one round are all due at its closing: each opened a minute before the one opened before it
+    const clock = t.app.clock;
+    if (!(clock instanceof SettableClock)) throw new Error('the test clock is not settable');
+    const was = clock.now();
+    const made: string[] = [];
+    try {
+      for (let i = 1; i <= 4; i++) {
+        await clock.set(new Date(was.getTime() - i * 60_000));
+        made.push(await w.createCase());
+      }
+    } finally {
+      await clock.set(was);
+    }
+    const items = (await wholeInbox<Task>(t.api, w.tokens.firm)).filter((i) => made.includes(i.caseId));
+    expect(new Set(items.map((i) => i.due?.dueAt)).size).toBe(1);
+    expect(items.map((i) => i.caseId)).toEqual([...made].reverse());
+  });
+
+  it('refuses a cursor given out before the inbox was ordered by when its tasks began waiting', async () => {
+    await w.createCase();
+    const forged = (c: object) => Buffer.from(JSON.stringify(c)).toString('base64url');
+    const page = await inbox(w.tokens.firm, '?limit=1');
+    expect(page.nextCursor).not.toBeNull();
+    const given = JSON.parse(Buffer.from(page.nextCursor ?? '', 'base64url').toString()) as { due: string; since: string; id: string };
+    expect(Object.keys(given).sort()).toEqual(['due', 'id', 'since']);
+    for (const cursor of [{ due: given.due, id: given.id }, { ...given, since: 'yesterday' }, { ...given, since: '2026-02-30T00:00:00.000Z' }, { ...given, since: null }]) {
+      const res = await t.api.get<{ detail: string; errors: { path: string; messageZh: string }[] }>(`/tasks?cursor=${forged(cursor)}`, w.tokens.firm);
+      expect(res.status, JSON.stringify(cursor)).toBe(400);
+      expect(res.body).toMatchObject({ detail: 'the cursor is not one this server gave out', errors: [{ path: 'query.cursor', messageZh: '分页游标无效' }] });
+    }
+  });
+
+  it("refuses taking a case awaiting the public notice, which is done on the notice publishing page, while the provincial reviewer's other tasks are taken", async () => {
+    const id = await w.caseIn('awaitingNotice');
+    const task = (await wholeInbox<Task & { via: string | null; claimedBy: unknown }>(t.api, w.tokens.provincial)).find((i) => i.caseId === id);
+    expect(task).toMatchObject({ task: 'publish the public notice', taskZh: '发布公示', via: 'notice', claimedBy: null });
+    const refused = await t.api.post<{ detail: string; errors: { path: string; message: string; messageZh: string }[] }>(`/tasks/${id}/claim`, {}, w.tokens.provincial);
+    expect(refused.status).toBe(409);
+    expect(refused.body.errors).toEqual([{ path: 'task', message: 'this task is done by publishing a public notice on the notices page, not taken', messageZh: '此任务在公示发布页面办理，无需领取' }]);
+    expect((await wholeInbox<Task & { claimedBy: unknown }>(t.api, w.tokens.provincial)).find((i) => i.caseId === id)?.claimedBy).toBeNull();
+    // a case in the provincial review is still taken; the notice's task is nobody else's to take either
+    const reviewing = await w.caseIn('provincial');
+    expect((await t.api.post(`/tasks/${reviewing}/claim`, {}, w.tokens.provincial)).status).toBe(200);
+    expect((await t.api.delete(`/tasks/${reviewing}/claim`, w.tokens.provincial)).status).toBe(204);
+    expect((await t.api.post(`/tasks/${id}/claim`, {}, w.tokens.municipal)).status).toBe(409);
+    for (const role of ['firm', 'expert', 'admin'] as const) expect((await t.api.post(`/tasks/${id}/claim`, {}, w.tokens[role])).status, role).toBe(403);
   });
 
   it('is empty for roles with nothing to do here, and needs a sign-in', async () => {
@@ -462,6 +511,75 @@ describe("finance's disbursement batches in the inbox", () => {
     let cursor: string | null = null;
     do {
       const page: { items: BatchTask[]; nextCursor: string | null } = (await t.api.get<{ items: BatchTask[]; nextCursor: string | null }>(`/tasks?limit=1${cursor ? `&cursor=${cursor}` : ''}`, w.tokens.finance2)).body;
+      seen.push(...page.items.map(key));
+      expect(seen.length).toBeLessThanOrEqual(all.length);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(all);
+  });
+
+  it('lists tasks without a deadline oldest first across cases, claims and batches, and pages them one at a time each once', async () => {
+    // one person with all three sources: finance (cases to put into a batch, batches to approve) and the insurer's staff (claims to decide)
+    const both = await makeUser(t.app.db, { roles: ['finance', 'insurer'], insurerId: w.insurer.id });
+    const token = await t.api.login(both.email);
+    const submitter = await third();
+    const clock = t.app.clock;
+    if (!(clock instanceof SettableClock)) throw new Error('the test clock is not settable');
+    const was = clock.now();
+    const today = shanghaiDate(was);
+    // each task begins waiting a minute before the one made before it: the last made is the oldest
+    const began = new Map<string, number>();
+    let minutes = 0;
+    const earlier = async () => {
+      minutes += 1;
+      await clock.set(new Date(was.getTime() - minutes * 60_000));
+      return minutes;
+    };
+    const approved = async () => {
+      const id = await w.caseIn('approved', { policy: { ...w.caseBody().policy, startsOn: addCalendarDays(today, -200), endsOn: addCalendarDays(today, 100), paidOn: addCalendarDays(today, -200) } });
+      began.set(id, minutes);
+      return id;
+    };
+    const submitted = async () => {
+      const made = await t.api.post<Batch>('/disbursements', { roundId: w.round.id, caseIds: [await w.caseIn('approved')] }, w.tokens.finance);
+      expect(made.status).toBe(201);
+      // waiting for approval from its submission, not from when it was made
+      const at = await earlier();
+      began.set((await batchEvent(made.body.id, { type: 'SUBMIT' }, submitter)).id, at);
+    };
+    const claimed = async (caseId: string) => {
+      await earlier();
+      const res = await t.api.post<{ id: string }>(`/cases/${caseId}/claims`, { occurredOn: addCalendarDays(today, -30), kind: 'quality', amount: '1000.00', description: '交付批次质量缺陷' }, w.tokens.firm);
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      began.set(res.body.id, minutes);
+    };
+    try {
+      await earlier();
+      await approved();
+      await submitted();
+      await earlier();
+      await claimed(await approved());
+      await earlier();
+      await approved();
+      await submitted();
+      await earlier();
+      await claimed(await approved());
+    } finally {
+      await clock.set(was);
+    }
+    const key = (i: BatchTask) => i.batchId ?? i.claimId ?? i.caseId ?? '';
+    const all = ((await inbox(token, '?limit=100')).items as unknown as BatchTask[]).map(key);
+    expect(all.length).toBeLessThan(100);
+    const mine = all.filter((id) => began.has(id));
+    // the oldest first (most minutes before now), not in the order they were made nor by id
+    const oldestFirst = [...began.entries()].sort((a, b) => b[1] - a[1]).map(([id]) => id);
+    expect(mine).toEqual(oldestFirst);
+    expect(new Set([...began.keys()].map((id) => all.includes(id)))).toEqual(new Set([true]));
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: BatchTask[]; nextCursor: string | null } = (await t.api.get<{ items: BatchTask[]; nextCursor: string | null }>(`/tasks?limit=1${cursor ? `&cursor=${cursor}` : ''}`, token)).body;
       seen.push(...page.items.map(key));
       expect(seen.length).toBeLessThanOrEqual(all.length);
       cursor = page.nextCursor;
