@@ -172,22 +172,25 @@ describe('GET /tasks', () => {
   });
 
   it('puts the older of tasks due alike first, whatever their ids', async () => {
-    // drafts of one round are all due at its closing: each opened a minute before the one opened before it
+    // drafts of one round are all due at its closing; each made a minute before the one made before
+    // it, until the oldest has the higher id of the oldest two, so that the id order cannot pass for the age order
     const clock = t.app.clock;
     if (!(clock instanceof SettableClock)) throw new Error('the test clock is not settable');
     const was = clock.now();
     const made: string[] = [];
     try {
-      for (let i = 1; i <= 4; i++) {
+      for (let i = 1; i <= 24 && (made.length < 4 || (made.at(-1) ?? '') < (made.at(-2) ?? '')); i++) {
         await clock.set(new Date(was.getTime() - i * 60_000));
         made.push(await w.createCase());
       }
     } finally {
       await clock.set(was);
     }
+    const oldestFirst = [...made].reverse();
+    expect(oldestFirst).not.toEqual([...made].sort());
     const items = (await wholeInbox<Task>(t.api, w.tokens.firm)).filter((i) => made.includes(i.caseId));
     expect(new Set(items.map((i) => i.due?.dueAt)).size).toBe(1);
-    expect(items.map((i) => i.caseId)).toEqual([...made].reverse());
+    expect(items.map((i) => i.caseId)).toEqual(oldestFirst);
   });
 
   it('refuses a cursor given out before the inbox was ordered by when its tasks began waiting', async () => {
