@@ -2,6 +2,7 @@ import type { Response, Router } from 'express';
 import { z } from 'zod';
 import { listTasks, tasksQuerySchema } from '../tasks/list';
 import { CLAIMER_ROLES, claimTask, releaseTask } from '../tasks/claim';
+import { whereDone } from './where-done';
 import { badRequest, notFound, type FieldError } from '../errors';
 import { zodErrors } from '../http/problem';
 import { gate } from '../http/roles';
@@ -48,17 +49,6 @@ function DaysLeft({ p, due }: { p: PageCtx; due: NonNullable<Task['due']> }) {
   const c = p.t.inbox;
   const left = due.status === 'paused' ? p.t.casePage.paused(due.remainingWorkingDays) : due.dueOn === shanghaiDate(p.app.clock.now()) ? c.dueToday : c.workingDaysLeft(due.remainingWorkingDays);
   return <span safe>{` · ${left}`}</span>;
-}
-
-/**
- * Where a task is done when that is not the case page: a case waiting for a disbursement batch goes
- * into one on the new-batch form of /money, its round chosen; one awaiting the public notice onto a
- * notice on the publishing page, its round chosen and the case ticked.
- */
-function whereDone(task: Pick<Task, 'via' | 'roundId' | 'caseId'>): string | null {
-  if (task.via === 'batch') return `/money?${new URLSearchParams({ roundId: task.roundId }).toString()}#create-batch`;
-  if (task.via === 'notice') return `/review/notices?${new URLSearchParams({ roundId: task.roundId, caseId: task.caseId ?? '' }).toString()}#awaiting`;
-  return null;
 }
 
 /** What the task says, linked to where it is done when that is not the case page. */

@@ -250,6 +250,8 @@ describe('inbox page', () => {
     expect(refused.text).toContain('此任务在公示发布页面办理，无需领取');
     const api = (await t.api.get<{ items: { caseId: string | null; roundId: string; via: string | null; claimedBy: unknown }[] }>('/tasks?limit=100', w.tokens.provincial)).body.items;
     expect(api.find((i) => i.caseId === id)).toMatchObject({ roundId: later.id, via: 'notice', claimedBy: null });
+    // the case page sends the provincial reviewer to the same form
+    expect((await me.get(`/cases/${id}`)).text).toMatch(new RegExp(`<a href="${form.replace(/[?]/g, '\\?')}"[^>]*>\\s*此申请待列入公示`));
 
     // the page it opens lists that round's cases awaiting the notice, this one ticked, and not another round's
     const page = await me.get(form.replace('#awaiting', ''));
