@@ -1,11 +1,11 @@
 import { and, arrayContains, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../db/client';
 import { clocks, enterprises, rounds, users } from '../../db/schema';
-import { contextOf, declaredConflict, declinedUnreplaced, OPEN } from '../../workflows/case/expert-guards';
+import { contextOf, declaredConflict, declinedUnreplaced, onPanel, OPEN } from '../../workflows/case/expert-guards';
 import type { FactsOf, PayloadOf } from '../../workflows/case/events';
 import type { CaseRow } from '../engine/scope';
 import { unprocessable, type FieldError } from '../errors';
-import type { Assignment } from '../../workflows/case/types';
+import type { Assignment, AssignmentStatus } from '../../workflows/case/types';
 
 /**
  * What ASSIGN_EXPERTS needs that only the database knows: that each named person is an active
@@ -13,7 +13,8 @@ import type { Assignment } from '../../workflows/case/types';
  * the expert is affiliated with, the firm, one of its affiliates or the user unit), and the round's
  * rubric and quorum, frozen into the case. An expert who declared a conflict of interest on this
  * case is refused by name: that declaration keeps them off it for good. One who declined it
- * otherwise is offered it again by a new assignment once replaced, and refused by name before.
+ * otherwise is offered it again by a new assignment once replaced, and refused by name before; so is
+ * one on the panel already (open, overdue or scored) — once replaced, they may be named again.
  */
 export async function expertCandidates(tx: Tx, row: CaseRow, payload: PayloadOf<'ASSIGN_EXPERTS'> & { meta: { actorId: string | null } }): Promise<FactsOf<'ASSIGN_EXPERTS'>> {
   const ids = payload.expertIds;
@@ -25,7 +26,7 @@ export async function expertCandidates(tx: Tx, row: CaseRow, payload: PayloadOf<
   const problems: FieldError[] = ids.flatMap((id, i) => [
     ...(ids.indexOf(id) < i ? [{ path: `expertIds.${i}`, message: 'this expert is named twice', messageZh: '该专家重复' }] : []),
     ...(found.some((f) => f.id === id) ? [] : [{ path: `expertIds.${i}`, message: 'no active expert has this id', messageZh: '没有该在职专家' }]),
-    ...(declaredProblem(context.experts ?? [], id, i, found.find((f) => f.id === id)?.name ?? id) ?? declinedProblem(context.experts ?? [], id, i, found.find((f) => f.id === id)?.name ?? id)),
+    ...panelProblems(context.experts ?? [], id, i, found.find((f) => f.id === id)?.name ?? id),
   ]);
   if (payload.replaces !== undefined && ids.includes(payload.replaces)) {
     problems.push({ path: 'replaces', message: 'an expert cannot replace themself', messageZh: '不能以同一专家替换自己' });
@@ -64,6 +65,36 @@ export async function expertCandidates(tx: Tx, row: CaseRow, payload: PayloadOf<
     quorum: round.quorum,
     overdue: overdue.flatMap((o) => (o.assigneeId ? [o.assigneeId] : [])),
   };
+}
+
+/** Why an expert cannot be put on this case's panel for what the panel already holds of them, if at all. */
+function panelProblems(experts: readonly Assignment[], id: string, i: number, name: string): FieldError[] {
+  return declaredProblem(experts, id, i, name) ?? onPanelProblem(experts, id, i, name) ?? declinedProblem(experts, id, i, name);
+}
+
+const SITTING: Partial<Record<AssignmentStatus, { en: string; zh: string }>> = {
+  assigned: { en: 'not yet accepted', zh: '待接受' },
+  accepted: { en: 'accepted, reviewing', zh: '评审中' },
+  scored: { en: 'scored', zh: '已评分' },
+};
+
+/**
+ * The refusal of an expert who sits on this case's panel already, open or scored, where a second
+ * assignment would stand beside theirs (the machine adds none, and refuses). One past their deadline
+ * is replaced by another expert, not named again.
+ */
+function onPanelProblem(experts: readonly Assignment[], id: string, i: number, name: string): FieldError[] | null {
+  const sitting = onPanel(experts, id);
+  if (!sitting) return null;
+  const status = SITTING[sitting.status] ?? { en: sitting.status, zh: sitting.status };
+  return [
+    {
+      path: `expertIds.${i}`,
+      code: 'alreadyOnPanel',
+      message: `${name} is already on this case's panel (${status.en}) and cannot be assigned to it again`,
+      messageZh: `${name}已在本申请的评审专家名单中（${status.zh}），不能重复指派`,
+    },
+  ];
 }
 
 /** The refusal of an expert who declared a conflict of interest on this case, naming them and the reason they gave. */

@@ -18,7 +18,7 @@ import { statesWhereFirmMay } from '../../workflows/case/chart';
 import { Layout } from './layout';
 import { CsrfField, errorsAt, Field, FormProblems, FieldProblems } from './components/form';
 import { instantBeijing, plainAmount, yuan } from './format';
-import { field, idParam, type PageCtx, pageOf, render, serviceOf } from './page';
+import { field, idParam, type PageCtx, pageOf, render, serviceOf, takeRepeated } from './page';
 import { requireCsrf } from './csrf';
 
 // The application form (SPEC §7 "Web pages"): every field of the case body, saved as a draft
@@ -340,7 +340,10 @@ export function applicationPages(router: Router) {
   router.post('/cases/new', FIRM, requireCsrf(), async (req, res) => {
     const p = pageOf(res);
     const ctx = serviceOf(p);
+    // a field sent twice is said beside it, the form as sent, before anything else of it
+    const twice = takeRepeated(req);
     const values = valuesOf(req);
+    if (twice.length) return showForm(res, null, values, twice, false, 400);
     if (field(req, 'intent') === 'search') return showForm(res, null, values, [], true);
     const missing = required(p, values);
     if (missing.length) return showForm(res, null, values, missing, false, 400);
@@ -368,7 +371,10 @@ export function applicationPages(router: Router) {
     const p = pageOf(res);
     const ctx = serviceOf(p);
     const view = await getCase(ctx, idParam(req.params.id, 'case'));
+    // a field sent twice is said beside it, the form as sent, before anything else of it
+    const twice = takeRepeated(req);
     const values = valuesOf(req);
+    if (twice.length) return showForm(res, view, values, twice, false, 400);
     if (field(req, 'intent') === 'search') return showForm(res, view, values, [], true);
     const missing = required(p, values);
     if (missing.length) return showForm(res, view, values, missing, false, 400);

@@ -5,7 +5,7 @@ import { rubricProblemsBeside } from '../cases/score-check';
 import { eventBodySchema } from '../cases/body';
 import { listDocuments } from '../documents/list';
 import { caseHistoryOf } from '../audit/verify';
-import { AppError, notFound, type FieldError } from '../errors';
+import { AppError, badRequest, notFound, type FieldError } from '../errors';
 import { zodErrors } from '../http/problem';
 import { CASE_EVENT_TYPES, type CaseEventType } from '../../workflows/case/events';
 import { Layout } from './layout';
@@ -22,7 +22,7 @@ import { decidesPolicy, PolicyFigures } from './policy-figures';
 import { requireCsrf } from './csrf';
 import { doneMessage, nextStepOnCase } from './next-step';
 import { ExpertsPart, ObjectionsPart, REVIEW_EVENTS, reviewBodyFrom, reviewDataFor, reviewErrors, reviewPageProblems, scoreTotalPage } from './review';
-import { field, idParam, pageOf, render, serviceOf, type PageCtx } from './page';
+import { field, idParam, pageOf, render, serviceOf, repeatedField, takeRepeated, type PageCtx } from './page';
 import { FirmDocuments, firmDocumentPages, firmWorkFor, returnedFor, SubmissionCheck, type UploadAttempt } from './firm-docs';
 import { documentTypes } from '../../db/schema/cases';
 import type { AppContext } from '../context';
@@ -156,6 +156,8 @@ export function casePage(router: Router, app: AppContext) {
     const p = pageOf(res);
     const id = idParam(req.params.id, 'case');
     const ctx = serviceOf(p);
+    // a field of one value sent twice (a score) is said beside it with the form as sent, and nothing is sent on
+    const twice = takeRepeated(req, ['expertIds']);
     const type = field(req, 'type');
     if (!isEventType(type)) throw notFound('case event');
     const review = REVIEW_EVENTS.has(type) ? reviewBodyFrom(req, type) : null;
@@ -166,6 +168,11 @@ export function casePage(router: Router, app: AppContext) {
     const parsed = eventBodySchema.safeParse(body, { reportInput: true });
     // what only the page asks (a score's confirmation that it is final), told together with the schema's
     const asked = await reviewPageProblems(ctx, p, id, type, values);
+    if (twice.length > 0) {
+      // beside the form of one who may send the event now; anyone else is refused it without a form shown
+      if (!(await getCase(ctx, id)).allowedEvents.includes(type)) throw badRequest('a form field was sent more than once', twice.map((e) => repeatedField(e.path)));
+      return showCase(res, id, { type, values, errors: [...placed(twice), ...asked] }, 400);
+    }
     if (!parsed.success) {
       // a score the schema refuses hears what the rubric refuses too, all at once (as in the API)
       const named = zodErrors(parsed.error, '');

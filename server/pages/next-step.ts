@@ -91,8 +91,8 @@ export function doneMessage(
   // an expert's own part (accept, then score, then wait for the others) is told as the header tells it
   if (view.experts.some((a) => a.mine)) {
     const next = nextStepOnCase(view, quorum, locale, t, roles);
-    // an expert sees whose a clock is on their own clock only (present.ts): that one is theirs
-    return d.doneSaid(what, next === null ? null : d.doneNext(next), view.allowedEvents.length > 0 ? dueOf(view, 'expertReview', locale, true) : null);
+    // their own deadline: one who is also a provincial reviewer sees every expert's (present.ts), the earliest maybe another's
+    return d.doneSaid(what, next === null ? null : d.doneNext(next), view.allowedEvents.length > 0 ? dueOf(view, 'expertReview', locale, ownId(view)) : null);
   }
   const mine = ownTask(view, roles);
   const task = mine ?? taskNow(view) ?? stepTasks.find((k) => k.primary === view.state);
@@ -102,10 +102,13 @@ export function doneMessage(
   return d.doneSaid(what, next, task.urgentBy ? dueOf(view, task.urgentBy, locale) : null);
 }
 
-/** The day a running clock of the kind runs out (the earliest, when there is one per expert). */
-function dueOf(view: Pick<CaseView, 'clocks'>, kind: string, locale: Locale, ownOnly = false): string | null {
+/** The reader's own id as their assignment on the panel names it, or undefined. */
+const ownId = (view: Pick<CaseView, 'experts'>) => view.experts.find((a) => a.mine)?.expertId ?? undefined;
+
+/** The day a running clock of the kind runs out: the assignee's own, or the earliest (there is one per expert). */
+function dueOf(view: Pick<CaseView, 'clocks'>, kind: string, locale: Locale, assignee?: string): string | null {
   const due = view.clocks
-    .filter((c) => c.kind === kind && c.status === 'running' && (!ownOnly || c.assigneeId !== null))
+    .filter((c) => c.kind === kind && c.status === 'running' && (assignee === undefined || c.assigneeId === assignee))
     .map((c) => c.dueOn)
     .sort()[0];
   return due ? date(due, locale) : null;

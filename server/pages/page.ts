@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { AppContext, ServiceContext, User } from '../context';
 import { z } from 'zod';
-import { AppError, notFound, statusOf, unauthenticated, type FieldError } from '../errors';
+import { AppError, badRequest, notFound, statusOf, unauthenticated, type FieldError } from '../errors';
 import { csrfTokenFor } from './csrf';
 import { localeOf, messagesFor, type Locale, type Messages } from './i18n';
 
@@ -69,11 +69,42 @@ export function fieldWords(errors: readonly FieldError[], words: Record<string, 
   });
 }
 
-/** A form value as one string (a repeated field keeps its first value). */
+/**
+ * A form field of one value sent more than once (a crafted or doubled form): refused and named, as
+ * the case list refuses `?q=a&q=b`, rather than one of its values taken. `beside`: the words for a
+ * form shown again, the problem beside its field; else they name the field, for the error page.
+ */
+export const repeatedField = (name: string, beside = false): FieldError => ({
+  path: name,
+  code: 'repeated',
+  message: beside ? 'give one value only: the form sent this field more than once' : `give one value only: the form sent the field “${name}” more than once`,
+  messageZh: beside ? '此项只能填写一个值：表单重复提交了该项' : `表单中的“${name}”一项只能填写一个值，却重复提交了`,
+});
+
+/**
+ * A form value as one string. A field sent more than once is refused (400, naming it) wherever a
+ * page reads it as one value; forms shown again with their problems check first (takeRepeated).
+ */
 export function field(req: Request, name: string): string {
   const v: unknown = (req.body as Record<string, unknown> | undefined)?.[name];
-  const one = Array.isArray(v) ? v[0] : v;
-  return typeof one === 'string' ? one : '';
+  if (Array.isArray(v)) throw badRequest('a form field was sent more than once', [repeatedField(name)]);
+  return typeof v === 'string' ? v : '';
+}
+
+/**
+ * The problems of a form's fields sent more than once, but for those it takes several of (check
+ * boxes); each is left with its first value, so that the form is shown again as sent, the problem
+ * beside it, and nothing of it is done.
+ */
+export function takeRepeated(req: Request, several: readonly string[] = []): FieldError[] {
+  const body = req.body as Record<string, unknown> | undefined;
+  if (!body || typeof body !== 'object') return [];
+  const twice = Object.keys(body).filter((k) => Array.isArray(body[k]) && !several.includes(k));
+  for (const k of twice) {
+    const first: unknown = (body[k] as unknown[])[0];
+    Object.defineProperty(body, k, { value: typeof first === 'string' ? first : '', enumerable: true, writable: true, configurable: true });
+  }
+  return twice.map((k) => repeatedField(k, true));
 }
 
 /** Every value of a repeated form field (check boxes). */

@@ -174,6 +174,73 @@ describe('an expert who declined the case and is not yet replaced', () => {
   });
 });
 
+describe('an expert already on the panel', () => {
+  /** A case whose panel has one expert who has not answered, one who accepted, one who scored, and one who declined. */
+  async function sitting() {
+    const id = await w.caseIn('expert');
+    const panel = await w.makeExperts(4);
+    const [waiting, accepted, scored, declined] = panel;
+    if (!waiting || !accepted || !scored || !declined) throw new Error('no panel');
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) })).status).toBe(200);
+    for (const e of [accepted, scored]) expect((await send(id, e.token, { type: 'ACCEPT_ASSIGNMENT', noConflict: true })).status).toBe(200);
+    expect((await send(id, scored.token, { type: 'SCORE', scores: { innovation: 25, firstBatch: 25, market: 15, risk: 15 }, opinion: '同意' })).status).toBe(200);
+    expect((await send(id, declined.token, { type: 'DECLINE_ASSIGNMENT', reason: BUSY, conflictOfInterest: false })).status).toBe(200);
+    const [fresh] = await w.makeExperts(1);
+    if (!fresh) throw new Error('no expert');
+    return { id, waiting, accepted, scored, declined, fresh };
+  }
+
+  it('is refused by name and where they stand, beside a new expert, replacing or adding, and nobody is assigned', async () => {
+    const { id, waiting, accepted, scored, declined, fresh } = await sitting();
+    const before = await view(id, w.tokens.provincial);
+    const cases: [typeof waiting, string, string][] = [
+      [waiting, 'not yet accepted', '待接受'],
+      [accepted, 'accepted, reviewing', '评审中'],
+      [scored, 'scored', '已评分'],
+    ];
+    for (const [e, en, zh] of cases) {
+      for (const extra of [{ replaces: declined.user.id }, {}]) {
+        const res = await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [fresh.user.id, e.user.id], ...extra });
+        expect(res.status, en).toBe(422);
+        expect(res.body.errors, en).toEqual([
+          {
+            path: 'expertIds.1',
+            code: 'alreadyOnPanel',
+            message: `${e.user.name} is already on this case's panel (${en}) and cannot be assigned to it again`,
+            messageZh: `${e.user.name}已在本申请的评审专家名单中（${zh}），不能重复指派`,
+          },
+        ]);
+      }
+    }
+    const after = await view(id, w.tokens.provincial);
+    expect(after.version).toBe(before.version);
+    expect(after.experts).toEqual(before.experts);
+    // the new expert alone replaces the one who declined; the one replaced may be named again
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [fresh.user.id], replaces: declined.user.id })).status).toBe(200);
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [declined.user.id] })).status).toBe(200);
+    const statuses = (await view(id, w.tokens.provincial)).experts.filter((a) => a.expertId === declined.user.id).map((a) => a.status);
+    expect(statuses).toEqual(['replaced', 'assigned']);
+    const again = await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [declined.user.id] });
+    expect(again.body.errors.map((e) => e.code)).toEqual(['alreadyOnPanel']);
+  });
+
+  it('is refused to every other role before the panel is looked at, without a word of who sits on it', async () => {
+    const { id, waiting, accepted, fresh } = await sitting();
+    const body = { type: 'ASSIGN_EXPERTS', expertIds: [fresh.user.id, waiting.user.id] };
+    for (const who of ['firm', 'municipal', 'insurer'] as const) {
+      const res = await send(id, w.tokens[who], body);
+      expect(res.status, who).toBe(403);
+      expect(JSON.stringify(res.body), who).not.toContain('alreadyOnPanel');
+    }
+    for (const who of ['otherFirm', 'expert', 'finance', 'admin'] as const) expect((await send(id, w.tokens[who], body)).status, who).toBe(404);
+    // an expert of the panel cannot put anyone on it either
+    const own = await send(id, accepted.token, body);
+    expect(own.status).toBe(403);
+    expect(JSON.stringify(own.body)).not.toContain(waiting.user.name);
+    expect((await t.api.post(`/cases/${id}/events`, body)).status).toBe(401);
+  });
+});
+
 describe('GET /experts with a case', () => {
   it('marks who declared a conflict on the case and who declined it, with their reasons, and nobody else', async () => {
     const { id, conflicted, busy, staying } = await declinedTwice();

@@ -263,10 +263,13 @@ describe('expert review', () => {
     // the same expert cannot be put on twice
     const again = await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [fresh.user.id] });
     expect(again.status).toBe(422);
-    // nor replace themself
+    // nor replace themself, who is on the panel already besides
     const self = await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [fresh.user.id], replaces: fresh.user.id });
     expect(self.status).toBe(422);
-    expect(self.body.errors).toEqual([expect.objectContaining({ path: 'replaces', messageZh: expect.any(String) })]);
+    expect(self.body.errors).toEqual([
+      expect.objectContaining({ path: 'expertIds.0', code: 'alreadyOnPanel' }),
+      expect.objectContaining({ path: 'replaces', messageZh: expect.any(String) }),
+    ]);
   });
 
   it("stops only the own clock of an expert who declines or scores, drops the case from their inbox, and keeps a scored one on the panel", async () => {

@@ -136,6 +136,54 @@ describe('the expert assignment form, for experts who declined the case earlier'
   });
 });
 
+describe('the expert assignment form, naming an expert already on the panel', () => {
+  async function onPanel() {
+    const id = await w.caseIn('expert');
+    const panel = await w.makeExperts(3);
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) })).status).toBe(200);
+    const [fresh] = await w.makeExperts(1, { name: `新专家 ${randomUUID()}` });
+    const [sitting] = panel;
+    if (!fresh || !sitting) throw new Error('no expert');
+    return { id, fresh, sitting };
+  }
+
+  it('is refused in the form, saying who, with the other ticked expert kept, and nothing assigned', async () => {
+    const { id, fresh, sitting } = await onPanel();
+    const reviewer = await signedIn(w.people.provincial.email);
+    const csrf = PageClient.csrfOf((await reviewer.get(`/cases/${id}`)).text);
+    const refused = await reviewer.post(`/cases/${id}/events`, { _csrf: csrf, type: 'ASSIGN_EXPERTS', expertIds: [fresh.user.id, sitting.user.id] });
+    expect(refused.status).toBe(422);
+    const form = /<form method="post" action="[^"]*#d-ASSIGN_EXPERTS"[\s\S]*?<\/form>/.exec(refused.text)?.[0] ?? '';
+    expect(form).toContain('<div class="problems" role="alert">');
+    expect(form).toContain(`${sitting.user.name}已在本申请的评审专家名单中（待接受），不能重复指派`);
+    expect(boxOf(form, fresh.user.id)).toMatch(/ checked/);
+    // one on the panel is offered no box of their own
+    expect(boxOf(form, sitting.user.id)).toBe('');
+    const experts = (await t.api.get<{ experts: { expertId: string }[] }>(`/cases/${id}`, w.tokens.provincial)).body.experts.map((e) => e.expertId);
+    expect(experts).not.toContain(fresh.user.id);
+    expect(experts.filter((e) => e === sitting.user.id)).toHaveLength(1);
+
+    const english = await signedIn(w.people.provincial.email, 'en');
+    const inEnglish = await english.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf((await english.get(`/cases/${id}`)).text), type: 'ASSIGN_EXPERTS', expertIds: [fresh.user.id, sitting.user.id] });
+    expect(inEnglish.text).toContain(`${sitting.user.name} is already on this case&#39;s panel (not yet accepted) and cannot be assigned to it again`);
+  });
+
+  it('refuses the form to every other role, the experts of the panel included, without naming who sits on it', async () => {
+    const { id, fresh, sitting } = await onPanel();
+    for (const [who, status] of [
+      [w.people.firm.email, 403],
+      [w.people.municipal.email, 403],
+      [w.people.finance.email, 404],
+      [sitting.user.email, 403],
+    ] as const) {
+      const b = await signedIn(who);
+      const res = await b.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf((await b.get('/')).text), type: 'ASSIGN_EXPERTS', expertIds: [fresh.user.id, sitting.user.id] });
+      expect(res.status, who).toBe(status);
+      expect(res.text, who).not.toContain('不能重复指派');
+    }
+  });
+});
+
 describe('the rubric before accepting', () => {
   async function invited() {
     const id = await w.caseIn('expert');

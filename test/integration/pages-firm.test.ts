@@ -266,6 +266,18 @@ describe('the application form', () => {
     expect(res.text).toContain(`value="${number}"`);
   });
 
+  it('names a field sent twice beside it, keeps the form as sent, and saves nothing', async () => {
+    const b = await signedIn(w.people.firm.email);
+    const number = `HT-TWICE-${randomUUID().slice(0, 6)}`;
+    const res = await b.post('/cases/new', { _csrf: await tokenOf(b), ...applicationForm({ 'contract.number': number }), 'contract.amount': ['10,000,000.00', '1.00'] });
+    expect(res.status).toBe(400);
+    expect(res.text).toMatch(/id="f-contract-amount-error"><span>此项只能填写一个值：表单重复提交了该项<\/span>/);
+    expect(res.text).toContain(`value="${number}"`);
+    expect(res.text).toContain('value="10,000,000.00"');
+    const listed = await t.api.get<{ items: { contract?: { number: string } }[] }>('/cases?limit=100', w.tokens.firm);
+    expect(JSON.stringify(listed.body)).not.toContain(number);
+  });
+
   it('names a malformed amount of an edit beside its field, keeps what was typed, and changes nothing', async () => {
     const id = await w.createCase();
     const b = await signedIn(w.people.firm.email);

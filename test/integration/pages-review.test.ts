@@ -235,6 +235,52 @@ describe('the score form', () => {
     expect(await stateOf(id)).toBe('expert');
   });
 
+  it('refuses a score form with a criterion sent twice, saying so beside it, keeping the form, and records nothing', async () => {
+    const { id, panel } = await assignedPanel();
+    const expert = panel[0];
+    if (!expert) throw new Error('no expert');
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'ACCEPT_ASSIGNMENT', noConflict: true }, expert.token)).status).toBe(200);
+    const b = await signedIn(expert.user.email);
+    const page = await b.get(`/cases/${id}`);
+    const form = { _csrf: PageClient.csrfOf(page.text), type: 'SCORE', 'scores.innovation': ['25', '5'], 'scores.firstBatch': '25', 'scores.market': '15', 'scores.risk': '15', opinion: '指标达到目录要求', confirmFinal: 'on' };
+    const refused = await b.post(`/cases/${id}/events`, form);
+    expect(refused.status).toBe(400);
+    expect(refused.text).toMatch(/<p class="error" id="s-innovation-error"><span>[^<]*此项只能填写一个值：表单重复提交了该项<\/span><\/p>/);
+    expect(refused.text).toMatch(/name="scores\.innovation"[^>]*value="25"[^>]*aria-invalid="true"/);
+    expect(refused.text).toMatch(/name="scores\.market"[^>]*value="15"/);
+    expect(refused.text).toContain('指标达到目录要求</textarea>');
+    const answer = await t.api.get<{ experts: { mine: boolean; status: string; scores: unknown }[]; version: number }>(`/cases/${id}`, expert.token);
+    expect(answer.body.experts.find((e) => e.mine)).toMatchObject({ status: 'accepted', scores: null });
+    const history = await t.api.get<{ items: { eventType: string }[] }>(`/cases/${id}/history`, w.tokens.provincial);
+    expect(history.body.items.map((e) => e.eventType)).not.toContain('SCORE');
+    // the opinion twice too, each named; sent once each, the score is taken
+    const both = await b.post(`/cases/${id}/events`, { ...form, _csrf: PageClient.csrfOf(refused.text), opinion: ['指标达到目录要求', '另一条'] });
+    expect(both.status).toBe(400);
+    expect(both.text).toContain('id="s-opinion-error"');
+    const done = await b.post(`/cases/${id}/events`, { ...form, _csrf: PageClient.csrfOf(both.text), 'scores.innovation': '25' });
+    expect(done.status).toBe(303);
+    expect((await t.api.get<{ experts: { mine: boolean; status: string }[] }>(`/cases/${id}`, expert.token)).body.experts.find((e) => e.mine)?.status).toBe('scored');
+  });
+
+  it('refuses a score form with a field sent twice to everyone who may not score, showing them no form and recording nothing', async () => {
+    const { id } = await assignedPanel();
+    const [outsider] = await w.makeExperts(1);
+    const form = { type: 'SCORE', 'scores.innovation': ['25', '5'], 'scores.firstBatch': '25', 'scores.market': '15', 'scores.risk': '15', opinion: '指标达到目录要求', confirmFinal: 'on' };
+    for (const [who, status] of [
+      [outsider?.user.email ?? '', 404],
+      [w.people.firm.email, 400],
+      [w.people.provincial.email, 400],
+      [w.people.finance.email, 404],
+    ] as const) {
+      const b = await signedIn(who);
+      const res = await b.post(`/cases/${id}/events`, { _csrf: await csrfFor(b), ...form });
+      expect(res.status, who).toBe(status);
+      expect(res.text, who).not.toContain('id="d-SCORE"');
+    }
+    const history = await t.api.get<{ items: { eventType: string }[] }>(`/cases/${id}/history`, w.tokens.provincial);
+    expect(history.body.items.map((e) => e.eventType)).not.toContain('SCORE');
+  });
+
   it('names every problem of a score at once, beside its field and in the summary at the top, keeping what was typed', async () => {
     const { id, panel } = await assignedPanel();
     const expert = panel[0];

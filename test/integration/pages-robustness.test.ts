@@ -116,3 +116,32 @@ describe('text the database cannot store', () => {
     expect(res.text).toContain('请求无法处理，请检查后重试。');
   });
 });
+
+describe('a form field of one value sent twice', () => {
+  it('is refused on the styled page, naming the field in Chinese, where the form reads one value, and nothing is changed', async () => {
+    const b = new PageClient(t.url);
+    await b.signIn(w.people.municipal.email);
+    const csrf = PageClient.csrfOf((await b.get('/account/password')).text);
+    const res = await b.post('/account/password', { _csrf: csrf, currentPassword: 'whatever-1', newPassword: ['Abcdef-123456', 'Other-654321'], newPasswordConfirm: 'Abcdef-123456' });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('<html lang="zh-CN">');
+    expect(res.text).toContain('表单中的“newPassword”一项只能填写一个值，却重复提交了');
+    // the language switch too: the cookie is not set
+    const lang = await b.post('/lang', { _csrf: csrf, lang: ['en', 'zh'], back: '/' });
+    expect(lang.status).toBe(400);
+    expect(lang.text).toContain('表单中的“lang”一项只能填写一个值');
+    expect(b.cookies.has('fb_lang')).toBe(false);
+  });
+
+  it("is said beside a case decision's field, the form kept as sent, and the case is not moved", async () => {
+    const id = await w.caseIn('municipal');
+    const b = new PageClient(t.url);
+    await b.signIn(w.people.municipal.email);
+    const page = await b.get(`/cases/${id}`);
+    const res = await b.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf(page.text), type: 'RETURN', reasons: ['缺少检测报告', '另一条'] });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('此项只能填写一个值：表单重复提交了该项');
+    expect(res.text).toContain('缺少检测报告</textarea>');
+    expect((await t.api.get<{ state: string }>(`/cases/${id}`, w.tokens.municipal)).body.state).toBe('municipal');
+  });
+});

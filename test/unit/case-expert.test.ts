@@ -146,6 +146,39 @@ describe('replacing an expert', () => {
     const added = { ...both, replaces: undefined } as CaseEvent;
     expect(step(snapshot, added).next).toBe(snapshot);
   });
+
+  describe('naming an expert already on the panel', () => {
+    const panel = () => reviewing([assignment('e1', 'declined'), assignment('e2', 'assigned'), assignment('e3', 'accepted'), assignment('e4', 'scored', 80)]);
+    const naming = (ids: string[], over: Partial<Extract<CaseEvent, { type: 'ASSIGN_EXPERTS' }>> = {}) =>
+      ({ ...replace('e1', []), expertIds: ids, candidates: ids.map((expertId) => ({ expertId, conflict: null })), ...over }) as CaseEvent;
+
+    it('refuses, rather than skips, one whose assignment is open or scored, beside a new expert, replacing or adding', () => {
+      const snapshot = panel();
+      for (const sitting of ['e2', 'e3', 'e4']) {
+        expect(step(snapshot, naming(['e5', sitting])).next, sitting).toBe(snapshot);
+        expect(step(snapshot, naming(['e5', sitting], { replaces: undefined })).next, sitting).toBe(snapshot);
+      }
+    });
+
+    it('refuses one past their own deadline named again, as it replaces another', () => {
+      const snapshot = panel();
+      expect(step(snapshot, naming(['e5', 'e2'], { overdue: ['e2'] })).next).toBe(snapshot);
+      expect(step(snapshot, naming(['e5'], { replaces: 'e2', overdue: ['e2'] })).next).not.toBe(snapshot);
+    });
+
+    it('takes the new expert alone, and one replaced earlier again', () => {
+      const snapshot = reviewing([assignment('e6', 'replaced'), assignment('e1', 'declined'), assignment('e2', 'assigned'), assignment('e3', 'accepted')]);
+      const { next } = step(snapshot, naming(['e5', 'e6']));
+      expect(next.context.experts.map((a) => [a.expertId, a.status])).toEqual([
+        ['e6', 'replaced'],
+        ['e1', 'replaced'],
+        ['e2', 'assigned'],
+        ['e3', 'accepted'],
+        ['e5', 'assigned'],
+        ['e6', 'assigned'],
+      ]);
+    });
+  });
 });
 
 describe("an expert's earlier decline of the case", () => {

@@ -35,12 +35,20 @@ const declared = (declined: readonly Assignment[]) => declined.find((a) => a.con
 export const declinedUnreplaced = (experts: readonly Assignment[], expertId: string) => experts.find((a) => a.expertId === expertId && a.status === 'declined');
 
 /**
- * ASSIGN_EXPERTS names an expert who declared a conflict of interest on this case, or who declined
- * it and is not yet replaced (`added` would make them no assignment): refused rather than skipped,
- * as the service refuses them first, naming them.
+ * The assignment in which this expert sits on the panel: open (overdue or not) or scored. Replaced,
+ * they sit on it no more and may be named again; declined, declinedUnreplaced speaks for them.
+ */
+export const onPanel = (experts: readonly Assignment[], expertId: string) => experts.find((a) => a.expertId === expertId && SEEING.includes(a.status));
+
+/**
+ * ASSIGN_EXPERTS names an expert who declared a conflict of interest on this case, who declined it
+ * and is not yet replaced, or who is on its panel already (`added` would make them no assignment):
+ * refused rather than skipped, as the service refuses them first, naming them.
  */
 const namesBarredExpert = (context: CaseContext, event: Ev<'ASSIGN_EXPERTS'>) =>
-  (event.candidates ?? []).some((c) => declaredConflict(context.experts, c.expertId) !== undefined || declinedUnreplaced(context.experts, c.expertId) !== undefined);
+  (event.candidates ?? []).some(
+    (c) => declaredConflict(context.experts, c.expertId) !== undefined || declinedUnreplaced(context.experts, c.expertId) !== undefined || onPanel(context.experts, c.expertId) !== undefined,
+  );
 
 /** The assignments ASSIGN_EXPERTS adds: a detected conflict is recorded, and the expert cannot take it up. */
 export function added(context: CaseContext, event: Ev<'ASSIGN_EXPERTS'>): Assignment[] {

@@ -51,8 +51,8 @@ export const guardReasons: Record<string, { zh: string; en: string }> = {
     en: 'fewer experts without a conflict of interest than the round requires, or they already review this case or declared a conflict of interest on it',
   },
   replacesOpenAssignment: {
-    zh: '只能替换已谢绝或评审超期的专家，且须指派新的无利益冲突专家（曾声明与本申请存在利益冲突的专家不能再指派）',
-    en: 'only an expert who declined or is past their deadline can be replaced, by a new expert without a conflict of interest (one who declared a conflict on this case cannot be assigned again)',
+    zh: '只能替换已谢绝或评审超期的专家，且须指派新的无利益冲突专家（已在评审本申请、或曾声明与本申请存在利益冲突的专家不能再指派）',
+    en: 'only an expert who declined or is past their deadline can be replaced, by a new expert without a conflict of interest (one who already reviews this case, or declared a conflict on it, cannot be assigned again)',
   },
   assignedToMe: { zh: '您没有待接受的评审任务', en: 'you have no assignment waiting for your acceptance' },
   declaresNoConflict: {
