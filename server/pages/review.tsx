@@ -15,6 +15,7 @@ import { NOTICE_PUBLISHERS } from '../notices/publish';
 import { CsrfField, Field, errorsAt, FieldProblems, ProblemSummary } from './components/form';
 import { DataTable } from './components/table';
 import { hasAny } from './nav';
+import { whereDone } from './where-done';
 import { instant } from './format';
 import { field, idParam, pageOf, serviceOf, type PageCtx } from './page';
 import type { Attempt } from './decisions';
@@ -462,7 +463,9 @@ export function ExpertsPart({ p, view, data, attempt }: { p: PageCtx; view: Case
       {own?.status === 'scored' ? <p class="done" safe>{r.myScore}</p> : ''}
       {publishing ? (
         <p>
-          <a href="/review/notices" safe>{r.toPublish}</a>
+          <a href={whereDone({ via: 'notice', roundId: view.roundId, caseId: view.id }) ?? '/review/notices'} safe>
+            {r.toPublish}
+          </a>
         </p>
       ) : (
         ''
