@@ -566,6 +566,28 @@ describe('the administrator pages', () => {
     expect(await t.app.db.select().from(roundChanges).where(eq(roundChanges.roundId, w.round.id))).toEqual([]);
   });
 
+  it("refuse a round form that sends a field of one value twice (name, budget, reason), naming it, and change nothing", async () => {
+    const admin = await signedIn(w.people.admin.email);
+    const page = await admin.get(`/admin/rounds/${w.round.id}`);
+    const fields = roundFormOf(page.text, { editionId: w.round.editionId, insurerIds: w.round.insurerIds });
+    const before = (await t.app.db.select().from(rounds).where(eq(rounds.id, w.round.id)))[0];
+    for (const [name, twice] of [
+      ['name', ['重复名称甲', '重复名称乙']],
+      ['budget', ['123.00', '456.00']],
+      ['reason', ['理由一', '理由二']],
+    ] as const) {
+      const res = await admin.post(`/admin/rounds/${w.round.id}`, { ...fields, name: '单个名称', reason: '测试', [name]: [...twice] });
+      expect(res.status, name).toBe(400);
+      expect(res.text, name).toContain('只能填写一个值');
+    }
+    const created = await admin.post('/admin/rounds', { ...fields, name: ['新批次甲', '新批次乙'] });
+    expect(created.status).toBe(400);
+    const after = (await t.app.db.select().from(rounds).where(eq(rounds.id, w.round.id)))[0];
+    expect(after?.name).toBe(before?.name);
+    expect(after?.paramsVersion).toBe(before?.paramsVersion);
+    expect(await t.app.db.select().from(roundChanges).where(eq(roundChanges.roundId, w.round.id))).toEqual([]);
+  });
+
   it("say in Chinese why a round with applications refuses a change: a rule changed without a reason, another edition", async () => {
     const admin = await signedIn(w.people.admin.email);
     await w.submittedCase();

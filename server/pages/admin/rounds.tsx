@@ -20,7 +20,7 @@ import { CsrfField, Field, FormProblems, errorsAt, FieldProblems } from '../comp
 import { DataTable } from '../components/table';
 import { requireCsrf } from '../csrf';
 import { bpOfPercent, date, instantBeijing, percent, percentValue, plainAmount, yuan } from '../format';
-import { idParam, type PageCtx, pageOf, problemText, render } from '../page';
+import { idParam, type PageCtx, pageOf, problemText, render, takeRepeated } from '../page';
 import { AdminLayout, adminOf, atFields, doneOf, problemsOf, statusOfProblem } from './common';
 import { beijing } from './clock';
 import { adminZh } from '../i18n/admin-zh';
@@ -493,9 +493,12 @@ export function adminRounds(router: Router) {
 
   router.post('/admin/rounds', requireCsrf(), async (req, res) => {
     const ctx = adminOf(pageOf(res));
+    // a field of one value sent twice: said beside it, the form kept with its first value, nothing saved
+    const twice = isLookup(req) ? [] : takeRepeated(req, LISTS);
     const values = formValues(req);
     // without scripts, the entry search and the edition's exclusions come back in the whole form, saving nothing
     if (isLookup(req)) return showForm(req, res, null, { values, errors: [] });
+    if (twice.length > 0) return showForm(req, res, null, { values, errors: twice }, 400);
     const { body, fieldPath } = bodyOf(values, false);
     const parsed = roundCreateSchema.safeParse(body, { reportInput: true });
     if (!parsed.success) return showForm(req, res, null, { values, errors: percentWords(atFields(zodErrors(parsed.error, ''), fieldPath)) }, 400);
@@ -516,8 +519,10 @@ export function adminRounds(router: Router) {
   router.post('/admin/rounds/:id', requireCsrf(), async (req, res) => {
     const ctx = adminOf(pageOf(res));
     const round = await getRound(ctx, idParam(req.params.id, 'round'));
+    const twice = isLookup(req) ? [] : takeRepeated(req, LISTS);
     const values = formValues(req);
     if (isLookup(req)) return showForm(req, res, round, { values, errors: [] });
+    if (twice.length > 0) return showForm(req, res, round, { values, errors: twice }, 400);
     const { body, fieldPath } = bodyOf(values, true);
     const parsed = roundPatchSchema.safeParse(body, { reportInput: true });
     if (!parsed.success) return showForm(req, res, round, { values, errors: percentWords(atFields(zodErrors(parsed.error, ''), fieldPath)) }, 400);
