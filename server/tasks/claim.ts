@@ -10,12 +10,19 @@ import { taskPath, taskRole, taskVia, waitingFor } from './list';
 /** The roles whose people share an inbox (one city's, the province's, one insurer's, finance) and so take and give back tasks. */
 export const CLAIMER_ROLES = ['municipal', 'provincial', 'insurer', 'finance'] as const satisfies readonly Role[];
 
+/** Why a task done on another page is not taken: whoever makes the notice or the batch does the task of each of its cases. */
+const DONE_ELSEWHERE = {
+  notice: { en: 'this task is done by publishing a public notice on the notices page, not taken', zh: '此任务在公示发布页面办理，无需领取' },
+  batch: { en: 'this task is done by putting the case into a disbursement batch on the money page, not taken', zh: '此任务在拨付批次页面办理，无需领取' },
+} as const;
+
 /**
  * POST /tasks/:caseId/claim: the caller takes a case waiting in their inbox, so that the other
  * reviewers of the same role see who has it. Taking it again is a no-op; taking one somebody else
  * holds is refused with their name. The case row is locked, so two claims never both win. A task
- * done on the notice publishing page (发布公示, `via: 'notice'`) is not taken: the notice is made of
- * several cases of the round at once, and whoever publishes it does the task of each.
+ * done on another page is not taken: the notice publishing page (发布公示, `via: 'notice'`) and the
+ * new-batch form (纳入拨付批次, `via: 'batch'`) take several cases of the round at once, and
+ * whoever makes the notice or the batch does the task of each.
  */
 export async function claimTask(ctx: ServiceContext, caseId: string) {
   return ctx.app.db.transaction(async (tx) => {
@@ -31,11 +38,8 @@ export async function claimTask(ctx: ServiceContext, caseId: string) {
         { path: 'task', message: 'this case is not waiting for you now; nothing to take', messageZh: '此申请当前不在您的待办中' },
       ]);
     }
-    if (waitingCase.via === 'notice') {
-      throw new AppError('conflict', 'this task is done by publishing a public notice on the notices page, not taken (此任务在公示发布页面办理，无需领取)', [
-        { path: 'task', message: 'this task is done by publishing a public notice on the notices page, not taken', messageZh: '此任务在公示发布页面办理，无需领取' },
-      ]);
-    }
+    const elsewhere = waitingCase.via === 'notice' || waitingCase.via === 'batch' ? DONE_ELSEWHERE[waitingCase.via] : undefined;
+    if (elsewhere) throw new AppError('conflict', `${elsewhere.en} (${elsewhere.zh})`, [{ path: 'task', message: elsewhere.en, messageZh: elsewhere.zh }]);
     const role = waitingCase.role as (typeof taskClaims.$inferSelect)['role'];
     const [held] = await tx
       .select({ userId: taskClaims.userId, name: users.name })

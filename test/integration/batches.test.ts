@@ -11,6 +11,7 @@ import { SettableClock } from '../../server/clock';
 import { fireTimer } from '../../server/engine/timers';
 import { useTestApp } from '../support/use-app';
 import { makeWorld, type World } from '../support/world';
+import { batchTaskHeldBefore } from '../support/inbox';
 
 // Disbursement batches (拨付批次, SPEC §1, §4, §7): finance puts calculated cases into a batch, a
 // second finance user approves it, the bank pays, and each payment is recorded. A database of its
@@ -1094,9 +1095,10 @@ describe('the payment clock', () => {
 });
 
 describe('cases moved by a batch', () => {
-  it('gives back the finance claim of a case once it is put into a batch', async () => {
+  it('gives back a finance hold on a case, taken before that task was done only on the new-batch form, once it is put into a batch', async () => {
     const a = await example1();
-    expect((await t.api.post(`/tasks/${a}/claim`, {}, w.tokens.finance)).status).toBe(200);
+    await batchTaskHeldBefore(t.app.db, a, w.people.finance.id);
+    expect(await t.app.db.select().from(taskClaims).where(eq(taskClaims.caseId, a))).toHaveLength(1);
     await create([a]);
     expect(await t.app.db.select().from(taskClaims).where(eq(taskClaims.caseId, a))).toEqual([]);
   });

@@ -6,6 +6,7 @@ import { makeRound, makeUser } from '../../seeds/factories';
 import { shanghaiDate } from '../../server/calendar/dates';
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../support/use-app';
+import { batchTaskHeldBefore } from '../support/inbox';
 import { PageClient } from '../support/pages';
 
 // The disbursement batch pages without a browser: who is refused, forms without their token, the
@@ -257,7 +258,7 @@ describe('the disbursement batch pages', () => {
     }
     // beside a case task someone has taken, a batch names no holder
     const held = await w.caseIn('approved');
-    expect((await t.api.post(`/tasks/${held}/claim`, {}, w.tokens.finance2)).status).toBe(200);
+    await batchTaskHeldBefore(t.app.db, held, w.people.finance2.id);
     expect(rowOf((await other.get('/inbox?limit=100')).text)).toContain('<td data-label="办理人"></td>');
     expect((await t.api.delete(`/tasks/${held}/claim`, w.tokens.finance2)).status).toBe(204);
     const creator = await signedIn(w.people.finance.email);
@@ -304,8 +305,9 @@ describe('the disbursement batch pages', () => {
       expect(res.status, bad).toBe(200);
       expect(res.text, bad).toContain(`<option value="${w.round.id}" selected>`);
     }
-    // one who took it through the API before still sees that they hold it and may give it back, never take it
-    expect((await t.api.post(`/tasks/${id}/claim`, {}, w.tokens.finance)).status).toBe(200);
+    // taking it is refused; one who took it before that still sees that they hold it and may give it back, never take it
+    expect((await t.api.post(`/tasks/${id}/claim`, {}, w.tokens.finance)).status).toBe(409);
+    await batchTaskHeldBefore(t.app.db, id, w.people.finance.id);
     const inbox = (await b.get('/inbox?limit=100')).text;
     expect(inbox).toContain(`action="/inbox/${id}/release"`);
     expect(inbox).not.toContain(`action="/inbox/${id}/claim"`);

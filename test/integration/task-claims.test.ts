@@ -4,6 +4,7 @@ import { taskClaims } from '../../db/schema';
 import { makeUser } from '../../seeds/factories';
 import { useTestApp } from '../support/use-app';
 import { runOutExpertClock } from '../support/clock-rows';
+import { batchTaskHeldBefore } from '../support/inbox';
 
 interface Task {
   caseId: string;
@@ -77,14 +78,21 @@ describe('taking tasks from a shared inbox', () => {
     }
   });
 
-  it('lets finance take a case awaiting its disbursement batch; the other finance user sees who has it', async () => {
+  it('does not let finance take a case awaiting its disbursement batch, which is done on the new-batch form; a hold taken before is shown and given back', async () => {
     const id = await w.caseIn('approved');
-    const res = await t.api.post<{ role: string; claimedBy: { id: string } }>(`/tasks/${id}/claim`, {}, w.tokens.finance);
-    expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ role: 'finance', claimedBy: { id: w.people.finance.id } });
+    const res = await t.api.post<{ errors: { path: string; message: string; messageZh: string }[] }>(`/tasks/${id}/claim`, {}, w.tokens.finance);
+    expect(res.status).toBe(409);
+    expect(res.body.errors).toEqual([
+      { path: 'task', message: 'this task is done by putting the case into a disbursement batch on the money page, not taken', messageZh: '此任务在拨付批次页面办理，无需领取' },
+    ]);
+    expect(await t.app.db.select().from(taskClaims).where(eq(taskClaims.caseId, id))).toEqual([]);
+    expect((await taskOf(w.tokens.finance2, id))?.claimedBy).toBeNull();
+    // a hold from before: the other finance user sees who has it, and its holder gives it back
+    await batchTaskHeldBefore(t.app.db, id, w.people.finance.id);
     expect((await taskOf(w.tokens.finance2, id))?.claimedBy).toMatchObject({ id: w.people.finance.id, name: w.people.finance.name, mine: false });
     expect((await t.api.post(`/tasks/${id}/claim`, {}, w.tokens.finance2)).status).toBe(409);
     expect((await t.api.delete(`/tasks/${id}/claim`, w.tokens.finance)).status).toBe(204);
+    expect((await taskOf(w.tokens.finance2, id))?.claimedBy).toBeNull();
   });
 
   it('lets a provincial reviewer take a case whose expert is late; the other reviewer sees who has it; it is not to be taken before', async () => {

@@ -1,3 +1,6 @@
+import type { DbOrTx } from '../../db/client';
+import { taskClaims } from '../../db/schema';
+import { inboxTasks } from '../../workflows/case/chart';
 import type { Api, ApiResponse } from './http';
 
 /**
@@ -17,4 +20,15 @@ export async function wholeInbox<T extends { caseId: string | null }>(api: Api, 
     if (cursor === null) return out;
   }
   throw new Error('the inbox has more than 500 pages');
+}
+
+/**
+ * A finance user's hold on a case waiting for its disbursement batch, as one taken before that task
+ * was done only on the new-batch form (server/tasks/claim.ts): such a hold stays until the case
+ * moves on, and its holder may give it back.
+ */
+export async function batchTaskHeldBefore(db: DbOrTx, caseId: string, userId: string): Promise<void> {
+  const task = inboxTasks.find((t) => t.role === 'finance' && t.via === 'batch');
+  if (!task) throw new Error('the chart has no finance task done on the new-batch form');
+  await db.insert(taskClaims).values({ caseId, role: 'finance', userId, task: task.path.join('.'), claimedAt: new Date() });
 }
