@@ -11,15 +11,17 @@ login() { curl -sf "$B/auth/login" -H 'content-type: application/json' -d "{\"em
 FIRM=$(login firm@demo.local); HZ=$(login municipal.hz@demo.local); NB=$(login municipal.nb@demo.local)
 ROUND=$(curl -sf "$B/rounds" -H "authorization: Bearer $FIRM" | json '.items[0].id')
 INSURER=$(curl -sf "$B/rounds" -H "authorization: Bearer $FIRM" | json '.items[0].insurerIds[0]')
+# this year's dates (Beijing), inside the demo round's insurance window (1 September last year to 31 December)
+Y=$(TZ=Asia/Shanghai date +%Y); LAST=$((Y - 1))
 ENTRY=$(curl -sf "$B/catalogue/entries?q=%E7%A1%85%E6%99%B6%E5%9C%86" | json '.items[0].id')   # q=硅晶圆
 
 CASE=$(curl -sf "$B/cases" -H "authorization: Bearer $FIRM" -H 'content-type: application/json' -d @- <<JSON | json .id
 { "roundId": "$ROUND", "catalogueEntryId": "$ENTRY",
-  "material": { "name": "低缺陷高平坦度大尺寸半导体硅晶圆", "specification": "300 mm, P型", "batchNo": "B2026-001" },
+  "material": { "name": "低缺陷高平坦度大尺寸半导体硅晶圆", "specification": "300 mm, P型", "batchNo": "B$Y-001" },
   "userUnit": { "name": "宁波甬芯集成电路有限公司", "uscc": "91330100799655058B", "notAffiliate": true, "notTrader": true },
-  "contract": { "number": "HT-2026-018", "signedOn": "2026-03-01", "amount": "10000000.00", "quantity": "20000", "unit": "片", "deliveredOn": "2026-04-01" },
-  "policy": { "insurerId": "$INSURER", "number": "PICC-2026-0001", "liabilityLimit": "60000000.00", "premium": "1500000.00",
-              "startsOn": "2026-04-01", "endsOn": "2027-03-31", "premiumInvoiceNo": "FP-2026-0001", "paidOn": "2026-03-25" } }
+  "contract": { "number": "HT-$Y-018", "signedOn": "$LAST-12-01", "amount": "10000000.00", "quantity": "20000", "unit": "片", "deliveredOn": "$Y-01-01" },
+  "policy": { "insurerId": "$INSURER", "number": "PICC-$Y-0001", "liabilityLimit": "60000000.00", "premium": "1500000.00",
+              "startsOn": "$Y-01-01", "endsOn": "$Y-12-31", "premiumInvoiceNo": "FP-$Y-0001", "paidOn": "$LAST-12-25" } }
 JSON
 )
 echo "draft: $CASE"

@@ -99,7 +99,7 @@ export async function seedDemoCases(app: AppContext): Promise<number> {
         material: { ...body.material, name: plan.material[0], specification: plan.material[1] },
         contract: { ...body.contract, unit: plan.material[2] },
         userUnit: { name: unit.name, uscc: unit.uscc, notAffiliate: true, notTrader: true },
-        policy: { ...body.policy, number: `PICC-DEMO-2026-${String(i + 1).padStart(4, '0')}` },
+        policy: { ...body.policy, number: `PICC-DEMO-${round.year}-${String(i + 1).padStart(4, '0')}` },
       }),
     );
     await attachRequiredDocuments(app.db, created.id, firm.user.id, round.requiredDocuments as DocumentType[]);

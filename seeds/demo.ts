@@ -8,7 +8,7 @@ import { parseCsv } from '../server/catalogue/parse';
 import { officialOverrides } from '../server/calendar/official';
 import { makeUscc } from '../server/domain/uscc';
 import { demoFirms } from './data/firms';
-import { makeRound, passwordHashFor } from './factories';
+import { factoryDates, makeRound, passwordHashFor } from './factories';
 
 const demoInsurers = [
   { code: 'PICC', name: '中国人民财产保险股份有限公司' },
@@ -38,14 +38,16 @@ export async function seedDemo(db: Db, password: string): Promise<void> {
   await seedCalendar(db);
   const insurerRows = await db.insert(insurers).values(demoInsurers).returning();
   const edition = await seedEdition(db);
+  // this year's round, whatever the year the demo starts in (the factories date the applications around today)
+  const { year } = factoryDates;
   await makeRound(db, {
-    name: '2026年度重点新材料首批次应用保险补偿申报',
-    year: 2026,
+    name: `${year}年度重点新材料首批次应用保险补偿申报`,
+    year,
     editionId: edition.id,
-    opensAt: new Date('2026-03-01T00:00:00+08:00'),
-    closesAt: new Date('2026-12-31T17:00:00+08:00'),
-    insuranceStartsOn: '2025-09-01',
-    insuranceEndsOn: '2026-12-31',
+    opensAt: new Date(`${year}-03-01T00:00:00+08:00`),
+    closesAt: new Date(`${year}-12-31T17:00:00+08:00`),
+    insuranceStartsOn: `${year - 1}-09-01`,
+    insuranceEndsOn: `${year}-12-31`,
     insurerIds: insurerRows.map((i) => i.id),
   });
   const firmRows = await db.insert(enterprises).values(demoFirms.map(({ key: _key, ...f }) => f)).returning();
@@ -71,19 +73,24 @@ export async function seedDemo(db: Db, password: string): Promise<void> {
   ]);
 }
 
+/**
+ * The demo edition is the one in force today: Zhejiang's editions are annual and take effect on
+ * 5 September (SPEC §10), so before that day it is last year's.
+ */
 async function seedEdition(db: Db) {
   const file = fileURLToPath(new URL('./data/catalogue-demo.csv', import.meta.url));
   const parsed = await parseCsv(await readFile(file));
+  const year = factoryDates.today >= `${factoryDates.year}-09-05` ? factoryDates.year : factoryDates.year - 1;
   const [edition] = await db
     .insert(catalogueEditions)
     .values({
-      year: 2026,
-      docNumber: '浙经信材料〔2026〕演示号',
-      title: parsed.title ?? '浙江省重点新材料首批次应用示范指导目录（2026年版，演示数据）',
+      year,
+      docNumber: `浙经信材料〔${year}〕演示号`,
+      title: parsed.title?.replace(/\d{4}年版/, `${year}年版`) ?? `浙江省重点新材料首批次应用示范指导目录（${year}年版，演示数据）`,
       status: 'published',
-      effectiveOn: '2026-09-05',
+      effectiveOn: `${year}-09-05`,
       isDemo: true,
-      publishedAt: new Date('2026-09-05T00:00:00+08:00'),
+      publishedAt: new Date(`${year}-09-05T00:00:00+08:00`),
     })
     .returning();
   if (!edition) throw new Error('edition insert returned nothing');

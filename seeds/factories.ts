@@ -7,10 +7,54 @@ import { defaultClockLengths } from '../server/engine/clock-kinds';
 import { makeUscc, USCC_ALPHABET } from '../server/domain/uscc';
 import { hashPassword } from '../server/auth/password';
 import { DEFAULT_REQUIRED_DOCUMENTS, DEFAULT_RUBRIC } from '../server/rounds/columns';
+import { addCalendarDays, dateParts, isoDate, shanghaiDate } from '../server/calendar/dates';
 
 // Factories shared by the demo seed and the tests: every test makes its own rows with them.
 
 export const REQUIRED_DOCUMENTS = DEFAULT_REQUIRED_DOCUMENTS;
+
+// The factories date what they make around the present (Asia/Shanghai, read once when this module
+// loads), so that a factory round is open and a factory policy in force in whatever year the tests
+// or the demo run: the programme year is this year, and the policy started a few months ago.
+
+/** The first day of the month `months` after (or, negative, before) the month of `date`. */
+function monthStart(date: string, months: number): string {
+  const { year, month } = dateParts(date);
+  const index = year * 12 + (month - 1) + months;
+  return isoDate({ year: Math.floor(index / 12), month: (index % 12) + 1, day: 1 });
+}
+
+const today = shanghaiDate(new Date());
+const year = dateParts(today).year;
+/** The policy starts on the first of the month three months back: in force today, its end 8–9 months away. */
+const policyStartsOn = monthStart(today, -3);
+
+/**
+ * The dates every factory row is made with. Tests that assert a date or a year the factories chose
+ * read it here rather than writing it out, so they pass in any year.
+ */
+export const factoryDates = {
+  /** Today's date in Asia/Shanghai when the factories loaded. */
+  today,
+  /** The programme year of factory rounds and editions: this year. */
+  year,
+  /** Factory editions are in force from the start of the year. */
+  editionEffectiveOn: isoDate({ year, month: 1, day: 1 }),
+  /** A factory round takes applications from the start of this year to the end of the next. */
+  roundOpensAt: new Date(`${year}-01-01T00:00:00+08:00`),
+  roundClosesAt: new Date(`${year + 1}-12-31T23:59:59+08:00`),
+  /** Policies that started as early as the start of last year qualify: a test's may have begun 200 days ago. */
+  insuranceStartsOn: isoDate({ year: year - 1, month: 1, day: 1 }),
+  insuranceEndsOn: isoDate({ year: year + 1, month: 12, day: 31 }),
+  contractSignedOn: monthStart(today, -4),
+  deliveredOn: policyStartsOn,
+  premiumPaidOn: addCalendarDays(policyStartsOn, -7),
+  policyStartsOn,
+  /** One policy year: 365 or 366 days after the start, less one. */
+  policyEndsOn: addCalendarDays(monthStart(today, 9), -1),
+  /** A day on which the policy was in force and which has passed: a loss that may be claimed. */
+  lossOn: monthStart(today, -1),
+} as const;
 export const defaultRubric = DEFAULT_RUBRIC;
 
 /** A fresh, valid USCC for a firm in `city` (random body, computed check character). */
@@ -70,7 +114,7 @@ export async function makeInsurer(db: DbOrTx, over: Partial<typeof insurers.$inf
 export async function makeEdition(db: DbOrTx, entries: { name: string; requirements?: string; applicationField?: string; topCategory?: string; majorCategory?: string; subCategory?: string }[], over: Partial<typeof catalogueEditions.$inferInsert> = {}) {
   const [edition] = await db
     .insert(catalogueEditions)
-    .values({ year: 2026, docNumber: `测试〔2026〕${randomUUID().slice(0, 4)}号`, title: '测试目录', status: 'published', effectiveOn: '2026-09-05', ...over })
+    .values({ year, docNumber: `测试〔${year}〕${randomUUID().slice(0, 4)}号`, title: '测试目录', status: 'published', effectiveOn: factoryDates.editionEffectiveOn, ...over })
     .returning();
   if (!edition) throw new Error('edition insert returned nothing');
   const rows = entries.length
@@ -87,11 +131,11 @@ export async function makeRound(db: DbOrTx, over: Partial<typeof rounds.$inferIn
     .insert(rounds)
     .values({
       name: `测试批次-${randomUUID().slice(0, 6)}`,
-      year: 2026,
-      opensAt: new Date('2026-01-01T00:00:00+08:00'),
-      closesAt: new Date('2027-12-31T23:59:59+08:00'),
-      insuranceStartsOn: '2025-09-01',
-      insuranceEndsOn: '2027-12-31',
+      year,
+      opensAt: factoryDates.roundOpensAt,
+      closesAt: factoryDates.roundClosesAt,
+      insuranceStartsOn: factoryDates.insuranceStartsOn,
+      insuranceEndsOn: factoryDates.insuranceEndsOn,
       requiredDocuments: [...REQUIRED_DOCUMENTS],
       clockLengths: defaultClockLengths,
       rubric: defaultRubric,
@@ -133,23 +177,26 @@ export async function attachRequiredDocuments(db: DbOrTx, caseId: string, upload
   return rows;
 }
 
-/** A complete application body (SPEC §7) that passes every SUBMIT rule of §5 in a factory round. */
+/**
+ * A complete application body (SPEC §7) that passes every SUBMIT rule of §5 in a factory round,
+ * dated by `factoryDates` (its figures are those of SPEC §6's first worked example).
+ */
 export function completeCaseBody(ids: { roundId: string; catalogueEntryId: string; insurerId: string }) {
   return {
     roundId: ids.roundId,
     catalogueEntryId: ids.catalogueEntryId,
-    material: { name: '低缺陷高平坦度大尺寸半导体硅晶圆', specification: '300 mm, P型', batchNo: 'B2026-001' },
+    material: { name: '低缺陷高平坦度大尺寸半导体硅晶圆', specification: '300 mm, P型', batchNo: `B${year}-001` },
     userUnit: { name: '测试用户单位有限公司', uscc: randomUscc('330200'), notAffiliate: true, notTrader: true },
-    contract: { number: 'HT-2026-018', signedOn: '2026-03-01', amount: '10000000.00', quantity: '20000', unit: '片', deliveredOn: '2026-04-01' },
+    contract: { number: `HT-${year}-018`, signedOn: factoryDates.contractSignedOn, amount: '10000000.00', quantity: '20000', unit: '片', deliveredOn: factoryDates.deliveredOn },
     policy: {
       insurerId: ids.insurerId,
-      number: `PICC-2026-${randomUUID().slice(0, 12)}`,
+      number: `PICC-${year}-${randomUUID().slice(0, 12)}`,
       liabilityLimit: '60000000.00',
       premium: '1500000.00',
-      startsOn: '2026-04-01',
-      endsOn: '2027-03-31',
+      startsOn: factoryDates.policyStartsOn,
+      endsOn: factoryDates.policyEndsOn,
       premiumInvoiceNo: 'FP-0001',
-      paidOn: '2026-03-25',
+      paidOn: factoryDates.premiumPaidOn,
     },
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { consoleErrors, descriptionOf, expectAccessible, fitsWidth, openPage, signIn, useBrowser } from '../support/browser';
 import { pdfBytes } from '../fixtures/documents/files';
+import { factoryDates } from '../../seeds/factories';
 
 const { t, w, browser } = useBrowser();
 
@@ -39,7 +40,7 @@ describe('the public notice and the money, in a browser', { timeout: 120_000 }, 
     await expect.poll(() => page.getByText('补偿金额 S = 80% × E，计至分，舍去分以下部分').count()).toBe(1);
     await expectAccessible(page, 'case-subsidy-firm');
     const form = page.getByRole('form', { name: '报告理赔' });
-    await form.getByLabel('出险日期').fill('2026-06-01');
+    await form.getByLabel('出险日期').fill(factoryDates.lossOn);
     await form.getByLabel('索赔金额（元）').fill('120000.00');
     await form.getByLabel('事故经过').fill('批次产品表面缺陷，用户要求退货');
     await form.getByRole('button', { name: '报告理赔' }).click();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { and, asc, desc, eq, isNotNull, isNull } from 'drizzle-orm';
+import { and, arrayContains, asc, eq, isNotNull, isNull } from 'drizzle-orm';
 import { calendarChanges, clockEvents, clocks, timers } from '../../db/schema';
 import type { SettableClock } from '../../server/clock';
 import { defaultClockLengths } from '../../server/engine/clock-kinds';
@@ -65,6 +65,11 @@ const statutory2027: Day[] = [
 ];
 
 const setNow = (iso: string) => (t.app.clock as SettableClock).set(new Date(iso));
+// The clock is set to days of 2026 and 2027, whatever the year the tests run in: the rounds this file
+// submits to take applications on those days (a factory round's window follows the present year).
+const window2027 = { opensAt: new Date('2026-01-01T00:00:00+08:00'), closesAt: new Date('2027-12-31T23:59:59+08:00') };
+let round2027: Promise<{ id: string }> | undefined;
+const inRound2027 = async () => ({ roundId: (await (round2027 ??= makeRound(t.app.db, { editionId: w.edition.id, insurerIds: [w.insurer.id], ...window2027 }))).id });
 const put = (year: number | string, body: unknown, token?: string) => t.api.request<YearAnswer>('PUT', `/admin/calendar/${year}`, { token, body });
 const unpublish2027 = async () => expect((await put(2027, { published: false, days: [] }, w.tokens.admin)).status).toBe(200);
 
@@ -80,10 +85,10 @@ const recomputeEvents = (clockId: string) => t.app.db.select().from(clockEvents)
 describe('PUT /admin/calendar/:year recounting running deadlines', () => {
   it('turns a provisional review running over 春节 2027 into a final, recounted deadline with re-armed timers', async () => {
     await unpublish2027();
-    const long = await makeRound(t.app.db, { editionId: w.edition.id, insurerIds: [w.insurer.id], clockLengths: { ...defaultClockLengths, municipalReviewWorkingDays: 30 } });
+    const long = await makeRound(t.app.db, { editionId: w.edition.id, insurerIds: [w.insurer.id], ...window2027, clockLengths: { ...defaultClockLengths, municipalReviewWorkingDays: 30 } });
     await setNow('2026-12-24T10:00:00+08:00');
     const longId = await w.submittedCase({ roundId: long.id });
-    const shortId = await w.submittedCase();
+    const shortId = await w.submittedCase(await inRound2027());
     const before = await clockOf(longId, 'municipalReview');
     // the statutory fallback: 除夕 to 初三, and Tue–Wed in lieu of the weekend (补假)
     expect(before).toMatchObject({ dueOn: '2027-02-11', provisional: true, countedFrom: '2026-12-24', countedDays: 30 });
@@ -113,7 +118,8 @@ describe('PUT /admin/calendar/:year recounting running deadlines', () => {
     expect((await recomputeEvents(before.id)).map((e) => e.data)).toEqual([{ from: '2027-02-11', to: '2027-02-04', provisional: false }]);
     const view = await t.api.get<{ clocks: { kind: string; dueOn: string; provisional: boolean }[] }>(`/cases/${longId}`, w.tokens.firm);
     expect(view.body.clocks).toEqual([expect.objectContaining({ kind: 'municipalReview', dueOn: '2027-02-04', provisional: false })]);
-    const [change] = await t.app.db.select().from(calendarChanges).where(eq(calendarChanges.year, 2027)).orderBy(desc(calendarChanges.at)).limit(1);
+    // the change that recounted this review: the clock was set back to 2026 after unpublishing, so `at` does not order them
+    const [change] = await t.app.db.select().from(calendarChanges).where(and(eq(calendarChanges.year, 2027), arrayContains(calendarChanges.recomputedClockIds, [before.id])));
     expect(change).toMatchObject({ changedBy: w.people.admin.id, before: { published: false }, after: { published: true } });
     expect(change?.recomputedClockIds).toEqual(expect.arrayContaining([before.id, short.id]));
   });
@@ -121,7 +127,7 @@ describe('PUT /admin/calendar/:year recounting running deadlines', () => {
   it('recounts a running revision and leaves the paused review with its remaining days', async () => {
     await unpublish2027();
     await setNow('2026-12-24T10:00:00+08:00');
-    const id = await w.submittedCase();
+    const id = await w.submittedCase(await inRound2027());
     const ret = await t.api.post(`/cases/${id}/events`, { type: 'RETURN', reasons: [{ message: '请补充检测报告' }] }, w.tokens.municipal);
     expect(ret.status).toBe(200);
     const paused = await clockOf(id, 'municipalReview');
@@ -140,7 +146,7 @@ describe('PUT /admin/calendar/:year recounting running deadlines', () => {
   it('leaves a clock counted entirely within published 2026 untouched', async () => {
     await unpublish2027();
     await setNow('2026-06-01T10:00:00+08:00');
-    const id = await w.submittedCase();
+    const id = await w.submittedCase(await inRound2027());
     const before = await clockOf(id, 'municipalReview');
     expect(before).toMatchObject({ dueOn: '2026-06-15', provisional: false });
     const timersBefore = await armed(before.id);
@@ -155,7 +161,7 @@ describe('PUT /admin/calendar/:year recounting running deadlines', () => {
 
   it('recounts a clock written before counted_from existed from its start, and fills the columns in', async () => {
     await unpublish2027();
-    const long = await makeRound(t.app.db, { editionId: w.edition.id, insurerIds: [w.insurer.id], clockLengths: { ...defaultClockLengths, municipalReviewWorkingDays: 30 } });
+    const long = await makeRound(t.app.db, { editionId: w.edition.id, insurerIds: [w.insurer.id], ...window2027, clockLengths: { ...defaultClockLengths, municipalReviewWorkingDays: 30 } });
     await setNow('2026-12-24T10:00:00+08:00');
     const id = await w.submittedCase({ roundId: long.id });
     const legacy = await clockOf(id, 'municipalReview');
@@ -168,7 +174,7 @@ describe('PUT /admin/calendar/:year recounting running deadlines', () => {
   it('recounts a legacy clock that was resumed from its resumption, not from its start', async () => {
     await unpublish2027();
     await setNow('2026-12-21T10:00:00+08:00');
-    const id = await w.submittedCase();
+    const id = await w.submittedCase(await inRound2027());
     await t.api.post(`/cases/${id}/events`, { type: 'RETURN', reasons: [{ message: '补充材料' }] }, w.tokens.municipal);
     await setNow('2026-12-28T10:00:00+08:00');
     expect((await t.api.post(`/cases/${id}/events`, { type: 'RESUBMIT' }, w.tokens.firm)).status).toBe(200);
@@ -184,7 +190,7 @@ describe('PUT /admin/calendar/:year recounting running deadlines', () => {
   it('puts right, in its second pass, a deadline counted on a stale calendar after the edit', async () => {
     await unpublish2027();
     await setNow('2026-12-24T10:00:00+08:00');
-    const id = await w.submittedCase();
+    const id = await w.submittedCase(await inRound2027());
     expect((await put(2027, { published: true, days: schedule2027 }, w.tokens.admin)).status).toBe(200);
     const right = await clockOf(id, 'municipalReview');
     // as if another process, still holding the old calendar, had counted it just after the edit
@@ -203,7 +209,7 @@ describe('PUT /admin/calendar/:year recounting running deadlines', () => {
   it('expires at once a review whose recounted deadline has already passed', async () => {
     await unpublish2027();
     await setNow('2027-03-01T10:00:00+08:00');
-    const id = await w.submittedCase();
+    const id = await w.submittedCase(await inRound2027());
     const before = await clockOf(id, 'municipalReview');
     expect(before).toMatchObject({ dueOn: '2027-03-15', provisional: true });
     await setNow('2027-03-15T10:00:00+08:00');

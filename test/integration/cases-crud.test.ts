@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { attachRequiredDocuments, makeEdition, makeRound } from '../../seeds/factories';
+import { attachRequiredDocuments, factoryDates, makeEdition, makeRound } from '../../seeds/factories';
 import { useTestApp } from '../support/use-app';
 
 const { t, w } = useTestApp();
@@ -122,7 +122,7 @@ describe('PATCH /cases/:id', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('etag')).toBe('"2"');
     expect(res.body.version).toBe(2);
-    expect(res.body.contract).toMatchObject({ amount: '300000.00', number: 'HT-2026-018', unit: '片' });
+    expect(res.body.contract).toMatchObject({ amount: '300000.00', number: `HT-${factoryDates.year}-018`, unit: '片' });
     const history = await t.api.get<{ items: { eventType: string; payload: unknown }[] }>(`/cases/${id}/history`, w.tokens.firm);
     expect(history.body.items.at(-1)).toMatchObject({ eventType: 'EDIT', payload: { contract: { amount: '300000.00' } } });
   });

@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { catalogueEditions } from '../../db/schema';
 import type { SettableClock } from '../../server/clock';
-import { makeEdition, makeRound } from '../../seeds/factories';
+import { factoryDates, makeEdition, makeRound } from '../../seeds/factories';
 import { parseEditionFile, type ParsedEntry } from '../../server/catalogue/parse';
 import { useTestApp } from '../support/use-app';
 
@@ -392,6 +392,9 @@ describe('an edition published ahead of its effective date', () => {
     openRounds: { id: string; name: string; editionId: string; closesAt: string }[];
   }
   const setNow = (iso: string) => (own.t.app.clock as SettableClock).set(new Date(iso));
+  // the factory edition is this year's; the new one is next year's, published in the spring before it takes effect
+  const year = factoryDates.year;
+  const nextYear = year + 1;
   const listed = async () => (await own.t.api.get<{ items: Row[] }>('/catalogue/editions')).body.items;
   const defaultEdition = async () => (await own.t.api.get<EntriesBody>('/catalogue/entries?limit=1')).body.edition.id;
   let old: string;
@@ -400,10 +403,10 @@ describe('an edition published ahead of its effective date', () => {
   let closedRound: string;
 
   beforeAll(async () => {
-    await setNow('2027-03-01T10:00:00+08:00');
+    await setNow(`${nextYear}-03-01T10:00:00+08:00`);
     old = own.w.edition.id;
-    closedRound = (await makeRound(own.t.app.db, { editionId: old, opensAt: new Date('2027-01-04T09:00:00+08:00'), closesAt: new Date('2027-02-26T17:00:00+08:00') })).id;
-    next = (await makeEdition(own.t.app.db, [{ name: '二〇二七年版新增材料' }], { status: 'draft', year: 2027, effectiveOn: '2027-09-05', docNumber: docNumber() })).edition.id;
+    closedRound = (await makeRound(own.t.app.db, { editionId: old, opensAt: new Date(`${nextYear}-01-04T09:00:00+08:00`), closesAt: new Date(`${nextYear}-02-26T17:00:00+08:00`) })).id;
+    next = (await makeEdition(own.t.app.db, [{ name: '二〇二七年版新增材料' }], { status: 'draft', year: nextYear, effectiveOn: `${nextYear}-09-05`, docNumber: docNumber() })).edition.id;
     const res = await own.t.api.post<Published>(`/catalogue/editions/${next}/publish`, {}, own.w.tokens.admin);
     expect(res.status).toBe(200);
     published = res.body;
@@ -419,8 +422,8 @@ describe('an edition published ahead of its effective date', () => {
 
   it('lists both editions to anyone, the old one current and naming the edition that superseded it', async () => {
     expect(await listed()).toEqual([
-      { id: next, year: 2027, docNumber: expect.any(String), title: expect.any(String), status: 'published', effectiveOn: '2027-09-05', isDemo: false, current: false, supersededBy: null },
-      expect.objectContaining({ id: old, year: 2026, status: 'superseded', current: true, supersededBy: next }),
+      { id: next, year: nextYear, docNumber: expect.any(String), title: expect.any(String), status: 'published', effectiveOn: `${nextYear}-09-05`, isDemo: false, current: false, supersededBy: null },
+      expect.objectContaining({ id: old, year, status: 'superseded', current: true, supersededBy: next }),
     ]);
   });
 
@@ -435,10 +438,10 @@ describe('an edition published ahead of its effective date', () => {
   });
 
   it('makes the new edition current on its effective date in Shanghai, while the old stays listed and searchable', async () => {
-    await setNow('2027-09-04T23:30:00+08:00');
+    await setNow(`${nextYear}-09-04T23:30:00+08:00`);
     expect(await defaultEdition()).toBe(old);
     // 00:30 in Shanghai is still the 4th in UTC
-    await setNow('2027-09-05T00:30:00+08:00');
+    await setNow(`${nextYear}-09-05T00:30:00+08:00`);
     expect(await defaultEdition()).toBe(next);
     const rows = await listed();
     expect(rows.map((r) => [r.id, r.current, r.supersededBy])).toEqual([
@@ -449,14 +452,14 @@ describe('an edition published ahead of its effective date', () => {
   });
 
   it('never lists a draft, and still hides it from anyone but an administrator', async () => {
-    const draft = (await makeEdition(own.t.app.db, [{ name: '草稿材料' }], { status: 'draft', year: 2028, effectiveOn: '2028-09-05' })).edition.id;
+    const draft = (await makeEdition(own.t.app.db, [{ name: '草稿材料' }], { status: 'draft', year: nextYear + 1, effectiveOn: `${nextYear + 1}-09-05` })).edition.id;
     expect((await listed()).map((r) => r.id)).not.toContain(draft);
     expect((await own.t.api.get(`/catalogue/entries?edition=${draft}`)).status).toBe(404);
     expect((await own.t.api.get(`/catalogue/entries?edition=${draft}`, own.w.tokens.firm)).status).toBe(404);
   });
 
   it('names, for each superseded edition, the edition published next after it, not the latest', async () => {
-    const latest = (await makeEdition(own.t.app.db, [{ name: '二〇二八年版新增材料' }], { status: 'draft', year: 2028, effectiveOn: '2028-09-05', docNumber: docNumber() })).edition.id;
+    const latest = (await makeEdition(own.t.app.db, [{ name: '二〇二八年版新增材料' }], { status: 'draft', year: nextYear + 1, effectiveOn: `${nextYear + 1}-09-05`, docNumber: docNumber() })).edition.id;
     expect((await own.t.api.post(`/catalogue/editions/${latest}/publish`, {}, own.w.tokens.admin)).status).toBe(200);
     expect((await listed()).map((r) => [r.id, r.status, r.current, r.supersededBy])).toEqual([
       [latest, 'published', false, null],

@@ -7,6 +7,7 @@ import { caseScope } from '../../server/cases/scope';
 import { appendHistory, entryHash, verifyChain } from '../../server/engine/history';
 import { withBatchedWrites } from '../../server/engine/batched-writes';
 import { useTestApp } from '../support/use-app';
+import { factoryDates } from '../../seeds/factories';
 
 const { t, w } = useTestApp();
 
@@ -192,7 +193,7 @@ describe('case history', () => {
   it("records which version of the round's rules a submission was checked against, and the policy end its renewal reminder counts to", async () => {
     const id = await w.submittedCase();
     const res = await t.api.get<{ items: { eventType: string; payload: Record<string, unknown> }[] }>(`/cases/${id}/history`, w.tokens.firm);
-    expect(res.body.items.find((e) => e.eventType === 'SUBMIT')?.payload).toEqual({ roundParamsVersion: w.round.paramsVersion, policyEndsOn: '2027-03-31' });
+    expect(res.body.items.find((e) => e.eventType === 'SUBMIT')?.payload).toEqual({ roundParamsVersion: w.round.paramsVersion, policyEndsOn: factoryDates.policyEndsOn });
   });
 });
 

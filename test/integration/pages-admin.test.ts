@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { calendarYears, catalogueEditions, insurers, roundChanges, rounds, settings, userInvitations, users } from '../../db/schema';
 import { shanghaiDate } from '../../server/calendar/workdays';
-import { makeEdition, makeRound, makeUser } from '../../seeds/factories';
+import { factoryDates, makeEdition, makeRound, makeUser } from '../../seeds/factories';
 import type { SettableClock } from '../../server/clock';
 import { useTestApp } from '../support/use-app';
 import { PageClient } from '../support/pages';
@@ -717,6 +717,7 @@ describe('publishing a catalogue edition that open rounds still use', () => {
   const own = useTestApp({ ownDatabase: true });
   let draft: string;
   let closed: { name: string };
+  const nextYear = factoryDates.year + 1;
   const admin = async () => {
     const b = new PageClient(own.t.url);
     await b.signIn(own.w.people.admin.email);
@@ -724,9 +725,10 @@ describe('publishing a catalogue edition that open rounds still use', () => {
   };
   const statusOf = async (id: string) => (await own.t.app.db.select().from(catalogueEditions).where(eq(catalogueEditions.id, id)))[0]?.status;
   beforeAll(async () => {
-    await (own.t.app.clock as SettableClock).set(new Date('2027-03-01T10:00:00+08:00'));
-    closed = await makeRound(own.t.app.db, { editionId: own.w.edition.id, name: `已截止批次 ${randomUUID().slice(0, 6)}`, opensAt: new Date('2027-01-04T09:00:00+08:00'), closesAt: new Date('2027-02-26T17:00:00+08:00') });
-    draft = (await makeEdition(own.t.app.db, [{ name: '新版材料' }], { status: 'draft', year: 2027, effectiveOn: '2027-09-05' })).edition.id;
+    // the spring of next year: the factory round still open, a round of this winter closed, next year's edition drafted
+    await (own.t.app.clock as SettableClock).set(new Date(`${nextYear}-03-01T10:00:00+08:00`));
+    closed = await makeRound(own.t.app.db, { editionId: own.w.edition.id, name: `已截止批次 ${randomUUID().slice(0, 6)}`, opensAt: new Date(`${nextYear}-01-04T09:00:00+08:00`), closesAt: new Date(`${nextYear}-02-26T17:00:00+08:00`) });
+    draft = (await makeEdition(own.t.app.db, [{ name: '新版材料' }], { status: 'draft', year: nextYear, effectiveOn: `${nextYear}-09-05` })).edition.id;
   });
 
   it("warn on the draft's page, naming the open rounds that keep their edition, and ask for a tick", async () => {
@@ -734,7 +736,7 @@ describe('publishing a catalogue edition that open rounds still use', () => {
     const page = await b.get(`/admin/catalogue/editions/${draft}`);
     expect(page.status).toBe(200);
     expect(page.text).toContain('有 1 个尚未截止的申报批次仍在使用当前已发布的版本');
-    expect(page.text).toContain(`${own.w.round.name}（使用 2026 · ${own.w.edition.docNumber}，申报截止 `);
+    expect(page.text).toContain(`${own.w.round.name}（使用 ${factoryDates.year} · ${own.w.edition.docNumber}，申报截止 `);
     expect(page.text).not.toContain(closed.name);
     expect(page.text).toContain('它们继续使用原版本');
     expect(page.text).toMatch(/<input type="checkbox" id="f-confirm" name="confirm" value="yes"/);
@@ -777,7 +779,7 @@ describe('publishing a catalogue edition that open rounds still use', () => {
 
   it('publish without asking when no open round uses the published edition', async () => {
     const b = await admin();
-    const later = (await makeEdition(own.t.app.db, [{ name: '再版材料' }], { status: 'draft', year: 2028, effectiveOn: '2028-09-05' })).edition.id;
+    const later = (await makeEdition(own.t.app.db, [{ name: '再版材料' }], { status: 'draft', year: nextYear + 1, effectiveOn: `${nextYear + 1}-09-05` })).edition.id;
     const page = await b.get(`/admin/catalogue/editions/${later}`);
     expect(page.text).not.toContain('name="confirm"');
     const res = await b.post(`/admin/catalogue/editions/${later}/publish`, { _csrf: PageClient.csrfOf(page.text) });

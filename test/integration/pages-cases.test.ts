@@ -10,7 +10,7 @@ import { shanghaiDate } from '../../server/calendar/dates';
 import { subtractWorkingDays } from '../../server/calendar/workdays';
 import { SettableClock } from '../../server/clock';
 import { date } from '../../server/pages/format';
-import { makeRound, makeUser } from '../../seeds/factories';
+import { factoryDates, makeRound, makeUser } from '../../seeds/factories';
 import { pdfBytes, pngBytes } from '../fixtures/documents/files';
 
 let t: TestApp;
@@ -130,7 +130,10 @@ describe('inbox page', () => {
 
   it('shows beside each due date the working days left, due soon from 2 working days before, due today on the day, in both languages', async () => {
     const id = await w.caseIn('municipal');
-    const dueOn = (await t.api.get<{ items: { caseId: string; due: { dueOn: string } | null }[] }>('/tasks?limit=100', w.tokens.municipal)).body.items.find((i) => i.caseId === id)?.due?.dueOn ?? '';
+    const due = (await t.api.get<{ items: { caseId: string; due: { dueOn: string; provisional: boolean } | null }[] }>('/tasks?limit=100', w.tokens.municipal)).body.items.find((i) => i.caseId === id)?.due;
+    const dueOn = due?.dueOn ?? '';
+    // a deadline counted over a year whose holiday schedule is not yet published is marked provisional
+    const marked = (words: string) => (due?.provisional ? `<span class="muted"> (${words})</span>` : '');
     const calendar = await t.app.calendar.get(t.app.db);
     const clock = t.app.clock;
     if (!(clock instanceof SettableClock)) throw new Error('the test clock is not settable');
@@ -145,13 +148,13 @@ describe('inbox page', () => {
     };
     try {
       const far = await rowOn(subtractWorkingDays(dueOn, 3, calendar).date);
-      expect(far).toContain(`<span>${date(dueOn, 'zh')}</span><span> · 剩 3 个工作日</span></td>`);
+      expect(far).toContain(`<span>${date(dueOn, 'zh')}</span>${marked('暂定')}<span> · 剩 3 个工作日</span></td>`);
       const near = await rowOn(subtractWorkingDays(dueOn, 1, calendar).date);
-      expect(near).toContain(`<span>${date(dueOn, 'zh')}</span><span> · 剩 1 个工作日</span> <span class="badge due-soon">即将到期</span></td>`);
+      expect(near).toContain(`<span>${date(dueOn, 'zh')}</span>${marked('暂定')}<span> · 剩 1 个工作日</span> <span class="badge due-soon">即将到期</span></td>`);
       const today = await rowOn(dueOn);
       expect(today).toContain('<span> · 今日截止</span> <span class="badge due-soon">即将到期</span>');
       b.cookies.set('fb_lang', 'en');
-      expect(await rowOn(subtractWorkingDays(dueOn, 1, calendar).date)).toContain(`<span>${date(dueOn, 'en')}</span><span> · 1 working day left</span> <span class="badge due-soon">Due soon</span></td>`);
+      expect(await rowOn(subtractWorkingDays(dueOn, 1, calendar).date)).toContain(`<span>${date(dueOn, 'en')}</span>${marked('provisional')}<span> · 1 working day left</span> <span class="badge due-soon">Due soon</span></td>`);
       expect(await rowOn(subtractWorkingDays(dueOn, 2, calendar).date)).toContain('<span> · 2 working days left</span> <span class="badge due-soon">Due soon</span>');
       expect(await rowOn(dueOn)).toContain('<span> · due today</span>');
       // overdue: marked so, with no days left and no due-soon mark beside it
@@ -310,7 +313,7 @@ describe('inbox page', () => {
     const id = await w.createCase();
     const home = await (await signedIn(w.people.firm.email)).get('/');
     const row = home.text.slice(home.text.indexOf(`href="/cases/${id}"`));
-    expect(row.slice(0, row.indexOf('</tr>'))).toMatch(/北京时间 2027年12月31日 23:59.*批次截止受理/s);
+    expect(row.slice(0, row.indexOf('</tr>'))).toMatch(new RegExp(`北京时间 ${factoryDates.year + 1}年12月31日 23:59.*批次截止受理`, 's'));
     expect(row.slice(0, row.indexOf('</tr>'))).not.toContain('无时限');
     // every task on a firm's list is its own: no column names the firm
     expect(home.text).not.toContain('data-label="申报企业"');
@@ -341,7 +344,7 @@ describe('inbox page', () => {
     const id = await w.caseIn('approved');
     const firm = await signedIn(w.people.firm.email);
     const page = await firm.get(`/cases/${id}`);
-    const filed = await firm.post(`/cases/${id}/claims`, { _csrf: PageClient.csrfOf(page.text), occurredOn: '2026-06-01', kind: 'quality', amount: '120,000.00', description: '批次产品表面缺陷，用户退货' });
+    const filed = await firm.post(`/cases/${id}/claims`, { _csrf: PageClient.csrfOf(page.text), occurredOn: factoryDates.lossOn, kind: 'quality', amount: '120,000.00', description: '批次产品表面缺陷，用户退货' });
     // typed as amounts are shown, with thousands separators
     expect(filed.status).toBe(303);
     const inbox = await (await signedIn(w.people.insurer.email)).get('/inbox?limit=100');
@@ -399,10 +402,10 @@ describe('case page', () => {
         view.userUnit.uscc,
         '非关联方：是；非贸易商：是',
         '20000 片',
-        '2026年4月1日',
+        zhDate(factoryDates.deliveredOn),
         w.insurer.name,
         'FP-0001',
-        '2026年3月25日',
+        zhDate(factoryDates.premiumPaidOn),
       ]) {
         expect(summary, `${who}: ${words}`).toContain(words);
       }
@@ -714,7 +717,7 @@ describe('claims on the case page', () => {
     const page = await firm.get(`/cases/${id}`);
     expect(page.text).toContain('<h2 id="claims">理赔</h2>');
     const csrf = PageClient.csrfOf(page.text);
-    const wrong = await firm.post(`/cases/${id}/claims`, { _csrf: csrf, occurredOn: '2026-06-01', kind: 'quality', amount: '12,000.001', description: '批次产品表面缺陷，用户退货' });
+    const wrong = await firm.post(`/cases/${id}/claims`, { _csrf: csrf, occurredOn: factoryDates.lossOn, kind: 'quality', amount: '12,000.001', description: '批次产品表面缺陷，用户退货' });
     expect(wrong.status).toBe(400);
     expect(wrong.text).toMatch(/id="cr-amount-error"/);
     // a day before the policy is said with the amount and the description, not on the next try
@@ -728,10 +731,10 @@ describe('claims on the case page', () => {
     expect((await firm.post(`/cases/${id}/claims`, all)).text).toMatch(/id="cr-occurredOn-error"[^>]*><span>[^<]*the loss happened before it<\/span>/);
     firm.cookies.set('fb_lang', 'zh');
     // a comma that groups no thousands (a decimal comma) is refused, not read as another amount
-    const decimalComma = await firm.post(`/cases/${id}/claims`, { _csrf: csrf, occurredOn: '2026-06-01', kind: 'quality', amount: '1234,56', description: '批次产品表面缺陷，用户退货' });
+    const decimalComma = await firm.post(`/cases/${id}/claims`, { _csrf: csrf, occurredOn: factoryDates.lossOn, kind: 'quality', amount: '1234,56', description: '批次产品表面缺陷，用户退货' });
     expect(decimalComma.status).toBe(400);
     expect((await t.api.get<{ items: unknown[] }>(`/cases/${id}/claims`, w.tokens.firm)).body.items).toEqual([]);
-    const filed = await firm.post(`/cases/${id}/claims`, { _csrf: csrf, occurredOn: '2026-06-01', kind: 'quality', amount: '120,000.00', description: '批次产品表面缺陷，用户退货' });
+    const filed = await firm.post(`/cases/${id}/claims`, { _csrf: csrf, occurredOn: factoryDates.lossOn, kind: 'quality', amount: '120,000.00', description: '批次产品表面缺陷，用户退货' });
     // typed as amounts are shown, with thousands separators
     expect(filed.status).toBe(303);
     const listed = await t.api.get<{ items: { id: string; state: string }[] }>(`/cases/${id}/claims`, w.tokens.firm);
@@ -776,7 +779,7 @@ describe('claims on the case page', () => {
     const id = await w.caseIn('approved');
     const firm = await signedIn(w.people.firm.email);
     await firm.get(`/cases/${id}`);
-    const claim = { occurredOn: '2026-06-01', kind: 'quality', amount: '120000.00', description: '无令牌理赔' };
+    const claim = { occurredOn: factoryDates.lossOn, kind: 'quality', amount: '120000.00', description: '无令牌理赔' };
     expect((await firm.post(`/cases/${id}/claims`, claim)).status).toBe(403);
     expect((await firm.post(`/cases/${id}/claims`, { ...claim, _csrf: 'x'.repeat(43) })).status).toBe(403);
     const none = await t.api.get<{ items: unknown[] }>(`/cases/${id}/claims`, w.tokens.firm);
@@ -793,7 +796,7 @@ describe('claims on the case page', () => {
 
   it("answers a claim decision on the claim's own case, whatever case id the form carries", async () => {
     const [id, other] = [await w.caseIn('approved'), await w.caseIn('approved')];
-    const filed = await t.api.post<{ id: string }>(`/cases/${id}/claims`, { occurredOn: '2026-06-01', kind: 'quality', amount: '120000.00', description: '批次产品表面缺陷，用户退货' }, w.tokens.firm);
+    const filed = await t.api.post<{ id: string }>(`/cases/${id}/claims`, { occurredOn: factoryDates.lossOn, kind: 'quality', amount: '120000.00', description: '批次产品表面缺陷，用户退货' }, w.tokens.firm);
     expect(filed.status).toBe(201);
     const insurer = await signedIn(w.people.insurer.email);
     const csrf = PageClient.csrfOf((await insurer.get(`/cases/${id}`)).text);
@@ -809,7 +812,7 @@ describe('claims on the case page', () => {
 
   it('asks the insurer to confirm a payment above the amount claimed, a second step with the excess shown, and pays it once ticked', async () => {
     const id = await w.caseIn('approved');
-    const filed = await t.api.post<{ id: string }>(`/cases/${id}/claims`, { occurredOn: '2026-06-01', kind: 'liability', amount: '120000.00', description: '用户设备损坏，另需现场施救' }, w.tokens.firm);
+    const filed = await t.api.post<{ id: string }>(`/cases/${id}/claims`, { occurredOn: factoryDates.lossOn, kind: 'liability', amount: '120000.00', description: '用户设备损坏，另需现场施救' }, w.tokens.firm);
     expect(filed.status).toBe(201);
     const insurer = await signedIn(w.people.insurer.email);
     const page = await insurer.get(`/cases/${id}`);
@@ -849,7 +852,7 @@ describe('claims on the case page', () => {
 
   it('pays the amount claimed, or less, without the second step', async () => {
     const id = await w.caseIn('approved');
-    const filed = await t.api.post<{ id: string }>(`/cases/${id}/claims`, { occurredOn: '2026-06-01', kind: 'quality', amount: '120000.00', description: '批次产品表面缺陷，用户退货' }, w.tokens.firm);
+    const filed = await t.api.post<{ id: string }>(`/cases/${id}/claims`, { occurredOn: factoryDates.lossOn, kind: 'quality', amount: '120000.00', description: '批次产品表面缺陷，用户退货' }, w.tokens.firm);
     const insurer = await signedIn(w.people.insurer.email);
     const csrf = PageClient.csrfOf((await insurer.get(`/cases/${id}`)).text);
     expect((await insurer.post(`/claims/${filed.body.id}/events`, { _csrf: csrf, type: 'PAY', amount: '120000.00', reference: 'PICC-EXACT-1' })).status).toBe(303);
@@ -861,7 +864,7 @@ describe('claims on the case page', () => {
 
   it('refuses a payment above the claim from anyone but the policy\'s insurer as any payment, never with the confirmation step', async () => {
     const id = await w.caseIn('approved');
-    const filed = await t.api.post<{ id: string }>(`/cases/${id}/claims`, { occurredOn: '2026-06-01', kind: 'quality', amount: '100.00', description: '批次产品表面缺陷，用户退货' }, w.tokens.firm);
+    const filed = await t.api.post<{ id: string }>(`/cases/${id}/claims`, { occurredOn: factoryDates.lossOn, kind: 'quality', amount: '100.00', description: '批次产品表面缺陷，用户退货' }, w.tokens.firm);
     const pay = { type: 'PAY', amount: '200.00', reference: 'X-1', exceedsClaim: 'yes' };
     for (const [who, status] of [['firm', 403], ['provincial', 403], ['municipal', 403], ['otherInsurer', 404], ['otherMunicipal', 404], ['finance', 404], ['expert', 404]] as const) {
       const b = await signedIn(w.people[who].email);
@@ -884,7 +887,7 @@ describe('claims on the case page', () => {
 
 describe('claim documents on the case page', () => {
   const reported = async (caseId: string) => {
-    const filed = await t.api.post<{ id: string; number: string }>(`/cases/${caseId}/claims`, { occurredOn: '2026-06-01', kind: 'quality', amount: '120000.00', description: '批次产品表面缺陷，用户退货' }, w.tokens.firm);
+    const filed = await t.api.post<{ id: string; number: string }>(`/cases/${caseId}/claims`, { occurredOn: factoryDates.lossOn, kind: 'quality', amount: '120000.00', description: '批次产品表面缺陷，用户退货' }, w.tokens.firm);
     expect(filed.status).toBe(201);
     return filed.body;
   };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SettableClock } from '../../server/clock';
-import { makeEdition } from '../../seeds/factories';
+import { factoryDates, makeEdition } from '../../seeds/factories';
 import { startTestApp, type TestApp } from '../support/app';
 import { PageClient } from '../support/pages';
 
@@ -132,13 +132,17 @@ describe('the edition picker of the public catalogue', () => {
   let old: string;
   let next: string;
   let draft: string;
+  // the labels name this year's and next year's editions, whatever the year the tests run in
+  const y = factoryDates.year;
+  const oldLabel = `${y} · 浙经信材料〔${y}〕31号`;
+  const nextLabel = `${y + 1} · 浙经信材料〔${y + 1}〕9号`;
   beforeAll(async () => {
     own = await startTestApp({ ownDatabase: true });
-    await (own.app.clock as SettableClock).set(new Date('2027-03-01T10:00:00+08:00'));
-    // the 2026 edition, superseded by a 2027 one published ahead of its effective date
-    old = (await makeEdition(own.app.db, [{ name: '超纯氨' }], { docNumber: '浙经信材料〔2026〕31号', status: 'superseded', publishedAt: new Date('2026-08-20T10:00:00+08:00') })).edition.id;
-    next = (await makeEdition(own.app.db, [{ name: '氮化镓单晶衬底' }], { year: 2027, docNumber: '浙经信材料〔2027〕9号', effectiveOn: '2027-09-05', publishedAt: new Date('2027-02-01T10:00:00+08:00') })).edition.id;
-    draft = (await makeEdition(own.app.db, [{ name: '草稿材料' }], { year: 2028, docNumber: '浙经信材料〔2028〕草稿号', status: 'draft' })).edition.id;
+    await (own.app.clock as SettableClock).set(new Date(`${y + 1}-03-01T10:00:00+08:00`));
+    // this year's edition, superseded by next year's, published ahead of its effective date
+    old = (await makeEdition(own.app.db, [{ name: '超纯氨' }], { year: y, docNumber: `浙经信材料〔${y}〕31号`, status: 'superseded', effectiveOn: `${y}-09-05`, publishedAt: new Date(`${y}-08-20T10:00:00+08:00`) })).edition.id;
+    next = (await makeEdition(own.app.db, [{ name: '氮化镓单晶衬底' }], { year: y + 1, docNumber: `浙经信材料〔${y + 1}〕9号`, effectiveOn: `${y + 1}-09-05`, publishedAt: new Date(`${y + 1}-02-01T10:00:00+08:00`) })).edition.id;
+    draft = (await makeEdition(own.app.db, [{ name: '草稿材料' }], { year: y + 2, docNumber: `浙经信材料〔${y + 2}〕草稿号`, status: 'draft' })).edition.id;
   });
   afterAll(async () => own.close());
 
@@ -148,20 +152,20 @@ describe('the edition picker of the public catalogue', () => {
     const res = await new PageClient(own.url).get('/catalogue');
     expect(res.status).toBe(200);
     expect(options(res.text)).toEqual([
-      { id: old, selected: true, label: '2026 · 浙经信材料〔2026〕31号（现行；已被 2027 · 浙经信材料〔2027〕9号 取代）' },
-      { id: next, selected: false, label: '2027 · 浙经信材料〔2027〕9号（2027年9月5日起施行）' },
+      { id: old, selected: true, label: `${oldLabel}（现行；已被 ${nextLabel} 取代）` },
+      { id: next, selected: false, label: `${nextLabel}（${y + 1}年9月5日起施行）` },
     ]);
     expect(res.text).toContain('<td data-label="材料名称">超纯氨</td>');
     expect(res.text).not.toContain('氮化镓单晶衬底');
   });
 
   it('keeps the superseded edition searchable, marked, once the new one is in force', async () => {
-    await (own.app.clock as SettableClock).set(new Date('2027-09-05T08:00:00+08:00'));
+    await (own.app.clock as SettableClock).set(new Date(`${y + 1}-09-05T08:00:00+08:00`));
     const res = await new PageClient(own.url).get(`/catalogue?edition=${old}&q=${encodeURIComponent('氨')}`);
     expect(res.status).toBe(200);
     expect(options(res.text)).toEqual([
-      { id: next, selected: false, label: '2027 · 浙经信材料〔2027〕9号（现行）' },
-      { id: old, selected: true, label: '2026 · 浙经信材料〔2026〕31号（已被 2027 · 浙经信材料〔2027〕9号 取代）' },
+      { id: next, selected: false, label: `${nextLabel}（现行）` },
+      { id: old, selected: true, label: `${oldLabel}（已被 ${nextLabel} 取代）` },
     ]);
     expect(res.text).toContain('<td data-label="材料名称">超纯氨</td>');
     const byDefault = await new PageClient(own.url).get('/catalogue');
@@ -176,7 +180,7 @@ describe('the edition picker of the public catalogue', () => {
     const b = new PageClient(own.url);
     b.cookies.set('fb_lang', 'en');
     const res = await b.get('/catalogue');
-    expect(options(res.text).map((o) => o.label)).toEqual(['2027 · 浙经信材料〔2027〕9号 (in force)', '2026 · 浙经信材料〔2026〕31号 (superseded by 2027 · 浙经信材料〔2027〕9号)']);
+    expect(options(res.text).map((o) => o.label)).toEqual([`${nextLabel} (in force)`, `${oldLabel} (superseded by ${nextLabel})`]);
   });
 
   it('never offers a draft to the public, nor shows its entries', async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { cases, documents, enterpriseRegistrations, rounds, users } from '../../db/schema';
-import { makeRound, randomUscc } from '../../seeds/factories';
+import { factoryDates, makeRound, randomUscc } from '../../seeds/factories';
 import { hashLinkToken } from '../../server/auth/emailed-link';
 import { pdfBytes } from '../fixtures/documents/files';
 import { confirmationTokensFor } from '../support/registration';
@@ -54,7 +54,7 @@ const applicationForm = (over: Record<string, string> = {}) => ({
   'policy.insurerId': w.insurer.id,
   'policy.number': `PICC-PAGE-${randomUUID().slice(0, 8)}`,
   'policy.premium': '1500000',
-  'policy.startsOn': '2026-04-01',
+  'policy.startsOn': factoryDates.policyStartsOn,
   ...over,
 });
 
@@ -429,7 +429,7 @@ describe('the rounds a new application is offered', () => {
     const closed = await makeRound(t.app.db, { editionId: w.edition.id, name: `已截止批次-${randomUUID().slice(0, 6)}`, closesAt: new Date('2026-01-31T17:00:00+08:00') });
     const page = await (await signedIn(w.people.firm.email)).get('/cases/new');
     expect(page.status).toBe(200);
-    expect(page.text).toContain(`${w.round.name}（2026） · 截止 北京时间 2027年12月31日 23:59`);
+    expect(page.text).toContain(`${w.round.name}（${factoryDates.year}） · 截止 北京时间 ${factoryDates.year + 1}年12月31日 23:59`);
     expect(page.text).not.toContain(closed.name);
   });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { users } from '../../db/schema';
 import { PageClient } from '../support/pages';
 import { useTestApp } from '../support/use-app';
+import { factoryDates } from '../../seeds/factories';
 
 // The insurer's part of the case page: the claim its inbox opens at, the policy beside the forms
 // that verify it, one name for the payment reference, refused forms answered at the form, the
@@ -31,7 +32,7 @@ const stateOf = async (id: string) => (await t.api.get<{ state: string; stateVal
 
 async function reportedClaim(): Promise<{ id: string; claim: { id: string; number: string } }> {
   const id = await w.caseIn('approved');
-  const res = await t.api.post<{ id: string; number: string }>(`/cases/${id}/claims`, { occurredOn: '2026-06-01', kind: 'quality', amount: '120000.00', description: '批次产品表面缺陷，用户退货' }, w.tokens.firm);
+  const res = await t.api.post<{ id: string; number: string }>(`/cases/${id}/claims`, { occurredOn: factoryDates.lossOn, kind: 'quality', amount: '120000.00', description: '批次产品表面缺陷，用户退货' }, w.tokens.firm);
   expect(res.status).toBe(201);
   return { id, claim: res.body };
 }

@@ -6,7 +6,7 @@ import { deliverEvent } from '../../server/engine/deliver';
 import { useTestApp } from '../support/use-app';
 import { PageClient } from '../support/pages';
 import { FAILING_SCORES, PASSING_SCORES } from '../support/world';
-import { defaultRubric, makeRound } from '../../seeds/factories';
+import { defaultRubric, factoryDates, makeRound } from '../../seeds/factories';
 
 // The review stage's forms without a browser (the journey is test/e2e/review.test.ts): who is
 // refused on them, and a form without its token. The refusals come from the services the API uses.
@@ -797,7 +797,7 @@ describe('recovery on a paid case and the insurer’s claim decision', () => {
 
   it('lets the insurer deny a claim with a reason', async () => {
     const id = await w.caseIn('approved');
-    const filed = await t.api.post<{ id: string }>(`/cases/${id}/claims`, { occurredOn: '2026-06-01', kind: 'liability', amount: '50000.00', description: '下游设备损坏' }, w.tokens.firm);
+    const filed = await t.api.post<{ id: string }>(`/cases/${id}/claims`, { occurredOn: factoryDates.lossOn, kind: 'liability', amount: '50000.00', description: '下游设备损坏' }, w.tokens.firm);
     expect(filed.status).toBe(201);
     const insurer = await signedIn(w.people.insurer.email);
     const page = await insurer.get(`/cases/${id}`);

@@ -10,7 +10,7 @@ import { deliverEvent } from '../../server/engine/deliver';
 import { AppError } from '../../server/errors';
 import { exportApprovedCases } from '../../server/reports/cases-export';
 import { StreamClosed } from '../../server/streams';
-import { attachRequiredDocuments, makeRound } from '../../seeds/factories';
+import { attachRequiredDocuments, factoryDates, makeRound } from '../../seeds/factories';
 import { useTestApp } from '../support/use-app';
 import { makeWorld, type World } from '../support/world';
 
@@ -123,7 +123,7 @@ describe('the round report', () => {
     await paidThroughBatch(ids.b);
     // two claims under B's policy: one paid 9,000.00 by the insurer, one denied
     for (const decision of [{ type: 'PAY', amount: '9000.00', reference: 'PICC-PAY-1' }, { type: 'DENY', reason: '不属于保险责任范围' }]) {
-      const claim = await t.api.post<{ id: string }>(`/cases/${ids.b}/claims`, { occurredOn: '2026-06-01', kind: 'quality', amount: '12000.00', description: '批次产品表面缺陷，用户退货' }, w.tokens.firm);
+      const claim = await t.api.post<{ id: string }>(`/cases/${ids.b}/claims`, { occurredOn: factoryDates.lossOn, kind: 'quality', amount: '12000.00', description: '批次产品表面缺陷，用户退货' }, w.tokens.firm);
       expect(claim.status).toBe(201);
       expect((await t.api.post(`/claims/${claim.body.id}/events`, decision, w.tokens.insurer)).status).toBe(200);
     }

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { cases, rounds } from '../../db/schema';
-import { attachRequiredDocuments, makeEdition, makeInsurer, makeRound, randomUscc } from '../../seeds/factories';
+import { attachRequiredDocuments, factoryDates, makeEdition, makeInsurer, makeRound, randomUscc } from '../../seeds/factories';
 import { addCalendarDays, shanghaiDate } from '../../server/calendar/dates';
 import { useTestApp } from '../support/use-app';
 
@@ -76,12 +76,13 @@ describe('each rule of SPEC §5, broken alone and then fixed', () => {
     { rule: 'contract minimum', breaks: () => ({ contract: { amount: '150000.00' } }), fixes: () => ({ contract: { amount: '200000.00' } }), expected: 'contract.below_minimum @ contract.amount' },
     {
       rule: 'insurance window',
-      breaks: () => ({ policy: { startsOn: '2025-08-31', endsOn: '2026-08-30' } }),
-      fixes: () => ({ policy: { startsOn: '2025-09-01' } }),
+      // the round's insurance window opens on factoryDates.insuranceStartsOn
+      breaks: () => ({ policy: { startsOn: addCalendarDays(factoryDates.insuranceStartsOn, -1), endsOn: addCalendarDays(factoryDates.insuranceStartsOn, 363) } }),
+      fixes: () => ({ policy: { startsOn: factoryDates.insuranceStartsOn } }),
       expected: 'policy.start_outside_window @ policy.startsOn',
     },
-    { rule: 'end after start', breaks: () => ({ policy: { endsOn: '2026-04-01' } }), fixes: () => ({ policy: { endsOn: '2026-04-02' } }), expected: 'policy.end_before_start @ policy.endsOn' },
-    { rule: 'term of one year', breaks: () => ({ policy: { endsOn: '2027-04-03' } }), fixes: () => ({ policy: { endsOn: '2027-04-02' } }), expected: 'policy.term_too_long @ policy.endsOn' },
+    { rule: 'end after start', breaks: () => ({ policy: { endsOn: factoryDates.policyStartsOn } }), fixes: () => ({ policy: { endsOn: addCalendarDays(factoryDates.policyStartsOn, 1) } }), expected: 'policy.end_before_start @ policy.endsOn' },
+    { rule: 'term of one year', breaks: () => ({ policy: { endsOn: addCalendarDays(factoryDates.policyStartsOn, 367) } }), fixes: () => ({ policy: { endsOn: addCalendarDays(factoryDates.policyStartsOn, 366) } }), expected: 'policy.term_too_long @ policy.endsOn' },
     { rule: 'listed insurer', breaks: () => ({ policy: { insurerId: unlistedInsurerId } }), fixes: () => ({ policy: { insurerId: w.insurer.id } }), expected: 'policy.insurer_not_listed @ policy.insurerId' },
     { rule: 'positive premium', breaks: () => ({ policy: { premium: '0.00' } }), fixes: () => ({ policy: { premium: '1500000.00' } }), expected: 'policy.premium_not_positive @ policy.premium' },
     { rule: 'positive limit', breaks: () => ({ policy: { liabilityLimit: '0.00' } }), fixes: () => ({ policy: { liabilityLimit: '60000000.00' } }), expected: 'policy.limit_not_positive @ policy.liabilityLimit' },
@@ -92,7 +93,7 @@ describe('each rule of SPEC §5, broken alone and then fixed', () => {
     { rule: 'material name given', breaks: () => ({ material: { name: '' } }), fixes: () => ({ material: { name: '超纯氨' } }), expected: 'material.name.missing @ material.name' },
     { rule: 'material name visible', breaks: () => ({ material: { name: '\u200b\u200b' } }), fixes: () => ({ material: { name: '超纯氨' } }), expected: 'material.name.missing @ material.name' },
     { rule: 'policy number visible', breaks: () => ({ policy: { number: '\u200b' } }), fixes: () => ({ policy: { number: 'PICC-2026-0001' } }), expected: 'policy.number.missing @ policy.number' },
-    { rule: 'payment date given', breaks: () => ({ policy: { paidOn: undefined } }), fixes: () => ({ policy: { paidOn: '2026-03-25' } }), expected: 'policy.paid_on.missing @ policy.paidOn' },
+    { rule: 'payment date given', breaks: () => ({ policy: { paidOn: undefined } }), fixes: () => ({ policy: { paidOn: factoryDates.premiumPaidOn } }), expected: 'policy.paid_on.missing @ policy.paidOn' },
   ];
 
   for (const { rule, breaks, fixes, expected } of fieldRules) {
@@ -216,7 +217,7 @@ describe('each rule of SPEC §5, broken alone and then fixed', () => {
 
 describe('several broken rules', () => {
   it('reports every failing rule in one 422', async () => {
-    const res = await t.api.post<{ id: string }>('/cases', body({ contract: { amount: '100000.00' }, policy: { insurerId: unlistedInsurerId, endsOn: '2026-03-01' }, userUnit: { notTrader: false } }), w.tokens.firm);
+    const res = await t.api.post<{ id: string }>('/cases', body({ contract: { amount: '100000.00' }, policy: { insurerId: unlistedInsurerId, endsOn: addCalendarDays(factoryDates.policyStartsOn, -31) }, userUnit: { notTrader: false } }), w.tokens.firm);
     await w.attachDocuments(res.body.id, ['business_license']);
     const others = ['sales_contract', 'sales_invoice', 'insurance_policy', 'premium_invoice', 'premium_payment_proof', 'test_report', 'user_confirmation', 'integrity_pledge'];
     await expectRefused(res.body.id, [

@@ -5,7 +5,8 @@ import { cases, clocks, emailDeliveries, enterprises, history, recoveries, round
 import { deliverEvent } from '../../server/engine/deliver';
 import { computeSubsidy } from '../../server/domain/subsidy';
 import { parseYuan } from '../../server/domain/money';
-import { shanghaiDate } from '../../server/calendar/dates';
+import { addCalendarDays, shanghaiDate } from '../../server/calendar/dates';
+import { factoryDates } from '../../seeds/factories';
 import { calculateMissingSubsidies } from '../../server/cases/subsidy';
 import { useTestApp } from '../support/use-app';
 import { makeWorld } from '../support/world';
@@ -120,9 +121,9 @@ describe('the subsidy calculated on approval (SPEC §6)', () => {
   it('starts the policy-end clock at the policy end date, reminding the firm 30 days before', async () => {
     const id = await w.caseIn('approved');
     const [clock] = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, id), eq(clocks.kind, 'policyEnd')));
-    expect(clock).toMatchObject({ status: 'running', dueOn: '2027-03-31' });
+    expect(clock).toMatchObject({ status: 'running', dueOn: factoryDates.policyEndsOn });
     const reminders = await t.app.db.select().from(timers).where(and(eq(timers.ownerId, id), eq(timers.purpose, 'reminder')));
-    expect(reminders.map((r) => shanghaiDate(r.fireAt))).toContain('2027-03-01');
+    expect(reminders.map((r) => shanghaiDate(r.fireAt))).toContain(addCalendarDays(factoryDates.policyEndsOn, -30));
   });
 
   it('tells the firm and finance that the case is approved, nobody else', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fireTimer, sweepDue } from '../../server/engine/timers';
-import { makeUser, randomUscc } from '../../seeds/factories';
+import { factoryDates, makeUser, randomUscc } from '../../seeds/factories';
 import { runOutExpertClock } from '../support/clock-rows';
 import { SettableClock } from '../../server/clock';
 import { useTestApp } from '../support/use-app';
@@ -45,12 +45,12 @@ describe('GET /tasks', () => {
     const returned = await w.submittedCase();
     await t.api.post(`/cases/${returned}/events`, { type: 'RETURN', reasons: [{ message: '补充发票' }] }, w.tokens.municipal);
     const items = (await inbox(w.tokens.firm)).items;
-    // a draft is due when its round stops taking submissions (2027-12-31 23:59:59 Beijing time)
+    // a draft is due when its round stops taking submissions (31 December of next year, 23:59:59 Beijing time)
     expect(items).toContainEqual(
       expect.objectContaining({
         caseId: draft,
         state: 'draft',
-        due: { kind: 'roundClosing', dueOn: '2027-12-31', dueAt: '2027-12-31T15:59:59.000Z', overdue: false, dueSoon: false, provisional: false, status: 'running', remainingWorkingDays: expect.any(Number) },
+        due: { kind: 'roundClosing', dueOn: `${factoryDates.year + 1}-12-31`, dueAt: `${factoryDates.year + 1}-12-31T15:59:59.000Z`, overdue: false, dueSoon: false, provisional: false, status: 'running', remainingWorkingDays: expect.any(Number) },
       }),
     );
     expect(items).toContainEqual(expect.objectContaining({ caseId: returned, state: 'revision', due: expect.objectContaining({ kind: 'revision' }) }));

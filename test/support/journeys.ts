@@ -6,7 +6,7 @@ import { outbox, timers } from '../../db/schema';
 import { deliverEvent, deliveryPayload } from '../../server/engine/deliver';
 import { fireTimer } from '../../server/engine/timers';
 import { SettableClock } from '../../server/clock';
-import { randomUscc, type REQUIRED_DOCUMENTS } from '../../seeds/factories';
+import { factoryDates, randomUscc, type REQUIRED_DOCUMENTS } from '../../seeds/factories';
 import { zh } from '../../server/pages/i18n/zh';
 import type { TestApp } from './app';
 import type { World } from './world';
@@ -39,21 +39,21 @@ export async function fillApplication(page: Page, w: World, over: { policyNo?: s
   await page.getByLabel('用户单位统一社会信用代码').fill(randomUscc('330200'));
   await page.getByLabel('本企业声明：用户单位不是本企业的关联企业').check();
   await page.getByLabel('本企业声明：用户单位不是贸易商').check();
-  await page.getByLabel('合同编号').fill('HT-2026-018');
-  await page.getByLabel('签订日期').fill('2026-03-01');
+  await page.getByLabel('合同编号').fill(`HT-${factoryDates.year}-018`);
+  await page.getByLabel('签订日期').fill(factoryDates.contractSignedOn);
   await page.getByLabel('合同金额（元）').fill('10,000,000.00');
   await page.getByLabel('销售数量').fill('20000');
   await page.getByLabel('计量单位').fill('片');
-  await page.getByLabel('交付日期').fill('2026-04-01');
+  await page.getByLabel('交付日期').fill(factoryDates.deliveredOn);
   // the world's two insurers bear the same name: the option is the world's own insurer by its id
   await page.getByLabel('承保保险公司').selectOption({ value: w.insurer.id });
-  await page.getByLabel('保单号').fill(over.policyNo ?? `PICC-2026-${randomUUID().slice(0, 8)}`);
+  await page.getByLabel('保单号').fill(over.policyNo ?? `PICC-${factoryDates.year}-${randomUUID().slice(0, 8)}`);
   await page.getByLabel('保险金额（责任限额，元）').fill('60,000,000.00');
   await page.getByLabel('保费（元）').fill('1500000');
-  await page.getByLabel('保险起期').fill('2026-04-01');
-  await page.getByLabel('保险止期').fill('2027-03-31');
+  await page.getByLabel('保险起期').fill(factoryDates.policyStartsOn);
+  await page.getByLabel('保险止期').fill(factoryDates.policyEndsOn);
   await page.getByLabel('保费发票号码').fill('FP-0001');
-  await page.getByLabel('保费支付日期').fill('2026-03-25');
+  await page.getByLabel('保费支付日期').fill(factoryDates.premiumPaidOn);
 }
 
 export const INNOVATION = '技术先进性 / innovation（权重 1，满分 30 分）';
