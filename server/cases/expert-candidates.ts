@@ -5,7 +5,7 @@ import { contextOf, declaredConflict, declinedUnreplaced, onPanel, OPEN } from '
 import type { FactsOf, PayloadOf } from '../../workflows/case/events';
 import type { CaseRow } from '../engine/scope';
 import { unprocessable, type FieldError } from '../errors';
-import type { Assignment, AssignmentStatus } from '../../workflows/case/types';
+import type { Assignment, AssignmentStatus, CaseContext } from '../../workflows/case/types';
 
 /**
  * What ASSIGN_EXPERTS needs that only the database knows: that each named person is an active
@@ -49,8 +49,7 @@ export async function expertCandidates(tx: Tx, row: CaseRow, payload: PayloadOf<
       ]);
     }
   }
-  // four eyes (SPEC §2): whoever decided this case, or assigns its experts, cannot also score it
-  const reviewers = new Set([...(context.decisions ?? []).map((d) => d.actorId), ...(payload.meta.actorId ? [payload.meta.actorId] : [])]);
+  const reviewers = reviewersOf(context, payload.meta.actorId);
   const overdue = await tx
     .select({ assigneeId: clocks.assigneeId })
     .from(clocks)
@@ -58,13 +57,21 @@ export async function expertCandidates(tx: Tx, row: CaseRow, payload: PayloadOf<
   return {
     candidates: ids.map((id) => {
       const expert = found.find((f) => f.id === id);
-      const reviewed = reviewers.has(id) ? 'took part in the review of this case (已参与本申请的审核)' : null;
+      const reviewed = reviewers.has(id) ? REVIEWED : null;
       return { expertId: id, conflict: reviewed ?? (expert ? conflictOf(expert, related) : null) };
     }),
     rubric: round.rubric,
     quorum: round.quorum,
     overdue: overdue.flatMap((o) => (o.assigneeId ? [o.assigneeId] : [])),
   };
+}
+
+/** The conflict of an expert who decided the case, or assigns its experts: they cannot also score it. */
+export const REVIEWED = 'took part in the review of this case (已参与本申请的审核)';
+
+/** Four eyes (SPEC §2): whoever decided this case, or assigns its experts, cannot also score it. */
+export function reviewersOf(context: Pick<Partial<CaseContext>, 'decisions'>, assignerId: string | null): Set<string> {
+  return new Set([...(context.decisions ?? []).map((d) => d.actorId), ...(assignerId ? [assignerId] : [])]);
 }
 
 /** Why an expert cannot be put on this case's panel for what the panel already holds of them, if at all. */

@@ -5,7 +5,7 @@ import type { ServiceContext, User } from '../context';
 import { idOut } from '../domain/formats';
 import { containsPattern } from '../domain/text';
 import { loadVisibleCase } from '../cases/get';
-import { conflictOf, relatedTo } from '../cases/expert-candidates';
+import { conflictOf, relatedTo, REVIEWED, reviewersOf } from '../cases/expert-candidates';
 import { contextOf, ownDecline } from '../../workflows/case/expert-guards';
 import type { Assignment } from '../../workflows/case/types';
 
@@ -50,6 +50,8 @@ export async function listExperts(ctx: ServiceContext, q: z.output<typeof expert
   const row = q.caseId ? (await loadVisibleCase(ctx, q.caseId)).row : null;
   const related = row ? await relatedTo(ctx.app.db, row) : null;
   const assignments = row ? (contextOf(row.snapshot).experts ?? []) : [];
+  // those who decided the case, and the reader who would assign its experts, cannot score it
+  const reviewers = row ? reviewersOf(contextOf(row.snapshot), ctx.user.id) : new Set<string>();
   const text = q.q ? containsPattern(q.q) : null;
   // the experts a refused form had ticked, whatever the search: shown again so that none is lost
   const ticked = (q.ids ?? []).filter((id) => UUID_TEXT.test(id)).slice(0, LIMIT);
@@ -66,7 +68,7 @@ export async function listExperts(ctx: ServiceContext, q: z.output<typeof expert
       name: r.name,
       email: r.email,
       organisation: r.organisationName,
-      conflict: related ? conflictOf(r, related) : null,
+      conflict: related ? (reviewers.has(r.id) ? REVIEWED : conflictOf(r, related)) : null,
       declined: declineOf(assignments, r.id),
     })),
   };

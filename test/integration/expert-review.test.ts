@@ -496,6 +496,11 @@ describe('who cannot be put on a panel (SPEC §2)', () => {
     if (!assigner) throw new Error('no expert');
     await t.app.db.update(users).set({ roles: ['provincial', 'expert'] }).where(eq(users.id, assigner.user.id));
     const clean = await w.makeExperts(3);
+    // the list to choose from says so before: to them, and to no other provincial reviewer
+    const listed = async (token: string) =>
+      (await t.api.get<{ items: { id: string; conflict: string | null }[] }>(`/experts?caseId=${id}&q=${encodeURIComponent(assigner.user.name)}`, token)).body.items.find((e) => e.id === assigner.user.id);
+    expect((await listed(assigner.token))?.conflict).toBe('took part in the review of this case (已参与本申请的审核)');
+    expect((await listed(w.tokens.provincial))?.conflict).toBeNull();
     const res = await send(id, assigner.token, { type: 'ASSIGN_EXPERTS', expertIds: [assigner.user.id, ...clean.map((e) => e.user.id)] });
     expect(res.status).toBe(200);
     const record = (await view(id, w.tokens.provincial)).experts.find((e) => e.expertId === assigner.user.id);
