@@ -193,6 +193,28 @@ describe('GET /tasks', () => {
     expect(items.map((i) => i.caseId)).toEqual(oldestFirst);
   });
 
+  it('dates a task by when its case entered the state it waits in, not by a later edit of it', async () => {
+    // two drafts due alike: the older, edited after the younger was made, still comes first
+    const clock = t.app.clock;
+    if (!(clock instanceof SettableClock)) throw new Error('the test clock is not settable');
+    const was = clock.now();
+    let older: string, younger: string;
+    try {
+      await clock.set(new Date(was.getTime() - 2 * 60_000));
+      older = await w.createCase();
+      await clock.set(new Date(was.getTime() - 60_000));
+      younger = await w.createCase();
+    } finally {
+      await clock.set(was);
+    }
+    const edited = await t.api.patch(`/cases/${older}`, { contract: { amount: '300000.00' } }, w.tokens.firm, { 'If-Match': '"1"' });
+    expect(edited.status).toBe(200);
+    const history = await t.api.get<{ items: { eventType: string }[] }>(`/cases/${older}/history`, w.tokens.firm);
+    expect(history.body.items.at(-1)).toMatchObject({ eventType: 'EDIT' });
+    const items = (await wholeInbox<Task>(t.api, w.tokens.firm)).filter((i) => i.caseId === older || i.caseId === younger);
+    expect(items.map((i) => i.caseId)).toEqual([older, younger]);
+  });
+
   it('refuses a cursor given out before the inbox was ordered by when its tasks began waiting', async () => {
     await w.createCase();
     const forged = (c: object) => Buffer.from(JSON.stringify(c)).toString('base64url');
@@ -583,6 +605,42 @@ describe("finance's disbursement batches in the inbox", () => {
     let cursor: string | null = null;
     do {
       const page: { items: BatchTask[]; nextCursor: string | null } = (await t.api.get<{ items: BatchTask[]; nextCursor: string | null }>(`/tasks?limit=1${cursor ? `&cursor=${cursor}` : ''}`, token)).body;
+      seen.push(...page.items.map(key));
+      expect(seen.length).toBeLessThanOrEqual(all.length);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(all);
+  });
+
+  it('pages one claim at a time oldest first, each once, however their ids fall', async () => {
+    // claims of one case, each reported a minute before the one reported before it, until the oldest
+    // is not among the two lowest ids: a page of one must still find it first among them
+    const clock = t.app.clock;
+    if (!(clock instanceof SettableClock)) throw new Error('the test clock is not settable');
+    const was = clock.now();
+    const today = shanghaiDate(was);
+    const caseId = await w.caseIn('approved', { policy: { ...w.caseBody().policy, startsOn: addCalendarDays(today, -200), endsOn: addCalendarDays(today, 100), paidOn: addCalendarDays(today, -200) } });
+    const made: string[] = [];
+    const oldestLow = () => [...made].sort().slice(0, 2).includes(made.at(-1) ?? '');
+    try {
+      for (let i = 1; i <= 24 && (made.length < 3 || oldestLow()); i++) {
+        await clock.set(new Date(was.getTime() - i * 60_000));
+        const res = await t.api.post<{ id: string }>(`/cases/${caseId}/claims`, { occurredOn: addCalendarDays(today, -30), kind: 'quality', amount: '1000.00', description: '交付批次质量缺陷' }, w.tokens.firm);
+        expect(res.status, JSON.stringify(res.body)).toBe(201);
+        made.push(res.body.id);
+      }
+    } finally {
+      await clock.set(was);
+    }
+    expect(oldestLow()).toBe(false);
+    const key = (i: BatchTask) => i.claimId ?? i.caseId ?? '';
+    const all = ((await inbox(w.tokens.insurer, '?limit=100')).items as unknown as BatchTask[]).map(key);
+    expect(all.length).toBeLessThan(100);
+    expect(all.filter((id) => made.includes(id))).toEqual([...made].reverse());
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: BatchTask[]; nextCursor: string | null } = (await t.api.get<{ items: BatchTask[]; nextCursor: string | null }>(`/tasks?limit=1${cursor ? `&cursor=${cursor}` : ''}`, w.tokens.insurer)).body;
       seen.push(...page.items.map(key));
       expect(seen.length).toBeLessThanOrEqual(all.length);
       cursor = page.nextCursor;
