@@ -44,8 +44,10 @@ export async function seedDemo(db: Db, password: string): Promise<void> {
     name: `${year}年度重点新材料首批次应用保险补偿申报`,
     year,
     editionId: edition.id,
-    opensAt: new Date(`${year}-03-01T00:00:00+08:00`),
-    closesAt: new Date(`${year}-12-31T17:00:00+08:00`),
+    // open on the day the demo starts: from 1 March (1 January, before then) to the year's last day
+    // at 17:00 (on that day itself, to the end of January, so that it does not close within hours)
+    opensAt: new Date(`${year}-${factoryDates.today < `${year}-03-01` ? '01' : '03'}-01T00:00:00+08:00`),
+    closesAt: factoryDates.today < `${year}-12-31` ? new Date(`${year}-12-31T17:00:00+08:00`) : new Date(`${year + 1}-01-31T17:00:00+08:00`),
     insuranceStartsOn: `${year - 1}-09-01`,
     insuranceEndsOn: `${year}-12-31`,
     insurerIds: insurerRows.map((i) => i.id),

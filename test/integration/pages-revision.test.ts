@@ -7,6 +7,8 @@ import { pdfBytes } from '../fixtures/documents/files';
 import { PageClient } from '../support/pages';
 import { useTestApp } from '../support/use-app';
 import { PASSING_SCORES } from '../support/world';
+import { factoryDates } from '../../seeds/factories';
+import { addCalendarDays } from '../../server/calendar/workdays';
 
 // The revision round trip on the pages: the firm's reply to the reasons of a return, what an edit
 // or an upload changed in the history, and what the page says after a step.
@@ -146,7 +148,9 @@ describe("the firm's reply to a return", () => {
 describe('what the history says of an edit and an upload', () => {
   it('names the fields an edit changed, from what to what (an insurer by name of the field only), and the kind and version of each upload', async () => {
     const id = await returnedCase();
-    const edited = await t.api.patch(`/cases/${id}`, { policy: { premium: '1200000.00', startsOn: '2026-05-01', insurerId: w.otherInsurer.id }, material: { name: '低缺陷高平坦度大尺寸半导体硅晶圆' } }, w.tokens.firm);
+    // the policy moved to start a month later, within the same policy year
+    const laterStart = addCalendarDays(factoryDates.policyStartsOn, 30);
+    const edited = await t.api.patch(`/cases/${id}`, { policy: { premium: '1200000.00', startsOn: laterStart, insurerId: w.otherInsurer.id }, material: { name: '低缺陷高平坦度大尺寸半导体硅晶圆' } }, w.tokens.firm);
     expect(edited.status).toBe(200);
     const firm = await signedIn(w.people.firm.email);
     for (const text of ['licence one', 'licence two']) {
@@ -160,7 +164,7 @@ describe('what the history says of an edit and an upload', () => {
 
     const zh = section((await (await signedIn(w.people.municipal.email)).get(`/cases/${id}`)).text, 'timeline');
     // the material's name was sent unchanged: not named
-    expect(zh).toContain('修改了 保费（元）：1,500,000.00 → 1,200,000.00；保险起期：2026年4月1日 → 2026年5月1日；承保保险公司');
+    expect(zh).toContain(`修改了 保费（元）：1,500,000.00 → 1,200,000.00；保险起期：${date(factoryDates.policyStartsOn, 'zh')} → ${date(laterStart, 'zh')}；承保保险公司`);
     expect(zh).not.toContain('材料名称：');
     expect(zh).not.toContain(w.otherInsurer.id);
     // the submitted case had its first licence already: these are its second and third
@@ -168,7 +172,7 @@ describe('what the history says of an edit and an upload', () => {
     expect(zh).toContain('<span class="detail"> 营业执照 第 3 版 · 营业执照.pdf</span>');
 
     const en = section((await (await signedIn(w.people.municipal.email, 'en')).get(`/cases/${id}`)).text, 'timeline');
-    expect(en).toContain('Changed premium (yuan): 1,500,000.00 → 1,200,000.00; policy start: 1 Apr 2026 → 1 May 2026; insurer');
+    expect(en).toContain(`Changed premium (yuan): 1,500,000.00 → 1,200,000.00; policy start: ${date(factoryDates.policyStartsOn, 'en')} → ${date(laterStart, 'en')}; insurer`);
     expect(en).toContain('Business licence version 3 · 营业执照.pdf');
   });
 
@@ -294,7 +298,7 @@ describe('claims, after reporting and deciding', () => {
     const id = await w.caseIn('approved');
     const firm = await signedIn(w.people.firm.email);
     const csrf = PageClient.csrfOf((await firm.get(`/cases/${id}`)).text);
-    const filed = await firm.post(`/cases/${id}/claims`, { _csrf: csrf, occurredOn: '2026-06-01', kind: 'quality', amount: '120,000.00', description: '批次产品表面缺陷，用户退货' });
+    const filed = await firm.post(`/cases/${id}/claims`, { _csrf: csrf, occurredOn: factoryDates.lossOn, kind: 'quality', amount: '120,000.00', description: '批次产品表面缺陷，用户退货' });
     expect(filed.status).toBe(303);
     const claims = (await t.api.get<{ items: { id: string; number: string }[] }>(`/cases/${id}/claims`, w.tokens.firm)).body.items;
     const claim = claims[0];
@@ -322,7 +326,7 @@ describe('claims, after reporting and deciding', () => {
 
   it('says where the claim named in the address stands, of several on the case', async () => {
     const id = await w.caseIn('approved');
-    const body = { occurredOn: '2026-06-01', kind: 'quality', amount: '120000.00', description: '批次产品表面缺陷，用户退货' };
+    const body = { occurredOn: factoryDates.lossOn, kind: 'quality', amount: '120000.00', description: '批次产品表面缺陷，用户退货' };
     const first = await t.api.post<{ id: string; number: string }>(`/cases/${id}/claims`, body, w.tokens.firm);
     const second = await t.api.post<{ id: string; number: string }>(`/cases/${id}/claims`, { ...body, description: '第二批产品开裂，用户索赔' }, w.tokens.firm);
     expect([first.status, second.status]).toEqual([201, 201]);
@@ -337,7 +341,7 @@ describe('claims, after reporting and deciding', () => {
 
   it('tells the insurer a denied claim is closed', async () => {
     const id = await w.caseIn('approved');
-    const filed = await t.api.post<{ id: string; number: string }>(`/cases/${id}/claims`, { occurredOn: '2026-06-01', kind: 'quality', amount: '120000.00', description: '批次产品表面缺陷，用户退货' }, w.tokens.firm);
+    const filed = await t.api.post<{ id: string; number: string }>(`/cases/${id}/claims`, { occurredOn: factoryDates.lossOn, kind: 'quality', amount: '120000.00', description: '批次产品表面缺陷，用户退货' }, w.tokens.firm);
     const insurer = await signedIn(w.people.insurer.email);
     const denied = await insurer.post(`/claims/${filed.body.id}/events`, { _csrf: PageClient.csrfOf((await insurer.get(`/cases/${id}`)).text), type: 'DENY', reason: '不属于保险责任' });
     expect(denied.status).toBe(303);
