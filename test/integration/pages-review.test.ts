@@ -30,6 +30,15 @@ async function assignedPanel() {
   return { id, panel };
 }
 
+/** A case with its panel assigned, whose first expert has accepted and is signed in to the pages. */
+async function acceptedByOne() {
+  const { id, panel } = await assignedPanel();
+  const expert = panel[0];
+  if (!expert) throw new Error('no expert');
+  expect((await t.api.post(`/cases/${id}/events`, { type: 'ACCEPT_ASSIGNMENT', noConflict: true }, expert.token)).status).toBe(200);
+  return { id, panel, expert, b: await signedIn(expert.user.email) };
+}
+
 async function onNoticeWithObjection() {
   const caseId = await w.caseIn('awaitingNotice');
   const published = await t.api.post<{ id: string }>('/notices', { caseIds: [caseId] }, w.tokens.provincial);
@@ -187,11 +196,7 @@ describe('declining an assignment', () => {
 
 describe('the score form', () => {
   it('shows the rubric to an expert of the panel, refuses a score above its maximum beside its field, and then shows the score read-only', async () => {
-    const { id, panel } = await assignedPanel();
-    const expert = panel[0];
-    if (!expert) throw new Error('no expert');
-    expect((await t.api.post(`/cases/${id}/events`, { type: 'ACCEPT_ASSIGNMENT', noConflict: true }, expert.token)).status).toBe(200);
-    const b = await signedIn(expert.user.email);
+    const { id, b } = await acceptedByOne();
     const page = await b.get(`/cases/${id}`);
     expect(page.text).toContain('技术先进性 / innovation（权重 1，满分 30 分）');
     expect(page.text).toMatch(/name="scores\.innovation" min="0" max="30" step="1"/);
@@ -236,11 +241,7 @@ describe('the score form', () => {
   });
 
   it('refuses a score form with a criterion sent twice, saying so beside it, keeping the form, and records nothing', async () => {
-    const { id, panel } = await assignedPanel();
-    const expert = panel[0];
-    if (!expert) throw new Error('no expert');
-    expect((await t.api.post(`/cases/${id}/events`, { type: 'ACCEPT_ASSIGNMENT', noConflict: true }, expert.token)).status).toBe(200);
-    const b = await signedIn(expert.user.email);
+    const { id, expert, b } = await acceptedByOne();
     const page = await b.get(`/cases/${id}`);
     const form = { _csrf: PageClient.csrfOf(page.text), type: 'SCORE', 'scores.innovation': ['25', '5'], 'scores.firstBatch': '25', 'scores.market': '15', 'scores.risk': '15', opinion: '指标达到目录要求', confirmFinal: 'on' };
     const refused = await b.post(`/cases/${id}/events`, form);
@@ -282,11 +283,7 @@ describe('the score form', () => {
   });
 
   it('names every problem of a score at once, beside its field and in the summary at the top, keeping what was typed', async () => {
-    const { id, panel } = await assignedPanel();
-    const expert = panel[0];
-    if (!expert) throw new Error('no expert');
-    expect((await t.api.post(`/cases/${id}/events`, { type: 'ACCEPT_ASSIGNMENT', noConflict: true }, expert.token)).status).toBe(200);
-    const b = await signedIn(expert.user.email);
+    const { id, b } = await acceptedByOne();
     const page = await b.get(`/cases/${id}`);
     // a criterion left empty, words, one above its maximum, one with a fraction, and no opinion: the
     // schema refuses the words, the fraction and the opinion, the rubric the empty one and the maximum
