@@ -23,13 +23,13 @@ import { batchEvents, type BatchEventType } from '../../workflows/batch/events';
 import type { RoundReportView } from '../reports/schema';
 import { Layout } from './layout';
 import { BatchBadge } from './components/badge';
-import { CsrfField, Field, FieldProblems, FileField, FormProblems, ProblemSummary, errorsAt } from './components/form';
+import { CsrfField, Field, FieldProblems, FileField, FormProblems, ProblemSummary, SelectField, errorsAt } from './components/form';
 import { NextPage } from './components/pager';
 import { DataTable } from './components/table';
 import { requireCsrf } from './csrf';
 import { actorLabel, actorNames } from './actors';
 import { date, instant, yuan } from './format';
-import { field, fieldWords, idParam, type PageCtx, pageOf, placed, problemsOf, problemText, render, serviceOf, statusOfProblem, valuesOf } from './page';
+import { field, fieldWords, idParam, type PageCtx, pageOf, placed, problemsOf, render, serviceOf, statusOfProblem, valuesOf } from './page';
 
 // Finance's disbursement batches (拨付批次, SPEC §1, §4, §7) and the round reports, on the same
 // services as /api/v1/disbursements and /api/v1/reports: the list and the "new batch" form on
@@ -53,35 +53,6 @@ const cityName = (p: PageCtx, code: string | null) => {
   const c = cities.find((x) => x.code === code);
   return c ? (p.locale === 'zh' ? c.name : c.nameEn) : code;
 };
-
-/** A labelled select with its problems beside it, as Field does for inputs. */
-function SelectField({ p, name, label, options, value, errors, idPrefix = 'f' }: { p: PageCtx; name: string; label: string; options: { value: string; label: string }[]; value: string; errors: readonly FieldError[]; idPrefix?: string }) {
-  const id = `${idPrefix}-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
-  const mine = errorsAt(errors, name);
-  return (
-    <div class={mine.length ? 'field invalid' : 'field'}>
-      <label for={id} safe>
-        {label}
-      </label>
-      {mine.length ? (
-        <p class="error" id={`${id}-error`}>
-          {mine.map((e) => (
-            <span safe>{problemText(e, p.locale)}</span>
-          ))}
-        </p>
-      ) : (
-        ''
-      )}
-      <select id={id} name={name} aria-invalid={mine.length ? 'true' : undefined} aria-describedby={mine.length ? `${id}-error` : undefined}>
-        {options.map((o) => (
-          <option value={o.value} selected={o.value === value} safe>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
 
 // ---------------------------------------------------------------- /money: list, new batch, reports
 

@@ -9,6 +9,7 @@ import { filled, NextPage } from './components/pager';
 import { DataTable } from './components/table';
 import { date, instant, yuan } from './format';
 import { pageOf, render, serviceOf, type PageCtx } from './page';
+import { SelectField } from './components/form';
 
 // 理赔列表: every claim the person may read (GET /api/v1/claims's schema and service), open or
 // decided, each opening at its place on its case's page, where it is read and decided.
@@ -60,40 +61,8 @@ function Filters({ p, status, insurerId, insurers }: { p: PageCtx; status: strin
   const c = p.t.claimList;
   return (
     <form method="get" action="/claims" class="filters" role="search" aria-label={c.filter}>
-      <div class="field">
-        <label for="filter-status" safe>
-          {c.status}
-        </label>
-        <select id="filter-status" name="status">
-          <option value="" selected={!status} safe>
-            {c.anyStatus}
-          </option>
-          {CLAIM_STATES.map((s) => (
-            <option value={s} selected={s === status} safe>
-              {p.t.claims.states[s]}
-            </option>
-          ))}
-        </select>
-      </div>
-      {insurers ? (
-        <div class="field">
-          <label for="filter-insurer" safe>
-            {c.insurer}
-          </label>
-          <select id="filter-insurer" name="insurerId">
-            <option value="" selected={!insurerId} safe>
-              {c.anyInsurer}
-            </option>
-            {insurers.map((i) => (
-              <option value={i.id} selected={i.id === insurerId} safe>
-                {i.name}
-              </option>
-            ))}
-          </select>
-        </div>
-      ) : (
-        ''
-      )}
+      <SelectField p={p} idPrefix="filter" name="status" label={c.status} empty={c.anyStatus} value={status} options={CLAIM_STATES.map((s) => ({ value: s, label: p.t.claims.states[s] }))} />
+      {insurers ? <SelectField p={p} idPrefix="filter" name="insurerId" label={c.insurer} empty={c.anyInsurer} value={insurerId} options={insurers.map((i) => ({ value: i.id, label: i.name }))} /> : ''}
       <button type="submit" safe>
         {c.apply}
       </button>

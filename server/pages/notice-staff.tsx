@@ -16,7 +16,7 @@ import { objectionReference } from '../notices/objection-receipt';
 import { Layout } from './layout';
 import { NoticeMaterial, NoticeStateTag, NoticeTable } from './notices';
 import { DataTable } from './components/table';
-import { CsrfField, FormProblems, errorsAt, FieldProblems } from './components/form';
+import { CsrfField, FormProblems, errorsAt, FieldProblems, SelectField } from './components/form';
 import { filled, NextPage } from './components/pager';
 import { requireCsrf } from './csrf';
 import { date, instant, yuan } from './format';
@@ -54,15 +54,7 @@ function RoundFilter({ p, choice }: { p: PageCtx; choice: RoundChoice }) {
   const r = p.t.review;
   return (
     <form method="get" action="/review/notices" class="search" aria-label={r.roundFilter}>
-      <div class="field">
-        <label for="n-roundId" safe>{r.round}</label>
-        <select id="n-roundId" name="roundId">
-          <option value="" selected={choice.chosen === undefined} safe>{r.allRounds}</option>
-          {choice.rounds.map((x) => (
-            <option value={x.id} selected={x.id === choice.chosen} safe>{x.name}</option>
-          ))}
-        </select>
-      </div>
+      <SelectField p={p} idPrefix="n" name="roundId" label={r.round} empty={r.allRounds} value={choice.chosen} options={choice.rounds.map((x) => ({ value: x.id, label: x.name }))} />
       <div class="field">
         <button type="submit" safe>{r.filter}</button>
       </div>

@@ -107,6 +107,37 @@ export function ProblemSummary({ p, errors, fields }: { p: PageCtx; errors: read
   );
 }
 
+/**
+ * A labelled choice with its problems beside it, as Field is for text: `empty` adds a first choice of
+ * no value (any, in a filter), chosen while nothing else is.
+ */
+export function SelectField({ p, name, label, options, value, errors = [], idPrefix = 'f', empty }: { p: PageCtx; name: string; label: string; options: readonly { value: string; label: string }[]; value: string | undefined; errors?: readonly FieldError[]; idPrefix?: string; empty?: string }) {
+  const id = `${idPrefix}-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+  const mine = errorsAt(errors, name);
+  return (
+    <div class={mine.length ? 'field invalid' : 'field'}>
+      <label for={id} safe>
+        {label}
+      </label>
+      <FieldProblems p={p} id={`${id}-error`} errors={mine} />
+      <select id={id} name={name} aria-invalid={mine.length ? 'true' : undefined} aria-describedby={mine.length ? `${id}-error` : undefined}>
+        {empty !== undefined ? (
+          <option value="" selected={!value} safe>
+            {empty}
+          </option>
+        ) : (
+          ''
+        )}
+        {options.map((o) => (
+          <option value={o.value} selected={o.value === value} safe>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 /** The problems of one field or list, tied to it by id (its input names it in aria-describedby). */
 export function FieldProblems({ p, id, errors }: { p: PageCtx; id: string; errors: readonly FieldError[] }) {
   if (errors.length === 0) return '';
