@@ -1,7 +1,8 @@
-import { and, inArray, notInArray } from 'drizzle-orm';
+import { and, inArray, notInArray, or } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
 import { rounds, taskClaims } from '../../db/schema';
 import { activePaths } from '../../workflows/case/chart';
+import { conditionalHoldEnded } from '../tasks/only-while';
 import type { CaseEvent } from '../../workflows/case/types';
 import type { AppContext } from '../context';
 import { notFound } from '../errors';
@@ -68,7 +69,7 @@ export async function tellCases(tx: Tx, app: AppContext, requestId: string | nul
     },
   );
   for (const { paths, ids } of after.values()) {
-    await tx.delete(taskClaims).where(and(uuidIn(taskClaims.caseId, ids), notInArray(taskClaims.task, paths)));
+    await tx.delete(taskClaims).where(and(uuidIn(taskClaims.caseId, ids), or(notInArray(taskClaims.task, paths), conditionalHoldEnded)));
   }
 }
 

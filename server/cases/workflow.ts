@@ -1,9 +1,10 @@
-import { and, asc, eq, notInArray, sql } from 'drizzle-orm';
+import { and, asc, eq, notInArray, or, sql } from 'drizzle-orm';
 import type { AnyMachineSnapshot } from 'xstate';
 import type { DbOrTx, Tx } from '../../db/client';
 import { p, shaped } from '../../db/shapes';
 import { cases, enterprises, rounds, taskClaims } from '../../db/schema';
 import { activePaths } from '../../workflows/case/chart';
+import { conditionalHoldEnded } from '../tasks/only-while';
 import { caseMachines } from '../../workflows/case/registry';
 import { authorise, canSee, permitsOf, type CaseFacts } from '../../workflows/case/permissions';
 import { guardReasons } from '../../workflows/case/setup';
@@ -65,14 +66,15 @@ const caseMoved = shaped<{ id: string; state: string; snapshot: unknown; version
     .where(eq(cases.id, p('id')))
     .returning(),
 );
-// the task claims of tasks the case is no longer at, by how many tasks it is at
+// the task claims of tasks the case is no longer at (or whose task ended with the condition it waited
+// on, only-while.ts), by how many tasks it is at
 const claimsLeft = new Map<number, (db: DbOrTx, values: Record<string, string>) => Promise<unknown>>();
 function giveBackClaims(tx: Tx, caseId: string, paths: readonly string[]): Promise<unknown> {
   let run = claimsLeft.get(paths.length);
   if (!run) {
     const names = paths.map((_, i) => `path${i}`);
     run = shaped<Record<string, string>, unknown>(`give back claims ${paths.length}`, (b) =>
-      b.delete(taskClaims).where(and(eq(taskClaims.caseId, p('id')), names.length > 0 ? notInArray(taskClaims.task, names.map(p)) : undefined)),
+      b.delete(taskClaims).where(and(eq(taskClaims.caseId, p('id')), names.length > 0 ? or(notInArray(taskClaims.task, names.map(p)), conditionalHoldEnded) : undefined)),
     );
     claimsLeft.set(paths.length, run);
   }

@@ -7,7 +7,8 @@ import { cases } from '../../db/schema';
 import type { ClockStatus } from '../../db/schema/clocks';
 import { inboxTasks } from '../../workflows/case/chart';
 import { holdsAssignment, visibleAs } from '../cases/visibility';
-import { OPEN, SEEING } from '../../workflows/case/expert-guards';
+import { OPEN } from '../../workflows/case/expert-guards';
+import { lateAssignee, ONLY_WHILE } from './only-while';
 import type { InboxTask } from '../../workflows/case/types';
 import type { Role } from '../../db/schema/accounts';
 import { formatYuan } from '../domain/money';
@@ -52,19 +53,6 @@ function inState(path: readonly string[], primary: string | null): SQL {
 /** The case's round still takes submissions at `now` (SUBMIT's rule, server/cases/readiness.ts). */
 const roundOpenAt = (now: Date) =>
   sql`(${cases.submittedAt} is not null or exists (select 1 from rounds r where r.id = ${cases.roundId} and r.closes_at > ${now.toISOString()}::timestamptz))`;
-
-/** A clock of one assignee that has run out while their assignment is still open: ASSIGN_EXPERTS may replace them (expert-candidates.ts, replacesOpenAssignment). */
-const lateAssignee = (clock: string) => sql`(${sql.raw(clock)}.assignee_id is not null and ${sql.raw(clock)}.overdue and ${sql.raw(clock)}.status in ('expired', 'running')
-  and exists (select 1 from jsonb_array_elements(coalesce(${cases.snapshot}->'context'->'experts', '[]'::jsonb)) a
-    where a->>'expertId' = ${sql.raw(clock)}.assignee_id::text and a->>'status' = any(${`{${OPEN.join(',')}}`}::text[])))`;
-
-/** The SQL of each `onlyWhile` a chart task may declare (workflows/case/types.ts InboxTask). */
-const ONLY_WHILE: Record<NonNullable<InboxTask['onlyWhile']>, (task: InboxTask) => SQL> = {
-  assigneeOverdue: (task) => sql`exists (select 1 from clocks late where late.owner_id = ${cases.id} and late.kind = ${task.urgentBy ?? ''} and ${lateAssignee('late')})`,
-  // the assignments that can still score or have (expert-guards.ts SEEING), against the quorum frozen into the case
-  panelShort: () => sql`(select count(*) from jsonb_array_elements(coalesce(${cases.snapshot}->'context'->'experts', '[]'::jsonb)) a
-    where a->>'status' = any(${`{${SEEING.join(',')}}`}::text[])) < (${cases.snapshot}->'context'->'expertReview'->>'quorum')::int`,
-};
 
 export function waitingFor(user: User, now: Date): Waiting[] {
   return user.roles.flatMap((role) => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { readFile } from 'node:fs/promises';
+import { eq, inArray, sql } from 'drizzle-orm';
+import { inboxTasks } from '../../workflows/case/chart';
 import { taskClaims } from '../../db/schema';
 import { makeUser } from '../../seeds/factories';
 import { useTestApp } from '../support/use-app';
@@ -142,5 +144,69 @@ describe('a claim when its case moves on', () => {
     expect((await t.api.post(`/tasks/${id}/claim`, {}, w.tokens.municipal)).status).toBe(200);
     expect((await t.api.post(`/cases/${id}/events`, { type: 'RETURN', reasons: [{ message: '补充' }] }, w.tokens.municipal)).status).toBe(200);
     expect(await t.app.db.select().from(taskClaims).where(eq(taskClaims.caseId, id))).toEqual([]);
+  });
+});
+
+describe('a hold on replacing experts, while the case stays in expert review', () => {
+  const send = (id: string, token: string, body: Record<string, unknown>) => t.api.post(`/cases/${id}/events`, body, token);
+  const held = async (id: string) => (await t.app.db.select().from(taskClaims).where(eq(taskClaims.caseId, id))).map((c) => ({ role: c.role, userId: c.userId }));
+
+  it('lasts while the panel is still short and is given back by the replacement that fills it, so the next decline finds the task free', async () => {
+    const id = await w.caseIn('expert');
+    const panel = await w.makeExperts(3);
+    const [first, second, third] = panel;
+    if (!first || !second || !third) throw new Error('no panel');
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) })).status).toBe(200);
+    for (const e of [first, second]) expect((await send(id, e.token, { type: 'DECLINE_ASSIGNMENT', reason: '出差', conflictOfInterest: false })).status).toBe(200);
+    expect((await t.api.post(`/tasks/${id}/claim`, {}, w.tokens.provincial)).status).toBe(200);
+
+    const [one, two] = await w.makeExperts(2);
+    // one replaced of two: the panel is still short, the task and its hold remain
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [one?.user.id], replaces: first.user.id })).status).toBe(200);
+    expect(await held(id)).toEqual([{ role: 'provincial', userId: w.people.provincial.id }]);
+    expect((await taskOf(w.tokens.provincial, id))?.claimedBy).toMatchObject({ id: w.people.provincial.id, mine: true });
+    // the second replaced: the task is done, its hold given back with it
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [two?.user.id], replaces: second.user.id })).status).toBe(200);
+    expect(await held(id)).toEqual([]);
+    expect(await taskOf(w.tokens.provincial, id)).toBeUndefined();
+
+    // another expert declines: the task is back, and free for either reviewer
+    expect((await send(id, third.token, { type: 'DECLINE_ASSIGNMENT', reason: '出差', conflictOfInterest: false })).status).toBe(200);
+    const colleague = await t.api.login((await makeUser(t.app.db, { roles: ['provincial'], name: '省级复审员丙' })).email);
+    expect((await taskOf(colleague, id))?.claimedBy).toBeNull();
+    expect((await t.api.post(`/tasks/${id}/claim`, {}, colleague)).status).toBe(200);
+  });
+
+  it('is given back by replacing the late expert', async () => {
+    const id = await w.caseIn('expert');
+    const panel = await w.makeExperts();
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) })).status).toBe(200);
+    const [late] = panel;
+    await runOutExpertClock(t.app, id, late?.user.id ?? '');
+    expect((await t.api.post(`/tasks/${id}/claim`, {}, w.tokens.provincial)).status).toBe(200);
+    // an expert on time scoring or accepting is not the task: the hold stays
+    expect((await send(id, panel[1]?.token ?? '', { type: 'ACCEPT_ASSIGNMENT', noConflict: true })).status).toBe(200);
+    expect(await held(id)).toEqual([{ role: 'provincial', userId: w.people.provincial.id }]);
+    const [fresh] = await w.makeExperts(1);
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [fresh?.user.id], replaces: late?.user.id })).status).toBe(200);
+    expect(await held(id)).toEqual([]);
+  });
+});
+
+describe('holds on replacing experts kept from before the rule above', () => {
+  it('are given back by migration 0026 where the task has ended, and kept where it has not', async () => {
+    const assign = async (id: string, experts: { user: { id: string } }[]) =>
+      expect((await t.api.post(`/cases/${id}/events`, { type: 'ASSIGN_EXPERTS', expertIds: experts.map((e) => e.user.id) }, w.tokens.provincial)).status).toBe(200);
+    const [ended, open] = [await w.caseIn('expert'), await w.caseIn('expert')];
+    await assign(ended, await w.makeExperts());
+    const panel = await w.makeExperts();
+    await assign(open, panel);
+    expect((await t.api.post(`/cases/${open}/events`, { type: 'DECLINE_ASSIGNMENT', reason: '出差', conflictOfInterest: false }, panel[0]?.token ?? '')).status).toBe(200);
+    const task = inboxTasks.find((x) => x.role === 'provincial' && x.onlyWhile === 'panelShort')?.path.join('.') ?? '';
+    for (const caseId of [ended, open]) await t.app.db.insert(taskClaims).values({ caseId, role: 'provincial', userId: w.people.provincial.id, task, claimedAt: new Date() });
+
+    await t.app.db.execute(sql.raw(await readFile(new URL('../../db/migrations/0026_stale_expert_task_holds.sql', import.meta.url), 'utf8')));
+    const left = await t.app.db.select({ caseId: taskClaims.caseId }).from(taskClaims).where(inArray(taskClaims.caseId, [ended, open]));
+    expect(left).toEqual([{ caseId: open }]);
   });
 });
