@@ -492,7 +492,8 @@ describe('who cannot be put on a panel (SPEC §2)', () => {
 
   it('keeps the provincial reviewer who assigns the panel off it', async () => {
     const id = await w.caseIn('expert');
-    const [assigner] = await w.makeExperts(1);
+    // a name of their own: the search below would otherwise match every expert the file made, past the list's first page
+    const [assigner] = await w.makeExperts(1, { name: `复审兼专家${crypto.randomUUID().slice(0, 8)}` });
     if (!assigner) throw new Error('no expert');
     await t.app.db.update(users).set({ roles: ['provincial', 'expert'] }).where(eq(users.id, assigner.user.id));
     const clean = await w.makeExperts(3);
