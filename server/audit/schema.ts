@@ -6,7 +6,7 @@ const historyEntrySchema = z
   .strictObject({
     seq: z.int().meta({ description: '1, 2, 3, … within the case' }),
     eventType: z.string().meta({ description: 'CREATE, EDIT, DOCUMENT_UPLOADED, or a workflow event (SUBMIT, APPROVE, …)', example: 'SUBMIT' }),
-    actorId: idOut("who did it; for a case's money events, the finance user whose act on the disbursement batch moved the case; null for the system").nullable(),
+    actorId: idOut("who did it; for a case's money events, the finance user whose act on the disbursement batch moved the case; null for the system, and for a person the reader may not know: the programme's staff know everyone, anyone else themself and their own firm's or insurer's people (the role, actorRole, is always given); an expert's step is told to the other readers of the case without its expert").nullable(),
     actorRole: z.string().nullable().meta({ description: 'the role they acted in (firm, municipal, …, system)' }),
     panelLetter: z
       .string()

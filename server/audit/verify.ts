@@ -10,6 +10,7 @@ import { notFound } from '../errors';
 import { historyFor } from '../cases/history-view';
 import { contextOf } from '../../workflows/case/expert-guards';
 import { loadVisibleBatch } from '../batches/get';
+import { withKnownActors } from './actors';
 
 /**
  * Reviewers and the firm itself may check that a case's history has not been altered. Others,
@@ -46,8 +47,8 @@ export async function batchHistoryOf(ctx: ServiceContext, batchId: string) {
 
 export async function caseHistoryOf(ctx: ServiceContext, caseId: string) {
   const { row } = await loadVisibleCase(ctx, caseId);
-  const { items } = await historyOf(ctx, 'case', caseId);
-  return { items: historyFor(items, contextOf(row.snapshot), ctx.user) };
+  // the expert review's own rule first (it reads who each expert is, to give their letter)
+  return historyOf(ctx, 'case', caseId, (items) => historyFor(items, contextOf(row.snapshot), ctx.user));
 }
 
 /** GET /notices/:id/history: its publication and its closing, oldest first. */
@@ -67,20 +68,24 @@ async function loadVisibleNotice(ctx: ServiceContext, noticeId: string) {
   if (!ctx.user.roles.includes('provincial') || row.state === 'new') throw notFound('notice');
 }
 
-async function historyOf(ctx: ServiceContext, kind: OwnerKind, id: string) {
+async function historyOf<E extends HistoryItem = HistoryItem>(ctx: ServiceContext, kind: OwnerKind, id: string, view: (items: HistoryItem[]) => E[] = (items) => items as E[]) {
   const rows = await ctx.app.db.select().from(history).where(and(eq(history.ownerKind, kind), eq(history.ownerId, id))).orderBy(asc(history.seq));
+  // each entry keeps its role; the person behind it only for a reader who may know them
+  return { items: await withKnownActors(ctx.app.db, ctx.user, view(rows.map(itemOf))) };
+}
+
+type HistoryItem = ReturnType<typeof itemOf>;
+function itemOf(r: typeof history.$inferSelect) {
   return {
-    items: rows.map((r) => ({
-      seq: r.seq,
-      eventType: r.eventType,
-      actorId: r.actorId,
-      actorRole: r.actorRole,
-      at: r.at.toISOString(),
-      requestId: r.requestId,
-      stateBefore: r.stateBefore,
-      stateAfter: r.stateAfter,
-      payload: r.payload,
-      hash: r.hash,
-    })),
+    seq: r.seq,
+    eventType: r.eventType,
+    actorId: r.actorId,
+    actorRole: r.actorRole,
+    at: r.at.toISOString(),
+    requestId: r.requestId,
+    stateBefore: r.stateBefore,
+    stateAfter: r.stateAfter,
+    payload: r.payload,
+    hash: r.hash,
   };
 }

@@ -7,7 +7,7 @@ import { caseScope } from '../../server/cases/scope';
 import { appendHistory, entryHash, verifyChain } from '../../server/engine/history';
 import { withBatchedWrites } from '../../server/engine/batched-writes';
 import { useTestApp } from '../support/use-app';
-import { factoryDates } from '../../seeds/factories';
+import { attachRequiredDocuments, factoryDates, makeUser } from '../../seeds/factories';
 
 const { t, w } = useTestApp();
 
@@ -178,7 +178,7 @@ describe('case history', () => {
   it('records actor, role, request id, states and payload of each event', async () => {
     const id = await w.submittedCase();
     await t.api.post(`/cases/${id}/events`, { type: 'RETURN', reasons: [{ path: 'policy.number', message: '保单号有误' }] }, w.tokens.municipal, { 'X-Request-Id': 'req-return-0001' });
-    const res = await t.api.get<{ items: Record<string, unknown>[] }>(`/cases/${id}/history`, w.tokens.firm);
+    const res = await t.api.get<{ items: Record<string, unknown>[] }>(`/cases/${id}/history`, w.tokens.provincial);
     expect(res.body.items.at(-1)).toMatchObject({
       eventType: 'RETURN',
       actorId: w.people.municipal.id,
@@ -188,6 +188,29 @@ describe('case history', () => {
       stateAfter: 'revision',
       payload: { reasons: [{ path: 'policy.number', message: '保单号有误' }] },
     });
+  });
+
+  it("gives the person behind an entry to the programme's staff, and to anyone else only themself and their own firm's or insurer's people; the role to all", async () => {
+    // a firm of its own: a second person of the world's firm would be told of every other test's case
+    const firm = await w.makeFirm();
+    const colleague = await makeUser(t.app.db, { roles: ['firm'], enterpriseId: firm.enterprise.id });
+    const created = await t.api.post<{ id: string }>('/cases', w.caseBody(), await t.api.login(colleague.email));
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    await attachRequiredDocuments(t.app.db, id, colleague.id);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'SUBMIT' }, firm.token)).status).toBe(200);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'VERIFY_POLICY' }, w.tokens.insurer)).status).toBe(200);
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'APPROVE' }, w.tokens.municipal)).status).toBe(200);
+    const actors = async (token: string) =>
+      Object.fromEntries(
+        (await t.api.get<{ items: { eventType: string; actorId: string | null; actorRole: string }[] }>(`/cases/${id}/history`, token)).body.items
+          .filter((e) => ['CREATE', 'SUBMIT', 'VERIFY_POLICY', 'APPROVE'].includes(e.eventType))
+          .map((e) => [e.eventType, [e.actorRole, e.actorId]]),
+      );
+    const all = { CREATE: ['firm', colleague.id], SUBMIT: ['firm', firm.user.id], VERIFY_POLICY: ['insurer', w.people.insurer.id], APPROVE: ['municipal', w.people.municipal.id] };
+    for (const who of ['municipal', 'provincial'] as const) expect(await actors(w.tokens[who]), who).toEqual(all);
+    expect(await actors(firm.token)).toEqual({ ...all, VERIFY_POLICY: ['insurer', null], APPROVE: ['municipal', null] });
+    expect(await actors(w.tokens.insurer)).toEqual({ ...all, CREATE: ['firm', null], SUBMIT: ['firm', null], APPROVE: ['municipal', null] });
   });
 
   it("records which version of the round's rules a submission was checked against, and the policy end its renewal reminder counts to", async () => {

@@ -452,6 +452,17 @@ describe('case page', () => {
     expect(firm).not.toContain('市级审核员王五');
   });
 
+  it("names to a firm's people their own colleagues behind each entry, not the reviewers", async () => {
+    const firm = await w.makeFirm();
+    const colleague = await makeUser(t.app.db, { roles: ['firm'], enterpriseId: firm.enterprise.id, name: '企业经办人孙七' });
+    const created = await t.api.post<{ id: string }>('/cases', w.caseBody(), await t.api.login(colleague.email));
+    expect(created.status).toBe(201);
+    const page = (await (await signedIn(firm.user.email)).get(`/cases/${created.body.id}`)).text;
+    expect(page.slice(page.indexOf('id="timeline"'))).toContain('企业经办人孙七');
+    // another firm's person reads no name of theirs: the case is not theirs to read at all
+    expect((await (await signedIn(w.people.firm.email)).get(`/cases/${created.body.id}`)).status).toBe(404);
+  });
+
   it('shows each step of the history from the state it left to the one it reached', async () => {
     const id = await w.caseIn('provincial');
     const page = (await (await signedIn(w.people.provincial.email)).get(`/cases/${id}`)).text;
