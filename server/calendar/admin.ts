@@ -111,6 +111,15 @@ async function retryOnDeadlock<T>(run: () => Promise<T>, attempts = 3): Promise<
 }
 
 /**
+ * Where a day of a replaced schedule comes from: a day the schedule held before, unchanged, keeps
+ * its source (the State Council's stays official); a day added or changed is the administrator's.
+ */
+function sourceOf(day: CalendarYearBody['days'][number], before: readonly { date: string; kind: string; name: string | null; source: 'official' | 'admin' }[]) {
+  const was = before.find((b) => b.date === day.date);
+  return was && was.kind === day.kind && was.name === (day.name ?? null) ? was.source : ('admin' as const);
+}
+
+/**
  * Replaces a year's schedule (rows and published flag) and recounts the running deadlines it can
  * move. The year before and after, who changed it and what was recounted go to calendar_changes.
  */
@@ -127,7 +136,7 @@ export async function replaceCalendarYear(ctx: ServiceContext, year: number, bod
       await tx.insert(calendarYears).values({ year, published: body.published }).onConflictDoUpdate({ target: calendarYears.year, set: { published: body.published } });
       await tx.delete(calendarDays).where(and(gte(calendarDays.date, `${year}-01-01`), lte(calendarDays.date, `${year}-12-31`)));
       if (body.days.length > 0) {
-        await tx.insert(calendarDays).values(body.days.map((d) => ({ date: d.date, kind: d.kind, name: d.name ?? null, source: 'admin' as const })));
+        await tx.insert(calendarDays).values(body.days.map((d) => ({ date: d.date, kind: d.kind, name: d.name ?? null, source: sourceOf(d, before.days) })));
       }
       const recomputed = await recomputeClocks(tx, ctx.app, { year, now, actorId: ctx.user.id });
       const after = await yearView(tx, year);

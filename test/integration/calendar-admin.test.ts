@@ -236,6 +236,23 @@ describe('PUT /admin/calendar/:year storing the schedule', () => {
     expect(read.body).toEqual({ year: 2027, published: false, days: [{ date: '2027-01-01', kind: 'holiday', name: null, source: 'admin' }], provisional: true, statutoryDays: statutory2027 });
   });
 
+  it('keeps the official source of the days it leaves as they were, and marks only the days added or changed as the administrator\'s', async () => {
+    // 2025: official, published, and no running deadline of this file counts over it
+    const official = (await t.api.get<YearAnswer>('/admin/calendar/2025', w.tokens.admin)).body;
+    expect(official.days.length).toBeGreaterThan(10);
+    expect(official.days.every((d) => d.source === 'official')).toBe(true);
+    const [first, second, ...rest] = official.days.map(({ source: _, ...d }) => d);
+    if (!first || !second) throw new Error('no 2025 schedule');
+    const added = day('2025-12-29', 'holiday', '调休');
+    const res = await put(2025, { published: true, days: [first, { ...second, name: '改名的假日' }, ...rest, added] }, w.tokens.admin);
+    expect(res.status).toBe(200);
+    const sources = Object.fromEntries(res.body.days.map((d) => [d.date, d.source]));
+    expect(sources[added.date]).toBe('admin');
+    expect(sources[second.date]).toBe('admin');
+    expect(sources[first.date]).toBe('official');
+    expect(rest.every((d) => sources[d.date] === 'official')).toBe(true);
+  });
+
   it('refuses pointless, duplicate and out-of-year days with 422 and every reason, and changes nothing', async () => {
     await put(2027, { published: true, days: schedule2027 }, w.tokens.admin);
     const bad = [
