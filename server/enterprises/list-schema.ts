@@ -1,6 +1,6 @@
 // The query and the answer of GET /enterprises (list.ts `listEnterprises`), for the OpenAPI document.
 import { z } from 'zod';
-import { idOut, instantOut, nextCursorOut } from '../domain/formats';
+import { dateOut, idOut, instantOut, nextCursorOut } from '../domain/formats';
 
 export const enterpriseListQuerySchema = z.strictObject({
   q: z
@@ -26,6 +26,7 @@ const enterpriseListItemSchema = z
     missing: z.array(z.string()).meta({ description: 'the fields still missing, as GET /enterprises/{id} names them' }),
     applications: z.int().meta({ description: "the firm's applications the caller sees (a reviewer: submitted ones; drafts are the firm's own)" }),
     liveApplications: z.int().meta({ description: 'of those, the ones still live: not withdrawn, rejected or lapsed' }),
+    bannedUntil: dateOut('the last day of the ban from the programme a recovery set (Asia/Shanghai, inclusive), while it lasts; null when the firm is not barred').nullable(),
     createdAt: instantOut('registered'),
   })
   .meta({ id: 'EnterpriseListItem' });

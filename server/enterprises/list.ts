@@ -1,3 +1,4 @@
+import { shanghaiDate } from '../calendar/dates';
 import { and, desc, eq, ilike, inArray, isNotNull, not, or, sql, type SQL } from 'drizzle-orm';
 import { cases, enterprises } from '../../db/schema';
 import type { ServiceContext, User } from '../context';
@@ -47,6 +48,7 @@ export async function listEnterprises(ctx: ServiceContext, q: EnterpriseListQuer
       city: enterprises.city,
       bankName: enterprises.bankName,
       bankAccount: enterprises.bankAccount,
+      bannedUntil: enterprises.bannedUntil,
       applications: sql<number>`count(${cases.id})::int`,
       liveApplications: sql<number>`(count(${cases.id}) filter (where ${live}))::int`,
       createdAt: enterprises.createdAt,
@@ -61,6 +63,7 @@ export async function listEnterprises(ctx: ServiceContext, q: EnterpriseListQuer
     .limit(q.limit + 1);
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
+  const today = shanghaiDate(ctx.app.clock.now());
   return {
     items: page.map((r) => {
       const missing = profileGaps(r);
@@ -74,6 +77,8 @@ export async function listEnterprises(ctx: ServiceContext, q: EnterpriseListQuer
         missing,
         applications: r.applications,
         liveApplications: r.liveApplications,
+        // a ban over is no ban (the rule of server/cases/rules/eligibility.ts)
+        bannedUntil: r.bannedUntil !== null && r.bannedUntil >= today ? r.bannedUntil : null,
         createdAt: r.createdAt.toISOString(),
       };
     }),

@@ -1,3 +1,6 @@
+import { firmBanOf, toldOfBans } from '../enterprises/bans';
+import { shanghaiDate } from '../calendar/dates';
+import { FirmBanNote } from './firm-ban';
 import type { Response, Router } from 'express';
 import { getCase, loadVisibleCase } from '../cases/get';
 import { sendCaseEvent } from '../cases/send-event';
@@ -56,7 +59,10 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
     reviewDataFor(ctx, view, new URL(p.url, 'http://page').searchParams.get('expert') ?? undefined, attempt?.type === 'ASSIGN_EXPERTS' ? (attempt.values.expertIds ?? '').split(',').filter(Boolean) : []),
     casePartiesOf(p.app.db, view),
   ]);
-  const names = await actorNames(p.app.db, p, history.items);
+  const [names, ban] = await Promise.all([
+    actorNames(p.app.db, p, history.items),
+    toldOfBans(p.user) ? firmBanOf(p.app.db, view.enterpriseId, shanghaiDate(p.app.clock.now())) : null,
+  ]);
   const ownFirm = (p.user?.roles.includes('firm') ?? false) && p.user?.enterpriseId === view.enterpriseId;
   const mayReport = ownFirm && MONEY_STAGE.has(view.state);
   const roles = p.user?.roles ?? [];
@@ -71,6 +77,7 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
         {next ? <span safe>{` ${p.t.cases.next}${p.t.colon}${next}`}</span> : ''}
       </p>
       <PolicyCheck p={p} view={view} />
+      <FirmBanNote p={p} ban={ban} own={ownFirm} />
       {done ? <p role="status" class="done" safe>{doneMessage(view, done, review.quorum, p.locale, p.t, roles)}</p> : ''}
       {news.saved ? <p role="status" class="done" safe>{view.state === 'revision' ? p.t.application.savedRevision : p.t.application.saved}</p> : ''}
       <ClaimNews p={p} claims={claims} id={news.claim ?? null} ownFirm={ownFirm} />

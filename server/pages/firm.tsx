@@ -1,3 +1,6 @@
+import { firmBanOf, toldOfBans, type FirmBan } from '../enterprises/bans';
+import { shanghaiDate } from '../calendar/dates';
+import { FirmBanNote } from './firm-ban';
 import type { Request, Response, Router } from 'express';
 import { inArray } from 'drizzle-orm';
 import { users } from '../../db/schema';
@@ -69,8 +72,8 @@ async function historyOf(ctx: ServiceContext, id: string): Promise<Change[]> {
 
 const shownText = (v: unknown) => (Array.isArray(v) ? v.join('、') : typeof v === 'string' ? v : JSON.stringify(v));
 
-function FirmPage(props: { p: PageCtx; firm: EnterpriseView; editable: boolean; values: Values; shown: Values; errors: readonly FieldError[]; history: Change[]; notice?: string }) {
-  const { p, firm, editable, values, shown, errors, history, notice } = props;
+function FirmPage(props: { p: PageCtx; firm: EnterpriseView; ban: FirmBan | null; editable: boolean; values: Values; shown: Values; errors: readonly FieldError[]; history: Change[]; notice?: string }) {
+  const { p, firm, ban, editable, values, shown, errors, history, notice } = props;
   const t = p.t.firm;
   const city = cityByCode(firm.city);
   const labels: Record<string, string> = t as unknown as Record<string, string>;
@@ -78,6 +81,7 @@ function FirmPage(props: { p: PageCtx; firm: EnterpriseView; editable: boolean; 
   return (
     <Layout p={p} title={`${t.title} · ${firm.name}`}>
       {notice ? <p role="status" class="done" safe>{notice}</p> : ''}
+      <FirmBanNote p={p} ban={ban} own={p.user?.enterpriseId === firm.id} />
       <p safe>{editable ? t.intro : t.readOnly}</p>
       {firm.missing.length ? (
         <div class="problems" id="profile-gaps">
@@ -177,7 +181,12 @@ async function mayEdit(ctx: ServiceContext, id: string): Promise<boolean> {
 async function show(res: Response, ctx: ServiceContext, id: string, extra: { values?: Values; shown?: Values; errors?: FieldError[]; status?: number; notice?: string } = {}) {
   const p = pageOf(res);
   const [firm, editable, history] = await Promise.all([getEnterprise(ctx, id), mayEdit(ctx, id), historyOf(ctx, id)]);
-  await render(res, <FirmPage p={p} firm={firm} editable={editable} values={extra.values ?? valuesOfFirm(firm)} shown={extra.shown ?? valuesOfFirm(firm)} errors={extra.errors ?? []} history={history} notice={extra.notice} />, extra.status);
+  const ban = toldOfBans(ctx.user) ? await firmBanOf(p.app.db, firm.id, shanghaiDate(p.app.clock.now())) : null;
+  await render(
+    res,
+    <FirmPage p={p} firm={firm} ban={ban} editable={editable} values={extra.values ?? valuesOfFirm(firm)} shown={extra.shown ?? valuesOfFirm(firm)} errors={extra.errors ?? []} history={history} notice={extra.notice} />,
+    extra.status,
+  );
 }
 
 export function firmPages(router: Router) {

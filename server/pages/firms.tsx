@@ -9,6 +9,7 @@ import { Layout } from './layout';
 import { filled, NextPage } from './components/pager';
 import { DataTable } from './components/table';
 import { pageOf, render, serviceOf, type PageCtx } from './page';
+import { date } from './format';
 
 type Item = Awaited<ReturnType<typeof listEnterprises>>['items'][number];
 
@@ -25,7 +26,26 @@ function FirmTable({ p, items, empty }: { p: PageCtx; items: Item[]; empty: stri
       empty={empty}
       caption={t.title}
       columns={[
-        { header: t.name, cell: (i) => <a href={`/firm/${i.id}`} safe>{i.name}</a> },
+        {
+          header: t.name,
+          cell: (i) => (
+            <>
+              <a href={`/firm/${i.id}`} safe>
+                {i.name}
+              </a>
+              {i.bannedUntil ? (
+                <>
+                  {' '}
+                  <span class="badge banned" safe>
+                    {p.t.ban.badge(date(i.bannedUntil, p.locale))}
+                  </span>
+                </>
+              ) : (
+                ''
+              )}
+            </>
+          ),
+        },
         { header: t.uscc, class: 'code', text: (i) => i.uscc },
         { header: t.city, text: (i) => cityName(i.city) },
         { header: t.profile, text: (i) => (i.profileComplete ? t.complete : t.incomplete(i.missing.length)) },

@@ -321,6 +321,13 @@ export const en: Messages = {
     searchHint: "part of the case number or of the firm's name",
     untitled: '(no material name yet)',
   },
+  ban: {
+    title: (until: string) => `This firm is barred from the programme until ${until} (inclusive)`,
+    own: (until: string) => `Your firm is barred from the programme until ${until} (inclusive)`,
+    effect: 'Until then the programme accepts no submission or resubmission of its applications.',
+    recovery: (number: string, started: string) => `the recovery started on application ${number} on ${started}`,
+    badge: (until: string) => `Barred until ${until}`,
+  },
   firms: {
     nav: 'Firms',
     title: 'Firms',

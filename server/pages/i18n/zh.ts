@@ -326,6 +326,14 @@ export const zh = {
     searchHint: '申请编号或企业名称的一部分',
     untitled: '（未填写材料名称）',
   },
+  // a firm's ban from the programme (server/enterprises/bans.ts), wherever the firm is met
+  ban: {
+    title: (until: string) => `该企业被禁止参与本项目至 ${until}（含）`,
+    own: (until: string) => `本企业被禁止参与本项目至 ${until}（含）`,
+    effect: '在此之前，本项目不受理其申请的提交或重新提交。',
+    recovery: (number: string, started: string) => `申请 ${number} 于 ${started} 启动追回`,
+    badge: (until: string) => `禁止申报至 ${until}`,
+  },
   firms: {
     nav: '企业列表',
     title: '企业列表',
