@@ -203,6 +203,15 @@ export const templates = {
       en: 'You have been assigned to review application {{caseNumber}} of {{firmName}} ({{materialName}}). Accept or decline it first (declare any conflict of interest), then score it against the rubric. Due {{dueOn}}.',
     },
   ),
+  // no link: the case is no longer open to them
+  'expert.replaced': own(
+    { zh: '申请 {{caseNumber}} 的评审已改派', en: 'Your review of application {{caseNumber}} was reassigned' },
+    {
+      zh: '省级审核员已将申请 {{caseNumber}}（{{materialName}}）的评审改派给其他专家。您无需再评审此申请，也不能再查看它。',
+      en: 'The provincial reviewer has reassigned the review of application {{caseNumber}} ({{materialName}}) to another expert. You need not review it any more, and it is no longer open to you.',
+    },
+    caseVars,
+  ),
   'expert.declined': t(
     { zh: '专家谢绝评审申请 {{caseNumber}}', en: 'An expert declined application {{caseNumber}}' },
     {

@@ -260,6 +260,8 @@ describe('expert review', () => {
     const statuses = Object.fromEntries((await view(id, w.tokens.provincial)).experts.map((e) => [e.expertId, e.status]));
     expect(statuses).toMatchObject({ [leaving.user.id]: 'replaced', [fresh.user.id]: 'assigned' });
     expect((await t.api.get(`/cases/${id}`, leaving.token)).status).toBe(404);
+    // who declined needs no word of the replacement
+    expect(await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerId, id), eq(emailDeliveries.template, 'expert.replaced')))).toEqual([]);
     // the same expert cannot be put on twice
     const again = await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [fresh.user.id] });
     expect(again.status).toBe(422);
@@ -401,6 +403,9 @@ describe('an expert past their own deadline', () => {
     expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [fresh.user.id], replaces: late.user.id })).status).toBe(200);
     const [closed] = await t.app.db.select().from(clocks).where(and(eq(clocks.ownerId, id), eq(clocks.assigneeId, late.user.id)));
     expect(closed?.status).toBe('stopped');
+    // the one taken off is told, once, without a link to the case no longer open to them
+    const told = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerId, id), eq(emailDeliveries.template, 'expert.replaced')));
+    expect(told.map((m) => m.toAddress)).toEqual([late.user.email]);
   });
 });
 

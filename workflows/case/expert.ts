@@ -1,6 +1,6 @@
 import { and } from 'xstate';
 import { caseSetup } from './setup';
-import { added, mine } from './expert-guards';
+import { added, mine, OPEN } from './expert-guards';
 import type { Assignment, AssignmentStatus, CaseEvent } from './types';
 
 // 专家评审: the provincial reviewer assigns experts; each accepts or declines (a conflict of
@@ -21,6 +21,10 @@ const assignExperts = caseSetup.assign(({ context, event }) => {
 const startAssignedClocks = caseSetup.enqueueActions(({ context, event, enqueue }) => {
   if (event.type !== 'ASSIGN_EXPERTS') return;
   if (event.replaces) enqueue({ type: 'stopClock', params: { kind: 'expertReview', assignee: event.replaces } });
+  // one taken off an assignment still open (overdue, or no longer able to act) is told: the case leaves their inbox
+  if (context.experts.some((a) => a.expertId === event.replaces && OPEN.includes(a.status))) {
+    enqueue({ type: 'notify', params: { template: 'expert.replaced', to: ['assignee'], assignee: event.replaces } });
+  }
   for (const a of added(context, event)) {
     if (a.status !== 'assigned') continue;
     enqueue({ type: 'startClock', params: { kind: 'expertReview', assignee: a.expertId } });
