@@ -1,3 +1,4 @@
+import { unavailableExperts } from './unavailable-experts';
 import { and, arrayContains, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../db/client';
 import { clocks, enterprises, rounds, users } from '../../db/schema';
@@ -63,6 +64,7 @@ export async function expertCandidates(tx: Tx, row: CaseRow, payload: PayloadOf<
     rubric: round.rubric,
     quorum: round.quorum,
     overdue: overdue.flatMap((o) => (o.assigneeId ? [o.assigneeId] : [])),
+    unavailable: [...(await unavailableExperts(tx, context))],
   };
 }
 

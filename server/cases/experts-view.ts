@@ -24,6 +24,9 @@ export const assignmentViewSchema = z
     total: z.number().nullable().meta({ description: 'Σ points × weight' }),
     opinion: z.string().nullable(),
     overdue: z.boolean().meta({ description: "the expert's own deadline has passed without a score: the provincial reviewer may replace them" }),
+    unavailable: z.boolean().meta({
+      description: "the expert's account was deactivated, or is no longer an expert's, while the assignment is open: they cannot act on it, and the provincial reviewer may replace them (to the provincial reviewer; false to others)",
+    }),
     assignedAt: instantOut('when assigned'),
   })
   .meta({ id: 'ExpertAssignment' });
@@ -65,7 +68,7 @@ export function panelLetters(experts: readonly Pick<Assignment, 'expertId'>[]): 
   return out;
 }
 
-export function expertsView(context: Partial<CaseContext>, user: User, overdue: ReadonlySet<string> = new Set()): AssignmentView[] {
+export function expertsView(context: Partial<CaseContext>, user: User, overdue: ReadonlySet<string> = new Set(), unavailable: ReadonlySet<string> = new Set()): AssignmentView[] {
   const experts = context.experts ?? [];
   const rubric = context.expertReview?.rubric;
   const provincial = user.roles.includes('provincial');
@@ -88,6 +91,7 @@ export function expertsView(context: Partial<CaseContext>, user: User, overdue: 
       total: scoresShown && a.scores && rubric ? scoreOf(rubric, a.scores) : null,
       opinion: scoresShown ? a.opinion : null,
       overdue: full && (a.status === 'assigned' || a.status === 'accepted') && overdue.has(a.expertId),
+      unavailable: provincial && (a.status === 'assigned' || a.status === 'accepted') && unavailable.has(a.expertId),
       assignedAt: a.assignedAt,
     };
   });

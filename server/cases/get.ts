@@ -1,3 +1,4 @@
+import { unavailableExperts } from './unavailable-experts';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { clocks, rounds } from '../../db/schema';
 import { allowedEvents, canSee } from '../../workflows/case/permissions';
@@ -39,7 +40,9 @@ export async function presentCase(ctx: ServiceContext, row: CaseRow, facts: Visi
   const experts = (contextOf(row.snapshot).experts ?? []).map((a) => a.expertId);
   const place = (assigneeId: string | null) => (assigneeId === null ? -1 : experts.indexOf(assigneeId));
   clockRows.sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime() || place(a.assigneeId) - place(b.assigneeId));
-  return caseView(row, round, eventsAllowed(ctx, row, facts), clockRows, ctx.user);
+  // who on the panel can no longer act: told to the provincial reviewer, who may replace them
+  const unavailable = ctx.user.roles.includes('provincial') ? await unavailableExperts(db, contextOf(row.snapshot)) : new Set<string>();
+  return caseView(row, round, eventsAllowed(ctx, row, facts), clockRows, ctx.user, unavailable);
 }
 
 /** The events the caller may send the case now, as its answer's `allowedEvents` lists them. */

@@ -52,7 +52,7 @@ function clocksFor(clockRows: readonly ClockRow[], viewer: User): ClockRow[] {
   return clockRows.filter((c) => c.assigneeId === null || c.assigneeId === viewer.id);
 }
 
-export function caseView(row: CaseRow, round: RoundRow, allowedEvents: CaseEventType[], clockRows: ClockRow[], viewer: User) {
+export function caseView(row: CaseRow, round: RoundRow, allowedEvents: CaseEventType[], clockRows: ClockRow[], viewer: User, unavailable: ReadonlySet<string> = new Set()) {
   const context = contextOf(row.snapshot);
   return {
     id: row.id,
@@ -73,7 +73,7 @@ export function caseView(row: CaseRow, round: RoundRow, allowedEvents: CaseEvent
       // whose own deadline it is, to the provincial reviewer and to that person only
       assigneeId: c.assigneeId !== null && (viewer.roles.includes('provincial') || c.assigneeId === viewer.id) ? c.assigneeId : null,
     })),
-    experts: expertsView(context, viewer, new Set(clockRows.filter((c) => c.overdue && c.assigneeId).map((c) => c.assigneeId ?? ''))),
+    experts: expertsView(context, viewer, new Set(clockRows.filter((c) => c.overdue && c.assigneeId).map((c) => c.assigneeId ?? '')), unavailable),
     expertReview: expertReviewView(context, viewer),
     enterpriseId: row.enterpriseId,
     city: row.city,

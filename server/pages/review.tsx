@@ -205,6 +205,7 @@ function ExpertStatus({ p, a }: { p: PageCtx; a: CaseView['experts'][number] }) 
     <>
       <span class={`badge expert-${a.status}`} safe>{r.statuses[a.status] ?? a.status}</span>
       {a.overdue ? <span class="badge overdue" safe>{` ${p.t.casePage.overdue}`}</span> : ''}
+      {a.unavailable ? <span class="badge overdue" safe>{` ${r.unavailable}`}</span> : ''}
       {a.conflict ? <span class="note" safe>{`${r.conflict[a.conflict] ?? a.conflict}${a.note ? `${p.t.colon}${conflictText(a.note, p.locale)}` : ''}`}</span> : a.note ? <span class="note" safe>{a.note}</span> : ''}
     </>
   );
@@ -218,7 +219,8 @@ function AssignForm({ p, view, data, attempt }: { p: PageCtx; view: CaseView; da
   const onCase = new Set(view.experts.filter((a) => a.status !== 'replaced').map((a) => a.expertId));
   const candidates = (data.experts ?? []).filter((e) => !onCase.has(e.id));
   const replacing = view.experts.length > 0;
-  const open = view.experts.filter((a) => a.expertId !== null && a.status !== 'replaced' && a.status !== 'scored');
+  // those the machine lets be replaced (expert-guards.ts replacesOpenAssignment): declined, overdue, or unable to act
+  const open = view.experts.filter((a) => a.expertId !== null && (a.status === 'declined' || a.overdue || a.unavailable));
   const names = data.panelNames;
   const listErrors = errorsAt(errors, 'expertIds');
   const title = replacing ? r.replaceTitle : r.assignTitle;
@@ -260,7 +262,7 @@ function AssignForm({ p, view, data, attempt }: { p: PageCtx; view: CaseView; da
           <select id="a-replaces" name="replaces" aria-describedby={errorsAt(errors, 'replaces').length ? 'a-replaces-hint a-replaces-error' : 'a-replaces-hint'} aria-invalid={errorsAt(errors, 'replaces').length ? 'true' : undefined}>
             <option value="" safe>{r.replacesNone}</option>
             {open.map((a) => (
-              <option value={a.expertId ?? ''} selected={mine?.values.replaces === a.expertId} safe>{`${names.get(a.expertId ?? '') ?? a.expertId} · ${r.statuses[a.status] ?? a.status}${a.overdue ? ` · ${p.t.casePage.overdue}` : ''}`}</option>
+              <option value={a.expertId ?? ''} selected={mine?.values.replaces === a.expertId} safe>{`${names.get(a.expertId ?? '') ?? a.expertId} · ${r.statuses[a.status] ?? a.status}${a.overdue ? ` · ${p.t.casePage.overdue}` : ''}${a.unavailable ? ` · ${r.unavailable}` : ''}`}</option>
             ))}
           </select>
         </div>

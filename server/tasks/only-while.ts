@@ -13,6 +13,10 @@ export const lateAssignee = (clock: string) => sql`(${sql.raw(clock)}.assignee_i
 export const ONLY_WHILE: Record<NonNullable<InboxTask['onlyWhile']>, (task: InboxTask) => SQL> = {
   assigneeOverdue: (task) => sql`exists (select 1 from clocks late where late.owner_id = ${cases.id} and late.kind = ${task.urgentBy ?? ''} and ${lateAssignee('late')})`,
   // the assignments that can still score or have (expert-guards.ts SEEING), against the quorum frozen into the case
+  // an open assignment whose expert can no longer act (server/cases/unavailable-experts.ts says it for one case)
+  assigneeUnavailable: () => sql`exists (select 1 from jsonb_array_elements(coalesce(${cases.snapshot}->'context'->'experts', '[]'::jsonb)) a
+    join users gone on gone.id::text = a->>'expertId'
+    where a->>'status' = any(${`{${OPEN.join(',')}}`}::text[]) and (not gone.active or not (gone.roles @> array['expert']::text[])))`,
   panelShort: () => sql`(select count(*) from jsonb_array_elements(coalesce(${cases.snapshot}->'context'->'experts', '[]'::jsonb)) a
     where a->>'status' = any(${`{${SEEING.join(',')}}`}::text[])) < (${cases.snapshot}->'context'->'expertReview'->>'quorum')::int`,
 };

@@ -12,7 +12,7 @@ const { t, w } = useTestApp();
 interface CaseAnswer {
   state: string;
   allowedEvents: string[];
-  experts: { expertId: string | null; mine: boolean; status: string; conflict: string | null; note: string | null; scores: Record<string, number> | null; total: number | null; overdue: boolean }[];
+  experts: { expertId: string | null; mine: boolean; status: string; conflict: string | null; note: string | null; scores: Record<string, number> | null; total: number | null; overdue: boolean; unavailable: boolean }[];
   clocks: { kind: string; status: string; assigneeId: string | null }[];
 }
 const send = (id: string, token: string, body: Record<string, unknown>) => t.api.post<Record<string, unknown>>(`/cases/${id}/events`, body, token);
@@ -406,6 +406,48 @@ describe('an expert past their own deadline', () => {
     // the one taken off is told, once, without a link to the case no longer open to them
     const told = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerId, id), eq(emailDeliveries.template, 'expert.replaced')));
     expect(told.map((m) => m.toAddress)).toEqual([late.user.email]);
+  });
+});
+
+describe('an expert whose account is deactivated while their assignment is open', () => {
+  it('is marked so to the provincial reviewer, puts the case in the provincial inbox, and may be replaced, who is told', async () => {
+    const id = await w.caseIn('expert');
+    const panel = await w.makeExperts();
+    const [gone, staying] = panel;
+    if (!gone || !staying) throw new Error('no panel');
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) })).status).toBe(200);
+    const inbox = async () => (await wholeInbox<{ caseId: string | null; task: string }>(t.api, w.tokens.provincial)).filter((i) => i.caseId === id).map((i) => i.task);
+    // while everyone can act, neither replacing nor the inbox
+    expect((await view(id, w.tokens.provincial)).experts.map((e) => e.unavailable)).toEqual([false, false, false]);
+    expect(await inbox()).toEqual([]);
+    const [fresh] = await w.makeExperts(1);
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [fresh?.user.id], replaces: gone.user.id })).status).toBe(422);
+
+    // as the administrator's 停用 leaves the row (the factory's experts lack what the admin form asks of an expert)
+    await t.app.db.update(users).set({ active: false }).where(eq(users.id, gone.user.id));
+    expect((await view(id, w.tokens.provincial)).experts.find((e) => e.expertId === gone.user.id)).toMatchObject({ status: 'assigned', unavailable: true });
+    // the other experts are not told who (nor that) anyone's account changed
+    expect((await view(id, staying.token)).experts.every((e) => !e.unavailable)).toBe(true);
+    expect(await inbox()).toEqual(['replace experts whose accounts were deactivated']);
+
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [fresh?.user.id], replaces: gone.user.id })).status).toBe(200);
+    expect((await view(id, w.tokens.provincial)).experts.find((e) => e.expertId === gone.user.id)).toMatchObject({ status: 'replaced', unavailable: false });
+    expect(await inbox()).toEqual([]);
+    // a deactivated account is sent nothing
+    expect(await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerId, id), eq(emailDeliveries.template, 'expert.replaced')))).toEqual([]);
+  });
+
+  it('counts one who is no longer an expert the same, and tells them of the replacement', async () => {
+    const id = await w.caseIn('expert');
+    const panel = await w.makeExperts();
+    const [moved] = panel;
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) })).status).toBe(200);
+    await t.app.db.update(users).set({ roles: ['municipal'], city: '330100' }).where(eq(users.id, moved?.user.id ?? ''));
+    expect((await view(id, w.tokens.provincial)).experts.find((e) => e.expertId === moved?.user.id)?.unavailable).toBe(true);
+    const [fresh] = await w.makeExperts(1);
+    expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [fresh?.user.id], replaces: moved?.user.id })).status).toBe(200);
+    const told = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerId, id), eq(emailDeliveries.template, 'expert.replaced')));
+    expect(told.map((m) => m.toAddress)).toEqual([moved?.user.email]);
   });
 });
 

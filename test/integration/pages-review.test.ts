@@ -187,6 +187,21 @@ describe('declining an assignment', () => {
     expect(accepted.headers.get('location')).toBe(`/cases/${id}?done=ACCEPT_ASSIGNMENT`);
   });
 
+  it('offers to replace only the experts who may be replaced: one who declined, and one whose account was deactivated, marked so', async () => {
+    const { id, panel } = await assignedPanel();
+    const [declining, gone, onTime] = panel;
+    if (!declining || !gone || !onTime) throw new Error('no panel');
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'DECLINE_ASSIGNMENT', reason: '出差' }, declining.token)).status).toBe(200);
+    await t.app.db.update(users).set({ active: false }).where(eq(users.id, gone.user.id));
+    const page = (await (await signedIn(w.people.provincial.email)).get(`/cases/${id}`)).text;
+    const select = page.slice(page.indexOf('<select id="a-replaces"'), page.indexOf('</select>', page.indexOf('<select id="a-replaces"')));
+    expect(select).toContain(`value="${declining.user.id}"`);
+    expect(select).toMatch(new RegExp(`value="${gone.user.id}"[^>]*>[^<]*· 账号已停用<`));
+    expect(select).not.toContain(`value="${onTime.user.id}"`);
+    // the panel says it too
+    expect(page).toContain('<span class="badge overdue"> 账号已停用</span>');
+  });
+
   it('says on the inbox that a step took the case out of sight, and nothing for a word it does not know', async () => {
     const b = await signedIn(w.people.provincial.email);
     expect((await b.get('/inbox?done=left')).text).toContain('<p role="status" class="done">已办理。此申请已不在您的查看范围内。</p>');

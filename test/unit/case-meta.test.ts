@@ -19,13 +19,14 @@ describe('the case chart\'s state meta', () => {
       'provincial:inReview.review.awaitingNotice:-',
       'provincial:inReview.review.expert.assigning:-',
       'provincial:inReview.review.expert.reviewing:-',
+      'provincial:inReview.review.expert.reviewing:-',
       'provincial:inReview.review.expert.reviewing:expertReview',
       'provincial:inReview.review.objection:objection',
       'provincial:inReview.review.provincial:provincialReview',
     ]);
     expect(inboxTasks.filter((t) => t.via).map((t) => t.path.join('.'))).toEqual(['inReview.review.awaitingNotice', 'approved.calculated']);
-    // the provincial reviewer's tasks in the experts' step are there only while an expert is late or too many declined
-    expect(inboxTasks.filter((t) => t.onlyWhile).map((t) => `${t.role}:${t.onlyWhile}`)).toEqual(['provincial:assigneeOverdue', 'provincial:panelShort']);
+    // the provincial reviewer's tasks in the experts' step are there only while an expert is late, too many declined, or one cannot act
+    expect(inboxTasks.filter((t) => t.onlyWhile).map((t) => `${t.role}:${t.onlyWhile}`)).toEqual(['provincial:assigneeOverdue', 'provincial:panelShort', 'provincial:assigneeUnavailable']);
   });
 
   it('puts a case in an inbox only where that role may send an event, or acts on another aggregate for it', () => {

@@ -73,8 +73,9 @@ export const caseEvents = {
       replaces: z.uuid().toLowerCase().optional(),
     },
     // who each named expert is to this case, and the round's rubric and quorum, frozen at assignment
-    // and the experts whose own deadline has passed, who may be replaced like one who declined
-    facts: { candidates: z.array(candidate), rubric: rubric, quorum: z.int().min(1), overdue: z.array(z.uuid()) },
+    // and the experts whose own deadline has passed, or who can no longer act (their account deactivated
+    // or no longer an expert's), who may be replaced like one who declined
+    facts: { candidates: z.array(candidate), rubric: rubric, quorum: z.int().min(1), overdue: z.array(z.uuid()), unavailable: z.array(z.uuid()).default([]) },
   }),
   // accepting is the expert's declaration that they have no conflict of interest with the firm (SPEC §2):
   // absent, it is false, and the machine refuses the acceptance (expert-guards.ts declaresNoConflict)

@@ -89,8 +89,9 @@ export const expertGuards = {
     if (event.type !== 'ASSIGN_EXPERTS') return false;
     if (event.candidates === undefined) return true;
     if (namesBarredExpert(context, event)) return false;
-    // only an expert who declined (or has a conflict) or is past their own deadline (SPEC §4)
-    const replaceable = (a: Assignment) => a.status === 'declined' || ((a.status === 'assigned' || a.status === 'accepted') && (event.overdue ?? []).includes(a.expertId));
+    // only an expert who declined (or has a conflict), is past their own deadline (SPEC §4) or can no longer act
+    const stuck = [...(event.overdue ?? []), ...(event.unavailable ?? [])];
+    const replaceable = (a: Assignment) => a.status === 'declined' || ((a.status === 'assigned' || a.status === 'accepted') && stuck.includes(a.expertId));
     const replaced = event.replaces ? context.experts.find((a) => a.expertId === event.replaces && replaceable(a)) : undefined;
     return (event.replaces === undefined || replaced !== undefined) && added(context, event).some((a) => a.status === 'assigned');
   },

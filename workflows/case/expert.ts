@@ -69,6 +69,8 @@ export const expert = caseSetup.createStateConfig({
           { role: 'provincial', label: { zh: '替换超期专家', en: 'replace overdue experts' }, urgentBy: 'expertReview', onlyWhile: 'assigneeOverdue' },
           // experts who declined leave too few to reach the quorum: the step cannot end until others are assigned
           { role: 'provincial', label: { zh: '替换谢绝评审的专家', en: 'replace experts who declined' }, onlyWhile: 'panelShort' },
+          // an expert whose account was deactivated (or is no longer an expert's) cannot act: the panel would wait out their deadline
+          { role: 'provincial', label: { zh: '替换账号已停用的专家', en: 'replace experts whose accounts were deactivated' }, onlyWhile: 'assigneeUnavailable' },
         ],
       },
       on: {

@@ -107,9 +107,10 @@ export interface InboxTask {
    * the task is there only while this holds of the case (server/tasks/list.ts says it in SQL):
    * `assigneeOverdue` while an open assignment's own `urgentBy` clock (one per assignee) has run
    * out, the earliest of them the task's deadline; `panelShort` while the experts who can still
-   * score, and those who have, are fewer than the quorum
+   * score, and those who have, are fewer than the quorum; `assigneeUnavailable` while an open
+   * assignment's expert can no longer act (the account deactivated, or no longer an expert's)
    */
-  onlyWhile?: 'assigneeOverdue' | 'panelShort';
+  onlyWhile?: 'assigneeOverdue' | 'panelShort' | 'assigneeUnavailable';
 }
 
 /**
