@@ -354,6 +354,20 @@ describe('POST /claims/:id/events', () => {
 });
 
 describe('reading claims', () => {
+  it("gives the person behind each entry of a claim's history as a case's: staff everyone, the firm its own people, the insurer its own", async () => {
+    const claim = await reported(await approvedCase());
+    expect((await decide(claim.id, PAY)).status).toBe(200);
+    const actors = async (token: string) =>
+      (await t.api.get<{ items: { actorRole: string; actorId: string | null }[] }>(`/claims/${claim.id}/history`, token)).body.items
+        .filter((e) => e.actorRole === 'firm' || e.actorRole === 'insurer')
+        .map((e) => [e.actorRole, e.actorId]);
+    const all = await actors(w.tokens.provincial);
+    expect(all).toContainEqual(['firm', w.people.firm.id]);
+    expect(all).toContainEqual(['insurer', w.people.insurer.id]);
+    expect(await actors(w.tokens.firm)).toEqual(all.map(([role, id]) => [role, role === 'firm' ? id : null]));
+    expect(await actors(w.tokens.insurer)).toEqual(all.map(([role, id]) => [role, role === 'insurer' ? id : null]));
+  });
+
   it('shows a claim, its history and its chain to its firm, its insurer and the reviewers, and 404 to the others', async () => {
     const caseId = await approvedCase();
     const claim = await reported(caseId);

@@ -213,6 +213,25 @@ describe('case history', () => {
     expect(await actors(w.tokens.insurer)).toEqual({ ...all, CREATE: ['firm', null], SUBMIT: ['firm', null], APPROVE: ['municipal', null] });
   });
 
+  it("gives an expert the person behind their own steps only, and a reviewer who is also an expert everyone", async () => {
+    const id = await w.caseIn('expert');
+    const panel = await w.makeExperts();
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) }, w.tokens.provincial)).status).toBe(200);
+    const [expert] = panel;
+    if (!expert) throw new Error('no panel');
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'ACCEPT_ASSIGNMENT', noConflict: true }, expert.token)).status).toBe(200);
+    const items = async (token: string) =>
+      (await t.api.get<{ items: { eventType: string; actorId: string | null; actorRole: string }[] }>(`/cases/${id}/history`, token)).body.items;
+    const own = (await items(expert.token)).find((e) => e.eventType === 'ACCEPT_ASSIGNMENT');
+    expect(own).toMatchObject({ actorRole: 'expert', actorId: expert.user.id });
+    expect((await items(expert.token)).filter((e) => e.actorRole === 'municipal').map((e) => e.actorId)).toEqual([null]);
+    // staff in one of their roles: they know everyone, whatever other role they hold
+    const dual = await makeUser(t.app.db, { roles: ['provincial', 'expert'] });
+    const read = await items(await t.api.login(dual.email));
+    expect(read.find((e) => e.eventType === 'ACCEPT_ASSIGNMENT')?.actorId).toBe(expert.user.id);
+    expect(read.filter((e) => e.actorRole === 'municipal').map((e) => e.actorId)).toEqual([w.people.municipal.id]);
+  });
+
   it("records which version of the round's rules a submission was checked against, and the policy end its renewal reminder counts to", async () => {
     const id = await w.submittedCase();
     const res = await t.api.get<{ items: { eventType: string; payload: Record<string, unknown> }[] }>(`/cases/${id}/history`, w.tokens.firm);

@@ -5,6 +5,7 @@ import { inboxTasks } from '../../workflows/case/chart';
 import { taskClaims } from '../../db/schema';
 import { makeUser } from '../../seeds/factories';
 import { useTestApp } from '../support/use-app';
+import { PASSING_SCORES } from '../support/world';
 import { runOutExpertClock } from '../support/clock-rows';
 import { batchTaskHeldBefore } from '../support/inbox';
 
@@ -202,11 +203,23 @@ describe('holds on replacing experts kept from before the rule above', () => {
     const panel = await w.makeExperts();
     await assign(open, panel);
     expect((await t.api.post(`/cases/${open}/events`, { type: 'DECLINE_ASSIGNMENT', reason: '出差', conflictOfInterest: false }, panel[0]?.token ?? '')).status).toBe(200);
+    // a full panel one of whose experts has scored: the task has ended (a scored assignment counts towards the quorum)
+    const scoring = await w.caseIn('expert');
+    const scorers = await w.makeExperts();
+    await assign(scoring, scorers);
+    expect((await t.api.post(`/cases/${scoring}/events`, { type: 'ACCEPT_ASSIGNMENT', noConflict: true }, scorers[0]?.token ?? '')).status).toBe(200);
+    expect((await t.api.post(`/cases/${scoring}/events`, { type: 'SCORE', scores: PASSING_SCORES, opinion: '同意' }, scorers[0]?.token ?? '')).status).toBe(200);
+    // a full panel one of whose experts is late: the task (replace the overdue expert) is still there
+    const late = await w.caseIn('expert');
+    const latePanel = await w.makeExperts();
+    await assign(late, latePanel);
+    await runOutExpertClock(t.app, late, latePanel[0]?.user.id ?? '');
     const task = inboxTasks.find((x) => x.role === 'provincial' && x.onlyWhile === 'panelShort')?.path.join('.') ?? '';
-    for (const caseId of [ended, open]) await t.app.db.insert(taskClaims).values({ caseId, role: 'provincial', userId: w.people.provincial.id, task, claimedAt: new Date() });
+    const all = [ended, open, scoring, late];
+    for (const caseId of all) await t.app.db.insert(taskClaims).values({ caseId, role: 'provincial', userId: w.people.provincial.id, task, claimedAt: new Date() });
 
     await t.app.db.execute(sql.raw(await readFile(new URL('../../db/migrations/0026_stale_expert_task_holds.sql', import.meta.url), 'utf8')));
-    const left = await t.app.db.select({ caseId: taskClaims.caseId }).from(taskClaims).where(inArray(taskClaims.caseId, [ended, open]));
-    expect(left).toEqual([{ caseId: open }]);
+    const left = await t.app.db.select({ caseId: taskClaims.caseId }).from(taskClaims).where(inArray(taskClaims.caseId, all));
+    expect(left.map((l) => l.caseId).sort()).toEqual([open, late].sort());
   });
 });
