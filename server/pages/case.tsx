@@ -13,6 +13,7 @@ import { StateBadge } from './components/badge';
 import { casePartiesOf, Clocks, Documents, SubsidyPart, Summary } from './case-parts';
 import { caseSubsidyOf, type SubsidyView } from '../cases/subsidy-view';
 import { Timeline } from './timeline';
+import { MovedOnPart, type MovedOn } from './case-news';
 import { revisionAnswerOf, RevisionAnswerPart } from './revision-answer';
 import { actorNames } from './actors';
 import { chartStates } from '../../workflows/case/chart';
@@ -40,6 +41,8 @@ interface FirmNews {
   /** the claim just reported or decided */
   claim?: string;
   upload?: UploadAttempt;
+  /** a step or an upload refused because the case moved on while the page was open */
+  moved?: MovedOn;
 }
 
 async function showCase(res: Response, id: string, attempt: Attempt | null, status = 200, done: CaseEventType | null = null, claimAttempt: ClaimAttempt | null = null, news: FirmNews = {}) {
@@ -70,6 +73,7 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
         <StateBadge p={p} state={view.state} />
         {next ? <span safe>{` ${p.t.cases.next}${p.t.colon}${next}`}</span> : ''}
       </p>
+      {news.moved ? <MovedOnPart p={p} view={view} moved={news.moved} rubric={review.rubric} /> : ''}
       <PolicyCheck p={p} view={view} />
       {done ? <p role="status" class="done" safe>{doneMessage(view, done, review.quorum, p.locale, p.t, roles)}</p> : ''}
       {news.saved ? <p role="status" class="done" safe>{view.state === 'revision' ? p.t.application.savedRevision : p.t.application.saved}</p> : ''}
@@ -136,7 +140,9 @@ export function casePage(router: Router, app: AppContext) {
     await showCase(res, idParam(req.params.id, 'case'), null, 200, done, null, newsOf(req.query));
   });
 
-  firmDocumentPages(router, app, (res, caseId, upload, status) => showCase(res, caseId, null, status, null, null, { upload }));
+  firmDocumentPages(router, app, (res, caseId, upload, status) =>
+    showCase(res, caseId, null, status, null, null, upload.movedOn ? { upload, moved: { kind: 'upload', fileName: upload.movedOn.fileName } } : { upload }),
+  );
 
   claimForms(router, app, (res, caseId, attempt, status) => showCase(res, caseId, null, status, null, attempt));
 
@@ -190,7 +196,9 @@ export function casePage(router: Router, app: AppContext) {
     } catch (err) {
       if (!(err instanceof AppError) || err.kind === 'not_found' || err.kind === 'unauthenticated') throw err;
       const errors = err.kind === 'conflict' ? [{ path: 'form', message: p.t.actions.stale }] : err.errors.length ? placed(err.errors) : [{ path: 'form', message: err.message }];
-      return showCase(res, id, { type, values, errors }, err.kind === 'conflict' ? 409 : err.kind === 'forbidden' ? 403 : 422);
+      // the case moved on while the page was open: said at the top, as the form it came from may be gone
+      const moved: FirmNews = err.kind === 'conflict' ? { moved: { kind: 'event', type, values } } : {};
+      return showCase(res, id, { type, values, errors }, err.kind === 'conflict' ? 409 : err.kind === 'forbidden' ? 403 : 422, null, null, moved);
     }
     // a step that ends the person's part in the case (an expert's declining) leaves them nothing to
     // see there: they are told on their inbox rather than shown a page that does not exist for them
