@@ -13,7 +13,7 @@ import { StateBadge } from './components/badge';
 import { casePartiesOf, Clocks, Documents, SubsidyPart, Summary } from './case-parts';
 import { caseSubsidyOf, type SubsidyView } from '../cases/subsidy-view';
 import { Timeline } from './timeline';
-import { MovedOnPart, type MovedOn } from './case-news';
+import { LapsedPart, MovedOnPart, type MovedOn } from './case-news';
 import { revisionAnswerOf, RevisionAnswerPart } from './revision-answer';
 import { actorNames } from './actors';
 import { chartStates } from '../../workflows/case/chart';
@@ -74,6 +74,7 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
         {next ? <span safe>{` ${p.t.cases.next}${p.t.colon}${next}`}</span> : ''}
       </p>
       {news.moved ? <MovedOnPart p={p} view={view} moved={news.moved} rubric={review.rubric} /> : ''}
+      <LapsedPart p={p} view={view} />
       <PolicyCheck p={p} view={view} />
       {done ? <p role="status" class="done" safe>{doneMessage(view, done, review.quorum, p.locale, p.t, roles)}</p> : ''}
       {news.saved ? <p role="status" class="done" safe>{view.state === 'revision' ? p.t.application.savedRevision : p.t.application.saved}</p> : ''}

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { pdfBytes } from '../fixtures/documents/files';
 import { PageClient } from '../support/pages';
+import { runOutCaseClock } from '../support/clock-rows';
+import { date } from '../../server/pages/format';
 import { useTestApp } from '../support/use-app';
 
 // What the case page says at its top about the case itself: a step or an upload that came too late.
@@ -65,5 +67,28 @@ describe('a step or an upload refused because the case moved on', () => {
     const alert = alertOf(late.text);
     expect(alert).toContain('role="alert"');
     expect(alert).toContain('您的材料没有上传：此申请当前状态为「已撤回」');
+  });
+});
+
+describe('a lapsed case', () => {
+  it('says at the top why it lapsed, and shows its revision clock expired, not running', async () => {
+    const id = await w.caseIn('revision');
+    const due = await runOutCaseClock(t.app, id, 'revision');
+    expect((await t.api.get<{ state: string }>(`/cases/${id}`, w.tokens.firm)).body.state).toBe('lapsed');
+    for (const who of ['firm', 'municipal'] as const) {
+      const html = (await (await signedIn(w.people[who].email)).get(`/cases/${id}`)).text;
+      expect(html, who).toContain(`此申请已失效：企业未在补正截止日期 ${date(due, 'zh')} 前重新提交补正材料。`);
+      const clocks = html.slice(html.indexOf('id="clocks"'), html.indexOf('</section>', html.indexOf('id="clocks"')));
+      expect(clocks, who).toContain(`截止日期 ${date(due, 'zh')}`);
+      expect(clocks, who).toContain('<span class="clock-expired">已到期</span>');
+      expect(clocks, who).not.toContain('计时中');
+    }
+  });
+
+  it('shows a running clock as running, and says nothing of a lapse', async () => {
+    const id = await w.caseIn('revision');
+    const html = (await (await signedIn(w.people.firm.email)).get(`/cases/${id}`)).text;
+    expect(html).toContain('<span class="clock-running">计时中</span>');
+    expect(html).not.toContain('已失效');
   });
 });

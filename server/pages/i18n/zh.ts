@@ -394,7 +394,6 @@ export const zh = {
     overdue: '已逾期',
     provisional: '暂定',
     paused: (days: number | null) => (days === null ? '已暂停' : `已暂停，剩余 ${days} 个工作日`),
-    running: '计时中',
     timeline: '办理记录',
     yours: '本人',
     to: '变为',
