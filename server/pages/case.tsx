@@ -14,6 +14,8 @@ import { casePartiesOf, Clocks, Documents, SubsidyPart, Summary } from './case-p
 import { caseSubsidyOf, type SubsidyView } from '../cases/subsidy-view';
 import { Timeline } from './timeline';
 import { LapsedPart, MovedOnPart, type MovedOn } from './case-news';
+import { caseTaskForms, TASK_DONE, TaskHolderPart, TaskRefusal, type TaskDone } from './case-task';
+import { caseTaskHolder } from '../tasks/claim';
 import { revisionAnswerOf, RevisionAnswerPart } from './revision-answer';
 import { actorNames } from './actors';
 import { chartStates } from '../../workflows/case/chart';
@@ -43,6 +45,9 @@ interface FirmNews {
   upload?: UploadAttempt;
   /** a step or an upload refused because the case moved on while the page was open */
   moved?: MovedOn;
+  /** the case's task just taken or given back on this page, or the refusal of that */
+  task?: TaskDone;
+  taskRefused?: FieldError[];
 }
 
 async function showCase(res: Response, id: string, attempt: Attempt | null, status = 200, done: CaseEventType | null = null, claimAttempt: ClaimAttempt | null = null, news: FirmNews = {}) {
@@ -59,6 +64,7 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
     reviewDataFor(ctx, view, new URL(p.url, 'http://page').searchParams.get('expert') ?? undefined, attempt?.type === 'ASSIGN_EXPERTS' ? (attempt.values.expertIds ?? '').split(',').filter(Boolean) : []),
     casePartiesOf(p.app.db, view),
   ]);
+  const holder = await caseTaskHolder(ctx, id);
   const names = await actorNames(p.app.db, p, history.items);
   const ownFirm = (p.user?.roles.includes('firm') ?? false) && p.user?.enterpriseId === view.enterpriseId;
   const mayReport = ownFirm && MONEY_STAGE.has(view.state);
@@ -75,6 +81,8 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
       </p>
       {news.moved ? <MovedOnPart p={p} view={view} moved={news.moved} rubric={review.rubric} /> : ''}
       <LapsedPart p={p} view={view} />
+      <TaskRefusal p={p} errors={news.taskRefused ?? []} />
+      {news.task ? <p role="status" class="done" safe>{p.t.inbox[news.task]}</p> : ''}
       <PolicyCheck p={p} view={view} />
       {done ? <p role="status" class="done" safe>{doneMessage(view, done, review.quorum, p.locale, p.t, roles)}</p> : ''}
       {news.saved ? <p role="status" class="done" safe>{view.state === 'revision' ? p.t.application.savedRevision : p.t.application.saved}</p> : ''}
@@ -82,6 +90,7 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
       {news.uploaded ? <p role="status" class="done" safe>{p.t.firmDocs.uploaded(p.t.docTypes[news.uploaded.type], news.uploaded.version)}</p> : ''}
       {work ? <SubmissionCheck p={p} work={work} caseId={id} returned={returnedFor(view.state, history.items)} /> : ''}
       {answer ? <RevisionAnswerPart p={p} answer={answer} /> : ''}
+      <TaskHolderPart p={p} number={view.number} caseId={id} holder={holder} />
       <Decisions p={p} caseId={id} version={view.version} allowed={decisions} attempt={attempt} elsewhere={view.allowedEvents.some((e) => REVIEW_EVENTS.has(e))} claimsToDecide={claims?.items.filter((c) => c.allowedEvents.length > 0) ?? []}>
         {decidesPolicy(decisions) ? <PolicyFigures p={p} view={view} insurer={parties.insurer} docs={docs} /> : ''}
       </Decisions>
@@ -124,7 +133,8 @@ function newsOf(query: Record<string, unknown>): FirmNews {
   const type = (documentTypes as readonly unknown[]).includes(query.uploaded) ? (query.uploaded as (typeof documentTypes)[number]) : null;
   const version = typeof query.v === 'string' && /^\d{1,6}$/.test(query.v) ? Number(query.v) : null;
   const claim = typeof query.claim === 'string' && /^[0-9a-f-]{36}$/i.test(query.claim) ? query.claim.toLowerCase() : null;
-  return { saved: query.saved === '1', ...(type && version ? { uploaded: { type, version } } : {}), ...(claim ? { claim } : {}) };
+  const task = TASK_DONE.find((d) => d === query.task);
+  return { saved: query.saved === '1', ...(type && version ? { uploaded: { type, version } } : {}), ...(claim ? { claim } : {}), ...(task ? { task } : {}) };
 }
 
 /** The subsidy and its derivation, for those who may read it (the same service as GET /cases/:id/subsidy). */
@@ -148,6 +158,8 @@ export function casePage(router: Router, app: AppContext) {
   claimForms(router, app, (res, caseId, attempt, status) => showCase(res, caseId, null, status, null, attempt));
 
   scoreTotalPage(router);
+
+  caseTaskForms(router, (res, caseId, errors, status) => showCase(res, caseId, null, status, null, null, { taskRefused: errors }));
 
   const stillSees = (ctx: ReturnType<typeof serviceOf>, id: string) =>
     loadVisibleCase(ctx, id).then(

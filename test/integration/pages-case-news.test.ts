@@ -92,3 +92,58 @@ describe('a lapsed case', () => {
     expect(html).not.toContain('已失效');
   });
 });
+
+describe('who has taken the case from the shared inbox', () => {
+  it('names the holder to a colleague on the case page, and warns before the decisions without barring them', async () => {
+    const id = await w.caseIn('municipal');
+    expect((await t.api.post(`/tasks/${id}/claim`, {}, w.tokens.municipal)).status).toBe(200);
+    const theirs = (await (await signedIn(w.people.municipal2.email)).get(`/cases/${id}`)).text;
+    expect(theirs).toContain(`由 ${w.people.municipal.name} 领取办理（`);
+    const warning = theirs.indexOf(`此任务已由 ${w.people.municipal.name} 领取办理。您仍可办理`);
+    expect(warning).toBeGreaterThan(0);
+    expect(theirs.indexOf('<input type="hidden" name="type" value="APPROVE"/>')).toBeGreaterThan(warning);
+    expect(theirs).not.toContain(`action="/cases/${id}/task/claim"`);
+    const mine = (await (await signedIn(w.people.municipal.email)).get(`/cases/${id}`)).text;
+    expect(mine).toContain('由您领取办理（');
+    expect(mine).toContain(`action="/cases/${id}/task/release"`);
+    expect(mine).not.toContain('您仍可办理');
+    // the firm's page names no one
+    expect((await (await signedIn(w.people.firm.email)).get(`/cases/${id}`)).text).not.toContain('领取');
+  });
+
+  it('takes and gives back the task from the case page, and says at the top when a colleague holds it', async () => {
+    const id = await w.caseIn('municipal');
+    const b = await signedIn(w.people.municipal2.email);
+    const page = (await b.get(`/cases/${id}`)).text;
+    expect(page).toContain('此任务尚未被领取。');
+    const taken = await b.post(`/cases/${id}/task/claim`, { _csrf: PageClient.csrfOf(page) });
+    expect(taken.status).toBe(303);
+    expect(taken.headers.get('location')).toBe(`/cases/${id}?task=claimed#task-holder`);
+    const after = (await b.get(`/cases/${id}?task=claimed`)).text;
+    expect(after).toContain('已领取该任务，同角色的其他人员将看到由您办理。');
+    const tasks = await t.api.get<{ items: { caseId: string; claimedBy: { name: string } | null }[] }>('/tasks?limit=100', w.tokens.municipal);
+    expect(tasks.body.items.find((i) => i.caseId === id)?.claimedBy?.name).toBe(w.people.municipal2.name);
+
+    const colleague = await signedIn(w.people.municipal.email);
+    const refused = await colleague.post(`/cases/${id}/task/claim`, { _csrf: PageClient.csrfOf((await colleague.get(`/cases/${id}`)).text) });
+    expect(refused.status).toBe(409);
+    const alert = refused.text.slice(refused.text.indexOf('id="task-refused"'));
+    expect(refused.text).toContain('role="alert" id="task-refused"');
+    expect(alert).toContain(`${w.people.municipal2.name} 已领取此任务，请其先释放`);
+
+    const given = await b.post(`/cases/${id}/task/release`, { _csrf: PageClient.csrfOf(after) });
+    expect(given.headers.get('location')).toBe(`/cases/${id}?task=released#task-holder`);
+    expect((await b.get(`/cases/${id}?task=released`)).text).toContain('已释放该任务，同角色的其他人员可以领取。');
+  });
+
+  it('refuses the take to a firm (403) and to a reviewer of another city (404), holding nothing', async () => {
+    const id = await w.caseIn('municipal');
+    for (const [who, status] of [['firm', 403], ['otherMunicipal', 404], ['expert', 403]] as const) {
+      const b = await signedIn(w.people[who].email);
+      const res = await b.post(`/cases/${id}/task/claim`, { _csrf: PageClient.csrfOf((await b.get('/')).text) });
+      expect(res.status, who).toBe(status);
+    }
+    const tasks = await t.api.get<{ items: { caseId: string; claimedBy: unknown }[] }>('/tasks?limit=100', w.tokens.municipal);
+    expect(tasks.body.items.find((i) => i.caseId === id)?.claimedBy).toBeNull();
+  });
+});
