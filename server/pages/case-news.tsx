@@ -2,7 +2,7 @@ import type { Rubric } from '../../db/schema/rounds';
 import type { CaseView } from '../cases/present';
 import type { CaseEventType } from '../../workflows/case/events';
 import { fieldLabels } from './decisions';
-import { date } from './format';
+import { date, instant } from './format';
 import type { PageCtx } from './page';
 
 // What the case page says at its top about the case itself rather than about one of its forms: a
@@ -76,6 +76,30 @@ export function LapsedPart({ p, view }: { p: PageCtx; view: CaseView }) {
   return (
     <p class="problems" role="note" id="lapsed" safe>
       {revision ? p.t.caseNews.lapsed(date(revision.dueOn, p.locale)) : p.t.caseNews.lapsedUndated}
+    </p>
+  );
+}
+
+type HistoryItem = { eventType: string; at: string; actorId: string | null; payload: unknown };
+
+/** The insurer's report that the policy does not match, while it is the current one: no resubmission or verification since. */
+export function policyMismatchOf(items: readonly HistoryItem[]): { at: string; actorId: string | null; reason: string } | null {
+  const last = items.findLast((i) => i.eventType === 'POLICY_MISMATCH' || i.eventType === 'RESUBMIT' || i.eventType === 'VERIFY_POLICY');
+  const reason = (last?.payload as { reason?: unknown } | null)?.reason;
+  if (last?.eventType !== 'POLICY_MISMATCH' || typeof reason !== 'string') return null;
+  return { at: last.at, actorId: last.actorId, reason };
+}
+
+/**
+ * Why the insurer found the policy not matching, who said it and when: beside the line that asks
+ * the reviewer to return the case, and to the firm while it corrects the policy (in revision).
+ */
+export function PolicyMismatchPart({ p, mismatch, who }: { p: PageCtx; mismatch: ReturnType<typeof policyMismatchOf>; who: string }) {
+  if (!mismatch) return '';
+  return (
+    <p class="caution" role="note" id="policy-mismatch">
+      <span safe>{p.t.caseNews.mismatchBy(who, instant(mismatch.at, p.locale))}</span>
+      <span class="text" safe>{mismatch.reason}</span>
     </p>
   );
 }

@@ -13,7 +13,7 @@ import { StateBadge } from './components/badge';
 import { casePartiesOf, Clocks, Documents, SubsidyPart, Summary } from './case-parts';
 import { caseSubsidyOf, type SubsidyView } from '../cases/subsidy-view';
 import { Timeline } from './timeline';
-import { LapsedPart, MovedOnPart, type MovedOn } from './case-news';
+import { LapsedPart, MovedOnPart, PolicyMismatchPart, policyMismatchOf, type MovedOn } from './case-news';
 import { caseTaskForms, TASK_DONE, TaskHolderPart, TaskRefusal, type TaskDone } from './case-task';
 import { caseTaskHolder } from '../tasks/claim';
 import { revisionAnswerOf, RevisionAnswerPart } from './revision-answer';
@@ -72,6 +72,8 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
   const next = nextStepOnCase(view, review.quorum, p.locale, p.t, roles);
   const answer = revisionAnswerOf(view.state, history.items);
   const decisions = view.allowedEvents.filter((e) => !REVIEW_EVENTS.has(e));
+  // the insurer's reason, while the check stands at a mismatch: in review, and in revision while the firm corrects the policy
+  const mismatch = insuranceOf(view) === 'mismatch' ? policyMismatchOf(history.items) : null;
   await render(
     res,
     <Layout p={p} title={view.number}>
@@ -84,6 +86,7 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
       <TaskRefusal p={p} errors={news.taskRefused ?? []} />
       {news.task ? <p role="status" class="done" safe>{p.t.inbox[news.task]}</p> : ''}
       <PolicyCheck p={p} view={view} />
+      {mismatch ? <PolicyMismatchPart p={p} mismatch={mismatch} who={(mismatch?.actorId ? names.get(mismatch.actorId) : undefined) ?? parties.insurer ?? p.t.roles.insurer} /> : ''}
       {done ? <p role="status" class="done" safe>{doneMessage(view, done, review.quorum, p.locale, p.t, roles)}</p> : ''}
       {news.saved ? <p role="status" class="done" safe>{view.state === 'revision' ? p.t.application.savedRevision : p.t.application.saved}</p> : ''}
       <ClaimNews p={p} claims={claims} id={news.claim ?? null} ownFirm={ownFirm} />
@@ -107,15 +110,21 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
   );
 }
 
+/** Where the machine's insurance region stands while the case is in review; null outside it. */
+function insuranceOf(view: CaseView): string | null {
+  const value = view.stateValue as { inReview?: { insurance?: unknown } } | string;
+  const insurance = typeof value === 'object' ? value.inReview?.insurance : undefined;
+  return typeof insurance === 'string' ? insurance : null;
+}
+
 /**
  * Where the insurer's check of the policy stands while the case is in review (the machine's
  * insurance region), and, to the provincial reviewer, why there is no approval yet; after a
  * mismatch, to the reviewer who may return the case, that a return is the way to the correction.
  */
 function PolicyCheck({ p, view }: { p: PageCtx; view: CaseView }) {
-  const value = view.stateValue as { inReview?: { insurance?: unknown } } | string;
-  const insurance = typeof value === 'object' ? value.inReview?.insurance : undefined;
-  if (typeof insurance !== 'string') return '';
+  const insurance = insuranceOf(view);
+  if (insurance === null) return '';
   const c = p.t.casePage;
   const waits = view.state === 'provincial' && insurance !== 'verified' && (p.user?.roles.includes('provincial') ?? false);
   // a mismatch is mended through a return: the reviewer who may return the case now is told to

@@ -147,3 +147,40 @@ describe('who has taken the case from the shared inbox', () => {
     expect(tasks.body.items.find((i) => i.caseId === id)?.claimedBy).toBeNull();
   });
 });
+
+describe("the insurer's reason for a policy mismatch", () => {
+  it('is shown beside the request to return the case, and to the firm while it corrects the policy, with who said it and when', async () => {
+    const id = await w.caseIn('municipal');
+    const reason = '保单号与保费发票不符：发票号 FP-0001 未见于本公司系统';
+    const noteOf = (html: string) => {
+      const at = html.indexOf('id="policy-mismatch"');
+      return at < 0 ? null : html.slice(at, html.indexOf('</p>', at));
+    };
+    const reviewer = await signedIn(w.people.municipal.email);
+    expect(noteOf((await reviewer.get(`/cases/${id}`)).text)).toBeNull();
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'POLICY_MISMATCH', reason }, w.tokens.insurer)).status).toBe(200);
+
+    const page = (await reviewer.get(`/cases/${id}`)).text;
+    expect(page.indexOf('请退回申请并说明保单不符之处')).toBeLessThan(page.indexOf('id="policy-mismatch"'));
+    expect(page.indexOf('id="policy-mismatch"')).toBeLessThan(page.indexOf('id="decisions"'));
+    const note = noteOf(page);
+    expect(note).toContain(reason);
+    // the programme's staff read the insurer's person by name, with the company
+    expect(note).toContain(`保险公司的说明（${w.people.insurer.name}（${w.insurer.name}）`);
+    expect(note).toMatch(/\d{4}年\d{1,2}月\d{1,2}日/);
+    // the firm reads the company, not the person
+    const firm = await signedIn(w.people.firm.email);
+    const firmNote = noteOf((await firm.get(`/cases/${id}`)).text);
+    expect(firmNote).toContain(reason);
+    expect(firmNote).toContain(`保险公司的说明（${w.insurer.name}，`);
+
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'RETURN', reasons: [{ message: '请更正保单信息' }] }, w.tokens.municipal)).status).toBe(200);
+    const revising = (await firm.get(`/cases/${id}`)).text;
+    expect(noteOf(revising)).toContain(reason);
+    expect(revising.indexOf('id="policy-mismatch"')).toBeLessThan(revising.indexOf('id="check"'));
+    // once the firm resubmits, the insurer checks the policy again: the old reason is no longer current
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'RESUBMIT', response: '已更正保单信息' }, w.tokens.firm)).status).toBe(200);
+    expect(noteOf((await reviewer.get(`/cases/${id}`)).text)).toBeNull();
+    expect(noteOf((await firm.get(`/cases/${id}`)).text)).toBeNull();
+  });
+});
