@@ -222,10 +222,11 @@ export function Clocks({ p, view, names = new Map(), ownFirm = false }: { p: Pag
               ) : (
                 <>
                   <span safe>{` · ${c.dueOn} ${date(k.dueOn, p.locale)}${k.provisional ? ` (${c.provisional})` : ''} · `}</span>
-                  <span safe>{c.running}</span>
+                  <span class={`clock-${k.status}`} safe>{p.t.caseNews.clockStatuses[k.status] ?? k.status}</span>
                 </>
               )}
-              {k.overdue || k.status === 'expired' ? (
+              {/* late and still running (a reviewer's, an expert's); an expired clock says so itself */}
+              {k.overdue && k.status === 'running' ? (
                 <>
                   {' '}
                   <Overdue p={p} />

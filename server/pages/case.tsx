@@ -16,6 +16,9 @@ import { StateBadge } from './components/badge';
 import { casePartiesOf, Clocks, Documents, SubsidyPart, Summary } from './case-parts';
 import { caseSubsidyOf, type SubsidyView } from '../cases/subsidy-view';
 import { Timeline } from './timeline';
+import { LapsedPart, MovedOnPart, PolicyMismatchPart, policyMismatchOf, type MovedOn } from './case-news';
+import { caseTaskForms, TASK_DONE, TaskHolderPart, TaskRefusal, type TaskDone } from './case-task';
+import { caseTaskHolder } from '../tasks/claim';
 import { revisionAnswerOf, RevisionAnswerPart } from './revision-answer';
 import { actorNames } from './actors';
 import { chartStates } from '../../workflows/case/chart';
@@ -43,6 +46,11 @@ interface FirmNews {
   /** the claim just reported or decided */
   claim?: string;
   upload?: UploadAttempt;
+  /** a step or an upload refused because the case moved on while the page was open */
+  moved?: MovedOn;
+  /** the case's task just taken or given back on this page, or the refusal of that */
+  task?: TaskDone;
+  taskRefused?: FieldError[];
 }
 
 async function showCase(res: Response, id: string, attempt: Attempt | null, status = 200, done: CaseEventType | null = null, claimAttempt: ClaimAttempt | null = null, news: FirmNews = {}) {
@@ -59,9 +67,10 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
     reviewDataFor(ctx, view, new URL(p.url, 'http://page').searchParams.get('expert') ?? undefined, attempt?.type === 'ASSIGN_EXPERTS' ? (attempt.values.expertIds ?? '').split(',').filter(Boolean) : []),
     casePartiesOf(p.app.db, view),
   ]);
-  const [names, ban] = await Promise.all([
+  const [names, ban, holder] = await Promise.all([
     actorNames(p.app.db, p, history.items),
     toldOfBans(p.user) ? firmBanOf(p.app.db, view.enterpriseId, shanghaiDate(p.app.clock.now())) : null,
+    caseTaskHolder(ctx, id),
   ]);
   const ownFirm = (p.user?.roles.includes('firm') ?? false) && p.user?.enterpriseId === view.enterpriseId;
   const mayReport = ownFirm && MONEY_STAGE.has(view.state);
@@ -69,6 +78,8 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
   const next = nextStepOnCase(view, review.quorum, p.locale, p.t, roles);
   const answer = revisionAnswerOf(view.state, history.items);
   const decisions = view.allowedEvents.filter((e) => !REVIEW_EVENTS.has(e));
+  // the insurer's reason, while the check stands at a mismatch: in review, and in revision while the firm corrects the policy
+  const mismatch = insuranceOf(view) === 'mismatch' ? policyMismatchOf(history.items) : null;
   await render(
     res,
     <Layout p={p} title={view.number}>
@@ -76,14 +87,20 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
         <StateBadge p={p} state={view.state} />
         {next ? <span safe>{` ${p.t.cases.next}${p.t.colon}${next}`}</span> : ''}
       </p>
+      {news.moved ? <MovedOnPart p={p} view={view} moved={news.moved} rubric={review.rubric} /> : ''}
+      <LapsedPart p={p} view={view} />
+      <TaskRefusal p={p} errors={news.taskRefused ?? []} />
+      {news.task ? <p role="status" class="done" safe>{p.t.inbox[news.task]}</p> : ''}
       <PolicyCheck p={p} view={view} />
       <FirmBanNote p={p} ban={ban} own={ownFirm} />
+      {mismatch ? <PolicyMismatchPart p={p} mismatch={mismatch} who={(mismatch?.actorId ? names.get(mismatch.actorId) : undefined) ?? parties.insurer ?? p.t.roles.insurer} /> : ''}
       {done ? <p role="status" class="done" safe>{doneMessage(view, done, review.quorum, p.locale, p.t, roles)}</p> : ''}
       {news.saved ? <p role="status" class="done" safe>{view.state === 'revision' ? p.t.application.savedRevision : p.t.application.saved}</p> : ''}
       <ClaimNews p={p} claims={claims} id={news.claim ?? null} ownFirm={ownFirm} />
       {news.uploaded ? <p role="status" class="done" safe>{p.t.firmDocs.uploaded(p.t.docTypes[news.uploaded.type], news.uploaded.version)}</p> : ''}
       {work ? <SubmissionCheck p={p} work={work} caseId={id} returned={returnedFor(view.state, history.items)} /> : ''}
       {answer ? <RevisionAnswerPart p={p} answer={answer} /> : ''}
+      <TaskHolderPart p={p} number={view.number} caseId={id} holder={holder} />
       <Decisions p={p} caseId={id} version={view.version} allowed={decisions} attempt={attempt} elsewhere={view.allowedEvents.some((e) => REVIEW_EVENTS.has(e))} claimsToDecide={claims?.items.filter((c) => c.allowedEvents.length > 0) ?? []}>
         {decidesPolicy(decisions) ? <PolicyFigures p={p} view={view} insurer={parties.insurer} docs={docs} /> : ''}
       </Decisions>
@@ -100,15 +117,21 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
   );
 }
 
+/** Where the machine's insurance region stands while the case is in review; null outside it. */
+function insuranceOf(view: CaseView): string | null {
+  const value = view.stateValue as { inReview?: { insurance?: unknown } } | string;
+  const insurance = typeof value === 'object' ? value.inReview?.insurance : undefined;
+  return typeof insurance === 'string' ? insurance : null;
+}
+
 /**
  * Where the insurer's check of the policy stands while the case is in review (the machine's
  * insurance region), and, to the provincial reviewer, why there is no approval yet; after a
  * mismatch, to the reviewer who may return the case, that a return is the way to the correction.
  */
 function PolicyCheck({ p, view }: { p: PageCtx; view: CaseView }) {
-  const value = view.stateValue as { inReview?: { insurance?: unknown } } | string;
-  const insurance = typeof value === 'object' ? value.inReview?.insurance : undefined;
-  if (typeof insurance !== 'string') return '';
+  const insurance = insuranceOf(view);
+  if (insurance === null) return '';
   const c = p.t.casePage;
   const waits = view.state === 'provincial' && insurance !== 'verified' && (p.user?.roles.includes('provincial') ?? false);
   // a mismatch is mended through a return: the reviewer who may return the case now is told to
@@ -126,7 +149,8 @@ function newsOf(query: Record<string, unknown>): FirmNews {
   const type = (documentTypes as readonly unknown[]).includes(query.uploaded) ? (query.uploaded as (typeof documentTypes)[number]) : null;
   const version = typeof query.v === 'string' && /^\d{1,6}$/.test(query.v) ? Number(query.v) : null;
   const claim = typeof query.claim === 'string' && /^[0-9a-f-]{36}$/i.test(query.claim) ? query.claim.toLowerCase() : null;
-  return { saved: query.saved === '1', ...(type && version ? { uploaded: { type, version } } : {}), ...(claim ? { claim } : {}) };
+  const task = TASK_DONE.find((d) => d === query.task);
+  return { saved: query.saved === '1', ...(type && version ? { uploaded: { type, version } } : {}), ...(claim ? { claim } : {}), ...(task ? { task } : {}) };
 }
 
 /** The subsidy and its derivation, for those who may read it (the same service as GET /cases/:id/subsidy). */
@@ -143,11 +167,15 @@ export function casePage(router: Router, app: AppContext) {
     await showCase(res, idParam(req.params.id, 'case'), null, 200, done, null, newsOf(req.query));
   });
 
-  firmDocumentPages(router, app, (res, caseId, upload, status) => showCase(res, caseId, null, status, null, null, { upload }));
+  firmDocumentPages(router, app, (res, caseId, upload, status) =>
+    showCase(res, caseId, null, status, null, null, upload.movedOn ? { upload, moved: { kind: 'upload', fileName: upload.movedOn.fileName } } : { upload }),
+  );
 
   claimForms(router, app, (res, caseId, attempt, status) => showCase(res, caseId, null, status, null, attempt));
 
   scoreTotalPage(router);
+
+  caseTaskForms(router, (res, caseId, errors, status) => showCase(res, caseId, null, status, null, null, { taskRefused: errors }));
 
   const stillSees = (ctx: ReturnType<typeof serviceOf>, id: string) =>
     loadVisibleCase(ctx, id).then(
@@ -197,7 +225,9 @@ export function casePage(router: Router, app: AppContext) {
     } catch (err) {
       if (!(err instanceof AppError) || err.kind === 'not_found' || err.kind === 'unauthenticated') throw err;
       const errors = err.kind === 'conflict' ? [{ path: 'form', message: p.t.actions.stale }] : err.errors.length ? placed(err.errors) : [{ path: 'form', message: err.message }];
-      return showCase(res, id, { type, values, errors }, err.kind === 'conflict' ? 409 : err.kind === 'forbidden' ? 403 : 422);
+      // the case moved on while the page was open: said at the top, as the form it came from may be gone
+      const moved: FirmNews = err.kind === 'conflict' ? { moved: { kind: 'event', type, values } } : {};
+      return showCase(res, id, { type, values, errors }, err.kind === 'conflict' ? 409 : err.kind === 'forbidden' ? 403 : 422, null, null, moved);
     }
     // a step that ends the person's part in the case (an expert's declining) leaves them nothing to
     // see there: they are told on their inbox rather than shown a page that does not exist for them

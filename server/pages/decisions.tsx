@@ -85,11 +85,17 @@ function PolicyTick({ p, mine }: { p: PageCtx; mine: Attempt | null }) {
   );
 }
 
+/** The label of each field a decision form asks for, as the form shows it. */
+export function fieldLabels(p: PageCtx): Record<FieldName, string> {
+  const c = p.t.casePage;
+  return { reason: c.reason, reasons: c.reasons, comment: c.comment, response: c.response, amount: c.amount, reference: c.reference, conflictOfInterest: p.t.review.conflictOfInterest, noConflict: p.t.review.noConflict };
+}
+
 function DecisionForm({ p, caseId, version, type, attempt }: { p: PageCtx; caseId: string; version: number; type: CaseEventType; attempt: Attempt | null }) {
   const c = p.t.casePage;
   const mine = attempt?.type === type ? attempt : null;
   const errors = mine?.errors ?? [];
-  const labels: Record<FieldName, string> = { reason: c.reason, reasons: c.reasons, comment: c.comment, response: c.response, amount: c.amount, reference: c.reference, conflictOfInterest: p.t.review.conflictOfInterest, noConflict: p.t.review.noConflict };
+  const labels = fieldLabels(p);
   const fields = fieldsOf(type) as FieldName[];
   const summary = [
     ...fields.map((name) => ({ path: name, id: `d-${type}-${name}`, label: labels[name] })),

@@ -28,6 +28,8 @@ export interface UploadAttempt {
   /** the kind the form was for, when the body got as far as saying it */
   type: DocumentType | null;
   errors: FieldError[];
+  /** refused because the case no longer takes documents (409): said at the top of the page, as the forms are gone */
+  movedOn?: { fileName: string | null };
 }
 
 export interface FirmWork {
@@ -190,7 +192,9 @@ function attemptOf(req: Request, err: unknown): { attempt: UploadAttempt; status
   if (!['bad_request', 'conflict', 'payload_too_large', 'unsupported_media_type'].includes(err.kind)) return null;
   const status = { bad_request: 400, conflict: 409, payload_too_large: 413, unsupported_media_type: 415 }[err.kind as 'bad_request'];
   const errors = err.errors.length ? err.errors : [{ path: 'file', message: err.message }];
-  return { attempt: { type: typeOf(req), errors }, status };
+  // the only conflict of an upload: the case has left the states that take documents
+  const movedOn = err.kind === 'conflict' ? { movedOn: { fileName: req.file?.originalname ?? null } } : {};
+  return { attempt: { type: typeOf(req), errors, ...movedOn }, status };
 }
 
 export type ShowWithUpload = (res: Response, caseId: string, attempt: UploadAttempt, status: number) => Promise<void>;

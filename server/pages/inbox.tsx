@@ -80,17 +80,21 @@ function Holder({ p, task }: { p: PageCtx; task: Task }) {
   return (
     <>
       <span safe>{who}</span>
-      {action ? (
-        <form method="post" action={`/inbox/${task.caseId}/${action}`} class="inline">
-          <CsrfField p={p} />
-          <button type="submit" aria-label={`${action === 'claim' ? c.claim : c.release} ${task.number}`} safe>
-            {action === 'claim' ? c.claim : c.release}
-          </button>
-        </form>
-      ) : (
-        ''
-      )}
+      {action ? <TakeForm p={p} action={action} href={`/inbox/${task.caseId}/${action}`} number={task.number} /> : ''}
     </>
+  );
+}
+
+/** The button that takes a shared task or gives it back (here and on the case page, pages/case-task.tsx). */
+export function TakeForm({ p, action, href, number }: { p: PageCtx; action: 'claim' | 'release'; href: string; number: string }) {
+  const label = action === 'claim' ? p.t.inbox.claim : p.t.inbox.release;
+  return (
+    <form method="post" action={href} class="inline">
+      <CsrfField p={p} />
+      <button type="submit" aria-label={`${label} ${number}`} safe>
+        {label}
+      </button>
+    </form>
   );
 }
 

@@ -80,3 +80,28 @@ export async function releaseTask(ctx: ServiceContext, caseId: string): Promise<
     .returning({ caseId: taskClaims.caseId });
   if (released.length === 0) throw notFound('task claim');
 }
+
+/** Who holds the task a case waits in for the caller, as the case page shows it beside the decisions. */
+export interface CaseTaskHolder {
+  /** where the task is done when not on the case (a notice, a batch): not taken */
+  via: string | null;
+  claimedBy: { id: string; name: string; at: string; mine: boolean } | null;
+}
+
+/**
+ * The task the case waits in for one of the caller's shared inboxes (the inbox's own conditions,
+ * list.ts `waitingFor`), and who has taken it; null when the case waits for none of them.
+ */
+export async function caseTaskHolder(ctx: ServiceContext, caseId: string): Promise<CaseTaskHolder | null> {
+  const waiting = waitingFor(ctx.user, ctx.app.clock.now()).filter((w) => (CLAIMER_ROLES as readonly string[]).includes(w.role));
+  if (waiting.length === 0) return null;
+  const role = taskRole(waiting);
+  const rows = (await ctx.app.db.execute(sql`select ${taskVia(waiting)} as via, claim.user_id, claimer.name, claim.claimed_at from cases
+      left join task_claims claim on claim.case_id = cases.id and claim.role = ${role}
+      left join users claimer on claimer.id = claim.user_id
+      where cases.id = ${caseId} and (${or(...waiting.map((w) => w.when))})`)) as unknown as { via: string | null; user_id: string | null; name: string | null; claimed_at: Date | string | null }[];
+  const row = rows[0];
+  if (!row) return null;
+  const claimedBy = row.user_id ? { id: row.user_id, name: row.name ?? '', at: new Date(row.claimed_at ?? 0).toISOString(), mine: row.user_id === ctx.user.id } : null;
+  return { via: row.via, claimedBy };
+}

@@ -37,3 +37,13 @@ export async function runOutExpertClock(app: AppContext, caseId: string, expertI
   if (!(await fireTimer(app, expiry.id))) throw new Error('the expiry did not fire');
   return clock.dueOn;
 }
+
+/** A case's running clock of a kind runs out, as its expiry timer fires now; answers the day it was due. */
+export async function runOutCaseClock(app: AppContext, caseId: string, kind: string): Promise<string> {
+  const [clock] = await app.db.select().from(clocks).where(and(eq(clocks.ownerId, caseId), eq(clocks.kind, kind), eq(clocks.status, 'running')));
+  const [expiry] = clock ? await app.db.select().from(timers).where(and(eq(timers.clockId, clock.id), eq(timers.purpose, 'expiry'))) : [];
+  if (!clock || !expiry) throw new Error(`no running ${kind} clock with its expiry armed`);
+  await app.db.update(timers).set({ fireAt: new Date(app.clock.now().getTime() - 1000) }).where(eq(timers.id, expiry.id));
+  if (!(await fireTimer(app, expiry.id))) throw new Error('the expiry did not fire');
+  return clock.dueOn;
+}
