@@ -7,6 +7,7 @@ import { cities } from '../domain/cities';
 import { formatYuan, parseYuan } from '../domain/money';
 import { zodErrors } from '../http/problem';
 import { batchCandidates, createBatch, createBatchSchema, type BatchCandidate } from '../batches/create';
+import { committedFen } from '../pro-rata/figures';
 import { getBatchWithRefusals } from '../batches/get';
 import { listBatches } from '../batches/list';
 import { sendBatchEvent } from '../batches/send-event';
@@ -65,7 +66,14 @@ export interface BatchSectionsData {
   rounds: RoundRef[];
   list: BatchList;
   cursor: string | undefined;
-  preview: { roundId: string; city: string | null; candidates: BatchCandidate[]; ticked: Set<string> } | null;
+  preview: {
+    roundId: string;
+    city: string | null;
+    candidates: BatchCandidate[];
+    ticked: Set<string>;
+    /** the cases left unticked at first because the round's budget cannot take them, with what is left of it after the ones ticked before them */
+    unfit: Map<string, string>;
+  } | null;
   errors: FieldError[];
 }
 
@@ -79,11 +87,31 @@ export async function loadBatchSections(p: PageCtx, rounds: RoundRef[], query: {
   let preview: BatchSectionsData['preview'] = null;
   if (wanted && isBatchPayer(ctx.user)) {
     const candidates = await batchCandidates(p.app.db, wanted.id, city ?? undefined);
-    // every case ticked at first; the ticks sent back by a recount or a refused creation after that
+    const unfit = await beyondBudget(p, wanted.id, candidates);
+    // every case the budget can take ticked at first; the ticks sent back by a recount or a refused creation after that
     const sent = typeof query.caseIds === 'string' ? [query.caseIds] : Array.isArray(query.caseIds) ? query.caseIds.filter((x): x is string => typeof x === 'string') : null;
-    preview = { roundId: wanted.id, city, candidates, ticked: new Set(sent ?? candidates.map((c) => c.id)) };
+    preview = { roundId: wanted.id, city, candidates, ticked: new Set(sent ?? candidates.filter((c) => !unfit.has(c.id)).map((c) => c.id)), unfit };
   }
   return { rounds, list, cursor, preview, errors };
+}
+
+/**
+ * The candidates a batch of the round could not take within its budget (the rule createBatch holds
+ * to, create.ts checkBudget): taken in the list's order, each that still fits what is left of the
+ * budget is ticked at first, and each that does not is named with what was left for it. A round
+ * without a budget takes them all.
+ */
+async function beyondBudget(p: PageCtx, roundId: string, candidates: readonly BatchCandidate[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const [round] = await p.app.db.select({ budgetFen: rounds.budgetFen }).from(rounds).where(eq(rounds.id, roundId));
+  if (!round || round.budgetFen === null) return out;
+  let left = round.budgetFen - (await committedFen(p.app.db, roundId));
+  for (const c of candidates) {
+    const fen = parseYuan(c.amount);
+    if (fen <= left) left -= fen;
+    else out.set(c.id, formatYuan(left > 0n ? left : 0n));
+  }
+  return out;
 }
 
 export function BatchSections({ p, data }: { p: PageCtx; data: BatchSectionsData }) {
@@ -172,11 +200,14 @@ function CreateBatch({ p, data, preview }: { p: PageCtx; data: BatchSectionsData
                   cell: (c) => {
                     const id = `nb-case-${c.id}`;
                     const problems = errorsAt(errors, `caseIds.${c.id}`);
+                    const left = preview.unfit.get(c.id);
+                    const described = [problems.length ? `${id}-error` : '', left === undefined ? '' : `${id}-budget`].filter(Boolean).join(' ');
                     return (
                       <>
-                        <input type="checkbox" id={id} name="caseIds" value={c.id} checked={preview.ticked.has(c.id)} aria-describedby={problems.length ? `${id}-error` : undefined} aria-invalid={problems.length ? 'true' : undefined} />
+                        <input type="checkbox" id={id} name="caseIds" value={c.id} checked={preview.ticked.has(c.id)} aria-describedby={described || undefined} aria-invalid={problems.length ? 'true' : undefined} />
                         <label for={id} class="visually-hidden" safe>{b.pick(c.number)}</label>
                         <FieldProblems p={p} errors={problems} id={`${id}-error`} />
+                        {left === undefined ? '' : <p class="hint" id={`${id}-budget`} safe>{parseYuan(left) === 0n ? b.budgetSpent : b.beyondBudget(yuan(left))}</p>}
                       </>
                     );
                   },
