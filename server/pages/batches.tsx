@@ -744,6 +744,36 @@ async function roundNameOf(p: PageCtx, roundId: string): Promise<string> {
 
 // ---------------------------------------------------------------- a round's summary
 
+/** The 按城市 sheet of the summary workbook (summary-xlsx.ts byCitySheet), its columns and words, with its total row. */
+function ByCity({ p, report }: { p: PageCtx; report: RoundReportView }) {
+  const k = p.t.batches.cityColumns;
+  const { counts, money } = report.totals;
+  return (
+    <section aria-labelledby="r-cities">
+      <h2 id="r-cities" safe>{p.t.batches.byCity}</h2>
+      <DataTable
+        p={p}
+        rows={report.byCity}
+        columns={[
+          { header: k.code, text: (c) => c.city, total: k.total },
+          { header: k.city, text: (c) => (p.locale === 'zh' ? c.name : c.nameEn), total: '' },
+          { header: k.cases, num: true, text: (c) => c.counts.cases, total: String(counts.cases) },
+          { header: k.submitted, num: true, text: (c) => c.counts.submitted, total: String(counts.submitted) },
+          { header: k.requested, num: true, text: (c) => yuan(c.money.requested), total: yuan(money.requested) },
+          { header: k.approvedCases, num: true, text: (c) => c.counts.approved, total: String(counts.approved) },
+          { header: k.approved, num: true, text: (c) => yuan(c.money.approved), total: yuan(money.approved) },
+          { header: k.reduced, num: true, text: (c) => yuan(c.money.reduced), total: yuan(money.reduced) },
+          { header: k.current, num: true, text: (c) => yuan(c.money.current), total: yuan(money.current) },
+          { header: k.paidCases, num: true, text: (c) => c.counts.paid, total: String(counts.paid) },
+          { header: k.paid, num: true, text: (c) => yuan(c.money.paid), total: yuan(money.paid) },
+          { header: k.recoveredCases, num: true, text: (c) => c.counts.recovered, total: String(counts.recovered) },
+          { header: k.recovered, num: true, text: (c) => yuan(c.money.recovered), total: yuan(money.recovered) },
+        ]}
+      />
+    </section>
+  );
+}
+
 function ReportPage({ p, report }: { p: PageCtx; report: RoundReportView }) {
   const b = p.t.batches;
   const figures = ['requested', 'approved', 'reduced', 'current', 'paid', 'recovered'] as const;
@@ -812,6 +842,7 @@ function ReportPage({ p, report }: { p: PageCtx; report: RoundReportView }) {
           </table>
         </section>
       </div>
+      <ByCity p={p} report={report} />
       <section aria-labelledby="r-loss">
         <h2 id="r-loss" safe>{b.lossRatios}</h2>
         <DataTable
