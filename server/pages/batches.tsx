@@ -13,6 +13,7 @@ import { listBatches } from '../batches/list';
 import { sendBatchEvent } from '../batches/send-event';
 import { batchEventBodySchema } from '../batches/body';
 import { matchStatement, takesStatement } from '../batches/statement';
+import { settlementProblemsNow } from '../batches/settle';
 import { statementSample } from '../batches/statement-columns';
 import { sendAttachment } from '../http/attachment';
 import { hasBankFile } from '../batches/export';
@@ -968,6 +969,9 @@ export function batchPages(router: Router, roundsOf: (p: PageCtx) => Promise<Rou
       });
     const parsed = batchEventBodySchema.safeParse({ type: 'SETTLE', payments });
     if (!parsed.success) return showBatch(res, id, { settleAttempt: { values, errors: toFields(zodErrors(parsed.error, '')) } }, 400);
+    // what the recording would refuse (a payment date after today or before the approval) is said at the summary already
+    const refused = parsed.data.type === 'SETTLE' ? await settlementProblemsNow(ctx, id, parsed.data.payments) : [];
+    if (refused.length > 0) return showBatch(res, id, { settleAttempt: { values, errors: toFields(refused) } }, 422);
     // a recorded payment is not undone: the outcomes are shown back first, and recorded only when confirmed
     if (field(req, 'confirm') !== '1') return showBatch(res, id, { settleAttempt: { values: { ...values, version: field(req, 'version') }, errors: [] }, settleConfirm: true });
     const version = /^\d{1,9}$/.test(field(req, 'version')) ? Number(field(req, 'version')) : undefined;
