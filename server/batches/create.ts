@@ -10,7 +10,7 @@ import type { ServiceContext } from '../context';
 import { conflict, unprocessable, type FieldError } from '../errors';
 import { applyEvent, initialState } from '../engine/transition';
 import { shanghaiDate } from '../calendar/workdays';
-import { formatYuan } from '../domain/money';
+import { formatYuan, groupedYuan } from '../domain/money';
 import { cities } from '../domain/cities';
 import { tellCases } from '../cases/system-events';
 import { batchWorkflow } from './workflow';
@@ -195,13 +195,13 @@ async function checkBudget(tx: Tx, roundId: string, budgetFen: bigint, members: 
   const committed = await committedFen(tx, roundId);
   const addingFen = members.reduce((sum, m) => sum + m.subsidyFen, 0n);
   if (committed + addingFen <= budgetFen) return;
-  const [adding, already, budget, over] = [addingFen, committed, budgetFen, committed + addingFen - budgetFen].map(formatYuan);
-  throw unprocessable('the batch would pay more than the round\'s budget (拨付总额将超出本批次预算)', [
+  const [adding, already, budget, over] = [addingFen, committed, budgetFen, committed + addingFen - budgetFen].map(groupedYuan);
+  throw unprocessable('the batch would pay more than the round\'s budget (拨付总额将超出本轮申报预算)', [
     {
       path: input.caseIds !== undefined ? 'caseIds' : 'city',
       code: 'batch.overBudget',
       message: `the batch's ${adding} yuan, with the ${already} yuan already committed, passes the round's budget of ${budget} yuan by ${over} yuan: apply a pro-rata reduction first (POST /rounds/${roundId}/pro-rata), or take fewer cases`,
-      messageZh: `本拨付批次 ${adding} 元，加上已纳入拨付的 ${already} 元，将超出本批次预算 ${budget} 元（超出 ${over} 元）：请先按比例核减，或减少纳入的申请`,
+      messageZh: `本拨付批次 ${adding} 元，加上已纳入拨付的 ${already} 元，将超出本轮申报预算 ${budget} 元（超出 ${over} 元）：请先按比例核减，或减少纳入的申请`,
     },
   ]);
 }

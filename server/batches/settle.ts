@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
-import { payments } from '../../db/schema';
+import { disbursementBatches, payments } from '../../db/schema';
+import type { ServiceContext } from '../context';
 import type { Settlement } from '../../workflows/batch/events';
 import { shanghaiDate } from '../calendar/workdays';
 import { formatYuan } from '../domain/money';
@@ -43,6 +44,18 @@ export async function settlementProblems(tx: Tx, batch: BatchRow, settlements: r
       return [{ path: `${at}.paidOn`, code: 'batch.paidBeforeApproval', message: `${dayWords(s.paidOn, 'en')} is before the batch was approved (${dayWords(approvedOn, 'en')})`, messageZh: `付款日期 ${dayWords(s.paidOn, 'zh')} 早于批次审批日期（${dayWords(approvedOn, 'zh')}）` }];
     }
     return [];
+  });
+}
+
+/**
+ * What SETTLE would refuse of these outcomes now (settlementProblems), read before the page shows
+ * them back for confirmation, so that a payment date in the future or before the approval is said
+ * at the summary, not only after 确认登记. The caller has checked that the person sees the batch.
+ */
+export async function settlementProblemsNow(ctx: ServiceContext, batchId: string, settlements: readonly Settlement[]): Promise<FieldError[]> {
+  return ctx.app.db.transaction(async (tx) => {
+    const [row] = await tx.select().from(disbursementBatches).where(eq(disbursementBatches.id, batchId));
+    return row ? settlementProblems(tx, row, settlements, ctx.app.clock.now()) : [];
   });
 }
 

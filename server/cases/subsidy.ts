@@ -3,7 +3,7 @@ import type { StateValue } from 'xstate';
 import type { Tx } from '../../db/client';
 import { cases, enterprises, recoveries, subsidyAdjustments, type rounds } from '../../db/schema';
 import { applyPerFirmCap, byApproval, computeSubsidy, toDerivationJson, type SubsidyParams } from '../domain/subsidy';
-import { formatYuan, parseYuan } from '../domain/money';
+import { formatYuan, groupedYuan, parseYuan } from '../domain/money';
 import { dateParts, isoDate, shanghaiDate } from '../calendar/dates';
 import type { CaseRow } from '../engine/scope';
 import type { CaseEvent } from '../../workflows/case/types';
@@ -102,7 +102,7 @@ export function recoveredProblems(row: CaseRow, amount: string | undefined): Fie
   const fen = parseYuan(amount);
   const paid = row.subsidyFen ?? 0n;
   if (fen > paid) {
-    return [{ path: 'amount', message: `at most the subsidy paid, ${formatYuan(paid)} yuan`, messageZh: `不得超过已拨付的补偿金额 ${formatYuan(paid)} 元` }];
+    return [{ path: 'amount', message: `at most the subsidy paid, ${groupedYuan(paid)} yuan`, messageZh: `不得超过已拨付的补偿金额 ${groupedYuan(paid)} 元` }];
   }
   return [];
 }

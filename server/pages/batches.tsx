@@ -7,11 +7,13 @@ import { cities } from '../domain/cities';
 import { formatYuan, parseYuan } from '../domain/money';
 import { zodErrors } from '../http/problem';
 import { batchCandidates, createBatch, createBatchSchema, type BatchCandidate } from '../batches/create';
+import { committedFen } from '../pro-rata/figures';
 import { getBatchWithRefusals } from '../batches/get';
 import { listBatches } from '../batches/list';
 import { sendBatchEvent } from '../batches/send-event';
 import { batchEventBodySchema } from '../batches/body';
 import { matchStatement, takesStatement } from '../batches/statement';
+import { settlementProblemsNow } from '../batches/settle';
 import { statementSample } from '../batches/statement-columns';
 import { sendAttachment } from '../http/attachment';
 import { hasBankFile } from '../batches/export';
@@ -65,7 +67,14 @@ export interface BatchSectionsData {
   rounds: RoundRef[];
   list: BatchList;
   cursor: string | undefined;
-  preview: { roundId: string; city: string | null; candidates: BatchCandidate[]; ticked: Set<string> } | null;
+  preview: {
+    roundId: string;
+    city: string | null;
+    candidates: BatchCandidate[];
+    ticked: Set<string>;
+    /** the cases left unticked at first because the round's budget cannot take them, with what is left of it after the ones ticked before them */
+    unfit: Map<string, string>;
+  } | null;
   errors: FieldError[];
 }
 
@@ -79,11 +88,31 @@ export async function loadBatchSections(p: PageCtx, rounds: RoundRef[], query: {
   let preview: BatchSectionsData['preview'] = null;
   if (wanted && isBatchPayer(ctx.user)) {
     const candidates = await batchCandidates(p.app.db, wanted.id, city ?? undefined);
-    // every case ticked at first; the ticks sent back by a recount or a refused creation after that
+    const unfit = await beyondBudget(p, wanted.id, candidates);
+    // every case the budget can take ticked at first; the ticks sent back by a recount or a refused creation after that
     const sent = typeof query.caseIds === 'string' ? [query.caseIds] : Array.isArray(query.caseIds) ? query.caseIds.filter((x): x is string => typeof x === 'string') : null;
-    preview = { roundId: wanted.id, city, candidates, ticked: new Set(sent ?? candidates.map((c) => c.id)) };
+    preview = { roundId: wanted.id, city, candidates, ticked: new Set(sent ?? candidates.filter((c) => !unfit.has(c.id)).map((c) => c.id)), unfit };
   }
   return { rounds, list, cursor, preview, errors };
+}
+
+/**
+ * The candidates a batch of the round could not take within its budget (the rule createBatch holds
+ * to, create.ts checkBudget): taken in the list's order, each that still fits what is left of the
+ * budget is ticked at first, and each that does not is named with what was left for it. A round
+ * without a budget takes them all.
+ */
+async function beyondBudget(p: PageCtx, roundId: string, candidates: readonly BatchCandidate[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const [round] = await p.app.db.select({ budgetFen: rounds.budgetFen }).from(rounds).where(eq(rounds.id, roundId));
+  if (!round || round.budgetFen === null) return out;
+  let left = round.budgetFen - (await committedFen(p.app.db, roundId));
+  for (const c of candidates) {
+    const fen = parseYuan(c.amount);
+    if (fen <= left) left -= fen;
+    else out.set(c.id, formatYuan(left > 0n ? left : 0n));
+  }
+  return out;
 }
 
 export function BatchSections({ p, data }: { p: PageCtx; data: BatchSectionsData }) {
@@ -172,11 +201,14 @@ function CreateBatch({ p, data, preview }: { p: PageCtx; data: BatchSectionsData
                   cell: (c) => {
                     const id = `nb-case-${c.id}`;
                     const problems = errorsAt(errors, `caseIds.${c.id}`);
+                    const left = preview.unfit.get(c.id);
+                    const described = [problems.length ? `${id}-error` : '', left === undefined ? '' : `${id}-budget`].filter(Boolean).join(' ');
                     return (
                       <>
-                        <input type="checkbox" id={id} name="caseIds" value={c.id} checked={preview.ticked.has(c.id)} aria-describedby={problems.length ? `${id}-error` : undefined} aria-invalid={problems.length ? 'true' : undefined} />
+                        <input type="checkbox" id={id} name="caseIds" value={c.id} checked={preview.ticked.has(c.id)} aria-describedby={described || undefined} aria-invalid={problems.length ? 'true' : undefined} />
                         <label for={id} class="visually-hidden" safe>{b.pick(c.number)}</label>
                         <FieldProblems p={p} errors={problems} id={`${id}-error`} />
+                        {left === undefined ? '' : <p class="hint" id={`${id}-budget`} safe>{parseYuan(left) === 0n ? b.budgetSpent : b.beyondBudget(yuan(left))}</p>}
                       </>
                     );
                   },
@@ -713,6 +745,36 @@ async function roundNameOf(p: PageCtx, roundId: string): Promise<string> {
 
 // ---------------------------------------------------------------- a round's summary
 
+/** The 按城市 sheet of the summary workbook (summary-xlsx.ts byCitySheet), its columns and words, with its total row. */
+function ByCity({ p, report }: { p: PageCtx; report: RoundReportView }) {
+  const k = p.t.batches.cityColumns;
+  const { counts, money } = report.totals;
+  return (
+    <section aria-labelledby="r-cities">
+      <h2 id="r-cities" safe>{p.t.batches.byCity}</h2>
+      <DataTable
+        p={p}
+        rows={report.byCity}
+        columns={[
+          { header: k.code, text: (c) => c.city, total: k.total },
+          { header: k.city, text: (c) => (p.locale === 'zh' ? c.name : c.nameEn), total: '' },
+          { header: k.cases, num: true, text: (c) => c.counts.cases, total: String(counts.cases) },
+          { header: k.submitted, num: true, text: (c) => c.counts.submitted, total: String(counts.submitted) },
+          { header: k.requested, num: true, text: (c) => yuan(c.money.requested), total: yuan(money.requested) },
+          { header: k.approvedCases, num: true, text: (c) => c.counts.approved, total: String(counts.approved) },
+          { header: k.approved, num: true, text: (c) => yuan(c.money.approved), total: yuan(money.approved) },
+          { header: k.reduced, num: true, text: (c) => yuan(c.money.reduced), total: yuan(money.reduced) },
+          { header: k.current, num: true, text: (c) => yuan(c.money.current), total: yuan(money.current) },
+          { header: k.paidCases, num: true, text: (c) => c.counts.paid, total: String(counts.paid) },
+          { header: k.paid, num: true, text: (c) => yuan(c.money.paid), total: yuan(money.paid) },
+          { header: k.recoveredCases, num: true, text: (c) => c.counts.recovered, total: String(counts.recovered) },
+          { header: k.recovered, num: true, text: (c) => yuan(c.money.recovered), total: yuan(money.recovered) },
+        ]}
+      />
+    </section>
+  );
+}
+
 function ReportPage({ p, report }: { p: PageCtx; report: RoundReportView }) {
   const b = p.t.batches;
   const figures = ['requested', 'approved', 'reduced', 'current', 'paid', 'recovered'] as const;
@@ -781,6 +843,7 @@ function ReportPage({ p, report }: { p: PageCtx; report: RoundReportView }) {
           </table>
         </section>
       </div>
+      <ByCity p={p} report={report} />
       <section aria-labelledby="r-loss">
         <h2 id="r-loss" safe>{b.lossRatios}</h2>
         <DataTable
@@ -906,6 +969,9 @@ export function batchPages(router: Router, roundsOf: (p: PageCtx) => Promise<Rou
       });
     const parsed = batchEventBodySchema.safeParse({ type: 'SETTLE', payments });
     if (!parsed.success) return showBatch(res, id, { settleAttempt: { values, errors: toFields(zodErrors(parsed.error, '')) } }, 400);
+    // what the recording would refuse (a payment date after today or before the approval) is said at the summary already
+    const refused = parsed.data.type === 'SETTLE' ? await settlementProblemsNow(ctx, id, parsed.data.payments) : [];
+    if (refused.length > 0) return showBatch(res, id, { settleAttempt: { values, errors: toFields(refused) } }, 422);
     // a recorded payment is not undone: the outcomes are shown back first, and recorded only when confirmed
     if (field(req, 'confirm') !== '1') return showBatch(res, id, { settleAttempt: { values: { ...values, version: field(req, 'version') }, errors: [] }, settleConfirm: true });
     const version = /^\d{1,9}$/.test(field(req, 'version')) ? Number(field(req, 'version')) : undefined;

@@ -104,7 +104,12 @@ export function TaskTable({ p, items, claims = false, empty }: { p: PageCtx; ite
     {
       header: p.t.cases.number,
       cell: (i) =>
-        i.batchId ? (
+        i.proRataId ? (
+          <>
+            <span class="muted" safe>{`${c.proRata} `}</span>
+            <a href={whereDone(i) ?? '/money'} safe>{i.number}</a>
+          </>
+        ) : i.batchId ? (
           <>
             <span class="muted" safe>{`${c.batch} `}</span>
             <a href={`/money/batches/${i.batchId}`} safe>{i.number}</a>
@@ -116,9 +121,9 @@ export function TaskTable({ p, items, claims = false, empty }: { p: PageCtx; ite
     },
     { header: c.task, cell: (i) => <TaskCell p={p} task={i} /> },
     // a batch paying several firms leaves them to its page; a firm's own tasks are all its own
-    ...(p.user?.roles.includes('firm') && p.user.roles.length === 1 ? [] : [{ header: c.firm, text: (i: Task) => i.firmName ?? c.severalFirms }]),
-    { header: p.t.cases.material, text: (i) => (i.batch ? c.batchPays(i.batch.payments, yuan(i.batch.total)) : (i.materialName ?? p.t.cases.untitled)) },
-    { header: p.t.cases.state, cell: (i) => (i.batchId ? <BatchBadge p={p} state={i.state} /> : <StateBadge p={p} state={i.state} />) },
+    ...(p.user?.roles.includes('firm') && p.user.roles.length === 1 ? [] : [{ header: c.firm, text: (i: Task) => i.firmName ?? (i.proRataId ? c.proRataFirms : c.severalFirms) }]),
+    { header: p.t.cases.material, text: (i) => (i.batch ? c.batchPays(i.batch.payments, yuan(i.batch.total)) : i.proRata ? c.proRataReduces(i.proRata.cases, yuan(i.proRata.total), yuan(i.proRata.available), i.proRata.proposedBy.name) : (i.materialName ?? p.t.cases.untitled)) },
+    { header: p.t.cases.state, cell: (i) => (i.batchId ? <BatchBadge p={p} state={i.state} /> : i.proRataId ? <span class="badge" safe>{p.t.money.statuses.open}</span> : <StateBadge p={p} state={i.state} />) },
     { header: c.due, cell: (i) => <Due p={p} task={i} /> },
   ];
   // only a case's task is taken from the shared inbox: a page of batches and claims has no one to name

@@ -7,6 +7,7 @@ import { roundFigures } from '../pro-rata/figures';
 import { proposeProRata } from '../pro-rata/propose';
 import { approveProRata } from '../pro-rata/approve';
 import { getProRata } from '../pro-rata/get';
+import { listProRata, type ProRataListLine } from '../pro-rata/list';
 import type { ProRataProposalView } from '../pro-rata/view-schema';
 import { Layout } from './layout';
 import { CsrfField, FormProblems } from './components/form';
@@ -32,6 +33,8 @@ interface RoundLine {
   overBudget: boolean;
   /** the calculated cases ask for more than is left: a reduction can be proposed */
   reducible: boolean;
+  /** calculated cases wait and nothing of the budget is left for them: no batch can take any, and no reduction is offered */
+  spent: boolean;
 }
 
 async function roundLines(p: PageCtx): Promise<RoundLine[]> {
@@ -53,13 +56,16 @@ async function roundLines(p: PageCtx): Promise<RoundLine[]> {
           overBudget: r.budgetFen !== null && f.committedFen + f.totalFen > r.budgetFen,
           // something left to share: with nothing left, a reduction would set every calculated case to zero
           reducible: f.totalFen > f.availableFen && f.availableFen > 0n,
+          spent: r.budgetFen !== null && f.lines.length > 0 && f.availableFen === 0n,
         };
       }),
     ),
   );
 }
 
-function MoneyPage({ p, lines, errors, batches }: { p: PageCtx; lines: RoundLine[]; errors: FieldError[]; batches: BatchSectionsData }) {
+type Proposals = Awaited<ReturnType<typeof listProRata>>;
+
+function MoneyPage({ p, lines, errors, batches, proposals }: { p: PageCtx; lines: RoundLine[]; errors: FieldError[]; batches: BatchSectionsData; proposals: Proposals }) {
   const m = p.t.money;
   const finance = p.user?.roles.includes('finance') ?? false;
   return (
@@ -89,13 +95,55 @@ function MoneyPage({ p, lines, errors, batches }: { p: PageCtx; lines: RoundLine
                 ) : (
                   ''
                 )}
+                {l.spent ? <p class="hint" safe>{m.spent(l.calculated)}</p> : ''}
               </>
             ),
           },
         ]}
       />
+      <ProposalList p={p} proposals={proposals} />
       <BatchSections p={p} data={batches} />
     </Layout>
+  );
+}
+
+/** The open pro-rata proposals, each linked to its page where a second finance user approves it, and the latest decided ones. */
+function ProposalList({ p, proposals }: { p: PageCtx; proposals: Proposals }) {
+  const m = p.t.money;
+  const mine = (l: ProRataListLine) => l.proposedBy.id === p.user?.id;
+  const finance = p.user?.roles.includes('finance') ?? false;
+  const table = (rows: ProRataListLine[], empty: string, decided: boolean) => (
+    <DataTable
+      p={p}
+      rows={rows}
+      empty={empty}
+      columns={[
+        { header: m.round, cell: (l) => <a href={`/money/rounds/${l.roundId}/pro-rata/${l.id}`} aria-label={`${m.proposalTitle} ${l.roundName} ${instant(l.proposedAt, p.locale)}`} safe>{l.roundName}</a> },
+        { header: m.status, text: (l) => m.statuses[l.status] },
+        { header: m.reduces, text: (l) => m.reducesWhat(l.cases, yuan(l.total), yuan(l.available)) },
+        { header: m.proposedBy, text: (l) => (mine(l) ? `${l.proposedBy.name}${p.t.money.you}` : l.proposedBy.name) },
+        { header: m.proposedOn, text: (l) => instant(l.proposedAt, p.locale) },
+        decided
+          ? { header: m.decided, text: (l) => (l.decidedAt === null ? '—' : l.approvedBy ? m.approvedBy(l.approvedBy.name, instant(l.decidedAt, p.locale)) : m.supersededAt(instant(l.decidedAt, p.locale))) }
+          : { header: m.nextStep, text: (l) => (!finance ? m.awaitsFinance : mine(l) ? m.awaitsOther : m.awaitsYou) },
+      ]}
+    />
+  );
+  return (
+    <section aria-labelledby="pro-rata">
+      <h2 id="pro-rata" safe>{m.proposalsTitle}</h2>
+      <p safe>{m.proposalsIntro}</p>
+      <h3 safe>{m.openTitle}</h3>
+      {table(proposals.open, m.noOpen, false)}
+      {proposals.decided.length > 0 ? (
+        <>
+          <h3 safe>{m.decidedTitle}</h3>
+          {table(proposals.decided, '', true)}
+        </>
+      ) : (
+        ''
+      )}
+    </section>
   );
 }
 
@@ -147,7 +195,8 @@ async function showMoney(res: Response, query: Record<string, unknown>, errors: 
   const p = pageOf(res);
   const lines = await roundLines(p);
   const batches = await loadBatchSections(p, lines, query, batchErrors);
-  await render(res, <MoneyPage p={p} lines={lines} errors={errors} batches={batches} />, status);
+  const proposals = await listProRata(serviceOf(p));
+  await render(res, <MoneyPage p={p} lines={lines} errors={errors} batches={batches} proposals={proposals} />, status);
 }
 
 export function moneyPages(router: Router) {

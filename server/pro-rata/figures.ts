@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import type { Tx } from '../../db/client';
+import type { DbOrTx, Tx } from '../../db/client';
 import { cases } from '../../db/schema';
 import { allocateProRata } from '../domain/subsidy';
 
@@ -17,7 +17,7 @@ export const REDUCIBLE_STATE = 'calculated';
 export const COMMITTED_STATES = ['batched', 'paymentApproved', 'paid', 'recovery', 'recovered'] as const;
 
 /** The round's committed money (COMMITTED_STATES), summed in the database. */
-export async function committedFen(tx: Tx, roundId: string): Promise<bigint> {
+export async function committedFen(tx: DbOrTx, roundId: string): Promise<bigint> {
   const [row] = await tx
     .select({ fen: sql<string>`coalesce(sum(${cases.subsidyFen}), 0)::text` })
     .from(cases)

@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { User } from '../context';
 import { relatedToBatch } from '../batches/related';
 import { batchMachine, type BatchStateMeta } from '../../workflows/batch/machine';
+import { NO_PRO_RATA } from './pro-rata';
 import { waitingSince, type TaskCursor } from './since';
 
 // The inbox's third source beside the cases (list.ts) and the claims (claims.ts): disbursement
@@ -39,7 +40,7 @@ export function batchTaskRows(user: User, after: TaskCursor | null, noDue: strin
   return sql`
     select b.id, null::uuid as case_id, b.round_id, null::text as via, null::uuid as claim_id, b.id as batch_id, b.number, b.state, ${pick((b) => b.task.en)} as task, ${pick((b) => b.task.zh)} as task_zh,
            null::text as material_name, pay.firm_name,
-           pay.payments as batch_payments, pay.total as batch_total,
+           pay.payments as batch_payments, pay.total as batch_total, ${NO_PRO_RATA}
            k.kind, k.due_on, k.due_at, ${sortDue} as sort_due, s.since, k.overdue, k.provisional, k.status, k.paused_left,
            null::uuid as claimed_by, null::text as claimed_by_name, null::timestamptz as claimed_at
     from disbursement_batches b

@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { User } from '../context';
 import type { Role } from '../../db/schema/accounts';
 import { claimMachine, type ClaimStateMeta } from '../../workflows/claim/machine';
+import { NO_PRO_RATA } from './pro-rata';
 import { waitingSince, type TaskCursor } from './since';
 
 // The inbox's second source beside the cases (list.ts): claims waiting in a state whose meta
@@ -32,7 +33,7 @@ export function claimTaskRows(user: User, after: TaskCursor | null, noDue: strin
   const pick = (value: (b: (typeof branches)[number]) => string) => sql`(case ${sql.join(branches.map((b) => sql`when ${b.when} then ${value(b)}::text`), sql` `)} end)`;
   return sql`
     select claims.id, claims.case_id, cases.round_id, null::text as via, claims.id as claim_id, null::uuid as batch_id, claims.number, claims.state, ${pick((b) => b.task.en)} as task, ${pick((b) => b.task.zh)} as task_zh,
-           cases.material->>'name' as material_name, e.name as firm_name, null::int as batch_payments, null::text as batch_total,
+           cases.material->>'name' as material_name, e.name as firm_name, null::int as batch_payments, null::text as batch_total, ${NO_PRO_RATA}
            null::text as kind, null::date as due_on, null::timestamptz as due_at, ${noDue}::timestamptz as sort_due, s.since,
            null::boolean as overdue, null::boolean as provisional, null::text as status, null::int as paused_left,
            null::uuid as claimed_by, null::text as claimed_by_name, null::timestamptz as claimed_at

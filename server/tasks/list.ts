@@ -15,6 +15,7 @@ import { formatYuan } from '../domain/money';
 import { shanghaiDate, workingDaysBetween, type CalendarData, type IsoDate } from '../calendar/workdays';
 import { claimTaskRows } from './claims';
 import { batchTaskRows } from './batches';
+import { NO_PRO_RATA, proRataTaskRows } from './pro-rata';
 import { waitingSince, type TaskCursor } from './since';
 
 export const tasksQuerySchema = z.strictObject({
@@ -112,6 +113,12 @@ interface TaskRowBase extends Record<string, unknown> {
   firm_name: string | null;
   batch_payments: number | null;
   batch_total: string | null;
+  pro_rata_id: string | null;
+  pro_rata_cases: number | null;
+  pro_rata_total: string | null;
+  pro_rata_available: string | null;
+  pro_rata_by: string | null;
+  pro_rata_by_name: string | null;
   sort_due: Date;
   /** when the task began waiting (since.ts): the second key of the order */
   since: Date;
@@ -125,9 +132,9 @@ type TaskRow =
   | (TaskRowBase & { kind: string; due_on: string; due_at: Date; overdue: boolean; provisional: boolean; status: ClockStatus; paused_left: number | null });
 
 /**
- * GET /tasks: my inbox, soonest deadline first, overdue ones marked; cases, claims to decide and
- * disbursement batches. Tasks due alike (those without a deadline, above all) come in the order
- * they began waiting, the oldest first.
+ * GET /tasks: my inbox, soonest deadline first, overdue ones marked; cases, claims to decide,
+ * disbursement batches and pro-rata proposals to approve. Tasks due alike (those without a
+ * deadline, above all) come in the order they began waiting, the oldest first.
  */
 export async function listTasks(ctx: ServiceContext, q: z.output<typeof tasksQuerySchema>) {
   const now = ctx.app.clock.now();
@@ -135,7 +142,7 @@ export async function listTasks(ctx: ServiceContext, q: z.output<typeof tasksQue
   const after = q.cursor ? decode(q.cursor) : null;
   const sources = [
     ...(waiting.length > 0 ? [caseTaskRows(ctx, waiting, after, q.limit + 1)] : []),
-    ...[claimTaskRows(ctx.user, after, NO_DUE, q.limit + 1), batchTaskRows(ctx.user, after, NO_DUE, q.limit + 1)].filter((rows) => rows !== null),
+    ...[claimTaskRows(ctx.user, after, NO_DUE, q.limit + 1), batchTaskRows(ctx.user, after, NO_DUE, q.limit + 1), proRataTaskRows(ctx.user, after, NO_DUE, q.limit + 1)].filter((rows) => rows !== null),
   ];
   const [first, ...others] = sources;
   if (!first) return { items: [], nextCursor: null };
@@ -153,6 +160,7 @@ export async function listTasks(ctx: ServiceContext, q: z.output<typeof tasksQue
       roundId: r.round_id,
       claimId: r.claim_id,
       batchId: r.batch_id,
+      proRataId: r.pro_rata_id,
       number: r.number,
       state: r.state,
       task: r.task,
@@ -161,6 +169,14 @@ export async function listTasks(ctx: ServiceContext, q: z.output<typeof tasksQue
       materialName: r.material_name,
       firmName: r.firm_name,
       batch: r.batch_id ? { payments: r.batch_payments ?? 0, total: formatYuan(BigInt(r.batch_total ?? '0')) } : null,
+      proRata: r.pro_rata_id
+        ? {
+            cases: r.pro_rata_cases ?? 0,
+            total: formatYuan(BigInt(r.pro_rata_total ?? '0')),
+            available: formatYuan(BigInt(r.pro_rata_available ?? '0')),
+            proposedBy: { id: r.pro_rata_by ?? '', name: r.pro_rata_by_name ?? '' },
+          }
+        : null,
       due: r.kind ? dueOf(r, today, calendar) : null,
       claimedBy: r.claimed_by ? { id: r.claimed_by, name: r.claimed_by_name ?? '', at: new Date(r.claimed_at ?? 0).toISOString(), mine: r.claimed_by === ctx.user.id } : null,
     })),
@@ -200,7 +216,7 @@ function caseTaskRows(ctx: ServiceContext, waiting: readonly Waiting[], after: T
   const role = taskRole(waiting);
   return sql`
     select cases.id, cases.id as case_id, cases.round_id, ${via} as via, null::uuid as claim_id, null::uuid as batch_id, cases.number, cases.state, ${task} as task, ${taskZh} as task_zh,
-           cases.material->>'name' as material_name, e.name as firm_name, null::int as batch_payments, null::text as batch_total,
+           cases.material->>'name' as material_name, e.name as firm_name, null::int as batch_payments, null::text as batch_total, ${NO_PRO_RATA}
            k.kind, k.due_on, k.due_at, coalesce(k.due_at, ${NO_DUE}::timestamptz) as sort_due, s.since, k.overdue, k.provisional, k.status, k.paused_left,
            claim.user_id as claimed_by, claimer.name as claimed_by_name, claim.claimed_at
     from cases

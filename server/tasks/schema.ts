@@ -27,12 +27,13 @@ export const claimSchema = z
 
 const taskSchema = z
   .strictObject({
-    caseId: idOut('the case, or the case of the claim').nullable().meta({ description: 'null for a disbursement batch task: a batch pays several cases' }),
+    caseId: idOut('the case, or the case of the claim').nullable().meta({ description: 'null for a disbursement batch or pro-rata task: each concerns several cases' }),
     roundId: idOut('the round of the case, of the claim\'s case or of the batch'),
-    claimId: idOut('the claim to decide, for a claim task').nullable().meta({ description: 'null for a case or batch task' }),
-    batchId: idOut('the disbursement batch to approve or whose payments to record, for a batch task').nullable().meta({ description: 'null for a case or claim task' }),
-    number: z.string().meta({ description: 'the case number, the claim number for a claim task, the batch number for a batch task', example: 'ZJ2026-000042' }),
-    state: z.string().meta({ description: 'the state of the case, the claim or the batch the task is on' }),
+    claimId: idOut('the claim to decide, for a claim task').nullable().meta({ description: 'null for a case, batch or pro-rata task' }),
+    batchId: idOut('the disbursement batch to approve or whose payments to record, for a batch task').nullable().meta({ description: 'null for a case, claim or pro-rata task' }),
+    proRataId: idOut('the pro-rata proposal to approve (/rounds/:roundId/pro-rata/:proRataId), for a pro-rata task').nullable().meta({ description: 'null for a case, claim or batch task' }),
+    number: z.string().meta({ description: 'the case number, the claim number for a claim task, the batch number for a batch task, the round\'s name for a pro-rata task', example: 'ZJ2026-000042' }),
+    state: z.string().meta({ description: 'the state of the case, the claim or the batch the task is on; open for a pro-rata proposal' }),
     task: z.string().meta({ description: 'what the caller has to do', example: 'municipal review' }),
     taskZh: z.string().meta({ description: '待办事项', example: '市级初审' }),
     via: z
@@ -48,8 +49,17 @@ const taskSchema = z
       })
       .nullable()
       .meta({ description: 'what a batch task pays; null for a case or claim task' }),
+    proRata: z
+      .strictObject({
+        cases: z.int().meta({ description: 'how many approved, unpaid cases the proposal reduces' }),
+        total: yuanOut('their subsidy before the reduction'),
+        available: yuanOut('what they share after it'),
+        proposedBy: z.strictObject({ id: idOut('the finance user who proposed it'), name: z.string() }),
+      })
+      .nullable()
+      .meta({ description: 'what a pro-rata task reduces and who proposed it (the task of every other finance user: four eyes); null for other tasks. It leaves the list once the proposal is approved or superseded by a newer one of the round' }),
     due: dueSchema.nullable().meta({ description: 'the deadline of the task; null when the task has none (a policy to verify, a batch to approve); a draft is due when its round closes, and leaves the list once the round has closed' }),
-    claimedBy: claimSchema.nullable().meta({ description: 'who took this task from the shared inbox; null when nobody has, and always for a claim or batch task, which is not taken' }),
+    claimedBy: claimSchema.nullable().meta({ description: 'who took this task from the shared inbox; null when nobody has, and always for a claim, batch or pro-rata task, which is not taken' }),
   })
   .meta({ id: 'Task' });
 

@@ -192,8 +192,9 @@ describe('POST /disbursements', () => {
       expect.objectContaining({
         path: 'caseIds',
         code: 'batch.overBudget',
-        message: expect.stringContaining('passes the round\'s budget of 1023999.99 yuan by 0.01 yuan'),
-        messageZh: expect.stringContaining('已纳入拨付的 1000000.00 元'),
+        // amounts grouped as people read them; the budget named as the round's, not the disbursement batch's
+        message: expect.stringContaining('passes the round\'s budget of 1,023,999.99 yuan by 0.01 yuan'),
+        messageZh: expect.stringContaining('已纳入拨付的 1,000,000.00 元，将超出本轮申报预算 1,023,999.99 元（超出 0.01 元）'),
       }),
     ]);
     expect(over.body.errors[0]?.message).toContain(`POST /rounds/${own.round.id}/pro-rata`);

@@ -457,6 +457,13 @@ describe('the disbursement batch pages', () => {
     const none = await finance.post(`${path}/settle`, { _csrf: csrf, version: versionOf(page.text), [`outcome.${a.caseId}`]: 'none' });
     expect(none.status).toBe(400);
     expect(none.text).not.toContain('id="settle-confirm"');
+    // a payment date after today: refused at the summary already, beside its field, with nothing to confirm
+    const ahead = await finance.post(`${path}/settle`, { _csrf: csrf, version: versionOf(page.text), [`outcome.${a.caseId}`]: 'paid', [`reference.${a.caseId}`]: 'ICBC-AHEAD-1', [`paidOn.${a.caseId}`]: '2099-01-01' });
+    expect(ahead.status).toBe(422);
+    expect(ahead.text).not.toContain('id="settle-confirm"');
+    expect(ahead.text).toContain(`name="paidOn.${a.caseId}" aria-invalid="true"`);
+    expect(ahead.text).toContain('付款日期 2099年1月1日 晚于今天');
+    expect(await stateOf(batch.id)).toBe('approved');
     // shown for a check, then confirmed against an older version of the batch: refused as stale
     const today = shanghaiDate(t.app.clock.now());
     const preview = await finance.post(`${path}/settle`, { _csrf: csrf, version: versionOf(page.text), [`outcome.${a.caseId}`]: 'paid', [`reference.${a.caseId}`]: 'ICBC-STALE-1', [`paidOn.${a.caseId}`]: today });

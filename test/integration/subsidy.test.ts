@@ -384,7 +384,10 @@ describe('recovery (SPEC §1, §4)', () => {
     expect(refused.body.errors.map((e) => e.code)).toContain('firm.banned');
 
     // finance records the money back: never more than was paid, never nothing
-    expect((await t.api.post(`/cases/${id}/events`, { type: 'RECOVERED', amount: '1000000.01', reference: 'BACK-1' }, own.tokens.finance)).status).toBe(422);
+    const tooMuch = await t.api.post<{ errors: { path: string; message: string; messageZh?: string }[] }>(`/cases/${id}/events`, { type: 'RECOVERED', amount: '1000000.01', reference: 'BACK-1' }, own.tokens.finance);
+    expect(tooMuch.status).toBe(422);
+    // the amount grouped by thousands, as people read it
+    expect(tooMuch.body.errors).toContainEqual(expect.objectContaining({ path: 'amount', message: 'at most the subsidy paid, 1,000,000.00 yuan', messageZh: '不得超过已拨付的补偿金额 1,000,000.00 元' }));
     expect((await t.api.post(`/cases/${id}/events`, { type: 'RECOVERED', amount: '0.00', reference: 'BACK-1' }, own.tokens.finance)).status).toBe(400);
     expect((await t.api.post(`/cases/${id}/events`, { type: 'RECOVERED', amount: 1000000, reference: 'BACK-1' }, own.tokens.finance)).status).toBe(400);
     // a reference of zero-width characters names no bank transfer

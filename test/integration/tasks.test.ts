@@ -394,6 +394,7 @@ describe("finance's disbursement batches in the inbox", () => {
       roundId: w.round.id,
       claimId: null,
       batchId: batch.id,
+      proRataId: null,
       number: batch.number,
       state: 'draft',
       task: 'submit the disbursement batch',
@@ -403,6 +404,7 @@ describe("finance's disbursement batches in the inbox", () => {
       firmName: w.firm.name,
       batch: { payments: 1, total: batch.cases[0]?.amount },
       materialName: null,
+      proRata: null,
       due: null,
       claimedBy: null,
     };
@@ -442,6 +444,7 @@ describe("finance's disbursement batches in the inbox", () => {
       roundId: w.round.id,
       claimId: null,
       batchId: batch.id,
+      proRataId: null,
       number: batch.number,
       state: 'submitted',
       task: 'approve the disbursement batch',
@@ -451,6 +454,7 @@ describe("finance's disbursement batches in the inbox", () => {
       firmName: w.firm.name,
       batch: { payments: 1, total: batch.cases[0]?.amount },
       materialName: null,
+      proRata: null,
       due: null,
       claimedBy: null,
     };
