@@ -149,6 +149,49 @@ describe('language switch', () => {
   });
 });
 
+describe('language switch on a page drawn again by a refused form', () => {
+  const back = (html: string) => PageClient.hiddenOf(html, 'back');
+  // a browser sends no Referer (Referrer-Policy: no-referrer): the form says which page it is on
+  const refused = async (b: PageClient, from: string, action: string, form: Record<string, string>) => {
+    const page = await b.get(from);
+    expect(PageClient.hiddenOf(page.text, '_page')).toBe(from);
+    return b.post(action, { ...form, _csrf: PageClient.csrfOf(page.text), _page: PageClient.hiddenOf(page.text, '_page') });
+  };
+
+  it('comes back to the sign-in page, its next page kept, after a refused sign-in', async () => {
+    const b = browser();
+    const res = await refused(b, '/login?next=%2Fcases', '/login', { email: 'nobody@example.com', password: 'wrong-password', next: '/cases' });
+    expect(res.status).toBe(401);
+    expect(back(res.text)).toBe('/login?next=%2Fcases');
+    const lang = await b.post('/lang', { _csrf: PageClient.csrfOf(res.text), lang: 'en', back: back(res.text) });
+    expect(lang.headers.get('location')).toBe('/login?next=%2Fcases');
+  });
+
+  it('comes back to the password page, not the dashboard, after a refused password change', async () => {
+    const b = browser();
+    await b.signIn(w.people.firm.email);
+    const res = await refused(b, '/account/password', '/account/password', { currentPassword: 'Test-password-1', newPassword: 'Another-password-9', newPasswordConfirm: 'Another-password-8' });
+    expect(res.status).toBe(400);
+    expect(back(res.text)).toBe('/account/password');
+    expect(PageClient.hiddenOf(res.text, '_page')).toBe('/account/password');
+    const lang = await b.post('/lang', { _csrf: PageClient.csrfOf(res.text), lang: 'en', back: back(res.text) });
+    expect(lang.headers.get('location')).toBe('/account/password');
+  });
+
+  it('never takes a page on another site from a form, nor sends anyone there', async () => {
+    const b = browser();
+    await b.signIn(w.people.firm.email);
+    const page = await b.get('/account/password');
+    const csrf = PageClient.csrfOf(page.text);
+    for (const away of ['//evil.example/', 'https://evil.example/', '/\\evil.example/', '\\\\evil.example/', '/account\\..\\x', '/\tevil', 'javascript:alert(1)']) {
+      const res = await b.post('/account/password', { _csrf: csrf, _page: away, currentPassword: 'Test-password-1', newPassword: 'Another-password-9', newPasswordConfirm: 'Another-password-8' });
+      expect(res.status, away).toBe(400);
+      expect(back(res.text), away).toBe('/');
+      expect((await b.post('/lang', { _csrf: csrf, lang: 'zh', back: away })).headers.get('location'), away).toBe('/');
+    }
+  });
+});
+
 describe('not found and files', () => {
   it('answers an unknown page with the 404 page in the same layout', async () => {
     const res = await browser().get('/no-such-page');

@@ -105,6 +105,19 @@ describe('the public notice pages', () => {
     expect(await t.app.db.select().from(objections).where(eq(objections.caseId, caseId))).toHaveLength(0);
   });
 
+  it('switches language back to the notice after a refused objection, not to the sign-in page', async () => {
+    const { noticeId, caseId } = await published();
+    const b = new PageClient(t.url);
+    const page = await b.get(`/notices/${noticeId}`);
+    const res = await b.post(`/notices/${noticeId}/objections`, { _csrf: PageClient.csrfOf(page.text), _page: PageClient.hiddenOf(page.text, '_page'), caseId, name: '王五', contact: '', reason: '太短' });
+    expect(res.status).toBe(400);
+    const back = PageClient.hiddenOf(res.text, 'back');
+    expect(back).toBe(`/notices/${noticeId}`);
+    const lang = await b.post('/lang', { _csrf: PageClient.csrfOf(res.text), lang: 'en', back });
+    expect(lang.headers.get('location')).toBe(`/notices/${noticeId}`);
+    expect((await b.get(back)).text).toContain('<html lang="en">');
+  });
+
   it('says a contact that is neither an email nor a phone is wrong, and that it may be left empty, in both languages', async () => {
     const { noticeId, caseId } = await published();
     const b = new PageClient(t.url);

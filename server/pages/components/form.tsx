@@ -1,9 +1,15 @@
 import type { FieldError } from '../../errors';
 import { CSRF_FIELD } from '../csrf';
-import { problemText, type PageCtx } from '../page';
+import { PAGE_FIELD, problemText, type PageCtx } from '../page';
 
+/** Every posted form's token, and the page it is on: the page drawn again with its problems knows where it is. */
 export function CsrfField({ p }: { p: PageCtx }) {
-  return <input type="hidden" name={CSRF_FIELD} value={p.csrf} />;
+  return (
+    <>
+      <input type="hidden" name={CSRF_FIELD} value={p.csrf} />
+      <input type="hidden" name={PAGE_FIELD} value={p.url} />
+    </>
+  );
 }
 
 /** The problems of one field, as the service worded them. */
