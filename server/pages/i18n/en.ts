@@ -252,6 +252,8 @@ export const en: Messages = {
     objectTitle: 'File an objection',
     objectIntro: (until: string) => `File it by the end of ${until}, Beijing time. If you leave an email address, you will be told the outcome.`,
     caseToObject: 'Application objected to',
+    chooseCase: 'Choose an application',
+    caseMissing: 'Choose the application you object to',
     name: 'Your name or organisation',
     contact: 'Contact (optional)',
     contactHint: 'an email address or a phone number',

@@ -256,6 +256,8 @@ export const zh = {
     objectTitle: '提出异议',
     objectIntro: (until: string) => `请于 ${until}（含当日，北京时间 24 时前）提出。留下邮箱的，处理结果将通过邮件告知。`,
     caseToObject: '异议的申请',
+    chooseCase: '请选择',
+    caseMissing: '请选择您要提出异议的申请',
     name: '姓名或单位名称',
     contact: '联系方式（选填）',
     contactHint: '邮箱或电话号码',
