@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app';
 import { makeWorld, type World } from '../support/world';
 import { PageClient } from '../support/pages';
+import { makeUser } from '../../seeds/factories';
+import { FAILURES_PER_ADDRESS } from '../../server/auth/login-limits';
 
 let t: TestApp;
 let w: World;
@@ -55,6 +57,24 @@ describe('sign-in page', () => {
     expect(res.text).toContain('邮箱或密码错误');
     expect(res.text).toContain(`value="${w.people.firm.email}"`);
     expect(res.headers.getSetCookie().some((c) => c.startsWith('fb_session='))).toBe(false);
+  });
+
+  it('shows a sign-in paused after 5 wrong passwords on the sign-in page, the email kept, with how long to wait and the way to reset the password', async () => {
+    const user = await makeUser(t.app.db, { roles: ['finance'] });
+    const b = browser();
+    const csrf = PageClient.csrfOf((await b.get('/login')).text);
+    for (let i = 0; i < FAILURES_PER_ADDRESS; i++) expect((await b.post('/login', { _csrf: csrf, email: user.email, password: `wrong-${i}`, next: '/' })).status).toBe(401);
+    const res = await b.post('/login', { _csrf: csrf, email: user.email, password: 'Test-password-1', next: '/cases' });
+    expect(res.status).toBe(429);
+    const seconds = Number(res.headers.get('retry-after'));
+    expect(seconds).toBeGreaterThanOrEqual(600);
+    expect(seconds).toBeLessThanOrEqual(900);
+    expect(res.text).toContain('<form method="post" action="/login"');
+    expect(res.text).toContain(`value="${user.email}"`);
+    expect(res.text).toContain('<input type="hidden" name="next" value="/cases"/>');
+    expect(res.text).toContain(`此账号密码错误次数过多，登录已暂停，请 ${Math.ceil(seconds / 60)} 分钟后再试。`);
+    expect(res.text).toContain('<a href="/password/forgot">忘记密码？</a>');
+    expect(res.text).not.toContain('请求过于频繁');
   });
 
   it('puts the validation reason of the API beside the email field', async () => {

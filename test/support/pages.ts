@@ -8,7 +8,11 @@ export interface PageResponse {
 
 export class PageClient {
   readonly cookies = new Map<string, string>();
-  constructor(readonly baseUrl: string) {}
+  /** `headers`: sent with every request, e.g. X-Forwarded-For to speak for another client address */
+  constructor(
+    readonly baseUrl: string,
+    readonly headers: Record<string, string> = {},
+  ) {}
 
   private keep(res: Response) {
     for (const line of res.headers.getSetCookie()) {
@@ -22,7 +26,7 @@ export class PageClient {
   }
 
   private cookieHeader(): Record<string, string> {
-    return this.cookies.size ? { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {};
+    return { ...this.headers, ...(this.cookies.size ? { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}) };
   }
 
   async get(path: string): Promise<PageResponse> {

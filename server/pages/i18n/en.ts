@@ -19,7 +19,8 @@ export const en: Messages = {
     password: 'Password',
     submit: 'Sign in',
     wrong: 'The email or password is wrong',
-    throttled: 'Too many attempts; try again later',
+    paused: (minutes: number) => `Sign-in to this account is paused after too many wrong passwords: try again in ${minutes} minute${minutes === 1 ? '' : 's'}. If you have forgotten your password, reset it with “Forgotten your password?” below.`,
+    tooFast: (seconds: number) => `Too many sign-in attempts from your address: try again in ${seconds} second${seconds === 1 ? '' : 's'}.`,
   },
   invitation: {
     title: 'Set your password',

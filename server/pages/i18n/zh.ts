@@ -22,7 +22,9 @@ export const zh = {
     password: '密码',
     submit: '登录',
     wrong: '邮箱或密码错误',
-    throttled: '尝试次数过多，请稍后再试',
+    // a pause of the sign-in (server/auth/login-limits.ts), in whole minutes of its Retry-After
+    paused: (minutes: number) => `此账号密码错误次数过多，登录已暂停，请 ${minutes} 分钟后再试。如忘记密码，请点击下方“忘记密码？”重设。`,
+    tooFast: (seconds: number) => `登录尝试过于频繁，请 ${seconds} 秒后再试。`,
   },
   invitation: {
     title: '设置密码',
