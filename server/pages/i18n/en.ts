@@ -577,7 +577,7 @@ export const en: Messages = {
     firm: 'Firm',
     due: 'Due',
     empty: 'Nothing is waiting for you. Applications appear here when they reach your step.',
-    roundCloses: 'when the round closes',
+    roundCloses: (at: string) => `round closes ${at}`,
     noDue: 'no deadline',
     holder: 'Handled by',
     mine: 'me',

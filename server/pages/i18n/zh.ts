@@ -581,7 +581,7 @@ export const zh = {
     firm: '申报企业',
     due: '截止日期',
     empty: '目前没有待办事项。新的申请到达您的环节时会显示在这里。',
-    roundCloses: '批次截止受理',
+    roundCloses: (at: string) => `${at}（批次截止受理）`,
     noDue: '无时限',
     holder: '办理人',
     mine: '我',
