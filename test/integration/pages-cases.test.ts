@@ -1008,6 +1008,18 @@ describe('claim documents on the case page', () => {
     expect(listedUnder(second.id)).toEqual(['检测报告.pdf']);
   });
 
+  it('switches language back to the case after a refused upload, not to the dashboard', async () => {
+    const id = await w.caseIn('approved');
+    const claim = await reported(id);
+    const firm = await signedIn(w.people.firm.email);
+    const page = await firm.get(`/cases/${id}`);
+    const form = uploadForm(PageClient.csrfOf(page.text), null);
+    form.append('_page', PageClient.hiddenOf(page.text, '_page'));
+    const none = await firm.postMultipart(`/claims/${claim.id}/documents`, form);
+    expect(none.status).toBe(400);
+    expect(PageClient.hiddenOf(none.text, 'back')).toBe(`/cases/${id}`);
+  });
+
   it('says beside the upload form, in the page\'s language, that no file or a file of another kind was sent, and keeps nothing', async () => {
     const id = await w.caseIn('approved');
     const claim = await reported(id);
