@@ -65,7 +65,7 @@ export class PageClient {
 
   /** The value of a page's first hidden field of that name, as a browser would post it back. */
   static hiddenOf(html: string, name: string): string {
-    const m = new RegExp(`<input type="hidden" name="${name}" value="([^"]*)"`).exec(html);
+    const m = new RegExp(`<input type="hidden"(?: id="[^"]*")? name="${name}" value="([^"]*)"`).exec(html);
     if (m?.[1] === undefined) throw new Error(`the page has no hidden field ${name}`);
     return m[1].replaceAll('&#34;', '"').replaceAll('&quot;', '"').replaceAll('&#39;', "'").replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
   }
