@@ -138,7 +138,8 @@ function pageQuery(query: Record<string, string>): { data: SearchQuery; used: Re
   const errors = zodErrors(parsed.error, '');
   const bad = new Set(parsed.error.issues.map((i) => String(i.path[0])));
   const used = Object.fromEntries(Object.entries(query).filter(([k]) => !bad.has(k)));
-  return { data: pageQuerySchema.parse(used), used, errors };
+  const rest = pageQuerySchema.safeParse(used);
+  return { data: rest.success ? rest.data : pageQuerySchema.parse({}), used: rest.success ? used : {}, errors };
 }
 
 /** The public catalogue search: GET /api/v1/catalogue/entries's schema and service, no sign-in. */
