@@ -17,7 +17,7 @@ import type { ServiceContext } from '../context';
 import { statesWhereFirmMay } from '../../workflows/case/chart';
 import { Layout } from './layout';
 import { CsrfField, errorsAt, Field, FormProblems, FieldProblems } from './components/form';
-import { instantBeijing, plainAmount, yuan } from './format';
+import { aside, instantBeijing, plainAmount, yuan } from './format';
 import { field, idParam, type PageCtx, pageOf, render, serviceOf, takeRepeated } from './page';
 import { requireCsrf } from './csrf';
 
@@ -210,7 +210,7 @@ function ApplicationForm({ p, view, values, errors, choices, picker }: { p: Page
   // a new application is opened in a round still taking them; each round says when it closes
   const now = p.app.clock.now().toISOString();
   const rounds = view ? choices.rounds : choices.rounds.filter((r) => now < r.closesAt);
-  const roundOptions = rounds.map((r) => ({ value: r.id, label: `${r.name}（${r.year}） · ${now < r.closesAt ? a.roundCloses(instantBeijing(r.closesAt, p.locale)) : a.roundClosed}` }));
+  const roundOptions = rounds.map((r) => ({ value: r.id, label: `${r.name}${aside(String(r.year), p.locale)} · ${now < r.closesAt ? a.roundCloses(instantBeijing(r.closesAt, p.locale)) : a.roundClosed}` }));
   const insurerOptions = choices.insurers.map((i) => ({ value: i.id, label: i.name }));
   const entryErrors = errorsAt(errors, 'catalogueEntryId');
   // no round takes applications now: nothing could be filed, so no form to fill in

@@ -5,7 +5,7 @@ import { cityByCode } from '../domain/cities';
 import { caseClocks } from '../../workflows/case/clocks';
 import { Overdue } from './components/badge';
 import { DataTable } from './components/table';
-import { date, instant, yuan } from './format';
+import { aside, date, instant, yuan } from './format';
 import type { PageCtx } from './page';
 import { canSeeBatch } from '../../workflows/batch/permissions';
 import { canSeeEnterprise } from '../enterprises/get';
@@ -221,7 +221,7 @@ export function Clocks({ p, view, names = new Map(), ownFirm = false }: { p: Pag
                 <span safe>{` · ${c.paused(k.remainingWorkingDays)}`}</span>
               ) : (
                 <>
-                  <span safe>{` · ${c.dueOn} ${date(k.dueOn, p.locale)}${k.provisional ? ` (${c.provisional})` : ''} · `}</span>
+                  <span safe>{` · ${c.dueOn} ${date(k.dueOn, p.locale)}${k.provisional ? aside(c.provisional, p.locale) : ''} · `}</span>
                   <span class={`clock-${k.status}`} safe>{p.t.caseNews.clockStatuses[k.status] ?? k.status}</span>
                 </>
               )}

@@ -1,7 +1,8 @@
 import type { Router } from 'express';
 import type { AppContext } from '../context';
 import { AppError, type FieldError } from '../errors';
-import { searchEntries, searchQuerySchema } from '../catalogue/search';
+import { z } from 'zod';
+import { searchEntries, searchQuerySchema, type SearchQuery } from '../catalogue/search';
 import { listPublicEditions } from '../catalogue/public-editions';
 import { editionCategories, type CategoryGroup } from '../catalogue/categories';
 import { zodErrors } from '../http/problem';
@@ -87,15 +88,17 @@ function editionLabel(p: PageCtx, e: Edition, all: readonly Edition[]): string {
   return `${e.year} · ${e.docNumber}${c.marks(marks)}`;
 }
 
-function CataloguePage({ p, editions, categories, result, query, errors }: { p: PageCtx; editions: Edition[]; categories: CategoryGroup[]; result: Result | null; query: Record<string, string>; errors: FieldError[] }) {
+/** `query`: as asked, shown in the form; `used`: what was searched, which the page links keep. */
+function CataloguePage({ p, editions, categories, result, query, used, errors }: { p: PageCtx; editions: Edition[]; categories: CategoryGroup[]; result: Result | null; query: Record<string, string>; used: Record<string, string>; errors: FieldError[] }) {
   const c = p.t.catalogue;
   const asked = query.edition?.toLowerCase();
   const shown = editions.some((e) => e.id === asked) ? asked : editions.find((e) => e.current)?.id;
   return (
     <Layout p={p} title={c.title}>
       <p safe>{c.intro}</p>
-      {/* htmx swaps only the results while typing; without it the form is an ordinary GET */}
-      <form method="get" action="/catalogue" class="search" role="search" hx-get="/catalogue" hx-target="#results" hx-select="#results" hx-swap="outerHTML" hx-push-url="true" hx-trigger="input changed delay:400ms from:#f-q, change from:#f-edition, change from:#f-category, submit">
+      {/* htmx swaps only the results while typing, and the language switch's way back to the address it
+          shows; without it the form is an ordinary GET */}
+      <form method="get" action="/catalogue" class="search" role="search" hx-get="/catalogue" hx-target="#results" hx-select="#results" hx-select-oob="#lang-back" hx-swap="outerHTML" hx-push-url="true" hx-trigger="input changed delay:400ms from:#f-q, change from:#f-edition, change from:#f-category, submit">
         <FormProblems p={p} errors={errors} fields={['q']} />
         <Field p={p} name="q" type="search" label={c.q} hint={c.qHint} value={query.q ?? ''} errors={errors} />
         {editions.length ? (
@@ -113,7 +116,7 @@ function CataloguePage({ p, editions, categories, result, query, errors }: { p: 
         <CategoryPicker p={p} groups={categories} chosen={query.category} />
         <button type="submit" class="primary" safe>{c.search}</button>
       </form>
-      <Results p={p} result={result} query={query} />
+      <Results p={p} result={result} query={used} />
     </Layout>
   );
 }
@@ -121,27 +124,39 @@ function CataloguePage({ p, editions, categories, result, query, errors }: { p: 
 // the current edition first, as it is the one searched when none is named; then latest year first
 const pickerOrder = (editions: readonly Edition[]) => [...editions.filter((e) => e.current), ...editions.filter((e) => !e.current)];
 
+// The page takes the API's query but for its strictness: a shared link carries parameters of its
+// own (WeChat's ?from=singlemessage&isappinstalled=0, ?utm_source=…), which the page ignores.
+const pageQuerySchema = z.object(searchQuerySchema.shape);
+
+/**
+ * The query as the page searches it: a field that is not one (a keyword over 100 characters) is
+ * left out, so that the catalogue is still listed with the problem beside the search box.
+ */
+function pageQuery(query: Record<string, string>): { data: SearchQuery; used: Record<string, string>; errors: FieldError[] } {
+  const parsed = pageQuerySchema.safeParse(query, { reportInput: true });
+  if (parsed.success) return { data: parsed.data, used: query, errors: [] };
+  const errors = zodErrors(parsed.error, '');
+  const bad = new Set(parsed.error.issues.map((i) => String(i.path[0])));
+  const used = Object.fromEntries(Object.entries(query).filter(([k]) => !bad.has(k)));
+  const rest = pageQuerySchema.safeParse(used);
+  return { data: rest.success ? rest.data : pageQuerySchema.parse({}), used: rest.success ? used : {}, errors };
+}
+
 /** The public catalogue search: GET /api/v1/catalogue/entries's schema and service, no sign-in. */
 export function cataloguePage(router: Router, app: AppContext) {
   router.get('/catalogue', async (req, res) => {
     const p = pageOf(res);
     const query = filled(req.query);
     const editions = await listPublicEditions(app);
-    const parsed = searchQuerySchema.safeParse(query, { reportInput: true });
-    if (!parsed.success) {
-      const errors = zodErrors(parsed.error, '');
-      const shown = editions.find((e) => e.id === query.edition?.toLowerCase()) ?? editions.find((e) => e.current);
-      const categories = shown ? await editionCategories(app, shown.id) : [];
-      return render(res, <CataloguePage p={p} editions={editions} categories={categories} result={null} query={query} errors={errors} />, 400);
-    }
+    const { data, used, errors } = pageQuery(query);
     let result: Result | null = null;
     try {
-      result = await searchEntries(app, p.user ?? null, parsed.data);
+      result = await searchEntries(app, p.user ?? null, data);
     } catch (err) {
       // no published edition yet is an empty state, not an error; an edition a cursor names that is none is the 404 it is
-      if (!(err instanceof AppError) || err.kind !== 'not_found' || parsed.data.edition !== undefined || editions.length > 0) throw err;
+      if (!(err instanceof AppError) || err.kind !== 'not_found' || data.edition !== undefined || editions.length > 0) throw err;
     }
     const categories = result ? await editionCategories(app, result.edition.id) : [];
-    await render(res, <CataloguePage p={p} editions={editions} categories={categories} result={result} query={query} errors={[]} />);
+    await render(res, <CataloguePage p={p} editions={editions} categories={categories} result={result} query={query} used={used} errors={errors} />, errors.length ? 400 : 200);
   });
 }

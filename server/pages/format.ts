@@ -51,6 +51,9 @@ export function date(iso: string | null | undefined, locale: Locale): string {
   return iso ? dayWords(iso, locale) : '—';
 }
 
+/** Words in brackets after others: full-width （） in Chinese, as Chinese text writes them; " (…)" in English. */
+export const aside = (words: string, locale: Locale): string => (locale === 'zh' ? `（${words}）` : ` (${words})`);
+
 /** An instant, in Beijing time: 2026年3月1日 14:05 / 1 Mar 2026, 14:05. */
 export function instant(iso: string | Date | null | undefined, locale: Locale): string {
   return iso ? timeWords(typeof iso === 'string' ? new Date(iso) : iso, locale) : '—';

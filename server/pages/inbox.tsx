@@ -13,7 +13,7 @@ import { CsrfField, FormProblems } from './components/form';
 import { requireCsrf } from './csrf';
 import { filled, NextPage } from './components/pager';
 import { DataTable, type Column } from './components/table';
-import { date, instantBeijing, yuan } from './format';
+import { aside, date, instantBeijing, yuan } from './format';
 import { INBOX_ROLES } from './nav';
 import { pageOf, refusalOf, render, serviceOf, type PageCtx } from './page';
 import { hasAny } from './nav';
@@ -27,9 +27,8 @@ function Due({ p, task }: { p: PageCtx; task: Task }) {
   return (
     <>
       {/* a round closes at its hour (17:00), a clock at the end of its day */}
-      <span safe>{due.kind === 'roundClosing' ? instantBeijing(due.dueAt, p.locale) : date(due.dueOn, p.locale)}</span>
-      {due.kind === 'roundClosing' ? <span class="muted" safe>{` (${p.t.inbox.roundCloses})`}</span> : ''}
-      {due.provisional ? <span class="muted" safe>{` (${p.t.casePage.provisional})`}</span> : ''}
+      <span safe>{due.kind === 'roundClosing' ? p.t.inbox.roundCloses(instantBeijing(due.dueAt, p.locale)) : date(due.dueOn, p.locale)}</span>
+      {due.provisional ? <span class="muted" safe>{aside(p.t.casePage.provisional, p.locale)}</span> : ''}
       <DaysLeft p={p} due={due} />
       {due.overdue || due.dueSoon ? (
         <>

@@ -13,7 +13,7 @@ function LangSwitch({ p }: { p: PageCtx }) {
     <form method="post" action="/lang" class="lang">
       <CsrfField p={p} />
       <input type="hidden" name="lang" value={p.t.lang.other} />
-      <input type="hidden" name="back" value={p.url} />
+      <input type="hidden" id="lang-back" name="back" value={p.url} />
       <button type="submit" aria-label={p.t.lang.switchLabel} lang={p.t.lang.other === 'zh' ? 'zh-CN' : 'en'} safe>
         {p.t.lang.switchTo}
       </button>

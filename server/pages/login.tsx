@@ -1,4 +1,4 @@
-import type { Router } from 'express';
+import type { NextFunction, Request, Response, Router } from 'express';
 import type { AppContext } from '../context';
 import { AppError, type FieldError } from '../errors';
 import { login, logout } from '../auth/sessions';
@@ -43,23 +43,46 @@ export function loginPages(router: Router, app: AppContext) {
     await render(res, <LoginPage p={p} next={next} email="" errors={[]} />);
   });
 
+  /** A refused sign-in shown on the sign-in page, the email kept, rather than on an error page. */
+  const refusedSignIn = async (req: Request, res: Response, errors: FieldError[], status: number) => {
+    await render(res, <LoginPage p={pageOf(res)} next={localPath(field(req, 'next'))} email={field(req, 'email')} errors={errors} />, status);
+  };
+  /** A spent sign-in budget: 429 with its Retry-After, and words saying how long to wait. */
+  const paused = async (req: Request, res: Response, err: AppError, words: (seconds: number) => string) => {
+    const seconds = typeof err.extra.retryAfterSeconds === 'number' ? err.extra.retryAfterSeconds : 60;
+    res.setHeader('Retry-After', String(seconds));
+    await refusedSignIn(req, res, [{ path: 'form', message: words(seconds) }], 429);
+  };
+  const tooMany = (err: unknown): err is AppError => err instanceof AppError && err.kind === 'too_many_requests';
+
   // the same sign-in as POST /api/v1/auth/login: one schema, one throttle budget, one service
-  router.post('/login', requireCsrf(), throttle(app, 'login', app.env.LOGINS_PER_MINUTE, 60), async (req, res) => {
-    const p = pageOf(res);
-    const next = localPath(field(req, 'next'));
-    const email = field(req, 'email');
-    const parsed = loginBodySchema.safeParse({ email, password: field(req, 'password') }, { reportInput: true });
-    if (!parsed.success) return render(res, <LoginPage p={p} next={next} email={email} errors={zodErrors(parsed.error, '')} />, 400);
-    try {
-      const session = await login(app, parsed.data.email, parsed.data.password, req.ip ?? null);
-      setSessionCookie(app, res, session);
-      res.redirect(303, next);
-    } catch (err) {
-      if (!(err instanceof AppError) || err.kind !== 'unauthenticated') throw err;
-      const wrong = [{ path: 'form', message: p.t.login.wrong }];
-      await render(res, <LoginPage p={p} next={next} email={email} errors={wrong} />, 401);
-    }
-  });
+  router.post(
+    '/login',
+    requireCsrf(),
+    throttle(app, 'login', app.env.LOGINS_PER_MINUTE, 60),
+    async (req: Request, res: Response) => {
+      const p = pageOf(res);
+      const next = localPath(field(req, 'next'));
+      const email = field(req, 'email');
+      const parsed = loginBodySchema.safeParse({ email, password: field(req, 'password') }, { reportInput: true });
+      if (!parsed.success) return render(res, <LoginPage p={p} next={next} email={email} errors={zodErrors(parsed.error, '')} />, 400);
+      try {
+        const session = await login(app, parsed.data.email, parsed.data.password, req.ip ?? null);
+        setSessionCookie(app, res, session);
+        res.redirect(303, next);
+      } catch (err) {
+        // too many wrong passwords for this account (server/auth/login-limits.ts): paused for minutes
+        if (tooMany(err)) return paused(req, res, err, (s) => p.t.login.paused(Math.ceil(s / 60)));
+        if (!(err instanceof AppError) || err.kind !== 'unauthenticated') throw err;
+        await refusedSignIn(req, res, [{ path: 'form', message: p.t.login.wrong }], 401);
+      }
+    },
+    // the address's budget of sign-ins a minute, spent before the handler: said on the form too
+    async (err: unknown, req: Request, res: Response, next: NextFunction) => {
+      if (!tooMany(err)) return next(err);
+      await paused(req, res, err, (s) => pageOf(res).t.login.tooFast(s));
+    },
+  );
 
   router.post('/logout', requireCsrf(), async (req, res) => {
     const token = sessionCookieOf(req);

@@ -10,12 +10,12 @@ import { z } from 'zod';
 import { zodErrors } from '../http/problem';
 import { throttle } from '../http/throttle';
 import { Layout } from './layout';
-import { CsrfField, Field, FormProblems } from './components/form';
+import { CsrfField, Field, FormProblems, SelectField } from './components/form';
 import { DataTable } from './components/table';
 import { filled, NextPage } from './components/pager';
 import { browserKey, isBrowserKey, requireCsrf } from './csrf';
 import { date, yuan } from './format';
-import { field, idParam, type PageCtx, pageOf, render } from './page';
+import { field, fieldWords, idParam, type PageCtx, pageOf, render } from './page';
 
 // The public notice (公示, SPEC §4, §7 "Web pages"): anyone, without an account, reads the notices
 // and objects to a case on an open one — the same services, schema and throttle as the API.
@@ -82,14 +82,18 @@ function ObjectionForm({ p, notice, attempt }: { p: PageCtx; notice: Notice; att
       <p class="hint" safe>{n.objectIntro(date(notice.endsOn, p.locale))}</p>
       <CsrfField p={p} />
       <FormProblems p={p} errors={errors} fields={['caseId', 'name', 'contact', 'reason']} />
-      <div class={errors.some((e) => e.path === 'caseId') ? 'field invalid' : 'field'}>
-        <label for="o-caseId" safe>{n.caseToObject}</label>
-        <select id="o-caseId" name="caseId" required>
-          {notice.cases.map((c) => (
-            <option value={c.caseId} selected={values.caseId === c.caseId} safe>{`${c.caseNumber} · ${c.firmName} · ${c.materialName}`}</option>
-          ))}
-        </select>
-      </div>
+      {/* with several applications none is chosen for the objector: the first one was objected to by mistake */}
+      <SelectField
+        p={p}
+        idPrefix="o"
+        name="caseId"
+        label={n.caseToObject}
+        options={notice.cases.map((c) => ({ value: c.caseId, label: `${c.caseNumber} · ${c.firmName} · ${c.materialName}` }))}
+        value={values.caseId ?? (notice.cases.length === 1 ? notice.cases[0]?.caseId : undefined)}
+        empty={notice.cases.length === 1 ? undefined : n.chooseCase}
+        errors={errors}
+        required
+      />
       <Field p={p} idPrefix="o" name="name" label={n.name} errors={errors} value={values.name ?? ''} required autocomplete="name" />
       <Field p={p} idPrefix="o" name="contact" label={n.contact} hint={n.contactHint} errors={errors} value={values.contact ?? ''} autocomplete="email" />
       <Field p={p} idPrefix="o" name="reason" label={n.reason} hint={n.reasonHint} errors={errors} value={values.reason ?? ''} required multiline />
@@ -188,7 +192,7 @@ export function noticePages(router: Router, app: AppContext) {
     const values = objectionValues(req);
     const body = { caseId: values.caseId, name: values.name, reason: values.reason, ...(values.contact.trim() ? { contact: values.contact } : {}) };
     const parsed = objectionSchema.safeParse(body, { reportInput: true });
-    if (!parsed.success) return showNotice(res, app, id, { values, errors: zodErrors(parsed.error, '') }, 400);
+    if (!parsed.success) return showNotice(res, app, id, { values, errors: fieldWords(zodErrors(parsed.error, ''), { caseId: { invalid_format: pageOf(res).t.notices.caseMissing } }) }, 400);
     try {
       const receipt = await fileObjection(app, id, parsed.data, pageOf(res).requestId);
       return res.redirect(303, `/notices/${id}?objection=${receipt.id}&key=${browserKey(req, 'objection-receipt', receipt.id)}`);

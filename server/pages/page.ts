@@ -14,28 +14,43 @@ export interface PageCtx {
   csrf: string;
   path: string;
   /** the path with its query, to come back to after a form such as the language switch */
-  url: string;
+  readonly url: string;
   requestId: string;
 }
 
 export function pageContext(app: AppContext): RequestHandler {
   return (req, res, next) => {
     const locale = localeOf(req);
-    const ctx: PageCtx = { app, locale, t: messagesFor(locale), user: req.user ?? null, csrf: csrfTokenFor(app, req, res), path: req.path, url: returnUrlOf(req), requestId: String(req.id) };
+    const ctx: PageCtx = {
+      app,
+      locale,
+      t: messagesFor(locale),
+      user: req.user ?? null,
+      csrf: csrfTokenFor(app, req, res),
+      path: req.path,
+      // read when the page is drawn: a form's body (multipart ones too) is parsed by then
+      get url() {
+        return returnUrlOf(req);
+      },
+      requestId: String(req.id),
+    };
     res.locals.page = ctx;
     next();
   };
 }
 
-/** Where "back" is: this page for a GET; for a form's answer, the page the form was on. */
+/** The hidden field of every posted form (CsrfField) naming the page the form is on. */
+export const PAGE_FIELD = '_page';
+
+/**
+ * Where "back" is: this page for a GET; for a form's answer, the page the form was on, as the form
+ * says (PAGE_FIELD). Not the Referer: the pages send Referrer-Policy: no-referrer, so a browser
+ * sends none.
+ */
 function returnUrlOf(req: Request): string {
   if (req.method === 'GET') return req.originalUrl;
-  try {
-    const from = new URL(req.get('referer') ?? '');
-    return from.host === req.get('host') ? `${from.pathname}${from.search}` : '/';
-  } catch {
-    return '/';
-  }
+  const sent: unknown = (req.body as Record<string, unknown> | undefined)?.[PAGE_FIELD];
+  return typeof sent === 'string' ? localPath(sent) : '/';
 }
 
 export const pageOf = (res: Response): PageCtx => res.locals.page as PageCtx;
@@ -121,9 +136,14 @@ export const placed = (errors: FieldError[], caseIds: string[]): FieldError[] =>
     return id ? { ...e, path: `caseIds.${id}` } : e;
   });
 
-/** A same-site path to go back to after a form, never another origin. */
+/**
+ * A same-site path to go back to after a form, never another origin: one slash, then no second
+ * slash nor backslash at its start (`//evil`, `/\evil` name another host to a browser), no
+ * backslash, space or control character anywhere, and of a length a page's address has.
+ */
 export function localPath(s: string, fallback = '/'): string {
-  return /^\/(?![/\\])[^\s]*$/.test(s) ? s : fallback;
+  // eslint-disable-next-line no-control-regex
+  return s.length <= 2048 && /^\/(?![/\\])[^\s\\\x00-\x1f\x7f]*$/.test(s) ? s : fallback;
 }
 
 /**

@@ -133,7 +133,7 @@ describe('inbox page', () => {
     const due = (await t.api.get<{ items: { caseId: string; due: { dueOn: string; provisional: boolean } | null }[] }>('/tasks?limit=100', w.tokens.municipal)).body.items.find((i) => i.caseId === id)?.due;
     const dueOn = due?.dueOn ?? '';
     // a deadline counted over a year whose holiday schedule is not yet published is marked provisional
-    const marked = (words: string) => (due?.provisional ? `<span class="muted"> (${words})</span>` : '');
+    const marked = (words: string) => (due?.provisional ? `<span class="muted">${words === '暂定' ? '（暂定）' : ` (${words})`}</span>` : '');
     const calendar = await t.app.calendar.get(t.app.db);
     const clock = t.app.clock;
     if (!(clock instanceof SettableClock)) throw new Error('the test clock is not settable');
@@ -313,11 +313,28 @@ describe('inbox page', () => {
     const id = await w.createCase();
     const home = await (await signedIn(w.people.firm.email)).get('/');
     const row = home.text.slice(home.text.indexOf(`href="/cases/${id}"`));
-    expect(row.slice(0, row.indexOf('</tr>'))).toMatch(new RegExp(`北京时间 ${factoryDates.year + 1}年12月31日 23:59.*批次截止受理`, 's'));
+    // full-width brackets in Chinese; in English the zone's brackets are not followed by a second pair
+    expect(row.slice(0, row.indexOf('</tr>'))).toContain(`<span>北京时间 ${factoryDates.year + 1}年12月31日 23:59（批次截止受理）</span>`);
+    const en = await signedIn(w.people.firm.email);
+    en.cookies.set('fb_lang', 'en');
+    const enHome = (await en.get('/')).text;
+    const enRow = enHome.slice(enHome.indexOf(`href="/cases/${id}"`));
+    expect(enRow.slice(0, enRow.indexOf('</tr>'))).toMatch(new RegExp(`<span>round closes \\d{1,2} Dec ${factoryDates.year + 1}, 23:59 \\(Beijing time\\)</span>`));
     expect(row.slice(0, row.indexOf('</tr>'))).not.toContain('无时限');
     // every task on a firm's list is its own: no column names the firm
     expect(home.text).not.toContain('data-label="申报企业"');
     expect((await (await signedIn(w.people.municipal.email)).get('/inbox')).text).toContain('<th scope="col">申报企业</th>');
+  });
+
+  it('marks a provisional deadline in full-width brackets in Chinese, in the inbox and on the case', async () => {
+    const id = await w.caseIn('municipal');
+    await t.app.db.update(clocks).set({ provisional: true }).where(eq(clocks.ownerId, id));
+    const b = await signedIn(w.people.municipal.email);
+    const rowOf = (html: string) => html.slice(html.indexOf(`href="/cases/${id}"`), html.indexOf('</tr>', html.indexOf(`href="/cases/${id}"`)));
+    expect(rowOf((await b.get('/inbox?limit=100')).text)).toContain('</span><span class="muted">（暂定）</span><span> · ');
+    expect((await b.get(`/cases/${id}`)).text).toMatch(/ · 截止日期 \d{4}年\d{1,2}月\d{1,2}日（暂定） · /);
+    b.cookies.set('fb_lang', 'en');
+    expect(rowOf((await b.get('/inbox?limit=100')).text)).toContain('</span><span class="muted"> (provisional)</span><span> · ');
   });
 
   it('refuses taking a task without the form token, to a firm and to an expert, whose tasks are their own', async () => {
@@ -989,6 +1006,18 @@ describe('claim documents on the case page', () => {
     };
     expect(listedUnder(first.id)).toEqual(['损失清单.pdf', '现场照片.png']);
     expect(listedUnder(second.id)).toEqual(['检测报告.pdf']);
+  });
+
+  it('switches language back to the case after a refused upload, not to the dashboard', async () => {
+    const id = await w.caseIn('approved');
+    const claim = await reported(id);
+    const firm = await signedIn(w.people.firm.email);
+    const page = await firm.get(`/cases/${id}`);
+    const form = uploadForm(PageClient.csrfOf(page.text), null);
+    form.append('_page', PageClient.hiddenOf(page.text, '_page'));
+    const none = await firm.postMultipart(`/claims/${claim.id}/documents`, form);
+    expect(none.status).toBe(400);
+    expect(PageClient.hiddenOf(none.text, 'back')).toBe(`/cases/${id}`);
   });
 
   it('says beside the upload form, in the page\'s language, that no file or a file of another kind was sent, and keeps nothing', async () => {

@@ -44,6 +44,31 @@ describe('public catalogue page', () => {
     expect(res.text).toMatch(/id="f-q-error"><span>[^<]+<\/span>/);
   });
 
+  it('ignores the parameters a shared link carries (WeChat, utm_, a page number) and lists the catalogue', async () => {
+    for (const extra of ['from=singlemessage&isappinstalled=0', 'utm_source=newsletter&utm_medium=email', 'page=2']) {
+      const res = await get(`/catalogue?edition=${edition}&${extra}`);
+      expect(res.status, extra).toBe(200);
+      expect(res.text, extra).toContain('<td data-label="材料名称">超纯氨</td>');
+      expect(res.text, extra).not.toContain('尚未发布任何目录版本');
+      expect(res.text, extra).not.toContain('不认识的字段');
+    }
+  });
+
+  it('keeps the API strict about parameters it does not know', async () => {
+    const res = await t.api.get(`/catalogue/entries?edition=${edition}&from=singlemessage`);
+    expect(res.status).toBe(400);
+  });
+
+  it('lists the catalogue under a keyword that is too long, the problem beside the search box and the keyword kept', async () => {
+    const long = '长'.repeat(101);
+    const res = await get(`/catalogue?edition=${edition}&q=${encodeURIComponent(long)}`);
+    expect(res.status).toBe(400);
+    expect(res.text).toMatch(/id="f-q-error"><span>[^<]*100[^<]*<\/span>/);
+    expect(res.text).toContain(`value="${long}"`);
+    expect(res.text).toContain('<td data-label="材料名称">超纯氨</td>');
+    expect(res.text).not.toContain('尚未发布任何目录版本');
+  });
+
   it('answers the 404 page for an edition that does not exist', async () => {
     const res = await get('/catalogue?edition=00000000-0000-4000-8000-000000000000');
     expect(res.status).toBe(404);

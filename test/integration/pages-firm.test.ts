@@ -431,6 +431,9 @@ describe('the rounds a new application is offered', () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain(`${w.round.name}（${factoryDates.year}） · 截止 北京时间 ${factoryDates.year + 1}年12月31日 23:59`);
     expect(page.text).not.toContain(closed.name);
+    const en = await signedIn(w.people.firm.email);
+    en.cookies.set('fb_lang', 'en');
+    expect((await en.get('/cases/new')).text).toMatch(new RegExp(`${w.round.name} \\(${factoryDates.year}\\) · closes \\d{1,2} Dec ${factoryDates.year + 1}, 23:59 \\(Beijing time\\)`));
   });
 });
 

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app';
 import { makeWorld, type World } from '../support/world';
 import { PageClient } from '../support/pages';
+import { makeUser } from '../../seeds/factories';
+import { FAILURES_PER_ADDRESS } from '../../server/auth/login-limits';
 
 let t: TestApp;
 let w: World;
@@ -55,6 +57,24 @@ describe('sign-in page', () => {
     expect(res.text).toContain('邮箱或密码错误');
     expect(res.text).toContain(`value="${w.people.firm.email}"`);
     expect(res.headers.getSetCookie().some((c) => c.startsWith('fb_session='))).toBe(false);
+  });
+
+  it('shows a sign-in paused after 5 wrong passwords on the sign-in page, the email kept, with how long to wait and the way to reset the password', async () => {
+    const user = await makeUser(t.app.db, { roles: ['finance'] });
+    const b = browser();
+    const csrf = PageClient.csrfOf((await b.get('/login')).text);
+    for (let i = 0; i < FAILURES_PER_ADDRESS; i++) expect((await b.post('/login', { _csrf: csrf, email: user.email, password: `wrong-${i}`, next: '/' })).status).toBe(401);
+    const res = await b.post('/login', { _csrf: csrf, email: user.email, password: 'Test-password-1', next: '/cases' });
+    expect(res.status).toBe(429);
+    const seconds = Number(res.headers.get('retry-after'));
+    expect(seconds).toBeGreaterThanOrEqual(600);
+    expect(seconds).toBeLessThanOrEqual(900);
+    expect(res.text).toContain('<form method="post" action="/login"');
+    expect(res.text).toContain(`value="${user.email}"`);
+    expect(res.text).toContain('<input type="hidden" name="next" value="/cases"/>');
+    expect(res.text).toContain(`此账号密码错误次数过多，登录已暂停，请 ${Math.ceil(seconds / 60)} 分钟后再试。`);
+    expect(res.text).toContain('<a href="/password/forgot">忘记密码？</a>');
+    expect(res.text).not.toContain('请求过于频繁');
   });
 
   it('puts the validation reason of the API beside the email field', async () => {
@@ -135,7 +155,9 @@ describe('language switch', () => {
   it('comes back to the same search after switching', async () => {
     const b = browser();
     const page = await b.get('/catalogue?q=%E6%B0%A8');
-    expect(page.text).toContain('name="back" value="/catalogue?q=%E6%B0%A8"');
+    expect(page.text).toContain('<input type="hidden" id="lang-back" name="back" value="/catalogue?q=%E6%B0%A8"/>');
+    // a search typed with htmx swaps the results and pushes their address: the way back is swapped with them
+    expect(page.text).toMatch(/<form method="get" action="\/catalogue"[^>]* hx-select="#results" hx-select-oob="#lang-back"/);
     const res = await b.post('/lang', { _csrf: PageClient.csrfOf(page.text), lang: 'en', back: '/catalogue?q=%E6%B0%A8' });
     expect(res.headers.get('location')).toBe('/catalogue?q=%E6%B0%A8');
   });
@@ -146,6 +168,49 @@ describe('language switch', () => {
     expect((await b.post('/lang', { lang: 'en', back: '/login' })).status).toBe(403);
     const away = await b.post('/lang', { _csrf: PageClient.csrfOf(page.text), lang: 'en', back: '//evil.example/' });
     expect(away.headers.get('location')).toBe('/');
+  });
+});
+
+describe('language switch on a page drawn again by a refused form', () => {
+  const back = (html: string) => PageClient.hiddenOf(html, 'back');
+  // a browser sends no Referer (Referrer-Policy: no-referrer): the form says which page it is on
+  const refused = async (b: PageClient, from: string, action: string, form: Record<string, string>) => {
+    const page = await b.get(from);
+    expect(PageClient.hiddenOf(page.text, '_page')).toBe(from);
+    return b.post(action, { ...form, _csrf: PageClient.csrfOf(page.text), _page: PageClient.hiddenOf(page.text, '_page') });
+  };
+
+  it('comes back to the sign-in page, its next page kept, after a refused sign-in', async () => {
+    const b = browser();
+    const res = await refused(b, '/login?next=%2Fcases', '/login', { email: 'nobody@example.com', password: 'wrong-password', next: '/cases' });
+    expect(res.status).toBe(401);
+    expect(back(res.text)).toBe('/login?next=%2Fcases');
+    const lang = await b.post('/lang', { _csrf: PageClient.csrfOf(res.text), lang: 'en', back: back(res.text) });
+    expect(lang.headers.get('location')).toBe('/login?next=%2Fcases');
+  });
+
+  it('comes back to the password page, not the dashboard, after a refused password change', async () => {
+    const b = browser();
+    await b.signIn(w.people.firm.email);
+    const res = await refused(b, '/account/password', '/account/password', { currentPassword: 'Test-password-1', newPassword: 'Another-password-9', newPasswordConfirm: 'Another-password-8' });
+    expect(res.status).toBe(400);
+    expect(back(res.text)).toBe('/account/password');
+    expect(PageClient.hiddenOf(res.text, '_page')).toBe('/account/password');
+    const lang = await b.post('/lang', { _csrf: PageClient.csrfOf(res.text), lang: 'en', back: back(res.text) });
+    expect(lang.headers.get('location')).toBe('/account/password');
+  });
+
+  it('never takes a page on another site from a form, nor sends anyone there', async () => {
+    const b = browser();
+    await b.signIn(w.people.firm.email);
+    const page = await b.get('/account/password');
+    const csrf = PageClient.csrfOf(page.text);
+    for (const away of ['//evil.example/', 'https://evil.example/', '/\\evil.example/', '\\\\evil.example/', '/account\\..\\x', '/\tevil', 'javascript:alert(1)']) {
+      const res = await b.post('/account/password', { _csrf: csrf, _page: away, currentPassword: 'Test-password-1', newPassword: 'Another-password-9', newPasswordConfirm: 'Another-password-8' });
+      expect(res.status, away).toBe(400);
+      expect(back(res.text), away).toBe('/');
+      expect((await b.post('/lang', { _csrf: csrf, lang: 'zh', back: away })).headers.get('location'), away).toBe('/');
+    }
   });
 });
 

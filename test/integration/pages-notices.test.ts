@@ -105,6 +105,49 @@ describe('the public notice pages', () => {
     expect(await t.app.db.select().from(objections).where(eq(objections.caseId, caseId))).toHaveLength(0);
   });
 
+  it('chooses no application for the objector on a notice of several, and says so when none is chosen, keeping the form', async () => {
+    const a = await w.caseIn('awaitingNotice');
+    const c = await w.caseIn('awaitingNotice');
+    const pub = await t.api.post<{ id: string }>('/notices', { caseIds: [a, c] }, w.tokens.provincial);
+    expect(pub.status).toBe(201);
+    const b = new PageClient(t.url);
+    const page = await b.get(`/notices/${pub.body.id}`);
+    const select = (html: string) => html.slice(html.indexOf('<select id="o-caseId"'), html.indexOf('</select>', html.indexOf('<select id="o-caseId"')));
+    expect(select(page.text)).toMatch(/^<select id="o-caseId" name="caseId" required>/);
+    expect(select(page.text)).toContain('<option value="" selected>请选择</option>');
+    expect(select(page.text).match(/ selected>/g)).toHaveLength(1);
+    const res = await b.post(`/notices/${pub.body.id}/objections`, { _csrf: PageClient.csrfOf(page.text), caseId: '', name: '王五', contact: '', reason: '该材料并非首批次应用，已有多年销售记录。' });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('<p class="error" id="o-caseId-error"><span>请选择您要提出异议的申请</span></p>');
+    expect(res.text).toContain('value="王五"');
+    expect(res.text).toContain('该材料并非首批次应用，已有多年销售记录。</textarea>');
+    expect(await t.app.db.select().from(objections).where(eq(objections.noticeId, pub.body.id))).toHaveLength(0);
+    // the one chosen is kept when another field is refused
+    const short = await b.post(`/notices/${pub.body.id}/objections`, { _csrf: PageClient.csrfOf(page.text), caseId: c, name: '王五', contact: '', reason: '太短' });
+    expect(select(short.text)).toContain(`<option value="${c}" selected>`);
+    expect(select(short.text)).toContain('<option value="">请选择</option>');
+  });
+
+  it('keeps the one application of a notice of one chosen', async () => {
+    const { noticeId, caseId } = await published();
+    const page = await new PageClient(t.url).get(`/notices/${noticeId}`);
+    expect(page.text).toContain(`<option value="${caseId}" selected>`);
+    expect(page.text).not.toContain('请选择</option>');
+  });
+
+  it('switches language back to the notice after a refused objection, not to the sign-in page', async () => {
+    const { noticeId, caseId } = await published();
+    const b = new PageClient(t.url);
+    const page = await b.get(`/notices/${noticeId}`);
+    const res = await b.post(`/notices/${noticeId}/objections`, { _csrf: PageClient.csrfOf(page.text), _page: PageClient.hiddenOf(page.text, '_page'), caseId, name: '王五', contact: '', reason: '太短' });
+    expect(res.status).toBe(400);
+    const back = PageClient.hiddenOf(res.text, 'back');
+    expect(back).toBe(`/notices/${noticeId}`);
+    const lang = await b.post('/lang', { _csrf: PageClient.csrfOf(res.text), lang: 'en', back });
+    expect(lang.headers.get('location')).toBe(`/notices/${noticeId}`);
+    expect((await b.get(back)).text).toContain('<html lang="en">');
+  });
+
   it('says a contact that is neither an email nor a phone is wrong, and that it may be left empty, in both languages', async () => {
     const { noticeId, caseId } = await published();
     const b = new PageClient(t.url);

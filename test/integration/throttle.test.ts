@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { randomUscc } from '../../seeds/factories';
 import { useTestApp } from '../support/use-app';
+import { PageClient } from '../support/pages';
 
 const { t } = useTestApp({ env: { REGISTRATIONS_PER_HOUR: 3, LOGINS_PER_MINUTE: 4 }, world: false });
 
@@ -56,5 +57,21 @@ describe('POST /auth/login throttling', () => {
       statuses.push((await t.api.post('/auth/login', { email: `spray-${i}-${randomUUID()}@example.test`, password: 'guess-1' }, undefined, headers)).status);
     }
     expect(statuses).toEqual([401, 401, 401, 401, 429]);
+  });
+
+  it('says on the sign-in page, the email kept, how many seconds an address that signs in too often must wait', async () => {
+    const b = new PageClient(t.url, { 'X-Forwarded-For': '198.51.100.31' });
+    const csrf = PageClient.csrfOf((await b.get('/login')).text);
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await b.post('/login', { _csrf: csrf, email: `spray-${i}-${randomUUID()}@example.test`, password: 'guess-1', next: '/' })).status);
+    expect(statuses).toEqual([401, 401, 401, 401]);
+    const res = await b.post('/login', { _csrf: csrf, email: 'li.si@example.test', password: 'guess-1', next: '/' });
+    expect(res.status).toBe(429);
+    const seconds = Number(res.headers.get('retry-after'));
+    expect(seconds).toBeGreaterThan(0);
+    expect(seconds).toBeLessThanOrEqual(60);
+    expect(res.text).toContain('value="li.si@example.test"');
+    expect(res.text).toContain(`登录尝试过于频繁，请 ${seconds} 秒后再试。`);
+    expect(res.text).toContain('<a href="/password/forgot">');
   });
 });

@@ -8,7 +8,11 @@ export interface PageResponse {
 
 export class PageClient {
   readonly cookies = new Map<string, string>();
-  constructor(readonly baseUrl: string) {}
+  /** `headers`: sent with every request, e.g. X-Forwarded-For to speak for another client address */
+  constructor(
+    readonly baseUrl: string,
+    readonly headers: Record<string, string> = {},
+  ) {}
 
   private keep(res: Response) {
     for (const line of res.headers.getSetCookie()) {
@@ -22,7 +26,7 @@ export class PageClient {
   }
 
   private cookieHeader(): Record<string, string> {
-    return this.cookies.size ? { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {};
+    return { ...this.headers, ...(this.cookies.size ? { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}) };
   }
 
   async get(path: string): Promise<PageResponse> {
@@ -57,6 +61,13 @@ export class PageClient {
     const m = /name="_csrf" value="([^"]+)"/.exec(html);
     if (!m?.[1]) throw new Error('the page has no form token');
     return m[1];
+  }
+
+  /** The value of a page's first hidden field of that name, as a browser would post it back. */
+  static hiddenOf(html: string, name: string): string {
+    const m = new RegExp(`<input type="hidden"(?: id="[^"]*")? name="${name}" value="([^"]*)"`).exec(html);
+    if (m?.[1] === undefined) throw new Error(`the page has no hidden field ${name}`);
+    return m[1].replaceAll('&#34;', '"').replaceAll('&quot;', '"').replaceAll('&#39;', "'").replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
   }
 
   /** Signs in through the sign-in page, as a person would. */

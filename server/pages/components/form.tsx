@@ -1,9 +1,15 @@
 import type { FieldError } from '../../errors';
 import { CSRF_FIELD } from '../csrf';
-import { problemText, type PageCtx } from '../page';
+import { PAGE_FIELD, problemText, type PageCtx } from '../page';
 
+/** Every posted form's token, and the page it is on: the page drawn again with its problems knows where it is. */
 export function CsrfField({ p }: { p: PageCtx }) {
-  return <input type="hidden" name={CSRF_FIELD} value={p.csrf} />;
+  return (
+    <>
+      <input type="hidden" name={CSRF_FIELD} value={p.csrf} />
+      <input type="hidden" name={PAGE_FIELD} value={p.url} />
+    </>
+  );
 }
 
 /** The problems of one field, as the service worded them. */
@@ -111,7 +117,7 @@ export function ProblemSummary({ p, errors, fields }: { p: PageCtx; errors: read
  * A labelled choice with its problems beside it, as Field is for text: `empty` adds a first choice of
  * no value (any, in a filter), chosen while nothing else is.
  */
-export function SelectField({ p, name, label, options, value, errors = [], idPrefix = 'f', empty }: { p: PageCtx; name: string; label: string; options: readonly { value: string; label: string }[]; value: string | undefined; errors?: readonly FieldError[]; idPrefix?: string; empty?: string }) {
+export function SelectField({ p, name, label, options, value, errors = [], idPrefix = 'f', empty, required }: { p: PageCtx; name: string; label: string; options: readonly { value: string; label: string }[]; value: string | undefined; errors?: readonly FieldError[]; idPrefix?: string; empty?: string; required?: boolean }) {
   const id = `${idPrefix}-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
   const mine = errorsAt(errors, name);
   return (
@@ -120,7 +126,7 @@ export function SelectField({ p, name, label, options, value, errors = [], idPre
         {label}
       </label>
       <FieldProblems p={p} id={`${id}-error`} errors={mine} />
-      <select id={id} name={name} aria-invalid={mine.length ? 'true' : undefined} aria-describedby={mine.length ? `${id}-error` : undefined}>
+      <select id={id} name={name} required={required} aria-invalid={mine.length ? 'true' : undefined} aria-describedby={mine.length ? `${id}-error` : undefined}>
         {empty !== undefined ? (
           <option value="" selected={!value} safe>
             {empty}

@@ -22,7 +22,9 @@ export const zh = {
     password: '密码',
     submit: '登录',
     wrong: '邮箱或密码错误',
-    throttled: '尝试次数过多，请稍后再试',
+    // a pause of the sign-in (server/auth/login-limits.ts), in whole minutes of its Retry-After
+    paused: (minutes: number) => `此账号密码错误次数过多，登录已暂停，请 ${minutes} 分钟后再试。如忘记密码，请点击下方“忘记密码？”重设。`,
+    tooFast: (seconds: number) => `登录尝试过于频繁，请 ${seconds} 秒后再试。`,
   },
   invitation: {
     title: '设置密码',
@@ -275,6 +277,8 @@ export const zh = {
     objectTitle: '提出异议',
     objectIntro: (until: string) => `请于 ${until}（含当日，北京时间 24 时前）提出。留下邮箱的，处理结果将通过邮件告知。`,
     caseToObject: '异议的申请',
+    chooseCase: '请选择',
+    caseMissing: '请选择您要提出异议的申请',
     name: '姓名或单位名称',
     contact: '联系方式（选填）',
     contactHint: '邮箱或电话号码',
@@ -621,7 +625,7 @@ export const zh = {
     firm: '申报企业',
     due: '截止日期',
     empty: '目前没有待办事项。新的申请到达您的环节时会显示在这里。',
-    roundCloses: '批次截止受理',
+    roundCloses: (at: string) => `${at}（批次截止受理）`,
     noDue: '无时限',
     holder: '办理人',
     mine: '我',
