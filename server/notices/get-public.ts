@@ -27,6 +27,8 @@ interface CaseRowOut extends Record<string, unknown> {
 // a case still in the review's last stages; one that left it (rejected on an objection upheld,
 // withdrawn, lapsed) is proposed nothing
 const PROPOSING_STATES: ReadonlySet<string> = new Set(['awaitingNotice', 'notice', 'objection', 'reviewApproved']);
+/** Why a case on a notice gets no subsidy after all, said where its proposed figure would be: an upheld objection rejected it, or the firm withdrew it. */
+const NOT_GRANTED = ['rejected', 'withdrawn'] as const;
 
 /**
  * The subsidy a case in the notice would get: the one fixed at approval, or, while the notice runs,
@@ -72,6 +74,7 @@ export async function getPublicNotice(app: AppContext, id: string) {
       catalogueEntry: { seq: c.entry_seq, name: c.entry_name },
       proposedSubsidy: ((fen) => (fen === null ? null : formatYuan(fen)))(proposedFen(c, roundsOf.get(c.round_id))),
       underObjection: c.state === 'objection',
+      notGranted: NOT_GRANTED.find((state) => state === c.state) ?? null,
     })),
   };
 }

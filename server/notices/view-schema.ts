@@ -34,6 +34,10 @@ const publicCaseSchema = z
     catalogueEntry: z.strictObject({ seq: z.int().meta({ description: '序号 in the catalogue edition' }), name: z.string() }),
     proposedSubsidy: yuanOut("the subsidy proposed: while the notice runs, S by the round's rule from the case's figures (the per-firm cap and a pro-rata reduction may lower it on approval); once approved, the amount fixed then").nullable(),
     underObjection: z.boolean().meta({ description: 'an objection against it is being examined' }),
+    notGranted: z
+      .enum(['rejected', 'withdrawn'])
+      .nullable()
+      .meta({ description: 'the case was put on the notice but gets no subsidy: rejected (an objection was upheld) or withdrawn by the firm; proposedSubsidy is then null' }),
   })
   .meta({ id: 'PublicNoticeCase' });
 

@@ -237,7 +237,7 @@ function NoticeStaffPage({ p, notice, objections, workingDays, published }: { p:
             { header: n.caseNumber, cell: (c) => <a href={`/cases/${c.caseId}`} safe>{c.caseNumber}</a> },
             { header: n.firm, text: (c) => c.firmName },
             { header: n.material, cell: (c) => <NoticeMaterial p={p} c={c} /> },
-            { header: n.subsidy, num: true, text: (c) => yuan(c.proposedSubsidy) },
+            { header: n.subsidy, num: true, text: (c) => (c.notGranted ? n.notGranted[c.notGranted] : yuan(c.proposedSubsidy)) },
           ]}
         />
       </section>

@@ -154,7 +154,7 @@ function NoticePage({ p, notice, attempt, filed }: { p: PageCtx; notice: Notice;
           { header: n.firm, text: (c) => c.firmName },
           { header: n.material, cell: (c) => <NoticeMaterial p={p} c={c} /> },
           { header: n.entry, text: (c) => `${c.catalogueEntry.seq}. ${c.catalogueEntry.name}` },
-          { header: n.subsidy, num: true, text: (c) => yuan(c.proposedSubsidy) },
+          { header: n.subsidy, num: true, text: (c) => (c.notGranted ? n.notGranted[c.notGranted] : yuan(c.proposedSubsidy)) },
         ]}
       />
       {notice.state === 'open' ? <ObjectionForm p={p} notice={notice} attempt={attempt} /> : <p class="empty" safe>{n.ended}</p>}

@@ -34,6 +34,24 @@ describe('the public notice pages', () => {
     for (const secret of [w.people.firm.email, w.firm.contactPhone, w.firm.bankAccount].filter((s): s is string => Boolean(s))) expect(page.text).not.toContain(secret);
   });
 
+  it('says of a case an upheld objection rejected that it is not granted, where its proposed subsidy stood, to the public and the staff', async () => {
+    const { noticeId, caseId } = await published();
+    const filed = await t.api.post<{ id: string }>(`/public/notices/${noticeId}/objections`, { caseId, name: '王五', reason: '该材料并非首批次应用，已有多年销售记录。' });
+    expect(filed.status).toBe(201);
+    expect((await t.api.post(`/cases/${caseId}/events`, { type: 'RESOLVE_OBJECTION', objectionId: filed.body.id, outcome: 'upheld', reason: '核实属实' }, w.tokens.provincial)).status).toBe(200);
+    const api = await t.api.get<{ cases: { caseId: string; proposedSubsidy: string | null; notGranted: string | null }[] }>(`/public/notices/${noticeId}`);
+    expect(api.body.cases.find((c) => c.caseId === caseId)).toMatchObject({ proposedSubsidy: null, notGranted: 'rejected' });
+    expect((await new PageClient(t.url).get(`/notices/${noticeId}`)).text).toContain('不予补偿（异议经核查成立）');
+    const staff = new PageClient(t.url);
+    await staff.signIn(w.people.provincial.email);
+    expect((await staff.get(`/review/notices/${noticeId}`)).text).toContain('不予补偿（异议经核查成立）');
+    // a case still proposed says nothing of the kind
+    const other = await published();
+    const page = (await new PageClient(t.url).get(`/notices/${other.noticeId}`)).text;
+    expect(page).not.toContain('不予补偿');
+    expect((await t.api.get<{ cases: { notGranted: string | null }[] }>(`/public/notices/${other.noticeId}`)).body.cases.map((c) => c.notGranted)).toEqual([null]);
+  });
+
   it('takes an objection from the form without an account, and the case goes to objection', async () => {
     const { noticeId, caseId } = await published();
     const b = new PageClient(t.url);

@@ -268,6 +268,7 @@ export const en: Messages = {
     entry: 'Catalogue entry',
     subsidy: 'Proposed subsidy (yuan)',
     underObjection: 'objection being examined',
+    notGranted: { rejected: 'Not granted (an objection was upheld)', withdrawn: 'Not granted (the firm withdrew the application)' },
     ended: 'The notice period has ended; objections are no longer taken.',
     objectTitle: 'File an objection',
     objectIntro: (until: string) => `File it by the end of ${until}, Beijing time. If you leave an email address, you will be told the outcome.`,

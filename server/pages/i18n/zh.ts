@@ -273,6 +273,7 @@ export const zh = {
     entry: '目录条目',
     subsidy: '拟补偿金额（元）',
     underObjection: '异议核查中',
+    notGranted: { rejected: '不予补偿（异议经核查成立）', withdrawn: '不予补偿（企业已撤回申请）' },
     ended: '公示期已满，不再受理异议。',
     objectTitle: '提出异议',
     objectIntro: (until: string) => `请于 ${until}（含当日，北京时间 24 时前）提出。留下邮箱的，处理结果将通过邮件告知。`,
