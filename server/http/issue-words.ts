@@ -148,10 +148,17 @@ function zodsOwnEnglish(issue: Issue): boolean {
 
 /** The issue's words in both languages: the schema's own where it gave them, else plain ones by its code. */
 /** A schema's own English words that a check of a built-in kind (a regex) gives, with their Chinese. */
-const OWN_WORDS_ZH = new Map([
+export const OWN_WORDS_ZH: ReadonlyMap<string, string> = new Map([
   [MONEY_FORMAT_MESSAGE, MONEY_FORMAT_MESSAGE_ZH],
   [PHONE_MESSAGE, PHONE_MESSAGE_ZH],
   [ACCOUNT_MESSAGE, ACCOUNT_MESSAGE_ZH],
+  // the schemas' own words for a pattern (`.regex(…, '…')`): a unit test finds every one in server/
+  ['must be 2–32 letters, digits, _ or -', '应为 2–32 位字母、数字、下划线（_）或连字符（-），例如 PICC'],
+  ['must be a decimal number as a string, e.g. "20000"', '应为数字，例如 20000（最多 4 位小数）'],
+  ['a GB/T 2260 city code, e.g. 330100', '应为 GB/T 2260 城市代码，例如 330100'],
+  ['must be a letter followed by letters, digits or _ (at most 40)', '应以字母开头，只含字母、数字或下划线（_），最多 40 个字符'],
+  ['a four-digit year, e.g. 2024', '应为四位数年份，例如 2024'],
+  ['must be a four-digit year', '应为四位数年份，例如 2027'],
   // the ids the routes name in their own English: what the Chinese says too, whatever the value's type
   ...(
     [

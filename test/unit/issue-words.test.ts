@@ -67,3 +67,26 @@ describe('the words of a validation issue', () => {
     }
   });
 });
+
+describe("a schema's own words for a pattern", () => {
+  it('have their Chinese, every one written in server/ as `.regex(…, \'…\')`', async () => {
+    const { readdir, readFile } = await import('node:fs/promises');
+    const { OWN_WORDS_ZH } = await import('../../server/http/issue-words');
+    const root = new URL('../../server/', import.meta.url);
+    const files = (await readdir(root, { recursive: true })).filter((f) => /\.tsx?$/.test(f));
+    const said: string[] = [];
+    for (const f of files) {
+      const text = await readFile(new URL(f, root), 'utf8');
+      for (const m of text.matchAll(/\.regex\(\/(?:[^/\\\n]|\\.)+\/[a-z]*,\s*'([^']+)'\)/g)) if (m[1]) said.push(m[1]);
+    }
+    expect(said.length).toBeGreaterThanOrEqual(6);
+    expect(said.filter((words) => !OWN_WORDS_ZH.has(words))).toEqual([]);
+  });
+
+  it("say an insurer code's form in Chinese too", async () => {
+    const { insurerCreateSchema } = await import('../../server/insurers/create');
+    expect(refusal(insurerCreateSchema, { name: '中国人寿', code: 'China Life' })).toEqual([
+      { path: 'code', message: 'must be 2–32 letters, digits, _ or -', messageZh: '应为 2–32 位字母、数字、下划线（_）或连字符（-），例如 PICC' },
+    ]);
+  });
+});
