@@ -146,12 +146,20 @@ function pageQuery(query: Record<string, string>): { data: SearchQuery; used: Re
 export function cataloguePage(router: Router, app: AppContext) {
   router.get('/catalogue', async (req, res) => {
     const p = pageOf(res);
-    const query = filled(req.query);
+    // a NUL no browser sends, which the database cannot take: dropped, as page forms drop it (form-body.ts)
+    const query = Object.fromEntries(Object.entries(filled(req.query)).map(([k, v]) => [k, v.replaceAll('\u0000', '')]));
     const editions = await listPublicEditions(app);
-    const { data, used, errors } = pageQuery(query);
+    const { data, used: asked, errors } = pageQuery(query);
+    let used = asked;
     let result: Result | null = null;
     try {
-      result = await searchEntries(app, p.user ?? null, data);
+      result = await searchEntries(app, p.user ?? null, data).catch(async (err: unknown) => {
+        // a cursor from an old or mangled link: said beside the search, and the catalogue listed from its start
+        if (!(err instanceof AppError) || err.kind !== 'bad_request' || data.cursor === undefined) throw err;
+        errors.push(...err.errors.map((e) => ({ ...e, path: e.path.replace(/^query\./, '') })));
+        used = Object.fromEntries(Object.entries(used).filter(([k]) => k !== 'cursor'));
+        return searchEntries(app, p.user ?? null, { ...data, cursor: undefined });
+      });
     } catch (err) {
       // no published edition yet is an empty state, not an error; an edition a cursor names that is none is the 404 it is
       if (!(err instanceof AppError) || err.kind !== 'not_found' || data.edition !== undefined || editions.length > 0) throw err;

@@ -69,6 +69,19 @@ describe('public catalogue page', () => {
     expect(res.text).not.toContain('尚未发布任何目录版本');
   });
 
+  it('lists the catalogue from its start under a cursor from a mangled link, saying so, and drops a NUL from the keyword', async () => {
+    for (const cursor of ['zzz', '%ff']) {
+      const res = await get(`/catalogue?edition=${edition}&cursor=${cursor}`);
+      expect(res.status, cursor).toBe(400);
+      expect(res.text, cursor).toContain('分页游标无效');
+      expect(res.text, cursor).toContain('<td data-label="材料名称">超纯氨</td>');
+    }
+    const nul = await get(`/catalogue?edition=${edition}&q=%0099.99999`);
+    expect(nul.status).toBe(200);
+    expect(nul.text).toContain('<td data-label="材料名称">超纯氨</td>');
+    expect(nul.text).not.toContain('碳纤维');
+  });
+
   it('answers the 404 page for an edition that does not exist', async () => {
     const res = await get('/catalogue?edition=00000000-0000-4000-8000-000000000000');
     expect(res.status).toBe(404);
