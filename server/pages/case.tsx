@@ -218,7 +218,9 @@ export function casePage(router: Router, app: AppContext) {
     // the page's tick before a policy is verified, asked of the one who may verify it (anyone else hears the service's refusal)
     const unticked = uncheckedPolicy(type, values);
     if (unticked && (await getCase(ctx, id)).allowedEvents.includes(type)) return showCase(res, id, { type, values, errors: [unticked] }, 422);
-    const version = /^\d{1,9}$/.test(field(req, 'version')) ? Number(field(req, 'version')) : undefined;
+    // the version the page was drawn at; one that is not a version (a tampered form) matches none, so the step is refused as late
+    const given = field(req, 'version');
+    const version = given === '' ? undefined : /^\d{1,9}$/.test(given) ? Number(given) : -1;
     const key = field(req, 'key');
     try {
       await sendCaseEvent(ctx, id, parsed.data, { ifMatch: version, idempotencyKey: /^[\x21-\x7e]{1,200}$/.test(key) ? key : undefined });

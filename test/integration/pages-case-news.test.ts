@@ -53,6 +53,17 @@ describe('a step or an upload refused because the case moved on', () => {
     expect(late.text).toMatch(/<textarea[^>]*name="comment"[^>]*>同意通过<\/textarea>/);
   });
 
+  it('refuses as late a step whose version is not one, and does not move the case', async () => {
+    const id = await w.caseIn('municipal');
+    const b = await signedIn(w.people.municipal.email);
+    const shown = (await b.get(`/cases/${id}`)).text;
+    for (const version of ['-1', '1.5', 'abc', '9999999999']) {
+      const res = await b.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf(shown), type: 'RETURN', version, key: `bad-version-${version}`, reasons: '请补充检测报告' });
+      expect(res.status, version).toBe(409);
+    }
+    expect((await t.api.get<{ state: string }>(`/cases/${id}`, w.tokens.municipal)).body.state).toBe('municipal');
+  });
+
   it('tells the firm at the top that its document was not uploaded to a case withdrawn in another tab', async () => {
     const id = await w.createCase();
     const b = await signedIn(w.people.firm.email);
