@@ -1,7 +1,8 @@
 import type { Router } from 'express';
 import type { CaseTaskHolder } from '../tasks/claim';
 import { CLAIMER_ROLES, claimTask, releaseTask } from '../tasks/claim';
-import type { FieldError } from '../errors';
+import { AppError, type FieldError } from '../errors';
+import { loadVisibleCase } from '../cases/get';
 import { gate } from '../http/roles';
 import { requireCsrf } from './csrf';
 import { instant } from './format';
@@ -60,6 +61,13 @@ export function caseTaskForms(router: Router, show: ShowRefused) {
       try {
         await (action === 'claim' ? claimTask(ctx, caseId) : releaseTask(ctx, caseId));
       } catch (err) {
+        // nothing held to give back (given back already, taken over, or the case moved on): said on the
+        // case page, once the case is one the person may see (else the 404 it is)
+        if (action === 'release' && err instanceof AppError && err.kind === 'not_found') {
+          await loadVisibleCase(ctx, caseId);
+          const t = pageOf(res).t.inbox;
+          return show(res, caseId, [{ path: 'task', message: t.notHeld }], 409);
+        }
         const refused = refusalOf(err);
         return show(res, caseId, refused.errors, refused.status);
       }

@@ -145,6 +145,13 @@ describe('who has taken the case from the shared inbox', () => {
     const given = await b.post(`/cases/${id}/task/release`, { _csrf: PageClient.csrfOf(after) });
     expect(given.headers.get('location')).toBe(`/cases/${id}?task=released#task-holder`);
     expect((await b.get(`/cases/${id}?task=released`)).text).toContain('已释放该任务，同角色的其他人员可以领取。');
+    // given back twice (a double click, another tab): said on the case page, not the 404 page
+    const again = await b.post(`/cases/${id}/task/release`, { _csrf: PageClient.csrfOf(after) });
+    expect(again.status).toBe(409);
+    expect(again.text).toContain('您当前没有领取此任务，无需释放');
+    // a case the person cannot see stays the 404 it is
+    const other = await signedIn(w.people.otherMunicipal.email);
+    expect((await other.post(`/cases/${id}/task/release`, { _csrf: PageClient.csrfOf((await other.get('/inbox')).text) })).status).toBe(404);
   });
 
   it('refuses the take to a firm (403) and to a reviewer of another city (404), holding nothing', async () => {

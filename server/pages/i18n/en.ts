@@ -629,6 +629,7 @@ export const en: Messages = {
     release: 'Give back',
     claimed: 'The task is yours: the others of your role see that you handle it.',
     released: 'The task is given back: the others of your role may take it.',
+    notHeld: 'You do not hold this task, so there is nothing to give back: it was given back already, taken by someone else, or the case has moved on.',
     declined: 'You declined the review; the provincial reviewers will assign another expert. The application has left your inbox.',
     left: 'Done. The application is no longer among those you see.',
     severalFirms: 'several firms (see the batch)',
