@@ -73,6 +73,8 @@ describe("a firm's ban, where its readers meet the firm", () => {
   });
 
   it('is said no more once it has ended', async () => {
+    // a firm free to apply, then barred here (the test before may have barred it)
+    await t.app.db.update(enterprises).set({ bannedUntil: null }).where(eq(enterprises.id, w.firm.id));
     await recovered();
     const b0 = await signedIn(w.people.provincial.email);
     expect((await b0.get(`/firm/${w.firm.id}`)).text).toContain('id="firm-ban"');

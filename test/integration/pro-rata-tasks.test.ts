@@ -9,7 +9,8 @@ import { makeWorld, type World } from '../support/world';
 
 // A pro-rata proposal awaits a second finance user (SPEC §6, four eyes): it is in the inbox of
 // every finance user but its proposer and listed on /money, until it is approved or superseded.
-const { t } = useTestApp();
+// its own database: finance's inbox holds every approved case awaiting a batch, and the page shows its first page only
+const { t } = useTestApp({ ownDatabase: true });
 
 interface Task {
   caseId: string | null;
