@@ -17,6 +17,7 @@ import { CsrfField, Field, ProblemSummary } from './components/form';
 import { instant } from './format';
 import { field, idParam, pageOf, render, serviceOf, type PageCtx } from './page';
 import { requireCsrf } from './csrf';
+import { paymentsUnderway, type PaymentUnderway } from '../enterprises/payments-underway';
 
 // A firm's profile (SPEC §3, §5): its own staff read and edit it at /firm, through the same
 // service, validation and change record as PATCH /api/v1/enterprises/:id; the reviewers who may
@@ -72,8 +73,29 @@ async function historyOf(ctx: ServiceContext, id: string): Promise<Change[]> {
 
 const shownText = (v: unknown) => (Array.isArray(v) ? v.join('、') : typeof v === 'string' ? v : JSON.stringify(v));
 
-function FirmPage(props: { p: PageCtx; firm: EnterpriseView; ban: FirmBan | null; editable: boolean; values: Values; shown: Values; errors: readonly FieldError[]; history: Change[]; notice?: string }) {
-  const { p, firm, ban, editable, values, shown, errors, history, notice } = props;
+/** Beside the bank fields: the payments a change of the bank no longer reaches (a batch copied the account). */
+function UnderwayNote({ p, underway }: { p: PageCtx; underway: readonly PaymentUnderway[] }) {
+  if (underway.length === 0) return '';
+  const t = p.t.firm;
+  return (
+    <div class="caution" id="payments-underway" role="note" aria-labelledby="payments-underway-title">
+      <p>
+        <strong id="payments-underway-title" safe>{t.underwayTitle}</strong>
+      </p>
+      <p safe>{t.underwayIntro}</p>
+      <ul>
+        {underway.map((u) => (
+          <li>
+            <a href={`/cases/${u.caseId}`} safe>{t.underwayItem(u.caseNumber, u.batchNumber, p.t.batches.states[u.batchState] ?? u.batchState, u.bankName, u.accountLast4)}</a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function FirmPage(props: { p: PageCtx; firm: EnterpriseView; ban: FirmBan | null; editable: boolean; values: Values; shown: Values; errors: readonly FieldError[]; history: Change[]; underway: readonly PaymentUnderway[]; notice?: string }) {
+  const { p, firm, ban, editable, values, shown, errors, history, underway, notice } = props;
   const t = p.t.firm;
   const city = cityByCode(firm.city);
   const labels: Record<string, string> = t as unknown as Record<string, string>;
@@ -127,6 +149,7 @@ function FirmPage(props: { p: PageCtx; firm: EnterpriseView; ban: FirmBan | null
           <Field p={p} name="contactEmail" type="email" label={t.contactEmail} value={values.contactEmail} errors={errors} required />
           <Field p={p} name="bankName" label={t.bankName} value={values.bankName} errors={errors} required />
           <Field p={p} name="bankAccount" label={t.bankAccount} value={values.bankAccount} errors={errors} hint={t.bankAccountHint} required />
+          <UnderwayNote p={p} underway={underway} />
           <Field p={p} name="affiliations" label={t.affiliations} value={values.affiliations} errors={errors} hint={t.affiliationsHint} multiline />
           <button type="submit" class="primary" safe>{t.submit}</button>
         </form>
@@ -181,10 +204,12 @@ async function mayEdit(ctx: ServiceContext, id: string): Promise<boolean> {
 async function show(res: Response, ctx: ServiceContext, id: string, extra: { values?: Values; shown?: Values; errors?: FieldError[]; status?: number; notice?: string } = {}) {
   const p = pageOf(res);
   const [firm, editable, history] = await Promise.all([getEnterprise(ctx, id), mayEdit(ctx, id), historyOf(ctx, id)]);
+  // the firm's own staff are told which payments a bank change does not reach; readers see the batch elsewhere
+  const underway = editable ? await paymentsUnderway(p.app.db, firm.id) : [];
   const ban = toldOfBans(ctx.user) ? await firmBanOf(p.app.db, firm.id, shanghaiDate(p.app.clock.now())) : null;
   await render(
     res,
-    <FirmPage p={p} firm={firm} ban={ban} editable={editable} values={extra.values ?? valuesOfFirm(firm)} shown={extra.shown ?? valuesOfFirm(firm)} errors={extra.errors ?? []} history={history} notice={extra.notice} />,
+    <FirmPage p={p} firm={firm} ban={ban} editable={editable} values={extra.values ?? valuesOfFirm(firm)} shown={extra.shown ?? valuesOfFirm(firm)} errors={extra.errors ?? []} history={history} underway={underway} notice={extra.notice} />,
     extra.status,
   );
 }
@@ -200,7 +225,8 @@ export function firmPages(router: Router) {
   router.get('/firm/:id', async (req, res) => {
     const p = pageOf(res);
     const ctx = serviceOf(p);
-    const notice = req.query.saved === '1' ? p.t.firm.saved : req.query.saved === '0' ? p.t.firm.unchanged : undefined;
+    const saved = { '1': p.t.firm.saved, bank: p.t.firm.savedBank, '0': p.t.firm.unchanged } as Record<string, string>;
+    const notice = typeof req.query.saved === 'string' ? saved[req.query.saved] : undefined;
     await show(res, ctx, idParam(req.params.id, 'enterprise'), notice ? { notice } : {});
   });
 
@@ -221,6 +247,7 @@ export function firmPages(router: Router) {
       if (!(err instanceof AppError) || err.kind !== 'unprocessable') throw err;
       return show(res, ctx, id, { values, shown, errors: toFields(err.errors), status: 422 });
     }
-    res.redirect(303, `/firm/${id}?saved=1`);
+    const bankChanged = 'bankName' in parsed.data || 'bankAccount' in parsed.data;
+    res.redirect(303, `/firm/${id}?saved=${bankChanged && (await paymentsUnderway(ctx.app.db, id)).length > 0 ? 'bank' : '1'}`);
   });
 }
