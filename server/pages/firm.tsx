@@ -21,6 +21,7 @@ import { CsrfField, Field, ProblemSummary } from './components/form';
 import { instant } from './format';
 import { field, idParam, pageOf, render, serviceOf, type PageCtx } from './page';
 import { requireCsrf } from './csrf';
+import { DataTable } from './components/table';
 import { paymentsUnderway, type PaymentUnderway } from '../enterprises/payments-underway';
 
 // A firm's profile (SPEC §3, §5): its own staff read and edit it at /firm, through the same
@@ -111,32 +112,19 @@ function FirmAccounts({ p, firmId, accounts, invite }: { p: PageCtx; firmId: str
     <section aria-labelledby="firm-accounts">
       <h2 id="firm-accounts" safe>{t.accountsTitle}</h2>
       <p safe>{t.accountsIntro}</p>
-      <table class="stack">
-        <caption class="visually-hidden" safe>{t.accountsTitle}</caption>
-        <thead>
-          <tr>
-            <th scope="col" safe>{t.accountName}</th>
-            <th scope="col" safe>{t.accountEmail}</th>
-            <th scope="col" safe>{t.accountStatus}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {accounts.accounts.map((a) => (
-            <tr>
-              <td data-label={t.accountName} safe>{a.name}</td>
-              <td data-label={t.accountEmail} safe>{a.email}</td>
-              <td data-label={t.accountStatus} safe>{a.active ? t.accountActive : t.accountInactive}</td>
-            </tr>
-          ))}
-          {accounts.invitations.map((i) => (
-            <tr>
-              <td data-label={t.accountName} safe>{i.name}</td>
-              <td data-label={t.accountEmail} safe>{i.email}</td>
-              <td data-label={t.accountStatus} safe>{t.invitationOpen(i.invitedBy, instant(i.createdAt, p.locale), instant(i.expiresAt, p.locale))}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        p={p}
+        caption={t.accountsTitle}
+        rows={[
+          ...accounts.accounts.map((a) => ({ name: a.name, email: a.email, status: a.active ? t.accountActive : t.accountInactive })),
+          ...accounts.invitations.map((i) => ({ name: i.name, email: i.email, status: t.invitationOpen(i.invitedBy, instant(i.createdAt, p.locale), instant(i.expiresAt, p.locale)) })),
+        ]}
+        columns={[
+          { header: t.accountName, text: (r) => r.name },
+          { header: t.accountEmail, class: 'code', text: (r) => r.email },
+          { header: t.accountStatus, text: (r) => r.status },
+        ]}
+      />
       <form method="post" action={`/firm/${firmId}/invitations`} class="wide" novalidate>
         <CsrfField p={p} />
         <h3 safe>{t.inviteTitle}</h3>
@@ -218,30 +206,26 @@ function FirmPage(props: { p: PageCtx; firm: EnterpriseView; ban: FirmBan | null
         {history.length === 0 ? (
           <p safe>{t.noHistory}</p>
         ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col" safe>{t.when}</th>
-                <th scope="col" safe>{t.who}</th>
-                <th scope="col" safe>{t.what}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {history.map((c) => (
-                <tr>
-                  <td safe>{instant(c.at, p.locale)}</td>
-                  <td safe>{c.who}</td>
-                  <td>
-                    <ul>
-                      {Object.keys(c.after).map((k) => (
-                        <li safe>{t.change(labels[k] ?? k, shownText(c.before[k]), shownText(c.after[k]))}</li>
-                      ))}
-                    </ul>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            p={p}
+            caption={t.historyTitle}
+            rows={history}
+            columns={[
+              { header: t.when, text: (c) => instant(c.at, p.locale) },
+              { header: t.who, text: (c) => c.who },
+              {
+                header: t.what,
+                class: 'changes',
+                cell: (c) => (
+                  <ul>
+                    {Object.keys(c.after).map((k) => (
+                      <li safe>{t.change(labels[k] ?? k, shownText(c.before[k]), shownText(c.after[k]))}</li>
+                    ))}
+                  </ul>
+                ),
+              },
+            ]}
+          />
         )}
       </section>
     </Layout>
