@@ -32,7 +32,7 @@ export const en: Messages = {
     done: 'Your account is active: sign in with the password you have just set.',
     signIn: 'Go to sign-in',
     unknown: 'This invitation link is not valid. Use the link of the latest invitation email.',
-    gone: 'This invitation link no longer works (it was used, replaced by a newer invitation, the account was deactivated, or it is older than 72 hours). If you have not set a password yet, ask your administrator to send a new invitation.',
+    gone: 'This invitation link no longer works (it was used, replaced by a newer invitation, the account was deactivated, or it is older than 72 hours). If you have not set a password yet, ask whoever invited you (your administrator, or a colleague of your firm who has an account) to send a new invitation.',
     busy: 'The system is busy; try again in a few seconds.',
   },
   account: {
