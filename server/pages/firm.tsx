@@ -2,6 +2,10 @@ import { firmBanOf, toldOfBans, type FirmBan } from '../enterprises/bans';
 import { shanghaiDate } from '../calendar/dates';
 import { FirmBanNote } from './firm-ban';
 import type { Request, Response, Router } from 'express';
+import type { AppContext } from '../context';
+import { throttle } from '../http/throttle';
+import { inviteColleague, listFirmAccounts } from '../enterprises/colleagues';
+import { colleagueInviteSchema } from '../enterprises/colleagues-schema';
 import { inArray } from 'drizzle-orm';
 import { users } from '../../db/schema';
 import type { ServiceContext } from '../context';
@@ -17,6 +21,8 @@ import { CsrfField, Field, ProblemSummary } from './components/form';
 import { instant } from './format';
 import { field, idParam, pageOf, render, serviceOf, type PageCtx } from './page';
 import { requireCsrf } from './csrf';
+import { DataTable } from './components/table';
+import { paymentsUnderway, type PaymentUnderway } from '../enterprises/payments-underway';
 
 // A firm's profile (SPEC §3, §5): its own staff read and edit it at /firm, through the same
 // service, validation and change record as PATCH /api/v1/enterprises/:id; the reviewers who may
@@ -72,8 +78,68 @@ async function historyOf(ctx: ServiceContext, id: string): Promise<Change[]> {
 
 const shownText = (v: unknown) => (Array.isArray(v) ? v.join('、') : typeof v === 'string' ? v : JSON.stringify(v));
 
-function FirmPage(props: { p: PageCtx; firm: EnterpriseView; ban: FirmBan | null; editable: boolean; values: Values; shown: Values; errors: readonly FieldError[]; history: Change[]; notice?: string }) {
-  const { p, firm, ban, editable, values, shown, errors, history, notice } = props;
+/** Beside the bank fields: the payments a change of the bank no longer reaches (a batch copied the account). */
+function UnderwayNote({ p, underway }: { p: PageCtx; underway: readonly PaymentUnderway[] }) {
+  if (underway.length === 0) return '';
+  const t = p.t.firm;
+  return (
+    <div class="caution" id="payments-underway" role="note" aria-labelledby="payments-underway-title">
+      <p>
+        <strong id="payments-underway-title" safe>{t.underwayTitle}</strong>
+      </p>
+      <p safe>{t.underwayIntro}</p>
+      <ul>
+        {underway.map((u) => (
+          <li>
+            <a href={`/cases/${u.caseId}`} safe>{t.underwayItem(u.caseNumber, u.batchNumber, p.t.batches.states[u.batchState] ?? u.batchState, u.bankName, u.accountLast4)}</a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+type Accounts = Awaited<ReturnType<typeof listFirmAccounts>>;
+interface InviteForm {
+  values: { name: string; email: string };
+  errors: readonly FieldError[];
+}
+
+/** The firm's own accounts, its open invitations, and the form that invites a colleague. */
+function FirmAccounts({ p, firmId, accounts, invite }: { p: PageCtx; firmId: string; accounts: Accounts; invite: InviteForm }) {
+  const t = p.t.firm;
+  return (
+    <section aria-labelledby="firm-accounts">
+      <h2 id="firm-accounts" safe>{t.accountsTitle}</h2>
+      <p safe>{t.accountsIntro}</p>
+      <DataTable
+        p={p}
+        caption={t.accountsTitle}
+        rows={[
+          ...accounts.accounts.map((a) => ({ name: a.name, email: a.email, status: a.active ? t.accountActive : t.accountInactive })),
+          ...accounts.invitations.map((i) => ({ name: i.name, email: i.email, status: t.invitationOpen(i.invitedBy, instant(i.createdAt, p.locale), instant(i.expiresAt, p.locale)) })),
+        ]}
+        columns={[
+          { header: t.accountName, text: (r) => r.name },
+          { header: t.accountEmail, class: 'code', text: (r) => r.email },
+          { header: t.accountStatus, text: (r) => r.status },
+        ]}
+      />
+      <form method="post" action={`/firm/${firmId}/invitations`} class="wide" novalidate>
+        <CsrfField p={p} />
+        <h3 safe>{t.inviteTitle}</h3>
+        <p class="hint" safe>{t.inviteHint}</p>
+        <ProblemSummary p={p} errors={invite.errors} fields={[{ path: 'name', id: 'i-name', label: t.accountName }, { path: 'email', id: 'i-email', label: t.accountEmail }]} />
+        <Field p={p} idPrefix="i" name="name" label={t.accountName} value={invite.values.name} errors={invite.errors} required />
+        <Field p={p} idPrefix="i" name="email" type="email" label={t.accountEmail} value={invite.values.email} errors={invite.errors} autocomplete="off" required />
+        <button type="submit" safe>{t.inviteSubmit}</button>
+      </form>
+    </section>
+  );
+}
+
+function FirmPage(props: { p: PageCtx; firm: EnterpriseView; ban: FirmBan | null; editable: boolean; values: Values; shown: Values; errors: readonly FieldError[]; history: Change[]; underway: readonly PaymentUnderway[]; accounts: Accounts | null; invite: InviteForm; notice?: string }) {
+  const { p, firm, ban, editable, values, shown, errors, history, underway, accounts, invite, notice } = props;
   const t = p.t.firm;
   const city = cityByCode(firm.city);
   const labels: Record<string, string> = t as unknown as Record<string, string>;
@@ -127,41 +193,39 @@ function FirmPage(props: { p: PageCtx; firm: EnterpriseView; ban: FirmBan | null
           <Field p={p} name="contactEmail" type="email" label={t.contactEmail} value={values.contactEmail} errors={errors} required />
           <Field p={p} name="bankName" label={t.bankName} value={values.bankName} errors={errors} required />
           <Field p={p} name="bankAccount" label={t.bankAccount} value={values.bankAccount} errors={errors} hint={t.bankAccountHint} required />
+          <UnderwayNote p={p} underway={underway} />
           <Field p={p} name="affiliations" label={t.affiliations} value={values.affiliations} errors={errors} hint={t.affiliationsHint} multiline />
           <button type="submit" class="primary" safe>{t.submit}</button>
         </form>
       ) : (
         ''
       )}
+      {accounts ? <FirmAccounts p={p} firmId={firm.id} accounts={accounts} invite={invite} /> : ''}
       <section aria-labelledby="history">
         <h2 id="history" safe>{t.historyTitle}</h2>
         {history.length === 0 ? (
           <p safe>{t.noHistory}</p>
         ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col" safe>{t.when}</th>
-                <th scope="col" safe>{t.who}</th>
-                <th scope="col" safe>{t.what}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {history.map((c) => (
-                <tr>
-                  <td safe>{instant(c.at, p.locale)}</td>
-                  <td safe>{c.who}</td>
-                  <td>
-                    <ul>
-                      {Object.keys(c.after).map((k) => (
-                        <li safe>{t.change(labels[k] ?? k, shownText(c.before[k]), shownText(c.after[k]))}</li>
-                      ))}
-                    </ul>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            p={p}
+            caption={t.historyTitle}
+            rows={history}
+            columns={[
+              { header: t.when, text: (c) => instant(c.at, p.locale) },
+              { header: t.who, text: (c) => c.who },
+              {
+                header: t.what,
+                class: 'changes',
+                cell: (c) => (
+                  <ul>
+                    {Object.keys(c.after).map((k) => (
+                      <li safe>{t.change(labels[k] ?? k, shownText(c.before[k]), shownText(c.after[k]))}</li>
+                    ))}
+                  </ul>
+                ),
+              },
+            ]}
+          />
         )}
       </section>
     </Layout>
@@ -178,18 +242,21 @@ async function mayEdit(ctx: ServiceContext, id: string): Promise<boolean> {
   }
 }
 
-async function show(res: Response, ctx: ServiceContext, id: string, extra: { values?: Values; shown?: Values; errors?: FieldError[]; status?: number; notice?: string } = {}) {
+async function show(res: Response, ctx: ServiceContext, id: string, extra: { values?: Values; shown?: Values; errors?: FieldError[]; status?: number; notice?: string; invite?: InviteForm } = {}) {
   const p = pageOf(res);
   const [firm, editable, history] = await Promise.all([getEnterprise(ctx, id), mayEdit(ctx, id), historyOf(ctx, id)]);
+  // the firm's own staff are told which payments a bank change does not reach; readers see the batch elsewhere
+  const underway = editable ? await paymentsUnderway(p.app.db, firm.id) : [];
+  const accounts = editable ? await listFirmAccounts(ctx, firm.id) : null;
   const ban = toldOfBans(ctx.user) ? await firmBanOf(p.app.db, firm.id, shanghaiDate(p.app.clock.now())) : null;
   await render(
     res,
-    <FirmPage p={p} firm={firm} ban={ban} editable={editable} values={extra.values ?? valuesOfFirm(firm)} shown={extra.shown ?? valuesOfFirm(firm)} errors={extra.errors ?? []} history={history} notice={extra.notice} />,
+    <FirmPage p={p} firm={firm} ban={ban} editable={editable} values={extra.values ?? valuesOfFirm(firm)} shown={extra.shown ?? valuesOfFirm(firm)} errors={extra.errors ?? []} history={history} underway={underway} accounts={accounts} invite={extra.invite ?? { values: { name: '', email: '' }, errors: [] }} notice={extra.notice} />,
     extra.status,
   );
 }
 
-export function firmPages(router: Router) {
+export function firmPages(router: Router, app: AppContext) {
   // the firm's own profile; a staff member without a firm is sent to no page of theirs
   router.get('/firm', async (_req, res) => {
     const ctx = serviceOf(pageOf(res));
@@ -200,7 +267,9 @@ export function firmPages(router: Router) {
   router.get('/firm/:id', async (req, res) => {
     const p = pageOf(res);
     const ctx = serviceOf(p);
-    const notice = req.query.saved === '1' ? p.t.firm.saved : req.query.saved === '0' ? p.t.firm.unchanged : undefined;
+    const saved = { '1': p.t.firm.saved, bank: p.t.firm.savedBank, '0': p.t.firm.unchanged } as Record<string, string>;
+    const invited = req.query.invited === '1' ? p.t.firm.invited : undefined;
+    const notice = typeof req.query.saved === 'string' ? saved[req.query.saved] : invited;
     await show(res, ctx, idParam(req.params.id, 'enterprise'), notice ? { notice } : {});
   });
 
@@ -221,6 +290,19 @@ export function firmPages(router: Router) {
       if (!(err instanceof AppError) || err.kind !== 'unprocessable') throw err;
       return show(res, ctx, id, { values, shown, errors: toFields(err.errors), status: 422 });
     }
-    res.redirect(303, `/firm/${id}?saved=1`);
+    const bankChanged = 'bankName' in parsed.data || 'bankAccount' in parsed.data;
+    res.redirect(303, `/firm/${id}?saved=${bankChanged && (await paymentsUnderway(ctx.app.db, id)).length > 0 ? 'bank' : '1'}`);
+  });
+
+  // one throttle budget with the API's invitations, as registration's page shares the API's
+  router.post('/firm/:id/invitations', requireCsrf(), throttle(app, 'firm-invite', app.env.REGISTRATIONS_PER_HOUR, 3600), async (req, res) => {
+    const ctx = serviceOf(pageOf(res));
+    const id = idParam(req.params.id, 'enterprise');
+    await assertMayEditEnterprise(ctx, id);
+    const values = { name: field(req, 'name'), email: field(req, 'email').trim() };
+    const parsed = colleagueInviteSchema.safeParse(values, { reportInput: true });
+    if (!parsed.success) return show(res, ctx, id, { invite: { values, errors: zodErrors(parsed.error, '') }, status: 400 });
+    await inviteColleague(ctx, id, parsed.data);
+    res.redirect(303, `/firm/${id}?invited=1#firm-accounts`);
   });
 }

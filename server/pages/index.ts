@@ -71,7 +71,7 @@ export function pagesRouter(app: AppContext): RequestHandler {
   loginPages(router, app);
   invitationPages(router, app);
   accountPages(router, app);
-  firmPages(router);
+  firmPages(router, app);
   firmsPage(router);
   registerPages(router, app);
   langPages(router, app);

@@ -52,6 +52,11 @@ describe('the firm profile page', () => {
     expect(changes).toHaveLength(1);
     expect(changes[0]).toMatchObject({ changedBy: user.id, before: { bankName: '', bankAccount: '' }, after: { bankName: '中国建设银行杭州高新支行' } });
     expect(after.text).toContain('补偿收款开户银行：“” → “中国建设银行杭州高新支行”');
+    // on a phone the history reads as cards (table.stack), each cell under its column's label
+    const historyTable = /<section aria-labelledby="history">[\s\S]*?<\/section>/.exec(after.text)?.[0] ?? '';
+    expect(historyTable).toMatch(/<table class="stack"/);
+    expect(historyTable).toContain('data-label="修改内容" class="changes"');
+    expect(historyTable).toContain('data-label="修改人"');
     // the API sees the same history
     const api = await t.api.get<{ items: unknown[] }>(`/enterprises/${enterprise.id}/changes`, await t.api.login(user.email));
     expect(api.body.items).toHaveLength(1);
