@@ -18,6 +18,16 @@ const asYuan = (typed: string) => {
   return isYuanString(text) ? yuan(formatYuan(parseYuan(text))) : text;
 };
 
+/** More than was claimed, ticked on the form: said once more beside the amount. */
+function Excess({ p, claim, typed }: { p: PageCtx; claim: ClaimView; typed: string }) {
+  const text = plainAmount(typed);
+  if (!isYuanString(text)) return '';
+  const paid = parseYuan(text);
+  const claimed = parseYuan(claim.amount);
+  if (paid <= claimed) return '';
+  return <p class="caution" safe>{p.t.claims.exceedsWarning(yuan(formatYuan(paid)), yuan(claim.amount), yuan(formatYuan(paid - claimed)))}</p>;
+}
+
 /**
  * The second step of a payment (SPEC §1, 理赔): a claim paid cannot be taken back, so the insurer
  * reads the claim, the amount and the reference once more, and only this form records it; "back"
@@ -29,6 +39,7 @@ export function ConfirmPay({ p, claim, values }: { p: PageCtx; claim: ClaimView;
   return (
     <Layout p={p} title={c.confirmPayTitle}>
       <p class="caution" safe>{c.confirmPayIntro}</p>
+      <Excess p={p} claim={claim} typed={values.amount} />
       <dl class="summary">
         <dt safe>{c.number}</dt>
         <dd safe>{claim.number}</dd>

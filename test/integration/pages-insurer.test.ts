@@ -256,6 +256,18 @@ describe('paying a claim on the page, in two steps', () => {
     expect(await claimOf(claim.id)).toMatchObject({ state: 'reported', decision: null });
   });
 
+  it('says a payment above the claim once more on the summary, once ticked', async () => {
+    const { id, claim } = await reportedClaim();
+    const insurer = await signedIn(w.people.insurer.email);
+    const csrf = PageClient.csrfOf((await insurer.get(`/cases/${id}`)).text);
+    const res = await insurer.post(`/claims/${claim.id}/events`, { _csrf: csrf, type: 'PAY', amount: '150,000.00', reference: 'PICC-TWO-4', exceedsClaim: 'yes' });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('<h1>确认赔付</h1>');
+    expect(res.text).toContain('赔付金额 150,000.00 元高于企业索赔金额 120,000.00 元，多出 30,000.00 元。');
+    expect(formAt(res.text, `/claims/${claim.id}/events#c-${claim.id}-PAY`)).toContain('<input type="hidden" name="exceedsClaim" value="yes"/>');
+    expect(await claimOf(claim.id)).toMatchObject({ state: 'reported', decision: null });
+  });
+
   it('records the payment once confirmed', async () => {
     const { id, claim } = await reportedClaim();
     const insurer = await signedIn(w.people.insurer.email);
