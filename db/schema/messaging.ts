@@ -63,7 +63,11 @@ export const notifications = pgTable(
     createdAt: createdAt(),
     readAt: instant('read_at'),
   },
-  (t) => [index('notifications_user_idx').on(t.userId, t.createdAt)],
+  (t) => [
+    index('notifications_user_idx').on(t.userId, t.createdAt),
+    // the unread count in the header of every page: a count over this person's unread rows only
+    index('notifications_unread_idx').on(t.userId).where(sql`read_at is null`),
+  ],
 );
 
 // An event one aggregate sent another through the outbox (a notice closing tells its cases), as

@@ -13,7 +13,8 @@ import { CsrfField, DOCUMENT_ACCEPT, Field, FileField, FormProblems, ProblemSumm
 import { DataTable } from './components/table';
 import { requireCsrf } from './csrf';
 import { date, fileSize, instant, plainAmount, yuan } from './format';
-import { field, idParam, type PageCtx, pageOf, problemText, serviceOf } from './page';
+import { field, idParam, type PageCtx, pageOf, problemText, render, serviceOf } from './page';
+import { ConfirmPay } from './claim-confirm';
 import { formatYuan, isYuanString, parseYuan } from '../domain/money';
 
 // Claims (理赔) on the case page: the firm reports one under the policy of its approved case and
@@ -348,7 +349,8 @@ export function claimForms(router: Router, app: AppContext, show: Show) {
     const claimId = idParam(req.params.id, 'claim');
     const ctx = serviceOf(p);
     // the claim names its case (404 for a claim this person may not see), not a field of the form
-    const { caseId, amount: claimed, allowedEvents } = await getClaim(ctx, claimId);
+    const claim = await getClaim(ctx, claimId);
+    const { caseId, amount: claimed, allowedEvents } = claim;
     const type = field(req, 'type');
     const values = { amount: field(req, 'amount'), reference: field(req, 'reference'), reason: field(req, 'reason'), exceedsClaim: field(req, EXCEEDS) };
     const body = type === 'PAY' ? { type, amount: plainAmount(values.amount), reference: values.reference } : { type, reason: values.reason };
@@ -359,6 +361,12 @@ export function claimForms(router: Router, app: AppContext, show: Show) {
     if (parsed.data.type === 'PAY' && allowedEvents.includes('PAY') && values.exceedsClaim !== 'yes' && excessOf(values.amount, claimed) !== null) {
       const unticked: FieldError = { path: EXCEEDS, code: 'claim.exceedsClaim', message: 'Tick the box to confirm paying more than was claimed.', messageZh: '请勾选确认：赔付金额高于索赔金额。' };
       return show(res, caseId, { form, values, errors: [unticked] }, 422);
+    }
+    // a payment cannot be taken back: the claim and what was typed are shown once more, and only that form pays
+    if (parsed.data.type === 'PAY' && allowedEvents.includes('PAY')) {
+      const confirm = field(req, 'confirm');
+      if (confirm === 'back') return show(res, caseId, { form, values, errors: [] }, 200);
+      if (confirm !== 'yes') return render(res, <ConfirmPay p={p} claim={claim} values={values} />);
     }
     try {
       await sendClaimEvent(ctx, claimId, parsed.data);

@@ -25,6 +25,7 @@ import { adminPages } from './admin';
 import { registerPages } from './register';
 import { applicationPages } from './application';
 import { noticeStaffPages } from './notice-staff';
+import { notificationPages } from './notifications';
 
 // Paths the API, its documents and the operators' probes own: the pages never answer them.
 const NOT_PAGES = /^\/(api|docs|openapi\.json|healthz|readyz|metrics)(\/|$)/;
@@ -84,6 +85,7 @@ export function pagesRouter(app: AppContext): RequestHandler {
   casePage(router, app);
   noticePages(router, app);
   noticeStaffPages(router, app);
+  notificationPages(router);
   moneyPages(router);
   adminPages(router);
   router.use((_req, res) => notFoundPage(res));

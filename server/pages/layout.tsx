@@ -3,6 +3,7 @@ import type { PageCtx } from './page';
 import { assetUrl } from './assets';
 import { navFor } from './nav';
 import { CsrfField } from './components/form';
+import { unreadCount } from '../notifications/list';
 
 // htmx may neither inject its indicator styles (their rules are in app.css) nor evaluate code (the CSP allows only our files),
 // nor keep copies of pages, which carry form tokens, in localStorage for the back button.
@@ -18,6 +19,19 @@ function LangSwitch({ p }: { p: PageCtx }) {
         {p.t.lang.switchTo}
       </button>
     </form>
+  );
+}
+
+/** The header's link to the person's notifications, with how many are unread (one indexed count, on every page). */
+async function NotificationsLink({ p, userId }: { p: PageCtx; userId: string }) {
+  const c = p.t.notifications;
+  // the error page of a lost database still renders: the link then goes without its count
+  const n = await unreadCount(p.app, userId).catch(() => 0);
+  return (
+    <a href="/notifications" aria-current={p.path === '/notifications' ? 'page' : undefined} aria-label={n > 0 ? c.navUnread(n) : undefined}>
+      <span safe>{c.nav}</span>
+      {n > 0 ? <span class="count" safe>{String(n)}</span> : ''}
+    </a>
   );
 }
 
@@ -43,6 +57,7 @@ function Header({ p }: { p: PageCtx }) {
         {p.user ? (
           <>
             <span safe>{p.t.signedInAs(p.user.name)}</span>
+            <NotificationsLink p={p} userId={p.user.id} />
             <a href="/account/password" aria-current={p.path === '/account/password' ? 'page' : undefined} safe>
               {p.t.account.menu}
             </a>

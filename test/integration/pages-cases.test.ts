@@ -782,9 +782,9 @@ describe('claims on the case page', () => {
     expect(seen.text).not.toContain('您目前无需对此申请进行操作');
     // the firm, who decides nothing on it, is not told so
     expect((await firm.get(`/cases/${id}`)).text).not.toContain('待您决定');
-    const paid = await insurer.post(`/claims/${claim?.id}/events`, { _csrf: PageClient.csrfOf(seen.text), caseId: id, type: 'PAY', amount: '100，000.00', reference: 'PICC-PAY-1' });
+    const paid = await insurer.post(`/claims/${claim?.id}/events`, { _csrf: PageClient.csrfOf(seen.text), caseId: id, type: 'PAY', amount: '100，000.00', reference: 'PICC-PAY-1', confirm: 'yes' });
     expect(paid.status).toBe(303);
-    expect((await firm.get(`/cases/${id}`)).text).toContain('赔付 100,000.00 元（PICC-PAY-1）');
+    expect((await firm.get(`/cases/${id}`)).text).toContain('100,000.00 元（支付流水号 PICC-PAY-1）');
     // decided, the claim asks nothing more of the insurer
     expect((await insurer.get(`/cases/${id}`)).text).toContain('您目前无需对此申请进行操作');
   });
@@ -833,7 +833,7 @@ describe('claims on the case page', () => {
     expect(refused.status).toBe(400);
     expect(refused.text).toContain(`action="/claims/${filed.body.id}/events#c-${filed.body.id}-PAY"`);
     expect(refused.text).toContain('aria-invalid="true"');
-    const paid = await insurer.post(`/claims/${filed.body.id}/events`, { _csrf: csrf, caseId: other, type: 'PAY', amount: '100000.00', reference: 'PICC-PAY-2' });
+    const paid = await insurer.post(`/claims/${filed.body.id}/events`, { _csrf: csrf, caseId: other, type: 'PAY', amount: '100000.00', reference: 'PICC-PAY-2', confirm: 'yes' });
     expect(paid.status).toBe(303);
     expect(paid.headers.get('location')).toBe(`/cases/${id}?claim=${filed.body.id}#claims`);
   });
@@ -873,7 +873,7 @@ describe('claims on the case page', () => {
     expect(noReference.text).toMatch(/name="exceedsClaim" value="yes" checked/);
     expect(noReference.text).not.toContain('请勾选确认');
 
-    const paid = await insurer.post(`/claims/${filed.body.id}/events`, { ...pay, exceedsClaim: 'yes' });
+    const paid = await insurer.post(`/claims/${filed.body.id}/events`, { ...pay, exceedsClaim: 'yes', confirm: 'yes' });
     expect(paid.status).toBe(303);
     expect(await claimOf()).toMatchObject({ state: 'paid', decision: { paidAmount: '150000.00' } });
   });
@@ -883,7 +883,7 @@ describe('claims on the case page', () => {
     const filed = await t.api.post<{ id: string }>(`/cases/${id}/claims`, { occurredOn: factoryDates.lossOn, kind: 'quality', amount: '120000.00', description: '批次产品表面缺陷，用户退货' }, w.tokens.firm);
     const insurer = await signedIn(w.people.insurer.email);
     const csrf = PageClient.csrfOf((await insurer.get(`/cases/${id}`)).text);
-    expect((await insurer.post(`/claims/${filed.body.id}/events`, { _csrf: csrf, type: 'PAY', amount: '120000.00', reference: 'PICC-EXACT-1' })).status).toBe(303);
+    expect((await insurer.post(`/claims/${filed.body.id}/events`, { _csrf: csrf, type: 'PAY', amount: '120000.00', reference: 'PICC-EXACT-1', confirm: 'yes' })).status).toBe(303);
     // and a second decision on a decided claim is refused for that, not asked to be confirmed
     const late = await insurer.post(`/claims/${filed.body.id}/events`, { _csrf: csrf, type: 'PAY', amount: '999999.00', reference: 'PICC-EXACT-2' });
     expect(late.status).toBe(409);

@@ -227,3 +227,89 @@ describe("who acted for the insurer, in the history", () => {
     expect(section((await (await signedIn(w.people.provincial.email)).get(`/cases/${id}`)).text, 'timeline')).toContain('初审员赵六');
   });
 });
+
+describe('paying a claim on the page, in two steps', () => {
+  const claimOf = async (claimId: string) => (await t.api.get<{ state: string; decision: { paidAmount: string | null; reference: string | null } | null }>(`/claims/${claimId}`, w.tokens.insurer)).body;
+
+  it('shows a summary of the claim, the amount and the reference first, and records nothing', async () => {
+    const { id, claim } = await reportedClaim();
+    const insurer = await signedIn(w.people.insurer.email);
+    const csrf = PageClient.csrfOf((await insurer.get(`/cases/${id}`)).text);
+    const res = await insurer.post(`/claims/${claim.id}/events`, { _csrf: csrf, type: 'PAY', amount: '99000', reference: 'PICC-TWO-1' });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('<h1>确认赔付</h1>');
+    expect(res.text).toContain('赔付一经记录不可撤回');
+    expect(res.text).toContain(claim.number);
+    expect(res.text).toContain('120,000.00');
+    expect(res.text).toContain('<strong>99,000.00</strong>');
+    expect(res.text).toContain('PICC-TWO-1');
+    const form = formAt(res.text, `/claims/${claim.id}/events#c-${claim.id}-PAY`);
+    expect(form).toContain('<input type="hidden" name="amount" value="99000"/>');
+    expect(form).toContain('<button type="submit" name="confirm" value="yes" class="primary">确认赔付</button>');
+    expect(form).toContain('<button type="submit" name="confirm" value="back">返回修改</button>');
+    expect(await claimOf(claim.id)).toMatchObject({ state: 'reported', decision: null });
+
+    const en = await signedIn(w.people.insurer.email, 'en');
+    const english = await en.post(`/claims/${claim.id}/events`, { _csrf: PageClient.csrfOf((await en.get(`/cases/${id}`)).text), type: 'PAY', amount: '99,000.00', reference: 'PICC-TWO-1' });
+    expect(english.text).toContain('<h1>Confirm the payment</h1>');
+    expect(english.text).toContain('Back to the form');
+    expect(await claimOf(claim.id)).toMatchObject({ state: 'reported', decision: null });
+  });
+
+  it('says a payment above the claim once more on the summary, once ticked', async () => {
+    const { id, claim } = await reportedClaim();
+    const insurer = await signedIn(w.people.insurer.email);
+    const csrf = PageClient.csrfOf((await insurer.get(`/cases/${id}`)).text);
+    const res = await insurer.post(`/claims/${claim.id}/events`, { _csrf: csrf, type: 'PAY', amount: '150,000.00', reference: 'PICC-TWO-4', exceedsClaim: 'yes' });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('<h1>确认赔付</h1>');
+    expect(res.text).toContain('赔付金额 150,000.00 元高于企业索赔金额 120,000.00 元，多出 30,000.00 元。');
+    expect(formAt(res.text, `/claims/${claim.id}/events#c-${claim.id}-PAY`)).toContain('<input type="hidden" name="exceedsClaim" value="yes"/>');
+    expect(await claimOf(claim.id)).toMatchObject({ state: 'reported', decision: null });
+  });
+
+  it('records the payment once confirmed', async () => {
+    const { id, claim } = await reportedClaim();
+    const insurer = await signedIn(w.people.insurer.email);
+    const csrf = PageClient.csrfOf((await insurer.get(`/cases/${id}`)).text);
+    const paid = await insurer.post(`/claims/${claim.id}/events`, { _csrf: csrf, type: 'PAY', amount: '99,000.00', reference: 'PICC-TWO-2', confirm: 'yes' });
+    expect(paid.status).toBe(303);
+    expect(await claimOf(claim.id)).toMatchObject({ state: 'paid', decision: { paidAmount: '99000.00', reference: 'PICC-TWO-2' } });
+  });
+
+  it('goes back to the form with what was typed, recording nothing', async () => {
+    const { id, claim } = await reportedClaim();
+    const insurer = await signedIn(w.people.insurer.email);
+    const csrf = PageClient.csrfOf((await insurer.get(`/cases/${id}`)).text);
+    const back = await insurer.post(`/claims/${claim.id}/events`, { _csrf: csrf, type: 'PAY', amount: '99,000.00', reference: 'PICC-TWO-3', confirm: 'back' });
+    expect(back.status).toBe(200);
+    const form = formAt(back.text, `/claims/${claim.id}/events#c-${claim.id}-PAY`);
+    expect(form).toContain('value="99,000.00"');
+    expect(form).toContain('value="PICC-TWO-3"');
+    expect(form).not.toContain('role="alert"');
+    expect(await claimOf(claim.id)).toMatchObject({ state: 'reported', decision: null });
+  });
+
+  it('refuses a confirmed payment from anyone but the policy’s insurer as before, never showing the summary', async () => {
+    const { claim } = await reportedClaim();
+    for (const [who, status] of [['firm', 403], ['provincial', 403], ['otherInsurer', 404], ['finance', 404]] as const) {
+      const b = await signedIn(w.people[who].email);
+      const csrf = PageClient.csrfOf((await b.get('/')).text);
+      for (const confirm of ['', 'yes']) {
+        const res = await b.post(`/claims/${claim.id}/events`, { _csrf: csrf, type: 'PAY', amount: '1000.00', reference: 'X-2', confirm });
+        expect(res.status, who).toBe(status);
+        expect(res.text, who).not.toContain('确认赔付');
+      }
+    }
+    expect(await claimOf(claim.id)).toMatchObject({ state: 'reported', decision: null });
+  });
+
+  it('says a paid claim’s amount and reference once, in both languages', async () => {
+    const { id, claim } = await reportedClaim();
+    expect((await t.api.post(`/claims/${claim.id}/events`, { type: 'PAY', amount: '40000.00', reference: 'PICC-W-1' }, w.tokens.insurer)).status).toBe(200);
+    const zh = (await (await signedIn(w.people.firm.email)).get(`/cases/${id}`)).text;
+    expect(zh).toContain('已赔付</span><span> 40,000.00 元（支付流水号 PICC-W-1）</span>');
+    const en = (await (await signedIn(w.people.firm.email, 'en')).get(`/cases/${id}`)).text;
+    expect(en).toContain('Paid</span><span> 40,000.00 yuan (payment reference PICC-W-1)</span>');
+  });
+});

@@ -315,7 +315,7 @@ describe('claims, after reporting and deciding', () => {
     }
 
     const insurer = await signedIn(w.people.insurer.email);
-    const paid = await insurer.post(`/claims/${claim.id}/events`, { _csrf: PageClient.csrfOf((await insurer.get(`/cases/${id}`)).text), type: 'PAY', amount: '100,000.00', reference: 'PICC-PAY-9' });
+    const paid = await insurer.post(`/claims/${claim.id}/events`, { _csrf: PageClient.csrfOf((await insurer.get(`/cases/${id}`)).text), type: 'PAY', amount: '100,000.00', reference: 'PICC-PAY-9', confirm: 'yes' });
     expect(paid.headers.get('location')).toBe(`/cases/${id}?claim=${claim.id}#claims`);
     expect((await insurer.get(`/cases/${id}?claim=${claim.id}`)).text).toContain(`理赔 ${claim.number} 已赔付 100,000.00 元（支付流水号 PICC-PAY-9），此理赔已办结。`);
     expect((await (await signedIn(w.people.insurer.email, 'en')).get(`/cases/${id}?claim=${claim.id}`)).text).toContain(`Claim ${claim.number} was paid: 100,000.00 yuan (payment reference PICC-PAY-9).`);

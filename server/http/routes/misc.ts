@@ -12,7 +12,8 @@ import { listTasks, tasksQuerySchema } from '../../tasks/list';
 import { clockMovedSchema, clockReadSchema } from '../../admin/clock-schema';
 import { chainReportSchema } from '../../audit/schema';
 import { publishedEditionListSchema } from '../../catalogue/view-schema';
-import { notificationListSchema } from '../../notifications/schema';
+import { notificationListSchema, notificationParams, notificationReadSchema, notificationsMarkedSchema, notificationsQuerySchema } from '../../notifications/schema';
+import { markAllNotificationsRead, markNotificationRead } from '../../notifications/read';
 import { cityListSchema } from '../../reference/schema';
 import { taskClaimedSchema, taskListSchema } from '../../tasks/schema';
 import { mount, reply } from '../route';
@@ -122,8 +123,33 @@ export function miscRoutes(router: Router, app: AppContext) {
     summary: 'My in-app notifications, newest first',
     tags: ['notifications'],
     auth: 'user',
+    query: notificationsQuerySchema,
     ok: { status: 200, description: 'notifications', schema: notificationListSchema },
-    handler: async ({ ctx }) => listNotifications(ctx),
+    errors: [400],
+    handler: async ({ ctx, query }) => listNotifications(ctx, query),
+  });
+  mount(router, app, {
+    method: 'post',
+    path: '/notifications/:id/read',
+    operationId: 'markNotificationRead',
+    summary: 'Mark one of my notifications read',
+    description: 'Marking a read notification again keeps the time it was first read. Another person’s notification answers 404.',
+    tags: ['notifications'],
+    auth: 'user',
+    params: notificationParams,
+    ok: { status: 200, description: 'read', schema: notificationReadSchema },
+    errors: [404],
+    handler: async ({ ctx, params }) => markNotificationRead(ctx, params.id),
+  });
+  mount(router, app, {
+    method: 'post',
+    path: '/notifications/read',
+    operationId: 'markAllNotificationsRead',
+    summary: 'Mark all my notifications read',
+    tags: ['notifications'],
+    auth: 'user',
+    ok: { status: 200, description: 'how many were unread', schema: notificationsMarkedSchema },
+    handler: async ({ ctx }) => markAllNotificationsRead(ctx),
   });
   if (app.env.NODE_ENV !== 'production') {
     mount(router, app, {
