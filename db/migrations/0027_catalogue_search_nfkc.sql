@@ -1,0 +1,2 @@
+DROP INDEX "catalogue_entries_search_idx";--> statement-breakpoint
+CREATE INDEX "catalogue_entries_search_idx" ON "catalogue_entries" USING gin (normalize("name" || ' ' || "requirements" || ' ' || "application_field", NFKC) gin_trgm_ops);
