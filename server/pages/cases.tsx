@@ -78,7 +78,7 @@ function StateFilter({ p, state, q, sort, errors }: { p: PageCtx; state: string 
           {c.search}
         </label>
         <FieldProblems p={p} id="filter-q-error" errors={qErrors} />
-        <input id="filter-q" name="q" type="search" maxlength="50" value={q ?? ''} placeholder={c.searchHint} aria-invalid={qErrors.length ? 'true' : undefined} aria-describedby={qErrors.length ? 'filter-q-error' : undefined} />
+        <input id="filter-q" name="q" type="search" maxlength="50" value={q ?? ''} placeholder={p.user?.roles.every((r) => r === 'firm') ? c.searchHintFirm : c.searchHint} aria-invalid={qErrors.length ? 'true' : undefined} aria-describedby={qErrors.length ? 'filter-q-error' : undefined} />
       </div>
       <div class={stateErrors.length ? 'field invalid' : 'field'}>
         <label for="filter-state" safe>

@@ -340,7 +340,8 @@ export const en: Messages = {
     apply: 'Filter',
     firm: 'Applicant firm',
     search: 'Search',
-    searchHint: "part of the case number or of the firm's name",
+    searchHint: "part of the case number, material name, firm's name, unified social credit code or policy number",
+    searchHintFirm: 'part of the case number or of the material name',
     untitled: '(no material name yet)',
   },
   ban: {

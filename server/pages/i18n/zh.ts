@@ -346,7 +346,8 @@ export const zh = {
     apply: '筛选',
     firm: '申报企业',
     search: '搜索',
-    searchHint: '申请编号或企业名称的一部分',
+    searchHint: '申请编号、材料名称、企业名称、统一社会信用代码或保单号的一部分',
+    searchHintFirm: '申请编号或材料名称的一部分',
     untitled: '（未填写材料名称）',
   },
   // a firm's ban from the programme (server/enterprises/bans.ts), wherever the firm is met
