@@ -202,6 +202,48 @@ describe('the /cases page', () => {
     expect(page.text).not.toContain(`href="/cases/${ownCase.id}"`);
   });
 
+  it('filters by round and by city, keeping the choice shown, for a reviewer who sees every city', async () => {
+    const browser = await signedIn(w.people.provincial.email);
+    const hangzhou = await browser.get(`/cases?city=330100&roundId=${w.round.id}`);
+    expect(hangzhou.status).toBe(200);
+    expect(hangzhou.text).toContain('<label for="filter-roundId">申报批次</label>');
+    expect(hangzhou.text).toContain(`<option value="${w.round.id}" selected>${w.round.name}</option>`);
+    expect(hangzhou.text).toContain('<label for="filter-city">城市</label>');
+    expect(hangzhou.text).toContain('<option value="330100" selected>杭州市</option>');
+    expect(hangzhou.text).toContain(`href="/cases/${oddCase.id}"`);
+    expect(hangzhou.text).toContain(`href="/cases/${ownCase.id}"`);
+    for (const query of ['city=330200', `roundId=${randomUUID()}`]) {
+      const none = await browser.get(`/cases?${query}`);
+      expect(none.status, query).toBe(200);
+      expect(none.text, query).not.toContain(`href="/cases/${ownCase.id}"`);
+      expect(none.text, query).toContain('没有符合筛选条件的申请。');
+    }
+    browser.cookies.set('fb_lang', 'en');
+    const english = await browser.get('/cases?city=330200');
+    expect(english.text).toContain('<label for="filter-city">City</label>');
+    expect(english.text).toContain('<option value="330200" selected>Ningbo</option>');
+    expect(english.text).toContain('<option value="" selected>Any round</option>');
+  });
+
+  it('says beside the round and city pickers why a value is refused, with a 400 and the list without it', async () => {
+    const page = await (await signedIn(w.people.provincial.email)).get(`/cases?city=hangzhou&roundId=r1&q=${encodeURIComponent(`材料${tag}`)}`);
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('<p class="error" id="filter-city-error"><span>格式不正确</span></p>');
+    expect(page.text).toContain('<p class="error" id="filter-roundId-error"><span>编号无效</span></p>');
+    expect(page.text).toContain('aria-describedby="filter-roundId-error"');
+    expect(page.text).toContain(`href="/cases/${oddCase.id}"`);
+    expect(page.text).not.toContain(`href="/cases/${ownCase.id}"`);
+  });
+
+  it('offers the round but no city picker to a firm and a municipal reviewer, who see one city', async () => {
+    for (const email of [w.people.firm.email, w.people.municipal.email]) {
+      const page = await (await signedIn(email)).get('/cases');
+      expect(page.status, email).toBe(200);
+      expect(page.text, email).toContain('id="filter-roundId"');
+      expect(page.text, email).not.toContain('id="filter-city"');
+    }
+  });
+
   it('still answers the error page for a field the list does not know', async () => {
     const page = await (await signedIn(w.people.provincial.email)).get('/cases?colour=red');
     expect(page.status).toBe(400);
