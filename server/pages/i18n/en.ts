@@ -87,7 +87,7 @@ export const en: Messages = {
     contactEmail: 'Contact email',
     bankName: 'Bank for the subsidy',
     bankAccount: 'Bank account for the subsidy',
-    bankAccountHint: 'Digits only, no spaces',
+    bankAccountHint: 'Digits only; spaces between groups of four are fine',
     affiliations: 'Affiliated firms',
     affiliationsHint: 'The unified social credit code of one affiliated firm a line. A user unit may not be an affiliate.',
     none: 'none',

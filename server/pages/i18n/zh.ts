@@ -91,7 +91,7 @@ export const zh = {
     contactEmail: '联系邮箱',
     bankName: '补偿收款开户银行',
     bankAccount: '补偿收款银行账号',
-    bankAccountHint: '仅数字，不含空格',
+    bankAccountHint: '仅数字，可按四位一组用空格分隔',
     affiliations: '关联企业',
     affiliationsHint: '每行填写一家关联企业的统一社会信用代码。用户单位不得是关联企业。',
     none: '无',
