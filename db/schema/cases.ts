@@ -60,6 +60,9 @@ export const cases = pgTable(
     index('cases_round_idx').on(t.roundId),
     // the case list's search by a part of the number ("000042")
     index('cases_number_search_idx').using('gin', sql`${t.number} gin_trgm_ops`),
+    // … and by a part of the material's name or of the policy number (server/cases/list.ts)
+    index('cases_material_name_search_idx').using('gin', sql`(${t.material}->>'name') gin_trgm_ops`),
+    index('cases_policy_number_search_idx').using('gin', sql`${t.policyNumberKey} gin_trgm_ops`),
     index('cases_approved_idx').on(t.roundId, t.approvedAt, t.number).where(sql`approved_at is not null`),
     // an expert's cases: the assignments in the snapshot's context (server/cases/visibility.ts)
     index('cases_experts_idx').using('gin', sql`(${t.snapshot}->'context'->'experts') jsonb_path_ops`),

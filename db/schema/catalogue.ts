@@ -37,6 +37,7 @@ export const catalogueEntries = pgTable(
     uniqueIndex('catalogue_entries_edition_seq_key').on(t.editionId, t.seq),
     index('catalogue_entries_category_idx').on(t.editionId, t.topCategory, t.majorCategory, t.subCategory),
     // Chinese has no word boundaries: substring search runs on trigrams (pg_trgm, migration 0001)
-    index('catalogue_entries_search_idx').using('gin', sql`(${t.name} || ' ' || ${t.requirements} || ' ' || ${t.applicationField}) gin_trgm_ops`),
+    // on the NFKC form, like the words searched for, so （MBR） and (MBR), Ｐ and P are one
+    index('catalogue_entries_search_idx').using('gin', sql`normalize(${t.name} || ' ' || ${t.requirements} || ' ' || ${t.applicationField}, NFKC) gin_trgm_ops`),
   ],
 );

@@ -26,6 +26,8 @@ export const enterprises = pgTable(
     index('enterprises_city_idx').on(t.city),
     // the case list's search by a part of the firm's name: Chinese has no word boundaries, so trigrams
     index('enterprises_name_search_idx').using('gin', sql`${t.name} gin_trgm_ops`),
+    // the case list's search by a part of the firm's USCC (server/cases/list.ts)
+    index('enterprises_uscc_search_idx').using('gin', sql`${t.uscc} gin_trgm_ops`),
   ],
 );
 

@@ -38,3 +38,8 @@ export function policyNumberKeySql(): SQL {
     `nullif(regexp_replace(lower(normalize("policy"->>'number', NFKC) collate "und-x-icu"), '[${WHITE_SPACE}${INVISIBLE}${DASHES}]', '', 'g'), '')`,
   );
 }
+
+const JS_REMOVED = new RegExp(`[${[WHITE_SPACE, INVISIBLE, DASHES].join('').replace(/\\U0*([0-9A-F]+)/g, '\\u{$1}')}]`, 'gu');
+
+/** The same key computed in JavaScript, for a part of a policy number typed into a search box. */
+export const policyNumberKeyOf = (text: string): string => text.normalize('NFKC').toLowerCase().replace(JS_REMOVED, '');

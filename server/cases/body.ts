@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { yuanString } from '../domain/money';
+import { normalUscc } from '../domain/uscc';
 import { CASE_EVENT_TYPES, caseEvents, type CaseEventType, type PayloadOf } from '../../workflows/case/events';
 
 // The case body of SPEC §7. Drafts may be incomplete (SUBMIT checks completeness, §5), but
@@ -10,11 +11,14 @@ const isoDate = z.iso
   .date({ error: 'must be a date as YYYY-MM-DD' })
   .refine((d) => d >= '1990-01-01' && d <= '2100-12-31', { message: 'must lie between 1990-01-01 and 2100-12-31', params: { messageZh: '日期应在 1990-01-01 至 2100-12-31 之间' } });
 const text = (max: number) => z.string().trim().max(max);
-const decimal = z.string().regex(/^\d{1,12}(\.\d{1,4})?$/, 'must be a decimal number as a string, e.g. "20000"');
+const decimal = z
+  .string()
+  .overwrite((s) => s.normalize('NFKC').trim())
+  .regex(/^\d{1,12}(\.\d{1,4})?$/, 'must be a decimal number as a string, e.g. "20000"');
 
 export const materialSchema = z.strictObject({ name: text(200), specification: text(500), batchNo: text(100) }).partial();
 export const userUnitSchema = z
-  .strictObject({ name: text(200), uscc: text(18), notAffiliate: z.boolean(), notTrader: z.boolean() })
+  .strictObject({ name: text(200), uscc: z.string().overwrite(normalUscc).max(18), notAffiliate: z.boolean(), notTrader: z.boolean() })
   .partial();
 export const contractSchema = z
   .strictObject({ number: text(100), signedOn: isoDate, amount: yuanString, quantity: decimal, unit: text(20), deliveredOn: isoDate })

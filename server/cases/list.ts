@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { cases, enterprises, payments } from '../../db/schema';
 import type { ServiceContext } from '../context';
@@ -9,6 +9,7 @@ import { visibleCases } from './visibility';
 import { seesSubsidy } from './present';
 import { PRIMARY_STATES } from '../../workflows/case/chart';
 import { containsPattern } from '../domain/text';
+import { policyNumberKeyOf } from '../../db/schema/policy-number-key';
 
 // the insurance region runs beside the review (SPEC §4): a case is approved when both are done
 export const INSURANCE_STATES = ['pendingVerification', 'mismatch', 'verified'] as const;
@@ -25,7 +26,10 @@ export const listQuerySchema = z.strictObject({
     .trim()
     .max(50, 'at most 50 characters')
     .optional()
-    .meta({ description: "a part of the case number or of the applicant firm's name, matched literally and case-insensitively, within the cases the caller may see" }),
+    .meta({
+      description:
+        "a part of the case number, the material's name or the applicant firm's name, and for all but firms of the firm's USCC or the policy number (dashes and spaces aside), matched literally and case-insensitively, within the cases the caller may see",
+    }),
   sort: z
     .enum(['-created', 'created', 'number', '-number', 'amount', '-amount'])
     .default('-created')
@@ -35,8 +39,26 @@ export const listQuerySchema = z.strictObject({
 });
 /** LIKE treats % and _ as wildcards and \\ as their escape: a search for "5%" means the text "5%". */
 
-/** The case number or the firm's name holds the text (both under pg_trgm indexes, migration 0025). */
-const matching = (q: string) => or(ilike(cases.number, containsPattern(q)), ilike(enterprises.name, containsPattern(q)));
+/**
+ * The cases whose number, material name or firm's name holds the text; for staff also the firm's
+ * USCC or the policy number (compared as its key, db/schema/policy-number-key.ts). A union of
+ * one lookup per column, each under its pg_trgm index (migrations 0025, 0028): an OR across the
+ * joined tables would read every visible case instead.
+ */
+function matching(q: string, staff: boolean): SQL {
+  const like = containsPattern(q);
+  const key = policyNumberKeyOf(q);
+  const lookups = [
+    sql`select m.id from ${cases} m where m.number ilike ${like}`,
+    sql`select m.id from ${cases} m where (m.material->>'name') ilike ${like}`,
+    sql`select m.id from ${cases} m join ${enterprises} f on f.id = m.enterprise_id where f.name ilike ${like}`,
+  ];
+  if (staff) {
+    lookups.push(sql`select m.id from ${cases} m join ${enterprises} f on f.id = m.enterprise_id where f.uscc ilike ${like}`);
+    if (key.length > 0) lookups.push(sql`select m.id from ${cases} m where m.policy_number_key like ${containsPattern(key)}`);
+  }
+  return sql`${cases.id} in (${sql.join(lookups, sql` union all `)})`;
+}
 
 export type ListQuery = z.output<typeof listQuerySchema>;
 export type CaseSort = ListQuery['sort'];
@@ -110,7 +132,7 @@ export async function listCases(ctx: ServiceContext, q: ListQuery) {
   if (q.insurance) where.push(sql`${insuranceState} = ${q.insurance}`);
   if (q.roundId) where.push(eq(cases.roundId, q.roundId));
   if (q.city) where.push(eq(cases.city, q.city));
-  if (q.q) where.push(matching(q.q));
+  if (q.q) where.push(matching(q.q, ctx.user.roles.some((r) => r !== 'firm')));
   where.push(order.after);
   const rows = await ctx.app.db
     .select({

@@ -6,7 +6,7 @@ import { badRequest, notFound } from '../errors';
 import { isAdmin } from './access';
 import { editionSummary } from './edition-view';
 import { currentEdition } from './public-editions';
-import { containsPattern } from '../domain/text';
+import { containsPattern, keywordWords } from '../domain/text';
 
 export const searchQuerySchema = z.strictObject({
   edition: z.uuid({ error: 'not a catalogue edition id' }).toLowerCase().optional(),
@@ -36,7 +36,7 @@ function decode(s: string): Cursor {
 /** LIKE treats % and _ as wildcards and \ as their escape: a search for "5%" means the text "5%". */
 
 // The exact expression of catalogue_entries_search_idx (pg_trgm GIN), so the planner can use it.
-const searchText = sql`(${catalogueEntries.name} || ' ' || ${catalogueEntries.requirements} || ' ' || ${catalogueEntries.applicationField})`;
+const searchText = sql`normalize(${catalogueEntries.name} || ' ' || ${catalogueEntries.requirements} || ' ' || ${catalogueEntries.applicationField}, NFKC)`;
 
 async function resolveEdition(app: AppContext, viewer: User | null, id: string | undefined) {
   if (id !== undefined) {
@@ -73,8 +73,7 @@ export async function searchEntries(app: AppContext, viewer: User | null, query:
   // A cursor pins its edition, so publishing a new one mid-scroll does not mix two catalogues.
   const edition = await resolveEdition(app, viewer, query.edition ?? cursor?.e);
   const where: SQL[] = [eq(catalogueEntries.editionId, edition.id)];
-  const q = query.q?.trim() ?? '';
-  if (q.length > 0) where.push(sql`${searchText} ILIKE ${containsPattern(q)}`);
+  for (const word of keywordWords(query.q)) where.push(sql`${searchText} ILIKE ${containsPattern(word)}`);
   const category = query.category?.trim() ?? '';
   if (category.length > 0) {
     const inCategory = or(eq(catalogueEntries.topCategory, category), eq(catalogueEntries.majorCategory, category), eq(catalogueEntries.subCategory, category));

@@ -46,8 +46,10 @@ export function groupThousands(amount: string): string {
 /** 150000000n → "1,500,000.00": an amount as an email shows it. */
 export const groupedYuan = (fen: bigint): string => groupThousands(formatYuan(fen));
 
+// NFKC first: full-width digits and point (１５００．００) from a Chinese input method are the amount they look like
 const yuanText = z
   .string({ error: (issue) => (issue.input === undefined ? undefined : MONEY_FORMAT_MESSAGE) })
+  .overwrite((s) => s.normalize('NFKC').trim())
   .regex(YUAN_PATTERN, { error: MONEY_FORMAT_MESSAGE });
 
 /** Request field: a yuan string, parsed to bigint fen. OpenAPI documents the input string. */

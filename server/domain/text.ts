@@ -28,3 +28,13 @@ export function visibleText(min: number, max: number, message: string, messageZh
 
 /** A LIKE/ILIKE pattern finding `q` anywhere, its `%`, `_` and `\` matched as themselves. */
 export const containsPattern = (q: string): string => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * The words of a search box, each to be found (AND): NFKC first, so that full-width letters, digits
+ * and the ideographic space (typed by Chinese input methods) mean what they look like.
+ */
+export const keywordWords = (q: string | undefined): string[] =>
+  (q ?? '')
+    .normalize('NFKC')
+    .split(/\s+/u)
+    .filter((w) => w.length > 0);

@@ -51,8 +51,8 @@ function checkLength(value: string): Failure | null {
   );
 }
 
-// Refused rather than silently upper-cased: the code is printed in capitals on the business
-// licence, and we store exactly what the user confirmed.
+// The forms' schemas upper-case what is typed (normalUscc) before this check: it still holds for a
+// code that reaches checkUscc some other way.
 function checkCase(value: string): Failure | null {
   if (!/[a-z]/.test(value)) return null;
   return fail(
@@ -146,3 +146,10 @@ export function makeUscc(first17: string): string {
   if (!check.ok) throw new RangeError(`makeUscc(${JSON.stringify(first17)}): ${check.message.en}`);
   return code;
 }
+
+/**
+ * A USCC as typed, as the forms take it: NFKC (full-width letters and digits from a Chinese input
+ * method), trimmed and upper-cased. The code has capitals only (§4), so a lower-case letter is a
+ * typing habit, not another code; I, O, S, V and Z stay refused once upper-cased.
+ */
+export const normalUscc = (typed: string): string => typed.normalize('NFKC').trim().toUpperCase();

@@ -5,6 +5,7 @@ import { hashPassword } from '../auth/password';
 import { newEmailedLink, publicUrl } from '../auth/emailed-link';
 import { enqueueEmail } from '../mail/enqueue';
 import { affiliationProblems, usccProblems } from './rules';
+import { normalUscc } from '../domain/uscc';
 import { passwordProblems } from './password-policy';
 import { accountOf, conflictOn, firmRegistered, USCC_TAKEN } from './taken';
 import type { Registration } from './schema';
@@ -22,8 +23,9 @@ export function registrationProblemsBeside(body: unknown, named: readonly FieldE
   const firm = isRecord(body.enterprise) ? body.enterprise : {};
   const user = isRecord(body.user) ? body.user : {};
   const taken = (path: string) => named.some((e) => e.path === path || e.path.startsWith(`${path}.`));
-  const uscc = textAt(firm, 'uscc');
-  const affiliations = Array.isArray(firm.affiliations) && firm.affiliations.every((a) => typeof a === 'string') ? firm.affiliations.map((a) => a.trim()) : undefined;
+  const typedUscc = textAt(firm, 'uscc');
+  const uscc = typedUscc === undefined ? undefined : normalUscc(typedUscc);
+  const affiliations = Array.isArray(firm.affiliations) && firm.affiliations.every((a) => typeof a === 'string') ? firm.affiliations.map(normalUscc) : undefined;
   const password = typeof user.password === 'string' ? user.password : undefined;
   const problems = [
     ...(uscc !== undefined && !taken('enterprise.uscc') ? usccProblems('enterprise.uscc', uscc) : []),

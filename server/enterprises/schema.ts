@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isCityCode } from '../domain/cities';
 import { visibleText } from '../domain/text';
+import { normalUscc } from '../domain/uscc';
 
 // Shapes of SPEC §7's registration body and of the profile edit. Shape errors (a JSON number for a
 // text, an unknown key, a city that is not one of the 11) answer 400 here; the rules that need a
@@ -9,8 +10,8 @@ import { visibleText } from '../domain/text';
 
 const required = (max: number, zh: string) => visibleText(1, max, 'required', zh);
 
-// Not validated here: checkUscc reports length, case and check character with its own messages.
-const usccText = z.string().trim().max(64, 'a USCC has 18 characters');
+// Not validated here: checkUscc reports length and check character with its own messages.
+export const usccText = z.string().overwrite(normalUscc).max(64, 'a USCC has 18 characters');
 
 const city = z.string().refine(isCityCode, {
   error: 'must be the GB/T 2260 code of one of the 11 cities (330100 杭州市 … 331100 丽水市)',
@@ -20,8 +21,8 @@ const city = z.string().refine(isCityCode, {
 /** The English of the phone's and the account's checks, with their Chinese (server/http/issue-words.ts). */
 export const PHONE_MESSAGE = 'must be a telephone number, e.g. 13800000000 or 0571-87654321';
 export const PHONE_MESSAGE_ZH = '电话号码格式不正确，例如 13800000000 或 0571-87654321';
-export const ACCOUNT_MESSAGE = 'must be the account number, digits only, without spaces';
-export const ACCOUNT_MESSAGE_ZH = '请填写银行账号，只含数字，不含空格';
+export const ACCOUNT_MESSAGE = 'must be the account number, in digits (spaces and dashes between them are left out)';
+export const ACCOUNT_MESSAGE_ZH = '请填写银行账号，只含数字（数字间的空格和横线会被去掉）';
 
 const phone = z
   .string()
@@ -30,10 +31,11 @@ const phone = z
   .refine((s) => s !== '', { message: 'required', params: { messageZh: '请填写联系电话' }, abort: true })
   .regex(/^\+?\d[\d\s()-]{3,28}\d$/, PHONE_MESSAGE);
 
-// Corporate accounts are all digits (12–25 in practice); spaces are refused rather than guessed at.
+// Corporate accounts are all digits (12–25 in practice), often written in groups of four: the
+// spaces and dashes between the groups go, full-width digits become digits, and the rest is checked.
 const bankAccount = z
   .string()
-  .trim()
+  .overwrite((s) => s.normalize('NFKC').replace(/[\s-]/gu, ''))
   .regex(/^\d{6,40}$/, ACCOUNT_MESSAGE);
 
 const affiliations = z.array(usccText).max(200, 'at most 200 affiliated firms');

@@ -8,7 +8,9 @@ import { Layout } from './layout';
 import { StateBadge } from './components/badge';
 import { filled, NextPage } from './components/pager';
 import { DataTable } from './components/table';
-import { errorsAt, FieldProblems, FormProblems } from './components/form';
+import { errorsAt, FieldProblems, FormProblems, SelectField } from './components/form';
+import { listRounds } from '../rounds/list';
+import { cities } from '../domain/cities';
 import { date, yuan } from './format';
 import { CASE_ROLES, hasAny } from './nav';
 import { nextStep } from './next-step';
@@ -65,20 +67,38 @@ export function CaseTable({
  * The search and the state filter: a GET form keeping the order; every state of the chart, worded
  * as its badge. A refused value is shown as it was typed, its problem beside it.
  */
-function StateFilter({ p, state, q, sort, errors }: { p: PageCtx; state: string | undefined; q: string | undefined; sort: CaseSort; errors: readonly FieldError[] }) {
+function StateFilter({
+  p,
+  state,
+  q,
+  sort,
+  errors,
+  roundId,
+  city,
+  rounds,
+}: {
+  p: PageCtx;
+  state: string | undefined;
+  q: string | undefined;
+  sort: CaseSort;
+  errors: readonly FieldError[];
+  roundId: string | undefined;
+  city: string | undefined;
+  rounds: readonly { id: string; name: string }[];
+}) {
   const c = p.t.cases;
   const qErrors = errorsAt(errors, 'q');
   const stateErrors = errorsAt(errors, 'state');
   return (
     <form method="get" action="/cases" class="filters" role="search" aria-label={c.filter}>
-      <FormProblems p={p} errors={errors} fields={['q', 'state']} />
+      <FormProblems p={p} errors={errors} fields={['q', 'state', 'roundId', ...(seesCities(p) ? ['city'] : [])]} />
       <input type="hidden" name="sort" value={sort} />
       <div class={qErrors.length ? 'field invalid' : 'field'}>
         <label for="filter-q" safe>
           {c.search}
         </label>
         <FieldProblems p={p} id="filter-q-error" errors={qErrors} />
-        <input id="filter-q" name="q" type="search" maxlength="50" value={q ?? ''} placeholder={c.searchHint} aria-invalid={qErrors.length ? 'true' : undefined} aria-describedby={qErrors.length ? 'filter-q-error' : undefined} />
+        <input id="filter-q" name="q" type="search" maxlength="50" value={q ?? ''} placeholder={p.user?.roles.every((r) => r === 'firm') ? c.searchHintFirm : c.searchHint} aria-invalid={qErrors.length ? 'true' : undefined} aria-describedby={qErrors.length ? 'filter-q-error' : undefined} />
       </div>
       <div class={stateErrors.length ? 'field invalid' : 'field'}>
         <label for="filter-state" safe>
@@ -96,12 +116,21 @@ function StateFilter({ p, state, q, sort, errors }: { p: PageCtx; state: string 
           ))}
         </select>
       </div>
+      <SelectField p={p} idPrefix="filter" name="roundId" label={c.round} empty={c.anyRound} value={roundId} errors={errors} options={rounds.map((r) => ({ value: r.id, label: r.name }))} />
+      {seesCities(p) ? (
+        <SelectField p={p} idPrefix="filter" name="city" label={c.city} empty={c.anyCity} value={city} errors={errors} options={cities.map((x) => ({ value: x.code, label: p.locale === 'zh' ? x.name : x.nameEn }))} />
+      ) : (
+        ''
+      )}
       <button type="submit" safe>
         {c.apply}
       </button>
     </form>
   );
 }
+
+/** Whether the person sees the cases of more than one city: a firm and a municipal reviewer see their own city's only. */
+const seesCities = (p: PageCtx): boolean => p.user?.roles.some((r) => r !== 'firm' && r !== 'municipal') ?? false;
 
 /** A field the address gives more than once (`?q=a&q=b`): said, as the API refuses it, rather than one of them picked. */
 const repeated = (key: string): FieldError => ({ path: key, code: 'repeated', message: 'give one value only: the address names this field more than once', messageZh: '此项只能填写一个值：地址中重复给出了该项' });
@@ -135,7 +164,7 @@ export function casesPage(router: Router) {
     const p = pageOf(res);
     const { q, errors, typed } = listQueryOf(req.query);
     const ctx = serviceOf(p);
-    const list = await listCases(ctx, q);
+    const [list, rounds] = await Promise.all([listCases(ctx, q), listRounds(ctx)]);
     const steps = await nextStepsOf(ctx, list.items.map((i) => i.id), p.locale, p.t);
     const filters = { q: q.q, state: q.state, roundId: q.roundId, city: q.city, insurance: q.insurance };
     // a filter that matches nothing says so, rather than that there are no cases at all
@@ -151,7 +180,7 @@ export function casesPage(router: Router) {
         ) : (
           ''
         )}
-        <StateFilter p={p} state={q.state} q={errorsAt(errors, 'q').length ? typed.q : q.q} sort={q.sort} errors={errors} />
+        <StateFilter p={p} state={q.state} q={errorsAt(errors, 'q').length ? typed.q : q.q} sort={q.sort} errors={errors} roundId={q.roundId} city={q.city} rounds={rounds.items} />
         <CaseTable p={p} items={list.items} sorting={{ sort: q.sort, query: filters }} empty={empty} steps={steps} />
         {q.cursor ? (
           <p class="pager">

@@ -15,13 +15,14 @@ export function yuan(amount: string | null | undefined): string {
 const GROUPED = /^\d{1,3}([,，\s])\d{3}(?:\1\d{3})*(?:\.\d+)?$/;
 
 /**
- * An amount as typed into a form in the shape shown ("1,500,000.00", full-width commas, spaces):
+ * An amount as typed into a form in the shape shown ("1,500,000.00", full width, spaces):
  * the API's "1500000.00". Separators count only where they group thousands: anything else
  * ("1,2,3", a decimal comma "1234,56") is passed on as typed, for the API's schema to refuse,
  * never read as another amount.
  */
 export function plainAmount(typed: string): string {
-  const text = typed.trim();
+  // NFKC: full-width digits, commas and point (１，５００．００) are the amount they look like
+  const text = typed.normalize('NFKC').trim();
   return GROUPED.test(text) ? text.replace(/[,，\s]/g, '') : text;
 }
 

@@ -274,10 +274,14 @@ describe('PATCH /admin/users/:id', () => {
     const res = await patch(body.id, { affiliations: [firmCode], organisationUscc: orgCode, organisationName: '乙研究院' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ affiliations: [firmCode], organisationUscc: orgCode, organisationName: '乙研究院' });
-    const bad = await patch(body.id, { affiliations: [firmCode.toLowerCase()], organisationUscc: '123' });
+    const bad = await patch(body.id, { affiliations: [firmCode.slice(0, 17) + (firmCode.endsWith('0') ? '1' : '0')], organisationUscc: '123' });
     expect(bad.status).toBe(422);
-    expect(codes(bad)).toEqual(['affiliations.0:uscc.lowercase', 'organisationUscc:uscc.length']);
+    expect(codes(bad)).toEqual(['affiliations.0:uscc.check_character', 'organisationUscc:uscc.length']);
     expect((await detail(body.id)).body.changes[0]).toMatchObject({ after: { affiliations: [firmCode], organisationUscc: orgCode, organisationName: '乙研究院' } });
+    // typed in lower case, the same codes
+    const typed = await patch(body.id, { affiliations: [firmCode.toLowerCase()], organisationUscc: ` ${orgCode.toLowerCase()}` });
+    expect(typed.status).toBe(200);
+    expect(typed.body).toMatchObject({ affiliations: [firmCode], organisationUscc: orgCode });
   });
 
   it('records nothing for a change that changes nothing', async () => {

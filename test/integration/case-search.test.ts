@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cases } from '../../db/schema';
 import { makeEnterprise } from '../../seeds/factories';
@@ -37,7 +37,10 @@ beforeAll(async () => {
   // a case of another firm of the same city: submitted by the world's firm, then handed to it
   oddFirm = await makeEnterprise(t.app.db, { city: '330100', name: odd });
   const other = await w.submittedCase();
-  await t.app.db.update(cases).set({ enterpriseId: oddFirm.id }).where(eq(cases.id, other));
+  await t.app.db
+    .update(cases)
+    .set({ enterpriseId: oddFirm.id, material: sql`${cases.material} || ${JSON.stringify({ name: `氮化镓${tag}外延片` })}::jsonb`, policy: sql`${cases.policy} || ${JSON.stringify({ number: `PDAA-2026-${tag}-77` })}::jsonb` })
+    .where(eq(cases.id, other));
   oddCase = { id: other, number: (await t.api.get<{ number: string }>(`/cases/${other}`, w.tokens.provincial)).body.number };
 });
 
@@ -53,6 +56,25 @@ describe('GET /cases?q=', () => {
     const byName = await search(`材料${tag}`, w.tokens.provincial);
     expect(ids(byName.body)).toEqual([oddCase.id]);
     expect(byName.body.items[0]?.firmName).toBe(odd);
+  });
+
+  it("finds a case by a part of its material's name, for the reviewer and for its own firm only", async () => {
+    expect(ids((await search(`镓${tag}外延`, w.tokens.provincial)).body)).toEqual([oddCase.id]);
+    expect(ids((await search(`镓${tag}外延`, w.tokens.firm)).body)).toEqual([]);
+    const own = (await t.api.get<{ material: { name: string } }>(`/cases/${ownCase.id}`, w.tokens.firm)).body.material.name;
+    expect(own.length).toBeGreaterThan(2);
+    expect(ids((await search(own, w.tokens.firm)).body)).toContain(ownCase.id);
+  });
+
+  it("finds for staff a case by a part of its firm's USCC, in any case, and by its policy number however dashed, spaced or wide", async () => {
+    for (const q of [oddFirm.uscc.slice(2, 12), oddFirm.uscc.slice(2, 12).toLowerCase()]) expect(ids((await search(q, w.tokens.provincial)).body), q).toEqual([oddCase.id]);
+    for (const q of [`2026-${tag}-77`, `2026${tag}77`, `２０２６ ${tag.toUpperCase()} ７７`, `pdaa－2026`]) {
+      expect(ids((await search(q, w.tokens.municipal)).body), q).toContain(oddCase.id);
+    }
+    expect(ids((await search(`2026-${tag}-78`, w.tokens.provincial)).body)).toEqual([]);
+    // another firm's USCC and policy stay out of a firm's reach
+    expect(ids((await search(oddFirm.uscc, w.tokens.firm)).body)).toEqual([]);
+    expect(ids((await search(`2026-${tag}-77`, w.tokens.firm)).body)).toEqual([]);
   });
 
   it('matches % and _ as the text they are, not as wildcards', async () => {
@@ -124,6 +146,17 @@ describe('the /cases page', () => {
     expect(page.text).not.toContain(`href="/cases/${ownCase.id}"`);
   });
 
+  it('tells a firm and a reviewer, in both languages, what the search box looks in', async () => {
+    const firm = await signedIn(w.people.firm.email);
+    expect((await firm.get('/cases')).text).toContain('placeholder="申请编号或材料名称的一部分"');
+    firm.cookies.set('fb_lang', 'en');
+    expect((await firm.get('/cases')).text).toContain('placeholder="part of the case number or of the material name"');
+    const reviewer = await signedIn(w.people.municipal.email);
+    expect((await reviewer.get('/cases')).text).toContain('placeholder="申请编号、材料名称、企业名称、统一社会信用代码或保单号的一部分"');
+    reviewer.cookies.set('fb_lang', 'en');
+    expect((await reviewer.get('/cases')).text).toContain("placeholder=\"part of the case number, material name, firm's name, unified social credit code or policy number\"");
+  });
+
   it("gives a firm no firm column, and its search shows no other firm's case", async () => {
     const page = await (await signedIn(w.people.firm.email)).get(`/cases?q=${tag}`);
     expect(page.status).toBe(200);
@@ -167,6 +200,48 @@ describe('the /cases page', () => {
     expect(page.text).toContain('id="filter-state-error"');
     expect(page.text).toContain(`href="/cases/${oddCase.id}"`);
     expect(page.text).not.toContain(`href="/cases/${ownCase.id}"`);
+  });
+
+  it('filters by round and by city, keeping the choice shown, for a reviewer who sees every city', async () => {
+    const browser = await signedIn(w.people.provincial.email);
+    const hangzhou = await browser.get(`/cases?city=330100&roundId=${w.round.id}`);
+    expect(hangzhou.status).toBe(200);
+    expect(hangzhou.text).toContain('<label for="filter-roundId">申报批次</label>');
+    expect(hangzhou.text).toContain(`<option value="${w.round.id}" selected>${w.round.name}</option>`);
+    expect(hangzhou.text).toContain('<label for="filter-city">城市</label>');
+    expect(hangzhou.text).toContain('<option value="330100" selected>杭州市</option>');
+    expect(hangzhou.text).toContain(`href="/cases/${oddCase.id}"`);
+    expect(hangzhou.text).toContain(`href="/cases/${ownCase.id}"`);
+    for (const query of ['city=330200', `roundId=${randomUUID()}`]) {
+      const none = await browser.get(`/cases?${query}`);
+      expect(none.status, query).toBe(200);
+      expect(none.text, query).not.toContain(`href="/cases/${ownCase.id}"`);
+      expect(none.text, query).toContain('没有符合筛选条件的申请。');
+    }
+    browser.cookies.set('fb_lang', 'en');
+    const english = await browser.get('/cases?city=330200');
+    expect(english.text).toContain('<label for="filter-city">City</label>');
+    expect(english.text).toContain('<option value="330200" selected>Ningbo</option>');
+    expect(english.text).toContain('<option value="" selected>Any round</option>');
+  });
+
+  it('says beside the round and city pickers why a value is refused, with a 400 and the list without it', async () => {
+    const page = await (await signedIn(w.people.provincial.email)).get(`/cases?city=hangzhou&roundId=r1&q=${encodeURIComponent(`材料${tag}`)}`);
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('<p class="error" id="filter-city-error"><span>格式不正确</span></p>');
+    expect(page.text).toContain('<p class="error" id="filter-roundId-error"><span>编号无效</span></p>');
+    expect(page.text).toContain('aria-describedby="filter-roundId-error"');
+    expect(page.text).toContain(`href="/cases/${oddCase.id}"`);
+    expect(page.text).not.toContain(`href="/cases/${ownCase.id}"`);
+  });
+
+  it('offers the round but no city picker to a firm and a municipal reviewer, who see one city', async () => {
+    for (const email of [w.people.firm.email, w.people.municipal.email]) {
+      const page = await (await signedIn(email)).get('/cases');
+      expect(page.status, email).toBe(200);
+      expect(page.text, email).toContain('id="filter-roundId"');
+      expect(page.text, email).not.toContain('id="filter-city"');
+    }
   });
 
   it('still answers the error page for a field the list does not know', async () => {

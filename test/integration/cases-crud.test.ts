@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { cases } from '../../db/schema';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { attachRequiredDocuments, factoryDates, makeEdition, makeRound } from '../../seeds/factories';
 import { useTestApp } from '../support/use-app';
@@ -63,6 +65,25 @@ describe('POST /cases', () => {
     const res = await t.api.post('/cases', w.caseBody({ contract: { amount: 10000000 } }), w.tokens.firm);
     expect(res.status).toBe(400);
     expect(paths(res.body)).toEqual(['contract.amount']);
+  });
+
+  it('takes money in full-width digits and a user unit USCC in lower case as what they look like, and stores them so', async () => {
+    const body = w.caseBody();
+    const typed = { ...body, contract: { ...body.contract, amount: '２０００００．５' }, policy: { ...body.policy, premium: ' １５０００００ ' }, userUnit: { ...body.userUnit, uscc: body.userUnit.uscc.toLowerCase() } };
+    const res = await t.api.post<CaseView & { userUnit: { uscc: string } }>('/cases', typed, w.tokens.firm);
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ contract: { amount: '200000.50' }, policy: { premium: '1500000.00' }, userUnit: { uscc: body.userUnit.uscc } });
+    const [row] = await t.app.db.select({ fen: cases.contractAmountFen, unit: cases.userUnit }).from(cases).where(eq(cases.id, res.body.id));
+    expect(row).toMatchObject({ fen: 20000050n, unit: { uscc: body.userUnit.uscc } });
+  });
+
+  it('still refuses, naming the field and the format, money that is no amount once normalised', async () => {
+    const body = w.caseBody();
+    for (const amount of ['２０万', '1，500．00', '１．２３４']) {
+      const res = await t.api.post<{ errors: { path: string; message: string }[] }>('/cases', { ...body, contract: { ...body.contract, amount } }, w.tokens.firm);
+      expect(res.status, amount).toBe(400);
+      expect(res.body.errors, amount).toEqual([expect.objectContaining({ path: 'contract.amount', message: expect.stringContaining('money must be a string in yuan') })]);
+    }
   });
 
   it('refuses a third decimal with 400 naming the field', async () => {

@@ -283,6 +283,28 @@ describe('public catalogue search', () => {
     expect(res.body.items.map((e) => e.name)).toEqual(['低缺陷高平坦度大尺寸半导体硅晶圆']);
   });
 
+  it('finds entries holding every space-separated word, whatever the space', async () => {
+    for (const q of ['硅 晶圆', ' 晶圆　  硅 ', '半导体 300mm']) {
+      const res = await search({ q });
+      expect(res.status, q).toBe(200);
+      expect(res.body.items.map((e) => e.name), q).toEqual(['低缺陷高平坦度大尺寸半导体硅晶圆']);
+    }
+    const both = await search({ q: '硅 纯度', limit: '100' });
+    const expected = seqsWhere((e) => textOf(e).includes('硅') && textOf(e).includes('纯度'));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(both.body.items.map((e) => e.seq)).toEqual(expected);
+    expect((await search({ q: '晶圆 不存在的词' })).body.items).toEqual([]);
+  });
+
+  it('finds full-width letters and brackets as their ordinary forms, and the other way round', async () => {
+    const ptfe = seqsWhere((e) => e.name.includes('(PTFE)'));
+    expect(ptfe).toHaveLength(1);
+    for (const q of ['PTFE', 'ＰＴＦＥ', 'ptfe', '（PTFE）']) expect((await search({ q })).body.items.map((e) => e.seq), q).toEqual(ptfe);
+    const mbr = seqsWhere((e) => e.applicationField.includes('（MBR）'));
+    expect(mbr.length).toBeGreaterThan(0);
+    for (const q of ['(MBR)', '（ＭＢＲ）']) expect((await search({ q, limit: '100' })).body.items.map((e) => e.seq), q).toEqual(mbr);
+  });
+
   it('finds entries by a substring of the performance requirements, in 序号 order', async () => {
     const res = await search({ q: '纯度', limit: '100' });
     const expected = seqsWhere((e) => textOf(e).includes('纯度'));

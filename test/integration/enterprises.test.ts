@@ -55,6 +55,8 @@ const withoutRequestId = ({ requestId: _id, ...rest }: Record<string, unknown>) 
 const firmsWith = (uscc: string) => t.app.db.select().from(enterprises).where(eq(enterprises.uscc, uscc));
 const accountsWith = (email: string) => t.app.db.select().from(users).where(sql`lower(${users.email}) = lower(${email})`);
 
+const fullWidth = (s: string) => s.replace(/[0-9A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+
 /** A check character other than the right one. */
 function withWrongCheck(code: string): string {
   return code.slice(0, 17) + (code.endsWith('0') ? '1' : '0');
@@ -128,13 +130,26 @@ describe('POST /enterprises/register', () => {
     ]);
   });
 
-  it('refuses a lower-case USCC rather than upper-casing it', async () => {
-    const res = await register(registration({ enterprise: { uscc: LETTERED.toLowerCase() } }));
+  it('takes a USCC typed in lower case or full width, and a bank account in groups, as the code and digits they are', async () => {
+    const uscc = makeUscc(`91330100MA${randomUscc().slice(10, 17)}`);
+    const affiliate = makeUscc(`91330200MA${randomUscc().slice(10, 17)}`);
+    const body = registration({ enterprise: { uscc: ` ${fullWidth(uscc.slice(0, 9))}${uscc.slice(9).toLowerCase()} `, affiliations: [affiliate.toLowerCase()], bankAccount: '１２０２ 0212-0990 0012　345' } });
+    expect((await register(body)).status).toBe(202);
+    const [token] = await confirmationTokensFor(t.app.db, body.user.email);
+    const res = await confirm(token);
+    expect(res.status).toBe(201);
+    expect(res.body.enterprise).toMatchObject({ uscc, affiliations: [affiliate], bankAccount: '1202021209900012345' });
+    expect(await firmsWith(uscc)).toHaveLength(1);
+    // the same code in lower case is the firm already registered
+    expect((await register(registration({ enterprise: { uscc: uscc.toLowerCase() } }))).status).toBe(409);
+  });
+
+  it('still refuses, with the reason, a USCC with a letter the code never uses once upper-cased', async () => {
+    const res = await register(registration({ enterprise: { uscc: `${LETTERED.slice(0, 10)}i${LETTERED.slice(11)}` } }));
     expect(res.status).toBe(422);
     expect(res.body.errors).toEqual([
-      { path: 'enterprise.uscc', code: 'uscc.lowercase', message: expect.stringContaining('upper case'), messageZh: expect.stringContaining('大写') },
+      { path: 'enterprise.uscc', code: 'uscc.forbidden_character', message: expect.stringContaining('"I"'), messageZh: expect.stringContaining('“I”') },
     ]);
-    expect(await firmsWith(LETTERED.toLowerCase())).toEqual([]);
   });
 
   it.each([
@@ -174,7 +189,7 @@ describe('POST /enterprises/register', () => {
   });
 
   it('lists every content problem at once', async () => {
-    const res = await register(registration({ enterprise: { uscc: LETTERED.toLowerCase() }, user: { password: 'short' } }));
+    const res = await register(registration({ enterprise: { uscc: withWrongCheck(LETTERED).toLowerCase() }, user: { password: 'short' } }));
     expect(res.status).toBe(422);
     expect(res.body.errors?.map((e) => e.path)).toEqual(['enterprise.uscc', 'user.password', 'user.password']);
   });
@@ -445,18 +460,19 @@ describe('PATCH /enterprises/:id', () => {
 
   it('validates affiliations like registration does', async () => {
     const { firm, token } = await ownFirm();
-    const res = await t.api.patch<Problem>(`/enterprises/${firm.id}`, { affiliations: [randomUscc(), firm.uscc, LETTERED.toLowerCase()] }, token);
+    const res = await t.api.patch<Problem>(`/enterprises/${firm.id}`, { affiliations: [randomUscc(), firm.uscc.toLowerCase(), withWrongCheck(LETTERED)] }, token);
     expect(res.status).toBe(422);
     expect(res.body.errors?.map((e) => [e.path, e.code])).toEqual([
       ['affiliations.1', 'affiliation.self'],
-      ['affiliations.2', 'uscc.lowercase'],
+      ['affiliations.2', 'uscc.check_character'],
     ]);
     expect((await stored(firm.id))?.affiliations).toEqual([]);
   });
 
   it.each([
     ['bankAccount', 1202021209900012],
-    ['bankAccount', '6222 0212 0990'],
+    ['bankAccount', '6222 0212 099A'],
+    ['bankAccount', '6222/0212/0990'],
     ['name', ''],
     ['contactEmail', 'nobody'],
     ['contactPhone', 'call me'],
@@ -465,6 +481,14 @@ describe('PATCH /enterprises/:id', () => {
     const res = await t.api.patch<Problem>(`/enterprises/${firm.id}`, { [field]: value }, token);
     expect(res.status).toBe(400);
     expect(res.body.errors?.map((e) => e.path)).toEqual([field]);
+  });
+
+  it('stores a bank account typed in groups, with full-width digits, as its digits', async () => {
+    const { firm, token } = await ownFirm();
+    const res = await t.api.patch<Profile & { bankAccount: string }>(`/enterprises/${firm.id}`, { bankAccount: '６２２２ ０２１２-0990 1234 567' }, token);
+    expect(res.status).toBe(200);
+    expect(res.body.bankAccount).toBe('6222021209901234567');
+    expect((await stored(firm.id))?.bankAccount).toBe('6222021209901234567');
   });
 
   it('returns 403 to a provincial reviewer, who may read but not edit', async () => {

@@ -26,6 +26,15 @@ describe('public catalogue page', () => {
     expect(res.text).not.toContain('碳纤维');
   });
 
+  it('finds an entry by two words and by full-width letters and digits, as typed with a Chinese input method', async () => {
+    for (const q of ['超纯　99.99999', '氨 ９９．９９９９９']) {
+      const res = await get(`/catalogue?edition=${edition}&q=${encodeURIComponent(q)}`);
+      expect(res.status, q).toBe(200);
+      expect(res.text, q).toContain('<td data-label="材料名称">超纯氨</td>');
+      expect(res.text, q).not.toContain('碳纤维');
+    }
+  });
+
   it('escapes what the catalogue holds', async () => {
     const res = await get(`/catalogue?edition=${edition}`);
     expect(res.text).toContain('&lt;script>alert(1)&lt;/script>碳纤维');

@@ -40,7 +40,7 @@ describe('the firm profile page', () => {
     expect(page.text).toContain('id="profile-gaps"');
     expect(page.text).toMatch(/<a href="#f-bankName"[^>]*>补偿收款开户银行<\/a>/);
     expect(page.text).toContain('尚无修改记录');
-    const saved = await b.post(`/firm/${enterprise.id}`, { _csrf: PageClient.csrfOf(page.text), ...form({ name: enterprise.name, address: enterprise.address, contactName: enterprise.contactName, contactPhone: enterprise.contactPhone, contactEmail: enterprise.contactEmail }) });
+    const saved = await b.post(`/firm/${enterprise.id}`, { _csrf: PageClient.csrfOf(page.text), ...form({ name: enterprise.name, address: enterprise.address, contactName: enterprise.contactName, contactPhone: enterprise.contactPhone, contactEmail: enterprise.contactEmail, bankAccount: '３３０５ 0161 0000-0000 0123' }) });
     expect(saved.status).toBe(303);
     const after = await b.get(saved.headers.get('location') ?? '');
     expect(after.text).toContain('企业信息已保存');
@@ -85,13 +85,13 @@ describe('the firm profile page', () => {
     const { enterprise, user } = await w.makeFirm();
     const b = await signedIn(user.email);
     const csrf = PageClient.csrfOf((await b.get(`/firm/${enterprise.id}`)).text);
-    const bad = await b.post(`/firm/${enterprise.id}`, { _csrf: csrf, ...form({ bankAccount: '6222 0000', name: '  ', contactEmail: 'keep-me@example.test' }) });
+    const bad = await b.post(`/firm/${enterprise.id}`, { _csrf: csrf, ...form({ bankAccount: '6222 000A', name: '  ', contactEmail: 'keep-me@example.test' }) });
     expect(bad.status).toBe(400);
     expect(bad.text).toMatch(/<input[^>]*id="f-bankAccount"[^>]*aria-invalid="true"/);
     expect(bad.text).toContain('id="f-bankAccount-error"');
     expect(bad.text).toMatch(/id="f-name-error"[^>]*>\s*<span>请填写企业名称<\/span>/);
     expect(bad.text).toContain('value="keep-me@example.test"');
-    expect(bad.text).toContain('value="6222 0000"');
+    expect(bad.text).toContain('value="6222 000A"');
     // an affiliation that is the firm itself is the service's refusal (422), beside the list
     const self = await b.post(`/firm/${enterprise.id}`, { _csrf: csrf, ...form({ affiliations: enterprise.uscc }) });
     expect(self.status).toBe(422);

@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { cases, documents, enterpriseRegistrations, rounds, users } from '../../db/schema';
 import { factoryDates, makeRound, randomUscc } from '../../seeds/factories';
+import { makeUscc } from '../../server/domain/uscc';
 import { hashLinkToken } from '../../server/auth/emailed-link';
 import { pdfBytes } from '../fixtures/documents/files';
 import { confirmationTokensFor } from '../support/registration';
@@ -161,6 +162,17 @@ describe('the registration pages', () => {
     expect(await t.app.db.select().from(enterpriseRegistrations).where(eq(enterpriseRegistrations.email, email))).toEqual([]);
   });
 
+  it('takes a USCC typed in lower case and a bank account typed in groups, keeping them as the code and digits', async () => {
+    const email = `${randomUUID()}@firm.test`;
+    const uscc = makeUscc(`91330300MA${randomUscc().slice(10, 17)}`);
+    const b = new PageClient(t.url);
+    const form = registration(email, { 'enterprise.uscc': uscc.toLowerCase(), 'enterprise.bankName': '中国银行温州分行', 'enterprise.bankAccount': '3570 5800 0123-4567 890' });
+    const sent = await b.post('/register', { _csrf: await tokenOf(b, '/register'), ...form });
+    expect(sent.status).toBe(303);
+    const [pending] = await t.app.db.select().from(enterpriseRegistrations).where(eq(enterpriseRegistrations.email, email));
+    expect(pending?.enterprise).toMatchObject({ uscc, bankAccount: '3570580001234567890' });
+  });
+
   it('sends the link by email; the link opens a page that creates nothing until its button confirms, once', async () => {
     const email = `${randomUUID()}@firm.test`;
     const b = new PageClient(t.url);
@@ -244,6 +256,21 @@ describe('the application form', () => {
     expect(page.text).toContain('申请已保存。');
     expect(page.text).toContain('缺少必备材料：营业执照，请上传');
     expect(page.text).toContain(`href="/cases/${id}/edit"`);
+  });
+
+  it('saves amounts typed in full-width digits and a lower-case user unit USCC as the API stores them', async () => {
+    const b = await signedIn(w.people.firm.email);
+    const uscc = makeUscc(`91330300MA${randomUscc().slice(10, 17)}`);
+    const form = applicationForm({ 'contract.amount': '１０，０００，０００．００', 'policy.premium': '１５０００００', 'userUnit.uscc': uscc.toLowerCase() });
+    const res = await b.post('/cases/new', { _csrf: await tokenOf(b), ...form });
+    expect(res.status).toBe(303);
+    const id = /^\/cases\/([0-9a-f-]{36})\?saved=1$/.exec(res.headers.get('location') ?? '')?.[1] ?? '';
+    const view = (await t.api.get<{ contract: { amount: string }; policy: { premium: string }; userUnit: { uscc: string } }>(`/cases/${id}`, w.tokens.firm)).body;
+    expect(view).toMatchObject({ contract: { amount: '10000000.00' }, policy: { premium: '1500000.00' }, userUnit: { uscc } });
+    const bad = await b.post('/cases/new', { _csrf: await tokenOf(b), ...applicationForm({ 'contract.amount': '１２．３４５' }) });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toMatch(/id="f-contract-amount-error"/);
+    expect(bad.text).toContain('value="１２．３４５"');
   });
 
   it('saves a draft whose fields carry a NUL character, without it, rather than losing the form', async () => {

@@ -8,6 +8,8 @@ describe('an amount typed as amounts are shown', () => {
     expect(plainAmount('1，234.56')).toBe('1234.56');
     expect(plainAmount('12,345,678')).toBe('12345678');
     expect(plainAmount('1 234 567.89')).toBe('1234567.89');
+    expect(plainAmount('１，２３４，５６７．８９')).toBe('1234567.89');
+    expect(plainAmount('１２．３４５')).toBe('12.345');
     expect(plainAmount('1\u00a0234.50')).toBe('1234.50');
     expect(plainAmount('  1,500,000.00 ')).toBe('1500000.00');
     expect(plainAmount('1234.56')).toBe('1234.56');

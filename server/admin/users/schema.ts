@@ -5,10 +5,11 @@ import { z } from 'zod';
 import { roles } from '../../../db/schema/accounts';
 import { idOut, instantOut, nextCursorOut } from '../../domain/formats';
 import { visibleText } from '../../domain/text';
+import { normalUscc } from '../../domain/uscc';
 
 const text = (max: number) => visibleText(1, max, 'required', '必填');
 // checked by checkUscc in the service, which reports length, case and check character
-const usccText = z.string().trim().max(64, 'a USCC has 18 characters');
+const usccText = z.string().overwrite(normalUscc).max(64, 'a USCC has 18 characters');
 const role = z.enum(roles);
 
 const scope = {
