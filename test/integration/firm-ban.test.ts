@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { enterprises, recoveries } from '../../db/schema';
 import { deliverEvent } from '../../server/engine/deliver';
@@ -36,6 +36,11 @@ const zhDate = (iso: string) => {
 };
 
 describe("a firm's ban, where its readers meet the firm", () => {
+  // each test bars the firm afresh: a ban left by one would refuse the next one's applications
+  afterEach(async () => {
+    await t.app.db.update(enterprises).set({ bannedUntil: null }).where(eq(enterprises.id, w.firm.id));
+  });
+
   it('is said on its profile, in the firms list and on its other cases, to the firm, its reviewers and finance, with the recovery that set it', async () => {
     // a case approved before the recovery: finance still meets the firm on it
     const other = await w.caseIn('approved');
