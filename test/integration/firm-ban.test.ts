@@ -88,4 +88,17 @@ describe("a firm's ban, where its readers meet the firm", () => {
     const listed = await t.api.get<{ items: { id: string; bannedUntil: string | null }[] }>(`/enterprises?q=${encodeURIComponent(w.firm.uscc)}`, w.tokens.provincial);
     expect(listed.body.items.find((f) => f.id === w.firm.id)?.bannedUntil).toBeNull();
   });
+
+  it('is said on its last day, which is still barred', async () => {
+    await recovered();
+    const today = shanghaiDate(t.app.clock.now());
+    await t.app.db.update(enterprises).set({ bannedUntil: today }).where(eq(enterprises.id, w.firm.id));
+    const b = await signedIn(w.people.provincial.email);
+    const profile = (await b.get(`/firm/${w.firm.id}`)).text;
+    expect(profile).toContain('id="firm-ban"');
+    expect(profile).toContain(`该企业被禁止参与本项目至 ${zhDate(today)}（含）`);
+    expect((await b.get(`/firms?q=${encodeURIComponent(w.firm.uscc)}`)).text).toContain(`<span class="badge banned">禁止申报至 ${zhDate(today)}</span>`);
+    const listed = await t.api.get<{ items: { id: string; bannedUntil: string | null }[] }>(`/enterprises?q=${encodeURIComponent(w.firm.uscc)}`, w.tokens.provincial);
+    expect(listed.body.items.find((f) => f.id === w.firm.id)?.bannedUntil).toBe(today);
+  });
 });
