@@ -444,6 +444,9 @@ describe('an expert whose account is deactivated while their assignment is open'
     expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: panel.map((e) => e.user.id) })).status).toBe(200);
     await t.app.db.update(users).set({ roles: ['municipal'], city: '330100' }).where(eq(users.id, moved?.user.id ?? ''));
     expect((await view(id, w.tokens.provincial)).experts.find((e) => e.expertId === moved?.user.id)?.unavailable).toBe(true);
+    // and the case waits in the provincial inbox for the replacement, as for a deactivated account
+    const inbox = (await wholeInbox<{ caseId: string | null; task: string }>(t.api, w.tokens.provincial)).filter((i) => i.caseId === id).map((i) => i.task);
+    expect(inbox).toEqual(['replace experts whose accounts were deactivated']);
     const [fresh] = await w.makeExperts(1);
     expect((await send(id, w.tokens.provincial, { type: 'ASSIGN_EXPERTS', expertIds: [fresh?.user.id], replaces: moved?.user.id })).status).toBe(200);
     const told = await t.app.db.select().from(emailDeliveries).where(and(eq(emailDeliveries.ownerId, id), eq(emailDeliveries.template, 'expert.replaced')));

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { enterprises, recoveries } from '../../db/schema';
 import { deliverEvent } from '../../server/engine/deliver';
@@ -36,6 +36,11 @@ const zhDate = (iso: string) => {
 };
 
 describe("a firm's ban, where its readers meet the firm", () => {
+  // each test bars the firm afresh: a ban left by one would refuse the next one's applications
+  afterEach(async () => {
+    await t.app.db.update(enterprises).set({ bannedUntil: null }).where(eq(enterprises.id, w.firm.id));
+  });
+
   it('is said on its profile, in the firms list and on its other cases, to the firm, its reviewers and finance, with the recovery that set it', async () => {
     // a case approved before the recovery: finance still meets the firm on it
     const other = await w.caseIn('approved');
@@ -84,5 +89,18 @@ describe("a firm's ban, where its readers meet the firm", () => {
     expect((await b.get(`/firms?q=${encodeURIComponent(w.firm.uscc)}`)).text).not.toContain('badge banned');
     const listed = await t.api.get<{ items: { id: string; bannedUntil: string | null }[] }>(`/enterprises?q=${encodeURIComponent(w.firm.uscc)}`, w.tokens.provincial);
     expect(listed.body.items.find((f) => f.id === w.firm.id)?.bannedUntil).toBeNull();
+  });
+
+  it('is said on its last day, which is still barred', async () => {
+    await recovered();
+    const today = shanghaiDate(t.app.clock.now());
+    await t.app.db.update(enterprises).set({ bannedUntil: today }).where(eq(enterprises.id, w.firm.id));
+    const b = await signedIn(w.people.provincial.email);
+    const profile = (await b.get(`/firm/${w.firm.id}`)).text;
+    expect(profile).toContain('id="firm-ban"');
+    expect(profile).toContain(`该企业被禁止参与本项目至 ${zhDate(today)}（含）`);
+    expect((await b.get(`/firms?q=${encodeURIComponent(w.firm.uscc)}`)).text).toContain(`<span class="badge banned">禁止申报至 ${zhDate(today)}</span>`);
+    const listed = await t.api.get<{ items: { id: string; bannedUntil: string | null }[] }>(`/enterprises?q=${encodeURIComponent(w.firm.uscc)}`, w.tokens.provincial);
+    expect(listed.body.items.find((f) => f.id === w.firm.id)?.bannedUntil).toBe(today);
   });
 });

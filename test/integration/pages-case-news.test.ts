@@ -38,6 +38,19 @@ describe('a step or an upload refused because the case moved on', () => {
     expect((await t.api.get<{ state: string }>(`/cases/${id}`, w.tokens.municipal)).body.state).toBe('revision');
   });
 
+  it('shows what was typed into a form that is gone as text, not markup', async () => {
+    const id = await w.caseIn('municipal');
+    const b = await signedIn(w.people.municipal.email);
+    const shown = (await b.get(`/cases/${id}`)).text;
+    const version = /name="version" value="(\d+)"/.exec(shown)?.[1] ?? '';
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'RETURN', reasons: [{ message: '请补充检测报告' }] }, w.tokens.municipal)).status).toBe(200);
+    const late = await b.post(`/cases/${id}/events`, { _csrf: PageClient.csrfOf(shown), type: 'APPROVE', version, key: 'late-approve-3', comment: '同意<img src=x onerror=alert(1)>' });
+    expect(late.status).toBe(409);
+    const alert = alertOf(late.text);
+    expect(alert).toContain('同意&lt;img src=x onerror=alert(1)>');
+    expect(alert).not.toContain('<img');
+  });
+
   it('keeps the typed comment in the form when the step is still offered and only the version moved', async () => {
     const id = await w.caseIn('municipal');
     const b = await signedIn(w.people.municipal.email);
@@ -93,6 +106,8 @@ describe('a lapsed case', () => {
       expect(clocks, who).toContain(`截止日期 ${date(due, 'zh')}`);
       expect(clocks, who).toContain('<span class="clock-expired">已到期</span>');
       expect(clocks, who).not.toContain('计时中');
+      // an expired clock says so itself: no overdue badge beside it
+      expect(clocks, who).not.toContain('badge overdue');
     }
   });
 
@@ -154,6 +169,16 @@ describe('who has taken the case from the shared inbox', () => {
     expect((await other.post(`/cases/${id}/task/release`, { _csrf: PageClient.csrfOf((await other.get('/inbox')).text) })).status).toBe(404);
   });
 
+  it("does not name the insurer's hold of its own check as the reviewer's task holder", async () => {
+    const id = await w.caseIn('municipal');
+    // the insurer's check waits in the insurer's inbox while the city reviews the case
+    expect((await t.api.post(`/tasks/${id}/claim`, {}, w.tokens.insurer)).status).toBe(200);
+    const page = (await (await signedIn(w.people.municipal.email)).get(`/cases/${id}`)).text;
+    expect(page).toContain('此任务尚未被领取。');
+    expect(page).not.toContain(`由 ${w.people.insurer.name} 领取办理`);
+    expect(page).toContain(`action="/cases/${id}/task/claim"`);
+  });
+
   it('refuses the take to a firm (403) and to a reviewer of another city (404), holding nothing', async () => {
     const id = await w.caseIn('municipal');
     for (const [who, status] of [['firm', 403], ['otherMunicipal', 404], ['expert', 403]] as const) {
@@ -200,5 +225,14 @@ describe("the insurer's reason for a policy mismatch", () => {
     expect((await t.api.post(`/cases/${id}/events`, { type: 'RESUBMIT', response: '已更正保单信息' }, w.tokens.firm)).status).toBe(200);
     expect(noteOf((await reviewer.get(`/cases/${id}`)).text)).toBeNull();
     expect(noteOf((await firm.get(`/cases/${id}`)).text)).toBeNull();
+  });
+
+  it('shows the reason as text, not markup', async () => {
+    const id = await w.caseIn('municipal');
+    expect((await t.api.post(`/cases/${id}/events`, { type: 'POLICY_MISMATCH', reason: '发票不符<img src=x onerror=alert(1)>' }, w.tokens.insurer)).status).toBe(200);
+    const page = (await (await signedIn(w.people.municipal.email)).get(`/cases/${id}`)).text;
+    const note = page.slice(page.indexOf('id="policy-mismatch"'), page.indexOf('</p>', page.indexOf('id="policy-mismatch"')));
+    expect(note).toContain('发票不符&lt;img src=x onerror=alert(1)>');
+    expect(note).not.toContain('<img');
   });
 });

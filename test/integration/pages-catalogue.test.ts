@@ -68,6 +68,16 @@ describe('public catalogue page', () => {
     expect(res.status).toBe(400);
   });
 
+  it('keeps a keyword it did not search by out of the link to the next page', async () => {
+    const long = '长'.repeat(101);
+    const res = await get(`/catalogue?edition=${edition}&limit=1&q=${encodeURIComponent(long)}`);
+    expect(res.status).toBe(400);
+    const next = /<a href="([^"]*)" rel="next"/.exec(res.text)?.[1] ?? '';
+    expect(next).toContain('cursor=');
+    expect(next).toContain('limit=1');
+    expect(next).not.toContain('q=');
+  });
+
   it('lists the catalogue under a keyword that is too long, the problem beside the search box and the keyword kept', async () => {
     const long = '长'.repeat(101);
     const res = await get(`/catalogue?edition=${edition}&q=${encodeURIComponent(long)}`);

@@ -59,6 +59,15 @@ describe('sign-in page', () => {
     expect(res.headers.getSetCookie().some((c) => c.startsWith('fb_session='))).toBe(false);
   });
 
+  it('keeps no page on another site as where to go after a refused sign-in', async () => {
+    const b = browser();
+    const csrf = PageClient.csrfOf((await b.get('/login')).text);
+    const res = await b.post('/login', { _csrf: csrf, email: w.people.firm.email, password: 'not-the-password', next: '//evil.example/' });
+    expect(res.status).toBe(401);
+    expect(res.text).toContain('<input type="hidden" name="next" value="/"/>');
+    expect(res.text).not.toContain('evil.example');
+  });
+
   it('shows a sign-in paused after 5 wrong passwords on the sign-in page, the email kept, with how long to wait and the way to reset the password', async () => {
     const user = await makeUser(t.app.db, { roles: ['finance'] });
     const b = browser();
@@ -205,7 +214,7 @@ describe('language switch on a page drawn again by a refused form', () => {
     await b.signIn(w.people.firm.email);
     const page = await b.get('/account/password');
     const csrf = PageClient.csrfOf(page.text);
-    for (const away of ['//evil.example/', 'https://evil.example/', '/\\evil.example/', '\\\\evil.example/', '/account\\..\\x', '/\tevil', 'javascript:alert(1)']) {
+    for (const away of ['//evil.example/', 'https://evil.example/', '/\\evil.example/', '\\\\evil.example/', '/account\\..\\x', '/\tevil', 'javascript:alert(1)', `/${'x'.repeat(2048)}`]) {
       const res = await b.post('/account/password', { _csrf: csrf, _page: away, currentPassword: 'Test-password-1', newPassword: 'Another-password-9', newPasswordConfirm: 'Another-password-8' });
       expect(res.status, away).toBe(400);
       expect(back(res.text), away).toBe('/');
