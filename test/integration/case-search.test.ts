@@ -228,7 +228,7 @@ describe('the /cases page', () => {
   it('says beside the round and city pickers why a value is refused, with a 400 and the list without it', async () => {
     const page = await (await signedIn(w.people.provincial.email)).get(`/cases?city=hangzhou&roundId=r1&q=${encodeURIComponent(`材料${tag}`)}`);
     expect(page.status).toBe(400);
-    expect(page.text).toContain('<p class="error" id="filter-city-error"><span>格式不正确</span></p>');
+    expect(page.text).toContain('<p class="error" id="filter-city-error"><span>应为 GB/T 2260 城市代码，例如 330100</span></p>');
     expect(page.text).toContain('<p class="error" id="filter-roundId-error"><span>编号无效</span></p>');
     expect(page.text).toContain('aria-describedby="filter-roundId-error"');
     expect(page.text).toContain(`href="/cases/${oddCase.id}"`);
