@@ -754,6 +754,8 @@ function ByCity({ p, report }: { p: PageCtx; report: RoundReportView }) {
       <h2 id="r-cities" safe>{p.t.batches.byCity}</h2>
       <DataTable
         p={p}
+        wide
+        labelledBy="r-cities"
         rows={report.byCity}
         columns={[
           { header: k.code, text: (c) => c.city, total: k.total },

@@ -96,9 +96,8 @@ function CataloguePage({ p, editions, categories, result, query, used, errors }:
   return (
     <Layout p={p} title={c.title}>
       <p safe>{c.intro}</p>
-      {/* htmx swaps only the results while typing, and the language switch's way back to the address it
-          shows; without it the form is an ordinary GET */}
-      <form method="get" action="/catalogue" class="search" role="search" hx-get="/catalogue" hx-target="#results" hx-select="#results" hx-select-oob="#lang-back" hx-swap="outerHTML" hx-push-url="true" hx-trigger="input changed delay:400ms from:#f-q, change from:#f-edition, change from:#f-category, submit">
+      {/* htmx swaps only the results while typing; without it the form is an ordinary GET */}
+      <form method="get" action="/catalogue" class="search" role="search" hx-get="/catalogue" hx-target="#results" hx-select="#results" hx-swap="outerHTML" hx-push-url="true" hx-trigger="input changed delay:400ms from:#f-q, change from:#f-edition, change from:#f-category, submit">
         <FormProblems p={p} errors={errors} fields={['q']} />
         <Field p={p} name="q" type="search" label={c.q} hint={c.qHint} value={query.q ?? ''} errors={errors} />
         {editions.length ? (

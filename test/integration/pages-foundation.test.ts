@@ -165,8 +165,6 @@ describe('language switch', () => {
     const b = browser();
     const page = await b.get('/catalogue?q=%E6%B0%A8');
     expect(page.text).toContain('<input type="hidden" id="lang-back" name="back" value="/catalogue?q=%E6%B0%A8"/>');
-    // a search typed with htmx swaps the results and pushes their address: the way back is swapped with them
-    expect(page.text).toMatch(/<form method="get" action="\/catalogue"[^>]* hx-select="#results" hx-select-oob="#lang-back"/);
     const res = await b.post('/lang', { _csrf: PageClient.csrfOf(page.text), lang: 'en', back: '/catalogue?q=%E6%B0%A8' });
     expect(res.headers.get('location')).toBe('/catalogue?q=%E6%B0%A8');
   });

@@ -49,6 +49,11 @@ interface DataTableProps<T> {
   wrap?: boolean;
   rowClass?: (row: T) => string | undefined;
   sorting?: Sorting;
+  /**
+   * a table wider than a screen (a dozen columns): its wrapper is a region the keyboard can reach and
+   * scroll, named by the heading `labelledBy` names (WCAG 2.1.1; axe scrollable-region-focusable)
+   */
+  wide?: boolean;
 }
 
 const classOf = (column: ColumnBase) => [column.num ? 'num' : '', column.class ?? ''].filter(Boolean).join(' ') || undefined;
@@ -85,7 +90,7 @@ function Cell<T>({ column, row }: { column: Column<T>; row: T }) {
  * on a phone (`table.stack`) every row reads as a card of label–value lines; amounts right-aligned;
  * headers that sort the list where it says how; an optional total row; the empty state in words.
  */
-export function DataTable<T>({ p, columns, rows, empty, caption, labelledBy, wrap = true, rowClass, sorting }: DataTableProps<T>) {
+export function DataTable<T>({ p, columns, rows, empty, caption, labelledBy, wrap = true, rowClass, sorting, wide = false }: DataTableProps<T>) {
   if (rows.length === 0 && empty !== undefined) {
     return (
       <p class="empty" safe>
@@ -136,5 +141,12 @@ export function DataTable<T>({ p, columns, rows, empty, caption, labelledBy, wra
       </tbody>
     </table>
   );
-  return wrap ? <div class="table-wrap">{table}</div> : table;
+  if (!wrap) return table;
+  return wide ? (
+    <div class="table-wrap" tabindex="0" role="region" aria-labelledby={labelledBy}>
+      {table}
+    </div>
+  ) : (
+    <div class="table-wrap">{table}</div>
+  );
 }
