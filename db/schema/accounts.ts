@@ -115,26 +115,3 @@ export const loginAttempts = pgTable(
   },
   (t) => [index('login_attempts_email_at_idx').on(sql`lower(${t.email})`, t.at)],
 );
-
-// A firm user's invitation of a colleague (SPEC §2): what the firm's page lists as pending, the
-// same whether the address was free (an account without a password was opened, `userId`, with its
-// emailed link in user_invitations) or already had an account (its owner was told, nothing opened),
-// so the list tells the firm nothing about other people's accounts.
-export const firmInvitations = pgTable(
-  'firm_invitations',
-  {
-    id: id(),
-    enterpriseId: uuid('enterprise_id')
-      .notNull()
-      .references(() => enterprises.id),
-    email: text('email').notNull(),
-    name: text('name').notNull(),
-    invitedBy: uuid('invited_by')
-      .notNull()
-      .references(() => users.id),
-    userId: uuid('user_id').references(() => users.id),
-    createdAt: createdAt(),
-    expiresAt: instant('expires_at').notNull(),
-  },
-  (t) => [index('firm_invitations_enterprise_idx').on(t.enterpriseId, t.createdAt)],
-);

@@ -7,8 +7,8 @@ import { violatedUniqueIndex } from '../../db/errors';
 export const USCC_TAKEN: FieldError = {
   path: 'enterprise.uscc',
   code: 'enterprise.uscc_taken',
-  message: 'a firm with this unified social credit code is already registered; ask a colleague who has an account to invite you (企业信息 → 本企业账号), or the provincial department',
-  messageZh: '该统一社会信用代码的企业已注册。请本企业已有账号的同事在“企业信息”页的“本企业账号”中邀请您（填写您的姓名和邮箱），或联系省经信厅',
+  message: 'a firm with this unified social credit code is already registered; ask its staff or the provincial department for an account',
+  messageZh: '该统一社会信用代码的企业已注册，请联系本企业已有账号人员或省经信厅开通账号',
 };
 // Said only to whoever holds a confirmation link, which only the mailbox's owner can have.
 export const EMAIL_TAKEN: FieldError = {

@@ -74,9 +74,6 @@ export type RegistrationVars = Record<(typeof registrationVars)[number], string>
 export const invitationVars = ['name', 'roleNames', 'roleNamesEn', 'link', 'acceptBy'] as const;
 export type InvitationVars = Record<(typeof invitationVars)[number], string>;
 
-/** A firm user's invitation of a colleague: whom, to which firm, by whom. */
-export const firmInvitationVars = ['name', 'firmName', 'inviterName', 'link', 'acceptBy'] as const;
-
 /** A person's own password: changed (or reset), and the link to reset a forgotten one. */
 export const passwordVars = ['name', 'link', 'changedAt', 'resetBy'] as const;
 
@@ -432,22 +429,6 @@ export const templates = {
       en: 'Dear {{name}},\nan administrator opened an account for you on the first-batch insurance compensation system, as {{roleNamesEn}}. Open this link before {{acceptBy}} to set your password; it works once:\n{{link}}\nOnce it has expired, ask the administrator to send a new invitation. If you do not know this system, ignore this message.',
     },
     invitationVars,
-  ),
-  'firm.invitation': own(
-    { zh: '{{firmName}} 邀请您使用新材料首批次应用保险补偿系统', en: '{{firmName}} invites you to the first-batch insurance compensation system' },
-    {
-      zh: '{{name}}，您好：\n{{inviterName}} 邀请您作为 {{firmName}} 的企业账号使用新材料首批次应用保险补偿系统。请在{{acceptBy}} 前打开以下链接设置密码，链接仅可使用一次：\n{{link}}\n链接过期后，请联系 {{inviterName}} 重新邀请。如您不认识本企业或本系统，请忽略本邮件。',
-      en: 'Dear {{name}},\n{{inviterName}} invites you to the first-batch insurance compensation system as an account of {{firmName}}. Open this link before {{acceptBy}} to set your password; it works once:\n{{link}}\nOnce it has expired, ask {{inviterName}} to invite you again. If you do not know this firm or this system, ignore this message.',
-    },
-    firmInvitationVars,
-  ),
-  'firm.invitationEmailTaken': own(
-    { zh: '有人邀请您的邮箱加入 {{firmName}}', en: 'Someone invited your email address to {{firmName}}' },
-    {
-      zh: '{{name}}，您好：\n{{inviterName}} 邀请本邮箱作为 {{firmName}} 的企业账号。本邮箱已有账号，因此未创建新账号，您的账号未受影响。如需以本企业身份使用系统，请对方改用另一个邮箱邀请，或联系省经信厅。登录：{{link}}',
-      en: 'Dear {{name}},\n{{inviterName}} invited this email address as an account of {{firmName}}. It already has an account, so no new one was created, and your account is unchanged. To act for that firm, ask them to invite another address, or contact the provincial department. Sign in: {{link}}',
-    },
-    firmInvitationVars,
   ),
   'account.passwordReset': own(
     { zh: '重置您的登录密码', en: 'Reset your password' },

@@ -2,10 +2,6 @@ import { firmBanOf, toldOfBans, type FirmBan } from '../enterprises/bans';
 import { shanghaiDate } from '../calendar/dates';
 import { FirmBanNote } from './firm-ban';
 import type { Request, Response, Router } from 'express';
-import type { AppContext } from '../context';
-import { throttle } from '../http/throttle';
-import { inviteColleague, listFirmAccounts } from '../enterprises/colleagues';
-import { colleagueInviteSchema } from '../enterprises/colleagues-schema';
 import { inArray } from 'drizzle-orm';
 import { users } from '../../db/schema';
 import type { ServiceContext } from '../context';
@@ -99,47 +95,8 @@ function UnderwayNote({ p, underway }: { p: PageCtx; underway: readonly PaymentU
   );
 }
 
-type Accounts = Awaited<ReturnType<typeof listFirmAccounts>>;
-interface InviteForm {
-  values: { name: string; email: string };
-  errors: readonly FieldError[];
-}
-
-/** The firm's own accounts, its open invitations, and the form that invites a colleague. */
-function FirmAccounts({ p, firmId, accounts, invite }: { p: PageCtx; firmId: string; accounts: Accounts; invite: InviteForm }) {
-  const t = p.t.firm;
-  return (
-    <section aria-labelledby="firm-accounts">
-      <h2 id="firm-accounts" safe>{t.accountsTitle}</h2>
-      <p safe>{t.accountsIntro}</p>
-      <DataTable
-        p={p}
-        caption={t.accountsTitle}
-        rows={[
-          ...accounts.accounts.map((a) => ({ name: a.name, email: a.email, status: a.active ? t.accountActive : t.accountInactive })),
-          ...accounts.invitations.map((i) => ({ name: i.name, email: i.email, status: t.invitationOpen(i.invitedBy, instant(i.createdAt, p.locale), instant(i.expiresAt, p.locale)) })),
-        ]}
-        columns={[
-          { header: t.accountName, text: (r) => r.name },
-          { header: t.accountEmail, class: 'code', text: (r) => r.email },
-          { header: t.accountStatus, text: (r) => r.status },
-        ]}
-      />
-      <form method="post" action={`/firm/${firmId}/invitations`} class="wide" novalidate>
-        <CsrfField p={p} />
-        <h3 safe>{t.inviteTitle}</h3>
-        <p class="hint" safe>{t.inviteHint}</p>
-        <ProblemSummary p={p} errors={invite.errors} fields={[{ path: 'name', id: 'i-name', label: t.accountName }, { path: 'email', id: 'i-email', label: t.accountEmail }]} />
-        <Field p={p} idPrefix="i" name="name" label={t.accountName} value={invite.values.name} errors={invite.errors} required />
-        <Field p={p} idPrefix="i" name="email" type="email" label={t.accountEmail} value={invite.values.email} errors={invite.errors} autocomplete="off" required />
-        <button type="submit" safe>{t.inviteSubmit}</button>
-      </form>
-    </section>
-  );
-}
-
-function FirmPage(props: { p: PageCtx; firm: EnterpriseView; ban: FirmBan | null; editable: boolean; values: Values; shown: Values; errors: readonly FieldError[]; history: Change[]; underway: readonly PaymentUnderway[]; accounts: Accounts | null; invite: InviteForm; notice?: string }) {
-  const { p, firm, ban, editable, values, shown, errors, history, underway, accounts, invite, notice } = props;
+function FirmPage(props: { p: PageCtx; firm: EnterpriseView; ban: FirmBan | null; editable: boolean; values: Values; shown: Values; errors: readonly FieldError[]; history: Change[]; underway: readonly PaymentUnderway[]; notice?: string }) {
+  const { p, firm, ban, editable, values, shown, errors, history, underway, notice } = props;
   const t = p.t.firm;
   const city = cityByCode(firm.city);
   const labels: Record<string, string> = t as unknown as Record<string, string>;
@@ -200,7 +157,6 @@ function FirmPage(props: { p: PageCtx; firm: EnterpriseView; ban: FirmBan | null
       ) : (
         ''
       )}
-      {accounts ? <FirmAccounts p={p} firmId={firm.id} accounts={accounts} invite={invite} /> : ''}
       <section aria-labelledby="history">
         <h2 id="history" safe>{t.historyTitle}</h2>
         {history.length === 0 ? (
@@ -242,21 +198,20 @@ async function mayEdit(ctx: ServiceContext, id: string): Promise<boolean> {
   }
 }
 
-async function show(res: Response, ctx: ServiceContext, id: string, extra: { values?: Values; shown?: Values; errors?: FieldError[]; status?: number; notice?: string; invite?: InviteForm } = {}) {
+async function show(res: Response, ctx: ServiceContext, id: string, extra: { values?: Values; shown?: Values; errors?: FieldError[]; status?: number; notice?: string } = {}) {
   const p = pageOf(res);
   const [firm, editable, history] = await Promise.all([getEnterprise(ctx, id), mayEdit(ctx, id), historyOf(ctx, id)]);
   // the firm's own staff are told which payments a bank change does not reach; readers see the batch elsewhere
   const underway = editable ? await paymentsUnderway(p.app.db, firm.id) : [];
-  const accounts = editable ? await listFirmAccounts(ctx, firm.id) : null;
   const ban = toldOfBans(ctx.user) ? await firmBanOf(p.app.db, firm.id, shanghaiDate(p.app.clock.now())) : null;
   await render(
     res,
-    <FirmPage p={p} firm={firm} ban={ban} editable={editable} values={extra.values ?? valuesOfFirm(firm)} shown={extra.shown ?? valuesOfFirm(firm)} errors={extra.errors ?? []} history={history} underway={underway} accounts={accounts} invite={extra.invite ?? { values: { name: '', email: '' }, errors: [] }} notice={extra.notice} />,
+    <FirmPage p={p} firm={firm} ban={ban} editable={editable} values={extra.values ?? valuesOfFirm(firm)} shown={extra.shown ?? valuesOfFirm(firm)} errors={extra.errors ?? []} history={history} underway={underway} notice={extra.notice} />,
     extra.status,
   );
 }
 
-export function firmPages(router: Router, app: AppContext) {
+export function firmPages(router: Router) {
   // the firm's own profile; a staff member without a firm is sent to no page of theirs
   router.get('/firm', async (_req, res) => {
     const ctx = serviceOf(pageOf(res));
@@ -268,8 +223,7 @@ export function firmPages(router: Router, app: AppContext) {
     const p = pageOf(res);
     const ctx = serviceOf(p);
     const saved = { '1': p.t.firm.saved, bank: p.t.firm.savedBank, '0': p.t.firm.unchanged } as Record<string, string>;
-    const invited = req.query.invited === '1' ? p.t.firm.invited : undefined;
-    const notice = typeof req.query.saved === 'string' ? saved[req.query.saved] : invited;
+    const notice = typeof req.query.saved === 'string' ? saved[req.query.saved] : undefined;
     await show(res, ctx, idParam(req.params.id, 'enterprise'), notice ? { notice } : {});
   });
 
@@ -292,17 +246,5 @@ export function firmPages(router: Router, app: AppContext) {
     }
     const bankChanged = 'bankName' in parsed.data || 'bankAccount' in parsed.data;
     res.redirect(303, `/firm/${id}?saved=${bankChanged && (await paymentsUnderway(ctx.app.db, id)).length > 0 ? 'bank' : '1'}`);
-  });
-
-  // one throttle budget with the API's invitations, as registration's page shares the API's
-  router.post('/firm/:id/invitations', requireCsrf(), throttle(app, 'firm-invite', app.env.REGISTRATIONS_PER_HOUR, 3600), async (req, res) => {
-    const ctx = serviceOf(pageOf(res));
-    const id = idParam(req.params.id, 'enterprise');
-    await assertMayEditEnterprise(ctx, id);
-    const values = { name: field(req, 'name'), email: field(req, 'email').trim() };
-    const parsed = colleagueInviteSchema.safeParse(values, { reportInput: true });
-    if (!parsed.success) return show(res, ctx, id, { invite: { values, errors: zodErrors(parsed.error, '') }, status: 400 });
-    await inviteColleague(ctx, id, parsed.data);
-    res.redirect(303, `/firm/${id}?invited=1#firm-accounts`);
   });
 }

@@ -72,7 +72,7 @@ export function pagesRouter(app: AppContext): RequestHandler {
   loginPages(router, app);
   invitationPages(router, app);
   accountPages(router, app);
-  firmPages(router, app);
+  firmPages(router);
   firmsPage(router);
   registerPages(router, app);
   langPages(router, app);

@@ -25,7 +25,7 @@ async function usableInvitation(db: DbOrTx, token: string, lock: boolean) {
 function refuseDead(invitation: Invitation, active: boolean): void {
   if (invitation.acceptedAt) throw gone('this invitation link was already used; sign in with the password you set');
   if (invitation.revokedAt || !active) throw gone('this invitation link was withdrawn (a newer one was sent, or the account was deactivated); use the latest invitation email or ask your administrator');
-  if (invitation.expiresAt <= linkClock.now()) throw gone('this invitation link has expired (links work for 72 hours); ask whoever invited you (an administrator, or a colleague of your firm) to send a new one');
+  if (invitation.expiresAt <= linkClock.now()) throw gone('this invitation link has expired (links work for 72 hours); ask your administrator to send a new one');
 }
 
 /** Whom a link that still works invites (the invitation page greets them); 404 or 410 as below. */

@@ -13,16 +13,10 @@ import type { UserRow } from './present';
  * Sends an account its invitation (SPEC §7): a single-use link, valid 72 hours, whose token only
  * the email carries. A link sent before is revoked first, so only the newest one works.
  */
-export async function issueInvitation(tx: Tx, ctx: ServiceContext, user: UserRow, firm?: { firmName: string; inviterName: string }) {
+export async function issueInvitation(tx: Tx, ctx: ServiceContext, user: UserRow) {
   const link = newEmailedLink(ctx.app.env, '/invitation');
   await revokePendingInvitations(tx, user.id);
   await tx.insert(userInvitations).values({ userId: user.id, tokenHash: link.tokenHash, invitedBy: ctx.user.id, createdAt: linkClock.now(), expiresAt: link.expiresAt });
-  if (firm) {
-    // a colleague's invitation names the firm and who invited them, not an administrator
-    const data = { name: user.name, ...firm, link: link.url, acceptBy: link.expiresAt.toISOString() };
-    await enqueueEmail(tx, { to: user.email, recipientUserId: user.id, template: 'firm.invitation', data, now: ctx.app.clock.now() });
-    return { email: user.email, expiresAt: link.expiresAt.toISOString() };
-  }
   const data = {
     name: user.name,
     // each language's text names the roles in its own words

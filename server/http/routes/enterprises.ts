@@ -10,8 +10,6 @@ import { enterpriseChangesSchema } from '../../enterprises/changes-schema';
 import { ENTERPRISE_LIST_READERS, listEnterprises } from '../../enterprises/list';
 import { enterpriseListQuerySchema, enterpriseListSchema } from '../../enterprises/list-schema';
 import { enterprisePatchSchema, enterpriseSchema, registeredSchema, registerSchema, registrationConfirmationSchema, registrationPendingSchema } from '../../enterprises/schema';
-import { inviteColleague, listFirmAccounts } from '../../enterprises/colleagues';
-import { colleagueInvitedSchema, colleagueInviteSchema, firmAccountsSchema } from '../../enterprises/colleagues-schema';
 import { mount, reply } from '../route';
 import { throttle } from '../throttle';
 
@@ -109,40 +107,5 @@ export function enterprisesRoutes(router: Router, app: AppContext): void {
     ok: { status: 200, description: 'the changes', schema: enterpriseChangesSchema },
     errors: [404],
     handler: async ({ ctx, params }) => listEnterpriseChanges(ctx, params.id),
-  });
-  mount(router, app, {
-    method: 'get',
-    path: '/enterprises/:id/users',
-    operationId: 'listFirmAccounts',
-    summary: "The firm's own accounts and its open invitations, to its own users",
-    description: "Only a user of the firm reads them (404 to those who may not see the firm, 403 to reviewers who may).",
-    tags: ['enterprises'],
-    auth: 'user',
-    params: idParams,
-    ok: { status: 200, description: 'the accounts and the invitations', schema: firmAccountsSchema },
-    errors: [403, 404],
-    handler: async ({ ctx, params }) => listFirmAccounts(ctx, params.id),
-  });
-  mount(router, app, {
-    method: 'post',
-    path: '/enterprises/:id/invitations',
-    operationId: 'inviteFirmColleague',
-    summary: 'A firm user invites a colleague to an account of their own firm; the colleague sets a password from the emailed link',
-    description: [
-      'Only a user of the firm invites (404 to those who may not see the firm, 403 to reviewers who may).',
-      'The answer is 202 whether or not the address already has an account: a free address receives a link (valid 72 hours, single use)',
-      'whose token `POST /auth/invitations/{token}` takes to set the password, and the account is the firm\'s from then on;',
-      'an address that has an account receives a notice instead, and nothing is created. Inviting an address again sends a new link and kills the old one.',
-      'Throttled per client address, as registration is.',
-    ].join(' '),
-    tags: ['enterprises'],
-    auth: 'user',
-    params: idParams,
-    before: [throttle(app, 'firm-invite', app.env.REGISTRATIONS_PER_HOUR, 3600)],
-    authorize: ({ ctx, params }) => assertMayEditEnterprise(ctx, params.id),
-    body: colleagueInviteSchema,
-    ok: { status: 202, description: 'accepted; the next step was sent to the email address', schema: colleagueInvitedSchema },
-    errors: [403, 404, 429],
-    handler: async ({ ctx, params, body }) => inviteColleague(ctx, params.id, body),
   });
 }
