@@ -46,6 +46,12 @@ export const listQuerySchema = z.strictObject({
  * joined tables would read every visible case instead.
  */
 function matching(q: string, staff: boolean): SQL {
+  // as the catalogue's search reads its keyword: full-width letters and digits as their plain forms, every word required
+  const words = q.normalize('NFKC').split(/\s+/).filter(Boolean).slice(0, 10);
+  return words.length <= 1 ? matchingWord(words[0] ?? q.trim(), staff) : sql`(${sql.join(words.map((w) => matchingWord(w, staff)), sql` and `)})`;
+}
+
+function matchingWord(q: string, staff: boolean): SQL {
   const like = containsPattern(q);
   const key = policyNumberKeyOf(q);
   const lookups = [

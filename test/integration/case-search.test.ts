@@ -77,6 +77,14 @@ describe('GET /cases?q=', () => {
     expect(ids((await search(`2026-${tag}-77`, w.tokens.firm)).body)).toEqual([]);
   });
 
+  it('reads full-width letters and digits as their plain forms, and requires every word, in any column', async () => {
+    const wide = (s: string) => [...s].map((ch) => (/[0-9A-Za-z]/.test(ch) ? String.fromCharCode(ch.charCodeAt(0) + 0xfee0) : ch)).join('');
+    expect(ids((await search(wide(ownCase.number.slice(-6)), w.tokens.provincial)).body)).toContain(ownCase.id);
+    // a word of the material and a word of the firm's name: both of the one case
+    expect(ids((await search(`镓${tag}\u3000百分百`, w.tokens.provincial)).body)).toEqual([oddCase.id]);
+    expect(ids((await search(`镓${tag} 没有这个词`, w.tokens.provincial)).body)).toEqual([]);
+  });
+
   it('matches % and _ as the text they are, not as wildcards', async () => {
     expect(ids((await search('百分百%_', w.tokens.provincial)).body)).toEqual([oddCase.id]);
     expect(ids((await search('%', w.tokens.provincial)).body)).toEqual([oddCase.id]);
