@@ -7,8 +7,8 @@ import { violatedUniqueIndex } from '../../db/errors';
 export const USCC_TAKEN: FieldError = {
   path: 'enterprise.uscc',
   code: 'enterprise.uscc_taken',
-  message: 'a firm with this unified social credit code is already registered; ask its staff or the provincial department for an account',
-  messageZh: '该统一社会信用代码的企业已注册，请联系本企业已有账号人员或省经信厅开通账号',
+  message: 'a firm with this unified social credit code is already registered: it applies through the account it registered with, so ask whoever holds that account at the firm',
+  messageZh: '该统一社会信用代码的企业已注册：本企业通过注册时开通的账号办理申请，请联系本企业持有该账号的人员',
 };
 // Said only to whoever holds a confirmation link, which only the mailbox's owner can have.
 export const EMAIL_TAKEN: FieldError = {
