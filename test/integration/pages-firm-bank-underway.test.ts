@@ -20,6 +20,13 @@ describe('the firm profile page while a disbursement batch holds one of its appl
     expect(before.text).toContain('id="payments-underway"');
     expect(before.text).toContain(`申请 ${caseNumber}：拨付批次 ${batch.body.number}（草稿），将付至 ${w.firm.bankName} 尾号 ${oldLast4} 的账户`);
     expect(before.text).toContain('新的账户用于以后的拨付批次');
+    // another firm's own page says nothing of this firm's payments
+    const otherFirm = new PageClient(t.url);
+    await otherFirm.signIn(w.people.otherFirm.email);
+    const theirs = await otherFirm.get(`/firm/${w.otherFirm.id}`);
+    expect(theirs.status).toBe(200);
+    expect(theirs.text).not.toContain('id="payments-underway"');
+    expect(theirs.text).not.toContain(caseNumber);
 
     const newAccount = '6222020200099998888';
     const fields = { name: w.firm.name, address: w.firm.address, contactName: w.firm.contactName, contactPhone: w.firm.contactPhone, contactEmail: w.firm.contactEmail, bankName: w.firm.bankName, bankAccount: newAccount, affiliations: '' };
