@@ -111,9 +111,13 @@ describe('the notifications page', () => {
     expect(read.body.id).toBe(first.id);
     const again = await t.api.post<{ readAt: string }>(`/notifications/${first.id}/read`, {}, w.tokens.firm);
     expect(again.body.readAt).toBe(read.body.readAt);
+    const othersUnread = (await t.api.get<{ unread: number }>('/notifications', w.tokens.municipal)).body.unread;
+    expect(othersUnread).toBeGreaterThan(0);
     const all = await t.api.post<{ marked: number }>('/notifications/read', {}, w.tokens.firm);
     expect(all.status).toBe(200);
     expect((await t.api.get<{ unread: number }>('/notifications', w.tokens.firm)).body.unread).toBe(0);
+    // only the caller's own: the city reviewer's notifications of the same submission stay unread
+    expect((await t.api.get<{ unread: number }>('/notifications', w.tokens.municipal)).body.unread).toBe(othersUnread);
     expect((await t.api.post('/notifications/read', {})).status).toBe(401);
   });
 
