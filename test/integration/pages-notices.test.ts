@@ -52,6 +52,16 @@ describe('the public notice pages', () => {
     expect((await t.api.get<{ cases: { notGranted: string | null }[] }>(`/public/notices/${other.noticeId}`)).body.cases.map((c) => c.notGranted)).toEqual([null]);
   });
 
+  it('says of a case the firm withdrew under objection that it is not granted, to the public', async () => {
+    const { noticeId, caseId } = await published();
+    expect((await t.api.post(`/public/notices/${noticeId}/objections`, { caseId, name: '王五', reason: '该材料并非首批次应用，已有多年销售记录。' })).status).toBe(201);
+    const withdrawn = await t.api.post<{ state: string }>(`/cases/${caseId}/events`, { type: 'WITHDRAW', reason: '企业决定撤回申请' }, w.tokens.firm);
+    expect(withdrawn.body.state).toBe('withdrawn');
+    const api = await t.api.get<{ cases: { caseId: string; proposedSubsidy: string | null; notGranted: string | null }[] }>(`/public/notices/${noticeId}`);
+    expect(api.body.cases.find((c) => c.caseId === caseId)).toMatchObject({ proposedSubsidy: null, notGranted: 'withdrawn' });
+    expect((await new PageClient(t.url).get(`/notices/${noticeId}`)).text).toContain('不予补偿（企业已撤回申请）');
+  });
+
   it('takes an objection from the form without an account, and the case goes to objection', async () => {
     const { noticeId, caseId } = await published();
     const b = new PageClient(t.url);
