@@ -268,6 +268,19 @@ describe('paying a claim on the page, in two steps', () => {
     expect(await claimOf(claim.id)).toMatchObject({ state: 'reported', decision: null });
   });
 
+  it('says nothing of an excess when the payment is exactly the claim, and pays only on confirm=yes', async () => {
+    const { id, claim } = await reportedClaim();
+    const insurer = await signedIn(w.people.insurer.email);
+    const csrf = PageClient.csrfOf((await insurer.get(`/cases/${id}`)).text);
+    const res = await insurer.post(`/claims/${claim.id}/events`, { _csrf: csrf, type: 'PAY', amount: '120,000.00', reference: 'PICC-TWO-5' });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('<h1>确认赔付</h1>');
+    expect(res.text).not.toContain('高于企业索赔金额');
+    const odd = await insurer.post(`/claims/${claim.id}/events`, { _csrf: csrf, type: 'PAY', amount: '120,000.00', reference: 'PICC-TWO-5', confirm: 'maybe' });
+    expect(odd.text).toContain('<h1>确认赔付</h1>');
+    expect(await claimOf(claim.id)).toMatchObject({ state: 'reported', decision: null });
+  });
+
   it('records the payment once confirmed', async () => {
     const { id, claim } = await reportedClaim();
     const insurer = await signedIn(w.people.insurer.email);
