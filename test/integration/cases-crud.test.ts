@@ -69,10 +69,10 @@ describe('POST /cases', () => {
 
   it('takes money in full-width digits and a user unit USCC in lower case as what they look like, and stores them so', async () => {
     const body = w.caseBody();
-    const typed = { ...body, contract: { ...body.contract, amount: '２０００００．５' }, policy: { ...body.policy, premium: ' １５０００００ ' }, userUnit: { ...body.userUnit, uscc: body.userUnit.uscc.toLowerCase() } };
+    const typed = { ...body, contract: { ...body.contract, amount: '２０００００．５', quantity: ' １２．５ ' }, policy: { ...body.policy, premium: ' １５０００００ ' }, userUnit: { ...body.userUnit, uscc: body.userUnit.uscc.toLowerCase() } };
     const res = await t.api.post<CaseView & { userUnit: { uscc: string } }>('/cases', typed, w.tokens.firm);
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ contract: { amount: '200000.50' }, policy: { premium: '1500000.00' }, userUnit: { uscc: body.userUnit.uscc } });
+    expect(res.body).toMatchObject({ contract: { amount: '200000.50', quantity: '12.5' }, policy: { premium: '1500000.00' }, userUnit: { uscc: body.userUnit.uscc } });
     const [row] = await t.app.db.select({ fen: cases.contractAmountFen, unit: cases.userUnit }).from(cases).where(eq(cases.id, res.body.id));
     expect(row).toMatchObject({ fen: 20000050n, unit: { uscc: body.userUnit.uscc } });
   });
