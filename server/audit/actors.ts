@@ -34,8 +34,11 @@ export async function knownActors(db: DbOrTx, reader: Actor, actorIds: readonly 
   return new Map(rows.filter((r) => everyone || r.id === reader.id || colleague(r)).map((r) => [r.id, { id: r.id, name: r.name, insurer: r.insurer }]));
 }
 
-/** A history's entries as this reader may read them: `actorId` kept only for a person they may know (knownActors), else null; the role stays. */
-export async function withKnownActors<E extends { actorId: string | null }>(db: DbOrTx, reader: Actor, entries: readonly E[]): Promise<E[]> {
-  const known = await knownActors(db, reader, entries.map((e) => e.actorId));
-  return entries.map((e) => (e.actorId === null || known.has(e.actorId) ? e : { ...e, actorId: null }));
+/**
+ * A history's entries as this reader may read them: `actorId` kept only for a person they may know
+ * (knownActors), else null; the role stays. The people known come with them, for a page to name.
+ */
+export async function withKnownActors<E extends { actorId: string | null }>(db: DbOrTx, reader: Actor, entries: readonly E[]): Promise<{ items: E[]; actors: ReadonlyMap<string, KnownActor> }> {
+  const actors = await knownActors(db, reader, entries.map((e) => e.actorId));
+  return { items: entries.map((e) => (e.actorId === null || actors.has(e.actorId) ? e : { ...e, actorId: null })), actors };
 }

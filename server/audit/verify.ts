@@ -70,8 +70,9 @@ async function loadVisibleNotice(ctx: ServiceContext, noticeId: string) {
 
 async function historyOf<E extends HistoryItem = HistoryItem>(ctx: ServiceContext, kind: OwnerKind, id: string, view: (items: HistoryItem[]) => E[] = (items) => items as E[]) {
   const rows = await ctx.app.db.select().from(history).where(and(eq(history.ownerKind, kind), eq(history.ownerId, id))).orderBy(asc(history.seq));
-  // each entry keeps its role; the person behind it only for a reader who may know them
-  return { items: await withKnownActors(ctx.app.db, ctx.user, view(rows.map(itemOf))) };
+  // each entry keeps its role; the person behind it only for a reader who may know them (the API
+  // answers the items; a page names the actors too)
+  return withKnownActors(ctx.app.db, ctx.user, view(rows.map(itemOf)));
 }
 
 type HistoryItem = ReturnType<typeof itemOf>;

@@ -734,7 +734,7 @@ async function showBatch(res: Response, id: string, extra: Omit<BatchPageProps, 
   const ctx = serviceOf(p);
   const { view, refused } = await getBatchWithRefusals(ctx, id);
   const [history, report] = await Promise.all([batchHistoryOf(ctx, id), roundNameOf(p, view.roundId)]);
-  const names = await actorNames(p.app.db, p, history.items);
+  const names = actorNames(p, history.actors);
   await render(res, <BatchPage p={p} batch={view} refused={refused} history={history.items} names={names} roundName={report} done={extra.done ?? null} {...extra} />, status);
 }
 

@@ -58,7 +58,7 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
   const ctx = serviceOf(p);
   // the services answer 404 for a case the person may not see: the 404 page, as in the API
   const view = await getCase(ctx, id);
-  const [docs, history, subsidy, claims, work, review, parties] = await Promise.all([
+  const [docs, history, subsidy, claims, work, review, parties, ban, holder] = await Promise.all([
     listDocuments(ctx, id),
     caseHistoryOf(ctx, id),
     subsidyFor(ctx, id, view.subsidy !== null),
@@ -66,12 +66,10 @@ async function showCase(res: Response, id: string, attempt: Attempt | null, stat
     firmWorkFor(ctx, view),
     reviewDataFor(ctx, view, new URL(p.url, 'http://page').searchParams.get('expert') ?? undefined, attempt?.type === 'ASSIGN_EXPERTS' ? (attempt.values.expertIds ?? '').split(',').filter(Boolean) : []),
     casePartiesOf(p.app.db, view),
-  ]);
-  const [names, ban, holder] = await Promise.all([
-    actorNames(p.app.db, p, history.items),
     toldOfBans(p.user) ? firmBanOf(p.app.db, view.enterpriseId, shanghaiDate(p.app.clock.now())) : null,
     caseTaskHolder(ctx, id),
   ]);
+  const names = actorNames(p, history.actors);
   const ownFirm = (p.user?.roles.includes('firm') ?? false) && p.user?.enterpriseId === view.enterpriseId;
   const mayReport = ownFirm && MONEY_STAGE.has(view.state);
   const roles = p.user?.roles ?? [];

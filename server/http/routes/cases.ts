@@ -119,7 +119,7 @@ export function caseRoutes(router: Router, app: AppContext) {
     params: idParams,
     ok: { status: 200, description: 'the history', schema: caseHistorySchema },
     errors: [404],
-    handler: async ({ ctx, params }) => caseHistoryOf(ctx, params.id),
+    handler: async ({ ctx, params }) => ({ items: (await caseHistoryOf(ctx, params.id)).items }),
   });
   mount(router, app, {
     method: 'get',

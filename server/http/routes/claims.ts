@@ -122,7 +122,7 @@ export function claimsRoutes(router: Router, app: AppContext) {
     params: claimParams,
     ok: { status: 200, description: 'the history', schema: claimHistorySchema },
     errors: [404],
-    handler: async ({ ctx, params }) => claimHistoryOf(ctx, params.id),
+    handler: async ({ ctx, params }) => ({ items: (await claimHistoryOf(ctx, params.id)).items }),
   });
   mount(router, app, {
     method: 'post',

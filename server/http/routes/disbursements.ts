@@ -108,7 +108,7 @@ export function disbursementsRoutes(router: Router, app: AppContext) {
     params: idParams,
     ok: { status: 200, description: 'the history', schema: batchHistorySchema },
     errors: [403, 404],
-    handler: async ({ ctx, params }) => batchHistoryOf(ctx, params.id),
+    handler: async ({ ctx, params }) => ({ items: (await batchHistoryOf(ctx, params.id)).items }),
   });
   mount(router, app, {
     method: 'get',

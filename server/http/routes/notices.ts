@@ -44,7 +44,7 @@ export function noticesRoutes(router: Router, app: AppContext) {
     params: idParams,
     ok: { status: 200, description: 'the history', schema: noticeHistorySchema },
     errors: [404],
-    handler: async ({ ctx, params }) => noticeHistoryOf(ctx, params.id),
+    handler: async ({ ctx, params }) => ({ items: (await noticeHistoryOf(ctx, params.id)).items }),
   });
   mount(router, app, {
     method: 'get',
