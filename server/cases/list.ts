@@ -8,7 +8,7 @@ import { formatYuan } from '../domain/money';
 import { visibleCases } from './visibility';
 import { seesSubsidy } from './present';
 import { PRIMARY_STATES } from '../../workflows/case/chart';
-import { containsPattern } from '../domain/text';
+import { containsPattern, keywordWords } from '../domain/text';
 import { policyNumberKeyOf } from '../../db/schema/policy-number-key';
 
 // the insurance region runs beside the review (SPEC §4): a case is approved when both are done
@@ -46,12 +46,6 @@ export const listQuerySchema = z.strictObject({
  * joined tables would read every visible case instead.
  */
 function matching(q: string, staff: boolean): SQL {
-  // as the catalogue's search reads its keyword: full-width letters and digits as their plain forms, every word required
-  const words = q.normalize('NFKC').split(/\s+/).filter(Boolean).slice(0, 10);
-  return words.length <= 1 ? matchingWord(words[0] ?? q.trim(), staff) : sql`(${sql.join(words.map((w) => matchingWord(w, staff)), sql` and `)})`;
-}
-
-function matchingWord(q: string, staff: boolean): SQL {
   const like = containsPattern(q);
   const key = policyNumberKeyOf(q);
   const lookups = [
@@ -138,7 +132,8 @@ export async function listCases(ctx: ServiceContext, q: ListQuery) {
   if (q.insurance) where.push(sql`${insuranceState} = ${q.insurance}`);
   if (q.roundId) where.push(eq(cases.roundId, q.roundId));
   if (q.city) where.push(eq(cases.city, q.city));
-  if (q.q) where.push(matching(q.q, ctx.user.roles.some((r) => r !== 'firm')));
+  // every word of the box (the catalogue's reading of it: full-width as plain), each in some column
+  for (const word of keywordWords(q.q)) where.push(matching(word, ctx.user.roles.some((r) => r !== 'firm')));
   where.push(order.after);
   const rows = await ctx.app.db
     .select({
